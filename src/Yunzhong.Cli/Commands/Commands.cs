@@ -1,0 +1,26 @@
+namespace Yunzhong.Cli.Commands;
+
+/// The command table: one line per `yz` verb.
+internal static class Commands
+{
+    public const string Usage = """
+        yz — Yunzhong command-line tool
+
+          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--demo]
+          yz import     --project ID FILE...            (server at --url with --token)
+          yz export     --project ID --format F [--state S] [--out FILE]
+          yz user       add|list ...                    (admin, on the data directory)
+          yz token      create ...                      (admin, on the data directory)
+          yz stats      --project ID
+          yz bench      [--annotators M] [--tasks N] [--overlap K] [--store sqlite|postgres] [--json]
+          yz aggregate  --method M --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]
+
+        Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
+        and --token (default $YZ_TOKEN).
+        """;
+
+    public static Task<int> RunAsync(string verb, CliArgs args, CancellationToken ct) => verb switch
+    {
+        _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
+    };
+}

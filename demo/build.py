@@ -546,6 +546,46 @@ def rule_spans(text: str) -> list[dict]:
     return spans
 
 
+# Gold answers for four paragraphs, annotated by hand by the demo's author following the
+# project instructions. Spans are given as (surface, label, nth occurrence of the surface);
+# offsets are computed and checked below, never typed in.
+GOLD_ZH = {
+    "Debian 计划于 1993 年由 Ian Murdock 建立": (
+        [("Debian 计划", "ORG", 0), ("1993 年", "TIME", 0), ("Ian Murdock", "PER", 0),
+         ("自由软件基金会", "ORG", 0), ("GNU 计划", "ORG", 0), ("Debian", "ORG", 1), ("GNU 计划", "ORG", 1)],
+        [(0, 2, "founded_by"), (0, 1, "happened_in")]),
+    "Unifix GmbH（位于德国 Braunschweig）": (
+        [("Unifix GmbH", "ORG", 0), ("德国", "LOC", 0), ("Braunschweig", "LOC", 0), ("Unifix", "ORG", 1),
+         ("Lasermoon", "ORG", 0)],
+        [(0, 2, "located_in"), (2, 1, "located_in")]),
+    "使用《玩具总动员》角色名的决定是由 Bruce Perens 作出的": (
+        [("Bruce Perens", "PER", 0), ("Debian 计划", "ORG", 0), ("皮克斯", "ORG", 0)],
+        [(0, 1, "works_for"), (0, 2, "works_for")]),
+    "您可以以个人名义向对 Debian 计划的开发有关键作用的组织进行捐赠": (
+        [("Debian 计划", "ORG", 0), ("Software in the Public Interest", "ORG", 0), ("美国", "LOC", 0)],
+        [(1, 2, "located_in")]),
+}
+
+
+def gold_for(text: str) -> dict | None:
+    for prefix, (spans, rels) in GOLD_ZH.items():
+        if not text.startswith(prefix):
+            continue
+        out = []
+        for i, (surface, label, nth) in enumerate(spans):
+            start = -1
+            for _ in range(nth + 1):
+                start = text.find(surface, start + 1)
+                if start < 0:
+                    raise SystemExit(f"gold span {surface!r} #{nth} not in {text[:20]!r}")
+            out.append({"id": f"s{i + 1}", "start": start, "end": start + len(surface), "label": label,
+                        "text": text[start:start + len(surface)]})
+        out.sort(key=lambda sp: sp["start"])
+        links = [{"from": f"s{a + 1}", "to": f"s{b + 1}", "label": lab} for a, b, lab in rels]
+        return {"entities": out, "links": links}
+    return None
+
+
 def load_faq(root: str) -> list[tuple[str, str, str]]:
     """All FAQ paragraphs as (chapter, section title, text), in reading order."""
     out = []
@@ -577,9 +617,14 @@ def build_news_zh(faq: list[tuple[str, str, str]]) -> None:
     tasks, preds = [], []
     for i, (chap, _, text) in enumerate(chosen):
         key = f"faq-{chap}-{i + 1:02d}"
-        tasks.append({"key": key, "data": {"text": text}})
+        task = {"key": key, "data": {"text": text}}
+        gold = gold_for(text)
+        if gold:
+            task["gold"] = gold
+        tasks.append(task)
         spans = rule_spans(text)
-        if spans and len(preds) < 10:
+        # Gold tasks are meant to be unseen, so they get no pre-annotation.
+        if spans and not gold and len(preds) < 10:
             preds.append({"key": key, "model": "gazetteer-regex-v1", "result": {"entities": spans}})
 
     project = {
@@ -596,14 +641,15 @@ def build_news_zh(faq: list[tuple[str, str, str]]) -> None:
             "- 实体边界不含“的”等虚词；英文名与中文之间的空格不计入实体。\n"
             "- 关系方向：`founded_by`（组织 → 创建者）、`works_for`（人 → 组织）、"
             "`located_in`（组织/地点 → 地点）、`created_by`（作品/软件 → 作者）、`happened_in`（组织/事件 → 时间）。\n"
-            "- 前 10 条带有基于词表和正则的机器预标注（gazetteer-regex-v1），只标出了词表里的名字，请补全并修正。\n\n"
+            "- 部分任务带有基于词表和正则的机器预标注（gazetteer-regex-v1），只标出了词表里的名字，请补全并修正。\n"
+            "- 有 4 条是已知答案的金标题。\n\n"
             "## Task\n"
             "Mark named entities in the Chinese paragraphs (PER, ORG, LOC, TIME), then link related "
             "entities. Relation direction: `founded_by` (organisation → founder), `works_for` "
             "(person → organisation), `located_in` (organisation/place → place), `created_by` "
-            "(work/software → author), `happened_in` (organisation/event → time). The first ten "
-            "tasks carry a rule-based pre-annotation (a small gazetteer plus a date pattern) that "
-            "only knows a few names: complete and correct it.\n"
+            "(work/software → author), `happened_in` (organisation/event → time). Ten tasks carry "
+            "a rule-based pre-annotation (a small gazetteer plus a date pattern) that only knows a "
+            "few names: complete and correct it. Four tasks are gold tasks with a known answer.\n"
         ),
         "overlap": 2,
         "review": {"policy": "sample", "percent": 30},
@@ -626,10 +672,22 @@ def build_news_zh(faq: list[tuple[str, str, str]]) -> None:
 
 # ---------------------------------------------------------------- 5. llm-pref
 
-def first_sentence(text: str, limit: int = 120) -> str:
-    m = re.match(r"(.+?[。！？.!?])(?:\s|$)", text, re.S) or re.match(r"(.+?[。！？])", text, re.S)
-    s = (m.group(1) if m else text).strip()
-    return cut(" ".join(s.split()), limit)
+def first_sentence_zh(text: str, limit: int = 120) -> str:
+    # Only "。" ends a sentence here: "！" and "？" also occur inside parentheses and quotes.
+    m = re.match(r"(.+?。)", text, re.S)
+    return cut(m.group(1) if m else text, limit)
+
+
+QUOTE_OR_HEADER = re.compile(r"^\s*([A-Za-z]{0,3}>|\||-{3,}|[A-Za-z-]+:\s|.*\b(wrote|writes|said|sez):?\s*$|On .*\d{4})", re.I)
+
+
+def first_own_line(body: str, limit: int = 100) -> str:
+    """The first line the sender wrote themselves: not quoted text, a header or an attribution."""
+    for line in body.split("\n"):
+        line = " ".join(line.split())
+        if len(line) >= 20 and not QUOTE_OR_HEADER.match(line):
+            return cut(line, limit)
+    return cut(" ".join(body.split()), limit)
 
 
 def build_llm_pref(emails: list[dict], faq: list[tuple[str, str, str]]) -> None:
@@ -637,11 +695,12 @@ def build_llm_pref(emails: list[dict], faq: list[tuple[str, str, str]]) -> None:
     tasks = []
 
     # English: which line is the best subject for this email? Candidates are the email's real
-    # subject, the first sentence of its own body, and the real subject of another email.
+    # subject, the first line of its body the sender wrote themselves, and the real subject of
+    # another email.
     hams = [e for e in emails if e["label"] == "ham"][:10]
     for i, e in enumerate(hams):
         other = hams[(i + 3) % len(hams)]
-        cands = [e["subject"], first_sentence(e["body"]), other["subject"]]
+        cands = [e["subject"], first_own_line(e["body"]), other["subject"]]
         rng.shuffle(cands)
         tasks.append({"key": "subject-" + e["key"], "data": {
             "prompt": "Write a one-line subject for this email.\n\n" + cut(e["body"], 700),
@@ -660,7 +719,7 @@ def build_llm_pref(emails: list[dict], faq: list[tuple[str, str, str]]) -> None:
     for i, (title, text) in enumerate(picked):
         other = sections[(sections.index((title, text)) + 3) % len(sections)][0]
         strip = lambda t: re.sub(r"^\d+\.\d+\. ", "", t)
-        cands = [strip(title), strip(other), first_sentence(text)]
+        cands = [strip(title), strip(other), first_sentence_zh(text)]
         rng.shuffle(cands)
         num = re.match(r"^(\d+\.\d+)\.", title).group(1)
         tasks.append({"key": "faq-question-" + num, "data": {

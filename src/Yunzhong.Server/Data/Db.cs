@@ -1,0 +1,80 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Yunzhong.Server.Data;
+
+public enum Dialect { Sqlite, Postgres }
+
+/// <summary>
+/// Opens connections to the one relational store. The SQL of this project is written in the subset
+/// SQLite and PostgreSQL share (int64 Unix-millisecond times, text JSON, RETURNING, ON CONFLICT),
+/// so most statements run unchanged on both; the few that differ ask <see cref="Dialect"/>.
+/// </summary>
+public sealed class Db : IDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+
+    public Db(DatabaseOptions options)
+    {
+        if (options.IsPostgres)
+        {
+            Dialect = Dialect.Postgres;
+            _postgres = NpgsqlDataSource.Create(options.ConnectionString);
+            ConnectionString = options.ConnectionString;
+        }
+        else
+        {
+            Dialect = Dialect.Sqlite;
+            ConnectionString = new SqliteConnectionStringBuilder(options.ConnectionString)
+            {
+                Pooling = true,
+                DefaultTimeout = 60,
+            }.ToString();
+        }
+    }
+
+    public Dialect Dialect { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsSqlite => Dialect == Dialect.Sqlite;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(ct);
+        }
+        var c = new SqliteConnection(ConnectionString);
+        await c.OpenAsync(ct);
+        // Per-connection settings: WAL is persistent, these are not. synchronous=FULL makes every
+        // commit fsync the WAL, which is what "acknowledged means durable" needs.
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;";
+        await cmd.ExecuteNonQueryAsync(ct);
+        return c;
+    }
+
+    /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            return sqlite.BeginTransaction(deferred: false);
+        }
+        return await connection.BeginTransactionAsync(ct);
+    }
+
+    public void Dispose() => _postgres?.Dispose();
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>A PostgreSQL connection string (Host=...), or a SQLite one (Data Source=file).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    public bool IsPostgres =>
+        ConnectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+        || ConnectionString.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Yunzhong.Server.Data;
+
+/// <summary>
+/// Applies the embedded SQL migrations of the connected engine in order, each in its own
+/// transaction, recording them in <c>schema_migrations</c>. Plain SQL per engine keeps the schema
+/// reviewable and lets the hot paths rely on exactly the indexes written here.
+/// </summary>
+public static class Migrator
+{
+    public static async Task MigrateAsync(Db db, TimeProvider time, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        if (db.IsSqlite)
+        {
+            await c.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: ct));
+        }
+        else
+        {
+            // Several servers may start at once against one PostgreSQL: one migrates, the rest wait.
+            await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(7214500)", cancellationToken: ct));
+        }
+        try
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                cancellationToken: ct));
+            var applied = (await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT version FROM schema_migrations", cancellationToken: ct))).ToHashSet();
+            foreach (var (version, sql) in Scripts(db.Dialect))
+            {
+                if (applied.Contains(version))
+                {
+                    continue;
+                }
+                await using var tx = await db.BeginWriteAsync(c, ct);
+                await c.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
+                    new { version, at = time.GetUtcNow().ToUnixTimeMilliseconds() }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (!db.IsSqlite)
+            {
+                await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(7214500)", cancellationToken: ct));
+            }
+        }
+    }
+
+    private static IEnumerable<(string Version, string Sql)> Scripts(Dialect dialect)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"Yunzhong.Server.Data.Migrations.{(dialect == Dialect.Sqlite ? "sqlite" : "postgres")}.";
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            yield return (name[prefix.Length..^".sql".Length], reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Data.Common;
+
+namespace Yunzhong.Server.Data;
+
+/// <summary>
+/// Commands kept open on one long-lived connection, one per SQL text, so SQLite and Npgsql reuse
+/// their prepared statements on the hot path instead of parsing the SQL on every call.
+/// </summary>
+internal sealed class Statements(DbConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    public DbConnection Connection => connection;
+
+    public DbCommand Get(string sql, DbTransaction? tx)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            _commands[sql] = cmd;
+        }
+        cmd.Transaction = tx;
+        cmd.Parameters.Clear();
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _commands.Values)
+        {
+            c.Dispose();
+        }
+        _commands.Clear();
+    }
+}
+
+internal static class CommandExtensions
+{
+    public static DbCommand With(this DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+        return cmd;
+    }
+
+    public static async Task<long?> ScalarLongAsync(this DbCommand cmd, CancellationToken ct)
+    {
+        var v = await cmd.ExecuteScalarAsync(ct);
+        return v is null or DBNull ? null : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Auth;
+
+public sealed record LoginRequest(string Email, string Password);
+
+public sealed record OrganizationMembership(long Id, string Name, string Kind, string[] Roles);
+
+public sealed record MeResponse(long Id, string Email, string Name, IReadOnlyList<OrganizationMembership> Organizations);
+
+public sealed record CreateTokenRequest(string Name);
+
+public sealed record TokenView(long Id, string Name, DateTimeOffset CreatedAt);
+
+public sealed record CreatedToken(long Id, string Name, string Token);
+
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Auth");
+        g.MapPost("/auth/login", Login);
+        g.MapPost("/auth/logout", async (HttpContext ctx) =>
+        {
+            await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.NoContent();
+        });
+        g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).RequireAuthorization();
+        g.MapGet("/tokens", ListTokens).RequireAuthorization();
+        g.MapPost("/tokens", CreateToken).RequireAuthorization();
+        g.MapDelete("/tokens/{id:long}", RevokeToken).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Login(
+        LoginRequest request, HttpContext ctx, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
+            "SELECT id, email, password_hash FROM users WHERE email = @email",
+            new { email = Accounts.NormalizeEmail(request.Email ?? "") }, cancellationToken: ct));
+        // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
+        var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? DummyHash);
+        if (row is null || !ok)
+        {
+            return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
+        }
+        await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            AuthSetup.Principal(row.Value.Id, row.Value.Email, CookieAuthenticationDefaults.AuthenticationScheme));
+        return TypedResults.Ok((await MeAsync(row.Value.Id, db, ct)).Value!);
+    }
+
+    private static readonly string DummyHash = Secrets.HashPassword(Guid.NewGuid().ToString());
+
+    internal static async Task<Ok<MeResponse>> MeAsync(long userId, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var user = await c.QuerySingleAsync<(string Email, string Name)>(new CommandDefinition(
+            "SELECT email, name FROM users WHERE id = @userId", new { userId }, cancellationToken: ct));
+        var orgs = await c.QueryAsync<(long Id, string Name, string Kind, string Roles)>(new CommandDefinition(
+            """
+            SELECT o.id, o.name, o.kind, m.roles FROM memberships m JOIN organizations o ON o.id = m.organization_id
+            WHERE m.user_id = @userId ORDER BY o.name, o.id
+            """, new { userId }, cancellationToken: ct));
+        return TypedResults.Ok(new MeResponse(userId, user.Email, user.Name,
+            orgs.Select(o => new OrganizationMembership(o.Id, o.Name, o.Kind, RoleNames.Names(RoleNames.Parse(o.Roles)))).ToList()));
+    }
+
+    private static async Task<Ok<List<TokenView>>> ListTokens(ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(long Id, string Name, long CreatedAt)>(new CommandDefinition(
+            "SELECT id, name, created_at FROM api_tokens WHERE user_id = @userId AND revoked_at IS NULL ORDER BY id",
+            new { userId = user.UserId() }, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => new TokenView(r.Id, r.Name, Http.Time(r.CreatedAt))).ToList());
+    }
+
+    private static async Task<Results<Ok<CreatedToken>, ValidationProblem>> CreateToken(
+        CreateTokenRequest request, ClaimsPrincipal user, Accounts accounts, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        {
+            return Http.Invalid("name", "A token needs a name of 1 to 100 characters.");
+        }
+        var (id, token) = await accounts.CreateTokenAsync(user.UserId(), request.Name.Trim(), ct);
+        return TypedResults.Ok(new CreatedToken(id, request.Name.Trim(), token));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(
+        long id, ClaimsPrincipal user, Db db, TokenCache tokens, TimeProvider time, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var n = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL",
+            new { id, userId = user.UserId(), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+        tokens.Forget();
+        return n == 0 ? Http.NotFound("Token") : TypedResults.NoContent();
+    }
+}

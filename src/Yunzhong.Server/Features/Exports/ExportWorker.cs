@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Dapper;
+using Yunzhong.Core;
+using Yunzhong.Core.Formats;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Storage;
+
+namespace Yunzhong.Server.Features.Exports;
+
+/// <summary>
+/// Runs queued export jobs in the background. A job is claimed with a conditional update, so
+/// several servers can share the queue; tasks stream from the database in keyset pages into the
+/// format writer and on into a blob that appears only when complete. Memory holds one page.
+/// </summary>
+public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIndex media, TimeProvider time, ILogger<ExportWorker> log)
+    : BackgroundService
+{
+    private const int PageSize = 1000;
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public void Wake() => _wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await ClaimAndRunAsync(stoppingToken))
+                {
+                }
+                await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Export worker loop failed");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<bool> ClaimAndRunAsync(CancellationToken ct)
+    {
+        long id, projectId;
+        string format, optionsJson;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var job = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Options)?>(new CommandDefinition(
+                "SELECT id, project_id, format, options_json FROM exports WHERE status = 'queued' ORDER BY id LIMIT 1", cancellationToken: ct));
+            if (job is null)
+            {
+                return false;
+            }
+            var claimed = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE exports SET status = 'running' WHERE id = @Id AND status = 'queued'", new { job.Value.Id }, cancellationToken: ct));
+            if (claimed == 0)
+            {
+                return true; // another worker took it; look for the next
+            }
+            (id, projectId, format, optionsJson) = job.Value;
+        }
+        try
+        {
+            var rows = await RunAsync(id, projectId, format, JsonSerializer.Deserialize<ExportFilter>(optionsJson)!, ct);
+            await SetAsync(id, "done", rows, null, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Export {Id} failed", id);
+            await SetAsync(id, "failed", null, e.Message, ct);
+        }
+        return true;
+    }
+
+    private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = @error, finished_at = @now,
+                blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END
+            WHERE id = @id
+            """, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id) }, cancellationToken: ct));
+    }
+
+    private static string BlobName(long id) => $"exports/{id}";
+
+    public async Task<long> RunAsync(long exportId, long projectId, string format, ExportFilter filter, CancellationToken ct)
+    {
+        var project = await access.ProjectAsync(projectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
+        var states = filter.States.Length > 0 ? filter.States : null;
+        var where = "project_id = @projectId AND id > @after"
+            + (states is null ? "" : " AND state IN @states")
+            + (filter.FromMs is null ? "" : " AND updated_at >= @fromMs")
+            + (filter.ToMs is null ? "" : " AND updated_at < @toMs");
+        var args = new DynamicParameters(new { projectId, states, fromMs = filter.FromMs, toMs = filter.ToMs });
+
+        await using var c = await db.OpenAsync(ct);
+        args.Add("after", 0L);
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks WHERE {where}", args, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET total_rows = @total WHERE id = @exportId", new { total, exportId }, cancellationToken: ct));
+
+        var mediaFields = project.Schema.Fields
+            .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
+            .Select(f => f.Name).ToArray();
+        using var schema = JsonDocument.Parse(project.SchemaJson);
+        var spill = new List<string>();
+        await using var blob = await blobs.CreateAsync(BlobName(exportId), ct);
+        var writer = ExportWriter.Create(ParseFormat(format), blob.Stream, schema.RootElement, new ExportOptions
+        {
+            IncludeHistory = filter.History,
+            TempStream = () => TempFile(spill),
+        });
+        long written = 0, after = 0;
+        try
+        {
+            while (true)
+            {
+                args.Add("after", after);
+                var tasks = (await c.QueryAsync<(long Id, string? Key, string Data, string State)>(new CommandDefinition(
+                    $"SELECT id, task_key, data_json, state FROM tasks WHERE {where} ORDER BY id LIMIT {PageSize}", args, cancellationToken: ct))).ToList();
+                if (tasks.Count == 0)
+                {
+                    break;
+                }
+                var first = tasks[0].Id;
+                var last = tasks[^1].Id;
+                var annotations = (await c.QueryAsync<AnnotationRow>(new CommandDefinition(
+                    """
+                    SELECT a.id, a.task_id AS TaskId, u.name AS Annotator, a.result_json AS ResultJson, a.created_at AS CreatedAt,
+                           a.lead_time AS LeadTime, a.version, a.status
+                    FROM annotations a JOIN users u ON u.id = a.user_id
+                    WHERE a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
+                    ORDER BY a.task_id, a.id
+                    """, new { projectId, first, last }, cancellationToken: ct)))
+                    .ToLookup(a => a.TaskId);
+                foreach (var t in tasks)
+                {
+                    var list = annotations[t.Id]
+                        .Where(a => filter.History || IsFinal(a.Status))
+                        .Select(a => new ExportAnnotation(a.Id, a.Annotator, a.ResultJson, Http.Time(a.CreatedAt), a.LeadTime, (int)a.Version,
+                            ReviewOf(a.Status), IsFinal(a.Status)))
+                        .ToList();
+                    Dictionary<string, MediaInfo>? known = null;
+                    if (mediaFields.Length > 0)
+                    {
+                        using var data = JsonDocument.Parse(t.Data);
+                        foreach (var f in mediaFields)
+                        {
+                            if (data.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String
+                                && await media.FindAsync(projectId, v.GetString()!, ct) is { } info)
+                            {
+                                (known ??= new())[f] = info;
+                            }
+                        }
+                    }
+                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known), ct);
+                    written++;
+                }
+                after = last;
+                await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET rows_written = @written WHERE id = @exportId", new { written, exportId }, cancellationToken: ct));
+            }
+            await writer.CompleteAsync(ct);
+            await blob.CommitAsync(ct);
+        }
+        finally
+        {
+            foreach (var path in spill)
+            {
+                File.Delete(path);
+            }
+        }
+        return written;
+    }
+
+    private static Stream TempFile(List<string> spill)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"yz-export-{Guid.NewGuid():N}.tmp");
+        spill.Add(path);
+        return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+    }
+
+    /// <summary>Annotations in force: rejected and superseded versions are history.</summary>
+    private static bool IsFinal(string status) => status is "submitted" or "pending" or "accepted";
+
+    private static string? ReviewOf(string status) => status switch
+    {
+        "accepted" => "accepted",
+        "rejected" => "rejected",
+        "pending" => "pending",
+        "superseded" => "superseded",
+        _ => null,
+    };
+
+    public static ExportFormat ParseFormat(string format) => format switch
+    {
+        "jsonl" => ExportFormat.Jsonl,
+        "labelstudio" => ExportFormat.LabelStudio,
+        "csv" => ExportFormat.Csv,
+        "conll" => ExportFormat.Conll,
+        "coco" => ExportFormat.Coco,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
+    };
+
+    private sealed record AnnotationRow(
+        long Id, long TaskId, string Annotator, string ResultJson, long CreatedAt, double? LeadTime, long Version, string Status);
+}

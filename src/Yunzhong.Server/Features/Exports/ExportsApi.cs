@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Storage;
+
+namespace Yunzhong.Server.Features.Exports;
+
+public sealed record ExportRequest(string Format, string? State, DateTimeOffset? From, DateTimeOffset? To, bool History = false);
+
+public sealed record ExportView(
+    long Id, long ProjectId, string Format, string Status, long Rows, long TotalRows, string? Error, DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt, string? DownloadUrl);
+
+/// <summary>The filters an export job was asked for, stored with it.</summary>
+public sealed record ExportFilter(string[] States, long? FromMs, long? ToMs, bool History);
+
+public static class ExportsApi
+{
+    public static readonly string[] Formats = ["jsonl", "labelstudio", "csv", "conll", "coco"];
+
+    public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Exports").RequireAuthorization();
+        g.MapPost("/projects/{projectId:long}/exports", Create);
+        g.MapGet("/projects/{projectId:long}/exports", List);
+        g.MapGet("/exports/{exportId:long}", Get);
+        g.MapGet("/exports/{exportId:long}/download", Download);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<ExportView>, ProblemHttpResult, ValidationProblem>> Create(
+        long projectId, ExportRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, ExportWorker worker,
+        CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers export projects.");
+        }
+        var format = request.Format?.ToLowerInvariant() ?? "";
+        if (!Formats.Contains(format))
+        {
+            return Http.Invalid("format", $"format must be one of {string.Join(", ", Formats)}.");
+        }
+        var states = request.State?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (states.Any(s => !TasksApi.States.Contains(s)))
+        {
+            return Http.Invalid("state", $"state must be a comma-separated list of {string.Join(", ", TasksApi.States)}.");
+        }
+        if (request.From is not null && request.To is not null && request.From >= request.To)
+        {
+            return Http.Invalid("to", "to must be after from.");
+        }
+        var filter = new ExportFilter(states, request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), request.History);
+        await using var c = await db.OpenAsync(ct);
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO exports (project_id, requested_by, format, options_json, status, created_at)
+            VALUES (@projectId, @userId, @format, @options, 'queued', @now) RETURNING id
+            """, new { projectId, userId = user.UserId(), format, options = JsonSerializer.Serialize(filter), now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            cancellationToken: ct));
+        worker.Wake();
+        return TypedResults.Accepted($"/api/exports/{id}", (await LoadAsync(c, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<List<ExportView>>, ProblemHttpResult>> List(
+        long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        if (await access.ForProjectAsync(user.UserId(), projectId, ct) is null)
+        {
+            return Http.NotFound("Project");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var ids = await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM exports WHERE project_id = @projectId ORDER BY id DESC LIMIT 100", new { projectId }, cancellationToken: ct));
+        var list = new List<ExportView>();
+        foreach (var id in ids)
+        {
+            list.Add((await LoadAsync(c, id, ct))!);
+        }
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<ExportView>, ProblemHttpResult>> Get(
+        long exportId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var view = await LoadAsync(c, exportId, ct);
+        if (view is null || await access.ForProjectAsync(user.UserId(), view.ProjectId, ct) is null)
+        {
+            return Http.NotFound("Export");
+        }
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
+        long exportId, ClaimsPrincipal user, Access access, Db db, IBlobStore blobs, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName)?>(new CommandDefinition(
+            "SELECT project_id, format, blob_name FROM exports WHERE id = @exportId AND status = 'done'", new { exportId }, cancellationToken: ct));
+        if (row is null || await access.ForProjectAsync(user.UserId(), row.Value.ProjectId, ct) is null)
+        {
+            return Http.NotFound("Finished export");
+        }
+        var stream = row.Value.BlobName is null ? null : blobs.OpenRead(row.Value.BlobName);
+        if (stream is null)
+        {
+            return Http.NotFound("Export file");
+        }
+        var (ext, type) = FileKind(row.Value.Format);
+        return TypedResults.File(stream, type, $"project-{row.Value.ProjectId}-export-{exportId}{ext}", enableRangeProcessing: true);
+    }
+
+    public static (string Extension, string ContentType) FileKind(string format) => format switch
+    {
+        "jsonl" => (".jsonl", "application/x-ndjson"),
+        "csv" => (".csv", "text/csv; charset=utf-8"),
+        "conll" => (".conll", "text/plain; charset=utf-8"),
+        _ => (".json", "application/json"),
+    };
+
+    internal static async Task<ExportView?> LoadAsync(System.Data.Common.DbConnection c, long id, CancellationToken ct)
+    {
+        var r = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Status, long Rows, long Total, string? Error, long CreatedAt, long? FinishedAt)?>(
+            new CommandDefinition(
+                "SELECT id, project_id, format, status, rows_written, total_rows, error, created_at, finished_at FROM exports WHERE id = @id",
+                new { id }, cancellationToken: ct));
+        if (r is null)
+        {
+            return null;
+        }
+        var v = r.Value;
+        return new ExportView(v.Id, v.ProjectId, v.Format, v.Status, v.Rows, v.Total, v.Error, Http.Time(v.CreatedAt),
+            v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status == "done" ? $"/api/exports/{v.Id}/download" : null);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Core.Schema;
+
+namespace Yunzhong.Server.Features;
+
+/// <summary>Small pieces every feature's endpoints share.</summary>
+internal static class Http
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: 404, title: $"{what} not found.");
+
+    public static ProblemHttpResult Forbidden(string why) =>
+        TypedResults.Problem(statusCode: 403, title: why);
+
+    public static ProblemHttpResult Conflict(string why) =>
+        TypedResults.Problem(statusCode: 409, title: why);
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ValidationProblem Invalid(IEnumerable<SchemaError> errors, string title = "The request is not valid.") =>
+        TypedResults.ValidationProblem(
+            errors.GroupBy(e => e.Path.Length == 0 ? "/" : e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            title: title);
+
+    /// <summary>Stored JSON comes back as an element the serializer writes through unchanged.</summary>
+    public static JsonElement Json(string json) => JsonSerializer.Deserialize<JsonElement>(json);
+
+    public static JsonElement? JsonOrNull(string? json) => json is null ? null : Json(json);
+
+    public static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+}

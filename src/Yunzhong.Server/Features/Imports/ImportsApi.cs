@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Formats;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Imports;
+
+public sealed record ImportResponse(long Imported, long Duplicates);
+
+public static class ImportsApi
+{
+    public static IEndpointRouteBuilder MapImports(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/projects/{projectId:long}/imports", Import)
+            .WithTags("Imports")
+            .RequireAuthorization()
+            .WithMetadata(new DisableRequestSizeLimitAttribute())
+            .Accepts<Stream>("application/x-ndjson", "application/json", "text/csv", "text/tab-separated-values", "application/octet-stream");
+        return app;
+    }
+
+    /// <summary>
+    /// Streams the request body through the reader into one transaction: every row is checked, and the
+    /// batch lands whole or not at all. A failed import answers 422 naming each bad row and field.
+    /// </summary>
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult, ValidationProblem>> Import(
+        long projectId, string? format, string? filename, HttpRequest request, ClaimsPrincipal user, Access access,
+        TaskImporter importer, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var found = await access.ForProjectAsync(userId, projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers import tasks.");
+        }
+
+        var head = new byte[8192];
+        var n = await request.Body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        ImportFormat? chosen = format is null ? null : ParseFormat(format);
+        if (format is not null && chosen is null)
+        {
+            return Http.Invalid("format", "format must be one of jsonl, json, csv, tsv, labelstudio.");
+        }
+        chosen ??= TaskImport.Detect(filename ?? "", head.AsSpan(0, n));
+        if (chosen is null)
+        {
+            return Http.Invalid("format", "Cannot tell the file's format: pass ?format=jsonl|json|csv|tsv|labelstudio or ?filename=.");
+        }
+        await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
+        var outcome = await importer.ImportAsync(found.Value.Project, userId, body, chosen.Value, ct);
+        if (outcome.Errors.Count > 0)
+        {
+            var errors = outcome.Errors
+                .GroupBy(e => e.Field is null ? $"row {e.Line}" : $"row {e.Line}: {e.Field}")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+            return TypedResults.ValidationProblem(errors,
+                title: $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
+                extensions: new Dictionary<string, object?> { ["errorCount"] = outcome.ErrorCount });
+        }
+        return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates));
+    }
+
+    public static ImportFormat? ParseFormat(string format) => format.ToLowerInvariant() switch
+    {
+        "jsonl" or "ndjson" => ImportFormat.Jsonl,
+        "json" => ImportFormat.Json,
+        "csv" => ImportFormat.Csv,
+        "tsv" => ImportFormat.Tsv,
+        "labelstudio" or "label-studio" or "ls" => ImportFormat.LabelStudio,
+        _ => null,
+    };
+}
+
+/// <summary>Replays bytes already read (to sniff the format) before the rest of the stream.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefix.Length > 0)
+        {
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+        return await rest.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

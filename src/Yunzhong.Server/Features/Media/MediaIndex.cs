@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Dapper;
+using Yunzhong.Core;
+using Yunzhong.Core.Schema;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Media;
+
+/// <summary>The media a task's data refers to, by field name.</summary>
+public sealed class KnownMedia(Dictionary<string, MediaInfo>? byField)
+{
+    public static readonly KnownMedia None = new(null);
+
+    public MediaInfo? Lookup(string field) => byField?.GetValueOrDefault(field);
+}
+
+/// <summary>
+/// Resolves media references in task data (<c>/api/projects/{id}/media/{name}</c>) to what the upload
+/// learnt about the file (size, duration). Media rows never change once written, so they are cached.
+/// </summary>
+public sealed class MediaIndex(Db db)
+{
+    private readonly ConcurrentDictionary<(long Project, string Name), MediaInfo?> _cache = new();
+
+    public static string UrlPrefix(long projectId) => $"/api/projects/{projectId}/media/";
+
+    public async Task<KnownMedia> ForTaskAsync(ProjectConfig project, JsonElement data, CancellationToken ct)
+    {
+        Dictionary<string, MediaInfo>? found = null;
+        foreach (var field in project.Schema.Fields)
+        {
+            if (field.Type is not (FieldType.Image or FieldType.Audio or FieldType.Video)
+                || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty(field.Name, out var v)
+                || v.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+            var info = await FindAsync(project.Id, v.GetString()!, ct);
+            if (info is not null)
+            {
+                (found ??= new())[field.Name] = info;
+            }
+        }
+        return found is null ? KnownMedia.None : new KnownMedia(found);
+    }
+
+    public async Task<MediaInfo?> FindAsync(long projectId, string reference, CancellationToken ct)
+    {
+        var prefix = UrlPrefix(projectId);
+        if (!reference.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var name = Uri.UnescapeDataString(reference[prefix.Length..]);
+        if (_cache.TryGetValue((projectId, name), out var cached))
+        {
+            return cached;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<MediaRow>(new CommandDefinition(
+            "SELECT name, content_type AS ContentType, width, height, duration FROM media WHERE project_id = @projectId AND name = @name",
+            new { projectId, name }, cancellationToken: ct));
+        var info = row is null ? null : new MediaInfo(row.Name, row.ContentType, (int?)row.Width, (int?)row.Height, row.Duration);
+        if (info is not null)
+        {
+            _cache[(projectId, name)] = info;
+        }
+        return info;
+    }
+
+    public void Forget(long projectId)
+    {
+        foreach (var key in _cache.Keys.Where(k => k.Project == projectId))
+        {
+            _cache.TryRemove(key, out _);
+        }
+    }
+
+    private sealed record MediaRow(string Name, string ContentType, long? Width, long? Height, double? Duration);
+}

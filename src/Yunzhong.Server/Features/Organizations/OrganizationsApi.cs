@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Auth;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Organizations;
+
+public sealed record CreateOrganizationRequest(string Name, string Kind);
+
+public sealed record MemberView(long UserId, string Email, string Name, string[] Roles);
+
+public sealed record AddMemberRequest(string Email, string? Name, string? Password, string[] Roles);
+
+public static class OrganizationsApi
+{
+    public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/organizations").WithTags("Organizations").RequireAuthorization();
+        g.MapGet("", async (ClaimsPrincipal user, Db db, CancellationToken ct) =>
+            TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations));
+        g.MapPost("", Create);
+        g.MapGet("/{organizationId:long}/members", Members);
+        g.MapPost("/{organizationId:long}/members", AddMember);
+        return app;
+    }
+
+    /// <summary>Park operators' admins open organisations for clients and vendors; the creator administers it first.</summary>
+    private static async Task<Results<Created<OrganizationMembership>, ProblemHttpResult, ValidationProblem>> Create(
+        CreateOrganizationRequest request, ClaimsPrincipal user, Db db, Accounts accounts, Access access, CancellationToken ct)
+    {
+        var me = user.UserId();
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var operatorAdmin = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                WHERE m.user_id = @me AND o.kind = 'operator' AND m.roles LIKE '%admin%'
+                """, new { me }, cancellationToken: ct));
+            if (operatorAdmin == 0)
+            {
+                return Http.Forbidden("Only admins of the park operator open organisations.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            return Http.Invalid("name", "An organisation needs a name of 1 to 200 characters.");
+        }
+        if (!Accounts.Kinds.Contains(request.Kind))
+        {
+            return Http.Invalid("kind", "kind must be client, vendor or operator.");
+        }
+        var id = await accounts.CreateOrganizationAsync(request.Name.Trim(), request.Kind, ct);
+        await accounts.SetMembershipAsync(id, me, Roles.Admin, ct);
+        access.ForgetMemberships();
+        return TypedResults.Created($"/api/organizations/{id}", new OrganizationMembership(id, request.Name.Trim(), request.Kind, ["admin"]));
+    }
+
+    private static async Task<Results<Ok<List<MemberView>>, ProblemHttpResult>> Members(
+        long organizationId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
+        if (roles == Roles.None)
+        {
+            return Http.NotFound("Organization");
+        }
+        if ((roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers see the member list.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles)>(new CommandDefinition(
+            "SELECT u.id, u.email, u.name, m.roles FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = @organizationId ORDER BY u.name, u.id",
+            new { organizationId }, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.Names(RoleNames.Parse(r.Roles)))).ToList());
+    }
+
+    /// <summary>Adds a person to the organisation, creating their account when the email is new.</summary>
+    private static async Task<Results<Ok<MemberView>, ProblemHttpResult, ValidationProblem>> AddMember(
+        long organizationId, AddMemberRequest request, ClaimsPrincipal user, Access access, Accounts accounts, CancellationToken ct)
+    {
+        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
+        if (roles == Roles.None)
+        {
+            return Http.NotFound("Organization");
+        }
+        if ((roles & Roles.Admin) == 0)
+        {
+            return Http.Forbidden("Only admins add members.");
+        }
+        var wanted = RoleNames.Parse(string.Join(',', request.Roles ?? []));
+        if (wanted == Roles.None || (request.Roles ?? []).Any(r => !RoleNames.All.Contains(r)))
+        {
+            return Http.Invalid("roles", $"roles must be a non-empty list of {string.Join(", ", RoleNames.All)}.");
+        }
+        var email = Accounts.NormalizeEmail(request.Email ?? "");
+        if (email.Length is < 3 or > 254 || !email.Contains('@'))
+        {
+            return Http.Invalid("email", "A valid email address is needed.");
+        }
+        var userId = await accounts.FindUserAsync(email, ct);
+        if (userId is null)
+        {
+            if (request.Password is null || request.Password.Length < 8)
+            {
+                return Http.Invalid("password", "A new account needs a password of at least 8 characters.");
+            }
+            userId = await accounts.CreateUserAsync(email, string.IsNullOrWhiteSpace(request.Name) ? email : request.Name.Trim(), request.Password, ct);
+        }
+        await accounts.SetMembershipAsync(organizationId, userId.Value, wanted, ct);
+        access.ForgetMemberships();
+        return TypedResults.Ok(new MemberView(userId.Value, email, request.Name ?? email, RoleNames.Names(wanted)));
+    }
+}

@@ -1,0 +1,294 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Core.Schema;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Projects;
+
+public sealed record ReviewSettings(string Policy, int Percent);
+
+public sealed record ProjectRequest(
+    long OrganizationId, string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml,
+    int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review);
+
+public sealed record ProjectPatch(
+    string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml, int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review);
+
+public sealed record StateCounts(long Total, long New, long InProgress, long Annotated, long InReview, long Accepted, long Rejected);
+
+public sealed record ProjectView(
+    long Id, long OrganizationId, string Name, string Instructions, JsonElement Schema, int Overlap, int LeaseSeconds,
+    string Order, ReviewSettings Review, DateTimeOffset CreatedAt, StateCounts Counts);
+
+public sealed record SchemaCheckRequest(JsonElement? Schema, string? LabelStudioXml);
+
+public sealed record SchemaIssue(string Path, string Message);
+
+public sealed record UnmappedTagView(string Tag, string? Name);
+
+public sealed record SchemaCheckResponse(JsonElement? Schema, IReadOnlyList<UnmappedTagView> Unmapped, IReadOnlyList<SchemaIssue> Errors);
+
+public static class ProjectsApi
+{
+    public static readonly string[] Orders = ["priority", "random", "leastAnnotated"];
+    public static readonly string[] Policies = ["none", "sample", "all"];
+
+    public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Projects").RequireAuthorization();
+        g.MapGet("/projects", List);
+        g.MapPost("/projects", Create);
+        g.MapGet("/projects/{projectId:long}", Get);
+        g.MapPatch("/projects/{projectId:long}", Update);
+        g.MapDelete("/projects/{projectId:long}", Delete);
+        g.MapPost("/schemas/check", Check);
+        return app;
+    }
+
+    private static async Task<Ok<List<ProjectView>>> List(long? organization, ClaimsPrincipal user, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var ids = await c.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT p.id FROM projects p JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = @userId
+            WHERE p.deleted_at IS NULL AND (@organization IS NULL OR p.organization_id = @organization)
+            ORDER BY p.id DESC
+            """, new { userId = user.UserId(), organization }, cancellationToken: ct));
+        var list = new List<ProjectView>();
+        foreach (var id in ids)
+        {
+            list.Add((await LoadAsync(c, id, ct))!);
+        }
+        return TypedResults.Ok(list);
+    }
+
+    private static async Task<Results<Ok<ProjectView>, ProblemHttpResult>> Get(
+        long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        if (await access.ForProjectAsync(user.UserId(), projectId, ct) is null)
+        {
+            return Http.NotFound("Project");
+        }
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok((await LoadAsync(c, projectId, ct))!);
+    }
+
+    private static async Task<Results<Created<ProjectView>, ProblemHttpResult, ValidationProblem>> Create(
+        ProjectRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
+    {
+        var roles = await access.RolesAsync(user.UserId(), request.OrganizationId, ct);
+        if (roles == Roles.None)
+        {
+            return Http.NotFound("Organization");
+        }
+        if ((roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers create projects.");
+        }
+        var errors = new List<SchemaError>();
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200)
+        {
+            errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
+        }
+        var schema = ResolveSchema(request.Schema, request.LabelStudioXml, errors, required: true);
+        var settings = CheckSettings(request.Overlap ?? 1, request.LeaseSeconds ?? 3600, request.Order ?? "priority",
+            request.Review ?? new ReviewSettings("none", 0), errors);
+        if (errors.Count > 0)
+        {
+            return Http.Invalid(errors, "The project is not valid.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO projects (organization_id, name, instructions, schema_json, overlap, lease_seconds, task_order,
+                                  review_policy, review_percent, created_by, created_at)
+            VALUES (@OrganizationId, @name, @instructions, @schema, @Overlap, @LeaseSeconds, @Order, @policy, @percent, @userId, @now)
+            RETURNING id
+            """, new
+            {
+                request.OrganizationId, name, instructions = request.Instructions ?? "", schema = schema!.ToJson(),
+                settings.Overlap, settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy,
+                percent = settings.Review.Percent, userId = user.UserId(), now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            }, cancellationToken: ct));
+        return TypedResults.Created($"/api/projects/{id}", (await LoadAsync(c, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<ProjectView>, ProblemHttpResult, ValidationProblem>> Update(
+        long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers change projects.");
+        }
+        var p = found.Value.Project;
+        var errors = new List<SchemaError>();
+        var name = patch.Name?.Trim() ?? p.Name;
+        if (name.Length is 0 or > 200)
+        {
+            errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
+        }
+        var schema = ResolveSchema(patch.Schema, patch.LabelStudioXml, errors, required: false) ?? p.Schema;
+        var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? p.Order,
+            patch.Review ?? new ReviewSettings(p.ReviewPolicy, p.ReviewPercent), errors);
+        if (errors.Count > 0)
+        {
+            return Http.Invalid(errors, "The change is not valid.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        await using (var tx = await db.BeginWriteAsync(c, ct))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE projects SET name = @name, instructions = @instructions, schema_json = @schema, overlap = @Overlap,
+                    lease_seconds = @LeaseSeconds, task_order = @Order, review_policy = @policy, review_percent = @percent
+                WHERE id = @projectId
+                """, new
+                {
+                    name, instructions = patch.Instructions ?? p.Instructions, schema = schema.ToJson(), settings.Overlap,
+                    settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
+                }, tx, cancellationToken: ct));
+            if (settings.Overlap != p.Overlap)
+            {
+                // A new overlap applies to tasks not yet complete: their targets move, and with them what
+                // they still need. Complete tasks keep their annotations.
+                await c.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE tasks SET remaining = remaining + (@overlap - target), target = @overlap
+                    WHERE project_id = @projectId AND state IN ('new', 'in_progress') AND remaining + (@overlap - target) >= 0
+                    """, new { overlap = settings.Overlap, projectId }, tx, cancellationToken: ct));
+            }
+            await tx.CommitAsync(ct);
+        }
+        access.Forget(projectId);
+        return TypedResults.Ok((await LoadAsync(c, projectId, ct))!);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        long projectId, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & (Roles.Admin | Roles.Manager)) == 0)
+        {
+            return Http.Forbidden("Only admins and managers delete projects.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("UPDATE projects SET deleted_at = @now WHERE id = @projectId",
+            new { projectId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+        access.Forget(projectId);
+        return TypedResults.NoContent();
+    }
+
+    private static Ok<SchemaCheckResponse> Check(SchemaCheckRequest request)
+    {
+        var errors = new List<SchemaError>();
+        IReadOnlyList<UnmappedTagView> unmapped = [];
+        LabelSchema? schema = null;
+        if (request.LabelStudioXml is not null)
+        {
+            var imported = LabelStudioConfig.Import(request.LabelStudioXml);
+            errors.AddRange(imported.Errors);
+            unmapped = imported.Unmapped.Select(u => new UnmappedTagView(u.Tag, u.Name)).ToList();
+            schema = imported.Schema;
+        }
+        else
+        {
+            schema = ResolveSchema(request.Schema, null, errors, required: true);
+        }
+        return TypedResults.Ok(new SchemaCheckResponse(
+            schema is null ? null : Http.Json(schema.ToJson()), unmapped, errors.Select(e => new SchemaIssue(e.Path, e.Message)).ToList()));
+    }
+
+    private static LabelSchema? ResolveSchema(JsonElement? json, string? xml, List<SchemaError> errors, bool required)
+    {
+        if (xml is not null)
+        {
+            var imported = LabelStudioConfig.Import(xml);
+            errors.AddRange(imported.Errors.Select(e => e with { Path = "labelStudioXml" + e.Path }));
+            if (imported.Unmapped.Count > 0)
+            {
+                errors.Add(new("labelStudioXml", "These tags have no counterpart in the label schema: "
+                    + string.Join(", ", imported.Unmapped.Select(u => u.Name is null ? u.Tag : $"{u.Tag} ({u.Name})"))
+                    + ". Remove them or describe the project in the native schema."));
+            }
+            return imported.Schema;
+        }
+        if (json is null || json.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            if (required)
+            {
+                errors.Add(new("schema", "A project needs a label schema (schema) or a Label Studio config (labelStudioXml)."));
+            }
+            return null;
+        }
+        var parsed = LabelSchema.Parse(json.Value);
+        errors.AddRange(parsed.Errors.Select(e => e with { Path = "schema" + e.Path }));
+        return parsed.Schema;
+    }
+
+    private sealed record Settings(int Overlap, int LeaseSeconds, string Order, ReviewSettings Review);
+
+    private static Settings CheckSettings(int overlap, int leaseSeconds, string order, ReviewSettings review, List<SchemaError> errors)
+    {
+        if (overlap is < 1 or > 100)
+        {
+            errors.Add(new("overlap", "overlap must be between 1 and 100."));
+        }
+        if (leaseSeconds is < 30 or > 7 * 86_400)
+        {
+            errors.Add(new("leaseSeconds", "leaseSeconds must be between 30 and 604800."));
+        }
+        if (!Orders.Contains(order))
+        {
+            errors.Add(new("order", $"order must be one of {string.Join(", ", Orders)}."));
+        }
+        if (!Policies.Contains(review.Policy))
+        {
+            errors.Add(new("review.policy", $"review.policy must be one of {string.Join(", ", Policies)}."));
+        }
+        if (review.Percent is < 0 or > 100 || (review.Policy == "sample" && review.Percent == 0))
+        {
+            errors.Add(new("review.percent", "review.percent must be between 1 and 100 for sampled review."));
+        }
+        return new Settings(overlap, leaseSeconds, order, review);
+    }
+
+    internal static async Task<ProjectView?> LoadAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct)
+    {
+        var p = await c.QueryFirstOrDefaultAsync<Row>(new CommandDefinition(
+            """
+            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
+                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
+                   review_percent AS ReviewPercent, created_at AS CreatedAt
+            FROM projects WHERE id = @projectId AND deleted_at IS NULL
+            """, new { projectId }, cancellationToken: ct));
+        if (p is null)
+        {
+            return null;
+        }
+        var counts = (await c.QueryAsync<(string State, long N)>(new CommandDefinition(
+            "SELECT state, COUNT(*) FROM tasks WHERE project_id = @projectId GROUP BY state", new { projectId }, cancellationToken: ct)))
+            .ToDictionary(r => r.State, r => r.N);
+        return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
+            p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent), Http.Time(p.CreatedAt),
+            new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
+                counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
+                counts.GetValueOrDefault("rejected")));
+    }
+
+    private sealed record Row(
+        long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap, long LeaseSeconds,
+        string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt);
+}

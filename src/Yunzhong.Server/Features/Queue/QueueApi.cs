@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Schema;
+using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Queue;
+
+public sealed record PredictionView(string Model, JsonElement Result, double? Score);
+
+public sealed record LeasedTask(long Id, JsonElement Data, IReadOnlyList<PredictionView> Predictions);
+
+public sealed record NextResponse(long AssignmentId, LeasedTask Task, DateTimeOffset ExpiresAt, JsonElement? Draft, string? ReviewComment);
+
+public sealed record SubmitRequest(JsonElement Result, double? LeadTimeSeconds);
+
+public sealed record SubmitResponse(long AnnotationId);
+
+public sealed record DraftRequest(JsonElement Result);
+
+public static class QueueApi
+{
+    public static IEndpointRouteBuilder MapQueue(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Queue").RequireAuthorization();
+        g.MapPost("/projects/{projectId:long}/queue/next", Next);
+        g.MapPost("/assignments/{assignmentId:long}/submit", Submit);
+        g.MapPost("/assignments/{assignmentId:long}/skip", (long assignmentId, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct) =>
+            GiveBack(assignmentId, user, queue, skip: true, ct));
+        g.MapPost("/assignments/{assignmentId:long}/release", (long assignmentId, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct) =>
+            GiveBack(assignmentId, user, queue, skip: false, ct));
+        g.MapPut("/assignments/{assignmentId:long}/draft", SaveDraft);
+        return app;
+    }
+
+    private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult>> Next(
+        long projectId, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var found = await access.ForProjectAsync(userId, projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & RoleNames.Annotate) == 0)
+        {
+            return Http.Forbidden("Only annotators take tasks from the queue.");
+        }
+        var lease = await queue.NextAsync(found.Value.Project, userId, ct);
+        if (lease is null)
+        {
+            return TypedResults.NoContent();
+        }
+        return TypedResults.Ok(new NextResponse(
+            lease.AssignmentId,
+            new LeasedTask(lease.TaskId, Http.Json(lease.DataJson),
+                lease.Predictions.Select(p => new PredictionView(p.Model, Http.Json(p.ResultJson), p.Score)).ToList()),
+            lease.ExpiresAt,
+            Http.JsonOrNull(lease.DraftJson),
+            lease.ReviewComment));
+    }
+
+    private static async Task<Results<Ok<SubmitResponse>, ProblemHttpResult, ValidationProblem>> Submit(
+        long assignmentId, SubmitRequest request, ClaimsPrincipal user, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        AssignmentReader assignments, Access access, MediaIndex media, QueueEngine queue, CancellationToken ct)
+    {
+        if (idempotencyKey is { Length: > 200 })
+        {
+            return Http.Invalid("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.");
+        }
+        if (request.LeadTimeSeconds is < 0 or > 86_400 * 7)
+        {
+            return Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.");
+        }
+        var userId = user.UserId();
+        var a = await assignments.FindAsync(assignmentId, userId, ct);
+        if (a is null)
+        {
+            return Http.NotFound("Assignment");
+        }
+        var project = await access.ProjectAsync(a.ProjectId, ct);
+        if (project is null)
+        {
+            return Http.NotFound("Assignment");
+        }
+        using var data = JsonDocument.Parse(a.DataJson);
+        var known = await media.ForTaskAsync(project, data.RootElement, ct);
+        var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, request.Result, known.Lookup);
+        if (errors.Count > 0)
+        {
+            return Http.Invalid(errors, "The annotation does not fit the project's label schema.");
+        }
+        var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey, ct);
+        return result.Outcome switch
+        {
+            SubmitOutcome.Created or SubmitOutcome.Replayed => TypedResults.Ok(new SubmitResponse(result.AnnotationId)),
+            SubmitOutcome.NotFound => Http.NotFound("Assignment"),
+            _ => Http.Conflict(result.Detail ?? "The assignment cannot take a submission now."),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> GiveBack(
+        long assignmentId, ClaimsPrincipal user, QueueEngine queue, bool skip, CancellationToken ct) =>
+        await queue.GiveBackAsync(assignmentId, user.UserId(), skip, ct)
+            ? TypedResults.NoContent()
+            : Http.NotFound("Live assignment");
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> SaveDraft(
+        long assignmentId, DraftRequest request, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct)
+    {
+        var raw = request.Result.GetRawText();
+        if (raw.Length > 4_000_000)
+        {
+            return Http.Invalid("result", "A draft may hold at most 4,000,000 characters.");
+        }
+        return await queue.SaveDraftAsync(assignmentId, user.UserId(), raw, ct)
+            ? TypedResults.NoContent()
+            : Http.NotFound("Live assignment");
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Projects;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Stats;
+
+public sealed record DayCount(string Day, long Annotations);
+
+public sealed record AnnotatorStats(long UserId, string Annotator, long Annotations, double? AvgLeadTimeSeconds);
+
+public sealed record ProjectStats(StateCounts States, IReadOnlyList<DayCount> PerDay, IReadOnlyList<AnnotatorStats> PerAnnotator, double? AvgLeadTimeSeconds);
+
+public static class StatsApi
+{
+    public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/projects/{projectId:long}/stats", Get).WithTags("Stats").RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Ok<ProjectStats>, ProblemHttpResult>> Get(
+        long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & (RoleNames.Manage | Roles.Reviewer)) == 0)
+        {
+            return Http.Forbidden("Only managers and reviewers see project statistics.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var project = (await ProjectsApi.LoadAsync(c, projectId, ct))!;
+        // Days are UTC; the bucket is computed in SQL from Unix milliseconds the same way on both engines.
+        var perDay = await c.QueryAsync<(long Day, long N)>(new CommandDefinition(
+            "SELECT created_at / 86400000 AS day, COUNT(*) FROM annotations WHERE project_id = @projectId GROUP BY created_at / 86400000 ORDER BY 1",
+            new { projectId }, cancellationToken: ct));
+        var perAnnotator = await c.QueryAsync<(long UserId, string Name, long N, double? Lead)>(new CommandDefinition(
+            """
+            SELECT a.user_id, u.name, COUNT(*), AVG(a.lead_time) FROM annotations a JOIN users u ON u.id = a.user_id
+            WHERE a.project_id = @projectId GROUP BY a.user_id, u.name ORDER BY COUNT(*) DESC
+            """, new { projectId }, cancellationToken: ct));
+        var avg = await c.ExecuteScalarAsync<double?>(new CommandDefinition(
+            "SELECT AVG(lead_time) FROM annotations WHERE project_id = @projectId", new { projectId }, cancellationToken: ct));
+        return TypedResults.Ok(new ProjectStats(
+            project.Counts,
+            perDay.Select(d => new DayCount(DateTimeOffset.FromUnixTimeMilliseconds(d.Day * 86_400_000).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.N)).ToList(),
+            perAnnotator.Select(a => new AnnotatorStats(a.UserId, a.Name, a.N, a.Lead)).ToList(),
+            avg));
+    }
+}

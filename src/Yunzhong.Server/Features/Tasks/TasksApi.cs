@@ -1,0 +1,205 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Queue;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Tasks;
+
+public sealed record TaskSummary(long Id, string? Key, string State, int Priority, int AnnotationCount, DateTimeOffset UpdatedAt);
+
+public sealed record TaskPage(IReadOnlyList<TaskSummary> Items, long? Next);
+
+public sealed record AnnotationView(
+    long Id, long UserId, string Annotator, long AuthorId, int Version, long? ParentId, string Status, JsonElement Result,
+    double? LeadTimeSeconds, DateTimeOffset CreatedAt);
+
+public sealed record ReviewView(long Id, long AnnotationId, long ReviewerId, string Action, string? Comment, DateTimeOffset CreatedAt);
+
+public sealed record TaskDetail(
+    long Id, long ProjectId, string? Key, JsonElement Data, string State, int Priority, int Target, bool IsGold,
+    IReadOnlyList<AnnotationView> Annotations, IReadOnlyList<PredictionView> Predictions, IReadOnlyList<ReviewView> Reviews);
+
+public sealed record BulkRequest(long[] Ids, string Action, int? Priority);
+
+public sealed record BulkResponse(long Affected);
+
+public static class TasksApi
+{
+    public static readonly string[] States = ["new", "in_progress", "annotated", "in_review", "accepted", "rejected"];
+
+    public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization();
+        g.MapGet("/projects/{projectId:long}/tasks", List);
+        g.MapGet("/tasks/{taskId:long}", Get);
+        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk);
+        return app;
+    }
+
+    /// <summary>Keyset-paged task list (<c>after</c> = last id seen), filtered by state, annotator, label and date.</summary>
+    private static async Task<Results<Ok<TaskPage>, ProblemHttpResult, ValidationProblem>> List(
+        long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit,
+        ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        if (await access.ForProjectAsync(user.UserId(), projectId, ct) is null)
+        {
+            return Http.NotFound("Project");
+        }
+        var states = state?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (states.Any(s => !States.Contains(s)))
+        {
+            return Http.Invalid("state", $"state must be a comma-separated list of {string.Join(", ", States)}.");
+        }
+        var take = Math.Clamp(limit ?? 100, 1, 1000);
+        var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
+        if (states.Length > 0)
+        {
+            where.Add("t.state IN @states");
+        }
+        if (annotator is not null)
+        {
+            where.Add("EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.user_id = @annotator)");
+        }
+        if (!string.IsNullOrEmpty(label))
+        {
+            // The label appears as a JSON string value in some annotation's result.
+            where.Add("EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.result_json LIKE @labelPattern)");
+        }
+        if (from is not null)
+        {
+            where.Add("t.updated_at >= @fromMs");
+        }
+        if (to is not null)
+        {
+            where.Add("t.updated_at < @toMs");
+        }
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt)>(new CommandDefinition(
+            $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY t.id LIMIT @take",
+            new
+            {
+                projectId, after = after ?? 0, states, annotator, take = take + 1,
+                labelPattern = "%" + JsonSerializer.Serialize(label ?? "").Replace("%", "\\%", StringComparison.Ordinal) + "%",
+                fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
+            }, cancellationToken: ct))).ToList();
+        var more = rows.Count > take;
+        var items = rows.Take(take).Select(r => new TaskSummary(r.Id, r.Key, r.State, (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt))).ToList();
+        return TypedResults.Ok(new TaskPage(items, more ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<TaskDetail>, ProblemHttpResult>> Get(
+        long taskId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var t = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string? Key, string DataJson, string State, long Priority, long Target, string? Gold)?>(
+            new CommandDefinition(
+                "SELECT id, project_id, task_key, data_json, state, priority, target, gold_json FROM tasks WHERE id = @taskId",
+                new { taskId }, cancellationToken: ct));
+        var found = t is null ? null : await access.ForProjectAsync(user.UserId(), t.Value.ProjectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Task");
+        }
+        var canManage = (found.Value.Roles & (RoleNames.Manage | Roles.Reviewer)) != 0;
+        if (!canManage)
+        {
+            // Annotators see only tasks they work on, and never learn which tasks are gold.
+            var mine = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM assignments WHERE task_id = @taskId AND user_id = @userId", new { taskId, userId = user.UserId() }, cancellationToken: ct));
+            if (mine == 0)
+            {
+                return Http.NotFound("Task");
+            }
+        }
+        var annotations = await c.QueryAsync<AnnotationRow>(new CommandDefinition(
+            """
+            SELECT a.id, a.user_id AS UserId, u.name AS Annotator, a.author_id AS AuthorId, a.version, a.parent_id AS ParentId, a.status,
+                   a.result_json AS ResultJson, a.lead_time AS LeadTime, a.created_at AS CreatedAt
+            FROM annotations a JOIN users u ON u.id = a.user_id WHERE a.task_id = @taskId AND (@all = 1 OR a.user_id = @userId) ORDER BY a.id
+            """, new { taskId, all = canManage ? 1 : 0, userId = user.UserId() }, cancellationToken: ct));
+        var predictions = await c.QueryAsync<(string Model, string ResultJson, double? Score)>(new CommandDefinition(
+            "SELECT model, result_json, score FROM predictions WHERE task_id = @taskId ORDER BY id", new { taskId }, cancellationToken: ct));
+        var reviews = await c.QueryAsync<(long Id, long AnnotationId, long ReviewerId, string Action, string? Comment, long CreatedAt)>(new CommandDefinition(
+            "SELECT id, annotation_id, reviewer_id, action, comment, created_at FROM reviews WHERE task_id = @taskId ORDER BY id",
+            new { taskId }, cancellationToken: ct));
+        var v = t!.Value;
+        return TypedResults.Ok(new TaskDetail(
+            v.Id, v.ProjectId, v.Key, Http.Json(v.DataJson), v.State, (int)v.Priority, (int)v.Target, canManage && v.Gold is not null,
+            annotations.Select(a => a.View()).ToList(),
+            predictions.Select(p => new PredictionView(p.Model, Http.Json(p.ResultJson), p.Score)).ToList(),
+            canManage ? reviews.Select(r => new ReviewView(r.Id, r.AnnotationId, r.ReviewerId, r.Action, r.Comment, Http.Time(r.CreatedAt))).ToList() : []));
+    }
+
+    internal sealed record AnnotationRow(
+        long Id, long UserId, string Annotator, long AuthorId, long Version, long? ParentId, string Status, string ResultJson, double? LeadTime, long CreatedAt)
+    {
+        public AnnotationView View() =>
+            new(Id, UserId, Annotator, AuthorId, (int)Version, ParentId, Status, Http.Json(ResultJson), LeadTime, Http.Time(CreatedAt));
+    }
+
+    /// <summary>
+    /// delete: removes tasks with their annotations; priority: sets it; release: ends live leases so
+    /// the tasks go back to the queue (for leases of people who left, or rejected work nobody redoes).
+    /// </summary>
+    private static async Task<Results<Ok<BulkResponse>, ProblemHttpResult, ValidationProblem>> Bulk(
+        long projectId, BulkRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        if (found is null)
+        {
+            return Http.NotFound("Project");
+        }
+        if ((found.Value.Roles & RoleNames.Manage) == 0)
+        {
+            return Http.Forbidden("Only admins and managers change tasks in bulk.");
+        }
+        if (request.Ids is null || request.Ids.Length is 0 or > 10_000)
+        {
+            return Http.Invalid("ids", "Give 1 to 10,000 task ids.");
+        }
+        if (request.Action == "priority" && request.Priority is null)
+        {
+            return Http.Invalid("priority", "The priority action needs a priority.");
+        }
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
+        long affected;
+        switch (request.Action)
+        {
+            case "delete":
+                foreach (var table in new[] { "reviews", "predictions", "annotations", "assignments" })
+                {
+                    await c.ExecuteAsync(new CommandDefinition(
+                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND id IN @ids)", args, tx, cancellationToken: ct));
+                }
+                affected = await c.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM tasks WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                break;
+            case "priority":
+                affected = await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                break;
+            case "release":
+                var released = (await c.QueryAsync<long>(new CommandDefinition(
+                    """
+                    UPDATE assignments SET status = 'released', updated_at = @now
+                    WHERE project_id = @projectId AND task_id IN @ids AND status IN ('leased', 'returned') RETURNING task_id
+                    """, args, tx, cancellationToken: ct))).ToList();
+                foreach (var taskId in released)
+                {
+                    await c.ExecuteAsync(new CommandDefinition(QueueEngine.ReturnSlotSql, new { id = taskId, now }, tx, cancellationToken: ct));
+                }
+                affected = released.Count;
+                break;
+            default:
+                return Http.Invalid("action", "action must be delete, priority or release.");
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new BulkResponse(affected));
+    }
+}

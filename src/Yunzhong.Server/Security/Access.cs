@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Yunzhong.Core.Schema;
+using Yunzhong.Server.Data;
+
+namespace Yunzhong.Server.Security;
+
+[Flags]
+public enum Roles
+{
+    None = 0,
+    Admin = 1,
+    Manager = 2,
+    Annotator = 4,
+    Reviewer = 8,
+    Trainer = 16,
+}
+
+public static class RoleNames
+{
+    public static readonly string[] All = ["admin", "manager", "annotator", "reviewer", "trainer"];
+
+    public static Roles Parse(string csv)
+    {
+        var r = Roles.None;
+        foreach (var part in csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            r |= part switch
+            {
+                "admin" => Roles.Admin,
+                "manager" => Roles.Manager,
+                "annotator" => Roles.Annotator,
+                "reviewer" => Roles.Reviewer,
+                "trainer" => Roles.Trainer,
+                _ => Roles.None,
+            };
+        }
+        return r;
+    }
+
+    public static string[] Names(Roles roles) =>
+        All.Where(n => roles.HasFlag(Parse(n))).ToArray();
+
+    /// <summary>Managing a project's data and settings.</summary>
+    public const Roles Manage = Roles.Admin | Roles.Manager;
+    public const Roles Annotate = Roles.Admin | Roles.Manager | Roles.Annotator;
+    public const Roles Review = Roles.Admin | Roles.Manager | Roles.Reviewer;
+}
+
+/// <summary>A project's settings as the queue, validation and exports need them, schema parsed once.</summary>
+public sealed record ProjectConfig(
+    long Id,
+    long OrganizationId,
+    string Name,
+    string Instructions,
+    string SchemaJson,
+    LabelSchema Schema,
+    int Overlap,
+    int LeaseSeconds,
+    string Order,
+    string ReviewPolicy,
+    int ReviewPercent,
+    long CreatedAt);
+
+/// <summary>
+/// Tenancy: what a user may see. Every project-scoped endpoint asks here first and answers 404 when
+/// the caller's organisations do not include the project's, exactly as for a missing project.
+/// Answers are cached briefly because the annotator hot path asks on every request; a change made
+/// through this server is seen at once (<see cref="Forget"/>), one made by another node within
+/// <see cref="Ttl"/>.
+/// </summary>
+public sealed class Access(Db db, TimeProvider time)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<long, (ProjectConfig? Config, DateTimeOffset At)> _projects = new();
+    private readonly ConcurrentDictionary<(long User, long Org), (Roles Roles, DateTimeOffset At)> _roles = new();
+
+    public async Task<Roles> RolesAsync(long userId, long organizationId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_roles.TryGetValue((userId, organizationId), out var e) && now - e.At < Ttl)
+        {
+            return e.Roles;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var csv = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT roles FROM memberships WHERE user_id = @userId AND organization_id = @organizationId",
+            new { userId, organizationId }, cancellationToken: ct));
+        var roles = csv is null ? Roles.None : RoleNames.Parse(csv);
+        _roles[(userId, organizationId)] = (roles, now);
+        return roles;
+    }
+
+    public async Task<ProjectConfig?> ProjectAsync(long projectId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_projects.TryGetValue(projectId, out var e) && now - e.At < Ttl)
+        {
+            return e.Config;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<ProjectRow>(new CommandDefinition(
+            """
+            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
+                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
+                   review_percent AS ReviewPercent, created_at AS CreatedAt
+            FROM projects WHERE id = @projectId AND deleted_at IS NULL
+            """, new { projectId }, cancellationToken: ct));
+        ProjectConfig? config = null;
+        if (row is not null)
+        {
+            var parsed = LabelSchema.Parse(row.SchemaJson);
+            // Stored schemas were checked on the way in; a failure here is a bug, not user input.
+            var schema = parsed.Schema ?? throw new InvalidOperationException($"Project {row.Id} holds an invalid schema.");
+            config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,
+                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt);
+        }
+        _projects[projectId] = (config, now);
+        return config;
+    }
+
+    /// <summary>The project and the caller's roles in its organisation, or null when the caller may not see it.</summary>
+    public async Task<(ProjectConfig Project, Roles Roles)?> ForProjectAsync(long userId, long projectId, CancellationToken ct)
+    {
+        var project = await ProjectAsync(projectId, ct);
+        if (project is null)
+        {
+            return null;
+        }
+        var roles = await RolesAsync(userId, project.OrganizationId, ct);
+        return roles == Roles.None ? null : (project, roles);
+    }
+
+    public void Forget(long projectId) => _projects.TryRemove(projectId, out _);
+
+    public void ForgetMemberships() => _roles.Clear();
+
+    private sealed record ProjectRow(
+        long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap,
+        long LeaseSeconds, string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt);
+}

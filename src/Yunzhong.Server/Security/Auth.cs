@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Yunzhong.Server.Data;
+
+namespace Yunzhong.Server.Security;
+
+public static class AuthSetup
+{
+    public const string TokenScheme = "Token";
+    public const string SmartScheme = "CookieOrToken";
+
+    public static IServiceCollection AddYunzhongAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenCache>();
+        services.AddAuthentication(SmartScheme)
+            .AddPolicyScheme(SmartScheme, SmartScheme, o =>
+            {
+                o.ForwardDefaultSelector = ctx =>
+                    ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? TokenScheme
+                        : CookieAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "yz_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.SlidingExpiration = true;
+                // An API answers 401/403, never a redirect to a log-in page.
+                o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
+            })
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthHandler>(TokenScheme, null);
+        services.AddAuthorization();
+        return services;
+    }
+
+    public static long UserId(this ClaimsPrincipal user) =>
+        long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static ClaimsPrincipal Principal(long userId, string email, string scheme) =>
+        new(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Email, email)],
+            scheme));
+}
+
+/// <summary>
+/// Token look-ups sit on every scripted request, the annotator hot path included, so a hash →
+/// user answer is kept for a short while. A revoked token stops working within <see cref="Ttl"/>.
+/// </summary>
+public sealed class TokenCache(Db db, TimeProvider time)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
+    private readonly ConcurrentDictionary<string, (long UserId, string Email, DateTimeOffset At)> _entries = new();
+
+    public async Task<(long UserId, string Email)?> FindAsync(string token, CancellationToken ct)
+    {
+        var hash = Secrets.HashToken(token);
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(hash, out var e) && now - e.At < Ttl)
+        {
+            return (e.UserId, e.Email);
+        }
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<(long UserId, string Email)?>(new CommandDefinition(
+            """
+            SELECT u.id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = @hash AND t.revoked_at IS NULL
+            """, new { hash }, cancellationToken: ct));
+        if (row is null)
+        {
+            _entries.TryRemove(hash, out _);
+            return null;
+        }
+        _entries[hash] = (row.Value.UserId, row.Value.Email, now);
+        return row;
+    }
+
+    public void Forget() => _entries.Clear();
+}
+
+internal sealed class TokenAuthHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenCache tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        var found = await tokens.FindAsync(token, Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("Unknown or revoked token.");
+        }
+        var principal = AuthSetup.Principal(found.Value.UserId, found.Value.Email, AuthSetup.TokenScheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, AuthSetup.TokenScheme));
+    }
+}

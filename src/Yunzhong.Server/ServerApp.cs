@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.FileProviders;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Auth;
+using Yunzhong.Server.Features.Exports;
+using Yunzhong.Server.Features.Imports;
+using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Features.Projects;
+using Yunzhong.Server.Features.Queue;
+using Yunzhong.Server.Features.Reviews;
+using Yunzhong.Server.Features.Stats;
+using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Storage;
+
+namespace Yunzhong.Server;
+
+/// <summary>Builds and starts the one Yunzhong server: JSON API, browser UI and background workers.</summary>
+public static class ServerApp
+{
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var dataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(dataDir);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dataDir });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
+
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(new Db(new DatabaseOptions { ConnectionString = options.ConnectionString }));
+        s.AddSingleton<IBlobStore>(new LocalBlobStore(Path.Combine(dataDir, "blobs")));
+        s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
+        s.AddYunzhongAuth();
+        s.AddSingleton<Access>();
+        s.AddSingleton<Accounts>();
+        s.AddSingleton<MediaIndex>();
+        s.AddSingleton<MediaStore>();
+        s.AddSingleton<TaskImporter>();
+        s.AddSingleton<AssignmentReader>();
+        s.AddOptions<QueueOptions>().BindConfiguration("Queue").ValidateOnStart();
+        s.AddSingleton<QueueEngine>();
+        s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
+        s.AddSingleton<ExportWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
+        s.AddSingleton<DemoSeeder>();
+        s.AddProblemDetails();
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        s.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 8L << 30);
+        s.AddOpenApi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapAuth();
+        app.MapOrganizations();
+        app.MapProjects();
+        app.MapImports();
+        app.MapMedia();
+        app.MapTasks();
+        app.MapQueue();
+        app.MapReviews();
+        app.MapExports();
+        app.MapStats();
+        app.MapWebUi(options);
+        return app;
+    }
+
+    /// <summary>Migrates the database, seeds the demo when asked, then serves until stopped.</summary>
+    public static async Task RunAsync(ServerOptions options, CancellationToken ct)
+    {
+        await using var app = Build(options);
+        await PrepareAsync(app, ct);
+        await app.RunAsync(ct);
+    }
+
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        await Migrator.MigrateAsync(app.Services.GetRequiredService<Db>(), app.Services.GetRequiredService<TimeProvider>(), ct);
+        if (options.Demo)
+        {
+            await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+        }
+    }
+
+    private static void MapWebUi(this WebApplication app, ServerOptions options)
+    {
+        var root = options.WebRoot ?? ServerOptions.FindRepoFolder(Path.Combine("web", "dist"));
+        if (root is null || !File.Exists(Path.Combine(root, "index.html")))
+        {
+            app.MapGet("/", () => TypedResults.Text(
+                "Yunzhong API is running. The browser UI is not built: run ./yz serve from the repository, which builds web/.",
+                "text/plain; charset=utf-8")).ExcludeFromDescription();
+            return;
+        }
+        var files = new PhysicalFileProvider(root);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        // Client-side routes load the app shell; unknown API paths still answer 404 ProblemDetails.
+        app.MapFallback("{*path:nonfile}", (string? path) => path is not null && path.StartsWith("api/", StringComparison.Ordinal)
+                ? Results.Problem(statusCode: 404, title: "No such endpoint.")
+                : Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
+    }
+}

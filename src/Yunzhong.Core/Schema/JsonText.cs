@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>Allocation-free reads of JSON values, and wording of values for error messages.</summary>
+internal static class JsonText
+{
+    /// <summary>
+    /// Copies a string element's characters into <paramref name="destination"/> without allocating;
+    /// false when they do not fit (the caller then falls back to <see cref="JsonElement.GetString"/>).
+    /// </summary>
+    public static bool TryCopyString(JsonElement element, Span<char> destination, out int written)
+    {
+        // The raw value still has its quotes and escapes; most strings have no escapes, so their
+        // UTF-8 bytes transcode straight into the buffer.
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var inner = raw[1..^1];
+        if (inner.IndexOf((byte)'\\') < 0)
+        {
+            return Encoding.UTF8.TryGetChars(inner, destination, out written);
+        }
+
+        var reader = new Utf8JsonReader(raw);
+        reader.Read();
+        try
+        {
+            written = reader.CopyString(destination);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Too small a buffer, or an escaped lone surrogate that is not valid UTF-16.
+            written = 0;
+            return false;
+        }
+    }
+
+    /// <summary>The number of UTF-16 units a string element needs at most (its raw UTF-8 length).</summary>
+    public static int MaxCharLength(JsonElement element) => JsonMarshal.GetRawUtf8Value(element).Length;
+
+    /// <summary>Reads an integral JSON number (also written as <c>4.0</c>); false for anything else.</summary>
+    public static bool TryGetInteger(JsonElement element, out long value)
+    {
+        value = 0;
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        if (element.TryGetInt64(out value))
+        {
+            return true;
+        }
+
+        var d = element.GetDouble();
+        if (Math.Floor(d) == d && Math.Abs(d) < 9e15)
+        {
+            value = (long)d;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Escapes one reference token of a JSON pointer (RFC 6901).</summary>
+    public static string EscapePointerToken(string token) =>
+        token.AsSpan().IndexOfAny('~', '/') < 0 ? token : token.Replace("~", "~0").Replace("/", "~1");
+
+    /// <summary>Words a value for an error message: strings quoted, numbers as written, others by kind.</summary>
+    public static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => Quote(SafeString(element)),
+        JsonValueKind.Number => element.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "nothing",
+    };
+
+    /// <summary>The string, or its raw JSON when it holds an escaped lone surrogate.</summary>
+    public static string SafeString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return element.GetRawText();
+        }
+    }
+
+    /// <summary>Quotes a string for a message, cutting very long ones.</summary>
+    public static string Quote(string value)
+    {
+        const int limit = 80;
+        if (value.Length <= limit)
+        {
+            return "'" + value + "'";
+        }
+
+        // Never cut between the halves of a surrogate pair.
+        var cut = char.IsHighSurrogate(value[limit - 1]) ? limit - 1 : limit;
+        return "'" + value[..cut] + "…'";
+    }
+
+    /// <summary>Formats a number for a message without culture surprises.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The JSON word for a kind, for "must be X, not Y" messages.</summary>
+    public static string KindName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "nothing",
+    };
+}

@@ -1,0 +1,318 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>
+/// A project's label schema (标注配置): the task fields and the controls that label them. Immutable;
+/// build one with <see cref="Parse(string)"/> or <see cref="Create"/>, which check every rule of
+/// <c>docs/label-schema.md</c>. Lookups used by validation are computed once here.
+/// </summary>
+public sealed class LabelSchema
+{
+    private readonly Dictionary<string, FieldDef> _fieldsByName;
+    private readonly Dictionary<string, int> _controlIndex;
+
+    private LabelSchema(IReadOnlyList<FieldDef> fields, IReadOnlyList<ControlDef> controls)
+    {
+        Fields = fields;
+        Controls = controls;
+        _fieldsByName = fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        _controlIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < controls.Count; i++)
+        {
+            _controlIndex[controls[i].Name] = i;
+        }
+
+        Plans = new ControlPlan[controls.Count];
+        for (var i = 0; i < controls.Count; i++)
+        {
+            var c = controls[i];
+            Plans[i] = new ControlPlan(
+                c,
+                c.Field is null ? null : _fieldsByName[c.Field],
+                c.Spans is null ? -1 : _controlIndex[c.Spans],
+                c.PerSegment is null ? -1 : _controlIndex[c.PerSegment]);
+        }
+
+        // Controls whose values refer to regions of other controls are checked after those.
+        Order = Enumerable.Range(0, controls.Count)
+            .OrderBy(i => Plans[i].ReferencesRegions ? 1 : 0)
+            .ToArray();
+    }
+
+    /// <summary>The task fields, in document order.</summary>
+    public IReadOnlyList<FieldDef> Fields { get; }
+
+    /// <summary>The controls, in document order.</summary>
+    public IReadOnlyList<ControlDef> Controls { get; }
+
+    internal ControlPlan[] Plans { get; }
+
+    /// <summary>Control indexes with region-referencing controls (relations, per-segment transcription) last.</summary>
+    internal int[] Order { get; }
+
+    /// <summary>The field of that name, or null.</summary>
+    public FieldDef? Field(string name) => _fieldsByName.GetValueOrDefault(name);
+
+    /// <summary>The control of that name, or null.</summary>
+    public ControlDef? Control(string name) => _controlIndex.TryGetValue(name, out var i) ? Controls[i] : null;
+
+    /// <summary>Parses a schema document in its native JSON form.</summary>
+    /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
+    public static SchemaParseResult Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return Parse(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            return new SchemaParseResult(null, [new SchemaError("", "The schema is not valid JSON: " + ex.Message)]);
+        }
+    }
+
+    /// <summary>Parses a schema document in its native JSON form.</summary>
+    /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
+    public static SchemaParseResult Parse(JsonElement root)
+    {
+        var errors = new List<SchemaError>();
+        var broken = new HashSet<int>();
+        var (fields, controls) = SchemaReader.Read(root, errors, broken);
+        return Build(fields, controls, broken, errors);
+    }
+
+    /// <summary>
+    /// Checks fields and controls built in code (e.g. by an importer) against the same rules as
+    /// <see cref="Parse(string)"/>; error paths point where they would be in the JSON form.
+    /// </summary>
+    public static SchemaParseResult Create(IEnumerable<FieldDef> fields, IEnumerable<ControlDef> controls)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(controls);
+        var errors = new List<SchemaError>();
+        var f = fields.Select((d, i) => (i, d)).ToList();
+        var c = controls.Select((d, i) => (i, d)).ToList();
+        foreach (var (i, d) in c)
+        {
+            SchemaRules.CheckApplicableProperties(i, d, errors);
+        }
+
+        return Build(f, c, [], errors);
+    }
+
+    private static SchemaParseResult Build(
+        List<(int Index, FieldDef Def)> fields,
+        List<(int Index, ControlDef Def)> controls,
+        HashSet<int> broken,
+        List<SchemaError> errors)
+    {
+        SchemaRules.Check(fields, controls, broken, errors);
+        if (errors.Count > 0)
+        {
+            return new SchemaParseResult(null, errors);
+        }
+
+        var normalized = controls.Select(c => SchemaRules.Normalize(c.Def)).ToArray();
+        return new SchemaParseResult(new LabelSchema(fields.Select(f => f.Def).ToArray(), normalized), []);
+    }
+
+    /// <summary>
+    /// Writes the canonical JSON form: fixed key order, labels as objects, defaults that change
+    /// behaviour written out. <c>Parse(s.ToJson()).Schema.ToJson()</c> equals <c>s.ToJson()</c>.
+    /// </summary>
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            IndentSize = 2,
+            // Stored and shown to people, not embedded in HTML: keep Chinese readable.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("fields");
+            foreach (var f in Fields)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", f.Name);
+                w.WriteString("type", SchemaRules.Name(f.Type));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("controls");
+            foreach (var c in Controls)
+            {
+                WriteControl(w, c);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteControl(Utf8JsonWriter w, ControlDef c)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", c.Name);
+        w.WriteString("type", SchemaRules.Name(c.Type));
+        if (c.Field is not null)
+        {
+            w.WriteString("field", c.Field);
+        }
+
+        if (c.Spans is not null)
+        {
+            w.WriteString("spans", c.Spans);
+        }
+
+        if (c.PerSegment is not null)
+        {
+            w.WriteString("perSegment", c.PerSegment);
+        }
+
+        if (c.Type == ControlType.Ranking)
+        {
+            w.WriteString("mode", c.Mode == RankingMode.Pairwise ? "pairwise" : "rank");
+        }
+
+        if (SchemaRules.TakesLabels(c.Type))
+        {
+            w.WriteStartArray(c.Type == ControlType.Choices ? "options" : "labels");
+            foreach (var l in c.Labels)
+            {
+                w.WriteStartObject();
+                w.WriteString("value", l.Value);
+                if (l.Hotkey is not null)
+                {
+                    w.WriteString("hotkey", l.Hotkey);
+                }
+
+                if (l.Color is not null)
+                {
+                    w.WriteString("color", l.Color);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (c.Type == ControlType.Choices)
+        {
+            w.WriteBoolean("multiple", c.Multiple);
+            if (c.Min is { } min)
+            {
+                w.WriteNumber("min", min);
+            }
+        }
+
+        if (c.Max is { } max && (c.Type == ControlType.Choices || c.Type == ControlType.Rating))
+        {
+            w.WriteNumber("max", max);
+        }
+
+        if (c.Type == ControlType.Ranking)
+        {
+            w.WriteBoolean("rationale", c.Rationale);
+        }
+
+        if (c.Required)
+        {
+            w.WriteBoolean("required", true);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Checks one task's <c>data</c> object at import: every schema field is present with a fitting
+    /// JSON type. Extra keys are allowed. Error paths are <c>/data/&lt;field&gt;…</c>.
+    /// </summary>
+    public IReadOnlyList<SchemaError> ValidateTaskData(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return [new SchemaError("/data", $"The task data must be an object, not {JsonText.KindName(data.ValueKind)}.")];
+        }
+
+        List<SchemaError>? errors = null;
+        foreach (var f in Fields)
+        {
+            var path = "/data/" + f.Name;
+            if (!data.TryGetProperty(f.Name, out var v))
+            {
+                (errors ??= []).Add(new SchemaError(path, $"Field '{f.Name}' is missing from the task data."));
+                continue;
+            }
+
+            switch (f.Type)
+            {
+                case FieldType.Text when v.ValueKind != JsonValueKind.String:
+                    (errors ??= []).Add(new SchemaError(path, $"Field '{f.Name}' must be a string, not {JsonText.Describe(v)}."));
+                    break;
+                case FieldType.Image or FieldType.Audio or FieldType.Video
+                    when v.ValueKind != JsonValueKind.String || v.GetString()!.Trim().Length == 0:
+                    (errors ??= []).Add(new SchemaError(path,
+                        $"Field '{f.Name}' must be a non-empty string (a URL or media path) of the {SchemaRules.Name(f.Type)}, not {JsonText.Describe(v)}."));
+                    break;
+                case FieldType.List:
+                    CheckList(f.Name, path, v, ref errors);
+                    break;
+            }
+        }
+
+        return errors ?? (IReadOnlyList<SchemaError>)[];
+    }
+
+    private static void CheckList(string name, string path, JsonElement v, ref List<SchemaError>? errors)
+    {
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            (errors ??= []).Add(new SchemaError(path, $"Field '{name}' must be an array of strings or of {{ \"id\", \"text\" }} objects, not {JsonText.Describe(v)}."));
+            return;
+        }
+
+        JsonValueKind? kind = null;
+        HashSet<string>? ids = null;
+        var i = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            var itemPath = path + "/" + i;
+            kind ??= item.ValueKind;
+            if (item.ValueKind != kind || (item.ValueKind != JsonValueKind.String && item.ValueKind != JsonValueKind.Object))
+            {
+                (errors ??= []).Add(new SchemaError(itemPath,
+                    $"Item {i} of field '{name}' is {JsonText.Describe(item)}; the items must be all strings or all {{ \"id\", \"text\" }} objects."));
+            }
+            else if (item.ValueKind == JsonValueKind.Object)
+            {
+                if (!item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Length == 0)
+                {
+                    (errors ??= []).Add(new SchemaError(itemPath + "/id", $"Item {i} of field '{name}' needs a non-empty string 'id'."));
+                }
+                else if (!(ids ??= new HashSet<string>(StringComparer.Ordinal)).Add(id.GetString()!))
+                {
+                    (errors ??= []).Add(new SchemaError(itemPath + "/id", $"Item id {JsonText.Describe(id)} appears more than once in field '{name}'."));
+                }
+
+                if (!item.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                {
+                    (errors ??= []).Add(new SchemaError(itemPath + "/text", $"Item {i} of field '{name}' needs a string 'text'."));
+                }
+            }
+
+            i++;
+        }
+    }
+}

@@ -1,0 +1,513 @@
+using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>A Label Studio tag the import could not map, reported rather than dropped.</summary>
+/// <param name="Tag">The tag name as written, e.g. <c>BrushLabels</c>.</param>
+/// <param name="Name">Its <c>name</c> attribute, if it has one.</param>
+public sealed record UnmappedTag(string Tag, string? Name);
+
+/// <summary>The outcome of importing a Label Studio XML config.</summary>
+public sealed class LabelStudioConfigImport
+{
+    internal LabelStudioConfigImport(LabelSchema? schema, IReadOnlyList<UnmappedTag> unmapped, IReadOnlyList<SchemaError> errors)
+    {
+        Schema = schema;
+        Unmapped = unmapped;
+        Errors = errors;
+    }
+
+    /// <summary>The imported schema; null when <see cref="Errors"/> is not empty.</summary>
+    public LabelSchema? Schema { get; }
+
+    /// <summary>Tags with no native counterpart, in document order; the schema leaves them out.</summary>
+    public IReadOnlyList<UnmappedTag> Unmapped { get; }
+
+    /// <summary>Malformed XML, unresolvable references, or schema rules the mapped config breaks.
+    /// Paths are element paths such as <c>/View[1]/Labels[1]</c>.</summary>
+    public IReadOnlyList<SchemaError> Errors { get; }
+}
+
+/// <summary>Imports Label Studio <c>&lt;View&gt;</c> configs into the native <see cref="LabelSchema"/>.</summary>
+public static class LabelStudioConfig
+{
+    private static readonly Dictionary<string, FieldType> s_objects = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Text"] = FieldType.Text,
+        ["HyperText"] = FieldType.Text,
+        ["Image"] = FieldType.Image,
+        ["Audio"] = FieldType.Audio,
+        ["AudioPlus"] = FieldType.Audio,
+        ["Video"] = FieldType.Video,
+        ["List"] = FieldType.List,
+        ["Paragraphs"] = FieldType.List,
+    };
+
+    private static readonly HashSet<string> s_controls = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels",
+        "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise",
+    };
+
+    private static readonly HashSet<string> s_layout = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "View", "Header", "Style", "Collapse", "Panel", "Filter",
+    };
+
+    /// <summary>Imports one config. Never throws on bad input; problems come back as errors.</summary>
+    public static LabelStudioConfigImport Import(string xml)
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        XDocument doc;
+        try
+        {
+            // No DTDs and no resolver: a config must not reach files or hosts (XXE) or expand entities.
+            var settings = new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+                IgnoreComments = true,
+                IgnoreProcessingInstructions = true,
+                MaxCharactersInDocument = 10_000_000,
+            };
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            doc = XDocument.Load(reader, LoadOptions.SetLineInfo);
+        }
+        catch (XmlException ex)
+        {
+            return new LabelStudioConfigImport(null, [], [new SchemaError("", "The config is not well-formed XML: " + ex.Message)]);
+        }
+
+        return new Importer().Run(doc.Root!);
+    }
+
+    private sealed class Draft(XElement source, string name, ControlType type)
+    {
+        public XElement Source { get; } = source;
+        public string Name { get; } = name;
+        public ControlType Type { get; } = type;
+        public string? Field { get; set; }
+        public List<LabelDef> Labels { get; } = [];
+        public bool Multiple { get; set; }
+        public bool Required { get; set; }
+        public int? Max { get; set; }
+        public string? Spans { get; set; }
+        public string? PerSegment { get; set; }
+        public RankingMode Mode { get; set; }
+        public bool PerRegion { get; set; }
+    }
+
+    private sealed class Importer
+    {
+        private readonly List<SchemaError> _errors = [];
+        private readonly List<UnmappedTag> _unmapped = [];
+        private readonly List<(FieldDef Def, XElement Source)> _fields = [];
+        private readonly Dictionary<string, FieldDef> _objects = new(StringComparer.Ordinal);
+        private readonly List<XElement> _controlElements = [];
+        private readonly List<Draft> _drafts = [];
+        private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
+
+        public LabelStudioConfigImport Run(XElement root)
+        {
+            if (!root.Name.LocalName.Equals("View", StringComparison.OrdinalIgnoreCase))
+            {
+                _errors.Add(new SchemaError(PathOf(root), $"A Label Studio config starts with <View>, not <{root.Name.LocalName}>."));
+                return Done(null);
+            }
+
+            Walk(root);
+            foreach (var e in _controlElements)
+            {
+                MapControl(e);
+            }
+
+            ResolveLate();
+            if (_errors.Count > 0)
+            {
+                return Done(null);
+            }
+
+            var controls = _drafts.Select(d => new ControlDef
+            {
+                Name = d.Name,
+                Type = d.Type,
+                Field = d.Field,
+                Labels = d.Labels,
+                Multiple = d.Multiple,
+                Required = d.Required,
+                Max = d.Max,
+                Spans = d.Spans,
+                PerSegment = d.PerSegment,
+                Mode = d.Mode,
+            }).ToList();
+            var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
+            foreach (var e in result.Errors)
+            {
+                _errors.Add(new SchemaError(SourcePath(e.Path), e.Message));
+            }
+
+            return Done(result.Schema);
+        }
+
+        private LabelStudioConfigImport Done(LabelSchema? schema) => new(_errors.Count == 0 ? schema : null, _unmapped, _errors);
+
+        /// <summary>Maps a pointer into the would-be JSON schema back to the element it came from.</summary>
+        private string SourcePath(string pointer)
+        {
+            var parts = pointer.Split('/');
+            if (parts.Length >= 3 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var i))
+            {
+                if (parts[1] == "controls" && i < _drafts.Count)
+                {
+                    return PathOf(_drafts[i].Source);
+                }
+
+                if (parts[1] == "fields" && i < _fields.Count)
+                {
+                    return PathOf(_fields[i].Source);
+                }
+            }
+
+            return pointer;
+        }
+
+        private void Walk(XElement e)
+        {
+            foreach (var child in e.Elements())
+            {
+                var tag = child.Name.LocalName;
+                if (s_layout.Contains(tag))
+                {
+                    Walk(child);
+                }
+                else if (s_objects.TryGetValue(tag, out var type))
+                {
+                    MapObject(child, type);
+                }
+                else if (s_controls.Contains(tag))
+                {
+                    _controlElements.Add(child);
+                }
+                else
+                {
+                    Unmapped(child);
+                }
+            }
+        }
+
+        private void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
+
+        private void MapObject(XElement e, FieldType type)
+        {
+            var name = Attr(e, "name");
+            var value = Attr(e, "value")?.Trim();
+            if (name is null || value is null || value.Length < 2 || value[0] != '$')
+            {
+                // Static text or an object with no data variable holds no task field.
+                Unmapped(e);
+                return;
+            }
+
+            var fieldName = value[1..];
+            var existing = _fields.FirstOrDefault(f => f.Def.Name == fieldName).Def;
+            if (existing is null)
+            {
+                existing = new FieldDef(fieldName, type);
+                _fields.Add((existing, e));
+            }
+            else if (existing.Type != type)
+            {
+                _errors.Add(new SchemaError(PathOf(e),
+                    $"<{e.Name.LocalName}> shows ${fieldName} as {SchemaRules.Name(type)}, but another tag shows it as {SchemaRules.Name(existing.Type)}."));
+            }
+
+            if (!_objects.TryAdd(name, existing))
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"Object name '{name}' is used by more than one tag."));
+            }
+        }
+
+        private void MapControl(XElement e)
+        {
+            var tag = e.Name.LocalName;
+            var lower = tag.ToLowerInvariant();
+            var name = Attr(e, "name");
+            if (name is null && lower != "relations")
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'name' attribute."));
+                return;
+            }
+
+            FieldDef? field = null;
+            if (lower != "relations")
+            {
+                field = Target(e, tag, lower == "pairwise");
+                if (field is null)
+                {
+                    return;
+                }
+            }
+
+            Draft? d;
+            switch (lower)
+            {
+                case "choices":
+                    d = new Draft(e, name!, ControlType.Choices) { Field = field!.Name };
+                    d.Multiple = string.Equals(Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
+                    AddLabels(d, e, "Choice");
+                    break;
+                case "labels" or "hypertextlabels":
+                    d = SpanOrSegmentLabels(e, tag, name!, field!);
+                    break;
+                case "relations":
+                    d = new Draft(e, name ?? "relations", ControlType.Relations);
+                    AddLabels(d, e, "Relation");
+                    break;
+                case "rectanglelabels" or "rectangle":
+                    d = Geometry(e, name!, field!, ControlType.Rectangles, "RectangleLabels");
+                    break;
+                case "polygonlabels" or "polygon":
+                    d = Geometry(e, name!, field!, ControlType.Polygons, "PolygonLabels");
+                    break;
+                case "keypointlabels" or "keypoint":
+                    d = Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
+                    break;
+                case "textarea":
+                    d = new Draft(e, name!, ControlType.Transcription)
+                    {
+                        Field = field!.Name,
+                        PerRegion = IsTrue(Attr(e, "perRegion")),
+                    };
+                    ReportChildren(e, null);
+                    break;
+                case "rating":
+                    d = new Draft(e, name!, ControlType.Rating) { Max = MaxRating(e) };
+                    ReportChildren(e, null);
+                    break;
+                case "ranker":
+                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name };
+                    ReportChildren(e, null);
+                    break;
+                default: // pairwise
+                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = RankingMode.Pairwise };
+                    ReportChildren(e, null);
+                    break;
+            }
+
+            if (d is not null)
+            {
+                d.Required = IsTrue(Attr(e, "required"));
+                _drafts.Add(d);
+            }
+        }
+
+        /// <summary>The field a control's <c>toName</c> names.</summary>
+        private FieldDef? Target(XElement e, string tag, bool pairwise)
+        {
+            var toName = Attr(e, "toName");
+            if (string.IsNullOrWhiteSpace(toName))
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'toName' attribute naming the object it labels."));
+                return null;
+            }
+
+            var targets = toName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (pairwise && targets.Length > 1)
+            {
+                _errors.Add(new SchemaError(PathOf(e),
+                    $"<{tag}> compares two objects ({string.Join(", ", targets)}); the native ranking control compares the first two items of one list field, so put both into one <List>."));
+                return null;
+            }
+
+            if (targets.Length != 1)
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> toName '{toName}' must name exactly one object."));
+                return null;
+            }
+
+            if (!_objects.TryGetValue(targets[0], out var field))
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> toName '{targets[0]}' is not the name of an object tag with a $variable."));
+                return null;
+            }
+
+            return field;
+        }
+
+        private Draft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
+        {
+            Draft d;
+            switch (field.Type)
+            {
+                case FieldType.Text:
+                    d = new Draft(e, name, ControlType.Spans) { Field = field.Name };
+                    break;
+                case FieldType.Audio or FieldType.Video:
+                    d = new Draft(e, name, ControlType.Segments) { Field = field.Name };
+                    break;
+                case FieldType.Image:
+                    // Generic <Labels> on an image give their labels to the bare <Rectangle>,
+                    // <Polygon> or <KeyPoint> tools on it, which may come later in the config.
+                    _imageLabels.Add((e, field));
+                    return null;
+                default:
+                    _errors.Add(new SchemaError(PathOf(e), $"<{tag}> '{name}' labels a {SchemaRules.Name(field.Type)} field; spans need text and segments need audio or video."));
+                    return null;
+            }
+
+            AddLabels(d, e, "Label");
+            return d;
+        }
+
+        private Draft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
+        {
+            if (field.Type != FieldType.Image)
+            {
+                _errors.Add(new SchemaError(PathOf(e), $"<{e.Name.LocalName}> '{name}' must label an image, not the {SchemaRules.Name(field.Type)} field '{field.Name}'."));
+                return null;
+            }
+
+            var d = new Draft(e, name, type) { Field = field.Name };
+            if (e.Name.LocalName.Equals(labelledTag, StringComparison.OrdinalIgnoreCase))
+            {
+                AddLabels(d, e, "Label");
+            }
+            else
+            {
+                ReportChildren(e, null);
+            }
+
+            return d;
+        }
+
+        private void AddLabels(Draft d, XElement control, string childTag)
+        {
+            foreach (var child in control.Elements())
+            {
+                var tag = child.Name.LocalName;
+                if (tag.Equals(childTag, StringComparison.OrdinalIgnoreCase))
+                {
+                    var value = Attr(child, "value");
+                    if (value is null)
+                    {
+                        _errors.Add(new SchemaError(PathOf(child), $"<{tag}> needs a 'value' attribute."));
+                        continue;
+                    }
+
+                    d.Labels.Add(new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background"))));
+                }
+                else if (s_layout.Contains(tag))
+                {
+                    AddLabels(d, child, childTag);
+                }
+                else
+                {
+                    Unmapped(child);
+                }
+            }
+        }
+
+        private void ReportChildren(XElement control, string? allowed)
+        {
+            foreach (var child in control.Elements())
+            {
+                if (allowed is null || !child.Name.LocalName.Equals(allowed, StringComparison.OrdinalIgnoreCase))
+                {
+                    Unmapped(child);
+                }
+            }
+        }
+
+        private int? MaxRating(XElement e)
+        {
+            var text = Attr(e, "maxRating");
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max))
+            {
+                return max;
+            }
+
+            _errors.Add(new SchemaError(PathOf(e), $"maxRating '{text}' is not an integer."));
+            return null;
+        }
+
+        /// <summary>References that need every control mapped first.</summary>
+        private void ResolveLate()
+        {
+            var bare = _drafts.Where(t => t.Labels.Count == 0
+                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints).ToList();
+            foreach (var (source, field) in _imageLabels)
+            {
+                var tools = bare.Where(t => t.Field == field.Name).ToList();
+                if (tools.Count == 0)
+                {
+                    _errors.Add(new SchemaError(PathOf(source),
+                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels."));
+                }
+
+                foreach (var tool in tools)
+                {
+                    AddLabels(tool, source, "Label");
+                }
+            }
+
+            var spans = _drafts.Where(d => d.Type == ControlType.Spans).ToList();
+            foreach (var d in _drafts)
+            {
+                if (d.Type == ControlType.Relations)
+                {
+                    if (spans.Count == 1)
+                    {
+                        d.Spans = spans[0].Name;
+                    }
+                    else
+                    {
+                        _errors.Add(new SchemaError(PathOf(d.Source), spans.Count == 0
+                            ? "<Relations> links spans, but the config has no <Labels> on a text."
+                            : $"<Relations> cannot tell which spans control it links: {string.Join(", ", spans.Select(s => s.Name))}."));
+                    }
+                }
+
+                if (d.PerRegion)
+                {
+                    var segments = _drafts.Where(s => s.Type == ControlType.Segments && s.Field == d.Field).ToList();
+                    if (segments.Count == 1)
+                    {
+                        d.PerSegment = segments[0].Name;
+                    }
+                    else
+                    {
+                        _errors.Add(new SchemaError(PathOf(d.Source), segments.Count == 0
+                            ? $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has no audio/video <Labels> to transcribe per segment."
+                            : $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has several segment controls: {string.Join(", ", segments.Select(s => s.Name))}."));
+                    }
+                }
+            }
+        }
+
+        private static bool IsTrue(string? s) => string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
+
+        private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+        private static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
+
+        /// <summary>An XPath-like location: each step with its position among same-named siblings.</summary>
+        private static string PathOf(XElement e)
+        {
+            var steps = new Stack<string>();
+            for (var x = e; x is not null; x = x.Parent)
+            {
+                var position = x.ElementsBeforeSelf(x.Name).Count() + 1;
+                steps.Push(x.Name.LocalName + "[" + position + "]");
+            }
+
+            return "/" + string.Join("/", steps);
+        }
+    }
+}

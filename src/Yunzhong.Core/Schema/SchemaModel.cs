@@ -1,0 +1,143 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>What a task field holds.</summary>
+public enum FieldType
+{
+    /// <summary>A string.</summary>
+    Text,
+    /// <summary>A URL or media path of an image.</summary>
+    Image,
+    /// <summary>A URL or media path of an audio file.</summary>
+    Audio,
+    /// <summary>A URL or media path of a video file.</summary>
+    Video,
+    /// <summary>An array of strings or of <c>{ "id", "text" }</c> objects.</summary>
+    List,
+    /// <summary>Any JSON value, shown as is.</summary>
+    Json,
+}
+
+/// <summary>The kind of a labelling control.</summary>
+public enum ControlType
+{
+    /// <summary>One or several options for the whole task.</summary>
+    Choices,
+    /// <summary>Entity spans in a text field.</summary>
+    Spans,
+    /// <summary>Directed links between two spans of a spans control.</summary>
+    Relations,
+    /// <summary>Axis-aligned, optionally rotated boxes on an image.</summary>
+    Rectangles,
+    /// <summary>Closed polygons on an image.</summary>
+    Polygons,
+    /// <summary>Single points on an image.</summary>
+    Keypoints,
+    /// <summary>Time segments of an audio or video.</summary>
+    Segments,
+    /// <summary>Free text for the whole task or per segment.</summary>
+    Transcription,
+    /// <summary>An integer 1..max.</summary>
+    Rating,
+    /// <summary>An order of a list's items, or a preference between its first two.</summary>
+    Ranking,
+}
+
+/// <summary>How a ranking control asks for the items of its list.</summary>
+public enum RankingMode
+{
+    /// <summary>Every item once, best first.</summary>
+    Rank,
+    /// <summary>A preference between the first two items: <c>a</c>, <c>b</c> or <c>tie</c>.</summary>
+    Pairwise,
+}
+
+/// <summary>A field of the task's <c>data</c> object.</summary>
+/// <param name="Name">Key in the task's data.</param>
+/// <param name="Type">What the value holds.</param>
+public sealed record FieldDef(string Name, FieldType Type);
+
+/// <summary>A label of a control, or an option of a choices control.</summary>
+/// <param name="Value">The value written into results; unique within its control.</param>
+/// <param name="Hotkey">Keyboard shortcut in the workbench, if any.</param>
+/// <param name="Color">Display colour (e.g. <c>#e4572e</c>), if any.</param>
+public sealed record LabelDef(string Value, string? Hotkey = null, string? Color = null);
+
+/// <summary>
+/// One control of a label schema. Which properties apply depends on <see cref="Type"/>; see
+/// <c>docs/label-schema.md</c>. Build one directly and validate it with
+/// <see cref="LabelSchema.Create"/>, or get it from <see cref="LabelSchema.Parse(string)"/>.
+/// </summary>
+public sealed class ControlDef
+{
+    /// <summary>Unique name; the key of this control in annotation results.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The kind of control.</summary>
+    public required ControlType Type { get; init; }
+
+    /// <summary>The field this control labels (null where the type allows none).</summary>
+    public string? Field { get; init; }
+
+    /// <summary>Labels of the control; for <see cref="ControlType.Choices"/> these are its options.</summary>
+    public IReadOnlyList<LabelDef> Labels { get; init; } = [];
+
+    /// <summary>Choices: whether several options may be chosen.</summary>
+    public bool Multiple { get; init; }
+
+    /// <summary>Choices with <see cref="Multiple"/>: the fewest options an answer may have.</summary>
+    public int? Min { get; init; }
+
+    /// <summary>
+    /// Choices with <see cref="Multiple"/>: the most options an answer may have. Rating: the top of
+    /// the scale (2..10; null means 5).
+    /// </summary>
+    public int? Max { get; init; }
+
+    /// <summary>Whether every annotation must give this control a non-empty value.</summary>
+    public bool Required { get; init; }
+
+    /// <summary>Relations: the name of the spans control whose spans are linked.</summary>
+    public string? Spans { get; init; }
+
+    /// <summary>Transcription: the name of the segments control to transcribe one text per segment.</summary>
+    public string? PerSegment { get; init; }
+
+    /// <summary>Ranking: rank the whole list or compare its first two items.</summary>
+    public RankingMode Mode { get; init; }
+
+    /// <summary>Ranking: whether the answer may carry a free-text rationale.</summary>
+    public bool Rationale { get; init; }
+
+    /// <summary>The top of a rating scale, with the default applied.</summary>
+    public int RatingMax => Max ?? 5;
+}
+
+/// <summary>One problem found in a schema, task data or annotation result.</summary>
+/// <param name="Path">
+/// JSON pointer into the checked document (e.g. <c>/controls/2/field</c>, <c>/entities/2/end</c>);
+/// <c>""</c> is the whole document. For Label Studio XML, an element path such as <c>/View[1]/Labels[1]</c>.
+/// </param>
+/// <param name="Message">An English sentence naming the offending value.</param>
+public sealed record SchemaError(string Path, string Message);
+
+/// <summary>The outcome of parsing or creating a <see cref="LabelSchema"/>: a schema or errors, never both.</summary>
+public sealed class SchemaParseResult
+{
+    internal SchemaParseResult(LabelSchema? schema, IReadOnlyList<SchemaError> errors)
+    {
+        Schema = schema;
+        Errors = errors;
+    }
+
+    /// <summary>The schema, when it had no errors.</summary>
+    public LabelSchema? Schema { get; }
+
+    /// <summary>What is wrong with the schema document; empty on success.</summary>
+    public IReadOnlyList<SchemaError> Errors { get; }
+
+    /// <summary>True when <see cref="Schema"/> is set.</summary>
+    [MemberNotNullWhen(true, nameof(Schema))]
+    public bool Success => Schema is not null;
+}

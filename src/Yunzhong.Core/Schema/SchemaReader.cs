@@ -1,0 +1,335 @@
+using System.Text.Json;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>Reads the native JSON form into definitions, reporting shape errors with JSON pointers.</summary>
+internal static class SchemaReader
+{
+    /// <remarks>
+    /// A control with a broken key is still returned (that key left unset) so that references to it
+    /// resolve; its index goes into <paramref name="broken"/> so its own content is not judged twice.
+    /// </remarks>
+    public static (List<(int Index, FieldDef Def)> Fields, List<(int Index, ControlDef Def)> Controls) Read(
+        JsonElement root, List<SchemaError> errors, HashSet<int> broken)
+    {
+        var fields = new List<(int, FieldDef)>();
+        var controls = new List<(int, ControlDef)>();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SchemaError("", $"The schema must be an object, not {JsonText.KindName(root.ValueKind)}."));
+            return (fields, controls);
+        }
+
+        foreach (var p in root.EnumerateObject())
+        {
+            // "$schema" lets editors find label-schema.schema.json.
+            if (p.Name is not ("fields" or "controls" or "$schema"))
+            {
+                errors.Add(new SchemaError("/" + JsonText.EscapePointerToken(p.Name),
+                    $"Unknown key '{p.Name}'; a schema has 'fields' and 'controls'."));
+            }
+        }
+
+        if (root.TryGetProperty("fields", out var fs) && fs.ValueKind != JsonValueKind.Null)
+        {
+            if (fs.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add(new SchemaError("/fields", $"'fields' must be an array, not {JsonText.KindName(fs.ValueKind)}."));
+            }
+            else
+            {
+                var i = 0;
+                foreach (var f in fs.EnumerateArray())
+                {
+                    if (ReadField(f, "/fields/" + i, errors) is { } def)
+                    {
+                        fields.Add((i, def));
+                    }
+
+                    i++;
+                }
+            }
+        }
+
+        if (!root.TryGetProperty("controls", out var cs) || cs.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new SchemaError("/controls", "The schema needs a 'controls' array with at least one control."));
+        }
+        else if (cs.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new SchemaError("/controls", $"'controls' must be an array, not {JsonText.KindName(cs.ValueKind)}."));
+        }
+        else
+        {
+            var i = 0;
+            foreach (var c in cs.EnumerateArray())
+            {
+                if (ReadControl(c, "/controls/" + i, errors, out var ok) is { } def)
+                {
+                    controls.Add((i, def));
+                    if (!ok)
+                    {
+                        broken.Add(i);
+                    }
+                }
+
+                i++;
+            }
+
+            if (i == 0)
+            {
+                errors.Add(new SchemaError("/controls", "The schema needs at least one control."));
+            }
+        }
+
+        return (fields, controls);
+    }
+
+    private static FieldDef? ReadField(JsonElement f, string path, List<SchemaError> errors)
+    {
+        if (f.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SchemaError(path, $"A field must be an object, not {JsonText.Describe(f)}."));
+            return null;
+        }
+
+        foreach (var p in f.EnumerateObject())
+        {
+            if (p.Name is not ("name" or "type"))
+            {
+                errors.Add(new SchemaError(path + "/" + JsonText.EscapePointerToken(p.Name),
+                    $"Unknown key '{p.Name}'; a field has 'name' and 'type'."));
+            }
+        }
+
+        var name = RequiredString(f, "name", path, "A field", errors);
+        var typeText = RequiredString(f, "type", path, "A field", errors);
+        FieldType? type = null;
+        if (typeText is not null)
+        {
+            type = SchemaRules.ParseFieldType(typeText);
+            if (type is null)
+            {
+                errors.Add(new SchemaError(path + "/type",
+                    $"Field type {JsonText.Quote(typeText)} is unknown; expected one of text, image, audio, video, list, json."));
+            }
+        }
+
+        return name is not null && type is { } t ? new FieldDef(name, t) : null;
+    }
+
+    private static ControlDef? ReadControl(JsonElement c, string path, List<SchemaError> errors, out bool ok)
+    {
+        ok = true;
+        if (c.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new SchemaError(path, $"A control must be an object, not {JsonText.Describe(c)}."));
+            return null;
+        }
+
+        var name = RequiredString(c, "name", path, "A control", errors);
+        var typeText = RequiredString(c, "type", path, "A control", errors);
+        if (typeText is null)
+        {
+            return null;
+        }
+
+        if (SchemaRules.ParseControlType(typeText) is not { } type)
+        {
+            errors.Add(new SchemaError(path + "/type",
+                $"Control type {JsonText.Quote(typeText)} is unknown; expected one of {string.Join(", ", Enum.GetValues<ControlType>().Select(SchemaRules.Name))}."));
+            return null;
+        }
+
+        var typeName = SchemaRules.Name(type);
+        foreach (var p in c.EnumerateObject())
+        {
+            if (p.Name is "name" or "type" || SchemaRules.AllowsKey(type, p.Name))
+            {
+                continue;
+            }
+
+            var hint = (type, p.Name) switch
+            {
+                (ControlType.Choices, "labels") => "; a choices control lists 'options'",
+                (not ControlType.Choices, "options") when SchemaRules.TakesLabels(type) => $"; a {typeName} control lists 'labels'",
+                _ => "",
+            };
+            errors.Add(new SchemaError(path + "/" + JsonText.EscapePointerToken(p.Name),
+                $"Key '{p.Name}' does not apply to a {typeName} control{hint}."));
+        }
+
+        var labels = Array.Empty<LabelDef>();
+        var labelKey = type == ControlType.Choices ? "options" : "labels";
+        if (SchemaRules.TakesLabels(type) && c.TryGetProperty(labelKey, out var ls) && ls.ValueKind != JsonValueKind.Null)
+        {
+            labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok) ?? [];
+        }
+
+        var field = OptionalString(c, "field", path, errors, ref ok);
+        var spans = OptionalString(c, "spans", path, errors, ref ok);
+        var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
+        var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
+        var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
+        var rationale = OptionalBool(c, "rationale", path, errors, ref ok) ?? false;
+        var min = OptionalInt(c, "min", path, errors, ref ok);
+        var max = OptionalInt(c, "max", path, errors, ref ok);
+        var mode = RankingMode.Rank;
+        if (OptionalString(c, "mode", path, errors, ref ok) is { } modeText)
+        {
+            switch (modeText)
+            {
+                case "rank":
+                    break;
+                case "pairwise":
+                    mode = RankingMode.Pairwise;
+                    break;
+                default:
+                    errors.Add(new SchemaError(path + "/mode", $"Ranking mode {JsonText.Quote(modeText)} is unknown; expected 'rank' or 'pairwise'."));
+                    ok = false;
+                    break;
+            }
+        }
+
+        if (name is null)
+        {
+            return null;
+        }
+
+        return new ControlDef
+        {
+            Name = name,
+            Type = type,
+            Field = SchemaRules.AllowsKey(type, "field") ? field : null,
+            Spans = SchemaRules.AllowsKey(type, "spans") ? spans : null,
+            PerSegment = SchemaRules.AllowsKey(type, "perSegment") ? perSegment : null,
+            Labels = labels,
+            Multiple = SchemaRules.AllowsKey(type, "multiple") && multiple,
+            Required = required,
+            Rationale = SchemaRules.AllowsKey(type, "rationale") && rationale,
+            Min = SchemaRules.AllowsKey(type, "min") ? min : null,
+            Max = SchemaRules.AllowsKey(type, "max") ? max : null,
+            Mode = mode,
+        };
+    }
+
+    private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok)
+    {
+        if (ls.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new SchemaError(path, $"Labels must be an array, not {JsonText.Describe(ls)}."));
+            ok = false;
+            return null;
+        }
+
+        var result = new List<LabelDef>();
+        var i = 0;
+        foreach (var l in ls.EnumerateArray())
+        {
+            var itemPath = path + "/" + i++;
+            if (l.ValueKind == JsonValueKind.String)
+            {
+                result.Add(new LabelDef(l.GetString()!));
+                continue;
+            }
+
+            if (l.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new SchemaError(itemPath, $"A label must be a string or a {{ \"value\", \"hotkey\", \"color\" }} object, not {JsonText.Describe(l)}."));
+                ok = false;
+                continue;
+            }
+
+            foreach (var p in l.EnumerateObject())
+            {
+                if (p.Name is not ("value" or "hotkey" or "color"))
+                {
+                    errors.Add(new SchemaError(itemPath + "/" + JsonText.EscapePointerToken(p.Name),
+                        $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'."));
+                    ok = false;
+                }
+            }
+
+            var value = RequiredString(l, "value", itemPath, "A label", errors);
+            var hotkey = OptionalString(l, "hotkey", itemPath, errors, ref ok);
+            var color = OptionalString(l, "color", itemPath, errors, ref ok);
+            if (value is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            result.Add(new LabelDef(value, hotkey, color));
+        }
+
+        return [.. result];
+    }
+
+    private static string? RequiredString(JsonElement o, string key, string path, string what, List<SchemaError> errors)
+    {
+        if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new SchemaError(path + "/" + key, $"{what} needs a '{key}'."));
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}."));
+            return null;
+        }
+
+        return v.GetString();
+    }
+
+    private static string? OptionalString(JsonElement o, string key, string path, List<SchemaError> errors, ref bool ok)
+    {
+        if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}."));
+            ok = false;
+            return null;
+        }
+
+        return v.GetString();
+    }
+
+    private static bool? OptionalBool(JsonElement o, string key, string path, List<SchemaError> errors, ref bool ok)
+    {
+        if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be true or false, not {JsonText.Describe(v)}."));
+            ok = false;
+            return null;
+        }
+
+        return v.GetBoolean();
+    }
+
+    private static int? OptionalInt(JsonElement o, string key, string path, List<SchemaError> errors, ref bool ok)
+    {
+        if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (!JsonText.TryGetInteger(v, out var n) || n < int.MinValue || n > int.MaxValue)
+        {
+            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be an integer, not {JsonText.Describe(v)}."));
+            ok = false;
+            return null;
+        }
+
+        return (int)n;
+    }
+}

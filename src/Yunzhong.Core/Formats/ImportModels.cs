@@ -1,0 +1,90 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>
+/// File formats <see cref="TaskImport"/> reads. Memory: a plain enum.
+/// </summary>
+public enum ImportFormat
+{
+    /// <summary>A top-level JSON array of tasks.</summary>
+    Json,
+    /// <summary>One JSON task per line.</summary>
+    Jsonl,
+    /// <summary>Comma-separated values with a header row (RFC 4180 quoting).</summary>
+    Csv,
+    /// <summary>Tab-separated values with a header row (same quoting rules as CSV).</summary>
+    Tsv,
+    /// <summary>Label Studio's JSON task export: an array of <c>{ id?, data, predictions?, annotations? }</c>.</summary>
+    LabelStudio,
+}
+
+/// <summary>
+/// Optional knowledge a reader needs for some formats. Memory: holds references only.
+/// </summary>
+/// <param name="Schema">The project's label schema JSON; required to convert Label Studio results.</param>
+/// <param name="Media">Looks up media by the task data's value (URL or path), for image sizes.</param>
+public sealed record ImportOptions(JsonElement? Schema = null, Func<string, MediaInfo?>? Media = null);
+
+/// <summary>
+/// A row-level problem in an import file. Memory: a few strings.
+/// </summary>
+/// <param name="Line">1-based line number where the row starts.</param>
+/// <param name="Field"><c>data</c>, <c>priority</c>, <c>key</c>, <c>gold</c>, <c>predictions</c>,
+/// <c>annotations</c>, a CSV column name, or null when the row as a whole is bad.</param>
+/// <param name="Message">What is wrong, in English.</param>
+public sealed record ImportError(int Line, string? Field, string Message);
+
+/// <summary>
+/// One prediction or annotation that came with an imported task. Memory: owns its result JSON string.
+/// </summary>
+/// <param name="ResultJson">The result in native form (an object keyed by control name), compact JSON.</param>
+/// <param name="Author">Model name for predictions, annotator name for annotations, when given.</param>
+/// <param name="Score">A prediction's score, when given.</param>
+public sealed record ImportedResult(string ResultJson, string? Author, double? Score);
+
+/// <summary>
+/// One task read from an import file, or the error that row had. Memory: owns one copy of the
+/// task's data bytes and its results; the reader keeps no reference once the row is yielded.
+/// </summary>
+public sealed class ImportRow
+{
+    internal static readonly IReadOnlyList<ImportedResult> NoResults = [];
+
+    /// <summary>1-based line where the row starts (for JSON arrays: where the item starts).</summary>
+    public required int Line { get; init; }
+
+    /// <summary>0-based item number among the file's rows (blank lines are not rows).</summary>
+    public required int Index { get; init; }
+
+    /// <summary>Optional client-given key for duplicate detection.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>Queue priority; higher goes first. Default 0.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Whether the task came with a known answer.</summary>
+    public bool IsGold => GoldAnswerJson is not null;
+
+    /// <summary>The gold answer in native result form, compact JSON.</summary>
+    public string? GoldAnswerJson { get; init; }
+
+    /// <summary>The task's <c>data</c> object as compact UTF-8 JSON; empty when <see cref="Error"/> is set.</summary>
+    public byte[] DataJson { get; init; } = [];
+
+    /// <summary>Predictions that came with the task.</summary>
+    public IReadOnlyList<ImportedResult> Predictions { get; init; } = NoResults;
+
+    /// <summary>Annotations that came with the task.</summary>
+    public IReadOnlyList<ImportedResult> Annotations { get; init; } = NoResults;
+
+    /// <summary>Set when the row is malformed; the other members are then not meaningful.</summary>
+    public ImportError? Error { get; init; }
+
+    /// <summary>The data JSON decoded to a string (allocates).</summary>
+    public string DataJsonString => Encoding.UTF8.GetString(DataJson);
+
+    internal static ImportRow Fail(int line, int index, string? field, string message) =>
+        new() { Line = line, Index = index, Error = new ImportError(line, field, message) };
+}

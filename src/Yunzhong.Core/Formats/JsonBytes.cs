@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>Small helpers over raw UTF-8 JSON shared by readers and writers.</summary>
+internal static class JsonBytes
+{
+    // The default encoder escapes every non-ASCII character; Chinese text would triple in size.
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    public static readonly JsonWriterOptions RawWriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Raw values we copy in were validated when they were stored.
+        SkipValidation = true,
+    };
+
+    public static readonly JsonSerializerOptions SerializerOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly SearchValues<byte> s_whitespaceOrQuote = SearchValues.Create(" \t\r\n\""u8);
+    private static readonly SearchValues<byte> s_quoteOrBackslash = SearchValues.Create("\"\\"u8);
+
+    /// <summary>
+    /// Copies already-validated JSON, dropping whitespace outside strings. Escapes are kept as
+    /// they are, so the copy is byte-for-byte the input's tokens.
+    /// </summary>
+    public static byte[] CopyCompact(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOfAny(s_whitespaceOrQuote) < 0)
+        {
+            return json.ToArray();
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            var written = 0;
+            var i = 0;
+            while (i < json.Length)
+            {
+                var rest = json[i..];
+                var j = rest.IndexOfAny(s_whitespaceOrQuote);
+                if (j < 0)
+                {
+                    rest.CopyTo(rented.AsSpan(written));
+                    written += rest.Length;
+                    break;
+                }
+
+                rest[..j].CopyTo(rented.AsSpan(written));
+                written += j;
+                i += j;
+                if (json[i] != (byte)'"')
+                {
+                    i++;
+                    continue;
+                }
+
+                // Inside a string: copy through the closing quote, stepping over escapes.
+                rented[written++] = (byte)'"';
+                i++;
+                while (i < json.Length)
+                {
+                    var s = json[i..];
+                    var k = s.IndexOfAny(s_quoteOrBackslash);
+                    if (k < 0)
+                    {
+                        k = s.Length - 1;
+                    }
+
+                    var take = s[k] == (byte)'\\' ? Math.Min(k + 2, s.Length) : k + 1;
+                    s[..take].CopyTo(rented.AsSpan(written));
+                    written += take;
+                    i += take;
+                    if (s[k] == (byte)'"')
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return rented.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public static string CompactString(ReadOnlySpan<byte> json) =>
+        System.Text.Encoding.UTF8.GetString(CopyCompact(json));
+
+    public static string CompactString(JsonElement element) =>
+        JsonSerializer.Serialize(element, SerializerOptions);
+}

@@ -1,0 +1,340 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>
+/// Reads task import files row by row. Memory: one pooled buffer that grows only to the largest
+/// single row (JSONL line, JSON array item or CSV record), plus the rows the caller still holds;
+/// the file is never held whole.
+/// </summary>
+public static class TaskImport
+{
+    private const int InitialBufferSize = 64 * 1024;
+
+    /// <summary>
+    /// Reads tasks from <paramref name="input"/>. Row-level problems (bad JSON, a row that is not
+    /// an object, a wrong type for <c>priority</c>, a ragged CSV row) come back as rows with
+    /// <see cref="ImportRow.Error"/> set and reading goes on; deciding to stop is the caller's.
+    /// A JSON array that stops being valid JSON yields one error row and ends, because there is
+    /// no line boundary to resume at.
+    /// </summary>
+    public static IAsyncEnumerable<ImportRow> ReadAsync(Stream input, ImportFormat format, CancellationToken ct) =>
+        ReadAsync(input, format, new ImportOptions(), ct);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(Stream, ImportFormat, CancellationToken)"/>, with the schema and
+    /// media look-up that Label Studio files need to convert their results.
+    /// </summary>
+    public static IAsyncEnumerable<ImportRow> ReadAsync(
+        Stream input, ImportFormat format, ImportOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        return format switch
+        {
+            ImportFormat.Jsonl => ReadJsonlAsync(input, ct),
+            ImportFormat.Json => ReadJsonArrayAsync(input, null, ct),
+            ImportFormat.LabelStudio => ReadJsonArrayAsync(input, options, ct),
+            ImportFormat.Csv => CsvTaskReader.ReadAsync(input, (byte)',', ct),
+            ImportFormat.Tsv => CsvTaskReader.ReadAsync(input, (byte)'\t', ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown import format"),
+        };
+    }
+
+    /// <summary>
+    /// Guesses a file's format from its name and first bytes (a few KiB are enough); null when
+    /// neither tells. A <c>.json</c> array whose first task carries Label Studio result arrays
+    /// (<c>"result": [</c>, <c>from_name</c>) is <see cref="ImportFormat.LabelStudio"/>.
+    /// </summary>
+    public static ImportFormat? Detect(string fileName, ReadOnlySpan<byte> head)
+    {
+        var ext = Path.GetExtension(fileName).ToLowerInvariant();
+        switch (ext)
+        {
+            case ".jsonl":
+            case ".ndjson":
+                return ImportFormat.Jsonl;
+            case ".csv":
+                return ImportFormat.Csv;
+            case ".tsv":
+            case ".tab":
+                return ImportFormat.Tsv;
+        }
+
+        if (head.StartsWith("\uFEFF"u8))
+        {
+            head = head[3..];
+        }
+
+        var trimmed = head.TrimStart(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            return ext == ".json" ? ImportFormat.Json : null;
+        }
+
+        if (trimmed[0] == (byte)'[')
+        {
+            return LooksLikeLabelStudio(trimmed) ? ImportFormat.LabelStudio : ImportFormat.Json;
+        }
+
+        if (trimmed[0] == (byte)'{')
+        {
+            return ImportFormat.Jsonl;
+        }
+
+        return null;
+    }
+
+    private static bool LooksLikeLabelStudio(ReadOnlySpan<byte> head)
+    {
+        if (head.IndexOf("\"from_name\""u8) >= 0)
+        {
+            return true;
+        }
+
+        // Our envelope has "result": {...}; Label Studio's has "result": [...].
+        var at = head.IndexOf("\"result\""u8);
+        while (at >= 0)
+        {
+            var rest = head[(at + 8)..].TrimStart(" \t\r\n"u8);
+            if (rest.Length > 1 && rest[0] == (byte)':' && rest[1..].TrimStart(" \t\r\n"u8) is [(byte)'[', ..])
+            {
+                return true;
+            }
+
+            var next = head[(at + 8)..].IndexOf("\"result\""u8);
+            at = next < 0 ? -1 : at + 8 + next;
+        }
+
+        return false;
+    }
+
+    private static async IAsyncEnumerable<ImportRow> ReadJsonlAsync(
+        Stream input, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        try
+        {
+            int start = 0, end = 0, line = 0, index = 0;
+            var eof = false;
+            var first = true;
+            while (true)
+            {
+                var nl = eof && start >= end ? -1 : buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                int lineLength;
+                if (nl >= 0)
+                {
+                    lineLength = nl;
+                }
+                else if (eof)
+                {
+                    if (start >= end)
+                    {
+                        yield break;
+                    }
+
+                    lineLength = end - start;
+                }
+                else
+                {
+                    (buffer, start, end) = Compact(buffer, start, end);
+                    var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        eof = true;
+                    }
+
+                    end += n;
+                    continue;
+                }
+
+                line++;
+                var row = ParseJsonlLine(buffer.AsSpan(start, lineLength), line, index, first);
+                first = false;
+                start += Math.Min(lineLength + 1, end - start);
+                if (row is not null)
+                {
+                    index++;
+                    ct.ThrowIfCancellationRequested();
+                    yield return row;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ImportRow? ParseJsonlLine(ReadOnlySpan<byte> span, int line, int index, bool first)
+    {
+        if (first && span.StartsWith("\uFEFF"u8))
+        {
+            span = span[3..];
+        }
+
+        span = span.Trim(" \t\r"u8);
+        return span.IsEmpty ? null : NativeTaskParser.Parse(span, line, index);
+    }
+
+    /// <summary>Moves unread bytes to the front and doubles the buffer when it is full.</summary>
+    internal static (byte[] Buffer, int Start, int End) Compact(byte[] buffer, int start, int end)
+    {
+        if (start > 0)
+        {
+            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+
+        if (end == buffer.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+            Buffer.BlockCopy(buffer, 0, bigger, 0, end);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = bigger;
+        }
+
+        return (buffer, start, end);
+    }
+
+    private enum ArrayStep { NeedMore, Item, Skipped, End, Error }
+
+    private static async IAsyncEnumerable<ImportRow> ReadJsonArrayAsync(
+        Stream input, ImportOptions? labelStudio, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        try
+        {
+            int start = 0, end = 0, index = 0, lineAtStart = 1;
+            var eof = false;
+            var bomChecked = false;
+            var started = false;
+            var state = default(JsonReaderState);
+            while (true)
+            {
+                if (!bomChecked && (end - start >= 3 || eof))
+                {
+                    if (buffer.AsSpan(start, end - start).StartsWith("\uFEFF"u8))
+                    {
+                        start += 3;
+                    }
+
+                    bomChecked = true;
+                }
+
+                var step = bomChecked
+                    ? NextArrayItem(buffer.AsSpan(start, end - start), eof, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
+                    : Unread(out itemStart, out itemEnd, out consumed, out error);
+                if (step == ArrayStep.NeedMore)
+                {
+                    if (eof)
+                    {
+                        yield return ImportRow.Fail(lineAtStart, index, null, started ? "the JSON array is not closed" : "the file is empty; expected a JSON array");
+                        yield break;
+                    }
+
+                    (buffer, start, end) = Compact(buffer, start, end);
+                    var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
+                    eof = n == 0;
+                    end += n;
+                    continue;
+                }
+
+                if (step == ArrayStep.Error)
+                {
+                    yield return ImportRow.Fail(error!.Line, index, null, error.Message);
+                    yield break;
+                }
+
+                if (step == ArrayStep.End)
+                {
+                    yield break;
+                }
+
+                var window = buffer.AsSpan(start, consumed);
+                if (step == ArrayStep.Skipped)
+                {
+                    lineAtStart += window.Count((byte)'\n');
+                    start += consumed;
+                    continue;
+                }
+
+                var itemLine = lineAtStart + window[..itemStart].Count((byte)'\n');
+                lineAtStart = itemLine + window[itemStart..].Count((byte)'\n');
+                var item = window[itemStart..itemEnd];
+                var row = labelStudio is null
+                    ? NativeTaskParser.Parse(item, itemLine, index)
+                    : LabelStudioTaskParser.Parse(item, itemLine, index, labelStudio);
+                start += consumed;
+                index++;
+                ct.ThrowIfCancellationRequested();
+                yield return row;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ArrayStep Unread(out int itemStart, out int itemEnd, out int consumed, out ImportError? error)
+    {
+        itemStart = itemEnd = consumed = 0;
+        error = null;
+        return ArrayStep.NeedMore;
+    }
+
+    private static ArrayStep NextArrayItem(
+        ReadOnlySpan<byte> data, bool isFinal, ref JsonReaderState state, ref bool started,
+        out int itemStart, out int itemEnd, out int consumed, out ImportError? error)
+    {
+        itemStart = itemEnd = consumed = 0;
+        error = null;
+        var reader = new Utf8JsonReader(data, isFinal, state);
+        try
+        {
+            if (!reader.Read())
+            {
+                return ArrayStep.NeedMore;
+            }
+
+            if (!started)
+            {
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    error = new ImportError(1, null, "expected a JSON array of tasks");
+                    return ArrayStep.Error;
+                }
+
+                started = true;
+                consumed = (int)reader.BytesConsumed;
+                state = reader.CurrentState;
+                return ArrayStep.Skipped;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return ArrayStep.End;
+            }
+
+            itemStart = (int)reader.TokenStartIndex;
+            if (!reader.TrySkip())
+            {
+                return ArrayStep.NeedMore;
+            }
+
+            itemEnd = consumed = (int)reader.BytesConsumed;
+            state = reader.CurrentState;
+            return ArrayStep.Item;
+        }
+        catch (JsonException ex)
+        {
+            // The reader state carries line counts across buffers, so this line is absolute.
+            error = new ImportError((int)(ex.LineNumber ?? 0) + 1, null, "invalid JSON: " + ex.Message);
+            return ArrayStep.Error;
+        }
+    }
+}

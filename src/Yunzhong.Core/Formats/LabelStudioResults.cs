@@ -815,6 +815,4 @@ public static class LabelStudioResults
         }
 
         return i;
-    }
-
-}
+    }}

@@ -1,7 +1,158 @@
+using System.Text;
+using System.Text.Json;
+
 namespace Yunzhong.Core.Formats;
 
+/// <summary>
+/// Turns one task of a Label Studio JSON export into an <see cref="ImportRow"/>: its <c>id</c>
+/// becomes the key, and its predictions and annotations are converted to native results.
+/// </summary>
 internal static class LabelStudioTaskParser
 {
-    public static ImportRow Parse(ReadOnlySpan<byte> json, int line, int index, ImportOptions options) =>
-        throw new NotImplementedException();
+    public static ImportRow Parse(ReadOnlySpan<byte> json, int line, int index, ImportOptions options)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            return ImportRow.Fail(line, index, null, "invalid JSON: " + ex.Message);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ImportRow.Fail(line, index, null, "a task must be a JSON object");
+            }
+
+            // Label Studio also accepts bare data objects in its import lists.
+            if (!root.TryGetProperty("data", out var data))
+            {
+                return new ImportRow { Line = line, Index = index, DataJson = JsonBytes.CopyCompact(json) };
+            }
+
+            if (data.ValueKind != JsonValueKind.Object)
+            {
+                return ImportRow.Fail(line, index, "data", "data must be a JSON object");
+            }
+
+            string? key = null;
+            if (root.TryGetProperty("id", out var id))
+            {
+                key = id.ValueKind switch
+                {
+                    JsonValueKind.String => id.GetString(),
+                    JsonValueKind.Number => id.GetRawText(),
+                    _ => null,
+                };
+            }
+
+            SchemaView? schema = options.Schema is { } s ? SchemaView.From(s) : null;
+            var (predictions, predError) = Convert(root, "predictions", schema, data, options, line);
+            if (predError is not null)
+            {
+                return new ImportRow { Line = line, Index = index, Error = predError };
+            }
+
+            var (annotations, annError) = Convert(root, "annotations", schema, data, options, line);
+            if (annError is not null)
+            {
+                return new ImportRow { Line = line, Index = index, Error = annError };
+            }
+
+            return new ImportRow
+            {
+                Line = line,
+                Index = index,
+                Key = key,
+                DataJson = JsonBytes.CopyCompact(Encoding.UTF8.GetBytes(data.GetRawText())),
+                Predictions = predictions,
+                Annotations = annotations,
+            };
+        }
+    }
+
+    private static (IReadOnlyList<ImportedResult>, ImportError?) Convert(
+        JsonElement root, string field, SchemaView? schema, JsonElement data, ImportOptions options, int line)
+    {
+        if (!root.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return (ImportRow.NoResults, null);
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            return ([], new ImportError(line, field, field + " must be an array"));
+        }
+
+        if (list.GetArrayLength() == 0)
+        {
+            return (ImportRow.NoResults, null);
+        }
+
+        if (schema is null)
+        {
+            return ([], new ImportError(line, field, "a label schema is needed to convert Label Studio results"));
+        }
+
+        var results = new List<ImportedResult>();
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("result", out var result))
+            {
+                return ([], new ImportError(line, field, $"{field}[{i}] must be an object with a result array"));
+            }
+
+            if (item.TryGetProperty("was_cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
+            {
+                i++;
+                continue;
+            }
+
+            var conversion = LabelStudioResults.ToNative(result, schema, data, options.Media);
+            if (!conversion.Ok)
+            {
+                return ([], new ImportError(line, field, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}"));
+            }
+
+            results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item)));
+            i++;
+        }
+
+        return (results, null);
+    }
+
+    private static string? AuthorOf(JsonElement item, string field)
+    {
+        if (field == "predictions")
+        {
+            return item.TryGetProperty("model_version", out var mv) && mv.ValueKind == JsonValueKind.String ? mv.GetString() : null;
+        }
+
+        if (item.TryGetProperty("created_username", out var user) && user.ValueKind == JsonValueKind.String)
+        {
+            return user.GetString();
+        }
+
+        if (item.TryGetProperty("completed_by", out var by))
+        {
+            return by.ValueKind switch
+            {
+                JsonValueKind.Number => by.GetRawText(),
+                JsonValueKind.String => by.GetString(),
+                JsonValueKind.Object when by.TryGetProperty("email", out var email) => email.GetString(),
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    private static double? ScoreOf(JsonElement item) =>
+        item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
 }

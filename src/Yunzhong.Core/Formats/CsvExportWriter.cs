@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>
+/// CSV with a UTF-8 byte order mark (so spreadsheet programs read Chinese correctly) and columns
+/// <c>id, key, &lt;every schema field&gt;, annotator, [version, final,] &lt;every choices and rating
+/// control&gt;</c>. Each exported annotation is its own row, so a task with overlap 3 gives 3 rows
+/// (no majority is taken here: that is the quality engine's job); a task without any exported
+/// annotation gives one row with empty annotator and label columns. Multiple choices are joined
+/// with <c>|</c>; string data values are written as they are, other values as compact JSON.
+/// The version and final columns appear only with <see cref="ExportOptions.IncludeHistory"/>.
+/// </summary>
+internal sealed class CsvExportWriter : ExportWriter
+{
+    private readonly string[] _fields;
+    private readonly SchemaView.Control[] _controls;
+    private readonly StringBuilder _row = new();
+
+    public CsvExportWriter(Stream output, SchemaView schema, ExportOptions options)
+        : base(output, options)
+    {
+        _fields = schema.Fields.Select(f => f.Name).ToArray();
+        _controls = schema.Controls.Where(c => c.Type is "choices" or "rating").ToArray();
+        var header = new List<string> { "id", "key" };
+        header.AddRange(_fields);
+        header.Add("annotator");
+        if (options.IncludeHistory)
+        {
+            header.Add("version");
+            header.Add("final");
+        }
+
+        header.AddRange(_controls.Select(c => c.Name));
+        WriteRaw("\uFEFF"u8);
+        AppendRow(header);
+    }
+
+    public override ValueTask WriteTaskAsync(ExportTask task, CancellationToken ct)
+    {
+        using var data = JsonDocument.Parse(task.DataJson);
+        var prefix = new List<string> { task.Id.ToString(CultureInfo.InvariantCulture), task.Key ?? "" };
+        foreach (var f in _fields)
+        {
+            prefix.Add(data.RootElement.ValueKind == JsonValueKind.Object && data.RootElement.TryGetProperty(f, out var v)
+                ? v.ValueKind == JsonValueKind.String ? v.GetString()! : JsonBytes.CompactString(v)
+                : "");
+        }
+
+        var any = false;
+        foreach (var a in Selected(task))
+        {
+            any = true;
+            var cells = new List<string>(prefix) { a.Annotator };
+            if (Options.IncludeHistory)
+            {
+                cells.Add(a.Version.ToString(CultureInfo.InvariantCulture));
+                cells.Add(a.IsFinal ? "true" : "false");
+            }
+
+            using var result = JsonDocument.Parse(a.ResultJson);
+            foreach (var c in _controls)
+            {
+                cells.Add(Cell(result.RootElement, c));
+            }
+
+            AppendRow(cells);
+        }
+
+        if (!any)
+        {
+            prefix.Add("");
+            if (Options.IncludeHistory)
+            {
+                prefix.Add("");
+                prefix.Add("");
+            }
+
+            prefix.AddRange(_controls.Select(_ => ""));
+            AppendRow(prefix);
+        }
+
+        return FlushIfFullAsync(ct);
+    }
+
+    public override async ValueTask CompleteAsync(CancellationToken ct)
+    {
+        await FlushAsync(ct).ConfigureAwait(false);
+        await Output.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static string Cell(JsonElement result, SchemaView.Control control)
+    {
+        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty(control.Name, out var v))
+        {
+            return "";
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.Array => string.Join("|", v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),
+            JsonValueKind.Number => v.GetRawText(),
+            JsonValueKind.String => v.GetString()!,
+            _ => "",
+        };
+    }
+
+    private void AppendRow(IEnumerable<string> cells)
+    {
+        _row.Clear();
+        var first = true;
+        foreach (var cell in cells)
+        {
+            if (!first)
+            {
+                _row.Append(',');
+            }
+
+            first = false;
+            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            {
+                _row.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else
+            {
+                _row.Append(cell);
+            }
+        }
+
+        _row.Append("\r\n");
+        WriteText(_row.ToString());
+    }
+}

@@ -1,0 +1,818 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>
+/// The outcome of a result conversion: the converted JSON and what could not be converted.
+/// Items that fail are left out of <see cref="Json"/> and named in <see cref="Errors"/>.
+/// Memory: one string per conversion.
+/// </summary>
+/// <param name="Json">Compact JSON: a native result object, or a Label Studio result array.</param>
+/// <param name="Errors">One English message per item that could not be converted.</param>
+public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
+{
+    /// <summary>True when everything converted.</summary>
+    public bool Ok => Errors.Count == 0;
+}
+
+/// <summary>
+/// Converts annotation results between Label Studio's result arrays and the native result object
+/// (see docs/label-schema.md). Memory: builds each result in memory; results are small.
+/// </summary>
+/// <remarks>
+/// Mapping (Label Studio <c>type</c> ↔ native control type):
+/// <c>choices</c> ↔ choices; <c>labels</c> ↔ spans (text; Label Studio counts UTF-16 units, we count
+/// code points, converted with the task's text) or segments (audio/video; seconds both sides);
+/// <c>rectanglelabels</c>, <c>polygonlabels</c>, <c>keypointlabels</c> ↔ rectangles, polygons,
+/// keypoints (Label Studio uses percent of <c>original_width</c>/<c>original_height</c>, we use
+/// pixels rounded to 4 decimals; without a known size the item is an error);
+/// <c>relation</c> ↔ relations (<c>direction: "left"</c> is turned around; <c>"bi"</c> is kept as
+/// from → to); <c>textarea</c> ↔ transcription (a region id makes it per segment; several texts
+/// are joined with a line break); <c>rating</c> ↔ rating; <c>ranker</c> ↔ ranking mode rank (the
+/// first bucket is the order); <c>pairwise</c> ↔ ranking mode pairwise (<c>left</c> = a,
+/// <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
+/// <c>value.rationale</c>. A Label Studio region with several labels becomes one native region per
+/// label, the second and later with ids suffixed <c>_2</c>, <c>_3</c>, ….
+/// </remarks>
+public static class LabelStudioResults
+{
+    /// <summary>Converts a Label Studio result array into a native result object.</summary>
+    /// <param name="lsResult">The <c>result</c> array of one Label Studio annotation or prediction.</param>
+    /// <param name="schema">The project's label schema JSON.</param>
+    /// <param name="taskData">The task's <c>data</c> object (span texts, media references).</param>
+    /// <param name="media">Looks up media by the data value of an image field, for its size.</param>
+    public static ResultConversion ToNative(
+        JsonElement lsResult, JsonElement schema, JsonElement taskData, Func<string, MediaInfo?>? media) =>
+        ToNative(lsResult, SchemaView.From(schema), taskData, media);
+
+    /// <summary>Converts a native result object into a Label Studio result array.</summary>
+    /// <param name="nativeResult">The native result object keyed by control name.</param>
+    /// <param name="schema">The project's label schema JSON.</param>
+    /// <param name="taskData">The task's <c>data</c> object (span texts, media references).</param>
+    /// <param name="media">Looks up media by the data value of an image field; its size is needed
+    /// to turn pixels into Label Studio's percent.</param>
+    public static ResultConversion FromNative(
+        JsonElement nativeResult, JsonElement schema, JsonElement taskData, Func<string, MediaInfo?>? media) =>
+        FromNative(nativeResult, SchemaView.From(schema), taskData, media);
+
+    internal static ResultConversion ToNative(
+        JsonElement lsResult, SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
+    {
+        var errors = new List<string>();
+        var byControl = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var regionOwner = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (lsResult.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("a Label Studio result must be an array");
+            return new ResultConversion("{}", errors);
+        }
+
+        var relations = new List<(int Index, JsonElement Item)>();
+        var i = -1;
+        foreach (var item in lsResult.EnumerateArray())
+        {
+            i++;
+            var type = Str(item, "type")?.ToLowerInvariant();
+            if (type == "relation")
+            {
+                relations.Add((i, item));
+                continue;
+            }
+
+            var fromName = Str(item, "from_name");
+            var control = fromName is null ? null : schema.Find(fromName);
+            if (control is null)
+            {
+                errors.Add($"result[{i}]: from_name '{fromName}' is not a control of the schema");
+                continue;
+            }
+
+            if (!item.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"result[{i}]: value must be an object");
+                continue;
+            }
+
+            var id = IdOf(item);
+            try
+            {
+                var error = AddToNative(control, schema, item, value, id, taskData, media, byControl, regionOwner);
+                if (error is not null)
+                {
+                    errors.Add($"result[{i}] ({control.Name}): {error}");
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+            {
+                errors.Add($"result[{i}] ({control.Name}): a value has the wrong type");
+            }
+        }
+
+        foreach (var (index, item) in relations)
+        {
+            var from = Str(item, "from_id");
+            var to = Str(item, "to_id");
+            if (from is null || to is null)
+            {
+                errors.Add($"result[{index}]: a relation needs from_id and to_id");
+                continue;
+            }
+
+            var control = RelationControl(schema, Str(item, "from_name"), regionOwner.GetValueOrDefault(from));
+            if (control is null)
+            {
+                errors.Add($"result[{index}]: no relations control of the schema fits this relation");
+                continue;
+            }
+
+            if (Str(item, "direction") == "left")
+            {
+                (from, to) = (to, from);
+            }
+
+            var rel = new JsonObject { ["from"] = from, ["to"] = to };
+            var labels = item.TryGetProperty("labels", out var ls) ? ls
+                : item.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Object && v.TryGetProperty("labels", out var vl) ? vl
+                : default;
+            if (labels.ValueKind == JsonValueKind.Array && labels.GetArrayLength() > 0)
+            {
+                rel["label"] = labels[0].GetString();
+            }
+
+            ListOf(byControl, control.Name).Add(rel);
+        }
+
+        // Schema order keeps the output stable whatever order Label Studio listed items in.
+        var result = new JsonObject();
+        foreach (var c in schema.Controls)
+        {
+            if (byControl.Remove(c.Name, out var node))
+            {
+                result[c.Name] = node;
+            }
+        }
+
+        return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors);
+    }
+
+    private static SchemaView.Control? RelationControl(SchemaView schema, string? fromName, string? spansOfFrom)
+    {
+        if (fromName is not null && schema.Find(fromName) is { Type: "relations" } named)
+        {
+            return named;
+        }
+
+        SchemaView.Control? only = null;
+        var count = 0;
+        foreach (var c in schema.Controls)
+        {
+            if (c.Type != "relations")
+            {
+                continue;
+            }
+
+            if (spansOfFrom is not null && c.Spans == spansOfFrom)
+            {
+                return c;
+            }
+
+            only = c;
+            count++;
+        }
+
+        return count == 1 ? only : null;
+    }
+
+    private static string? AddToNative(
+        SchemaView.Control control, SchemaView schema, JsonElement item, JsonElement value, string? id,
+        JsonElement taskData, Func<string, MediaInfo?>? media,
+        Dictionary<string, JsonNode> byControl, Dictionary<string, string> regionOwner)
+    {
+        switch (control.Type)
+        {
+            case "choices":
+            {
+                if (!value.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+                {
+                    return "value.choices must be an array";
+                }
+
+                var list = ListOf(byControl, control.Name);
+                foreach (var c in choices.EnumerateArray())
+                {
+                    var s = c.GetString();
+                    if (!list.Any(n => n!.GetValue<string>() == s))
+                    {
+                        list.Add(s);
+                    }
+                }
+
+                return null;
+            }
+
+            case "rating":
+                if (!value.TryGetProperty("rating", out var rating) || !rating.TryGetInt32(out var r))
+                {
+                    return "value.rating must be an integer";
+                }
+
+                byControl[control.Name] = r;
+                return null;
+
+            case "transcription":
+            {
+                var text = TextOf(value);
+                if (text is null)
+                {
+                    return "value.text must be a string or an array of strings";
+                }
+
+                if (control.PerSegment is not null)
+                {
+                    if (id is null)
+                    {
+                        return "a per-segment transcription needs the region id";
+                    }
+
+                    var map = byControl.TryGetValue(control.Name, out var m) ? (JsonObject)m : new JsonObject();
+                    map[id] = map[id] is { } prior ? prior.GetValue<string>() + "\n" + text : text;
+                    byControl[control.Name] = map;
+                }
+                else
+                {
+                    byControl[control.Name] = byControl.TryGetValue(control.Name, out var prior)
+                        ? prior.GetValue<string>() + "\n" + text
+                        : text;
+                }
+
+                return null;
+            }
+
+            case "ranking":
+            {
+                var ranking = new JsonObject();
+                if (control.Mode == "pairwise")
+                {
+                    var selected = Str(value, "selected");
+                    ranking["preferred"] = selected switch
+                    {
+                        "left" => "a",
+                        "right" => "b",
+                        "none" or "tie" => "tie",
+                        _ => null,
+                    };
+                    if (ranking["preferred"] is null)
+                    {
+                        return "value.selected must be left, right or none";
+                    }
+                }
+                else
+                {
+                    if (!value.TryGetProperty("ranker", out var ranker) || ranker.ValueKind != JsonValueKind.Object)
+                    {
+                        return "value.ranker must be an object of buckets";
+                    }
+
+                    var order = ranker.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind == JsonValueKind.Array);
+                    if (order.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        return "value.ranker has no ordered bucket";
+                    }
+
+                    ranking["order"] = new JsonArray(order.Value.EnumerateArray().Select(e => (JsonNode?)e.GetString()).ToArray());
+                }
+
+                if (Str(value, "rationale") is { } rationale)
+                {
+                    ranking["rationale"] = rationale;
+                }
+
+                byControl[control.Name] = ranking;
+                return null;
+            }
+        }
+
+        // Everything left is a region control.
+        if (id is null)
+        {
+            return "a region needs an id";
+        }
+
+        var labels = LabelsOf(value);
+        if (labels.Count == 0 && control.Labels.Count > 0)
+        {
+            return "the region has no label";
+        }
+
+        var regions = new List<JsonObject>();
+        switch (control.Type)
+        {
+            case "spans":
+            {
+                var text = FieldString(taskData, control.Field);
+                if (text is null)
+                {
+                    return $"the task has no text field '{control.Field}'";
+                }
+
+                if (!value.TryGetProperty("start", out var s) || !s.TryGetInt32(out var start)
+                    || !value.TryGetProperty("end", out var e) || !e.TryGetInt32(out var end))
+                {
+                    return "value.start and value.end must be integers";
+                }
+
+                var cpStart = Utf16ToCodePoint(text, start);
+                var cpEnd = Utf16ToCodePoint(text, end);
+                if (cpStart < 0 || cpEnd < 0 || start >= end)
+                {
+                    return $"offsets {start}..{end} do not fit the text (or split a surrogate pair)";
+                }
+
+                regions.Add(new JsonObject { ["start"] = cpStart, ["end"] = cpEnd, ["text"] = text[start..end] });
+                break;
+            }
+
+            case "segments":
+                if (!value.TryGetProperty("start", out var segStart) || segStart.ValueKind != JsonValueKind.Number
+                    || !value.TryGetProperty("end", out var segEnd) || segEnd.ValueKind != JsonValueKind.Number)
+                {
+                    return "value.start and value.end must be numbers of seconds";
+                }
+
+                regions.Add(new JsonObject { ["start"] = segStart.GetDouble(), ["end"] = segEnd.GetDouble() });
+                break;
+
+            case "rectangles":
+            case "polygons":
+            case "keypoints":
+            {
+                var (w, h) = ImageSize(item, control, taskData, media);
+                if (w is null || h is null)
+                {
+                    return "the original image size is unknown, so percent coordinates cannot become pixels";
+                }
+
+                var region = new JsonObject();
+                if (control.Type == "polygons")
+                {
+                    if (!value.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
+                    {
+                        return "value.points must be an array";
+                    }
+
+                    region["points"] = new JsonArray(pts.EnumerateArray()
+                        .Select(p => (JsonNode?)new JsonArray(Px(p[0].GetDouble(), w.Value), Px(p[1].GetDouble(), h.Value)))
+                        .ToArray());
+                }
+                else
+                {
+                    region["x"] = Px(Num(value, "x"), w.Value);
+                    region["y"] = Px(Num(value, "y"), h.Value);
+                    if (control.Type == "rectangles")
+                    {
+                        region["width"] = Px(Num(value, "width"), w.Value);
+                        region["height"] = Px(Num(value, "height"), h.Value);
+                        region["rotation"] = value.TryGetProperty("rotation", out var rot) ? rot.GetDouble() : 0;
+                    }
+                }
+
+                regions.Add(region);
+                break;
+            }
+
+            default:
+                return $"control type '{control.Type}' cannot take a Label Studio '{Str(item, "type")}' result";
+        }
+
+        var list2 = ListOf(byControl, control.Name);
+        var template = regions[0];
+        var count = Math.Max(1, labels.Count);
+        for (var k = 0; k < count; k++)
+        {
+            var regionId = k == 0 ? id : $"{id}_{k + 1}";
+            var native = new JsonObject { ["id"] = regionId };
+            if (labels.Count > 0)
+            {
+                native["label"] = labels[k];
+            }
+
+            foreach (var (key, v) in template)
+            {
+                native[key] = v?.DeepClone();
+            }
+
+            list2.Add(native);
+            regionOwner.TryAdd(regionId, control.Name);
+        }
+
+        return null;
+    }
+
+    internal static ResultConversion FromNative(
+        JsonElement nativeResult, SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
+    {
+        var errors = new List<string>();
+        var output = new JsonArray();
+        if (nativeResult.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("a native result must be an object");
+            return new ResultConversion("[]", errors);
+        }
+
+        foreach (var prop in nativeResult.EnumerateObject())
+        {
+            var control = schema.Find(prop.Name);
+            if (control is null)
+            {
+                errors.Add($"{prop.Name}: not a control of the schema");
+                continue;
+            }
+
+            var v = prop.Value;
+            if (v.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var error = AddFromNative(control, schema, v, nativeResult, taskData, media, output);
+                if (error is not null)
+                {
+                    errors.Add($"{control.Name}: {error}");
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
+            {
+                errors.Add($"{control.Name}: a value has the wrong type");
+            }
+        }
+
+        return new ResultConversion(output.ToJsonString(JsonBytes.SerializerOptions), errors);
+    }
+
+    private static string? AddFromNative(
+        SchemaView.Control control, SchemaView schema, JsonElement v, JsonElement nativeResult,
+        JsonElement taskData, Func<string, MediaInfo?>? media, JsonArray output)
+    {
+        var toName = schema.TargetField(control);
+        JsonObject Item(string? id, string type, JsonObject value)
+        {
+            var o = new JsonObject();
+            if (id is not null)
+            {
+                o["id"] = id;
+            }
+
+            o["from_name"] = control.Name;
+            o["to_name"] = toName;
+            o["type"] = type;
+            o["value"] = value;
+            return o;
+        }
+
+        switch (control.Type)
+        {
+            case "choices":
+                if (v.GetArrayLength() > 0)
+                {
+                    output.Add(Item(control.Name, "choices", new JsonObject { ["choices"] = JsonNode.Parse(v.GetRawText()) }));
+                }
+
+                return null;
+
+            case "rating":
+                output.Add(Item(control.Name, "rating", new JsonObject { ["rating"] = v.GetInt32() }));
+                return null;
+
+            case "transcription":
+                if (v.ValueKind == JsonValueKind.String)
+                {
+                    output.Add(Item(control.Name, "textarea", new JsonObject { ["text"] = new JsonArray(v.GetString()) }));
+                    return null;
+                }
+
+                foreach (var seg in v.EnumerateObject())
+                {
+                    var value = new JsonObject();
+                    if (control.PerSegment is not null && FindRegion(nativeResult, control.PerSegment, seg.Name) is { } region)
+                    {
+                        value["start"] = region.GetProperty("start").GetDouble();
+                        value["end"] = region.GetProperty("end").GetDouble();
+                    }
+
+                    value["text"] = new JsonArray(seg.Value.GetString());
+                    output.Add(Item(seg.Name, "textarea", value));
+                }
+
+                return null;
+
+            case "ranking":
+            {
+                var value = new JsonObject();
+                string type;
+                if (control.Mode == "pairwise")
+                {
+                    type = "pairwise";
+                    value["selected"] = Str(v, "preferred") switch
+                    {
+                        "a" => "left",
+                        "b" => "right",
+                        "tie" => "none",
+                        var other => throw new FormatException(other),
+                    };
+                }
+                else
+                {
+                    type = "ranker";
+                    value["ranker"] = new JsonObject { [toName] = JsonNode.Parse(v.GetProperty("order").GetRawText()) };
+                }
+
+                if (Str(v, "rationale") is { } rationale)
+                {
+                    value["rationale"] = rationale;
+                }
+
+                output.Add(Item(control.Name, type, value));
+                return null;
+            }
+
+            case "relations":
+                foreach (var rel in v.EnumerateArray())
+                {
+                    var o = new JsonObject
+                    {
+                        ["from_id"] = rel.GetProperty("from").GetString(),
+                        ["to_id"] = rel.GetProperty("to").GetString(),
+                        ["type"] = "relation",
+                        ["direction"] = "right",
+                    };
+                    if (Str(rel, "label") is { } label)
+                    {
+                        o["labels"] = new JsonArray(label);
+                    }
+
+                    output.Add(o);
+                }
+
+                return null;
+
+            case "spans":
+            {
+                var text = FieldString(taskData, control.Field);
+                if (text is null)
+                {
+                    return $"the task has no text field '{control.Field}'";
+                }
+
+                foreach (var span in v.EnumerateArray())
+                {
+                    var start = CodePointToUtf16(text, span.GetProperty("start").GetInt32());
+                    var end = CodePointToUtf16(text, span.GetProperty("end").GetInt32());
+                    if (start < 0 || end < 0 || start >= end)
+                    {
+                        return $"span {Str(span, "id")} does not fit the text";
+                    }
+
+                    output.Add(Item(Str(span, "id"), "labels", WithLabel(new JsonObject
+                    {
+                        ["start"] = start,
+                        ["end"] = end,
+                        ["text"] = text[start..end],
+                    }, "labels", span)));
+                }
+
+                return null;
+            }
+
+            case "segments":
+                foreach (var seg in v.EnumerateArray())
+                {
+                    output.Add(Item(Str(seg, "id"), "labels", WithLabel(new JsonObject
+                    {
+                        ["start"] = seg.GetProperty("start").GetDouble(),
+                        ["end"] = seg.GetProperty("end").GetDouble(),
+                    }, "labels", seg)));
+                }
+
+                return null;
+
+            case "rectangles":
+            case "polygons":
+            case "keypoints":
+            {
+                var reference = FieldString(taskData, control.Field);
+                var info = reference is null ? null : media?.Invoke(reference);
+                if (info?.Width is not { } w || info.Height is not { } h || w <= 0 || h <= 0)
+                {
+                    return $"the size of image '{reference}' is unknown, so pixels cannot become percent";
+                }
+
+                foreach (var region in v.EnumerateArray())
+                {
+                    var value = new JsonObject();
+                    string type;
+                    if (control.Type == "polygons")
+                    {
+                        type = "polygonlabels";
+                        value["points"] = new JsonArray(region.GetProperty("points").EnumerateArray()
+                            .Select(p => (JsonNode?)new JsonArray(Pct(p[0].GetDouble(), w), Pct(p[1].GetDouble(), h)))
+                            .ToArray());
+                        value["closed"] = true;
+                    }
+                    else
+                    {
+                        value["x"] = Pct(Num(region, "x"), w);
+                        value["y"] = Pct(Num(region, "y"), h);
+                        if (control.Type == "rectangles")
+                        {
+                            type = "rectanglelabels";
+                            value["width"] = Pct(Num(region, "width"), w);
+                            value["height"] = Pct(Num(region, "height"), h);
+                            value["rotation"] = region.TryGetProperty("rotation", out var rot) ? rot.GetDouble() : 0;
+                        }
+                        else
+                        {
+                            type = "keypointlabels";
+                        }
+                    }
+
+                    var item = Item(Str(region, "id"), type, WithLabel(value, type, region));
+                    item["original_width"] = w;
+                    item["original_height"] = h;
+                    item["image_rotation"] = 0;
+                    output.Add(item);
+                }
+
+                return null;
+            }
+
+            default:
+                return $"control type '{control.Type}' has no Label Studio form";
+        }
+    }
+
+    private static JsonObject WithLabel(JsonObject value, string key, JsonElement region)
+    {
+        if (Str(region, "label") is { } label)
+        {
+            value[key] = new JsonArray(label);
+        }
+
+        return value;
+    }
+
+    private static JsonElement? FindRegion(JsonElement nativeResult, string control, string id)
+    {
+        if (nativeResult.TryGetProperty(control, out var regions) && regions.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var r in regions.EnumerateArray())
+            {
+                if (Str(r, "id") == id)
+                {
+                    return r;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (int? Width, int? Height) ImageSize(
+        JsonElement item, SchemaView.Control control, JsonElement taskData, Func<string, MediaInfo?>? media)
+    {
+        if (item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w > 0
+            && item.TryGetProperty("original_height", out var oh) && oh.TryGetDouble(out var h) && h > 0)
+        {
+            return ((int)Math.Round(w), (int)Math.Round(h));
+        }
+
+        var reference = FieldString(taskData, control.Field);
+        var info = reference is null ? null : media?.Invoke(reference);
+        return info?.Width > 0 && info.Height > 0 ? (info.Width, info.Height) : (null, null);
+    }
+
+    private static List<string> LabelsOf(JsonElement value)
+    {
+        var labels = new List<string>();
+        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels"])
+        {
+            if (value.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var l in ls.EnumerateArray())
+                {
+                    if (l.GetString() is { } s)
+                    {
+                        labels.Add(s);
+                    }
+                }
+            }
+        }
+
+        return labels;
+    }
+
+    private static string? TextOf(JsonElement value)
+    {
+        if (!value.TryGetProperty("text", out var text))
+        {
+            return null;
+        }
+
+        return text.ValueKind switch
+        {
+            JsonValueKind.String => text.GetString(),
+            JsonValueKind.Array => string.Join("\n", text.EnumerateArray().Select(t => t.GetString())),
+            _ => null,
+        };
+    }
+
+    private static JsonArray ListOf(Dictionary<string, JsonNode> byControl, string name)
+    {
+        if (!byControl.TryGetValue(name, out var node))
+        {
+            node = new JsonArray();
+            byControl[name] = node;
+        }
+
+        return (JsonArray)node;
+    }
+
+    private static string? IdOf(JsonElement item) =>
+        item.TryGetProperty("id", out var id)
+            ? id.ValueKind switch
+            {
+                JsonValueKind.String => id.GetString(),
+                JsonValueKind.Number => id.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    internal static string? FieldString(JsonElement taskData, string? field) =>
+        field is not null && taskData.ValueKind == JsonValueKind.Object
+            && taskData.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+
+    private static string? Str(JsonElement e, string key) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+
+    private static double Num(JsonElement e, string key) => e.GetProperty(key).GetDouble();
+
+    // Percent → pixels, rounded so that pixels → percent → pixels gives back what went in.
+    private static double Px(double percent, int size) => Math.Round(percent * size / 100, 4);
+
+    private static double Pct(double pixels, int size) => pixels * 100 / size;
+
+    /// <summary>UTF-16 index → code point index; -1 when outside the text or inside a surrogate pair.</summary>
+    internal static int Utf16ToCodePoint(string text, int utf16)
+    {
+        if (utf16 < 0 || utf16 > text.Length)
+        {
+            return -1;
+        }
+
+        if (utf16 > 0 && utf16 < text.Length && char.IsLowSurrogate(text[utf16]) && char.IsHighSurrogate(text[utf16 - 1]))
+        {
+            return -1;
+        }
+
+        var cp = 0;
+        for (var i = 0; i < utf16; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+
+            cp++;
+        }
+
+        return cp;
+    }
+
+    /// <summary>Code point index → UTF-16 index; -1 when past the end of the text.</summary>
+    internal static int CodePointToUtf16(string text, int codePoint)
+    {
+        if (codePoint < 0)
+        {
+            return -1;
+        }
+
+        var i = 0;
+        for (var cp = 0; cp < codePoint; cp++)
+        {
+            if (i >= text.Length)
+            {
+                return -1;
+            }
+
+            i += char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+        }
+
+        return i;
+    }}

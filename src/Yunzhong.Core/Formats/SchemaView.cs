@@ -1,0 +1,105 @@
+using System.Text.Json;
+
+namespace Yunzhong.Core.Formats;
+
+/// <summary>
+/// The little of the label schema the converters need, read straight from its JSON so this
+/// folder does not depend on the schema model.
+/// </summary>
+internal sealed class SchemaView
+{
+    public sealed record Control(
+        string Name, string Type, string? Field, IReadOnlyList<string> Labels,
+        string? Spans, string? PerSegment, string? Mode);
+
+    private readonly Dictionary<string, Control> _byName;
+
+    private SchemaView(List<Control> controls, List<(string Name, string Type)> fields)
+    {
+        Controls = controls;
+        Fields = fields;
+        _byName = controls.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<Control> Controls { get; }
+
+    public IReadOnlyList<(string Name, string Type)> Fields { get; }
+
+    public Control? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public static SchemaView From(JsonElement schema)
+    {
+        var controls = new List<Control>();
+        var fields = new List<(string, string)>();
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return new SchemaView(controls, fields);
+        }
+
+        if (schema.TryGetProperty("fields", out var fs) && fs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var f in fs.EnumerateArray())
+            {
+                var name = Str(f, "name");
+                if (name is not null)
+                {
+                    fields.Add((name, Str(f, "type") ?? "text"));
+                }
+            }
+        }
+
+        if (schema.TryGetProperty("controls", out var cs) && cs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var c in cs.EnumerateArray())
+            {
+                var name = Str(c, "name");
+                var type = Str(c, "type");
+                if (name is null || type is null)
+                {
+                    continue;
+                }
+
+                var labels = new List<string>();
+                foreach (var key in (ReadOnlySpan<string>)["labels", "options"])
+                {
+                    if (c.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var l in ls.EnumerateArray())
+                        {
+                            var value = l.ValueKind == JsonValueKind.String ? l.GetString() : Str(l, "value");
+                            if (value is not null)
+                            {
+                                labels.Add(value);
+                            }
+                        }
+                    }
+                }
+
+                controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode")));
+            }
+        }
+
+        return new SchemaView(controls, fields);
+    }
+
+    /// <summary>The field a control looks at; relations look at their spans control's field.</summary>
+    public string TargetField(Control control)
+    {
+        if (control.Field is not null)
+        {
+            return control.Field;
+        }
+
+        if (control.Spans is not null && Find(control.Spans) is { Field: { } f })
+        {
+            return f;
+        }
+
+        return Fields.Count > 0 ? Fields[0].Name : "";
+    }
+
+    private static string? Str(JsonElement e, string key) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+}

@@ -21,6 +21,13 @@ internal static class Commands
 
     public static Task<int> RunAsync(string verb, CliArgs args, CancellationToken ct) => verb switch
     {
+        "serve" => ServeCommand.RunAsync(args, ct),
+        "user" => AdminCommands.UserAsync(args, ct),
+        "token" => AdminCommands.TokenAsync(args, ct),
+        "import" => DataCommands.ImportAsync(args, ct),
+        "export" => DataCommands.ExportAsync(args, ct),
+        "stats" => DataCommands.StatsAsync(args, ct),
+        "bench" => BenchCommand.RunAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };
 }

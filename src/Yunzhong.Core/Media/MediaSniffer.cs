@@ -16,10 +16,14 @@ public static class MediaSniffer
     /// <summary>How many leading bytes <see cref="Sniff"/> wants to see.</summary>
     public const int HeadBytes = 64 * 1024;
 
+    private static ReadOnlySpan<byte> PngMagic => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static ReadOnlySpan<byte> EbmlMagic => [0x1A, 0x45, 0xDF, 0xA3];
+
     /// <summary>Returns null when the bytes are no supported media format.</summary>
     public static SniffResult? Sniff(ReadOnlySpan<byte> head, long totalLength)
     {
-        if (head.StartsWith("\x89PNG\r\n\x1a\n"u8) && head.Length >= 24)
+        if (head.StartsWith(PngMagic) && head.Length >= 24)
         {
             return new("image/png", "image", BinaryPrimitives.ReadInt32BigEndian(head[16..]), BinaryPrimitives.ReadInt32BigEndian(head[20..]), null);
         }
@@ -63,7 +67,7 @@ public static class MediaSniffer
             var audioOnly = brand.SequenceEqual("M4A "u8);
             return new(audioOnly ? "audio/mp4" : "video/mp4", audioOnly ? "audio" : "video", null, null, null);
         }
-        if (head.StartsWith([0x1A, 0x45, 0xDF, 0xA3]))
+        if (head.StartsWith(EbmlMagic))
         {
             return new("video/webm", "video", null, null, null);
         }

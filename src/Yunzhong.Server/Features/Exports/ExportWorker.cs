@@ -83,7 +83,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = @error, finished_at = @now,
+            UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = COALESCE(@error, error), finished_at = @now,
                 blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END
             WHERE id = @id
             """, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id) }, cancellationToken: ct));
@@ -115,7 +115,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         var writer = ExportWriter.Create(ParseFormat(format), blob.Stream, schema.RootElement, new ExportOptions
         {
             IncludeHistory = filter.History,
-            TempStream = () => TempFile(spill),
+            TempStreamFactory = () => TempFile(spill),
         });
         long written = 0, after = 0;
         try
@@ -156,7 +156,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                             if (data.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String
                                 && await media.FindAsync(projectId, v.GetString()!, ct) is { } info)
                             {
-                                (known ??= new())[f] = info;
+                                (known ??= new())[v.GetString()!] = info;
                             }
                         }
                     }
@@ -168,6 +168,16 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             }
             await writer.CompleteAsync(ct);
             await blob.CommitAsync(ct);
+            if (writer.ProblemCount > 0)
+            {
+                // The file is complete for everything else; say what could not be expressed in the format.
+                var first = writer.Problems[0];
+                await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET error = @note WHERE id = @exportId", new
+                {
+                    exportId,
+                    note = $"{writer.ProblemCount} item(s) could not be written in this format; first: task {first.TaskId}: {first.Message}",
+                }, cancellationToken: ct));
+            }
         }
         finally
         {

@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Yunzhong.Server;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Cli.Commands;
+
+/// <summary>
+/// `yz bench`: starts a server on a fresh store, imports N tasks over HTTP, lets M annotators race
+/// through next → submit cycles (think time 0) over real HTTP, then checks the database: every
+/// task has exactly `overlap` annotations from distinct annotators, none lost, none duplicated.
+/// </summary>
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(CliArgs args, CancellationToken ct)
+    {
+        var annotators = args.GetInt("annotators", 1000);
+        var tasks = args.GetInt("tasks", 20_000);
+        var overlap = args.GetInt("overlap", 1);
+        var store = args.Get("store", "sqlite");
+        var json = args.Flag("json");
+        if (annotators < 0 || tasks < 1 || overlap < 1 || (annotators > 0 && overlap > annotators))
+        {
+            throw new CliException("need --tasks ≥ 1, --overlap ≥ 1 and --annotators ≥ overlap (or 0 to measure the import alone)");
+        }
+        var dataDir = Path.Combine(Path.GetTempPath(), $"yz-bench-{Guid.NewGuid():N}");
+        string? database = null;
+        string? dropDatabase = null;
+        if (store == "postgres")
+        {
+            var admin = args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES")
+                ?? throw new CliException("--store postgres needs --db CONNECTION (or YZ_TEST_POSTGRES) to a server where it may create a database");
+            dropDatabase = $"yz_bench_{Guid.NewGuid():N}";
+            await using (var c = new Npgsql.NpgsqlConnection(admin))
+            {
+                await c.OpenAsync(ct);
+                await c.ExecuteAsync($"CREATE DATABASE {dropDatabase}");
+            }
+            database = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = dropDatabase, MaxPoolSize = 200 }.ToString();
+        }
+        else if (store != "sqlite")
+        {
+            throw new CliException("--store must be sqlite or postgres");
+        }
+
+        var log = json ? TextWriter.Null : Console.Out;
+        try
+        {
+            await using var app = ServerApp.Build(new ServerOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database });
+            await ServerApp.PrepareAsync(app, ct);
+            await app.StartAsync(ct);
+            var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var db = app.Services.GetRequiredService<Db>();
+            var accounts = app.Services.GetRequiredService<Accounts>();
+            log.WriteLine($"bench: {store}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
+
+            var (adminToken, tokens) = await CreatePeopleAsync(db, accounts, annotators, ct);
+            using var admin = new Api(url, adminToken);
+            var project = await admin.PostAsync<JsonElement>("api/projects", new
+            {
+                organizationId = 1,
+                name = "bench",
+                schema = new
+                {
+                    fields = new[] { new { name = "text", type = "text" } },
+                    controls = new[] { new { name = "label", type = "choices", field = "text", options = new[] { "a", "b", "c" } } },
+                },
+                overlap,
+                leaseSeconds = 600,
+            }, ct);
+            var projectId = project.GetProperty("id").GetInt64();
+
+            var importSeconds = await ImportAsync(admin, projectId, tasks, ct);
+            log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
+
+            var result = new Dictionary<string, object?>
+            {
+                ["store"] = store,
+                ["tasks"] = tasks,
+                ["overlap"] = overlap,
+                ["annotators"] = annotators,
+                ["import_s"] = Math.Round(importSeconds, 3),
+                ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
+            };
+            if (annotators > 0)
+            {
+                var run = await RaceAsync(url, projectId, tokens, ct);
+                var check = await VerifyAsync(db, projectId, overlap, tasks, run.Acknowledged, ct);
+                var cyclesPerS = run.Cycles / run.Seconds;
+                log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}");
+                log.WriteLine($"check: annotations {check.Annotations:N0} (expected {(long)tasks * overlap:N0}), lost {check.Lost}, duplicates {check.Duplicates}, tasks off overlap {check.WrongCount}");
+                result["cycles"] = run.Cycles;
+                result["seconds"] = Math.Round(run.Seconds, 3);
+                result["cycles_per_s"] = Math.Round(cyclesPerS, 1);
+                result["p50_ms"] = Math.Round(run.P50, 2);
+                result["p99_ms"] = Math.Round(run.P99, 2);
+                result["errors"] = run.Errors;
+                result["annotations"] = check.Annotations;
+                result["lost"] = check.Lost;
+                result["duplicates"] = check.Duplicates;
+                result["tasks_off_overlap"] = check.WrongCount;
+            }
+            await app.StopAsync(CancellationToken.None);
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(result));
+            }
+            var ok = !result.TryGetValue("lost", out var lost) || ((long)lost! == 0 && (long)result["duplicates"]! == 0 && (long)result["tasks_off_overlap"]! == 0);
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            if (dropDatabase is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await using var c = new Npgsql.NpgsqlConnection(args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES"));
+                await c.OpenAsync(CancellationToken.None);
+                await c.ExecuteAsync($"DROP DATABASE IF EXISTS {dropDatabase} WITH (FORCE)");
+            }
+        }
+    }
+
+    /// <summary>An admin and the annotators, made in one transaction (token-only accounts: no password hashing).</summary>
+    private static async Task<(string Admin, string[] Annotators)> CreatePeopleAsync(Db db, Accounts accounts, int count, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var org = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO organizations (name, kind, created_at) VALUES ('bench', 'client', 0) RETURNING id", transaction: tx, cancellationToken: ct));
+        var adminId = await accounts.CreateUserAsync(c, tx, "admin@bench", "bench admin", null, ct);
+        await Accounts.SetMembershipAsync(c, tx, org, adminId, Roles.Admin | Roles.Manager, ct);
+        var (_, adminToken) = await accounts.CreateTokenAsync(c, tx, adminId, "bench", ct);
+        var tokens = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var id = await accounts.CreateUserAsync(c, tx, $"annotator{i}@bench", $"annotator {i}", null, ct);
+            await Accounts.SetMembershipAsync(c, tx, org, id, Roles.Annotator, ct);
+            (_, tokens[i]) = await accounts.CreateTokenAsync(c, tx, id, "bench", ct);
+        }
+        await tx.CommitAsync(ct);
+        return (adminToken, tokens);
+    }
+
+    private static async Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"yz-bench-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            await using (var w = new StreamWriter(file, false, new UTF8Encoding(false), 1 << 16))
+            {
+                for (var i = 0; i < tasks; i++)
+                {
+                    await w.WriteAsync($"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n");
+                }
+            }
+            var clock = Stopwatch.StartNew();
+            await using var stream = File.OpenRead(file);
+            using var content = new StreamContent(stream, 1 << 18);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            using var response = await admin.Http.PostAsync($"api/projects/{projectId}/imports?format=jsonl", content, ct);
+            await Api.EnsureAsync(response, ct);
+            return clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private sealed record RaceResult(long Cycles, double Seconds, double P50, double P99, long Errors, ConcurrentBag<long> Acknowledged);
+
+    private static async Task<RaceResult> RaceAsync(string url, long projectId, string[] tokens, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = tokens.Length,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        })
+        { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromMinutes(2) };
+        var acknowledged = new ConcurrentBag<long>();
+        var latencies = new ConcurrentBag<double[]>();
+        long errors = 0;
+        var body = Encoding.UTF8.GetBytes("{\"result\":{\"label\":[\"a\"]},\"leadTimeSeconds\":1.5}");
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(tokens.Select((token, n) => Task.Run(async () =>
+        {
+            var auth = new AuthenticationHeaderValue("Bearer", token);
+            var mine = new List<double>();
+            var cycle = 0;
+            while (!ct.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var next = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{projectId}/queue/next");
+                next.Headers.Authorization = auth;
+                using var nextResponse = await http.SendAsync(next, ct);
+                if (nextResponse.StatusCode == HttpStatusCode.NoContent)
+                {
+                    break;
+                }
+                if (!nextResponse.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                    await Task.Delay(50, ct);
+                    continue;
+                }
+                using var lease = await JsonDocument.ParseAsync(await nextResponse.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+                var assignment = lease.RootElement.GetProperty("assignmentId").GetInt64();
+                using var submit = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit")
+                {
+                    Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+                };
+                submit.Headers.Authorization = auth;
+                submit.Headers.Add("Idempotency-Key", $"{n}-{cycle++}");
+                using var submitResponse = await http.SendAsync(submit, ct);
+                if (!submitResponse.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                    continue;
+                }
+                var ack = await submitResponse.Content.ReadFromJsonAsync<JsonElement>(ct);
+                acknowledged.Add(ack.GetProperty("annotationId").GetInt64());
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            latencies.Add(mine.ToArray());
+        }, ct)));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new RaceResult(all.Length, seconds, Percentile(all, 0.50), Percentile(all, 0.99), errors, acknowledged);
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private sealed record Check(long Annotations, long Lost, long Duplicates, long WrongCount);
+
+    /// <summary>The database, not the client's counters, decides whether the invariants held.</summary>
+    private static async Task<Check> VerifyAsync(Db db, long projectId, int overlap, int tasks, ConcurrentBag<long> acknowledged, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var ids = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM annotations WHERE project_id = @projectId", new { projectId }, cancellationToken: ct))).ToHashSet();
+        var lost = acknowledged.Count(id => !ids.Contains(id));
+        var duplicates = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM (SELECT task_id, user_id FROM annotations WHERE project_id = @projectId GROUP BY task_id, user_id HAVING COUNT(*) > 1) d",
+            new { projectId }, cancellationToken: ct));
+        var wrong = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM tasks t WHERE t.project_id = @projectId
+              AND (SELECT COUNT(*) FROM annotations a WHERE a.task_id = t.id) <> @overlap
+            """, new { projectId, overlap }, cancellationToken: ct));
+        return new Check(ids.Count, lost, duplicates, wrong);
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need (PostgreSQL,
+# Chromium, pycocotools), builds, starts a throwaway PostgreSQL, runs the .NET suites against
+# SQLite and PostgreSQL and the browser suite, and stops PostgreSQL again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+python3 -c "import pycocotools" >/dev/null 2>&1 || need+=(python3-pycocotools)
+if [ -d web ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test: installing ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"
+port=$(( 20000 + RANDOM % 20000 ))
+export YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"
+trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+
+if [ -f web/package.json ]; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+fi
+
+results="$(mktemp -d /tmp/yz-test-results.XXXXXX)"
+status=0
+dotnet test Yunzhong.slnx -c Release --nologo --logger "trx;LogFilePrefix=yz" --results-directory "$results" "$@" || status=$?
+
+# One plain summary line over all suites, for people and CI alike.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")); s += int(c.get("notExecuted"))
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+PY
+rm -rf "$results"
+exit $status

@@ -1,0 +1,207 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Yunzhong.Server;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real server on a loopback port over a real store: a fresh SQLite file, or a fresh database on
+/// the PostgreSQL server named by YZ_TEST_POSTGRES (scripts/test.sh starts one). Tests talk to it
+/// over HTTP; people and tokens are made directly in the store to keep set-up fast.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"yz-test-{Guid.NewGuid():N}");
+    private WebApplication? _app;
+    private string? _database;
+    private int _people;
+
+    public abstract string Engine { get; }
+
+    public string Url { get; private set; } = "";
+
+    public IServiceProvider Services => _app!.Services;
+
+    public ManualTime Time { get; } = new();
+
+    public string DataDir => _dataDir;
+
+    protected abstract Task<string?> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync(string? database);
+
+    public async Task InitializeAsync()
+    {
+        _database = await CreateDatabaseAsync();
+        _app = ServerApp.Build(
+            new ServerOptions { DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo") },
+            b => b.Services.AddSingleton<TimeProvider>(Time));
+        await ServerApp.PrepareAsync(_app, CancellationToken.None);
+        await _app.StartAsync();
+        Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await DropDatabaseAsync(_database);
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var c = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 1000 })
+        {
+            BaseAddress = new Uri(Url + "/"),
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        if (token is not null)
+        {
+            c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return c;
+    }
+
+    /// <summary>A new organisation of its own, so tests in one fixture never see each other's data.</summary>
+    public async Task<Org> NewOrgAsync(string kind = "client")
+    {
+        var accounts = Services.GetRequiredService<Accounts>();
+        var id = await accounts.CreateOrganizationAsync($"org-{Guid.NewGuid():N}", kind, CancellationToken.None);
+        return new Org(this, id);
+    }
+
+    public async Task<Person> NewPersonAsync(long organizationId, Roles roles, string? password = null)
+    {
+        var accounts = Services.GetRequiredService<Accounts>();
+        var n = Interlocked.Increment(ref _people);
+        var email = $"p{n}-{Guid.NewGuid():N}@test.yunzhong";
+        var id = await accounts.CreateUserAsync(email, $"Person {n}", password, CancellationToken.None);
+        await accounts.SetMembershipAsync(organizationId, id, roles, CancellationToken.None);
+        var (_, token) = await accounts.CreateTokenAsync(id, "test", CancellationToken.None);
+        Services.GetRequiredService<Access>().ForgetMemberships();
+        return new Person(id, email, token, Client(token));
+    }
+
+    public async Task<T> QueryScalarAsync<T>(string sql, object? args = null)
+    {
+        var db = Services.GetRequiredService<Db>();
+        await using var c = await db.OpenAsync();
+        return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        var db = Services.GetRequiredService<Db>();
+        await using var c = await db.OpenAsync();
+        return (await c.QueryAsync<T>(sql, args)).ToList();
+    }
+
+    public static string RepoFolder(string relative) =>
+        ServerOptions.FindRepoFolder(relative) ?? throw new DirectoryNotFoundException($"{relative} not found above the test binaries");
+}
+
+public sealed class SqliteFixture : ServerFixture
+{
+    public override string Engine => "sqlite";
+
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+
+    protected override Task DropDatabaseAsync(string? database) => Task.CompletedTask;
+}
+
+public sealed class PostgresFixture : ServerFixture
+{
+    private string? _name;
+
+    public override string Engine => "postgres";
+
+    public static string AdminConnection =>
+        Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES")
+        ?? throw new InvalidOperationException(
+            "YZ_TEST_POSTGRES is not set: run the suite with scripts/test.sh, which starts a throwaway PostgreSQL, or point it at a server.");
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        _name = $"yz_test_{Guid.NewGuid():N}";
+        await using var c = new NpgsqlConnection(AdminConnection);
+        await c.OpenAsync();
+        await c.ExecuteAsync($"CREATE DATABASE {_name}");
+        return new NpgsqlConnectionStringBuilder(AdminConnection) { Database = _name, MaxPoolSize = 100 }.ToString();
+    }
+
+    protected override async Task DropDatabaseAsync(string? database)
+    {
+        if (_name is null)
+        {
+            return;
+        }
+        NpgsqlConnection.ClearAllPools();
+        await using var c = new NpgsqlConnection(AdminConnection);
+        await c.OpenAsync();
+        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+    }
+}
+
+/// <summary>System time plus an offset the test can move forward (lease expiry without waiting).</summary>
+public sealed class ManualTime : TimeProvider
+{
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+}
+
+public sealed record Person(long Id, string Email, string Token, HttpClient Http);
+
+public sealed record Org(ServerFixture Fixture, long Id)
+{
+    public Task<Person> PersonAsync(Roles roles, string? password = null) => Fixture.NewPersonAsync(Id, roles, password);
+}
+
+public static class HttpJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    public static async Task<JsonElement> PostOkAsync(this HttpClient http, string path, object body)
+    {
+        using var r = await http.PostAsJsonAsync(path, body, Options);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.IsSuccessStatusCode, $"POST {path} answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    public static async Task<JsonElement> GetOkAsync(this HttpClient http, string path)
+    {
+        using var r = await http.GetAsync(path);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.IsSuccessStatusCode, $"GET {path} answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Queue;
+
+public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object Pos = new { result = new { label = new[] { "pos" } }, leadTimeSeconds = 2.5 };
+
+    private async Task<(Org Org, Person Manager, long Project)> SetUpAsync(int tasks, int overlap, string order = "priority", int leaseSeconds = 600)
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: overlap, order: order, leaseSeconds: leaseSeconds);
+        await TestData.ImportAsync(manager.Http, project, TestData.Texts(tasks));
+        return (org, manager, project);
+    }
+
+    private static async Task<JsonElement?> NextAsync(Person p, long project)
+    {
+        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
+        if (r.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    private static async Task<HttpResponseMessage> SubmitAsync(Person p, long assignment, object? body = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit") { Content = JsonContent.Create(body ?? Pos) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+        return await p.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task ManyConcurrentAnnotatorsFillEveryTaskExactlyToOverlapWithNothingLost()
+    {
+        const int tasks = 120, overlap = 3, annotators = 300;
+        var (org, _, project) = await SetUpAsync(tasks, overlap);
+        var people = await Task.WhenAll(Enumerable.Range(0, annotators).Select(_ => org.PersonAsync(Roles.Annotator)));
+        var acknowledged = new ConcurrentBag<(long Annotation, long Task, long User)>();
+        await Task.WhenAll(people.Select(p => Task.Run(async () =>
+        {
+            while (await NextAsync(p, project) is { } lease)
+            {
+                using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64(), key: Guid.NewGuid().ToString());
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                acknowledged.Add(((await r.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), lease.GetProperty("task").GetProperty("id").GetInt64(), p.Id));
+            }
+        })));
+
+        Assert.Equal(tasks * overlap, acknowledged.Count);
+        var stored = await fx.QueryAsync<(long Id, long TaskId, long UserId)>(
+            "SELECT id, task_id, user_id FROM annotations WHERE project_id = @project", new { project });
+        Assert.Equal(tasks * overlap, stored.Count);
+        Assert.Empty(acknowledged.Select(a => a.Annotation).Except(stored.Select(s => s.Id)));
+        Assert.All(stored.GroupBy(s => s.TaskId), g =>
+        {
+            Assert.Equal(overlap, g.Count());
+            Assert.Equal(overlap, g.Select(s => s.UserId).Distinct().Count());
+        });
+        Assert.Equal(tasks, await fx.QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated' AND remaining = 0", new { project }));
+    }
+
+    [Fact]
+    public async Task AnnotatorNeverGetsTheSameTaskTwice()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 5, overlap: 2);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var seen = new List<long>();
+        while (await NextAsync(p, project) is { } lease)
+        {
+            seen.Add(lease.GetProperty("task").GetProperty("id").GetInt64());
+            using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64());
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(5, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task NextAgainBeforeSubmittingReturnsTheSameLease()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 3, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var first = await NextAsync(p, project);
+        var again = await NextAsync(p, project);
+        Assert.Equal(first!.Value.GetProperty("assignmentId").GetInt64(), again!.Value.GetProperty("assignmentId").GetInt64());
+    }
+
+    [Fact]
+    public async Task TasksComeInPriorityThenImportOrder()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id);
+        var body = string.Join("\n",
+            """{"key":"a","data":{"text":"first, low"}}""",
+            """{"key":"b","priority":5,"data":{"text":"second, high"}}""",
+            """{"key":"c","data":{"text":"third, low"}}""");
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var p = await org.PersonAsync(Roles.Annotator);
+        var order = new List<string>();
+        while (await NextAsync(p, project) is { } lease)
+        {
+            order.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
+            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+        }
+        Assert.Equal(["second, high", "first, low", "third, low"], order);
+    }
+
+    [Fact]
+    public async Task SkippedTaskComesBackOnlyAfterTheFreshOnes()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 3, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var first = (await NextAsync(p, project))!.Value;
+        var skippedTask = first.GetProperty("task").GetProperty("id").GetInt64();
+        using (var r = await p.Http.PostAsync($"api/assignments/{first.GetProperty("assignmentId").GetInt64()}/skip", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        var order = new List<long>();
+        while (await NextAsync(p, project) is { } lease)
+        {
+            order.Add(lease.GetProperty("task").GetProperty("id").GetInt64());
+            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+        }
+        Assert.Equal(3, order.Count);
+        Assert.Equal(skippedTask, order[^1]);
+    }
+
+    [Fact]
+    public async Task ExpiredLeasePutsTheTaskBackForSomeoneElse()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1, leaseSeconds: 60);
+        var a = await org.PersonAsync(Roles.Annotator);
+        var b = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(a, project))!.Value;
+        Assert.Null(await NextAsync(b, project));
+
+        fx.Time.Advance(TimeSpan.FromSeconds(61));
+        JsonElement? forB = null;
+        for (var i = 0; i < 50 && forB is null; i++)
+        {
+            await Task.Delay(100); // the writer sweeps expired leases every second
+            forB = await NextAsync(b, project);
+        }
+        Assert.NotNull(forB);
+        Assert.Equal(lease.GetProperty("task").GetProperty("id").GetInt64(), forB.Value.GetProperty("task").GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task RetriedSubmissionWithTheSameKeyIsStoredOnce()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(p, project))!.Value;
+        var assignment = lease.GetProperty("assignmentId").GetInt64();
+        using var first = await SubmitAsync(p, assignment, key: "retry-1");
+        using var second = await SubmitAsync(p, assignment, key: "retry-1");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal((await first.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), (await second.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+        using var third = await SubmitAsync(p, assignment, key: "other");
+        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvalidAnnotationIsRefusedWithThePointerToTheBadValue()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(p, project))!.Value;
+        using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64(), new { result = new { label = new[] { "maybe" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var problem = await r.ReadJsonAsync();
+        var errors = problem.GetProperty("errors");
+        Assert.Contains(errors.EnumerateObject(), e => e.Name == "/label/0" && e.Value[0].GetString()!.Contains("maybe", StringComparison.Ordinal));
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+    }
+
+    [Fact]
+    public async Task DraftIsKeptWithTheLease()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(p, project))!.Value;
+        var assignment = lease.GetProperty("assignmentId").GetInt64();
+        using (var r = await p.Http.PutAsJsonAsync($"api/assignments/{assignment}/draft", new { result = new { label = new[] { "neg" } } }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        var again = (await NextAsync(p, project))!.Value;
+        Assert.Equal("neg", again.GetProperty("draft").GetProperty("label")[0].GetString());
+    }
+
+    [Fact]
+    public async Task ReleasedTaskGoesToTheNextAnnotator()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
+        var a = await org.PersonAsync(Roles.Annotator);
+        var b = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(a, project))!.Value;
+        using (var r = await a.Http.PostAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/release", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        Assert.NotNull(await NextAsync(b, project));
+        Assert.Equal("in_progress", await fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE project_id = @project", new { project }));
+    }
+
+    [Fact]
+    public async Task SubmittingSomeoneElsesAssignmentLooksLikeItDoesNotExist()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
+        var a = await org.PersonAsync(Roles.Annotator);
+        var b = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(a, project))!.Value;
+        using var r = await SubmitAsync(b, lease.GetProperty("assignmentId").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+    }
+}
+
+public sealed class SqliteQueueTests(SqliteFixture fx) : QueueTests<SqliteFixture>(fx);
+
+public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<PostgresFixture>(fx);

@@ -247,7 +247,9 @@ public static class AnnotationValidator
 
             if (!item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String || IsEmpty(id))
             {
-                Fail(At(plan, i, "id"), $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {(id.ValueKind == JsonValueKind.Undefined ? "none" : JsonText.Describe(id))}.");
+                Fail(At(plan, i, "id"), id.ValueKind == JsonValueKind.Undefined
+                    ? $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id."
+                    : $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {JsonText.Describe(id)}.");
             }
             else
             {
@@ -739,7 +741,9 @@ public static class AnnotationValidator
         {
             if (!item.TryGetProperty("points"u8, out var points) || points.ValueKind != JsonValueKind.Array)
             {
-                Fail(At(plan, i, "points"), $"A polygon needs 'points', an array of [x, y] pairs, not {(points.ValueKind == JsonValueKind.Undefined ? "none" : JsonText.Describe(points))}.");
+                Fail(At(plan, i, "points"), points.ValueKind == JsonValueKind.Undefined
+                    ? "A polygon needs 'points', an array of [x, y] pairs."
+                    : $"A polygon needs 'points', an array of [x, y] pairs, not {JsonText.Describe(points)}.");
                 return;
             }
 

@@ -125,14 +125,17 @@ public class LabelStudioConfigTests
     [Fact]
     public void GenericLabelsGiveTheirLabelsToBareImageTools()
     {
-        var s = Imported("""
+        var import = LabelStudioConfig.Import("""
             <View>
               <Image name="image" value="$image"/>
-              <Labels name="tags" toName="image"><Label value="Car"/><Label value="Tree"/></Labels>
+              <Labels name="tags" toName="image"><Label value="Car"/><Label value="Tree"/><Hint value="x"/></Labels>
               <Rectangle name="box" toName="image"/>
               <Polygon name="outline" toName="image"/>
             </View>
             """);
+        var s = import.Schema!;
+
+        Assert.Equal([new UnmappedTag("Hint", null)], import.Unmapped);
 
         Assert.Equal(["box", "outline"], s.Controls.Select(c => c.Name));
         Assert.Equal(["Car", "Tree"], s.Control("box")!.Labels.Select(l => l.Value));

@@ -228,7 +228,7 @@ public static class AnnotationValidator
         // ---- regions: shared checks ----
 
         /// <summary>Checks a region's keys, id and label; false when it is not an object at all.</summary>
-        private bool Region(ControlPlan plan, int index, int i, JsonElement item, string kind, ReadOnlySpan<string> keys)
+        private bool Region(ControlPlan plan, int index, int i, JsonElement item, string kind, RegionKeys keys)
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
@@ -238,16 +238,18 @@ public static class AnnotationValidator
 
             foreach (var p in item.EnumerateObject())
             {
-                if (!IsOneOf(p, keys) && !p.NameEquals("id"u8) && !p.NameEquals("label"u8))
+                if (!keys.Contains(p) && !p.NameEquals("id"u8) && !p.NameEquals("label"u8))
                 {
                     Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)),
-                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, {string.Join(", ", keys.ToArray())}.");
+                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, {string.Join(", ", keys.Names)}.");
                 }
             }
 
             if (!item.TryGetProperty("id"u8, out var id) || id.ValueKind != JsonValueKind.String || IsEmpty(id))
             {
-                Fail(At(plan, i, "id"), $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {(id.ValueKind == JsonValueKind.Undefined ? "none" : JsonText.Describe(id))}.");
+                Fail(At(plan, i, "id"), id.ValueKind == JsonValueKind.Undefined
+                    ? $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id."
+                    : $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {JsonText.Describe(id)}.");
             }
             else
             {
@@ -258,17 +260,25 @@ public static class AnnotationValidator
             return true;
         }
 
-        private static bool IsOneOf(JsonProperty p, ReadOnlySpan<string> keys)
+        /// <summary>The keys a kind of region has besides id and label, kept as UTF-8 for fast matching.</summary>
+        private sealed class RegionKeys(params string[] names)
         {
-            foreach (var k in keys)
-            {
-                if (p.NameEquals(k))
-                {
-                    return true;
-                }
-            }
+            private readonly byte[][] _utf8 = [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
 
-            return false;
+            public string[] Names { get; } = names;
+
+            public bool Contains(JsonProperty p)
+            {
+                foreach (var k in _utf8)
+                {
+                    if (p.NameEquals(k))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
         }
 
         private void Label(ControlPlan plan, int i, JsonElement item, string kind)
@@ -360,7 +370,7 @@ public static class AnnotationValidator
 
         // ---- spans ----
 
-        private static readonly string[] s_spanKeys = ["start", "end", "text"];
+        private static readonly RegionKeys s_spanKeys = new("start", "end", "text");
 
         private void Spans(ControlPlan plan, int index, JsonElement value)
         {
@@ -385,34 +395,46 @@ public static class AnnotationValidator
                 return;
             }
 
-            int[]? map = null;
+            int[]? astral = null;
             try
             {
                 var text = chars.AsSpan(0, length);
-                var codePoints = length;
+                var pairs = 0;
                 if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
                 {
-                    // Offsets count code points: map each code point to its UTF-16 index, once.
-                    map = ArrayPool<int>.Shared.Rent(length + 1);
-                    codePoints = 0;
-                    for (var u = 0; u < length; u++)
+                    // Offsets count code points. Note the code-point position of each surrogate pair
+                    // once; a UTF-16 index is then the code point plus the pairs before it.
+                    astral = ArrayPool<int>.Shared.Rent(length / 2 + 1);
+                    var u = 0;
+                    while (u < length)
                     {
-                        map[codePoints++] = u;
+                        var k = text[u..].IndexOfAnyInRange('\uD800', '\uDFFF');
+                        if (k < 0)
+                        {
+                            break;
+                        }
+
+                        u += k;
                         if (char.IsHighSurrogate(text[u]) && u + 1 < length && char.IsLowSurrogate(text[u + 1]))
                         {
-                            u++;
+                            astral[pairs] = u - pairs;
+                            pairs++;
+                            u += 2;
+                        }
+                        else
+                        {
+                            u++; // an unpaired surrogate counts as one code point
                         }
                     }
-
-                    map[codePoints] = length;
                 }
 
+                var offsets = new CodePoints(astral is null ? default : astral.AsSpan(0, pairs), length - pairs);
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
                     if (Region(plan, index, i, item, "span", s_spanKeys))
                     {
-                        Span(plan, i, item, text, map, codePoints);
+                        Span(plan, i, item, text, offsets);
                     }
 
                     i++;
@@ -421,15 +443,38 @@ public static class AnnotationValidator
             finally
             {
                 ArrayPool<char>.Shared.Return(chars);
-                if (map is not null)
+                if (astral is not null)
                 {
-                    ArrayPool<int>.Shared.Return(map);
+                    ArrayPool<int>.Shared.Return(astral);
                 }
             }
         }
 
-        private void Span(ControlPlan plan, int i, JsonElement item, ReadOnlySpan<char> text, int[]? map, int codePoints)
+        /// <summary>Maps code-point offsets of one text to UTF-16 indexes.</summary>
+        private readonly ref struct CodePoints(ReadOnlySpan<int> astral, int length)
         {
+            private readonly ReadOnlySpan<int> _astral = astral;
+
+            public int Length { get; } = length;
+
+            public int Utf16(long codePoint)
+            {
+                var cp = (int)codePoint;
+                if (_astral.IsEmpty)
+                {
+                    return cp;
+                }
+
+                // Pairs that start before this code point each take one extra UTF-16 unit.
+                var at = _astral.BinarySearch(cp);
+                var before = at >= 0 ? at : ~at;
+                return cp + before;
+            }
+        }
+
+        private void Span(ControlPlan plan, int i, JsonElement item, ReadOnlySpan<char> text, CodePoints offsets)
+        {
+            var codePoints = offsets.Length;
             if (!Offset(plan, i, item, "start", out var start) | !Offset(plan, i, item, "end", out var end))
             {
                 return;
@@ -464,8 +509,8 @@ public static class AnnotationValidator
                 return;
             }
 
-            var from = map is null ? (int)start : map[start];
-            var to = map is null ? (int)end : map[end];
+            var from = offsets.Utf16(start);
+            var to = offsets.Utf16(end);
             var slice = text[from..to];
             if (!spanText.ValueEquals(slice))
             {
@@ -542,9 +587,9 @@ public static class AnnotationValidator
 
         // ---- image geometry ----
 
-        private static readonly string[] s_boxKeys = ["x", "y", "width", "height", "rotation"];
-        private static readonly string[] s_polygonKeys = ["points"];
-        private static readonly string[] s_pointKeys = ["x", "y"];
+        private static readonly RegionKeys s_boxKeys = new("x", "y", "width", "height", "rotation");
+        private static readonly RegionKeys s_polygonKeys = new("points");
+        private static readonly RegionKeys s_pointKeys = new("x", "y");
 
         private void Rectangles(ControlPlan plan, int index, JsonElement value)
         {
@@ -696,7 +741,9 @@ public static class AnnotationValidator
         {
             if (!item.TryGetProperty("points"u8, out var points) || points.ValueKind != JsonValueKind.Array)
             {
-                Fail(At(plan, i, "points"), $"A polygon needs 'points', an array of [x, y] pairs, not {(points.ValueKind == JsonValueKind.Undefined ? "none" : JsonText.Describe(points))}.");
+                Fail(At(plan, i, "points"), points.ValueKind == JsonValueKind.Undefined
+                    ? "A polygon needs 'points', an array of [x, y] pairs."
+                    : $"A polygon needs 'points', an array of [x, y] pairs, not {JsonText.Describe(points)}.");
                 return;
             }
 
@@ -784,7 +831,7 @@ public static class AnnotationValidator
 
         // ---- segments and transcription ----
 
-        private static readonly string[] s_segmentKeys = ["start", "end"];
+        private static readonly RegionKeys s_segmentKeys = new("start", "end");
 
         private void Segments(ControlPlan plan, int index, JsonElement value)
         {

@@ -451,9 +451,12 @@ public static class LabelStudioConfig
                         $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels."));
                 }
 
+                // Read the labels once so unmapped children are reported once.
+                var labels = new Draft(source, "", ControlType.Rectangles);
+                AddLabels(labels, source, "Label");
                 foreach (var tool in tools)
                 {
-                    AddLabels(tool, source, "Label");
+                    tool.Labels.AddRange(labels.Labels);
                 }
             }
 

@@ -30,6 +30,7 @@ public sealed class Db : IDisposable
             {
                 Pooling = true,
                 DefaultTimeout = 60,
+                ForeignKeys = true,
             }.ToString();
         }
     }
@@ -48,11 +49,6 @@ public sealed class Db : IDisposable
         }
         var c = new SqliteConnection(ConnectionString);
         await c.OpenAsync(ct);
-        // Per-connection settings: WAL is persistent, these are not. synchronous=FULL makes every
-        // commit fsync the WAL, which is what "acknowledged means durable" needs.
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;";
-        await cmd.ExecuteNonQueryAsync(ct);
         return c;
     }
 
@@ -61,6 +57,13 @@ public sealed class Db : IDisposable
     {
         if (connection is SqliteConnection sqlite)
         {
+            // synchronous=FULL makes the commit fsync the WAL: what "acknowledged means durable" needs.
+            // It is a per-connection setting, so every writer states it rather than trust a default.
+            using (var pragma = sqlite.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous=FULL";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
             return sqlite.BeginTransaction(deferred: false);
         }
         return await connection.BeginTransactionAsync(ct);

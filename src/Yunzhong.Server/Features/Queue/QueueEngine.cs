@@ -28,6 +28,9 @@ public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 
 public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null);
 
+/// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
+public sealed record QueueStats(long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch);
+
 /// <summary>
 /// The annotator queue's write path. Every lease, submission, skip, release and draft goes through
 /// a channel to writer loops that commit many of them in one transaction: one fsync acknowledges a
@@ -43,6 +46,8 @@ public sealed class QueueEngine : BackgroundService
     private readonly TimeProvider _time;
     private readonly QueueOptions _options;
     private readonly ILogger<QueueEngine> _log;
+    private long _batches, _operations, _executeTicks, _commitTicks;
+    private int _largestBatch;
 
     public QueueEngine(Db db, TimeProvider time, IOptions<QueueOptions> options, ILogger<QueueEngine> log)
     {
@@ -67,6 +72,11 @@ public sealed class QueueEngine : BackgroundService
 
     public Task<bool> SaveDraftAsync(long assignmentId, long userId, string draftJson, CancellationToken ct) =>
         Enqueue(new DraftOp(assignmentId, userId, draftJson), ct);
+
+    public QueueStats Stats => new(
+        Interlocked.Read(ref _batches), Interlocked.Read(ref _operations),
+        TimeSpan.FromTicks(Interlocked.Read(ref _executeTicks)).TotalSeconds,
+        TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds, _largestBatch);
 
     private async Task<T> Enqueue<T>(QueueOp<T> op, CancellationToken ct)
     {
@@ -173,11 +183,21 @@ public sealed class QueueEngine : BackgroundService
                 {
                     await SweepExpiredAsync(sql, tx, ms, stop);
                 }
+                var started = _time.GetTimestamp();
                 foreach (var op in batch)
                 {
                     await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
                 }
+                var executed = _time.GetTimestamp();
                 await tx.CommitAsync(stop);
+                Interlocked.Add(ref _executeTicks, _time.GetElapsedTime(started, executed).Ticks);
+                Interlocked.Add(ref _commitTicks, _time.GetElapsedTime(executed).Ticks);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _operations, batch.Count);
+                if (batch.Count > _largestBatch)
+                {
+                    _largestBatch = batch.Count;
+                }
             }
             foreach (var op in batch)
             {
@@ -345,7 +365,7 @@ public sealed class QueueEngine : BackgroundService
             var order = project.Order switch
             {
                 "random" => "t.shuffle",
-                "leastAnnotated" => "t.remaining DESC, t.priority DESC, t.id",
+                "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
                 _ => "t.priority DESC, t.id",
             };
             var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";

@@ -72,7 +72,7 @@ CREATE TABLE tasks (
 CREATE UNIQUE INDEX ux_tasks_key ON tasks (project_id, task_key) WHERE task_key IS NOT NULL;
 CREATE INDEX ix_tasks_queue_priority ON tasks (project_id, priority DESC, id) WHERE remaining > 0;
 CREATE INDEX ix_tasks_queue_shuffle ON tasks (project_id, shuffle) WHERE remaining > 0;
-CREATE INDEX ix_tasks_queue_least ON tasks (project_id, remaining DESC, priority DESC, id) WHERE remaining > 0;
+CREATE INDEX ix_tasks_queue_least ON tasks (project_id, annotation_count, priority DESC, id) WHERE remaining > 0;
 CREATE INDEX ix_tasks_state ON tasks (project_id, state, id);
 
 CREATE TABLE predictions (

@@ -222,3 +222,22 @@ internal sealed class GeneratedJsonlStream(int count) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+public class JsonImportEncodingTests
+{
+    [Fact]
+    public async Task InvalidUtf8InAJsonlRowIsARowError()
+    {
+        var bytes = "{\"a\":\"ok\"}\n{\"a\":\""u8.ToArray().Concat(new byte[] { 0xe4, 0xb8 }).Concat("\"}\n{\"a\":1}\n"u8.ToArray()).ToArray();
+        var rows = new List<ImportRow>();
+        await foreach (var r in TaskImport.ReadAsync(new MemoryStream(bytes), ImportFormat.Jsonl, CancellationToken.None))
+        {
+            rows.Add(r);
+        }
+
+        Assert.Equal(3, rows.Count);
+        Assert.Null(rows[0].Error);
+        Assert.Equal(new ImportError(2, null, "the row is not valid UTF-8"), rows[1].Error);
+        Assert.Null(rows[2].Error);
+    }
+}

@@ -16,7 +16,7 @@ internal static class CsvTaskReader
     private readonly record struct Field(int Start, int Length, bool HasEscapedQuotes);
 
     public static async IAsyncEnumerable<ImportRow> ReadAsync(
-        Stream input, byte delimiter, [EnumeratorCancellation] CancellationToken ct)
+        Stream input, byte delimiter, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var fields = new List<Field>();
@@ -48,6 +48,12 @@ internal static class CsvTaskReader
                         yield break;
                     }
 
+                    if (end - start >= maxRowBytes)
+                    {
+                        yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
                     (buffer, start, end) = TaskImport.Compact(buffer, start, end);
                     var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                     eof = n == 0;
@@ -59,6 +65,11 @@ internal static class CsvTaskReader
                 var recordLine = line;
                 line += record.Count((byte)'\n');
                 start += consumed;
+
+                if (consumed > maxRowBytes)
+                {
+                    error = $"a record is longer than {maxRowBytes} bytes";
+                }
 
                 if (error is not null)
                 {

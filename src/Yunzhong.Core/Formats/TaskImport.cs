@@ -19,6 +19,13 @@ public static class TaskImport
     /// <see cref="ImportRow.Error"/> set and reading goes on; deciding to stop is the caller's.
     /// A JSON array that stops being valid JSON yields one error row and ends, because there is
     /// no line boundary to resume at.
+    /// <para>JSON and JSONL rows: an object with a <c>data</c> key is an envelope
+    /// <c>{ data: {...}, key?, priority?, gold?: {native result}, predictions?: [{result, model?,
+    /// score?}], annotations?: [{result, annotator?}] }</c> (other keys are ignored); an object
+    /// without <c>data</c> is itself the data. CSV/TSV: the header names the data fields; the
+    /// <c>key</c> and <c>priority</c> columns are taken out of the data; every other value becomes
+    /// a JSON string; blank lines are skipped. Lines count from 1 and count every physical line,
+    /// so a CSV record with an embedded line break moves the next record's line on.</para>
     /// </summary>
     public static IAsyncEnumerable<ImportRow> ReadAsync(Stream input, ImportFormat format, CancellationToken ct) =>
         ReadAsync(input, format, new ImportOptions(), ct);

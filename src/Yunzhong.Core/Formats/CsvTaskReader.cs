@@ -13,7 +13,7 @@ namespace Yunzhong.Core.Formats;
 /// </summary>
 internal static class CsvTaskReader
 {
-    private readonly record struct Field(int Start, int Length, bool HasEscapedQuotes);
+    private readonly record struct Field(int Start, int Length, bool HasEscapedQuotes, bool Quoted = false);
 
     public static async IAsyncEnumerable<ImportRow> ReadAsync(
         Stream input, byte delimiter, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
@@ -77,7 +77,7 @@ internal static class CsvTaskReader
                     continue;
                 }
 
-                if (fields.Count == 1 && fields[0].Length == 0 && !fields[0].HasEscapedQuotes)
+                if (fields.Count == 1 && fields[0].Length == 0 && !fields[0].Quoted)
                 {
                     continue; // blank line
                 }
@@ -322,7 +322,7 @@ internal static class CsvTaskReader
                     break;
                 }
 
-                fields.Add(new Field(contentStart, i - contentStart, escaped));
+                fields.Add(new Field(contentStart, i - contentStart, escaped, Quoted: true));
                 pos = i + 1;
                 if (pos >= data.Length)
                 {

@@ -276,6 +276,28 @@ public class ExportTests
         Assert.Equal([1.0, 2, 3, 4], ann.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
     }
 
+    [Theory]
+    [InlineData(ExportFormat.Csv)]
+    [InlineData(ExportFormat.Conll)]
+    [InlineData(ExportFormat.LabelStudio)]
+    public async Task BrokenStoredJsonIsAProblemNotAnException(ExportFormat format)
+    {
+        var output = new MemoryStream();
+        var writer = ExportWriter.Create(format, output, Json(CsvSchema), new ExportOptions());
+        await writer.WriteTaskAsync(new ExportTask(1, null, "{broken", "done", [Ann(8, "a", "{}")]), CancellationToken.None);
+        await writer.WriteTaskAsync(new ExportTask(2, null, "{\"text\":\"ok\"}", "done", [Ann(9, "a", "[1,")]), CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [new ExportProblem(1, null, "the task data is not valid JSON"), new ExportProblem(2, 9, "the result is not valid JSON")],
+            writer.Problems);
+        if (format == ExportFormat.LabelStudio)
+        {
+            using var doc = JsonDocument.Parse(output.ToArray());
+            Assert.Equal(2, Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("id").GetInt64());
+        }
+    }
+
     [Fact]
     public void CocoWithoutTempStreamFactoryIsRejected()
     {

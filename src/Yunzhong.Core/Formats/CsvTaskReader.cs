@@ -211,7 +211,7 @@ internal static class CsvTaskReader
         return new ImportRow { Line = line, Index = index, Key = key, Priority = priority, DataJson = output.WrittenSpan.ToArray() };
     }
 
-    private static readonly SearchValues<byte> s_needsEscape = SearchValues.Create(
+    private static readonly SearchValues<byte> _needsEscape = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
 
     // Hand-written so that non-ASCII text (emoji included) stays as UTF-8 instead of \u escapes.
@@ -220,7 +220,7 @@ internal static class CsvTaskReader
         output.Write("\""u8);
         while (!raw.IsEmpty)
         {
-            var j = raw.IndexOfAny(s_needsEscape);
+            var j = raw.IndexOfAny(_needsEscape);
             if (j < 0)
             {
                 output.Write(raw);

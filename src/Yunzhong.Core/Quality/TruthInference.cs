@@ -1,0 +1,103 @@
+namespace Yunzhong.Core.Quality;
+
+/// <summary>Truth-inference methods for categorical answers.</summary>
+public enum TruthMethod
+{
+    /// <summary>Most votes; ties go to the smallest label in ordinal string order.</summary>
+    MajorityVote,
+
+    /// <summary>Worker agreement with aggregate: majority vote weighted by agreement with majority vote.</summary>
+    Wawa,
+
+    /// <summary>Zero-based skill: iteratively re-weighted majority vote.</summary>
+    ZeroBasedSkill,
+
+    /// <summary>Dawid–Skene with a full confusion matrix per worker (maximum likelihood EM).</summary>
+    DawidSkene,
+
+    /// <summary>Dawid–Skene with one accuracy per worker.</summary>
+    OneCoinDawidSkene,
+
+    /// <summary>GLAD: worker ability and question difficulty.</summary>
+    Glad,
+
+    /// <summary>MACE: competence and spamming behaviour per worker.</summary>
+    Mace,
+
+    /// <summary>
+    /// The default: Bayesian Dawid–Skene, full confusion matrices with Dirichlet priors centred on
+    /// the crowd's pooled confusion matrix (see docs/quality.md).
+    /// </summary>
+    BayesianDawidSkene,
+}
+
+/// <summary>Entry point for categorical truth inference.</summary>
+public static class TruthInference
+{
+    /// <summary>The method used when none is named.</summary>
+    public const TruthMethod DefaultMethod = TruthMethod.BayesianDawidSkene;
+
+    private static readonly (string Name, TruthMethod Method)[] s_names =
+    [
+        ("mv", TruthMethod.MajorityVote),
+        ("wawa", TruthMethod.Wawa),
+        ("zbs", TruthMethod.ZeroBasedSkill),
+        ("ds", TruthMethod.DawidSkene),
+        ("onecoin", TruthMethod.OneCoinDawidSkene),
+        ("glad", TruthMethod.Glad),
+        ("mace", TruthMethod.Mace),
+        ("bds", TruthMethod.BayesianDawidSkene),
+    ];
+
+    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds).</summary>
+    public static IReadOnlyList<string> MethodNames { get; } = s_names.Select(n => n.Name).ToArray();
+
+    /// <summary>Parses a short name (case-insensitive).</summary>
+    public static bool TryParseMethod(string name, out TruthMethod method)
+    {
+        foreach (var (n, m) in s_names)
+        {
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            {
+                method = m;
+                return true;
+            }
+        }
+        method = default;
+        return false;
+    }
+
+    /// <summary>The short name of a method.</summary>
+    public static string NameOf(TruthMethod method) =>
+        s_names.First(n => n.Method == method).Name;
+
+    /// <summary>
+    /// Infers the true label of every question in <paramref name="data"/>. Gold labels in the set
+    /// are kept as the answer for their questions and used to estimate worker skills.
+    /// </summary>
+    public static TruthResult Infer(AnswerSet data, TruthMethod method = DefaultMethod)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return method switch
+        {
+            TruthMethod.MajorityVote => VoteMethods.MajorityVote(data),
+            TruthMethod.Wawa => VoteMethods.Wawa(data),
+            TruthMethod.ZeroBasedSkill => VoteMethods.ZeroBasedSkill(data),
+            TruthMethod.DawidSkene => DawidSkene.Run(data, new DawidSkeneOptions(), method),
+            TruthMethod.OneCoinDawidSkene => DawidSkene.Run(data, new DawidSkeneOptions { OneCoin = true }, method),
+            TruthMethod.Glad => Glad.Run(data),
+            TruthMethod.Mace => Mace.Run(data),
+            TruthMethod.BayesianDawidSkene => DawidSkene.Run(data, BayesianOptions, method),
+            _ => throw new ArgumentOutOfRangeException(nameof(method)),
+        };
+    }
+
+    /// <summary>EXPERIMENT ONLY: pool,diag,smooth,prior.</summary>
+    public static void SetExperimental(string spec)
+    {
+        var p = spec.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        BayesianOptions = new() { Pool = p[0], Diagonal = p[1], Smoothing = p[2], PriorSmoothing = p[3] };
+    }
+
+    internal static DawidSkeneOptions BayesianOptions { get; set; } = new() { Pool = 2, Diagonal = 1, PriorSmoothing = 1 };
+}

@@ -23,7 +23,6 @@ internal static class TruthBenchCommand
             .Select(n => (Name: n, Data: Load(Path.Combine(dir, n))))
             .ToList();
         if (sets.Count == 0) throw new CliException($"no data sets (duck/, dog/, face/) under '{dir}'; pass --data DIR");
-        if (args.Get("bds") is { } spec) TruthInference.SetExperimental(spec);
         var methods = args.Get("methods") is { } m
             ? m.Split(',').Select(ParseMethod).ToArray()
             : Enum.GetValues<TruthMethod>();

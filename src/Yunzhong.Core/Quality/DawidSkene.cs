@@ -14,17 +14,8 @@ internal sealed record DawidSkeneOptions
     /// <summary>One accuracy per worker (errors spread evenly) instead of a full confusion matrix.</summary>
     public bool OneCoin { get; init; }
 
-    /// <summary>Pseudo-count added to every confusion cell.</summary>
-    public double Smoothing { get; init; }
-
     /// <summary>Extra pseudo-count on the diagonal: a prior belief that workers are better than chance.</summary>
     public double Diagonal { get; init; }
-
-    /// <summary>
-    /// Pseudo-count mass drawn from the pooled (all-worker) confusion matrix: workers with few
-    /// answers are shrunk towards the crowd's typical confusions instead of towards uniform.
-    /// </summary>
-    public double Pool { get; init; }
 
     /// <summary>Pseudo-count per class for the class prior.</summary>
     public double PriorSmoothing { get; init; }
@@ -47,13 +38,12 @@ internal static class DawidSkene
         var logConfusion = new double[data.WorkerCount * kk];
         var prior = new double[k];
         var logPrior = new double[k];
-        var pooled = new double[kk];
         var lp = new double[k];
         var iterations = 0;
         for (var it = 0; it < options.MaxIterations; it++)
         {
             iterations = it + 1;
-            MStep(data, options, posterior, counts, confusion, logConfusion, prior, logPrior, pooled);
+            MStep(data, options, posterior, counts, confusion, logConfusion, prior, logPrior);
             var change = 0.0;
             for (var q = 0; q < data.QuestionCount; q++)
             {
@@ -103,7 +93,7 @@ internal static class DawidSkene
 
     private static void MStep(
         AnswerSet data, DawidSkeneOptions o, double[] posterior, double[] counts, double[] confusion,
-        double[] logConfusion, double[] prior, double[] logPrior, double[] pooled)
+        double[] logConfusion, double[] prior, double[] logPrior)
     {
         var k = data.LabelCount;
         var kk = k * k;
@@ -134,22 +124,6 @@ internal static class DawidSkene
             logPrior[t] = Math.Log(Math.Max(prior[t], o.Floor));
         }
 
-        if (o.Pool > 0)
-        {
-            Array.Clear(pooled);
-            for (var w = 0; w < data.WorkerCount; w++)
-            {
-                for (var c = 0; c < kk; c++) pooled[c] += counts[w * kk + c];
-            }
-            for (var t = 0; t < k; t++)
-            {
-                var row = pooled.AsSpan(t * k, k);
-                var s = 0.0;
-                foreach (var v in row) s += v + 1;
-                for (var l = 0; l < k; l++) row[l] = (row[l] + 1) / s;
-            }
-        }
-
         for (var w = 0; w < data.WorkerCount; w++)
         {
             var wOff = w * kk;
@@ -164,7 +138,7 @@ internal static class DawidSkene
                         if (t == l) right += counts[wOff + t * k + l];
                     }
                 }
-                var p = all + o.Diagonal + o.Smoothing * 2 > 0 ? (right + o.Diagonal + o.Smoothing) / (all + o.Diagonal + 2 * o.Smoothing) : 1.0 / k;
+                var p = all + o.Diagonal > 0 ? (right + o.Diagonal) / (all + o.Diagonal) : 1.0 / k;
                 var wrong = k > 1 ? (1 - p) / (k - 1) : 0;
                 for (var t = 0; t < k; t++)
                 {
@@ -178,10 +152,10 @@ internal static class DawidSkene
                     var rowOff = wOff + t * k;
                     var s = 0.0;
                     for (var l = 0; l < k; l++) s += counts[rowOff + l];
-                    var denominator = s + k * o.Smoothing + o.Diagonal + o.Pool;
+                    var denominator = s + o.Diagonal;
                     for (var l = 0; l < k; l++)
                     {
-                        var numerator = counts[rowOff + l] + o.Smoothing + (t == l ? o.Diagonal : 0) + (o.Pool > 0 ? o.Pool * pooled[t * k + l] : 0);
+                        var numerator = counts[rowOff + l] + (t == l ? o.Diagonal : 0);
                         confusion[rowOff + l] = denominator > 0 ? numerator / denominator : 1.0 / k;
                     }
                 }

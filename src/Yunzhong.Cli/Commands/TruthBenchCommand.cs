@@ -23,6 +23,11 @@ internal static class TruthBenchCommand
             .Select(n => (Name: n, Data: Load(Path.Combine(dir, n))))
             .ToList();
         if (sets.Count == 0) throw new CliException($"no data sets (duck/, dog/, face/) under '{dir}'; pass --data DIR");
+        if (args.Flag("dynamic"))
+        {
+            Dynamic(sets, args.GetInt("min", 3), args.GetInt("max", 1000), ct);
+            return Task.FromResult(0);
+        }
         var methods = args.Get("methods") is { } m
             ? m.Split(',').Select(ParseMethod).ToArray()
             : Enum.GetValues<TruthMethod>();
@@ -113,6 +118,58 @@ internal static class TruthBenchCommand
                 if (data.Labels[r!.Truth[q]] == truth[int.Parse(data.Questions[q], CultureInfo.InvariantCulture)].ToString(CultureInfo.InvariantCulture)) right++;
             }
             Console.WriteLine($"{TruthInference.NameOf(method)}: {best:0} ms (best of {repeat}), {r!.Iterations} iterations, accuracy {(double)right / questions:0.0000}");
+        }
+    }
+
+    // Replays each set's answers per question in a seeded random order: every task starts with
+    // `min` answers, skills are re-estimated by the default method on the answers used so far, and
+    // tasks the overlap rule still doubts get one more answer per round.
+    private static void Dynamic(List<(string Name, (AnswerSet Data, Dictionary<string, string> Truth) Set)> sets, int min, int max, CancellationToken ct)
+    {
+        Console.WriteLine($"dynamic overlap replay (seed 7, min {min}, max {max}, default method {TruthInference.NameOf(TruthInference.DefaultMethod)})");
+        Console.WriteLine("| data | target | answers used | of all | share | accuracy | full-data accuracy |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (name, (data, truth)) in sets)
+        {
+            var full = TruthInference.Infer(data).Accuracy(truth);
+            foreach (var target in new[] { 0.9, 0.95, 0.99 })
+            {
+                ct.ThrowIfCancellationRequested();
+                var rng = new Random(7);
+                var queues = new List<CategoricalAnswer>[data.QuestionCount];
+                var used = new int[data.QuestionCount];
+                for (var q = 0; q < data.QuestionCount; q++)
+                {
+                    queues[q] = data.Answers[data.QuestionStart[q]..data.QuestionStart[q + 1]].ToList();
+                    var arr = queues[q].ToArray();
+                    rng.Shuffle(arr);
+                    queues[q] = [.. arr];
+                    used[q] = Math.Min(min, arr.Length);
+                }
+                var policy = new OverlapPolicy(min, max, target);
+                TruthResult result;
+                while (true)
+                {
+                    var subset = data.Subset(Enumerable.Range(0, data.QuestionCount).SelectMany(q => queues[q].Take(used[q])));
+                    result = TruthInference.Infer(subset);
+                    var skills = result.SkillsByWorker();
+                    var grew = false;
+                    for (var q = 0; q < data.QuestionCount; q++)
+                    {
+                        if (used[q] >= queues[q].Count) continue;
+                        var given = queues[q].Take(used[q]).Select(a => (data.Workers[a.Worker], data.Labels[a.Label])).ToList();
+                        if (DynamicOverlap.Decide(given, skills, policy, data.LabelCount).NeedsMore)
+                        {
+                            used[q]++;
+                            grew = true;
+                        }
+                    }
+                    if (!grew) break;
+                }
+                var total = used.Sum();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {target} | {total:N0} | {data.Answers.Length:N0} | {(double)total / data.Answers.Length:P0} | {result.Accuracy(truth):0.0000} | {full:0.0000} |"));
+            }
         }
     }
 }

@@ -20,12 +20,12 @@ internal static class Mace
         {
             var theta = new double[data.WorkerCount];
             var xi = new double[data.WorkerCount * k];
-            var posterior = new double[data.QuestionCount * k];
+            // Vote shares also clamp gold questions, which the E-step then leaves alone.
+            var posterior = VoteMethods.WeightedVote(data, Enumerable.Repeat(1.0, data.WorkerCount).ToArray());
             if (r == 0)
             {
                 Array.Fill(theta, 0.5);
                 Array.Fill(xi, 1.0 / k);
-                posterior = VoteMethods.WeightedVote(data, Enumerable.Repeat(1.0, data.WorkerCount).ToArray());
                 MStep(data, posterior, theta, xi, smoothing);
             }
             else

@@ -31,7 +31,6 @@ internal static class DawidSkene
     {
         var k = data.LabelCount;
         var kk = k * k;
-        var answers = data.Answers;
         var posterior = initial is null ? VoteMethods.WeightedVote(data, Ones(data.WorkerCount)) : (double[])initial.Clone();
         var counts = new double[data.WorkerCount * kk];
         var confusion = new double[data.WorkerCount * kk];
@@ -44,20 +43,7 @@ internal static class DawidSkene
         {
             iterations = it + 1;
             MStep(data, options, posterior, counts, confusion, logConfusion, prior, logPrior);
-            var change = 0.0;
-            for (var q = 0; q < data.QuestionCount; q++)
-            {
-                var row = posterior.AsSpan(q * k, k);
-                if (data.Gold[q] >= 0) continue;
-                for (var l = 0; l < k; l++) lp[l] = logPrior[l];
-                for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
-                {
-                    var a = answers[i];
-                    var off = (a.Worker * k + a.Label) * k;
-                    for (var l = 0; l < k; l++) lp[l] += logConfusion[off + l];
-                }
-                change = Math.Max(change, Normalise(lp, row));
-            }
+            var change = EStep(data, posterior, logConfusion, logPrior, lp);
             if (change < options.Tolerance) break;
         }
 
@@ -69,6 +55,26 @@ internal static class DawidSkene
             skills[w] = s;
         }
         return new TruthResult(data, method, posterior, skills, iterations);
+    }
+
+    private static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp)
+    {
+        var k = data.LabelCount;
+        var answers = data.Answers;
+        var change = 0.0;
+        for (var q = 0; q < data.QuestionCount; q++)
+        {
+            if (data.Gold[q] >= 0) continue;
+            for (var l = 0; l < k; l++) lp[l] = logPrior[l];
+            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
+            {
+                var a = answers[i];
+                var off = (a.Worker * k + a.Label) * k;
+                for (var l = 0; l < k; l++) lp[l] += logConfusion[off + l];
+            }
+            change = Math.Max(change, Normalise(lp, posterior.AsSpan(q * k, k)));
+        }
+        return change;
     }
 
     /// <summary>

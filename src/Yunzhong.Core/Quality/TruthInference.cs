@@ -29,6 +29,13 @@ public enum TruthMethod
     /// the diagonal a little, MAP EM (see docs/quality.md).
     /// </summary>
     BayesianDawidSkene,
+
+    /// <summary>
+    /// Log-linear worker-and-question confusion model in the spirit of regularised minimax
+    /// conditional entropy: models hard and ambiguous questions as well as worker confusions.
+    /// Best on data where every question has many answers; costs about K² times DS.
+    /// </summary>
+    LogLinearConfusion,
 }
 
 /// <summary>Entry point for categorical truth inference.</summary>
@@ -47,9 +54,10 @@ public static class TruthInference
         ("glad", TruthMethod.Glad),
         ("mace", TruthMethod.Mace),
         ("bds", TruthMethod.BayesianDawidSkene),
+        ("llc", TruthMethod.LogLinearConfusion),
     ];
 
-    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds).</summary>
+    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc).</summary>
     public static IReadOnlyList<string> MethodNames { get; } = s_names.Select(n => n.Name).ToArray();
 
     /// <summary>Parses a short name (case-insensitive).</summary>
@@ -88,6 +96,7 @@ public static class TruthInference
             TruthMethod.Glad => Glad.Run(data),
             TruthMethod.Mace => Mace.Run(data),
             TruthMethod.BayesianDawidSkene => DawidSkene.Run(data, BayesianOptions, method),
+            TruthMethod.LogLinearConfusion => LogLinearConfusion.Run(data),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }

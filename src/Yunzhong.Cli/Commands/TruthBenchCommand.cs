@@ -132,7 +132,7 @@ internal static class TruthBenchCommand
         foreach (var (name, (data, truth)) in sets)
         {
             var full = TruthInference.Infer(data).Accuracy(truth);
-            foreach (var target in new[] { 0.9, 0.95, 0.99 })
+            foreach (var target in new[] { 0.9, 0.95, 0.99, 0.999 })
             {
                 ct.ThrowIfCancellationRequested();
                 var rng = new Random(7);
@@ -152,7 +152,7 @@ internal static class TruthBenchCommand
                 {
                     var subset = data.Subset(Enumerable.Range(0, data.QuestionCount).SelectMany(q => queues[q].Take(used[q])));
                     result = TruthInference.Infer(subset);
-                    var skills = result.SkillsByWorker();
+                    var skills = DynamicOverlap.ShrunkSkills(result);
                     var grew = false;
                     for (var q = 0; q < data.QuestionCount; q++)
                     {

@@ -64,4 +64,23 @@ public static class DynamicOverlap
         var needsMore = n < policy.MinOverlap || (n < policy.MaxOverlap && confidence < policy.ConfidenceTarget);
         return new OverlapDecision(needsMore, seen[best], confidence, n);
     }
+
+    /// <summary>
+    /// Worker skills for <see cref="Decide"/> from a truth-inference result, shrunk towards
+    /// <paramref name="priorSkill"/> as if each worker had also given <paramref name="priorWeight"/>
+    /// answers of that quality: a worker seen on three tasks is not yet trusted like a veteran.
+    /// </summary>
+    public static Dictionary<string, double> ShrunkSkills(TruthResult result, double priorSkill = 0.7, double priorWeight = 10)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var data = result.Data;
+        var count = new int[data.WorkerCount];
+        foreach (var a in data.Answers) count[a.Worker]++;
+        var skills = new Dictionary<string, double>(data.WorkerCount, StringComparer.Ordinal);
+        for (var w = 0; w < data.WorkerCount; w++)
+        {
+            skills[data.Workers[w]] = (count[w] * result.WorkerSkill[w] + priorWeight * priorSkill) / (count[w] + priorWeight);
+        }
+        return skills;
+    }
 }

@@ -44,4 +44,23 @@ public class DynamicOverlapTests
         Assert.True(d.NeedsMore);
         Assert.True(DynamicOverlap.Decide([], s_skills, new OverlapPolicy(0, 3, 0.8)).NeedsMore);
     }
+
+    [Fact]
+    public void ShrunkSkillsWeighPriorAgainstAnswerCount()
+    {
+        // "w" agrees with the majority on all 10 questions (MV skill 1), "v" on 0 of 2 (skill 0).
+        // With prior .7 worth 10 answers: (10·1 + 7)/20 = .85 and (2·0 + 7)/12.
+        var rows = new List<(string, string, string)>();
+        for (var q = 0; q < 10; q++)
+        {
+            rows.Add(($"q{q}", "w", "a"));
+            rows.Add(($"q{q}", "u", "a"));
+        }
+        rows.Add(("q0", "v", "b"));
+        rows.Add(("q1", "v", "b"));
+        var result = TruthInference.Infer(AnswerSet.Create(rows), TruthMethod.MajorityVote);
+        var skills = DynamicOverlap.ShrunkSkills(result);
+        Assert.Equal(0.85, skills["w"], 10);
+        Assert.Equal(7.0 / 12, skills["v"], 10);
+    }
 }

@@ -38,10 +38,12 @@ internal static class AggregateCommand
             }
             var gold = args.Get("gold") is { } goldPath ? Read(goldPath, AnswerCsv.ReadTruths) : null;
             var data = Read(input, r => AnswerSet.Create(AnswerCsv.ReadAnswers(r), gold));
+            var readSeconds = sw.Elapsed.TotalSeconds;
             ct.ThrowIfCancellationRequested();
             var result = TruthInference.Infer(data, method);
+            var inferSeconds = sw.Elapsed.TotalSeconds - readSeconds;
             rows = Enumerable.Range(0, data.QuestionCount).Select(q => (data.Questions[q], result.TruthLabel(q), result.Confidence[q])).ToList();
-            summary = $"{data.QuestionCount} questions, {data.WorkerCount} workers, {data.LabelCount} labels, {data.Answers.Length} answers";
+            summary = $"{data.QuestionCount} questions, {data.WorkerCount} workers, {data.LabelCount} labels, {data.Answers.Length} answers; read {readSeconds:0.00} s, inference {inferSeconds:0.00} s ({result.Iterations} iterations)";
         }
         try
         {
@@ -52,7 +54,7 @@ internal static class AggregateCommand
         {
             throw new CliException($"cannot write '{output}': {e.Message}");
         }
-        Console.Error.WriteLine($"{methodName}: {summary}; {sw.Elapsed.TotalSeconds:0.00} s");
+        Console.Error.WriteLine($"{methodName}: {summary}; total {sw.Elapsed.TotalSeconds:0.00} s");
         return Task.FromResult(0);
     }
 

@@ -112,15 +112,49 @@ public static class AnswerCsv
         }
     }
 
+    // Reads through a block buffer: per-character TextReader calls cost more than the parsing.
     private sealed class Parser(TextReader reader)
     {
         private readonly StringBuilder _field = new();
         private readonly List<string> _fields = [];
+        private readonly char[] _buffer = new char[1 << 16];
+        private int _pos;
+        private int _len;
         private long _line = 1;
+
+        private int Read()
+        {
+            if (_pos == _len)
+            {
+                _len = reader.Read(_buffer, 0, _buffer.Length);
+                _pos = 0;
+                if (_len <= 0)
+                {
+                    _len = 0;
+                    return -1;
+                }
+            }
+            return _buffer[_pos++];
+        }
+
+        private int Peek()
+        {
+            if (_pos == _len)
+            {
+                _len = reader.Read(_buffer, 0, _buffer.Length);
+                _pos = 0;
+                if (_len <= 0)
+                {
+                    _len = 0;
+                    return -1;
+                }
+            }
+            return _buffer[_pos];
+        }
 
         public (long Line, string[] Fields)? Next()
         {
-            var c = reader.Read();
+            var c = Read();
             if (c < 0) return null;
             var start = _line;
             _fields.Clear();
@@ -134,9 +168,9 @@ public static class AnswerCsv
                     if (c < 0) throw new CsvFormatException(start, "quoted field is not closed");
                     if (c == '"')
                     {
-                        if (reader.Peek() == '"')
+                        if (Peek() == '"')
                         {
-                            reader.Read();
+                            Read();
                             _field.Append('"');
                         }
                         else
@@ -150,7 +184,7 @@ public static class AnswerCsv
                         _field.Append((char)c);
                     }
                 }
-                else if (c == ',' )
+                else if (c == ',')
                 {
                     _fields.Add(_field.ToString());
                     _field.Clear();
@@ -158,7 +192,7 @@ public static class AnswerCsv
                 }
                 else if (c is '\n' or '\r' or -1)
                 {
-                    if (c == '\r' && reader.Peek() == '\n') reader.Read();
+                    if (c == '\r' && Peek() == '\n') Read();
                     if (c >= 0) _line++;
                     _fields.Add(_field.ToString());
                     return (start, _fields.ToArray());
@@ -174,7 +208,7 @@ public static class AnswerCsv
                     if (wasQuoted) throw new CsvFormatException(_line, "text after a closing quote");
                     _field.Append((char)c);
                 }
-                c = reader.Read();
+                c = Read();
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Yunzhong.Core.Quality;
 
 /// <summary>
@@ -39,12 +41,16 @@ internal static class DawidSkene
         var logPrior = new double[k];
         var lp = new double[k];
         var iterations = 0;
+        var previous = double.NegativeInfinity;
         for (var it = 0; it < options.MaxIterations; it++)
         {
             iterations = it + 1;
             MStep(data, options, posterior, counts, confusion, logConfusion, prior, logPrior);
-            var change = EStep(data, posterior, logConfusion, logPrior, lp);
-            if (change < options.Tolerance) break;
+            var change = EStep(data, posterior, logConfusion, logPrior, lp, out var likelihood);
+            // A few near-ties can keep creeping long after the fit has settled, so a negligible
+            // gain in log-likelihood per answer also ends EM.
+            if (change < options.Tolerance || Math.Abs(likelihood - previous) < 1e-9 * Math.Max(1, data.Answers.Length)) break;
+            previous = likelihood;
         }
 
         var skills = new double[data.WorkerCount];
@@ -57,11 +63,14 @@ internal static class DawidSkene
         return new TruthResult(data, method, posterior, skills, iterations);
     }
 
-    private static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp)
+    // Hot loops: compile optimised at once rather than running a million answers through tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp, out double likelihood)
     {
         var k = data.LabelCount;
         var answers = data.Answers;
         var change = 0.0;
+        likelihood = 0;
         for (var q = 0; q < data.QuestionCount; q++)
         {
             if (data.Gold[q] >= 0) continue;
@@ -72,6 +81,11 @@ internal static class DawidSkene
                 var off = (a.Worker * k + a.Label) * k;
                 for (var l = 0; l < k; l++) lp[l] += logConfusion[off + l];
             }
+            var max = double.NegativeInfinity;
+            for (var l = 0; l < k; l++) max = Math.Max(max, lp[l]);
+            var sum = 0.0;
+            for (var l = 0; l < k; l++) sum += Math.Exp(lp[l] - max);
+            likelihood += max + Math.Log(sum);
             change = Math.Max(change, Normalise(lp, posterior.AsSpan(q * k, k)));
         }
         return change;
@@ -97,6 +111,7 @@ internal static class DawidSkene
         return change;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MStep(
         AnswerSet data, DawidSkeneOptions o, double[] posterior, double[] counts, double[] confusion,
         double[] logConfusion, double[] prior, double[] logPrior)

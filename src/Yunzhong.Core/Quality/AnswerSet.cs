@@ -133,14 +133,6 @@ public sealed class AnswerSet
         return new AnswerSet(questions.ToArray(), workers.ToArray(), sorted, grouped, start, goldArray);
     }
 
-    /// <summary>A copy of this set with different gold labels (per question, -1 for none).</summary>
-    public AnswerSet WithGold(int[] gold)
-    {
-        ArgumentNullException.ThrowIfNull(gold);
-        if (gold.Length != QuestionCount) throw new ArgumentException("one gold entry per question is required", nameof(gold));
-        return new AnswerSet((string[])Questions, (string[])Workers, (string[])Labels, Answers, QuestionStart, (int[])gold.Clone());
-    }
-
     /// <summary>
     /// A set over the same questions, workers and labels holding only the given answers
     /// (which must use this set's indices); used to replay partial data.

@@ -25,7 +25,7 @@ public static class Consensus
             var starts = members.Select(s => s.Start).Order().ToArray();
             var ends = members.Select(s => s.End).Order().ToArray();
             return new Span(starts[(starts.Length - 1) / 2], ends[(ends.Length - 1) / 2], label);
-        }, s => s.Label, s => s.Start);
+        }, s => s.Label).OrderBy(r => r.Region.Start).ThenBy(r => r.Region.End).ToList();
     }
 
     /// <summary>Consensus boxes; <paramref name="annotations"/> holds one list per annotator (empty lists count).</summary>
@@ -39,12 +39,12 @@ public static class Consensus
             var right = NumericAggregation.Median(members.Select(b => b.X + b.W).ToArray());
             var bottom = NumericAggregation.Median(members.Select(b => b.Y + b.H).ToArray());
             return new Box(left, top, right - left, bottom - top, label);
-        }, b => b.Label, b => b.Y * 1e9 + b.X);
+        }, b => b.Label).OrderBy(r => r.Region.Y).ThenBy(r => r.Region.X).ToList();
     }
 
     private static List<ConsensusRegion<T>> Merge<T>(
         IReadOnlyList<IReadOnlyList<T>> annotations, Func<T, T, double> iou, double threshold,
-        Func<List<T>, string, T> merge, Func<T, string> label, Func<T, double> position)
+        Func<List<T>, string, T> merge, Func<T, string> label)
     {
         var clusters = new List<(List<T> Members, HashSet<int> Annotators, T Centre)>();
         for (var a = 0; a < annotations.Count; a++)
@@ -90,6 +90,6 @@ public static class Consensus
                 .First();
             result.Add(new ConsensusRegion<T>(merge(members, votes.Label), annotators.Count, (double)votes.Count / members.Count));
         }
-        return result.OrderBy(r => position(r.Region)).ToList();
+        return result;
     }
 }

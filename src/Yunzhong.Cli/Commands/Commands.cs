@@ -14,7 +14,7 @@ internal static class Commands
           yz stats      --project ID
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--store sqlite|postgres] [--json]
           yz aggregate  --method M --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]
-          yz bench-truth [--data DIR] [--methods M,...] [--synthetic N] [--dynamic]
+          yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
         and --token (default $YZ_TOKEN).

@@ -44,7 +44,7 @@ public static class TruthInference
     /// <summary>The method used when none is named.</summary>
     public const TruthMethod DefaultMethod = TruthMethod.BayesianDawidSkene;
 
-    private static readonly (string Name, TruthMethod Method)[] s_names =
+    private static readonly (string Name, TruthMethod Method)[] _names =
     [
         ("mv", TruthMethod.MajorityVote),
         ("wawa", TruthMethod.Wawa),
@@ -58,12 +58,12 @@ public static class TruthInference
     ];
 
     /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc).</summary>
-    public static IReadOnlyList<string> MethodNames { get; } = s_names.Select(n => n.Name).ToArray();
+    public static IReadOnlyList<string> MethodNames { get; } = _names.Select(n => n.Name).ToArray();
 
     /// <summary>Parses a short name (case-insensitive).</summary>
     public static bool TryParseMethod(string name, out TruthMethod method)
     {
-        foreach (var (n, m) in s_names)
+        foreach (var (n, m) in _names)
         {
             if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
             {
@@ -77,7 +77,7 @@ public static class TruthInference
 
     /// <summary>The short name of a method.</summary>
     public static string NameOf(TruthMethod method) =>
-        s_names.First(n => n.Method == method).Name;
+        _names.First(n => n.Method == method).Name;
 
     /// <summary>
     /// Infers the true label of every question in <paramref name="data"/>. Gold labels in the set

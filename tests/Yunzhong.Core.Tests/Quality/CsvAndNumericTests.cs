@@ -57,7 +57,7 @@ public class CsvAndNumericTests
         Assert.Throws<CsvFormatException>(() => AnswerCsv.ReadTruths(new StringReader("question,truth\nq,a\nq,b\n")));
     }
 
-    private static readonly (string, string, double)[] s_numeric =
+    private static readonly (string, string, double)[] _numeric =
     [
         ("q1", "a", 10.1), ("q1", "b", 9.9), ("q1", "noisy", 40),
         ("q2", "a", 19.9), ("q2", "b", 20.1), ("q2", "noisy", -10),
@@ -68,9 +68,9 @@ public class CsvAndNumericTests
     [Fact]
     public void MeanAndMedianAreComputedPerQuestion()
     {
-        var mean = NumericAggregation.Aggregate(s_numeric, NumericMethod.Mean);
+        var mean = NumericAggregation.Aggregate(_numeric, NumericMethod.Mean);
         Assert.Equal((10.1 + 9.9 + 40) / 3, mean.Truth[0], 10);
-        var median = NumericAggregation.Aggregate(s_numeric, NumericMethod.Median);
+        var median = NumericAggregation.Aggregate(_numeric, NumericMethod.Median);
         Assert.Equal(10.1, median.Truth[0], 10);
         Assert.Equal(19.9, median.Truth[1], 10);
         Assert.Equal(2.5, NumericAggregation.Median([4, 1, 2, 3]));
@@ -79,7 +79,7 @@ public class CsvAndNumericTests
     [Fact]
     public void WeightedMeanDiscountsANoisyWorker()
     {
-        var r = NumericAggregation.Aggregate(s_numeric, NumericMethod.WeightedMean);
+        var r = NumericAggregation.Aggregate(_numeric, NumericMethod.WeightedMean);
         double[] expected = [10, 20, 30, 40];
         for (var q = 0; q < 4; q++) Assert.InRange(r.Truth[q], expected[q] - 0.5, expected[q] + 0.5);
         Assert.True(r.WorkerSkill[2] < r.WorkerSkill[0]);

@@ -4,13 +4,13 @@ namespace Yunzhong.Core.Tests.Quality;
 
 public class DynamicOverlapTests
 {
-    private static readonly Dictionary<string, double> s_skills = new() { ["w1"] = 0.9, ["w2"] = 0.9, ["w3"] = 0.6 };
+    private static readonly Dictionary<string, double> _skills = new() { ["w1"] = 0.9, ["w2"] = 0.9, ["w3"] = 0.6 };
 
     [Fact]
     public void TwoSkilledAgreeingAnswersReachTheTarget()
     {
         // Two labels: P(a) ∝ .9·.9 = .81, P(b) ∝ .1·.1 = .01 → .81/.82.
-        var d = DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], s_skills, new OverlapPolicy(2, 5, 0.95));
+        var d = DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], _skills, new OverlapPolicy(2, 5, 0.95));
         Assert.False(d.NeedsMore);
         Assert.Equal("a", d.Label);
         Assert.Equal(0.81 / 0.82, d.Confidence, 10);
@@ -20,29 +20,29 @@ public class DynamicOverlapTests
     public void UnseenLabelsShareTheRemainingMass()
     {
         // Three labels: a ∝ .81, b and c ∝ .05·.05 each → .81/.815.
-        var d = DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], s_skills, new OverlapPolicy(1, 5, 0.95), labelCount: 3);
+        var d = DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], _skills, new OverlapPolicy(1, 5, 0.95), labelCount: 3);
         Assert.Equal(0.81 / 0.815, d.Confidence, 10);
     }
 
     [Fact]
     public void MinimumAndMaximumOverlapWin()
     {
-        Assert.True(DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], s_skills, new OverlapPolicy(3, 5, 0.5)).NeedsMore);
-        var tie = DynamicOverlap.Decide([("w1", "b"), ("w2", "a")], s_skills, new OverlapPolicy(1, 5, 0.9));
+        Assert.True(DynamicOverlap.Decide([("w1", "a"), ("w2", "a")], _skills, new OverlapPolicy(3, 5, 0.5)).NeedsMore);
+        var tie = DynamicOverlap.Decide([("w1", "b"), ("w2", "a")], _skills, new OverlapPolicy(1, 5, 0.9));
         Assert.True(tie.NeedsMore);
         Assert.Equal("a", tie.Label);
         Assert.Equal(0.5, tie.Confidence, 10);
-        Assert.False(DynamicOverlap.Decide([("w1", "b"), ("w2", "a")], s_skills, new OverlapPolicy(1, 2, 0.9)).NeedsMore);
+        Assert.False(DynamicOverlap.Decide([("w1", "b"), ("w2", "a")], _skills, new OverlapPolicy(1, 2, 0.9)).NeedsMore);
     }
 
     [Fact]
     public void UnknownWorkersUseTheDefaultSkill()
     {
         // One unknown worker at default .7, two labels: confidence .7.
-        var d = DynamicOverlap.Decide([("new", "x")], s_skills, new OverlapPolicy(1, 3, 0.8));
+        var d = DynamicOverlap.Decide([("new", "x")], _skills, new OverlapPolicy(1, 3, 0.8));
         Assert.Equal(0.7, d.Confidence, 10);
         Assert.True(d.NeedsMore);
-        Assert.True(DynamicOverlap.Decide([], s_skills, new OverlapPolicy(0, 3, 0.8)).NeedsMore);
+        Assert.True(DynamicOverlap.Decide([], _skills, new OverlapPolicy(0, 3, 0.8)).NeedsMore);
     }
 
     [Fact]

@@ -4,13 +4,13 @@ namespace Yunzhong.Core.Tests.Quality;
 
 public class RegionTests
 {
-    private static readonly Span[] s_reference = [new(0, 3, "PER"), new(5, 8, "ORG"), new(10, 12, "LOC")];
-    private static readonly Span[] s_predicted = [new(0, 3, "PER"), new(5, 9, "ORG"), new(10, 12, "PER")];
+    private static readonly Span[] _reference = [new(0, 3, "PER"), new(5, 8, "ORG"), new(10, 12, "LOC")];
+    private static readonly Span[] _predicted = [new(0, 3, "PER"), new(5, 9, "ORG"), new(10, 12, "PER")];
 
     [Fact]
     public void ExactSpanMatchNeedsSameOffsetsAndLabel()
     {
-        var s = RegionMetrics.CompareSpans(s_reference, s_predicted, SpanMatch.Exact);
+        var s = RegionMetrics.CompareSpans(_reference, _predicted, SpanMatch.Exact);
         Assert.Equal(1, s.Matched);
         Assert.Equal(1.0 / 3, s.Precision, 10);
         Assert.Equal(1.0 / 3, s.Recall, 10);
@@ -21,7 +21,7 @@ public class RegionTests
     public void OverlapSpanMatchAcceptsSharedCodePointsWithSameLabel()
     {
         // PER exact (1.0), ORG [5,8) vs [5,9) overlap 3 / union 4; LOC vs PER differ in label.
-        var s = RegionMetrics.CompareSpans(s_reference, s_predicted, SpanMatch.Overlap);
+        var s = RegionMetrics.CompareSpans(_reference, _predicted, SpanMatch.Overlap);
         Assert.Equal(2, s.Matched);
         Assert.Equal(2.0 / 3, s.F1, 10);
         Assert.Equal((1 + 0.75) / 2, s.MeanIoU!.Value, 10);
@@ -33,7 +33,7 @@ public class RegionTests
         var s = RegionMetrics.CompareSpans([], [], SpanMatch.Exact);
         Assert.Equal(1, s.F1);
         Assert.Null(s.MeanIoU);
-        Assert.Equal(0, RegionMetrics.CompareSpans(s_reference, [], SpanMatch.Exact).F1);
+        Assert.Equal(0, RegionMetrics.CompareSpans(_reference, [], SpanMatch.Exact).F1);
     }
 
     [Fact]

@@ -35,9 +35,9 @@ export interface Segment { id: string; start: number; end: number; label: string
 export interface RankValue { order: string[]; rationale?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
 
-export type ResultValue =
-  | string[] | Span[] | Relation[] | Rect[] | Polygon[] | Keypoint[] | Segment[]
-  | string | Record<string, string> | number | RankValue | PairwiseValue | null;
+// One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],
+// string or Record<string, string> (transcription), number (rating), RankValue, PairwiseValue.
+export type ResultValue = string | number | null | object;
 export type Result = Record<string, ResultValue>;
 
 export const DEFAULT_COLORS = ['#e4572e', '#2e86ab', '#76b041', '#a25ebf', '#f2a541', '#17bebb', '#d7263d', '#5d576b', '#c17817', '#3d5a80'];

@@ -57,10 +57,10 @@ export function App() {
   let page: React.ReactNode;
   let m: Record<string, string> | null;
   if ((m = match('/projects/new', path))) page = <NewProjectPage />;
-  else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage projectId={m.id!} />;
-  else if ((m = match('/projects/:id/review', path))) page = <ReviewPage projectId={m.id!} />;
-  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage projectId={m.id!} tab={m.tab!} />;
-  else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={m.id!} tab="tasks" />;
+  else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={m.id!} />;
+  else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={m.id!} />;
+  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab={m.tab!} />;
+  else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab="tasks" />;
   else page = <ProjectsPage />;
 
   return (

@@ -171,8 +171,10 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       } else if ('width' in o) {
         patch = { x: round(clamp(o.x + dx, 0, nat.w - o.width)), y: round(clamp(o.y + dy, 0, nat.h - o.height)) };
       } else patch = { x: round(clamp(o.x + dx, 0, nat.w)), y: round(clamp(o.y + dy, 0, nat.h)) };
-      wb.update((s) => updateRegion(s, d.control, d.id, patch, !d.moved));
+      // Read before the updater runs: React may call it after `moved` has changed.
+      const record = !d.moved;
       d.moved = true;
+      wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
     } else if (d.mode === 'handle') {
       const o = d.orig;
       let patch: Partial<Rect & Polygon>;
@@ -186,17 +188,20 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         if (w < 1 || h < 1) return;
         patch = { x: round(Math.min(p[0], fixed[0])), y: round(Math.min(p[1], fixed[1])), width: round(w), height: round(h) };
       }
-      wb.update((s) => updateRegion(s, d.control, d.id, patch, !d.moved));
+      const record = !d.moved;
       d.moved = true;
+      wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
     }
   };
 
-  const onPointerUp = () => {
+  const onPointerUp = (e: React.PointerEvent) => {
     const d = drag.current;
     drag.current = null;
     if (d?.mode === 'rect' && draft?.kind === 'rect' && drawControl) {
-      const x = Math.min(draft.a[0], draft.b[0]); const y = Math.min(draft.a[1], draft.b[1]);
-      const width = Math.abs(draft.a[0] - draft.b[0]); const height = Math.abs(draft.a[1] - draft.b[1]);
+      // The last pointermove may not have rendered yet: the corner comes from this event.
+      const b = toImg(e);
+      const x = Math.min(draft.a[0], b[0]); const y = Math.min(draft.a[1], b[1]);
+      const width = Math.abs(draft.a[0] - b[0]); const height = Math.abs(draft.a[1] - b[1]);
       if (width * view.k > 3 && height * view.k > 3)
         wb.update((s) => addRect(s, drawControl, { label: labelOf(drawControl), x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0 }));
       setDraft(null);

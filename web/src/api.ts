@@ -96,11 +96,12 @@ async function problemOf(res: Response): Promise<ApiError> {
 /** Listeners told when any call answers 401, so the app can return to the log-in page. */
 export const unauthorized = new Set<() => void>();
 
-async function call<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+async function call<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>, keepalive = false): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
+      keepalive,
       credentials: 'same-origin',
       headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -181,7 +182,8 @@ export const api = {
   submit: (assignmentId: string, result: Result, leadTimeSeconds: number, idempotencyKey: string) =>
     call<{ annotationId: string }>('POST', `/api/assignments/${enc(assignmentId)}/submit`, { result, leadTimeSeconds }, { 'Idempotency-Key': idempotencyKey }),
   skip: (assignmentId: string) => call<void>('POST', `/api/assignments/${enc(assignmentId)}/skip`),
-  release: (assignmentId: string) => call<void>('POST', `/api/assignments/${enc(assignmentId)}/release`),
+  // keepalive: sent while the page is being left, the request must outlive it.
+  release: (assignmentId: string) => call<void>('POST', `/api/assignments/${enc(assignmentId)}/release`, undefined, undefined, true),
   saveDraft: (assignmentId: string, result: Result) => call<void>('PUT', `/api/assignments/${enc(assignmentId)}/draft`, { result }),
 
   nextReview: (projectId: string) => call<ReviewItem | undefined>('POST', `/api/projects/${enc(projectId)}/review/next`).then((r) => r ?? null),

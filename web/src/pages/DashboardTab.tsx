@@ -11,7 +11,7 @@ export function DashboardTab({ project }: { project: Project }) {
   useEffect(() => { api.stats(project.id).then(setStats).catch((e: Error) => setError(e.message)); }, [project.id]);
   if (error) return <div className="banner error">{error}</div>;
   if (!stats) return <p className="muted">{t('common.loading')}</p>;
-  const states = Object.entries(stats.states).filter(([, v]) => (v ?? 0) > 0);
+  const states = Object.entries(stats.states).filter(([k, v]) => k !== 'total' && (v ?? 0) > 0);
   return (
     <div className="dashboard" data-testid="dashboard-tab">
       <section className="card">

@@ -57,7 +57,7 @@ export function ExportTab({ project }: { project: Project }) {
       <button type="submit" className="primary" disabled={!!running} data-testid="export-start">{t('export.start')}</button>
       {job && (
         <div data-testid="export-job" data-status={job.status}>
-          <p>{t('export.status', { status: job.status })}{job.rows != null ? ` · ${t('export.rows', { rows: job.rows })}` : ''}</p>
+          <p>{t('export.status', { status: ['queued', 'running', 'done', 'failed'].includes(job.status) ? t(`export.st.${job.status}` as MessageKey) : job.status })}{job.rows != null ? ` · ${t('export.rows', { rows: job.rows })}` : ''}</p>
           {running && <progress data-testid="export-progress" />}
           {job.status === 'done' && <a className="button primary" data-testid="export-download" href={job.downloadUrl ?? api.exportDownloadUrl(job.id)} download>{t('export.download')}</a>}
           {job.status === 'failed' && <div className="banner error">{t('export.failed', { error: job.error ?? '' })}</div>}

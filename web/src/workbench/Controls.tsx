@@ -4,7 +4,7 @@ import {
   labelsOf, listItems, type ChoicesControl, type Control, type PairwiseValue, type RankValue, type RankingControl,
   type RatingControl, type TranscriptionControl,
 } from '../lib/schema';
-import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice } from './state';
+import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
 import { useWb } from './context';
 
 function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
@@ -64,7 +64,7 @@ export function TranscriptionView({ c }: { c: TranscriptionControl }) {
   return (
     <Frame c={c}>
       <textarea data-testid={`transcription-${c.name}`} rows={4} value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
-        onChange={(e) => { const v = e.target.value; wb.update((s) => setValue(s, c.name, v)); }} />
+        onChange={(e) => { const v = e.target.value; wb.update((s) => typeText(s, c.name, v)); }} />
     </Frame>
   );
 }

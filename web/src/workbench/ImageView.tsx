@@ -70,6 +70,16 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     return () => box.removeEventListener('wheel', onWheel);
   }, []);
 
+  /** Zooms around the centre of the view (keyboard zoom; the wheel zooms around the cursor). */
+  const zoomBy = (f: number) => {
+    const box = boxRef.current;
+    if (!box) return;
+    const v = viewRef.current;
+    const k = clamp(v.k * f, 0.02, 40);
+    const cx = box.clientWidth / 2; const cy = box.clientHeight / 2;
+    setView({ k, tx: cx - (cx - v.tx) * (k / v.k), ty: cy - (cy - v.ty) * (k / v.k) });
+  };
+
   const closePolygon = () => {
     if (draft?.kind !== 'poly' || !drawControl) return;
     const points = draft.points.map(([x, y]) => [round(x), round(y)] as Pt);
@@ -87,6 +97,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         e.preventDefault(); e.stopImmediatePropagation();
         setDraft(draft.points.length > 1 ? { ...draft, points: draft.points.slice(0, -1) } : null);
       } else if (e.key === 'f' && !e.ctrlKey && !e.metaKey) fit();
+      else if ((e.key === '+' || e.key === '=' || e.key === '-') && !e.ctrlKey && !e.metaKey) zoomBy(e.key === '-' ? 1 / 1.25 : 1.25);
     };
     const up = (e: KeyboardEvent) => { if (e.key === ' ') setSpace(false); };
     window.addEventListener('keydown', down, true);

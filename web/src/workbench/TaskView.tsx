@@ -146,10 +146,10 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
   );
 }
 
-function describe(r: Span | Rect | Polygon | Keypoint | Segment): string {
+function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<typeof useT>): string {
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
   if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
-  if ('points' in r) return `${r.points.length} pts`;
+  if ('points' in r) return t('wb.points', { count: r.points.length });
   if ('start' in r) return `${r.start.toFixed(2)}–${r.end.toFixed(2)} s`;
   return `${Math.round(r.x)},${Math.round(r.y)}`;
 }
@@ -169,7 +169,7 @@ function RegionList() {
         <li key={r.id} data-testid={`region-row-${r.id}`} className={state.selected?.id === r.id ? 'sel' : ''}
           onClick={() => update((s) => ({ ...s, selected: { control: c.name, id: r.id } }))}>
           <span className="dot" style={{ background: colors.get(r.label) ?? '#888' }} />
-          <b>{r.label}</b> <span className="muted">{describe(r)}</span>
+          <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
           {pred && <span className="badge pred">{t('wb.prediction')}</span>}
           {!readOnly && <button type="button" className="x" aria-label={t('common.delete')} data-testid={`delete-${r.id}`}
             onClick={(e) => { e.stopPropagation(); update((s) => removeRegion(s, schema, c.name, r.id)); }}>×</button>}
@@ -205,8 +205,8 @@ function RegionList() {
 
 export const SHORTCUTS: [string, MessageKey][] = [
   ['Ctrl+Enter', 'keys.submit'], ['Ctrl+Shift+S', 'keys.skip'], ['Ctrl+Z', 'keys.undo'], ['Ctrl+Shift+Z', 'keys.redo'],
-  ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'],
-  ['Space', 'keys.pan'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
+  ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+drag', 'keys.tools'],
+  ['Space', 'keys.pan'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
   ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
 ];
 

@@ -78,3 +78,14 @@ describe('draft store', () => {
     expect(d.get('a1')).toBeNull();
   });
 });
+
+describe('retry policy', () => {
+  it('retries an expired session but not a validation error', async () => {
+    const { retryable } = await import('./outbox');
+    expect(retryable({ status: 401, message: '' })).toBe(true);
+    expect(retryable({ status: 0, message: '' })).toBe(true);
+    expect(retryable({ status: 503, message: '' })).toBe(true);
+    expect(retryable({ status: 422, message: '' })).toBe(false);
+    expect(retryable({ status: 409, message: '' })).toBe(false);
+  });
+});

@@ -19,9 +19,12 @@ export interface PendingSubmit {
 
 export interface SendError { status: number; message: string }
 
-/** Network failures, server errors, timeouts and rate limits are worth retrying. */
+/**
+ * Network failures, server errors, timeouts and rate limits are worth retrying, and so is an
+ * expired session (401): after logging in again the same submission goes through.
+ */
 export function retryable(e: SendError): boolean {
-  return e.status === 0 || e.status >= 500 || e.status === 408 || e.status === 429;
+  return e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 408 || e.status === 429;
 }
 
 const OUTBOX = 'yz.outbox';

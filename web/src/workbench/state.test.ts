@@ -175,3 +175,38 @@ describe('workbench state', () => {
     expect(S.toResult(S.undo(s), schema).boxes).toHaveLength(1);
   });
 });
+
+describe('typing and undo', () => {
+  it('undoes a run of keystrokes in one box at once, but not edits of another box', () => {
+    let s = S.emptyState();
+    s = S.addSegment(s, ctl('turns'), { label: 'speech', start: 0, end: 1 });
+    for (const v of ['你', '你好', '你好!']) s = S.setSegmentText(s, 'transcript', 'g1', v);
+    s = S.setValue(s, 'quality', 3);
+    for (const v of ['o', 'ok']) s = S.setRationale(s, 'preference', v, ['a', 'b'], 'rank');
+    s = S.undo(s); // the rationale
+    expect(S.toResult(s, schema)).toEqual({ turns: [{ id: 'g1', start: 0, end: 1, label: 'speech' }], transcript: { g1: '你好!' }, quality: 3 });
+    s = S.undo(s); // the rating
+    s = S.undo(s); // the whole transcript
+    expect(S.toResult(s, schema)).toEqual({ turns: [{ id: 'g1', start: 0, end: 1, label: 'speech' }] });
+  });
+
+  it('starts a new undo step when typing resumes after another edit', () => {
+    let s = S.typeText(S.emptyState(), 'transcript', 'a');
+    s = S.typeText(s, 'transcript', 'ab');
+    s = S.setValue(s, 'quality', 2);
+    s = S.typeText(s, 'transcript', 'abc');
+    s = S.undo(s);
+    expect(S.toResult(s, schema)).toEqual({ transcript: 'ab', quality: 2 });
+  });
+});
+
+describe('typing after undo', () => {
+  it('keeps the undone state reachable when typing resumes in the same box', () => {
+    let s = S.typeText(S.emptyState(), 'transcript', 'ab');
+    s = S.undo(s);
+    s = S.typeText(s, 'transcript', 'x');
+    s = S.undo(s);
+    expect(S.toResult(s, schema)).toEqual({});
+    expect(s.past).toHaveLength(0);
+  });
+});

@@ -16,6 +16,8 @@ export interface WbState {
   past: Result[];
   future: Result[];
   selected: Selection | null;
+  /** Key of the last typing edit; further typing into the same box joins its undo step. */
+  typing?: string;
 }
 
 const HISTORY = 200;
@@ -69,8 +71,9 @@ export function newId(result: Result, prefix: string): string {
   return prefix + n;
 }
 
-function commit(s: WbState, result: Result, extra?: Partial<WbState>): WbState {
-  return { ...s, ...extra, result, past: [...s.past.slice(-(HISTORY - 1)), s.result], future: [] };
+function commit(s: WbState, result: Result, extra?: Partial<WbState>, typing?: string): WbState {
+  if (typing && s.typing === typing) return { ...s, ...extra, result, future: [], typing };
+  return { ...s, ...extra, result, past: [...s.past.slice(-(HISTORY - 1)), s.result], future: [], typing };
 }
 
 function list<T>(result: Result, control: string): T[] {
@@ -85,13 +88,13 @@ function touch(s: WbState, id: string): string[] {
 export function undo(s: WbState): WbState {
   const prev = s.past[s.past.length - 1];
   if (!prev) return s;
-  return { ...s, result: prev, past: s.past.slice(0, -1), future: [s.result, ...s.future], selected: null };
+  return { ...s, result: prev, past: s.past.slice(0, -1), future: [s.result, ...s.future], selected: null, typing: undefined };
 }
 
 export function redo(s: WbState): WbState {
   const next = s.future[0];
   if (!next) return s;
-  return { ...s, result: next, past: [...s.past, s.result], future: s.future.slice(1), selected: null };
+  return { ...s, result: next, past: [...s.past, s.result], future: s.future.slice(1), selected: null, typing: undefined };
 }
 
 export function select(s: WbState, sel: Selection | null): WbState {
@@ -113,9 +116,14 @@ export function toggleChoice(s: WbState, c: ChoicesControl, value: string): WbSt
 }
 
 /** Sets a whole-control value (rating, task-level transcription, ranking); null clears it. */
-export function setValue(s: WbState, control: string, value: ResultValue): WbState {
+export function setValue(s: WbState, control: string, value: ResultValue, typing?: string): WbState {
   if (JSON.stringify(s.result[control] ?? null) === JSON.stringify(value)) return s;
-  return commit(s, { ...s.result, [control]: value });
+  return commit(s, { ...s.result, [control]: value }, undefined, typing);
+}
+
+/** Text typed into a box: a run of keystrokes in one box is one undo step. */
+export function typeText(s: WbState, control: string, text: string): WbState {
+  return setValue(s, control, text, `text:${control}`);
 }
 
 export function setRankOrder(s: WbState, control: string, order: string[]): WbState {
@@ -141,7 +149,7 @@ export function setPairwise(s: WbState, control: string, preferred: PairwiseValu
 
 export function setRationale(s: WbState, control: string, rationale: string, initialOrder: string[], mode: 'rank' | 'pairwise'): WbState {
   const cur = (s.result[control] ?? (mode === 'rank' ? { order: initialOrder } : {})) as Record<string, unknown>;
-  return setValue(s, control, { ...cur, rationale } as ResultValue);
+  return setValue(s, control, { ...cur, rationale } as ResultValue, `rationale:${control}`);
 }
 
 // ---- regions -----------------------------------------------------------------------------
@@ -239,12 +247,11 @@ export function removeRelation(s: WbState, control: string, index: number): WbSt
   return commit(s, { ...s.result, [control]: cur.filter((_, i) => i !== index) });
 }
 
-export function setSegmentText(s: WbState, control: string, segmentId: string, text: string, record = true): WbState {
+export function setSegmentText(s: WbState, control: string, segmentId: string, text: string): WbState {
   const m = s.result[control];
   const cur = m && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, string>) : {};
   if ((cur[segmentId] ?? '') === text) return s;
-  const result = { ...s.result, [control]: { ...cur, [segmentId]: text } };
-  return record ? commit(s, result) : { ...s, result };
+  return commit(s, { ...s.result, [control]: { ...cur, [segmentId]: text } }, undefined, `seg:${control}:${segmentId}`);
 }
 
 /**

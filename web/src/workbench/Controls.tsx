@@ -1,11 +1,11 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import {
   labelsOf, listItems, type ChoicesControl, type Control, type PairwiseValue, type RankValue, type RankingControl,
   type RatingControl, type TranscriptionControl,
 } from '../lib/schema';
 import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
-import { useWb } from './context';
+import { isTyping, useWb } from './context';
 
 function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
   const wb = useWb();
@@ -109,10 +109,36 @@ export function RankingView({ c }: { c: RankingControl }) {
   }
 
   const order = value?.order ?? initial;
+  return <RankList c={c} order={order} initial={initial} byId={byId} focus={focus} setFocus={setFocus} dragId={dragId} rationaleBox={rationaleBox} />;
+}
+
+interface RankListProps {
+  c: RankingControl; order: string[]; initial: string[]; byId: Map<string, { text: string }>;
+  focus: string | null; setFocus: (id: string) => void; dragId: React.MutableRefObject<string | null>; rationaleBox: React.ReactNode;
+}
+
+function RankList({ c, order, initial, byId, focus, setFocus, dragId, rationaleBox }: RankListProps) {
+  const t = useT();
+  const wb = useWb();
+  const list = useRef<HTMLOListElement>(null);
+  // While the ranking is the active control, ↑/↓ walk the items without a mouse.
+  useEffect(() => {
+    if (wb.active !== c.name) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e) || e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      const i = focus ? order.indexOf(focus) : -1;
+      const j = Math.max(0, Math.min(order.length - 1, i < 0 ? 0 : i + (e.key === 'ArrowUp' ? -1 : 1)));
+      const id = order[j];
+      if (id) (list.current?.querySelector(`[data-testid="rank-item-${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [wb.active, c.name, focus, order]);
   return (
     <Frame c={c}>
       <p className="muted">{t('wb.rankHint')}</p>
-      <ol className="ranking" data-testid={`ranking-${c.name}`}>
+      <ol ref={list} className="ranking" data-testid={`ranking-${c.name}`}>
         {order.map((id, i) => (
           <li key={id} tabIndex={0} draggable={!wb.readOnly} data-testid={`rank-item-${id}`} data-rank={i + 1}
             className={focus === id ? 'focus' : ''}

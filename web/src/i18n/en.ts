@@ -185,6 +185,8 @@ export const en = {
   'wb.tool.polygon': 'Polygon',
   'wb.tool.point': 'Point',
   'wb.zoom': 'Zoom {percent}%',
+  'wb.zoomIn': 'Zoom in',
+  'wb.zoomOut': 'Zoom out',
   'wb.fit': 'Fit',
   'wb.play': 'Play',
   'wb.pause': 'Pause',

@@ -187,6 +187,8 @@ export const zhCN: Record<MessageKey, string> = {
   'wb.tool.polygon': '多边形',
   'wb.tool.point': '关键点',
   'wb.zoom': '缩放 {percent}%',
+  'wb.zoomIn': '放大',
+  'wb.zoomOut': '缩小',
   'wb.fit': '适应窗口',
   'wb.play': '播放',
   'wb.pause': '暂停',

@@ -4,7 +4,9 @@ import { labelsOf, type Control, type Segment } from '../lib/schema';
 import { addSegment, setSegmentText, updateRegion } from './state';
 import { controlsOn, isTyping, useWb } from './context';
 
-const BUCKETS = 1600;
+// Enough min/max pairs for the widest zoom (the canvas is at most MAX_WIDTH pixels wide).
+const BUCKETS = 16000;
+const MAX_WIDTH = 16000;
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
 /** Min/max per bucket of the first channel: enough to draw a waveform at any width we use. */
@@ -38,6 +40,8 @@ export function AudioView({ field, src }: { field: string; src: string }) {
   const [failed, setFailed] = useState(false);
   const [mark, setMark] = useState<number | null>(null);
   const [dragSel, setDragSel] = useState<{ a: number; b: number } | null>(null);
+  const [zoom, setZoom] = useState(1);
+  const scroller = useRef<HTMLDivElement>(null);
 
   const segControl: Control | undefined = segControls.find((c) => c.name === wb.active) ?? segControls[0];
   const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
@@ -69,6 +73,14 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     return () => cancelAnimationFrame(raf);
   }, [playing]);
 
+  // Keep the play head in view when zoomed in.
+  useEffect(() => {
+    const sc = scroller.current;
+    if (!sc || zoom === 1 || !duration) return;
+    const x = (time / duration) * sc.scrollWidth;
+    if (x < sc.scrollLeft || x > sc.scrollLeft + sc.clientWidth - 20) sc.scrollLeft = Math.max(0, x - sc.clientWidth / 4);
+  }, [time, zoom, duration]);
+
   useEffect(() => {
     const cv = canvas.current;
     if (!cv || !peaks) return;
@@ -86,7 +98,7 @@ export function AudioView({ field, src }: { field: string; src: string }) {
       for (let b = b0; b < b1; b++) { lo = Math.min(lo, peaks[b * 2]!); hi = Math.max(hi, peaks[b * 2 + 1]!); }
       g.fillRect(x, h / 2 - hi * h / 2, 1, Math.max(1, (hi - lo) * h / 2));
     }
-  }, [peaks]);
+  }, [peaks, zoom]);
 
   const seek = (s: number) => {
     const a = audio.current;
@@ -126,17 +138,38 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     return Math.max(0, Math.min(duration, ((clientX - r.left) / r.width) * duration));
   };
   const dragRef = useRef<{ a: number; x: number } | null>(null);
+  const edgeRef = useRef<{ control: string; id: string; edge: 'start' | 'end'; moved: boolean } | null>(null);
   const onDown = (e: React.PointerEvent) => {
     if (!duration || e.button !== 0) return;
+    const edge = (e.target as Element).closest('[data-edge]');
+    if (edge && !wb.readOnly) {
+      (e.currentTarget as Element).setPointerCapture(e.pointerId);
+      const seg = edge.closest('[data-segment]')!;
+      edgeRef.current = { control: seg.getAttribute('data-control')!, id: seg.getAttribute('data-segment')!, edge: edge.getAttribute('data-edge') as 'start' | 'end', moved: false };
+      return;
+    }
     if ((e.target as Element).closest('[data-segment]')) return;
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
     dragRef.current = { a: timeAt(e.clientX), x: e.clientX };
   };
   const onMove = (e: React.PointerEvent) => {
+    const ed = edgeRef.current;
+    if (ed) {
+      const g = ((wb.state.result[ed.control] as Segment[] | undefined) ?? []).find((x) => x.id === ed.id);
+      if (!g) return;
+      const at = round3(timeAt(e.clientX));
+      // An edge cannot cross the other edge of its segment.
+      const patch = ed.edge === 'start' ? { start: Math.min(at, g.end - 0.01) } : { end: Math.max(at, g.start + 0.01) };
+      const record = !ed.moved;
+      ed.moved = true;
+      wb.update((s) => updateRegion(s, ed.control, ed.id, patch, record));
+      return;
+    }
     const d = dragRef.current;
     if (d && Math.abs(e.clientX - d.x) > 4) setDragSel({ a: d.a, b: timeAt(e.clientX) });
   };
   const onUp = (e: React.PointerEvent) => {
+    if (edgeRef.current) { edgeRef.current = null; return; }
     const d = dragRef.current;
     dragRef.current = null;
     setDragSel(null);
@@ -171,24 +204,33 @@ export function AudioView({ field, src }: { field: string; src: string }) {
           <button type="button" data-testid="audio-mark-end" onClick={() => markAt(']')}>] {t('wb.markEnd')}</button>
         </>}
         {segControl && <span className="muted">{labelOf(segControl)}</span>}
+        <span className="grow" />
+        <button type="button" data-testid="audio-zoom-out" aria-label={t('wb.zoomOut')} disabled={zoom <= 1} onClick={() => setZoom((z) => Math.max(1, z / 2))}>−</button>
+        <span className="small muted" data-testid="audio-zoom">{t('wb.zoom', { percent: zoom * 100 })}</span>
+        <button type="button" data-testid="audio-zoom-in" aria-label={t('wb.zoomIn')}
+          disabled={(wave.current?.clientWidth ?? 0) * 2 > MAX_WIDTH} onClick={() => setZoom((z) => z * 2)}>+</button>
       </div>
       {failed && <div className="error">{t('wb.mediaError', { name: src })}</div>}
-      <div ref={wave} className="waveform" data-testid="waveform" data-duration={duration} onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp}>
+      <div ref={scroller} className="wave-scroll">
+      <div ref={wave} className="waveform" data-testid="waveform" data-duration={duration} style={{ width: `${zoom * 100}%` }}
+        onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp}>
         {!peaks && !failed && <div className="muted center">{t('wb.decoding')}</div>}
         <canvas ref={canvas} />
         {segments.map(({ c, g }) => {
           const color = labelsOf(c).find((l) => l.value === g.label)?.color ?? '#888';
           const isSel = wb.state.selected?.id === g.id;
-          return <div key={g.id} data-segment={g.id} data-testid={`region-${g.id}`}
+          return <div key={g.id} data-segment={g.id} data-control={c.name} data-testid={`region-${g.id}`}
             className={`segment${isSel ? ' sel' : ''}${wb.state.predicted.includes(g.id) ? ' predicted' : ''}`}
             style={{ left: pct(g.start), width: pct(g.end - g.start), background: `${color}44`, borderColor: color }}
             onClick={() => { wb.update((s) => ({ ...s, selected: { control: c.name, id: g.id } })); seek(g.start); }}>
             <span className="segment-label" style={{ background: color }}>{g.label}</span>
+            {!wb.readOnly && <><span className="seg-edge start" data-edge="start" data-testid={`edge-${g.id}-start`} /><span className="seg-edge end" data-edge="end" data-testid={`edge-${g.id}-end`} /></>}
           </div>;
         })}
         {mark != null && <div className="mark" style={{ left: pct(mark) }} />}
         {dragSel && <div className="segment draft" style={{ left: pct(Math.min(dragSel.a, dragSel.b)), width: pct(Math.abs(dragSel.b - dragSel.a)) }} />}
         <div className="playhead" style={{ left: pct(time) }} />
+      </div>
       </div>
       {perSeg.length > 0 && segments.length > 0 && (
         <div className="segment-list">

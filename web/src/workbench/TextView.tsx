@@ -87,7 +87,22 @@ const ChunkView = memo(function ChunkView({ text, chunk, spans, selected, relFro
       </span>);
   }
   return <div className="text-chunk">{pieces}</div>;
-});
+}, sameChunk);
+
+/**
+ * A chunk re-renders only when something it shows changed: its spans, or the selection,
+ * relation source or linked spans among them. Span arrays are rebuilt on every edit, so they
+ * are compared by content.
+ */
+function sameChunk(a: ChunkProps, b: ChunkProps): boolean {
+  if (a.text !== b.text || a.chunk.start !== b.chunk.start || a.chunk.end !== b.chunk.end || a.spans.length !== b.spans.length) return false;
+  for (let i = 0; i < a.spans.length; i++) {
+    const x = a.spans[i]!; const y = b.spans[i]!;
+    if (x.id !== y.id || x.u0 !== y.u0 || x.u1 !== y.u1 || x.color !== y.color || x.label !== y.label || x.predicted !== y.predicted) return false;
+  }
+  const shown = (p: ChunkProps) => p.spans.map((s) => `${s.id === p.selected ? 's' : ''}${s.id === p.relFrom ? 'r' : ''}${p.linked.has(s.id) ? 'l' : ''}`).join();
+  return shown(a) === shown(b);
+}
 
 /** UTF-16 offset in the whole text of a DOM selection point inside the text view. */
 function domOffset(node: Node, offset: number): number | null {

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import { cpLength } from '../lib/codepoints';
 import { labelsOf, type Control, type Relation, type Span } from '../lib/schema';
@@ -67,7 +67,7 @@ const ChunkView = memo(function ChunkView({ text, chunk, spans, selected, relFro
     const cover = spans.filter((s) => s.u0 <= a && s.u1 >= b).sort((x, y) => (y.u1 - y.u0) - (x.u1 - x.u0));
     const starting = spans.filter((s) => s.u0 === a);
     const tags = starting.map((s) => (
-      <span key={`t${s.id}`} className={`span-tag${s.predicted ? ' predicted' : ''}`} style={{ background: s.color }} contentEditable={false} aria-hidden>
+      <span key={`t${s.id}`} data-tag={s.id} className={`span-tag${s.predicted ? ' predicted' : ''}`} style={{ background: s.color }} contentEditable={false} aria-hidden>
         {s.label}
       </span>
     ));
@@ -220,8 +220,56 @@ export function TextView({ field, text }: { field: string; text: string }) {
         {chunks.map((ch, i) => (
           <ChunkView key={ch.start} text={text} chunk={ch} spans={byChunk[i]!} selected={wb.state.selected?.id ?? null} relFrom={wb.relFrom} linked={linked} />
         ))}
+        <RelationArrows container={ref} relations={relControls.flatMap((rc) => (wb.state.result[rc.name] as Relation[] | undefined) ?? [])} />
       </div>
     </div>
   );
 }
 
+
+interface Arrow { key: string; d: string; lx: number; ly: number; label?: string }
+
+/** Arcs from each relation's source span to its target, drawn over the text from the span tags. */
+function RelationArrows({ container, relations }: { container: React.RefObject<HTMLDivElement | null>; relations: Relation[] }) {
+  const [arrows, setArrows] = useState<Arrow[]>([]);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setTick((n) => n + 1));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [container]);
+  useLayoutEffect(() => {
+    const el = container.current;
+    if (!el || !relations.length) { setArrows([]); return; }
+    const box = el.getBoundingClientRect();
+    const at = (id: string) => {
+      const tag = el.querySelector(`[data-tag="${CSS.escape(id)}"]`);
+      if (!tag) return null;
+      const r = tag.getBoundingClientRect();
+      return { x: r.left - box.left + r.width / 2, y: r.top - box.top };
+    };
+    const out: Arrow[] = [];
+    relations.forEach((r, i) => {
+      const a = at(r.from); const b = at(r.to);
+      if (!a || !b) return;
+      const lift = 14 + Math.min(40, Math.abs(b.x - a.x) / 8) + (Math.abs(b.y - a.y) > 4 ? 10 : 0);
+      const top = Math.min(a.y, b.y) - lift;
+      out.push({ key: `${r.from}-${r.to}-${i}`, d: `M ${a.x} ${a.y} C ${a.x} ${top}, ${b.x} ${top}, ${b.x} ${b.y - 2}`, lx: (a.x + b.x) / 2, ly: top + 8, label: r.label });
+    });
+    setArrows(out);
+  }, [container, relations, tick]);
+  if (!arrows.length) return null;
+  return (
+    <svg className="relation-arrows" aria-hidden>
+      <defs><marker id="yz-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" fill="#5b6b7f" /></marker></defs>
+      {arrows.map((a) => (
+        <g key={a.key}>
+          <path d={a.d} fill="none" stroke="#5b6b7f" strokeWidth="1.5" markerEnd="url(#yz-arrow)" />
+          {a.label && <text x={a.lx} y={a.ly} textAnchor="middle" fontSize="10" fill="#33404f" className="relation-label">{a.label}</text>}
+        </g>
+      ))}
+    </svg>
+  );
+}

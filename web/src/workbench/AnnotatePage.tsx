@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type Project, type QueueItem } from '../api';
-import { useT } from '../i18n';
+import { useI18n } from '../i18n';
 import type { Result } from '../lib/schema';
 import { mediaUrlFor, preloadMedia, uuid } from '../lib/util';
 import { DraftStore, Outbox, type PendingSubmit } from './outbox';
@@ -22,7 +22,7 @@ export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
 
 /** The annotator's page: one task at a time from the queue, the next one already fetched. */
 export function AnnotatePage({ projectId }: { projectId: string }) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const [project, setProject] = useState<Project | null>(null);
   const [item, setItem] = useState<QueueItem | null | undefined>(undefined);
   const [state, setState] = useState<WbState | null>(null);
@@ -149,6 +149,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
       <div className="wb-bar">
         <b>{project.name}</b>
         {item && <span className="muted small" data-testid="task-id">#{item.task.id}</span>}
+        {item?.expiresAt && <span className="muted small" data-testid="lease-expires">{t('wb.expires', { time: new Date(item.expiresAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }) })}</span>}
         <span className="grow" />
         <span className={`save-state ${draftStatus}`} data-testid="draft-status">
           {draftStatus === 'saving' ? t('wb.saving') : draftStatus === 'saved' ? t('wb.saved') : ''}

@@ -124,6 +124,9 @@ export function AudioView({ field, src }: { field: string; src: string }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      // With a text field beside the audio, arrows belong to the text caret while spans are active.
+      const textCaret = wb.schema.controls.some((c) => c.type === 'spans' && c.name === wb.active);
+      if (textCaret && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) return;
       if (e.key === ' ') { e.preventDefault(); toggle(); }
       else if (e.key === 'ArrowLeft') { e.preventDefault(); seek((audio.current?.currentTime ?? 0) - (e.shiftKey ? 5 : 1)); }
       else if (e.key === 'ArrowRight') { e.preventDefault(); seek((audio.current?.currentTime ?? 0) + (e.shiftKey ? 5 : 1)); }

@@ -1,9 +1,10 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import { cpLength } from '../lib/codepoints';
+import { step } from '../lib/textnav';
 import { labelsOf, type Control, type Relation, type Span } from '../lib/schema';
 import { addRelation, addSpanFromUtf16 } from './state';
-import { useWb } from './context';
+import { isTyping, useWb } from './context';
 
 // Long texts are cut into chunks at line ends; each chunk is its own memoised element with
 // `content-visibility: auto`, so the browser lays out only what is on screen and an edit
@@ -120,6 +121,21 @@ function domOffset(node: Node, offset: number): number | null {
   return Number(el.getAttribute('data-u')) + offset;
 }
 
+/** DOM point (text node and offset) of a UTF-16 offset of the whole text. */
+function domPoint(root: HTMLElement, u: number): { node: Node; offset: number } | null {
+  const pieces = root.querySelectorAll<HTMLElement>('[data-u]');
+  let lo = 0; let hi = pieces.length - 1; let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number(pieces[mid]!.dataset.u) <= u) { best = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  if (best < 0) return null;
+  const el = pieces[best]!;
+  const node = el.firstChild;
+  if (!node) return null;
+  return { node, offset: Math.min(u - Number(el.dataset.u), node.textContent?.length ?? 0) };
+}
+
 export function TextView({ field, text }: { field: string; text: string }) {
   const t = useT();
   const wb = useWb();
@@ -172,6 +188,7 @@ export function TextView({ field, text }: { field: string; text: string }) {
     wb.update((s) => addSpanFromUtf16(s, c, text, a, b, lab));
     wb.setActive(c.name);
     sel.removeAllRanges();
+    setKb((k) => (k ? { anchor: Math.max(a, b), focus: Math.max(a, b) } : k));
     return true;
   }, [wb, text, spanControls]);
 
@@ -189,7 +206,50 @@ export function TextView({ field, text }: { field: string; text: string }) {
     return () => window.removeEventListener('keydown', onKey, true);
   });
 
-  const onMouseUp = () => { if (!wb.readOnly) createFromSelection(); };
+  const onMouseUp = () => { if (!wb.readOnly) { setKb(null); createFromSelection(); } };
+
+  // Keyboard selection: ←/→ move a caret by character (Ctrl: by word), Shift extends, Enter or
+  // a label digit makes the span. The selection is the browser's own, so it looks native.
+  const [kb, setKb] = useState<{ anchor: number; focus: number } | null>(null);
+  const [caret, setCaret] = useState<{ left: number; top: number; height: number } | null>(null);
+  const spansActive = spanControls.some((c) => c.name === wb.active);
+  useEffect(() => {
+    if (wb.readOnly || !spansActive) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e) || e.altKey || e.metaKey) return;
+      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+        e.preventDefault();
+        const dir = e.key === 'ArrowRight' ? 1 : -1;
+        const sel = uspans.find((x) => x.id === wb.state.selected?.id);
+        const from = kb?.focus ?? (sel ? sel.u1 : 0);
+        const to = kb ? step(text, from, dir, e.ctrlKey ? 'word' : 'char') : from;
+        setKb(e.shiftKey ? { anchor: kb?.anchor ?? from, focus: to } : { anchor: to, focus: to });
+      } else if (e.key === 'Enter' && !e.ctrlKey && kb && kb.anchor !== kb.focus) {
+        e.preventDefault();
+        if (createFromSelection()) { const end = Math.max(kb.anchor, kb.focus); setKb({ anchor: end, focus: end }); }
+      } else if (e.key === 'Escape' && kb) setKb(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  useLayoutEffect(() => {
+    const root = ref.current;
+    if (!root || !kb) { setCaret(null); return; }
+    const a = domPoint(root, kb.anchor);
+    const f = domPoint(root, kb.focus);
+    if (!a || !f) return;
+    const sel = window.getSelection();
+    if (kb.anchor !== kb.focus) sel?.setBaseAndExtent(a.node, a.offset, f.node, f.offset);
+    else sel?.removeAllRanges();
+    const r = document.createRange();
+    r.setStart(f.node, f.offset);
+    r.collapse(true);
+    const rect = r.getBoundingClientRect();
+    const box = root.getBoundingClientRect();
+    setCaret({ left: rect.left - box.left, top: rect.top - box.top, height: rect.height || 20 });
+    (f.node.parentElement as HTMLElement | null)?.scrollIntoView({ block: 'nearest' });
+  }, [kb, wb.state.result]);
 
   const onClick = (e: React.MouseEvent) => {
     const piece = (e.target as Element).closest('[data-span]');
@@ -220,6 +280,7 @@ export function TextView({ field, text }: { field: string; text: string }) {
         {chunks.map((ch, i) => (
           <ChunkView key={ch.start} text={text} chunk={ch} spans={byChunk[i]!} selected={wb.state.selected?.id ?? null} relFrom={wb.relFrom} linked={linked} />
         ))}
+        {caret && <div className="kb-caret" data-testid="text-caret" style={{ left: caret.left, top: caret.top, height: caret.height }} />}
         <RelationArrows container={ref} relations={relControls.flatMap((rc) => (wb.state.result[rc.name] as Relation[] | undefined) ?? [])} />
       </div>
     </div>

@@ -215,6 +215,7 @@ export const en = {
   'keys.escape': 'Cancel drawing, clear the selection',
   'keys.relation': 'Relation from the selected span',
   'keys.textCaret': 'Text: select by keyboard (Ctrl: by word), then a label digit or Enter makes the span',
+  'keys.nudge': 'Image: move the selected region by 1 px (Shift: 10 px)',
   'keys.tools': 'Image: draw over an existing region (the active control decides box, polygon or point)',
   'keys.pan': 'Hold and drag to pan the image; wheel zooms',
   'keys.play': 'Play / pause audio',

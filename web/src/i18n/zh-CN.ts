@@ -217,6 +217,7 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.escape': '取消绘制，清除选择',
   'keys.relation': '从选中的实体建立关系',
   'keys.textCaret': '文本：用键盘选择（Ctrl 按词），再按标签数字键或回车生成实体',
+  'keys.nudge': '图像：选中区域移动 1 像素（Shift：10 像素）',
   'keys.tools': '图像：在已有区域上绘制（画框、多边形还是关键点由当前控件决定）',
   'keys.pan': '按住并拖动以平移图像；滚轮缩放',
   'keys.play': '播放 / 暂停音频',

@@ -34,6 +34,7 @@ export function ProjectsPage() {
     <div className="page">
       <div className="page-head">
         <h1>{t('projects.title')}</h1>
+        <span className="grow" />
         {canManage && <a className="button primary" href="#/projects/new" data-testid="new-project">{t('projects.new')}</a>}
       </div>
       {error && <div className="banner error">{error}</div>}

@@ -70,6 +70,26 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     return () => box.removeEventListener('wheel', onWheel);
   }, []);
 
+  /** Moves the selected region of this image by whole image pixels; false when none is selected. */
+  const nudge = (key: string, by: number): boolean => {
+    const sel = wb.state.selected;
+    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control)) return false;
+    const r = (wb.state.result[sel.control] as (Rect | Polygon | Keypoint)[] | undefined)?.find((x) => x.id === sel.id);
+    if (!r) return false;
+    const dx = key === 'ArrowLeft' ? -by : key === 'ArrowRight' ? by : 0;
+    const dy = key === 'ArrowUp' ? -by : key === 'ArrowDown' ? by : 0;
+    let patch: Partial<Rect & Polygon & Keypoint>;
+    if ('points' in r) {
+      const xs = r.points.map((q) => q[0]); const ys = r.points.map((q) => q[1]);
+      const ddx = clamp(dx, -Math.min(...xs), nat.w - Math.max(...xs));
+      const ddy = clamp(dy, -Math.min(...ys), nat.h - Math.max(...ys));
+      patch = { points: r.points.map(([x, y]) => [round(x + ddx), round(y + ddy)] as Pt) };
+    } else if ('width' in r) patch = { x: clamp(r.x + dx, 0, nat.w - r.width), y: clamp(r.y + dy, 0, nat.h - r.height) };
+    else patch = { x: clamp(r.x + dx, 0, nat.w), y: clamp(r.y + dy, 0, nat.h) };
+    wb.update((s) => updateRegion(s, sel.control, sel.id, patch));
+    return true;
+  };
+
   /** Zooms around the centre of the view (keyboard zoom; the wheel zooms around the cursor). */
   const zoomBy = (f: number) => {
     const box = boxRef.current;
@@ -96,6 +116,8 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       else if (e.key === 'Backspace' && draft?.kind === 'poly') {
         e.preventDefault(); e.stopImmediatePropagation();
         setDraft(draft.points.length > 1 ? { ...draft, points: draft.points.slice(0, -1) } : null);
+      } else if (e.key.startsWith('Arrow') && !e.ctrlKey && !e.metaKey && !e.altKey && nudge(e.key, e.shiftKey ? 10 : 1)) {
+        e.preventDefault();
       } else if (e.key === 'f' && !e.ctrlKey && !e.metaKey) fit();
       else if ((e.key === '+' || e.key === '=' || e.key === '-') && !e.ctrlKey && !e.metaKey) zoomBy(e.key === '-' ? 1 / 1.25 : 1.25);
     };

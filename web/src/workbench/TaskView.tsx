@@ -206,7 +206,7 @@ function RegionList() {
 export const SHORTCUTS: [string, MessageKey][] = [
   ['Ctrl+Enter', 'keys.submit'], ['Ctrl+Shift+S', 'keys.skip'], ['Ctrl+Z', 'keys.undo'], ['Ctrl+Shift+Z', 'keys.redo'],
   ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+← →', 'keys.textCaret'], ['Shift+drag', 'keys.tools'],
-  ['Space', 'keys.pan'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
+  ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
   ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
 ];
 

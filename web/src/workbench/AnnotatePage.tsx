@@ -37,6 +37,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const startedAt = useRef(performance.now());
   const prevResult = useRef<Result | null>(null);
   const dirty = useRef(false);
+  const lastSaved = useRef<string | null>(null);
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
 
   const refreshOutbox = () => { setPending(outbox.pending()); setRejected(outbox.list().filter((p) => p.rejected)); };
@@ -52,6 +53,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     setItem(next);
     setMissing([]);
     dirty.current = false;
+    lastSaved.current = null;
     setDraftStatus('idle');
     if (!next) { setState(null); return; }
     const local = drafts.get(next.assignmentId);
@@ -91,15 +93,28 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const result = useMemo(() => (state && project ? toResult(state, project.schema) : null), [state, project]);
   useEffect(() => {
     if (!item || !result || !dirty.current) return;
+    const json = JSON.stringify(result);
+    // Selecting a region changes the state but not the result: nothing to save.
+    if (json === lastSaved.current) return;
     drafts.put(item.assignmentId, result);
     const id = item.assignmentId;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let cancelled = false;
     const save = () => {
       setDraftStatus('saving');
-      api.saveDraft(id, result).then(() => setDraftStatus('saved')).catch(() => { setDraftStatus('failed'); retry = setTimeout(save, RETRY_MS); });
+      api.saveDraft(id, result).then(() => {
+        if (cancelled) return;
+        lastSaved.current = json;
+        setDraftStatus('saved');
+      }).catch(() => {
+        // A newer edit or the next task supersedes this save; only the live one retries.
+        if (cancelled) return;
+        setDraftStatus('failed');
+        retry = setTimeout(save, RETRY_MS);
+      });
     };
     const timer = setTimeout(save, DRAFT_DEBOUNCE_MS);
-    return () => { clearTimeout(timer); if (retry) clearTimeout(retry); };
+    return () => { cancelled = true; clearTimeout(timer); if (retry) clearTimeout(retry); };
   }, [item, result]);
 
   const onChange = useCallback((f: (s: WbState) => WbState) => {

@@ -28,7 +28,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const [state, setState] = useState<WbState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draftStatus, setDraftStatus] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
-  const [pending, setPending] = useState(outbox.pending());
+  const [pending, setPending] = useState(outbox.failing());
   const [rejected, setRejected] = useState(outbox.list().filter((p) => p.rejected));
   const [help, setHelp] = useState(false);
   const [showInstr, setShowInstr] = useState(false);
@@ -40,7 +40,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const lastSaved = useRef<string | null>(null);
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
 
-  const refreshOutbox = () => { setPending(outbox.pending()); setRejected(outbox.list().filter((p) => p.rejected)); };
+  const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
   const flush = useCallback(() => { void outbox.flush().finally(refreshOutbox); }, []);
 
   const startPrefetch = useCallback((schemaFields: Project['schema']['fields']) => {

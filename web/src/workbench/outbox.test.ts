@@ -20,8 +20,11 @@ describe('outbox', () => {
       sent.push(p.key);
     });
     box.add(sub('k1'));
+    // Not yet tried: pending, but nothing to warn about.
+    expect(box.failing()).toBe(0);
     await box.flush();
     expect(box.pending()).toBe(1);
+    expect(box.failing()).toBe(1);
     expect(box.list()[0]!.attempts).toBe(1);
     // A new Outbox over the same storage (a page reload) still has it.
     online = true;

@@ -72,6 +72,9 @@ export class Outbox {
 
   /** Submissions still to be sent (not counting those refused for good). */
   pending(): number { return this.list().filter((p) => !p.rejected).length; }
+
+  /** Submissions that failed at least once and wait for a retry: what the banner warns about. */
+  failing(): number { return this.list().filter((p) => !p.rejected && p.attempts > 0).length; }
 }
 
 /** Local copies of drafts, kept until the server has them. */

@@ -177,8 +177,10 @@ export const api = {
   bulkTasks: (projectId: string, ids: string[], action: BulkAction, priority?: number) =>
     call<{ affected: number }>('POST', `/api/projects/${enc(projectId)}/tasks/bulk`, { ids, action, priority }),
 
-  /** The next task for the caller, or null when nothing is left (204). */
-  nextTask: (projectId: string) => call<QueueItem | undefined>('POST', `/api/projects/${enc(projectId)}/queue/next`).then((r) => r ?? null),
+  /** The next task for the caller, or null when nothing is left (204). Leases in `exclude` (the task
+   *  on screen, submissions still in the outbox) are not handed back: that is how the next task is fetched ahead. */
+  nextTask: (projectId: string, exclude: string[] = []) =>
+    call<QueueItem | undefined>('POST', `/api/projects/${enc(projectId)}/queue/next${exclude.length ? `?exclude=${exclude.map(enc).join(',')}` : ''}`).then((r) => r ?? null),
   submit: (assignmentId: string, result: Result, leadTimeSeconds: number, idempotencyKey: string) =>
     call<{ annotationId: string }>('POST', `/api/assignments/${enc(assignmentId)}/submit`, { result, leadTimeSeconds }, { 'Idempotency-Key': idempotencyKey }),
   skip: (assignmentId: string) => call<void>('POST', `/api/assignments/${enc(assignmentId)}/skip`),

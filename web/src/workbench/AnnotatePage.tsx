@@ -40,11 +40,17 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const lastSaved = useRef<string | null>(null);
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
 
+  // Leases this page must not be handed again: the one on screen and submissions still being sent.
+  const inFlight = (showing?: string) => [
+    ...(showing ? [showing] : []),
+    ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
+  ];
+
   const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
   const flush = useCallback(() => { void outbox.flush().finally(refreshOutbox); }, []);
 
-  const startPrefetch = useCallback((schemaFields: Project['schema']['fields']) => {
-    const p = api.nextTask(projectId);
+  const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: string) => {
+    const p = api.nextTask(projectId, inFlight(showing));
     p.then((n) => { if (n) preloadMedia(n.task.data, schemaFields, mediaUrl); }).catch(() => {});
     prefetch.current = p;
   }, [projectId, mediaUrl]);
@@ -59,7 +65,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     const local = drafts.get(next.assignmentId);
     setState(initState(p.schema, { draft: local ?? next.draft, predictions: next.task.predictions }));
     startedAt.current = performance.now();
-    startPrefetch(p.schema.fields);
+    startPrefetch(p.schema.fields, next.assignmentId);
   }, [startPrefetch]);
 
   const advance = useCallback(async (p: Project) => {
@@ -67,7 +73,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     prefetch.current = null;
     try {
       let next = pre ? await pre.catch(() => null) : null;
-      if (!next) next = await api.nextTask(projectId);
+      if (!next) next = await api.nextTask(projectId, inFlight());
       show(p, next);
       setError(null);
     } catch (e) {

@@ -35,9 +35,20 @@ public static class QueueApi
         return app;
     }
 
-    private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult>> Next(
-        long projectId, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
+    /// <param name="exclude">Comma-separated assignment ids the caller is showing or still submitting:
+    /// the answer is another task (how the browser fetches the next task ahead).</param>
+    private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
+        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
     {
+        var excluded = new List<long>();
+        foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(part, out var id) || excluded.Count >= QueueEngine.MaxHeld * 4)
+            {
+                return Http.Invalid("exclude", "exclude must be a short comma-separated list of assignment ids.");
+            }
+            excluded.Add(id);
+        }
         var userId = user.UserId();
         var found = await access.ForProjectAsync(userId, projectId, ct);
         if (found is null)
@@ -48,10 +59,14 @@ public static class QueueApi
         {
             return Http.Forbidden("Only annotators take tasks from the queue.");
         }
-        var lease = await queue.NextAsync(found.Value.Project, userId, ct);
+        var lease = await queue.NextAsync(found.Value.Project, userId, excluded, ct);
         if (lease is null)
         {
             return TypedResults.NoContent();
+        }
+        if (lease.LimitReached)
+        {
+            return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.");
         }
         return TypedResults.Ok(new NextResponse(
             lease.AssignmentId,

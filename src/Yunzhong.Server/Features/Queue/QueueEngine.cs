@@ -21,6 +21,7 @@ public sealed class QueueOptions
 public sealed record Prediction(string Model, string ResultJson, double? Score);
 
 public sealed record Lease(
+    bool LimitReached,
     long AssignmentId, long TaskId, string DataJson, DateTimeOffset ExpiresAt, string? DraftJson,
     string? ReviewComment, IReadOnlyList<Prediction> Predictions);
 
@@ -57,8 +58,17 @@ public sealed class QueueEngine : BackgroundService
         _log = log;
     }
 
-    public Task<Lease?> NextAsync(ProjectConfig project, long userId, CancellationToken ct) =>
-        Enqueue(new NextOp(project, userId), ct);
+    /// <summary>Most live leases one annotator holds in one project (the task on screen, one fetched
+    /// ahead, and submissions still on their way).</summary>
+    public const int MaxHeld = 4;
+
+    /// <summary>
+    /// A lease for the annotator: one they hold already that is not in <paramref name="exclude"/>
+    /// (a rejected task handed back first, then the oldest), else a new one. The browser passes the
+    /// leases it is showing or submitting to fetch the next task ahead. Null when nothing is left.
+    /// </summary>
+    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, CancellationToken ct) =>
+        Enqueue(new NextOp(project, userId, exclude), ct);
 
     public Task<SubmitResult> SubmitAsync(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
@@ -277,7 +287,7 @@ public sealed class QueueEngine : BackgroundService
         public override void Fail(Exception e) => Completion.TrySetException(e);
     }
 
-    private sealed class NextOp(ProjectConfig project, long userId) : QueueOp<Lease?>
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>
     {
         public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
         {
@@ -291,20 +301,30 @@ public sealed class QueueEngine : BackgroundService
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.user_id = @u AND a.project_id = @p AND a.status IN ('leased', 'returned')
                 ORDER BY CASE a.status WHEN 'returned' THEN 0 ELSE 1 END, a.id
-                LIMIT 1
                 """, ctx.Tx).With("@u", userId).With("@p", project.Id);
             long assignmentId = 0, taskId = 0;
             string? draft = null, comment = null, data = null;
+            var held = 0;
             await using (var r = await existing.ExecuteReaderAsync(ct))
             {
-                if (await r.ReadAsync(ct))
+                while (await r.ReadAsync(ct))
                 {
+                    held++;
+                    if (assignmentId != 0 || exclude.Contains(r.GetInt64(0)))
+                    {
+                        continue;
+                    }
                     assignmentId = r.GetInt64(0);
                     taskId = r.GetInt64(1);
                     draft = r.IsDBNull(3) ? null : r.GetString(3);
                     comment = r.IsDBNull(4) ? null : r.GetString(4);
                     data = r.GetString(5);
                 }
+            }
+            if (assignmentId == 0 && held >= MaxHeld)
+            {
+                SetResult(new Lease(true, 0, 0, "", default, null, null, []));
+                return;
             }
             if (assignmentId != 0)
             {
@@ -407,7 +427,7 @@ public sealed class QueueEngine : BackgroundService
                     predictions.Add(new Prediction(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetDouble(2)));
                 }
             }
-            return new Lease(assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
+            return new Lease(false, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
         }
     }
 

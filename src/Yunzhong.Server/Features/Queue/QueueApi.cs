@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Security;
@@ -64,9 +65,12 @@ public static class QueueApi
         {
             return TypedResults.NoContent();
         }
-        if (lease.LimitReached)
+        switch (lease.Refusal)
         {
-            return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.");
+            case LeaseRefusal.TooManyHeld:
+                return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.");
+            case LeaseRefusal.BelowGoldThreshold:
+                return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.");
         }
         return TypedResults.Ok(new NextResponse(
             lease.AssignmentId,
@@ -107,7 +111,14 @@ public static class QueueApi
         {
             return Http.Invalid(errors, "The annotation does not fit the project's label schema.");
         }
-        var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey, ct);
+        double? goldScore = null;
+        if (a.GoldJson is not null)
+        {
+            using var gold = JsonDocument.Parse(a.GoldJson);
+            goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
+        }
+        var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
+            goldScore, ct);
         return result.Outcome switch
         {
             SubmitOutcome.Created or SubmitOutcome.Replayed => TypedResults.Ok(new SubmitResponse(result.AnnotationId)),

@@ -53,16 +53,20 @@ public sealed class Db : IDisposable
     }
 
     /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
-    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default)
+    /// <param name="fsyncOnCommit">On SQLite, whether the commit itself fsyncs the WAL. Only the queue
+    /// writer passes false: it fsyncs the WAL on its own before acknowledging (see <c>WalSync</c>).</param>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default, bool fsyncOnCommit = true)
     {
         if (connection is SqliteConnection sqlite)
         {
             // synchronous=FULL makes the commit fsync the WAL: what "acknowledged means durable" needs.
             // It is a per-connection setting, so every writer states it rather than trust a default.
+            // A bigger page cache keeps the task indexes in memory during large imports.
             using (var pragma = sqlite.CreateCommand())
             {
-                // A bigger page cache keeps the task indexes in memory during large imports.
-                pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536";
+                pragma.CommandText = fsyncOnCommit
+                    ? "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536"
+                    : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536";
                 await pragma.ExecuteNonQueryAsync(ct);
             }
             return sqlite.BeginTransaction(deferred: false);

@@ -33,7 +33,8 @@ public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null);
 
 /// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
-public sealed record QueueStats(long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch);
+public sealed record QueueStats(
+    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds);
 
 /// <summary>
 /// The annotator queue's write path. Every lease, submission, skip, release and draft goes through
@@ -52,6 +53,7 @@ public sealed class QueueEngine : BackgroundService
     private readonly ILogger<QueueEngine> _log;
     private long _batches, _operations, _executeTicks, _commitTicks;
     private int _largestBatch;
+    private WalSync? _walSync;
 
     public QueueEngine(Db db, TimeProvider time, IOptions<QueueOptions> options, ILogger<QueueEngine> log)
     {
@@ -90,7 +92,8 @@ public sealed class QueueEngine : BackgroundService
     public QueueStats Stats => new(
         Interlocked.Read(ref _batches), Interlocked.Read(ref _operations),
         TimeSpan.FromTicks(Interlocked.Read(ref _executeTicks)).TotalSeconds,
-        TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds, _largestBatch);
+        TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds, _largestBatch,
+        _walSync?.Fsyncs ?? 0, _walSync?.FsyncSeconds ?? 0);
 
     private async Task<T> Enqueue<T>(QueueOp<T> op, CancellationToken ct)
     {
@@ -99,10 +102,39 @@ public sealed class QueueEngine : BackgroundService
         return await op.Completion.Task;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var writers = _db.IsSqlite ? 1 : Math.Max(1, _options.PostgresWriters);
-        return Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
+        if (_db.IsSqlite)
+        {
+            _walSync = new WalSync(_log);
+        }
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
+        }
+        finally
+        {
+            if (_walSync is not null)
+            {
+                await _walSync.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Acknowledges operations whose transaction committed: at once where the commit was
+    /// durable by itself (PostgreSQL), after the WAL's next fsync on SQLite.</summary>
+    private void Acknowledge(Statements sql, IReadOnlyList<QueueOp> ops)
+    {
+        if (_walSync is null)
+        {
+            foreach (var op in ops)
+            {
+                op.Publish();
+            }
+            return;
+        }
+        _walSync.Enqueue(((Microsoft.Data.Sqlite.SqliteConnection)sql.Connection).DataSource, ops.ToArray());
     }
 
     private async Task WriterLoop(bool sweeps, CancellationToken stop)
@@ -191,7 +223,7 @@ public sealed class QueueEngine : BackgroundService
         var ms = now.ToUnixTimeMilliseconds();
         try
         {
-            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop))
+            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null))
             {
                 if (sweep)
                 {
@@ -213,10 +245,7 @@ public sealed class QueueEngine : BackgroundService
                     _largestBatch = batch.Count;
                 }
             }
-            foreach (var op in batch)
-            {
-                op.Publish();
-            }
+            Acknowledge(sql, batch);
         }
         catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
         {
@@ -225,10 +254,10 @@ public sealed class QueueEngine : BackgroundService
             {
                 try
                 {
-                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop);
+                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null);
                     await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
                     await tx.CommitAsync(stop);
-                    op.Publish();
+                    Acknowledge(sql, [op]);
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
                 {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Auth;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Imports;
@@ -52,9 +53,16 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddProblemDetails();
+        s.AddExceptionHandler<BadRequests>();
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         s.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 8L << 30);
-        s.AddOpenApi();
+        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Yunzhong API";
+            doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
+            return Task.CompletedTask;
+        }));
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -126,7 +126,8 @@ internal static class ProjectAnswers
         }
         var ids = data.Workers.Select(w => long.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var names = (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, name FROM users WHERE id IN @ids", new { ids }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+            "SELECT id, name FROM users WHERE id IN (SELECT user_id FROM annotations WHERE project_id = @Id)", new { project.Id },
+            cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         var workers = ids.Select((id, w) => (id, names.GetValueOrDefault(id, ""), result.WorkerSkill[w])).ToList();
         foreach (var label in data.Labels)
         {

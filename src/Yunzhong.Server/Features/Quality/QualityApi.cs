@@ -85,8 +85,12 @@ public static class QualityApi
             WHERE a.project_id = @projectId GROUP BY a.user_id
             """, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
         var ids = work.Keys.Union(gold.Keys).Union(reviews.Keys).ToArray();
-        var names = ids.Length == 0 ? [] : (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, name FROM users WHERE id IN @ids", new { ids }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+        var names = (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(
+            """
+            SELECT id, name FROM users WHERE id IN (
+                SELECT user_id FROM annotations WHERE project_id = @projectId
+                UNION SELECT user_id FROM annotator_scores WHERE project_id = @projectId)
+            """, new { projectId }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         var q = project.Quality;
         var list = ids.Select(id =>
         {

@@ -200,6 +200,38 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task AgreementAndAggregatePageThroughEveryTaskOfALargerProject()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
+        await TestData.ImportAsync(manager.Http, project, TestData.Texts(1203));
+        var a = await org.PersonAsync(Roles.Annotator);
+        var b = await org.PersonAsync(Roles.Annotator);
+        // Stored directly: 2,406 submissions through HTTP would only slow the test down. B says neg where the id is a multiple of 4.
+        const string insert = """
+            INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
+            SELECT id, project_id, @user, @user, 1, 'submitted',
+                   CASE WHEN @contrary = 1 AND id % 4 = 0 THEN '{"label":["neg"]}' ELSE '{"label":["pos"]}' END, 0
+            FROM tasks WHERE project_id = @project
+            """;
+        await fx.QueryAsync<long>(insert, new { user = a.Id, contrary = 0, project });
+        await fx.QueryAsync<long>(insert, new { user = b.Id, contrary = 1, project });
+        var ids = await fx.QueryAsync<long>("SELECT id FROM tasks WHERE project_id = @project", new { project });
+        var disagreeing = ids.Count(id => id % 4 == 0);
+
+        var label = Control(await manager.Http.GetOkAsync($"api/projects/{project}/quality/agreement"), "label");
+        Assert.Equal(1203, label.GetProperty("tasks").GetInt64());
+        Assert.Equal((1203.0 - disagreeing) / 1203, Metric(label, "percentAgreement"), Tol);
+
+        var mv = await manager.Http.PostOkAsync($"api/projects/{project}/quality/aggregate", new { method = "mv" });
+        var items = mv.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(ids.Order(), items.Select(i => i.GetProperty("taskId").GetInt64()));
+        // A pos / B neg is a tie, which goes to the smallest label, neg.
+        Assert.Equal(disagreeing, items.Count(i => i.GetProperty("label").GetString() == "neg"));
+    }
+
+    [Fact]
     public async Task AnnotatorScoresCombineWorkGoldAndReviews()
     {
         var org = await fx.NewOrgAsync();

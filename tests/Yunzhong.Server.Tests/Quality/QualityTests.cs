@@ -182,6 +182,21 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task AgreementExportsAsCsvOneRowPerMetric()
+    {
+        var s = await AnnotatedAsync();
+        using var r = await s.Manager.Http.GetAsync($"api/projects/{s.Project}/quality/agreement?format=csv");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var lines = (await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("control,type,metric,value,tasks,pairs", lines[0]);
+        var fleiss = lines.Single(l => l.StartsWith("label,choices,fleissKappa,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(11.0 / 41, double.Parse(fleiss[3], System.Globalization.CultureInfo.InvariantCulture), Tol);
+        Assert.Equal(["4", "12"], fleiss[4..]);
+        // 3 choices metrics + 1 rating + 2 spans + 2 transcription.
+        Assert.Equal(1 + 8, lines.Length);
+    }
+
+    [Fact]
     public async Task AgreementLeavesOutRejectedAnnotations()
     {
         var s = await AnnotatedAsync();

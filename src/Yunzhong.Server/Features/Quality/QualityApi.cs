@@ -105,13 +105,17 @@ public static class QualityApi
         return TypedResults.Ok(new AnnotatorsView(q.GoldThreshold, q.GoldMinimum, list));
     }
 
-    private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> AgreementOf(
-        long projectId, long? taskId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    private static async Task<Results<Ok<AgreementView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AgreementOf(
+        long projectId, long? taskId, string? format, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
         var (project, problem) = await AllowedAsync(projectId, user, access, ct);
         if (project is null)
         {
             return problem!;
+        }
+        if (format is not (null or "json" or "csv"))
+        {
+            return Http.Invalid("format", "format must be json or csv.");
         }
         await using var c = await db.OpenAsync(ct);
         if (taskId is not null && await c.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -147,7 +151,23 @@ public static class QualityApi
                 }
             }
         }
-        return TypedResults.Ok(new AgreementView(taskId, tasks, accumulators.Select(a => a.Result()).ToList()));
+        var controls = accumulators.Select(a => a.Result()).ToList();
+        if (format == "csv")
+        {
+            var sb = new StringBuilder("control,type,metric,value,tasks,pairs\n");
+            foreach (var control in controls)
+            {
+                foreach (var (metric, value) in control.Metrics)
+                {
+                    sb.Append(AnswerCsv.Quote(control.Name)).Append(',').Append(control.Type).Append(',').Append(metric).Append(',')
+                        .Append(value?.ToString("R", CultureInfo.InvariantCulture) ?? "").Append(',')
+                        .Append(control.Tasks.ToString(CultureInfo.InvariantCulture)).Append(',')
+                        .Append(control.Pairs.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+            return TypedResults.Text(sb.ToString(), "text/csv; charset=utf-8");
+        }
+        return TypedResults.Ok(new AgreementView(taskId, tasks, controls));
     }
 
     private static async Task<Results<Ok<AggregateView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> Aggregate(

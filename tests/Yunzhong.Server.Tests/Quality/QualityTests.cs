@@ -400,19 +400,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
         }
         var job = await s.Manager.Http.PostOkAsync($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
-        var id = job.GetProperty("id").GetInt64();
-        JsonElement view = default;
-        for (var i = 0; i < 200; i++)
-        {
-            view = await s.Manager.Http.GetOkAsync($"api/exports/{id}");
-            if (view.GetProperty("status").GetString() is "done" or "failed")
-            {
-                break;
-            }
-            await Task.Delay(50);
-        }
-        Assert.Equal("done", view.GetProperty("status").GetString());
-        var text = await s.Manager.Http.GetStringAsync($"api/exports/{id}/download");
+        var text = await DownloadAsync(s.Manager, job.GetProperty("id").GetInt64());
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l))
             .ToDictionary(l => l.GetProperty("id").GetInt64(), l => l.GetProperty("consensus"));
         Assert.Equal(4, lines.Count);
@@ -430,6 +418,66 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var t1 = lines[s.TaskIds[1]].GetProperty("ents").EnumerateArray().ToList();
         AssertSpan(Assert.Single(t1), 0, 2, "PER", 3);
         Assert.Equal(0, lines[s.TaskIds[2]].GetProperty("ents").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task BoxesAgreeByIoUAndMergeIntoConsensusBoxesDrawnByAMajority()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var schema = new
+        {
+            fields = new[] { new { name = "image", type = "image" } },
+            controls = new object[] { new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "car" } } },
+        };
+        var project = await TestData.ProjectAsync(manager, org.Id, schema: schema, overlap: 3);
+        using (var import = await TestData.ImportRawAsync(manager.Http, project, """{"key":"i1","data":{"image":"img/street.jpg"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        }
+        // A and B draw nearly the same car, C one elsewhere.
+        double[][] drawn = [[0, 0, 10, 10], [0, 0, 10, 12], [50, 50, 10, 10]];
+        foreach (var box in drawn)
+        {
+            var p = await org.PersonAsync(Roles.Annotator);
+            var lease = (await NextAsync(p, project))!.Value;
+            await p.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new
+            {
+                result = new { boxes = new[] { new { id = "r1", label = "car", x = box[0], y = box[1], width = box[2], height = box[3] } } },
+            });
+        }
+
+        // A–B: IoU 100/120 = 5/6 ≥ 0.5 → F1 1; A–C and B–C: no overlap → F1 0, no matched pair.
+        // Mean F1 = 1/3; mean IoU over matched pairs = 5/6.
+        var boxes = Control(await manager.Http.GetOkAsync($"api/projects/{project}/quality/agreement"), "boxes");
+        Assert.Equal(3, boxes.GetProperty("pairs").GetInt64());
+        Assert.Equal(1.0 / 3, Metric(boxes, "f1"), Tol);
+        Assert.Equal(5.0 / 6, Metric(boxes, "meanIoU"), Tol);
+
+        // Consensus: A and B cluster (2 of 3, kept), C alone (1 of 3, dropped). Edges are medians:
+        // left 0, top 0, right 10, bottom median(10, 12) = 11.
+        var job = await manager.Http.PostOkAsync($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
+        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.GetProperty("id").GetInt64()));
+        var merged = Assert.Single(line.GetProperty("consensus").GetProperty("boxes").EnumerateArray());
+        Assert.Equal("car", merged.GetProperty("label").GetString());
+        Assert.Equal([0.0, 0.0, 10.0, 11.0], new[] { "x", "y", "width", "height" }.Select(k => merged.GetProperty(k).GetDouble()).ToArray());
+        Assert.Equal(2, merged.GetProperty("support").GetInt32());
+    }
+
+    private static async Task<string> DownloadAsync(Person manager, long exportId)
+    {
+        JsonElement view = default;
+        for (var i = 0; i < 200; i++)
+        {
+            view = await manager.Http.GetOkAsync($"api/exports/{exportId}");
+            if (view.GetProperty("status").GetString() is "done" or "failed")
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Equal("done", view.GetProperty("status").GetString());
+        return await manager.Http.GetStringAsync($"api/exports/{exportId}/download");
     }
 
     private static void AssertChoice(JsonElement consensus, string label, double confidence)

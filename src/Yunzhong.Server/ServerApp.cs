@@ -10,6 +10,7 @@ using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
 using Yunzhong.Server.Features.Projects;
+using Yunzhong.Server.Features.Quality;
 using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
@@ -82,6 +83,7 @@ public static class ServerApp
         app.MapReviews();
         app.MapExports();
         app.MapStats();
+        app.MapQuality();
         app.MapWebUi(options);
         return app;
     }

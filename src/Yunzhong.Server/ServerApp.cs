@@ -123,6 +123,7 @@ public static class ServerApp
         app.MapFallback("{*path:nonfile}", (string? path) => path is not null && path.StartsWith("api/", StringComparison.Ordinal)
                 ? Results.Problem(statusCode: 404, title: "No such endpoint.")
                 : Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8"))
+            .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
             .ExcludeFromDescription();
     }
 }

@@ -203,6 +203,14 @@ internal static class BenchCommand
         var latencies = new ConcurrentBag<double[]>();
         long errors = 0;
         var body = Encoding.UTF8.GetBytes("{\"result\":{\"label\":[\"a\"]},\"leadTimeSeconds\":1.5}");
+        var firstErrors = new ConcurrentQueue<string>();
+        async Task NoteErrorAsync(string what, HttpResponseMessage response)
+        {
+            if (Interlocked.Increment(ref errors) <= 5)
+            {
+                firstErrors.Enqueue($"{what} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+        }
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(tokens.Select((token, n) => Task.Run(async () =>
         {
@@ -221,7 +229,7 @@ internal static class BenchCommand
                 }
                 if (!nextResponse.IsSuccessStatusCode)
                 {
-                    Interlocked.Increment(ref errors);
+                    await NoteErrorAsync("next", nextResponse);
                     await Task.Delay(50, ct);
                     continue;
                 }
@@ -236,7 +244,7 @@ internal static class BenchCommand
                 using var submitResponse = await http.SendAsync(submit, ct);
                 if (!submitResponse.IsSuccessStatusCode)
                 {
-                    Interlocked.Increment(ref errors);
+                    await NoteErrorAsync("submit", submitResponse);
                     continue;
                 }
                 var ack = await submitResponse.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -246,6 +254,10 @@ internal static class BenchCommand
             latencies.Add(mine.ToArray());
         }, ct)));
         var seconds = clock.Elapsed.TotalSeconds;
+        foreach (var e in firstErrors)
+        {
+            Console.Error.WriteLine($"bench: error: {e}");
+        }
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new RaceResult(all.Length, seconds, Percentile(all, 0.50), Percentile(all, 0.99), errors, acknowledged);
     }

@@ -28,6 +28,8 @@ public static class Api
         return list.EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
+    public static string[] Strings(this JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
+
     public static string[] ErrorKeys(this JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal).ToArray();
 

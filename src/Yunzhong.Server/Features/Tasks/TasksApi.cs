@@ -57,7 +57,7 @@ public static class TasksApi
         var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
         if (states.Length > 0)
         {
-            where.Add("t.state IN @states");
+            where.Add(db.InList("t.state", "@states"));
         }
         if (annotator is not null)
         {
@@ -168,6 +168,7 @@ public static class TasksApi
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
+        var ids = db.InList("id", "@ids");
         long affected;
         switch (request.Action)
         {
@@ -175,20 +176,20 @@ public static class TasksApi
                 foreach (var table in new[] { "reviews", "predictions", "annotations", "assignments" })
                 {
                     await c.ExecuteAsync(new CommandDefinition(
-                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND id IN @ids)", args, tx, cancellationToken: ct));
+                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND {ids})", args, tx, cancellationToken: ct));
                 }
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM tasks WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                    $"DELETE FROM tasks WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "priority":
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                    $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "release":
                 var released = (await c.QueryAsync<long>(new CommandDefinition(
-                    """
+                    $"""
                     UPDATE assignments SET status = 'released', updated_at = @now
-                    WHERE project_id = @projectId AND task_id IN @ids AND status IN ('leased', 'returned') RETURNING task_id
+                    WHERE project_id = @projectId AND {db.InList("task_id", "@ids")} AND status IN ('leased', 'returned') RETURNING task_id
                     """, args, tx, cancellationToken: ct))).ToList();
                 foreach (var taskId in released)
                 {

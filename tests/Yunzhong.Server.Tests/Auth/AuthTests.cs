@@ -165,6 +165,34 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task OnlyAdminsOfTheParkOperatorOpenOrganisations()
+    {
+        var park = await fx.NewOrgAsync("operator");
+        var operatorAdmin = await park.PersonAsync(Roles.Admin);
+        using (var r = await operatorAdmin.Http.PostAsJsonAsync("api/organizations", new { name = "大同标注基地", kind = "vendor" }))
+        {
+            var created = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            Assert.Equal(["admin"], created.GetProperty("roles").Strings());
+            var id = created.GetProperty("id").GetInt64();
+            var mine = await operatorAdmin.Http.GetOkAsync("api/organizations");
+            var listed = Assert.Single(mine.EnumerateArray(), o => o.GetProperty("id").GetInt64() == id);
+            Assert.Equal(("大同标注基地", "vendor"), (listed.GetProperty("name").GetString(), listed.GetProperty("kind").GetString()));
+        }
+        using (var r = await operatorAdmin.Http.PostAsJsonAsync("api/organizations", new { name = "x", kind = "government" }))
+        {
+            Assert.Equal(["kind"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        var clientAdmin = await (await fx.NewOrgAsync("client")).PersonAsync(Roles.Admin);
+        var operatorManager = await park.PersonAsync(Roles.Manager);
+        foreach (var p in new[] { clientAdmin, operatorManager })
+        {
+            using var r = await p.Http.PostAsJsonAsync("api/organizations", new { name = "mine", kind = "client" });
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
     public async Task OnlyAdminsAddMembersAndOnlyAdminsAndManagersListThem()
     {
         var org = await fx.NewOrgAsync();

@@ -216,6 +216,24 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     }
 
     [Fact]
+    public async Task AnAbandonedReviewGoesToAnotherReviewerOnceItsLeaseHasRunOut()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var first = await org.PersonAsync(Roles.Reviewer);
+        var second = await org.PersonAsync(Roles.Reviewer);
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Null(await ReviewNextAsync(second, project));
+        // The first reviewer asking again gets the same one back.
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+
+        fx.Time.Advance(TimeSpan.FromSeconds(601)); // the project's lease is 600 s
+        Assert.Equal(annotation, (await ReviewNextAsync(second, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Null(await ReviewNextAsync(first, project));
+    }
+
+    [Fact]
     public async Task NobodyReviewsTheirOwnWork()
     {
         var (org, _, project) = await ProjectAsync(tasks: 1);

@@ -8,13 +8,19 @@ cd "$root"
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-python3 -c "import pycocotools" >/dev/null 2>&1 || need+=(python3-pycocotools)
 if [ -d web ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
-if [ ${#need[@]} -gt 0 ]; then
-  echo "test: installing ${need[*]}"
+# pycocotools is packaged from Debian 13 on; where the release has it, the COCO test loads exports with it.
+python3 -c "import pycocotools" >/dev/null 2>&1 || want_coco=1
+if [ ${#need[@]} -gt 0 ] || [ -n "${want_coco:-}" ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -n "${want_coco:-}" ] && apt-cache policy python3-pycocotools 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    need+=(python3-pycocotools)
+  fi
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "test: installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
 fi
 
 pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"

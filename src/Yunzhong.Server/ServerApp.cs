@@ -43,6 +43,7 @@ public static class ServerApp
         s.AddSingleton<MediaIndex>();
         s.AddSingleton<MediaStore>();
         s.AddSingleton<TaskImporter>();
+        s.AddSingleton<HotReads>();
         s.AddSingleton<AssignmentReader>();
         s.AddOptions<QueueOptions>().BindConfiguration("Queue").ValidateOnStart();
         s.AddSingleton<QueueEngine>();

@@ -14,6 +14,7 @@ internal static class Commands
           yz stats      --project ID
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--store sqlite|postgres] [--json]
           yz aggregate  --method M --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]
+          yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
         and --token (default $YZ_TOKEN).
@@ -28,6 +29,8 @@ internal static class Commands
         "export" => DataCommands.ExportAsync(args, ct),
         "stats" => DataCommands.StatsAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),
+        "aggregate" => AggregateCommand.RunAsync(args, ct),
+        "bench-truth" => TruthBenchCommand.RunAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };
 }

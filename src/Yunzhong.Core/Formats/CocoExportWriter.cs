@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Yunzhong.Core.Formats;
@@ -32,6 +34,11 @@ internal sealed class CocoExportWriter : ExportWriter
     private long _nextAnnotationId = 1;
     private bool _anyImage;
     private bool _anyAnnotation;
+    private readonly byte[] _imageFieldUtf8;
+    private readonly byte[][] _controlNamesUtf8;
+    private readonly List<double> _points = [];
+    private byte[] _dataScratch = new byte[4096];
+    private byte[] _resultScratch = new byte[4096];
 
     public CocoExportWriter(Stream output, SchemaView schema, ExportOptions options)
         : base(output, options)
@@ -45,6 +52,8 @@ internal sealed class CocoExportWriter : ExportWriter
         _controls = schema.Controls
             .Where(c => c.Type is "rectangles" or "polygons" or "keypoints" && c.Field == _imageField)
             .ToArray();
+        _imageFieldUtf8 = Encoding.UTF8.GetBytes(_imageField ?? "");
+        _controlNamesUtf8 = _controls.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
         _temp = options.TempStreamFactory();
         _ann = new Utf8JsonWriter(_annBuffer, JsonBytes.RawWriterOptions);
 
@@ -91,8 +100,17 @@ internal sealed class CocoExportWriter : ExportWriter
             return;
         }
 
-        using var data = JsonDocument.Parse(task.DataJson);
-        var reference = LabelStudioResults.FieldString(data.RootElement, _imageField);
+        string? reference;
+        try
+        {
+            reference = TopLevelString(Utf8(task.DataJson, ref _dataScratch), _imageFieldUtf8);
+        }
+        catch (JsonException)
+        {
+            AddProblem(task.Id, null, "the task data is not valid JSON");
+            return;
+        }
+
         if (reference is null)
         {
             AddProblem(task.Id, null, $"the task has no image field '{_imageField}'");
@@ -119,32 +137,20 @@ internal sealed class CocoExportWriter : ExportWriter
 
         json.WriteEndObject();
 
-        foreach (var a in Selected(task))
+        foreach (var a in task.Annotations)
         {
-            using var result = JsonDocument.Parse(a.ResultJson);
-            if (result.RootElement.ValueKind != JsonValueKind.Object)
+            if (!Options.IncludeHistory && !a.IsFinal)
             {
                 continue;
             }
 
-            foreach (var control in _controls)
+            try
             {
-                if (!result.RootElement.TryGetProperty(control.Name, out var regions) || regions.ValueKind != JsonValueKind.Array)
-                {
-                    continue;
-                }
-
-                foreach (var region in regions.EnumerateArray())
-                {
-                    try
-                    {
-                        WriteAnnotation(task.Id, a, control, region);
-                    }
-                    catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or FormatException)
-                    {
-                        AddProblem(task.Id, a.Id, $"{control.Name}: a region has the wrong shape");
-                    }
-                }
+                WriteRegions(task.Id, a, Utf8(a.ResultJson, ref _resultScratch));
+            }
+            catch (JsonException)
+            {
+                AddProblem(task.Id, a.Id, "the result is not valid JSON");
             }
         }
 
@@ -156,50 +162,238 @@ internal sealed class CocoExportWriter : ExportWriter
         }
     }
 
-    private void WriteAnnotation(long imageId, ExportAnnotation a, SchemaView.Control control, JsonElement region)
+    private static ReadOnlySpan<byte> Utf8(string text, ref byte[] scratch)
     {
-        var label = region.TryGetProperty("label", out var l) ? l.GetString() : null;
-        if (label is null || !_categories.TryGetValue(label, out var categoryId))
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (scratch.Length < max)
         {
-            AddProblem(imageId, a.Id, $"{control.Name}: label '{label}' is not a category");
+            scratch = new byte[Math.Max(max, scratch.Length * 2)];
+        }
+
+        return scratch.AsSpan(0, Encoding.UTF8.GetBytes(text, scratch));
+    }
+
+    private static string? TopLevelString(ReadOnlySpan<byte> json, byte[] name)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+
+    // A hand-rolled reader: this runs once per annotation on the export hot path.
+    private void WriteRegions(long taskId, ExportAnnotation a, ReadOnlySpan<byte> result)
+    {
+        var reader = new Utf8JsonReader(result);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
             return;
         }
 
-        // Compute everything first so a bad region writes nothing.
-        double[] polygon;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            SchemaView.Control? control = null;
+            for (var i = 0; i < _controls.Length; i++)
+            {
+                if (reader.ValueTextEquals(_controlNamesUtf8[i]))
+                {
+                    control = _controls[i];
+                    break;
+                }
+            }
+
+            reader.Read();
+            if (control is null || reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    AddProblem(taskId, a.Id, $"{control.Name}: a region is not an object");
+                    continue;
+                }
+
+                var region = ReadRegion(ref reader);
+                if (region.Label is null || !_categories.TryGetValue(region.Label, out var categoryId))
+                {
+                    AddProblem(taskId, a.Id, $"{control.Name}: label '{region.Label}' is not a category");
+                    continue;
+                }
+
+                var missing = control.Type switch
+                {
+                    "rectangles" => !(region.Has(Field.X) && region.Has(Field.Y) && region.Has(Field.Width) && region.Has(Field.Height)),
+                    "polygons" => _points.Count < 6,
+                    _ => !(region.Has(Field.X) && region.Has(Field.Y)),
+                };
+                if (missing)
+                {
+                    AddProblem(taskId, a.Id, $"{control.Name}: region '{region.Id}' lacks its geometry");
+                    continue;
+                }
+
+                WriteAnnotation(taskId, a, control.Type, region, categoryId);
+            }
+        }
+    }
+
+    [Flags]
+    private enum Field { None = 0, X = 1, Y = 2, Width = 4, Height = 8 }
+
+    private struct Region
+    {
+        public string? Id;
+        public string? Label;
+        public double X, Y, Width, Height, Rotation;
+        public Field Present;
+
+        public readonly bool Has(Field f) => (Present & f) == f;
+    }
+
+    private Region ReadRegion(ref Utf8JsonReader reader)
+    {
+        var region = default(Region);
+        _points.Clear();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                region.Id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("label"u8))
+            {
+                reader.Read();
+                region.Label = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("x"u8))
+            {
+                region.X = ReadNumber(ref reader, Field.X, ref region.Present);
+            }
+            else if (reader.ValueTextEquals("y"u8))
+            {
+                region.Y = ReadNumber(ref reader, Field.Y, ref region.Present);
+            }
+            else if (reader.ValueTextEquals("width"u8))
+            {
+                region.Width = ReadNumber(ref reader, Field.Width, ref region.Present);
+            }
+            else if (reader.ValueTextEquals("height"u8))
+            {
+                region.Height = ReadNumber(ref reader, Field.Height, ref region.Present);
+            }
+            else if (reader.ValueTextEquals("rotation"u8))
+            {
+                var ignored = Field.None;
+                region.Rotation = ReadNumber(ref reader, Field.None, ref ignored);
+            }
+            else if (reader.ValueTextEquals("points"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    if (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        var px = reader.GetDouble();
+                        if (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                        {
+                            _points.Add(px);
+                            _points.Add(reader.GetDouble());
+                        }
+                    }
+
+                    while (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Read();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return region;
+    }
+
+    private static double ReadNumber(ref Utf8JsonReader reader, Field field, ref Field present)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            present |= field;
+            return reader.GetDouble();
+        }
+
+        reader.Skip();
+        return 0;
+    }
+
+    private void WriteAnnotation(long imageId, ExportAnnotation a, string type, in Region region, int categoryId)
+    {
+        scoped ReadOnlySpan<double> polygon;
         double area;
-        double[]? keypoint = null;
-        switch (control.Type)
+        var isPoint = false;
+        Span<double> corners = stackalloc double[8];
+        switch (type)
         {
             case "rectangles":
             {
-                double x = region.GetProperty("x").GetDouble(), y = region.GetProperty("y").GetDouble();
-                double w = region.GetProperty("width").GetDouble(), h = region.GetProperty("height").GetDouble();
-                var rotation = region.TryGetProperty("rotation", out var r) ? r.GetDouble() : 0;
-                var t = rotation * Math.PI / 180;
-                var (cos, sin) = rotation == 0 ? (1.0, 0.0) : (Math.Cos(t), Math.Sin(t));
-                polygon =
-                [
-                    x, y,
-                    x + w * cos, y + w * sin,
-                    x + w * cos - h * sin, y + w * sin + h * cos,
-                    x - h * sin, y + h * cos,
-                ];
+                double x = region.X, y = region.Y, w = region.Width, h = region.Height;
+                var t = region.Rotation * Math.PI / 180;
+                var (cos, sin) = region.Rotation == 0 ? (1.0, 0.0) : (Math.Cos(t), Math.Sin(t));
+                corners[0] = x;
+                corners[1] = y;
+                corners[2] = x + w * cos;
+                corners[3] = y + w * sin;
+                corners[4] = x + w * cos - h * sin;
+                corners[5] = y + w * sin + h * cos;
+                corners[6] = x - h * sin;
+                corners[7] = y + h * cos;
+                polygon = corners;
                 area = w * h;
                 break;
             }
 
             case "polygons":
-                polygon = region.GetProperty("points").EnumerateArray()
-                    .SelectMany(p => new[] { p[0].GetDouble(), p[1].GetDouble() })
-                    .ToArray();
+                polygon = CollectionsMarshal.AsSpan(_points);
                 area = ShoelaceArea(polygon);
                 break;
 
             default:
-                keypoint = [region.GetProperty("x").GetDouble(), region.GetProperty("y").GetDouble()];
-                polygon = keypoint;
+                corners[0] = region.X;
+                corners[1] = region.Y;
+                polygon = corners[..2];
                 area = 0;
+                isPoint = true;
                 break;
         }
 
@@ -215,7 +409,6 @@ internal sealed class CocoExportWriter : ExportWriter
         _ann.Reset(_annBuffer);
         if (_anyAnnotation)
         {
-            _ann.Flush();
             _annBuffer.Write(","u8);
         }
 
@@ -234,7 +427,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteNumber("area"u8, area);
         json.WriteNumber("iscrowd"u8, 0);
         json.WriteStartArray("segmentation"u8);
-        if (keypoint is null)
+        if (!isPoint)
         {
             json.WriteStartArray();
             foreach (var v in polygon)
@@ -246,11 +439,11 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         json.WriteEndArray();
-        if (keypoint is not null)
+        if (isPoint)
         {
             json.WriteStartArray("keypoints"u8);
-            json.WriteNumberValue(keypoint[0]);
-            json.WriteNumberValue(keypoint[1]);
+            json.WriteNumberValue(region.X);
+            json.WriteNumberValue(region.Y);
             json.WriteNumberValue(2);
             json.WriteEndArray();
             json.WriteNumber("num_keypoints"u8, 1);
@@ -258,9 +451,9 @@ internal sealed class CocoExportWriter : ExportWriter
 
         json.WriteStartObject("attributes"u8);
         json.WriteString("annotator"u8, a.Annotator);
-        if (region.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+        if (region.Id is not null)
         {
-            json.WriteString("region"u8, id.GetString());
+            json.WriteString("region"u8, region.Id);
         }
 
         json.WriteEndObject();
@@ -268,7 +461,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.Flush();
     }
 
-    internal static double ShoelaceArea(double[] xy)
+    internal static double ShoelaceArea(ReadOnlySpan<double> xy)
     {
         var sum = 0.0;
         var n = xy.Length / 2;

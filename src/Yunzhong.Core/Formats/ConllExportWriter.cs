@@ -40,7 +40,12 @@ internal sealed class ConllExportWriter : ExportWriter
         {
             if (text is null)
             {
-                using var data = JsonDocument.Parse(task.DataJson);
+                using var data = TryParse(task.DataJson, task.Id, null);
+                if (data is null)
+                {
+                    return ValueTask.CompletedTask;
+                }
+
                 text = LabelStudioResults.FieldString(data.RootElement, _control.Field);
                 if (text is null)
                 {
@@ -52,8 +57,13 @@ internal sealed class ConllExportWriter : ExportWriter
             }
 
             var tags = new string?[tokens!.Count];
-            using (var result = JsonDocument.Parse(a.ResultJson))
+            using (var result = TryParse(a.ResultJson, task.Id, a.Id))
             {
+                if (result is null)
+                {
+                    continue;
+                }
+
                 Tag(tokens, tags, SpansOf(result.RootElement, _control.Name));
             }
 

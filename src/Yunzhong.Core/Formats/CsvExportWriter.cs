@@ -40,7 +40,12 @@ internal sealed class CsvExportWriter : ExportWriter
 
     public override ValueTask WriteTaskAsync(ExportTask task, CancellationToken ct)
     {
-        using var data = JsonDocument.Parse(task.DataJson);
+        using var data = TryParse(task.DataJson, task.Id, null);
+        if (data is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         var prefix = new List<string> { task.Id.ToString(CultureInfo.InvariantCulture), task.Key ?? "" };
         foreach (var f in _fields)
         {
@@ -60,10 +65,10 @@ internal sealed class CsvExportWriter : ExportWriter
                 cells.Add(a.IsFinal ? "true" : "false");
             }
 
-            using var result = JsonDocument.Parse(a.ResultJson);
+            using var result = TryParse(a.ResultJson, task.Id, a.Id);
             foreach (var c in _controls)
             {
-                cells.Add(Cell(result.RootElement, c));
+                cells.Add(result is null ? "" : Cell(result.RootElement, c));
             }
 
             AppendRow(cells);

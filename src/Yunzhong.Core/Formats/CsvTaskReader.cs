@@ -13,10 +13,10 @@ namespace Yunzhong.Core.Formats;
 /// </summary>
 internal static class CsvTaskReader
 {
-    private readonly record struct Field(int Start, int Length, bool HasEscapedQuotes);
+    private readonly record struct Field(int Start, int Length, bool HasEscapedQuotes, bool Quoted = false);
 
     public static async IAsyncEnumerable<ImportRow> ReadAsync(
-        Stream input, byte delimiter, [EnumeratorCancellation] CancellationToken ct)
+        Stream input, byte delimiter, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var fields = new List<Field>();
@@ -48,6 +48,12 @@ internal static class CsvTaskReader
                         yield break;
                     }
 
+                    if (end - start >= maxRowBytes)
+                    {
+                        yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
                     (buffer, start, end) = TaskImport.Compact(buffer, start, end);
                     var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                     eof = n == 0;
@@ -60,13 +66,18 @@ internal static class CsvTaskReader
                 line += record.Count((byte)'\n');
                 start += consumed;
 
+                if (consumed > maxRowBytes)
+                {
+                    error = $"a record is longer than {maxRowBytes} bytes";
+                }
+
                 if (error is not null)
                 {
                     yield return ImportRow.Fail(recordLine, index++, null, error);
                     continue;
                 }
 
-                if (fields.Count == 1 && fields[0].Length == 0 && !fields[0].HasEscapedQuotes)
+                if (fields.Count == 1 && fields[0].Length == 0 && !fields[0].Quoted)
                 {
                     continue; // blank line
                 }
@@ -200,7 +211,7 @@ internal static class CsvTaskReader
         return new ImportRow { Line = line, Index = index, Key = key, Priority = priority, DataJson = output.WrittenSpan.ToArray() };
     }
 
-    private static readonly SearchValues<byte> s_needsEscape = SearchValues.Create(
+    private static readonly SearchValues<byte> _needsEscape = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
 
     // Hand-written so that non-ASCII text (emoji included) stays as UTF-8 instead of \u escapes.
@@ -209,7 +220,7 @@ internal static class CsvTaskReader
         output.Write("\""u8);
         while (!raw.IsEmpty)
         {
-            var j = raw.IndexOfAny(s_needsEscape);
+            var j = raw.IndexOfAny(_needsEscape);
             if (j < 0)
             {
                 output.Write(raw);
@@ -311,7 +322,7 @@ internal static class CsvTaskReader
                     break;
                 }
 
-                fields.Add(new Field(contentStart, i - contentStart, escaped));
+                fields.Add(new Field(contentStart, i - contentStart, escaped, Quoted: true));
                 pos = i + 1;
                 if (pos >= data.Length)
                 {

@@ -80,6 +80,20 @@ public abstract class ExportWriter
         }
     }
 
+    /// <summary>Parses stored JSON; a problem instead of an exception when it is broken.</summary>
+    private protected JsonDocument? TryParse(string json, long taskId, long? annotationId)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            AddProblem(taskId, annotationId, annotationId is null ? "the task data is not valid JSON" : "the result is not valid JSON");
+            return null;
+        }
+    }
+
     private protected void WriteRaw(ReadOnlySpan<byte> utf8)
     {
         Json.Flush();

@@ -25,7 +25,15 @@ public enum ImportFormat
 /// </summary>
 /// <param name="Schema">The project's label schema JSON; required to convert Label Studio results.</param>
 /// <param name="Media">Looks up media by the task data's value (URL or path), for image sizes.</param>
-public sealed record ImportOptions(JsonElement? Schema = null, Func<string, MediaInfo?>? Media = null);
+public sealed record ImportOptions(JsonElement? Schema = null, Func<string, MediaInfo?>? Media = null)
+{
+    /// <summary>
+    /// The longest single row (JSONL line, JSON array item, CSV record) read, in bytes; 64 MiB by
+    /// default. A longer JSONL line is one error row and reading goes on at the next line; in the
+    /// other formats there is no safe place to resume, so reading stops after the error row.
+    /// </summary>
+    public int MaxRowBytes { get; init; } = 64 * 1024 * 1024;
+}
 
 /// <summary>
 /// A row-level problem in an import file. Memory: a few strings.

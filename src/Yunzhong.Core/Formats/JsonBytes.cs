@@ -8,16 +8,11 @@ namespace Yunzhong.Core.Formats;
 internal static class JsonBytes
 {
     // The default encoder escapes every non-ASCII character; Chinese text would triple in size.
-    public static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = false,
-    };
-
+    // Validation is skipped because the writers emit a fixed shape and raw values we copy in were
+    // validated when they were stored.
     public static readonly JsonWriterOptions RawWriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        // Raw values we copy in were validated when they were stored.
         SkipValidation = true,
     };
 
@@ -26,8 +21,8 @@ internal static class JsonBytes
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly SearchValues<byte> s_whitespaceOrQuote = SearchValues.Create(" \t\r\n\""u8);
-    private static readonly SearchValues<byte> s_quoteOrBackslash = SearchValues.Create("\"\\"u8);
+    private static readonly SearchValues<byte> _whitespaceOrQuote = SearchValues.Create(" \t\r\n\""u8);
+    private static readonly SearchValues<byte> _quoteOrBackslash = SearchValues.Create("\"\\"u8);
 
     /// <summary>
     /// Copies already-validated JSON, dropping whitespace outside strings. Escapes are kept as
@@ -35,7 +30,7 @@ internal static class JsonBytes
     /// </summary>
     public static byte[] CopyCompact(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOfAny(s_whitespaceOrQuote) < 0)
+        if (json.IndexOfAny(_whitespaceOrQuote) < 0)
         {
             return json.ToArray();
         }
@@ -48,7 +43,7 @@ internal static class JsonBytes
             while (i < json.Length)
             {
                 var rest = json[i..];
-                var j = rest.IndexOfAny(s_whitespaceOrQuote);
+                var j = rest.IndexOfAny(_whitespaceOrQuote);
                 if (j < 0)
                 {
                     rest.CopyTo(rented.AsSpan(written));
@@ -71,7 +66,7 @@ internal static class JsonBytes
                 while (i < json.Length)
                 {
                     var s = json[i..];
-                    var k = s.IndexOfAny(s_quoteOrBackslash);
+                    var k = s.IndexOfAny(_quoteOrBackslash);
                     if (k < 0)
                     {
                         k = s.Length - 1;

@@ -15,10 +15,14 @@ internal sealed class LabelStudioExportWriter(Stream output, SchemaView schema, 
 
     public override ValueTask WriteTaskAsync(ExportTask task, CancellationToken ct)
     {
+        using var data = TryParse(task.DataJson, task.Id, null);
+        if (data is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         WriteRaw(_started ? ",\n"u8 : "[\n"u8);
         _started = true;
-
-        using var data = JsonDocument.Parse(task.DataJson);
         Func<string, MediaInfo?>? media = task.Media is { } m ? reference => m.GetValueOrDefault(reference) : null;
         var json = Json;
         json.Reset(Buffer);
@@ -37,8 +41,10 @@ internal sealed class LabelStudioExportWriter(Stream output, SchemaView schema, 
         json.WriteStartArray("annotations"u8);
         foreach (var a in Selected(task))
         {
-            using var result = JsonDocument.Parse(a.ResultJson);
-            var converted = LabelStudioResults.FromNative(result.RootElement, schema, data.RootElement, media);
+            using var result = TryParse(a.ResultJson, task.Id, a.Id);
+            var converted = result is null
+                ? new ResultConversion("[]", [])
+                : LabelStudioResults.FromNative(result.RootElement, schema, data.RootElement, media);
             foreach (var error in converted.Errors)
             {
                 AddProblem(task.Id, a.Id, error);

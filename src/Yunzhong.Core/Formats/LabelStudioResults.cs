@@ -19,7 +19,8 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
 
 /// <summary>
 /// Converts annotation results between Label Studio's result arrays and the native result object
-/// (see docs/label-schema.md). Memory: builds each result in memory; results are small.
+/// (see docs/label-schema.md). Each call reads the schema JSON afresh, which is cheap for
+/// schemas of tens of controls. Memory: builds each result in memory; results are small.
 /// </summary>
 /// <remarks>
 /// Mapping (Label Studio <c>type</c> ↔ native control type):
@@ -31,8 +32,8 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
 /// <c>relation</c> ↔ relations (<c>direction: "left"</c> is turned around; <c>"bi"</c> is kept as
 /// from → to); <c>textarea</c> ↔ transcription (a region id makes it per segment; several texts
 /// are joined with a line break); <c>rating</c> ↔ rating; <c>ranker</c> ↔ ranking mode rank (the
-/// first bucket is the order); <c>pairwise</c> ↔ ranking mode pairwise (<c>left</c> = a,
-/// <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
+/// bucket named after the list, else the first bucket other than <c>_</c>, is the order);
+/// <c>pairwise</c> ↔ ranking mode pairwise (<c>left</c> = a, <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
 /// <c>value.rationale</c>. A Label Studio region with several labels becomes one native region per
 /// label, the second and later with ids suffixed <c>_2</c>, <c>_3</c>, ….
 /// </remarks>
@@ -275,7 +276,21 @@ public static class LabelStudioResults
                         return "value.ranker must be an object of buckets";
                     }
 
-                    var order = ranker.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind == JsonValueKind.Array);
+                    // Without buckets the order sits under the list's name; with buckets, "_"
+                    // holds the untouched original list, so it is the last resort.
+                    var toName = Str(item, "to_name");
+                    var buckets = ranker.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).ToList();
+                    var order = buckets.FirstOrDefault(p => p.Name == toName);
+                    if (order.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        order = buckets.FirstOrDefault(p => p.Name != "_");
+                    }
+
+                    if (order.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        order = buckets.FirstOrDefault();
+                    }
+
                     if (order.Value.ValueKind != JsonValueKind.Array)
                     {
                         return "value.ranker has no ordered bucket";

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Yunzhong.Core.Formats;
 
@@ -11,6 +12,11 @@ internal static class LabelStudioTaskParser
 {
     public static ImportRow Parse(ReadOnlySpan<byte> json, int line, int index, ImportOptions options)
     {
+        if (!Utf8.IsValid(json))
+        {
+            return ImportRow.Fail(line, index, null, "the task is not valid UTF-8");
+        }
+
         JsonDocument doc;
         try
         {

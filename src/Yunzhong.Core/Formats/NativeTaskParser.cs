@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Yunzhong.Core.Formats;
 
@@ -10,6 +11,12 @@ internal static class NativeTaskParser
 {
     public static ImportRow Parse(ReadOnlySpan<byte> json, int line, int index)
     {
+        // Utf8JsonReader does not check the encoding inside strings; bad bytes would reach the database.
+        if (!Utf8.IsValid(json))
+        {
+            return ImportRow.Fail(line, index, null, "the row is not valid UTF-8");
+        }
+
         var reader = new Utf8JsonReader(json);
         try
         {

@@ -19,6 +19,13 @@ public static class TaskImport
     /// <see cref="ImportRow.Error"/> set and reading goes on; deciding to stop is the caller's.
     /// A JSON array that stops being valid JSON yields one error row and ends, because there is
     /// no line boundary to resume at.
+    /// <para>JSON and JSONL rows: an object with a <c>data</c> key is an envelope
+    /// <c>{ data: {...}, key?, priority?, gold?: {native result}, predictions?: [{result, model?,
+    /// score?}], annotations?: [{result, annotator?}] }</c> (other keys are ignored); an object
+    /// without <c>data</c> is itself the data. CSV/TSV: the header names the data fields; the
+    /// <c>key</c> and <c>priority</c> columns are taken out of the data; every other value becomes
+    /// a JSON string; blank lines are skipped. Lines count from 1 and count every physical line,
+    /// so a CSV record with an embedded line break moves the next record's line on.</para>
     /// </summary>
     public static IAsyncEnumerable<ImportRow> ReadAsync(Stream input, ImportFormat format, CancellationToken ct) =>
         ReadAsync(input, format, new ImportOptions(), ct);
@@ -34,11 +41,11 @@ public static class TaskImport
         ArgumentNullException.ThrowIfNull(options);
         return format switch
         {
-            ImportFormat.Jsonl => ReadJsonlAsync(input, ct),
-            ImportFormat.Json => ReadJsonArrayAsync(input, null, ct),
-            ImportFormat.LabelStudio => ReadJsonArrayAsync(input, options, ct),
-            ImportFormat.Csv => CsvTaskReader.ReadAsync(input, (byte)',', ct),
-            ImportFormat.Tsv => CsvTaskReader.ReadAsync(input, (byte)'\t', ct),
+            ImportFormat.Jsonl => ReadJsonlAsync(input, options.MaxRowBytes, ct),
+            ImportFormat.Json => ReadJsonArrayAsync(input, null, options.MaxRowBytes, ct),
+            ImportFormat.LabelStudio => ReadJsonArrayAsync(input, options, options.MaxRowBytes, ct),
+            ImportFormat.Csv => CsvTaskReader.ReadAsync(input, (byte)',', options.MaxRowBytes, ct),
+            ImportFormat.Tsv => CsvTaskReader.ReadAsync(input, (byte)'\t', options.MaxRowBytes, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown import format"),
         };
     }
@@ -112,7 +119,7 @@ public static class TaskImport
     }
 
     private static async IAsyncEnumerable<ImportRow> ReadJsonlAsync(
-        Stream input, [EnumeratorCancellation] CancellationToken ct)
+        Stream input, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
@@ -120,8 +127,32 @@ public static class TaskImport
             int start = 0, end = 0, line = 0, index = 0;
             var eof = false;
             var first = true;
+            var skipping = false;
             while (true)
             {
+                if (skipping)
+                {
+                    // Dropping the rest of a line that was too long, without keeping it.
+                    var rest = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                    if (rest >= 0)
+                    {
+                        start += rest + 1;
+                        skipping = false;
+                        continue;
+                    }
+
+                    start = end = 0;
+                    if (eof)
+                    {
+                        yield break;
+                    }
+
+                    var m = await input.ReadAsync(buffer.AsMemory(), ct).ConfigureAwait(false);
+                    eof = m == 0;
+                    end = m;
+                    continue;
+                }
+
                 var nl = eof && start >= end ? -1 : buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
                 int lineLength;
                 if (nl >= 0)
@@ -137,6 +168,15 @@ public static class TaskImport
 
                     lineLength = end - start;
                 }
+                else if (end - start >= maxRowBytes)
+                {
+                    line++;
+                    first = false;
+                    skipping = true;
+                    start = end = 0;
+                    yield return ImportRow.Fail(line, index++, null, $"the line is longer than {maxRowBytes} bytes");
+                    continue;
+                }
                 else
                 {
                     (buffer, start, end) = Compact(buffer, start, end);
@@ -151,7 +191,9 @@ public static class TaskImport
                 }
 
                 line++;
-                var row = ParseJsonlLine(buffer.AsSpan(start, lineLength), line, index, first);
+                var row = lineLength > maxRowBytes
+                    ? ImportRow.Fail(line, index, null, $"the line is longer than {maxRowBytes} bytes")
+                    : ParseJsonlLine(buffer.AsSpan(start, lineLength), line, index, first);
                 first = false;
                 start += Math.Min(lineLength + 1, end - start);
                 if (row is not null)
@@ -203,7 +245,7 @@ public static class TaskImport
     private enum ArrayStep { NeedMore, Item, Skipped, End, Error }
 
     private static async IAsyncEnumerable<ImportRow> ReadJsonArrayAsync(
-        Stream input, ImportOptions? labelStudio, [EnumeratorCancellation] CancellationToken ct)
+        Stream input, ImportOptions? labelStudio, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         try
@@ -236,6 +278,12 @@ public static class TaskImport
                         yield break;
                     }
 
+                    if (end - start >= maxRowBytes)
+                    {
+                        yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
                     (buffer, start, end) = Compact(buffer, start, end);
                     var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                     eof = n == 0;
@@ -265,7 +313,9 @@ public static class TaskImport
                 var itemLine = lineAtStart + window[..itemStart].Count((byte)'\n');
                 lineAtStart = itemLine + window[itemStart..].Count((byte)'\n');
                 var item = window[itemStart..itemEnd];
-                var row = labelStudio is null
+                var row = item.Length > maxRowBytes
+                    ? ImportRow.Fail(itemLine, index, null, $"an item is longer than {maxRowBytes} bytes")
+                    : labelStudio is null
                     ? NativeTaskParser.Parse(item, itemLine, index)
                     : LabelStudioTaskParser.Parse(item, itemLine, index, labelStudio);
                 start += consumed;

@@ -30,6 +30,7 @@ public sealed class Db : IDisposable
             {
                 Pooling = true,
                 DefaultTimeout = 60,
+                ForeignKeys = true,
             }.ToString();
         }
     }
@@ -48,11 +49,6 @@ public sealed class Db : IDisposable
         }
         var c = new SqliteConnection(ConnectionString);
         await c.OpenAsync(ct);
-        // Per-connection settings: WAL is persistent, these are not. synchronous=FULL makes every
-        // commit fsync the WAL, which is what "acknowledged means durable" needs.
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;";
-        await cmd.ExecuteNonQueryAsync(ct);
         return c;
     }
 
@@ -65,10 +61,22 @@ public sealed class Db : IDisposable
         IsSqlite ? $"{column} IN {parameter}" : $"{column} = ANY({parameter})";
 
     /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
-    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default)
+    /// <param name="fsyncOnCommit">On SQLite, whether the commit itself fsyncs the WAL. Only the queue
+    /// writer passes false: it fsyncs the WAL on its own before acknowledging (see <c>WalSync</c>).</param>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default, bool fsyncOnCommit = true)
     {
         if (connection is SqliteConnection sqlite)
         {
+            // synchronous=FULL makes the commit fsync the WAL: what "acknowledged means durable" needs.
+            // It is a per-connection setting, so every writer states it rather than trust a default.
+            // A bigger page cache keeps the task indexes in memory during large imports.
+            using (var pragma = sqlite.CreateCommand())
+            {
+                pragma.CommandText = fsyncOnCommit
+                    ? "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536"
+                    : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
             return sqlite.BeginTransaction(deferred: false);
         }
         return await connection.BeginTransactionAsync(ct);

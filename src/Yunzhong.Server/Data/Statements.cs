@@ -9,6 +9,7 @@ namespace Yunzhong.Server.Data;
 internal sealed class Statements(DbConnection connection) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteRawStatement> _raw = new(StringComparer.Ordinal);
 
     public DbConnection Connection => connection;
 
@@ -25,8 +26,24 @@ internal sealed class Statements(DbConnection connection) : IDisposable
         return cmd;
     }
 
+    /// <summary>A positionally bound native statement (SQLite only), kept like the commands.</summary>
+    public SqliteRawStatement Raw(Microsoft.Data.Sqlite.SqliteConnection sqlite, string sql)
+    {
+        if (!_raw.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteRawStatement(sqlite, sql);
+            _raw[sql] = statement;
+        }
+        return statement;
+    }
+
     public void Dispose()
     {
+        foreach (var r in _raw.Values)
+        {
+            r.Dispose();
+        }
+        _raw.Clear();
         foreach (var c in _commands.Values)
         {
             c.Dispose();

@@ -60,7 +60,21 @@ public sealed record ProjectConfig(
     string Order,
     string ReviewPolicy,
     int ReviewPercent,
-    long CreatedAt);
+    long CreatedAt,
+    QualitySettings Quality);
+
+/// <summary>A project's quality rules: gold mixing and thresholds, and dynamic overlap.</summary>
+/// <param name="GoldRate">Percent of served tasks that are gold tasks (0–50).</param>
+/// <param name="GoldThreshold">Gold accuracy (0–1) below which an annotator gets no more tasks; 0 never stops anyone.</param>
+/// <param name="GoldMinimum">Gold answers an annotator gives before the threshold applies.</param>
+/// <param name="OverlapMax">With <paramref name="ConfidenceTarget"/>: ask for up to this many annotations per task
+/// until the inferred answer is that confident; null keeps the overlap fixed.</param>
+public sealed record QualitySettings(int GoldRate, double GoldThreshold, int GoldMinimum, int? OverlapMax, double? ConfidenceTarget)
+{
+    public static readonly QualitySettings Default = new(0, 0, 5, null, null);
+
+    public bool DynamicOverlap => OverlapMax is not null && ConfidenceTarget is not null;
+}
 
 /// <summary>
 /// Tenancy: what a user may see. Every project-scoped endpoint asks here first and answers 404 when
@@ -103,7 +117,9 @@ public sealed class Access(Db db, TimeProvider time)
             """
             SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
                    lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
-                   review_percent AS ReviewPercent, created_at AS CreatedAt
+                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
+                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
+                   confidence_target AS ConfidenceTarget
             FROM projects WHERE id = @projectId AND deleted_at IS NULL
             """, new { projectId }, cancellationToken: ct));
         ProjectConfig? config = null;
@@ -113,7 +129,8 @@ public sealed class Access(Db db, TimeProvider time)
             // Stored schemas were checked on the way in; a failure here is a bug, not user input.
             var schema = parsed.Schema ?? throw new InvalidOperationException($"Project {row.Id} holds an invalid schema.");
             config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,
-                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt);
+                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt,
+                new QualitySettings((int)row.GoldRate, row.GoldThreshold, (int)row.GoldMinimum, (int?)row.OverlapMax, row.ConfidenceTarget));
         }
         _projects[projectId] = (config, now);
         return config;
@@ -137,5 +154,6 @@ public sealed class Access(Db db, TimeProvider time)
 
     private sealed record ProjectRow(
         long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap,
-        long LeaseSeconds, string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt);
+        long LeaseSeconds, string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt, long GoldRate,
+        double GoldThreshold, long GoldMinimum, long? OverlapMax, double? ConfidenceTarget);
 }

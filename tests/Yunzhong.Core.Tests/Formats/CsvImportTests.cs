@@ -68,6 +68,15 @@ public class CsvImportTests
     }
 
     [Fact]
+    public async Task QuotedEmptyFieldAloneOnALineIsARowNotABlankLine()
+    {
+        var rows = await ReadAllAsync("only\n\"\"\n\nx\n", ImportFormat.Csv);
+
+        Assert.Equal(["{\"only\":\"\"}", "{\"only\":\"x\"}"], rows.Select(r => r.DataJsonString));
+        Assert.Equal([2, 4], rows.Select(r => r.Line));
+    }
+
+    [Fact]
     public async Task DuplicateHeaderIsReportedOnce()
     {
         var rows = await ReadAllAsync("a,b,a\n1,2,3\n", ImportFormat.Csv);

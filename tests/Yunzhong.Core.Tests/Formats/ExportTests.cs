@@ -250,6 +250,55 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task CocoReportsBadRegionsAndUnknownSizesAndWritesTheRest()
+    {
+        var output = new MemoryStream();
+        var writer = ExportWriter.Create(ExportFormat.Coco, output, Json(LabelStudioTests.SchemaJson), new ExportOptions { TempStreamFactory = () => new MemoryStream() });
+        await writer.WriteTaskAsync(new ExportTask(5, null, "{\"image\":\"x.png\"}", "done",
+        [
+            Ann(1, "a", "{\"boxes\":[{\"id\":\"r1\",\"label\":\"truck\",\"x\":1,\"y\":1,\"width\":1,\"height\":1},{\"id\":\"r2\",\"label\":\"car\",\"x\":1},{\"id\":\"r3\",\"label\":\"car\",\"x\":1,\"y\":2,\"width\":3,\"height\":4}]}"),
+            Ann(2, "b", "{\"boxes\":[{"),
+        ]), CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new ExportProblem(5, null, "the size of image 'x.png' is unknown"),
+            new ExportProblem(5, 1, "boxes: label 'truck' is not a category"),
+            new ExportProblem(5, 1, "boxes: region 'r2' lacks its geometry"),
+            new ExportProblem(5, 2, "the result is not valid JSON"),
+        ], writer.Problems);
+        using var doc = JsonDocument.Parse(output.ToArray());
+        var image = Assert.Single(doc.RootElement.GetProperty("images").EnumerateArray());
+        Assert.Equal("x.png", image.GetProperty("file_name").GetString());
+        Assert.False(image.TryGetProperty("width", out _));
+        var ann = Assert.Single(doc.RootElement.GetProperty("annotations").EnumerateArray());
+        Assert.Equal([1.0, 2, 3, 4], ann.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
+    }
+
+    [Theory]
+    [InlineData(ExportFormat.Csv)]
+    [InlineData(ExportFormat.Conll)]
+    [InlineData(ExportFormat.LabelStudio)]
+    public async Task BrokenStoredJsonIsAProblemNotAnException(ExportFormat format)
+    {
+        var output = new MemoryStream();
+        var writer = ExportWriter.Create(format, output, Json(CsvSchema), new ExportOptions());
+        await writer.WriteTaskAsync(new ExportTask(1, null, "{broken", "done", [Ann(8, "a", "{}")]), CancellationToken.None);
+        await writer.WriteTaskAsync(new ExportTask(2, null, "{\"text\":\"ok\"}", "done", [Ann(9, "a", "[1,")]), CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [new ExportProblem(1, null, "the task data is not valid JSON"), new ExportProblem(2, 9, "the result is not valid JSON")],
+            writer.Problems);
+        if (format == ExportFormat.LabelStudio)
+        {
+            using var doc = JsonDocument.Parse(output.ToArray());
+            Assert.Equal(2, Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("id").GetInt64());
+        }
+    }
+
+    [Fact]
     public void CocoWithoutTempStreamFactoryIsRejected()
     {
         Assert.Throws<ArgumentException>(() =>

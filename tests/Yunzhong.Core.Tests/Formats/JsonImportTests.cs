@@ -123,6 +123,45 @@ public class JsonImportTests
         Assert.StartsWith("invalid JSON", rows[2].Error!.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public async Task OverlongJsonlLineIsOneErrorAndReadingGoesOnAtTheNextLine(int chunk)
+    {
+        var content = "{\"a\":1}\n{\"a\":\"" + new string('x', 500) + "\"}\n{\"a\":3}\n";
+        var rows = await ReadAllAsync(content, ImportFormat.Jsonl, new ImportOptions { MaxRowBytes = 100 }, chunk);
+
+        Assert.Equal(3, rows.Count);
+        Assert.Null(rows[0].Error);
+        Assert.Equal(new ImportError(2, null, "the line is longer than 100 bytes"), rows[1].Error);
+        Assert.Equal("{\"a\":3}", rows[2].DataJsonString);
+        Assert.Equal(3, rows[2].Line);
+        Assert.Equal(2, rows[2].Index);
+    }
+
+    [Fact]
+    public async Task OverlongCsvRecordStopsTheReadWhenItOutgrowsTheLimitWhileReading()
+    {
+        var content = "a\nshort\n\"" + new string('x', 500) + "\"\nnever\n";
+        var rows = await ReadAllAsync(content, ImportFormat.Csv, new ImportOptions { MaxRowBytes = 100 }, chunk: 16);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(new ImportError(3, null, "a record is longer than 100 bytes"), rows[1].Error);
+    }
+
+    [Fact]
+    public async Task OverlongItemsAlreadyInTheBufferAreErrorsAndReadingGoesOn()
+    {
+        var big = new string('x', 500);
+        var csv = await ReadAllAsync($"a\n{big}\nok\n", ImportFormat.Csv, new ImportOptions { MaxRowBytes = 100 });
+        var json = await ReadAllAsync($"[\"{big}\",\n{{\"a\":1}}]", ImportFormat.Json, new ImportOptions { MaxRowBytes = 100 });
+
+        Assert.Equal(new ImportError(2, null, "a record is longer than 100 bytes"), csv[0].Error);
+        Assert.Equal("{\"a\":\"ok\"}", csv[1].DataJsonString);
+        Assert.Equal(new ImportError(1, null, "an item is longer than 100 bytes"), json[0].Error);
+        Assert.Equal("{\"a\":1}", json[1].DataJsonString);
+    }
+
     [Fact]
     public async Task TwoHundredThousandJsonlRowsStreamThrough()
     {
@@ -221,4 +260,23 @@ internal sealed class GeneratedJsonlStream(int count) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+public class JsonImportEncodingTests
+{
+    [Fact]
+    public async Task InvalidUtf8InAJsonlRowIsARowError()
+    {
+        var bytes = "{\"a\":\"ok\"}\n{\"a\":\""u8.ToArray().Concat(new byte[] { 0xe4, 0xb8 }).Concat("\"}\n{\"a\":1}\n"u8.ToArray()).ToArray();
+        var rows = new List<ImportRow>();
+        await foreach (var r in TaskImport.ReadAsync(new MemoryStream(bytes), ImportFormat.Jsonl, CancellationToken.None))
+        {
+            rows.Add(r);
+        }
+
+        Assert.Equal(3, rows.Count);
+        Assert.Null(rows[0].Error);
+        Assert.Equal(new ImportError(2, null, "the row is not valid UTF-8"), rows[1].Error);
+        Assert.Null(rows[2].Error);
+    }
 }

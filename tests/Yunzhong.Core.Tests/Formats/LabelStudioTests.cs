@@ -135,7 +135,7 @@ public class LabelStudioTests
                 "original_width": 800, "original_height": 600,
                 "value": { "x": 50, "y": 25, "width": 10, "height": 20, "rotation": 0, "rectanglelabels": ["car"] } },
               { "id": "c1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": { "choices": ["negative"] } },
-              { "id": "x9", "from_name": "preference", "to_name": "responses", "type": "ranker", "value": { "ranker": { "rank": ["c", "b", "a"] } } }
+              { "id": "x9", "from_name": "preference", "to_name": "responses", "type": "ranker", "value": { "ranker": { "_": ["a", "b", "c"], "rank": ["c", "b", "a"] } } }
             ]
             """;
         var native = LabelStudioResults.ToNative(Json(ls), Json(SchemaJson), Json(TaskDataJson), null);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Tests.Infrastructure;
 
@@ -97,6 +98,29 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var first = await NextAsync(p, project);
         var again = await NextAsync(p, project);
         Assert.Equal(first!.Value.GetProperty("assignmentId").GetInt64(), again!.Value.GetProperty("assignmentId").GetInt64());
+    }
+
+    [Fact]
+    public async Task ExcludingTheLeaseOnScreenFetchesTheNextTaskAheadUpToTheLimit()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 10, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var shown = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        var held = new List<long> { shown };
+        for (var i = 1; i < QueueEngine.MaxHeld; i++)
+        {
+            using var ahead = await p.Http.PostAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", null);
+            Assert.Equal(HttpStatusCode.OK, ahead.StatusCode);
+            var id = (await ahead.ReadJsonAsync()).GetProperty("assignmentId").GetInt64();
+            Assert.DoesNotContain(id, held);
+            held.Add(id);
+        }
+        using var tooMany = await p.Http.PostAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", null);
+        Assert.Equal(HttpStatusCode.Conflict, tooMany.StatusCode);
+        // Without exclusions the oldest held lease comes back (a page reload), not a new task.
+        Assert.Equal(shown, (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64());
+        Assert.Equal(QueueEngine.MaxHeld, await fx.QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM assignments WHERE project_id = @project AND status = 'leased'", new { project }));
     }
 
     [Fact]

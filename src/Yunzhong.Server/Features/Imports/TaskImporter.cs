@@ -26,7 +26,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     public async Task<ImportOutcome> ImportAsync(ProjectConfig project, long userId, Stream input, ImportFormat format, CancellationToken ct)
     {
         var errors = new List<ImportError>();
-        long errorCount = 0, imported = 0, duplicates = 0;
+        long errorCount = 0, imported = 0, rows = 0;
+        var pending = new List<PendingTask>(RowsPerInsert);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video)
@@ -39,6 +40,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         using var sql = new Statements(c);
         await foreach (var row in TaskImport.ReadAsync(input, format, options, ct))
         {
+            rows++;
             if (row.Error is not null)
             {
                 Report(row.Error);
@@ -78,10 +80,21 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
                 dataJson = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, row.DataJson) : Encoding.UTF8.GetString(row.DataJson);
             }
 
-            var taskId = await InsertTaskAsync(sql, tx, project, row, dataJson, now, ct);
+            if (row.Predictions.Count == 0 && row.Annotations.Count == 0 && row.GoldAnswerJson is null)
+            {
+                pending.Add(new PendingTask(row.Key, dataJson, row.Priority, row.GoldAnswerJson));
+                if (pending.Count == RowsPerInsert)
+                {
+                    imported += await FlushAsync(sql, tx, project, pending, now, ct);
+                }
+                continue;
+            }
+            // A row with results needs its task id back, and a gold task its own target: keep import
+            // order by flushing what waits first.
+            imported += await FlushAsync(sql, tx, project, pending, now, ct);
+            var taskId = await InsertOneAsync(sql, tx, project, row.Key, dataJson, row.Priority, row.GoldAnswerJson, now, ct);
             if (taskId is null)
             {
-                duplicates++;
                 continue;
             }
             imported++;
@@ -102,9 +115,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
             await tx.RollbackAsync(ct);
             return new ImportOutcome(0, 0, errors, errorCount);
         }
+        imported += await FlushAsync(sql, tx, project, pending, now, ct);
         await tx.CommitAsync(ct);
         access.Forget(project.Id);
-        return new ImportOutcome(imported, duplicates, errors, 0);
+        return new ImportOutcome(imported, rows - errorCount - imported, errors, 0);
 
         void Report(ImportError e)
         {
@@ -116,19 +130,82 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         }
     }
 
-    private static async Task<long?> InsertTaskAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, ImportRow row, string dataJson, long now, CancellationToken ct) =>
-        await sql.Get(
-            """
-            INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket,
-                               gold_json, created_at, updated_at)
-            VALUES (@p, @k, @d, @prio, @shuffle, 'new', @target, @target, @bucket, @gold, @now, @now)
-            ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING
-            RETURNING id
-            """, tx)
-            .With("@p", project.Id).With("@k", row.Key).With("@d", dataJson).With("@prio", row.Priority)
-            .With("@shuffle", Random.Shared.NextInt64(long.MaxValue)).With("@target", project.Overlap)
-            .With("@bucket", Random.Shared.Next(100)).With("@gold", row.GoldAnswerJson).With("@now", now)
+    /// <summary>Tasks without results go in many to a statement: one statement step instead of
+    /// dozens, and on PostgreSQL one round trip. Project, target and time are the same for every row
+    /// of an import, so they are written into the SQL (they are numbers) rather than bound each time.</summary>
+    private const int RowsPerInsert = 64;
+
+    private sealed record PendingTask(string? Key, string DataJson, int Priority, string? GoldJson);
+
+    /// <summary>Gold tasks are served to every annotator once (at the gold rate), never "complete".</summary>
+    private const long GoldTarget = 1_000_000_000;
+
+    private static string InsertSql(ProjectConfig project, long now, int rows, long? target = null)
+    {
+        var t = target ?? project.Overlap;
+        var sb = new StringBuilder(
+            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket, gold_json, created_at, updated_at) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"({project.Id}, @k{i}, @d{i}, @p{i}, @s{i}, 'new', {t}, {t}, @b{i}, @g{i}, {now}, {now})");
+        }
+        return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
+    }
+
+    /// <summary>Writes the waiting tasks; returns how many were new (the rest had keys the project already has).</summary>
+    private static async Task<long> FlushAsync(Statements sql, DbTransaction tx, ProjectConfig project, List<PendingTask> pending, long now, CancellationToken ct)
+    {
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        if (sql.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            return FlushSqlite(sqlite, sql, project, pending, now);
+        }
+        var cmd = sql.Get(InsertSql(project, now, pending.Count), tx);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var t = pending[i];
+            cmd.With(KeyParams[i], t.Key).With(DataParams[i], t.DataJson).With(PriorityParams[i], t.Priority)
+                .With(ShuffleParams[i], Random.Shared.NextInt64(long.MaxValue)).With(BucketParams[i], Random.Shared.Next(100))
+                .With(GoldParams[i], t.GoldJson);
+        }
+        pending.Clear();
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, List<PendingTask> pending, long now)
+    {
+        var statement = sql.Raw(connection, InsertSql(project, now, pending.Count));
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var t = pending[i];
+            var at = i * 6;
+            statement.Bind(at + 1, t.Key);
+            statement.Bind(at + 2, t.DataJson);
+            statement.Bind(at + 3, t.Priority);
+            statement.Bind(at + 4, Random.Shared.NextInt64(long.MaxValue));
+            statement.Bind(at + 5, Random.Shared.Next(100));
+            statement.Bind(at + 6, t.GoldJson);
+        }
+        pending.Clear();
+        return statement.Execute();
+    }
+
+    private static readonly string[] KeyParams = Names("@k"), DataParams = Names("@d"), PriorityParams = Names("@p"),
+        ShuffleParams = Names("@s"), BucketParams = Names("@b"), GoldParams = Names("@g");
+
+    private static string[] Names(string prefix) =>
+        Enumerable.Range(0, RowsPerInsert).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Inserts one task and returns its id; null when its key is already taken.</summary>
+    private static async Task<long?> InsertOneAsync(
+        Statements sql, DbTransaction tx, ProjectConfig project, string? key, string dataJson, int priority, string? gold, long now, CancellationToken ct) =>
+        await sql.Get(InsertSql(project, now, 1, gold is null ? null : GoldTarget) + " RETURNING id", tx)
+            .With("@k0", key).With("@d0", dataJson).With("@p0", priority).With("@s0", Random.Shared.NextInt64(long.MaxValue))
+            .With("@b0", Random.Shared.Next(100)).With("@g0", gold)
             .ScalarLongAsync(ct);
 
     /// <summary>

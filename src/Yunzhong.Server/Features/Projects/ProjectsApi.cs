@@ -10,18 +10,22 @@ namespace Yunzhong.Server.Features.Projects;
 
 public sealed record ReviewSettings(string Policy, int Percent);
 
+/// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>.</summary>
+public sealed record QualityRequest(int? GoldRate, double? GoldThreshold, int? GoldMinimum, int? OverlapMax, double? ConfidenceTarget);
+
 public sealed record ProjectRequest(
     long OrganizationId, string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml,
-    int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review);
+    int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review, QualityRequest? Quality);
 
 public sealed record ProjectPatch(
-    string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml, int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review);
+    string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml, int? Overlap, int? LeaseSeconds, string? Order,
+    ReviewSettings? Review, QualityRequest? Quality);
 
 public sealed record StateCounts(long Total, long New, long InProgress, long Annotated, long InReview, long Accepted, long Rejected);
 
 public sealed record ProjectView(
     long Id, long OrganizationId, string Name, string Instructions, JsonElement Schema, int Overlap, int LeaseSeconds,
-    string Order, ReviewSettings Review, DateTimeOffset CreatedAt, StateCounts Counts);
+    string Order, ReviewSettings Review, QualitySettings Quality, DateTimeOffset CreatedAt, StateCounts Counts);
 
 public sealed record SchemaCheckRequest(JsonElement? Schema, string? LabelStudioXml);
 
@@ -97,6 +101,7 @@ public static class ProjectsApi
         var schema = ResolveSchema(request.Schema, request.LabelStudioXml, errors, required: true);
         var settings = CheckSettings(request.Overlap ?? 1, request.LeaseSeconds ?? 3600, request.Order ?? "priority",
             request.Review ?? new ReviewSettings("none", 0), errors);
+        var quality = CheckQuality(request.Quality, QualitySettings.Default, settings.Overlap, errors);
         if (errors.Count > 0)
         {
             return Http.Invalid(errors, "The project is not valid.");
@@ -105,14 +110,17 @@ public static class ProjectsApi
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO projects (organization_id, name, instructions, schema_json, overlap, lease_seconds, task_order,
-                                  review_policy, review_percent, created_by, created_at)
-            VALUES (@OrganizationId, @name, @instructions, @schema, @Overlap, @LeaseSeconds, @Order, @policy, @percent, @userId, @now)
+                                  review_policy, review_percent, created_by, created_at, gold_rate, gold_threshold, gold_minimum,
+                                  overlap_max, confidence_target)
+            VALUES (@OrganizationId, @name, @instructions, @schema, @Overlap, @LeaseSeconds, @Order, @policy, @percent, @userId, @now,
+                    @GoldRate, @GoldThreshold, @GoldMinimum, @OverlapMax, @ConfidenceTarget)
             RETURNING id
             """, new
             {
                 request.OrganizationId, name, instructions = request.Instructions ?? "", schema = schema!.ToJson(),
                 settings.Overlap, settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy,
                 percent = settings.Review.Percent, userId = user.UserId(), now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
             }, cancellationToken: ct));
         return TypedResults.Created($"/api/projects/{id}", (await LoadAsync(c, id, ct))!);
     }
@@ -139,6 +147,7 @@ public static class ProjectsApi
         var schema = ResolveSchema(patch.Schema, patch.LabelStudioXml, errors, required: false) ?? p.Schema;
         var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? p.Order,
             patch.Review ?? new ReviewSettings(p.ReviewPolicy, p.ReviewPercent), errors);
+        var quality = CheckQuality(patch.Quality, p.Quality, settings.Overlap, errors);
         if (errors.Count > 0)
         {
             return Http.Invalid(errors, "The change is not valid.");
@@ -149,12 +158,15 @@ public static class ProjectsApi
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE projects SET name = @name, instructions = @instructions, schema_json = @schema, overlap = @Overlap,
-                    lease_seconds = @LeaseSeconds, task_order = @Order, review_policy = @policy, review_percent = @percent
+                    lease_seconds = @LeaseSeconds, task_order = @Order, review_policy = @policy, review_percent = @percent,
+                    gold_rate = @GoldRate, gold_threshold = @GoldThreshold, gold_minimum = @GoldMinimum, overlap_max = @OverlapMax,
+                    confidence_target = @ConfidenceTarget
                 WHERE id = @projectId
                 """, new
                 {
                     name, instructions = patch.Instructions ?? p.Instructions, schema = schema.ToJson(), settings.Overlap,
                     settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
+                    quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
                 }, tx, cancellationToken: ct));
             if (settings.Overlap != p.Overlap)
             {
@@ -280,13 +292,51 @@ public static class ProjectsApi
         return new Settings(overlap, leaseSeconds, order, review);
     }
 
+    private static QualitySettings CheckQuality(QualityRequest? request, QualitySettings current, int overlap, List<SchemaError> errors)
+    {
+        if (request is null)
+        {
+            return current;
+        }
+        var q = new QualitySettings(
+            request.GoldRate ?? current.GoldRate, request.GoldThreshold ?? current.GoldThreshold, request.GoldMinimum ?? current.GoldMinimum,
+            request.OverlapMax ?? current.OverlapMax, request.ConfidenceTarget ?? current.ConfidenceTarget);
+        if (q.GoldRate is < 0 or > 50)
+        {
+            errors.Add(new("quality.goldRate", "quality.goldRate must be a percentage between 0 and 50."));
+        }
+        if (q.GoldThreshold is < 0 or > 1)
+        {
+            errors.Add(new("quality.goldThreshold", "quality.goldThreshold must be between 0 and 1."));
+        }
+        if (q.GoldMinimum is < 1 or > 1000)
+        {
+            errors.Add(new("quality.goldMinimum", "quality.goldMinimum must be between 1 and 1000."));
+        }
+        if ((q.OverlapMax is null) != (q.ConfidenceTarget is null))
+        {
+            errors.Add(new("quality.overlapMax", "Dynamic overlap needs both quality.overlapMax and quality.confidenceTarget."));
+        }
+        if (q.OverlapMax is { } max && (max < overlap || max > 100))
+        {
+            errors.Add(new("quality.overlapMax", "quality.overlapMax must be between the project's overlap and 100."));
+        }
+        if (q.ConfidenceTarget is < 0.5 or >= 1)
+        {
+            errors.Add(new("quality.confidenceTarget", "quality.confidenceTarget must be at least 0.5 and below 1."));
+        }
+        return q;
+    }
+
     internal static async Task<ProjectView?> LoadAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct)
     {
         var p = await c.QueryFirstOrDefaultAsync<Row>(new CommandDefinition(
             """
             SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
                    lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
-                   review_percent AS ReviewPercent, created_at AS CreatedAt
+                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
+                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
+                   confidence_target AS ConfidenceTarget
             FROM projects WHERE id = @projectId AND deleted_at IS NULL
             """, new { projectId }, cancellationToken: ct));
         if (p is null)
@@ -297,7 +347,8 @@ public static class ProjectsApi
             "SELECT state, COUNT(*) FROM tasks WHERE project_id = @projectId GROUP BY state", new { projectId }, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.N);
         return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
-            p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent), Http.Time(p.CreatedAt),
+            p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent),
+            new QualitySettings((int)p.GoldRate, p.GoldThreshold, (int)p.GoldMinimum, (int?)p.OverlapMax, p.ConfidenceTarget), Http.Time(p.CreatedAt),
             new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
                 counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
                 counts.GetValueOrDefault("rejected")));
@@ -305,5 +356,6 @@ public static class ProjectsApi
 
     private sealed record Row(
         long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap, long LeaseSeconds,
-        string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt);
+        string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt, long GoldRate, double GoldThreshold,
+        long GoldMinimum, long? OverlapMax, double? ConfidenceTarget);
 }

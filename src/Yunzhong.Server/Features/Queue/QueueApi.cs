@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Security;
@@ -35,9 +36,20 @@ public static class QueueApi
         return app;
     }
 
-    private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult>> Next(
-        long projectId, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
+    /// <param name="exclude">Comma-separated assignment ids the caller is showing or still submitting:
+    /// the answer is another task (how the browser fetches the next task ahead).</param>
+    private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
+        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
     {
+        var excluded = new List<long>();
+        foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(part, out var id) || excluded.Count >= QueueEngine.MaxHeld * 4)
+            {
+                return Http.Invalid("exclude", "exclude must be a short comma-separated list of assignment ids.");
+            }
+            excluded.Add(id);
+        }
         var userId = user.UserId();
         var found = await access.ForProjectAsync(userId, projectId, ct);
         if (found is null)
@@ -48,10 +60,17 @@ public static class QueueApi
         {
             return Http.Forbidden("Only annotators take tasks from the queue.");
         }
-        var lease = await queue.NextAsync(found.Value.Project, userId, ct);
+        var lease = await queue.NextAsync(found.Value.Project, userId, excluded, ct);
         if (lease is null)
         {
             return TypedResults.NoContent();
+        }
+        switch (lease.Refusal)
+        {
+            case LeaseRefusal.TooManyHeld:
+                return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.");
+            case LeaseRefusal.BelowGoldThreshold:
+                return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.");
         }
         return TypedResults.Ok(new NextResponse(
             lease.AssignmentId,
@@ -92,7 +111,14 @@ public static class QueueApi
         {
             return Http.Invalid(errors, "The annotation does not fit the project's label schema.");
         }
-        var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey, ct);
+        double? goldScore = null;
+        if (a.GoldJson is not null)
+        {
+            using var gold = JsonDocument.Parse(a.GoldJson);
+            goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
+        }
+        var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
+            goldScore, ct);
         return result.Outcome switch
         {
             SubmitOutcome.Created or SubmitOutcome.Replayed => TypedResults.Ok(new SubmitResponse(result.AnnotationId)),

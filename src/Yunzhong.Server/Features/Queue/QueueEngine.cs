@@ -21,12 +21,20 @@ public sealed class QueueOptions
 public sealed record Prediction(string Model, string ResultJson, double? Score);
 
 public sealed record Lease(
+    LeaseRefusal Refusal,
     long AssignmentId, long TaskId, string DataJson, DateTimeOffset ExpiresAt, string? DraftJson,
     string? ReviewComment, IReadOnlyList<Prediction> Predictions);
+
+/// <summary>Why <c>next</c> handed out no task although some may be left.</summary>
+public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold }
 
 public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 
 public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null);
+
+/// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
+public sealed record QueueStats(
+    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds);
 
 /// <summary>
 /// The annotator queue's write path. Every lease, submission, skip, release and draft goes through
@@ -43,6 +51,9 @@ public sealed class QueueEngine : BackgroundService
     private readonly TimeProvider _time;
     private readonly QueueOptions _options;
     private readonly ILogger<QueueEngine> _log;
+    private long _batches, _operations, _executeTicks, _commitTicks;
+    private int _largestBatch;
+    private WalSync? _walSync;
 
     public QueueEngine(Db db, TimeProvider time, IOptions<QueueOptions> options, ILogger<QueueEngine> log)
     {
@@ -52,13 +63,23 @@ public sealed class QueueEngine : BackgroundService
         _log = log;
     }
 
-    public Task<Lease?> NextAsync(ProjectConfig project, long userId, CancellationToken ct) =>
-        Enqueue(new NextOp(project, userId), ct);
+    /// <summary>Most live leases one annotator holds in one project (the task on screen, one fetched
+    /// ahead, and submissions still on their way).</summary>
+    public const int MaxHeld = 4;
 
+    /// <summary>
+    /// A lease for the annotator: one they hold already that is not in <paramref name="exclude"/>
+    /// (a rejected task handed back first, then the oldest), else a new one. The browser passes the
+    /// leases it is showing or submitting to fetch the next task ahead. Null when nothing is left.
+    /// </summary>
+    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, CancellationToken ct) =>
+        Enqueue(new NextOp(project, userId, exclude), ct);
+
+    /// <param name="goldScore">For a gold task, how well the result matches the known answer (0..1).</param>
     public Task<SubmitResult> SubmitAsync(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
-        CancellationToken ct) =>
-        Enqueue(new SubmitOp(project, assignmentId, userId, resultJson, leadTime, idempotencyKey), ct);
+        double? goldScore, CancellationToken ct) =>
+        Enqueue(new SubmitOp(project, assignmentId, userId, resultJson, leadTime, idempotencyKey, goldScore), ct);
 
     /// <summary>Skip or release a lease: the task goes back to the queue (a skipped one comes back to this
     /// annotator only after the fresh tasks). False when the caller holds no such live lease.</summary>
@@ -68,6 +89,12 @@ public sealed class QueueEngine : BackgroundService
     public Task<bool> SaveDraftAsync(long assignmentId, long userId, string draftJson, CancellationToken ct) =>
         Enqueue(new DraftOp(assignmentId, userId, draftJson), ct);
 
+    public QueueStats Stats => new(
+        Interlocked.Read(ref _batches), Interlocked.Read(ref _operations),
+        TimeSpan.FromTicks(Interlocked.Read(ref _executeTicks)).TotalSeconds,
+        TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds, _largestBatch,
+        _walSync?.Fsyncs ?? 0, _walSync?.FsyncSeconds ?? 0);
+
     private async Task<T> Enqueue<T>(QueueOp<T> op, CancellationToken ct)
     {
         await _channel.Writer.WriteAsync(op, ct);
@@ -75,10 +102,39 @@ public sealed class QueueEngine : BackgroundService
         return await op.Completion.Task;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var writers = _db.IsSqlite ? 1 : Math.Max(1, _options.PostgresWriters);
-        return Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
+        if (_db.IsSqlite)
+        {
+            _walSync = new WalSync(_log);
+        }
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
+        }
+        finally
+        {
+            if (_walSync is not null)
+            {
+                await _walSync.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Acknowledges operations whose transaction committed: at once where the commit was
+    /// durable by itself (PostgreSQL), after the WAL's next fsync on SQLite.</summary>
+    private void Acknowledge(Statements sql, IReadOnlyList<QueueOp> ops)
+    {
+        if (_walSync is null)
+        {
+            foreach (var op in ops)
+            {
+                op.Publish();
+            }
+            return;
+        }
+        _walSync.Enqueue(((Microsoft.Data.Sqlite.SqliteConnection)sql.Connection).DataSource, ops.ToArray());
     }
 
     private async Task WriterLoop(bool sweeps, CancellationToken stop)
@@ -167,22 +223,29 @@ public sealed class QueueEngine : BackgroundService
         var ms = now.ToUnixTimeMilliseconds();
         try
         {
-            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop))
+            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null))
             {
                 if (sweep)
                 {
                     await SweepExpiredAsync(sql, tx, ms, stop);
                 }
+                var started = _time.GetTimestamp();
                 foreach (var op in batch)
                 {
                     await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
                 }
+                var executed = _time.GetTimestamp();
                 await tx.CommitAsync(stop);
+                Interlocked.Add(ref _executeTicks, _time.GetElapsedTime(started, executed).Ticks);
+                Interlocked.Add(ref _commitTicks, _time.GetElapsedTime(executed).Ticks);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _operations, batch.Count);
+                if (batch.Count > _largestBatch)
+                {
+                    _largestBatch = batch.Count;
+                }
             }
-            foreach (var op in batch)
-            {
-                op.Publish();
-            }
+            Acknowledge(sql, batch);
         }
         catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
         {
@@ -191,10 +254,10 @@ public sealed class QueueEngine : BackgroundService
             {
                 try
                 {
-                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop);
+                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null);
                     await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
                     await tx.CommitAsync(stop);
-                    op.Publish();
+                    Acknowledge(sql, [op]);
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
                 {
@@ -257,12 +320,17 @@ public sealed class QueueEngine : BackgroundService
         public override void Fail(Exception e) => Completion.TrySetException(e);
     }
 
-    private sealed class NextOp(ProjectConfig project, long userId) : QueueOp<Lease?>
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>
     {
         public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
         {
             SetResult(null);
             var expires = ctx.Now + project.LeaseSeconds * 1000L;
+            if (project.Quality.GoldThreshold > 0 && await BelowThresholdAsync(ctx, ct))
+            {
+                SetResult(Refused(LeaseRefusal.BelowGoldThreshold));
+                return;
+            }
 
             // 1. A lease the annotator already holds (page reload), or a rejected task handed back to them.
             var existing = ctx.Sql.Get(
@@ -271,20 +339,30 @@ public sealed class QueueEngine : BackgroundService
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.user_id = @u AND a.project_id = @p AND a.status IN ('leased', 'returned')
                 ORDER BY CASE a.status WHEN 'returned' THEN 0 ELSE 1 END, a.id
-                LIMIT 1
                 """, ctx.Tx).With("@u", userId).With("@p", project.Id);
             long assignmentId = 0, taskId = 0;
             string? draft = null, comment = null, data = null;
+            var held = 0;
             await using (var r = await existing.ExecuteReaderAsync(ct))
             {
-                if (await r.ReadAsync(ct))
+                while (await r.ReadAsync(ct))
                 {
+                    held++;
+                    if (assignmentId != 0 || exclude.Contains(r.GetInt64(0)))
+                    {
+                        continue;
+                    }
                     assignmentId = r.GetInt64(0);
                     taskId = r.GetInt64(1);
                     draft = r.IsDBNull(3) ? null : r.GetString(3);
                     comment = r.IsDBNull(4) ? null : r.GetString(4);
                     data = r.GetString(5);
                 }
+            }
+            if (assignmentId == 0 && held >= MaxHeld)
+            {
+                SetResult(Refused(LeaseRefusal.TooManyHeld));
+                return;
             }
             if (assignmentId != 0)
             {
@@ -298,7 +376,11 @@ public sealed class QueueEngine : BackgroundService
             //    skipped, released or let expire earlier, oldest first.
             for (var attempt = 0; attempt < 5; attempt++)
             {
-                var candidate = await PickFreshAsync(ctx, ct);
+                // Gold tasks are mixed in at the project's rate while there is regular work left; the
+                // annotator cannot tell them apart.
+                var candidate = project.Quality.GoldRate > 0 && Random.Shared.Next(100) < project.Quality.GoldRate
+                    ? await PickGoldAsync(ctx, ct) ?? await PickFreshAsync(ctx, ct)
+                    : await PickFreshAsync(ctx, ct);
                 var reuse = 0L;
                 if (candidate is null)
                 {
@@ -345,20 +427,45 @@ public sealed class QueueEngine : BackgroundService
             var order = project.Order switch
             {
                 "random" => "t.shuffle",
-                "leastAnnotated" => "t.remaining DESC, t.priority DESC, t.id",
+                "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
                 _ => "t.priority DESC, t.id",
             };
             var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
             var cmd = ctx.Sql.Get(
                 $"""
                 SELECT t.id, t.data_json FROM tasks t
-                WHERE t.project_id = @p AND t.remaining > 0
+                WHERE t.project_id = @p AND t.remaining > 0 AND t.gold_json IS NULL
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
                 ORDER BY {order}
                 LIMIT 1{lockClause}
                 """, ctx.Tx).With("@p", project.Id).With("@u", userId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetString(1)) : null;
+        }
+
+        /// <summary>A gold task this annotator has not seen, only while regular tasks remain (so gold never fills a whole shift).</summary>
+        private async Task<(long TaskId, string Data)?> PickGoldAsync(OpContext ctx, CancellationToken ct)
+        {
+            var cmd = ctx.Sql.Get(
+                """
+                SELECT t.id, t.data_json FROM tasks t
+                WHERE t.project_id = @p AND t.gold_json IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
+                  AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = @p AND r.remaining > 0 AND r.gold_json IS NULL)
+                ORDER BY t.id
+                LIMIT 1
+                """, ctx.Tx).With("@p", project.Id).With("@u", userId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetString(1)) : null;
+        }
+
+        private async Task<bool> BelowThresholdAsync(OpContext ctx, CancellationToken ct)
+        {
+            var cmd = ctx.Sql.Get("SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = @p AND user_id = @u", ctx.Tx)
+                .With("@p", project.Id).With("@u", userId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            return await r.ReadAsync(ct) && r.GetInt64(0) >= project.Quality.GoldMinimum
+                && r.GetDouble(1) / r.GetInt64(0) < project.Quality.GoldThreshold;
         }
 
         private async Task<(long AssignmentId, long TaskId, string Data)?> PickReturnedAsync(OpContext ctx, CancellationToken ct)
@@ -387,12 +494,15 @@ public sealed class QueueEngine : BackgroundService
                     predictions.Add(new Prediction(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetDouble(2)));
                 }
             }
-            return new Lease(assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
+            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
         }
     }
 
+    private static Lease Refused(LeaseRefusal why) => new(why, 0, 0, "", default, null, null, []);
+
     private sealed class SubmitOp(
-        ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey)
+        ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
+        double? goldScore)
         : QueueOp<SubmitResult>
     {
         public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
@@ -411,10 +521,10 @@ public sealed class QueueEngine : BackgroundService
             string? status = null;
             long taskId = 0;
             var rework = false;
-            long reviewBucket = 0, remaining = 0;
+            long reviewBucket = 0, remaining = 0, count = 0, target = 0;
             var cmd = ctx.Sql.Get(
                 """
-                SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining
+                SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.id = @a AND a.user_id = @u AND a.project_id = @p
                 """, ctx.Tx).With("@a", assignmentId).With("@u", userId).With("@p", project.Id);
@@ -427,6 +537,8 @@ public sealed class QueueEngine : BackgroundService
                     rework = !r.IsDBNull(2);
                     reviewBucket = r.GetInt64(3);
                     remaining = r.GetInt64(4);
+                    count = r.GetInt64(5);
+                    target = r.GetInt64(6);
                 }
             }
             if (status is null)
@@ -473,22 +585,93 @@ public sealed class QueueEngine : BackgroundService
             var id = (await ctx.Sql.Get(
                 """
                 INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status,
-                                         result_json, lead_time, idempotency_key, created_at)
-                VALUES (@t, @p, @a, @u, @u, @v, @parent, @status, @result, @lead, @k, @now) RETURNING id
+                                         result_json, lead_time, idempotency_key, created_at, gold_score)
+                VALUES (@t, @p, @a, @u, @u, @v, @parent, @status, @result, @lead, @k, @now, @gold) RETURNING id
                 """, ctx.Tx).With("@t", taskId).With("@p", project.Id).With("@a", assignmentId).With("@u", userId)
                 .With("@v", version).With("@parent", parent).With("@status", reviewed ? "pending" : "submitted")
                 .With("@result", resultJson).With("@lead", leadTime).With("@k", idempotencyKey).With("@now", ctx.Now)
-                .ScalarLongAsync(ct))!.Value;
+                .With("@gold", goldScore).ScalarLongAsync(ct))!.Value;
+            if (goldScore is not null)
+            {
+                await ctx.Sql.Get(
+                    """
+                    INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES (@p, @u, 1, @s)
+                    ON CONFLICT (project_id, user_id) DO UPDATE SET gold_seen = annotator_scores.gold_seen + 1,
+                        gold_score = annotator_scores.gold_score + excluded.gold_score
+                    """, ctx.Tx).With("@p", project.Id).With("@u", userId).With("@s", goldScore.Value).ExecuteNonQueryAsync(ct);
+            }
             await ctx.Sql.Get("UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now WHERE id = @a", ctx.Tx)
                 .With("@now", ctx.Now).With("@a", assignmentId).ExecuteNonQueryAsync(ct);
+            // Dynamic overlap: when the task would be complete, ask for one more annotation if its
+            // answers are not yet confident enough (up to the project's maximum).
+            var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
+                && target < project.Quality.OverlapMax && await NeedsMoreAsync(ctx, taskId, ct);
             await ctx.Sql.Get(
                 """
                 UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = @now,
-                    state = CASE WHEN annotation_count + 1 >= target THEN @done ELSE 'in_progress' END
+                    target = target + @extend, remaining = remaining + @extend,
+                    state = CASE WHEN annotation_count + 1 >= target + @extend THEN @done ELSE 'in_progress' END
                 WHERE id = @t
-                """, ctx.Tx).With("@now", ctx.Now).With("@done", reviewed ? "in_review" : "annotated").With("@t", taskId)
-                .ExecuteNonQueryAsync(ct);
+                """, ctx.Tx).With("@now", ctx.Now).With("@extend", extend ? 1 : 0).With("@done", reviewed ? "in_review" : "annotated")
+                .With("@t", taskId).ExecuteNonQueryAsync(ct);
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
+        }
+
+        /// <summary>
+        /// Infers the task's answer on its first choices control from the annotations in force plus
+        /// this one, weighting each annotator by their gold record (shrunk towards an average
+        /// annotator while they have few gold answers), and says whether confidence is short of target.
+        /// </summary>
+        private async Task<bool> NeedsMoreAsync(OpContext ctx, long taskId, CancellationToken ct)
+        {
+            var control = project.Schema.Controls.FirstOrDefault(c => c.Type == Core.Schema.ControlType.Choices);
+            if (control is null)
+            {
+                return false;
+            }
+            var answers = new List<(string Worker, string Answer)>();
+            var workers = new List<long> { userId };
+            var cmd = ctx.Sql.Get(
+                "SELECT user_id, result_json FROM annotations WHERE task_id = @t AND status IN ('submitted', 'pending', 'accepted')", ctx.Tx)
+                .With("@t", taskId);
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    var worker = r.GetInt64(0);
+                    answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(r.GetString(1), control.Name)));
+                    if (!workers.Contains(worker))
+                    {
+                        workers.Add(worker);
+                    }
+                }
+            }
+            var skills = new Dictionary<string, double>();
+            foreach (var worker in workers)
+            {
+                var score = ctx.Sql.Get("SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = @p AND user_id = @u", ctx.Tx)
+                    .With("@p", project.Id).With("@u", worker);
+                await using var r = await score.ExecuteReaderAsync(ct);
+                if (await r.ReadAsync(ct))
+                {
+                    skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
+                        (r.GetDouble(1) + PriorSkill * PriorWeight) / (r.GetInt64(0) + PriorWeight);
+                }
+            }
+            var policy = new Core.Quality.OverlapPolicy(project.Overlap, project.Quality.OverlapMax!.Value, project.Quality.ConfidenceTarget!.Value, PriorSkill);
+            return Core.Quality.DynamicOverlap.Decide(answers, skills, policy, control.Labels.Count).NeedsMore;
+        }
+
+        private const double PriorSkill = 0.7;
+        private const double PriorWeight = 10;
+
+        /// <summary>The choice set as one answer (several choices sorted and joined), "" when none.</summary>
+        private static string ChoiceAnswer(string resultJson, string control)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(resultJson);
+            return doc.RootElement.TryGetProperty(control, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? string.Join('|', v.EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal))
+                : "";
         }
     }
 

@@ -44,6 +44,15 @@ CREATE TABLE projects (
     task_order      TEXT    NOT NULL,
     review_policy   TEXT    NOT NULL,
     review_percent  INTEGER NOT NULL,
+    -- Quality: share of served tasks that are gold (percent), the gold accuracy below which an
+    -- annotator gets no more tasks (0 = never stopped) once they answered gold_minimum gold tasks,
+    -- and dynamic overlap: up to overlap_max annotations until the answer's confidence reaches
+    -- confidence_target (both null = fixed overlap).
+    gold_rate         INTEGER NOT NULL DEFAULT 0,
+    gold_threshold    REAL NOT NULL DEFAULT 0,
+    gold_minimum      INTEGER NOT NULL DEFAULT 5,
+    overlap_max       INTEGER,
+    confidence_target REAL,
     created_by      INTEGER NOT NULL,
     created_at      INTEGER NOT NULL,
     deleted_at      INTEGER
@@ -70,9 +79,11 @@ CREATE TABLE tasks (
     updated_at       INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX ux_tasks_key ON tasks (project_id, task_key) WHERE task_key IS NOT NULL;
-CREATE INDEX ix_tasks_queue_priority ON tasks (project_id, priority DESC, id) WHERE remaining > 0;
-CREATE INDEX ix_tasks_queue_shuffle ON tasks (project_id, shuffle) WHERE remaining > 0;
-CREATE INDEX ix_tasks_queue_least ON tasks (project_id, remaining DESC, priority DESC, id) WHERE remaining > 0;
+-- Gold tasks (gold_json set) are served by their own index at the project's gold rate, never by the queue order.
+CREATE INDEX ix_tasks_queue_priority ON tasks (project_id, priority DESC, id) WHERE remaining > 0 AND gold_json IS NULL;
+CREATE INDEX ix_tasks_queue_shuffle ON tasks (project_id, shuffle) WHERE remaining > 0 AND gold_json IS NULL;
+CREATE INDEX ix_tasks_queue_least ON tasks (project_id, annotation_count, priority DESC, id) WHERE remaining > 0 AND gold_json IS NULL;
+CREATE INDEX ix_tasks_gold ON tasks (project_id, id) WHERE gold_json IS NOT NULL;
 CREATE INDEX ix_tasks_state ON tasks (project_id, state, id);
 
 CREATE TABLE predictions (
@@ -120,12 +131,22 @@ CREATE TABLE annotations (
     idempotency_key TEXT,
     created_at      INTEGER NOT NULL,
     reviewer_id     INTEGER,
-    review_expires  INTEGER
+    review_expires  INTEGER,
+    gold_score      REAL
 );
 CREATE UNIQUE INDEX ux_annotations_idem ON annotations (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX ix_annotations_task ON annotations (task_id);
 CREATE INDEX ix_annotations_project ON annotations (project_id, created_at);
 CREATE INDEX ix_annotations_review ON annotations (project_id, id) WHERE status = 'submitted';
+
+-- Each annotator's record on gold tasks per project: how many, and the sum of their scores (0..1 each).
+CREATE TABLE annotator_scores (
+    project_id   INTEGER NOT NULL,
+    user_id      INTEGER NOT NULL,
+    gold_seen    INTEGER NOT NULL,
+    gold_score   REAL NOT NULL,
+    PRIMARY KEY (project_id, user_id)
+);
 
 CREATE TABLE reviews (
     id            INTEGER PRIMARY KEY,

@@ -1,0 +1,79 @@
+// Types of the label schema and annotation result of docs/label-schema.md.
+
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json';
+export interface Field { name: string; type: FieldType }
+
+export interface LabelDef { value: string; hotkey?: string; color?: string }
+export type LabelLike = string | LabelDef;
+
+interface ControlBase { name: string; field?: string; required?: boolean }
+export interface ChoicesControl extends ControlBase { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
+export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }
+export interface RelationsControl extends ControlBase { type: 'relations'; spans: string; labels?: LabelLike[] }
+export interface RectanglesControl extends ControlBase { type: 'rectangles'; field: string; labels: LabelLike[] }
+export interface PolygonsControl extends ControlBase { type: 'polygons'; field: string; labels: LabelLike[] }
+export interface KeypointsControl extends ControlBase { type: 'keypoints'; field: string; labels: LabelLike[] }
+export interface SegmentsControl extends ControlBase { type: 'segments'; field: string; labels: LabelLike[] }
+export interface TranscriptionControl extends ControlBase { type: 'transcription'; perSegment?: string }
+export interface RatingControl extends ControlBase { type: 'rating'; max?: number }
+export interface RankingControl extends ControlBase { type: 'ranking'; field: string; mode: 'rank' | 'pairwise'; rationale?: boolean }
+
+export type Control =
+  | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
+  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl;
+export type ControlType = Control['type'];
+
+export interface Schema { fields: Field[]; controls: Control[] }
+
+// Result values, one per control type.
+export interface Span { id: string; start: number; end: number; label: string; text?: string }
+export interface Relation { from: string; to: string; label?: string }
+export interface Rect { id: string; label: string; x: number; y: number; width: number; height: number; rotation?: number }
+export interface Polygon { id: string; label: string; points: [number, number][] }
+export interface Keypoint { id: string; label: string; x: number; y: number }
+export interface Segment { id: string; start: number; end: number; label: string }
+export interface RankValue { order: string[]; rationale?: string }
+export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
+
+// One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],
+// string or Record<string, string> (transcription), number (rating), RankValue, PairwiseValue.
+export type ResultValue = string | number | null | object;
+export type Result = Record<string, ResultValue>;
+
+export const DEFAULT_COLORS = ['#e4572e', '#2e86ab', '#76b041', '#a25ebf', '#f2a541', '#17bebb', '#d7263d', '#5d576b', '#c17817', '#3d5a80'];
+
+/** Labels or options of a control as full objects, with a colour and a hotkey for each. */
+export function labelsOf(c: Control): Required<LabelDef>[] {
+  const raw: LabelLike[] = c.type === 'choices' ? c.options : 'labels' in c ? c.labels ?? [] : [];
+  return raw.map((l, i) => {
+    const d = typeof l === 'string' ? { value: l } : l;
+    return {
+      value: d.value,
+      hotkey: d.hotkey ?? (i < 9 ? String(i + 1) : ''),
+      color: d.color ?? DEFAULT_COLORS[i % DEFAULT_COLORS.length]!,
+    };
+  });
+}
+
+export function fieldOf(schema: Schema, name: string | undefined): Field | undefined {
+  return schema.fields.find((f) => f.name === name);
+}
+
+export interface ListItem { id: string; text: string }
+
+/** Items of a `list` field: the object's id, or the index as a string for plain strings. */
+export function listItems(value: unknown): ListItem[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((v, i) =>
+    typeof v === 'string' ? { id: String(i), text: v }
+      : v && typeof v === 'object' ? { id: String((v as { id?: unknown }).id ?? i), text: String((v as { text?: unknown }).text ?? JSON.stringify(v)) }
+        : { id: String(i), text: String(v) });
+}
+
+/** Parses a schema loosely enough for the editor; throws with a message when it is not one. */
+export function parseSchema(json: string): Schema {
+  const v = JSON.parse(json) as unknown;
+  if (!v || typeof v !== 'object' || !Array.isArray((v as Schema).fields) || !Array.isArray((v as Schema).controls))
+    throw new Error('fields and controls must be arrays');
+  return v as Schema;
+}

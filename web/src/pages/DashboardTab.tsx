@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'react';
+import { api, type Project, type Stats } from '../api';
+import { useT, type MessageKey } from '../i18n';
+import { BarChart, HBarChart } from './Charts';
+import { STATE_COLORS } from './ProjectsPage';
+
+export function DashboardTab({ project }: { project: Project }) {
+  const t = useT();
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { api.stats(project.id).then(setStats).catch((e: Error) => setError(e.message)); }, [project.id]);
+  if (error) return <div className="banner error">{error}</div>;
+  if (!stats) return <p className="muted">{t('common.loading')}</p>;
+  const states = Object.entries(stats.states).filter(([k, v]) => k !== 'total' && (v ?? 0) > 0);
+  return (
+    <div className="dashboard" data-testid="dashboard-tab">
+      <section className="card">
+        <h3>{t('dash.states')}</h3>
+        <div className="legend">
+          {states.map(([k, v]) => <span key={k}><i style={{ background: STATE_COLORS[k] }} />{t(`state.${k}` as MessageKey)} <b>{v}</b></span>)}
+        </div>
+      </section>
+      <section className="card">
+        <h3>{t('dash.perDay')}</h3>
+        {stats.perDay.length ? <BarChart testId="chart-per-day" data={stats.perDay.map((d) => ({ label: d.day.slice(5, 10), value: d.annotations }))} /> : <p className="muted">{t('dash.noData')}</p>}
+      </section>
+      <div className="two-col">
+        <section className="card">
+          <h3>{t('dash.perAnnotator')}</h3>
+          <HBarChart testId="chart-per-annotator" data={stats.perAnnotator.map((a) => ({ label: a.annotator, value: a.annotations }))} />
+        </section>
+        <section className="card">
+          <h3>{t('dash.leadTime')}</h3>
+          <HBarChart testId="chart-lead-time" color="#f2a541" format={(v) => v.toFixed(1)} data={stats.perAnnotator.map((a) => ({ label: a.annotator, value: a.avgLeadTimeSeconds }))} />
+        </section>
+      </div>
+    </div>
+  );
+}

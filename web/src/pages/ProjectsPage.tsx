@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import { api, type ProjectCounts, type ProjectSummary } from '../api';
+import { useT } from '../i18n';
+import { useSession } from '../session';
+
+const STATES = ['accepted', 'annotated', 'inReview', 'rejected', 'inProgress', 'new'] as const;
+export const STATE_COLORS: Record<string, string> = {
+  accepted: '#2f9e44', annotated: '#4c8bd6', inReview: '#9c6ade', rejected: '#e8590c', inProgress: '#f2c14e', new: '#d9dde3',
+};
+
+export function ProgressBar({ counts }: { counts: ProjectCounts }) {
+  const t = useT();
+  const total = counts.total || 1;
+  return (
+    <div className="progress" role="img" aria-label={STATES.map((s) => `${t(`state.${s}`)} ${counts[s]}`).join(', ')}>
+      {STATES.map((s) => counts[s] > 0 && (
+        <span key={s} title={`${t(`state.${s}`)}: ${counts[s]}`} style={{ width: `${(counts[s] / total) * 100}%`, background: STATE_COLORS[s] }} />
+      ))}
+    </div>
+  );
+}
+
+export function ProjectsPage() {
+  const t = useT();
+  const { org } = useSession();
+  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setProjects(null);
+    api.projects(org?.id).then(setProjects).catch((e: Error) => setError(e.message));
+  }, [org?.id]);
+  const canManage = !org || org.roles.some((r) => r === 'admin' || r === 'manager');
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('projects.title')}</h1>
+        <span className="grow" />
+        {canManage && <a className="button primary" href="#/projects/new" data-testid="new-project">{t('projects.new')}</a>}
+      </div>
+      {error && <div className="banner error">{error}</div>}
+      {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : (
+        <ul className="project-list">
+          {projects.map((p) => {
+            const done = p.counts.accepted + p.counts.annotated + p.counts.inReview;
+            return (
+              <li key={p.id} className="card" data-testid={`project-${p.id}`}>
+                <div className="project-row">
+                  <a href={`#/projects/${p.id}`} className="project-name" data-testid="project-open">{p.name}</a>
+                  <span className="muted small">{t('projects.progress', { done, total: p.counts.total })}</span>
+                  <span className="grow" />
+                  <a className="button primary" href={`#/projects/${p.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>
+                  <a className="button" href={`#/projects/${p.id}/review`} data-testid="project-review">{t('projects.review')}</a>
+                </div>
+                <ProgressBar counts={p.counts} />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useT } from '../i18n';
+import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '../lib/schema';
+
+const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json'];
+const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking'];
+const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
+  choices: FIELD_TYPES, spans: ['text'], rectangles: ['image'], polygons: ['image'], keypoints: ['image'],
+  segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'],
+};
+
+/** "value|hotkey|#colour" per line, the shorthand the form uses for labels and options. */
+export function labelsToText(labels: LabelLike[] | undefined): string {
+  return (labels ?? []).map((l) => (typeof l === 'string' ? l : [l.value, l.hotkey ?? '', l.color ?? ''].join('|').replace(/\|+$/, ''))).join('\n');
+}
+
+export function textToLabels(text: string): LabelLike[] {
+  return text.split('\n').map((s) => s.trim()).filter(Boolean).map((line) => {
+    const [value, hotkey, color] = line.split('|').map((x) => x.trim());
+    if (!hotkey && !color) return value!;
+    return { value: value!, ...(hotkey ? { hotkey } : {}), ...(color ? { color } : {}) };
+  });
+}
+
+function newControl(type: ControlType, schema: Schema): Control {
+  const n = schema.controls.filter((c) => c.type === type).length;
+  const name = `${type}${n ? n + 1 : ''}`;
+  const field = schema.fields.find((f) => FIELD_FOR[type]?.includes(f.type))?.name ?? '';
+  switch (type) {
+    case 'choices': return { name, type, field, options: ['yes', 'no'] };
+    case 'relations': return { name, type, spans: schema.controls.find((c) => c.type === 'spans')?.name ?? '', labels: [] };
+    case 'transcription': return { name, type, field };
+    case 'rating': return { name, type, max: 5 };
+    case 'ranking': return { name, type, field, mode: 'rank', rationale: false };
+    default: return { name, type, field, labels: ['label'] } as Control;
+  }
+}
+
+export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s: Schema) => void }) {
+  const t = useT();
+  const setField = (i: number, f: Field) => onChange({ ...schema, fields: schema.fields.map((x, j) => (j === i ? f : x)) });
+  const setControl = (i: number, c: Control) => onChange({ ...schema, controls: schema.controls.map((x, j) => (j === i ? c : x)) });
+  const rm = <T,>(arr: T[], i: number) => arr.filter((_, j) => j !== i);
+
+  return (
+    <div className="schema-form" data-testid="schema-form">
+      <h3>{t('schema.fields')}</h3>
+      {schema.fields.map((f, i) => (
+        <div className="row" key={i}>
+          <input aria-label={t('schema.name')} data-testid={`field-name-${i}`} value={f.name} onChange={(e) => setField(i, { ...f, name: e.target.value })} />
+          <select aria-label={t('schema.type')} data-testid={`field-type-${i}`} value={f.type} onChange={(e) => setField(i, { ...f, type: e.target.value as FieldType })}>
+            {FIELD_TYPES.map((x) => <option key={x}>{x}</option>)}
+          </select>
+          <button type="button" className="link" onClick={() => onChange({ ...schema, fields: rm(schema.fields, i) })}>{t('schema.remove')}</button>
+        </div>
+      ))}
+      <div className="row">
+        {FIELD_TYPES.slice(0, 5).map((ft) => (
+          <button type="button" key={ft} data-testid={`add-field-${ft}`} onClick={() => onChange({ ...schema, fields: [...schema.fields, { name: schema.fields.some((f) => f.name === ft) ? `${ft}${schema.fields.length + 1}` : ft, type: ft }] })}>
+            + {ft}
+          </button>
+        ))}
+      </div>
+
+      <h3>{t('schema.controls')}</h3>
+      {schema.controls.map((c, i) => {
+        const fits = schema.fields.filter((f) => FIELD_FOR[c.type]?.includes(f.type));
+        const labelsKey = c.type === 'choices' ? 'options' : 'labels';
+        const hasLabels = c.type !== 'transcription' && c.type !== 'rating' && c.type !== 'ranking';
+        return (
+          <fieldset className="control-edit" key={i} data-testid={`control-edit-${i}`}>
+            <div className="row">
+              <input aria-label={t('schema.name')} data-testid={`control-name-${i}`} value={c.name} onChange={(e) => setControl(i, { ...c, name: e.target.value })} />
+              <b>{c.type}</b>
+              {FIELD_FOR[c.type] && (
+                <label>{t('schema.field')}{' '}
+                  <select value={c.field ?? ''} onChange={(e) => setControl(i, { ...c, field: e.target.value || undefined } as Control)}>
+                    {(c.type === 'choices' || c.type === 'transcription') && <option value="">—</option>}
+                    {fits.map((f) => <option key={f.name}>{f.name}</option>)}
+                  </select>
+                </label>
+              )}
+              {c.type === 'relations' && (
+                <label>{t('schema.spans')}{' '}
+                  <select value={c.spans} onChange={(e) => setControl(i, { ...c, spans: e.target.value })}>
+                    {schema.controls.filter((x) => x.type === 'spans').map((x) => <option key={x.name}>{x.name}</option>)}
+                  </select>
+                </label>
+              )}
+              {c.type === 'transcription' && (
+                <label>{t('schema.perSegment')}{' '}
+                  <select value={c.perSegment ?? ''} onChange={(e) => setControl(i, { ...c, perSegment: e.target.value || undefined })}>
+                    <option value="">—</option>
+                    {schema.controls.filter((x) => x.type === 'segments').map((x) => <option key={x.name}>{x.name}</option>)}
+                  </select>
+                </label>
+              )}
+              {c.type === 'choices' && <label><input type="checkbox" checked={!!c.multiple} onChange={(e) => setControl(i, { ...c, multiple: e.target.checked })} /> {t('schema.multiple')}</label>}
+              {c.type === 'rating' && <label>{t('schema.max')} <input type="number" min={2} max={10} value={c.max ?? 5} onChange={(e) => setControl(i, { ...c, max: Number(e.target.value) })} /></label>}
+              {c.type === 'ranking' && <>
+                <label>{t('schema.mode')}{' '}
+                  <select value={c.mode} onChange={(e) => setControl(i, { ...c, mode: e.target.value as 'rank' | 'pairwise' })}><option>rank</option><option>pairwise</option></select>
+                </label>
+                <label><input type="checkbox" checked={!!c.rationale} onChange={(e) => setControl(i, { ...c, rationale: e.target.checked })} /> {t('schema.rationale')}</label>
+              </>}
+              {['choices', 'transcription', 'rating'].includes(c.type) && (
+                <label><input type="checkbox" checked={!!c.required} onChange={(e) => setControl(i, { ...c, required: e.target.checked })} /> {t('schema.required')}</label>
+              )}
+              <span className="grow" />
+              <button type="button" className="link" onClick={() => onChange({ ...schema, controls: rm(schema.controls, i) })}>{t('schema.remove')}</button>
+            </div>
+            {hasLabels && (
+              <label className="block">{c.type === 'choices' ? t('schema.options') : t('schema.labels')}
+                <textarea rows={3} key={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])} data-testid={`control-labels-${i}`} defaultValue={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])}
+                  onBlur={(e) => setControl(i, { ...c, [labelsKey]: textToLabels(e.target.value) } as Control)} />
+              </label>
+            )}
+          </fieldset>
+        );
+      })}
+      <div className="row wrap">
+        {CONTROL_TYPES.map((ct) => (
+          <button type="button" key={ct} data-testid={`add-control-${ct}`} onClick={() => onChange({ ...schema, controls: [...schema.controls, newControl(ct, schema)] })}>+ {ct}</button>
+        ))}
+      </div>
+    </div>
+  );
+}

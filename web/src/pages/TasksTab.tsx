@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type Project, type TaskDetail, type TaskFilter, type TaskRow } from '../api';
+import { useI18n, type MessageKey } from '../i18n';
+import { mediaUrlFor } from '../lib/util';
+import { initState } from '../workbench/state';
+import { TaskView } from '../workbench/TaskView';
+
+const STATES = ['new', 'inProgress', 'annotated', 'inReview', 'accepted', 'rejected'] as const;
+const PAGE = 50;
+
+export function TasksTab({ project }: { project: Project }) {
+  const { t, lang } = useI18n();
+  const [filter, setFilter] = useState<TaskFilter>({});
+  const [applied, setApplied] = useState<TaskFilter>({});
+  const [rows, setRows] = useState<TaskRow[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [priority, setPriority] = useState(10);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+
+  const load = useCallback(async (after?: string) => {
+    try {
+      const page = await api.tasks(project.id, { ...applied, after, limit: PAGE });
+      setRows((r) => (after && r ? [...r, ...page.items] : page.items));
+      setNext(page.next);
+      setError(null);
+    } catch (e) { setError((e as Error).message); }
+  }, [project.id, applied]);
+
+  useEffect(() => { setRows(null); setChecked(new Set()); void load(); }, [load]);
+
+  const bulk = async (action: 'delete' | 'priority' | 'release') => {
+    const ids = [...checked];
+    if (!ids.length) return;
+    if (action === 'delete' && !window.confirm(t('tasks.bulk.confirmDelete', { count: ids.length }))) return;
+    try {
+      const r = await api.bulkTasks(project.id, ids, action, action === 'priority' ? priority : undefined);
+      setMessage(t('tasks.bulk.done', { affected: r.affected }));
+      setChecked(new Set());
+      void load();
+    } catch (e) { setError((e as Error).message); }
+  };
+
+  const fmt = useMemo(() => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }), [lang]);
+  const set = (k: keyof TaskFilter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
+  const allChecked = !!rows?.length && rows.every((r) => checked.has(r.id));
+
+  return (
+    <div data-testid="tasks-tab">
+      <form className="filters row wrap" onSubmit={(e) => { e.preventDefault(); setApplied(filter); }}>
+        <label>{t('tasks.filter.state')}
+          <select data-testid="filter-state" value={filter.state ?? ''} onChange={set('state')}>
+            <option value="">{t('common.all')}</option>
+            {STATES.map((s) => <option key={s} value={s}>{t(`state.${s}` as MessageKey)}</option>)}
+          </select>
+        </label>
+        <label>{t('tasks.filter.annotator')}<input data-testid="filter-annotator" value={filter.annotator ?? ''} onChange={set('annotator')} /></label>
+        <label>{t('tasks.filter.label')}<input data-testid="filter-label" value={filter.label ?? ''} onChange={set('label')} /></label>
+        <label>{t('tasks.filter.from')}<input type="date" data-testid="filter-from" value={filter.from ?? ''} onChange={set('from')} /></label>
+        <label>{t('tasks.filter.to')}<input type="date" data-testid="filter-to" value={filter.to ?? ''} onChange={set('to')} /></label>
+        <button type="submit" data-testid="filter-apply">{t('common.apply')}</button>
+        <button type="button" onClick={() => { setFilter({}); setApplied({}); }}>{t('common.reset')}</button>
+      </form>
+      {checked.size > 0 && (
+        <div className="bulk row" data-testid="bulk-bar">
+          <b>{t('tasks.selected', { count: checked.size })}</b>
+          <input type="number" aria-label={t('tasks.col.priority')} value={priority} onChange={(e) => setPriority(Number(e.target.value))} style={{ width: '5em' }} />
+          <button type="button" data-testid="bulk-priority" onClick={() => void bulk('priority')}>{t('tasks.bulk.priority')}</button>
+          <button type="button" data-testid="bulk-release" onClick={() => void bulk('release')}>{t('tasks.bulk.release')}</button>
+          <button type="button" data-testid="bulk-delete" className="danger" onClick={() => void bulk('delete')}>{t('tasks.bulk.delete')}</button>
+        </div>
+      )}
+      {message && <div className="banner ok" role="status">{message}</div>}
+      {error && <div className="banner error" role="alert">{error}</div>}
+      {!rows ? <p className="muted">{t('common.loading')}</p> : rows.length === 0 ? <p className="empty-state">{t('tasks.empty')}</p> : (
+        <table className="grid" data-testid="task-table">
+          <thead><tr>
+            <th><input type="checkbox" data-testid="check-all" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(rows.map((r) => r.id)))} /></th>
+            <th>{t('tasks.col.key')}</th><th>{t('tasks.col.state')}</th><th>{t('tasks.col.priority')}</th><th>{t('tasks.col.annotations')}</th><th>{t('tasks.col.updated')}</th>
+          </tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid={`task-row-${r.id}`} className={open === r.id ? 'sel' : ''}>
+                <td><input type="checkbox" data-testid={`check-${r.id}`} checked={checked.has(r.id)} onChange={() => setChecked((s) => { const n = new Set(s); if (n.has(r.id)) n.delete(r.id); else n.add(r.id); return n; })} /></td>
+                <td><button type="button" className="link" data-testid={`open-${r.id}`} onClick={() => setOpen(r.id)}>{r.key ?? r.id}</button></td>
+                <td><span className={`state-pill ${r.state}`}>{t(`state.${r.state}` as MessageKey)}</span></td>
+                <td>{r.priority}</td>
+                <td>{r.annotationCount}</td>
+                <td className="muted">{r.updatedAt ? fmt.format(new Date(r.updatedAt)) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && <button type="button" data-testid="load-more" onClick={() => void load(next)}>{t('common.more')}</button>}
+      {open && <TaskDrawer project={project} taskId={open} onClose={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+function TaskDrawer({ project, taskId, onClose }: { project: Project; taskId: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const [task, setTask] = useState<TaskDetail | null>(null);
+  const [which, setWhich] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => { setTask(null); api.task(taskId).then(setTask).catch((e: Error) => setError(e.message)); }, [taskId]);
+  const results = task ? [...task.annotations.map((a) => ({ title: `${t('tasks.annotations')}: ${a.annotator ?? a.annotatorId ?? a.id}`, result: a.result })),
+    ...task.predictions.map((p) => ({ title: `${t('tasks.predictions')}: ${p.model ?? ''}`, result: p.result }))] : [];
+  const shown = results[which];
+  return (
+    <div className="drawer" data-testid="task-drawer" role="dialog">
+      <div className="row"><h2>{t('tasks.detail', { key: task?.key ?? taskId })}</h2><span className="grow" /><button type="button" onClick={onClose} data-testid="drawer-close">{t('common.close')}</button></div>
+      {error && <div className="banner error">{error}</div>}
+      {task && <>
+        {results.length > 0 && (
+          <div className="tabs">{results.map((r, i) => <button type="button" key={i} className={i === which ? 'on' : ''} onClick={() => setWhich(i)}>{r.title}</button>)}</div>
+        )}
+        <TaskView key={`${taskId}-${which}`} schema={project.schema} data={task.data} readOnly keyboard={false}
+          state={initState(project.schema, { draft: shown?.result ?? null })} onChange={() => {}} mediaUrl={(v) => mediaUrlFor(project.id, v)} />
+        {task.reviews.length > 0 && <>
+          <h3>{t('tasks.reviews')}</h3>
+          <ul>{task.reviews.map((r, i) => <li key={i}><b>{r.action}</b> {r.reviewer} {r.comment}</li>)}</ul>
+        </>}
+        <details><summary>{t('tasks.data')}</summary><pre className="json">{JSON.stringify({ data: task.data, result: shown?.result }, null, 2)}</pre></details>
+      </>}
+    </div>
+  );
+}
+

@@ -1,0 +1,213 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, type Project, type QueueItem } from '../api';
+import { useI18n } from '../i18n';
+import type { Result } from '../lib/schema';
+import { mediaUrlFor, preloadMedia, uuid } from '../lib/util';
+import { DraftStore, Outbox, type PendingSubmit } from './outbox';
+import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
+import { ShortcutSheet, TaskView } from './TaskView';
+import { isTyping } from './context';
+
+const DRAFT_DEBOUNCE_MS = 1500;
+const RETRY_MS = 10_000;
+
+const drafts = new DraftStore(localStorage);
+export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
+  try { await api.submit(p.assignmentId, p.result, p.leadTimeSeconds, p.key); } catch (e) {
+    const err = e as ApiError;
+    const details = Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
+    throw { status: err.status ?? 0, message: details || err.message };
+  }
+});
+
+/** The annotator's page: one task at a time from the queue, the next one already fetched. */
+export function AnnotatePage({ projectId }: { projectId: string }) {
+  const { t, lang } = useI18n();
+  const [project, setProject] = useState<Project | null>(null);
+  const [item, setItem] = useState<QueueItem | null | undefined>(undefined);
+  const [state, setState] = useState<WbState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [draftStatus, setDraftStatus] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
+  const [pending, setPending] = useState(outbox.failing());
+  const [rejected, setRejected] = useState(outbox.list().filter((p) => p.rejected));
+  const [help, setHelp] = useState(false);
+  const [showInstr, setShowInstr] = useState(false);
+  const [missing, setMissing] = useState<string[]>([]);
+  const prefetch = useRef<Promise<QueueItem | null> | null>(null);
+  const startedAt = useRef(performance.now());
+  const prevResult = useRef<Result | null>(null);
+  const dirty = useRef(false);
+  const lastSaved = useRef<string | null>(null);
+  const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
+
+  // Leases this page must not be handed again: the one on screen and submissions still being sent.
+  const inFlight = (showing?: string) => [
+    ...(showing ? [showing] : []),
+    ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
+  ];
+
+  const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
+  const flush = useCallback(() => { void outbox.flush().finally(refreshOutbox); }, []);
+
+  const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: string) => {
+    const p = api.nextTask(projectId, inFlight(showing));
+    p.then((n) => { if (n) preloadMedia(n.task.data, schemaFields, mediaUrl); }).catch(() => {});
+    prefetch.current = p;
+  }, [projectId, mediaUrl]);
+
+  const show = useCallback((p: Project, next: QueueItem | null) => {
+    setItem(next);
+    setMissing([]);
+    dirty.current = false;
+    lastSaved.current = null;
+    setDraftStatus('idle');
+    if (!next) { setState(null); return; }
+    const local = drafts.get(next.assignmentId);
+    setState(initState(p.schema, { draft: local ?? next.draft, predictions: next.task.predictions }));
+    startedAt.current = performance.now();
+    startPrefetch(p.schema.fields, next.assignmentId);
+  }, [startPrefetch]);
+
+  const advance = useCallback(async (p: Project) => {
+    const pre = prefetch.current;
+    prefetch.current = null;
+    try {
+      let next = pre ? await pre.catch(() => null) : null;
+      if (!next) next = await api.nextTask(projectId, inFlight());
+      show(p, next);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError && e.isNetwork ? t('common.networkError') : (e as Error).message);
+    }
+  }, [projectId, show, t]);
+
+  useEffect(() => {
+    let dead = false;
+    api.project(projectId).then((p) => { if (!dead) { setProject(p); void advance(p); } }).catch((e: Error) => setError(e.message));
+    flush();
+    const timer = setInterval(flush, RETRY_MS);
+    return () => {
+      dead = true;
+      clearInterval(timer);
+      // Give back the lease of a task fetched ahead but never shown.
+      void prefetch.current?.then((n) => n && api.release(n.assignmentId)).catch(() => {});
+    };
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [projectId]);
+
+  // Drafts: written locally at once, sent to the server after a pause in editing.
+  const result = useMemo(() => (state && project ? toResult(state, project.schema) : null), [state, project]);
+  useEffect(() => {
+    if (!item || !result || !dirty.current) return;
+    const json = JSON.stringify(result);
+    // Selecting a region changes the state but not the result: nothing to save.
+    if (json === lastSaved.current) return;
+    drafts.put(item.assignmentId, result);
+    const id = item.assignmentId;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let cancelled = false;
+    const save = () => {
+      setDraftStatus('saving');
+      api.saveDraft(id, result).then(() => {
+        if (cancelled) return;
+        lastSaved.current = json;
+        setDraftStatus('saved');
+      }).catch(() => {
+        // A newer edit or the next task supersedes this save; only the live one retries.
+        if (cancelled) return;
+        setDraftStatus('failed');
+        retry = setTimeout(save, RETRY_MS);
+      });
+    };
+    const timer = setTimeout(save, DRAFT_DEBOUNCE_MS);
+    return () => { cancelled = true; clearTimeout(timer); if (retry) clearTimeout(retry); };
+  }, [item, result]);
+
+  const onChange = useCallback((f: (s: WbState) => WbState) => {
+    setState((s) => { if (!s) return s; const n = f(s); if (n.result !== s.result) dirty.current = true; return n; });
+  }, []);
+
+  const submit = useCallback(() => {
+    if (!project || !item || !state) return;
+    const r = toResult(state, project.schema);
+    const miss = missingRequired(r, project.schema);
+    setMissing(miss);
+    if (miss.length) return;
+    outbox.add({ key: uuid(), assignmentId: item.assignmentId, projectId, result: r, leadTimeSeconds: Math.round((performance.now() - startedAt.current) / 100) / 10 });
+    drafts.remove(item.assignmentId);
+    prevResult.current = r;
+    refreshOutbox();
+    flush();
+    void advance(project);
+  }, [project, item, state, projectId, flush, advance]);
+
+  const skip = useCallback(() => {
+    if (!project || !item) return;
+    const id = item.assignmentId;
+    drafts.remove(id);
+    api.skip(id).catch(() => setError(t('wb.saveFailed')));
+    void advance(project);
+  }, [project, item, advance, t]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key === 'Enter') { e.preventDefault(); submit(); }
+      else if (mod && e.shiftKey && e.key.toLowerCase() === 's') { e.preventDefault(); skip(); }
+      else if (e.key === '?' && !isTyping(e)) { e.preventDefault(); setHelp((h) => !h); }
+      else if (e.key === 'Escape' && help) setHelp(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [submit, skip, help]);
+
+  if (error && !project) return <div className="page"><div className="banner error">{error}</div></div>;
+  if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;
+
+  const hasImageControls = project.schema.controls.some((c) => ['rectangles', 'polygons', 'keypoints'].includes(c.type));
+  return (
+    <div className="workbench" data-testid="workbench">
+      <div className="wb-bar">
+        <b>{project.name}</b>
+        {item && <span className="muted small" data-testid="task-id">#{item.task.id}</span>}
+        {item?.expiresAt && <span className="muted small" data-testid="lease-expires">{t('wb.expires', { time: new Date(item.expiresAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }) })}</span>}
+        <span className="grow" />
+        <span className={`save-state ${draftStatus}`} data-testid="draft-status">
+          {draftStatus === 'saving' ? t('wb.saving') : draftStatus === 'saved' ? t('wb.saved') : ''}
+        </span>
+        {project.instructions && <button type="button" onClick={() => setShowInstr((v) => !v)} data-testid="instructions-toggle">{t('wb.instructions')}</button>}
+        {item && state && <>
+          {hasImageControls && prevResult.current && (
+            <button type="button" data-testid="copy-previous" onClick={() => onChange((s) => copyRegions(s, project.schema, prevResult.current!))}>{t('wb.copyPrev')}</button>
+          )}
+          <button type="button" data-testid="skip" onClick={skip} title="Ctrl+Shift+S">{t('wb.skip')}</button>
+          <button type="button" className="primary" data-testid="submit" onClick={submit} title="Ctrl+Enter">{t('wb.submit')} <kbd>Ctrl+↵</kbd></button>
+        </>}
+        <button type="button" className="link" onClick={() => setHelp(true)} data-testid="help">?</button>
+      </div>
+      {(draftStatus === 'failed' || pending > 0) && (
+        <div className="banner warn" data-testid="save-banner" role="status">
+          {t('wb.saveFailed')} {pending > 0 && t('wb.pending', { count: pending })}
+          <button type="button" onClick={flush} data-testid="retry-now">{t('wb.retryNow')}</button>
+        </div>
+      )}
+      {rejected.map((p) => (
+        <div key={p.key} className="banner error" data-testid="rejected-banner" role="alert">
+          #{p.assignmentId}: {p.rejected}
+          <button type="button" onClick={() => { outbox.dismiss(p.key); refreshOutbox(); }}>{t('common.close')}</button>
+        </div>
+      ))}
+      {error && <div className="banner error" role="alert">{error}</div>}
+      {missing.length > 0 && <div className="banner error" data-testid="missing-banner" role="alert">{t('wb.missing', { names: missing.join(', ') })}</div>}
+      {item?.reviewComment && <div className="banner info" data-testid="review-comment">{t('wb.reviewComment', { comment: item.reviewComment })}</div>}
+      {showInstr && <div className="instructions">{project.instructions}</div>}
+      {item && state ? (
+        <TaskView key={item.assignmentId} schema={project.schema} data={item.task.data} state={state} onChange={onChange} mediaUrl={mediaUrl} />
+      ) : (
+        <div className="empty-state" data-testid="queue-empty">{t('wb.done')}</div>
+      )}
+      <div className="wb-foot muted small">{t('wb.shortcutsHint')}</div>
+      {help && <ShortcutSheet onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

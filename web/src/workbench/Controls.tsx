@@ -1,0 +1,173 @@
+import { useEffect, useRef, useState } from 'react';
+import { useT } from '../i18n';
+import {
+  labelsOf, listItems, type ChoicesControl, type Control, type PairwiseValue, type RankValue, type RankingControl,
+  type RatingControl, type TranscriptionControl,
+} from '../lib/schema';
+import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
+import { isTyping, useWb } from './context';
+
+function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
+  const wb = useWb();
+  return (
+    <section className={`control${wb.active === c.name ? ' active' : ''}`} data-testid={`control-${c.name}`}
+      onMouseDown={() => wb.setActive(c.name)}>
+      <h3>{c.name}{c.required ? ' *' : ''}</h3>
+      {children}
+    </section>
+  );
+}
+
+export function ChoicesView({ c }: { c: ChoicesControl }) {
+  const wb = useWb();
+  const cur = (wb.state.result[c.name] as string[] | undefined) ?? [];
+  return (
+    <Frame c={c}>
+      <div className="choices" role={c.multiple ? 'group' : 'radiogroup'}>
+        {labelsOf(c).map((o) => (
+          <button type="button" key={o.value} role={c.multiple ? 'checkbox' : 'radio'} aria-checked={cur.includes(o.value)}
+            data-testid={`choice-${c.name}-${o.value}`} className={`chip${cur.includes(o.value) ? ' on' : ''}`}
+            style={{ borderColor: o.color }} disabled={wb.readOnly}
+            onClick={() => wb.update((s) => toggleChoice(s, c, o.value))}>
+            {o.hotkey && <kbd>{o.hotkey}</kbd>} {o.value}
+          </button>
+        ))}
+      </div>
+    </Frame>
+  );
+}
+
+export function RatingView({ c }: { c: RatingControl }) {
+  const t = useT();
+  const wb = useWb();
+  const max = c.max ?? 5;
+  const cur = wb.state.result[c.name] as number | undefined;
+  return (
+    <Frame c={c}>
+      <div className="rating" role="radiogroup" aria-label={t('wb.rating')}>
+        {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
+          <button type="button" key={n} role="radio" aria-checked={cur === n} data-testid={`rating-${c.name}-${n}`}
+            className={`star${cur != null && n <= cur ? ' on' : ''}`} disabled={wb.readOnly}
+            onClick={() => wb.update((s) => setValue(s, c.name, cur === n ? null : n))}>
+            ★<small>{n % 10}</small>
+          </button>
+        ))}
+      </div>
+    </Frame>
+  );
+}
+
+export function TranscriptionView({ c }: { c: TranscriptionControl }) {
+  const t = useT();
+  const wb = useWb();
+  const cur = (wb.state.result[c.name] as string | undefined) ?? '';
+  return (
+    <Frame c={c}>
+      <textarea data-testid={`transcription-${c.name}`} rows={4} value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
+        onChange={(e) => { const v = e.target.value; wb.update((s) => typeText(s, c.name, v)); }} />
+    </Frame>
+  );
+}
+
+export function RankingView({ c }: { c: RankingControl }) {
+  const t = useT();
+  const wb = useWb();
+  const items = listItems(wb.data[c.field]);
+  const initial = items.map((i) => i.id);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const value = wb.state.result[c.name] as (RankValue & PairwiseValue) | undefined;
+  const rationale = value?.rationale ?? '';
+  const dragId = useRef<string | null>(null);
+  const [focus, setFocus] = useState<string | null>(null);
+
+  const rationaleBox = c.rationale && (
+    <textarea data-testid={`rationale-${c.name}`} rows={2} placeholder={t('wb.rationale')} value={rationale} readOnly={wb.readOnly}
+      onChange={(e) => { const v = e.target.value; wb.update((s) => setRationale(s, c.name, v, initial, c.mode)); }} />
+  );
+
+  if (c.mode === 'pairwise') {
+    const [a, b] = items;
+    const pick = (p: PairwiseValue['preferred']) => !wb.readOnly && wb.update((s) => setPairwise(s, c.name, p));
+    return (
+      <Frame c={c}>
+        <p className="muted">{t('wb.pairHint')}</p>
+        <div className="pairwise">
+          {[['a', a], ['b', b]].map(([side, item], i) => (
+            <button type="button" key={side as string} data-testid={`pair-${c.name}-${side}`} className={`pair-card${value?.preferred === side ? ' on' : ''}`}
+              onClick={() => pick(side as 'a' | 'b')} disabled={wb.readOnly}>
+              <div className="pair-head"><kbd>{i + 1}</kbd> {(side as string).toUpperCase()}</div>
+              <div className="pair-text">{(item as { text: string } | undefined)?.text}</div>
+            </button>
+          ))}
+        </div>
+        <button type="button" data-testid={`pair-${c.name}-tie`} className={`chip${value?.preferred === 'tie' ? ' on' : ''}`} onClick={() => pick('tie')} disabled={wb.readOnly}>
+          <kbd>3</kbd> {t('wb.tie')}
+        </button>
+        {rationaleBox}
+      </Frame>
+    );
+  }
+
+  const order = value?.order ?? initial;
+  return <RankList c={c} order={order} initial={initial} byId={byId} focus={focus} setFocus={setFocus} dragId={dragId} rationaleBox={rationaleBox} />;
+}
+
+interface RankListProps {
+  c: RankingControl; order: string[]; initial: string[]; byId: Map<string, { text: string }>;
+  focus: string | null; setFocus: (id: string) => void; dragId: React.MutableRefObject<string | null>; rationaleBox: React.ReactNode;
+}
+
+function RankList({ c, order, initial, byId, focus, setFocus, dragId, rationaleBox }: RankListProps) {
+  const t = useT();
+  const wb = useWb();
+  const list = useRef<HTMLOListElement>(null);
+  // While the ranking is the active control, ↑/↓ walk the items without a mouse.
+  useEffect(() => {
+    if (wb.active !== c.name) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e) || e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      const i = focus ? order.indexOf(focus) : -1;
+      const j = Math.max(0, Math.min(order.length - 1, i < 0 ? 0 : i + (e.key === 'ArrowUp' ? -1 : 1)));
+      const id = order[j];
+      if (id) (list.current?.querySelector(`[data-testid="rank-item-${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [wb.active, c.name, focus, order]);
+  return (
+    <Frame c={c}>
+      <p className="muted">{t('wb.rankHint')}</p>
+      <ol ref={list} className="ranking" data-testid={`ranking-${c.name}`}>
+        {order.map((id, i) => (
+          <li key={id} tabIndex={0} draggable={!wb.readOnly} data-testid={`rank-item-${id}`} data-rank={i + 1}
+            className={focus === id ? 'focus' : ''}
+            onFocus={() => { setFocus(id); wb.setActive(c.name); }}
+            onKeyDown={(e) => {
+              if (wb.readOnly || !e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+              e.preventDefault();
+              const target = e.currentTarget;
+              wb.update((s) => moveRankItem(s, c.name, initial, id, e.key === 'ArrowUp' ? -1 : 1));
+              // Keep focus on the moved item after React re-orders the list.
+              requestAnimationFrame(() => (target.parentElement?.querySelector(`[data-testid="rank-item-${CSS.escape(id)}"]`) as HTMLElement | null)?.focus());
+            }}
+            onDragStart={() => { dragId.current = id; }}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={(e) => {
+              e.preventDefault();
+              const from = dragId.current;
+              dragId.current = null;
+              if (!from || from === id) return;
+              const next = order.filter((x) => x !== from);
+              next.splice(next.indexOf(id) + (order.indexOf(from) < i ? 1 : 0), 0, from);
+              wb.update((s) => setRankOrder(s, c.name, next));
+            }}>
+            <span className="rank-no">{i + 1}</span>
+            <span className="rank-text">{byId.get(id)?.text ?? id}</span>
+          </li>
+        ))}
+      </ol>
+      {rationaleBox}
+    </Frame>
+  );
+}

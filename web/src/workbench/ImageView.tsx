@@ -1,0 +1,318 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useT } from '../i18n';
+import { labelsOf, type Control, type Keypoint, type Polygon, type Rect } from '../lib/schema';
+import { addKeypoint, addPolygon, addRect, updateRegion } from './state';
+import { controlsOn, isTyping, useWb } from './context';
+
+type Pt = [number, number];
+interface View { k: number; tx: number; ty: number }
+type Draft = { kind: 'rect'; a: Pt; b: Pt } | { kind: 'poly'; points: Pt[]; cursor: Pt | null };
+type Drag =
+  | { mode: 'pan'; sx: number; sy: number; view: View }
+  | { mode: 'move'; control: string; id: string; start: Pt; orig: Rect | Polygon | Keypoint; moved: boolean }
+  | { mode: 'handle'; control: string; id: string; handle: number; orig: Rect | Polygon; moved: boolean }
+  | { mode: 'rect' };
+
+const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+const round = (v: number) => Math.round(v * 100) / 100;
+
+/** Image with rectangles, polygons and keypoints; geometry is kept in original image pixels. */
+export function ImageView({ field, src }: { field: string; src: string }) {
+  const t = useT();
+  const wb = useWb();
+  const controls = useMemo(() => controlsOn(wb.schema, field, ['rectangles', 'polygons', 'keypoints']), [wb.schema, field]);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const [nat, setNat] = useState<{ w: number; h: number } | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [view, setView] = useState<View>({ k: 1, tx: 0, ty: 0 });
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [space, setSpace] = useState(false);
+  const drag = useRef<Drag | null>(null);
+  const hasAudio = wb.schema.fields.some((f) => f.type === 'audio');
+
+  const drawControl: Control | undefined = controls.find((c) => c.name === wb.active) ?? controls[0];
+  const colorOf = (c: Control, label: string) => labelsOf(c).find((l) => l.value === label)?.color ?? '#888';
+  const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
+
+  const fit = (n = nat) => {
+    const box = boxRef.current;
+    if (!box || !n) return;
+    const k = Math.min(box.clientWidth / n.w, box.clientHeight / n.h) * 0.98;
+    setView({ k, tx: (box.clientWidth - n.w * k) / 2, ty: (box.clientHeight - n.h * k) / 2 });
+  };
+
+  useEffect(() => {
+    setNat(null); setFailed(false); setDraft(null);
+    const img = new Image();
+    img.onload = () => { const n = { w: img.naturalWidth, h: img.naturalHeight }; setNat(n); fit(n); };
+    img.onerror = () => setFailed(true);
+    img.src = src;
+    return () => { img.onload = null; img.onerror = null; };
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [src]);
+
+  // Wheel zoom around the cursor; registered by hand because React's wheel listener is passive.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = box.getBoundingClientRect();
+      const mx = e.clientX - r.left;
+      const my = e.clientY - r.top;
+      const v = viewRef.current;
+      const k = clamp(v.k * Math.exp(-e.deltaY * 0.0015), 0.02, 40);
+      setView({ k, tx: mx - (mx - v.tx) * (k / v.k), ty: my - (my - v.ty) * (k / v.k) });
+    };
+    box.addEventListener('wheel', onWheel, { passive: false });
+    return () => box.removeEventListener('wheel', onWheel);
+  }, []);
+
+  /** Moves the selected region of this image by whole image pixels; false when none is selected. */
+  const nudge = (key: string, by: number): boolean => {
+    const sel = wb.state.selected;
+    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control)) return false;
+    const r = (wb.state.result[sel.control] as (Rect | Polygon | Keypoint)[] | undefined)?.find((x) => x.id === sel.id);
+    if (!r) return false;
+    const dx = key === 'ArrowLeft' ? -by : key === 'ArrowRight' ? by : 0;
+    const dy = key === 'ArrowUp' ? -by : key === 'ArrowDown' ? by : 0;
+    let patch: Partial<Rect & Polygon & Keypoint>;
+    if ('points' in r) {
+      const xs = r.points.map((q) => q[0]); const ys = r.points.map((q) => q[1]);
+      const ddx = clamp(dx, -Math.min(...xs), nat.w - Math.max(...xs));
+      const ddy = clamp(dy, -Math.min(...ys), nat.h - Math.max(...ys));
+      patch = { points: r.points.map(([x, y]) => [round(x + ddx), round(y + ddy)] as Pt) };
+    } else if ('width' in r) patch = { x: clamp(r.x + dx, 0, nat.w - r.width), y: clamp(r.y + dy, 0, nat.h - r.height) };
+    else patch = { x: clamp(r.x + dx, 0, nat.w), y: clamp(r.y + dy, 0, nat.h) };
+    wb.update((s) => updateRegion(s, sel.control, sel.id, patch));
+    return true;
+  };
+
+  /** Zooms around the centre of the view (keyboard zoom; the wheel zooms around the cursor). */
+  const zoomBy = (f: number) => {
+    const box = boxRef.current;
+    if (!box) return;
+    const v = viewRef.current;
+    const k = clamp(v.k * f, 0.02, 40);
+    const cx = box.clientWidth / 2; const cy = box.clientHeight / 2;
+    setView({ k, tx: cx - (cx - v.tx) * (k / v.k), ty: cy - (cy - v.ty) * (k / v.k) });
+  };
+
+  const closePolygon = () => {
+    if (draft?.kind !== 'poly' || !drawControl) return;
+    const points = draft.points.map(([x, y]) => [round(x), round(y)] as Pt);
+    if (points.length >= 3) wb.update((s) => addPolygon(s, drawControl, { label: labelOf(drawControl), points }));
+    setDraft(null);
+  };
+
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      if (isTyping(e)) return;
+      if (e.key === ' ' && !hasAudio) { e.preventDefault(); setSpace(true); }
+      else if (e.key === 'Escape' && draft) { setDraft(null); e.stopImmediatePropagation(); }
+      else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && draft?.kind === 'poly') { e.preventDefault(); closePolygon(); }
+      else if (e.key === 'Backspace' && draft?.kind === 'poly') {
+        e.preventDefault(); e.stopImmediatePropagation();
+        setDraft(draft.points.length > 1 ? { ...draft, points: draft.points.slice(0, -1) } : null);
+      } else if (e.key.startsWith('Arrow') && !e.ctrlKey && !e.metaKey && !e.altKey && nudge(e.key, e.shiftKey ? 10 : 1)) {
+        e.preventDefault();
+      } else if (e.key === 'f' && !e.ctrlKey && !e.metaKey) fit();
+      else if ((e.key === '+' || e.key === '=' || e.key === '-') && !e.ctrlKey && !e.metaKey) zoomBy(e.key === '-' ? 1 / 1.25 : 1.25);
+    };
+    const up = (e: KeyboardEvent) => { if (e.key === ' ') setSpace(false); };
+    window.addEventListener('keydown', down, true);
+    window.addEventListener('keyup', up);
+    return () => { window.removeEventListener('keydown', down, true); window.removeEventListener('keyup', up); };
+  });
+
+  const toImg = (e: { clientX: number; clientY: number }): Pt => {
+    const r = boxRef.current!.getBoundingClientRect();
+    const v = viewRef.current;
+    const x = (e.clientX - r.left - v.tx) / v.k;
+    const y = (e.clientY - r.top - v.ty) / v.k;
+    return nat ? [clamp(x, 0, nat.w), clamp(y, 0, nat.h)] : [x, y];
+  };
+
+  const onPointerDown = (e: React.PointerEvent) => {
+    if (!nat) return;
+    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    if (space || e.button === 1 || (wb.readOnly && e.button === 0)) {
+      drag.current = { mode: 'pan', sx: e.clientX, sy: e.clientY, view };
+      return;
+    }
+    if (e.button !== 0) return;
+    const target = e.target as Element;
+    const p = toImg(e);
+    const handle = target.closest('[data-handle]');
+    const region = target.closest('[data-region]');
+    if (handle && draft == null) {
+      const control = handle.getAttribute('data-control')!;
+      const id = handle.getAttribute('data-id')!;
+      const orig = (wb.state.result[control] as (Rect | Polygon)[]).find((r) => r.id === id)!;
+      drag.current = { mode: 'handle', control, id, handle: Number(handle.getAttribute('data-handle')), orig, moved: false };
+      return;
+    }
+    if (region && draft == null && !e.shiftKey) {
+      const control = region.getAttribute('data-control')!;
+      const id = region.getAttribute('data-id')!;
+      const orig = (wb.state.result[control] as (Rect | Polygon | Keypoint)[]).find((r) => r.id === id)!;
+      wb.update((s) => ({ ...s, selected: { control, id } }));
+      wb.setActive(control);
+      drag.current = { mode: 'move', control, id, start: p, orig, moved: false };
+      return;
+    }
+    if (!drawControl) return;
+    if (drawControl.type === 'rectangles') {
+      setDraft({ kind: 'rect', a: p, b: p });
+      drag.current = { mode: 'rect' };
+    } else if (drawControl.type === 'polygons') {
+      if (draft?.kind === 'poly') {
+        const [fx, fy] = draft.points[0]!;
+        if (draft.points.length >= 3 && Math.hypot(fx - p[0], fy - p[1]) * view.k < 10) { closePolygon(); return; }
+        setDraft({ ...draft, points: [...draft.points, p] });
+      } else setDraft({ kind: 'poly', points: [p], cursor: p });
+    } else if (drawControl.type === 'keypoints') {
+      wb.update((s) => addKeypoint(s, drawControl, { label: labelOf(drawControl), x: round(p[0]), y: round(p[1]) }));
+    }
+  };
+
+  const onPointerMove = (e: React.PointerEvent) => {
+    const d = drag.current;
+    if (!d) {
+      if (draft?.kind === 'poly') setDraft({ ...draft, cursor: toImg(e) });
+      return;
+    }
+    if (d.mode === 'pan') {
+      setView({ ...d.view, tx: d.view.tx + e.clientX - d.sx, ty: d.view.ty + e.clientY - d.sy });
+      return;
+    }
+    const p = toImg(e);
+    if (d.mode === 'rect' && draft?.kind === 'rect') { setDraft({ ...draft, b: p }); return; }
+    if (!nat) return;
+    if (d.mode === 'move') {
+      const dx = p[0] - d.start[0];
+      const dy = p[1] - d.start[1];
+      const o = d.orig;
+      let patch: Partial<Rect & Polygon & Keypoint>;
+      if ('points' in o) {
+        const xs = o.points.map((q) => q[0]); const ys = o.points.map((q) => q[1]);
+        const ddx = clamp(dx, -Math.min(...xs), nat.w - Math.max(...xs));
+        const ddy = clamp(dy, -Math.min(...ys), nat.h - Math.max(...ys));
+        patch = { points: o.points.map(([x, y]) => [round(x + ddx), round(y + ddy)] as Pt) };
+      } else if ('width' in o) {
+        patch = { x: round(clamp(o.x + dx, 0, nat.w - o.width)), y: round(clamp(o.y + dy, 0, nat.h - o.height)) };
+      } else patch = { x: round(clamp(o.x + dx, 0, nat.w)), y: round(clamp(o.y + dy, 0, nat.h)) };
+      // Read before the updater runs: React may call it after `moved` has changed.
+      const record = !d.moved;
+      d.moved = true;
+      wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
+    } else if (d.mode === 'handle') {
+      const o = d.orig;
+      let patch: Partial<Rect & Polygon>;
+      if ('points' in o) {
+        patch = { points: o.points.map((q, i) => (i === d.handle ? [round(p[0]), round(p[1])] : q) as Pt) };
+      } else {
+        // The corner opposite the dragged one stays put.
+        const corners: Pt[] = [[o.x, o.y], [o.x + o.width, o.y], [o.x + o.width, o.y + o.height], [o.x, o.y + o.height]];
+        const fixed = corners[(d.handle + 2) % 4]!;
+        const w = Math.abs(p[0] - fixed[0]); const h = Math.abs(p[1] - fixed[1]);
+        if (w < 1 || h < 1) return;
+        patch = { x: round(Math.min(p[0], fixed[0])), y: round(Math.min(p[1], fixed[1])), width: round(w), height: round(h) };
+      }
+      const record = !d.moved;
+      d.moved = true;
+      wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
+    }
+  };
+
+  const onPointerUp = (e: React.PointerEvent) => {
+    const d = drag.current;
+    drag.current = null;
+    if (d?.mode === 'rect' && draft?.kind === 'rect' && drawControl) {
+      // The last pointermove may not have rendered yet: the corner comes from this event.
+      const b = toImg(e);
+      const x = Math.min(draft.a[0], b[0]); const y = Math.min(draft.a[1], b[1]);
+      const width = Math.abs(draft.a[0] - b[0]); const height = Math.abs(draft.a[1] - b[1]);
+      if (width * view.k > 3 && height * view.k > 3)
+        wb.update((s) => addRect(s, drawControl, { label: labelOf(drawControl), x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0 }));
+      setDraft(null);
+    }
+  };
+
+  const k = view.k;
+  const sel = wb.state.selected;
+  const handleSize = 8 / k;
+  const regions = [];
+  for (const c of controls) {
+    const items = (wb.state.result[c.name] as (Rect | Polygon | Keypoint)[] | undefined) ?? [];
+    for (const r of items) {
+      const color = colorOf(c, r.label);
+      const isSel = sel?.id === r.id;
+      const pred = wb.state.predicted.includes(r.id);
+      const common = {
+        'data-region': '', 'data-control': c.name, 'data-id': r.id, 'data-testid': `region-${r.id}`,
+        stroke: color, strokeWidth: (isSel ? 3 : 2) / k, fill: `${color}${isSel ? '44' : '22'}`,
+        strokeDasharray: pred ? `${6 / k} ${4 / k}` : undefined, className: 'region',
+      };
+      if ('width' in r) {
+        regions.push(<g key={r.id}>
+          <rect {...common} x={r.x} y={r.y} width={r.width} height={r.height} />
+          <text x={r.x} y={r.y - 4 / k} fontSize={12 / k} fill={color} className="region-label">{r.label}{pred ? ` · ${t('wb.prediction')}` : ''}</text>
+          {isSel && !wb.readOnly && [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]].map(([hx, hy], i) => (
+            <rect key={i} data-handle={i} data-control={c.name} data-id={r.id} data-testid={`handle-${r.id}-${i}`} className="handle"
+              x={hx! - handleSize / 2} y={hy! - handleSize / 2} width={handleSize} height={handleSize} strokeWidth={1 / k} />
+          ))}
+        </g>);
+      } else if ('points' in r) {
+        regions.push(<g key={r.id}>
+          <polygon {...common} points={r.points.map((q) => q.join(',')).join(' ')} />
+          <text x={r.points[0]![0]} y={r.points[0]![1] - 4 / k} fontSize={12 / k} fill={color} className="region-label">{r.label}{pred ? ` · ${t('wb.prediction')}` : ''}</text>
+          {isSel && !wb.readOnly && r.points.map(([hx, hy], i) => (
+            <circle key={i} data-handle={i} data-control={c.name} data-id={r.id} data-testid={`handle-${r.id}-${i}`} className="handle" cx={hx} cy={hy} r={handleSize / 2} strokeWidth={1 / k} />
+          ))}
+        </g>);
+      } else {
+        regions.push(<g key={r.id}>
+          <circle {...common} cx={r.x} cy={r.y} r={(isSel ? 7 : 5) / k} fill={color} />
+          <text x={r.x + 7 / k} y={r.y - 7 / k} fontSize={12 / k} fill={color} className="region-label">{r.label}</text>
+        </g>);
+      }
+    }
+  }
+
+  let draftEl = null;
+  if (draft?.kind === 'rect') {
+    draftEl = <rect className="draft" x={Math.min(draft.a[0], draft.b[0])} y={Math.min(draft.a[1], draft.b[1])}
+      width={Math.abs(draft.a[0] - draft.b[0])} height={Math.abs(draft.a[1] - draft.b[1])} strokeWidth={2 / k} />;
+  } else if (draft?.kind === 'poly') {
+    const pts = [...draft.points, ...(draft.cursor ? [draft.cursor] : [])];
+    draftEl = <g>
+      <polyline className="draft" points={pts.map((q) => q.join(',')).join(' ')} strokeWidth={2 / k} />
+      {draft.points.map(([x, y], i) => <circle key={i} className="handle" cx={x} cy={y} r={handleSize / 2} strokeWidth={1 / k} />)}
+    </g>;
+  }
+
+  return (
+    <div className="image-view">
+      <div className="image-tools">
+        <span data-testid="zoom-level">{t('wb.zoom', { percent: Math.round(k * 100) })}</span>
+        <button type="button" data-testid="image-fit" onClick={() => fit()}>{t('wb.fit')}</button>
+        {drawControl && <span className="muted">{drawControl.type === 'rectangles' ? t('wb.tool.rect') : drawControl.type === 'polygons' ? t('wb.tool.polygon') : t('wb.tool.point')} · {labelOf(drawControl)}</span>}
+      </div>
+      <div ref={boxRef} className={`image-box${space ? ' panning' : ''}`} data-testid={`image-${field}`}>
+        {failed ? <div className="error">{t('wb.mediaError', { name: src })}</div> : (
+          <svg data-testid="image-canvas" data-natural-width={nat?.w} data-natural-height={nat?.h} data-zoom={k} data-tx={view.tx} data-ty={view.ty}
+            onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onDoubleClick={closePolygon}>
+            <g transform={`translate(${view.tx} ${view.ty}) scale(${k})`}>
+              {nat && <image href={src} width={nat.w} height={nat.h} />}
+              {regions}
+              {draftEl}
+            </g>
+          </svg>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useT, type MessageKey } from '../i18n';
+import {
+  labelsOf, type ChoicesControl, type Control, type Keypoint, type Polygon, type RankingControl, type RatingControl, type Rect,
+  type Relation, type Schema, type Segment, type Span, type TranscriptionControl,
+} from '../lib/schema';
+import { AudioView } from './AudioView';
+import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
+import { ImageView } from './ImageView';
+import { TextView } from './TextView';
+import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
+import { redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, undo, type WbState } from './state';
+
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
+const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking'];
+
+export interface TaskViewProps {
+  schema: Schema;
+  data: Record<string, unknown>;
+  state: WbState;
+  onChange: (f: (s: WbState) => WbState) => void;
+  readOnly?: boolean;
+  mediaUrl: (value: string) => string;
+  /** Keys are handled only by the view that owns the page (not by a preview beside a form). */
+  keyboard?: boolean;
+}
+
+/** Renders one task from the schema and routes the keyboard to its controls. */
+export function TaskView({ schema, data, state, onChange, readOnly = false, mediaUrl, keyboard = true }: TaskViewProps) {
+  const t = useT();
+  const keyed = useMemo(() => schema.controls.filter((c) => KEYED_TYPES.includes(c.type)), [schema]);
+  const [active, setActive] = useState<string | null>(keyed[0]?.name ?? null);
+  const [labelFor, setLabelFor] = useState<Record<string, string>>({});
+  const [relFrom, setRelFrom] = useState<string | null>(null);
+  useEffect(() => { if (!keyed.some((c) => c.name === active)) setActive(keyed[0]?.name ?? null); }, [keyed, active]);
+
+  const setLabel = useCallback((control: string, label: string) => setLabelFor((m) => ({ ...m, [control]: label })), []);
+  const ctx: WbCtx = useMemo(() => ({
+    schema, data, state, update: readOnly ? () => {} : onChange, readOnly, active, setActive, labelFor, setLabel, relFrom, setRelFrom, mediaUrl,
+  }), [schema, data, state, onChange, readOnly, active, labelFor, setLabel, relFrom, mediaUrl]);
+
+  const pickLabel = (c: Control, value: string) => {
+    setActive(c.name);
+    if (c.type === 'choices') { onChange((s) => toggleChoice(s, c, value)); return; }
+    setLabel(c.name, value);
+    const sel = state.selected;
+    if (sel && sel.control === c.name && REGION_TYPES.includes(c.type)) onChange((s) => relabel(s, c.name, sel.id, value));
+  };
+
+  useEffect(() => {
+    if (!keyboard) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && isTyping(e)) { (e.target as HTMLElement).blur(); return; }
+      if (isTyping(e)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'z') { e.preventDefault(); if (!readOnly) onChange(e.shiftKey ? redo : undo); return; }
+      if (mod && e.key.toLowerCase() === 'y') { e.preventDefault(); if (!readOnly) onChange(redo); return; }
+      if (mod || e.altKey) return;
+      if (e.key === 'Tab' && keyed.length) {
+        e.preventDefault();
+        const i = keyed.findIndex((c) => c.name === active);
+        setActive(keyed[(i + (e.shiftKey ? keyed.length - 1 : 1)) % keyed.length]!.name);
+        return;
+      }
+      if (e.key === 'Escape') { setRelFrom(null); onChange((s) => ({ ...s, selected: null })); return; }
+      if (readOnly) return;
+      const sel = state.selected;
+      if ((e.key === 'Delete' || e.key === 'Backspace') && sel) { e.preventDefault(); onChange((s) => removeRegion(s, schema, sel.control, sel.id)); return; }
+      if ((e.key === 'r' || e.key === 'R') && sel && schema.controls.some((c) => c.type === 'relations' && c.spans === sel.control)) {
+        e.preventDefault(); setRelFrom(sel.id); return;
+      }
+      const act = schema.controls.find((c) => c.name === active);
+      if (act?.type === 'rating' && /^[0-9]$/.test(e.key)) {
+        const n = e.key === '0' ? 10 : Number(e.key);
+        if (n <= ((act as RatingControl).max ?? 5)) { onChange((s) => setValue(s, act.name, n)); e.preventDefault(); }
+        return;
+      }
+      if (act?.type === 'ranking' && (act as RankingControl).mode === 'pairwise' && ['1', '2', '3'].includes(e.key)) {
+        onChange((s) => setPairwise(s, act.name, (['a', 'b', 'tie'] as const)[Number(e.key) - 1]!)); e.preventDefault(); return;
+      }
+      // Label hotkeys: the active control first, then any control with that explicit key.
+      const order = act ? [act, ...schema.controls.filter((c) => c !== act)] : schema.controls;
+      for (const c of order) {
+        if (!['choices', 'relations', ...REGION_TYPES].includes(c.type)) continue;
+        const isDigit = /^[1-9]$/.test(e.key);
+        if (isDigit && c !== act) continue;
+        const l = labelsOf(c).find((x) => x.hotkey === e.key);
+        if (l) { e.preventDefault(); pickLabel(c, l.value); return; }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const main: React.ReactNode[] = [];
+  for (const f of schema.fields) {
+    const v = data[f.name];
+    if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={typeof v === 'string' ? v : v == null ? '' : String(v)} />);
+    else if (f.type === 'image') main.push(<ImageView key={f.name} field={f.name} src={mediaUrl(String(v ?? ''))} />);
+    else if (f.type === 'audio' || f.type === 'video') main.push(<AudioView key={f.name} field={f.name} src={mediaUrl(String(v ?? ''))} />);
+    else if (f.type === 'list') {
+      const rankers = schema.controls.filter((c): c is RankingControl => c.type === 'ranking' && c.field === f.name);
+      if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
+      else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
+    } else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
+  }
+
+  const side: React.ReactNode[] = [];
+  for (const c of schema.controls) {
+    if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c as ChoicesControl} />);
+    else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c as RatingControl} />);
+    else if (c.type === 'transcription' && !(c as TranscriptionControl).perSegment) side.push(<TranscriptionView key={c.name} c={c as TranscriptionControl} />);
+    else if (REGION_TYPES.includes(c.type) || (c.type === 'relations' && c.labels?.length)) {
+      side.push(<LabelPicker key={c.name} c={c} current={labelFor[c.name] ?? labelsOf(c)[0]?.value} active={active === c.name} onPick={(v) => pickLabel(c, v)} />);
+    }
+  }
+
+  const activeControl = schema.controls.find((c) => c.name === active);
+  return (
+    <WorkbenchContext.Provider value={ctx}>
+      <div className={`task-view${readOnly ? ' read-only' : ''}`} data-testid="task-view">
+        <div className="task-main">{main}</div>
+        <aside className="task-side">
+          {activeControl && <div className="muted small" data-testid="active-control">{t('wb.activeControl', { name: activeControl.name })}</div>}
+          {side}
+          <RegionList />
+        </aside>
+      </div>
+    </WorkbenchContext.Provider>
+  );
+}
+
+function LabelPicker({ c, current, active, onPick }: { c: Control; current?: string; active: boolean; onPick: (v: string) => void }) {
+  return (
+    <section className={`control${active ? ' active' : ''}`} data-testid={`control-${c.name}`}>
+      <h3>{c.name}</h3>
+      <div className="choices">
+        {labelsOf(c).map((l) => (
+          <button type="button" key={l.value} data-testid={`label-${c.name}-${l.value}`} className={`chip${current === l.value ? ' on' : ''}`}
+            style={{ borderColor: l.color, ...(current === l.value ? { background: l.color, color: '#fff' } : {}) }} onClick={() => onPick(l.value)}>
+            {l.hotkey && <kbd>{l.hotkey}</kbd>} {l.value}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<typeof useT>): string {
+  if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
+  if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+  if ('points' in r) return t('wb.points', { count: r.points.length });
+  if ('start' in r) return `${r.start.toFixed(2)}–${r.end.toFixed(2)} s`;
+  return `${Math.round(r.x)},${Math.round(r.y)}`;
+}
+
+function RegionList() {
+  const t = useT();
+  const { schema, state, update, readOnly } = useWb();
+  const rows: React.ReactNode[] = [];
+  const textOf = new Map<string, string>();
+  for (const c of schema.controls) {
+    if (!REGION_TYPES.includes(c.type)) continue;
+    const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
+    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment)[] | undefined) ?? []) {
+      if ('text' in r && r.text) textOf.set(r.id, r.text);
+      const pred = state.predicted.includes(r.id);
+      rows.push(
+        <li key={r.id} data-testid={`region-row-${r.id}`} className={state.selected?.id === r.id ? 'sel' : ''}
+          onClick={() => update((s) => ({ ...s, selected: { control: c.name, id: r.id } }))}>
+          <span className="dot" style={{ background: colors.get(r.label) ?? '#888' }} />
+          <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
+          {pred && <span className="badge pred">{t('wb.prediction')}</span>}
+          {!readOnly && <button type="button" className="x" aria-label={t('common.delete')} data-testid={`delete-${r.id}`}
+            onClick={(e) => { e.stopPropagation(); update((s) => removeRegion(s, schema, c.name, r.id)); }}>×</button>}
+        </li>,
+      );
+    }
+  }
+  const rels: React.ReactNode[] = [];
+  for (const c of schema.controls) {
+    if (c.type !== 'relations') continue;
+    ((state.result[c.name] as Relation[] | undefined) ?? []).forEach((r, i) => rels.push(
+      <li key={`${c.name}${i}`} data-testid={`relation-${r.from}-${r.to}`}>
+        {textOf.get(r.from) ?? r.from} → {r.label ? <b>{r.label}</b> : null} → {textOf.get(r.to) ?? r.to}
+        {!readOnly && <button type="button" className="x" aria-label={t('common.delete')} onClick={() => update((s) => removeRelation(s, c.name, i))}>×</button>}
+      </li>,
+    ));
+  }
+  if (!schema.controls.some((c) => REGION_TYPES.includes(c.type))) return null;
+  return (
+    <section className="regions">
+      <h3>{t('wb.regions')}</h3>
+      {state.predicted.length > 0 && <p className="muted small">{t('wb.predictionHint')}</p>}
+      {rows.length ? <ul className="region-list">{rows}</ul> : <p className="muted">{t('wb.noRegions')}</p>}
+      {schema.controls.some((c) => c.type === 'relations') && <>
+        <h3>{t('wb.relations')}</h3>
+        <p className="muted small">{t('wb.relationHint')}</p>
+        <ul className="region-list">{rels}</ul>
+      </>}
+    </section>
+  );
+}
+
+
+export const SHORTCUTS: [string, MessageKey][] = [
+  ['Ctrl+Enter', 'keys.submit'], ['Ctrl+Shift+S', 'keys.skip'], ['Ctrl+Z', 'keys.undo'], ['Ctrl+Shift+Z', 'keys.redo'],
+  ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+← →', 'keys.textCaret'], ['Shift+drag', 'keys.tools'],
+  ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
+  ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
+];
+
+export function ShortcutSheet({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  return (
+    <div className="modal-back" onClick={onClose}>
+      <div className="modal" role="dialog" aria-label={t('wb.shortcuts')} data-testid="shortcut-sheet" onClick={(e) => e.stopPropagation()}>
+        <h2>{t('wb.shortcuts')}</h2>
+        <table className="keys"><tbody>
+          {SHORTCUTS.map(([k, m], i) => <tr key={i}><td><kbd>{k}</kbd></td><td>{t(m)}</td></tr>)}
+        </tbody></table>
+        <button type="button" onClick={onClose} data-testid="shortcut-close">{t('common.close')}</button>
+      </div>
+    </div>
+  );
+}

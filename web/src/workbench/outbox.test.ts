@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { DraftStore, Outbox, type KeyValueStore, type PendingSubmit } from './outbox';
+
+class MemStore implements KeyValueStore {
+  m = new Map<string, string>();
+  getItem(k: string) { return this.m.get(k) ?? null; }
+  setItem(k: string, v: string) { this.m.set(k, v); }
+  removeItem(k: string) { this.m.delete(k); }
+}
+
+const sub = (key: string) => ({ key, assignmentId: `a-${key}`, projectId: 'p', result: { quality: 3 }, leadTimeSeconds: 4 });
+
+describe('outbox', () => {
+  it('keeps a submission through a network failure and sends it with the same key later', async () => {
+    const store = new MemStore();
+    const sent: string[] = [];
+    let online = false;
+    const box = new Outbox(store, async (p: PendingSubmit) => {
+      if (!online) throw { status: 0, message: 'offline' };
+      sent.push(p.key);
+    });
+    box.add(sub('k1'));
+    // Not yet tried: pending, but nothing to warn about.
+    expect(box.failing()).toBe(0);
+    await box.flush();
+    expect(box.pending()).toBe(1);
+    expect(box.failing()).toBe(1);
+    expect(box.list()[0]!.attempts).toBe(1);
+    // A new Outbox over the same storage (a page reload) still has it.
+    online = true;
+    const again = new Outbox(store, async (p) => { sent.push(p.key); });
+    await again.flush();
+    expect(sent).toEqual(['k1']);
+    expect(again.pending()).toBe(0);
+    expect(store.m.size).toBe(0);
+  });
+
+  it('stops at the first retryable failure to keep submissions in order', async () => {
+    const tried: string[] = [];
+    const box = new Outbox(new MemStore(), async (p) => { tried.push(p.key); throw { status: 503, message: 'busy' }; });
+    box.add(sub('a'));
+    box.add(sub('b'));
+    await box.flush();
+    expect(tried).toEqual(['a']);
+    expect(box.pending()).toBe(2);
+  });
+
+  it('marks a refused submission and goes on with the next', async () => {
+    const sent: string[] = [];
+    const box = new Outbox(new MemStore(), async (p) => {
+      if (p.key === 'bad') throw { status: 422, message: 'entities/0/end out of range' };
+      sent.push(p.key);
+    });
+    box.add(sub('bad'));
+    box.add(sub('good'));
+    await box.flush();
+    expect(sent).toEqual(['good']);
+    expect(box.pending()).toBe(0);
+    expect(box.list()).toHaveLength(1);
+    expect(box.list()[0]!.rejected).toBe('entities/0/end out of range');
+    box.dismiss('bad');
+    expect(box.list()).toEqual([]);
+  });
+
+  it('shares one pass between concurrent flushes so nothing is sent twice', async () => {
+    let calls = 0;
+    const box = new Outbox(new MemStore(), async () => { calls++; await new Promise((r) => setTimeout(r, 5)); });
+    box.add(sub('x'));
+    await Promise.all([box.flush(), box.flush()]);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('draft store', () => {
+  it('round-trips a draft per assignment', () => {
+    const d = new DraftStore(new MemStore());
+    d.put('a1', { entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
+    expect(d.get('a1')).toEqual({ entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
+    expect(d.get('a2')).toBeNull();
+    d.remove('a1');
+    expect(d.get('a1')).toBeNull();
+  });
+});
+
+describe('retry policy', () => {
+  it('retries an expired session but not a validation error', async () => {
+    const { retryable } = await import('./outbox');
+    expect(retryable({ status: 401, message: '' })).toBe(true);
+    expect(retryable({ status: 0, message: '' })).toBe(true);
+    expect(retryable({ status: 503, message: '' })).toBe(true);
+    expect(retryable({ status: 422, message: '' })).toBe(false);
+    expect(retryable({ status: 409, message: '' })).toBe(false);
+  });
+});

@@ -74,6 +74,39 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task LogoutEndsTheSessionOnTheServerSoACopiedCookieStopsWorking()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator, Password);
+        using var raw = fx.Client(); // no cookie jar: the cookie travels by hand, as a stolen copy would
+        using var login = await raw.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password });
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("yz_session=", StringComparison.Ordinal)).Split(';')[0];
+        HttpRequestMessage WithCookie(HttpMethod method, string path)
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Cookie", cookie);
+            return request;
+        }
+        using (var me = await raw.SendAsync(WithCookie(HttpMethod.Get, "api/me")))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+        // A second session of the same person (another browser) is not affected by this logout.
+        using var other = Browser();
+        (await other.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password })).Dispose();
+
+        using (var logout = await raw.SendAsync(WithCookie(HttpMethod.Post, "api/auth/logout")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+        using (var replay = await raw.SendAsync(WithCookie(HttpMethod.Get, "api/me")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        }
+        await other.GetOkAsync("api/me");
+    }
+
+    [Fact]
     public async Task TokenIsShownOnceListedWithoutItsSecretAndStopsWorkingWhenRevoked()
     {
         var org = await fx.NewOrgAsync();

@@ -76,6 +76,19 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
     }
 
     [Fact]
+    public async Task TaskListFiltersByLastChangeTime()
+    {
+        var (org, manager, project, t) = await ProjectAsync(2);
+        var imported = fx.Time.GetUtcNow();
+        fx.Time.Advance(TimeSpan.FromDays(1));
+        var a = await org.PersonAsync(Roles.Annotator);
+        var (touched, _) = await a.AnnotateAsync(project, Pos);
+        var cut = Uri.EscapeDataString(imported.AddHours(12).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([touched], (await PageAsync(manager, project, $"from={cut}")).Ids);
+        Assert.Equal([t.Single(id => id != touched)], (await PageAsync(manager, project, $"to={cut}")).Ids);
+    }
+
+    [Fact]
     public async Task TaskListFiltersByLabelWhateverWayTheClientEscapedIt()
     {
         var (org, manager, project, t) = await ProjectAsync(4, ChineseSchema);

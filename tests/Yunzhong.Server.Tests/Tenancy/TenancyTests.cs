@@ -145,6 +145,25 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         Assert.Equal(Probes.Length, Probes.Select(p => p.Route).Distinct().Count());
     }
 
+    [Fact]
+    public async Task EveryApiEndpointIsDescribedInTheOpenApiDocument()
+    {
+        using var anonymous = fx.Client();
+        var paths = (await anonymous.GetOkAsync("openapi/v1.json")).GetProperty("paths");
+        var missing = new List<string>();
+        foreach (var route in MappedRoutes().Where(r => r.Contains(" /api/", StringComparison.Ordinal)))
+        {
+            var (method, pattern) = (route[..route.IndexOf(' ')], route[(route.IndexOf(' ') + 1)..]);
+            // Route syntax to OpenAPI syntax: no constraints, no catch-all stars, no trailing slash.
+            var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*{0,2}([A-Za-z]+)(:[a-z]+)?\}", "{$1}").TrimEnd('/');
+            if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method.ToLowerInvariant(), out _))
+            {
+                missing.Add(route);
+            }
+        }
+        Assert.True(missing.Count == 0, "not in the OpenAPI document: " + string.Join(", ", missing));
+    }
+
     /// <summary>Organisation A with one of everything: a project under full review, tasks, a live lease with a
     /// draft, a pending annotation, a media file, a finished export and an API token.</summary>
     private async Task<(Ids Ids, Person Admin, string Token)> OrganisationAAsync()

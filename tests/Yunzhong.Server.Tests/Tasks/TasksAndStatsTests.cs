@@ -248,6 +248,25 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         using var r = await a.Http.GetAsync($"api/projects/{project}/stats");
         await r.ProblemAsync(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task AReviewersFixDoesNotCountAsTheAnnotatorsWork()
+    {
+        var (org, manager, project, _) = await ProjectAsync(2);
+        var a = await org.PersonAsync(Roles.Annotator);
+        var (_, fixedOne) = await a.AnnotateAsync(project, Pos, leadTimeSeconds: 6);
+        await a.AnnotateAsync(project, Pos, leadTimeSeconds: 8);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{fixedOne}/review", new { action = "fix", result = new { label = new[] { "neg" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var stats = await manager.Http.GetOkAsync($"api/projects/{project}/stats");
+        var person = Assert.Single(stats.GetProperty("perAnnotator").EnumerateArray());
+        Assert.Equal(a.Id, person.GetProperty("userId").GetInt64());
+        Assert.Equal(2, person.GetProperty("annotations").GetInt64());
+        Assert.Equal(7.0, person.GetProperty("avgLeadTimeSeconds").GetDouble());
+    }
 }
 
 public sealed class SqliteTasksAndStatsTests(SqliteFixture fx) : TasksAndStatsTests<SqliteFixture>(fx);

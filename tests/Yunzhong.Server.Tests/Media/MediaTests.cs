@@ -212,6 +212,12 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
+        // Names are looked up in the store, never joined to a path: encoded traversal finds nothing.
+        foreach (var sneaky in new[] { "..%2F..%2Fyunzhong.db", "%2E%2E/%2E%2E/yunzhong.db", "..%5C..%5Cyunzhong.db" })
+        {
+            using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{sneaky}");
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        }
     }
 }
 

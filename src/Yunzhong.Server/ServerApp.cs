@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Auth;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
 using Yunzhong.Server.Features.Projects;
+using Yunzhong.Server.Features.Quality;
 using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
@@ -52,9 +54,16 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddProblemDetails();
+        s.AddExceptionHandler<BadRequests>();
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         s.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 8L << 30);
-        s.AddOpenApi();
+        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Yunzhong API";
+            doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
+            return Task.CompletedTask;
+        }));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +83,7 @@ public static class ServerApp
         app.MapReviews();
         app.MapExports();
         app.MapStats();
+        app.MapQuality();
         app.MapWebUi(options);
         return app;
     }
@@ -113,6 +123,7 @@ public static class ServerApp
         app.MapFallback("{*path:nonfile}", (string? path) => path is not null && path.StartsWith("api/", StringComparison.Ordinal)
                 ? Results.Problem(statusCode: 404, title: "No such endpoint.")
                 : Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8"))
+            .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
             .ExcludeFromDescription();
     }
 }

@@ -27,13 +27,16 @@ public enum ExportFormat
 /// <see cref="ExportOptions.IncludeHistory"/> is set.</param>
 /// <param name="Media">Media the task refers to, keyed by the value in the task's data (the URL or
 /// media path); gives COCO file names and sizes and Label Studio percent coordinates.</param>
+/// <param name="ConsensusJson">A consensus result object for the task (keyed by control name), when
+/// one was asked for; the JSON lines format writes it as <c>consensus</c>, the others ignore it.</param>
 public sealed record ExportTask(
     long Id,
     string? Key,
     string DataJson,
     string State,
     IReadOnlyList<ExportAnnotation> Annotations,
-    IReadOnlyDictionary<string, MediaInfo>? Media = null);
+    IReadOnlyDictionary<string, MediaInfo>? Media = null,
+    string? ConsensusJson = null);
 
 /// <summary>
 /// One version of one annotator's annotation. Memory: the caller's.

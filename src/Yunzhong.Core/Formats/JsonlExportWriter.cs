@@ -2,7 +2,8 @@ namespace Yunzhong.Core.Formats;
 
 /// <summary>
 /// Native JSON lines: <c>{id, key, data, state, annotations: [{id, annotator, result, created_at,
-/// lead_time, version, review, final}]}</c> per line. Data and results are copied in as they are.
+/// lead_time, version, review, final}], consensus?}</c> per line. Data and results are copied in as
+/// they are; <c>consensus</c> appears only when the task carries one.
 /// </summary>
 internal sealed class JsonlExportWriter(Stream output, ExportOptions options) : ExportWriter(output, options)
 {
@@ -57,6 +58,12 @@ internal sealed class JsonlExportWriter(Stream output, ExportOptions options) : 
         }
 
         json.WriteEndArray();
+        if (task.ConsensusJson is not null)
+        {
+            json.WritePropertyName("consensus"u8);
+            json.WriteRawValue(task.ConsensusJson, skipInputValidation: true);
+        }
+
         json.WriteEndObject();
         WriteRaw("\n"u8);
         return FlushIfFullAsync(ct);

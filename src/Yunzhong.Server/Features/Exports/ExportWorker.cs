@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Yunzhong.Core;
 using Yunzhong.Core.Formats;
+using Yunzhong.Core.Quality;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Security;
@@ -118,6 +119,16 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             TempStreamFactory = () => TempFile(spill),
         });
         long written = 0, after = 0;
+        ExportConsensus? consensus = null;
+        if (filter.Consensus)
+        {
+            var method = TruthInference.DefaultMethod;
+            if (filter.ConsensusMethod is { } name && !TruthInference.TryParseMethod(name, out method))
+            {
+                throw new InvalidOperationException($"Unknown truth inference method '{name}'.");
+            }
+            consensus = await ExportConsensus.CreateAsync(c, project, method, ct);
+        }
         try
         {
             while (true)
@@ -160,7 +171,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                             }
                         }
                     }
-                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known), ct);
+                    var consensusJson = consensus?.Build(t.Id, annotations[t.Id].Where(a => IsFinal(a.Status)).Select(a => a.ResultJson).ToList());
+                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson), ct);
                     written++;
                 }
                 after = last;

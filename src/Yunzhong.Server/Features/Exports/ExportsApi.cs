@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Core.Quality;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
@@ -9,14 +10,18 @@ using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Exports;
 
-public sealed record ExportRequest(string Format, string? State, DateTimeOffset? From, DateTimeOffset? To, bool History = false);
+/// <param name="Consensus">JSON lines only: write a <c>consensus</c> object per task (see <see cref="ExportConsensus"/>).</param>
+/// <param name="ConsensusMethod">Truth inference method for choices in the consensus; default the default method.</param>
+public sealed record ExportRequest(
+    string Format, string? State, DateTimeOffset? From, DateTimeOffset? To, bool History = false, bool Consensus = false,
+    string? ConsensusMethod = null);
 
 public sealed record ExportView(
     long Id, long ProjectId, string Format, string Status, long Rows, long TotalRows, string? Error, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, string? DownloadUrl);
 
 /// <summary>The filters an export job was asked for, stored with it.</summary>
-public sealed record ExportFilter(string[] States, long? FromMs, long? ToMs, bool History);
+public sealed record ExportFilter(string[] States, long? FromMs, long? ToMs, bool History, bool Consensus = false, string? ConsensusMethod = null);
 
 public static class ExportsApi
 {
@@ -59,7 +64,16 @@ public static class ExportsApi
         {
             return Http.Invalid("to", "to must be after from.");
         }
-        var filter = new ExportFilter(states, request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), request.History);
+        if (request.Consensus && format != "jsonl")
+        {
+            return Http.Invalid("consensus", "consensus is written by the jsonl format only.");
+        }
+        if (request.ConsensusMethod is { } method && !TruthInference.TryParseMethod(method, out _))
+        {
+            return Http.Invalid("consensusMethod", $"consensusMethod must be one of {string.Join(", ", TruthInference.MethodNames)}.");
+        }
+        var filter = new ExportFilter(states, request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), request.History,
+            request.Consensus, request.ConsensusMethod);
         await using var c = await db.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             """

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Yunzhong.Core.Quality;
+using Yunzhong.Core.Schema;
+using Yunzhong.Server.Features.Quality;
+using Yunzhong.Server.Security;
+
+namespace Yunzhong.Server.Features.Exports;
+
+/// <summary>
+/// The <c>consensus</c> object an export writes per task: for each choices control the label truth
+/// inference gives (run once per job over the whole project, since it learns annotator skills from
+/// every task), for spans and rectangles the merged regions of the task's annotations in force.
+/// Only the inferred labels are held (one per task); regions are merged task by task.
+/// </summary>
+internal sealed class ExportConsensus
+{
+    private readonly List<(string Control, Dictionary<long, (string Label, double Confidence)> Truths, IReadOnlyDictionary<string, string[]> Values)> _choices;
+    private readonly List<ControlDef> _regions;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
+    private ExportConsensus(List<(string, Dictionary<long, (string, double)>, IReadOnlyDictionary<string, string[]>)> choices, List<ControlDef> regions)
+    {
+        _choices = choices;
+        _regions = regions;
+    }
+
+    public static async Task<ExportConsensus> CreateAsync(DbConnection c, ProjectConfig project, TruthMethod method, CancellationToken ct)
+    {
+        var choices = new List<(string, Dictionary<long, (string, double)>, IReadOnlyDictionary<string, string[]>)>();
+        foreach (var control in project.Schema.Controls.Where(x => x.Type == ControlType.Choices))
+        {
+            var truths = await ProjectAnswers.InferAsync(c, project, control, method, ct);
+            choices.Add((control.Name, truths.Items.ToDictionary(i => i.TaskId, i => (i.Label, i.Confidence)), truths.Values));
+        }
+        var regions = project.Schema.Controls.Where(x => x.Type is ControlType.Spans or ControlType.Rectangles).ToList();
+        return new ExportConsensus(choices, regions);
+    }
+
+    /// <summary>The task's consensus object as JSON, from the results of its annotations in force.</summary>
+    public string Build(long taskId, IReadOnlyList<string> resultsInForce)
+    {
+        var docs = resultsInForce.Select(r => JsonDocument.Parse(r)).ToList();
+        try
+        {
+            _buffer.ResetWrittenCount();
+            using var json = new Utf8JsonWriter(_buffer);
+            json.WriteStartObject();
+            foreach (var (control, truths, values) in _choices)
+            {
+                if (!truths.TryGetValue(taskId, out var t))
+                {
+                    continue;
+                }
+                json.WriteStartObject(control);
+                json.WriteStartArray("value");
+                foreach (var v in values.TryGetValue(t.Label, out var options) ? options : [t.Label])
+                {
+                    json.WriteStringValue(v);
+                }
+                json.WriteEndArray();
+                json.WriteNumber("confidence", t.Confidence);
+                json.WriteEndObject();
+            }
+            if (docs.Count > 0)
+            {
+                foreach (var control in _regions)
+                {
+                    json.WriteStartArray(control.Name);
+                    if (control.Type == ControlType.Spans)
+                    {
+                        foreach (var r in Consensus.Spans(docs.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d.RootElement, control.Name)).ToList()))
+                        {
+                            json.WriteStartObject();
+                            json.WriteNumber("start", r.Region.Start);
+                            json.WriteNumber("end", r.Region.End);
+                            json.WriteString("label", r.Region.Label);
+                            json.WriteNumber("support", r.Support);
+                            json.WriteNumber("agreement", r.LabelAgreement);
+                            json.WriteEndObject();
+                        }
+                    }
+                    else
+                    {
+                        foreach (var r in Consensus.Boxes(docs.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d.RootElement, control.Name)).ToList()))
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("label", r.Region.Label);
+                            json.WriteNumber("x", r.Region.X);
+                            json.WriteNumber("y", r.Region.Y);
+                            json.WriteNumber("width", r.Region.W);
+                            json.WriteNumber("height", r.Region.H);
+                            json.WriteNumber("support", r.Support);
+                            json.WriteNumber("agreement", r.LabelAgreement);
+                            json.WriteEndObject();
+                        }
+                    }
+                    json.WriteEndArray();
+                }
+            }
+            json.WriteEndObject();
+            json.Flush();
+            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        }
+        finally
+        {
+            foreach (var d in docs)
+            {
+                d.Dispose();
+            }
+        }
+    }
+}

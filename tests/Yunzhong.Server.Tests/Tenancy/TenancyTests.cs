@@ -31,6 +31,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         ["GET /openapi/{documentName}.json"] = "the API description is public",
         ["GET /"] = "placeholder page when the browser UI is not built",
         ["* {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
+        ["GET {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
@@ -125,6 +126,11 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/exports/{exportId:long}", a => Req(HttpMethod.Get, $"api/exports/{a.Export}"), Expect.NotFound),
         new("GET /api/exports/{exportId:long}/download", a => Req(HttpMethod.Get, $"api/exports/{a.Export}/download"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/stats", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/stats"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/quality/annotators", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/annotators"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/quality/agreement",
+            a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/agreement?taskId={a.Task}"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/quality/aggregate",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/quality/aggregate", new { method = "majority" }), Expect.NotFound),
     ];
 
     private List<string> MappedRoutes() =>

@@ -52,6 +52,14 @@ public sealed class Db : IDisposable
         return c;
     }
 
+    /// <summary>
+    /// A test of <paramref name="column"/> against a list parameter. Dapper expands <c>IN @list</c>
+    /// into one parameter per item on SQLite, but hands Npgsql the array whole, where only
+    /// <c>= ANY(@list)</c> is valid SQL.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        IsSqlite ? $"{column} IN {parameter}" : $"{column} = ANY({parameter})";
+
     /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
     /// <param name="fsyncOnCommit">On SQLite, whether the commit itself fsyncs the WAL. Only the queue
     /// writer passes false: it fsyncs the WAL on its own before acknowledging (see <c>WalSync</c>).</param>

@@ -14,9 +14,13 @@ public static class AuthSetup
     public const string TokenScheme = "Token";
     public const string SmartScheme = "CookieOrToken";
 
+    /// <summary>The claim in the session cookie that names its row in <c>sessions</c>.</summary>
+    public const string SessionClaim = "yz:sid";
+
     public static IServiceCollection AddYunzhongAuth(this IServiceCollection services)
     {
         services.AddSingleton<TokenCache>();
+        services.AddSingleton<SessionStore>();
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, SmartScheme, o =>
             {
@@ -35,6 +39,18 @@ public static class AuthSetup
                 // An API answers 401/403, never a redirect to a log-in page.
                 o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
+                // A cookie is only as good as its session row: logging out revokes the row, so a copy of
+                // the cookie (another tab, a stolen one) stops working although it still decrypts.
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    var sid = ctx.Principal?.FindFirstValue(SessionClaim);
+                    var sessions = ctx.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+                    if (sid is null || !await sessions.IsLiveAsync(sid, ctx.HttpContext.RequestAborted))
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthHandler>(TokenScheme, null);
         services.AddAuthorization();
@@ -44,10 +60,72 @@ public static class AuthSetup
     public static long UserId(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, System.Globalization.CultureInfo.InvariantCulture);
 
-    public static ClaimsPrincipal Principal(long userId, string email, string scheme) =>
-        new(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Email, email)],
-            scheme));
+    public static ClaimsPrincipal Principal(long userId, string email, string scheme, string? sessionId = null)
+    {
+        List<Claim> claims =
+        [
+            new Claim(ClaimTypes.NameIdentifier, userId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Email, email),
+        ];
+        if (sessionId is not null)
+        {
+            claims.Add(new Claim(SessionClaim, sessionId));
+        }
+        return new(new ClaimsIdentity(claims, scheme));
+    }
+}
+
+/// <summary>
+/// Browser sessions kept in the store (only a hash of each id), so logging out ends a session on
+/// every node. Live answers are cached like token look-ups: a logout through this server counts at
+/// once, one through another node within <see cref="Ttl"/>.
+/// </summary>
+public sealed class SessionStore(Db db, TimeProvider time)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _live = new();
+
+    public async Task<string> CreateAsync(long userId, CancellationToken ct)
+    {
+        var id = Secrets.NewToken();
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO sessions (id_hash, user_id, created_at) VALUES (@hash, @userId, @now)",
+            new { hash = Secrets.HashToken(id), userId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+        return id;
+    }
+
+    public async Task<bool> IsLiveAsync(string id, CancellationToken ct)
+    {
+        var hash = Secrets.HashToken(id);
+        var now = time.GetUtcNow();
+        if (_live.TryGetValue(hash, out var at) && now - at < Ttl)
+        {
+            return true;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var live = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM sessions WHERE id_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: ct)) > 0;
+        if (live)
+        {
+            _live[hash] = now;
+        }
+        else
+        {
+            _live.TryRemove(hash, out _);
+        }
+        return live;
+    }
+
+    public async Task RevokeAsync(string id, CancellationToken ct)
+    {
+        var hash = Secrets.HashToken(id);
+        _live.TryRemove(hash, out _);
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET revoked_at = @now WHERE id_hash = @hash AND revoked_at IS NULL",
+            new { hash, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
 }
 
 /// <summary>

@@ -27,11 +27,7 @@ public static class AuthApi
     {
         var g = app.MapGroup("/api").WithTags("Auth");
         g.MapPost("/auth/login", Login);
-        g.MapPost("/auth/logout", async (HttpContext ctx) =>
-        {
-            await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return TypedResults.NoContent();
-        });
+        g.MapPost("/auth/logout", Logout);
         g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).RequireAuthorization();
         g.MapGet("/tokens", ListTokens).RequireAuthorization();
         g.MapPost("/tokens", CreateToken).RequireAuthorization();
@@ -39,8 +35,20 @@ public static class AuthApi
         return app;
     }
 
+    /// <summary>Ends the cookie's session in the store as well as in this browser.</summary>
+    private static async Task<NoContent> Logout(HttpContext ctx, SessionStore sessions, CancellationToken ct)
+    {
+        var cookie = await ctx.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (cookie.Principal?.FindFirstValue(AuthSetup.SessionClaim) is { } sid)
+        {
+            await sessions.RevokeAsync(sid, ct);
+        }
+        await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext ctx, Db db, CancellationToken ct)
+        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
@@ -52,8 +60,9 @@ public static class AuthApi
         {
             return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
         }
+        var sid = await sessions.CreateAsync(row.Value.Id, ct);
         await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            AuthSetup.Principal(row.Value.Id, row.Value.Email, CookieAuthenticationDefaults.AuthenticationScheme));
+            AuthSetup.Principal(row.Value.Id, row.Value.Email, CookieAuthenticationDefaults.AuthenticationScheme, sid));
         return TypedResults.Ok((await MeAsync(row.Value.Id, db, ct)).Value!);
     }
 

@@ -16,6 +16,7 @@ public static class ImportsApi
             .WithTags("Imports")
             .RequireAuthorization()
             .WithMetadata(new DisableRequestSizeLimitAttribute())
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .Accepts<Stream>("application/x-ndjson", "application/json", "text/csv", "text/tab-separated-values", "application/octet-stream");
         return app;
     }
@@ -58,9 +59,14 @@ public static class ImportsApi
             var errors = outcome.Errors
                 .GroupBy(e => e.Field is null ? $"row {e.Line}" : $"row {e.Line}: {e.Field}")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
-            return TypedResults.ValidationProblem(errors,
-                title: $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
-                extensions: new Dictionary<string, object?> { ["errorCount"] = outcome.ErrorCount });
+            // 422, not the 400 a ValidationProblem result always answers: the request was well-formed,
+            // its rows were not (docs/api.md promises 422 here).
+            return TypedResults.Problem(new HttpValidationProblemDetails(errors)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
+                Extensions = { ["errorCount"] = outcome.ErrorCount },
+            });
         }
         return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates));
     }

@@ -172,9 +172,18 @@ public static class ProjectsApi
             {
                 // A new overlap applies to tasks not yet complete: their targets move, and with them what
                 // they still need. Complete tasks keep their annotations.
+                // A task that already holds as many annotations as the lower overlap asks for is done:
+                // it moves on as a last submission would have moved it, or it would sit in progress
+                // for ever with nothing left to hand out.
                 await c.ExecuteAsync(new CommandDefinition(
                     """
-                    UPDATE tasks SET remaining = remaining + (@overlap - target), target = @overlap
+                    UPDATE tasks SET remaining = remaining + (@overlap - target), target = @overlap,
+                        state = CASE
+                            WHEN annotation_count < @overlap THEN state
+                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'pending') THEN 'in_review'
+                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'accepted')
+                                 AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'submitted') THEN 'accepted'
+                            ELSE 'annotated' END
                     WHERE project_id = @projectId AND state IN ('new', 'in_progress') AND remaining + (@overlap - target) >= 0
                     """, new { overlap = settings.Overlap, projectId }, tx, cancellationToken: ct));
             }
@@ -217,13 +226,19 @@ public static class ProjectsApi
         }
         else
         {
-            schema = ResolveSchema(request.Schema, null, errors, required: true);
+            schema = ResolveSchema(request.Schema, null, errors, required: true, pointerPrefix: "");
         }
         return TypedResults.Ok(new SchemaCheckResponse(
             schema is null ? null : Http.Json(schema.ToJson()), unmapped, errors.Select(e => new SchemaIssue(e.Path, e.Message)).ToList()));
     }
 
-    private static LabelSchema? ResolveSchema(JsonElement? json, string? xml, List<SchemaError> errors, bool required)
+    /// <summary>
+    /// Parses the native schema or imports the Label Studio config. Native errors are keyed by a JSON
+    /// pointer: into the request body (<c>/schema/controls/1/field</c>) for project endpoints, into the
+    /// schema itself (<paramref name="pointerPrefix"/> empty) for the check endpoint.
+    /// </summary>
+    private static LabelSchema? ResolveSchema(
+        JsonElement? json, string? xml, List<SchemaError> errors, bool required, string pointerPrefix = "/schema")
     {
         if (xml is not null)
         {
@@ -246,7 +261,7 @@ public static class ProjectsApi
             return null;
         }
         var parsed = LabelSchema.Parse(json.Value);
-        errors.AddRange(parsed.Errors.Select(e => e with { Path = "schema" + e.Path }));
+        errors.AddRange(parsed.Errors.Select(e => e with { Path = pointerPrefix + e.Path }));
         return parsed.Schema;
     }
 

@@ -100,7 +100,12 @@ public static class ReviewsApi
         {
             return Http.Forbidden("Only reviewers review annotations.");
         }
-        if (a!.Status is not ("pending" or "submitted"))
+        // The review queue never offers one's own work; judging it by id must not get round that.
+        if (a!.UserId == me)
+        {
+            return Http.Forbidden("Nobody reviews their own work.");
+        }
+        if (a.Status is not ("pending" or "submitted"))
         {
             return Http.Conflict($"This annotation was already {a.Status}.");
         }

@@ -57,7 +57,7 @@ public static class TasksApi
         var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
         if (states.Length > 0)
         {
-            where.Add("t.state IN @states");
+            where.Add(db.InList("t.state", "@states"));
         }
         if (annotator is not null)
         {
@@ -65,8 +65,14 @@ public static class TasksApi
         }
         if (!string.IsNullOrEmpty(label))
         {
-            // The label appears as a JSON string value in some annotation's result.
-            where.Add("EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.result_json LIKE @labelPattern)");
+            // The label appears as a JSON string value in some annotation's result, stored as the client
+            // wrote it: raw UTF-8 (browsers) or with \uXXXX escapes (.NET's serializer), so both forms are
+            // looked for. The escape character is explicit: PostgreSQL's default is the backslash that
+            // JSON escapes are made of, SQLite has none, and % or _ in a label must match themselves.
+            where.Add("""
+                EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id
+                        AND (a.result_json LIKE @labelRaw ESCAPE '!' OR a.result_json LIKE @labelEscaped ESCAPE '!'))
+                """);
         }
         if (from is not null)
         {
@@ -82,13 +88,20 @@ public static class TasksApi
             new
             {
                 projectId, after = after ?? 0, states, annotator, take = take + 1,
-                labelPattern = "%" + JsonSerializer.Serialize(label ?? "").Replace("%", "\\%", StringComparison.Ordinal) + "%",
+                labelRaw = LikeContaining(JsonSerializer.Serialize(label ?? "", RawJson)),
+                labelEscaped = LikeContaining(JsonSerializer.Serialize(label ?? "")),
                 fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
             }, cancellationToken: ct))).ToList();
         var more = rows.Count > take;
         var items = rows.Take(take).Select(r => new TaskSummary(r.Id, r.Key, r.State, (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt))).ToList();
         return TypedResults.Ok(new TaskPage(items, more ? items[^1].Id : null));
     }
+
+    private static readonly JsonSerializerOptions RawJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A LIKE pattern (escape character <c>!</c>) matching any text that contains <paramref name="literal"/>.</summary>
+    private static string LikeContaining(string literal) =>
+        "%" + literal.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%";
 
     private static async Task<Results<Ok<TaskDetail>, ProblemHttpResult>> Get(
         long taskId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
@@ -168,6 +181,7 @@ public static class TasksApi
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
+        var ids = db.InList("id", "@ids");
         long affected;
         switch (request.Action)
         {
@@ -175,20 +189,20 @@ public static class TasksApi
                 foreach (var table in new[] { "reviews", "predictions", "annotations", "assignments" })
                 {
                     await c.ExecuteAsync(new CommandDefinition(
-                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND id IN @ids)", args, tx, cancellationToken: ct));
+                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND {ids})", args, tx, cancellationToken: ct));
                 }
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM tasks WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                    $"DELETE FROM tasks WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "priority":
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND id IN @ids", args, tx, cancellationToken: ct));
+                    $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "release":
                 var released = (await c.QueryAsync<long>(new CommandDefinition(
-                    """
+                    $"""
                     UPDATE assignments SET status = 'released', updated_at = @now
-                    WHERE project_id = @projectId AND task_id IN @ids AND status IN ('leased', 'returned') RETURNING task_id
+                    WHERE project_id = @projectId AND {db.InList("task_id", "@ids")} AND status IN ('leased', 'returned') RETURNING task_id
                     """, args, tx, cancellationToken: ct))).ToList();
                 foreach (var taskId in released)
                 {

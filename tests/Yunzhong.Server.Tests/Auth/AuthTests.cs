@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Auth;
+
+public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private const string Password = "长城-Great-Wall-2026";
+
+    private HttpClient Browser(CookieContainer? jar = null) =>
+        new(new SocketsHttpHandler { CookieContainer = jar ?? new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(fx.Url + "/") };
+
+    private HttpClient Bearer(string token)
+    {
+        var c = new HttpClient { BaseAddress = new Uri(fx.Url + "/") };
+        c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return c;
+    }
+
+    [Fact]
+    public async Task WrongPasswordAndUnknownEmailGetTheSameUnauthorizedProblemAndNoCookie()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator, Password);
+        using var browser = Browser();
+        using var wrong = await browser.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password + "x" });
+        var problem = await wrong.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.False(wrong.Headers.Contains("Set-Cookie"));
+        using var unknown = await browser.PostAsJsonAsync("api/auth/login", new { email = "nobody-" + p.Email, password = Password });
+        var unknownProblem = await unknown.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(problem.GetProperty("title").GetString(), unknownProblem.GetProperty("title").GetString());
+        using var me = await browser.GetAsync("api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task RightPasswordGivesAnHttpOnlySessionCookieThatOpensMe()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator | Roles.Reviewer, Password);
+        using var browser = Browser();
+        // Emails are matched without regard to case or surrounding spaces.
+        using var login = await browser.PostAsJsonAsync("api/auth/login", new { email = "  " + p.Email.ToUpperInvariant(), password = Password });
+        var body = await login.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(p.Email, body.GetProperty("email").GetString());
+        var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("yz_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+
+        var me = await browser.GetOkAsync("api/me");
+        Assert.Equal(p.Id, me.GetProperty("id").GetInt64());
+        var membership = Assert.Single(me.GetProperty("organizations").EnumerateArray());
+        Assert.Equal(org.Id, membership.GetProperty("id").GetInt64());
+        Assert.Equal(["annotator", "reviewer"], membership.GetProperty("roles").Strings());
+    }
+
+    [Fact]
+    public async Task LogoutClearsTheSession()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Manager, Password);
+        var jar = new CookieContainer();
+        using var browser = Browser(jar);
+        (await browser.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password })).Dispose();
+        await browser.GetOkAsync("api/me");
+        using var logout = await browser.PostAsync("api/auth/logout", null);
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        Assert.DoesNotContain(jar.GetCookies(new Uri(fx.Url)), c => c.Name == "yz_session" && !c.Expired);
+        using var me = await browser.GetAsync("api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task LogoutEndsTheSessionOnTheServerSoACopiedCookieStopsWorking()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator, Password);
+        using var raw = fx.Client(); // no cookie jar: the cookie travels by hand, as a stolen copy would
+        using var login = await raw.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password });
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("yz_session=", StringComparison.Ordinal)).Split(';')[0];
+        HttpRequestMessage WithCookie(HttpMethod method, string path)
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Cookie", cookie);
+            return request;
+        }
+        using (var me = await raw.SendAsync(WithCookie(HttpMethod.Get, "api/me")))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+        // A second session of the same person (another browser) is not affected by this logout.
+        using var other = Browser();
+        (await other.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password })).Dispose();
+
+        using (var logout = await raw.SendAsync(WithCookie(HttpMethod.Post, "api/auth/logout")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+        using (var replay = await raw.SendAsync(WithCookie(HttpMethod.Get, "api/me")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        }
+        await other.GetOkAsync("api/me");
+    }
+
+    [Fact]
+    public async Task TokenIsShownOnceListedWithoutItsSecretAndStopsWorkingWhenRevoked()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Manager, Password);
+        using var browser = Browser();
+        (await browser.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password })).Dispose();
+        var created = await browser.PostOkAsync("api/tokens", new { name = "训练脚本" });
+        var token = created.GetProperty("token").GetString()!;
+        var id = created.GetProperty("id").GetInt64();
+        Assert.StartsWith("yz_", token, StringComparison.Ordinal);
+        Assert.True(token.Length >= 40, token);
+
+        var listed = Assert.Single((await browser.GetOkAsync("api/tokens")).EnumerateArray(), t => t.GetProperty("id").GetInt64() == id);
+        Assert.Equal("训练脚本", listed.GetProperty("name").GetString());
+        Assert.False(listed.TryGetProperty("token", out _));
+        Assert.DoesNotContain(token, listed.GetRawText(), StringComparison.Ordinal);
+
+        using var script = Bearer(token);
+        Assert.Equal(p.Id, (await script.GetOkAsync("api/me")).GetProperty("id").GetInt64());
+
+        using (var revoke = await browser.DeleteAsync($"api/tokens/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+        // Revoking through this server forgets the cached look-up at once.
+        using (var after = await script.GetAsync("api/me"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
+        Assert.DoesNotContain((await browser.GetOkAsync("api/tokens")).EnumerateArray(), t => t.GetProperty("id").GetInt64() == id);
+        using var again = await browser.DeleteAsync($"api/tokens/{id}");
+        await again.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task NobodyRevokesSomeoneElsesToken()
+    {
+        var org = await fx.NewOrgAsync();
+        var owner = await org.PersonAsync(Roles.Annotator);
+        var admin = await org.PersonAsync(Roles.Admin);
+        var created = await owner.Http.PostOkAsync("api/tokens", new { name = "mine" });
+        using var r = await admin.Http.DeleteAsync($"api/tokens/{created.GetProperty("id").GetInt64()}");
+        await r.ProblemAsync(HttpStatusCode.NotFound);
+        using var script = Bearer(created.GetProperty("token").GetString()!);
+        await script.GetOkAsync("api/me");
+    }
+
+    [Fact]
+    public async Task TokenRevokedInTheStoreByAnotherNodeStopsWorkingOnceTheCacheEntryIsOld()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator);
+        using var script = Bearer(p.Token);
+        await script.GetOkAsync("api/me"); // cached now
+        await fx.QueryAsync<long>("UPDATE api_tokens SET revoked_at = 1 WHERE user_id = @id RETURNING id", new { id = p.Id });
+        fx.Time.Advance(TokenCache.Ttl + TimeSpan.FromSeconds(1));
+        using var r = await script.GetAsync("api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+    }
+
+    [Fact]
+    public async Task PasswordsAndTokensAreStoredOnlyAsSaltedOrOneWayHashes()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin);
+        var emails = new[] { $"a-{Guid.NewGuid():N}@test.yunzhong", $"b-{Guid.NewGuid():N}@test.yunzhong" };
+        foreach (var email in emails)
+        {
+            var member = await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email, name = "新同事", password = Password, roles = new[] { "annotator" } });
+            Assert.Equal(["annotator"], member.GetProperty("roles").Strings());
+        }
+        var hashes = await fx.QueryAsync<string>("SELECT password_hash FROM users WHERE email = @a OR email = @b ORDER BY email", new { a = emails[0], b = emails[1] });
+        Assert.Equal(2, hashes.Count);
+        Assert.All(hashes, h =>
+        {
+            Assert.DoesNotContain(Password, h, StringComparison.Ordinal);
+            Assert.DoesNotContain("Great-Wall", h, StringComparison.Ordinal);
+            Assert.StartsWith("pbkdf2-sha256$", h, StringComparison.Ordinal);
+        });
+        Assert.NotEqual(hashes[0], hashes[1]); // salted: the same password hashes differently
+        using var browser = Browser();
+        using var login = await browser.PostAsJsonAsync("api/auth/login", new { email = emails[0], password = Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        var token = (await admin.Http.PostOkAsync("api/tokens", new { name = "t" })).GetProperty("token").GetString()!;
+        var rows = (await fx.QueryAsync<object>("SELECT * FROM api_tokens WHERE user_id = @id", new { id = admin.Id })).Select(r => r.ToString()!).ToList();
+        Assert.Equal(2, rows.Count); // the fixture's token and this one
+        Assert.All(rows, r => Assert.DoesNotContain(token[3..], r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OnlyAdminsOfTheParkOperatorOpenOrganisations()
+    {
+        var park = await fx.NewOrgAsync("operator");
+        var operatorAdmin = await park.PersonAsync(Roles.Admin);
+        using (var r = await operatorAdmin.Http.PostAsJsonAsync("api/organizations", new { name = "大同标注基地", kind = "vendor" }))
+        {
+            var created = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            Assert.Equal(["admin"], created.GetProperty("roles").Strings());
+            var id = created.GetProperty("id").GetInt64();
+            var mine = await operatorAdmin.Http.GetOkAsync("api/organizations");
+            var listed = Assert.Single(mine.EnumerateArray(), o => o.GetProperty("id").GetInt64() == id);
+            Assert.Equal(("大同标注基地", "vendor"), (listed.GetProperty("name").GetString(), listed.GetProperty("kind").GetString()));
+        }
+        using (var r = await operatorAdmin.Http.PostAsJsonAsync("api/organizations", new { name = "x", kind = "government" }))
+        {
+            Assert.Equal(["kind"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        var clientAdmin = await (await fx.NewOrgAsync("client")).PersonAsync(Roles.Admin);
+        var operatorManager = await park.PersonAsync(Roles.Manager);
+        foreach (var p in new[] { clientAdmin, operatorManager })
+        {
+            using var r = await p.Http.PostAsJsonAsync("api/organizations", new { name = "mine", kind = "client" });
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task OnlyAdminsAddMembersAndOnlyAdminsAndManagersListThem()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var listed = await manager.Http.GetOkAsync($"api/organizations/{org.Id}/members");
+        Assert.Equal(new[] { manager.Id, annotator.Id }.Order(), listed.EnumerateArray().Select(m => m.GetProperty("userId").GetInt64()).Order());
+        using (var r = await annotator.Http.GetAsync($"api/organizations/{org.Id}/members"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        using (var r = await manager.Http.PostAsJsonAsync($"api/organizations/{org.Id}/members", new { email = $"x-{Guid.NewGuid():N}@t.test", password = Password, roles = new[] { "admin" } }))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+}
+
+public sealed class SqliteAuthTests(SqliteFixture fx) : AuthTests<SqliteFixture>(fx);
+
+public sealed class PostgresAuthTests(PostgresFixture fx) : AuthTests<PostgresFixture>(fx);

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Cli;
+
+/// <summary>The `yz` tool as a user runs it: a separate process, against the fixture's store and server.</summary>
+public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    protected ITestOutputHelper Output => output;
+
+    protected sealed record Run(int Exit, string Out, string Err);
+
+    protected async Task<Run> YzAsync(string workDir, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "yz.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workDir,
+        };
+        start.Environment.Remove("YZ_TOKEN");
+        start.Environment.Remove("YZ_URL");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var run = new Run(process.ExitCode, await stdout, await stderr);
+        output.WriteLine($"yz {string.Join(' ', args.Select(a => a.StartsWith("yz_", StringComparison.Ordinal) ? "yz_…" : a))} → {run.Exit}\n{run.Out}{run.Err}");
+        return run;
+    }
+
+    /// <summary>The admin commands' flags that point at the fixture's own store.</summary>
+    private string[] StoreArgs(string workDir) => fx.Engine == "sqlite"
+        ? ["--data", fx.DataDir]
+        : ["--data", workDir, "--db", fx.Services.GetRequiredService<Db>().ConnectionString];
+
+    [Fact]
+    public async Task AdminCommandsMakeAPersonWhoseTokenDrivesImportExportAndStats()
+    {
+        var work = Directory.CreateTempSubdirectory("yz-cli-").FullName;
+        try
+        {
+            var email = $"cli-{Guid.NewGuid():N}@test.yunzhong";
+            var orgName = $"云中 CLI {Guid.NewGuid():N}";
+            var add = await YzAsync(work, ["user", "add", "--email", email, "--name", "数据工程师", "--password", "secret-密码-1",
+                "--org", orgName, "--roles", "admin,manager,annotator", .. StoreArgs(work)]);
+            Assert.Equal(0, add.Exit);
+            Assert.Matches($"^user \\d+ <{email}> is admin, manager, annotator of organisation \\d+ '{orgName}'", add.Out);
+
+            var created = await YzAsync(work, ["token", "create", "--email", email, "--name", "ci", .. StoreArgs(work)]);
+            Assert.Equal(0, created.Exit);
+            var token = created.Out.Trim();
+            Assert.StartsWith("yz_", token, StringComparison.Ordinal);
+            Assert.Contains("shown once", created.Err, StringComparison.Ordinal);
+
+            var hash = await fx.QueryScalarAsync<string>("SELECT password_hash FROM users WHERE email = @email", new { email });
+            Assert.DoesNotContain("secret", hash, StringComparison.Ordinal);
+
+            using var http = fx.Client(token);
+            var me = await http.GetOkAsync("api/me");
+            var org = Assert.Single(me.GetProperty("organizations").EnumerateArray());
+            Assert.Equal(orgName, org.GetProperty("name").GetString());
+            var project = (await http.PostOkAsync("api/projects", new { organizationId = org.GetProperty("id").GetInt64(), name = "cli", schema = TestData.ChoiceSchema }))
+                .GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string[] server = ["--url", fx.Url, "--token", token];
+
+            var jsonl = Path.Combine(work, "tasks.jsonl");
+            await File.WriteAllTextAsync(jsonl, "{\"key\":\"a\",\"data\":{\"text\":\"一\"}}\n{\"key\":\"b\",\"data\":{\"text\":\"二\"}}\n");
+            var csv = Path.Combine(work, "more.csv");
+            await File.WriteAllTextAsync(csv, "key,text\nc,\"三, 带逗号\"\n");
+            var imported = await YzAsync(work, ["import", "--project", project, jsonl, csv, .. server]);
+            Assert.Equal(0, imported.Exit);
+            Assert.Contains("tasks.jsonl: 2 task(s) imported, 0 duplicate(s) skipped", imported.Out, StringComparison.Ordinal);
+            Assert.Contains("more.csv: 1 task(s) imported, 0 duplicate(s) skipped", imported.Out, StringComparison.Ordinal);
+            var again = await YzAsync(work, ["import", "--project", project, jsonl, .. server]);
+            Assert.Contains("tasks.jsonl: 0 task(s) imported, 2 duplicate(s) skipped", again.Out, StringComparison.Ordinal);
+
+            var broken = Path.Combine(work, "broken.jsonl");
+            await File.WriteAllTextAsync(broken, "{\"data\":{\"text\":\"ok\"}}\n{\"data\":{\"nope\":1}}\n");
+            var refused = await YzAsync(work, ["import", "--project", project, broken, .. server]);
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains("422", refused.Err, StringComparison.Ordinal);
+            Assert.Contains("row 2: data.text", refused.Err, StringComparison.Ordinal);
+
+            var person = new Person(me.GetProperty("id").GetInt64(), email, token, http);
+            await person.AnnotateAsync(long.Parse(project, System.Globalization.CultureInfo.InvariantCulture), new { label = new[] { "neg" } }, leadTimeSeconds: 3);
+
+            var file = Path.Combine(work, "out.jsonl");
+            var exported = await YzAsync(work, ["export", "--project", project, "--format", "jsonl", "--out", file, .. server]);
+            Assert.Equal(0, exported.Exit);
+            var lines = (await File.ReadAllLinesAsync(file)).Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
+            Assert.Equal(["一", "二", "三, 带逗号"], lines.Select(l => l.GetProperty("data").GetProperty("text").GetString()!));
+            Assert.Equal([1, 0, 0], lines.Select(l => l.GetProperty("annotations").GetArrayLength()));
+
+            var stats = await YzAsync(work, ["stats", "--project", project, "--json", .. server]);
+            Assert.Equal(0, stats.Exit);
+            var states = JsonSerializer.Deserialize<JsonElement>(stats.Out).GetProperty("states");
+            Assert.Equal((3L, 2L, 1L), (states.GetProperty("total").GetInt64(), states.GetProperty("new").GetInt64(), states.GetProperty("annotated").GetInt64()));
+            var table = await YzAsync(work, ["stats", "--project", project, .. server]);
+            Assert.Contains("数据工程师", table.Out, StringComparison.Ordinal);
+
+            var wrongToken = await YzAsync(work, ["stats", "--project", project, "--url", fx.Url, "--token", "yz_nope"]);
+            Assert.Equal(2, wrongToken.Exit);
+            Assert.Contains("401", wrongToken.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownCommandAndMissingOptionsAreUsageErrors()
+    {
+        var work = Path.GetTempPath();
+        var unknown = await YzAsync(work, "frobnicate");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("unknown command 'frobnicate'", unknown.Err, StringComparison.Ordinal);
+        var noProject = await YzAsync(work, "export", "--url", fx.Url, "--token", "yz_x");
+        Assert.Equal(2, noProject.Exit);
+        Assert.Contains("--project is required", noProject.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SmallBenchLosesAndDuplicatesNothing()
+    {
+        string[] store = fx.Engine == "sqlite" ? [] : ["--store", "postgres"];
+        var bench = await YzAsync(Path.GetTempPath(), ["bench", "--annotators", "20", "--tasks", "200", "--overlap", "2", "--json", .. store]);
+        Assert.Equal(0, bench.Exit);
+        var result = JsonSerializer.Deserialize<JsonElement>(bench.Out.Trim().Split('\n')[^1]);
+        Assert.Equal(fx.Engine, result.GetProperty("store").GetString());
+        Assert.Equal(400, result.GetProperty("cycles").GetInt64());
+        Assert.Equal(400, result.GetProperty("annotations").GetInt64());
+        Assert.Equal(0, result.GetProperty("lost").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0, result.GetProperty("tasks_off_overlap").GetInt64());
+        Assert.True(result.GetProperty("cycles_per_s").GetDouble() > 0);
+        Assert.True(result.GetProperty("p99_ms").GetDouble() >= result.GetProperty("p50_ms").GetDouble());
+    }
+}
+
+public sealed class SqliteCliTests(SqliteFixture fx, ITestOutputHelper output) : CliTests<SqliteFixture>(fx, output)
+{
+    [Fact]
+    public async Task UserAndTokenCommandsCreateAFreshDataDirectoryWithHashedSecrets()
+    {
+        var data = Directory.CreateTempSubdirectory("yz-cli-data-").FullName;
+        try
+        {
+            var add = await YzAsync(data, "user", "add", "--data", data, "--email", "Ops@Example.TEST", "--password", "very-secret-1");
+            Assert.Equal(0, add.Exit);
+            Assert.Matches("^user 1 <ops@example.test>", add.Out);
+            var tooShort = await YzAsync(data, "user", "add", "--data", data, "--email", "b@example.test", "--password", "short");
+            Assert.Equal(2, tooShort.Exit);
+            var token = (await YzAsync(data, "token", "create", "--data", data, "--email", "ops@example.test")).Out.Trim();
+            var nobody = await YzAsync(data, "token", "create", "--data", data, "--email", "nobody@example.test");
+            Assert.Equal(2, nobody.Exit);
+
+            var list = await YzAsync(data, "user", "list", "--data", data);
+            Assert.Contains("ops@example.test", list.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("b@example.test", list.Out, StringComparison.Ordinal);
+
+            await using var c = new SqliteConnection($"Data Source={Path.Combine(data, "yunzhong.db")};Pooling=false");
+            await c.OpenAsync();
+            var hash = await c.ExecuteScalarAsync<string>("SELECT password_hash FROM users WHERE email = 'ops@example.test'");
+            Assert.StartsWith("pbkdf2-sha256$", hash, StringComparison.Ordinal);
+            Assert.DoesNotContain("very-secret", hash!, StringComparison.Ordinal);
+            var tokenHash = await c.ExecuteScalarAsync<string>("SELECT token_hash FROM api_tokens");
+            Assert.StartsWith("yz_", token, StringComparison.Ordinal);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))), tokenHash);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
+
+public sealed class PostgresCliTests(PostgresFixture fx, ITestOutputHelper output) : CliTests<PostgresFixture>(fx, output);

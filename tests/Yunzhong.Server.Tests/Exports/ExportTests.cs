@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Xunit.Abstractions;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Exports;
+
+public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper output) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object ImageSchema = new
+    {
+        fields = new[] { new { name = "image", type = "image" } },
+        controls = new object[]
+        {
+            new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "horse", "person" } },
+            new { name = "shapes", type = "polygons", field = "image", labels = new[] { "horse" } },
+            new { name = "joints", type = "keypoints", field = "image", labels = new[] { "nose" } },
+        },
+    };
+
+    private async Task<(Org Org, Person Manager, Person Annotator, long Project)> ProjectAsync(
+        object? schema = null, string review = "none", string? tasksJsonl = null, IEnumerable<string>? texts = null)
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, schema, review: review);
+        if (tasksJsonl is not null)
+        {
+            using var r = await TestData.ImportRawAsync(manager.Http, project, tasksJsonl);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        else
+        {
+            await TestData.ImportAsync(manager.Http, project, texts ?? []);
+        }
+        return (org, manager, await org.PersonAsync(Roles.Annotator), project);
+    }
+
+    private static List<JsonElement> Lines(string jsonl) =>
+        jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
+
+    private static string FirstLabel(JsonElement annotation) => annotation.GetProperty("result").GetProperty("label")[0].GetString()!;
+
+    [Fact]
+    public async Task JsonLinesCarryEachTaskWithItsSubmittedAnnotations()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(texts: ["好吃 😋", "太贵了", "一般般"]);
+        var labels = new[] { "pos", "neg", "neu" };
+        var tasks = new List<long>();
+        foreach (var label in labels)
+        {
+            tasks.Add((await annotator.AnnotateAsync(project, new { label = new[] { label } }, leadTimeSeconds: 4.5)).Task);
+        }
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
+        Assert.Equal(3, job.GetProperty("rows").GetInt64());
+        var lines = Lines(text);
+        Assert.Equal(tasks, lines.Select(l => l.GetProperty("id").GetInt64()));
+        Assert.Equal(["k0", "k1", "k2"], lines.Select(l => l.GetProperty("key").GetString()!));
+        Assert.Equal(["好吃 😋", "太贵了", "一般般"], lines.Select(l => l.GetProperty("data").GetProperty("text").GetString()!));
+        Assert.All(lines, l => Assert.Equal("annotated", l.GetProperty("state").GetString()));
+        var annotations = lines.Select(l => Assert.Single(l.GetProperty("annotations").EnumerateArray())).ToList();
+        Assert.Equal(labels, annotations.Select(FirstLabel));
+        Assert.All(annotations, a => Assert.Equal(4.5, a.GetProperty("lead_time").GetDouble()));
+        Assert.All(annotations, a => Assert.True(a.GetProperty("final").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task LabelStudioExportConvertsResultsToLabelStudioShape()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(TestData.SpanSchema, tasksJsonl: """{"key":"n1","data":{"text":"我在👍北京"}}""");
+        await annotator.AnnotateAsync(project, new { entities = new[] { new { id = "s1", start = 3, end = 5, label = "LOC", text = "北京" } } });
+        var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        var task = Assert.Single(JsonSerializer.Deserialize<JsonElement>(text).EnumerateArray());
+        Assert.Equal("n1", task.GetProperty("meta").GetProperty("key").GetString());
+        Assert.Equal("我在👍北京", task.GetProperty("data").GetProperty("text").GetString());
+        var region = Assert.Single(Assert.Single(task.GetProperty("annotations").EnumerateArray()).GetProperty("result").EnumerateArray());
+        Assert.Equal("entities", region.GetProperty("from_name").GetString());
+        Assert.Equal("text", region.GetProperty("to_name").GetString());
+        Assert.Equal("labels", region.GetProperty("type").GetString());
+        // Label Studio counts UTF-16 units: the emoji before 北京 takes two.
+        Assert.Equal((4, 6), (region.GetProperty("value").GetProperty("start").GetInt32(), region.GetProperty("value").GetProperty("end").GetInt32()));
+        Assert.Equal(["LOC"], region.GetProperty("value").GetProperty("labels").Strings());
+    }
+
+    /// <summary>RFC 4180 fields, enough to read back what the exporter wrote.</summary>
+    private static List<List<string>> ParseCsv(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+                continue;
+            }
+            switch (c)
+            {
+                case '"':
+                    quoted = true;
+                    break;
+                case ',':
+                    row.Add(field.ToString());
+                    field.Clear();
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    row.Add(field.ToString());
+                    field.Clear();
+                    rows.Add(row);
+                    row = [];
+                    break;
+                default:
+                    field.Append(c);
+                    break;
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public async Task CsvHasOneRowPerAnnotationWithChoiceColumns()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(texts: ["他说：\"好\", 然后走了", "第二\n行"]);
+        await annotator.AnnotateAsync(project, new { label = new[] { "neg" } });
+        await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
+        var name = (await annotator.Http.GetOkAsync("api/me")).GetProperty("name").GetString()!;
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "csv" });
+        // A UTF-8 byte order mark, so spreadsheet programs read the Chinese right (the text decoder drops it).
+        var bytes = await manager.Http.GetByteArrayAsync(job.GetProperty("downloadUrl").GetString()!.TrimStart('/'));
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var rows = ParseCsv(text.TrimStart('\uFEFF'));
+        Assert.Equal(["id", "key", "text", "annotator", "label"], rows[0]);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["k0", "他说：\"好\", 然后走了", name, "neg"], rows[1][1..]);
+        Assert.Equal(["k1", "第二\n行", name, "pos"], rows[2][1..]);
+    }
+
+    [Fact]
+    public async Task ConllTagsEveryHanCharacterWithBio()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(TestData.SpanSchema, tasksJsonl: """{"data":{"text":"张三在北京工作。"}}""");
+        await annotator.AnnotateAsync(project, new
+        {
+            entities = new[] { new { id = "s1", start = 0, end = 2, label = "PER" }, new { id = "s2", start = 3, end = 5, label = "LOC" } },
+        });
+        var (_, text) = await manager.Http.ExportAsync(project, new { format = "conll" });
+        var lines = text.Split('\n').Where(l => l.Length > 0).ToArray();
+        Assert.Equal(["张\tB-PER", "三\tI-PER", "在\tO", "北\tB-LOC", "京\tI-LOC", "工\tO", "作\tO", "。\tO"], lines);
+    }
+
+    // pycocotools when the machine has it; Debian 12 ships none, so otherwise a stand-in builds the
+    // indexes COCO.createIndex builds and checks references between them. The loader is printed.
+    private const string CocoScript = """
+        import json, sys
+        try:
+            from pycocotools.coco import COCO
+            loader = "pycocotools"
+        except ImportError:
+            loader = "stand-in"
+            class COCO:
+                def __init__(self, path):
+                    with open(path, encoding="utf-8") as f:
+                        d = json.load(f)
+                    self.imgs = {i["id"]: i for i in d["images"]}
+                    self.cats = {c["id"]: c for c in d["categories"]}
+                    self.anns = {}
+                    for a in d["annotations"]:
+                        assert a["id"] not in self.anns
+                        assert a["image_id"] in self.imgs and a["category_id"] in self.cats
+                        assert len(a["bbox"]) == 4 and a["area"] >= 0 and a["iscrowd"] in (0, 1)
+                        for poly in a["segmentation"]:
+                            assert len(poly) >= 6 and len(poly) % 2 == 0
+                        self.anns[a["id"]] = a
+                def getImgIds(self): return list(self.imgs)
+                def getCatIds(self): return list(self.cats)
+                def getAnnIds(self, imgIds=None):
+                    return [a["id"] for a in self.anns.values() if imgIds is None or a["image_id"] in imgIds]
+                def loadImgs(self, ids): return [self.imgs[i] for i in ids]
+                def loadCats(self, ids): return [self.cats[i] for i in ids]
+                def loadAnns(self, ids): return [self.anns[i] for i in ids]
+        coco = COCO(sys.argv[1])
+        out = {"loader": loader, "images": len(coco.getImgIds()), "annotations": len(coco.getAnnIds()), "categories": len(coco.getCatIds()),
+               "cats": [c["name"] for c in coco.loadCats(sorted(coco.getCatIds()))],
+               "imgs": {i["file_name"]: [i["width"], i["height"], len(coco.getAnnIds(imgIds=[i["id"]]))] for i in coco.loadImgs(coco.getImgIds())},
+               "bboxes": sorted(a["bbox"] for a in coco.loadAnns(coco.getAnnIds()))}
+        print(json.dumps(out))
+        """;
+
+    [Fact]
+    public async Task CocoExportOfAnImageProjectLoadsInACocoReader()
+    {
+        var (org, manager, annotator, project) = await ProjectAsync(ImageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}\n{\"data\":{\"image\":\"media:camera.jpg\"}}");
+        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")), ("camera.jpg", Api.DemoFile("photos/media/camera.jpg")));
+        await annotator.AnnotateAsync(project, new
+        {
+            boxes = new[] { new { id = "r1", label = "horse", x = 10, y = 20, width = 300, height = 200 }, new { id = "r2", label = "person", x = 0, y = 0, width = 5, height = 6 } },
+            shapes = new[] { new { id = "p1", label = "horse", points = new[] { new[] { 10.0, 20 }, new[] { 310.0, 20 }, new[] { 160.0, 220 } } } },
+            joints = new[] { new { id = "k1", label = "nose", x = 50.0, y = 60.0 } },
+        });
+        await annotator.AnnotateAsync(project, new { boxes = new[] { new { id = "r1", label = "person", x = 100, y = 50, width = 200, height = 400 } } });
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "coco" });
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("error").ValueKind);
+        var dir = Directory.CreateTempSubdirectory("yz-coco-");
+        try
+        {
+            var json = Path.Combine(dir.FullName, "coco.json");
+            var script = Path.Combine(dir.FullName, "load.py");
+            await File.WriteAllTextAsync(json, text);
+            await File.WriteAllTextAsync(script, CocoScript);
+            using var python = Process.Start(new ProcessStartInfo("python3", [script, json]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var stdout = await python.StandardOutput.ReadToEndAsync();
+            var stderr = await python.StandardError.ReadToEndAsync();
+            await python.WaitForExitAsync();
+            output.WriteLine(stdout + stderr);
+            Assert.True(python.ExitCode == 0, stderr);
+            var loaded = JsonSerializer.Deserialize<JsonElement>(stdout);
+            Assert.Equal(2, loaded.GetProperty("images").GetInt32());
+            Assert.Equal(5, loaded.GetProperty("annotations").GetInt32());
+            Assert.Equal(3, loaded.GetProperty("categories").GetInt32());
+            Assert.Equal(["horse", "person", "nose"], loaded.GetProperty("cats").Strings());
+            Assert.Equal([400, 328, 4], loaded.GetProperty("imgs").GetProperty("horse.png").EnumerateArray().Select(n => n.GetInt32()));
+            Assert.Equal([512, 512, 1], loaded.GetProperty("imgs").GetProperty("camera.jpg").EnumerateArray().Select(n => n.GetInt32()));
+            // Boxes as [x, y, w, h]; the polygon's box spans its points; the keypoint's box is empty.
+            Assert.Equal("[[0,0,5,6],[10,20,300,200],[10,20,300,200],[50,60,0,0],[100,50,200,400]]",
+                loaded.GetProperty("bboxes").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace(".0", "", StringComparison.Ordinal));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StateFilterExportsOnlyTasksInThatState()
+    {
+        var (org, manager, annotator, project) = await ProjectAsync(review: "all", texts: ["a", "b", "c"]);
+        var done = new List<(long Task, long Annotation)>();
+        for (var i = 0; i < 3; i++)
+        {
+            done.Add(await annotator.AnnotateAsync(project, new { label = new[] { "pos" } }));
+        }
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{done[1].Annotation}/review", new { action = "accept" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var (_, accepted) = await manager.Http.ExportAsync(project, new { format = "jsonl", state = "accepted" });
+        Assert.Equal([done[1].Task], Lines(accepted).Select(l => l.GetProperty("id").GetInt64()));
+        var (_, inReview) = await manager.Http.ExportAsync(project, new { format = "jsonl", state = "in_review" });
+        Assert.Equal([done[0].Task, done[2].Task], Lines(inReview).Select(l => l.GetProperty("id").GetInt64()));
+        var (_, both) = await manager.Http.ExportAsync(project, new { format = "jsonl", state = "accepted,in_review" });
+        Assert.Equal(3, Lines(both).Count);
+    }
+
+    [Fact]
+    public async Task DateFilterExportsTasksLastChangedInTheRange()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(texts: ["early", "late"]);
+        var (early, _) = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
+        var cut = fx.Time.GetUtcNow().AddDays(1);
+        fx.Time.Advance(TimeSpan.FromDays(2));
+        var (late, _) = await annotator.AnnotateAsync(project, new { label = new[] { "neg" } });
+
+        var (_, after) = await manager.Http.ExportAsync(project, new { format = "jsonl", from = cut });
+        Assert.Equal([late], Lines(after).Select(l => l.GetProperty("id").GetInt64()));
+        var (_, before) = await manager.Http.ExportAsync(project, new { format = "jsonl", to = cut });
+        Assert.Equal([early], Lines(before).Select(l => l.GetProperty("id").GetInt64()));
+        using var backwards = await manager.Http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "jsonl", from = cut, to = cut.AddDays(-1) });
+        Assert.Equal(["to"], (await backwards.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+    }
+
+    [Fact]
+    public async Task HistoryIncludesSupersededVersions()
+    {
+        var (org, manager, annotator, project) = await ProjectAsync(review: "all", texts: ["修改过的"]);
+        var (task, original) = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{original}/review", new { action = "fix", result = new { label = new[] { "neg" } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var (_, plain) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
+        var final = Assert.Single(Assert.Single(Lines(plain)).GetProperty("annotations").EnumerateArray());
+        Assert.Equal(("neg", 2), (FirstLabel(final), final.GetProperty("version").GetInt32()));
+
+        var (_, history) = await manager.Http.ExportAsync(project, new { format = "jsonl", history = true });
+        var line = Assert.Single(Lines(history));
+        Assert.Equal(task, line.GetProperty("id").GetInt64());
+        var versions = line.GetProperty("annotations").EnumerateArray().ToList();
+        Assert.Equal(["pos", "neg"], versions.Select(FirstLabel));
+        Assert.Equal([1, 2], versions.Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal([false, true], versions.Select(v => v.GetProperty("final").GetBoolean()));
+        Assert.Equal(["superseded", "accepted"], versions.Select(v => v.GetProperty("review").GetString()!));
+    }
+
+    [Fact]
+    public async Task ExportRequestsAreCheckedAndListed()
+    {
+        var (org, manager, _, project) = await ProjectAsync(texts: ["x"]);
+        using (var r = await manager.Http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "xlsx" }))
+        {
+            Assert.Equal(["format"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        using (var r = await manager.Http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "jsonl", state = "finished" }))
+        {
+            Assert.Equal(["state"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        using (var r = await annotator.Http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "jsonl" }))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        var (job, _) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
+        var listed = await manager.Http.GetOkAsync($"api/projects/{project}/exports");
+        var entry = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(job.GetProperty("id").GetInt64(), entry.GetProperty("id").GetInt64());
+        Assert.Equal("done", entry.GetProperty("status").GetString());
+        Assert.Equal(1, entry.GetProperty("totalRows").GetInt64());
+    }
+}
+
+public sealed class SqliteExportTests(SqliteFixture fx, ITestOutputHelper output) : ExportTests<SqliteFixture>(fx, output);
+
+public sealed class PostgresExportTests(PostgresFixture fx, ITestOutputHelper output) : ExportTests<PostgresFixture>(fx, output);

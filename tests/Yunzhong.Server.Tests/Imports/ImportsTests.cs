@@ -1,0 +1,256 @@
+using System.Net;
+using System.Text.Json;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Imports;
+
+public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object ChoiceAndSpanSchema = new
+    {
+        fields = new[] { new { name = "text", type = "text" } },
+        controls = new object[]
+        {
+            new { name = "label", type = "choices", field = "text", options = new[] { "pos", "neg" } },
+            new { name = "entities", type = "spans", field = "text", labels = new[] { "PER", "LOC" } },
+        },
+    };
+
+    private async Task<(Person Manager, long Project)> ProjectAsync(object? schema = null)
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        return (manager, await TestData.ProjectAsync(manager, org.Id, schema));
+    }
+
+    private async Task<JsonElement> ImportOkAsync(Person manager, long project, string body, string format)
+    {
+        using var r = await TestData.ImportRawAsync(manager.Http, project, body, format);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"import answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    private sealed record StoredTask(long Id, string? Key, string Data, long Priority, string? Gold, string State);
+
+    private Task<List<StoredTask>> TasksAsync(long project) => fx.QueryAsync<StoredTask>(
+        "SELECT id, task_key AS Key, data_json AS Data, priority, gold_json AS Gold, state FROM tasks WHERE project_id = @project ORDER BY id",
+        new { project });
+
+    private static string Text(StoredTask t) => JsonSerializer.Deserialize<JsonElement>(t.Data).GetProperty("text").GetString()!;
+
+    [Fact]
+    public async Task JsonLinesEnvelopesAndBareDataObjectsAreImported()
+    {
+        var (manager, project) = await ProjectAsync();
+        var body = "\uFEFF" + string.Join("\n",
+            """{"key":"a","priority":3,"data":{"text":"张三👍去了北京","source":"微博"}}""",
+            "",
+            """{"text":"bare data, no envelope"}""",
+            """{"key":7,"data":{"text":"数字键"}}""") + "\r\n";
+        var result = await ImportOkAsync(manager, project, body, "jsonl");
+        Assert.Equal(3, result.GetProperty("imported").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicates").GetInt64());
+        var tasks = await TasksAsync(project);
+        Assert.Equal(["a", null, "7"], tasks.Select(t => t.Key));
+        Assert.Equal([3L, 0L, 0L], tasks.Select(t => t.Priority));
+        Assert.Equal(["张三👍去了北京", "bare data, no envelope", "数字键"], tasks.Select(Text));
+        Assert.Equal("微博", JsonSerializer.Deserialize<JsonElement>(tasks[0].Data).GetProperty("source").GetString());
+        Assert.All(tasks, t => Assert.Equal("new", t.State));
+    }
+
+    [Fact]
+    public async Task JsonArrayIsImportedAndFormatDetectedFromTheFileName()
+    {
+        var (manager, project) = await ProjectAsync();
+        var body = """
+            [
+              {"key": "x1", "data": {"text": "第一"}},
+              {"key": "x2", "data": {"text": "第二"}}
+            ]
+            """;
+        var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var r = await manager.Http.PostAsync($"api/projects/{project}/imports?filename=tasks.json", content);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(["第一", "第二"], (await TasksAsync(project)).Select(Text));
+    }
+
+    [Fact]
+    public async Task CsvWithQuotedCommasQuotesNewlinesAndChineseIsImported()
+    {
+        var (manager, project) = await ProjectAsync();
+        var csv = "\uFEFFkey,text,priority,source\r\n"
+            + "c1,\"他说：\"\"你好，世界\"\"\",2,微博\r\n"
+            + "c2,\"第一行\n第二行\",0,\"\"\r\n"
+            + "c3,plain text 👍,,论坛\r\n";
+        var result = await ImportOkAsync(manager, project, csv, "csv");
+        Assert.Equal(3, result.GetProperty("imported").GetInt64());
+        var tasks = await TasksAsync(project);
+        Assert.Equal(["c1", "c2", "c3"], tasks.Select(t => t.Key));
+        Assert.Equal(["他说：\"你好，世界\"", "第一行\n第二行", "plain text 👍"], tasks.Select(Text));
+        Assert.Equal([2L, 0L, 0L], tasks.Select(t => t.Priority));
+        var data = JsonSerializer.Deserialize<JsonElement>(tasks[0].Data);
+        Assert.Equal("微博", data.GetProperty("source").GetString());
+        Assert.False(data.TryGetProperty("key", out _)); // key and priority are taken out of the data
+        Assert.False(data.TryGetProperty("priority", out _));
+    }
+
+    [Fact]
+    public async Task TsvIsImported()
+    {
+        var (manager, project) = await ProjectAsync();
+        var result = await ImportOkAsync(manager, project, "key\ttext\nt1\t带逗号, 不用引号\nt2\t\"引号\"\"内\"\n", "tsv");
+        Assert.Equal(2, result.GetProperty("imported").GetInt64());
+        Assert.Equal(["带逗号, 不用引号", "引号\"内"], (await TasksAsync(project)).Select(Text));
+    }
+
+    [Fact]
+    public async Task LabelStudioTasksBringTheirPredictionsAndAnnotations()
+    {
+        var (manager, project) = await ProjectAsync(ChoiceAndSpanSchema);
+        // Label Studio counts span offsets in UTF-16 units: 北京 sits at 4..6 after the emoji's two units.
+        var body = """
+            [
+              {
+                "id": 101,
+                "data": {"text": "我在👍北京"},
+                "predictions": [{"model_version": "ner-v2", "score": 0.87, "result": [
+                  {"id": "p1", "from_name": "entities", "to_name": "text", "type": "labels", "value": {"start": 4, "end": 6, "text": "北京", "labels": ["LOC"]}}
+                ]}],
+                "annotations": [{"completed_by": 5, "result": [
+                  {"id": "c1", "from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["pos"]}}
+                ]}]
+              },
+              {"id": 102, "data": {"text": "没有结果"}}
+            ]
+            """;
+        var result = await ImportOkAsync(manager, project, body, "labelstudio");
+        Assert.Equal(2, result.GetProperty("imported").GetInt64());
+        var tasks = await TasksAsync(project);
+        Assert.Equal(["101", "102"], tasks.Select(t => t.Key));
+        // The imported annotation counts toward overlap 1.
+        Assert.Equal(["annotated", "new"], tasks.Select(t => t.State));
+
+        var detail = await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}");
+        var prediction = Assert.Single(detail.GetProperty("predictions").EnumerateArray());
+        Assert.Equal("ner-v2", prediction.GetProperty("model").GetString());
+        Assert.Equal(0.87, prediction.GetProperty("score").GetDouble());
+        var span = prediction.GetProperty("result").GetProperty("entities")[0];
+        Assert.Equal((3, 5, "LOC"), (span.GetProperty("start").GetInt32(), span.GetProperty("end").GetInt32(), span.GetProperty("label").GetString()));
+        var annotation = Assert.Single(detail.GetProperty("annotations").EnumerateArray());
+        Assert.Equal(["pos"], annotation.GetProperty("result").GetProperty("label").Strings());
+        Assert.Equal("submitted", annotation.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task MalformedRowsAreAllNamedAndNothingLands()
+    {
+        var (manager, project) = await ProjectAsync();
+        var body = string.Join("\n",
+            """{"key":"r1","data":{"text":"fine"}}""",
+            """{"key":"r2","data":{"text":"fine too"}}""",
+            """{"key":"r3","data":{"text":"unterminated""",
+            """{"key":"r4","data":{"text":"fine again"}}""",
+            """{"key":"r5","data":{"title":"no text field"}}""",
+            """{"key":"r6","data":{"text":"after the errors"}}""");
+        using var r = await TestData.ImportRawAsync(manager.Http, project, body);
+        var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["row 3", "row 5: data.text"], problem.ErrorKeys());
+        Assert.Contains("invalid JSON", problem.Errors("row 3")[0], StringComparison.Ordinal);
+        Assert.Contains("'text' is missing", problem.Errors("row 5: data.text")[0], StringComparison.Ordinal);
+        Assert.Equal(2, problem.GetProperty("errorCount").GetInt32());
+        Assert.Contains("nothing was imported", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
+    }
+
+    [Fact]
+    public async Task BadCsvValueNamesRowAndColumn()
+    {
+        var (manager, project) = await ProjectAsync();
+        using var r = await TestData.ImportRawAsync(manager.Http, project, "key,text,priority\na,ok,1\nb,bad,high\n", "csv");
+        var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["row 3: priority"], problem.ErrorKeys());
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
+    }
+
+    [Fact]
+    public async Task DuplicateKeysAreCountedAndSkippedWithinAFileAndAcrossImports()
+    {
+        var (manager, project) = await ProjectAsync();
+        await ImportOkAsync(manager, project, """{"key":"k1","data":{"text":"一"}}""" + "\n" + """{"key":"k2","data":{"text":"二"}}""", "jsonl");
+        var second = await ImportOkAsync(manager, project, string.Join("\n",
+            """{"key":"k2","data":{"text":"二 again"}}""",
+            """{"key":"k3","data":{"text":"三"}}""",
+            """{"key":"k3","data":{"text":"三 again"}}""",
+            """{"data":{"text":"no key, never a duplicate"}}""",
+            """{"data":{"text":"no key, never a duplicate"}}"""), "jsonl");
+        Assert.Equal(3, second.GetProperty("imported").GetInt64());
+        Assert.Equal(2, second.GetProperty("duplicates").GetInt64());
+        var tasks = await TasksAsync(project);
+        Assert.Equal(["一", "二", "三", "no key, never a duplicate", "no key, never a duplicate"], tasks.Select(Text));
+    }
+
+    [Fact]
+    public async Task MediaReferencesAreRewrittenToTheProjectsMediaUrl()
+    {
+        var schema = new
+        {
+            fields = new object[] { new { name = "image", type = "image" }, new { name = "caption", type = "text" } },
+            controls = new object[] { new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "horse" } } },
+        };
+        var (manager, project) = await ProjectAsync(schema);
+        await ImportOkAsync(manager, project, string.Join("\n",
+            """{"data":{"image":"media:horse.png","caption":"media:not-a-media-field"}}""",
+            """{"data":{"image":"media:相册/猫 1.jpg","caption":""}}""",
+            """{"data":{"image":"https://example.org/a.png","caption":""}}"""), "jsonl");
+        var data = (await TasksAsync(project)).Select(t => JsonSerializer.Deserialize<JsonElement>(t.Data)).ToList();
+        Assert.Equal($"/api/projects/{project}/media/horse.png", data[0].GetProperty("image").GetString());
+        Assert.Equal("media:not-a-media-field", data[0].GetProperty("caption").GetString());
+        Assert.Equal($"/api/projects/{project}/media/%E7%9B%B8%E5%86%8C/%E7%8C%AB%201.jpg", data[1].GetProperty("image").GetString());
+        Assert.Equal("https://example.org/a.png", data[2].GetProperty("image").GetString());
+    }
+
+    [Fact]
+    public async Task GoldAnswersAreStoredAndCheckedAgainstTheSchema()
+    {
+        var (manager, project) = await ProjectAsync();
+        using (var bad = await TestData.ImportRawAsync(manager.Http, project, """{"key":"g0","data":{"text":"x"},"gold":{"label":["maybe"]}}"""))
+        {
+            var problem = await bad.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal(["row 1: gold.label.0"], problem.ErrorKeys());
+        }
+        await ImportOkAsync(manager, project, string.Join("\n",
+            """{"key":"g1","data":{"text":"好评"},"gold":{"label":["pos"]}}""",
+            """{"key":"n1","data":{"text":"普通"}}"""), "jsonl");
+        var tasks = await TasksAsync(project);
+        Assert.Equal(["pos"], JsonSerializer.Deserialize<JsonElement>(tasks[0].Gold!).GetProperty("label").Strings());
+        Assert.Null(tasks[1].Gold);
+        Assert.True((await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}")).GetProperty("isGold").GetBoolean());
+        Assert.False((await manager.Http.GetOkAsync($"api/tasks/{tasks[1].Id}")).GetProperty("isGold").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UnknownFormatIsRefused()
+    {
+        var (manager, project) = await ProjectAsync();
+        using var r = await TestData.ImportRawAsync(manager.Http, project, "text\nx\n", "xlsx");
+        var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["format"], problem.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task AnnotatorsCannotImport()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var project = await TestData.ProjectAsync(manager, org.Id);
+        using var r = await TestData.ImportRawAsync(annotator.Http, project, """{"data":{"text":"x"}}""");
+        await r.ProblemAsync(HttpStatusCode.Forbidden);
+    }
+}
+
+public sealed class SqliteImportsTests(SqliteFixture fx) : ImportsTests<SqliteFixture>(fx);
+
+public sealed class PostgresImportsTests(PostgresFixture fx) : ImportsTests<PostgresFixture>(fx);

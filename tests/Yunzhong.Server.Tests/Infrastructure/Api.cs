@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Yunzhong.Server.Tests.Infrastructure;
+
+/// <summary>Calls the tests make again and again: the queue cycle, media uploads, exports and error checks.</summary>
+public static class Api
+{
+    public static byte[] DemoFile(string relative) => File.ReadAllBytes(Path.Combine(ServerFixture.RepoFolder("demo"), relative));
+
+    /// <summary>Every error is RFC 7807: checks the status and the media type, and hands back the body.</summary>
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage r, HttpStatusCode status)
+    {
+        var body = await r.Content.ReadAsStringAsync();
+        Assert.True(r.StatusCode == status, $"expected {(int)status}, got {(int)r.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        return JsonSerializer.Deserialize<JsonElement>(body);
+    }
+
+    /// <summary>The messages of one key of a validation problem's <c>errors</c>, failing when the key is absent.</summary>
+    public static string[] Errors(this JsonElement problem, string key)
+    {
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(key, out var list), $"no error under '{key}' in {errors}");
+        return list.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    public static string[] Strings(this JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    public static string[] ErrorKeys(this JsonElement problem) =>
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal).ToArray();
+
+    public static async Task<JsonElement?> NextAsync(this Person p, long project)
+    {
+        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
+        if (r.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    public static long AssignmentId(this JsonElement lease) => lease.GetProperty("assignmentId").GetInt64();
+
+    public static long TaskId(this JsonElement lease) => lease.GetProperty("task").GetProperty("id").GetInt64();
+
+    public static Task<HttpResponseMessage> SubmitAsync(this Person p, long assignment, object result, double? leadTimeSeconds = null) =>
+        p.Http.PostAsJsonAsync($"api/assignments/{assignment}/submit", new { result, leadTimeSeconds }, HttpJson.Options);
+
+    /// <summary>Submits raw JSON as written, so non-ASCII arrives unescaped as a browser sends it.</summary>
+    public static Task<HttpResponseMessage> SubmitRawAsync(this Person p, long assignment, string body) =>
+        p.Http.PostAsync($"api/assignments/{assignment}/submit", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    /// <summary>Takes the next task and submits <paramref name="result"/> for it; returns the task and the new annotation.</summary>
+    public static async Task<(long Task, long Annotation)> AnnotateAsync(this Person p, long project, object result, double? leadTimeSeconds = null)
+    {
+        var lease = await p.NextAsync(project) ?? throw new InvalidOperationException("the queue is empty");
+        using var r = await p.SubmitAsync(lease.AssignmentId(), result, leadTimeSeconds);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"submit answered {(int)r.StatusCode}: {json}");
+        return (lease.TaskId(), json.GetProperty("annotationId").GetInt64());
+    }
+
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            // Set the header by hand: the framework would quote or encode some names we want sent as they are.
+            part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"files\"", FileName = "\"" + name + "\"" };
+            form.Add(part);
+        }
+        return await http.PostAsync($"api/projects/{project}/media", form);
+    }
+
+    public static async Task<JsonElement> UploadOkAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
+    {
+        using var r = await http.UploadAsync(project, files);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"upload answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    /// <summary>Starts an export job, polls it to the end and downloads the file.</summary>
+    public static async Task<(JsonElement Job, string Text)> ExportAsync(this HttpClient http, long project, object request)
+    {
+        using var started = await http.PostAsJsonAsync($"api/projects/{project}/exports", request, HttpJson.Options);
+        var job = await started.ReadJsonAsync();
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {job}");
+        var id = job.GetProperty("id").GetInt64();
+        for (var i = 0; i < 300; i++)
+        {
+            job = await http.GetOkAsync($"api/exports/{id}");
+            var status = job.GetProperty("status").GetString();
+            if (status == "done")
+            {
+                var url = job.GetProperty("downloadUrl").GetString()!;
+                var text = await http.GetStringAsync(url.TrimStart('/'));
+                return (job, text);
+            }
+            Assert.NotEqual("failed", status);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"export {id} did not finish: {job}");
+    }
+}

@@ -1,0 +1,226 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Media;
+
+public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    // Facts of the demo files (file(1) and Python's wave module): horse.png is 400×328, camera.jpg
+    // 512×512, cards-001.wav 17,526 frames of 16-bit mono at 16 kHz = 1.095375 s in 35,096 bytes.
+    private static readonly byte[] Png = Api.DemoFile("photos/media/horse.png");
+    private static readonly byte[] Jpeg = Api.DemoFile("photos/media/camera.jpg");
+    private static readonly byte[] Wav = Api.DemoFile("speech/media/cards-001.wav");
+
+    private async Task<(Org Org, Person Manager, long Project)> ProjectAsync()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        return (org, manager, await TestData.ProjectAsync(manager, org.Id));
+    }
+
+    private Task<long> MediaCountAsync(long project) =>
+        fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
+
+    private string[] BlobFiles(long project)
+    {
+        var dir = Path.Combine(fx.DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+    }
+
+    private static JsonElement ByName(JsonElement views, string name) =>
+        Assert.Single(views.EnumerateArray(), v => v.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public async Task ImagesAndAudioAreStoredWithTypeSizeAndDurationAndServedBack()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        var views = await manager.Http.UploadOkAsync(project, ("horse.png", Png), ("camera.jpg", Jpeg), ("cards-001.wav", Wav));
+        Assert.Equal(3, views.GetArrayLength());
+
+        var png = ByName(views, "horse.png");
+        Assert.Equal("image/png", png.GetProperty("contentType").GetString());
+        Assert.Equal((400, 328), (png.GetProperty("width").GetInt32(), png.GetProperty("height").GetInt32()));
+        Assert.Equal(Png.Length, png.GetProperty("sizeBytes").GetInt64());
+        Assert.Equal($"/api/projects/{project}/media/horse.png", png.GetProperty("url").GetString());
+
+        var jpeg = ByName(views, "camera.jpg");
+        Assert.Equal("image/jpeg", jpeg.GetProperty("contentType").GetString());
+        Assert.Equal((512, 512), (jpeg.GetProperty("width").GetInt32(), jpeg.GetProperty("height").GetInt32()));
+
+        var wav = ByName(views, "cards-001.wav");
+        Assert.Equal("audio/wav", wav.GetProperty("contentType").GetString());
+        Assert.Equal(1.095375, wav.GetProperty("durationSeconds").GetDouble(), 4);
+        Assert.Equal(JsonValueKind.Null, wav.GetProperty("width").ValueKind);
+
+        foreach (var (name, bytes, type) in new[] { ("horse.png", Png, "image/png"), ("camera.jpg", Jpeg, "image/jpeg"), ("cards-001.wav", Wav, "audio/wav") })
+        {
+            using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal(type, r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(bytes, await r.Content.ReadAsByteArrayAsync());
+        }
+        var listed = await manager.Http.GetOkAsync($"api/projects/{project}/media");
+        Assert.Equal(["camera.jpg", "cards-001.wav", "horse.png"], listed.EnumerateArray().Select(v => v.GetProperty("name").GetString()!));
+    }
+
+    [Fact]
+    public async Task ZipIsUnpackedWithItsFolders()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            zip.CreateEntry("clips/");
+            foreach (var (name, bytes) in new[] { ("horse.png", Png), ("clips/cards-001.wav", Wav), ("照片/camera.jpg", Jpeg) })
+            {
+                await using var s = zip.CreateEntry(name).Open();
+                await s.WriteAsync(bytes);
+            }
+        }
+        var views = await manager.Http.UploadOkAsync(project, ("batch.zip", buffer.ToArray()));
+        Assert.Equal(["clips/cards-001.wav", "horse.png", "照片/camera.jpg"], views.EnumerateArray().Select(v => v.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(1.095375, ByName(views, "clips/cards-001.wav").GetProperty("durationSeconds").GetDouble(), 4);
+        Assert.Equal($"/api/projects/{project}/media/%E7%85%A7%E7%89%87/camera.jpg", ByName(views, "照片/camera.jpg").GetProperty("url").GetString());
+
+        Assert.Equal(Wav, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/clips/cards-001.wav"));
+        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").GetProperty("url").GetString()!.TrimStart('/')));
+        Assert.Equal(3, await MediaCountAsync(project));
+    }
+
+    [Fact]
+    public async Task TypeIsJudgedByContentNotByName()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        var views = await manager.Http.UploadOkAsync(project, ("really-a-jpeg.png", Jpeg), ("sound.png", Wav));
+        Assert.Equal("image/jpeg", ByName(views, "really-a-jpeg.png").GetProperty("contentType").GetString());
+        Assert.Equal("audio/wav", ByName(views, "sound.png").GetProperty("contentType").GetString());
+        using var r = await manager.Http.GetAsync($"api/projects/{project}/media/really-a-jpeg.png");
+        Assert.Equal("image/jpeg", r.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TextDressedAsAnImageIsRefusedAndTheWholeUploadWithIt()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        using var r = await manager.Http.UploadAsync(project, ("fine.png", Png), ("notes.png", Encoding.UTF8.GetBytes("这不是图片, just text\n")));
+        var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["notes.png"], problem.ErrorKeys());
+        Assert.Contains("judged by its content", problem.Errors("notes.png")[0], StringComparison.Ordinal);
+        Assert.Equal(0, await MediaCountAsync(project));
+        Assert.Empty(BlobFiles(project)); // the good file stored before the bad one was removed again
+    }
+
+    [Theory]
+    [InlineData("../x.png")]
+    [InlineData("a/../../b.png")]
+    [InlineData("/etc/abs.png")]
+    [InlineData("..\\win.png")]
+    [InlineData("./here.png")]
+    [InlineData("a//b.png")]
+    public async Task NamesThatCouldEscapeTheStoreAreRefused(string name)
+    {
+        var (_, manager, project) = await ProjectAsync();
+        using (var r = await manager.Http.UploadAsync(project, (name, Png)))
+        {
+            var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("not a plain relative path", problem.Errors(name)[0], StringComparison.Ordinal);
+        }
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using var s = zip.CreateEntry(name).Open();
+            await s.WriteAsync(Png);
+        }
+        using (var r = await manager.Http.UploadAsync(project, ("evil.zip", buffer.ToArray())))
+        {
+            var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal([$"evil.zip/{name}"], problem.ErrorKeys());
+        }
+        Assert.Equal(0, await MediaCountAsync(project));
+        Assert.Empty(BlobFiles(project));
+    }
+
+    [Fact]
+    public async Task RangeRequestsOnAudioAnswerPartialContent()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        await manager.Http.UploadOkAsync(project, ("cards-001.wav", Wav));
+        var url = $"api/projects/{project}/media/cards-001.wav";
+
+        using (var full = await manager.Http.GetAsync(url))
+        {
+            Assert.Equal("bytes", full.Headers.AcceptRanges.Single());
+        }
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Range = new RangeHeaderValue(1000, 1999);
+        using (var r = await manager.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, r.StatusCode);
+            Assert.Equal("audio/wav", r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal($"bytes 1000-1999/{Wav.Length}", r.Content.Headers.ContentRange?.ToString());
+            Assert.Equal(Wav[1000..2000], await r.Content.ReadAsByteArrayAsync());
+        }
+        var tail = new HttpRequestMessage(HttpMethod.Get, url);
+        tail.Headers.Range = new RangeHeaderValue(null, 44);
+        using (var r = await manager.Http.SendAsync(tail))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, r.StatusCode);
+            Assert.Equal(Wav[^44..], await r.Content.ReadAsByteArrayAsync());
+        }
+        var beyond = new HttpRequestMessage(HttpMethod.Get, url);
+        beyond.Headers.Range = new RangeHeaderValue(Wav.Length + 10, null);
+        using (var r = await manager.Http.SendAsync(beyond))
+        {
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, r.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task UploadingTheSameNameReplacesTheFile()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        await manager.Http.UploadOkAsync(project, ("picture", Png));
+        var replaced = await manager.Http.UploadOkAsync(project, ("picture", Jpeg));
+        Assert.Equal("image/jpeg", replaced[0].GetProperty("contentType").GetString());
+        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
+        Assert.Equal(1, await MediaCountAsync(project));
+        Assert.Single(BlobFiles(project));
+    }
+
+    [Fact]
+    public async Task AnnotatorsFetchMediaButDoNotUploadAndOtherOrganisationsSeeNothing()
+    {
+        var (org, manager, project) = await ProjectAsync();
+        await manager.Http.UploadOkAsync(project, ("horse.png", Png));
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        Assert.Equal(Png, await annotator.Http.GetByteArrayAsync($"api/projects/{project}/media/horse.png"));
+        using (var r = await annotator.Http.UploadAsync(project, ("mine.png", Png)))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        var stranger = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager);
+        using (var r = await stranger.Http.GetAsync($"api/projects/{project}/media/horse.png"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        using (var r = await manager.Http.GetAsync($"api/projects/{project}/media/absent.png"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        // Names are looked up in the store, never joined to a path: encoded traversal finds nothing.
+        foreach (var sneaky in new[] { "..%2F..%2Fyunzhong.db", "%2E%2E/%2E%2E/yunzhong.db", "..%5C..%5Cyunzhong.db" })
+        {
+            using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{sneaky}");
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        }
+    }
+}
+
+public sealed class SqliteMediaTests(SqliteFixture fx) : MediaTests<SqliteFixture>(fx);
+
+public sealed class PostgresMediaTests(PostgresFixture fx) : MediaTests<PostgresFixture>(fx);

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Reviews;
+
+public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object Pos = new { label = new[] { "pos" } };
+    private static readonly object Neg = new { label = new[] { "neg" } };
+
+    private async Task<(Org Org, Person Manager, long Project)> ProjectAsync(int tasks, string review = "all", int percent = 0)
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, review: review, percent: percent);
+        await TestData.ImportAsync(manager.Http, project, TestData.Texts(tasks));
+        return (org, manager, project);
+    }
+
+    private static async Task<JsonElement?> ReviewNextAsync(Person p, long project)
+    {
+        using var r = await p.Http.PostAsync($"api/projects/{project}/review/next", null);
+        if (r.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"review/next answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    private static Task<HttpResponseMessage> ReviewAsync(Person p, long annotation, object body) =>
+        p.Http.PostAsJsonAsync($"api/annotations/{annotation}/review", body, HttpJson.Options);
+
+    private static async Task<JsonElement> ReviewOkAsync(Person p, long annotation, object body)
+    {
+        using var r = await ReviewAsync(p, annotation, body);
+        var json = await r.ReadJsonAsync();
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"review answered {(int)r.StatusCode}: {json}");
+        return json;
+    }
+
+    private sealed record Stored(long Id, long TaskId, long UserId, long AuthorId, long Version, long? ParentId, string Status, string Result);
+
+    private Task<List<Stored>> AnnotationsAsync(long project) => fx.QueryAsync<Stored>(
+        "SELECT id, task_id AS TaskId, user_id AS UserId, author_id AS AuthorId, version, parent_id AS ParentId, status, result_json AS Result FROM annotations WHERE project_id = @project ORDER BY id",
+        new { project });
+
+    private Task<string> TaskStateAsync(long task) => fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE id = @task", new { task });
+
+    private static string Label(string resultJson) => JsonSerializer.Deserialize<JsonElement>(resultJson).GetProperty("label")[0].GetString()!;
+
+    [Fact]
+    public async Task UnderFullReviewAnAcceptedAnnotationMakesTheTaskAccepted()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+        Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
+        Assert.Equal("in_review", await TaskStateAsync(task));
+
+        var item = (await ReviewNextAsync(reviewer, project))!.Value;
+        Assert.Equal(annotation, item.GetProperty("annotationId").GetInt64());
+        Assert.Equal(task, item.GetProperty("task").GetProperty("id").GetInt64());
+        Assert.Equal(["pos"], item.GetProperty("annotation").GetProperty("result").GetProperty("label").Strings());
+        Assert.Equal(annotator.Id, item.GetProperty("annotation").GetProperty("userId").GetInt64());
+
+        var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "accept" });
+        Assert.Equal("accepted", outcome.GetProperty("annotationStatus").GetString());
+        Assert.Equal("accepted", outcome.GetProperty("taskState").GetString());
+        Assert.Equal("accepted", await TaskStateAsync(task));
+        Assert.Equal("accepted", Assert.Single(await AnnotationsAsync(project)).Status);
+        Assert.Null(await ReviewNextAsync(reviewer, project));
+
+        using var again = await ReviewAsync(reviewer, annotation, new { action = "reject", comment = "changed my mind" });
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task RejectedWorkGoesBackToItsAnnotatorWithTheCommentAndTheResubmissionIsVersionTwo()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 2);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var firstLease = (await annotator.NextAsync(project))!.Value;
+        using (var r = await annotator.SubmitAsync(firstLease.AssignmentId(), Pos))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var v1 = Assert.Single(await AnnotationsAsync(project));
+
+        var outcome = await ReviewOkAsync(reviewer, v1.Id, new { action = "reject", comment = "这条是负面评论" });
+        Assert.Equal("rejected", outcome.GetProperty("annotationStatus").GetString());
+        Assert.Equal("rejected", outcome.GetProperty("taskState").GetString());
+        Assert.Equal("rejected", await TaskStateAsync(v1.TaskId));
+
+        // The same task comes back first, before the fresh one, with the comment and the work as a draft.
+        var back = (await annotator.NextAsync(project))!.Value;
+        Assert.Equal(v1.TaskId, back.TaskId());
+        Assert.Equal(firstLease.AssignmentId(), back.AssignmentId());
+        Assert.Equal("这条是负面评论", back.GetProperty("reviewComment").GetString());
+        Assert.Equal(["pos"], back.GetProperty("draft").GetProperty("label").Strings());
+
+        using (var r = await annotator.SubmitAsync(back.AssignmentId(), Neg))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var stored = await AnnotationsAsync(project);
+        Assert.Equal(2, stored.Count);
+        var v2 = stored[1];
+        Assert.Equal((2L, (long?)v1.Id, "pending", v1.TaskId), (v2.Version, v2.ParentId, v2.Status, v2.TaskId));
+        Assert.Equal("rejected", stored[0].Status);
+        Assert.Equal("in_review", await TaskStateAsync(v1.TaskId));
+
+        var item = (await ReviewNextAsync(reviewer, project))!.Value;
+        Assert.Equal(v2.Id, item.GetProperty("annotationId").GetInt64());
+        Assert.Equal(2, item.GetProperty("annotation").GetProperty("version").GetInt32());
+        Assert.Equal("accepted", (await ReviewOkAsync(reviewer, v2.Id, new { action = "accept" })).GetProperty("taskState").GetString());
+
+        var manager = await org.PersonAsync(Roles.Manager);
+        var detail = await manager.Http.GetOkAsync($"api/tasks/{v1.TaskId}");
+        Assert.Equal(["reject", "accept"], detail.GetProperty("reviews").EnumerateArray().Select(r => r.GetProperty("action").GetString()!));
+        Assert.Equal("这条是负面评论", detail.GetProperty("reviews")[0].GetProperty("comment").GetString());
+        // The fresh task is next for the annotator; the reworked one is done.
+        Assert.NotEqual(v1.TaskId, (await annotator.NextAsync(project))!.Value.TaskId());
+    }
+
+    [Fact]
+    public async Task AFixIsANewVersionByTheReviewerAndTheOriginalIsKeptAsSuperseded()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+
+        using (var bad = await ReviewAsync(reviewer, annotation, new { action = "fix", result = new { label = new[] { "meh" } } }))
+        {
+            var problem = await bad.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal(["/label/0"], problem.ErrorKeys());
+        }
+        using (var noResult = await ReviewAsync(reviewer, annotation, new { action = "fix" }))
+        {
+            Assert.Equal(["result"], (await noResult.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "fix", comment = "改为负面", result = Neg });
+        Assert.Equal("superseded", outcome.GetProperty("annotationStatus").GetString());
+        Assert.Equal("accepted", outcome.GetProperty("taskState").GetString());
+        var fixedId = outcome.GetProperty("fixedAnnotationId").GetInt64();
+
+        var stored = await AnnotationsAsync(project);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal((annotation, "superseded", "pos", 1L), (stored[0].Id, stored[0].Status, Label(stored[0].Result), stored[0].Version));
+        Assert.Equal((fixedId, "accepted", "neg", 2L, (long?)annotation), (stored[1].Id, stored[1].Status, Label(stored[1].Result), stored[1].Version, stored[1].ParentId));
+        Assert.Equal(reviewer.Id, stored[1].AuthorId);
+        Assert.Equal(annotator.Id, stored[1].UserId); // still the annotator's annotation, in the reviewer's hand
+        Assert.Equal("accepted", await TaskStateAsync(task));
+    }
+
+    [Fact]
+    public async Task RejectingWithoutACommentOrWithAnUnknownActionIsRefused()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+        foreach (var body in new object[] { new { action = "reject" }, new { action = "reject", comment = "   " } })
+        {
+            using var r = await ReviewAsync(reviewer, annotation, body);
+            Assert.Equal(["comment"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        using (var r = await ReviewAsync(reviewer, annotation, new { action = "approve" }))
+        {
+            Assert.Equal(["action"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+        Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
+        Assert.Equal("in_review", await TaskStateAsync(task));
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM reviews WHERE task_id = @task", new { task }));
+    }
+
+    [Fact]
+    public async Task ReviewersRacingNeverGetTheSamePendingAnnotation()
+    {
+        const int tasks = 12;
+        var (org, _, project) = await ProjectAsync(tasks);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        for (var i = 0; i < tasks; i++)
+        {
+            await annotator.AnnotateAsync(project, Pos);
+        }
+        var reviewers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => org.PersonAsync(Roles.Reviewer)));
+
+        // Two at once get two different annotations.
+        var pair = await Task.WhenAll(reviewers[..2].Select(r => ReviewNextAsync(r, project)));
+        Assert.NotEqual(pair[0]!.Value.GetProperty("annotationId").GetInt64(), pair[1]!.Value.GetProperty("annotationId").GetInt64());
+
+        var judged = new ConcurrentBag<long>();
+        await Task.WhenAll(reviewers.Select(r => Task.Run(async () =>
+        {
+            while (await ReviewNextAsync(r, project) is { } item)
+            {
+                var id = item.GetProperty("annotationId").GetInt64();
+                using var answer = await ReviewAsync(r, id, new { action = "accept" });
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"annotation {id} was handed to two reviewers");
+                judged.Add(id);
+            }
+        })));
+        Assert.Equal(tasks, judged.Count);
+        Assert.Equal(tasks, judged.Distinct().Count());
+        Assert.Equal(tasks, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'accepted'", new { project }));
+        Assert.Equal(tasks, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM reviews r JOIN tasks t ON t.id = r.task_id WHERE t.project_id = @project", new { project }));
+    }
+
+    [Fact]
+    public async Task AnAbandonedReviewGoesToAnotherReviewerOnceItsLeaseHasRunOut()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var first = await org.PersonAsync(Roles.Reviewer);
+        var second = await org.PersonAsync(Roles.Reviewer);
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Null(await ReviewNextAsync(second, project));
+        // The first reviewer asking again gets the same one back.
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+
+        fx.Time.Advance(TimeSpan.FromSeconds(601)); // the project's lease is 600 s
+        Assert.Equal(annotation, (await ReviewNextAsync(second, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Null(await ReviewNextAsync(first, project));
+    }
+
+    [Fact]
+    public async Task NobodyReviewsTheirOwnWork()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var both = await org.PersonAsync(Roles.Annotator | Roles.Reviewer);
+        var (_, annotation) = await both.AnnotateAsync(project, Pos);
+        Assert.Null(await ReviewNextAsync(both, project));
+        using (var r = await ReviewAsync(both, annotation, new { action = "accept" }))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
+        var other = await org.PersonAsync(Roles.Reviewer);
+        Assert.Equal(annotation, (await ReviewNextAsync(other, project))!.Value.GetProperty("annotationId").GetInt64());
+    }
+
+    [Fact]
+    public async Task AnnotatorsHaveNoReviewQueue()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var peer = await org.PersonAsync(Roles.Annotator);
+        using (var r = await peer.Http.PostAsync($"api/projects/{project}/review/next", null))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        using (var r = await ReviewAsync(peer, annotation, new { action = "accept" }))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task SampledReviewSendsExactlyTheTasksInTheSampleToReview()
+    {
+        const int tasks = 60;
+        var (org, _, project) = await ProjectAsync(tasks, review: "sample", percent: 30);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        while (await annotator.NextAsync(project) is { } lease)
+        {
+            (await annotator.SubmitAsync(lease.AssignmentId(), Pos)).Dispose();
+        }
+        // Each task draws a bucket 0..99 at import; buckets below the percent are reviewed.
+        var sampled = (await fx.QueryAsync<long>("SELECT id FROM tasks WHERE project_id = @project AND review_bucket < 30 ORDER BY id", new { project })).ToList();
+        var stored = await AnnotationsAsync(project);
+        Assert.Equal(tasks, stored.Count);
+        Assert.Equal(sampled, stored.Where(a => a.Status == "pending").Select(a => a.TaskId).Order().ToList());
+        Assert.All(stored.Where(a => !sampled.Contains(a.TaskId)), a => Assert.Equal("submitted", a.Status));
+        Assert.InRange(sampled.Count, 1, tasks - 1); // 0.7^60 and 0.3^60 are negligible
+        Assert.Equal(sampled.Count, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'in_review'", new { project }));
+        Assert.Equal(tasks - sampled.Count, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated'", new { project }));
+    }
+
+    [Fact]
+    public async Task WithoutReviewAnnotationsAreFinalAtOnce()
+    {
+        var (org, _, project) = await ProjectAsync(tasks: 1, review: "none");
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var (task, _) = await annotator.AnnotateAsync(project, Pos);
+        Assert.Equal("submitted", Assert.Single(await AnnotationsAsync(project)).Status);
+        Assert.Equal("annotated", await TaskStateAsync(task));
+        Assert.Null(await ReviewNextAsync(reviewer, project));
+    }
+}
+
+public sealed class SqliteReviewTests(SqliteFixture fx) : ReviewTests<SqliteFixture>(fx);
+
+public sealed class PostgresReviewTests(PostgresFixture fx) : ReviewTests<PostgresFixture>(fx);

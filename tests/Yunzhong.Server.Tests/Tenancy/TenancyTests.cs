@@ -1,0 +1,287 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Tenancy;
+
+/// <summary>
+/// Invariant 5 on every endpoint: the table below has one probe per route the server maps, and the
+/// sweep fails when the server maps a route the table lacks (or the table names a route that is
+/// gone), so a new endpoint cannot ship untested. A user of organisation B, holding every role in B,
+/// must get 404 for organisation A's resources, exactly what a missing resource gets, and must
+/// change nothing of A's; a caller without credentials gets 401.
+/// </summary>
+public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private const Roles Everything = Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer;
+
+    /// <summary>Routes anyone may call, with the reason.</summary>
+    private static readonly Dictionary<string, string> Public = new()
+    {
+        ["GET /healthz"] = "load balancers probe it",
+        ["POST /api/auth/login"] = "how a browser gets its session",
+        ["POST /api/auth/logout"] = "clears the caller's own cookie; nothing to protect",
+        ["GET /openapi/{documentName}.json"] = "the API description is public",
+        ["GET /"] = "placeholder page when the browser UI is not built",
+        ["* {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
+        ["GET {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
+    };
+
+    /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
+    private sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media);
+
+    private enum Expect { NotFound, Custom }
+
+    private sealed record Probe(string Route, Func<Ids, HttpRequestMessage> Build, Expect Expect, Func<HttpResponseMessage, Ids, Task>? Check = null);
+
+    private static HttpRequestMessage Req(HttpMethod method, string path, object? body = null) =>
+        new(method, path) { Content = body is null ? null : JsonContent.Create(body, options: HttpJson.Options) };
+
+    private static HttpRequestMessage Raw(HttpMethod method, string path, HttpContent content) => new(method, path) { Content = content };
+
+    private static MultipartFormDataContent PngForm()
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Api.DemoFile("photos/media/horse.png")), "files", "intruder.png");
+        return form;
+    }
+
+    private static readonly Probe[] Probes =
+    [
+        new("GET /api/me", _ => Req(HttpMethod.Get, "api/me"), Expect.Custom, async (r, a) =>
+        {
+            var me = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.DoesNotContain(me.GetProperty("organizations").EnumerateArray(), o => o.GetProperty("id").GetInt64() == a.Org);
+        }),
+        new("GET /api/tokens", _ => Req(HttpMethod.Get, "api/tokens"), Expect.Custom, async (r, a) =>
+        {
+            var list = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.DoesNotContain(list.EnumerateArray(), t => t.GetProperty("id").GetInt64() == a.Token);
+        }),
+        new("POST /api/tokens", _ => Req(HttpMethod.Post, "api/tokens", new { name = "mine" }), Expect.Custom, (r, _) =>
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode); // the caller's own token; nothing of A's is touched
+            return Task.CompletedTask;
+        }),
+        new("DELETE /api/tokens/{id:long}", a => Req(HttpMethod.Delete, $"api/tokens/{a.Token}"), Expect.NotFound),
+        new("GET /api/organizations/", _ => Req(HttpMethod.Get, "api/organizations"), Expect.Custom, async (r, a) =>
+        {
+            var list = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.DoesNotContain(list.EnumerateArray(), o => o.GetProperty("id").GetInt64() == a.Org);
+        }),
+        new("POST /api/organizations/", _ => Req(HttpMethod.Post, "api/organizations", new { name = "new org", kind = "client" }), Expect.Custom,
+            async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)), // only the park operator's admins open organisations
+        new("GET /api/organizations/{organizationId:long}/members", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/members"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/members",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/members", new { email = $"mole-{Guid.NewGuid():N}@b.test", password = "password-123", roles = new[] { "admin" } }),
+            Expect.NotFound),
+        new("GET /api/projects", a => Req(HttpMethod.Get, $"api/projects?organization={a.Org}"), Expect.Custom, async (r, _) =>
+        {
+            var list = await r.ReadJsonAsync();
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal(0, list.GetArrayLength());
+        }),
+        new("POST /api/projects",
+            a => Req(HttpMethod.Post, "api/projects", new { organizationId = a.Org, name = "planted", schema = TestData.ChoiceSchema }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}"), Expect.NotFound),
+        new("PATCH /api/projects/{projectId:long}", a => Req(HttpMethod.Patch, $"api/projects/{a.Project}", new { name = "hijacked", overlap = 3 }), Expect.NotFound),
+        new("DELETE /api/projects/{projectId:long}", a => Req(HttpMethod.Delete, $"api/projects/{a.Project}"), Expect.NotFound),
+        new("POST /api/schemas/check", _ => Req(HttpMethod.Post, "api/schemas/check", new { schema = TestData.ChoiceSchema }), Expect.Custom, (r, _) =>
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode); // a pure function of the body; no organisation's data
+            return Task.CompletedTask;
+        }),
+        new("POST /api/projects/{projectId:long}/imports",
+            a => Raw(HttpMethod.Post, $"api/projects/{a.Project}/imports?format=jsonl", new StringContent("{\"data\":{\"text\":\"planted\"}}\n", Encoding.UTF8, "application/x-ndjson")),
+            Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/media/", a => Raw(HttpMethod.Post, $"api/projects/{a.Project}/media", PngForm()), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/media/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/media"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/media/{**name}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/media/{a.Media}"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/tasks", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/tasks"), Expect.NotFound),
+        new("GET /api/tasks/{taskId:long}", a => Req(HttpMethod.Get, $"api/tasks/{a.Task}"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/tasks/bulk",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/tasks/bulk", new { ids = new[] { a.Task }, action = "delete" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/queue/next", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/queue/next"), Expect.NotFound),
+        new("POST /api/assignments/{assignmentId:long}/submit",
+            a => Req(HttpMethod.Post, $"api/assignments/{a.Assignment}/submit", new { result = new { label = new[] { "neg" } } }), Expect.NotFound),
+        new("POST /api/assignments/{assignmentId:long}/skip", a => Req(HttpMethod.Post, $"api/assignments/{a.Assignment}/skip"), Expect.NotFound),
+        new("POST /api/assignments/{assignmentId:long}/release", a => Req(HttpMethod.Post, $"api/assignments/{a.Assignment}/release"), Expect.NotFound),
+        new("PUT /api/assignments/{assignmentId:long}/draft",
+            a => Req(HttpMethod.Put, $"api/assignments/{a.Assignment}/draft", new { result = new { label = new[] { "neg" } } }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/review/next", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/review/next"), Expect.NotFound),
+        new("POST /api/annotations/{annotationId:long}/review",
+            a => Req(HttpMethod.Post, $"api/annotations/{a.Annotation}/review", new { action = "accept" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/exports", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/exports", new { format = "jsonl" }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/exports", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/exports"), Expect.NotFound),
+        new("GET /api/exports/{exportId:long}", a => Req(HttpMethod.Get, $"api/exports/{a.Export}"), Expect.NotFound),
+        new("GET /api/exports/{exportId:long}/download", a => Req(HttpMethod.Get, $"api/exports/{a.Export}/download"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/stats", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/stats"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/quality/annotators", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/annotators"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/quality/agreement",
+            a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/agreement?taskId={a.Task}"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/quality/aggregate",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/quality/aggregate", new { method = "majority" }), Expect.NotFound),
+    ];
+
+    private List<string> MappedRoutes() =>
+        fx.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .Distinct()
+            .ToList();
+
+    [Fact]
+    public void EveryMappedEndpointIsInTheSweepOrListedAsPublic()
+    {
+        var mapped = MappedRoutes();
+        var known = Probes.Select(p => p.Route).Concat(Public.Keys).ToHashSet();
+        var untested = mapped.Where(m => !known.Contains(m)).ToList();
+        Assert.True(untested.Count == 0, "endpoints with no tenancy probe: " + string.Join(", ", untested));
+        var gone = Probes.Select(p => p.Route).Where(r => !mapped.Contains(r)).ToList();
+        Assert.True(gone.Count == 0, "probes for routes the server no longer maps: " + string.Join(", ", gone));
+        Assert.Equal(Probes.Length, Probes.Select(p => p.Route).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EveryApiEndpointIsDescribedInTheOpenApiDocument()
+    {
+        using var anonymous = fx.Client();
+        var paths = (await anonymous.GetOkAsync("openapi/v1.json")).GetProperty("paths");
+        var missing = new List<string>();
+        foreach (var route in MappedRoutes().Where(r => r.Contains(" /api/", StringComparison.Ordinal)))
+        {
+            var (method, pattern) = (route[..route.IndexOf(' ')], route[(route.IndexOf(' ') + 1)..]);
+            // Route syntax to OpenAPI syntax: no constraints, no catch-all stars, no trailing slash.
+            var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*{0,2}([A-Za-z]+)(:[a-z]+)?\}", "{$1}").TrimEnd('/');
+            if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method.ToLowerInvariant(), out _))
+            {
+                missing.Add(route);
+            }
+        }
+        Assert.True(missing.Count == 0, "not in the OpenAPI document: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Organisation A with one of everything: a project under full review, tasks, a live lease with a
+    /// draft, a pending annotation, a media file, a finished export and an API token.</summary>
+    private async Task<(Ids Ids, Person Admin, string Token)> OrganisationAAsync()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Everything);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id, review: "all");
+        await TestData.ImportAsync(admin.Http, project, ["第一条", "第二条", "第三条"]);
+        await admin.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        var (task, annotation) = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
+        var lease = (await annotator.NextAsync(project))!.Value;
+        using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = new { label = new[] { "neu" } } }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        var (job, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
+        var token = await admin.Http.PostOkAsync("api/tokens", new { name = "a's script" });
+        return (new Ids(org.Id, project, task, lease.AssignmentId(), annotation, job.GetProperty("id").GetInt64(),
+            token.GetProperty("id").GetInt64(), "horse.png"), admin, token.GetProperty("token").GetString()!);
+    }
+
+    private static readonly Ids Missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png");
+
+    /// <summary>Everything of A's that any endpoint could change, as text.</summary>
+    private async Task<string> SnapshotAsync(Ids a)
+    {
+        var parts = new List<string>();
+        async Task Add(string sql) => parts.AddRange((await fx.QueryAsync<object>(sql, new { org = a.Org, project = a.Project })).Select(r => r.ToString()!));
+        await Add("SELECT * FROM organizations WHERE id = @org");
+        await Add("SELECT * FROM memberships WHERE organization_id = @org ORDER BY user_id");
+        await Add("SELECT t.* FROM api_tokens t JOIN memberships m ON m.user_id = t.user_id WHERE m.organization_id = @org ORDER BY t.id");
+        await Add("SELECT * FROM projects WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT * FROM tasks WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM predictions WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @project) ORDER BY id");
+        await Add("SELECT * FROM assignments WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM annotations WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM reviews WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @project) ORDER BY id");
+        await Add("SELECT * FROM media WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM exports WHERE project_id = @project ORDER BY id");
+        var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
+        return string.Join("\n", parts);
+    }
+
+    [Fact]
+    public async Task AnotherOrganisationsUserGetsNotFoundForEveryResourceAndChangesNothing()
+    {
+        var (a, admin, token) = await OrganisationAAsync();
+        var orgB = await fx.NewOrgAsync();
+        var intruder = await orgB.PersonAsync(Everything);
+        await TestData.ProjectAsync(intruder, orgB.Id); // B is a working organisation of its own
+        var before = await SnapshotAsync(a);
+        Assert.Contains("horse.png", before, StringComparison.Ordinal); // the snapshot sees A's data
+        Assert.Contains("neu", before, StringComparison.Ordinal);
+
+        foreach (var probe in Probes)
+        {
+            using var r = await intruder.Http.SendAsync(probe.Build(a));
+            if (probe.Expect == Expect.Custom)
+            {
+                await probe.Check!(r, a);
+                continue;
+            }
+            var problem = await r.ProblemAsync(HttpStatusCode.NotFound);
+            // Nothing tells A's resources from ones that do not exist.
+            using var absent = await intruder.Http.SendAsync(probe.Build(Missing));
+            var absentProblem = await absent.ProblemAsync(HttpStatusCode.NotFound);
+            Assert.True(problem.GetProperty("title").GetString() == absentProblem.GetProperty("title").GetString(),
+                $"{probe.Route}: '{problem.GetProperty("title")}' for A's resource, '{absentProblem.GetProperty("title")}' for a missing one");
+        }
+
+        Assert.Equal(before, await SnapshotAsync(a));
+        // A's people and token still work.
+        using var check = new HttpClient { BaseAddress = new Uri(fx.Url + "/") };
+        check.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(a.Project, (await check.GetOkAsync($"api/projects/{a.Project}")).GetProperty("id").GetInt64());
+        Assert.Equal(3, (await admin.Http.GetOkAsync($"api/projects/{a.Project}/tasks")).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RequestsWithoutValidCredentialsGetUnauthorizedEverywhereButThePublicRoutes()
+    {
+        var (a, _, _) = await OrganisationAAsync();
+        var before = await SnapshotAsync(a);
+        using var anonymous = fx.Client();
+        using var forged = fx.Client("yz_" + new string('A', 43));
+        foreach (var probe in Probes)
+        {
+            foreach (var client in new[] { anonymous, forged })
+            {
+                using var r = await client.SendAsync(probe.Build(a));
+                Assert.True(r.StatusCode == HttpStatusCode.Unauthorized, $"{probe.Route}: {(int)r.StatusCode} without valid credentials");
+            }
+        }
+        Assert.Equal(before, await SnapshotAsync(a));
+        using var health = await anonymous.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var openapi = await anonymous.GetAsync("openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, openapi.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnauthorizedAnswerIsAProblemDocument()
+    {
+        using var anonymous = fx.Client();
+        using var r = await anonymous.GetAsync("api/me");
+        var problem = await r.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+    }
+}
+
+public sealed class SqliteTenancyTests(SqliteFixture fx) : TenancyTests<SqliteFixture>(fx);
+
+public sealed class PostgresTenancyTests(PostgresFixture fx) : TenancyTests<PostgresFixture>(fx);

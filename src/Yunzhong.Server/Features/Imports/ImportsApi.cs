@@ -17,7 +17,7 @@ public static class ImportsApi
             .RequireAuthorization()
             .WithMetadata(new DisableRequestSizeLimitAttribute())
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .Accepts<Stream>("application/x-ndjson", "application/json", "text/csv", "text/tab-separated-values", "application/octet-stream");
+            .WithDescription("The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes.");
         return app;
     }
 

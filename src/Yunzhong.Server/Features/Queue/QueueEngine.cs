@@ -552,9 +552,15 @@ public sealed class QueueEngine : BackgroundService
                     break;
                 case "skipped" or "released" or "expired" when remaining > 0:
                     // The lease lapsed but the task still wants an annotation: take the slot again
-                    // rather than throw away the annotator's work.
-                    await ctx.Sql.Get("UPDATE tasks SET remaining = remaining - 1 WHERE id = @id AND remaining > 0", ctx.Tx)
-                        .With("@id", taskId).ExecuteNonQueryAsync(ct);
+                    // rather than throw away the annotator's work - if it is still free now, under
+                    // the write (another writer may have taken it since the read above).
+                    if (await ctx.Sql.Get("UPDATE tasks SET remaining = remaining - 1 WHERE id = @id AND remaining > 0", ctx.Tx)
+                            .With("@id", taskId).ExecuteNonQueryAsync(ct) == 0)
+                    {
+                        SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                            Detail: "The lease on this task expired and the task no longer needs an annotation."));
+                        return;
+                    }
                     break;
                 case "submitted":
                     SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "This assignment was already submitted."));

@@ -31,6 +31,9 @@ export async function loginUi(page: Page, email: string) {
 export async function login(page: Page, email: string) {
   const r = await page.request.post('/api/auth/login', { data: { email, password: PASSWORD } });
   expect(r.status(), await r.text()).toBe(200);
+  // Work in the demo client organisation, where the demo people and projects are.
+  const org = await clientOrg(page.request);
+  await page.addInitScript((id) => localStorage.setItem('yz.org', id), String(org.id));
 }
 
 export async function apiAs(request: APIRequestContext, email: string) {

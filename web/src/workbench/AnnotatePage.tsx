@@ -149,17 +149,23 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     void advance(project);
   }, [project, item, advance, t]);
 
+  // Registered once and reading the latest handlers from a ref: a listener re-registered when
+  // `submit` changes would be dropped from a key event already being dispatched (Esc clears the
+  // selection in TaskView's listener first, which re-rendered this page and lost the Esc here).
+  const keys = useRef({ submit, skip, help });
+  keys.current = { submit, skip, help };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key === 'Enter') { e.preventDefault(); submit(); }
-      else if (mod && e.shiftKey && e.key.toLowerCase() === 's') { e.preventDefault(); skip(); }
+      const k = keys.current;
+      if (mod && e.key === 'Enter') { e.preventDefault(); k.submit(); }
+      else if (mod && e.shiftKey && e.key.toLowerCase() === 's') { e.preventDefault(); k.skip(); }
       else if (e.key === '?' && !isTyping(e)) { e.preventDefault(); setHelp((h) => !h); }
-      else if (e.key === 'Escape' && help) setHelp(false);
+      else if (e.key === 'Escape' && k.help) setHelp(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [submit, skip, help]);
+  }, []);
 
   if (error && !project) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;

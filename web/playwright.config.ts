@@ -12,12 +12,13 @@ const data = process.env.YZ_E2E_DATA;
 
 export default defineConfig({
   testDir: './e2e',
+  globalTeardown: './e2e/teardown.ts',
   // The tests share one server and build on each other's projects only within a file.
   workers: 1,
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: 'list',
   outputDir: './test-results',
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
-  ADMIN, ANNOTATOR, apiAs, cps, createProject, demo, demoProject, demoTasks, exportViaDialog, importJsonl, login, shot, uploadMedia, useLang,
+  ADMIN, ANNOTATOR, apiAs, cps, createProject, demo, demoProject, demoTasks, exportViaDialog, imagePoint, importJsonl, login, selectText, shot, uploadMedia, useLang,
 } from './helpers';
 
 // One project per modality, annotated by mouse and keyboard; the last test exports them through
@@ -44,33 +44,6 @@ test.beforeEach(async ({ page }) => {
   await useLang(page, 'en');
 });
 
-/** Screen point of a character of the text view: its left edge (`before`) or right edge. */
-async function charPoint(page: Page, sub: string, edge: 'before' | 'after') {
-  return page.evaluate(([full, s, e]) => {
-    const at = full.indexOf(s) + (e === 'after' ? s.length - 1 : 0);
-    for (const el of document.querySelectorAll<HTMLElement>('.text-body [data-u]')) {
-      const u = Number(el.dataset.u);
-      const node = el.firstChild;
-      if (!node || at < u || at >= u + (node.textContent?.length ?? 0)) continue;
-      const r = document.createRange();
-      r.setStart(node, at - u);
-      r.setEnd(node, at - u + 1);
-      const box = r.getBoundingClientRect();
-      return { x: e === 'after' ? box.right - 1 : box.left + 1, y: box.top + box.height / 2 };
-    }
-    throw new Error(`no character for ${s}`);
-  }, [TEXT, sub, edge] as const);
-}
-
-async function selectWithMouse(page: Page, sub: string) {
-  const a = await charPoint(page, sub, 'before');
-  const b = await charPoint(page, sub, 'after');
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 6 });
-  await page.mouse.up();
-}
-
 const regionRow = (page: Page, text: string) => page.locator('[data-testid^="region-row-"]').filter({ hasText: text });
 
 async function taskId(page: Page) {
@@ -86,13 +59,13 @@ test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+En
   // Mouse: label hotkey 1 (PER), then select the name.
   await page.keyboard.press('1');
   await expect(page.getByTestId('label-entities-PER')).toHaveClass(/on/);
-  await selectWithMouse(page, 'Ian Murdock');
+  await selectText(page, 'Ian Murdock');
   await expect(regionRow(page, 'Ian Murdock')).toContainText('PER');
 
   // Mouse with another label: 3 (LOC), then select 美国.
   await page.keyboard.press('Escape');
   await page.keyboard.press('3');
-  await selectWithMouse(page, '美国');
+  await selectText(page, '美国');
   await expect(regionRow(page, '美国')).toContainText('LOC');
 
   // Keyboard only: caret to "Debian", Shift+→ over "Debian 计划", 2 makes it an ORG.
@@ -121,16 +94,6 @@ test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+En
   await expect(page.getByTestId('task-id')).not.toHaveText(first);
   await expect(page.getByTestId('text-text')).not.toContainText('Ian Murdock');
 });
-
-/** Screen point of an image pixel, from the view's published zoom and offset. */
-async function imagePoint(page: Page, x: number, y: number) {
-  const svg = page.getByTestId('image-canvas');
-  const box = (await page.getByTestId('image-image').boundingBox())!;
-  const k = Number(await svg.getAttribute('data-zoom'));
-  const tx = Number(await svg.getAttribute('data-tx'));
-  const ty = Number(await svg.getAttribute('data-ty'));
-  return { x: box.x + tx + x * k, y: box.y + ty + y * k, k };
-}
 
 test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypoint; next task follows', async ({ page }) => {
   await login(page, ANNOTATOR);

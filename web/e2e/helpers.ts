@@ -111,3 +111,53 @@ export async function exportViaDialog(page: Page, projectId: string): Promise<Re
   const text = readFileSync(path, 'utf8');
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Screen point at the left edge of a substring's first character, or the right edge of its last. */
+export async function textPoint(page: Page, sub: string, edge: 'before' | 'after', nth = 0) {
+  return page.evaluate(([s, e, n]) => {
+    const pieces = [...document.querySelectorAll<HTMLElement>('.text-body [data-u]')];
+    const full = pieces.map((p) => p.textContent ?? '').join('');
+    let start = -1;
+    for (let i = 0; i <= n; i++) start = full.indexOf(s, start + 1);
+    if (start < 0) throw new Error(`"${s}" is not in the text`);
+    const at = start + (e === 'after' ? s.length - 1 : 0);
+    for (const el of pieces) {
+      const u = Number(el.dataset.u);
+      const node = el.firstChild;
+      if (!node || at < u || at >= u + (node.textContent?.length ?? 0)) continue;
+      const r = document.createRange();
+      r.setStart(node, at - u);
+      r.setEnd(node, at - u + 1);
+      const box = r.getBoundingClientRect();
+      return { x: e === 'after' ? box.right - 1 : box.left + 1, y: box.top + box.height / 2 };
+    }
+    throw new Error(`no character for "${s}"`);
+  }, [sub, edge, nth] as const);
+}
+
+/** Selects a substring of the text view with a mouse drag, as a person would. */
+export async function selectText(page: Page, sub: string, nth = 0) {
+  const a = await textPoint(page, sub, 'before', nth);
+  const b = await textPoint(page, sub, 'after', nth);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 6 });
+  await page.mouse.up();
+}
+
+/** Screen point of an image pixel, from the view's published zoom and offset. */
+export async function imagePoint(page: Page, x: number, y: number, field = 'image') {
+  const svg = page.getByTestId('image-canvas');
+  const box = (await page.getByTestId(`image-${field}`).boundingBox())!;
+  const k = Number(await svg.getAttribute('data-zoom'));
+  const tx = Number(await svg.getAttribute('data-tx'));
+  const ty = Number(await svg.getAttribute('data-ty'));
+  return { x: box.x + tx + x * k, y: box.y + ty + y * k, k };
+}
+
+export async function drag(page: Page, a: { x: number; y: number }, b: { x: number; y: number }) {
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 8 });
+  await page.mouse.up();
+}

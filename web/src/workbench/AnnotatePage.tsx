@@ -41,9 +41,14 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
 
   // Leases this page must not be handed again: the one on screen and submissions still being sent.
+  // Skips still on their way count too: a fetch-ahead that reaches the server before the skip would
+  // be handed the skipped lease again, and the task would come up twice (once under that lease, once
+  // under the fresh lease the server makes when the skipped task comes back).
+  const skipping = useRef(new Map<string, Promise<unknown>>());
   const inFlight = (showing?: string) => [
     ...(showing ? [showing] : []),
     ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
+    ...skipping.current.keys(),
   ];
 
   const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
@@ -74,6 +79,11 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     try {
       let next = pre ? await pre.catch(() => null) : null;
       if (!next) next = await api.nextTask(projectId, inFlight());
+      // Nothing else left while a skip is still travelling: once it lands the skipped task is due again.
+      if (!next && skipping.current.size) {
+        await Promise.allSettled([...skipping.current.values()]);
+        next = await api.nextTask(projectId, inFlight());
+      }
       show(p, next);
       setError(null);
     } catch (e) {
@@ -145,7 +155,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     if (!project || !item) return;
     const id = item.assignmentId;
     drafts.remove(id);
-    api.skip(id).catch(() => setError(t('wb.saveFailed')));
+    skipping.current.set(id, api.skip(id).catch(() => setError(t('wb.saveFailed'))).finally(() => skipping.current.delete(id)));
     void advance(project);
   }, [project, item, advance, t]);
 

@@ -250,15 +250,22 @@ test('choices by hotkey; required answer enforced; draft kept over a reload; ski
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('task-id')).not.toHaveText(first);
   const second = await taskId(page);
+  // A slow skip: the task fetched ahead while it travels must not be the skipped one again.
+  await page.route(/\/api\/assignments\/\d+\/skip$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
   await page.keyboard.press('Control+Shift+S');
   await expect(page.getByTestId('task-id')).not.toHaveText(second);
   await page.keyboard.press('2');
   await page.keyboard.press('Control+Enter');
-  // The skipped task comes back once nothing else is left.
+  // The skipped task comes back once nothing else is left, and only once.
   await expect(page.getByTestId('task-id')).toHaveText(second);
   await page.keyboard.press('1');
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('queue-empty')).toBeVisible();
+  const rows = await (await page.request.get(`/api/projects/${ids.choices}/tasks`)).json() as { items: { annotationCount: number }[] };
+  expect(rows.items.map((r) => r.annotationCount)).toEqual([1, 1, 1]);
 });
 
 test('the export dialog gives back what was drawn', async ({ page }) => {

@@ -8,7 +8,11 @@ cd "$root"
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-if [ -d web ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
+if [ -d web ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # Chinese text in the browser suite's screenshots renders as boxes without a CJK font.
+  fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+fi
 # pycocotools is packaged from Debian 13 on; where the release has it, the COCO test loads exports with it.
 python3 -c "import pycocotools" >/dev/null 2>&1 || want_coco=1
 if [ ${#need[@]} -gt 0 ] || [ -n "${want_coco:-}" ]; then
@@ -30,6 +34,8 @@ trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 
 if [ -f web/package.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+  # The browser suite: Debian's Chromium (installed above) against a real server on loopback.
+  (cd web && npm run e2e)
 fi
 
 results="$(mktemp -d /tmp/yz-test-results.XXXXXX)"

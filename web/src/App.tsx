@@ -39,7 +39,7 @@ export function App() {
 
   const session: Session | null = useMemo(() => {
     if (!me) return null;
-    const org = me.organizations.find((o) => o.id === orgId) ?? me.organizations[0] ?? null;
+    const org = me.organizations.find((o) => String(o.id) === orgId) ?? me.organizations[0] ?? null;
     return {
       me, org,
       setOrg: (id) => { localStorage.setItem(ORG_KEY, id); setOrgId(id); },

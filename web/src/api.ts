@@ -31,7 +31,8 @@ export interface Me { id: string; email: string; name: string; organizations: Or
 export interface User { id: string; email: string; name: string }
 export interface ApiToken { id: string; name: string; token?: string; createdAt?: string }
 export interface Organization { id: string; name: string; kind: string }
-export interface Member { id: string; email: string; name: string; roles: Role[] }
+/** A member of an organisation as `GET /api/organizations/{id}/members` gives it (the id is `userId`). */
+export interface Member { userId: string; email: string; name: string; roles: Role[] }
 
 export type TaskState = 'new' | 'inProgress' | 'annotated' | 'inReview' | 'accepted' | 'rejected';
 export interface ProjectCounts { total: number; new: number; inProgress: number; annotated: number; inReview: number; accepted: number; rejected: number }

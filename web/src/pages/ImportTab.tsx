@@ -39,7 +39,9 @@ export function ImportTab({ project }: { project: Project }) {
       }
     } catch (e) {
       const a = e as ApiError;
-      if (a.status === 422 && Object.keys(a.errors).length) {
+      // docs/api.md promises 422 for bad rows; the server answers 400 with the same body. Either way
+      // a refusal that names rows is shown as the table.
+      if ((a.status === 422 || a.status === 400) && Object.keys(a.errors ?? {}).length) {
         setError(t('import.failed'));
         setRowErrors(Object.entries(a.errors).sort(([x], [y]) => rowNumber(x) - rowNumber(y)).flatMap(([where, list]) => list.map((problem) => ({ where, problem }))));
       } else setError(a.isNetwork ? t('common.networkError') : a.detail ?? a.message);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, type Project, type TaskDetail, type TaskFilter, type TaskRow } from '../api';
+import { api, type Member, type Project, type TaskDetail, type TaskFilter, type TaskRow } from '../api';
 import { useI18n, type MessageKey } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
 import { initState } from '../workbench/state';
@@ -19,6 +19,12 @@ export function TasksTab({ project }: { project: Project }) {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // The server filters by the annotator's user id: managers pick a person from the organisation's
+  // members; anyone who may not list members falls back to typing the id.
+  const [members, setMembers] = useState<Member[] | null>(null);
+  useEffect(() => {
+    api.members(String(project.organizationId)).then(setMembers).catch(() => setMembers(null));
+  }, [project.organizationId]);
 
   const load = useCallback(async (after?: string) => {
     try {
@@ -56,7 +62,14 @@ export function TasksTab({ project }: { project: Project }) {
             {STATES.map((s) => <option key={s} value={s}>{t(`state.${s}` as MessageKey)}</option>)}
           </select>
         </label>
-        <label>{t('tasks.filter.annotator')}<input data-testid="filter-annotator" value={filter.annotator ?? ''} onChange={set('annotator')} /></label>
+        <label>{t('tasks.filter.annotator')}
+          {members ? (
+            <select data-testid="filter-annotator" value={filter.annotator ?? ''} onChange={set('annotator')}>
+              <option value="">{t('common.all')}</option>
+              {members.map((m) => <option key={m.userId} value={String(m.userId)}>{m.name ? `${m.name} <${m.email}>` : m.email}</option>)}
+            </select>
+          ) : <input data-testid="filter-annotator" inputMode="numeric" value={filter.annotator ?? ''} onChange={set('annotator')} />}
+        </label>
         <label>{t('tasks.filter.label')}<input data-testid="filter-label" value={filter.label ?? ''} onChange={set('label')} /></label>
         <label>{t('tasks.filter.from')}<input type="date" data-testid="filter-from" value={filter.from ?? ''} onChange={set('from')} /></label>
         <label>{t('tasks.filter.to')}<input type="date" data-testid="filter-to" value={filter.to ?? ''} onChange={set('to')} /></label>

@@ -41,9 +41,14 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
 
   // Leases this page must not be handed again: the one on screen and submissions still being sent.
+  // Skips still on their way count too: a fetch-ahead that reaches the server before the skip would
+  // be handed the skipped lease again, and the task would come up twice (once under that lease, once
+  // under the fresh lease the server makes when the skipped task comes back).
+  const skipping = useRef(new Map<string, Promise<unknown>>());
   const inFlight = (showing?: string) => [
     ...(showing ? [showing] : []),
     ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
+    ...skipping.current.keys(),
   ];
 
   const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
@@ -74,6 +79,11 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     try {
       let next = pre ? await pre.catch(() => null) : null;
       if (!next) next = await api.nextTask(projectId, inFlight());
+      // Nothing else left while a skip is still travelling: once it lands the skipped task is due again.
+      if (!next && skipping.current.size) {
+        await Promise.allSettled([...skipping.current.values()]);
+        next = await api.nextTask(projectId, inFlight());
+      }
       show(p, next);
       setError(null);
     } catch (e) {
@@ -145,21 +155,27 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     if (!project || !item) return;
     const id = item.assignmentId;
     drafts.remove(id);
-    api.skip(id).catch(() => setError(t('wb.saveFailed')));
+    skipping.current.set(id, api.skip(id).catch(() => setError(t('wb.saveFailed'))).finally(() => skipping.current.delete(id)));
     void advance(project);
   }, [project, item, advance, t]);
 
+  // Registered once and reading the latest handlers from a ref: a listener re-registered when
+  // `submit` changes would be dropped from a key event already being dispatched (Esc clears the
+  // selection in TaskView's listener first, which re-rendered this page and lost the Esc here).
+  const keys = useRef({ submit, skip, help });
+  keys.current = { submit, skip, help };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key === 'Enter') { e.preventDefault(); submit(); }
-      else if (mod && e.shiftKey && e.key.toLowerCase() === 's') { e.preventDefault(); skip(); }
+      const k = keys.current;
+      if (mod && e.key === 'Enter') { e.preventDefault(); k.submit(); }
+      else if (mod && e.shiftKey && e.key.toLowerCase() === 's') { e.preventDefault(); k.skip(); }
       else if (e.key === '?' && !isTyping(e)) { e.preventDefault(); setHelp((h) => !h); }
-      else if (e.key === 'Escape' && help) setHelp(false);
+      else if (e.key === 'Escape' && k.help) setHelp(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [submit, skip, help]);
+  }, []);
 
   if (error && !project) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;

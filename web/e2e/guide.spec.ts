@@ -1,0 +1,199 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import {
+  ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, drag, here, imagePoint, importJsonl, login, REVIEWER, selectText,
+  uploadMedia, useLang, type Lang,
+} from './helpers';
+
+// The pictures of docs/annotator-guide.md. `npm run guide-images` writes them to docs/images/
+// (committed, so keep them small); an ordinary run writes them to the git-ignored screenshots/guide/
+// so the guide's steps are exercised without touching the committed files.
+const out = process.env.YZ_GUIDE_IMAGES ? join(here, '..', '..', 'docs', 'images') : join(here, '..', 'screenshots', 'guide');
+mkdirSync(out, { recursive: true });
+test.use({ viewport: { width: 1100, height: 620 } });
+test.describe.configure({ mode: 'serial' });
+
+async function picture(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) {
+  await page.mouse.move(0, 0); // no hover effects in the picture
+  await page.screenshot({ path: join(out, `${name}.png`), clip, animations: 'disabled', caret: 'hide' });
+}
+
+/** The project list shows only the demo projects (not those other tests made), for a clean picture. */
+async function onlyDemoProjects(page: Page) {
+  await page.route(/\/api\/projects(\?.*)?$/, async (route) => {
+    const res = await route.fetch();
+    const list = await res.json() as { name: string }[];
+    await route.fulfill({ response: res, json: list.filter((p) => !p.name.startsWith('E2E') && !p.name.startsWith('Guide')) });
+  });
+}
+
+const ids: Record<string, string> = {};
+test.beforeAll(async ({ playwright, baseURL }) => {
+  const r = await playwright.request.newContext({ baseURL });
+  await apiAs(r, ADMIN);
+  const news = demoProject('news-zh');
+  ids.text = await createProject(r, { name: 'Guide · 中文实体', schema: news.schema, instructions: news.instructions, review: { policy: 'all' } });
+  await importJsonl(r, ids.text, demoTasks('news-zh', 3).slice(2));
+  ids.image = await createProject(r, { name: 'Guide · photos', schema: demoProject('photos').schema });
+  // The silhouette keeps the committed PNG small (a colour photo would be several times larger).
+  await uploadMedia(r, ids.image, [demo('photos', 'media', 'horse.png')]);
+  await importJsonl(r, ids.image, [{ key: 'horse', data: { image: 'media:horse.png' } }]);
+  ids.audio = await createProject(r, { name: 'Guide · speech', schema: demoProject('speech').schema });
+  await uploadMedia(r, ids.audio, [demo('speech', 'media', 'cards-005.wav')]);
+  await importJsonl(r, ids.audio, [{ key: 'cards-005', data: { audio: 'media:cards-005.wav' } }]);
+  ids.llm = await createProject(r, { name: 'Guide · ranking', schema: demoProject('llm-pref').schema });
+  await importJsonl(r, ids.llm, demoTasks('llm-pref', 1));
+  await r.dispose();
+});
+
+for (const lang of ['en', 'zh-CN'] as Lang[]) {
+  const sfx = lang === 'en' ? '' : '.zh-CN';
+  test(`log-in and project list (${lang})`, async ({ page }) => {
+    await useLang(page, lang);
+    await page.goto('/');
+    await expect(page.getByTestId('login-form')).toBeVisible();
+    await page.getByTestId('login-email').fill(ANNOTATOR);
+    const card = (await page.getByTestId('login-form').boundingBox())!;
+    await picture(page, `login${sfx}`, { x: card.x - 20, y: card.y - 20, width: card.width + 40, height: card.height + 40 });
+    await page.getByTestId('login-password').fill('yunzhong-demo');
+    await onlyDemoProjects(page);
+    await page.getByTestId('login-submit').click();
+    await expect(page.locator('.project-list > li').first()).toBeVisible();
+    await picture(page, `projects${sfx}`, { x: 0, y: 0, width: 1100, height: 470 });
+  });
+}
+
+test('text: spans by mouse and keys, a relation (zh-CN and en)', async ({ page }) => {
+  await useLang(page, 'en');
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${ids.text}/annotate`);
+  await expect(page.getByTestId('text-text')).toContainText('Ian Murdock');
+  await page.keyboard.press('2');
+  await selectText(page, 'Debian 计划');
+  await page.keyboard.press('4');
+  await selectText(page, '1993 年');
+  await page.keyboard.press('1');
+  await selectText(page, 'Ian Murdock');
+  await page.keyboard.press('2');
+  await selectText(page, '自由软件基金会');
+  await page.keyboard.press('Escape');
+  await page.locator('.text-body [data-span]').filter({ hasText: 'Debian 计划' }).click();
+  await page.keyboard.press('r');
+  await page.locator('.text-body [data-span]').filter({ hasText: 'Murdock' }).click();
+  await expect(page.locator('[data-testid^="relation-"]').filter({ hasText: 'founded_by' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await picture(page, 'text', { x: 0, y: 48, width: 1100, height: 560 });
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('submit')).toContainText('提交');
+  await picture(page, 'text.zh-CN', { x: 0, y: 48, width: 1100, height: 560 });
+  await page.getByTestId('lang-switch').click();
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('queue-empty')).toBeVisible();
+});
+
+test('image: a box by drag, a polygon by clicks', async ({ page }) => {
+  await useLang(page, 'en');
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${ids.image}/annotate`);
+  await expect(page.getByTestId('image-canvas')).toHaveAttribute('data-natural-width', '400');
+  await page.keyboard.press('5');
+  await drag(page, await imagePoint(page, 14, 8), await imagePoint(page, 392, 314));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('5');
+  // The outline lies over the box: Shift keeps the clicks from picking the box up.
+  await page.keyboard.down('Shift');
+  const outline = [[22, 95], [70, 82], [250, 72], [330, 20], [352, 8], [388, 92], [366, 102], [322, 84], [296, 170], [282, 308],
+    [254, 306], [250, 200], [150, 196], [124, 302], [52, 308], [46, 230], [24, 246]];
+  for (const [x, y] of outline) {
+    const p = await imagePoint(page, x!, y!);
+    await page.mouse.click(p.x, p.y);
+  }
+  await page.keyboard.up('Shift');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-testid^="region-row-"]').filter({ hasText: '17 points' })).toBeVisible();
+  await picture(page, 'image', { x: 0, y: 48, width: 1100, height: 560 });
+});
+
+test('audio: segments by drag and by keys, a transcript', async ({ page }) => {
+  await useLang(page, 'en');
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${ids.audio}/annotate`);
+  const wave = page.getByTestId('waveform');
+  await expect(wave).not.toHaveAttribute('data-duration', '0');
+  // The pre-annotation (if any) is replaced, so the picture shows what the guide describes.
+  const box = (await wave.boundingBox())!;
+  await page.keyboard.press('1');
+  await drag(page, { x: box.x + box.width * 0.12, y: box.y + box.height / 2 }, { x: box.x + box.width * 0.55, y: box.y + box.height / 2 });
+  const row = page.locator('[data-testid^="region-row-"]').filter({ hasText: 'speech' }).last();
+  const id = (await row.getAttribute('data-testid'))!.replace('region-row-', '');
+  await page.getByTestId(`transcript-${id}`).fill('queen of hearts');
+  await page.getByTestId(`transcript-${id}`).blur();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('2');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('[');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press(']');
+  await expect(page.locator('[data-testid^="region-row-"]').filter({ hasText: 'noise' })).toBeVisible();
+  await picture(page, 'audio', { x: 0, y: 48, width: 1100, height: 420 });
+});
+
+test('ranking and rating', async ({ page }) => {
+  await useLang(page, 'en');
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${ids.llm}/annotate`);
+  await page.getByTestId('rank-item-b').focus();
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.getByTestId('rating-quality-4').click();
+  await page.getByTestId('rationale-preference').fill('b names the thread; a only repeats a line of the email.');
+  await page.getByTestId('rationale-preference').blur();
+  await page.getByTestId('rank-item-b').scrollIntoViewIfNeeded();
+  await picture(page, 'ranking');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcut-sheet')).toBeVisible();
+  const sheet = (await page.getByTestId('shortcut-sheet').boundingBox())!;
+  await picture(page, 'shortcuts', { x: sheet.x, y: Math.max(0, sheet.y), width: sheet.width, height: Math.min(sheet.height, 620 - Math.max(0, sheet.y)) });
+});
+
+test('review: reject with a comment; the annotator sees it', async ({ page, playwright, baseURL }) => {
+  // One more text task for the review picture, answered by the annotator through the API.
+  const r = await playwright.request.newContext({ baseURL });
+  await apiAs(r, ADMIN);
+  await importJsonl(r, ids.text, demoTasks('news-zh', 5).slice(4));
+  await apiAs(r, ANNOTATOR);
+  const next = await (await r.post(`/api/projects/${ids.text}/queue/next`)).json() as { assignmentId: string; task: { data: { text: string } } };
+  const text = next.task.data.text;
+  const cp = [...text];
+  const at = (s: string) => [...text.slice(0, text.indexOf(s))].length;
+  const span = (id: string, s: string, label: string) => ({ id, start: at(s), end: at(s) + [...s].length, label, text: s });
+  expect(cp.length).toBeGreaterThan(10);
+  const res = await r.post(`/api/assignments/${next.assignmentId}/submit`, {
+    headers: { 'Idempotency-Key': randomUUID() },
+    data: { result: { entities: [span('s1', 'GNU 计划', 'ORG'), span('s2', '自由软件基金会', 'PER')] }, leadTimeSeconds: 20 },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  await r.dispose();
+
+  await useLang(page, 'zh-CN');
+  await login(page, REVIEWER);
+  await page.goto(`/#/projects/${ids.text}/review`);
+  // The first annotation of the queue may be the one from the text test: reach the one made here.
+  for (let i = 0; i < 3 && !(await page.getByTestId('text-text').textContent())!.includes('各式各样'); i++) {
+    await page.keyboard.press('Control+Enter');
+    await page.waitForTimeout(300);
+  }
+  await expect(page.getByTestId('text-text')).toContainText('自由软件基金会');
+  await page.getByTestId('review-comment').fill('“自由软件基金会”是组织（ORG），不是人名。');
+  await picture(page, 'review.zh-CN', { x: 0, y: 48, width: 1100, height: 420 });
+  await page.getByTestId('review-reject').click();
+  await expect(page.getByTestId('review-empty')).toBeVisible();
+
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${ids.text}/annotate`);
+  await expect(page.getByTestId('review-comment')).toBeVisible();
+  await picture(page, 'rejected.zh-CN', { x: 0, y: 48, width: 1100, height: 420 });
+});

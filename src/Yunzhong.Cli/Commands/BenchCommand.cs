@@ -217,7 +217,9 @@ internal static class BenchCommand
             var auth = new AuthenticationHeaderValue("Bearer", token);
             var mine = new List<double>();
             var cycle = 0;
-            while (!ct.IsCancellationRequested)
+            var failures = 0;
+            // An annotator that keeps getting errors gives up, so a broken server ends the run.
+            while (!ct.IsCancellationRequested && failures < 20)
             {
                 var start = Stopwatch.GetTimestamp();
                 using var next = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{projectId}/queue/next");
@@ -230,6 +232,7 @@ internal static class BenchCommand
                 if (!nextResponse.IsSuccessStatusCode)
                 {
                     await NoteErrorAsync("next", nextResponse);
+                    failures++;
                     await Task.Delay(50, ct);
                     continue;
                 }
@@ -245,6 +248,7 @@ internal static class BenchCommand
                 if (!submitResponse.IsSuccessStatusCode)
                 {
                     await NoteErrorAsync("submit", submitResponse);
+                    failures++;
                     continue;
                 }
                 var ack = await submitResponse.Content.ReadFromJsonAsync<JsonElement>(ct);

@@ -126,11 +126,6 @@ public sealed class DemoSeeder(
                 throw new InvalidOperationException($"Demo tasks {dir}: " + string.Join("; ", outcome.Errors.Select(e => $"line {e.Line} {e.Field}: {e.Message}")));
             }
         }
-        // Projects with gold tasks mix them in, one task in ten, so annotator accuracy shows from the start.
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE projects SET gold_rate = 10 WHERE id = @projectId AND EXISTS (SELECT 1 FROM tasks WHERE project_id = @projectId AND gold_json IS NOT NULL)",
-            new { projectId }, cancellationToken: ct));
-        access.Forget(projectId);
         var predictions = Path.Combine(dir, "predictions.jsonl");
         if (File.Exists(predictions))
         {

@@ -69,6 +69,34 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
     }
 
     [Fact]
+    public async Task WithoutAGoldRateGoldTasksQueueInImportOrderAndStillScoreTheAnnotator()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await ProjectAsync(manager, org.Id, new { goldRate = 0 });
+        await ImportAsync(manager, project, regular: 2, gold: 2);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var texts = new List<string>();
+        while (await NextAsync(annotator, project) is { } lease)
+        {
+            texts.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
+            await SubmitAsync(annotator, lease, "pos");
+        }
+        Assert.Equal(["regular 0", "regular 1", "gold 0", "gold 1"], texts);
+        Assert.Equal(4, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated'", new { project }));
+        Assert.Equal(2, await fx.QueryScalarAsync<long>("SELECT gold_seen FROM annotator_scores WHERE project_id = @project", new { project }));
+
+        // Switching gold mixing on later turns untouched gold tasks into control tasks only.
+        var later = await ProjectAsync(manager, org.Id, new { goldRate = 0 });
+        await ImportAsync(manager, later, regular: 3, gold: 1);
+        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{later}", new { quality = new { goldRate = 30 } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @later AND control = 1", new { later }));
+    }
+
+    [Fact]
     public async Task AnnotatorBelowTheGoldThresholdGetsNoMoreTasks()
     {
         var org = await fx.NewOrgAsync();

@@ -80,7 +80,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
                 dataJson = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, row.DataJson) : Encoding.UTF8.GetString(row.DataJson);
             }
 
-            if (row.Predictions.Count == 0 && row.Annotations.Count == 0 && row.GoldAnswerJson is null)
+            var control = row.GoldAnswerJson is not null && project.Quality.GoldRate > 0;
+            if (row.Predictions.Count == 0 && row.Annotations.Count == 0 && !control)
             {
                 pending.Add(new PendingTask(row.Key, dataJson, row.Priority, row.GoldAnswerJson));
                 if (pending.Count == RowsPerInsert)
@@ -89,10 +90,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
                 }
                 continue;
             }
-            // A row with results needs its task id back, and a gold task its own target: keep import
-            // order by flushing what waits first.
+            // A row with results needs its task id back, and a control task its own target: keep
+            // import order by flushing what waits first.
             imported += await FlushAsync(sql, tx, project, pending, now, ct);
-            var taskId = await InsertOneAsync(sql, tx, project, row.Key, dataJson, row.Priority, row.GoldAnswerJson, now, ct);
+            var taskId = await InsertOneAsync(sql, tx, project, row.Key, dataJson, row.Priority, row.GoldAnswerJson, control, now, ct);
             if (taskId is null)
             {
                 continue;
@@ -137,18 +138,18 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
 
     private sealed record PendingTask(string? Key, string DataJson, int Priority, string? GoldJson);
 
-    /// <summary>Gold tasks are served to every annotator once (at the gold rate), never "complete".</summary>
-    private const long GoldTarget = 1_000_000_000;
+    /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
+    internal const long ControlTarget = 1_000_000_000;
 
-    private static string InsertSql(ProjectConfig project, long now, int rows, long? target = null)
+    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false)
     {
-        var t = target ?? project.Overlap;
+        var t = control ? ControlTarget : project.Overlap;
         var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket, gold_json, created_at, updated_at) VALUES ");
+            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
         for (var i = 0; i < rows; i++)
         {
             sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({project.Id}, @k{i}, @d{i}, @p{i}, @s{i}, 'new', {t}, {t}, @b{i}, @g{i}, {now}, {now})");
+                $"({project.Id}, @k{i}, @d{i}, @p{i}, @s{i}, 'new', {t}, {t}, @b{i}, @g{i}, {(control ? 1 : 0)}, {now}, {now})");
         }
         return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
     }
@@ -202,8 +203,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
 
     /// <summary>Inserts one task and returns its id; null when its key is already taken.</summary>
     private static async Task<long?> InsertOneAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, string? key, string dataJson, int priority, string? gold, long now, CancellationToken ct) =>
-        await sql.Get(InsertSql(project, now, 1, gold is null ? null : GoldTarget) + " RETURNING id", tx)
+        Statements sql, DbTransaction tx, ProjectConfig project, string? key, string dataJson, int priority, string? gold, bool control, long now,
+        CancellationToken ct) =>
+        await sql.Get(InsertSql(project, now, 1, control) + " RETURNING id", tx)
             .With("@k0", key).With("@d0", dataJson).With("@p0", priority).With("@s0", Random.Shared.NextInt64(long.MaxValue))
             .With("@b0", Random.Shared.Next(100)).With("@g0", gold)
             .ScalarLongAsync(ct);

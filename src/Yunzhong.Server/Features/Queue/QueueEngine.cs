@@ -434,7 +434,7 @@ public sealed class QueueEngine : BackgroundService
             var cmd = ctx.Sql.Get(
                 $"""
                 SELECT t.id, t.data_json FROM tasks t
-                WHERE t.project_id = @p AND t.remaining > 0 AND t.gold_json IS NULL
+                WHERE t.project_id = @p AND t.remaining > 0 AND t.control = 0
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
                 ORDER BY {order}
                 LIMIT 1{lockClause}
@@ -443,15 +443,15 @@ public sealed class QueueEngine : BackgroundService
             return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetString(1)) : null;
         }
 
-        /// <summary>A gold task this annotator has not seen, only while regular tasks remain (so gold never fills a whole shift).</summary>
+        /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
         private async Task<(long TaskId, string Data)?> PickGoldAsync(OpContext ctx, CancellationToken ct)
         {
             var cmd = ctx.Sql.Get(
                 """
                 SELECT t.id, t.data_json FROM tasks t
-                WHERE t.project_id = @p AND t.gold_json IS NOT NULL
+                WHERE t.project_id = @p AND t.control = 1
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
-                  AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = @p AND r.remaining > 0 AND r.gold_json IS NULL)
+                  AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = @p AND r.remaining > 0 AND r.control = 0)
                 ORDER BY t.id
                 LIMIT 1
                 """, ctx.Tx).With("@p", project.Id).With("@u", userId);

@@ -75,15 +75,18 @@ CREATE TABLE tasks (
     annotation_count BIGINT NOT NULL DEFAULT 0,
     review_bucket    BIGINT NOT NULL DEFAULT 0,
     gold_json        TEXT,
+    control          BIGINT NOT NULL DEFAULT 0,
     created_at       BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX ux_tasks_key ON tasks (project_id, task_key) WHERE task_key IS NOT NULL;
--- Gold tasks (gold_json set) are served by their own index at the project's gold rate, never by the queue order.
-CREATE INDEX ix_tasks_queue_priority ON tasks (project_id, priority DESC, id) WHERE remaining > 0 AND gold_json IS NULL;
-CREATE INDEX ix_tasks_queue_shuffle ON tasks (project_id, shuffle) WHERE remaining > 0 AND gold_json IS NULL;
-CREATE INDEX ix_tasks_queue_least ON tasks (project_id, annotation_count, priority DESC, id) WHERE remaining > 0 AND gold_json IS NULL;
-CREATE INDEX ix_tasks_gold ON tasks (project_id, id) WHERE gold_json IS NOT NULL;
+-- gold_json is a task's known answer: whoever annotates it is scored against it. A control task
+-- (control = 1: a gold task in a project with a gold rate) is served by its own index at that rate,
+-- once to every annotator, never in the queue order; other gold tasks queue like any task.
+CREATE INDEX ix_tasks_queue_priority ON tasks (project_id, priority DESC, id) WHERE remaining > 0 AND control = 0;
+CREATE INDEX ix_tasks_queue_shuffle ON tasks (project_id, shuffle) WHERE remaining > 0 AND control = 0;
+CREATE INDEX ix_tasks_queue_least ON tasks (project_id, annotation_count, priority DESC, id) WHERE remaining > 0 AND control = 0;
+CREATE INDEX ix_tasks_control ON tasks (project_id, id) WHERE control = 1;
 CREATE INDEX ix_tasks_state ON tasks (project_id, state, id);
 
 CREATE TABLE predictions (

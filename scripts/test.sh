@@ -27,15 +27,16 @@ if [ ${#need[@]} -gt 0 ] || [ -n "${want_coco:-}" ]; then
   fi
 fi
 
+webout="$(mktemp -d /tmp/yz-test-web.XXXXXX)"
 pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"
 port=$(( 20000 + RANDOM % 20000 ))
 export YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"
-trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir" "$webout"' EXIT
 
 if [ -f web/package.json ]; then
-  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$webout/unit.log"
   # The browser suite: Debian's Chromium (installed above) against a real server on loopback.
-  (cd web && npm run e2e)
+  (cd web && npm run e2e) 2>&1 | tee "$webout/e2e.log"
 fi
 
 results="$(mktemp -d /tmp/yz-test-results.XXXXXX)"
@@ -43,13 +44,21 @@ status=0
 dotnet test Yunzhong.slnx -c Release --nologo --logger "trx;LogFilePrefix=yz" --results-directory "$results" "$@" || status=$?
 
 # One plain summary line over all suites, for people and CI alike.
-python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+python3 - "$results" "$webout" <<'PY'
+import glob, re, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 p = f = s = 0
 for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
     p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")); s += int(c.get("notExecuted"))
+# vitest ("Tests  44 passed (44)") and Playwright ("33 passed (1.7m)", "2 failed") summaries.
+for path in glob.glob(sys.argv[2] + "/*.log"):
+    text = re.sub(r"\x1b\[[0-9;]*m", "", open(path, encoding="utf-8", errors="replace").read())
+    tail = text[-4000:]
+    counts = {k: 0 for k in ("passed", "failed", "skipped")}
+    for n, word in re.findall(r"\b(\d+) (passed|failed|skipped)\b", tail):
+        counts[word] = max(counts[word], int(n))
+    p += counts["passed"]; f += counts["failed"]; s += counts["skipped"]
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 rm -rf "$results"

@@ -20,8 +20,16 @@ public sealed class Db : IDisposable
         if (options.IsPostgres)
         {
             Dialect = Dialect.Postgres;
-            _postgres = NpgsqlDataSource.Create(options.ConnectionString);
-            ConnectionString = options.ConnectionString;
+            // The hot paths run the same few statements all day: let Npgsql prepare them on each
+            // physical connection instead of having PostgreSQL parse and plan every call.
+            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            if (!options.ConnectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxAutoPrepare = 128;
+                builder.AutoPrepareMinUsages = 2;
+            }
+            ConnectionString = builder.ToString();
+            _postgres = NpgsqlDataSource.Create(ConnectionString);
         }
         else
         {

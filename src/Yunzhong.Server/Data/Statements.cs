@@ -22,7 +22,6 @@ internal sealed class Statements(DbConnection connection) : IDisposable
             _commands[sql] = cmd;
         }
         cmd.Transaction = tx;
-        cmd.Parameters.Clear();
         return cmd;
     }
 
@@ -54,8 +53,16 @@ internal sealed class Statements(DbConnection connection) : IDisposable
 
 internal static class CommandExtensions
 {
+    /// <summary>Sets a parameter, reusing the command's parameter object from earlier calls: a prepared
+    /// statement stays bound to its parameters, so they are updated rather than replaced.</summary>
     public static DbCommand With(this DbCommand cmd, string name, object? value)
     {
+        var at = cmd.Parameters.IndexOf(name);
+        if (at >= 0)
+        {
+            cmd.Parameters[at].Value = value ?? DBNull.Value;
+            return cmd;
+        }
         var p = cmd.CreateParameter();
         p.ParameterName = name;
         p.Value = value ?? DBNull.Value;

@@ -67,6 +67,13 @@ public static class ServerApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Browsers must take served media and exports as the type the server detected, never sniff
+        // an uploaded file into HTML or script.
+        app.Use((ctx, next) =>
+        {
+            ctx.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(ctx);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -44,6 +45,32 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
 
     private static string FirstLabel(JsonElement annotation) => annotation.GetProperty("result").GetProperty("label")[0].GetString()!;
+
+    [Fact]
+    public async Task ARunningExportWhoseWorkerWentQuietIsTakenOverAndFinished()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(texts: ["一", "二"]);
+        await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
+        // A job some server claimed and then died on: running, last heartbeat long ago.
+        var id = await fx.QueryScalarAsync<long>(
+            """
+            INSERT INTO exports (project_id, requested_by, format, options_json, status, created_at, heartbeat_at)
+            VALUES (@project, @user, 'jsonl', '{"States":[],"FromMs":null,"ToMs":null,"History":false}', 'running', 0, 0) RETURNING id
+            """, new { project, user = manager.Id });
+        fx.Services.GetRequiredService<Yunzhong.Server.Features.Exports.ExportWorker>().Wake();
+        JsonElement job = default;
+        for (var i = 0; i < 100; i++)
+        {
+            job = await manager.Http.GetOkAsync($"api/exports/{id}");
+            if (job.GetProperty("status").GetString() is "done" or "failed")
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Equal("done", job.GetProperty("status").GetString());
+        Assert.Equal(2, job.GetProperty("rows").GetInt64());
+    }
 
     [Fact]
     public async Task JsonLinesCarryEachTaskWithItsSubmittedAnnotations()

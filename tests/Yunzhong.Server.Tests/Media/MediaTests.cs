@@ -155,6 +155,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         using (var full = await manager.Http.GetAsync(url))
         {
             Assert.Equal("bytes", full.Headers.AcceptRanges.Single());
+            // Served as the detected type only: browsers must not sniff uploads into something else.
+            Assert.Equal("nosniff", full.Headers.GetValues("X-Content-Type-Options").Single());
         }
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Range = new RangeHeaderValue(1000, 1999);

@@ -19,6 +19,11 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
     : BackgroundService
 {
     private const int PageSize = 1000;
+
+    /// <summary>A running job not heard from for this long is taken over. A job beats once per page of
+    /// tasks, so only a worker that is gone stays quiet this long (the final COCO merge of a very
+    /// large export may too; then two workers write the same complete file, which is harmless).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
     private readonly SemaphoreSlim _wake = new(0);
 
     public void Wake() => _wake.Release();
@@ -52,14 +57,24 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         string format, optionsJson;
         await using (var c = await db.OpenAsync(ct))
         {
+            // Queued jobs, and running ones whose worker stopped beating (its server stopped or died).
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var stale = now - (long)AbandonedAfter.TotalMilliseconds;
             var job = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Options)?>(new CommandDefinition(
-                "SELECT id, project_id, format, options_json FROM exports WHERE status = 'queued' ORDER BY id LIMIT 1", cancellationToken: ct));
+                """
+                SELECT id, project_id, format, options_json FROM exports
+                WHERE status = 'queued' OR (status = 'running' AND COALESCE(heartbeat_at, 0) < @stale)
+                ORDER BY id LIMIT 1
+                """, new { stale }, cancellationToken: ct));
             if (job is null)
             {
                 return false;
             }
             var claimed = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE exports SET status = 'running' WHERE id = @Id AND status = 'queued'", new { job.Value.Id }, cancellationToken: ct));
+                """
+                UPDATE exports SET status = 'running', heartbeat_at = @now, rows_written = 0
+                WHERE id = @Id AND (status = 'queued' OR (status = 'running' AND COALESCE(heartbeat_at, 0) < @stale))
+                """, new { job.Value.Id, now, stale }, cancellationToken: ct));
             if (claimed == 0)
             {
                 return true; // another worker took it; look for the next
@@ -176,7 +191,9 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                     written++;
                 }
                 after = last;
-                await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET rows_written = @written WHERE id = @exportId", new { written, exportId }, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE exports SET rows_written = @written, heartbeat_at = @now WHERE id = @exportId",
+                    new { written, exportId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
             }
             await writer.CompleteAsync(ct);
             await blob.CommitAsync(ct);

@@ -124,32 +124,22 @@ public static class AnswerCsv
 
         private int Read()
         {
-            if (_pos == _len)
+            var c = Peek();
+            if (c >= 0)
             {
-                _len = reader.Read(_buffer, 0, _buffer.Length);
-                _pos = 0;
-                if (_len <= 0)
-                {
-                    _len = 0;
-                    return -1;
-                }
+                _pos++;
             }
-            return _buffer[_pos++];
+            return c;
         }
 
         private int Peek()
         {
             if (_pos == _len)
             {
-                _len = reader.Read(_buffer, 0, _buffer.Length);
+                _len = Math.Max(0, reader.Read(_buffer, 0, _buffer.Length));
                 _pos = 0;
-                if (_len <= 0)
-                {
-                    _len = 0;
-                    return -1;
-                }
             }
-            return _buffer[_pos];
+            return _pos < _len ? _buffer[_pos] : -1;
         }
 
         public (long Line, string[] Fields)? Next()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Yunzhong.Core.Schema;
+using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features;
 
@@ -23,6 +24,22 @@ internal static class Http
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Path.Length == 0 ? "/" : e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             title: title);
+
+    /// <summary>
+    /// Tenancy and roles in one place: a project the caller's organisations do not hold answers 404,
+    /// exactly like a missing one; a member without one of the <paramref name="required"/> roles
+    /// answers 403 with <paramref name="forbidden"/>.
+    /// </summary>
+    public static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> GateAsync(
+        this Access access, long userId, long projectId, Roles required, string forbidden, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(userId, projectId, ct);
+        if (found is null)
+        {
+            return (null, NotFound("Project"));
+        }
+        return (found.Value.Roles & required) == 0 ? (null, Forbidden(forbidden)) : (found.Value.Project, null);
+    }
 
     /// <summary>Stored JSON comes back as an element the serializer writes through unchanged.</summary>
     public static JsonElement Json(string json) => JsonSerializer.Deserialize<JsonElement>(json);

@@ -113,15 +113,7 @@ public sealed class Access(Db db, TimeProvider time)
             return e.Config;
         }
         await using var c = await db.OpenAsync(ct);
-        var row = await c.QueryFirstOrDefaultAsync<ProjectRow>(new CommandDefinition(
-            """
-            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
-                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
-                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
-                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
-                   confidence_target AS ConfidenceTarget
-            FROM projects WHERE id = @projectId AND deleted_at IS NULL
-            """, new { projectId }, cancellationToken: ct));
+        var row = await ReadRowAsync(c, projectId, ct);
         ProjectConfig? config = null;
         if (row is not null)
         {
@@ -129,8 +121,7 @@ public sealed class Access(Db db, TimeProvider time)
             // Stored schemas were checked on the way in; a failure here is a bug, not user input.
             var schema = parsed.Schema ?? throw new InvalidOperationException($"Project {row.Id} holds an invalid schema.");
             config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,
-                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt,
-                new QualitySettings((int)row.GoldRate, row.GoldThreshold, (int)row.GoldMinimum, (int?)row.OverlapMax, row.ConfidenceTarget));
+                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt, row.Quality);
         }
         _projects[projectId] = (config, now);
         return config;
@@ -152,8 +143,23 @@ public sealed class Access(Db db, TimeProvider time)
 
     public void ForgetMemberships() => _roles.Clear();
 
-    private sealed record ProjectRow(
+    /// <summary>One project's stored settings, as the queue cache and the project views read them.</summary>
+    internal static Task<ProjectRow?> ReadRowAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct) =>
+        c.QueryFirstOrDefaultAsync<ProjectRow?>(new CommandDefinition(
+            """
+            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
+                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
+                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
+                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
+                   confidence_target AS ConfidenceTarget
+            FROM projects WHERE id = @projectId AND deleted_at IS NULL
+            """, new { projectId }, cancellationToken: ct));
+
+    internal sealed record ProjectRow(
         long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap,
         long LeaseSeconds, string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt, long GoldRate,
-        double GoldThreshold, long GoldMinimum, long? OverlapMax, double? ConfidenceTarget);
+        double GoldThreshold, long GoldMinimum, long? OverlapMax, double? ConfidenceTarget)
+    {
+        public QualitySettings Quality => new((int)GoldRate, GoldThreshold, (int)GoldMinimum, (int?)OverlapMax, ConfidenceTarget);
+    }
 }

@@ -41,14 +41,10 @@ public static class ExportsApi
         long projectId, ExportRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, ExportWorker worker,
         CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers export projects.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only admins and managers export projects.");
+            return problem!;
         }
         var format = request.Format?.ToLowerInvariant() ?? "";
         if (!Formats.Contains(format))

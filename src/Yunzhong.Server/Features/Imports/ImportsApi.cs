@@ -30,14 +30,10 @@ public static class ImportsApi
         TaskImporter importer, CancellationToken ct)
     {
         var userId = user.UserId();
-        var found = await access.ForProjectAsync(userId, projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(userId, projectId, RoleNames.Manage, "Only admins and managers import tasks.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only admins and managers import tasks.");
+            return problem!;
         }
 
         var head = new byte[8192];
@@ -53,7 +49,7 @@ public static class ImportsApi
             return Http.Invalid("format", "Cannot tell the file's format: pass ?format=jsonl|json|csv|tsv|labelstudio or ?filename=.");
         }
         await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
-        var outcome = await importer.ImportAsync(found.Value.Project, userId, body, chosen.Value, ct);
+        var outcome = await importer.ImportAsync(project, userId, body, chosen.Value, ct);
         if (outcome.Errors.Count > 0)
         {
             var errors = outcome.Errors

@@ -29,14 +29,10 @@ public static class MediaApi
     private static async Task<Results<Ok<List<MediaView>>, ProblemHttpResult, ValidationProblem>> Upload(
         long projectId, HttpRequest request, ClaimsPrincipal user, Access access, MediaStore store, CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only managers add media to a project.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only managers add media to a project.");
+            return problem!;
         }
         if (!request.HasFormContentType)
         {

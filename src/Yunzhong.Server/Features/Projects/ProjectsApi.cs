@@ -128,16 +128,12 @@ public static class ProjectsApi
     private static async Task<Results<Ok<ProjectView>, ProblemHttpResult, ValidationProblem>> Update(
         long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers change projects.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
+            return problem!;
         }
-        if ((found.Value.Roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only admins and managers change projects.");
-        }
-        var p = found.Value.Project;
+        var p = project;
         var errors = new List<SchemaError>();
         var name = patch.Name?.Trim() ?? p.Name;
         if (name.Length is 0 or > 200)
@@ -200,14 +196,10 @@ public static class ProjectsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         long projectId, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, (Roles.Admin | Roles.Manager), "Only admins and managers delete projects.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & (Roles.Admin | Roles.Manager)) == 0)
-        {
-            return Http.Forbidden("Only admins and managers delete projects.");
+            return problem!;
         }
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("UPDATE projects SET deleted_at = @now WHERE id = @projectId",
@@ -359,15 +351,7 @@ public static class ProjectsApi
 
     internal static async Task<ProjectView?> LoadAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct)
     {
-        var p = await c.QueryFirstOrDefaultAsync<Row>(new CommandDefinition(
-            """
-            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
-                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
-                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
-                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
-                   confidence_target AS ConfidenceTarget
-            FROM projects WHERE id = @projectId AND deleted_at IS NULL
-            """, new { projectId }, cancellationToken: ct));
+        var p = await Access.ReadRowAsync(c, projectId, ct);
         if (p is null)
         {
             return null;
@@ -377,14 +361,9 @@ public static class ProjectsApi
             .ToDictionary(r => r.State, r => r.N);
         return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
             p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent),
-            new QualitySettings((int)p.GoldRate, p.GoldThreshold, (int)p.GoldMinimum, (int?)p.OverlapMax, p.ConfidenceTarget), Http.Time(p.CreatedAt),
+            p.Quality, Http.Time(p.CreatedAt),
             new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
                 counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
                 counts.GetValueOrDefault("rejected")));
     }
-
-    private sealed record Row(
-        long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap, long LeaseSeconds,
-        string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt, long GoldRate, double GoldThreshold,
-        long GoldMinimum, long? OverlapMax, double? ConfidenceTarget);
 }

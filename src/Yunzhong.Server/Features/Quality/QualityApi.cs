@@ -46,25 +46,10 @@ public static class QualityApi
     }
 
     /// <summary>The project when the caller may see its quality figures: managers and reviewers; 404 to other organisations.</summary>
-    private static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> AllowedAsync(
-        long projectId, ClaimsPrincipal user, Access access, CancellationToken ct)
-    {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
-        {
-            return (null, Http.NotFound("Project"));
-        }
-        if ((found.Value.Roles & (RoleNames.Manage | Roles.Reviewer)) == 0)
-        {
-            return (null, Http.Forbidden("Only managers and reviewers see quality figures."));
-        }
-        return (found.Value.Project, null);
-    }
-
     private static async Task<Results<Ok<AnnotatorsView>, ProblemHttpResult>> Annotators(
         long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var (project, problem) = await AllowedAsync(projectId, user, access, ct);
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage | Roles.Reviewer, "Only managers and reviewers see quality figures.", ct);
         if (project is null)
         {
             return problem!;
@@ -108,7 +93,7 @@ public static class QualityApi
     private static async Task<Results<Ok<AgreementView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> AgreementOf(
         long projectId, long? taskId, string? format, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var (project, problem) = await AllowedAsync(projectId, user, access, ct);
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage | Roles.Reviewer, "Only managers and reviewers see quality figures.", ct);
         if (project is null)
         {
             return problem!;
@@ -173,7 +158,7 @@ public static class QualityApi
     private static async Task<Results<Ok<AggregateView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> Aggregate(
         long projectId, AggregateRequest? request, string? format, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var (project, problem) = await AllowedAsync(projectId, user, access, ct);
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage | Roles.Reviewer, "Only managers and reviewers see quality figures.", ct);
         if (project is null)
         {
             return problem!;

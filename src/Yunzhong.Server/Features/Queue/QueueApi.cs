@@ -51,16 +51,12 @@ public static class QueueApi
             excluded.Add(id);
         }
         var userId = user.UserId();
-        var found = await access.ForProjectAsync(userId, projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(userId, projectId, RoleNames.Annotate, "Only annotators take tasks from the queue.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
+            return problem!;
         }
-        if ((found.Value.Roles & RoleNames.Annotate) == 0)
-        {
-            return Http.Forbidden("Only annotators take tasks from the queue.");
-        }
-        var lease = await queue.NextAsync(found.Value.Project, userId, excluded, ct);
+        var lease = await queue.NextAsync(project, userId, excluded, ct);
         if (lease is null)
         {
             return TypedResults.NoContent();

@@ -38,17 +38,13 @@ public static class ReviewsApi
         long projectId, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         var me = user.UserId();
-        var found = await access.ForProjectAsync(me, projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(me, projectId, RoleNames.Review, "Only reviewers take annotations for review.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & RoleNames.Review) == 0)
-        {
-            return Http.Forbidden("Only reviewers take annotations for review.");
+            return problem!;
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var expires = now + found.Value.Project.LeaseSeconds * 1000L;
+        var expires = now + project.LeaseSeconds * 1000L;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var lockClause = db.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED";
@@ -138,12 +134,14 @@ public static class ReviewsApi
             return Http.Invalid("action", "action must be accept, reject or fix.");
         }
 
+        // What becomes of the reviewed annotation; a fix keeps it as superseded beside the new version.
+        var outcome = request.Action switch { "accept" => "accepted", "reject" => "rejected", _ => "superseded" };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var tx = await db.BeginWriteAsync(c, ct);
         // Re-check under the write lock: another reviewer may have judged it meanwhile.
         var claimed = await c.ExecuteAsync(new CommandDefinition(
             "UPDATE annotations SET status = @status, reviewer_id = @me WHERE id = @annotationId AND status IN ('pending', 'submitted')",
-            new { status = request.Action switch { "accept" => "accepted", "reject" => "rejected", _ => "superseded" }, me, annotationId },
+            new { status = outcome, me, annotationId },
             tx, cancellationToken: ct));
         if (claimed == 0)
         {
@@ -174,7 +172,7 @@ public static class ReviewsApi
                 break;
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new ReviewResponse(request.Action switch { "accept" => "accepted", "reject" => "rejected", _ => "superseded" }, taskState, fixedId));
+        return TypedResults.Ok(new ReviewResponse(outcome, taskState, fixedId));
     }
 
     /// <summary>The annotation stops counting; its annotator gets the task back first, with the comment and their work.</summary>

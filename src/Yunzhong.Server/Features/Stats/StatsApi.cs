@@ -24,14 +24,10 @@ public static class StatsApi
     private static async Task<Results<Ok<ProjectStats>, ProblemHttpResult>> Get(
         long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (allowed, problem) = await access.GateAsync(user.UserId(), projectId, (RoleNames.Manage | Roles.Reviewer), "Only managers and reviewers see project statistics.", ct);
+        if (allowed is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & (RoleNames.Manage | Roles.Reviewer)) == 0)
-        {
-            return Http.Forbidden("Only managers and reviewers see project statistics.");
+            return problem!;
         }
         await using var c = await db.OpenAsync(ct);
         var project = (await ProjectsApi.LoadAsync(c, projectId, ct))!;

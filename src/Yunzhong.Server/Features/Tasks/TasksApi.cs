@@ -160,14 +160,10 @@ public static class TasksApi
     private static async Task<Results<Ok<BulkResponse>, ProblemHttpResult, ValidationProblem>> Bulk(
         long projectId, BulkRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        if (found is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers change tasks in bulk.", ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
-        }
-        if ((found.Value.Roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only admins and managers change tasks in bulk.");
+            return problem!;
         }
         if (request.Ids is null || request.Ids.Length is 0 or > 10_000)
         {

@@ -7,8 +7,6 @@ namespace Yunzhong.Server.Storage;
 /// </summary>
 public interface IBlobStore
 {
-    Task WriteAsync(string name, Stream content, CancellationToken ct);
-
     /// <summary>A seekable stream, so range requests can be served from it; null when absent.</summary>
     Stream? OpenRead(string name);
 
@@ -36,13 +34,6 @@ public sealed class LocalBlobStore : IBlobStore
     {
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
-    }
-
-    public async Task WriteAsync(string name, Stream content, CancellationToken ct)
-    {
-        await using var w = await CreateAsync(name, ct);
-        await content.CopyToAsync(w.Stream, ct);
-        await w.CommitAsync(ct);
     }
 
     public Stream? OpenRead(string name)

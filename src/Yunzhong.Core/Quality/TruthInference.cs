@@ -36,6 +36,12 @@ public enum TruthMethod
     /// Best on data where every question has many answers; costs about K² times DS.
     /// </summary>
     LogLinearConfusion,
+
+    /// <summary>
+    /// Hierarchical Bayesian Dawid–Skene (IBCC-style variational Bayes): confusion rows drawn from a
+    /// crowd-wide Dirichlet whose parameters are learned from the data (see docs/quality.md).
+    /// </summary>
+    HierarchicalDawidSkene,
 }
 
 /// <summary>Entry point for categorical truth inference.</summary>
@@ -55,9 +61,10 @@ public static class TruthInference
         ("mace", TruthMethod.Mace),
         ("bds", TruthMethod.BayesianDawidSkene),
         ("llc", TruthMethod.LogLinearConfusion),
+        ("hds", TruthMethod.HierarchicalDawidSkene),
     ];
 
-    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc).</summary>
+    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc, hds).</summary>
     public static IReadOnlyList<string> MethodNames { get; } = _names.Select(n => n.Name).ToArray();
 
     /// <summary>Parses a short name (case-insensitive).</summary>
@@ -97,6 +104,7 @@ public static class TruthInference
             TruthMethod.Mace => Mace.Run(data),
             TruthMethod.BayesianDawidSkene => DawidSkene.Run(data, BayesianOptions, method),
             TruthMethod.LogLinearConfusion => LogLinearConfusion.Run(data),
+            TruthMethod.HierarchicalDawidSkene => HierarchicalDawidSkene.Run(data),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }

@@ -24,13 +24,20 @@ for (const [lang, nav] of LANGS) {
     await page.goto('/#/projects/new');
     await expect(page.getByTestId('schema-form')).toBeVisible();
     await shot(page, 'new-project', lang);
-    for (const tab of ['tasks', 'import', 'dashboard', 'export', 'settings']) {
+    for (const tab of ['tasks', 'import', 'dashboard', 'quality', 'export', 'settings']) {
       await page.goto(`/#/projects/${ids.news}/${tab}`);
       await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute('aria-selected', 'true');
       if (tab === 'tasks') await expect(page.getByTestId('task-table')).toBeVisible();
       if (tab === 'dashboard') await page.waitForTimeout(500);
+      if (tab === 'quality') await expect(page.getByTestId('agreement-tasks')).toBeVisible();
       await shot(page, `project-${tab}`, lang);
     }
+    await page.goto('/#/members');
+    await expect(page.getByTestId('member-table')).toBeVisible();
+    await shot(page, 'members', lang);
+    await page.goto('/#/tokens');
+    await expect(page.getByTestId('token-form')).toBeVisible();
+    await shot(page, 'tokens', lang);
   });
 
   test(`workbench pages (${lang})`, async ({ page }) => {

@@ -12,6 +12,8 @@ const AnnotatePage = lazy(() => import('./workbench/AnnotatePage').then((m) => (
 const ReviewPage = lazy(() => import('./workbench/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
+const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
+const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 const ORG_KEY = 'yz.org';
 
@@ -37,6 +39,22 @@ export function App() {
   }, []);
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
 
+  // With no organisation remembered (first log-in on this browser, or another person's choice),
+  // start in the one holding the newest project rather than the first by name: for the demo admin
+  // that is the client organisation, not the empty park operator.
+  const remembered = !!me && me.organizations.some((o) => String(o.id) === orgId);
+  const [choosing, setChoosing] = useState(false);
+  useEffect(() => {
+    if (!me || remembered || me.organizations.length < 2) return;
+    let live = true;
+    setChoosing(true);
+    api.projects().then((list) => {
+      const id = list[0]?.organizationId;
+      if (live && id != null && me.organizations.some((o) => String(o.id) === String(id))) setOrgId(String(id));
+    }).catch(() => { /* keep the first organisation */ }).finally(() => { if (live) setChoosing(false); });
+    return () => { live = false; };
+  }, [me, remembered]);
+
   const session: Session | null = useMemo(() => {
     if (!me) return null;
     const org = me.organizations.find((o) => String(o.id) === orgId) ?? me.organizations[0] ?? null;
@@ -51,7 +69,7 @@ export function App() {
     <button type="button" className="link" data-testid="lang-switch" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
   );
 
-  if (me === undefined) return <div className="page muted">{t('common.loading')}</div>;
+  if (me === undefined || (choosing && !remembered)) return <div className="page muted">{t('common.loading')}</div>;
   if (!session) return <LoginPage onLoggedIn={loadMe} langButton={langButton} error={error} />;
 
   let page: React.ReactNode;
@@ -61,6 +79,8 @@ export function App() {
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={m.id!} />;
   else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab={m.tab!} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab="tasks" />;
+  else if (match('/tokens', path)) page = <TokensPage />;
+  else if (match('/members', path)) page = <MembersPage key={session.org?.id} />;
   else page = <ProjectsPage />;
 
   return (
@@ -68,6 +88,8 @@ export function App() {
       <header className="top">
         <a href="#/" className="brand" data-testid="nav-home">☁ {t('app.name')}</a>
         <a href="#/" data-testid="nav-projects">{t('nav.projects')}</a>
+        {session.org?.roles.some((r) => r === 'admin' || r === 'manager') && <a href="#/members" data-testid="nav-members">{t('nav.members')}</a>}
+        <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (
           <label className="org">

@@ -29,6 +29,7 @@ export type Role = 'admin' | 'manager' | 'annotator' | 'reviewer' | 'trainer';
 export interface OrgMembership { id: string; name: string; kind: 'client' | 'vendor' | 'operator'; roles: Role[] }
 export interface Me { id: string; email: string; name: string; organizations: OrgMembership[] }
 export interface User { id: string; email: string; name: string }
+/** A personal API token: `token` (the secret) only in the answer to its creation. */
 export interface ApiToken { id: string; name: string; token?: string; createdAt?: string }
 export interface Organization { id: string; name: string; kind: string }
 /** A member of an organisation as `GET /api/organizations/{id}/members` gives it (the id is `userId`). */
@@ -71,6 +72,24 @@ export type ReviewAction = 'accept' | 'reject' | 'fix';
 export type ExportFormat = 'jsonl' | 'labelstudio' | 'csv' | 'conll' | 'coco';
 export interface ExportRequest { format: ExportFormat; state?: string; from?: string; to?: string; history?: boolean }
 export interface ExportJob { id: string; status: 'queued' | 'running' | 'done' | 'failed' | string; rows?: number; error?: string | null; downloadUrl?: string | null }
+/** One annotator's record in a project (`GET /api/projects/{id}/quality/annotators`). */
+export interface AnnotatorQuality {
+  userId: string; name: string; annotations: number; goldSeen: number; goldAccuracy: number | null;
+  /** Gold accuracy below the threshold after the minimum: the queue gives them no more tasks. */
+  flagged: boolean; avgLeadTimeSeconds: number | null; reviewed: number; accepted: number; acceptanceRate: number | null;
+}
+export interface AnnotatorsView { goldThreshold: number; goldMinimum: number; annotators: AnnotatorQuality[] }
+export interface ControlAgreement { name: string; type: string; tasks: number; pairs: number; metrics: Record<string, number | null> }
+export interface AgreementView { taskId: string | null; tasks: number; controls: ControlAgreement[] }
+/** Truth-inference methods the server knows, default `bds` (docs/quality.md). */
+export const AGGREGATE_METHODS = ['bds', 'mv', 'wawa', 'zbs', 'ds', 'onecoin', 'glad', 'mace', 'llc'] as const;
+export type AggregateMethod = typeof AGGREGATE_METHODS[number];
+export interface AggregateView {
+  method: string; control: string;
+  items: { taskId: string; label: string; confidence: number }[];
+  workers: { userId: string; name: string; skill: number }[];
+}
+
 export interface Stats {
   states: Partial<Record<TaskState, number>>;
   perDay: { day: string; annotations: number }[];
@@ -154,7 +173,8 @@ export const api = {
 
   organizations: () => call<Organization[]>('GET', '/api/organizations'),
   members: (orgId: string) => call<Member[]>('GET', `/api/organizations/${enc(orgId)}/members`),
-  addMember: (orgId: string, m: { email: string; name: string; password: string; roles: Role[] }) =>
+  /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
+  addMember: (orgId: string, m: { email: string; name?: string; password?: string; roles: Role[] }) =>
     call<Member>('POST', `/api/organizations/${enc(orgId)}/members`, m),
 
   projects: (organization?: string) => call<ProjectSummary[]>('GET', `/api/projects${qs({ organization })}`),
@@ -197,4 +217,10 @@ export const api = {
   exportJob: (id: string) => call<ExportJob>('GET', `/api/exports/${enc(id)}`),
   exportDownloadUrl: (id: string) => `/api/exports/${enc(id)}/download`,
   stats: (projectId: string) => call<Stats>('GET', `/api/projects/${enc(projectId)}/stats`),
+
+  qualityAnnotators: (projectId: string) => call<AnnotatorsView>('GET', `/api/projects/${enc(projectId)}/quality/annotators`),
+  agreement: (projectId: string) => call<AgreementView>('GET', `/api/projects/${enc(projectId)}/quality/agreement`),
+  agreementCsvUrl: (projectId: string) => `/api/projects/${enc(projectId)}/quality/agreement?format=csv`,
+  aggregate: (projectId: string, method: AggregateMethod, control?: string) =>
+    call<AggregateView>('POST', `/api/projects/${enc(projectId)}/quality/aggregate`, { method, control }),
 };

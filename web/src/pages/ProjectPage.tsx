@@ -8,17 +8,23 @@ import { ProgressBar } from './ProjectsPage';
 import { SchemaPreview } from './SchemaPreview';
 import { sampleData } from '../lib/sample';
 import { TasksTab } from './TasksTab';
+import { QualityTab } from './QualityTab';
+import { useSession } from '../session';
 
-const TABS = ['tasks', 'import', 'dashboard', 'export', 'settings'] as const;
+const TABS = ['tasks', 'import', 'dashboard', 'quality', 'export', 'settings'] as const;
 
 export function ProjectPage({ projectId, tab }: { projectId: string; tab: string }) {
   const t = useT();
+  const { me } = useSession();
   const [project, setProject] = useState<Project | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { api.project(projectId).then(setProject).catch((e: Error) => setError(e.message)); }, [projectId]);
   if (error) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project) return <div className="page muted">{t('common.loading')}</div>;
-  const current = (TABS as readonly string[]).includes(tab) ? tab : 'tasks';
+  // Quality figures are for the project organisation's managers and reviewers (the server says 403 to others).
+  const roles = me.organizations.find((o) => String(o.id) === String(project.organizationId))?.roles ?? [];
+  const tabs = TABS.filter((x) => x !== 'quality' || roles.some((r) => r === 'admin' || r === 'manager' || r === 'reviewer'));
+  const current = (tabs as readonly string[]).includes(tab) ? tab : 'tasks';
   return (
     <div className="page wide">
       <div className="page-head">
@@ -29,7 +35,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: string
       </div>
       {project.counts && <ProgressBar counts={project.counts} />}
       <nav className="tabs" role="tablist">
-        {TABS.map((x) => (
+        {tabs.map((x) => (
           <a key={x} role="tab" aria-selected={current === x} className={current === x ? 'on' : ''} href={`#/projects/${project.id}/${x}`} data-testid={`tab-${x}`}>
             {t(`project.tab.${x}` as MessageKey)}
           </a>
@@ -38,6 +44,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: string
       {current === 'tasks' && <TasksTab project={project} />}
       {current === 'import' && <ImportTab project={project} />}
       {current === 'dashboard' && <DashboardTab project={project} />}
+      {current === 'quality' && <QualityTab project={project} />}
       {current === 'export' && <ExportTab project={project} />}
       {current === 'settings' && (
         <div className="two-col">

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import { labelsOf, type Control, type Keypoint, type Polygon, type Rect } from '../lib/schema';
+import { clampMove, inside, resizeFromCorner, rotateAboutCentre, rotationTowards } from '../lib/rotrect';
 import { addKeypoint, addPolygon, addRect, updateRegion } from './state';
 import { controlsOn, isTyping, useWb } from './context';
 
@@ -11,6 +12,7 @@ type Drag =
   | { mode: 'pan'; sx: number; sy: number; view: View }
   | { mode: 'move'; control: string; id: string; start: Pt; orig: Rect | Polygon | Keypoint; moved: boolean }
   | { mode: 'handle'; control: string; id: string; handle: number; orig: Rect | Polygon; moved: boolean }
+  | { mode: 'rotate'; control: string; id: string; orig: Rect; moved: boolean }
   | { mode: 'rect' };
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
@@ -84,9 +86,24 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       const ddx = clamp(dx, -Math.min(...xs), nat.w - Math.max(...xs));
       const ddy = clamp(dy, -Math.min(...ys), nat.h - Math.max(...ys));
       patch = { points: r.points.map(([x, y]) => [round(x + ddx), round(y + ddy)] as Pt) };
-    } else if ('width' in r) patch = { x: clamp(r.x + dx, 0, nat.w - r.width), y: clamp(r.y + dy, 0, nat.h - r.height) };
-    else patch = { x: clamp(r.x + dx, 0, nat.w), y: clamp(r.y + dy, 0, nat.h) };
+    } else if ('width' in r) {
+      const [ddx, ddy] = clampMove(r, dx, dy, nat.w, nat.h);
+      patch = { x: round(r.x + ddx), y: round(r.y + ddy) };
+    } else patch = { x: clamp(r.x + dx, 0, nat.w), y: clamp(r.y + dy, 0, nat.h) };
     wb.update((s) => updateRegion(s, sel.control, sel.id, patch));
+    return true;
+  };
+
+  /** Turns the selected box of this image by `by` degrees about its centre; false when no box is selected. */
+  const turn = (by: number): boolean => {
+    const sel = wb.state.selected;
+    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control && c.type === 'rectangles')) return false;
+    const r = (wb.state.result[sel.control] as Rect[] | undefined)?.find((x) => x.id === sel.id);
+    if (!r) return false;
+    const next = rotateAboutCentre(r, Math.round((r.rotation ?? 0) + by));
+    const patch = { x: round(next.x), y: round(next.y), rotation: next.rotation };
+    // A turn that would put a corner off the image is not made (the server would refuse the box).
+    if (inside({ ...r, ...patch }, nat.w, nat.h)) wb.update((s) => updateRegion(s, sel.control, sel.id, patch));
     return true;
   };
 
@@ -118,6 +135,9 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         setDraft(draft.points.length > 1 ? { ...draft, points: draft.points.slice(0, -1) } : null);
       } else if (e.key.startsWith('Arrow') && !e.ctrlKey && !e.metaKey && !e.altKey && nudge(e.key, e.shiftKey ? 10 : 1)) {
         e.preventDefault();
+      } else if (['[', ']', '{', '}'].includes(e.key) && !hasAudio && !e.ctrlKey && !e.metaKey && !e.altKey
+        && turn((e.key === '[' || e.key === '{' ? -1 : 1) * (e.shiftKey || e.key === '{' || e.key === '}' ? 15 : 1))) {
+        e.preventDefault();
       } else if (e.key === 'f' && !e.ctrlKey && !e.metaKey) fit();
       else if ((e.key === '+' || e.key === '=' || e.key === '-') && !e.ctrlKey && !e.metaKey) zoomBy(e.key === '-' ? 1 / 1.25 : 1.25);
     };
@@ -135,6 +155,13 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     return nat ? [clamp(x, 0, nat.w), clamp(y, 0, nat.h)] : [x, y];
   };
 
+  /** As toImg, but not held to the image: the rotation handle may be dragged beyond its edge. */
+  const toImgFree = (e: { clientX: number; clientY: number }): Pt => {
+    const r = boxRef.current!.getBoundingClientRect();
+    const v = viewRef.current;
+    return [(e.clientX - r.left - v.tx) / v.k, (e.clientY - r.top - v.ty) / v.k];
+  };
+
   const onPointerDown = (e: React.PointerEvent) => {
     if (!nat) return;
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
@@ -146,7 +173,15 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     const target = e.target as Element;
     const p = toImg(e);
     const handle = target.closest('[data-handle]');
+    const rotor = target.closest('[data-rotate]');
     const region = target.closest('[data-region]');
+    if (rotor && draft == null) {
+      const control = rotor.getAttribute('data-control')!;
+      const id = rotor.getAttribute('data-id')!;
+      const orig = (wb.state.result[control] as Rect[]).find((r) => r.id === id)!;
+      drag.current = { mode: 'rotate', control, id, orig, moved: false };
+      return;
+    }
     if (handle && draft == null) {
       const control = handle.getAttribute('data-control')!;
       const id = handle.getAttribute('data-id')!;
@@ -202,7 +237,8 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         const ddy = clamp(dy, -Math.min(...ys), nat.h - Math.max(...ys));
         patch = { points: o.points.map(([x, y]) => [round(x + ddx), round(y + ddy)] as Pt) };
       } else if ('width' in o) {
-        patch = { x: round(clamp(o.x + dx, 0, nat.w - o.width)), y: round(clamp(o.y + dy, 0, nat.h - o.height)) };
+        const [ddx, ddy] = clampMove(o, dx, dy, nat.w, nat.h);
+        patch = { x: round(o.x + ddx), y: round(o.y + ddy) };
       } else patch = { x: round(clamp(o.x + dx, 0, nat.w)), y: round(clamp(o.y + dy, 0, nat.h)) };
       // Read before the updater runs: React may call it after `moved` has changed.
       const record = !d.moved;
@@ -214,13 +250,21 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       if ('points' in o) {
         patch = { points: o.points.map((q, i) => (i === d.handle ? [round(p[0]), round(p[1])] : q) as Pt) };
       } else {
-        // The corner opposite the dragged one stays put.
-        const corners: Pt[] = [[o.x, o.y], [o.x + o.width, o.y], [o.x + o.width, o.y + o.height], [o.x, o.y + o.height]];
-        const fixed = corners[(d.handle + 2) % 4]!;
-        const w = Math.abs(p[0] - fixed[0]); const h = Math.abs(p[1] - fixed[1]);
-        if (w < 1 || h < 1) return;
-        patch = { x: round(Math.min(p[0], fixed[0])), y: round(Math.min(p[1], fixed[1])), width: round(w), height: round(h) };
+        // The corner opposite the dragged one stays put; a turned box is resized along its own axes.
+        const next = resizeFromCorner(o, d.handle, p);
+        if (!next) return;
+        patch = { x: round(next.x), y: round(next.y), width: round(next.width), height: round(next.height) };
+        if (!inside({ ...o, ...patch } as Rect, nat.w, nat.h)) return;
       }
+      const record = !d.moved;
+      d.moved = true;
+      wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
+    } else if (d.mode === 'rotate') {
+      // Shift snaps to 15° steps; otherwise whole degrees.
+      const raw = rotationTowards(d.orig, toImgFree(e));
+      const next = rotateAboutCentre(d.orig, e.shiftKey ? Math.round(raw / 15) * 15 : Math.round(raw));
+      const patch = { x: round(next.x), y: round(next.y), rotation: next.rotation };
+      if (!inside({ ...d.orig, ...patch }, nat.w, nat.h)) return;
       const record = !d.moved;
       d.moved = true;
       wb.update((s) => updateRegion(s, d.control, d.id, patch, record));
@@ -257,13 +301,21 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         strokeDasharray: pred ? `${6 / k} ${4 / k}` : undefined, className: 'region',
       };
       if ('width' in r) {
-        regions.push(<g key={r.id}>
+        // Drawn unrotated inside a group turned about the top-left corner, as the model stores it.
+        const rot = r.rotation ?? 0;
+        const stem = 24 / k;
+        regions.push(<g key={r.id} transform={rot ? `rotate(${rot} ${r.x} ${r.y})` : undefined} data-rotation={rot}>
           <rect {...common} x={r.x} y={r.y} width={r.width} height={r.height} />
-          <text x={r.x} y={r.y - 4 / k} fontSize={12 / k} fill={color} className="region-label">{r.label}{pred ? ` · ${t('wb.prediction')}` : ''}</text>
-          {isSel && !wb.readOnly && [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]].map(([hx, hy], i) => (
-            <rect key={i} data-handle={i} data-control={c.name} data-id={r.id} data-testid={`handle-${r.id}-${i}`} className="handle"
-              x={hx! - handleSize / 2} y={hy! - handleSize / 2} width={handleSize} height={handleSize} strokeWidth={1 / k} />
-          ))}
+          <text x={r.x} y={r.y - 4 / k} fontSize={12 / k} fill={color} className="region-label">{r.label}{pred ? ` · ${t('wb.prediction')}` : ''}{rot ? ` ↻${rot}°` : ''}</text>
+          {isSel && !wb.readOnly && <>
+            {[[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]].map(([hx, hy], i) => (
+              <rect key={i} data-handle={i} data-control={c.name} data-id={r.id} data-testid={`handle-${r.id}-${i}`} className="handle"
+                x={hx! - handleSize / 2} y={hy! - handleSize / 2} width={handleSize} height={handleSize} strokeWidth={1 / k} />
+            ))}
+            <line className="rotate-stem" x1={r.x + r.width / 2} y1={r.y} x2={r.x + r.width / 2} y2={r.y - stem} strokeWidth={1 / k} />
+            <circle data-rotate="" data-control={c.name} data-id={r.id} data-testid={`rotate-${r.id}`} className="handle rotate"
+              cx={r.x + r.width / 2} cy={r.y - stem} r={handleSize / 1.6} strokeWidth={1 / k}><title>{t('wb.rotate')}</title></circle>
+          </>}
         </g>);
       } else if ('points' in r) {
         regions.push(<g key={r.id}>

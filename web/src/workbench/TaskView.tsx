@@ -148,7 +148,7 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
 
 function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<typeof useT>): string {
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
-  if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+  if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}${r.rotation ? ` ↻${r.rotation}°` : ''}`;
   if ('points' in r) return t('wb.points', { count: r.points.length });
   if ('start' in r) return `${r.start.toFixed(2)}–${r.end.toFixed(2)} s`;
   return `${Math.round(r.x)},${Math.round(r.y)}`;
@@ -206,7 +206,7 @@ function RegionList() {
 export const SHORTCUTS: [string, MessageKey][] = [
   ['Ctrl+Enter', 'keys.submit'], ['Ctrl+Shift+S', 'keys.skip'], ['Ctrl+Z', 'keys.undo'], ['Ctrl+Shift+Z', 'keys.redo'],
   ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+← →', 'keys.textCaret'], ['Shift+drag', 'keys.tools'],
-  ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
+  ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['[ ]', 'keys.rotate'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
   ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
 ];
 

@@ -1,0 +1,179 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
+
+// `npm run bench`: how the workbench feels, measured inside the page (performance.now and
+// requestAnimationFrame), never with sleeps. Figures go to stdout as text and one JSON line each;
+// docs/benchmarks.md ("Workbench") keeps the results. Nothing here asserts a timing.
+
+const SUBMITS = Number(process.env.YZ_BENCH_SUBMITS ?? 100);
+const TASKS = Number(process.env.YZ_BENCH_TASKS ?? 300);
+const PAN_ZOOM_MS = Number(process.env.YZ_BENCH_PAN_MS ?? 5000);
+// 5472 × 3648 = 19.96 megapixels, a 20 MP camera's 3:2 frame.
+const BIG_W = 5472;
+const BIG_H = 3648;
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+function summary(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { n: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1] ?? NaN) };
+}
+
+declare global {
+  interface Window {
+    __bench: { samples: { dom: number; frame: number }[]; t0: number | null; id: string | null; text: string | null };
+    __frames: { deltas: number[]; run: boolean };
+  }
+}
+
+/** Submit keypress → next task's text in the DOM (MutationObserver) and → the next animation frame. */
+async function installSubmitProbe(page: Page) {
+  await page.evaluate(() => {
+    const b = window.__bench = { samples: [], t0: null, id: null, text: null };
+    const idOf = () => document.querySelector('[data-testid=task-id]')?.textContent ?? null;
+    const textOf = () => document.querySelector('[data-testid=text-text]')?.textContent ?? null;
+    // Capture phase on window: runs before the page's own Ctrl+Enter handler.
+    window.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { b.t0 = performance.now(); b.id = idOf(); b.text = textOf(); }
+    }, true);
+    new MutationObserver(() => {
+      if (b.t0 === null) return;
+      const id = idOf();
+      const text = textOf();
+      if (id === null || id === b.id || !text || text === b.text) return;
+      const t0 = b.t0;
+      const dom = performance.now() - t0;
+      b.t0 = null;
+      requestAnimationFrame(() => b.samples.push({ dom, frame: performance.now() - t0 }));
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+test('workbench: submit to next task, text classification', async ({ page, playwright, baseURL }) => {
+  const admin = await playwright.request.newContext({ baseURL });
+  await apiAs(admin, ADMIN);
+  const projectId = await createProject(admin, { name: `Bench: text classification ${Date.now()}`, schema: demoProject('emails').schema, overlap: 1 });
+  const emails = demoTasks('emails', 60).map((t) => (t.data as { text: string }).text);
+  await importJsonl(admin, projectId, Array.from({ length: TASKS }, (_, i) => ({ key: `bench-${i}`, data: { text: `${emails[i % emails.length]}\n\n(#${i})` } })));
+  await admin.dispose();
+
+  await login(page, ANNOTATOR);
+  // Every queue/next answered: the first task, then one fetch-ahead per task shown.
+  let nexts = 0;
+  page.on('response', (r) => { if (r.url().includes('/queue/next')) nexts++; });
+  await page.goto(`/#/projects/${projectId}/annotate`);
+  await expect(page.getByTestId('text-text')).toBeVisible();
+  await installSubmitProbe(page);
+
+  for (let i = 0; i < SUBMITS; i++) {
+    // The annotator has read the task: the next one has been fetched ahead (as it would be after
+    // a few seconds' reading), and the label is chosen. Only then does the clock start.
+    await expect.poll(() => nexts).toBeGreaterThanOrEqual(2 + i);
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('choice-label-spam')).toHaveClass(/\bon\b/);
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction((n) => window.__bench.samples.length >= n, i + 1);
+  }
+  const samples = await page.evaluate(() => window.__bench.samples);
+  const dom = summary(samples.map((s) => s.dom));
+  const frame = summary(samples.map((s) => s.frame));
+  console.log(`submit → next task text in DOM, ${dom.n} submits: p50 ${dom.p50} ms, p95 ${dom.p95} ms, max ${dom.max} ms`);
+  console.log(`submit → next animation frame:              p50 ${frame.p50} ms, p95 ${frame.p95} ms, max ${frame.max} ms`);
+  console.log(JSON.stringify({ bench: 'workbench-submit', submits: dom.n, tasks: TASKS, domMs: dom, frameMs: frame }));
+  // The submissions reached the server (the figures are not of a page that silently failed).
+  const r = await page.request.get(`/api/projects/${projectId}/tasks?state=annotated&limit=500`);
+  expect((await r.json() as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(SUBMITS - 1);
+});
+
+test('workbench: frame times panning and zooming a 20-megapixel image', async ({ page, playwright, baseURL }) => {
+  await login(page, ANNOTATOR);
+  await page.goto('/#/');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  // The picture: a demo photo scaled up to 5472 × 3648 by the browser's own canvas, with a fine
+  // grid over it so the JPEG has detail at every scale. Encoded as JPEG like a camera's.
+  const photo = readFileSync(demo('photos', 'media', 'rocket.jpg')).toString('base64');
+  const big = await page.evaluate(async ([b64, w, h]) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const src = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+    const canvas = new OffscreenCanvas(w, h);
+    const g = canvas.getContext('2d')!;
+    g.drawImage(src, 0, 0, w, h);
+    g.strokeStyle = 'rgba(255,255,255,0.25)';
+    g.lineWidth = 1;
+    for (let x = 0; x < w; x += 16) { g.beginPath(); g.moveTo(x + 0.5, 0); g.lineTo(x + 0.5, h); g.stroke(); }
+    for (let y = 0; y < h; y += 16) { g.beginPath(); g.moveTo(0, y + 0.5); g.lineTo(w, y + 0.5); g.stroke(); }
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    const buf = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, [photo, BIG_W, BIG_H] as const);
+  const jpeg = Buffer.from(big, 'base64');
+
+  const admin = await playwright.request.newContext({ baseURL });
+  await apiAs(admin, ADMIN);
+  const projectId = await createProject(admin, {
+    name: `Bench: 20 MP image ${Date.now()}`,
+    schema: { fields: [{ name: 'image', type: 'image' }], controls: [{ name: 'box', type: 'rectangles', field: 'image', labels: ['thing'] }] },
+  });
+  const up = await admin.post(`/api/projects/${projectId}/media`, { multipart: { file: { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpeg } } });
+  expect(up.status(), await up.text()).toBeLessThan(300);
+  await importJsonl(admin, projectId, [{ key: 'big', data: { image: 'media:big.jpg' } }]);
+  await admin.dispose();
+
+  await page.goto(`/#/projects/${projectId}/annotate`);
+  const svg = page.getByTestId('image-canvas');
+  await expect(svg).toHaveAttribute('data-natural-width', String(BIG_W), { timeout: 60_000 });
+  // Decoded once before the clock starts, as it is after the first look at a task.
+  await page.evaluate(async () => {
+    const href = document.querySelector('[data-testid=image-canvas] image')!.getAttribute('href')!;
+    const img = new Image();
+    img.src = href;
+    await img.decode();
+  });
+
+  const box = (await page.getByTestId('image-image').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.evaluate(() => {
+    const f = window.__frames = { deltas: [], run: true };
+    let last = performance.now();
+    const tick = (now: number) => { f.deltas.push(now - last); last = now; if (f.run) requestAnimationFrame(tick); };
+    requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
+  });
+  const fitZoom = Number(await svg.getAttribute('data-zoom'));
+  const zooms: number[] = [];
+  const started = Date.now();
+  let rounds = 0;
+  while (Date.now() - started < PAN_ZOOM_MS) {
+    rounds++;
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -120); // zoom in around the cursor
+    zooms.push(Number(await svg.getAttribute('data-zoom')));
+    await page.keyboard.down(' '); // Space + drag pans
+    await page.mouse.down();
+    await page.mouse.move(cx - 300, cy - 200, { steps: 20 });
+    await page.mouse.move(cx + 200, cy + 150, { steps: 20 });
+    await page.mouse.up();
+    await page.keyboard.up(' ');
+    await page.mouse.move(cx, cy);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 120); // and out again
+    await page.keyboard.press('+');
+    await page.keyboard.press('-');
+    await page.keyboard.press('f');
+  }
+  const deltas = await page.evaluate(() => { window.__frames.run = false; return window.__frames.deltas; });
+  const frames = summary(deltas);
+  const slow = deltas.filter((d) => d > 50).length;
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`20 MP image (${BIG_W}×${BIG_H}, ${(jpeg.length / 1e6).toFixed(1)} MB JPEG), ${rounds} rounds of wheel zoom, Space+drag pan, +/−/F in ${seconds.toFixed(1)} s:`);
+  console.log(`frame time p50 ${frames.p50} ms, p95 ${frames.p95} ms, max ${frames.max} ms; ${slow} of ${frames.n} frames over 50 ms`);
+  console.log(JSON.stringify({ bench: 'workbench-image-20mp', width: BIG_W, height: BIG_H, jpegBytes: jpeg.length, seconds, rounds, frameMs: frames, framesOver50ms: slow }));
+  // The figures are of a view that really zoomed, not of an idle page.
+  expect(Math.min(...zooms)).toBeGreaterThan(fitZoom * 2);
+  expect(frames.n).toBeGreaterThan(10);
+});

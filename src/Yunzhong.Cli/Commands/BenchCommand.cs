@@ -95,10 +95,14 @@ internal static class BenchCommand
             };
             if (annotators > 0)
             {
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var run = await RaceAsync(url, projectId, tokens, ct);
+                // CPU per cycle of this process (server and simulated annotators together): unlike
+                // cycles/s it hardly moves when other work shares the machine.
+                var cpuPerCycle = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, run.Cycles);
                 var check = await VerifyAsync(db, projectId, overlap, tasks, run.Acknowledged, ct);
                 var cyclesPerS = run.Cycles / run.Seconds;
-                log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}");
+                log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle");
                 var q = app.Services.GetRequiredService<Yunzhong.Server.Features.Queue.QueueEngine>().Stats;
                 log.WriteLine($"queue writer: {q.Operations:N0} operations in {q.Batches:N0} batches (mean {(double)q.Operations / Math.Max(1, q.Batches):0.0}, largest {q.LargestBatch}); executing {q.ExecuteSeconds:0.00} s, committing {q.CommitSeconds:0.00} s; {q.Fsyncs:N0} WAL fsyncs taking {q.FsyncSeconds:0.00} s");
                 log.WriteLine($"check: annotations {check.Annotations:N0} (expected {(long)tasks * overlap:N0}), lost {check.Lost}, duplicates {check.Duplicates}, tasks off overlap {check.WrongCount}");
@@ -107,6 +111,7 @@ internal static class BenchCommand
                 result["cycles_per_s"] = Math.Round(cyclesPerS, 1);
                 result["p50_ms"] = Math.Round(run.P50, 2);
                 result["p99_ms"] = Math.Round(run.P99, 2);
+                result["process_cpu_us_per_cycle"] = Math.Round(cpuPerCycle);
                 result["errors"] = run.Errors;
                 result["annotations"] = check.Annotations;
                 result["lost"] = check.Lost;

@@ -60,6 +60,18 @@ public sealed class Db : IDisposable
         return c;
     }
 
+    /// <summary>Opens a connection synchronously, for the queue writer threads.</summary>
+    public DbConnection Open()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.OpenConnection();
+        }
+        var c = new SqliteConnection(ConnectionString);
+        c.Open();
+        return c;
+    }
+
     /// <summary>
     /// A test of <paramref name="column"/> against a list parameter. Dapper expands <c>IN @list</c>
     /// into one parameter per item on SQLite, but hands Npgsql the array whole, where only
@@ -75,19 +87,28 @@ public sealed class Db : IDisposable
     {
         if (connection is SqliteConnection sqlite)
         {
-            // synchronous=FULL makes the commit fsync the WAL: what "acknowledged means durable" needs.
-            // It is a per-connection setting, so every writer states it rather than trust a default.
-            // A bigger page cache keeps the task indexes in memory during large imports.
-            using (var pragma = sqlite.CreateCommand())
-            {
-                pragma.CommandText = fsyncOnCommit
-                    ? "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536"
-                    : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536";
-                await pragma.ExecuteNonQueryAsync(ct);
-            }
-            return sqlite.BeginTransaction(deferred: false);
+            return BeginSqliteWrite(sqlite, fsyncOnCommit);
         }
         return await connection.BeginTransactionAsync(ct);
+    }
+
+    /// <summary>The same, synchronously, for the queue writer threads.</summary>
+    public DbTransaction BeginWrite(DbConnection connection, bool fsyncOnCommit = true) =>
+        connection is SqliteConnection sqlite ? BeginSqliteWrite(sqlite, fsyncOnCommit) : connection.BeginTransaction();
+
+    private static SqliteTransaction BeginSqliteWrite(SqliteConnection sqlite, bool fsyncOnCommit)
+    {
+        // synchronous=FULL makes the commit fsync the WAL: what "acknowledged means durable" needs.
+        // It is a per-connection setting, so every writer states it rather than trust a default.
+        // A bigger page cache keeps the task indexes in memory during large imports.
+        using (var pragma = sqlite.CreateCommand())
+        {
+            pragma.CommandText = fsyncOnCommit
+                ? "PRAGMA synchronous=FULL; PRAGMA cache_size=-65536"
+                : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536";
+            pragma.ExecuteNonQuery();
+        }
+        return sqlite.BeginTransaction(deferred: false);
     }
 
     public void Dispose() => _postgres?.Dispose();

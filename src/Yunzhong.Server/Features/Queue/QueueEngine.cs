@@ -102,29 +102,56 @@ public sealed class QueueEngine : BackgroundService
         return await op.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var writers = _db.IsSqlite ? 1 : Math.Max(1, _options.PostgresWriters);
         if (_db.IsSqlite)
         {
             _walSync = new WalSync(_log);
         }
-        try
+        // The writers run on threads of their own: they execute statements synchronously (their
+        // connection is theirs alone), and PostgreSQL round trips must not hold pool threads.
+        var done = new Task[writers];
+        for (var i = 0; i < writers; i++)
         {
-            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
-        }
-        finally
-        {
-            if (_walSync is not null)
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var sweeps = i == 0;
+            new Thread(() =>
             {
-                await _walSync.DisposeAsync();
+                try
+                {
+                    WriterLoop(sweeps, stoppingToken);
+                    finished.SetResult();
+                }
+                catch (Exception e)
+                {
+                    finished.SetException(e);
+                }
+            })
+            { IsBackground = true, Name = $"queue-writer-{i}" }.Start();
+            done[i] = finished.Task;
+        }
+        return StopAsync(done);
+
+        async Task StopAsync(Task[] threads)
+        {
+            try
+            {
+                await Task.WhenAll(threads);
+            }
+            finally
+            {
+                if (_walSync is not null)
+                {
+                    await _walSync.DisposeAsync();
+                }
             }
         }
     }
 
     /// <summary>Acknowledges operations whose transaction committed: at once where the commit was
     /// durable by itself (PostgreSQL), after the WAL's next fsync on SQLite.</summary>
-    private void Acknowledge(Statements sql, IReadOnlyList<QueueOp> ops)
+    private void Acknowledge(HotStatements sql, IReadOnlyList<QueueOp> ops)
     {
         if (_walSync is null)
         {
@@ -137,32 +164,39 @@ public sealed class QueueEngine : BackgroundService
         _walSync.Enqueue(((Microsoft.Data.Sqlite.SqliteConnection)sql.Connection).DataSource, ops.ToArray());
     }
 
-    private async Task WriterLoop(bool sweeps, CancellationToken stop)
+    /// <summary>Blocks until operations are queued or, for the sweeping writer, a sweep is due.</summary>
+    private void WaitForWork(bool sweeps, CancellationToken stop)
+    {
+        var ready = _channel.Reader.WaitToReadAsync(stop);
+        if (ready.IsCompleted)
+        {
+            ready.GetAwaiter().GetResult();
+            return;
+        }
+        var work = ready.AsTask();
+        if (sweeps)
+        {
+            Task.WaitAny([work, Task.Delay(_options.SweepInterval, _time, stop)], stop);
+        }
+        else
+        {
+            work.Wait(stop);
+        }
+    }
+
+    private void WriterLoop(bool sweeps, CancellationToken stop)
     {
         var batch = new List<QueueOp>(_options.MaxBatch);
         var lastSweep = DateTimeOffset.MinValue;
-        DbConnection? connection = null;
-        Statements? sql = null;
+        HotStatements? sql = null;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    if (connection is null)
-                    {
-                        connection = await _db.OpenAsync(stop);
-                        sql = new Statements(connection);
-                    }
-                    var waitForWork = _channel.Reader.WaitToReadAsync(stop).AsTask();
-                    if (sweeps)
-                    {
-                        await Task.WhenAny(waitForWork, Task.Delay(_options.SweepInterval, _time, stop));
-                    }
-                    else
-                    {
-                        await waitForWork;
-                    }
+                    sql ??= new HotStatements(_db.Open());
+                    WaitForWork(sweeps, stop);
                     batch.Clear();
                     while (batch.Count < _options.MaxBatch && _channel.Reader.TryRead(out var op))
                     {
@@ -174,13 +208,13 @@ public sealed class QueueEngine : BackgroundService
                     {
                         continue;
                     }
-                    await RunBatchAsync(sql!, batch, sweepDue, now, stop);
+                    RunBatch(sql, batch, sweepDue, now);
                     if (sweepDue)
                     {
                         lastSweep = now;
                     }
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or AggregateException)
                 {
                     break;
                 }
@@ -193,24 +227,15 @@ public sealed class QueueEngine : BackgroundService
                     {
                         op.Fail(e);
                     }
-                    sql?.Dispose();
-                    sql = null;
-                    if (connection is not null)
-                    {
-                        await connection.DisposeAsync();
-                        connection = null;
-                    }
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stop);
+                    batch.Clear();
+                    Close(ref sql);
+                    stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
                 }
             }
         }
         finally
         {
-            sql?.Dispose();
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
+            Close(ref sql);
             while (_channel.Reader.TryRead(out var op))
             {
                 op.Fail(new OperationCanceledException("The server is stopping."));
@@ -218,24 +243,36 @@ public sealed class QueueEngine : BackgroundService
         }
     }
 
-    private async Task RunBatchAsync(Statements sql, List<QueueOp> batch, bool sweep, DateTimeOffset now, CancellationToken stop)
+    private static void Close(ref HotStatements? sql)
+    {
+        if (sql is not null)
+        {
+            var connection = sql.Connection;
+            sql.Dispose();
+            connection.Dispose();
+            sql = null;
+        }
+    }
+
+    private void RunBatch(HotStatements sql, List<QueueOp> batch, bool sweep, DateTimeOffset now)
     {
         var ms = now.ToUnixTimeMilliseconds();
+        var ctx = new OpContext(sql, _db.Dialect, ms);
         try
         {
-            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null))
+            using (var tx = _db.BeginWrite(sql.Connection, fsyncOnCommit: _walSync is null))
             {
                 if (sweep)
                 {
-                    await SweepExpiredAsync(sql, tx, ms, stop);
+                    SweepExpired(sql, ms);
                 }
                 var started = _time.GetTimestamp();
                 foreach (var op in batch)
                 {
-                    await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
+                    op.Execute(ctx);
                 }
                 var executed = _time.GetTimestamp();
-                await tx.CommitAsync(stop);
+                tx.Commit();
                 Interlocked.Add(ref _executeTicks, _time.GetElapsedTime(started, executed).Ticks);
                 Interlocked.Add(ref _commitTicks, _time.GetElapsedTime(executed).Ticks);
                 Interlocked.Increment(ref _batches);
@@ -254,9 +291,9 @@ public sealed class QueueEngine : BackgroundService
             {
                 try
                 {
-                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null);
-                    await op.ExecuteAsync(new OpContext(sql, tx, _db.Dialect, ms), stop);
-                    await tx.CommitAsync(stop);
+                    using var tx = _db.BeginWrite(sql.Connection, fsyncOnCommit: _walSync is null);
+                    op.Execute(ctx);
+                    tx.Commit();
                     Acknowledge(sql, [op]);
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
@@ -267,22 +304,18 @@ public sealed class QueueEngine : BackgroundService
         }
     }
 
-    private static async Task SweepExpiredAsync(Statements sql, DbTransaction tx, long now, CancellationToken ct)
+    private static void SweepExpired(HotStatements sql, long now)
     {
         var expired = new List<long>();
-        var cmd = sql.Get(
-            "UPDATE assignments SET status = 'expired', updated_at = @now WHERE status = 'leased' AND expires_at < @now RETURNING task_id",
-            tx).With("@now", now);
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        var cmd = sql["UPDATE assignments SET status = 'expired', updated_at = $1 WHERE status = 'leased' AND expires_at < $1 RETURNING task_id"]
+            .Bind(1, now);
+        while (cmd.Read())
         {
-            while (await r.ReadAsync(ct))
-            {
-                expired.Add(r.GetInt64(0));
-            }
+            expired.Add(cmd.Int64(0));
         }
         foreach (var taskId in expired)
         {
-            await ReturnSlotAsync(sql, tx, taskId, now, ct);
+            ReturnSlot(sql, taskId, now);
         }
     }
 
@@ -293,14 +326,17 @@ public sealed class QueueEngine : BackgroundService
         WHERE id = @id
         """;
 
-    private static async Task ReturnSlotAsync(Statements sql, DbTransaction tx, long taskId, long now, CancellationToken ct) =>
-        await sql.Get(ReturnSlotSql, tx).With("@now", now).With("@id", taskId).ExecuteNonQueryAsync(ct);
+    private static readonly string ReturnSlotPositional =
+        ReturnSlotSql.Replace("@now", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal);
 
-    internal readonly record struct OpContext(Statements Sql, DbTransaction Tx, Dialect Dialect, long Now);
+    private static void ReturnSlot(HotStatements sql, long taskId, long now) =>
+        sql[ReturnSlotPositional].Bind(1, now).Bind(2, taskId).Execute();
+
+    internal readonly record struct OpContext(HotStatements Sql, Dialect Dialect, long Now);
 
     internal abstract class QueueOp
     {
-        public abstract Task ExecuteAsync(OpContext ctx, CancellationToken ct);
+        public abstract void Execute(OpContext ctx);
 
         public abstract void Publish();
 
@@ -322,42 +358,39 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>
     {
-        public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
+        public override void Execute(OpContext ctx)
         {
             SetResult(null);
             var expires = ctx.Now + project.LeaseSeconds * 1000L;
-            if (project.Quality.GoldThreshold > 0 && await BelowThresholdAsync(ctx, ct))
+            if (project.Quality.GoldThreshold > 0 && BelowThreshold(ctx))
             {
                 SetResult(Refused(LeaseRefusal.BelowGoldThreshold));
                 return;
             }
 
             // 1. A lease the annotator already holds (page reload), or a rejected task handed back to them.
-            var existing = ctx.Sql.Get(
+            var existing = ctx.Sql[
                 """
                 SELECT a.id, a.task_id, a.status, a.draft_json, a.review_comment, t.data_json
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.user_id = @u AND a.project_id = @p AND a.status IN ('leased', 'returned')
+                WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('leased', 'returned')
                 ORDER BY CASE a.status WHEN 'returned' THEN 0 ELSE 1 END, a.id
-                """, ctx.Tx).With("@u", userId).With("@p", project.Id);
+                """].Bind(1, userId).Bind(2, project.Id);
             long assignmentId = 0, taskId = 0;
             string? draft = null, comment = null, data = null;
             var held = 0;
-            await using (var r = await existing.ExecuteReaderAsync(ct))
+            while (existing.Read())
             {
-                while (await r.ReadAsync(ct))
+                held++;
+                if (assignmentId != 0 || exclude.Contains(existing.Int64(0)))
                 {
-                    held++;
-                    if (assignmentId != 0 || exclude.Contains(r.GetInt64(0)))
-                    {
-                        continue;
-                    }
-                    assignmentId = r.GetInt64(0);
-                    taskId = r.GetInt64(1);
-                    draft = r.IsDBNull(3) ? null : r.GetString(3);
-                    comment = r.IsDBNull(4) ? null : r.GetString(4);
-                    data = r.GetString(5);
+                    continue;
                 }
+                assignmentId = existing.Int64(0);
+                taskId = existing.Int64(1);
+                draft = existing.TextOrNull(3);
+                comment = existing.TextOrNull(4);
+                data = existing.Text(5);
             }
             if (assignmentId == 0 && held >= MaxHeld)
             {
@@ -366,9 +399,8 @@ public sealed class QueueEngine : BackgroundService
             }
             if (assignmentId != 0)
             {
-                await ctx.Sql.Get("UPDATE assignments SET status = 'leased', expires_at = @e, updated_at = @now WHERE id = @id", ctx.Tx)
-                    .With("@e", expires).With("@now", ctx.Now).With("@id", assignmentId).ExecuteNonQueryAsync(ct);
-                SetResult(await LeaseAsync(ctx, assignmentId, taskId, data!, expires, draft, comment, ct));
+                Relet(ctx, assignmentId, expires);
+                SetResult(LeaseOf(ctx, assignmentId, taskId, data!, expires, draft, comment));
                 return;
             }
 
@@ -379,12 +411,24 @@ public sealed class QueueEngine : BackgroundService
                 // Gold tasks are mixed in at the project's rate while there is regular work left; the
                 // annotator cannot tell them apart.
                 var candidate = project.Quality.GoldRate > 0 && Random.Shared.Next(100) < project.Quality.GoldRate
-                    ? await PickGoldAsync(ctx, ct) ?? await PickFreshAsync(ctx, ct)
-                    : await PickFreshAsync(ctx, ct);
+                    ? PickGold(ctx)
+                    : null;
+                if (candidate is null && ctx.Dialect == Dialect.Postgres)
+                {
+                    if (LeaseFreshPostgres(ctx, expires) is { } leased)
+                    {
+                        SetResult(leased);
+                        return;
+                    }
+                }
+                else
+                {
+                    candidate ??= PickFresh(ctx);
+                }
                 var reuse = 0L;
                 if (candidate is null)
                 {
-                    var again = await PickReturnedAsync(ctx, ct);
+                    var again = PickReturned(ctx);
                     if (again is null)
                     {
                         return;
@@ -392,107 +436,173 @@ public sealed class QueueEngine : BackgroundService
                     reuse = again.Value.AssignmentId;
                     candidate = (again.Value.TaskId, again.Value.Data);
                 }
-                var taken = await ctx.Sql.Get(
-                    """
-                    UPDATE tasks SET remaining = remaining - 1, updated_at = @now,
-                        state = CASE WHEN state = 'new' THEN 'in_progress' ELSE state END
-                    WHERE id = @id AND remaining > 0
-                    """, ctx.Tx).With("@now", ctx.Now).With("@id", candidate.Value.TaskId).ExecuteNonQueryAsync(ct);
-                if (taken == 0)
+                if (ctx.Sql[TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).Execute() == 0)
                 {
-                    continue; // another node's writer took the last slot between our read and write
+                    continue; // another writer took the last slot between our read and write
                 }
                 if (reuse != 0)
                 {
-                    await ctx.Sql.Get("UPDATE assignments SET status = 'leased', expires_at = @e, updated_at = @now WHERE id = @id", ctx.Tx)
-                        .With("@e", expires).With("@now", ctx.Now).With("@id", reuse).ExecuteNonQueryAsync(ct);
+                    Relet(ctx, reuse, expires);
                     assignmentId = reuse;
                 }
                 else
                 {
-                    assignmentId = (await ctx.Sql.Get(
+                    assignmentId = ctx.Sql[
                         """
                         INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-                        VALUES (@t, @p, @u, 'leased', @now, @e, @now) RETURNING id
-                        """, ctx.Tx).With("@t", candidate.Value.TaskId).With("@p", project.Id).With("@u", userId)
-                        .With("@now", ctx.Now).With("@e", expires).ScalarLongAsync(ct))!.Value;
+                        VALUES ($1, $2, $3, 'leased', $4, $5, $4) RETURNING id
+                        """].Bind(1, candidate.Value.TaskId).Bind(2, project.Id).Bind(3, userId).Bind(4, ctx.Now).Bind(5, expires)
+                        .ScalarInt64()!.Value;
                 }
-                SetResult(await LeaseAsync(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, expires, null, null, ct));
+                SetResult(LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, expires, null, null));
                 return;
             }
         }
 
-        private async Task<(long TaskId, string Data)?> PickFreshAsync(OpContext ctx, CancellationToken ct)
+        private const string TakeSlotSql = """
+            UPDATE tasks SET remaining = remaining - 1, updated_at = $1,
+                state = CASE WHEN state = 'new' THEN 'in_progress' ELSE state END
+            WHERE id = $2 AND remaining > 0
+            """;
+
+        private string OrderBy => project.Order switch
         {
-            var order = project.Order switch
-            {
-                "random" => "t.shuffle",
-                "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
-                _ => "t.priority DESC, t.id",
-            };
-            var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
-            var cmd = ctx.Sql.Get(
+            "random" => "t.shuffle",
+            "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
+            _ => "t.priority DESC, t.id",
+        };
+
+        private const string FreshFilter = """
+            t.project_id = $1 AND t.remaining > 0 AND t.control = 0
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
+            """;
+
+        private void Relet(OpContext ctx, long assignmentId, long expires) =>
+            ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
+                .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).Execute();
+
+        private (long TaskId, string Data)? PickFresh(OpContext ctx)
+        {
+            var cmd = ctx.Sql[$"SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter} ORDER BY {OrderBy} LIMIT 1"]
+                .Bind(1, project.Id).Bind(2, userId);
+            return Row2(cmd);
+        }
+
+        /// <summary>
+        /// PostgreSQL: pick, lock, take a slot and write the lease in one statement, with the task's
+        /// predictions: one round trip where the steps would take four. Locked tasks are skipped, so
+        /// writers on other connections pick around each other instead of queueing on one row.
+        /// </summary>
+        private Lease? LeaseFreshPostgres(OpContext ctx, long expires)
+        {
+            var cmd = ctx.Sql[
                 $"""
-                SELECT t.id, t.data_json FROM tasks t
-                WHERE t.project_id = @p AND t.remaining > 0 AND t.control = 0
-                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
-                ORDER BY {order}
-                LIMIT 1{lockClause}
-                """, ctx.Tx).With("@p", project.Id).With("@u", userId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetString(1)) : null;
+                WITH pick AS (
+                    SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter}
+                    ORDER BY {OrderBy} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
+                take AS (
+                    UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
+                        state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
+                    FROM pick WHERE t.id = pick.id RETURNING t.id),
+                lease AS (
+                    INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
+                    SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
+                SELECT lease.id, lease.task_id, pick.data_json,
+                    (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
+                     FROM predictions p WHERE p.task_id = lease.task_id)
+                FROM lease JOIN pick ON pick.id = lease.task_id
+                """].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
+            if (!cmd.Read())
+            {
+                return null;
+            }
+            var (assignmentId, taskId, data, predictions) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.TextOrNull(3));
+            cmd.Reset();
+            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null,
+                ParsePredictions(predictions));
+        }
+
+        private static List<Prediction> ParsePredictions(string? json)
+        {
+            var predictions = new List<Prediction>();
+            if (json is null)
+            {
+                return predictions;
+            }
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            foreach (var p in doc.RootElement.EnumerateArray())
+            {
+                predictions.Add(new Prediction(p[0].GetString()!, p[1].GetString()!,
+                    p[2].ValueKind == System.Text.Json.JsonValueKind.Null ? null : p[2].GetDouble()));
+            }
+            return predictions;
         }
 
         /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
-        private async Task<(long TaskId, string Data)?> PickGoldAsync(OpContext ctx, CancellationToken ct)
+        private (long TaskId, string Data)? PickGold(OpContext ctx)
         {
-            var cmd = ctx.Sql.Get(
+            var cmd = ctx.Sql[
                 """
                 SELECT t.id, t.data_json FROM tasks t
-                WHERE t.project_id = @p AND t.control = 1
-                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @u)
-                  AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = @p AND r.remaining > 0 AND r.control = 0)
+                WHERE t.project_id = $1 AND t.control = 1
+                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
+                  AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = $1 AND r.remaining > 0 AND r.control = 0)
                 ORDER BY t.id
                 LIMIT 1
-                """, ctx.Tx).With("@p", project.Id).With("@u", userId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetString(1)) : null;
+                """].Bind(1, project.Id).Bind(2, userId);
+            return Row2(cmd);
         }
 
-        private async Task<bool> BelowThresholdAsync(OpContext ctx, CancellationToken ct)
+        private static (long TaskId, string Data)? Row2(HotCommand cmd)
         {
-            var cmd = ctx.Sql.Get("SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = @p AND user_id = @u", ctx.Tx)
-                .With("@p", project.Id).With("@u", userId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            return await r.ReadAsync(ct) && r.GetInt64(0) >= project.Quality.GoldMinimum
-                && r.GetDouble(1) / r.GetInt64(0) < project.Quality.GoldThreshold;
+            if (!cmd.Read())
+            {
+                return null;
+            }
+            var row = (cmd.Int64(0), cmd.Text(1));
+            cmd.Reset();
+            return row;
         }
 
-        private async Task<(long AssignmentId, long TaskId, string Data)?> PickReturnedAsync(OpContext ctx, CancellationToken ct)
+        private bool BelowThreshold(OpContext ctx)
+        {
+            var cmd = ctx.Sql["SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = $1 AND user_id = $2"]
+                .Bind(1, project.Id).Bind(2, userId);
+            if (!cmd.Read())
+            {
+                return false;
+            }
+            var below = cmd.Int64(0) >= project.Quality.GoldMinimum && cmd.Double(1) / cmd.Int64(0) < project.Quality.GoldThreshold;
+            cmd.Reset();
+            return below;
+        }
+
+        private (long AssignmentId, long TaskId, string Data)? PickReturned(OpContext ctx)
         {
             var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
-            var cmd = ctx.Sql.Get(
+            var cmd = ctx.Sql[
                 $"""
                 SELECT a.id, t.id, t.data_json FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.user_id = @u AND a.project_id = @p AND a.status IN ('skipped', 'released', 'expired') AND t.remaining > 0
+                WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('skipped', 'released', 'expired') AND t.remaining > 0
                 ORDER BY a.updated_at, a.id
                 LIMIT 1{lockClause}
-                """, ctx.Tx).With("@p", project.Id).With("@u", userId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            return await r.ReadAsync(ct) ? (r.GetInt64(0), r.GetInt64(1), r.GetString(2)) : null;
+                """].Bind(1, userId).Bind(2, project.Id);
+            if (!cmd.Read())
+            {
+                return null;
+            }
+            var row = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2));
+            cmd.Reset();
+            return row;
         }
 
-        private static async Task<Lease> LeaseAsync(
-            OpContext ctx, long assignmentId, long taskId, string data, long expires, string? draft, string? comment, CancellationToken ct)
+        private static Lease LeaseOf(OpContext ctx, long assignmentId, long taskId, string data, long expires, string? draft, string? comment)
         {
             var predictions = new List<Prediction>();
-            var cmd = ctx.Sql.Get("SELECT model, result_json, score FROM predictions WHERE task_id = @t ORDER BY id", ctx.Tx).With("@t", taskId);
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            var cmd = ctx.Sql["SELECT model, result_json, score FROM predictions WHERE task_id = $1 ORDER BY id"].Bind(1, taskId);
+            while (cmd.Read())
             {
-                while (await r.ReadAsync(ct))
-                {
-                    predictions.Add(new Prediction(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetDouble(2)));
-                }
+                predictions.Add(new Prediction(cmd.Text(0), cmd.Text(1), cmd.DoubleOrNull(2)));
             }
             return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
         }
@@ -505,12 +615,16 @@ public sealed class QueueEngine : BackgroundService
         double? goldScore)
         : QueueOp<SubmitResult>
     {
-        public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
+        public override void Execute(OpContext ctx)
         {
+            if (goldScore is null && !project.Quality.DynamicOverlap && SubmitPlain(ctx))
+            {
+                return;
+            }
             if (idempotencyKey is not null)
             {
-                var replay = await ctx.Sql.Get("SELECT id FROM annotations WHERE user_id = @u AND idempotency_key = @k", ctx.Tx)
-                    .With("@u", userId).With("@k", idempotencyKey).ScalarLongAsync(ct);
+                var replay = ctx.Sql["SELECT id FROM annotations WHERE user_id = $1 AND idempotency_key = $2"]
+                    .Bind(1, userId).Bind(2, idempotencyKey).ScalarInt64();
                 if (replay is not null)
                 {
                     SetResult(new SubmitResult(SubmitOutcome.Replayed, replay.Value));
@@ -522,24 +636,24 @@ public sealed class QueueEngine : BackgroundService
             long taskId = 0;
             var rework = false;
             long reviewBucket = 0, remaining = 0, count = 0, target = 0;
-            var cmd = ctx.Sql.Get(
-                """
+            // On PostgreSQL the lease row is locked: two submissions of one lease on two writers must
+            // not both see it live.
+            var cmd = ctx.Sql[
+                $"""
                 SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.id = @a AND a.user_id = @u AND a.project_id = @p
-                """, ctx.Tx).With("@a", assignmentId).With("@u", userId).With("@p", project.Id);
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3{(ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF a" : "")}
+                """].Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id);
+            if (cmd.Read())
             {
-                if (await r.ReadAsync(ct))
-                {
-                    status = r.GetString(0);
-                    taskId = r.GetInt64(1);
-                    rework = !r.IsDBNull(2);
-                    reviewBucket = r.GetInt64(3);
-                    remaining = r.GetInt64(4);
-                    count = r.GetInt64(5);
-                    target = r.GetInt64(6);
-                }
+                status = cmd.Text(0);
+                taskId = cmd.Int64(1);
+                rework = !cmd.IsNull(2);
+                reviewBucket = cmd.Int64(3);
+                remaining = cmd.Int64(4);
+                count = cmd.Int64(5);
+                target = cmd.Int64(6);
+                cmd.Reset();
             }
             if (status is null)
             {
@@ -554,8 +668,7 @@ public sealed class QueueEngine : BackgroundService
                     // The lease lapsed but the task still wants an annotation: take the slot again
                     // rather than throw away the annotator's work - if it is still free now, under
                     // the write (another writer may have taken it since the read above).
-                    if (await ctx.Sql.Get("UPDATE tasks SET remaining = remaining - 1 WHERE id = @id AND remaining > 0", ctx.Tx)
-                            .With("@id", taskId).ExecuteNonQueryAsync(ct) == 0)
+                    if (ctx.Sql["UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0"].Bind(1, taskId).Execute() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
                             Detail: "The lease on this task expired and the task no longer needs an annotation."));
@@ -578,49 +691,115 @@ public sealed class QueueEngine : BackgroundService
             long? parent = null;
             if (rework)
             {
-                var prev = ctx.Sql.Get("SELECT id, version FROM annotations WHERE assignment_id = @a ORDER BY version DESC LIMIT 1", ctx.Tx)
-                    .With("@a", assignmentId);
-                await using var r = await prev.ExecuteReaderAsync(ct);
-                if (await r.ReadAsync(ct))
+                var prev = ctx.Sql["SELECT id, version FROM annotations WHERE assignment_id = $1 ORDER BY version DESC LIMIT 1"]
+                    .Bind(1, assignmentId);
+                if (prev.Read())
                 {
-                    parent = r.GetInt64(0);
-                    version = r.GetInt64(1) + 1;
+                    parent = prev.Int64(0);
+                    version = prev.Int64(1) + 1;
+                    prev.Reset();
                 }
             }
-            var reviewed = project.ReviewPolicy == "all" || (project.ReviewPolicy == "sample" && reviewBucket < project.ReviewPercent) || rework;
-            var id = (await ctx.Sql.Get(
+            var reviewed = reviewBucket < ReviewThreshold || rework;
+            var id = ctx.Sql[
                 """
                 INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status,
                                          result_json, lead_time, idempotency_key, created_at, gold_score)
-                VALUES (@t, @p, @a, @u, @u, @v, @parent, @status, @result, @lead, @k, @now, @gold) RETURNING id
-                """, ctx.Tx).With("@t", taskId).With("@p", project.Id).With("@a", assignmentId).With("@u", userId)
-                .With("@v", version).With("@parent", parent).With("@status", reviewed ? "pending" : "submitted")
-                .With("@result", resultJson).With("@lead", leadTime).With("@k", idempotencyKey).With("@now", ctx.Now)
-                .With("@gold", goldScore).ScalarLongAsync(ct))!.Value;
+                VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+                """].Bind(1, taskId).Bind(2, project.Id).Bind(3, assignmentId).Bind(4, userId)
+                .Bind(5, version).Bind(6, parent).Bind(7, reviewed ? "pending" : "submitted")
+                .Bind(8, resultJson).Bind(9, leadTime).Bind(10, idempotencyKey).Bind(11, ctx.Now)
+                .Bind(12, goldScore).ScalarInt64()!.Value;
             if (goldScore is not null)
             {
-                await ctx.Sql.Get(
+                ctx.Sql[
                     """
-                    INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES (@p, @u, 1, @s)
+                    INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES ($1, $2, 1, $3)
                     ON CONFLICT (project_id, user_id) DO UPDATE SET gold_seen = annotator_scores.gold_seen + 1,
                         gold_score = annotator_scores.gold_score + excluded.gold_score
-                    """, ctx.Tx).With("@p", project.Id).With("@u", userId).With("@s", goldScore.Value).ExecuteNonQueryAsync(ct);
+                    """].Bind(1, project.Id).Bind(2, userId).Bind(3, goldScore.Value).Execute();
             }
-            await ctx.Sql.Get("UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now WHERE id = @a", ctx.Tx)
-                .With("@now", ctx.Now).With("@a", assignmentId).ExecuteNonQueryAsync(ct);
+            ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).Execute();
             // Dynamic overlap: when the task would be complete, ask for one more annotation if its
             // answers are not yet confident enough (up to the project's maximum).
             var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
-                && target < project.Quality.OverlapMax && await NeedsMoreAsync(ctx, taskId, ct);
-            await ctx.Sql.Get(
+                && target < project.Quality.OverlapMax && NeedsMore(ctx, taskId);
+            ctx.Sql[
                 """
-                UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = @now,
-                    target = target + @extend, remaining = remaining + @extend,
-                    state = CASE WHEN annotation_count + 1 >= target + @extend THEN @done ELSE 'in_progress' END
-                WHERE id = @t
-                """, ctx.Tx).With("@now", ctx.Now).With("@extend", extend ? 1 : 0).With("@done", reviewed ? "in_review" : "annotated")
-                .With("@t", taskId).ExecuteNonQueryAsync(ct);
+                UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
+                    target = target + $2, remaining = remaining + $2,
+                    state = CASE WHEN annotation_count + 1 >= target + $2 THEN $3 ELSE 'in_progress' END
+                WHERE id = $4
+                """].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
+                .Bind(4, taskId).Execute();
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
+        }
+
+        /// <summary>Review buckets run 0..99: a task is reviewed when its bucket is under this.</summary>
+        private int ReviewThreshold => project.ReviewPolicy switch
+        {
+            "all" => 100,
+            "sample" => project.ReviewPercent,
+            _ => 0,
+        };
+
+        private const string MarkSubmittedSql = "UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $1 WHERE id = $2";
+
+        /// <summary>Inserts the annotation straight from its live lease when nothing needs deciding on
+        /// the way (no gold score, no dynamic overlap, not a rework, not a replay): the row is written
+        /// only if the lease is live, so the general path below runs only when it is not. PostgreSQL
+        /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
+        private bool SubmitPlain(OpContext ctx)
+        {
+            const string Insert = """
+                INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
+                                         result_json, lead_time, idempotency_key, created_at)
+                SELECT a.task_id, $3, a.id, $2, $2, 1, CASE WHEN t.review_bucket < $4 THEN 'pending' ELSE 'submitted' END,
+                       $5, $6, $7, $8
+                FROM assignments a JOIN tasks t ON t.id = a.task_id
+                WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3 AND a.status = 'leased' AND a.review_comment IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = $2 AND x.idempotency_key = $7)
+                """;
+            const string CountSql = """
+                UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
+                    state = CASE WHEN annotation_count + 1 >= target THEN $2 ELSE 'in_progress' END
+                WHERE id = $3
+                """;
+            HotCommand cmd;
+            if (ctx.Dialect == Dialect.Postgres)
+            {
+                cmd = ctx.Sql[
+                    $"""
+                    WITH ins AS ({Insert} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
+                    done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $8
+                             FROM ins WHERE assignments.id = ins.assignment_id),
+                    counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,
+                                    state = CASE WHEN t.annotation_count + 1 >= t.target
+                                        THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
+                                        ELSE 'in_progress' END
+                                FROM ins WHERE t.id = ins.task_id)
+                    SELECT ins.id, ins.task_id, ins.status FROM ins
+                    """];
+            }
+            else
+            {
+                cmd = ctx.Sql[Insert + " RETURNING id, task_id, status"];
+            }
+            cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
+                .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
+            if (!cmd.Read())
+            {
+                return false;
+            }
+            var (id, taskId, pending) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2) == "pending");
+            cmd.Reset();
+            if (ctx.Dialect != Dialect.Postgres)
+            {
+                ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).Execute();
+                ctx.Sql[CountSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).Execute();
+            }
+            SetResult(new SubmitResult(SubmitOutcome.Created, id));
+            return true;
         }
 
         /// <summary>
@@ -628,7 +807,7 @@ public sealed class QueueEngine : BackgroundService
         /// this one, weighting each annotator by their gold record (shrunk towards an average
         /// annotator while they have few gold answers), and says whether confidence is short of target.
         /// </summary>
-        private async Task<bool> NeedsMoreAsync(OpContext ctx, long taskId, CancellationToken ct)
+        private bool NeedsMore(OpContext ctx, long taskId)
         {
             var control = project.Schema.Controls.FirstOrDefault(c => c.Type == Core.Schema.ControlType.Choices);
             if (control is null)
@@ -637,31 +816,27 @@ public sealed class QueueEngine : BackgroundService
             }
             var answers = new List<(string Worker, string Answer)>();
             var workers = new List<long> { userId };
-            var cmd = ctx.Sql.Get(
-                "SELECT user_id, result_json FROM annotations WHERE task_id = @t AND status IN ('submitted', 'pending', 'accepted')", ctx.Tx)
-                .With("@t", taskId);
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            var cmd = ctx.Sql["SELECT user_id, result_json FROM annotations WHERE task_id = $1 AND status IN ('submitted', 'pending', 'accepted')"]
+                .Bind(1, taskId);
+            while (cmd.Read())
             {
-                while (await r.ReadAsync(ct))
+                var worker = cmd.Int64(0);
+                answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(cmd.Text(1), control.Name)));
+                if (!workers.Contains(worker))
                 {
-                    var worker = r.GetInt64(0);
-                    answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(r.GetString(1), control.Name)));
-                    if (!workers.Contains(worker))
-                    {
-                        workers.Add(worker);
-                    }
+                    workers.Add(worker);
                 }
             }
             var skills = new Dictionary<string, double>();
             foreach (var worker in workers)
             {
-                var score = ctx.Sql.Get("SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = @p AND user_id = @u", ctx.Tx)
-                    .With("@p", project.Id).With("@u", worker);
-                await using var r = await score.ExecuteReaderAsync(ct);
-                if (await r.ReadAsync(ct))
+                var score = ctx.Sql["SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = $1 AND user_id = $2"]
+                    .Bind(1, project.Id).Bind(2, worker);
+                if (score.Read())
                 {
                     skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
-                        (r.GetDouble(1) + PriorSkill * PriorWeight) / (r.GetInt64(0) + PriorWeight);
+                        (score.Double(1) + PriorSkill * PriorWeight) / (score.Int64(0) + PriorWeight);
+                    score.Reset();
                 }
             }
             var policy = new Core.Quality.OverlapPolicy(project.Overlap, project.Quality.OverlapMax!.Value, project.Quality.ConfidenceTarget!.Value, PriorSkill);
@@ -683,14 +858,13 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class GiveBackOp(long assignmentId, long userId, string status) : QueueOp<bool>
     {
-        public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
+        public override void Execute(OpContext ctx)
         {
-            var taskId = await ctx.Sql.Get(
-                "UPDATE assignments SET status = @s, updated_at = @now WHERE id = @a AND user_id = @u AND status = 'leased' RETURNING task_id",
-                ctx.Tx).With("@s", status).With("@now", ctx.Now).With("@a", assignmentId).With("@u", userId).ScalarLongAsync(ct);
+            var taskId = ctx.Sql["UPDATE assignments SET status = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased' RETURNING task_id"]
+                .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64();
             if (taskId is not null)
             {
-                await ReturnSlotAsync(ctx.Sql, ctx.Tx, taskId.Value, ctx.Now, ct);
+                ReturnSlot(ctx.Sql, taskId.Value, ctx.Now);
             }
             SetResult(taskId is not null);
         }
@@ -698,11 +872,10 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class DraftOp(long assignmentId, long userId, string draftJson) : QueueOp<bool>
     {
-        public override async Task ExecuteAsync(OpContext ctx, CancellationToken ct)
+        public override void Execute(OpContext ctx)
         {
-            var n = await ctx.Sql.Get(
-                "UPDATE assignments SET draft_json = @d, updated_at = @now WHERE id = @a AND user_id = @u AND status = 'leased'",
-                ctx.Tx).With("@d", draftJson).With("@now", ctx.Now).With("@a", assignmentId).With("@u", userId).ExecuteNonQueryAsync(ct);
+            var n = ctx.Sql["UPDATE assignments SET draft_json = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased'"]
+                .Bind(1, draftJson).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).Execute();
             SetResult(n > 0);
         }
     }

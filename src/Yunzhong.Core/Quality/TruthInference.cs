@@ -42,6 +42,12 @@ public enum TruthMethod
     /// crowd-wide Dirichlet whose parameters are learned from the data (see docs/quality.md).
     /// </summary>
     HierarchicalDawidSkene,
+
+    /// <summary>
+    /// Dawid–Skene with quasi-symmetric confusions: a worker's answer leaning times a symmetric
+    /// class likeness, so confusing a with b and b with a share one parameter (see docs/quality.md).
+    /// </summary>
+    QuasiSymmetricDawidSkene,
 }
 
 /// <summary>Entry point for categorical truth inference.</summary>
@@ -62,9 +68,10 @@ public static class TruthInference
         ("bds", TruthMethod.BayesianDawidSkene),
         ("llc", TruthMethod.LogLinearConfusion),
         ("hds", TruthMethod.HierarchicalDawidSkene),
+        ("qsds", TruthMethod.QuasiSymmetricDawidSkene),
     ];
 
-    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc, hds).</summary>
+    /// <summary>Short names as used by the CLI and API (mv, wawa, zbs, ds, onecoin, glad, mace, bds, llc, hds, qsds).</summary>
     public static IReadOnlyList<string> MethodNames { get; } = _names.Select(n => n.Name).ToArray();
 
     /// <summary>Parses a short name (case-insensitive).</summary>
@@ -105,6 +112,7 @@ public static class TruthInference
             TruthMethod.BayesianDawidSkene => DawidSkene.Run(data, BayesianOptions, method),
             TruthMethod.LogLinearConfusion => LogLinearConfusion.Run(data),
             TruthMethod.HierarchicalDawidSkene => HierarchicalDawidSkene.Run(data),
+            TruthMethod.QuasiSymmetricDawidSkene => QuasiSymmetricDawidSkene.Run(data),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }

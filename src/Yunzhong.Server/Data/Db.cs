@@ -111,6 +111,47 @@ public sealed class Db : IDisposable
         return sqlite.BeginTransaction(deferred: false);
     }
 
+    /// <summary>
+    /// Commits a big SQLite write without copying its WAL into the database file inside the commit
+    /// (what SQLite's automatic checkpoint would do there, about a second per million imported
+    /// tasks): the checkpoint runs on another connection right after, passively, so readers and
+    /// writers carry on meanwhile. Durability is the commit's; the checkpoint only tidies up, and
+    /// if it cannot run now the next automatic one does the work.
+    /// </summary>
+    public async Task CommitLargeAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if (connection is not SqliteConnection sqlite)
+        {
+            await tx.CommitAsync(ct);
+            return;
+        }
+        SetAutoCheckpoint(sqlite, (SqliteTransaction)tx, 0);
+        await tx.CommitAsync(ct);
+        SetAutoCheckpoint(sqlite, null, 1000); // SQLite's default, for whoever uses this pooled connection next
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var c = await OpenAsync(CancellationToken.None);
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (SqliteException)
+            {
+                // Busy or shutting down: the next automatic checkpoint copies the pages instead.
+            }
+        }, CancellationToken.None);
+
+        static void SetAutoCheckpoint(SqliteConnection c, SqliteTransaction? tx, int pages)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"PRAGMA wal_autocheckpoint={pages}";
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     public void Dispose() => _postgres?.Dispose();
 }
 

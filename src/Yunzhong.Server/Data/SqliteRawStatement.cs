@@ -22,6 +22,9 @@ internal sealed class SqliteRawStatement : IDisposable
     public void Bind(int index, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value));
 
+    /// <summary>Binds UTF-8 text as it is, without a round trip through a .NET string.</summary>
+    public void BindUtf8(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_text(_stmt, index, value));
+
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_stmt, index, value));
 
     /// <summary>Runs the statement to completion and returns how many rows it changed.</summary>

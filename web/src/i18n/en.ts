@@ -219,6 +219,8 @@ export const en = {
   'quality.method.glad': 'GLAD',
   'quality.method.mace': 'MACE',
   'quality.method.llc': 'Log-linear confusion',
+  'quality.method.hds': 'Hierarchical Bayesian Dawid–Skene',
+  'quality.method.qsds': 'Quasi-symmetric Dawid–Skene',
   'quality.metric.percentAgreement': 'Percent agreement',
   'quality.metric.fleissKappa': 'Fleiss’ κ',
   'quality.metric.krippendorffAlpha': 'Krippendorff’s α',

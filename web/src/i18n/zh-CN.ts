@@ -221,6 +221,8 @@ export const zhCN: Record<MessageKey, string> = {
   'quality.method.glad': 'GLAD',
   'quality.method.mace': 'MACE',
   'quality.method.llc': '对数线性混淆模型',
+  'quality.method.hds': '分层贝叶斯 Dawid–Skene',
+  'quality.method.qsds': '准对称 Dawid–Skene',
   'quality.metric.percentAgreement': '一致率',
   'quality.metric.fleissKappa': 'Fleiss κ',
   'quality.metric.krippendorffAlpha': 'Krippendorff α',

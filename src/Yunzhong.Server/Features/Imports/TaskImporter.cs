@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
@@ -26,8 +27,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     public async Task<ImportOutcome> ImportAsync(ProjectConfig project, long userId, Stream input, ImportFormat format, CancellationToken ct)
     {
         var errors = new List<ImportError>();
-        long errorCount = 0, imported = 0, rows = 0;
-        var pending = new List<PendingTask>(RowsPerInsert);
+        long errorCount = 0, rows = 0;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video)
@@ -38,88 +38,117 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         using var sql = new Statements(c);
-        await foreach (var row in TaskImport.ReadAsync(input, format, options, ct))
-        {
-            rows++;
-            if (row.Error is not null)
-            {
-                Report(row.Error);
-                continue;
-            }
-            string dataJson;
-            using (var doc = JsonDocument.Parse(row.DataJson))
-            {
-                var rowErrors = project.Schema.ValidateTaskData(doc.RootElement);
-                foreach (var e in rowErrors)
-                {
-                    Report(new ImportError(row.Line, e.Path.TrimStart('/').Replace('/', '.'), e.Message));
-                }
-                if (row.GoldAnswerJson is not null)
-                {
-                    using var gold = JsonDocument.Parse(row.GoldAnswerJson);
-                    foreach (var e in AnnotationValidator.Validate(project.Schema, doc.RootElement, gold.RootElement))
-                    {
-                        Report(new ImportError(row.Line, "gold" + e.Path.Replace('/', '.'), e.Message));
-                    }
-                }
-                foreach (var (results, what) in new[] { (row.Predictions, "predictions"), (row.Annotations, "annotations") })
-                {
-                    for (var i = 0; i < results.Count; i++)
-                    {
-                        using var r = JsonDocument.Parse(results[i].ResultJson);
-                        foreach (var e in AnnotationValidator.Validate(project.Schema, doc.RootElement, r.RootElement))
-                        {
-                            Report(new ImportError(row.Line, $"{what}[{i}]{e.Path.Replace('/', '.')}", e.Message));
-                        }
-                    }
-                }
-                if (errorCount > 0)
-                {
-                    continue; // keep reading to report every bad row, but write nothing more
-                }
-                dataJson = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, row.DataJson) : Encoding.UTF8.GetString(row.DataJson);
-            }
 
-            var control = row.GoldAnswerJson is not null && project.Quality.GoldRate > 0;
-            if (row.Predictions.Count == 0 && row.Annotations.Count == 0 && !control)
+        // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
+        // checked ones in order. Chunks bound the memory between them.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var chunks = Channel.CreateBounded<List<Checked>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var writer = Task.Run(async () =>
+        {
+            try
             {
-                pending.Add(new PendingTask(row.Key, dataJson, row.Priority, row.GoldAnswerJson));
-                if (pending.Count == RowsPerInsert)
+                return await WriteAsync(sql, tx, project, userId, now, chunks.Reader, stop.Token);
+            }
+            catch
+            {
+                await stop.CancelAsync(); // unblock the reading stage
+                throw;
+            }
+        }, CancellationToken.None);
+        var chunk = new List<Checked>(ChunkRows);
+        try
+        {
+            await foreach (var row in TaskImport.ReadAsync(input, format, options, stop.Token))
+            {
+                rows++;
+                if (row.Error is not null)
                 {
-                    imported += await FlushAsync(sql, tx, project, pending, now, ct);
+                    Report(row.Error);
+                    continue;
                 }
-                continue;
+                byte[] data;
+                using (var doc = JsonDocument.Parse(row.DataJson))
+                {
+                    Check(row, doc.RootElement);
+                    if (errorCount > 0)
+                    {
+                        continue; // keep reading to report every bad row, but store nothing more
+                    }
+                    data = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, row.DataJson) : row.DataJson;
+                }
+                chunk.Add(new Checked(row, data, row.GoldAnswerJson is not null && project.Quality.GoldRate > 0));
+                if (chunk.Count == ChunkRows)
+                {
+                    await chunks.Writer.WriteAsync(chunk, stop.Token);
+                    chunk = new List<Checked>(ChunkRows);
+                }
             }
-            // A row with results needs its task id back, and a control task its own target: keep
-            // import order by flushing what waits first.
-            imported += await FlushAsync(sql, tx, project, pending, now, ct);
-            var taskId = await InsertOneAsync(sql, tx, project, row.Key, dataJson, row.Priority, row.GoldAnswerJson, control, now, ct);
-            if (taskId is null)
+            if (errorCount == 0 && chunk.Count > 0)
             {
-                continue;
-            }
-            imported++;
-            foreach (var p in row.Predictions)
-            {
-                await sql.Get("INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES (@t, @m, @r, @s, @now)", tx)
-                    .With("@t", taskId).With("@m", p.Author ?? "imported").With("@r", p.ResultJson).With("@s", p.Score).With("@now", now)
-                    .ExecuteNonQueryAsync(ct);
-            }
-            if (row.Annotations.Count > 0)
-            {
-                await ImportAnnotationsAsync(sql, tx, project, userId, taskId.Value, row.Annotations, now, ct);
+                await chunks.Writer.WriteAsync(chunk, stop.Token);
             }
         }
-
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // The writer failed and stopped the reading; awaiting it below reports why.
+        }
+        catch
+        {
+            // The upload broke off (or the caller went away): the writer must be done with the
+            // connection before the transaction is rolled back.
+            await stop.CancelAsync();
+            await writer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+        chunks.Writer.TryComplete();
+        if (errorCount > 0)
+        {
+            await stop.CancelAsync(); // nothing more will be stored
+        }
+        long imported;
+        try
+        {
+            imported = await writer;
+        }
+        catch (Exception) when (errorCount > 0)
+        {
+            imported = 0;
+        }
         if (errorCount > 0)
         {
             await tx.RollbackAsync(ct);
             return new ImportOutcome(0, 0, errors, errorCount);
         }
-        imported += await FlushAsync(sql, tx, project, pending, now, ct);
-        await tx.CommitAsync(ct);
+        await db.CommitLargeAsync(c, tx, ct);
         access.Forget(project.Id);
-        return new ImportOutcome(imported, rows - errorCount - imported, errors, 0);
+        return new ImportOutcome(imported, rows - imported, errors, 0);
+
+        void Check(ImportRow row, JsonElement data)
+        {
+            foreach (var e in project.Schema.ValidateTaskData(data))
+            {
+                Report(new ImportError(row.Line, e.Path.TrimStart('/').Replace('/', '.'), e.Message));
+            }
+            if (row.GoldAnswerJson is not null)
+            {
+                using var gold = JsonDocument.Parse(row.GoldAnswerJson);
+                foreach (var e in AnnotationValidator.Validate(project.Schema, data, gold.RootElement))
+                {
+                    Report(new ImportError(row.Line, "gold" + e.Path.Replace('/', '.'), e.Message));
+                }
+            }
+            foreach (var (results, what) in new[] { (row.Predictions, "predictions"), (row.Annotations, "annotations") })
+            {
+                for (var i = 0; i < results.Count; i++)
+                {
+                    using var r = JsonDocument.Parse(results[i].ResultJson);
+                    foreach (var e in AnnotationValidator.Validate(project.Schema, data, r.RootElement))
+                    {
+                        Report(new ImportError(row.Line, $"{what}[{i}]{e.Path.Replace('/', '.')}", e.Message));
+                    }
+                }
+            }
+        }
 
         void Report(ImportError e)
         {
@@ -131,12 +160,68 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         }
     }
 
+    /// <summary>Rows handed from the reading stage to the writer.</summary>
+    private const int ChunkRows = 1024;
+
+    /// <param name="Data">The task's data as UTF-8 JSON, media references already rewritten.</param>
+    /// <param name="Control">A gold task served at the project's gold rate rather than in queue order.</param>
+    private sealed record Checked(ImportRow Row, byte[] Data, bool Control);
+
+    /// <summary>The writing stage: stores checked rows in import order; returns how many were new.</summary>
+    private static async Task<long> WriteAsync(
+        Statements sql, DbTransaction tx, ProjectConfig project, long userId, long now, ChannelReader<List<Checked>> chunks,
+        CancellationToken ct)
+    {
+        long imported = 0;
+        // SQLite inserts row by row through one prepared statement: measured on 1,000,000 rows, a
+        // 64-row VALUES list took twice as long there, while PostgreSQL saves a round trip per row
+        // with the long list.
+        var perInsert = sql.Connection is Microsoft.Data.Sqlite.SqliteConnection ? 1 : RowsPerInsert;
+        var insertSql = InsertSql(project, now, perInsert);
+        var pending = new List<Checked>(perInsert);
+        await foreach (var chunk in chunks.ReadAllAsync(ct))
+        {
+            foreach (var item in chunk)
+            {
+                var row = item.Row;
+                if (row.Predictions.Count == 0 && row.Annotations.Count == 0 && !item.Control)
+                {
+                    pending.Add(item);
+                    if (pending.Count == perInsert)
+                    {
+                        imported += await FlushAsync(sql, tx, project, pending, insertSql, now, ct);
+                    }
+                    continue;
+                }
+                // A row with results needs its task id back, and a control task its own target: keep
+                // import order by flushing what waits first.
+                imported += await FlushAsync(sql, tx, project, pending, null, now, ct);
+                var taskId = await InsertOneAsync(sql, tx, project, row.Key, Encoding.UTF8.GetString(item.Data), row.Priority, row.GoldAnswerJson,
+                    item.Control, now, ct);
+                if (taskId is null)
+                {
+                    continue;
+                }
+                imported++;
+                foreach (var p in row.Predictions)
+                {
+                    await sql.Get("INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES (@t, @m, @r, @s, @now)", tx)
+                        .With("@t", taskId).With("@m", p.Author ?? "imported").With("@r", p.ResultJson).With("@s", p.Score).With("@now", now)
+                        .ExecuteNonQueryAsync(ct);
+                }
+                if (row.Annotations.Count > 0)
+                {
+                    await ImportAnnotationsAsync(sql, tx, project, userId, taskId.Value, row.Annotations, now, ct);
+                }
+            }
+        }
+        return imported + await FlushAsync(sql, tx, project, pending, null, now, ct);
+    }
+
     /// <summary>Tasks without results go in many to a statement: one statement step instead of
     /// dozens, and on PostgreSQL one round trip. Project, target and time are the same for every row
     /// of an import, so they are written into the SQL (they are numbers) rather than bound each time.</summary>
     private const int RowsPerInsert = 64;
-
-    private sealed record PendingTask(string? Key, string DataJson, int Priority, string? GoldJson);
 
     /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
     internal const long ControlTarget = 1_000_000_000;
@@ -155,41 +240,44 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     }
 
     /// <summary>Writes the waiting tasks; returns how many were new (the rest had keys the project already has).</summary>
-    private static async Task<long> FlushAsync(Statements sql, DbTransaction tx, ProjectConfig project, List<PendingTask> pending, long now, CancellationToken ct)
+    /// <param name="insertSql">The statement for this many rows when the caller has it at hand.</param>
+    private static async Task<long> FlushAsync(
+        Statements sql, DbTransaction tx, ProjectConfig project, List<Checked> pending, string? insertSql, long now, CancellationToken ct)
     {
         if (pending.Count == 0)
         {
             return 0;
         }
+        insertSql ??= InsertSql(project, now, pending.Count);
         if (sql.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
-            return FlushSqlite(sqlite, sql, project, pending, now);
+            return FlushSqlite(sqlite, sql, insertSql, pending);
         }
-        var cmd = sql.Get(InsertSql(project, now, pending.Count), tx);
+        var cmd = sql.Get(insertSql, tx);
         for (var i = 0; i < pending.Count; i++)
         {
-            var t = pending[i];
-            cmd.With(KeyParams[i], t.Key).With(DataParams[i], t.DataJson).With(PriorityParams[i], t.Priority)
+            var t = pending[i].Row;
+            cmd.With(KeyParams[i], t.Key).With(DataParams[i], Encoding.UTF8.GetString(pending[i].Data)).With(PriorityParams[i], t.Priority)
                 .With(ShuffleParams[i], Random.Shared.NextInt64(long.MaxValue)).With(BucketParams[i], Random.Shared.Next(100))
-                .With(GoldParams[i], t.GoldJson);
+                .With(GoldParams[i], t.GoldAnswerJson);
         }
         pending.Clear();
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, List<PendingTask> pending, long now)
+    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, string insertSql, List<Checked> pending)
     {
-        var statement = sql.Raw(connection, InsertSql(project, now, pending.Count));
+        var statement = sql.Raw(connection, insertSql);
         for (var i = 0; i < pending.Count; i++)
         {
-            var t = pending[i];
+            var t = pending[i].Row;
             var at = i * 6;
             statement.Bind(at + 1, t.Key);
-            statement.Bind(at + 2, t.DataJson);
+            statement.BindUtf8(at + 2, pending[i].Data);
             statement.Bind(at + 3, t.Priority);
             statement.Bind(at + 4, Random.Shared.NextInt64(long.MaxValue));
             statement.Bind(at + 5, Random.Shared.Next(100));
-            statement.Bind(at + 6, t.GoldJson);
+            statement.Bind(at + 6, t.GoldAnswerJson);
         }
         pending.Clear();
         return statement.Execute();
@@ -238,7 +326,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>
-    private static string RewriteMedia(JsonElement data, string[] fields, string prefix, byte[] raw)
+    private static byte[] RewriteMedia(JsonElement data, string[] fields, string prefix, byte[] raw)
     {
         var needed = false;
         foreach (var f in fields)
@@ -250,7 +338,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         }
         if (!needed)
         {
-            return Encoding.UTF8.GetString(raw);
+            return raw;
         }
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -270,6 +358,6 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
             }
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return buffer.ToArray();
     }
 }

@@ -60,18 +60,6 @@ public sealed class Db : IDisposable
         return c;
     }
 
-    /// <summary>Opens a connection synchronously, for the queue writer threads.</summary>
-    public DbConnection Open()
-    {
-        if (_postgres is not null)
-        {
-            return _postgres.OpenConnection();
-        }
-        var c = new SqliteConnection(ConnectionString);
-        c.Open();
-        return c;
-    }
-
     /// <summary>
     /// A test of <paramref name="column"/> against a list parameter. Dapper expands <c>IN @list</c>
     /// into one parameter per item on SQLite, but hands Npgsql the array whole, where only
@@ -91,10 +79,6 @@ public sealed class Db : IDisposable
         }
         return await connection.BeginTransactionAsync(ct);
     }
-
-    /// <summary>The same, synchronously, for the queue writer threads.</summary>
-    public DbTransaction BeginWrite(DbConnection connection, bool fsyncOnCommit = true) =>
-        connection is SqliteConnection sqlite ? BeginSqliteWrite(sqlite, fsyncOnCommit) : connection.BeginTransaction();
 
     private static SqliteTransaction BeginSqliteWrite(SqliteConnection sqlite, bool fsyncOnCommit)
     {

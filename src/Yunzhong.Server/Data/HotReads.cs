@@ -9,14 +9,21 @@ namespace Yunzhong.Server.Data;
 /// </summary>
 public sealed class HotReads(Db db) : IAsyncDisposable
 {
-    private readonly ConcurrentBag<Statements> _idle = [];
+    // A queue and a counter rather than ConcurrentBag: the bag's Count locks every thread's list,
+    // which showed up as lock contention on the submit path.
+    private readonly ConcurrentQueue<HotStatements> _idle = new();
     private readonly int _keep = Math.Max(4, Environment.ProcessorCount * 4);
+    private int _idleCount;
 
-    internal async Task<T> RunAsync<T>(Func<Statements, Task<T>> read, CancellationToken ct)
+    internal async Task<T> RunAsync<T>(Func<HotStatements, ValueTask<T>> read, CancellationToken ct)
     {
-        if (!_idle.TryTake(out var sql))
+        if (_idle.TryDequeue(out var sql))
         {
-            sql = new Statements(await db.OpenAsync(ct));
+            Interlocked.Decrement(ref _idleCount);
+        }
+        else
+        {
+            sql = new HotStatements(await db.OpenAsync(ct));
         }
         var healthy = false;
         try
@@ -27,18 +34,22 @@ public sealed class HotReads(Db db) : IAsyncDisposable
         }
         finally
         {
-            if (healthy && _idle.Count < _keep)
+            if (healthy && Interlocked.Increment(ref _idleCount) <= _keep)
             {
-                _idle.Add(sql);
+                _idle.Enqueue(sql);
             }
             else
             {
+                if (healthy)
+                {
+                    Interlocked.Decrement(ref _idleCount);
+                }
                 await CloseAsync(sql);
             }
         }
     }
 
-    private static async Task CloseAsync(Statements sql)
+    private static async Task CloseAsync(HotStatements sql)
     {
         var c = sql.Connection;
         sql.Dispose();
@@ -47,7 +58,7 @@ public sealed class HotReads(Db db) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        while (_idle.TryTake(out var sql))
+        while (_idle.TryDequeue(out var sql))
         {
             await CloseAsync(sql);
         }

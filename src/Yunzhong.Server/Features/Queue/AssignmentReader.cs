@@ -10,15 +10,18 @@ public sealed class AssignmentReader(HotReads reads)
     public Task<AssignmentRow?> FindAsync(long assignmentId, long userId, CancellationToken ct) =>
         reads.RunAsync(async sql =>
         {
-            var cmd = sql.Get(
+            var cmd = sql[
                 """
                 SELECT a.project_id, a.task_id, a.status, t.data_json, t.gold_json
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.id = @a AND a.user_id = @u
-                """, null).With("@a", assignmentId).With("@u", userId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            return await r.ReadAsync(ct)
-                ? new AssignmentRow(assignmentId, r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4))
-                : null;
+                WHERE a.id = $1 AND a.user_id = $2
+                """].Bind(1, assignmentId).Bind(2, userId);
+            if (!await cmd.ReadAsync())
+            {
+                return null;
+            }
+            var row = new AssignmentRow(assignmentId, cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.Text(3), cmd.TextOrNull(4));
+            await cmd.ResetAsync();
+            return row;
         }, ct);
 }

@@ -102,49 +102,22 @@ public sealed class QueueEngine : BackgroundService
         return await op.Completion.Task;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var writers = _db.IsSqlite ? 1 : Math.Max(1, _options.PostgresWriters);
         if (_db.IsSqlite)
         {
             _walSync = new WalSync(_log);
         }
-        // The writers run on threads of their own: they execute statements synchronously (their
-        // connection is theirs alone), and PostgreSQL round trips must not hold pool threads.
-        var done = new Task[writers];
-        for (var i = 0; i < writers; i++)
+        try
         {
-            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var sweeps = i == 0;
-            new Thread(() =>
-            {
-                try
-                {
-                    WriterLoop(sweeps, stoppingToken);
-                    finished.SetResult();
-                }
-                catch (Exception e)
-                {
-                    finished.SetException(e);
-                }
-            })
-            { IsBackground = true, Name = $"queue-writer-{i}" }.Start();
-            done[i] = finished.Task;
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
         }
-        return StopAsync(done);
-
-        async Task StopAsync(Task[] threads)
+        finally
         {
-            try
+            if (_walSync is not null)
             {
-                await Task.WhenAll(threads);
-            }
-            finally
-            {
-                if (_walSync is not null)
-                {
-                    await _walSync.DisposeAsync();
-                }
+                await _walSync.DisposeAsync();
             }
         }
     }
@@ -164,27 +137,7 @@ public sealed class QueueEngine : BackgroundService
         _walSync.Enqueue(((Microsoft.Data.Sqlite.SqliteConnection)sql.Connection).DataSource, ops.ToArray());
     }
 
-    /// <summary>Blocks until operations are queued or, for the sweeping writer, a sweep is due.</summary>
-    private void WaitForWork(bool sweeps, CancellationToken stop)
-    {
-        var ready = _channel.Reader.WaitToReadAsync(stop);
-        if (ready.IsCompleted)
-        {
-            ready.GetAwaiter().GetResult();
-            return;
-        }
-        var work = ready.AsTask();
-        if (sweeps)
-        {
-            Task.WaitAny([work, Task.Delay(_options.SweepInterval, _time, stop)], stop);
-        }
-        else
-        {
-            work.Wait(stop);
-        }
-    }
-
-    private void WriterLoop(bool sweeps, CancellationToken stop)
+    private async Task WriterLoop(bool sweeps, CancellationToken stop)
     {
         var batch = new List<QueueOp>(_options.MaxBatch);
         var lastSweep = DateTimeOffset.MinValue;
@@ -195,8 +148,16 @@ public sealed class QueueEngine : BackgroundService
             {
                 try
                 {
-                    sql ??= new HotStatements(_db.Open());
-                    WaitForWork(sweeps, stop);
+                    sql ??= new HotStatements(await _db.OpenAsync(stop));
+                    var waitForWork = _channel.Reader.WaitToReadAsync(stop).AsTask();
+                    if (sweeps)
+                    {
+                        await Task.WhenAny(waitForWork, Task.Delay(_options.SweepInterval, _time, stop));
+                    }
+                    else
+                    {
+                        await waitForWork;
+                    }
                     batch.Clear();
                     while (batch.Count < _options.MaxBatch && _channel.Reader.TryRead(out var op))
                     {
@@ -208,13 +169,13 @@ public sealed class QueueEngine : BackgroundService
                     {
                         continue;
                     }
-                    RunBatch(sql, batch, sweepDue, now);
+                    await RunBatchAsync(sql, batch, sweepDue, now, stop);
                     if (sweepDue)
                     {
                         lastSweep = now;
                     }
                 }
-                catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or AggregateException)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
                     break;
                 }
@@ -228,14 +189,15 @@ public sealed class QueueEngine : BackgroundService
                         op.Fail(e);
                     }
                     batch.Clear();
-                    Close(ref sql);
-                    stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
+                    await CloseAsync(sql);
+                    sql = null;
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stop);
                 }
             }
         }
         finally
         {
-            Close(ref sql);
+            await CloseAsync(sql);
             while (_channel.Reader.TryRead(out var op))
             {
                 op.Fail(new OperationCanceledException("The server is stopping."));
@@ -243,36 +205,35 @@ public sealed class QueueEngine : BackgroundService
         }
     }
 
-    private static void Close(ref HotStatements? sql)
+    private static async ValueTask CloseAsync(HotStatements? sql)
     {
         if (sql is not null)
         {
             var connection = sql.Connection;
             sql.Dispose();
-            connection.Dispose();
-            sql = null;
+            await connection.DisposeAsync();
         }
     }
 
-    private void RunBatch(HotStatements sql, List<QueueOp> batch, bool sweep, DateTimeOffset now)
+    private async Task RunBatchAsync(HotStatements sql, List<QueueOp> batch, bool sweep, DateTimeOffset now, CancellationToken stop)
     {
         var ms = now.ToUnixTimeMilliseconds();
         var ctx = new OpContext(sql, _db.Dialect, ms);
         try
         {
-            using (var tx = _db.BeginWrite(sql.Connection, fsyncOnCommit: _walSync is null))
+            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null))
             {
                 if (sweep)
                 {
-                    SweepExpired(sql, ms);
+                    await SweepExpired(sql, ms);
                 }
                 var started = _time.GetTimestamp();
                 foreach (var op in batch)
                 {
-                    op.Execute(ctx);
+                    await op.ExecuteAsync(ctx);
                 }
                 var executed = _time.GetTimestamp();
-                tx.Commit();
+                await tx.CommitAsync(stop);
                 Interlocked.Add(ref _executeTicks, _time.GetElapsedTime(started, executed).Ticks);
                 Interlocked.Add(ref _commitTicks, _time.GetElapsedTime(executed).Ticks);
                 Interlocked.Increment(ref _batches);
@@ -291,9 +252,9 @@ public sealed class QueueEngine : BackgroundService
             {
                 try
                 {
-                    using var tx = _db.BeginWrite(sql.Connection, fsyncOnCommit: _walSync is null);
-                    op.Execute(ctx);
-                    tx.Commit();
+                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null);
+                    await op.ExecuteAsync(ctx);
+                    await tx.CommitAsync(stop);
                     Acknowledge(sql, [op]);
                 }
                 catch (Exception single) when (single is not OperationCanceledException)
@@ -304,18 +265,18 @@ public sealed class QueueEngine : BackgroundService
         }
     }
 
-    private static void SweepExpired(HotStatements sql, long now)
+    private static async ValueTask SweepExpired(HotStatements sql, long now)
     {
         var expired = new List<long>();
         var cmd = sql["UPDATE assignments SET status = 'expired', updated_at = $1 WHERE status = 'leased' AND expires_at < $1 RETURNING task_id"]
             .Bind(1, now);
-        while (cmd.Read())
+        while (await cmd.ReadAsync())
         {
             expired.Add(cmd.Int64(0));
         }
         foreach (var taskId in expired)
         {
-            ReturnSlot(sql, taskId, now);
+            await ReturnSlot(sql, taskId, now);
         }
     }
 
@@ -329,14 +290,14 @@ public sealed class QueueEngine : BackgroundService
     private static readonly string ReturnSlotPositional =
         ReturnSlotSql.Replace("@now", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal);
 
-    private static void ReturnSlot(HotStatements sql, long taskId, long now) =>
-        sql[ReturnSlotPositional].Bind(1, now).Bind(2, taskId).Execute();
+    private static async ValueTask ReturnSlot(HotStatements sql, long taskId, long now) =>
+        await sql[ReturnSlotPositional].Bind(1, now).Bind(2, taskId).ExecuteAsync();
 
     internal readonly record struct OpContext(HotStatements Sql, Dialect Dialect, long Now);
 
     internal abstract class QueueOp
     {
-        public abstract void Execute(OpContext ctx);
+        public abstract ValueTask ExecuteAsync(OpContext ctx);
 
         public abstract void Publish();
 
@@ -358,11 +319,11 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>
     {
-        public override void Execute(OpContext ctx)
+        public override async ValueTask ExecuteAsync(OpContext ctx)
         {
             SetResult(null);
             var expires = ctx.Now + project.LeaseSeconds * 1000L;
-            if (project.Quality.GoldThreshold > 0 && BelowThreshold(ctx))
+            if (project.Quality.GoldThreshold > 0 && await BelowThreshold(ctx))
             {
                 SetResult(Refused(LeaseRefusal.BelowGoldThreshold));
                 return;
@@ -379,7 +340,7 @@ public sealed class QueueEngine : BackgroundService
             long assignmentId = 0, taskId = 0;
             string? draft = null, comment = null, data = null;
             var held = 0;
-            while (existing.Read())
+            while (await existing.ReadAsync())
             {
                 held++;
                 if (assignmentId != 0 || exclude.Contains(existing.Int64(0)))
@@ -399,8 +360,8 @@ public sealed class QueueEngine : BackgroundService
             }
             if (assignmentId != 0)
             {
-                Relet(ctx, assignmentId, expires);
-                SetResult(LeaseOf(ctx, assignmentId, taskId, data!, expires, draft, comment));
+                await Relet(ctx, assignmentId, expires);
+                SetResult(await LeaseOf(ctx, assignmentId, taskId, data!, expires, draft, comment));
                 return;
             }
 
@@ -411,11 +372,11 @@ public sealed class QueueEngine : BackgroundService
                 // Gold tasks are mixed in at the project's rate while there is regular work left; the
                 // annotator cannot tell them apart.
                 var candidate = project.Quality.GoldRate > 0 && Random.Shared.Next(100) < project.Quality.GoldRate
-                    ? PickGold(ctx)
+                    ? await PickGold(ctx)
                     : null;
                 if (candidate is null && ctx.Dialect == Dialect.Postgres)
                 {
-                    if (LeaseFreshPostgres(ctx, expires) is { } leased)
+                    if (await LeaseFreshPostgres(ctx, expires) is { } leased)
                     {
                         SetResult(leased);
                         return;
@@ -423,12 +384,12 @@ public sealed class QueueEngine : BackgroundService
                 }
                 else
                 {
-                    candidate ??= PickFresh(ctx);
+                    candidate ??= await PickFresh(ctx);
                 }
                 var reuse = 0L;
                 if (candidate is null)
                 {
-                    var again = PickReturned(ctx);
+                    var again = await PickReturned(ctx);
                     if (again is null)
                     {
                         return;
@@ -436,25 +397,25 @@ public sealed class QueueEngine : BackgroundService
                     reuse = again.Value.AssignmentId;
                     candidate = (again.Value.TaskId, again.Value.Data);
                 }
-                if (ctx.Sql[TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).Execute() == 0)
+                if (await ctx.Sql[TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
                 {
                     continue; // another writer took the last slot between our read and write
                 }
                 if (reuse != 0)
                 {
-                    Relet(ctx, reuse, expires);
+                    await Relet(ctx, reuse, expires);
                     assignmentId = reuse;
                 }
                 else
                 {
-                    assignmentId = ctx.Sql[
+                    assignmentId = (await ctx.Sql[
                         """
                         INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
                         VALUES ($1, $2, $3, 'leased', $4, $5, $4) RETURNING id
                         """].Bind(1, candidate.Value.TaskId).Bind(2, project.Id).Bind(3, userId).Bind(4, ctx.Now).Bind(5, expires)
-                        .ScalarInt64()!.Value;
+                        .ScalarInt64Async())!.Value;
                 }
-                SetResult(LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, expires, null, null));
+                SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, expires, null, null));
                 return;
             }
         }
@@ -477,15 +438,15 @@ public sealed class QueueEngine : BackgroundService
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
             """;
 
-        private void Relet(OpContext ctx, long assignmentId, long expires) =>
-            ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
-                .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).Execute();
+        private static async ValueTask Relet(OpContext ctx, long assignmentId, long expires) =>
+            await ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
+                .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).ExecuteAsync();
 
-        private (long TaskId, string Data)? PickFresh(OpContext ctx)
+        private async ValueTask<(long TaskId, string Data)?> PickFresh(OpContext ctx)
         {
             var cmd = ctx.Sql[$"SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter} ORDER BY {OrderBy} LIMIT 1"]
                 .Bind(1, project.Id).Bind(2, userId);
-            return Row2(cmd);
+            return await Row2(cmd);
         }
 
         /// <summary>
@@ -493,7 +454,7 @@ public sealed class QueueEngine : BackgroundService
         /// predictions: one round trip where the steps would take four. Locked tasks are skipped, so
         /// writers on other connections pick around each other instead of queueing on one row.
         /// </summary>
-        private Lease? LeaseFreshPostgres(OpContext ctx, long expires)
+        private async ValueTask<Lease?> LeaseFreshPostgres(OpContext ctx, long expires)
         {
             var cmd = ctx.Sql[
                 $"""
@@ -512,12 +473,12 @@ public sealed class QueueEngine : BackgroundService
                      FROM predictions p WHERE p.task_id = lease.task_id)
                 FROM lease JOIN pick ON pick.id = lease.task_id
                 """].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
-            if (!cmd.Read())
+            if (!await cmd.ReadAsync())
             {
                 return null;
             }
             var (assignmentId, taskId, data, predictions) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.TextOrNull(3));
-            cmd.Reset();
+            await cmd.ResetAsync();
             return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null,
                 ParsePredictions(predictions));
         }
@@ -539,7 +500,7 @@ public sealed class QueueEngine : BackgroundService
         }
 
         /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
-        private (long TaskId, string Data)? PickGold(OpContext ctx)
+        private async ValueTask<(long TaskId, string Data)?> PickGold(OpContext ctx)
         {
             var cmd = ctx.Sql[
                 """
@@ -550,34 +511,34 @@ public sealed class QueueEngine : BackgroundService
                 ORDER BY t.id
                 LIMIT 1
                 """].Bind(1, project.Id).Bind(2, userId);
-            return Row2(cmd);
+            return await Row2(cmd);
         }
 
-        private static (long TaskId, string Data)? Row2(HotCommand cmd)
+        private static async ValueTask<(long TaskId, string Data)?> Row2(HotCommand cmd)
         {
-            if (!cmd.Read())
+            if (!await cmd.ReadAsync())
             {
                 return null;
             }
             var row = (cmd.Int64(0), cmd.Text(1));
-            cmd.Reset();
+            await cmd.ResetAsync();
             return row;
         }
 
-        private bool BelowThreshold(OpContext ctx)
+        private async ValueTask<bool> BelowThreshold(OpContext ctx)
         {
             var cmd = ctx.Sql["SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = $1 AND user_id = $2"]
                 .Bind(1, project.Id).Bind(2, userId);
-            if (!cmd.Read())
+            if (!await cmd.ReadAsync())
             {
                 return false;
             }
             var below = cmd.Int64(0) >= project.Quality.GoldMinimum && cmd.Double(1) / cmd.Int64(0) < project.Quality.GoldThreshold;
-            cmd.Reset();
+            await cmd.ResetAsync();
             return below;
         }
 
-        private (long AssignmentId, long TaskId, string Data)? PickReturned(OpContext ctx)
+        private async ValueTask<(long AssignmentId, long TaskId, string Data)?> PickReturned(OpContext ctx)
         {
             var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
             var cmd = ctx.Sql[
@@ -587,20 +548,20 @@ public sealed class QueueEngine : BackgroundService
                 ORDER BY a.updated_at, a.id
                 LIMIT 1{lockClause}
                 """].Bind(1, userId).Bind(2, project.Id);
-            if (!cmd.Read())
+            if (!await cmd.ReadAsync())
             {
                 return null;
             }
             var row = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2));
-            cmd.Reset();
+            await cmd.ResetAsync();
             return row;
         }
 
-        private static Lease LeaseOf(OpContext ctx, long assignmentId, long taskId, string data, long expires, string? draft, string? comment)
+        private static async ValueTask<Lease> LeaseOf(OpContext ctx, long assignmentId, long taskId, string data, long expires, string? draft, string? comment)
         {
             var predictions = new List<Prediction>();
             var cmd = ctx.Sql["SELECT model, result_json, score FROM predictions WHERE task_id = $1 ORDER BY id"].Bind(1, taskId);
-            while (cmd.Read())
+            while (await cmd.ReadAsync())
             {
                 predictions.Add(new Prediction(cmd.Text(0), cmd.Text(1), cmd.DoubleOrNull(2)));
             }
@@ -615,16 +576,16 @@ public sealed class QueueEngine : BackgroundService
         double? goldScore)
         : QueueOp<SubmitResult>
     {
-        public override void Execute(OpContext ctx)
+        public override async ValueTask ExecuteAsync(OpContext ctx)
         {
-            if (goldScore is null && !project.Quality.DynamicOverlap && SubmitPlain(ctx))
+            if (goldScore is null && !project.Quality.DynamicOverlap && await SubmitPlain(ctx))
             {
                 return;
             }
             if (idempotencyKey is not null)
             {
-                var replay = ctx.Sql["SELECT id FROM annotations WHERE user_id = $1 AND idempotency_key = $2"]
-                    .Bind(1, userId).Bind(2, idempotencyKey).ScalarInt64();
+                var replay = await ctx.Sql["SELECT id FROM annotations WHERE user_id = $1 AND idempotency_key = $2"]
+                    .Bind(1, userId).Bind(2, idempotencyKey).ScalarInt64Async();
                 if (replay is not null)
                 {
                     SetResult(new SubmitResult(SubmitOutcome.Replayed, replay.Value));
@@ -644,7 +605,7 @@ public sealed class QueueEngine : BackgroundService
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3{(ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF a" : "")}
                 """].Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id);
-            if (cmd.Read())
+            if (await cmd.ReadAsync())
             {
                 status = cmd.Text(0);
                 taskId = cmd.Int64(1);
@@ -653,7 +614,7 @@ public sealed class QueueEngine : BackgroundService
                 remaining = cmd.Int64(4);
                 count = cmd.Int64(5);
                 target = cmd.Int64(6);
-                cmd.Reset();
+                await cmd.ResetAsync();
             }
             if (status is null)
             {
@@ -668,7 +629,7 @@ public sealed class QueueEngine : BackgroundService
                     // The lease lapsed but the task still wants an annotation: take the slot again
                     // rather than throw away the annotator's work - if it is still free now, under
                     // the write (another writer may have taken it since the read above).
-                    if (ctx.Sql["UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0"].Bind(1, taskId).Execute() == 0)
+                    if (await ctx.Sql["UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0"].Bind(1, taskId).ExecuteAsync() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
                             Detail: "The lease on this task expired and the task no longer needs an annotation."));
@@ -693,15 +654,15 @@ public sealed class QueueEngine : BackgroundService
             {
                 var prev = ctx.Sql["SELECT id, version FROM annotations WHERE assignment_id = $1 ORDER BY version DESC LIMIT 1"]
                     .Bind(1, assignmentId);
-                if (prev.Read())
+                if (await prev.ReadAsync())
                 {
                     parent = prev.Int64(0);
                     version = prev.Int64(1) + 1;
-                    prev.Reset();
+                    await prev.ResetAsync();
                 }
             }
             var reviewed = reviewBucket < ReviewThreshold || rework;
-            var id = ctx.Sql[
+            var id = (await ctx.Sql[
                 """
                 INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status,
                                          result_json, lead_time, idempotency_key, created_at, gold_score)
@@ -709,29 +670,29 @@ public sealed class QueueEngine : BackgroundService
                 """].Bind(1, taskId).Bind(2, project.Id).Bind(3, assignmentId).Bind(4, userId)
                 .Bind(5, version).Bind(6, parent).Bind(7, reviewed ? "pending" : "submitted")
                 .Bind(8, resultJson).Bind(9, leadTime).Bind(10, idempotencyKey).Bind(11, ctx.Now)
-                .Bind(12, goldScore).ScalarInt64()!.Value;
+                .Bind(12, goldScore).ScalarInt64Async())!.Value;
             if (goldScore is not null)
             {
-                ctx.Sql[
+                await ctx.Sql[
                     """
                     INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES ($1, $2, 1, $3)
                     ON CONFLICT (project_id, user_id) DO UPDATE SET gold_seen = annotator_scores.gold_seen + 1,
                         gold_score = annotator_scores.gold_score + excluded.gold_score
-                    """].Bind(1, project.Id).Bind(2, userId).Bind(3, goldScore.Value).Execute();
+                    """].Bind(1, project.Id).Bind(2, userId).Bind(3, goldScore.Value).ExecuteAsync();
             }
-            ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).Execute();
+            await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
             // Dynamic overlap: when the task would be complete, ask for one more annotation if its
             // answers are not yet confident enough (up to the project's maximum).
             var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
-                && target < project.Quality.OverlapMax && NeedsMore(ctx, taskId);
-            ctx.Sql[
+                && target < project.Quality.OverlapMax && await NeedsMore(ctx, taskId);
+            await ctx.Sql[
                 """
                 UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
                     target = target + $2, remaining = remaining + $2,
                     state = CASE WHEN annotation_count + 1 >= target + $2 THEN $3 ELSE 'in_progress' END
                 WHERE id = $4
                 """].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
-                .Bind(4, taskId).Execute();
+                .Bind(4, taskId).ExecuteAsync();
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
         }
 
@@ -749,7 +710,7 @@ public sealed class QueueEngine : BackgroundService
         /// the way (no gold score, no dynamic overlap, not a rework, not a replay): the row is written
         /// only if the lease is live, so the general path below runs only when it is not. PostgreSQL
         /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
-        private bool SubmitPlain(OpContext ctx)
+        private async ValueTask<bool> SubmitPlain(OpContext ctx)
         {
             const string Insert = """
                 INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
@@ -787,16 +748,16 @@ public sealed class QueueEngine : BackgroundService
             }
             cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
                 .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
-            if (!cmd.Read())
+            if (!await cmd.ReadAsync())
             {
                 return false;
             }
             var (id, taskId, pending) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2) == "pending");
-            cmd.Reset();
+            await cmd.ResetAsync();
             if (ctx.Dialect != Dialect.Postgres)
             {
-                ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).Execute();
-                ctx.Sql[CountSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).Execute();
+                await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
+                await ctx.Sql[CountSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();
             }
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
             return true;
@@ -807,7 +768,7 @@ public sealed class QueueEngine : BackgroundService
         /// this one, weighting each annotator by their gold record (shrunk towards an average
         /// annotator while they have few gold answers), and says whether confidence is short of target.
         /// </summary>
-        private bool NeedsMore(OpContext ctx, long taskId)
+        private async ValueTask<bool> NeedsMore(OpContext ctx, long taskId)
         {
             var control = project.Schema.Controls.FirstOrDefault(c => c.Type == Core.Schema.ControlType.Choices);
             if (control is null)
@@ -818,7 +779,7 @@ public sealed class QueueEngine : BackgroundService
             var workers = new List<long> { userId };
             var cmd = ctx.Sql["SELECT user_id, result_json FROM annotations WHERE task_id = $1 AND status IN ('submitted', 'pending', 'accepted')"]
                 .Bind(1, taskId);
-            while (cmd.Read())
+            while (await cmd.ReadAsync())
             {
                 var worker = cmd.Int64(0);
                 answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(cmd.Text(1), control.Name)));
@@ -832,11 +793,11 @@ public sealed class QueueEngine : BackgroundService
             {
                 var score = ctx.Sql["SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = $1 AND user_id = $2"]
                     .Bind(1, project.Id).Bind(2, worker);
-                if (score.Read())
+                if (await score.ReadAsync())
                 {
                     skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
                         (score.Double(1) + PriorSkill * PriorWeight) / (score.Int64(0) + PriorWeight);
-                    score.Reset();
+                    await score.ResetAsync();
                 }
             }
             var policy = new Core.Quality.OverlapPolicy(project.Overlap, project.Quality.OverlapMax!.Value, project.Quality.ConfidenceTarget!.Value, PriorSkill);
@@ -858,13 +819,13 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class GiveBackOp(long assignmentId, long userId, string status) : QueueOp<bool>
     {
-        public override void Execute(OpContext ctx)
+        public override async ValueTask ExecuteAsync(OpContext ctx)
         {
-            var taskId = ctx.Sql["UPDATE assignments SET status = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased' RETURNING task_id"]
-                .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64();
+            var taskId = await ctx.Sql["UPDATE assignments SET status = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased' RETURNING task_id"]
+                .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64Async();
             if (taskId is not null)
             {
-                ReturnSlot(ctx.Sql, taskId.Value, ctx.Now);
+                await ReturnSlot(ctx.Sql, taskId.Value, ctx.Now);
             }
             SetResult(taskId is not null);
         }
@@ -872,10 +833,10 @@ public sealed class QueueEngine : BackgroundService
 
     private sealed class DraftOp(long assignmentId, long userId, string draftJson) : QueueOp<bool>
     {
-        public override void Execute(OpContext ctx)
+        public override async ValueTask ExecuteAsync(OpContext ctx)
         {
-            var n = ctx.Sql["UPDATE assignments SET draft_json = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased'"]
-                .Bind(1, draftJson).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).Execute();
+            var n = await ctx.Sql["UPDATE assignments SET draft_json = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased'"]
+                .Bind(1, draftJson).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ExecuteAsync();
             SetResult(n > 0);
         }
     }

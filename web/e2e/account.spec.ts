@@ -45,7 +45,7 @@ test('a token made on the tokens page works as a Bearer token, is shown once, an
   await script.dispose();
 });
 
-test('an admin sees members with roles, adds a person who can then log in, and changes their roles', async ({ page, playwright, baseURL }) => {
+test('an admin sees members with roles, adds a person who can then log in, changes their roles and removes them', async ({ page, playwright, baseURL }) => {
   await useLang(page, 'en');
   await login(page, ADMIN);
   await page.goto('/#/');
@@ -91,6 +91,12 @@ test('an admin sees members with roles, adds a person who can then log in, and c
   await expect(row).not.toContainText('Reviewer');
   await expect(row).toContainText('Manager');
   expect(await rolesNow()).toEqual(['manager', 'annotator']);
+
+  // Removed, they keep their account but lose the organisation at once.
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await expect(table.getByTestId(`member-row-${email}`)).toHaveCount(0);
+  expect(await rolesNow()).toBeUndefined();
   await them.dispose();
 });
 

@@ -176,6 +176,8 @@ export const api = {
   /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
   addMember: (orgId: string, m: { email: string; name?: string; password?: string; roles: Role[] }) =>
     call<Member>('POST', `/api/organizations/${enc(orgId)}/members`, m),
+  removeMember: (orgId: string, userId: string) =>
+    call<void>('DELETE', `/api/organizations/${enc(orgId)}/members/${enc(userId)}`),
 
   projects: (organization?: string) => call<ProjectSummary[]>('GET', `/api/projects${qs({ organization })}`),
   createProject: (p: CreateProject) => call<Project>('POST', '/api/projects', p),

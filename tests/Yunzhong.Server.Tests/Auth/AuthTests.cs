@@ -198,6 +198,42 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task AnAdminRemovesAMemberWhoThenLosesTheOrganisationButNeverTheLastAdmin()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin);
+        var manager = await org.PersonAsync(Roles.Manager);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id);
+        await TestData.ImportAsync(admin.Http, project, ["一", "二"]);
+        Assert.NotNull(await annotator.NextAsync(project));
+
+        using (var r = await manager.Http.DeleteAsync($"api/organizations/{org.Id}/members/{annotator.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden); // managers list members; only admins change who belongs
+        }
+        using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{annotator.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        using (var r = await annotator.Http.PostAsync($"api/projects/{project}/queue/next", null))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound); // the project is no longer theirs to see
+        }
+        var listed = await admin.Http.GetOkAsync($"api/organizations/{org.Id}/members");
+        Assert.DoesNotContain(listed.EnumerateArray(), m => m.GetProperty("userId").GetInt64() == annotator.Id);
+        using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{annotator.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{admin.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Single(await fx.QueryAsync<long>("SELECT user_id FROM memberships WHERE organization_id = @org AND user_id = @id", new { org = org.Id, id = admin.Id }));
+    }
+
+    [Fact]
     public async Task OnlyAdminsOfTheParkOperatorOpenOrganisations()
     {
         var park = await fx.NewOrgAsync("operator");

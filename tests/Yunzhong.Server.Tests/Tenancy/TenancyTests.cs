@@ -35,7 +35,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
-    private sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media);
+    private sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member);
 
     private enum Expect { NotFound, Custom }
 
@@ -85,6 +85,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/organizations/{organizationId:long}/members",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/members", new { email = $"mole-{Guid.NewGuid():N}@b.test", password = "password-123", roles = new[] { "admin" } }),
             Expect.NotFound),
+        new("DELETE /api/organizations/{organizationId:long}/members/{userId:long}",
+            a => Req(HttpMethod.Delete, $"api/organizations/{a.Org}/members/{a.Member}"), Expect.NotFound),
         new("GET /api/projects", a => Req(HttpMethod.Get, $"api/projects?organization={a.Org}"), Expect.Custom, async (r, _) =>
         {
             var list = await r.ReadJsonAsync();
@@ -189,10 +191,10 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var (job, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
         var token = await admin.Http.PostOkAsync("api/tokens", new { name = "a's script" });
         return (new Ids(org.Id, project, task, lease.AssignmentId(), annotation, job.GetProperty("id").GetInt64(),
-            token.GetProperty("id").GetInt64(), "horse.png"), admin, token.GetProperty("token").GetString()!);
+            token.GetProperty("id").GetInt64(), "horse.png", annotator.Id), admin, token.GetProperty("token").GetString()!);
     }
 
-    private static readonly Ids Missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png");
+    private static readonly Ids Missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)

@@ -171,6 +171,8 @@ export const en = {
   'members.addHint': 'Someone who already has an account keeps their password; adding them again replaces their roles here.',
   'members.addButton': 'Add member',
   'members.added': '{email} is a member now.',
+  'members.remove': 'Remove',
+  'members.removeConfirm': 'Remove {name} from {org}? They lose its projects at once; their account and delivered work stay.',
   'members.editRoles': 'Change roles',
   'members.forbidden': 'Only admins and managers of this organisation see its members.',
   'members.noOrg': 'You belong to no organisation yet.',

@@ -173,6 +173,8 @@ export const zhCN: Record<MessageKey, string> = {
   'members.addHint': '已有账号的人保留原密码；再次添加会替换其在本组织的角色。',
   'members.addButton': '添加成员',
   'members.added': '{email} 已成为成员。',
+  'members.remove': '移除',
+  'members.removeConfirm': '要将 {name} 移出 {org} 吗？其将立即失去该组织的项目访问权限，账号和已交付的标注保留。',
   'members.editRoles': '修改角色',
   'members.forbidden': '只有本组织的管理员和项目经理可以查看成员。',
   'members.noOrg': '你还不属于任何组织。',

@@ -20,7 +20,7 @@ function RolePicker({ value, onChange, testId }: { value: Role[]; onChange: (r: 
   );
 }
 
-/** The current organisation's people and roles; admins add people and change roles. */
+/** The current organisation's people and roles; admins add and remove people and change roles. */
 export function MembersPage() {
   const t = useT();
   const { org } = useSession();
@@ -73,6 +73,17 @@ export function MembersPage() {
     }
   };
 
+  const remove = async (m: Member) => {
+    if (!window.confirm(t('members.removeConfirm', { name: m.name, org: org.name }))) return;
+    setError(null);
+    try {
+      await api.removeMember(org.id, m.userId);
+      load();
+    } catch (err) {
+      setError((err as ApiError).message);
+    }
+  };
+
   const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k]!.join(' ')}</span> : null;
 
   return (
@@ -114,7 +125,10 @@ export function MembersPage() {
                     {editing?.userId === m.userId ? <>
                       <button type="button" className="primary" disabled={!editing.roles.length} onClick={() => void saveRoles(m, editing.roles)} data-testid="member-save-roles">{t('common.save')}</button>
                       <button type="button" onClick={() => setEditing(null)}>{t('common.cancel')}</button>
-                    </> : <button type="button" onClick={() => setEditing({ userId: m.userId, roles: m.roles })} data-testid={`member-edit-roles-${m.userId}`}>{t('members.editRoles')}</button>}
+                    </> : <>
+                      <button type="button" onClick={() => setEditing({ userId: m.userId, roles: m.roles })} data-testid={`member-edit-roles-${m.userId}`}>{t('members.editRoles')}</button>
+                      <button type="button" className="danger" onClick={() => void remove(m)} data-testid={`member-remove-${m.userId}`}>{t('members.remove')}</button>
+                    </>}
                   </td>
                 )}
               </tr>

@@ -60,6 +60,13 @@ public sealed class Accounts(Db db, TimeProvider time)
             ON CONFLICT (organization_id, user_id) DO UPDATE SET roles = excluded.roles
             """, new { organizationId, userId, roles = string.Join(',', RoleNames.Names(roles)) }, tx, cancellationToken: ct));
 
+    public async Task<string> NameAsync(long userId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT name FROM users WHERE id = @userId", new { userId }, cancellationToken: ct))
+            ?? throw new InvalidOperationException($"User {userId} does not exist.");
+    }
+
     /// <summary>Mints a personal API token; only its hash is stored, so the caller must show it now.</summary>
     public async Task<(long Id, string Token)> CreateTokenAsync(long userId, string name, CancellationToken ct)
     {

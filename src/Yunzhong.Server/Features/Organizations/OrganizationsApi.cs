@@ -23,6 +23,7 @@ public static class OrganizationsApi
         g.MapPost("", Create);
         g.MapGet("/{organizationId:long}/members", Members);
         g.MapPost("/{organizationId:long}/members", AddMember);
+        g.MapDelete("/{organizationId:long}/members/{userId:long}", RemoveMember);
         return app;
     }
 
@@ -110,6 +111,52 @@ public static class OrganizationsApi
         }
         await accounts.SetMembershipAsync(organizationId, userId.Value, wanted, ct);
         access.ForgetMemberships();
-        return TypedResults.Ok(new MemberView(userId.Value, email, request.Name ?? email, RoleNames.Names(wanted)));
+        var name = await accounts.NameAsync(userId.Value, ct);
+        return TypedResults.Ok(new MemberView(userId.Value, email, name, RoleNames.Names(wanted)));
+    }
+
+    /// <summary>
+    /// Takes a person out of the organisation: they lose its projects at once (their open leases
+    /// lapse and the tasks go back to the queue at expiry); their account, their other
+    /// memberships and the work they delivered stay. The last admin cannot leave, so an
+    /// organisation is never left without one.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
+        long organizationId, long userId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
+        if (roles == Roles.None)
+        {
+            return Http.NotFound("Organization");
+        }
+        if ((roles & Roles.Admin) == 0)
+        {
+            return Http.Forbidden("Only admins remove members.");
+        }
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var theirs = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+            cancellationToken: ct));
+        if (theirs is null)
+        {
+            return Http.NotFound("Member");
+        }
+        if ((RoleNames.Parse(theirs) & Roles.Admin) != 0)
+        {
+            var admins = (await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT roles FROM memberships WHERE organization_id = @organizationId", new { organizationId }, tx, cancellationToken: ct)))
+                .Count(r => (RoleNames.Parse(r) & Roles.Admin) != 0);
+            if (admins <= 1)
+            {
+                return Http.Conflict("This is the organisation's last admin: make someone else admin first.");
+            }
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+            cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        access.ForgetMemberships();
+        return TypedResults.NoContent();
     }
 }

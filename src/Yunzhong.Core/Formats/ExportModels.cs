@@ -29,6 +29,8 @@ public enum ExportFormat
 /// media path); gives COCO file names and sizes and Label Studio percent coordinates.</param>
 /// <param name="ConsensusJson">A consensus result object for the task (keyed by control name), when
 /// one was asked for; the JSON lines format writes it as <c>consensus</c>, the others ignore it.</param>
+/// <param name="Predictions">The task's pre-annotations (model output); JSON lines and Label Studio
+/// write them, so an export imports back with its predictions.</param>
 public sealed record ExportTask(
     long Id,
     string? Key,
@@ -36,7 +38,11 @@ public sealed record ExportTask(
     string State,
     IReadOnlyList<ExportAnnotation> Annotations,
     IReadOnlyDictionary<string, MediaInfo>? Media = null,
-    string? ConsensusJson = null);
+    string? ConsensusJson = null,
+    IReadOnlyList<ExportPrediction>? Predictions = null);
+
+/// <summary>A model's pre-annotation of a task: the native result object as JSON.</summary>
+public sealed record ExportPrediction(string Model, string ResultJson, double? Score);
 
 /// <summary>
 /// One version of one annotator's annotation. Memory: the caller's.

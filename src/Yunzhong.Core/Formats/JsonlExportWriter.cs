@@ -2,8 +2,9 @@ namespace Yunzhong.Core.Formats;
 
 /// <summary>
 /// Native JSON lines: <c>{id, key, data, state, annotations: [{id, annotator, result, created_at,
-/// lead_time, version, review, final}], consensus?}</c> per line. Data and results are copied in as
-/// they are; <c>consensus</c> appears only when the task carries one.
+/// lead_time, version, review, final}], predictions?: [{model, result, score}], consensus?}</c> per
+/// line. Data and results are copied in as they are; <c>predictions</c> and <c>consensus</c> appear
+/// only when the task has them. The line imports back as it is (predictions included).
 /// </summary>
 internal sealed class JsonlExportWriter(Stream output, ExportOptions options) : ExportWriter(output, options)
 {
@@ -58,6 +59,23 @@ internal sealed class JsonlExportWriter(Stream output, ExportOptions options) : 
         }
 
         json.WriteEndArray();
+        if (task.Predictions is { Count: > 0 } predictions)
+        {
+            json.WriteStartArray("predictions"u8);
+            foreach (var p in predictions)
+            {
+                json.WriteStartObject();
+                json.WriteString("model"u8, p.Model);
+                json.WritePropertyName("result"u8);
+                json.WriteRawValue(p.ResultJson, skipInputValidation: true);
+                if (p.Score is { } score)
+                {
+                    json.WriteNumber("score"u8, score);
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         if (task.ConsensusJson is not null)
         {
             json.WritePropertyName("consensus"u8);

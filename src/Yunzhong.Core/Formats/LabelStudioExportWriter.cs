@@ -4,7 +4,8 @@ namespace Yunzhong.Core.Formats;
 
 /// <summary>
 /// A JSON array in Label Studio's export shape: <c>{id, data, meta: {key, state}, annotations:
-/// [{id, created_username, result, created_at, lead_time, was_cancelled}], predictions: []}</c>.
+/// [{id, created_username, result, created_at, lead_time, was_cancelled}], predictions:
+/// [{model_version, score?, result}]}</c>.
 /// Results go through <see cref="LabelStudioResults.FromNative(JsonElement, JsonElement, JsonElement, Func{string, MediaInfo?}?)"/>;
 /// items that cannot be converted are left out and reported in <see cref="ExportWriter.Problems"/>.
 /// </summary>
@@ -67,6 +68,31 @@ internal sealed class LabelStudioExportWriter(Stream output, SchemaView schema, 
 
         json.WriteEndArray();
         json.WriteStartArray("predictions"u8);
+        foreach (var p in task.Predictions ?? [])
+        {
+            using var result = TryParse(p.ResultJson, task.Id, null);
+            if (result is null)
+            {
+                continue;
+            }
+            var converted = LabelStudioResults.FromNative(result.RootElement, schema, data.RootElement, media);
+            foreach (var error in converted.Errors)
+            {
+                AddProblem(task.Id, null, $"prediction of {p.Model}: {error}");
+            }
+
+            json.WriteStartObject();
+            json.WriteString("model_version"u8, p.Model);
+            if (p.Score is { } score)
+            {
+                json.WriteNumber("score"u8, score);
+            }
+
+            json.WritePropertyName("result"u8);
+            json.WriteRawValue(converted.Json, skipInputValidation: true);
+            json.WriteEndObject();
+        }
+
         json.WriteEndArray();
         json.WriteEndObject();
         return FlushIfFullAsync(ct);

@@ -65,7 +65,8 @@ public class ExportTests
         var media = new Dictionary<string, MediaInfo> { ["img/1.jpg"] = new("1.jpg", "image/jpeg", 640, 480) };
         var tasks = new[]
         {
-            new ExportTask(1, "k1", LabelStudioTests.TaskDataJson, "done", [Ann(10, "王五", LabelStudioTests.NativeJson)], media),
+            new ExportTask(1, "k1", LabelStudioTests.TaskDataJson, "done", [Ann(10, "王五", LabelStudioTests.NativeJson)], media,
+                Predictions: [new ExportPrediction("ner-2", LabelStudioTests.NativeJson, 0.75)]),
             new ExportTask(2, null, "{\"text\":\"abc\"}", "open", []),
         };
 
@@ -85,7 +86,29 @@ public class ExportTests
         var imported = Assert.Single(rows[0].Annotations);
         Assert.Equal("王五", imported.Author);
         AssertJsonEqual(LabelStudioTests.NativeJson, imported.ResultJson);
+        var prediction = Assert.Single(rows[0].Predictions);
+        Assert.Equal("ner-2", prediction.Author);
+        Assert.Equal(0.75, prediction.Score);
+        AssertJsonEqual(LabelStudioTests.NativeJson, prediction.ResultJson);
         Assert.Empty(rows[1].Annotations);
+        Assert.Empty(rows[1].Predictions);
+        Assert.Equal(0, doc.RootElement[1].GetProperty("predictions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task JsonlWritesPredictionsThatImportBack()
+    {
+        var task = new ExportTask(3, "k3", "{\"text\":\"天气很好\"}", "new", [],
+            Predictions: [new ExportPrediction("sentiment-v1", "{\"label\":[\"pos\"]}", 0.5), new ExportPrediction("rules", "{\"label\":[\"neu\"]}", null)]);
+
+        var text = await ExportAsync(ExportFormat.Jsonl, [task]);
+
+        Assert.Contains("\"predictions\":[{\"model\":\"sentiment-v1\",\"result\":{\"label\":[\"pos\"]},\"score\":0.5},{\"model\":\"rules\",\"result\":{\"label\":[\"neu\"]}}]", text);
+        var row = Assert.Single(await ReadAllAsync(text, ImportFormat.Jsonl));
+        Assert.Null(row.Error);
+        Assert.Equal(["sentiment-v1", "rules"], row.Predictions.Select(p => p.Author));
+        Assert.Equal([0.5, null], row.Predictions.Select(p => p.Score));
+        AssertJsonEqual("{\"label\":[\"neu\"]}", row.Predictions[1].ResultJson);
     }
 
     [Fact]

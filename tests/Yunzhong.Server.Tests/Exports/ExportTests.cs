@@ -96,9 +96,10 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task LabelStudioExportConvertsResultsToLabelStudioShape()
+    public async Task LabelStudioExportConvertsResultsAndPredictionsToLabelStudioShape()
     {
-        var (_, manager, annotator, project) = await ProjectAsync(TestData.SpanSchema, tasksJsonl: """{"key":"n1","data":{"text":"我在👍北京"}}""");
+        var (_, manager, annotator, project) = await ProjectAsync(TestData.SpanSchema, tasksJsonl:
+            """{"key":"n1","data":{"text":"我在👍北京"},"predictions":[{"model":"ner-1","score":0.9,"result":{"entities":[{"id":"p1","start":3,"end":5,"label":"LOC","text":"北京"}]}}]}""");
         await annotator.AnnotateAsync(project, new { entities = new[] { new { id = "s1", start = 3, end = 5, label = "LOC", text = "北京" } } });
         var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
         var task = Assert.Single(JsonSerializer.Deserialize<JsonElement>(text).EnumerateArray());
@@ -111,6 +112,18 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         // Label Studio counts UTF-16 units: the emoji before 北京 takes two.
         Assert.Equal((4, 6), (region.GetProperty("value").GetProperty("start").GetInt32(), region.GetProperty("value").GetProperty("end").GetInt32()));
         Assert.Equal(["LOC"], region.GetProperty("value").GetProperty("labels").Strings());
+
+        // The pre-annotation travels too, converted the same way, so the export imports back whole.
+        var prediction = Assert.Single(task.GetProperty("predictions").EnumerateArray());
+        Assert.Equal("ner-1", prediction.GetProperty("model_version").GetString());
+        Assert.Equal(0.9, prediction.GetProperty("score").GetDouble());
+        var predicted = Assert.Single(prediction.GetProperty("result").EnumerateArray());
+        Assert.Equal((4, 6), (predicted.GetProperty("value").GetProperty("start").GetInt32(), predicted.GetProperty("value").GetProperty("end").GetInt32()));
+        var (_, jsonl) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
+        var line = Assert.Single(Lines(jsonl));
+        var native = Assert.Single(line.GetProperty("predictions").EnumerateArray());
+        Assert.Equal("ner-1", native.GetProperty("model").GetString());
+        Assert.Equal(3, native.GetProperty("result").GetProperty("entities")[0].GetProperty("start").GetInt32());
     }
 
     /// <summary>RFC 4180 fields, enough to read back what the exporter wrote.</summary>

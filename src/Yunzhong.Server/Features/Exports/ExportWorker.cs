@@ -166,6 +166,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                     ORDER BY a.task_id, a.id
                     """, new { projectId, first, last }, cancellationToken: ct)))
                     .ToLookup(a => a.TaskId);
+                // Predictions are keyed by task only: the id range may cover other projects' tasks,
+                // whose rows are fetched but never looked up.
+                var predictions = (await c.QueryAsync<(long TaskId, string Model, string ResultJson, double? Score)>(new CommandDefinition(
+                    "SELECT task_id, model, result_json, score FROM predictions WHERE task_id BETWEEN @first AND @last ORDER BY task_id, id",
+                    new { first, last }, cancellationToken: ct)))
+                    .ToLookup(p => p.TaskId, p => new ExportPrediction(p.Model, p.ResultJson, p.Score));
                 foreach (var t in tasks)
                 {
                     var list = annotations[t.Id]
@@ -187,7 +193,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                         }
                     }
                     var consensusJson = consensus?.Build(t.Id, annotations[t.Id].Where(a => IsFinal(a.Status)).Select(a => a.ResultJson).ToList());
-                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson), ct);
+                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson,
+                        predictions.Contains(t.Id) ? predictions[t.Id].ToList() : null), ct);
                     written++;
                 }
                 after = last;

@@ -45,7 +45,13 @@ public abstract class ServerFixture : IAsyncLifetime
         _database = await CreateDatabaseAsync();
         _app = ServerApp.Build(
             new ServerOptions { DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo") },
-            b => b.Services.AddSingleton<TimeProvider>(Time));
+            b =>
+            {
+                b.Services.AddSingleton<TimeProvider>(Time);
+                // Several PostgreSQL writers race in the tests whatever the machine's default, so the
+                // queue's cross-writer locking (SKIP LOCKED picks, locked leases) is always exercised.
+                b.Services.Configure<Yunzhong.Server.Features.Queue.QueueOptions>(o => o.PostgresWriters = 4);
+            });
         await ServerApp.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,12 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import { labelsOf, type Control, type Keypoint, type Polygon, type Rect } from '../lib/schema';
 import { clampMove, inside, resizeFromCorner, rotateAboutCentre, rotationTowards } from '../lib/rotrect';
 import { addKeypoint, addPolygon, addRect, updateRegion } from './state';
 import { controlsOn, isTyping, useWb } from './context';
+import { buildPyramid, levelFor, visiblePart, type View } from './pixels';
 
 type Pt = [number, number];
-interface View { k: number; tx: number; ty: number }
 type Draft = { kind: 'rect'; a: Pt; b: Pt } | { kind: 'poly'; points: Pt[]; cursor: Pt | null };
 type Drag =
   | { mode: 'pan'; sx: number; sy: number; view: View }
@@ -17,18 +17,40 @@ type Drag =
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 const round = (v: number) => Math.round(v * 100) / 100;
+/** A wheel zoom counts as one gesture until the wheel has been still this long. */
+const WHEEL_SETTLE_MS = 150;
 
-/** Image with rectangles, polygons and keypoints; geometry is kept in original image pixels. */
+/** What the canvas draws from: the photo's decoded copies, largest first, and their widths. */
+interface Pixels { src: string; w: number; h: number; sources: CanvasImageSource[]; widths: number[] }
+
+/**
+ * Image with rectangles, polygons and keypoints; geometry is kept in original image pixels.
+ *
+ * The photo is painted into a canvas the size of the view from a pyramid of halved copies, and the
+ * regions are an SVG over it. The view (zoom k, offset tx/ty) lives in a ref: a pan or zoom step
+ * writes the SVG group's transform and redraws the canvas at the next frame without a React render.
+ * Only the zoom is React state (stroke widths, handle and label sizes depend on it), committed when
+ * a gesture ends, so during a wheel zoom those sizes scale with the picture for a moment.
+ */
 export function ImageView({ field, src }: { field: string; src: string }) {
   const t = useT();
   const wb = useWb();
   const controls = useMemo(() => controlsOn(wb.schema, field, ['rectangles', 'polygons', 'keypoints']), [wb.schema, field]);
   const boxRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const groupRef = useRef<SVGGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const [nat, setNat] = useState<{ w: number; h: number } | null>(null);
   const [failed, setFailed] = useState(false);
-  const [view, setView] = useState<View>({ k: 1, tx: 0, ty: 0 });
-  const viewRef = useRef(view);
-  viewRef.current = view;
+  const [levelCount, setLevelCount] = useState(0);
+  const viewRef = useRef<View>({ k: 1, tx: 0, ty: 0 });
+  // The zoom the regions were last rendered for.
+  const [k, setK] = useState(1);
+  const pixels = useRef<Pixels | null>(null);
+  const frame = useRef(0);
+  const drawn = useRef('');
+  const moving = useRef(false);
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [space, setSpace] = useState(false);
   const drag = useRef<Drag | null>(null);
@@ -38,22 +60,112 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   const colorOf = (c: Control, label: string) => labelsOf(c).find((l) => l.value === label)?.color ?? '#888';
   const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
 
+  /** Paints the visible part of the photo for the current view; nothing when that is already on the canvas. */
+  const draw = () => {
+    frame.current = 0;
+    const canvas = canvasRef.current;
+    const box = boxRef.current;
+    if (!canvas || !box) return;
+    const v = viewRef.current;
+    const p = pixels.current;
+    const dpr = window.devicePixelRatio || 1;
+    const level = p ? levelFor(p.widths, p.w, v.k * dpr) : -1;
+    const quality = moving.current ? 'low' : 'high';
+    const key = `${canvas.width}x${canvas.height} ${v.k} ${v.tx} ${v.ty} ${p?.src}/${p?.sources.length} ${level} ${quality}`;
+    if (key === drawn.current) return;
+    drawn.current = key;
+    const g = canvas.getContext('2d', { alpha: false })!;
+    // Opaque canvas (cheaper to composite in software): the box's own colour around the photo.
+    g.fillStyle = getComputedStyle(box).backgroundColor;
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    if (!p) return;
+    const part = visiblePart(v, dpr, p, p.widths[level]! / p.w, canvas.width, canvas.height);
+    if (!part) return;
+    // Bilinear while the view moves; the better filter once it rests.
+    g.imageSmoothingEnabled = true;
+    g.imageSmoothingQuality = quality;
+    g.drawImage(p.sources[level]!, part.sx, part.sy, part.sw, part.sh, part.dx, part.dy, part.dw, part.dh);
+  };
+
+  /** Publishes the view on the SVG (transform; data-zoom/tx/ty for tests) and asks for a canvas frame. */
+  const showView = () => {
+    const v = viewRef.current;
+    const svg = svgRef.current;
+    if (svg) {
+      svg.setAttribute('data-zoom', String(v.k));
+      svg.setAttribute('data-tx', String(v.tx));
+      svg.setAttribute('data-ty', String(v.ty));
+    }
+    groupRef.current?.setAttribute('transform', `translate(${v.tx} ${v.ty}) scale(${v.k})`);
+    if (!frame.current) frame.current = requestAnimationFrame(draw);
+  };
+
+  /** Moves the view; `done` ends the gesture: the regions re-render for the new zoom and the canvas sharpens. */
+  const setView = (v: View, done: boolean) => {
+    viewRef.current = v;
+    clearTimeout(settle.current);
+    moving.current = !done;
+    if (done) setK(v.k);
+    showView();
+  };
+
   const fit = (n = nat) => {
     const box = boxRef.current;
     if (!box || !n) return;
     const k = Math.min(box.clientWidth / n.w, box.clientHeight / n.h) * 0.98;
-    setView({ k, tx: (box.clientWidth - n.w * k) / 2, ty: (box.clientHeight - n.h * k) / 2 });
+    setView({ k, tx: (box.clientWidth - n.w * k) / 2, ty: (box.clientHeight - n.h * k) / 2 }, true);
   };
 
   useEffect(() => {
-    setNat(null); setFailed(false); setDraft(null);
+    setNat(null); setFailed(false); setDraft(null); setLevelCount(0);
+    pixels.current = null;
+    showView();
+    let live = true;
+    let made: ImageBitmap[] = [];
     const img = new Image();
-    img.onload = () => { const n = { w: img.naturalWidth, h: img.naturalHeight }; setNat(n); fit(n); };
+    img.onload = () => {
+      const n = { w: img.naturalWidth, h: img.naturalHeight };
+      // The <img> itself is drawn until its decoded copies are ready.
+      pixels.current = { src, ...n, sources: [img], widths: [n.w] };
+      setNat(n); fit(n);
+      buildPyramid(img).then((levels) => {
+        made = levels;
+        if (!live) { for (const b of levels) b.close(); return; }
+        pixels.current = { src, ...n, sources: levels, widths: levels.map((b) => b.width) };
+        setLevelCount(levels.length);
+        showView();
+      }, () => { /* the <img> stays the source: slower, still right */ });
+    };
     img.onerror = () => setFailed(true);
     img.src = src;
-    return () => { img.onload = null; img.onerror = null; };
+    return () => {
+      live = false;
+      img.onload = null; img.onerror = null;
+      for (const b of made) b.close();
+    };
   // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [src]);
+
+  // The canvas has one pixel per device pixel of the box; it is resized (and redrawn) with the box.
+  useEffect(() => {
+    const box = boxRef.current;
+    const canvas = canvasRef.current;
+    if (!box || !canvas) return;
+    const ro = new ResizeObserver(() => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.max(1, Math.round(box.clientWidth * dpr));
+      const h = Math.max(1, Math.round(box.clientHeight * dpr));
+      if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; drawn.current = ''; }
+      showView();
+    });
+    ro.observe(box);
+    return () => ro.disconnect();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [failed]);
+
+  // After every render: the SVG may be new (an image that failed and came back) and the zoom just committed.
+  useLayoutEffect(showView);
+  useEffect(() => () => { cancelAnimationFrame(frame.current); frame.current = 0; clearTimeout(settle.current); }, []);
 
   // Wheel zoom around the cursor; registered by hand because React's wheel listener is passive.
   useEffect(() => {
@@ -66,7 +178,8 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       const my = e.clientY - r.top;
       const v = viewRef.current;
       const k = clamp(v.k * Math.exp(-e.deltaY * 0.0015), 0.02, 40);
-      setView({ k, tx: mx - (mx - v.tx) * (k / v.k), ty: my - (my - v.ty) * (k / v.k) });
+      setView({ k, tx: mx - (mx - v.tx) * (k / v.k), ty: my - (my - v.ty) * (k / v.k) }, false);
+      settle.current = setTimeout(() => setView(viewRef.current, true), WHEEL_SETTLE_MS);
     };
     box.addEventListener('wheel', onWheel, { passive: false });
     return () => box.removeEventListener('wheel', onWheel);
@@ -114,7 +227,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     const v = viewRef.current;
     const k = clamp(v.k * f, 0.02, 40);
     const cx = box.clientWidth / 2; const cy = box.clientHeight / 2;
-    setView({ k, tx: cx - (cx - v.tx) * (k / v.k), ty: cy - (cy - v.ty) * (k / v.k) });
+    setView({ k, tx: cx - (cx - v.tx) * (k / v.k), ty: cy - (cy - v.ty) * (k / v.k) }, true);
   };
 
   const closePolygon = () => {
@@ -166,7 +279,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     if (!nat) return;
     (e.currentTarget as Element).setPointerCapture(e.pointerId);
     if (space || e.button === 1 || (wb.readOnly && e.button === 0)) {
-      drag.current = { mode: 'pan', sx: e.clientX, sy: e.clientY, view };
+      drag.current = { mode: 'pan', sx: e.clientX, sy: e.clientY, view: viewRef.current };
       return;
     }
     if (e.button !== 0) return;
@@ -205,7 +318,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     } else if (drawControl.type === 'polygons') {
       if (draft?.kind === 'poly') {
         const [fx, fy] = draft.points[0]!;
-        if (draft.points.length >= 3 && Math.hypot(fx - p[0], fy - p[1]) * view.k < 10) { closePolygon(); return; }
+        if (draft.points.length >= 3 && Math.hypot(fx - p[0], fy - p[1]) * viewRef.current.k < 10) { closePolygon(); return; }
         setDraft({ ...draft, points: [...draft.points, p] });
       } else setDraft({ kind: 'poly', points: [p], cursor: p });
     } else if (drawControl.type === 'keypoints') {
@@ -220,7 +333,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       return;
     }
     if (d.mode === 'pan') {
-      setView({ ...d.view, tx: d.view.tx + e.clientX - d.sx, ty: d.view.ty + e.clientY - d.sy });
+      setView({ ...d.view, tx: d.view.tx + e.clientX - d.sx, ty: d.view.ty + e.clientY - d.sy }, false);
       return;
     }
     const p = toImg(e);
@@ -274,18 +387,18 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   const onPointerUp = (e: React.PointerEvent) => {
     const d = drag.current;
     drag.current = null;
+    if (d?.mode === 'pan') setView(viewRef.current, true);
     if (d?.mode === 'rect' && draft?.kind === 'rect' && drawControl) {
       // The last pointermove may not have rendered yet: the corner comes from this event.
       const b = toImg(e);
       const x = Math.min(draft.a[0], b[0]); const y = Math.min(draft.a[1], b[1]);
       const width = Math.abs(draft.a[0] - b[0]); const height = Math.abs(draft.a[1] - b[1]);
-      if (width * view.k > 3 && height * view.k > 3)
+      if (width * viewRef.current.k > 3 && height * viewRef.current.k > 3)
         wb.update((s) => addRect(s, drawControl, { label: labelOf(drawControl), x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0 }));
       setDraft(null);
     }
   };
 
-  const k = view.k;
   const sel = wb.state.selected;
   const handleSize = 8 / k;
   const regions = [];
@@ -354,16 +467,17 @@ export function ImageView({ field, src }: { field: string; src: string }) {
         {drawControl && <span className="muted">{drawControl.type === 'rectangles' ? t('wb.tool.rect') : drawControl.type === 'polygons' ? t('wb.tool.polygon') : t('wb.tool.point')} · {labelOf(drawControl)}</span>}
       </div>
       <div ref={boxRef} className={`image-box${space ? ' panning' : ''}`} data-testid={`image-${field}`}>
-        {failed ? <div className="error">{t('wb.mediaError', { name: src })}</div> : (
-          <svg data-testid="image-canvas" data-natural-width={nat?.w} data-natural-height={nat?.h} data-zoom={k} data-tx={view.tx} data-ty={view.ty}
+        {failed ? <div className="error">{t('wb.mediaError', { name: src })}</div> : <>
+          <canvas ref={canvasRef} className="image-pixels" aria-hidden="true" />
+          {/* data-zoom, data-tx, data-ty and the group's transform are written by showView, not by React. */}
+          <svg ref={svgRef} data-testid="image-canvas" data-natural-width={nat?.w} data-natural-height={nat?.h} data-levels={levelCount || undefined}
             onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onDoubleClick={closePolygon}>
-            <g transform={`translate(${view.tx} ${view.ty}) scale(${k})`}>
-              {nat && <image href={src} width={nat.w} height={nat.h} />}
+            <g ref={groupRef}>
               {regions}
               {draftEl}
             </g>
           </svg>
-        )}
+        </>}
       </div>
     </div>
   );

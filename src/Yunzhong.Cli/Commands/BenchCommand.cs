@@ -196,72 +196,67 @@ internal static class BenchCommand
 
     private static async Task<RaceResult> RaceAsync(string url, long projectId, string[] tokens, CancellationToken ct)
     {
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = tokens.Length,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-        })
-        { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromMinutes(2) };
+        var server = new Uri(url);
         var acknowledged = new ConcurrentBag<long>();
         var latencies = new ConcurrentBag<double[]>();
         long errors = 0;
         var body = Encoding.UTF8.GetBytes("{\"result\":{\"label\":[\"a\"]},\"leadTimeSeconds\":1.5}");
         var firstErrors = new ConcurrentQueue<string>();
-        async Task NoteErrorAsync(string what, HttpResponseMessage response)
+        void NoteError(string what, int status, ReadOnlyMemory<byte> response)
         {
             if (Interlocked.Increment(ref errors) <= 5)
             {
-                firstErrors.Enqueue($"{what} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                firstErrors.Enqueue($"{what} answered {status}: {Encoding.UTF8.GetString(response.Span)}");
             }
         }
+        var connections = await Task.WhenAll(tokens.Select(token => BenchConnection.OpenAsync(server, token, ct)));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(tokens.Select((token, n) => Task.Run(async () =>
+        try
         {
-            var auth = new AuthenticationHeaderValue("Bearer", token);
-            var mine = new List<double>();
-            var cycle = 0;
-            var failures = 0;
-            // An annotator that keeps getting errors gives up, so a broken server ends the run.
-            while (!ct.IsCancellationRequested && failures < 20)
+            await Task.WhenAll(connections.Select((connection, n) => Task.Run(async () =>
             {
-                var start = Stopwatch.GetTimestamp();
-                using var next = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{projectId}/queue/next");
-                next.Headers.Authorization = auth;
-                using var nextResponse = await http.SendAsync(next, ct);
-                if (nextResponse.StatusCode == HttpStatusCode.NoContent)
+                var next = connection.Request("POST", $"/api/projects/{projectId}/queue/next");
+                var mine = new List<double>();
+                var cycle = 0;
+                var failures = 0;
+                // An annotator that keeps getting errors gives up, so a broken server ends the run.
+                while (!ct.IsCancellationRequested && failures < 20)
                 {
-                    break;
+                    var start = Stopwatch.GetTimestamp();
+                    var (status, lease) = await connection.SendAsync(next, ct);
+                    if (status == (int)HttpStatusCode.NoContent)
+                    {
+                        break;
+                    }
+                    if (status != (int)HttpStatusCode.OK)
+                    {
+                        NoteError("next", status, lease);
+                        failures++;
+                        await Task.Delay(50, ct);
+                        continue;
+                    }
+                    var assignment = TopLevelInt64(lease.Span, "assignmentId"u8);
+                    var submit = connection.Request("POST", $"/api/assignments/{assignment}/submit", $"{n}-{cycle++}", body);
+                    var (submitStatus, ack) = await connection.SendAsync(submit, ct);
+                    if (submitStatus != (int)HttpStatusCode.OK)
+                    {
+                        NoteError("submit", submitStatus, ack);
+                        failures++;
+                        continue;
+                    }
+                    acknowledged.Add(TopLevelInt64(ack.Span, "annotationId"u8));
+                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
-                if (!nextResponse.IsSuccessStatusCode)
-                {
-                    await NoteErrorAsync("next", nextResponse);
-                    failures++;
-                    await Task.Delay(50, ct);
-                    continue;
-                }
-                using var lease = await JsonDocument.ParseAsync(await nextResponse.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
-                var assignment = lease.RootElement.GetProperty("assignmentId").GetInt64();
-                using var submit = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit")
-                {
-                    Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-                };
-                submit.Headers.Authorization = auth;
-                submit.Headers.Add("Idempotency-Key", $"{n}-{cycle++}");
-                using var submitResponse = await http.SendAsync(submit, ct);
-                if (!submitResponse.IsSuccessStatusCode)
-                {
-                    await NoteErrorAsync("submit", submitResponse);
-                    failures++;
-                    continue;
-                }
-                var ack = await submitResponse.Content.ReadFromJsonAsync<JsonElement>(ct);
-                acknowledged.Add(ack.GetProperty("annotationId").GetInt64());
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                latencies.Add(mine.ToArray());
+            }, ct)));
+        }
+        finally
+        {
+            foreach (var c in connections)
+            {
+                await c.DisposeAsync();
             }
-            latencies.Add(mine.ToArray());
-        }, ct)));
+        }
         var seconds = clock.Elapsed.TotalSeconds;
         foreach (var e in firstErrors)
         {
@@ -269,6 +264,25 @@ internal static class BenchCommand
         }
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new RaceResult(all.Length, seconds, Percentile(all, 0.50), Percentile(all, 0.99), errors, acknowledged);
+    }
+
+    /// <summary>A number property of the response's top-level object.</summary>
+    private static long TopLevelInt64(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(name))
+            {
+                reader.Read();
+                return reader.GetInt64();
+            }
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1)
+            {
+                reader.Skip();
+            }
+        }
+        throw new InvalidDataException($"the response has no {Encoding.UTF8.GetString(name)}: {Encoding.UTF8.GetString(json)}");
     }
 
     private static double Percentile(double[] sorted, double q) =>

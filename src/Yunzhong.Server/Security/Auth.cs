@@ -21,6 +21,7 @@ public static class AuthSetup
     {
         services.AddSingleton<TokenCache>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<LoginThrottle>();
         services.AddAuthentication(SmartScheme)
             .AddPolicyScheme(SmartScheme, SmartScheme, o =>
             {

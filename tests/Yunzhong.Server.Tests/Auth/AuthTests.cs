@@ -58,6 +58,34 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task RepeatedWrongPasswordsPauseThatAccountsPasswordLogInOnly()
+    {
+        var org = await fx.NewOrgAsync();
+        var target = await org.PersonAsync(Roles.Annotator, Password);
+        var bystander = await org.PersonAsync(Roles.Annotator, Password);
+        using var browser = Browser();
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        {
+            using var wrong = await browser.PostAsJsonAsync("api/auth/login", new { email = target.Email, password = $"guess-{i}" });
+            await wrong.ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        // Now even the right password waits, and the answer says for how long.
+        using (var paused = await browser.PostAsJsonAsync("api/auth/login", new { email = target.Email.ToUpperInvariant(), password = Password }))
+        {
+            var problem = await paused.ProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.Contains("paused", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            var retry = paused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero;
+            Assert.InRange(retry, TimeSpan.FromSeconds(1), LoginThrottle.Window);
+        }
+        using (var other = await browser.PostAsJsonAsync("api/auth/login", new { email = bystander.Email, password = Password }))
+        {
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+        // Scripts with the account's token carry on.
+        await target.Http.GetOkAsync("api/me");
+    }
+
+    [Fact]
     public async Task LogoutClearsTheSession()
     {
         var org = await fx.NewOrgAsync();

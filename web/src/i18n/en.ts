@@ -26,6 +26,7 @@ export const en = {
   'login.email': 'Email',
   'login.password': 'Password',
   'login.submit': 'Log in',
+  'login.paused': 'Too many wrong passwords for this account: password log-in is paused for up to 15 minutes.',
   'login.failed': 'Email or password is wrong.',
 
   'projects.title': 'Projects',

@@ -28,6 +28,7 @@ export const zhCN: Record<MessageKey, string> = {
   'login.email': '邮箱',
   'login.password': '密码',
   'login.submit': '登录',
+  'login.paused': '该账号密码错误次数过多，密码登录已暂停，最长 15 分钟后再试。',
   'login.failed': '邮箱或密码错误。',
 
   'projects.title': '项目',

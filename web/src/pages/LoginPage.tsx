@@ -16,7 +16,7 @@ export function LoginPage({ onLoggedIn, langButton, error: initialError }: { onL
       onLoggedIn();
     } catch (err) {
       const a = err as ApiError;
-      setError(a.isNetwork ? t('common.networkError') : a.status === 401 || a.status === 400 ? t('login.failed') : a.message);
+      setError(a.isNetwork ? t('common.networkError') : a.status === 401 || a.status === 400 ? t('login.failed') : a.status === 429 ? t('login.paused') : a.message);
     } finally { setBusy(false); }
   };
   return (

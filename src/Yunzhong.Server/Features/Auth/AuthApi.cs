@@ -48,18 +48,28 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, CancellationToken ct)
+        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, LoginThrottle throttle, CancellationToken ct)
     {
+        var email = Accounts.NormalizeEmail(request.Email ?? "");
+        // Unknown emails are throttled like known ones, so the answer does not reveal which exist.
+        if (throttle.RetryAfter(email) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: 429, title: "Too many wrong passwords for this account.",
+                detail: $"Password log-in for this account is paused for {seconds} seconds after {LoginThrottle.MaxFailures} wrong passwords.");
+        }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
-            "SELECT id, email, password_hash FROM users WHERE email = @email",
-            new { email = Accounts.NormalizeEmail(request.Email ?? "") }, cancellationToken: ct));
+            "SELECT id, email, password_hash FROM users WHERE email = @email", new { email }, cancellationToken: ct));
         // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
         var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? DummyHash);
         if (row is null || !ok)
         {
+            throttle.Failed(email);
             return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
         }
+        throttle.Succeeded(email);
         var sid = await sessions.CreateAsync(row.Value.Id, ct);
         await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             AuthSetup.Principal(row.Value.Id, row.Value.Email, CookieAuthenticationDefaults.AuthenticationScheme, sid));

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Security;
 
@@ -233,7 +235,8 @@ public sealed class QueueEngine : BackgroundService
                     await SweepExpired(sql, ms);
                 }
                 var started = _time.GetTimestamp();
-                foreach (var op in batch)
+                var rest = _db.Dialect == Dialect.Postgres && batch.Count > 1 ? await PipelineAsync(ctx, batch, stop) : batch;
+                foreach (var op in rest)
                 {
                     await op.ExecuteAsync(ctx);
                 }
@@ -269,6 +272,66 @@ public sealed class QueueEngine : BackgroundService
             }
         }
     }
+
+    /// <summary>
+    /// PostgreSQL: the batch's plain submissions and fresh leases go to the server together, as one
+    /// <see cref="NpgsqlBatch"/> - one round trip for the lot instead of one or two per operation.
+    /// The statements run in order inside the batch's transaction, so each sees the ones before it,
+    /// as when they ran one by one. Profiled: PostgreSQL executes each in ≈0.1 ms, while a round
+    /// trip on a busy two-core machine costs several times that. Returns the operations still to
+    /// run step by step: those that do not fit one statement, a second lease for the same
+    /// annotator, and any whose statement found nothing to do (its general path decides why).
+    /// </summary>
+    private static async Task<List<QueueOp>> PipelineAsync(OpContext ctx, List<QueueOp> batch, CancellationToken ct)
+    {
+        var rest = new List<QueueOp>();
+        var sent = new List<IPipelined>();
+        var leasing = new HashSet<long>();
+        await using var pipeline = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
+        foreach (var op in batch)
+        {
+            if (op is IPipelined p && p.Statement(ctx, leasing) is { } statement)
+            {
+                pipeline.BatchCommands.Add(statement);
+                sent.Add(p);
+            }
+            else
+            {
+                rest.Add(op);
+            }
+        }
+        if (sent.Count == 0)
+        {
+            return batch;
+        }
+        await using (var reader = await pipeline.ExecuteReaderAsync(ct))
+        {
+            for (var i = 0; i < sent.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(ct);
+                }
+                if (!await sent[i].TakeAsync(reader, ct))
+                {
+                    rest.Add((QueueOp)sent[i]);
+                }
+            }
+        }
+        return rest;
+    }
+
+    /// <summary>An operation that can often be done by one PostgreSQL statement sent with others.</summary>
+    private interface IPipelined
+    {
+        /// <summary>The statement, or null when this operation needs its step-by-step path.</summary>
+        NpgsqlBatchCommand? Statement(OpContext ctx, HashSet<long> leasing);
+
+        /// <summary>Reads the statement's result; false when the step-by-step path must run.</summary>
+        ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct);
+    }
+
+    private static NpgsqlParameter Typed(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     private static async ValueTask SweepExpired(HotStatements sql, long now)
     {
@@ -322,8 +385,39 @@ public sealed class QueueEngine : BackgroundService
         public override void Fail(Exception e) => Completion.TrySetException(e);
     }
 
-    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : QueueOp<Lease?>, IPipelined
     {
+        private long _pipelinedExpiry;
+
+        /// <summary>The usual <c>next</c> - nothing excluded, no gold to mix in, nothing held - as
+        /// one statement; the first for each annotator in a batch only.</summary>
+        public NpgsqlBatchCommand? Statement(OpContext ctx, HashSet<long> leasing)
+        {
+            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || !leasing.Add(userId))
+            {
+                return null;
+            }
+            _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
+            var statement = new NpgsqlBatchCommand(LeaseSql(whenNothingHeld: true));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, _pipelinedExpiry));
+            return statement;
+        }
+
+        public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
+        {
+            if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(1, ct))
+            {
+                return false; // something held, or nothing fresh: the step-by-step path sorts it out
+            }
+            SetResult(new Lease(LeaseRefusal.None, reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(_pipelinedExpiry), null, null,
+                ParsePredictions(await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4))));
+            return true;
+        }
+
         public override async ValueTask ExecuteAsync(OpContext ctx)
         {
             SetResult(null);
@@ -458,34 +552,42 @@ public sealed class QueueEngine : BackgroundService
         /// PostgreSQL: pick, lock, take a slot and write the lease in one statement, with the task's
         /// predictions: one round trip where the steps would take four. Locked tasks are skipped, so
         /// writers on other connections pick around each other instead of queueing on one row.
+        /// With <paramref name="whenNothingHeld"/> it first counts the annotator's live and
+        /// handed-back leases and leases only when there are none. Always one row: the count, then
+        /// the lease's id, task, data and predictions (nulls when nothing was leased).
         /// </summary>
+        private string LeaseSql(bool whenNothingHeld) =>
+            $"""
+            WITH held AS ({(whenNothingHeld
+                ? "SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')"
+                : "SELECT 0::bigint AS n")}),
+            pick AS (
+                SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter} AND (SELECT n FROM held) = 0
+                ORDER BY {OrderBy} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
+            take AS (
+                UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
+                    state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
+                FROM pick WHERE t.id = pick.id RETURNING t.id),
+            lease AS (
+                INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
+                SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
+            SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
+                (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
+                 FROM predictions p WHERE p.task_id = lease.task_id)
+            FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
+            """;
+
         private async ValueTask<Lease?> LeaseFreshPostgres(OpContext ctx, long expires)
         {
-            var cmd = ctx.Sql[
-                $"""
-                WITH pick AS (
-                    SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter}
-                    ORDER BY {OrderBy} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
-                take AS (
-                    UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
-                        state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
-                    FROM pick WHERE t.id = pick.id RETURNING t.id),
-                lease AS (
-                    INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-                    SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
-                SELECT lease.id, lease.task_id, pick.data_json,
-                    (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-                     FROM predictions p WHERE p.task_id = lease.task_id)
-                FROM lease JOIN pick ON pick.id = lease.task_id
-                """].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
+            var cmd = ctx.Sql[LeaseSql(whenNothingHeld: false)].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
             if (!await cmd.ReadAsync())
             {
                 return null;
             }
-            var (assignmentId, taskId, data, predictions) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.TextOrNull(3));
+            Lease? lease = cmd.IsNull(1) ? null : new Lease(LeaseRefusal.None, cmd.Int64(1), cmd.Int64(2), cmd.Text(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null, ParsePredictions(cmd.TextOrNull(4)));
             await cmd.ResetAsync();
-            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null,
-                ParsePredictions(predictions));
+            return lease;
         }
 
         private static List<Prediction> ParsePredictions(string? json)
@@ -579,11 +681,41 @@ public sealed class QueueEngine : BackgroundService
     private sealed class SubmitOp(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
         double? goldScore)
-        : QueueOp<SubmitResult>
+        : QueueOp<SubmitResult>, IPipelined
     {
+        private bool Plain => goldScore is null && !project.Quality.DynamicOverlap;
+
+        public NpgsqlBatchCommand? Statement(OpContext ctx, HashSet<long> leasing)
+        {
+            if (!Plain)
+            {
+                return null;
+            }
+            var statement = new NpgsqlBatchCommand(SubmitPostgresSql);
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, assignmentId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, (long)ReviewThreshold));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Text, resultJson));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Double, leadTime));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Text, idempotencyKey));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
+            return statement;
+        }
+
+        public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return false; // not a live lease, a replay or a rework: the general path says which
+            }
+            SetResult(new SubmitResult(SubmitOutcome.Created, reader.GetInt64(0)));
+            return true;
+        }
+
         public override async ValueTask ExecuteAsync(OpContext ctx)
         {
-            if (goldScore is null && !project.Quality.DynamicOverlap && await SubmitPlain(ctx))
+            if (Plain && await SubmitPlain(ctx))
             {
                 return;
             }
@@ -717,40 +849,7 @@ public sealed class QueueEngine : BackgroundService
         /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
         private async ValueTask<bool> SubmitPlain(OpContext ctx)
         {
-            const string Insert = """
-                INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
-                                         result_json, lead_time, idempotency_key, created_at)
-                SELECT a.task_id, $3, a.id, $2, $2, 1, CASE WHEN t.review_bucket < $4 THEN 'pending' ELSE 'submitted' END,
-                       $5, $6, $7, $8
-                FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3 AND a.status = 'leased' AND a.review_comment IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = $2 AND x.idempotency_key = $7)
-                """;
-            const string CountSql = """
-                UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
-                    state = CASE WHEN annotation_count + 1 >= target THEN $2 ELSE 'in_progress' END
-                WHERE id = $3
-                """;
-            HotCommand cmd;
-            if (ctx.Dialect == Dialect.Postgres)
-            {
-                cmd = ctx.Sql[
-                    $"""
-                    WITH ins AS ({Insert} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
-                    done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $8
-                             FROM ins WHERE assignments.id = ins.assignment_id),
-                    counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,
-                                    state = CASE WHEN t.annotation_count + 1 >= t.target
-                                        THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
-                                        ELSE 'in_progress' END
-                                FROM ins WHERE t.id = ins.task_id)
-                    SELECT ins.id, ins.task_id, ins.status FROM ins
-                    """];
-            }
-            else
-            {
-                cmd = ctx.Sql[Insert + " RETURNING id, task_id, status"];
-            }
+            var cmd = ctx.Dialect == Dialect.Postgres ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
             cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
                 .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
             if (!await cmd.ReadAsync())
@@ -767,6 +866,36 @@ public sealed class QueueEngine : BackgroundService
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
             return true;
         }
+
+        /// <summary>The annotation, written only while its lease is live (not a replay, not a rework).</summary>
+        private const string SubmitInsertSql = """
+            INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
+                                     result_json, lead_time, idempotency_key, created_at)
+            SELECT a.task_id, $3, a.id, $2, $2, 1, CASE WHEN t.review_bucket < $4 THEN 'pending' ELSE 'submitted' END,
+                   $5, $6, $7, $8
+            FROM assignments a JOIN tasks t ON t.id = a.task_id
+            WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3 AND a.status = 'leased' AND a.review_comment IS NULL
+              AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = $2 AND x.idempotency_key = $7)
+            """;
+
+        private const string CountSql = """
+            UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
+                state = CASE WHEN annotation_count + 1 >= target THEN $2 ELSE 'in_progress' END
+            WHERE id = $3
+            """;
+
+        /// <summary>PostgreSQL: the whole plain submission in one statement, the lease row locked.</summary>
+        private const string SubmitPostgresSql = $"""
+            WITH ins AS ({SubmitInsertSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
+            done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $8
+                     FROM ins WHERE assignments.id = ins.assignment_id),
+            counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,
+                            state = CASE WHEN t.annotation_count + 1 >= t.target
+                                THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
+                                ELSE 'in_progress' END
+                        FROM ins WHERE t.id = ins.task_id)
+            SELECT ins.id, ins.task_id, ins.status FROM ins
+            """;
 
         /// <summary>
         /// Infers the task's answer on its first choices control from the annotations in force plus

@@ -12,8 +12,8 @@ public sealed class QueueOptions
 {
     /// <summary>
     /// Writer loops on PostgreSQL (SQLite has one by nature). Measured with `yz bench` on a 2-core
-    /// machine that also runs PostgreSQL: 1 writer 782–818 cycles/s, 2 writers 522, 4 writers 560 —
-    /// extra writers there only contend for the same cores and rows. So one writer per two cores,
+    /// machine that also runs PostgreSQL: 1 writer 976–1,034 cycles/s, 2 writers 777, 4 writers 732
+    /// — extra writers there only contend for the same cores and rows. So one writer per two cores,
     /// up to four; set it (Queue__PostgresWriters) for a database on its own machine.
     /// </summary>
     public int PostgresWriters { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);

@@ -60,6 +60,10 @@ public sealed class Db : IDisposable
         return c;
     }
 
+    /// <summary>SQL for a random positive 63-bit number (a task's place in random order).</summary>
+    public static string RandomShuffleSql(Dialect dialect) =>
+        dialect == Dialect.Sqlite ? "((random() & 9223372036854775806) | 1)" : "(1 + floor(random() * 9.2e18))::bigint";
+
     /// <summary>
     /// A test of <paramref name="column"/> against a list parameter. Dapper expands <c>IN @list</c>
     /// into one parameter per item on SQLite, but hands Npgsql the array whole, where only

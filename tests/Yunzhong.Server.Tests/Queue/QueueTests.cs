@@ -148,6 +148,38 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
+    public async Task RandomOrderServesEveryTaskOnceWhetherImportedBeforeOrAfterTheSwitch()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id);
+        await TestData.ImportAsync(manager.Http, project, Enumerable.Range(0, 20).Select(i => $"before {i:00}"));
+        // Priority order keeps tasks out of the random-order index.
+        Assert.Equal(0L, (await fx.QueryAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND shuffle <> 0", new { project }))[0]);
+        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { order = "random" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var after = string.Join("\n", Enumerable.Range(0, 20).Select(i => JsonSerializer.Serialize(new { key = $"after{i}", data = new { text = $"after {i:00}" } })));
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, after))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        Assert.Equal(0L, (await fx.QueryAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project AND shuffle <= 0", new { project }))[0]);
+
+        var p = await org.PersonAsync(Roles.Annotator);
+        var served = new List<string>();
+        while (await NextAsync(p, project) is { } lease)
+        {
+            served.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
+            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+        }
+        var all = Enumerable.Range(0, 20).Select(i => $"before {i:00}").Concat(Enumerable.Range(0, 20).Select(i => $"after {i:00}")).ToList();
+        Assert.Equal(all.Order(), served.Order()); // each exactly once
+        Assert.NotEqual(all, served); // shuffled: 40 tasks come in import order once in 40! runs
+    }
+
+    [Fact]
     public async Task SkippedTaskComesBackOnlyAfterTheFreshOnes()
     {
         var (org, _, project) = await SetUpAsync(tasks: 3, overlap: 1);

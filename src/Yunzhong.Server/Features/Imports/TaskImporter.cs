@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -38,6 +39,15 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         using var sql = new Statements(c);
+        // The queue order as of this transaction, the project row share-locked on PostgreSQL (on
+        // SQLite the write lock does it): a switch to random order either committed first, and
+        // these tasks get shuffle keys here, or waits for this import and then gives them theirs.
+        project = project with
+        {
+            Order = await c.ExecuteScalarAsync<string>(new CommandDefinition(
+                $"SELECT task_order FROM projects WHERE id = @id{(db.IsSqlite ? "" : " FOR SHARE")}", new { id = project.Id }, tx,
+                cancellationToken: ct)) ?? project.Order,
+        };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
         // checked ones in order. Chunks bound the memory between them.
@@ -223,6 +233,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     /// of an import, so they are written into the SQL (they are numbers) rather than bound each time.</summary>
     private const int RowsPerInsert = 64;
 
+    /// <summary>A task's place in random order: only projects that use random order need one (0
+    /// keeps the task out of that order's index).</summary>
+    private static long ShuffleKey(ProjectConfig project) => project.Order == "random" ? Random.Shared.NextInt64(1, long.MaxValue) : 0;
+
     /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
     internal const long ControlTarget = 1_000_000_000;
 
@@ -251,21 +265,21 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         insertSql ??= InsertSql(project, now, pending.Count);
         if (sql.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
-            return FlushSqlite(sqlite, sql, insertSql, pending);
+            return FlushSqlite(sqlite, sql, project, insertSql, pending);
         }
         var cmd = sql.Get(insertSql, tx);
         for (var i = 0; i < pending.Count; i++)
         {
             var t = pending[i].Row;
             cmd.With(KeyParams[i], t.Key).With(DataParams[i], Encoding.UTF8.GetString(pending[i].Data)).With(PriorityParams[i], t.Priority)
-                .With(ShuffleParams[i], Random.Shared.NextInt64(long.MaxValue)).With(BucketParams[i], Random.Shared.Next(100))
+                .With(ShuffleParams[i], ShuffleKey(project)).With(BucketParams[i], Random.Shared.Next(100))
                 .With(GoldParams[i], t.GoldAnswerJson);
         }
         pending.Clear();
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, string insertSql, List<Checked> pending)
+    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, string insertSql, List<Checked> pending)
     {
         var statement = sql.Raw(connection, insertSql);
         for (var i = 0; i < pending.Count; i++)
@@ -275,7 +289,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
             statement.Bind(at + 1, t.Key);
             statement.BindUtf8(at + 2, pending[i].Data);
             statement.Bind(at + 3, t.Priority);
-            statement.Bind(at + 4, Random.Shared.NextInt64(long.MaxValue));
+            statement.Bind(at + 4, ShuffleKey(project));
             statement.Bind(at + 5, Random.Shared.Next(100));
             statement.Bind(at + 6, t.GoldAnswerJson);
         }
@@ -294,7 +308,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         Statements sql, DbTransaction tx, ProjectConfig project, string? key, string dataJson, int priority, string? gold, bool control, long now,
         CancellationToken ct) =>
         await sql.Get(InsertSql(project, now, 1, control) + " RETURNING id", tx)
-            .With("@k0", key).With("@d0", dataJson).With("@p0", priority).With("@s0", Random.Shared.NextInt64(long.MaxValue))
+            .With("@k0", key).With("@d0", dataJson).With("@p0", priority).With("@s0", ShuffleKey(project))
             .With("@b0", Random.Shared.Next(100)).With("@g0", gold)
             .ScalarLongAsync(ct);
 

@@ -164,6 +164,13 @@ public static class ProjectsApi
                     settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
                     quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
                 }, tx, cancellationToken: ct));
+            if (settings.Order == "random" && p.Order != "random")
+            {
+                // Tasks enter random order only with a shuffle key (see 0004_shuffle_only_when_random).
+                await c.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE tasks SET shuffle = {Db.RandomShuffleSql(db.Dialect)} WHERE project_id = @projectId AND shuffle = 0",
+                    new { projectId }, tx, cancellationToken: ct));
+            }
             if (settings.Overlap != p.Overlap)
             {
                 // A new overlap applies to tasks not yet complete: their targets move, and with them what

@@ -532,7 +532,9 @@ public sealed class QueueEngine : BackgroundService
             _ => "t.priority DESC, t.id",
         };
 
-        private const string FreshFilter = """
+        private string FreshFilter => project.Order == "random" ? FreshTasks + " AND t.shuffle > 0" : FreshTasks;
+
+        private const string FreshTasks = """
             t.project_id = $1 AND t.remaining > 0 AND t.control = 0
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
             """;

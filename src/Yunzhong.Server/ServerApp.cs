@@ -47,6 +47,7 @@ public static class ServerApp
         s.AddSingleton<TaskImporter>();
         s.AddSingleton<HotReads>();
         s.AddSingleton<AssignmentReader>();
+        s.AddSingleton<LeaseCache>();
         s.AddOptions<QueueOptions>().BindConfiguration("Queue").ValidateOnStart();
         s.AddSingleton<QueueEngine>();
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());

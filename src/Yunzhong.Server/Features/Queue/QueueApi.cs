@@ -39,7 +39,7 @@ public static class QueueApi
     /// <param name="exclude">Comma-separated assignment ids the caller is showing or still submitting:
     /// the answer is another task (how the browser fetches the next task ahead).</param>
     private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
-        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, CancellationToken ct)
+        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, LeaseCache leases, CancellationToken ct)
     {
         var excluded = new List<long>();
         foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -68,6 +68,7 @@ public static class QueueApi
             case LeaseRefusal.BelowGoldThreshold:
                 return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.");
         }
+        leases.Remember(userId, project.Id, lease);
         return TypedResults.Ok(new NextResponse(
             lease.AssignmentId,
             new LeasedTask(lease.TaskId, Http.Json(lease.DataJson),
@@ -79,7 +80,7 @@ public static class QueueApi
 
     private static async Task<Results<Ok<SubmitResponse>, ProblemHttpResult, ValidationProblem>> Submit(
         long assignmentId, SubmitRequest request, ClaimsPrincipal user, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        AssignmentReader assignments, Access access, MediaIndex media, QueueEngine queue, CancellationToken ct)
+        AssignmentReader assignments, LeaseCache leases, Access access, MediaIndex media, QueueEngine queue, CancellationToken ct)
     {
         if (idempotencyKey is { Length: > 200 })
         {
@@ -90,7 +91,7 @@ public static class QueueApi
             return Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.");
         }
         var userId = user.UserId();
-        var a = await assignments.FindAsync(assignmentId, userId, ct);
+        var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
         if (a is null)
         {
             return Http.NotFound("Assignment");
@@ -115,6 +116,10 @@ public static class QueueApi
         }
         var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
             goldScore, ct);
+        if (result.Outcome is SubmitOutcome.Created or SubmitOutcome.Replayed)
+        {
+            leases.Forget(assignmentId);
+        }
         return result.Outcome switch
         {
             SubmitOutcome.Created or SubmitOutcome.Replayed => TypedResults.Ok(new SubmitResponse(result.AnnotationId)),

@@ -27,10 +27,12 @@ public sealed class QueueOptions
 
 public sealed record Prediction(string Model, string ResultJson, double? Score);
 
+/// <param name="GoldJson">The task's known answer, if it is a gold task: never shown to the
+/// annotator, kept so their submission can be scored without reading the task again.</param>
 public sealed record Lease(
     LeaseRefusal Refusal,
     long AssignmentId, long TaskId, string DataJson, DateTimeOffset ExpiresAt, string? DraftJson,
-    string? ReviewComment, IReadOnlyList<Prediction> Predictions);
+    string? ReviewComment, IReadOnlyList<Prediction> Predictions, string? GoldJson = null);
 
 /// <summary>Why <c>next</c> handed out no task although some may be left.</summary>
 public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold }
@@ -414,7 +416,8 @@ public sealed class QueueEngine : BackgroundService
             }
             SetResult(new Lease(LeaseRefusal.None, reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(_pipelinedExpiry), null, null,
-                ParsePredictions(await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4))));
+                ParsePredictions(await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4)),
+                await reader.IsDBNullAsync(5, ct) ? null : reader.GetString(5)));
             return true;
         }
 
@@ -431,13 +434,13 @@ public sealed class QueueEngine : BackgroundService
             // 1. A lease the annotator already holds (page reload), or a rejected task handed back to them.
             var existing = ctx.Sql[
                 """
-                SELECT a.id, a.task_id, a.status, a.draft_json, a.review_comment, t.data_json
+                SELECT a.id, a.task_id, a.status, a.draft_json, a.review_comment, t.data_json, t.gold_json
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('leased', 'returned')
                 ORDER BY CASE a.status WHEN 'returned' THEN 0 ELSE 1 END, a.id
                 """].Bind(1, userId).Bind(2, project.Id);
             long assignmentId = 0, taskId = 0;
-            string? draft = null, comment = null, data = null;
+            string? draft = null, comment = null, data = null, gold = null;
             var held = 0;
             while (await existing.ReadAsync())
             {
@@ -451,6 +454,7 @@ public sealed class QueueEngine : BackgroundService
                 draft = existing.TextOrNull(3);
                 comment = existing.TextOrNull(4);
                 data = existing.Text(5);
+                gold = existing.TextOrNull(6);
             }
             if (assignmentId == 0 && held >= MaxHeld)
             {
@@ -460,7 +464,7 @@ public sealed class QueueEngine : BackgroundService
             if (assignmentId != 0)
             {
                 await Relet(ctx, assignmentId, expires);
-                SetResult(await LeaseOf(ctx, assignmentId, taskId, data!, expires, draft, comment));
+                SetResult(await LeaseOf(ctx, assignmentId, taskId, data!, gold, expires, draft, comment));
                 return;
             }
 
@@ -494,7 +498,7 @@ public sealed class QueueEngine : BackgroundService
                         return;
                     }
                     reuse = again.Value.AssignmentId;
-                    candidate = (again.Value.TaskId, again.Value.Data);
+                    candidate = (again.Value.TaskId, again.Value.Data, again.Value.Gold);
                 }
                 if (await ctx.Sql[TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
                 {
@@ -514,7 +518,7 @@ public sealed class QueueEngine : BackgroundService
                         """].Bind(1, candidate.Value.TaskId).Bind(2, project.Id).Bind(3, userId).Bind(4, ctx.Now).Bind(5, expires)
                         .ScalarInt64Async())!.Value;
                 }
-                SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, expires, null, null));
+                SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, candidate.Value.Gold, expires, null, null));
                 return;
             }
         }
@@ -543,9 +547,9 @@ public sealed class QueueEngine : BackgroundService
             await ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
                 .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).ExecuteAsync();
 
-        private async ValueTask<(long TaskId, string Data)?> PickFresh(OpContext ctx)
+        private async ValueTask<(long TaskId, string Data, string? Gold)?> PickFresh(OpContext ctx)
         {
-            var cmd = ctx.Sql[$"SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter} ORDER BY {OrderBy} LIMIT 1"]
+            var cmd = ctx.Sql[$"SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter} ORDER BY {OrderBy} LIMIT 1"]
                 .Bind(1, project.Id).Bind(2, userId);
             return await Row2(cmd);
         }
@@ -564,7 +568,7 @@ public sealed class QueueEngine : BackgroundService
                 ? "SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')"
                 : "SELECT 0::bigint AS n")}),
             pick AS (
-                SELECT t.id, t.data_json FROM tasks t WHERE {FreshFilter} AND (SELECT n FROM held) = 0
+                SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter} AND (SELECT n FROM held) = 0
                 ORDER BY {OrderBy} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
             take AS (
                 UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
@@ -575,7 +579,7 @@ public sealed class QueueEngine : BackgroundService
                 SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
             SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
                 (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-                 FROM predictions p WHERE p.task_id = lease.task_id)
+                 FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
             FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
             """;
 
@@ -587,7 +591,7 @@ public sealed class QueueEngine : BackgroundService
                 return null;
             }
             Lease? lease = cmd.IsNull(1) ? null : new Lease(LeaseRefusal.None, cmd.Int64(1), cmd.Int64(2), cmd.Text(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null, ParsePredictions(cmd.TextOrNull(4)));
+                DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null, ParsePredictions(cmd.TextOrNull(4)), cmd.TextOrNull(5));
             await cmd.ResetAsync();
             return lease;
         }
@@ -609,11 +613,11 @@ public sealed class QueueEngine : BackgroundService
         }
 
         /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
-        private async ValueTask<(long TaskId, string Data)?> PickGold(OpContext ctx)
+        private async ValueTask<(long TaskId, string Data, string? Gold)?> PickGold(OpContext ctx)
         {
             var cmd = ctx.Sql[
                 """
-                SELECT t.id, t.data_json FROM tasks t
+                SELECT t.id, t.data_json, t.gold_json FROM tasks t
                 WHERE t.project_id = $1 AND t.control = 1
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
                   AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = $1 AND r.remaining > 0 AND r.control = 0)
@@ -623,13 +627,13 @@ public sealed class QueueEngine : BackgroundService
             return await Row2(cmd);
         }
 
-        private static async ValueTask<(long TaskId, string Data)?> Row2(HotCommand cmd)
+        private static async ValueTask<(long TaskId, string Data, string? Gold)?> Row2(HotCommand cmd)
         {
             if (!await cmd.ReadAsync())
             {
                 return null;
             }
-            var row = (cmd.Int64(0), cmd.Text(1));
+            var row = (cmd.Int64(0), cmd.Text(1), cmd.TextOrNull(2));
             await cmd.ResetAsync();
             return row;
         }
@@ -647,12 +651,12 @@ public sealed class QueueEngine : BackgroundService
             return below;
         }
 
-        private async ValueTask<(long AssignmentId, long TaskId, string Data)?> PickReturned(OpContext ctx)
+        private async ValueTask<(long AssignmentId, long TaskId, string Data, string? Gold)?> PickReturned(OpContext ctx)
         {
             var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
             var cmd = ctx.Sql[
                 $"""
-                SELECT a.id, t.id, t.data_json FROM assignments a JOIN tasks t ON t.id = a.task_id
+                SELECT a.id, t.id, t.data_json, t.gold_json FROM assignments a JOIN tasks t ON t.id = a.task_id
                 WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('skipped', 'released', 'expired') AND t.remaining > 0
                 ORDER BY a.updated_at, a.id
                 LIMIT 1{lockClause}
@@ -661,12 +665,13 @@ public sealed class QueueEngine : BackgroundService
             {
                 return null;
             }
-            var row = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2));
+            var row = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.TextOrNull(3));
             await cmd.ResetAsync();
             return row;
         }
 
-        private static async ValueTask<Lease> LeaseOf(OpContext ctx, long assignmentId, long taskId, string data, long expires, string? draft, string? comment)
+        private static async ValueTask<Lease> LeaseOf(
+            OpContext ctx, long assignmentId, long taskId, string data, string? gold, long expires, string? draft, string? comment)
         {
             var predictions = new List<Prediction>();
             var cmd = ctx.Sql["SELECT model, result_json, score FROM predictions WHERE task_id = $1 ORDER BY id"].Bind(1, taskId);
@@ -674,7 +679,8 @@ public sealed class QueueEngine : BackgroundService
             {
                 predictions.Add(new Prediction(cmd.Text(0), cmd.Text(1), cmd.DoubleOrNull(2)));
             }
-            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment, predictions);
+            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment,
+                predictions, gold);
         }
     }
 

@@ -29,9 +29,21 @@ fi
 
 webout="$(mktemp -d /tmp/yz-test-web.XXXXXX)"
 pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"
-port=$(( 20000 + RANDOM % 20000 ))
-export YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"
 trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir" "$webout"' EXIT
+# A free port below Linux's ephemeral range (32768 and up), where the suite's own loopback
+# connections could hold it; a few tries, and a clear stop if PostgreSQL cannot start at all.
+YZ_TEST_POSTGRES=""
+for _ in 1 2 3 4 5; do
+  port=$(( 20000 + RANDOM % 12000 ))
+  if YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"; then break; fi
+  YZ_TEST_POSTGRES=""
+done
+if [ -z "$YZ_TEST_POSTGRES" ]; then
+  echo "test.sh: PostgreSQL did not start; its log:" >&2
+  cat "$pgdir/server.log" >&2 || true
+  exit 1
+fi
+export YZ_TEST_POSTGRES
 
 if [ -f web/package.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$webout/unit.log"

@@ -65,7 +65,7 @@ internal static class DawidSkene
 
     // Hot loops: compile optimised at once rather than running a million answers through tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp, out double likelihood)
+    internal static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp, out double likelihood)
     {
         var k = data.LabelCount;
         var answers = data.Answers;
@@ -111,6 +111,30 @@ internal static class DawidSkene
         return change;
     }
 
+    /// <summary>
+    /// Expected counts under the posterior: <paramref name="counts"/>[w, true t, observed l] and
+    /// <paramref name="classCounts"/>[t], the sufficient statistics every confusion model here fits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Count(AnswerSet data, double[] posterior, double[] counts, double[] classCounts)
+    {
+        var k = data.LabelCount;
+        var kk = k * k;
+        Array.Clear(counts);
+        Array.Clear(classCounts);
+        for (var q = 0; q < data.QuestionCount; q++)
+        {
+            var pOff = q * k;
+            for (var t = 0; t < k; t++) classCounts[t] += posterior[pOff + t];
+            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
+            {
+                var a = data.Answers[i];
+                var cOff = a.Worker * kk + a.Label;
+                for (var t = 0; t < k; t++) counts[cOff + t * k] += posterior[pOff + t];
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MStep(
         AnswerSet data, DawidSkeneOptions o, double[] posterior, double[] counts, double[] confusion,
@@ -118,26 +142,8 @@ internal static class DawidSkene
     {
         var k = data.LabelCount;
         var kk = k * k;
-        var answers = data.Answers;
-        Array.Clear(counts);
-        // counts[w, true t, observed l]
-        for (var q = 0; q < data.QuestionCount; q++)
-        {
-            var pOff = q * k;
-            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
-            {
-                var a = answers[i];
-                var cOff = a.Worker * kk + a.Label;
-                for (var t = 0; t < k; t++) counts[cOff + t * k] += posterior[pOff + t];
-            }
-        }
-
+        Count(data, posterior, counts, prior);
         var total = 0.0;
-        Array.Clear(prior);
-        for (var q = 0; q < data.QuestionCount; q++)
-        {
-            for (var t = 0; t < k; t++) prior[t] += posterior[q * k + t];
-        }
         for (var t = 0; t < k; t++) total += prior[t];
         for (var t = 0; t < k; t++)
         {

@@ -46,7 +46,7 @@ internal static class HierarchicalDawidSkene
         for (var it = 0; it < maxIterations; it++)
         {
             iterations = it + 1;
-            Count(data, posterior, counts, classCounts);
+            DawidSkene.Count(data, posterior, counts, classCounts);
             // Worker rows and α depend on each other; a few alternations per round settle them
             // well before the posteriors move again.
             for (var inner = 0; inner < 5; inner++)
@@ -63,7 +63,7 @@ internal static class HierarchicalDawidSkene
         }
 
         // Skill: P(correct) under the posterior means of the class prior and the confusion rows.
-        Count(data, posterior, counts, classCounts);
+        DawidSkene.Count(data, posterior, counts, classCounts);
         var questions = 0.0;
         for (var t = 0; t < k; t++) questions += classCounts[t] + ClassPseudoCount;
         var skills = new double[workers];
@@ -79,26 +79,6 @@ internal static class HierarchicalDawidSkene
             skills[w] = s;
         }
         return new TruthResult(data, TruthMethod.HierarchicalDawidSkene, posterior, skills, iterations);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Count(AnswerSet data, double[] posterior, double[] counts, double[] classCounts)
-    {
-        var k = data.LabelCount;
-        var kk = k * k;
-        Array.Clear(counts);
-        Array.Clear(classCounts);
-        for (var q = 0; q < data.QuestionCount; q++)
-        {
-            var pOff = q * k;
-            for (var t = 0; t < k; t++) classCounts[t] += posterior[pOff + t];
-            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
-            {
-                var a = data.Answers[i];
-                var cOff = a.Worker * kk + a.Label;
-                for (var t = 0; t < k; t++) counts[cOff + t * k] += posterior[pOff + t];
-            }
-        }
     }
 
     private static void ExpectedLogConfusion(int k, int workers, double[] alpha, double[] counts, double[] logConfusion)

@@ -49,7 +49,7 @@ internal static class QuasiSymmetricDawidSkene
         for (var it = 0; it < maxIterations; it++)
         {
             iterations = it + 1;
-            Count(data, posterior, counts, prior);
+            DawidSkene.Count(data, posterior, counts, prior);
             var questions = 0.0;
             foreach (var c in prior) questions += c;
             for (var t = 0; t < k; t++) logPrior[t] = Math.Log((prior[t] + 1) / (questions + k));
@@ -68,13 +68,13 @@ internal static class QuasiSymmetricDawidSkene
                     }
                 }
             }
-            var change = EStep(data, posterior, logConfusion, logPrior, lp, out var likelihood);
+            var change = DawidSkene.EStep(data, posterior, logConfusion, logPrior, lp, out var likelihood);
             // As in DS: slow creep on a few near-ties ends EM once the likelihood stops moving.
             if (change < tolerance || Math.Abs(likelihood - previous) < 1e-9 * Math.Max(1, data.Answers.Length)) break;
             previous = likelihood;
         }
 
-        Count(data, posterior, counts, prior);
+        DawidSkene.Count(data, posterior, counts, prior);
         var total = 0.0;
         foreach (var c in prior) total += c;
         var skills = new double[workers];
@@ -94,52 +94,6 @@ internal static class QuasiSymmetricDawidSkene
     {
         var (a, b) = t <= l ? (t, l) : (l, t);
         return a * k - a * (a - 1) / 2 + (b - a);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Count(AnswerSet data, double[] posterior, double[] counts, double[] classCounts)
-    {
-        var k = data.LabelCount;
-        var kk = k * k;
-        Array.Clear(counts);
-        Array.Clear(classCounts);
-        for (var q = 0; q < data.QuestionCount; q++)
-        {
-            var pOff = q * k;
-            for (var t = 0; t < k; t++) classCounts[t] += posterior[pOff + t];
-            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
-            {
-                var a = data.Answers[i];
-                var cOff = a.Worker * kk + a.Label;
-                for (var t = 0; t < k; t++) counts[cOff + t * k] += posterior[pOff + t];
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double EStep(AnswerSet data, double[] posterior, double[] logConfusion, double[] logPrior, double[] lp, out double likelihood)
-    {
-        var k = data.LabelCount;
-        var change = 0.0;
-        likelihood = 0;
-        for (var q = 0; q < data.QuestionCount; q++)
-        {
-            if (data.Gold[q] >= 0) continue;
-            for (var t = 0; t < k; t++) lp[t] = logPrior[t];
-            for (var i = data.QuestionStart[q]; i < data.QuestionStart[q + 1]; i++)
-            {
-                var a = data.Answers[i];
-                var off = (a.Worker * k + a.Label) * k;
-                for (var t = 0; t < k; t++) lp[t] += logConfusion[off + t];
-            }
-            var max = double.NegativeInfinity;
-            for (var t = 0; t < k; t++) max = Math.Max(max, lp[t]);
-            var sum = 0.0;
-            for (var t = 0; t < k; t++) sum += Math.Exp(lp[t] - max);
-            likelihood += max + Math.Log(sum);
-            change = Math.Max(change, DawidSkene.Normalise(lp, posterior.AsSpan(q * k, k)));
-        }
-        return change;
     }
 
     /// <summary>

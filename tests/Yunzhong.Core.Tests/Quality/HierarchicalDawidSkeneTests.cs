@@ -110,25 +110,7 @@ public class HierarchicalDawidSkeneTests
     [Fact]
     public void RecoversTruthFromBiasedWorkers()
     {
-        // The same design as the DS test: good, mediocre and adversarial workers.
-        var rng = new Random(1);
-        const int classes = 3;
-        var rows = new List<(string, string, string)>();
-        var truth = new Dictionary<string, string>();
-        for (var q = 0; q < 600; q++)
-        {
-            var t = rng.Next(classes);
-            truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
-            foreach (var w in Enumerable.Range(0, 15).OrderBy(_ => rng.Next()).Take(5))
-            {
-                int label;
-                if (w < 5) label = rng.NextDouble() < 0.9 ? t : (t + 1 + rng.Next(2)) % classes;
-                else if (w < 11) label = rng.NextDouble() < 0.55 ? t : (t + 1 + rng.Next(2)) % classes;
-                else label = rng.NextDouble() < 0.85 ? (t + 1) % classes : rng.Next(classes);
-                rows.Add(($"q{q}", $"w{w}", label.ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-        var data = AnswerSet.Create(rows);
+        var (data, truth) = TruthInferenceTests.BiasedWorkers();
         var mv = TruthInference.Infer(data, TruthMethod.MajorityVote).Accuracy(truth);
         var r = Infer(data);
         Assert.True(r.Accuracy(truth) >= 0.9, $"hds accuracy {r.Accuracy(truth)}");

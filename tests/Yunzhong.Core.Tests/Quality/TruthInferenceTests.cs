@@ -101,11 +101,12 @@ public class TruthInferenceTests
         Assert.Equal(0.5, r.Confidence[1], 10);
     }
 
-    [Fact]
-    public void DawidSkeneRecoversTruthFromBiasedWorkers()
+    /// <summary>
+    /// 600 questions, 3 classes, 5 answers each from 15 workers: 5 good (90%), 6 mediocre (55%),
+    /// 4 adversarial workers (w11–w14) who answer (truth + 1) mod 3 with 85% probability.
+    /// </summary>
+    internal static (AnswerSet Data, Dictionary<string, string> Truth) BiasedWorkers()
     {
-        // 600 questions, 3 classes, 5 answers each from 15 workers: 5 good (90%), 6 mediocre
-        // (55%), 4 adversarial workers who answer (truth + 1) mod 3 with 85% probability.
         var rng = new Random(1);
         const int classes = 3;
         var rows = new List<(string, string, string)>();
@@ -123,7 +124,13 @@ public class TruthInferenceTests
                 rows.Add(($"q{q}", $"w{w}", label.ToString(CultureInfo.InvariantCulture)));
             }
         }
-        var data = AnswerSet.Create(rows);
+        return (AnswerSet.Create(rows), truth);
+    }
+
+    [Fact]
+    public void DawidSkeneRecoversTruthFromBiasedWorkers()
+    {
+        var (data, truth) = BiasedWorkers();
         var mv = TruthInference.Infer(data, TruthMethod.MajorityVote).Accuracy(truth);
         var ds = TruthInference.Infer(data, TruthMethod.DawidSkene);
         Assert.True(ds.Accuracy(truth) >= 0.9, $"DS accuracy {ds.Accuracy(truth)}");

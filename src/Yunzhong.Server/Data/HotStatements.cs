@@ -133,6 +133,13 @@ internal sealed class SqliteHotCommand : HotCommand
         return this;
     }
 
+    /// <summary>Binds UTF-8 text as it is, without a round trip through a .NET string.</summary>
+    public HotCommand BindUtf8(int index, ReadOnlySpan<byte> value)
+    {
+        Check(raw.sqlite3_bind_text(_stmt, index, value));
+        return this;
+    }
+
     public override HotCommand Bind(int index, double? value)
     {
         Check(value is { } v ? raw.sqlite3_bind_double(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index));

@@ -9,7 +9,7 @@ namespace Yunzhong.Server.Data;
 internal sealed class Statements(DbConnection connection) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SqliteRawStatement> _raw = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteHotCommand> _raw = new(StringComparer.Ordinal);
 
     public DbConnection Connection => connection;
 
@@ -25,12 +25,14 @@ internal sealed class Statements(DbConnection connection) : IDisposable
         return cmd;
     }
 
-    /// <summary>A positionally bound native statement (SQLite only), kept like the commands.</summary>
-    public SqliteRawStatement Raw(Microsoft.Data.Sqlite.SqliteConnection sqlite, string sql)
+    /// <summary>A positionally bound native statement (SQLite only), kept like the commands: bulk
+    /// paths (imports) bind by position because binding by name costs a native name look-up per
+    /// parameter per row, which profiling showed to be a third of import time.</summary>
+    public SqliteHotCommand Raw(Microsoft.Data.Sqlite.SqliteConnection sqlite, string sql)
     {
         if (!_raw.TryGetValue(sql, out var statement))
         {
-            statement = new SqliteRawStatement(sqlite, sql);
+            statement = new SqliteHotCommand(sqlite, sql);
             _raw[sql] = statement;
         }
         return statement;

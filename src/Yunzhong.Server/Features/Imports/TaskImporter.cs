@@ -265,7 +265,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         insertSql ??= InsertSql(project, now, pending.Count);
         if (sql.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
         {
-            return FlushSqlite(sqlite, sql, project, insertSql, pending);
+            return await FlushSqlite(sqlite, sql, project, insertSql, pending);
         }
         var cmd = sql.Get(insertSql, tx);
         for (var i = 0; i < pending.Count; i++)
@@ -279,7 +279,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static long FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, string insertSql, List<Checked> pending)
+    private static async ValueTask<long> FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, string insertSql, List<Checked> pending)
     {
         var statement = sql.Raw(connection, insertSql);
         for (var i = 0; i < pending.Count; i++)
@@ -294,7 +294,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
             statement.Bind(at + 6, t.GoldAnswerJson);
         }
         pending.Clear();
-        return statement.Execute();
+        return await statement.ExecuteAsync(); // completes at once: SQLite statements run synchronously
     }
 
     private static readonly string[] KeyParams = Names("@k"), DataParams = Names("@d"), PriorityParams = Names("@p"),

@@ -61,14 +61,9 @@ public static class OrganizationsApi
     private static async Task<Results<Ok<List<MemberView>>, ProblemHttpResult>> Members(
         long organizationId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
-        if (roles == Roles.None)
+        if (await GateAsync(access, user, organizationId, RoleNames.Manage, "Only admins and managers see the member list.", ct) is { } refused)
         {
-            return Http.NotFound("Organization");
-        }
-        if ((roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only admins and managers see the member list.");
+            return refused;
         }
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles)>(new CommandDefinition(
@@ -81,14 +76,9 @@ public static class OrganizationsApi
     private static async Task<Results<Ok<MemberView>, ProblemHttpResult, ValidationProblem>> AddMember(
         long organizationId, AddMemberRequest request, ClaimsPrincipal user, Access access, Accounts accounts, CancellationToken ct)
     {
-        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
-        if (roles == Roles.None)
+        if (await GateAsync(access, user, organizationId, Roles.Admin, "Only admins add members.", ct) is { } refused)
         {
-            return Http.NotFound("Organization");
-        }
-        if ((roles & Roles.Admin) == 0)
-        {
-            return Http.Forbidden("Only admins add members.");
+            return refused;
         }
         var wanted = RoleNames.Parse(string.Join(',', request.Roles ?? []));
         if (wanted == Roles.None || (request.Roles ?? []).Any(r => !RoleNames.All.Contains(r)))
@@ -124,14 +114,9 @@ public static class OrganizationsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
         long organizationId, long userId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
-        if (roles == Roles.None)
+        if (await GateAsync(access, user, organizationId, Roles.Admin, "Only admins remove members.", ct) is { } refused)
         {
-            return Http.NotFound("Organization");
-        }
-        if ((roles & Roles.Admin) == 0)
-        {
-            return Http.Forbidden("Only admins remove members.");
+            return refused;
         }
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
@@ -158,5 +143,16 @@ public static class OrganizationsApi
         await tx.CommitAsync(ct);
         access.ForgetMemberships();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Null when the caller holds one of <paramref name="needed"/> in the organisation;
+    /// else 404 for outsiders (they cannot tell it exists) and 403 for members without the role.</summary>
+    private static async Task<ProblemHttpResult?> GateAsync(
+        Access access, ClaimsPrincipal user, long organizationId, Roles needed, string forbidden, CancellationToken ct)
+    {
+        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
+        return roles == Roles.None ? Http.NotFound("Organization")
+            : (roles & needed) == 0 ? Http.Forbidden(forbidden)
+            : null;
     }
 }

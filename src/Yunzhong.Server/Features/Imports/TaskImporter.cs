@@ -106,32 +106,27 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         {
             // The upload broke off (or the caller went away): the writer must be done with the
             // connection before the transaction is rolled back.
-            await stop.CancelAsync();
-            await writer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await StopWriterAsync();
             throw;
         }
         chunks.Writer.TryComplete();
         if (errorCount > 0)
         {
-            await stop.CancelAsync(); // nothing more will be stored
-        }
-        long imported;
-        try
-        {
-            imported = await writer;
-        }
-        catch (Exception) when (errorCount > 0)
-        {
-            imported = 0;
-        }
-        if (errorCount > 0)
-        {
+            await StopWriterAsync(); // nothing will be stored
             await tx.RollbackAsync(ct);
             return new ImportOutcome(0, 0, errors, errorCount);
         }
+        var imported = await writer;
         await db.CommitLargeAsync(c, tx, ct);
         access.Forget(project.Id);
         return new ImportOutcome(imported, rows - imported, errors, 0);
+
+        // Cancels the writer and waits until it has let go of the connection, whatever it ended with.
+        async Task StopWriterAsync()
+        {
+            await stop.CancelAsync();
+            await writer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
 
         void Check(ImportRow row, JsonElement data)
         {

@@ -4,7 +4,8 @@ using Yunzhong.Cli.Commands;
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 
-if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+// `yz VERB --help` shows the usage too, rather than running the verb with its defaults.
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || args.Skip(1).Any(a => a is "-h" or "--help"))
 {
     Console.WriteLine(Commands.Usage);
     return args.Length == 0 ? 1 : 0;

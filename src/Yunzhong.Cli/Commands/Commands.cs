@@ -12,7 +12,7 @@ internal static class Commands
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
-          yz bench      [--annotators M] [--tasks N] [--overlap K] [--store sqlite|postgres] [--json]
+          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--store sqlite|postgres [--db CONNECTION]] [--json]
           yz aggregate  --method M --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] | --synthetic N
 

@@ -133,10 +133,12 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
     public async Task SmallBenchLosesAndDuplicatesNothing()
     {
         string[] store = fx.Engine == "sqlite" ? [] : ["--store", "postgres"];
-        var bench = await YzAsync(Path.GetTempPath(), ["bench", "--annotators", "20", "--tasks", "200", "--overlap", "2", "--json", .. store]);
+        var bench = await YzAsync(Path.GetTempPath(), ["bench", "--annotators", "20", "--tasks", "200", "--overlap", "2", "--warmup", "60", "--json", .. store]);
         Assert.Equal(0, bench.Exit);
         var result = JsonSerializer.Deserialize<JsonElement>(bench.Out.Trim().Split('\n')[^1]);
         Assert.Equal(fx.Engine, result.GetProperty("store").GetString());
+        Assert.Equal(60, result.GetProperty("warmup_tasks").GetInt64());
+        // Only the measured project's cycles count; the warm-up project's were checked apart.
         Assert.Equal(400, result.GetProperty("cycles").GetInt64());
         Assert.Equal(400, result.GetProperty("annotations").GetInt64());
         Assert.Equal(0, result.GetProperty("lost").GetInt64());

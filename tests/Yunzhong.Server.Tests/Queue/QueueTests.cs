@@ -238,6 +238,29 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
+    public async Task IdempotencyKeyReusedOnAnotherAssignmentIsRefusedNotAnsweredWithTheOtherAnnotation()
+    {
+        var (org, _, project) = await SetUpAsync(tasks: 2, overlap: 1);
+        var p = await org.PersonAsync(Roles.Annotator);
+        var firstLease = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        using var first = await SubmitAsync(p, firstLease, key: "k-1");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var secondLease = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        Assert.NotEqual(firstLease, secondLease);
+
+        using var reused = await SubmitAsync(p, secondLease, key: "k-1");
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        Assert.Contains("another assignment", (await reused.ReadJsonAsync()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+
+        // The second lease is untouched: a fresh key submits it.
+        using var fresh = await SubmitAsync(p, secondLease, key: "k-2");
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.NotEqual((await first.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), (await fresh.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+        Assert.Equal(2, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+    }
+
+    [Fact]
     public async Task InvalidAnnotationIsRefusedWithThePointerToTheBadValue()
     {
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);

@@ -43,7 +43,13 @@ public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, 
 
 /// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
 public sealed record QueueStats(
-    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds);
+    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds)
+{
+    /// <summary>What happened between <paramref name="earlier"/> and this (the largest batch stays the largest since start).</summary>
+    public QueueStats Minus(QueueStats earlier) => new(
+        Batches - earlier.Batches, Operations - earlier.Operations, ExecuteSeconds - earlier.ExecuteSeconds,
+        CommitSeconds - earlier.CommitSeconds, LargestBatch, Fsyncs - earlier.Fsyncs, FsyncSeconds - earlier.FsyncSeconds);
+}
 
 /// <summary>
 /// The annotator queue's write path. Every lease, submission, skip, release and draft goes through
@@ -729,11 +735,17 @@ public sealed class QueueEngine : BackgroundService
             }
             if (idempotencyKey is not null)
             {
-                var replay = await ctx.Sql["SELECT id FROM annotations WHERE user_id = $1 AND idempotency_key = $2"]
-                    .Bind(1, userId).Bind(2, idempotencyKey).ScalarInt64Async();
-                if (replay is not null)
+                var replay = ctx.Sql["SELECT id, assignment_id FROM annotations WHERE user_id = $1 AND idempotency_key = $2"]
+                    .Bind(1, userId).Bind(2, idempotencyKey);
+                if (await replay.ReadAsync())
                 {
-                    SetResult(new SubmitResult(SubmitOutcome.Replayed, replay.Value));
+                    var (earlier, earlierAssignment) = (replay.Int64(0), replay.Int64(1));
+                    await replay.ResetAsync();
+                    // A key names one submission: the same key on another assignment is a client bug,
+                    // and answering it with the other assignment's annotation would hide a lost one.
+                    SetResult(earlierAssignment == assignmentId
+                        ? new SubmitResult(SubmitOutcome.Replayed, earlier)
+                        : new SubmitResult(SubmitOutcome.Conflict, Detail: "This Idempotency-Key was already used for a submission to another assignment."));
                     return;
                 }
             }

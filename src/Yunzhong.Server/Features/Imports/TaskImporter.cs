@@ -38,8 +38,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         await using var tx = await db.BeginWriteAsync(c, ct);
         using var sql = new HotStatements(c);
         // The queue order as of this transaction, the project row share-locked on PostgreSQL (on
-        // SQLite the write lock does it): a switch to random order either committed first, and
-        // these tasks get shuffle keys here, or waits for this import and then gives them theirs.
+        // SQLite the write lock does it): a switch to random or least-annotated order either
+        // committed first, and these tasks get their shuffle key or least_order flag here, or it
+        // waits for this import and then gives them theirs.
         project = project with
         {
             Order = await sql[db.IsSqlite ? OrderSql : OrderSql + " FOR SHARE"].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
@@ -222,7 +223,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
 
     /// <summary>Tasks without results go in many to a statement: one statement step instead of
     /// dozens, and on PostgreSQL one round trip. Project, target and time are the same for every row
-    /// of an import, so they are written into the SQL (they are numbers) rather than bound each time.</summary>
+    /// of an import (and so is whether they enter the least-annotated index), so they are written
+    /// into the SQL (they are numbers) rather than bound each time.</summary>
     private const int RowsPerInsert = 64;
 
     /// <summary>Parameters bound per task row of <see cref="InsertSql"/>.</summary>
@@ -232,6 +234,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     /// keeps the task out of that order's index).</summary>
     private static long ShuffleKey(ProjectConfig project) => project.Order == "random" ? Random.Shared.NextInt64(1, long.MaxValue) : 0;
 
+    /// <summary>Whether tasks enter the least-annotated index (see 0005_least_only_when_least_annotated):
+    /// only projects that use that order need them there.</summary>
+    private static int LeastOrder(ProjectConfig project) => project.Order == "leastAnnotated" ? 1 : 0;
+
     /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
     internal const long ControlTarget = 1_000_000_000;
 
@@ -239,12 +245,12 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     {
         var t = control ? ControlTarget : project.Overlap;
         var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
+            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
         for (var i = 0; i < rows; i++)
         {
             var at = i * RowParams;
             sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({project.Id}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
+                $"({project.Id}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, {LeastOrder(project)}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
         }
         return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
     }

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -38,15 +36,14 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
 
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        using var sql = new Statements(c);
+        using var sql = new HotStatements(c);
         // The queue order as of this transaction, the project row share-locked on PostgreSQL (on
-        // SQLite the write lock does it): a switch to random order either committed first, and
-        // these tasks get shuffle keys here, or waits for this import and then gives them theirs.
+        // SQLite the write lock does it): a switch to random or least-annotated order either
+        // committed first, and these tasks get their shuffle key or least_order flag here, or it
+        // waits for this import and then gives them theirs.
         project = project with
         {
-            Order = await c.ExecuteScalarAsync<string>(new CommandDefinition(
-                $"SELECT task_order FROM projects WHERE id = @id{(db.IsSqlite ? "" : " FOR SHARE")}", new { id = project.Id }, tx,
-                cancellationToken: ct)) ?? project.Order,
+            Order = await sql[db.IsSqlite ? OrderSql : OrderSql + " FOR SHARE"].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
         };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
@@ -57,7 +54,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         {
             try
             {
-                return await WriteAsync(sql, tx, project, userId, now, chunks.Reader, stop.Token);
+                return await WriteAsync(sql, project, userId, now, chunks.Reader, stop.Token);
             }
             catch
             {
@@ -165,6 +162,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
         }
     }
 
+    private const string OrderSql = "SELECT task_order FROM projects WHERE id = $1";
+
     /// <summary>Rows handed from the reading stage to the writer.</summary>
     private const int ChunkRows = 1024;
 
@@ -174,15 +173,15 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
 
     /// <summary>The writing stage: stores checked rows in import order; returns how many were new.</summary>
     private static async Task<long> WriteAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, long userId, long now, ChannelReader<List<Checked>> chunks,
-        CancellationToken ct)
+        HotStatements sql, ProjectConfig project, long userId, long now, ChannelReader<List<Checked>> chunks, CancellationToken ct)
     {
         long imported = 0;
         // SQLite inserts row by row through one prepared statement: measured on 1,000,000 rows, a
         // 64-row VALUES list took twice as long there, while PostgreSQL saves a round trip per row
         // with the long list.
         var perInsert = sql.Connection is Microsoft.Data.Sqlite.SqliteConnection ? 1 : RowsPerInsert;
-        var insertSql = InsertSql(project, now, perInsert);
+        var insert = sql[InsertSql(project, now, perInsert)];
+        string insertOne = InsertSql(project, now, 1) + " RETURNING id", insertControl = InsertSql(project, now, 1, control: true) + " RETURNING id";
         var pending = new List<Checked>(perInsert);
         await foreach (var chunk in chunks.ReadAllAsync(ct))
         {
@@ -194,43 +193,50 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
                     pending.Add(item);
                     if (pending.Count == perInsert)
                     {
-                        imported += await FlushAsync(sql, tx, project, pending, insertSql, now, ct);
+                        imported += await FlushAsync(sql, project, pending, insert, now, ct);
                     }
                     continue;
                 }
                 // A row with results needs its task id back, and a control task its own target: keep
                 // import order by flushing what waits first.
-                imported += await FlushAsync(sql, tx, project, pending, null, now, ct);
-                var taskId = await InsertOneAsync(sql, tx, project, row.Key, Encoding.UTF8.GetString(item.Data), row.Priority, row.GoldAnswerJson,
-                    item.Control, now, ct);
-                if (taskId is null)
+                imported += await FlushAsync(sql, project, pending, null, now, ct);
+                var taskId = await Bind(sql[item.Control ? insertControl : insertOne], 0, project, item).ScalarInt64Async(ct);
+                if (taskId is not { } id)
                 {
-                    continue;
+                    continue; // its key is already taken
                 }
                 imported++;
                 foreach (var p in row.Predictions)
                 {
-                    await sql.Get("INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES (@t, @m, @r, @s, @now)", tx)
-                        .With("@t", taskId).With("@m", p.Author ?? "imported").With("@r", p.ResultJson).With("@s", p.Score).With("@now", now)
-                        .ExecuteNonQueryAsync(ct);
+                    await sql["INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES ($1, $2, $3, $4, $5)"]
+                        .Bind(1, id).Bind(2, p.Author ?? "imported").Bind(3, p.ResultJson).Bind(4, p.Score).Bind(5, now)
+                        .ExecuteAsync(ct);
                 }
                 if (row.Annotations.Count > 0)
                 {
-                    await ImportAnnotationsAsync(sql, tx, project, userId, taskId.Value, row.Annotations, now, ct);
+                    await ImportAnnotationsAsync(sql, project, userId, id, row.Annotations, now, ct);
                 }
             }
         }
-        return imported + await FlushAsync(sql, tx, project, pending, null, now, ct);
+        return imported + await FlushAsync(sql, project, pending, null, now, ct);
     }
 
     /// <summary>Tasks without results go in many to a statement: one statement step instead of
     /// dozens, and on PostgreSQL one round trip. Project, target and time are the same for every row
-    /// of an import, so they are written into the SQL (they are numbers) rather than bound each time.</summary>
+    /// of an import (and so is whether they enter the least-annotated index), so they are written
+    /// into the SQL (they are numbers) rather than bound each time.</summary>
     private const int RowsPerInsert = 64;
+
+    /// <summary>Parameters bound per task row of <see cref="InsertSql"/>.</summary>
+    private const int RowParams = 6;
 
     /// <summary>A task's place in random order: only projects that use random order need one (0
     /// keeps the task out of that order's index).</summary>
     private static long ShuffleKey(ProjectConfig project) => project.Order == "random" ? Random.Shared.NextInt64(1, long.MaxValue) : 0;
+
+    /// <summary>Whether tasks enter the least-annotated index (see 0005_least_only_when_least_annotated):
+    /// only projects that use that order need them there.</summary>
+    private static int LeastOrder(ProjectConfig project) => project.Order == "leastAnnotated" ? 1 : 0;
 
     /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
     internal const long ControlTarget = 1_000_000_000;
@@ -239,99 +245,62 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
     {
         var t = control ? ControlTarget : project.Overlap;
         var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
+            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
         for (var i = 0; i < rows; i++)
         {
+            var at = i * RowParams;
             sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({project.Id}, @k{i}, @d{i}, @p{i}, @s{i}, 'new', {t}, {t}, @b{i}, @g{i}, {(control ? 1 : 0)}, {now}, {now})");
+                $"({project.Id}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, {LeastOrder(project)}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
         }
         return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
     }
 
+    /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1.</summary>
+    private static HotCommand Bind(HotCommand insert, int at, ProjectConfig project, Checked task) =>
+        insert.Bind(at + 1, task.Row.Key).BindUtf8(at + 2, task.Data).Bind(at + 3, task.Row.Priority).Bind(at + 4, ShuffleKey(project))
+            .Bind(at + 5, Random.Shared.Next(100)).Bind(at + 6, task.Row.GoldAnswerJson);
+
     /// <summary>Writes the waiting tasks; returns how many were new (the rest had keys the project already has).</summary>
-    /// <param name="insertSql">The statement for this many rows when the caller has it at hand.</param>
-    private static async Task<long> FlushAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, List<Checked> pending, string? insertSql, long now, CancellationToken ct)
+    /// <param name="insert">The statement for this many rows when the caller has it at hand.</param>
+    private static async ValueTask<long> FlushAsync(
+        HotStatements sql, ProjectConfig project, List<Checked> pending, HotCommand? insert, long now, CancellationToken ct)
     {
         if (pending.Count == 0)
         {
             return 0;
         }
-        insertSql ??= InsertSql(project, now, pending.Count);
-        if (sql.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            return await FlushSqlite(sqlite, sql, project, insertSql, pending);
-        }
-        var cmd = sql.Get(insertSql, tx);
+        insert ??= sql[InsertSql(project, now, pending.Count)];
         for (var i = 0; i < pending.Count; i++)
         {
-            var t = pending[i].Row;
-            cmd.With(KeyParams[i], t.Key).With(DataParams[i], Encoding.UTF8.GetString(pending[i].Data)).With(PriorityParams[i], t.Priority)
-                .With(ShuffleParams[i], ShuffleKey(project)).With(BucketParams[i], Random.Shared.Next(100))
-                .With(GoldParams[i], t.GoldAnswerJson);
+            Bind(insert, i * RowParams, project, pending[i]);
         }
         pending.Clear();
-        return await cmd.ExecuteNonQueryAsync(ct);
+        return await insert.ExecuteAsync(ct); // on SQLite it completes at once: its statements run synchronously
     }
-
-    private static async ValueTask<long> FlushSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, Statements sql, ProjectConfig project, string insertSql, List<Checked> pending)
-    {
-        var statement = sql.Raw(connection, insertSql);
-        for (var i = 0; i < pending.Count; i++)
-        {
-            var t = pending[i].Row;
-            var at = i * 6;
-            statement.Bind(at + 1, t.Key);
-            statement.BindUtf8(at + 2, pending[i].Data);
-            statement.Bind(at + 3, t.Priority);
-            statement.Bind(at + 4, ShuffleKey(project));
-            statement.Bind(at + 5, Random.Shared.Next(100));
-            statement.Bind(at + 6, t.GoldAnswerJson);
-        }
-        pending.Clear();
-        return await statement.ExecuteAsync(); // completes at once: SQLite statements run synchronously
-    }
-
-    private static readonly string[] KeyParams = Names("@k"), DataParams = Names("@d"), PriorityParams = Names("@p"),
-        ShuffleParams = Names("@s"), BucketParams = Names("@b"), GoldParams = Names("@g");
-
-    private static string[] Names(string prefix) =>
-        Enumerable.Range(0, RowsPerInsert).Select(i => prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-    /// <summary>Inserts one task and returns its id; null when its key is already taken.</summary>
-    private static async Task<long?> InsertOneAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, string? key, string dataJson, int priority, string? gold, bool control, long now,
-        CancellationToken ct) =>
-        await sql.Get(InsertSql(project, now, 1, control) + " RETURNING id", tx)
-            .With("@k0", key).With("@d0", dataJson).With("@p0", priority).With("@s0", ShuffleKey(project))
-            .With("@b0", Random.Shared.Next(100)).With("@g0", gold)
-            .ScalarLongAsync(ct);
 
     /// <summary>
     /// Annotations made elsewhere (a Label Studio export) arrive as finished work by the importing
     /// user: they count toward the task's overlap and are exported like any other.
     /// </summary>
     private static async Task ImportAnnotationsAsync(
-        Statements sql, DbTransaction tx, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations,
-        long now, CancellationToken ct)
+        HotStatements sql, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations, long now, CancellationToken ct)
     {
         foreach (var a in annotations)
         {
-            await sql.Get(
+            await sql[
                 """
                 INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
-                VALUES (@t, @p, @u, @u, 1, 'submitted', @r, @now)
-                """, tx).With("@t", taskId).With("@p", project.Id).With("@u", userId).With("@r", a.ResultJson).With("@now", now)
-                .ExecuteNonQueryAsync(ct);
+                VALUES ($1, $2, $3, $3, 1, 'submitted', $4, $5)
+                """].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
+                .ExecuteAsync(ct);
         }
-        var n = annotations.Count;
-        await sql.Get(
+        await sql[
             """
-            UPDATE tasks SET annotation_count = annotation_count + @n,
-                remaining = CASE WHEN remaining > @n THEN remaining - @n ELSE 0 END,
-                state = CASE WHEN annotation_count + @n >= target THEN 'annotated' ELSE 'in_progress' END
-            WHERE id = @t
-            """, tx).With("@n", n).With("@t", taskId).ExecuteNonQueryAsync(ct);
+            UPDATE tasks SET annotation_count = annotation_count + $1,
+                remaining = CASE WHEN remaining > $1 THEN remaining - $1 ELSE 0 END,
+                state = CASE WHEN annotation_count + $1 >= target THEN 'annotated' ELSE 'in_progress' END
+            WHERE id = $2
+            """].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>

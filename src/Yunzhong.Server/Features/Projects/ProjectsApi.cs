@@ -151,6 +151,12 @@ public static class ProjectsApi
         await using var c = await db.OpenAsync(ct);
         await using (var tx = await db.BeginWriteAsync(c, ct))
         {
+            // The order being left as stored, not as cached (another node may have changed it): the
+            // tasks' shuffle keys and least_order flags follow the stored one. Locked on PostgreSQL
+            // (on SQLite the write lock does it), so an import waits or is waited for; see TaskImporter.
+            var previousOrder = await c.ExecuteScalarAsync<string>(new CommandDefinition(
+                $"SELECT task_order FROM projects WHERE id = @projectId{(db.IsSqlite ? "" : " FOR UPDATE")}", new { projectId }, tx,
+                cancellationToken: ct)) ?? p.Order;
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE projects SET name = @name, instructions = @instructions, schema_json = @schema, overlap = @Overlap,
@@ -164,11 +170,19 @@ public static class ProjectsApi
                     settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
                     quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
                 }, tx, cancellationToken: ct));
-            if (settings.Order == "random" && p.Order != "random")
+            if (settings.Order == "random" && previousOrder != "random")
             {
                 // Tasks enter random order only with a shuffle key (see 0004_shuffle_only_when_random).
                 await c.ExecuteAsync(new CommandDefinition(
                     $"UPDATE tasks SET shuffle = {Db.RandomShuffleSql(db.Dialect)} WHERE project_id = @projectId AND shuffle = 0",
+                    new { projectId }, tx, cancellationToken: ct));
+            }
+            if (settings.Order == "leastAnnotated" && previousOrder != "leastAnnotated")
+            {
+                // Tasks enter least-annotated order only when flagged (see 0005_least_only_when_least_annotated).
+                // Leaving an order keeps keys and flags: switching back touches only tasks imported meanwhile.
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE tasks SET least_order = 1 WHERE project_id = @projectId AND least_order = 0",
                     new { projectId }, tx, cancellationToken: ct));
             }
             if (settings.Overlap != p.Overlap)

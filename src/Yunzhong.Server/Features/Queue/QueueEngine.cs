@@ -369,6 +369,61 @@ public sealed class QueueEngine : BackgroundService
     private static async ValueTask ReturnSlot(HotStatements sql, long taskId, long now) =>
         await sql[ReturnSlotPositional].Bind(1, now).Bind(2, taskId).ExecuteAsync();
 
+    private static string OrderBy(string order) => order switch
+    {
+        "random" => "t.shuffle",
+        "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
+        _ => "t.priority DESC, t.id",
+    };
+
+    /// <summary>Random and least-annotated order read only the tasks in their own partial
+    /// indexes (0004, 0005); the filter states the index's condition so the planner can use it.</summary>
+    private static string FreshFilter(string order) => order switch
+    {
+        "random" => FreshTasks + " AND t.shuffle > 0",
+        "leastAnnotated" => FreshTasks + " AND t.least_order = 1",
+        _ => FreshTasks,
+    };
+
+    private const string FreshTasks = """
+        t.project_id = $1 AND t.remaining > 0 AND t.control = 0
+          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
+        """;
+
+    /// <summary>The next fresh task in <paramref name="order"/> for annotator $2 in project $1.</summary>
+    internal static string PickFreshSql(string order) =>
+        $"SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)} ORDER BY {OrderBy(order)} LIMIT 1";
+
+    /// <summary>
+    /// PostgreSQL: pick, lock, take a slot and write the lease in one statement, with the task's
+    /// predictions: one round trip where the steps would take four. Locked tasks are skipped, so
+    /// writers on other connections pick around each other instead of queueing on one row.
+    /// Parameters: project, annotator, now, expiry. With <paramref name="whenNothingHeld"/> it
+    /// first counts the annotator's live and handed-back leases and leases only when there are
+    /// none. Always one row: the count, then the lease's id, task, data and predictions (nulls
+    /// when nothing was leased).
+    /// </summary>
+    internal static string LeaseSql(string order, bool whenNothingHeld) =>
+        $"""
+        WITH held AS ({(whenNothingHeld
+            ? "SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')"
+            : "SELECT 0::bigint AS n")}),
+        pick AS (
+            SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)} AND (SELECT n FROM held) = 0
+            ORDER BY {OrderBy(order)} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
+        take AS (
+            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
+                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
+            FROM pick WHERE t.id = pick.id RETURNING t.id),
+        lease AS (
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
+            SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
+        SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
+            (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
+             FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
+        FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
+        """;
+
     internal readonly record struct OpContext(HotStatements Sql, Dialect Dialect, long Now);
 
     internal abstract class QueueOp
@@ -406,7 +461,7 @@ public sealed class QueueEngine : BackgroundService
                 return null;
             }
             _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
-            var statement = new NpgsqlBatchCommand(LeaseSql(whenNothingHeld: true));
+            var statement = new NpgsqlBatchCommand(LeaseSql(project.Order, whenNothingHeld: true));
             statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
             statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
             statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
@@ -535,63 +590,19 @@ public sealed class QueueEngine : BackgroundService
             WHERE id = $2 AND remaining > 0
             """;
 
-        private string OrderBy => project.Order switch
-        {
-            "random" => "t.shuffle",
-            "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
-            _ => "t.priority DESC, t.id",
-        };
-
-        private string FreshFilter => project.Order == "random" ? FreshTasks + " AND t.shuffle > 0" : FreshTasks;
-
-        private const string FreshTasks = """
-            t.project_id = $1 AND t.remaining > 0 AND t.control = 0
-              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
-            """;
-
         private static async ValueTask Relet(OpContext ctx, long assignmentId, long expires) =>
             await ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
                 .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).ExecuteAsync();
 
         private async ValueTask<(long TaskId, string Data, string? Gold)?> PickFresh(OpContext ctx)
         {
-            var cmd = ctx.Sql[$"SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter} ORDER BY {OrderBy} LIMIT 1"]
-                .Bind(1, project.Id).Bind(2, userId);
+            var cmd = ctx.Sql[PickFreshSql(project.Order)].Bind(1, project.Id).Bind(2, userId);
             return await Row2(cmd);
         }
 
-        /// <summary>
-        /// PostgreSQL: pick, lock, take a slot and write the lease in one statement, with the task's
-        /// predictions: one round trip where the steps would take four. Locked tasks are skipped, so
-        /// writers on other connections pick around each other instead of queueing on one row.
-        /// With <paramref name="whenNothingHeld"/> it first counts the annotator's live and
-        /// handed-back leases and leases only when there are none. Always one row: the count, then
-        /// the lease's id, task, data and predictions (nulls when nothing was leased).
-        /// </summary>
-        private string LeaseSql(bool whenNothingHeld) =>
-            $"""
-            WITH held AS ({(whenNothingHeld
-                ? "SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')"
-                : "SELECT 0::bigint AS n")}),
-            pick AS (
-                SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter} AND (SELECT n FROM held) = 0
-                ORDER BY {OrderBy} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
-            take AS (
-                UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
-                    state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
-                FROM pick WHERE t.id = pick.id RETURNING t.id),
-            lease AS (
-                INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-                SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
-            SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
-                (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-                 FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
-            FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
-            """;
-
         private async ValueTask<Lease?> LeaseFreshPostgres(OpContext ctx, long expires)
         {
-            var cmd = ctx.Sql[LeaseSql(whenNothingHeld: false)].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
+            var cmd = ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
             if (!await cmd.ReadAsync())
             {
                 return null;

@@ -33,7 +33,7 @@ internal static class BenchCommand
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
         // code again, optimised (tiered compilation), in the first seconds under load, which on two
         // cores takes CPU from the server; a server runs for days, so the figure wanted is after that.
-        var warmupTasks = args.GetInt("warmup", annotators > 0 ? Math.Min(tasks, 20_000) : 0);
+        var warmupTasks = args.GetInt("warmup", annotators > 0 ? Math.Min(tasks, 40_000) : 0);
         if (annotators < 0 || warmupTasks < 0 || tasks < 1 || overlap < 1 || (annotators > 0 && overlap > annotators))
         {
             throw new CliException("need --tasks ≥ 1, --overlap ≥ 1 and --annotators ≥ overlap (or 0 to measure the import alone)");

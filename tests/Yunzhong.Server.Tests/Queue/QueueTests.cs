@@ -12,6 +12,8 @@ namespace Yunzhong.Server.Tests.Queue;
 
 public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
+    protected TFixture Fx => fx;
+
     private static readonly object Pos = new { result = new { label = new[] { "pos" } }, leadTimeSeconds = 2.5 };
 
     private async Task<(Org Org, Person Manager, long Project)> SetUpAsync(int tasks, int overlap, string order = "priority", int leaseSeconds = 600)
@@ -23,7 +25,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         return (org, manager, project);
     }
 
-    private static async Task<JsonElement?> NextAsync(Person p, long project)
+    protected static async Task<JsonElement?> NextAsync(Person p, long project)
     {
         using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
         if (r.StatusCode == HttpStatusCode.NoContent)
@@ -35,7 +37,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         return json;
     }
 
-    private static async Task<HttpResponseMessage> SubmitAsync(Person p, long assignment, object? body = null, string? key = null)
+    protected static async Task<HttpResponseMessage> SubmitAsync(Person p, long assignment, object? body = null, string? key = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit") { Content = JsonContent.Create(body ?? Pos) };
         if (key is not null)
@@ -428,4 +430,52 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
 public sealed class SqliteQueueTests(SqliteFixture fx) : QueueTests<SqliteFixture>(fx);
 
-public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<PostgresFixture>(fx);
+public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<PostgresFixture>(fx)
+{
+    /// <summary>The pipelined lease statement starts from a hint kept in the batch's transaction;
+    /// run back to back in one transaction, as a batch does, it must still hand out tasks in
+    /// priority order, skip what an annotator already did without moving the hint past it, and
+    /// stop cleanly when nothing is left.</summary>
+    [Fact]
+    public async Task HintedLeasesInOneTransactionKeepPriorityOrder()
+    {
+        var org = await Fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
+        var body = string.Join("\n",
+            """{"key":"c","data":{"text":"c"}}""",
+            """{"key":"a","priority":5,"data":{"text":"a"}}""",
+            """{"key":"d","data":{"text":"d"}}""",
+            """{"key":"b","priority":5,"data":{"text":"b"}}""");
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var people = new List<Person>();
+        for (var i = 0; i < 8; i++)
+        {
+            people.Add(await org.PersonAsync(Roles.Annotator));
+        }
+        // The first annotator has already done "a" (one of its two slots) before the batch.
+        var first = (await NextAsync(people[0], project))!.Value;
+        Assert.Equal("a", first.GetProperty("task").GetProperty("data").GetProperty("text").GetString());
+        (await SubmitAsync(people[0], first.GetProperty("assignmentId").GetInt64())).Dispose();
+
+        var db = Fx.Services.GetRequiredService<Db>();
+        await using var c = await db.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        using var sql = new HotStatements(c);
+        var got = new List<string?>();
+        foreach (var person in people)
+        {
+            var lease = sql[QueueEngine.LeaseSql("priority", whenNothingHeld: true)].Bind(1, project).Bind(2, person.Id).Bind(3, 1L).Bind(4, 2L);
+            Assert.True(await lease.ReadAsync());
+            got.Add(lease.IsNull(1) ? null : lease.Text(3).Split('"')[3]);
+            await lease.ResetAsync();
+        }
+        await tx.CommitAsync();
+        // "b" for the annotator who did "a"; "a" stays first for the next; then two of each; then none.
+        Assert.Equal(["b", "a", "b", "c", "c", "d", "d", null], got);
+        Assert.Equal(0, await Fx.QueryScalarAsync<long>("SELECT SUM(remaining) FROM tasks WHERE project_id = @project", new { project }));
+    }
+}

@@ -419,7 +419,7 @@ public sealed class QueueEngine : BackgroundService
     private static string BuildLeaseSql(string order, bool whenNothingHeld) =>
         whenNothingHeld && OrderBy(order) == OrderBy("priority") ? HintedPriorityLeaseSql : $"""
         WITH held AS ({(whenNothingHeld
-            ? "SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')"
+            ? HeldSql
             : "SELECT 0::bigint AS n")}),
         pick AS (
             SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)} AND (SELECT n FROM held) = 0
@@ -452,8 +452,7 @@ public sealed class QueueEngine : BackgroundService
     /// path, which searches the whole order.
     /// </summary>
     private const string HintedPriorityLeaseSql = $"""
-        WITH held AS (
-            SELECT count(*) AS n FROM assignments WHERE user_id = $2 AND project_id = $1 AND status IN ('leased', 'returned')),
+        WITH held AS ({HeldSql}),
         hint AS (
             SELECT COALESCE(split_part(h, ',', 1)::bigint, 9223372036854775807) AS p, COALESCE(split_part(h, ',', 2)::bigint, 0) AS i
             FROM (SELECT NULLIF(current_setting('yz.lease_from_' || $1, true), '') AS h) s),
@@ -496,6 +495,14 @@ public sealed class QueueEngine : BackgroundService
              FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json,
             set_config('yz.lease_from_' || $1, (SELECT h FROM next_hint), true)
         FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
+        """;
+
+    /// <summary>How many leases annotator $2 holds or has been handed back in project $1: one index
+    /// probe per status, where an IN list was applied as a filter over all the annotator's
+    /// assignments in PostgreSQL's generic plan.</summary>
+    private const string HeldSql = """
+        SELECT (SELECT count(*) FROM assignments WHERE user_id = $2 AND project_id = $1 AND status = 'leased')
+             + (SELECT count(*) FROM assignments WHERE user_id = $2 AND project_id = $1 AND status = 'returned') AS n
         """;
 
     /// <summary>The queue's SQL texts per order, built once: they are keys of the prepared-statement

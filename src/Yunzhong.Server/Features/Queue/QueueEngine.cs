@@ -42,13 +42,16 @@ public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null);
 
 /// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
+/// <param name="StepByStep">PostgreSQL: operations that ran one statement at a time after their batch's pipeline.</param>
 public sealed record QueueStats(
-    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds)
+    long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds,
+    long StepByStep)
 {
     /// <summary>What happened between <paramref name="earlier"/> and this (the largest batch stays the largest since start).</summary>
     public QueueStats Minus(QueueStats earlier) => new(
         Batches - earlier.Batches, Operations - earlier.Operations, ExecuteSeconds - earlier.ExecuteSeconds,
-        CommitSeconds - earlier.CommitSeconds, LargestBatch, Fsyncs - earlier.Fsyncs, FsyncSeconds - earlier.FsyncSeconds);
+        CommitSeconds - earlier.CommitSeconds, LargestBatch, Fsyncs - earlier.Fsyncs, FsyncSeconds - earlier.FsyncSeconds,
+        StepByStep - earlier.StepByStep);
 }
 
 /// <summary>
@@ -66,7 +69,7 @@ public sealed class QueueEngine : BackgroundService
     private readonly TimeProvider _time;
     private readonly QueueOptions _options;
     private readonly ILogger<QueueEngine> _log;
-    private long _batches, _operations, _executeTicks, _commitTicks;
+    private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep;
     private int _largestBatch;
     private WalSync? _walSync;
 
@@ -108,7 +111,7 @@ public sealed class QueueEngine : BackgroundService
         Interlocked.Read(ref _batches), Interlocked.Read(ref _operations),
         TimeSpan.FromTicks(Interlocked.Read(ref _executeTicks)).TotalSeconds,
         TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds, _largestBatch,
-        _walSync?.Fsyncs ?? 0, _walSync?.FsyncSeconds ?? 0);
+        _walSync?.Fsyncs ?? 0, _walSync?.FsyncSeconds ?? 0, Interlocked.Read(ref _stepByStep));
 
     private async Task<T> Enqueue<T>(QueueOp<T> op, CancellationToken ct)
     {
@@ -243,7 +246,12 @@ public sealed class QueueEngine : BackgroundService
                     await SweepExpired(sql, ms);
                 }
                 var started = _time.GetTimestamp();
-                var rest = _db.Dialect == Dialect.Postgres && batch.Count > 1 ? await PipelineAsync(ctx, batch, stop) : batch;
+                var rest = batch;
+                if (_db.Dialect == Dialect.Postgres && batch.Count > 1)
+                {
+                    rest = await PipelineAsync(ctx, batch, stop);
+                    Interlocked.Add(ref _stepByStep, rest.Count);
+                }
                 foreach (var op in rest)
                 {
                     await op.ExecuteAsync(ctx);

@@ -90,43 +90,43 @@ internal static class BenchCommand
                 var connections = await Task.WhenAll(tokens.Select(token => BenchConnection.OpenAsync(server, token, ct)));
                 try
                 {
-                if (warmupTasks > 0)
-                {
-                    var warmupId = await CreateProjectAsync(admin, "warm-up", overlap, ct);
-                    await ImportAsync(admin, warmupId, warmupTasks, ct);
-                    var warm = await RaceAsync(connections, warmupId, ct);
-                    var warmCheck = await VerifyAsync(db, warmupId, overlap, warmupTasks, warm.Acknowledged, ct);
-                    log.WriteLine($"warm-up: {warm.Cycles:N0} cycles in {warm.Seconds:0.00} s (not measured); lost {warmCheck.Lost}, duplicates {warmCheck.Duplicates}");
-                    if (warmCheck.Lost + warmCheck.Duplicates + warmCheck.WrongCount > 0)
+                    if (warmupTasks > 0)
                     {
-                        throw new CliException("the warm-up project broke the queue's invariants");
+                        var warmupId = await CreateProjectAsync(admin, "warm-up", overlap, ct);
+                        await ImportAsync(admin, warmupId, warmupTasks, ct);
+                        var warm = await RaceAsync(connections, warmupId, ct);
+                        var warmCheck = await VerifyAsync(db, warmupId, overlap, warmupTasks, warm.Acknowledged, ct);
+                        log.WriteLine($"warm-up: {warm.Cycles:N0} cycles in {warm.Seconds:0.00} s (not measured); lost {warmCheck.Lost}, duplicates {warmCheck.Duplicates}");
+                        if (warmCheck.Lost + warmCheck.Duplicates + warmCheck.WrongCount > 0)
+                        {
+                            throw new CliException("the warm-up project broke the queue's invariants");
+                        }
                     }
-                }
-                var engine = app.Services.GetRequiredService<Yunzhong.Server.Features.Queue.QueueEngine>();
-                var statsBefore = engine.Stats;
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                var run = await RaceAsync(connections, projectId, ct);
-                // CPU per cycle of this process (server and simulated annotators together): unlike
-                // cycles/s it hardly moves when other work shares the machine.
-                var cpuPerCycle = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, run.Cycles);
-                var check = await VerifyAsync(db, projectId, overlap, tasks, run.Acknowledged, ct);
-                var cyclesPerS = run.Cycles / run.Seconds;
-                log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle");
-                var q = engine.Stats.Minus(statsBefore);
-                log.WriteLine($"queue writer: {q.Operations:N0} operations in {q.Batches:N0} batches (mean {(double)q.Operations / Math.Max(1, q.Batches):0.0}, largest since start {q.LargestBatch}); executing {q.ExecuteSeconds:0.00} s, committing {q.CommitSeconds:0.00} s; {q.Fsyncs:N0} WAL fsyncs taking {q.FsyncSeconds:0.00} s; {q.StepByStep:N0} run step by step after the pipeline");
-                log.WriteLine($"check: annotations {check.Annotations:N0} (expected {(long)tasks * overlap:N0}), lost {check.Lost}, duplicates {check.Duplicates}, tasks off overlap {check.WrongCount}");
-                result["warmup_tasks"] = warmupTasks;
-                result["cycles"] = run.Cycles;
-                result["seconds"] = Math.Round(run.Seconds, 3);
-                result["cycles_per_s"] = Math.Round(cyclesPerS, 1);
-                result["p50_ms"] = Math.Round(run.P50, 2);
-                result["p99_ms"] = Math.Round(run.P99, 2);
-                result["process_cpu_us_per_cycle"] = Math.Round(cpuPerCycle);
-                result["errors"] = run.Errors;
-                result["annotations"] = check.Annotations;
-                result["lost"] = check.Lost;
-                result["duplicates"] = check.Duplicates;
-                result["tasks_off_overlap"] = check.WrongCount;
+                    var engine = app.Services.GetRequiredService<Yunzhong.Server.Features.Queue.QueueEngine>();
+                    var statsBefore = engine.Stats;
+                    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var run = await RaceAsync(connections, projectId, ct);
+                    // CPU per cycle of this process (server and simulated annotators together): unlike
+                    // cycles/s it hardly moves when other work shares the machine.
+                    var cpuPerCycle = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, run.Cycles);
+                    var check = await VerifyAsync(db, projectId, overlap, tasks, run.Acknowledged, ct);
+                    var cyclesPerS = run.Cycles / run.Seconds;
+                    log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle");
+                    var q = engine.Stats.Minus(statsBefore);
+                    log.WriteLine($"queue writer: {q.Operations:N0} operations in {q.Batches:N0} batches (mean {(double)q.Operations / Math.Max(1, q.Batches):0.0}, largest since start {q.LargestBatch}); executing {q.ExecuteSeconds:0.00} s, committing {q.CommitSeconds:0.00} s; {q.Fsyncs:N0} WAL fsyncs taking {q.FsyncSeconds:0.00} s; {q.StepByStep:N0} run step by step after the pipeline");
+                    log.WriteLine($"check: annotations {check.Annotations:N0} (expected {(long)tasks * overlap:N0}), lost {check.Lost}, duplicates {check.Duplicates}, tasks off overlap {check.WrongCount}");
+                    result["warmup_tasks"] = warmupTasks;
+                    result["cycles"] = run.Cycles;
+                    result["seconds"] = Math.Round(run.Seconds, 3);
+                    result["cycles_per_s"] = Math.Round(cyclesPerS, 1);
+                    result["p50_ms"] = Math.Round(run.P50, 2);
+                    result["p99_ms"] = Math.Round(run.P99, 2);
+                    result["process_cpu_us_per_cycle"] = Math.Round(cpuPerCycle);
+                    result["errors"] = run.Errors;
+                    result["annotations"] = check.Annotations;
+                    result["lost"] = check.Lost;
+                    result["duplicates"] = check.Duplicates;
+                    result["tasks_off_overlap"] = check.WrongCount;
                 }
                 finally
                 {

@@ -454,7 +454,7 @@ public sealed class QueueEngine : BackgroundService
     /// position (priority, id) before which no task has a slot left as this transaction sees it;
     /// each statement picks from there and moves it to the first task with a slot left, counting the
     /// one it takes. Tasks that gain a slot mid-batch before the hint (another node's release, an
-    /// import committed meanwhile) wait for the next batch, as if their commit had come a moment
+    /// import or a raised priority committed meanwhile) wait for the next batch, as if their commit had come a moment
     /// later; this batch's own releases run after its pipelined leases. The hint ends with the
     /// transaction. A pick that finds nothing from the hint leaves its lease to the step-by-step
     /// path, which searches the whole order.

@@ -95,25 +95,19 @@ internal abstract class HotCommand : IDisposable
     public double? DoubleOrNull(int column) => IsNull(column) ? null : Double(column);
 
     /// <summary>The first column of the first row, or null when there is no row or it is NULL.</summary>
-    public async ValueTask<long?> ScalarInt64Async(CancellationToken ct = default)
-    {
-        if (!await ReadAsync(ct))
-        {
-            return null;
-        }
-        long? value = IsNull(0) ? null : Int64(0);
-        await ResetAsync();
-        return value;
-    }
+    public ValueTask<long?> ScalarInt64Async(CancellationToken ct = default) =>
+        ScalarAsync<long?>(static c => c.IsNull(0) ? null : c.Int64(0), ct);
 
     /// <summary>The first column of the first row as text, or null when there is no row or it is NULL.</summary>
-    public async ValueTask<string?> ScalarTextAsync(CancellationToken ct = default)
+    public ValueTask<string?> ScalarTextAsync(CancellationToken ct = default) => ScalarAsync(static c => c.TextOrNull(0), ct);
+
+    private async ValueTask<T> ScalarAsync<T>(Func<HotCommand, T> first, CancellationToken ct)
     {
         if (!await ReadAsync(ct))
         {
-            return null;
+            return default!;
         }
-        var value = TextOrNull(0);
+        var value = first(this);
         await ResetAsync();
         return value;
     }

@@ -470,7 +470,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         {
             var lease = sql[QueueEngine.LeaseSql("priority", whenNothingHeld: true)].Bind(1, project).Bind(2, person.Id).Bind(3, 1L).Bind(4, 2L);
             Assert.True(await lease.ReadAsync());
-            got.Add(lease.IsNull(1) ? null : lease.Text(3).Split('"')[3]);
+            got.Add(lease.IsNull(1) ? null : JsonDocument.Parse(lease.Text(3)).RootElement.GetProperty("text").GetString());
             await lease.ResetAsync();
         }
         await tx.CommitAsync();

@@ -432,17 +432,9 @@ public sealed class QueueEngine : BackgroundService
         pick AS (
             SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)} AND (SELECT n FROM held) = 0
             ORDER BY {OrderBy(order)} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
-        take AS (
-            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
-                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
-            FROM pick WHERE t.id = pick.id RETURNING t.id),
-        lease AS (
-            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-            SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
-        SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
-            (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-             FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
-        FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
+        {TakeAndLease}
+        SELECT {LeaseColumns}
+        FROM {LeaseFrom}
         """;
 
     /// <summary>
@@ -475,13 +467,7 @@ public sealed class QueueEngine : BackgroundService
               AND t.priority < (SELECT p FROM hint)
             ORDER BY t.priority DESC, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
         pick AS (SELECT * FROM pick_same UNION ALL SELECT * FROM pick_after),
-        take AS (
-            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
-                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
-            FROM pick WHERE t.id = pick.id RETURNING t.id),
-        lease AS (
-            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-            SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id),
+        {TakeAndLease},
         open_same AS (
             SELECT t.priority, t.id FROM tasks t
             WHERE t.project_id = $1 AND t.remaining > 0 AND t.control = 0
@@ -498,12 +484,32 @@ public sealed class QueueEngine : BackgroundService
             SELECT COALESCE(
                 (SELECT o.priority || ',' || o.id FROM (SELECT * FROM open_same UNION ALL SELECT * FROM open_after) o LIMIT 1),
                 '-9223372036854775808,9223372036854775807') AS h)
-        SELECT (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
-            (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-             FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json,
+        SELECT {LeaseColumns},
             set_config('yz.lease_from_' || $1, (SELECT h FROM next_hint), true)
-        FROM (SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id
+        FROM {LeaseFrom}
         """;
+
+    /// <summary>The lease statements' common steps, given a CTE <c>pick</c> (the task to lease, at
+    /// most one row): take one of its slots and write the lease.</summary>
+    private const string TakeAndLease = """
+        take AS (
+            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
+                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
+            FROM pick WHERE t.id = pick.id RETURNING t.id),
+        lease AS (
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
+            SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
+        """;
+
+    /// <summary>The lease statements' one row: the held count, then the lease's id, task, data,
+    /// predictions and gold answer (nulls when nothing was leased).</summary>
+    private const string LeaseColumns = """
+        (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
+            (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
+             FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
+        """;
+
+    private const string LeaseFrom = "(SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id";
 
     /// <summary>How many leases annotator $2 holds or has been handed back in project $1: one index
     /// probe per status, where an IN list was applied as a filter over all the annotator's

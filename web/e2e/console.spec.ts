@@ -30,6 +30,8 @@ test('admin logs in, switches organisation and language, sees the demo projects 
   await useLang(page, 'en');
   await loginUi(page, ADMIN);
   const orgs = page.getByTestId('org-switch');
+  // The switch fills in once the organisations have loaded: wait for them before reading it.
+  await expect.poll(() => orgs.locator('option').count()).toBeGreaterThanOrEqual(2);
   const options = await orgs.locator('option').allTextContents();
   expect(options.length).toBeGreaterThanOrEqual(2);
   const client = options.find((o) => o.includes('Demo Client'))!;

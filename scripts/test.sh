@@ -13,7 +13,8 @@ if [ -d web ]; then
   # Chinese text in the browser suite's screenshots renders as boxes without a CJK font.
   fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
 fi
-# pycocotools is packaged from Debian 13 on; where the release has it, the COCO test loads exports with it.
+# Debian packages no pycocotools (bookworm, trixie and sid checked 2026-11-30); where a machine or a
+# later release has it, the COCO test loads exports with it, else with its stand-in reader.
 python3 -c "import pycocotools" >/dev/null 2>&1 || want_coco=1
 if [ ${#need[@]} -gt 0 ] || [ -n "${want_coco:-}" ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

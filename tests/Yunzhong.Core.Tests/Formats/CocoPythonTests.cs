@@ -6,8 +6,8 @@ namespace Yunzhong.Core.Tests.Formats;
 
 public class CocoPythonTests(ITestOutputHelper output)
 {
-    // Loads the file with pycocotools when the machine has it. Without it (Debian 12 ships no
-    // python3-pycocotools), a stand-in builds the same indexes COCO.createIndex builds, so the
+    // Loads the file with pycocotools when the machine has it. Without it (no Debian release
+    // packages pycocotools, and PyPI is out of reach here), a stand-in builds the same indexes COCO.createIndex builds, so the
     // structure is still checked by an independent reader; the loader used is printed.
     private const string Script = """
         import json, sys

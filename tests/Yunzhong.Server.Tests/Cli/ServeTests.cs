@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Dapper;
+using Npgsql;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Cli;
+
+/// <summary>
+/// `yz serve` as the README starts it: its own process, a data folder, a URL, the demo park, and
+/// PostgreSQL instead of SQLite when given `--db`. Scripts rely on these flag names.
+/// </summary>
+public sealed class ServeTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"yz-serve-{Guid.NewGuid():N}");
+    private readonly string _yz = Path.Combine(AppContext.BaseDirectory, "yz.dll");
+    private string? _database;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ServeWithDemoPrintsItsUrlAndLogInsAndSeedsTheDemoParkOnce(string engine)
+    {
+        string? db = null;
+        if (engine == "postgres")
+        {
+            _database = $"yz_serve_{Guid.NewGuid():N}";
+            await using var admin = new NpgsqlConnection(PostgresFixture.AdminConnection);
+            await admin.ExecuteAsync($"CREATE DATABASE {_database}");
+            db = new NpgsqlConnectionStringBuilder(PostgresFixture.AdminConnection) { Database = _database }.ToString();
+        }
+
+        var (firstOutput, firstProjects) = await ServeOnceAsync(db);
+        var banner = string.Join("\n", firstOutput);
+        Assert.Contains("Yunzhong is running at http://127.0.0.1:", banner, StringComparison.Ordinal);
+        Assert.Contains("admin@demo.yunzhong", banner, StringComparison.Ordinal);
+        Assert.Contains("annotator1@demo.yunzhong", banner, StringComparison.Ordinal);
+        Assert.Contains("password 'yunzhong-demo'", banner, StringComparison.Ordinal);
+        Assert.Contains(engine == "postgres" ? "database: PostgreSQL" : Path.Combine(_data, "yunzhong.db"), banner, StringComparison.Ordinal);
+        // The store is where the flags say: the SQLite file in the data folder, or none there.
+        Assert.Equal(engine == "sqlite", File.Exists(Path.Combine(_data, "yunzhong.db")));
+        // One demo project per folder of demo/ data, with its tasks.
+        var demoFolders = Directory.GetDirectories(Server.ServerOptions.FindRepoFolder("demo")!).Length;
+        Assert.Equal(demoFolders, firstProjects.Count);
+        Assert.All(firstProjects, p => Assert.True(p.Tasks > 0, $"demo project {p.Name} has no tasks"));
+
+        // `--demo` seeds only what is absent: a restart on the same store adds nothing.
+        var (_, again) = await ServeOnceAsync(db);
+        Assert.Equal(firstProjects, again);
+    }
+
+    private sealed record ProjectSummary(string Name, long Tasks);
+
+    /// <summary>Starts `yz serve --demo`, waits for /healthz and the banner, logs in as the demo
+    /// admin with the printed password and lists the projects; then stops the server.</summary>
+    private async Task<(List<string> Output, List<ProjectSummary> Projects)> ServeOnceAsync(string? db)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        string[] args = [_yz, "serve", "--demo", "--data", _data, "--urls", url, .. db is null ? Array.Empty<string>() : ["--db", db]];
+        var output = new ConcurrentQueue<string>();
+        using var process = Process.Start(new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(url + "/") };
+            for (var i = 0; ; i++)
+            {
+                Assert.False(process.HasExited, $"yz serve exited with {(process.HasExited ? process.ExitCode : 0)}:\n{string.Join("\n", output)}");
+                Assert.True(i < 1200, "yz serve did not answer /healthz and print its banner within 120 s");
+                try
+                {
+                    using var health = await http.GetAsync("healthz");
+                    if (health.StatusCode == HttpStatusCode.OK && output.Contains("Press Ctrl+C to stop."))
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                await Task.Delay(100);
+            }
+            using (var login = await http.PostAsJsonAsync("api/auth/login", new { email = "admin@demo.yunzhong", password = "yunzhong-demo" }))
+            {
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            }
+            var projects = new List<ProjectSummary>();
+            foreach (var p in (await http.GetOkAsync("api/projects")).EnumerateArray())
+            {
+                var stats = await http.GetOkAsync($"api/projects/{p.GetProperty("id").GetInt64()}/stats");
+                projects.Add(new ProjectSummary(p.GetProperty("name").GetString()!, stats.GetProperty("states").GetProperty("total").GetInt64()));
+            }
+            return ([.. output], [.. projects.OrderBy(p => p.Name, StringComparer.Ordinal)]);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        if (_database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var admin = new NpgsqlConnection(PostgresFixture.AdminConnection);
+            admin.Execute($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        }
+    }
+}

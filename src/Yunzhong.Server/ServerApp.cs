@@ -134,11 +134,20 @@ public static class ServerApp
         var files = new PhysicalFileProvider(root);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        // Client-side routes load the app shell; unknown API paths still answer 404 ProblemDetails.
-        app.MapFallback("{*path:nonfile}", (string? path) => path is not null && path.StartsWith("api/", StringComparison.Ordinal)
-                ? Results.Problem(statusCode: 404, title: "No such endpoint.")
-                : Results.File(Path.Combine(root, "index.html"), "text/html; charset=utf-8"))
-            .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
-            .ExcludeFromDescription();
+        // Client-side routes load the app shell where routing found no endpoint, not through a
+        // catch-all fallback route: such a route takes part in every path's method match, so a known
+        // API route called with GET got the fallback's answer instead of 405, a POST to an unknown
+        // API path got 405, and 405's Allow header listed the fallback's GET and HEAD. API paths the
+        // routes do not know fall through to 404, which UseStatusCodePages writes as ProblemDetails.
+        var shell = Path.Combine(root, "index.html");
+        app.Use((ctx, next) => ctx.GetEndpoint() is null && IsClientRoute(ctx.Request)
+            ? Results.File(shell, "text/html; charset=utf-8").ExecuteAsync(ctx)
+            : next(ctx));
     }
+
+    /// <summary>A page of the browser UI: read, outside /api, and not a file (a missing asset stays 404).</summary>
+    private static bool IsClientRoute(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && !request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+        && !Path.HasExtension(request.Path.Value);
 }

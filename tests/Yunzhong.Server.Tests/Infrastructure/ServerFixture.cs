@@ -36,6 +36,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public string DataDir => _dataDir;
 
+    /// <summary>The one line of the stand-in browser UI every fixture serves, so a test can tell the app shell from an API answer.</summary>
+    public const string AppShell = "<!doctype html><title>Yunzhong test shell</title>";
+
     protected abstract Task<string?> CreateDatabaseAsync();
 
     protected abstract Task DropDatabaseAsync(string? database);
@@ -43,8 +46,15 @@ public abstract class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await CreateDatabaseAsync();
+        // A built UI of our own rather than the repository's web/dist, which exists only after a web
+        // build: the routes around the app shell then answer the same whether or not web/ was built.
+        var webRoot = Directory.CreateDirectory(Path.Combine(_dataDir, "web")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(webRoot, "index.html"), AppShell);
         _app = ServerApp.Build(
-            new ServerOptions { DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo") },
+            new ServerOptions
+            {
+                DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo"), WebRoot = webRoot,
+            },
             b =>
             {
                 b.Services.AddSingleton<TimeProvider>(Time);

@@ -30,8 +30,6 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         ["POST /api/auth/logout"] = "clears the caller's own cookie; nothing to protect",
         ["GET /openapi/{documentName}.json"] = "the API description is public",
         ["GET /"] = "placeholder page when the browser UI is not built",
-        ["GET {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
-        ["HEAD {*path:nonfile}"] = "the browser UI's app shell (client-side routes)",
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>

@@ -32,7 +32,7 @@ public class MediaSnifferTests
     }
 
     [Theory]
-    [InlineData("folder.open.gif", 27, 22)]
+    [InlineData("gradient.gif", 27, 22)]
     [InlineData("gradient-lossy.webp", 13, 7)]
     [InlineData("gradient-lossless.webp", 13, 7)]
     [InlineData("gradient-alpha.webp", 13, 7)]
@@ -224,7 +224,7 @@ public class MediaSnifferTests
     public static TheoryData<string, byte[]> NearMisses()
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
-        var gif = Sample("folder.open.gif");
+        var gif = Sample("gradient.gif");
         var webp = Sample("gradient-lossy.webp");
         var ogg = Sample("tone.ogg");
         var unknownDib = Bmp(40, 3, 2);

@@ -136,7 +136,7 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             var batch = Path.Combine(work, "batch.zip");
             using (var zip = ZipFile.Open(batch, ZipArchiveMode.Create))
             {
-                zip.CreateEntryFromFile(Api.MediaSamplePath("folder.open.gif"), "icons/folder.open.gif");
+                zip.CreateEntryFromFile(Api.MediaSamplePath("gradient.gif"), "icons/gradient.gif");
                 zip.CreateEntryFromFile(Api.MediaSamplePath("tone.ogg"), "tone.ogg");
             }
             var single = Path.Combine(work, "voice.mp3");
@@ -146,7 +146,7 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.Contains("media: 3 file(s) stored (1 audio/mpeg, 1 audio/ogg, 1 image/gif)", imported.Out, StringComparison.Ordinal);
             Assert.Contains("upload 2 media file(s) [##############################] 100.0%", imported.Err, StringComparison.Ordinal);
 
-            var expected = new[] { ("icons/folder.open.gif", "image/gif", "folder.open.gif"), ("tone.ogg", "audio/ogg", "tone.ogg"), ("voice.mp3", "audio/mpeg", "tone-id3.mp3") };
+            var expected = new[] { ("icons/gradient.gif", "image/gif", "gradient.gif"), ("tone.ogg", "audio/ogg", "tone.ogg"), ("voice.mp3", "audio/mpeg", "tone-id3.mp3") };
             var listed = await manager.Http.GetOkAsync($"api/projects/{project}/media");
             Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), listed.EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("contentType").GetString()!)));
             foreach (var (name, type, sample) in expected)

@@ -75,7 +75,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         // Names that say nothing, so only the content can have decided the type.
         var files = new[]
         {
-            ("icon", "folder.open.gif", "image/gif", (int?)27, (int?)22, (double?)null),
+            ("icon", "gradient.gif", "image/gif", (int?)27, (int?)22, (double?)null),
             ("picture", "gradient-lossless.webp", "image/webp", 13, 7, null),
             ("lossless", "tone.flac", "audio/flac", null, null, 0.25),
             ("vorbis", "tone.ogg", "audio/ogg", null, null, null),

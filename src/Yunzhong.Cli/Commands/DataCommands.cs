@@ -20,23 +20,34 @@ internal static class DataCommands
         var media = args.Positional.Where(f => !TaskExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
         if (media.Count > 0)
         {
-            using var form = new MultipartFormDataContent();
-            long total = 0;
-            foreach (var file in media)
+            var files = media.Select(f => new FileInfo(f)).ToList();
+            if (files.FirstOrDefault(f => !f.Exists) is { } missing)
             {
-                var info = new FileInfo(file);
-                if (!info.Exists)
-                {
-                    throw new CliException($"no such file: {file}");
-                }
-                total += info.Length;
-                form.Add(new StreamContent(info.OpenRead()), "files", info.Name);
+                throw new CliException($"no such file: {missing}");
             }
-            Console.Error.WriteLine($"uploading {media.Count} media file(s), {total:N0} bytes…");
+            var total = files.Sum(f => f.Length);
+            var progress = new Progress($"upload {files.Count} media file(s)", total);
+            using var form = new MultipartFormDataContent();
+            long offset = 0;
+            foreach (var info in files)
+            {
+                // The parts are sent one after another, so each reports its bytes on top of those before it.
+                var start = offset;
+                var part = new StreamContent(new ProgressStream(info.OpenRead(), n => progress.Report(start + n)), 256 * 1024);
+                part.Headers.ContentLength = info.Length;
+                form.Add(part, "files", info.Name);
+                offset += info.Length;
+            }
             using var response = await api.Http.PostAsync($"api/projects/{project}/media", form, ct);
+            progress.Done(total);
             await Api.EnsureAsync(response, ct);
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            Console.WriteLine($"media: {doc.RootElement.GetArrayLength()} file(s) stored");
+            // Types are what the server found in the content, so say them: a surprise shows at once.
+            var types = doc.RootElement.EnumerateArray()
+                .GroupBy(v => v.GetProperty("contentType").GetString())
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key}");
+            Console.WriteLine($"media: {doc.RootElement.GetArrayLength()} file(s) stored ({string.Join(", ", types)})");
         }
         foreach (var file in args.Positional.Except(media))
         {

@@ -11,6 +11,12 @@ public sealed record SniffResult(string ContentType, string Kind, int? Width, in
 /// and reads pixel size or duration from headers where the format keeps them near the start.
 /// Give it the first 64 KiB of a file (JPEG keeps its frame header after metadata segments).
 /// </summary>
+/// <remarks>
+/// The server stores and serves a file under the type this returns, so a magic number alone is not
+/// enough where ordinary text or another format can begin with the same bytes ("BM…", "GIF89a …",
+/// "OggS …", "ID3 …", a HEIC photo's <c>ftyp</c> box): each branch also checks the fields right after
+/// the magic that every valid file of that format has.
+/// </remarks>
 public static class MediaSniffer
 {
     /// <summary>How many leading bytes <see cref="Sniff"/> wants to see.</summary>
@@ -23,27 +29,26 @@ public static class MediaSniffer
     /// <summary>Returns null when the bytes are no supported media format.</summary>
     public static SniffResult? Sniff(ReadOnlySpan<byte> head, long totalLength)
     {
-        if (head.StartsWith(PngMagic) && head.Length >= 24)
+        if (head.StartsWith(PngMagic))
         {
-            return new("image/png", "image", BinaryPrimitives.ReadInt32BigEndian(head[16..]), BinaryPrimitives.ReadInt32BigEndian(head[20..]), null);
+            return Png(head);
         }
         if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
         {
             var (w, h) = JpegSize(head);
             return new("image/jpeg", "image", w, h, null);
         }
-        if ((head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8)) && head.Length >= 10)
+        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
         {
-            return new("image/gif", "image", BinaryPrimitives.ReadUInt16LittleEndian(head[6..]), BinaryPrimitives.ReadUInt16LittleEndian(head[8..]), null);
+            return Gif(head);
         }
         if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
         {
-            var (w, h) = WebpSize(head);
-            return new("image/webp", "image", w, h, null);
+            return Webp(head);
         }
-        if (head.StartsWith("BM"u8) && head.Length >= 26)
+        if (head.StartsWith("BM"u8))
         {
-            return new("image/bmp", "image", BinaryPrimitives.ReadInt32LittleEndian(head[18..]), Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[22..])), null);
+            return Bmp(head);
         }
         if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WAVE"u8))
         {
@@ -51,27 +56,243 @@ public static class MediaSniffer
         }
         if (head.StartsWith("fLaC"u8))
         {
-            return new("audio/flac", "audio", null, null, FlacDuration(head));
+            return Flac(head);
         }
         if (head.StartsWith("OggS"u8))
         {
-            return new("audio/ogg", "audio", null, null, null);
+            return Ogg(head);
         }
-        if (head.StartsWith("ID3"u8) || (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
+        if (head.StartsWith("ID3"u8))
+        {
+            return Id3Tagged(head, totalLength);
+        }
+        if (IsMpegAudioFrame(head))
         {
             return new("audio/mpeg", "audio", null, null, null);
         }
-        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
+        if (head.Length >= 8 && head[4..8].SequenceEqual("ftyp"u8))
         {
-            var brand = head[8..12];
-            var audioOnly = brand.SequenceEqual("M4A "u8);
-            return new(audioOnly ? "audio/mp4" : "video/mp4", audioOnly ? "audio" : "video", null, null, null);
+            return Mp4(head);
         }
         if (head.StartsWith(EbmlMagic))
         {
-            return new("video/webm", "video", null, null, null);
+            return EbmlDocType(head) == "webm" ? new("video/webm", "video", null, null, null) : null;
         }
         return null;
+    }
+
+    private static SniffResult? Png(ReadOnlySpan<byte> b)
+    {
+        // The first chunk is always IHDR; sizes above 2^31 - 1 are invalid, so a negative one is damage.
+        if (b.Length < 24 || !b[12..16].SequenceEqual("IHDR"u8))
+        {
+            return null;
+        }
+        var (w, h) = (BinaryPrimitives.ReadInt32BigEndian(b[16..]), BinaryPrimitives.ReadInt32BigEndian(b[20..]));
+        return w <= 0 || h <= 0 ? null : new("image/png", "image", w, h, null);
+    }
+
+    private static SniffResult? Gif(ReadOnlySpan<byte> b)
+    {
+        // After the 13-byte header and the global colour table (if the packed byte announces one)
+        // comes an extension (0x21), an image (0x2C) or the trailer (0x3B); text never lines up so.
+        if (b.Length < 13)
+        {
+            return null;
+        }
+        var next = 13 + ((b[10] & 0x80) != 0 ? 3 << ((b[10] & 0x07) + 1) : 0);
+        if (next >= b.Length || b[next] is not (0x21 or 0x2C or 0x3B))
+        {
+            return null;
+        }
+        return new("image/gif", "image", BinaryPrimitives.ReadUInt16LittleEndian(b[6..]), BinaryPrimitives.ReadUInt16LittleEndian(b[8..]), null);
+    }
+
+    private static SniffResult? Webp(ReadOnlySpan<byte> b)
+    {
+        // The first chunk is the image: lossy VP8 (with its key-frame start code), lossless VP8L
+        // (with its signature byte) or the extended VP8X header. Anything else is not a picture.
+        if (b.Length < 30)
+        {
+            return null;
+        }
+        var chunk = b[12..16];
+        (int W, int H)? size = null;
+        if (chunk.SequenceEqual("VP8 "u8) && b[23] == 0x9D && b[24] == 0x01 && b[25] == 0x2A)
+        {
+            size = (BinaryPrimitives.ReadUInt16LittleEndian(b[26..]) & 0x3FFF, BinaryPrimitives.ReadUInt16LittleEndian(b[28..]) & 0x3FFF);
+        }
+        else if (chunk.SequenceEqual("VP8L"u8) && b[20] == 0x2F)
+        {
+            var bits = BinaryPrimitives.ReadUInt32LittleEndian(b[21..]);
+            size = ((int)(bits & 0x3FFF) + 1, (int)((bits >> 14) & 0x3FFF) + 1);
+        }
+        else if (chunk.SequenceEqual("VP8X"u8))
+        {
+            size = (1 + (b[24] | b[25] << 8 | b[26] << 16), 1 + (b[27] | b[28] << 8 | b[29] << 16));
+        }
+        return size is { } s ? new("image/webp", "image", s.W, s.H, null) : null;
+    }
+
+    private static SniffResult? Bmp(ReadOnlySpan<byte> b)
+    {
+        // The DIB header's own size names its version; OS/2's 12-byte core header keeps 16-bit sizes,
+        // the others 32-bit ones with a negative height for top-down rows. Planes is always 1.
+        if (b.Length < 18)
+        {
+            return null;
+        }
+        var dib = BinaryPrimitives.ReadInt32LittleEndian(b[14..]);
+        int w, h;
+        if (dib == 12 && b.Length >= 24 && BinaryPrimitives.ReadUInt16LittleEndian(b[22..]) == 1)
+        {
+            (w, h) = (BinaryPrimitives.ReadUInt16LittleEndian(b[18..]), BinaryPrimitives.ReadUInt16LittleEndian(b[20..]));
+        }
+        else if (dib is 16 or 40 or 52 or 56 or 64 or 108 or 124 && b.Length >= 28 && BinaryPrimitives.ReadUInt16LittleEndian(b[26..]) == 1)
+        {
+            (w, h) = (BinaryPrimitives.ReadInt32LittleEndian(b[18..]), BinaryPrimitives.ReadInt32LittleEndian(b[22..]));
+        }
+        else
+        {
+            return null;
+        }
+        return w <= 0 || h is 0 or int.MinValue ? null : new("image/bmp", "image", w, Math.Abs(h), null);
+    }
+
+    private static SniffResult? Flac(ReadOnlySpan<byte> b)
+    {
+        // STREAMINFO is always the first metadata block (type 0, the top bit marks the last block)
+        // and always 34 bytes long.
+        if (b.Length < 8 || (b[4] & 0x7F) != 0 || b[5] != 0 || b[6] != 0 || b[7] != 34)
+        {
+            return null;
+        }
+        return new("audio/flac", "audio", null, null, FlacDuration(b));
+    }
+
+    private static SniffResult? Ogg(ReadOnlySpan<byte> b)
+    {
+        // The first page has stream-structure version 0 and the beginning-of-stream flag; its first
+        // packet names the codec, and Theora is the one video codec browsers play from Ogg.
+        if (b.Length < 27 || b[4] != 0 || (b[5] & 0x02) == 0)
+        {
+            return null;
+        }
+        var packet = 27 + b[26];
+        var video = packet + 7 <= b.Length && b[packet] == 0x80 && b.Slice(packet + 1, 6).SequenceEqual("theora"u8);
+        return video ? new("video/ogg", "video", null, null, null) : new("audio/ogg", "audio", null, null, null);
+    }
+
+    private static SniffResult? Id3Tagged(ReadOnlySpan<byte> b, long totalLength)
+    {
+        // ID3v2: version 2 to 4, then four size bytes of 7 bits each ("sync-safe"), footer flag in v4.
+        if (b.Length < 10 || b[3] is < 2 or > 4 || b[4] == 0xFF || b[6] >= 0x80 || b[7] >= 0x80 || b[8] >= 0x80 || b[9] >= 0x80)
+        {
+            return null;
+        }
+        var end = 10 + (b[6] << 21 | b[7] << 14 | b[8] << 7 | b[9]) + ((b[5] & 0x10) != 0 ? 10 : 0);
+        if (end >= totalLength)
+        {
+            return null;
+        }
+        if (end >= b.Length)
+        {
+            // Cover art can fill the sniffed bytes; the tag is well formed and the file goes on past it.
+            return new("audio/mpeg", "audio", null, null, null);
+        }
+        var rest = b[end..];
+        // Some taggers pad past the size they declare; what follows must still be audio.
+        var start = rest.IndexOfAnyExcept((byte)0);
+        if (start < 0)
+        {
+            return totalLength > b.Length ? new("audio/mpeg", "audio", null, null, null) : null;
+        }
+        rest = rest[start..];
+        if (rest.StartsWith("fLaC"u8))
+        {
+            return Flac(rest);
+        }
+        return IsMpegAudioFrame(rest) ? new("audio/mpeg", "audio", null, null, null) : null;
+    }
+
+    private static bool IsMpegAudioFrame(ReadOnlySpan<byte> b)
+    {
+        // 11 sync bits, then version (01 reserved), layer (00 reserved: AAC's ADTS headers use it),
+        // bitrate index (1111 forbidden) and sample-rate index (11 reserved).
+        return b.Length >= 4 && b[0] == 0xFF && (b[1] & 0xE0) == 0xE0
+            && ((b[1] >> 3) & 3) != 1 && ((b[1] >> 1) & 3) != 0
+            && (b[2] >> 4) != 0x0F && ((b[2] >> 2) & 3) != 3;
+    }
+
+    /// <summary>ISO base media brands browsers play as MP4; HEIF/AVIF photos and QuickTime share the box format but are not MP4.</summary>
+    private static readonly string[] Mp4Brands = ["isom", "iso2", "iso3", "iso4", "iso5", "iso6", "iso7", "iso8", "iso9", "mp41", "mp42", "avc1", "M4V ", "M4A ", "M4B ", "F4V ", "dash", "mmp4", "MSNV"];
+
+    private static SniffResult? Mp4(ReadOnlySpan<byte> b)
+    {
+        // ftyp holds the major brand, a minor version, then compatible brands, 4 bytes each.
+        var size = BinaryPrimitives.ReadUInt32BigEndian(b);
+        if (size < 16 || b.Length < 16)
+        {
+            return null;
+        }
+        var brands = new List<string>();
+        for (var i = 8; i + 4 <= Math.Min(size, b.Length); i += i == 8 ? 8 : 4)
+        {
+            brands.Add(System.Text.Encoding.ASCII.GetString(b.Slice(i, 4)));
+        }
+        if (brands[0] is "heic" or "heix" or "mif1" or "msf1" or "avif" or "avis" || !brands.Any(Mp4Brands.Contains))
+        {
+            return null;
+        }
+        return brands[0] is "M4A " or "M4B " ? new("audio/mp4", "audio", null, null, null) : new("video/mp4", "video", null, null, null);
+    }
+
+    /// <summary>
+    /// The DocType of an EBML header: "webm" for WebM, "matroska" for other Matroska files, which
+    /// only some browsers play, so they are not taken for WebM.
+    /// </summary>
+    private static string? EbmlDocType(ReadOnlySpan<byte> b)
+    {
+        var i = 4;
+        if (ReadVint(b, ref i, keepMarker: false) is not { } headerSize)
+        {
+            return null;
+        }
+        var end = (int)Math.Min(b.Length, i + headerSize);
+        while (i < end)
+        {
+            if (ReadVint(b, ref i, keepMarker: true) is not { } id || ReadVint(b, ref i, keepMarker: false) is not { } size || size > end - i)
+            {
+                return null;
+            }
+            if (id == 0x4282)
+            {
+                return System.Text.Encoding.ASCII.GetString(b.Slice(i, (int)size)).TrimEnd('\0');
+            }
+            i += (int)size;
+        }
+        return null;
+    }
+
+    /// <summary>An EBML variable-length integer: its length is one more than the first byte's leading zeros.</summary>
+    private static long? ReadVint(ReadOnlySpan<byte> b, ref int i, bool keepMarker)
+    {
+        if (i >= b.Length || b[i] == 0)
+        {
+            return null;
+        }
+        var length = System.Numerics.BitOperations.LeadingZeroCount((uint)b[i]) - 23;
+        if (i + length > b.Length)
+        {
+            return null;
+        }
+        long value = keepMarker ? b[i] : b[i] & (0xFF >> length);
+        for (var k = 1; k < length; k++)
+        {
+            value = value << 8 | b[i + k];
+        }
+        i += length;
+        return value;
     }
 
     private static (int?, int?) JpegSize(ReadOnlySpan<byte> b)
@@ -131,7 +352,7 @@ public static class MediaSniffer
         {
             var id = b.Slice(i, 4);
             var size = BinaryPrimitives.ReadUInt32LittleEndian(b[(i + 4)..]);
-            if (id.SequenceEqual("fmt "u8) && i + 16 <= b.Length)
+            if (id.SequenceEqual("fmt "u8) && i + 20 <= b.Length)
             {
                 byteRate = BinaryPrimitives.ReadUInt32LittleEndian(b[(i + 16)..]);
             }
@@ -141,7 +362,12 @@ public static class MediaSniffer
                 var dataBytes = size is 0 or uint.MaxValue ? totalLength - i - 8 : Math.Min(size, totalLength - i - 8);
                 return byteRate == 0 ? null : Math.Round((double)dataBytes / byteRate, 6);
             }
-            i += 8 + (int)Math.Min(size + (size & 1), int.MaxValue - 16);
+            // A chunk that runs past the sniffed bytes ends the walk (and must not wrap the offset round).
+            if (size >= b.Length - i - 8)
+            {
+                return null;
+            }
+            i += 8 + (int)(size + (size & 1));
         }
         return null;
     }

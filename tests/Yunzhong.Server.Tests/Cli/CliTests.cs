@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Dapper;
@@ -6,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Security;
 using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Cli;
@@ -110,6 +113,77 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             var wrongToken = await YzAsync(work, ["stats", "--project", project, "--url", fx.Url, "--token", "yz_nope"]);
             Assert.Equal(2, wrongToken.Exit);
             Assert.Contains("401", wrongToken.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ImportUploadsMediaFilesAndZipsAndRefusesABadBatchWhole()
+    {
+        var work = Directory.CreateTempSubdirectory("yz-cli-media-").FullName;
+        try
+        {
+            var org = await fx.NewOrgAsync();
+            var manager = await org.PersonAsync(Roles.Manager);
+            var project = await TestData.ProjectAsync(manager, org.Id);
+            var p = project.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string[] server = ["--url", fx.Url, "--token", manager.Token];
+            string[] Listed() => [.. Directory.GetFiles(Path.Combine(fx.DataDir, "blobs", "media", p))];
+
+            var batch = Path.Combine(work, "batch.zip");
+            using (var zip = ZipFile.Open(batch, ZipArchiveMode.Create))
+            {
+                zip.CreateEntryFromFile(Api.MediaSamplePath("gradient.gif"), "icons/gradient.gif");
+                zip.CreateEntryFromFile(Api.MediaSamplePath("tone.ogg"), "tone.ogg");
+            }
+            var single = Path.Combine(work, "voice.mp3");
+            File.Copy(Api.MediaSamplePath("tone-id3.mp3"), single);
+            var imported = await YzAsync(work, ["import", "--project", p, batch, single, .. server]);
+            Assert.Equal(0, imported.Exit);
+            Assert.Contains("media: 3 file(s) stored (1 audio/mpeg, 1 audio/ogg, 1 image/gif)", imported.Out, StringComparison.Ordinal);
+            Assert.Contains("upload 2 media file(s) [##############################] 100.0%", imported.Err, StringComparison.Ordinal);
+
+            var expected = new[] { ("icons/gradient.gif", "image/gif", "gradient.gif"), ("tone.ogg", "audio/ogg", "tone.ogg"), ("voice.mp3", "audio/mpeg", "tone-id3.mp3") };
+            var listed = await manager.Http.GetOkAsync($"api/projects/{project}/media");
+            Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), listed.EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("contentType").GetString()!)));
+            foreach (var (name, type, sample) in expected)
+            {
+                using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.Equal(type, r.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(Api.MediaSample(sample), await r.Content.ReadAsByteArrayAsync());
+            }
+            var stored = Listed();
+            Assert.Equal(3, stored.Length);
+
+            // A traversal name inside a zip: refused with the entry named, its good neighbour not kept.
+            var evil = Path.Combine(work, "evil.zip");
+            using (var zip = ZipFile.Open(evil, ZipArchiveMode.Create))
+            {
+                zip.CreateEntryFromFile(Api.MediaSamplePath("tone.flac"), "fine.flac");
+                zip.CreateEntryFromFile(Api.MediaSamplePath("tone.mp3"), "../escape.mp3");
+            }
+            var traversal = await YzAsync(work, ["import", "--project", p, evil, .. server]);
+            Assert.Equal(2, traversal.Exit);
+            Assert.Contains("400", traversal.Err, StringComparison.Ordinal);
+            Assert.Contains("evil.zip/../escape.mp3: The media name '../escape.mp3' is not a plain relative path.", traversal.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("stored", traversal.Out, StringComparison.Ordinal);
+
+            // Text named like an image, sent with a good file: the content decides, and nothing lands.
+            var notes = Path.Combine(work, "notes.png");
+            await File.WriteAllTextAsync(notes, "这不是图片, only a note\n");
+            var good = Path.Combine(work, "good.webp");
+            File.Copy(Api.MediaSamplePath("gradient-lossy.webp"), good);
+            var mismatch = await YzAsync(work, ["import", "--project", p, good, notes, .. server]);
+            Assert.Equal(2, mismatch.Exit);
+            Assert.Contains("notes.png: 'notes.png' is not an image, audio or video file this platform can show (judged by its content).", mismatch.Err, StringComparison.Ordinal);
+
+            var after = await manager.Http.GetOkAsync($"api/projects/{project}/media");
+            Assert.Equal(expected.Select(e => e.Item1), after.EnumerateArray().Select(v => v.GetProperty("name").GetString()!));
+            Assert.Equal(stored.Order(StringComparer.Ordinal), Listed().Order(StringComparer.Ordinal));
         }
         finally
         {

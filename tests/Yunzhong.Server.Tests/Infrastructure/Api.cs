@@ -11,6 +11,12 @@ public static class Api
 {
     public static byte[] DemoFile(string relative) => File.ReadAllBytes(Path.Combine(ServerFixture.RepoFolder("demo"), relative));
 
+    /// <summary>A media sample of the sniffer tests (their Media/Data/README.md says where each comes from).</summary>
+    public static string MediaSamplePath(string name) =>
+        Path.Combine(ServerFixture.RepoFolder(Path.Combine("tests", "Yunzhong.Core.Tests", "Media", "Data")), name);
+
+    public static byte[] MediaSample(string name) => File.ReadAllBytes(MediaSamplePath(name));
+
     /// <summary>Every error is RFC 7807: checks the status and the media type, and hands back the body.</summary>
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage r, HttpStatusCode status)
     {

@@ -69,6 +69,35 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
+    public async Task GifWebpFlacOggAndMp3AreServedBackAsTheTypeTheirContentShows()
+    {
+        var (_, manager, project) = await ProjectAsync();
+        // Names that say nothing, so only the content can have decided the type.
+        var files = new[]
+        {
+            ("icon", "gradient.gif", "image/gif", (int?)27, (int?)22, (double?)null),
+            ("picture", "gradient-lossless.webp", "image/webp", 13, 7, null),
+            ("lossless", "tone.flac", "audio/flac", null, null, 0.25),
+            ("vorbis", "tone.ogg", "audio/ogg", null, null, null),
+            ("tagged", "tone-id3.mp3", "audio/mpeg", null, null, null),
+        };
+        var views = await manager.Http.UploadOkAsync(project, [.. files.Select(f => (f.Item1, Api.MediaSample(f.Item2)))]);
+        foreach (var (name, sample, type, width, height, duration) in files)
+        {
+            var view = ByName(views, name);
+            Assert.Equal(type, view.GetProperty("contentType").GetString());
+            Assert.Equal(width, view.GetProperty("width").ValueKind == JsonValueKind.Null ? null : view.GetProperty("width").GetInt32());
+            Assert.Equal(height, view.GetProperty("height").ValueKind == JsonValueKind.Null ? null : view.GetProperty("height").GetInt32());
+            Assert.Equal(duration, view.GetProperty("durationSeconds").ValueKind == JsonValueKind.Null ? null : view.GetProperty("durationSeconds").GetDouble());
+
+            using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal(type, r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(Api.MediaSample(sample), await r.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
     public async Task ZipIsUnpackedWithItsFolders()
     {
         var (_, manager, project) = await ProjectAsync();

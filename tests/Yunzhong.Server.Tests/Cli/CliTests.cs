@@ -83,6 +83,9 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.Equal(0, imported.Exit);
             Assert.Contains("tasks.jsonl: 2 task(s) imported, 0 duplicate(s) skipped", imported.Out, StringComparison.Ordinal);
             Assert.Contains("more.csv: 1 task(s) imported, 0 duplicate(s) skipped", imported.Out, StringComparison.Ordinal);
+            // Progress goes to stderr; redirected, as here, it is plain lines, the last one complete.
+            var size = new FileInfo(jsonl).Length;
+            Assert.Contains($"import tasks.jsonl [{new string('#', 30)}] 100.0% {size:N0}/{size:N0}", imported.Err, StringComparison.Ordinal);
             var again = await YzAsync(work, ["import", "--project", project, jsonl, .. server]);
             Assert.Contains("tasks.jsonl: 0 task(s) imported, 2 duplicate(s) skipped", again.Out, StringComparison.Ordinal);
 
@@ -99,6 +102,7 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             var file = Path.Combine(work, "out.jsonl");
             var exported = await YzAsync(work, ["export", "--project", project, "--format", "jsonl", "--out", file, .. server]);
             Assert.Equal(0, exported.Exit);
+            Assert.Matches(@"export #\d+ \[#{30}\] 100\.0% 3/3", exported.Err);
             var lines = (await File.ReadAllLinesAsync(file)).Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
             Assert.Equal(["一", "二", "三, 带逗号"], lines.Select(l => l.GetProperty("data").GetProperty("text").GetString()!));
             Assert.Equal([1, 0, 0], lines.Select(l => l.GetProperty("annotations").GetArrayLength()));

@@ -84,7 +84,7 @@ public static class AuthSetup
 public sealed class SessionStore(Db db, TimeProvider time)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _live = new();
+    private readonly LiveCache<bool> _live = new(time, Ttl);
 
     public async Task<string> CreateAsync(long userId, CancellationToken ct)
     {
@@ -99,29 +99,20 @@ public sealed class SessionStore(Db db, TimeProvider time)
     public async Task<bool> IsLiveAsync(string id, CancellationToken ct)
     {
         var hash = Secrets.HashToken(id);
-        var now = time.GetUtcNow();
-        if (_live.TryGetValue(hash, out var at) && now - at < Ttl)
+        var (live, _) = await _live.GetAsync(hash, async token =>
         {
-            return true;
-        }
-        await using var c = await db.OpenAsync(ct);
-        var live = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sessions WHERE id_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: ct)) > 0;
-        if (live)
-        {
-            _live[hash] = now;
-        }
-        else
-        {
-            _live.TryRemove(hash, out _);
-        }
+            await using var c = await db.OpenAsync(token);
+            var found = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM sessions WHERE id_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: token)) > 0;
+            return (found, found);
+        }, ct);
         return live;
     }
 
     public async Task RevokeAsync(string id, CancellationToken ct)
     {
         var hash = Secrets.HashToken(id);
-        _live.TryRemove(hash, out _);
+        _live.Forget(hash);
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET revoked_at = @now WHERE id_hash = @hash AND revoked_at IS NULL",
@@ -131,34 +122,28 @@ public sealed class SessionStore(Db db, TimeProvider time)
 
 /// <summary>
 /// Token look-ups sit on every scripted request, the annotator hot path included, so a hash →
-/// user answer is kept for a short while. A revoked token stops working within <see cref="Ttl"/>.
+/// user answer is kept for a short while, and looked up again ahead of time while in use
+/// (<see cref="LiveCache{T}"/>). A revoked token stops working within <see cref="Ttl"/>.
 /// </summary>
 public sealed class TokenCache(Db db, TimeProvider time)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
-    private readonly ConcurrentDictionary<string, (long UserId, string Email, DateTimeOffset At)> _entries = new();
+    private readonly LiveCache<(long UserId, string Email)> _entries = new(time, Ttl);
 
     public async Task<(long UserId, string Email)?> FindAsync(string token, CancellationToken ct)
     {
         var hash = Secrets.HashToken(token);
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(hash, out var e) && now - e.At < Ttl)
+        var (found, user) = await _entries.GetAsync(hash, async lookupCt =>
         {
-            return (e.UserId, e.Email);
-        }
-        await using var c = await db.OpenAsync(ct);
-        var row = await c.QueryFirstOrDefaultAsync<(long UserId, string Email)?>(new CommandDefinition(
-            """
-            SELECT u.id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = @hash AND t.revoked_at IS NULL
-            """, new { hash }, cancellationToken: ct));
-        if (row is null)
-        {
-            _entries.TryRemove(hash, out _);
-            return null;
-        }
-        _entries[hash] = (row.Value.UserId, row.Value.Email, now);
-        return row;
+            await using var c = await db.OpenAsync(lookupCt);
+            var row = await c.QueryFirstOrDefaultAsync<(long UserId, string Email)?>(new CommandDefinition(
+                """
+                SELECT u.id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = @hash AND t.revoked_at IS NULL
+                """, new { hash }, cancellationToken: lookupCt));
+            return (row is not null, row ?? default);
+        }, ct);
+        return found ? user : null;
     }
 
     public void Forget() => _entries.Clear();

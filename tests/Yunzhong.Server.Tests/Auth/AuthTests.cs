@@ -185,11 +185,7 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     [Fact]
     public async Task TokenRevokedInTheStoreByAnotherNodeStopsWorkingOnceTheCacheEntryIsOld()
     {
-        var org = await fx.NewOrgAsync();
-        var p = await org.PersonAsync(Roles.Annotator);
-        using var script = Bearer(p.Token);
-        await script.GetOkAsync("api/me"); // cached now
-        await fx.QueryAsync<long>("UPDATE api_tokens SET revoked_at = 1 WHERE user_id = @id RETURNING id", new { id = p.Id });
+        using var script = await CachedTokenRevokedByAnotherNodeAsync();
         fx.Time.Advance(TokenCache.Ttl + TimeSpan.FromSeconds(1));
         using var r = await script.GetAsync("api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
@@ -201,11 +197,7 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // Past at most three quarters of its life an entry in use is looked up again behind the request that
         // noticed (so annotators who signed in together do not all wait on the store at once, every
         // TTL): that request is answered from the cache, a revocation shows up right after it.
-        var org = await fx.NewOrgAsync();
-        var p = await org.PersonAsync(Roles.Annotator);
-        using var script = Bearer(p.Token);
-        await script.GetOkAsync("api/me"); // cached now
-        await fx.QueryAsync<long>("UPDATE api_tokens SET revoked_at = 1 WHERE user_id = @id RETURNING id", new { id = p.Id });
+        using var script = await CachedTokenRevokedByAnotherNodeAsync();
         fx.Time.Advance(TokenCache.Ttl * 0.76);
         await script.GetOkAsync("api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, await EventuallyAsync(script, HttpStatusCode.Unauthorized));
@@ -227,6 +219,18 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         fx.Time.Advance(SessionStore.Ttl * 0.76);
         await browser.GetOkAsync("api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, await EventuallyAsync(browser, HttpStatusCode.Unauthorized));
+    }
+
+    /// <summary>A script whose token this server has cached, then revoked in the store only (as
+    /// another node would).</summary>
+    private async Task<HttpClient> CachedTokenRevokedByAnotherNodeAsync()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator);
+        var script = Bearer(p.Token);
+        await script.GetOkAsync("api/me"); // cached now
+        await fx.QueryAsync<long>("UPDATE api_tokens SET revoked_at = 1 WHERE user_id = @id RETURNING id", new { id = p.Id });
+        return script;
     }
 
     /// <summary>Asks api/me until it answers <paramref name="wanted"/>, or gives up after 3 s and

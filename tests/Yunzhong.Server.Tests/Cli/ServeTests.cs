@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Dapper;
 using Npgsql;
 using Yunzhong.Server.Tests.Infrastructure;
@@ -16,7 +13,6 @@ namespace Yunzhong.Server.Tests.Cli;
 public sealed class ServeTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"yz-serve-{Guid.NewGuid():N}");
-    private readonly string _yz = Path.Combine(AppContext.BaseDirectory, "yz.dll");
     private string? _database;
 
     [Theory]
@@ -54,62 +50,23 @@ public sealed class ServeTests : IDisposable
 
     private sealed record ProjectSummary(string Name, long Tasks);
 
-    /// <summary>Starts `yz serve --demo`, waits for /healthz and the banner, logs in as the demo
-    /// admin with the printed password and lists the projects; then stops the server.</summary>
-    private async Task<(List<string> Output, List<ProjectSummary> Projects)> ServeOnceAsync(string? db)
+    /// <summary>Starts `yz serve --demo`, logs in as the demo admin with the printed password and
+    /// lists the projects; then stops the server.</summary>
+    private async Task<(IReadOnlyList<string> Output, List<ProjectSummary> Projects)> ServeOnceAsync(string? db)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
-        string[] args = [_yz, "serve", "--demo", "--data", _data, "--urls", url, .. db is null ? Array.Empty<string>() : ["--db", db]];
-        var output = new ConcurrentQueue<string>();
-        using var process = Process.Start(new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
+        await using var server = await ServeProcess.StartAsync(["--demo", "--data", _data, .. db is null ? Array.Empty<string>() : ["--db", db]]);
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(server.Url + "/") };
+        using (var login = await http.PostAsJsonAsync("api/auth/login", new { email = "admin@demo.yunzhong", password = "yunzhong-demo" }))
         {
-            using var http = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(url + "/") };
-            for (var i = 0; ; i++)
-            {
-                Assert.False(process.HasExited, $"yz serve exited with {(process.HasExited ? process.ExitCode : 0)}:\n{string.Join("\n", output)}");
-                Assert.True(i < 1200, "yz serve did not answer /healthz and print its banner within 120 s");
-                try
-                {
-                    using var health = await http.GetAsync("healthz");
-                    if (health.StatusCode == HttpStatusCode.OK && output.Contains("Press Ctrl+C to stop."))
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                await Task.Delay(100);
-            }
-            using (var login = await http.PostAsJsonAsync("api/auth/login", new { email = "admin@demo.yunzhong", password = "yunzhong-demo" }))
-            {
-                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            }
-            var projects = new List<ProjectSummary>();
-            foreach (var p in (await http.GetOkAsync("api/projects")).EnumerateArray())
-            {
-                var stats = await http.GetOkAsync($"api/projects/{p.GetProperty("id").GetInt64()}/stats");
-                projects.Add(new ProjectSummary(p.GetProperty("name").GetString()!, stats.GetProperty("states").GetProperty("total").GetInt64()));
-            }
-            return ([.. output], [.. projects.OrderBy(p => p.Name, StringComparer.Ordinal)]);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
-        finally
+        var projects = new List<ProjectSummary>();
+        foreach (var p in (await http.GetOkAsync("api/projects")).EnumerateArray())
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            var stats = await http.GetOkAsync($"api/projects/{p.GetProperty("id").GetInt64()}/stats");
+            projects.Add(new ProjectSummary(p.GetProperty("name").GetString()!, stats.GetProperty("states").GetProperty("total").GetInt64()));
         }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        return (server.Output, [.. projects.OrderBy(p => p.Name, StringComparer.Ordinal)]);
     }
 
     public void Dispose()

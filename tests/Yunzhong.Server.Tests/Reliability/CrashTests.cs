@@ -21,7 +21,6 @@ namespace Yunzhong.Server.Tests.Reliability;
 public sealed class CrashTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"yz-crash-{Guid.NewGuid():N}");
-    private readonly string _yz = Path.Combine(AppContext.BaseDirectory, "yz.dll");
 
     [Fact]
     public async Task AcknowledgedAnnotationsSurviveAKilledServer()
@@ -44,7 +43,8 @@ public sealed class CrashTests : IDisposable
         }
         SqliteConnection.ClearAllPools();
 
-        var (server, url) = await StartServerAsync();
+        var server = await ServeProcess.StartAsync("--data", _data);
+        var url = server.Url;
         using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
         var project = (await http.PostOkAsync("api/projects", new { organizationId = 1, name = "crash", schema = TestData.ChoiceSchema, overlap }))
@@ -85,14 +85,12 @@ public sealed class CrashTests : IDisposable
         {
             await Task.Delay(20);
         }
-        server.Kill(entireProcessTree: true);
-        await server.WaitForExitAsync();
+        await server.DisposeAsync(); // SIGKILL
         stop.Cancel();
         await Task.WhenAll(workers);
         Assert.True(acknowledged.Count >= tasks / 2);
 
-        (server, _) = await StartServerAsync(); // recovery runs on start
-        try
+        await using (await ServeProcess.StartAsync("--data", _data)) // recovery runs on start
         {
             await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "yunzhong.db")}");
             await db.OpenAsync();
@@ -106,61 +104,17 @@ public sealed class CrashTests : IDisposable
             Assert.Equal(0, await db.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM tasks t WHERE annotation_count <> (SELECT COUNT(*) FROM annotations a WHERE a.task_id = t.id)"));
         }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-        }
-    }
-
-    private async Task<(Process, string)> StartServerAsync()
-    {
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var process = Process.Start(new ProcessStartInfo("dotnet", [_yz, "serve", "--data", _data, "--urls", url])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var probe = new HttpClient();
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await probe.GetAsync(url + "/healthz")).IsSuccessStatusCode)
-                {
-                    return (process, url);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        process.Kill(true);
-        throw new TimeoutException("yz serve did not answer /healthz within 30 s");
     }
 
     private async Task<string> RunCliAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet", [_yz, .. args, "--data", _data]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("dotnet", [ServeProcess.Yz, .. args, "--data", _data]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync();
         var error = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         Assert.True(p.ExitCode == 0, $"yz {string.Join(' ', args)} failed: {error}");
         return output;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -112,11 +112,11 @@ public sealed class SessionStore(Db db, TimeProvider time)
     public async Task RevokeAsync(string id, CancellationToken ct)
     {
         var hash = Secrets.HashToken(id);
-        _live.Forget(hash);
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET revoked_at = @now WHERE id_hash = @hash AND revoked_at IS NULL",
             new { hash, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+        _live.Forget(hash);
     }
 }
 

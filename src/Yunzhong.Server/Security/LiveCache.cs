@@ -18,6 +18,10 @@ internal sealed class LiveCache<T>(TimeProvider time, TimeSpan ttl)
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
     private readonly ConcurrentDictionary<string, byte> _refreshing = new();
 
+    // Bumped by every Forget and Clear: a look-up that began before one may have read the store
+    // before the revocation committed, so its answer is used once but not kept.
+    private long _forgets;
+
     /// <param name="lookup">Asks the store; <c>Found</c> false means not live (nothing is kept).</param>
     public async Task<(bool Found, T Value)> GetAsync(string key, Func<CancellationToken, Task<(bool Found, T Value)>> lookup, CancellationToken ct)
     {
@@ -33,14 +37,28 @@ internal sealed class LiveCache<T>(TimeProvider time, TimeSpan ttl)
         return await LoadAsync(key, lookup, ct);
     }
 
-    public void Forget(string key) => _entries.TryRemove(key, out _);
+    /// <summary>Drops the key's answer; call it after the revocation committed.</summary>
+    public void Forget(string key)
+    {
+        Interlocked.Increment(ref _forgets);
+        _entries.TryRemove(key, out _);
+    }
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        Interlocked.Increment(ref _forgets);
+        _entries.Clear();
+    }
 
     private async Task<(bool Found, T Value)> LoadAsync(string key, Func<CancellationToken, Task<(bool Found, T Value)>> lookup, CancellationToken ct)
     {
         var at = time.GetUtcNow();
+        var forgets = Interlocked.Read(ref _forgets);
         var answer = await lookup(ct);
+        if (Interlocked.Read(ref _forgets) != forgets)
+        {
+            return answer;
+        }
         if (answer.Found)
         {
             _entries[key] = NewEntry(answer.Value, at);

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.Hosting;
 using Yunzhong.Server;
 
 namespace Yunzhong.Cli.Commands;
 
-/// <summary>`yz serve`: runs the platform until Ctrl+C.</summary>
+/// <summary>`yz serve`: runs the platform until Ctrl+C or a stop signal (SIGTERM, SIGQUIT).</summary>
 internal static class ServeCommand
 {
     public static async Task<int> RunAsync(CliArgs args, CancellationToken ct)
@@ -22,14 +23,12 @@ internal static class ServeCommand
             }
         }
         Console.WriteLine("Press Ctrl+C to stop.");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await app.StopAsync(CancellationToken.None);
+        // The host's console lifetime turns SIGTERM and SIGQUIT into a stop request; waiting on Ctrl+C's
+        // token alone left the process serving after `docker stop`, systemd or Kubernetes asked it to
+        // end, until they killed it. Stopping drains requests in flight (Kestrel), then lets the queue
+        // writer commit what it was handed, within the host's shutdown timeout.
+        await app.WaitForShutdownAsync(ct);
+        Console.WriteLine("Yunzhong stopped.");
         return 0;
     }
 

@@ -74,10 +74,33 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM, as `docker stop`, systemd and Kubernetes do, and waits up to
+    /// <paramref name="limit"/> for the process to end. Its exit code, or null when it was still running.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan limit)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Kills the server at once (SIGKILL, no shutdown) and waits for it to be gone.</summary>
     public async ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
         await _process.WaitForExitAsync();
         _process.Dispose();
     }

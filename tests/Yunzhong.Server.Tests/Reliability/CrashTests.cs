@@ -15,19 +15,20 @@ using Yunzhong.Server.Tests.Infrastructure;
 namespace Yunzhong.Server.Tests.Reliability;
 
 /// <summary>
-/// The server process is killed (SIGKILL) while annotators are submitting; after a restart on the
-/// same data folder every acknowledged annotation is there and the queue's invariants still hold.
+/// The server process is stopped while annotators are submitting: killed (SIGKILL), after which a
+/// restart on the same data folder finds every acknowledged annotation and the queue's invariants
+/// intact, or asked to stop (SIGTERM), which it does at once, finishing the requests in flight.
 /// </summary>
 public sealed class CrashTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"yz-crash-{Guid.NewGuid():N}");
 
-    [Fact]
-    public async Task AcknowledgedAnnotationsSurviveAKilledServer()
+    /// <summary>An admin through the CLI, as an operator would, and annotators directly, for speed; then
+    /// `yz serve` on the folder with one project of <paramref name="tasks"/> tasks.</summary>
+    private async Task<(ServeProcess Server, HttpClient Admin, List<string> Annotators, long Project)> StartParkAsync(
+        int annotators, int tasks, int overlap)
     {
-        const int annotators = 40, tasks = 400, overlap = 2;
         Directory.CreateDirectory(_data);
-        // The admin through the CLI, as an operator would; the annotators directly, for speed.
         await RunCliAsync("user", "add", "--email", "admin@crash", "--password", "crash-test-pw", "--org", "crash", "--kind", "client", "--roles", "admin,manager");
         var admin = (await RunCliAsync("token", "create", "--email", "admin@crash")).Trim();
         var tokens = new List<string>();
@@ -44,16 +45,20 @@ public sealed class CrashTests : IDisposable
         SqliteConnection.ClearAllPools();
 
         var server = await ServeProcess.StartAsync("--data", _data);
-        var url = server.Url;
-        using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
+        var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
         var project = (await http.PostOkAsync("api/projects", new { organizationId = 1, name = "crash", schema = TestData.ChoiceSchema, overlap }))
             .GetProperty("id").GetInt64();
         await TestData.ImportAsync(http, project, TestData.Texts(tasks));
+        return (server, http, tokens, project);
+    }
 
-        var acknowledged = new ConcurrentBag<long>();
-        using var stop = new CancellationTokenSource();
-        var workers = tokens.Select(token => Task.Run(async () =>
+    /// <summary>Annotators taking and submitting tasks until stopped or the server goes away; every
+    /// acknowledged annotation id is added to <paramref name="acknowledged"/>, every other answer's
+    /// status to <paramref name="refused"/>.</summary>
+    private static List<Task> Annotate(string url, long project, List<string> tokens, ConcurrentBag<long> acknowledged,
+        ConcurrentBag<HttpStatusCode> refused, CancellationToken stop) =>
+        tokens.Select(token => Task.Run(async () =>
         {
             using var c = new HttpClient { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(10) };
             c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -61,25 +66,43 @@ public sealed class CrashTests : IDisposable
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    using var next = await c.PostAsync($"api/projects/{project}/queue/next", null, stop.Token);
+                    using var next = await c.PostAsync($"api/projects/{project}/queue/next", null, stop);
                     if (next.StatusCode != HttpStatusCode.OK)
                     {
+                        if (next.StatusCode != HttpStatusCode.NoContent)
+                        {
+                            refused.Add(next.StatusCode);
+                        }
                         return;
                     }
                     var lease = await next.ReadJsonAsync();
                     using var submit = await c.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
-                        new { result = new { label = new[] { "pos" } } }, stop.Token);
+                        new { result = new { label = new[] { "pos" } } }, stop);
                     if (submit.StatusCode == HttpStatusCode.OK)
                     {
                         acknowledged.Add((await submit.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+                    }
+                    else
+                    {
+                        refused.Add(submit.StatusCode);
                     }
                 }
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
-                // The server died under us: what was acknowledged before is what counts.
+                // The server went away under us: what was acknowledged before is what counts.
             }
         })).ToList();
+
+    [Fact]
+    public async Task AcknowledgedAnnotationsSurviveAKilledServer()
+    {
+        const int annotators = 40, tasks = 400, overlap = 2;
+        var (server, http, tokens, project) = await StartParkAsync(annotators, tasks, overlap);
+        using var _ = http;
+        var acknowledged = new ConcurrentBag<long>();
+        using var stop = new CancellationTokenSource();
+        var workers = Annotate(server.Url, project, tokens, acknowledged, [], stop.Token);
 
         while (acknowledged.Count < tasks / 2)
         {
@@ -103,6 +126,109 @@ public sealed class CrashTests : IDisposable
             // The counters the queue relies on agree with the rows.
             Assert.Equal(0, await db.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM tasks t WHERE annotation_count <> (SELECT COUNT(*) FROM annotations a WHERE a.task_id = t.id)"));
+        }
+    }
+
+    [Fact]
+    public async Task StopSignalEndsTheServerAfterFinishingWhatIsInFlight()
+    {
+        const int annotators = 10, tasks = 300, later = 2_000;
+        var (server, http, tokens, project) = await StartParkAsync(annotators, tasks, overlap: 1);
+        using var _ = http;
+        await using var __ = server;
+
+        var acknowledged = new ConcurrentBag<long>();
+        var refused = new ConcurrentBag<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        var workers = Annotate(server.Url, project, tokens, acknowledged, refused, stop.Token);
+        var started = Stopwatch.StartNew();
+        while (acknowledged.Count < tasks / 3)
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"only {acknowledged.Count} submissions acknowledged in 60 s");
+            await Task.Delay(20);
+        }
+
+        // An import whose body is half sent when the signal comes: it must still land whole.
+        var body = new HeldBody(Enumerable.Range(0, later).Select(i =>
+            JsonSerializer.Serialize(new { key = $"later{i}", data = new { text = $"晚到的第{i}条" } }) + "\n"));
+        var import = http.PostAsync($"api/projects/{project}/imports?format=jsonl", body);
+        await body.HalfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var exit = server.TerminateAsync(TimeSpan.FromSeconds(60));
+        // The server stops taking connections, but the request in flight goes on.
+        using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
+        {
+            var waited = Stopwatch.StartNew();
+            while (await Answers(probe, server.Url + "/healthz"))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the server still takes new connections 30 s after SIGTERM");
+                await Task.Delay(50);
+            }
+        }
+        body.SendRest.SetResult();
+        using (var imported = await import)
+        {
+            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+            Assert.Equal(later, (await imported.ReadJsonAsync()).GetProperty("imported").GetInt32());
+        }
+        Assert.Equal(0, await exit);
+        stop.Cancel();
+        await Task.WhenAll(workers);
+        // A request the server accepted was answered; none was cut off with a server error.
+        Assert.DoesNotContain(refused, status => (int)status >= 500);
+        Assert.Contains("Yunzhong stopped.", server.Output);
+
+        await using (await ServeProcess.StartAsync("--data", _data))
+        {
+            await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "yunzhong.db")}");
+            await db.OpenAsync();
+            var stored = (await db.QueryAsync<long>("SELECT id FROM annotations")).ToHashSet();
+            Assert.DoesNotContain(acknowledged, id => !stored.Contains(id));
+            Assert.Equal(tasks + later, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
+        }
+    }
+
+    private static async Task<bool> Answers(HttpClient probe, string url)
+    {
+        try
+        {
+            using var r = await probe.GetAsync(url);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A request body sent in two halves: the second only once the test says so.</summary>
+    private sealed class HeldBody(IEnumerable<string> lines) : HttpContent
+    {
+        private readonly byte[][] _halves = Halve(lines);
+
+        public TaskCompletionSource HalfSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SendRest { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private static byte[][] Halve(IEnumerable<string> lines)
+        {
+            var all = lines.ToList();
+            return [System.Text.Encoding.UTF8.GetBytes(string.Concat(all.Take(all.Count / 2))), System.Text.Encoding.UTF8.GetBytes(string.Concat(all.Skip(all.Count / 2)))];
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(_halves[0]);
+            await stream.FlushAsync();
+            HalfSent.SetResult();
+            await SendRest.Task;
+            await stream.WriteAsync(_halves[1]);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 

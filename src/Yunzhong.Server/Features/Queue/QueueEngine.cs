@@ -127,9 +127,12 @@ public sealed class QueueEngine : BackgroundService
         {
             _walSync = new WalSync(_log);
         }
+        // On stop the channel takes no more operations, and the writers run what it already holds
+        // before they end: each was handed to us by a request that Kestrel is still draining.
+        await using var closeOnStop = stoppingToken.Register(() => _channel.Writer.TryComplete());
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), stoppingToken)));
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), CancellationToken.None)));
         }
         finally
         {
@@ -155,6 +158,8 @@ public sealed class QueueEngine : BackgroundService
         _walSync.Enqueue(((Microsoft.Data.Sqlite.SqliteConnection)sql.Connection).DataSource, ops.ToArray());
     }
 
+    /// <param name="stop">Ends sweeping and retrying; the loop itself ends when the channel, completed on
+    /// stop, is empty, so operations already queued are committed rather than failed.</param>
     private async Task WriterLoop(bool sweeps, CancellationToken stop)
     {
         var batch = new List<QueueOp>(_options.MaxBatch);
@@ -162,13 +167,13 @@ public sealed class QueueEngine : BackgroundService
         HotStatements? sql = null;
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (true)
             {
                 try
                 {
-                    sql ??= await OpenWriterAsync(stop);
-                    var waitForWork = _channel.Reader.WaitToReadAsync(stop).AsTask();
-                    if (sweeps)
+                    sql ??= await OpenWriterAsync(CancellationToken.None);
+                    var waitForWork = _channel.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                    if (sweeps && !stop.IsCancellationRequested)
                     {
                         await Task.WhenAny(waitForWork, Task.Delay(_options.SweepInterval, _time, stop));
                     }
@@ -176,31 +181,31 @@ public sealed class QueueEngine : BackgroundService
                     {
                         await waitForWork;
                     }
+                    if (waitForWork is { IsCompletedSuccessfully: true, Result: false })
+                    {
+                        break; // stopped, and every queued operation has run
+                    }
                     batch.Clear();
                     while (batch.Count < _options.MaxBatch && _channel.Reader.TryRead(out var op))
                     {
                         batch.Add(op);
                     }
                     var now = _time.GetUtcNow();
-                    var sweepDue = sweeps && now - lastSweep >= _options.SweepInterval;
+                    var sweepDue = sweeps && !stop.IsCancellationRequested && now - lastSweep >= _options.SweepInterval;
                     if (batch.Count == 0 && !sweepDue)
                     {
                         continue;
                     }
-                    await RunBatchAsync(sql, batch, sweepDue, now, stop);
+                    await RunBatchAsync(sql, batch, sweepDue, now, CancellationToken.None);
                     if (sweepDue)
                     {
                         lastSweep = now;
                     }
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    break;
-                }
                 catch (Exception e)
                 {
                     // The connection may be broken (server restart, network): fail this batch's callers,
-                    // reopen and carry on.
+                    // reopen and carry on, unless the server is stopping.
                     _log.LogError(e, "Queue writer batch failed");
                     foreach (var op in batch)
                     {
@@ -209,7 +214,17 @@ public sealed class QueueEngine : BackgroundService
                     batch.Clear();
                     await CloseAsync(sql);
                     sql = null;
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stop);
+                    if (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stop);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
                 }
             }
         }

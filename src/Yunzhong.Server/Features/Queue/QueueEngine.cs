@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
+using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -385,11 +386,36 @@ public sealed class QueueEngine : BackgroundService
     }
 
     /// <summary>A lease ended without an annotation: the task needs one more again.</summary>
-    internal const string ReturnSlotSql = """
+    private const string ReturnSlotSql = """
         UPDATE tasks SET remaining = remaining + 1, updated_at = @now,
             state = CASE WHEN annotation_count = 0 AND remaining + 1 >= target THEN 'new' ELSE state END
         WHERE id = @id
         """;
+
+    /// <summary>
+    /// Ends the live and handed-back leases that <paramref name="which"/> (a condition on
+    /// <c>assignments</c>, its parameters in <paramref name="args"/>) picks, from outside the writer
+    /// loops: a manager's bulk release, a member's removal. Each task gets its slot back as when a
+    /// lease lapses (<see cref="ReturnSlotSql"/>). A submission the writer stores meanwhile either
+    /// commits first (the lease is no longer live and is left alone) or finds the lease released.
+    /// Returns the tasks whose lease ended.
+    /// </summary>
+    internal static async Task<List<long>> ReleaseLeasesAsync(
+        DbConnection c, DbTransaction tx, string which, object args, long now, CancellationToken ct)
+    {
+        var p = new DynamicParameters(args);
+        p.Add("now", now);
+        var released = (await c.QueryAsync<long>(new CommandDefinition(
+            $"""
+            UPDATE assignments SET status = 'released', updated_at = @now
+            WHERE ({which}) AND status IN ('leased', 'returned') RETURNING task_id
+            """, p, tx, cancellationToken: ct))).ToList();
+        foreach (var taskId in released)
+        {
+            await c.ExecuteAsync(new CommandDefinition(ReturnSlotSql, new { id = taskId, now }, tx, cancellationToken: ct));
+        }
+        return released;
+    }
 
     private static readonly string ReturnSlotPositional =
         ReturnSlotSql.Replace("@now", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Tests.Infrastructure;
 
@@ -96,6 +97,42 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var task = await admin.Http.GetOkAsync($"api/tasks/{lease.TaskId()}");
         Assert.Equal("annotated", task.GetProperty("state").GetString());
         Assert.Equal(stayer.Id, Assert.Single(task.GetProperty("annotations").EnumerateArray()).GetProperty("userId").GetInt64());
+    }
+
+    [Fact]
+    public async Task ALeaseEndedByARemovalTakesNoSubmissionEvenWhereTheRolesAreStillCached()
+    {
+        // Another node removes the member: this one still holds their roles for up to Access.Ttl,
+        // so the queue itself must refuse the lease the removal ended.
+        var (org, _, project) = await ProjectAsync(1);
+        var leaver = await org.PersonAsync(Roles.Annotator);
+        var lease = (await leaver.NextAsync(project))!.Value;
+        var accounts = fx.Services.GetRequiredService<Yunzhong.Server.Features.Organizations.Accounts>();
+        await accounts.ChangeMembershipAsync(org.Id, leaver.Id, Roles.None, CancellationToken.None); // no ForgetMemberships here
+
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId(), Pos))
+        {
+            await r.ProblemAsync(HttpStatusCode.Conflict);
+        }
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT remaining FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
+    }
+
+    [Fact]
+    public async Task AMemberWhoComesBackCanBeGivenAgainATaskTheirRemovalTookAway()
+    {
+        var (org, admin, project) = await ProjectAsync(1);
+        var member = await org.PersonAsync(Roles.Annotator);
+        var lease = (await member.NextAsync(project))!.Value;
+        using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{member.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "annotator" } });
+        var again = (await member.NextAsync(project))!.Value;
+        Assert.Equal(lease.TaskId(), again.TaskId());
+        await member.AnnotateAsync(project, Pos);
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
     }
 
     [Fact]

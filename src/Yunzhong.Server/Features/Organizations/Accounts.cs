@@ -116,7 +116,7 @@ public sealed class Accounts(Db db, TimeProvider time)
         {
             await QueueEngine.ReleaseLeasesAsync(c, tx,
                 "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)",
-                new { userId, organizationId }, Now, ct);
+                new { userId, organizationId }, QueueEngine.Revoked, Now, ct);
         }
         await tx.CommitAsync(ct);
         return MembershipChange.Done;

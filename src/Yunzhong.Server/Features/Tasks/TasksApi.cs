@@ -219,7 +219,7 @@ public static class TasksApi
                 break;
             case "release":
                 affected = (await QueueEngine.ReleaseLeasesAsync(
-                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, now, ct)).Count;
+                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, QueueEngine.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", "action must be delete, priority or release.");

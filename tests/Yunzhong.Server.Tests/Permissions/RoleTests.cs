@@ -230,6 +230,31 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var kept = await second.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = second.Email, roles = new[] { "admin", "reviewer" } });
         Assert.Equal(["admin", "reviewer"], kept.GetProperty("roles").Strings());
     }
+
+    [Fact]
+    public async Task TwoAdminsDemotingEachOtherAtOnceLeaveOneAdmin()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var org = await fx.NewOrgAsync();
+            var a = await org.PersonAsync(Roles.Admin);
+            var b = await org.PersonAsync(Roles.Admin);
+            var answers = await Task.WhenAll(
+                a.Http.PostAsJsonAsync($"api/organizations/{org.Id}/members", new { email = b.Email, roles = new[] { "manager" } }, HttpJson.Options),
+                b.Http.PostAsJsonAsync($"api/organizations/{org.Id}/members", new { email = a.Email, roles = new[] { "manager" } }, HttpJson.Options));
+            var statuses = answers.Select(r => r.StatusCode).Order().ToArray();
+            foreach (var r in answers)
+            {
+                r.Dispose();
+            }
+            // Whichever came second was refused (or was no longer an admin and so not allowed to change roles).
+            Assert.Equal(HttpStatusCode.OK, statuses[0]);
+            Assert.NotEqual(HttpStatusCode.OK, statuses[1]);
+            var admins = (await fx.QueryAsync<string>("SELECT roles FROM memberships WHERE organization_id = @org", new { org = org.Id }))
+                .Count(r => r.Contains("admin", StringComparison.Ordinal));
+            Assert.Equal(1, admins);
+        }
+    }
 }
 
 public sealed class SqliteRoleTests(SqliteFixture fx) : RoleTests<SqliteFixture>(fx);

@@ -107,7 +107,7 @@ test('annotators have no members page', async ({ page }) => {
   await expect(page.getByTestId('user-name')).toBeVisible();
   await expect(page.getByTestId('nav-members')).toHaveCount(0);
   await page.goto('/#/members');
-  await expect(page.getByTestId('members-error')).toHaveText('Only admins and managers of this organisation see its members.');
+  await expect(page.getByTestId('not-allowed')).toContainText('Not allowed.');
   await expect(page.getByTestId('member-form')).toHaveCount(0);
 });
 

@@ -194,6 +194,9 @@ test('review: reject with a comment; the annotator sees it', async ({ page, play
 
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${ids.text}/annotate`);
+  // Another person in the same tab: the app reads who is signed in (and their roles) when it
+  // loads, as after logging in through the form; a hash change alone keeps the reviewer's.
+  await page.reload();
   await expect(page.getByTestId('review-comment')).toBeVisible();
   await picture(page, 'rejected.zh-CN', { x: 0, y: 48, width: 1100, height: 420 });
 });

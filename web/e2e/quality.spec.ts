@@ -96,6 +96,6 @@ test('annotators get no quality tab', async ({ page }) => {
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${projectId}`);
-  await expect(page.getByTestId('tab-tasks')).toBeVisible();
+  await expect(page.getByTestId('tab-settings')).toBeVisible();
   await expect(page.getByTestId('tab-quality')).toHaveCount(0);
 });

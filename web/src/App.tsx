@@ -3,6 +3,8 @@ import { api, ApiError, unauthorized, type Me } from './api';
 import { useI18n } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { NotAllowed } from './pages/NotAllowed';
+import { can } from './roles';
 import { match, navigate, usePath } from './router';
 import { SessionContext, type Session } from './session';
 
@@ -74,13 +76,16 @@ export function App() {
 
   let page: React.ReactNode;
   let m: Record<string, string> | null;
-  if ((m = match('/projects/new', path))) page = <NewProjectPage />;
+  // Pages the caller's roles in the current organisation do not include say so; pages of one project
+  // check the roles in that project's organisation once they have loaded it.
+  const orgRoles = session.org?.roles;
+  if ((m = match('/projects/new', path))) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
   else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={m.id!} />;
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={m.id!} />;
   else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab={m.tab!} />;
-  else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab="tasks" />;
+  else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={m.id!} />;
   else if (match('/tokens', path)) page = <TokensPage />;
-  else if (match('/members', path)) page = <MembersPage key={session.org?.id} />;
+  else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
   return (
@@ -88,7 +93,7 @@ export function App() {
       <header className="top">
         <a href="#/" className="brand" data-testid="nav-home">☁ {t('app.name')}</a>
         <a href="#/" data-testid="nav-projects">{t('nav.projects')}</a>
-        {session.org?.roles.some((r) => r === 'admin' || r === 'manager') && <a href="#/members" data-testid="nav-members">{t('nav.members')}</a>}
+        {can(session.org?.roles, 'members') && <a href="#/members" data-testid="nav-members">{t('nav.members')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

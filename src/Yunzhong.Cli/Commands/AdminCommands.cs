@@ -40,7 +40,10 @@ internal static class AdminCommands
                     {
                         throw new CliException($"--roles must list some of {string.Join(", ", RoleNames.All)}");
                     }
-                    await accounts.SetMembershipAsync(orgId, userId, roles, ct);
+                    if (await accounts.ChangeMembershipAsync(orgId, userId, roles, ct) == MembershipChange.LastAdmin)
+                    {
+                        throw new CliException($"user {userId} is the last admin of organisation {orgId} '{orgName}': make someone else admin first");
+                    }
                     Console.WriteLine($"user {userId} <{Accounts.NormalizeEmail(email)}> is {string.Join(", ", RoleNames.Names(roles))} of organisation {orgId} '{orgName}'");
                 }
                 else

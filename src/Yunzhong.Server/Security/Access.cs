@@ -45,6 +45,21 @@ public static class RoleNames
     public const Roles Manage = Roles.Admin | Roles.Manager;
     public const Roles Annotate = Roles.Admin | Roles.Manager | Roles.Annotator;
     public const Roles Review = Roles.Admin | Roles.Manager | Roles.Reviewer;
+
+    /// <summary>
+    /// Seeing every annotator's work in a project (task list and details, statistics, quality
+    /// figures): managers run the project, reviewers judge the work. An annotator who saw the
+    /// others' answers on tasks they may still be given would defeat overlap and agreement, so
+    /// annotators see their own work only.
+    /// </summary>
+    public const Roles SeeWork = Roles.Admin | Roles.Manager | Roles.Reviewer;
+
+    /// <summary>
+    /// Exports: every task with every annotator's name and answer, in bulk and leaving the platform.
+    /// The people who answer for the project's data decide that; reviewers judge work one piece at a
+    /// time and need no bulk copy of it.
+    /// </summary>
+    public const Roles Export = Roles.Admin | Roles.Manager;
 }
 
 /// <summary>A project's settings as the queue, validation and exports need them, schema parsed once.</summary>

@@ -125,6 +125,27 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task UserAddNeverTakesTheAdminRoleFromAnOrganisationsLastAdmin()
+    {
+        var work = Directory.CreateTempSubdirectory("yz-cli-admin-").FullName;
+        try
+        {
+            var email = $"cli-admin-{Guid.NewGuid():N}@test.yunzhong";
+            var orgName = $"云中 CLI {Guid.NewGuid():N}";
+            Assert.Equal(0, (await YzAsync(work, ["user", "add", "--email", email, "--org", orgName, "--roles", "admin", .. StoreArgs(work)])).Exit);
+            var demote = await YzAsync(work, ["user", "add", "--email", email, "--org", orgName, "--roles", "annotator", .. StoreArgs(work)]);
+            Assert.Equal(2, demote.Exit);
+            Assert.Contains("last admin", demote.Err, StringComparison.Ordinal);
+            Assert.Equal("admin", await fx.QueryScalarAsync<string>(
+                "SELECT m.roles FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = @email", new { email }));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ImportUploadsMediaFilesAndZipsAndRefusesABadBatchWhole()
     {
         var work = Directory.CreateTempSubdirectory("yz-cli-media-").FullName;

@@ -133,11 +133,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             a => Req(HttpMethod.Post, $"api/projects/{a.Project}/quality/aggregate", new { method = "majority" }), Expect.NotFound),
     ];
 
-    private List<string> MappedRoutes() =>
-        fx.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
-            .Distinct()
-            .ToList();
+    private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);
 
     [Fact]
     public void EveryMappedEndpointIsInTheSweepOrListedAsPublic()

@@ -21,6 +21,9 @@ export const en = {
   'common.apply': 'Apply',
   'common.reset': 'Reset',
   'common.more': 'Load more',
+  'denied.title': 'Not allowed.',
+  'denied.body': 'Your roles in this organisation do not include this page. Ask an admin of the organisation if you need it.',
+  'denied.home': 'Back to projects',
 
   'login.title': 'Log in to Yunzhong',
   'login.email': 'Email',

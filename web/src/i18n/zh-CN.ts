@@ -23,6 +23,9 @@ export const zhCN: Record<MessageKey, string> = {
   'common.apply': '应用',
   'common.reset': '重置',
   'common.more': '加载更多',
+  'denied.title': '无权访问。',
+  'denied.body': '你在本组织中的角色不包含此页面。如需使用，请联系组织管理员。',
+  'denied.home': '返回项目列表',
 
   'login.title': '登录云中',
   'login.email': '邮箱',

@@ -9,11 +9,17 @@ import { SchemaPreview } from './SchemaPreview';
 import { sampleData } from '../lib/sample';
 import { TasksTab } from './TasksTab';
 import { QualityTab } from './QualityTab';
+import { can, rolesIn, type Ability } from '../roles';
 import { useSession } from '../session';
+import { NotAllowed } from './NotAllowed';
 
-const TABS = ['tasks', 'import', 'dashboard', 'quality', 'export', 'settings'] as const;
+// Each tab with what the caller's roles in the project's organisation must allow (see roles.ts):
+// an annotator sees the schema only, never the others' work.
+const TABS = [
+  ['tasks', 'seeWork'], ['import', 'manage'], ['dashboard', 'seeWork'], ['quality', 'seeWork'], ['export', 'export'], ['settings', null],
+] as const satisfies readonly (readonly [string, Ability | null])[];
 
-export function ProjectPage({ projectId, tab }: { projectId: string; tab: string }) {
+export function ProjectPage({ projectId, tab }: { projectId: string; tab?: string }) {
   const t = useT();
   const { me } = useSession();
   const [project, setProject] = useState<Project | null>(null);
@@ -21,37 +27,40 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: string
   useEffect(() => { api.project(projectId).then(setProject).catch((e: Error) => setError(e.message)); }, [projectId]);
   if (error) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project) return <div className="page muted">{t('common.loading')}</div>;
-  // Quality figures are for the project organisation's managers and reviewers (the server says 403 to others).
-  const roles = me.organizations.find((o) => String(o.id) === String(project.organizationId))?.roles ?? [];
-  const tabs = TABS.filter((x) => x !== 'quality' || roles.some((r) => r === 'admin' || r === 'manager' || r === 'reviewer'));
-  const current = (tabs as readonly string[]).includes(tab) ? tab : 'tasks';
+  const roles = rolesIn(me, project.organizationId);
+  const tabs: string[] = TABS.filter(([, need]) => need === null || can(roles, need)).map(([x]) => x);
+  // A tab the caller's roles do not include, asked for by URL, says so; no tab named opens the first allowed.
+  const denied = tab !== undefined && !tabs.includes(tab) && TABS.some(([x]) => x === tab);
+  const current = tab !== undefined && tabs.includes(tab) ? tab : tabs[0]!;
   return (
     <div className="page wide">
       <div className="page-head">
         <h1 data-testid="project-title">{project.name}</h1>
         <span className="grow" />
-        <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>
-        <a className="button" href={`#/projects/${project.id}/review`} data-testid="project-review">{t('projects.review')}</a>
+        {can(roles, 'annotate') && <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
+        {can(roles, 'review') && <a className="button" href={`#/projects/${project.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
       </div>
       {project.counts && <ProgressBar counts={project.counts} />}
       <nav className="tabs" role="tablist">
         {tabs.map((x) => (
-          <a key={x} role="tab" aria-selected={current === x} className={current === x ? 'on' : ''} href={`#/projects/${project.id}/${x}`} data-testid={`tab-${x}`}>
+          <a key={x} role="tab" aria-selected={!denied && current === x} className={!denied && current === x ? 'on' : ''} href={`#/projects/${project.id}/${x}`} data-testid={`tab-${x}`}>
             {t(`project.tab.${x}` as MessageKey)}
           </a>
         ))}
       </nav>
-      {current === 'tasks' && <TasksTab project={project} />}
-      {current === 'import' && <ImportTab project={project} />}
-      {current === 'dashboard' && <DashboardTab project={project} />}
-      {current === 'quality' && <QualityTab project={project} />}
-      {current === 'export' && <ExportTab project={project} />}
-      {current === 'settings' && (
-        <div className="two-col">
-          <pre className="json card" data-testid="project-schema">{JSON.stringify(project.schema, null, 2)}</pre>
-          <div className="card"><SchemaPreview schema={project.schema} data={sampleData(project.schema)} /></div>
-        </div>
-      )}
+      {denied ? <NotAllowed inline /> : <>
+        {current === 'tasks' && <TasksTab project={project} canManage={can(roles, 'manage')} />}
+        {current === 'import' && <ImportTab project={project} />}
+        {current === 'dashboard' && <DashboardTab project={project} />}
+        {current === 'quality' && <QualityTab project={project} />}
+        {current === 'export' && <ExportTab project={project} />}
+        {current === 'settings' && (
+          <div className="two-col">
+            <pre className="json card" data-testid="project-schema">{JSON.stringify(project.schema, null, 2)}</pre>
+            <div className="card"><SchemaPreview schema={project.schema} data={sampleData(project.schema)} /></div>
+          </div>
+        )}
+      </>}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type ProjectCounts, type ProjectSummary } from '../api';
 import { useT } from '../i18n';
+import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
 
 const STATES = ['accepted', 'annotated', 'inReview', 'rejected', 'inProgress', 'new'] as const;
@@ -22,14 +23,14 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
 
 export function ProjectsPage() {
   const t = useT();
-  const { org } = useSession();
+  const { me, org } = useSession();
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setProjects(null);
     api.projects(org?.id).then(setProjects).catch((e: Error) => setError(e.message));
   }, [org?.id]);
-  const canManage = !org || org.roles.some((r) => r === 'admin' || r === 'manager');
+  const canManage = !org || can(org.roles, 'manage');
   return (
     <div className="page">
       <div className="page-head">
@@ -42,14 +43,15 @@ export function ProjectsPage() {
         <ul className="project-list">
           {projects.map((p) => {
             const done = p.counts.accepted + p.counts.annotated + p.counts.inReview;
+            const roles = rolesIn(me, p.organizationId);
             return (
               <li key={p.id} className="card" data-testid={`project-${p.id}`}>
                 <div className="project-row">
                   <a href={`#/projects/${p.id}`} className="project-name" data-testid="project-open">{p.name}</a>
                   <span className="muted small">{t('projects.progress', { done, total: p.counts.total })}</span>
                   <span className="grow" />
-                  <a className="button primary" href={`#/projects/${p.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>
-                  <a className="button" href={`#/projects/${p.id}/review`} data-testid="project-review">{t('projects.review')}</a>
+                  {can(roles, 'annotate') && <a className="button primary" href={`#/projects/${p.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
+                  {can(roles, 'review') && <a className="button" href={`#/projects/${p.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
                 </div>
                 <ProgressBar counts={p.counts} />
               </li>

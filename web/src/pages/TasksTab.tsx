@@ -8,7 +8,8 @@ import { TaskView } from '../workbench/TaskView';
 const STATES = ['new', 'inProgress', 'annotated', 'inReview', 'accepted', 'rejected'] as const;
 const PAGE = 50;
 
-export function TasksTab({ project }: { project: Project }) {
+/** The project's tasks; the bulk actions (priority, release, delete) only for those who manage the project. */
+export function TasksTab({ project, canManage }: { project: Project; canManage: boolean }) {
   const { t, lang } = useI18n();
   const [filter, setFilter] = useState<TaskFilter>({});
   const [applied, setApplied] = useState<TaskFilter>({});
@@ -23,8 +24,9 @@ export function TasksTab({ project }: { project: Project }) {
   // members; anyone who may not list members falls back to typing the id.
   const [members, setMembers] = useState<Member[] | null>(null);
   useEffect(() => {
+    if (!canManage) return;
     api.members(String(project.organizationId)).then(setMembers).catch(() => setMembers(null));
-  }, [project.organizationId]);
+  }, [project.organizationId, canManage]);
 
   const load = useCallback(async (after?: string) => {
     try {
@@ -76,7 +78,7 @@ export function TasksTab({ project }: { project: Project }) {
         <button type="submit" data-testid="filter-apply">{t('common.apply')}</button>
         <button type="button" onClick={() => { setFilter({}); setApplied({}); }}>{t('common.reset')}</button>
       </form>
-      {checked.size > 0 && (
+      {canManage && checked.size > 0 && (
         <div className="bulk row" data-testid="bulk-bar">
           <b>{t('tasks.selected', { count: checked.size })}</b>
           <input type="number" aria-label={t('tasks.col.priority')} value={priority} onChange={(e) => setPriority(Number(e.target.value))} style={{ width: '5em' }} />
@@ -90,13 +92,13 @@ export function TasksTab({ project }: { project: Project }) {
       {!rows ? <p className="muted">{t('common.loading')}</p> : rows.length === 0 ? <p className="empty-state">{t('tasks.empty')}</p> : (
         <table className="grid" data-testid="task-table">
           <thead><tr>
-            <th><input type="checkbox" data-testid="check-all" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(rows.map((r) => r.id)))} /></th>
+            {canManage && <th><input type="checkbox" data-testid="check-all" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(rows.map((r) => r.id)))} /></th>}
             <th>{t('tasks.col.key')}</th><th>{t('tasks.col.state')}</th><th>{t('tasks.col.priority')}</th><th>{t('tasks.col.annotations')}</th><th>{t('tasks.col.updated')}</th>
           </tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-testid={`task-row-${r.id}`} className={open === r.id ? 'sel' : ''}>
-                <td><input type="checkbox" data-testid={`check-${r.id}`} checked={checked.has(r.id)} onChange={() => setChecked((s) => { const n = new Set(s); if (n.has(r.id)) n.delete(r.id); else n.add(r.id); return n; })} /></td>
+                {canManage && <td><input type="checkbox" data-testid={`check-${r.id}`} checked={checked.has(r.id)} onChange={() => setChecked((s) => { const n = new Set(s); if (n.has(r.id)) n.delete(r.id); else n.add(r.id); return n; })} /></td>}
                 <td><button type="button" className="link" data-testid={`open-${r.id}`} onClick={() => setOpen(r.id)}>{r.key ?? r.id}</button></td>
                 <td><span className={`state-pill ${r.state}`}>{t(`state.${r.state}` as MessageKey)}</span></td>
                 <td>{r.priority}</td>

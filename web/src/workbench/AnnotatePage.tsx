@@ -7,6 +7,9 @@ import { DraftStore, Outbox, type PendingSubmit } from './outbox';
 import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
+import { NotAllowed } from '../pages/NotAllowed';
+import { can, rolesIn } from '../roles';
+import { useSession } from '../session';
 
 const DRAFT_DEBOUNCE_MS = 1500;
 const RETRY_MS = 10_000;
@@ -23,6 +26,8 @@ export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
 /** The annotator's page: one task at a time from the queue, the next one already fetched. */
 export function AnnotatePage({ projectId }: { projectId: string }) {
   const { t, lang } = useI18n();
+  const { me } = useSession();
+  const [denied, setDenied] = useState(false);
   const [project, setProject] = useState<Project | null>(null);
   const [item, setItem] = useState<QueueItem | null | undefined>(undefined);
   const [state, setState] = useState<WbState | null>(null);
@@ -93,7 +98,13 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
 
   useEffect(() => {
     let dead = false;
-    api.project(projectId).then((p) => { if (!dead) { setProject(p); void advance(p); } }).catch((e: Error) => setError(e.message));
+    api.project(projectId).then((p) => {
+      if (dead) return;
+      // Someone whose roles do not include annotating (a reviewer following a link) is told so rather than refused by the queue.
+      if (!can(rolesIn(me, p.organizationId), 'annotate')) { setDenied(true); return; }
+      setProject(p);
+      void advance(p);
+    }).catch((e: Error) => setError(e.message));
     flush();
     const timer = setInterval(flush, RETRY_MS);
     return () => {
@@ -177,6 +188,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  if (denied) return <NotAllowed />;
   if (error && !project) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;
 

@@ -5,10 +5,15 @@ import { mediaUrlFor } from '../lib/util';
 import { initState, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
+import { NotAllowed } from '../pages/NotAllowed';
+import { can, rolesIn } from '../roles';
+import { useSession } from '../session';
 
 /** The reviewer's page: an annotation read-only, then accept, reject with a comment, or fix it. */
 export function ReviewPage({ projectId }: { projectId: string }) {
   const t = useT();
+  const { me } = useSession();
+  const [denied, setDenied] = useState(false);
   const [project, setProject] = useState<Project | null>(null);
   const [item, setItem] = useState<ReviewItem | null | undefined>(undefined);
   const [state, setState] = useState<WbState | null>(null);
@@ -29,8 +34,13 @@ export function ReviewPage({ projectId }: { projectId: string }) {
   }, [projectId, t]);
 
   useEffect(() => {
-    api.project(projectId).then((p) => { setProject(p); void next(p); }).catch((e: Error) => setError(e.message));
-  }, [projectId, next]);
+    api.project(projectId).then((p) => {
+      // An annotator following a link is told the page is not theirs rather than refused by the review queue.
+      if (!can(rolesIn(me, p.organizationId), 'review')) { setDenied(true); return; }
+      setProject(p);
+      void next(p);
+    }).catch((e: Error) => setError(e.message));
+  }, [projectId, next, me]);
 
   const act = useCallback(async (action: ReviewAction) => {
     if (!project || !item || !state || busy) return;
@@ -55,6 +65,7 @@ export function ReviewPage({ projectId }: { projectId: string }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [act, editing]);
 
+  if (denied) return <NotAllowed />;
   if (!project || item === undefined) return <div className="page">{error ? <div className="banner error">{error}</div> : <span className="muted">{t('common.loading')}</span>}</div>;
   return (
     <div className="workbench" data-testid="review">

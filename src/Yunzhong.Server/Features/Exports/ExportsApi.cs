@@ -41,7 +41,7 @@ public static class ExportsApi
         long projectId, ExportRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, ExportWorker worker,
         CancellationToken ct)
     {
-        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers export projects.", ct);
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct);
         if (project is null)
         {
             return problem!;
@@ -84,9 +84,10 @@ public static class ExportsApi
     private static async Task<Results<Ok<List<ExportView>>, ProblemHttpResult>> List(
         long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        if (await access.ForProjectAsync(user.UserId(), projectId, ct) is null)
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct);
+        if (project is null)
         {
-            return Http.NotFound("Project");
+            return problem!;
         }
         await using var c = await db.OpenAsync(ct);
         var ids = await c.QueryAsync<long>(new CommandDefinition(
@@ -104,11 +105,11 @@ public static class ExportsApi
     {
         await using var c = await db.OpenAsync(ct);
         var view = await LoadAsync(c, exportId, ct);
-        if (view is null || await access.ForProjectAsync(user.UserId(), view.ProjectId, ct) is null)
+        if (view is null)
         {
             return Http.NotFound("Export");
         }
-        return TypedResults.Ok(view);
+        return await ExportGateAsync(access, user, view.ProjectId, "Export", ct) is { } refused ? refused : TypedResults.Ok(view);
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
@@ -117,9 +118,13 @@ public static class ExportsApi
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName)?>(new CommandDefinition(
             "SELECT project_id, format, blob_name FROM exports WHERE id = @exportId AND status = 'done'", new { exportId }, cancellationToken: ct));
-        if (row is null || await access.ForProjectAsync(user.UserId(), row.Value.ProjectId, ct) is null)
+        if (row is null)
         {
             return Http.NotFound("Finished export");
+        }
+        if (await ExportGateAsync(access, user, row.Value.ProjectId, "Finished export", ct) is { } refused)
+        {
+            return refused;
         }
         var stream = row.Value.BlobName is null ? null : blobs.OpenRead(row.Value.BlobName);
         if (stream is null)
@@ -128,6 +133,20 @@ public static class ExportsApi
         }
         var (ext, type) = FileKind(row.Value.Format);
         return TypedResults.File(stream, type, $"project-{row.Value.ProjectId}-export-{exportId}{ext}", enableRangeProcessing: true);
+    }
+
+    private const string OnlyManagers = "Only admins and managers export a project's work: an export holds every annotator's answers.";
+
+    /// <summary>Null when the caller may read the project's exports; else 404 (<paramref name="what"/> not found)
+    /// when the caller's organisations do not hold the project, as for a missing export, and 403 for
+    /// members without an export role.</summary>
+    private static async Task<ProblemHttpResult?> ExportGateAsync(
+        Access access, ClaimsPrincipal user, long projectId, string what, CancellationToken ct)
+    {
+        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
+        return found is null ? Http.NotFound(what)
+            : (found.Value.Roles & RoleNames.Export) == 0 ? Http.Forbidden(OnlyManagers)
+            : null;
     }
 
     public static (string Extension, string ContentType) FileKind(string format) => format switch

@@ -1,9 +1,12 @@
 using System.Data.Common;
 using Dapper;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
+
+public enum MembershipChange { Done, NotMember, LastAdmin }
 
 /// <summary>Creating organisations, people and tokens: shared by the API, the admin CLI and demo seeding.</summary>
 public sealed class Accounts(Db db, TimeProvider time)
@@ -47,6 +50,8 @@ public sealed class Accounts(Db db, TimeProvider time)
             new { email = NormalizeEmail(email), name, hash = password is null ? null : Secrets.HashPassword(password), now = Now },
             tx, cancellationToken: ct));
 
+    /// <summary>Writes a membership as given, with no checks: for seeding and new organisations;
+    /// a change to an existing member goes through <see cref="ChangeMembershipAsync"/>.</summary>
     public async Task SetMembershipAsync(long organizationId, long userId, Roles roles, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -59,6 +64,63 @@ public sealed class Accounts(Db db, TimeProvider time)
             INSERT INTO memberships (organization_id, user_id, roles) VALUES (@organizationId, @userId, @roles)
             ON CONFLICT (organization_id, user_id) DO UPDATE SET roles = excluded.roles
             """, new { organizationId, userId, roles = string.Join(',', RoleNames.Names(roles)) }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Gives a member new roles, or takes them out of the organisation with <see cref="Roles.None"/>,
+    /// the one way every route changes an existing membership. The organisation's last admin never
+    /// loses the role or leaves: another member must be made admin first. Someone who can no longer
+    /// annotate (removed, or left without an annotating role) has their live leases in its projects
+    /// ended, so those tasks go back to the queue now instead of at lease expiry. Callers forget
+    /// cached roles afterwards (<see cref="Access.ForgetMemberships"/>).
+    /// </summary>
+    public async Task<MembershipChange> ChangeMembershipAsync(long organizationId, long userId, Roles roles, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        // Membership changes of one organisation take turns (SQLite's write lock does that already):
+        // two admins demoting each other at once must not both see the other still admin.
+        if (!db.IsSqlite)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "SELECT id FROM organizations WHERE id = @organizationId FOR UPDATE", new { organizationId }, tx, cancellationToken: ct));
+        }
+        var csv = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+            cancellationToken: ct));
+        var before = csv is null ? Roles.None : RoleNames.Parse(csv);
+        if (roles == Roles.None && csv is null)
+        {
+            return MembershipChange.NotMember;
+        }
+        if ((before & Roles.Admin) != 0 && (roles & Roles.Admin) == 0)
+        {
+            var admins = (await c.QueryAsync<string>(new CommandDefinition(
+                "SELECT roles FROM memberships WHERE organization_id = @organizationId", new { organizationId }, tx, cancellationToken: ct)))
+                .Count(r => (RoleNames.Parse(r) & Roles.Admin) != 0);
+            if (admins <= 1)
+            {
+                return MembershipChange.LastAdmin;
+            }
+        }
+        if (roles == Roles.None)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+                cancellationToken: ct));
+        }
+        else
+        {
+            await SetMembershipAsync(c, tx, organizationId, userId, roles, ct);
+        }
+        if ((before & RoleNames.Annotate) != 0 && (roles & RoleNames.Annotate) == 0)
+        {
+            await QueueEngine.ReleaseLeasesAsync(c, tx,
+                "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)",
+                new { userId, organizationId }, QueueEngine.Revoked, Now, ct);
+        }
+        await tx.CommitAsync(ct);
+        return MembershipChange.Done;
+    }
 
     public async Task<string> NameAsync(long userId, CancellationToken ct)
     {

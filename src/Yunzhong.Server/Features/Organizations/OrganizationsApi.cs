@@ -99,51 +99,39 @@ public static class OrganizationsApi
             }
             userId = await accounts.CreateUserAsync(email, string.IsNullOrWhiteSpace(request.Name) ? email : request.Name.Trim(), request.Password, ct);
         }
-        await accounts.SetMembershipAsync(organizationId, userId.Value, wanted, ct);
+        var change = await accounts.ChangeMembershipAsync(organizationId, userId.Value, wanted, ct);
         access.ForgetMemberships();
+        if (change == MembershipChange.LastAdmin)
+        {
+            return Http.Conflict(LastAdmin);
+        }
         var name = await accounts.NameAsync(userId.Value, ct);
         return TypedResults.Ok(new MemberView(userId.Value, email, name, RoleNames.Names(wanted)));
     }
 
     /// <summary>
-    /// Takes a person out of the organisation: they lose its projects at once (their open leases
-    /// lapse and the tasks go back to the queue at expiry); their account, their other
-    /// memberships and the work they delivered stay. The last admin cannot leave, so an
-    /// organisation is never left without one.
+    /// Takes a person out of the organisation: they lose its projects at once, and their live leases
+    /// end so the tasks go back to the queue; their account, their other memberships and the work
+    /// they delivered stay. The last admin cannot leave, so an organisation is never left without one.
     /// </summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
-        long organizationId, long userId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+        long organizationId, long userId, ClaimsPrincipal user, Access access, Accounts accounts, CancellationToken ct)
     {
         if (await GateAsync(access, user, organizationId, Roles.Admin, "Only admins remove members.", ct) is { } refused)
         {
             return refused;
         }
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(c, ct);
-        var theirs = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
-            cancellationToken: ct));
-        if (theirs is null)
-        {
-            return Http.NotFound("Member");
-        }
-        if ((RoleNames.Parse(theirs) & Roles.Admin) != 0)
-        {
-            var admins = (await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT roles FROM memberships WHERE organization_id = @organizationId", new { organizationId }, tx, cancellationToken: ct)))
-                .Count(r => (RoleNames.Parse(r) & Roles.Admin) != 0);
-            if (admins <= 1)
-            {
-                return Http.Conflict("This is the organisation's last admin: make someone else admin first.");
-            }
-        }
-        await c.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
-            cancellationToken: ct));
-        await tx.CommitAsync(ct);
+        var change = await accounts.ChangeMembershipAsync(organizationId, userId, Roles.None, ct);
         access.ForgetMemberships();
-        return TypedResults.NoContent();
+        return change switch
+        {
+            MembershipChange.NotMember => Http.NotFound("Member"),
+            MembershipChange.LastAdmin => Http.Conflict(LastAdmin),
+            _ => TypedResults.NoContent(),
+        };
     }
+
+    private const string LastAdmin = "This is the organisation's last admin: make someone else admin first.";
 
     /// <summary>Null when the caller holds one of <paramref name="needed"/> in the organisation;
     /// else 404 for outsiders (they cannot tell it exists) and 403 for members without the role.</summary>

@@ -28,10 +28,12 @@ public static class QueueApi
         var g = app.MapGroup("/api").WithTags("Queue").RequireAuthorization();
         g.MapPost("/projects/{projectId:long}/queue/next", Next);
         g.MapPost("/assignments/{assignmentId:long}/submit", Submit);
-        g.MapPost("/assignments/{assignmentId:long}/skip", (long assignmentId, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct) =>
-            GiveBack(assignmentId, user, queue, skip: true, ct));
-        g.MapPost("/assignments/{assignmentId:long}/release", (long assignmentId, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct) =>
-            GiveBack(assignmentId, user, queue, skip: false, ct));
+        g.MapPost("/assignments/{assignmentId:long}/skip",
+            (long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, CancellationToken ct) =>
+                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: true, ct));
+        g.MapPost("/assignments/{assignmentId:long}/release",
+            (long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, CancellationToken ct) =>
+                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: false, ct));
         g.MapPut("/assignments/{assignmentId:long}/draft", SaveDraft);
         return app;
     }
@@ -96,10 +98,10 @@ public static class QueueApi
         {
             return Http.NotFound("Assignment");
         }
-        var project = await access.ProjectAsync(a.ProjectId, ct);
+        var (project, refused) = await HolderGateAsync(access, userId, a, "Assignment", ct);
         if (project is null)
         {
-            return Http.NotFound("Assignment");
+            return refused!;
         }
         using var data = JsonDocument.Parse(a.DataJson);
         var known = await media.ForTaskAsync(project, data.RootElement, ct);
@@ -129,21 +131,59 @@ public static class QueueApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> GiveBack(
-        long assignmentId, ClaimsPrincipal user, QueueEngine queue, bool skip, CancellationToken ct) =>
-        await queue.GiveBackAsync(assignmentId, user.UserId(), skip, ct)
+        long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, bool skip,
+        CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
+        var (project, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
+        if (project is null)
+        {
+            return refused!;
+        }
+        return await queue.GiveBackAsync(assignmentId, userId, skip, ct)
             ? TypedResults.NoContent()
             : Http.NotFound("Live assignment");
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> SaveDraft(
-        long assignmentId, DraftRequest request, ClaimsPrincipal user, QueueEngine queue, CancellationToken ct)
+        long assignmentId, DraftRequest request, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access,
+        QueueEngine queue, CancellationToken ct)
     {
         var raw = request.Result.GetRawText();
         if (raw.Length > 4_000_000)
         {
             return Http.Invalid("result", "A draft may hold at most 4,000,000 characters.");
         }
-        return await queue.SaveDraftAsync(assignmentId, user.UserId(), raw, ct)
+        var userId = user.UserId();
+        var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
+        var (project, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
+        if (project is null)
+        {
+            return refused!;
+        }
+        return await queue.SaveDraftAsync(assignmentId, userId, raw, ct)
             ? TypedResults.NoContent()
             : Http.NotFound("Live assignment");
+    }
+
+    /// <summary>
+    /// A lease is worked on only while its holder may still annotate the project: one taken before
+    /// they were removed from the organisation (404, as for someone else's assignment) or lost the
+    /// annotator role (403) takes no submission, skip, release or draft. The roles come from
+    /// <see cref="Access"/>'s cache, so a warm submission costs no extra read.
+    /// </summary>
+    private static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> HolderGateAsync(
+        Access access, long userId, AssignmentRow? a, string what, CancellationToken ct)
+    {
+        var project = a is null ? null : await access.ProjectAsync(a.ProjectId, ct);
+        if (project is null)
+        {
+            return (null, Http.NotFound(what));
+        }
+        var roles = await access.RolesAsync(userId, project.OrganizationId, ct);
+        return roles == Roles.None ? (null, Http.NotFound(what))
+            : (roles & RoleNames.Annotate) == 0 ? (null, Http.Forbidden("Only annotators work on tasks from the queue."))
+            : (project, null);
     }
 }

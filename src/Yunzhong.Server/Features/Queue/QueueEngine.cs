@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
+using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -400,11 +401,48 @@ public sealed class QueueEngine : BackgroundService
     }
 
     /// <summary>A lease ended without an annotation: the task needs one more again.</summary>
-    internal const string ReturnSlotSql = """
+    private const string ReturnSlotSql = """
         UPDATE tasks SET remaining = remaining + 1, updated_at = @now,
             state = CASE WHEN annotation_count = 0 AND remaining + 1 >= target THEN 'new' ELSE state END
         WHERE id = @id
         """;
+
+    /// <summary>
+    /// Ends the live and handed-back leases that <paramref name="which"/> (a condition on
+    /// <c>assignments</c>, its parameters in <paramref name="args"/>) picks, from outside the writer
+    /// loops, and gives each task its slot back as when a lease lapses (<see cref="ReturnSlotSql"/>).
+    /// <paramref name="endedAs"/> is <see cref="Released"/> for a manager's bulk release, or
+    /// <see cref="Revoked"/> when the holder may no longer annotate (removed from the organisation,
+    /// or left without an annotating role): a submission on a revoked lease is refused here in the
+    /// writer, not only by the role check before it, which another node may answer from its
+    /// <see cref="Access"/> cache for a few seconds more; a released lease would take its slot back.
+    /// A submission the writer stores meanwhile either commits first (the lease is no longer live
+    /// and is left alone) or finds the lease ended. Returns the tasks whose lease ended.
+    /// </summary>
+    internal static async Task<List<long>> ReleaseLeasesAsync(
+        DbConnection c, DbTransaction tx, string which, object args, string endedAs, long now, CancellationToken ct)
+    {
+        var p = new DynamicParameters(args);
+        p.Add("now", now);
+        p.Add("endedAs", endedAs);
+        var released = (await c.QueryAsync<long>(new CommandDefinition(
+            $"""
+            UPDATE assignments SET status = @endedAs, updated_at = @now
+            WHERE ({which}) AND status IN ('leased', 'returned') RETURNING task_id
+            """, p, tx, cancellationToken: ct))).ToList();
+        foreach (var taskId in released)
+        {
+            await c.ExecuteAsync(new CommandDefinition(ReturnSlotSql, new { id = taskId, now }, tx, cancellationToken: ct));
+        }
+        return released;
+    }
+
+    /// <summary>Assignment status of a lease its holder or a manager gave back.</summary>
+    internal const string Released = "released";
+
+    /// <summary>Assignment status of a lease ended because its holder may no longer annotate the
+    /// project; should they come back, the task can be theirs again like a released one.</summary>
+    internal const string Revoked = "revoked";
 
     private static readonly string ReturnSlotPositional =
         ReturnSlotSql.Replace("@now", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal);
@@ -813,7 +851,7 @@ public sealed class QueueEngine : BackgroundService
             var cmd = ctx.Sql[
                 $"""
                 SELECT a.id, t.id, t.data_json, t.gold_json FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('skipped', 'released', 'expired') AND t.remaining > 0
+                WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('skipped', 'released', 'expired', 'revoked') AND t.remaining > 0
                 ORDER BY a.updated_at, a.id
                 LIMIT 1{lockClause}
                 """].Bind(1, userId).Bind(2, project.Id);
@@ -943,6 +981,10 @@ public sealed class QueueEngine : BackgroundService
                         return;
                     }
                     break;
+                case Revoked:
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                        Detail: "This lease ended when your access to the project changed; the task went back to the queue."));
+                    return;
                 case "submitted":
                     SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "This assignment was already submitted."));
                     return;

@@ -39,14 +39,29 @@ public static class TasksApi
         return app;
     }
 
-    /// <summary>Keyset-paged task list (<c>after</c> = last id seen), filtered by state, annotator, label and date.</summary>
+    /// <summary>
+    /// Keyset-paged task list (<c>after</c> = last id seen), filtered by state, annotator, label and
+    /// date. Managers and reviewers see every task; an annotator sees the tasks they were given, and
+    /// the annotator and label filters look at their own answers only.
+    /// </summary>
     private static async Task<Results<Ok<TaskPage>, ProblemHttpResult, ValidationProblem>> List(
         long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit,
         ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        if (await access.ForProjectAsync(user.UserId(), projectId, ct) is null)
+        var me = user.UserId();
+        var found = await access.ForProjectAsync(me, projectId, ct);
+        if (found is null)
         {
             return Http.NotFound("Project");
+        }
+        var everyone = (found.Value.Roles & RoleNames.SeeWork) != 0;
+        if (!everyone && (found.Value.Roles & Roles.Annotator) == 0)
+        {
+            return Http.Forbidden("Only managers, reviewers and annotators list a project's tasks.");
+        }
+        if (!everyone && annotator is not null && annotator != me)
+        {
+            return Http.Forbidden("Annotators see their own work only.");
         }
         var states = state?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         if (states.Any(s => !States.Contains(s)))
@@ -55,6 +70,10 @@ public static class TasksApi
         }
         var take = Math.Clamp(limit ?? 100, 1, 1000);
         var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
+        if (!everyone)
+        {
+            where.Add("EXISTS (SELECT 1 FROM assignments s WHERE s.task_id = t.id AND s.user_id = @me)");
+        }
         if (states.Length > 0)
         {
             where.Add(db.InList("t.state", "@states"));
@@ -70,7 +89,7 @@ public static class TasksApi
             // looked for. The escape character is explicit: PostgreSQL's default is the backslash that
             // JSON escapes are made of, SQLite has none, and % or _ in a label must match themselves.
             where.Add("""
-                EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id
+                EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND (@everyone = 1 OR a.user_id = @me)
                         AND (a.result_json LIKE @labelRaw ESCAPE '!' OR a.result_json LIKE @labelEscaped ESCAPE '!'))
                 """);
         }
@@ -87,7 +106,7 @@ public static class TasksApi
             $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY t.id LIMIT @take",
             new
             {
-                projectId, after = after ?? 0, states, annotator, take = take + 1,
+                projectId, after = after ?? 0, states, annotator, take = take + 1, me, everyone = everyone ? 1 : 0,
                 labelRaw = LikeContaining(JsonSerializer.Serialize(label ?? "", RawJson)),
                 labelEscaped = LikeContaining(JsonSerializer.Serialize(label ?? "")),
                 fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
@@ -116,7 +135,11 @@ public static class TasksApi
         {
             return Http.NotFound("Task");
         }
-        var canManage = (found.Value.Roles & (RoleNames.Manage | Roles.Reviewer)) != 0;
+        var canManage = (found.Value.Roles & RoleNames.SeeWork) != 0;
+        if (!canManage && (found.Value.Roles & Roles.Annotator) == 0)
+        {
+            return Http.Forbidden("Only managers, reviewers and the task's annotators see a task.");
+        }
         if (!canManage)
         {
             // Annotators see only tasks they work on, and never learn which tasks are gold.
@@ -195,16 +218,8 @@ public static class TasksApi
                     $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "release":
-                var released = (await c.QueryAsync<long>(new CommandDefinition(
-                    $"""
-                    UPDATE assignments SET status = 'released', updated_at = @now
-                    WHERE project_id = @projectId AND {db.InList("task_id", "@ids")} AND status IN ('leased', 'returned') RETURNING task_id
-                    """, args, tx, cancellationToken: ct))).ToList();
-                foreach (var taskId in released)
-                {
-                    await c.ExecuteAsync(new CommandDefinition(QueueEngine.ReturnSlotSql, new { id = taskId, now }, tx, cancellationToken: ct));
-                }
-                affected = released.Count;
+                affected = (await QueueEngine.ReleaseLeasesAsync(
+                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, QueueEngine.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", "action must be delete, priority or release.");

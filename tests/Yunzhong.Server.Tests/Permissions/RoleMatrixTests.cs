@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Yunzhong.Server.Security;
+using Yunzhong.Server.Tests.Infrastructure;
+
+namespace Yunzhong.Server.Tests.Permissions;
+
+/// <summary>
+/// Who may call what: for every route the server maps, the status each kind of caller gets, in one
+/// table. The table must name every mapped route (a new endpoint without its row fails the suite)
+/// and no route that is gone. Organisation A is built once per engine with one of everything; a
+/// request that changes something aims at the caller's own lease, annotation or throw-away project
+/// where it is expected to succeed, so the rows do not depend on each other's order.
+/// </summary>
+public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    /// <summary>The callers, in the order of a row's statuses. Removed: an annotator taken out of A after
+    /// leasing tasks. Outsider: holds every role in another organisation. Revoked: a revoked API token and
+    /// a browser session cookie after log-out (each must get the status).</summary>
+    private enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
+
+    private static readonly Caller[] Callers = Enum.GetValues<Caller>();
+
+    private sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
+    {
+        public int Expected(Caller c) => int.Parse(Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)c], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static HttpRequestMessage Req(HttpMethod method, string path, object? body = null) =>
+        new(method, path) { Content = body is null ? null : JsonContent.Create(body, options: HttpJson.Options) };
+
+    private static HttpRequestMessage Get(string path) => Req(HttpMethod.Get, path);
+
+    private static HttpRequestMessage Post(string path, object? body = null) => Req(HttpMethod.Post, path, body);
+
+    private static readonly object Pos = new { label = new[] { "pos" } };
+
+    // Statuses per caller:  admin manager annotator reviewer trainer removed outsider anonymous revoked
+    private static readonly Row[] Table =
+    [
+        // Public.
+        new("200 200 200 200 200 200 200 200 200", "GET /healthz", (_, _) => Get("healthz")),
+        new("200 200 200 200 200 200 200 200 200", "GET /openapi/{documentName}.json", (_, _) => Get("openapi/v1.json")),
+        new("200 200 200 200 200 200 200 200 200", "POST /api/auth/login", (s, _) => Post("api/auth/login", new { email = s.LoginEmail, password = Password })),
+        new("204 204 204 204 204 204 204 204 204", "POST /api/auth/logout", (_, _) => Post("api/auth/logout")),
+
+        // The caller's own account: anyone signed in.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/me", (_, _) => Get("api/me")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/tokens", (_, _) => Get("api/tokens")),
+        new("200 200 200 200 200 200 200 401 401", "POST /api/tokens", (_, _) => Post("api/tokens", new { name = "matrix" })),
+        new("204 404 404 404 404 404 404 401 401", "DELETE /api/tokens/{id:long}", (s, _) => Req(HttpMethod.Delete, $"api/tokens/{s.AdminsSpareToken}")),
+        new("200 200 200 200 200 200 200 401 401", "POST /api/schemas/check", (_, _) => Post("api/schemas/check", new { schema = TestData.ChoiceSchema })),
+
+        // Organisations: admins change who belongs, managers see the list; only the park operator's admins open one.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/organizations/", (_, _) => Get("api/organizations")),
+        new("403 403 403 403 403 403 403 401 401", "POST /api/organizations/", (_, _) => Post("api/organizations", new { name = "matrix", kind = "client" })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/members", (s, _) => Get($"api/organizations/{s.Org}/members")),
+        new("200 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/members",
+            (s, _) => Post($"api/organizations/{s.Org}/members", new { email = $"new-{Guid.NewGuid():N}@a.test", password = Password, roles = new[] { "annotator" } })),
+        new("204 403 403 403 403 404 404 401 401", "DELETE /api/organizations/{organizationId:long}/members/{userId:long}",
+            (s, _) => Req(HttpMethod.Delete, $"api/organizations/{s.Org}/members/{s.Spare}")),
+
+        // Projects: every member sees them; admins and managers make and change them.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/projects", (s, _) => Get($"api/projects?organization={s.Org}")),
+        new("201 201 403 403 403 404 404 401 401", "POST /api/projects",
+            (s, _) => Post("api/projects", new { organizationId = s.Org, name = "matrix", schema = TestData.ChoiceSchema })),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}", (s, _) => Get($"api/projects/{s.Project}")),
+        new("200 200 403 403 403 404 404 401 401", "PATCH /api/projects/{projectId:long}", (s, _) => Req(HttpMethod.Patch, $"api/projects/{s.Project}", new { instructions = "read twice" })),
+        new("204 204 403 403 403 404 404 401 401", "DELETE /api/projects/{projectId:long}", (s, c) => Req(HttpMethod.Delete, $"api/projects/{s.Disposable(c)}")),
+        new("200 200 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/imports",
+            (s, _) => new(HttpMethod.Post, $"api/projects/{s.Project}/imports?format=jsonl")
+            {
+                Content = new StringContent("{\"data\":{\"text\":\"再来一条\"}}\n", Encoding.UTF8, "application/x-ndjson"),
+            }),
+
+        // Media: annotators need the files of their tasks.
+        new("200 200 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/media/", (s, _) => Upload(s.Project)),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/media/", (s, _) => Get($"api/projects/{s.Project}/media")),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/media/{**name}", (s, _) => Get($"api/projects/{s.Project}/media/horse.png")),
+
+        // Tasks: everyone's work for managers and reviewers; an annotator's list holds their own tasks only.
+        new("200 200 200 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/tasks", (s, _) => Get($"api/projects/{s.Project}/tasks")),
+        new("200 200 200 200 403 404 404 401 401", "GET /api/tasks/{taskId:long}", (s, _) => Get($"api/tasks/{s.AnnotatedTask}")),
+        new("200 200 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/tasks/bulk",
+            (s, _) => Post($"api/projects/{s.Project}/tasks/bulk", new { ids = new[] { s.AnnotatedTask }, action = "priority", priority = 1 })),
+
+        // The queue: annotating roles, on their own leases only; the removed annotator's leases are dead.
+        new("200 200 200 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/queue/next", (s, _) => Post($"api/projects/{s.Project}/queue/next")),
+        new("200 200 200 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/submit", (s, c) => Post($"api/assignments/{s.Lease(c, 0)}/submit", new { result = Pos })),
+        new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/skip", (s, c) => Post($"api/assignments/{s.Lease(c, 1)}/skip")),
+        new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/release", (s, c) => Post($"api/assignments/{s.Lease(c, 2)}/release")),
+        new("204 204 204 404 404 404 404 401 401", "PUT /api/assignments/{assignmentId:long}/draft",
+            (s, c) => Req(HttpMethod.Put, $"api/assignments/{s.Lease(c, 3)}/draft", new { result = Pos })),
+
+        // Review: reviewing roles, never one's own work.
+        new("200 200 403 200 403 404 404 401 401", "POST /api/projects/{projectId:long}/review/next", (s, _) => Post($"api/projects/{s.Project}/review/next")),
+        new("200 200 403 200 403 404 404 401 401", "POST /api/annotations/{annotationId:long}/review",
+            (s, c) => Post($"api/annotations/{s.ToReview(c)}/review", new { action = "accept" })),
+
+        // Exports hold every annotator's answers: admins and managers only.
+        new("202 202 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/exports", (s, _) => Post($"api/projects/{s.Project}/exports", new { format = "jsonl" })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/exports", (s, _) => Get($"api/projects/{s.Project}/exports")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/exports/{exportId:long}", (s, _) => Get($"api/exports/{s.Export}")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/exports/{exportId:long}/download", (s, _) => Get($"api/exports/{s.Export}/download")),
+
+        // Figures about everyone's work: managers and reviewers.
+        new("200 200 403 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/stats", (s, _) => Get($"api/projects/{s.Project}/stats")),
+        new("200 200 403 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/quality/annotators", (s, _) => Get($"api/projects/{s.Project}/quality/annotators")),
+        new("200 200 403 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/quality/agreement",
+            (s, _) => Get($"api/projects/{s.Project}/quality/agreement?taskId={s.AnnotatedTask}")),
+        new("200 200 403 200 403 404 404 401 401", "POST /api/projects/{projectId:long}/quality/aggregate",
+            (s, _) => Post($"api/projects/{s.Project}/quality/aggregate", new { method = "mv" })),
+    ];
+
+    private const string Password = "matrix-password-2026";
+
+    private static HttpRequestMessage Upload(long project)
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(Api.DemoFile("photos/media/horse.png")), "files", $"horse-{Guid.NewGuid():N}.png");
+        return new(HttpMethod.Post, $"api/projects/{project}/media") { Content = form };
+    }
+
+    /// <summary>Organisation A and the callers, with what each caller's requests aim at.</summary>
+    private sealed class Scene
+    {
+        public long Org { get; init; }
+        public long Project { get; init; }
+        public long AnnotatedTask { get; init; }
+        public long Export { get; init; }
+        public long AdminsSpareToken { get; init; }
+        public long Spare { get; init; }
+        public string LoginEmail { get; init; } = "";
+        public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
+        public required Dictionary<Caller, long[]> Leases { get; init; }
+        public required Dictionary<Caller, long> Reviews { get; init; }
+        public required Dictionary<Caller, long> Disposables { get; init; }
+
+        /// <summary>The caller's own i-th lease, or else the annotator's (which is not theirs).</summary>
+        public long Lease(Caller c, int i) => (Leases.GetValueOrDefault(c) ?? Leases[Caller.Annotator])[i];
+
+        /// <summary>A pending annotation for the caller to judge (another's), one each, so that one
+        /// caller's accept does not change what the next one finds.</summary>
+        public long ToReview(Caller c) => Reviews.GetValueOrDefault(c, Reviews[Caller.Admin]);
+
+        /// <summary>A project of A's for the caller to delete: their own throw-away one where they may.</summary>
+        public long Disposable(Caller c) => Disposables.GetValueOrDefault(c, Project);
+    }
+
+    private async Task<Scene> SceneAsync()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin, Password);
+        var manager = await org.PersonAsync(Roles.Manager);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var trainer = await org.PersonAsync(Roles.Trainer);
+        var removed = await org.PersonAsync(Roles.Annotator);
+        var spare = await org.PersonAsync(Roles.Annotator);
+        var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer);
+
+        // Four annotating callers with four leases each, on tasks the annotator answered first: overlap 4.
+        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: "all");
+        await TestData.ImportAsync(admin.Http, project, TestData.Texts(8));
+        await admin.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        var answered = new List<(long Task, long Annotation)>();
+        for (var i = 0; i < 3; i++)
+        {
+            answered.Add(await annotator.AnnotateAsync(project, Pos));
+        }
+        var leases = new Dictionary<Caller, long[]>();
+        foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Manager, manager), (Caller.Annotator, annotator), (Caller.Removed, removed) })
+        {
+            var held = new List<long>();
+            for (var i = 0; i < 4; i++)
+            {
+                var lease = await p.Http.PostOkAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", new { });
+                held.Add(lease.AssignmentId());
+            }
+            leases[caller] = [.. held];
+        }
+        using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{removed.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+        var (export, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
+        var spareToken = await admin.Http.PostOkAsync("api/tokens", new { name = "spare" });
+        var revokedToken = await admin.Http.PostOkAsync("api/tokens", new { name = "to revoke" });
+        using (var r = await admin.Http.DeleteAsync($"api/tokens/{revokedToken.GetProperty("id").GetInt64()}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+
+        return new Scene
+        {
+            Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.GetProperty("id").GetInt64(),
+            AdminsSpareToken = spareToken.GetProperty("id").GetInt64(), Spare = spare.Id, LoginEmail = admin.Email,
+            Leases = leases,
+            Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
+            Disposables = new()
+            {
+                [Caller.Admin] = await TestData.ProjectAsync(admin, org.Id),
+                [Caller.Manager] = await TestData.ProjectAsync(manager, org.Id),
+            },
+            Clients = new()
+            {
+                [Caller.Admin] = [admin.Http], [Caller.Manager] = [manager.Http], [Caller.Annotator] = [annotator.Http],
+                [Caller.Reviewer] = [reviewer.Http], [Caller.Trainer] = [trainer.Http], [Caller.Removed] = [removed.Http],
+                [Caller.Outsider] = [outsider.Http], [Caller.Anonymous] = [fx.Client()],
+                [Caller.Revoked] = [fx.Client(revokedToken.GetProperty("token").GetString()), await LoggedOutBrowserAsync(admin)],
+            },
+        };
+    }
+
+    /// <summary>A browser that still sends the session cookie it had before logging out.</summary>
+    private async Task<HttpClient> LoggedOutBrowserAsync(Person p)
+    {
+        var jar = new CookieContainer();
+        using (var browser = new HttpClient(new SocketsHttpHandler { CookieContainer = jar }) { BaseAddress = new Uri(fx.Url + "/") })
+        {
+            await browser.PostOkAsync("api/auth/login", new { email = p.Email, password = Password });
+            var cookie = jar.GetCookieHeader(browser.BaseAddress);
+            Assert.Contains("yz_session", cookie, StringComparison.Ordinal);
+            using var r = await browser.PostAsync("api/auth/logout", null);
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+            var stale = fx.Client();
+            stale.DefaultRequestHeaders.Add("Cookie", cookie);
+            return stale;
+        }
+    }
+
+    [Fact]
+    public void EveryMappedRouteHasARowAndEveryRowAMappedRoute()
+    {
+        var mapped = MappedRoutes.Of(fx.Services);
+        var rows = Table.Select(r => r.Route).ToList();
+        var missing = mapped.Except(rows).ToList();
+        Assert.True(missing.Count == 0, "routes with no row in the role matrix (say who may call them): " + string.Join(", ", missing));
+        var gone = rows.Except(mapped).ToList();
+        Assert.True(gone.Count == 0, "rows for routes the server no longer maps: " + string.Join(", ", gone));
+        Assert.Equal(rows.Count, rows.Distinct().Count());
+        Assert.All(Table, r => Assert.Equal(Callers.Length, r.Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
+    }
+
+    [Fact]
+    public async Task EveryCallerGetsItsStatusOnEveryRoute()
+    {
+        var scene = await SceneAsync();
+        var wrong = new List<string>();
+        foreach (var row in Table)
+        {
+            foreach (var caller in Callers)
+            {
+                foreach (var client in scene.Clients[caller])
+                {
+                    using var request = row.Build(scene, caller);
+                    using var r = await client.SendAsync(request);
+                    var expected = row.Expected(caller);
+                    var body = await r.Content.ReadAsStringAsync();
+                    if ((int)r.StatusCode != expected)
+                    {
+                        wrong.Add($"{row.Route} as {caller}: expected {expected}, got {(int)r.StatusCode} {Truncate(body)}");
+                    }
+                    else if (expected is 403 or 404 or 409 && r.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    {
+                        wrong.Add($"{row.Route} as {caller}: {expected} without a problem document");
+                    }
+                }
+            }
+        }
+        Assert.True(wrong.Count == 0, $"{wrong.Count} answers differ from the role matrix:\n" + string.Join("\n", wrong));
+    }
+
+    private static string Truncate(string s) => s.Length <= 160 ? s : s[..160] + "…";
+}
+
+public sealed class SqliteRoleMatrixTests(SqliteFixture fx) : RoleMatrixTests<SqliteFixture>(fx);
+
+public sealed class PostgresRoleMatrixTests(PostgresFixture fx) : RoleMatrixTests<PostgresFixture>(fx);

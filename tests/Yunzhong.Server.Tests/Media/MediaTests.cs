@@ -144,6 +144,19 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
+    public async Task AFileNamedZipThatIsNoZipIsRefusedNamingIt()
+    {
+        var (_, manager, project) = await ProjectAsync();
+
+        using var r = await manager.Http.UploadAsync(project, ("fine.png", Png), ("broken.zip", Encoding.UTF8.GetBytes("not a zip at all")));
+
+        var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.StartsWith("The zip cannot be read: ", problem.Errors("broken.zip")[0], StringComparison.Ordinal);
+        Assert.Equal(0, await MediaCountAsync(project));
+        Assert.Empty(BlobFiles(project));
+    }
+
+    [Fact]
     public async Task TypeIsJudgedByContentNotByName()
     {
         var (_, manager, project) = await ProjectAsync();

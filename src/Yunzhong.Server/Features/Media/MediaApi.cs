@@ -104,7 +104,14 @@ public static class MediaApi
     private static async Task<string?> AddZipAsync(
         MediaStore.Batch batch, string fileName, Stream s, LimitsOptions limits, Action<string> naming, CancellationToken ct)
     {
-        if (await ZipEnd.DeclaredEntriesAsync(s, ct) is { } declared && declared > limits.ZipMaxEntries)
+        // Without an end record ZipArchive fails on a seek before its own check, and without a
+        // seekable stream it would copy the whole zip into memory: neither is read further.
+        if (await ZipEnd.DeclaredEntriesAsync(s, ct) is not { } declared)
+        {
+            naming(fileName);
+            return "The zip cannot be read: it has no end of central directory record.";
+        }
+        if (declared > limits.ZipMaxEntries)
         {
             throw MediaLimitException.ZipEntries(limits.ZipMaxEntries, declared);
         }

@@ -104,11 +104,11 @@ public sealed class DemoSeeder(
         var mediaDir = Path.Combine(dir, "media");
         if (Directory.Exists(mediaDir))
         {
-            var batch = media.Begin(projectId);
+            var batch = await media.BeginAsync(projectId, organizationId, ct);
             foreach (var file in Directory.GetFiles(mediaDir).Order(StringComparer.Ordinal))
             {
                 await using var s = File.OpenRead(file);
-                var error = await batch.AddAsync(Path.GetFileName(file), s, s.Length, ct);
+                var error = await batch.AddAsync(Path.GetFileName(file), s, s.Length, zip: null, ct);
                 if (error is not null)
                 {
                     throw new InvalidOperationException($"Demo media {file}: {error}");

@@ -56,6 +56,8 @@ public static class ServerApp
         s.AddSingleton<AssignmentReader>();
         s.AddSingleton<LeaseCache>();
         s.AddOptions<QueueOptions>().BindConfiguration("Queue").ValidateOnStart();
+        s.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
+        s.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         s.AddSingleton<QueueEngine>();
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
         s.AddSingleton<ExportWorker>();

@@ -12,6 +12,15 @@ namespace Yunzhong.Core.Formats;
 /// annotation gives one row with empty annotator and label columns. Multiple choices are joined
 /// with <c>|</c>; string data values are written as they are, other values as compact JSON.
 /// The version and final columns appear only with <see cref="ExportOptions.IncludeHistory"/>.
+/// <para>
+/// Formula injection (OWASP "CSV Injection"): a cell that begins with <c>=</c>, <c>+</c>, <c>-</c>,
+/// <c>@</c>, a tab or a carriage return is run as a formula by spreadsheet programs, and names, keys,
+/// task text and labels come from people outside the organisation that opens the file. Such a cell is
+/// written quoted with an apostrophe in front (<c>"'=HYPERLINK(…)"</c>): spreadsheets show the text and
+/// run nothing; a program reading the file sees the apostrophe. A cell that is a plain decimal number
+/// (<c>-3.5</c>, <c>-2e3</c>) stays as it is, whether it came from a JSON number or a string: it cannot
+/// be a formula, and a spreadsheet must still add up negative ratings.
+/// </para>
 /// </summary>
 internal sealed class CsvExportWriter : ExportWriter
 {
@@ -112,6 +121,57 @@ internal sealed class CsvExportWriter : ExportWriter
         };
     }
 
+    /// <summary>Whether a spreadsheet would take the cell for a formula; see the class remarks.</summary>
+    internal static bool IsFormula(string cell) =>
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsPlainNumber(cell);
+
+    /// <summary><c>-?digits[.digits][e[+-]digits]</c>, as JSON writes numbers, and nothing else.</summary>
+    private static bool IsPlainNumber(string s)
+    {
+        var i = s.StartsWith('-') ? 1 : 0;
+        var digits = Digits(s, ref i);
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            if (Digits(s, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i < s.Length && s[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < s.Length && s[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            if (Digits(s, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        return i == s.Length;
+    }
+
+    private static int Digits(string s, ref int i)
+    {
+        var start = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+
+        return i - start;
+    }
+
     private void AppendRow(IEnumerable<string> cells)
     {
         _row.Clear();
@@ -124,7 +184,11 @@ internal sealed class CsvExportWriter : ExportWriter
             }
 
             first = false;
-            if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            if (IsFormula(cell))
+            {
+                _row.Append("\"'").Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+            else if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
             {
                 _row.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
             }

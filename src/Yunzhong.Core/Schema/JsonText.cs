@@ -9,6 +9,46 @@ namespace Yunzhong.Core.Schema;
 internal static class JsonText
 {
     /// <summary>
+    /// The deepest nesting of objects and arrays in JSON text (the root container is 1), read in one
+    /// pass without parsing. Brackets inside strings do not count; text that is not JSON gets some
+    /// number and is refused by the parser afterwards.
+    /// </summary>
+    public static int Depth(string json)
+    {
+        int depth = 0, deepest = 0;
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c is '{' or '[')
+            {
+                deepest = Math.Max(deepest, ++depth);
+            }
+            else if (c is '}' or ']')
+            {
+                depth--;
+            }
+        }
+
+        return deepest;
+    }
+
+    /// <summary>
     /// Copies a string element's characters into <paramref name="destination"/> without allocating;
     /// false when they do not fit (the caller then falls back to <see cref="JsonElement.GetString"/>).
     /// </summary>

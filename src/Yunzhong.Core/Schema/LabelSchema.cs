@@ -60,15 +60,33 @@ public sealed class LabelSchema
     /// <summary>The control of that name, or null.</summary>
     public ControlDef? Control(string name) => _controlIndex.TryGetValue(name, out var i) ? Controls[i] : null;
 
+    private const string What = "schema";
+
     /// <summary>Parses a schema document in its native JSON form.</summary>
+    /// <param name="json">The document.</param>
+    /// <param name="limits">Bounds on its size; <see cref="SchemaLimits.Default"/> when null. A document
+    /// beyond them comes back with <see cref="SchemaParseResult.LimitBreached"/> set.</param>
     /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
-    public static SchemaParseResult Parse(string json)
+    public static SchemaParseResult Parse(string json, SchemaLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(json);
+        limits ??= SchemaLimits.Default;
+        if (json.Length > limits.MaxCharacters)
+        {
+            return SchemaParseResult.Refused(SchemaLimitBreach.Characters(limits.MaxCharacters, json.Length, What));
+        }
+
+        // Measured before parsing: JsonDocument refuses a deeper document too, but in an error that
+        // cannot be told apart from bad syntax.
+        if (JsonText.Depth(json) > limits.MaxDepth)
+        {
+            return SchemaParseResult.Refused(SchemaLimitBreach.Depth(limits.MaxDepth, What));
+        }
+
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            return Parse(doc.RootElement);
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = limits.MaxDepth });
+            return Parse(doc.RootElement, limits);
         }
         catch (JsonException ex)
         {
@@ -77,13 +95,67 @@ public sealed class LabelSchema
     }
 
     /// <summary>Parses a schema document in its native JSON form.</summary>
+    /// <param name="root">The document.</param>
+    /// <param name="limits">Bounds on its depth and number of values; <see cref="SchemaLimits.Default"/>
+    /// when null. A document beyond them comes back with <see cref="SchemaParseResult.LimitBreached"/> set.</param>
     /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
-    public static SchemaParseResult Parse(JsonElement root)
+    public static SchemaParseResult Parse(JsonElement root, SchemaLimits? limits = null)
     {
+        if (Measure(root, limits ?? SchemaLimits.Default) is { } breach)
+        {
+            return SchemaParseResult.Refused(breach);
+        }
+
         var errors = new List<SchemaError>();
         var broken = new HashSet<int>();
         var (fields, controls) = SchemaReader.Read(root, errors, broken);
         return Build(fields, controls, broken, errors);
+    }
+
+    /// <summary>
+    /// Counts values and nesting with a stack of its own, stopping at the first bound crossed, before
+    /// any of the document is judged (so a million labels do not become a million errors).
+    /// </summary>
+    private static SchemaLimitBreach? Measure(JsonElement root, SchemaLimits limits)
+    {
+        var pending = new Stack<(JsonElement Value, int Depth)>();
+        pending.Push((root, 1));
+        var values = 0;
+        while (pending.TryPop(out var item))
+        {
+            if (++values > limits.MaxElements)
+            {
+                return SchemaLimitBreach.Elements(limits.MaxElements, What, "JSON values");
+            }
+
+            var (value, depth) = item;
+            if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+            {
+                continue;
+            }
+
+            if (depth > limits.MaxDepth)
+            {
+                return SchemaLimitBreach.Depth(limits.MaxDepth, What);
+            }
+
+            if (value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in value.EnumerateObject())
+                {
+                    pending.Push((p.Value, depth + 1));
+                }
+            }
+            else
+            {
+                foreach (var v in value.EnumerateArray())
+                {
+                    pending.Push((v, depth + 1));
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -12,12 +12,21 @@ public sealed record UnmappedTag(string Tag, string? Name);
 /// <summary>The outcome of importing a Label Studio XML config.</summary>
 public sealed class LabelStudioConfigImport
 {
-    internal LabelStudioConfigImport(LabelSchema? schema, IReadOnlyList<UnmappedTag> unmapped, IReadOnlyList<SchemaError> errors)
+    internal LabelStudioConfigImport(
+        LabelSchema? schema, IReadOnlyList<UnmappedTag> unmapped, IReadOnlyList<SchemaError> errors, SchemaLimitBreach? limitBreached = null)
     {
         Schema = schema;
         Unmapped = unmapped;
         Errors = errors;
+        LimitBreached = limitBreached;
     }
+
+    internal static LabelStudioConfigImport Refused(SchemaLimitBreach breach) =>
+        new(null, [], [new SchemaError("", breach.Message)], breach);
+
+    /// <summary>Set when the config was refused for its size (<see cref="SchemaLimits"/>); its one
+    /// error says so, and nothing else was judged.</summary>
+    public SchemaLimitBreach? LimitBreached { get; }
 
     /// <summary>The imported schema; null when <see cref="Errors"/> is not empty.</summary>
     public LabelSchema? Schema { get; }
@@ -56,31 +65,127 @@ public static class LabelStudioConfig
         "View", "Header", "Style", "Collapse", "Panel", "Filter",
     };
 
+    private const string What = "Label Studio XML config";
+
     /// <summary>Imports one config. Never throws on bad input; problems come back as errors.</summary>
-    public static LabelStudioConfigImport Import(string xml)
+    /// <param name="xml">The <c>&lt;View&gt;</c> config.</param>
+    /// <param name="limits">Bounds on its size; <see cref="SchemaLimits.Default"/> when null. A config
+    /// beyond them comes back with <see cref="LabelStudioConfigImport.LimitBreached"/> set and is not
+    /// judged further.</param>
+    public static LabelStudioConfigImport Import(string xml, SchemaLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        XDocument doc;
+        limits ??= SchemaLimits.Default;
+        if (xml.Length > limits.MaxCharacters)
+        {
+            return LabelStudioConfigImport.Refused(SchemaLimitBreach.Characters(limits.MaxCharacters, xml.Length, What));
+        }
+
+        XElement root;
         try
         {
-            // No DTDs and no resolver: a config must not reach files or hosts (XXE) or expand entities.
-            var settings = new XmlReaderSettings
+            var (read, breach) = Read(xml, limits);
+            if (breach is not null)
             {
-                DtdProcessing = DtdProcessing.Prohibit,
-                XmlResolver = null,
-                IgnoreComments = true,
-                IgnoreProcessingInstructions = true,
-                MaxCharactersInDocument = 10_000_000,
-            };
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            doc = XDocument.Load(reader, LoadOptions.SetLineInfo);
+                return LabelStudioConfigImport.Refused(breach);
+            }
+
+            root = read!;
         }
         catch (XmlException ex)
         {
             return new LabelStudioConfigImport(null, [], [new SchemaError("", "The config is not well-formed XML: " + ex.Message)]);
         }
 
-        return new Importer().Run(doc.Root!);
+        return new Importer().Run(root);
+    }
+
+    /// <summary>
+    /// Builds the element tree start tag by start tag instead of through <c>XDocument.Load</c>, so the
+    /// depth and element bounds are checked as the reader meets each element and the work stops there.
+    /// Each element gets its step of <see cref="Importer.PathOf"/> (name and position among same-named
+    /// siblings) here, where counting costs nothing; counting siblings afterwards for every error was
+    /// quadratic. Text, comments and namespace declarations are left out: the import reads attributes only.
+    /// </summary>
+    private static (XElement? Root, SchemaLimitBreach? Breach) Read(string xml, SchemaLimits limits)
+    {
+        // No DTDs and no resolver: a config must not reach files or hosts (XXE) or expand entities.
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            MaxCharactersInDocument = limits.MaxCharacters,
+        };
+        using var reader = XmlReader.Create(new StringReader(xml), settings);
+        var open = new Stack<(XElement Element, Dictionary<XName, int> Seen)>();
+        XElement? root = null;
+        var elements = 0;
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.EndElement)
+            {
+                open.Pop();
+                continue;
+            }
+
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            if (reader.Depth + 1 > limits.MaxDepth)
+            {
+                return (null, SchemaLimitBreach.Depth(limits.MaxDepth, What));
+            }
+
+            if (++elements > limits.MaxElements)
+            {
+                return (null, SchemaLimitBreach.Elements(limits.MaxElements, What, "elements"));
+            }
+
+            var e = new XElement(XNamespace.Get(reader.NamespaceURI) + reader.LocalName);
+            if (reader.MoveToFirstAttribute())
+            {
+                do
+                {
+                    if (reader.NamespaceURI != XNamespace.Xmlns.NamespaceName)
+                    {
+                        e.Add(new XAttribute(XNamespace.Get(reader.NamespaceURI) + reader.LocalName, reader.Value));
+                    }
+                }
+                while (reader.MoveToNextAttribute());
+
+                reader.MoveToElement();
+            }
+
+            var position = 1;
+            if (open.TryPeek(out var parent))
+            {
+                position = parent.Seen[e.Name] = parent.Seen.GetValueOrDefault(e.Name) + 1;
+                parent.Element.Add(e);
+            }
+            else
+            {
+                root = e;
+            }
+
+            e.AddAnnotation(new Step(e.Name.LocalName + "[" + position.ToString(CultureInfo.InvariantCulture) + "]"));
+            if (!reader.IsEmptyElement)
+            {
+                open.Push((e, []));
+            }
+        }
+
+        return (root, null);
+    }
+
+    /// <summary>An element's step in its path, e.g. <c>Labels[2]</c>.</summary>
+    private sealed class Step(string text)
+    {
+        public string Text { get; } = text;
     }
 
     private sealed class Draft(XElement source, string name, ControlType type)
@@ -104,6 +209,7 @@ public static class LabelStudioConfig
         private readonly List<SchemaError> _errors = [];
         private readonly List<UnmappedTag> _unmapped = [];
         private readonly List<(FieldDef Def, XElement Source)> _fields = [];
+        private readonly Dictionary<string, FieldDef> _fieldsByName = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FieldDef> _objects = new(StringComparer.Ordinal);
         private readonly List<XElement> _controlElements = [];
         private readonly List<Draft> _drafts = [];
@@ -173,14 +279,25 @@ public static class LabelStudioConfig
             return pointer;
         }
 
-        private void Walk(XElement e)
+        /// <remarks>A stack of its own instead of recursion: how deep layout tags nest is for
+        /// <see cref="SchemaLimits.MaxDepth"/> to bound, never the thread's stack.</remarks>
+        private void Walk(XElement root)
         {
-            foreach (var child in e.Elements())
+            var open = new Stack<IEnumerator<XElement>>();
+            open.Push(root.Elements().GetEnumerator());
+            while (open.TryPeek(out var children))
             {
+                if (!children.MoveNext())
+                {
+                    open.Pop().Dispose();
+                    continue;
+                }
+
+                var child = children.Current;
                 var tag = child.Name.LocalName;
                 if (s_layout.Contains(tag))
                 {
-                    Walk(child);
+                    open.Push(child.Elements().GetEnumerator());
                 }
                 else if (s_objects.TryGetValue(tag, out var type))
                 {
@@ -211,10 +328,11 @@ public static class LabelStudioConfig
             }
 
             var fieldName = value[1..];
-            var existing = _fields.FirstOrDefault(f => f.Def.Name == fieldName).Def;
-            if (existing is null)
+            // A dictionary, not a scan of the fields so far: the scan made 250,000 fields take minutes.
+            if (!_fieldsByName.TryGetValue(fieldName, out var existing))
             {
                 existing = new FieldDef(fieldName, type);
+                _fieldsByName.Add(fieldName, existing);
                 _fields.Add((existing, e));
             }
             else if (existing.Type != type)
@@ -382,10 +500,20 @@ public static class LabelStudioConfig
             return d;
         }
 
+        /// <remarks>Layout tags between a control and its labels are walked with a stack, as in <see cref="Walk"/>.</remarks>
         private void AddLabels(Draft d, XElement control, string childTag)
         {
-            foreach (var child in control.Elements())
+            var open = new Stack<IEnumerator<XElement>>();
+            open.Push(control.Elements().GetEnumerator());
+            while (open.TryPeek(out var children))
             {
+                if (!children.MoveNext())
+                {
+                    open.Pop().Dispose();
+                    continue;
+                }
+
+                var child = children.Current;
                 var tag = child.Name.LocalName;
                 if (tag.Equals(childTag, StringComparison.OrdinalIgnoreCase))
                 {
@@ -400,7 +528,7 @@ public static class LabelStudioConfig
                 }
                 else if (s_layout.Contains(tag))
                 {
-                    AddLabels(d, child, childTag);
+                    open.Push(child.Elements().GetEnumerator());
                 }
                 else
                 {
@@ -440,11 +568,12 @@ public static class LabelStudioConfig
         /// <summary>References that need every control mapped first.</summary>
         private void ResolveLate()
         {
+            // Looked up by field, not searched per control: many controls must not cost their square.
             var bare = _drafts.Where(t => t.Labels.Count == 0
-                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints).ToList();
+                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints).ToLookup(t => t.Field);
             foreach (var (source, field) in _imageLabels)
             {
-                var tools = bare.Where(t => t.Field == field.Name).ToList();
+                var tools = bare[field.Name].ToList();
                 if (tools.Count == 0)
                 {
                     _errors.Add(new SchemaError(PathOf(source),
@@ -461,6 +590,7 @@ public static class LabelStudioConfig
             }
 
             var spans = _drafts.Where(d => d.Type == ControlType.Spans).ToList();
+            var segmentsByField = _drafts.Where(s => s.Type == ControlType.Segments).ToLookup(s => s.Field);
             foreach (var d in _drafts)
             {
                 if (d.Type == ControlType.Relations)
@@ -479,7 +609,7 @@ public static class LabelStudioConfig
 
                 if (d.PerRegion)
                 {
-                    var segments = _drafts.Where(s => s.Type == ControlType.Segments && s.Field == d.Field).ToList();
+                    var segments = segmentsByField[d.Field].ToList();
                     if (segments.Count == 1)
                     {
                         d.PerSegment = segments[0].Name;
@@ -500,14 +630,14 @@ public static class LabelStudioConfig
 
         private static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
 
-        /// <summary>An XPath-like location: each step with its position among same-named siblings.</summary>
-        private static string PathOf(XElement e)
+        /// <summary>An XPath-like location: each step with its position among same-named siblings,
+        /// as <see cref="Read"/> numbered them.</summary>
+        internal static string PathOf(XElement e)
         {
             var steps = new Stack<string>();
             for (var x = e; x is not null; x = x.Parent)
             {
-                var position = x.ElementsBeforeSelf(x.Name).Count() + 1;
-                steps.Push(x.Name.LocalName + "[" + position + "]");
+                steps.Push(x.Annotation<Step>()!.Text);
             }
 
             return "/" + string.Join("/", steps);

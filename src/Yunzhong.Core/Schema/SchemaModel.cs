@@ -125,11 +125,18 @@ public sealed record SchemaError(string Path, string Message);
 /// <summary>The outcome of parsing or creating a <see cref="LabelSchema"/>: a schema or errors, never both.</summary>
 public sealed class SchemaParseResult
 {
-    internal SchemaParseResult(LabelSchema? schema, IReadOnlyList<SchemaError> errors)
+    internal SchemaParseResult(LabelSchema? schema, IReadOnlyList<SchemaError> errors, SchemaLimitBreach? limitBreached = null)
     {
         Schema = schema;
         Errors = errors;
+        LimitBreached = limitBreached;
     }
+
+    internal static SchemaParseResult Refused(SchemaLimitBreach breach) => new(null, [new SchemaError("", breach.Message)], breach);
+
+    /// <summary>Set when the document was refused for its size (<see cref="SchemaLimits"/>); its one
+    /// error says so, and nothing else was judged.</summary>
+    public SchemaLimitBreach? LimitBreached { get; }
 
     /// <summary>The schema, when it had no errors.</summary>
     public LabelSchema? Schema { get; }

@@ -132,7 +132,7 @@ public sealed class Access(Db db, TimeProvider time)
         ProjectConfig? config = null;
         if (row is not null)
         {
-            var parsed = LabelSchema.Parse(row.SchemaJson);
+            var parsed = LabelSchema.Parse(row.SchemaJson, SchemaLimits.Stored);
             // Stored schemas were checked on the way in; a failure here is a bug, not user input.
             var schema = parsed.Schema ?? throw new InvalidOperationException($"Project {row.Id} holds an invalid schema.");
             config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,

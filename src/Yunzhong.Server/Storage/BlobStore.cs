@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Yunzhong.Server.Storage;
 
 /// <summary>
@@ -14,6 +16,10 @@ public interface IBlobStore
 
     /// <summary>Creates a blob by writing to a stream that becomes visible only when committed.</summary>
     Task<BlobWriter> CreateAsync(string name, CancellationToken ct);
+
+    /// <summary>Makes blobs committed with <c>durable: false</c> durable, all of them together; a
+    /// caller that stores many blobs in one go calls this once before recording them.</summary>
+    Task SyncAsync(IReadOnlyCollection<string> names, CancellationToken ct);
 }
 
 /// <summary>A blob being written; it appears under its name only after <see cref="CommitAsync"/>.</summary>
@@ -21,7 +27,12 @@ public abstract class BlobWriter : IAsyncDisposable
 {
     public abstract Stream Stream { get; }
 
-    public abstract Task CommitAsync(CancellationToken ct);
+    /// <summary>Makes the blob visible under its name, durable on return.</summary>
+    public Task CommitAsync(CancellationToken ct) => CommitAsync(durable: true, ct);
+
+    /// <summary>Makes the blob visible under its name; with <paramref name="durable"/> false it may
+    /// be lost in a crash until <see cref="IBlobStore.SyncAsync"/> has covered it.</summary>
+    public abstract Task CommitAsync(bool durable, CancellationToken ct);
 
     public abstract ValueTask DisposeAsync();
 }
@@ -58,6 +69,37 @@ public sealed class LocalBlobStore : IBlobStore
         return Task.FromResult<BlobWriter>(new LocalWriter(temp, path));
     }
 
+    /// <summary>
+    /// On Linux one syncfs(2) writes out every blob (and rename) of the store's file system at once:
+    /// an fsync per file was a journal commit per file, and 100,000 small files from one zip spent
+    /// most of 89 s waiting on them. Elsewhere each file is fsynced.
+    /// </summary>
+    public Task SyncAsync(IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        if (names.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        if (OperatingSystem.IsLinux())
+        {
+            using var any = File.OpenHandle(PathOf(names.First()));
+            if (SyncFs(any.DangerousGetHandle().ToInt32()) == 0)
+            {
+                return Task.CompletedTask;
+            }
+        }
+        foreach (var name in names)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var f = new FileStream(PathOf(name), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+            f.Flush(flushToDisk: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static extern int SyncFs(int fd);
+
     /// <summary>Blob names come from the server, but the check stays: nothing may resolve outside the root.</summary>
     internal string PathOf(string name)
     {
@@ -80,10 +122,13 @@ public sealed class LocalBlobStore : IBlobStore
 
         public override Stream Stream => _stream;
 
-        public override async Task CommitAsync(CancellationToken ct)
+        public override async Task CommitAsync(bool durable, CancellationToken ct)
         {
             await _stream.FlushAsync(ct);
-            _stream.Flush(flushToDisk: true);
+            if (durable)
+            {
+                _stream.Flush(flushToDisk: true);
+            }
             await _stream.DisposeAsync();
             File.Move(temp, final, overwrite: true);
             _committed = true;

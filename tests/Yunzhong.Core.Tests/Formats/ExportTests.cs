@@ -167,6 +167,33 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task CsvNeutralisesCellsASpreadsheetWouldRunAsFormulasButKeepsNumbers()
+    {
+        const string schema = """
+            { "fields": [ { "name": "text", "type": "text" }, { "name": "score", "type": "json" } ],
+              "controls": [
+                { "name": "topic", "type": "choices", "field": "text", "options": ["=SUM(A1)", "ok"] },
+                { "name": "quality", "type": "rating" } ] }
+            """;
+        var tasks = new[]
+        {
+            new ExportTask(1, "@key", "{\"text\":\"=HYPERLINK(\\\"http://evil\\\",\\\"x\\\")\",\"score\":-3.5}", "done",
+                [Ann(1, "+cmd|' /C calc'!A0", "{\"topic\":\"=SUM(A1)\",\"quality\":-2}")]),
+            new ExportTask(2, "-1", "{\"text\":\"\\tlead tab\",\"score\":\"-2+3\"}", "done", [Ann(2, "-", "{\"topic\":\"ok\"}")]),
+            new ExportTask(3, "\rcr", "{\"text\":\"-4.25e2\",\"score\":\"a=b\"}", "open", []),
+        };
+
+        var text = await ExportAsync(ExportFormat.Csv, tasks, schema);
+
+        Assert.Equal(
+            "\uFEFFid,key,text,score,annotator,topic,quality\r\n"
+            + "1,\"'@key\",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-3.5,\"'+cmd|' /C calc'!A0\",\"'=SUM(A1)\",-2\r\n"
+            + "2,-1,\"'\tlead tab\",\"'-2+3\",\"'-\",ok,\r\n"
+            + "3,\"'\rcr\",-4.25e2,a=b,,,\r\n",
+            text);
+    }
+
+    [Fact]
     public async Task CsvWithHistoryAddsVersionAndFinalColumns()
     {
         var text = await ExportAsync(ExportFormat.Csv,

@@ -43,6 +43,11 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected abstract Task DropDatabaseAsync(string? database);
 
+    /// <summary>Where a fixture of its own sets configuration (e.g. small limits) before the app is built.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         _database = await CreateDatabaseAsync();
@@ -61,6 +66,7 @@ public abstract class ServerFixture : IAsyncLifetime
                 // Several PostgreSQL writers race in the tests whatever the machine's default, so the
                 // queue's cross-writer locking (SKIP LOCKED picks, locked leases) is always exercised.
                 b.Services.Configure<Yunzhong.Server.Features.Queue.QueueOptions>(o => o.PostgresWriters = 4);
+                Configure(b);
             });
         await ServerApp.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
@@ -136,7 +142,7 @@ public abstract class ServerFixture : IAsyncLifetime
         ServerOptions.FindRepoFolder(relative) ?? throw new DirectoryNotFoundException($"{relative} not found above the test binaries");
 }
 
-public sealed class SqliteFixture : ServerFixture
+public class SqliteFixture : ServerFixture
 {
     public override string Engine => "sqlite";
 
@@ -145,7 +151,7 @@ public sealed class SqliteFixture : ServerFixture
     protected override Task DropDatabaseAsync(string? database) => Task.CompletedTask;
 }
 
-public sealed class PostgresFixture : ServerFixture
+public class PostgresFixture : ServerFixture
 {
     private string? _name;
 

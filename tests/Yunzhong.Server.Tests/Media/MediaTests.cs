@@ -122,6 +122,41 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     }
 
     [Fact]
+    public async Task ZipOfTenThousandSmallImagesIsStoredWhole()
+    {
+        // A 1×1 GIF, 14 bytes; 10,000 is the default entry limit. How fast is for MediaStoreTests,
+        // where the disk and a busy machine do not blur it.
+        byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0, 0, 0, 0x3B];
+        var (_, manager, project) = await ProjectAsync();
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                await using var s = zip.CreateEntry($"d{i % 100}/{i}.gif").Open();
+                await s.WriteAsync(gif);
+            }
+        }
+        var views = await manager.Http.UploadOkAsync(project, ("many.zip", buffer.ToArray()));
+
+        Assert.Equal(10_000, views.GetArrayLength());
+        Assert.Equal(10_000, await MediaCountAsync(project));
+    }
+
+    [Fact]
+    public async Task AFileNamedZipThatIsNoZipIsRefusedNamingIt()
+    {
+        var (_, manager, project) = await ProjectAsync();
+
+        using var r = await manager.Http.UploadAsync(project, ("fine.png", Png), ("broken.zip", Encoding.UTF8.GetBytes("not a zip at all")));
+
+        var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.StartsWith("The zip cannot be read: ", problem.Errors("broken.zip")[0], StringComparison.Ordinal);
+        Assert.Equal(0, await MediaCountAsync(project));
+        Assert.Empty(BlobFiles(project));
+    }
+
+    [Fact]
     public async Task TypeIsJudgedByContentNotByName()
     {
         var (_, manager, project) = await ProjectAsync();

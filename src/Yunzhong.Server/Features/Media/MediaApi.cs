@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Yunzhong.Core.Media;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Security;
@@ -24,10 +25,12 @@ public static class MediaApi
 
     /// <summary>
     /// Multipart upload of media files; a <c>.zip</c> part is unpacked. Each file's type is decided by
-    /// its content. All land or none: a bad file removes what this request already stored.
+    /// its content. All land or none: a bad file, or one past a bound of <see cref="LimitsOptions"/>
+    /// (413; 507 past the organisation's storage), removes what this request already stored.
     /// </summary>
     private static async Task<Results<Ok<List<MediaView>>, ProblemHttpResult, ValidationProblem>> Upload(
-        long projectId, HttpRequest request, ClaimsPrincipal user, Access access, MediaStore store, CancellationToken ct)
+        long projectId, HttpRequest request, ClaimsPrincipal user, Access access, MediaStore store, IOptions<LimitsOptions> limits,
+        CancellationToken ct)
     {
         var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only managers add media to a project.", ct);
         if (project is null)
@@ -43,29 +46,26 @@ public static class MediaApi
         {
             return Http.Invalid("files", "No file in the request.");
         }
-        var batch = store.Begin(projectId);
+        var batch = await store.BeginAsync(project.Id, project.OrganizationId, ct);
+        var field = "files";
         try
         {
             foreach (var file in form.Files)
             {
+                field = file.FileName;
                 await using var s = file.OpenReadStream();
                 if (file.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 {
-                    using var zip = new ZipArchive(s, ZipArchiveMode.Read);
-                    foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')))
+                    var error = await AddZipAsync(batch, file.FileName, s, limits.Value, f => field = f, ct);
+                    if (error is not null)
                     {
-                        await using var es = entry.Open();
-                        var error = await batch.AddAsync(entry.FullName, es, entry.Length, ct);
-                        if (error is not null)
-                        {
-                            await batch.AbandonAsync(ct);
-                            return Http.Invalid($"{file.FileName}/{entry.FullName}", error);
-                        }
+                        await batch.AbandonAsync(ct);
+                        return Http.Invalid(field, error);
                     }
                 }
                 else
                 {
-                    var error = await batch.AddAsync(file.FileName, s, file.Length, ct);
+                    var error = await batch.AddAsync(file.FileName, s, file.Length, zip: null, ct);
                     if (error is not null)
                     {
                         await batch.AbandonAsync(ct);
@@ -73,14 +73,69 @@ public static class MediaApi
                     }
                 }
             }
+            field = "files";
             var saved = await batch.CommitAsync(ct);
             return TypedResults.Ok(saved);
+        }
+        catch (MediaLimitException e)
+        {
+            await batch.AbandonAsync(CancellationToken.None);
+            return LimitsOptions.Exceeded(e.Status, e.Setting, e.Value, field, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            // System.IO.Compression's word for a zip it cannot read.
+            await batch.AbandonAsync(CancellationToken.None);
+            return Http.Invalid(field, "The zip cannot be read: " + e.Message);
         }
         catch
         {
             await batch.AbandonAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Unpacks one zip into the batch. The number of entries is judged from the zip's end record before
+    /// its directory is read (reading it holds every entry in memory); every byte unpacked is counted
+    /// as it is read, against the file, upload, ratio and storage bounds, whatever sizes the headers
+    /// declare. <paramref name="naming"/> learns which entry is being read, for the answer's field.
+    /// </summary>
+    private static async Task<string?> AddZipAsync(
+        MediaStore.Batch batch, string fileName, Stream s, LimitsOptions limits, Action<string> naming, CancellationToken ct)
+    {
+        // Without an end record ZipArchive fails on a seek before its own check, and without a
+        // seekable stream it would copy the whole zip into memory: neither is read further.
+        if (await ZipEnd.DeclaredEntriesAsync(s, ct) is not { } declared)
+        {
+            naming(fileName);
+            return "The zip cannot be read: it has no end of central directory record.";
+        }
+        if (declared > limits.ZipMaxEntries)
+        {
+            throw MediaLimitException.ZipEntries(limits.ZipMaxEntries, declared);
+        }
+        using var zip = new ZipArchive(s, ZipArchiveMode.Read);
+        if (zip.Entries.Count > limits.ZipMaxEntries)
+        {
+            throw MediaLimitException.ZipEntries(limits.ZipMaxEntries, zip.Entries.Count);
+        }
+        var meter = new ZipMeter(s.Length);
+        foreach (var entry in zip.Entries)
+        {
+            if (entry.FullName.EndsWith('/'))
+            {
+                continue;
+            }
+            naming($"{fileName}/{entry.FullName}");
+            await using var es = entry.Open();
+            var error = await batch.AddAsync(entry.FullName, es, entry.Length, meter, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+        return null;
     }
 
     private static async Task<Results<Ok<List<MediaView>>, ProblemHttpResult>> List(
@@ -118,16 +173,28 @@ public static class MediaApi
 }
 
 /// <summary>Stores uploaded media: names checked, types sniffed from content, rows and blobs kept in step.</summary>
-public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, MediaIndex index)
+public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, MediaIndex index, IOptions<LimitsOptions> limits)
 {
     private readonly Db _db = db;
     private readonly IBlobStore _blobs = blobs;
     private readonly TimeProvider _time = time;
     private readonly MediaIndex _index = index;
+    private readonly LimitsOptions _limits = limits.Value;
 
     public const int MaxNameLength = 255;
 
-    public Batch Begin(long projectId) => new(this, projectId);
+    /// <summary>Starts an all-or-none batch of media for a project of <paramref name="organizationId"/>,
+    /// whose media held so far count against <see cref="LimitsOptions.OrganizationMaxStorageBytes"/>.</summary>
+    public async Task<Batch> BeginAsync(long projectId, long organizationId, CancellationToken ct)
+    {
+        await using var c = await _db.OpenAsync(ct);
+        var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(HeldSql, new { organizationId }, cancellationToken: ct));
+        return new Batch(this, projectId, organizationId, held);
+    }
+
+    /// <summary>Bytes of media held by an organisation's projects, deleted ones too (their blobs stay).</summary>
+    private const string HeldSql =
+        "SELECT COALESCE(SUM(m.size_bytes), 0) FROM media m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = @organizationId";
 
     /// <summary>A media name is a relative path of plain segments: no traversal, no control characters.</summary>
     public static string? CheckName(string name)
@@ -147,47 +214,133 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
         return null;
     }
 
-    public sealed class Batch(MediaStore store, long projectId)
+    public sealed class Batch
     {
+        private readonly MediaStore _store;
+        private readonly long _projectId;
+        private readonly long _organizationId;
+        private readonly long _held;
         private readonly List<Row> _rows = [];
+        // A set beside the list: checking each new name against the list made 100,000 entries quadratic.
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        // One buffer for the head of every file: 64 KiB fresh per file was 640 MB of garbage for 10,000 entries.
+        private readonly byte[] _head = new byte[MediaSniffer.HeadBytes];
+        private long _uploadBytes;
+        private long _replacedBytes;
 
-        public async Task<string?> AddAsync(string name, Stream content, long length, CancellationToken ct)
+        internal Batch(MediaStore store, long projectId, long organizationId, long held)
+        {
+            _store = store;
+            _projectId = projectId;
+            _organizationId = organizationId;
+            _held = held;
+        }
+
+        /// <summary>
+        /// Stores one file, its bytes counted as they are read (<paramref name="length"/> is what the
+        /// sender or a zip header declares, used only to judge the content); throws
+        /// <see cref="MediaLimitException"/> at the first byte past a bound.
+        /// </summary>
+        /// <returns>Null, or why the file cannot be media.</returns>
+        public async Task<string?> AddAsync(string name, Stream content, long length, ZipMeter? zip, CancellationToken ct)
         {
             var nameError = CheckName(name);
             if (nameError is not null)
             {
                 return nameError;
             }
-            if (_rows.Any(r => r.Name == name))
+            if (!_names.Add(name))
             {
                 return $"The media name '{name}' appears twice in this upload.";
             }
-            var head = new byte[MediaSniffer.HeadBytes];
-            var n = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+            var limits = _store._limits;
+            if (_held - _replacedBytes + _uploadBytes + Math.Max(length, 0) > limits.OrganizationMaxStorageBytes)
+            {
+                // Near the bound, a file that replaces one of the same name frees that one's bytes.
+                // Asked only then, so an ordinary upload costs no look-up per file.
+                _replacedBytes += await ReplacedBytesAsync(name, ct);
+            }
+            var metered = new MeteredStream(content, this, zip);
+            var head = _head;
+            var n = await metered.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
             var sniff = MediaSniffer.Sniff(head.AsSpan(0, n), length);
             if (sniff is null)
             {
                 return $"'{name}' is not an image, audio or video file this platform can show (judged by its content).";
             }
-            var blob = $"media/{projectId}/{Guid.NewGuid():N}";
-            await using (var w = await store._blobs.CreateAsync(blob, ct))
+            var blob = $"media/{_projectId}/{Guid.NewGuid():N}";
+            await using (var w = await _store._blobs.CreateAsync(blob, ct))
             {
                 await w.Stream.WriteAsync(head.AsMemory(0, n), ct);
-                await content.CopyToAsync(w.Stream, ct);
+                await metered.CopyToAsync(w.Stream, ct);
                 var size = w.Stream.Length;
-                await w.CommitAsync(ct);
+                if (size != length)
+                {
+                    // The declared length was wrong (a zip header can say anything): judge again on the real one.
+                    sniff = MediaSniffer.Sniff(head.AsSpan(0, n), size) ?? sniff;
+                }
+                // Made durable all together before the rows are committed (CommitAsync).
+                await w.CommitAsync(durable: false, ct);
                 _rows.Add(new Row(name, sniff.ContentType, size, sniff.Width, sniff.Height, sniff.DurationSeconds, blob));
             }
             return null;
         }
 
+        private async Task<long> ReplacedBytesAsync(string name, CancellationToken ct)
+        {
+            await using var c = await _store._db.OpenAsync(ct);
+            return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT size_bytes FROM media WHERE project_id = @projectId AND name = @name", new { projectId = _projectId, name },
+                cancellationToken: ct)) ?? 0;
+        }
+
+        /// <summary>Counts <paramref name="bytes"/> more of the file being read against every bound.</summary>
+        internal void Count(long fileBytes, int bytes, ZipMeter? zip)
+        {
+            var limits = _store._limits;
+            _uploadBytes += bytes;
+            if (fileBytes > limits.MediaMaxFileBytes)
+            {
+                throw new MediaLimitException(StatusCodes.Status413PayloadTooLarge, nameof(LimitsOptions.MediaMaxFileBytes),
+                    limits.MediaMaxFileBytes, $"A media file is larger than {limits.MediaMaxFileBytes} bytes.");
+            }
+            if (_uploadBytes > limits.MediaMaxUploadBytes)
+            {
+                throw new MediaLimitException(StatusCodes.Status413PayloadTooLarge, nameof(LimitsOptions.MediaMaxUploadBytes),
+                    limits.MediaMaxUploadBytes, $"The upload holds more than {limits.MediaMaxUploadBytes} bytes of media.");
+            }
+            if (zip is not null)
+            {
+                zip.Unpacked += bytes;
+                if (zip.Unpacked > limits.ZipRatioAllowanceBytes && zip.Unpacked > zip.PackedBytes * limits.ZipMaxRatio)
+                {
+                    throw new MediaLimitException(StatusCodes.Status413PayloadTooLarge, nameof(LimitsOptions.ZipMaxRatio), limits.ZipMaxRatio,
+                        $"The zip of {zip.PackedBytes} bytes unpacks to more than {limits.ZipMaxRatio} times its size.");
+                }
+            }
+            if (_held - _replacedBytes + _uploadBytes > limits.OrganizationMaxStorageBytes)
+            {
+                throw MediaLimitException.Storage(limits.OrganizationMaxStorageBytes, _held - _replacedBytes);
+            }
+        }
+
         public async Task<List<MediaView>> CommitAsync(CancellationToken ct)
         {
-            var now = store._time.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = _store._time.GetUtcNow().ToUnixTimeMilliseconds();
             var replaced = new List<string>();
-            await using (var c = await store._db.OpenAsync(ct))
-            await using (var tx = await store._db.BeginWriteAsync(c, ct))
+            var projectId = _projectId;
+            // The blobs are durable before any row points at them; one sync for the whole batch.
+            await _store._blobs.SyncAsync(_rows.Select(r => r.BlobName).ToList(), ct);
+            await using (var c = await _store._db.OpenAsync(ct))
+            await using (var tx = await _store._db.BeginWriteAsync(c, ct))
             {
+                if (!_store._db.IsSqlite)
+                {
+                    // Uploads of one organisation take turns at the storage check (SQLite's write lock does this there).
+                    await c.ExecuteAsync(new CommandDefinition(
+                        "SELECT id FROM organizations WHERE id = @organizationId FOR UPDATE", new { organizationId = _organizationId }, tx,
+                        cancellationToken: ct));
+                }
                 foreach (var r in _rows)
                 {
                     var old = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
@@ -204,13 +357,21 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
                         VALUES (@projectId, @Name, @BlobName, @ContentType, @SizeBytes, @Width, @Height, @Duration, @now)
                         """, new { projectId, r.Name, r.BlobName, r.ContentType, r.SizeBytes, r.Width, r.Height, r.Duration, now }, tx, cancellationToken: ct));
                 }
+                // Exact now, other uploads included: what was counted while reading started from the
+                // bytes held when this upload began.
+                var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(HeldSql, new { organizationId = _organizationId }, tx, cancellationToken: ct));
+                if (held > _store._limits.OrganizationMaxStorageBytes)
+                {
+                    await tx.RollbackAsync(ct);
+                    throw MediaLimitException.Storage(_store._limits.OrganizationMaxStorageBytes, held - _rows.Sum(r => r.SizeBytes));
+                }
                 await tx.CommitAsync(ct);
             }
             foreach (var old in replaced)
             {
-                await store._blobs.DeleteAsync(old, ct);
+                await _store._blobs.DeleteAsync(old, ct);
             }
-            store._index.Forget(projectId);
+            _store._index.Forget(projectId);
             return _rows.Select(r => r.View(projectId)).ToList();
         }
 
@@ -218,9 +379,10 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
         {
             foreach (var r in _rows)
             {
-                await store._blobs.DeleteAsync(r.BlobName, ct);
+                await _store._blobs.DeleteAsync(r.BlobName, ct);
             }
             _rows.Clear();
+            _names.Clear();
         }
     }
 
@@ -229,4 +391,65 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
         public MediaView View(long projectId) =>
             new(Name, ContentType, SizeBytes, (int?)Width, (int?)Height, Duration, MediaIndex.UrlPrefix(projectId) + Uri.EscapeDataString(Name).Replace("%2F", "/", StringComparison.Ordinal));
     }
+
+    /// <summary>Passes a file's bytes through, counting each read against the batch's bounds.</summary>
+    private sealed class MeteredStream(Stream inner, Batch batch, ZipMeter? zip) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Counted(int n)
+        {
+            _read += n;
+            batch.Count(_read, n, zip);
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>What one zip has unpacked so far, for <see cref="LimitsOptions.ZipMaxRatio"/>: judged on
+/// the whole zip, so entries that share their compressed bytes (an overlapping zip bomb) add up.</summary>
+public sealed class ZipMeter(long packedBytes)
+{
+    public long PackedBytes { get; } = packedBytes;
+
+    public long Unpacked { get; set; }
+}
+
+/// <summary>An upload past a bound of <see cref="LimitsOptions"/>; <see cref="Setting"/> names it.</summary>
+public sealed class MediaLimitException(int status, string setting, long value, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Setting { get; } = setting;
+
+    public long Value { get; } = value;
+
+    public static MediaLimitException ZipEntries(long max, long found) =>
+        new(StatusCodes.Status413PayloadTooLarge, nameof(LimitsOptions.ZipMaxEntries), max, $"The zip has {found} entries; at most {max} are taken.");
+
+    public static MediaLimitException Storage(long max, long heldBefore) =>
+        new(StatusCodes.Status507InsufficientStorage, nameof(LimitsOptions.OrganizationMaxStorageBytes), max,
+            $"The organisation's projects hold {heldBefore} bytes of media; this upload would take them past {max}.");
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Security;
@@ -81,7 +82,8 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Created<ProjectView>, ProblemHttpResult, ValidationProblem>> Create(
-        ProjectRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
+        ProjectRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, IOptions<LimitsOptions> limits,
+        CancellationToken ct)
     {
         var roles = await access.RolesAsync(user.UserId(), request.OrganizationId, ct);
         if (roles == Roles.None)
@@ -98,7 +100,11 @@ public static class ProjectsApi
         {
             errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
         }
-        var schema = ResolveSchema(request.Schema, request.LabelStudioXml, errors, required: true);
+        var (schema, refused) = ResolveSchema(request.Schema, request.LabelStudioXml, limits.Value, errors, required: true);
+        if (refused is not null)
+        {
+            return refused;
+        }
         var settings = CheckSettings(request.Overlap ?? 1, request.LeaseSeconds ?? 3600, request.Order ?? "priority",
             request.Review ?? new ReviewSettings("none", 0), errors);
         var quality = CheckQuality(request.Quality, QualitySettings.Default, settings.Overlap, errors);
@@ -126,7 +132,7 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<ProjectView>, ProblemHttpResult, ValidationProblem>> Update(
-        long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+        long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, IOptions<LimitsOptions> limits, CancellationToken ct)
     {
         var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers change projects.", ct);
         if (project is null)
@@ -140,7 +146,12 @@ public static class ProjectsApi
         {
             errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
         }
-        var schema = ResolveSchema(patch.Schema, patch.LabelStudioXml, errors, required: false) ?? p.Schema;
+        var (newSchema, refused) = ResolveSchema(patch.Schema, patch.LabelStudioXml, limits.Value, errors, required: false);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var schema = newSchema ?? p.Schema;
         var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? p.Order,
             patch.Review ?? new ReviewSettings(p.ReviewPolicy, p.ReviewPercent), errors);
         var quality = CheckQuality(patch.Quality, p.Quality, settings.Overlap, errors);
@@ -229,21 +240,29 @@ public static class ProjectsApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<SchemaCheckResponse> Check(SchemaCheckRequest request)
+    private static Results<Ok<SchemaCheckResponse>, ProblemHttpResult> Check(SchemaCheckRequest request, IOptions<LimitsOptions> limits)
     {
         var errors = new List<SchemaError>();
         IReadOnlyList<UnmappedTagView> unmapped = [];
         LabelSchema? schema = null;
         if (request.LabelStudioXml is not null)
         {
-            var imported = LabelStudioConfig.Import(request.LabelStudioXml);
+            var imported = LabelStudioConfig.Import(request.LabelStudioXml, limits.Value.Schema);
+            if (imported.LimitBreached is { } breach)
+            {
+                return limits.Value.Exceeded(breach, "labelStudioXml");
+            }
             errors.AddRange(imported.Errors);
             unmapped = imported.Unmapped.Select(u => new UnmappedTagView(u.Tag, u.Name)).ToList();
             schema = imported.Schema;
         }
         else
         {
-            schema = ResolveSchema(request.Schema, null, errors, required: true, pointerPrefix: "");
+            (schema, var refused) = ResolveSchema(request.Schema, null, limits.Value, errors, required: true, pointerPrefix: "");
+            if (refused is not null)
+            {
+                return refused;
+            }
         }
         return TypedResults.Ok(new SchemaCheckResponse(
             schema is null ? null : Http.Json(schema.ToJson()), unmapped, errors.Select(e => new SchemaIssue(e.Path, e.Message)).ToList()));
@@ -252,14 +271,19 @@ public static class ProjectsApi
     /// <summary>
     /// Parses the native schema or imports the Label Studio config. Native errors are keyed by a JSON
     /// pointer: into the request body (<c>/schema/controls/1/field</c>) for project endpoints, into the
-    /// schema itself (<paramref name="pointerPrefix"/> empty) for the check endpoint.
+    /// schema itself (<paramref name="pointerPrefix"/> empty) for the check endpoint. A document past
+    /// the size limits is not judged: it comes back as the answer to give instead (413 or 422).
     /// </summary>
-    private static LabelSchema? ResolveSchema(
-        JsonElement? json, string? xml, List<SchemaError> errors, bool required, string pointerPrefix = "/schema")
+    private static (LabelSchema? Schema, ProblemHttpResult? Refused) ResolveSchema(
+        JsonElement? json, string? xml, LimitsOptions limits, List<SchemaError> errors, bool required, string pointerPrefix = "/schema")
     {
         if (xml is not null)
         {
-            var imported = LabelStudioConfig.Import(xml);
+            var imported = LabelStudioConfig.Import(xml, limits.Schema);
+            if (imported.LimitBreached is { } breach)
+            {
+                return (null, limits.Exceeded(breach, "labelStudioXml"));
+            }
             errors.AddRange(imported.Errors.Select(e => e with { Path = "labelStudioXml" + e.Path }));
             if (imported.Unmapped.Count > 0)
             {
@@ -267,7 +291,7 @@ public static class ProjectsApi
                     + string.Join(", ", imported.Unmapped.Select(u => u.Name is null ? u.Tag : $"{u.Tag} ({u.Name})"))
                     + ". Remove them or describe the project in the native schema."));
             }
-            return imported.Schema;
+            return (imported.Schema, null);
         }
         if (json is null || json.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
@@ -275,11 +299,15 @@ public static class ProjectsApi
             {
                 errors.Add(new("schema", "A project needs a label schema (schema) or a Label Studio config (labelStudioXml)."));
             }
-            return null;
+            return (null, null);
         }
-        var parsed = LabelSchema.Parse(json.Value);
+        var parsed = LabelSchema.Parse(json.Value, limits.Schema);
+        if (parsed.LimitBreached is { } tooBig)
+        {
+            return (null, limits.Exceeded(tooBig, "schema"));
+        }
         errors.AddRange(parsed.Errors.Select(e => e with { Path = pointerPrefix + e.Path }));
-        return parsed.Schema;
+        return (parsed.Schema, null);
     }
 
     private sealed record Settings(int Overlap, int LeaseSeconds, string Order, ReviewSettings Review);

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Yunzhong.Core.Schema;
+
+namespace Yunzhong.Server.Security;
+
+/// <summary>
+/// Bounds on what one request may make the server parse, unpack or store (configuration section
+/// <c>Limits</c>, e.g. <c>Limits__ZipMaxEntries=50000</c>). Each has a default that real work stays far
+/// below and that keeps one caller from taking the process, its cores or its disk: a config nested
+/// 200,000 deep once overflowed the stack, a 2 MB zip stored a 2 GiB "image", and 100,000 tiny zip
+/// entries kept the cores busy for 89 s. A request past a bound is answered with ProblemDetails that
+/// names the setting (<c>limit</c>, e.g. <c>Limits:ZipMaxEntries</c>) and its <c>value</c>.
+/// </summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Deepest nesting of a label schema: elements of a Label Studio XML config, objects and
+    /// arrays of the native JSON form. Label Studio's own templates nest 3 to 5 deep. At most 1,000.</summary>
+    public int SchemaMaxDepth { get; set; } = SchemaLimits.Default.MaxDepth;
+
+    /// <summary>Most elements of a Label Studio XML config, or values of a native JSON schema: room for
+    /// taxonomies of tens of thousands of labels, and read in well under a second.</summary>
+    public int SchemaMaxElements { get; set; } = SchemaLimits.Default.MaxElements;
+
+    /// <summary>Longest label schema or Label Studio XML config, in characters.</summary>
+    public int SchemaMaxCharacters { get; set; } = SchemaLimits.Default.MaxCharacters;
+
+    /// <summary>Most files in one uploaded zip; counted from its directory before anything is unpacked.</summary>
+    public int ZipMaxEntries { get; set; } = 10_000;
+
+    /// <summary>Largest media file, as unpacked from a zip or sent plain; counted on the bytes actually
+    /// read, never on the size a zip header declares.</summary>
+    public long MediaMaxFileBytes { get; set; } = 2L << 30;
+
+    /// <summary>Most bytes one upload request may store, all its files and unpacked zip entries together.</summary>
+    public long MediaMaxUploadBytes { get; set; } = 8L << 30;
+
+    /// <summary>
+    /// How many times its own size a zip may unpack to. Images, audio and video are compressed already
+    /// and unpack to about their zipped size; a zip bomb unpacks to thousands of times it. The first
+    /// <see cref="ZipRatioAllowanceBytes"/> unpacked are allowed whatever the ratio, so a small zip of
+    /// silence (a WAV of zeros compresses a thousandfold) still goes in.
+    /// </summary>
+    public int ZipMaxRatio { get; set; } = 100;
+
+    /// <summary>Unpacked bytes of a zip that <see cref="ZipMaxRatio"/> does not judge.</summary>
+    public long ZipRatioAllowanceBytes { get; set; } = 16L << 20;
+
+    /// <summary>Most bytes of media the projects of one organisation may hold together; an upload that
+    /// would go past it is refused whole with 507 Insufficient Storage.</summary>
+    public long OrganizationMaxStorageBytes { get; set; } = 100L << 30;
+
+    /// <summary>The schema bounds as the Core parsers take them.</summary>
+    public SchemaLimits Schema => new() { MaxDepth = SchemaMaxDepth, MaxElements = SchemaMaxElements, MaxCharacters = SchemaMaxCharacters };
+
+    /// <summary>The configuration key of a setting, as answers name it: <c>Limits:ZipMaxEntries</c>.</summary>
+    public static string Key(string setting) => Section + ":" + setting;
+
+    /// <summary>The setting behind a bound the schema parsers report.</summary>
+    public (string Setting, int Status) For(SchemaLimit limit) => limit switch
+    {
+        SchemaLimit.Depth => (nameof(SchemaMaxDepth), StatusCodes.Status422UnprocessableEntity),
+        SchemaLimit.Elements => (nameof(SchemaMaxElements), StatusCodes.Status422UnprocessableEntity),
+        _ => (nameof(SchemaMaxCharacters), StatusCodes.Status413PayloadTooLarge),
+    };
+
+    /// <summary>
+    /// The answer to a request past a bound: <paramref name="status"/> (413, 422 or 507), the setting
+    /// and its value in the title and as <c>limit</c> and <c>value</c>, and under <c>errors</c> the
+    /// request field that crossed it.
+    /// </summary>
+    public static ProblemHttpResult Exceeded(int status, string setting, long value, string field, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+        {
+            Status = status,
+            Title = $"The request goes past the limit {Key(setting)} ({value}).",
+            Detail = detail,
+            Extensions = { ["limit"] = Key(setting), ["value"] = value },
+        });
+
+    /// <summary>The answer to a schema document refused for its size; <paramref name="field"/> is
+    /// the request field that held it.</summary>
+    public ProblemHttpResult Exceeded(SchemaLimitBreach breach, string field)
+    {
+        var (setting, status) = For(breach.Limit);
+        return Exceeded(status, setting, breach.Value, field, breach.Message);
+    }
+}
+
+/// <summary>Refuses at start a configuration that would switch a bound off or make it unsafe.</summary>
+internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
+{
+    /// <summary>Deeper would let the schema walks, bounded by this depth, need a stack of real size.</summary>
+    public const int MaxSchemaDepth = 1_000;
+
+    public ValidateOptionsResult Validate(string? name, LimitsOptions o)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string setting, string rule)
+        {
+            if (!ok)
+            {
+                errors.Add($"{LimitsOptions.Key(setting)} {rule}.");
+            }
+        }
+
+        Check(o.SchemaMaxDepth is >= 2 and <= MaxSchemaDepth, nameof(o.SchemaMaxDepth), $"must be between 2 and {MaxSchemaDepth}");
+        Check(o.SchemaMaxElements >= 2, nameof(o.SchemaMaxElements), "must be 2 or more");
+        Check(o.SchemaMaxCharacters >= 1, nameof(o.SchemaMaxCharacters), "must be 1 or more");
+        Check(o.ZipMaxEntries >= 1, nameof(o.ZipMaxEntries), "must be 1 or more");
+        Check(o.MediaMaxFileBytes >= 1, nameof(o.MediaMaxFileBytes), "must be 1 or more");
+        Check(o.MediaMaxUploadBytes >= 1, nameof(o.MediaMaxUploadBytes), "must be 1 or more");
+        Check(o.ZipMaxRatio >= 1, nameof(o.ZipMaxRatio), "must be 1 or more");
+        Check(o.ZipRatioAllowanceBytes >= 0, nameof(o.ZipRatioAllowanceBytes), "must be 0 or more");
+        Check(o.OrganizationMaxStorageBytes >= 0, nameof(o.OrganizationMaxStorageBytes), "must be 0 or more");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -22,6 +22,11 @@ internal static class TruthBenchCommand
             .Where(n => Directory.Exists(Path.Combine(dir, n)))
             .Select(n => (Name: n, Data: Load(Path.Combine(dir, n))))
             .ToList();
+        if (args.Flag("shapes"))
+        {
+            TruthShapes.Run(sets.Select(s => (s.Name, s.Data.Data, s.Data.Truth)), ct);
+            return Task.FromResult(0);
+        }
         if (sets.Count == 0) throw new CliException($"no data sets (duck/, dog/, face/) under '{dir}'; pass --data DIR");
         if (args.Flag("dynamic"))
         {
@@ -102,7 +107,7 @@ internal static class TruthBenchCommand
         var data = AnswerSet.Create(rows);
         var build = sw.Elapsed.TotalMilliseconds;
         Console.WriteLine($"{rows.Count:N0} answers, {questions:N0} questions, {workers:N0} workers, {classes} classes; interning {build:0} ms");
-        foreach (var method in new[] { TruthMethod.DawidSkene, TruthMethod.BayesianDawidSkene, TruthMethod.MajorityVote })
+        foreach (var method in new[] { TruthMethod.DawidSkene, TruthMethod.Auto, TruthMethod.BayesianDawidSkene, TruthMethod.MajorityVote })
         {
             var best = double.MaxValue;
             TruthResult? r = null;

@@ -111,12 +111,6 @@ internal static class TruthShapes
 
     /// <summary>
     /// The shape of the held-out set: 8,315 binary questions, 3 answers each, 176 workers with a
-    /// Zipf-like workload (a few do thousands, most a handful), 12 % positives, and a quarter of the
-    /// workers lazy (answer the common class 90 % of the time whatever the truth).
-    /// </summary>
-
-    /// <summary>
-    /// The shape of the held-out set: 8,315 binary questions, 3 answers each, 176 workers with a
     /// steep workload (share ∝ rank^−1.5: a few do thousands, most a handful), 30 % positives; 35 %
     /// of the workers good, 15 % guess, half are lazy and answer the common class with probability
     /// <paramref name="lazyRate"/> whatever the truth.
@@ -230,7 +224,7 @@ internal static class TruthShapes
     private static double Gauss(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
-    /// <summary>Cumulative workload shares ∝ 1/rank: the first workers do most of the work.</summary>
+    /// <summary>Cumulative workload shares ∝ rank^−exponent, ranks shuffled over the workers: a few do most of the work.</summary>
     private static double[] Zipf(int workers, Random rng, double exponent)
     {
         var weights = Enumerable.Range(1, workers).Select(i => Math.Pow(i, -exponent)).ToArray();

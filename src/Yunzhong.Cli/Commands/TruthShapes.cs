@@ -5,7 +5,7 @@ using Yunzhong.Core.Quality;
 namespace Yunzhong.Cli.Commands;
 
 /// `yz bench-truth --shapes`: synthetic crowds each built so that some candidate of the automatic
-/// choice loses, with auto against DS, majority vote and the other candidates (categorical), and
+/// choice loses, with auto against DS, majority vote and the other candidates (categorical, without and with gold, also on the shipped sets), and
 /// auto against mean, median and weighted mean (numeric). Seeds are fixed; see docs/benchmarks.md.
 internal static class TruthShapes
 {

@@ -82,7 +82,7 @@ export interface AnnotatorsView { goldThreshold: number; goldMinimum: number; an
 export interface ControlAgreement { name: string; type: string; tasks: number; pairs: number; metrics: Record<string, number | null> }
 export interface AgreementView { taskId: string | null; tasks: number; controls: ControlAgreement[] }
 /** Truth-inference methods the server knows, default `bds` (docs/quality.md). */
-export const AGGREGATE_METHODS = ['bds', 'mv', 'wawa', 'zbs', 'ds', 'onecoin', 'glad', 'mace', 'llc', 'hds', 'qsds'] as const;
+export const AGGREGATE_METHODS = ['auto', 'ds', 'bds', 'mv', 'wawa', 'zbs', 'onecoin', 'glad', 'mace', 'llc', 'hds', 'qsds'] as const;
 export type AggregateMethod = typeof AGGREGATE_METHODS[number];
 export interface AggregateView {
   method: string; control: string;

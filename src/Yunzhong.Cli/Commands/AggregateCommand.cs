@@ -12,7 +12,7 @@ internal static class AggregateCommand
         var input = args.Require("input");
         var output = args.Require("output");
         var numeric = args.Flag("numeric");
-        var methodName = args.Get("method") ?? (numeric ? "weighted" : TruthInference.NameOf(TruthInference.DefaultMethod));
+        var methodName = args.Get("method") ?? (numeric ? NumericAggregation.DefaultMethod.ToString().ToLowerInvariant() : TruthInference.NameOf(TruthInference.DefaultMethod));
         var sw = Stopwatch.StartNew();
         List<(string Question, string Truth, double Confidence)> rows;
         string summary;
@@ -23,27 +23,30 @@ internal static class AggregateCommand
                 "mean" => NumericMethod.Mean,
                 "median" => NumericMethod.Median,
                 "weighted" => NumericMethod.WeightedMean,
-                _ => throw new CliException($"unknown numeric method '{methodName}'; use mean, median or weighted"),
+                "auto" => NumericMethod.Auto,
+                _ => throw new CliException($"unknown numeric method '{methodName}'; use mean, median, weighted or auto"),
             };
             if (args.Get("gold") is not null) throw new CliException("--gold is not supported with --numeric");
             var result = Read(input, r => NumericAggregation.Aggregate(AnswerCsv.ReadNumericAnswers(r), method));
             rows = result.Questions.Select((q, i) => (q, result.Truth[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture), result.Confidence[i])).ToList();
-            summary = $"{result.Questions.Count} questions, {result.Workers.Count} workers";
+            summary = $"{result.Questions.Count} questions, {result.Workers.Count} workers; method {result.Method.ToString().ToLowerInvariant()}";
         }
         else
         {
             if (!TruthInference.TryParseMethod(methodName, out var method))
             {
-                throw new CliException($"unknown method '{methodName}'; use one of {string.Join(", ", TruthInference.MethodNames)} (or mean, median, weighted with --numeric)");
+                throw new CliException($"unknown method '{methodName}'; use one of {string.Join(", ", TruthInference.MethodNames)} (or mean, median, weighted, auto with --numeric)");
             }
             var gold = args.Get("gold") is { } goldPath ? Read(goldPath, AnswerCsv.ReadTruths) : null;
             var data = Read(input, r => AnswerSet.Create(AnswerCsv.ReadAnswers(r), gold));
             var readSeconds = sw.Elapsed.TotalSeconds;
             ct.ThrowIfCancellationRequested();
-            var result = TruthInference.Infer(data, method);
+            var choice = method == TruthMethod.Auto ? TruthInference.Choose(data) : null;
+            var result = TruthInference.Infer(data, choice?.Method ?? method);
             var inferSeconds = sw.Elapsed.TotalSeconds - readSeconds;
             rows = Enumerable.Range(0, data.QuestionCount).Select(q => (data.Questions[q], result.TruthLabel(q), result.Confidence[q])).ToList();
-            summary = $"{data.QuestionCount} questions, {data.WorkerCount} workers, {data.LabelCount} labels, {data.Answers.Length} answers; read {readSeconds:0.00} s, inference {inferSeconds:0.00} s ({result.Iterations} iterations)";
+            summary = $"{data.QuestionCount} questions, {data.WorkerCount} workers, {data.LabelCount} labels, {data.Answers.Length} answers; read {readSeconds:0.00} s, inference {inferSeconds:0.00} s ({result.Iterations} iterations)"
+                + (choice is null ? "" : $"; chose {TruthInference.NameOf(choice.Method)} ({Describe(choice)})");
         }
         try
         {
@@ -57,6 +60,14 @@ internal static class AggregateCommand
         Console.Error.WriteLine($"{methodName}: {summary}; total {sw.Elapsed.TotalSeconds:0.00} s");
         return Task.FromResult(0);
     }
+
+    private static string Describe(TruthChoice choice) => choice.Evidence switch
+    {
+        TruthEvidence.TooLittleGold => $"fewer than {TruthInference.AutoMinGold} gold questions",
+        _ => $"{choice.GoldQuestions} gold questions hidden, right: "
+            + string.Join(", ", choice.Candidates.Select(c => $"{TruthInference.NameOf(c.Method)} {c.GoldCorrect}"))
+            + $"; {choice.Fits} extra fits",
+    };
 
     private static T Read<T>(string path, Func<TextReader, T> read)
     {

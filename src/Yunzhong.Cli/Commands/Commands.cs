@@ -13,8 +13,8 @@ internal static class Commands
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--store sqlite|postgres [--db CONNECTION]] [--json]
-          yz aggregate  --method M --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]
-          yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] | --synthetic N
+          yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
+          yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
         and --token (default $YZ_TOKEN).

@@ -22,6 +22,11 @@ internal static class TruthBenchCommand
             .Where(n => Directory.Exists(Path.Combine(dir, n)))
             .Select(n => (Name: n, Data: Load(Path.Combine(dir, n))))
             .ToList();
+        if (args.Flag("shapes"))
+        {
+            TruthShapes.Run(sets.Select(s => (s.Name, s.Data.Data, s.Data.Truth)), ct);
+            return Task.FromResult(0);
+        }
         if (sets.Count == 0) throw new CliException($"no data sets (duck/, dog/, face/) under '{dir}'; pass --data DIR");
         if (args.Flag("dynamic"))
         {
@@ -102,7 +107,7 @@ internal static class TruthBenchCommand
         var data = AnswerSet.Create(rows);
         var build = sw.Elapsed.TotalMilliseconds;
         Console.WriteLine($"{rows.Count:N0} answers, {questions:N0} questions, {workers:N0} workers, {classes} classes; interning {build:0} ms");
-        foreach (var method in new[] { TruthMethod.DawidSkene, TruthMethod.BayesianDawidSkene, TruthMethod.MajorityVote })
+        foreach (var method in new[] { TruthMethod.DawidSkene, TruthMethod.Auto, TruthMethod.BayesianDawidSkene, TruthMethod.MajorityVote })
         {
             var best = double.MaxValue;
             TruthResult? r = null;
@@ -119,6 +124,15 @@ internal static class TruthBenchCommand
             }
             Console.WriteLine($"{TruthInference.NameOf(method)}: {best:0} ms (best of {repeat}), {r!.Iterations} iterations, accuracy {(double)right / questions:0.0000}");
         }
+
+        // What auto costs when there is gold to choose by: every 100th question's truth as gold.
+        var withGold = AnswerSet.Create(rows, Enumerable.Range(0, questions).Where(q => q % 100 == 0)
+            .Select(q => new KeyValuePair<string, string>(q.ToString(CultureInfo.InvariantCulture), truth[q].ToString(CultureInfo.InvariantCulture))));
+        sw.Restart();
+        var choice = TruthInference.Choose(withGold);
+        var chooseMs = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"auto with {choice.GoldQuestions:N0} gold questions: choice {chooseMs:0} ms ({choice.Fits} fits), chose {TruthInference.NameOf(choice.Method)} ({choice.Evidence}; hidden gold right: "
+            + string.Join(", ", choice.Candidates.Select(c => $"{TruthInference.NameOf(c.Method)} {c.GoldCorrect}")) + ")");
     }
 
     // Replays each set's answers per question in a seeded random order: every task starts with

@@ -158,6 +158,10 @@ public sealed class AnswerSet
         return new AnswerSet((string[])Questions, (string[])Workers, (string[])Labels, grouped, start, Gold);
     }
 
+    /// <summary>The same answers with another gold array (same length, -1 = none); shares the answer arrays.</summary>
+    internal AnswerSet WithGold(int[] gold) =>
+        new((string[])Questions, (string[])Workers, (string[])Labels, Answers, QuestionStart, gold);
+
     private static int Intern(Dictionary<string, int> index, List<string> names, string name)
     {
         if (!index.TryGetValue(name, out var i))

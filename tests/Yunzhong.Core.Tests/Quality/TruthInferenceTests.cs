@@ -44,7 +44,8 @@ public class TruthInferenceTests
             // "z" and, with nothing else to go on, applies that to w3/w4 too, so q2 becomes "z"
             // and all four workers look alike.
             if (method is TruthMethod.HierarchicalDawidSkene) continue;
-            if (method is not (TruthMethod.DawidSkene or TruthMethod.LogLinearConfusion or TruthMethod.QuasiSymmetricDawidSkene)) Assert.True(r.TruthLabel(1) == "x", $"{method}: {r.TruthLabel(1)}");
+            // Auto is DS here (one gold question is far too little to choose by).
+            if (method is not (TruthMethod.DawidSkene or TruthMethod.Auto or TruthMethod.LogLinearConfusion or TruthMethod.QuasiSymmetricDawidSkene)) Assert.True(r.TruthLabel(1) == "x", $"{method}: {r.TruthLabel(1)}");
             Assert.True(r.WorkerSkill[0] < r.WorkerSkill[2], $"{method}: w1 contradicted gold but has skill {r.WorkerSkill[0]} ≥ {r.WorkerSkill[2]}");
         }
     }

@@ -14,7 +14,7 @@ export function QualityTab({ project }: { project: Project }) {
   const [agreement, setAgreement] = useState<AgreementView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const choices = project.schema.controls.filter((c) => c.type === 'choices');
-  const [method, setMethod] = useState<AggregateMethod>('bds');
+  const [method, setMethod] = useState<AggregateMethod>('auto');
   const [control, setControl] = useState(choices[0]?.name ?? '');
   const [aggregate, setAggregate] = useState<AggregateView | null>(null);
   const [aggError, setAggError] = useState<string | null>(null);

@@ -133,7 +133,8 @@ internal static class ProjectAnswers
         {
             values.TryAdd(label, [label]);
         }
-        return new ChoiceTruths(control.Name, method, items, workers, values);
+        // result.Method is what actually ran: with auto, the method it chose.
+        return new ChoiceTruths(control.Name, result.Method, items, workers, values);
     }
 
     /// <summary>

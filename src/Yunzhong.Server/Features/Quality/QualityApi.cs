@@ -190,7 +190,7 @@ public static class QualityApi
             return TypedResults.Text(sb.ToString(), "text/csv; charset=utf-8");
         }
         return TypedResults.Ok(new AggregateView(
-            TruthInference.NameOf(method), control.Name,
+            TruthInference.NameOf(truths.Method), control.Name,
             truths.Items.Select(i => new AggregateItem(i.TaskId, i.Label, i.Confidence)).ToList(),
             truths.Workers.Select(w => new AggregateWorker(w.UserId, w.Name, w.Skill)).ToList()));
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
@@ -15,6 +16,11 @@ internal static class LabelStudioTaskParser
         if (!Utf8.IsValid(json))
         {
             return ImportRow.Fail(line, index, null, "the task is not valid UTF-8");
+        }
+
+        if (!JsonText.SurrogateEscapesArePaired(json))
+        {
+            return ImportRow.Fail(line, index, null, NativeTaskParser.LoneSurrogate);
         }
 
         JsonDocument doc;

@@ -38,6 +38,11 @@ public static class AnnotationValidator
             return [new SchemaError("", $"The result must be an object keyed by control name, not {JsonText.Describe(result)}.")];
         }
 
+        if (!JsonText.IsValidUnicode(result))
+        {
+            return [new SchemaError("", LabelSchema.InvalidUnicode)];
+        }
+
         var ids = t_regionIds ?? new Dictionary<string, int>(StringComparer.Ordinal);
         t_regionIds = null; // re-entrancy (a media callback validating) gets its own
         try

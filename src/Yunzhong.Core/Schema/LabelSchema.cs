@@ -60,6 +60,9 @@ public sealed class LabelSchema
     /// <summary>The control of that name, or null.</summary>
     public ControlDef? Control(string name) => _controlIndex.TryGetValue(name, out var i) ? Controls[i] : null;
 
+    internal const string InvalidUnicode =
+        "The JSON has a string that is not valid Unicode: bytes that are not UTF-8, or a \\u escape of a lone surrogate (\\ud800 to \\udfff without its pair).";
+
     /// <summary>Parses a schema document in its native JSON form.</summary>
     /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
     public static SchemaParseResult Parse(string json)
@@ -80,6 +83,11 @@ public sealed class LabelSchema
     /// <returns>The schema, or every error found, each with a JSON pointer into the document.</returns>
     public static SchemaParseResult Parse(JsonElement root)
     {
+        if (!JsonText.IsValidUnicode(root))
+        {
+            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode)]);
+        }
+
         var errors = new List<SchemaError>();
         var broken = new HashSet<int>();
         var (fields, controls) = SchemaReader.Read(root, errors, broken);
@@ -97,6 +105,13 @@ public sealed class LabelSchema
         var errors = new List<SchemaError>();
         var f = fields.Select((d, i) => (i, d)).ToList();
         var c = controls.Select((d, i) => (i, d)).ToList();
+        if (c.Count == 0)
+        {
+            // The JSON reader's rule, here too: without it a Label Studio <View/> imported as a schema
+            // whose canonical JSON Parse then refused (found by fuzzing).
+            errors.Add(new SchemaError("/controls", "The schema needs at least one control."));
+        }
+
         foreach (var (i, d) in c)
         {
             SchemaRules.CheckApplicableProperties(i, d, errors);

@@ -13,18 +13,25 @@ public sealed record ScalePoint(int N, int Bytes, double Milliseconds, long Allo
 /// <summary>A scaling shape measured at n, 2n, 4n, 8n.</summary>
 public sealed record ScaleResult(string Target, string Shape, IReadOnlyList<ScalePoint> Points, string? Known)
 {
-    /// <summary>How time grows with n: 1 is linear, 2 quadratic (from the n and 8n points).</summary>
-    public double TimeExponent => Exponent(Points[0].Milliseconds, Points[^1].Milliseconds);
+    /// <summary>How time grows with n: 1 is linear, 2 quadratic (the slope of log time over log n).</summary>
+    public double TimeExponent => Slope(Points.Select(p => p.Milliseconds));
 
     /// <summary>How allocation grows with n.</summary>
-    public double AllocExponent => Exponent(Math.Max(1, Points[0].Allocated), Math.Max(1, Points[^1].Allocated));
+    public double AllocExponent => Slope(Points.Select(p => (double)Math.Max(1, p.Allocated)));
+
+    // A least-squares slope over all four points: on a shared machine one point can catch a pause,
+    // and the ratio of two points alone then reads as a blow-up.
+    private double Slope(IEnumerable<double> values)
+    {
+        var xs = Points.Select(p => Math.Log(p.N)).ToArray();
+        var ys = values.Select(v => Math.Log(Math.Max(v, 1e-3))).ToArray();
+        var (mx, my) = (xs.Average(), ys.Average());
+        return xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / xs.Sum(x => (x - mx) * (x - mx));
+    }
 
     // Below a millisecond the clock and the JIT decide the ratio, not the parser; such shapes are
     // judged on allocation alone.
     public bool SuperLinear => (Points[^1].Milliseconds >= 5 && TimeExponent > 1.4) || AllocExponent > 1.3;
-
-    private double Exponent(double first, double last) =>
-        Math.Log(Math.Max(last, 1e-3) / Math.Max(first, 1e-3)) / Math.Log((double)Points[^1].N / Points[0].N);
 }
 
 /// <summary>What one target's run found.</summary>
@@ -161,7 +168,7 @@ public sealed class Fuzzer(string? reproducerDir, TextWriter log)
             long allocated = long.MaxValue;
             var runs = 0;
             var spent = Stopwatch.StartNew();
-            while (runs < 3 || (runs < 20 && spent.ElapsedMilliseconds < 300))
+            while (runs < 5 || (runs < 30 && spent.ElapsedMilliseconds < 500))
             {
                 var before = GC.GetTotalAllocatedBytes(precise: true);
                 var t = Stopwatch.GetTimestamp();

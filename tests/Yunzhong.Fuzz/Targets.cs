@@ -141,9 +141,9 @@ public static class Targets
     private static string Clip(string s, int at) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length - Math.Max(0, at - 60), 200)).ReplaceLineEndings("⏎");
 
     // System.Text.Json quotes the bytes it had in hand when it gave up ("'f��' is an invalid JSON
-    // literal"), which depend on the read size; the row, line and field of an error must not.
+    // literal"), which depend on the read size; the row, line, field and position of an error must not.
     private static string Describe(ImportRow r) =>
-        $"{r.Index}@{r.Line} key={r.Key} p={r.Priority} gold={r.GoldAnswerJson} data={r.DataJsonString} pred={string.Join("|", r.Predictions)} ann={string.Join("|", r.Annotations)} err={r.Error?.Line}/{r.Error?.Field}/{(r.Error is null ? "" : System.Text.RegularExpressions.Regex.Replace(r.Error.Message, "'[^']*'", "'…'"))}";
+        $"{r.Index}@{r.Line} key={r.Key} p={r.Priority} gold={r.GoldAnswerJson} data={r.DataJsonString} pred={string.Join("|", r.Predictions)} ann={string.Join("|", r.Annotations)} err={r.Error?.Line}/{r.Error?.Field}/{(r.Error is null ? "" : System.Text.RegularExpressions.Regex.Replace(r.Error.Message, "^invalid JSON: .*?(LineNumber: [0-9]+ [|] BytePositionInLine: [0-9]+)", "invalid JSON: … $1", System.Text.RegularExpressions.RegexOptions.Singleline))}";
 
     public static List<ImportRow> Read(byte[] input, ImportFormat format, ImportOptions options, int chunk)
     {
@@ -279,7 +279,7 @@ public static class Targets
             [
                 new("n labels", 2_000, n => Encoding.UTF8.GetBytes("<View><Text name=\"t\" value=\"$t\"/><Labels name=\"l\" toName=\"t\">" + string.Concat(Enumerable.Range(0, n).Select(i => $"<Label value=\"L{i}\"/>")) + "</Labels></View>"), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b))),
                 new("n fields and controls", 250, n => Encoding.UTF8.GetBytes("<View>" + string.Concat(Enumerable.Range(0, n).Select(i => $"<Text name=\"t{i}\" value=\"$t{i}\"/><Choices name=\"c{i}\" toName=\"t{i}\"><Choice value=\"a\"/></Choices>")) + "</View>"), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in field count: owned by the LabelStudioConfig limits work"),
-                new("nesting depth n", 125, n => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<View>", n)) + "<Text name=\"t\" value=\"$t\"/>" + string.Concat(Enumerable.Repeat("</View>", n))), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in depth (and a stack overflow far deeper): owned by the LabelStudioConfig limits work"),
+                new("nesting depth n", 250, n => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<View>", n)) + "<Text name=\"t\" value=\"$t\"/>" + string.Concat(Enumerable.Repeat("</View>", n))), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in depth (and a stack overflow far deeper): owned by the LabelStudioConfig limits work"),
             ],
         };
     }

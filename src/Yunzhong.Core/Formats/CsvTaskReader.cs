@@ -40,17 +40,19 @@ internal static class CsvTaskReader
                 }
 
                 string? error = null;
-                var consumed = first ? -1 : TryParseRecord(buffer.AsSpan(start, end - start), eof, delimiter, fields, out error);
+                // At most one byte past the limit, whatever was read: see TaskImport's JSON array reader.
+                var window = Math.Min(end - start, maxRowBytes + 1);
+                var consumed = first ? -1 : TryParseRecord(buffer.AsSpan(start, window), eof && window == end - start, delimiter, fields, out error);
                 if (consumed < 0)
                 {
-                    if (eof)
-                    {
-                        yield break;
-                    }
-
                     if (end - start > maxRowBytes)
                     {
                         yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
+                    if (eof)
+                    {
                         yield break;
                     }
 

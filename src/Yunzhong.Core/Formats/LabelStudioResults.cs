@@ -365,7 +365,7 @@ public static class LabelStudioResults
                     return "value.start and value.end must be numbers of seconds";
                 }
 
-                regions.Add(new JsonObject { ["start"] = segStart.GetDouble(), ["end"] = segEnd.GetDouble() });
+                regions.Add(new JsonObject { ["start"] = Finite(segStart), ["end"] = Finite(segEnd) });
                 break;
 
             case "rectangles":
@@ -398,7 +398,7 @@ public static class LabelStudioResults
                     {
                         region["width"] = Px(Num(value, "width"), w.Value);
                         region["height"] = Px(Num(value, "height"), h.Value);
-                        region["rotation"] = value.TryGetProperty("rotation", out var rot) ? rot.GetDouble() : 0;
+                        region["rotation"] = value.TryGetProperty("rotation", out var rot) ? Finite(rot) : 0;
                     }
                 }
 
@@ -785,7 +785,14 @@ public static class LabelStudioResults
             ? v.GetString()
             : null;
 
-    private static double Num(JsonElement e, string key) => e.GetProperty(key).GetDouble();
+    private static double Num(JsonElement e, string key) => Finite(e.GetProperty(key));
+
+    // GetDouble reads 1e309 as infinity, which JSON cannot hold when the result is written out.
+    private static double Finite(JsonElement e)
+    {
+        var d = e.GetDouble();
+        return double.IsFinite(d) ? d : throw new FormatException("a number is out of range");
+    }
 
     // Percent → pixels, rounded so that pixels → percent → pixels gives back what went in. A percent
     // near double's limit overflows to infinity, which JSON cannot hold: the caller reports it.

@@ -166,5 +166,5 @@ internal static class LabelStudioTaskParser
     }
 
     private static double? ScoreOf(JsonElement item) =>
-        item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
+        item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()) ? s.GetDouble() : null;
 }

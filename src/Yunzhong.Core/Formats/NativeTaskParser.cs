@@ -212,16 +212,14 @@ internal static class NativeTaskParser
             double? score = null;
             if (item.TryGetProperty("score", out var s))
             {
-                if (s.ValueKind != JsonValueKind.Number)
-                {
-                    if (s.ValueKind != JsonValueKind.Null)
-                    {
-                        return ([], new ImportError(line, field, $"{field}[{i}].score must be a number"));
-                    }
-                }
-                else
+                // GetDouble reads 1e309 as infinity, which no JSON export could write back.
+                if (s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()))
                 {
                     score = s.GetDouble();
+                }
+                else if (s.ValueKind != JsonValueKind.Null)
+                {
+                    return ([], new ImportError(line, field, $"{field}[{i}].score must be a finite number"));
                 }
             }
 

@@ -300,20 +300,24 @@ public static class TaskImport
                     bomChecked = true;
                 }
 
+                // The parser sees at most one byte past the limit, as it would if the stream had handed
+                // out no more yet: whether an over-long item ends in "too long" or in a syntax error
+                // further on must not depend on the read sizes (found by fuzzing).
+                var visible = Math.Min(end - start, maxRowBytes + 1);
                 var step = bomChecked
-                    ? NextArrayItem(buffer.AsSpan(start, end - start), eof, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
+                    ? NextArrayItem(buffer.AsSpan(start, visible), eof && visible == end - start, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
                     : Unread(out itemStart, out itemEnd, out consumed, out error);
                 if (step == ArrayStep.NeedMore)
                 {
-                    if (eof)
-                    {
-                        yield return ImportRow.Fail(lineAtStart, index, null, started ? "the JSON array is not closed" : "the file is empty; expected a JSON array");
-                        yield break;
-                    }
-
                     if (end - start > maxRowBytes)
                     {
                         yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
+                    if (eof)
+                    {
+                        yield return ImportRow.Fail(lineAtStart, index, null, started ? "the JSON array is not closed" : "the file is empty; expected a JSON array");
                         yield break;
                     }
 

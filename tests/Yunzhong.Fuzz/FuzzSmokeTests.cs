@@ -15,9 +15,9 @@ public class FuzzSmokeTests
     {
         var target = Targets.Find(name);
         var log = new StringWriter();
-        var report = new Fuzzer(null, log) { HangLimit = null }.Run(target, seed: 20261204, duration: null, iterations: 300, scaling: false);
+        var report = new Fuzzer(null, log) { HangLimit = null }.Run(target, seed: 20261204, duration: null, iterations: 1000, scaling: false);
 
-        Assert.Equal(300, report.Inputs);
+        Assert.Equal(1000, report.Inputs);
         Assert.True(report.Findings.Count == 0, string.Join("\n\n", report.Findings.Select(f =>
             $"{f.Signature} ×{f.Count}\n{f.Message}\ninput ({f.Input.Length} bytes, base64): {Convert.ToBase64String(f.Input)}")));
     }

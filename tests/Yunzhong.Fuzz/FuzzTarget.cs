@@ -18,11 +18,12 @@ public sealed class FuzzTarget
     public required Gen<byte[]> Inputs { get; init; }
 
     /// <summary>
-    /// Runs the parser on one input the way the product does and checks its properties. It returns
-    /// normally when they hold; a broken property throws <see cref="PropertyException"/>, and any
-    /// other exception that escapes is a crash.
+    /// Runs the parser on one input the way the product does and checks its properties. When they
+    /// hold it returns what became of the input ("rows", "error rows", "not JSON"...), counted in the
+    /// report to show how far inputs get; a broken property throws <see cref="PropertyException"/>,
+    /// and any other exception that escapes is a crash.
     /// </summary>
-    public required Action<byte[]> Check { get; init; }
+    public required Func<byte[], string> Check { get; init; }
 
     /// <summary>Shapes measured at n, 2n, 4n and 8n.</summary>
     public required IReadOnlyList<ScalingShape> Scaling { get; init; }

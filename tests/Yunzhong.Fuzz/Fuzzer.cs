@@ -35,7 +35,7 @@ public sealed record ScaleResult(string Target, string Shape, IReadOnlyList<Scal
 }
 
 /// <summary>What one target's run found.</summary>
-public sealed record TargetReport(string Target, long Inputs, TimeSpan Elapsed, IReadOnlyList<Finding> Findings, IReadOnlyList<ScaleResult> Scaling);
+public sealed record TargetReport(string Target, long Inputs, TimeSpan Elapsed, IReadOnlyList<Finding> Findings, IReadOnlyList<ScaleResult> Scaling, IReadOnlyDictionary<string, long> Outcomes);
 
 /// <summary>
 /// Runs targets: draws inputs from each target's CsCheck generator with a seeded PCG, checks each
@@ -62,6 +62,7 @@ public sealed class Fuzzer(string? reproducerDir, TextWriter log)
     {
         var pcg = new PCG((uint)StableHash(target.Name), seed);
         var findings = new Dictionary<string, Finding>();
+        var outcomes = new Dictionary<string, long>(StringComparer.Ordinal);
         var sw = Stopwatch.StartNew();
         long count = 0;
         _currentTarget = target.Name;
@@ -70,7 +71,11 @@ public sealed class Fuzzer(string? reproducerDir, TextWriter log)
         {
             var input = target.Inputs.Generate(pcg, null, out _);
             count++;
-            var failure = CheckOne(target, input, out var elapsed);
+            var failure = CheckOne(target, input, out var elapsed, out var outcome);
+            if (outcome is not null)
+            {
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            }
             if (failure is null && elapsed > InputBudget)
             {
                 failure = ("slow", $"took {elapsed.TotalMilliseconds:F0} ms (budget {InputBudget.TotalMilliseconds:F0} ms)");
@@ -82,18 +87,19 @@ public sealed class Fuzzer(string? reproducerDir, TextWriter log)
         }
         _current = null;
         var scale = scaling ? target.Scaling.Select(s => Measure(target.Name, s)).ToList() : [];
-        return new TargetReport(target.Name, count, sw.Elapsed, [.. findings.Values], scale);
+        return new TargetReport(target.Name, count, sw.Elapsed, [.. findings.Values], scale, outcomes);
     }
 
     /// <summary>Runs one input; returns the failure's signature and message, or null when its properties held.</summary>
-    public (string Signature, string Message)? CheckOne(FuzzTarget target, byte[] input, out TimeSpan elapsed)
+    public (string Signature, string Message)? CheckOne(FuzzTarget target, byte[] input, out TimeSpan elapsed, out string? outcome)
     {
+        outcome = null;
         Volatile.Write(ref _currentStarted, Stopwatch.GetTimestamp());
         Volatile.Write(ref _current, input);
         var start = Stopwatch.GetTimestamp();
         try
         {
-            target.Check(input);
+            outcome = target.Check(input);
             return null;
         }
         catch (PropertyException ex)

@@ -132,9 +132,10 @@ public static class Inputs
     /// new values from <paramref name="names"/> (control names, labels, ids the schema knows) so the
     /// result still reaches the checks past the first lookup.
     /// </summary>
-    public static JsonNode? Tweak(JsonNode? node, Random rnd, IReadOnlyList<string> names, int depth = 0)
+    /// <param name="calm">1 changes much; higher changes less, so more results stay valid and reach the deep checks.</param>
+    public static JsonNode? Tweak(JsonNode? node, Random rnd, IReadOnlyList<string> names, int calm = 1)
     {
-        if (rnd.Next(12) == 0)
+        if (rnd.Next(12 * calm) == 0)
         {
             return RandomLeaf(rnd, names);
         }
@@ -145,14 +146,14 @@ public static class Inputs
                     var copy = new JsonObject();
                     foreach (var (k, v) in o)
                     {
-                        if (rnd.Next(10) == 0)
+                        if (rnd.Next(10 * calm) == 0)
                         {
                             continue; // drop
                         }
-                        var key = rnd.Next(25) == 0 ? names[rnd.Next(names.Count)] : k;
-                        copy[key] = Tweak(v?.DeepClone(), rnd, names, depth + 1);
+                        var key = rnd.Next(25 * calm) == 0 ? names[rnd.Next(names.Count)] : k;
+                        copy[key] = Tweak(v?.DeepClone(), rnd, names, calm);
                     }
-                    if (rnd.Next(6) == 0)
+                    if (rnd.Next(6 * calm) == 0)
                     {
                         copy[names[rnd.Next(names.Count)]] = RandomLeaf(rnd, names);
                     }
@@ -163,20 +164,20 @@ public static class Inputs
                     var copy = new JsonArray();
                     foreach (var v in a)
                     {
-                        var times = rnd.Next(10) switch { 0 => 0, 1 => 2, _ => 1 };
+                        var times = rnd.Next(10 * calm) switch { 0 => 0, 1 => 2, _ => 1 };
                         for (var t = 0; t < times; t++)
                         {
-                            copy.Add(Tweak(v?.DeepClone(), rnd, names, depth + 1));
+                            copy.Add(Tweak(v?.DeepClone(), rnd, names, calm));
                         }
                     }
-                    if (rnd.Next(8) == 0)
+                    if (rnd.Next(8 * calm) == 0)
                     {
                         copy.Add(RandomLeaf(rnd, names));
                     }
                     return copy;
                 }
             default:
-                return rnd.Next(5) == 0 ? RandomLeaf(rnd, names) : node?.DeepClone();
+                return rnd.Next(5 * calm) == 0 ? RandomLeaf(rnd, names) : node?.DeepClone();
         }
     }
 

@@ -49,8 +49,8 @@ public static class Program
                 Console.Error.WriteLine("--replay needs --target");
                 return 2;
             }
-            var failure = new Fuzzer(null, Console.Out).CheckOne(targets[0], File.ReadAllBytes(replay), out var elapsed);
-            Console.WriteLine(failure is { } f ? $"FAIL ({elapsed.TotalMilliseconds:F1} ms): {f.Message}" : $"ok ({elapsed.TotalMilliseconds:F1} ms)");
+            var failure = new Fuzzer(null, Console.Out).CheckOne(targets[0], File.ReadAllBytes(replay), out var elapsed, out var outcome);
+            Console.WriteLine(failure is { } f ? $"FAIL ({elapsed.TotalMilliseconds:F1} ms): {f.Message}" : $"ok: {outcome} ({elapsed.TotalMilliseconds:F1} ms)");
             return failure is null ? 0 : 1;
         }
 
@@ -77,6 +77,10 @@ public static class Program
     private static void Print(TargetReport r)
     {
         Console.WriteLine($"  inputs: {r.Inputs:N0} in {r.Elapsed.TotalSeconds:F0} s ({r.Inputs / Math.Max(r.Elapsed.TotalSeconds, 0.001):N0}/s); failures: {r.Findings.Count}");
+        if (r.Inputs > 0)
+        {
+            Console.WriteLine("  outcomes: " + string.Join(", ", r.Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {100.0 * o.Value / r.Inputs:F1}%")));
+        }
         foreach (var f in r.Findings)
         {
             Console.WriteLine($"  FAIL ×{f.Count} {f.Signature}");

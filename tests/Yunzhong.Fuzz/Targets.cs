@@ -54,7 +54,7 @@ public static class Targets
         var shapes = new List<ScalingShape>
         {
             new("rows", 2_000, n => Shapes.Rows(format, n), b => ReadCount(b, format, int.MaxValue)),
-            new("one long row, 4 KiB reads", 256 * 1024, n => Shapes.LongRow(format, n), b => ReadCount(b, format, 4096)),
+            new("one long row, 4 KiB reads", 1024 * 1024, n => Shapes.LongRow(format, n), b => ReadCount(b, format, 4096)),
         };
         if (format is ImportFormat.Csv)
         {
@@ -83,7 +83,7 @@ public static class Targets
     /// data that is a JSON object with results that are JSON objects the validator can read; and the
     /// rows do not depend on how the stream hands out its bytes (a network read is any size).
     /// </summary>
-    private static void CheckImport(byte[] input, ImportFormat format)
+    private static string CheckImport(byte[] input, ImportFormat format)
     {
         // How to read is derived from the input itself, so a reproducer file replays exactly.
         var h = Fuzzer.StableHash(Convert.ToBase64String(input));
@@ -136,6 +136,8 @@ public static class Targets
             var at = Enumerable.Range(0, Math.Min(a.Length, b.Length)).FirstOrDefault(i => a[i] != b[i]);
             throw new PropertyException($"reading in {chunk}-byte pieces gives other rows than reading whole (MaxRowBytes {maxRow}):\n whole:    {Clip(a, at)}\n trickled: {Clip(b, at)}");
         }
+        var good = whole.Count(r => r.Error is null);
+        return whole.Count == 0 ? "no rows" : good == whole.Count ? "all rows taken" : good > 0 ? "some rows taken" : "only error rows";
     }
 
     private static string Clip(string s, int at) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length - Math.Max(0, at - 60), 200)).ReplaceLineEndings("⏎");
@@ -185,7 +187,7 @@ public static class Targets
         return Gen.Int.Select(seed =>
         {
             var rnd = new Random(seed);
-            return Encoding.UTF8.GetBytes(Inputs.ToJson(Inputs.Tweak(template, rnd, names)));
+            return Encoding.UTF8.GetBytes(Inputs.ToJson(Inputs.Tweak(template, rnd, names, calm: 1 + rnd.Next(6))));
         });
     }
 
@@ -196,7 +198,7 @@ public static class Targets
         var seeds = Corpus.Load("schema");
         var nodes = seeds.Select(s => JsonNode.Parse(s)).ToArray();
         var names = nodes.SelectMany(Inputs.Strings).Concat(["text", "list", "image", "audio", "video", "choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "rank", "pairwise", "masks"]).Distinct().ToList();
-        var structured = Gen.Select(Gen.Int[0, nodes.Length - 1], Gen.Int, (i, seed) => Encoding.UTF8.GetBytes(Inputs.ToJson(Inputs.Tweak(nodes[i], new Random(seed), names))));
+        var structured = Gen.Select(Gen.Int[0, nodes.Length - 1], Gen.Int, (i, seed) => Encoding.UTF8.GetBytes(Inputs.ToJson(Inputs.Tweak(nodes[i], new Random(seed), names, calm: 1 + (seed & 7)))));
         return new FuzzTarget
         {
             Name = "schema",
@@ -217,7 +219,7 @@ public static class Targets
         LabelSchema.Parse(doc.RootElement);
     }
 
-    private static void CheckSchema(byte[] input)
+    private static string CheckSchema(byte[] input)
     {
         JsonDocument doc;
         try
@@ -226,16 +228,16 @@ public static class Targets
         }
         catch (JsonException)
         {
-            return; // the endpoint's body binding answers 400 before the parser sees it
+            return "not JSON"; // the endpoint's body binding answers 400 before the parser sees it
         }
         using (doc)
         {
             var parsed = LabelSchema.Parse(doc.RootElement);
-            CheckParsed(parsed.Schema, parsed.Errors);
+            return CheckParsed(parsed.Schema, parsed.Errors);
         }
     }
 
-    private static void CheckParsed(LabelSchema? parsedSchema, IReadOnlyList<SchemaError> errors)
+    private static string CheckParsed(LabelSchema? parsedSchema, IReadOnlyList<SchemaError> errors)
     {
         if ((parsedSchema is null) == (errors.Count == 0))
         {
@@ -250,7 +252,7 @@ public static class Targets
         }
         if (parsedSchema is not { } schema)
         {
-            return;
+            return "errors";
         }
         // Documented: Parse(s.ToJson()).Schema.ToJson() equals s.ToJson().
         var json = schema.ToJson();
@@ -262,6 +264,7 @@ public static class Targets
         using var empty = JsonDocument.Parse("{}");
         schema.ValidateTaskData(empty.RootElement);
         AnnotationValidator.Validate(schema, empty.RootElement, empty.RootElement);
+        return "schema";
     }
 
     // ---- Label Studio XML config ----
@@ -284,7 +287,7 @@ public static class Targets
         };
     }
 
-    private static void CheckImported(LabelStudioConfigImport import) => CheckParsed(import.Schema, import.Errors);
+    private static string CheckImported(LabelStudioConfigImport import) => CheckParsed(import.Schema, import.Errors);
 
     private static readonly string[] XmlObjects = ["Text", "HyperText", "Image", "Audio", "AudioPlus", "Video", "List", "Paragraphs", "Table"];
     private static readonly string[] XmlControls = ["Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise", "BrushLabels", "Number"];
@@ -362,7 +365,7 @@ public static class Targets
         }).ToArray();
         byte[] Wrap(string name, string result) => Encoding.UTF8.GetBytes(name + "\n" + result);
         var seeds = triples.Select(t => Wrap(t.Name, Inputs.ToJson(t.Result))).ToList();
-        var structured = Gen.Select(Gen.Int[0, triples.Length - 1], Gen.Int, (i, seed) => Wrap(triples[i].Name, Inputs.ToJson(Inputs.Tweak(triples[i].Result, new Random(seed), triples[i].Names))));
+        var structured = Gen.Select(Gen.Int[0, triples.Length - 1], Gen.Int, (i, seed) => Wrap(triples[i].Name, Inputs.ToJson(Inputs.Tweak(triples[i].Result, new Random(seed), triples[i].Names, calm: 1 + (seed & 7)))));
         // Byte mutations of the result only: a damaged file name would just fall back to the first triple.
         var mutated = Gen.Select(Gen.Int[0, triples.Length - 1], Gen.Frequency((1, Gen.Int[0, seeds.Count - 1].Select(i => seeds[i])), (1, structured)), Gen.UInt.Array[6, 36],
             (i, wrapped, r) =>
@@ -387,17 +390,19 @@ public static class Targets
                 }
                 catch (JsonException)
                 {
-                    return; // the endpoint's body binding answers 400 first
+                    return "not JSON"; // the endpoint's body binding answers 400 first
                 }
                 using (result)
                 {
-                    foreach (var e in AnnotationValidator.Validate(t.Schema, t.Data, result.RootElement, AnyMedia))
+                    var errors = AnnotationValidator.Validate(t.Schema, t.Data, result.RootElement, AnyMedia);
+                    foreach (var e in errors)
                     {
                         if (e.Path.Length > 0 && e.Path[0] != '/')
                         {
                             throw new PropertyException($"error path '{e.Path}' is not a JSON pointer");
                         }
                     }
+                    return errors.Count == 0 ? "valid" : "errors";
                 }
             },
             Scaling =
@@ -439,7 +444,9 @@ public static class Targets
                 var total = input.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(input) : 0;
                 var head = input.AsSpan(Math.Min(8, input.Length));
                 head = head[..Math.Min(head.Length, MediaSniffer.HeadBytes)];
-                CheckSniff(MediaSniffer.Sniff(head, Math.Max(total, head.Length)));
+                var sniff = MediaSniffer.Sniff(head, Math.Max(total, head.Length));
+                CheckSniff(sniff);
+                return sniff?.ContentType ?? "not media";
             },
             Scaling =
             [
@@ -511,7 +518,12 @@ public static class Targets
             Name = "zip",
             Description = "ZipArchive reading + MediaStore.CheckName + MediaSniffer per entry, as the media upload unpacks a .zip",
             Inputs = Gen.Frequency((3, structured), (4, Mutator.Mutations(seeds)), (3, Mutator.Mutations(structured, seeds))),
-            Check = input => UnpackLikeTheServer(input),
+            Check = input => UnpackLikeTheServer(input) switch
+            {
+                < 0 => "not a zip (400)",
+                0 => "no entry stored",
+                _ => "entries stored",
+            },
             Scaling = [new("n entries", 200, n => Shapes.Zip(n, media[0]), b => UnpackLikeTheServer(b))],
         };
     }
@@ -555,7 +567,7 @@ public static class Targets
         }
         catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException)
         {
-            // what the upload turns into 400 "not a zip archive this server can read"
+            return -1; // what the upload turns into 400 "not a zip archive this server can read"
         }
         return stored;
     }

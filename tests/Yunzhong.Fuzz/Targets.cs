@@ -86,6 +86,9 @@ public static class Targets
     private static string CheckImport(byte[] input, ImportFormat format)
     {
         // How to read is derived from the input itself, so a reproducer file replays exactly.
+        // The imports endpoint guesses the format from the first 8 KiB when the request names none.
+        TaskImport.Detect("", input.AsSpan(0, Math.Min(input.Length, 8192)));
+        TaskImport.Detect("upload.json", input.AsSpan(0, Math.Min(input.Length, 8192)));
         var h = Fuzzer.StableHash(Convert.ToBase64String(input));
         var chunk = 1 + (int)(h % 61);
         var maxRow = (h >> 8) % 3 == 0 ? 16 + (int)((h >> 16) % 600) : 64 * 1024 * 1024;
@@ -361,7 +364,8 @@ public static class Targets
         var triples = Corpus.LoadNamed("annotation").Select(f =>
         {
             var node = JsonNode.Parse(f.Bytes)!;
-            return (f.Name, Schema: LabelSchema.Parse(node["schema"]!.ToJsonString()).Schema!, Data: JsonDocument.Parse(node["data"]!.ToJsonString()).RootElement.Clone(), Result: node["result"]!, Names: Inputs.Strings(node));
+            return (f.Name, Schema: LabelSchema.Parse(node["schema"]!.ToJsonString()).Schema!, Data: JsonDocument.Parse(node["data"]!.ToJsonString()).RootElement.Clone(), Result: node["result"]!, Names: Inputs.Strings(node),
+                SchemaJson: JsonDocument.Parse(node["schema"]!.ToJsonString()).RootElement.Clone());
         }).ToArray();
         byte[] Wrap(string name, string result) => Encoding.UTF8.GetBytes(name + "\n" + result);
         var seeds = triples.Select(t => Wrap(t.Name, Inputs.ToJson(t.Result))).ToList();
@@ -377,7 +381,7 @@ public static class Targets
         return new FuzzTarget
         {
             Name = "annotation",
-            Description = "AnnotationValidator.Validate(schema, task data, result JSON, media) as submit, review and import call it",
+            Description = "AnnotationValidator.Validate(schema, task data, result JSON, media) as submit, review and import call it; a valid result through LabelStudioResults.FromNative and back",
             Inputs = Gen.Frequency((5, structured), (4, mutated)),
             Check = input =>
             {
@@ -402,7 +406,18 @@ public static class Targets
                             throw new PropertyException($"error path '{e.Path}' is not a JSON pointer");
                         }
                     }
-                    return errors.Count == 0 ? "valid" : "errors";
+                    if (errors.Count > 0)
+                    {
+                        return "errors";
+                    }
+                    // A valid result goes out in Label Studio exports and may come back in an import.
+                    var ls = LabelStudioResults.FromNative(result.RootElement, t.SchemaJson, t.Data, AnyMedia);
+                    if (ls.Ok)
+                    {
+                        using var lsDoc = JsonDocument.Parse(ls.Json);
+                        LabelStudioResults.ToNative(lsDoc.RootElement, t.SchemaJson, t.Data, AnyMedia);
+                    }
+                    return ls.Ok ? "valid, exported" : "valid, not exportable";
                 }
             },
             Scaling =
@@ -413,7 +428,7 @@ public static class Targets
         };
     }
 
-    private static void ValidateShape((string Name, LabelSchema Schema, JsonElement Data, JsonNode Result, List<string> Names) t, byte[] result)
+    private static void ValidateShape((string Name, LabelSchema Schema, JsonElement Data, JsonNode Result, List<string> Names, JsonElement SchemaJson) t, byte[] result)
     {
         using var doc = JsonDocument.Parse(result);
         AnnotationValidator.Validate(t.Schema, t.Data, doc.RootElement, AnyMedia);

@@ -285,7 +285,7 @@ public static class Targets
             [
                 new("n labels", 2_000, n => Encoding.UTF8.GetBytes("<View><Text name=\"t\" value=\"$t\"/><Labels name=\"l\" toName=\"t\">" + string.Concat(Enumerable.Range(0, n).Select(i => $"<Label value=\"L{i}\"/>")) + "</Labels></View>"), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b))),
                 new("n fields and controls", 250, n => Encoding.UTF8.GetBytes("<View>" + string.Concat(Enumerable.Range(0, n).Select(i => $"<Text name=\"t{i}\" value=\"$t{i}\"/><Choices name=\"c{i}\" toName=\"t{i}\"><Choice value=\"a\"/></Choices>")) + "</View>"), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in field count: owned by the LabelStudioConfig limits work"),
-                new("nesting depth n", 250, n => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<View>", n)) + "<Text name=\"t\" value=\"$t\"/>" + string.Concat(Enumerable.Repeat("</View>", n))), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in depth (and a stack overflow far deeper): owned by the LabelStudioConfig limits work"),
+                new("nesting depth n", 500, n => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<View>", n)) + "<Text name=\"t\" value=\"$t\"/>" + string.Concat(Enumerable.Repeat("</View>", n))), b => LabelStudioConfig.Import(Encoding.UTF8.GetString(b)), Known: "quadratic in depth (and a stack overflow far deeper): owned by the LabelStudioConfig limits work"),
             ],
         };
     }

@@ -199,9 +199,9 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     [Fact]
     public async Task AResultWithALoneSurrogateEscapeIsRefusedNotAServerError()
     {
-        // Found by the annotation fuzz target: the body parses, and reading the string threw (a 500).
+        // Found by the annotation fuzz target: the body parses, and naming the unknown key threw (a 500).
         var (p, assignment, project) = await LeaseAsync(FormSchema, """{"data":{"text":"还行"}}""");
-        using (var r = await p.SubmitRawAsync(assignment, """{"result":{"label":["\udc00"]}}"""))
+        using (var r = await p.SubmitRawAsync(assignment, """{"result":{"label":["pos"],"\udc00":1}}"""))
         {
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Contains("not valid Unicode", problem.GetRawText(), StringComparison.Ordinal);

@@ -40,24 +40,24 @@ internal static class CsvTaskReader
                 }
 
                 string? error = null;
-                var consumed = first ? -1 : TryParseRecord(buffer.AsSpan(start, end - start), eof, delimiter, fields, out error);
+                // At most one byte past the limit, whatever was read: see TaskImport's JSON array reader.
+                var window = Math.Min(end - start, maxRowBytes + 1);
+                var consumed = first ? -1 : TryParseRecord(buffer.AsSpan(start, window), eof && window == end - start, delimiter, fields, out error);
                 if (consumed < 0)
                 {
-                    if (eof)
-                    {
-                        yield break;
-                    }
-
-                    if (end - start >= maxRowBytes)
+                    if (end - start > maxRowBytes)
                     {
                         yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes");
                         yield break;
                     }
 
-                    (buffer, start, end) = TaskImport.Compact(buffer, start, end);
-                    var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
-                    eof = n == 0;
-                    end += n;
+                    if (eof)
+                    {
+                        yield break;
+                    }
+
+                    // The record is split again from its first byte; see ReadMoreAsync for why not after every read.
+                    (buffer, start, end, eof) = await TaskImport.ReadMoreAsync(input, buffer, start, end, maxRowBytes, ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -68,12 +68,22 @@ internal static class CsvTaskReader
 
                 if (consumed > maxRowBytes)
                 {
-                    error = $"a record is longer than {maxRowBytes} bytes";
+                    // Reading stops here as it does when the record is still arriving, so the rows do
+                    // not depend on how the stream splits its reads (found by fuzzing).
+                    yield return ImportRow.Fail(recordLine, index, null, $"a record is longer than {maxRowBytes} bytes");
+                    yield break;
                 }
 
                 if (error is not null)
                 {
                     yield return ImportRow.Fail(recordLine, index++, null, error);
+                    if (header is null)
+                    {
+                        // A broken header names no columns, and taking the next record as the header
+                        // would read the file wrongly (found by fuzzing).
+                        yield break;
+                    }
+
                     continue;
                 }
 

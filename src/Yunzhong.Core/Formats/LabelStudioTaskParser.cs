@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
@@ -15,6 +16,11 @@ internal static class LabelStudioTaskParser
         if (!Utf8.IsValid(json))
         {
             return ImportRow.Fail(line, index, null, "the task is not valid UTF-8");
+        }
+
+        if (!JsonText.SurrogateEscapesArePaired(json))
+        {
+            return ImportRow.Fail(line, index, null, NativeTaskParser.LoneSurrogate);
         }
 
         JsonDocument doc;
@@ -160,5 +166,5 @@ internal static class LabelStudioTaskParser
     }
 
     private static double? ScoreOf(JsonElement item) =>
-        item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
+        item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()) ? s.GetDouble() : null;
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
@@ -9,12 +10,20 @@ namespace Yunzhong.Core.Formats;
 /// </summary>
 internal static class NativeTaskParser
 {
+    internal const string LoneSurrogate = "a string has a \\u escape of a lone surrogate (\\ud800 to \\udfff without its pair), which is not valid Unicode";
+
     public static ImportRow Parse(ReadOnlySpan<byte> json, int line, int index)
     {
         // Utf8JsonReader does not check the encoding inside strings; bad bytes would reach the database.
         if (!Utf8.IsValid(json))
         {
             return ImportRow.Fail(line, index, null, "the row is not valid UTF-8");
+        }
+
+        // Nor escaped lone surrogates ("\ud800"), which make every later read of the string throw.
+        if (!JsonText.SurrogateEscapesArePaired(json))
+        {
+            return ImportRow.Fail(line, index, null, LoneSurrogate);
         }
 
         var reader = new Utf8JsonReader(json);
@@ -203,16 +212,14 @@ internal static class NativeTaskParser
             double? score = null;
             if (item.TryGetProperty("score", out var s))
             {
-                if (s.ValueKind != JsonValueKind.Number)
-                {
-                    if (s.ValueKind != JsonValueKind.Null)
-                    {
-                        return ([], new ImportError(line, field, $"{field}[{i}].score must be a number"));
-                    }
-                }
-                else
+                // GetDouble reads 1e309 as infinity, which no JSON export could write back.
+                if (s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()))
                 {
                     score = s.GetDouble();
+                }
+                else if (s.ValueKind != JsonValueKind.Null)
+                {
+                    return ([], new ImportError(line, field, $"{field}[{i}].score must be a finite number"));
                 }
             }
 

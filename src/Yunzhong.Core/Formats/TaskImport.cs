@@ -128,6 +128,10 @@ public static class TaskImport
             var eof = false;
             var first = true;
             var skipping = false;
+            // Bytes after start already searched for the line break: a line that spans many reads is
+            // searched once, not again from its start after every read (which made a long line cost
+            // quadratic time on a stream that hands out a few KiB per read; found by fuzzing).
+            var searched = 0;
             while (true)
             {
                 if (skipping)
@@ -153,7 +157,8 @@ public static class TaskImport
                     continue;
                 }
 
-                var nl = eof && start >= end ? -1 : buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                var nl = eof && start >= end ? -1 : buffer.AsSpan(start + searched, end - start - searched).IndexOf((byte)'\n');
+                nl = nl < 0 ? -1 : nl + searched;
                 int lineLength;
                 if (nl >= 0)
                 {
@@ -168,17 +173,20 @@ public static class TaskImport
 
                     lineLength = end - start;
                 }
-                else if (end - start >= maxRowBytes)
+                else if (end - start > maxRowBytes)
                 {
+                    // Strictly longer: a line of exactly maxRowBytes whose break has not arrived yet is
+                    // allowed, as it is when the break is already in the buffer.
                     line++;
                     first = false;
                     skipping = true;
-                    start = end = 0;
+                    start = end = searched = 0;
                     yield return ImportRow.Fail(line, index++, null, $"the line is longer than {maxRowBytes} bytes");
                     continue;
                 }
                 else
                 {
+                    searched = end - start;
                     (buffer, start, end) = Compact(buffer, start, end);
                     var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                     if (n == 0)
@@ -196,6 +204,7 @@ public static class TaskImport
                     : ParseJsonlLine(buffer.AsSpan(start, lineLength), line, index, first);
                 first = false;
                 start += Math.Min(lineLength + 1, end - start);
+                searched = 0;
                 if (row is not null)
                 {
                     index++;
@@ -219,6 +228,30 @@ public static class TaskImport
 
         span = span.Trim(" \t\r"u8);
         return span.IsEmpty ? null : NativeTaskParser.Parse(span, line, index);
+    }
+
+    /// <summary>
+    /// Reads until the unread bytes have doubled (or, at most, one past <paramref name="maxRowBytes"/>)
+    /// or the input ends. For readers that parse a row again from its first byte after each read: with
+    /// a stream that hands out a few KiB per read, parsing after every read made a long row cost
+    /// quadratic time (a 2 MiB item took 29 ms, a 64 MiB one would take about 30 s; found by fuzzing);
+    /// doubling keeps the total work within twice the row's length.
+    /// </summary>
+    internal static async ValueTask<(byte[] Buffer, int Start, int End, bool Eof)> ReadMoreAsync(
+        Stream input, byte[] buffer, int start, int end, int maxRowBytes, CancellationToken ct)
+    {
+        var want = Math.Min(2L * (end - start), maxRowBytes + 1L);
+        var eof = false;
+        do
+        {
+            (buffer, start, end) = Compact(buffer, start, end);
+            var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
+            eof = n == 0;
+            end += n;
+        }
+        while (!eof && end - start < want);
+
+        return (buffer, start, end, eof);
     }
 
     /// <summary>Moves unread bytes to the front and doubles the buffer when it is full.</summary>
@@ -267,27 +300,28 @@ public static class TaskImport
                     bomChecked = true;
                 }
 
+                // The parser sees at most one byte past the limit, as it would if the stream had handed
+                // out no more yet: whether an over-long item ends in "too long" or in a syntax error
+                // further on must not depend on the read sizes (found by fuzzing).
+                var visible = Math.Min(end - start, maxRowBytes + 1);
                 var step = bomChecked
-                    ? NextArrayItem(buffer.AsSpan(start, end - start), eof, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
+                    ? NextArrayItem(buffer.AsSpan(start, visible), eof && visible == end - start, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
                     : Unread(out itemStart, out itemEnd, out consumed, out error);
                 if (step == ArrayStep.NeedMore)
                 {
+                    if (end - start > maxRowBytes)
+                    {
+                        yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes");
+                        yield break;
+                    }
+
                     if (eof)
                     {
                         yield return ImportRow.Fail(lineAtStart, index, null, started ? "the JSON array is not closed" : "the file is empty; expected a JSON array");
                         yield break;
                     }
 
-                    if (end - start >= maxRowBytes)
-                    {
-                        yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes");
-                        yield break;
-                    }
-
-                    (buffer, start, end) = Compact(buffer, start, end);
-                    var n = await input.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
-                    eof = n == 0;
-                    end += n;
+                    (buffer, start, end, eof) = await ReadMoreAsync(input, buffer, start, end, maxRowBytes, ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -313,9 +347,16 @@ public static class TaskImport
                 var itemLine = lineAtStart + window[..itemStart].Count((byte)'\n');
                 lineAtStart = itemLine + window[itemStart..].Count((byte)'\n');
                 var item = window[itemStart..itemEnd];
-                var row = item.Length > maxRowBytes
-                    ? ImportRow.Fail(itemLine, index, null, $"an item is longer than {maxRowBytes} bytes")
-                    : labelStudio is null
+                if (consumed > maxRowBytes)
+                {
+                    // Judged on the same bytes as while the item is still arriving (the separator before
+                    // it included), and reading stops the same way, so the rows do not depend on how the
+                    // stream splits its reads (found by fuzzing).
+                    yield return ImportRow.Fail(itemLine, index, null, $"an item is longer than {maxRowBytes} bytes");
+                    yield break;
+                }
+
+                var row = labelStudio is null
                     ? NativeTaskParser.Parse(item, itemLine, index)
                     : LabelStudioTaskParser.Parse(item, itemLine, index, labelStudio);
                 start += consumed;

@@ -36,7 +36,7 @@ public static class MediaSniffer
         if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
         {
             var (w, h) = JpegSize(head);
-            return new("image/jpeg", "image", w, h, null);
+            return Image("image/jpeg", w, h);
         }
         if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
         {
@@ -81,6 +81,14 @@ public static class MediaSniffer
         return null;
     }
 
+    /// <summary>
+    /// An image whose header may say 0 for a side (a GIF's logical screen, a JPEG whose height comes
+    /// later in a DNL segment, a damaged WebP): its size is then unknown, not 0 × h, which no box
+    /// could fit in when annotations are checked against it (found by fuzzing).
+    /// </summary>
+    private static SniffResult Image(string contentType, int? width, int? height) =>
+        width > 0 && height > 0 ? new(contentType, "image", width, height, null) : new(contentType, "image", null, null, null);
+
     private static SniffResult? Png(ReadOnlySpan<byte> b)
     {
         // The first chunk is always IHDR; sizes above 2^31 - 1 are invalid, so a negative one is damage.
@@ -105,7 +113,7 @@ public static class MediaSniffer
         {
             return null;
         }
-        return new("image/gif", "image", BinaryPrimitives.ReadUInt16LittleEndian(b[6..]), BinaryPrimitives.ReadUInt16LittleEndian(b[8..]), null);
+        return Image("image/gif", BinaryPrimitives.ReadUInt16LittleEndian(b[6..]), BinaryPrimitives.ReadUInt16LittleEndian(b[8..]));
     }
 
     private static SniffResult? Webp(ReadOnlySpan<byte> b)
@@ -131,7 +139,7 @@ public static class MediaSniffer
         {
             size = (1 + (b[24] | b[25] << 8 | b[26] << 16), 1 + (b[27] | b[28] << 8 | b[29] << 16));
         }
-        return size is { } s ? new("image/webp", "image", s.W, s.H, null) : null;
+        return size is { } s ? Image("image/webp", s.W, s.H) : null;
     }
 
     private static SniffResult? Bmp(ReadOnlySpan<byte> b)

@@ -33,6 +33,13 @@ public static class AnnotationValidator
         Func<string, MediaInfo?>? media = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        // First: System.Text.Json parses such strings without complaint and throws when one is read,
+        // and every check below reads strings, down to describing a wrong value (found by fuzzing).
+        if (!JsonText.IsValidUnicode(result))
+        {
+            return [new SchemaError("", LabelSchema.InvalidUnicode)];
+        }
+
         if (result.ValueKind != JsonValueKind.Object)
         {
             return [new SchemaError("", $"The result must be an object keyed by control name, not {JsonText.Describe(result)}.")];

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Yunzhong.Core.Schema;
 
@@ -77,6 +78,84 @@ internal static class JsonText
             return false;
         }
     }
+
+    /// <summary>
+    /// Whether every string in already-parsed JSON text decodes to valid Unicode: the bytes are UTF-8
+    /// and no <c>\u</c> escape is a lone surrogate. System.Text.Json checks neither while parsing,
+    /// only when a string is read, and then throws InvalidOperationException (found by fuzzing), so
+    /// readers of user JSON check once at the door and answer with an error instead.
+    /// </summary>
+    public static bool IsValidUnicode(ReadOnlySpan<byte> json) => Utf8.IsValid(json) && SurrogateEscapesArePaired(json);
+
+    /// <summary>The escape half of <see cref="IsValidUnicode(ReadOnlySpan{byte})"/>, for callers that checked UTF-8 already.</summary>
+    public static bool SurrogateEscapesArePaired(ReadOnlySpan<byte> json)
+    {
+        // Backslashes only occur inside strings in valid JSON; each starts a two-byte escape or \uXXXX.
+        var i = json.IndexOf((byte)'\\');
+        while (i >= 0 && i + 1 < json.Length)
+        {
+            if (json[i + 1] != (byte)'u' || !TryHex4(json[(i + 2)..], out var unit))
+            {
+                i += 2;
+            }
+            else if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                if (json.Length < i + 12 || json[i + 6] != (byte)'\\' || json[i + 7] != (byte)'u'
+                    || !TryHex4(json[(i + 8)..], out var low) || low is < 0xDC00 or > 0xDFFF)
+                {
+                    return false;
+                }
+
+                i += 12;
+            }
+            else if (unit is >= 0xDC00 and <= 0xDFFF)
+            {
+                return false;
+            }
+            else
+            {
+                i += 6;
+            }
+
+            var next = i < json.Length ? json[i..].IndexOf((byte)'\\') : -1;
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return true;
+    }
+
+    private static bool TryHex4(ReadOnlySpan<byte> s, out int value)
+    {
+        value = 0;
+        if (s.Length < 4)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < 4; k++)
+        {
+            var d = HexValue(s[k]);
+            if (d < 0)
+            {
+                return false;
+            }
+
+            value = value << 4 | d;
+        }
+
+        return true;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    /// <summary>Whether every string in <paramref name="element"/> decodes to valid Unicode.</summary>
+    public static bool IsValidUnicode(JsonElement element) => IsValidUnicode(JsonMarshal.GetRawUtf8Value(element));
 
     /// <summary>The number of UTF-16 units a string element needs at most (its raw UTF-8 length).</summary>
     public static int MaxCharLength(JsonElement element) => JsonMarshal.GetRawUtf8Value(element).Length;

@@ -62,6 +62,9 @@ public sealed class LabelSchema
 
     private const string What = "schema";
 
+    internal const string InvalidUnicode =
+        "The JSON has a string that is not valid Unicode: bytes that are not UTF-8, or a \\u escape of a lone surrogate (\\ud800 to \\udfff without its pair).";
+
     /// <summary>Parses a schema document in its native JSON form.</summary>
     /// <param name="json">The document.</param>
     /// <param name="limits">Bounds on its size; <see cref="SchemaLimits.Default"/> when null. A document
@@ -104,6 +107,11 @@ public sealed class LabelSchema
         if (Measure(root, limits ?? SchemaLimits.Default) is { } breach)
         {
             return SchemaParseResult.Refused(breach);
+        }
+
+        if (!JsonText.IsValidUnicode(root))
+        {
+            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode)]);
         }
 
         var errors = new List<SchemaError>();
@@ -169,6 +177,13 @@ public sealed class LabelSchema
         var errors = new List<SchemaError>();
         var f = fields.Select((d, i) => (i, d)).ToList();
         var c = controls.Select((d, i) => (i, d)).ToList();
+        if (c.Count == 0)
+        {
+            // The JSON reader's rule, here too: without it a Label Studio <View/> imported as a schema
+            // whose canonical JSON Parse then refused (found by fuzzing).
+            errors.Add(new SchemaError("/controls", "The schema needs at least one control."));
+        }
+
         foreach (var (i, d) in c)
         {
             SchemaRules.CheckApplicableProperties(i, d, errors);

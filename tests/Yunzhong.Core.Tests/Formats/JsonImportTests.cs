@@ -150,19 +150,6 @@ public class JsonImportTests
     }
 
     [Fact]
-    public async Task OverlongItemsAlreadyInTheBufferAreErrorsAndReadingGoesOn()
-    {
-        var big = new string('x', 500);
-        var csv = await ReadAllAsync($"a\n{big}\nok\n", ImportFormat.Csv, new ImportOptions { MaxRowBytes = 100 });
-        var json = await ReadAllAsync($"[\"{big}\",\n{{\"a\":1}}]", ImportFormat.Json, new ImportOptions { MaxRowBytes = 100 });
-
-        Assert.Equal(new ImportError(2, null, "a record is longer than 100 bytes"), csv[0].Error);
-        Assert.Equal("{\"a\":\"ok\"}", csv[1].DataJsonString);
-        Assert.Equal(new ImportError(1, null, "an item is longer than 100 bytes"), json[0].Error);
-        Assert.Equal("{\"a\":1}", json[1].DataJsonString);
-    }
-
-    [Fact]
     public async Task TwoHundredThousandJsonlRowsStreamThrough()
     {
         const int count = 200_000;

@@ -195,6 +195,19 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
         Assert.Equal(0, await AnnotationCountAsync(project));
         await AcceptedAsync(p, assignment, new { label = new[] { "neg" }, quality = 5 });
     }
+
+    [Fact]
+    public async Task AResultWithALoneSurrogateEscapeIsRefusedNotAServerError()
+    {
+        // Found by the annotation fuzz target: the body parses, and naming the unknown key threw (a 500).
+        var (p, assignment, project) = await LeaseAsync(FormSchema, """{"data":{"text":"还行"}}""");
+        using (var r = await p.SubmitRawAsync(assignment, """{"result":{"label":["pos"],"\udc00":1}}"""))
+        {
+            var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("not valid Unicode", problem.GetRawText(), StringComparison.Ordinal);
+        }
+        Assert.Equal(0, await AnnotationCountAsync(project));
+    }
 }
 
 public sealed class SqliteSubmissionValidationTests(SqliteFixture fx) : SubmissionValidationTests<SqliteFixture>(fx);

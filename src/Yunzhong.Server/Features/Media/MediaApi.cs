@@ -82,9 +82,11 @@ public static class MediaApi
             await batch.AbandonAsync(CancellationToken.None);
             return LimitsOptions.Exceeded(e.Status, e.Setting, e.Value, field, e.Message);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException)
         {
-            // System.IO.Compression's word for a zip it cannot read.
+            // System.IO.Compression's word for a zip it cannot read; a seek a damaged zip sends before
+            // the start or past the end comes out of the form's file stream as ArgumentOutOfRangeException
+            // (found fuzzing the upload's zip path, tests/Yunzhong.Fuzz).
             await batch.AbandonAsync(CancellationToken.None);
             return Http.Invalid(field, "The zip cannot be read: " + e.Message);
         }

@@ -125,9 +125,12 @@ public sealed record BodyLimit(string Setting)
     /// keeps the setting's name for the 413 answer (<see cref="Features.BadRequests"/>).</summary>
     public static IApplicationBuilder UseBodyLimits(IApplicationBuilder app)
     {
-        var limits = app.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        // Read per request (IOptions keeps the one validated value), not here: building the pipeline
+        // must not validate the options before the host's start does, with its own error.
+        var options = app.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>();
         return app.Use((ctx, next) =>
         {
+            var limits = options.Value;
             var setting = ctx.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Setting ?? nameof(LimitsOptions.JsonBodyMaxBytes);
             if (ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
             {

@@ -231,69 +231,6 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     }
 
     [Fact]
-    public async Task ABodyMuchLargerThanTheMemoryItMayTakeIsImportedAsItStreams()
-    {
-        // Imports stream (invariant 7): rows go to the store as they are parsed, in the one
-        // transaction, and the body is never held whole; what the importer holds at once is a few
-        // chunks of 1,024 rows between its reading and writing stages. 128 MB of JSONL (≈500 bytes
-        // per row) is generated while it is sent, and the live managed heap of this process (the
-        // server runs in it) is sampled after full collections during the import: a server that
-        // buffered the body, or its rows, would hold at least the 128 MB; this one holds 10–30 MB.
-        const int rows = 260_000;
-        var (manager, project) = await ProjectAsync();
-        var baseline = LiveHeap();
-        long peak = 0;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, LiveHeap() - baseline);
-                await Task.Delay(50);
-            }
-        });
-        using var r = await manager.Http.PostAsync($"api/projects/{project}/imports?format=jsonl", new GeneratedRows(rows));
-        await sampling.CancelAsync();
-        await sampler;
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"import answered {(int)r.StatusCode}: {json}");
-        Assert.Equal(rows, json.GetProperty("imported").GetInt64());
-        Assert.Equal(rows, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
-        Assert.True(peak < 48 << 20, $"the live heap grew by {peak >> 20} MB while 128 MB were imported");
-
-        static long LiveHeap()
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-            return GC.GetTotalMemory(forceFullCollection: false);
-        }
-    }
-
-    /// <summary>A JSONL body written while it is sent (chunked), never held whole by the client.</summary>
-    private sealed class GeneratedRows(int rows) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            var padding = new string('样', 150); // 450 bytes of UTF-8
-            var chunk = new System.Text.StringBuilder();
-            for (var i = 0; i < rows; i++)
-            {
-                chunk.Append("{\"key\":\"r").Append(i).Append("\",\"data\":{\"text\":\"第").Append(i).Append("行 ").Append(padding).Append("\"}}\n");
-                if (chunk.Length > 32_000 || i == rows - 1)
-                {
-                    await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(chunk.ToString()));
-                    chunk.Clear();
-                }
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-    }
-
-    [Fact]
     public async Task UnknownFormatIsRefused()
     {
         var (manager, project) = await ProjectAsync();

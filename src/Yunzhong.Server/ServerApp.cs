@@ -54,6 +54,7 @@ public static class ServerApp
         s.AddSingleton<IBlobStore>(new LocalBlobStore(Path.Combine(dataDir, "blobs")));
         s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
         s.AddYunzhongAuth();
+        LoginLimits.Add(s);
         s.AddYunzhongProxy();
         s.AddHealth();
         s.AddSingleton<Access>();
@@ -72,12 +73,13 @@ public static class ServerApp
         s.AddSingleton<ExportWorker>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
-        s.AddProblemDetails();
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = BodyLimit.Describe);
         s.AddExceptionHandler<BadRequests>();
         s.AddExceptionHandler<OutOfSpace>();
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        s.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 8L << 30);
+        s.AddOptions<FormOptions>().Configure<Microsoft.Extensions.Options.IOptions<LimitsOptions>>((form, limits) =>
+            form.MultipartBodyLengthLimit = limits.Value.MediaMaxUploadBytes);
         s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Yunzhong API";
@@ -90,6 +92,8 @@ public static class ServerApp
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        BodyLimit.UseBodyLimits(app);
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();

@@ -121,57 +121,6 @@ internal sealed class CsvExportWriter : ExportWriter
         };
     }
 
-    /// <summary>Whether a spreadsheet would take the cell for a formula; see the class remarks.</summary>
-    internal static bool IsFormula(string cell) =>
-        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsPlainNumber(cell);
-
-    /// <summary><c>-?digits[.digits][e[+-]digits]</c>, as JSON writes numbers, and nothing else.</summary>
-    private static bool IsPlainNumber(string s)
-    {
-        var i = s.StartsWith('-') ? 1 : 0;
-        var digits = Digits(s, ref i);
-        if (digits == 0)
-        {
-            return false;
-        }
-
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            if (Digits(s, ref i) == 0)
-            {
-                return false;
-            }
-        }
-
-        if (i < s.Length && s[i] is 'e' or 'E')
-        {
-            i++;
-            if (i < s.Length && s[i] is '+' or '-')
-            {
-                i++;
-            }
-
-            if (Digits(s, ref i) == 0)
-            {
-                return false;
-            }
-        }
-
-        return i == s.Length;
-    }
-
-    private static int Digits(string s, ref int i)
-    {
-        var start = i;
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
-        {
-            i++;
-        }
-
-        return i - start;
-    }
-
     private void AppendRow(IEnumerable<string> cells)
     {
         _row.Clear();
@@ -184,18 +133,7 @@ internal sealed class CsvExportWriter : ExportWriter
             }
 
             first = false;
-            if (IsFormula(cell))
-            {
-                _row.Append("\"'").Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0)
-            {
-                _row.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                _row.Append(cell);
-            }
+            _row.Append(CsvCells.Escape(cell));
         }
 
         _row.Append("\r\n");

@@ -52,6 +52,34 @@ public sealed class LimitsOptions
     /// would go past it is refused whole with 507 Insufficient Storage.</summary>
     public long OrganizationMaxStorageBytes { get; set; } = 100L << 30;
 
+    /// <summary>Largest request body of a route not named below (JSON: projects, schemas, submissions,
+    /// drafts, reviews). A schema may hold 4,000,000 characters, three bytes each in Chinese.</summary>
+    public long JsonBodyMaxBytes { get; set; } = 16L << 20;
+
+    /// <summary>Largest task import body; imports stream, so memory does not grow with it.</summary>
+    public long ImportBodyMaxBytes { get; set; } = 16L << 30;
+
+    /// <summary>Password log-ins one client address may start per minute (an IPv6 /64 counts as one
+    /// address); a work site's hundreds of people behind one address stay well inside it.</summary>
+    public int LoginsPerMinutePerAddress { get; set; } = 120;
+
+    /// <summary>Password checks running at once across the server; each is a fifth of a second of one
+    /// core, and the rest of the server keeps the other cores.</summary>
+    public int ConcurrentPasswordChecks { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Log-ins that may wait for a password check; past this, 429 at once.</summary>
+    public int PasswordCheckQueue { get; set; } = 64;
+
+    /// <summary>The body bound a route carries (<see cref="BodyLimit"/>), by the setting's name.</summary>
+    public long BodyMaxBytes(string setting) => setting switch
+    {
+        nameof(ImportBodyMaxBytes) => ImportBodyMaxBytes,
+        // The files are counted against the bound as they are read; the body carries them plus the
+        // multipart framing, which this leaves room for.
+        nameof(MediaMaxUploadBytes) => MediaMaxUploadBytes + (1L << 20),
+        _ => JsonBodyMaxBytes,
+    };
+
     /// <summary>The schema bounds as the Core parsers take them.</summary>
     public SchemaLimits Schema => new() { MaxDepth = SchemaMaxDepth, MaxElements = SchemaMaxElements, MaxCharacters = SchemaMaxCharacters };
 
@@ -89,6 +117,47 @@ public sealed class LimitsOptions
     }
 }
 
+/// <summary>Endpoint metadata: the <see cref="LimitsOptions"/> setting that bounds this route's request
+/// body; a route without it gets <see cref="LimitsOptions.JsonBodyMaxBytes"/>.</summary>
+public sealed record BodyLimit(string Setting)
+{
+    /// <summary>Sets each request's body bound from its route, before anything reads the body, and
+    /// keeps the setting's name for the 413 answer (<see cref="Features.BadRequests"/>).</summary>
+    public static IApplicationBuilder UseBodyLimits(IApplicationBuilder app)
+    {
+        var limits = app.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return app.Use((ctx, next) =>
+        {
+            var setting = ctx.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Setting ?? nameof(LimitsOptions.JsonBodyMaxBytes);
+            if (ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+            {
+                body.MaxRequestBodySize = limits.BodyMaxBytes(setting);
+                ctx.Items[typeof(BodyLimit)] = setting;
+            }
+            return next(ctx);
+        });
+    }
+
+    /// <summary>
+    /// A 413 names the setting that bounded the body and its value, however it was written: by the
+    /// exception handler for a body read in a handler, or by the status-code pages where the
+    /// framework refused it while binding.
+    /// </summary>
+    public static void Describe(ProblemDetailsContext problem)
+    {
+        var ctx = problem.HttpContext;
+        if (problem.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge
+            && ctx.Items.TryGetValue(typeof(BodyLimit), out var s) && s is string setting
+            && !problem.ProblemDetails.Extensions.ContainsKey("limit"))
+        {
+            var value = ctx.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.BodyMaxBytes(setting);
+            problem.ProblemDetails.Title = $"The request goes past the limit {LimitsOptions.Key(setting)} ({value}).";
+            problem.ProblemDetails.Extensions["limit"] = LimitsOptions.Key(setting);
+            problem.ProblemDetails.Extensions["value"] = value;
+        }
+    }
+}
+
 /// <summary>Refuses at start a configuration that would switch a bound off or make it unsafe.</summary>
 internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
 {
@@ -115,6 +184,11 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         Check(o.ZipMaxRatio >= 1, nameof(o.ZipMaxRatio), "must be 1 or more");
         Check(o.ZipRatioAllowanceBytes >= 0, nameof(o.ZipRatioAllowanceBytes), "must be 0 or more");
         Check(o.OrganizationMaxStorageBytes >= 0, nameof(o.OrganizationMaxStorageBytes), "must be 0 or more");
+        Check(o.JsonBodyMaxBytes >= 1024, nameof(o.JsonBodyMaxBytes), "must be 1024 or more");
+        Check(o.ImportBodyMaxBytes >= 1024, nameof(o.ImportBodyMaxBytes), "must be 1024 or more");
+        Check(o.LoginsPerMinutePerAddress >= 1, nameof(o.LoginsPerMinutePerAddress), "must be 1 or more");
+        Check(o.ConcurrentPasswordChecks >= 1, nameof(o.ConcurrentPasswordChecks), "must be 1 or more");
+        Check(o.PasswordCheckQueue >= 0, nameof(o.PasswordCheckQueue), "must be 0 or more");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -3,12 +3,18 @@ using System.Collections.Concurrent;
 namespace Yunzhong.Server.Security;
 
 /// <summary>
-/// Slows password guessing against one account: after <see cref="MaxFailures"/> wrong passwords for
-/// an email within <see cref="Window"/> (counted from the first of them), password log-in for that
-/// email is refused until the window ends, whatever password is given, and the caller is told when
-/// to try again. A correct password before that clears the count. API tokens are not affected.
-/// The count lives in this server's memory: a restart forgets it, which only gives a guesser one
-/// fresh window, and several servers behind one address each keep their own.
+/// Slows password guessing against one account: at most <see cref="MaxFailures"/> password checks
+/// that did not succeed for an email within <see cref="Window"/> (counted from the first of them);
+/// after that, password log-in for that email is refused until the window ends, whatever password is
+/// given, and the caller is told when to try again. Known and unknown emails are counted alike, so the
+/// answer does not tell which exist. A correct password clears the count. API tokens are not affected.
+/// <para>
+/// An attempt is counted when it starts, before the password is checked: counting after the check
+/// let 40 guesses sent at once all pass the gate while the first ones were still hashing (6 to 15
+/// tries instead of 5). The count lives in this server's memory: a restart forgets it, which only
+/// gives a guesser one fresh window, and several servers each keep their own; the per-address limit
+/// (<see cref="LoginLimits"/>) bounds the rest.
+/// </para>
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
@@ -19,42 +25,58 @@ public sealed class LoginThrottle(TimeProvider time)
     /// made-up emails must not grow memory without bound).</summary>
     private const int PruneAbove = 10_000;
 
-    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Attempts> _attempts = new(StringComparer.Ordinal);
 
-    private sealed record Failures(int Count, DateTimeOffset Since);
+    private sealed record Attempts(int Count, DateTimeOffset Since);
 
-    /// <summary>How long the email must wait before its next attempt; null when it may try now.</summary>
-    public TimeSpan? RetryAfter(string email)
-    {
-        if (!_failures.TryGetValue(email, out var f))
-        {
-            return null;
-        }
-        var left = f.Since + Window - time.GetUtcNow();
-        if (left <= TimeSpan.Zero)
-        {
-            _failures.TryRemove(new KeyValuePair<string, Failures>(email, f));
-            return null;
-        }
-        return f.Count >= MaxFailures ? left : null;
-    }
-
-    public void Failed(string email)
+    /// <summary>
+    /// Takes one attempt for <paramref name="email"/>: null when the password may be checked now (the
+    /// attempt is counted as failed until <see cref="Succeeded"/> says otherwise), else how long the
+    /// email must wait.
+    /// </summary>
+    public TimeSpan? TryAttempt(string email)
     {
         var now = time.GetUtcNow();
-        _failures.AddOrUpdate(email, _ => new Failures(1, now),
-            (_, f) => f.Since + Window <= now ? new Failures(1, now) : f with { Count = f.Count + 1 });
-        if (_failures.Count > PruneAbove)
+        while (true)
         {
-            foreach (var (key, f) in _failures)
+            if (!_attempts.TryGetValue(email, out var a))
             {
-                if (f.Since + Window <= now)
+                if (_attempts.TryAdd(email, new Attempts(1, now)))
                 {
-                    _failures.TryRemove(new KeyValuePair<string, Failures>(key, f));
+                    Prune(now);
+                    return null;
                 }
+                continue;
+            }
+            var next = a.Since + Window <= now ? new Attempts(1, now)
+                : a.Count >= MaxFailures ? null
+                : a with { Count = a.Count + 1 };
+            if (next is null)
+            {
+                return a.Since + Window - now;
+            }
+            // Compare-and-swap: of attempts racing on one email, each sees the count its rival left.
+            if (_attempts.TryUpdate(email, next, a))
+            {
+                return null;
             }
         }
     }
 
-    public void Succeeded(string email) => _failures.TryRemove(email, out _);
+    public void Succeeded(string email) => _attempts.TryRemove(email, out _);
+
+    private void Prune(DateTimeOffset now)
+    {
+        if (_attempts.Count <= PruneAbove)
+        {
+            return;
+        }
+        foreach (var (key, a) in _attempts)
+        {
+            if (a.Since + Window <= now)
+            {
+                _attempts.TryRemove(new KeyValuePair<string, Attempts>(key, a));
+            }
+        }
+    }
 }

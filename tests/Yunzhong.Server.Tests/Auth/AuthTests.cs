@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Tests.Infrastructure;
 
@@ -85,6 +86,56 @@ public abstract class AuthTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         await target.Http.GetOkAsync("api/me");
     }
 
+    [Fact]
+    public async Task GuessesSentTogetherGetFiveTriesNotMore()
+    {
+        var org = await fx.NewOrgAsync();
+        var target = await org.PersonAsync(Roles.Annotator, Password);
+        using var browser = Browser();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            using var r = await browser.PostAsJsonAsync("api/auth/login", new { email = target.Email, password = $"guess-{i}" });
+            return r.StatusCode;
+        }));
+        Assert.Equal(LoginThrottle.MaxFailures, answers.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(40 - LoginThrottle.MaxFailures, answers.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task AnUnknownEmailIsPausedLikeAKnownOne()
+    {
+        using var browser = Browser();
+        var email = $"nobody-{Guid.NewGuid():N}@test.yunzhong";
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        {
+            using var wrong = await browser.PostAsJsonAsync("api/auth/login", new { email, password = $"guess-{i}" });
+            await wrong.ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        using var paused = await browser.PostAsJsonAsync("api/auth/login", new { email, password = "guess" });
+        await paused.ProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task AStoredHashOfFewerRoundsIsMadeAgainAtTheNextLogIn()
+    {
+        var org = await fx.NewOrgAsync();
+        var p = await org.PersonAsync(Roles.Annotator);
+        // As an older version stored it: 210,000 rounds.
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var old = $"pbkdf2-sha256$210000${Convert.ToBase64String(salt)}$" +
+            Convert.ToBase64String(Rfc2898DeriveBytes.Pbkdf2(Password, salt, 210_000, HashAlgorithmName.SHA256, 32));
+        await fx.QueryScalarAsync<long>("UPDATE users SET password_hash = @old WHERE id = @id RETURNING id", new { old, id = p.Id });
+
+        using var http = Browser();
+        using (var r = await http.PostAsJsonAsync("api/auth/login", new { email = p.Email, password = Password }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var stored = await fx.QueryScalarAsync<string>("SELECT password_hash FROM users WHERE id = @id", new { id = p.Id });
+        Assert.StartsWith($"pbkdf2-sha256${Secrets.Iterations}$", stored, StringComparison.Ordinal);
+        Assert.True(Secrets.VerifyPassword(Password, stored));
+        Assert.False(Secrets.NeedsRehash(stored));
+    }
     [Fact]
     public async Task LogoutClearsTheSession()
     {

@@ -17,23 +17,25 @@ public class LoginThrottleTests
     }
 
     [Fact]
-    public void TheFifthWrongPasswordPausesTheAccountUntilTheWindowFromTheFirstEnds()
+    public void AfterFiveAttemptsTheAccountWaitsUntilTheWindowFromTheFirstEnds()
     {
         var throttle = new LoginThrottle(_time);
-        for (var i = 0; i < LoginThrottle.MaxFailures - 1; i++)
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
         {
-            throttle.Failed("a@x");
+            Assert.Null(throttle.TryAttempt("a@x"));
             _time.Advance(TimeSpan.FromMinutes(1));
-            Assert.Null(throttle.RetryAfter("a@x"));
         }
-        throttle.Failed("a@x"); // 4 minutes after the first
-        Assert.Equal(LoginThrottle.Window - TimeSpan.FromMinutes(4), throttle.RetryAfter("a@x"));
-        Assert.Null(throttle.RetryAfter("b@x"));
+        // The fifth came 4 minutes after the first; this sixth, 5 minutes after it, must wait the rest.
+        Assert.Equal(LoginThrottle.Window - TimeSpan.FromMinutes(5), throttle.TryAttempt("a@x"));
+        Assert.Null(throttle.TryAttempt("b@x"));
 
-        _time.Advance(LoginThrottle.Window - TimeSpan.FromMinutes(4));
-        Assert.Null(throttle.RetryAfter("a@x"));
-        throttle.Failed("a@x"); // a new window counts from one again
-        Assert.Null(throttle.RetryAfter("a@x"));
+        _time.Advance(LoginThrottle.Window - TimeSpan.FromMinutes(5));
+        Assert.Null(throttle.TryAttempt("a@x")); // a new window counts from one again
+        for (var i = 1; i < LoginThrottle.MaxFailures; i++)
+        {
+            Assert.Null(throttle.TryAttempt("a@x"));
+        }
+        Assert.NotNull(throttle.TryAttempt("a@x"));
     }
 
     [Fact]
@@ -42,22 +44,39 @@ public class LoginThrottleTests
         var throttle = new LoginThrottle(_time);
         for (var i = 0; i < LoginThrottle.MaxFailures - 1; i++)
         {
-            throttle.Failed("a@x");
+            Assert.Null(throttle.TryAttempt("a@x"));
         }
+        Assert.Null(throttle.TryAttempt("a@x"));
         throttle.Succeeded("a@x");
-        throttle.Failed("a@x");
-        Assert.Null(throttle.RetryAfter("a@x"));
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        {
+            Assert.Null(throttle.TryAttempt("a@x"));
+        }
     }
 
     [Fact]
-    public void FailuresSpreadWiderThanTheWindowNeverPause()
+    public void AttemptsSpreadWiderThanTheWindowNeverPause()
     {
         var throttle = new LoginThrottle(_time);
         for (var i = 0; i < 3 * LoginThrottle.MaxFailures; i++)
         {
-            throttle.Failed("a@x");
-            Assert.Null(throttle.RetryAfter("a@x")); // at most four fall inside any window counted from its first
+            Assert.Null(throttle.TryAttempt("a@x")); // at most five fall inside any window counted from its first
             _time.Advance(LoginThrottle.Window / (LoginThrottle.MaxFailures - 1));
         }
+    }
+
+    [Fact]
+    public void AttemptsRacingOnOneAccountGetExactlyFiveTries()
+    {
+        var throttle = new LoginThrottle(_time);
+        var admitted = 0;
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            if (throttle.TryAttempt("a@x") is null)
+            {
+                Interlocked.Increment(ref admitted);
+            }
+        });
+        Assert.Equal(LoginThrottle.MaxFailures, admitted);
     }
 }

@@ -18,6 +18,9 @@ public static class SmallLimits
     public const int ZipMaxRatio = 10;
     public const long ZipRatioAllowanceBytes = 256 << 10;
     public const long OrganizationMaxStorageBytes = 3 << 20;
+    public const long JsonBodyMaxBytes = 256 << 10;
+    public const long ImportBodyMaxBytes = 256 << 10;
+    public const int LoginsPerMinutePerAddress = 5;
 
     public static void Apply(WebApplicationBuilder builder) => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
@@ -30,6 +33,9 @@ public static class SmallLimits
         ["Limits:ZipMaxRatio"] = $"{ZipMaxRatio}",
         ["Limits:ZipRatioAllowanceBytes"] = $"{ZipRatioAllowanceBytes}",
         ["Limits:OrganizationMaxStorageBytes"] = $"{OrganizationMaxStorageBytes}",
+        ["Limits:JsonBodyMaxBytes"] = $"{JsonBodyMaxBytes}",
+        ["Limits:ImportBodyMaxBytes"] = $"{ImportBodyMaxBytes}",
+        ["Limits:LoginsPerMinutePerAddress"] = $"{LoginsPerMinutePerAddress}",
     });
 }
 

@@ -355,6 +355,26 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             await csv.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AggregateCsvWritesALabelThatLooksLikeAFormulaAsText()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var schema = new
+        {
+            fields = new[] { new { name = "text", type = "text" } },
+            controls = new object[] { new { name = "label", type = "choices", field = "text", options = new[] { "=1+1", "ok" } } },
+        };
+        var project = await TestData.ProjectAsync(manager, org.Id, schema: schema);
+        await TestData.ImportAsync(manager.Http, project, ["一条"]);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var lease = (await NextAsync(annotator, project))!.Value;
+        await annotator.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new { result = new { label = new[] { "=1+1" } } });
+        using var csv = await manager.Http.PostAsJsonAsync($"api/projects/{project}/quality/aggregate?format=csv", new { method = "mv" });
+        var text = await csv.Content.ReadAsStringAsync();
+        Assert.Contains(",\"'=1+1\",", text, StringComparison.Ordinal);
+    }
+
     private static void AssertItem(JsonElement item, string label, double confidence)
     {
         Assert.Equal(label, item.GetProperty("label").GetString());

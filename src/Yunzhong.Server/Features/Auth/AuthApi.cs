@@ -26,7 +26,7 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Auth");
-        g.MapPost("/auth/login", Login);
+        g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy);
         g.MapPost("/auth/logout", Logout);
         g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).RequireAuthorization();
         g.MapGet("/tokens", ListTokens).RequireAuthorization();
@@ -47,12 +47,24 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// Password log-in behind three gates (<see cref="LoginLimits"/>): the per-address budget (the
+    /// route's rate-limiter policy), a permit to run a password check, and the account's attempts,
+    /// counted before the check so that guesses sent together cannot all slip past it. A stored hash
+    /// made with fewer rounds than today's is made again once the password is proven.
+    /// </summary>
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, LoginThrottle throttle, CancellationToken ct)
+        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, LoginThrottle throttle, LoginLimits limits, CancellationToken ct)
     {
         var email = Accounts.NormalizeEmail(request.Email ?? "");
-        // Unknown emails are throttled like known ones, so the answer does not reveal which exist.
-        if (throttle.RetryAfter(email) is { } wait)
+        using var permit = await limits.AcquireCheckAsync(ct);
+        if (!permit.IsAcquired)
+        {
+            return TypedResults.Problem(LoginLimits.TooMany(ctx, TimeSpan.FromSeconds(1), nameof(LimitsOptions.ConcurrentPasswordChecks),
+                "The server is checking many passwords at once.", "Try again in a moment."));
+        }
+        // Unknown emails are counted like known ones, so the answer does not reveal which exist.
+        if (throttle.TryAttempt(email) is { } wait)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -64,12 +76,17 @@ public static class AuthApi
             "SELECT id, email, password_hash FROM users WHERE email = @email", new { email }, cancellationToken: ct));
         // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
         var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? DummyHash);
-        if (row is null || !ok)
+        if (row is not { Hash: { } stored } || !ok)
         {
-            throttle.Failed(email);
             return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
         }
         throttle.Succeeded(email);
+        if (Secrets.NeedsRehash(stored))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET password_hash = @hash WHERE id = @id AND password_hash = @stored",
+                new { hash = Secrets.HashPassword(request.Password!), id = row.Value.Id, stored }, cancellationToken: ct));
+        }
         var sid = await sessions.CreateAsync(row.Value.Id, ct);
         await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             AuthSetup.Principal(row.Value.Id, row.Value.Email, CookieAuthenticationDefaults.AuthenticationScheme, sid));

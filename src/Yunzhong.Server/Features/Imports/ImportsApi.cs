@@ -15,7 +15,7 @@ public static class ImportsApi
         app.MapPost("/api/projects/{projectId:long}/imports", Import)
             .WithTags("Imports")
             .RequireAuthorization()
-            .WithMetadata(new DisableRequestSizeLimitAttribute())
+            .WithMetadata(new BodyLimit(nameof(LimitsOptions.ImportBodyMaxBytes)))
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithDescription("The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes.");
         return app;
@@ -62,6 +62,19 @@ public static class ImportsApi
                 Status = StatusCodes.Status422UnprocessableEntity,
                 Title = $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
                 Extensions = { ["errorCount"] = outcome.ErrorCount },
+            });
+        }
+        if (outcome.Imported == 0 && outcome.Duplicates == 0)
+        {
+            // An empty file (0 bytes, blank lines, a CSV header alone) is a mistake worth saying so:
+            // "imported 0" read as success.
+            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                ["file"] = [n == 0 ? "The request body is empty: send the file as the body." : "The file holds no tasks."],
+            })
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "The import was refused: the file holds no tasks; nothing was imported.",
             });
         }
         return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates));

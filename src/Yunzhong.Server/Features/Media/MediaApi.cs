@@ -17,7 +17,7 @@ public static class MediaApi
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/projects/{projectId:long}/media").WithTags("Media").RequireAuthorization();
-        g.MapPost("", Upload).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.DisableRequestSizeLimitAttribute());
+        g.MapPost("", Upload).DisableAntiforgery().WithMetadata(new BodyLimit(nameof(LimitsOptions.MediaMaxUploadBytes)));
         g.MapGet("", List);
         g.MapGet("/{**name}", Download);
         return app;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
@@ -144,7 +145,7 @@ public static class QualityApi
             {
                 foreach (var (metric, value) in control.Metrics)
                 {
-                    sb.Append(AnswerCsv.Quote(control.Name)).Append(',').Append(control.Type).Append(',').Append(metric).Append(',')
+                    sb.Append(CsvCells.Escape(control.Name)).Append(',').Append(control.Type).Append(',').Append(metric).Append(',')
                         .Append(value?.ToString("R", CultureInfo.InvariantCulture) ?? "").Append(',')
                         .Append(control.Tasks.ToString(CultureInfo.InvariantCulture)).Append(',')
                         .Append(control.Pairs.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -184,7 +185,7 @@ public static class QualityApi
             var sb = new StringBuilder("task,truth,confidence\n");
             foreach (var (taskId, label, confidence) in truths.Items)
             {
-                sb.Append(taskId.ToString(CultureInfo.InvariantCulture)).Append(',').Append(AnswerCsv.Quote(label)).Append(',')
+                sb.Append(taskId.ToString(CultureInfo.InvariantCulture)).Append(',').Append(CsvCells.Escape(label)).Append(',')
                     .Append(confidence.ToString("0.######", CultureInfo.InvariantCulture)).Append('\n');
             }
             return TypedResults.Text(sb.ToString(), "text/csv; charset=utf-8");

@@ -16,7 +16,11 @@ public abstract class SecurityHeadersTests<TFixture>(TFixture fx) : IClassFixtur
 {
     private const string Password = "headers-test-password";
 
-    /// <summary>A server of this engine whose trusted proxies are <paramref name="networks"/>.</summary>
+    /// <summary>Log-ins one client address may make per minute on the servers of <see cref="Trusting"/>.</summary>
+    protected const int LoginsPerMinute = 3;
+
+    /// <summary>A server of this engine whose trusted proxies are <paramref name="networks"/>, allowing
+    /// <see cref="LoginsPerMinute"/> log-ins per client address.</summary>
     protected abstract ServerFixture Trusting(params string[] networks);
 
     private static void AssertBrowserPolicy(HttpResponseMessage r)
@@ -32,17 +36,37 @@ public abstract class SecurityHeadersTests<TFixture>(TFixture fx) : IClassFixtur
         Assert.Equal("nosniff", One("X-Content-Type-Options"));
     }
 
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient http, Person p, string? forwardedProto = null)
+    private static async Task<HttpResponseMessage> LoginAsync(HttpClient http, Person p, string? forwardedProto = null, string forwardedFor = "203.0.113.7")
+    {
+        var r = await TryLoginAsync(http, p, forwardedProto, forwardedFor);
+        Assert.True(r.StatusCode == HttpStatusCode.OK, $"login answered {(int)r.StatusCode}: {await r.Content.ReadAsStringAsync()}");
+        return r;
+    }
+
+    private static async Task<HttpResponseMessage> TryLoginAsync(HttpClient http, Person p, string? forwardedProto, string forwardedFor)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "api/auth/login") { Content = JsonContent.Create(new { email = p.Email, password = Password }) };
         if (forwardedProto is not null)
         {
             request.Headers.Add("X-Forwarded-Proto", forwardedProto);
-            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
         }
-        var r = await http.SendAsync(request);
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"login answered {(int)r.StatusCode}: {await r.Content.ReadAsStringAsync()}");
-        return r;
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Log-ins from <paramref name="client"/> (as the proxy says) until the first refused; answers how many got through.</summary>
+    private static async Task<int> LoginsUntilRefusedAsync(HttpClient http, Person p, string client)
+    {
+        for (var n = 0; n < 2 * LoginsPerMinute; n++)
+        {
+            using var r = await TryLoginAsync(http, p, "https", client);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return n;
+            }
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        return 2 * LoginsPerMinute;
     }
 
     private static string SessionCookie(HttpResponseMessage r) =>
@@ -145,6 +169,29 @@ public abstract class SecurityHeadersTests<TFixture>(TFixture fx) : IClassFixtur
         Assert.False(r.Headers.Contains("Strict-Transport-Security"));
     }
 
+    [Fact]
+    public async Task BehindATrustedProxyEachForwardedClientHasItsOwnLogInBudget()
+    {
+        await using var server = Trusting("127.0.0.0/8", "::1");
+        await server.InitializeAsync();
+        var person = await (await server.NewOrgAsync()).PersonAsync(Roles.Annotator, Password);
+        using var http = server.Client();
+        Assert.Equal(LoginsPerMinute, await LoginsUntilRefusedAsync(http, person, "203.0.113.1"));
+        // Another client behind the same proxy is not held back by the first one's flood.
+        Assert.Equal(LoginsPerMinute, await LoginsUntilRefusedAsync(http, person, "203.0.113.2"));
+    }
+
+    [Fact]
+    public async Task AClientThatIsNoTrustedProxyCannotBuyFreshLogInBudgetsWithForwardedFor()
+    {
+        await using var server = Trusting("10.0.0.0/8");
+        await server.InitializeAsync();
+        var person = await (await server.NewOrgAsync()).PersonAsync(Roles.Annotator, Password);
+        using var http = server.Client();
+        Assert.Equal(LoginsPerMinute, await LoginsUntilRefusedAsync(http, person, "203.0.113.1"));
+        Assert.Equal(0, await LoginsUntilRefusedAsync(http, person, "203.0.113.2"));
+    }
+
     [Theory]
     [InlineData("0.0.0.0/0")]
     [InlineData("::/0")]
@@ -162,7 +209,7 @@ public sealed class SqliteSecurityHeadersTests(SqliteFixture fx) : SecurityHeade
     protected override ServerFixture Trusting(params string[] networks) => new ConfiguredSqliteFixture(Trust(networks));
 
     internal static Action<WebApplicationBuilder> Trust(string[] networks) =>
-        Configured.With(networks.Select((n, i) => ($"Proxy:TrustedNetworks:{i}", n)).ToArray());
+        Configured.With([.. networks.Select((n, i) => ($"Proxy:TrustedNetworks:{i}", n)), ("Limits:LoginsPerMinutePerAddress", $"{LoginsPerMinute}")]);
 }
 
 public sealed class PostgresSecurityHeadersTests(PostgresFixture fx) : SecurityHeadersTests<PostgresFixture>(fx)

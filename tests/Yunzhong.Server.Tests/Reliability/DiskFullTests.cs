@@ -154,8 +154,15 @@ public sealed class SqliteDiskFullTests : DiskFullTests
             }
             Assert.Equal(3, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
 
-            // A submission is small and may still fit in pages the journal holds; if not, it is refused
-            // with 507 and nothing recorded, never a 500 or a half-written annotation.
+            // A draft and a submission are small and may still fit in pages the journal holds; if not, they
+            // are refused with 507 and nothing recorded, never a 500 or a half-written annotation.
+            using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = new { label = new[] { "neg" } } }, HttpJson.Options))
+            {
+                if (!r.IsSuccessStatusCode)
+                {
+                    await OutOfSpaceAsync(r, server);
+                }
+            }
             using (var r = await annotator.SubmitAsync(lease.AssignmentId(), new { label = new[] { "pos" } }))
             {
                 if (r.StatusCode != HttpStatusCode.OK)

@@ -52,8 +52,8 @@ public abstract class DiskFullTests
     [RootFact]
     public async Task UploadAndExportOnAFullBlobDiskFailCleanlyAndWorkOnceSpaceIsFreed()
     {
-        await using var server = NewServer();
-        await using var disk = await Tmpfs.MountAsync(Path.Combine(server.DataDir, "blobs"), 1 << 20);
+        var server = NewServer();
+        var disk = await Tmpfs.MountAsync(Path.Combine(server.DataDir, "blobs"), 1 << 20);
         try
         {
             await server.InitializeAsync();
@@ -87,7 +87,14 @@ public abstract class DiskFullTests
         }
         finally
         {
+            // The server stops before the disk goes, so nothing holds a file there; the fixture could not
+            // remove a folder that was a mount point, which is a plain empty one once unmounted.
             await server.DisposeAsync();
+            await disk.DisposeAsync();
+            if (Directory.Exists(server.DataDir))
+            {
+                Directory.Delete(server.DataDir, recursive: true);
+            }
         }
     }
 
@@ -132,8 +139,8 @@ public sealed class SqliteDiskFullTests : DiskFullTests
     [RootFact]
     public async Task ImportAndSubmitOnAFullDataDiskRefuseCleanlyAndWorkOnceSpaceIsFreed()
     {
-        await using var server = NewServer();
-        await using var disk = await Tmpfs.MountAsync(server.DataDir, 16 << 20);
+        var server = NewServer();
+        var disk = await Tmpfs.MountAsync(server.DataDir, 16 << 20);
         try
         {
             await server.InitializeAsync();
@@ -182,7 +189,14 @@ public sealed class SqliteDiskFullTests : DiskFullTests
         }
         finally
         {
+            // The server stops before the disk goes, so nothing holds a file there; the fixture could not
+            // remove a folder that was a mount point, which is a plain empty one once unmounted.
             await server.DisposeAsync();
+            await disk.DisposeAsync();
+            if (Directory.Exists(server.DataDir))
+            {
+                Directory.Delete(server.DataDir, recursive: true);
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ using Yunzhong.Server.Data;
 using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Auth;
 using Yunzhong.Server.Features.Exports;
+using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
@@ -37,6 +38,12 @@ public static class ServerApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.UseKestrelHttpsConfiguration();
+        if (options.TrustedProxies.Count > 0)
+        {
+            // `yz serve --trust-proxy` adds to whatever Proxy:TrustedNetworks the configuration holds.
+            builder.Configuration.AddInMemoryCollection(options.TrustedProxies.Select((n, i) =>
+                KeyValuePair.Create($"{ProxyOptions.Section}:TrustedNetworks:{i + 1000}", (string?)n)));
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 
@@ -48,6 +55,8 @@ public static class ServerApp
         s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
         s.AddYunzhongAuth();
         LoginLimits.Add(s);
+        s.AddYunzhongProxy();
+        s.AddHealth();
         s.AddSingleton<Access>();
         s.AddSingleton<Accounts>();
         s.AddSingleton<MediaIndex>();
@@ -66,6 +75,7 @@ public static class ServerApp
         s.AddSingleton<DemoSeeder>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = BodyLimit.Describe);
         s.AddExceptionHandler<BadRequests>();
+        s.AddExceptionHandler<OutOfSpace>();
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         s.AddOptions<FormOptions>().Configure<Microsoft.Extensions.Options.IOptions<LimitsOptions>>((form, limits) =>
@@ -79,20 +89,14 @@ public static class ServerApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        // Browsers must take served media and exports as the type the server detected, never sniff
-        // an uploaded file into HTML or script.
-        app.Use((ctx, next) =>
-        {
-            ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            return next(ctx);
-        });
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         BodyLimit.UseBodyLimits(app);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapHealth();
         app.MapOpenApi();
         app.MapAuth();
         app.MapOrganizations();

@@ -20,6 +20,10 @@ public sealed class ServerOptions
     /// <summary>Where the demo data set lives; found as the repository's <c>demo/</c> when not given.</summary>
     public string? DemoDir { get; set; }
 
+    /// <summary>Addresses or CIDR networks of proxies whose forwarded headers are believed
+    /// (<c>--trust-proxy</c>); added to configuration's <c>Proxy:TrustedNetworks</c>.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     public string SqlitePath => Path.Combine(Path.GetFullPath(DataDir), "yunzhong.db");
 
     public string ConnectionString => Database ?? $"Data Source={SqlitePath}";

@@ -6,7 +6,7 @@ internal static class Commands
     public const string Usage = """
         yz — Yunzhong command-line tool
 
-          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--demo]
+          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--demo] [--trust-proxy CIDR,...]
           yz import     --project ID FILE...            (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
           yz user       add|list ...                    (admin, on the data directory)

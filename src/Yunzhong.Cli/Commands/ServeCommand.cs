@@ -39,5 +39,7 @@ internal static class ServeCommand
         Database = args.Get("db"),
         Demo = args.Flag("demo"),
         WebRoot = args.Get("web"),
+        // Comma-separated, so one flag can name a proxy pair: --trust-proxy 10.0.0.5,10.0.0.6.
+        TrustedProxies = (args.Get("trust-proxy") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
     };
 }

@@ -34,7 +34,13 @@ public static class AuthSetup
             {
                 o.Cookie.Name = "yz_session";
                 o.Cookie.HttpOnly = true;
+                // Lax, not Strict: a link to a task from chat or e-mail opens signed in, while a cross-site POST
+                // or fetch carries no cookie.
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the client's connection is TLS: directly, or per X-Forwarded-Proto from a
+                // trusted proxy (Proxy:TrustedNetworks), which sets the request's scheme before this runs.
+                // Not Always: a plain-HTTP server on a laptop or in a closed network must still log in.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.SlidingExpiration = true;
                 // An API answers 401/403, never a redirect to a log-in page.

@@ -20,6 +20,10 @@ public interface IBlobStore
     /// <summary>Makes blobs committed with <c>durable: false</c> durable, all of them together; a
     /// caller that stores many blobs in one go calls this once before recording them.</summary>
     Task SyncAsync(IReadOnlyCollection<string> names, CancellationToken ct);
+
+    /// <summary>Bytes that may still be stored, for readiness; null where the store has no such bound
+    /// (object storage).</summary>
+    long? AvailableBytes() => null;
 }
 
 /// <summary>A blob being written; it appears under its name only after <see cref="CommitAsync"/>.</summary>
@@ -54,6 +58,8 @@ public sealed class LocalBlobStore : IBlobStore
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous)
             : null;
     }
+
+    public long? AvailableBytes() => new DriveInfo(_root).AvailableFreeSpace;
 
     public Task DeleteAsync(string name, CancellationToken ct)
     {
@@ -136,10 +142,22 @@ public sealed class LocalBlobStore : IBlobStore
 
         public override async ValueTask DisposeAsync()
         {
-            await _stream.DisposeAsync();
-            if (!_committed)
+            try
             {
-                File.Delete(temp);
+                await _stream.DisposeAsync();
+            }
+            catch (IOException) when (!_committed)
+            {
+                // The bytes still buffered could not be written (a full disk): they belong to a blob that
+                // is being thrown away, and the handle is closed all the same.
+            }
+            finally
+            {
+                // A temp file left behind on a full disk would keep the space that recovery needs.
+                if (!_committed)
+                {
+                    File.Delete(temp);
+                }
             }
         }
     }

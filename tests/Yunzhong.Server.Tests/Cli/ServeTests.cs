@@ -48,6 +48,24 @@ public sealed class ServeTests : IDisposable
         Assert.Equal(firstProjects, again);
     }
 
+    [Fact]
+    public async Task ServeTrustProxyBelievesForwardedTlsFromTheNamedProxiesOnly()
+    {
+        // The test connects from loopback, standing in for the TLS-terminating proxy named in the flag.
+        await using var server = await ServeProcess.StartAsync(["--demo", "--data", _data, "--trust-proxy", "127.0.0.1,::1"]);
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(server.Url + "/") };
+        using var login = new HttpRequestMessage(HttpMethod.Post, "api/auth/login")
+        {
+            Content = JsonContent.Create(new { email = "admin@demo.yunzhong", password = "yunzhong-demo" }),
+        };
+        login.Headers.Add("X-Forwarded-Proto", "https");
+        using var r = await http.SendAsync(login);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var cookie = Assert.Single(r.Headers.GetValues("Set-Cookie"), c => c.StartsWith("yz_session=", StringComparison.Ordinal));
+        Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.True(r.Headers.Contains("Strict-Transport-Security"));
+    }
+
     private sealed record ProjectSummary(string Name, long Tasks);
 
     /// <summary>Starts `yz serve --demo`, logs in as the demo admin with the printed password and

@@ -19,7 +19,7 @@ namespace Yunzhong.Server.Tests.Infrastructure;
 /// the PostgreSQL server named by YZ_TEST_POSTGRES (scripts/test.sh starts one). Tests talk to it
 /// over HTTP; people and tokens are made directly in the store to keep set-up fast.
 /// </summary>
-public abstract class ServerFixture : IAsyncLifetime
+public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"yz-test-{Guid.NewGuid():N}");
     private WebApplication? _app;
@@ -89,6 +89,9 @@ public abstract class ServerFixture : IAsyncLifetime
         {
         }
     }
+
+    /// <summary>For a server a test starts on its own (<c>await using</c>).</summary>
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public HttpClient Client(string? token = null)
     {

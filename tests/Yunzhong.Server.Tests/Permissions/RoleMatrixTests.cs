@@ -41,6 +41,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     [
         // Public.
         new("200 200 200 200 200 200 200 200 200", "GET /healthz", (_, _) => Get("healthz")),
+        new("200 200 200 200 200 200 200 200 200", "GET /readyz", (_, _) => Get("readyz")),
         new("200 200 200 200 200 200 200 200 200", "GET /openapi/{documentName}.json", (_, _) => Get("openapi/v1.json")),
         new("200 200 200 200 200 200 200 200 200", "POST /api/auth/login", (s, _) => Post("api/auth/login", new { email = s.LoginEmail, password = Password })),
         new("204 204 204 204 204 204 204 204 204", "POST /api/auth/logout", (_, _) => Post("api/auth/logout")),

@@ -26,6 +26,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     private static readonly Dictionary<string, string> Public = new()
     {
         ["GET /healthz"] = "load balancers probe it",
+        ["GET /readyz"] = "load balancers probe it; names what is wrong in plain words, never a path or host",
         ["POST /api/auth/login"] = "how a browser gets its session",
         ["POST /api/auth/logout"] = "clears the caller's own cookie; nothing to protect",
         ["GET /openapi/{documentName}.json"] = "the API description is public",

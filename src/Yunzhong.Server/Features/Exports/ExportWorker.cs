@@ -89,10 +89,25 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Export {Id} failed", id);
-            await SetAsync(id, "failed", null, e.Message, ct);
+            await SetAsync(id, "failed", null, FailureText(e), ct);
         }
         return true;
     }
+
+    /// <summary>
+    /// What the job's owner reads about a failure. File-system and database messages name the server's
+    /// paths and hosts ("No space left on device : '/srv/yz/blobs/exports/7.tmp'"), which are the
+    /// operator's business, not the client's: those say what kind of thing went wrong, and the log
+    /// keeps the whole exception. The worker's own messages (a deleted project) are shown as they are.
+    /// </summary>
+    internal static string FailureText(Exception e) => e switch
+    {
+        _ when OutOfSpace.IsDiskFull(e) => "The server ran out of storage space while writing the export. Start it again once space has been freed.",
+        IOException or UnauthorizedAccessException => "The export file could not be stored. Start it again later; the server's log has the details.",
+        System.Data.Common.DbException => "The database failed while the export was read. Start it again later; the server's log has the details.",
+        InvalidOperationException => e.Message,
+        _ => "The export failed. Start it again later; the server's log has the details.",
+    };
 
     private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
     {

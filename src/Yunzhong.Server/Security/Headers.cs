@@ -71,10 +71,14 @@ public static class SecurityHeaders
     /// needs no <c>'unsafe-inline'</c>: the e2e check on every main page in both languages sees no
     /// violation. <c>data:</c> images and audio are the schema preview's generated samples
     /// (<c>web/src/lib/sample.ts</c>); <c>blob:</c> leaves room for media the page makes itself.
+    /// Images and audio may also come from any <c>https:</c> origin, and be fetched from one (the audio
+    /// view reads the file to draw its waveform): task data may name media by URL, as imports from
+    /// Label Studio often do with object-store links, and the workbench shows them (<c>mediaUrlFor</c>).
+    /// Script stays this origin's alone, so a page cannot be made to run anything it was not built with.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
-        + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data: blob:; media-src 'self' https: data: blob:; "
+        + "font-src 'self'; connect-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>A year, without includeSubDomains: other services under the same domain are not ours to pin to TLS.</summary>
     public const string StrictTransportSecurity = "max-age=31536000";

@@ -10,6 +10,8 @@ using Yunzhong.Core.Media;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Features.Media;
 
+using Yunzhong.Testing;
+
 namespace Yunzhong.Fuzz;
 
 /// <summary>Every parser that takes user input, as a fuzz target.</summary>
@@ -662,36 +664,3 @@ public static class Corpus
         [.. Directory.GetFiles(Path.Combine(Root, target)).Order(StringComparer.Ordinal).Select(p => (Path.GetFileName(p), File.ReadAllBytes(p)))];
 }
 
-/// <summary>
-/// A read-only stream that hands out at most <c>chunk</c> bytes per read, as a network stream does;
-/// reads complete synchronously, so the measured cost is the reader's alone.
-/// </summary>
-public sealed class TrickleStream(byte[] data, int chunk) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => data.Length;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var n = Math.Min(Math.Min(chunk, buffer.Length), data.Length - _position);
-        data.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-}

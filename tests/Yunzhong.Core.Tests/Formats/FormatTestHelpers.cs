@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Yunzhong.Core.Formats;
 
+using Yunzhong.Testing;
+
 namespace Yunzhong.Core.Tests.Formats;
 
 internal static class FormatTestHelpers
@@ -29,27 +31,3 @@ internal static class FormatTestHelpers
     }
 }
 
-/// <summary>Hands out at most a few bytes per read, to push every buffer boundary through the readers.</summary>
-internal sealed class TrickleStream(byte[] data, int chunk) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => data.Length;
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
-        Array.Copy(data, _position, buffer, offset, n);
-        _position += n;
-        return n;
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-}

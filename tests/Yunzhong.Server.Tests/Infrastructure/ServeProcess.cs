@@ -74,6 +74,19 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs `yz ARGS --data DATA` to its end, as an operator would, and returns what it
+    /// printed; a non-zero exit fails the test with what it said on standard error.</summary>
+    public static async Task<string> RunCliAsync(string data, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Yz, .. args, "--data", data]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Xunit.Assert.True(p.ExitCode == 0, $"yz {string.Join(' ', args)} failed: {error}");
+        return await output;
+    }
+
     /// <summary>Sends SIGTERM, as `docker stop`, systemd and Kubernetes do, and waits up to
     /// <paramref name="limit"/> for the process to end. Its exit code, or null when it was still running.</summary>
     public async Task<int?> TerminateAsync(TimeSpan limit)

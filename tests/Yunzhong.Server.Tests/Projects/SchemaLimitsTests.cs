@@ -129,16 +129,7 @@ public sealed class ServeSchemaLimitsTests : IDisposable
         Assert.Equal(0, fine.GetProperty("errors").GetArrayLength());
     }
 
-    private async Task<string> RunCliAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet", [ServeProcess.Yz, .. args, "--data", _data]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"yz {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private Task<string> RunCliAsync(params string[] args) => ServeProcess.RunCliAsync(_data, args);
 
     public void Dispose()
     {

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Organizations;
 using Yunzhong.Server.Security;
@@ -17,22 +18,51 @@ namespace Yunzhong.Server.Tests.Reliability;
 /// <summary>
 /// The server process is stopped while annotators are submitting: killed (SIGKILL), after which a
 /// restart on the same data folder finds every acknowledged annotation and the queue's invariants
-/// intact, or asked to stop (SIGTERM), which it does at once, finishing the requests in flight.
+/// intact, or asked to stop (SIGTERM), which it does at once, finishing the requests in flight. Each
+/// on SQLite and on PostgreSQL (`--db`).
 /// </summary>
 public sealed class CrashTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"yz-crash-{Guid.NewGuid():N}");
+    private string? _database;
+
+    /// <summary>Where the server keeps its data: the SQLite file in the data folder, or a PostgreSQL database of this test's own.</summary>
+    private string ConnectionString => _database is null
+        ? $"Data Source={Path.Combine(_data, "yunzhong.db")}"
+        : new NpgsqlConnectionStringBuilder(PostgresFixture.AdminConnection) { Database = _database }.ToString();
+
+    /// <summary>`--data` and, on PostgreSQL, `--db`: what every yz command of the test is given.</summary>
+    private string[] Store => _database is null ? ["--data", _data] : ["--data", _data, "--db", ConnectionString];
+
+    private async Task UseAsync(string engine)
+    {
+        if (engine == "postgres")
+        {
+            _database = $"yz_crash_{Guid.NewGuid():N}";
+            await using var admin = new NpgsqlConnection(PostgresFixture.AdminConnection);
+            await admin.ExecuteAsync($"CREATE DATABASE {_database}");
+        }
+    }
+
+    /// <summary>The server's store opened from the test, to check what it holds.</summary>
+    private async Task<System.Data.Common.DbConnection> OpenStoreAsync()
+    {
+        System.Data.Common.DbConnection c = _database is null ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        await c.OpenAsync();
+        return c;
+    }
 
     /// <summary>An admin through the CLI, as an operator would, and annotators directly, for speed; then
     /// `yz serve` on the folder with one project of <paramref name="tasks"/> tasks.</summary>
     private async Task<(ServeProcess Server, HttpClient Admin, List<string> Annotators, long Project)> StartParkAsync(
-        int annotators, int tasks, int overlap)
+        string engine, int annotators, int tasks, int overlap)
     {
         Directory.CreateDirectory(_data);
+        await UseAsync(engine);
         await RunCliAsync("user", "add", "--email", "admin@crash", "--password", "crash-test-pw", "--org", "crash", "--kind", "client", "--roles", "admin,manager");
         var admin = (await RunCliAsync("token", "create", "--email", "admin@crash")).Trim();
         var tokens = new List<string>();
-        using (var store = new Db(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_data, "yunzhong.db")}" }))
+        using (var store = new Db(new DatabaseOptions { ConnectionString = ConnectionString }))
         {
             var accounts = new Accounts(store, TimeProvider.System);
             for (var i = 0; i < annotators; i++)
@@ -44,7 +74,7 @@ public sealed class CrashTests : IDisposable
         }
         SqliteConnection.ClearAllPools();
 
-        var server = await ServeProcess.StartAsync("--data", _data);
+        var server = await ServeProcess.StartAsync(Store);
         var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
         var project = (await http.PostOkAsync("api/projects", new { organizationId = 1, name = "crash", schema = TestData.ChoiceSchema, overlap }))
@@ -94,11 +124,13 @@ public sealed class CrashTests : IDisposable
             }
         })).ToList();
 
-    [Fact]
-    public async Task AcknowledgedAnnotationsSurviveAKilledServer()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AcknowledgedAnnotationsSurviveAKilledServer(string engine)
     {
         const int annotators = 40, tasks = 400, overlap = 2;
-        var (server, http, tokens, project) = await StartParkAsync(annotators, tasks, overlap);
+        var (server, http, tokens, project) = await StartParkAsync(engine, annotators, tasks, overlap);
         using var _ = http;
         var acknowledged = new ConcurrentBag<long>();
         using var stop = new CancellationTokenSource();
@@ -113,10 +145,9 @@ public sealed class CrashTests : IDisposable
         await Task.WhenAll(workers);
         Assert.True(acknowledged.Count >= tasks / 2);
 
-        await using (await ServeProcess.StartAsync("--data", _data)) // recovery runs on start
+        await using (await ServeProcess.StartAsync(Store)) // recovery runs on start
         {
-            await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "yunzhong.db")}");
-            await db.OpenAsync();
+            await using var db = await OpenStoreAsync();
             var stored = (await db.QueryAsync<long>("SELECT id FROM annotations")).ToHashSet();
             Assert.DoesNotContain(acknowledged, id => !stored.Contains(id));
             Assert.Equal(0, await db.ExecuteScalarAsync<long>(
@@ -129,11 +160,13 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task StopSignalEndsTheServerAfterFinishingWhatIsInFlight()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task StopSignalEndsTheServerAfterFinishingWhatIsInFlight(string engine)
     {
         const int annotators = 10, tasks = 300, later = 2_000;
-        var (server, http, tokens, project) = await StartParkAsync(annotators, tasks, overlap: 1);
+        var (server, http, tokens, project) = await StartParkAsync(engine, annotators, tasks, overlap: 1);
         using var _ = http;
         await using var __ = server;
 
@@ -178,10 +211,9 @@ public sealed class CrashTests : IDisposable
         Assert.DoesNotContain(refused, status => (int)status >= 500);
         Assert.Contains("Yunzhong stopped.", server.Output);
 
-        await using (await ServeProcess.StartAsync("--data", _data))
+        await using (await ServeProcess.StartAsync(Store))
         {
-            await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "yunzhong.db")}");
-            await db.OpenAsync();
+            await using var db = await OpenStoreAsync();
             var stored = (await db.QueryAsync<long>("SELECT id FROM annotations")).ToHashSet();
             Assert.DoesNotContain(acknowledged, id => !stored.Contains(id));
             Assert.Equal(tasks + later, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
@@ -232,16 +264,7 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    private async Task<string> RunCliAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet", [ServeProcess.Yz, .. args, "--data", _data]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"yz {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private Task<string> RunCliAsync(params string[] args) => ServeProcess.RunCliAsync(_data, [.. args, .. _database is null ? [] : new[] { "--db", ConnectionString }]);
 
     public void Dispose()
     {
@@ -251,6 +274,12 @@ public sealed class CrashTests : IDisposable
         }
         catch (IOException)
         {
+        }
+        if (_database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var admin = new NpgsqlConnection(PostgresFixture.AdminConnection);
+            admin.Execute($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Yunzhong.Core.Quality;
 
 namespace Yunzhong.Core.Tests.Quality;
@@ -39,24 +38,10 @@ public class AutoSelectionTests
     [Fact]
     public void GoldPicksOneCoinWhereFullConfusionMatricesOverfit()
     {
-        // 5 classes, symmetric workers with ~12 answers each: DS fits 20 free parameters per worker
-        // from a dozen answers; one-coin fits one.
-        var rng = new Random(3);
-        const int questions = 1500, workers = 600, per = 5, k = 5;
-        var accuracy = Enumerable.Range(0, workers).Select(_ => 0.3 + 0.6 * rng.NextDouble()).ToArray();
-        var rows = new List<(string, string, string)>();
-        var truth = new Dictionary<string, string>();
-        for (var q = 0; q < questions; q++)
-        {
-            var t = rng.Next(k);
-            truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
-            foreach (var w in Distinct(rng, workers, per))
-            {
-                var label = rng.NextDouble() < accuracy[w] ? t : (t + 1 + rng.Next(k - 1)) % k;
-                rows.Add(($"q{q}", $"w{w}", label.ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-        var (data, rest) = WithGold(AnswerSet.Create(rows), truth);
+        // 5 classes, symmetric workers with ~25 answers each: DS fits 20 free parameters per worker
+        // from a couple of dozen answers; one-coin fits one.
+        var (plain, truth) = SyntheticCrowds.OneCoinSparse(1);
+        var (data, rest) = WithGold(plain, truth);
         var choice = TruthInference.Choose(data);
         Assert.Equal(TruthEvidence.Gold, choice.Evidence);
         var ds = TruthInference.Infer(data, TruthMethod.DawidSkene).Accuracy(rest);
@@ -93,7 +78,7 @@ public class AutoSelectionTests
     {
         // Every worker equally noisy, three answers per question, 1,000 workers with ~9 answers
         // each: the weighted mean's per-worker variances are noise and cost accuracy.
-        var (rows, truth) = NumericSet(3000, 3, 1000, (rng, _) => Gauss(rng));
+        var (rows, truth) = SyntheticCrowds.EqualNoise(1);
         var mean = Rmse(NumericAggregation.Aggregate(rows, NumericMethod.Mean), truth);
         var weighted = Rmse(NumericAggregation.Aggregate(rows, NumericMethod.WeightedMean), truth);
         var auto = NumericAggregation.Aggregate(rows, NumericAggregation.DefaultMethod);
@@ -106,9 +91,7 @@ public class AutoSelectionTests
     [InlineData("outliers", NumericMethod.Median)]
     public void NumericAutoPicksTheRobustMethodWhereTheMeanLoses(string shape, NumericMethod expected)
     {
-        var (rows, truth) = shape == "outliers"
-            ? NumericSet(2000, 5, 100, (rng, _) => rng.NextDouble() < 0.1 ? 100 * (rng.NextDouble() - 0.5) : Gauss(rng))
-            : NumericSet(2000, 5, 100, (rng, w) => (w % 10 == 0 ? 10 : 1) * Gauss(rng));
+        var (rows, truth) = shape == "outliers" ? SyntheticCrowds.Outliers(1) : SyntheticCrowds.NoisyWorkers(1);
         var auto = NumericAggregation.Aggregate(rows, NumericMethod.Auto);
         Assert.Equal(expected, auto.Method);
         Assert.True(Rmse(auto, truth) < Rmse(NumericAggregation.Aggregate(rows, NumericMethod.Mean), truth) / 2);
@@ -117,7 +100,7 @@ public class AutoSelectionTests
     [Fact]
     public void NumericChoiceIsDeterministic()
     {
-        var (rows, _) = NumericSet(500, 4, 50, (rng, w) => (w % 5 == 0 ? 3 : 1) * Gauss(rng));
+        var (rows, _) = SyntheticCrowds.NoisyWorkers(2);
         var first = NumericAggregation.Choose(rows);
         var again = NumericAggregation.Choose(rows.ToList());
         Assert.Equal(first.Method, again.Method);
@@ -125,53 +108,10 @@ public class AutoSelectionTests
         Assert.Equal(NumericAggregation.Aggregate(rows, first.Method).Truth, NumericAggregation.Aggregate(rows, NumericMethod.Auto).Truth);
     }
 
-    /// <summary>
-    /// Shaped like the held-out set the issue names (8,315 binary questions, 176 workers, 3 answers
-    /// each): steep workload (share ∝ rank^−1.5), 30 % positives, 35 % good workers, 15 % guessing
-    /// and half lazy, answering the common class with probability <paramref name="lazyRate"/>.
-    /// The same generator as <c>yz bench-truth --shapes</c>.
-    /// </summary>
-    internal static (AnswerSet Data, Dictionary<string, string> Truth) HeldOutShape(double lazyRate)
-    {
-        const int questions = 8315, workers = 176, per = 3;
-        var rng = new Random(1);
-        var sens = new double[workers];
-        var spec = new double[workers];
-        for (var w = 0; w < workers; w++)
-        {
-            var kind = rng.NextDouble();
-            (sens[w], spec[w]) = kind < 0.35 ? (0.75 + 0.2 * rng.NextDouble(), 0.85 + 0.14 * rng.NextDouble())
-                : kind < 0.85 ? (1 - lazyRate, lazyRate)
-                : (0.5, 0.5);
-        }
-        var weights = Enumerable.Range(1, workers).Select(i => Math.Pow(i, -1.5)).ToArray();
-        rng.Shuffle(weights);
-        var total = weights.Sum();
-        var cumulative = new double[workers];
-        var s = 0.0;
-        for (var w = 0; w < workers; w++) cumulative[w] = (s += weights[w]) / total;
-        var rows = new List<(string, string, string)>();
-        var truth = new Dictionary<string, string>();
-        for (var q = 0; q < questions; q++)
-        {
-            var t = rng.NextDouble() < 0.3 ? 1 : 0;
-            truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
-            var picked = new List<int>(per);
-            while (picked.Count < per)
-            {
-                var w = Array.BinarySearch(cumulative, rng.NextDouble());
-                if (w < 0) w = ~w;
-                w = Math.Min(w, workers - 1);
-                if (!picked.Contains(w)) picked.Add(w);
-            }
-            foreach (var w in picked)
-            {
-                var right = rng.NextDouble() < (t == 1 ? sens[w] : spec[w]);
-                rows.Add(($"q{q}", $"w{w}", (right ? t : 1 - t).ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-        return (AnswerSet.Create(rows), truth);
-    }
+    /// <summary>Shaped like the held-out set the issue names (8,315 binary questions, 176 workers, 3
+    /// answers each); the same crowd as <c>yz bench-truth --shapes</c> shows.</summary>
+    internal static (AnswerSet Data, Dictionary<string, string> Truth) HeldOutShape(double lazyRate) =>
+        SyntheticCrowds.SparseUnbalanced(1, lazyRate);
 
     /// <summary>Every 5th question with a truth becomes gold; returns the set and the truths of the rest.</summary>
     private static (AnswerSet Data, Dictionary<string, string> Others) WithGold(AnswerSet plain, Dictionary<string, string> truth)
@@ -187,35 +127,6 @@ public class AutoSelectionTests
         var data = AnswerSet.Create(plain.Answers.Select(a => (plain.Questions[a.Question], plain.Workers[a.Worker], plain.Labels[a.Label])), gold);
         return (data, rest);
     }
-
-    private static (List<(string, string, double)>, Dictionary<string, double>) NumericSet(
-        int questions, int per, int workers, Func<Random, int, double> noise)
-    {
-        var rng = new Random(1);
-        var rows = new List<(string, string, double)>();
-        var truth = new Dictionary<string, double>();
-        for (var q = 0; q < questions; q++)
-        {
-            var t = 100 * rng.NextDouble();
-            truth[$"q{q}"] = t;
-            foreach (var w in Distinct(rng, workers, per)) rows.Add(($"q{q}", $"w{w}", t + noise(rng, w)));
-        }
-        return (rows, truth);
-    }
-
-    private static List<int> Distinct(Random rng, int workers, int count)
-    {
-        var picked = new List<int>(count);
-        while (picked.Count < count)
-        {
-            var w = rng.Next(workers);
-            if (!picked.Contains(w)) picked.Add(w);
-        }
-        return picked;
-    }
-
-    private static double Gauss(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
     private static double Rmse(NumericResult r, Dictionary<string, double> truth)
     {

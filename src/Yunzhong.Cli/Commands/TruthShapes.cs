@@ -38,16 +38,7 @@ internal static class TruthShapes
         foreach (var (name, plain, truth) in sets)
         {
             ct.ThrowIfCancellationRequested();
-            var gold = new Dictionary<string, string>();
-            var rest = new Dictionary<string, string>();
-            var i = 0;
-            foreach (var q in plain.Questions)
-            {
-                if (!truth.TryGetValue(q, out var t)) continue;
-                (i++ % 5 == 0 ? gold : rest)[q] = t;
-            }
-            var data = AnswerSet.Create(
-                plain.Answers.Select(a => (plain.Questions[a.Question], plain.Workers[a.Worker], plain.Labels[a.Label])), gold);
+            var (data, rest, gold) = SyntheticCrowds.WithGold(plain, truth);
             var sw = Stopwatch.StartNew();
             var choice = TruthInference.Choose(data);
             var auto = TruthInference.Infer(data, choice.Method);

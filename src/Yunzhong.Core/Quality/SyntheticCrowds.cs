@@ -151,4 +151,26 @@ public static class SyntheticCrowds
         }
         return picked;
     }
+
+    /// <summary>
+    /// Every fifth question that has a truth becomes a gold question (20 % gold, as a project that mixes
+    /// in gold often has); returns the answers with that gold, the truths of the other questions (what
+    /// accuracy is measured on) and the gold itself.
+    /// </summary>
+    public static (AnswerSet Data, Dictionary<string, string> Others, Dictionary<string, string> Gold) WithGold(
+        AnswerSet plain, Dictionary<string, string> truth)
+    {
+        ArgumentNullException.ThrowIfNull(plain);
+        ArgumentNullException.ThrowIfNull(truth);
+        var gold = new Dictionary<string, string>();
+        var rest = new Dictionary<string, string>();
+        var i = 0;
+        foreach (var q in plain.Questions)
+        {
+            if (!truth.TryGetValue(q, out var t)) continue;
+            (i++ % 5 == 0 ? gold : rest)[q] = t;
+        }
+        var data = AnswerSet.Create(plain.Answers.Select(a => (plain.Questions[a.Question], plain.Workers[a.Worker], plain.Labels[a.Label])), gold);
+        return (data, rest, gold);
+    }
 }

@@ -113,18 +113,9 @@ public class AutoSelectionTests
     internal static (AnswerSet Data, Dictionary<string, string> Truth) HeldOutShape(double lazyRate) =>
         SyntheticCrowds.SparseUnbalanced(1, lazyRate);
 
-    /// <summary>Every 5th question with a truth becomes gold; returns the set and the truths of the rest.</summary>
     private static (AnswerSet Data, Dictionary<string, string> Others) WithGold(AnswerSet plain, Dictionary<string, string> truth)
     {
-        var gold = new Dictionary<string, string>();
-        var rest = new Dictionary<string, string>();
-        var i = 0;
-        foreach (var q in plain.Questions)
-        {
-            if (!truth.TryGetValue(q, out var t)) continue;
-            (i++ % 5 == 0 ? gold : rest)[q] = t;
-        }
-        var data = AnswerSet.Create(plain.Answers.Select(a => (plain.Questions[a.Question], plain.Workers[a.Worker], plain.Labels[a.Label])), gold);
+        var (data, rest, _) = SyntheticCrowds.WithGold(plain, truth);
         return (data, rest);
     }
 

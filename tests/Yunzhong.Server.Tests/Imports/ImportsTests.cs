@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Tests.Infrastructure;
@@ -228,6 +229,40 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         Assert.Null(tasks[1].Gold);
         Assert.True((await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}")).GetProperty("isGold").GetBoolean());
         Assert.False((await manager.Http.GetOkAsync($"api/tasks/{tasks[1].Id}")).GetProperty("isGold").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AnImportStillArrivingStallsNoOtherOrganisationsAnnotators()
+    {
+        // Another organisation's annotator with a task to do.
+        var (other, otherProject) = await ProjectAsync();
+        await TestData.ImportAsync(other.Http, otherProject, TestData.Texts(3));
+
+        // A slow client's import, half sent.
+        var (manager, project) = await ProjectAsync();
+        var body = new HeldBody(Enumerable.Range(0, 1_000).Select(i =>
+            JsonSerializer.Serialize(new { key = $"slow{i}", data = new { text = $"慢慢来的第{i}条" } }) + "\n"));
+        var import = manager.Http.PostAsync($"api/projects/{project}/imports?format=jsonl", body);
+        await body.HalfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            // While it hangs there, the queue takes and stores work (on SQLite the import once held the
+            // database's one write lock for as long as its body took to arrive).
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var next = await other.Http.PostAsync($"api/projects/{otherProject}/queue/next", null, quick.Token);
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+            var lease = await next.ReadJsonAsync();
+            using var submit = await other.Http.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                new { result = new { label = new[] { "pos" } } }, quick.Token);
+            Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
+        }
+        finally
+        {
+            body.SendRest.TrySetResult();
+        }
+        using var imported = await import;
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Equal(1_000, (await imported.ReadJsonAsync()).GetProperty("imported").GetInt64());
     }
 
     [Fact]

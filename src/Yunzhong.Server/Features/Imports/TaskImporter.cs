@@ -17,11 +17,30 @@ public sealed record ImportOutcome(long Imported, long Duplicates, IReadOnlyList
 /// bad row rolls the whole import back. Memory stays flat: rows stream from the reader into
 /// prepared statements (SQLite) or batches of statements (PostgreSQL).
 /// </summary>
-public sealed class TaskImporter(Db db, TimeProvider time, Access access)
+public sealed class TaskImporter(Db db, TimeProvider time, Access access, ServerOptions server)
 {
     /// <summary>How many row errors a refused import reports; the count covers them all.</summary>
     public const int MaxReportedErrors = 100;
     private const string MediaScheme = "media:";
+
+    /// <summary>The whole body in a file of the data folder's <c>tmp/</c>, deleted when closed, read from its start.</summary>
+    private async Task<FileStream> SpoolAsync(Stream input, CancellationToken ct)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(server.DataDir), "tmp")).FullName;
+        var file = new FileStream(Path.Combine(dir, $"import-{Guid.NewGuid():N}.spool"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+            1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        try
+        {
+            await input.CopyToAsync(file, 1 << 16, ct);
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task<ImportOutcome> ImportAsync(ProjectConfig project, long userId, Stream input, ImportFormat format, CancellationToken ct)
     {
@@ -33,6 +52,15 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access)
             .Select(f => f.Name).ToArray();
         var mediaPrefix = MediaIndex.UrlPrefix(project.Id);
         var options = new ImportOptions(JsonSerializer.Deserialize<JsonElement>(project.SchemaJson));
+
+        // SQLite has one writer for the whole database: an import that streamed its body inside the
+        // write transaction held every annotator's queue while a slow client was still sending (seen
+        // while testing the stop signal: submissions of every organisation stalled behind one
+        // half-sent upload). The body goes to a spool file first, so the lock is held only while
+        // rows are written, at disk speed; memory stays flat. PostgreSQL locks rows, not the
+        // database, and streams as before.
+        await using var spool = db.IsSqlite ? await SpoolAsync(input, ct) : null;
+        input = spool ?? input;
 
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);

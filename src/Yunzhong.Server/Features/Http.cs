@@ -28,15 +28,16 @@ internal static class Http
     /// <summary>
     /// Tenancy and roles in one place: a project the caller's organisations do not hold answers 404,
     /// exactly like a missing one; a member without one of the <paramref name="required"/> roles
-    /// answers 403 with <paramref name="forbidden"/>.
+    /// answers 403 with <paramref name="forbidden"/>. <paramref name="notFound"/> names what the
+    /// caller asked for when it was reached through the project (an export, an assignment).
     /// </summary>
     public static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> GateAsync(
-        this Access access, long userId, long projectId, Roles required, string forbidden, CancellationToken ct)
+        this Access access, long userId, long projectId, Roles required, string forbidden, CancellationToken ct, string notFound = "Project")
     {
         var found = await access.ForProjectAsync(userId, projectId, ct);
         if (found is null)
         {
-            return (null, NotFound("Project"));
+            return (null, NotFound(notFound));
         }
         return (found.Value.Roles & required) == 0 ? (null, Forbidden(forbidden)) : (found.Value.Project, null);
     }

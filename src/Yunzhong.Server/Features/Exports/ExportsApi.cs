@@ -138,16 +138,10 @@ public static class ExportsApi
     private const string OnlyManagers = "Only admins and managers export a project's work: an export holds every annotator's answers.";
 
     /// <summary>Null when the caller may read the project's exports; else 404 (<paramref name="what"/> not found)
-    /// when the caller's organisations do not hold the project, as for a missing export, and 403 for
-    /// members without an export role.</summary>
+    /// for callers whose organisations do not hold the project, and 403 for members without an export role.</summary>
     private static async Task<ProblemHttpResult?> ExportGateAsync(
-        Access access, ClaimsPrincipal user, long projectId, string what, CancellationToken ct)
-    {
-        var found = await access.ForProjectAsync(user.UserId(), projectId, ct);
-        return found is null ? Http.NotFound(what)
-            : (found.Value.Roles & RoleNames.Export) == 0 ? Http.Forbidden(OnlyManagers)
-            : null;
-    }
+        Access access, ClaimsPrincipal user, long projectId, string what, CancellationToken ct) =>
+        (await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct, notFound: what)).Problem;
 
     public static (string Extension, string ContentType) FileKind(string format) => format switch
     {

@@ -174,16 +174,8 @@ public static class QueueApi
     /// <see cref="Access"/>'s cache, so a warm submission costs no extra read.
     /// </summary>
     private static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> HolderGateAsync(
-        Access access, long userId, AssignmentRow? a, string what, CancellationToken ct)
-    {
-        var project = a is null ? null : await access.ProjectAsync(a.ProjectId, ct);
-        if (project is null)
-        {
-            return (null, Http.NotFound(what));
-        }
-        var roles = await access.RolesAsync(userId, project.OrganizationId, ct);
-        return roles == Roles.None ? (null, Http.NotFound(what))
-            : (roles & RoleNames.Annotate) == 0 ? (null, Http.Forbidden("Only annotators work on tasks from the queue."))
-            : (project, null);
-    }
+        Access access, long userId, AssignmentRow? a, string what, CancellationToken ct) =>
+        a is null
+            ? (null, Http.NotFound(what))
+            : await access.GateAsync(userId, a.ProjectId, RoleNames.Annotate, "Only annotators work on tasks from the queue.", ct, notFound: what);
 }

@@ -102,7 +102,9 @@ public sealed class Readiness(Db db, IBlobStore blobs, ServerOptions server, IOp
         }
     }
 
-    public static bool AllOk(IReadOnlyDictionary<string, string> checks) => checks.Values.All(v => v == Ok);
+    public static bool IsOk(string check) => check == Ok;
+
+    public static bool AllOk(IReadOnlyDictionary<string, string> checks) => checks.Values.All(IsOk);
 
     private Dictionary<string, string>? Fresh() =>
         _last is { } last && time.GetUtcNow() - last.At < _options.CacheFor ? last.Checks : null;
@@ -173,9 +175,14 @@ public sealed class Readiness(Db db, IBlobStore blobs, ServerOptions server, IOp
                 var dbFree = new DriveInfo(Path.GetDirectoryName(server.SqlitePath)!).AvailableFreeSpace;
                 free = free is null ? dbFree : Math.Min(free.Value, dbFree);
             }
-            return free is null || free >= _options.MinFreeBytes
-                ? Ok
-                : $"{free} bytes free, below {ReadinessOptions.Section}:MinFreeBytes ({_options.MinFreeBytes}).";
+            if (free is null || free >= _options.MinFreeBytes)
+            {
+                return Ok;
+            }
+            // The figures go to the log: the endpoint is public, and how full a node's disk is tells
+            // an outsider nothing it needs.
+            log.LogWarning("Readiness: {Free} bytes free, below {Floor}", free, _options.MinFreeBytes);
+            return $"Free space is below {ReadinessOptions.Section}:MinFreeBytes.";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -213,7 +220,7 @@ public static class HealthApi
         {
             return TypedResults.Ok(new ReadyResponse("ready", checks));
         }
-        var failed = checks.Where(c => c.Value != "ok").Select(c => $"{c.Key}: {c.Value}");
+        var failed = checks.Where(c => !Readiness.IsOk(c.Value)).Select(c => $"{c.Key}: {c.Value}");
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "The server is not ready to take work.",

@@ -89,11 +89,7 @@ internal static class LogLinearConfusion
                     var so = a.Worker * kk;
                     for (var t = 0; t < k; t++)
                     {
-                        var max = double.NegativeInfinity;
-                        for (var l = 0; l < k; l++) max = Math.Max(max, sigma[so + t * k + l] + tau[to + t * k + l]);
-                        var sum = 0.0;
-                        for (var l = 0; l < k; l++) sum += Math.Exp(sigma[so + t * k + l] + tau[to + t * k + l] - max);
-                        lp[t] += sigma[so + t * k + a.Label] + tau[to + t * k + a.Label] - max - Math.Log(sum);
+                        lp[t] += sigma[so + t * k + a.Label] + tau[to + t * k + a.Label] - LogPartition(sigma, tau, so + t * k, to + t * k, k);
                     }
                 }
                 change = Math.Max(change, DawidSkene.Normalise(lp, posterior.AsSpan(q * k, k)));
@@ -109,15 +105,22 @@ internal static class LogLinearConfusion
             var to = a.Question * kk;
             for (var t = 0; t < k; t++)
             {
-                var max = double.NegativeInfinity;
-                for (var l = 0; l < k; l++) max = Math.Max(max, sigma[so + t * k + l] + tau[to + t * k + l]);
-                var sum = 0.0;
-                for (var l = 0; l < k; l++) sum += Math.Exp(sigma[so + t * k + l] + tau[to + t * k + l] - max);
-                skill[a.Worker] += posterior[a.Question * k + t] * Math.Exp(sigma[so + t * k + t] + tau[to + t * k + t] - max) / sum;
+                var logP = sigma[so + t * k + t] + tau[to + t * k + t] - LogPartition(sigma, tau, so + t * k, to + t * k, k);
+                skill[a.Worker] += posterior[a.Question * k + t] * Math.Exp(logP);
             }
             count[a.Worker]++;
         }
         for (var w = 0; w < skill.Length; w++) skill[w] = count[w] == 0 ? 0 : skill[w] / count[w];
         return new TruthResult(data, TruthMethod.LogLinearConfusion, posterior, skill, iterations);
+    }
+
+    /// <summary>log Σₗ exp(σ[s + l] + τ[r + l]) over the k labels: the normaliser of one row of the answer model.</summary>
+    private static double LogPartition(double[] sigma, double[] tau, int s, int r, int k)
+    {
+        var max = double.NegativeInfinity;
+        for (var l = 0; l < k; l++) max = Math.Max(max, sigma[s + l] + tau[r + l]);
+        var sum = 0.0;
+        for (var l = 0; l < k; l++) sum += Math.Exp(sigma[s + l] + tau[r + l] - max);
+        return max + Math.Log(sum);
     }
 }

@@ -31,20 +31,9 @@ public static class SyntheticCrowds
                 : kind < 0.85 ? (1 - lazyRate, lazyRate)
                 : (0.5, 0.5);
         }
-        var cumulative = Zipf(workers, rng, exponent);
-        var rows = new List<(string, string, string)>();
-        var truth = new Dictionary<string, string>();
-        for (var q = 0; q < questions; q++)
-        {
-            var t = rng.NextDouble() < positives ? 1 : 0;
-            truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
-            foreach (var w in Pick(cumulative, per, rng))
-            {
-                var right = rng.NextDouble() < (t == 1 ? sens[w] : spec[w]);
-                rows.Add(($"q{q}", $"w{w}", (right ? t : 1 - t).ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-        return (AnswerSet.Create(rows), truth);
+        return Categorical(rng, Zipf(workers, rng, exponent), questions, per,
+            rng => rng.NextDouble() < positives ? 1 : 0,
+            (rng, w, t) => rng.NextDouble() < (t == 1 ? sens[w] : spec[w]) ? t : 1 - t);
     }
 
     /// <summary>Symmetric (one-coin) workers, 5 classes, 600 workers with about 25 answers each.</summary>
@@ -53,20 +42,8 @@ public static class SyntheticCrowds
         const int questions = 3000, workers = 600, per = 5, k = 5;
         var rng = new Random(seed);
         var accuracy = Enumerable.Range(0, workers).Select(_ => 0.3 + 0.6 * rng.NextDouble()).ToArray();
-        var cumulative = Enumerable.Range(1, workers).Select(i => (double)i / workers).ToArray();
-        var rows = new List<(string, string, string)>();
-        var truth = new Dictionary<string, string>();
-        for (var q = 0; q < questions; q++)
-        {
-            var t = rng.Next(k);
-            truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
-            foreach (var w in Pick(cumulative, per, rng))
-            {
-                var label = rng.NextDouble() < accuracy[w] ? t : (t + 1 + rng.Next(k - 1)) % k;
-                rows.Add(($"q{q}", $"w{w}", label.ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-        return (AnswerSet.Create(rows), truth);
+        return Categorical(rng, Uniform(workers), questions, per, rng => rng.Next(k),
+            (rng, w, t) => rng.NextDouble() < accuracy[w] ? t : (t + 1 + rng.Next(k - 1)) % k);
     }
 
     /// <summary>
@@ -77,23 +54,33 @@ public static class SyntheticCrowds
     {
         const int questions = 1000, workers = 30, per = 10, k = 3;
         var rng = new Random(seed);
-        var cumulative = Enumerable.Range(1, workers).Select(i => (double)i / workers).ToArray();
+        return Categorical(rng, Uniform(workers), questions, per, rng => rng.Next(k),
+            (rng, w, t) => w % 3 == 0
+                ? rng.NextDouble() < 0.7 ? (t + 1) % k : t
+                : rng.NextDouble() < 0.65 ? t : rng.Next(k));
+    }
+
+    /// <summary>
+    /// Questions q0, q1, … each with a truth drawn by <paramref name="truthOf"/> and <paramref name="per"/>
+    /// answers from distinct workers drawn by workload share; one random source, drawn in one order, so
+    /// a seed gives the same crowd every time.
+    /// </summary>
+    private static (AnswerSet, Dictionary<string, string>) Categorical(Random rng, double[] cumulative, int questions, int per,
+        Func<Random, int> truthOf, Func<Random, int, int, int> answer)
+    {
         var rows = new List<(string, string, string)>();
         var truth = new Dictionary<string, string>();
         for (var q = 0; q < questions; q++)
         {
-            var t = rng.Next(k);
+            var t = truthOf(rng);
             truth[$"q{q}"] = t.ToString(CultureInfo.InvariantCulture);
             foreach (var w in Pick(cumulative, per, rng))
-            {
-                int label;
-                if (w % 3 == 0) label = rng.NextDouble() < 0.7 ? (t + 1) % k : t;
-                else label = rng.NextDouble() < 0.65 ? t : rng.Next(k);
-                rows.Add(($"q{q}", $"w{w}", label.ToString(CultureInfo.InvariantCulture)));
-            }
+                rows.Add(($"q{q}", $"w{w}", answer(rng, w, t).ToString(CultureInfo.InvariantCulture)));
         }
         return (AnswerSet.Create(rows), truth);
     }
+
+    private static double[] Uniform(int workers) => Enumerable.Range(1, workers).Select(i => (double)i / workers).ToArray();
 
     /// <summary>Every worker has the same Gaussian noise (σ = 1); 3,000 questions × 3 answers from 1,000 workers.</summary>
     public static (List<(string, string, double)>, Dictionary<string, double>) EqualNoise(int seed) =>
@@ -111,7 +98,7 @@ public static class SyntheticCrowds
         int seed, int questions, int per, int workers, Func<Random, int, double> noise)
     {
         var rng = new Random(seed);
-        var cumulative = Enumerable.Range(1, workers).Select(i => (double)i / workers).ToArray();
+        var cumulative = Uniform(workers);
         var rows = new List<(string, string, double)>();
         var truth = new Dictionary<string, double>();
         for (var q = 0; q < questions; q++)

@@ -18,23 +18,29 @@ public sealed class LimitsOptions
 
     /// <summary>Deepest nesting of a label schema: elements of a Label Studio XML config, objects and
     /// arrays of the native JSON form. Label Studio's own templates nest 3 to 5 deep. At most 1,000.</summary>
+    [Bounds(2, LimitsOptionsValidator.MaxSchemaDepth)]
     public int SchemaMaxDepth { get; set; } = SchemaLimits.Default.MaxDepth;
 
     /// <summary>Most elements of a Label Studio XML config, or values of a native JSON schema: room for
     /// taxonomies of tens of thousands of labels, and read in well under a second.</summary>
+    [Bounds(2)]
     public int SchemaMaxElements { get; set; } = SchemaLimits.Default.MaxElements;
 
     /// <summary>Longest label schema or Label Studio XML config, in characters.</summary>
+    [Bounds(1)]
     public int SchemaMaxCharacters { get; set; } = SchemaLimits.Default.MaxCharacters;
 
     /// <summary>Most files in one uploaded zip; counted from its directory before anything is unpacked.</summary>
+    [Bounds(1)]
     public int ZipMaxEntries { get; set; } = 10_000;
 
     /// <summary>Largest media file, as unpacked from a zip or sent plain; counted on the bytes actually
     /// read, never on the size a zip header declares.</summary>
+    [Bounds(1)]
     public long MediaMaxFileBytes { get; set; } = 2L << 30;
 
     /// <summary>Most bytes one upload request may store, all its files and unpacked zip entries together.</summary>
+    [Bounds(1)]
     public long MediaMaxUploadBytes { get; set; } = 8L << 30;
 
     /// <summary>
@@ -43,31 +49,39 @@ public sealed class LimitsOptions
     /// <see cref="ZipRatioAllowanceBytes"/> unpacked are allowed whatever the ratio, so a small zip of
     /// silence (a WAV of zeros compresses a thousandfold) still goes in.
     /// </summary>
+    [Bounds(1)]
     public int ZipMaxRatio { get; set; } = 100;
 
     /// <summary>Unpacked bytes of a zip that <see cref="ZipMaxRatio"/> does not judge.</summary>
+    [Bounds(0)]
     public long ZipRatioAllowanceBytes { get; set; } = 16L << 20;
 
     /// <summary>Most bytes of media the projects of one organisation may hold together; an upload that
     /// would go past it is refused whole with 507 Insufficient Storage.</summary>
+    [Bounds(0)]
     public long OrganizationMaxStorageBytes { get; set; } = 100L << 30;
 
     /// <summary>Largest request body of a route not named below (JSON: projects, schemas, submissions,
     /// drafts, reviews). A schema may hold 4,000,000 characters, three bytes each in Chinese.</summary>
+    [Bounds(1024)]
     public long JsonBodyMaxBytes { get; set; } = 16L << 20;
 
     /// <summary>Largest task import body; imports stream, so memory does not grow with it.</summary>
+    [Bounds(1024)]
     public long ImportBodyMaxBytes { get; set; } = 16L << 30;
 
     /// <summary>Password log-ins one client address may start per minute (an IPv6 /64 counts as one
     /// address); a work site's hundreds of people behind one address stay well inside it.</summary>
+    [Bounds(1)]
     public int LoginsPerMinutePerAddress { get; set; } = 120;
 
     /// <summary>Password checks running at once across the server; each is a fifth of a second of one
     /// core, and the rest of the server keeps the other cores.</summary>
+    [Bounds(1)]
     public int ConcurrentPasswordChecks { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Log-ins that may wait for a password check; past this, 429 at once.</summary>
+    [Bounds(0)]
     public int PasswordCheckQueue { get; set; } = 64;
 
     /// <summary>The body bound a route carries (<see cref="BodyLimit"/>), by the setting's name.</summary>
@@ -167,31 +181,34 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
     /// <summary>Deeper would let the schema walks, bounded by this depth, need a stack of real size.</summary>
     public const int MaxSchemaDepth = 1_000;
 
+    // Start-up only, once: reflection is cheap enough here and keeps each bound beside its setting.
+    private static readonly (System.Reflection.PropertyInfo Property, BoundsAttribute Bounds)[] _bounded =
+        typeof(LimitsOptions).GetProperties()
+            .Select(p => (p, (BoundsAttribute?)Attribute.GetCustomAttribute(p, typeof(BoundsAttribute))))
+            .Where(x => x.Item2 is not null)
+            .Select(x => (x.p, x.Item2!))
+            .ToArray();
+
     public ValidateOptionsResult Validate(string? name, LimitsOptions o)
     {
         var errors = new List<string>();
-        void Check(bool ok, string setting, string rule)
+        foreach (var (property, bounds) in _bounded)
         {
-            if (!ok)
+            var value = Convert.ToInt64(property.GetValue(o), System.Globalization.CultureInfo.InvariantCulture);
+            if (value < bounds.Min || value > bounds.Max)
             {
-                errors.Add($"{LimitsOptions.Key(setting)} {rule}.");
+                var rule = bounds.Max == long.MaxValue ? $"must be {bounds.Min} or more" : $"must be between {bounds.Min} and {bounds.Max}";
+                errors.Add($"{LimitsOptions.Key(property.Name)} {rule}.");
             }
         }
-
-        Check(o.SchemaMaxDepth is >= 2 and <= MaxSchemaDepth, nameof(o.SchemaMaxDepth), $"must be between 2 and {MaxSchemaDepth}");
-        Check(o.SchemaMaxElements >= 2, nameof(o.SchemaMaxElements), "must be 2 or more");
-        Check(o.SchemaMaxCharacters >= 1, nameof(o.SchemaMaxCharacters), "must be 1 or more");
-        Check(o.ZipMaxEntries >= 1, nameof(o.ZipMaxEntries), "must be 1 or more");
-        Check(o.MediaMaxFileBytes >= 1, nameof(o.MediaMaxFileBytes), "must be 1 or more");
-        Check(o.MediaMaxUploadBytes >= 1, nameof(o.MediaMaxUploadBytes), "must be 1 or more");
-        Check(o.ZipMaxRatio >= 1, nameof(o.ZipMaxRatio), "must be 1 or more");
-        Check(o.ZipRatioAllowanceBytes >= 0, nameof(o.ZipRatioAllowanceBytes), "must be 0 or more");
-        Check(o.OrganizationMaxStorageBytes >= 0, nameof(o.OrganizationMaxStorageBytes), "must be 0 or more");
-        Check(o.JsonBodyMaxBytes >= 1024, nameof(o.JsonBodyMaxBytes), "must be 1024 or more");
-        Check(o.ImportBodyMaxBytes >= 1024, nameof(o.ImportBodyMaxBytes), "must be 1024 or more");
-        Check(o.LoginsPerMinutePerAddress >= 1, nameof(o.LoginsPerMinutePerAddress), "must be 1 or more");
-        Check(o.ConcurrentPasswordChecks >= 1, nameof(o.ConcurrentPasswordChecks), "must be 1 or more");
-        Check(o.PasswordCheckQueue >= 0, nameof(o.PasswordCheckQueue), "must be 0 or more");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>The values a <see cref="LimitsOptions"/> setting may take; anything else stops the server at start.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class BoundsAttribute(long min, long max = long.MaxValue) : Attribute
+{
+    public long Min { get; } = min;
+    public long Max { get; } = max;
 }

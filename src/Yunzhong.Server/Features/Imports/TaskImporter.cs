@@ -5,6 +5,7 @@ using Yunzhong.Core.Formats;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Imports;
@@ -256,7 +257,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     private const int RowsPerInsert = 64;
 
     /// <summary>Parameters bound per task row of <see cref="InsertSql"/>.</summary>
-    private const int RowParams = 6;
+    private const int RowParams = TaskStates.InsertedTaskParams;
 
     /// <summary>A task's place in random order: only projects that use random order need one (0
     /// keeps the task out of that order's index).</summary>
@@ -266,22 +267,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     /// only projects that use that order need them there.</summary>
     private static int LeastOrder(ProjectConfig project) => project.Order == "leastAnnotated" ? 1 : 0;
 
-    /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
-    internal const long ControlTarget = 1_000_000_000;
-
-    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false)
-    {
-        var t = control ? ControlTarget : project.Overlap;
-        var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
-        for (var i = 0; i < rows; i++)
-        {
-            var at = i * RowParams;
-            sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({project.Id}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, {LeastOrder(project)}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
-        }
-        return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
-    }
+    /// <summary>The statement that creates <paramref name="rows"/> tasks (see <see cref="TaskStates.InsertTasksSql"/>).</summary>
+    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false) =>
+        TaskStates.InsertTasksSql(project.Id, project.Overlap, LeastOrder(project), now, rows, control);
 
     /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1.</summary>
     private static HotCommand Bind(HotCommand insert, int at, ProjectConfig project, Checked task) =>
@@ -322,13 +310,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 """].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
                 .ExecuteAsync(ct);
         }
-        await sql[
-            """
-            UPDATE tasks SET annotation_count = annotation_count + $1,
-                remaining = CASE WHEN remaining > $1 THEN remaining - $1 ELSE 0 END,
-                state = CASE WHEN annotation_count + $1 >= target THEN 'annotated' ELSE 'in_progress' END
-            WHERE id = $2
-            """].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
+        await sql[TaskStates.ImportAnnotationsSql].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>

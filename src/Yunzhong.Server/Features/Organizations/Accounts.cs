@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Yunzhong.Server.Data;
-using Yunzhong.Server.Features.Queue;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
@@ -114,9 +114,9 @@ public sealed class Accounts(Db db, TimeProvider time)
         }
         if ((before & RoleNames.Annotate) != 0 && (roles & RoleNames.Annotate) == 0)
         {
-            await QueueEngine.ReleaseLeasesAsync(c, tx,
+            await TaskStates.ReleaseLeasesAsync(c, tx,
                 "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)",
-                new { userId, organizationId }, QueueEngine.Revoked, Now, ct);
+                new { userId, organizationId }, TaskStates.Revoked, Now, ct);
         }
         await tx.CommitAsync(ct);
         return MembershipChange.Done;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Projects;
@@ -198,26 +199,12 @@ public static class ProjectsApi
             }
             if (settings.Overlap != p.Overlap)
             {
-                // A new overlap applies to tasks not yet complete: their targets move, and with them what
-                // they still need. Complete tasks keep their annotations.
-                // A task that already holds as many annotations as the lower overlap asks for is done:
-                // it moves on as a last submission would have moved it, or it would sit in progress
-                // for ever with nothing left to hand out.
-                await c.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE tasks SET remaining = remaining + (@overlap - target), target = @overlap,
-                        state = CASE
-                            WHEN annotation_count < @overlap THEN state
-                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'pending') THEN 'in_review'
-                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'accepted')
-                                 AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'submitted') THEN 'accepted'
-                            ELSE 'annotated' END
-                    WHERE project_id = @projectId AND state IN ('new', 'in_progress') AND remaining + (@overlap - target) >= 0
-                    """, new { overlap = settings.Overlap, projectId }, tx, cancellationToken: ct));
+                // A new overlap applies to the tasks not yet complete (see TaskStates.ChangeOverlapSql).
+                await TaskStates.ChangeOverlapAsync(c, tx, projectId, settings.Overlap, ct);
             }
             if ((quality.GoldRate > 0) != (p.Quality.GoldRate > 0))
             {
-                await SwitchControlTasksAsync(c, tx, projectId, quality.GoldRate > 0, settings.Overlap, ct);
+                await TaskStates.SwitchControlTasksAsync(c, tx, projectId, quality.GoldRate > 0, settings.Overlap, ct);
             }
             await tx.CommitAsync(ct);
         }
@@ -335,31 +322,6 @@ public static class ProjectsApi
             errors.Add(new("review.percent", "review.percent must be between 1 and 100 for sampled review."));
         }
         return new Settings(overlap, leaseSeconds, order, review);
-    }
-
-    /// <summary>
-    /// Gold mixing on: gold tasks nobody has started become control tasks (served at the gold rate,
-    /// once to everyone). Off: control tasks queue like any task, wanting what the overlap still asks.
-    /// </summary>
-    private static async Task SwitchControlTasksAsync(
-        System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, long projectId, bool on, int overlap, CancellationToken ct)
-    {
-        var sql = on
-            ? """
-              UPDATE tasks SET control = 1, target = @controlTarget, remaining = @controlTarget
-              WHERE project_id = @projectId AND gold_json IS NOT NULL AND control = 0 AND state = 'new'
-              """
-            : """
-              UPDATE tasks SET control = 0, target = @overlap,
-                  remaining = CASE WHEN @overlap - annotation_count - (SELECT COUNT(*) FROM assignments a
-                                        WHERE a.task_id = tasks.id AND a.status IN ('leased', 'returned')) > 0
-                                   THEN @overlap - annotation_count - (SELECT COUNT(*) FROM assignments a
-                                        WHERE a.task_id = tasks.id AND a.status IN ('leased', 'returned'))
-                                   ELSE 0 END,
-                  state = CASE WHEN annotation_count >= @overlap THEN 'annotated' ELSE state END
-              WHERE project_id = @projectId AND control = 1
-              """;
-        await c.ExecuteAsync(new CommandDefinition(sql, new { projectId, overlap, controlTarget = Imports.TaskImporter.ControlTarget }, tx, cancellationToken: ct));
     }
 
     private static QualitySettings CheckQuality(QualityRequest? request, QualitySettings current, int overlap, List<SchemaError> errors)

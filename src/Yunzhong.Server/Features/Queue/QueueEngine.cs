@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Queue;
@@ -396,59 +397,9 @@ public sealed class QueueEngine : BackgroundService
         }
         foreach (var taskId in expired)
         {
-            await ReturnSlot(sql, taskId, now);
+            await TaskStates.ReturnSlotAsync(sql, taskId, now);
         }
     }
-
-    /// <summary>A lease ended without an annotation: the task needs one more again.</summary>
-    private const string ReturnSlotSql = """
-        UPDATE tasks SET remaining = remaining + 1, updated_at = @now,
-            state = CASE WHEN annotation_count = 0 AND remaining + 1 >= target THEN 'new' ELSE state END
-        WHERE id = @id
-        """;
-
-    /// <summary>
-    /// Ends the live and handed-back leases that <paramref name="which"/> (a condition on
-    /// <c>assignments</c>, its parameters in <paramref name="args"/>) picks, from outside the writer
-    /// loops, and gives each task its slot back as when a lease lapses (<see cref="ReturnSlotSql"/>).
-    /// <paramref name="endedAs"/> is <see cref="Released"/> for a manager's bulk release, or
-    /// <see cref="Revoked"/> when the holder may no longer annotate (removed from the organisation,
-    /// or left without an annotating role): a submission on a revoked lease is refused here in the
-    /// writer, not only by the role check before it, which another node may answer from its
-    /// <see cref="Access"/> cache for a few seconds more; a released lease would take its slot back.
-    /// A submission the writer stores meanwhile either commits first (the lease is no longer live
-    /// and is left alone) or finds the lease ended. Returns the tasks whose lease ended.
-    /// </summary>
-    internal static async Task<List<long>> ReleaseLeasesAsync(
-        DbConnection c, DbTransaction tx, string which, object args, string endedAs, long now, CancellationToken ct)
-    {
-        var p = new DynamicParameters(args);
-        p.Add("now", now);
-        p.Add("endedAs", endedAs);
-        var released = (await c.QueryAsync<long>(new CommandDefinition(
-            $"""
-            UPDATE assignments SET status = @endedAs, updated_at = @now
-            WHERE ({which}) AND status IN ('leased', 'returned') RETURNING task_id
-            """, p, tx, cancellationToken: ct))).ToList();
-        foreach (var taskId in released)
-        {
-            await c.ExecuteAsync(new CommandDefinition(ReturnSlotSql, new { id = taskId, now }, tx, cancellationToken: ct));
-        }
-        return released;
-    }
-
-    /// <summary>Assignment status of a lease its holder or a manager gave back.</summary>
-    internal const string Released = "released";
-
-    /// <summary>Assignment status of a lease ended because its holder may no longer annotate the
-    /// project; should they come back, the task can be theirs again like a released one.</summary>
-    internal const string Revoked = "revoked";
-
-    private static readonly string ReturnSlotPositional =
-        ReturnSlotSql.Replace("@now", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal);
-
-    private static async ValueTask ReturnSlot(HotStatements sql, long taskId, long now) =>
-        await sql[ReturnSlotPositional].Bind(1, now).Bind(2, taskId).ExecuteAsync();
 
     private static string OrderBy(string order) => order switch
     {
@@ -558,11 +509,8 @@ public sealed class QueueEngine : BackgroundService
 
     /// <summary>The lease statements' common steps, given a CTE <c>pick</c> (the task to lease, at
     /// most one row): take one of its slots and write the lease.</summary>
-    private const string TakeAndLease = """
-        take AS (
-            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
-                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
-            FROM pick WHERE t.id = pick.id RETURNING t.id),
+    private const string TakeAndLease = $"""
+        {TaskStates.TakeSlotCte},
         lease AS (
             INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
             SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
@@ -738,7 +686,7 @@ public sealed class QueueEngine : BackgroundService
                     reuse = again.Value.AssignmentId;
                     candidate = (again.Value.TaskId, again.Value.Data, again.Value.Gold);
                 }
-                if (await ctx.Sql[TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
+                if (await ctx.Sql[TaskStates.TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
                 {
                     continue; // another writer took the last slot between our read and write
                 }
@@ -760,12 +708,6 @@ public sealed class QueueEngine : BackgroundService
                 return;
             }
         }
-
-        private const string TakeSlotSql = """
-            UPDATE tasks SET remaining = remaining - 1, updated_at = $1,
-                state = CASE WHEN state = 'new' THEN 'in_progress' ELSE state END
-            WHERE id = $2 AND remaining > 0
-            """;
 
         private static async ValueTask Relet(OpContext ctx, long assignmentId, long expires) =>
             await ctx.Sql["UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3"]
@@ -974,14 +916,14 @@ public sealed class QueueEngine : BackgroundService
                     // The lease lapsed but the task still wants an annotation: take the slot again
                     // rather than throw away the annotator's work - if it is still free now, under
                     // the write (another writer may have taken it since the read above).
-                    if (await ctx.Sql["UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0"].Bind(1, taskId).ExecuteAsync() == 0)
+                    if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind(1, taskId).ExecuteAsync() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
                             Detail: "The lease on this task expired and the task no longer needs an annotation."));
                         return;
                     }
                     break;
-                case Revoked:
+                case TaskStates.Revoked:
                     SetResult(new SubmitResult(SubmitOutcome.Conflict,
                         Detail: "This lease ended when your access to the project changed; the task went back to the queue."));
                     return;
@@ -1034,13 +976,7 @@ public sealed class QueueEngine : BackgroundService
             // answers are not yet confident enough (up to the project's maximum).
             var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
                 && target < project.Quality.OverlapMax && await NeedsMore(ctx, taskId);
-            await ctx.Sql[
-                """
-                UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
-                    target = target + $2, remaining = remaining + $2,
-                    state = CASE WHEN annotation_count + 1 >= target + $2 THEN $3 ELSE 'in_progress' END
-                WHERE id = $4
-                """].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
+            await ctx.Sql[TaskStates.CountSubmissionSql].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
                 .Bind(4, taskId).ExecuteAsync();
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
         }
@@ -1073,7 +1009,7 @@ public sealed class QueueEngine : BackgroundService
             if (ctx.Dialect != Dialect.Postgres)
             {
                 await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
-                await ctx.Sql[CountSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();
+                await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();
             }
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
             return true;
@@ -1090,22 +1026,12 @@ public sealed class QueueEngine : BackgroundService
               AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = $2 AND x.idempotency_key = $7)
             """;
 
-        private const string CountSql = """
-            UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
-                state = CASE WHEN annotation_count + 1 >= target THEN $2 ELSE 'in_progress' END
-            WHERE id = $3
-            """;
-
         /// <summary>PostgreSQL: the whole plain submission in one statement, the lease row locked.</summary>
         private const string SubmitPostgresSql = $"""
             WITH ins AS ({SubmitInsertSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
             done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $8
                      FROM ins WHERE assignments.id = ins.assignment_id),
-            counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,
-                            state = CASE WHEN t.annotation_count + 1 >= t.target
-                                THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
-                                ELSE 'in_progress' END
-                        FROM ins WHERE t.id = ins.task_id)
+            {TaskStates.CountedCte}
             SELECT ins.id, ins.task_id, ins.status FROM ins
             """;
 
@@ -1171,7 +1097,7 @@ public sealed class QueueEngine : BackgroundService
                 .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64Async();
             if (taskId is not null)
             {
-                await ReturnSlot(ctx.Sql, taskId.Value, ctx.Now);
+                await TaskStates.ReturnSlotAsync(ctx.Sql, taskId.Value, ctx.Now);
             }
             SetResult(taskId is not null);
         }

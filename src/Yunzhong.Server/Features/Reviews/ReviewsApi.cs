@@ -165,10 +165,10 @@ public static class ReviewsApi
                     VALUES (@TaskId, @ProjectId, @AssignmentId, @UserId, @me, @version, @Id, 'accepted', @result, @now, @me) RETURNING id
                     """, new { a.TaskId, a.ProjectId, a.AssignmentId, a.UserId, me, version = a.Version + 1, a.Id, result = request.Result!.Value.GetRawText(), now },
                     tx, cancellationToken: ct));
-                taskState = await SettleAsync(c, tx, a.TaskId, now, ct);
+                taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
             default:
-                taskState = await SettleAsync(c, tx, a.TaskId, now, ct);
+                taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
         }
         await tx.CommitAsync(ct);
@@ -184,22 +184,8 @@ public static class ReviewsApi
             WHERE id = @AssignmentId AND status = 'submitted'
             """, new { comment, a.ResultJson, now, a.AssignmentId }, tx, cancellationToken: ct));
         // Without an assignment (imported work) the slot opens to anyone.
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE tasks SET annotation_count = annotation_count - 1, remaining = remaining + @free, state = 'rejected', updated_at = @now WHERE id = @TaskId",
-            new { free = handedBack == 0 ? 1 : 0, now, a.TaskId }, tx, cancellationToken: ct));
+        await TaskStates.RejectAsync(c, tx, a.TaskId, slotFreed: handedBack == 0, now, ct);
     }
-
-    /// <summary>A task is accepted once it has all its annotations and none is waiting for review or redo.</summary>
-    private static async Task<string> SettleAsync(DbConnection c, DbTransaction tx, long taskId, long now, CancellationToken ct) =>
-        await c.ExecuteScalarAsync<string>(new CommandDefinition(
-            """
-            UPDATE tasks SET updated_at = @now, state = CASE
-                WHEN annotation_count >= target AND NOT EXISTS (
-                    SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status IN ('pending', 'rejected')
-                      AND NOT EXISTS (SELECT 1 FROM annotations b WHERE b.parent_id = a.id))
-                THEN 'accepted' ELSE state END
-            WHERE id = @taskId RETURNING state
-            """, new { taskId, now }, tx, cancellationToken: ct)) ?? "accepted";
 
     private sealed record Target(
         long Id, long ProjectId, long TaskId, long? AssignmentId, long UserId, long Version, string Status, string ResultJson, string DataJson);

@@ -218,8 +218,8 @@ public static class TasksApi
                     $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
                 break;
             case "release":
-                affected = (await QueueEngine.ReleaseLeasesAsync(
-                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, QueueEngine.Released, now, ct)).Count;
+                affected = (await TaskStates.ReleaseLeasesAsync(
+                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", "action must be delete, priority or release.");

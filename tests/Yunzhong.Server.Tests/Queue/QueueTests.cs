@@ -258,13 +258,13 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         await using var c = await db.OpenAsync();
         // On PostgreSQL, tables this small are cheaper to scan: rule that out, and sorting, for this
         // transaction only, so the plan shows which index delivers the order.
-        await using var tx = db.IsSqlite ? null : await c.BeginTransactionAsync();
+        await using var tx = db.Dialect == SqlDialect.Sqlite ? null : await c.BeginTransactionAsync();
         using var sql = new HotStatements(c);
         // PostgreSQL keys priority order by (project, -priority, id) (0006).
-        var priorityIndex = db.IsSqlite ? "ix_tasks_queue_priority" : "ix_tasks_queue_rank";
+        var priorityIndex = db.Dialect == SqlDialect.Sqlite ? "ix_tasks_queue_priority" : "ix_tasks_queue_rank";
         foreach (var (order, index) in new[] { ("priority", priorityIndex), ("random", "ix_tasks_queue_shuffle"), ("leastAnnotated", "ix_tasks_queue_least") })
         {
-            if (db.IsSqlite)
+            if (db.Dialect == SqlDialect.Sqlite)
             {
                 var plan = new List<string>();
                 var explain = sql["EXPLAIN QUERY PLAN " + QueueEngine.PickFreshSql(order)].Bind(1, project).Bind(2, manager.Id);
@@ -297,7 +297,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             }
         }
 
-        if (!db.IsSqlite)
+        if (db.Dialect != SqlDialect.Sqlite)
         {
             // Only the queue index can deliver "the first task from a position" in priority order.
             // Written as priority = p AND id >= i, as it once was, the primary key could serve it

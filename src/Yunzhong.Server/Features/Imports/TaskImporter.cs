@@ -60,7 +60,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // half-sent upload). The body goes to a spool file first, so the lock is held only while
         // rows are written, at disk speed; memory stays flat. PostgreSQL locks rows, not the
         // database, and streams as before.
-        await using var spool = db.IsSqlite ? await SpoolAsync(input, ct) : null;
+        await using var spool = db.Dialect.OneWriter ? await SpoolAsync(input, ct) : null;
         input = spool ?? input;
 
         await using var c = await db.OpenAsync(ct);
@@ -72,7 +72,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // waits for this import and then gives them theirs.
         project = project with
         {
-            Order = await sql[db.IsSqlite ? OrderSql : OrderSql + " FOR SHARE"].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
+            Order = await sql[OrderSql + db.Dialect.ForShare].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
         };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the

@@ -77,12 +77,11 @@ public sealed class Accounts(Db db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        // Membership changes of one organisation take turns (SQLite's write lock does that already):
-        // two admins demoting each other at once must not both see the other still admin.
-        if (!db.IsSqlite)
+        // Membership changes of one organisation take turns: two admins demoting each other at once
+        // must not both see the other still admin.
+        if (db.Dialect.TakeTurnsSql("organizations", "@organizationId") is { } turns)
         {
-            await c.ExecuteAsync(new CommandDefinition(
-                "SELECT id FROM organizations WHERE id = @organizationId FOR UPDATE", new { organizationId }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(turns, new { organizationId }, tx, cancellationToken: ct));
         }
         var csv = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,

@@ -167,7 +167,7 @@ public static class ProjectsApi
             // tasks' shuffle keys and least_order flags follow the stored one. Locked on PostgreSQL
             // (on SQLite the write lock does it), so an import waits or is waited for; see TaskImporter.
             var previousOrder = await c.ExecuteScalarAsync<string>(new CommandDefinition(
-                $"SELECT task_order FROM projects WHERE id = @projectId{(db.IsSqlite ? "" : " FOR UPDATE")}", new { projectId }, tx,
+                $"SELECT task_order FROM projects WHERE id = @projectId{db.Dialect.ForUpdate}", new { projectId }, tx,
                 cancellationToken: ct)) ?? p.Order;
             await c.ExecuteAsync(new CommandDefinition(
                 """
@@ -186,7 +186,7 @@ public static class ProjectsApi
             {
                 // Tasks enter random order only with a shuffle key (see 0004_shuffle_only_when_random).
                 await c.ExecuteAsync(new CommandDefinition(
-                    $"UPDATE tasks SET shuffle = {Db.RandomShuffleSql(db.Dialect)} WHERE project_id = @projectId AND shuffle = 0",
+                    $"UPDATE tasks SET shuffle = {db.Dialect.RandomShuffle} WHERE project_id = @projectId AND shuffle = 0",
                     new { projectId }, tx, cancellationToken: ct));
             }
             if (settings.Order == "leastAnnotated" && previousOrder != "leastAnnotated")

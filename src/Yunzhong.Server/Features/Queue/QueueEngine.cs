@@ -124,8 +124,8 @@ public sealed class QueueEngine : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var writers = _db.IsSqlite ? 1 : Math.Max(1, _options.PostgresWriters);
-        if (_db.IsSqlite)
+        var writers = _db.Dialect.OneWriter ? 1 : Math.Max(1, _options.PostgresWriters);
+        if (_db.Dialect.OneWriter)
         {
             _walSync = new WalSync(_log);
         }
@@ -253,9 +253,9 @@ public sealed class QueueEngine : BackgroundService
     {
         var connection = await _db.OpenAsync(stop);
         var sql = new HotStatements(connection);
-        if (_db.Dialect == Dialect.Postgres)
+        if (_db.Dialect.WriterSessionSql is { } session)
         {
-            await sql["SET plan_cache_mode = force_generic_plan"].ExecuteAsync(stop);
+            await sql[session].ExecuteAsync(stop);
         }
         return sql;
     }
@@ -284,7 +284,7 @@ public sealed class QueueEngine : BackgroundService
                 }
                 var started = _time.GetTimestamp();
                 var rest = batch;
-                if (_db.Dialect == Dialect.Postgres && batch.Count > 1)
+                if (_db.Dialect.Pipelines && batch.Count > 1)
                 {
                     rest = await PipelineAsync(ctx, batch, stop);
                     Interlocked.Add(ref _stepByStep, rest.Count);
@@ -549,7 +549,7 @@ public sealed class QueueEngine : BackgroundService
             });
     }
 
-    internal readonly record struct OpContext(HotStatements Sql, Dialect Dialect, long Now);
+    internal readonly record struct OpContext(HotStatements Sql, SqlDialect Dialect, long Now);
 
     internal abstract class QueueOp
     {
@@ -663,7 +663,7 @@ public sealed class QueueEngine : BackgroundService
                 var candidate = project.Quality.GoldRate > 0 && Random.Shared.Next(100) < project.Quality.GoldRate
                     ? await PickGold(ctx)
                     : null;
-                if (candidate is null && ctx.Dialect == Dialect.Postgres)
+                if (candidate is null && ctx.Dialect.WritableCtes)
                 {
                     if (await LeaseFreshPostgres(ctx, expires) is { } leased)
                     {
@@ -789,7 +789,7 @@ public sealed class QueueEngine : BackgroundService
 
         private async ValueTask<(long AssignmentId, long TaskId, string Data, string? Gold)?> PickReturned(OpContext ctx)
         {
-            var lockClause = ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF t SKIP LOCKED" : "";
+            var lockClause = ctx.Dialect.ForUpdateOfSkipLocked("t");
             var cmd = ctx.Sql[
                 $"""
                 SELECT a.id, t.id, t.data_json, t.gold_json FROM assignments a JOIN tasks t ON t.id = a.task_id
@@ -890,7 +890,7 @@ public sealed class QueueEngine : BackgroundService
                 $"""
                 SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3{(ctx.Dialect == Dialect.Postgres ? " FOR UPDATE OF a" : "")}
+                WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3{ctx.Dialect.ForUpdateOf("a")}
                 """].Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id);
             if (await cmd.ReadAsync())
             {
@@ -997,7 +997,7 @@ public sealed class QueueEngine : BackgroundService
         /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
         private async ValueTask<bool> SubmitPlain(OpContext ctx)
         {
-            var cmd = ctx.Dialect == Dialect.Postgres ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
+            var cmd = ctx.Dialect.WritableCtes ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
             cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
                 .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
             if (!await cmd.ReadAsync())
@@ -1006,7 +1006,7 @@ public sealed class QueueEngine : BackgroundService
             }
             var (id, taskId, pending) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2) == "pending");
             await cmd.ResetAsync();
-            if (ctx.Dialect != Dialect.Postgres)
+            if (!ctx.Dialect.WritableCtes)
             {
                 await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
                 await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();

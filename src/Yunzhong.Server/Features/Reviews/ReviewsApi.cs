@@ -47,7 +47,7 @@ public static class ReviewsApi
         var expires = now + project.LeaseSeconds * 1000L;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        var lockClause = db.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED";
+        var lockClause = db.Dialect.ForUpdateSkipLocked;
         var id = await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
             $"""
             SELECT id FROM annotations

@@ -76,7 +76,7 @@ public static class TasksApi
         }
         if (states.Length > 0)
         {
-            where.Add(db.InList("t.state", "@states"));
+            where.Add(db.Dialect.InList("t.state", "@states"));
         }
         if (annotator is not null)
         {
@@ -200,7 +200,7 @@ public static class TasksApi
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
-        var ids = db.InList("id", "@ids");
+        var ids = db.Dialect.InList("id", "@ids");
         long affected;
         switch (request.Action)
         {
@@ -219,7 +219,7 @@ public static class TasksApi
                 break;
             case "release":
                 affected = (await TaskStates.ReleaseLeasesAsync(
-                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
+                    c, tx, $"project_id = @projectId AND {db.Dialect.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", "action must be delete, priority or release.");

@@ -72,7 +72,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // waits for this import and then gives them theirs.
         project = project with
         {
-            Order = await sql[OrderSql + db.Dialect.ForShare].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
+            Order = await sql[ImportsSql.OrderSql(db.Dialect)].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
         };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
@@ -191,8 +191,6 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
     }
 
-    private const string OrderSql = "SELECT task_order FROM projects WHERE id = $1";
-
     /// <summary>Rows handed from the reading stage to the writer.</summary>
     private const int ChunkRows = 1024;
 
@@ -237,7 +235,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 imported++;
                 foreach (var p in row.Predictions)
                 {
-                    await sql["INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES ($1, $2, $3, $4, $5)"]
+                    await sql[ImportsSql.InsertPredictionSql]
                         .Bind(1, id).Bind(2, p.Author ?? "imported").Bind(3, p.ResultJson).Bind(4, p.Score).Bind(5, now)
                         .ExecuteAsync(ct);
                 }
@@ -304,10 +302,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         foreach (var a in annotations)
         {
             await sql[
-                """
-                INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
-                VALUES ($1, $2, $3, $3, 1, 'submitted', $4, $5)
-                """].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
+                ImportsSql.InsertAnnotationSql].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
                 .ExecuteAsync(ct);
         }
         await sql[TaskStates.ImportAnnotationsSql].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);

@@ -45,9 +45,14 @@ internal static class QueueSql
         """;
 
     /// <summary>The next fresh task in <paramref name="order"/> for annotator $2 in project $1.</summary>
-    internal static string PickFreshSql(string order) => SqlTexts.Get(order, SqlTexts.Pick);
+    internal static string PickFreshSql(string order) => order switch
+    {
+        "random" => PickRandom,
+        "leastAnnotated" => PickLeastAnnotated,
+        _ => PickPriority,
+    };
 
-    internal static string BuildPickFreshSql(string order) =>
+    private static string BuildPickFreshSql(string order) =>
         $"SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)} ORDER BY {OrderBy(order)} LIMIT 1";
 
     /// <summary>
@@ -59,10 +64,17 @@ internal static class QueueSql
     /// none. Always one row: the count, then the lease's id, task, data and predictions (nulls
     /// when nothing was leased).
     /// </summary>
-    internal static string LeaseSql(string order, bool whenNothingHeld) =>
-        SqlTexts.Get(order, whenNothingHeld ? SqlTexts.LeaseWhenNothingHeld : SqlTexts.Lease);
+    internal static string LeaseSql(string order, bool whenNothingHeld) => (order, whenNothingHeld) switch
+    {
+        ("random", false) => LeaseRandom,
+        ("random", true) => LeaseRandomWhenNothingHeld,
+        ("leastAnnotated", false) => LeaseLeastAnnotated,
+        ("leastAnnotated", true) => LeaseLeastAnnotatedWhenNothingHeld,
+        (_, false) => LeasePriority,
+        (_, true) => LeasePriorityWhenNothingHeld,
+    };
 
-    internal static string BuildLeaseSql(string order, bool whenNothingHeld) =>
+    private static string BuildLeaseSql(string order, bool whenNothingHeld) =>
         whenNothingHeld && OrderBy(order) == OrderBy("priority") ? HintedPriorityLeaseSql : $"""
         WITH held AS ({(whenNothingHeld
             ? HeldSql
@@ -140,20 +152,14 @@ internal static class QueueSql
              + (SELECT count(*) FROM assignments WHERE user_id = $2 AND project_id = $1 AND status = 'returned') AS n
         """;
 
-    /// <summary>The queue's SQL texts per order, built once: they are keys of the prepared-statement
-    /// caches and are asked for on every lease.</summary>
-    private static class SqlTexts
-    {
-        public const int Pick = 0, Lease = 1, LeaseWhenNothingHeld = 2;
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Order, int Kind), string> Texts = new();
+    // The texts per order, built once at start: they are the keys under which each writer
+    // connection keeps its prepared statements, asked for on every lease.
+    private static readonly string PickPriority = BuildPickFreshSql("priority"), PickRandom = BuildPickFreshSql("random"),
+        PickLeastAnnotated = BuildPickFreshSql("leastAnnotated");
 
-        public static string Get(string order, int kind) =>
-            Texts.TryGetValue((order, kind), out var text) ? text : Texts.GetOrAdd((order, kind), kind switch
-            {
-                Pick => BuildPickFreshSql(order),
-                _ => BuildLeaseSql(order, whenNothingHeld: kind == LeaseWhenNothingHeld),
-            });
-    }
+    private static readonly string LeasePriority = BuildLeaseSql("priority", false), LeaseRandom = BuildLeaseSql("random", false),
+        LeaseLeastAnnotated = BuildLeaseSql("leastAnnotated", false), LeasePriorityWhenNothingHeld = BuildLeaseSql("priority", true),
+        LeaseRandomWhenNothingHeld = BuildLeaseSql("random", true), LeaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true);
 
     /// <summary>The leases annotator $1 holds or was handed back in project $2, a handed-back (rejected) one first, then the oldest.</summary>
     internal const string HeldLeasesSql = """

@@ -9,7 +9,7 @@ namespace Yunzhong.Server.Features.Tasks;
 /// The one place that writes a task's <c>state</c>, <c>remaining</c> (slots open for a lease) and
 /// <c>target</c>. Each statement here is one transition of <see cref="Core.Tasks.TaskLifecycle"/>,
 /// done set-based in SQL (hot paths never read a row into C# to decide), and
-/// <c>TaskStatesFollowTheLifecycle</c> runs each against real rows on SQLite and PostgreSQL across
+/// <c>TaskStatesTests</c> runs each against real rows on SQLite and PostgreSQL across
 /// the state × event grid and compares the result with the Core machine's. An architecture test
 /// fails when any other file writes these columns.
 /// </summary>

@@ -55,7 +55,7 @@ internal static class AdminCommands
             case "list":
             {
                 await using var c = await db.OpenAsync(ct);
-                var concat = db.IsSqlite ? "group_concat" : "string_agg";
+                var concat = db.Dialect.StringAgg;
                 var rows = await Dapper.SqlMapper.QueryAsync<(long Id, string Email, string Name, string? Orgs)>(c, new Dapper.CommandDefinition(
                     $"""
                     SELECT u.id, u.email, u.name,

@@ -4,12 +4,9 @@ using Npgsql;
 
 namespace Yunzhong.Server.Data;
 
-public enum Dialect { Sqlite, Postgres }
-
 /// <summary>
-/// Opens connections to the one relational store. The SQL of this project is written in the subset
-/// SQLite and PostgreSQL share (int64 Unix-millisecond times, text JSON, RETURNING, ON CONFLICT),
-/// so most statements run unchanged on both; the few that differ ask <see cref="Dialect"/>.
+/// Opens connections to the one relational store and begins its write transactions. What differs
+/// between the engines in SQL is <see cref="Dialect"/>'s.
 /// </summary>
 public sealed class Db : IDisposable
 {
@@ -19,7 +16,7 @@ public sealed class Db : IDisposable
     {
         if (options.IsPostgres)
         {
-            Dialect = Dialect.Postgres;
+            Dialect = SqlDialect.Postgres;
             // The hot paths run the same few statements all day: let Npgsql prepare them on each
             // physical connection instead of having PostgreSQL parse and plan every call.
             var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
@@ -33,7 +30,7 @@ public sealed class Db : IDisposable
         }
         else
         {
-            Dialect = Dialect.Sqlite;
+            Dialect = SqlDialect.Sqlite;
             ConnectionString = new SqliteConnectionStringBuilder(options.ConnectionString)
             {
                 Pooling = true,
@@ -43,11 +40,33 @@ public sealed class Db : IDisposable
         }
     }
 
-    public Dialect Dialect { get; }
+    public SqlDialect Dialect { get; }
 
     public string ConnectionString { get; }
 
-    public bool IsSqlite => Dialect == Dialect.Sqlite;
+    /// <summary>The database file, where the database is one (SQLite); null for a server.</summary>
+    public string? LocalFile => _postgres is null ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource) : null;
+
+    /// <summary>Throws unless the database answers (readiness).</summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        if (_postgres is not null)
+        {
+            await using var c = await OpenAsync(ct);
+            await using var select = c.CreateCommand();
+            select.CommandText = "SELECT 1";
+            await select.ExecuteScalarAsync(ct);
+            return;
+        }
+        // Not a pooled connection: one kept open goes on reading a database file that was deleted or
+        // replaced under it. Opening without Create finds out whether the file is still there.
+        var cs = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
+        await using var sqlite = new SqliteConnection(cs);
+        await sqlite.OpenAsync(ct);
+        await using var cmd = sqlite.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        await cmd.ExecuteScalarAsync(ct);
+    }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -59,18 +78,6 @@ public sealed class Db : IDisposable
         await c.OpenAsync(ct);
         return c;
     }
-
-    /// <summary>SQL for a random positive 63-bit number (a task's place in random order).</summary>
-    public static string RandomShuffleSql(Dialect dialect) =>
-        dialect == Dialect.Sqlite ? "((random() & 9223372036854775806) | 1)" : "(1 + floor(random() * 9.2e18))::bigint";
-
-    /// <summary>
-    /// A test of <paramref name="column"/> against a list parameter. Dapper expands <c>IN @list</c>
-    /// into one parameter per item on SQLite, but hands Npgsql the array whole, where only
-    /// <c>= ANY(@list)</c> is valid SQL.
-    /// </summary>
-    public string InList(string column, string parameter) =>
-        IsSqlite ? $"{column} IN {parameter}" : $"{column} = ANY({parameter})";
 
     /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
     /// <param name="fsyncOnCommit">On SQLite, whether the commit itself fsyncs the WAL. Only the queue

@@ -15,15 +15,7 @@ public static class Migrator
     public static async Task MigrateAsync(Db db, TimeProvider time, CancellationToken ct, string? through = null)
     {
         await using var c = await db.OpenAsync(ct);
-        if (db.IsSqlite)
-        {
-            await c.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: ct));
-        }
-        else
-        {
-            // Several servers may start at once against one PostgreSQL: one migrates, the rest wait.
-            await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(7214500)", cancellationToken: ct));
-        }
+        await c.ExecuteAsync(new CommandDefinition(db.Dialect.BeforeMigrations, cancellationToken: ct));
         try
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -51,17 +43,17 @@ public static class Migrator
         }
         finally
         {
-            if (!db.IsSqlite)
+            if (db.Dialect.AfterMigrations is { } after)
             {
-                await c.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(7214500)", cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(after, cancellationToken: ct));
             }
         }
     }
 
-    private static IEnumerable<(string Version, string Sql)> Scripts(Dialect dialect)
+    private static IEnumerable<(string Version, string Sql)> Scripts(SqlDialect dialect)
     {
         var assembly = typeof(Migrator).Assembly;
-        var prefix = $"Yunzhong.Server.Data.Migrations.{(dialect == Dialect.Sqlite ? "sqlite" : "postgres")}.";
+        var prefix = $"Yunzhong.Server.Data.Migrations.{dialect.Name}.";
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;

@@ -258,16 +258,16 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         await using var c = await db.OpenAsync();
         // On PostgreSQL, tables this small are cheaper to scan: rule that out, and sorting, for this
         // transaction only, so the plan shows which index delivers the order.
-        await using var tx = db.IsSqlite ? null : await c.BeginTransactionAsync();
+        await using var tx = db.Dialect == SqlDialect.Sqlite ? null : await c.BeginTransactionAsync();
         using var sql = new HotStatements(c);
         // PostgreSQL keys priority order by (project, -priority, id) (0006).
-        var priorityIndex = db.IsSqlite ? "ix_tasks_queue_priority" : "ix_tasks_queue_rank";
+        var priorityIndex = db.Dialect == SqlDialect.Sqlite ? "ix_tasks_queue_priority" : "ix_tasks_queue_rank";
         foreach (var (order, index) in new[] { ("priority", priorityIndex), ("random", "ix_tasks_queue_shuffle"), ("leastAnnotated", "ix_tasks_queue_least") })
         {
-            if (db.IsSqlite)
+            if (db.Dialect == SqlDialect.Sqlite)
             {
                 var plan = new List<string>();
-                var explain = sql["EXPLAIN QUERY PLAN " + QueueEngine.PickFreshSql(order)].Bind(1, project).Bind(2, manager.Id);
+                var explain = sql["EXPLAIN QUERY PLAN " + QueueSql.PickFreshSql(order)].Bind(1, project).Bind(2, manager.Id);
                 while (await explain.ReadAsync())
                 {
                     plan.Add(explain.Text(3));
@@ -284,7 +284,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
                 foreach (var whenNothingHeld in new[] { true, false })
                 {
                     var name = $"lease_{order}_{whenNothingHeld}_{mode}".ToLowerInvariant();
-                    await sql[$"PREPARE {name} (bigint, bigint, bigint, bigint) AS {QueueEngine.LeaseSql(order, whenNothingHeld)}"].ExecuteAsync();
+                    await sql[$"PREPARE {name} (bigint, bigint, bigint, bigint) AS {QueueSql.LeaseSql(order, whenNothingHeld)}"].ExecuteAsync();
                     var plan = new List<string>();
                     var explain = sql[$"EXPLAIN EXECUTE {name} ({project}, {manager.Id}, 0, 0)"]; // no parameters in utility statements
                     while (await explain.ReadAsync())
@@ -297,7 +297,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             }
         }
 
-        if (!db.IsSqlite)
+        if (db.Dialect != SqlDialect.Sqlite)
         {
             // Only the queue index can deliver "the first task from a position" in priority order.
             // Written as priority = p AND id >= i, as it once was, the primary key could serve it
@@ -306,7 +306,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             // transaction only) the planner shows what else could serve it.
             await sql["DROP INDEX ix_tasks_queue_rank"].ExecuteAsync();
             await sql["SET LOCAL plan_cache_mode = force_generic_plan"].ExecuteAsync();
-            await sql[$"PREPARE lease_without_index (bigint, bigint, bigint, bigint) AS {QueueEngine.LeaseSql("priority", whenNothingHeld: true)}"].ExecuteAsync();
+            await sql[$"PREPARE lease_without_index (bigint, bigint, bigint, bigint) AS {QueueSql.LeaseSql("priority", whenNothingHeld: true)}"].ExecuteAsync();
             var plan = new List<string>();
             var explain = sql[$"EXPLAIN EXECUTE lease_without_index ({project}, {manager.Id}, 0, 0)"];
             while (await explain.ReadAsync())
@@ -508,7 +508,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         var got = new List<string?>();
         foreach (var person in people)
         {
-            var lease = sql[QueueEngine.LeaseSql("priority", whenNothingHeld: true)].Bind(1, project).Bind(2, person.Id).Bind(3, 1L).Bind(4, 2L);
+            var lease = sql[QueueSql.LeaseSql("priority", whenNothingHeld: true)].Bind(1, project).Bind(2, person.Id).Bind(3, 1L).Bind(4, 2L);
             Assert.True(await lease.ReadAsync());
             got.Add(lease.IsNull(1) ? null : JsonDocument.Parse(lease.Text(3)).RootElement.GetProperty("text").GetString());
             await lease.ResetAsync();

@@ -127,7 +127,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         var project = await access.ProjectAsync(projectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
         var states = filter.States.Length > 0 ? filter.States : null;
         var where = "project_id = @projectId AND id > @after"
-            + (states is null ? "" : " AND " + db.InList("state", "@states"))
+            + (states is null ? "" : " AND " + db.Dialect.InList("state", "@states"))
             + (filter.FromMs is null ? "" : " AND updated_at >= @fromMs")
             + (filter.ToMs is null ? "" : " AND updated_at < @toMs");
         var args = new DynamicParameters(new { projectId, states, fromMs = filter.FromMs, toMs = filter.ToMs });

@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Storage;
@@ -58,7 +57,7 @@ public sealed record ReadyResponse(string Status, IReadOnlyDictionary<string, st
 /// free. The answer names each check in plain words and never the exception, host or path behind
 /// it (the endpoint is public); those go to the log.
 /// </summary>
-public sealed class Readiness(Db db, IBlobStore blobs, ServerOptions server, IOptions<ReadinessOptions> options, TimeProvider time, ILogger<Readiness> log)
+public sealed class Readiness(Db db, IBlobStore blobs, IOptions<ReadinessOptions> options, TimeProvider time, ILogger<Readiness> log)
 {
     public const string Database = "database";
     public const string BlobStore = "blobStore";
@@ -125,18 +124,7 @@ public sealed class Readiness(Db db, IBlobStore blobs, ServerOptions server, IOp
 
     private async Task ProbeDatabaseAsync(CancellationToken ct)
     {
-        if (db.IsSqlite)
-        {
-            // Not a pooled connection: one kept open goes on reading a database file that was deleted or
-            // replaced under it. Opening without Create finds out whether the file is still there.
-            var cs = new SqliteConnectionStringBuilder(db.ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
-            await using var sqlite = new SqliteConnection(cs);
-            await sqlite.OpenAsync(ct);
-            await sqlite.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM sqlite_master", cancellationToken: ct));
-            return;
-        }
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
+        await db.ProbeAsync(ct);
     }
 
     private async Task ProbeBlobsAsync(CancellationToken ct)
@@ -170,9 +158,9 @@ public sealed class Readiness(Db db, IBlobStore blobs, ServerOptions server, IOp
         try
         {
             var free = blobs.AvailableBytes();
-            if (db.IsSqlite)
+            if (db.LocalFile is { } file)
             {
-                var dbFree = new DriveInfo(Path.GetDirectoryName(server.SqlitePath)!).AvailableFreeSpace;
+                var dbFree = new DriveInfo(Path.GetDirectoryName(file)!).AvailableFreeSpace;
                 free = free is null ? dbFree : Math.Min(free.Value, dbFree);
             }
             if (free is null || free >= _options.MinFreeBytes)

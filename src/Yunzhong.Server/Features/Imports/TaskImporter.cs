@@ -5,6 +5,7 @@ using Yunzhong.Core.Formats;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Imports;
@@ -59,7 +60,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // half-sent upload). The body goes to a spool file first, so the lock is held only while
         // rows are written, at disk speed; memory stays flat. PostgreSQL locks rows, not the
         // database, and streams as before.
-        await using var spool = db.IsSqlite ? await SpoolAsync(input, ct) : null;
+        await using var spool = db.Dialect.OneWriter ? await SpoolAsync(input, ct) : null;
         input = spool ?? input;
 
         await using var c = await db.OpenAsync(ct);
@@ -71,7 +72,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // waits for this import and then gives them theirs.
         project = project with
         {
-            Order = await sql[db.IsSqlite ? OrderSql : OrderSql + " FOR SHARE"].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
+            Order = await sql[ImportsSql.OrderSql(db.Dialect)].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
         };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
@@ -190,8 +191,6 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
     }
 
-    private const string OrderSql = "SELECT task_order FROM projects WHERE id = $1";
-
     /// <summary>Rows handed from the reading stage to the writer.</summary>
     private const int ChunkRows = 1024;
 
@@ -236,7 +235,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 imported++;
                 foreach (var p in row.Predictions)
                 {
-                    await sql["INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES ($1, $2, $3, $4, $5)"]
+                    await sql[ImportsSql.InsertPredictionSql]
                         .Bind(1, id).Bind(2, p.Author ?? "imported").Bind(3, p.ResultJson).Bind(4, p.Score).Bind(5, now)
                         .ExecuteAsync(ct);
                 }
@@ -256,7 +255,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     private const int RowsPerInsert = 64;
 
     /// <summary>Parameters bound per task row of <see cref="InsertSql"/>.</summary>
-    private const int RowParams = 6;
+    private const int RowParams = TaskStates.InsertedTaskParams;
 
     /// <summary>A task's place in random order: only projects that use random order need one (0
     /// keeps the task out of that order's index).</summary>
@@ -266,22 +265,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     /// only projects that use that order need them there.</summary>
     private static int LeastOrder(ProjectConfig project) => project.Order == "leastAnnotated" ? 1 : 0;
 
-    /// <summary>Control tasks are served to every annotator once (at the gold rate), never "complete".</summary>
-    internal const long ControlTarget = 1_000_000_000;
-
-    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false)
-    {
-        var t = control ? ControlTarget : project.Overlap;
-        var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
-        for (var i = 0; i < rows; i++)
-        {
-            var at = i * RowParams;
-            sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({project.Id}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, {LeastOrder(project)}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
-        }
-        return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
-    }
+    /// <summary>The statement that creates <paramref name="rows"/> tasks (see <see cref="TaskStates.InsertTasksSql"/>).</summary>
+    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false) =>
+        TaskStates.InsertTasksSql(project.Id, project.Overlap, LeastOrder(project), now, rows, control);
 
     /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1.</summary>
     private static HotCommand Bind(HotCommand insert, int at, ProjectConfig project, Checked task) =>
@@ -316,19 +302,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         foreach (var a in annotations)
         {
             await sql[
-                """
-                INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
-                VALUES ($1, $2, $3, $3, 1, 'submitted', $4, $5)
-                """].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
+                ImportsSql.InsertAnnotationSql].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
                 .ExecuteAsync(ct);
         }
-        await sql[
-            """
-            UPDATE tasks SET annotation_count = annotation_count + $1,
-                remaining = CASE WHEN remaining > $1 THEN remaining - $1 ELSE 0 END,
-                state = CASE WHEN annotation_count + $1 >= target THEN 'annotated' ELSE 'in_progress' END
-            WHERE id = $2
-            """].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
+        await sql[TaskStates.ImportAnnotationsSql].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>

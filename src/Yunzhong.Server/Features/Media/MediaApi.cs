@@ -336,12 +336,10 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
             await using (var c = await _store._db.OpenAsync(ct))
             await using (var tx = await _store._db.BeginWriteAsync(c, ct))
             {
-                if (!_store._db.IsSqlite)
+                // Uploads of one organisation take turns at the storage check.
+                if (_store._db.Dialect.TakeTurnsSql("organizations", "@organizationId") is { } turns)
                 {
-                    // Uploads of one organisation take turns at the storage check (SQLite's write lock does this there).
-                    await c.ExecuteAsync(new CommandDefinition(
-                        "SELECT id FROM organizations WHERE id = @organizationId FOR UPDATE", new { organizationId = _organizationId }, tx,
-                        cancellationToken: ct));
+                    await c.ExecuteAsync(new CommandDefinition(turns, new { organizationId = _organizationId }, tx, cancellationToken: ct));
                 }
                 foreach (var r in _rows)
                 {

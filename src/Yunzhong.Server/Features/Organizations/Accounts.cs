@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Yunzhong.Server.Data;
-using Yunzhong.Server.Features.Queue;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
@@ -77,12 +77,11 @@ public sealed class Accounts(Db db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        // Membership changes of one organisation take turns (SQLite's write lock does that already):
-        // two admins demoting each other at once must not both see the other still admin.
-        if (!db.IsSqlite)
+        // Membership changes of one organisation take turns: two admins demoting each other at once
+        // must not both see the other still admin.
+        if (db.Dialect.TakeTurnsSql("organizations", "@organizationId") is { } turns)
         {
-            await c.ExecuteAsync(new CommandDefinition(
-                "SELECT id FROM organizations WHERE id = @organizationId FOR UPDATE", new { organizationId }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(turns, new { organizationId }, tx, cancellationToken: ct));
         }
         var csv = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
@@ -114,9 +113,9 @@ public sealed class Accounts(Db db, TimeProvider time)
         }
         if ((before & RoleNames.Annotate) != 0 && (roles & RoleNames.Annotate) == 0)
         {
-            await QueueEngine.ReleaseLeasesAsync(c, tx,
+            await TaskStates.ReleaseLeasesAsync(c, tx,
                 "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)",
-                new { userId, organizationId }, QueueEngine.Revoked, Now, ct);
+                new { userId, organizationId }, TaskStates.Revoked, Now, ct);
         }
         await tx.CommitAsync(ct);
         return MembershipChange.Done;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Projects;
@@ -57,11 +58,7 @@ public static class ProjectsApi
     {
         await using var c = await db.OpenAsync(ct);
         var ids = await c.QueryAsync<long>(new CommandDefinition(
-            """
-            SELECT p.id FROM projects p JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = @userId
-            WHERE p.deleted_at IS NULL AND (@organization IS NULL OR p.organization_id = @organization)
-            ORDER BY p.id DESC
-            """, new { userId = user.UserId(), organization }, cancellationToken: ct));
+            ProjectsSql.VisibleSql, new { userId = user.UserId(), organization }, cancellationToken: ct));
         var list = new List<ProjectView>();
         foreach (var id in ids)
         {
@@ -114,14 +111,7 @@ public static class ProjectsApi
         }
         await using var c = await db.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO projects (organization_id, name, instructions, schema_json, overlap, lease_seconds, task_order,
-                                  review_policy, review_percent, created_by, created_at, gold_rate, gold_threshold, gold_minimum,
-                                  overlap_max, confidence_target)
-            VALUES (@OrganizationId, @name, @instructions, @schema, @Overlap, @LeaseSeconds, @Order, @policy, @percent, @userId, @now,
-                    @GoldRate, @GoldThreshold, @GoldMinimum, @OverlapMax, @ConfidenceTarget)
-            RETURNING id
-            """, new
+            ProjectsSql.InsertSql, new
             {
                 request.OrganizationId, name, instructions = request.Instructions ?? "", schema = schema!.ToJson(),
                 settings.Overlap, settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy,
@@ -166,16 +156,10 @@ public static class ProjectsApi
             // tasks' shuffle keys and least_order flags follow the stored one. Locked on PostgreSQL
             // (on SQLite the write lock does it), so an import waits or is waited for; see TaskImporter.
             var previousOrder = await c.ExecuteScalarAsync<string>(new CommandDefinition(
-                $"SELECT task_order FROM projects WHERE id = @projectId{(db.IsSqlite ? "" : " FOR UPDATE")}", new { projectId }, tx,
+                ProjectsSql.StoredOrderSql(db.Dialect), new { projectId }, tx,
                 cancellationToken: ct)) ?? p.Order;
             await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE projects SET name = @name, instructions = @instructions, schema_json = @schema, overlap = @Overlap,
-                    lease_seconds = @LeaseSeconds, task_order = @Order, review_policy = @policy, review_percent = @percent,
-                    gold_rate = @GoldRate, gold_threshold = @GoldThreshold, gold_minimum = @GoldMinimum, overlap_max = @OverlapMax,
-                    confidence_target = @ConfidenceTarget
-                WHERE id = @projectId
-                """, new
+                ProjectsSql.UpdateSql, new
                 {
                     name, instructions = patch.Instructions ?? p.Instructions, schema = schema.ToJson(), settings.Overlap,
                     settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
@@ -185,7 +169,7 @@ public static class ProjectsApi
             {
                 // Tasks enter random order only with a shuffle key (see 0004_shuffle_only_when_random).
                 await c.ExecuteAsync(new CommandDefinition(
-                    $"UPDATE tasks SET shuffle = {Db.RandomShuffleSql(db.Dialect)} WHERE project_id = @projectId AND shuffle = 0",
+                    ProjectsSql.ShuffleSql(db.Dialect),
                     new { projectId }, tx, cancellationToken: ct));
             }
             if (settings.Order == "leastAnnotated" && previousOrder != "leastAnnotated")
@@ -193,31 +177,17 @@ public static class ProjectsApi
                 // Tasks enter least-annotated order only when flagged (see 0005_least_only_when_least_annotated).
                 // Leaving an order keeps keys and flags: switching back touches only tasks imported meanwhile.
                 await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE tasks SET least_order = 1 WHERE project_id = @projectId AND least_order = 0",
+                    ProjectsSql.LeastOrderSql,
                     new { projectId }, tx, cancellationToken: ct));
             }
             if (settings.Overlap != p.Overlap)
             {
-                // A new overlap applies to tasks not yet complete: their targets move, and with them what
-                // they still need. Complete tasks keep their annotations.
-                // A task that already holds as many annotations as the lower overlap asks for is done:
-                // it moves on as a last submission would have moved it, or it would sit in progress
-                // for ever with nothing left to hand out.
-                await c.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE tasks SET remaining = remaining + (@overlap - target), target = @overlap,
-                        state = CASE
-                            WHEN annotation_count < @overlap THEN state
-                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'pending') THEN 'in_review'
-                            WHEN EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'accepted')
-                                 AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status = 'submitted') THEN 'accepted'
-                            ELSE 'annotated' END
-                    WHERE project_id = @projectId AND state IN ('new', 'in_progress') AND remaining + (@overlap - target) >= 0
-                    """, new { overlap = settings.Overlap, projectId }, tx, cancellationToken: ct));
+                // A new overlap applies to the tasks not yet complete (see TaskStates.ChangeOverlapSql).
+                await TaskStates.ChangeOverlapAsync(c, tx, projectId, settings.Overlap, ct);
             }
             if ((quality.GoldRate > 0) != (p.Quality.GoldRate > 0))
             {
-                await SwitchControlTasksAsync(c, tx, projectId, quality.GoldRate > 0, settings.Overlap, ct);
+                await TaskStates.SwitchControlTasksAsync(c, tx, projectId, quality.GoldRate > 0, settings.Overlap, ct);
             }
             await tx.CommitAsync(ct);
         }
@@ -234,7 +204,7 @@ public static class ProjectsApi
             return problem!;
         }
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition("UPDATE projects SET deleted_at = @now WHERE id = @projectId",
+        await c.ExecuteAsync(new CommandDefinition(ProjectsSql.DeleteSql,
             new { projectId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
         access.Forget(projectId);
         return TypedResults.NoContent();
@@ -337,31 +307,6 @@ public static class ProjectsApi
         return new Settings(overlap, leaseSeconds, order, review);
     }
 
-    /// <summary>
-    /// Gold mixing on: gold tasks nobody has started become control tasks (served at the gold rate,
-    /// once to everyone). Off: control tasks queue like any task, wanting what the overlap still asks.
-    /// </summary>
-    private static async Task SwitchControlTasksAsync(
-        System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, long projectId, bool on, int overlap, CancellationToken ct)
-    {
-        var sql = on
-            ? """
-              UPDATE tasks SET control = 1, target = @controlTarget, remaining = @controlTarget
-              WHERE project_id = @projectId AND gold_json IS NOT NULL AND control = 0 AND state = 'new'
-              """
-            : """
-              UPDATE tasks SET control = 0, target = @overlap,
-                  remaining = CASE WHEN @overlap - annotation_count - (SELECT COUNT(*) FROM assignments a
-                                        WHERE a.task_id = tasks.id AND a.status IN ('leased', 'returned')) > 0
-                                   THEN @overlap - annotation_count - (SELECT COUNT(*) FROM assignments a
-                                        WHERE a.task_id = tasks.id AND a.status IN ('leased', 'returned'))
-                                   ELSE 0 END,
-                  state = CASE WHEN annotation_count >= @overlap THEN 'annotated' ELSE state END
-              WHERE project_id = @projectId AND control = 1
-              """;
-        await c.ExecuteAsync(new CommandDefinition(sql, new { projectId, overlap, controlTarget = Imports.TaskImporter.ControlTarget }, tx, cancellationToken: ct));
-    }
-
     private static QualitySettings CheckQuality(QualityRequest? request, QualitySettings current, int overlap, List<SchemaError> errors)
     {
         if (request is null)
@@ -406,7 +351,7 @@ public static class ProjectsApi
             return null;
         }
         var counts = (await c.QueryAsync<(string State, long N)>(new CommandDefinition(
-            "SELECT state, COUNT(*) FROM tasks WHERE project_id = @projectId GROUP BY state", new { projectId }, cancellationToken: ct)))
+            ProjectsSql.StateCountsSql, new { projectId }, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.N);
         return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
             p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent),

@@ -47,30 +47,19 @@ public static class ReviewsApi
         var expires = now + project.LeaseSeconds * 1000L;
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        var lockClause = db.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED";
         var id = await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            $"""
-            SELECT id FROM annotations
-            WHERE project_id = @projectId AND status = 'pending' AND user_id <> @me
-              AND (reviewer_id IS NULL OR reviewer_id = @me OR review_expires < @now)
-            ORDER BY CASE WHEN reviewer_id = @me THEN 0 ELSE 1 END, id
-            LIMIT 1{lockClause}
-            """, new { projectId, me, now }, tx, cancellationToken: ct));
+            ReviewsSql.NextPendingSql(db.Dialect), new { projectId, me, now }, tx, cancellationToken: ct));
         if (id is null)
         {
             await tx.RollbackAsync(ct);
             return TypedResults.NoContent();
         }
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE annotations SET reviewer_id = @me, review_expires = @expires WHERE id = @id", new { me, expires, id }, tx, cancellationToken: ct));
+            ReviewsSql.HoldSql, new { me, expires, id }, tx, cancellationToken: ct));
         var a = await c.QuerySingleAsync<TasksApi.AnnotationRow>(new CommandDefinition(
-            """
-            SELECT a.id, a.user_id AS UserId, u.name AS Annotator, a.author_id AS AuthorId, a.version, a.parent_id AS ParentId, a.status,
-                   a.result_json AS ResultJson, a.lead_time AS LeadTime, a.created_at AS CreatedAt
-            FROM annotations a JOIN users u ON u.id = a.user_id WHERE a.id = @id
-            """, new { id }, tx, cancellationToken: ct));
+            ReviewsSql.AnnotationSql, new { id }, tx, cancellationToken: ct));
         var task = await c.QuerySingleAsync<(long Id, string Data)>(new CommandDefinition(
-            "SELECT t.id, t.data_json FROM tasks t JOIN annotations a ON a.task_id = t.id WHERE a.id = @id", new { id }, tx, cancellationToken: ct));
+            ReviewsSql.TaskOfAnnotationSql, new { id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new ReviewItem(id.Value, new ReviewTask(task.Id, Http.Json(task.Data)), a.View(), Http.Time(expires)));
     }
@@ -82,11 +71,7 @@ public static class ReviewsApi
         var me = user.UserId();
         await using var c = await db.OpenAsync(ct);
         var a = await c.QueryFirstOrDefaultAsync<Target>(new CommandDefinition(
-            """
-            SELECT a.id, a.project_id AS ProjectId, a.task_id AS TaskId, a.assignment_id AS AssignmentId, a.user_id AS UserId,
-                   a.version, a.status, a.result_json AS ResultJson, t.data_json AS DataJson
-            FROM annotations a JOIN tasks t ON t.id = a.task_id WHERE a.id = @annotationId
-            """, new { annotationId }, cancellationToken: ct));
+            ReviewsSql.ReviewTargetSql, new { annotationId }, cancellationToken: ct));
         var found = a is null ? null : await access.ForProjectAsync(me, a.ProjectId, ct);
         if (found is null)
         {
@@ -140,7 +125,7 @@ public static class ReviewsApi
         await using var tx = await db.BeginWriteAsync(c, ct);
         // Re-check under the write lock: another reviewer may have judged it meanwhile.
         var claimed = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE annotations SET status = @status, reviewer_id = @me WHERE id = @annotationId AND status IN ('pending', 'submitted')",
+            ReviewsSql.ClaimSql,
             new { status = outcome, me, annotationId },
             tx, cancellationToken: ct));
         if (claimed == 0)
@@ -148,7 +133,7 @@ public static class ReviewsApi
             return Http.Conflict("Another reviewer judged this annotation first.");
         }
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO reviews (annotation_id, task_id, reviewer_id, action, comment, created_at) VALUES (@annotationId, @TaskId, @me, @action, @comment, @now)",
+            ReviewsSql.InsertReviewSql,
             new { annotationId, a.TaskId, me, action = request.Action, comment, now }, tx, cancellationToken: ct));
         long? fixedId = null;
         string taskState;
@@ -160,15 +145,12 @@ public static class ReviewsApi
                 break;
             case "fix":
                 fixedId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                    """
-                    INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, created_at, reviewer_id)
-                    VALUES (@TaskId, @ProjectId, @AssignmentId, @UserId, @me, @version, @Id, 'accepted', @result, @now, @me) RETURNING id
-                    """, new { a.TaskId, a.ProjectId, a.AssignmentId, a.UserId, me, version = a.Version + 1, a.Id, result = request.Result!.Value.GetRawText(), now },
+                    ReviewsSql.InsertFixSql, new { a.TaskId, a.ProjectId, a.AssignmentId, a.UserId, me, version = a.Version + 1, a.Id, result = request.Result!.Value.GetRawText(), now },
                     tx, cancellationToken: ct));
-                taskState = await SettleAsync(c, tx, a.TaskId, now, ct);
+                taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
             default:
-                taskState = await SettleAsync(c, tx, a.TaskId, now, ct);
+                taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
         }
         await tx.CommitAsync(ct);
@@ -179,27 +161,10 @@ public static class ReviewsApi
     private static async Task RejectAsync(DbConnection c, DbTransaction tx, Target a, string comment, long now, CancellationToken ct)
     {
         var handedBack = a.AssignmentId is null ? 0 : await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE assignments SET status = 'returned', review_comment = @comment, draft_json = @ResultJson, updated_at = @now
-            WHERE id = @AssignmentId AND status = 'submitted'
-            """, new { comment, a.ResultJson, now, a.AssignmentId }, tx, cancellationToken: ct));
+            ReviewsSql.HandBackSql, new { comment, a.ResultJson, now, a.AssignmentId }, tx, cancellationToken: ct));
         // Without an assignment (imported work) the slot opens to anyone.
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE tasks SET annotation_count = annotation_count - 1, remaining = remaining + @free, state = 'rejected', updated_at = @now WHERE id = @TaskId",
-            new { free = handedBack == 0 ? 1 : 0, now, a.TaskId }, tx, cancellationToken: ct));
+        await TaskStates.RejectAsync(c, tx, a.TaskId, slotFreed: handedBack == 0, now, ct);
     }
-
-    /// <summary>A task is accepted once it has all its annotations and none is waiting for review or redo.</summary>
-    private static async Task<string> SettleAsync(DbConnection c, DbTransaction tx, long taskId, long now, CancellationToken ct) =>
-        await c.ExecuteScalarAsync<string>(new CommandDefinition(
-            """
-            UPDATE tasks SET updated_at = @now, state = CASE
-                WHEN annotation_count >= target AND NOT EXISTS (
-                    SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND a.status IN ('pending', 'rejected')
-                      AND NOT EXISTS (SELECT 1 FROM annotations b WHERE b.parent_id = a.id))
-                THEN 'accepted' ELSE state END
-            WHERE id = @taskId RETURNING state
-            """, new { taskId, now }, tx, cancellationToken: ct)) ?? "accepted";
 
     private sealed record Target(
         long Id, long ProjectId, long TaskId, long? AssignmentId, long UserId, long Version, string Status, string ResultJson, string DataJson);

@@ -72,15 +72,15 @@ public static class TasksApi
         var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
         if (!everyone)
         {
-            where.Add("EXISTS (SELECT 1 FROM assignments s WHERE s.task_id = t.id AND s.user_id = @me)");
+            where.Add(TasksSql.GivenToMeSql);
         }
         if (states.Length > 0)
         {
-            where.Add(db.InList("t.state", "@states"));
+            where.Add(db.Dialect.InList("t.state", "@states"));
         }
         if (annotator is not null)
         {
-            where.Add("EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.user_id = @annotator)");
+            where.Add(TasksSql.AnnotatedBySql);
         }
         if (!string.IsNullOrEmpty(label))
         {
@@ -88,10 +88,7 @@ public static class TasksApi
             // wrote it: raw UTF-8 (browsers) or with \uXXXX escapes (.NET's serializer), so both forms are
             // looked for. The escape character is explicit: PostgreSQL's default is the backslash that
             // JSON escapes are made of, SQLite has none, and % or _ in a label must match themselves.
-            where.Add("""
-                EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND (@everyone = 1 OR a.user_id = @me)
-                        AND (a.result_json LIKE @labelRaw ESCAPE '!' OR a.result_json LIKE @labelEscaped ESCAPE '!'))
-                """);
+            where.Add(TasksSql.LabelledSql);
         }
         if (from is not null)
         {
@@ -103,7 +100,7 @@ public static class TasksApi
         }
         await using var c = await db.OpenAsync(ct);
         var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt)>(new CommandDefinition(
-            $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY t.id LIMIT @take",
+            TasksSql.ListSql(where),
             new
             {
                 projectId, after = after ?? 0, states, annotator, take = take + 1, me, everyone = everyone ? 1 : 0,
@@ -128,7 +125,7 @@ public static class TasksApi
         await using var c = await db.OpenAsync(ct);
         var t = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string? Key, string DataJson, string State, long Priority, long Target, string? Gold)?>(
             new CommandDefinition(
-                "SELECT id, project_id, task_key, data_json, state, priority, target, gold_json FROM tasks WHERE id = @taskId",
+                TasksSql.TaskSql,
                 new { taskId }, cancellationToken: ct));
         var found = t is null ? null : await access.ForProjectAsync(user.UserId(), t.Value.ProjectId, ct);
         if (found is null)
@@ -144,22 +141,18 @@ public static class TasksApi
         {
             // Annotators see only tasks they work on, and never learn which tasks are gold.
             var mine = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM assignments WHERE task_id = @taskId AND user_id = @userId", new { taskId, userId = user.UserId() }, cancellationToken: ct));
+                TasksSql.GivenSql, new { taskId, userId = user.UserId() }, cancellationToken: ct));
             if (mine == 0)
             {
                 return Http.NotFound("Task");
             }
         }
         var annotations = await c.QueryAsync<AnnotationRow>(new CommandDefinition(
-            """
-            SELECT a.id, a.user_id AS UserId, u.name AS Annotator, a.author_id AS AuthorId, a.version, a.parent_id AS ParentId, a.status,
-                   a.result_json AS ResultJson, a.lead_time AS LeadTime, a.created_at AS CreatedAt
-            FROM annotations a JOIN users u ON u.id = a.user_id WHERE a.task_id = @taskId AND (@all = 1 OR a.user_id = @userId) ORDER BY a.id
-            """, new { taskId, all = canManage ? 1 : 0, userId = user.UserId() }, cancellationToken: ct));
+            TasksSql.AnnotationsSql, new { taskId, all = canManage ? 1 : 0, userId = user.UserId() }, cancellationToken: ct));
         var predictions = await c.QueryAsync<(string Model, string ResultJson, double? Score)>(new CommandDefinition(
-            "SELECT model, result_json, score FROM predictions WHERE task_id = @taskId ORDER BY id", new { taskId }, cancellationToken: ct));
+            TasksSql.PredictionsSql, new { taskId }, cancellationToken: ct));
         var reviews = await c.QueryAsync<(long Id, long AnnotationId, long ReviewerId, string Action, string? Comment, long CreatedAt)>(new CommandDefinition(
-            "SELECT id, annotation_id, reviewer_id, action, comment, created_at FROM reviews WHERE task_id = @taskId ORDER BY id",
+            TasksSql.ReviewsSql,
             new { taskId }, cancellationToken: ct));
         var v = t!.Value;
         return TypedResults.Ok(new TaskDetail(
@@ -200,7 +193,7 @@ public static class TasksApi
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
-        var ids = db.InList("id", "@ids");
+        var ids = db.Dialect.InList("id", "@ids");
         long affected;
         switch (request.Action)
         {
@@ -208,18 +201,18 @@ public static class TasksApi
                 foreach (var table in new[] { "reviews", "predictions", "annotations", "assignments" })
                 {
                     await c.ExecuteAsync(new CommandDefinition(
-                        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND {ids})", args, tx, cancellationToken: ct));
+                        TasksSql.DeleteDependentsSql(table, ids), args, tx, cancellationToken: ct));
                 }
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    $"DELETE FROM tasks WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
+                    TasksSql.DeleteSql(ids), args, tx, cancellationToken: ct));
                 break;
             case "priority":
                 affected = await c.ExecuteAsync(new CommandDefinition(
-                    $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}", args, tx, cancellationToken: ct));
+                    TasksSql.PrioritySql(ids), args, tx, cancellationToken: ct));
                 break;
             case "release":
-                affected = (await QueueEngine.ReleaseLeasesAsync(
-                    c, tx, $"project_id = @projectId AND {db.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, QueueEngine.Released, now, ct)).Count;
+                affected = (await TaskStates.ReleaseLeasesAsync(
+                    c, tx, $"project_id = @projectId AND {db.Dialect.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", "action must be delete, priority or release.");

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Yunzhong.Server.Features.Queue;
+namespace Yunzhong.Server.Data;
 
 /// <summary>
-/// Group commit for SQLite without holding the write lock through the disk flush. The queue writer
+/// Group commit for SQLite without holding the write lock through the disk flush. The group-commit writer
 /// commits with synchronous=NORMAL (the commit frames reach the WAL file, not yet the disk) and hands
 /// the batch here; this loop fsyncs the WAL and only then acknowledges the batch. SQLite appends
 /// commits to the WAL in order, so one fsync makes every commit before it durable, and batches are
@@ -13,8 +13,8 @@ namespace Yunzhong.Server.Features.Queue;
 /// </summary>
 internal sealed class WalSync : IAsyncDisposable
 {
-    private readonly Channel<(string Database, QueueEngine.QueueOp[] Ops)> _pending =
-        Channel.CreateUnbounded<(string, QueueEngine.QueueOp[])>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string Database, GroupCommitOp[] Ops)> _pending =
+        Channel.CreateUnbounded<(string, GroupCommitOp[])>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log;
     private readonly Task _loop;
     private FileStream? _wal;
@@ -32,11 +32,11 @@ internal sealed class WalSync : IAsyncDisposable
     public double FsyncSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _fsyncTicks)).TotalSeconds;
 
     /// <summary>Called right after the batch's transaction committed.</summary>
-    public void Enqueue(string database, QueueEngine.QueueOp[] ops) => _pending.Writer.TryWrite((database, ops));
+    public void Enqueue(string database, GroupCommitOp[] ops) => _pending.Writer.TryWrite((database, ops));
 
     private async Task RunAsync()
     {
-        var ready = new List<QueueEngine.QueueOp>();
+        var ready = new List<GroupCommitOp>();
         while (await _pending.Reader.WaitToReadAsync())
         {
             ready.Clear();

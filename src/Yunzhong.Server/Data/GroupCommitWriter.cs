@@ -1,0 +1,300 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Yunzhong.Server.Data;
+
+/// <summary>What a <see cref="GroupCommitOp"/> runs with: the writer's prepared statements (inside
+/// the batch's transaction), the dialect, and the batch's time.</summary>
+internal readonly record struct WriteContext(HotStatements Sql, SqlDialect Dialect, long Now);
+
+/// <summary>One operation of a group commit: it runs inside a batch's transaction and its caller
+/// hears of it only once that transaction is durable.</summary>
+internal abstract class GroupCommitOp
+{
+    public abstract ValueTask ExecuteAsync(WriteContext ctx);
+
+    public abstract void Publish();
+
+    public abstract void Fail(Exception e);
+}
+
+/// <summary>A <see cref="GroupCommitOp"/> whose caller awaits a <typeparamref name="T"/>.</summary>
+internal abstract class GroupCommitOp<T> : GroupCommitOp
+{
+    private T _result = default!;
+
+    public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected void SetResult(T result) => _result = result;
+
+    public override void Publish() => Completion.TrySetResult(_result);
+
+    public override void Fail(Exception e) => Completion.TrySetException(e);
+}
+
+/// <summary>How a <see cref="GroupCommitWriter"/> runs.</summary>
+/// <param name="Writers">Writer loops (each with its own connection); one where the database has one writer.</param>
+/// <param name="MaxBatch">Most operations committed together in one transaction.</param>
+/// <param name="PeriodicInterval">How often the first loop runs <c>periodic</c> inside a batch.</param>
+internal sealed record GroupCommitSettings(int Writers, int MaxBatch, TimeSpan PeriodicInterval);
+
+/// <summary>
+/// Group commit: operations go through a channel to writer loops that commit many of them in one
+/// transaction, so one fsync acknowledges a whole batch and durability costs per batch instead of
+/// per request. Nothing is acknowledged before its transaction is durable: on PostgreSQL at commit,
+/// on SQLite after <see cref="WalSync"/> has fsynced the WAL. If a batch fails, it is rolled back
+/// and its operations are re-run one transaction each, so one bad operation cannot sink its
+/// neighbours. Knows nothing of what the operations do.
+/// </summary>
+internal sealed class GroupCommitWriter
+{
+    private readonly Channel<GroupCommitOp> _channel = Channel.CreateBounded<GroupCommitOp>(
+        new BoundedChannelOptions(100_000) { SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Db _db;
+    private readonly TimeProvider _time;
+    private readonly GroupCommitSettings _settings;
+    private readonly ILogger _log;
+    private readonly Func<HotStatements, long, ValueTask>? _periodic;
+    private readonly Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? _pipeline;
+    private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep;
+    private int _largestBatch;
+    private WalSync? _walSync;
+
+    /// <param name="periodic">Run by the first loop at the start of a batch every <see cref="GroupCommitSettings.PeriodicInterval"/>
+    /// (the queue sweeps expired leases), inside the batch's transaction.</param>
+    /// <param name="pipeline">Where the dialect <see cref="SqlDialect.Pipelines"/>: sends what it can
+    /// of a batch in one round trip and returns the operations still to run one by one.</param>
+    public GroupCommitWriter(
+        Db db, TimeProvider time, GroupCommitSettings settings, ILogger log, Func<HotStatements, long, ValueTask>? periodic = null,
+        Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? pipeline = null)
+    {
+        _db = db;
+        _time = time;
+        _settings = settings;
+        _log = log;
+        _periodic = periodic;
+        _pipeline = db.Dialect.Pipelines ? pipeline : null;
+    }
+
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public long Operations => Interlocked.Read(ref _operations);
+
+    public double ExecuteSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _executeTicks)).TotalSeconds;
+
+    public double CommitSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks)).TotalSeconds;
+
+    public int LargestBatch => _largestBatch;
+
+    public long Fsyncs => _walSync?.Fsyncs ?? 0;
+
+    public double FsyncSeconds => _walSync?.FsyncSeconds ?? 0;
+
+    /// <summary>Operations that ran one statement at a time after their batch's pipeline.</summary>
+    public long StepByStep => Interlocked.Read(ref _stepByStep);
+
+    public async Task<T> EnqueueAsync<T>(GroupCommitOp<T> op, CancellationToken ct)
+    {
+        await _channel.Writer.WriteAsync(op, ct);
+        // Once queued the operation runs even if the caller goes away: it may already be committed.
+        return await op.Completion.Task;
+    }
+
+    /// <summary>Runs the writer loops until <paramref name="stoppingToken"/> and the channel is empty.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var writers = _db.Dialect.OneWriter ? 1 : Math.Max(1, _settings.Writers);
+        if (_db.Dialect.OneWriter)
+        {
+            _walSync = new WalSync(_log);
+        }
+        // On stop the channel takes no more operations, and the writers run what it already holds
+        // before they end: each was handed to us by a request that Kestrel is still draining.
+        await using var closeOnStop = stoppingToken.Register(() => _channel.Writer.TryComplete());
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), CancellationToken.None)));
+        }
+        finally
+        {
+            if (_walSync is not null)
+            {
+                await _walSync.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Acknowledges operations whose transaction committed: at once where the commit was
+    /// durable by itself (PostgreSQL), after the WAL's next fsync on SQLite.</summary>
+    private void Acknowledge(HotStatements sql, IReadOnlyList<GroupCommitOp> ops)
+    {
+        if (_walSync is null)
+        {
+            foreach (var op in ops)
+            {
+                op.Publish();
+            }
+            return;
+        }
+        _walSync.Enqueue(((SqliteConnection)sql.Connection).DataSource, ops.ToArray());
+    }
+
+    /// <param name="stop">Ends the periodic work and retrying; the loop itself ends when the channel,
+    /// completed on stop, is empty, so operations already queued are committed rather than failed.</param>
+    private async Task WriterLoop(bool periodic, CancellationToken stop)
+    {
+        var sweeps = periodic && _periodic is not null;
+        var batch = new List<GroupCommitOp>(_settings.MaxBatch);
+        var lastSweep = DateTimeOffset.MinValue;
+        HotStatements? sql = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    sql ??= await OpenWriterAsync(CancellationToken.None);
+                    var waitForWork = _channel.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                    if (sweeps && !stop.IsCancellationRequested)
+                    {
+                        await Task.WhenAny(waitForWork, Task.Delay(_settings.PeriodicInterval, _time, stop));
+                    }
+                    else
+                    {
+                        await waitForWork;
+                    }
+                    if (waitForWork is { IsCompletedSuccessfully: true, Result: false })
+                    {
+                        break; // stopped, and every queued operation has run
+                    }
+                    batch.Clear();
+                    while (batch.Count < _settings.MaxBatch && _channel.Reader.TryRead(out var op))
+                    {
+                        batch.Add(op);
+                    }
+                    var now = _time.GetUtcNow();
+                    var sweepDue = sweeps && !stop.IsCancellationRequested && now - lastSweep >= _settings.PeriodicInterval;
+                    if (batch.Count == 0 && !sweepDue)
+                    {
+                        continue;
+                    }
+                    await RunBatchAsync(sql, batch, sweepDue, now, CancellationToken.None);
+                    if (sweepDue)
+                    {
+                        lastSweep = now;
+                    }
+                }
+                catch (Exception e)
+                {
+                    // The connection may be broken (server restart, network): fail this batch's callers,
+                    // reopen and carry on, unless the server is stopping.
+                    _log.LogError(e, "Group commit batch failed");
+                    foreach (var op in batch)
+                    {
+                        op.Fail(e);
+                    }
+                    batch.Clear();
+                    await CloseAsync(sql);
+                    sql = null;
+                    if (stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(200), _time, stop);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await CloseAsync(sql);
+            while (_channel.Reader.TryRead(out var op))
+            {
+                op.Fail(new OperationCanceledException("The server is stopping."));
+            }
+        }
+    }
+
+    /// <summary>The writer's connection, set up as the dialect asks (<see cref="SqlDialect.WriterSessionSql"/>).</summary>
+    private async Task<HotStatements> OpenWriterAsync(CancellationToken stop)
+    {
+        var connection = await _db.OpenAsync(stop);
+        var sql = new HotStatements(connection);
+        if (_db.Dialect.WriterSessionSql is { } session)
+        {
+            await sql[session].ExecuteAsync(stop);
+        }
+        return sql;
+    }
+
+    private static async ValueTask CloseAsync(HotStatements? sql)
+    {
+        if (sql is not null)
+        {
+            var connection = sql.Connection;
+            sql.Dispose();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task RunBatchAsync(HotStatements sql, List<GroupCommitOp> batch, bool periodic, DateTimeOffset now, CancellationToken stop)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        var ctx = new WriteContext(sql, _db.Dialect, ms);
+        try
+        {
+            await using (var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null))
+            {
+                if (periodic)
+                {
+                    await _periodic!(sql, ms);
+                }
+                var started = _time.GetTimestamp();
+                var rest = batch;
+                if (_pipeline is not null && batch.Count > 1)
+                {
+                    rest = await _pipeline(ctx, batch, stop);
+                    Interlocked.Add(ref _stepByStep, rest.Count);
+                }
+                foreach (var op in rest)
+                {
+                    await op.ExecuteAsync(ctx);
+                }
+                var executed = _time.GetTimestamp();
+                await tx.CommitAsync(stop);
+                Interlocked.Add(ref _executeTicks, _time.GetElapsedTime(started, executed).Ticks);
+                Interlocked.Add(ref _commitTicks, _time.GetElapsedTime(executed).Ticks);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _operations, batch.Count);
+                if (batch.Count > _largestBatch)
+                {
+                    _largestBatch = batch.Count;
+                }
+            }
+            Acknowledge(sql, batch);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
+        {
+            _log.LogWarning(e, "Group commit batch of {Count} failed; retrying its operations one by one", batch.Count);
+            foreach (var op in batch)
+            {
+                try
+                {
+                    await using var tx = await _db.BeginWriteAsync(sql.Connection, stop, fsyncOnCommit: _walSync is null);
+                    await op.ExecuteAsync(ctx);
+                    await tx.CommitAsync(stop);
+                    Acknowledge(sql, [op]);
+                }
+                catch (Exception single) when (single is not OperationCanceledException)
+                {
+                    op.Fail(single);
+                }
+            }
+        }
+    }
+}

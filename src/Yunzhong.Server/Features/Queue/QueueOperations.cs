@@ -1,0 +1,488 @@
+using Npgsql;
+using NpgsqlTypes;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Security;
+using static Yunzhong.Server.Features.Queue.QueueSql;
+
+namespace Yunzhong.Server.Features.Queue;
+
+/// <summary>The queue's operations, each run by the group-commit writer inside a batch's transaction.</summary>
+public sealed partial class QueueEngine
+{
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : GroupCommitOp<Lease?>, IPipelined
+    {
+        private long _pipelinedExpiry;
+
+        /// <summary>The usual <c>next</c> - nothing excluded, no gold to mix in, nothing held - as
+        /// one statement; the first for each annotator in a batch only.</summary>
+        public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
+        {
+            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || !leasing.Add(userId))
+            {
+                return null;
+            }
+            _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
+            var statement = new NpgsqlBatchCommand(LeaseSql(project.Order, whenNothingHeld: true));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, _pipelinedExpiry));
+            return statement;
+        }
+
+        public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
+        {
+            if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(1, ct))
+            {
+                return false; // something held, or nothing fresh: the step-by-step path sorts it out
+            }
+            SetResult(new Lease(LeaseRefusal.None, reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(_pipelinedExpiry), null, null,
+                ParsePredictions(await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4)),
+                await reader.IsDBNullAsync(5, ct) ? null : reader.GetString(5)));
+            return true;
+        }
+
+        public override async ValueTask ExecuteAsync(WriteContext ctx)
+        {
+            SetResult(null);
+            var expires = ctx.Now + project.LeaseSeconds * 1000L;
+            if (project.Quality.GoldThreshold > 0 && await BelowThreshold(ctx))
+            {
+                SetResult(Refused(LeaseRefusal.BelowGoldThreshold));
+                return;
+            }
+
+            // 1. A lease the annotator already holds (page reload), or a rejected task handed back to them.
+            var existing = ctx.Sql[HeldLeasesSql].Bind(1, userId).Bind(2, project.Id);
+            long assignmentId = 0, taskId = 0;
+            string? draft = null, comment = null, data = null, gold = null;
+            var held = 0;
+            while (await existing.ReadAsync())
+            {
+                held++;
+                if (assignmentId != 0 || exclude.Contains(existing.Int64(0)))
+                {
+                    continue;
+                }
+                assignmentId = existing.Int64(0);
+                taskId = existing.Int64(1);
+                draft = existing.TextOrNull(3);
+                comment = existing.TextOrNull(4);
+                data = existing.Text(5);
+                gold = existing.TextOrNull(6);
+            }
+            if (assignmentId == 0 && held >= MaxHeld)
+            {
+                SetResult(Refused(LeaseRefusal.TooManyHeld));
+                return;
+            }
+            if (assignmentId != 0)
+            {
+                await Relet(ctx, assignmentId, expires);
+                SetResult(await LeaseOf(ctx, assignmentId, taskId, data!, gold, expires, draft, comment));
+                return;
+            }
+
+            // 2. A fresh task in the project's order, then (only when none is left) one this annotator
+            //    skipped, released or let expire earlier, oldest first.
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                // Gold tasks are mixed in at the project's rate while there is regular work left; the
+                // annotator cannot tell them apart.
+                var candidate = project.Quality.GoldRate > 0 && Random.Shared.Next(100) < project.Quality.GoldRate
+                    ? await PickGold(ctx)
+                    : null;
+                if (candidate is null && ctx.Dialect.WritableCtes)
+                {
+                    if (await LeaseFreshPostgres(ctx, expires) is { } leased)
+                    {
+                        SetResult(leased);
+                        return;
+                    }
+                }
+                else
+                {
+                    candidate ??= await PickFresh(ctx);
+                }
+                var reuse = 0L;
+                if (candidate is null)
+                {
+                    var again = await PickReturned(ctx);
+                    if (again is null)
+                    {
+                        return;
+                    }
+                    reuse = again.Value.AssignmentId;
+                    candidate = (again.Value.TaskId, again.Value.Data, again.Value.Gold);
+                }
+                if (await ctx.Sql[TaskStates.TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
+                {
+                    continue; // another writer took the last slot between our read and write
+                }
+                if (reuse != 0)
+                {
+                    await Relet(ctx, reuse, expires);
+                    assignmentId = reuse;
+                }
+                else
+                {
+                    assignmentId = (await ctx.Sql[InsertLeaseSql].Bind(1, candidate.Value.TaskId).Bind(2, project.Id).Bind(3, userId).Bind(4, ctx.Now).Bind(5, expires)
+                        .ScalarInt64Async())!.Value;
+                }
+                SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, candidate.Value.Gold, expires, null, null));
+                return;
+            }
+        }
+
+        private static async ValueTask Relet(WriteContext ctx, long assignmentId, long expires) =>
+            await ctx.Sql[ReletSql]
+                .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).ExecuteAsync();
+
+        private async ValueTask<(long TaskId, string Data, string? Gold)?> PickFresh(WriteContext ctx)
+        {
+            var cmd = ctx.Sql[PickFreshSql(project.Order)].Bind(1, project.Id).Bind(2, userId);
+            return await Row2(cmd);
+        }
+
+        private async ValueTask<Lease?> LeaseFreshPostgres(WriteContext ctx, long expires)
+        {
+            var cmd = ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
+            if (!await cmd.ReadAsync())
+            {
+                return null;
+            }
+            Lease? lease = cmd.IsNull(1) ? null : new Lease(LeaseRefusal.None, cmd.Int64(1), cmd.Int64(2), cmd.Text(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null, ParsePredictions(cmd.TextOrNull(4)), cmd.TextOrNull(5));
+            await cmd.ResetAsync();
+            return lease;
+        }
+
+        private static List<Prediction> ParsePredictions(string? json)
+        {
+            var predictions = new List<Prediction>();
+            if (json is null)
+            {
+                return predictions;
+            }
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            foreach (var p in doc.RootElement.EnumerateArray())
+            {
+                predictions.Add(new Prediction(p[0].GetString()!, p[1].GetString()!,
+                    p[2].ValueKind == System.Text.Json.JsonValueKind.Null ? null : p[2].GetDouble()));
+            }
+            return predictions;
+        }
+
+        /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
+        private async ValueTask<(long TaskId, string Data, string? Gold)?> PickGold(WriteContext ctx)
+        {
+            var cmd = ctx.Sql[PickGoldSql].Bind(1, project.Id).Bind(2, userId);
+            return await Row2(cmd);
+        }
+
+        private static async ValueTask<(long TaskId, string Data, string? Gold)?> Row2(HotCommand cmd)
+        {
+            if (!await cmd.ReadAsync())
+            {
+                return null;
+            }
+            var row = (cmd.Int64(0), cmd.Text(1), cmd.TextOrNull(2));
+            await cmd.ResetAsync();
+            return row;
+        }
+
+        private async ValueTask<bool> BelowThreshold(WriteContext ctx)
+        {
+            var cmd = ctx.Sql[GoldScoreSql]
+                .Bind(1, project.Id).Bind(2, userId);
+            if (!await cmd.ReadAsync())
+            {
+                return false;
+            }
+            var below = cmd.Int64(0) >= project.Quality.GoldMinimum && cmd.Double(1) / cmd.Int64(0) < project.Quality.GoldThreshold;
+            await cmd.ResetAsync();
+            return below;
+        }
+
+        private async ValueTask<(long AssignmentId, long TaskId, string Data, string? Gold)?> PickReturned(WriteContext ctx)
+        {
+            var cmd = ctx.Sql[PickReturnedSql(ctx.Dialect)].Bind(1, userId).Bind(2, project.Id);
+            if (!await cmd.ReadAsync())
+            {
+                return null;
+            }
+            var row = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2), cmd.TextOrNull(3));
+            await cmd.ResetAsync();
+            return row;
+        }
+
+        private static async ValueTask<Lease> LeaseOf(
+            WriteContext ctx, long assignmentId, long taskId, string data, string? gold, long expires, string? draft, string? comment)
+        {
+            var predictions = new List<Prediction>();
+            var cmd = ctx.Sql[PredictionsSql].Bind(1, taskId);
+            while (await cmd.ReadAsync())
+            {
+                predictions.Add(new Prediction(cmd.Text(0), cmd.Text(1), cmd.DoubleOrNull(2)));
+            }
+            return new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), draft, comment,
+                predictions, gold);
+        }
+    }
+
+    private sealed class SubmitOp(
+        ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
+        double? goldScore)
+        : GroupCommitOp<SubmitResult>, IPipelined
+    {
+        private bool Plain => goldScore is null && !project.Quality.DynamicOverlap;
+
+        public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
+        {
+            if (!Plain)
+            {
+                return null;
+            }
+            var statement = new NpgsqlBatchCommand(SubmitPostgresSql);
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, assignmentId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, (long)ReviewThreshold));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Text, resultJson));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Double, leadTime));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Text, idempotencyKey));
+            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
+            return statement;
+        }
+
+        public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return false; // not a live lease, a replay or a rework: the general path says which
+            }
+            SetResult(new SubmitResult(SubmitOutcome.Created, reader.GetInt64(0)));
+            return true;
+        }
+
+        public override async ValueTask ExecuteAsync(WriteContext ctx)
+        {
+            if (Plain && await SubmitPlain(ctx))
+            {
+                return;
+            }
+            if (idempotencyKey is not null)
+            {
+                var replay = ctx.Sql[ReplaySql]
+                    .Bind(1, userId).Bind(2, idempotencyKey);
+                if (await replay.ReadAsync())
+                {
+                    var (earlier, earlierAssignment) = (replay.Int64(0), replay.Int64(1));
+                    await replay.ResetAsync();
+                    // A key names one submission: the same key on another assignment is a client bug,
+                    // and answering it with the other assignment's annotation would hide a lost one.
+                    SetResult(earlierAssignment == assignmentId
+                        ? new SubmitResult(SubmitOutcome.Replayed, earlier)
+                        : new SubmitResult(SubmitOutcome.Conflict, Detail: "This Idempotency-Key was already used for a submission to another assignment."));
+                    return;
+                }
+            }
+
+            string? status = null;
+            long taskId = 0;
+            var rework = false;
+            long reviewBucket = 0, remaining = 0, count = 0, target = 0;
+            // On PostgreSQL the lease row is locked: two submissions of one lease on two writers must
+            // not both see it live.
+            var cmd = ctx.Sql[SubmitReadSql(ctx.Dialect)].Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id);
+            if (await cmd.ReadAsync())
+            {
+                status = cmd.Text(0);
+                taskId = cmd.Int64(1);
+                rework = !cmd.IsNull(2);
+                reviewBucket = cmd.Int64(3);
+                remaining = cmd.Int64(4);
+                count = cmd.Int64(5);
+                target = cmd.Int64(6);
+                await cmd.ResetAsync();
+            }
+            if (status is null)
+            {
+                SetResult(new SubmitResult(SubmitOutcome.NotFound));
+                return;
+            }
+            switch (status)
+            {
+                case "leased":
+                    break;
+                case "skipped" or "released" or "expired" when remaining > 0:
+                    // The lease lapsed but the task still wants an annotation: take the slot again
+                    // rather than throw away the annotator's work - if it is still free now, under
+                    // the write (another writer may have taken it since the read above).
+                    if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind(1, taskId).ExecuteAsync() == 0)
+                    {
+                        SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                            Detail: "The lease on this task expired and the task no longer needs an annotation."));
+                        return;
+                    }
+                    break;
+                case TaskStates.Revoked:
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                        Detail: "This lease ended when your access to the project changed; the task went back to the queue."));
+                    return;
+                case "submitted":
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "This assignment was already submitted."));
+                    return;
+                case "returned":
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "Open the task again with 'next' before resubmitting it."));
+                    return;
+                default:
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                        Detail: "The lease on this task expired and the task no longer needs an annotation."));
+                    return;
+            }
+
+            long version = 1;
+            long? parent = null;
+            if (rework)
+            {
+                var prev = ctx.Sql[PreviousVersionSql]
+                    .Bind(1, assignmentId);
+                if (await prev.ReadAsync())
+                {
+                    parent = prev.Int64(0);
+                    version = prev.Int64(1) + 1;
+                    await prev.ResetAsync();
+                }
+            }
+            var reviewed = reviewBucket < ReviewThreshold || rework;
+            var id = (await ctx.Sql[InsertAnnotationSql].Bind(1, taskId).Bind(2, project.Id).Bind(3, assignmentId).Bind(4, userId)
+                .Bind(5, version).Bind(6, parent).Bind(7, reviewed ? "pending" : "submitted")
+                .Bind(8, resultJson).Bind(9, leadTime).Bind(10, idempotencyKey).Bind(11, ctx.Now)
+                .Bind(12, goldScore).ScalarInt64Async())!.Value;
+            if (goldScore is not null)
+            {
+                await ctx.Sql[ScoreGoldSql].Bind(1, project.Id).Bind(2, userId).Bind(3, goldScore.Value).ExecuteAsync();
+            }
+            await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
+            // Dynamic overlap: when the task would be complete, ask for one more annotation if its
+            // answers are not yet confident enough (up to the project's maximum).
+            var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
+                && target < project.Quality.OverlapMax && await NeedsMore(ctx, taskId);
+            await ctx.Sql[TaskStates.CountSubmissionSql].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
+                .Bind(4, taskId).ExecuteAsync();
+            SetResult(new SubmitResult(SubmitOutcome.Created, id));
+        }
+
+        /// <summary>Review buckets run 0..99: a task is reviewed when its bucket is under this.</summary>
+        private int ReviewThreshold => project.ReviewPolicy switch
+        {
+            "all" => 100,
+            "sample" => project.ReviewPercent,
+            _ => 0,
+        };
+
+        /// <summary>Inserts the annotation straight from its live lease when nothing needs deciding on
+        /// the way (no gold score, no dynamic overlap, not a rework, not a replay): the row is written
+        /// only if the lease is live, so the general path below runs only when it is not. PostgreSQL
+        /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
+        private async ValueTask<bool> SubmitPlain(WriteContext ctx)
+        {
+            var cmd = ctx.Dialect.WritableCtes ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
+            cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
+                .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
+            if (!await cmd.ReadAsync())
+            {
+                return false;
+            }
+            var (id, taskId, pending) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2) == "pending");
+            await cmd.ResetAsync();
+            if (!ctx.Dialect.WritableCtes)
+            {
+                await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
+                await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();
+            }
+            SetResult(new SubmitResult(SubmitOutcome.Created, id));
+            return true;
+        }
+
+        /// <summary>
+        /// Infers the task's answer on its first choices control from the annotations in force plus
+        /// this one, weighting each annotator by their gold record (shrunk towards an average
+        /// annotator while they have few gold answers), and says whether confidence is short of target.
+        /// </summary>
+        private async ValueTask<bool> NeedsMore(WriteContext ctx, long taskId)
+        {
+            var control = project.Schema.Controls.FirstOrDefault(c => c.Type == Core.Schema.ControlType.Choices);
+            if (control is null)
+            {
+                return false;
+            }
+            var answers = new List<(string Worker, string Answer)>();
+            var workers = new List<long> { userId };
+            var cmd = ctx.Sql[AnswersSql]
+                .Bind(1, taskId);
+            while (await cmd.ReadAsync())
+            {
+                var worker = cmd.Int64(0);
+                answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(cmd.Text(1), control.Name)));
+                if (!workers.Contains(worker))
+                {
+                    workers.Add(worker);
+                }
+            }
+            var skills = new Dictionary<string, double>();
+            foreach (var worker in workers)
+            {
+                var score = ctx.Sql[GoldScoreSql]
+                    .Bind(1, project.Id).Bind(2, worker);
+                if (await score.ReadAsync())
+                {
+                    skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
+                        (score.Double(1) + PriorSkill * PriorWeight) / (score.Int64(0) + PriorWeight);
+                    await score.ResetAsync();
+                }
+            }
+            var policy = new Core.Quality.OverlapPolicy(project.Overlap, project.Quality.OverlapMax!.Value, project.Quality.ConfidenceTarget!.Value, PriorSkill);
+            return Core.Quality.DynamicOverlap.Decide(answers, skills, policy, control.Labels.Count).NeedsMore;
+        }
+
+        private const double PriorSkill = 0.7;
+        private const double PriorWeight = 10;
+
+        /// <summary>The choice set as one answer (several choices sorted and joined), "" when none.</summary>
+        private static string ChoiceAnswer(string resultJson, string control)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(resultJson);
+            return doc.RootElement.TryGetProperty(control, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? string.Join('|', v.EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal))
+                : "";
+        }
+    }
+
+    private sealed class GiveBackOp(long assignmentId, long userId, string status) : GroupCommitOp<bool>
+    {
+        public override async ValueTask ExecuteAsync(WriteContext ctx)
+        {
+            var taskId = await ctx.Sql[GiveBackSql]
+                .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64Async();
+            if (taskId is not null)
+            {
+                await TaskStates.ReturnSlotAsync(ctx.Sql, taskId.Value, ctx.Now);
+            }
+            SetResult(taskId is not null);
+        }
+    }
+
+    private sealed class DraftOp(long assignmentId, long userId, string draftJson) : GroupCommitOp<bool>
+    {
+        public override async ValueTask ExecuteAsync(WriteContext ctx)
+        {
+            var n = await ctx.Sql[SaveDraftSql]
+                .Bind(1, draftJson).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ExecuteAsync();
+            SetResult(n > 0);
+        }
+    }
+}

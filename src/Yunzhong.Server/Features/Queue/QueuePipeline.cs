@@ -1,0 +1,68 @@
+using Npgsql;
+using NpgsqlTypes;
+using Yunzhong.Server.Data;
+
+namespace Yunzhong.Server.Features.Queue;
+
+public sealed partial class QueueEngine
+{
+    /// <summary>
+    /// PostgreSQL: the batch's plain submissions and fresh leases go to the server together, as one
+    /// <see cref="NpgsqlBatch"/> - one round trip for the lot instead of one or two per operation.
+    /// The statements run in order inside the batch's transaction, so each sees the ones before it,
+    /// as when they ran one by one. Profiled: PostgreSQL executes each in ≈0.1 ms, while a round
+    /// trip on a busy two-core machine costs several times that. Returns the operations still to
+    /// run step by step: those that do not fit one statement, a second lease for the same
+    /// annotator, and any whose statement found nothing to do (its general path decides why).
+    /// </summary>
+    private static async Task<List<GroupCommitOp>> PipelineAsync(WriteContext ctx, List<GroupCommitOp> batch, CancellationToken ct)
+    {
+        var rest = new List<GroupCommitOp>();
+        var sent = new List<IPipelined>();
+        var leasing = new HashSet<long>();
+        await using var pipeline = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
+        foreach (var op in batch)
+        {
+            if (op is IPipelined p && p.Statement(ctx, leasing) is { } statement)
+            {
+                pipeline.BatchCommands.Add(statement);
+                sent.Add(p);
+            }
+            else
+            {
+                rest.Add(op);
+            }
+        }
+        if (sent.Count == 0)
+        {
+            return batch;
+        }
+        await using (var reader = await pipeline.ExecuteReaderAsync(ct))
+        {
+            for (var i = 0; i < sent.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(ct);
+                }
+                if (!await sent[i].TakeAsync(reader, ct))
+                {
+                    rest.Add((GroupCommitOp)sent[i]);
+                }
+            }
+        }
+        return rest;
+    }
+
+    /// <summary>An operation that can often be done by one PostgreSQL statement sent with others.</summary>
+    private interface IPipelined
+    {
+        /// <summary>The statement, or null when this operation needs its step-by-step path.</summary>
+        NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing);
+
+        /// <summary>Reads the statement's result; false when the step-by-step path must run.</summary>
+        ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct);
+    }
+
+    private static NpgsqlParameter Typed(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+}

@@ -1,0 +1,52 @@
+namespace Yunzhong.Server.Features.Tasks;
+
+/// <summary>The task list's, task detail's and bulk actions' SQL (Dapper, <c>@name</c> parameters). A task's lifecycle columns are written by <see cref="TaskStates"/> only.</summary>
+internal static class TasksSql
+{
+    /// <summary>Filter: tasks given to annotator @me.</summary>
+    internal const string GivenToMeSql = "EXISTS (SELECT 1 FROM assignments s WHERE s.task_id = t.id AND s.user_id = @me)";
+
+    /// <summary>Filter: tasks annotator @annotator annotated.</summary>
+    internal const string AnnotatedBySql = "EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.user_id = @annotator)";
+
+    /// <summary>Filter: tasks with an answer holding the label (@labelRaw or @labelEscaped, LIKE patterns), among everyone's answers (@everyone = 1) or @me's.</summary>
+    internal const string LabelledSql = """
+        EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND (@everyone = 1 OR a.user_id = @me)
+                AND (a.result_json LIKE @labelRaw ESCAPE '!' OR a.result_json LIKE @labelEscaped ESCAPE '!'))
+        """;
+
+    /// <summary>Task @taskId.</summary>
+    internal const string TaskSql = "SELECT id, project_id, task_key, data_json, state, priority, target, gold_json FROM tasks WHERE id = @taskId";
+
+    /// <summary>Whether task @taskId was given to @userId (an annotator sees only those).</summary>
+    internal const string GivenSql = "SELECT COUNT(*) FROM assignments WHERE task_id = @taskId AND user_id = @userId";
+
+    /// <summary>The annotations of task @taskId with their annotators' names.</summary>
+    internal const string AnnotationsSql = """
+        SELECT a.id, a.user_id AS UserId, u.name AS Annotator, a.author_id AS AuthorId, a.version, a.parent_id AS ParentId, a.status,
+               a.result_json AS ResultJson, a.lead_time AS LeadTime, a.created_at AS CreatedAt
+        FROM annotations a JOIN users u ON u.id = a.user_id WHERE a.task_id = @taskId AND (@all = 1 OR a.user_id = @userId) ORDER BY a.id
+        """;
+
+    /// <summary>The predictions of task @taskId.</summary>
+    internal const string PredictionsSql = "SELECT model, result_json, score FROM predictions WHERE task_id = @taskId ORDER BY id";
+
+    /// <summary>The reviews of task @taskId.</summary>
+    internal const string ReviewsSql = "SELECT id, annotation_id, reviewer_id, action, comment, created_at FROM reviews WHERE task_id = @taskId ORDER BY id";
+
+    /// <summary>Deletes the rows of <paramref name="table"/> that belong to project @projectId's tasks picked by <paramref name="ids"/>.</summary>
+    internal static string DeleteDependentsSql(string table, string ids) =>
+        $"DELETE FROM {table} WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @projectId AND {ids})";
+
+    /// <summary>Deletes project @projectId's tasks picked by <paramref name="ids"/>.</summary>
+    internal static string DeleteSql(string ids) =>
+        $"DELETE FROM tasks WHERE project_id = @projectId AND {ids}";
+
+    /// <summary>Sets @priority on project @projectId's tasks picked by <paramref name="ids"/> (their queue position, not their lifecycle).</summary>
+    internal static string PrioritySql(string ids) =>
+        $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}";
+
+    /// <summary>A page of tasks matching every condition in <paramref name="where"/>, by id, at most @take.</summary>
+    internal static string ListSql(IEnumerable<string> where) =>
+        $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY t.id LIMIT @take";
+}

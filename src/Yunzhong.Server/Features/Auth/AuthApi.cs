@@ -26,12 +26,13 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Auth");
-        g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy);
-        g.MapPost("/auth/logout", Logout);
-        g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).RequireAuthorization();
-        g.MapGet("/tokens", ListTokens).RequireAuthorization();
-        g.MapPost("/tokens", CreateToken).RequireAuthorization();
-        g.MapDelete("/tokens/{id:long}", RevokeToken).RequireAuthorization();
+        g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy).WithName("logIn")
+            .JsonBody().Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        g.MapPost("/auth/logout", Logout).WithName("logOut");
+        g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).WithName("getMe").SignedIn();
+        g.MapGet("/tokens", ListTokens).WithName("listTokens").SignedIn();
+        g.MapPost("/tokens", CreateToken).WithName("createToken").SignedIn().JsonBody();
+        g.MapDelete("/tokens/{id:long}", RevokeToken).WithName("revokeToken").SignedIn().Problems(StatusCodes.Status404NotFound);
         return app;
     }
 

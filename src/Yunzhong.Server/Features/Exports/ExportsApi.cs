@@ -29,11 +29,12 @@ public static class ExportsApi
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Exports").RequireAuthorization();
-        g.MapPost("/projects/{projectId:long}/exports", Create);
-        g.MapGet("/projects/{projectId:long}/exports", List);
-        g.MapGet("/exports/{exportId:long}", Get);
-        g.MapGet("/exports/{exportId:long}/download", Download);
+        var g = app.MapGroup("/api").WithTags("Exports").SignedIn().Gated();
+        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody();
+        g.MapGet("/projects/{projectId:long}/exports", List).WithName("listExports");
+        g.MapGet("/exports/{exportId:long}", Get).WithName("getExport");
+        g.MapGet("/exports/{exportId:long}/download", Download).WithName("downloadExport")
+            .File("application/x-ndjson", "application/json", "text/csv", "text/plain");
         return app;
     }
 

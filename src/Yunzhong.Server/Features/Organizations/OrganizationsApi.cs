@@ -17,13 +17,14 @@ public static class OrganizationsApi
 {
     public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/organizations").WithTags("Organizations").RequireAuthorization();
+        var g = app.MapGroup("/api/organizations").WithTags("Organizations").SignedIn();
         g.MapGet("", async (ClaimsPrincipal user, Db db, CancellationToken ct) =>
-            TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations));
-        g.MapPost("", Create);
-        g.MapGet("/{organizationId:long}/members", Members);
-        g.MapPost("/{organizationId:long}/members", AddMember);
-        g.MapDelete("/{organizationId:long}/members/{userId:long}", RemoveMember);
+            TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations)).WithName("listOrganizations");
+        // Only the park operator's admins open organisations: 403 for everyone else, nothing to find.
+        g.MapPost("", Create).WithName("createOrganization").JsonBody().Problems(StatusCodes.Status403Forbidden);
+        g.MapGet("/{organizationId:long}/members", Members).WithName("listMembers").Gated();
+        g.MapPost("/{organizationId:long}/members", AddMember).WithName("addMember").Gated().JsonBody().Conflicts();
+        g.MapDelete("/{organizationId:long}/members/{userId:long}", RemoveMember).WithName("removeMember").Gated().Conflicts();
         return app;
     }
 

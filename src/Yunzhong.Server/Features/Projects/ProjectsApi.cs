@@ -43,13 +43,15 @@ public static class ProjectsApi
 
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Projects").RequireAuthorization();
-        g.MapGet("/projects", List);
-        g.MapPost("/projects", Create);
-        g.MapGet("/projects/{projectId:long}", Get);
-        g.MapPatch("/projects/{projectId:long}", Update);
-        g.MapDelete("/projects/{projectId:long}", Delete);
-        g.MapPost("/schemas/check", Check);
+        var g = app.MapGroup("/api").WithTags("Projects").SignedIn();
+        g.MapGet("/projects", List).WithName("listProjects").FieldErrors();
+        // 413 or 422 also for a schema past the size bounds (LimitsOptions.Schema*).
+        g.MapPost("/projects", Create).WithName("createProject").Gated().JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
+        // Every member sees a project: 404 only, never 403.
+        g.MapGet("/projects/{projectId:long}", Get).WithName("getProject").Problems(StatusCodes.Status404NotFound);
+        g.MapPatch("/projects/{projectId:long}", Update).WithName("updateProject").Gated().JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
+        g.MapDelete("/projects/{projectId:long}", Delete).WithName("deleteProject").Gated();
+        g.MapPost("/schemas/check", Check).WithName("checkSchema").JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

@@ -39,10 +39,11 @@ public static class QualityApi
 {
     public static IEndpointRouteBuilder MapQuality(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/projects/{projectId:long}/quality").WithTags("Quality").RequireAuthorization();
-        g.MapGet("/annotators", Annotators);
-        g.MapGet("/agreement", AgreementOf);
-        g.MapPost("/aggregate", Aggregate);
+        var g = app.MapGroup("/api/projects/{projectId:long}/quality").WithTags("Quality").SignedIn().Gated();
+        g.MapGet("/annotators", Annotators).WithName("getAnnotatorQuality");
+        // ?format=csv answers the same figures as CSV text.
+        g.MapGet("/agreement", AgreementOf).WithName("getAgreement").FieldErrors().File("text/csv");
+        g.MapPost("/aggregate", Aggregate).WithName("aggregateAnswers").JsonBody().File("text/csv");
         return app;
     }
 

@@ -28,9 +28,10 @@ public static class ReviewsApi
 {
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Reviews").RequireAuthorization();
-        g.MapPost("/projects/{projectId:long}/review/next", Next);
-        g.MapPost("/annotations/{annotationId:long}/review", Review);
+        var g = app.MapGroup("/api").WithTags("Reviews").SignedIn().Gated();
+        g.MapPost("/projects/{projectId:long}/review/next", Next).WithName("takeNextReview");
+        // 409: the annotation was already judged, by this reviewer or another.
+        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts();
         return app;
     }
 

@@ -32,10 +32,10 @@ public static class TasksApi
 
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization();
-        g.MapGet("/projects/{projectId:long}/tasks", List);
-        g.MapGet("/tasks/{taskId:long}", Get);
-        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk);
+        var g = app.MapGroup("/api").WithTags("Tasks").SignedIn();
+        g.MapGet("/projects/{projectId:long}/tasks", List).WithName("listTasks").Gated().FieldErrors();
+        g.MapGet("/tasks/{taskId:long}", Get).WithName("getTask").Gated();
+        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody();
         return app;
     }
 

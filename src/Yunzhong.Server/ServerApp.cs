@@ -79,20 +79,7 @@ public static class ServerApp
         s.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
         s.AddOptions<FormOptions>().Configure<Microsoft.Extensions.Options.IOptions<LimitsOptions>>((form, limits) =>
             form.MultipartBodyLengthLimit = limits.Value.MediaMaxUploadBytes);
-        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Yunzhong API";
-            doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
-            // The same bytes wherever the document is made (a request to any host, `yz openapi`):
-            // no server URL taken from the request, schemas in name order.
-            doc.Servers = [];
-            if (doc.Components?.Schemas is { } schemas)
-            {
-                doc.Components.Schemas = new Dictionary<string, Microsoft.OpenApi.IOpenApiSchema>(
-                    schemas.OrderBy(kv => kv.Key, StringComparer.Ordinal));
-            }
-            return Task.CompletedTask;
-        }));
+        s.AddOpenApi(Answers.Describe);
         configure?.Invoke(builder);
 
         var app = builder.Build();

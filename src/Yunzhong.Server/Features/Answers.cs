@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Yunzhong.Server.Features;
 
@@ -55,4 +57,52 @@ public static class Answers
     /// <summary>A file in the answer's body, of the given media types.</summary>
     public static TBuilder File<TBuilder>(this TBuilder builder, params string[] contentTypes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(Stream), contentTypes));
+
+    /// <summary>The JSON answer can also be had as CSV text (<c>?format=csv</c>).</summary>
+    public static TBuilder AlsoCsv<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(CsvMarker.Instance);
+
+    private sealed class CsvMarker
+    {
+        public static readonly CsvMarker Instance = new();
+    }
+
+    /// <summary>
+    /// The document's own settings: its title, the CSV alternative of <see cref="AlsoCsv"/>, answers in
+    /// status order, and the same bytes wherever it is made (a request to any host, `yz openapi`): no
+    /// server URL taken from the request, schemas in name order.
+    /// </summary>
+    public static void Describe(OpenApiOptions o)
+    {
+        o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Yunzhong API";
+            doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
+            doc.Servers = [];
+            if (doc.Components?.Schemas is { } schemas)
+            {
+                doc.Components.Schemas = new Dictionary<string, IOpenApiSchema>(schemas.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            }
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            if (operation.Responses is not { } responses)
+            {
+                return Task.CompletedTask;
+            }
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<CsvMarker>().Any()
+                && responses.TryGetValue("200", out var ok) && ok is OpenApiResponse { Content: { } content })
+            {
+                content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+            var sorted = responses.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+            responses.Clear();
+            foreach (var (status, response) in sorted)
+            {
+                responses.Add(status, response);
+            }
+            return Task.CompletedTask;
+        });
+    }
 }

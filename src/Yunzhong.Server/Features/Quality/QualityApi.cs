@@ -42,8 +42,8 @@ public static class QualityApi
         var g = app.MapGroup("/api/projects/{projectId:long}/quality").WithTags("Quality").SignedIn().Gated();
         g.MapGet("/annotators", Annotators).WithName("getAnnotatorQuality");
         // ?format=csv answers the same figures as CSV text.
-        g.MapGet("/agreement", AgreementOf).WithName("getAgreement").FieldErrors().File("text/csv");
-        g.MapPost("/aggregate", Aggregate).WithName("aggregateAnswers").JsonBody().File("text/csv");
+        g.MapGet("/agreement", AgreementOf).WithName("getAgreement").FieldErrors().AlsoCsv();
+        g.MapPost("/aggregate", Aggregate).WithName("aggregateAnswers").JsonBody().AlsoCsv();
         return app;
     }
 

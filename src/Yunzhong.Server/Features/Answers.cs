@@ -85,6 +85,15 @@ public static class Answers
             }
             return Task.CompletedTask;
         });
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Enums are strings on the wire (Wire.Options): say so beside the names.
+            if (context.JsonTypeInfo.Type.IsEnum && schema is { Type: null, Enum.Count: > 0 })
+            {
+                schema.Type = JsonSchemaType.String;
+            }
+            return Task.CompletedTask;
+        });
         o.AddOperationTransformer((operation, context, _) =>
         {
             if (operation.Responses is not { } responses)

@@ -206,7 +206,8 @@ public sealed record Org(ServerFixture Fixture, long Id)
 
 public static class HttpJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>The server's wire form, so tests read answers into its records and send enums as it reads them.</summary>
+    public static readonly JsonSerializerOptions Options = Features.Wire.Options;
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
     {

@@ -11,7 +11,7 @@ namespace Yunzhong.Server.Features.Auth;
 
 public sealed record LoginRequest(string Email, string Password);
 
-public sealed record OrganizationMembership(long Id, string Name, string Kind, string[] Roles);
+public sealed record OrganizationMembership(long Id, string Name, OrganizationKind Kind, Role[] Roles);
 
 public sealed record MeResponse(long Id, string Email, string Name, IReadOnlyList<OrganizationMembership> Organizations);
 
@@ -107,7 +107,7 @@ public static class AuthApi
             WHERE m.user_id = @userId ORDER BY o.name, o.id
             """, new { userId }, cancellationToken: ct));
         return TypedResults.Ok(new MeResponse(userId, user.Email, user.Name,
-            orgs.Select(o => new OrganizationMembership(o.Id, o.Name, o.Kind, RoleNames.Names(RoleNames.Parse(o.Roles)))).ToList()));
+            orgs.Select(o => new OrganizationMembership(o.Id, o.Name, Wire.Parse<OrganizationKind>(o.Kind), RoleNames.List(RoleNames.Parse(o.Roles)))).ToList()));
     }
 
     private static async Task<Ok<List<TokenView>>> ListTokens(ClaimsPrincipal user, Db db, CancellationToken ct)

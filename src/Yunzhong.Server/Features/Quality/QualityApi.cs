@@ -26,7 +26,7 @@ public sealed record AnnotatorsView(double GoldThreshold, int GoldMinimum, IRead
 /// <summary>Agreement per control; <paramref name="Tasks"/> counts tasks with at least two annotations in force.</summary>
 public sealed record AgreementView(long? TaskId, long Tasks, IReadOnlyList<ControlAgreement> Controls);
 
-public sealed record AggregateRequest(string? Method, string? Control);
+public sealed record AggregateRequest(string? Method = null, string? Control = null);
 
 public sealed record AggregateItem(long TaskId, string Label, double Confidence);
 

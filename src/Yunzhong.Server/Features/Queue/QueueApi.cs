@@ -15,7 +15,7 @@ public sealed record LeasedTask(long Id, JsonElement Data, IReadOnlyList<Predict
 
 public sealed record NextResponse(long AssignmentId, LeasedTask Task, DateTimeOffset ExpiresAt, JsonElement? Draft, string? ReviewComment);
 
-public sealed record SubmitRequest(JsonElement Result, double? LeadTimeSeconds);
+public sealed record SubmitRequest(JsonElement Result, double? LeadTimeSeconds = null);
 
 public sealed record SubmitResponse(long AnnotationId);
 

@@ -87,10 +87,16 @@ public static class Answers
         });
         o.AddSchemaTransformer((schema, context, _) =>
         {
-            // Enums are strings on the wire (Wire.Options): say so beside the names.
-            if (context.JsonTypeInfo.Type.IsEnum && schema is { Type: null, Enum.Count: > 0 })
+            // Enums are strings on the wire (Wire.Options): say so beside the names. An enum first met
+            // as a nullable field would keep null among its names; the field says it may be null instead.
+            var type = context.JsonTypeInfo.Type;
+            if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema is OpenApiSchema { Enum.Count: > 0 } named)
             {
-                schema.Type = JsonSchemaType.String;
+                named.Type = JsonSchemaType.String;
+                foreach (var none in named.Enum.Where(e => e is null || e.GetValueKind() == System.Text.Json.JsonValueKind.Null).ToList())
+                {
+                    named.Enum.Remove(none);
+                }
             }
             return Task.CompletedTask;
         });

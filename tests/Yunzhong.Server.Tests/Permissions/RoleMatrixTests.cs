@@ -18,11 +18,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     /// <summary>The callers, in the order of a row's statuses. Removed: an annotator taken out of A after
     /// leasing tasks. Outsider: holds every role in another organisation. Revoked: a revoked API token and
     /// a browser session cookie after log-out (each must get the status).</summary>
-    private enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
+    internal enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
 
     private static readonly Caller[] Callers = Enum.GetValues<Caller>();
 
-    private sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
+    internal sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
     {
         public int Expected(Caller c) => int.Parse(Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)c], System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -37,7 +37,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     private static readonly object Pos = new { label = new[] { "pos" } };
 
     // Statuses per caller:  admin manager annotator reviewer trainer removed outsider anonymous revoked
-    private static readonly Row[] Table =
+    /// <summary>Also what <c>OpenApiTests</c> holds the document's declared answers against.</summary>
+    internal static readonly Row[] Table =
     [
         // Public.
         new("200 200 200 200 200 200 200 200 200", "GET /healthz", (_, _) => Get("healthz")),
@@ -124,7 +125,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     }
 
     /// <summary>Organisation A and the callers, with what each caller's requests aim at.</summary>
-    private sealed class Scene
+    internal sealed class Scene
     {
         public long Org { get; init; }
         public long Project { get; init; }

@@ -212,7 +212,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2, order: "leastAnnotated");
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2, order: "least_annotated");
         await ImportTextsAsync(manager, project, ("t1", 0), ("t2", 0), ("t3", 0), ("t4", 5));
         Assert.Equal(0, await CountTasksAsync(project, "least_order <> 1"));
 
@@ -233,7 +233,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal(0, await CountTasksAsync(project, "least_order <> 0"));
         Assert.Equal(["b1"], await AnnotateAsync(await org.PersonAsync(Roles.Annotator), project, most: 1));
 
-        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { order = "leastAnnotated" }))
+        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { order = "least_annotated" }))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }

@@ -236,7 +236,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var stats = await manager.Http.GetOkAsync($"api/projects/{project}/stats");
         var states = stats.GetProperty("states");
         Assert.Equal((4L, 0L, 1L, 3L), (states.GetProperty("total").GetInt64(), states.GetProperty("new").GetInt64(),
-            states.GetProperty("inProgress").GetInt64(), states.GetProperty("annotated").GetInt64()));
+            states.GetProperty("in_progress").GetInt64(), states.GetProperty("annotated").GetInt64()));
         var day = Assert.Single(stats.GetProperty("perDay").EnumerateArray());
         Assert.Equal((today, 3L), (day.GetProperty("day").GetString(), day.GetProperty("annotations").GetInt64()));
         var people = stats.GetProperty("perAnnotator").EnumerateArray().ToList();

@@ -34,11 +34,11 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
-    private sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member);
+    internal sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member);
 
-    private enum Expect { NotFound, Custom }
+    internal enum Expect { NotFound, Custom }
 
-    private sealed record Probe(string Route, Func<Ids, HttpRequestMessage> Build, Expect Expect, Func<HttpResponseMessage, Ids, Task>? Check = null);
+    internal sealed record Probe(string Route, Func<Ids, HttpRequestMessage> Build, Expect Expect, Func<HttpResponseMessage, Ids, Task>? Check = null);
 
     private static HttpRequestMessage Req(HttpMethod method, string path, object? body = null) =>
         new(method, path) { Content = body is null ? null : JsonContent.Create(body, options: HttpJson.Options) };
@@ -52,7 +52,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return form;
     }
 
-    private static readonly Probe[] Probes =
+    /// <summary>Also what <c>OpenApiTests</c> holds the document's declared 404s against.</summary>
+    internal static readonly Probe[] Probes =
     [
         new("GET /api/me", _ => Req(HttpMethod.Get, "api/me"), Expect.Custom, async (r, a) =>
         {

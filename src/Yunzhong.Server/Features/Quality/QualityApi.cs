@@ -146,7 +146,7 @@ public static class QualityApi
             {
                 foreach (var (metric, value) in control.Metrics)
                 {
-                    sb.Append(CsvCells.Escape(control.Name)).Append(',').Append(control.Type).Append(',').Append(metric).Append(',')
+                    sb.Append(CsvCells.Escape(control.Name)).Append(',').Append(Wire.Name(control.Type)).Append(',').Append(metric).Append(',')
                         .Append(value?.ToString("R", CultureInfo.InvariantCulture) ?? "").Append(',')
                         .Append(control.Tasks.ToString(CultureInfo.InvariantCulture)).Append(',')
                         .Append(control.Pairs.ToString(CultureInfo.InvariantCulture)).Append('\n');

@@ -251,8 +251,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var next = await other.Http.PostAsync($"api/projects/{otherProject}/queue/next", null, quick.Token);
             Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-            var lease = await next.ReadJsonAsync();
-            using var submit = await other.Http.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+            var lease = await next.ReadAsync<NextResponse>();
+            using var submit = await other.Http.PostAsJsonAsync($"api/assignments/{lease.AssignmentId}/submit",
                 new { result = new { label = new[] { "pos" } } }, quick.Token);
             Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
         }

@@ -163,7 +163,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer);
 
         // Four annotating callers with four leases each, on tasks the annotator answered first: overlap 4.
-        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: "all");
+        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: ReviewPolicy.All);
         await TestData.ImportAsync(admin.Http, project, TestData.Texts(8));
         await admin.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
         var answered = new List<(long Task, long Annotation)>();
@@ -177,8 +177,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             var held = new List<long>();
             for (var i = 0; i < 4; i++)
             {
-                var lease = await p.Http.PostOkAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", new { });
-                held.Add(lease.AssignmentId());
+                var lease = await p.Http.PostOkAsync<NextResponse>($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", new { });
+                held.Add(lease.AssignmentId);
             }
             leases[caller] = [.. held];
         }
@@ -187,17 +187,17 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         var (export, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
-        var spareToken = await admin.Http.PostOkAsync("api/tokens", new { name = "spare" });
-        var revokedToken = await admin.Http.PostOkAsync("api/tokens", new { name = "to revoke" });
-        using (var r = await admin.Http.DeleteAsync($"api/tokens/{revokedToken.GetProperty("id").GetInt64()}"))
+        var spareToken = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "spare" });
+        var revokedToken = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "to revoke" });
+        using (var r = await admin.Http.DeleteAsync($"api/tokens/{revokedToken.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
         return new Scene
         {
-            Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.GetProperty("id").GetInt64(),
-            AdminsSpareToken = spareToken.GetProperty("id").GetInt64(), Spare = spare.Id, LoginEmail = admin.Email,
+            Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
+            AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()
@@ -210,7 +210,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
                 [Caller.Admin] = [admin.Http], [Caller.Manager] = [manager.Http], [Caller.Annotator] = [annotator.Http],
                 [Caller.Reviewer] = [reviewer.Http], [Caller.Trainer] = [trainer.Http], [Caller.Removed] = [removed.Http],
                 [Caller.Outsider] = [outsider.Http], [Caller.Anonymous] = [fx.Client()],
-                [Caller.Revoked] = [fx.Client(revokedToken.GetProperty("token").GetString()), await LoggedOutBrowserAsync(admin)],
+                [Caller.Revoked] = [fx.Client(revokedToken.Token), await LoggedOutBrowserAsync(admin)],
             },
         };
     }

@@ -39,7 +39,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         await annotator.AnnotateAsync(project, Pos);
         var (job, text) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
         Assert.Contains("pos", text, StringComparison.Ordinal);
-        var id = job.GetProperty("id").GetInt64();
+        var id = job.Id;
 
         foreach (var p in new[] { annotator, reviewer })
         {
@@ -68,7 +68,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var (org, admin, project) = await ProjectAsync(1);
         var leaver = await org.PersonAsync(Roles.Annotator);
         var stayer = await org.PersonAsync(Roles.Annotator);
-        var lease = (await leaver.NextAsync(project))!.Value;
+        var lease = (await leaver.NextAsync(project))!;
         Assert.Null(await stayer.NextAsync(project)); // the only task is leased
 
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{leaver.Id}"))
@@ -76,25 +76,25 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
-        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = Pos }))
+        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = Pos }))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
         foreach (var action in new[] { "skip", "release" })
         {
-            using var r = await leaver.Http.PostAsync($"api/assignments/{lease.AssignmentId()}/{action}", null);
+            using var r = await leaver.Http.PostAsync($"api/assignments/{lease.AssignmentId}/{action}", null);
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
         // Back in the queue at once, not at lease expiry.
-        var taken = (await stayer.NextAsync(project))!.Value;
-        Assert.Equal(lease.TaskId(), taken.TaskId());
+        var taken = (await stayer.NextAsync(project))!;
+        Assert.Equal(lease.Task.Id, taken.Task.Id);
         await stayer.AnnotateAsync(project, Neg);
-        var task = await admin.Http.GetOkAsync($"api/tasks/{lease.TaskId()}");
+        var task = await admin.Http.GetOkAsync($"api/tasks/{lease.Task.Id}");
         Assert.Equal("annotated", task.GetProperty("state").GetString());
         Assert.Equal(stayer.Id, Assert.Single(task.GetProperty("annotations").EnumerateArray()).GetProperty("userId").GetInt64());
     }
@@ -106,16 +106,16 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // so the queue itself must refuse the lease the removal ended.
         var (org, _, project) = await ProjectAsync(1);
         var leaver = await org.PersonAsync(Roles.Annotator);
-        var lease = (await leaver.NextAsync(project))!.Value;
+        var lease = (await leaver.NextAsync(project))!;
         var accounts = fx.Services.GetRequiredService<Yunzhong.Server.Features.Organizations.Accounts>();
         await accounts.ChangeMembershipAsync(org.Id, leaver.Id, Roles.None, CancellationToken.None); // no ForgetMemberships here
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.Conflict);
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
-        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT remaining FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT remaining FROM tasks WHERE id = @id", new { id = lease.Task.Id }));
     }
 
     [Fact]
@@ -123,16 +123,16 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     {
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{member.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "annotator" } });
-        var again = (await member.NextAsync(project))!.Value;
-        Assert.Equal(lease.TaskId(), again.TaskId());
+        var again = (await member.NextAsync(project))!;
+        Assert.Equal(lease.Task.Id, again.Task.Id);
         await member.AnnotateAsync(project, Pos);
-        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.Task.Id }));
     }
 
     [Fact]
@@ -141,20 +141,20 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
         var other = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
 
         // Made a reviewer instead, through "add member" as the console does.
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "reviewer" } });
 
-        using (var r = await member.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await member.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden); // still a member, no longer an annotator
         }
-        using (var r = await member.Http.PostAsync($"api/assignments/{lease.AssignmentId()}/skip", null))
+        using (var r = await member.Http.PostAsync($"api/assignments/{lease.AssignmentId}/skip", null))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
-        Assert.Equal(lease.TaskId(), (await other.NextAsync(project))!.Value.TaskId());
+        Assert.Equal(lease.Task.Id, (await other.NextAsync(project))!.Task.Id);
         Assert.Equal(project, (await member.Http.GetOkAsync($"api/projects/{project}")).GetProperty("id").GetInt64());
     }
 
@@ -163,9 +163,9 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     {
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "manager" } });
-        using var r = await member.SubmitAsync(lease.AssignmentId(), Pos);
+        using var r = await member.SubmitAsync(lease.AssignmentId, Pos);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 

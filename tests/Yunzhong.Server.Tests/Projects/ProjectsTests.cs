@@ -205,7 +205,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         await TestData.ImportAsync(manager.Http, project, ["one", "two", "three"]);
         var a1 = await org.PersonAsync(Roles.Annotator);
         var (done, _) = await a1.AnnotateAsync(project, new { label = new[] { "pos" } });
-        var leased = (await a1.NextAsync(project))!.Value.TaskId();
+        var leased = (await a1.NextAsync(project))!.Task.Id;
 
         using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { overlap = 2, instructions = "新说明" }))
         {
@@ -222,7 +222,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
 
         // A second annotator now gets the leased task's second slot first (priority, then import order).
         var a2 = await org.PersonAsync(Roles.Annotator);
-        Assert.Equal(leased, (await a2.NextAsync(project))!.Value.TaskId());
+        Assert.Equal(leased, (await a2.NextAsync(project))!.Task.Id);
     }
 
     [Fact]
@@ -243,8 +243,8 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         Assert.Equal(1, counts.GetProperty("annotated").GetInt64());
         Assert.Equal(1, counts.GetProperty("new").GetInt64());
         // a1 has done the first task; the second is all that is left for them.
-        var next = (await a1.NextAsync(project))!.Value;
-        Assert.NotEqual(first, next.TaskId());
+        var next = (await a1.NextAsync(project))!;
+        Assert.NotEqual(first, next.Task.Id);
     }
 
     [Fact]

@@ -83,9 +83,9 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             var done = 0;
             while (await NextAsync(people[who], project) is { } lease)
             {
-                var task = Array.IndexOf(Texts, lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString());
-                ids[task] = lease.GetProperty("task").GetProperty("id").GetInt64();
-                await people[who].Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                var task = Array.IndexOf(Texts, lease.Task.Data.GetProperty("text").GetString());
+                ids[task] = lease.Task.Id;
+                await people[who].Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit",
                     new { result = Answer(task, who), leadTimeSeconds = 2.0 });
                 done++;
             }
@@ -94,17 +94,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return new Setup(org, manager, project, people, ids);
     }
 
-    private static async Task<JsonElement?> NextAsync(Person p, long project)
-    {
-        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
-        if (r.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
-        return json;
-    }
+    private static Task<NextResponse?> NextAsync(Person p, long project) => p.NextAsync(project);
 
     private static JsonElement Control(JsonElement agreement, string name) =>
         agreement.GetProperty("controls").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
@@ -262,7 +252,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             var i = 0;
             while (await NextAsync(p, project) is { } lease)
             {
-                var r = await p.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                var r = await p.Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit",
                     new { result = new { label = new[] { "pos" } }, leadTimeSeconds = leads[i++] });
                 annotationsOf[p.Id].Add(r.GetProperty("annotationId").GetInt64());
             }
@@ -368,8 +358,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var project = await TestData.ProjectAsync(manager, org.Id, schema: schema);
         await TestData.ImportAsync(manager.Http, project, ["一条"]);
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(annotator, project))!.Value;
-        await annotator.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new { result = new { label = new[] { "=1+1" } } });
+        var lease = (await NextAsync(annotator, project))!;
+        await annotator.Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit", new { result = new { label = new[] { "=1+1" } } });
         using var csv = await manager.Http.PostAsJsonAsync($"api/projects/{project}/quality/aggregate?format=csv", new { method = "mv" });
         var text = await csv.Content.ReadAsStringAsync();
         Assert.Contains(",\"'=1+1\",", text, StringComparison.Ordinal);
@@ -462,8 +452,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         foreach (var box in drawn)
         {
             var p = await org.PersonAsync(Roles.Annotator);
-            var lease = (await NextAsync(p, project))!.Value;
-            await p.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new
+            var lease = (await NextAsync(p, project))!;
+            await p.Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit", new
             {
                 result = new { boxes = new[] { new { id = "r1", label = "car", x = box[0], y = box[1], width = box[2], height = box[3] } } },
             });

@@ -105,12 +105,12 @@ public sealed class CrashTests : IDisposable
                         }
                         return;
                     }
-                    var lease = await next.ReadJsonAsync();
-                    using var submit = await c.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                    var lease = await next.ReadAsync<NextResponse>();
+                    using var submit = await c.PostAsJsonAsync($"api/assignments/{lease.AssignmentId}/submit",
                         new { result = new { label = new[] { "pos" } } }, stop);
                     if (submit.StatusCode == HttpStatusCode.OK)
                     {
-                        acknowledged.Add((await submit.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+                        acknowledged.Add((await submit.ReadAsync<SubmitResponse>()).AnnotationId);
                     }
                     else
                     {

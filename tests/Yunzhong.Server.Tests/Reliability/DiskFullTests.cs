@@ -83,7 +83,7 @@ public abstract class DiskFullTests
             Assert.Equal(1, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project }));
             var (done, text) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
             Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            Assert.Equal(JsonValueKind.Null, done.GetProperty("error").ValueKind);
+            Assert.Null(done.Error);
         }
         finally
         {
@@ -163,19 +163,19 @@ public sealed class SqliteDiskFullTests : DiskFullTests
 
             // A draft and a submission are small and may still fit in pages the journal holds; if not, they
             // are refused with 507 and nothing recorded, never a 500 or a half-written annotation.
-            using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = new { label = new[] { "neg" } } }, HttpJson.Options))
+            using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = new { label = new[] { "neg" } } }, HttpJson.Options))
             {
                 if (!r.IsSuccessStatusCode)
                 {
                     await OutOfSpaceAsync(r, server);
                 }
             }
-            using (var r = await annotator.SubmitAsync(lease.AssignmentId(), new { label = new[] { "pos" } }))
+            using (var r = await annotator.SubmitAsync(lease.AssignmentId, new { label = new[] { "pos" } }))
             {
                 if (r.StatusCode != HttpStatusCode.OK)
                 {
                     await OutOfSpaceAsync(r, server);
-                    Assert.Equal(0, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE task_id = @task", new { task = lease.TaskId() }));
+                    Assert.Equal(0, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE task_id = @task", new { task = lease.Task.Id }));
                 }
             }
 

@@ -64,7 +64,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var b = await org.PersonAsync(Roles.Annotator);
         var (byA, _) = await a.AnnotateAsync(project, Pos);
         var (byB, _) = await b.AnnotateAsync(project, Pos);
-        var leased = (await a.NextAsync(project))!.Value.TaskId();
+        var leased = (await a.NextAsync(project))!.Task.Id;
         var untouched = t.Single(id => id != byA && id != byB && id != leased);
 
         Assert.Equal(new[] { byA, byB }.Order(), (await PageAsync(manager, project, "state=annotated")).Ids);
@@ -94,8 +94,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(4, ChineseSchema);
         var a = await org.PersonAsync(Roles.Annotator);
         // A browser sends the label as raw UTF-8; .NET's serializer writes \uXXXX escapes.
-        var raw = (await a.NextAsync(project))!.Value;
-        using (var r = await a.SubmitRawAsync(raw.AssignmentId(), """{"result":{"label":["正面"]}}"""))
+        var raw = (await a.NextAsync(project))!;
+        using (var r = await a.SubmitRawAsync(raw.AssignmentId, """{"result":{"label":["正面"]}}"""))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -103,7 +103,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (negative, _) = await a.AnnotateAsync(project, new { label = new[] { "负面" } });
         var (wild, _) = await a.AnnotateAsync(project, new { label = new[] { "100%_好" } });
 
-        Assert.Equal(new[] { raw.TaskId(), escaped }.Order(), (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("正面"))).Ids);
+        Assert.Equal(new[] { raw.Task.Id, escaped }.Order(), (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("正面"))).Ids);
         Assert.Equal([negative], (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("负面"))).Ids);
         Assert.Equal([wild], (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("100%_好"))).Ids);
         // LIKE wildcards in the label are literal characters.
@@ -124,7 +124,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var b = await org.PersonAsync(Roles.Annotator);
         var (mine, _) = await a.AnnotateAsync(project, Pos);
         await b.AnnotateAsync(project, new { label = new[] { "neg" } });
-        var theirs = (await b.NextAsync(project))!.Value.TaskId();
+        var theirs = (await b.NextAsync(project))!.Task.Id;
 
         var detail = await a.Http.GetOkAsync($"api/tasks/{mine}");
         var annotation = Assert.Single(detail.GetProperty("annotations").EnumerateArray()); // not b's
@@ -157,7 +157,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT priority FROM tasks WHERE id = @foreign", new { foreign }));
         var a = await org.PersonAsync(Roles.Annotator);
-        Assert.Equal(t[2], (await a.NextAsync(project))!.Value.TaskId());
+        Assert.Equal(t[2], (await a.NextAsync(project))!.Task.Id);
         var listed = (await manager.Http.GetOkAsync($"api/projects/{project}/tasks")).GetProperty("items");
         Assert.Equal(9, listed.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == t[2]).GetProperty("priority").GetInt32());
     }
@@ -168,7 +168,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(3);
         var a = await org.PersonAsync(Roles.Annotator);
         var (annotated, _) = await a.AnnotateAsync(project, Pos);
-        var leased = (await a.NextAsync(project))!.Value.TaskId();
+        var leased = (await a.NextAsync(project))!.Task.Id;
         using (var r = await BulkAsync(manager, project, new { ids = new[] { annotated, leased }, action = "delete" }))
         {
             Assert.Equal(2, (await r.ReadJsonAsync()).GetProperty("affected").GetInt64());
@@ -187,14 +187,14 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(1);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var lease = (await a.NextAsync(project))!.Value;
+        var lease = (await a.NextAsync(project))!;
         Assert.Null(await b.NextAsync(project));
         using (var r = await BulkAsync(manager, project, new { ids = t, action = "release" }))
         {
             Assert.Equal(1, (await r.ReadJsonAsync()).GetProperty("affected").GetInt64());
         }
-        Assert.Equal("released", await fx.QueryScalarAsync<string>("SELECT status FROM assignments WHERE id = @id", new { id = lease.AssignmentId() }));
-        Assert.Equal(t[0], (await b.NextAsync(project))!.Value.TaskId());
+        Assert.Equal("released", await fx.QueryScalarAsync<string>("SELECT status FROM assignments WHERE id = @id", new { id = lease.AssignmentId }));
+        Assert.Equal(t[0], (await b.NextAsync(project))!.Task.Id);
     }
 
     [Fact]

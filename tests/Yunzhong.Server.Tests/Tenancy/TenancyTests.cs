@@ -175,19 +175,18 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var org = await fx.NewOrgAsync();
         var admin = await org.PersonAsync(Everything);
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var project = await TestData.ProjectAsync(admin, org.Id, review: "all");
+        var project = await TestData.ProjectAsync(admin, org.Id, review: ReviewPolicy.All);
         await TestData.ImportAsync(admin.Http, project, ["第一条", "第二条", "第三条"]);
         await admin.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
         var (task, annotation) = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
-        var lease = (await annotator.NextAsync(project))!.Value;
-        using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = new { label = new[] { "neu" } } }))
+        var lease = (await annotator.NextAsync(project))!;
+        using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = new { label = new[] { "neu" } } }))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         var (job, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
-        var token = await admin.Http.PostOkAsync("api/tokens", new { name = "a's script" });
-        return (new Ids(org.Id, project, task, lease.AssignmentId(), annotation, job.GetProperty("id").GetInt64(),
-            token.GetProperty("id").GetInt64(), "horse.png", annotator.Id), admin, token.GetProperty("token").GetString()!);
+        var token = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "a's script" });
+        return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id), admin, token.Token);
     }
 
     private static readonly Ids Missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008);

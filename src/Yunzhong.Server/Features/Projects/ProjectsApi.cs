@@ -31,7 +31,18 @@ public sealed record StateCounts(
     [property: JsonPropertyName("annotated")] long Annotated,
     [property: JsonPropertyName("in_review")] long InReview,
     [property: JsonPropertyName("accepted")] long Accepted,
-    [property: JsonPropertyName("rejected")] long Rejected);
+    [property: JsonPropertyName("rejected")] long Rejected)
+{
+    public long Of(TaskState state) => state switch
+    {
+        TaskState.New => New,
+        TaskState.InProgress => InProgress,
+        TaskState.Annotated => Annotated,
+        TaskState.InReview => InReview,
+        TaskState.Accepted => Accepted,
+        _ => Rejected,
+    };
+}
 
 public sealed record ProjectView(
     long Id, long OrganizationId, string Name, string Instructions, JsonElement Schema, int Overlap, int LeaseSeconds,

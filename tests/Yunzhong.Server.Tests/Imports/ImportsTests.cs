@@ -225,8 +225,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var tasks = await TasksAsync(project);
         Assert.Equal(["pos"], JsonSerializer.Deserialize<JsonElement>(tasks[0].Gold!).GetProperty("label").Strings());
         Assert.Null(tasks[1].Gold);
-        Assert.True((await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}")).GetProperty("isGold").GetBoolean());
-        Assert.False((await manager.Http.GetOkAsync($"api/tasks/{tasks[1].Id}")).GetProperty("isGold").GetBoolean());
+        Assert.True((await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{tasks[0].Id}")).IsGold);
+        Assert.False((await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{tasks[1].Id}")).IsGold);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         }
         using var imported = await import;
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
-        Assert.Equal(1_000, (await imported.ReadJsonAsync()).GetProperty("imported").GetInt64());
+        Assert.Equal(1_000, (await imported.ReadAsync<ImportResponse>()).Imported);
     }
 
     [Fact]

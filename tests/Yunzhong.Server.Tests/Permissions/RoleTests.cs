@@ -25,8 +25,8 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
 
     private static async Task<long[]> TaskIdsAsync(Person p, long project, string query = "")
     {
-        var page = await p.Http.GetOkAsync($"api/projects/{project}/tasks?{query}");
-        return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ToArray();
+        var page = await p.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks?{query}");
+        return page.Items.Select(i => i.Id).ToArray();
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             }
         }
         Assert.Equal(text, await manager.Http.GetStringAsync($"api/exports/{id}/download"));
-        Assert.Single((await manager.Http.GetOkAsync($"api/projects/{project}/exports")).EnumerateArray());
+        Assert.Single(await manager.Http.GetOkAsync<List<ExportView>>($"api/projects/{project}/exports"));
         var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager);
         using (var r = await outsider.Http.GetAsync($"api/exports/{id}/download"))
         {
@@ -94,9 +94,9 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var taken = (await stayer.NextAsync(project))!;
         Assert.Equal(lease.Task.Id, taken.Task.Id);
         await stayer.AnnotateAsync(project, Neg);
-        var task = await admin.Http.GetOkAsync($"api/tasks/{lease.Task.Id}");
-        Assert.Equal("annotated", task.GetProperty("state").GetString());
-        Assert.Equal(stayer.Id, Assert.Single(task.GetProperty("annotations").EnumerateArray()).GetProperty("userId").GetInt64());
+        var task = await admin.Http.GetOkAsync<TaskDetail>($"api/tasks/{lease.Task.Id}");
+        Assert.Equal(TaskState.Annotated, task.State);
+        Assert.Equal(stayer.Id, Assert.Single(task.Annotations).UserId);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
         Assert.Equal(lease.Task.Id, (await other.NextAsync(project))!.Task.Id);
-        Assert.Equal(project, (await member.Http.GetOkAsync($"api/projects/{project}")).GetProperty("id").GetInt64());
+        Assert.Equal(project, (await member.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Id);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // Managers and reviewers see everyone's work.
         Assert.Equal(3, (await TaskIdsAsync(admin, project)).Length);
         Assert.Equal([first, second], await TaskIdsAsync(reviewer, project, "label=neg"));
-        Assert.Equal(2, (await reviewer.Http.GetOkAsync($"api/tasks/{mine}")).GetProperty("annotations").GetArrayLength());
+        Assert.Equal(2, (await reviewer.Http.GetOkAsync<TaskDetail>($"api/tasks/{mine}")).Annotations.Count);
     }
 
     [Fact]
@@ -227,8 +227,8 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         Assert.Equal("admin,annotator", await fx.QueryScalarAsync<string>(
             "SELECT roles FROM memberships WHERE organization_id = @org AND user_id = @id", new { org = org.Id, id = second.Id }));
         // Keeping the admin role while changing the others is fine.
-        var kept = await second.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = second.Email, roles = new[] { "admin", "reviewer" } });
-        Assert.Equal(["admin", "reviewer"], kept.GetProperty("roles").Strings());
+        var kept = await second.Http.PostOkAsync<MemberView>($"api/organizations/{org.Id}/members", new { email = second.Email, roles = new[] { "admin", "reviewer" } });
+        Assert.Equal([Role.Admin, Role.Reviewer], kept.Roles);
     }
 
     [Fact]

@@ -19,11 +19,11 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
 
     private static async Task<long> ProjectAsync(Person manager, long org, object quality, int overlap = 1)
     {
-        var p = await manager.Http.PostOkAsync("api/projects", new
+        var p = await manager.Http.PostOkAsync<ProjectView>("api/projects", new
         {
             organizationId = org, name = $"q {Guid.NewGuid():N}", schema = TestData.ChoiceSchema, overlap, quality,
         });
-        return p.GetProperty("id").GetInt64();
+        return p.Id;
     }
 
     /// <summary>Regular tasks "r0".."rN" whose text says nothing, and gold tasks whose known answer is "pos".</summary>
@@ -60,8 +60,8 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         Assert.Equal(2.0, score.Score, 10);
         // The task detail an annotator sees does not say which task was gold.
         var goldTask = await fx.QueryScalarAsync<long>("SELECT id FROM tasks WHERE project_id = @project AND task_key = 'g0'", new { project });
-        var seen = await annotator.Http.GetOkAsync($"api/tasks/{goldTask}");
-        Assert.False(seen.GetProperty("isGold").GetBoolean());
+        var seen = await annotator.Http.GetOkAsync<TaskDetail>($"api/tasks/{goldTask}");
+        Assert.False(seen.IsGold);
     }
 
     [Fact]

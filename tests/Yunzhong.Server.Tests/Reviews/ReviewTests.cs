@@ -115,9 +115,9 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         Assert.Equal(TaskState.Accepted, (await ReviewOkAsync(reviewer, v2.Id, new { action = "accept" })).TaskState);
 
         var manager = await org.PersonAsync(Roles.Manager);
-        var detail = await manager.Http.GetOkAsync($"api/tasks/{v1.TaskId}");
-        Assert.Equal(["reject", "accept"], detail.GetProperty("reviews").EnumerateArray().Select(r => r.GetProperty("action").GetString()!));
-        Assert.Equal("这条是负面评论", detail.GetProperty("reviews")[0].GetProperty("comment").GetString());
+        var detail = await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{v1.TaskId}");
+        Assert.Equal([ReviewAction.Reject, ReviewAction.Accept], detail.Reviews.Select(r => r.Action));
+        Assert.Equal("这条是负面评论", detail.Reviews[0].Comment);
         // The fresh task is next for the annotator; the reworked one is done.
         Assert.NotEqual(v1.TaskId, (await annotator.NextAsync(project))!.Task.Id);
     }

@@ -95,4 +95,63 @@ public static class Wire
         values = values.Distinct().ToArray();
         return true;
     }
+
+    private static readonly ConcurrentDictionary<Type, (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[]> EnumMembers = new();
+
+    /// <summary>
+    /// An endpoint filter refusing a body that holds a number no enum member has. The framework's
+    /// string-enum converter also reads comma-joined names, as for flags, for any enum:
+    /// <c>"random, least_annotated"</c> became 3, which no <see cref="TaskOrder"/> is, and answered 500
+    /// further on. Checked after binding, on the routes whose bodies carry enums (not the queue's).
+    /// </summary>
+    public static TBuilder RefusesUnknownEnums<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            foreach (var argument in context.Arguments)
+            {
+                if (argument is null)
+                {
+                    continue;
+                }
+                foreach (var (field, values, type) in EnumMembers.GetOrAdd(argument.GetType(), t => MembersOf(t, "", 0)))
+                {
+                    if (values(argument).Any(v => v is not null && !Enum.IsDefined(type, v)))
+                    {
+                        return Http.Invalid(field, $"{field} must be one of {string.Join(", ", Enum.GetNames(type).Select(EnumNaming.ConvertName))}.");
+                    }
+                }
+            }
+            return await next(context);
+        });
+
+    /// <summary>The enum-valued members of a request record (and of the records it holds), by their wire path.</summary>
+    private static (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[] MembersOf(Type type, string prefix, int depth)
+    {
+        if (depth > 2 || type.Namespace?.StartsWith("Yunzhong.Server", StringComparison.Ordinal) != true)
+        {
+            return [];
+        }
+        var found = new List<(string, Func<object, IEnumerable<object?>>, Type)>();
+        foreach (var p in type.GetProperties())
+        {
+            var field = prefix + JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            if (t.IsEnum)
+            {
+                found.Add((field, o => [p.GetValue(o)], t));
+            }
+            else if (t.IsArray && t.GetElementType() is { IsEnum: true } element)
+            {
+                found.Add((field, o => ((Array?)p.GetValue(o))?.Cast<object?>() ?? [], element));
+            }
+            else if (t.IsClass && t != typeof(string))
+            {
+                foreach (var (inner, values, e) in MembersOf(t, field + ".", depth + 1))
+                {
+                    found.Add((inner, o => p.GetValue(o) is { } v ? values(v) : [], e));
+                }
+            }
+        }
+        return [.. found];
+    }
 }

@@ -68,7 +68,7 @@ public static class ProjectsApi
 
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Projects").SignedIn();
+        var g = app.MapGroup("/api").WithTags("Projects").SignedIn().RefusesUnknownEnums();
         g.MapGet("/projects", List).WithName("listProjects").FieldErrors();
         // 413 or 422 also for a schema past the size bounds (LimitsOptions.Schema*).
         g.MapPost("/projects", Create).WithName("createProject").Gated().JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);

@@ -34,7 +34,7 @@ public static class TasksApi
         var g = app.MapGroup("/api").WithTags("Tasks").SignedIn();
         g.MapGet("/projects/{projectId:long}/tasks", List).WithName("listTasks").Gated().FieldErrors();
         g.MapGet("/tasks/{taskId:long}", Get).WithName("getTask").Gated();
-        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody();
+        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody().RefusesUnknownEnums();
         return app;
     }
 

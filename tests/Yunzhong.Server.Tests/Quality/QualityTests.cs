@@ -409,8 +409,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         {
             Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
         }
-        var job = await s.Manager.Http.PostOkAsync($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
-        var text = await DownloadAsync(s.Manager, job.GetProperty("id").GetInt64());
+        var job = await s.Manager.Http.PostOkAsync<ExportView>($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
+        var text = await DownloadAsync(s.Manager, job.Id);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l))
             .ToDictionary(l => l.GetProperty("id").GetInt64(), l => l.GetProperty("consensus"));
         Assert.Equal(4, lines.Count);
@@ -466,8 +466,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
 
         // Consensus: A and B cluster (2 of 3, kept), C alone (1 of 3, dropped). Edges are medians:
         // left 0, top 0, right 10, bottom median(10, 12) = 11.
-        var job = await manager.Http.PostOkAsync($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
-        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.GetProperty("id").GetInt64()));
+        var job = await manager.Http.PostOkAsync<ExportView>($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
+        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.Id));
         var merged = Assert.Single(line.GetProperty("consensus").GetProperty("boxes").EnumerateArray());
         Assert.Equal("car", merged.GetProperty("label").GetString());
         Assert.Equal([0.0, 0.0, 10.0, 11.0], new[] { "x", "y", "width", "height" }.Select(k => merged.GetProperty(k).GetDouble()).ToArray());
@@ -476,17 +476,17 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
 
     private static async Task<string> DownloadAsync(Person manager, long exportId)
     {
-        JsonElement view = default;
+        ExportView? view = null;
         for (var i = 0; i < 200; i++)
         {
-            view = await manager.Http.GetOkAsync($"api/exports/{exportId}");
-            if (view.GetProperty("status").GetString() is "done" or "failed")
+            view = await manager.Http.GetOkAsync<ExportView>($"api/exports/{exportId}");
+            if (view.Status is ExportStatus.Done or ExportStatus.Failed)
             {
                 break;
             }
             await Task.Delay(50);
         }
-        Assert.Equal("done", view.GetProperty("status").GetString());
+        Assert.Equal(ExportStatus.Done, view!.Status);
         return await manager.Http.GetStringAsync($"api/exports/{exportId}/download");
     }
 

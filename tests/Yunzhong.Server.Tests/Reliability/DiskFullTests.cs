@@ -29,22 +29,21 @@ public abstract class DiskFullTests
         return problem;
     }
 
-    protected static async Task<JsonElement> FinishedExportAsync(HttpClient http, long project)
+    protected static async Task<ExportView> FinishedExportAsync(HttpClient http, long project)
     {
         using var started = await http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "jsonl" }, HttpJson.Options);
-        var job = await started.ReadJsonAsync();
-        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {job}");
-        var id = job.GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var job = await started.ReadAsync<ExportView>();
         for (var i = 0; i < 400; i++)
         {
-            job = await http.GetOkAsync($"api/exports/{id}");
-            if (job.GetProperty("status").GetString() is "done" or "failed")
+            job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
+            if (job.Status is ExportStatus.Done or ExportStatus.Failed)
             {
                 return job;
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"export {id} did not finish: {job}");
+        throw new TimeoutException($"export {job.Id} did not finish: {job}");
     }
 
     private static string[] Files(string dir) => Directory.Exists(dir) ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories) : [];
@@ -72,8 +71,8 @@ public abstract class DiskFullTests
             Assert.Empty(Files(media));
 
             var failed = await FinishedExportAsync(manager.Http, project);
-            Assert.Equal("failed", failed.GetProperty("status").GetString());
-            var error = failed.GetProperty("error").GetString()!;
+            Assert.Equal(ExportStatus.Failed, failed.Status);
+            var error = failed.Error!;
             Assert.Contains("out of storage space", error, StringComparison.Ordinal);
             Assert.DoesNotContain(server.DataDir, error, StringComparison.Ordinal);
             Assert.Empty(Files(Path.Combine(server.DataDir, "blobs", "exports")));
@@ -116,8 +115,8 @@ public abstract class DiskFullTests
         await File.WriteAllTextAsync(exports, "in the way");
 
         var job = await FinishedExportAsync(manager.Http, project);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
-        var error = job.GetProperty("error").GetString()!;
+        Assert.Equal(ExportStatus.Failed, job.Status);
+        var error = job.Error!;
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.DoesNotContain(server.DataDir, error, StringComparison.Ordinal);
         Assert.DoesNotContain("/", error, StringComparison.Ordinal);

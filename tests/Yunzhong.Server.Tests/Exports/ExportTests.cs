@@ -184,7 +184,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         var (_, manager, annotator, project) = await ProjectAsync(texts: ["他说：\"好\", 然后走了", "第二\n行"]);
         await annotator.AnnotateAsync(project, new { label = new[] { "neg" } });
         await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
-        var name = (await annotator.Http.GetOkAsync("api/me")).GetProperty("name").GetString()!;
+        var name = (await annotator.Http.GetOkAsync<MeResponse>("api/me")).Name;
         var (job, text) = await manager.Http.ExportAsync(project, new { format = "csv" });
         // A UTF-8 byte order mark, so spreadsheet programs read the Chinese right (the text decoder drops it).
         var bytes = await manager.Http.GetByteArrayAsync(job.DownloadUrl!.TrimStart('/'));
@@ -373,11 +373,8 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
         var (job, _) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
-        var listed = await manager.Http.GetOkAsync($"api/projects/{project}/exports");
-        var entry = Assert.Single(listed.EnumerateArray());
-        Assert.Equal(job.Id, entry.GetProperty("id").GetInt64());
-        Assert.Equal("done", entry.GetProperty("status").GetString());
-        Assert.Equal(1, entry.GetProperty("totalRows").GetInt64());
+        var entry = Assert.Single(await manager.Http.GetOkAsync<List<ExportView>>($"api/projects/{project}/exports"));
+        Assert.Equal((job.Id, ExportStatus.Done, 1L), (entry.Id, entry.Status, entry.TotalRows));
     }
 }
 

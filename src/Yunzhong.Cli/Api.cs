@@ -8,7 +8,8 @@ namespace Yunzhong.Cli;
 /// <summary>Talks to a running server with a personal API token; errors become readable CLI errors.</summary>
 internal sealed class Api : IDisposable
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>The server's own wire form (enums as snake_case strings), so responses read into its records.</summary>
+    public static readonly JsonSerializerOptions Json = Yunzhong.Server.Features.Wire.Options;
     private readonly HttpClient _http;
 
     public Api(string baseUrl, string? token, int maxConnections = 16)

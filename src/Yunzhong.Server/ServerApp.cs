@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
@@ -77,15 +76,10 @@ public static class ServerApp
         s.AddExceptionHandler<BadRequests>();
         s.AddExceptionHandler<OutOfSpace>();
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        s.ConfigureHttpJsonOptions(o => Wire.Configure(o.SerializerOptions));
         s.AddOptions<FormOptions>().Configure<Microsoft.Extensions.Options.IOptions<LimitsOptions>>((form, limits) =>
             form.MultipartBodyLengthLimit = limits.Value.MediaMaxUploadBytes);
-        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Yunzhong API";
-            doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
-            return Task.CompletedTask;
-        }));
+        s.AddOpenApi(Answers.Describe);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -119,6 +113,72 @@ public static class ServerApp
         await using var app = Build(options);
         await PrepareAsync(app, ct);
         await app.RunAsync(ct);
+    }
+
+    /// <summary>
+    /// The OpenAPI document exactly as <c>GET /openapi/v1.json</c> serves it, made in-process with no
+    /// database, network or listening socket: the app is built over a throw-away data folder and the
+    /// document endpoint's own handler writes into memory (what `yz openapi` prints for code generators).
+    /// </summary>
+    public static async Task<byte[]> OpenApiDocumentAsync(CancellationToken ct)
+    {
+        var dir = Directory.CreateTempSubdirectory("yz-openapi-");
+        try
+        {
+            await using var app = Build(new ServerOptions { DataDir = dir.FullName, WebRoot = dir.FullName }, b =>
+            {
+                b.Logging.ClearProviders();
+                // Started, so that routing gathers the endpoints the document describes, but with a
+                // server that never listens and without the workers, which would open the database.
+                b.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, SilentServer>();
+                var ours = typeof(ServerApp).Assembly;
+                foreach (var worker in b.Services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && (d.ImplementationType?.Assembly == ours || d.ImplementationFactory?.Method.DeclaringType?.Assembly == ours)).ToList())
+                {
+                    b.Services.Remove(worker);
+                }
+            });
+            await app.StartAsync(ct);
+            var endpoint = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .Single(e => e.RoutePattern.RawText == OpenApiRoute);
+            await using var scope = app.Services.CreateAsyncScope();
+            var ctx = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = ct };
+            ctx.Request.Method = HttpMethods.Get;
+            ctx.Request.Scheme = "http";
+            ctx.Request.Host = new HostString("localhost");
+            ctx.Request.Path = "/openapi/v1.json";
+            ctx.Request.RouteValues["documentName"] = "v1";
+            ctx.SetEndpoint(endpoint);
+            using var body = new MemoryStream();
+            ctx.Response.Body = body;
+            await endpoint.RequestDelegate!(ctx);
+            if (ctx.Response.StatusCode != StatusCodes.Status200OK)
+            {
+                throw new InvalidOperationException($"The OpenAPI document endpoint answered {ctx.Response.StatusCode}.");
+            }
+            await app.StopAsync(ct);
+            return body.ToArray();
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    public const string OpenApiRoute = "/openapi/{documentName}.json";
+
+    private sealed class SilentServer : Microsoft.AspNetCore.Hosting.Server.IServer
+    {
+        public Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+
+        public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
     }
 
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct)

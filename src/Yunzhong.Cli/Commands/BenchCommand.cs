@@ -165,7 +165,7 @@ internal static class BenchCommand
 
     private static async Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct)
     {
-        var project = await admin.PostAsync<JsonElement>("api/projects", new
+        var project = await admin.PostAsync<Yunzhong.Server.Features.Projects.ProjectView>("api/projects", new
         {
             organizationId = 1,
             name,
@@ -177,7 +177,7 @@ internal static class BenchCommand
             overlap,
             leaseSeconds = 600,
         }, ct);
-        return project.GetProperty("id").GetInt64();
+        return project.Id;
     }
 
     /// <summary>An admin and the annotators, made in one transaction (token-only accounts: no password hashing).</summary>

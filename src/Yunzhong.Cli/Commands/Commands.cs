@@ -12,6 +12,7 @@ internal static class Commands
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
+          yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--store sqlite|postgres [--db CONNECTION]] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
@@ -28,6 +29,7 @@ internal static class Commands
         "import" => DataCommands.ImportAsync(args, ct),
         "export" => DataCommands.ExportAsync(args, ct),
         "stats" => DataCommands.StatsAsync(args, ct),
+        "openapi" => OpenApiCommand.RunAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),
         "aggregate" => AggregateCommand.RunAsync(args, ct),
         "bench-truth" => TruthBenchCommand.RunAsync(args, ct),

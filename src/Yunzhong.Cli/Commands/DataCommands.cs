@@ -1,5 +1,11 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Yunzhong.Server.Features;
+using Yunzhong.Server.Features.Exports;
+using Yunzhong.Server.Features.Imports;
+using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Stats;
 
 namespace Yunzhong.Cli.Commands;
 
@@ -41,13 +47,13 @@ internal static class DataCommands
             using var response = await api.Http.PostAsync($"api/projects/{project}/media", form, ct);
             progress.Done(total);
             await Api.EnsureAsync(response, ct);
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var stored = (await response.Content.ReadFromJsonAsync<List<MediaView>>(Api.Json, ct))!;
             // Types are what the server found in the content, so say them: a surprise shows at once.
-            var types = doc.RootElement.EnumerateArray()
-                .GroupBy(v => v.GetProperty("contentType").GetString())
+            var types = stored
+                .GroupBy(v => v.ContentType)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => $"{g.Count()} {g.Key}");
-            Console.WriteLine($"media: {doc.RootElement.GetArrayLength()} file(s) stored ({string.Join(", ", types)})");
+            Console.WriteLine($"media: {stored.Count} file(s) stored ({string.Join(", ", types)})");
         }
         foreach (var file in args.Positional.Except(media))
         {
@@ -65,8 +71,8 @@ internal static class DataCommands
             using var response = await api.Http.PostAsync($"api/projects/{project}/imports?{query}", content, ct);
             progress.Done(info.Length);
             await Api.EnsureAsync(response, ct);
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            Console.WriteLine($"{info.Name}: {doc.RootElement.GetProperty("imported").GetInt64():N0} task(s) imported, {doc.RootElement.GetProperty("duplicates").GetInt64():N0} duplicate(s) skipped");
+            var imported = (await response.Content.ReadFromJsonAsync<ImportResponse>(Api.Json, ct))!;
+            Console.WriteLine($"{info.Name}: {imported.Imported:N0} task(s) imported, {imported.Duplicates:N0} duplicate(s) skipped");
         }
         return 0;
     }
@@ -76,7 +82,7 @@ internal static class DataCommands
         var project = args.Require("project");
         var format = args.Get("format", "jsonl");
         using var api = Api.FromArgs(args);
-        var job = await api.PostAsync<JsonElement>($"api/projects/{project}/exports", new
+        var job = await api.PostAsync<ExportView>($"api/projects/{project}/exports", new
         {
             format,
             state = args.Get("state"),
@@ -84,21 +90,20 @@ internal static class DataCommands
             to = args.Get("to"),
             history = args.Flag("history"),
         }, ct);
-        var id = job.GetProperty("id").GetInt64();
+        var id = job.Id;
         var progress = new Progress($"export #{id}", 0);
         while (true)
         {
-            var s = await api.GetAsync<JsonElement>($"api/exports/{id}", ct);
-            var status = s.GetProperty("status").GetString();
-            progress = s.GetProperty("totalRows").GetInt64() > 0 ? new Progress($"export #{id}", s.GetProperty("totalRows").GetInt64()) : progress;
-            progress.Report(s.GetProperty("rows").GetInt64());
-            if (status == "failed")
+            var s = await api.GetAsync<ExportView>($"api/exports/{id}", ct);
+            progress = s.TotalRows > 0 ? new Progress($"export #{id}", s.TotalRows) : progress;
+            progress.Report(s.Rows);
+            if (s.Status == ExportStatus.Failed)
             {
-                throw new CliException($"export failed: {s.GetProperty("error").GetString()}");
+                throw new CliException($"export failed: {s.Error}");
             }
-            if (status == "done")
+            if (s.Status == ExportStatus.Done)
             {
-                progress.Done(s.GetProperty("rows").GetInt64());
+                progress.Done(s.Rows);
                 break;
             }
             await Task.Delay(200, ct);
@@ -119,27 +124,27 @@ internal static class DataCommands
     {
         var project = args.Require("project");
         using var api = Api.FromArgs(args);
-        var s = await api.GetAsync<JsonElement>($"api/projects/{project}/stats", ct);
+        var s = await api.GetAsync<ProjectStats>($"api/projects/{project}/stats", ct);
         if (args.Flag("json"))
         {
-            Console.WriteLine(s.GetRawText());
+            Console.WriteLine(JsonSerializer.Serialize(s, Api.Json));
             return 0;
         }
         Console.WriteLine("task states:");
-        foreach (var p in s.GetProperty("states").EnumerateObject())
+        Console.WriteLine($"  {"total",-12} {s.States.Total,10:N0}");
+        foreach (var state in Enum.GetValues<TaskState>())
         {
-            Console.WriteLine($"  {p.Name,-12} {p.Value.GetInt64(),10:N0}");
+            Console.WriteLine($"  {Wire.Name(state),-12} {s.States.Of(state),10:N0}");
         }
         Console.WriteLine("annotations per day:");
-        foreach (var d in s.GetProperty("perDay").EnumerateArray())
+        foreach (var d in s.PerDay)
         {
-            Console.WriteLine($"  {d.GetProperty("day").GetString()} {d.GetProperty("annotations").GetInt64(),10:N0}");
+            Console.WriteLine($"  {d.Day} {d.Annotations,10:N0}");
         }
         Console.WriteLine("annotators:");
-        foreach (var a in s.GetProperty("perAnnotator").EnumerateArray())
+        foreach (var a in s.PerAnnotator)
         {
-            var lead = a.GetProperty("avgLeadTimeSeconds");
-            Console.WriteLine($"  {a.GetProperty("annotator").GetString(),-28} {a.GetProperty("annotations").GetInt64(),8:N0}  avg {(lead.ValueKind == JsonValueKind.Number ? $"{lead.GetDouble():0.0} s" : "–")}");
+            Console.WriteLine($"  {a.Annotator,-28} {a.Annotations,8:N0}  avg {(a.AvgLeadTimeSeconds is { } lead ? $"{lead:0.0} s" : "–")}");
         }
         return 0;
     }

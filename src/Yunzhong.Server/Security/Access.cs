@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dapper;
 using Yunzhong.Core.Schema;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features;
 
 namespace Yunzhong.Server.Security;
 
@@ -40,6 +41,13 @@ public static class RoleNames
 
     public static string[] Names(Roles roles) =>
         All.Where(n => roles.HasFlag(Parse(n))).ToArray();
+
+    /// <summary>The flags as the API's list of <see cref="Role"/>s, in the order of <see cref="All"/>.</summary>
+    public static Role[] List(Roles roles) => Enum.GetValues<Role>().Where(r => roles.HasFlag(Of(r))).ToArray();
+
+    public static Roles Of(Role role) => (Roles)(1 << (int)role);
+
+    public static Roles Of(IEnumerable<Role> roles) => roles.Aggregate(Roles.None, (all, r) => all | Of(r));
 
     /// <summary>Managing a project's data and settings.</summary>
     public const Roles Manage = Roles.Admin | Roles.Manager;

@@ -68,11 +68,11 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.DoesNotContain("secret", hash, StringComparison.Ordinal);
 
             using var http = fx.Client(token);
-            var me = await http.GetOkAsync("api/me");
-            var org = Assert.Single(me.GetProperty("organizations").EnumerateArray());
-            Assert.Equal(orgName, org.GetProperty("name").GetString());
-            var project = (await http.PostOkAsync("api/projects", new { organizationId = org.GetProperty("id").GetInt64(), name = "cli", schema = TestData.ChoiceSchema }))
-                .GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var me = await http.GetOkAsync<MeResponse>("api/me");
+            var org = Assert.Single(me.Organizations);
+            Assert.Equal(orgName, org.Name);
+            var project = (await http.PostOkAsync<ProjectView>("api/projects", new { organizationId = org.Id, name = "cli", schema = TestData.ChoiceSchema }))
+                .Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string[] server = ["--url", fx.Url, "--token", token];
 
             var jsonl = Path.Combine(work, "tasks.jsonl");
@@ -96,7 +96,7 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.Contains("422", refused.Err, StringComparison.Ordinal);
             Assert.Contains("row 2: data.text", refused.Err, StringComparison.Ordinal);
 
-            var person = new Person(me.GetProperty("id").GetInt64(), email, token, http);
+            var person = new Person(me.Id, email, token, http);
             await person.AnnotateAsync(long.Parse(project, System.Globalization.CultureInfo.InvariantCulture), new { label = new[] { "neg" } }, leadTimeSeconds: 3);
 
             var file = Path.Combine(work, "out.jsonl");
@@ -109,8 +109,8 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
 
             var stats = await YzAsync(work, ["stats", "--project", project, "--json", .. server]);
             Assert.Equal(0, stats.Exit);
-            var states = JsonSerializer.Deserialize<JsonElement>(stats.Out).GetProperty("states");
-            Assert.Equal((3L, 2L, 1L), (states.GetProperty("total").GetInt64(), states.GetProperty("new").GetInt64(), states.GetProperty("annotated").GetInt64()));
+            var states = HttpJson.Read<ProjectStats>(stats.Out).States;
+            Assert.Equal((3L, 2L, 1L), (states.Total, states.New, states.Annotated));
             var table = await YzAsync(work, ["stats", "--project", project, .. server]);
             Assert.Contains("数据工程师", table.Out, StringComparison.Ordinal);
 
@@ -172,8 +172,8 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.Contains("upload 2 media file(s) [##############################] 100.0%", imported.Err, StringComparison.Ordinal);
 
             var expected = new[] { ("icons/gradient.gif", "image/gif", "gradient.gif"), ("tone.ogg", "audio/ogg", "tone.ogg"), ("voice.mp3", "audio/mpeg", "tone-id3.mp3") };
-            var listed = await manager.Http.GetOkAsync($"api/projects/{project}/media");
-            Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), listed.EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("contentType").GetString()!)));
+            var listed = await manager.Http.GetOkAsync<List<MediaView>>($"api/projects/{project}/media");
+            Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), listed.Select(v => (v.Name, v.ContentType)));
             foreach (var (name, type, sample) in expected)
             {
                 using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
@@ -206,8 +206,8 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             Assert.Equal(2, mismatch.Exit);
             Assert.Contains("notes.png: 'notes.png' is not an image, audio or video file this platform can show (judged by its content).", mismatch.Err, StringComparison.Ordinal);
 
-            var after = await manager.Http.GetOkAsync($"api/projects/{project}/media");
-            Assert.Equal(expected.Select(e => e.Item1), after.EnumerateArray().Select(v => v.GetProperty("name").GetString()!));
+            var after = await manager.Http.GetOkAsync<List<MediaView>>($"api/projects/{project}/media");
+            Assert.Equal(expected.Select(e => e.Item1), after.Select(v => v.Name));
             Assert.Equal(stored.Order(StringComparer.Ordinal), Listed().Order(StringComparer.Ordinal));
         }
         finally

@@ -79,10 +79,10 @@ public sealed class ServeTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
         var projects = new List<ProjectSummary>();
-        foreach (var p in (await http.GetOkAsync("api/projects")).EnumerateArray())
+        foreach (var p in await http.GetOkAsync<List<ProjectView>>("api/projects"))
         {
-            var stats = await http.GetOkAsync($"api/projects/{p.GetProperty("id").GetInt64()}/stats");
-            projects.Add(new ProjectSummary(p.GetProperty("name").GetString()!, stats.GetProperty("states").GetProperty("total").GetInt64()));
+            var stats = await http.GetOkAsync<ProjectStats>($"api/projects/{p.Id}/stats");
+            projects.Add(new ProjectSummary(p.Name, stats.States.Total));
         }
         return (server.Output, [.. projects.OrderBy(p => p.Name, StringComparer.Ordinal)]);
     }

@@ -24,7 +24,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     };
 
     private async Task<(Org Org, Person Manager, Person Annotator, long Project)> ProjectAsync(
-        object? schema = null, string review = "none", string? tasksJsonl = null, IEnumerable<string>? texts = null)
+        object? schema = null, ReviewPolicy review = ReviewPolicy.None, string? tasksJsonl = null, IEnumerable<string>? texts = null)
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
@@ -58,18 +58,18 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
             VALUES (@project, @user, 'jsonl', '{"States":[],"FromMs":null,"ToMs":null,"History":false}', 'running', 0, 0) RETURNING id
             """, new { project, user = manager.Id });
         fx.Services.GetRequiredService<Yunzhong.Server.Features.Exports.ExportWorker>().Wake();
-        JsonElement job = default;
+        ExportView? job = null;
         for (var i = 0; i < 100; i++)
         {
-            job = await manager.Http.GetOkAsync($"api/exports/{id}");
-            if (job.GetProperty("status").GetString() is "done" or "failed")
+            job = await manager.Http.GetOkAsync<ExportView>($"api/exports/{id}");
+            if (job.Status is ExportStatus.Done or ExportStatus.Failed)
             {
                 break;
             }
             await Task.Delay(100);
         }
-        Assert.Equal("done", job.GetProperty("status").GetString());
-        Assert.Equal(2, job.GetProperty("rows").GetInt64());
+        Assert.Equal(ExportStatus.Done, job!.Status);
+        Assert.Equal(2, job.Rows);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
             tasks.Add((await annotator.AnnotateAsync(project, new { label = new[] { label } }, leadTimeSeconds: 4.5)).Task);
         }
         var (job, text) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
-        Assert.Equal(3, job.GetProperty("rows").GetInt64());
+        Assert.Equal(3, job.Rows);
         var lines = Lines(text);
         Assert.Equal(tasks, lines.Select(l => l.GetProperty("id").GetInt64()));
         Assert.Equal(["k0", "k1", "k2"], lines.Select(l => l.GetProperty("key").GetString()!));
@@ -184,10 +184,10 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         var (_, manager, annotator, project) = await ProjectAsync(texts: ["他说：\"好\", 然后走了", "第二\n行"]);
         await annotator.AnnotateAsync(project, new { label = new[] { "neg" } });
         await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
-        var name = (await annotator.Http.GetOkAsync("api/me")).GetProperty("name").GetString()!;
+        var name = (await annotator.Http.GetOkAsync<MeResponse>("api/me")).Name;
         var (job, text) = await manager.Http.ExportAsync(project, new { format = "csv" });
         // A UTF-8 byte order mark, so spreadsheet programs read the Chinese right (the text decoder drops it).
-        var bytes = await manager.Http.GetByteArrayAsync(job.GetProperty("downloadUrl").GetString()!.TrimStart('/'));
+        var bytes = await manager.Http.GetByteArrayAsync(job.DownloadUrl!.TrimStart('/'));
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         var rows = ParseCsv(text.TrimStart('\uFEFF'));
         Assert.Equal(["id", "key", "text", "annotator", "label"], rows[0]);
@@ -261,7 +261,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         await annotator.AnnotateAsync(project, new { boxes = new[] { new { id = "r1", label = "person", x = 100, y = 50, width = 200, height = 400 } } });
 
         var (job, text) = await manager.Http.ExportAsync(project, new { format = "coco" });
-        Assert.Equal(JsonValueKind.Null, job.GetProperty("error").ValueKind);
+        Assert.Null(job.Error);
         var dir = Directory.CreateTempSubdirectory("yz-coco-");
         try
         {
@@ -295,7 +295,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task StateFilterExportsOnlyTasksInThatState()
     {
-        var (org, manager, annotator, project) = await ProjectAsync(review: "all", texts: ["a", "b", "c"]);
+        var (org, manager, annotator, project) = await ProjectAsync(review: ReviewPolicy.All, texts: ["a", "b", "c"]);
         var done = new List<(long Task, long Annotation)>();
         for (var i = 0; i < 3; i++)
         {
@@ -334,7 +334,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task HistoryIncludesSupersededVersions()
     {
-        var (org, manager, annotator, project) = await ProjectAsync(review: "all", texts: ["修改过的"]);
+        var (org, manager, annotator, project) = await ProjectAsync(review: ReviewPolicy.All, texts: ["修改过的"]);
         var (task, original) = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } });
         var reviewer = await org.PersonAsync(Roles.Reviewer);
         using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{original}/review", new { action = "fix", result = new { label = new[] { "neg" } } }))
@@ -373,11 +373,8 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
         var (job, _) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
-        var listed = await manager.Http.GetOkAsync($"api/projects/{project}/exports");
-        var entry = Assert.Single(listed.EnumerateArray());
-        Assert.Equal(job.GetProperty("id").GetInt64(), entry.GetProperty("id").GetInt64());
-        Assert.Equal("done", entry.GetProperty("status").GetString());
-        Assert.Equal(1, entry.GetProperty("totalRows").GetInt64());
+        var entry = Assert.Single(await manager.Http.GetOkAsync<List<ExportView>>($"api/projects/{project}/exports"));
+        Assert.Equal((job.Id, ExportStatus.Done, 1L), (entry.Id, entry.Status, entry.TotalRows));
     }
 }
 

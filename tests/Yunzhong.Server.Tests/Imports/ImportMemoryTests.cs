@@ -37,9 +37,7 @@ public abstract class ImportMemoryTests<TFixture>(TFixture fx) : IClassFixture<T
         using var r = await manager.Http.PostAsync($"api/projects/{project}/imports?format=jsonl", new GeneratedRows(rows));
         await sampling.CancelAsync();
         await sampler;
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"import answered {(int)r.StatusCode}: {json}");
-        Assert.Equal(rows, json.GetProperty("imported").GetInt64());
+        Assert.Equal(rows, (await r.OkAsync<ImportResponse>("import")).Imported);
         Assert.Equal(rows, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
         Assert.True(peak < 48 << 20, $"the live heap grew by {peak >> 20} MB while 128 MB were imported");
 

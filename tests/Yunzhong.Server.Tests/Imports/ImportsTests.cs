@@ -25,12 +25,10 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return (manager, await TestData.ProjectAsync(manager, org.Id, schema));
     }
 
-    private async Task<JsonElement> ImportOkAsync(Person manager, long project, string body, string format)
+    private async Task<ImportResponse> ImportOkAsync(Person manager, long project, string body, string format)
     {
         using var r = await TestData.ImportRawAsync(manager.Http, project, body, format);
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"import answered {(int)r.StatusCode}: {json}");
-        return json;
+        return await r.OkAsync<ImportResponse>("import");
     }
 
     private sealed record StoredTask(long Id, string? Key, string Data, long Priority, string? Gold, string State);
@@ -51,8 +49,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             """{"text":"bare data, no envelope"}""",
             """{"key":7,"data":{"text":"数字键"}}""") + "\r\n";
         var result = await ImportOkAsync(manager, project, body, "jsonl");
-        Assert.Equal(3, result.GetProperty("imported").GetInt64());
-        Assert.Equal(0, result.GetProperty("duplicates").GetInt64());
+        Assert.Equal(3, result.Imported);
+        Assert.Equal(0, result.Duplicates);
         var tasks = await TasksAsync(project);
         Assert.Equal(["a", null, "7"], tasks.Select(t => t.Key));
         Assert.Equal([3L, 0L, 0L], tasks.Select(t => t.Priority));
@@ -86,7 +84,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             + "c2,\"第一行\n第二行\",0,\"\"\r\n"
             + "c3,plain text 👍,,论坛\r\n";
         var result = await ImportOkAsync(manager, project, csv, "csv");
-        Assert.Equal(3, result.GetProperty("imported").GetInt64());
+        Assert.Equal(3, result.Imported);
         var tasks = await TasksAsync(project);
         Assert.Equal(["c1", "c2", "c3"], tasks.Select(t => t.Key));
         Assert.Equal(["他说：\"你好，世界\"", "第一行\n第二行", "plain text 👍"], tasks.Select(Text));
@@ -102,7 +100,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     {
         var (manager, project) = await ProjectAsync();
         var result = await ImportOkAsync(manager, project, "key\ttext\nt1\t带逗号, 不用引号\nt2\t\"引号\"\"内\"\n", "tsv");
-        Assert.Equal(2, result.GetProperty("imported").GetInt64());
+        Assert.Equal(2, result.Imported);
         Assert.Equal(["带逗号, 不用引号", "引号\"内"], (await TasksAsync(project)).Select(Text));
     }
 
@@ -127,21 +125,21 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             ]
             """;
         var result = await ImportOkAsync(manager, project, body, "labelstudio");
-        Assert.Equal(2, result.GetProperty("imported").GetInt64());
+        Assert.Equal(2, result.Imported);
         var tasks = await TasksAsync(project);
         Assert.Equal(["101", "102"], tasks.Select(t => t.Key));
         // The imported annotation counts toward overlap 1.
         Assert.Equal(["annotated", "new"], tasks.Select(t => t.State));
 
-        var detail = await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}");
-        var prediction = Assert.Single(detail.GetProperty("predictions").EnumerateArray());
-        Assert.Equal("ner-v2", prediction.GetProperty("model").GetString());
-        Assert.Equal(0.87, prediction.GetProperty("score").GetDouble());
-        var span = prediction.GetProperty("result").GetProperty("entities")[0];
+        var detail = await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{tasks[0].Id}");
+        var prediction = Assert.Single(detail.Predictions);
+        Assert.Equal("ner-v2", prediction.Model);
+        Assert.Equal(0.87, prediction.Score);
+        var span = prediction.Result.GetProperty("entities")[0];
         Assert.Equal((3, 5, "LOC"), (span.GetProperty("start").GetInt32(), span.GetProperty("end").GetInt32(), span.GetProperty("label").GetString()));
-        var annotation = Assert.Single(detail.GetProperty("annotations").EnumerateArray());
-        Assert.Equal(["pos"], annotation.GetProperty("result").GetProperty("label").Strings());
-        Assert.Equal("submitted", annotation.GetProperty("status").GetString());
+        var annotation = Assert.Single(detail.Annotations);
+        Assert.Equal(["pos"], annotation.Result.GetProperty("label").Strings());
+        Assert.Equal(AnnotationStatus.Submitted, annotation.Status);
     }
 
     [Fact]
@@ -186,8 +184,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             """{"key":"k3","data":{"text":"三 again"}}""",
             """{"data":{"text":"no key, never a duplicate"}}""",
             """{"data":{"text":"no key, never a duplicate"}}"""), "jsonl");
-        Assert.Equal(3, second.GetProperty("imported").GetInt64());
-        Assert.Equal(2, second.GetProperty("duplicates").GetInt64());
+        Assert.Equal(3, second.Imported);
+        Assert.Equal(2, second.Duplicates);
         var tasks = await TasksAsync(project);
         Assert.Equal(["一", "二", "三", "no key, never a duplicate", "no key, never a duplicate"], tasks.Select(Text));
     }
@@ -227,8 +225,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var tasks = await TasksAsync(project);
         Assert.Equal(["pos"], JsonSerializer.Deserialize<JsonElement>(tasks[0].Gold!).GetProperty("label").Strings());
         Assert.Null(tasks[1].Gold);
-        Assert.True((await manager.Http.GetOkAsync($"api/tasks/{tasks[0].Id}")).GetProperty("isGold").GetBoolean());
-        Assert.False((await manager.Http.GetOkAsync($"api/tasks/{tasks[1].Id}")).GetProperty("isGold").GetBoolean());
+        Assert.True((await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{tasks[0].Id}")).IsGold);
+        Assert.False((await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{tasks[1].Id}")).IsGold);
     }
 
     [Fact]
@@ -251,8 +249,8 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var next = await other.Http.PostAsync($"api/projects/{otherProject}/queue/next", null, quick.Token);
             Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-            var lease = await next.ReadJsonAsync();
-            using var submit = await other.Http.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+            var lease = await next.ReadAsync<NextResponse>();
+            using var submit = await other.Http.PostAsJsonAsync($"api/assignments/{lease.AssignmentId}/submit",
                 new { result = new { label = new[] { "pos" } } }, quick.Token);
             Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
         }
@@ -262,7 +260,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         }
         using var imported = await import;
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
-        Assert.Equal(1_000, (await imported.ReadJsonAsync()).GetProperty("imported").GetInt64());
+        Assert.Equal(1_000, (await imported.ReadAsync<ImportResponse>()).Imported);
     }
 
     [Fact]

@@ -3,6 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Yunzhong.Server.Features;
+using Yunzhong.Server.Features.Exports;
+using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Queue;
 
 namespace Yunzhong.Server.Tests.Infrastructure;
 
@@ -39,21 +43,12 @@ public static class Api
     public static string[] ErrorKeys(this JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal).ToArray();
 
-    public static async Task<JsonElement?> NextAsync(this Person p, long project)
+    /// <summary>The next task of the queue, or null when it has none for this person (204).</summary>
+    public static async Task<NextResponse?> NextAsync(this Person p, long project)
     {
         using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
-        if (r.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
-        return json;
+        return r.StatusCode == HttpStatusCode.NoContent ? null : await r.OkAsync<NextResponse>("next");
     }
-
-    public static long AssignmentId(this JsonElement lease) => lease.GetProperty("assignmentId").GetInt64();
-
-    public static long TaskId(this JsonElement lease) => lease.GetProperty("task").GetProperty("id").GetInt64();
 
     public static Task<HttpResponseMessage> SubmitAsync(this Person p, long assignment, object result, double? leadTimeSeconds = null) =>
         p.Http.PostAsJsonAsync($"api/assignments/{assignment}/submit", new { result, leadTimeSeconds }, HttpJson.Options);
@@ -66,10 +61,8 @@ public static class Api
     public static async Task<(long Task, long Annotation)> AnnotateAsync(this Person p, long project, object result, double? leadTimeSeconds = null)
     {
         var lease = await p.NextAsync(project) ?? throw new InvalidOperationException("the queue is empty");
-        using var r = await p.SubmitAsync(lease.AssignmentId(), result, leadTimeSeconds);
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"submit answered {(int)r.StatusCode}: {json}");
-        return (lease.TaskId(), json.GetProperty("annotationId").GetInt64());
+        using var r = await p.SubmitAsync(lease.AssignmentId, result, leadTimeSeconds);
+        return (lease.Task.Id, (await r.OkAsync<SubmitResponse>("submit")).AnnotationId);
     }
 
     public static async Task<HttpResponseMessage> UploadAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
@@ -86,34 +79,29 @@ public static class Api
         return await http.PostAsync($"api/projects/{project}/media", form);
     }
 
-    public static async Task<JsonElement> UploadOkAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
+    public static async Task<List<MediaView>> UploadOkAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
     {
         using var r = await http.UploadAsync(project, files);
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"upload answered {(int)r.StatusCode}: {json}");
-        return json;
+        return await r.OkAsync<List<MediaView>>("upload");
     }
 
     /// <summary>Starts an export job, polls it to the end and downloads the file.</summary>
-    public static async Task<(JsonElement Job, string Text)> ExportAsync(this HttpClient http, long project, object request)
+    public static async Task<(ExportView Job, string Text)> ExportAsync(this HttpClient http, long project, object request)
     {
         using var started = await http.PostAsJsonAsync($"api/projects/{project}/exports", request, HttpJson.Options);
-        var job = await started.ReadJsonAsync();
-        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {job}");
-        var id = job.GetProperty("id").GetInt64();
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        var job = await started.ReadAsync<ExportView>();
         for (var i = 0; i < 300; i++)
         {
-            job = await http.GetOkAsync($"api/exports/{id}");
-            var status = job.GetProperty("status").GetString();
-            if (status == "done")
+            job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
+            if (job.Status == ExportStatus.Done)
             {
-                var url = job.GetProperty("downloadUrl").GetString()!;
-                var text = await http.GetStringAsync(url.TrimStart('/'));
+                var text = await http.GetStringAsync(job.DownloadUrl!.TrimStart('/'));
                 return (job, text);
             }
-            Assert.NotEqual("failed", status);
+            Assert.NotEqual(ExportStatus.Failed, job.Status);
             await Task.Delay(50);
         }
-        throw new TimeoutException($"export {id} did not finish: {job}");
+        throw new TimeoutException($"export {job.Id} did not finish: {job}");
     }
 }

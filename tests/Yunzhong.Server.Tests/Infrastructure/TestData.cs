@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Yunzhong.Server.Features;
+using Yunzhong.Server.Features.Imports;
+using Yunzhong.Server.Features.Projects;
 
 namespace Yunzhong.Server.Tests.Infrastructure;
 
@@ -24,10 +27,10 @@ public static class TestData
     };
 
     public static async Task<long> ProjectAsync(
-        Person manager, long organizationId, object? schema = null, int overlap = 1, string order = "priority",
-        string review = "none", int percent = 0, int leaseSeconds = 600)
+        Person manager, long organizationId, object? schema = null, int overlap = 1, TaskOrder order = TaskOrder.Priority,
+        ReviewPolicy review = ReviewPolicy.None, int percent = 0, int leaseSeconds = 600)
     {
-        var p = await manager.Http.PostOkAsync("api/projects", new
+        var p = await manager.Http.PostOkAsync<ProjectView>("api/projects", new
         {
             organizationId,
             name = $"project {Guid.NewGuid():N}",
@@ -38,7 +41,7 @@ public static class TestData
             leaseSeconds,
             review = new { policy = review, percent },
         });
-        return p.GetProperty("id").GetInt64();
+        return p.Id;
     }
 
     public static async Task<HttpResponseMessage> ImportRawAsync(HttpClient http, long projectId, string body, string format = "jsonl")
@@ -48,13 +51,11 @@ public static class TestData
         return await http.PostAsync($"api/projects/{projectId}/imports?format={format}", content);
     }
 
-    public static async Task<JsonElement> ImportAsync(HttpClient http, long projectId, IEnumerable<string> texts)
+    public static async Task<ImportResponse> ImportAsync(HttpClient http, long projectId, IEnumerable<string> texts)
     {
         var body = string.Join("\n", texts.Select((t, i) => JsonSerializer.Serialize(new { key = $"k{i}", data = new { text = t } })));
         using var r = await ImportRawAsync(http, projectId, body);
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.IsSuccessStatusCode, $"import answered {(int)r.StatusCode}: {json}");
-        return json;
+        return await r.OkAsync<ImportResponse>("import");
     }
 
     public static IEnumerable<string> Texts(int n) => Enumerable.Range(0, n).Select(i => $"第{i}条评论：服务很好 👍 item {i}");

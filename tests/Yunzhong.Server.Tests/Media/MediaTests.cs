@@ -32,30 +32,29 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
     }
 
-    private static JsonElement ByName(JsonElement views, string name) =>
-        Assert.Single(views.EnumerateArray(), v => v.GetProperty("name").GetString() == name);
+    private static MediaView ByName(List<MediaView> views, string name) => Assert.Single(views, v => v.Name == name);
 
     [Fact]
     public async Task ImagesAndAudioAreStoredWithTypeSizeAndDurationAndServedBack()
     {
         var (_, manager, project) = await ProjectAsync();
         var views = await manager.Http.UploadOkAsync(project, ("horse.png", Png), ("camera.jpg", Jpeg), ("cards-001.wav", Wav));
-        Assert.Equal(3, views.GetArrayLength());
+        Assert.Equal(3, views.Count);
 
         var png = ByName(views, "horse.png");
-        Assert.Equal("image/png", png.GetProperty("contentType").GetString());
-        Assert.Equal((400, 328), (png.GetProperty("width").GetInt32(), png.GetProperty("height").GetInt32()));
-        Assert.Equal(Png.Length, png.GetProperty("sizeBytes").GetInt64());
-        Assert.Equal($"/api/projects/{project}/media/horse.png", png.GetProperty("url").GetString());
+        Assert.Equal("image/png", png.ContentType);
+        Assert.Equal((400, 328), (png.Width, png.Height));
+        Assert.Equal(Png.Length, png.SizeBytes);
+        Assert.Equal($"/api/projects/{project}/media/horse.png", png.Url);
 
         var jpeg = ByName(views, "camera.jpg");
-        Assert.Equal("image/jpeg", jpeg.GetProperty("contentType").GetString());
-        Assert.Equal((512, 512), (jpeg.GetProperty("width").GetInt32(), jpeg.GetProperty("height").GetInt32()));
+        Assert.Equal("image/jpeg", jpeg.ContentType);
+        Assert.Equal((512, 512), (jpeg.Width, jpeg.Height));
 
         var wav = ByName(views, "cards-001.wav");
-        Assert.Equal("audio/wav", wav.GetProperty("contentType").GetString());
-        Assert.Equal(1.095375, wav.GetProperty("durationSeconds").GetDouble(), 4);
-        Assert.Equal(JsonValueKind.Null, wav.GetProperty("width").ValueKind);
+        Assert.Equal("audio/wav", wav.ContentType);
+        Assert.Equal(1.095375, wav.DurationSeconds!.Value, 4);
+        Assert.Null(wav.Width);
 
         foreach (var (name, bytes, type) in new[] { ("horse.png", Png, "image/png"), ("camera.jpg", Jpeg, "image/jpeg"), ("cards-001.wav", Wav, "audio/wav") })
         {
@@ -64,8 +63,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             Assert.Equal(type, r.Content.Headers.ContentType?.MediaType);
             Assert.Equal(bytes, await r.Content.ReadAsByteArrayAsync());
         }
-        var listed = await manager.Http.GetOkAsync($"api/projects/{project}/media");
-        Assert.Equal(["camera.jpg", "cards-001.wav", "horse.png"], listed.EnumerateArray().Select(v => v.GetProperty("name").GetString()!));
+        var listed = await manager.Http.GetOkAsync<List<MediaView>>($"api/projects/{project}/media");
+        Assert.Equal(["camera.jpg", "cards-001.wav", "horse.png"], listed.Select(v => v.Name));
     }
 
     [Fact]
@@ -85,10 +84,10 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         foreach (var (name, sample, type, width, height, duration) in files)
         {
             var view = ByName(views, name);
-            Assert.Equal(type, view.GetProperty("contentType").GetString());
-            Assert.Equal(width, view.GetProperty("width").ValueKind == JsonValueKind.Null ? null : view.GetProperty("width").GetInt32());
-            Assert.Equal(height, view.GetProperty("height").ValueKind == JsonValueKind.Null ? null : view.GetProperty("height").GetInt32());
-            Assert.Equal(duration, view.GetProperty("durationSeconds").ValueKind == JsonValueKind.Null ? null : view.GetProperty("durationSeconds").GetDouble());
+            Assert.Equal(type, view.ContentType);
+            Assert.Equal(width, view.Width);
+            Assert.Equal(height, view.Height);
+            Assert.Equal(duration, view.DurationSeconds);
 
             using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
@@ -112,12 +111,12 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             }
         }
         var views = await manager.Http.UploadOkAsync(project, ("batch.zip", buffer.ToArray()));
-        Assert.Equal(["clips/cards-001.wav", "horse.png", "照片/camera.jpg"], views.EnumerateArray().Select(v => v.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
-        Assert.Equal(1.095375, ByName(views, "clips/cards-001.wav").GetProperty("durationSeconds").GetDouble(), 4);
-        Assert.Equal($"/api/projects/{project}/media/%E7%85%A7%E7%89%87/camera.jpg", ByName(views, "照片/camera.jpg").GetProperty("url").GetString());
+        Assert.Equal(["clips/cards-001.wav", "horse.png", "照片/camera.jpg"], views.Select(v => v.Name!).Order(StringComparer.Ordinal));
+        Assert.Equal(1.095375, ByName(views, "clips/cards-001.wav").DurationSeconds!.Value, 4);
+        Assert.Equal($"/api/projects/{project}/media/%E7%85%A7%E7%89%87/camera.jpg", ByName(views, "照片/camera.jpg").Url);
 
         Assert.Equal(Wav, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/clips/cards-001.wav"));
-        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").GetProperty("url").GetString()!.TrimStart('/')));
+        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").Url!.TrimStart('/')));
         Assert.Equal(3, await MediaCountAsync(project));
     }
 
@@ -139,7 +138,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         }
         var views = await manager.Http.UploadOkAsync(project, ("many.zip", buffer.ToArray()));
 
-        Assert.Equal(10_000, views.GetArrayLength());
+        Assert.Equal(10_000, views.Count);
         Assert.Equal(10_000, await MediaCountAsync(project));
     }
 
@@ -161,8 +160,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (_, manager, project) = await ProjectAsync();
         var views = await manager.Http.UploadOkAsync(project, ("really-a-jpeg.png", Jpeg), ("sound.png", Wav));
-        Assert.Equal("image/jpeg", ByName(views, "really-a-jpeg.png").GetProperty("contentType").GetString());
-        Assert.Equal("audio/wav", ByName(views, "sound.png").GetProperty("contentType").GetString());
+        Assert.Equal("image/jpeg", ByName(views, "really-a-jpeg.png").ContentType);
+        Assert.Equal("audio/wav", ByName(views, "sound.png").ContentType);
         using var r = await manager.Http.GetAsync($"api/projects/{project}/media/really-a-jpeg.png");
         Assert.Equal("image/jpeg", r.Content.Headers.ContentType?.MediaType);
     }
@@ -278,7 +277,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var (_, manager, project) = await ProjectAsync();
         await manager.Http.UploadOkAsync(project, ("picture", Png));
         var replaced = await manager.Http.UploadOkAsync(project, ("picture", Jpeg));
-        Assert.Equal("image/jpeg", replaced[0].GetProperty("contentType").GetString());
+        Assert.Equal("image/jpeg", replaced[0].ContentType);
         Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
         Assert.Equal(1, await MediaCountAsync(project));
         Assert.Single(BlobFiles(project));

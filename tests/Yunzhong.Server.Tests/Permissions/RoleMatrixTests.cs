@@ -18,11 +18,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     /// <summary>The callers, in the order of a row's statuses. Removed: an annotator taken out of A after
     /// leasing tasks. Outsider: holds every role in another organisation. Revoked: a revoked API token and
     /// a browser session cookie after log-out (each must get the status).</summary>
-    private enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
+    internal enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
 
     private static readonly Caller[] Callers = Enum.GetValues<Caller>();
 
-    private sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
+    internal sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
     {
         public int Expected(Caller c) => int.Parse(Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries)[(int)c], System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -37,7 +37,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     private static readonly object Pos = new { label = new[] { "pos" } };
 
     // Statuses per caller:  admin manager annotator reviewer trainer removed outsider anonymous revoked
-    private static readonly Row[] Table =
+    /// <summary>Also what <c>OpenApiTests</c> holds the document's declared answers against.</summary>
+    internal static readonly Row[] Table =
     [
         // Public.
         new("200 200 200 200 200 200 200 200 200", "GET /healthz", (_, _) => Get("healthz")),
@@ -124,7 +125,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     }
 
     /// <summary>Organisation A and the callers, with what each caller's requests aim at.</summary>
-    private sealed class Scene
+    internal sealed class Scene
     {
         public long Org { get; init; }
         public long Project { get; init; }
@@ -162,7 +163,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer);
 
         // Four annotating callers with four leases each, on tasks the annotator answered first: overlap 4.
-        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: "all");
+        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: ReviewPolicy.All);
         await TestData.ImportAsync(admin.Http, project, TestData.Texts(8));
         await admin.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
         var answered = new List<(long Task, long Annotation)>();
@@ -176,8 +177,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             var held = new List<long>();
             for (var i = 0; i < 4; i++)
             {
-                var lease = await p.Http.PostOkAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", new { });
-                held.Add(lease.AssignmentId());
+                var lease = await p.Http.PostOkAsync<NextResponse>($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", new { });
+                held.Add(lease.AssignmentId);
             }
             leases[caller] = [.. held];
         }
@@ -186,17 +187,17 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         var (export, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
-        var spareToken = await admin.Http.PostOkAsync("api/tokens", new { name = "spare" });
-        var revokedToken = await admin.Http.PostOkAsync("api/tokens", new { name = "to revoke" });
-        using (var r = await admin.Http.DeleteAsync($"api/tokens/{revokedToken.GetProperty("id").GetInt64()}"))
+        var spareToken = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "spare" });
+        var revokedToken = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "to revoke" });
+        using (var r = await admin.Http.DeleteAsync($"api/tokens/{revokedToken.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
         return new Scene
         {
-            Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.GetProperty("id").GetInt64(),
-            AdminsSpareToken = spareToken.GetProperty("id").GetInt64(), Spare = spare.Id, LoginEmail = admin.Email,
+            Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
+            AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()
@@ -209,7 +210,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
                 [Caller.Admin] = [admin.Http], [Caller.Manager] = [manager.Http], [Caller.Annotator] = [annotator.Http],
                 [Caller.Reviewer] = [reviewer.Http], [Caller.Trainer] = [trainer.Http], [Caller.Removed] = [removed.Http],
                 [Caller.Outsider] = [outsider.Http], [Caller.Anonymous] = [fx.Client()],
-                [Caller.Revoked] = [fx.Client(revokedToken.GetProperty("token").GetString()), await LoggedOutBrowserAsync(admin)],
+                [Caller.Revoked] = [fx.Client(revokedToken.Token), await LoggedOutBrowserAsync(admin)],
             },
         };
     }

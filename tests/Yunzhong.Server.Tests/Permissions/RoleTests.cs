@@ -25,8 +25,8 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
 
     private static async Task<long[]> TaskIdsAsync(Person p, long project, string query = "")
     {
-        var page = await p.Http.GetOkAsync($"api/projects/{project}/tasks?{query}");
-        return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ToArray();
+        var page = await p.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks?{query}");
+        return page.Items.Select(i => i.Id).ToArray();
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         await annotator.AnnotateAsync(project, Pos);
         var (job, text) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
         Assert.Contains("pos", text, StringComparison.Ordinal);
-        var id = job.GetProperty("id").GetInt64();
+        var id = job.Id;
 
         foreach (var p in new[] { annotator, reviewer })
         {
@@ -54,7 +54,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             }
         }
         Assert.Equal(text, await manager.Http.GetStringAsync($"api/exports/{id}/download"));
-        Assert.Single((await manager.Http.GetOkAsync($"api/projects/{project}/exports")).EnumerateArray());
+        Assert.Single(await manager.Http.GetOkAsync<List<ExportView>>($"api/projects/{project}/exports"));
         var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager);
         using (var r = await outsider.Http.GetAsync($"api/exports/{id}/download"))
         {
@@ -68,7 +68,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var (org, admin, project) = await ProjectAsync(1);
         var leaver = await org.PersonAsync(Roles.Annotator);
         var stayer = await org.PersonAsync(Roles.Annotator);
-        var lease = (await leaver.NextAsync(project))!.Value;
+        var lease = (await leaver.NextAsync(project))!;
         Assert.Null(await stayer.NextAsync(project)); // the only task is leased
 
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{leaver.Id}"))
@@ -76,27 +76,27 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
-        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = Pos }))
+        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = Pos }))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
         foreach (var action in new[] { "skip", "release" })
         {
-            using var r = await leaver.Http.PostAsync($"api/assignments/{lease.AssignmentId()}/{action}", null);
+            using var r = await leaver.Http.PostAsync($"api/assignments/{lease.AssignmentId}/{action}", null);
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
         // Back in the queue at once, not at lease expiry.
-        var taken = (await stayer.NextAsync(project))!.Value;
-        Assert.Equal(lease.TaskId(), taken.TaskId());
+        var taken = (await stayer.NextAsync(project))!;
+        Assert.Equal(lease.Task.Id, taken.Task.Id);
         await stayer.AnnotateAsync(project, Neg);
-        var task = await admin.Http.GetOkAsync($"api/tasks/{lease.TaskId()}");
-        Assert.Equal("annotated", task.GetProperty("state").GetString());
-        Assert.Equal(stayer.Id, Assert.Single(task.GetProperty("annotations").EnumerateArray()).GetProperty("userId").GetInt64());
+        var task = await admin.Http.GetOkAsync<TaskDetail>($"api/tasks/{lease.Task.Id}");
+        Assert.Equal(TaskState.Annotated, task.State);
+        Assert.Equal(stayer.Id, Assert.Single(task.Annotations).UserId);
     }
 
     [Fact]
@@ -106,16 +106,16 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // so the queue itself must refuse the lease the removal ended.
         var (org, _, project) = await ProjectAsync(1);
         var leaver = await org.PersonAsync(Roles.Annotator);
-        var lease = (await leaver.NextAsync(project))!.Value;
+        var lease = (await leaver.NextAsync(project))!;
         var accounts = fx.Services.GetRequiredService<Yunzhong.Server.Features.Organizations.Accounts>();
         await accounts.ChangeMembershipAsync(org.Id, leaver.Id, Roles.None, CancellationToken.None); // no ForgetMemberships here
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.Conflict);
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
-        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT remaining FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT remaining FROM tasks WHERE id = @id", new { id = lease.Task.Id }));
     }
 
     [Fact]
@@ -123,16 +123,16 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     {
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{member.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "annotator" } });
-        var again = (await member.NextAsync(project))!.Value;
-        Assert.Equal(lease.TaskId(), again.TaskId());
+        var again = (await member.NextAsync(project))!;
+        Assert.Equal(lease.Task.Id, again.Task.Id);
         await member.AnnotateAsync(project, Pos);
-        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.TaskId() }));
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.Task.Id }));
     }
 
     [Fact]
@@ -141,21 +141,21 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
         var other = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
 
         // Made a reviewer instead, through "add member" as the console does.
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "reviewer" } });
 
-        using (var r = await member.SubmitAsync(lease.AssignmentId(), Pos))
+        using (var r = await member.SubmitAsync(lease.AssignmentId, Pos))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden); // still a member, no longer an annotator
         }
-        using (var r = await member.Http.PostAsync($"api/assignments/{lease.AssignmentId()}/skip", null))
+        using (var r = await member.Http.PostAsync($"api/assignments/{lease.AssignmentId}/skip", null))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
-        Assert.Equal(lease.TaskId(), (await other.NextAsync(project))!.Value.TaskId());
-        Assert.Equal(project, (await member.Http.GetOkAsync($"api/projects/{project}")).GetProperty("id").GetInt64());
+        Assert.Equal(lease.Task.Id, (await other.NextAsync(project))!.Task.Id);
+        Assert.Equal(project, (await member.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Id);
     }
 
     [Fact]
@@ -163,9 +163,9 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
     {
         var (org, admin, project) = await ProjectAsync(1);
         var member = await org.PersonAsync(Roles.Annotator);
-        var lease = (await member.NextAsync(project))!.Value;
+        var lease = (await member.NextAsync(project))!;
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "manager" } });
-        using var r = await member.SubmitAsync(lease.AssignmentId(), Pos);
+        using var r = await member.SubmitAsync(lease.AssignmentId, Pos);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 
@@ -202,7 +202,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // Managers and reviewers see everyone's work.
         Assert.Equal(3, (await TaskIdsAsync(admin, project)).Length);
         Assert.Equal([first, second], await TaskIdsAsync(reviewer, project, "label=neg"));
-        Assert.Equal(2, (await reviewer.Http.GetOkAsync($"api/tasks/{mine}")).GetProperty("annotations").GetArrayLength());
+        Assert.Equal(2, (await reviewer.Http.GetOkAsync<TaskDetail>($"api/tasks/{mine}")).Annotations.Count);
     }
 
     [Fact]
@@ -227,8 +227,8 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         Assert.Equal("admin,annotator", await fx.QueryScalarAsync<string>(
             "SELECT roles FROM memberships WHERE organization_id = @org AND user_id = @id", new { org = org.Id, id = second.Id }));
         // Keeping the admin role while changing the others is fine.
-        var kept = await second.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = second.Email, roles = new[] { "admin", "reviewer" } });
-        Assert.Equal(["admin", "reviewer"], kept.GetProperty("roles").Strings());
+        var kept = await second.Http.PostOkAsync<MemberView>($"api/organizations/{org.Id}/members", new { email = second.Email, roles = new[] { "admin", "reviewer" } });
+        Assert.Equal([Role.Admin, Role.Reviewer], kept.Roles);
     }
 
     [Fact]

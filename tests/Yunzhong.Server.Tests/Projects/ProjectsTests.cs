@@ -34,8 +34,6 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     private Task<long> ProjectCountAsync(long org) =>
         fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM projects WHERE organization_id = @org", new { org });
 
-    private static string TaskState(JsonElement task) => task.GetProperty("state").GetString()!;
-
     [Fact]
     public async Task ProjectWithNativeSchemaIsCreatedWithItsSettingsAndCanonicalSchema()
     {
@@ -48,47 +46,47 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
             schema = TestData.ChoiceSchema,
             overlap = 3,
             leaseSeconds = 120,
-            order = "leastAnnotated",
+            order = "least_annotated",
             review = new { policy = "sample", percent = 15 },
         }, HttpJson.Options);
-        var p = await r.ReadJsonAsync();
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-        var id = p.GetProperty("id").GetInt64();
+        var p = await r.ReadAsync<ProjectView>();
+        var id = p.Id;
         Assert.Equal($"/api/projects/{id}", r.Headers.Location?.OriginalString);
-        Assert.Equal("新闻情感", p.GetProperty("name").GetString());
-        Assert.Equal(3, p.GetProperty("overlap").GetInt32());
-        Assert.Equal(120, p.GetProperty("leaseSeconds").GetInt32());
-        Assert.Equal("leastAnnotated", p.GetProperty("order").GetString());
-        Assert.Equal("sample", p.GetProperty("review").GetProperty("policy").GetString());
-        Assert.Equal(15, p.GetProperty("review").GetProperty("percent").GetInt32());
-        Assert.Equal(0, p.GetProperty("counts").GetProperty("total").GetInt64());
+        Assert.Equal("新闻情感", p.Name);
+        Assert.Equal(3, p.Overlap);
+        Assert.Equal(120, p.LeaseSeconds);
+        Assert.Equal(TaskOrder.LeastAnnotated, p.Order);
+        Assert.Equal(ReviewPolicy.Sample, p.Review.Policy);
+        Assert.Equal(15, p.Review.Percent);
+        Assert.Equal(0, p.Counts.Total);
         // Canonical form: bare option strings become objects, defaults are written out.
-        var control = p.GetProperty("schema").GetProperty("controls")[0];
+        var control = p.Schema.GetProperty("controls")[0];
         Assert.Equal("pos", control.GetProperty("options")[0].GetProperty("value").GetString());
         Assert.False(control.GetProperty("multiple").GetBoolean());
 
-        var fetched = await manager.Http.GetOkAsync($"api/projects/{id}");
-        Assert.Equal(p.GetProperty("schema").GetRawText(), fetched.GetProperty("schema").GetRawText());
-        var listed = await manager.Http.GetOkAsync($"api/projects?organization={org.Id}");
-        Assert.Equal([id], listed.EnumerateArray().Select(x => x.GetProperty("id").GetInt64()));
+        var fetched = await manager.Http.GetOkAsync<ProjectView>($"api/projects/{id}");
+        Assert.Equal(p.Schema.GetRawText(), fetched.Schema.GetRawText());
+        var listed = await manager.Http.GetOkAsync<List<ProjectView>>($"api/projects?organization={org.Id}");
+        Assert.Equal([id], listed.Select(x => x.Id));
     }
 
     [Fact]
     public async Task ProjectWithoutSettingsGetsTheDefaults()
     {
         var (org, manager) = await ManagerAsync();
-        var p = await manager.Http.PostOkAsync("api/projects", new { organizationId = org.Id, name = "defaults", schema = TestData.ChoiceSchema });
-        Assert.Equal(1, p.GetProperty("overlap").GetInt32());
-        Assert.Equal("priority", p.GetProperty("order").GetString());
-        Assert.Equal("none", p.GetProperty("review").GetProperty("policy").GetString());
+        var p = await manager.Http.PostOkAsync<ProjectView>("api/projects", new { organizationId = org.Id, name = "defaults", schema = TestData.ChoiceSchema });
+        Assert.Equal(1, p.Overlap);
+        Assert.Equal(TaskOrder.Priority, p.Order);
+        Assert.Equal(ReviewPolicy.None, p.Review.Policy);
     }
 
     [Fact]
     public async Task LabelStudioXmlIsMappedToTheNativeSchema()
     {
         var (org, manager) = await ManagerAsync();
-        var p = await manager.Http.PostOkAsync("api/projects", new { organizationId = org.Id, name = "ner", labelStudioXml = NerXml });
-        var schema = p.GetProperty("schema");
+        var p = await manager.Http.PostOkAsync<ProjectView>("api/projects", new { organizationId = org.Id, name = "ner", labelStudioXml = NerXml });
+        var schema = p.Schema;
         var field = Assert.Single(schema.GetProperty("fields").EnumerateArray());
         Assert.Equal("text", field.GetProperty("name").GetString());
         Assert.Equal("text", field.GetProperty("type").GetString());
@@ -148,18 +146,29 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         var (org, manager) = await ManagerAsync();
         using var r = await manager.Http.PostAsJsonAsync("api/projects", new
         {
-            organizationId = org.Id, name = "", schema = TestData.ChoiceSchema, overlap = 0, leaseSeconds = 5, order = "fifo",
+            organizationId = org.Id, name = "", schema = TestData.ChoiceSchema, overlap = 0, leaseSeconds = 5,
             review = new { policy = "sample", percent = 0 },
         }, HttpJson.Options);
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(["leaseSeconds", "name", "order", "overlap", "review.percent"], problem.ErrorKeys());
+        Assert.Equal(["leaseSeconds", "name", "overlap", "review.percent"], problem.ErrorKeys());
 
         using var r2 = await manager.Http.PostAsJsonAsync("api/projects", new
         {
-            organizationId = org.Id, name = "p", schema = TestData.ChoiceSchema, overlap = 101, review = new { policy = "some", percent = 101 },
+            organizationId = org.Id, name = "p", schema = TestData.ChoiceSchema, overlap = 101, review = new { policy = "all", percent = 101 },
         }, HttpJson.Options);
         var problem2 = await r2.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(["overlap", "review.percent", "review.policy"], problem2.ErrorKeys());
+        Assert.Equal(["overlap", "review.percent"], problem2.ErrorKeys());
+
+        // A name that is not one of an enum's is refused as the body is read, naming the field.
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { organizationId = org.Id, name = "p", schema = TestData.ChoiceSchema, order = "fifo" }, "order"),
+            (new { organizationId = org.Id, name = "p", schema = TestData.ChoiceSchema, review = new { policy = "some", percent = 1 } }, "review.policy"),
+        })
+        {
+            using var r3 = await manager.Http.PostAsJsonAsync("api/projects", body, HttpJson.Options);
+            Assert.Equal([field], (await r3.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
         Assert.Equal(0, await ProjectCountAsync(org.Id));
     }
 
@@ -183,7 +192,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }
         // Members who may not change it still see it.
-        Assert.Equal(project, (await annotator.Http.GetOkAsync($"api/projects/{project}")).GetProperty("id").GetInt64());
+        Assert.Equal(project, (await annotator.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Id);
     }
 
     [Fact]
@@ -194,14 +203,13 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         await TestData.ImportAsync(manager.Http, project, ["one", "two", "three"]);
         var a1 = await org.PersonAsync(Roles.Annotator);
         var (done, _) = await a1.AnnotateAsync(project, new { label = new[] { "pos" } });
-        var leased = (await a1.NextAsync(project))!.Value.TaskId();
+        var leased = (await a1.NextAsync(project))!.Task.Id;
 
         using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { overlap = 2, instructions = "新说明" }))
         {
-            var p = await r.ReadJsonAsync();
-            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-            Assert.Equal(2, p.GetProperty("overlap").GetInt32());
-            Assert.Equal("新说明", p.GetProperty("instructions").GetString());
+            var p = await r.OkAsync<ProjectView>("PATCH");
+            Assert.Equal(2, p.Overlap);
+            Assert.Equal("新说明", p.Instructions);
         }
         var tasks = (await fx.QueryAsync<(long Id, string State, long Target, long Remaining)>(
             "SELECT id, state, target, remaining FROM tasks WHERE project_id = @project ORDER BY id", new { project })).ToList();
@@ -211,7 +219,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
 
         // A second annotator now gets the leased task's second slot first (priority, then import order).
         var a2 = await org.PersonAsync(Roles.Annotator);
-        Assert.Equal(leased, (await a2.NextAsync(project))!.Value.TaskId());
+        Assert.Equal(leased, (await a2.NextAsync(project))!.Task.Id);
     }
 
     [Fact]
@@ -225,15 +233,15 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
 
         var p = await manager.Http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"api/projects/{project}") { Content = JsonContent.Create(new { overlap = 1 }) });
         Assert.Equal(HttpStatusCode.OK, p.StatusCode);
-        var task = await manager.Http.GetOkAsync($"api/tasks/{first}");
-        Assert.Equal("annotated", TaskState(task));
-        Assert.Equal(1, task.GetProperty("target").GetInt32());
-        var counts = (await manager.Http.GetOkAsync($"api/projects/{project}")).GetProperty("counts");
-        Assert.Equal(1, counts.GetProperty("annotated").GetInt64());
-        Assert.Equal(1, counts.GetProperty("new").GetInt64());
+        var task = await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{first}");
+        Assert.Equal(TaskState.Annotated, task.State);
+        Assert.Equal(1, task.Target);
+        var counts = (await manager.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Counts;
+        Assert.Equal(1, counts.Annotated);
+        Assert.Equal(1, counts.New);
         // a1 has done the first task; the second is all that is left for them.
-        var next = (await a1.NextAsync(project))!.Value;
-        Assert.NotEqual(first, next.TaskId());
+        var next = (await a1.NextAsync(project))!;
+        Assert.NotEqual(first, next.Task.Id);
     }
 
     [Fact]
@@ -248,7 +256,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         });
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["/schema/fields/0/type"], problem.ErrorKeys());
-        Assert.NotEqual("renamed", (await manager.Http.GetOkAsync($"api/projects/{project}")).GetProperty("name").GetString());
+        Assert.NotEqual("renamed", (await manager.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Name);
     }
 
     [Fact]
@@ -277,7 +285,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
-        Assert.Equal(0, (await manager.Http.GetOkAsync("api/projects")).GetArrayLength());
+        Assert.Empty(await manager.Http.GetOkAsync<List<ProjectView>>("api/projects"));
         Assert.NotEqual(0L, await fx.QueryScalarAsync<long?>("SELECT deleted_at FROM projects WHERE id = @project", new { project }) ?? 0L);
         Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
     }
@@ -286,24 +294,22 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     public async Task SchemaCheckReportsUnmappedTagsAndPointers()
     {
         var (_, manager) = await ManagerAsync();
-        var xml = await manager.Http.PostOkAsync("api/schemas/check", new { labelStudioXml = XmlWithUnknownTags });
-        var unmapped = Assert.Single(xml.GetProperty("unmapped").EnumerateArray());
-        Assert.Equal("BrushLabels", unmapped.GetProperty("tag").GetString());
-        Assert.Equal("tag", unmapped.GetProperty("name").GetString());
-        Assert.Equal(0, xml.GetProperty("errors").GetArrayLength());
-        Assert.Equal(["box"], xml.GetProperty("schema").GetProperty("controls").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        var xml = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new { labelStudioXml = XmlWithUnknownTags });
+        Assert.Equal(new UnmappedTagView("BrushLabels", "tag"), Assert.Single(xml.Unmapped));
+        Assert.Empty(xml.Errors);
+        Assert.Equal(["box"], xml.Schema!.Value.GetProperty("controls").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
 
-        var native = await manager.Http.PostOkAsync("api/schemas/check", new
+        var native = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new
         {
             schema = new { fields = new[] { new { name = "text", type = "text" } }, controls = new[] { new { name = "r", type = "rating", max = 11 } } },
         });
-        Assert.Equal(JsonValueKind.Null, native.GetProperty("schema").ValueKind);
-        var error = Assert.Single(native.GetProperty("errors").EnumerateArray());
-        Assert.Equal("/controls/0/max", error.GetProperty("path").GetString());
+        Assert.Null(native.Schema);
+        var error = Assert.Single(native.Errors);
+        Assert.Equal("/controls/0/max", error.Path);
 
-        var fine = await manager.Http.PostOkAsync("api/schemas/check", new { schema = TestData.SpanSchema });
-        Assert.Equal(0, fine.GetProperty("errors").GetArrayLength());
-        Assert.Equal(2, fine.GetProperty("schema").GetProperty("controls").GetArrayLength());
+        var fine = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new { schema = TestData.SpanSchema });
+        Assert.Empty(fine.Errors);
+        Assert.Equal(2, fine.Schema!.Value.GetProperty("controls").GetArrayLength());
     }
 }
 

@@ -60,8 +60,8 @@ public abstract class SchemaLimitsTests<TFixture>(TFixture fx) : IClassFixture<T
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM projects WHERE organization_id = @id", new { id = org.Id }));
 
         // 297 labels and the three other elements are exactly the limit.
-        var created = await manager.Http.PostOkAsync("api/projects", new { organizationId = org.Id, name = "fits", labelStudioXml = Choices(297) });
-        Assert.Equal(297, created.GetProperty("schema").GetProperty("controls")[0].GetProperty("options").GetArrayLength());
+        var created = await manager.Http.PostOkAsync<ProjectView>("api/projects", new { organizationId = org.Id, name = "fits", labelStudioXml = Choices(297) });
+        Assert.Equal(297, created.Schema.GetProperty("controls")[0].GetProperty("options").GetArrayLength());
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public abstract class SchemaLimitsTests<TFixture>(TFixture fx) : IClassFixture<T
         using var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { schema }, HttpJson.Options);
 
         await LimitProblemAsync(r, HttpStatusCode.UnprocessableEntity, "SchemaMaxElements", SmallLimits.SchemaMaxElements, "schema");
-        var stored = await manager.Http.GetOkAsync($"api/projects/{project}");
-        Assert.Equal(3, stored.GetProperty("schema").GetProperty("controls")[0].GetProperty("options").GetArrayLength());
+        var stored = await manager.Http.GetOkAsync<ProjectView>($"api/projects/{project}");
+        Assert.Equal(3, stored.Schema.GetProperty("controls")[0].GetProperty("options").GetArrayLength());
     }
 }
 
@@ -125,8 +125,8 @@ public sealed class ServeSchemaLimitsTests : IDisposable
 
         using var health = await http.GetAsync("healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        var fine = await http.PostOkAsync("api/schemas/check", new { schema = TestData.ChoiceSchema });
-        Assert.Equal(0, fine.GetProperty("errors").GetArrayLength());
+        var fine = await http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new { schema = TestData.ChoiceSchema });
+        Assert.Empty(fine.Errors);
     }
 
     private Task<string> RunCliAsync(params string[] args) => ServeProcess.RunCliAsync(_data, args);

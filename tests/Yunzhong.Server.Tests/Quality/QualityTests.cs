@@ -83,9 +83,9 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             var done = 0;
             while (await NextAsync(people[who], project) is { } lease)
             {
-                var task = Array.IndexOf(Texts, lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString());
-                ids[task] = lease.GetProperty("task").GetProperty("id").GetInt64();
-                await people[who].Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                var task = Array.IndexOf(Texts, lease.Task.Data.GetProperty("text").GetString());
+                ids[task] = lease.Task.Id;
+                await people[who].Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit",
                     new { result = Answer(task, who), leadTimeSeconds = 2.0 });
                 done++;
             }
@@ -94,29 +94,18 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return new Setup(org, manager, project, people, ids);
     }
 
-    private static async Task<JsonElement?> NextAsync(Person p, long project)
-    {
-        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
-        if (r.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
-        return json;
-    }
+    private static Task<NextResponse?> NextAsync(Person p, long project) => p.NextAsync(project);
 
-    private static JsonElement Control(JsonElement agreement, string name) =>
-        agreement.GetProperty("controls").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    private static ControlAgreement Control(AgreementView agreement, string name) => agreement.Controls.Single(c => c.Name == name);
 
-    private static double Metric(JsonElement control, string metric) => control.GetProperty("metrics").GetProperty(metric).GetDouble();
+    private static double Metric(ControlAgreement control, string metric) => control.Metrics[metric]!.Value;
 
     [Fact]
     public async Task ProjectAgreementMatchesHandComputedValuesPerControl()
     {
         var s = await AnnotatedAsync();
-        var a = await s.Manager.Http.GetOkAsync($"api/projects/{s.Project}/quality/agreement");
-        Assert.Equal(4, a.GetProperty("tasks").GetInt64());
+        var a = await s.Manager.Http.GetOkAsync<AgreementView>($"api/projects/{s.Project}/quality/agreement");
+        Assert.Equal(4, a.Tasks);
 
         // Choices, counts per task (pos, neg, neu): t0 (3,0,0), t1 (2,1,0), t2 (0,3,0), t3 (1,1,1); n = 3 per task.
         // P_i = Σ n(n−1) / 6: 1, 1/3, 1, 0 → P̄ = 7/12 (also the percent agreement).
@@ -125,9 +114,9 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         // Krippendorff (nominal): Σ_u (m² − Σ n_c²)/(m − 1) = 0 + 2 + 0 + 3 = 5, n = 12 → D_o = 5/12;
         // D_e = (12² − 62) / (12·11) = 82/132 → α = 1 − (5/12)/(82/132) = 1 − 55/82 = 27/82.
         var label = Control(a, "label");
-        Assert.Equal("choices", label.GetProperty("type").GetString());
-        Assert.Equal(4, label.GetProperty("tasks").GetInt64());
-        Assert.Equal(12, label.GetProperty("pairs").GetInt64());
+        Assert.Equal(Yunzhong.Core.Schema.ControlType.Choices, label.Type);
+        Assert.Equal(4, label.Tasks);
+        Assert.Equal(12, label.Pairs);
         Assert.Equal(7.0 / 12, Metric(label, "percentAgreement"), Tol);
         Assert.Equal(11.0 / 41, Metric(label, "fleissKappa"), Tol);
         Assert.Equal(27.0 / 82, Metric(label, "krippendorffAlpha"), Tol);
@@ -136,14 +125,14 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         // values 5,5,4,5,1,2,3,3: Σv = 28, Σv² = 114, Σ_{i≠j} (v_i−v_j)² = 2(8·114 − 28²) = 256,
         // D_e = 256/(8·7) → α = 1 − (1/2)/(256/56) = 1 − 28/256 = 0.890625.
         var score = Control(a, "score");
-        Assert.Equal(4, score.GetProperty("pairs").GetInt64());
+        Assert.Equal(4, score.Pairs);
         Assert.Equal(0.890625, Metric(score, "krippendorffAlpha"), Tol);
 
         // Spans, 12 annotator pairs. Exact F1: t0 A–B 2/3, A–C 1, B–C 2/3; t1 A–B 0, A–C 1, B–C 0;
         // t2, t3 nobody marked anything: 6 pairs of 1 → (7/3 + 1 + 6)/12 = 7/9.
         // Overlap F1: t1 becomes 1, 1, 1 → (7/3 + 3 + 6)/12 = 17/18.
         var ents = Control(a, "ents");
-        Assert.Equal(12, ents.GetProperty("pairs").GetInt64());
+        Assert.Equal(12, ents.Pairs);
         Assert.Equal(7.0 / 9, Metric(ents, "f1Exact"), Tol);
         Assert.Equal(17.0 / 18, Metric(ents, "f1Overlap"), Tol);
 
@@ -152,7 +141,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         // t1: CER 5/11 and 5/16 (" down" inserted) → 135/352; WER 1/3 and 1/4 → 7/24.
         // Means: CER (88/352 + 135/352)/2 = 223/704; WER (1 + 7/24)/2 = 31/48.
         var note = Control(a, "note");
-        Assert.Equal(2, note.GetProperty("tasks").GetInt64());
+        Assert.Equal(2, note.Tasks);
         Assert.Equal(223.0 / 704, Metric(note, "cer"), Tol);
         Assert.Equal(31.0 / 48, Metric(note, "wer"), Tol);
     }
@@ -161,9 +150,9 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     public async Task OneTasksAgreementUsesOnlyThatTask()
     {
         var s = await AnnotatedAsync();
-        var a = await s.Manager.Http.GetOkAsync($"api/projects/{s.Project}/quality/agreement?taskId={s.TaskIds[1]}");
-        Assert.Equal(s.TaskIds[1], a.GetProperty("taskId").GetInt64());
-        Assert.Equal(1, a.GetProperty("tasks").GetInt64());
+        var a = await s.Manager.Http.GetOkAsync<AgreementView>($"api/projects/{s.Project}/quality/agreement?taskId={s.TaskIds[1]}");
+        Assert.Equal(s.TaskIds[1], a.TaskId);
+        Assert.Equal(1, a.Tasks);
         // t1 pos, pos, neg: P = 2/6 = 1/3; P_e = (2/3)² + (1/3)² = 5/9 → κ = (1/3 − 5/9)/(4/9) = −1/2.
         // α: D_o = ((9 − 5)/2)/3 = 2/3, D_e = (9 − 5)/(3·2) = 2/3 → α = 0.
         var label = Control(a, "label");
@@ -208,8 +197,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             "SELECT id FROM annotations WHERE task_id = @task AND user_id = @c", new { task = s.TaskIds[3], c })).Single();
         await reviewer.Http.PostOkAsync($"api/annotations/{annotation}/review", new { action = "reject", comment = "not neutral" });
 
-        var label = Control(await s.Manager.Http.GetOkAsync($"api/projects/{s.Project}/quality/agreement"), "label");
-        Assert.Equal(10, label.GetProperty("pairs").GetInt64()); // 3 + 3 + 3 + 1
+        var label = Control(await s.Manager.Http.GetOkAsync<AgreementView>($"api/projects/{s.Project}/quality/agreement"), "label");
+        Assert.Equal(10, label.Pairs); // 3 + 3 + 3 + 1
         Assert.Equal(7.0 / 12, Metric(label, "percentAgreement"), Tol);
         Assert.Equal(115.0 / 720, Metric(label, "fleissKappa"), Tol);
     }
@@ -235,15 +224,15 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var ids = await fx.QueryAsync<long>("SELECT id FROM tasks WHERE project_id = @project", new { project });
         var disagreeing = ids.Count(id => id % 4 == 0);
 
-        var label = Control(await manager.Http.GetOkAsync($"api/projects/{project}/quality/agreement"), "label");
-        Assert.Equal(1203, label.GetProperty("tasks").GetInt64());
+        var label = Control(await manager.Http.GetOkAsync<AgreementView>($"api/projects/{project}/quality/agreement"), "label");
+        Assert.Equal(1203, label.Tasks);
         Assert.Equal((1203.0 - disagreeing) / 1203, Metric(label, "percentAgreement"), Tol);
 
-        var mv = await manager.Http.PostOkAsync($"api/projects/{project}/quality/aggregate", new { method = "mv" });
-        var items = mv.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(ids.Order(), items.Select(i => i.GetProperty("taskId").GetInt64()));
+        var mv = await manager.Http.PostOkAsync<AggregateView>($"api/projects/{project}/quality/aggregate", new { method = "mv" });
+        var items = mv.Items.ToList();
+        Assert.Equal(ids.Order(), items.Select(i => i.TaskId));
         // A pos / B neg is a tie, which goes to the smallest label, neg.
-        Assert.Equal(disagreeing, items.Count(i => i.GetProperty("label").GetString() == "neg"));
+        Assert.Equal(disagreeing, items.Count(i => i.Label == "neg"));
     }
 
     [Fact]
@@ -262,9 +251,9 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             var i = 0;
             while (await NextAsync(p, project) is { } lease)
             {
-                var r = await p.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                var r = await p.Http.PostOkAsync<SubmitResponse>($"api/assignments/{lease.AssignmentId}/submit",
                     new { result = new { label = new[] { "pos" } }, leadTimeSeconds = leads[i++] });
-                annotationsOf[p.Id].Add(r.GetProperty("annotationId").GetInt64());
+                annotationsOf[p.Id].Add(r.AnnotationId);
             }
         }
         // A: accepted twice, rejected once → 2/3. B: accepted once, fixed once (a fix is reviewed, not accepted) → 1/2.
@@ -282,25 +271,25 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await fx.QueryAsync<long>("INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES (@project, @a, 10, 6), (@project, @b, 4, 1)",
             new { project, a = a.Id, b = b.Id });
 
-        var view = await reviewer.Http.GetOkAsync($"api/projects/{project}/quality/annotators");
-        Assert.Equal(0.7, view.GetProperty("goldThreshold").GetDouble(), Tol);
-        Assert.Equal(5, view.GetProperty("goldMinimum").GetInt32());
-        var rows = view.GetProperty("annotators").EnumerateArray().ToDictionary(r => r.GetProperty("userId").GetInt64());
+        var view = await reviewer.Http.GetOkAsync<AnnotatorsView>($"api/projects/{project}/quality/annotators");
+        Assert.Equal(0.7, view.GoldThreshold, Tol);
+        Assert.Equal(5, view.GoldMinimum);
+        var rows = view.Annotators.ToDictionary(r => r.UserId);
         Assert.Equal(2, rows.Count); // the reviewer's fix is B's annotation, not the reviewer's work
         var ra = rows[a.Id];
-        Assert.Equal(3, ra.GetProperty("annotations").GetInt64());
-        Assert.Equal(10, ra.GetProperty("goldSeen").GetInt64());
-        Assert.Equal(0.6, ra.GetProperty("goldAccuracy").GetDouble(), Tol);
-        Assert.True(ra.GetProperty("flagged").GetBoolean());
-        Assert.Equal(4.0, ra.GetProperty("avgLeadTimeSeconds").GetDouble(), Tol);
-        Assert.Equal(3, ra.GetProperty("reviewed").GetInt64());
-        Assert.Equal(2.0 / 3, ra.GetProperty("acceptanceRate").GetDouble(), Tol);
+        Assert.Equal(3, ra.Annotations);
+        Assert.Equal(10, ra.GoldSeen);
+        Assert.Equal(0.6, ra.GoldAccuracy!.Value, Tol);
+        Assert.True(ra.Flagged);
+        Assert.Equal(4.0, ra.AvgLeadTimeSeconds!.Value, Tol);
+        Assert.Equal(3, ra.Reviewed);
+        Assert.Equal(2.0 / 3, ra.AcceptanceRate!.Value, Tol);
         var rb = rows[b.Id];
-        Assert.Equal(3, rb.GetProperty("annotations").GetInt64());
-        Assert.Equal(0.25, rb.GetProperty("goldAccuracy").GetDouble(), Tol);
-        Assert.False(rb.GetProperty("flagged").GetBoolean());
-        Assert.Equal(1.0, rb.GetProperty("avgLeadTimeSeconds").GetDouble(), Tol);
-        Assert.Equal(0.5, rb.GetProperty("acceptanceRate").GetDouble(), Tol);
+        Assert.Equal(3, rb.Annotations);
+        Assert.Equal(0.25, rb.GoldAccuracy!.Value, Tol);
+        Assert.False(rb.Flagged);
+        Assert.Equal(1.0, rb.AvgLeadTimeSeconds!.Value, Tol);
+        Assert.Equal(0.5, rb.AcceptanceRate!.Value, Tol);
     }
 
     [Fact]
@@ -324,28 +313,28 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     public async Task MajorityVoteAggregateBreaksTiesToTheSmallestLabelAndGoldOverridesIt()
     {
         var s = await AnnotatedAsync();
-        var mv = await s.Manager.Http.PostOkAsync($"api/projects/{s.Project}/quality/aggregate", new { method = "mv", control = "label" });
-        Assert.Equal("mv", mv.GetProperty("method").GetString());
-        Assert.Equal("label", mv.GetProperty("control").GetString());
-        var items = mv.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("taskId").GetInt64());
+        var mv = await s.Manager.Http.PostOkAsync<AggregateView>($"api/projects/{s.Project}/quality/aggregate", new { method = "mv", control = "label" });
+        Assert.Equal("mv", mv.Method);
+        Assert.Equal("label", mv.Control);
+        var items = mv.Items.ToDictionary(i => i.TaskId);
         // Vote shares: t0 pos 3/3, t1 pos 2/3, t2 neg 3/3, t3 a three-way tie → "neg", the smallest label, 1/3.
         AssertItem(items[s.TaskIds[0]], "pos", 1);
         AssertItem(items[s.TaskIds[1]], "pos", 2.0 / 3);
         AssertItem(items[s.TaskIds[2]], "neg", 1);
         AssertItem(items[s.TaskIds[3]], "neg", 1.0 / 3);
         // Skill under majority vote = share of one's answers equal to the result: A misses t3, B none, C t1 and t3.
-        var skills = mv.GetProperty("workers").EnumerateArray().ToDictionary(w => w.GetProperty("userId").GetInt64(), w => w.GetProperty("skill").GetDouble());
+        var skills = mv.Workers.ToDictionary(w => w.UserId, w => w.Skill);
         Assert.Equal(0.75, skills[s.Annotators[0].Id], Tol);
         Assert.Equal(1.0, skills[s.Annotators[1].Id], Tol);
         Assert.Equal(0.5, skills[s.Annotators[2].Id], Tol);
 
         // t3 becomes a gold task whose answer is neu: it is clamped to it, and now A, B and C each miss one of four.
         await fx.QueryAsync<long>("UPDATE tasks SET gold_json = @gold WHERE id = @id", new { gold = """{"label":["neu"]}""", id = s.TaskIds[3] });
-        var gold = await s.Manager.Http.PostOkAsync($"api/projects/{s.Project}/quality/aggregate", new { method = "mv" });
-        var withGold = gold.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("taskId").GetInt64());
+        var gold = await s.Manager.Http.PostOkAsync<AggregateView>($"api/projects/{s.Project}/quality/aggregate", new { method = "mv" });
+        var withGold = gold.Items.ToDictionary(i => i.TaskId);
         AssertItem(withGold[s.TaskIds[3]], "neu", 1);
         AssertItem(withGold[s.TaskIds[1]], "pos", 2.0 / 3);
-        Assert.All(gold.GetProperty("workers").EnumerateArray(), w => Assert.Equal(0.75, w.GetProperty("skill").GetDouble(), Tol));
+        Assert.All(gold.Workers, w => Assert.Equal(0.75, w.Skill, Tol));
 
         using var csv = await s.Manager.Http.PostAsJsonAsync($"api/projects/{s.Project}/quality/aggregate?format=csv", new { method = "mv" });
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
@@ -368,17 +357,17 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var project = await TestData.ProjectAsync(manager, org.Id, schema: schema);
         await TestData.ImportAsync(manager.Http, project, ["一条"]);
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(annotator, project))!.Value;
-        await annotator.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new { result = new { label = new[] { "=1+1" } } });
+        var lease = (await NextAsync(annotator, project))!;
+        await annotator.Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit", new { result = new { label = new[] { "=1+1" } } });
         using var csv = await manager.Http.PostAsJsonAsync($"api/projects/{project}/quality/aggregate?format=csv", new { method = "mv" });
         var text = await csv.Content.ReadAsStringAsync();
         Assert.Contains(",\"'=1+1\",", text, StringComparison.Ordinal);
     }
 
-    private static void AssertItem(JsonElement item, string label, double confidence)
+    private static void AssertItem(AggregateItem item, string label, double confidence)
     {
-        Assert.Equal(label, item.GetProperty("label").GetString());
-        Assert.Equal(confidence, item.GetProperty("confidence").GetDouble(), Tol);
+        Assert.Equal(label, item.Label);
+        Assert.Equal(confidence, item.Confidence, Tol);
     }
 
     [Fact]
@@ -386,19 +375,18 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     {
         var s = await AnnotatedAsync();
         using var empty = await s.Manager.Http.PostAsync($"api/projects/{s.Project}/quality/aggregate", null);
-        var json = await empty.ReadJsonAsync();
-        Assert.True(empty.IsSuccessStatusCode, json.ToString());
+        var json = await empty.OkAsync<AggregateView>("aggregate");
         // The default is auto, and the response names what it chose: with fewer than 20 gold tasks
         // that is plain Dawid–Skene.
-        Assert.Equal("ds", json.GetProperty("method").GetString());
-        Assert.Equal("label", json.GetProperty("control").GetString());
-        var items = json.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("taskId").GetInt64());
+        Assert.Equal("ds", json.Method);
+        Assert.Equal("label", json.Control);
+        var items = json.Items.ToDictionary(i => i.TaskId);
         Assert.Equal(4, items.Count);
         // Unanimous tasks stay what everyone said under any sensible model.
-        Assert.Equal("pos", items[s.TaskIds[0]].GetProperty("label").GetString());
-        Assert.Equal("neg", items[s.TaskIds[2]].GetProperty("label").GetString());
-        Assert.All(items.Values, i => Assert.InRange(i.GetProperty("confidence").GetDouble(), 0, 1));
-        Assert.Equal(3, json.GetProperty("workers").GetArrayLength());
+        Assert.Equal("pos", items[s.TaskIds[0]].Label);
+        Assert.Equal("neg", items[s.TaskIds[2]].Label);
+        Assert.All(items.Values, i => Assert.InRange(i.Confidence, 0, 1));
+        Assert.Equal(3, json.Workers.Count);
     }
 
     [Fact]
@@ -421,8 +409,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         {
             Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
         }
-        var job = await s.Manager.Http.PostOkAsync($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
-        var text = await DownloadAsync(s.Manager, job.GetProperty("id").GetInt64());
+        var job = await s.Manager.Http.PostOkAsync<ExportView>($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
+        var text = await DownloadAsync(s.Manager, job.Id);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l))
             .ToDictionary(l => l.GetProperty("id").GetInt64(), l => l.GetProperty("consensus"));
         Assert.Equal(4, lines.Count);
@@ -462,8 +450,8 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         foreach (var box in drawn)
         {
             var p = await org.PersonAsync(Roles.Annotator);
-            var lease = (await NextAsync(p, project))!.Value;
-            await p.Http.PostOkAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit", new
+            var lease = (await NextAsync(p, project))!;
+            await p.Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit", new
             {
                 result = new { boxes = new[] { new { id = "r1", label = "car", x = box[0], y = box[1], width = box[2], height = box[3] } } },
             });
@@ -471,15 +459,15 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
 
         // A–B: IoU 100/120 = 5/6 ≥ 0.5 → F1 1; A–C and B–C: no overlap → F1 0, no matched pair.
         // Mean F1 = 1/3; mean IoU over matched pairs = 5/6.
-        var boxes = Control(await manager.Http.GetOkAsync($"api/projects/{project}/quality/agreement"), "boxes");
-        Assert.Equal(3, boxes.GetProperty("pairs").GetInt64());
+        var boxes = Control(await manager.Http.GetOkAsync<AgreementView>($"api/projects/{project}/quality/agreement"), "boxes");
+        Assert.Equal(3, boxes.Pairs);
         Assert.Equal(1.0 / 3, Metric(boxes, "f1"), Tol);
         Assert.Equal(5.0 / 6, Metric(boxes, "meanIoU"), Tol);
 
         // Consensus: A and B cluster (2 of 3, kept), C alone (1 of 3, dropped). Edges are medians:
         // left 0, top 0, right 10, bottom median(10, 12) = 11.
-        var job = await manager.Http.PostOkAsync($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
-        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.GetProperty("id").GetInt64()));
+        var job = await manager.Http.PostOkAsync<ExportView>($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
+        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.Id));
         var merged = Assert.Single(line.GetProperty("consensus").GetProperty("boxes").EnumerateArray());
         Assert.Equal("car", merged.GetProperty("label").GetString());
         Assert.Equal([0.0, 0.0, 10.0, 11.0], new[] { "x", "y", "width", "height" }.Select(k => merged.GetProperty(k).GetDouble()).ToArray());
@@ -488,17 +476,17 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
 
     private static async Task<string> DownloadAsync(Person manager, long exportId)
     {
-        JsonElement view = default;
+        ExportView? view = null;
         for (var i = 0; i < 200; i++)
         {
-            view = await manager.Http.GetOkAsync($"api/exports/{exportId}");
-            if (view.GetProperty("status").GetString() is "done" or "failed")
+            view = await manager.Http.GetOkAsync<ExportView>($"api/exports/{exportId}");
+            if (view.Status is ExportStatus.Done or ExportStatus.Failed)
             {
                 break;
             }
             await Task.Delay(50);
         }
-        Assert.Equal("done", view.GetProperty("status").GetString());
+        Assert.Equal(ExportStatus.Done, view!.Status);
         return await manager.Http.GetStringAsync($"api/exports/{exportId}/download");
     }
 

@@ -8,26 +8,22 @@ namespace Yunzhong.Server.Tests.Queue;
 
 public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static async Task<JsonElement?> NextAsync(Person p, long project)
-    {
-        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
-        return r.StatusCode == HttpStatusCode.NoContent ? null : await r.ReadJsonAsync();
-    }
+    private static Task<NextResponse?> NextAsync(Person p, long project) => p.NextAsync(project);
 
-    private static async Task SubmitAsync(Person p, JsonElement lease, string label)
+    private static async Task SubmitAsync(Person p, NextResponse lease, string label)
     {
-        using var r = await p.Http.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+        using var r = await p.Http.PostAsJsonAsync($"api/assignments/{lease.AssignmentId}/submit",
             new { result = new { label = new[] { label } } });
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 
     private static async Task<long> ProjectAsync(Person manager, long org, object quality, int overlap = 1)
     {
-        var p = await manager.Http.PostOkAsync("api/projects", new
+        var p = await manager.Http.PostOkAsync<ProjectView>("api/projects", new
         {
             organizationId = org, name = $"q {Guid.NewGuid():N}", schema = TestData.ChoiceSchema, overlap, quality,
         });
-        return p.GetProperty("id").GetInt64();
+        return p.Id;
     }
 
     /// <summary>Regular tasks "r0".."rN" whose text says nothing, and gold tasks whose known answer is "pos".</summary>
@@ -50,7 +46,7 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         var texts = new List<string>();
         while (await NextAsync(annotator, project) is { } lease)
         {
-            var text = lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!;
+            var text = lease.Task.Data.GetProperty("text").GetString()!;
             texts.Add(text);
             // Right on the first two gold tasks, wrong on the third.
             await SubmitAsync(annotator, lease, text == "gold 2" ? "neg" : "pos");
@@ -64,8 +60,8 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         Assert.Equal(2.0, score.Score, 10);
         // The task detail an annotator sees does not say which task was gold.
         var goldTask = await fx.QueryScalarAsync<long>("SELECT id FROM tasks WHERE project_id = @project AND task_key = 'g0'", new { project });
-        var seen = await annotator.Http.GetOkAsync($"api/tasks/{goldTask}");
-        Assert.False(seen.GetProperty("isGold").GetBoolean());
+        var seen = await annotator.Http.GetOkAsync<TaskDetail>($"api/tasks/{goldTask}");
+        Assert.False(seen.IsGold);
     }
 
     [Fact]
@@ -79,7 +75,7 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         var texts = new List<string>();
         while (await NextAsync(annotator, project) is { } lease)
         {
-            texts.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
+            texts.Add(lease.Task.Data.GetProperty("text").GetString()!);
             await SubmitAsync(annotator, lease, "pos");
         }
         Assert.Equal(["regular 0", "regular 1", "gold 0", "gold 1"], texts);
@@ -107,7 +103,7 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         var goldAnswered = 0;
         while (goldAnswered < 2 && await NextAsync(careless, project) is { } lease)
         {
-            var isGold = lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!.StartsWith("gold", StringComparison.Ordinal);
+            var isGold = lease.Task.Data.GetProperty("text").GetString()!.StartsWith("gold", StringComparison.Ordinal);
             goldAnswered += isGold ? 1 : 0;
             await SubmitAsync(careless, lease, "neg");
         }
@@ -136,8 +132,8 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         {
             for (var i = 0; i < 2; i++)
             {
-                var lease = (await NextAsync(person, project))!.Value;
-                var key = lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString() == "regular 0" ? 0 : 1;
+                var lease = (await NextAsync(person, project))!;
+                var key = lease.Task.Data.GetProperty("text").GetString() == "regular 0" ? 0 : 1;
                 await SubmitAsync(person, lease, answers[key]);
             }
         }
@@ -145,8 +141,8 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
             "SELECT task_key, target, state FROM tasks WHERE project_id = @project ORDER BY task_key", new { project })).ToList();
         Assert.Equal(("r0", 2L, "annotated"), targets[0]);
         Assert.Equal(("r1", 3L, "in_progress"), targets[1]);
-        var third = (await NextAsync(c, project))!.Value;
-        Assert.Equal("regular 1", third.GetProperty("task").GetProperty("data").GetProperty("text").GetString());
+        var third = (await NextAsync(c, project))!;
+        Assert.Equal("regular 1", third.Task.Data.GetProperty("text").GetString());
         await SubmitAsync(c, third, "neg");
         Assert.Null(await NextAsync(c, project));
         Assert.Equal("annotated", await fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE project_id = @project AND task_key = 'r1'", new { project }));

@@ -16,7 +16,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
     private static readonly object Pos = new { result = new { label = new[] { "pos" } }, leadTimeSeconds = 2.5 };
 
-    private async Task<(Org Org, Person Manager, long Project)> SetUpAsync(int tasks, int overlap, string order = "priority", int leaseSeconds = 600)
+    private async Task<(Org Org, Person Manager, long Project)> SetUpAsync(int tasks, int overlap, TaskOrder order = TaskOrder.Priority, int leaseSeconds = 600)
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
@@ -25,17 +25,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         return (org, manager, project);
     }
 
-    protected static async Task<JsonElement?> NextAsync(Person p, long project)
-    {
-        using var r = await p.Http.PostAsync($"api/projects/{project}/queue/next", null);
-        if (r.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.IsSuccessStatusCode, $"next answered {(int)r.StatusCode}: {json}");
-        return json;
-    }
+    protected static Task<NextResponse?> NextAsync(Person p, long project) => p.NextAsync(project);
 
     protected static async Task<HttpResponseMessage> SubmitAsync(Person p, long assignment, object? body = null, string? key = null)
     {
@@ -58,9 +48,9 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         {
             while (await NextAsync(p, project) is { } lease)
             {
-                using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64(), key: Guid.NewGuid().ToString());
+                using var r = await SubmitAsync(p, lease.AssignmentId, key: Guid.NewGuid().ToString());
                 Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-                acknowledged.Add(((await r.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), lease.GetProperty("task").GetProperty("id").GetInt64(), p.Id));
+                acknowledged.Add(((await r.ReadAsync<SubmitResponse>()).AnnotationId, lease.Task.Id, p.Id));
             }
         })));
 
@@ -86,8 +76,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var seen = new List<long>();
         while (await NextAsync(p, project) is { } lease)
         {
-            seen.Add(lease.GetProperty("task").GetProperty("id").GetInt64());
-            using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64());
+            seen.Add(lease.Task.Id);
+            using var r = await SubmitAsync(p, lease.AssignmentId);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
         Assert.Equal(5, seen.Count);
@@ -101,7 +91,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var p = await org.PersonAsync(Roles.Annotator);
         var first = await NextAsync(p, project);
         var again = await NextAsync(p, project);
-        Assert.Equal(first!.Value.GetProperty("assignmentId").GetInt64(), again!.Value.GetProperty("assignmentId").GetInt64());
+        Assert.Equal(first!.AssignmentId, again!.AssignmentId);
     }
 
     [Fact]
@@ -109,20 +99,20 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 10, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var shown = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        var shown = (await NextAsync(p, project))!.AssignmentId;
         var held = new List<long> { shown };
         for (var i = 1; i < QueueEngine.MaxHeld; i++)
         {
             using var ahead = await p.Http.PostAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", null);
             Assert.Equal(HttpStatusCode.OK, ahead.StatusCode);
-            var id = (await ahead.ReadJsonAsync()).GetProperty("assignmentId").GetInt64();
+            var id = (await ahead.ReadAsync<NextResponse>()).AssignmentId;
             Assert.DoesNotContain(id, held);
             held.Add(id);
         }
         using var tooMany = await p.Http.PostAsync($"api/projects/{project}/queue/next?exclude={string.Join(',', held)}", null);
         Assert.Equal(HttpStatusCode.Conflict, tooMany.StatusCode);
         // Without exclusions the oldest held lease comes back (a page reload), not a new task.
-        Assert.Equal(shown, (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64());
+        Assert.Equal(shown, (await NextAsync(p, project))!.AssignmentId);
         Assert.Equal(QueueEngine.MaxHeld, await fx.QueryScalarAsync<long>(
             "SELECT COUNT(*) FROM assignments WHERE project_id = @project AND status = 'leased'", new { project }));
     }
@@ -145,8 +135,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var order = new List<string>();
         while (await NextAsync(p, project) is { } lease)
         {
-            order.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
-            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+            order.Add(lease.Task.Data.GetProperty("text").GetString()!);
+            (await SubmitAsync(p, lease.AssignmentId)).Dispose();
         }
         Assert.Equal(["second, high", "first, low", "third, low"], order);
     }
@@ -175,8 +165,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var served = new List<string>();
         while (await NextAsync(p, project) is { } lease)
         {
-            served.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
-            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+            served.Add(lease.Task.Data.GetProperty("text").GetString()!);
+            (await SubmitAsync(p, lease.AssignmentId)).Dispose();
         }
         var all = Enumerable.Range(0, 20).Select(i => $"before {i:00}").Concat(Enumerable.Range(0, 20).Select(i => $"after {i:00}")).ToList();
         Assert.Equal(all.Order(), served.Order()); // each exactly once
@@ -197,8 +187,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var served = new List<string>();
         while ((most is null || served.Count < most) && await NextAsync(p, project) is { } lease)
         {
-            served.Add(lease.GetProperty("task").GetProperty("data").GetProperty("text").GetString()!);
-            using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64());
+            served.Add(lease.Task.Data.GetProperty("text").GetString()!);
+            using var r = await SubmitAsync(p, lease.AssignmentId);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
         return served;
@@ -212,7 +202,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2, order: "leastAnnotated");
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2, order: TaskOrder.LeastAnnotated);
         await ImportTextsAsync(manager, project, ("t1", 0), ("t2", 0), ("t3", 0), ("t4", 5));
         Assert.Equal(0, await CountTasksAsync(project, "least_order <> 1"));
 
@@ -233,7 +223,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal(0, await CountTasksAsync(project, "least_order <> 0"));
         Assert.Equal(["b1"], await AnnotateAsync(await org.PersonAsync(Roles.Annotator), project, most: 1));
 
-        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { order = "leastAnnotated" }))
+        using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { order = "least_annotated" }))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -335,17 +325,17 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 3, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var first = (await NextAsync(p, project))!.Value;
-        var skippedTask = first.GetProperty("task").GetProperty("id").GetInt64();
-        using (var r = await p.Http.PostAsync($"api/assignments/{first.GetProperty("assignmentId").GetInt64()}/skip", null))
+        var first = (await NextAsync(p, project))!;
+        var skippedTask = first.Task.Id;
+        using (var r = await p.Http.PostAsync($"api/assignments/{first.AssignmentId}/skip", null))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
         var order = new List<long>();
         while (await NextAsync(p, project) is { } lease)
         {
-            order.Add(lease.GetProperty("task").GetProperty("id").GetInt64());
-            (await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64())).Dispose();
+            order.Add(lease.Task.Id);
+            (await SubmitAsync(p, lease.AssignmentId)).Dispose();
         }
         Assert.Equal(3, order.Count);
         Assert.Equal(skippedTask, order[^1]);
@@ -357,18 +347,18 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1, leaseSeconds: 60);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(a, project))!.Value;
+        var lease = (await NextAsync(a, project))!;
         Assert.Null(await NextAsync(b, project));
 
         fx.Time.Advance(TimeSpan.FromSeconds(61));
-        JsonElement? forB = null;
+        NextResponse? forB = null;
         for (var i = 0; i < 50 && forB is null; i++)
         {
             await Task.Delay(100); // the writer sweeps expired leases every second
             forB = await NextAsync(b, project);
         }
         Assert.NotNull(forB);
-        Assert.Equal(lease.GetProperty("task").GetProperty("id").GetInt64(), forB.Value.GetProperty("task").GetProperty("id").GetInt64());
+        Assert.Equal(lease.Task.Id, forB.Task.Id);
     }
 
     [Fact]
@@ -376,13 +366,13 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(p, project))!.Value;
-        var assignment = lease.GetProperty("assignmentId").GetInt64();
+        var lease = (await NextAsync(p, project))!;
+        var assignment = lease.AssignmentId;
         using var first = await SubmitAsync(p, assignment, key: "retry-1");
         using var second = await SubmitAsync(p, assignment, key: "retry-1");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal((await first.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), (await second.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+        Assert.Equal((await first.ReadAsync<SubmitResponse>()).AnnotationId, (await second.ReadAsync<SubmitResponse>()).AnnotationId);
         Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
         using var third = await SubmitAsync(p, assignment, key: "other");
         Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
@@ -393,10 +383,10 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 2, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var firstLease = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        var firstLease = (await NextAsync(p, project))!.AssignmentId;
         using var first = await SubmitAsync(p, firstLease, key: "k-1");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var secondLease = (await NextAsync(p, project))!.Value.GetProperty("assignmentId").GetInt64();
+        var secondLease = (await NextAsync(p, project))!.AssignmentId;
         Assert.NotEqual(firstLease, secondLease);
 
         using var reused = await SubmitAsync(p, secondLease, key: "k-1");
@@ -407,7 +397,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         // The second lease is untouched: a fresh key submits it.
         using var fresh = await SubmitAsync(p, secondLease, key: "k-2");
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
-        Assert.NotEqual((await first.ReadJsonAsync()).GetProperty("annotationId").GetInt64(), (await fresh.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+        Assert.NotEqual((await first.ReadAsync<SubmitResponse>()).AnnotationId, (await fresh.ReadAsync<SubmitResponse>()).AnnotationId);
         Assert.Equal(2, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
     }
 
@@ -416,8 +406,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(p, project))!.Value;
-        using var r = await SubmitAsync(p, lease.GetProperty("assignmentId").GetInt64(), new { result = new { label = new[] { "maybe" } } });
+        var lease = (await NextAsync(p, project))!;
+        using var r = await SubmitAsync(p, lease.AssignmentId, new { result = new { label = new[] { "maybe" } } });
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
         var problem = await r.ReadJsonAsync();
@@ -431,14 +421,14 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
         var p = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(p, project))!.Value;
-        var assignment = lease.GetProperty("assignmentId").GetInt64();
+        var lease = (await NextAsync(p, project))!;
+        var assignment = lease.AssignmentId;
         using (var r = await p.Http.PutAsJsonAsync($"api/assignments/{assignment}/draft", new { result = new { label = new[] { "neg" } } }))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
-        var again = (await NextAsync(p, project))!.Value;
-        Assert.Equal("neg", again.GetProperty("draft").GetProperty("label")[0].GetString());
+        var again = (await NextAsync(p, project))!;
+        Assert.Equal("neg", again.Draft!.Value.GetProperty("label")[0].GetString());
     }
 
     [Fact]
@@ -447,8 +437,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(a, project))!.Value;
-        using (var r = await a.Http.PostAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/release", null))
+        var lease = (await NextAsync(a, project))!;
+        using (var r = await a.Http.PostAsync($"api/assignments/{lease.AssignmentId}/release", null))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
@@ -462,8 +452,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var (org, _, project) = await SetUpAsync(tasks: 1, overlap: 1);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var lease = (await NextAsync(a, project))!.Value;
-        using var r = await SubmitAsync(b, lease.GetProperty("assignmentId").GetInt64());
+        var lease = (await NextAsync(a, project))!;
+        using var r = await SubmitAsync(b, lease.AssignmentId);
         Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
     }
 }
@@ -497,9 +487,9 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
             people.Add(await org.PersonAsync(Roles.Annotator));
         }
         // The first annotator has already done "a" (one of its two slots) before the batch.
-        var first = (await NextAsync(people[0], project))!.Value;
-        Assert.Equal("a", first.GetProperty("task").GetProperty("data").GetProperty("text").GetString());
-        (await SubmitAsync(people[0], first.GetProperty("assignmentId").GetInt64())).Dispose();
+        var first = (await NextAsync(people[0], project))!;
+        Assert.Equal("a", first.Task.Data.GetProperty("text").GetString());
+        (await SubmitAsync(people[0], first.AssignmentId)).Dispose();
 
         var db = Fx.Services.GetRequiredService<Db>();
         await using var c = await db.OpenAsync();

@@ -77,8 +77,7 @@ public sealed class CrashTests : IDisposable
         var server = await ServeProcess.StartAsync(Store);
         var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        var project = (await http.PostOkAsync("api/projects", new { organizationId = 1, name = "crash", schema = TestData.ChoiceSchema, overlap }))
-            .GetProperty("id").GetInt64();
+        var project = (await http.PostOkAsync<ProjectView>("api/projects", new { organizationId = 1, name = "crash", schema = TestData.ChoiceSchema, overlap })).Id;
         await TestData.ImportAsync(http, project, TestData.Texts(tasks));
         return (server, http, tokens, project);
     }
@@ -105,12 +104,12 @@ public sealed class CrashTests : IDisposable
                         }
                         return;
                     }
-                    var lease = await next.ReadJsonAsync();
-                    using var submit = await c.PostAsJsonAsync($"api/assignments/{lease.GetProperty("assignmentId").GetInt64()}/submit",
+                    var lease = await next.ReadAsync<NextResponse>();
+                    using var submit = await c.PostAsJsonAsync($"api/assignments/{lease.AssignmentId}/submit",
                         new { result = new { label = new[] { "pos" } } }, stop);
                     if (submit.StatusCode == HttpStatusCode.OK)
                     {
-                        acknowledged.Add((await submit.ReadJsonAsync()).GetProperty("annotationId").GetInt64());
+                        acknowledged.Add((await submit.ReadAsync<SubmitResponse>()).AnnotationId);
                     }
                     else
                     {
@@ -202,7 +201,7 @@ public sealed class CrashTests : IDisposable
         using (var imported = await import)
         {
             Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
-            Assert.Equal(later, (await imported.ReadJsonAsync()).GetProperty("imported").GetInt32());
+            Assert.Equal(later, (await imported.ReadAsync<ImportResponse>()).Imported);
         }
         Assert.Equal(0, await exit);
         stop.Cancel();

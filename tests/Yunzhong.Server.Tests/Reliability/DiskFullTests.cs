@@ -29,22 +29,21 @@ public abstract class DiskFullTests
         return problem;
     }
 
-    protected static async Task<JsonElement> FinishedExportAsync(HttpClient http, long project)
+    protected static async Task<ExportView> FinishedExportAsync(HttpClient http, long project)
     {
         using var started = await http.PostAsJsonAsync($"api/projects/{project}/exports", new { format = "jsonl" }, HttpJson.Options);
-        var job = await started.ReadJsonAsync();
-        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {job}");
-        var id = job.GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var job = await started.ReadAsync<ExportView>();
         for (var i = 0; i < 400; i++)
         {
-            job = await http.GetOkAsync($"api/exports/{id}");
-            if (job.GetProperty("status").GetString() is "done" or "failed")
+            job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
+            if (job.Status is ExportStatus.Done or ExportStatus.Failed)
             {
                 return job;
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"export {id} did not finish: {job}");
+        throw new TimeoutException($"export {job.Id} did not finish: {job}");
     }
 
     private static string[] Files(string dir) => Directory.Exists(dir) ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories) : [];
@@ -72,8 +71,8 @@ public abstract class DiskFullTests
             Assert.Empty(Files(media));
 
             var failed = await FinishedExportAsync(manager.Http, project);
-            Assert.Equal("failed", failed.GetProperty("status").GetString());
-            var error = failed.GetProperty("error").GetString()!;
+            Assert.Equal(ExportStatus.Failed, failed.Status);
+            var error = failed.Error!;
             Assert.Contains("out of storage space", error, StringComparison.Ordinal);
             Assert.DoesNotContain(server.DataDir, error, StringComparison.Ordinal);
             Assert.Empty(Files(Path.Combine(server.DataDir, "blobs", "exports")));
@@ -83,7 +82,7 @@ public abstract class DiskFullTests
             Assert.Equal(1, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project }));
             var (done, text) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
             Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            Assert.Equal(JsonValueKind.Null, done.GetProperty("error").ValueKind);
+            Assert.Null(done.Error);
         }
         finally
         {
@@ -116,8 +115,8 @@ public abstract class DiskFullTests
         await File.WriteAllTextAsync(exports, "in the way");
 
         var job = await FinishedExportAsync(manager.Http, project);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
-        var error = job.GetProperty("error").GetString()!;
+        Assert.Equal(ExportStatus.Failed, job.Status);
+        var error = job.Error!;
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.DoesNotContain(server.DataDir, error, StringComparison.Ordinal);
         Assert.DoesNotContain("/", error, StringComparison.Ordinal);
@@ -163,19 +162,19 @@ public sealed class SqliteDiskFullTests : DiskFullTests
 
             // A draft and a submission are small and may still fit in pages the journal holds; if not, they
             // are refused with 507 and nothing recorded, never a 500 or a half-written annotation.
-            using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId()}/draft", new { result = new { label = new[] { "neg" } } }, HttpJson.Options))
+            using (var r = await annotator.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = new { label = new[] { "neg" } } }, HttpJson.Options))
             {
                 if (!r.IsSuccessStatusCode)
                 {
                     await OutOfSpaceAsync(r, server);
                 }
             }
-            using (var r = await annotator.SubmitAsync(lease.AssignmentId(), new { label = new[] { "pos" } }))
+            using (var r = await annotator.SubmitAsync(lease.AssignmentId, new { label = new[] { "pos" } }))
             {
                 if (r.StatusCode != HttpStatusCode.OK)
                 {
                     await OutOfSpaceAsync(r, server);
-                    Assert.Equal(0, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE task_id = @task", new { task = lease.TaskId() }));
+                    Assert.Equal(0, await server.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE task_id = @task", new { task = lease.Task.Id }));
                 }
             }
 

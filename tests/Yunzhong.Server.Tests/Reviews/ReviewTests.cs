@@ -12,7 +12,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     private static readonly object Pos = new { label = new[] { "pos" } };
     private static readonly object Neg = new { label = new[] { "neg" } };
 
-    private async Task<(Org Org, Person Manager, long Project)> ProjectAsync(int tasks, string review = "all", int percent = 0)
+    private async Task<(Org Org, Person Manager, long Project)> ProjectAsync(int tasks, ReviewPolicy review = ReviewPolicy.All, int percent = 0)
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
@@ -21,27 +21,19 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         return (org, manager, project);
     }
 
-    private static async Task<JsonElement?> ReviewNextAsync(Person p, long project)
+    private static async Task<ReviewItem?> ReviewNextAsync(Person p, long project)
     {
         using var r = await p.Http.PostAsync($"api/projects/{project}/review/next", null);
-        if (r.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"review/next answered {(int)r.StatusCode}: {json}");
-        return json;
+        return r.StatusCode == HttpStatusCode.NoContent ? null : await r.OkAsync<ReviewItem>("review/next");
     }
 
     private static Task<HttpResponseMessage> ReviewAsync(Person p, long annotation, object body) =>
         p.Http.PostAsJsonAsync($"api/annotations/{annotation}/review", body, HttpJson.Options);
 
-    private static async Task<JsonElement> ReviewOkAsync(Person p, long annotation, object body)
+    private static async Task<ReviewResponse> ReviewOkAsync(Person p, long annotation, object body)
     {
         using var r = await ReviewAsync(p, annotation, body);
-        var json = await r.ReadJsonAsync();
-        Assert.True(r.StatusCode == HttpStatusCode.OK, $"review answered {(int)r.StatusCode}: {json}");
-        return json;
+        return await r.OkAsync<ReviewResponse>("review");
     }
 
     private sealed record Stored(long Id, long TaskId, long UserId, long AuthorId, long Version, long? ParentId, string Status, string Result);
@@ -64,15 +56,15 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
         Assert.Equal("in_review", await TaskStateAsync(task));
 
-        var item = (await ReviewNextAsync(reviewer, project))!.Value;
-        Assert.Equal(annotation, item.GetProperty("annotationId").GetInt64());
-        Assert.Equal(task, item.GetProperty("task").GetProperty("id").GetInt64());
-        Assert.Equal(["pos"], item.GetProperty("annotation").GetProperty("result").GetProperty("label").Strings());
-        Assert.Equal(annotator.Id, item.GetProperty("annotation").GetProperty("userId").GetInt64());
+        var item = (await ReviewNextAsync(reviewer, project))!;
+        Assert.Equal(annotation, item.AnnotationId);
+        Assert.Equal(task, item.Task.Id);
+        Assert.Equal(["pos"], item.Annotation.Result.GetProperty("label").Strings());
+        Assert.Equal(annotator.Id, item.Annotation.UserId);
 
         var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "accept" });
-        Assert.Equal("accepted", outcome.GetProperty("annotationStatus").GetString());
-        Assert.Equal("accepted", outcome.GetProperty("taskState").GetString());
+        Assert.Equal(AnnotationStatus.Accepted, outcome.AnnotationStatus);
+        Assert.Equal(TaskState.Accepted, outcome.TaskState);
         Assert.Equal("accepted", await TaskStateAsync(task));
         Assert.Equal("accepted", Assert.Single(await AnnotationsAsync(project)).Status);
         Assert.Null(await ReviewNextAsync(reviewer, project));
@@ -87,26 +79,26 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (org, _, project) = await ProjectAsync(tasks: 2);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var firstLease = (await annotator.NextAsync(project))!.Value;
-        using (var r = await annotator.SubmitAsync(firstLease.AssignmentId(), Pos))
+        var firstLease = (await annotator.NextAsync(project))!;
+        using (var r = await annotator.SubmitAsync(firstLease.AssignmentId, Pos))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
         var v1 = Assert.Single(await AnnotationsAsync(project));
 
         var outcome = await ReviewOkAsync(reviewer, v1.Id, new { action = "reject", comment = "这条是负面评论" });
-        Assert.Equal("rejected", outcome.GetProperty("annotationStatus").GetString());
-        Assert.Equal("rejected", outcome.GetProperty("taskState").GetString());
+        Assert.Equal(AnnotationStatus.Rejected, outcome.AnnotationStatus);
+        Assert.Equal(TaskState.Rejected, outcome.TaskState);
         Assert.Equal("rejected", await TaskStateAsync(v1.TaskId));
 
         // The same task comes back first, before the fresh one, with the comment and the work as a draft.
-        var back = (await annotator.NextAsync(project))!.Value;
-        Assert.Equal(v1.TaskId, back.TaskId());
-        Assert.Equal(firstLease.AssignmentId(), back.AssignmentId());
-        Assert.Equal("这条是负面评论", back.GetProperty("reviewComment").GetString());
-        Assert.Equal(["pos"], back.GetProperty("draft").GetProperty("label").Strings());
+        var back = (await annotator.NextAsync(project))!;
+        Assert.Equal(v1.TaskId, back.Task.Id);
+        Assert.Equal(firstLease.AssignmentId, back.AssignmentId);
+        Assert.Equal("这条是负面评论", back.ReviewComment);
+        Assert.Equal(["pos"], back.Draft!.Value.GetProperty("label").Strings());
 
-        using (var r = await annotator.SubmitAsync(back.AssignmentId(), Neg))
+        using (var r = await annotator.SubmitAsync(back.AssignmentId, Neg))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -117,17 +109,17 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         Assert.Equal("rejected", stored[0].Status);
         Assert.Equal("in_review", await TaskStateAsync(v1.TaskId));
 
-        var item = (await ReviewNextAsync(reviewer, project))!.Value;
-        Assert.Equal(v2.Id, item.GetProperty("annotationId").GetInt64());
-        Assert.Equal(2, item.GetProperty("annotation").GetProperty("version").GetInt32());
-        Assert.Equal("accepted", (await ReviewOkAsync(reviewer, v2.Id, new { action = "accept" })).GetProperty("taskState").GetString());
+        var item = (await ReviewNextAsync(reviewer, project))!;
+        Assert.Equal(v2.Id, item.AnnotationId);
+        Assert.Equal(2, item.Annotation.Version);
+        Assert.Equal(TaskState.Accepted, (await ReviewOkAsync(reviewer, v2.Id, new { action = "accept" })).TaskState);
 
         var manager = await org.PersonAsync(Roles.Manager);
-        var detail = await manager.Http.GetOkAsync($"api/tasks/{v1.TaskId}");
-        Assert.Equal(["reject", "accept"], detail.GetProperty("reviews").EnumerateArray().Select(r => r.GetProperty("action").GetString()!));
-        Assert.Equal("这条是负面评论", detail.GetProperty("reviews")[0].GetProperty("comment").GetString());
+        var detail = await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{v1.TaskId}");
+        Assert.Equal([ReviewAction.Reject, ReviewAction.Accept], detail.Reviews.Select(r => r.Action));
+        Assert.Equal("这条是负面评论", detail.Reviews[0].Comment);
         // The fresh task is next for the annotator; the reworked one is done.
-        Assert.NotEqual(v1.TaskId, (await annotator.NextAsync(project))!.Value.TaskId());
+        Assert.NotEqual(v1.TaskId, (await annotator.NextAsync(project))!.Task.Id);
     }
 
     [Fact]
@@ -148,9 +140,9 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
             Assert.Equal(["result"], (await noResult.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
         }
         var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "fix", comment = "改为负面", result = Neg });
-        Assert.Equal("superseded", outcome.GetProperty("annotationStatus").GetString());
-        Assert.Equal("accepted", outcome.GetProperty("taskState").GetString());
-        var fixedId = outcome.GetProperty("fixedAnnotationId").GetInt64();
+        Assert.Equal(AnnotationStatus.Superseded, outcome.AnnotationStatus);
+        Assert.Equal(TaskState.Accepted, outcome.TaskState);
+        var fixedId = outcome.FixedAnnotationId!.Value;
 
         var stored = await AnnotationsAsync(project);
         Assert.Equal(2, stored.Count);
@@ -196,14 +188,14 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
 
         // Two at once get two different annotations.
         var pair = await Task.WhenAll(reviewers[..2].Select(r => ReviewNextAsync(r, project)));
-        Assert.NotEqual(pair[0]!.Value.GetProperty("annotationId").GetInt64(), pair[1]!.Value.GetProperty("annotationId").GetInt64());
+        Assert.NotEqual(pair[0]!.AnnotationId, pair[1]!.AnnotationId);
 
         var judged = new ConcurrentBag<long>();
         await Task.WhenAll(reviewers.Select(r => Task.Run(async () =>
         {
             while (await ReviewNextAsync(r, project) is { } item)
             {
-                var id = item.GetProperty("annotationId").GetInt64();
+                var id = item.AnnotationId;
                 using var answer = await ReviewAsync(r, id, new { action = "accept" });
                 Assert.True(answer.StatusCode == HttpStatusCode.OK, $"annotation {id} was handed to two reviewers");
                 judged.Add(id);
@@ -223,13 +215,13 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
         var first = await org.PersonAsync(Roles.Reviewer);
         var second = await org.PersonAsync(Roles.Reviewer);
-        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.AnnotationId);
         Assert.Null(await ReviewNextAsync(second, project));
         // The first reviewer asking again gets the same one back.
-        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.AnnotationId);
 
         fx.Time.Advance(TimeSpan.FromSeconds(601)); // the project's lease is 600 s
-        Assert.Equal(annotation, (await ReviewNextAsync(second, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Equal(annotation, (await ReviewNextAsync(second, project))!.AnnotationId);
         Assert.Null(await ReviewNextAsync(first, project));
     }
 
@@ -246,7 +238,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         }
         Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
         var other = await org.PersonAsync(Roles.Reviewer);
-        Assert.Equal(annotation, (await ReviewNextAsync(other, project))!.Value.GetProperty("annotationId").GetInt64());
+        Assert.Equal(annotation, (await ReviewNextAsync(other, project))!.AnnotationId);
     }
 
     [Fact]
@@ -270,11 +262,11 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     public async Task SampledReviewSendsExactlyTheTasksInTheSampleToReview()
     {
         const int tasks = 60;
-        var (org, _, project) = await ProjectAsync(tasks, review: "sample", percent: 30);
+        var (org, _, project) = await ProjectAsync(tasks, review: ReviewPolicy.Sample, percent: 30);
         var annotator = await org.PersonAsync(Roles.Annotator);
         while (await annotator.NextAsync(project) is { } lease)
         {
-            (await annotator.SubmitAsync(lease.AssignmentId(), Pos)).Dispose();
+            (await annotator.SubmitAsync(lease.AssignmentId, Pos)).Dispose();
         }
         // Each task draws a bucket 0..99 at import; buckets below the percent are reviewed.
         var sampled = (await fx.QueryAsync<long>("SELECT id FROM tasks WHERE project_id = @project AND review_bucket < 30 ORDER BY id", new { project })).ToList();
@@ -290,7 +282,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     [Fact]
     public async Task WithoutReviewAnnotationsAreFinalAtOnce()
     {
-        var (org, _, project) = await ProjectAsync(tasks: 1, review: "none");
+        var (org, _, project) = await ProjectAsync(tasks: 1, review: ReviewPolicy.None);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
         var (task, _) = await annotator.AnnotateAsync(project, Pos);

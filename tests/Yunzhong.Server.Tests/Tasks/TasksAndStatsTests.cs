@@ -28,10 +28,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
 
     private static async Task<(long[] Ids, long? Next)> PageAsync(Person p, long project, string query)
     {
-        var page = await p.Http.GetOkAsync($"api/projects/{project}/tasks?{query}");
-        var next = page.GetProperty("next");
-        return (page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ToArray(),
-            next.ValueKind == JsonValueKind.Null ? null : next.GetInt64());
+        var page = await p.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks?{query}");
+        return (page.Items.Select(i => i.Id).ToArray(), page.Next);
     }
 
     private static Task<HttpResponseMessage> BulkAsync(Person p, long project, object body) =>
@@ -50,10 +48,10 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         (ids, next) = await PageAsync(manager, project, $"limit=2&after={next}");
         Assert.Equal([t[4]], ids);
         Assert.Null(next);
-        var first = (await manager.Http.GetOkAsync($"api/projects/{project}/tasks?limit=1")).GetProperty("items")[0];
-        Assert.Equal("k0", first.GetProperty("key").GetString());
-        Assert.Equal("new", first.GetProperty("state").GetString());
-        Assert.Equal(0, first.GetProperty("annotationCount").GetInt32());
+        var first = (await manager.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks?limit=1")).Items[0];
+        Assert.Equal("k0", first.Key);
+        Assert.Equal(TaskState.New, first.State);
+        Assert.Equal(0, first.AnnotationCount);
     }
 
     [Fact]
@@ -64,7 +62,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var b = await org.PersonAsync(Roles.Annotator);
         var (byA, _) = await a.AnnotateAsync(project, Pos);
         var (byB, _) = await b.AnnotateAsync(project, Pos);
-        var leased = (await a.NextAsync(project))!.Value.TaskId();
+        var leased = (await a.NextAsync(project))!.Task.Id;
         var untouched = t.Single(id => id != byA && id != byB && id != leased);
 
         Assert.Equal(new[] { byA, byB }.Order(), (await PageAsync(manager, project, "state=annotated")).Ids);
@@ -94,8 +92,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(4, ChineseSchema);
         var a = await org.PersonAsync(Roles.Annotator);
         // A browser sends the label as raw UTF-8; .NET's serializer writes \uXXXX escapes.
-        var raw = (await a.NextAsync(project))!.Value;
-        using (var r = await a.SubmitRawAsync(raw.AssignmentId(), """{"result":{"label":["正面"]}}"""))
+        var raw = (await a.NextAsync(project))!;
+        using (var r = await a.SubmitRawAsync(raw.AssignmentId, """{"result":{"label":["正面"]}}"""))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -103,7 +101,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (negative, _) = await a.AnnotateAsync(project, new { label = new[] { "负面" } });
         var (wild, _) = await a.AnnotateAsync(project, new { label = new[] { "100%_好" } });
 
-        Assert.Equal(new[] { raw.TaskId(), escaped }.Order(), (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("正面"))).Ids);
+        Assert.Equal(new[] { raw.Task.Id, escaped }.Order(), (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("正面"))).Ids);
         Assert.Equal([negative], (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("负面"))).Ids);
         Assert.Equal([wild], (await PageAsync(manager, project, "label=" + Uri.EscapeDataString("100%_好"))).Ids);
         // LIKE wildcards in the label are literal characters.
@@ -124,12 +122,12 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var b = await org.PersonAsync(Roles.Annotator);
         var (mine, _) = await a.AnnotateAsync(project, Pos);
         await b.AnnotateAsync(project, new { label = new[] { "neg" } });
-        var theirs = (await b.NextAsync(project))!.Value.TaskId();
+        var theirs = (await b.NextAsync(project))!.Task.Id;
 
-        var detail = await a.Http.GetOkAsync($"api/tasks/{mine}");
-        var annotation = Assert.Single(detail.GetProperty("annotations").EnumerateArray()); // not b's
-        Assert.Equal(a.Id, annotation.GetProperty("userId").GetInt64());
-        Assert.Equal(0, detail.GetProperty("reviews").GetArrayLength());
+        var detail = await a.Http.GetOkAsync<TaskDetail>($"api/tasks/{mine}");
+        var annotation = Assert.Single(detail.Annotations); // not b's
+        Assert.Equal(a.Id, annotation.UserId);
+        Assert.Empty(detail.Reviews);
         using var other = await a.Http.GetAsync($"api/tasks/{theirs}");
         await other.ProblemAsync(HttpStatusCode.NotFound);
 
@@ -139,8 +137,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         await fx.QueryAsync<long>(
             "INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at) VALUES (@gold, @project, @user, 'submitted', 0, 0, 0) RETURNING id",
             new { gold, project, user = a.Id });
-        Assert.False((await a.Http.GetOkAsync($"api/tasks/{gold}")).GetProperty("isGold").GetBoolean());
-        Assert.True((await manager.Http.GetOkAsync($"api/tasks/{gold}")).GetProperty("isGold").GetBoolean());
+        Assert.False((await a.Http.GetOkAsync<TaskDetail>($"api/tasks/{gold}")).IsGold);
+        Assert.True((await manager.Http.GetOkAsync<TaskDetail>($"api/tasks/{gold}")).IsGold);
     }
 
     [Fact]
@@ -153,13 +151,13 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
 
         using (var r = await BulkAsync(manager, project, new { ids = new[] { t[2], foreign }, action = "priority", priority = 9 }))
         {
-            Assert.Equal(1, (await r.ReadJsonAsync()).GetProperty("affected").GetInt64());
+            Assert.Equal(1, (await r.ReadAsync<BulkResponse>()).Affected);
         }
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT priority FROM tasks WHERE id = @foreign", new { foreign }));
         var a = await org.PersonAsync(Roles.Annotator);
-        Assert.Equal(t[2], (await a.NextAsync(project))!.Value.TaskId());
-        var listed = (await manager.Http.GetOkAsync($"api/projects/{project}/tasks")).GetProperty("items");
-        Assert.Equal(9, listed.EnumerateArray().Single(i => i.GetProperty("id").GetInt64() == t[2]).GetProperty("priority").GetInt32());
+        Assert.Equal(t[2], (await a.NextAsync(project))!.Task.Id);
+        var listed = (await manager.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks")).Items;
+        Assert.Equal(9, listed.Single(i => i.Id == t[2]).Priority);
     }
 
     [Fact]
@@ -168,17 +166,17 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(3);
         var a = await org.PersonAsync(Roles.Annotator);
         var (annotated, _) = await a.AnnotateAsync(project, Pos);
-        var leased = (await a.NextAsync(project))!.Value.TaskId();
+        var leased = (await a.NextAsync(project))!.Task.Id;
         using (var r = await BulkAsync(manager, project, new { ids = new[] { annotated, leased }, action = "delete" }))
         {
-            Assert.Equal(2, (await r.ReadJsonAsync()).GetProperty("affected").GetInt64());
+            Assert.Equal(2, (await r.ReadAsync<BulkResponse>()).Affected);
         }
         Assert.Equal([t.Single(id => id != annotated && id != leased)], (await PageAsync(manager, project, "")).Ids);
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE project_id = @project", new { project }));
         using var gone = await manager.Http.GetAsync($"api/tasks/{annotated}");
         await gone.ProblemAsync(HttpStatusCode.NotFound);
-        Assert.Equal(1, (await manager.Http.GetOkAsync($"api/projects/{project}")).GetProperty("counts").GetProperty("total").GetInt64());
+        Assert.Equal(1, (await manager.Http.GetOkAsync<ProjectView>($"api/projects/{project}")).Counts.Total);
     }
 
     [Fact]
@@ -187,14 +185,14 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(1);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var lease = (await a.NextAsync(project))!.Value;
+        var lease = (await a.NextAsync(project))!;
         Assert.Null(await b.NextAsync(project));
         using (var r = await BulkAsync(manager, project, new { ids = t, action = "release" }))
         {
-            Assert.Equal(1, (await r.ReadJsonAsync()).GetProperty("affected").GetInt64());
+            Assert.Equal(1, (await r.ReadAsync<BulkResponse>()).Affected);
         }
-        Assert.Equal("released", await fx.QueryScalarAsync<string>("SELECT status FROM assignments WHERE id = @id", new { id = lease.AssignmentId() }));
-        Assert.Equal(t[0], (await b.NextAsync(project))!.Value.TaskId());
+        Assert.Equal("released", await fx.QueryScalarAsync<string>("SELECT status FROM assignments WHERE id = @id", new { id = lease.AssignmentId }));
+        Assert.Equal(t[0], (await b.NextAsync(project))!.Task.Id);
     }
 
     [Fact]
@@ -233,17 +231,17 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         Assert.NotNull(await b.NextAsync(project)); // one task in progress
         var today = fx.Time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-        var stats = await manager.Http.GetOkAsync($"api/projects/{project}/stats");
-        var states = stats.GetProperty("states");
-        Assert.Equal((4L, 0L, 1L, 3L), (states.GetProperty("total").GetInt64(), states.GetProperty("new").GetInt64(),
-            states.GetProperty("inProgress").GetInt64(), states.GetProperty("annotated").GetInt64()));
-        var day = Assert.Single(stats.GetProperty("perDay").EnumerateArray());
-        Assert.Equal((today, 3L), (day.GetProperty("day").GetString(), day.GetProperty("annotations").GetInt64()));
-        var people = stats.GetProperty("perAnnotator").EnumerateArray().ToList();
-        Assert.Equal([a.Id, b.Id], people.Select(p => p.GetProperty("userId").GetInt64()));
-        Assert.Equal([2L, 1L], people.Select(p => p.GetProperty("annotations").GetInt64()));
-        Assert.Equal([3.0, 9.0], people.Select(p => p.GetProperty("avgLeadTimeSeconds").GetDouble()));
-        Assert.Equal(5.0, stats.GetProperty("avgLeadTimeSeconds").GetDouble());
+        var stats = await manager.Http.GetOkAsync<ProjectStats>($"api/projects/{project}/stats");
+        var states = stats.States;
+        Assert.Equal((4L, 0L, 1L, 3L), (states.Total, states.New,
+            states.InProgress, states.Annotated));
+        var day = Assert.Single(stats.PerDay);
+        Assert.Equal((today, 3L), (day.Day, day.Annotations));
+        var people = stats.PerAnnotator;
+        Assert.Equal([a.Id, b.Id], people.Select(p => p.UserId));
+        Assert.Equal([2L, 1L], people.Select(p => p.Annotations));
+        Assert.Equal([3.0, 9.0], people.Select(p => p.AvgLeadTimeSeconds));
+        Assert.Equal(5.0, stats.AvgLeadTimeSeconds);
 
         using var r = await a.Http.GetAsync($"api/projects/{project}/stats");
         await r.ProblemAsync(HttpStatusCode.Forbidden);
@@ -261,11 +259,11 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
-        var stats = await manager.Http.GetOkAsync($"api/projects/{project}/stats");
-        var person = Assert.Single(stats.GetProperty("perAnnotator").EnumerateArray());
-        Assert.Equal(a.Id, person.GetProperty("userId").GetInt64());
-        Assert.Equal(2, person.GetProperty("annotations").GetInt64());
-        Assert.Equal(7.0, person.GetProperty("avgLeadTimeSeconds").GetDouble());
+        var stats = await manager.Http.GetOkAsync<ProjectStats>($"api/projects/{project}/stats");
+        var person = Assert.Single(stats.PerAnnotator);
+        Assert.Equal(a.Id, person.UserId);
+        Assert.Equal(2, person.Annotations);
+        Assert.Equal(7.0, person.AvgLeadTimeSeconds);
     }
 }
 

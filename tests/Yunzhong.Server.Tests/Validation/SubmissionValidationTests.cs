@@ -54,8 +54,8 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var lease = (await annotator.NextAsync(project))!.Value;
-        return (annotator, lease.AssignmentId(), project);
+        var lease = (await annotator.NextAsync(project))!;
+        return (annotator, lease.AssignmentId, project);
     }
 
     private static async Task<JsonElement> RefusedAsync(Person p, long assignment, object result)

@@ -11,7 +11,7 @@ namespace Yunzhong.Server.Features.Auth;
 
 public sealed record LoginRequest(string Email, string Password);
 
-public sealed record OrganizationMembership(long Id, string Name, string Kind, string[] Roles);
+public sealed record OrganizationMembership(long Id, string Name, OrganizationKind Kind, Role[] Roles);
 
 public sealed record MeResponse(long Id, string Email, string Name, IReadOnlyList<OrganizationMembership> Organizations);
 
@@ -26,12 +26,13 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Auth");
-        g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy);
-        g.MapPost("/auth/logout", Logout);
-        g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).RequireAuthorization();
-        g.MapGet("/tokens", ListTokens).RequireAuthorization();
-        g.MapPost("/tokens", CreateToken).RequireAuthorization();
-        g.MapDelete("/tokens/{id:long}", RevokeToken).RequireAuthorization();
+        g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy).WithName("logIn")
+            .JsonBody().Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        g.MapPost("/auth/logout", Logout).WithName("logOut");
+        g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).WithName("getMe").SignedIn();
+        g.MapGet("/tokens", ListTokens).WithName("listTokens").SignedIn();
+        g.MapPost("/tokens", CreateToken).WithName("createToken").SignedIn().JsonBody();
+        g.MapDelete("/tokens/{id:long}", RevokeToken).WithName("revokeToken").SignedIn().Problems(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -106,7 +107,7 @@ public static class AuthApi
             WHERE m.user_id = @userId ORDER BY o.name, o.id
             """, new { userId }, cancellationToken: ct));
         return TypedResults.Ok(new MeResponse(userId, user.Email, user.Name,
-            orgs.Select(o => new OrganizationMembership(o.Id, o.Name, o.Kind, RoleNames.Names(RoleNames.Parse(o.Roles)))).ToList()));
+            orgs.Select(o => new OrganizationMembership(o.Id, o.Name, Wire.Parse<OrganizationKind>(o.Kind), RoleNames.List(RoleNames.Parse(o.Roles)))).ToList()));
     }
 
     private static async Task<Ok<List<TokenView>>> ListTokens(ClaimsPrincipal user, Db db, CancellationToken ct)

@@ -13,11 +13,11 @@ namespace Yunzhong.Server.Features.Exports;
 /// <param name="Consensus">JSON lines only: write a <c>consensus</c> object per task (see <see cref="ExportConsensus"/>).</param>
 /// <param name="ConsensusMethod">Truth inference method for choices in the consensus; default the default method.</param>
 public sealed record ExportRequest(
-    string Format, string? State, DateTimeOffset? From, DateTimeOffset? To, bool History = false, bool Consensus = false,
+    ExportFileFormat? Format = null, string? State = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool History = false, bool Consensus = false,
     string? ConsensusMethod = null);
 
 public sealed record ExportView(
-    long Id, long ProjectId, string Format, string Status, long Rows, long TotalRows, string? Error, DateTimeOffset CreatedAt,
+    long Id, long ProjectId, ExportFileFormat Format, ExportStatus Status, long Rows, long TotalRows, string? Error, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, string? DownloadUrl);
 
 /// <summary>The filters an export job was asked for, stored with it.</summary>
@@ -25,15 +25,14 @@ public sealed record ExportFilter(string[] States, long? FromMs, long? ToMs, boo
 
 public static class ExportsApi
 {
-    public static readonly string[] Formats = ["jsonl", "labelstudio", "csv", "conll", "coco"];
-
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Exports").RequireAuthorization();
-        g.MapPost("/projects/{projectId:long}/exports", Create);
-        g.MapGet("/projects/{projectId:long}/exports", List);
-        g.MapGet("/exports/{exportId:long}", Get);
-        g.MapGet("/exports/{exportId:long}/download", Download);
+        var g = app.MapGroup("/api").WithTags("Exports").SignedIn().Gated();
+        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody().RefusesUnknownEnums();
+        g.MapGet("/projects/{projectId:long}/exports", List).WithName("listExports");
+        g.MapGet("/exports/{exportId:long}", Get).WithName("getExport");
+        g.MapGet("/exports/{exportId:long}/download", Download).WithName("downloadExport")
+            .File("application/x-ndjson", "application/json", "text/csv", "text/plain");
         return app;
     }
 
@@ -46,21 +45,21 @@ public static class ExportsApi
         {
             return problem!;
         }
-        var format = request.Format?.ToLowerInvariant() ?? "";
-        if (!Formats.Contains(format))
+        if (request.Format is not { } wanted)
         {
-            return Http.Invalid("format", $"format must be one of {string.Join(", ", Formats)}.");
+            return Http.Invalid("format", $"format must be one of {Wire.List<ExportFileFormat>()}.");
         }
-        var states = request.State?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        if (states.Any(s => !TasksApi.States.Contains(s)))
+        var format = Wire.Name(wanted);
+        if (!Wire.TryParseList<TaskState>(request.State, out var wantedStates))
         {
-            return Http.Invalid("state", $"state must be a comma-separated list of {string.Join(", ", TasksApi.States)}.");
+            return Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.");
         }
+        var states = wantedStates.Select(Wire.Name).ToArray();
         if (request.From is not null && request.To is not null && request.From >= request.To)
         {
             return Http.Invalid("to", "to must be after from.");
         }
-        if (request.Consensus && format != "jsonl")
+        if (request.Consensus && wanted != ExportFileFormat.Jsonl)
         {
             return Http.Invalid("consensus", "consensus is written by the jsonl format only.");
         }
@@ -162,7 +161,7 @@ public static class ExportsApi
             return null;
         }
         var v = r.Value;
-        return new ExportView(v.Id, v.ProjectId, v.Format, v.Status, v.Rows, v.Total, v.Error, Http.Time(v.CreatedAt),
+        return new ExportView(v.Id, v.ProjectId, Wire.Parse<ExportFileFormat>(v.Format), Wire.Parse<ExportStatus>(v.Status), v.Rows, v.Total, v.Error, Http.Time(v.CreatedAt),
             v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status == "done" ? $"/api/exports/{v.Id}/download" : null);
     }
 }

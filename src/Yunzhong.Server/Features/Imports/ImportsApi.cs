@@ -14,9 +14,13 @@ public static class ImportsApi
     {
         app.MapPost("/api/projects/{projectId:long}/imports", Import)
             .WithTags("Imports")
-            .RequireAuthorization()
+            .WithName("importTasks")
+            .SignedIn()
+            .Gated()
             .WithMetadata(new BodyLimit(nameof(LimitsOptions.ImportBodyMaxBytes)))
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .FieldErrors()
+            .FieldErrors(StatusCodes.Status422UnprocessableEntity)
+            .Problems(StatusCodes.Status413PayloadTooLarge)
             .WithDescription("The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes.");
         return app;
     }

@@ -16,10 +16,13 @@ public static class MediaApi
 {
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/projects/{projectId:long}/media").WithTags("Media").RequireAuthorization();
-        g.MapPost("", Upload).DisableAntiforgery().WithMetadata(new BodyLimit(nameof(LimitsOptions.MediaMaxUploadBytes)));
-        g.MapGet("", List);
-        g.MapGet("/{**name}", Download);
+        var g = app.MapGroup("/api/projects/{projectId:long}/media").WithTags("Media").SignedIn();
+        g.MapPost("", Upload).DisableAntiforgery().WithMetadata(new BodyLimit(nameof(LimitsOptions.MediaMaxUploadBytes)))
+            .WithName("uploadMedia").Gated().FieldErrors()
+            .Problems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status507InsufficientStorage);
+        // Annotators need their tasks' files: every member reads them, so 404 only.
+        g.MapGet("", List).WithName("listMedia").Problems(StatusCodes.Status404NotFound);
+        g.MapGet("/{**name}", Download).WithName("downloadMedia").Problems(StatusCodes.Status404NotFound).File("application/octet-stream");
         return app;
     }
 

@@ -7,23 +7,24 @@ using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
 
-public sealed record CreateOrganizationRequest(string Name, string Kind);
+public sealed record CreateOrganizationRequest(string Name, OrganizationKind? Kind = null);
 
-public sealed record MemberView(long UserId, string Email, string Name, string[] Roles);
+public sealed record MemberView(long UserId, string Email, string Name, Role[] Roles);
 
-public sealed record AddMemberRequest(string Email, string? Name, string? Password, string[] Roles);
+public sealed record AddMemberRequest(string Email, string? Name = null, string? Password = null, Role[]? Roles = null);
 
 public static class OrganizationsApi
 {
     public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/organizations").WithTags("Organizations").RequireAuthorization();
+        var g = app.MapGroup("/api/organizations").WithTags("Organizations").SignedIn().RefusesUnknownEnums();
         g.MapGet("", async (ClaimsPrincipal user, Db db, CancellationToken ct) =>
-            TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations));
-        g.MapPost("", Create);
-        g.MapGet("/{organizationId:long}/members", Members);
-        g.MapPost("/{organizationId:long}/members", AddMember);
-        g.MapDelete("/{organizationId:long}/members/{userId:long}", RemoveMember);
+            TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations)).WithName("listOrganizations");
+        // Only the park operator's admins open organisations: 403 for everyone else, nothing to find.
+        g.MapPost("", Create).WithName("createOrganization").JsonBody().Problems(StatusCodes.Status403Forbidden);
+        g.MapGet("/{organizationId:long}/members", Members).WithName("listMembers").Gated();
+        g.MapPost("/{organizationId:long}/members", AddMember).WithName("addMember").Gated().JsonBody().Conflicts();
+        g.MapDelete("/{organizationId:long}/members/{userId:long}", RemoveMember).WithName("removeMember").Gated().Conflicts();
         return app;
     }
 
@@ -48,14 +49,14 @@ public static class OrganizationsApi
         {
             return Http.Invalid("name", "An organisation needs a name of 1 to 200 characters.");
         }
-        if (!Accounts.Kinds.Contains(request.Kind))
+        if (request.Kind is not { } kind)
         {
-            return Http.Invalid("kind", "kind must be client, vendor or operator.");
+            return Http.Invalid("kind", $"kind must be one of {Wire.List<OrganizationKind>()}.");
         }
-        var id = await accounts.CreateOrganizationAsync(request.Name.Trim(), request.Kind, ct);
+        var id = await accounts.CreateOrganizationAsync(request.Name.Trim(), Wire.Name(kind), ct);
         await accounts.SetMembershipAsync(id, me, Roles.Admin, ct);
         access.ForgetMemberships();
-        return TypedResults.Created($"/api/organizations/{id}", new OrganizationMembership(id, request.Name.Trim(), request.Kind, ["admin"]));
+        return TypedResults.Created($"/api/organizations/{id}", new OrganizationMembership(id, request.Name.Trim(), kind, [Role.Admin]));
     }
 
     private static async Task<Results<Ok<List<MemberView>>, ProblemHttpResult>> Members(
@@ -69,7 +70,7 @@ public static class OrganizationsApi
         var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles)>(new CommandDefinition(
             "SELECT u.id, u.email, u.name, m.roles FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = @organizationId ORDER BY u.name, u.id",
             new { organizationId }, cancellationToken: ct));
-        return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.Names(RoleNames.Parse(r.Roles)))).ToList());
+        return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.List(RoleNames.Parse(r.Roles)))).ToList());
     }
 
     /// <summary>Adds a person to the organisation, creating their account when the email is new.</summary>
@@ -80,10 +81,10 @@ public static class OrganizationsApi
         {
             return refused;
         }
-        var wanted = RoleNames.Parse(string.Join(',', request.Roles ?? []));
-        if (wanted == Roles.None || (request.Roles ?? []).Any(r => !RoleNames.All.Contains(r)))
+        var wanted = RoleNames.Of(request.Roles ?? []);
+        if (wanted == Roles.None)
         {
-            return Http.Invalid("roles", $"roles must be a non-empty list of {string.Join(", ", RoleNames.All)}.");
+            return Http.Invalid("roles", $"roles must be a non-empty list of {Wire.List<Role>()}.");
         }
         var email = Accounts.NormalizeEmail(request.Email ?? "");
         if (email.Length is < 3 or > 254 || !email.Contains('@'))
@@ -106,7 +107,7 @@ public static class OrganizationsApi
             return Http.Conflict(LastAdmin);
         }
         var name = await accounts.NameAsync(userId.Value, ct);
-        return TypedResults.Ok(new MemberView(userId.Value, email, name, RoleNames.Names(wanted)));
+        return TypedResults.Ok(new MemberView(userId.Value, email, name, RoleNames.List(wanted)));
     }
 
     /// <summary>

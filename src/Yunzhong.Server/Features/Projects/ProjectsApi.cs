@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -10,26 +11,45 @@ using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Projects;
 
-public sealed record ReviewSettings(string Policy, int Percent);
+public sealed record ReviewSettings(ReviewPolicy Policy, int Percent);
 
 /// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>.</summary>
-public sealed record QualityRequest(int? GoldRate, double? GoldThreshold, int? GoldMinimum, int? OverlapMax, double? ConfidenceTarget);
+public sealed record QualityRequest(int? GoldRate = null, double? GoldThreshold = null, int? GoldMinimum = null, int? OverlapMax = null, double? ConfidenceTarget = null);
 
 public sealed record ProjectRequest(
-    long OrganizationId, string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml,
-    int? Overlap, int? LeaseSeconds, string? Order, ReviewSettings? Review, QualityRequest? Quality);
+    long OrganizationId, string? Name = null, string? Instructions = null, JsonElement? Schema = null, string? LabelStudioXml = null,
+    int? Overlap = null, int? LeaseSeconds = null, TaskOrder? Order = null, ReviewSettings? Review = null, QualityRequest? Quality = null);
 
 public sealed record ProjectPatch(
-    string? Name, string? Instructions, JsonElement? Schema, string? LabelStudioXml, int? Overlap, int? LeaseSeconds, string? Order,
-    ReviewSettings? Review, QualityRequest? Quality);
+    string? Name = null, string? Instructions = null, JsonElement? Schema = null, string? LabelStudioXml = null, int? Overlap = null, int? LeaseSeconds = null, TaskOrder? Order = null,
+    ReviewSettings? Review = null, QualityRequest? Quality = null);
 
-public sealed record StateCounts(long Total, long New, long InProgress, long Annotated, long InReview, long Accepted, long Rejected);
+/// <summary>A project's tasks per state, keyed by the <see cref="TaskState"/> wire names (<c>counts["in_progress"]</c>), and in all.</summary>
+public sealed record StateCounts(
+    long Total,
+    [property: JsonPropertyName("new")] long New,
+    [property: JsonPropertyName("in_progress")] long InProgress,
+    [property: JsonPropertyName("annotated")] long Annotated,
+    [property: JsonPropertyName("in_review")] long InReview,
+    [property: JsonPropertyName("accepted")] long Accepted,
+    [property: JsonPropertyName("rejected")] long Rejected)
+{
+    public long Of(TaskState state) => state switch
+    {
+        TaskState.New => New,
+        TaskState.InProgress => InProgress,
+        TaskState.Annotated => Annotated,
+        TaskState.InReview => InReview,
+        TaskState.Accepted => Accepted,
+        _ => Rejected,
+    };
+}
 
 public sealed record ProjectView(
     long Id, long OrganizationId, string Name, string Instructions, JsonElement Schema, int Overlap, int LeaseSeconds,
-    string Order, ReviewSettings Review, QualitySettings Quality, DateTimeOffset CreatedAt, StateCounts Counts);
+    TaskOrder Order, ReviewSettings Review, QualitySettings Quality, DateTimeOffset CreatedAt, StateCounts Counts);
 
-public sealed record SchemaCheckRequest(JsonElement? Schema, string? LabelStudioXml);
+public sealed record SchemaCheckRequest(JsonElement? Schema = null, string? LabelStudioXml = null);
 
 public sealed record SchemaIssue(string Path, string Message);
 
@@ -39,18 +59,25 @@ public sealed record SchemaCheckResponse(JsonElement? Schema, IReadOnlyList<Unma
 
 public static class ProjectsApi
 {
-    public static readonly string[] Orders = ["priority", "random", "leastAnnotated"];
-    public static readonly string[] Policies = ["none", "sample", "all"];
+    /// <summary>
+    /// The order as the projects table holds it. Stored before the API's names became snake_case, and
+    /// read by the queue and migration 0005, <c>leastAnnotated</c> stays as it was; the others are the wire names.
+    /// </summary>
+    internal static string Stored(TaskOrder order) => order == TaskOrder.LeastAnnotated ? "leastAnnotated" : Wire.Name(order);
+
+    internal static TaskOrder OrderOf(string stored) => stored == "leastAnnotated" ? TaskOrder.LeastAnnotated : Wire.Parse<TaskOrder>(stored);
 
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Projects").RequireAuthorization();
-        g.MapGet("/projects", List);
-        g.MapPost("/projects", Create);
-        g.MapGet("/projects/{projectId:long}", Get);
-        g.MapPatch("/projects/{projectId:long}", Update);
-        g.MapDelete("/projects/{projectId:long}", Delete);
-        g.MapPost("/schemas/check", Check);
+        var g = app.MapGroup("/api").WithTags("Projects").SignedIn();
+        g.MapGet("/projects", List).WithName("listProjects").FieldErrors();
+        // 413 or 422 also for a schema past the size bounds (LimitsOptions.Schema*).
+        g.MapPost("/projects", Create).WithName("createProject").Gated().JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
+        // Every member sees a project: 404 only, never 403.
+        g.MapGet("/projects/{projectId:long}", Get).WithName("getProject").Problems(StatusCodes.Status404NotFound);
+        g.MapPatch("/projects/{projectId:long}", Update).WithName("updateProject").Gated().JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
+        g.MapDelete("/projects/{projectId:long}", Delete).WithName("deleteProject").Gated();
+        g.MapPost("/schemas/check", Check).WithName("checkSchema").JsonBody().Problems(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -102,8 +129,8 @@ public static class ProjectsApi
         {
             return refused;
         }
-        var settings = CheckSettings(request.Overlap ?? 1, request.LeaseSeconds ?? 3600, request.Order ?? "priority",
-            request.Review ?? new ReviewSettings("none", 0), errors);
+        var settings = CheckSettings(request.Overlap ?? 1, request.LeaseSeconds ?? 3600, request.Order ?? TaskOrder.Priority,
+            request.Review ?? new ReviewSettings(ReviewPolicy.None, 0), errors);
         var quality = CheckQuality(request.Quality, QualitySettings.Default, settings.Overlap, errors);
         if (errors.Count > 0)
         {
@@ -114,7 +141,7 @@ public static class ProjectsApi
             ProjectsSql.InsertSql, new
             {
                 request.OrganizationId, name, instructions = request.Instructions ?? "", schema = schema!.ToJson(),
-                settings.Overlap, settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy,
+                settings.Overlap, settings.LeaseSeconds, Order = Stored(settings.Order), policy = Wire.Name(settings.Review.Policy),
                 percent = settings.Review.Percent, userId = user.UserId(), now = time.GetUtcNow().ToUnixTimeMilliseconds(),
                 quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
             }, cancellationToken: ct));
@@ -142,8 +169,8 @@ public static class ProjectsApi
             return refused;
         }
         var schema = newSchema ?? p.Schema;
-        var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? p.Order,
-            patch.Review ?? new ReviewSettings(p.ReviewPolicy, p.ReviewPercent), errors);
+        var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? OrderOf(p.Order),
+            patch.Review ?? new ReviewSettings(Wire.Parse<ReviewPolicy>(p.ReviewPolicy), p.ReviewPercent), errors);
         var quality = CheckQuality(patch.Quality, p.Quality, settings.Overlap, errors);
         if (errors.Count > 0)
         {
@@ -162,17 +189,17 @@ public static class ProjectsApi
                 ProjectsSql.UpdateSql, new
                 {
                     name, instructions = patch.Instructions ?? p.Instructions, schema = schema.ToJson(), settings.Overlap,
-                    settings.LeaseSeconds, settings.Order, policy = settings.Review.Policy, percent = settings.Review.Percent, projectId,
+                    settings.LeaseSeconds, Order = Stored(settings.Order), policy = Wire.Name(settings.Review.Policy), percent = settings.Review.Percent, projectId,
                     quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
                 }, tx, cancellationToken: ct));
-            if (settings.Order == "random" && previousOrder != "random")
+            if (settings.Order == TaskOrder.Random && OrderOf(previousOrder) != TaskOrder.Random)
             {
                 // Tasks enter random order only with a shuffle key (see 0004_shuffle_only_when_random).
                 await c.ExecuteAsync(new CommandDefinition(
                     ProjectsSql.ShuffleSql(db.Dialect),
                     new { projectId }, tx, cancellationToken: ct));
             }
-            if (settings.Order == "leastAnnotated" && previousOrder != "leastAnnotated")
+            if (settings.Order == TaskOrder.LeastAnnotated && OrderOf(previousOrder) != TaskOrder.LeastAnnotated)
             {
                 // Tasks enter least-annotated order only when flagged (see 0005_least_only_when_least_annotated).
                 // Leaving an order keeps keys and flags: switching back touches only tasks imported meanwhile.
@@ -280,10 +307,21 @@ public static class ProjectsApi
         return (parsed.Schema, null);
     }
 
-    private sealed record Settings(int Overlap, int LeaseSeconds, string Order, ReviewSettings Review);
+    private sealed record Settings(int Overlap, int LeaseSeconds, TaskOrder Order, ReviewSettings Review);
 
-    private static Settings CheckSettings(int overlap, int leaseSeconds, string order, ReviewSettings review, List<SchemaError> errors)
+    private static Settings CheckSettings(int overlap, int leaseSeconds, TaskOrder order, ReviewSettings review, List<SchemaError> errors)
     {
+        // The string-enum converter reads comma-joined names as for flags: "random, least_annotated"
+        // arrives as a number no member has (see Wire.RefusesUnknownEnums, which the other bodies get;
+        // checked here instead, so project routes carry no endpoint filter).
+        if (!Enum.IsDefined(order))
+        {
+            errors.Add(new("order", $"order must be one of {Wire.List<TaskOrder>()}."));
+        }
+        if (!Enum.IsDefined(review.Policy))
+        {
+            errors.Add(new("review.policy", $"review.policy must be one of {Wire.List<ReviewPolicy>()}."));
+        }
         if (overlap is < 1 or > 100)
         {
             errors.Add(new("overlap", "overlap must be between 1 and 100."));
@@ -292,15 +330,7 @@ public static class ProjectsApi
         {
             errors.Add(new("leaseSeconds", "leaseSeconds must be between 30 and 604800."));
         }
-        if (!Orders.Contains(order))
-        {
-            errors.Add(new("order", $"order must be one of {string.Join(", ", Orders)}."));
-        }
-        if (!Policies.Contains(review.Policy))
-        {
-            errors.Add(new("review.policy", $"review.policy must be one of {string.Join(", ", Policies)}."));
-        }
-        if (review.Percent is < 0 or > 100 || (review.Policy == "sample" && review.Percent == 0))
+        if (review.Percent is < 0 or > 100 || (review.Policy == ReviewPolicy.Sample && review.Percent == 0))
         {
             errors.Add(new("review.percent", "review.percent must be between 1 and 100 for sampled review."));
         }
@@ -354,7 +384,7 @@ public static class ProjectsApi
             ProjectsSql.StateCountsSql, new { projectId }, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.N);
         return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
-            p.TaskOrder, new ReviewSettings(p.ReviewPolicy, (int)p.ReviewPercent),
+            OrderOf(p.TaskOrder), new ReviewSettings(Wire.Parse<ReviewPolicy>(p.ReviewPolicy), (int)p.ReviewPercent),
             p.Quality, Http.Time(p.CreatedAt),
             new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
                 counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),

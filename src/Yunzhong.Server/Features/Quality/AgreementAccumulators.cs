@@ -8,7 +8,7 @@ namespace Yunzhong.Server.Features.Quality;
 /// <param name="Tasks">Tasks where at least two annotators answered this control.</param>
 /// <param name="Pairs">Annotator pairs the metrics are computed over (for pairwise metrics, the pairs averaged).</param>
 /// <param name="Metrics">Metric name → value; null where the metric is undefined (no pairs, no variation).</param>
-public sealed record ControlAgreement(string Name, string Type, long Tasks, long Pairs, IReadOnlyDictionary<string, double?> Metrics);
+public sealed record ControlAgreement(string Name, ControlType Type, long Tasks, long Pairs, IReadOnlyDictionary<string, double?> Metrics);
 
 /// <summary>
 /// Agreement of one control, fed one task at a time so a project of any size is measured in
@@ -76,7 +76,6 @@ internal abstract class AgreementAccumulator(ControlDef control)
         return list;
     }
 
-    protected static string TypeName(ControlType t) => JsonNamingPolicy.CamelCase.ConvertName(t.ToString());
 }
 
 /// <summary>
@@ -142,7 +141,7 @@ internal sealed class NominalAccumulator(ControlDef control, Func<JsonElement, s
             var expected = (n * n - squares) / (n * (n - 1));
             alpha = expected <= 0 ? null : 1 - _disagreementSum / n / expected;
         }
-        return new ControlAgreement(Control.Name, TypeName(Control.Type), _units, _pairs, new Dictionary<string, double?>
+        return new ControlAgreement(Control.Name, Control.Type, _units, _pairs, new Dictionary<string, double?>
         {
             ["percentAgreement"] = percent,
             ["fleissKappa"] = fleiss,
@@ -197,7 +196,7 @@ internal sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, 
             var expected = 2 * (n * _squares - _sum * _sum) / (n * (n - 1));
             alpha = expected <= 1e-12 ? null : 1 - _observed / n / expected;
         }
-        return new ControlAgreement(Control.Name, TypeName(Control.Type), _units, _pairs,
+        return new ControlAgreement(Control.Name, Control.Type, _units, _pairs,
             new Dictionary<string, double?> { ["krippendorffAlpha"] = alpha });
     }
 }
@@ -252,6 +251,6 @@ internal sealed class PairwiseAccumulator<T>(ControlDef control, Func<JsonElemen
         {
             metrics[names[k]] = _counts[k] == 0 ? null : _sums[k] / _counts[k];
         }
-        return new ControlAgreement(Control.Name, TypeName(Control.Type), _units, _pairs, metrics);
+        return new ControlAgreement(Control.Name, Control.Type, _units, _pairs, metrics);
     }
 }

@@ -26,7 +26,7 @@ public sealed record AnnotatorsView(double GoldThreshold, int GoldMinimum, IRead
 /// <summary>Agreement per control; <paramref name="Tasks"/> counts tasks with at least two annotations in force.</summary>
 public sealed record AgreementView(long? TaskId, long Tasks, IReadOnlyList<ControlAgreement> Controls);
 
-public sealed record AggregateRequest(string? Method, string? Control);
+public sealed record AggregateRequest(string? Method = null, string? Control = null);
 
 public sealed record AggregateItem(long TaskId, string Label, double Confidence);
 
@@ -39,10 +39,11 @@ public static class QualityApi
 {
     public static IEndpointRouteBuilder MapQuality(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/projects/{projectId:long}/quality").WithTags("Quality").RequireAuthorization();
-        g.MapGet("/annotators", Annotators);
-        g.MapGet("/agreement", AgreementOf);
-        g.MapPost("/aggregate", Aggregate);
+        var g = app.MapGroup("/api/projects/{projectId:long}/quality").WithTags("Quality").SignedIn().Gated();
+        g.MapGet("/annotators", Annotators).WithName("getAnnotatorQuality");
+        // ?format=csv answers the same figures as CSV text.
+        g.MapGet("/agreement", AgreementOf).WithName("getAgreement").FieldErrors().AlsoCsv();
+        g.MapPost("/aggregate", Aggregate).WithName("aggregateAnswers").JsonBody().AlsoCsv();
         return app;
     }
 
@@ -145,7 +146,7 @@ public static class QualityApi
             {
                 foreach (var (metric, value) in control.Metrics)
                 {
-                    sb.Append(CsvCells.Escape(control.Name)).Append(',').Append(control.Type).Append(',').Append(metric).Append(',')
+                    sb.Append(CsvCells.Escape(control.Name)).Append(',').Append(Wire.Name(control.Type)).Append(',').Append(metric).Append(',')
                         .Append(value?.ToString("R", CultureInfo.InvariantCulture) ?? "").Append(',')
                         .Append(control.Tasks.ToString(CultureInfo.InvariantCulture)).Append(',')
                         .Append(control.Pairs.ToString(CultureInfo.InvariantCulture)).Append('\n');

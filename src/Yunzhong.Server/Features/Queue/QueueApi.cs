@@ -15,7 +15,7 @@ public sealed record LeasedTask(long Id, JsonElement Data, IReadOnlyList<Predict
 
 public sealed record NextResponse(long AssignmentId, LeasedTask Task, DateTimeOffset ExpiresAt, JsonElement? Draft, string? ReviewComment);
 
-public sealed record SubmitRequest(JsonElement Result, double? LeadTimeSeconds);
+public sealed record SubmitRequest(JsonElement Result, double? LeadTimeSeconds = null);
 
 public sealed record SubmitResponse(long AnnotationId);
 
@@ -25,16 +25,18 @@ public static class QueueApi
 {
     public static IEndpointRouteBuilder MapQueue(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Queue").RequireAuthorization();
-        g.MapPost("/projects/{projectId:long}/queue/next", Next);
-        g.MapPost("/assignments/{assignmentId:long}/submit", Submit);
+        var g = app.MapGroup("/api").WithTags("Queue").SignedIn().Gated();
+        // 409: the caller already holds as many leases as allowed; 403 also below the gold threshold.
+        g.MapPost("/projects/{projectId:long}/queue/next", Next).WithName("takeNextTask").FieldErrors().Conflicts();
+        // 409: the lease expired or was given back, or the Idempotency-Key came with another result.
+        g.MapPost("/assignments/{assignmentId:long}/submit", Submit).WithName("submitAnnotation").JsonBody().Conflicts();
         g.MapPost("/assignments/{assignmentId:long}/skip",
             (long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, CancellationToken ct) =>
-                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: true, ct));
+                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: true, ct)).WithName("skipAssignment");
         g.MapPost("/assignments/{assignmentId:long}/release",
             (long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, CancellationToken ct) =>
-                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: false, ct));
-        g.MapPut("/assignments/{assignmentId:long}/draft", SaveDraft);
+                GiveBack(assignmentId, user, assignments, leases, access, queue, skip: false, ct)).WithName("releaseAssignment");
+        g.MapPut("/assignments/{assignmentId:long}/draft", SaveDraft).WithName("saveDraft").JsonBody();
         return app;
     }
 

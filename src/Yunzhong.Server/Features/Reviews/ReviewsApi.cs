@@ -15,9 +15,9 @@ public sealed record ReviewTask(long Id, JsonElement Data);
 
 public sealed record ReviewItem(long AnnotationId, ReviewTask Task, AnnotationView Annotation, DateTimeOffset ExpiresAt);
 
-public sealed record ReviewRequest(string Action, string? Comment, JsonElement? Result);
+public sealed record ReviewRequest(ReviewAction? Action = null, string? Comment = null, JsonElement? Result = null);
 
-public sealed record ReviewResponse(string AnnotationStatus, string TaskState, long? FixedAnnotationId);
+public sealed record ReviewResponse(AnnotationStatus AnnotationStatus, TaskState TaskState, long? FixedAnnotationId);
 
 /// <summary>
 /// Review (审核): a reviewer takes pending annotations one at a time (with a lease, so two reviewers
@@ -28,9 +28,10 @@ public static class ReviewsApi
 {
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Reviews").RequireAuthorization();
-        g.MapPost("/projects/{projectId:long}/review/next", Next);
-        g.MapPost("/annotations/{annotationId:long}/review", Review);
+        var g = app.MapGroup("/api").WithTags("Reviews").SignedIn().Gated();
+        g.MapPost("/projects/{projectId:long}/review/next", Next).WithName("takeNextReview");
+        // 409: the annotation was already judged, by this reviewer or another.
+        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts().RefusesUnknownEnums();
         return app;
     }
 
@@ -96,11 +97,11 @@ public static class ReviewsApi
             return Http.Invalid("comment", "A comment may have at most 4,000 characters.");
         }
         var project = found.Value.Project;
-        if (request.Action == "reject" && string.IsNullOrEmpty(comment))
+        if (request.Action == ReviewAction.Reject && string.IsNullOrEmpty(comment))
         {
             return Http.Invalid("comment", "Say why the annotation is rejected: the annotator sees the comment.");
         }
-        if (request.Action == "fix")
+        if (request.Action == ReviewAction.Fix)
         {
             if (request.Result is null)
             {
@@ -114,13 +115,13 @@ public static class ReviewsApi
                 return Http.Invalid(errors, "The corrected annotation does not fit the project's label schema.");
             }
         }
-        else if (request.Action is not ("accept" or "reject"))
+        else if (request.Action is null)
         {
-            return Http.Invalid("action", "action must be accept, reject or fix.");
+            return Http.Invalid("action", $"action must be one of {Wire.List<ReviewAction>()}.");
         }
 
         // What becomes of the reviewed annotation; a fix keeps it as superseded beside the new version.
-        var outcome = request.Action switch { "accept" => "accepted", "reject" => "rejected", _ => "superseded" };
+        var outcome = request.Action switch { ReviewAction.Accept => "accepted", ReviewAction.Reject => "rejected", _ => "superseded" };
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var tx = await db.BeginWriteAsync(c, ct);
         // Re-check under the write lock: another reviewer may have judged it meanwhile.
@@ -134,16 +135,16 @@ public static class ReviewsApi
         }
         await c.ExecuteAsync(new CommandDefinition(
             ReviewsSql.InsertReviewSql,
-            new { annotationId, a.TaskId, me, action = request.Action, comment, now }, tx, cancellationToken: ct));
+            new { annotationId, a.TaskId, me, action = Wire.Name(request.Action.Value), comment, now }, tx, cancellationToken: ct));
         long? fixedId = null;
         string taskState;
         switch (request.Action)
         {
-            case "reject":
+            case ReviewAction.Reject:
                 await RejectAsync(c, tx, a, comment!, now, ct);
                 taskState = "rejected";
                 break;
-            case "fix":
+            case ReviewAction.Fix:
                 fixedId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                     ReviewsSql.InsertFixSql, new { a.TaskId, a.ProjectId, a.AssignmentId, a.UserId, me, version = a.Version + 1, a.Id, result = request.Result!.Value.GetRawText(), now },
                     tx, cancellationToken: ct));
@@ -154,7 +155,7 @@ public static class ReviewsApi
                 break;
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new ReviewResponse(outcome, taskState, fixedId));
+        return TypedResults.Ok(new ReviewResponse(Wire.Parse<AnnotationStatus>(outcome), Wire.Parse<TaskState>(taskState), fixedId));
     }
 
     /// <summary>The annotation stops counting; its annotator gets the task back first, with the comment and their work.</summary>

@@ -17,7 +17,7 @@ public static class StatsApi
 {
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/projects/{projectId:long}/stats", Get).WithTags("Stats").RequireAuthorization();
+        app.MapGet("/api/projects/{projectId:long}/stats", Get).WithTags("Stats").WithName("getProjectStats").SignedIn().Gated();
         return app;
     }
 

@@ -8,34 +8,33 @@ using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Tasks;
 
-public sealed record TaskSummary(long Id, string? Key, string State, int Priority, int AnnotationCount, DateTimeOffset UpdatedAt);
+public sealed record TaskSummary(long Id, string? Key, TaskState State, int Priority, int AnnotationCount, DateTimeOffset UpdatedAt);
 
 public sealed record TaskPage(IReadOnlyList<TaskSummary> Items, long? Next);
 
 public sealed record AnnotationView(
-    long Id, long UserId, string Annotator, long AuthorId, int Version, long? ParentId, string Status, JsonElement Result,
+    long Id, long UserId, string Annotator, long AuthorId, int Version, long? ParentId, AnnotationStatus Status, JsonElement Result,
     double? LeadTimeSeconds, DateTimeOffset CreatedAt);
 
-public sealed record ReviewView(long Id, long AnnotationId, long ReviewerId, string Action, string? Comment, DateTimeOffset CreatedAt);
+public sealed record ReviewView(long Id, long AnnotationId, long ReviewerId, ReviewAction Action, string? Comment, DateTimeOffset CreatedAt);
 
 public sealed record TaskDetail(
-    long Id, long ProjectId, string? Key, JsonElement Data, string State, int Priority, int Target, bool IsGold,
+    long Id, long ProjectId, string? Key, JsonElement Data, TaskState State, int Priority, int Target, bool IsGold,
     IReadOnlyList<AnnotationView> Annotations, IReadOnlyList<PredictionView> Predictions, IReadOnlyList<ReviewView> Reviews);
 
-public sealed record BulkRequest(long[] Ids, string Action, int? Priority);
+/// <summary>delete: removes the tasks with their annotations; priority: sets it; release: ends their live leases.</summary>
+public sealed record BulkRequest(long[] Ids, BulkAction? Action = null, int? Priority = null);
 
 public sealed record BulkResponse(long Affected);
 
 public static class TasksApi
 {
-    public static readonly string[] States = ["new", "in_progress", "annotated", "in_review", "accepted", "rejected"];
-
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization();
-        g.MapGet("/projects/{projectId:long}/tasks", List);
-        g.MapGet("/tasks/{taskId:long}", Get);
-        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk);
+        var g = app.MapGroup("/api").WithTags("Tasks").SignedIn();
+        g.MapGet("/projects/{projectId:long}/tasks", List).WithName("listTasks").Gated().FieldErrors();
+        g.MapGet("/tasks/{taskId:long}", Get).WithName("getTask").Gated();
+        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody().RefusesUnknownEnums();
         return app;
     }
 
@@ -63,11 +62,11 @@ public static class TasksApi
         {
             return Http.Forbidden("Annotators see their own work only.");
         }
-        var states = state?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        if (states.Any(s => !States.Contains(s)))
+        if (!Wire.TryParseList<TaskState>(state, out var wanted))
         {
-            return Http.Invalid("state", $"state must be a comma-separated list of {string.Join(", ", States)}.");
+            return Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.");
         }
+        var states = wanted.Select(Wire.Name).ToArray();
         var take = Math.Clamp(limit ?? 100, 1, 1000);
         var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
         if (!everyone)
@@ -109,7 +108,7 @@ public static class TasksApi
                 fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
             }, cancellationToken: ct))).ToList();
         var more = rows.Count > take;
-        var items = rows.Take(take).Select(r => new TaskSummary(r.Id, r.Key, r.State, (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt))).ToList();
+        var items = rows.Take(take).Select(r => new TaskSummary(r.Id, r.Key, Wire.Parse<TaskState>(r.State), (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt))).ToList();
         return TypedResults.Ok(new TaskPage(items, more ? items[^1].Id : null));
     }
 
@@ -156,17 +155,17 @@ public static class TasksApi
             new { taskId }, cancellationToken: ct));
         var v = t!.Value;
         return TypedResults.Ok(new TaskDetail(
-            v.Id, v.ProjectId, v.Key, Http.Json(v.DataJson), v.State, (int)v.Priority, (int)v.Target, canManage && v.Gold is not null,
+            v.Id, v.ProjectId, v.Key, Http.Json(v.DataJson), Wire.Parse<TaskState>(v.State), (int)v.Priority, (int)v.Target, canManage && v.Gold is not null,
             annotations.Select(a => a.View()).ToList(),
             predictions.Select(p => new PredictionView(p.Model, Http.Json(p.ResultJson), p.Score)).ToList(),
-            canManage ? reviews.Select(r => new ReviewView(r.Id, r.AnnotationId, r.ReviewerId, r.Action, r.Comment, Http.Time(r.CreatedAt))).ToList() : []));
+            canManage ? reviews.Select(r => new ReviewView(r.Id, r.AnnotationId, r.ReviewerId, Wire.Parse<ReviewAction>(r.Action), r.Comment, Http.Time(r.CreatedAt))).ToList() : []));
     }
 
     internal sealed record AnnotationRow(
         long Id, long UserId, string Annotator, long AuthorId, long Version, long? ParentId, string Status, string ResultJson, double? LeadTime, long CreatedAt)
     {
         public AnnotationView View() =>
-            new(Id, UserId, Annotator, AuthorId, (int)Version, ParentId, Status, Http.Json(ResultJson), LeadTime, Http.Time(CreatedAt));
+            new(Id, UserId, Annotator, AuthorId, (int)Version, ParentId, Wire.Parse<AnnotationStatus>(Status), Http.Json(ResultJson), LeadTime, Http.Time(CreatedAt));
     }
 
     /// <summary>
@@ -185,7 +184,7 @@ public static class TasksApi
         {
             return Http.Invalid("ids", "Give 1 to 10,000 task ids.");
         }
-        if (request.Action == "priority" && request.Priority is null)
+        if (request.Action == BulkAction.Priority && request.Priority is null)
         {
             return Http.Invalid("priority", "The priority action needs a priority.");
         }
@@ -197,7 +196,7 @@ public static class TasksApi
         long affected;
         switch (request.Action)
         {
-            case "delete":
+            case BulkAction.Delete:
                 foreach (var table in new[] { "reviews", "predictions", "annotations", "assignments" })
                 {
                     await c.ExecuteAsync(new CommandDefinition(
@@ -206,16 +205,16 @@ public static class TasksApi
                 affected = await c.ExecuteAsync(new CommandDefinition(
                     TasksSql.DeleteSql(ids), args, tx, cancellationToken: ct));
                 break;
-            case "priority":
+            case BulkAction.Priority:
                 affected = await c.ExecuteAsync(new CommandDefinition(
                     TasksSql.PrioritySql(ids), args, tx, cancellationToken: ct));
                 break;
-            case "release":
+            case BulkAction.Release:
                 affected = (await TaskStates.ReleaseLeasesAsync(
                     c, tx, $"project_id = @projectId AND {db.Dialect.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
                 break;
             default:
-                return Http.Invalid("action", "action must be delete, priority or release.");
+                return Http.Invalid("action", $"action must be one of {Wire.List<BulkAction>()}.");
         }
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new BulkResponse(affected));

@@ -1,0 +1,2 @@
+// Namespaces that most files of the server use.
+global using Yunzhong.Core.Tasks;

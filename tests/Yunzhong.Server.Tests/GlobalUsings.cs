@@ -1,0 +1,14 @@
+// The server's own records and enums: tests read answers into them (HttpJson.ReadAsync<T>).
+global using Yunzhong.Server.Features;
+global using Yunzhong.Server.Features.Auth;
+global using Yunzhong.Server.Features.Exports;
+global using Yunzhong.Server.Features.Imports;
+global using Yunzhong.Server.Features.Media;
+global using Yunzhong.Server.Features.Organizations;
+global using Yunzhong.Server.Features.Projects;
+global using Yunzhong.Server.Features.Quality;
+global using Yunzhong.Server.Features.Queue;
+global using Yunzhong.Server.Features.Reviews;
+global using Yunzhong.Server.Features.Stats;
+global using Yunzhong.Server.Features.Tasks;
+global using Yunzhong.Core.Tasks;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
@@ -194,6 +195,11 @@ public static class LabelStudioResults
         JsonElement taskData, Func<string, MediaInfo?>? media,
         Dictionary<string, JsonNode> byControl, Dictionary<string, string> regionOwner, Dictionary<string, TextIndex?> texts)
     {
+        if (ControlKinds.Find(control.Type) is { ConvertsLabelStudioResults: true } kind)
+        {
+            return kind.LabelStudioToNative(control.Name, value, byControl);
+        }
+
         switch (control.Type)
         {
             case "choices":
@@ -495,6 +501,11 @@ public static class LabelStudioResults
             o["type"] = type;
             o["value"] = value;
             return o;
+        }
+
+        if (ControlKinds.Find(control.Type) is { ConvertsLabelStudioResults: true } kind)
+        {
+            return kind.LabelStudioFromNative(control.Name, v, Item, output);
         }
 
         switch (control.Type)

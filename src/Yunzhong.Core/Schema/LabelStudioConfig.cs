@@ -188,32 +188,24 @@ public static class LabelStudioConfig
         public string Text { get; } = text;
     }
 
-    private sealed class Draft(XElement source, string name, ControlType type)
-    {
-        public XElement Source { get; } = source;
-        public string Name { get; } = name;
-        public ControlType Type { get; } = type;
-        public string? Field { get; set; }
-        public List<LabelDef> Labels { get; } = [];
-        public bool Multiple { get; set; }
-        public bool Required { get; set; }
-        public int? Max { get; set; }
-        public string? Spans { get; set; }
-        public string? PerSegment { get; set; }
-        public RankingMode Mode { get; set; }
-        public bool PerRegion { get; set; }
-    }
-
     private sealed class Importer
     {
+        private readonly LabelStudioImportContext _context;
         private readonly List<SchemaError> _errors = [];
         private readonly List<UnmappedTag> _unmapped = [];
         private readonly List<(FieldDef Def, XElement Source)> _fields = [];
         private readonly Dictionary<string, FieldDef> _fieldsByName = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FieldDef> _objects = new(StringComparer.Ordinal);
         private readonly List<XElement> _controlElements = [];
-        private readonly List<Draft> _drafts = [];
+        private readonly List<LabelStudioDraft> _drafts = [];
         private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
+
+        public Importer()
+        {
+            _context = new LabelStudioImportContext(
+                (e, message) => _errors.Add(new SchemaError(PathOf(e), message)),
+                Unmapped);
+        }
 
         public LabelStudioConfigImport Run(XElement root)
         {
@@ -247,6 +239,7 @@ public static class LabelStudioConfig
                 Spans = d.Spans,
                 PerSegment = d.PerSegment,
                 Mode = d.Mode,
+                LeafsOnly = d.LeafsOnly,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
@@ -303,7 +296,7 @@ public static class LabelStudioConfig
                 {
                     MapObject(child, type);
                 }
-                else if (s_controls.Contains(tag))
+                else if (s_controls.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
                     _controlElements.Add(child);
                 }
@@ -368,11 +361,11 @@ public static class LabelStudioConfig
                 }
             }
 
-            Draft? d;
+            LabelStudioDraft? d;
             switch (lower)
             {
                 case "choices":
-                    d = new Draft(e, name!, ControlType.Choices) { Field = field!.Name };
+                    d = new LabelStudioDraft(e, name!, ControlType.Choices) { Field = field!.Name };
                     d.Multiple = string.Equals(Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
                     AddLabels(d, e, "Choice");
                     break;
@@ -380,7 +373,7 @@ public static class LabelStudioConfig
                     d = SpanOrSegmentLabels(e, tag, name!, field!);
                     break;
                 case "relations":
-                    d = new Draft(e, name ?? "relations", ControlType.Relations);
+                    d = new LabelStudioDraft(e, name ?? "relations", ControlType.Relations);
                     AddLabels(d, e, "Relation");
                     break;
                 case "rectanglelabels" or "rectangle":
@@ -393,7 +386,7 @@ public static class LabelStudioConfig
                     d = Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
                     break;
                 case "textarea":
-                    d = new Draft(e, name!, ControlType.Transcription)
+                    d = new LabelStudioDraft(e, name!, ControlType.Transcription)
                     {
                         Field = field!.Name,
                         PerRegion = IsTrue(Attr(e, "perRegion")),
@@ -401,16 +394,19 @@ public static class LabelStudioConfig
                     ReportChildren(e, null);
                     break;
                 case "rating":
-                    d = new Draft(e, name!, ControlType.Rating) { Max = MaxRating(e) };
+                    d = new LabelStudioDraft(e, name!, ControlType.Rating) { Max = MaxRating(e) };
                     ReportChildren(e, null);
                     break;
                 case "ranker":
-                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name };
+                    d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name };
                     ReportChildren(e, null);
                     break;
-                default: // pairwise
-                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = RankingMode.Pairwise };
+                case "pairwise":
+                    d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = RankingMode.Pairwise };
                     ReportChildren(e, null);
+                    break;
+                default: // a kind that maps its own tag
+                    d = ControlKinds.ForLabelStudioTag(tag)!.ImportLabelStudio(e, name!, field!, _context);
                     break;
             }
 
@@ -454,16 +450,16 @@ public static class LabelStudioConfig
             return field;
         }
 
-        private Draft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
+        private LabelStudioDraft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
         {
-            Draft d;
+            LabelStudioDraft d;
             switch (field.Type)
             {
                 case FieldType.Text:
-                    d = new Draft(e, name, ControlType.Spans) { Field = field.Name };
+                    d = new LabelStudioDraft(e, name, ControlType.Spans) { Field = field.Name };
                     break;
                 case FieldType.Audio or FieldType.Video:
-                    d = new Draft(e, name, ControlType.Segments) { Field = field.Name };
+                    d = new LabelStudioDraft(e, name, ControlType.Segments) { Field = field.Name };
                     break;
                 case FieldType.Image:
                     // Generic <Labels> on an image give their labels to the bare <Rectangle>,
@@ -479,7 +475,7 @@ public static class LabelStudioConfig
             return d;
         }
 
-        private Draft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
+        private LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
         {
             if (field.Type != FieldType.Image)
             {
@@ -487,7 +483,7 @@ public static class LabelStudioConfig
                 return null;
             }
 
-            var d = new Draft(e, name, type) { Field = field.Name };
+            var d = new LabelStudioDraft(e, name, type) { Field = field.Name };
             if (e.Name.LocalName.Equals(labelledTag, StringComparison.OrdinalIgnoreCase))
             {
                 AddLabels(d, e, "Label");
@@ -501,7 +497,7 @@ public static class LabelStudioConfig
         }
 
         /// <remarks>Layout tags between a control and its labels are walked with a stack, as in <see cref="Walk"/>.</remarks>
-        private void AddLabels(Draft d, XElement control, string childTag)
+        private void AddLabels(LabelStudioDraft d, XElement control, string childTag)
         {
             var open = new Stack<IEnumerator<XElement>>();
             open.Push(control.Elements().GetEnumerator());
@@ -581,7 +577,7 @@ public static class LabelStudioConfig
                 }
 
                 // Read the labels once so unmapped children are reported once.
-                var labels = new Draft(source, "", ControlType.Rectangles);
+                var labels = new LabelStudioDraft(source, "", ControlType.Rectangles);
                 AddLabels(labels, source, "Label");
                 foreach (var tool in tools)
                 {
@@ -643,4 +639,34 @@ public static class LabelStudioConfig
             return "/" + string.Join("/", steps);
         }
     }
+}
+
+/// <summary>A control mapped from a Label Studio tag, before references between controls are resolved.</summary>
+internal sealed class LabelStudioDraft(XElement source, string name, ControlType type)
+{
+    public XElement Source { get; } = source;
+    public string Name { get; } = name;
+    public ControlType Type { get; } = type;
+    public string? Field { get; set; }
+    public List<LabelDef> Labels { get; } = [];
+    public bool Multiple { get; set; }
+    public bool Required { get; set; }
+    public int? Max { get; set; }
+    public string? Spans { get; set; }
+    public string? PerSegment { get; set; }
+    public RankingMode Mode { get; set; }
+    public bool PerRegion { get; set; }
+    public bool LeafsOnly { get; set; }
+}
+
+/// <summary>What a kind importing its own Label Studio tag reports through.</summary>
+internal sealed class LabelStudioImportContext(Action<XElement, string> error, Action<XElement> unmapped)
+{
+    /// <summary>An error at the element's path.</summary>
+    public void Error(XElement e, string message) => error(e, message);
+
+    /// <summary>An element the import leaves out (listed for the user, not an error).</summary>
+    public void Unmapped(XElement e) => unmapped(e);
+
+    public static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
 }

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Yunzhong.Core.Quality;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>How an export's <c>consensus</c> object gets a control's value.</summary>
+public enum ConsensusWay
+{
+    /// <summary>The control has no consensus.</summary>
+    None,
+
+    /// <summary>Truth inference over the whole project (one categorical answer per task), run by the server.</summary>
+    TruthInference,
+
+    /// <summary>From the results in force of the one task, by <see cref="ControlKind.WriteConsensus"/>.</summary>
+    PerTask,
+}
+
+/// <summary>
+/// Everything one kind of control means, in one place: its schema entry, how a result is checked,
+/// its Label Studio tags and results, gold scoring, agreement, consensus and export cells. One
+/// sealed subclass per kind sits in <c>Schema/Controls/</c>; <see cref="ControlKinds"/> lists them.
+/// Callers dispatch through <see cref="ControlKinds.Of"/> instead of switching on
+/// <see cref="ControlType"/>. See <c>docs/architecture.md</c>, "Control kinds".
+/// </summary>
+/// <remarks>
+/// An abstract class rather than an interface: most kinds take most defaults (no agreement, no CSV
+/// column, the generic label checks), and a kind that needs one more hook adds an override, not a
+/// change to ten implementations. Instances are singletons made once by the registry, so the submit
+/// path pays one virtual call per control and allocates nothing for dispatch.
+/// </remarks>
+public abstract class ControlKind
+{
+    private protected ControlKind()
+    {
+    }
+
+    /// <summary>The kind's member of <see cref="ControlType"/>.</summary>
+    public abstract ControlType Type { get; }
+
+    /// <summary>The native schema's <c>type</c> (e.g. <c>choices</c>).</summary>
+    public abstract string Name { get; }
+
+    // ---- the schema entry ----
+
+    /// <summary>Whether the control has labels (options) at all.</summary>
+    public virtual bool TakesLabels => true;
+
+    /// <summary>The schema key of the labels: <c>labels</c>, or <c>options</c> for choice-like kinds.</summary>
+    public virtual string LabelKey => "labels";
+
+    /// <summary>Whether a control of this kind needs at least one label (option).</summary>
+    internal virtual bool NeedsLabels => false;
+
+    /// <summary>Whether the schema entry must name a <c>field</c>.</summary>
+    internal virtual bool NeedsField => false;
+
+    /// <summary>Field types the control's <c>field</c> may name; null means any.</summary>
+    internal virtual FieldType[]? FittingFields => null;
+
+    /// <summary>Keys of the schema entry besides <c>name</c> and <c>type</c>.</summary>
+    internal abstract bool AllowsKey(string key);
+
+    /// <summary>The kind's rules on the other controls its entry names, checked after its field.</summary>
+    internal virtual void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
+    {
+    }
+
+    /// <summary>The kind's own rules on its entry, after the shared ones (name, field, references, labels).</summary>
+    internal virtual void CheckEntry(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
+    {
+    }
+
+    /// <summary>Writes the kind's own keys of the native entry (after name, type, field, spans, perSegment; before required).</summary>
+    internal virtual void WriteEntry(Utf8JsonWriter w, ControlDef c)
+    {
+        if (TakesLabels)
+        {
+            WriteLabels(w, LabelKey, c.Labels);
+        }
+    }
+
+    /// <summary>What validation of this kind needs of one control, built once per schema; null when nothing.</summary>
+    internal virtual object? Prepare(ControlDef def) => null;
+
+    private protected static void WriteLabels(Utf8JsonWriter w, string key, IReadOnlyList<LabelDef> labels)
+    {
+        w.WriteStartArray(key);
+        foreach (var l in labels)
+        {
+            w.WriteStartObject();
+            w.WriteString("value", l.Value);
+            if (l.Hotkey is not null)
+            {
+                w.WriteString("hotkey", l.Hotkey);
+            }
+
+            if (l.Color is not null)
+            {
+                w.WriteString("color", l.Color);
+            }
+
+            if (l.Children is { } children)
+            {
+                WriteLabels(w, "children", children);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    // ---- results ----
+
+    /// <summary>Checks the control's non-empty value in a result, reporting through <paramref name="run"/>.</summary>
+    internal abstract void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value);
+
+    // ---- Label Studio ----
+
+    /// <summary>
+    /// Label Studio control tags this kind imports through <see cref="ImportLabelStudio"/>. The kinds
+    /// that were there before the registry are still mapped by <see cref="LabelStudioConfig"/>'s own
+    /// importer, which resolves references between them (relations, per-region text areas).
+    /// </summary>
+    internal virtual IReadOnlyList<string> LabelStudioTags => [];
+
+    /// <summary>Maps one of <see cref="LabelStudioTags"/> into a draft; null when it reported why not.</summary>
+    internal virtual LabelStudioDraft? ImportLabelStudio(XElement e, string name, FieldDef field, LabelStudioImportContext context) => null;
+
+    /// <summary>
+    /// Whether this kind converts its own Label Studio results (<see cref="LabelStudioToNative"/>,
+    /// <see cref="LabelStudioFromNative"/>); the kinds from before the registry are still converted
+    /// by <c>LabelStudioResults</c>, which shares region ids and text indexes between them.
+    /// </summary>
+    internal virtual bool ConvertsLabelStudioResults => false;
+
+    /// <summary>
+    /// Converts one Label Studio result item's <c>value</c> into the native value, merged into
+    /// <paramref name="byControl"/>; returns an error, or null. Kinds still converted by
+    /// <c>LabelStudioResults</c> itself never get here.
+    /// </summary>
+    internal virtual string? LabelStudioToNative(string control, JsonElement value, Dictionary<string, JsonNode> byControl) =>
+        $"a {Name} control has no Label Studio result form";
+
+    /// <summary>
+    /// Adds the Label Studio result items of a native value; <paramref name="item"/> makes one item
+    /// from (id, type, value). Returns an error, or null.
+    /// </summary>
+    internal virtual string? LabelStudioFromNative(string control, JsonElement value, Func<string?, string, JsonObject, JsonObject> item, JsonArray output) =>
+        $"a {Name} control has no Label Studio result form";
+
+    // ---- quality ----
+
+    /// <summary>
+    /// How well <paramref name="result"/> matches <paramref name="gold"/> (both this control's
+    /// values; <paramref name="gold"/> non-empty), in [0, 1]; null when the kind is not scored.
+    /// </summary>
+    internal abstract double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole);
+
+    /// <summary>An accumulator of this control's agreement; null when the kind has no agreement metric.</summary>
+    public virtual AgreementAccumulator? CreateAgreement(ControlDef c) => null;
+
+    /// <summary>How the export's consensus gets this control's value.</summary>
+    public virtual ConsensusWay Consensus => ConsensusWay.None;
+
+    /// <summary>
+    /// For <see cref="ConsensusWay.PerTask"/>: writes the property <c>c.Name</c> and its consensus
+    /// value from the results in force of one task (at least one).
+    /// </summary>
+    public virtual void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results) =>
+        throw new NotSupportedException($"A {Name} control has no per-task consensus.");
+
+    // ---- exports ----
+
+    /// <summary>Whether the CSV export has a column for this control.</summary>
+    internal virtual bool HasCsvColumn => false;
+
+    /// <summary>The CSV cell of this control's value: options joined with <c>|</c>, a number or a string as it is.</summary>
+    internal virtual string CsvCell(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Array => string.Join("|", v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),
+        JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.String => v.GetString()!,
+        _ => "",
+    };
+}

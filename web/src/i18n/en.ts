@@ -84,6 +84,8 @@ export const en = {
   'schema.field': 'Field',
   'schema.labels': 'Labels (one per line, optional “value|hotkey|#colour”)',
   'schema.options': 'Options (one per line)',
+  'schema.leafsOnly': 'Leaves only',
+  'schema.taxonomyOptions': 'Options (one per line; indent two spaces per level)',
   'schema.multiple': 'Multiple',
   'schema.required': 'Required',
   'schema.max': 'Maximum',

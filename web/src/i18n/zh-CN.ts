@@ -86,6 +86,8 @@ export const zhCN: Record<MessageKey, string> = {
   'schema.field': '字段',
   'schema.labels': '标签（每行一个，可写“值|快捷键|#颜色”）',
   'schema.options': '选项（每行一个）',
+  'schema.leafsOnly': '只能选末级',
+  'schema.taxonomyOptions': '选项（每行一个；每深一级缩进两个空格）',
   'schema.multiple': '多选',
   'schema.required': '必填',
   'schema.max': '最大值',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorKeys, filterKeys, pathKey, pathsOf, pickable, taxonomyTree, togglePath, visibleRows } from './taxonomy';
+import { ancestorKeys, filterKeys, optionsToText, textToOptions, pathKey, pathsOf, pickable, taxonomyTree, togglePath, visibleRows } from './taxonomy';
 
 const tree = taxonomyTree([
   { value: 'Animal', hotkey: 'a', children: [{ value: 'Mammal', children: ['Cat', 'Dog'] }, 'Bird'] },
@@ -46,5 +46,13 @@ describe('taxonomy', () => {
     expect(pickable(tree[0]!, { leafsOnly: true })).toBe(false);
     expect(pickable(tree[1]!, { leafsOnly: true })).toBe(true);
     expect(pickable(tree[0]!, {})).toBe(true);
+  });
+
+  it('writes the option tree as indented lines for the schema form and reads it back', () => {
+    const options = [{ value: 'Animal', children: [{ value: 'Mammal', children: ['Cat'] }, 'Bird'] }, 'Plant'];
+    const text = optionsToText(options);
+    expect(text).toBe('Animal\n  Mammal\n    Cat\n  Bird\nPlant');
+    expect(textToOptions(text)).toEqual(options);
+    expect(textToOptions('A\n\n   x\n y\nB')).toEqual([{ value: 'A', children: ['x', 'y'] }, 'B']);
   });
 });

@@ -75,3 +75,31 @@ export function pathsOf(value: unknown): string[][] {
 
 /** Whether a node may be picked: any node, or only leaves when the control says so. */
 export const pickable = (n: TaxNode, c: Pick<TaxonomyControl, 'leafsOnly'>): boolean => !c.leafsOnly || n.children.length === 0;
+
+/** The schema form's text for an option tree: one option per line, two spaces deeper per level. */
+export function optionsToText(options: TaxonomyOption[], depth = 0): string {
+  return options.map((o) => {
+    const d = typeof o === 'string' ? { value: o } : o;
+    const line = '  '.repeat(depth) + d.value;
+    const children = 'children' in d && d.children?.length ? '\n' + optionsToText(d.children, depth + 1) : '';
+    return line + children;
+  }).join('\n');
+}
+
+/** Reads the form's indented text back into an option tree (a line deeper than its parent allows becomes its child). */
+export function textToOptions(text: string): TaxonomyOption[] {
+  const root: { value: string; children: TaxonomyOption[] }[] = [];
+  const stack: { depth: number; children: { value: string; children: TaxonomyOption[] }[] }[] = [{ depth: -1, children: root }];
+  for (const raw of text.split('\n')) {
+    const value = raw.trim();
+    if (!value) continue;
+    const depth = raw.length - raw.trimStart().length;
+    while (stack.length > 1 && stack[stack.length - 1]!.depth >= depth) stack.pop();
+    const node = { value, children: [] as TaxonomyOption[] };
+    stack[stack.length - 1]!.children.push(node);
+    stack.push({ depth, children: node.children as { value: string; children: TaxonomyOption[] }[] });
+  }
+  const strip = (nodes: { value: string; children: TaxonomyOption[] }[]): TaxonomyOption[] =>
+    nodes.map((n) => (n.children.length ? { value: n.value, children: strip(n.children as { value: string; children: TaxonomyOption[] }[]) } : n.value));
+  return strip(root);
+}

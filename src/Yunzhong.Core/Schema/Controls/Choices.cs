@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -63,6 +66,41 @@ internal sealed class ChoicesKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Choices(plan, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
+    {
+        var byControl = context.ByControl;
+
+        if (!value.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+        {
+            return "value.choices must be an array";
+        }
+
+        var list = ListOf(byControl, control.Name);
+        foreach (var c in choices.EnumerateArray())
+        {
+            var s = c.GetString();
+            if (!list.Any(n => n!.GetValue<string>() == s))
+            {
+                list.Add(s);
+            }
+        }
+
+        return null;
+    }
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        if (v.GetArrayLength() > 0)
+        {
+            output.Add(Item(control.Name, "choices", new JsonObject { ["choices"] = JsonNode.Parse(v.GetRawText()) }));
+        }
+
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         GoldScoring.Strings(gold).SetEquals(GoldScoring.Strings(result)) ? 1 : 0;

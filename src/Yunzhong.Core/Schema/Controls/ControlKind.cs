@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 
 namespace Yunzhong.Core.Schema;
@@ -131,26 +131,16 @@ public abstract class ControlKind
     internal virtual LabelStudioDraft? ImportLabelStudio(XElement e, string name, FieldDef field, LabelStudioImportContext context) => null;
 
     /// <summary>
-    /// Whether this kind converts its own Label Studio results (<see cref="LabelStudioToNative"/>,
-    /// <see cref="LabelStudioFromNative"/>); the kinds from before the registry are still converted
-    /// by <c>LabelStudioResults</c>, which shares region ids and text indexes between them.
+    /// Converts one Label Studio result item of this control into the native value, merged into
+    /// <see cref="LabelStudioResultContext.ByControl"/>; answers an error, or null. Relation items
+    /// are resolved by <see cref="LabelStudioResults"/> itself once every region is known.
     /// </summary>
-    internal virtual bool ConvertsLabelStudioResults => false;
+    internal virtual string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        LabelStudioResults.NoRegionForm(control, item, value, id, context);
 
-    /// <summary>
-    /// Converts one Label Studio result item's <c>value</c> into the native value, merged into
-    /// <paramref name="byControl"/>; returns an error, or null. Kinds still converted by
-    /// <c>LabelStudioResults</c> itself never get here.
-    /// </summary>
-    internal virtual string? LabelStudioToNative(string control, JsonElement value, Dictionary<string, JsonNode> byControl) =>
-        $"a {Name} control has no Label Studio result form";
-
-    /// <summary>
-    /// Adds the Label Studio result items of a native value; <paramref name="item"/> makes one item
-    /// from (id, type, value). Returns an error, or null.
-    /// </summary>
-    internal virtual string? LabelStudioFromNative(string control, JsonElement value, Func<string?, string, JsonObject, JsonObject> item, JsonArray output) =>
-        $"a {Name} control has no Label Studio result form";
+    /// <summary>Adds the Label Studio result items of a native value to <see cref="LabelStudioResultContext.Output"/>; answers an error, or null.</summary>
+    internal virtual string? LabelStudioFromNative(SchemaView.Control control, JsonElement value, LabelStudioResultContext context) =>
+        $"control type '{control.Type}' has no Label Studio form";
 
     // ---- quality ----
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -21,6 +23,12 @@ internal sealed class KeypointsKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Keypoints(plan, index, value);
 
     private const double KeypointTolerancePixels = 10;
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
+        ImageRegionsFromNative(control, v, context);
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         Keypoints(gold, result);

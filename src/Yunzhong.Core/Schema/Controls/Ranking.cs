@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -27,6 +30,99 @@ internal sealed class RankingKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Ranking(plan, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
+    {
+        var byControl = context.ByControl;
+
+        var ranking = new JsonObject();
+        if (control.Mode == "pairwise")
+        {
+            var selected = Str(value, "selected");
+            ranking["preferred"] = selected switch
+            {
+                "left" => "a",
+                "right" => "b",
+                "none" or "tie" => "tie",
+                _ => null,
+            };
+            if (ranking["preferred"] is null)
+            {
+                return "value.selected must be left, right or none";
+            }
+        }
+        else
+        {
+            if (!value.TryGetProperty("ranker", out var ranker) || ranker.ValueKind != JsonValueKind.Object)
+            {
+                return "value.ranker must be an object of buckets";
+            }
+
+            // Without buckets the order sits under the list's name; with buckets, "_"
+            // holds the untouched original list, so it is the last resort.
+            var toName = Str(item, "to_name");
+            var buckets = ranker.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).ToList();
+            var order = buckets.FirstOrDefault(p => p.Name == toName);
+            if (order.Value.ValueKind != JsonValueKind.Array)
+            {
+                order = buckets.FirstOrDefault(p => p.Name != "_");
+            }
+
+            if (order.Value.ValueKind != JsonValueKind.Array)
+            {
+                order = buckets.FirstOrDefault();
+            }
+
+            if (order.Value.ValueKind != JsonValueKind.Array)
+            {
+                return "value.ranker has no ordered bucket";
+            }
+
+            ranking["order"] = new JsonArray(order.Value.EnumerateArray().Select(e => (JsonNode?)e.GetString()).ToArray());
+        }
+
+        if (Str(value, "rationale") is { } rationale)
+        {
+            ranking["rationale"] = rationale;
+        }
+
+        byControl[control.Name] = ranking;
+        return null;
+    }
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var toName = context.Schema.TargetField(control);
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        var value = new JsonObject();
+        string type;
+        if (control.Mode == "pairwise")
+        {
+            type = "pairwise";
+            value["selected"] = Str(v, "preferred") switch
+            {
+                "a" => "left",
+                "b" => "right",
+                "tie" => "none",
+                var other => throw new FormatException(other),
+            };
+        }
+        else
+        {
+            type = "ranker";
+            value["ranker"] = new JsonObject { [toName] = JsonNode.Parse(v.GetProperty("order").GetRawText()) };
+        }
+
+        if (Str(v, "rationale") is { } rationale)
+        {
+            value["rationale"] = rationale;
+        }
+
+        output.Add(Item(control.Name, type, value));
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole)
     {

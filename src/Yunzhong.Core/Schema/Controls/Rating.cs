@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -33,6 +36,28 @@ internal sealed class RatingKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rating(plan, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
+    {
+        var byControl = context.ByControl;
+
+        if (!value.TryGetProperty("rating", out var rating) || !rating.TryGetInt32(out var r))
+        {
+            return "value.rating must be an integer";
+        }
+
+        byControl[control.Name] = r;
+        return null;
+    }
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        output.Add(Item(control.Name, "rating", new JsonObject { ["rating"] = v.GetInt32() }));
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         result.ValueKind == JsonValueKind.Number

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -19,6 +21,12 @@ internal sealed class RectanglesKind : ControlKind
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rectangles(plan, index, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
+        ImageRegionsFromNative(control, v, context);
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         RegionMetrics.CompareBoxes(GoldScoring.Boxes(gold), GoldScoring.Boxes(result)).F1;

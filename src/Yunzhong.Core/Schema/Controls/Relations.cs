@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -29,6 +32,30 @@ internal sealed class RelationsKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Relations(plan, value);
 
     // Not scored: relations link span ids, which differ between annotators.
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var output = context.Output;
+
+        foreach (var rel in v.EnumerateArray())
+        {
+            var o = new JsonObject
+            {
+                ["from_id"] = rel.GetProperty("from").GetString(),
+                ["to_id"] = rel.GetProperty("to").GetString(),
+                ["type"] = "relation",
+                ["direction"] = "right",
+            };
+            if (Str(rel, "label") is { } label)
+            {
+                o["labels"] = new JsonArray(label);
+            }
+
+            output.Add(o);
+        }
+
+        return null;
+    }
+
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) => null;
 }
 

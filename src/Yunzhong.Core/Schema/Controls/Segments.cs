@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -19,6 +22,36 @@ internal sealed class SegmentsKind : ControlKind
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Segments(plan, index, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions =>
+        {
+            if (!value.TryGetProperty("start", out var segStart) || segStart.ValueKind != JsonValueKind.Number
+                || !value.TryGetProperty("end", out var segEnd) || segEnd.ValueKind != JsonValueKind.Number)
+            {
+                return "value.start and value.end must be numbers of seconds";
+            }
+
+            regions.Add(new JsonObject { ["start"] = Finite(segStart), ["end"] = Finite(segEnd) });
+            return null;
+        });
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        foreach (var seg in v.EnumerateArray())
+        {
+            output.Add(Item(Str(seg, "id"), "labels", WithLabel(new JsonObject
+            {
+                ["start"] = seg.GetProperty("start").GetDouble(),
+                ["end"] = seg.GetProperty("end").GetDouble(),
+            }, "labels", seg)));
+        }
+
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         RegionMetrics.CompareSpans(GoldScoring.Segments(gold), GoldScoring.Segments(result), SpanMatch.Overlap).F1;

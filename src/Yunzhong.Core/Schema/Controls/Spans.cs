@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -21,6 +24,73 @@ internal sealed class SpansKind : ControlKind
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Spans(plan, index, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions =>
+        {
+            var taskData = context.TaskData;
+            var texts = context.Texts;
+
+            var field = control.Field ?? "";
+            if (!texts.TryGetValue(field, out var index))
+            {
+                texts[field] = index = FieldString(taskData, control.Field) is { } t ? new TextIndex(t) : null;
+            }
+
+            if (index is null)
+            {
+                return $"the task has no text field '{control.Field}'";
+            }
+
+            if (!value.TryGetProperty("start", out var s) || !s.TryGetInt32(out var start)
+                || !value.TryGetProperty("end", out var e) || !e.TryGetInt32(out var end))
+            {
+                return "value.start and value.end must be integers";
+            }
+
+            var text = index.Text;
+            var cpStart = index.CodePoint(start);
+            var cpEnd = index.CodePoint(end);
+            if (cpStart < 0 || cpEnd < 0 || start >= end)
+            {
+                return $"offsets {start}..{end} do not fit the text (or split a surrogate pair)";
+            }
+
+            regions.Add(new JsonObject { ["start"] = cpStart, ["end"] = cpEnd, ["text"] = text[start..end] });
+            return null;
+        });
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var taskData = context.TaskData;
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        var text = FieldString(taskData, control.Field);
+        if (text is null)
+        {
+            return $"the task has no text field '{control.Field}'";
+        }
+
+        foreach (var span in v.EnumerateArray())
+        {
+            var start = CodePointToUtf16(text, span.GetProperty("start").GetInt32());
+            var end = CodePointToUtf16(text, span.GetProperty("end").GetInt32());
+            if (start < 0 || end < 0 || start >= end)
+            {
+                return $"span {Str(span, "id")} does not fit the text";
+            }
+
+            output.Add(Item(Str(span, "id"), "labels", WithLabel(new JsonObject
+            {
+                ["start"] = start,
+                ["end"] = end,
+                ["text"] = text[start..end],
+            }, "labels", span)));
+        }
+
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         RegionMetrics.CompareSpans(GoldScoring.Spans(gold), GoldScoring.Spans(result), SpanMatch.Exact).F1;

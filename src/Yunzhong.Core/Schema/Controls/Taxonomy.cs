@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 
 namespace Yunzhong.Core.Schema;
@@ -227,18 +228,17 @@ internal sealed class TaxonomyKind : ControlKind
         return options;
     }
 
-    internal override bool ConvertsLabelStudioResults => true;
-
-    internal override string? LabelStudioToNative(string control, JsonElement value, Dictionary<string, JsonNode> byControl)
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
     {
+        var byControl = context.ByControl;
         if (!value.TryGetProperty("taxonomy", out var taxonomy) || taxonomy.ValueKind != JsonValueKind.Array
             || taxonomy.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.Array || p.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.String)))
         {
             return "value.taxonomy must be an array of paths, each an array of strings";
         }
 
-        var list = byControl.TryGetValue(control, out var prior) ? (JsonArray)prior : new JsonArray();
-        byControl[control] = list;
+        var list = byControl.TryGetValue(control.Name, out var prior) ? (JsonArray)prior : new JsonArray();
+        byControl[control.Name] = list;
         foreach (var path in Paths(taxonomy))
         {
             if (!list.Any(n => n!.AsArray().Select(s => s!.GetValue<string>()).SequenceEqual(path, StringComparer.Ordinal)))
@@ -250,7 +250,7 @@ internal sealed class TaxonomyKind : ControlKind
         return null;
     }
 
-    internal override string? LabelStudioFromNative(string control, JsonElement value, Func<string?, string, JsonObject, JsonObject> item, JsonArray output)
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement value, LabelStudioResultContext context)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -259,7 +259,7 @@ internal sealed class TaxonomyKind : ControlKind
 
         if (value.GetArrayLength() > 0)
         {
-            output.Add(item(control, "taxonomy", new JsonObject { ["taxonomy"] = JsonNode.Parse(value.GetRawText()) }));
+            context.Output.Add(context.Item(control, control.Name, "taxonomy", new JsonObject { ["taxonomy"] = JsonNode.Parse(value.GetRawText()) }));
         }
 
         return null;

@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
@@ -33,6 +36,65 @@ internal sealed class TranscriptionKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Transcription(plan, value);
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
+    {
+        var byControl = context.ByControl;
+
+        var text = TextOf(value);
+        if (text is null)
+        {
+            return "value.text must be a string or an array of strings";
+        }
+
+        if (control.PerSegment is not null)
+        {
+            if (id is null)
+            {
+                return "a per-segment transcription needs the region id";
+            }
+
+            var map = byControl.TryGetValue(control.Name, out var m) ? (JsonObject)m : new JsonObject();
+            map[id] = map[id] is { } prior ? prior.GetValue<string>() + "\n" + text : text;
+            byControl[control.Name] = map;
+        }
+        else
+        {
+            byControl[control.Name] = byControl.TryGetValue(control.Name, out var prior)
+                ? prior.GetValue<string>() + "\n" + text
+                : text;
+        }
+
+        return null;
+    }
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var nativeResult = context.NativeResult;
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            output.Add(Item(control.Name, "textarea", new JsonObject { ["text"] = new JsonArray(v.GetString()) }));
+            return null;
+        }
+
+        foreach (var seg in v.EnumerateObject())
+        {
+            var value = new JsonObject();
+            if (control.PerSegment is not null && FindRegion(nativeResult, control.PerSegment, seg.Name) is { } region)
+            {
+                value["start"] = region.GetProperty("start").GetDouble();
+                value["end"] = region.GetProperty("end").GetDouble();
+            }
+
+            value["text"] = new JsonArray(seg.Value.GetString());
+            output.Add(Item(seg.Name, "textarea", value));
+        }
+
+        return null;
+    }
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         Math.Max(0, 1 - TextMetrics.CharacterErrorRate(

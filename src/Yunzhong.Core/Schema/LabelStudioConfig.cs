@@ -54,11 +54,9 @@ public static class LabelStudioConfig
         ["Paragraphs"] = FieldType.List,
     };
 
-    private static readonly HashSet<string> s_controls = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels",
-        "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise",
-    };
+    // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
+    // region tools on an image. Every other control tag belongs to one kind (ControlKinds).
+    private static readonly HashSet<string> s_genericLabels = new(StringComparer.OrdinalIgnoreCase) { "Labels", "HyperTextLabels" };
 
     private static readonly HashSet<string> s_layout = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -188,9 +186,8 @@ public static class LabelStudioConfig
         public string Text { get; } = text;
     }
 
-    private sealed class Importer
+    private sealed class Importer : LabelStudioImportContext
     {
-        private readonly LabelStudioImportContext _context;
         private readonly List<SchemaError> _errors = [];
         private readonly List<UnmappedTag> _unmapped = [];
         private readonly List<(FieldDef Def, XElement Source)> _fields = [];
@@ -200,12 +197,7 @@ public static class LabelStudioConfig
         private readonly List<LabelStudioDraft> _drafts = [];
         private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
 
-        public Importer()
-        {
-            _context = new LabelStudioImportContext(
-                (e, message) => _errors.Add(new SchemaError(PathOf(e), message)),
-                Unmapped);
-        }
+        public override void Error(XElement e, string message) => _errors.Add(new SchemaError(PathOf(e), message));
 
         public LabelStudioConfigImport Run(XElement root)
         {
@@ -296,7 +288,7 @@ public static class LabelStudioConfig
                 {
                     MapObject(child, type);
                 }
-                else if (s_controls.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
+                else if (s_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
                     _controlElements.Add(child);
                 }
@@ -307,7 +299,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
+        public override void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
 
         private void MapObject(XElement e, FieldType type)
         {
@@ -343,73 +335,26 @@ public static class LabelStudioConfig
         private void MapControl(XElement e)
         {
             var tag = e.Name.LocalName;
-            var lower = tag.ToLowerInvariant();
+            var kind = s_genericLabels.Contains(tag) ? null : ControlKinds.ForLabelStudioTag(tag)!;
+            var targets = kind?.LabelStudioTargets ?? true;
             var name = Attr(e, "name");
-            if (name is null && lower != "relations")
+            if (name is null && targets)
             {
                 _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'name' attribute."));
                 return;
             }
 
             FieldDef? field = null;
-            if (lower != "relations")
+            if (targets)
             {
-                field = Target(e, tag, lower == "pairwise");
+                field = Target(e, tag, tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase));
                 if (field is null)
                 {
                     return;
                 }
             }
 
-            LabelStudioDraft? d;
-            switch (lower)
-            {
-                case "choices":
-                    d = new LabelStudioDraft(e, name!, ControlType.Choices) { Field = field!.Name };
-                    d.Multiple = string.Equals(Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
-                    AddLabels(d, e, "Choice");
-                    break;
-                case "labels" or "hypertextlabels":
-                    d = SpanOrSegmentLabels(e, tag, name!, field!);
-                    break;
-                case "relations":
-                    d = new LabelStudioDraft(e, name ?? "relations", ControlType.Relations);
-                    AddLabels(d, e, "Relation");
-                    break;
-                case "rectanglelabels" or "rectangle":
-                    d = Geometry(e, name!, field!, ControlType.Rectangles, "RectangleLabels");
-                    break;
-                case "polygonlabels" or "polygon":
-                    d = Geometry(e, name!, field!, ControlType.Polygons, "PolygonLabels");
-                    break;
-                case "keypointlabels" or "keypoint":
-                    d = Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
-                    break;
-                case "textarea":
-                    d = new LabelStudioDraft(e, name!, ControlType.Transcription)
-                    {
-                        Field = field!.Name,
-                        PerRegion = IsTrue(Attr(e, "perRegion")),
-                    };
-                    ReportChildren(e, null);
-                    break;
-                case "rating":
-                    d = new LabelStudioDraft(e, name!, ControlType.Rating) { Max = MaxRating(e) };
-                    ReportChildren(e, null);
-                    break;
-                case "ranker":
-                    d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name };
-                    ReportChildren(e, null);
-                    break;
-                case "pairwise":
-                    d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = RankingMode.Pairwise };
-                    ReportChildren(e, null);
-                    break;
-                default: // a kind that maps its own tag
-                    d = ControlKinds.ForLabelStudioTag(tag)!.ImportLabelStudio(e, name!, field!, _context);
-                    break;
-            }
-
+            var d = kind is null ? SpanOrSegmentLabels(e, tag, name!, field!) : kind.ImportLabelStudio(e, name, field, this);
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
@@ -452,15 +397,12 @@ public static class LabelStudioConfig
 
         private LabelStudioDraft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
         {
-            LabelStudioDraft d;
             switch (field.Type)
             {
                 case FieldType.Text:
-                    d = new LabelStudioDraft(e, name, ControlType.Spans) { Field = field.Name };
-                    break;
+                    return ControlKinds.Of(ControlType.Spans).ImportLabelStudio(e, name, field, this);
                 case FieldType.Audio or FieldType.Video:
-                    d = new LabelStudioDraft(e, name, ControlType.Segments) { Field = field.Name };
-                    break;
+                    return ControlKinds.Of(ControlType.Segments).ImportLabelStudio(e, name, field, this);
                 case FieldType.Image:
                     // Generic <Labels> on an image give their labels to the bare <Rectangle>,
                     // <Polygon> or <KeyPoint> tools on it, which may come later in the config.
@@ -470,12 +412,9 @@ public static class LabelStudioConfig
                     _errors.Add(new SchemaError(PathOf(e), $"<{tag}> '{name}' labels a {SchemaRules.Name(field.Type)} field; spans need text and segments need audio or video."));
                     return null;
             }
-
-            AddLabels(d, e, "Label");
-            return d;
         }
 
-        private LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
+        public override LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
         {
             if (field.Type != FieldType.Image)
             {
@@ -497,7 +436,7 @@ public static class LabelStudioConfig
         }
 
         /// <remarks>Layout tags between a control and its labels are walked with a stack, as in <see cref="Walk"/>.</remarks>
-        private void AddLabels(LabelStudioDraft d, XElement control, string childTag)
+        public override void AddLabels(LabelStudioDraft d, XElement control, string childTag)
         {
             var open = new Stack<IEnumerator<XElement>>();
             open.Push(control.Elements().GetEnumerator());
@@ -533,7 +472,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private void ReportChildren(XElement control, string? allowed)
+        public override void ReportChildren(XElement control, string? allowed)
         {
             foreach (var child in control.Elements())
             {
@@ -544,7 +483,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private int? MaxRating(XElement e)
+        public override int? MaxRating(XElement e)
         {
             var text = Attr(e, "maxRating");
             if (text is null)
@@ -620,11 +559,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private static bool IsTrue(string? s) => string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
-
         private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-        private static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
 
         /// <summary>An XPath-like location: each step with its position among same-named siblings,
         /// as <see cref="Read"/> numbered them.</summary>
@@ -659,14 +594,28 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public bool LeafsOnly { get; set; }
 }
 
-/// <summary>What a kind importing its own Label Studio tag reports through.</summary>
-internal sealed class LabelStudioImportContext(Action<XElement, string> error, Action<XElement> unmapped)
+/// <summary>What a kind importing its own Label Studio tag reports through, and the readings kinds share.</summary>
+internal abstract class LabelStudioImportContext
 {
     /// <summary>An error at the element's path.</summary>
-    public void Error(XElement e, string message) => error(e, message);
+    public abstract void Error(XElement e, string message);
 
     /// <summary>An element the import leaves out (listed for the user, not an error).</summary>
-    public void Unmapped(XElement e) => unmapped(e);
+    public abstract void Unmapped(XElement e);
+
+    /// <summary>Adds the control's <paramref name="childTag"/> children (through layout tags) as labels; reports the rest as unmapped.</summary>
+    public abstract void AddLabels(LabelStudioDraft d, XElement control, string childTag);
+
+    /// <summary>Reports every child of a control (but <paramref name="allowed"/>) as unmapped.</summary>
+    public abstract void ReportChildren(XElement control, string? allowed);
+
+    /// <summary>A region tool on an image: its labels when it is the labelled tag, none (yet) when bare.</summary>
+    public abstract LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag);
+
+    /// <summary>A rating's <c>maxRating</c>; null when absent or not an integer (reported).</summary>
+    public abstract int? MaxRating(XElement e);
 
     public static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
+
+    public static bool IsTrue(string? s) => string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -66,6 +67,16 @@ internal sealed class ChoicesKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Choices(plan, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Choices"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name!, ControlType.Choices) { Field = field!.Name };
+        d.Multiple = string.Equals(LabelStudioImportContext.Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
+        context.AddLabels(d, e, "Choice");
+        return d;
+    }
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
     {

@@ -121,14 +121,25 @@ public abstract class ControlKind
     // ---- Label Studio ----
 
     /// <summary>
-    /// Label Studio control tags this kind imports through <see cref="ImportLabelStudio"/>. The kinds
-    /// that were there before the registry are still mapped by <see cref="LabelStudioConfig"/>'s own
-    /// importer, which resolves references between them (relations, per-region text areas).
+    /// Label Studio control tags this kind imports through <see cref="ImportLabelStudio"/>. References
+    /// between controls (relations to spans, per-region text areas to segments, generic image labels
+    /// to bare tools) are resolved by <see cref="LabelStudioConfig"/> once every tag is mapped.
     /// </summary>
     internal virtual IReadOnlyList<string> LabelStudioTags => [];
 
-    /// <summary>Maps one of <see cref="LabelStudioTags"/> into a draft; null when it reported why not.</summary>
-    internal virtual LabelStudioDraft? ImportLabelStudio(XElement e, string name, FieldDef field, LabelStudioImportContext context) => null;
+    /// <summary>Whether the kind's tags name themselves and the object they label (<c>name</c>, <c>toName</c>); relations do not.</summary>
+    internal virtual bool LabelStudioTargets => true;
+
+    /// <summary>
+    /// Maps one of <see cref="LabelStudioTags"/> (or Label Studio's generic <c>Labels</c>, for spans and
+    /// segments) into a draft; null when it reported why not. <paramref name="name"/> and
+    /// <paramref name="field"/> are set when <see cref="LabelStudioTargets"/>.
+    /// </summary>
+    internal virtual LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        context.Unmapped(e);
+        return null;
+    }
 
     /// <summary>
     /// Converts one Label Studio result item of this control into the native value, merged into

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -23,6 +24,11 @@ internal sealed class KeypointsKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Keypoints(plan, index, value);
 
     private const double KeypointTolerancePixels = 10;
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["KeyPointLabels", "KeyPoint"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        context.Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -21,6 +22,11 @@ internal sealed class PolygonsKind : ControlKind
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Polygons(plan, index, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["PolygonLabels", "Polygon"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        context.Geometry(e, name!, field!, ControlType.Polygons, "PolygonLabels");
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -30,6 +31,16 @@ internal sealed class RankingKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Ranking(plan, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Ranker", "Pairwise"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var pairwise = e.Name.LocalName.Equals("Pairwise", StringComparison.OrdinalIgnoreCase);
+        var d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = pairwise ? RankingMode.Pairwise : RankingMode.Rank };
+        context.ReportChildren(e, null);
+        return d;
+    }
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
     {

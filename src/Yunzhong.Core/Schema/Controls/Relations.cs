@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -32,6 +33,18 @@ internal sealed class RelationsKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Relations(plan, value);
 
     // Not scored: relations link span ids, which differ between annotators.
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Relations"];
+
+    internal override bool LabelStudioTargets => false;
+
+    // The spans control it links is found once every tag is mapped (LabelStudioConfig).
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name ?? "relations", ControlType.Relations);
+        context.AddLabels(d, e, "Relation");
+        return d;
+    }
+
     internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
     {
         var output = context.Output;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -24,6 +25,14 @@ internal sealed class SpansKind : ControlKind
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Spans(plan, index, value);
+
+    // Label Studio's generic <Labels> (and <HyperTextLabels>) on a text.
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name!, ControlType.Spans) { Field = field!.Name };
+        context.AddLabels(d, e, "Label");
+        return d;
+    }
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions =>

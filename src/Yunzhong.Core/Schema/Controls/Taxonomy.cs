@@ -162,7 +162,7 @@ internal sealed class TaxonomyKind : ControlKind
     /// are taken without a trace. Options loaded from <c>apiUrl</c> and per-region taxonomies have no
     /// native form and are refused.
     /// </remarks>
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string name, FieldDef field, LabelStudioImportContext context)
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
     {
         if (LabelStudioImportContext.Attr(e, "apiUrl") is not null)
         {
@@ -176,9 +176,9 @@ internal sealed class TaxonomyKind : ControlKind
             return null;
         }
 
-        var d = new LabelStudioDraft(e, name, ControlType.Taxonomy)
+        var d = new LabelStudioDraft(e, name!, ControlType.Taxonomy)
         {
-            Field = field.Name,
+            Field = field!.Name,
             Multiple = true,
             LeafsOnly = string.Equals(LabelStudioImportContext.Attr(e, "leafsOnly"), "true", StringComparison.OrdinalIgnoreCase),
         };

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
@@ -36,6 +37,20 @@ internal sealed class TranscriptionKind : ControlKind
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Transcription(plan, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["TextArea"];
+
+    // perRegion is resolved to the field's segments control once every tag is mapped.
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name!, ControlType.Transcription)
+        {
+            Field = field!.Name,
+            PerRegion = LabelStudioImportContext.IsTrue(LabelStudioImportContext.Attr(e, "perRegion")),
+        };
+        context.ReportChildren(e, null);
+        return d;
+    }
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
     {

@@ -202,7 +202,7 @@ internal static class SchemaRules
         return true;
     }
 
-    /// <summary>An immutable copy with defaults made explicit (a rating's max).</summary>
+    /// <summary>An immutable copy with defaults made explicit (<see cref="ControlKind.NormalizedMax"/>).</summary>
     public static ControlDef Normalize(ControlDef c) => new()
     {
         Name = c.Name,
@@ -211,7 +211,7 @@ internal static class SchemaRules
         Labels = CopyLabels(c.Labels),
         Multiple = c.Multiple,
         Min = c.Min,
-        Max = c.Type == ControlType.Rating ? c.RatingMax : c.Max,
+        Max = ControlKinds.Of(c.Type).NormalizedMax(c),
         Required = c.Required,
         Spans = c.Spans,
         PerSegment = c.PerSegment,

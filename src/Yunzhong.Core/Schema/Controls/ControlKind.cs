@@ -82,6 +82,9 @@ public abstract class ControlKind
         }
     }
 
+    /// <summary>The <c>max</c> of the schema's canonical copy, with the kind's default made explicit.</summary>
+    internal virtual int? NormalizedMax(ControlDef c) => c.Max;
+
     /// <summary>What validation of this kind needs of one control, built once per schema; null when nothing.</summary>
     internal virtual object? Prepare(ControlDef def) => null;
 

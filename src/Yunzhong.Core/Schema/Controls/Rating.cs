@@ -28,6 +28,8 @@ internal sealed class RatingKind : ControlKind
         }
     }
 
+    internal override int? NormalizedMax(ControlDef c) => c.RatingMax;
+
     internal override void WriteEntry(Utf8JsonWriter w, ControlDef c)
     {
         if (c.Max is { } max)

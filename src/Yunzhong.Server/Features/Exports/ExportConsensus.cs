@@ -10,10 +10,11 @@ using Yunzhong.Server.Security;
 namespace Yunzhong.Server.Features.Exports;
 
 /// <summary>
-/// The <c>consensus</c> object an export writes per task: for each choices control the label truth
-/// inference gives (run once per job over the whole project, since it learns annotator skills from
-/// every task), for spans and rectangles the merged regions of the task's annotations in force.
-/// Only the inferred labels are held (one per task); regions are merged task by task.
+/// The <c>consensus</c> object an export writes per task, as each control's kind says
+/// (<see cref="ControlKind.Consensus"/>): for choices the label truth inference gives (run once per
+/// job over the whole project, since it learns annotator skills from every task); for per-task kinds
+/// (spans, rectangles, taxonomy) what the kind makes of the task's annotations in force. Only the
+/// inferred labels are held (one per task); the rest is computed task by task.
 /// </summary>
 internal sealed class ExportConsensus
 {

@@ -47,9 +47,12 @@ export function TaxonomyView({ c }: { c: TaxonomyControl }) {
     moving.current = false;
     focusRow(focus ?? undefined);
   });
-  // Tab makes this the active control: the keyboard goes into the tree.
+  // Tab makes this the active control: the keyboard goes into the tree, unless it is busy outside
+  // the task (a schema editor typing beside a preview must keep its caret).
   useEffect(() => {
-    if (wb.active === c.name && !boxRef.current?.contains(document.activeElement)) focusRow(current?.node.key);
+    const el = document.activeElement;
+    const free = !el || el === document.body || !!boxRef.current?.closest('.task-view')?.contains(el);
+    if (wb.active === c.name && free && !boxRef.current?.contains(el)) focusRow(current?.node.key);
     // Only a change of the active control moves focus, not every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [wb.active, c.name]);

@@ -132,3 +132,24 @@ test('Label Studio <Taxonomy>: leaves only, picked through the filter box in Chi
   expect(csv).toContain(',动物 / 哺乳动物 / 猫\r\n');
   await request.dispose();
 });
+
+test('a taxonomy typed into the new-project JSON editor shows in the preview without taking the caret', async ({ page }) => {
+  await useLang(page, 'en');
+  await login(page, ADMIN);
+  await page.goto('/#/');
+  await page.getByTestId('new-project').click();
+  await page.getByTestId('schema-tab-json').click();
+  const editor = page.getByTestId('schema-json');
+  await editor.fill(JSON.stringify({
+    fields: [{ name: 'text', type: 'text' }],
+    controls: [{ name: 'topic', type: 'taxonomy', field: 'text', options: TREE }],
+  }, null, 2));
+  await expect(page.getByTestId('schema-preview').getByTestId('taxonomy-topic')).toBeVisible();
+  // Renaming the control re-creates the preview's tree; typing goes on in the editor.
+  await editor.press('End');
+  await page.keyboard.type(' ');
+  await expect(editor).toBeFocused();
+  await editor.fill((await editor.inputValue()).replace('"topic"', '"topics"'));
+  await expect(page.getByTestId('schema-preview').getByTestId('taxonomy-topics')).toBeVisible();
+  await expect(editor).toBeFocused();
+});

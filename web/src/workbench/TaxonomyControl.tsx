@@ -21,8 +21,9 @@ export function TaxonomyView({ c }: { c: TaxonomyControl }) {
   const [focus, setFocus] = useState<string | null>(null);
   const treeRef = useRef<HTMLUListElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
-  // Set by a keyboard move: focus follows once the row is rendered (before the next key arrives).
-  const moving = useRef(false);
+  // A keyboard move to a row not rendered yet (a child being opened): focus follows once it is,
+  // before the next key arrives.
+  const moving = useRef<string | null>(null);
   const chosen = pathsOf(wb.state.result[c.name]);
   const chosenKeys = new Set(chosen.map(pathKey));
   const kept = filterKeys(tree, query);
@@ -38,14 +39,18 @@ export function TaxonomyView({ c }: { c: TaxonomyControl }) {
   };
   const toggleOpen = (n: TaxNode, open: boolean) =>
     setExpanded((e) => { const next = new Set(e); if (open) next.add(n.key); else next.delete(n.key); return next; });
-  const moveTo = (key: string) => { moving.current = true; setFocus(key); };
-  const focusRow = (key: string | undefined) => {
-    if (key) (treeRef.current?.querySelector(`[data-key="${CSS.escape(key)}"]`) as HTMLElement | null)?.focus();
+  const rowElement = (key: string) => treeRef.current?.querySelector(`[data-key="${CSS.escape(key)}"]`) as HTMLElement | null | undefined;
+  const focusRow = (key: string | undefined) => { if (key) rowElement(key)?.focus(); };
+  const moveTo = (key: string) => {
+    setFocus(key);
+    const el = rowElement(key);
+    if (el) el.focus(); else moving.current = key;
   };
   useLayoutEffect(() => {
-    if (!moving.current) return;
-    moving.current = false;
-    focusRow(focus ?? undefined);
+    if (moving.current == null) return;
+    const key = moving.current;
+    moving.current = null;
+    focusRow(key);
   });
   // Tab makes this the active control: the keyboard goes into the tree, unless it is busy outside
   // the task (a schema editor typing beside a preview must keep its caret).

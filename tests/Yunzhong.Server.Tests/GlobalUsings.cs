@@ -1,3 +1,5 @@
+global using Yunzhong.Core.Schema;
+global using Yunzhong.Core.Quality;
 // The server's own records and enums: tests read answers into them (HttpJson.ReadAsync<T>).
 global using Yunzhong.Server.Features;
 global using Yunzhong.Server.Features.Auth;

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
 /// <summary>
 /// CSV with a UTF-8 byte order mark (so spreadsheet programs read Chinese correctly) and columns
-/// <c>id, key, &lt;every schema field&gt;, annotator, [version, final,] &lt;every choices and rating
-/// control&gt;</c>. Each exported annotation is its own row, so a task with overlap 3 gives 3 rows
+/// <c>id, key, &lt;every schema field&gt;, annotator, [version, final,] &lt;every control whose kind
+/// has a CSV column (choices, rating, taxonomy)&gt;</c>; each kind writes its own cell
+/// (<see cref="ControlKind.CsvCell"/>). Each exported annotation is its own row, so a task with overlap 3 gives 3 rows
 /// (no majority is taken here: that is the quality engine's job); a task without any exported
 /// annotation gives one row with empty annotator and label columns. Multiple choices are joined
 /// with <c>|</c>; string data values are written as they are, other values as compact JSON.
@@ -26,13 +28,15 @@ internal sealed class CsvExportWriter : ExportWriter
 {
     private readonly string[] _fields;
     private readonly SchemaView.Control[] _controls;
+    private readonly ControlKind[] _kinds;
     private readonly StringBuilder _row = new();
 
     public CsvExportWriter(Stream output, SchemaView schema, ExportOptions options)
         : base(output, options)
     {
         _fields = schema.Fields.Select(f => f.Name).ToArray();
-        _controls = schema.Controls.Where(c => c.Type is "choices" or "rating").ToArray();
+        _controls = schema.Controls.Where(c => ControlKinds.Find(c.Type) is { HasCsvColumn: true }).ToArray();
+        _kinds = [.. _controls.Select(c => ControlKinds.Find(c.Type)!)];
         var header = new List<string> { "id", "key" };
         header.AddRange(_fields);
         header.Add("annotator");
@@ -75,9 +79,9 @@ internal sealed class CsvExportWriter : ExportWriter
             }
 
             using var result = TryParse(a.ResultJson, task.Id, a.Id);
-            foreach (var c in _controls)
+            for (var i = 0; i < _controls.Length; i++)
             {
-                cells.Add(result is null ? "" : Cell(result.RootElement, c));
+                cells.Add(result is null ? "" : Cell(result.RootElement, _controls[i], _kinds[i]));
             }
 
             AppendRow(cells);
@@ -105,21 +109,8 @@ internal sealed class CsvExportWriter : ExportWriter
         await Output.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private static string Cell(JsonElement result, SchemaView.Control control)
-    {
-        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty(control.Name, out var v))
-        {
-            return "";
-        }
-
-        return v.ValueKind switch
-        {
-            JsonValueKind.Array => string.Join("|", v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),
-            JsonValueKind.Number => v.GetRawText(),
-            JsonValueKind.String => v.GetString()!,
-            _ => "",
-        };
-    }
+    private static string Cell(JsonElement result, SchemaView.Control control, ControlKind kind) =>
+        result.ValueKind == JsonValueKind.Object && result.TryGetProperty(control.Name, out var v) ? kind.CsvCell(v) : "";
 
     private void AppendRow(IEnumerable<string> cells)
     {

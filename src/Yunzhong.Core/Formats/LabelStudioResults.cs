@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 
@@ -62,8 +63,9 @@ public static class LabelStudioResults
         JsonElement lsResult, SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
         var errors = new List<string>();
-        var byControl = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        var regionOwner = new Dictionary<string, string>(StringComparer.Ordinal);
+        var context = new LabelStudioResultContext(schema, taskData, media);
+        var byControl = context.ByControl;
+        var regionOwner = context.RegionOwner;
         if (lsResult.ValueKind != JsonValueKind.Array)
         {
             errors.Add("a Label Studio result must be an array");
@@ -71,7 +73,6 @@ public static class LabelStudioResults
         }
 
         var relations = new List<(int Index, JsonElement Item)>();
-        var texts = new Dictionary<string, TextIndex?>(StringComparer.Ordinal);
         var i = -1;
         foreach (var item in lsResult.EnumerateArray())
         {
@@ -100,7 +101,9 @@ public static class LabelStudioResults
             var id = IdOf(item);
             try
             {
-                var error = AddToNative(control, schema, item, value, id, taskData, media, byControl, regionOwner, texts);
+                var error = ControlKinds.Find(control.Type) is { } kind
+                    ? kind.LabelStudioToNative(control, item, value, id, context)
+                    : NoRegionForm(control, item, value, id, context);
                 if (error is not null)
                 {
                     errors.Add($"result[{i}] ({control.Name}): {error}");
@@ -189,130 +192,16 @@ public static class LabelStudioResults
         return count == 1 ? only : null;
     }
 
-    private static string? AddToNative(
-        SchemaView.Control control, SchemaView schema, JsonElement item, JsonElement value, string? id,
-        JsonElement taskData, Func<string, MediaInfo?>? media,
-        Dictionary<string, JsonNode> byControl, Dictionary<string, string> regionOwner, Dictionary<string, TextIndex?> texts)
+    /// <summary>
+    /// The shared part of a region item's conversion: its id and labels, then one native region per
+    /// label (Label Studio may put several labels on one region), each remembered as its control's.
+    /// <paramref name="geometry"/> adds the kind's region (or answers an error).
+    /// </summary>
+    internal static string? RegionsToNative(
+        SchemaView.Control control, JsonElement value, string? id, LabelStudioResultContext context, Func<List<JsonObject>, string?> geometry)
     {
-        switch (control.Type)
-        {
-            case "choices":
-            {
-                if (!value.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
-                {
-                    return "value.choices must be an array";
-                }
-
-                var list = ListOf(byControl, control.Name);
-                foreach (var c in choices.EnumerateArray())
-                {
-                    var s = c.GetString();
-                    if (!list.Any(n => n!.GetValue<string>() == s))
-                    {
-                        list.Add(s);
-                    }
-                }
-
-                return null;
-            }
-
-            case "rating":
-                if (!value.TryGetProperty("rating", out var rating) || !rating.TryGetInt32(out var r))
-                {
-                    return "value.rating must be an integer";
-                }
-
-                byControl[control.Name] = r;
-                return null;
-
-            case "transcription":
-            {
-                var text = TextOf(value);
-                if (text is null)
-                {
-                    return "value.text must be a string or an array of strings";
-                }
-
-                if (control.PerSegment is not null)
-                {
-                    if (id is null)
-                    {
-                        return "a per-segment transcription needs the region id";
-                    }
-
-                    var map = byControl.TryGetValue(control.Name, out var m) ? (JsonObject)m : new JsonObject();
-                    map[id] = map[id] is { } prior ? prior.GetValue<string>() + "\n" + text : text;
-                    byControl[control.Name] = map;
-                }
-                else
-                {
-                    byControl[control.Name] = byControl.TryGetValue(control.Name, out var prior)
-                        ? prior.GetValue<string>() + "\n" + text
-                        : text;
-                }
-
-                return null;
-            }
-
-            case "ranking":
-            {
-                var ranking = new JsonObject();
-                if (control.Mode == "pairwise")
-                {
-                    var selected = Str(value, "selected");
-                    ranking["preferred"] = selected switch
-                    {
-                        "left" => "a",
-                        "right" => "b",
-                        "none" or "tie" => "tie",
-                        _ => null,
-                    };
-                    if (ranking["preferred"] is null)
-                    {
-                        return "value.selected must be left, right or none";
-                    }
-                }
-                else
-                {
-                    if (!value.TryGetProperty("ranker", out var ranker) || ranker.ValueKind != JsonValueKind.Object)
-                    {
-                        return "value.ranker must be an object of buckets";
-                    }
-
-                    // Without buckets the order sits under the list's name; with buckets, "_"
-                    // holds the untouched original list, so it is the last resort.
-                    var toName = Str(item, "to_name");
-                    var buckets = ranker.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).ToList();
-                    var order = buckets.FirstOrDefault(p => p.Name == toName);
-                    if (order.Value.ValueKind != JsonValueKind.Array)
-                    {
-                        order = buckets.FirstOrDefault(p => p.Name != "_");
-                    }
-
-                    if (order.Value.ValueKind != JsonValueKind.Array)
-                    {
-                        order = buckets.FirstOrDefault();
-                    }
-
-                    if (order.Value.ValueKind != JsonValueKind.Array)
-                    {
-                        return "value.ranker has no ordered bucket";
-                    }
-
-                    ranking["order"] = new JsonArray(order.Value.EnumerateArray().Select(e => (JsonNode?)e.GetString()).ToArray());
-                }
-
-                if (Str(value, "rationale") is { } rationale)
-                {
-                    ranking["rationale"] = rationale;
-                }
-
-                byControl[control.Name] = ranking;
-                return null;
-            }
-        }
-
-        // Everything left is a region control.
+        var byControl = context.ByControl;
+        var regionOwner = context.RegionOwner;
         if (id is null)
         {
             return "a region needs an id";
@@ -325,89 +214,9 @@ public static class LabelStudioResults
         }
 
         var regions = new List<JsonObject>();
-        switch (control.Type)
+        if (geometry(regions) is { } error)
         {
-            case "spans":
-            {
-                var field = control.Field ?? "";
-                if (!texts.TryGetValue(field, out var index))
-                {
-                    texts[field] = index = FieldString(taskData, control.Field) is { } t ? new TextIndex(t) : null;
-                }
-
-                if (index is null)
-                {
-                    return $"the task has no text field '{control.Field}'";
-                }
-
-                if (!value.TryGetProperty("start", out var s) || !s.TryGetInt32(out var start)
-                    || !value.TryGetProperty("end", out var e) || !e.TryGetInt32(out var end))
-                {
-                    return "value.start and value.end must be integers";
-                }
-
-                var text = index.Text;
-                var cpStart = index.CodePoint(start);
-                var cpEnd = index.CodePoint(end);
-                if (cpStart < 0 || cpEnd < 0 || start >= end)
-                {
-                    return $"offsets {start}..{end} do not fit the text (or split a surrogate pair)";
-                }
-
-                regions.Add(new JsonObject { ["start"] = cpStart, ["end"] = cpEnd, ["text"] = text[start..end] });
-                break;
-            }
-
-            case "segments":
-                if (!value.TryGetProperty("start", out var segStart) || segStart.ValueKind != JsonValueKind.Number
-                    || !value.TryGetProperty("end", out var segEnd) || segEnd.ValueKind != JsonValueKind.Number)
-                {
-                    return "value.start and value.end must be numbers of seconds";
-                }
-
-                regions.Add(new JsonObject { ["start"] = Finite(segStart), ["end"] = Finite(segEnd) });
-                break;
-
-            case "rectangles":
-            case "polygons":
-            case "keypoints":
-            {
-                var (w, h) = ImageSize(item, control, taskData, media);
-                if (w is null || h is null)
-                {
-                    return "the original image size is unknown, so percent coordinates cannot become pixels";
-                }
-
-                var region = new JsonObject();
-                if (control.Type == "polygons")
-                {
-                    if (!value.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
-                    {
-                        return "value.points must be an array";
-                    }
-
-                    region["points"] = new JsonArray(pts.EnumerateArray()
-                        .Select(p => (JsonNode?)new JsonArray(Px(p[0].GetDouble(), w.Value), Px(p[1].GetDouble(), h.Value)))
-                        .ToArray());
-                }
-                else
-                {
-                    region["x"] = Px(Num(value, "x"), w.Value);
-                    region["y"] = Px(Num(value, "y"), h.Value);
-                    if (control.Type == "rectangles")
-                    {
-                        region["width"] = Px(Num(value, "width"), w.Value);
-                        region["height"] = Px(Num(value, "height"), h.Value);
-                        region["rotation"] = value.TryGetProperty("rotation", out var rot) ? Finite(rot) : 0;
-                    }
-                }
-
-                regions.Add(region);
-                break;
-            }
-
-            default:
-                return $"control type '{control.Type}' cannot take a Label Studio '{Str(item, "type")}' result";
+            return error;
         }
 
         var list2 = ListOf(byControl, control.Name);
@@ -434,11 +243,55 @@ public static class LabelStudioResults
         return null;
     }
 
+    /// <summary>What a control of a kind without a Label Studio result form answers for an item (after the region checks, as before).</summary>
+    internal static string? NoRegionForm(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, _ => $"control type '{control.Type}' cannot take a Label Studio '{Str(item, "type")}' result");
+
+    /// <summary>A rectangle, polygon or keypoint from Label Studio's percent of the original image into pixels.</summary>
+    internal static string? ImageRegionToNative(SchemaView.Control control, JsonElement item, JsonElement value, LabelStudioResultContext context, List<JsonObject> regions)
+    {
+        var taskData = context.TaskData;
+        var media = context.Media;
+        var (w, h) = ImageSize(item, control, taskData, media);
+        if (w is null || h is null)
+        {
+            return "the original image size is unknown, so percent coordinates cannot become pixels";
+        }
+
+        var region = new JsonObject();
+        if (control.Type == "polygons")
+        {
+            if (!value.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
+            {
+                return "value.points must be an array";
+            }
+
+            region["points"] = new JsonArray(pts.EnumerateArray()
+                .Select(p => (JsonNode?)new JsonArray(Px(p[0].GetDouble(), w.Value), Px(p[1].GetDouble(), h.Value)))
+                .ToArray());
+        }
+        else
+        {
+            region["x"] = Px(Num(value, "x"), w.Value);
+            region["y"] = Px(Num(value, "y"), h.Value);
+            if (control.Type == "rectangles")
+            {
+                region["width"] = Px(Num(value, "width"), w.Value);
+                region["height"] = Px(Num(value, "height"), h.Value);
+                region["rotation"] = value.TryGetProperty("rotation", out var rot) ? Finite(rot) : 0;
+            }
+        }
+
+        regions.Add(region);
+        return null;
+    }
+
     internal static ResultConversion FromNative(
         JsonElement nativeResult, SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
         var errors = new List<string>();
         var output = new JsonArray();
+        var context = new LabelStudioResultContext(schema, taskData, media) { NativeResult = nativeResult, Output = output };
         if (nativeResult.ValueKind != JsonValueKind.Object)
         {
             errors.Add("a native result must be an object");
@@ -462,7 +315,9 @@ public static class LabelStudioResults
 
             try
             {
-                var error = AddFromNative(control, schema, v, nativeResult, taskData, media, output);
+                var error = ControlKinds.Find(control.Type) is { } kind
+                    ? kind.LabelStudioFromNative(control, v, context)
+                    : $"control type '{control.Type}' has no Label Studio form";
                 if (error is not null)
                 {
                     errors.Add($"{control.Name}: {error}");
@@ -477,208 +332,59 @@ public static class LabelStudioResults
         return new ResultConversion(output.ToJsonString(JsonBytes.SerializerOptions), errors);
     }
 
-    private static string? AddFromNative(
-        SchemaView.Control control, SchemaView schema, JsonElement v, JsonElement nativeResult,
-        JsonElement taskData, Func<string, MediaInfo?>? media, JsonArray output)
+    /// <summary>Rectangles, polygons or keypoints from pixels into Label Studio's percent of the original image.</summary>
+    internal static string? ImageRegionsFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
     {
-        var toName = schema.TargetField(control);
-        JsonObject Item(string? id, string type, JsonObject value)
+        var taskData = context.TaskData;
+        var media = context.Media;
+        var output = context.Output;
+        var reference = FieldString(taskData, control.Field);
+        var info = reference is null ? null : media?.Invoke(reference);
+        if (info?.Width is not { } w || info.Height is not { } h || w <= 0 || h <= 0)
         {
-            var o = new JsonObject();
-            if (id is not null)
-            {
-                o["id"] = id;
-            }
-
-            o["from_name"] = control.Name;
-            o["to_name"] = toName;
-            o["type"] = type;
-            o["value"] = value;
-            return o;
+            return $"the size of image '{reference}' is unknown, so pixels cannot become percent";
         }
 
-        switch (control.Type)
+        foreach (var region in v.EnumerateArray())
         {
-            case "choices":
-                if (v.GetArrayLength() > 0)
-                {
-                    output.Add(Item(control.Name, "choices", new JsonObject { ["choices"] = JsonNode.Parse(v.GetRawText()) }));
-                }
-
-                return null;
-
-            case "rating":
-                output.Add(Item(control.Name, "rating", new JsonObject { ["rating"] = v.GetInt32() }));
-                return null;
-
-            case "transcription":
-                if (v.ValueKind == JsonValueKind.String)
-                {
-                    output.Add(Item(control.Name, "textarea", new JsonObject { ["text"] = new JsonArray(v.GetString()) }));
-                    return null;
-                }
-
-                foreach (var seg in v.EnumerateObject())
-                {
-                    var value = new JsonObject();
-                    if (control.PerSegment is not null && FindRegion(nativeResult, control.PerSegment, seg.Name) is { } region)
-                    {
-                        value["start"] = region.GetProperty("start").GetDouble();
-                        value["end"] = region.GetProperty("end").GetDouble();
-                    }
-
-                    value["text"] = new JsonArray(seg.Value.GetString());
-                    output.Add(Item(seg.Name, "textarea", value));
-                }
-
-                return null;
-
-            case "ranking":
+            var value = new JsonObject();
+            string type;
+            if (control.Type == "polygons")
             {
-                var value = new JsonObject();
-                string type;
-                if (control.Mode == "pairwise")
+                type = "polygonlabels";
+                value["points"] = new JsonArray(region.GetProperty("points").EnumerateArray()
+                    .Select(p => (JsonNode?)new JsonArray(Pct(p[0].GetDouble(), w), Pct(p[1].GetDouble(), h)))
+                    .ToArray());
+                value["closed"] = true;
+            }
+            else
+            {
+                value["x"] = Pct(Num(region, "x"), w);
+                value["y"] = Pct(Num(region, "y"), h);
+                if (control.Type == "rectangles")
                 {
-                    type = "pairwise";
-                    value["selected"] = Str(v, "preferred") switch
-                    {
-                        "a" => "left",
-                        "b" => "right",
-                        "tie" => "none",
-                        var other => throw new FormatException(other),
-                    };
+                    type = "rectanglelabels";
+                    value["width"] = Pct(Num(region, "width"), w);
+                    value["height"] = Pct(Num(region, "height"), h);
+                    value["rotation"] = region.TryGetProperty("rotation", out var rot) ? rot.GetDouble() : 0;
                 }
                 else
                 {
-                    type = "ranker";
-                    value["ranker"] = new JsonObject { [toName] = JsonNode.Parse(v.GetProperty("order").GetRawText()) };
+                    type = "keypointlabels";
                 }
-
-                if (Str(v, "rationale") is { } rationale)
-                {
-                    value["rationale"] = rationale;
-                }
-
-                output.Add(Item(control.Name, type, value));
-                return null;
             }
 
-            case "relations":
-                foreach (var rel in v.EnumerateArray())
-                {
-                    var o = new JsonObject
-                    {
-                        ["from_id"] = rel.GetProperty("from").GetString(),
-                        ["to_id"] = rel.GetProperty("to").GetString(),
-                        ["type"] = "relation",
-                        ["direction"] = "right",
-                    };
-                    if (Str(rel, "label") is { } label)
-                    {
-                        o["labels"] = new JsonArray(label);
-                    }
-
-                    output.Add(o);
-                }
-
-                return null;
-
-            case "spans":
-            {
-                var text = FieldString(taskData, control.Field);
-                if (text is null)
-                {
-                    return $"the task has no text field '{control.Field}'";
-                }
-
-                foreach (var span in v.EnumerateArray())
-                {
-                    var start = CodePointToUtf16(text, span.GetProperty("start").GetInt32());
-                    var end = CodePointToUtf16(text, span.GetProperty("end").GetInt32());
-                    if (start < 0 || end < 0 || start >= end)
-                    {
-                        return $"span {Str(span, "id")} does not fit the text";
-                    }
-
-                    output.Add(Item(Str(span, "id"), "labels", WithLabel(new JsonObject
-                    {
-                        ["start"] = start,
-                        ["end"] = end,
-                        ["text"] = text[start..end],
-                    }, "labels", span)));
-                }
-
-                return null;
-            }
-
-            case "segments":
-                foreach (var seg in v.EnumerateArray())
-                {
-                    output.Add(Item(Str(seg, "id"), "labels", WithLabel(new JsonObject
-                    {
-                        ["start"] = seg.GetProperty("start").GetDouble(),
-                        ["end"] = seg.GetProperty("end").GetDouble(),
-                    }, "labels", seg)));
-                }
-
-                return null;
-
-            case "rectangles":
-            case "polygons":
-            case "keypoints":
-            {
-                var reference = FieldString(taskData, control.Field);
-                var info = reference is null ? null : media?.Invoke(reference);
-                if (info?.Width is not { } w || info.Height is not { } h || w <= 0 || h <= 0)
-                {
-                    return $"the size of image '{reference}' is unknown, so pixels cannot become percent";
-                }
-
-                foreach (var region in v.EnumerateArray())
-                {
-                    var value = new JsonObject();
-                    string type;
-                    if (control.Type == "polygons")
-                    {
-                        type = "polygonlabels";
-                        value["points"] = new JsonArray(region.GetProperty("points").EnumerateArray()
-                            .Select(p => (JsonNode?)new JsonArray(Pct(p[0].GetDouble(), w), Pct(p[1].GetDouble(), h)))
-                            .ToArray());
-                        value["closed"] = true;
-                    }
-                    else
-                    {
-                        value["x"] = Pct(Num(region, "x"), w);
-                        value["y"] = Pct(Num(region, "y"), h);
-                        if (control.Type == "rectangles")
-                        {
-                            type = "rectanglelabels";
-                            value["width"] = Pct(Num(region, "width"), w);
-                            value["height"] = Pct(Num(region, "height"), h);
-                            value["rotation"] = region.TryGetProperty("rotation", out var rot) ? rot.GetDouble() : 0;
-                        }
-                        else
-                        {
-                            type = "keypointlabels";
-                        }
-                    }
-
-                    var item = Item(Str(region, "id"), type, WithLabel(value, type, region));
-                    item["original_width"] = w;
-                    item["original_height"] = h;
-                    item["image_rotation"] = 0;
-                    output.Add(item);
-                }
-
-                return null;
-            }
-
-            default:
-                return $"control type '{control.Type}' has no Label Studio form";
+            var item = context.Item(control, Str(region, "id"), type, WithLabel(value, type, region));
+            item["original_width"] = w;
+            item["original_height"] = h;
+            item["image_rotation"] = 0;
+            output.Add(item);
         }
+
+        return null;
     }
 
-    private static JsonObject WithLabel(JsonObject value, string key, JsonElement region)
+    internal static JsonObject WithLabel(JsonObject value, string key, JsonElement region)
     {
         if (Str(region, "label") is { } label)
         {
@@ -688,7 +394,7 @@ public static class LabelStudioResults
         return value;
     }
 
-    private static JsonElement? FindRegion(JsonElement nativeResult, string control, string id)
+    internal static JsonElement? FindRegion(JsonElement nativeResult, string control, string id)
     {
         if (nativeResult.TryGetProperty(control, out var regions) && regions.ValueKind == JsonValueKind.Array)
         {
@@ -718,7 +424,7 @@ public static class LabelStudioResults
         return info?.Width > 0 && info.Height > 0 ? (info.Width, info.Height) : (null, null);
     }
 
-    private static List<string> LabelsOf(JsonElement value)
+    internal static List<string> LabelsOf(JsonElement value)
     {
         var labels = new List<string>();
         foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels"])
@@ -738,7 +444,7 @@ public static class LabelStudioResults
         return labels;
     }
 
-    private static string? TextOf(JsonElement value)
+    internal static string? TextOf(JsonElement value)
     {
         if (!value.TryGetProperty("text", out var text))
         {
@@ -753,7 +459,7 @@ public static class LabelStudioResults
         };
     }
 
-    private static JsonArray ListOf(Dictionary<string, JsonNode> byControl, string name)
+    internal static JsonArray ListOf(Dictionary<string, JsonNode> byControl, string name)
     {
         if (!byControl.TryGetValue(name, out var node))
         {
@@ -764,7 +470,7 @@ public static class LabelStudioResults
         return (JsonArray)node;
     }
 
-    private static string? IdOf(JsonElement item) =>
+    internal static string? IdOf(JsonElement item) =>
         item.TryGetProperty("id", out var id)
             ? id.ValueKind switch
             {
@@ -780,15 +486,15 @@ public static class LabelStudioResults
             ? v.GetString()
             : null;
 
-    private static string? Str(JsonElement e, string key) =>
+    internal static string? Str(JsonElement e, string key) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()
             : null;
 
-    private static double Num(JsonElement e, string key) => Finite(e.GetProperty(key));
+    internal static double Num(JsonElement e, string key) => Finite(e.GetProperty(key));
 
     // GetDouble reads 1e309 as infinity, which JSON cannot hold when the result is written out.
-    private static double Finite(JsonElement e)
+    internal static double Finite(JsonElement e)
     {
         var d = e.GetDouble();
         return double.IsFinite(d) ? d : throw new FormatException("a number is out of range");
@@ -796,20 +502,20 @@ public static class LabelStudioResults
 
     // Percent → pixels, rounded so that pixels → percent → pixels gives back what went in. A percent
     // near double's limit overflows to infinity, which JSON cannot hold: the caller reports it.
-    private static double Px(double percent, int size)
+    internal static double Px(double percent, int size)
     {
         var px = Math.Round(percent * size / 100, 4);
         return double.IsFinite(px) ? px : throw new FormatException("a coordinate is out of range");
     }
 
-    private static double Pct(double pixels, int size) => pixels * 100 / size;
+    internal static double Pct(double pixels, int size) => pixels * 100 / size;
 
     /// <summary>
     /// A task text and its UTF-16 → code point map, made once per conversion. Decoding the text and
     /// walking it from the start for every span made a task with n spans over a long text cost n²
     /// in time and memory (8,000 spans: 1.6 s and 630 MiB; found by fuzzing).
     /// </summary>
-    private sealed class TextIndex(string text)
+    internal sealed class TextIndex(string text)
     {
         // Null while the text has no surrogates, where the two indexes are the same.
         private readonly int[]? _codePointAt = MapOrNull(text);
@@ -905,3 +611,44 @@ public static class LabelStudioResults
 
         return i;
     }}
+
+/// <summary>What converting one result between Label Studio and native shares across its controls and items.</summary>
+internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
+{
+    public SchemaView Schema { get; } = schema;
+
+    public JsonElement TaskData { get; } = taskData;
+
+    public Func<string, MediaInfo?>? Media { get; } = media;
+
+    /// <summary>To native: the value built so far per control.</summary>
+    public Dictionary<string, JsonNode> ByControl { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>To native: the control of each region id, for relations.</summary>
+    public Dictionary<string, string> RegionOwner { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>To native: code-point indexes of the texts of fields, made once per field.</summary>
+    public Dictionary<string, LabelStudioResults.TextIndex?> Texts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>From native: the whole native result (per-segment texts look up their segments).</summary>
+    public JsonElement NativeResult { get; init; }
+
+    /// <summary>From native: the Label Studio items written so far.</summary>
+    public JsonArray Output { get; init; } = [];
+
+    /// <summary>From native: one Label Studio result item of a control.</summary>
+    public JsonObject Item(SchemaView.Control control, string? id, string type, JsonObject value)
+    {
+        var o = new JsonObject();
+        if (id is not null)
+        {
+            o["id"] = id;
+        }
+
+        o["from_name"] = control.Name;
+        o["to_name"] = Schema.TargetField(control);
+        o["type"] = type;
+        o["value"] = value;
+        return o;
+    }
+}

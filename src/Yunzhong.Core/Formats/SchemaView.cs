@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Yunzhong.Core.Formats;
 
 /// <summary>
-/// The little of the label schema the converters need, read straight from its JSON so this
-/// folder does not depend on the schema model.
+/// The little of the label schema the converters need, read straight from its JSON (which is what
+/// the converters are given) rather than parsed into the schema model; what a control's kind does
+/// is asked of <see cref="Schema.ControlKinds"/> by the control's type name.
 /// </summary>
 internal sealed class SchemaView
 {

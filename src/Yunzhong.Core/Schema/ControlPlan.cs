@@ -27,7 +27,11 @@ internal sealed class ControlPlan
         }
 
         _labelLookup = _labels.GetAlternateLookup<ReadOnlySpan<char>>();
+        KindState = ControlKinds.Of(def.Type).Prepare(def);
     }
+
+    /// <summary>What the control's kind prepared for validation (<see cref="ControlKind.Prepare"/>).</summary>
+    public object? KindState { get; }
 
     public ControlDef Def { get; }
 

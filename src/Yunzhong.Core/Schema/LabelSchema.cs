@@ -267,52 +267,7 @@ public sealed class LabelSchema
             w.WriteString("perSegment", c.PerSegment);
         }
 
-        if (c.Type == ControlType.Ranking)
-        {
-            w.WriteString("mode", c.Mode == RankingMode.Pairwise ? "pairwise" : "rank");
-        }
-
-        if (SchemaRules.TakesLabels(c.Type))
-        {
-            w.WriteStartArray(c.Type == ControlType.Choices ? "options" : "labels");
-            foreach (var l in c.Labels)
-            {
-                w.WriteStartObject();
-                w.WriteString("value", l.Value);
-                if (l.Hotkey is not null)
-                {
-                    w.WriteString("hotkey", l.Hotkey);
-                }
-
-                if (l.Color is not null)
-                {
-                    w.WriteString("color", l.Color);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (c.Type == ControlType.Choices)
-        {
-            w.WriteBoolean("multiple", c.Multiple);
-            if (c.Min is { } min)
-            {
-                w.WriteNumber("min", min);
-            }
-        }
-
-        if (c.Max is { } max && (c.Type == ControlType.Choices || c.Type == ControlType.Rating))
-        {
-            w.WriteNumber("max", max);
-        }
-
-        if (c.Type == ControlType.Ranking)
-        {
-            w.WriteBoolean("rationale", c.Rationale);
-        }
+        ControlKinds.Of(c.Type).WriteEntry(w, c);
 
         if (c.Required)
         {

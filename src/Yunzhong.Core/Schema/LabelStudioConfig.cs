@@ -54,11 +54,9 @@ public static class LabelStudioConfig
         ["Paragraphs"] = FieldType.List,
     };
 
-    private static readonly HashSet<string> s_controls = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels",
-        "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise",
-    };
+    // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
+    // region tools on an image. Every other control tag belongs to one kind (ControlKinds).
+    private static readonly HashSet<string> s_genericLabels = new(StringComparer.OrdinalIgnoreCase) { "Labels", "HyperTextLabels" };
 
     private static readonly HashSet<string> s_layout = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -188,23 +186,7 @@ public static class LabelStudioConfig
         public string Text { get; } = text;
     }
 
-    private sealed class Draft(XElement source, string name, ControlType type)
-    {
-        public XElement Source { get; } = source;
-        public string Name { get; } = name;
-        public ControlType Type { get; } = type;
-        public string? Field { get; set; }
-        public List<LabelDef> Labels { get; } = [];
-        public bool Multiple { get; set; }
-        public bool Required { get; set; }
-        public int? Max { get; set; }
-        public string? Spans { get; set; }
-        public string? PerSegment { get; set; }
-        public RankingMode Mode { get; set; }
-        public bool PerRegion { get; set; }
-    }
-
-    private sealed class Importer
+    private sealed class Importer : LabelStudioImportContext
     {
         private readonly List<SchemaError> _errors = [];
         private readonly List<UnmappedTag> _unmapped = [];
@@ -212,8 +194,10 @@ public static class LabelStudioConfig
         private readonly Dictionary<string, FieldDef> _fieldsByName = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FieldDef> _objects = new(StringComparer.Ordinal);
         private readonly List<XElement> _controlElements = [];
-        private readonly List<Draft> _drafts = [];
+        private readonly List<LabelStudioDraft> _drafts = [];
         private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
+
+        public override void Error(XElement e, string message) => _errors.Add(new SchemaError(PathOf(e), message));
 
         public LabelStudioConfigImport Run(XElement root)
         {
@@ -247,6 +231,7 @@ public static class LabelStudioConfig
                 Spans = d.Spans,
                 PerSegment = d.PerSegment,
                 Mode = d.Mode,
+                LeafsOnly = d.LeafsOnly,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
@@ -303,7 +288,7 @@ public static class LabelStudioConfig
                 {
                     MapObject(child, type);
                 }
-                else if (s_controls.Contains(tag))
+                else if (s_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
                     _controlElements.Add(child);
                 }
@@ -314,7 +299,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
+        public override void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
 
         private void MapObject(XElement e, FieldType type)
         {
@@ -350,70 +335,26 @@ public static class LabelStudioConfig
         private void MapControl(XElement e)
         {
             var tag = e.Name.LocalName;
-            var lower = tag.ToLowerInvariant();
+            var kind = s_genericLabels.Contains(tag) ? null : ControlKinds.ForLabelStudioTag(tag)!;
+            var targets = kind?.LabelStudioTargets ?? true;
             var name = Attr(e, "name");
-            if (name is null && lower != "relations")
+            if (name is null && targets)
             {
                 _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'name' attribute."));
                 return;
             }
 
             FieldDef? field = null;
-            if (lower != "relations")
+            if (targets)
             {
-                field = Target(e, tag, lower == "pairwise");
+                field = Target(e, tag, tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase));
                 if (field is null)
                 {
                     return;
                 }
             }
 
-            Draft? d;
-            switch (lower)
-            {
-                case "choices":
-                    d = new Draft(e, name!, ControlType.Choices) { Field = field!.Name };
-                    d.Multiple = string.Equals(Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
-                    AddLabels(d, e, "Choice");
-                    break;
-                case "labels" or "hypertextlabels":
-                    d = SpanOrSegmentLabels(e, tag, name!, field!);
-                    break;
-                case "relations":
-                    d = new Draft(e, name ?? "relations", ControlType.Relations);
-                    AddLabels(d, e, "Relation");
-                    break;
-                case "rectanglelabels" or "rectangle":
-                    d = Geometry(e, name!, field!, ControlType.Rectangles, "RectangleLabels");
-                    break;
-                case "polygonlabels" or "polygon":
-                    d = Geometry(e, name!, field!, ControlType.Polygons, "PolygonLabels");
-                    break;
-                case "keypointlabels" or "keypoint":
-                    d = Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
-                    break;
-                case "textarea":
-                    d = new Draft(e, name!, ControlType.Transcription)
-                    {
-                        Field = field!.Name,
-                        PerRegion = IsTrue(Attr(e, "perRegion")),
-                    };
-                    ReportChildren(e, null);
-                    break;
-                case "rating":
-                    d = new Draft(e, name!, ControlType.Rating) { Max = MaxRating(e) };
-                    ReportChildren(e, null);
-                    break;
-                case "ranker":
-                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name };
-                    ReportChildren(e, null);
-                    break;
-                default: // pairwise
-                    d = new Draft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = RankingMode.Pairwise };
-                    ReportChildren(e, null);
-                    break;
-            }
-
+            var d = kind is null ? SpanOrSegmentLabels(e, tag, name!, field!) : kind.ImportLabelStudio(e, name, field, this);
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
@@ -454,17 +395,14 @@ public static class LabelStudioConfig
             return field;
         }
 
-        private Draft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
+        private LabelStudioDraft? SpanOrSegmentLabels(XElement e, string tag, string name, FieldDef field)
         {
-            Draft d;
             switch (field.Type)
             {
                 case FieldType.Text:
-                    d = new Draft(e, name, ControlType.Spans) { Field = field.Name };
-                    break;
+                    return ControlKinds.Of(ControlType.Spans).ImportLabelStudio(e, name, field, this);
                 case FieldType.Audio or FieldType.Video:
-                    d = new Draft(e, name, ControlType.Segments) { Field = field.Name };
-                    break;
+                    return ControlKinds.Of(ControlType.Segments).ImportLabelStudio(e, name, field, this);
                 case FieldType.Image:
                     // Generic <Labels> on an image give their labels to the bare <Rectangle>,
                     // <Polygon> or <KeyPoint> tools on it, which may come later in the config.
@@ -474,12 +412,9 @@ public static class LabelStudioConfig
                     _errors.Add(new SchemaError(PathOf(e), $"<{tag}> '{name}' labels a {SchemaRules.Name(field.Type)} field; spans need text and segments need audio or video."));
                     return null;
             }
-
-            AddLabels(d, e, "Label");
-            return d;
         }
 
-        private Draft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
+        public override LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
         {
             if (field.Type != FieldType.Image)
             {
@@ -487,7 +422,7 @@ public static class LabelStudioConfig
                 return null;
             }
 
-            var d = new Draft(e, name, type) { Field = field.Name };
+            var d = new LabelStudioDraft(e, name, type) { Field = field.Name };
             if (e.Name.LocalName.Equals(labelledTag, StringComparison.OrdinalIgnoreCase))
             {
                 AddLabels(d, e, "Label");
@@ -501,7 +436,7 @@ public static class LabelStudioConfig
         }
 
         /// <remarks>Layout tags between a control and its labels are walked with a stack, as in <see cref="Walk"/>.</remarks>
-        private void AddLabels(Draft d, XElement control, string childTag)
+        public override void AddLabels(LabelStudioDraft d, XElement control, string childTag)
         {
             var open = new Stack<IEnumerator<XElement>>();
             open.Push(control.Elements().GetEnumerator());
@@ -537,7 +472,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private void ReportChildren(XElement control, string? allowed)
+        public override void ReportChildren(XElement control, string? allowed)
         {
             foreach (var child in control.Elements())
             {
@@ -548,7 +483,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private int? MaxRating(XElement e)
+        public override int? MaxRating(XElement e)
         {
             var text = Attr(e, "maxRating");
             if (text is null)
@@ -581,7 +516,7 @@ public static class LabelStudioConfig
                 }
 
                 // Read the labels once so unmapped children are reported once.
-                var labels = new Draft(source, "", ControlType.Rectangles);
+                var labels = new LabelStudioDraft(source, "", ControlType.Rectangles);
                 AddLabels(labels, source, "Label");
                 foreach (var tool in tools)
                 {
@@ -624,11 +559,7 @@ public static class LabelStudioConfig
             }
         }
 
-        private static bool IsTrue(string? s) => string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
-
         private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-        private static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
 
         /// <summary>An XPath-like location: each step with its position among same-named siblings,
         /// as <see cref="Read"/> numbered them.</summary>
@@ -643,4 +574,48 @@ public static class LabelStudioConfig
             return "/" + string.Join("/", steps);
         }
     }
+}
+
+/// <summary>A control mapped from a Label Studio tag, before references between controls are resolved.</summary>
+internal sealed class LabelStudioDraft(XElement source, string name, ControlType type)
+{
+    public XElement Source { get; } = source;
+    public string Name { get; } = name;
+    public ControlType Type { get; } = type;
+    public string? Field { get; set; }
+    public List<LabelDef> Labels { get; } = [];
+    public bool Multiple { get; set; }
+    public bool Required { get; set; }
+    public int? Max { get; set; }
+    public string? Spans { get; set; }
+    public string? PerSegment { get; set; }
+    public RankingMode Mode { get; set; }
+    public bool PerRegion { get; set; }
+    public bool LeafsOnly { get; set; }
+}
+
+/// <summary>What a kind importing its own Label Studio tag reports through, and the readings kinds share.</summary>
+internal abstract class LabelStudioImportContext
+{
+    /// <summary>An error at the element's path.</summary>
+    public abstract void Error(XElement e, string message);
+
+    /// <summary>An element the import leaves out (listed for the user, not an error).</summary>
+    public abstract void Unmapped(XElement e);
+
+    /// <summary>Adds the control's <paramref name="childTag"/> children (through layout tags) as labels; reports the rest as unmapped.</summary>
+    public abstract void AddLabels(LabelStudioDraft d, XElement control, string childTag);
+
+    /// <summary>Reports every child of a control (but <paramref name="allowed"/>) as unmapped.</summary>
+    public abstract void ReportChildren(XElement control, string? allowed);
+
+    /// <summary>A region tool on an image: its labels when it is the labelled tag, none (yet) when bare.</summary>
+    public abstract LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag);
+
+    /// <summary>A rating's <c>maxRating</c>; null when absent or not an integer (reported).</summary>
+    public abstract int? MaxRating(XElement e);
+
+    public static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
+
+    public static bool IsTrue(string? s) => string.Equals(s, "true", StringComparison.OrdinalIgnoreCase);
 }

@@ -42,6 +42,8 @@ public enum ControlType
     Rating,
     /// <summary>An order of a list's items, or a preference between its first two.</summary>
     Ranking,
+    /// <summary>One or several paths through a tree of options (hierarchical choices).</summary>
+    Taxonomy,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>
@@ -62,7 +64,8 @@ public sealed record FieldDef(string Name, FieldType Type);
 /// <param name="Value">The value written into results; unique within its control.</param>
 /// <param name="Hotkey">Keyboard shortcut in the workbench, if any.</param>
 /// <param name="Color">Display colour (e.g. <c>#e4572e</c>), if any.</param>
-public sealed record LabelDef(string Value, string? Hotkey = null, string? Color = null);
+/// <param name="Children">Taxonomy: the options under this one; null for a leaf.</param>
+public sealed record LabelDef(string Value, string? Hotkey = null, string? Color = null, IReadOnlyList<LabelDef>? Children = null);
 
 /// <summary>
 /// One control of a label schema. Which properties apply depends on <see cref="Type"/>; see
@@ -83,15 +86,15 @@ public sealed class ControlDef
     /// <summary>Labels of the control; for <see cref="ControlType.Choices"/> these are its options.</summary>
     public IReadOnlyList<LabelDef> Labels { get; init; } = [];
 
-    /// <summary>Choices: whether several options may be chosen.</summary>
+    /// <summary>Choices and taxonomy: whether several options (paths) may be chosen.</summary>
     public bool Multiple { get; init; }
 
     /// <summary>Choices with <see cref="Multiple"/>: the fewest options an answer may have.</summary>
     public int? Min { get; init; }
 
     /// <summary>
-    /// Choices with <see cref="Multiple"/>: the most options an answer may have. Rating: the top of
-    /// the scale (2..10; null means 5).
+    /// Choices with <see cref="Multiple"/>: the most options an answer may have. Taxonomy with
+    /// <see cref="Multiple"/>: the most paths. Rating: the top of the scale (2..10; null means 5).
     /// </summary>
     public int? Max { get; init; }
 
@@ -109,6 +112,9 @@ public sealed class ControlDef
 
     /// <summary>Ranking: whether the answer may carry a free-text rationale.</summary>
     public bool Rationale { get; init; }
+
+    /// <summary>Taxonomy: whether only leaves (options without children) may be chosen.</summary>
+    public bool LeafsOnly { get; init; }
 
     /// <summary>The top of a rating scale, with the default applied.</summary>
     public int RatingMax => Max ?? 5;

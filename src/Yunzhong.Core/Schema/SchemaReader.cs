@@ -141,7 +141,8 @@ internal static class SchemaReader
             return null;
         }
 
-        var typeName = SchemaRules.Name(type);
+        var kind = ControlKinds.Of(type);
+        var typeName = kind.Name;
         foreach (var p in c.EnumerateObject())
         {
             if (p.Name is "name" or "type" || SchemaRules.AllowsKey(type, p.Name))
@@ -149,21 +150,18 @@ internal static class SchemaReader
                 continue;
             }
 
-            var hint = (type, p.Name) switch
-            {
-                (ControlType.Choices, "labels") => "; a choices control lists 'options'",
-                (not ControlType.Choices, "options") when SchemaRules.TakesLabels(type) => $"; a {typeName} control lists 'labels'",
-                _ => "",
-            };
+            var hint = p.Name is "labels" or "options" && kind.TakesLabels && p.Name != kind.LabelKey
+                ? $"; a {typeName} control lists '{kind.LabelKey}'"
+                : "";
             errors.Add(new SchemaError(path + "/" + JsonText.EscapePointerToken(p.Name),
                 $"Key '{p.Name}' does not apply to a {typeName} control{hint}."));
         }
 
         var labels = Array.Empty<LabelDef>();
-        var labelKey = type == ControlType.Choices ? "options" : "labels";
-        if (SchemaRules.TakesLabels(type) && c.TryGetProperty(labelKey, out var ls) && ls.ValueKind != JsonValueKind.Null)
+        var labelKey = kind.LabelKey;
+        if (kind.TakesLabels && c.TryGetProperty(labelKey, out var ls) && ls.ValueKind != JsonValueKind.Null)
         {
-            labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok) ?? [];
+            labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok, kind.AllowsKey("leafsOnly") ? 0 : -1) ?? [];
         }
 
         var field = OptionalString(c, "field", path, errors, ref ok);
@@ -172,6 +170,7 @@ internal static class SchemaReader
         var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
         var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
         var rationale = OptionalBool(c, "rationale", path, errors, ref ok) ?? false;
+        var leafsOnly = OptionalBool(c, "leafsOnly", path, errors, ref ok) ?? false;
         var min = OptionalInt(c, "min", path, errors, ref ok);
         var max = OptionalInt(c, "max", path, errors, ref ok);
         var mode = RankingMode.Rank;
@@ -210,10 +209,13 @@ internal static class SchemaReader
             Min = SchemaRules.AllowsKey(type, "min") ? min : null,
             Max = SchemaRules.AllowsKey(type, "max") ? max : null,
             Mode = mode,
+            LeafsOnly = SchemaRules.AllowsKey(type, "leafsOnly") && leafsOnly,
         };
     }
 
-    private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok)
+    /// <param name="depth">How deep in an option tree <paramref name="ls"/> lies; -1 where labels have no children.</param>
+    /// <remarks>The depth of an option tree is bounded by <see cref="SchemaLimits.MaxDepth"/> before it gets here.</remarks>
+    private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok, int depth = -1)
     {
         if (ls.ValueKind != JsonValueKind.Array)
         {
@@ -242,10 +244,11 @@ internal static class SchemaReader
 
             foreach (var p in l.EnumerateObject())
             {
-                if (p.Name is not ("value" or "hotkey" or "color"))
+                if (p.Name is not ("value" or "hotkey" or "color") && !(depth >= 0 && p.Name == "children"))
                 {
-                    errors.Add(new SchemaError(itemPath + "/" + JsonText.EscapePointerToken(p.Name),
-                        $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'."));
+                    errors.Add(new SchemaError(itemPath + "/" + JsonText.EscapePointerToken(p.Name), depth >= 0
+                        ? $"Unknown key '{p.Name}'; an option has 'value', 'hotkey', 'color' and 'children'."
+                        : $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'."));
                     ok = false;
                 }
             }
@@ -259,7 +262,13 @@ internal static class SchemaReader
                 continue;
             }
 
-            result.Add(new LabelDef(value, hotkey, color));
+            LabelDef[]? children = null;
+            if (depth >= 0 && l.TryGetProperty("children", out var cs) && cs.ValueKind != JsonValueKind.Null)
+            {
+                children = ReadLabels(cs, itemPath + "/children", errors, ref ok, depth + 1);
+            }
+
+            result.Add(new LabelDef(value, hotkey, color, children is { Length: > 0 } ? children : null));
         }
 
         return [.. result];

@@ -16,19 +16,7 @@ internal static class SchemaRules
         _ => "json",
     };
 
-    public static string Name(ControlType t) => t switch
-    {
-        ControlType.Choices => "choices",
-        ControlType.Spans => "spans",
-        ControlType.Relations => "relations",
-        ControlType.Rectangles => "rectangles",
-        ControlType.Polygons => "polygons",
-        ControlType.Keypoints => "keypoints",
-        ControlType.Segments => "segments",
-        ControlType.Transcription => "transcription",
-        ControlType.Rating => "rating",
-        _ => "ranking",
-    };
+    public static string Name(ControlType t) => ControlKinds.Of(t).Name;
 
     public static FieldType? ParseFieldType(string s) => s switch
     {
@@ -41,52 +29,12 @@ internal static class SchemaRules
         _ => null,
     };
 
-    public static ControlType? ParseControlType(string s) => s switch
-    {
-        "choices" => ControlType.Choices,
-        "spans" => ControlType.Spans,
-        "relations" => ControlType.Relations,
-        "rectangles" => ControlType.Rectangles,
-        "polygons" => ControlType.Polygons,
-        "keypoints" => ControlType.Keypoints,
-        "segments" => ControlType.Segments,
-        "transcription" => ControlType.Transcription,
-        "rating" => ControlType.Rating,
-        "ranking" => ControlType.Ranking,
-        _ => null,
-    };
+    public static ControlType? ParseControlType(string s) => ControlKinds.Find(s)?.Type;
 
-    public static bool TakesLabels(ControlType t) =>
-        t is not (ControlType.Transcription or ControlType.Rating or ControlType.Ranking);
+    public static bool TakesLabels(ControlType t) => ControlKinds.Of(t).TakesLabels;
 
     /// <summary>Keys besides name and type (and <c>required</c>, which every control takes).</summary>
-    public static bool AllowsKey(ControlType t, string key) => key switch
-    {
-        "required" => true,
-        "field" => t is not (ControlType.Relations or ControlType.Rating),
-        "options" => t == ControlType.Choices,
-        "labels" => t != ControlType.Choices && TakesLabels(t),
-        "multiple" or "min" => t == ControlType.Choices,
-        "max" => t is ControlType.Choices or ControlType.Rating,
-        "spans" => t == ControlType.Relations,
-        "perSegment" => t == ControlType.Transcription,
-        "mode" or "rationale" => t == ControlType.Ranking,
-        _ => false,
-    };
-
-    /// <summary>Field types a control's <c>field</c> may name; null means any.</summary>
-    private static FieldType[]? FittingFields(ControlType t) => t switch
-    {
-        ControlType.Spans => [FieldType.Text],
-        ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints => [FieldType.Image],
-        ControlType.Segments => [FieldType.Audio, FieldType.Video],
-        ControlType.Ranking => [FieldType.List],
-        _ => null,
-    };
-
-    private static bool NeedsField(ControlType t) =>
-        t is ControlType.Spans or ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints
-            or ControlType.Segments or ControlType.Ranking;
+    public static bool AllowsKey(ControlType t, string key) => ControlKinds.Of(t).AllowsKey(key);
 
     /// <summary>For controls built in code: properties their type does not take must be left unset.</summary>
     public static void CheckApplicableProperties(int index, ControlDef c, List<SchemaError> errors)
@@ -102,7 +50,7 @@ internal static class SchemaRules
         }
 
         Check(c.Field is not null, "field");
-        Check(c.Labels.Count > 0, c.Type == ControlType.Choices ? "options" : "labels");
+        Check(c.Labels.Count > 0, ControlKinds.Of(c.Type).LabelKey);
         Check(c.Multiple, "multiple");
         Check(c.Min is not null, "min");
         Check(c.Max is not null, "max");
@@ -110,6 +58,7 @@ internal static class SchemaRules
         Check(c.PerSegment is not null, "perSegment");
         Check(c.Mode != RankingMode.Rank, "mode");
         Check(c.Rationale, "rationale");
+        Check(c.LeafsOnly, "leafsOnly");
     }
 
     public static void Check(
@@ -163,11 +112,12 @@ internal static class SchemaRules
         List<SchemaError> errors)
     {
         var path = "/controls/" + index;
-        var typeName = Name(c.Type);
+        var kind = ControlKinds.Of(c.Type);
+        var typeName = kind.Name;
 
         if (c.Field is null)
         {
-            if (NeedsField(c.Type))
+            if (kind.NeedsField)
             {
                 errors.Add(new SchemaError(path + "/field", $"A {typeName} control needs a 'field'."));
             }
@@ -176,80 +126,26 @@ internal static class SchemaRules
         {
             errors.Add(new SchemaError(path + "/field", $"Field {JsonText.Quote(c.Field)} is not a field of the schema."));
         }
-        else if (FittingFields(c.Type) is { } fitting && !fitting.Contains(field.Type))
+        else if (kind.FittingFields is { } fitting && !fitting.Contains(field.Type))
         {
             errors.Add(new SchemaError(path + "/field",
                 $"Field {JsonText.Quote(c.Field)} is {Name(field.Type)}; a {typeName} control labels {string.Join(" or ", fitting.Select(Name))} fields."));
         }
 
-        if (c.Type == ControlType.Relations)
-        {
-            if (c.Spans is null)
-            {
-                errors.Add(new SchemaError(path + "/spans", "A relations control needs 'spans', the name of a spans control."));
-            }
-            else if (!controls.TryGetValue(c.Spans, out var target) || target.Type != ControlType.Spans)
-            {
-                errors.Add(new SchemaError(path + "/spans", $"{JsonText.Quote(c.Spans)} is not the name of a spans control."));
-            }
-        }
-
-        if (c.PerSegment is not null)
-        {
-            if (!controls.TryGetValue(c.PerSegment, out var target) || target.Type != ControlType.Segments)
-            {
-                errors.Add(new SchemaError(path + "/perSegment", $"{JsonText.Quote(c.PerSegment)} is not the name of a segments control."));
-            }
-            else if (c.Field is not null && target.Field is not null && c.Field != target.Field)
-            {
-                errors.Add(new SchemaError(path + "/field",
-                    $"Field {JsonText.Quote(c.Field)} differs from field {JsonText.Quote(target.Field)} of segments control {JsonText.Quote(target.Name)}."));
-            }
-        }
+        kind.CheckReferences(c, path, controls, errors);
 
         CheckLabels(c, path, errors);
 
-        if (c.Type == ControlType.Choices)
-        {
-            if (!c.Multiple && (c.Min is not null || c.Max is not null))
-            {
-                errors.Add(new SchemaError(path + (c.Min is not null ? "/min" : "/max"),
-                    "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option."));
-            }
-
-            if (c.Min is < 0)
-            {
-                errors.Add(new SchemaError(path + "/min", $"'min' must be 0 or more, not {c.Min}."));
-            }
-
-            if (c.Max is < 1)
-            {
-                errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
-            }
-
-            if (c.Min is { } min && c.Max is { } max && min > max)
-            {
-                errors.Add(new SchemaError(path + "/min", $"'min' {min} is greater than 'max' {max}."));
-            }
-
-            if (c.Min is { } m && m > c.Labels.Count)
-            {
-                errors.Add(new SchemaError(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are."));
-            }
-        }
-
-        if (c.Type == ControlType.Rating && c.Max is { } top && (top < MinRatingMax || top > MaxRatingMax))
-        {
-            errors.Add(new SchemaError(path + "/max", $"A rating's 'max' must be between {MinRatingMax} and {MaxRatingMax}, not {top}."));
-        }
+        kind.CheckEntry(c, path, controls, errors);
     }
 
     private static void CheckLabels(ControlDef c, string path, List<SchemaError> errors)
     {
-        var key = c.Type == ControlType.Choices ? "options" : "labels";
-        if (c.Type is ControlType.Choices or ControlType.Spans && c.Labels.Count == 0)
+        var kind = ControlKinds.Of(c.Type);
+        var key = kind.LabelKey;
+        if (kind.NeedsLabels && c.Labels.Count == 0)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"A {Name(c.Type)} control needs at least one {(c.Type == ControlType.Choices ? "option" : "label")}."));
+            errors.Add(new SchemaError(path + "/" + key, $"A {kind.Name} control needs at least one {(key == "options" ? "option" : "label")}."));
             return;
         }
 
@@ -306,20 +202,24 @@ internal static class SchemaRules
         return true;
     }
 
-    /// <summary>An immutable copy with defaults made explicit (a rating's max).</summary>
+    /// <summary>An immutable copy with defaults made explicit (<see cref="ControlKind.NormalizedMax"/>).</summary>
     public static ControlDef Normalize(ControlDef c) => new()
     {
         Name = c.Name,
         Type = c.Type,
         Field = c.Field,
-        Labels = c.Labels.ToArray(),
+        Labels = CopyLabels(c.Labels),
         Multiple = c.Multiple,
         Min = c.Min,
-        Max = c.Type == ControlType.Rating ? c.RatingMax : c.Max,
+        Max = ControlKinds.Of(c.Type).NormalizedMax(c),
         Required = c.Required,
         Spans = c.Spans,
         PerSegment = c.PerSegment,
         Mode = c.Mode,
         Rationale = c.Rationale,
+        LeafsOnly = c.LeafsOnly,
     };
+
+    private static LabelDef[] CopyLabels(IReadOnlyList<LabelDef> labels) =>
+        [.. labels.Select(l => l.Children is null ? l : l with { Children = CopyLabels(l.Children) })];
 }

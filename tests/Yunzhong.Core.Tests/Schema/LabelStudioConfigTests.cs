@@ -325,10 +325,6 @@ public class LabelStudioConfigTests
               <Image name="image" value="$image"/>
               <BrushLabels name="tag" toName="image"><Label value="Airplane"/></BrushLabels>
               <Brush name="brush" toName="image"/>
-              <Taxonomy name="taxonomy" toName="image">
-                <Choice value="Archaea"/>
-                <Choice value="Bacteria"/>
-              </Taxonomy>
               <RectangleLabels name="box" toName="image"><Label value="Car"/></RectangleLabels>
               <Number name="count" toName="image"/>
               <Shortcut value="x"/>
@@ -337,7 +333,7 @@ public class LabelStudioConfigTests
 
         Assert.Empty(import.Errors);
         Assert.Equal(
-            [new UnmappedTag("BrushLabels", "tag"), new UnmappedTag("Brush", "brush"), new UnmappedTag("Taxonomy", "taxonomy"),
+            [new UnmappedTag("BrushLabels", "tag"), new UnmappedTag("Brush", "brush"),
              new UnmappedTag("Number", "count"), new UnmappedTag("Shortcut", null)],
             import.Unmapped);
         Assert.Equal(["box"], import.Schema!.Controls.Select(c => c.Name));

@@ -30,7 +30,7 @@ public class SchemaDocsTests
         var result = LabelSchema.Parse(json);
 
         Assert.True(result.Success, string.Join("\n", result.Errors));
-        Assert.Equal(10, result.Schema.Controls.Count);
+        Assert.Equal(11, result.Schema.Controls.Count);
     }
 
     [Fact]
@@ -44,8 +44,9 @@ public class SchemaDocsTests
             .EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         Assert.Equal(
-            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking"],
+            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy"],
             controlTypes);
+        Assert.Equal(ControlKinds.All.Select(k => k.Name), controlTypes);
         Assert.Equal(["text", "image", "audio", "video", "list", "json"], fieldTypes);
         foreach (var type in controlTypes)
         {

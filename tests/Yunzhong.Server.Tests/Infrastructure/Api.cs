@@ -65,6 +65,23 @@ public static class Api
         return (lease.Task.Id, (await r.OkAsync<SubmitResponse>("submit")).AnnotationId);
     }
 
+    /// <summary>Waits for an export job to finish (it must end done) and downloads its file.</summary>
+    public static async Task<string> DownloadExportAsync(this Person manager, long exportId)
+    {
+        ExportView? view = null;
+        for (var i = 0; i < 200; i++)
+        {
+            view = await manager.Http.GetOkAsync<ExportView>($"api/exports/{exportId}");
+            if (view.Status is ExportStatus.Done or ExportStatus.Failed)
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Equal(ExportStatus.Done, view!.Status);
+        return await manager.Http.GetStringAsync($"api/exports/{exportId}/download");
+    }
+
     public static async Task<HttpResponseMessage> UploadAsync(this HttpClient http, long project, params (string Name, byte[] Bytes)[] files)
     {
         using var form = new MultipartFormDataContent();

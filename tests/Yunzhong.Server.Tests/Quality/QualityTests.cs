@@ -410,7 +410,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             Assert.Equal(HttpStatusCode.BadRequest, csv.StatusCode);
         }
         var job = await s.Manager.Http.PostOkAsync<ExportView>($"api/projects/{s.Project}/exports", new { format = "jsonl", consensus = true, consensusMethod = "mv" });
-        var text = await DownloadAsync(s.Manager, job.Id);
+        var text = await s.Manager.DownloadExportAsync(job.Id);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<JsonElement>(l))
             .ToDictionary(l => l.GetProperty("id").GetInt64(), l => l.GetProperty("consensus"));
         Assert.Equal(4, lines.Count);
@@ -467,27 +467,11 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         // Consensus: A and B cluster (2 of 3, kept), C alone (1 of 3, dropped). Edges are medians:
         // left 0, top 0, right 10, bottom median(10, 12) = 11.
         var job = await manager.Http.PostOkAsync<ExportView>($"api/projects/{project}/exports", new { format = "jsonl", consensus = true });
-        var line = JsonSerializer.Deserialize<JsonElement>(await DownloadAsync(manager, job.Id));
+        var line = JsonSerializer.Deserialize<JsonElement>(await manager.DownloadExportAsync(job.Id));
         var merged = Assert.Single(line.GetProperty("consensus").GetProperty("boxes").EnumerateArray());
         Assert.Equal("car", merged.GetProperty("label").GetString());
         Assert.Equal([0.0, 0.0, 10.0, 11.0], new[] { "x", "y", "width", "height" }.Select(k => merged.GetProperty(k).GetDouble()).ToArray());
         Assert.Equal(2, merged.GetProperty("support").GetInt32());
-    }
-
-    private static async Task<string> DownloadAsync(Person manager, long exportId)
-    {
-        ExportView? view = null;
-        for (var i = 0; i < 200; i++)
-        {
-            view = await manager.Http.GetOkAsync<ExportView>($"api/exports/{exportId}");
-            if (view.Status is ExportStatus.Done or ExportStatus.Failed)
-            {
-                break;
-            }
-            await Task.Delay(50);
-        }
-        Assert.Equal(ExportStatus.Done, view!.Status);
-        return await manager.Http.GetStringAsync($"api/exports/{exportId}/download");
     }
 
     private static void AssertChoice(JsonElement consensus, string label, double confidence)

@@ -17,10 +17,15 @@ export interface SegmentsControl extends ControlBase { type: 'segments'; field: 
 export interface TranscriptionControl extends ControlBase { type: 'transcription'; perSegment?: string }
 export interface RatingControl extends ControlBase { type: 'rating'; max?: number }
 export interface RankingControl extends ControlBase { type: 'ranking'; field: string; mode: 'rank' | 'pairwise'; rationale?: boolean }
+/** An option of a taxonomy: a bare string is a leaf. */
+export type TaxonomyOption = string | (LabelDef & { children?: TaxonomyOption[] });
+export interface TaxonomyControl extends ControlBase {
+  type: 'taxonomy'; options: TaxonomyOption[]; multiple?: boolean; leafsOnly?: boolean; max?: number;
+}
 
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
-  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl;
+  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }
@@ -36,7 +41,8 @@ export interface RankValue { order: string[]; rationale?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
 
 // One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],
-// string or Record<string, string> (transcription), number (rating), RankValue, PairwiseValue.
+// string or Record<string, string> (transcription), number (rating), RankValue, PairwiseValue,
+// string[][] (taxonomy: paths of option values from the top down).
 export type ResultValue = string | number | null | object;
 export type Result = Record<string, ResultValue>;
 
@@ -44,7 +50,7 @@ export const DEFAULT_COLORS = ['#e4572e', '#2e86ab', '#76b041', '#a25ebf', '#f2a
 
 /** Labels or options of a control as full objects, with a colour and a hotkey for each. */
 export function labelsOf(c: Control): Required<LabelDef>[] {
-  const raw: LabelLike[] = c.type === 'choices' ? c.options : 'labels' in c ? c.labels ?? [] : [];
+  const raw: LabelLike[] = c.type === 'choices' || c.type === 'taxonomy' ? c.options : 'labels' in c ? c.labels ?? [] : [];
   return raw.map((l, i) => {
     const d = typeof l === 'string' ? { value: l } : l;
     return {

@@ -1,11 +1,12 @@
 import { useT } from '../i18n';
 import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '../lib/schema';
+import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
 const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json'];
-const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking'];
+const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy'];
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text'], rectangles: ['image'], polygons: ['image'], keypoints: ['image'],
-  segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'],
+  segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
 };
 
 /** "value|hotkey|#colour" per line, the shorthand the form uses for labels and options. */
@@ -31,6 +32,7 @@ function newControl(type: ControlType, schema: Schema): Control {
     case 'transcription': return { name, type, field };
     case 'rating': return { name, type, max: 5 };
     case 'ranking': return { name, type, field, mode: 'rank', rationale: false };
+    case 'taxonomy': return { name, type, field, options: [{ value: 'A', children: ['A1', 'A2'] }, 'B'] };
     default: return { name, type, field, labels: ['label'] } as Control;
   }
 }
@@ -65,7 +67,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
       {schema.controls.map((c, i) => {
         const fits = schema.fields.filter((f) => FIELD_FOR[c.type]?.includes(f.type));
         const labelsKey = c.type === 'choices' ? 'options' : 'labels';
-        const hasLabels = c.type !== 'transcription' && c.type !== 'rating' && c.type !== 'ranking';
+        const hasLabels = c.type !== 'transcription' && c.type !== 'rating' && c.type !== 'ranking' && c.type !== 'taxonomy';
         return (
           <fieldset className="control-edit" key={i} data-testid={`control-edit-${i}`}>
             <div className="row">
@@ -74,7 +76,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
               {FIELD_FOR[c.type] && (
                 <label>{t('schema.field')}{' '}
                   <select value={c.field ?? ''} onChange={(e) => setControl(i, { ...c, field: e.target.value || undefined } as Control)}>
-                    {(c.type === 'choices' || c.type === 'transcription') && <option value="">—</option>}
+                    {(c.type === 'choices' || c.type === 'transcription' || c.type === 'taxonomy') && <option value="">—</option>}
                     {fits.map((f) => <option key={f.name}>{f.name}</option>)}
                   </select>
                 </label>
@@ -94,7 +96,8 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                   </select>
                 </label>
               )}
-              {c.type === 'choices' && <label><input type="checkbox" checked={!!c.multiple} onChange={(e) => setControl(i, { ...c, multiple: e.target.checked })} /> {t('schema.multiple')}</label>}
+              {(c.type === 'choices' || c.type === 'taxonomy') && <label><input type="checkbox" checked={!!c.multiple} onChange={(e) => setControl(i, { ...c, multiple: e.target.checked })} /> {t('schema.multiple')}</label>}
+              {c.type === 'taxonomy' && <label><input type="checkbox" checked={!!c.leafsOnly} onChange={(e) => setControl(i, { ...c, leafsOnly: e.target.checked })} /> {t('schema.leafsOnly')}</label>}
               {c.type === 'rating' && <label>{t('schema.max')} <input type="number" min={2} max={10} value={c.max ?? 5} onChange={(e) => setControl(i, { ...c, max: Number(e.target.value) })} /></label>}
               {c.type === 'ranking' && <>
                 <label>{t('schema.mode')}{' '}
@@ -102,12 +105,18 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                 </label>
                 <label><input type="checkbox" checked={!!c.rationale} onChange={(e) => setControl(i, { ...c, rationale: e.target.checked })} /> {t('schema.rationale')}</label>
               </>}
-              {['choices', 'transcription', 'rating'].includes(c.type) && (
+              {['choices', 'transcription', 'rating', 'taxonomy'].includes(c.type) && (
                 <label><input type="checkbox" checked={!!c.required} onChange={(e) => setControl(i, { ...c, required: e.target.checked })} /> {t('schema.required')}</label>
               )}
               <span className="grow" />
               <button type="button" className="link" onClick={() => onChange({ ...schema, controls: rm(schema.controls, i) })}>{t('schema.remove')}</button>
             </div>
+            {c.type === 'taxonomy' && (
+              <label className="block">{t('schema.taxonomyOptions')}
+                <textarea rows={5} key={optionsToText(c.options)} data-testid={`control-labels-${i}`} defaultValue={optionsToText(c.options)}
+                  onBlur={(e) => setControl(i, { ...c, options: textToOptions(e.target.value) })} />
+              </label>
+            )}
             {hasLabels && (
               <label className="block">{c.type === 'choices' ? t('schema.options') : t('schema.labels')}
                 <textarea rows={3} key={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])} data-testid={`control-labels-${i}`} defaultValue={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])}

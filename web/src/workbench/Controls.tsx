@@ -7,7 +7,7 @@ import {
 import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
 import { isTyping, useWb } from './context';
 
-function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
+export function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
   const wb = useWb();
   return (
     <section className={`control${wb.active === c.name ? ' active' : ''}`} data-testid={`control-${c.name}`}

@@ -2,17 +2,18 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useT, type MessageKey } from '../i18n';
 import {
   labelsOf, type ChoicesControl, type Control, type Keypoint, type Polygon, type RankingControl, type RatingControl, type Rect,
-  type Relation, type Schema, type Segment, type Span, type TranscriptionControl,
+  type Relation, type Schema, type Segment, type Span, type TaxonomyControl, type TranscriptionControl,
 } from '../lib/schema';
 import { AudioView } from './AudioView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
 import { ImageView } from './ImageView';
+import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
 import { redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, undo, type WbState } from './state';
 
 const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
-const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking'];
+const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
   schema: Schema;
@@ -109,6 +110,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   for (const c of schema.controls) {
     if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c as ChoicesControl} />);
     else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c as RatingControl} />);
+    else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c as TaxonomyControl} />);
     else if (c.type === 'transcription' && !(c as TranscriptionControl).perSegment) side.push(<TranscriptionView key={c.name} c={c as TranscriptionControl} />);
     else if (REGION_TYPES.includes(c.type) || (c.type === 'relations' && c.labels?.length)) {
       side.push(<LabelPicker key={c.name} c={c} current={labelFor[c.name] ?? labelsOf(c)[0]?.value} active={active === c.name} onPick={(v) => pickLabel(c, v)} />);

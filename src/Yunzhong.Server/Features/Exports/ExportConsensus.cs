@@ -10,10 +10,11 @@ using Yunzhong.Server.Security;
 namespace Yunzhong.Server.Features.Exports;
 
 /// <summary>
-/// The <c>consensus</c> object an export writes per task: for each choices control the label truth
-/// inference gives (run once per job over the whole project, since it learns annotator skills from
-/// every task), for spans and rectangles the merged regions of the task's annotations in force.
-/// Only the inferred labels are held (one per task); regions are merged task by task.
+/// The <c>consensus</c> object an export writes per task, as each control's kind says
+/// (<see cref="ControlKind.Consensus"/>): for choices the label truth inference gives (run once per
+/// job over the whole project, since it learns annotator skills from every task); for per-task kinds
+/// (spans, rectangles, taxonomy) what the kind makes of the task's annotations in force. Only the
+/// inferred labels are held (one per task); the rest is computed task by task.
 /// </summary>
 internal sealed class ExportConsensus
 {
@@ -30,12 +31,12 @@ internal sealed class ExportConsensus
     public static async Task<ExportConsensus> CreateAsync(DbConnection c, ProjectConfig project, TruthMethod method, CancellationToken ct)
     {
         var choices = new List<(string, Dictionary<long, (string, double)>, IReadOnlyDictionary<string, string[]>)>();
-        foreach (var control in project.Schema.Controls.Where(x => x.Type == ControlType.Choices))
+        foreach (var control in project.Schema.Controls.Where(x => ControlKinds.Of(x.Type).Consensus == ConsensusWay.TruthInference))
         {
             var truths = await ProjectAnswers.InferAsync(c, project, control, method, ct);
             choices.Add((control.Name, truths.Items.ToDictionary(i => i.TaskId, i => (i.Label, i.Confidence)), truths.Values));
         }
-        var regions = project.Schema.Controls.Where(x => x.Type is ControlType.Spans or ControlType.Rectangles).ToList();
+        var regions = project.Schema.Controls.Where(x => ControlKinds.Of(x.Type).Consensus == ConsensusWay.PerTask).ToList();
         return new ExportConsensus(choices, regions);
     }
 
@@ -66,38 +67,10 @@ internal sealed class ExportConsensus
             }
             if (docs.Count > 0)
             {
+                var results = docs.Select(d => d.RootElement).ToList();
                 foreach (var control in _regions)
                 {
-                    json.WriteStartArray(control.Name);
-                    if (control.Type == ControlType.Spans)
-                    {
-                        foreach (var r in Consensus.Spans(docs.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d.RootElement, control.Name)).ToList()))
-                        {
-                            json.WriteStartObject();
-                            json.WriteNumber("start", r.Region.Start);
-                            json.WriteNumber("end", r.Region.End);
-                            json.WriteString("label", r.Region.Label);
-                            json.WriteNumber("support", r.Support);
-                            json.WriteNumber("agreement", r.LabelAgreement);
-                            json.WriteEndObject();
-                        }
-                    }
-                    else
-                    {
-                        foreach (var r in Consensus.Boxes(docs.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d.RootElement, control.Name)).ToList()))
-                        {
-                            json.WriteStartObject();
-                            json.WriteString("label", r.Region.Label);
-                            json.WriteNumber("x", r.Region.X);
-                            json.WriteNumber("y", r.Region.Y);
-                            json.WriteNumber("width", r.Region.W);
-                            json.WriteNumber("height", r.Region.H);
-                            json.WriteNumber("support", r.Support);
-                            json.WriteNumber("agreement", r.LabelAgreement);
-                            json.WriteEndObject();
-                        }
-                    }
-                    json.WriteEndArray();
+                    ControlKinds.Of(control.Type).WriteConsensus(json, control, results);
                 }
             }
             json.WriteEndObject();

@@ -1,26 +1,29 @@
 using System.Text.Json;
-using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
 
-namespace Yunzhong.Server.Features.Quality;
+namespace Yunzhong.Core.Quality;
 
 /// <summary>One control's agreement over the tasks seen.</summary>
 /// <param name="Tasks">Tasks where at least two annotators answered this control.</param>
 /// <param name="Pairs">Annotator pairs the metrics are computed over (for pairwise metrics, the pairs averaged).</param>
 /// <param name="Metrics">Metric name → value; null where the metric is undefined (no pairs, no variation).</param>
+/// <param name="Name">The control's name.</param>
+/// <param name="Type">The control's type (snake_case on the wire, as every enum).</param>
 public sealed record ControlAgreement(string Name, ControlType Type, long Tasks, long Pairs, IReadOnlyDictionary<string, double?> Metrics);
 
 /// <summary>
 /// Agreement of one control, fed one task at a time so a project of any size is measured in
 /// constant memory: every metric keeps only sums from which it is finished at the end.
 /// </summary>
-internal abstract class AgreementAccumulator(ControlDef control)
+public abstract class AgreementAccumulator(ControlDef control)
 {
+    /// <summary>The control measured.</summary>
     public ControlDef Control { get; } = control;
 
     /// <summary>Takes the results of one task's annotations in force, one per annotator.</summary>
     public abstract void AddTask(IReadOnlyList<JsonElement> results);
 
+    /// <summary>The metrics over the tasks added so far.</summary>
     public abstract ControlAgreement Result();
 
     /// <summary>The accumulators for every control of the schema that has an agreement metric.</summary>
@@ -29,46 +32,7 @@ internal abstract class AgreementAccumulator(ControlDef control)
         var list = new List<AgreementAccumulator>();
         foreach (var c in schema.Controls)
         {
-            var name = c.Name;
-            AgreementAccumulator? a = c.Type switch
-            {
-                ControlType.Choices => new NominalAccumulator(c, r => ResultValues.ChoiceLabel(r, name)),
-                ControlType.Rating => new IntervalAccumulator(c, r => ResultValues.Rating(r, name)),
-                ControlType.Ranking when c.Mode == RankingMode.Pairwise => new NominalAccumulator(c, r => ResultValues.Preferred(r, name)),
-                ControlType.Ranking => new PairwiseAccumulator<string[]>(c, r => ResultValues.Order(r, name), ["kendallTau"], (x, y) =>
-                {
-                    try
-                    {
-                        return [TextMetrics.KendallTau(x, y)];
-                    }
-                    catch (ArgumentException)
-                    {
-                        return [null]; // not the same items: the list changed between the two annotations
-                    }
-                }),
-                ControlType.Spans => new PairwiseAccumulator<List<Span>>(c, r => ResultValues.Spans(r, name), ["f1Exact", "f1Overlap"], (x, y) =>
-                    [RegionMetrics.CompareSpans(x, y, SpanMatch.Exact).F1, RegionMetrics.CompareSpans(x, y, SpanMatch.Overlap).F1]),
-                ControlType.Segments => new PairwiseAccumulator<List<Span>>(c, r => ResultValues.Segments(r, name), ["f1Overlap"], (x, y) =>
-                    [RegionMetrics.CompareSpans(x, y, SpanMatch.Overlap).F1]),
-                ControlType.Rectangles => new PairwiseAccumulator<List<Box>>(c, r => ResultValues.Boxes(r, name), ["f1", "meanIoU"], (x, y) =>
-                {
-                    var s = RegionMetrics.CompareBoxes(x, y);
-                    return [s.F1, s.MeanIoU];
-                }),
-                ControlType.Polygons => new PairwiseAccumulator<List<Polygon>>(c, r => ResultValues.Polygons(r, name), ["f1", "meanIoU"], (x, y) =>
-                {
-                    var s = RegionMetrics.ComparePolygons(x, y);
-                    return [s.F1, s.MeanIoU];
-                }),
-                // Error rates are asymmetric (divided by the reference's length); a pair takes the mean of both directions.
-                ControlType.Transcription => new PairwiseAccumulator<string>(c, r => ResultValues.Transcript(r, name, c.PerSegment), ["cer", "wer"], (x, y) =>
-                [
-                    (TextMetrics.CharacterErrorRate(x, y) + TextMetrics.CharacterErrorRate(y, x)) / 2,
-                    (TextMetrics.WordErrorRate(x, y) + TextMetrics.WordErrorRate(y, x)) / 2,
-                ]),
-                _ => null, // relations and keypoints have no agreement metric yet
-            };
-            if (a is not null)
+            if (ControlKinds.Of(c.Type).CreateAgreement(c) is { } a)
             {
                 list.Add(a);
             }
@@ -82,7 +46,7 @@ internal abstract class AgreementAccumulator(ControlDef control)
 /// Nominal labels: percent agreement, Fleiss' kappa and Krippendorff's alpha with the definitions
 /// of <see cref="Agreement"/>, from per-unit label counts.
 /// </summary>
-internal sealed class NominalAccumulator(ControlDef control, Func<JsonElement, string?> read) : AgreementAccumulator(control)
+public sealed class NominalAccumulator(ControlDef control, Func<JsonElement, string?> read) : AgreementAccumulator(control)
 {
     private readonly Dictionary<string, double> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _unit = new(StringComparer.Ordinal);
@@ -154,7 +118,7 @@ internal sealed class NominalAccumulator(ControlDef control, Func<JsonElement, s
 /// Krippendorff's alpha at the interval level (squared differences), from sums of values and of
 /// squares: within a unit, Σ over ordered pairs of (a − b)² = 2(m·Σv² − (Σv)²).
 /// </summary>
-internal sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, double?> read) : AgreementAccumulator(control)
+public sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, double?> read) : AgreementAccumulator(control)
 {
     private double _observed;
     private double _sum;
@@ -202,7 +166,7 @@ internal sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, 
 }
 
 /// <summary>Metrics defined between two annotators' answers, averaged over every pair on every task.</summary>
-internal sealed class PairwiseAccumulator<T>(ControlDef control, Func<JsonElement, T?> read, string[] names, Func<T, T, double?[]> compare)
+public sealed class PairwiseAccumulator<T>(ControlDef control, Func<JsonElement, T?> read, string[] names, Func<T, T, double?[]> compare)
     : AgreementAccumulator(control) where T : class
 {
     private readonly double[] _sums = new double[names.Length];

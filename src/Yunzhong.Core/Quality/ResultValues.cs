@@ -1,14 +1,13 @@
 using System.Text.Json;
-using Yunzhong.Core.Quality;
 
-namespace Yunzhong.Server.Features.Quality;
+namespace Yunzhong.Core.Quality;
 
 /// <summary>
 /// Reads one control's value out of a stored annotation result (docs/label-schema.md) in the shapes
 /// the quality metrics take. Stored results were validated on the way in, so a value of an
 /// unexpected shape is treated as no answer rather than an error.
 /// </summary>
-internal static class ResultValues
+public static class ResultValues
 {
     /// <summary>
     /// Separator of a multi-choice answer's sorted options when the set is treated as one label.

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
-using Yunzhong.Server.Features.Quality;
 
-namespace Yunzhong.Server.Tests.Quality;
+namespace Yunzhong.Core.Tests.Quality;
 
 /// <summary>
-/// The server measures agreement from running sums, task by task; the core library computes it from
-/// the whole reliability matrix. On the same random data both must give the same numbers.
+/// The agreement accumulators (which the server feeds) measure agreement from running sums, task by
+/// task; the core library computes it from the whole reliability matrix. On the same random data both must give the same numbers.
 /// </summary>
 public sealed class AgreementAccumulatorTests
 {

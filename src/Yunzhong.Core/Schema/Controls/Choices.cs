@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Yunzhong.Core.Formats;
+using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>One or several options for the whole task.</summary>
+internal sealed class ChoicesKind : ControlKind
+{
+    public override ControlType Type => ControlType.Choices;
+
+    public override string Name => "choices";
+
+    public override string LabelKey => "options";
+
+    internal override bool NeedsLabels => true;
+
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "multiple" or "min" or "max";
+
+    internal override void CheckEntry(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
+    {
+        if (!c.Multiple && (c.Min is not null || c.Max is not null))
+        {
+            errors.Add(new SchemaError(path + (c.Min is not null ? "/min" : "/max"),
+                "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option."));
+        }
+
+        if (c.Min is < 0)
+        {
+            errors.Add(new SchemaError(path + "/min", $"'min' must be 0 or more, not {c.Min}."));
+        }
+
+        if (c.Max is < 1)
+        {
+            errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
+        }
+
+        if (c.Min is { } min && c.Max is { } max && min > max)
+        {
+            errors.Add(new SchemaError(path + "/min", $"'min' {min} is greater than 'max' {max}."));
+        }
+
+        if (c.Min is { } m && m > c.Labels.Count)
+        {
+            errors.Add(new SchemaError(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are."));
+        }
+    }
+
+    internal override void WriteEntry(Utf8JsonWriter w, ControlDef c)
+    {
+        WriteLabels(w, LabelKey, c.Labels);
+        w.WriteBoolean("multiple", c.Multiple);
+        if (c.Min is { } min)
+        {
+            w.WriteNumber("min", min);
+        }
+
+        if (c.Max is { } max)
+        {
+            w.WriteNumber("max", max);
+        }
+    }
+
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Choices(plan, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Choices"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name!, ControlType.Choices) { Field = field!.Name };
+        d.Multiple = string.Equals(LabelStudioImportContext.Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
+        context.AddLabels(d, e, "Choice");
+        return d;
+    }
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context)
+    {
+        var byControl = context.ByControl;
+
+        if (!value.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+        {
+            return "value.choices must be an array";
+        }
+
+        var list = ListOf(byControl, control.Name);
+        foreach (var c in choices.EnumerateArray())
+        {
+            var s = c.GetString();
+            if (!list.Any(n => n!.GetValue<string>() == s))
+            {
+                list.Add(s);
+            }
+        }
+
+        return null;
+    }
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        if (v.GetArrayLength() > 0)
+        {
+            output.Add(Item(control.Name, "choices", new JsonObject { ["choices"] = JsonNode.Parse(v.GetRawText()) }));
+        }
+
+        return null;
+    }
+
+    internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
+        GoldScoring.Strings(gold).SetEquals(GoldScoring.Strings(result)) ? 1 : 0;
+
+    public override AgreementAccumulator? CreateAgreement(ControlDef c)
+    {
+        var name = c.Name;
+        return new NominalAccumulator(c, r => ResultValues.ChoiceLabel(r, name));
+    }
+
+    public override ConsensusWay Consensus => ConsensusWay.TruthInference;
+
+    internal override bool HasCsvColumn => true;
+}
+
+public static partial class AnnotationValidator
+{
+    internal sealed partial class Run
+    {
+        // ---- choices ----
+
+        internal void Choices(ControlPlan plan, JsonElement value)
+        {
+            var name = plan.Def.Name;
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.");
+                return;
+            }
+
+            var options = plan.Def.Labels.Count;
+            var chosen = options <= 256 ? stackalloc bool[options] : new bool[options];
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.");
+                }
+                else if (!plan.TryGetLabel(item, out var option))
+                {
+                    Fail(At(plan, i), $"{JsonText.Describe(item)} is not an option of choices '{name}'.");
+                }
+                else if (chosen[option])
+                {
+                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.");
+                }
+                else
+                {
+                    chosen[option] = true;
+                }
+
+                i++;
+            }
+
+            var c = plan.Def;
+            if (!c.Multiple && i != 1)
+            {
+                Fail(plan.Pointer, $"Choices '{name}' takes exactly one option; the result has {i}.");
+            }
+            else if (c.Min is { } min && i < min)
+            {
+                Fail(plan.Pointer, $"Choices '{name}' needs at least {min} options; the result has {i}.");
+            }
+            else if (c.Max is { } max && i > max)
+            {
+                Fail(plan.Pointer, $"Choices '{name}' allows at most {max} options; the result has {i}.");
+            }
+        }
+    }
+}

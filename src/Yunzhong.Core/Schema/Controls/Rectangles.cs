@@ -1,0 +1,202 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Yunzhong.Core.Formats;
+using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>Axis-aligned, optionally rotated boxes on an image.</summary>
+internal sealed class RectanglesKind : ControlKind
+{
+    public override ControlType Type => ControlType.Rectangles;
+
+    public override string Name => "rectangles";
+
+    internal override bool NeedsField => true;
+
+    internal override FieldType[]? FittingFields { get; } = [FieldType.Image];
+
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
+
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rectangles(plan, index, value);
+
+    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["RectangleLabels", "Rectangle"];
+
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        context.Geometry(e, name!, field!, ControlType.Rectangles, "RectangleLabels");
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
+        ImageRegionsFromNative(control, v, context);
+
+    internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
+        RegionMetrics.CompareBoxes(GoldScoring.Boxes(gold), GoldScoring.Boxes(result)).F1;
+
+    public override AgreementAccumulator? CreateAgreement(ControlDef c)
+    {
+        var name = c.Name;
+        return new PairwiseAccumulator<List<Box>>(c, r => ResultValues.Boxes(r, name), ["f1", "meanIoU"], (x, y) =>
+        {
+            var s = RegionMetrics.CompareBoxes(x, y);
+            return [s.F1, s.MeanIoU];
+        });
+    }
+
+    public override ConsensusWay Consensus => ConsensusWay.PerTask;
+
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
+    {
+        json.WriteStartArray(c.Name);
+        foreach (var r in Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()))
+        {
+            json.WriteStartObject();
+            json.WriteString("label", r.Region.Label);
+            json.WriteNumber("x", r.Region.X);
+            json.WriteNumber("y", r.Region.Y);
+            json.WriteNumber("width", r.Region.W);
+            json.WriteNumber("height", r.Region.H);
+            json.WriteNumber("support", r.Support);
+            json.WriteNumber("agreement", r.LabelAgreement);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+}
+
+public static partial class AnnotationValidator
+{
+    internal sealed partial class Run
+    {
+        private static readonly RegionKeys s_boxKeys = new("x", "y", "width", "height", "rotation");
+
+        internal void Rectangles(ControlPlan plan, int index, JsonElement value)
+        {
+            if (!Array(plan, value, "boxes"))
+            {
+                return;
+            }
+
+            var (width, height) = ImageSize(plan);
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (Region(plan, index, i, item, "box", s_boxKeys))
+                {
+                    Box(plan, i, item, width, height);
+                }
+
+                i++;
+            }
+        }
+
+        private void Box(ControlPlan plan, int i, JsonElement item, int? imageWidth, int? imageHeight)
+        {
+            var ok = Number(plan, i, item, "x", "box", out var x)
+                & Number(plan, i, item, "y", "box", out var y)
+                & Number(plan, i, item, "width", "box", out var w)
+                & Number(plan, i, item, "height", "box", out var h);
+            var rotation = 0.0;
+            if (item.TryGetProperty("rotation"u8, out var r) && r.ValueKind != JsonValueKind.Null)
+            {
+                if (r.ValueKind != JsonValueKind.Number)
+                {
+                    Fail(At(plan, i, "rotation"), $"'rotation' of a box must be a number of degrees, not {JsonText.Describe(r)}.");
+                    ok = false;
+                }
+                else
+                {
+                    rotation = r.GetDouble();
+                }
+            }
+
+            if (!ok)
+            {
+                return;
+            }
+
+            if (w <= 0)
+            {
+                Fail(At(plan, i, "width"), $"Box width {JsonText.Number(w)} must be greater than 0.");
+            }
+
+            if (h <= 0)
+            {
+                Fail(At(plan, i, "height"), $"Box height {JsonText.Number(h)} must be greater than 0.");
+            }
+
+            if (x < 0)
+            {
+                Fail(At(plan, i, "x"), $"Box x {JsonText.Number(x)} must be 0 or more.");
+            }
+
+            if (y < 0)
+            {
+                Fail(At(plan, i, "y"), $"Box y {JsonText.Number(y)} must be 0 or more.");
+            }
+
+            if (w <= 0 || h <= 0 || x < 0 || y < 0)
+            {
+                return;
+            }
+
+            if (rotation % 360 == 0)
+            {
+                if (imageWidth is { } iw && x + w > iw + PixelTolerance)
+                {
+                    Fail(At(plan, i, "width"), $"Box right edge x + width = {JsonText.Number(x + w)} is past the image width {iw}.");
+                }
+
+                if (imageHeight is { } ih && y + h > ih + PixelTolerance)
+                {
+                    Fail(At(plan, i, "height"), $"Box bottom edge y + height = {JsonText.Number(y + h)} is past the image height {ih}.");
+                }
+
+                return;
+            }
+
+            // Rotation turns the box about its top-left corner (x, y), clockwise in image coordinates.
+            var rad = rotation * Math.PI / 180;
+            var (cos, sin) = (Math.Cos(rad), Math.Sin(rad));
+            Span<double> xs = [x, x + w * cos, x - h * sin, x + w * cos - h * sin];
+            Span<double> ys = [y, y + w * sin, y + h * cos, y + w * sin + h * cos];
+            var minX = Min(xs);
+            var minY = Min(ys);
+            var maxX = Max(xs);
+            var maxY = Max(ys);
+            if (minX < -PixelTolerance || minY < -PixelTolerance
+                || (imageWidth is { } rw && maxX > rw + PixelTolerance)
+                || (imageHeight is { } rh && maxY > rh + PixelTolerance))
+            {
+                var size = imageWidth is not null && imageHeight is not null ? $" of the {imageWidth}×{imageHeight} image" : "";
+                Fail(At(plan, i, "rotation"),
+                    $"Box rotated by {JsonText.Number(rotation)}° spans x {JsonText.Number(Math.Round(minX, 2))}..{JsonText.Number(Math.Round(maxX, 2))}, y {JsonText.Number(Math.Round(minY, 2))}..{JsonText.Number(Math.Round(maxY, 2))}, outside the bounds{size}.");
+            }
+        }
+
+        private static double Min(ReadOnlySpan<double> v)
+        {
+            var m = v[0];
+            foreach (var d in v)
+            {
+                m = Math.Min(m, d);
+            }
+
+            return m;
+        }
+
+        private static double Max(ReadOnlySpan<double> v)
+        {
+            var m = v[0];
+            foreach (var d in v)
+            {
+                m = Math.Max(m, d);
+            }
+
+            return m;
+        }
+    }
+}

@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Yunzhong.Core.Formats;
+using Yunzhong.Core.Quality;
+using static Yunzhong.Core.Formats.LabelStudioResults;
+
+namespace Yunzhong.Core.Schema;
+
+/// <summary>Entity spans in a text field.</summary>
+internal sealed class SpansKind : ControlKind
+{
+    public override ControlType Type => ControlType.Spans;
+
+    public override string Name => "spans";
+
+    internal override bool NeedsLabels => true;
+
+    internal override bool NeedsField => true;
+
+    internal override FieldType[]? FittingFields { get; } = [FieldType.Text];
+
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
+
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Spans(plan, index, value);
+
+    // Label Studio's generic <Labels> (and <HyperTextLabels>) on a text.
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
+    {
+        var d = new LabelStudioDraft(e, name!, ControlType.Spans) { Field = field!.Name };
+        context.AddLabels(d, e, "Label");
+        return d;
+    }
+
+    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
+        RegionsToNative(control, value, id, context, regions =>
+        {
+            var taskData = context.TaskData;
+            var texts = context.Texts;
+
+            var field = control.Field ?? "";
+            if (!texts.TryGetValue(field, out var index))
+            {
+                texts[field] = index = FieldString(taskData, control.Field) is { } t ? new TextIndex(t) : null;
+            }
+
+            if (index is null)
+            {
+                return $"the task has no text field '{control.Field}'";
+            }
+
+            if (!value.TryGetProperty("start", out var s) || !s.TryGetInt32(out var start)
+                || !value.TryGetProperty("end", out var e) || !e.TryGetInt32(out var end))
+            {
+                return "value.start and value.end must be integers";
+            }
+
+            var text = index.Text;
+            var cpStart = index.CodePoint(start);
+            var cpEnd = index.CodePoint(end);
+            if (cpStart < 0 || cpEnd < 0 || start >= end)
+            {
+                return $"offsets {start}..{end} do not fit the text (or split a surrogate pair)";
+            }
+
+            regions.Add(new JsonObject { ["start"] = cpStart, ["end"] = cpEnd, ["text"] = text[start..end] });
+            return null;
+        });
+
+    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        var taskData = context.TaskData;
+        var output = context.Output;
+        JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        var text = FieldString(taskData, control.Field);
+        if (text is null)
+        {
+            return $"the task has no text field '{control.Field}'";
+        }
+
+        foreach (var span in v.EnumerateArray())
+        {
+            var start = CodePointToUtf16(text, span.GetProperty("start").GetInt32());
+            var end = CodePointToUtf16(text, span.GetProperty("end").GetInt32());
+            if (start < 0 || end < 0 || start >= end)
+            {
+                return $"span {Str(span, "id")} does not fit the text";
+            }
+
+            output.Add(Item(Str(span, "id"), "labels", WithLabel(new JsonObject
+            {
+                ["start"] = start,
+                ["end"] = end,
+                ["text"] = text[start..end],
+            }, "labels", span)));
+        }
+
+        return null;
+    }
+
+    internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
+        RegionMetrics.CompareSpans(GoldScoring.Spans(gold), GoldScoring.Spans(result), SpanMatch.Exact).F1;
+
+    public override AgreementAccumulator? CreateAgreement(ControlDef c)
+    {
+        var name = c.Name;
+        return new PairwiseAccumulator<List<Span>>(c, r => ResultValues.Spans(r, name), ["f1Exact", "f1Overlap"], (x, y) =>
+            [RegionMetrics.CompareSpans(x, y, SpanMatch.Exact).F1, RegionMetrics.CompareSpans(x, y, SpanMatch.Overlap).F1]);
+    }
+
+    public override ConsensusWay Consensus => ConsensusWay.PerTask;
+
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
+    {
+        json.WriteStartArray(c.Name);
+        foreach (var r in Core.Quality.Consensus.Spans(results.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d, c.Name)).ToList()))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("start", r.Region.Start);
+            json.WriteNumber("end", r.Region.End);
+            json.WriteString("label", r.Region.Label);
+            json.WriteNumber("support", r.Support);
+            json.WriteNumber("agreement", r.LabelAgreement);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+}
+
+public static partial class AnnotationValidator
+{
+    internal sealed partial class Run
+    {
+        // ---- spans ----
+
+        private static readonly RegionKeys s_spanKeys = new("start", "end", "text");
+
+        internal void Spans(ControlPlan plan, int index, JsonElement value)
+        {
+            if (!Array(plan, value, "spans"))
+            {
+                return;
+            }
+
+            var field = plan.Field!.Name;
+            if (taskData.ValueKind != JsonValueKind.Object
+                || !taskData.TryGetProperty(field, out var textElement)
+                || textElement.ValueKind != JsonValueKind.String)
+            {
+                Fail(plan.Pointer, $"The task has no text in field '{field}' to place the spans of '{plan.Def.Name}' in.");
+                return;
+            }
+
+            var chars = ControlPlan.RentChars(textElement, out var length);
+            if (chars is null)
+            {
+                Fail(plan.Pointer, $"The text in field '{field}' holds an unpaired surrogate, so span offsets cannot be checked.");
+                return;
+            }
+
+            int[]? astral = null;
+            try
+            {
+                var text = chars.AsSpan(0, length);
+                var pairs = 0;
+                if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+                {
+                    // Offsets count code points. Note the code-point position of each surrogate pair
+                    // once; a UTF-16 index is then the code point plus the pairs before it.
+                    astral = ArrayPool<int>.Shared.Rent(length / 2 + 1);
+                    var u = 0;
+                    while (u < length)
+                    {
+                        var k = text[u..].IndexOfAnyInRange('\uD800', '\uDFFF');
+                        if (k < 0)
+                        {
+                            break;
+                        }
+
+                        u += k;
+                        if (char.IsHighSurrogate(text[u]) && u + 1 < length && char.IsLowSurrogate(text[u + 1]))
+                        {
+                            astral[pairs] = u - pairs;
+                            pairs++;
+                            u += 2;
+                        }
+                        else
+                        {
+                            u++; // an unpaired surrogate counts as one code point
+                        }
+                    }
+                }
+
+                var offsets = new CodePoints(astral is null ? default : astral.AsSpan(0, pairs), length - pairs);
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (Region(plan, index, i, item, "span", s_spanKeys))
+                    {
+                        Span(plan, i, item, text, offsets);
+                    }
+
+                    i++;
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+                if (astral is not null)
+                {
+                    ArrayPool<int>.Shared.Return(astral);
+                }
+            }
+        }
+
+        /// <summary>Maps code-point offsets of one text to UTF-16 indexes.</summary>
+        private readonly ref struct CodePoints(ReadOnlySpan<int> astral, int length)
+        {
+            private readonly ReadOnlySpan<int> _astral = astral;
+
+            public int Length { get; } = length;
+
+            public int Utf16(long codePoint)
+            {
+                var cp = (int)codePoint;
+                if (_astral.IsEmpty)
+                {
+                    return cp;
+                }
+
+                // Pairs that start before this code point each take one extra UTF-16 unit.
+                var at = _astral.BinarySearch(cp);
+                var before = at >= 0 ? at : ~at;
+                return cp + before;
+            }
+        }
+
+        private void Span(ControlPlan plan, int i, JsonElement item, ReadOnlySpan<char> text, CodePoints offsets)
+        {
+            var codePoints = offsets.Length;
+            if (!Offset(plan, i, item, "start", out var start) | !Offset(plan, i, item, "end", out var end))
+            {
+                return;
+            }
+
+            if (start < 0)
+            {
+                Fail(At(plan, i, "start"), $"Span start {start} must be 0 or more.");
+                return;
+            }
+
+            if (end <= start)
+            {
+                Fail(At(plan, i, "end"), $"Span end {end} must be greater than its start {start}.");
+                return;
+            }
+
+            if (end > codePoints)
+            {
+                Fail(At(plan, i, "end"), $"Span end {end} is past the end of the text, which has {codePoints} characters (code points).");
+                return;
+            }
+
+            if (!item.TryGetProperty("text"u8, out var spanText) || spanText.ValueKind == JsonValueKind.Null)
+            {
+                return;
+            }
+
+            if (spanText.ValueKind != JsonValueKind.String)
+            {
+                Fail(At(plan, i, "text"), $"Span text must be a string, not {JsonText.Describe(spanText)}.");
+                return;
+            }
+
+            var from = offsets.Utf16(start);
+            var to = offsets.Utf16(end);
+            var slice = text[from..to];
+            if (!spanText.ValueEquals(slice))
+            {
+                Fail(At(plan, i, "text"),
+                    $"Span text {JsonText.Describe(spanText)} differs from the text at {start}..{end}, which is {JsonText.Quote(slice.ToString())}.");
+            }
+        }
+
+        private bool Offset(ControlPlan plan, int i, JsonElement item, string key, out long value)
+        {
+            value = 0;
+            if (!item.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                Fail(At(plan, i, key), $"Each span of '{plan.Def.Name}' needs an integer '{key}'.");
+                return false;
+            }
+
+            if (!JsonText.TryGetInteger(v, out value))
+            {
+                Fail(At(plan, i, key), $"Span {key} must be an integer count of code points, not {JsonText.Describe(v)}.");
+                return false;
+            }
+
+            return true;
+        }
+    }
+}

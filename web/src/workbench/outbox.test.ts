@@ -8,7 +8,8 @@ class MemStore implements KeyValueStore {
   removeItem(k: string) { this.m.delete(k); }
 }
 
-const sub = (key: string) => ({ key, assignmentId: `a-${key}`, projectId: 'p', result: { quality: 3 }, leadTimeSeconds: 4 });
+let nextAssignment = 1;
+const sub = (key: string) => ({ key, assignmentId: nextAssignment++, projectId: 7, result: { quality: 3 }, leadTimeSeconds: 4 });
 
 describe('outbox', () => {
   it('keeps a submission through a network failure and sends it with the same key later', async () => {
@@ -74,11 +75,11 @@ describe('outbox', () => {
 describe('draft store', () => {
   it('round-trips a draft per assignment', () => {
     const d = new DraftStore(new MemStore());
-    d.put('a1', { entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
-    expect(d.get('a1')).toEqual({ entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
-    expect(d.get('a2')).toBeNull();
-    d.remove('a1');
-    expect(d.get('a1')).toBeNull();
+    d.put(1, { entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
+    expect(d.get(1)).toEqual({ entities: [{ id: 's1', start: 0, end: 2, label: 'PER', text: '张三' }] });
+    expect(d.get(2)).toBeNull();
+    d.remove(1);
+    expect(d.get(1)).toBeNull();
   });
 });
 

@@ -8,8 +8,8 @@ export interface KeyValueStore { getItem(k: string): string | null; setItem(k: s
 export interface PendingSubmit {
   /** Idempotency key: a retry of the same submission carries the same key. */
   key: string;
-  assignmentId: string;
-  projectId: string;
+  assignmentId: number;
+  projectId: number;
   result: Result;
   leadTimeSeconds: number;
   attempts: number;
@@ -80,9 +80,9 @@ export class Outbox {
 /** Local copies of drafts, kept until the server has them. */
 export class DraftStore {
   constructor(private readonly store: KeyValueStore) {}
-  get(assignmentId: string): Result | null {
+  get(assignmentId: number): Result | null {
     try { return (JSON.parse(this.store.getItem(`yz.draft.${assignmentId}`) ?? 'null') as { result: Result } | null)?.result ?? null; } catch { return null; }
   }
-  put(assignmentId: string, result: Result): void { this.store.setItem(`yz.draft.${assignmentId}`, JSON.stringify({ result })); }
-  remove(assignmentId: string): void { this.store.removeItem(`yz.draft.${assignmentId}`); }
+  put(assignmentId: number, result: Result): void { this.store.setItem(`yz.draft.${assignmentId}`, JSON.stringify({ result })); }
+  remove(assignmentId: number): void { this.store.removeItem(`yz.draft.${assignmentId}`); }
 }

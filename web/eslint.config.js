@@ -11,7 +11,8 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'playwright*.config.ts', 'bench/*.ts', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      // The UI's own project, and the one of the browser tests, benchmarks and Playwright configs (Node types).
+      parserOptions: { project: ['./tsconfig.json', './e2e/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.browser },
     },
   },

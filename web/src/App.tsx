@@ -89,10 +89,10 @@ export function App() {
   // Pages the caller's roles in the current organisation do not include say so; pages of one project
   // check the roles in that project's organisation once they have loaded it.
   const orgRoles = session.org?.roles;
-  if ((m = match('/projects/new', path))) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
+  if (match('/projects/new', path)) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
   else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={Number(m.id)} />;
-  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab!} />;
+  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} />;
   else if (match('/tokens', path)) page = <TokensPage />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;

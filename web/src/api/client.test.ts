@@ -27,7 +27,7 @@ describe('api client', () => {
   });
 
   it('reports a network failure as status 0', async () => {
-    vi.stubGlobal('fetch', async () => { throw new TypeError('Failed to fetch'); });
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
     const err = (await api.me().catch((e: unknown) => e)) as ApiError;
     expect(err.status).toBe(0);
     expect(err.isNetwork).toBe(true);

@@ -74,7 +74,7 @@ export function MembersPage() {
     removing.mutate(m);
   };
 
-  const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k]!.join(' ')}</span> : null;
+  const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k].join(' ')}</span> : null;
 
   return (
     <div className="page">

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type CreateProject, type ProjectOrder, type ReviewPolicy, type SchemaCheck, type UnmappedTag } from '../api';
 import { errorText } from '../api/queries';
@@ -37,8 +37,9 @@ export function NewProjectPage() {
 
   const fieldsKey = JSON.stringify(schema.fields);
   const [sampleText, setSampleText] = useState('');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => { setSampleText(JSON.stringify(sampleData(schema), null, 2)); }, [fieldsKey]);
+  // New fields get new sample data; other schema edits keep what the person typed into it.
+  const [sampleFor, setSampleFor] = useState<string | null>(null);
+  if (sampleFor !== fieldsKey) { setSampleFor(fieldsKey); setSampleText(JSON.stringify(sampleData(schema), null, 2)); }
   const sample = useMemo(() => { try { return JSON.parse(sampleText) as Record<string, unknown>; } catch { return null; } }, [sampleText]);
 
   const fromForm = (s: Schema) => { setSchema(s); setJson(JSON.stringify(s, null, 2)); setCheck(null); };

@@ -4,7 +4,7 @@ import { errorText, useProject } from '../api/queries';
 import { useI18n } from '../i18n';
 import type { Result } from '../lib/schema';
 import { mediaUrlFor, preloadMedia, uuid } from '../lib/util';
-import { DraftStore, Outbox, type PendingSubmit, type SendError } from './outbox';
+import { DraftStore, Outbox, SendError, type PendingSubmit } from './outbox';
 import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
@@ -20,8 +20,7 @@ export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
   try { await api.submit(p.assignmentId, p.result, p.leadTimeSeconds, p.key); } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError(0, { detail: String(e) });
     const details = Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
-    const failure: SendError = { status: err.status, message: details || err.message };
-    throw failure;
+    throw new SendError(err.status, details || err.message);
   }
 });
 
@@ -45,8 +44,8 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   const [showInstr, setShowInstr] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const prefetch = useRef<Promise<QueueItem | null> | null>(null);
-  const startedAt = useRef(performance.now());
-  const prevResult = useRef<Result | null>(null);
+  const startedAt = useRef(0);
+  const [prevResult, setPrevResult] = useState<Result | null>(null);
   const dirty = useRef(false);
   const lastSaved = useRef<string | null>(null);
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
@@ -160,7 +159,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
     if (miss.length) return;
     outbox.add({ key: uuid(), assignmentId: item.assignmentId, projectId, result: r, leadTimeSeconds: Math.round((performance.now() - startedAt.current) / 100) / 10 });
     drafts.remove(item.assignmentId);
-    prevResult.current = r;
+    setPrevResult(r);
     refreshOutbox();
     flush();
     void advance(project);
@@ -178,7 +177,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   // `submit` changes would be dropped from a key event already being dispatched (Esc clears the
   // selection in TaskView's listener first, which re-rendered this page and lost the Esc here).
   const keys = useRef({ submit, skip, help });
-  keys.current = { submit, skip, help };
+  useEffect(() => { keys.current = { submit, skip, help }; });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -209,8 +208,8 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
         </span>
         {project.instructions && <button type="button" onClick={() => setShowInstr((v) => !v)} data-testid="instructions-toggle">{t('wb.instructions')}</button>}
         {item && state && <>
-          {hasImageControls && prevResult.current && (
-            <button type="button" data-testid="copy-previous" onClick={() => onChange((s) => copyRegions(s, project.schema, prevResult.current!))}>{t('wb.copyPrev')}</button>
+          {hasImageControls && prevResult && (
+            <button type="button" data-testid="copy-previous" onClick={() => onChange((s) => copyRegions(s, project.schema, prevResult))}>{t('wb.copyPrev')}</button>
           )}
           <button type="button" data-testid="skip" onClick={skip} title="Ctrl+Shift+S">{t('wb.skip')}</button>
           <button type="button" className="primary" data-testid="submit" onClick={submit} title="Ctrl+Enter">{t('wb.submit')} <kbd>Ctrl+↵</kbd></button>

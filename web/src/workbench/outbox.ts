@@ -17,13 +17,16 @@ export interface PendingSubmit {
   rejected?: string;
 }
 
-export interface SendError { status: number; message: string }
+/** Why a submission was not acknowledged: the HTTP status (0: no answer) and the server's words. */
+export class SendError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
 
 /**
  * Network failures, server errors, timeouts and rate limits are worth retrying, and so is an
  * expired session (401): after logging in again the same submission goes through.
  */
-export function retryable(e: SendError): boolean {
+export function retryable(e: { status: number }): boolean {
   return e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 408 || e.status === 429;
 }
 

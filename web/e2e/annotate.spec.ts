@@ -105,7 +105,7 @@ test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+En
     expect(s.start).toBe(cps(TEXT.slice(0, TEXT.indexOf(want.text))).length);
   }
   const byText = (t: string) => spans.find((s) => chars.slice(s.start, s.end).join('') === t)!.id;
-  expect(text.links).toEqual([{ from: byText(drawn.relation!.from), to: byText(drawn.relation!.to), label: 'founded_by' }]);
+  expect(text.links).toEqual([{ from: byText(drawn.relation.from), to: byText(drawn.relation.to), label: 'founded_by' }]);
 });
 
 test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypoint; next task follows; the export has them', async ({ page, request }) => {
@@ -168,7 +168,7 @@ test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypo
   const [rect] = image.boxes as { x: number; y: number; width: number; height: number; label: string }[];
   expect(image.boxes).toHaveLength(1);
   expect(rect!.label).toBe('cup');
-  for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(rect![k] - drawn.rect![k])).toBeLessThanOrEqual(drawn.rect!.tol);
+  for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(rect![k] - drawn.rect[k])).toBeLessThanOrEqual(drawn.rect.tol);
   const [poly] = image.shapes as { points: number[][]; label: string }[];
   expect(poly!.points).toHaveLength(4);
   poly!.points.forEach((p, i) => {
@@ -177,8 +177,8 @@ test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypo
   });
   const [kp] = image.landmarks as { x: number; y: number; label: string }[];
   expect(kp!.label).toBe('nose');
-  expect(Math.abs(kp!.x - drawn.keypoint!.x)).toBeLessThanOrEqual(drawn.keypoint!.tol);
-  expect(Math.abs(kp!.y - drawn.keypoint!.y)).toBeLessThanOrEqual(drawn.keypoint!.tol);
+  expect(Math.abs(kp!.x - drawn.keypoint.x)).toBeLessThanOrEqual(drawn.keypoint.tol);
+  expect(Math.abs(kp!.y - drawn.keypoint.y)).toBeLessThanOrEqual(drawn.keypoint.tol);
 });
 
 test('speech segments by drag and by keys, a transcript per segment; the export has them', async ({ page, request }) => {

@@ -27,7 +27,7 @@ async function answeredByTwo(r: APIRequestContext): Promise<{ projectId: number;
   const projectId = await createProject(r, { name: 'E2E quality', schema: demoProject('emails').schema, overlap: 2 });
   await importJsonl(r, projectId, TEXTS.map((text, i) => ({ key: `q${i + 1}`, data: { text }, ...(i === 3 ? { gold: { label: ['spam'] } } : {}) })));
   const rows = await (await r.get(`/api/projects/${projectId}/tasks`)).json() as Schemas['TaskPage'];
-  const taskIds = Object.fromEntries(rows.items.map((row) => [row.key, row.id]));
+  const taskIds = Object.fromEntries(rows.items.map((row): [string, number] => [row.key ?? '', row.id]));
   await apiAs(r, ANNOTATOR);
   await answerAll(r, projectId, ONE);
   await apiAs(r, ANNOTATOR2);

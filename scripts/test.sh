@@ -49,7 +49,7 @@ export YZ_TEST_POSTGRES
 # A failing suite marks the run failed but does not stop it: every suite runs and the summary is printed.
 status=0
 if [ -f web/package.json ]; then
-  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test) 2>&1 | tee "$webout/unit.log" || status=$?
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm run lint && npm test) 2>&1 | tee "$webout/unit.log" || status=$?
   # The browser suite: Debian's Chromium (installed above) against a real server on loopback.
   (cd web && npm run e2e) 2>&1 | tee "$webout/e2e.log" || status=$?
 fi

@@ -34,7 +34,8 @@ declare global {
 /** Submit keypress → next task's text in the DOM (MutationObserver) and → the next animation frame. */
 async function installSubmitProbe(page: Page) {
   await page.evaluate(() => {
-    const b = window.__bench = { samples: [], t0: null, id: null, text: null };
+    window.__bench = { samples: [], t0: null, id: null, text: null };
+    const b = window.__bench;
     const idOf = () => document.querySelector('[data-testid=task-id]')?.textContent ?? null;
     const textOf = () => document.querySelector('[data-testid=text-text]')?.textContent ?? null;
     // Capture phase on window: runs before the page's own Ctrl+Enter handler.
@@ -137,7 +138,8 @@ test('workbench: frame times panning and zooming a 20-megapixel image', async ({
   const cy = box.y + box.height / 2;
   await page.mouse.move(cx, cy);
   await page.evaluate(() => {
-    const f = window.__frames = { deltas: [], run: true };
+    window.__frames = { deltas: [], run: true };
+    const f = window.__frames;
     let last = performance.now();
     const tick = (now: number) => { f.deltas.push(now - last); last = now; if (f.run) requestAnimationFrame(tick); };
     requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });

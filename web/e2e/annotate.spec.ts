@@ -1,14 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import {
   ADMIN, ANNOTATOR, apiAs, cps, createProject, demo, demoProject, demoTasks, exportViaDialog, imagePoint, importJsonl, login, selectText, shot, uploadMedia, useLang,
+  type Schemas,
 } from './helpers';
 
-// One project per modality, annotated by mouse and keyboard; the last test exports them through
-// the dialog and checks the file against what was drawn here.
-test.describe.configure({ mode: 'serial' });
+// One project per modality, made by each test for itself, annotated by mouse and keyboard; each
+// test then exports its project through the dialog and checks the file against what it drew.
 
 const TEXT = '😀 1993 年，Ian Murdock 在美国创立了 Debian 计划。';
-const ids: Record<string, string> = {};
 interface Drawn {
   spans: { text: string; label: string }[]; relation: { from: string; to: string; label: string } | null;
   rect: { x: number; y: number; width: number; height: number; tol: number } | null; polygon: { points: number[][]; tol: number } | null;
@@ -16,29 +15,28 @@ interface Drawn {
   segments: { label: string; start: number; end: number; tol: number }[]; transcript: string | null;
   order: string[] | null; rating: number | null; rationale: string | null;
 }
-const drawn: Drawn = { spans: [], relation: null, rect: null, polygon: null, keypoint: null, segments: [], transcript: null, order: null, rating: null, rationale: null };
+const nothingDrawn = (): Drawn => ({ spans: [], relation: null, rect: null, polygon: null, keypoint: null, segments: [], transcript: null, order: null, rating: null, rationale: null });
 
-test.beforeAll(async ({ playwright, baseURL }) => {
-  const request = await playwright.request.newContext({ baseURL });
+/** The admin's project made through the API, with `fill` importing its tasks and media. */
+async function projectOf(request: APIRequestContext, name: string, demoName: string, fill: (id: number) => Promise<void>): Promise<number> {
   await apiAs(request, ADMIN);
-  ids.text = await createProject(request, { name: 'E2E annotate: text', schema: demoProject('news-zh').schema });
-  await importJsonl(request, ids.text, [{ key: 'emoji-debian', data: { text: TEXT } }, ...demoTasks('news-zh', 1)]);
+  const id = await createProject(request, { name, schema: demoProject(demoName).schema });
+  await fill(id);
+  return id;
+}
 
-  ids.image = await createProject(request, { name: 'E2E annotate: image', schema: demoProject('photos').schema });
-  await uploadMedia(request, ids.image, [demo('photos', 'media', 'coffee.jpg'), demo('photos', 'media', 'astronaut.jpg')]);
-  await importJsonl(request, ids.image, [{ key: 'coffee', data: { image: 'media:coffee.jpg' } }, { key: 'astronaut', data: { image: 'media:astronaut.jpg' } }]);
-
-  ids.audio = await createProject(request, { name: 'E2E annotate: audio', schema: demoProject('speech').schema });
-  await uploadMedia(request, ids.audio, [demo('speech', 'media', 'librivox-0880.wav'), demo('speech', 'media', 'cards-001.wav')]);
-  await importJsonl(request, ids.audio, [{ key: 'librivox-0880', data: { audio: 'media:librivox-0880.wav' } }, { key: 'cards-001', data: { audio: 'media:cards-001.wav' } }]);
-
-  ids.llm = await createProject(request, { name: 'E2E annotate: ranking', schema: demoProject('llm-pref').schema });
-  await importJsonl(request, ids.llm, demoTasks('llm-pref', 2));
-
-  ids.choices = await createProject(request, { name: 'E2E annotate: choices', schema: demoProject('emails').schema });
-  await importJsonl(request, ids.choices, demoTasks('emails', 3));
-  await request.dispose();
-});
+type Result = Record<string, unknown>;
+/** The one annotation of task `key`, as the admin's export dialog gives it. */
+async function exported(page: Page, projectId: number, key: string): Promise<Result> {
+  await login(page, ADMIN);
+  // The app reads who is signed in when it loads: leave it, so the export page loads as the admin's.
+  await page.goto('about:blank');
+  const rows = await exportViaDialog(page, projectId) as unknown as { key: string; annotations: { result: Result }[] }[];
+  const row = rows.find((r) => r.key === key);
+  expect(row, `row ${key}`).toBeTruthy();
+  expect(row!.annotations).toHaveLength(1);
+  return row!.annotations[0]!.result;
+}
 
 test.beforeEach(async ({ page }) => {
   await useLang(page, 'en');
@@ -50,9 +48,11 @@ async function taskId(page: Page) {
   return (await page.getByTestId('task-id').textContent())!.trim();
 }
 
-test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+Enter', async ({ page }) => {
+test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+Enter; the export has them', async ({ page, request }) => {
+  const id = await projectOf(request, 'E2E annotate: text', 'news-zh', (p) => importJsonl(request, p, [{ key: 'emoji-debian', data: { text: TEXT } }, ...demoTasks('news-zh', 1)]));
+  const drawn = nothingDrawn();
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.text}/annotate`);
+  await page.goto(`/#/projects/${id}/annotate`);
   await expect(page.getByTestId('text-text')).toContainText('Ian Murdock');
   const first = await taskId(page);
 
@@ -93,11 +93,29 @@ test('Chinese spans by mouse and by keyboard, a relation, submitted with Ctrl+En
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('task-id')).not.toHaveText(first);
   await expect(page.getByTestId('text-text')).not.toContainText('Ian Murdock');
+
+  const text = await exported(page, id, 'emoji-debian');
+  const chars = cps(TEXT);
+  const spans = text.entities as { id: string; start: number; end: number; label: string; text?: string }[];
+  expect(spans).toHaveLength(3);
+  for (const want of drawn.spans) {
+    const s = spans.find((x) => x.label === want.label)!;
+    // Offsets count code points: the emoji before them is one, not two.
+    expect(chars.slice(s.start, s.end).join('')).toBe(want.text);
+    expect(s.start).toBe(cps(TEXT.slice(0, TEXT.indexOf(want.text))).length);
+  }
+  const byText = (t: string) => spans.find((s) => chars.slice(s.start, s.end).join('') === t)!.id;
+  expect(text.links).toEqual([{ from: byText(drawn.relation.from), to: byText(drawn.relation.to), label: 'founded_by' }]);
 });
 
-test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypoint; next task follows', async ({ page }) => {
+test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypoint; next task follows; the export has them', async ({ page, request }) => {
+  const id = await projectOf(request, 'E2E annotate: image', 'photos', async (p) => {
+    await uploadMedia(request, p, [demo('photos', 'media', 'coffee.jpg'), demo('photos', 'media', 'astronaut.jpg')]);
+    await importJsonl(request, p, [{ key: 'coffee', data: { image: 'media:coffee.jpg' } }, { key: 'astronaut', data: { image: 'media:astronaut.jpg' } }]);
+  });
+  const drawn = nothingDrawn();
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.image}/annotate`);
+  await page.goto(`/#/projects/${id}/annotate`);
   const svg = page.getByTestId('image-canvas');
   await expect(svg).toHaveAttribute('data-natural-width', '600');
   const first = await taskId(page);
@@ -145,11 +163,32 @@ test('rectangle by drag and nudged by keys, polygon by clicks and Enter, a keypo
   // The previous task's boxes can be copied onto this one.
   await page.getByTestId('copy-previous').click();
   await expect(regionRow(page, 'cup')).toBeVisible();
+
+  const image = await exported(page, id, 'coffee');
+  const [rect] = image.boxes as { x: number; y: number; width: number; height: number; label: string }[];
+  expect(image.boxes).toHaveLength(1);
+  expect(rect!.label).toBe('cup');
+  for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(rect![k] - drawn.rect[k])).toBeLessThanOrEqual(drawn.rect.tol);
+  const [poly] = image.shapes as { points: number[][]; label: string }[];
+  expect(poly!.points).toHaveLength(4);
+  poly!.points.forEach((p, i) => {
+    expect(Math.abs(p[0]! - drawn.polygon!.points[i]![0]!)).toBeLessThanOrEqual(drawn.polygon!.tol);
+    expect(Math.abs(p[1]! - drawn.polygon!.points[i]![1]!)).toBeLessThanOrEqual(drawn.polygon!.tol);
+  });
+  const [kp] = image.landmarks as { x: number; y: number; label: string }[];
+  expect(kp!.label).toBe('nose');
+  expect(Math.abs(kp!.x - drawn.keypoint.x)).toBeLessThanOrEqual(drawn.keypoint.tol);
+  expect(Math.abs(kp!.y - drawn.keypoint.y)).toBeLessThanOrEqual(drawn.keypoint.tol);
 });
 
-test('speech segments by drag and by keys, a transcript per segment', async ({ page }) => {
+test('speech segments by drag and by keys, a transcript per segment; the export has them', async ({ page, request }) => {
+  const id = await projectOf(request, 'E2E annotate: audio', 'speech', async (p) => {
+    await uploadMedia(request, p, [demo('speech', 'media', 'librivox-0880.wav'), demo('speech', 'media', 'cards-001.wav')]);
+    await importJsonl(request, p, [{ key: 'librivox-0880', data: { audio: 'media:librivox-0880.wav' } }, { key: 'cards-001', data: { audio: 'media:cards-001.wav' } }]);
+  });
+  const drawn = nothingDrawn();
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.audio}/annotate`);
+  await page.goto(`/#/projects/${id}/annotate`);
   const wave = page.getByTestId('waveform');
   await expect(wave).not.toHaveAttribute('data-duration', '0');
   await expect(page.locator('.waveform canvas')).toBeVisible();
@@ -190,11 +229,25 @@ test('speech segments by drag and by keys, a transcript per segment', async ({ p
   await page.getByTestId('transcript-' + speechId).blur();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('task-id')).not.toHaveText(first);
+
+  const audio = await exported(page, id, 'librivox-0880');
+  const segs = audio.turns as { id: string; start: number; end: number; label: string }[];
+  expect(segs).toHaveLength(2);
+  for (const want of drawn.segments) {
+    const g = segs.find((s) => s.label === want.label)!;
+    expect(Math.abs(g.start - want.start)).toBeLessThanOrEqual(want.tol);
+    expect(Math.abs(g.end - want.end)).toBeLessThanOrEqual(want.tol);
+    expect(g.start).toBeLessThan(g.end);
+  }
+  const speech = segs.find((s) => s.label === 'speech')!;
+  expect(audio.transcript).toEqual({ [speech.id]: drawn.transcript });
 });
 
-test('ranking by keyboard and drag, a rating by keys, a rationale', async ({ page }) => {
+test('ranking by keyboard and drag, a rating by keys, a rationale; the export has them', async ({ page, request }) => {
+  const id = await projectOf(request, 'E2E annotate: ranking', 'llm-pref', (p) => importJsonl(request, p, demoTasks('llm-pref', 2)));
+  const drawn = nothingDrawn();
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.llm}/annotate`);
+  await page.goto(`/#/projects/${id}/annotate`);
   const list = page.getByTestId('ranking-preference');
   await expect(list.locator('li')).toHaveCount(3);
   const first = await taskId(page);
@@ -221,11 +274,16 @@ test('ranking by keyboard and drag, a rating by keys, a rationale', async ({ pag
   await shot(page, 'annotate-ranking', 'en');
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('task-id')).not.toHaveText(first);
+
+  const llm = await exported(page, id, demoTasks('llm-pref', 1)[0]!.key as string);
+  expect(llm.preference).toEqual({ order: drawn.order, rationale: drawn.rationale });
+  expect(llm.quality).toBe(drawn.rating);
 });
 
-test('choices by hotkey; required answer enforced; draft kept over a reload; skip brings it back last; Ctrl+Enter shows the next', async ({ page }) => {
+test('choices by hotkey; required answer enforced; draft kept over a reload; skip brings it back last; Ctrl+Enter shows the next', async ({ page, request }) => {
+  const id = await projectOf(request, 'E2E annotate: choices', 'emails', (p) => importJsonl(request, p, demoTasks('emails', 3)));
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.choices}/annotate`);
+  await page.goto(`/#/projects/${id}/annotate`);
   await expect(page.getByTestId('choice-label-spam')).toBeVisible();
   const first = await taskId(page);
   await page.keyboard.press('Control+Enter');
@@ -264,63 +322,7 @@ test('choices by hotkey; required answer enforced; draft kept over a reload; ski
   await page.keyboard.press('1');
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('queue-empty')).toBeVisible();
-  const rows = await (await page.request.get(`/api/projects/${ids.choices}/tasks`)).json() as { items: { annotationCount: number }[] };
-  expect(rows.items.map((r) => r.annotationCount)).toEqual([1, 1, 1]);
-});
-
-test('the export dialog gives back what was drawn', async ({ page }) => {
   await login(page, ADMIN);
-  type Row = { key: string; annotations: { result: Record<string, any> }[] };
-  const one = async (id: string, key: string) => {
-    const rows = await exportViaDialog(page, id) as unknown as Row[];
-    const row = rows.find((r) => r.key === key);
-    expect(row, `row ${key}`).toBeTruthy();
-    expect(row!.annotations).toHaveLength(1);
-    return row!.annotations[0]!.result;
-  };
-
-  const text = await one(ids.text, 'emoji-debian');
-  const chars = cps(TEXT);
-  const spans = text.entities as { id: string; start: number; end: number; label: string; text?: string }[];
-  expect(spans).toHaveLength(3);
-  for (const want of drawn.spans) {
-    const s = spans.find((x) => x.label === want.label)!;
-    // Offsets count code points: the emoji before them is one, not two.
-    expect(chars.slice(s.start, s.end).join('')).toBe(want.text);
-    expect(s.start).toBe(cps(TEXT.slice(0, TEXT.indexOf(want.text))).length);
-  }
-  const byText = (t: string) => spans.find((s) => chars.slice(s.start, s.end).join('') === t)!.id;
-  expect(text.links).toEqual([{ from: byText(drawn.relation!.from), to: byText(drawn.relation!.to), label: 'founded_by' }]);
-
-  const image = await one(ids.image, 'coffee');
-  const [rect] = image.boxes as { x: number; y: number; width: number; height: number; label: string }[];
-  expect(image.boxes).toHaveLength(1);
-  expect(rect!.label).toBe('cup');
-  for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(rect![k] - drawn.rect![k])).toBeLessThanOrEqual(drawn.rect!.tol);
-  const [poly] = image.shapes as { points: number[][]; label: string }[];
-  expect(poly!.points).toHaveLength(4);
-  poly!.points.forEach((p, i) => {
-    expect(Math.abs(p[0]! - drawn.polygon!.points[i]![0]!)).toBeLessThanOrEqual(drawn.polygon!.tol);
-    expect(Math.abs(p[1]! - drawn.polygon!.points[i]![1]!)).toBeLessThanOrEqual(drawn.polygon!.tol);
-  });
-  const [kp] = image.landmarks as { x: number; y: number; label: string }[];
-  expect(kp!.label).toBe('nose');
-  expect(Math.abs(kp!.x - drawn.keypoint!.x)).toBeLessThanOrEqual(drawn.keypoint!.tol);
-  expect(Math.abs(kp!.y - drawn.keypoint!.y)).toBeLessThanOrEqual(drawn.keypoint!.tol);
-
-  const audio = await one(ids.audio, 'librivox-0880');
-  const segs = audio.turns as { id: string; start: number; end: number; label: string }[];
-  expect(segs).toHaveLength(2);
-  for (const want of drawn.segments) {
-    const g = segs.find((s) => s.label === want.label)!;
-    expect(Math.abs(g.start - want.start)).toBeLessThanOrEqual(want.tol);
-    expect(Math.abs(g.end - want.end)).toBeLessThanOrEqual(want.tol);
-    expect(g.start).toBeLessThan(g.end);
-  }
-  const speech = segs.find((s) => s.label === 'speech')!;
-  expect(audio.transcript).toEqual({ [speech.id]: drawn.transcript });
-
-  const llm = await one(ids.llm, demoTasks('llm-pref', 1)[0]!.key as string);
-  expect(llm.preference).toEqual({ order: drawn.order, rationale: drawn.rationale });
-  expect(llm.quality).toBe(drawn.rating);
+  const rows = await (await page.request.get(`/api/projects/${id}/tasks`)).json() as Schemas['TaskPage'];
+  expect(rows.items.map((r) => r.annotationCount)).toEqual([1, 1, 1]);
 });

@@ -54,7 +54,8 @@ for (const [lang, nav] of LANGS) {
     }
     await page.goto('/#/projects/new');
     await expect(page.getByTestId('schema-form')).toBeVisible();
-    await page.waitForTimeout(300);
+    // The live preview is the page's last work (sample data, data: images): done when it shows.
+    await expect(page.getByTestId('schema-preview')).toBeVisible();
 
     // The workbench as an annotator: text with spans, an image that loads, audio that decodes.
     await page.getByTestId('logout').click();
@@ -67,7 +68,10 @@ for (const [lang, nav] of LANGS) {
     await page.goto(`/#/projects/${ids.speech}/annotate`);
     await expect(page.getByTestId('waveform')).toBeVisible();
     await expect(page.getByTestId('waveform')).not.toHaveAttribute('data-duration', '0');
-    await page.waitForTimeout(300);
+    await expect(page.locator('.waveform canvas')).toBeVisible();
+    // A violation is reported through an exposed function, a round trip behind the page: one more
+    // round trip delivers any report queued before it.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
 
     expect(violations).toEqual([]);
   });

@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, drag, here, imagePoint, importJsonl, login, REVIEWER, selectText,
+  ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, drag, here, imagePoint, importJsonl, login, nextTask, REVIEWER, selectText,
   uploadMedia, useLang, type Lang,
 } from './helpers';
 
@@ -13,7 +13,6 @@ import {
 const out = process.env.YZ_GUIDE_IMAGES ? join(here, '..', '..', 'docs', 'images') : join(here, '..', 'screenshots', 'guide');
 mkdirSync(out, { recursive: true });
 test.use({ viewport: { width: 1100, height: 620 } });
-test.describe.configure({ mode: 'serial' });
 
 async function picture(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) {
   await page.mouse.move(0, 0); // no hover effects in the picture
@@ -29,24 +28,33 @@ async function onlyDemoProjects(page: Page) {
   });
 }
 
-const ids: Record<string, string> = {};
-test.beforeAll(async ({ playwright, baseURL }) => {
-  const r = await playwright.request.newContext({ baseURL });
-  await apiAs(r, ADMIN);
-  const news = demoProject('news-zh');
-  ids.text = await createProject(r, { name: 'Guide · 中文实体', schema: news.schema, instructions: news.instructions, review: { policy: 'all' } });
-  await importJsonl(r, ids.text, demoTasks('news-zh', 3).slice(2));
-  ids.image = await createProject(r, { name: 'Guide · photos', schema: demoProject('photos').schema });
-  // The silhouette keeps the committed PNG small (a colour photo would be several times larger).
-  await uploadMedia(r, ids.image, [demo('photos', 'media', 'horse.png')]);
-  await importJsonl(r, ids.image, [{ key: 'horse', data: { image: 'media:horse.png' } }]);
-  ids.audio = await createProject(r, { name: 'Guide · speech', schema: demoProject('speech').schema });
-  await uploadMedia(r, ids.audio, [demo('speech', 'media', 'cards-005.wav')]);
-  await importJsonl(r, ids.audio, [{ key: 'cards-005', data: { audio: 'media:cards-005.wav' } }]);
-  ids.llm = await createProject(r, { name: 'Guide · ranking', schema: demoProject('llm-pref').schema });
-  await importJsonl(r, ids.llm, demoTasks('llm-pref', 1));
-  await r.dispose();
-});
+type Kind = 'text' | 'image' | 'audio' | 'llm';
+/** The project a picture is taken of, made by the test that takes it: tasks as `tasks` gives them. */
+async function guideProject(request: APIRequestContext, kind: Kind, tasks?: Record<string, unknown>[]): Promise<number> {
+  await apiAs(request, ADMIN);
+  if (kind === 'text') {
+    const news = demoProject('news-zh');
+    const id = await createProject(request, { name: 'Guide · 中文实体', schema: news.schema, instructions: news.instructions, review: { policy: 'all', percent: 0 } });
+    await importJsonl(request, id, tasks ?? demoTasks('news-zh', 3).slice(2));
+    return id;
+  }
+  if (kind === 'image') {
+    const id = await createProject(request, { name: 'Guide · photos', schema: demoProject('photos').schema });
+    // The silhouette keeps the committed PNG small (a colour photo would be several times larger).
+    await uploadMedia(request, id, [demo('photos', 'media', 'horse.png')]);
+    await importJsonl(request, id, [{ key: 'horse', data: { image: 'media:horse.png' } }]);
+    return id;
+  }
+  if (kind === 'audio') {
+    const id = await createProject(request, { name: 'Guide · speech', schema: demoProject('speech').schema });
+    await uploadMedia(request, id, [demo('speech', 'media', 'cards-005.wav')]);
+    await importJsonl(request, id, [{ key: 'cards-005', data: { audio: 'media:cards-005.wav' } }]);
+    return id;
+  }
+  const id = await createProject(request, { name: 'Guide · ranking', schema: demoProject('llm-pref').schema });
+  await importJsonl(request, id, demoTasks('llm-pref', 1));
+  return id;
+}
 
 for (const lang of ['en', 'zh-CN'] as Lang[]) {
   const sfx = lang === 'en' ? '' : '.zh-CN';
@@ -65,10 +73,11 @@ for (const lang of ['en', 'zh-CN'] as Lang[]) {
   });
 }
 
-test('text: spans by mouse and keys, a relation (zh-CN and en)', async ({ page }) => {
+test('text: spans by mouse and keys, a relation (zh-CN and en)', async ({ page, request }) => {
+  const projectId = await guideProject(request, 'text');
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.text}/annotate`);
+  await page.goto(`/#/projects/${projectId}/annotate`);
   await expect(page.getByTestId('text-text')).toContainText('Ian Murdock');
   await page.keyboard.press('2');
   await selectText(page, 'Debian 计划');
@@ -93,10 +102,11 @@ test('text: spans by mouse and keys, a relation (zh-CN and en)', async ({ page }
   await expect(page.getByTestId('queue-empty')).toBeVisible();
 });
 
-test('image: a box by drag, a polygon by clicks', async ({ page }) => {
+test('image: a box by drag, a polygon by clicks', async ({ page, request }) => {
+  const projectId = await guideProject(request, 'image');
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.image}/annotate`);
+  await page.goto(`/#/projects/${projectId}/annotate`);
   await expect(page.getByTestId('image-canvas')).toHaveAttribute('data-natural-width', '400');
   await page.keyboard.press('5');
   await drag(page, await imagePoint(page, 14, 8), await imagePoint(page, 392, 314));
@@ -117,10 +127,11 @@ test('image: a box by drag, a polygon by clicks', async ({ page }) => {
   await picture(page, 'image', { x: 0, y: 48, width: 1100, height: 560 });
 });
 
-test('audio: segments by drag and by keys, a transcript', async ({ page }) => {
+test('audio: segments by drag and by keys, a transcript', async ({ page, request }) => {
+  const projectId = await guideProject(request, 'audio');
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.audio}/annotate`);
+  await page.goto(`/#/projects/${projectId}/annotate`);
   const wave = page.getByTestId('waveform');
   await expect(wave).not.toHaveAttribute('data-duration', '0');
   // The pre-annotation (if any) is replaced, so the picture shows what the guide describes.
@@ -142,10 +153,11 @@ test('audio: segments by drag and by keys, a transcript', async ({ page }) => {
   await picture(page, 'audio', { x: 0, y: 48, width: 1100, height: 420 });
 });
 
-test('ranking and rating', async ({ page }) => {
+test('ranking and rating', async ({ page, request }) => {
+  const projectId = await guideProject(request, 'llm');
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.llm}/annotate`);
+  await page.goto(`/#/projects/${projectId}/annotate`);
   await page.getByTestId('rank-item-b').focus();
   await page.keyboard.press('Alt+ArrowUp');
   await page.getByTestId('rating-quality-4').click();
@@ -159,14 +171,12 @@ test('ranking and rating', async ({ page }) => {
   await picture(page, 'shortcuts', { x: sheet.x, y: Math.max(0, sheet.y), width: sheet.width, height: Math.min(sheet.height, 620 - Math.max(0, sheet.y)) });
 });
 
-test('review: reject with a comment; the annotator sees it', async ({ page, playwright, baseURL }) => {
-  // One more text task for the review picture, answered by the annotator through the API.
-  const r = await playwright.request.newContext({ baseURL });
-  await apiAs(r, ADMIN);
-  await importJsonl(r, ids.text, demoTasks('news-zh', 5).slice(4));
+test('review: reject with a comment; the annotator sees it', async ({ page, request: r }) => {
+  // A text task for the review picture, answered by the annotator through the API.
+  const projectId = await guideProject(r, 'text', demoTasks('news-zh', 5).slice(4));
   await apiAs(r, ANNOTATOR);
-  const next = await (await r.post(`/api/projects/${ids.text}/queue/next`)).json() as { assignmentId: string; task: { data: { text: string } } };
-  const text = next.task.data.text;
+  const next = await nextTask(r, projectId);
+  const text = (next.task.data as { text: string }).text;
   const cp = [...text];
   const at = (s: string) => [...text.slice(0, text.indexOf(s))].length;
   const span = (id: string, s: string, label: string) => ({ id, start: at(s), end: at(s) + [...s].length, label, text: s });
@@ -176,16 +186,10 @@ test('review: reject with a comment; the annotator sees it', async ({ page, play
     data: { result: { entities: [span('s1', 'GNU 计划', 'ORG'), span('s2', '自由软件基金会', 'PER')] }, leadTimeSeconds: 20 },
   });
   expect(res.ok(), await res.text()).toBeTruthy();
-  await r.dispose();
 
   await useLang(page, 'zh-CN');
   await login(page, REVIEWER);
-  await page.goto(`/#/projects/${ids.text}/review`);
-  // The first annotation of the queue may be the one from the text test: reach the one made here.
-  for (let i = 0; i < 3 && !(await page.getByTestId('text-text').textContent())!.includes('各式各样'); i++) {
-    await page.keyboard.press('Control+Enter');
-    await page.waitForTimeout(300);
-  }
+  await page.goto(`/#/projects/${projectId}/review`);
   await expect(page.getByTestId('text-text')).toContainText('自由软件基金会');
   await page.getByTestId('review-comment').fill('“自由软件基金会”是组织（ORG），不是人名。');
   await picture(page, 'review.zh-CN', { x: 0, y: 48, width: 1100, height: 420 });
@@ -193,7 +197,7 @@ test('review: reject with a comment; the annotator sees it', async ({ page, play
   await expect(page.getByTestId('review-empty')).toBeVisible();
 
   await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${ids.text}/annotate`);
+  await page.goto(`/#/projects/${projectId}/annotate`);
   // Another person in the same tab: the app reads who is signed in (and their roles) when it
   // loads, as after logging in through the form; a hash change alone keeps the reviewer's.
   await page.reload();

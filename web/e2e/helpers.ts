@@ -2,6 +2,10 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { components } from '../src/api/schema';
+
+/** The server's answers, as its OpenAPI document names them (web/src/api/schema.d.ts, generated). */
+export type Schemas = components['schemas'];
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
@@ -41,11 +45,11 @@ export async function apiAs(request: APIRequestContext, email: string) {
   expect(r.ok(), await r.text()).toBeTruthy();
 }
 
-export interface Org { id: string; name: string; kind: string; roles: string[] }
+export type Org = Schemas['OrganizationMembership'];
 
 /** The demo client organisation: where the demo projects and all demo people are. */
 export async function clientOrg(request: APIRequestContext): Promise<Org> {
-  const me = await (await request.get('/api/me')).json() as { organizations: Org[] };
+  const me = await (await request.get('/api/me')).json() as Schemas['MeResponse'];
   const org = me.organizations.find((o) => o.kind === 'client');
   expect(org).toBeTruthy();
   return org!;
@@ -56,23 +60,30 @@ export function demoProject(name: string) {
 }
 
 /** Creates a project by API (for tests whose subject is not project creation). Answers its id. */
-export async function createProject(request: APIRequestContext, body: Record<string, unknown>): Promise<string> {
+export async function createProject(request: APIRequestContext, body: Partial<Schemas['ProjectRequest']>): Promise<number> {
   const org = await clientOrg(request);
   const r = await request.post('/api/projects', {
     data: { organizationId: org.id, overlap: 1, leaseSeconds: 3600, order: 'priority', review: { policy: 'none' }, instructions: '', ...body },
   });
   expect(r.status(), await r.text()).toBeLessThan(300);
-  return String((await r.json() as { id: string | number }).id);
+  return (await r.json() as Schemas['ProjectView']).id;
 }
 
-export async function importJsonl(request: APIRequestContext, projectId: string, lines: unknown[]) {
+/** Leases the caller's next task of a project (the queue must have one). */
+export async function nextTask(request: APIRequestContext, projectId: number): Promise<Schemas['NextResponse']> {
+  const r = await request.post(`/api/projects/${projectId}/queue/next`);
+  expect(r.status(), await r.text()).toBe(200);
+  return await r.json() as Schemas['NextResponse'];
+}
+
+export async function importJsonl(request: APIRequestContext, projectId: number, lines: unknown[]) {
   const r = await request.post(`/api/projects/${projectId}/imports?format=jsonl`, {
     data: lines.map((l) => JSON.stringify(l)).join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' },
   });
   expect(r.status(), await r.text()).toBeLessThan(300);
 }
 
-export async function uploadMedia(request: APIRequestContext, projectId: string, files: string[]) {
+export async function uploadMedia(request: APIRequestContext, projectId: number, files: string[]) {
   const multipart: Record<string, { name: string; mimeType: string; buffer: Buffer }> = {};
   files.forEach((f, i) => {
     const name = f.split('/').pop()!;
@@ -100,7 +111,7 @@ export async function shot(page: Page, name: string, lang?: Lang) {
 export const cps = (s: string) => [...s];
 
 /** The exported JSONL rows of a project, through the export dialog's own download link. */
-export async function exportViaDialog(page: Page, projectId: string): Promise<Record<string, unknown>[]> {
+export async function exportViaDialog(page: Page, projectId: number | string): Promise<Record<string, unknown>[]> {
   await page.goto(`/#/projects/${projectId}/export`);
   await page.getByTestId('export-format').selectOption('jsonl');
   await page.getByTestId('export-start').click();

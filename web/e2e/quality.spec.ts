@@ -1,19 +1,19 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demoProject, importJsonl, login, shot, useLang } from './helpers';
+import { ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demoProject, importJsonl, login, shot, useLang, type Schemas } from './helpers';
 
 // Four emails, each labelled by both demo annotators; the last is a gold task whose answer is spam.
 const TEXTS = ['Subject: WIN a FREE cruise today', 'Subject: minutes of Tuesday’s meeting', 'Subject: your invoice is attached', 'Subject: cheap watches, click here'];
 const ONE = ['spam', 'ham', 'spam', 'spam']; // right on the gold task
 const TWO = ['spam', 'spam', 'ham', 'ham']; // agrees only on the first, wrong on the gold task
 
-async function answerAll(r: APIRequestContext, projectId: string, answers: string[]) {
+async function answerAll(r: APIRequestContext, projectId: number, answers: string[]) {
   for (let n = 0; ; n++) {
     const next = await r.post(`/api/projects/${projectId}/queue/next`);
     if (next.status() === 204) { expect(n).toBe(TEXTS.length); return; }
     expect(next.status(), await next.text()).toBe(200);
-    const item = await next.json() as { assignmentId: string; task: { data: { text: string } } };
-    const label = answers[TEXTS.indexOf(item.task.data.text)]!;
+    const item = await next.json() as Schemas['NextResponse'];
+    const label = answers[TEXTS.indexOf((item.task.data as { text: string }).text)]!;
     const s = await r.post(`/api/assignments/${item.assignmentId}/submit`, {
       data: { result: { label: [label] }, leadTimeSeconds: 3 }, headers: { 'Idempotency-Key': randomUUID() },
     });
@@ -21,15 +21,13 @@ async function answerAll(r: APIRequestContext, projectId: string, answers: strin
   }
 }
 
-let projectId = '';
-const taskIds: Record<string, string> = {};
-test.beforeAll(async ({ playwright, baseURL }) => {
-  const r = await playwright.request.newContext({ baseURL });
+/** The four emails answered by both annotators, the gold rule set; answers the project and its task ids by key. */
+async function answeredByTwo(r: APIRequestContext): Promise<{ projectId: number; taskIds: Record<string, number> }> {
   await apiAs(r, ADMIN);
-  projectId = await createProject(r, { name: 'E2E quality', schema: demoProject('emails').schema, overlap: 2 });
+  const projectId = await createProject(r, { name: 'E2E quality', schema: demoProject('emails').schema, overlap: 2 });
   await importJsonl(r, projectId, TEXTS.map((text, i) => ({ key: `q${i + 1}`, data: { text }, ...(i === 3 ? { gold: { label: ['spam'] } } : {}) })));
-  const rows = await (await r.get(`/api/projects/${projectId}/tasks`)).json() as { items: { id: string | number; key: string }[] };
-  for (const row of rows.items) taskIds[row.key] = String(row.id);
+  const rows = await (await r.get(`/api/projects/${projectId}/tasks`)).json() as Schemas['TaskPage'];
+  const taskIds = Object.fromEntries(rows.items.map((row): [string, number] => [row.key ?? '', row.id]));
   await apiAs(r, ANNOTATOR);
   await answerAll(r, projectId, ONE);
   await apiAs(r, ANNOTATOR2);
@@ -38,10 +36,11 @@ test.beforeAll(async ({ playwright, baseURL }) => {
   await apiAs(r, ADMIN);
   const patch = await r.patch(`/api/projects/${projectId}`, { data: { quality: { goldThreshold: 0.8, goldMinimum: 1 } } });
   expect(patch.ok(), await patch.text()).toBeTruthy();
-  await r.dispose();
-});
+  return { projectId, taskIds };
+}
 
-test('quality tab: per-annotator gold accuracy and flag, agreement of the choices, aggregate by two methods', async ({ page }) => {
+test('quality tab: per-annotator gold accuracy and flag, agreement of the choices, aggregate by two methods', async ({ page, request }) => {
+  const { projectId, taskIds } = await answeredByTwo(request);
   await useLang(page, 'en');
   await login(page, ADMIN);
   await page.goto(`/#/projects/${projectId}`);
@@ -92,7 +91,9 @@ test('quality tab: per-annotator gold accuracy and flag, agreement of the choice
   await shot(page, 'project-quality', 'zh-CN');
 });
 
-test('annotators get no quality tab', async ({ page }) => {
+test('annotators get no quality tab', async ({ page, request }) => {
+  await apiAs(request, ADMIN);
+  const projectId = await createProject(request, { name: 'E2E quality: annotator', schema: demoProject('emails').schema });
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${projectId}`);

@@ -1,20 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, ANNOTATOR, apiAs, createProject, demo, drag, exportViaDialog, imagePoint, importJsonl, login, shot, uploadMedia, useLang } from './helpers';
 
-let projectId = '';
-test.beforeAll(async ({ playwright, baseURL }) => {
-  const r = await playwright.request.newContext({ baseURL });
-  await apiAs(r, ADMIN);
-  projectId = await createProject(r, {
+test('a box turned by keys and by its handle is saved with its rotation, about its centre', async ({ page, browser, request: setup }) => {
+  await apiAs(setup, ADMIN);
+  const projectId = await createProject(setup, {
     name: 'E2E rotated boxes',
     schema: { fields: [{ name: 'image', type: 'image' }], controls: [{ name: 'boxes', type: 'rectangles', field: 'image', labels: ['cup', 'plate'] }] },
   });
-  await uploadMedia(r, projectId, [demo('photos', 'media', 'coffee.jpg')]);
-  await importJsonl(r, projectId, [{ key: 'coffee', data: { image: 'media:coffee.jpg' } }]);
-  await r.dispose();
-});
+  await uploadMedia(setup, projectId, [demo('photos', 'media', 'coffee.jpg')]);
+  await importJsonl(setup, projectId, [{ key: 'coffee', data: { image: 'media:coffee.jpg' } }]);
 
-test('a box turned by keys and by its handle is saved with its rotation, about its centre', async ({ page, browser }) => {
   await useLang(page, 'en');
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${projectId}/annotate`);

@@ -28,7 +28,8 @@ for (const [lang, nav] of LANGS) {
       await page.goto(`/#/projects/${ids.news}/${tab}`);
       await expect(page.getByTestId(`tab-${tab}`)).toHaveAttribute('aria-selected', 'true');
       if (tab === 'tasks') await expect(page.getByTestId('task-table')).toBeVisible();
-      if (tab === 'dashboard') await page.waitForTimeout(500);
+      // The tab shows once the statistics have come; the charts draw in the same render.
+      if (tab === 'dashboard') await expect(page.getByTestId('dashboard-tab')).toBeVisible();
       if (tab === 'quality') await expect(page.getByTestId('agreement-tasks')).toBeVisible();
       await shot(page, `project-${tab}`, lang);
     }

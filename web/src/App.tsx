@@ -1,5 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unauthorized, type Me } from './api';
+import { errorText, keys } from './api/queries';
 import { useI18n } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -19,71 +21,79 @@ const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ defa
 
 const ORG_KEY = 'yz.org';
 
+/** The remembered organisation, a number, or null when none (or an unreadable one) is stored. */
+function storedOrg(): number | null {
+  const v = Number(localStorage.getItem(ORG_KEY) ?? NaN);
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** The signed-in person, or null when nobody is (401) or they may not see themselves (403). */
+async function meOrNobody(): Promise<Me | null> {
+  try { return await api.me(); } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
+    throw e;
+  }
+}
+
 export function App() {
   const { t, lang, setLang } = useI18n();
   const path = usePath();
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [orgId, setOrgId] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const meQuery = useQuery({ queryKey: keys.me, queryFn: meOrNobody, retry: false, staleTime: Infinity });
+  const me = meQuery.data;
+  const error = meQuery.error ? errorText(meQuery.error, t('common.networkError')) : null;
+  const [orgId, setOrgId] = useState<number | null>(storedOrg);
 
-  const loadMe = useCallback(() => {
-    api.me().then((m) => { setMe(m); setError(null); }).catch((e: ApiError) => {
-      if (e.status === 401 || e.status === 403) setMe(null);
-      else { setMe(null); setError(e.isNetwork ? t('common.networkError') : e.message); }
-    });
-  }, [t]);
+  // Someone else's data must not outlive their session in the cache.
+  const signedOut = useCallback(() => {
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
+    queryClient.setQueryData(keys.me, null);
+  }, [queryClient]);
+  const loggedIn = useCallback(() => { void queryClient.invalidateQueries({ queryKey: keys.me }); }, [queryClient]);
 
-  useEffect(() => { loadMe(); }, [loadMe]);
   useEffect(() => {
-    const on = () => setMe(null);
-    unauthorized.add(on);
-    return () => { unauthorized.delete(on); };
-  }, []);
+    unauthorized.add(signedOut);
+    return () => { unauthorized.delete(signedOut); };
+  }, [signedOut]);
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
 
   // With no organisation remembered (first log-in on this browser, or another person's choice),
   // start in the one holding the newest project rather than the first by name: for the demo admin
   // that is the client organisation, not the empty park operator.
-  const remembered = !!me && me.organizations.some((o) => String(o.id) === orgId);
-  const [choosing, setChoosing] = useState(false);
-  useEffect(() => {
-    if (!me || remembered || me.organizations.length < 2) return;
-    let live = true;
-    setChoosing(true);
-    api.projects().then((list) => {
-      const id = list[0]?.organizationId;
-      if (live && id != null && me.organizations.some((o) => String(o.id) === String(id))) setOrgId(String(id));
-    }).catch(() => { /* keep the first organisation */ }).finally(() => { if (live) setChoosing(false); });
-    return () => { live = false; };
-  }, [me, remembered]);
+  const remembered = !!me && me.organizations.some((o) => o.id === orgId);
+  const choose = !!me && !remembered && me.organizations.length >= 2;
+  const newest = useQuery({ queryKey: keys.projects(), queryFn: () => api.projects(), enabled: choose });
+  const newestOrg = newest.data?.[0]?.organizationId;
+  const currentOrg = remembered ? orgId : me?.organizations.some((o) => o.id === newestOrg) ? newestOrg! : null;
+  const choosing = choose && newest.isPending;
 
   const session: Session | null = useMemo(() => {
     if (!me) return null;
-    const org = me.organizations.find((o) => String(o.id) === orgId) ?? me.organizations[0] ?? null;
+    const org = me.organizations.find((o) => o.id === currentOrg) ?? me.organizations[0] ?? null;
     return {
       me, org,
-      setOrg: (id) => { localStorage.setItem(ORG_KEY, id); setOrgId(id); },
-      logout: () => { void api.logout().finally(() => { setMe(null); navigate('/'); }); },
+      setOrg: (id) => { localStorage.setItem(ORG_KEY, String(id)); setOrgId(id); },
+      logout: () => { void api.logout().catch(() => {}).finally(() => { signedOut(); navigate('/'); }); },
     };
-  }, [me, orgId]);
+  }, [me, currentOrg, signedOut]);
 
   const langButton = (
     <button type="button" className="link" data-testid="lang-switch" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
   );
 
-  if (me === undefined || (choosing && !remembered)) return <div className="page muted">{t('common.loading')}</div>;
-  if (!session) return <LoginPage onLoggedIn={loadMe} langButton={langButton} error={error} />;
+  if (meQuery.isPending || choosing) return <div className="page muted">{t('common.loading')}</div>;
+  if (!session) return <LoginPage onLoggedIn={loggedIn} langButton={langButton} error={error} />;
 
   let page: React.ReactNode;
   let m: Record<string, string> | null;
   // Pages the caller's roles in the current organisation do not include say so; pages of one project
   // check the roles in that project's organisation once they have loaded it.
   const orgRoles = session.org?.roles;
-  if ((m = match('/projects/new', path))) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
-  else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={m.id!} />;
-  else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={m.id!} />;
-  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={m.id!} tab={m.tab!} />;
-  else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={m.id!} />;
+  if (match('/projects/new', path)) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
+  else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab} />;
+  else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} />;
   else if (match('/tokens', path)) page = <TokensPage />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
@@ -99,7 +109,7 @@ export function App() {
         {session.me.organizations.length > 0 && (
           <label className="org">
             <span className="muted small">{t('nav.org')}</span>{' '}
-            <select data-testid="org-switch" value={session.org?.id ?? ''} onChange={(e) => { session.setOrg(e.target.value); navigate('/'); }}>
+            <select data-testid="org-switch" value={session.org?.id ?? ''} onChange={(e) => { session.setOrg(Number(e.target.value)); navigate('/'); }}>
               {session.me.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </select>
           </label>

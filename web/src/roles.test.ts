@@ -22,9 +22,9 @@ describe('roles', () => {
     expect(can(undefined, 'annotate')).toBe(false);
   });
 
-  it('reads the roles of the project’s organisation, whatever type its id has', () => {
-    const me = { id: '1', email: 'a@b', name: 'A', organizations: [{ id: '7', name: 'O', kind: 'client' as const, roles: ['reviewer' as const] }] };
+  it('reads the roles of the project’s organisation by its numeric id', () => {
+    const me = { id: 1, email: 'a@b', name: 'A', organizations: [{ id: 7, name: 'O', kind: 'client', roles: ['reviewer' as const] }] };
     expect(rolesIn(me, 7)).toEqual(['reviewer']);
-    expect(rolesIn(me, '8')).toEqual([]);
+    expect(rolesIn(me, 8)).toEqual([]);
   });
 });

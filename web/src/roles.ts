@@ -27,6 +27,6 @@ export function can(roles: readonly Role[] | undefined, what: Ability): boolean 
 }
 
 /** The caller's roles in an organisation (none when they are not a member). */
-export function rolesIn(me: Me, organizationId: string | number): Role[] {
-  return me.organizations.find((o) => String(o.id) === String(organizationId))?.roles ?? [];
+export function rolesIn(me: Me, organizationId: number): Role[] {
+  return me.organizations.find((o) => o.id === organizationId)?.roles ?? [];
 }

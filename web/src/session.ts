@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { Me, OrgMembership } from './api';
 
-export interface Session { me: Me; org: OrgMembership | null; setOrg: (id: string) => void; logout: () => void }
+export interface Session { me: Me; org: OrgMembership | null; setOrg: (id: number) => void; logout: () => void }
 export const SessionContext = createContext<Session | null>(null);
 export function useSession(): Session {
   const s = useContext(SessionContext);

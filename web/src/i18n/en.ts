@@ -41,9 +41,9 @@ export const en = {
   'projects.review': 'Review',
 
   'state.new': 'New',
-  'state.inProgress': 'In progress',
+  'state.in_progress': 'In progress',
   'state.annotated': 'Annotated',
-  'state.inReview': 'In review',
+  'state.in_review': 'In review',
   'state.accepted': 'Accepted',
   'state.rejected': 'Rejected',
 
@@ -55,7 +55,7 @@ export const en = {
   'create.order': 'Task order',
   'create.order.priority': 'By priority',
   'create.order.random': 'Random',
-  'create.order.leastAnnotated': 'Least annotated first',
+  'create.order.least_annotated': 'Least annotated first',
   'create.review': 'Review',
   'create.review.none': 'No review',
   'create.review.sample': 'Review a sample',
@@ -71,6 +71,7 @@ export const en = {
   'create.check': 'Check',
   'create.checkOk': 'The schema is valid.',
   'create.unmapped': 'Tags not imported: {tags}',
+  'create.unmappedTag': '<{tag}> named “{name}”',
   'create.xmlHint': 'Paste a Label Studio <View> config and press Check to convert it.',
   'create.jsonError': 'Not valid JSON: {message}',
   'create.useConverted': 'Use the converted schema',

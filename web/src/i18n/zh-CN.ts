@@ -43,9 +43,9 @@ export const zhCN: Record<MessageKey, string> = {
   'projects.review': '审核',
 
   'state.new': '未开始',
-  'state.inProgress': '标注中',
+  'state.in_progress': '标注中',
   'state.annotated': '已标注',
-  'state.inReview': '审核中',
+  'state.in_review': '审核中',
   'state.accepted': '已通过',
   'state.rejected': '已驳回',
 
@@ -57,7 +57,7 @@ export const zhCN: Record<MessageKey, string> = {
   'create.order': '任务顺序',
   'create.order.priority': '按优先级',
   'create.order.random': '随机',
-  'create.order.leastAnnotated': '标注最少的优先',
+  'create.order.least_annotated': '标注最少的优先',
   'create.review': '审核',
   'create.review.none': '不审核',
   'create.review.sample': '抽样审核',
@@ -73,6 +73,7 @@ export const zhCN: Record<MessageKey, string> = {
   'create.check': '检查',
   'create.checkOk': '标注配置有效。',
   'create.unmapped': '未导入的标签：{tags}',
+  'create.unmappedTag': '<{tag}>（名为“{name}”）',
   'create.xmlHint': '粘贴 Label Studio 的 <View> 配置，点“检查”进行转换。',
   'create.jsonError': 'JSON 格式错误：{message}',
   'create.useConverted': '使用转换后的配置',

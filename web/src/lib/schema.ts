@@ -72,8 +72,13 @@ export function listItems(value: unknown): ListItem[] {
   if (!Array.isArray(value)) return [];
   return value.map((v, i) =>
     typeof v === 'string' ? { id: String(i), text: v }
-      : v && typeof v === 'object' ? { id: String((v as { id?: unknown }).id ?? i), text: String((v as { text?: unknown }).text ?? JSON.stringify(v)) }
-        : { id: String(i), text: String(v) });
+      : v && typeof v === 'object' ? { id: scalar((v as { id?: unknown }).id) ?? String(i), text: scalar((v as { text?: unknown }).text) ?? JSON.stringify(v) }
+        : { id: String(i), text: scalar(v) ?? '' });
+}
+
+/** A string, number or boolean as text; anything else (an object, null) is not one. */
+function scalar(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
 /** Parses a schema loosely enough for the editor; throws with a message when it is not one. */

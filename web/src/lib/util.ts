@@ -9,9 +9,9 @@ export function uuid(): string {
 }
 
 /** URL of a task's media value: absolute URLs and paths pass through, bare names are project media. */
-export function mediaUrlFor(projectId: string, value: string): string {
+export function mediaUrlFor(projectId: number, value: string): string {
   if (/^(https?:|data:|blob:|\/)/.test(value)) return value;
-  return `/api/projects/${encodeURIComponent(projectId)}/media/${encodeURIComponent(value)}`;
+  return `/api/projects/${projectId}/media/${encodeURIComponent(value)}`;
 }
 
 export function preloadMedia(data: Record<string, unknown>, fields: { name: string; type: string }[], url: (v: string) => string) {

@@ -1,17 +1,17 @@
-import { useEffect, useState } from 'react';
-import { api, type Project, type Stats } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { api, TASK_STATES, type Project } from '../api';
+import { errorText, keys } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { BarChart, HBarChart } from './Charts';
 import { STATE_COLORS } from './ProjectsPage';
 
 export function DashboardTab({ project }: { project: Project }) {
   const t = useT();
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.stats(project.id).then(setStats).catch((e: Error) => setError(e.message)); }, [project.id]);
-  if (error) return <div className="banner error">{error}</div>;
+  const query = useQuery({ queryKey: keys.stats(project.id), queryFn: () => api.stats(project.id) });
+  const stats = query.data;
+  if (query.error) return <div className="banner error">{errorText(query.error, t('common.networkError'))}</div>;
   if (!stats) return <p className="muted">{t('common.loading')}</p>;
-  const states = Object.entries(stats.states).filter(([k, v]) => k !== 'total' && (v ?? 0) > 0);
+  const states = TASK_STATES.map((k) => [k, stats.states[k]] as const).filter(([, v]) => v > 0);
   return (
     <div className="dashboard" data-testid="dashboard-tab">
       <section className="card">
@@ -31,7 +31,7 @@ export function DashboardTab({ project }: { project: Project }) {
         </section>
         <section className="card">
           <h3>{t('dash.leadTime')}</h3>
-          <HBarChart testId="chart-lead-time" color="#f2a541" format={(v) => v.toFixed(1)} data={stats.perAnnotator.map((a) => ({ label: a.annotator, value: a.avgLeadTimeSeconds }))} />
+          <HBarChart testId="chart-lead-time" color="#f2a541" format={(v) => v.toFixed(1)} data={stats.perAnnotator.map((a) => ({ label: a.annotator, value: a.avgLeadTimeSeconds ?? 0 }))} />
         </section>
       </div>
     </div>

@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type ExportFormat, type ExportJob, type Project } from '../api';
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { api, type ExportFormat, type ExportJob, type Project, type TaskState } from '../api';
+import { errorText, keys } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 
 const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco'];
-const STATES = ['', 'annotated', 'inReview', 'accepted', 'rejected'] as const;
+const STATES = ['', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly (TaskState | '')[];
+const finished = (j: ExportJob | undefined) => j?.status === 'done' || j?.status === 'failed';
 
 export function ExportTab({ project }: { project: Project }) {
   const t = useT();
@@ -12,32 +15,30 @@ export function ExportTab({ project }: { project: Project }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [history, setHistory] = useState(false);
-  const [job, setJob] = useState<ExportJob | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const starting = useMutation({
+    mutationFn: () => api.startExport(project.id, { format, state: state || undefined, from: from || undefined, to: to || undefined, history }),
+  });
+  const started = starting.data;
+  // The job is polled until it is done or failed, less often the longer it runs.
+  const polled = useQuery({
+    queryKey: keys.exportJob(started?.id ?? 0),
+    queryFn: () => api.exportJob(started!.id),
+    enabled: !!started && !finished(started),
+    refetchInterval: (q) => (finished(q.state.data) ? false : Math.min(500 * 1.5 ** q.state.dataUpdateCount, 3000)),
+    initialData: started,
+    initialDataUpdatedAt: 0,
+    staleTime: 0,
+  });
+  const job = started ? polled.data ?? started : null;
+  const failure = starting.error ?? polled.error;
+  const error = failure ? errorText(failure, t('common.networkError')) : null;
 
-  const poll = (id: string, delay = 500) => {
-    timer.current = setTimeout(async () => {
-      try {
-        const j = await api.exportJob(id);
-        setJob(j);
-        if (j.status !== 'done' && j.status !== 'failed') poll(id, Math.min(delay * 1.5, 3000));
-      } catch (e) { setError((e as Error).message); }
-    }, delay);
-  };
-
-  const start = async (e: React.FormEvent) => {
+  const start = (e: React.FormEvent) => {
     e.preventDefault();
-    setError(null); setJob(null);
-    try {
-      const j = await api.startExport(project.id, { format, state: state || undefined, from: from || undefined, to: to || undefined, history });
-      setJob(j);
-      poll(j.id);
-    } catch (err) { setError((err as ApiError).isNetwork ? t('common.networkError') : (err as Error).message); }
+    starting.mutate();
   };
 
-  const running = job && job.status !== 'done' && job.status !== 'failed';
+  const running = starting.isPending || (!!job && !finished(job));
   return (
     <form className="card form-grid narrow" onSubmit={start} data-testid="export-tab">
       <h3>{t('export.title')}</h3>

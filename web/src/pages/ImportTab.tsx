@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project } from '../api';
+import { keys } from '../api/queries';
 import { useT } from '../i18n';
 
 const DATA_EXT = /\.(jsonl|ndjson|json|csv|tsv)$/i;
@@ -21,6 +23,7 @@ export function ImportTab({ project }: { project: Project }) {
   const [error, setError] = useState<string | null>(null);
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const queryClient = useQueryClient();
 
   const run = async (files: File[]) => {
     setMessages([]); setRowErrors([]); setError(null);
@@ -45,7 +48,12 @@ export function ImportTab({ project }: { project: Project }) {
         setError(t('import.failed'));
         setRowErrors(Object.entries(a.errors).sort(([x], [y]) => rowNumber(x) - rowNumber(y)).flatMap(([where, list]) => list.map((problem) => ({ where, problem }))));
       } else setError(a.isNetwork ? t('common.networkError') : a.detail ?? a.message);
-    } finally { setProgress(null); }
+    } finally {
+      setProgress(null);
+      // Even a refused file may follow accepted ones: the project's counts and tasks are refreshed.
+      void queryClient.invalidateQueries({ queryKey: keys.project(project.id) });
+      void queryClient.invalidateQueries({ queryKey: ['projects'] });
+    }
   };
 
   return (

@@ -21,7 +21,7 @@ export function LoginPage({ onLoggedIn, langButton, error: initialError }: { onL
   };
   return (
     <div className="login">
-      <form className="card login-card" onSubmit={submit} data-testid="login-form">
+      <form className="card login-card" onSubmit={(e) => void submit(e)} data-testid="login-form">
         <div className="login-head"><h1>☁ {t('login.title')}</h1>{langButton}</div>
         <label>{t('login.email')}<input data-testid="login-email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} /></label>
         <label>{t('login.password')}<input data-testid="login-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} /></label>

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type Member, type Role } from '../api';
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, type AddMember, type Member, type Role } from '../api';
+import { errorText, keys, useMembers } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 
@@ -24,67 +26,55 @@ function RolePicker({ value, onChange, testId }: { value: Role[]; onChange: (r: 
 export function MembersPage() {
   const t = useT();
   const { org } = useSession();
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const queryClient = useQueryClient();
+  const list = useMembers(org?.id ?? 0, !!org);
   const [form, setForm] = useState({ email: '', name: '', password: '', roles: ['annotator'] as Role[] });
-  const [busy, setBusy] = useState(false);
-  const [added, setAdded] = useState<string | null>(null);
-  const [editing, setEditing] = useState<{ userId: string; roles: Role[] } | null>(null);
+  const [editing, setEditing] = useState<{ userId: number; roles: Role[] } | null>(null);
   const isAdmin = !!org?.roles.includes('admin');
+  const refresh = () => queryClient.invalidateQueries({ queryKey: keys.members(org?.id ?? 0) });
 
-  const load = useCallback(() => {
-    if (!org) return;
-    api.members(org.id).then((m) => { setMembers(m); setError(null); }).catch((e: ApiError) => {
-      setMembers([]);
-      setError(e.status === 403 ? t('members.forbidden') : e.message);
-    });
-  }, [org, t]);
-  useEffect(() => { setMembers(null); load(); }, [load]);
+  const adding = useMutation({
+    mutationFn: (m: AddMember) => api.addMember(org!.id, m),
+    onSuccess: () => { setForm({ email: '', name: '', password: '', roles: ['annotator'] }); return refresh(); },
+  });
+  const changing = useMutation({
+    mutationFn: ({ m, roles }: { m: Member; roles: Role[] }) => api.addMember(org!.id, { email: m.email, roles }),
+    onSuccess: () => { setEditing(null); return refresh(); },
+  });
+  const removing = useMutation({
+    mutationFn: (m: Member) => api.removeMember(org!.id, m.userId),
+    onSuccess: refresh,
+  });
 
   if (!org) return <div className="page"><p className="empty-state">{t('members.noOrg')}</p></div>;
 
-  const submit = async (e: React.FormEvent) => {
+  const members = list.data ?? (list.error ? [] : null);
+  const added = adding.data?.email ?? null;
+  const addError = adding.error as ApiError | null;
+  const fieldErrors = addError?.errors ?? {};
+  const failure = list.error ?? (addError && !Object.keys(fieldErrors).length ? addError : null) ?? changing.error ?? removing.error;
+  const error = !failure ? null
+    : list.error instanceof ApiError && list.error.status === 403 ? t('members.forbidden')
+      : failure === changing.error && failure instanceof ApiError ? Object.values(failure.errors).flat().join(' ') || failure.message
+        : errorText(failure, t('common.networkError'));
+  const busy = adding.isPending;
+  const resetAll = () => { adding.reset(); changing.reset(); removing.reset(); };
+
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true); setError(null); setFieldErrors({}); setAdded(null);
-    try {
-      const m = await api.addMember(org.id, {
-        email: form.email.trim(), name: form.name.trim() || undefined, password: form.password || undefined, roles: form.roles,
-      });
-      setAdded(m.email);
-      setForm({ email: '', name: '', password: '', roles: ['annotator'] });
-      load();
-    } catch (err) {
-      const a = err as ApiError;
-      setFieldErrors(a.errors ?? {});
-      if (!Object.keys(a.errors ?? {}).length) setError(a.message);
-    } finally { setBusy(false); }
+    resetAll();
+    adding.mutate({ email: form.email.trim(), name: form.name.trim() || undefined, password: form.password || undefined, roles: form.roles });
   };
 
-  const saveRoles = async (m: Member, roles: Role[]) => {
-    setError(null);
-    try {
-      await api.addMember(org.id, { email: m.email, roles });
-      setEditing(null);
-      load();
-    } catch (err) {
-      const a = err as ApiError;
-      setError(Object.values(a.errors ?? {}).flat().join(' ') || a.message);
-    }
-  };
+  const saveRoles = (m: Member, roles: Role[]) => { resetAll(); changing.mutate({ m, roles }); };
 
-  const remove = async (m: Member) => {
+  const remove = (m: Member) => {
     if (!window.confirm(t('members.removeConfirm', { name: m.name, org: org.name }))) return;
-    setError(null);
-    try {
-      await api.removeMember(org.id, m.userId);
-      load();
-    } catch (err) {
-      setError((err as ApiError).message);
-    }
+    resetAll();
+    removing.mutate(m);
   };
 
-  const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k]!.join(' ')}</span> : null;
+  const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k].join(' ')}</span> : null;
 
   return (
     <div className="page">
@@ -123,11 +113,11 @@ export function MembersPage() {
                 {isAdmin && (
                   <td className="right">
                     {editing?.userId === m.userId ? <>
-                      <button type="button" className="primary" disabled={!editing.roles.length} onClick={() => void saveRoles(m, editing.roles)} data-testid="member-save-roles">{t('common.save')}</button>
+                      <button type="button" className="primary" disabled={!editing.roles.length} onClick={() => saveRoles(m, editing.roles)} data-testid="member-save-roles">{t('common.save')}</button>
                       <button type="button" onClick={() => setEditing(null)}>{t('common.cancel')}</button>
                     </> : <>
                       <button type="button" onClick={() => setEditing({ userId: m.userId, roles: m.roles })} data-testid={`member-edit-roles-${m.userId}`}>{t('members.editRoles')}</button>
-                      <button type="button" className="danger" onClick={() => void remove(m)} data-testid={`member-remove-${m.userId}`}>{t('members.remove')}</button>
+                      <button type="button" className="danger" onClick={() => remove(m)} data-testid={`member-remove-${m.userId}`}>{t('members.remove')}</button>
                     </>}
                   </td>
                 )}

@@ -1,6 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type CreateProject, type SchemaCheck } from '../api';
-import { useT } from '../i18n';
+import { useMemo, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, type CreateProject, type ProjectOrder, type ReviewPolicy, type SchemaCheck, type UnmappedTag } from '../api';
+import { errorText } from '../api/queries';
+import { useT, type T } from '../i18n';
 import { STARTER_SCHEMA, sampleData } from '../lib/sample';
 import type { Schema } from '../lib/schema';
 import { navigate } from '../router';
@@ -10,15 +12,21 @@ import { SchemaForm } from './SchemaEditor';
 
 type Tab = 'form' | 'json' | 'xml';
 
+/** A Label Studio tag the conversion left out, as `<Taxonomy> named “topic”`. */
+export function unmappedLabel(t: T, u: UnmappedTag): string {
+  return u.name ? t('create.unmappedTag', { tag: u.tag, name: u.name }) : `<${u.tag}>`;
+}
+
 export function NewProjectPage() {
   const t = useT();
   const { org } = useSession();
+  const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [instructions, setInstructions] = useState('');
   const [overlap, setOverlap] = useState(1);
   const [leaseSeconds, setLeaseSeconds] = useState(1800);
-  const [order, setOrder] = useState<NonNullable<CreateProject['order']>>('priority');
-  const [review, setReview] = useState<'none' | 'sample' | 'all'>('none');
+  const [order, setOrder] = useState<ProjectOrder>('priority');
+  const [review, setReview] = useState<ReviewPolicy>('none');
   const [percent, setPercent] = useState(10);
   const [tab, setTab] = useState<Tab>('form');
   const [schema, setSchema] = useState<Schema>(STARTER_SCHEMA);
@@ -26,14 +34,12 @@ export function NewProjectPage() {
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [xml, setXml] = useState('');
   const [check, setCheck] = useState<SchemaCheck | null>(null);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const fieldsKey = JSON.stringify(schema.fields);
   const [sampleText, setSampleText] = useState('');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => { setSampleText(JSON.stringify(sampleData(schema), null, 2)); }, [fieldsKey]);
+  // New fields get new sample data; other schema edits keep what the person typed into it.
+  const [sampleFor, setSampleFor] = useState<string | null>(null);
+  if (sampleFor !== fieldsKey) { setSampleFor(fieldsKey); setSampleText(JSON.stringify(sampleData(schema), null, 2)); }
   const sample = useMemo(() => { try { return JSON.parse(sampleText) as Record<string, unknown>; } catch { return null; } }, [sampleText]);
 
   const fromForm = (s: Schema) => { setSchema(s); setJson(JSON.stringify(s, null, 2)); setCheck(null); };
@@ -47,32 +53,34 @@ export function NewProjectPage() {
     } catch (e) { setJsonError(t('create.jsonError', { message: (e as Error).message })); }
   };
 
-  const runCheck = async () => {
-    setError(null);
-    try {
-      const r = await api.checkSchema(tab === 'xml' ? { labelStudioXml: xml } : { schema });
-      setCheck(r);
-    } catch (e) { setError((e as ApiError).isNetwork ? t('common.networkError') : (e as Error).message); }
-  };
+  const checking = useMutation({
+    mutationFn: () => api.checkSchema(tab === 'xml' ? { labelStudioXml: xml } : { schema }),
+    onSuccess: setCheck,
+  });
 
-  const create = async (e: React.FormEvent) => {
+  const creating = useMutation({
+    mutationFn: (body: CreateProject) => api.createProject(body),
+    onSuccess: (p) => {
+      void queryClient.invalidateQueries({ queryKey: ['projects'] });
+      navigate(`/projects/${p.id}/import`);
+    },
+  });
+  const createError = creating.error as ApiError | null;
+  const errors = createError?.errors ?? {};
+  const error = checking.error ? errorText(checking.error, t('common.networkError'))
+    : createError ? errorText(createError, t('common.networkError')) : null;
+
+  const create = (e: React.FormEvent) => {
     e.preventDefault();
     if (!org) return;
-    setBusy(true); setErrors({}); setError(null);
-    const body: CreateProject = {
+    checking.reset();
+    creating.mutate({
       organizationId: org.id, name, instructions, overlap, leaseSeconds, order,
-      review: { policy: review, ...(review === 'sample' ? { percent } : {}) },
+      review: { policy: review, percent: review === 'sample' ? percent : 0 },
       ...(tab === 'xml' && !check?.schema ? { labelStudioXml: xml } : { schema }),
-    };
-    try {
-      const p = await api.createProject(body);
-      navigate(`/projects/${p.id}/import`);
-    } catch (err) {
-      const a = err as ApiError;
-      setErrors(a.errors ?? {});
-      setError(a.isNetwork ? t('common.networkError') : a.message);
-    } finally { setBusy(false); }
+    });
   };
+  const busy = creating.isPending;
 
   return (
     <form className="page wide" onSubmit={create} data-testid="new-project-form">
@@ -89,7 +97,7 @@ export function NewProjectPage() {
                 <select data-testid="project-order" value={order} onChange={(e) => setOrder(e.target.value as typeof order)}>
                   <option value="priority">{t('create.order.priority')}</option>
                   <option value="random">{t('create.order.random')}</option>
-                  <option value="leastAnnotated">{t('create.order.leastAnnotated')}</option>
+                  <option value="least_annotated">{t('create.order.least_annotated')}</option>
                 </select>
               </label>
               <label>{t('create.review')}
@@ -111,7 +119,7 @@ export function NewProjectPage() {
                 </button>
               ))}
               <span className="grow" />
-              <button type="button" data-testid="schema-check" onClick={() => void runCheck()}>{t('create.check')}</button>
+              <button type="button" data-testid="schema-check" onClick={() => { creating.reset(); checking.mutate(); }}>{t('create.check')}</button>
             </div>
             {tab === 'form' && <SchemaForm schema={schema} onChange={fromForm} />}
             {tab === 'json' && <>
@@ -128,7 +136,7 @@ export function NewProjectPage() {
                 {check.errors.length === 0 ? <div className="banner ok">{t('create.checkOk')}</div> : (
                   <ul className="banner error">{check.errors.map((x, i) => <li key={i}><code>{x.path}</code> {x.message}</li>)}</ul>
                 )}
-                {check.unmapped.length > 0 && <div className="banner warn" data-testid="schema-unmapped">{t('create.unmapped', { tags: check.unmapped.join(', ') })}</div>}
+                {check.unmapped.length > 0 && <div className="banner warn" data-testid="schema-unmapped">{t('create.unmapped', { tags: check.unmapped.map((u) => unmappedLabel(t, u)).join(', ') })}</div>}
                 {tab === 'xml' && check.schema && (
                   <button type="button" data-testid="schema-use-converted" onClick={() => { fromForm(check.schema!); setTab('form'); }}>{t('create.useConverted')}</button>
                 )}

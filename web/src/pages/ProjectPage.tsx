@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { api, type Project } from '../api';
+import { errorText, useProject } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { DashboardTab } from './DashboardTab';
 import { ExportTab } from './ExportTab';
@@ -19,12 +18,12 @@ const TABS = [
   ['tasks', 'seeWork'], ['import', 'manage'], ['dashboard', 'seeWork'], ['quality', 'seeWork'], ['export', 'export'], ['settings', null],
 ] as const satisfies readonly (readonly [string, Ability | null])[];
 
-export function ProjectPage({ projectId, tab }: { projectId: string; tab?: string }) {
+export function ProjectPage({ projectId, tab }: { projectId: number; tab?: string }) {
   const t = useT();
   const { me } = useSession();
-  const [project, setProject] = useState<Project | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => { api.project(projectId).then(setProject).catch((e: Error) => setError(e.message)); }, [projectId]);
+  const query = useProject(projectId);
+  const project = query.data;
+  const error = query.error ? errorText(query.error, t('common.networkError')) : null;
   if (error) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project) return <div className="page muted">{t('common.loading')}</div>;
   const roles = rolesIn(me, project.organizationId);

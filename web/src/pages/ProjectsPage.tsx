@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'react';
-import { api, type ProjectCounts, type ProjectSummary } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { api, type ProjectCounts, type TaskState } from '../api';
+import { errorText, keys } from '../api/queries';
 import { useT } from '../i18n';
 import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
 
-const STATES = ['accepted', 'annotated', 'inReview', 'rejected', 'inProgress', 'new'] as const;
-export const STATE_COLORS: Record<string, string> = {
-  accepted: '#2f9e44', annotated: '#4c8bd6', inReview: '#9c6ade', rejected: '#e8590c', inProgress: '#f2c14e', new: '#d9dde3',
+const STATES = ['accepted', 'annotated', 'in_review', 'rejected', 'in_progress', 'new'] as const satisfies readonly TaskState[];
+export const STATE_COLORS: Record<TaskState, string> = {
+  accepted: '#2f9e44', annotated: '#4c8bd6', in_review: '#9c6ade', rejected: '#e8590c', in_progress: '#f2c14e', new: '#d9dde3',
 };
 
 export function ProgressBar({ counts }: { counts: ProjectCounts }) {
@@ -24,12 +25,9 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
 export function ProjectsPage() {
   const t = useT();
   const { me, org } = useSession();
-  const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setProjects(null);
-    api.projects(org?.id).then(setProjects).catch((e: Error) => setError(e.message));
-  }, [org?.id]);
+  const query = useQuery({ queryKey: keys.projects(org?.id), queryFn: () => api.projects(org?.id) });
+  const projects = query.data;
+  const error = query.error ? errorText(query.error, t('common.networkError')) : null;
   const canManage = !org || can(org.roles, 'manage');
   return (
     <div className="page">
@@ -42,7 +40,7 @@ export function ProjectsPage() {
       {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : (
         <ul className="project-list">
           {projects.map((p) => {
-            const done = p.counts.accepted + p.counts.annotated + p.counts.inReview;
+            const done = p.counts.accepted + p.counts.annotated + p.counts.in_review;
             const roles = rolesIn(me, p.organizationId);
             return (
               <li key={p.id} className="card" data-testid={`project-${p.id}`}>

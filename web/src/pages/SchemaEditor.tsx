@@ -33,7 +33,7 @@ function newControl(type: ControlType, schema: Schema): Control {
     case 'rating': return { name, type, max: 5 };
     case 'ranking': return { name, type, field, mode: 'rank', rationale: false };
     case 'taxonomy': return { name, type, field, options: [{ value: 'A', children: ['A1', 'A2'] }, 'B'] };
-    default: return { name, type, field, labels: ['label'] } as Control;
+    default: return { name, type, field, labels: ['label'] };
   }
 }
 
@@ -120,7 +120,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
             {hasLabels && (
               <label className="block">{c.type === 'choices' ? t('schema.options') : t('schema.labels')}
                 <textarea rows={3} key={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])} data-testid={`control-labels-${i}`} defaultValue={labelsToText((c as unknown as Record<string, LabelLike[]>)[labelsKey])}
-                  onBlur={(e) => setControl(i, { ...c, [labelsKey]: textToLabels(e.target.value) } as Control)} />
+                  onBlur={(e) => setControl(i, { ...c, [labelsKey]: textToLabels(e.target.value) })} />
               </label>
             )}
           </fieldset>

@@ -1,4 +1,4 @@
-import { Component, useEffect, useState } from 'react';
+import { Component, useState } from 'react';
 import type { Schema } from '../lib/schema';
 import { emptyState, toResult, type WbState } from '../workbench/state';
 import { TaskView } from '../workbench/TaskView';
@@ -9,7 +9,9 @@ const passThrough = (v: string) => v;
 export function SchemaPreview({ schema, data }: { schema: Schema; data: Record<string, unknown> }) {
   const [state, setState] = useState<WbState>(emptyState);
   const key = JSON.stringify(schema);
-  useEffect(() => setState(emptyState()), [key]);
+  // Another schema starts from an empty result (set while rendering, so no frame shows the old one).
+  const [stateFor, setStateFor] = useState(key);
+  if (stateFor !== key) { setStateFor(key); setState(emptyState()); }
   return (
     <Guard key={key}>
       <div className="preview" data-testid="schema-preview">

@@ -1,34 +1,42 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type ApiToken } from '../api';
+import { useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, type ApiToken, type CreatedToken } from '../api';
+import { errorText, keys } from '../api/queries';
 import { useI18n } from '../i18n';
 
 /** The signed-in person's API tokens: list, create (the secret shown once), revoke. */
 export function TokensPage() {
   const { t, lang } = useI18n();
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: keys.tokens, queryFn: api.tokens });
+  const tokens = list.data;
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   // The secret lives only in this state: the server keeps its hash, so after this page is left
   // nobody can show it again.
-  const [created, setCreated] = useState<ApiToken | null>(null);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
   const [copied, setCopied] = useState(false);
   const secretRef = useRef<HTMLInputElement>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: keys.tokens });
 
-  const load = () => api.tokens().then(setTokens).catch((e: Error) => setError(e.message));
-  useEffect(() => { void load(); }, []);
+  const creating = useMutation({
+    mutationFn: (n: string) => api.createToken(n),
+    onMutate: () => { revoking.reset(); setCopied(false); },
+    onSuccess: async (tok) => { setCreated(tok); setName(''); await refresh(); },
+  });
+  const revoking = useMutation({
+    mutationFn: (tok: ApiToken) => api.deleteToken(tok.id),
+    onMutate: () => creating.reset(),
+    onSuccess: async (_, tok) => { if (created?.id === tok.id) setCreated(null); await refresh(); },
+  });
+  const busy = creating.isPending;
+  const failure = creating.error ?? revoking.error ?? list.error;
+  const error = !failure ? null
+    : failure instanceof ApiError && failure.errors.name ? failure.errors.name.join(' ')
+      : errorText(failure, t('common.networkError'));
 
-  const create = async (e: React.FormEvent) => {
+  const create = (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true); setError(null); setCopied(false);
-    try {
-      setCreated(await api.createToken(name.trim()));
-      setName('');
-      await load();
-    } catch (err) {
-      const a = err as ApiError;
-      setError(a.errors?.name?.join(' ') ?? a.message);
-    } finally { setBusy(false); }
+    creating.mutate(name.trim());
   };
 
   const copy = async () => {
@@ -41,14 +49,9 @@ export function TokensPage() {
     setCopied(true);
   };
 
-  const revoke = async (tok: ApiToken) => {
+  const revoke = (tok: ApiToken) => {
     if (!window.confirm(t('tokens.confirmRevoke', { name: tok.name }))) return;
-    setError(null);
-    try {
-      await api.deleteToken(tok.id);
-      if (created?.id === tok.id) setCreated(null);
-      await load();
-    } catch (err) { setError((err as Error).message); }
+    revoking.mutate(tok);
   };
 
   return (
@@ -78,7 +81,7 @@ export function TokensPage() {
               <tr key={tok.id} data-testid={`token-row-${tok.id}`}>
                 <td>{tok.name}</td>
                 <td className="muted">{tok.createdAt ? new Date(tok.createdAt).toLocaleString(lang) : ''}</td>
-                <td className="right"><button type="button" className="danger" onClick={() => void revoke(tok)} data-testid={`token-revoke-${tok.id}`}>{t('tokens.revoke')}</button></td>
+                <td className="right"><button type="button" className="danger" onClick={() => revoke(tok)} data-testid={`token-revoke-${tok.id}`}>{t('tokens.revoke')}</button></td>
               </tr>
             ))}
           </tbody>

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, type Project, type QueueItem } from '../api';
+import { errorText, useProject } from '../api/queries';
 import { useI18n } from '../i18n';
 import type { Result } from '../lib/schema';
 import { mediaUrlFor, preloadMedia, uuid } from '../lib/util';
-import { DraftStore, Outbox, type PendingSubmit } from './outbox';
+import { DraftStore, Outbox, SendError, type PendingSubmit } from './outbox';
 import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
@@ -17,18 +18,22 @@ const RETRY_MS = 10_000;
 const drafts = new DraftStore(localStorage);
 export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
   try { await api.submit(p.assignmentId, p.result, p.leadTimeSeconds, p.key); } catch (e) {
-    const err = e as ApiError;
-    const details = Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
-    throw { status: err.status ?? 0, message: details || err.message };
+    const err = e instanceof ApiError ? e : new ApiError(0, { detail: String(e) });
+    const details = Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
+    throw new SendError(err.status, details || err.message);
   }
 });
 
-/** The annotator's page: one task at a time from the queue, the next one already fetched. */
-export function AnnotatePage({ projectId }: { projectId: string }) {
+/** The annotator's page: one task at a time from the queue, the next one already fetched. The
+ *  project comes through the query cache; the queue is not a query: each call leases a task, so it
+ *  is called when a task is needed, and the next one is leased ahead while this one is worked on. */
+export function AnnotatePage({ projectId }: { projectId: number }) {
   const { t, lang } = useI18n();
   const { me } = useSession();
-  const [denied, setDenied] = useState(false);
-  const [project, setProject] = useState<Project | null>(null);
+  const projectQuery = useProject(projectId);
+  // Someone whose roles do not include annotating (a reviewer following a link) is told so rather than refused by the queue.
+  const denied = !!projectQuery.data && !can(rolesIn(me, projectQuery.data.organizationId), 'annotate');
+  const project = denied ? null : projectQuery.data ?? null;
   const [item, setItem] = useState<QueueItem | null | undefined>(undefined);
   const [state, setState] = useState<WbState | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,8 +44,8 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const [showInstr, setShowInstr] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const prefetch = useRef<Promise<QueueItem | null> | null>(null);
-  const startedAt = useRef(performance.now());
-  const prevResult = useRef<Result | null>(null);
+  const startedAt = useRef(0);
+  const [prevResult, setPrevResult] = useState<Result | null>(null);
   const dirty = useRef(false);
   const lastSaved = useRef<string | null>(null);
   const mediaUrl = useCallback((v: string) => mediaUrlFor(projectId, v), [projectId]);
@@ -49,8 +54,8 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   // Skips still on their way count too: a fetch-ahead that reaches the server before the skip would
   // be handed the skipped lease again, and the task would come up twice (once under that lease, once
   // under the fresh lease the server makes when the skipped task comes back).
-  const skipping = useRef(new Map<string, Promise<unknown>>());
-  const inFlight = (showing?: string) => [
+  const skipping = useRef(new Map<number, Promise<unknown>>());
+  const inFlight = (showing?: number) => [
     ...(showing ? [showing] : []),
     ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
     ...skipping.current.keys(),
@@ -59,7 +64,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
   const flush = useCallback(() => { void outbox.flush().finally(refreshOutbox); }, []);
 
-  const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: string) => {
+  const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: number) => {
     const p = api.nextTask(projectId, inFlight(showing));
     p.then((n) => { if (n) preloadMedia(n.task.data, schemaFields, mediaUrl); }).catch(() => {});
     prefetch.current = p;
@@ -96,25 +101,23 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     }
   }, [projectId, show, t]);
 
+  // The first task is leased once the project is known; later ones by submit and skip.
+  const started = useRef(false);
   useEffect(() => {
-    let dead = false;
-    api.project(projectId).then((p) => {
-      if (dead) return;
-      // Someone whose roles do not include annotating (a reviewer following a link) is told so rather than refused by the queue.
-      if (!can(rolesIn(me, p.organizationId), 'annotate')) { setDenied(true); return; }
-      setProject(p);
-      void advance(p);
-    }).catch((e: Error) => setError(e.message));
+    if (!project || started.current) return;
+    started.current = true;
+    void advance(project);
+  }, [project, advance]);
+
+  useEffect(() => {
     flush();
     const timer = setInterval(flush, RETRY_MS);
     return () => {
-      dead = true;
       clearInterval(timer);
       // Give back the lease of a task fetched ahead but never shown.
       void prefetch.current?.then((n) => n && api.release(n.assignmentId)).catch(() => {});
     };
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [projectId]);
+  }, [flush]);
 
   // Drafts: written locally at once, sent to the server after a pause in editing.
   const result = useMemo(() => (state && project ? toResult(state, project.schema) : null), [state, project]);
@@ -156,7 +159,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
     if (miss.length) return;
     outbox.add({ key: uuid(), assignmentId: item.assignmentId, projectId, result: r, leadTimeSeconds: Math.round((performance.now() - startedAt.current) / 100) / 10 });
     drafts.remove(item.assignmentId);
-    prevResult.current = r;
+    setPrevResult(r);
     refreshOutbox();
     flush();
     void advance(project);
@@ -174,7 +177,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   // `submit` changes would be dropped from a key event already being dispatched (Esc clears the
   // selection in TaskView's listener first, which re-rendered this page and lost the Esc here).
   const keys = useRef({ submit, skip, help });
-  keys.current = { submit, skip, help };
+  useEffect(() => { keys.current = { submit, skip, help }; });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -189,7 +192,7 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
   }, []);
 
   if (denied) return <NotAllowed />;
-  if (error && !project) return <div className="page"><div className="banner error">{error}</div></div>;
+  if (projectQuery.error) return <div className="page"><div className="banner error">{errorText(projectQuery.error, t('common.networkError'))}</div></div>;
   if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;
 
   const hasImageControls = project.schema.controls.some((c) => ['rectangles', 'polygons', 'keypoints'].includes(c.type));
@@ -205,8 +208,8 @@ export function AnnotatePage({ projectId }: { projectId: string }) {
         </span>
         {project.instructions && <button type="button" onClick={() => setShowInstr((v) => !v)} data-testid="instructions-toggle">{t('wb.instructions')}</button>}
         {item && state && <>
-          {hasImageControls && prevResult.current && (
-            <button type="button" data-testid="copy-previous" onClick={() => onChange((s) => copyRegions(s, project.schema, prevResult.current!))}>{t('wb.copyPrev')}</button>
+          {hasImageControls && prevResult && (
+            <button type="button" data-testid="copy-previous" onClick={() => onChange((s) => copyRegions(s, project.schema, prevResult))}>{t('wb.copyPrev')}</button>
           )}
           <button type="button" data-testid="skip" onClick={skip} title="Ctrl+Shift+S">{t('wb.skip')}</button>
           <button type="button" className="primary" data-testid="submit" onClick={submit} title="Ctrl+Enter">{t('wb.submit')} <kbd>Ctrl+↵</kbd></button>

@@ -42,14 +42,23 @@ export function AudioView({ field, src }: { field: string; src: string }) {
   const [dragSel, setDragSel] = useState<{ a: number; b: number } | null>(null);
   const [zoom, setZoom] = useState(1);
   const scroller = useRef<HTMLDivElement>(null);
+  // The visible width: zooming in stops where the waveform would pass the widest canvas.
+  const [viewWidth, setViewWidth] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setViewWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   const segControl: Control | undefined = segControls.find((c) => c.name === wb.active) ?? segControls[0];
   const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
 
   useEffect(() => {
+    // A new source is a new AudioView (TaskView keys it by the source): peaks and failure start afresh.
     let dead = false;
-    setPeaks(null); setFailed(false);
-    (async () => {
+    void (async () => {
       try {
         const res = await fetch(src, { credentials: 'same-origin' });
         if (!res.ok) throw new Error(String(res.status));
@@ -146,13 +155,13 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     if (!duration || e.button !== 0) return;
     const edge = (e.target as Element).closest('[data-edge]');
     if (edge && !wb.readOnly) {
-      (e.currentTarget as Element).setPointerCapture(e.pointerId);
+      (e.currentTarget).setPointerCapture(e.pointerId);
       const seg = edge.closest('[data-segment]')!;
       edgeRef.current = { control: seg.getAttribute('data-control')!, id: seg.getAttribute('data-segment')!, edge: edge.getAttribute('data-edge') as 'start' | 'end', moved: false };
       return;
     }
     if ((e.target as Element).closest('[data-segment]')) return;
-    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    (e.currentTarget).setPointerCapture(e.pointerId);
     dragRef.current = { a: timeAt(e.clientX), x: e.clientX };
   };
   const onMove = (e: React.PointerEvent) => {
@@ -211,7 +220,7 @@ export function AudioView({ field, src }: { field: string; src: string }) {
         <button type="button" data-testid="audio-zoom-out" aria-label={t('wb.zoomOut')} disabled={zoom <= 1} onClick={() => setZoom((z) => Math.max(1, z / 2))}>−</button>
         <span className="small muted" data-testid="audio-zoom">{t('wb.zoom', { percent: zoom * 100 })}</span>
         <button type="button" data-testid="audio-zoom-in" aria-label={t('wb.zoomIn')}
-          disabled={(wave.current?.clientWidth ?? 0) * 2 > MAX_WIDTH} onClick={() => setZoom((z) => z * 2)}>+</button>
+          disabled={viewWidth * zoom * 2 > MAX_WIDTH} onClick={() => setZoom((z) => z * 2)}>+</button>
       </div>
       {failed && <div className="error">{t('wb.mediaError', { name: src })}</div>}
       <div ref={scroller} className="wave-scroll">

@@ -92,10 +92,10 @@ export function RankingView({ c }: { c: RankingControl }) {
       <Frame c={c}>
         <p className="muted">{t('wb.pairHint')}</p>
         <div className="pairwise">
-          {[['a', a], ['b', b]].map(([side, item], i) => (
-            <button type="button" key={side as string} data-testid={`pair-${c.name}-${side}`} className={`pair-card${value?.preferred === side ? ' on' : ''}`}
-              onClick={() => pick(side as 'a' | 'b')} disabled={wb.readOnly}>
-              <div className="pair-head"><kbd>{i + 1}</kbd> {(side as string).toUpperCase()}</div>
+          {([['a', a], ['b', b]] as const).map(([side, item], i) => (
+            <button type="button" key={side} data-testid={`pair-${c.name}-${side}`} className={`pair-card${value?.preferred === side ? ' on' : ''}`}
+              onClick={() => pick(side)} disabled={wb.readOnly}>
+              <div className="pair-head"><kbd>{i + 1}</kbd> {side.toUpperCase()}</div>
               <div className="pair-text">{(item as { text: string } | undefined)?.text}</div>
             </button>
           ))}

@@ -117,7 +117,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   };
 
   useEffect(() => {
-    setNat(null); setFailed(false); setDraft(null); setLevelCount(0);
+    // A new source is a new ImageView (TaskView keys it by the source): the state starts afresh.
     pixels.current = null;
     showView();
     let live = true;
@@ -183,6 +183,9 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     };
     box.addEventListener('wheel', onWheel, { passive: false });
     return () => box.removeEventListener('wheel', onWheel);
+  // Registered once (a non-passive listener, so the page does not scroll): setView works through refs
+  // and a state setter only, so the first render's copy does what any later one would.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   /** Moves the selected region of this image by whole image pixels; false when none is selected. */
@@ -277,7 +280,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
 
   const onPointerDown = (e: React.PointerEvent) => {
     if (!nat) return;
-    (e.currentTarget as Element).setPointerCapture(e.pointerId);
+    (e.currentTarget).setPointerCapture(e.pointerId);
     if (space || e.button === 1 || (wb.readOnly && e.button === 0)) {
       drag.current = { mode: 'pan', sx: e.clientX, sy: e.clientY, view: viewRef.current };
       return;
@@ -361,13 +364,13 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       const o = d.orig;
       let patch: Partial<Rect & Polygon>;
       if ('points' in o) {
-        patch = { points: o.points.map((q, i) => (i === d.handle ? [round(p[0]), round(p[1])] : q) as Pt) };
+        patch = { points: o.points.map((q, i) => (i === d.handle ? [round(p[0]), round(p[1])] : q)) };
       } else {
         // The corner opposite the dragged one stays put; a turned box is resized along its own axes.
         const next = resizeFromCorner(o, d.handle, p);
         if (!next) return;
         patch = { x: round(next.x), y: round(next.y), width: round(next.width), height: round(next.height) };
-        if (!inside({ ...o, ...patch } as Rect, nat.w, nat.h)) return;
+        if (!inside({ ...o, ...patch }, nat.w, nat.h)) return;
       }
       const record = !d.moved;
       d.moved = true;

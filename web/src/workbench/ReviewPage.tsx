@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project, type ReviewAction, type ReviewItem } from '../api';
+import { errorText, keys, useProject } from '../api/queries';
 import { useT } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
 import { initState, toResult, type WbState } from './state';
@@ -9,12 +11,16 @@ import { NotAllowed } from '../pages/NotAllowed';
 import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
 
-/** The reviewer's page: an annotation read-only, then accept, reject with a comment, or fix it. */
-export function ReviewPage({ projectId }: { projectId: string }) {
+/** The reviewer's page: an annotation read-only, then accept, reject with a comment, or fix it. The
+ *  project comes through the query cache; the review queue is not a query (each call leases an annotation). */
+export function ReviewPage({ projectId }: { projectId: number }) {
   const t = useT();
   const { me } = useSession();
-  const [denied, setDenied] = useState(false);
-  const [project, setProject] = useState<Project | null>(null);
+  const queryClient = useQueryClient();
+  const projectQuery = useProject(projectId);
+  // An annotator following a link is told the page is not theirs rather than refused by the review queue.
+  const denied = !!projectQuery.data && !can(rolesIn(me, projectQuery.data.organizationId), 'review');
+  const project = denied ? null : projectQuery.data ?? null;
   const [item, setItem] = useState<ReviewItem | null | undefined>(undefined);
   const [state, setState] = useState<WbState | null>(null);
   const [editing, setEditing] = useState(false);
@@ -33,14 +39,13 @@ export function ReviewPage({ projectId }: { projectId: string }) {
     } catch (e) { setError(e instanceof ApiError && e.isNetwork ? t('common.networkError') : (e as Error).message); }
   }, [projectId, t]);
 
+  // The first annotation is leased once the project is known; later ones after each decision.
+  const started = useRef(false);
   useEffect(() => {
-    api.project(projectId).then((p) => {
-      // An annotator following a link is told the page is not theirs rather than refused by the review queue.
-      if (!can(rolesIn(me, p.organizationId), 'review')) { setDenied(true); return; }
-      setProject(p);
-      void next(p);
-    }).catch((e: Error) => setError(e.message));
-  }, [projectId, next, me]);
+    if (!project || started.current) return;
+    started.current = true;
+    void next(project);
+  }, [project, next]);
 
   const act = useCallback(async (action: ReviewAction) => {
     if (!project || !item || !state || busy) return;
@@ -48,13 +53,16 @@ export function ReviewPage({ projectId }: { projectId: string }) {
     setBusy(true);
     try {
       await api.review(item.annotationId, action, comment || undefined, action === 'fix' ? toResult(state, project.schema) : undefined);
+      // The task's state changed: the project's counts, task table and quality figures are stale.
+      void queryClient.invalidateQueries({ queryKey: keys.project(project.id) });
       await next(project);
     } catch (e) {
       // A review is small and the reviewer is looking at it: show the error and keep everything in place.
-      const err = e as ApiError;
-      setError(err.isNetwork ? t('common.networkError') : [err.message, ...Object.entries(err.errors ?? {}).map(([k, v]) => `${k}: ${v.join(', ')}`)].join(' — '));
+      setError(e instanceof ApiError && !e.isNetwork
+        ? [e.message, ...Object.entries(e.errors).map(([k, v]) => `${k}: ${v.join(', ')}`)].join(' — ')
+        : errorText(e, t('common.networkError')));
     } finally { setBusy(false); }
-  }, [project, item, state, comment, busy, next, t]);
+  }, [project, item, state, comment, busy, next, t, queryClient]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -66,12 +74,13 @@ export function ReviewPage({ projectId }: { projectId: string }) {
   }, [act, editing]);
 
   if (denied) return <NotAllowed />;
-  if (!project || item === undefined) return <div className="page">{error ? <div className="banner error">{error}</div> : <span className="muted">{t('common.loading')}</span>}</div>;
+  const shownError = error ?? (projectQuery.error ? errorText(projectQuery.error, t('common.networkError')) : null);
+  if (!project || item === undefined) return <div className="page">{shownError ? <div className="banner error">{shownError}</div> : <span className="muted">{t('common.loading')}</span>}</div>;
   return (
     <div className="workbench" data-testid="review">
       <div className="wb-bar">
         <b>{project.name}</b>
-        {item && <span className="muted small" data-testid="task-id">#{item.task.id} · {item.annotation.annotator ?? item.annotation.annotatorId ?? ''}</span>}
+        {item && <span className="muted small" data-testid="task-id">#{item.task.id} · {item.annotation.annotator || item.annotation.userId}</span>}
         <span className="grow" />
         {item && <>
           <input data-testid="review-comment" className="comment" placeholder={t('wb.comment')} value={comment} onChange={(e) => setComment(e.target.value)} />

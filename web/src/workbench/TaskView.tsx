@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useT, type MessageKey } from '../i18n';
 import {
-  labelsOf, type ChoicesControl, type Control, type Keypoint, type Polygon, type RankingControl, type RatingControl, type Rect,
-  type Relation, type Schema, type Segment, type Span, type TaxonomyControl, type TranscriptionControl,
+  labelsOf, type Control, type Keypoint, type Polygon, type RankingControl, type Rect,
+  type Relation, type Schema, type Segment, type Span,
 } from '../lib/schema';
 import { AudioView } from './AudioView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
@@ -26,14 +26,22 @@ export interface TaskViewProps {
   keyboard?: boolean;
 }
 
+/** A task field's value as text: strings as they are, numbers and booleans written out, objects as JSON. */
+function fieldText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v == null) return '';
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
 /** Renders one task from the schema and routes the keyboard to its controls. */
 export function TaskView({ schema, data, state, onChange, readOnly = false, mediaUrl, keyboard = true }: TaskViewProps) {
   const t = useT();
   const keyed = useMemo(() => schema.controls.filter((c) => KEYED_TYPES.includes(c.type)), [schema]);
-  const [active, setActive] = useState<string | null>(keyed[0]?.name ?? null);
+  const [chosen, setActive] = useState<string | null>(keyed[0]?.name ?? null);
+  // A control that left the schema (the form editor's preview) hands the keyboard to the first one.
+  const active = keyed.some((c) => c.name === chosen) ? chosen : keyed[0]?.name ?? null;
   const [labelFor, setLabelFor] = useState<Record<string, string>>({});
   const [relFrom, setRelFrom] = useState<string | null>(null);
-  useEffect(() => { if (!keyed.some((c) => c.name === active)) setActive(keyed[0]?.name ?? null); }, [keyed, active]);
 
   const setLabel = useCallback((control: string, label: string) => setLabelFor((m) => ({ ...m, [control]: label })), []);
   const ctx: WbCtx = useMemo(() => ({
@@ -73,10 +81,10 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       const act = schema.controls.find((c) => c.name === active);
       if (act?.type === 'rating' && /^[0-9]$/.test(e.key)) {
         const n = e.key === '0' ? 10 : Number(e.key);
-        if (n <= ((act as RatingControl).max ?? 5)) { onChange((s) => setValue(s, act.name, n)); e.preventDefault(); }
+        if (n <= (act.max ?? 5)) { onChange((s) => setValue(s, act.name, n)); e.preventDefault(); }
         return;
       }
-      if (act?.type === 'ranking' && (act as RankingControl).mode === 'pairwise' && ['1', '2', '3'].includes(e.key)) {
+      if (act?.type === 'ranking' && act.mode === 'pairwise' && ['1', '2', '3'].includes(e.key)) {
         onChange((s) => setPairwise(s, act.name, (['a', 'b', 'tie'] as const)[Number(e.key) - 1]!)); e.preventDefault(); return;
       }
       // Label hotkeys: the active control first, then any control with that explicit key.
@@ -96,9 +104,10 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   const main: React.ReactNode[] = [];
   for (const f of schema.fields) {
     const v = data[f.name];
-    if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={typeof v === 'string' ? v : v == null ? '' : String(v)} />);
-    else if (f.type === 'image') main.push(<ImageView key={f.name} field={f.name} src={mediaUrl(String(v ?? ''))} />);
-    else if (f.type === 'audio' || f.type === 'video') main.push(<AudioView key={f.name} field={f.name} src={mediaUrl(String(v ?? ''))} />);
+    if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={fieldText(v)} />);
+    // Keyed by the source too: another file is another view, its loading state starting afresh.
+    else if (f.type === 'image') main.push(<ImageView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
+    else if (f.type === 'audio' || f.type === 'video') main.push(<AudioView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
     else if (f.type === 'list') {
       const rankers = schema.controls.filter((c): c is RankingControl => c.type === 'ranking' && c.field === f.name);
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
@@ -108,10 +117,10 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
 
   const side: React.ReactNode[] = [];
   for (const c of schema.controls) {
-    if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c as ChoicesControl} />);
-    else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c as RatingControl} />);
-    else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c as TaxonomyControl} />);
-    else if (c.type === 'transcription' && !(c as TranscriptionControl).perSegment) side.push(<TranscriptionView key={c.name} c={c as TranscriptionControl} />);
+    if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c} />);
+    else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c} />);
+    else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c} />);
+    else if (c.type === 'transcription' && !c.perSegment) side.push(<TranscriptionView key={c.name} c={c} />);
     else if (REGION_TYPES.includes(c.type) || (c.type === 'relations' && c.labels?.length)) {
       side.push(<LabelPicker key={c.name} c={c} current={labelFor[c.name] ?? labelsOf(c)[0]?.value} active={active === c.name} onPick={(v) => pickLabel(c, v)} />);
     }

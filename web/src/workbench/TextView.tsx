@@ -111,7 +111,7 @@ function domOffset(node: Node, offset: number): number | null {
   if (node.nodeType !== Node.TEXT_NODE && el) {
     // An element point: the offset counts children; find the piece at or after it.
     const child = el.childNodes[offset] as Element | undefined;
-    const piece = child?.closest?.('[data-u]') ?? (child as Element | undefined)?.querySelector?.('[data-u]');
+    const piece = child?.closest?.('[data-u]') ?? (child)?.querySelector?.('[data-u]');
     if (piece) return Number(piece.getAttribute('data-u'));
     el = el.closest('[data-u]');
     return el ? Number(el.getAttribute('data-u')) + (el.textContent?.length ?? 0) : null;
@@ -171,8 +171,12 @@ export function TextView({ field, text }: { field: string; text: string }) {
 
   const byChunk = useMemo(() => chunks.map((ch) => uspans.filter((s) => s.u0 < ch.end && s.u1 > ch.start)), [chunks, uspans]);
 
-  const drawControl = (): Control | undefined =>
-    spanControls.find((c) => c.name === wb.active) ?? spanControls[0];
+  const drawControl = useCallback((): Control | undefined =>
+    spanControls.find((c) => c.name === wb.active) ?? spanControls[0], [spanControls, wb.active]);
+
+  // Keyboard selection: ←/→ move a caret by character (Ctrl: by word), Shift extends, Enter or
+  // a label digit makes the span. The selection is the browser's own, so it looks native.
+  const [kb, setKb] = useState<{ anchor: number; focus: number } | null>(null);
 
   const createFromSelection = useCallback((label?: string): boolean => {
     const sel = window.getSelection();
@@ -190,7 +194,7 @@ export function TextView({ field, text }: { field: string; text: string }) {
     sel.removeAllRanges();
     setKb((k) => (k ? { anchor: Math.max(a, b), focus: Math.max(a, b) } : k));
     return true;
-  }, [wb, text, spanControls]);
+  }, [wb, text, drawControl]);
 
   // Keyboard selection (Shift+arrows in caret browsing) then a label digit makes a span too.
   useEffect(() => {
@@ -208,9 +212,6 @@ export function TextView({ field, text }: { field: string; text: string }) {
 
   const onMouseUp = () => { if (!wb.readOnly) { setKb(null); createFromSelection(); } };
 
-  // Keyboard selection: ←/→ move a caret by character (Ctrl: by word), Shift extends, Enter or
-  // a label digit makes the span. The selection is the browser's own, so it looks native.
-  const [kb, setKb] = useState<{ anchor: number; focus: number } | null>(null);
   const [caret, setCaret] = useState<{ left: number; top: number; height: number } | null>(null);
   const spansActive = spanControls.some((c) => c.name === wb.active);
   useEffect(() => {
@@ -248,7 +249,7 @@ export function TextView({ field, text }: { field: string; text: string }) {
     const rect = r.getBoundingClientRect();
     const box = root.getBoundingClientRect();
     setCaret({ left: rect.left - box.left, top: rect.top - box.top, height: rect.height || 20 });
-    (f.node.parentElement as HTMLElement | null)?.scrollIntoView({ block: 'nearest' });
+    (f.node.parentElement)?.scrollIntoView({ block: 'nearest' });
   }, [kb, wb.state.result]);
 
   const onClick = (e: React.MouseEvent) => {
@@ -303,6 +304,8 @@ function RelationArrows({ container, relations }: { container: React.RefObject<H
   }, [container]);
   useLayoutEffect(() => {
     const el = container.current;
+    // Arrows are placed from the laid-out text, so they are set from a layout effect, before paint.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (!el || !relations.length) { setArrows([]); return; }
     const box = el.getBoundingClientRect();
     const at = (id: string) => {

@@ -8,8 +8,8 @@ export interface KeyValueStore { getItem(k: string): string | null; setItem(k: s
 export interface PendingSubmit {
   /** Idempotency key: a retry of the same submission carries the same key. */
   key: string;
-  assignmentId: string;
-  projectId: string;
+  assignmentId: number;
+  projectId: number;
   result: Result;
   leadTimeSeconds: number;
   attempts: number;
@@ -17,13 +17,16 @@ export interface PendingSubmit {
   rejected?: string;
 }
 
-export interface SendError { status: number; message: string }
+/** Why a submission was not acknowledged: the HTTP status (0: no answer) and the server's words. */
+export class SendError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
 
 /**
  * Network failures, server errors, timeouts and rate limits are worth retrying, and so is an
  * expired session (401): after logging in again the same submission goes through.
  */
-export function retryable(e: SendError): boolean {
+export function retryable(e: { status: number }): boolean {
   return e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 408 || e.status === 429;
 }
 
@@ -80,9 +83,9 @@ export class Outbox {
 /** Local copies of drafts, kept until the server has them. */
 export class DraftStore {
   constructor(private readonly store: KeyValueStore) {}
-  get(assignmentId: string): Result | null {
+  get(assignmentId: number): Result | null {
     try { return (JSON.parse(this.store.getItem(`yz.draft.${assignmentId}`) ?? 'null') as { result: Result } | null)?.result ?? null; } catch { return null; }
   }
-  put(assignmentId: string, result: Result): void { this.store.setItem(`yz.draft.${assignmentId}`, JSON.stringify({ result })); }
-  remove(assignmentId: string): void { this.store.removeItem(`yz.draft.${assignmentId}`); }
+  put(assignmentId: number, result: Result): void { this.store.setItem(`yz.draft.${assignmentId}`, JSON.stringify({ result })); }
+  remove(assignmentId: number): void { this.store.removeItem(`yz.draft.${assignmentId}`); }
 }

@@ -149,7 +149,7 @@ export function setPairwise(s: WbState, control: string, preferred: PairwiseValu
 
 export function setRationale(s: WbState, control: string, rationale: string, initialOrder: string[], mode: 'rank' | 'pairwise'): WbState {
   const cur = (s.result[control] ?? (mode === 'rank' ? { order: initialOrder } : {})) as Record<string, unknown>;
-  return setValue(s, control, { ...cur, rationale } as ResultValue, `rationale:${control}`);
+  return setValue(s, control, { ...cur, rationale }, `rationale:${control}`);
 }
 
 // ---- regions -----------------------------------------------------------------------------
@@ -209,7 +209,7 @@ export function updateRegion<T extends Region>(s: WbState, control: string, id: 
 
 /** Relabels a region (the selected one, typically, when a label hotkey is pressed). */
 export function relabel(s: WbState, control: string, id: string, label: string): WbState {
-  return updateRegion(s, control, id, { label } as Partial<Region>);
+  return updateRegion(s, control, id, { label });
 }
 
 /** Removes a region with everything that points at it: relations and per-segment transcripts. */
@@ -302,7 +302,7 @@ export function toResult(s: WbState, schema: Schema): Result {
     if ((c.type === 'ranking') && v && typeof v === 'object' && !Array.isArray(v)) {
       const o = { ...(v as unknown as Record<string, unknown>) };
       if (o.rationale === '' || o.rationale == null) delete o.rationale;
-      v = o as ResultValue;
+      v = o;
       if (c.mode === 'pairwise' && o.preferred == null) v = null;
       if (c.mode === 'rank' && !Array.isArray(o.order)) v = null;
     }

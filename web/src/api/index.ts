@@ -1,0 +1,178 @@
+// The server's HTTP API for the UI: readable names for the generated types (schema.d.ts, made from
+// openapi.json by `npm run gen:api`) and one function per call, all through the generated client.
+// Only the uploads with progress (XMLHttpRequest) are written by hand, in client.ts.
+
+import type { Result, Schema } from '../lib/schema';
+import { client, unwrap, upload } from './client';
+import type { components } from './schema';
+
+export { ApiError, unauthorized, type ProblemDetails } from './client';
+
+type S = components['schemas'];
+
+// ---- types -------------------------------------------------------------------------------
+// The document types a label schema, a result and task data as opaque JSON (`JsonElement`); the
+// UI reads them with its own types from lib/schema.ts.
+type WithSchema<T> = Omit<T, 'schema'> & { schema: Schema };
+/** Request records list nullable properties as required; the server reads a missing one as null. */
+type Loose<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & { [K in keyof T as null extends T[K] ? K : never]?: T[K] };
+
+export type Role = 'admin' | 'manager' | 'annotator' | 'reviewer' | 'trainer';
+export type OrgMembership = Omit<S['OrganizationMembership'], 'roles'> & { roles: Role[] };
+export type Me = Omit<S['MeResponse'], 'organizations'> & { organizations: OrgMembership[] };
+export type ApiToken = S['TokenView'];
+export type CreatedToken = S['CreatedToken'];
+export type Member = Omit<S['MemberView'], 'roles'> & { roles: Role[] };
+export type AddMember = Omit<Loose<S['AddMemberRequest']>, 'roles'> & { roles: Role[] };
+
+/** Task states as the server writes them (snake_case, like every enum on the wire). */
+export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const;
+export type TaskState = typeof TASK_STATES[number];
+/** Tasks per state and in all, keyed by the state's wire name. */
+export type ProjectCounts = Record<TaskState | 'total', number>;
+
+export type ProjectOrder = 'priority' | 'random' | 'least_annotated';
+export type ReviewPolicy = 'none' | 'sample' | 'all';
+export type ReviewSettings = S['ReviewSettings'];
+export type Project = Omit<WithSchema<S['ProjectView']>, 'counts'> & { counts: ProjectCounts };
+export type ProjectSummary = Project;
+export type CreateProject = Omit<Loose<S['ProjectRequest']>, 'schema'> & { schema?: Schema | null };
+export type ProjectPatch = Omit<Loose<S['ProjectPatch']>, 'schema'> & { schema?: Schema | null };
+export type UnmappedTag = S['UnmappedTagView'];
+export type SchemaCheck = Omit<S['SchemaCheckResponse'], 'schema'> & { schema: Schema | null };
+
+export type ImportResult = S['ImportResponse'];
+export type MediaInfo = S['MediaView'];
+export type TaskRow = Omit<S['TaskSummary'], 'state'> & { state: TaskState };
+export type TaskPage = Omit<S['TaskPage'], 'items'> & { items: TaskRow[] };
+export interface TaskFilter { state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; after?: number; limit?: number }
+export type Annotation = Omit<S['AnnotationView'], 'result'> & { result: Result };
+export type Prediction = Omit<S['PredictionView'], 'result'> & { result: Result };
+export type ReviewRecord = S['ReviewView'];
+export type TaskDetail = Omit<S['TaskDetail'], 'data' | 'state' | 'annotations' | 'predictions'> & {
+  data: Record<string, unknown>; state: TaskState; annotations: Annotation[]; predictions: Prediction[];
+};
+export type BulkAction = 'delete' | 'priority' | 'release';
+
+export type QueueTask = Omit<S['LeasedTask'], 'data' | 'predictions'> & { data: Record<string, unknown>; predictions: Prediction[] };
+export type QueueItem = Omit<S['NextResponse'], 'task' | 'draft'> & { task: QueueTask; draft: Result | null };
+export type ReviewItem = Omit<S['ReviewItem'], 'task' | 'annotation'> & {
+  task: Omit<S['ReviewTask'], 'data'> & { data: Record<string, unknown> }; annotation: Annotation;
+};
+export type ReviewAction = 'accept' | 'reject' | 'fix';
+export type ReviewResponse = S['ReviewResponse'];
+
+export type ExportFormat = 'jsonl' | 'labelstudio' | 'csv' | 'conll' | 'coco';
+export type ExportRequest = Omit<Loose<S['ExportRequest']>, 'consensus' | 'history'> & { format: ExportFormat; consensus?: boolean; history?: boolean };
+export type ExportJob = S['ExportView'];
+/** One annotator's record in a project (`GET /api/projects/{id}/quality/annotators`). */
+export type AnnotatorQuality = S['AnnotatorQuality'];
+export type AnnotatorsView = S['AnnotatorsView'];
+export type ControlAgreement = S['ControlAgreement'];
+export type AgreementView = S['AgreementView'];
+/** Truth-inference methods the server knows, default `bds` (docs/quality.md). */
+export const AGGREGATE_METHODS = ['auto', 'ds', 'bds', 'mv', 'wawa', 'zbs', 'onecoin', 'glad', 'mace', 'llc', 'hds', 'qsds'] as const;
+export type AggregateMethod = typeof AGGREGATE_METHODS[number];
+export type AggregateView = S['AggregateView'];
+export type Stats = Omit<S['ProjectStats'], 'states'> & { states: ProjectCounts };
+
+/**
+ * Per-state counts keyed by the states' wire names. The decided shape is `{ in_progress, in_review, … }`;
+ * a server from before that change still names them `inProgress`/`inReview`, read here until the
+ * regenerated document has the new names (then this is the identity).
+ */
+export function stateCounts(raw: S['StateCounts'] | Record<string, number>): ProjectCounts {
+  const r = raw as Record<string, number | undefined>;
+  return {
+    new: r.new ?? 0, in_progress: r.in_progress ?? r.inProgress ?? 0, annotated: r.annotated ?? 0,
+    in_review: r.in_review ?? r.inReview ?? 0, accepted: r.accepted ?? 0, rejected: r.rejected ?? 0, total: r.total ?? 0,
+  };
+}
+
+const asProject = (p: S['ProjectView']): Project => ({ ...p, schema: p.schema as Schema, counts: stateCounts(p.counts) });
+const sans = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
+
+// ---- endpoints ---------------------------------------------------------------------------
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (email: string, password: string) => unwrap(client.POST('/api/auth/login', { body: { email, password } })) as Promise<Me>,
+  logout: () => unwrap(client.POST('/api/auth/logout')),
+  me: () => unwrap(client.GET('/api/me')) as Promise<Me>,
+
+  tokens: () => unwrap(client.GET('/api/tokens')),
+  createToken: (name: string) => unwrap(client.POST('/api/tokens', { body: { name } })),
+  deleteToken: (id: number) => unwrap(client.DELETE('/api/tokens/{id}', { params: { path: { id } } })),
+
+  members: (organizationId: number) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/members', { params: { path: { organizationId } } })) as Promise<Member[]>,
+  /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
+  addMember: (organizationId: number, m: AddMember) =>
+    unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m as S['AddMemberRequest'] })) as Promise<Member>,
+  removeMember: (organizationId: number, userId: number) =>
+    unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),
+
+  projects: async (organization?: number) =>
+    (await unwrap(client.GET('/api/projects', { params: { query: sans({ organization }) } }))).map(asProject),
+  createProject: async (p: CreateProject) => asProject(await unwrap(client.POST('/api/projects', { body: p as S['ProjectRequest'] }))),
+  project: async (projectId: number) => asProject(await unwrap(client.GET('/api/projects/{projectId}', { params: { path: { projectId } } }))),
+  updateProject: async (projectId: number, patch: ProjectPatch) =>
+    asProject(await unwrap(client.PATCH('/api/projects/{projectId}', { params: { path: { projectId } }, body: patch as S['ProjectPatch'] }))),
+  deleteProject: (projectId: number) => unwrap(client.DELETE('/api/projects/{projectId}', { params: { path: { projectId } } })),
+  checkSchema: async (input: { schema: unknown } | { labelStudioXml: string }) =>
+    (await unwrap(client.POST('/api/schemas/check', { body: input as S['SchemaCheckRequest'] }))) as SchemaCheck,
+
+  importTasks: (projectId: number, file: File, onProgress?: (f: number) => void, format?: string) =>
+    upload<ImportResult>('POST', `/api/projects/${projectId}/imports?${new URLSearchParams(sans({ format, filename: file.name }) as Record<string, string>)}`, file, onProgress, 'application/octet-stream'),
+  uploadMedia: (projectId: number, files: File[], onProgress?: (f: number) => void) => {
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    return upload<MediaInfo[]>('POST', `/api/projects/${projectId}/media`, form, onProgress);
+  },
+  mediaUrl: (projectId: number, name: string) => `/api/projects/${projectId}/media/${enc(name)}`,
+
+  tasks: async (projectId: number, f: TaskFilter = {}) =>
+    (await unwrap(client.GET('/api/projects/{projectId}/tasks', { params: { path: { projectId }, query: sans(f) } }))) as TaskPage,
+  task: async (taskId: number) => (await unwrap(client.GET('/api/tasks/{taskId}', { params: { path: { taskId } } }))) as TaskDetail,
+  bulkTasks: (projectId: number, ids: number[], action: BulkAction, priority?: number) =>
+    unwrap(client.POST('/api/projects/{projectId}/tasks/bulk', { params: { path: { projectId } }, body: { ids, action, priority: priority ?? null } })),
+
+  /** The next task for the caller, or null when nothing is left (204). Leases in `exclude` (the task
+   *  on screen, submissions still in the outbox) are not handed back: that is how the next task is fetched ahead. */
+  nextTask: async (projectId: number, exclude: number[] = []) =>
+    ((await unwrap(client.POST('/api/projects/{projectId}/queue/next', {
+      params: { path: { projectId }, query: exclude.length ? { exclude: exclude.join(',') } : {} },
+    }))) ?? null) as QueueItem | null,
+  submit: (assignmentId: number, result: Result, leadTimeSeconds: number, idempotencyKey: string) =>
+    unwrap(client.POST('/api/assignments/{assignmentId}/submit', {
+      params: { path: { assignmentId } }, body: { result, leadTimeSeconds }, headers: { 'Idempotency-Key': idempotencyKey },
+    })),
+  skip: (assignmentId: number) => unwrap(client.POST('/api/assignments/{assignmentId}/skip', { params: { path: { assignmentId } } })),
+  // keepalive: sent while the page is being left, the request must outlive it.
+  release: (assignmentId: number) =>
+    unwrap(client.POST('/api/assignments/{assignmentId}/release', { params: { path: { assignmentId } }, keepalive: true })),
+  saveDraft: (assignmentId: number, result: Result) =>
+    unwrap(client.PUT('/api/assignments/{assignmentId}/draft', { params: { path: { assignmentId } }, body: { result } })),
+
+  nextReview: async (projectId: number) =>
+    ((await unwrap(client.POST('/api/projects/{projectId}/review/next', { params: { path: { projectId } } }))) ?? null) as ReviewItem | null,
+  review: (annotationId: number, action: ReviewAction, comment?: string, result?: Result) =>
+    unwrap(client.POST('/api/annotations/{annotationId}/review', {
+      params: { path: { annotationId } }, body: { action, comment: comment ?? null, result: result ?? null },
+    })),
+
+  startExport: (projectId: number, req: ExportRequest) =>
+    unwrap(client.POST('/api/projects/{projectId}/exports', { params: { path: { projectId } }, body: req as S['ExportRequest'] })),
+  exportJob: (exportId: number) => unwrap(client.GET('/api/exports/{exportId}', { params: { path: { exportId } } })),
+  exportDownloadUrl: (exportId: number) => `/api/exports/${exportId}/download`,
+  stats: async (projectId: number): Promise<Stats> => {
+    const s = await unwrap(client.GET('/api/projects/{projectId}/stats', { params: { path: { projectId } } }));
+    return { ...s, states: stateCounts(s.states) };
+  },
+
+  qualityAnnotators: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/quality/annotators', { params: { path: { projectId } } })),
+  agreement: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/quality/agreement', { params: { path: { projectId } } })),
+  agreementCsvUrl: (projectId: number) => `/api/projects/${projectId}/quality/agreement?format=csv`,
+  aggregate: (projectId: number, method: AggregateMethod, control?: string) =>
+    unwrap(client.POST('/api/projects/{projectId}/quality/aggregate', { params: { path: { projectId } }, body: { method, control: control ?? null } })),
+};

@@ -1,0 +1,44 @@
+// Server state through TanStack Query: one key per thing the server holds, so a change invalidates
+// exactly the views that show it. Keys nest: everything of one project starts with ['project', id],
+// and invalidating that prefix refreshes its counts, tasks, statistics and quality figures at once.
+import { QueryClient, useQuery } from '@tanstack/react-query';
+import { api, ApiError, type TaskFilter } from './index';
+
+export const keys = {
+  me: ['me'] as const,
+  tokens: ['tokens'] as const,
+  members: (organizationId: number) => ['members', organizationId] as const,
+  projects: (organization?: number) => ['projects', organization ?? null] as const,
+  project: (projectId: number) => ['project', projectId] as const,
+  tasks: (projectId: number, filter: TaskFilter) => ['project', projectId, 'tasks', filter] as const,
+  task: (taskId: number) => ['task', taskId] as const,
+  stats: (projectId: number) => ['project', projectId, 'stats'] as const,
+  qualityAnnotators: (projectId: number) => ['project', projectId, 'quality', 'annotators'] as const,
+  agreement: (projectId: number) => ['project', projectId, 'quality', 'agreement'] as const,
+  exportJob: (exportId: number) => ['export', exportId] as const,
+};
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A refusal (4xx) will not change by asking again; a network failure may.
+        retry: (count, e) => count < 2 && e instanceof ApiError && (e.isNetwork || e.status >= 500),
+        // Pages refetch when they mount again; focusing the window does not reload a form being filled.
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+export const useProject = (projectId: number) =>
+  useQuery({ queryKey: keys.project(projectId), queryFn: () => api.project(projectId) });
+
+export const useMembers = (organizationId: number, enabled = true) =>
+  useQuery({ queryKey: keys.members(organizationId), queryFn: () => api.members(organizationId), enabled });
+
+/** The message a failed query or mutation shows, network failures in the reader's language. */
+export function errorText(e: unknown, networkError: string): string {
+  if (e instanceof ApiError) return e.isNetwork ? networkError : e.message;
+  return e instanceof Error ? e.message : String(e);
+}

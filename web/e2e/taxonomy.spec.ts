@@ -23,7 +23,7 @@ const XML = `<View>
   </Taxonomy>
 </View>`;
 
-async function newProject(request: APIRequestContext, name: string, body: Record<string, unknown>, text: string): Promise<string> {
+async function newProject(request: APIRequestContext, name: string, body: Record<string, unknown>, text: string): Promise<number> {
   await apiAs(request, ADMIN);
   const id = await createProject(request, { name, ...body });
   await importJsonl(request, id, [{ key: 't1', data: { text } }]);
@@ -31,7 +31,7 @@ async function newProject(request: APIRequestContext, name: string, body: Record
 }
 
 /** Runs an export job by API and answers the file's text. */
-async function exportText(request: APIRequestContext, projectId: string, format: 'jsonl' | 'csv'): Promise<string> {
+async function exportText(request: APIRequestContext, projectId: number, format: 'jsonl' | 'csv'): Promise<string> {
   await apiAs(request, ADMIN);
   const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format } });
   expect(r.status(), await r.text()).toBeLessThan(300);

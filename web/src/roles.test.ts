@@ -23,7 +23,7 @@ describe('roles', () => {
   });
 
   it('reads the roles of the project’s organisation by its numeric id', () => {
-    const me = { id: 1, email: 'a@b', name: 'A', organizations: [{ id: 7, name: 'O', kind: 'client', roles: ['reviewer' as const] }] };
+    const me = { id: 1, email: 'a@b', name: 'A', organizations: [{ id: 7, name: 'O', kind: 'client' as const, roles: ['reviewer' as const] }] };
     expect(rolesIn(me, 7)).toEqual(['reviewer']);
     expect(rolesIn(me, 8)).toEqual([]);
   });

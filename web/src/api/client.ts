@@ -44,7 +44,8 @@ const onUnauthorized: Middleware = {
 // Same origin in the browser; tests in Node (no `location`) need an absolute URL for `Request`.
 const baseUrl = typeof location !== 'undefined' ? location.origin : 'http://localhost';
 
-export const client = createClient<paths>({
+// JSON only: routes that can also answer CSV are read as JSON here (the CSV is a plain download link).
+export const client = createClient<paths, `${string}/json`>({
   baseUrl,
   credentials: 'same-origin',
   headers: { Accept: 'application/json' },

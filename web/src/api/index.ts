@@ -17,24 +17,27 @@ type WithSchema<T> = Omit<T, 'schema'> & { schema: Schema };
 /** Request records list nullable properties as required; the server reads a missing one as null. */
 type Loose<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & { [K in keyof T as null extends T[K] ? K : never]?: T[K] };
 
-export type Role = 'admin' | 'manager' | 'annotator' | 'reviewer' | 'trainer';
-export type OrgMembership = Omit<S['OrganizationMembership'], 'roles'> & { roles: Role[] };
-export type Me = Omit<S['MeResponse'], 'organizations'> & { organizations: OrgMembership[] };
+export type Role = S['Role'];
+export type OrgMembership = S['OrganizationMembership'];
+export type Me = S['MeResponse'];
 export type ApiToken = S['TokenView'];
 export type CreatedToken = S['CreatedToken'];
-export type Member = Omit<S['MemberView'], 'roles'> & { roles: Role[] };
-export type AddMember = Omit<Loose<S['AddMemberRequest']>, 'roles'> & { roles: Role[] };
+export type Member = S['MemberView'];
+export type AddMember = Loose<S['AddMemberRequest']>;
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
-export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const;
-export type TaskState = typeof TASK_STATES[number];
+export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly S['TaskState'][];
+// Fails to compile when the server adds a state this list lacks.
+const everyState: Exclude<S['TaskState'], typeof TASK_STATES[number]> extends never ? true : never = true;
+void everyState;
+export type TaskState = S['TaskState'];
 /** Tasks per state and in all, keyed by the state's wire name. */
-export type ProjectCounts = Record<TaskState | 'total', number>;
+export type ProjectCounts = S['StateCounts'];
 
-export type ProjectOrder = 'priority' | 'random' | 'least_annotated';
-export type ReviewPolicy = 'none' | 'sample' | 'all';
+export type ProjectOrder = S['TaskOrder'];
+export type ReviewPolicy = S['ReviewPolicy'];
 export type ReviewSettings = S['ReviewSettings'];
-export type Project = Omit<WithSchema<S['ProjectView']>, 'counts'> & { counts: ProjectCounts };
+export type Project = WithSchema<S['ProjectView']>;
 export type ProjectSummary = Project;
 export type CreateProject = Omit<Loose<S['ProjectRequest']>, 'schema'> & { schema?: Schema | null };
 export type ProjectPatch = Omit<Loose<S['ProjectPatch']>, 'schema'> & { schema?: Schema | null };
@@ -43,7 +46,7 @@ export type SchemaCheck = Omit<S['SchemaCheckResponse'], 'schema'> & { schema: S
 
 export type ImportResult = S['ImportResponse'];
 export type MediaInfo = S['MediaView'];
-export type TaskRow = Omit<S['TaskSummary'], 'state'> & { state: TaskState };
+export type TaskRow = S['TaskSummary'];
 export type TaskPage = Omit<S['TaskPage'], 'items'> & { items: TaskRow[] };
 export interface TaskFilter { state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; after?: number; limit?: number }
 export type Annotation = Omit<S['AnnotationView'], 'result'> & { result: Result };
@@ -52,17 +55,17 @@ export type ReviewRecord = S['ReviewView'];
 export type TaskDetail = Omit<S['TaskDetail'], 'data' | 'state' | 'annotations' | 'predictions'> & {
   data: Record<string, unknown>; state: TaskState; annotations: Annotation[]; predictions: Prediction[];
 };
-export type BulkAction = 'delete' | 'priority' | 'release';
+export type BulkAction = S['BulkAction'];
 
 export type QueueTask = Omit<S['LeasedTask'], 'data' | 'predictions'> & { data: Record<string, unknown>; predictions: Prediction[] };
 export type QueueItem = Omit<S['NextResponse'], 'task' | 'draft'> & { task: QueueTask; draft: Result | null };
 export type ReviewItem = Omit<S['ReviewItem'], 'task' | 'annotation'> & {
   task: Omit<S['ReviewTask'], 'data'> & { data: Record<string, unknown> }; annotation: Annotation;
 };
-export type ReviewAction = 'accept' | 'reject' | 'fix';
+export type ReviewAction = S['ReviewAction'];
 export type ReviewResponse = S['ReviewResponse'];
 
-export type ExportFormat = 'jsonl' | 'labelstudio' | 'csv' | 'conll' | 'coco';
+export type ExportFormat = S['ExportFileFormat'];
 export type ExportRequest = Omit<Loose<S['ExportRequest']>, 'consensus' | 'history'> & { format: ExportFormat; consensus?: boolean; history?: boolean };
 export type ExportJob = S['ExportView'];
 /** One annotator's record in a project (`GET /api/projects/{id}/quality/annotators`). */
@@ -74,22 +77,14 @@ export type AgreementView = S['AgreementView'];
 export const AGGREGATE_METHODS = ['auto', 'ds', 'bds', 'mv', 'wawa', 'zbs', 'onecoin', 'glad', 'mace', 'llc', 'hds', 'qsds'] as const;
 export type AggregateMethod = typeof AGGREGATE_METHODS[number];
 export type AggregateView = S['AggregateView'];
-export type Stats = Omit<S['ProjectStats'], 'states'> & { states: ProjectCounts };
+export type Stats = S['ProjectStats'];
 
 /**
  * Per-state counts keyed by the states' wire names. The decided shape is `{ in_progress, in_review, … }`;
  * a server from before that change still names them `inProgress`/`inReview`, read here until the
  * regenerated document has the new names (then this is the identity).
  */
-export function stateCounts(raw: S['StateCounts'] | Record<string, number>): ProjectCounts {
-  const r = raw as Record<string, number | undefined>;
-  return {
-    new: r.new ?? 0, in_progress: r.in_progress ?? r.inProgress ?? 0, annotated: r.annotated ?? 0,
-    in_review: r.in_review ?? r.inReview ?? 0, accepted: r.accepted ?? 0, rejected: r.rejected ?? 0, total: r.total ?? 0,
-  };
-}
-
-const asProject = (p: S['ProjectView']): Project => ({ ...p, schema: p.schema as Schema, counts: stateCounts(p.counts) });
+const asProject = (p: S['ProjectView']): Project => ({ ...p, schema: p.schema as Schema });
 const sans = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
 
 // ---- endpoints ---------------------------------------------------------------------------
@@ -108,19 +103,19 @@ export const api = {
     unwrap(client.GET('/api/organizations/{organizationId}/members', { params: { path: { organizationId } } })) as Promise<Member[]>,
   /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
   addMember: (organizationId: number, m: AddMember) =>
-    unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m as S['AddMemberRequest'] })) as Promise<Member>,
+    unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m })) as Promise<Member>,
   removeMember: (organizationId: number, userId: number) =>
     unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),
 
   projects: async (organization?: number) =>
     (await unwrap(client.GET('/api/projects', { params: { query: sans({ organization }) } }))).map(asProject),
-  createProject: async (p: CreateProject) => asProject(await unwrap(client.POST('/api/projects', { body: p as S['ProjectRequest'] }))),
+  createProject: async (p: CreateProject) => asProject(await unwrap(client.POST('/api/projects', { body: p }))),
   project: async (projectId: number) => asProject(await unwrap(client.GET('/api/projects/{projectId}', { params: { path: { projectId } } }))),
   updateProject: async (projectId: number, patch: ProjectPatch) =>
-    asProject(await unwrap(client.PATCH('/api/projects/{projectId}', { params: { path: { projectId } }, body: patch as S['ProjectPatch'] }))),
+    asProject(await unwrap(client.PATCH('/api/projects/{projectId}', { params: { path: { projectId } }, body: patch }))),
   deleteProject: (projectId: number) => unwrap(client.DELETE('/api/projects/{projectId}', { params: { path: { projectId } } })),
   checkSchema: async (input: { schema: unknown } | { labelStudioXml: string }) =>
-    (await unwrap(client.POST('/api/schemas/check', { body: input as S['SchemaCheckRequest'] }))) as SchemaCheck,
+    (await unwrap(client.POST('/api/schemas/check', { body: input }))) as SchemaCheck,
 
   importTasks: (projectId: number, file: File, onProgress?: (f: number) => void, format?: string) =>
     upload<ImportResult>('POST', `/api/projects/${projectId}/imports?${new URLSearchParams(sans({ format, filename: file.name }) as Record<string, string>)}`, file, onProgress, 'application/octet-stream'),
@@ -165,10 +160,7 @@ export const api = {
     unwrap(client.POST('/api/projects/{projectId}/exports', { params: { path: { projectId } }, body: req as S['ExportRequest'] })),
   exportJob: (exportId: number) => unwrap(client.GET('/api/exports/{exportId}', { params: { path: { exportId } } })),
   exportDownloadUrl: (exportId: number) => `/api/exports/${exportId}/download`,
-  stats: async (projectId: number): Promise<Stats> => {
-    const s = await unwrap(client.GET('/api/projects/{projectId}/stats', { params: { path: { projectId } } }));
-    return { ...s, states: stateCounts(s.states) };
-  },
+  stats: (projectId: number): Promise<Stats> => unwrap(client.GET('/api/projects/{projectId}/stats', { params: { path: { projectId } } })),
 
   qualityAnnotators: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/quality/annotators', { params: { path: { projectId } } })),
   agreement: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/quality/agreement', { params: { path: { projectId } } })),

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { components } from './schema';
-import { stateCounts, TASK_STATES, type Member, type Me, type Project, type QueueItem, type TaskDetail, type TaskRow } from './index';
+import { TASK_STATES, type Member, type Me, type Project, type QueueItem, type TaskDetail, type TaskRow } from './index';
 
 // Drift bug (issue 11): the hand-written client typed ids as strings while the server sends numbers,
 // patched at call sites with `String(o.id) === …`. The types now come from the server's document;
@@ -27,8 +27,8 @@ describe('the client’s types are the wire’s', () => {
     expectTypeOf<components['schemas']['SchemaCheckResponse']['unmapped'][number]>().toEqualTypeOf<{ tag: string; name: null | string }>();
   });
 
-  it('reads per-state counts keyed by the states’ wire names', () => {
-    const counts = stateCounts({ total: 3, new: 1, in_progress: 1, annotated: 0, in_review: 1, accepted: 0, rejected: 0 });
-    expect(Object.keys(counts).sort()).toEqual([...TASK_STATES, 'total'].sort());
+  it('types per-state counts keyed by the states’ wire names, and lists every state', () => {
+    expectTypeOf<keyof components['schemas']['StateCounts']>().toEqualTypeOf<components['schemas']['TaskState'] | 'total'>();
+    expectTypeOf<typeof TASK_STATES[number]>().toEqualTypeOf<components['schemas']['TaskState']>();
   });
 });

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
-import {
-  AGGREGATE_METHODS, api, ApiError, type AgreementView, type AggregateMethod, type AggregateView, type AnnotatorsView, type Project,
-} from '../api';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { AGGREGATE_METHODS, api, ApiError, type AggregateMethod, type Project } from '../api';
+import { keys } from '../api/queries';
 import { useI18n, type MessageKey } from '../i18n';
 
 const pct = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -10,29 +10,25 @@ const num = (v: number | null | undefined, digits = 3) => (v == null ? '—' : v
 /** Annotator scores, agreement between annotators and truth inference of one project (managers, reviewers). */
 export function QualityTab({ project }: { project: Project }) {
   const { t } = useI18n();
-  const [annotators, setAnnotators] = useState<AnnotatorsView | null>(null);
-  const [agreement, setAgreement] = useState<AgreementView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const annotatorsQuery = useQuery({ queryKey: keys.qualityAnnotators(project.id), queryFn: () => api.qualityAnnotators(project.id) });
+  const agreementQuery = useQuery({ queryKey: keys.agreement(project.id), queryFn: () => api.agreement(project.id) });
+  const annotators = annotatorsQuery.data;
+  const agreement = agreementQuery.data;
+  const failed = annotatorsQuery.error ?? agreementQuery.error;
+  const error = failed === null ? null
+    : failed instanceof ApiError && failed.status === 403 ? t('quality.forbidden') : failed.message;
   const choices = project.schema.controls.filter((c) => c.type === 'choices');
   const [method, setMethod] = useState<AggregateMethod>('auto');
   const [control, setControl] = useState(choices[0]?.name ?? '');
-  const [aggregate, setAggregate] = useState<AggregateView | null>(null);
-  const [aggError, setAggError] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-
-  useEffect(() => {
-    const fail = (e: ApiError) => setError(e.status === 403 ? t('quality.forbidden') : e.message);
-    api.qualityAnnotators(project.id).then(setAnnotators).catch(fail);
-    api.agreement(project.id).then(setAgreement).catch(fail);
-  }, [project.id, t]);
-
-  const run = async () => {
-    setRunning(true); setAggError(null);
-    try { setAggregate(await api.aggregate(project.id, method, control || undefined)); } catch (e) {
-      const a = e as ApiError;
-      setAggError(Object.values(a.errors ?? {}).flat().join(' ') || a.message);
-    } finally { setRunning(false); }
-  };
+  // Truth inference runs when asked, on the answers as they are then; its result is this page's alone.
+  const aggregation = useMutation({ mutationFn: () => api.aggregate(project.id, method, control || undefined) });
+  const aggregate = aggregation.data;
+  const aggError = aggregation.error === null ? null
+    : aggregation.error instanceof ApiError
+      ? Object.values(aggregation.error.errors ?? {}).flat().join(' ') || aggregation.error.message
+      : aggregation.error.message;
+  const running = aggregation.isPending;
+  const run = () => aggregation.mutate();
 
   const metricName = (m: string) => {
     const key = `quality.metric.${m}` as MessageKey;
@@ -126,7 +122,7 @@ export function QualityTab({ project }: { project: Project }) {
                 {AGGREGATE_METHODS.map((m) => <option key={m} value={m}>{t(`quality.method.${m}` as MessageKey)}</option>)}
               </select>
             </label>
-            <button type="button" className="primary" disabled={running} onClick={() => void run()} data-testid="aggregate-run">{t('quality.run')}</button>
+            <button type="button" className="primary" disabled={running} onClick={run} data-testid="aggregate-run">{t('quality.run')}</button>
           </div>
           {aggError && <div className="banner error" role="alert" data-testid="aggregate-error">{aggError}</div>}
           {aggregate && (

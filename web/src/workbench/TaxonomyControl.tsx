@@ -39,7 +39,7 @@ export function TaxonomyView({ c }: { c: TaxonomyControl }) {
   };
   const toggleOpen = (n: TaxNode, open: boolean) =>
     setExpanded((e) => { const next = new Set(e); if (open) next.add(n.key); else next.delete(n.key); return next; });
-  const rowElement = (key: string) => treeRef.current?.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  const rowElement = (key: string) => treeRef.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
   const focusRow = (key: string | undefined) => { if (key) rowElement(key)?.focus(); };
   const moveTo = (key: string) => {
     setFocus(key);

@@ -6,6 +6,9 @@ namespace Yunzhong.Core;
 /// </summary>
 /// <param name="Name">The file's name inside the project's media (for COCO <c>file_name</c>).</param>
 /// <param name="ContentType">MIME type detected from the content.</param>
+/// <param name="Width">Pixel width (images, video), null when unknown.</param>
+/// <param name="Height">Pixel height (images, video), null when unknown.</param>
+/// <param name="DurationSeconds">Duration (audio, video), null when unknown.</param>
 public sealed record MediaInfo(
     string Name,
     string ContentType,

@@ -54,7 +54,7 @@ public static class Inputs
 
     public static readonly Gen<string> DataObject = Gen.Select(Text, AnyJson).Array[0, 5].Select(Object);
 
-    private static readonly Gen<string> ResultList = Gen.Frequency(
+    private static readonly Gen<string> _resultList = Gen.Frequency(
         (3, Gen.Select(DataObject, Text, Gen.OneOf("0.5", "1", "null", "\"x\"", "1e309")).Array[0, 3]
             .Select(a => "[" + string.Join(",", a.Select(p => $"{{\"result\":{p.Item1},\"model\":{JsonString(p.Item2)},\"annotator\":{JsonString(p.Item2)},\"score\":{p.Item3}}}")) + "]")),
         (1, AnyJson));
@@ -64,7 +64,7 @@ public static class Inputs
         (2, DataObject),
         (5, Gen.Select(DataObject, Gen.Frequency((3, Text.Select(JsonString)), (2, Gen.OneOf(Numbers)), (1, AnyJson)),
             Gen.Frequency((3, Gen.Int[-5, 5].Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))), (1, Gen.OneOf(Numbers)), (1, AnyJson)),
-            Gen.Frequency((3, Gen.Const("")), (1, DataObject), (1, AnyJson)), ResultList, ResultList, Gen.Int[0, 63],
+            Gen.Frequency((3, Gen.Const("")), (1, DataObject), (1, AnyJson)), _resultList, _resultList, Gen.Int[0, 63],
             (data, key, priority, gold, predictions, annotations, mask) =>
             {
                 var parts = new List<string> { "\"data\":" + data };
@@ -78,22 +78,22 @@ public static class Inputs
             })),
         (1, AnyJson));
 
-    private static readonly Gen<string> Bom = Gen.Frequency((4, Gen.Const("")), (1, Gen.Const("\uFEFF")));
+    private static readonly Gen<string> _bom = Gen.Frequency((4, Gen.Const("")), (1, Gen.Const("\uFEFF")));
 
-    public static readonly Gen<byte[]> Jsonl = Gen.Select(Bom, Task.Array[0, 8], Gen.OneOf("\n", "\r\n", "\n\n \t\n"), Gen.OneOf("", "\n", "\r\n", " "),
+    public static readonly Gen<byte[]> Jsonl = Gen.Select(_bom, Task.Array[0, 8], Gen.OneOf("\n", "\r\n", "\n\n \t\n"), Gen.OneOf("", "\n", "\r\n", " "),
         (bom, tasks, sep, end) => Encoding.UTF8.GetBytes(bom + string.Join(sep, tasks) + end));
 
-    public static readonly Gen<byte[]> JsonArray = Gen.Select(Bom, Task.Array[0, 8], Gen.OneOf(",", ",\n", ",\r\n  "), Gen.OneOf("", "\n", " \r\n"),
+    public static readonly Gen<byte[]> JsonArray = Gen.Select(_bom, Task.Array[0, 8], Gen.OneOf(",", ",\n", ",\r\n  "), Gen.OneOf("", "\n", " \r\n"),
         (bom, tasks, sep, end) => Encoding.UTF8.GetBytes(bom + "[" + string.Join(sep, tasks) + "]" + end));
 
-    private static readonly Gen<string> HeaderName = Gen.Frequency(
+    private static readonly Gen<string> _headerName = Gen.Frequency(
         (4, Gen.OneOf("key", "priority", "text", "image", "lang", "名字", "😀", "text ", "a\"b")),
         (1, Gen.OneOf("", " ")),
         (2, Text));
 
     /// <summary>CSV or TSV: a header and rows, fields plain or quoted (doubled quotes, line breaks inside), sometimes ragged.</summary>
     public static Gen<byte[]> Csv(char delimiter) =>
-        Gen.Select(Bom, HeaderName.Array[1, 6], Gen.Select(Text, Gen.Int[0, 5]).Array[0, 8].Array[0, 6],
+        Gen.Select(_bom, _headerName.Array[1, 6], Gen.Select(Text, Gen.Int[0, 5]).Array[0, 8].Array[0, 6],
             Gen.OneOf("\n", "\r\n"), Gen.Int[0, 1 << 20],
             (bom, header, rows, eol, mask) =>
             {

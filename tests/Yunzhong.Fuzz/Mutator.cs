@@ -29,7 +29,7 @@ public static class Mutator
         "PK\u0003\u0004"u8.ToArray(), "PK\u0001\u0002"u8.ToArray(), "PK\u0005\u0006"u8.ToArray(),
     ];
 
-    private static readonly byte[] Interesting = [0, 1, 0x7F, 0x80, 0xFF, (byte)'"', (byte)'\\', (byte)'{', (byte)'[', (byte)',', (byte)'\n', (byte)'\r', (byte)'<', (byte)'>', 0xC0, 0xED];
+    private static readonly byte[] _interesting = [0, 1, 0x7F, 0x80, 0xFF, (byte)'"', (byte)'\\', (byte)'{', (byte)'[', (byte)',', (byte)'\n', (byte)'\r', (byte)'<', (byte)'>', 0xC0, 0xED];
 
     /// <summary>One to six mutations of a seed input picked from <paramref name="seeds"/>.</summary>
     public static Gen<byte[]> Mutations(IReadOnlyList<byte[]> seeds) =>
@@ -63,7 +63,7 @@ public static class Mutator
                         break;
                     }
                 case 1 when data.Count > 0: // an interesting byte
-                    data[(int)(Next() % (uint)data.Count)] = Interesting[Next() % (uint)Interesting.Length];
+                    data[(int)(Next() % (uint)data.Count)] = _interesting[Next() % (uint)_interesting.Length];
                     break;
                 case 2 when data.Count > 0: // truncate
                     {

@@ -18,9 +18,9 @@ namespace Yunzhong.Fuzz;
 public static class Targets
 {
     /// <summary>The targets, built on first use (their generators are static fields below).</summary>
-    public static IReadOnlyList<FuzzTarget> All => s_all.Value;
+    public static IReadOnlyList<FuzzTarget> All => _all.Value;
 
-    private static readonly Lazy<IReadOnlyList<FuzzTarget>> s_all = new(() =>
+    private static readonly Lazy<IReadOnlyList<FuzzTarget>> _all = new(() =>
     [
         Import("jsonl", ImportFormat.Jsonl, Inputs.Jsonl),
         Import("json", ImportFormat.Json, Inputs.JsonArray),
@@ -41,7 +41,7 @@ public static class Targets
     // ---- task import: JSONL, JSON, CSV, TSV, Label Studio JSON ----
 
     /// <summary>The schema imports are checked against (every control kind), from the corpus.</summary>
-    private static readonly Lazy<(JsonElement Element, LabelSchema Schema)> AllControls = new(() =>
+    private static readonly Lazy<(JsonElement Element, LabelSchema Schema)> _allControls = new(() =>
     {
         var json = File.ReadAllText(Path.Combine(Corpus.Root, "schema", "all-controls.json"));
         return (JsonDocument.Parse(json).RootElement.Clone(), LabelSchema.Parse(json).Schema!);
@@ -78,7 +78,7 @@ public static class Targets
     }
 
     private static ImportOptions OptionsFor(ImportFormat format, int maxRowBytes) =>
-        (format == ImportFormat.LabelStudio ? new ImportOptions(AllControls.Value.Element, AnyMedia) : new ImportOptions()) with { MaxRowBytes = maxRowBytes };
+        (format == ImportFormat.LabelStudio ? new ImportOptions(_allControls.Value.Element, AnyMedia) : new ImportOptions()) with { MaxRowBytes = maxRowBytes };
 
     /// <summary>
     /// Properties of a task import: nothing escapes but rows; each row is an error naming a line, or
@@ -130,7 +130,7 @@ public static class Targets
                 {
                     using var doc = JsonDocument.Parse(result);
                     // The importer validates every result that comes with a task against the project's schema.
-                    AnnotationValidator.Validate(AllControls.Value.Schema, data.RootElement, doc.RootElement, AnyMedia);
+                    AnnotationValidator.Validate(_allControls.Value.Schema, data.RootElement, doc.RootElement, AnyMedia);
                 }
             }
         }
@@ -281,7 +281,7 @@ public static class Targets
         {
             Name = "xml",
             Description = "LabelStudioConfig.Import(string): never throws; an imported schema round-trips",
-            Inputs = Gen.Frequency((4, XmlConfigs), (4, Mutator.Mutations(seeds)), (2, Mutator.Mutations(XmlConfigs, seeds))),
+            Inputs = Gen.Frequency((4, _xmlConfigs), (4, Mutator.Mutations(seeds)), (2, Mutator.Mutations(_xmlConfigs, seeds))),
             Check = input => CheckImported(LabelStudioConfig.Import(Encoding.UTF8.GetString(input))),
             Scaling =
             [
@@ -294,14 +294,14 @@ public static class Targets
 
     private static string CheckImported(LabelStudioConfigImport import) => CheckParsed(import.Schema, import.Errors);
 
-    private static readonly string[] XmlObjects = ["Text", "HyperText", "Image", "Audio", "AudioPlus", "Video", "List", "Paragraphs", "Table"];
-    private static readonly string[] XmlControls = ["Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise", "BrushLabels", "Number"];
-    private static readonly string[] XmlChildren = ["Choice", "Label", "Relation", "Bucket", "Header"];
-    private static readonly string[] XmlLayout = ["View", "Header", "Style", "Collapse", "Panel", "Filter"];
-    private static readonly string[] XmlAttributes = ["name", "toName", "value", "choice", "maxRating", "perRegion", "required", "background", "hotkey", "granularity", "showInline", "rows", "editable", "maxSubmissions", "alias", "selected"];
+    private static readonly string[] _xmlObjects = ["Text", "HyperText", "Image", "Audio", "AudioPlus", "Video", "List", "Paragraphs", "Table"];
+    private static readonly string[] _xmlControls = ["Choices", "Labels", "HyperTextLabels", "Relations", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint", "TextArea", "Rating", "Ranker", "Pairwise", "BrushLabels", "Number"];
+    private static readonly string[] _xmlChildren = ["Choice", "Label", "Relation", "Bucket", "Header"];
+    private static readonly string[] _xmlLayout = ["View", "Header", "Style", "Collapse", "Panel", "Filter"];
+    private static readonly string[] _xmlAttributes = ["name", "toName", "value", "choice", "maxRating", "perRegion", "required", "background", "hotkey", "granularity", "showInline", "rows", "editable", "maxSubmissions", "alias", "selected"];
 
     /// <summary>Configs built from Label Studio's own tags, names that refer to each other, and awkward values.</summary>
-    private static readonly Gen<byte[]> XmlConfigs = Gen.Int.Select(seed =>
+    private static readonly Gen<byte[]> _xmlConfigs = Gen.Int.Select(seed =>
     {
         var rnd = new Random(seed);
         var names = new List<string> { "text", "image", "label", "t", "$text", "a,b", "😀", "" };
@@ -312,16 +312,16 @@ public static class Targets
             string tag;
             if (depth == 0 || (roll < 3 && depth < 30))
             {
-                tag = depth == 0 || rnd.Next(3) > 0 ? "View" : XmlLayout[rnd.Next(XmlLayout.Length)];
+                tag = depth == 0 || rnd.Next(3) > 0 ? "View" : _xmlLayout[rnd.Next(_xmlLayout.Length)];
             }
             else
             {
-                tag = roll < 6 ? XmlObjects[rnd.Next(XmlObjects.Length)] : roll < 9 ? XmlControls[rnd.Next(XmlControls.Length)] : XmlChildren[rnd.Next(XmlChildren.Length)];
+                tag = roll < 6 ? _xmlObjects[rnd.Next(_xmlObjects.Length)] : roll < 9 ? _xmlControls[rnd.Next(_xmlControls.Length)] : _xmlChildren[rnd.Next(_xmlChildren.Length)];
             }
             sb.Append('<').Append(tag);
             for (var a = rnd.Next(4); a > 0; a--)
             {
-                var attr = XmlAttributes[rnd.Next(XmlAttributes.Length)];
+                var attr = _xmlAttributes[rnd.Next(_xmlAttributes.Length)];
                 var value = rnd.Next(3) switch
                 {
                     0 => names[rnd.Next(names.Count)],
@@ -334,7 +334,7 @@ public static class Targets
                 }
                 sb.Append(' ').Append(attr).Append("=\"").Append(System.Security.SecurityElement.Escape(value.Replace("\0", "", StringComparison.Ordinal).Replace("\uD800", "", StringComparison.Ordinal).Replace("\uDC00", "", StringComparison.Ordinal).Replace("\uFFFF", "", StringComparison.Ordinal))).Append('"');
             }
-            var children = tag is "View" or "Collapse" or "Panel" ? rnd.Next(6) : XmlControls.Contains(tag) ? rnd.Next(4) : 0;
+            var children = tag is "View" or "Collapse" or "Panel" ? rnd.Next(6) : _xmlControls.Contains(tag) ? rnd.Next(4) : 0;
             if (children == 0)
             {
                 sb.Append("/>");
@@ -343,9 +343,9 @@ public static class Targets
             sb.Append('>');
             for (var c = 0; c < children; c++)
             {
-                if (XmlControls.Contains(tag))
+                if (_xmlControls.Contains(tag))
                 {
-                    sb.Append('<').Append(XmlChildren[rnd.Next(XmlChildren.Length)]).Append(" value=\"").Append(System.Security.SecurityElement.Escape(names[rnd.Next(names.Count)])).Append("\"/>");
+                    sb.Append('<').Append(_xmlChildren[rnd.Next(_xmlChildren.Length)]).Append(" value=\"").Append(System.Security.SecurityElement.Escape(names[rnd.Next(names.Count)])).Append("\"/>");
                 }
                 else
                 {
@@ -442,7 +442,7 @@ public static class Targets
     private static FuzzTarget Media()
     {
         var seeds = Corpus.Load("media");
-        var heads = Gen.Frequency((4, MediaHeaders), (4, Mutator.Mutations(seeds)), (2, Mutator.Mutations(MediaHeaders, seeds)));
+        var heads = Gen.Frequency((4, _mediaHeaders), (4, Mutator.Mutations(seeds)), (2, Mutator.Mutations(_mediaHeaders, seeds)));
         var inputs = Gen.Select(heads, Gen.Frequency((3, Gen.Const(0L)), (2, Gen.Long[0, 1 << 20]), (1, Gen.Const(long.MaxValue - (1 << 20)))),
             (head, extra) =>
             {
@@ -494,7 +494,7 @@ public static class Targets
     }
 
     /// <summary>Headers of every format the sniffer knows, with the fields after the magic drawn at random.</summary>
-    private static readonly Gen<byte[]> MediaHeaders = Gen.Select(Gen.Int[0, 12], Gen.Byte.Array[0, 96], Gen.UInt, Gen.UInt, byte[] (kind, tail, a, b) =>
+    private static readonly Gen<byte[]> _mediaHeaders = Gen.Select(Gen.Int[0, 12], Gen.Byte.Array[0, 96], Gen.UInt, Gen.UInt, byte[] (kind, tail, a, b) =>
     {
         byte[] head = kind switch
         {
@@ -623,16 +623,16 @@ public static class Targets
         }
     }
 
-    private static readonly string[] ZipNames = ["a.gif", "dir/b.png", "dir/", "../up.gif", "/abs.gif", "a\\b.gif", "c\u0001.gif", "😀/张三.jpg", "\u202Egif.exe", "a.gif", "", ".", "x//y.gif", new string('n', 300)];
+    private static readonly string[] _zipNames = ["a.gif", "dir/b.png", "dir/", "../up.gif", "/abs.gif", "a\\b.gif", "c\u0001.gif", "😀/张三.jpg", "\u202Egif.exe", "a.gif", "", ".", "x//y.gif", new string('n', 300)];
 
-    private static byte[] BuildZip(Random rnd, IReadOnlyList<byte[]> media)
+    private static byte[] BuildZip(Random rnd, List<byte[]> media)
     {
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: rnd.Next(3) == 0 ? Encoding.Latin1 : null))
         {
             for (var i = rnd.Next(5); i >= 0; i--)
             {
-                var name = rnd.Next(3) == 0 ? ZipNames[rnd.Next(ZipNames.Length)] : $"m{i}.{rnd.Next(100)}";
+                var name = rnd.Next(3) == 0 ? _zipNames[rnd.Next(_zipNames.Length)] : $"m{i}.{rnd.Next(100)}";
                 if (name.Length == 0)
                 {
                     continue; // ZipArchive will not write one; a damaged header below can still make one

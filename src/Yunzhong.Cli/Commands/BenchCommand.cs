@@ -23,6 +23,8 @@ namespace Yunzhong.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    private static readonly string[] _options = ["a", "b", "c"];
+
     public static async Task<int> RunAsync(CliArgs args, CancellationToken ct)
     {
         var annotators = args.GetInt("annotators", 1000);
@@ -172,7 +174,7 @@ internal static class BenchCommand
             schema = new
             {
                 fields = new[] { new { name = "text", type = "text" } },
-                controls = new[] { new { name = "label", type = "choices", field = "text", options = new[] { "a", "b", "c" } } },
+                controls = new[] { new { name = "label", type = "choices", field = "text", options = _options } },
             },
             overlap,
             leaseSeconds = 600,

@@ -77,7 +77,10 @@ internal sealed class BenchConnection : IAsyncDisposable
             var line = head[range];
             if (line.StartsWith("Content-Length:"u8) || line.StartsWith("content-length:"u8))
             {
-                Utf8Parser.TryParse(line[15..].Trim((byte)' '), out length, out _);
+                if (!Utf8Parser.TryParse(line[15..].Trim((byte)' '), out length, out _))
+                {
+                    throw new InvalidDataException("The server sent a Content-Length that is not a number.");
+                }
             }
             else if (line.StartsWith("Transfer-Encoding: chunked"u8) || line.StartsWith("transfer-encoding: chunked"u8))
             {

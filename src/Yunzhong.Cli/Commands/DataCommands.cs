@@ -12,7 +12,7 @@ namespace Yunzhong.Cli.Commands;
 /// <summary>`yz import`, `yz export`, `yz stats`: scripted work against a running server.</summary>
 internal static class DataCommands
 {
-    private static readonly string[] TaskExtensions = [".jsonl", ".ndjson", ".json", ".csv", ".tsv"];
+    private static readonly string[] _taskExtensions = [".jsonl", ".ndjson", ".json", ".csv", ".tsv"];
 
     /// <summary>Task files (JSONL, JSON, CSV, TSV, Label Studio JSON) are imported; images, audio and zips are uploaded as media.</summary>
     public static async Task<int> ImportAsync(CliArgs args, CancellationToken ct)
@@ -23,7 +23,7 @@ internal static class DataCommands
             throw new CliException("give one or more files to import");
         }
         using var api = Api.FromArgs(args);
-        var media = args.Positional.Where(f => !TaskExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
+        var media = args.Positional.Where(f => !_taskExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
         if (media.Count > 0)
         {
             var files = media.Select(f => new FileInfo(f)).ToList();

@@ -9,6 +9,8 @@ namespace Yunzhong.Cli.Commands;
 /// DS timing on synthetic answers, and the dynamic-overlap replay.
 internal static class TruthBenchCommand
 {
+    private static readonly string[] _sets = ["duck", "dog", "face"];
+
     public static Task<int> RunAsync(CliArgs args, CancellationToken ct)
     {
         var synthetic = args.GetInt("synthetic", 0);
@@ -18,7 +20,7 @@ internal static class TruthBenchCommand
             return Task.FromResult(0);
         }
         var dir = args.Get("data") ?? DefaultDataDirectory();
-        var sets = new[] { "duck", "dog", "face" }
+        var sets = _sets
             .Where(n => Directory.Exists(Path.Combine(dir, n)))
             .Select(n => (Name: n, Data: Load(Path.Combine(dir, n))))
             .ToList();

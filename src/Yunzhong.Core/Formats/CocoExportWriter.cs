@@ -23,6 +23,7 @@ namespace Yunzhong.Core.Formats;
 /// zero-size bbox and area 0. Every exported annotation's regions are written (so overlap 3 gives
 /// three sets); <c>attributes</c> names the annotator and the region id.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The JSON writer writes to an in-memory buffer and holds no unmanaged resource; the export's stream is owned by the caller.")]
 internal sealed class CocoExportWriter : ExportWriter
 {
     private readonly string? _imageField;

@@ -4,6 +4,10 @@ namespace Yunzhong.Core.Media;
 
 /// <summary>What a file's first bytes say it is.</summary>
 /// <param name="ContentType">MIME type, decided by content, never by the file name.</param>
+/// <param name="Kind">The media kind the type belongs to: <c>image</c>, <c>audio</c> or <c>video</c>.</param>
+/// <param name="Width">Pixel width where the header gives it (images, video).</param>
+/// <param name="Height">Pixel height where the header gives it (images, video).</param>
+/// <param name="DurationSeconds">Duration where the header gives it (audio, video).</param>
 public sealed record SniffResult(string ContentType, string Kind, int? Width, int? Height, double? DurationSeconds);
 
 /// <summary>
@@ -233,7 +237,7 @@ public static class MediaSniffer
     }
 
     /// <summary>ISO base media brands browsers play as MP4; HEIF/AVIF photos and QuickTime share the box format but are not MP4.</summary>
-    private static readonly string[] Mp4Brands = ["isom", "iso2", "iso3", "iso4", "iso5", "iso6", "iso7", "iso8", "iso9", "mp41", "mp42", "avc1", "M4V ", "M4A ", "M4B ", "F4V ", "dash", "mmp4", "MSNV"];
+    private static readonly string[] _mp4Brands = ["isom", "iso2", "iso3", "iso4", "iso5", "iso6", "iso7", "iso8", "iso9", "mp41", "mp42", "avc1", "M4V ", "M4A ", "M4B ", "F4V ", "dash", "mmp4", "MSNV"];
 
     private static SniffResult? Mp4(ReadOnlySpan<byte> b)
     {
@@ -248,7 +252,7 @@ public static class MediaSniffer
         {
             brands.Add(System.Text.Encoding.ASCII.GetString(b.Slice(i, 4)));
         }
-        if (brands[0] is "heic" or "heix" or "mif1" or "msf1" or "avif" or "avis" || !brands.Any(Mp4Brands.Contains))
+        if (brands[0] is "heic" or "heix" or "mif1" or "msf1" or "avif" or "avis" || !brands.Any(_mp4Brands.Contains))
         {
             return null;
         }

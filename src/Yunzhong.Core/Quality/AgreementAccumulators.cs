@@ -56,6 +56,7 @@ public sealed class NominalAccumulator(ControlDef control, Func<JsonElement, str
     private long _units;
     private long _pairs;
 
+    /// <inheritdoc/>
     public override void AddTask(IReadOnlyList<JsonElement> results)
     {
         _unit.Clear();
@@ -87,6 +88,7 @@ public sealed class NominalAccumulator(ControlDef control, Func<JsonElement, str
         _pairs += m * (m - 1L) / 2;
     }
 
+    /// <inheritdoc/>
     public override ControlAgreement Result()
     {
         double? percent = null, fleiss = null, alpha = null;
@@ -127,6 +129,7 @@ public sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, do
     private long _units;
     private long _pairs;
 
+    /// <inheritdoc/>
     public override void AddTask(IReadOnlyList<JsonElement> results)
     {
         double m = 0, sum = 0, squares = 0;
@@ -151,6 +154,7 @@ public sealed class IntervalAccumulator(ControlDef control, Func<JsonElement, do
         _pairs += (long)(m * (m - 1) / 2);
     }
 
+    /// <inheritdoc/>
     public override ControlAgreement Result()
     {
         double? alpha = null;
@@ -175,6 +179,7 @@ public sealed class PairwiseAccumulator<T>(ControlDef control, Func<JsonElement,
     private long _units;
     private long _pairs;
 
+    /// <inheritdoc/>
     public override void AddTask(IReadOnlyList<JsonElement> results)
     {
         _answers.Clear();
@@ -208,6 +213,7 @@ public sealed class PairwiseAccumulator<T>(ControlDef control, Func<JsonElement,
         }
     }
 
+    /// <inheritdoc/>
     public override ControlAgreement Result()
     {
         var metrics = new Dictionary<string, double?>();

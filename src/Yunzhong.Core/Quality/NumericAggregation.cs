@@ -18,7 +18,7 @@ public enum NumericMethod
     /// <summary>
     /// The default: mean, median or weighted mean, chosen per data set by the squared error with
     /// which each predicts held-out answers; the plain mean unless another is clearly better (see
-    /// <see cref="NumericAggregation.Choose"/>).
+    /// <see cref="NumericAggregation.Choose(IEnumerable{ValueTuple{string, string, double}})"/>).
     /// </summary>
     Auto,
 }
@@ -38,7 +38,7 @@ public sealed record NumericResult(
     public NumericMethod Method { get; init; }
 }
 
-/// <summary>The outcome of <see cref="NumericAggregation.Choose"/>.</summary>
+/// <summary>The outcome of <see cref="NumericAggregation.Choose(IEnumerable{ValueTuple{string, string, double}})"/>.</summary>
 /// <param name="Method">The method chosen (never <see cref="NumericMethod.Auto"/>).</param>
 /// <param name="HeldOutAnswers">Answers held out and scored.</param>
 /// <param name="SquaredError">

@@ -16,6 +16,7 @@ public static class ResultValues
     /// </summary>
     public const string MultiSeparator = "|";
 
+    /// <summary>The value a result holds for a control; false when the control is absent or null.</summary>
     public static bool TryGet(JsonElement result, string control, out JsonElement value)
     {
         value = default;
@@ -38,13 +39,16 @@ public static class ResultValues
     public static string? ChoiceLabel(JsonElement result, string control) =>
         Choices(result, control) is { } values ? string.Join(MultiSeparator, values) : null;
 
+    /// <summary>A rating's number; null when the control was not answered.</summary>
     public static double? Rating(JsonElement result, string control) =>
         TryGet(result, control, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
+    /// <summary>A pairwise ranking's preference (<c>a</c>, <c>b</c> or <c>tie</c>); null when not answered.</summary>
     public static string? Preferred(JsonElement result, string control) =>
         TryGet(result, control, out var v) && v.ValueKind == JsonValueKind.Object && v.TryGetProperty("preferred", out var p)
             && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
 
+    /// <summary>A ranking's order of items, best first; null when not answered.</summary>
     public static string[]? Order(JsonElement result, string control) =>
         TryGet(result, control, out var v) && v.ValueKind == JsonValueKind.Object && v.TryGetProperty("order", out var o)
             && o.ValueKind == JsonValueKind.Array
@@ -69,6 +73,7 @@ public static class ResultValues
             && r.TryGetProperty("width", out var w) && r.TryGetProperty("height", out var h)
             ? new Box(x.GetDouble(), y.GetDouble(), w.GetDouble(), h.GetDouble(), Label(r)) : (Box?)null);
 
+    /// <summary>Polygons; an absent control is an empty list.</summary>
     public static List<Polygon> Polygons(JsonElement result, string control)
     {
         var list = new List<Polygon>();

@@ -18,7 +18,7 @@ public static partial class AnnotationValidator
     private const double PixelTolerance = 1e-6;
 
     [ThreadStatic]
-    private static Dictionary<string, int>? t_regionIds;
+    private static Dictionary<string, int>? _regionIds;
 
     /// <summary>Validates one annotation result.</summary>
     /// <param name="schema">The project's label schema.</param>
@@ -45,8 +45,8 @@ public static partial class AnnotationValidator
             return [new SchemaError("", $"The result must be an object keyed by control name, not {JsonText.Describe(result)}.")];
         }
 
-        var ids = t_regionIds ?? new Dictionary<string, int>(StringComparer.Ordinal);
-        t_regionIds = null; // re-entrancy (a media callback validating) gets its own
+        var ids = _regionIds ?? new Dictionary<string, int>(StringComparer.Ordinal);
+        _regionIds = null; // re-entrancy (a media callback validating) gets its own
         try
         {
             var run = new Run(schema, taskData, media, ids);
@@ -58,7 +58,7 @@ public static partial class AnnotationValidator
             ids.Clear();
             if (ids.EnsureCapacity(0) <= 4096)
             {
-                t_regionIds = ids;
+                _regionIds = ids;
             }
         }
     }

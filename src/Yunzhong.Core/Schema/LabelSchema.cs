@@ -7,7 +7,7 @@ namespace Yunzhong.Core.Schema;
 
 /// <summary>
 /// A project's label schema (标注配置): the task fields and the controls that label them. Immutable;
-/// build one with <see cref="Parse(string)"/> or <see cref="Create"/>, which check every rule of
+/// build one with <see cref="Parse(string, SchemaLimits?)"/> or <see cref="Create"/>, which check every rule of
 /// <c>docs/label-schema.md</c>. Lookups used by validation are computed once here.
 /// </summary>
 public sealed class LabelSchema
@@ -168,7 +168,7 @@ public sealed class LabelSchema
 
     /// <summary>
     /// Checks fields and controls built in code (e.g. by an importer) against the same rules as
-    /// <see cref="Parse(string)"/>; error paths point where they would be in the JSON form.
+    /// <see cref="Parse(string, SchemaLimits?)"/>; error paths point where they would be in the JSON form.
     /// </summary>
     public static SchemaParseResult Create(IEnumerable<FieldDef> fields, IEnumerable<ControlDef> controls)
     {

@@ -42,7 +42,7 @@ public sealed class LabelStudioConfigImport
 /// <summary>Imports Label Studio <c>&lt;View&gt;</c> configs into the native <see cref="LabelSchema"/>.</summary>
 public static class LabelStudioConfig
 {
-    private static readonly Dictionary<string, FieldType> s_objects = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, FieldType> _objectTags = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Text"] = FieldType.Text,
         ["HyperText"] = FieldType.Text,
@@ -56,9 +56,9 @@ public static class LabelStudioConfig
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
     // region tools on an image. Every other control tag belongs to one kind (ControlKinds).
-    private static readonly HashSet<string> s_genericLabels = new(StringComparer.OrdinalIgnoreCase) { "Labels", "HyperTextLabels" };
+    private static readonly HashSet<string> _genericLabels = new(StringComparer.OrdinalIgnoreCase) { "Labels", "HyperTextLabels" };
 
-    private static readonly HashSet<string> s_layout = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> _layout = new(StringComparer.OrdinalIgnoreCase)
     {
         "View", "Header", "Style", "Collapse", "Panel", "Filter",
     };
@@ -280,15 +280,15 @@ public static class LabelStudioConfig
 
                 var child = children.Current;
                 var tag = child.Name.LocalName;
-                if (s_layout.Contains(tag))
+                if (_layout.Contains(tag))
                 {
                     open.Push(child.Elements().GetEnumerator());
                 }
-                else if (s_objects.TryGetValue(tag, out var type))
+                else if (_objectTags.TryGetValue(tag, out var type))
                 {
                     MapObject(child, type);
                 }
-                else if (s_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
+                else if (_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
                     _controlElements.Add(child);
                 }
@@ -335,7 +335,7 @@ public static class LabelStudioConfig
         private void MapControl(XElement e)
         {
             var tag = e.Name.LocalName;
-            var kind = s_genericLabels.Contains(tag) ? null : ControlKinds.ForLabelStudioTag(tag)!;
+            var kind = _genericLabels.Contains(tag) ? null : ControlKinds.ForLabelStudioTag(tag)!;
             var targets = kind?.LabelStudioTargets ?? true;
             var name = Attr(e, "name");
             if (name is null && targets)
@@ -461,7 +461,7 @@ public static class LabelStudioConfig
 
                     d.Labels.Add(new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background"))));
                 }
-                else if (s_layout.Contains(tag))
+                else if (_layout.Contains(tag))
                 {
                     open.Push(child.Elements().GetEnumerator());
                 }

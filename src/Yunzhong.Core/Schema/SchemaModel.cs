@@ -70,7 +70,7 @@ public sealed record LabelDef(string Value, string? Hotkey = null, string? Color
 /// <summary>
 /// One control of a label schema. Which properties apply depends on <see cref="Type"/>; see
 /// <c>docs/label-schema.md</c>. Build one directly and validate it with
-/// <see cref="LabelSchema.Create"/>, or get it from <see cref="LabelSchema.Parse(string)"/>.
+/// <see cref="LabelSchema.Create"/>, or get it from <see cref="LabelSchema.Parse(string, SchemaLimits?)"/>.
 /// </summary>
 public sealed class ControlDef
 {

@@ -213,6 +213,11 @@ internal static class SchemaReader
         };
     }
 
+    /// <summary>Reads a control's labels or options, adding an error per bad one.</summary>
+    /// <param name="ls">The JSON array of labels.</param>
+    /// <param name="path">Where the array lies, for error paths.</param>
+    /// <param name="errors">Where errors are added.</param>
+    /// <param name="ok">Set false when an error was added.</param>
     /// <param name="depth">How deep in an option tree <paramref name="ls"/> lies; -1 where labels have no children.</param>
     /// <remarks>The depth of an option tree is bounded by <see cref="SchemaLimits.MaxDepth"/> before it gets here.</remarks>
     private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok, int depth = -1)

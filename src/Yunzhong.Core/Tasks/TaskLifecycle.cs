@@ -77,6 +77,7 @@ public abstract record TaskEvent
     public sealed record ControlOn(long ControlTarget) : TaskEvent;
 
     /// <summary>Gold mixing switched off: a control task queues like any task, wanting what the overlap still asks.</summary>
+    /// <param name="Overlap">The project's overlap, which the task now wants.</param>
     /// <param name="LiveLeases">Leases on the task still live or handed back for rework.</param>
     public sealed record ControlOff(long Overlap, long LiveLeases) : TaskEvent;
 

@@ -82,7 +82,10 @@ public sealed class Db : IDisposable
     /// <summary>Begins a write transaction; on SQLite it takes the write lock at once (no upgrade deadlocks).</summary>
     /// <param name="fsyncOnCommit">On SQLite, whether the commit itself fsyncs the WAL. Only the queue
     /// writer passes false: it fsyncs the WAL on its own before acknowledging (see <c>WalSync</c>).</param>
-    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default, bool fsyncOnCommit = true)
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default) => BeginWriteAsync(connection, true, ct);
+
+    /// <inheritdoc cref="BeginWriteAsync(DbConnection, CancellationToken)"/>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool fsyncOnCommit, CancellationToken ct)
     {
         if (connection is SqliteConnection sqlite)
         {

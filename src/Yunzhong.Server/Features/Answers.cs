@@ -13,14 +13,14 @@ namespace Yunzhong.Server.Features;
 /// </summary>
 public static class Answers
 {
-    private static readonly string[] ProblemJson = ["application/problem+json"];
+    private static readonly string[] _problemJson = ["application/problem+json"];
 
     /// <summary>ProblemDetails answers with these statuses.</summary>
     public static TBuilder Problems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in statuses)
         {
-            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ProblemJson));
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), _problemJson));
         }
         return builder;
     }
@@ -28,7 +28,7 @@ public static class Answers
     /// <summary>ValidationProblemDetails (errors by field) with this status: 400, or 422 for well-formed input that does not fit.</summary>
     public static TBuilder FieldErrors<TBuilder>(this TBuilder builder, int status = StatusCodes.Status400BadRequest)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(HttpValidationProblemDetails), ProblemJson));
+        builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(HttpValidationProblemDetails), _problemJson));
 
     /// <summary>Signed-in callers only: 401 without credentials.</summary>
     public static TBuilder SignedIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

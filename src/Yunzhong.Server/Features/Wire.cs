@@ -46,10 +46,10 @@ public static class Wire
         return options;
     }
 
-    private static readonly ConcurrentDictionary<Type, (Dictionary<string, object> ByName, Dictionary<object, string> ByValue)> Names = new();
+    private static readonly ConcurrentDictionary<Type, (Dictionary<string, object> ByName, Dictionary<object, string> ByValue)> _names = new();
 
     private static (Dictionary<string, object> ByName, Dictionary<object, string> ByValue) NamesOf<T>() where T : struct, Enum =>
-        Names.GetOrAdd(typeof(T), _ =>
+        _names.GetOrAdd(typeof(T), _ =>
         {
             var values = Enum.GetValues<T>();
             return (values.ToDictionary(v => EnumNaming.ConvertName(v.ToString()), v => (object)v, StringComparer.Ordinal),
@@ -93,7 +93,7 @@ public static class Wire
         return true;
     }
 
-    private static readonly ConcurrentDictionary<Type, (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[]> EnumMembers = new();
+    private static readonly ConcurrentDictionary<Type, (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[]> _enumMembers = new();
 
     /// <summary>
     /// An endpoint filter refusing a body that holds a number no enum member has. The framework's
@@ -110,7 +110,7 @@ public static class Wire
                 {
                     continue;
                 }
-                foreach (var (field, values, type) in EnumMembers.GetOrAdd(argument.GetType(), t => MembersOf(t, "", 0)))
+                foreach (var (field, values, type) in _enumMembers.GetOrAdd(argument.GetType(), t => MembersOf(t, "", 0)))
                 {
                     if (values(argument).Any(v => v is not null && !Enum.IsDefined(type, v)))
                     {

@@ -7,10 +7,10 @@ namespace Yunzhong.Core.Tests.Formats;
 
 public class ExportTests
 {
-    private static readonly DateTimeOffset At = new(2026, 11, 23, 8, 30, 0, TimeSpan.FromHours(8));
+    private static readonly DateTimeOffset _at = new(2026, 11, 23, 8, 30, 0, TimeSpan.FromHours(8));
 
     private static ExportAnnotation Ann(long id, string annotator, string result, bool final = true, int version = 1, string? review = null, double? lead = 12.5) =>
-        new(id, annotator, result, At, lead, version, review, final);
+        new(id, annotator, result, _at, lead, version, review, final);
 
     internal static async Task<string> ExportAsync(ExportFormat format, IEnumerable<ExportTask> tasks, string schema = LabelStudioTests.SchemaJson, bool history = false)
     {

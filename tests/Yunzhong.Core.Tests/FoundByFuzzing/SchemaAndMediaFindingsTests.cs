@@ -76,7 +76,7 @@ public class SchemaAndMediaFindingsTests
     }
 
     private static byte[] Bytes(params object[] parts) =>
-        [.. parts.SelectMany(p => p switch { string s => Encoding.ASCII.GetBytes(s), byte[] b => b, int i => [(byte)i], _ => throw new ArgumentException() })];
+        [.. parts.SelectMany(p => p switch { string s => Encoding.ASCII.GetBytes(s), byte[] b => b, int i => [(byte)i], _ => throw new ArgumentException("each part is a string, bytes or a byte value", nameof(parts)) })];
 
     public static TheoryData<byte[], string> ZeroSidedImages => new()
     {

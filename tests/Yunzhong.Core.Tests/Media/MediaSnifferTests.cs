@@ -117,7 +117,7 @@ public class MediaSnifferTests
     }
 
     /// <summary>MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: the commonest MP3 frame header, then a silent frame.</summary>
-    private static readonly byte[] Mp3Frame = Concat([0xFF, 0xFB, 0x90, 0x64], new byte[413]);
+    private static readonly byte[] _mp3Frame = Concat([0xFF, 0xFB, 0x90, 0x64], new byte[413]);
 
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFB, 0x90, 0x64 })] // MPEG-1 Layer III
@@ -136,21 +136,21 @@ public class MediaSnifferTests
     [InlineData(4, 0x10)] // ID3v2.4 with a footer: the audio starts 10 bytes later
     public void Id3TaggedMp3IsMp3(int version, byte flags)
     {
-        var r = Sniff(Concat(Id3v2(version, 300, flags), Mp3Frame));
+        var r = Sniff(Concat(Id3v2(version, 300, flags), _mp3Frame));
         Assert.Equal("audio/mpeg", r?.ContentType);
     }
 
     [Fact]
     public void Id3TaggedMp3WithZeroPaddingAfterTheTagIsMp3()
     {
-        Assert.Equal("audio/mpeg", Sniff(Concat(Id3v2(3, 20), new byte[64], Mp3Frame))?.ContentType);
+        Assert.Equal("audio/mpeg", Sniff(Concat(Id3v2(3, 20), new byte[64], _mp3Frame))?.ContentType);
     }
 
     [Fact]
     public void Id3TagLongerThanTheSniffedHeadIsTakenAsMp3()
     {
         // Cover art can push the first frame past the bytes the server reads; the tag itself is well formed.
-        var r = Sniff(Concat(Id3v2(3, MediaSniffer.HeadBytes + 1000), Mp3Frame));
+        var r = Sniff(Concat(Id3v2(3, MediaSniffer.HeadBytes + 1000), _mp3Frame));
         Assert.Equal("audio/mpeg", r?.ContentType);
     }
 

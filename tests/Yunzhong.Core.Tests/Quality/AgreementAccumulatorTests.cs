@@ -10,12 +10,12 @@ namespace Yunzhong.Core.Tests.Quality;
 /// </summary>
 public sealed class AgreementAccumulatorTests
 {
-    private static readonly ControlDef Choices = new()
+    private static readonly ControlDef _choices = new()
     {
         Name = "c", Type = ControlType.Choices, Labels = [new LabelDef("a"), new LabelDef("b"), new LabelDef("c")],
     };
 
-    private static readonly ControlDef Rating = new() { Name = "r", Type = ControlType.Rating, Max = 5 };
+    private static readonly ControlDef _rating = new() { Name = "r", Type = ControlType.Rating, Max = 5 };
 
     private static JsonElement Result(string control, object? value) =>
         JsonSerializer.SerializeToElement(value is null ? new Dictionary<string, object>() : new Dictionary<string, object> { [control] = value });
@@ -28,7 +28,7 @@ public sealed class AgreementAccumulatorTests
     {
         var random = new Random(seed);
         var units = new List<IReadOnlyList<string?>>();
-        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(Choices)).Single();
+        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(_choices)).Single();
         for (var u = 0; u < 60; u++)
         {
             // 0–5 annotators per task, some of whom leave the control out.
@@ -51,7 +51,7 @@ public sealed class AgreementAccumulatorTests
     {
         var random = new Random(seed);
         var units = new List<IReadOnlyList<double?>>();
-        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(Rating)).Single();
+        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(_rating)).Single();
         for (var u = 0; u < 60; u++)
         {
             var unit = Enumerable.Range(0, random.Next(0, 5)).Select(_ => random.Next(6) == 0 ? null : (double?)random.Next(1, 6)).ToList();
@@ -64,7 +64,7 @@ public sealed class AgreementAccumulatorTests
     [Fact]
     public void EveryoneGivingTheSameLabelLeavesKappaAndAlphaUndefined()
     {
-        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(Choices)).Single();
+        var accumulator = AgreementAccumulator.ForSchema(LabelSchemaWith(_choices)).Single();
         accumulator.AddTask([Result("c", new[] { "a" }), Result("c", new[] { "a" })]);
         accumulator.AddTask([Result("c", new[] { "a" }), Result("c", new[] { "a" }), Result("c", new[] { "a" })]);
         var metrics = accumulator.Result().Metrics;

@@ -6,7 +6,7 @@ namespace Yunzhong.Core.Tests.Quality;
 
 public class GoldScoringTests
 {
-    private static readonly LabelSchema Schema = LabelSchema.Parse("""
+    private static readonly LabelSchema _schema = LabelSchema.Parse("""
         {
           "fields": [ { "name": "text", "type": "text" }, { "name": "image", "type": "image" }, { "name": "audio", "type": "audio" },
                       { "name": "responses", "type": "list" } ],
@@ -25,7 +25,7 @@ public class GoldScoringTests
     {
         using var g = JsonDocument.Parse(gold);
         using var r = JsonDocument.Parse(result);
-        return GoldScoring.Score(Schema, g.RootElement, r.RootElement);
+        return GoldScoring.Score(_schema, g.RootElement, r.RootElement);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class AnnotationValidatorRobustnessTests
         }
         """;
 
-    private static readonly JsonNode?[] s_replacements =
+    private static readonly JsonNode?[] _replacements =
         [null, 0, -1, 1.5, 1e308, "", "x", "😀", true, new JsonArray(), new JsonArray(1, "a"), new JsonObject(), new JsonObject { ["id"] = 1 }];
 
     private static IEnumerable<(JsonNode Parent, object Key)> Slots(JsonNode node)
@@ -75,7 +75,7 @@ public class AnnotationValidatorRobustnessTests
         var runs = 0;
         for (var slot = 0; slot < slotCount; slot++)
         {
-            foreach (var replacement in s_replacements)
+            foreach (var replacement in _replacements)
             {
                 var root = JsonNode.Parse(FullResult)!;
                 var (parent, key) = Slots(root).ElementAt(slot);
@@ -103,7 +103,7 @@ public class AnnotationValidatorRobustnessTests
     public void ReplacingTheTaskDataWithAnyJsonTypeNeverThrows()
     {
         var schema = Doc();
-        foreach (var replacement in s_replacements)
+        foreach (var replacement in _replacements)
         {
             var data = Json(replacement?.ToJsonString() ?? "null");
 

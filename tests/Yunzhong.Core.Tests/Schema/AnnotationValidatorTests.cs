@@ -8,10 +8,10 @@ namespace Yunzhong.Core.Tests.Schema;
 
 public class AnnotationValidatorTests
 {
-    private static readonly LabelSchema s_doc = Doc();
+    private static readonly LabelSchema _doc = Doc();
 
     // Clients mostly send raw UTF-8; the default serializer would escape every non-ASCII character.
-    private static readonly JsonSerializerOptions s_rawUnicode = new()
+    private static readonly JsonSerializerOptions _rawUnicode = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -20,7 +20,7 @@ public class AnnotationValidatorTests
     // 19 UTF-16 units (each 😀 is a surrogate pair).
     private const string EmojiText = "😀张三丰😀 works at 武当";
 
-    private static readonly JsonElement s_data = Json($$"""
+    private static readonly JsonElement _data = Json($$"""
         { "text": "{{EmojiText}}", "image": "img/1.jpg", "audio": "a/1.wav",
           "responses": [ { "id": "a", "text": "first" }, { "id": "b", "text": "second" }, { "id": "c", "text": "third" } ] }
         """);
@@ -33,7 +33,7 @@ public class AnnotationValidatorTests
     };
 
     private static IReadOnlyList<SchemaError> Check(string result, LabelSchema? schema = null, JsonElement? data = null) =>
-        AnnotationValidator.Validate(schema ?? s_doc, data ?? s_data, Json(result), Media);
+        AnnotationValidator.Validate(schema ?? _doc, data ?? _data, Json(result), Media);
 
     /// <summary>The doc schema's required choice plus the given keys.</summary>
     private static IReadOnlyList<SchemaError> With(string keys) => Check($$"""{ "sentiment": ["positive"], {{keys}} }""");
@@ -321,7 +321,7 @@ public class AnnotationValidatorTests
 
         var text = sb.ToString();
         Assert.Equal(101_000, text.Length);
-        var data = Json(JsonSerializer.Serialize(new { text }, s_rawUnicode));
+        var data = Json(JsonSerializer.Serialize(new { text }, _rawUnicode));
         var spans = new StringBuilder("[");
         for (var i = 0; i < 1000; i++)
         {
@@ -332,12 +332,12 @@ public class AnnotationValidatorTests
         spans.Append($$""",{ "id": "last", "start": 99999, "end": 100000, "label": "ORG", "text": "a" }]""");
         var result = Json($$"""{ "sentiment": ["positive"], "entities": {{spans}} }""");
 
-        Valid(AnnotationValidator.Validate(s_doc, data, result));
+        Valid(AnnotationValidator.Validate(_doc, data, result));
 
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 20; i++)
         {
-            AnnotationValidator.Validate(s_doc, data, result);
+            AnnotationValidator.Validate(_doc, data, result);
         }
 
         watch.Stop();
@@ -346,7 +346,7 @@ public class AnnotationValidatorTests
         Assert.True(watch.ElapsedMilliseconds < 4000, $"20 validations took {watch.ElapsedMilliseconds} ms");
 
         var past = Json("""{ "sentiment": ["positive"], "entities": [ { "id": "x", "start": 99999, "end": 100001, "label": "ORG" } ] }""");
-        Assert.Equal("/entities/0/end", Paths(AnnotationValidator.Validate(s_doc, data, past)));
+        Assert.Equal("/entities/0/end", Paths(AnnotationValidator.Validate(_doc, data, past)));
     }
 
     [Theory]
@@ -355,15 +355,15 @@ public class AnnotationValidatorTests
     public void ValidatingSpansOfAHugeTextDoesNotCopyItToTheHeap(bool escaped)
     {
         var text = new string('中', 100_000);
-        var data = Json(escaped ? JsonSerializer.Serialize(new { text }) : JsonSerializer.Serialize(new { text }, s_rawUnicode));
+        var data = Json(escaped ? JsonSerializer.Serialize(new { text }) : JsonSerializer.Serialize(new { text }, _rawUnicode));
         var result = Json("""
             { "sentiment": ["positive"], "entities": [ { "id": "s1", "start": 99990, "end": 100000, "label": "PER", "text": "中中中中中中中中中中" } ],
               "quality": 3 }
             """);
-        Valid(AnnotationValidator.Validate(s_doc, data, result));
+        Valid(AnnotationValidator.Validate(_doc, data, result));
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        AnnotationValidator.Validate(s_doc, data, result);
+        AnnotationValidator.Validate(_doc, data, result);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         // The text as a string would be 200 kB.
@@ -444,10 +444,10 @@ public class AnnotationValidatorTests
     {
         var result = Json("""{ "sentiment": ["positive"], "boxes": [ { "id": "r", "label": "car", "x": 5000, "y": 5000, "width": 10, "height": 10 } ] }""");
 
-        Valid(AnnotationValidator.Validate(s_doc, s_data, result));
-        Valid(AnnotationValidator.Validate(s_doc, s_data, result, _ => null));
-        Valid(AnnotationValidator.Validate(s_doc, s_data, result, _ => new MediaInfo("x", "image/png")));
-        Assert.Equal("/boxes/0/width | /boxes/0/height", Paths(AnnotationValidator.Validate(s_doc, s_data, result, Media)));
+        Valid(AnnotationValidator.Validate(_doc, _data, result));
+        Valid(AnnotationValidator.Validate(_doc, _data, result, _ => null));
+        Valid(AnnotationValidator.Validate(_doc, _data, result, _ => new MediaInfo("x", "image/png")));
+        Assert.Equal("/boxes/0/width | /boxes/0/height", Paths(AnnotationValidator.Validate(_doc, _data, result, Media)));
     }
 
     [Fact]
@@ -499,8 +499,8 @@ public class AnnotationValidatorTests
     {
         var result = Json("""{ "sentiment": ["positive"], "turns": [ { "id": "g", "label": "speech", "start": 100, "end": 3600 } ] }""");
 
-        Valid(AnnotationValidator.Validate(s_doc, s_data, result));
-        Assert.Equal("/turns/0/end", Paths(AnnotationValidator.Validate(s_doc, s_data, result, Media)));
+        Valid(AnnotationValidator.Validate(_doc, _data, result));
+        Assert.Equal("/turns/0/end", Paths(AnnotationValidator.Validate(_doc, _data, result, Media)));
     }
 
     [Fact]
@@ -655,7 +655,7 @@ public class AnnotationValidatorTests
 
         Parallel.For(0, 2000, i =>
         {
-            var errors = AnnotationValidator.Validate(s_doc, s_data, i % 2 == 0 ? ok : dup);
+            var errors = AnnotationValidator.Validate(_doc, _data, i % 2 == 0 ? ok : dup);
             Assert.Equal(i % 2 == 0 ? 0 : 1, errors.Count);
         });
     }

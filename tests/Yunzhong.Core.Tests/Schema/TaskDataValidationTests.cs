@@ -4,7 +4,7 @@ namespace Yunzhong.Core.Tests.Schema;
 
 public class TaskDataValidationTests
 {
-    private static readonly Yunzhong.Core.Schema.LabelSchema s_schema = ParseOk("""
+    private static readonly Yunzhong.Core.Schema.LabelSchema _schema = ParseOk("""
         { "fields": [ { "name": "text", "type": "text" }, { "name": "image", "type": "image" },
                       { "name": "audio", "type": "audio" }, { "name": "video", "type": "video" },
                       { "name": "items", "type": "list" }, { "name": "meta", "type": "json" } ],
@@ -14,7 +14,7 @@ public class TaskDataValidationTests
     [Fact]
     public void CompleteDataWithExtraKeysIsValid()
     {
-        var errors = s_schema.ValidateTaskData(Json("""
+        var errors = _schema.ValidateTaskData(Json("""
             { "text": "", "image": "img/1.jpg", "audio": "https://x/a.wav", "video": "v.mp4",
               "items": ["a", "b"], "meta": null, "extra": 1 }
             """));
@@ -25,7 +25,7 @@ public class TaskDataValidationTests
     [Fact]
     public void ListOfIdTextObjectsIsValid()
     {
-        var errors = s_schema.ValidateTaskData(Json("""
+        var errors = _schema.ValidateTaskData(Json("""
             { "text": "t", "image": "i", "audio": "a", "video": "v", "meta": {},
               "items": [ { "id": "m1", "text": "回答一", "model": "x" }, { "id": "m2", "text": "" } ] }
             """));
@@ -36,7 +36,7 @@ public class TaskDataValidationTests
     [Fact]
     public void MissingFieldsAreNamed()
     {
-        var errors = s_schema.ValidateTaskData(Json("""{ "text": "t", "items": [] }"""));
+        var errors = _schema.ValidateTaskData(Json("""{ "text": "t", "items": [] }"""));
 
         Assert.Equal("/data/image | /data/audio | /data/video | /data/meta", Paths(errors));
         Assert.Contains("'image'", errors[0].Message);
@@ -67,7 +67,7 @@ public class TaskDataValidationTests
             data[key] = value?.DeepClone();
         }
 
-        var errors = s_schema.ValidateTaskData(Json(data.ToJsonString()));
+        var errors = _schema.ValidateTaskData(Json(data.ToJsonString()));
 
         Assert.Equal(path, Paths(errors));
     }
@@ -75,7 +75,7 @@ public class TaskDataValidationTests
     [Fact]
     public void DataThatIsNotAnObjectIsOneError()
     {
-        var errors = s_schema.ValidateTaskData(Json("""["text"]"""));
+        var errors = _schema.ValidateTaskData(Json("""["text"]"""));
 
         Assert.Equal("/data", Paths(errors));
     }

@@ -5,9 +5,9 @@ namespace Yunzhong.Core.Tests.Tasks;
 
 public class TaskLifecycleTests
 {
-    private static readonly TaskState[] States = Enum.GetValues<TaskState>();
+    private static readonly TaskState[] _states = Enum.GetValues<TaskState>();
 
-    private static readonly ReviewFacts[] AllFacts =
+    private static readonly ReviewFacts[] _allFacts =
         [.. from p in new[] { false, true } from a in new[] { false, true } from s in new[] { false, true } from r in new[] { false, true }
             select new ReviewFacts(p, a, s, r)];
 
@@ -17,8 +17,8 @@ public class TaskLifecycleTests
         new E.Lease(), new E.RetakeSlot(),
         new E.Submit(false), new E.Submit(true), new E.Submit(false, Extend: true), new E.Submit(true, Extend: true),
         new E.ReturnSlot(), new E.Reject(false), new E.Reject(true),
-        .. AllFacts.Select(f => new E.Settle(f)),
-        .. from o in new long[] { 1, 2, 3, 5 } from f in AllFacts select new E.ChangeOverlap(o, f),
+        .. _allFacts.Select(f => new E.Settle(f)),
+        .. from o in new long[] { 1, 2, 3, 5 } from f in _allFacts select new E.ChangeOverlap(o, f),
         new E.ControlOn(1_000_000_000),
         .. from o in new long[] { 1, 2, 3 } from l in new long[] { 0, 1, 2 } select new E.ControlOff(o, l),
         new E.ImportAnnotations(1), new E.ImportAnnotations(3), new E.ChangePriority(),
@@ -26,14 +26,14 @@ public class TaskLifecycleTests
 
     /// <summary>Every state with small counts, consistent or not: the machine must answer all of them.</summary>
     private static IEnumerable<TaskRow> Rows() =>
-        from s in States from n in Enumerable.Range(0, 4) from t in Enumerable.Range(1, 3) from r in Enumerable.Range(0, 4)
+        from s in _states from n in Enumerable.Range(0, 4) from t in Enumerable.Range(1, 3) from r in Enumerable.Range(0, 4)
         from c in new[] { false, true }
         select new TaskRow(s, n, t, r, c);
 
     public static TheoryData<TaskState, int> StateByEvent()
     {
         var data = new TheoryData<TaskState, int>();
-        foreach (var s in States)
+        foreach (var s in _states)
         {
             for (var e = 0; e < Events.Length; e++)
             {
@@ -223,11 +223,11 @@ public class TaskLifecycleTests
     [Fact]
     public void StateTextsRoundTrip()
     {
-        foreach (var s in States)
+        foreach (var s in _states)
         {
             Assert.Equal(s, TaskLifecycle.Parse(TaskLifecycle.Text(s)));
         }
-        Assert.Equal(["new", "in_progress", "annotated", "in_review", "accepted", "rejected"], States.Select(TaskLifecycle.Text));
+        Assert.Equal(["new", "in_progress", "annotated", "in_review", "accepted", "rejected"], _states.Select(TaskLifecycle.Text));
         Assert.Throws<ArgumentOutOfRangeException>(() => TaskLifecycle.Parse("inProgress"));
     }
 

@@ -12,7 +12,7 @@ namespace Yunzhong.Server.Tests.Exports;
 
 public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper output) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object ImageSchema = new
+    private static readonly object _imageSchema = new
     {
         fields = new[] { new { name = "image", type = "image" } },
         controls = new object[]
@@ -250,7 +250,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task CocoExportOfAnImageProjectLoadsInACocoReader()
     {
-        var (org, manager, annotator, project) = await ProjectAsync(ImageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}\n{\"data\":{\"image\":\"media:camera.jpg\"}}");
+        var (org, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}\n{\"data\":{\"image\":\"media:camera.jpg\"}}");
         await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")), ("camera.jpg", Api.DemoFile("photos/media/camera.jpg")));
         await annotator.AnnotateAsync(project, new
         {

@@ -8,7 +8,7 @@ namespace Yunzhong.Server.Tests.Imports;
 
 public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object ChoiceAndSpanSchema = new
+    private static readonly object _choiceAndSpanSchema = new
     {
         fields = new[] { new { name = "text", type = "text" } },
         controls = new object[]
@@ -25,7 +25,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return (manager, await TestData.ProjectAsync(manager, org.Id, schema));
     }
 
-    private async Task<ImportResponse> ImportOkAsync(Person manager, long project, string body, string format)
+    private static async Task<ImportResponse> ImportOkAsync(Person manager, long project, string body, string format)
     {
         using var r = await TestData.ImportRawAsync(manager.Http, project, body, format);
         return await r.OkAsync<ImportResponse>("import");
@@ -107,7 +107,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     [Fact]
     public async Task LabelStudioTasksBringTheirPredictionsAndAnnotations()
     {
-        var (manager, project) = await ProjectAsync(ChoiceAndSpanSchema);
+        var (manager, project) = await ProjectAsync(_choiceAndSpanSchema);
         // Label Studio counts span offsets in UTF-16 units: 北京 sits at 4..6 after the emoji's two units.
         var body = """
             [

@@ -91,7 +91,11 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>For a server a test starts on its own (<c>await using</c>).</summary>
-    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+    ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return new(DisposeAsync());
+    }
 
     public HttpClient Client(string? token = null)
     {
@@ -210,11 +214,11 @@ public static class HttpJson
     public static readonly JsonSerializerOptions Options = Features.Wire.Options;
 
     /// <summary>
-    /// Reading is stricter than the wire needs: a field the record does not have, a null where it says
+    /// _reading is stricter than the wire needs: a field the record does not have, a null where it says
     /// none, or a missing one fails the test, so every typed read checks the server's answer against
     /// the record the OpenAPI document describes it by.
     /// </summary>
-    private static readonly JsonSerializerOptions Reading = new(Options)
+    private static readonly JsonSerializerOptions _reading = new(Options)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
@@ -226,10 +230,10 @@ public static class HttpJson
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(text.Length > 0, $"{(int)response.StatusCode} came without a body");
-        return JsonSerializer.Deserialize<T>(text, Reading)!;
+        return JsonSerializer.Deserialize<T>(text, _reading)!;
     }
 
-    public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Reading)!;
+    public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, _reading)!;
 
     public static async Task<T> PostOkAsync<T>(this HttpClient http, string path, object? body = null)
     {

@@ -14,7 +14,7 @@ namespace Yunzhong.Server.Tests.Media;
 /// </summary>
 public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly byte[] Png = Api.DemoFile("photos/media/horse.png");
+    private static readonly byte[] _png = Api.DemoFile("photos/media/horse.png");
 
     private async Task<(Org Org, Person Manager, long Project)> ProjectAsync(Org? org = null)
     {
@@ -35,11 +35,11 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
     /// <summary>A real PNG followed by <paramref name="extra"/> bytes: random ones do not compress, zeros do.</summary>
     private static byte[] PngWith(int extra, bool random = true)
     {
-        var bytes = new byte[Png.Length + extra];
-        Png.CopyTo(bytes, 0);
+        var bytes = new byte[_png.Length + extra];
+        _png.CopyTo(bytes, 0);
         if (random)
         {
-            new Random(extra).NextBytes(bytes.AsSpan(Png.Length));
+            new Random(extra).NextBytes(bytes.AsSpan(_png.Length));
         }
         return bytes;
     }
@@ -72,7 +72,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
     public async Task ZipWithMoreEntriesThanTheLimitIsRefusedBeforeAnyIsUnpacked()
     {
         var (_, manager, project) = await ProjectAsync();
-        var zip = Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries + 1).Select(i => ($"p{i}.png", Png)).ToArray());
+        var zip = Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries + 1).Select(i => ($"p{i}.png", _png)).ToArray());
 
         using var r = await manager.Http.UploadAsync(project, ("many.zip", zip));
 
@@ -81,7 +81,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         Assert.Equal(0, await MediaCountAsync(project));
         Assert.Empty(BlobFiles(project));
         // At the limit it goes in.
-        await manager.Http.UploadOkAsync(project, ("enough.zip", Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries).Select(i => ($"p{i}.png", Png)).ToArray())));
+        await manager.Http.UploadOkAsync(project, ("enough.zip", Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries).Select(i => ($"p{i}.png", _png)).ToArray())));
         Assert.Equal(SmallLimits.ZipMaxEntries, await MediaCountAsync(project));
     }
 
@@ -90,7 +90,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
     {
         var (_, manager, project) = await ProjectAsync();
         // 1 MiB of zeros behind a PNG packs into about 7 KB: far past 10 times its size.
-        var zip = Zip(("first.png", Png), ("bomb.png", PngWith(1 << 20, random: false)));
+        var zip = Zip(("first.png", _png), ("bomb.png", PngWith(1 << 20, random: false)));
 
         using var r = await manager.Http.UploadAsync(project, ("photos.zip", zip));
 
@@ -108,12 +108,12 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         var (_, manager, project) = await ProjectAsync();
         var big = PngWith((int)SmallLimits.MediaMaxFileBytes * 2);
         var zip = Zip(("big.png", big));
-        PatchUncompressedSize(zip, (uint)big.Length, (uint)Png.Length);
+        PatchUncompressedSize(zip, (uint)big.Length, (uint)_png.Length);
 
         var views = await manager.Http.UploadOkAsync(project, ("lying.zip", zip));
 
-        Assert.Equal(Png.Length, Assert.Single(views).SizeBytes);
-        Assert.Equal(Png.Length, new FileInfo(Assert.Single(BlobFiles(project))).Length);
+        Assert.Equal(_png.Length, Assert.Single(views).SizeBytes);
+        Assert.Equal(_png.Length, new FileInfo(Assert.Single(BlobFiles(project))).Length);
     }
 
     /// <summary>Rewrites the uncompressed size in the local header and the central directory entry.</summary>
@@ -138,7 +138,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
     {
         var (_, manager, project) = await ProjectAsync();
 
-        using var r = await manager.Http.UploadAsync(project, ("small.png", Png), ("big.png", PngWith((int)SmallLimits.MediaMaxFileBytes)));
+        using var r = await manager.Http.UploadAsync(project, ("small.png", _png), ("big.png", PngWith((int)SmallLimits.MediaMaxFileBytes)));
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "MediaMaxFileBytes", SmallLimits.MediaMaxFileBytes, "big.png");
         Assert.Equal(0, await MediaCountAsync(project));

@@ -16,7 +16,7 @@ namespace Yunzhong.Server.Tests.Media;
 /// </summary>
 public abstract class MediaStoreTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly byte[] Gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0, 0, 0, 0x3B];
+    private static readonly byte[] _gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0, 0, 0, 0x3B];
 
     private async Task<(MediaStore Store, MemoryBlobs Blobs, Org Org, long Project)> StoreAsync()
     {
@@ -39,8 +39,8 @@ public abstract class MediaStoreTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 100_000; i++)
         {
-            using var s = new MemoryStream(Gif);
-            Assert.Null(await batch.AddAsync($"frames/{i:D6}.gif", s, Gif.Length, zip: null, CancellationToken.None));
+            using var s = new MemoryStream(_gif);
+            Assert.Null(await batch.AddAsync($"frames/{i:D6}.gif", s, _gif.Length, zip: null, CancellationToken.None));
         }
         watch.Stop();
         await batch.AbandonAsync(CancellationToken.None);
@@ -55,8 +55,8 @@ public abstract class MediaStoreTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var batch = await store.BeginAsync(project, org.Id, CancellationToken.None);
         for (var i = 0; i < 50; i++)
         {
-            using var s = new MemoryStream(Gif);
-            Assert.Null(await batch.AddAsync($"{i}.gif", s, Gif.Length, zip: null, CancellationToken.None));
+            using var s = new MemoryStream(_gif);
+            Assert.Null(await batch.AddAsync($"{i}.gif", s, _gif.Length, zip: null, CancellationToken.None));
         }
 
         await batch.CommitAsync(CancellationToken.None);
@@ -73,13 +73,13 @@ public abstract class MediaStoreTests<TFixture>(TFixture fx) : IClassFixture<TFi
     {
         var (store, _, org, project) = await StoreAsync();
         var batch = await store.BeginAsync(project, org.Id, CancellationToken.None);
-        using (var s = new MemoryStream(Gif))
+        using (var s = new MemoryStream(_gif))
         {
-            Assert.Null(await batch.AddAsync("a.gif", s, Gif.Length, zip: null, CancellationToken.None));
+            Assert.Null(await batch.AddAsync("a.gif", s, _gif.Length, zip: null, CancellationToken.None));
         }
-        using (var s = new MemoryStream(Gif))
+        using (var s = new MemoryStream(_gif))
         {
-            Assert.Equal("The media name 'a.gif' appears twice in this upload.", await batch.AddAsync("a.gif", s, Gif.Length, zip: null, CancellationToken.None));
+            Assert.Equal("The media name 'a.gif' appears twice in this upload.", await batch.AddAsync("a.gif", s, _gif.Length, zip: null, CancellationToken.None));
         }
         await batch.AbandonAsync(CancellationToken.None);
     }

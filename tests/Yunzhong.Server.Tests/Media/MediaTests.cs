@@ -12,9 +12,9 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 {
     // Facts of the demo files (file(1) and Python's wave module): horse.png is 400×328, camera.jpg
     // 512×512, cards-001.wav 17,526 frames of 16-bit mono at 16 kHz = 1.095375 s in 35,096 bytes.
-    private static readonly byte[] Png = Api.DemoFile("photos/media/horse.png");
-    private static readonly byte[] Jpeg = Api.DemoFile("photos/media/camera.jpg");
-    private static readonly byte[] Wav = Api.DemoFile("speech/media/cards-001.wav");
+    private static readonly byte[] _png = Api.DemoFile("photos/media/horse.png");
+    private static readonly byte[] _jpeg = Api.DemoFile("photos/media/camera.jpg");
+    private static readonly byte[] _wav = Api.DemoFile("speech/media/cards-001.wav");
 
     private async Task<(Org Org, Person Manager, long Project)> ProjectAsync()
     {
@@ -38,13 +38,13 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task ImagesAndAudioAreStoredWithTypeSizeAndDurationAndServedBack()
     {
         var (_, manager, project) = await ProjectAsync();
-        var views = await manager.Http.UploadOkAsync(project, ("horse.png", Png), ("camera.jpg", Jpeg), ("cards-001.wav", Wav));
+        var views = await manager.Http.UploadOkAsync(project, ("horse.png", _png), ("camera.jpg", _jpeg), ("cards-001.wav", _wav));
         Assert.Equal(3, views.Count);
 
         var png = ByName(views, "horse.png");
         Assert.Equal("image/png", png.ContentType);
         Assert.Equal((400, 328), (png.Width, png.Height));
-        Assert.Equal(Png.Length, png.SizeBytes);
+        Assert.Equal(_png.Length, png.SizeBytes);
         Assert.Equal($"/api/projects/{project}/media/horse.png", png.Url);
 
         var jpeg = ByName(views, "camera.jpg");
@@ -56,7 +56,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal(1.095375, wav.DurationSeconds!.Value, 4);
         Assert.Null(wav.Width);
 
-        foreach (var (name, bytes, type) in new[] { ("horse.png", Png, "image/png"), ("camera.jpg", Jpeg, "image/jpeg"), ("cards-001.wav", Wav, "audio/wav") })
+        foreach (var (name, bytes, type) in new[] { ("horse.png", _png, "image/png"), ("camera.jpg", _jpeg, "image/jpeg"), ("cards-001.wav", _wav, "audio/wav") })
         {
             using var r = await manager.Http.GetAsync($"api/projects/{project}/media/{name}");
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
@@ -104,7 +104,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             zip.CreateEntry("clips/");
-            foreach (var (name, bytes) in new[] { ("horse.png", Png), ("clips/cards-001.wav", Wav), ("照片/camera.jpg", Jpeg) })
+            foreach (var (name, bytes) in new[] { ("horse.png", _png), ("clips/cards-001.wav", _wav), ("照片/camera.jpg", _jpeg) })
             {
                 await using var s = zip.CreateEntry(name).Open();
                 await s.WriteAsync(bytes);
@@ -115,8 +115,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal(1.095375, ByName(views, "clips/cards-001.wav").DurationSeconds!.Value, 4);
         Assert.Equal($"/api/projects/{project}/media/%E7%85%A7%E7%89%87/camera.jpg", ByName(views, "照片/camera.jpg").Url);
 
-        Assert.Equal(Wav, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/clips/cards-001.wav"));
-        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").Url!.TrimStart('/')));
+        Assert.Equal(_wav, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/clips/cards-001.wav"));
+        Assert.Equal(_jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").Url!.TrimStart('/')));
         Assert.Equal(3, await MediaCountAsync(project));
     }
 
@@ -147,7 +147,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     {
         var (_, manager, project) = await ProjectAsync();
 
-        using var r = await manager.Http.UploadAsync(project, ("fine.png", Png), ("broken.zip", Encoding.UTF8.GetBytes("not a zip at all")));
+        using var r = await manager.Http.UploadAsync(project, ("fine.png", _png), ("broken.zip", Encoding.UTF8.GetBytes("not a zip at all")));
 
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.StartsWith("The zip cannot be read: ", problem.Errors("broken.zip")[0], StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task TypeIsJudgedByContentNotByName()
     {
         var (_, manager, project) = await ProjectAsync();
-        var views = await manager.Http.UploadOkAsync(project, ("really-a-jpeg.png", Jpeg), ("sound.png", Wav));
+        var views = await manager.Http.UploadOkAsync(project, ("really-a-jpeg.png", _jpeg), ("sound.png", _wav));
         Assert.Equal("image/jpeg", ByName(views, "really-a-jpeg.png").ContentType);
         Assert.Equal("audio/wav", ByName(views, "sound.png").ContentType);
         using var r = await manager.Http.GetAsync($"api/projects/{project}/media/really-a-jpeg.png");
@@ -170,7 +170,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task TextDressedAsAnImageIsRefusedAndTheWholeUploadWithIt()
     {
         var (_, manager, project) = await ProjectAsync();
-        using var r = await manager.Http.UploadAsync(project, ("fine.png", Png), ("notes.png", Encoding.UTF8.GetBytes("这不是图片, just text\n")));
+        using var r = await manager.Http.UploadAsync(project, ("fine.png", _png), ("notes.png", Encoding.UTF8.GetBytes("这不是图片, just text\n")));
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["notes.png"], problem.ErrorKeys());
         Assert.Contains("judged by its content", problem.Errors("notes.png")[0], StringComparison.Ordinal);
@@ -188,7 +188,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task NamesThatCouldEscapeTheStoreAreRefused(string name)
     {
         var (_, manager, project) = await ProjectAsync();
-        using (var r = await manager.Http.UploadAsync(project, (name, Png)))
+        using (var r = await manager.Http.UploadAsync(project, (name, _png)))
         {
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Contains("not a plain relative path", problem.Errors(name)[0], StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             await using var s = zip.CreateEntry(name).Open();
-            await s.WriteAsync(Png);
+            await s.WriteAsync(_png);
         }
         using (var r = await manager.Http.UploadAsync(project, ("evil.zip", buffer.ToArray())))
         {
@@ -216,7 +216,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             await using var s = zip.CreateEntry("horse.png").Open();
-            await s.WriteAsync(Png);
+            await s.WriteAsync(_png);
         }
         var whole = buffer.ToArray();
 
@@ -225,7 +225,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         // stream for the one too short to hold an end record.
         foreach (var (name, bytes) in new[] { ("garbage.zip", "PK\u0003\u0004 not a zip"u8.ToArray()), ("cut.zip", whole[..^30]) })
         {
-            using var r = await manager.Http.UploadAsync(project, ("horse.png", Png), (name, bytes));
+            using var r = await manager.Http.UploadAsync(project, ("horse.png", _png), (name, bytes));
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Equal([name], problem.ErrorKeys());
             Assert.StartsWith("The zip cannot be read", problem.Errors(name)[0], StringComparison.Ordinal);
@@ -238,7 +238,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task RangeRequestsOnAudioAnswerPartialContent()
     {
         var (_, manager, project) = await ProjectAsync();
-        await manager.Http.UploadOkAsync(project, ("cards-001.wav", Wav));
+        await manager.Http.UploadOkAsync(project, ("cards-001.wav", _wav));
         var url = $"api/projects/{project}/media/cards-001.wav";
 
         using (var full = await manager.Http.GetAsync(url))
@@ -253,18 +253,18 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         {
             Assert.Equal(HttpStatusCode.PartialContent, r.StatusCode);
             Assert.Equal("audio/wav", r.Content.Headers.ContentType?.MediaType);
-            Assert.Equal($"bytes 1000-1999/{Wav.Length}", r.Content.Headers.ContentRange?.ToString());
-            Assert.Equal(Wav[1000..2000], await r.Content.ReadAsByteArrayAsync());
+            Assert.Equal($"bytes 1000-1999/{_wav.Length}", r.Content.Headers.ContentRange?.ToString());
+            Assert.Equal(_wav[1000..2000], await r.Content.ReadAsByteArrayAsync());
         }
         var tail = new HttpRequestMessage(HttpMethod.Get, url);
         tail.Headers.Range = new RangeHeaderValue(null, 44);
         using (var r = await manager.Http.SendAsync(tail))
         {
             Assert.Equal(HttpStatusCode.PartialContent, r.StatusCode);
-            Assert.Equal(Wav[^44..], await r.Content.ReadAsByteArrayAsync());
+            Assert.Equal(_wav[^44..], await r.Content.ReadAsByteArrayAsync());
         }
         var beyond = new HttpRequestMessage(HttpMethod.Get, url);
-        beyond.Headers.Range = new RangeHeaderValue(Wav.Length + 10, null);
+        beyond.Headers.Range = new RangeHeaderValue(_wav.Length + 10, null);
         using (var r = await manager.Http.SendAsync(beyond))
         {
             Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, r.StatusCode);
@@ -275,10 +275,10 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task UploadingTheSameNameReplacesTheFile()
     {
         var (_, manager, project) = await ProjectAsync();
-        await manager.Http.UploadOkAsync(project, ("picture", Png));
-        var replaced = await manager.Http.UploadOkAsync(project, ("picture", Jpeg));
+        await manager.Http.UploadOkAsync(project, ("picture", _png));
+        var replaced = await manager.Http.UploadOkAsync(project, ("picture", _jpeg));
         Assert.Equal("image/jpeg", replaced[0].ContentType);
-        Assert.Equal(Jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
+        Assert.Equal(_jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
         Assert.Equal(1, await MediaCountAsync(project));
         Assert.Single(BlobFiles(project));
     }
@@ -287,10 +287,10 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     public async Task AnnotatorsFetchMediaButDoNotUploadAndOtherOrganisationsSeeNothing()
     {
         var (org, manager, project) = await ProjectAsync();
-        await manager.Http.UploadOkAsync(project, ("horse.png", Png));
+        await manager.Http.UploadOkAsync(project, ("horse.png", _png));
         var annotator = await org.PersonAsync(Roles.Annotator);
-        Assert.Equal(Png, await annotator.Http.GetByteArrayAsync($"api/projects/{project}/media/horse.png"));
-        using (var r = await annotator.Http.UploadAsync(project, ("mine.png", Png)))
+        Assert.Equal(_png, await annotator.Http.GetByteArrayAsync($"api/projects/{project}/media/horse.png"));
+        using (var r = await annotator.Http.UploadAsync(project, ("mine.png", _png)))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden);
         }

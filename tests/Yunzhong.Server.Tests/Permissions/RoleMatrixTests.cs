@@ -20,7 +20,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
     /// a browser session cookie after log-out (each must get the status).</summary>
     internal enum Caller { Admin, Manager, Annotator, Reviewer, Trainer, Removed, Outsider, Anonymous, Revoked }
 
-    private static readonly Caller[] Callers = Enum.GetValues<Caller>();
+    private static readonly Caller[] _callers = Enum.GetValues<Caller>();
 
     internal sealed record Row(string Statuses, string Route, Func<Scene, Caller, HttpRequestMessage> Build)
     {
@@ -34,7 +34,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
     private static HttpRequestMessage Post(string path, object? body = null) => Req(HttpMethod.Post, path, body);
 
-    private static readonly object Pos = new { label = new[] { "pos" } };
+    private static readonly object _pos = new { label = new[] { "pos" } };
 
     // Statuses per caller:  admin manager annotator reviewer trainer removed outsider anonymous revoked
     /// <summary>Also what <c>OpenApiTests</c> holds the document's declared answers against.</summary>
@@ -89,11 +89,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
         // The queue: annotating roles, on their own leases only; the removed annotator's leases are dead.
         new("200 200 200 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/queue/next", (s, _) => Post($"api/projects/{s.Project}/queue/next")),
-        new("200 200 200 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/submit", (s, c) => Post($"api/assignments/{s.Lease(c, 0)}/submit", new { result = Pos })),
+        new("200 200 200 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/submit", (s, c) => Post($"api/assignments/{s.Lease(c, 0)}/submit", new { result = _pos })),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/skip", (s, c) => Post($"api/assignments/{s.Lease(c, 1)}/skip")),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/release", (s, c) => Post($"api/assignments/{s.Lease(c, 2)}/release")),
         new("204 204 204 404 404 404 404 401 401", "PUT /api/assignments/{assignmentId:long}/draft",
-            (s, c) => Req(HttpMethod.Put, $"api/assignments/{s.Lease(c, 3)}/draft", new { result = Pos })),
+            (s, c) => Req(HttpMethod.Put, $"api/assignments/{s.Lease(c, 3)}/draft", new { result = _pos })),
 
         // Review: reviewing roles, never one's own work.
         new("200 200 403 200 403 404 404 401 401", "POST /api/projects/{projectId:long}/review/next", (s, _) => Post($"api/projects/{s.Project}/review/next")),
@@ -169,7 +169,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var answered = new List<(long Task, long Annotation)>();
         for (var i = 0; i < 3; i++)
         {
-            answered.Add(await annotator.AnnotateAsync(project, Pos));
+            answered.Add(await annotator.AnnotateAsync(project, _pos));
         }
         var leases = new Dictionary<Caller, long[]>();
         foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Manager, manager), (Caller.Annotator, annotator), (Caller.Removed, removed) })
@@ -242,7 +242,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var gone = rows.Except(mapped).ToList();
         Assert.True(gone.Count == 0, "rows for routes the server no longer maps: " + string.Join(", ", gone));
         Assert.Equal(rows.Count, rows.Distinct().Count());
-        Assert.All(Table, r => Assert.Equal(Callers.Length, r.Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
+        Assert.All(Table, r => Assert.Equal(_callers.Length, r.Statuses.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var wrong = new List<string>();
         foreach (var row in Table)
         {
-            foreach (var caller in Callers)
+            foreach (var caller in _callers)
             {
                 foreach (var client in scene.Clients[caller])
                 {

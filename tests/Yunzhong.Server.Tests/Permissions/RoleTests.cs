@@ -11,8 +11,8 @@ namespace Yunzhong.Server.Tests.Permissions;
 /// others' work, leases after a member leaves, and the last admin.</summary>
 public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object Pos = new { label = new[] { "pos" } };
-    private static readonly object Neg = new { label = new[] { "neg" } };
+    private static readonly object _pos = new { label = new[] { "pos" } };
+    private static readonly object _neg = new { label = new[] { "neg" } };
 
     private async Task<(Org Org, Person Admin, long Project)> ProjectAsync(int tasks, int overlap = 1)
     {
@@ -36,7 +36,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
         var manager = await org.PersonAsync(Roles.Manager);
-        await annotator.AnnotateAsync(project, Pos);
+        await annotator.AnnotateAsync(project, _pos);
         var (job, text) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
         Assert.Contains("pos", text, StringComparison.Ordinal);
         var id = job.Id;
@@ -76,11 +76,11 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, _pos))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
-        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = Pos }))
+        using (var r = await leaver.Http.PutAsJsonAsync($"api/assignments/{lease.AssignmentId}/draft", new { result = _pos }))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
@@ -93,7 +93,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // Back in the queue at once, not at lease expiry.
         var taken = (await stayer.NextAsync(project))!;
         Assert.Equal(lease.Task.Id, taken.Task.Id);
-        await stayer.AnnotateAsync(project, Neg);
+        await stayer.AnnotateAsync(project, _neg);
         var task = await admin.Http.GetOkAsync<TaskDetail>($"api/tasks/{lease.Task.Id}");
         Assert.Equal(TaskState.Annotated, task.State);
         Assert.Equal(stayer.Id, Assert.Single(task.Annotations).UserId);
@@ -110,7 +110,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var accounts = fx.Services.GetRequiredService<Yunzhong.Server.Features.Organizations.Accounts>();
         await accounts.ChangeMembershipAsync(org.Id, leaver.Id, Roles.None, CancellationToken.None); // no ForgetMemberships here
 
-        using (var r = await leaver.SubmitAsync(lease.AssignmentId, Pos))
+        using (var r = await leaver.SubmitAsync(lease.AssignmentId, _pos))
         {
             await r.ProblemAsync(HttpStatusCode.Conflict);
         }
@@ -131,7 +131,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "annotator" } });
         var again = (await member.NextAsync(project))!;
         Assert.Equal(lease.Task.Id, again.Task.Id);
-        await member.AnnotateAsync(project, Pos);
+        await member.AnnotateAsync(project, _pos);
         Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT annotation_count FROM tasks WHERE id = @id", new { id = lease.Task.Id }));
     }
 
@@ -146,7 +146,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         // Made a reviewer instead, through "add member" as the console does.
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "reviewer" } });
 
-        using (var r = await member.SubmitAsync(lease.AssignmentId, Pos))
+        using (var r = await member.SubmitAsync(lease.AssignmentId, _pos))
         {
             await r.ProblemAsync(HttpStatusCode.Forbidden); // still a member, no longer an annotator
         }
@@ -165,7 +165,7 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var member = await org.PersonAsync(Roles.Annotator);
         var lease = (await member.NextAsync(project))!;
         await admin.Http.PostOkAsync($"api/organizations/{org.Id}/members", new { email = member.Email, roles = new[] { "manager" } });
-        using var r = await member.SubmitAsync(lease.AssignmentId, Pos);
+        using var r = await member.SubmitAsync(lease.AssignmentId, _pos);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 
@@ -177,9 +177,9 @@ public abstract class RoleTests<TFixture>(TFixture fx) : IClassFixture<TFixture>
         var b = await org.PersonAsync(Roles.Annotator);
         var trainer = await org.PersonAsync(Roles.Trainer);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var (first, _) = await b.AnnotateAsync(project, Neg);
-        var (second, _) = await b.AnnotateAsync(project, Neg);
-        var (mine, _) = await a.AnnotateAsync(project, Pos); // b's first task: a may still be given b's others
+        var (first, _) = await b.AnnotateAsync(project, _neg);
+        var (second, _) = await b.AnnotateAsync(project, _neg);
+        var (mine, _) = await a.AnnotateAsync(project, _pos); // b's first task: a may still be given b's others
         Assert.Equal(first, mine);
 
         Assert.Equal([mine], await TaskIdsAsync(a, project));

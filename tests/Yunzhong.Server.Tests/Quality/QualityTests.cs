@@ -11,7 +11,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     private const double Tol = 1e-9;
 
     /// <summary>Choices, rating, spans and a whole-task transcription on one text field.</summary>
-    private static readonly object MixedSchema = new
+    private static readonly object _mixedSchema = new
     {
         fields = new[] { new { name = "text", type = "text" } },
         controls = new object[]
@@ -24,7 +24,7 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     };
 
     // "张三在北京工作": 张三 = [0,2), 北京 = [3,5) in code points.
-    private static readonly string[] Texts = ["张三在北京工作 #0", "张三在北京工作 #1", "张三在北京工作 #2", "张三在北京工作 #3"];
+    private static readonly string[] _texts = ["张三在北京工作 #0", "张三在北京工作 #1", "张三在北京工作 #2", "张三在北京工作 #3"];
 
     private static object Span(int start, int end, string label, string id) => new { id, start, end, label };
 
@@ -74,22 +74,22 @@ public abstract class QualityTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, schema: MixedSchema, overlap: 3);
-        await TestData.ImportAsync(manager.Http, project, Texts);
+        var project = await TestData.ProjectAsync(manager, org.Id, schema: _mixedSchema, overlap: 3);
+        await TestData.ImportAsync(manager.Http, project, _texts);
         var people = new[] { await org.PersonAsync(Roles.Annotator), await org.PersonAsync(Roles.Annotator), await org.PersonAsync(Roles.Annotator) };
-        var ids = new long[Texts.Length];
+        var ids = new long[_texts.Length];
         for (var who = 0; who < people.Length; who++)
         {
             var done = 0;
             while (await NextAsync(people[who], project) is { } lease)
             {
-                var task = Array.IndexOf(Texts, lease.Task.Data.GetProperty("text").GetString());
+                var task = Array.IndexOf(_texts, lease.Task.Data.GetProperty("text").GetString());
                 ids[task] = lease.Task.Id;
                 await people[who].Http.PostOkAsync($"api/assignments/{lease.AssignmentId}/submit",
                     new { result = Answer(task, who), leadTimeSeconds = 2.0 });
                 done++;
             }
-            Assert.Equal(Texts.Length, done);
+            Assert.Equal(_texts.Length, done);
         }
         return new Setup(org, manager, project, people, ids);
     }

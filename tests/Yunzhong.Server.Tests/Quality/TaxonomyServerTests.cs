@@ -11,7 +11,7 @@ namespace Yunzhong.Server.Tests.Quality;
 /// </summary>
 public abstract class TaxonomyServerTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object Schema = new
+    private static readonly object _schema = new
     {
         fields = new[] { new { name = "text", type = "text" } },
         controls = new object[]
@@ -29,7 +29,7 @@ public abstract class TaxonomyServerTests<TFixture>(TFixture fx) : IClassFixture
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, schema: Schema, overlap: 3);
+        var project = await TestData.ProjectAsync(manager, org.Id, schema: _schema, overlap: 3);
         using (var import = await TestData.ImportRawAsync(manager.Http, project, """{"key":"t1","data":{"text":"a cat"}}"""))
         {
             Assert.Equal(HttpStatusCode.OK, import.StatusCode);

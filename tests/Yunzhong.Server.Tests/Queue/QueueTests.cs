@@ -14,7 +14,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 {
     protected TFixture Fx => fx;
 
-    private static readonly object Pos = new { result = new { label = new[] { "pos" } }, leadTimeSeconds = 2.5 };
+    private static readonly object _pos = new { result = new { label = new[] { "pos" } }, leadTimeSeconds = 2.5 };
 
     private async Task<(Org Org, Person Manager, long Project)> SetUpAsync(int tasks, int overlap, TaskOrder order = TaskOrder.Priority, int leaseSeconds = 600)
     {
@@ -29,7 +29,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
     protected static async Task<HttpResponseMessage> SubmitAsync(Person p, long assignment, object? body = null, string? key = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit") { Content = JsonContent.Create(body ?? Pos) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/assignments/{assignment}/submit") { Content = JsonContent.Create(body ?? _pos) };
         if (key is not null)
         {
             request.Headers.Add("Idempotency-Key", key);

@@ -9,8 +9,8 @@ namespace Yunzhong.Server.Tests.Reviews;
 
 public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object Pos = new { label = new[] { "pos" } };
-    private static readonly object Neg = new { label = new[] { "neg" } };
+    private static readonly object _pos = new { label = new[] { "pos" } };
+    private static readonly object _neg = new { label = new[] { "neg" } };
 
     private async Task<(Org Org, Person Manager, long Project)> ProjectAsync(int tasks, ReviewPolicy review = ReviewPolicy.All, int percent = 0)
     {
@@ -52,7 +52,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var (task, annotation) = await annotator.AnnotateAsync(project, _pos);
         Assert.Equal("pending", Assert.Single(await AnnotationsAsync(project)).Status);
         Assert.Equal("in_review", await TaskStateAsync(task));
 
@@ -80,7 +80,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
         var firstLease = (await annotator.NextAsync(project))!;
-        using (var r = await annotator.SubmitAsync(firstLease.AssignmentId, Pos))
+        using (var r = await annotator.SubmitAsync(firstLease.AssignmentId, _pos))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -98,7 +98,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         Assert.Equal("这条是负面评论", back.ReviewComment);
         Assert.Equal(["pos"], back.Draft!.Value.GetProperty("label").Strings());
 
-        using (var r = await annotator.SubmitAsync(back.AssignmentId, Neg))
+        using (var r = await annotator.SubmitAsync(back.AssignmentId, _neg))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
@@ -128,7 +128,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var (task, annotation) = await annotator.AnnotateAsync(project, _pos);
 
         using (var bad = await ReviewAsync(reviewer, annotation, new { action = "fix", result = new { label = new[] { "meh" } } }))
         {
@@ -139,7 +139,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         {
             Assert.Equal(["result"], (await noResult.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
         }
-        var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "fix", comment = "改为负面", result = Neg });
+        var outcome = await ReviewOkAsync(reviewer, annotation, new { action = "fix", comment = "改为负面", result = _neg });
         Assert.Equal(AnnotationStatus.Superseded, outcome.AnnotationStatus);
         Assert.Equal(TaskState.Accepted, outcome.TaskState);
         var fixedId = outcome.FixedAnnotationId!.Value;
@@ -159,7 +159,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var (task, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var (task, annotation) = await annotator.AnnotateAsync(project, _pos);
         foreach (var body in new object[] { new { action = "reject" }, new { action = "reject", comment = "   " } })
         {
             using var r = await ReviewAsync(reviewer, annotation, body);
@@ -182,7 +182,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var annotator = await org.PersonAsync(Roles.Annotator);
         for (var i = 0; i < tasks; i++)
         {
-            await annotator.AnnotateAsync(project, Pos);
+            await annotator.AnnotateAsync(project, _pos);
         }
         var reviewers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => org.PersonAsync(Roles.Reviewer)));
 
@@ -212,7 +212,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     {
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var (_, annotation) = await annotator.AnnotateAsync(project, _pos);
         var first = await org.PersonAsync(Roles.Reviewer);
         var second = await org.PersonAsync(Roles.Reviewer);
         Assert.Equal(annotation, (await ReviewNextAsync(first, project))!.AnnotationId);
@@ -230,7 +230,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     {
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var both = await org.PersonAsync(Roles.Annotator | Roles.Reviewer);
-        var (_, annotation) = await both.AnnotateAsync(project, Pos);
+        var (_, annotation) = await both.AnnotateAsync(project, _pos);
         Assert.Null(await ReviewNextAsync(both, project));
         using (var r = await ReviewAsync(both, annotation, new { action = "accept" }))
         {
@@ -246,7 +246,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
     {
         var (org, _, project) = await ProjectAsync(tasks: 1);
         var annotator = await org.PersonAsync(Roles.Annotator);
-        var (_, annotation) = await annotator.AnnotateAsync(project, Pos);
+        var (_, annotation) = await annotator.AnnotateAsync(project, _pos);
         var peer = await org.PersonAsync(Roles.Annotator);
         using (var r = await peer.Http.PostAsync($"api/projects/{project}/review/next", null))
         {
@@ -266,7 +266,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var annotator = await org.PersonAsync(Roles.Annotator);
         while (await annotator.NextAsync(project) is { } lease)
         {
-            (await annotator.SubmitAsync(lease.AssignmentId, Pos)).Dispose();
+            (await annotator.SubmitAsync(lease.AssignmentId, _pos)).Dispose();
         }
         // Each task draws a bucket 0..99 at import; buckets below the percent are reviewed.
         var sampled = (await fx.QueryAsync<long>("SELECT id FROM tasks WHERE project_id = @project AND review_bucket < 30 ORDER BY id", new { project })).ToList();
@@ -285,7 +285,7 @@ public abstract class ReviewTests<TFixture>(TFixture fx) : IClassFixture<TFixtur
         var (org, _, project) = await ProjectAsync(tasks: 1, review: ReviewPolicy.None);
         var annotator = await org.PersonAsync(Roles.Annotator);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
-        var (task, _) = await annotator.AnnotateAsync(project, Pos);
+        var (task, _) = await annotator.AnnotateAsync(project, _pos);
         Assert.Equal("submitted", Assert.Single(await AnnotationsAsync(project)).Status);
         Assert.Equal("annotated", await TaskStateAsync(task));
         Assert.Null(await ReviewNextAsync(reviewer, project));

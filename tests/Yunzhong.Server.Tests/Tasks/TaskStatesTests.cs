@@ -20,13 +20,13 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
     private const long Now = 1_700_000_000_000;
 
     /// <summary>Every state with small counts; not all are reachable, and the SQL must still agree on each.</summary>
-    private static readonly TaskRow[] Rows =
+    private static readonly TaskRow[] _rows =
     [
         .. from s in Enum.GetValues<TaskState>() from n in Enumerable.Range(0, 4) from t in Enumerable.Range(1, 3) from r in Enumerable.Range(0, 3)
             select new TaskRow(s, n, t, r),
     ];
 
-    private static readonly ReviewFacts[] AllFacts =
+    private static readonly ReviewFacts[] _allFacts =
         [.. from p in new[] { false, true } from a in new[] { false, true } from s in new[] { false, true } from r in new[] { false, true }
             select new ReviewFacts(p, a, s, r)];
 
@@ -63,7 +63,7 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
         {
             yield return (new E.Reject(freed), s => TaskStates.RejectAsync(s.C, s.Tx, s.Id, freed, Now, default));
         }
-        foreach (var facts in AllFacts)
+        foreach (var facts in _allFacts)
         {
             yield return (new E.Settle(facts), s => TaskStates.SettleAsync(s.C, s.Tx, s.Id, Now, default));
         }
@@ -87,7 +87,7 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
             using var hot = new HotStatements(c);
             foreach (var (e, run) in PerTask())
             {
-                foreach (var row in Rows)
+                foreach (var row in _rows)
                 {
                     var facts = e is E.Settle settle ? settle.Facts : default;
                     var id = await InsertAsync(c, tx, project, row, facts, liveLeases: 0);
@@ -106,7 +106,7 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
         foreach (var overlap in new long[] { 1, 2, 3, 5 })
         {
             await ProjectWideAsync(
-                Rows.SelectMany(r => AllFacts.Where(f => !f.Rejected).Select(f => (r, f, 0L))),
+                _rows.SelectMany(r => _allFacts.Where(f => !f.Rejected).Select(f => (r, f, 0L))),
                 (r, f, _) => new E.ChangeOverlap(overlap, f),
                 (c, tx, project) => TaskStates.ChangeOverlapAsync(c, tx, project, (int)overlap, default));
         }
@@ -115,7 +115,7 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
             foreach (var overlap in on ? [0L] : new long[] { 1, 2, 3 })
             {
                 await ProjectWideAsync(
-                    Rows.SelectMany(r => new[] { r, r with { Control = true } }).SelectMany(r => new[] { 0L, 1, 2 }.Select(l => (r, default(ReviewFacts), l))),
+                    _rows.SelectMany(r => new[] { r, r with { Control = true } }).SelectMany(r => new[] { 0L, 1, 2 }.Select(l => (r, default(ReviewFacts), l))),
                     (r, f, leases) => on ? new E.ControlOn(TaskStates.ControlTarget) : new E.ControlOff(overlap, leases),
                     (c, tx, project) => TaskStates.SwitchControlTasksAsync(c, tx, project, on, (int)overlap, default));
             }

@@ -8,9 +8,9 @@ namespace Yunzhong.Server.Tests.Tasks;
 
 public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object Pos = new { label = new[] { "pos" } };
+    private static readonly object _pos = new { label = new[] { "pos" } };
 
-    private static readonly object ChineseSchema = new
+    private static readonly object _chineseSchema = new
     {
         fields = new[] { new { name = "text", type = "text" } },
         controls = new object[] { new { name = "label", type = "choices", field = "text", options = new[] { "正面", "负面", "100%_好" } } },
@@ -60,8 +60,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, t) = await ProjectAsync(4);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var (byA, _) = await a.AnnotateAsync(project, Pos);
-        var (byB, _) = await b.AnnotateAsync(project, Pos);
+        var (byA, _) = await a.AnnotateAsync(project, _pos);
+        var (byB, _) = await b.AnnotateAsync(project, _pos);
         var leased = (await a.NextAsync(project))!.Task.Id;
         var untouched = t.Single(id => id != byA && id != byB && id != leased);
 
@@ -80,7 +80,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var imported = fx.Time.GetUtcNow();
         fx.Time.Advance(TimeSpan.FromDays(1));
         var a = await org.PersonAsync(Roles.Annotator);
-        var (touched, _) = await a.AnnotateAsync(project, Pos);
+        var (touched, _) = await a.AnnotateAsync(project, _pos);
         var cut = Uri.EscapeDataString(imported.AddHours(12).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal([touched], (await PageAsync(manager, project, $"from={cut}")).Ids);
         Assert.Equal([t.Single(id => id != touched)], (await PageAsync(manager, project, $"to={cut}")).Ids);
@@ -89,7 +89,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
     [Fact]
     public async Task TaskListFiltersByLabelWhateverWayTheClientEscapedIt()
     {
-        var (org, manager, project, t) = await ProjectAsync(4, ChineseSchema);
+        var (org, manager, project, t) = await ProjectAsync(4, _chineseSchema);
         var a = await org.PersonAsync(Roles.Annotator);
         // A browser sends the label as raw UTF-8; .NET's serializer writes \uXXXX escapes.
         var raw = (await a.NextAsync(project))!;
@@ -120,7 +120,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { overlap = 2 });
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        var (mine, _) = await a.AnnotateAsync(project, Pos);
+        var (mine, _) = await a.AnnotateAsync(project, _pos);
         await b.AnnotateAsync(project, new { label = new[] { "neg" } });
         var theirs = (await b.NextAsync(project))!.Task.Id;
 
@@ -165,7 +165,7 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
     {
         var (org, manager, project, t) = await ProjectAsync(3);
         var a = await org.PersonAsync(Roles.Annotator);
-        var (annotated, _) = await a.AnnotateAsync(project, Pos);
+        var (annotated, _) = await a.AnnotateAsync(project, _pos);
         var leased = (await a.NextAsync(project))!.Task.Id;
         using (var r = await BulkAsync(manager, project, new { ids = new[] { annotated, leased }, action = "delete" }))
         {
@@ -225,9 +225,9 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
         var (org, manager, project, _) = await ProjectAsync(4);
         var a = await org.PersonAsync(Roles.Annotator);
         var b = await org.PersonAsync(Roles.Annotator);
-        await a.AnnotateAsync(project, Pos, leadTimeSeconds: 2);
-        await a.AnnotateAsync(project, Pos, leadTimeSeconds: 4);
-        await b.AnnotateAsync(project, Pos, leadTimeSeconds: 9);
+        await a.AnnotateAsync(project, _pos, leadTimeSeconds: 2);
+        await a.AnnotateAsync(project, _pos, leadTimeSeconds: 4);
+        await b.AnnotateAsync(project, _pos, leadTimeSeconds: 9);
         Assert.NotNull(await b.NextAsync(project)); // one task in progress
         var today = fx.Time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -252,8 +252,8 @@ public abstract class TasksAndStatsTests<TFixture>(TFixture fx) : IClassFixture<
     {
         var (org, manager, project, _) = await ProjectAsync(2);
         var a = await org.PersonAsync(Roles.Annotator);
-        var (_, fixedOne) = await a.AnnotateAsync(project, Pos, leadTimeSeconds: 6);
-        await a.AnnotateAsync(project, Pos, leadTimeSeconds: 8);
+        var (_, fixedOne) = await a.AnnotateAsync(project, _pos, leadTimeSeconds: 6);
+        await a.AnnotateAsync(project, _pos, leadTimeSeconds: 8);
         var reviewer = await org.PersonAsync(Roles.Reviewer);
         using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{fixedOne}/review", new { action = "fix", result = new { label = new[] { "neg" } } }))
         {

@@ -23,7 +23,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     private const Roles Everything = Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer;
 
     /// <summary>Routes anyone may call, with the reason.</summary>
-    private static readonly Dictionary<string, string> Public = new()
+    private static readonly Dictionary<string, string> _public = new()
     {
         ["GET /healthz"] = "load balancers probe it",
         ["GET /readyz"] = "load balancers probe it; names what is wrong in plain words, never a path or host",
@@ -136,7 +136,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     public void EveryMappedEndpointIsInTheSweepOrListedAsPublic()
     {
         var mapped = MappedRoutes();
-        var known = Probes.Select(p => p.Route).Concat(Public.Keys).ToHashSet();
+        var known = Probes.Select(p => p.Route).Concat(_public.Keys).ToHashSet();
         var untested = mapped.Where(m => !known.Contains(m)).ToList();
         Assert.True(untested.Count == 0, "endpoints with no tenancy probe: " + string.Join(", ", untested));
         var gone = Probes.Select(p => p.Route).Where(r => !mapped.Contains(r)).ToList();
@@ -184,7 +184,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id), admin, token.Token);
     }
 
-    private static readonly Ids Missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008);
+    private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -228,7 +228,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             }
             var problem = await r.ProblemAsync(HttpStatusCode.NotFound);
             // Nothing tells A's resources from ones that do not exist.
-            using var absent = await intruder.Http.SendAsync(probe.Build(Missing));
+            using var absent = await intruder.Http.SendAsync(probe.Build(_missing));
             var absentProblem = await absent.ProblemAsync(HttpStatusCode.NotFound);
             Assert.True(problem.GetProperty("title").GetString() == absentProblem.GetProperty("title").GetString(),
                 $"{probe.Route}: '{problem.GetProperty("title")}' for A's resource, '{absentProblem.GetProperty("title")}' for a missing one");

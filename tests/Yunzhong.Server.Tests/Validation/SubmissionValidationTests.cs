@@ -8,7 +8,7 @@ namespace Yunzhong.Server.Tests.Validation;
 /// <summary>Submissions are checked against the schema, the task's text and the uploaded media's size and duration.</summary>
 public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
 {
-    private static readonly object ImageSchema = new
+    private static readonly object _imageSchema = new
     {
         fields = new[] { new { name = "image", type = "image" } },
         controls = new object[]
@@ -19,7 +19,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
         },
     };
 
-    private static readonly object AudioSchema = new
+    private static readonly object _audioSchema = new
     {
         fields = new[] { new { name = "audio", type = "audio" } },
         controls = new object[]
@@ -29,7 +29,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
         },
     };
 
-    private static readonly object FormSchema = new
+    private static readonly object _formSchema = new
     {
         fields = new[] { new { name = "text", type = "text" } },
         controls = new object[]
@@ -113,7 +113,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     public async Task GeometryOutsideTheUploadedImageIsRefused()
     {
         // horse.png is 400×328 pixels.
-        var (p, assignment, project) = await LeaseAsync(ImageSchema, """{"data":{"image":"media:horse.png"}}""", ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        var (p, assignment, project) = await LeaseAsync(_imageSchema, """{"data":{"image":"media:horse.png"}}""", ("horse.png", Api.DemoFile("photos/media/horse.png")));
 
         var box = await RefusedAsync(p, assignment, new { boxes = new[] { new { id = "r1", label = "horse", x = 390, y = 10, width = 20, height = 50 } } });
         Assert.Equal(["/boxes/0/width"], box.ErrorKeys());
@@ -141,7 +141,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     [Fact]
     public async Task WithoutAKnownImageSizeOnlyTheShapeOfTheBoxIsChecked()
     {
-        var (p, assignment, _) = await LeaseAsync(ImageSchema, """{"data":{"image":"https://example.org/unknown.jpg"}}""");
+        var (p, assignment, _) = await LeaseAsync(_imageSchema, """{"data":{"image":"https://example.org/unknown.jpg"}}""");
         var negative = await RefusedAsync(p, assignment, new { boxes = new[] { new { id = "r1", label = "horse", x = 5, y = 5, width = -1, height = 10 } } });
         Assert.Equal(["/boxes/0/width"], negative.ErrorKeys());
         await AcceptedAsync(p, assignment, new { boxes = new[] { new { id = "r1", label = "horse", x = 5000, y = 5000, width = 100, height = 100 } } });
@@ -151,7 +151,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     public async Task SegmentPastTheEndOfTheUploadedAudioIsRefused()
     {
         // cards-001.wav lasts 1.095375 s.
-        var (p, assignment, project) = await LeaseAsync(AudioSchema, """{"data":{"audio":"media:cards-001.wav"}}""", ("cards-001.wav", Api.DemoFile("speech/media/cards-001.wav")));
+        var (p, assignment, project) = await LeaseAsync(_audioSchema, """{"data":{"audio":"media:cards-001.wav"}}""", ("cards-001.wav", Api.DemoFile("speech/media/cards-001.wav")));
 
         var late = await RefusedAsync(p, assignment, new { turns = new[] { new { id = "g1", start = 0.5, end = 1.2, label = "speech" } } });
         Assert.Equal(["/turns/0/end"], late.ErrorKeys());
@@ -178,7 +178,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     [Fact]
     public async Task ChoiceCountsRequiredControlsRatingRangeAndUnknownKeysAreChecked()
     {
-        var (p, assignment, project) = await LeaseAsync(FormSchema, """{"data":{"text":"还行"}}""");
+        var (p, assignment, project) = await LeaseAsync(_formSchema, """{"data":{"text":"还行"}}""");
         var two = await RefusedAsync(p, assignment, new { label = new[] { "pos", "neg" } });
         Assert.Equal(["/label"], two.ErrorKeys());
         var missing = await RefusedAsync(p, assignment, new { quality = 3 });
@@ -200,7 +200,7 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     public async Task AResultWithALoneSurrogateEscapeIsRefusedNotAServerError()
     {
         // Found by the annotation fuzz target: the body parses, and naming the unknown key threw (a 500).
-        var (p, assignment, project) = await LeaseAsync(FormSchema, """{"data":{"text":"还行"}}""");
+        var (p, assignment, project) = await LeaseAsync(_formSchema, """{"data":{"text":"还行"}}""");
         using (var r = await p.SubmitRawAsync(assignment, """{"result":{"label":["pos"],"\udc00":1}}"""))
         {
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);

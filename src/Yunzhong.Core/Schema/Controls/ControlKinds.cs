@@ -7,7 +7,7 @@ namespace Yunzhong.Core.Schema;
 public static class ControlKinds
 {
     // Indexed by ControlType, so dispatch on the submit path is an array load and a virtual call.
-    private static readonly ControlKind[] s_byType = Build(
+    private static readonly ControlKind[] _byType = Build(
     [
         new ChoicesKind(),
         new SpansKind(),
@@ -22,23 +22,23 @@ public static class ControlKinds
         new TaxonomyKind(),
     ]);
 
-    private static readonly Dictionary<string, ControlKind> s_byName =
-        s_byType.ToDictionary(k => k.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ControlKind> _byName =
+        _byType.ToDictionary(k => k.Name, StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, ControlKind> s_byLabelStudioTag =
-        s_byType.SelectMany(k => k.LabelStudioTags.Select(t => (t, k))).ToDictionary(p => p.t, p => p.k, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, ControlKind> _byLabelStudioTag =
+        _byType.SelectMany(k => k.LabelStudioTags.Select(t => (t, k))).ToDictionary(p => p.t, p => p.k, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every kind, in <see cref="ControlType"/> order.</summary>
-    public static IReadOnlyList<ControlKind> All => s_byType;
+    public static IReadOnlyList<ControlKind> All => _byType;
 
     /// <summary>The kind of a control type.</summary>
-    public static ControlKind Of(ControlType type) => s_byType[(int)type];
+    public static ControlKind Of(ControlType type) => _byType[(int)type];
 
     /// <summary>The kind whose native <c>type</c> is <paramref name="name"/>; null when none is.</summary>
-    public static ControlKind? Find(string name) => s_byName.GetValueOrDefault(name);
+    public static ControlKind? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The kind that imports a Label Studio control tag through the registry; null when none does.</summary>
-    internal static ControlKind? ForLabelStudioTag(string tag) => s_byLabelStudioTag.GetValueOrDefault(tag);
+    internal static ControlKind? ForLabelStudioTag(string tag) => _byLabelStudioTag.GetValueOrDefault(tag);
 
     private static ControlKind[] Build(ControlKind[] kinds)
     {

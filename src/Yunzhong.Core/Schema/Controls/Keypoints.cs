@@ -78,7 +78,7 @@ public static partial class AnnotationValidator
 {
     internal sealed partial class Run
     {
-        private static readonly RegionKeys s_pointKeys = new("x", "y");
+        private static readonly RegionKeys _pointKeys = new("x", "y");
 
         internal void Keypoints(ControlPlan plan, int index, JsonElement value)
         {
@@ -91,7 +91,7 @@ public static partial class AnnotationValidator
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                if (Region(plan, index, i, item, "keypoint", s_pointKeys))
+                if (Region(plan, index, i, item, "keypoint", _pointKeys))
                 {
                     if (Number(plan, i, item, "x", "keypoint", out var x))
                     {

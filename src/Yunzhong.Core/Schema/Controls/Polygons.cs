@@ -50,7 +50,7 @@ public static partial class AnnotationValidator
 {
     internal sealed partial class Run
     {
-        private static readonly RegionKeys s_polygonKeys = new("points");
+        private static readonly RegionKeys _polygonKeys = new("points");
 
         internal void Polygons(ControlPlan plan, int index, JsonElement value)
         {
@@ -63,7 +63,7 @@ public static partial class AnnotationValidator
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                if (Region(plan, index, i, item, "polygon", s_polygonKeys))
+                if (Region(plan, index, i, item, "polygon", _polygonKeys))
                 {
                     Polygon(plan, i, item, width, height);
                 }

@@ -71,7 +71,7 @@ public static partial class AnnotationValidator
 {
     internal sealed partial class Run
     {
-        private static readonly RegionKeys s_boxKeys = new("x", "y", "width", "height", "rotation");
+        private static readonly RegionKeys _boxKeys = new("x", "y", "width", "height", "rotation");
 
         internal void Rectangles(ControlPlan plan, int index, JsonElement value)
         {
@@ -84,7 +84,7 @@ public static partial class AnnotationValidator
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                if (Region(plan, index, i, item, "box", s_boxKeys))
+                if (Region(plan, index, i, item, "box", _boxKeys))
                 {
                     Box(plan, i, item, width, height);
                 }

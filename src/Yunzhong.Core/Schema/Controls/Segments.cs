@@ -77,7 +77,7 @@ public static partial class AnnotationValidator
     {
         // ---- segments and transcription ----
 
-        private static readonly RegionKeys s_segmentKeys = new("start", "end");
+        private static readonly RegionKeys _segmentKeys = new("start", "end");
 
         internal void Segments(ControlPlan plan, int index, JsonElement value)
         {
@@ -91,7 +91,7 @@ public static partial class AnnotationValidator
             foreach (var item in value.EnumerateArray())
             {
                 // Non-short-circuit &: report a missing start and a missing end together.
-                if (Region(plan, index, i, item, "segment", s_segmentKeys)
+                if (Region(plan, index, i, item, "segment", _segmentKeys)
                     && Number(plan, i, item, "start", "segment", out var start)
                     & Number(plan, i, item, "end", "segment", out var end))
                 {

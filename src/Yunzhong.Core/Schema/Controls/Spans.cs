@@ -136,7 +136,7 @@ public static partial class AnnotationValidator
     {
         // ---- spans ----
 
-        private static readonly RegionKeys s_spanKeys = new("start", "end", "text");
+        private static readonly RegionKeys _spanKeys = new("start", "end", "text");
 
         internal void Spans(ControlPlan plan, int index, JsonElement value)
         {
@@ -198,7 +198,7 @@ public static partial class AnnotationValidator
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (Region(plan, index, i, item, "span", s_spanKeys))
+                    if (Region(plan, index, i, item, "span", _spanKeys))
                     {
                         Span(plan, i, item, text, offsets);
                     }

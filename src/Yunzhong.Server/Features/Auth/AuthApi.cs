@@ -76,7 +76,7 @@ public static class AuthApi
         var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
             "SELECT id, email, password_hash FROM users WHERE email = @email", new { email }, cancellationToken: ct));
         // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
-        var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? DummyHash);
+        var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? _dummyHash);
         if (row is not { Hash: { } stored } || !ok)
         {
             return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
@@ -94,7 +94,7 @@ public static class AuthApi
         return TypedResults.Ok((await MeAsync(row.Value.Id, db, ct)).Value!);
     }
 
-    private static readonly string DummyHash = Secrets.HashPassword(Guid.NewGuid().ToString());
+    private static readonly string _dummyHash = Secrets.HashPassword(Guid.NewGuid().ToString());
 
     internal static async Task<Ok<MeResponse>> MeAsync(long userId, Db db, CancellationToken ct)
     {

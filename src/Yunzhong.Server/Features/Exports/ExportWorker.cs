@@ -240,7 +240,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         return written;
     }
 
-    private static Stream TempFile(List<string> spill)
+    private static FileStream TempFile(List<string> spill)
     {
         var path = Path.Combine(Path.GetTempPath(), $"yz-export-{Guid.NewGuid():N}.tmp");
         spill.Add(path);

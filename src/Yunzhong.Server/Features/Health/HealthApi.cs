@@ -57,6 +57,7 @@ public sealed record ReadyResponse(string Status, IReadOnlyDictionary<string, st
 /// free. The answer names each check in plain words and never the exception, host or path behind
 /// it (the endpoint is public); those go to the log.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A singleton for the life of the process; its SemaphoreSlim never allocates a wait handle, so there is nothing to release.")]
 public sealed class Readiness(Db db, IBlobStore blobs, IOptions<ReadinessOptions> options, TimeProvider time, ILogger<Readiness> log)
 {
     public const string Database = "database";

@@ -47,9 +47,9 @@ internal static class QueueSql
     /// <summary>The next fresh task in <paramref name="order"/> for annotator $2 in project $1.</summary>
     internal static string PickFreshSql(string order) => order switch
     {
-        "random" => PickRandom,
-        "leastAnnotated" => PickLeastAnnotated,
-        _ => PickPriority,
+        "random" => _pickRandom,
+        "leastAnnotated" => _pickLeastAnnotated,
+        _ => _pickPriority,
     };
 
     private static string BuildPickFreshSql(string order) =>
@@ -66,12 +66,12 @@ internal static class QueueSql
     /// </summary>
     internal static string LeaseSql(string order, bool whenNothingHeld) => (order, whenNothingHeld) switch
     {
-        ("random", false) => LeaseRandom,
-        ("random", true) => LeaseRandomWhenNothingHeld,
-        ("leastAnnotated", false) => LeaseLeastAnnotated,
-        ("leastAnnotated", true) => LeaseLeastAnnotatedWhenNothingHeld,
-        (_, false) => LeasePriority,
-        (_, true) => LeasePriorityWhenNothingHeld,
+        ("random", false) => _leaseRandom,
+        ("random", true) => _leaseRandomWhenNothingHeld,
+        ("leastAnnotated", false) => _leaseLeastAnnotated,
+        ("leastAnnotated", true) => _leaseLeastAnnotatedWhenNothingHeld,
+        (_, false) => _leasePriority,
+        (_, true) => _leasePriorityWhenNothingHeld,
     };
 
     private static string BuildLeaseSql(string order, bool whenNothingHeld) =>
@@ -154,12 +154,12 @@ internal static class QueueSql
 
     // The texts per order, built once at start: they are the keys under which each writer
     // connection keeps its prepared statements, asked for on every lease.
-    private static readonly string PickPriority = BuildPickFreshSql("priority"), PickRandom = BuildPickFreshSql("random"),
-        PickLeastAnnotated = BuildPickFreshSql("leastAnnotated");
+    private static readonly string _pickPriority = BuildPickFreshSql("priority"), _pickRandom = BuildPickFreshSql("random"),
+        _pickLeastAnnotated = BuildPickFreshSql("leastAnnotated");
 
-    private static readonly string LeasePriority = BuildLeaseSql("priority", false), LeaseRandom = BuildLeaseSql("random", false),
-        LeaseLeastAnnotated = BuildLeaseSql("leastAnnotated", false), LeasePriorityWhenNothingHeld = BuildLeaseSql("priority", true),
-        LeaseRandomWhenNothingHeld = BuildLeaseSql("random", true), LeaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true);
+    private static readonly string _leasePriority = BuildLeaseSql("priority", false), _leaseRandom = BuildLeaseSql("random", false),
+        _leaseLeastAnnotated = BuildLeaseSql("leastAnnotated", false), _leasePriorityWhenNothingHeld = BuildLeaseSql("priority", true),
+        _leaseRandomWhenNothingHeld = BuildLeaseSql("random", true), _leaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true);
 
     /// <summary>The leases annotator $1 holds or was handed back in project $2, a handed-back (rejected) one first, then the oldest.</summary>
     internal const string HeldLeasesSql = """

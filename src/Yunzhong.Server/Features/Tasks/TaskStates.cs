@@ -214,11 +214,11 @@ internal static class TaskStates
             """, p, tx, cancellationToken: ct))).ToList();
         foreach (var taskId in released)
         {
-            await c.ExecuteAsync(new CommandDefinition(ReturnSlotNamed, new { id = taskId, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(_returnSlotNamed, new { id = taskId, now }, tx, cancellationToken: ct));
         }
         return released;
     }
 
-    private static readonly string ReturnSlotNamed =
+    private static readonly string _returnSlotNamed =
         ReturnSlotSql.Replace("$1", "@now", StringComparison.Ordinal).Replace("$2", "@id", StringComparison.Ordinal);
 }

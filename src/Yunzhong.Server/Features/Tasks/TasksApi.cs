@@ -103,7 +103,7 @@ public static class TasksApi
             new
             {
                 projectId, after = after ?? 0, states, annotator, take = take + 1, me, everyone = everyone ? 1 : 0,
-                labelRaw = LikeContaining(JsonSerializer.Serialize(label ?? "", RawJson)),
+                labelRaw = LikeContaining(JsonSerializer.Serialize(label ?? "", _rawJson)),
                 labelEscaped = LikeContaining(JsonSerializer.Serialize(label ?? "")),
                 fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
             }, cancellationToken: ct))).ToList();
@@ -112,7 +112,7 @@ public static class TasksApi
         return TypedResults.Ok(new TaskPage(items, more ? items[^1].Id : null));
     }
 
-    private static readonly JsonSerializerOptions RawJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions _rawJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A LIKE pattern (escape character <c>!</c>) matching any text that contains <paramref name="literal"/>.</summary>
     private static string LikeContaining(string literal) =>

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,7 +9,10 @@ namespace Yunzhong.Server.Data;
 
 /// <summary>
 /// Prepared statements for the hot paths (the queue writer, the hot reads, imports), one per SQL
-/// text on one long-lived connection, bound by position (<c>$1</c>, <c>$2</c>, ...). ADO.NET's
+/// text on one long-lived connection. The texts name their parameters (<c>@name</c>), as everywhere
+/// else; each is turned into the positional form once, when first prepared
+/// (<see cref="NamedParameters"/>), and a name is bound to its position by a search of the
+/// statement's few names, so a call parses nothing and allocates nothing more. ADO.NET's
 /// by-name binding and async wrappers cost a native name look-up per parameter and an allocation
 /// per call: profiling put the SQLite provider layer at more than half of the queue writer's time
 /// and a third of an import's. On SQLite the statements go straight to the native
@@ -20,7 +22,7 @@ namespace Yunzhong.Server.Data;
 /// synchronous socket reads on Linux spin (profiled: half the process's CPU). Statements run
 /// inside whatever transaction the connection has open.
 /// </summary>
-internal sealed partial class HotStatements(DbConnection connection) : IDisposable
+internal sealed class HotStatements(DbConnection connection) : IDisposable
 {
     private readonly Dictionary<string, HotCommand> _commands = new(StringComparer.Ordinal);
 
@@ -32,9 +34,11 @@ internal sealed partial class HotStatements(DbConnection connection) : IDisposab
         {
             if (!_commands.TryGetValue(sql, out var cmd))
             {
-                cmd = connection is SqliteConnection sqlite
-                    ? new SqliteHotCommand(sqlite, Positional().Replace(sql, "?$1"))
-                    : new NpgsqlHotCommand((NpgsqlConnection)connection, sql);
+                var sqlite = connection as SqliteConnection;
+                var (text, names) = NamedParameters.ToPositional(sql, sqlite is not null);
+                cmd = sqlite is not null
+                    ? new SqliteHotCommand(sqlite, text, names)
+                    : new NpgsqlHotCommand((NpgsqlConnection)connection, text, names);
                 _commands[sql] = cmd;
             }
             return cmd;
@@ -49,17 +53,36 @@ internal sealed partial class HotStatements(DbConnection connection) : IDisposab
         }
         _commands.Clear();
     }
-
-    /// <summary>PostgreSQL's <c>$n</c>; SQLite reads <c>$n</c> as a name numbered by first use, so it gets <c>?n</c>.</summary>
-    [GeneratedRegex(@"\$(\d+)")]
-    private static partial Regex Positional();
 }
 
 /// <summary>One prepared statement. Bind, then <see cref="ExecuteAsync"/> or read rows with <see cref="ReadAsync"/>
 /// until it returns false (or <see cref="ResetAsync"/> when stopping early). A cancellation token
 /// stops a statement waiting on PostgreSQL; SQLite statements never wait, so they ignore it.</summary>
-internal abstract class HotCommand : IDisposable
+internal abstract class HotCommand(string[] names) : IDisposable
 {
+    /// <summary>The parameter's position (from 1) in the prepared statement.</summary>
+    private int Index(string name)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+        throw new ArgumentException($"The statement has no parameter @{name}.", nameof(name));
+    }
+
+    public HotCommand Bind(string name, long value) => Bind(Index(name), value);
+
+    public HotCommand Bind(string name, long? value) => Bind(Index(name), value);
+
+    public HotCommand Bind(string name, string? value) => Bind(Index(name), value);
+
+    public HotCommand Bind(string name, double? value) => Bind(Index(name), value);
+
+    public HotCommand BindUtf8(string name, ReadOnlySpan<byte> value) => BindUtf8(Index(name), value);
+
     public abstract HotCommand Bind(int index, long value);
 
     public abstract HotCommand Bind(int index, string? value);
@@ -121,7 +144,7 @@ internal sealed class SqliteHotCommand : HotCommand
     private readonly sqlite3_stmt _stmt;
     private bool _stepping;
 
-    public SqliteHotCommand(SqliteConnection connection, string sql)
+    public SqliteHotCommand(SqliteConnection connection, string sql, string[] names) : base(names)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _stmt));
@@ -212,7 +235,7 @@ internal sealed class SqliteHotCommand : HotCommand
     public override void Dispose() => _stmt.Dispose();
 }
 
-internal sealed class NpgsqlHotCommand(NpgsqlConnection connection, string sql) : HotCommand
+internal sealed class NpgsqlHotCommand(NpgsqlConnection connection, string sql, string[] names) : HotCommand(names)
 {
     private readonly NpgsqlCommand _cmd = new(sql, connection);
     private NpgsqlDataReader? _reader;

@@ -32,8 +32,8 @@ public partial class TaskStateWritersTests
     /// <summary>The detector finds the writes the code had before they moved (so the test above can fail).</summary>
     [Theory]
     [InlineData("UPDATE tasks SET annotation_count = annotation_count - 1, remaining = remaining + @free, state = 'rejected' WHERE id = @TaskId")]
-    [InlineData("counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,\n state = CASE WHEN t.annotation_count + 1 >= t.target THEN 'x' END FROM ins WHERE t.id = ins.task_id)")]
-    [InlineData("UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0")]
+    [InlineData("counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = @now,\n state = CASE WHEN t.annotation_count + 1 >= t.target THEN 'x' END FROM ins WHERE t.id = ins.task_id)")]
+    [InlineData("UPDATE tasks SET remaining = remaining - 1 WHERE id = @taskId AND remaining > 0")]
     [InlineData("UPDATE tasks SET control = 1, target = @controlTarget, remaining = @controlTarget WHERE project_id = @projectId")]
     [InlineData("update  tasks\n   set updated_at = @now, state = CASE WHEN annotation_count >= target THEN 'accepted' ELSE state END WHERE id = @taskId")]
     [InlineData("INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining) VALUES ")]

@@ -56,7 +56,7 @@ public abstract class MigrationTests
                 Assert.Equal(0, flagged[projects["random"]]);
                 // The queue's pick still finds them.
                 using var sql = new HotStatements(c);
-                var pick = sql[QueueSql.PickFreshSql("leastAnnotated")].Bind(1, projects["leastAnnotated"]).Bind(2, 0L);
+                var pick = sql[QueueSql.PickFreshSql("leastAnnotated")].Bind("projectId", projects["leastAnnotated"]).Bind("userId", 0L);
                 Assert.NotNull(await pick.ScalarInt64Async());
             }
         }

@@ -257,7 +257,7 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             if (db.Dialect == SqlDialect.Sqlite)
             {
                 var plan = new List<string>();
-                var explain = sql["EXPLAIN QUERY PLAN " + QueueSql.PickFreshSql(order)].Bind(1, project).Bind(2, manager.Id);
+                var explain = sql["EXPLAIN QUERY PLAN " + QueueSql.PickFreshSql(order)].Bind("projectId", project).Bind("userId", manager.Id);
                 while (await explain.ReadAsync())
                 {
                     plan.Add(explain.Text(3));
@@ -498,7 +498,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         var got = new List<string?>();
         foreach (var person in people)
         {
-            var lease = sql[QueueSql.LeaseSql("priority", whenNothingHeld: true)].Bind(1, project).Bind(2, person.Id).Bind(3, 1L).Bind(4, 2L);
+            var lease = sql[QueueSql.LeaseSql("priority", whenNothingHeld: true)].Bind("projectId", project).Bind("userId", person.Id).Bind("now", 1L).Bind("expires", 2L);
             Assert.True(await lease.ReadAsync());
             got.Add(lease.IsNull(1) ? null : JsonDocument.Parse(lease.Text(3)).RootElement.GetProperty("text").GetString());
             await lease.ResetAsync();

@@ -72,7 +72,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         // waits for this import and then gives them theirs.
         project = project with
         {
-            Order = await sql[ImportsSql.OrderSql(db.Dialect)].Bind(1, project.Id).ScalarTextAsync(ct) ?? project.Order,
+            Order = await sql[ImportsSql.OrderSql(db.Dialect)].Bind("projectId", project.Id).ScalarTextAsync(ct) ?? project.Order,
         };
 
         // Two stages on two cores: this one reads, parses and checks rows; the writer stores the
@@ -236,7 +236,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 foreach (var p in row.Predictions)
                 {
                     await sql[ImportsSql.InsertPredictionSql]
-                        .Bind(1, id).Bind(2, p.Author ?? "imported").Bind(3, p.ResultJson).Bind(4, p.Score).Bind(5, now)
+                        .Bind("taskId", id).Bind("model", p.Author ?? "imported").Bind("result", p.ResultJson).Bind("score", p.Score).Bind("now", now)
                         .ExecuteAsync(ct);
                 }
                 if (row.Annotations.Count > 0)
@@ -269,7 +269,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false) =>
         TaskStates.InsertTasksSql(project.Id, project.Overlap, LeastOrder(project), now, rows, control);
 
-    /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1.</summary>
+    /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1: by
+    /// position, since a statement of 64 rows has 384 names (@key0 ... @gold63) and their order is fixed.</summary>
     private static HotCommand Bind(HotCommand insert, int at, ProjectConfig project, Checked task) =>
         insert.Bind(at + 1, task.Row.Key).BindUtf8(at + 2, task.Data).Bind(at + 3, task.Row.Priority).Bind(at + 4, ShuffleKey(project))
             .Bind(at + 5, Random.Shared.Next(100)).Bind(at + 6, task.Row.GoldAnswerJson);
@@ -302,10 +303,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         foreach (var a in annotations)
         {
             await sql[
-                ImportsSql.InsertAnnotationSql].Bind(1, taskId).Bind(2, project.Id).Bind(3, userId).Bind(4, a.ResultJson).Bind(5, now)
+                ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", userId).Bind("result", a.ResultJson).Bind("now", now)
                 .ExecuteAsync(ct);
         }
-        await sql[TaskStates.ImportAnnotationsSql].Bind(1, annotations.Count).Bind(2, taskId).ExecuteAsync(ct);
+        await sql[TaskStates.ImportAnnotationsSql].Bind("count", annotations.Count).Bind("taskId", taskId).ExecuteAsync(ct);
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>

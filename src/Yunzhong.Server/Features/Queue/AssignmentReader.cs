@@ -14,8 +14,8 @@ public sealed class AssignmentReader(HotReads reads)
                 """
                 SELECT a.project_id, a.task_id, a.status, t.data_json, t.gold_json
                 FROM assignments a JOIN tasks t ON t.id = a.task_id
-                WHERE a.id = $1 AND a.user_id = $2
-                """].Bind(1, assignmentId).Bind(2, userId);
+                WHERE a.id = @assignmentId AND a.user_id = @userId
+                """].Bind("assignmentId", assignmentId).Bind("userId", userId);
             if (!await cmd.ReadAsync())
             {
                 return null;

@@ -89,7 +89,7 @@ public sealed partial class QueueEngine : BackgroundService
     {
         var expired = new List<long>();
         var cmd = sql[QueueSql.ExpireLeasesSql]
-            .Bind(1, now);
+            .Bind("now", now);
         while (await cmd.ReadAsync())
         {
             expired.Add(cmd.Int64(0));

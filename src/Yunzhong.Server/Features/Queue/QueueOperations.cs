@@ -55,7 +55,7 @@ public sealed partial class QueueEngine
             }
 
             // 1. A lease the annotator already holds (page reload), or a rejected task handed back to them.
-            var existing = ctx.Sql[HeldLeasesSql].Bind(1, userId).Bind(2, project.Id);
+            var existing = ctx.Sql[HeldLeasesSql].Bind("userId", userId).Bind("projectId", project.Id);
             long assignmentId = 0, taskId = 0;
             string? draft = null, comment = null, data = null, gold = null;
             var held = 0;
@@ -117,7 +117,7 @@ public sealed partial class QueueEngine
                     reuse = again.Value.AssignmentId;
                     candidate = (again.Value.TaskId, again.Value.Data, again.Value.Gold);
                 }
-                if (await ctx.Sql[TaskStates.TakeSlotSql].Bind(1, ctx.Now).Bind(2, candidate.Value.TaskId).ExecuteAsync() == 0)
+                if (await ctx.Sql[TaskStates.TakeSlotSql].Bind("now", ctx.Now).Bind("taskId", candidate.Value.TaskId).ExecuteAsync() == 0)
                 {
                     continue; // another writer took the last slot between our read and write
                 }
@@ -128,7 +128,7 @@ public sealed partial class QueueEngine
                 }
                 else
                 {
-                    assignmentId = (await ctx.Sql[InsertLeaseSql].Bind(1, candidate.Value.TaskId).Bind(2, project.Id).Bind(3, userId).Bind(4, ctx.Now).Bind(5, expires)
+                    assignmentId = (await ctx.Sql[InsertLeaseSql].Bind("taskId", candidate.Value.TaskId).Bind("projectId", project.Id).Bind("userId", userId).Bind("now", ctx.Now).Bind("expires", expires)
                         .ScalarInt64Async())!.Value;
                 }
                 SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, candidate.Value.Gold, expires, null, null));
@@ -138,17 +138,17 @@ public sealed partial class QueueEngine
 
         private static async ValueTask Relet(WriteContext ctx, long assignmentId, long expires) =>
             await ctx.Sql[ReletSql]
-                .Bind(1, expires).Bind(2, ctx.Now).Bind(3, assignmentId).ExecuteAsync();
+                .Bind("expires", expires).Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
 
         private async ValueTask<(long TaskId, string Data, string? Gold)?> PickFresh(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickFreshSql(project.Order)].Bind(1, project.Id).Bind(2, userId);
+            var cmd = ctx.Sql[PickFreshSql(project.Order)].Bind("projectId", project.Id).Bind("userId", userId);
             return await Row2(cmd);
         }
 
         private async ValueTask<Lease?> LeaseFreshPostgres(WriteContext ctx, long expires)
         {
-            var cmd = ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)].Bind(1, project.Id).Bind(2, userId).Bind(3, ctx.Now).Bind(4, expires);
+            var cmd = ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)].Bind("projectId", project.Id).Bind("userId", userId).Bind("now", ctx.Now).Bind("expires", expires);
             if (!await cmd.ReadAsync())
             {
                 return null;
@@ -178,7 +178,7 @@ public sealed partial class QueueEngine
         /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
         private async ValueTask<(long TaskId, string Data, string? Gold)?> PickGold(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickGoldSql].Bind(1, project.Id).Bind(2, userId);
+            var cmd = ctx.Sql[PickGoldSql].Bind("projectId", project.Id).Bind("userId", userId);
             return await Row2(cmd);
         }
 
@@ -196,7 +196,7 @@ public sealed partial class QueueEngine
         private async ValueTask<bool> BelowThreshold(WriteContext ctx)
         {
             var cmd = ctx.Sql[GoldScoreSql]
-                .Bind(1, project.Id).Bind(2, userId);
+                .Bind("projectId", project.Id).Bind("userId", userId);
             if (!await cmd.ReadAsync())
             {
                 return false;
@@ -208,7 +208,7 @@ public sealed partial class QueueEngine
 
         private async ValueTask<(long AssignmentId, long TaskId, string Data, string? Gold)?> PickReturned(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickReturnedSql(ctx.Dialect)].Bind(1, userId).Bind(2, project.Id);
+            var cmd = ctx.Sql[PickReturnedSql(ctx.Dialect)].Bind("userId", userId).Bind("projectId", project.Id);
             if (!await cmd.ReadAsync())
             {
                 return null;
@@ -222,7 +222,7 @@ public sealed partial class QueueEngine
             WriteContext ctx, long assignmentId, long taskId, string data, string? gold, long expires, string? draft, string? comment)
         {
             var predictions = new List<Prediction>();
-            var cmd = ctx.Sql[PredictionsSql].Bind(1, taskId);
+            var cmd = ctx.Sql[PredictionsSql].Bind("taskId", taskId);
             while (await cmd.ReadAsync())
             {
                 predictions.Add(new Prediction(cmd.Text(0), cmd.Text(1), cmd.DoubleOrNull(2)));
@@ -276,7 +276,7 @@ public sealed partial class QueueEngine
             if (idempotencyKey is not null)
             {
                 var replay = ctx.Sql[ReplaySql]
-                    .Bind(1, userId).Bind(2, idempotencyKey);
+                    .Bind("userId", userId).Bind("key", idempotencyKey);
                 if (await replay.ReadAsync())
                 {
                     var (earlier, earlierAssignment) = (replay.Int64(0), replay.Int64(1));
@@ -296,7 +296,7 @@ public sealed partial class QueueEngine
             long reviewBucket = 0, remaining = 0, count = 0, target = 0;
             // On PostgreSQL the lease row is locked: two submissions of one lease on two writers must
             // not both see it live.
-            var cmd = ctx.Sql[SubmitReadSql(ctx.Dialect)].Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id);
+            var cmd = ctx.Sql[SubmitReadSql(ctx.Dialect)].Bind("assignmentId", assignmentId).Bind("userId", userId).Bind("projectId", project.Id);
             if (await cmd.ReadAsync())
             {
                 status = cmd.Text(0);
@@ -321,7 +321,7 @@ public sealed partial class QueueEngine
                     // The lease lapsed but the task still wants an annotation: take the slot again
                     // rather than throw away the annotator's work - if it is still free now, under
                     // the write (another writer may have taken it since the read above).
-                    if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind(1, taskId).ExecuteAsync() == 0)
+                    if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind("taskId", taskId).ExecuteAsync() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
                             Detail: "The lease on this task expired and the task no longer needs an annotation."));
@@ -349,7 +349,7 @@ public sealed partial class QueueEngine
             if (rework)
             {
                 var prev = ctx.Sql[PreviousVersionSql]
-                    .Bind(1, assignmentId);
+                    .Bind("assignmentId", assignmentId);
                 if (await prev.ReadAsync())
                 {
                     parent = prev.Int64(0);
@@ -358,21 +358,21 @@ public sealed partial class QueueEngine
                 }
             }
             var reviewed = reviewBucket < ReviewThreshold || rework;
-            var id = (await ctx.Sql[InsertAnnotationSql].Bind(1, taskId).Bind(2, project.Id).Bind(3, assignmentId).Bind(4, userId)
-                .Bind(5, version).Bind(6, parent).Bind(7, reviewed ? "pending" : "submitted")
-                .Bind(8, resultJson).Bind(9, leadTime).Bind(10, idempotencyKey).Bind(11, ctx.Now)
-                .Bind(12, goldScore).ScalarInt64Async())!.Value;
+            var id = (await ctx.Sql[InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("assignmentId", assignmentId).Bind("userId", userId)
+                .Bind("version", version).Bind("parentId", parent).Bind("status", reviewed ? "pending" : "submitted")
+                .Bind("result", resultJson).Bind("leadTime", leadTime).Bind("key", idempotencyKey).Bind("now", ctx.Now)
+                .Bind("goldScore", goldScore).ScalarInt64Async())!.Value;
             if (goldScore is not null)
             {
-                await ctx.Sql[ScoreGoldSql].Bind(1, project.Id).Bind(2, userId).Bind(3, goldScore.Value).ExecuteAsync();
+                await ctx.Sql[ScoreGoldSql].Bind("projectId", project.Id).Bind("userId", userId).Bind("score", goldScore.Value).ExecuteAsync();
             }
-            await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
+            await ctx.Sql[MarkSubmittedSql].Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
             // Dynamic overlap: when the task would be complete, ask for one more annotation if its
             // answers are not yet confident enough (up to the project's maximum).
             var extend = goldScore is null && project.Quality.DynamicOverlap && count + 1 >= target
                 && target < project.Quality.OverlapMax && await NeedsMore(ctx, taskId);
-            await ctx.Sql[TaskStates.CountSubmissionSql].Bind(1, ctx.Now).Bind(2, extend ? 1 : 0).Bind(3, reviewed ? "in_review" : "annotated")
-                .Bind(4, taskId).ExecuteAsync();
+            await ctx.Sql[TaskStates.CountSubmissionSql].Bind("now", ctx.Now).Bind("extend", extend ? 1 : 0).Bind("completeState", reviewed ? "in_review" : "annotated")
+                .Bind("taskId", taskId).ExecuteAsync();
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
         }
 
@@ -391,8 +391,8 @@ public sealed partial class QueueEngine
         private async ValueTask<bool> SubmitPlain(WriteContext ctx)
         {
             var cmd = ctx.Dialect.WritableCtes ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
-            cmd.Bind(1, assignmentId).Bind(2, userId).Bind(3, project.Id).Bind(4, ReviewThreshold)
-                .Bind(5, resultJson).Bind(6, leadTime).Bind(7, idempotencyKey).Bind(8, ctx.Now);
+            cmd.Bind("assignmentId", assignmentId).Bind("userId", userId).Bind("projectId", project.Id).Bind("reviewRate", ReviewThreshold)
+                .Bind("result", resultJson).Bind("leadTime", leadTime).Bind("key", idempotencyKey).Bind("now", ctx.Now);
             if (!await cmd.ReadAsync())
             {
                 return false;
@@ -401,8 +401,8 @@ public sealed partial class QueueEngine
             await cmd.ResetAsync();
             if (!ctx.Dialect.WritableCtes)
             {
-                await ctx.Sql[MarkSubmittedSql].Bind(1, ctx.Now).Bind(2, assignmentId).ExecuteAsync();
-                await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind(1, ctx.Now).Bind(2, pending ? "in_review" : "annotated").Bind(3, taskId).ExecuteAsync();
+                await ctx.Sql[MarkSubmittedSql].Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
+                await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind("now", ctx.Now).Bind("completeState", pending ? "in_review" : "annotated").Bind("taskId", taskId).ExecuteAsync();
             }
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
             return true;
@@ -423,7 +423,7 @@ public sealed partial class QueueEngine
             var answers = new List<(string Worker, string Answer)>();
             var workers = new List<long> { userId };
             var cmd = ctx.Sql[AnswersSql]
-                .Bind(1, taskId);
+                .Bind("taskId", taskId);
             while (await cmd.ReadAsync())
             {
                 var worker = cmd.Int64(0);
@@ -437,7 +437,7 @@ public sealed partial class QueueEngine
             foreach (var worker in workers)
             {
                 var score = ctx.Sql[GoldScoreSql]
-                    .Bind(1, project.Id).Bind(2, worker);
+                    .Bind("projectId", project.Id).Bind("userId", worker);
                 if (await score.ReadAsync())
                 {
                     skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
@@ -467,7 +467,7 @@ public sealed partial class QueueEngine
         public override async ValueTask ExecuteAsync(WriteContext ctx)
         {
             var taskId = await ctx.Sql[GiveBackSql]
-                .Bind(1, status).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ScalarInt64Async();
+                .Bind("status", status).Bind("now", ctx.Now).Bind("assignmentId", assignmentId).Bind("userId", userId).ScalarInt64Async();
             if (taskId is not null)
             {
                 await TaskStates.ReturnSlotAsync(ctx.Sql, taskId.Value, ctx.Now);
@@ -481,7 +481,7 @@ public sealed partial class QueueEngine
         public override async ValueTask ExecuteAsync(WriteContext ctx)
         {
             var n = await ctx.Sql[SaveDraftSql]
-                .Bind(1, draftJson).Bind(2, ctx.Now).Bind(3, assignmentId).Bind(4, userId).ExecuteAsync();
+                .Bind("draft", draftJson).Bind("now", ctx.Now).Bind("assignmentId", assignmentId).Bind("userId", userId).ExecuteAsync();
             SetResult(n > 0);
         }
     }

@@ -32,19 +32,19 @@ internal static class QueueSql
     };
 
     internal const string FreshTasks = """
-        t.project_id = $1 AND t.remaining > 0 AND t.control = 0
-          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
+        t.project_id = @projectId AND t.remaining > 0 AND t.control = 0
+          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @userId)
         """;
 
     /// <summary><see cref="FreshTasks"/> with the annotator's own assignment looked up per candidate:
     /// in a generic plan PostgreSQL may otherwise turn the NOT EXISTS into a merge anti-join that
     /// reads every assignment of the annotator (seen in the hinted lease below).</summary>
     internal const string FreshTasksProbed = """
-        t.project_id = $1 AND t.remaining > 0 AND t.control = 0
-          AND (SELECT a.id FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2) IS NULL
+        t.project_id = @projectId AND t.remaining > 0 AND t.control = 0
+          AND (SELECT a.id FROM assignments a WHERE a.task_id = t.id AND a.user_id = @userId) IS NULL
         """;
 
-    /// <summary>The next fresh task in <paramref name="order"/> for annotator $2 in project $1.</summary>
+    /// <summary>The next fresh task in <paramref name="order"/> for annotator @userId in project @projectId.</summary>
     internal static string PickFreshSql(string order) => order switch
     {
         "random" => _pickRandom,
@@ -106,7 +106,7 @@ internal static class QueueSql
         WITH held AS ({HeldSql}),
         hint AS (
             SELECT COALESCE(split_part(h, ',', 1)::bigint, -9223372036854775808) AS r, COALESCE(split_part(h, ',', 2)::bigint, 0) AS i
-            FROM (SELECT NULLIF(current_setting('yz.lease_from_' || $1, true), '') AS h) s),
+            FROM (SELECT NULLIF(current_setting('yz.lease_from_' || @projectId, true), '') AS h) s),
         pick AS (
             SELECT t.id, t.data_json, t.gold_json FROM tasks t
             WHERE {FreshTasksProbed} AND (SELECT n FROM held) = 0
@@ -115,12 +115,12 @@ internal static class QueueSql
         {TakeAndLease},
         open AS (
             SELECT -t.priority AS r, t.id FROM tasks t
-            WHERE t.project_id = $1 AND t.remaining > 0 AND t.control = 0
+            WHERE t.project_id = @projectId AND t.remaining > 0 AND t.control = 0
               AND (-t.priority, t.id) >= ((SELECT r FROM hint), (SELECT i FROM hint))
               AND NOT (t.remaining = 1 AND t.id IN (SELECT id FROM pick))
             ORDER BY -t.priority, t.id LIMIT 1)
         SELECT {LeaseColumns},
-            set_config('yz.lease_from_' || $1,
+            set_config('yz.lease_from_' || @projectId,
                 COALESCE((SELECT r || ',' || id FROM open), '9223372036854775807,9223372036854775807'), true)
         FROM {LeaseFrom}
         """;
@@ -131,7 +131,7 @@ internal static class QueueSql
         {TaskStates.TakeSlotCte},
         lease AS (
             INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-            SELECT id, $1, $2, 'leased', $3, $4, $3 FROM take RETURNING id, task_id)
+            SELECT id, @projectId, @userId, 'leased', @now, @expires, @now FROM take RETURNING id, task_id)
         """;
 
     /// <summary>The lease statements' one row: the held count, then the lease's id, task, data,
@@ -144,12 +144,12 @@ internal static class QueueSql
 
     internal const string LeaseFrom = "(SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id";
 
-    /// <summary>How many leases annotator $2 holds or has been handed back in project $1: one index
+    /// <summary>How many leases annotator @userId holds or has been handed back in project @projectId: one index
     /// probe per status, where an IN list was applied as a filter over all the annotator's
     /// assignments in PostgreSQL's generic plan.</summary>
     internal const string HeldSql = """
-        SELECT (SELECT count(*) FROM assignments WHERE user_id = $2 AND project_id = $1 AND status = 'leased')
-             + (SELECT count(*) FROM assignments WHERE user_id = $2 AND project_id = $1 AND status = 'returned') AS n
+        SELECT (SELECT count(*) FROM assignments WHERE user_id = @userId AND project_id = @projectId AND status = 'leased')
+             + (SELECT count(*) FROM assignments WHERE user_id = @userId AND project_id = @projectId AND status = 'returned') AS n
         """;
 
     // The texts per order, built once at start: they are the keys under which each writer
@@ -161,106 +161,106 @@ internal static class QueueSql
         _leaseLeastAnnotated = BuildLeaseSql("leastAnnotated", false), _leasePriorityWhenNothingHeld = BuildLeaseSql("priority", true),
         _leaseRandomWhenNothingHeld = BuildLeaseSql("random", true), _leaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true);
 
-    /// <summary>The leases annotator $1 holds or was handed back in project $2, a handed-back (rejected) one first, then the oldest.</summary>
+    /// <summary>The leases annotator @userId holds or was handed back in project @projectId, a handed-back (rejected) one first, then the oldest.</summary>
     internal const string HeldLeasesSql = """
         SELECT a.id, a.task_id, a.status, a.draft_json, a.review_comment, t.data_json, t.gold_json
         FROM assignments a JOIN tasks t ON t.id = a.task_id
-        WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('leased', 'returned')
+        WHERE a.user_id = @userId AND a.project_id = @projectId AND a.status IN ('leased', 'returned')
         ORDER BY CASE a.status WHEN 'returned' THEN 0 ELSE 1 END, a.id
         """;
 
-    /// <summary>A new lease: task $1, project $2, annotator $3, now $4, expiry $5.</summary>
+    /// <summary>A new lease: task @taskId, project @projectId, annotator @userId, now @now, expiry @expires.</summary>
     internal const string InsertLeaseSql = """
         INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-        VALUES ($1, $2, $3, 'leased', $4, $5, $4) RETURNING id
+        VALUES (@taskId, @projectId, @userId, 'leased', @now, @expires, @now) RETURNING id
         """;
 
-    /// <summary>A lease taken again until $1 (now $2): lease $3.</summary>
-    internal const string ReletSql = "UPDATE assignments SET status = 'leased', expires_at = $1, updated_at = $2 WHERE id = $3";
+    /// <summary>A lease taken again until @expires (now @now): lease @assignmentId.</summary>
+    internal const string ReletSql = "UPDATE assignments SET status = 'leased', expires_at = @expires, updated_at = @now WHERE id = @assignmentId";
 
-    /// <summary>A control task annotator $2 has not seen in project $1, only while regular tasks remain (so they never fill a whole shift).</summary>
+    /// <summary>A control task annotator @userId has not seen in project @projectId, only while regular tasks remain (so they never fill a whole shift).</summary>
     internal const string PickGoldSql = """
         SELECT t.id, t.data_json, t.gold_json FROM tasks t
-        WHERE t.project_id = $1 AND t.control = 1
-          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = $2)
-          AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = $1 AND r.remaining > 0 AND r.control = 0)
+        WHERE t.project_id = @projectId AND t.control = 1
+          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.user_id = @userId)
+          AND EXISTS (SELECT 1 FROM tasks r WHERE r.project_id = @projectId AND r.remaining > 0 AND r.control = 0)
         ORDER BY t.id
         LIMIT 1
         """;
 
-    /// <summary>Annotator $2's gold record in project $1.</summary>
-    internal const string GoldScoreSql = "SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = $1 AND user_id = $2";
+    /// <summary>Annotator @userId's gold record in project @projectId.</summary>
+    internal const string GoldScoreSql = "SELECT gold_seen, gold_score FROM annotator_scores WHERE project_id = @projectId AND user_id = @userId";
 
-    /// <summary>The oldest task annotator $1 skipped, released, let expire or lost in project $2 that still wants an annotation.</summary>
+    /// <summary>The oldest task annotator @userId skipped, released, let expire or lost in project @projectId that still wants an annotation.</summary>
     internal static string PickReturnedSql(SqlDialect dialect) => $"""
         SELECT a.id, t.id, t.data_json, t.gold_json FROM assignments a JOIN tasks t ON t.id = a.task_id
-        WHERE a.user_id = $1 AND a.project_id = $2 AND a.status IN ('skipped', 'released', 'expired', 'revoked') AND t.remaining > 0
+        WHERE a.user_id = @userId AND a.project_id = @projectId AND a.status IN ('skipped', 'released', 'expired', 'revoked') AND t.remaining > 0
         ORDER BY a.updated_at, a.id
         LIMIT 1{dialect.ForUpdateOfSkipLocked("t")}
         """;
 
-    /// <summary>The predictions of task $1.</summary>
-    internal const string PredictionsSql = "SELECT model, result_json, score FROM predictions WHERE task_id = $1 ORDER BY id";
+    /// <summary>The predictions of task @taskId.</summary>
+    internal const string PredictionsSql = "SELECT model, result_json, score FROM predictions WHERE task_id = @taskId ORDER BY id";
 
-    /// <summary>The submission annotator $1 made with idempotency key $2.</summary>
-    internal const string ReplaySql = "SELECT id, assignment_id FROM annotations WHERE user_id = $1 AND idempotency_key = $2";
+    /// <summary>The submission annotator @userId made with idempotency key @key.</summary>
+    internal const string ReplaySql = "SELECT id, assignment_id FROM annotations WHERE user_id = @userId AND idempotency_key = @key";
 
-    /// <summary>Lease $1 of annotator $2 in project $3 with its task; on PostgreSQL the lease row is locked: two submissions of one lease on two writers must not both see it live.</summary>
+    /// <summary>Lease @assignmentId of annotator @userId in project @projectId with its task; on PostgreSQL the lease row is locked: two submissions of one lease on two writers must not both see it live.</summary>
     internal static string SubmitReadSql(SqlDialect dialect) => $"""
         SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target
         FROM assignments a JOIN tasks t ON t.id = a.task_id
-        WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3{dialect.ForUpdateOf("a")}
+        WHERE a.id = @assignmentId AND a.user_id = @userId AND a.project_id = @projectId{dialect.ForUpdateOf("a")}
         """;
 
-    /// <summary>The latest annotation on lease $1 (a rework is its next version).</summary>
-    internal const string PreviousVersionSql = "SELECT id, version FROM annotations WHERE assignment_id = $1 ORDER BY version DESC LIMIT 1";
+    /// <summary>The latest annotation on lease @assignmentId (a rework is its next version).</summary>
+    internal const string PreviousVersionSql = "SELECT id, version FROM annotations WHERE assignment_id = @assignmentId ORDER BY version DESC LIMIT 1";
 
     /// <summary>An annotation: task, project, lease, annotator (author too), version, parent, status, result, lead time, idempotency key, time, gold score.</summary>
     internal const string InsertAnnotationSql = """
         INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status,
                                  result_json, lead_time, idempotency_key, created_at, gold_score)
-        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+        VALUES (@taskId, @projectId, @assignmentId, @userId, @userId, @version, @parentId, @status, @result, @leadTime, @key, @now, @goldScore) RETURNING id
         """;
 
-    /// <summary>Counts gold score $3 into annotator $2's record in project $1.</summary>
+    /// <summary>Counts gold score @score into annotator @userId's record in project @projectId.</summary>
     internal const string ScoreGoldSql = """
-        INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES ($1, $2, 1, $3)
+        INSERT INTO annotator_scores (project_id, user_id, gold_seen, gold_score) VALUES (@projectId, @userId, 1, @score)
         ON CONFLICT (project_id, user_id) DO UPDATE SET gold_seen = annotator_scores.gold_seen + 1,
             gold_score = annotator_scores.gold_score + excluded.gold_score
         """;
 
-    /// <summary>The answers in force on task $1.</summary>
-    internal const string AnswersSql = "SELECT user_id, result_json FROM annotations WHERE task_id = $1 AND status IN ('submitted', 'pending', 'accepted')";
+    /// <summary>The answers in force on task @taskId.</summary>
+    internal const string AnswersSql = "SELECT user_id, result_json FROM annotations WHERE task_id = @taskId AND status IN ('submitted', 'pending', 'accepted')";
 
-    /// <summary>Ends live lease $3 of annotator $4 as $1 (skipped, released) at $2; returns its task.</summary>
-    internal const string GiveBackSql = "UPDATE assignments SET status = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased' RETURNING task_id";
+    /// <summary>Ends live lease @assignmentId of annotator @userId as @status (skipped, released) at @now; returns its task.</summary>
+    internal const string GiveBackSql = "UPDATE assignments SET status = @status, updated_at = @now WHERE id = @assignmentId AND user_id = @userId AND status = 'leased' RETURNING task_id";
 
-    /// <summary>Keeps draft $1 (at $2) on live lease $3 of annotator $4.</summary>
-    internal const string SaveDraftSql = "UPDATE assignments SET draft_json = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 AND status = 'leased'";
+    /// <summary>Keeps draft @draft (at @now) on live lease @assignmentId of annotator @userId.</summary>
+    internal const string SaveDraftSql = "UPDATE assignments SET draft_json = @draft, updated_at = @now WHERE id = @assignmentId AND user_id = @userId AND status = 'leased'";
 
-    internal const string MarkSubmittedSql = "UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $1 WHERE id = $2";
+    internal const string MarkSubmittedSql = "UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now WHERE id = @assignmentId";
 
     /// <summary>The annotation, written only while its lease is live (not a replay, not a rework).</summary>
     internal const string SubmitInsertSql = """
         INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
                                  result_json, lead_time, idempotency_key, created_at)
-        SELECT a.task_id, $3, a.id, $2, $2, 1, CASE WHEN t.review_bucket < $4 THEN 'pending' ELSE 'submitted' END,
-               $5, $6, $7, $8
+        SELECT a.task_id, @projectId, a.id, @userId, @userId, 1, CASE WHEN t.review_bucket < @reviewRate THEN 'pending' ELSE 'submitted' END,
+               @result, @leadTime, @key, @now
         FROM assignments a JOIN tasks t ON t.id = a.task_id
-        WHERE a.id = $1 AND a.user_id = $2 AND a.project_id = $3 AND a.status = 'leased' AND a.review_comment IS NULL
-          AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = $2 AND x.idempotency_key = $7)
+        WHERE a.id = @assignmentId AND a.user_id = @userId AND a.project_id = @projectId AND a.status = 'leased' AND a.review_comment IS NULL
+          AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = @userId AND x.idempotency_key = @key)
         """;
 
     /// <summary>PostgreSQL: the whole plain submission in one statement, the lease row locked.</summary>
     internal const string SubmitPostgresSql = $"""
         WITH ins AS ({SubmitInsertSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
-        done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = $8
+        done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
                  FROM ins WHERE assignments.id = ins.assignment_id),
         {TaskStates.CountedCte}
         SELECT ins.id, ins.task_id, ins.status FROM ins
         """;
 
-    /// <summary>Ends the leases whose expiry $1 has passed; returns their tasks.</summary>
+    /// <summary>Ends the leases whose expiry @now has passed; returns their tasks.</summary>
     internal const string ExpireLeasesSql =
-        "UPDATE assignments SET status = 'expired', updated_at = $1 WHERE status = 'leased' AND expires_at < $1 RETURNING task_id";
+        "UPDATE assignments SET status = 'expired', updated_at = @now WHERE status = 'leased' AND expires_at < @now RETURNING task_id";
 }

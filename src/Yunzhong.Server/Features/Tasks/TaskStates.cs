@@ -14,8 +14,8 @@ namespace Yunzhong.Server.Features.Tasks;
 /// fails when any other file writes these columns.
 /// </summary>
 /// <remarks>
-/// The statements of the queue writer are bound by position (<c>$n</c>, see <see cref="HotStatements"/>);
-/// the others by name (<c>@name</c>, Dapper). The parameters of each are listed beside it.
+/// Parameters are named (<c>@name</c>) whether a statement runs through <see cref="HotStatements"/>
+/// (the queue writer) or Dapper; the parameters of each are listed beside it.
 /// </remarks>
 internal static class TaskStates
 {
@@ -29,47 +29,47 @@ internal static class TaskStates
     /// project; should they come back, the task can be theirs again like a released one.</summary>
     internal const string Revoked = "revoked";
 
-    /// <summary><see cref="Core.Tasks.TaskEvent.Lease"/>: $1 now, $2 task. Changes no row when no slot is open.</summary>
+    /// <summary><see cref="Core.Tasks.TaskEvent.Lease"/>: @now now, @taskId task. Changes no row when no slot is open.</summary>
     internal const string TakeSlotSql = """
-        UPDATE tasks SET remaining = remaining - 1, updated_at = $1,
+        UPDATE tasks SET remaining = remaining - 1, updated_at = @now,
             state = CASE WHEN state = 'new' THEN 'in_progress' ELSE state END
-        WHERE id = $2 AND remaining > 0
+        WHERE id = @taskId AND remaining > 0
         """;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.Lease"/> inside one PostgreSQL statement: the CTE
-    /// <c>take</c> takes a slot of the task a CTE <c>pick</c> (at most one row, locked) names; $3 now.</summary>
+    /// <c>take</c> takes a slot of the task a CTE <c>pick</c> (at most one row, locked) names; @now now.</summary>
     internal const string TakeSlotCte = """
         take AS (
-            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = $3,
+            UPDATE tasks t SET remaining = t.remaining - 1, updated_at = @now,
                 state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
             FROM pick WHERE t.id = pick.id RETURNING t.id)
         """;
 
-    /// <summary><see cref="Core.Tasks.TaskEvent.RetakeSlot"/>: $1 task. Changes no row when no slot is open.</summary>
-    internal const string RetakeSlotSql = "UPDATE tasks SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0";
+    /// <summary><see cref="Core.Tasks.TaskEvent.RetakeSlot"/>: @taskId task. Changes no row when no slot is open.</summary>
+    internal const string RetakeSlotSql = "UPDATE tasks SET remaining = remaining - 1 WHERE id = @taskId AND remaining > 0";
 
-    /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/>: $1 now, $2 1 to extend (dynamic overlap) or 0,
-    /// $3 the state when complete (<c>in_review</c> or <c>annotated</c>), $4 task.</summary>
+    /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/>: @now now, @extend 1 to extend (dynamic overlap) or 0,
+    /// @completeState the state when complete (<c>in_review</c> or <c>annotated</c>), @taskId task.</summary>
     internal const string CountSubmissionSql = """
-        UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
-            target = target + $2, remaining = remaining + $2,
-            state = CASE WHEN annotation_count + 1 >= target + $2 THEN $3 ELSE 'in_progress' END
-        WHERE id = $4
+        UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = @now,
+            target = target + @extend, remaining = remaining + @extend,
+            state = CASE WHEN annotation_count + 1 >= target + @extend THEN @completeState ELSE 'in_progress' END
+        WHERE id = @taskId
         """;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/> without extension (the plain submission on
-    /// SQLite): $1 now, $2 the state when complete, $3 task.</summary>
+    /// SQLite): @now now, @completeState the state when complete, @taskId task.</summary>
     internal const string CountPlainSubmissionSql = """
-        UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = $1,
-            state = CASE WHEN annotation_count + 1 >= target THEN $2 ELSE 'in_progress' END
-        WHERE id = $3
+        UPDATE tasks SET annotation_count = annotation_count + 1, updated_at = @now,
+            state = CASE WHEN annotation_count + 1 >= target THEN @completeState ELSE 'in_progress' END
+        WHERE id = @taskId
         """;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/> without extension inside one PostgreSQL
     /// statement: the CTE <c>counted</c> counts the annotation a CTE <c>ins</c> (task_id, status)
-    /// wrote; a pending one puts a complete task in review. $8 now.</summary>
+    /// wrote; a pending one puts a complete task in review. @now now.</summary>
     internal const string CountedCte = """
-        counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = $8,
+        counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = @now,
                         state = CASE WHEN t.annotation_count + 1 >= t.target
                             THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
                             ELSE 'in_progress' END
@@ -77,29 +77,30 @@ internal static class TaskStates
         """;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.ReturnSlot"/>: a lease ended without an annotation,
-    /// so the task needs one more again; an untouched task is new again. $1 now, $2 task.</summary>
+    /// so the task needs one more again; an untouched task is new again. @now now, @taskId task.</summary>
     internal const string ReturnSlotSql = """
-        UPDATE tasks SET remaining = remaining + 1, updated_at = $1,
+        UPDATE tasks SET remaining = remaining + 1, updated_at = @now,
             state = CASE WHEN annotation_count = 0 AND remaining + 1 >= target THEN 'new' ELSE state END
-        WHERE id = $2
+        WHERE id = @taskId
         """;
 
     internal static async ValueTask ReturnSlotAsync(HotStatements sql, long taskId, long now) =>
-        await sql[ReturnSlotSql].Bind(1, now).Bind(2, taskId).ExecuteAsync();
+        await sql[ReturnSlotSql].Bind("now", now).Bind("taskId", taskId).ExecuteAsync();
 
-    /// <summary><see cref="Core.Tasks.TaskEvent.ImportAnnotations"/>: $1 how many, $2 task.</summary>
+    /// <summary><see cref="Core.Tasks.TaskEvent.ImportAnnotations"/>: @count how many, @taskId task.</summary>
     internal const string ImportAnnotationsSql = """
-        UPDATE tasks SET annotation_count = annotation_count + $1,
-            remaining = CASE WHEN remaining > $1 THEN remaining - $1 ELSE 0 END,
-            state = CASE WHEN annotation_count + $1 >= target THEN 'annotated' ELSE 'in_progress' END
-        WHERE id = $2
+        UPDATE tasks SET annotation_count = annotation_count + @count,
+            remaining = CASE WHEN remaining > @count THEN remaining - @count ELSE 0 END,
+            state = CASE WHEN annotation_count + @count >= target THEN 'annotated' ELSE 'in_progress' END
+        WHERE id = @taskId
         """;
 
     /// <summary>
     /// <see cref="Core.Tasks.TaskLifecycle.Created"/> for <paramref name="rows"/> imported tasks of
     /// one project in one statement. Project, target, order flag and time are the same for every row
     /// of an import, so they are written into the SQL (they are numbers) rather than bound each
-    /// time. Per row, from $(6i+1): key, data, priority, shuffle key, review bucket, gold answer.
+    /// time. Per row i: @key{i}, @data{i}, @priority{i}, @shuffle{i}, @bucket{i} (review bucket),
+    /// @gold{i} (gold answer), in this order, so row i's are at positions 6i+1 to 6i+6.
     /// A key the project already has is skipped.
     /// </summary>
     internal static string InsertTasksSql(long projectId, long overlap, int leastOrder, long now, int rows, bool control)
@@ -109,9 +110,8 @@ internal static class TaskStates
             "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
         for (var i = 0; i < rows; i++)
         {
-            var at = i * InsertedTaskParams;
             sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({projectId}, ${at + 1}, ${at + 2}, ${at + 3}, ${at + 4}, {leastOrder}, 'new', {t}, {t}, ${at + 5}, ${at + 6}, {(control ? 1 : 0)}, {now}, {now})");
+                $"({projectId}, @key{i}, @data{i}, @priority{i}, @shuffle{i}, {leastOrder}, 'new', {t}, {t}, @bucket{i}, @gold{i}, {(control ? 1 : 0)}, {now}, {now})");
         }
         return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
     }
@@ -214,11 +214,8 @@ internal static class TaskStates
             """, p, tx, cancellationToken: ct))).ToList();
         foreach (var taskId in released)
         {
-            await c.ExecuteAsync(new CommandDefinition(_returnSlotNamed, new { id = taskId, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(ReturnSlotSql, new { taskId, now }, tx, cancellationToken: ct));
         }
         return released;
     }
-
-    private static readonly string _returnSlotNamed =
-        ReturnSlotSql.Replace("$1", "@now", StringComparison.Ordinal).Replace("$2", "@id", StringComparison.Ordinal);
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Xml;
-using System.Xml.Linq;
 
 namespace Yunzhong.Core.Schema;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
-
 namespace Yunzhong.Core.Schema;
 
 /// <summary>How an export's <c>consensus</c> object gets a control's value.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;

@@ -175,6 +175,22 @@ public abstract class ControlKind
     // ---- exports ----
 
     /// <summary>Whether the CSV export has a column for this control.</summary>
+    /// <summary>Writes consensus regions as an array named after the control: each region's own
+    /// fields, then how many annotators support it and how far they agree on its label.</summary>
+    protected static void WriteConsensusRegions<T>(Utf8JsonWriter json, string name, IEnumerable<ConsensusRegion<T>> regions, Action<Utf8JsonWriter, T> writeRegion)
+    {
+        json.WriteStartArray(name);
+        foreach (var r in regions)
+        {
+            json.WriteStartObject();
+            writeRegion(json, r.Region);
+            json.WriteNumber("support", r.Support);
+            json.WriteNumber("agreement", r.LabelAgreement);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     internal virtual bool HasCsvColumn => false;
 
     /// <summary>The CSV cell of this control's value: options joined with <c>|</c>, a number or a string as it is.</summary>

@@ -18,24 +18,15 @@ internal sealed class RectanglesKind() : ImageRegionKind("RectangleLabels")
 
     public override ConsensusWay Consensus => ConsensusWay.PerTask;
 
-    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
-    {
-        json.WriteStartArray(c.Name);
-        foreach (var r in Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()))
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results) =>
+        WriteConsensusRegions(json, c.Name, Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()), (w, b) =>
         {
-            json.WriteStartObject();
-            json.WriteString("label", r.Region.Label);
-            json.WriteNumber("x", r.Region.X);
-            json.WriteNumber("y", r.Region.Y);
-            json.WriteNumber("width", r.Region.W);
-            json.WriteNumber("height", r.Region.H);
-            json.WriteNumber("support", r.Support);
-            json.WriteNumber("agreement", r.LabelAgreement);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+            w.WriteString("label", b.Label);
+            w.WriteNumber("x", b.X);
+            w.WriteNumber("y", b.Y);
+            w.WriteNumber("width", b.W);
+            w.WriteNumber("height", b.H);
+        });
 }
 
 public static partial class AnnotationValidator

@@ -108,22 +108,13 @@ internal sealed class SpansKind : ControlKind
 
     public override ConsensusWay Consensus => ConsensusWay.PerTask;
 
-    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
-    {
-        json.WriteStartArray(c.Name);
-        foreach (var r in Core.Quality.Consensus.Spans(results.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d, c.Name)).ToList()))
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results) =>
+        WriteConsensusRegions(json, c.Name, Core.Quality.Consensus.Spans(results.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d, c.Name)).ToList()), (w, span) =>
         {
-            json.WriteStartObject();
-            json.WriteNumber("start", r.Region.Start);
-            json.WriteNumber("end", r.Region.End);
-            json.WriteString("label", r.Region.Label);
-            json.WriteNumber("support", r.Support);
-            json.WriteNumber("agreement", r.LabelAgreement);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+            w.WriteNumber("start", span.Start);
+            w.WriteNumber("end", span.End);
+            w.WriteString("label", span.Label);
+        });
 }
 
 public static partial class AnnotationValidator

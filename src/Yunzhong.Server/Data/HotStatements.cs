@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Dapper;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Features;
 
 namespace Yunzhong.Server.Security;
 

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
-using Yunzhong.Server.Data;
 
 namespace Yunzhong.Server.Security;
 

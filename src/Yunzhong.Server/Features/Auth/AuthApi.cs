@@ -1,11 +1,6 @@
-using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Organizations;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Auth;
 

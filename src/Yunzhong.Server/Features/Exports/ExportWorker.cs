@@ -1,11 +1,7 @@
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Exports;

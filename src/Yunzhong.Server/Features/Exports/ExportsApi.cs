@@ -1,11 +1,5 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Yunzhong.Core.Quality;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Exports;

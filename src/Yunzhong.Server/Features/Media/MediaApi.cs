@@ -1,11 +1,5 @@
 using System.IO.Compression;
-using System.Security.Claims;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Yunzhong.Core.Media;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Media;

@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Media;
 

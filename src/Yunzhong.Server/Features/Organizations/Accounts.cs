@@ -1,8 +1,4 @@
-using System.Data.Common;
-using Dapper;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
 

@@ -1,10 +1,5 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Quality;
 

@@ -1,14 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Quality;
 

@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Projects;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Stats;
 

@@ -139,6 +139,15 @@ public abstract class ControlKind
         return null;
     }
 
+    /// <summary>A draft of this kind for a Label Studio control on <paramref name="field"/>, its labels
+    /// read from the <paramref name="labelTag"/> children (layout tags between them looked inside).</summary>
+    private protected LabelStudioDraft LabelledDraft(XElement e, string name, FieldDef? field, LabelStudioImportContext context, string labelTag)
+    {
+        var d = new LabelStudioDraft(e, name, Type) { Field = field?.Name };
+        context.AddLabels(d, e, labelTag);
+        return d;
+    }
+
     /// <summary>
     /// Converts one Label Studio result item of this control into the native value, merged into
     /// <see cref="LabelStudioResultContext.ByControl"/>; answers an error, or null. Relation items

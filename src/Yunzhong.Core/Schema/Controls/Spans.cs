@@ -22,12 +22,8 @@ internal sealed class SpansKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Spans(plan, index, value);
 
     // Label Studio's generic <Labels> (and <HyperTextLabels>) on a text.
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
-    {
-        var d = new LabelStudioDraft(e, name!, ControlType.Spans) { Field = field!.Name };
-        context.AddLabels(d, e, "Label");
-        return d;
-    }
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        LabelledDraft(e, name!, field!, context, "Label");
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions =>

@@ -1,12 +1,7 @@
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core.Formats;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server;
 

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Auth;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Health;
@@ -15,7 +13,6 @@ using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server;

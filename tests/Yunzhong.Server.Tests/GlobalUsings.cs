@@ -14,3 +14,9 @@ global using Yunzhong.Server.Features.Reviews;
 global using Yunzhong.Server.Features.Stats;
 global using Yunzhong.Server.Features.Tasks;
 global using Yunzhong.Core.Tasks;
+// What most test files use besides.
+global using System.Net;
+global using System.Net.Http.Json;
+global using System.Text.Json;
+global using Yunzhong.Server.Security;
+global using Yunzhong.Server.Tests.Infrastructure;

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 
 namespace Yunzhong.Core.Formats;
 

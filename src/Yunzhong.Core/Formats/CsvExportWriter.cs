@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Yunzhong.Core.Schema;
-
 namespace Yunzhong.Core.Formats;
 
 /// <summary>

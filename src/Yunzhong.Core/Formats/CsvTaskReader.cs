@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
 
 namespace Yunzhong.Core.Formats;

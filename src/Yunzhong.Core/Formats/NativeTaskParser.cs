@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
-using Yunzhong.Core.Schema;
 
 namespace Yunzhong.Core.Formats;
 

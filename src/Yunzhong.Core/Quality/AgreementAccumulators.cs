@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Yunzhong.Core.Schema;
-
 namespace Yunzhong.Core.Quality;
 
 /// <summary>One control's agreement over the tasks seen.</summary>

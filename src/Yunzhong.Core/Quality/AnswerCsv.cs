@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Yunzhong.Core.Quality;
 
 /// <summary>A malformed CSV row; <see cref="Line"/> is the 1-based physical line where it starts.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Yunzhong.Core.Quality;
 
 /// <summary>

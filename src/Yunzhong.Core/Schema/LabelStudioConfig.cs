@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Xml;
-using System.Xml.Linq;
 
 namespace Yunzhong.Core.Schema;
 
@@ -264,27 +262,13 @@ public static class LabelStudioConfig
             return pointer;
         }
 
-        /// <remarks>A stack of its own instead of recursion: how deep layout tags nest is for
-        /// <see cref="SchemaLimits.MaxDepth"/> to bound, never the thread's stack.</remarks>
+        /// <remarks>Walks with <see cref="BelowLayout"/>: no recursion however deep layout tags nest.</remarks>
         private void Walk(XElement root)
         {
-            var open = new Stack<IEnumerator<XElement>>();
-            open.Push(root.Elements().GetEnumerator());
-            while (open.TryPeek(out var children))
+            foreach (var child in BelowLayout(root))
             {
-                if (!children.MoveNext())
-                {
-                    open.Pop().Dispose();
-                    continue;
-                }
-
-                var child = children.Current;
                 var tag = child.Name.LocalName;
-                if (_layout.Contains(tag))
-                {
-                    open.Push(child.Elements().GetEnumerator());
-                }
-                else if (_objectTags.TryGetValue(tag, out var type))
+                if (_objectTags.TryGetValue(tag, out var type))
                 {
                     MapObject(child, type);
                 }
@@ -295,6 +279,43 @@ public static class LabelStudioConfig
                 else
                 {
                     Unmapped(child);
+                }
+            }
+        }
+
+        /// <summary>The elements below <paramref name="root"/> in document order, looking inside layout tags
+        /// (<c>View</c>, <c>Header</c>, …) and not yielding them: a stack of its own instead of recursion,
+        /// so how deep layout nests is for <see cref="SchemaLimits.MaxDepth"/> to bound, never the thread's stack.</summary>
+        private static IEnumerable<XElement> BelowLayout(XElement root)
+        {
+            var open = new Stack<IEnumerator<XElement>>();
+            open.Push(root.Elements().GetEnumerator());
+            try
+            {
+                while (open.TryPeek(out var children))
+                {
+                    if (!children.MoveNext())
+                    {
+                        open.Pop().Dispose();
+                        continue;
+                    }
+
+                    var child = children.Current;
+                    if (_layout.Contains(child.Name.LocalName))
+                    {
+                        open.Push(child.Elements().GetEnumerator());
+                    }
+                    else
+                    {
+                        yield return child;
+                    }
+                }
+            }
+            finally
+            {
+                while (open.TryPop(out var rest))
+                {
+                    rest.Dispose();
                 }
             }
         }
@@ -435,20 +456,11 @@ public static class LabelStudioConfig
             return d;
         }
 
-        /// <remarks>Layout tags between a control and its labels are walked with a stack, as in <see cref="Walk"/>.</remarks>
+        /// <remarks>Layout tags between a control and its labels are looked inside, as in <see cref="Walk"/>.</remarks>
         public override void AddLabels(LabelStudioDraft d, XElement control, string childTag)
         {
-            var open = new Stack<IEnumerator<XElement>>();
-            open.Push(control.Elements().GetEnumerator());
-            while (open.TryPeek(out var children))
+            foreach (var child in BelowLayout(control))
             {
-                if (!children.MoveNext())
-                {
-                    open.Pop().Dispose();
-                    continue;
-                }
-
-                var child = children.Current;
                 var tag = child.Name.LocalName;
                 if (tag.Equals(childTag, StringComparison.OrdinalIgnoreCase))
                 {
@@ -460,10 +472,6 @@ public static class LabelStudioConfig
                     }
 
                     d.Labels.Add(new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background"))));
-                }
-                else if (_layout.Contains(tag))
-                {
-                    open.Push(child.Elements().GetEnumerator());
                 }
                 else
                 {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Yunzhong.Core.Schema;
 
 /// <summary>Reads the native JSON form into definitions, reporting shape errors with JSON pointers.</summary>

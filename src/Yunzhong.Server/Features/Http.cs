@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Security;
-
 namespace Yunzhong.Server.Features;
 
 /// <summary>Small pieces every feature's endpoints share.</summary>

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Dapper;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Features;
 
 namespace Yunzhong.Server.Security;
 
@@ -121,8 +117,7 @@ public sealed class Access(Db db, TimeProvider time)
         }
         await using var c = await db.OpenAsync(ct);
         var csv = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT roles FROM memberships WHERE user_id = @userId AND organization_id = @organizationId",
-            new { userId, organizationId }, cancellationToken: ct));
+            AccessSql.RolesSql, new { userId, organizationId }, cancellationToken: ct));
         var roles = csv is null ? Roles.None : RoleNames.Parse(csv);
         _roles[(userId, organizationId)] = (roles, now);
         return roles;
@@ -169,14 +164,7 @@ public sealed class Access(Db db, TimeProvider time)
     /// <summary>One project's stored settings, as the queue cache and the project views read them.</summary>
     internal static Task<ProjectRow?> ReadRowAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct) =>
         c.QueryFirstOrDefaultAsync<ProjectRow?>(new CommandDefinition(
-            """
-            SELECT id, organization_id AS OrganizationId, name, instructions, schema_json AS SchemaJson, overlap,
-                   lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
-                   review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
-                   gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
-                   confidence_target AS ConfidenceTarget
-            FROM projects WHERE id = @projectId AND deleted_at IS NULL
-            """, new { projectId }, cancellationToken: ct));
+            AccessSql.ProjectRowSql, new { projectId }, cancellationToken: ct));
 
     internal sealed record ProjectRow(
         long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap,

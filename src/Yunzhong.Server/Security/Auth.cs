@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
-using Yunzhong.Server.Data;
 
 namespace Yunzhong.Server.Security;
 
@@ -97,7 +93,7 @@ public sealed class SessionStore(Db db, TimeProvider time)
         var id = Secrets.NewToken();
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO sessions (id_hash, user_id, created_at) VALUES (@hash, @userId, @now)",
+            SessionsSql.InsertSessionSql,
             new { hash = Secrets.HashToken(id), userId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
         return id;
     }
@@ -109,7 +105,7 @@ public sealed class SessionStore(Db db, TimeProvider time)
         {
             await using var c = await db.OpenAsync(token);
             var found = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM sessions WHERE id_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: token)) > 0;
+                SessionsSql.LiveSessionCountSql, new { hash }, cancellationToken: token)) > 0;
             return (found, found);
         }, ct);
         return live;
@@ -120,7 +116,7 @@ public sealed class SessionStore(Db db, TimeProvider time)
         var hash = Secrets.HashToken(id);
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE sessions SET revoked_at = @now WHERE id_hash = @hash AND revoked_at IS NULL",
+            SessionsSql.RevokeSessionSql,
             new { hash, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
         _live.Forget(hash);
     }
@@ -143,10 +139,7 @@ public sealed class TokenCache(Db db, TimeProvider time)
         {
             await using var c = await db.OpenAsync(lookupCt);
             var row = await c.QueryFirstOrDefaultAsync<(long UserId, string Email)?>(new CommandDefinition(
-                """
-                SELECT u.id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = @hash AND t.revoked_at IS NULL
-                """, new { hash }, cancellationToken: lookupCt));
+                SessionsSql.TokenUserSql, new { hash }, cancellationToken: lookupCt));
             return (row is not null, row ?? default);
         }, ct);
         return found ? user : null;

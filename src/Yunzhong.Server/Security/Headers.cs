@@ -1,7 +1,6 @@
 using System.Net;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 
 namespace Yunzhong.Server.Security;
 

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Yunzhong.Core.Schema;
-
 namespace Yunzhong.Server.Security;
 
 /// <summary>

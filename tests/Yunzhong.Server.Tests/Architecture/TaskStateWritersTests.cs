@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Architecture;
 

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Auth;
 

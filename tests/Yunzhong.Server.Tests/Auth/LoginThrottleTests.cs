@@ -1,5 +1,3 @@
-using Yunzhong.Server.Security;
-
 namespace Yunzhong.Server.Tests.Auth;
 
 public class LoginThrottleTests

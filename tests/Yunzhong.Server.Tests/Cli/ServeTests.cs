@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using Dapper;
 using Npgsql;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Cli;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Yunzhong.Server.Tests.Infrastructure;
 using Yunzhong.Server.Tests.Permissions;
 using Yunzhong.Server.Tests.Tenancy;
 

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Queue;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Data;
 

@@ -1,12 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Xunit.Abstractions;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Exports;
 

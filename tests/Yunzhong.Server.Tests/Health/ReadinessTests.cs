@@ -1,12 +1,9 @@
-using System.Net;
-using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Health;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Health;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
-
 namespace Yunzhong.Server.Tests.Imports;
 
 /// <summary>The live heap is the whole test process's: no other test may allocate beside it.</summary>

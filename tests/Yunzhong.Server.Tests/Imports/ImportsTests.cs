@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
-
 namespace Yunzhong.Server.Tests.Imports;
 
 public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture

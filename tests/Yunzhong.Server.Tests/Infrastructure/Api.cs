@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Queue;

@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +8,6 @@ using Npgsql;
 using Yunzhong.Server;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Organizations;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Tests.Infrastructure;
 

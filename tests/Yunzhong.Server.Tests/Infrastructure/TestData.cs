@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Projects;
 

@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
-using System.Text.Json;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Media;
 

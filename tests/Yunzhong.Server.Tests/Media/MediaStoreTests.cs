@@ -4,9 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Media;
 

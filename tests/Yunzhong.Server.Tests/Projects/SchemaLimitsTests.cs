@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Projects;
 

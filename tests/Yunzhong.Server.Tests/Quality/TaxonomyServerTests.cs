@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
-
 namespace Yunzhong.Server.Tests.Quality;
 
 /// <summary>

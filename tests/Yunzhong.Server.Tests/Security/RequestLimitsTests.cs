@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Security;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 
 namespace Yunzhong.Server.Tests.Security;
 

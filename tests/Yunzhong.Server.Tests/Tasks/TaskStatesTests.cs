@@ -1,11 +1,8 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Yunzhong.Core.Tasks;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
 using E = Yunzhong.Core.Tasks.TaskEvent;
 
 namespace Yunzhong.Server.Tests.Tasks;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Yunzhong.Server.Security;
-using Yunzhong.Server.Tests.Infrastructure;
-
 namespace Yunzhong.Server.Tests.Validation;
 
 /// <summary>Submissions are checked against the schema, the task's text and the uploaded media's size and duration.</summary>

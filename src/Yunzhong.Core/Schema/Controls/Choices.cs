@@ -1,8 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
@@ -70,9 +66,8 @@ internal sealed class ChoicesKind : ControlKind
 
     internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
     {
-        var d = new LabelStudioDraft(e, name!, ControlType.Choices) { Field = field!.Name };
+        var d = LabelledDraft(e, name!, field!, context, "Choice");
         d.Multiple = string.Equals(LabelStudioImportContext.Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
-        context.AddLabels(d, e, "Choice");
         return d;
     }
 

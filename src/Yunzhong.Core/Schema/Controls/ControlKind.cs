@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
-
 namespace Yunzhong.Core.Schema;
 
 /// <summary>How an export's <c>consensus</c> object gets a control's value.</summary>
@@ -144,6 +139,15 @@ public abstract class ControlKind
         return null;
     }
 
+    /// <summary>A draft of this kind for a Label Studio control on <paramref name="field"/>, its labels
+    /// read from the <paramref name="labelTag"/> children (layout tags between them looked inside).</summary>
+    private protected LabelStudioDraft LabelledDraft(XElement e, string name, FieldDef? field, LabelStudioImportContext context, string labelTag)
+    {
+        var d = new LabelStudioDraft(e, name, Type) { Field = field?.Name };
+        context.AddLabels(d, e, labelTag);
+        return d;
+    }
+
     /// <summary>
     /// Converts one Label Studio result item of this control into the native value, merged into
     /// <see cref="LabelStudioResultContext.ByControl"/>; answers an error, or null. Relation items
@@ -180,6 +184,22 @@ public abstract class ControlKind
     // ---- exports ----
 
     /// <summary>Whether the CSV export has a column for this control.</summary>
+    /// <summary>Writes consensus regions as an array named after the control: each region's own
+    /// fields, then how many annotators support it and how far they agree on its label.</summary>
+    protected static void WriteConsensusRegions<T>(Utf8JsonWriter json, string name, IEnumerable<ConsensusRegion<T>> regions, Action<Utf8JsonWriter, T> writeRegion)
+    {
+        json.WriteStartArray(name);
+        foreach (var r in regions)
+        {
+            json.WriteStartObject();
+            writeRegion(json, r.Region);
+            json.WriteNumber("support", r.Support);
+            json.WriteNumber("agreement", r.LabelAgreement);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
     internal virtual bool HasCsvColumn => false;
 
     /// <summary>The CSV cell of this control's value: options joined with <c>|</c>, a number or a string as it is.</summary>

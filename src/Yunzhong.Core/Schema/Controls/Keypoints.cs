@@ -1,38 +1,17 @@
-using System.Text.Json;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
 /// <summary>Single points on an image.</summary>
-internal sealed class KeypointsKind : ControlKind
+internal sealed class KeypointsKind() : ImageRegionKind("KeyPointLabels")
 {
     public override ControlType Type => ControlType.Keypoints;
 
     public override string Name => "keypoints";
 
-    internal override bool NeedsField => true;
-
-    internal override FieldType[]? FittingFields { get; } = [FieldType.Image];
-
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
-
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Keypoints(plan, index, value);
 
     private const double KeypointTolerancePixels = 10;
-
-    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["KeyPointLabels", "KeyPoint"];
-
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
-        context.Geometry(e, name!, field!, ControlType.Keypoints, "KeyPointLabels");
-
-    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
-        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
-
-    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
-        ImageRegionsFromNative(control, v, context);
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         Keypoints(gold, result);

@@ -1,49 +1,20 @@
-using System.Text.Json;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
 /// <summary>Closed polygons on an image.</summary>
-internal sealed class PolygonsKind : ControlKind
+internal sealed class PolygonsKind() : ImageRegionKind("PolygonLabels")
 {
     public override ControlType Type => ControlType.Polygons;
 
     public override string Name => "polygons";
 
-    internal override bool NeedsField => true;
-
-    internal override FieldType[]? FittingFields { get; } = [FieldType.Image];
-
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
-
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Polygons(plan, index, value);
-
-    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["PolygonLabels", "Polygon"];
-
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
-        context.Geometry(e, name!, field!, ControlType.Polygons, "PolygonLabels");
-
-    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
-        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
-
-    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
-        ImageRegionsFromNative(control, v, context);
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         RegionMetrics.ComparePolygons(GoldScoring.Polygons(gold), GoldScoring.Polygons(result)).F1;
 
-    public override AgreementAccumulator? CreateAgreement(ControlDef c)
-    {
-        var name = c.Name;
-        return new PairwiseAccumulator<List<Polygon>>(c, r => ResultValues.Polygons(r, name), ["f1", "meanIoU"], (x, y) =>
-        {
-            var s = RegionMetrics.ComparePolygons(x, y);
-            return [s.F1, s.MeanIoU];
-        });
-    }
+    public override AgreementAccumulator? CreateAgreement(ControlDef c) => RegionAgreement(c, ResultValues.Polygons, (x, y) => RegionMetrics.ComparePolygons(x, y));
 }
 
 public static partial class AnnotationValidator

@@ -1,70 +1,32 @@
-using System.Text.Json;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
 /// <summary>Axis-aligned, optionally rotated boxes on an image.</summary>
-internal sealed class RectanglesKind : ControlKind
+internal sealed class RectanglesKind() : ImageRegionKind("RectangleLabels")
 {
     public override ControlType Type => ControlType.Rectangles;
 
     public override string Name => "rectangles";
 
-    internal override bool NeedsField => true;
-
-    internal override FieldType[]? FittingFields { get; } = [FieldType.Image];
-
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
-
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rectangles(plan, index, value);
-
-    internal override IReadOnlyList<string> LabelStudioTags { get; } = ["RectangleLabels", "Rectangle"];
-
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
-        context.Geometry(e, name!, field!, ControlType.Rectangles, "RectangleLabels");
-
-    internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
-        RegionsToNative(control, value, id, context, regions => ImageRegionToNative(control, item, value, context, regions));
-
-    internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context) =>
-        ImageRegionsFromNative(control, v, context);
 
     internal override double? GoldScore(ControlDef c, JsonElement gold, JsonElement result, JsonElement goldWhole, JsonElement resultWhole) =>
         RegionMetrics.CompareBoxes(GoldScoring.Boxes(gold), GoldScoring.Boxes(result)).F1;
 
-    public override AgreementAccumulator? CreateAgreement(ControlDef c)
-    {
-        var name = c.Name;
-        return new PairwiseAccumulator<List<Box>>(c, r => ResultValues.Boxes(r, name), ["f1", "meanIoU"], (x, y) =>
-        {
-            var s = RegionMetrics.CompareBoxes(x, y);
-            return [s.F1, s.MeanIoU];
-        });
-    }
+    public override AgreementAccumulator? CreateAgreement(ControlDef c) => RegionAgreement(c, ResultValues.Boxes, (x, y) => RegionMetrics.CompareBoxes(x, y));
 
     public override ConsensusWay Consensus => ConsensusWay.PerTask;
 
-    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
-    {
-        json.WriteStartArray(c.Name);
-        foreach (var r in Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()))
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results) =>
+        WriteConsensusRegions(json, c.Name, Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()), (w, b) =>
         {
-            json.WriteStartObject();
-            json.WriteString("label", r.Region.Label);
-            json.WriteNumber("x", r.Region.X);
-            json.WriteNumber("y", r.Region.Y);
-            json.WriteNumber("width", r.Region.W);
-            json.WriteNumber("height", r.Region.H);
-            json.WriteNumber("support", r.Support);
-            json.WriteNumber("agreement", r.LabelAgreement);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+            w.WriteString("label", b.Label);
+            w.WriteNumber("x", b.X);
+            w.WriteNumber("y", b.Y);
+            w.WriteNumber("width", b.W);
+            w.WriteNumber("height", b.H);
+        });
 }
 
 public static partial class AnnotationValidator

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
@@ -35,12 +32,9 @@ internal sealed class RelationsKind : ControlKind
     internal override bool LabelStudioTargets => false;
 
     // The spans control it links is found once every tag is mapped (LabelStudioConfig).
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
-    {
-        var d = new LabelStudioDraft(e, name ?? "relations", ControlType.Relations);
-        context.AddLabels(d, e, "Relation");
-        return d;
-    }
+    // Relations name no field: they link spans of the spans control.
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        LabelledDraft(e, name ?? "relations", null, context, "Relation");
 
     internal override string? LabelStudioFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
     {

@@ -1,9 +1,5 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
-using Yunzhong.Core.Formats;
-using Yunzhong.Core.Quality;
 using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
@@ -26,12 +22,8 @@ internal sealed class SpansKind : ControlKind
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Spans(plan, index, value);
 
     // Label Studio's generic <Labels> (and <HyperTextLabels>) on a text.
-    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
-    {
-        var d = new LabelStudioDraft(e, name!, ControlType.Spans) { Field = field!.Name };
-        context.AddLabels(d, e, "Label");
-        return d;
-    }
+    internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context) =>
+        LabelledDraft(e, name!, field!, context, "Label");
 
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions =>
@@ -112,22 +104,13 @@ internal sealed class SpansKind : ControlKind
 
     public override ConsensusWay Consensus => ConsensusWay.PerTask;
 
-    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results)
-    {
-        json.WriteStartArray(c.Name);
-        foreach (var r in Core.Quality.Consensus.Spans(results.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d, c.Name)).ToList()))
+    public override void WriteConsensus(Utf8JsonWriter json, ControlDef c, IReadOnlyList<JsonElement> results) =>
+        WriteConsensusRegions(json, c.Name, Core.Quality.Consensus.Spans(results.Select(d => (IReadOnlyList<Span>)ResultValues.Spans(d, c.Name)).ToList()), (w, span) =>
         {
-            json.WriteStartObject();
-            json.WriteNumber("start", r.Region.Start);
-            json.WriteNumber("end", r.Region.End);
-            json.WriteString("label", r.Region.Label);
-            json.WriteNumber("support", r.Support);
-            json.WriteNumber("agreement", r.LabelAgreement);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+            w.WriteNumber("start", span.Start);
+            w.WriteNumber("end", span.End);
+            w.WriteString("label", span.Label);
+        });
 }
 
 public static partial class AnnotationValidator

@@ -1,11 +1,6 @@
-using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Organizations;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Auth;
 
@@ -74,7 +69,7 @@ public static class AuthApi
         }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
-            "SELECT id, email, password_hash FROM users WHERE email = @email", new { email }, cancellationToken: ct));
+            AuthSql.UserByEmailSql, new { email }, cancellationToken: ct));
         // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
         var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? _dummyHash);
         if (row is not { Hash: { } stored } || !ok)
@@ -85,7 +80,7 @@ public static class AuthApi
         if (Secrets.NeedsRehash(stored))
         {
             await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE users SET password_hash = @hash WHERE id = @id AND password_hash = @stored",
+                AuthSql.RehashPasswordSql,
                 new { hash = Secrets.HashPassword(request.Password!), id = row.Value.Id, stored }, cancellationToken: ct));
         }
         var sid = await sessions.CreateAsync(row.Value.Id, ct);
@@ -100,12 +95,9 @@ public static class AuthApi
     {
         await using var c = await db.OpenAsync(ct);
         var user = await c.QuerySingleAsync<(string Email, string Name)>(new CommandDefinition(
-            "SELECT email, name FROM users WHERE id = @userId", new { userId }, cancellationToken: ct));
+            AuthSql.UserSql, new { userId }, cancellationToken: ct));
         var orgs = await c.QueryAsync<(long Id, string Name, string Kind, string Roles)>(new CommandDefinition(
-            """
-            SELECT o.id, o.name, o.kind, m.roles FROM memberships m JOIN organizations o ON o.id = m.organization_id
-            WHERE m.user_id = @userId ORDER BY o.name, o.id
-            """, new { userId }, cancellationToken: ct));
+            AuthSql.MembershipsSql, new { userId }, cancellationToken: ct));
         return TypedResults.Ok(new MeResponse(userId, user.Email, user.Name,
             orgs.Select(o => new OrganizationMembership(o.Id, o.Name, Wire.Parse<OrganizationKind>(o.Kind), RoleNames.List(RoleNames.Parse(o.Roles)))).ToList()));
     }
@@ -114,7 +106,7 @@ public static class AuthApi
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(long Id, string Name, long CreatedAt)>(new CommandDefinition(
-            "SELECT id, name, created_at FROM api_tokens WHERE user_id = @userId AND revoked_at IS NULL ORDER BY id",
+            AuthSql.LiveTokensSql,
             new { userId = user.UserId() }, cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new TokenView(r.Id, r.Name, Http.Time(r.CreatedAt))).ToList());
     }
@@ -135,7 +127,7 @@ public static class AuthApi
     {
         await using var c = await db.OpenAsync(ct);
         var n = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL",
+            AuthSql.RevokeTokenSql,
             new { id, userId = user.UserId(), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
         tokens.Forget();
         return n == 0 ? Http.NotFound("Token") : TypedResults.NoContent();

@@ -1,11 +1,7 @@
 using System.Buffers;
-using System.Data.Common;
 using System.Text;
-using System.Text.Json;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
 using Yunzhong.Server.Features.Quality;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Exports;
 

@@ -1,11 +1,7 @@
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Exports;
@@ -61,20 +57,13 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var stale = now - (long)AbandonedAfter.TotalMilliseconds;
             var job = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Options)?>(new CommandDefinition(
-                """
-                SELECT id, project_id, format, options_json FROM exports
-                WHERE status = 'queued' OR (status = 'running' AND COALESCE(heartbeat_at, 0) < @stale)
-                ORDER BY id LIMIT 1
-                """, new { stale }, cancellationToken: ct));
+                ExportsSql.NextJobSql, new { stale }, cancellationToken: ct));
             if (job is null)
             {
                 return false;
             }
             var claimed = await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE exports SET status = 'running', heartbeat_at = @now, rows_written = 0
-                WHERE id = @Id AND (status = 'queued' OR (status = 'running' AND COALESCE(heartbeat_at, 0) < @stale))
-                """, new { job.Value.Id, now, stale }, cancellationToken: ct));
+                ExportsSql.ClaimJobSql, new { job.Value.Id, now, stale }, cancellationToken: ct));
             if (claimed == 0)
             {
                 return true; // another worker took it; look for the next
@@ -113,11 +102,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = COALESCE(@error, error), finished_at = @now,
-                blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END
-            WHERE id = @id
-            """, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id) }, cancellationToken: ct));
+            ExportsSql.FinishSql, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id) }, cancellationToken: ct));
     }
 
     private static string BlobName(long id) => $"exports/{id}";
@@ -126,16 +111,13 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
     {
         var project = await access.ProjectAsync(projectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
         var states = filter.States.Length > 0 ? filter.States : null;
-        var where = "project_id = @projectId AND id > @after"
-            + (states is null ? "" : " AND " + db.Dialect.InList("state", "@states"))
-            + (filter.FromMs is null ? "" : " AND updated_at >= @fromMs")
-            + (filter.ToMs is null ? "" : " AND updated_at < @toMs");
+        var where = ExportsSql.TasksWhere(db.Dialect, states is not null, filter.FromMs is not null, filter.ToMs is not null);
         var args = new DynamicParameters(new { projectId, states, fromMs = filter.FromMs, toMs = filter.ToMs });
 
         await using var c = await db.OpenAsync(ct);
         args.Add("after", 0L);
-        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM tasks WHERE {where}", args, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET total_rows = @total WHERE id = @exportId", new { total, exportId }, cancellationToken: ct));
+        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(ExportsSql.CountTasksSql(where), args, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(ExportsSql.SetTotalSql, new { total, exportId }, cancellationToken: ct));
 
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
@@ -165,7 +147,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             {
                 args.Add("after", after);
                 var tasks = (await c.QueryAsync<(long Id, string? Key, string Data, string State)>(new CommandDefinition(
-                    $"SELECT id, task_key, data_json, state FROM tasks WHERE {where} ORDER BY id LIMIT {PageSize}", args, cancellationToken: ct))).ToList();
+                    ExportsSql.TasksPageSql(where, PageSize), args, cancellationToken: ct))).ToList();
                 if (tasks.Count == 0)
                 {
                     break;
@@ -173,18 +155,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 var first = tasks[0].Id;
                 var last = tasks[^1].Id;
                 var annotations = (await c.QueryAsync<AnnotationRow>(new CommandDefinition(
-                    """
-                    SELECT a.id, a.task_id AS TaskId, u.name AS Annotator, a.result_json AS ResultJson, a.created_at AS CreatedAt,
-                           a.lead_time AS LeadTime, a.version, a.status
-                    FROM annotations a JOIN users u ON u.id = a.user_id
-                    WHERE a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
-                    ORDER BY a.task_id, a.id
-                    """, new { projectId, first, last }, cancellationToken: ct)))
+                    ExportsSql.AnnotationsOfPageSql, new { projectId, first, last }, cancellationToken: ct)))
                     .ToLookup(a => a.TaskId);
                 // Predictions are keyed by task only: the id range may cover other projects' tasks,
                 // whose rows are fetched but never looked up.
                 var predictions = (await c.QueryAsync<(long TaskId, string Model, string ResultJson, double? Score)>(new CommandDefinition(
-                    "SELECT task_id, model, result_json, score FROM predictions WHERE task_id BETWEEN @first AND @last ORDER BY task_id, id",
+                    ExportsSql.PredictionsOfPageSql,
                     new { first, last }, cancellationToken: ct)))
                     .ToLookup(p => p.TaskId, p => new ExportPrediction(p.Model, p.ResultJson, p.Score));
                 foreach (var t in tasks)
@@ -214,7 +190,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 }
                 after = last;
                 await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE exports SET rows_written = @written, heartbeat_at = @now WHERE id = @exportId",
+                    ExportsSql.ProgressSql,
                     new { written, exportId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
             }
             await writer.CompleteAsync(ct);
@@ -223,7 +199,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             {
                 // The file is complete for everything else; say what could not be expressed in the format.
                 var first = writer.Problems[0];
-                await c.ExecuteAsync(new CommandDefinition("UPDATE exports SET error = @note WHERE id = @exportId", new
+                await c.ExecuteAsync(new CommandDefinition(ExportsSql.NoteSql, new
                 {
                     exportId,
                     note = $"{writer.ProblemCount} item(s) could not be written in this format; first: task {first.TaskId}: {first.Message}",

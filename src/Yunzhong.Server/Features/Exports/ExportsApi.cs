@@ -1,11 +1,5 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Yunzhong.Core.Quality;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Exports;
@@ -71,10 +65,7 @@ public static class ExportsApi
             request.Consensus, request.ConsensusMethod);
         await using var c = await db.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO exports (project_id, requested_by, format, options_json, status, created_at)
-            VALUES (@projectId, @userId, @format, @options, 'queued', @now) RETURNING id
-            """, new { projectId, userId = user.UserId(), format, options = JsonSerializer.Serialize(filter), now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            ExportsSql.InsertExportSql, new { projectId, userId = user.UserId(), format, options = JsonSerializer.Serialize(filter), now = time.GetUtcNow().ToUnixTimeMilliseconds() },
             cancellationToken: ct));
         worker.Wake();
         return TypedResults.Accepted($"/api/exports/{id}", (await LoadAsync(c, id, ct))!);
@@ -90,7 +81,7 @@ public static class ExportsApi
         }
         await using var c = await db.OpenAsync(ct);
         var ids = await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM exports WHERE project_id = @projectId ORDER BY id DESC LIMIT 100", new { projectId }, cancellationToken: ct));
+            ExportsSql.RecentExportIdsSql, new { projectId }, cancellationToken: ct));
         var list = new List<ExportView>();
         foreach (var id in ids)
         {
@@ -116,7 +107,7 @@ public static class ExportsApi
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName)?>(new CommandDefinition(
-            "SELECT project_id, format, blob_name FROM exports WHERE id = @exportId AND status = 'done'", new { exportId }, cancellationToken: ct));
+            ExportsSql.DoneExportSql, new { exportId }, cancellationToken: ct));
         if (row is null)
         {
             return Http.NotFound("Finished export");
@@ -154,7 +145,7 @@ public static class ExportsApi
     {
         var r = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Status, long Rows, long Total, string? Error, long CreatedAt, long? FinishedAt)?>(
             new CommandDefinition(
-                "SELECT id, project_id, format, status, rows_written, total_rows, error, created_at, finished_at FROM exports WHERE id = @id",
+                ExportsSql.ExportSql,
                 new { id }, cancellationToken: ct));
         if (r is null)
         {

@@ -1,7 +1,3 @@
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Health;

@@ -1,8 +1,5 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Yunzhong.Core.Formats;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Imports;
 

@@ -1,5 +1,3 @@
-using Yunzhong.Server.Data;
-
 namespace Yunzhong.Server.Features.Imports;
 
 /// <summary>The import's SQL (prepared <see cref="HotStatements"/>, <c>@name</c> parameters). The tasks themselves are created by <see cref="Tasks.TaskStates.InsertTasksSql"/>.</summary>

@@ -1,12 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Yunzhong.Core.Formats;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Imports;
 

@@ -1,11 +1,5 @@
 using System.IO.Compression;
-using System.Security.Claims;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Yunzhong.Core.Media;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server.Features.Media;
@@ -152,8 +146,7 @@ public static class MediaApi
         }
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<MediaStore.Row>(new CommandDefinition(
-            "SELECT name, content_type AS ContentType, size_bytes AS SizeBytes, width, height, duration, blob_name AS BlobName FROM media WHERE project_id = @projectId ORDER BY name",
-            new { projectId }, cancellationToken: ct));
+            MediaSql.ListSql, new { projectId }, cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => r.View(projectId)).ToList());
     }
 
@@ -166,8 +159,7 @@ public static class MediaApi
         }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(string BlobName, string ContentType)?>(new CommandDefinition(
-            "SELECT blob_name, content_type FROM media WHERE project_id = @projectId AND name = @name",
-            new { projectId, name }, cancellationToken: ct));
+            MediaSql.DownloadSql, new { projectId, name }, cancellationToken: ct));
         var stream = row is null ? null : blobs.OpenRead(row.Value.BlobName);
         if (stream is null)
         {
@@ -193,13 +185,9 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
     public async Task<Batch> BeginAsync(long projectId, long organizationId, CancellationToken ct)
     {
         await using var c = await _db.OpenAsync(ct);
-        var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(HeldSql, new { organizationId }, cancellationToken: ct));
+        var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(MediaSql.HeldBytesSql, new { organizationId }, cancellationToken: ct));
         return new Batch(this, projectId, organizationId, held);
     }
-
-    /// <summary>Bytes of media held by an organisation's projects, deleted ones too (their blobs stay).</summary>
-    private const string HeldSql =
-        "SELECT COALESCE(SUM(m.size_bytes), 0) FROM media m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = @organizationId";
 
     /// <summary>A media name is a relative path of plain segments: no traversal, no control characters.</summary>
     public static string? CheckName(string name)
@@ -295,7 +283,7 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
         {
             await using var c = await _store._db.OpenAsync(ct);
             return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT size_bytes FROM media WHERE project_id = @projectId AND name = @name", new { projectId = _projectId, name },
+                MediaSql.SizeSql, new { projectId = _projectId, name },
                 cancellationToken: ct)) ?? 0;
         }
 
@@ -347,22 +335,19 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
                 foreach (var r in _rows)
                 {
                     var old = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-                        "SELECT blob_name FROM media WHERE project_id = @projectId AND name = @Name", new { projectId, r.Name }, tx, cancellationToken: ct));
+                        MediaSql.BlobOfSql, new { projectId, r.Name }, tx, cancellationToken: ct));
                     if (old is not null)
                     {
                         replaced.Add(old);
                         await c.ExecuteAsync(new CommandDefinition(
-                            "DELETE FROM media WHERE project_id = @projectId AND name = @Name", new { projectId, r.Name }, tx, cancellationToken: ct));
+                            MediaSql.DeleteSql, new { projectId, r.Name }, tx, cancellationToken: ct));
                     }
                     await c.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT INTO media (project_id, name, blob_name, content_type, size_bytes, width, height, duration, created_at)
-                        VALUES (@projectId, @Name, @BlobName, @ContentType, @SizeBytes, @Width, @Height, @Duration, @now)
-                        """, new { projectId, r.Name, r.BlobName, r.ContentType, r.SizeBytes, r.Width, r.Height, r.Duration, now }, tx, cancellationToken: ct));
+                        MediaSql.InsertSql, new { projectId, r.Name, r.BlobName, r.ContentType, r.SizeBytes, r.Width, r.Height, r.Duration, now }, tx, cancellationToken: ct));
                 }
                 // Exact now, other uploads included: what was counted while reading started from the
                 // bytes held when this upload began.
-                var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(HeldSql, new { organizationId = _organizationId }, tx, cancellationToken: ct));
+                var held = await c.ExecuteScalarAsync<long>(new CommandDefinition(MediaSql.HeldBytesSql, new { organizationId = _organizationId }, tx, cancellationToken: ct));
                 if (held > _store._limits.OrganizationMaxStorageBytes)
                 {
                     await tx.RollbackAsync(ct);

@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Media;
 
@@ -61,8 +56,7 @@ public sealed class MediaIndex(Db db)
         }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<MediaRow>(new CommandDefinition(
-            "SELECT name, content_type AS ContentType, width, height, duration FROM media WHERE project_id = @projectId AND name = @name",
-            new { projectId, name }, cancellationToken: ct));
+            MediaSql.InfoSql, new { projectId, name }, cancellationToken: ct));
         var info = row is null ? null : new MediaInfo(row.Name, row.ContentType, (int?)row.Width, (int?)row.Height, row.Duration);
         if (info is not null)
         {

@@ -1,8 +1,4 @@
-using System.Data.Common;
-using Dapper;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
 
@@ -19,7 +15,7 @@ public sealed class Accounts(Db db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO organizations (name, kind, created_at) VALUES (@name, @kind, @now) RETURNING id",
+            OrganizationsSql.InsertOrganizationSql,
             new { name, kind, now = Now }, cancellationToken: ct));
     }
 
@@ -27,14 +23,14 @@ public sealed class Accounts(Db db, TimeProvider time)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM organizations WHERE name = @name ORDER BY id LIMIT 1", new { name }, cancellationToken: ct));
+            OrganizationsSql.OrganizationByNameSql, new { name }, cancellationToken: ct));
     }
 
     public async Task<long?> FindUserAsync(string email, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM users WHERE email = @email", new { email = NormalizeEmail(email) }, cancellationToken: ct));
+            OrganizationsSql.UserByEmailSql, new { email = NormalizeEmail(email) }, cancellationToken: ct));
     }
 
     /// <summary>Creates a user; a null password makes a token-only account (scripts, benchmarks).</summary>
@@ -46,7 +42,7 @@ public sealed class Accounts(Db db, TimeProvider time)
 
     public async Task<long> CreateUserAsync(DbConnection c, DbTransaction? tx, string email, string name, string? password, CancellationToken ct) =>
         await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO users (email, name, password_hash, created_at) VALUES (@email, @name, @hash, @now) RETURNING id",
+            OrganizationsSql.InsertUserSql,
             new { email = NormalizeEmail(email), name, hash = password is null ? null : Secrets.HashPassword(password), now = Now },
             tx, cancellationToken: ct));
 
@@ -60,10 +56,7 @@ public sealed class Accounts(Db db, TimeProvider time)
 
     public static async Task SetMembershipAsync(DbConnection c, DbTransaction? tx, long organizationId, long userId, Roles roles, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO memberships (organization_id, user_id, roles) VALUES (@organizationId, @userId, @roles)
-            ON CONFLICT (organization_id, user_id) DO UPDATE SET roles = excluded.roles
-            """, new { organizationId, userId, roles = string.Join(',', RoleNames.Names(roles)) }, tx, cancellationToken: ct));
+            OrganizationsSql.UpsertMembershipSql, new { organizationId, userId, roles = string.Join(',', RoleNames.Names(roles)) }, tx, cancellationToken: ct));
 
     /// <summary>
     /// Gives a member new roles, or takes them out of the organisation with <see cref="Roles.None"/>,
@@ -84,7 +77,7 @@ public sealed class Accounts(Db db, TimeProvider time)
             await c.ExecuteAsync(new CommandDefinition(turns, new { organizationId }, tx, cancellationToken: ct));
         }
         var csv = await c.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT roles FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+            OrganizationsSql.MemberRolesSql, new { organizationId, userId }, tx,
             cancellationToken: ct));
         var before = csv is null ? Roles.None : RoleNames.Parse(csv);
         if (roles == Roles.None && csv is null)
@@ -94,7 +87,7 @@ public sealed class Accounts(Db db, TimeProvider time)
         if ((before & Roles.Admin) != 0 && (roles & Roles.Admin) == 0)
         {
             var admins = (await c.QueryAsync<string>(new CommandDefinition(
-                "SELECT roles FROM memberships WHERE organization_id = @organizationId", new { organizationId }, tx, cancellationToken: ct)))
+                OrganizationsSql.AllMemberRolesSql, new { organizationId }, tx, cancellationToken: ct)))
                 .Count(r => (RoleNames.Parse(r) & Roles.Admin) != 0);
             if (admins <= 1)
             {
@@ -104,7 +97,7 @@ public sealed class Accounts(Db db, TimeProvider time)
         if (roles == Roles.None)
         {
             await c.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM memberships WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx,
+                OrganizationsSql.DeleteMembershipSql, new { organizationId, userId }, tx,
                 cancellationToken: ct));
         }
         else
@@ -114,7 +107,7 @@ public sealed class Accounts(Db db, TimeProvider time)
         if ((before & RoleNames.Annotate) != 0 && (roles & RoleNames.Annotate) == 0)
         {
             await TaskStates.ReleaseLeasesAsync(c, tx,
-                "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)",
+                OrganizationsSql.LeasesOfMemberWhere,
                 new { userId, organizationId }, TaskStates.Revoked, Now, ct);
         }
         await tx.CommitAsync(ct);
@@ -124,7 +117,7 @@ public sealed class Accounts(Db db, TimeProvider time)
     public async Task<string> NameAsync(long userId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<string>(new CommandDefinition("SELECT name FROM users WHERE id = @userId", new { userId }, cancellationToken: ct))
+        return await c.ExecuteScalarAsync<string>(new CommandDefinition(OrganizationsSql.UserNameSql, new { userId }, cancellationToken: ct))
             ?? throw new InvalidOperationException($"User {userId} does not exist.");
     }
 
@@ -139,7 +132,7 @@ public sealed class Accounts(Db db, TimeProvider time)
     {
         var token = Secrets.NewToken();
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (@userId, @name, @hash, @now) RETURNING id",
+            OrganizationsSql.InsertTokenSql,
             new { userId, name, hash = Secrets.HashToken(token), now = Now }, tx, cancellationToken: ct));
         return (id, token);
     }

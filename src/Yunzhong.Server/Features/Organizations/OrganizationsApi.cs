@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Auth;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Organizations;
 
@@ -36,10 +31,7 @@ public static class OrganizationsApi
         await using (var c = await db.OpenAsync(ct))
         {
             var operatorAdmin = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                SELECT COUNT(*) FROM memberships m JOIN organizations o ON o.id = m.organization_id
-                WHERE m.user_id = @me AND o.kind = 'operator' AND m.roles LIKE '%admin%'
-                """, new { me }, cancellationToken: ct));
+                OrganizationsSql.OperatorAdminCountSql, new { me }, cancellationToken: ct));
             if (operatorAdmin == 0)
             {
                 return Http.Forbidden("Only admins of the park operator open organisations.");
@@ -68,8 +60,7 @@ public static class OrganizationsApi
         }
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles)>(new CommandDefinition(
-            "SELECT u.id, u.email, u.name, m.roles FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = @organizationId ORDER BY u.name, u.id",
-            new { organizationId }, cancellationToken: ct));
+            OrganizationsSql.MembersSql, new { organizationId }, cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.List(RoleNames.Parse(r.Roles)))).ToList());
     }
 

@@ -1,13 +1,5 @@
-using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Projects;
 

@@ -1,5 +1,3 @@
-using Yunzhong.Server.Data;
-
 namespace Yunzhong.Server.Features.Projects;
 
 /// <summary>The projects' SQL (Dapper, <c>@name</c> parameters). Changes to tasks' targets (overlap, gold mixing) are written by <see cref="Tasks.TaskStates"/>.</summary>

@@ -1,10 +1,5 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Dapper;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Quality;
 
@@ -29,7 +24,6 @@ internal sealed record ChoiceTruths(
 /// </summary>
 internal static class ProjectAnswers
 {
-    public const string InForce = "('submitted', 'pending', 'accepted')";
     private const int PageSize = 500;
 
     /// <summary>Each task's annotations in force, tasks in id order; tasks without any are left out.</summary>
@@ -42,18 +36,13 @@ internal static class ProjectAnswers
             var ids = taskId is { } one
                 ? new List<long> { one }
                 : (await c.QueryAsync<long>(new CommandDefinition(
-                    $"SELECT id FROM tasks WHERE project_id = @projectId AND id > @after ORDER BY id LIMIT {PageSize}",
-                    new { projectId, after }, cancellationToken: ct))).ToList();
+                    QualitySql.TaskIdsPageSql(PageSize), new { projectId, after }, cancellationToken: ct))).ToList();
             if (ids.Count == 0)
             {
                 yield break;
             }
             var rows = await c.QueryAsync<ForceAnnotation>(new CommandDefinition(
-                $"""
-                SELECT task_id AS TaskId, user_id AS UserId, result_json AS ResultJson FROM annotations
-                WHERE project_id = @projectId AND task_id BETWEEN @first AND @last AND status IN {InForce}
-                ORDER BY task_id, id
-                """, new { projectId, first = ids[0], last = ids[^1] }, cancellationToken: ct));
+                QualitySql.AnswersInForceSql, new { projectId, first = ids[0], last = ids[^1] }, cancellationToken: ct));
             var group = new List<ForceAnnotation>();
             foreach (var r in rows)
             {
@@ -100,7 +89,7 @@ internal static class ProjectAnswers
         }
         var gold = new Dictionary<string, string>(StringComparer.Ordinal);
         var goldRows = await c.QueryAsync<(long Id, string Gold)>(new CommandDefinition(
-            "SELECT id, gold_json FROM tasks WHERE project_id = @Id AND gold_json IS NOT NULL", new { project.Id }, cancellationToken: ct));
+            QualitySql.GoldTasksSql, new { project.Id }, cancellationToken: ct));
         foreach (var (id, json) in goldRows)
         {
             if (GoldChoices(json, control.Name) is { } chosen)
@@ -126,7 +115,7 @@ internal static class ProjectAnswers
         }
         var ids = data.Workers.Select(w => long.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var names = (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            "SELECT id, name FROM users WHERE id IN (SELECT user_id FROM annotations WHERE project_id = @Id)", new { project.Id },
+            QualitySql.AnswerersNamesSql, new { project.Id },
             cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         var workers = ids.Select((id, w) => (id, names.GetValueOrDefault(id, ""), result.WorkerSkill[w])).ToList();
         foreach (var label in data.Labels)

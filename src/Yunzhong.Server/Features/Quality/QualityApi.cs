@@ -1,14 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Quality;
 
@@ -58,26 +51,14 @@ public static class QualityApi
         }
         await using var c = await db.OpenAsync(ct);
         var work = (await c.QueryAsync<(long UserId, long N, double? Lead)>(new CommandDefinition(
-            """
-            SELECT user_id, COUNT(*), AVG(lead_time) FROM annotations
-            WHERE project_id = @projectId AND author_id = user_id GROUP BY user_id
-            """, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
+            QualitySql.WorkPerAnnotatorSql, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
         var gold = (await c.QueryAsync<(long UserId, long Seen, double Score)>(new CommandDefinition(
-            "SELECT user_id, gold_seen, gold_score FROM annotator_scores WHERE project_id = @projectId",
-            new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
+            QualitySql.GoldScoresSql, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
         var reviews = (await c.QueryAsync<(long UserId, long Reviewed, long Accepted)>(new CommandDefinition(
-            """
-            SELECT a.user_id, COUNT(*), SUM(CASE WHEN r.action = 'accept' THEN 1 ELSE 0 END)
-            FROM reviews r JOIN annotations a ON a.id = r.annotation_id
-            WHERE a.project_id = @projectId GROUP BY a.user_id
-            """, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
+            QualitySql.ReviewsPerAnnotatorSql, new { projectId }, cancellationToken: ct))).ToDictionary(r => r.UserId);
         var ids = work.Keys.Union(gold.Keys).Union(reviews.Keys).ToArray();
         var names = (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-            """
-            SELECT id, name FROM users WHERE id IN (
-                SELECT user_id FROM annotations WHERE project_id = @projectId
-                UNION SELECT user_id FROM annotator_scores WHERE project_id = @projectId)
-            """, new { projectId }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
+            QualitySql.AnnotatorNamesSql, new { projectId }, cancellationToken: ct))).ToDictionary(u => u.Id, u => u.Name);
         var q = project.Quality;
         var list = ids.Select(id =>
         {
@@ -106,7 +87,7 @@ public static class QualityApi
         }
         await using var c = await db.OpenAsync(ct);
         if (taskId is not null && await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT id FROM tasks WHERE id = @taskId AND project_id = @projectId", new { taskId, projectId }, cancellationToken: ct)) is null)
+                QualitySql.TaskInProjectSql, new { taskId, projectId }, cancellationToken: ct)) is null)
         {
             return Http.NotFound("Task");
         }

@@ -1,5 +1,3 @@
-using Yunzhong.Server.Data;
-
 namespace Yunzhong.Server.Features.Queue;
 
 public sealed record AssignmentRow(long Id, long ProjectId, long TaskId, string Status, string DataJson, string? GoldJson);

@@ -1,11 +1,6 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Yunzhong.Core.Quality;
-using Yunzhong.Core.Schema;
 using Yunzhong.Server.Features.Media;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Queue;
 

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Queue;
 

@@ -1,8 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 using static Yunzhong.Server.Features.Queue.QueueSql;
 
 namespace Yunzhong.Server.Features.Queue;

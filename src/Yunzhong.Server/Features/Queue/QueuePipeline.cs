@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using Yunzhong.Server.Data;
 
 namespace Yunzhong.Server.Features.Queue;
 

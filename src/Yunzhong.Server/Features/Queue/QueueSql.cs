@@ -1,4 +1,3 @@
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Tasks;
 
 namespace Yunzhong.Server.Features.Queue;

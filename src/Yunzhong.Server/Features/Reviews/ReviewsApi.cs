@@ -1,13 +1,5 @@
-using System.Data.Common;
-using System.Security.Claims;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Core.Schema;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Tasks;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Reviews;
 

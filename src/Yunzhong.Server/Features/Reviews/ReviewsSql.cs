@@ -1,5 +1,3 @@
-using Yunzhong.Server.Data;
-
 namespace Yunzhong.Server.Features.Reviews;
 
 /// <summary>The review queue's SQL (Dapper, <c>@name</c> parameters). The task's state after a review is written by <see cref="Tasks.TaskStates"/>.</summary>

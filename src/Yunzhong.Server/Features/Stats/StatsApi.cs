@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Projects;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Stats;
 
@@ -33,18 +28,13 @@ public static class StatsApi
         var project = (await ProjectsApi.LoadAsync(c, projectId, ct))!;
         // Days are UTC; the bucket is computed in SQL from Unix milliseconds the same way on both engines.
         var perDay = await c.QueryAsync<(long Day, long N)>(new CommandDefinition(
-            "SELECT created_at / 86400000 AS day, COUNT(*) FROM annotations WHERE project_id = @projectId GROUP BY created_at / 86400000 ORDER BY 1",
-            new { projectId }, cancellationToken: ct));
+            StatsSql.AnnotationsPerDaySql, new { projectId }, cancellationToken: ct));
         // A reviewer's fix is stored under the annotator (user_id) but made by the reviewer (author_id):
         // it is not the annotator's work, so it does not count toward what they did.
         var perAnnotator = await c.QueryAsync<(long UserId, string Name, long N, double? Lead)>(new CommandDefinition(
-            """
-            SELECT a.user_id, u.name, COUNT(*), AVG(a.lead_time) FROM annotations a JOIN users u ON u.id = a.user_id
-            WHERE a.project_id = @projectId AND a.author_id = a.user_id
-            GROUP BY a.user_id, u.name ORDER BY COUNT(*) DESC, a.user_id
-            """, new { projectId }, cancellationToken: ct));
+            StatsSql.PerAnnotatorSql, new { projectId }, cancellationToken: ct));
         var avg = await c.ExecuteScalarAsync<double?>(new CommandDefinition(
-            "SELECT AVG(lead_time) FROM annotations WHERE project_id = @projectId", new { projectId }, cancellationToken: ct));
+            StatsSql.AverageLeadTimeSql, new { projectId }, cancellationToken: ct));
         return TypedResults.Ok(new ProjectStats(
             project.Counts,
             perDay.Select(d => new DayCount(DateTimeOffset.FromUnixTimeMilliseconds(d.Day * 86_400_000).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.N)).ToList(),

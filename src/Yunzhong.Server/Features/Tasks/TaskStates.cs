@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Text;
-using Dapper;
-using Yunzhong.Server.Data;
 
 namespace Yunzhong.Server.Features.Tasks;
 

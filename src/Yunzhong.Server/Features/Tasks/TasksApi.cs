@@ -1,10 +1,4 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Queue;
-using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Tasks;
 

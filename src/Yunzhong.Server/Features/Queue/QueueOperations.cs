@@ -21,12 +21,14 @@ public sealed partial class QueueEngine
                 return null;
             }
             _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
-            var statement = new NpgsqlBatchCommand(LeaseSql(project.Order, whenNothingHeld: true));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, _pipelinedExpiry));
-            return statement;
+            return Batch(LeaseSql(project.Order, whenNothingHeld: true), name => name switch
+            {
+                "projectId" => Typed(NpgsqlDbType.Bigint, project.Id),
+                "userId" => Typed(NpgsqlDbType.Bigint, userId),
+                "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
+                "expires" => Typed(NpgsqlDbType.Bigint, _pipelinedExpiry),
+                _ => throw new InvalidOperationException($"The pipelined lease names a parameter it is not given: {name}."),
+            });
         }
 
         public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
@@ -243,16 +245,18 @@ public sealed partial class QueueEngine
             {
                 return null;
             }
-            var statement = new NpgsqlBatchCommand(SubmitPostgresSql);
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, assignmentId));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, userId));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, project.Id));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, (long)ReviewThreshold));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Text, resultJson));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Double, leadTime));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Text, idempotencyKey));
-            statement.Parameters.Add(Typed(NpgsqlDbType.Bigint, ctx.Now));
-            return statement;
+            return Batch(SubmitPostgresSql, name => name switch
+            {
+                "assignmentId" => Typed(NpgsqlDbType.Bigint, assignmentId),
+                "userId" => Typed(NpgsqlDbType.Bigint, userId),
+                "projectId" => Typed(NpgsqlDbType.Bigint, project.Id),
+                "reviewRate" => Typed(NpgsqlDbType.Bigint, (long)ReviewThreshold),
+                "result" => Typed(NpgsqlDbType.Text, resultJson),
+                "leadTime" => Typed(NpgsqlDbType.Double, leadTime),
+                "key" => Typed(NpgsqlDbType.Text, idempotencyKey),
+                "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
+                _ => throw new InvalidOperationException($"The pipelined submission names a parameter it is not given: {name}."),
+            });
         }
 
         public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)

@@ -64,4 +64,22 @@ public sealed partial class QueueEngine
     }
 
     private static NpgsqlParameter Typed(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Sql, string[] Names)> _positional = new();
+
+    /// <summary>
+    /// A pipelined statement from a named SQL text (the one parameter style): the text's positional
+    /// form is made once per text, as <see cref="HotStatements"/> does, and the parameters are added in
+    /// the order the text first names them, each from <paramref name="parameter"/> by its name.
+    /// </summary>
+    private static NpgsqlBatchCommand Batch(string namedSql, Func<string, NpgsqlParameter> parameter)
+    {
+        var (sql, names) = _positional.GetOrAdd(namedSql, static t => NamedParameters.ToPositional(t, sqlite: false));
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var name in names)
+        {
+            statement.Parameters.Add(parameter(name));
+        }
+        return statement;
+    }
 }

@@ -128,6 +128,17 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
         return new Person(id, email, token, Client(token));
     }
 
+    /// <summary>Media rows a project holds.</summary>
+    public Task<long> MediaCountAsync(long project) =>
+        QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
+
+    /// <summary>The blob files a project's media hold in the local blob folder.</summary>
+    public string[] BlobFiles(long project)
+    {
+        var dir = Path.Combine(DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+    }
+
     public async Task<T> QueryScalarAsync<T>(string sql, object? args = null)
     {
         var db = Services.GetRequiredService<Db>();

@@ -19,15 +19,6 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         return (org, manager, await TestData.ProjectAsync(manager, org.Id));
     }
 
-    private Task<long> MediaCountAsync(long project) =>
-        fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
-
-    private string[] BlobFiles(long project)
-    {
-        var dir = Path.Combine(fx.DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
-    }
-
     /// <summary>A real PNG followed by <paramref name="extra"/> bytes: random ones do not compress, zeros do.</summary>
     private static byte[] PngWith(int extra, bool random = true)
     {
@@ -74,11 +65,11 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
 
         var problem = await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "ZipMaxEntries", SmallLimits.ZipMaxEntries, "many.zip");
         Assert.Equal("The zip has 21 entries; at most 20 are taken.", problem.GetProperty("detail").GetString());
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
         // At the limit it goes in.
         await manager.Http.UploadOkAsync(project, ("enough.zip", Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries).Select(i => ($"p{i}.png", _png)).ToArray())));
-        Assert.Equal(SmallLimits.ZipMaxEntries, await MediaCountAsync(project));
+        Assert.Equal(SmallLimits.ZipMaxEntries, await fx.MediaCountAsync(project));
     }
 
     [Fact]
@@ -91,8 +82,8 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         using var r = await manager.Http.UploadAsync(project, ("photos.zip", zip));
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "ZipMaxRatio", SmallLimits.ZipMaxRatio, "photos.zip/bomb.png");
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -109,7 +100,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         var views = await manager.Http.UploadOkAsync(project, ("lying.zip", zip));
 
         Assert.Equal(_png.Length, Assert.Single(views).SizeBytes);
-        Assert.Equal(_png.Length, new FileInfo(Assert.Single(BlobFiles(project))).Length);
+        Assert.Equal(_png.Length, new FileInfo(Assert.Single(fx.BlobFiles(project))).Length);
     }
 
     /// <summary>Rewrites the uncompressed size in the local header and the central directory entry.</summary>
@@ -137,8 +128,8 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         using var r = await manager.Http.UploadAsync(project, ("small.png", _png), ("big.png", PngWith((int)SmallLimits.MediaMaxFileBytes)));
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "MediaMaxFileBytes", SmallLimits.MediaMaxFileBytes, "big.png");
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -151,8 +142,8 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         using var r = await manager.Http.UploadAsync(project, files);
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "MediaMaxUploadBytes", SmallLimits.MediaMaxUploadBytes, "part4.png");
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -170,13 +161,13 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
                 SmallLimits.OrganizationMaxStorageBytes, "f3.png");
             Assert.StartsWith($"The organisation's projects hold {files.Sum(f => f.Item2.Length)} bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
-        Assert.Equal(0, await MediaCountAsync(second));
-        Assert.Empty(BlobFiles(second));
-        Assert.Equal(4, await MediaCountAsync(first));
+        Assert.Equal(0, await fx.MediaCountAsync(second));
+        Assert.Empty(fx.BlobFiles(second));
+        Assert.Equal(4, await fx.MediaCountAsync(first));
 
         // The same files again in the first project replace themselves: nothing more is held.
         await manager.Http.UploadOkAsync(first, files);
-        Assert.Equal(4, BlobFiles(first).Length);
+        Assert.Equal(4, fx.BlobFiles(first).Length);
 
         // Another organisation has its own quota.
         var (_, stranger, elsewhere) = await ProjectAsync();

@@ -19,15 +19,6 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         return (org, manager, await TestData.ProjectAsync(manager, org.Id));
     }
 
-    private Task<long> MediaCountAsync(long project) =>
-        fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
-
-    private string[] BlobFiles(long project)
-    {
-        var dir = Path.Combine(fx.DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
-    }
-
     private static MediaView ByName(List<MediaView> views, string name) => Assert.Single(views, v => v.Name == name);
 
     [Fact]
@@ -113,7 +104,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
         Assert.Equal(_wav, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/clips/cards-001.wav"));
         Assert.Equal(_jpeg, await manager.Http.GetByteArrayAsync(ByName(views, "照片/camera.jpg").Url!.TrimStart('/')));
-        Assert.Equal(3, await MediaCountAsync(project));
+        Assert.Equal(3, await fx.MediaCountAsync(project));
     }
 
     [Fact]
@@ -135,7 +126,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var views = await manager.Http.UploadOkAsync(project, ("many.zip", buffer.ToArray()));
 
         Assert.Equal(10_000, views.Count);
-        Assert.Equal(10_000, await MediaCountAsync(project));
+        Assert.Equal(10_000, await fx.MediaCountAsync(project));
     }
 
     [Fact]
@@ -147,8 +138,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.StartsWith("The zip cannot be read: ", problem.Errors("broken.zip")[0], StringComparison.Ordinal);
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -170,8 +161,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["notes.png"], problem.ErrorKeys());
         Assert.Contains("judged by its content", problem.Errors("notes.png")[0], StringComparison.Ordinal);
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project)); // the good file stored before the bad one was removed again
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project)); // the good file stored before the bad one was removed again
     }
 
     [Theory]
@@ -200,8 +191,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Equal([$"evil.zip/{name}"], problem.ErrorKeys());
         }
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -226,8 +217,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             Assert.Equal([name], problem.ErrorKeys());
             Assert.StartsWith("The zip cannot be read", problem.Errors(name)[0], StringComparison.Ordinal);
         }
-        Assert.Equal(0, await MediaCountAsync(project));
-        Assert.Empty(BlobFiles(project));
+        Assert.Equal(0, await fx.MediaCountAsync(project));
+        Assert.Empty(fx.BlobFiles(project));
     }
 
     [Fact]
@@ -275,8 +266,8 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var replaced = await manager.Http.UploadOkAsync(project, ("picture", _jpeg));
         Assert.Equal("image/jpeg", replaced[0].ContentType);
         Assert.Equal(_jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
-        Assert.Equal(1, await MediaCountAsync(project));
-        Assert.Single(BlobFiles(project));
+        Assert.Equal(1, await fx.MediaCountAsync(project));
+        Assert.Single(fx.BlobFiles(project));
     }
 
     [Fact]

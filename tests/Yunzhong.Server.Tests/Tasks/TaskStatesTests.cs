@@ -30,32 +30,32 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
     /// <summary>The events whose statement writes one task by id, each with how to run it.</summary>
     private IEnumerable<(TaskEvent Event, Func<Step, Task> Run)> PerTask()
     {
-        yield return (new E.Lease(), s => s.Hot(TaskStates.TakeSlotSql, Now, s.Id));
+        yield return (new E.Lease(), s => s.Hot(TaskStates.TakeSlotSql, ("now", Now), ("taskId", s.Id)));
         if (IsPostgres)
         {
             // The lease statement's CTE, picking the task as the queue's pick does (only with a slot open).
             yield return (new E.Lease(), s => s.Hot(
-                $"WITH pick AS (SELECT t.id FROM tasks t WHERE t.id = $1 AND t.remaining > 0), {TaskStates.TakeSlotCte.Replace("$3", "$2", StringComparison.Ordinal)} SELECT count(*) FROM take",
-                s.Id, Now));
+                $"WITH pick AS (SELECT t.id FROM tasks t WHERE t.id = @taskId AND t.remaining > 0), {TaskStates.TakeSlotCte} SELECT count(*) FROM take",
+                ("taskId", s.Id), ("now", Now)));
         }
-        yield return (new E.RetakeSlot(), s => s.Hot(TaskStates.RetakeSlotSql, s.Id));
+        yield return (new E.RetakeSlot(), s => s.Hot(TaskStates.RetakeSlotSql, ("taskId", s.Id)));
         foreach (var reviewed in new[] { false, true })
         {
             var complete = reviewed ? "in_review" : "annotated";
-            yield return (new E.Submit(reviewed), s => s.Hot(TaskStates.CountPlainSubmissionSql, Now, complete, s.Id));
+            yield return (new E.Submit(reviewed), s => s.Hot(TaskStates.CountPlainSubmissionSql, ("now", Now), ("completeState", complete), ("taskId", s.Id)));
             foreach (var extend in new[] { false, true })
             {
-                yield return (new E.Submit(reviewed, extend), s => s.Hot(TaskStates.CountSubmissionSql, Now, extend ? 1 : 0, complete, s.Id));
+                yield return (new E.Submit(reviewed, extend), s => s.Hot(TaskStates.CountSubmissionSql, ("now", Now), ("extend", extend ? 1 : 0), ("completeState", complete), ("taskId", s.Id)));
             }
             if (IsPostgres)
             {
                 var status = reviewed ? "pending" : "submitted";
                 yield return (new E.Submit(reviewed), s => s.Hot(
-                    $"WITH ins AS (SELECT $1::bigint AS task_id, $2::text AS status), {TaskStates.CountedCte.Replace("$8", "$3", StringComparison.Ordinal)} SELECT 1",
-                    s.Id, status, Now));
+                    $"WITH ins AS (SELECT @taskId::bigint AS task_id, @status::text AS status), {TaskStates.CountedCte} SELECT 1",
+                    ("taskId", s.Id), ("status", status), ("now", Now)));
             }
         }
-        yield return (new E.ReturnSlot(), s => s.Hot(TaskStates.ReturnSlotSql, Now, s.Id));
+        yield return (new E.ReturnSlot(), s => s.Hot(TaskStates.ReturnSlotSql, ("now", Now), ("taskId", s.Id)));
         foreach (var freed in new[] { false, true })
         {
             yield return (new E.Reject(freed), s => TaskStates.RejectAsync(s.C, s.Tx, s.Id, freed, Now, default));
@@ -66,7 +66,7 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
         }
         foreach (var n in new[] { 1, 3 })
         {
-            yield return (new E.ImportAnnotations(n), s => s.Hot(TaskStates.ImportAnnotationsSql, n, s.Id));
+            yield return (new E.ImportAnnotations(n), s => s.Hot(TaskStates.ImportAnnotationsSql, ("count", n), ("taskId", s.Id)));
         }
     }
 
@@ -202,17 +202,17 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
     internal sealed record Step(DbConnection C, DbTransaction Tx, HotStatements Sql, long Id)
     {
-        public async Task Hot(string sql, params object[] args)
+        public async Task Hot(string sql, params (string Name, object Value)[] args)
         {
             var cmd = Sql[sql];
-            for (var i = 0; i < args.Length; i++)
+            foreach (var (name, value) in args)
             {
-                _ = args[i] switch
+                _ = value switch
                 {
-                    long l => cmd.Bind(i + 1, l),
-                    int n => cmd.Bind(i + 1, (long)n),
-                    string s => cmd.Bind(i + 1, s),
-                    _ => throw new ArgumentException($"cannot bind {args[i]}"),
+                    long l => cmd.Bind(name, l),
+                    int n => cmd.Bind(name, (long)n),
+                    string s => cmd.Bind(name, s),
+                    _ => throw new ArgumentException($"cannot bind {value}"),
                 };
             }
             await cmd.ExecuteAsync();

@@ -46,6 +46,8 @@ internal sealed class CliArgs
 
     public string? Get(string name) => _options.LastOrDefault(o => o.Key == name).Value;
 
+    public IEnumerable<string> All(string name) => _options.Where(o => o.Key == name && o.Value is not null).Select(o => o.Value!);
+
     public string Get(string name, string fallback) => Get(name) ?? fallback;
 
     public string Require(string name) =>

@@ -15,6 +15,11 @@ internal static class Commands
           yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--store sqlite|postgres [--db CONNECTION]] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
+          yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)
+          yz verify     FILE --proof PROOF.json --key KEY...   (one file of a release with its inclusion proof)
+          yz seal       DIR --dataset NAME [--release N] --key-file SECRET [--prove PATH [--proof-out FILE]]
+          yz keygen     --out SECRET                    (an Ed25519 signing key; the public key beside it as SECRET.pub.json)
+          yz bench-verify [--megabytes N] [--files N]   (the hashing rate of verify)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
@@ -32,6 +37,10 @@ internal static class Commands
         "openapi" => OpenApiCommand.RunAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),
         "aggregate" => AggregateCommand.RunAsync(args, ct),
+        "verify" => VerifyCommand.VerifyAsync(args, ct),
+        "seal" => VerifyCommand.SealAsync(args, ct),
+        "keygen" => VerifyCommand.KeygenAsync(args, ct),
+        "bench-verify" => VerifyCommand.BenchAsync(args, ct),
         "bench-truth" => TruthBenchCommand.RunAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };

@@ -42,6 +42,43 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
         : ["--data", workDir, "--db", fx.Services.GetRequiredService<Db>().ConnectionString];
 
     [Fact]
+    public async Task KeygenSealAndVerifyAReleaseThenEachTamperingIsNamedWithExitCode1()
+    {
+        var work = Directory.CreateTempSubdirectory("yz-verify-").FullName;
+        try
+        {
+            var release = Path.Combine(work, "release");
+            Directory.CreateDirectory(Path.Combine(release, "media"));
+            await File.WriteAllTextAsync(Path.Combine(release, "annotations.jsonl"), "{\"label\":\"安全帽\"}\n");
+            await File.WriteAllBytesAsync(Path.Combine(release, "media", "井下.jpg"), [.. Enumerable.Range(0, 70_000).Select(i => (byte)i)]);
+            Assert.Equal(0, (await YzAsync(work, "keygen", "--out", "park.key")).Exit);
+            Assert.NotEqual(0, (await YzAsync(work, "keygen", "--out", "park.key")).Exit); // never overwritten
+            var sealedRun = await YzAsync(work, "seal", "release", "--dataset", "煤矿安全", "--key-file", "park.key", "--prove", "media/井下.jpg", "--proof-out", "one.proof.json");
+            Assert.Equal(0, sealedRun.Exit);
+
+            var ok = await YzAsync(work, "verify", "release", "--key", "park.key.pub.json");
+            Assert.Equal(0, ok.Exit);
+            Assert.Contains("release 1 of 煤矿安全, 2 files", ok.Out, StringComparison.Ordinal);
+            Assert.Equal(1, (await YzAsync(work, "verify", "release")).Exit); // no trusted key: not verified
+            Assert.Equal(0, (await YzAsync(work, "verify", "release/media/井下.jpg", "--proof", "one.proof.json", "--key", "park.key.pub.json")).Exit);
+
+            await File.AppendAllTextAsync(Path.Combine(release, "annotations.jsonl"), " ");
+            File.Delete(Path.Combine(release, "media", "井下.jpg"));
+            await File.WriteAllTextAsync(Path.Combine(release, "added.txt"), "x");
+            var bad = await YzAsync(work, "verify", "release", "--key", "park.key.pub.json", "--json");
+            Assert.Equal(1, bad.Exit);
+            using var report = JsonDocument.Parse(bad.Out);
+            Assert.Equal(
+                ["Changed annotations.jsonl", "Missing media/井下.jpg", "Unexpected added.txt"],
+                report.RootElement.GetProperty("problems").EnumerateArray().Select(p => $"{p.GetProperty("kind").GetString()} {p.GetProperty("path").GetString()}").Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AdminCommandsMakeAPersonWhoseTokenDrivesImportExportAndStats()
     {
         var work = Directory.CreateTempSubdirectory("yz-cli-").FullName;

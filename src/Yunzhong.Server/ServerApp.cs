@@ -1,3 +1,4 @@
+using Yunzhong.Server.Features.Audit;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
@@ -67,6 +68,7 @@ public static class ServerApp
         s.AddSingleton<QueueEngine>();
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
         s.AddSingleton<ExportWorker>();
+        s.AddSingleton<AuditLog>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = BodyLimit.Describe);
@@ -100,6 +102,7 @@ public static class ServerApp
         app.MapExports();
         app.MapStats();
         app.MapQuality();
+        app.MapAudit();
         app.MapWebUi(options);
         return app;
     }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Yunzhong.Server;
 using Yunzhong.Server.Data;
+using Yunzhong.Server.Features.Audit;
 using Yunzhong.Server.Features.Organizations;
 using Yunzhong.Server.Security;
 
@@ -87,6 +89,37 @@ internal static class AdminCommands
         Console.WriteLine(token);
         Console.Error.WriteLine("This token is shown once; store it now (e.g. export YZ_TOKEN=...).");
         return 0;
+    }
+
+    /// `yz audit verify`: reads the whole audit trail in order and checks its hash chain.
+    public static async Task<int> AuditAsync(CliArgs args, CancellationToken ct)
+    {
+        if (args.Positional.FirstOrDefault() != "verify")
+        {
+            throw new CliException("usage: yz audit verify [--data DIR | --db CONNECTION] [--json]");
+        }
+        var (db, _) = await OpenAsync(args, ct);
+        using var store = db;
+        var v = await new AuditLog(db, TimeProvider.System).VerifyAsync(ct);
+        if (args.Flag("json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                entries = v.Count, head_seq = v.Head?.Seq, head_hash = v.Head?.Hash, ok = v.Problems.Count == 0,
+                problems = v.Problems.Select(p => new { seq = p.Seq, detail = p.Detail }),
+            }));
+        }
+        else
+        {
+            foreach (var p in v.Problems)
+            {
+                Console.WriteLine($"entry {p.Seq}: {p.Detail}");
+            }
+            Console.WriteLine(v.Problems.Count == 0
+                ? $"audit trail verified: {v.Count} entries, head {v.Head?.Seq} {v.Head?.Hash}"
+                : $"AUDIT TRAIL BROKEN: {v.Problems.Count} problem(s) in {v.Count} entries");
+        }
+        return v.Problems.Count == 0 ? 0 : 1;
     }
 
     private static async Task<(Db, Accounts)> OpenAsync(CliArgs args, CancellationToken ct)

@@ -15,6 +15,7 @@ internal static class Commands
           yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
           yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--store sqlite|postgres [--db CONNECTION]] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
+          yz audit      verify [--data DIR | --db CONNECTION] [--json]   (the audit trail's hash chain; exit 1 names each broken entry)
           yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)
           yz verify     FILE --proof PROOF.json --key KEY...   (one file of a release with its inclusion proof)
           yz seal       DIR --dataset NAME [--release N] --key-file SECRET [--prove PATH [--proof-out FILE]]
@@ -37,6 +38,7 @@ internal static class Commands
         "openapi" => OpenApiCommand.RunAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),
         "aggregate" => AggregateCommand.RunAsync(args, ct),
+        "audit" => AdminCommands.AuditAsync(args, ct),
         "verify" => VerifyCommand.VerifyAsync(args, ct),
         "seal" => VerifyCommand.SealAsync(args, ct),
         "keygen" => VerifyCommand.KeygenAsync(args, ct),

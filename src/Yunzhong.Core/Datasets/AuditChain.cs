@@ -5,10 +5,11 @@ using System.Text;
 namespace Yunzhong.Core.Datasets;
 
 /// <summary>
-/// One entry of the append-only audit log: its number, time, who, what, on what, details (JSON
+/// One entry of the append-only audit log: its number, time, whose log it is on (the owning
+/// organisation, e.g. <c>org:12</c>; empty for the park's own), who, what, on what, details (JSON
 /// text), the hash of the entry before it and its own hash.
 /// </summary>
-public sealed record AuditEntry(long Seq, DateTimeOffset At, string Actor, string Action, string Subject, string Details, string PrevHash, string Hash);
+public sealed record AuditEntry(long Seq, DateTimeOffset At, string Owner, string Actor, string Action, string Subject, string Details, string PrevHash, string Hash);
 
 /// <summary>What is wrong at one entry of an audit log.</summary>
 public sealed record AuditProblem(long Seq, string Detail);
@@ -25,7 +26,7 @@ public static class AuditChain
     public static readonly string Genesis = new('0', 64);
 
     /// <summary>The hash of an entry's fields after <paramref name="prevHash"/>.</summary>
-    public static string HashOf(long seq, DateTimeOffset at, string actor, string action, string subject, string details, string prevHash)
+    public static string HashOf(long seq, DateTimeOffset at, string owner, string actor, string action, string subject, string details, string prevHash)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> number = stackalloc byte[8];
@@ -34,7 +35,7 @@ public static class AuditChain
         hash.AppendData(number);
         BinaryPrimitives.WriteInt64BigEndian(number, at.ToUnixTimeMilliseconds());
         hash.AppendData(number);
-        foreach (var field in new[] { actor, action, subject, details, prevHash })
+        foreach (var field in new[] { owner, actor, action, subject, details, prevHash })
         {
             // Each field with its length first, so no two different entries hash the same bytes.
             var bytes = Encoding.UTF8.GetBytes(field);
@@ -46,13 +47,16 @@ public static class AuditChain
     }
 
     /// <summary>The entry after <paramref name="previous"/> (or the first, when null), its hash made.</summary>
-    public static AuditEntry Next(AuditEntry? previous, DateTimeOffset at, string actor, string action, string subject, string details)
+    public static AuditEntry Next(AuditEntry? previous, DateTimeOffset at, string owner, string actor, string action, string subject, string details) =>
+        Next(previous?.Seq ?? 0, previous?.Hash ?? Genesis, at, owner, actor, action, subject, details);
+
+    /// <summary>The entry after the one numbered <paramref name="previousSeq"/> (0: none) with hash <paramref name="prev"/>.</summary>
+    public static AuditEntry Next(long previousSeq, string prev, DateTimeOffset at, string owner, string actor, string action, string subject, string details)
     {
-        var seq = previous is null ? 1 : previous.Seq + 1;
-        var prev = previous?.Hash ?? Genesis;
+        var seq = previousSeq + 1;
         // Milliseconds are what the hash covers and the store keeps.
         var when = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
-        return new AuditEntry(seq, when, actor, action, subject, details, prev, HashOf(seq, when, actor, action, subject, details, prev));
+        return new AuditEntry(seq, when, owner, actor, action, subject, details, prev, HashOf(seq, when, owner, actor, action, subject, details, prev));
     }
 
     /// <summary>
@@ -62,27 +66,49 @@ public static class AuditChain
     /// </summary>
     public static IReadOnlyList<AuditProblem> Verify(IEnumerable<AuditEntry> entries)
     {
-        var problems = new List<AuditProblem>();
-        AuditEntry? before = null;
+        var verifier = new AuditVerifier();
         foreach (var e in entries)
         {
-            if (HashOf(e.Seq, e.At, e.Actor, e.Action, e.Subject, e.Details, e.PrevHash) != e.Hash)
-            {
-                problems.Add(new(e.Seq, "its contents do not match its hash (edited)"));
-            }
-            var expectedSeq = before is null ? 1 : before.Seq + 1;
-            if (e.Seq != expectedSeq)
-            {
-                problems.Add(new(e.Seq, e.Seq > expectedSeq
-                    ? $"entries {expectedSeq}–{e.Seq - 1} are missing (deleted)"
-                    : $"comes after entry {before!.Seq} (reordered or duplicated)"));
-            }
-            if (e.PrevHash != (before?.Hash ?? Genesis))
-            {
-                problems.Add(new(e.Seq, "does not follow the entry before it (the chain is broken here)"));
-            }
-            before = e;
+            verifier.Add(e);
         }
-        return problems;
+        return verifier.Problems;
+    }
+}
+
+/// <summary><see cref="AuditChain.Verify"/> one entry at a time, for logs read page by page.</summary>
+public sealed class AuditVerifier
+{
+    private readonly List<AuditProblem> _problems = [];
+    private AuditEntry? _before;
+
+    /// <summary>What is wrong so far.</summary>
+    public IReadOnlyList<AuditProblem> Problems => _problems;
+
+    /// <summary>How many entries were read.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>The last entry read: the head, once all are.</summary>
+    public AuditEntry? Head => _before;
+
+    /// <summary>Checks the next entry.</summary>
+    public void Add(AuditEntry e)
+    {
+        Count++;
+        if (AuditChain.HashOf(e.Seq, e.At, e.Owner, e.Actor, e.Action, e.Subject, e.Details, e.PrevHash) != e.Hash)
+        {
+            _problems.Add(new(e.Seq, "its contents do not match its hash (edited)"));
+        }
+        var expectedSeq = _before is null ? 1 : _before.Seq + 1;
+        if (e.Seq != expectedSeq)
+        {
+            _problems.Add(new(e.Seq, e.Seq > expectedSeq
+                ? $"entries {expectedSeq}–{e.Seq - 1} are missing (deleted)"
+                : $"comes after entry {_before!.Seq} (reordered or duplicated)"));
+        }
+        if (e.PrevHash != (_before?.Hash ?? AuditChain.Genesis))
+        {
+            _problems.Add(new(e.Seq, "does not follow the entry before it (the chain is broken here)"));
+        }
+        _before = e;
     }
 }

@@ -11,7 +11,7 @@ public class AuditChainTests
         var log = new List<AuditEntry>();
         for (var i = 0; i < n; i++)
         {
-            log.Add(AuditChain.Next(log.LastOrDefault(), _t0.AddMinutes(i), $"user:{i % 3}", i % 2 == 0 ? "grant" : "download", $"release:{i}", $"{{\"n\":{i},\"备注\":\"授权\"}}"));
+            log.Add(AuditChain.Next(log.LastOrDefault(), _t0.AddMinutes(i), $"org:{i % 2}", $"user:{i % 3}", i % 2 == 0 ? "grant" : "download", $"release:{i}", $"{{\"n\":{i},\"备注\":\"授权\"}}"));
         }
         return log;
     }
@@ -30,8 +30,16 @@ public class AuditChainTests
         log[4] = log[4] with { Actor = "user:9" };
         Assert.Equal([5L], AuditChain.Verify(log).Select(p => p.Seq).Distinct());
         // Re-hashing the edited entry moves the break to the next one, which still names the old hash.
-        log[4] = log[4] with { Hash = AuditChain.HashOf(5, log[4].At, "user:9", log[4].Action, log[4].Subject, log[4].Details, log[4].PrevHash) };
+        log[4] = log[4] with { Hash = AuditChain.HashOf(5, log[4].At, log[4].Owner, "user:9", log[4].Action, log[4].Subject, log[4].Details, log[4].PrevHash) };
         Assert.Equal([6L], AuditChain.Verify(log).Select(p => p.Seq).Distinct());
+    }
+
+    [Fact]
+    public void MovingAnEntryToAnotherOwnersLogIsAnEdit()
+    {
+        var log = Log(4);
+        log[2] = log[2] with { Owner = "org:7" };
+        Assert.Equal([3L], AuditChain.Verify(log).Select(p => p.Seq).Distinct());
     }
 
     [Fact]
@@ -56,7 +64,7 @@ public class AuditChainTests
     public void FieldsCannotBeShiftedBetweenEachOther()
     {
         Assert.NotEqual(
-            AuditChain.HashOf(1, _t0, "ab", "c", "s", "{}", AuditChain.Genesis),
-            AuditChain.HashOf(1, _t0, "a", "bc", "s", "{}", AuditChain.Genesis));
+            AuditChain.HashOf(1, _t0, "", "ab", "c", "s", "{}", AuditChain.Genesis),
+            AuditChain.HashOf(1, _t0, "", "a", "bc", "s", "{}", AuditChain.Genesis));
     }
 }

@@ -59,6 +59,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("204 403 403 403 403 404 404 401 401", "DELETE /api/organizations/{organizationId:long}/members/{userId:long}",
             (s, _) => Req(HttpMethod.Delete, $"api/organizations/{s.Org}/members/{s.Spare}")),
 
+        // The audit trail: an organisation's admins read its entries; the whole trail is the park operator's.
+        new("200 403 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/audit", (s, _) => Get($"api/organizations/{s.Org}/audit")),
+        new("403 403 403 403 403 403 403 401 401", "GET /api/audit", (_, _) => Get("api/audit")),
+        new("403 403 403 403 403 403 403 401 401", "GET /api/audit/verify", (_, _) => Get("api/audit/verify")),
+
         // Projects: every member sees them; admins and managers make and change them.
         new("200 200 200 200 200 200 200 401 401", "GET /api/projects", (s, _) => Get($"api/projects?organization={s.Org}")),
         new("201 201 403 403 403 404 404 401 401", "POST /api/projects",

@@ -79,6 +79,11 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             Expect.NotFound),
         new("DELETE /api/organizations/{organizationId:long}/members/{userId:long}",
             a => Req(HttpMethod.Delete, $"api/organizations/{a.Org}/members/{a.Member}"), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/audit", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/audit"), Expect.NotFound),
+        new("GET /api/audit", _ => Req(HttpMethod.Get, "api/audit"), Expect.Custom,
+            async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)), // the whole trail is the park operator's
+        new("GET /api/audit/verify", _ => Req(HttpMethod.Get, "api/audit/verify"), Expect.Custom,
+            async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)),
         new("GET /api/projects", a => Req(HttpMethod.Get, $"api/projects?organization={a.Org}"), Expect.Custom, async (r, _) =>
         {
             Assert.Empty(await r.OkAsync<List<ProjectView>>("projects"));

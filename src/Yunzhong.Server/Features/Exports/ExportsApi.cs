@@ -1,4 +1,5 @@
 using Yunzhong.Core.Quality;
+using Yunzhong.Server.Features.Audit;
 using Yunzhong.Server.Features.Tasks;
 using Yunzhong.Server.Storage;
 
@@ -103,7 +104,7 @@ public static class ExportsApi
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
-        long exportId, ClaimsPrincipal user, Access access, Db db, IBlobStore blobs, CancellationToken ct)
+        long exportId, ClaimsPrincipal user, Access access, Db db, IBlobStore blobs, AuditLog audit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName)?>(new CommandDefinition(
@@ -121,6 +122,9 @@ public static class ExportsApi
         {
             return Http.NotFound("Export file");
         }
+        var project = await access.ProjectAsync(row.Value.ProjectId, ct);
+        await audit.AppendAsync(project?.OrganizationId, AuditLog.Actor(user.UserId()), "export.download", $"export:{exportId}",
+            new { project = row.Value.ProjectId, format = row.Value.Format }, ct);
         var (ext, type) = FileKind(row.Value.Format);
         return TypedResults.File(stream, type, $"project-{row.Value.ProjectId}-export-{exportId}{ext}", enableRangeProcessing: true);
     }

@@ -832,6 +832,7 @@ export interface components {
         QualityRequest: {
             /** Format: double */
             confidenceTarget?: null | number;
+            dynamicOverlap?: null | boolean;
             /** Format: int32 */
             goldMinimum?: null | number;
             /** Format: int32 */

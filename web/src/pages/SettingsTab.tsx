@@ -50,7 +50,7 @@ export function SettingsTab({ project, canManage }: { project: Project; canManag
       <div className="two-col">
         <GeneralSettings key={`${project.id}`} project={project} />
         <div>
-          <SchemaSettings key={JSON.stringify(project.schema)} project={project} />
+          <SchemaSettings key={project.id} project={project} />
           <DangerZone project={project} />
         </div>
       </div>
@@ -58,12 +58,13 @@ export function SettingsTab({ project, canManage }: { project: Project; canManag
   );
 }
 
-function useSaveProject(project: Project) {
+function useSaveProject(project: Project, onSaved?: (p: Project) => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (patch: ProjectPatch) => api.updateProject(project.id, patch),
     onSuccess: (p) => {
       queryClient.setQueryData(keys.project(project.id), p);
+      onSaved?.(p);
       void queryClient.invalidateQueries({ queryKey: ['projects'] });
     },
   });
@@ -74,7 +75,8 @@ function GeneralSettings({ project }: { project: Project }) {
   const [form, setForm] = useState(() => formOf(project));
   const saving = useSaveProject(project);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => { setForm((f) => ({ ...f, [k]: v })); saving.reset(); };
-  const dirty = JSON.stringify(form) !== JSON.stringify(formOf(project));
+  // Compared as the PATCH would send them: a hidden value (the dynamic-overlap pair while it is off) is no change.
+  const dirty = JSON.stringify(patchOf(form)) !== JSON.stringify(patchOf(formOf(project)));
   const failure = saving.error as ApiError | null;
   const num = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
   return (
@@ -138,7 +140,8 @@ function GeneralSettings({ project }: { project: Project }) {
 function SchemaSettings({ project }: { project: Project }) {
   const { t } = useI18n();
   const draft = useSchemaDraft(project.schema);
-  const saving = useSaveProject(project);
+  // The saved schema, as the server made it canonical, is the new starting point (XML becomes the form).
+  const saving = useSaveProject(project, (p) => { draft.setSchema(p.schema); draft.setXml(''); draft.setTab('form'); });
   const failure = saving.error as ApiError | null;
   const changed = draft.tab === 'xml' ? draft.xml.trim() !== '' : JSON.stringify(draft.schema) !== JSON.stringify(project.schema);
   return (

@@ -52,7 +52,6 @@ export const en = {
 
   'create.title': 'New project',
   'create.name': 'Name',
-  'create.instructions': 'Instructions for annotators',
   'create.overlap': 'Annotations per task',
   'create.lease': 'Lease (seconds)',
   'create.order': 'Task order',

@@ -22,6 +22,7 @@ export const settingsEn = {
   'settings.schemaSave': 'Save schema',
   'settings.schemaSaved': 'Schema saved.',
   'settings.schemaRefused': 'The schema was not changed:',
+  'settings.schemaRefusedWhy': 'Annotations already use what this change removes or alters. Add to the schema instead, or start a new project.',
   'settings.schemaReset': 'Undo changes',
   'settings.danger': 'Archive or delete',
   'settings.archiveHint': 'An archived project keeps all its work and exports but hands out no more tasks. You can take it out of the archive at any time.',

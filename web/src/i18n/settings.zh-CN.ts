@@ -24,6 +24,7 @@ export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
   'settings.schemaSave': '保存标注配置',
   'settings.schemaSaved': '标注配置已保存。',
   'settings.schemaRefused': '标注配置未修改：',
+  'settings.schemaRefusedWhy': '此次修改删除或改动了已有标注用到的内容。请改为新增，或另建项目。',
   'settings.schemaReset': '撤销修改',
   'settings.danger': '归档或删除',
   'settings.archiveHint': '归档后项目的全部标注和导出都会保留，但不再向标注员派发任务。随时可以取消归档。',

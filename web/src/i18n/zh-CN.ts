@@ -53,7 +53,6 @@ export const zhCN: Record<MessageKey, string> = {
 
   'create.title': '新建项目',
   'create.name': '名称',
-  'create.instructions': '标注说明',
   'create.overlap': '每个任务的标注份数',
   'create.lease': '领取时限（秒）',
   'create.order': '任务顺序',

@@ -60,7 +60,7 @@ export function ExportTab({ project }: { project: Project }) {
         <label>{t('tasks.filter.from')}<input type="date" data-testid="export-from" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
         <label>{t('tasks.filter.to')}<input type="date" data-testid="export-to" value={to} onChange={(e) => setTo(e.target.value)} /></label>
       </div>
-      <label><input type="checkbox" data-testid="export-history" checked={history} onChange={(e) => setHistory(e.target.checked)} /> {t('export.history')}</label>
+      <label className="check"><input type="checkbox" data-testid="export-history" checked={history} onChange={(e) => setHistory(e.target.checked)} /> {t('export.history')}</label>
       <button type="submit" className="primary" disabled={!!running} data-testid="export-start">{t('export.start')}</button>
       {job && (
         <div data-testid="export-job" data-status={job.status}>
@@ -109,7 +109,7 @@ function ExportHistory({ projectId }: { projectId: number }) {
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} data-testid={`export-job-${j.id}`} data-status={j.status}>
-                <td>{new Date(j.createdAt).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                <td>{new Date(j.createdAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}</td>
                 <td>{t(`export.format.${j.format}`)}</td>
                 <td><span className={`pill st-${j.status}`} title={j.error ?? undefined}>{t(`export.st.${j.status}`)}</span></td>
                 <td className="num">{j.status === 'done' ? j.rows : `${j.rows} / ${j.totalRows}`}</td>

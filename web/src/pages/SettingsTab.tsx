@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project, type ProjectOrder, type ProjectPatch, type ReviewPolicy } from '../api';
 import { errorText, keys } from '../api/queries';
@@ -143,22 +143,32 @@ function SchemaSettings({ project }: { project: Project }) {
   // The saved schema, as the server made it canonical, is the new starting point (XML becomes the form).
   const saving = useSaveProject(project, (p) => { draft.setSchema(p.schema); draft.setXml(''); draft.setTab('form'); });
   const failure = saving.error as ApiError | null;
+  const fieldsKey = JSON.stringify(draft.schema.fields);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- new sample data only when the fields change
+  const sample = useMemo(() => sampleData(draft.schema), [fieldsKey]);
   const changed = draft.tab === 'xml' ? draft.xml.trim() !== '' : JSON.stringify(draft.schema) !== JSON.stringify(project.schema);
   return (
     <div className="card" data-testid="settings-schema">
       <h3>{t('settings.schema')}</h3>
       {project.hasAnnotations && <div className="banner warn" data-testid="schema-locked">{t('settings.schemaLocked')}</div>}
       <SchemaEditorCard draft={draft} onCheck={() => saving.reset()} />
-      {failure && <div className="banner error" role="alert" data-testid="schema-refused">{t('settings.schemaRefused')} {Object.keys(failure.errors).length > 0 ? '' : errorText(failure, t('common.networkError'))}</div>}
-      <FieldErrors errors={failure?.errors ?? {}} testId="schema-save-errors" />
+      {failure && (
+        <div className="banner error stack" role="alert" data-testid="schema-refused">
+          <b>{t('settings.schemaRefused')}</b>
+          {Object.keys(failure.errors).length === 0 ? <span>{errorText(failure, t('common.networkError'))}</span> : <>
+            {project.hasAnnotations && <span>{t('settings.schemaRefusedWhy')}</span>}
+            <ul data-testid="schema-save-errors">{Object.entries(failure.errors).map(([k, v]) => <li key={k}><code>{k}</code> {v.join(', ')}</li>)}</ul>
+          </>}
+        </div>
+      )}
       <div className="row">
         <button type="button" className="primary" data-testid="schema-save" disabled={!changed || saving.isPending || !!draft.jsonError}
           onClick={() => saving.mutate(draft.body())}>{t('settings.schemaSave')}</button>
         {changed && <button type="button" data-testid="schema-reset" onClick={() => { draft.setSchema(project.schema); draft.setXml(''); draft.setTab('form'); saving.reset(); }}>{t('settings.schemaReset')}</button>}
         {saving.isSuccess && !changed && <span className="ok-text" role="status" data-testid="schema-saved">{t('settings.schemaSaved')}</span>}
       </div>
-      <h3>{t('create.preview')}</h3>
-      <SchemaPreview schema={draft.schema} data={sampleData(draft.schema)} />
+      <h3 className="spaced">{t('create.preview')}</h3>
+      <SchemaPreview schema={draft.schema} data={sample} />
     </div>
   );
 }

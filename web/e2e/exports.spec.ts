@@ -11,7 +11,7 @@ const FORMAT: Record<Lang, { jsonl: string; csv: string; done: string }> = {
 };
 
 async function annotated(page: Page, name: string): Promise<number> {
-  const id = await createProject(page.request, { name, schema: { fields: [{ name: 'text', type: 'text' }], controls: [{ name: 'c', type: 'choices', field: 'text', options: ['a', 'b'] }] } as never });
+  const id = await createProject(page.request, { name, schema: { fields: [{ name: 'text', type: 'text' }], controls: [{ name: 'c', type: 'choices', field: 'text', options: ['a', 'b'] }] } });
   await importJsonl(page.request, id, [{ data: { text: '一' } }, { data: { text: '二' } }]);
   const lease = await nextTask(page.request, id);
   const r = await page.request.post(`/api/assignments/${lease.assignmentId}/submit`, { data: { result: { c: ['a'] }, leadTimeSeconds: 2 }, headers: { 'Idempotency-Key': `exp-${id}` } });

@@ -17,7 +17,7 @@ const SCHEMA = {
 
 /** A project with one annotation, so schema changes are held to the additive rule. */
 async function annotatedProject(page: Page, name: string): Promise<number> {
-  const id = await createProject(page.request, { name, schema: SCHEMA as unknown as Schemas['ProjectRequest']['schema'], instructions: 'plain' });
+  const id = await createProject(page.request, { name, schema: SCHEMA, instructions: 'plain' });
   await importJsonl(page.request, id, [{ data: { text: '国足 2:0 取胜' } }, { data: { text: 'Election day' } }]);
   const lease = await nextTask(page.request, id);
   const r = await page.request.post(`/api/assignments/${lease.assignmentId}/submit`, {
@@ -109,7 +109,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('control-labels-0').blur();
     await page.getByTestId('schema-save').click();
     await expect(page.getByTestId('schema-saved')).toBeVisible();
-    const options = ((await project(page, id)).schema as unknown as { controls: { options: { value: string }[] }[] }).controls[0]!.options;
+    const options = ((await project(page, id)).schema as { controls: { options: { value: string }[] }[] }).controls[0]!.options;
     expect(options.map((o) => o.value)).toEqual(['sport', 'politics', 'culture']);
   });
 

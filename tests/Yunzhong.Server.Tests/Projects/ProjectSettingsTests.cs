@@ -41,6 +41,14 @@ public abstract class ProjectSettingsTests<TFixture>(TFixture fx) : IClassFixtur
         Assert.Equal(new QualitySettings(10, 0.8, 4, 5, 0.9), p.Quality);
         Assert.False(p.HasAnnotations);
         Assert.Null(p.ArchivedAt);
+
+        // Leaving out the pair keeps dynamic overlap; switching it off clears it.
+        var kept = await manager.Http.PatchOkAsync<ProjectView>($"api/projects/{project}", new { quality = new { goldRate = 5 } });
+        Assert.Equal(new QualitySettings(5, 0.8, 4, 5, 0.9), kept.Quality);
+        var off = await manager.Http.PatchOkAsync<ProjectView>($"api/projects/{project}", new { quality = new { dynamicOverlap = false } });
+        Assert.Equal(new QualitySettings(5, 0.8, 4, null, null), off.Quality);
+        using var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new { quality = new { dynamicOverlap = false, overlapMax = 4 } });
+        Assert.Equal(["quality.dynamicOverlap"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
     }
 
     [Fact]

@@ -5,8 +5,11 @@ namespace Yunzhong.Server.Features.Projects;
 
 public sealed record ReviewSettings(ReviewPolicy Policy, int Percent);
 
-/// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>.</summary>
-public sealed record QualityRequest(int? GoldRate = null, double? GoldThreshold = null, int? GoldMinimum = null, int? OverlapMax = null, double? ConfidenceTarget = null);
+/// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>. A missing value keeps the current one.</summary>
+/// <param name="DynamicOverlap">False switches dynamic overlap off (clearing <paramref name="OverlapMax"/> and
+/// <paramref name="ConfidenceTarget"/>, which null alone would keep); true or absent leaves the pair to decide.</param>
+public sealed record QualityRequest(
+    int? GoldRate = null, double? GoldThreshold = null, int? GoldMinimum = null, int? OverlapMax = null, double? ConfidenceTarget = null, bool? DynamicOverlap = null);
 
 public sealed record ProjectRequest(
     long OrganizationId, string? Name = null, string? Instructions = null, JsonElement? Schema = null, string? LabelStudioXml = null,
@@ -368,9 +371,14 @@ public static class ProjectsApi
         {
             return current;
         }
+        var off = request.DynamicOverlap == false;
+        if (off && (request.OverlapMax is not null || request.ConfidenceTarget is not null))
+        {
+            errors.Add(new("quality.dynamicOverlap", "quality.dynamicOverlap false switches dynamic overlap off; send no overlapMax or confidenceTarget with it."));
+        }
         var q = new QualitySettings(
             request.GoldRate ?? current.GoldRate, request.GoldThreshold ?? current.GoldThreshold, request.GoldMinimum ?? current.GoldMinimum,
-            request.OverlapMax ?? current.OverlapMax, request.ConfidenceTarget ?? current.ConfidenceTarget);
+            off ? null : request.OverlapMax ?? current.OverlapMax, off ? null : request.ConfidenceTarget ?? current.ConfidenceTarget);
         if (q.GoldRate is < 0 or > 50)
         {
             errors.Add(new("quality.goldRate", "quality.goldRate must be a percentage between 0 and 50."));

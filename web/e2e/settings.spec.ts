@@ -84,6 +84,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('instructions-toggle').click();
     await expect(page.getByTestId('instructions').locator('strong')).toHaveText('one');
     await expect(page.getByTestId('instructions')).not.toContainText('##');
+    await shot(page, 'workbench-instructions', lang);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 

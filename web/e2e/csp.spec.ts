@@ -63,6 +63,9 @@ for (const [lang, nav] of LANGS) {
     await loginUi(page, ANNOTATOR);
     await page.goto(`/#/projects/${ids.news}/annotate`);
     await expect(page.getByTestId('text-text')).toBeVisible();
+    // The instructions, Markdown rendered into HTML (a table among it).
+    await page.getByTestId('instructions-toggle').click();
+    await expect(page.getByTestId('instructions').locator('table')).toBeVisible();
     await page.goto(`/#/projects/${ids.photos}/annotate`);
     await expect(page.getByTestId('image-canvas')).toHaveAttribute('data-natural-width', /\d+/);
     await page.goto(`/#/projects/${ids.speech}/annotate`);

@@ -80,7 +80,12 @@ public sealed record ProjectConfig(
     string ReviewPolicy,
     int ReviewPercent,
     long CreatedAt,
-    QualitySettings Quality);
+    QualitySettings Quality,
+    long? ArchivedAt = null)
+{
+    /// <summary>An archived project keeps its work but hands out no new tasks.</summary>
+    public bool Archived => ArchivedAt is not null;
+}
 
 /// <summary>A project's quality rules: gold mixing and thresholds, and dynamic overlap.</summary>
 /// <param name="GoldRate">Percent of served tasks that are gold tasks (0–50).</param>
@@ -139,7 +144,7 @@ public sealed class Access(Db db, TimeProvider time)
             // Stored schemas were checked on the way in; a failure here is a bug, not user input.
             var schema = parsed.Schema ?? throw new InvalidOperationException($"Project {row.Id} holds an invalid schema.");
             config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,
-                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt, row.Quality);
+                (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt, row.Quality, row.ArchivedAt);
         }
         _projects[projectId] = (config, now);
         return config;
@@ -169,7 +174,7 @@ public sealed class Access(Db db, TimeProvider time)
     internal sealed record ProjectRow(
         long Id, long OrganizationId, string Name, string Instructions, string SchemaJson, long Overlap,
         long LeaseSeconds, string TaskOrder, string ReviewPolicy, long ReviewPercent, long CreatedAt, long GoldRate,
-        double GoldThreshold, long GoldMinimum, long? OverlapMax, double? ConfidenceTarget)
+        double GoldThreshold, long GoldMinimum, long? OverlapMax, double? ConfidenceTarget, long? ArchivedAt)
     {
         public QualitySettings Quality => new((int)GoldRate, GoldThreshold, (int)GoldMinimum, (int?)OverlapMax, ConfidenceTarget);
     }

@@ -12,7 +12,7 @@ internal static class AccessSql
                lease_seconds AS LeaseSeconds, task_order AS TaskOrder, review_policy AS ReviewPolicy,
                review_percent AS ReviewPercent, created_at AS CreatedAt, gold_rate AS GoldRate,
                gold_threshold AS GoldThreshold, gold_minimum AS GoldMinimum, overlap_max AS OverlapMax,
-               confidence_target AS ConfidenceTarget
+               confidence_target AS ConfidenceTarget, archived_at AS ArchivedAt
         FROM projects WHERE id = @projectId AND deleted_at IS NULL
         """;
 }

@@ -158,6 +158,7 @@ export const api = {
 
   startExport: (projectId: number, req: ExportRequest) =>
     unwrap(client.POST('/api/projects/{projectId}/exports', { params: { path: { projectId } }, body: req as S['ExportRequest'] })),
+  exports: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/exports', { params: { path: { projectId } } })),
   exportJob: (exportId: number) => unwrap(client.GET('/api/exports/{exportId}', { params: { path: { exportId } } })),
   exportDownloadUrl: (exportId: number) => `/api/exports/${exportId}/download`,
   stats: (projectId: number): Promise<Stats> => unwrap(client.GET('/api/projects/{projectId}/stats', { params: { path: { projectId } } })),

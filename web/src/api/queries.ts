@@ -16,6 +16,7 @@ export const keys = {
   qualityAnnotators: (projectId: number) => ['project', projectId, 'quality', 'annotators'] as const,
   agreement: (projectId: number) => ['project', projectId, 'quality', 'agreement'] as const,
   exportJob: (exportId: number) => ['export', exportId] as const,
+  exports: (projectId: number) => ['project', projectId, 'exports'] as const,
 };
 
 export function makeQueryClient(): QueryClient {

@@ -739,6 +739,8 @@ export interface components {
             createdAt: string;
             downloadUrl: null | string;
             error: null | string;
+            /** @default  */
+            fileName: string;
             /** Format: date-time */
             finishedAt: null | string;
             format: components["schemas"]["ExportFileFormat"];
@@ -746,8 +748,12 @@ export interface components {
             id: number;
             /** Format: int64 */
             projectId: number;
+            /** @default  */
+            requestedBy: string;
             /** Format: int64 */
             rows: number;
+            /** Format: int64 */
+            sizeBytes?: null | number;
             status: components["schemas"]["ExportStatus"];
             /** Format: int64 */
             totalRows: number;
@@ -840,6 +846,7 @@ export interface components {
             type?: null | string;
         };
         ProjectPatch: {
+            archived?: null | boolean;
             instructions?: null | string;
             labelStudioXml?: null | string;
             /** Format: int32 */
@@ -875,9 +882,13 @@ export interface components {
             states: components["schemas"]["StateCounts"];
         };
         ProjectView: {
+            /** Format: date-time */
+            archivedAt?: null | string;
             counts: components["schemas"]["StateCounts"];
             /** Format: date-time */
             createdAt: string;
+            /** @default false */
+            hasAnnotations: boolean;
             /** Format: int64 */
             id: number;
             instructions: string;
@@ -896,6 +907,7 @@ export interface components {
         QualityRequest: {
             /** Format: double */
             confidenceTarget?: null | number;
+            dynamicOverlap?: null | boolean;
             /** Format: int32 */
             goldMinimum?: null | number;
             /** Format: int32 */

@@ -1,5 +1,8 @@
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
+import { settingsEn } from './settings.en';
+
 export const en = {
+  ...settingsEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',
@@ -49,7 +52,6 @@ export const en = {
 
   'create.title': 'New project',
   'create.name': 'Name',
-  'create.instructions': 'Instructions for annotators',
   'create.overlap': 'Annotations per task',
   'create.lease': 'Lease (seconds)',
   'create.order': 'Task order',
@@ -101,7 +103,7 @@ export const en = {
   'project.tab.dashboard': 'Dashboard',
   'project.tab.quality': 'Quality',
   'project.tab.export': 'Export',
-  'project.tab.settings': 'Schema',
+  'project.tab.settings': 'Settings',
 
   'import.title': 'Import data',
   'import.drop': 'Drop JSONL, JSON, CSV or TSV files here, or media files / a zip',

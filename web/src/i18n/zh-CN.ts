@@ -1,7 +1,9 @@
 import type { MessageKey } from './en';
+import { settingsZhCN } from './settings.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
+  ...settingsZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',
@@ -51,7 +53,6 @@ export const zhCN: Record<MessageKey, string> = {
 
   'create.title': '新建项目',
   'create.name': '名称',
-  'create.instructions': '标注说明',
   'create.overlap': '每个任务的标注份数',
   'create.lease': '领取时限（秒）',
   'create.order': '任务顺序',
@@ -103,7 +104,7 @@ export const zhCN: Record<MessageKey, string> = {
   'project.tab.dashboard': '统计',
   'project.tab.quality': '质量',
   'project.tab.export': '导出',
-  'project.tab.settings': '标注配置',
+  'project.tab.settings': '设置',
 
   'import.title': '导入数据',
   'import.drop': '把 JSONL、JSON、CSV、TSV 文件，或媒体文件 / zip 拖到这里',

@@ -4,8 +4,8 @@ import { DashboardTab } from './DashboardTab';
 import { ExportTab } from './ExportTab';
 import { ImportTab } from './ImportTab';
 import { ProgressBar } from './ProjectsPage';
-import { SchemaPreview } from './SchemaPreview';
-import { sampleData } from '../lib/sample';
+import { Markdown } from '../lib/Markdown';
+import { SettingsTab } from './SettingsTab';
 import { TasksTab } from './TasksTab';
 import { QualityTab } from './QualityTab';
 import { can, rolesIn, type Ability } from '../roles';
@@ -35,11 +35,18 @@ export function ProjectPage({ projectId, tab }: { projectId: number; tab?: strin
     <div className="page wide">
       <div className="page-head">
         <h1 data-testid="project-title">{project.name}</h1>
+        {project.archivedAt && <span className="badge" data-testid="project-archived">{t('projects.archived')}</span>}
         <span className="grow" />
-        {can(roles, 'annotate') && <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
+        {!project.archivedAt && can(roles, 'annotate') && <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
         {can(roles, 'review') && <a className="button" href={`#/projects/${project.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
       </div>
       {project.counts && <ProgressBar counts={project.counts} />}
+      {project.instructions.trim() && current !== 'settings' && (
+        <details className="card instructions-card" data-testid="project-instructions-card">
+          <summary>{t('project.instructions')}</summary>
+          <Markdown source={project.instructions} testId="project-instructions-view" />
+        </details>
+      )}
       <nav className="tabs" role="tablist">
         {tabs.map((x) => (
           <a key={x} role="tab" aria-selected={!denied && current === x} className={!denied && current === x ? 'on' : ''} href={`#/projects/${project.id}/${x}`} data-testid={`tab-${x}`}>
@@ -53,12 +60,7 @@ export function ProjectPage({ projectId, tab }: { projectId: number; tab?: strin
         {current === 'dashboard' && <DashboardTab project={project} />}
         {current === 'quality' && <QualityTab project={project} />}
         {current === 'export' && <ExportTab project={project} />}
-        {current === 'settings' && (
-          <div className="two-col">
-            <pre className="json card" data-testid="project-schema">{JSON.stringify(project.schema, null, 2)}</pre>
-            <div className="card"><SchemaPreview schema={project.schema} data={sampleData(project.schema)} /></div>
-          </div>
-        )}
+        {current === 'settings' && <SettingsTab project={project} canManage={can(roles, 'manage')} />}
       </>}
     </div>
   );

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type ProjectCounts, type TaskState } from '../api';
+import { api, type Project, type ProjectCounts, type TaskState } from '../api';
 import { errorText, keys } from '../api/queries';
 import { useT } from '../i18n';
 import { can, rolesIn } from '../roles';
@@ -24,7 +24,7 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
 
 export function ProjectsPage() {
   const t = useT();
-  const { me, org } = useSession();
+  const { org } = useSession();
   const query = useQuery({ queryKey: keys.projects(org?.id), queryFn: () => api.projects(org?.id) });
   const projects = query.data;
   const error = query.error ? errorText(query.error, t('common.networkError')) : null;
@@ -37,26 +37,42 @@ export function ProjectsPage() {
         {canManage && <a className="button primary" href="#/projects/new" data-testid="new-project">{t('projects.new')}</a>}
       </div>
       {error && <div className="banner error">{error}</div>}
-      {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : (
-        <ul className="project-list">
-          {projects.map((p) => {
-            const done = p.counts.accepted + p.counts.annotated + p.counts.in_review;
-            const roles = rolesIn(me, p.organizationId);
-            return (
-              <li key={p.id} className="card" data-testid={`project-${p.id}`}>
-                <div className="project-row">
-                  <a href={`#/projects/${p.id}`} className="project-name" data-testid="project-open">{p.name}</a>
-                  <span className="muted small">{t('projects.progress', { done, total: p.counts.total })}</span>
-                  <span className="grow" />
-                  {can(roles, 'annotate') && <a className="button primary" href={`#/projects/${p.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
-                  {can(roles, 'review') && <a className="button" href={`#/projects/${p.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
-                </div>
-                <ProgressBar counts={p.counts} />
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : <>
+        <ProjectList projects={projects.filter((p) => !p.archivedAt)} />
+        {projects.some((p) => p.archivedAt) && (
+          <details className="archived-projects" data-testid="archived-projects">
+            <summary>{t('projects.archivedCount', { count: projects.filter((p) => p.archivedAt).length })}</summary>
+            <ProjectList projects={projects.filter((p) => p.archivedAt)} />
+          </details>
+        )}
+      </>}
     </div>
+  );
+}
+
+/** Projects as cards; archived ones (no more tasks handed out) offer no annotating. */
+function ProjectList({ projects }: { projects: Project[] }) {
+  const t = useT();
+  const { me } = useSession();
+  return (
+    <ul className="project-list">
+      {projects.map((p) => {
+        const done = p.counts.accepted + p.counts.annotated + p.counts.in_review;
+        const roles = rolesIn(me, p.organizationId);
+        return (
+          <li key={p.id} className={`card${p.archivedAt ? ' archived' : ''}`} data-testid={`project-${p.id}`}>
+            <div className="project-row">
+              <a href={`#/projects/${p.id}`} className="project-name" data-testid="project-open">{p.name}</a>
+              {p.archivedAt && <span className="badge">{t('projects.archived')}</span>}
+              <span className="muted small">{t('projects.progress', { done, total: p.counts.total })}</span>
+              <span className="grow" />
+              {!p.archivedAt && can(roles, 'annotate') && <a className="button primary" href={`#/projects/${p.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
+              {can(roles, 'review') && <a className="button" href={`#/projects/${p.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
+            </div>
+            <ProgressBar counts={p.counts} />
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Markdown } from '../lib/Markdown';
 import { api, ApiError, type Project, type QueueItem } from '../api';
 import { errorText, useProject } from '../api/queries';
 import { useI18n } from '../i18n';
@@ -231,7 +232,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
       {error && <div className="banner error" role="alert">{error}</div>}
       {missing.length > 0 && <div className="banner error" data-testid="missing-banner" role="alert">{t('wb.missing', { names: missing.join(', ') })}</div>}
       {item?.reviewComment && <div className="banner info" data-testid="review-comment">{t('wb.reviewComment', { comment: item.reviewComment })}</div>}
-      {showInstr && <div className="instructions">{project.instructions}</div>}
+      {showInstr && <Markdown className="instructions" testId="instructions" source={project.instructions} />}
       {item && state ? (
         <TaskView key={item.assignmentId} schema={project.schema} data={item.task.data} state={state} onChange={onChange} mediaUrl={mediaUrl} />
       ) : (

@@ -100,9 +100,15 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
 
     private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
     {
+        long? size = null;
+        if (status == "done")
+        {
+            await using var file = blobs.OpenRead(BlobName(id));
+            size = file?.Length;
+        }
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(new CommandDefinition(
-            ExportsSql.FinishSql, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id) }, cancellationToken: ct));
+            ExportsSql.FinishSql, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id), size }, cancellationToken: ct));
     }
 
     private static string BlobName(long id) => $"exports/{id}";

@@ -11,9 +11,12 @@ public sealed record ExportRequest(
     ExportFileFormat? Format = null, string? State = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool History = false, bool Consensus = false,
     string? ConsensusMethod = null);
 
+/// <param name="SizeBytes">The file's size once done (null before, and for exports finished before sizes were kept).</param>
+/// <param name="RequestedBy">The name of the person who asked for the export.</param>
+/// <param name="FileName">The name the download is saved under: the project's name, the day it was asked for, the format.</param>
 public sealed record ExportView(
     long Id, long ProjectId, ExportFileFormat Format, ExportStatus Status, long Rows, long TotalRows, string? Error, DateTimeOffset CreatedAt,
-    DateTimeOffset? FinishedAt, string? DownloadUrl);
+    DateTimeOffset? FinishedAt, string? DownloadUrl, long? SizeBytes = null, string RequestedBy = "", string FileName = "");
 
 /// <summary>The filters an export job was asked for, stored with it.</summary>
 public sealed record ExportFilter(string[] States, long? FromMs, long? ToMs, bool History, bool Consensus = false, string? ConsensusMethod = null);
@@ -107,7 +110,7 @@ public static class ExportsApi
         long exportId, ClaimsPrincipal user, Access access, Db db, IBlobStore blobs, AuditLog audit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName)?>(new CommandDefinition(
+        var row = await c.QueryFirstOrDefaultAsync<(long ProjectId, string Format, string? BlobName, string ProjectName, long CreatedAt)?>(new CommandDefinition(
             ExportsSql.DoneExportSql, new { exportId }, cancellationToken: ct));
         if (row is null)
         {
@@ -126,7 +129,8 @@ public static class ExportsApi
         await audit.AppendAsync(project?.OrganizationId, AuditLog.Actor(user.UserId()), "export.download", $"export:{exportId}",
             new { project = row.Value.ProjectId, format = row.Value.Format }, ct);
         var (ext, type) = FileKind(row.Value.Format);
-        return TypedResults.File(stream, type, $"project-{row.Value.ProjectId}-export-{exportId}{ext}", enableRangeProcessing: true);
+        // ASP.NET writes both filename (ASCII, others as '_') and RFC 6266's filename* (UTF-8), so a Chinese name survives.
+        return TypedResults.File(stream, type, FileName(row.Value.ProjectName, row.Value.Format, Http.Time(row.Value.CreatedAt)), enableRangeProcessing: true);
     }
 
     private const string OnlyManagers = "Only admins and managers export a project's work: an export holds every annotator's answers.";
@@ -136,6 +140,34 @@ public static class ExportsApi
     private static async Task<ProblemHttpResult?> ExportGateAsync(
         Access access, ClaimsPrincipal user, long projectId, string what, CancellationToken ct) =>
         (await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct, notFound: what)).Problem;
+
+    /// <summary>
+    /// The download's name: <c>街景标注-2026-12-04-coco.json</c>. Characters that file systems refuse
+    /// (<c>\ / : * ? " &lt; &gt; |</c>, controls) and runs of white space become one <c>-</c>; the format is
+    /// named because several formats share an extension.
+    /// </summary>
+    public static string FileName(string projectName, string format, DateTimeOffset createdAt)
+    {
+        var b = new System.Text.StringBuilder(projectName.Length);
+        foreach (var ch in projectName.Trim())
+        {
+            var bad = char.IsControl(ch) || char.IsWhiteSpace(ch) || "\\/:*?\"<>|".Contains(ch);
+            if (!bad)
+            {
+                b.Append(ch);
+            }
+            else if (b.Length > 0 && b[^1] != '-')
+            {
+                b.Append('-');
+            }
+        }
+        var stem = b.ToString().Trim('-', '.');
+        if (stem.Length > 80)
+        {
+            stem = stem[..80].TrimEnd('-', '.');
+        }
+        return $"{(stem.Length == 0 ? "project" : stem)}-{createdAt.UtcDateTime:yyyy-MM-dd}-{format}{FileKind(format).Extension}";
+    }
 
     public static (string Extension, string ContentType) FileKind(string format) => format switch
     {
@@ -147,7 +179,8 @@ public static class ExportsApi
 
     internal static async Task<ExportView?> LoadAsync(System.Data.Common.DbConnection c, long id, CancellationToken ct)
     {
-        var r = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Status, long Rows, long Total, string? Error, long CreatedAt, long? FinishedAt)?>(
+        var r = await c.QueryFirstOrDefaultAsync<(long Id, long ProjectId, string Format, string Status, long Rows, long Total, string? Error, long CreatedAt, long? FinishedAt,
+            long? SizeBytes, string RequestedBy, string ProjectName)?>(
             new CommandDefinition(
                 ExportsSql.ExportSql,
                 new { id }, cancellationToken: ct));
@@ -157,6 +190,7 @@ public static class ExportsApi
         }
         var v = r.Value;
         return new ExportView(v.Id, v.ProjectId, Wire.Parse<ExportFileFormat>(v.Format), Wire.Parse<ExportStatus>(v.Status), v.Rows, v.Total, v.Error, Http.Time(v.CreatedAt),
-            v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status == "done" ? $"/api/exports/{v.Id}/download" : null);
+            v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status == "done" ? $"/api/exports/{v.Id}/download" : null,
+            v.SizeBytes, v.RequestedBy, FileName(v.ProjectName, v.Format, Http.Time(v.CreatedAt)));
     }
 }

@@ -15,10 +15,18 @@ internal static class ExportsSql
     internal const string RecentExportIdsSql = "SELECT id FROM exports WHERE project_id = @projectId ORDER BY id DESC LIMIT 100";
 
     /// <summary>Finished export @exportId's project, format and file.</summary>
-    internal const string DoneExportSql = "SELECT project_id, format, blob_name FROM exports WHERE id = @exportId AND status = 'done'";
+    internal const string DoneExportSql = """
+        SELECT e.project_id, e.format, e.blob_name, p.name, e.created_at FROM exports e JOIN projects p ON p.id = e.project_id
+        WHERE e.id = @exportId AND e.status = 'done'
+        """;
 
     /// <summary>Export @id as the API shows it.</summary>
-    internal const string ExportSql = "SELECT id, project_id, format, status, rows_written, total_rows, error, created_at, finished_at FROM exports WHERE id = @id";
+    internal const string ExportSql = """
+        SELECT e.id, e.project_id, e.format, e.status, e.rows_written, e.total_rows, e.error, e.created_at, e.finished_at, e.size_bytes,
+               COALESCE(u.name, ''), p.name
+        FROM exports e JOIN projects p ON p.id = e.project_id LEFT JOIN users u ON u.id = e.requested_by
+        WHERE e.id = @id
+        """;
 
     /// <summary>The oldest export to run: queued, or running with no heartbeat since @stale (its worker stopped).</summary>
     internal const string NextJobSql = """
@@ -33,10 +41,10 @@ internal static class ExportsSql
         WHERE id = @Id AND (status = 'queued' OR (status = 'running' AND COALESCE(heartbeat_at, 0) < @stale))
         """;
 
-    /// <summary>Export @id ends as @status at @now; a done one gets its file @blob.</summary>
+    /// <summary>Export @id ends as @status at @now; a done one gets its file @blob of @size bytes.</summary>
     internal const string FinishSql = """
         UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = COALESCE(@error, error), finished_at = @now,
-            blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END
+            blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END, size_bytes = @size
         WHERE id = @id
         """;
 

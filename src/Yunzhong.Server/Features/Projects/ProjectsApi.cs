@@ -5,16 +5,23 @@ namespace Yunzhong.Server.Features.Projects;
 
 public sealed record ReviewSettings(ReviewPolicy Policy, int Percent);
 
-/// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>.</summary>
-public sealed record QualityRequest(int? GoldRate = null, double? GoldThreshold = null, int? GoldMinimum = null, int? OverlapMax = null, double? ConfidenceTarget = null);
+/// <summary>Gold mixing and dynamic overlap; see <see cref="QualitySettings"/>. A missing value keeps the current one.</summary>
+/// <param name="DynamicOverlap">False switches dynamic overlap off (clearing <paramref name="OverlapMax"/> and
+/// <paramref name="ConfidenceTarget"/>, which null alone would keep); true or absent leaves the pair to decide.</param>
+public sealed record QualityRequest(
+    int? GoldRate = null, double? GoldThreshold = null, int? GoldMinimum = null, int? OverlapMax = null, double? ConfidenceTarget = null, bool? DynamicOverlap = null);
 
 public sealed record ProjectRequest(
     long OrganizationId, string? Name = null, string? Instructions = null, JsonElement? Schema = null, string? LabelStudioXml = null,
     int? Overlap = null, int? LeaseSeconds = null, TaskOrder? Order = null, ReviewSettings? Review = null, QualityRequest? Quality = null);
 
+/// <param name="Schema">A new schema (or <paramref name="LabelStudioXml"/>). Once the project has annotations, only a change
+/// that keeps every existing result valid is taken (see <see cref="SchemaChange"/>): fields, optional controls, labels and
+/// options may be added, none removed or changed in kind.</param>
+/// <param name="Archived">True archives the project (its work stays; no more tasks are handed out), false takes it out of the archive.</param>
 public sealed record ProjectPatch(
     string? Name = null, string? Instructions = null, JsonElement? Schema = null, string? LabelStudioXml = null, int? Overlap = null, int? LeaseSeconds = null, TaskOrder? Order = null,
-    ReviewSettings? Review = null, QualityRequest? Quality = null);
+    ReviewSettings? Review = null, QualityRequest? Quality = null, bool? Archived = null);
 
 /// <summary>A project's tasks per state, keyed by the <see cref="TaskState"/> wire names (<c>counts["in_progress"]</c>), and in all.</summary>
 public sealed record StateCounts(
@@ -37,9 +44,12 @@ public sealed record StateCounts(
     };
 }
 
+/// <param name="ArchivedAt">When the project was archived; null while it is active.</param>
+/// <param name="HasAnnotations">Whether any annotation exists: from then on a schema change must keep them valid (see <see cref="ProjectPatch"/>).</param>
 public sealed record ProjectView(
     long Id, long OrganizationId, string Name, string Instructions, JsonElement Schema, int Overlap, int LeaseSeconds,
-    TaskOrder Order, ReviewSettings Review, QualitySettings Quality, DateTimeOffset CreatedAt, StateCounts Counts);
+    TaskOrder Order, ReviewSettings Review, QualitySettings Quality, DateTimeOffset CreatedAt, StateCounts Counts,
+    DateTimeOffset? ArchivedAt = null, bool HasAnnotations = false);
 
 public sealed record SchemaCheckRequest(JsonElement? Schema = null, string? LabelStudioXml = null);
 
@@ -141,7 +151,8 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<ProjectView>, ProblemHttpResult, ValidationProblem>> Update(
-        long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, IOptions<LimitsOptions> limits, CancellationToken ct)
+        long projectId, ProjectPatch patch, ClaimsPrincipal user, Access access, Db db, IOptions<LimitsOptions> limits, TimeProvider time,
+        CancellationToken ct)
     {
         var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers change projects.", ct);
         if (project is null)
@@ -161,6 +172,11 @@ public static class ProjectsApi
             return refused;
         }
         var schema = newSchema ?? p.Schema;
+        await using var c = await db.OpenAsync(ct);
+        if (newSchema is not null && errors.Count == 0)
+        {
+            await CheckSchemaChangeAsync(c, projectId, p.Schema, newSchema, patch.LabelStudioXml is null ? "/schema" : "labelStudioXml", errors, ct);
+        }
         var settings = CheckSettings(patch.Overlap ?? p.Overlap, patch.LeaseSeconds ?? p.LeaseSeconds, patch.Order ?? OrderOf(p.Order),
             patch.Review ?? new ReviewSettings(Wire.Parse<ReviewPolicy>(p.ReviewPolicy), p.ReviewPercent), errors);
         var quality = CheckQuality(patch.Quality, p.Quality, settings.Overlap, errors);
@@ -168,7 +184,6 @@ public static class ProjectsApi
         {
             return Http.Invalid(errors, "The change is not valid.");
         }
-        await using var c = await db.OpenAsync(ct);
         await using (var tx = await db.BeginWriteAsync(c, ct))
         {
             // The order being left as stored, not as cached (another node may have changed it): the
@@ -183,6 +198,7 @@ public static class ProjectsApi
                     name, instructions = patch.Instructions ?? p.Instructions, schema = schema.ToJson(), settings.Overlap,
                     settings.LeaseSeconds, Order = Stored(settings.Order), policy = Wire.Name(settings.Review.Policy), percent = settings.Review.Percent, projectId,
                     quality.GoldRate, quality.GoldThreshold, quality.GoldMinimum, quality.OverlapMax, quality.ConfidenceTarget,
+                    archived = patch.Archived, now = time.GetUtcNow().ToUnixTimeMilliseconds(),
                 }, tx, cancellationToken: ct));
             if (settings.Order == TaskOrder.Random && OrderOf(previousOrder) != TaskOrder.Random)
             {
@@ -299,6 +315,26 @@ public static class ProjectsApi
         return (parsed.Schema, null);
     }
 
+    /// <summary>
+    /// Refuses a schema that would take away what the project's annotations hold (<see cref="SchemaChange.Breaks"/>).
+    /// Read before the write transaction: an annotation submitted in between was validated against the
+    /// old schema, which the accepted change keeps valid or which the annotation count already refused.
+    /// </summary>
+    private static async Task CheckSchemaChangeAsync(
+        System.Data.Common.DbConnection c, long projectId, LabelSchema current, LabelSchema next, string prefix, List<SchemaError> errors, CancellationToken ct)
+    {
+        var annotations = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            ProjectsSql.AnnotationCountSql, new { projectId }, cancellationToken: ct));
+        if (annotations == 0)
+        {
+            return;
+        }
+        foreach (var e in SchemaChange.Breaks(current, next))
+        {
+            errors.Add(new(prefix + e.Path, $"{e.Message} The project has {annotations} annotation(s); add to the schema instead, or start a new project."));
+        }
+    }
+
     private sealed record Settings(int Overlap, int LeaseSeconds, TaskOrder Order, ReviewSettings Review);
 
     private static Settings CheckSettings(int overlap, int leaseSeconds, TaskOrder order, ReviewSettings review, List<SchemaError> errors)
@@ -335,9 +371,14 @@ public static class ProjectsApi
         {
             return current;
         }
+        var off = request.DynamicOverlap == false;
+        if (off && (request.OverlapMax is not null || request.ConfidenceTarget is not null))
+        {
+            errors.Add(new("quality.dynamicOverlap", "quality.dynamicOverlap false switches dynamic overlap off; send no overlapMax or confidenceTarget with it."));
+        }
         var q = new QualitySettings(
             request.GoldRate ?? current.GoldRate, request.GoldThreshold ?? current.GoldThreshold, request.GoldMinimum ?? current.GoldMinimum,
-            request.OverlapMax ?? current.OverlapMax, request.ConfidenceTarget ?? current.ConfidenceTarget);
+            off ? null : request.OverlapMax ?? current.OverlapMax, off ? null : request.ConfidenceTarget ?? current.ConfidenceTarget);
         if (q.GoldRate is < 0 or > 50)
         {
             errors.Add(new("quality.goldRate", "quality.goldRate must be a percentage between 0 and 50."));
@@ -380,6 +421,8 @@ public static class ProjectsApi
             p.Quality, Http.Time(p.CreatedAt),
             new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
                 counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
-                counts.GetValueOrDefault("rejected")));
+                counts.GetValueOrDefault("rejected")),
+            p.ArchivedAt is { } archived ? Http.Time(archived) : null,
+            await c.ExecuteScalarAsync<long>(new CommandDefinition(ProjectsSql.AnyAnnotationSql, new { projectId }, cancellationToken: ct)) > 0);
     }
 }

@@ -24,14 +24,21 @@ internal static class ProjectsSql
     internal static string StoredOrderSql(SqlDialect dialect) =>
         $"SELECT task_order FROM projects WHERE id = @projectId{dialect.ForUpdate}";
 
-    /// <summary>Project @projectId's settings.</summary>
+    /// <summary>Project @projectId's settings; @archived true archives it at @now (once), false takes it out, null leaves it.</summary>
     internal const string UpdateSql = """
         UPDATE projects SET name = @name, instructions = @instructions, schema_json = @schema, overlap = @Overlap,
             lease_seconds = @LeaseSeconds, task_order = @Order, review_policy = @policy, review_percent = @percent,
             gold_rate = @GoldRate, gold_threshold = @GoldThreshold, gold_minimum = @GoldMinimum, overlap_max = @OverlapMax,
-            confidence_target = @ConfidenceTarget
+            confidence_target = @ConfidenceTarget,
+            archived_at = CASE WHEN @archived IS NULL THEN archived_at WHEN @archived THEN COALESCE(archived_at, @now) ELSE NULL END
         WHERE id = @projectId
         """;
+
+    /// <summary>How many annotations project @projectId holds (rejected and superseded ones included: they are kept, and exported with history).</summary>
+    internal const string AnnotationCountSql = "SELECT COUNT(*) FROM annotations WHERE project_id = @projectId";
+
+    /// <summary>1 when project @projectId holds any annotation, else 0: one index probe, for every project view.</summary>
+    internal const string AnyAnnotationSql = "SELECT COUNT(*) FROM (SELECT 1 FROM annotations WHERE project_id = @projectId LIMIT 1) a";
 
     /// <summary>Gives project @projectId's tasks without one a shuffle key (they enter random order, see 0004_shuffle_only_when_random).</summary>
     internal static string ShuffleSql(SqlDialect dialect) =>

@@ -55,6 +55,10 @@ public static class QueueApi
         {
             return problem!;
         }
+        if (project.Archived)
+        {
+            return Http.Conflict("This project is archived: it hands out no more tasks. Ask a manager to take it out of the archive.");
+        }
         var lease = await queue.NextAsync(project, userId, excluded, ct);
         if (lease is null)
         {

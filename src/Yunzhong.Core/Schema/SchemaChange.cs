@@ -1,0 +1,133 @@
+namespace Yunzhong.Core.Schema;
+
+/// <summary>
+/// Whether a project's label schema may be replaced once annotations were written against it.
+/// Annotations are kept as they were written, and exports, review fixes and quality figures read
+/// them through the current schema; so a change may add (fields, optional controls, labels,
+/// options, a higher rating scale, more answers allowed) but never take away or reinterpret what
+/// an existing result can hold.
+/// </summary>
+public static class SchemaChange
+{
+    /// <summary>
+    /// What <paramref name="next"/> takes away from <paramref name="current"/>, as errors with JSON
+    /// pointers into <paramref name="next"/> (or to its controls' list for a control it lacks);
+    /// empty when every result valid under the current schema stays valid under the next one.
+    /// </summary>
+    public static IReadOnlyList<SchemaError> Breaks(LabelSchema current, LabelSchema next)
+    {
+        var errors = new List<SchemaError>();
+        foreach (var field in current.Fields)
+        {
+            var i = IndexOf(next.Fields, f => f.Name == field.Name);
+            if (i < 0)
+            {
+                errors.Add(new("/fields", $"Field \"{field.Name}\" is labelled by existing annotations and cannot be removed."));
+            }
+            else if (next.Fields[i].Type != field.Type)
+            {
+                errors.Add(new($"/fields/{i}/type", $"Field \"{field.Name}\" keeps its type {Name(field.Type)} once annotations exist."));
+            }
+        }
+        foreach (var control in current.Controls)
+        {
+            var i = IndexOf(next.Controls, c => c.Name == control.Name);
+            if (i < 0)
+            {
+                errors.Add(new("/controls", $"Control \"{control.Name}\" holds existing annotations and cannot be removed or renamed."));
+                continue;
+            }
+            CompareControl(control, next.Controls[i], $"/controls/{i}", errors);
+        }
+        for (var i = 0; i < next.Controls.Count; i++)
+        {
+            var added = next.Controls[i];
+            if (added.Required && IndexOf(current.Controls, c => c.Name == added.Name) < 0)
+            {
+                errors.Add(new($"/controls/{i}/required", $"New control \"{added.Name}\" cannot be required: existing annotations have no value for it."));
+            }
+        }
+        return errors;
+    }
+
+    private static void CompareControl(ControlDef was, ControlDef now, string at, List<SchemaError> errors)
+    {
+        var name = was.Name;
+        if (now.Type != was.Type)
+        {
+            errors.Add(new($"{at}/type", $"Control \"{name}\" keeps its type {Name(was.Type)} once annotations exist."));
+            return;
+        }
+        if (now.Field != was.Field)
+        {
+            errors.Add(new($"{at}/field", $"Control \"{name}\" keeps labelling field \"{was.Field}\" once annotations exist."));
+        }
+        if (now.Spans != was.Spans || now.PerSegment != was.PerSegment)
+        {
+            errors.Add(new(at, $"Control \"{name}\" keeps the control it refers to once annotations exist."));
+        }
+        if (now.Mode != was.Mode)
+        {
+            errors.Add(new($"{at}/mode", $"Control \"{name}\" keeps its mode once annotations exist."));
+        }
+        if (was.Multiple && !now.Multiple)
+        {
+            errors.Add(new($"{at}/multiple", $"Control \"{name}\" already has answers with several values; it stays multiple."));
+        }
+        if (now.Required && !was.Required)
+        {
+            errors.Add(new($"{at}/required", $"Control \"{name}\" cannot become required: existing annotations may have no value for it."));
+        }
+        if (now.Type == ControlType.Rating ? now.RatingMax < was.RatingMax : (now.Max is { } max && (was.Max is null || max < was.Max)))
+        {
+            errors.Add(new($"{at}/max", $"Control \"{name}\" cannot lower its maximum once annotations exist."));
+        }
+        if (now.Min is { } min && (was.Min is null || min > was.Min))
+        {
+            errors.Add(new($"{at}/min", $"Control \"{name}\" cannot raise its minimum once annotations exist."));
+        }
+        if (now.LeafsOnly && !was.LeafsOnly)
+        {
+            errors.Add(new($"{at}/leafsOnly", $"Control \"{name}\" cannot become leaves-only once annotations exist."));
+        }
+        var kept = Paths(now.Labels, "").ToHashSet(StringComparer.Ordinal);
+        var key = now.Type is ControlType.Choices or ControlType.Taxonomy ? "options" : "labels";
+        var missing = Paths(was.Labels, "").Where(p => !kept.Contains(p)).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add(new($"{at}/{key}", $"Control \"{name}\" keeps {(key == "options" ? "the options" : "the labels")} existing annotations use: "
+                + string.Join(", ", missing.Select(m => $"\"{m}\"")) + " cannot be removed or renamed."));
+        }
+    }
+
+    // A taxonomy option is known by its path from the top ("Animal / Cat"); a flat label by its value.
+    private static IEnumerable<string> Paths(IReadOnlyList<LabelDef> labels, string prefix)
+    {
+        foreach (var l in labels)
+        {
+            var path = prefix + l.Value;
+            yield return path;
+            if (l.Children is { } children)
+            {
+                foreach (var child in Paths(children, path + " / "))
+                {
+                    yield return child;
+                }
+            }
+        }
+    }
+
+    private static int IndexOf<T>(IReadOnlyList<T> list, Func<T, bool> match)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (match(list[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -125,9 +125,18 @@ public static class ExportsApi
         {
             return Http.NotFound("Export file");
         }
-        var project = await access.ProjectAsync(row.Value.ProjectId, ct);
-        await audit.AppendAsync(project?.OrganizationId, AuditLog.Actor(user.UserId()), "export.download", $"export:{exportId}",
-            new { project = row.Value.ProjectId, format = row.Value.Format }, ct);
+        try
+        {
+            var project = await access.ProjectAsync(row.Value.ProjectId, ct);
+            await audit.AppendAsync(project?.OrganizationId, AuditLog.Actor(user.UserId()), "export.download", $"export:{exportId}",
+                new { project = row.Value.ProjectId, format = row.Value.Format }, ct);
+        }
+        catch
+        {
+            // No download without its audit entry; the file is not left open either.
+            await stream.DisposeAsync();
+            throw;
+        }
         var (ext, type) = FileKind(row.Value.Format);
         // ASP.NET writes both filename (ASCII, others as '_') and RFC 6266's filename* (UTF-8), so a Chinese name survives.
         return TypedResults.File(stream, type, FileName(row.Value.ProjectName, row.Value.Format, Http.Time(row.Value.CreatedAt)), enableRangeProcessing: true);

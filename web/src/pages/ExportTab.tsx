@@ -31,7 +31,7 @@ export function ExportTab({ project }: { project: Project }) {
   });
   const job = started ? polled.data ?? started : null;
   const failure = starting.error ?? polled.error;
-  const error = failure ? errorText(failure, t('common.networkError')) : null;
+  const error = failure ? errorText(failure, t) : null;
 
   const start = (e: React.FormEvent) => {
     e.preventDefault();

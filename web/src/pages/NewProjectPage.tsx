@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type CreateProject, type ProjectOrder, type ReviewPolicy, type SchemaCheck, type UnmappedTag } from '../api';
 import { errorText } from '../api/queries';
+import { fieldLines, problemHead } from '../api/problems';
 import { useT, type T } from '../i18n';
 import { STARTER_SCHEMA, sampleData } from '../lib/sample';
 import type { Schema } from '../lib/schema';
@@ -66,9 +67,9 @@ export function NewProjectPage() {
     },
   });
   const createError = creating.error as ApiError | null;
-  const errors = createError?.errors ?? {};
-  const error = checking.error ? errorText(checking.error, t('common.networkError'))
-    : createError ? errorText(createError, t('common.networkError')) : null;
+  const errorLines = createError ? fieldLines(createError.problem, t) : [];
+  const error = checking.error ? errorText(checking.error, t)
+    : createError ? (errorLines.length ? problemHead(createError.problem, t) : errorText(createError, t)) : null;
 
   const create = (e: React.FormEvent) => {
     e.preventDefault();
@@ -143,8 +144,8 @@ export function NewProjectPage() {
               </div>
             )}
           </div>
-          {Object.keys(errors).length > 0 && (
-            <ul className="banner error" data-testid="create-errors">{Object.entries(errors).map(([k, v]) => <li key={k}><code>{k}</code> {v.join(', ')}</li>)}</ul>
+          {errorLines.length > 0 && (
+            <ul className="banner error" data-testid="create-errors">{errorLines.map((line, i) => <li key={i}>{line}</li>)}</ul>
           )}
           {error && <div className="banner error" role="alert">{error}</div>}
           <button type="submit" className="primary" disabled={busy || !!jsonError} data-testid="create-submit">{t('create.submit')}</button>

@@ -54,6 +54,15 @@ describe('problemMessage', () => {
     expect(fieldLines(p, tr('en'))).toEqual(['Annotations per task: Enter a value from 1 to 100.']);
   });
 
+  it('keeps the server’s reason beside a general code, so a row error still says why', () => {
+    const p = readProblem(422, {
+      code: 'import.rows_invalid', params: { errorCount: 1 },
+      errors: { 'row 2: data.text': ['data.text must be a string'] },
+      fields: { 'row 2: data.text': [{ code: 'import.row_invalid', params: { row: '2', field: 'data.text' } }] },
+    });
+    expect(fieldLines(p, tr('zh-CN'))).toEqual(['第 2 行，“data.text”：该行无效。 (data.text must be a string)']);
+  });
+
   it('falls back to the server’s English for a code this client does not know', () => {
     const p = readProblem(409, { code: 'queue.something_new', params: {}, title: 'Something new happened.' });
     expect(problemMessage(p, tr('zh-CN'))).toBe('Something new happened.');

@@ -78,13 +78,21 @@ export function fieldWhere(p: Params, t: T): string {
   return parts.join(t('errWhere.separator'));
 }
 
+/**
+ * Codes that say only that something is wrong, for checks the server has not given a code of their
+ * own yet (a row's data, a label schema's details): their server words follow in brackets, so the
+ * reason is not lost.
+ */
+const GENERAL = new Set(['field.invalid', 'import.row_invalid', 'annotation.invalid', 'schema.invalid']);
+
 /** One coded message in words (its where left out). */
-function coded(c: Coded, t: T): string | null {
+function coded(c: Coded, english: string | undefined, t: T): string | null {
   const key = codeKey(c.code);
   if (!key) return null;
   const values: Params = { ...c.params };
   if (values.field !== undefined) values.field = fieldName(String(values.field), t);
-  return t(key, values);
+  const words = t(key, values);
+  return GENERAL.has(c.code) && english ? `${words} (${english})` : words;
 }
 
 /** Each field's messages in words, by the server's key: what a form shows next to its field. */
@@ -92,7 +100,7 @@ export function fieldMessages(problem: Problem, t: T): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, english] of Object.entries(problem.errors)) {
     const list = problem.fields[k] ?? [];
-    const words = list.map((c) => coded(c, t));
+    const words = list.map((c, i) => coded(c, english[i], t));
     out[k] = words.every((w) => w !== null) && words.length ? words.join(' ') : english.join(' ');
   }
   return out;

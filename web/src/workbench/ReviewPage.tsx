@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type Project, type ReviewAction, type ReviewItem } from '../api';
+import { api, type Project, type ReviewAction, type ReviewItem } from '../api';
 import { errorText, keys, useProject } from '../api/queries';
 import { useT } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
@@ -36,7 +36,7 @@ export function ReviewPage({ projectId }: { projectId: number }) {
       setItem(n);
       setState(n ? initState(p.schema, { draft: n.annotation.result }) : null);
       setEditing(false); setComment(''); setError(null);
-    } catch (e) { setError(e instanceof ApiError && e.isNetwork ? t('common.networkError') : (e as Error).message); }
+    } catch (e) { setError(errorText(e, t)); }
   }, [projectId, t]);
 
   // The first annotation is leased once the project is known; later ones after each decision.

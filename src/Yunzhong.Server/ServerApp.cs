@@ -71,7 +71,11 @@ public static class ServerApp
         s.AddSingleton<AuditLog>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
-        s.AddProblemDetails(o => o.CustomizeProblemDetails = BodyLimit.Describe);
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
+        {
+            BodyLimit.Describe(problem);
+            ProblemCodes.Describe(problem);
+        });
         s.AddExceptionHandler<BadRequests>();
         s.AddExceptionHandler<OutOfSpace>();
         s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -41,7 +41,7 @@ export function App() {
   const queryClient = useQueryClient();
   const meQuery = useQuery({ queryKey: keys.me, queryFn: meOrNobody, retry: false, staleTime: Infinity });
   const me = meQuery.data;
-  const error = meQuery.error ? errorText(meQuery.error, t('common.networkError')) : null;
+  const error = meQuery.error ? errorText(meQuery.error, t) : null;
   const [orgId, setOrgId] = useState<number | null>(storedOrg);
 
   // Someone else's data must not outlive their session in the cache.

@@ -76,6 +76,9 @@ public static partial class AnnotationValidator
 
         private void Fail(string path, string message) => (Errors ??= []).Add(new SchemaError(path, message));
 
+        private void Fail(string path, string message, string code, params (string Key, object? Value)[] args) =>
+            (Errors ??= []).Add(new SchemaError(path, message, code, args.ToDictionary(a => a.Key, a => a.Value)));
+
         private static string At(ControlPlan p, int i) => p.Pointer + "/" + i;
 
         private static string At(ControlPlan p, int i, string key) => p.Pointer + "/" + i + "/" + key;
@@ -90,7 +93,7 @@ public static partial class AnnotationValidator
                 {
                     if (plan.Def.Required)
                     {
-                        Fail(plan.Pointer, $"Control '{plan.Def.Name}' is required but the result has no value for it.");
+                        Fail(plan.Pointer, $"Control '{plan.Def.Name}' is required but the result has no value for it.", SchemaErrorCodes.Required);
                     }
 
                     continue;
@@ -101,7 +104,7 @@ public static partial class AnnotationValidator
                 {
                     if (plan.Def.Required)
                     {
-                        Fail(plan.Pointer, $"Control '{plan.Def.Name}' is required but its value is empty.");
+                        Fail(plan.Pointer, $"Control '{plan.Def.Name}' is required but its value is empty.", SchemaErrorCodes.Required);
                     }
 
                     continue;
@@ -130,7 +133,7 @@ public static partial class AnnotationValidator
                 var path = "/" + JsonText.EscapePointerToken(p.Name);
                 if (schema.Control(p.Name) is null)
                 {
-                    Fail(path, $"{JsonText.Quote(p.Name)} is not a control of the schema.");
+                    Fail(path, $"{JsonText.Quote(p.Name)} is not a control of the schema.", SchemaErrorCodes.UnknownControl);
                 }
                 else if (!seen.Add(p.Name))
                 {

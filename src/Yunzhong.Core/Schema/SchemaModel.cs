@@ -126,7 +126,37 @@ public sealed class ControlDef
 /// <c>""</c> is the whole document. For Label Studio XML, an element path such as <c>/View[1]/Labels[1]</c>.
 /// </param>
 /// <param name="Message">An English sentence naming the offending value.</param>
-public sealed record SchemaError(string Path, string Message);
+/// <param name="Code">
+/// A stable code for the kind of problem (one of <see cref="SchemaErrorCodes"/>), which clients
+/// translate; null for a problem with no code of its own, which the server reports under a general one.
+/// </param>
+/// <param name="Args">The values the message names (a limit, an offset), for a translated message.</param>
+public sealed record SchemaError(string Path, string Message, string? Code = null, IReadOnlyDictionary<string, object?>? Args = null);
+
+/// <summary>Codes of <see cref="SchemaError"/>s that clients translate; the rest go under a general code.</summary>
+public static class SchemaErrorCodes
+{
+    /// <summary>A required control has no value, or an empty one.</summary>
+    public const string Required = "annotation.required";
+
+    /// <summary>A key of the result names no control of the schema.</summary>
+    public const string UnknownControl = "annotation.unknown_control";
+
+    /// <summary>A span starts before the text or ends past it (<c>length</c>: the text's length).</summary>
+    public const string SpanOutOfRange = "annotation.span.out_of_range";
+
+    /// <summary>A span ends at or before its start.</summary>
+    public const string SpanEmpty = "annotation.span.empty";
+
+    /// <summary>A choice that is not an option of the control (<c>value</c>).</summary>
+    public const string UnknownOption = "annotation.choice.unknown";
+
+    /// <summary>Too few or too many options chosen (<c>min</c>, <c>max</c>, <c>count</c>).</summary>
+    public const string ChoiceCount = "annotation.choice.count";
+
+    /// <summary>Any other problem of an annotation: the value does not fit its control.</summary>
+    public const string Invalid = "annotation.invalid";
+}
 
 /// <summary>The outcome of parsing or creating a <see cref="LabelSchema"/>: a schema or errors, never both.</summary>
 public sealed class SchemaParseResult

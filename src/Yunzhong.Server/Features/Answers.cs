@@ -79,6 +79,15 @@ public static class Answers
             doc.Info.Title = "Yunzhong API";
             doc.Info.Description = "Data-annotation cloud park: projects, imports, the annotator queue, review, exports.";
             doc.Servers = [];
+            // Every code a problem can carry (ProblemCodes.All), for clients to translate.
+            doc.Components ??= new OpenApiComponents();
+            doc.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            doc.Components.Schemas["ProblemCode"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.",
+                Enum = [.. ProblemCodes.All.Select(c => (System.Text.Json.Nodes.JsonNode)c)],
+            };
             if (doc.Components?.Schemas is { } schemas)
             {
                 doc.Components.Schemas = new Dictionary<string, IOpenApiSchema>(schemas.OrderBy(kv => kv.Key, StringComparer.Ordinal));
@@ -90,6 +99,20 @@ public static class Answers
             // Enums are strings on the wire (Wire.Options): say so beside the names. An enum first met
             // as a nullable field would keep null among its names; the field says it may be null instead.
             var type = context.JsonTypeInfo.Type;
+            if ((type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails)) && schema is OpenApiSchema problem)
+            {
+                problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                problem.Properties[ProblemCodes.CodeKey] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One of ProblemCode." };
+                problem.Properties[ProblemCodes.ParamsKey] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The values the code's message names." };
+                if (type == typeof(HttpValidationProblemDetails))
+                {
+                    problem.Properties[ProblemCodes.FieldsKey] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Description = "For each key of errors, the code (ProblemCode) and params of each message.",
+                    };
+                }
+            }
             if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema is OpenApiSchema { Enum.Count: > 0 } named)
             {
                 named.Type = JsonSchemaType.String;

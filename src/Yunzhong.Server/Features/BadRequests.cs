@@ -20,8 +20,8 @@ internal sealed class BadRequests(IProblemDetailsService problems) : IExceptionH
         var problem = bad.InnerException switch
         {
             JsonException json => FromJson(json),
-            { } inner => new ProblemDetails { Title = "The request could not be read.", Detail = $"{bad.Message} {inner.Message}" },
-            null => new ProblemDetails { Title = "The request could not be read.", Detail = bad.Message },
+            { } inner => new ProblemDetails { Title = "The request could not be read.", Detail = $"{bad.Message} {inner.Message}", Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.RequestUnreadable } },
+            null => new ProblemDetails { Title = "The request could not be read.", Detail = bad.Message, Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.RequestUnreadable } },
         };
         problem.Status = bad.StatusCode;
         context.Response.StatusCode = bad.StatusCode;
@@ -33,7 +33,12 @@ internal sealed class BadRequests(IProblemDetailsService problems) : IExceptionH
         // The serializer wraps the reader's own exception when the text is not JSON at all.
         if (json.InnerException is JsonException syntax)
         {
-            return new ProblemDetails { Title = "The request body is not valid JSON.", Detail = $"{WithoutPosition(syntax.Message)} {At(json)}" };
+            return new ProblemDetails
+            {
+                Title = "The request body is not valid JSON.",
+                Detail = $"{WithoutPosition(syntax.Message)} {At(json)}",
+                Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.RequestNotJson, [ProblemCodes.ParamsKey] = Where(json) },
+            };
         }
         // A value of the wrong type: the reader's complaint inside says what was found ("Cannot get the
         // value of a token type 'String' as a number"), the serializer's own names the record type.
@@ -48,13 +53,30 @@ internal sealed class BadRequests(IProblemDetailsService problems) : IExceptionH
             {
                 Title = title,
                 Detail = $"{field}: {why} {At(json)}",
+                Extensions =
+                {
+                    [ProblemCodes.CodeKey] = ProblemCodes.RequestBodyMismatch,
+                    [ProblemCodes.ParamsKey] = Where(json),
+                    [ProblemCodes.FieldsKey] = new Dictionary<string, ProblemCodes.Coded[]>
+                    {
+                        [field] = [new ProblemCodes.Coded(ProblemCodes.FieldWrongType, ProblemCodes.FieldParams(field))],
+                    },
+                },
             };
         }
-        return new ProblemDetails { Title = title, Detail = $"{why} {At(json)}" };
+        return new ProblemDetails
+        {
+            Title = title,
+            Detail = $"{why} {At(json)}",
+            Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.RequestBodyMismatch, [ProblemCodes.ParamsKey] = Where(json) },
+        };
     }
 
     /// <summary>Where in the body, one-based as an editor counts (System.Text.Json counts from zero).</summary>
     private static string At(JsonException json) => $"(line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})";
+
+    private static Dictionary<string, object?> Where(JsonException json) =>
+        ProblemCodes.Params(("line", json.LineNumber + 1), ("byte", json.BytePositionInLine + 1));
 
     /// <summary>System.Text.Json ends its messages with the JSON path and the zero-based position, given apart here.</summary>
     private static string WithoutPosition(string message)

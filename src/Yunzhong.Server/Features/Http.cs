@@ -3,22 +3,54 @@ namespace Yunzhong.Server.Features;
 /// <summary>Small pieces every feature's endpoints share.</summary>
 internal static class Http
 {
+    // Each answer carries a stable code and its params (ProblemCodes); the English words stay for API users.
+
     public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: 404, title: $"{what} not found.");
+        TypedResults.Problem(statusCode: 404, title: $"{what} not found.", extensions: ProblemCodes.Extensions(ProblemCodes.NotFoundOf(what)));
 
-    public static ProblemHttpResult Forbidden(string why) =>
-        TypedResults.Problem(statusCode: 403, title: why);
+    public static ProblemHttpResult Forbidden(string why, string code = ProblemCodes.AccessForbidden) =>
+        TypedResults.Problem(statusCode: 403, title: why, extensions: ProblemCodes.Extensions(code));
 
-    public static ProblemHttpResult Conflict(string why) =>
-        TypedResults.Problem(statusCode: 409, title: why);
+    public static ProblemHttpResult Conflict(string why, string code = ProblemCodes.Conflict, Dictionary<string, object?>? values = null) =>
+        TypedResults.Problem(statusCode: 409, title: why, extensions: ProblemCodes.Extensions(code, values));
 
-    public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
-
-    public static ValidationProblem Invalid(IEnumerable<SchemaError> errors, string title = "The request is not valid.") =>
+    /// <summary>One field is wrong: <paramref name="code"/> and <paramref name="values"/> say how, for a translated message.</summary>
+    public static ValidationProblem Invalid(string field, string message, string code = ProblemCodes.FieldInvalid, Dictionary<string, object?>? values = null) =>
         TypedResults.ValidationProblem(
-            errors.GroupBy(e => e.Path.Length == 0 ? "/" : e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: title);
+            new Dictionary<string, string[]> { [field] = [message] },
+            extensions: FieldExtensions([(field, code, values)]));
+
+    /// <summary>
+    /// Problems found by a check (a schema's, an annotation's): each keeps its own code where it has
+    /// one, else <paramref name="fallback"/>; the problem as a whole answers <paramref name="code"/>.
+    /// </summary>
+    public static ValidationProblem Invalid(IEnumerable<SchemaError> errors, string title = "The request is not valid.",
+        string code = ProblemCodes.RequestInvalid, string fallback = ProblemCodes.FieldInvalid)
+    {
+        var list = errors.Select(e => (Key: e.Path.Length == 0 ? "/" : e.Path, Error: e)).ToList();
+        return TypedResults.ValidationProblem(
+            list.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Select(e => e.Error.Message).ToArray()),
+            title: title,
+            extensions: FieldExtensions(list.Select(e => (e.Key, e.Error.Code ?? fallback, e.Error.Args)), code));
+    }
+
+    private static Dictionary<string, object?> FieldExtensions(
+        IEnumerable<(string Field, string Code, IReadOnlyDictionary<string, object?>? Values)> fields, string code = ProblemCodes.RequestInvalid)
+    {
+        var extensions = ProblemCodes.Extensions(code);
+        extensions[ProblemCodes.FieldsKey] = fields.GroupBy(f => f.Field).ToDictionary(
+            g => g.Key,
+            g => g.Select(f =>
+            {
+                var values = ProblemCodes.FieldParams(f.Field);
+                foreach (var (k, v) in f.Values ?? new Dictionary<string, object?>())
+                {
+                    values[k] = v;
+                }
+                return new ProblemCodes.Coded(f.Code, values);
+            }).ToArray());
+        return extensions;
+    }
 
     /// <summary>
     /// Tenancy and roles in one place: a project the caller's organisations do not hold answers 404,

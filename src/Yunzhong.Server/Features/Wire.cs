@@ -113,7 +113,8 @@ public static class Wire
                 {
                     if (values(argument).Any(v => v is not null && !Enum.IsDefined(type, v)))
                     {
-                        return Http.Invalid(field, $"{field} must be one of {string.Join(", ", Enum.GetNames(type).Select(EnumNaming.ConvertName))}.");
+                        var allowed = string.Join(", ", Enum.GetNames(type).Select(EnumNaming.ConvertName));
+                        return Http.Invalid(field, $"{field} must be one of {allowed}.", ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", allowed)));
                     }
                 }
             }

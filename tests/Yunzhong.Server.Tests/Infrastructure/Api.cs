@@ -23,7 +23,43 @@ public static class Api
         var body = await r.Content.ReadAsStringAsync();
         Assert.True(r.StatusCode == status, $"expected {(int)status}, got {(int)r.StatusCode}: {body}");
         Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
-        return JsonSerializer.Deserialize<JsonElement>(body);
+        var problem = JsonSerializer.Deserialize<JsonElement>(body);
+        Assert.Null(UncodedPart(problem));
+        return problem;
+    }
+
+    /// <summary>
+    /// What of a problem a client could not translate: no known <c>code</c> (<see cref="ProblemCodes.All"/>),
+    /// no <c>params</c> object, or a key of <c>errors</c> without its coded entries under <c>fields</c>;
+    /// null when every part carries a known code.
+    /// </summary>
+    public static string? UncodedPart(JsonElement problem)
+    {
+        if (!problem.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String || !ProblemCodes.All.Contains(code.GetString()!))
+        {
+            return $"no known code: {problem}";
+        }
+        if (!problem.TryGetProperty("params", out var values) || values.ValueKind != JsonValueKind.Object)
+        {
+            return $"no params: {problem}";
+        }
+        if (!problem.TryGetProperty("errors", out var errors))
+        {
+            return null;
+        }
+        if (!problem.TryGetProperty("fields", out var fields))
+        {
+            return $"errors without fields: {problem}";
+        }
+        foreach (var e in errors.EnumerateObject())
+        {
+            if (!fields.TryGetProperty(e.Name, out var coded) || coded.GetArrayLength() != e.Value.GetArrayLength()
+                || coded.EnumerateArray().Any(c => !ProblemCodes.All.Contains(c.GetProperty("code").GetString()!) || c.GetProperty("params").ValueKind != JsonValueKind.Object))
+            {
+                return $"field '{e.Name}' without a known code per message: {problem}";
+            }
+        }
+        return null;
     }
 
     /// <summary>The messages of one key of a validation problem's <c>errors</c>, failing when the key is absent.</summary>

@@ -269,6 +269,10 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
                     {
                         wrong.Add($"{row.Route} as {caller}: {expected} without a problem document");
                     }
+                    else if (expected >= 400 && Api.UncodedPart(JsonSerializer.Deserialize<JsonElement>(body)) is { } uncoded)
+                    {
+                        wrong.Add($"{row.Route} as {caller}: {Truncate(uncoded)}");
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@
 // log-in page, and every failure turned into an ApiError carrying the server's ProblemDetails.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
+import { readProblem, type Problem } from './problems';
 
 export type ProblemDetails = components['schemas']['HttpValidationProblemDetails'];
 
@@ -13,6 +14,8 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail?: string;
   readonly errors: Record<string, string[]>;
+  /** The problem with its code, params and coded fields: what `problemMessage` turns into words. */
+  readonly problem: Problem;
   constructor(status: number, problem: Partial<Record<keyof ProblemDetails, unknown>>) {
     const title = typeof problem.title === 'string' ? problem.title : undefined;
     const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
@@ -22,7 +25,9 @@ export class ApiError extends Error {
     this.detail = detail;
     const errors = problem.errors && typeof problem.errors === 'object' ? problem.errors as Record<string, unknown> : {};
     this.errors = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]));
+    this.problem = readProblem(status, problem);
   }
+  get code(): string | undefined { return this.problem.code; }
   get isNetwork(): boolean { return this.status === 0; }
 }
 

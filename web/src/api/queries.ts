@@ -3,6 +3,8 @@
 // and invalidating that prefix refreshes its counts, tasks, statistics and quality figures at once.
 import { QueryClient, useQuery } from '@tanstack/react-query';
 import { api, ApiError, type TaskFilter } from './index';
+import { problemMessage } from './problems';
+import type { T } from '../i18n';
 
 export const keys = {
   me: ['me'] as const,
@@ -39,7 +41,8 @@ export const useMembers = (organizationId: number, enabled = true) =>
   useQuery({ queryKey: keys.members(organizationId), queryFn: () => api.members(organizationId), enabled });
 
 /** The message a failed query or mutation shows, network failures in the reader's language. */
-export function errorText(e: unknown, networkError: string): string {
-  if (e instanceof ApiError) return e.isNetwork ? networkError : e.message;
+/** Any failure in the user's language: a network failure, or the server's problem by its code. */
+export function errorText(e: unknown, t: T): string {
+  if (e instanceof ApiError) return e.isNetwork ? t('common.networkError') : problemMessage(e.problem, t);
   return e instanceof Error ? e.message : String(e);
 }

@@ -759,11 +759,17 @@ export interface components {
             totalRows: number;
         };
         HttpValidationProblemDetails: {
+            /** @description One of ProblemCode. */
+            code?: string;
             detail?: null | string;
             errors?: {
                 [key: string]: string[];
             };
+            /** @description For each key of errors, the code (ProblemCode) and params of each message. */
+            fields?: Record<string, never>;
             instance?: null | string;
+            /** @description The values the code's message names. */
+            params?: Record<string, never>;
             /** Format: int32 */
             status?: null | number;
             title?: null | string;
@@ -837,9 +843,18 @@ export interface components {
             /** Format: double */
             score: null | number;
         };
+        /**
+         * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
+         * @enum {string}
+         */
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.required" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.too_many_held" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.invalid" | "server.error" | "server.out_of_space" | "server.unavailable" | "task.not_found" | "token.not_found";
         ProblemDetails: {
+            /** @description One of ProblemCode. */
+            code?: string;
             detail?: null | string;
             instance?: null | string;
+            /** @description The values the code's message names. */
+            params?: Record<string, never>;
             /** Format: int32 */
             status?: null | number;
             title?: null | string;

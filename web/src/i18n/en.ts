@@ -1,3 +1,5 @@
+import { errorsEn } from './errors.en';
+
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 import { settingsEn } from './settings.en';
 
@@ -331,6 +333,7 @@ export const en = {
   'keys.help': 'Show this sheet',
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
+  ...errorsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,7 +9,7 @@ export function DashboardTab({ project }: { project: Project }) {
   const t = useT();
   const query = useQuery({ queryKey: keys.stats(project.id), queryFn: () => api.stats(project.id) });
   const stats = query.data;
-  if (query.error) return <div className="banner error">{errorText(query.error, t('common.networkError'))}</div>;
+  if (query.error) return <div className="banner error">{errorText(query.error, t)}</div>;
   if (!stats) return <p className="muted">{t('common.loading')}</p>;
   const states = TASK_STATES.map((k) => [k, stats.states[k]] as const).filter(([, v]) => v > 0);
   return (

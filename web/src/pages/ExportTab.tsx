@@ -36,7 +36,7 @@ export function ExportTab({ project }: { project: Project }) {
   const jobDone = finished(job ?? undefined);
   useEffect(() => { if (jobDone) void queryClient.invalidateQueries({ queryKey: keys.exports(project.id) }); }, [jobDone, queryClient, project.id]);
   const failure = starting.error ?? polled.error;
-  const error = failure ? errorText(failure, t('common.networkError')) : null;
+  const error = failure ? errorText(failure, t) : null;
 
   const start = (e: React.FormEvent) => {
     e.preventDefault();
@@ -99,7 +99,7 @@ function ExportHistory({ projectId }: { projectId: number }) {
   return (
     <div className="card" data-testid="export-jobs">
       <h3>{t('export.jobs')}</h3>
-      {query.error && <div className="banner error">{errorText(query.error, t('common.networkError'))}</div>}
+      {query.error && <div className="banner error">{errorText(query.error, t)}</div>}
       {!jobs ? <p className="muted">{t('common.loading')}</p> : jobs.length === 0 ? <p className="muted" data-testid="export-jobs-empty">{t('export.jobsEmpty')}</p> : (
         <table className="grid">
           <thead><tr>

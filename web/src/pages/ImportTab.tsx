@@ -1,7 +1,8 @@
 import { useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project } from '../api';
-import { keys } from '../api/queries';
+import { errorText, keys } from '../api/queries';
+import { fieldWhere, fieldMessages } from '../api/problems';
 import { useT } from '../i18n';
 
 const DATA_EXT = /\.(jsonl|ndjson|json|csv|tsv)$/i;
@@ -46,8 +47,11 @@ export function ImportTab({ project }: { project: Project }) {
       // a refusal that names rows is shown as the table.
       if ((a.status === 422 || a.status === 400) && Object.keys(a.errors ?? {}).length) {
         setError(t('import.failed'));
-        setRowErrors(Object.entries(a.errors).sort(([x], [y]) => rowNumber(x) - rowNumber(y)).flatMap(([where, list]) => list.map((problem) => ({ where, problem }))));
-      } else setError(a.isNetwork ? t('common.networkError') : a.detail ?? a.message);
+        // In words: "row 3, text" and the row's message in the user's language (the English under errors when the code is unknown).
+        const words = fieldMessages(a.problem, t);
+        setRowErrors(Object.keys(a.errors).sort((x, y) => rowNumber(x) - rowNumber(y))
+          .map((k) => ({ where: fieldWhere(a.problem.fields[k]?.[0]?.params ?? {}, t) || k, problem: words[k] ?? '' })));
+      } else setError(errorText(e, t));
     } finally {
       setProgress(null);
       // Even a refused file may follow accepted ones: the project's counts and tasks are refreshed.

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api';
+import { errorText } from '../api/queries';
 import { useT } from '../i18n';
 
 export function LoginPage({ onLoggedIn, langButton, error: initialError }: { onLoggedIn: () => void; langButton: React.ReactNode; error: string | null }) {
@@ -16,7 +17,7 @@ export function LoginPage({ onLoggedIn, langButton, error: initialError }: { onL
       onLoggedIn();
     } catch (err) {
       const a = err as ApiError;
-      setError(a.isNetwork ? t('common.networkError') : a.status === 401 || a.status === 400 ? t('login.failed') : a.status === 429 ? t('login.paused') : a.message);
+      setError(a.isNetwork ? t('common.networkError') : a.status === 401 || a.status === 400 ? t('login.failed') : a.status === 429 ? t('login.paused') : errorText(a, t));
     } finally { setBusy(false); }
   };
   return (

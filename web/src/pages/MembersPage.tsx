@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type AddMember, type Member, type Role } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
+import { fieldMessages } from '../api/problems';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 
@@ -51,12 +52,11 @@ export function MembersPage() {
   const members = list.data ?? (list.error ? [] : null);
   const added = adding.data?.email ?? null;
   const addError = adding.error as ApiError | null;
-  const fieldErrors = addError?.errors ?? {};
+  const fieldErrors = addError ? fieldMessages(addError.problem, t) : {};
   const failure = list.error ?? (addError && !Object.keys(fieldErrors).length ? addError : null) ?? changing.error ?? removing.error;
   const error = !failure ? null
     : list.error instanceof ApiError && list.error.status === 403 ? t('members.forbidden')
-      : failure === changing.error && failure instanceof ApiError ? Object.values(failure.errors).flat().join(' ') || failure.message
-        : errorText(failure, t('common.networkError'));
+      : errorText(failure, t);
   const busy = adding.isPending;
   const resetAll = () => { adding.reset(); changing.reset(); removing.reset(); };
 
@@ -74,7 +74,7 @@ export function MembersPage() {
     removing.mutate(m);
   };
 
-  const fieldError = (k: string) => fieldErrors[k]?.length ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k].join(' ')}</span> : null;
+  const fieldError = (k: string) => fieldErrors[k] ? <span className="field-error" data-testid={`member-error-${k}`}>{fieldErrors[k]}</span> : null;
 
   return (
     <div className="page">

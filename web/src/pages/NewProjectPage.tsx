@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type CreateProject, type ProjectOrder, type ReviewPolicy } from '../api';
 import { errorText } from '../api/queries';
+import { fieldLines, problemHead } from '../api/problems';
 import { useI18n, useT, type MessageKey } from '../i18n';
 import { STARTER_SCHEMA, sampleData } from '../lib/sample';
 import type { Template } from '../lib/templates';
@@ -43,8 +44,8 @@ export function NewProjectPage() {
     },
   });
   const createError = creating.error as ApiError | null;
-  const errors = createError?.errors ?? {};
-  const error = createError && Object.keys(errors).length === 0 ? errorText(createError, t('common.networkError')) : null;
+  const errorLines = createError ? fieldLines(createError.problem, t) : [];
+  const error = createError ? (errorLines.length ? problemHead(createError.problem, t) : errorText(createError, t)) : null;
 
   const create = (e: React.FormEvent) => {
     e.preventDefault();
@@ -92,7 +93,7 @@ export function NewProjectPage() {
             {template && <div className="banner info" data-testid="template-chosen">{t('tpl.chosen', { name: t(`tpl.${template}.name` as MessageKey) })}</div>}
             <SchemaEditorCard draft={draft} onCheck={() => creating.reset()} />
           </div>
-          <FieldErrors errors={errors} testId="create-errors" />
+          <FieldErrors error={createError} testId="create-errors" />
           {error && <div className="banner error" role="alert">{error}</div>}
           <button type="submit" className="primary" disabled={busy || !!draft.jsonError} data-testid="create-submit">{t('create.submit')}</button>
         </div>

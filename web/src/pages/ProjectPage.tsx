@@ -23,7 +23,7 @@ export function ProjectPage({ projectId, tab }: { projectId: number; tab?: strin
   const { me } = useSession();
   const query = useProject(projectId);
   const project = query.data;
-  const error = query.error ? errorText(query.error, t('common.networkError')) : null;
+  const error = query.error ? errorText(query.error, t) : null;
   if (error) return <div className="page"><div className="banner error">{error}</div></div>;
   if (!project) return <div className="page muted">{t('common.loading')}</div>;
   const roles = rolesIn(me, project.organizationId);

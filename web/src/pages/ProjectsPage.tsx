@@ -27,7 +27,7 @@ export function ProjectsPage() {
   const { org } = useSession();
   const query = useQuery({ queryKey: keys.projects(org?.id), queryFn: () => api.projects(org?.id) });
   const projects = query.data;
-  const error = query.error ? errorText(query.error, t('common.networkError')) : null;
+  const error = query.error ? errorText(query.error, t) : null;
   const canManage = !org || can(org.roles, 'manage');
   return (
     <div className="page">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AGGREGATE_METHODS, api, ApiError, type AggregateMethod, type Project } from '../api';
-import { keys } from '../api/queries';
+import { errorText, keys } from '../api/queries';
 import { useI18n, type MessageKey } from '../i18n';
 
 const pct = (v: number | null | undefined) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -16,7 +16,7 @@ export function QualityTab({ project }: { project: Project }) {
   const agreement = agreementQuery.data;
   const failed = annotatorsQuery.error ?? agreementQuery.error;
   const error = failed === null ? null
-    : failed instanceof ApiError && failed.status === 403 ? t('quality.forbidden') : failed.message;
+    : failed instanceof ApiError && failed.status === 403 ? t('quality.forbidden') : errorText(failed, t);
   const choices = project.schema.controls.filter((c) => c.type === 'choices');
   const [method, setMethod] = useState<AggregateMethod>('auto');
   const [control, setControl] = useState(choices[0]?.name ?? '');
@@ -24,9 +24,7 @@ export function QualityTab({ project }: { project: Project }) {
   const aggregation = useMutation({ mutationFn: () => api.aggregate(project.id, method, control || undefined) });
   const aggregate = aggregation.data;
   const aggError = aggregation.error === null ? null
-    : aggregation.error instanceof ApiError
-      ? Object.values(aggregation.error.errors ?? {}).flat().join(' ') || aggregation.error.message
-      : aggregation.error.message;
+    : errorText(aggregation.error, t);
   const running = aggregation.isPending;
   const run = () => aggregation.mutate();
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { api, type SchemaCheck, type UnmappedTag } from '../api';
+import { api, ApiError, type SchemaCheck, type UnmappedTag } from '../api';
+import { fieldLines } from '../api/problems';
 import { errorText } from '../api/queries';
 import { useT, type T } from '../i18n';
 import type { Schema } from '../lib/schema';
@@ -69,7 +70,7 @@ export function SchemaEditorCard({ draft, onCheck }: { draft: SchemaDraft; onChe
         <textarea className="code" rows={16} spellCheck={false} data-testid="schema-xml" value={draft.xml} onChange={(e) => draft.setXml(e.target.value)}
           placeholder={'<View>\n  <Text name="text" value="$text"/>\n  <Labels name="ner" toName="text">\n    <Label value="PER"/>\n  </Labels>\n</View>'} />
       </>}
-      {draft.checking.error && <div className="banner error" role="alert">{errorText(draft.checking.error, t('common.networkError'))}</div>}
+      {draft.checking.error && <div className="banner error" role="alert">{errorText(draft.checking.error, t)}</div>}
       {check && (
         <div data-testid="schema-check-result">
           {check.errors.length === 0 ? <div className="banner ok">{t('create.checkOk')}</div> : (
@@ -85,9 +86,10 @@ export function SchemaEditorCard({ draft, onCheck }: { draft: SchemaDraft; onChe
   );
 }
 
-/** A refusal's field errors (`/schema/controls/0/labels: …`), as a list. */
-export function FieldErrors({ errors, testId }: { errors: Record<string, string[]>; testId: string }) {
-  const entries = Object.entries(errors);
-  if (entries.length === 0) return null;
-  return <ul className="banner error" data-testid={testId}>{entries.map(([k, v]) => <li key={k}><code>{k}</code> {v.join(', ')}</li>)}</ul>;
+/** A refusal's field errors in words (where, then what), as a list; nothing when it names no field. */
+export function FieldErrors({ error, testId }: { error: ApiError | null | undefined; testId: string }) {
+  const t = useT();
+  const lines = error ? fieldLines(error.problem, t) : [];
+  if (lines.length === 0) return null;
+  return <ul className="banner error" data-testid={testId}>{lines.map((line, i) => <li key={i}>{line}</li>)}</ul>;
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project, type ProjectOrder, type ProjectPatch, type ReviewPolicy } from '../api';
+import { fieldLines } from '../api/problems';
 import { errorText, keys } from '../api/queries';
 import { useI18n } from '../i18n';
 import { Markdown } from '../lib/Markdown';
@@ -126,8 +127,8 @@ function GeneralSettings({ project }: { project: Project }) {
           <label>{t('settings.confidenceTarget')}<input type="number" min={0.5} max={0.99} step={0.01} data-testid="settings-confidence" value={form.confidenceTarget} onChange={num('confidenceTarget')} /></label>
         </div>
       )}
-      <FieldErrors errors={failure?.errors ?? {}} testId="settings-errors" />
-      {failure && Object.keys(failure.errors).length === 0 && <div className="banner error" role="alert">{errorText(failure, t('common.networkError'))}</div>}
+      <FieldErrors error={failure} testId="settings-errors" />
+      {failure && Object.keys(failure.errors).length === 0 && <div className="banner error" role="alert">{errorText(failure, t)}</div>}
       <div className="row">
         <button type="submit" className="primary" disabled={saving.isPending || !dirty} data-testid="settings-save">{t('settings.save')}</button>
         {dirty && <span className="muted small" data-testid="settings-dirty">{t('settings.unsaved')}</span>}
@@ -155,9 +156,9 @@ function SchemaSettings({ project }: { project: Project }) {
       {failure && (
         <div className="banner error stack" role="alert" data-testid="schema-refused">
           <b>{t('settings.schemaRefused')}</b>
-          {Object.keys(failure.errors).length === 0 ? <span>{errorText(failure, t('common.networkError'))}</span> : <>
+          {Object.keys(failure.errors).length === 0 ? <span>{errorText(failure, t)}</span> : <>
             {project.hasAnnotations && <span>{t('settings.schemaRefusedWhy')}</span>}
-            <ul data-testid="schema-save-errors">{Object.entries(failure.errors).map(([k, v]) => <li key={k}><code>{k}</code> {v.join(', ')}</li>)}</ul>
+            <ul data-testid="schema-save-errors">{fieldLines(failure.problem, t).map((line, i) => <li key={i}>{line}</li>)}</ul>
           </>}
         </div>
       )}
@@ -205,7 +206,7 @@ function DangerZone({ project }: { project: Project }) {
           {t('settings.delete')}
         </button>
       </div>
-      {failure && <div className="banner error" role="alert">{errorText(failure, t('common.networkError'))}</div>}
+      {failure && <div className="banner error" role="alert">{errorText(failure, t)}</div>}
     </div>
   );
 }

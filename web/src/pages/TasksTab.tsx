@@ -49,7 +49,7 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
     bulk.mutate({ ids, action });
   };
   const failure = bulk.error ?? pages.error;
-  const error = failure ? errorText(failure, t('common.networkError')) : null;
+  const error = failure ? errorText(failure, t) : null;
 
   const fmt = useMemo(() => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }), [lang]);
   const set = (k: 'label' | 'from' | 'to') => (e: React.ChangeEvent<HTMLInputElement>) => setFilter((f) => ({ ...f, [k]: e.target.value || undefined }));
@@ -123,7 +123,7 @@ function TaskDrawer({ project, taskId, onClose }: { project: Project; taskId: nu
   const query = useQuery({ queryKey: keys.task(taskId), queryFn: () => api.task(taskId) });
   const task = query.data;
   const [which, setWhich] = useState(0);
-  const error = query.error ? errorText(query.error, t('common.networkError')) : null;
+  const error = query.error ? errorText(query.error, t) : null;
   const results = task ? [...task.annotations.map((a) => ({ title: `${t('tasks.annotations')}: ${a.annotator || a.userId}`, result: a.result })),
     ...task.predictions.map((p) => ({ title: `${t('tasks.predictions')}: ${p.model ?? ''}`, result: p.result }))] : [];
   const shown = results[which];

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type ApiToken, type CreatedToken } from '../api';
+import { api, type ApiToken, type CreatedToken } from '../api';
 import { errorText, keys } from '../api/queries';
 import { useI18n } from '../i18n';
 
@@ -31,8 +31,7 @@ export function TokensPage() {
   const busy = creating.isPending;
   const failure = creating.error ?? revoking.error ?? list.error;
   const error = !failure ? null
-    : failure instanceof ApiError && failure.errors.name ? failure.errors.name.join(' ')
-      : errorText(failure, t('common.networkError'));
+    : errorText(failure, t);
 
   const create = (e: React.FormEvent) => {
     e.preventDefault();

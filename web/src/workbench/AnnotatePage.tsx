@@ -6,6 +6,8 @@ import { useI18n } from '../i18n';
 import type { Result } from '../lib/schema';
 import { mediaUrlFor, preloadMedia, uuid } from '../lib/util';
 import { DraftStore, Outbox, SendError, type PendingSubmit } from './outbox';
+import { problemMessage } from '../api/problems';
+import { useOnline } from './online';
 import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
@@ -21,7 +23,7 @@ export const outbox = new Outbox(localStorage, async (p: PendingSubmit) => {
   try { await api.submit(p.assignmentId, p.result, p.leadTimeSeconds, p.key); } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError(0, { detail: String(e) });
     const details = Object.entries(err.errors).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
-    throw new SendError(err.status, details || err.message);
+    throw new SendError(err.status, details || err.message, err.isNetwork ? undefined : err.problem);
   }
 });
 
@@ -40,7 +42,12 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   const [error, setError] = useState<string | null>(null);
   const [draftStatus, setDraftStatus] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
   const [pending, setPending] = useState(outbox.failing());
-  const [rejected, setRejected] = useState(outbox.list().filter((p) => p.rejected));
+  const [queued, setQueued] = useState(outbox.pending());
+  const [rejected, setRejected] = useState(outbox.refused());
+  const online = useOnline();
+  // Offline with no task fetched ahead: the submitted task leaves the screen (no edits after submitting
+  // by mistake) and the next one is fetched once the connection is back.
+  const [waiting, setWaiting] = useState(false);
   const [help, setHelp] = useState(false);
   const [showInstr, setShowInstr] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
@@ -62,7 +69,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
     ...skipping.current.keys(),
   ];
 
-  const refreshOutbox = () => { setPending(outbox.failing()); setRejected(outbox.list().filter((p) => p.rejected)); };
+  const refreshOutbox = () => { setPending(outbox.failing()); setQueued(outbox.pending()); setRejected(outbox.refused()); };
   const flush = useCallback(() => { void outbox.flush().finally(refreshOutbox); }, []);
 
   const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: number) => {
@@ -97,8 +104,9 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
       }
       show(p, next);
       setError(null);
+      setWaiting(false);
     } catch (e) {
-      setError(e instanceof ApiError && e.isNetwork ? t('common.networkError') : (e as Error).message);
+      if (e instanceof ApiError && e.isNetwork) { show(p, null); setWaiting(true); setError(null); } else setError(errorText(e, t));
     }
   }, [projectId, show, t]);
 
@@ -109,6 +117,13 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
     started.current = true;
     void advance(project);
   }, [project, advance]);
+
+  // Back online: send what waits and fetch the next task if none is on screen.
+  useEffect(() => {
+    if (!online) return;
+    flush();
+    if (waiting && project) void advance(project);
+  }, [online, waiting, project, advance, flush]);
 
   useEffect(() => {
     flush();
@@ -148,6 +163,13 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
     return () => { cancelled = true; clearTimeout(timer); if (retry) clearTimeout(retry); };
   }, [item, result]);
 
+  // What the last submit found missing and is still missing: filling a control in clears it at once.
+  const stillMissing = useMemo(() => {
+    if (!missing.length || !result || !project) return missing;
+    const now = missingRequired(result, project.schema);
+    return missing.filter((name) => now.includes(name));
+  }, [result, missing, project]);
+
   const onChange = useCallback((f: (s: WbState) => WbState) => {
     setState((s) => { if (!s) return s; const n = f(s); if (n.result !== s.result) dirty.current = true; return n; });
   }, []);
@@ -158,7 +180,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
     const miss = missingRequired(r, project.schema);
     setMissing(miss);
     if (miss.length) return;
-    outbox.add({ key: uuid(), assignmentId: item.assignmentId, projectId, result: r, leadTimeSeconds: Math.round((performance.now() - startedAt.current) / 100) / 10 });
+    outbox.add({ key: uuid(), assignmentId: item.assignmentId, taskId: item.task.id, projectId, result: r, leadTimeSeconds: Math.round((performance.now() - startedAt.current) / 100) / 10 });
     drafts.remove(item.assignmentId);
     setPrevResult(r);
     refreshOutbox();
@@ -193,7 +215,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   }, []);
 
   if (denied) return <NotAllowed />;
-  if (projectQuery.error) return <div className="page"><div className="banner error">{errorText(projectQuery.error, t('common.networkError'))}</div></div>;
+  if (projectQuery.error) return <div className="page"><div className="banner error">{errorText(projectQuery.error, t)}</div></div>;
   if (!project || item === undefined) return <div className="page muted">{t('common.loading')}</div>;
 
   const hasImageControls = project.schema.controls.some((c) => ['rectangles', 'polygons', 'keypoints'].includes(c.type));
@@ -217,24 +239,32 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
         </>}
         <button type="button" className="link" onClick={() => setHelp(true)} data-testid="help">?</button>
       </div>
-      {(draftStatus === 'failed' || pending > 0) && (
+      {!online && (
+        <div className="banner warn" data-testid="offline-banner" role="status">
+          {t('wb.offline')} {queued > 0 && <b data-testid="pending-count">{t('wb.offlinePending', { count: queued })}</b>}
+        </div>
+      )}
+      {online && (draftStatus === 'failed' || pending > 0) && (
         <div className="banner warn" data-testid="save-banner" role="status">
           {t('wb.saveFailed')} {pending > 0 && t('wb.pending', { count: pending })}
           <button type="button" onClick={flush} data-testid="retry-now">{t('wb.retryNow')}</button>
         </div>
       )}
       {rejected.map((p) => (
-        <div key={p.key} className="banner error" data-testid="rejected-banner" role="alert">
-          #{p.assignmentId}: {p.rejected}
-          <button type="button" onClick={() => { outbox.dismiss(p.key); refreshOutbox(); }}>{t('common.close')}</button>
+        <div key={p.key} className="banner error" data-testid={p.editedAfterSubmit ? 'edited-after-submit' : 'rejected-banner'} role="alert">
+          {p.editedAfterSubmit ? t('wb.editedAfterSubmit', { task: p.taskId ?? p.assignmentId })
+            : t('wb.refused', { task: p.taskId ?? p.assignmentId, message: p.problem ? problemMessage(p.problem, t) : p.rejected ?? '' })}
+          <button type="button" onClick={() => { outbox.dismiss(p.key); refreshOutbox(); }}>{p.editedAfterSubmit ? t('wb.discardEdits') : t('common.close')}</button>
         </div>
       ))}
       {error && <div className="banner error" role="alert">{error}</div>}
-      {missing.length > 0 && <div className="banner error" data-testid="missing-banner" role="alert">{t('wb.missing', { names: missing.join(', ') })}</div>}
+      {stillMissing.length > 0 && <div className="banner error" data-testid="missing-banner" role="alert">{t('wb.missing', { names: stillMissing.join(', ') })}</div>}
       {item?.reviewComment && <div className="banner info" data-testid="review-comment">{t('wb.reviewComment', { comment: item.reviewComment })}</div>}
       {showInstr && <Markdown className="instructions" testId="instructions" source={project.instructions} />}
       {item && state ? (
         <TaskView key={item.assignmentId} schema={project.schema} data={item.task.data} state={state} onChange={onChange} mediaUrl={mediaUrl} />
+      ) : waiting ? (
+        <div className="empty-state" data-testid="offline-waiting">{t('wb.offlineWaiting')}</div>
       ) : (
         <div className="empty-state" data-testid="queue-empty">{t('wb.done')}</div>
       )}

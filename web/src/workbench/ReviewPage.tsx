@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, type Project, type ReviewAction, type ReviewItem } from '../api';
+import { api, type Project, type ReviewAction, type ReviewItem } from '../api';
 import { errorText, keys, useProject } from '../api/queries';
 import { useT } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
@@ -36,7 +36,7 @@ export function ReviewPage({ projectId }: { projectId: number }) {
       setItem(n);
       setState(n ? initState(p.schema, { draft: n.annotation.result }) : null);
       setEditing(false); setComment(''); setError(null);
-    } catch (e) { setError(e instanceof ApiError && e.isNetwork ? t('common.networkError') : (e as Error).message); }
+    } catch (e) { setError(errorText(e, t)); }
   }, [projectId, t]);
 
   // The first annotation is leased once the project is known; later ones after each decision.
@@ -58,9 +58,7 @@ export function ReviewPage({ projectId }: { projectId: number }) {
       await next(project);
     } catch (e) {
       // A review is small and the reviewer is looking at it: show the error and keep everything in place.
-      setError(e instanceof ApiError && !e.isNetwork
-        ? [e.message, ...Object.entries(e.errors).map(([k, v]) => `${k}: ${v.join(', ')}`)].join(' — ')
-        : errorText(e, t('common.networkError')));
+      setError(errorText(e, t));
     } finally { setBusy(false); }
   }, [project, item, state, comment, busy, next, t, queryClient]);
 
@@ -74,7 +72,7 @@ export function ReviewPage({ projectId }: { projectId: number }) {
   }, [act, editing]);
 
   if (denied) return <NotAllowed />;
-  const shownError = error ?? (projectQuery.error ? errorText(projectQuery.error, t('common.networkError')) : null);
+  const shownError = error ?? (projectQuery.error ? errorText(projectQuery.error, t) : null);
   if (!project || item === undefined) return <div className="page">{shownError ? <div className="banner error">{shownError}</div> : <span className="muted">{t('common.loading')}</span>}</div>;
   return (
     <div className="workbench" data-testid="review">

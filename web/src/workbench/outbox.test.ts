@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DraftStore, Outbox, SendError, type KeyValueStore, type PendingSubmit } from './outbox';
+import { readProblem } from '../api/problems';
 
 class MemStore implements KeyValueStore {
   m = new Map<string, string>();
@@ -34,7 +35,7 @@ describe('outbox', () => {
     await again.flush();
     expect(sent).toEqual(['k1']);
     expect(again.pending()).toBe(0);
-    expect(store.m.size).toBe(0);
+    expect(store.m.has('yz.outbox')).toBe(false);
   });
 
   it('stops at the first retryable failure to keep submissions in order', async () => {
@@ -63,6 +64,69 @@ describe('outbox', () => {
     expect(box.list()[0]!.rejected).toBe('entities/0/end out of range');
     box.dismiss('bad');
     expect(box.list()).toEqual([]);
+  });
+
+  /** A server that takes one submission per assignment and answers 409 already_submitted to the rest. */
+  const oneEach = () => {
+    const taken = new Map<number, string>();
+    return { taken, send: (p: PendingSubmit) => {
+      if (taken.has(p.assignmentId)) {
+        return Promise.reject(new SendError(409, 'This assignment was already submitted.',
+          readProblem(409, { code: 'queue.already_submitted', params: {}, title: 'This assignment was already submitted.' })));
+      }
+      taken.set(p.assignmentId, JSON.stringify(p.result));
+      return Promise.resolve();
+    } };
+  };
+
+  it('drops a repeat of an acknowledged submission: the same result, nothing lost', async () => {
+    const server = oneEach();
+    const box = new Outbox(new MemStore(), server.send);
+    box.add({ key: 'first', assignmentId: 900, projectId: 7, result: { label: ['pos'] }, leadTimeSeconds: 1 });
+    box.add({ key: 'double-press', assignmentId: 900, projectId: 7, result: { label: ['pos'] }, leadTimeSeconds: 1 });
+    await box.flush();
+    expect(server.taken.get(900)).toBe('{"label":["pos"]}');
+    expect(box.list()).toEqual([]);
+  });
+
+  it('keeps edits made after a submission and says so, until they are discarded', async () => {
+    const server = oneEach();
+    const store = new MemStore();
+    const box = new Outbox(store, server.send);
+    box.add({ key: 'first', assignmentId: 901, projectId: 7, result: { label: ['pos'] }, leadTimeSeconds: 1, taskId: 55 });
+    await box.flush();
+    box.add({ key: 'edited', assignmentId: 901, projectId: 7, result: { label: ['neg'] }, leadTimeSeconds: 2, taskId: 55 });
+    await box.flush();
+    // Still there after a reload, with its edits and the reason.
+    const kept = new Outbox(store, server.send).refused();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.result).toEqual({ label: ['neg'] });
+    expect(kept[0]!.editedAfterSubmit).toBe(true);
+    expect(kept[0]!.problem?.code).toBe('queue.already_submitted');
+    expect(box.pending()).toBe(0);
+    box.dismiss('edited');
+    expect(box.refused()).toEqual([]);
+  });
+
+  it('sends everything submitted offline once back, each exactly once and in order', async () => {
+    let online = false;
+    const arrived: number[] = [];
+    const box = new Outbox(new MemStore(), (p) => {
+      if (!online) return Promise.reject(new SendError(0, 'offline'));
+      arrived.push(p.assignmentId);
+      return Promise.resolve();
+    });
+    box.add({ key: 'o1', assignmentId: 910, projectId: 7, result: { q: 1 }, leadTimeSeconds: 1 });
+    await box.flush();
+    box.add({ key: 'o2', assignmentId: 911, projectId: 7, result: { q: 2 }, leadTimeSeconds: 1 });
+    await box.flush();
+    expect(box.pending()).toBe(2);
+    expect(arrived).toEqual([]);
+    online = true;
+    await Promise.all([box.flush(), box.flush()]);
+    await box.flush();
+    expect(arrived).toEqual([910, 911]);
+    expect(box.pending()).toBe(0);
   });
 
   it('shares one pass between concurrent flushes so nothing is sent twice', async () => {

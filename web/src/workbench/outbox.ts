@@ -2,6 +2,7 @@
 // request never loses work: the outbox is retried until the server acknowledges it.
 
 import type { Result } from '../lib/schema';
+import type { Problem } from '../api/problems';
 
 export interface KeyValueStore { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void }
 
@@ -13,14 +14,26 @@ export interface PendingSubmit {
   result: Result;
   leadTimeSeconds: number;
   attempts: number;
-  /** Set when the server refused it for good (a 4xx other than timeouts and rate limits). */
+  /** The task's number, for the annotator's messages. */
+  taskId?: number;
+  /** Set when the server refused it for good (a 4xx other than timeouts and rate limits): the server's English words. */
   rejected?: string;
+  /** The server's problem (code, params, fields) of a refusal, which the page shows in the user's language. */
+  problem?: Problem;
+  /**
+   * The assignment had already been submitted with a different result: these are edits made after
+   * that submission. They are kept, never dropped silently, until the annotator discards them.
+   */
+  editedAfterSubmit?: boolean;
 }
 
 /** Why a submission was not acknowledged: the HTTP status (0: no answer) and the server's words. */
 export class SendError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(readonly status: number, message: string, readonly problem?: Problem) { super(message); }
 }
+
+/** The server's answer when the assignment already holds a submission (another key, or another tab). */
+export const ALREADY_SUBMITTED = 'queue.already_submitted';
 
 /**
  * Network failures, server errors, timeouts and rate limits are worth retrying, and so is an
@@ -31,6 +44,9 @@ export function retryable(e: { status: number }): boolean {
 }
 
 const OUTBOX = 'yz.outbox';
+/** The result last acknowledged per assignment (the latest few), to tell a repeat from later edits. */
+const SENT = 'yz.outbox.sent';
+const SENT_KEPT = 50;
 
 export class Outbox {
   private flushing: Promise<void> | null = null;
@@ -49,6 +65,18 @@ export class Outbox {
 
   dismiss(key: string): void { this.save(this.list().filter((x) => x.key !== key)); }
 
+  private sent(): [number, string][] {
+    try { return JSON.parse(this.store.getItem(SENT) ?? '[]') as [number, string][]; } catch { return []; }
+  }
+  private acknowledged(p: PendingSubmit): void {
+    const kept = this.sent().filter(([id]) => id !== p.assignmentId);
+    this.store.setItem(SENT, JSON.stringify([...kept, [p.assignmentId, JSON.stringify(p.result)]].slice(-SENT_KEPT)));
+  }
+  /** Whether this very result was acknowledged for its assignment: a repeat, with nothing new in it. */
+  private repeats(p: PendingSubmit): boolean {
+    return this.sent().some(([id, json]) => id === p.assignmentId && json === JSON.stringify(p.result));
+  }
+
   /** Sends everything not yet acknowledged, oldest first; concurrent calls share one pass. */
   flush(): Promise<void> {
     this.flushing ??= this.pass().finally(() => { this.flushing = null; });
@@ -60,12 +88,21 @@ export class Outbox {
       if (p.rejected) continue;
       try {
         await this.send(p);
+        this.acknowledged(p);
         this.save(this.list().filter((x) => x.key !== p.key));
       } catch (err) {
         const e = err as SendError;
-        const items = this.list().map((x) => x.key === p.key
-          ? { ...x, attempts: x.attempts + 1, ...(retryable(e) ? {} : { rejected: e.message || `HTTP ${e.status}` }) }
-          : x);
+        if (e.problem?.code === ALREADY_SUBMITTED && this.repeats(p)) {
+          // The same result went through before (a double press): nothing of the annotator's is lost.
+          this.save(this.list().filter((x) => x.key !== p.key));
+          continue;
+        }
+        const refusal = retryable(e) ? {} : {
+          rejected: e.message || `HTTP ${e.status}`,
+          ...(e.problem ? { problem: e.problem } : {}),
+          ...(e.problem?.code === ALREADY_SUBMITTED ? { editedAfterSubmit: true } : {}),
+        };
+        const items = this.list().map((x) => x.key === p.key ? { ...x, attempts: x.attempts + 1, ...refusal } : x);
         this.save(items);
         // Keep order: later submissions wait while an earlier one cannot get through.
         if (retryable(e)) return;
@@ -75,6 +112,9 @@ export class Outbox {
 
   /** Submissions still to be sent (not counting those refused for good). */
   pending(): number { return this.list().filter((p) => !p.rejected).length; }
+
+  /** Refusals to show: edits kept after an earlier submission, and submissions the server would not take. */
+  refused(): PendingSubmit[] { return this.list().filter((p) => p.rejected); }
 
   /** Submissions that failed at least once and wait for a retry: what the banner warns about. */
   failing(): number { return this.list().filter((p) => !p.rejected && p.attempts > 0).length; }

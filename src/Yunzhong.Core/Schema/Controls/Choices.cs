@@ -146,7 +146,7 @@ public static partial class AnnotationValidator
                 }
                 else if (!plan.TryGetLabel(item, out var option))
                 {
-                    Fail(At(plan, i), $"{JsonText.Describe(item)} is not an option of choices '{name}'.");
+                    Fail(At(plan, i), $"{JsonText.Describe(item)} is not an option of choices '{name}'.", SchemaErrorCodes.UnknownOption, ("value", item.GetString()));
                 }
                 else if (chosen[option])
                 {
@@ -163,15 +163,15 @@ public static partial class AnnotationValidator
             var c = plan.Def;
             if (!c.Multiple && i != 1)
             {
-                Fail(plan.Pointer, $"Choices '{name}' takes exactly one option; the result has {i}.");
+                Fail(plan.Pointer, $"Choices '{name}' takes exactly one option; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", 1), ("max", 1), ("count", i));
             }
             else if (c.Min is { } min && i < min)
             {
-                Fail(plan.Pointer, $"Choices '{name}' needs at least {min} options; the result has {i}.");
+                Fail(plan.Pointer, $"Choices '{name}' needs at least {min} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", min), ("max", c.Max), ("count", i));
             }
             else if (c.Max is { } max && i > max)
             {
-                Fail(plan.Pointer, $"Choices '{name}' allows at most {max} options; the result has {i}.");
+                Fail(plan.Pointer, $"Choices '{name}' allows at most {max} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", c.Min), ("max", max), ("count", i));
             }
         }
     }

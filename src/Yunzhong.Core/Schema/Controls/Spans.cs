@@ -231,19 +231,20 @@ public static partial class AnnotationValidator
 
             if (start < 0)
             {
-                Fail(At(plan, i, "start"), $"Span start {start} must be 0 or more.");
+                Fail(At(plan, i, "start"), $"Span start {start} must be 0 or more.", SchemaErrorCodes.SpanOutOfRange, ("start", start), ("length", codePoints));
                 return;
             }
 
             if (end <= start)
             {
-                Fail(At(plan, i, "end"), $"Span end {end} must be greater than its start {start}.");
+                Fail(At(plan, i, "end"), $"Span end {end} must be greater than its start {start}.", SchemaErrorCodes.SpanEmpty, ("start", start), ("end", end));
                 return;
             }
 
             if (end > codePoints)
             {
-                Fail(At(plan, i, "end"), $"Span end {end} is past the end of the text, which has {codePoints} characters (code points).");
+                Fail(At(plan, i, "end"), $"Span end {end} is past the end of the text, which has {codePoints} characters (code points).",
+                    SchemaErrorCodes.SpanOutOfRange, ("end", end), ("length", codePoints));
                 return;
             }
 

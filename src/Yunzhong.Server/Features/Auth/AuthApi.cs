@@ -65,7 +65,8 @@ public static class AuthApi
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: 429, title: "Too many wrong passwords for this account.",
-                detail: $"Password log-in for this account is paused for {seconds} seconds after {LoginThrottle.MaxFailures} wrong passwords.");
+                detail: $"Password log-in for this account is paused for {seconds} seconds after {LoginThrottle.MaxFailures} wrong passwords.",
+                extensions: ProblemCodes.Extensions(ProblemCodes.AuthTooManyWrongPasswords, ProblemCodes.Params(("retryAfterSeconds", seconds))));
         }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(long Id, string Email, string? Hash)?>(new CommandDefinition(
@@ -74,7 +75,7 @@ public static class AuthApi
         var ok = Secrets.VerifyPassword(request.Password ?? "", row?.Hash ?? _dummyHash);
         if (row is not { Hash: { } stored } || !ok)
         {
-            return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.");
+            return TypedResults.Problem(statusCode: 401, title: "Wrong email or password.", extensions: ProblemCodes.Extensions(ProblemCodes.AuthWrongCredentials));
         }
         throttle.Succeeded(email);
         if (Secrets.NeedsRehash(stored))
@@ -116,7 +117,8 @@ public static class AuthApi
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
         {
-            return Http.Invalid("name", "A token needs a name of 1 to 100 characters.");
+            return Http.Invalid("name", "A token needs a name of 1 to 100 characters.",
+                ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 100)));
         }
         var (id, token) = await accounts.CreateTokenAsync(user.UserId(), request.Name.Trim(), ct);
         return TypedResults.Ok(new CreatedToken(id, request.Name.Trim(), token));

@@ -47,7 +47,8 @@ public static class ImportsApi
         chosen ??= TaskImport.Detect(filename ?? "", head.AsSpan(0, n));
         if (chosen is null)
         {
-            return Http.Invalid("format", "Cannot tell the file's format: pass ?format=jsonl|json|csv|tsv|labelstudio or ?filename=.");
+            return Http.Invalid("format", "Cannot tell the file's format: pass ?format=jsonl|json|csv|tsv|labelstudio or ?filename=.",
+                ProblemCodes.ImportUnknownFormat);
         }
         await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
         var outcome = await importer.ImportAsync(project, userId, body, chosen.Value, ct);
@@ -62,7 +63,7 @@ public static class ImportsApi
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
                 Title = $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
-                Extensions = { ["errorCount"] = outcome.ErrorCount },
+                Extensions = { ["errorCount"] = outcome.ErrorCount, [ProblemCodes.CodeKey] = ProblemCodes.ImportRowsInvalid },
             });
         }
         if (outcome.Imported == 0 && outcome.Duplicates == 0)
@@ -76,6 +77,7 @@ public static class ImportsApi
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
                 Title = "The import was refused: the file holds no tasks; nothing was imported.",
+                Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.ImportEmpty },
             });
         }
         return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates));

@@ -36,12 +36,12 @@ public static class MediaApi
         }
         if (!request.HasFormContentType)
         {
-            return Http.Invalid("files", "Send the files as multipart/form-data.");
+            return Http.Invalid("files", "Send the files as multipart/form-data.", ProblemCodes.MediaNoFile);
         }
         var form = await request.ReadFormAsync(ct);
         if (form.Files.Count == 0)
         {
-            return Http.Invalid("files", "No file in the request.");
+            return Http.Invalid("files", "No file in the request.", ProblemCodes.MediaNoFile);
         }
         var batch = await store.BeginAsync(project.Id, project.OrganizationId, ct);
         var field = "files";
@@ -57,7 +57,7 @@ public static class MediaApi
                     if (error is not null)
                     {
                         await batch.AbandonAsync(ct);
-                        return Http.Invalid(field, error);
+                        return Http.Invalid(field, error, ProblemCodes.MediaInvalid);
                     }
                 }
                 else
@@ -66,7 +66,7 @@ public static class MediaApi
                     if (error is not null)
                     {
                         await batch.AbandonAsync(ct);
-                        return Http.Invalid(file.FileName, error);
+                        return Http.Invalid(file.FileName, error, ProblemCodes.MediaInvalid);
                     }
                 }
             }
@@ -85,7 +85,7 @@ public static class MediaApi
             // the start or past the end comes out of the form's file stream as ArgumentOutOfRangeException
             // (found fuzzing the upload's zip path, tests/Yunzhong.Fuzz).
             await batch.AbandonAsync(CancellationToken.None);
-            return Http.Invalid(field, "The zip cannot be read: " + e.Message);
+            return Http.Invalid(field, "The zip cannot be read: " + e.Message, ProblemCodes.MediaInvalid);
         }
         catch
         {

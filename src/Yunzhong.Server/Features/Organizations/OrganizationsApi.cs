@@ -39,11 +39,13 @@ public static class OrganizationsApi
         }
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
-            return Http.Invalid("name", "An organisation needs a name of 1 to 200 characters.");
+            return Http.Invalid("name", "An organisation needs a name of 1 to 200 characters.",
+                ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200)));
         }
         if (request.Kind is not { } kind)
         {
-            return Http.Invalid("kind", $"kind must be one of {Wire.List<OrganizationKind>()}.");
+            return Http.Invalid("kind", $"kind must be one of {Wire.List<OrganizationKind>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<OrganizationKind>())));
         }
         var id = await accounts.CreateOrganizationAsync(request.Name.Trim(), Wire.Name(kind), ct);
         await accounts.SetMembershipAsync(id, me, Roles.Admin, ct);
@@ -75,19 +77,21 @@ public static class OrganizationsApi
         var wanted = RoleNames.Of(request.Roles ?? []);
         if (wanted == Roles.None)
         {
-            return Http.Invalid("roles", $"roles must be a non-empty list of {Wire.List<Role>()}.");
+            return Http.Invalid("roles", $"roles must be a non-empty list of {Wire.List<Role>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<Role>())));
         }
         var email = Accounts.NormalizeEmail(request.Email ?? "");
         if (email.Length is < 3 or > 254 || !email.Contains('@'))
         {
-            return Http.Invalid("email", "A valid email address is needed.");
+            return Http.Invalid("email", "A valid email address is needed.", ProblemCodes.FieldEmail);
         }
         var userId = await accounts.FindUserAsync(email, ct);
         if (userId is null)
         {
             if (request.Password is null || request.Password.Length < 8)
             {
-                return Http.Invalid("password", "A new account needs a password of at least 8 characters.");
+                return Http.Invalid("password", "A new account needs a password of at least 8 characters.",
+                    ProblemCodes.FieldPasswordShort, ProblemCodes.Params(("min", 8)));
             }
             userId = await accounts.CreateUserAsync(email, string.IsNullOrWhiteSpace(request.Name) ? email : request.Name.Trim(), request.Password, ct);
         }
@@ -95,7 +99,7 @@ public static class OrganizationsApi
         access.ForgetMemberships();
         if (change == MembershipChange.LastAdmin)
         {
-            return Http.Conflict(LastAdmin);
+            return Http.Conflict(LastAdmin, ProblemCodes.OrganizationLastAdmin);
         }
         var name = await accounts.NameAsync(userId.Value, ct);
         return TypedResults.Ok(new MemberView(userId.Value, email, name, RoleNames.List(wanted)));
@@ -118,7 +122,7 @@ public static class OrganizationsApi
         return change switch
         {
             MembershipChange.NotMember => Http.NotFound("Member"),
-            MembershipChange.LastAdmin => Http.Conflict(LastAdmin),
+            MembershipChange.LastAdmin => Http.Conflict(LastAdmin, ProblemCodes.OrganizationLastAdmin),
             _ => TypedResults.NoContent(),
         };
     }

@@ -124,7 +124,7 @@ public static class ProjectsApi
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
         {
-            errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
+            errors.Add(new("name", "A project needs a name of 1 to 200 characters.", ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200))));
         }
         var (schema, refused) = ResolveSchema(request.Schema, request.LabelStudioXml, limits.Value, errors, required: true);
         if (refused is not null)
@@ -136,7 +136,7 @@ public static class ProjectsApi
         var quality = CheckQuality(request.Quality, QualitySettings.Default, settings.Overlap, errors);
         if (errors.Count > 0)
         {
-            return Http.Invalid(errors, "The project is not valid.");
+            return Http.Invalid(errors, "The project is not valid.", ProblemCodes.ProjectInvalid, ProblemCodes.SchemaInvalid);
         }
         await using var c = await db.OpenAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -164,7 +164,7 @@ public static class ProjectsApi
         var name = patch.Name?.Trim() ?? p.Name;
         if (name.Length is 0 or > 200)
         {
-            errors.Add(new("name", "A project needs a name of 1 to 200 characters."));
+            errors.Add(new("name", "A project needs a name of 1 to 200 characters.", ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200))));
         }
         var (newSchema, refused) = ResolveSchema(patch.Schema, patch.LabelStudioXml, limits.Value, errors, required: false);
         if (refused is not null)
@@ -182,7 +182,7 @@ public static class ProjectsApi
         var quality = CheckQuality(patch.Quality, p.Quality, settings.Overlap, errors);
         if (errors.Count > 0)
         {
-            return Http.Invalid(errors, "The change is not valid.");
+            return Http.Invalid(errors, "The change is not valid.", ProblemCodes.ProjectInvalid, ProblemCodes.SchemaInvalid);
         }
         await using (var tx = await db.BeginWriteAsync(c, ct))
         {
@@ -302,7 +302,7 @@ public static class ProjectsApi
         {
             if (required)
             {
-                errors.Add(new("schema", "A project needs a label schema (schema) or a Label Studio config (labelStudioXml)."));
+                errors.Add(new("schema", "A project needs a label schema (schema) or a Label Studio config (labelStudioXml).", ProblemCodes.FieldRequired));
             }
             return (null, null);
         }
@@ -344,23 +344,23 @@ public static class ProjectsApi
         // checked here instead, so project routes carry no endpoint filter).
         if (!Enum.IsDefined(order))
         {
-            errors.Add(new("order", $"order must be one of {Wire.List<TaskOrder>()}."));
+            errors.Add(new("order", $"order must be one of {Wire.List<TaskOrder>()}.", ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<TaskOrder>()))));
         }
         if (!Enum.IsDefined(review.Policy))
         {
-            errors.Add(new("review.policy", $"review.policy must be one of {Wire.List<ReviewPolicy>()}."));
+            errors.Add(new("review.policy", $"review.policy must be one of {Wire.List<ReviewPolicy>()}.", ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<ReviewPolicy>()))));
         }
         if (overlap is < 1 or > 100)
         {
-            errors.Add(new("overlap", "overlap must be between 1 and 100."));
+            errors.Add(new("overlap", "overlap must be between 1 and 100.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", 100))));
         }
         if (leaseSeconds is < 30 or > 7 * 86_400)
         {
-            errors.Add(new("leaseSeconds", "leaseSeconds must be between 30 and 604800."));
+            errors.Add(new("leaseSeconds", "leaseSeconds must be between 30 and 604800.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 30), ("max", 604800))));
         }
         if (review.Percent is < 0 or > 100 || (review.Policy == ReviewPolicy.Sample && review.Percent == 0))
         {
-            errors.Add(new("review.percent", "review.percent must be between 1 and 100 for sampled review."));
+            errors.Add(new("review.percent", "review.percent must be between 1 and 100 for sampled review.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", 100))));
         }
         return new Settings(overlap, leaseSeconds, order, review);
     }
@@ -381,15 +381,15 @@ public static class ProjectsApi
             off ? null : request.OverlapMax ?? current.OverlapMax, off ? null : request.ConfidenceTarget ?? current.ConfidenceTarget);
         if (q.GoldRate is < 0 or > 50)
         {
-            errors.Add(new("quality.goldRate", "quality.goldRate must be a percentage between 0 and 50."));
+            errors.Add(new("quality.goldRate", "quality.goldRate must be a percentage between 0 and 50.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 0), ("max", 50))));
         }
         if (q.GoldThreshold is < 0 or > 1)
         {
-            errors.Add(new("quality.goldThreshold", "quality.goldThreshold must be between 0 and 1."));
+            errors.Add(new("quality.goldThreshold", "quality.goldThreshold must be between 0 and 1.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 0), ("max", 1))));
         }
         if (q.GoldMinimum is < 1 or > 1000)
         {
-            errors.Add(new("quality.goldMinimum", "quality.goldMinimum must be between 1 and 1000."));
+            errors.Add(new("quality.goldMinimum", "quality.goldMinimum must be between 1 and 1000.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", 1000))));
         }
         if ((q.OverlapMax is null) != (q.ConfidenceTarget is null))
         {

@@ -67,9 +67,11 @@ public static class QueueApi
         switch (lease.Refusal)
         {
             case LeaseRefusal.TooManyHeld:
-                return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.");
+                return Http.Conflict($"You already hold {QueueEngine.MaxHeld} tasks of this project: submit, skip or release one first.",
+                    ProblemCodes.QueueTooManyHeld, ProblemCodes.Params(("max", QueueEngine.MaxHeld)));
             case LeaseRefusal.BelowGoldThreshold:
-                return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.");
+                return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.",
+                    ProblemCodes.QueueBelowGoldThreshold);
         }
         leases.Remember(userId, project.Id, lease);
         return TypedResults.Ok(new NextResponse(
@@ -87,11 +89,13 @@ public static class QueueApi
     {
         if (idempotencyKey is { Length: > 200 })
         {
-            return Http.Invalid("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.");
+            return Http.Invalid("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.",
+                ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 200)));
         }
         if (request.LeadTimeSeconds is < 0 or > 86_400 * 7)
         {
-            return Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.");
+            return Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.",
+                ProblemCodes.FieldRange, ProblemCodes.Params(("min", 0), ("max", 604800)));
         }
         var userId = user.UserId();
         var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
@@ -109,7 +113,7 @@ public static class QueueApi
         var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, request.Result, known.Lookup);
         if (errors.Count > 0)
         {
-            return Http.Invalid(errors, "The annotation does not fit the project's label schema.");
+            return Http.Invalid(errors, "The annotation does not fit the project's label schema.", SchemaErrorCodes.Invalid, SchemaErrorCodes.Invalid);
         }
         double? goldScore = null;
         if (a.GoldJson is not null)
@@ -127,7 +131,7 @@ public static class QueueApi
         {
             SubmitOutcome.Created or SubmitOutcome.Replayed => TypedResults.Ok(new SubmitResponse(result.AnnotationId)),
             SubmitOutcome.NotFound => Http.NotFound("Assignment"),
-            _ => Http.Conflict(result.Detail ?? "The assignment cannot take a submission now."),
+            _ => Http.Conflict(result.Detail ?? "The assignment cannot take a submission now.", result.Code ?? ProblemCodes.Conflict),
         };
     }
 
@@ -154,7 +158,8 @@ public static class QueueApi
         var raw = request.Result.GetRawText();
         if (raw.Length > 4_000_000)
         {
-            return Http.Invalid("result", "A draft may hold at most 4,000,000 characters.");
+            return Http.Invalid("result", "A draft may hold at most 4,000,000 characters.",
+                ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 4_000_000)));
         }
         var userId = user.UserId();
         var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);

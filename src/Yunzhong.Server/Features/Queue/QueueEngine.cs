@@ -16,7 +16,7 @@ public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold }
 
 public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 
-public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null);
+public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, string? Detail = null, string? Code = null);
 
 /// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
 /// <param name="StepByStep">PostgreSQL: operations that ran one statement at a time after their batch's pipeline.</param>

@@ -287,7 +287,8 @@ public sealed partial class QueueEngine
                     // and answering it with the other assignment's annotation would hide a lost one.
                     SetResult(earlierAssignment == assignmentId
                         ? new SubmitResult(SubmitOutcome.Replayed, earlier)
-                        : new SubmitResult(SubmitOutcome.Conflict, Detail: "This Idempotency-Key was already used for a submission to another assignment."));
+                        : new SubmitResult(SubmitOutcome.Conflict, Detail: "This Idempotency-Key was already used for a submission to another assignment.",
+                            Code: ProblemCodes.QueueIdempotencyKeyReused));
                     return;
                 }
             }
@@ -326,23 +327,24 @@ public sealed partial class QueueEngine
                     if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind("taskId", taskId).ExecuteAsync() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
-                            Detail: "The lease on this task expired and the task no longer needs an annotation."));
+                            Detail: "The lease on this task expired and the task no longer needs an annotation.", Code: ProblemCodes.QueueLeaseExpired));
                         return;
                     }
                     break;
                 case TaskStates.Revoked:
                     SetResult(new SubmitResult(SubmitOutcome.Conflict,
-                        Detail: "This lease ended when your access to the project changed; the task went back to the queue."));
+                        Detail: "This lease ended when your access to the project changed; the task went back to the queue.",
+                        Code: ProblemCodes.QueueAccessChanged));
                     return;
                 case "submitted":
-                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "This assignment was already submitted."));
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "This assignment was already submitted.", Code: ProblemCodes.QueueAlreadySubmitted));
                     return;
                 case "returned":
-                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "Open the task again with 'next' before resubmitting it."));
+                    SetResult(new SubmitResult(SubmitOutcome.Conflict, Detail: "Open the task again with 'next' before resubmitting it.", Code: ProblemCodes.QueueNotLeased));
                     return;
                 default:
                     SetResult(new SubmitResult(SubmitOutcome.Conflict,
-                        Detail: "The lease on this task expired and the task no longer needs an annotation."));
+                        Detail: "The lease on this task expired and the task no longer needs an annotation.", Code: ProblemCodes.QueueLeaseExpired));
                     return;
             }
 

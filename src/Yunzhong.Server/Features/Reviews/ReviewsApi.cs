@@ -77,39 +77,40 @@ public static class ReviewsApi
         // The review queue never offers one's own work; judging it by id must not get round that.
         if (a!.UserId == me)
         {
-            return Http.Forbidden("Nobody reviews their own work.");
+            return Http.Forbidden("Nobody reviews their own work.", ProblemCodes.ReviewOwnWork);
         }
         if (a.Status is not ("pending" or "submitted"))
         {
-            return Http.Conflict($"This annotation was already {a.Status}.");
+            return Http.Conflict($"This annotation was already {a.Status}.", ProblemCodes.ReviewAlreadyJudged, ProblemCodes.Params(("status", a.Status)));
         }
         var comment = request.Comment?.Trim();
         if (comment is { Length: > 4000 })
         {
-            return Http.Invalid("comment", "A comment may have at most 4,000 characters.");
+            return Http.Invalid("comment", "A comment may have at most 4,000 characters.", ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 4000)));
         }
         var project = found.Value.Project;
         if (request.Action == ReviewAction.Reject && string.IsNullOrEmpty(comment))
         {
-            return Http.Invalid("comment", "Say why the annotation is rejected: the annotator sees the comment.");
+            return Http.Invalid("comment", "Say why the annotation is rejected: the annotator sees the comment.", ProblemCodes.ReviewCommentNeeded);
         }
         if (request.Action == ReviewAction.Fix)
         {
             if (request.Result is null)
             {
-                return Http.Invalid("result", "A fix carries the corrected result.");
+                return Http.Invalid("result", "A fix carries the corrected result.", ProblemCodes.ReviewFixNeedsResult);
             }
             using var data = JsonDocument.Parse(a.DataJson);
             var known = await media.ForTaskAsync(project, data.RootElement, ct);
             var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, request.Result.Value, known.Lookup);
             if (errors.Count > 0)
             {
-                return Http.Invalid(errors, "The corrected annotation does not fit the project's label schema.");
+                return Http.Invalid(errors, "The corrected annotation does not fit the project's label schema.", SchemaErrorCodes.Invalid, SchemaErrorCodes.Invalid);
             }
         }
         else if (request.Action is null)
         {
-            return Http.Invalid("action", $"action must be one of {Wire.List<ReviewAction>()}.");
+            return Http.Invalid("action", $"action must be one of {Wire.List<ReviewAction>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<ReviewAction>())));
         }
 
         // What becomes of the reviewed annotation; a fix keeps it as superseded beside the new version.
@@ -123,7 +124,7 @@ public static class ReviewsApi
             tx, cancellationToken: ct));
         if (claimed == 0)
         {
-            return Http.Conflict("Another reviewer judged this annotation first.");
+            return Http.Conflict("Another reviewer judged this annotation first.", ProblemCodes.ReviewAlreadyJudged);
         }
         await c.ExecuteAsync(new CommandDefinition(
             ReviewsSql.InsertReviewSql,

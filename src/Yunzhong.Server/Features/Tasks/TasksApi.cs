@@ -54,7 +54,7 @@ public static class TasksApi
         }
         if (!everyone && annotator is not null && annotator != me)
         {
-            return Http.Forbidden("Annotators see their own work only.");
+            return Http.Forbidden("Annotators see their own work only.", ProblemCodes.AccessOwnWork);
         }
         if (!Wire.TryParseList<TaskState>(state, out var wanted))
         {
@@ -176,11 +176,11 @@ public static class TasksApi
         }
         if (request.Ids is null || request.Ids.Length is 0 or > 10_000)
         {
-            return Http.Invalid("ids", "Give 1 to 10,000 task ids.");
+            return Http.Invalid("ids", "Give 1 to 10,000 task ids.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", 10_000)));
         }
         if (request.Action == BulkAction.Priority && request.Priority is null)
         {
-            return Http.Invalid("priority", "The priority action needs a priority.");
+            return Http.Invalid("priority", "The priority action needs a priority.", ProblemCodes.FieldRequired);
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var c = await db.OpenAsync(ct);

@@ -1,0 +1,200 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Yunzhong.Server.Features;
+
+/// <summary>
+/// Every ProblemDetails the API answers carries a stable, dotted <c>code</c> and the <c>params</c> its
+/// message needs, besides the English <c>title</c>/<c>detail</c> kept for API users; a validation
+/// problem also carries <c>fields</c>: for each key of <c>errors</c>, the code and params of each of
+/// its messages. Clients translate the code; they never show a field path. The helpers of
+/// <see cref="Http"/> set precise codes; <see cref="Describe"/>, run on every problem written,
+/// fills in a code by status where none was set (a 401 from the authentication handler, a 404 of an
+/// unknown route, a 413 of the body bound). <see cref="All"/> is the list clients translate, published
+/// in the OpenAPI document as the <c>ProblemCode</c> enum.
+/// </summary>
+public static class ProblemCodes
+{
+    public const string CodeKey = "code";
+    public const string ParamsKey = "params";
+    public const string FieldsKey = "fields";
+
+    // Requests as a whole.
+    public const string RequestInvalid = "request.invalid";
+    public const string RequestNotJson = "request.not_json";
+    public const string RequestBodyMismatch = "request.body_mismatch";
+    public const string RequestUnreadable = "request.unreadable";
+    public const string MethodNotAllowed = "request.method_not_allowed";
+    public const string UnsupportedMediaType = "request.unsupported_media_type";
+    public const string RouteNotFound = "route.not_found";
+    public const string Conflict = "request.conflict";
+
+    // One field of a request.
+    public const string FieldInvalid = "field.invalid";
+    public const string FieldOneOf = "field.one_of";
+    public const string FieldRange = "field.range";
+    public const string FieldTooLong = "field.too_long";
+    public const string FieldRequired = "field.required";
+    public const string FieldWrongType = "field.wrong_type";
+    public const string FieldLength = "field.length";
+    public const string FieldEmail = "field.email";
+    public const string FieldPasswordShort = "field.password_short";
+
+    // Signing in and roles.
+    public const string AuthRequired = "auth.required";
+    public const string AuthWrongCredentials = "auth.wrong_credentials";
+    public const string AuthTooManyWrongPasswords = "auth.too_many_wrong_passwords";
+    public const string AccessForbidden = "access.forbidden";
+    public const string AccessOwnWork = "access.own_work_only";
+    public const string ReviewOwnWork = "review.own_work";
+
+    // Features.
+    public const string ProjectInvalid = "project.invalid";
+    public const string SchemaInvalid = "schema.invalid";
+    public const string QueueTooManyHeld = "queue.too_many_held";
+    public const string QueueBelowGoldThreshold = "queue.below_gold_threshold";
+    public const string QueueLeaseExpired = "queue.lease_expired";
+    public const string QueueAccessChanged = "queue.access_changed";
+    public const string QueueAlreadySubmitted = "queue.already_submitted";
+    public const string QueueNotLeased = "queue.not_leased";
+    public const string QueueIdempotencyKeyReused = "queue.idempotency_key_reused";
+    public const string ReviewAlreadyJudged = "review.already_judged";
+    public const string ReviewCommentNeeded = "review.comment_needed";
+    public const string ReviewFixNeedsResult = "review.fix_needs_result";
+    public const string OrganizationLastAdmin = "organization.last_admin";
+    public const string ImportRowsInvalid = "import.rows_invalid";
+    public const string ImportEmpty = "import.empty";
+    public const string ImportUnknownFormat = "import.unknown_format";
+    public const string ImportRow = "import.row_invalid";
+    public const string MediaInvalid = "media.invalid";
+    public const string MediaNoFile = "media.no_file";
+
+    // Limits and the server.
+    public const string LimitExceeded = "limits.exceeded";
+    public const string TooManyRequests = "limits.too_many_requests";
+    public const string OutOfSpace = "server.out_of_space";
+    public const string ServerError = "server.error";
+    public const string Unavailable = "server.unavailable";
+
+    /// <summary>What a 404 can name (<see cref="Http.NotFound"/>): each answers <c>&lt;subject&gt;.not_found</c>.</summary>
+    public static readonly IReadOnlyList<string> NotFoundSubjects =
+    [
+        "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
+        "Organization", "Project", "Task", "Token",
+    ];
+
+    /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>
+    public static string NotFoundOf(string subject) =>
+        NotFoundSubjects.Contains(subject) ? subject.ToLowerInvariant().Replace(' ', '_') + ".not_found" : RouteNotFound;
+
+    /// <summary>Every code an answer can carry, sorted: the server's own, the label-schema checks' and the 404s'.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        Constants(typeof(ProblemCodes)).Where(c => c.Contains('.', StringComparison.Ordinal))
+            .Concat(Constants(typeof(SchemaErrorCodes)))
+            .Concat(NotFoundSubjects.Select(NotFoundOf))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private static IEnumerable<string> Constants(Type type) =>
+        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!);
+
+    // The values the limits' and imports' answers already carry at the top level.
+    private static readonly string[] _topLevelParams = ["limit", "value", "retryAfterSeconds", "errorCount"];
+
+    /// <summary>One coded message: a field's, or the problem's own.</summary>
+    public sealed record Coded(string Code, IReadOnlyDictionary<string, object?> Params);
+
+    /// <summary>Params as a dictionary the serializer writes as an object.</summary>
+    public static Dictionary<string, object?> Params(params (string Key, object? Value)[] values) =>
+        values.ToDictionary(v => v.Key, v => v.Value);
+
+    /// <summary>Extensions of a problem with this code and params.</summary>
+    public static Dictionary<string, object?> Extensions(string code, IReadOnlyDictionary<string, object?>? values = null) => new()
+    {
+        [CodeKey] = code,
+        [ParamsKey] = values ?? new Dictionary<string, object?>(),
+    };
+
+    /// <summary>
+    /// Run on every ProblemDetails written (<c>AddProblemDetails</c>'s customisation): keeps the code
+    /// set where the problem was made, else picks one by status; gives each field error without its
+    /// own code <see cref="FieldInvalid"/> naming the field.
+    /// </summary>
+    public static void Describe(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var ext = problem.Extensions;
+        if (!ext.ContainsKey(CodeKey))
+        {
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            ext[CodeKey] = status switch
+            {
+                400 => RequestInvalid,
+                401 => AuthRequired,
+                403 => AccessForbidden,
+                404 => RouteNotFound,
+                405 => MethodNotAllowed,
+                409 => Conflict,
+                415 => UnsupportedMediaType,
+                413 => LimitExceeded,
+                422 when ext.ContainsKey("limit") => LimitExceeded,
+                422 => RequestInvalid,
+                429 => TooManyRequests,
+                503 => Unavailable,
+                507 when ext.ContainsKey("limit") => LimitExceeded,
+                507 => OutOfSpace,
+                _ => ServerError,
+            };
+        }
+        if (!ext.ContainsKey(ParamsKey))
+        {
+            ext[ParamsKey] = _topLevelParams.Where(ext.ContainsKey).ToDictionary(k => k, k => ext[k]);
+        }
+        if (problem is HttpValidationProblemDetails { Errors.Count: > 0 } invalid && !ext.ContainsKey(FieldsKey))
+        {
+            ext[FieldsKey] = invalid.Errors.ToDictionary(
+                e => e.Key,
+                e => e.Value.Select(_ => new Coded(e.Key.StartsWith("row ", StringComparison.Ordinal) ? ImportRow : FieldInvalid, FieldParams(e.Key))).ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Words for where a field error is, from its key: a JSON pointer (<c>/label/0/start</c>: field
+    /// <c>label</c>, item 1, key <c>start</c>), a dotted name (<c>review.percent</c>) or an import row
+    /// (<c>row 3: text</c>: row 3, field <c>text</c>). Clients show these, not the key.
+    /// </summary>
+    public static Dictionary<string, object?> FieldParams(string key)
+    {
+        var values = new Dictionary<string, object?>();
+        if (key.StartsWith("row ", StringComparison.Ordinal))
+        {
+            var colon = key.IndexOf(':', StringComparison.Ordinal);
+            values["row"] = colon < 0 ? key[4..] : key[4..colon];
+            if (colon >= 0)
+            {
+                values["field"] = key[(colon + 1)..].Trim();
+            }
+            return values;
+        }
+        var parts = key.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            return values;
+        }
+        values["field"] = parts[0].Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+        if (parts.Length > 1 && int.TryParse(parts[1], out var index))
+        {
+            values["item"] = index + 1;
+            if (parts.Length > 2)
+            {
+                values["key"] = parts[2];
+            }
+        }
+        else if (parts.Length > 1)
+        {
+            values["key"] = parts[^1];
+        }
+        return values;
+    }
+}

@@ -63,7 +63,7 @@ export function TranscriptionView({ c }: { c: TranscriptionControl }) {
   const cur = (wb.state.result[c.name] as string | undefined) ?? '';
   return (
     <Frame c={c}>
-      <textarea data-testid={`transcription-${c.name}`} rows={4} value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
+      <textarea data-testid={`transcription-${c.name}`} rows={4} className="grows tall" value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
         onChange={(e) => { const v = e.target.value; wb.update((s) => typeText(s, c.name, v)); }} />
     </Frame>
   );

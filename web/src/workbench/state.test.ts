@@ -41,6 +41,11 @@ describe('workbench state', () => {
     });
   });
 
+  it('leaves a new span unselected, so the next label key starts the next span', () => {
+    const s = S.addSpan(S.emptyState(), ctl('entities'), text, 0, 2, 'PER');
+    expect(s.selected).toBeNull();
+  });
+
   it('keeps an emoji whole when the selection ends inside it', () => {
     // UTF-16 [2, 3) is the high half of 😀 only.
     const s = S.addSpanFromUtf16(S.emptyState(), ctl('entities'), text, 2, 3, 'PER');

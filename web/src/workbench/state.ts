@@ -154,10 +154,12 @@ export function setRationale(s: WbState, control: string, rationale: string, ini
 
 // ---- regions -----------------------------------------------------------------------------
 
-function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>): WbState {
+/** Adds a region; `select` leaves it selected (a drawn shape, to adjust at once), or not (a span:
+ *  the next label key then starts the next span instead of relabelling this one). */
+function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>, select = true): WbState {
   const id = newId(s.result, PREFIX[c.type] ?? 'x');
   const next = { ...region, id } as T;
-  return commit(s, { ...s.result, [c.name]: [...list<T>(s.result, c.name), next] }, { selected: { control: c.name, id } });
+  return commit(s, { ...s.result, [c.name]: [...list<T>(s.result, c.name), next] }, { selected: select ? { control: c.name, id } : null });
 }
 
 /** Adds a span from code-point offsets; the span's `text` is its slice of the field text. */
@@ -165,7 +167,7 @@ export function addSpan(s: WbState, c: Control, text: string, start: number, end
   if (!(start >= 0 && end > start)) return s;
   const dup = list<Span>(s.result, c.name).some((x) => x.start === start && x.end === end && x.label === label);
   if (dup) return s;
-  return addRegion<Span>(s, c, { start, end, label, text: cpSlice(text, start, end) });
+  return addRegion<Span>(s, c, { start, end, label, text: cpSlice(text, start, end) }, false);
 }
 
 /** Adds a span from a DOM selection given as UTF-16 offsets into the field text. */

@@ -1,0 +1,140 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import {
+  ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demo, demoProject, demoTasks, importJsonl, login, selectText, shot, uploadMedia, useLang,
+} from './helpers';
+
+// The workbench's finer points (issue 13): drawing over predictions, spans one after another,
+// leases given back when the annotator goes.
+
+test.beforeEach(async ({ page }) => {
+  await useLang(page, 'en');
+});
+
+const regionRows = (page: Page) => page.locator('[data-testid^="region-row-"]');
+const regionRow = (page: Page, text: string) => regionRows(page).filter({ hasText: text });
+
+async function project(request: APIRequestContext, name: string, demoName: string, fill: (id: number) => Promise<void>): Promise<number> {
+  await apiAs(request, ADMIN);
+  const id = await createProject(request, { name: `${name} ${Date.now()}`, schema: demoProject(demoName).schema });
+  await fill(id);
+  return id;
+}
+
+test('audio: a segment is drawn by mouse over a prediction covering the clip; a click selects; the transcript box grows', async ({ page, request }) => {
+  const id = await project(request, 'E2E workbench: audio over predictions', 'speech', async (p) => {
+    await uploadMedia(request, p, [demo('speech', 'media', 'librivox-0880.wav')]);
+    await importJsonl(request, p, [{
+      key: 'covered', data: { audio: 'media:librivox-0880.wav' },
+      predictions: [{ model: 'asr', result: { turns: [{ id: 'g1', start: 0, end: 2.99, label: 'speech' }], transcript: { g1: 'he was' } } }],
+    }]);
+  });
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${id}/annotate`);
+  const wave = page.getByTestId('waveform');
+  await expect(wave).not.toHaveAttribute('data-duration', '0');
+  await expect(page.getByTestId('region-g1')).toBeVisible();
+  await expect(regionRows(page)).toHaveCount(1);
+
+  // The drag starts and ends inside the predicted segment, which covers the whole clip.
+  await page.keyboard.press('2');
+  const box = (await wave.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 8 });
+  await page.mouse.up();
+  await expect(regionRows(page)).toHaveCount(2);
+  await expect(regionRow(page, 'noise')).toBeVisible();
+  await expect(page.getByTestId('region-row-g1')).toContainText('0.00–2.99');
+
+  // A click (no drag) on the prediction selects it rather than drawing.
+  await page.getByTestId('region-g1').click({ position: { x: 10, y: 40 } });
+  await expect(page.getByTestId('region-row-g1')).toHaveClass(/sel/);
+  await expect(regionRows(page)).toHaveCount(2);
+
+  // The transcript box grows with its text.
+  const box1 = page.getByTestId('transcript-g1');
+  const h1 = (await box1.boundingBox())!.height;
+  await box1.fill(Array.from({ length: 6 }, (_, i) => `line ${i + 1} of what is said in this stretch of speech`).join('\n'));
+  await expect.poll(async () => (await box1.boundingBox())!.height).toBeGreaterThan(h1 * 3);
+  await shot(page, 'annotate-audio-over-prediction', 'en');
+});
+
+test('entities: a new span is not left selected, so the next label key starts the next span', async ({ page, request }) => {
+  const id = await project(request, 'E2E workbench: spans in a row', 'news-zh', (p) =>
+    importJsonl(request, p, [{ key: 'debian', data: { text: '1993 年，Ian Murdock 在美国创立了 Debian 计划。' } }]));
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${id}/annotate`);
+  await expect(page.getByTestId('text-text')).toContainText('Ian Murdock');
+  await page.keyboard.press('1');
+  await selectText(page, 'Ian Murdock');
+  await expect(regionRow(page, 'Ian Murdock')).toContainText('PER');
+  await expect(regionRow(page, 'Ian Murdock')).not.toHaveClass(/sel/);
+  // No Escape in between: 3 picks LOC for the next span and leaves the PER span as it is.
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('label-entities-LOC')).toHaveClass(/on/);
+  await expect(regionRow(page, 'Ian Murdock')).toContainText('PER');
+  await selectText(page, '美国');
+  await page.keyboard.press('2');
+  await selectText(page, 'Debian 计划');
+  await expect(regionRow(page, '美国')).toContainText('LOC');
+  await expect(regionRow(page, 'Ian Murdock')).toContainText('PER');
+  await expect(regionRow(page, 'Debian 计划')).toContainText('ORG');
+  await expect(regionRows(page)).toHaveCount(3);
+});
+
+/** Two untouched emails: annotator 1's page holds both (one on screen, one fetched ahead). */
+async function bothHeld(page: Page, request: APIRequestContext, other: APIRequestContext): Promise<number> {
+  const id = await project(request, 'E2E workbench: release', 'emails', (p) => importJsonl(request, p, demoTasks('emails', 2)));
+  await login(page, ANNOTATOR);
+  let nexts = 0;
+  page.on('response', (r) => { if (r.url().includes('/queue/next') && r.status() === 200) nexts++; });
+  await page.goto(`/#/projects/${id}/annotate`);
+  await expect(page.getByTestId('choice-label-spam')).toBeVisible();
+  await expect.poll(() => nexts).toBe(2);
+  await apiAs(other, ANNOTATOR2);
+  expect((await other.post(`/api/projects/${id}/queue/next`)).status()).toBe(204);
+  return id;
+}
+
+/** Annotator 2 is handed both tasks straight away (polled only while the release travels). */
+async function otherGetsBoth(other: APIRequestContext, id: number) {
+  let first = 0;
+  await expect.poll(async () => {
+    const r = await other.post(`/api/projects/${id}/queue/next`);
+    if (r.status() === 200) first = ((await r.json()) as { assignmentId: number }).assignmentId;
+    return r.status();
+  }, { timeout: 3000, intervals: [100] }).toBe(200);
+  await expect.poll(async () => (await other.post(`/api/projects/${id}/queue/next?exclude=${first}`)).status(), { timeout: 3000, intervals: [100] }).toBe(200);
+}
+
+test('closing the tab gives back the task fetched ahead and the untouched one on screen', async ({ page, request, playwright, baseURL }) => {
+  const other = await playwright.request.newContext({ baseURL });
+  const id = await bothHeld(page, request, other);
+  await page.close({ runBeforeUnload: true });
+  await otherGetsBoth(other, id);
+  await other.dispose();
+});
+
+test('leaving the workbench for another page gives the leases back; a task with edits stays leased', async ({ page, request, playwright, baseURL }) => {
+  const other = await playwright.request.newContext({ baseURL });
+  const id = await bothHeld(page, request, other);
+  await page.goto(`/#/projects/${id}`);
+  await expect(page.getByTestId('workbench')).toHaveCount(0);
+  await otherGetsBoth(other, id);
+
+  // Back to work with an edit: the edited task stays with annotator 1 when they leave again.
+  const p2 = await project(request, 'E2E workbench: release edited', 'emails', (p) => importJsonl(request, p, demoTasks('emails', 1)));
+  const releases: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/release')) releases.push(r.url()); });
+  await page.goto(`/#/projects/${p2}/annotate`);
+  await expect(page.getByTestId('choice-label-ham')).toBeVisible();
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('choice-label-ham')).toHaveAttribute('aria-checked', 'true');
+  await page.goto(`/#/projects/${p2}`);
+  await expect(page.getByTestId('workbench')).toHaveCount(0);
+  await page.waitForLoadState('networkidle');
+  expect(releases).toEqual([]);
+  expect((await other.post(`/api/projects/${p2}/queue/next`)).status()).toBe(204);
+  await other.dispose();
+});

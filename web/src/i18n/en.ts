@@ -1,3 +1,5 @@
+import { workbenchEn } from './workbench.en';
+
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 export const en = {
   'app.name': 'Yunzhong',
@@ -329,6 +331,7 @@ export const en = {
   'keys.help': 'Show this sheet',
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
+  ...workbenchEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -22,6 +22,16 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
   );
 }
 
+/** What the progress bars' colours mean, in the order the bars show them. */
+export function ProgressLegend() {
+  const t = useT();
+  return (
+    <ul className="progress-legend" data-testid="progress-legend">
+      {STATES.map((s) => <li key={s}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{t(`state.${s}`)}</li>)}
+    </ul>
+  );
+}
+
 export function ProjectsPage() {
   const t = useT();
   const { me, org } = useSession();
@@ -38,7 +48,7 @@ export function ProjectsPage() {
       </div>
       {error && <div className="banner error">{error}</div>}
       {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : (
-        <ul className="project-list">
+        <><ProgressLegend /><ul className="project-list">
           {projects.map((p) => {
             const done = p.counts.accepted + p.counts.annotated + p.counts.in_review;
             const roles = rolesIn(me, p.organizationId);
@@ -55,7 +65,7 @@ export function ProjectsPage() {
               </li>
             );
           })}
-        </ul>
+        </ul></>
       )}
     </div>
   );

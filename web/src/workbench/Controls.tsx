@@ -27,9 +27,9 @@ export function ChoicesView({ c }: { c: ChoicesControl }) {
         {labelsOf(c).map((o) => (
           <button type="button" key={o.value} role={c.multiple ? 'checkbox' : 'radio'} aria-checked={cur.includes(o.value)}
             data-testid={`choice-${c.name}-${o.value}`} className={`chip${cur.includes(o.value) ? ' on' : ''}`}
-            style={{ borderColor: o.color }} disabled={wb.readOnly}
+            style={{ borderColor: o.color, ...(cur.includes(o.value) ? { background: o.color, color: '#fff' } : {}) }} disabled={wb.readOnly}
             onClick={() => wb.update((s) => toggleChoice(s, c, o.value))}>
-            {o.hotkey && <kbd>{o.hotkey}</kbd>} {o.value}
+            {o.hotkey && <kbd>{o.hotkey}</kbd>} {cur.includes(o.value) && <span aria-hidden className="tick">✓</span>}{o.value}
           </button>
         ))}
       </div>

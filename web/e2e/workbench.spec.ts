@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import {
-  ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demo, demoProject, demoTasks, importJsonl, login, selectText, shot, uploadMedia, useLang,
+  ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demo, demoProject, demoTasks, drag, imagePoint, importJsonl, login, selectText, shot, uploadMedia, useLang,
 } from './helpers';
 
 // The workbench's finer points (issue 13): drawing over predictions, spans one after another,
@@ -81,6 +81,66 @@ test('entities: a new span is not left selected, so the next label key starts th
   await expect(regionRow(page, 'Ian Murdock')).toContainText('PER');
   await expect(regionRow(page, 'Debian 计划')).toContainText('ORG');
   await expect(regionRows(page)).toHaveCount(3);
+});
+
+test('images: a drag inside a prediction draws a new box; once selected it moves, its origin outlined "from model"; hide, lock, group by label', async ({ page, request }) => {
+  const id = await project(request, 'E2E workbench: image predictions', 'photos', async (p) => {
+    await uploadMedia(request, p, [demo('photos', 'media', 'coffee.jpg')]);
+    await importJsonl(request, p, [{
+      key: 'coffee', data: { image: 'media:coffee.jpg' },
+      predictions: [{ model: 'detector', result: { boxes: [{ id: 'r1', x: 100, y: 60, width: 300, height: 250, rotation: 0, label: 'cup' }] } }],
+    }]);
+  });
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${id}/annotate`);
+  await expect(page.getByTestId('image-canvas')).toHaveAttribute('data-natural-width', '600');
+  await expect(page.getByTestId('region-r1')).toBeVisible();
+
+  // Inside the unselected prediction a drag draws a new box (person, hotkey 1).
+  await page.keyboard.press('1');
+  await drag(page, await imagePoint(page, 150, 100), await imagePoint(page, 250, 200));
+  await expect(regionRows(page)).toHaveCount(2);
+  await expect(regionRow(page, 'person')).toBeVisible();
+  await expect(page.getByTestId('region-row-r1')).toContainText('100,60 300×250');
+
+  // A click selects the prediction; a drag then moves it, and the model's outline stays, named.
+  await page.keyboard.press('Escape');
+  const at = await imagePoint(page, 380, 290);
+  await page.mouse.click(at.x, at.y);
+  await expect(page.getByTestId('region-row-r1')).toHaveClass(/sel/);
+  await expect(page.getByTestId('origin-r1')).toHaveCount(0);
+  await drag(page, at, await imagePoint(page, 400, 300));
+  await expect(page.getByTestId('region-row-r1')).not.toContainText('100,60 300×250');
+  await expect(page.getByTestId('origin-r1')).toBeVisible();
+  await expect(page.getByTestId('from-model-r1')).toHaveText('from model');
+  await expect(page.locator('.origin-label')).toContainText('from model');
+  await expect(regionRows(page)).toHaveCount(2);
+  await shot(page, 'annotate-image-origin', 'en');
+
+  // Hide the new box: gone from the image, still in the list (and in the answer).
+  const person = (await regionRow(page, 'person').getAttribute('data-testid'))!.replace('region-row-', '');
+  await page.getByTestId(`hide-${person}`).click();
+  await expect(page.getByTestId(`region-${person}`)).toHaveCount(0);
+  await expect(regionRows(page)).toHaveCount(2);
+  await page.getByTestId(`hide-${person}`).click();
+  await expect(page.getByTestId(`region-${person}`)).toBeVisible();
+
+  // Lock it: a drag on it neither selects nor moves it (nor do the arrow keys), and its row does not select it.
+  await page.keyboard.press('Escape');
+  await page.getByTestId(`lock-${person}`).click();
+  await expect(page.getByTestId(`lock-${person}`)).toHaveAttribute('aria-pressed', 'true');
+  await drag(page, await imagePoint(page, 170, 120), await imagePoint(page, 230, 180));
+  await expect(page.getByTestId(`region-row-${person}`)).not.toHaveClass(/sel/);
+  await page.getByTestId(`region-row-${person}`).click();
+  await expect(page.getByTestId(`region-row-${person}`)).not.toHaveClass(/sel/);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId(`region-row-${person}`)).toContainText('150,100 100×100');
+
+  // Grouped by label: one heading per label with its count.
+  await page.getByTestId('regions-group').check();
+  await expect(page.getByTestId('region-group-person')).toContainText('(1)');
+  await expect(page.getByTestId('region-group-cup')).toContainText('(1)');
+  await shot(page, 'annotate-image-grouped', 'en');
 });
 
 /** Two untouched emails: annotator 1's page holds both (one on screen, one fetched ahead). */

@@ -214,4 +214,20 @@ describe('typing after undo', () => {
     expect(S.toResult(s, schema)).toEqual({});
     expect(s.past).toHaveLength(0);
   });
+
+  it('keeps a prediction as the origin of an edited copy; hiding and locking leave the result alone', () => {
+    const box = { id: 'r1', x: 10, y: 10, width: 50, height: 40, rotation: 0, label: 'car' };
+    let s = S.initState(schema, { predictions: [{ result: { boxes: [box] } }] });
+    const region = () => (S.toResult(s, schema).boxes as S.Region[])[0]!;
+    expect(S.editedOrigin(s, region())).toBeUndefined();
+    s = S.updateRegion(s, 'boxes', 'r1', { x: 20 });
+    expect(S.editedOrigin(s, region())).toEqual(box);
+    const before = S.toResult(s, schema);
+    s = S.toggleLocked(S.toggleHidden(s, 'r1'), 'r1');
+    expect(s.hidden).toEqual(['r1']);
+    expect(s.locked).toEqual(['r1']);
+    expect(S.toResult(s, schema)).toEqual(before);
+    s = S.toggleHidden(s, 'r1');
+    expect(s.hidden).toEqual([]);
+  });
 });

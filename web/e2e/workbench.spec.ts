@@ -198,3 +198,50 @@ test('leaving the workbench for another page gives the leases back; a task with 
   expect((await other.post(`/api/projects/${p2}/queue/next`)).status()).toBe(204);
   await other.dispose();
 });
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  test(`history (${lang}): the annotator's own recent answers, newest first, with where each stands; nobody else's`, async ({ page, request, playwright, baseURL }) => {
+    await apiAs(request, ADMIN);
+    const id = await createProject(request, {
+      name: `E2E workbench: history ${lang} ${Date.now()}`, schema: demoProject('emails').schema, review: { policy: 'all', percent: 100 },
+    });
+    await importJsonl(request, id, demoTasks('emails', 3));
+    // This file's beforeEach chose English; the language asked for wins (init scripts run in order).
+    await page.addInitScript((l) => localStorage.setItem('yz.lang', l), lang);
+    await login(page, ANNOTATOR);
+    let submitted = 0;
+    page.on('response', (r) => { if (r.url().endsWith('/submit') && r.ok()) submitted++; });
+    await page.goto(`/#/projects/${id}/annotate`);
+    await page.getByTestId('history-toggle').click();
+    await expect(page.getByTestId('history-empty')).toBeVisible();
+    await page.getByTestId('history-toggle').click();
+
+    const first = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
+    await page.keyboard.press('1');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('task-id')).not.toHaveText(`#${first}`);
+    const second = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
+    await page.keyboard.press('2');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('task-id')).not.toHaveText(`#${second}`);
+    await expect.poll(() => submitted).toBe(2);
+
+    await page.getByTestId('history-toggle').click();
+    const rows = page.getByTestId('history').locator('li');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-testid', `history-${second}`);
+    await expect(rows.nth(1)).toHaveAttribute('data-testid', `history-${first}`);
+    await expect(page.getByTestId(`history-${second}`)).toContainText('ham');
+    await expect(page.getByTestId(`history-${first}`)).toContainText('spam');
+    await expect(page.getByTestId(`history-status-${first}`)).toHaveText(lang === 'en' ? 'Waiting for review' : '等待审核');
+    await shot(page, 'annotate-history', lang);
+
+    // Another annotator's history in the same project is their own: empty.
+    const other = await playwright.request.newContext({ baseURL });
+    await apiAs(other, ANNOTATOR2);
+    const theirs = await other.get(`/api/projects/${id}/history`);
+    expect(theirs.status()).toBe(200);
+    expect(((await theirs.json()) as { items: unknown[] }).items).toEqual([]);
+    await other.dispose();
+  });
+}

@@ -9,6 +9,7 @@ import { copyRegions, initState, missingRequired, toResult, type WbState } from 
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
 import { releaseLeases, takeReleased } from './release';
+import { HistoryButton } from './History';
 import { NotAllowed } from '../pages/NotAllowed';
 import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
@@ -234,6 +235,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
         <span className={`save-state ${draftStatus}`} data-testid="draft-status">
           {draftStatus === 'saving' ? t('wb.saving') : draftStatus === 'saved' ? t('wb.saved') : ''}
         </span>
+        <HistoryButton project={project} />
         {project.instructions && <button type="button" onClick={() => setShowInstr((v) => !v)} data-testid="instructions-toggle">{t('wb.instructions')}</button>}
         {item && state && <>
           {hasImageControls && prevResult && (

@@ -54,6 +54,7 @@ for (const lang of ['en', 'zh-CN'] as Lang[]) {
     await expect(page.getByTestId('task-id')).not.toHaveText(first); // the other annotator's answer of the same task
     await page.keyboard.press('Control+Enter');
     await expect(page.getByTestId('review-empty')).toBeVisible();
+    await expect(page.getByTestId('review-compare')).toHaveCount(0);
     await expect(page.getByTestId('review-empty-annotate')).toHaveCount(0); // the demo reviewer does not annotate
     await shot(page, 'review-empty', lang);
     await page.getByTestId('review-empty-project').click();

@@ -96,7 +96,7 @@ export function ReviewPage({ projectId }: { projectId: number }) {
         <button type="button" className="link" onClick={() => setHelp(true)}>?</button>
       </div>
       {error && <div className="banner error" role="alert" data-testid="review-error">{error}</div>}
-      {item && <ReviewCompare key={item.annotationId} project={project} item={item} />}
+      {item && <ReviewCompare key={`compare-${item.annotationId}`} project={project} item={item} />}
       {item && state
         ? <TaskView key={item.annotationId} schema={project.schema} data={item.task.data} state={state} onChange={(f) => setState((s) => (s ? f(s) : s))} readOnly={!editing} mediaUrl={mediaUrl} />
         : <div className="empty-state" data-testid="review-empty">

@@ -11,7 +11,11 @@ for (const lang of ['en', 'zh-CN'] as Lang[]) {
     const id = await createProject(request, { name, schema: demoProject('emails').schema });
     await importJsonl(request, id, demoTasks('emails', 2));
     await useLang(page, lang);
+    await page.goto('/');
+    await expect(page.getByTestId('login-email')).toBeVisible();
+    await expect(page).toHaveTitle(lang === 'en' ? 'Log in to Yunzhong' : '登录云中');
     await login(page, ANNOTATOR);
+    await page.goto('about:blank'); // the app reads who is signed in when it loads
     await page.goto(`/#/projects/${id}/annotate`);
     const spam = page.getByTestId('choice-label-spam');
     await expect(spam).toBeVisible();

@@ -31,5 +31,6 @@ export function usePageTitle(path: string, signedIn: boolean, orgName?: string) 
   const id = Number(match('/projects/:id', path)?.id ?? match('/projects/:id/:tab', path)?.id ?? NaN);
   const project = useQuery({ queryKey: keys.project(id), queryFn: () => api.project(id), enabled: signedIn && Number.isSafeInteger(id) });
   const title = titleOf(path, t, signedIn, project.data?.name, orgName);
-  useEffect(() => { document.title = `${title} · ${t('app.name')}`; }, [title, t]);
+  // The log-in page's own title already names the product.
+  useEffect(() => { document.title = signedIn ? `${title} · ${t('app.name')}` : title; }, [title, t, signedIn]);
 }

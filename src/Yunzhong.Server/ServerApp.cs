@@ -101,6 +101,7 @@ public static class ServerApp
         app.MapImports();
         app.MapMedia();
         app.MapTasks();
+        app.MapHistory();
         app.MapQueue();
         app.MapReviews();
         app.MapExports();

@@ -9,6 +9,7 @@ import { NotAllowed } from './pages/NotAllowed';
 import { can } from './roles';
 import { match, navigate, usePath } from './router';
 import { SessionContext, type Session } from './session';
+import { usePageTitle } from './lib/title';
 
 // The workbench and the project console load on demand, so the log-in page and the project
 // list stay small.
@@ -76,6 +77,8 @@ export function App() {
       logout: () => { void api.logout().catch(() => {}).finally(() => { signedOut(); navigate('/'); }); },
     };
   }, [me, currentOrg, signedOut]);
+
+  usePageTitle(path, !!session, session?.org?.name);
 
   const langButton = (
     <button type="button" className="link" data-testid="lang-switch" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>

@@ -77,6 +77,8 @@ export type AgreementView = S['AgreementView'];
 export const AGGREGATE_METHODS = ['auto', 'ds', 'bds', 'mv', 'wawa', 'zbs', 'onecoin', 'glad', 'mace', 'llc', 'hds', 'qsds'] as const;
 export type AggregateMethod = typeof AGGREGATE_METHODS[number];
 export type AggregateView = S['AggregateView'];
+/** One of the caller's own answers (`GET /api/projects/{id}/history`), newest first. */
+export type HistoryItem = Omit<S['HistoryItem'], 'result'> & { result: Result };
 export type Stats = S['ProjectStats'];
 
 /**
@@ -168,4 +170,7 @@ export const api = {
   agreementCsvUrl: (projectId: number) => `/api/projects/${projectId}/quality/agreement?format=csv`,
   aggregate: (projectId: number, method: AggregateMethod, control?: string) =>
     unwrap(client.POST('/api/projects/{projectId}/quality/aggregate', { params: { path: { projectId } }, body: { method, control: control ?? null } })),
+  /** The caller's own recent answers in a project, newest first. */
+  history: async (projectId: number, limit?: number) =>
+    ((await unwrap(client.GET('/api/projects/{projectId}/history', { params: { path: { projectId }, query: limit ? { limit } : {} } }))).items) as HistoryItem[],
 };

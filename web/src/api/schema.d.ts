@@ -305,6 +305,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyRecentWork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/imports": {
         parameters: {
             query?: never;
@@ -757,6 +773,24 @@ export interface components {
             status: components["schemas"]["ExportStatus"];
             /** Format: int64 */
             totalRows: number;
+        };
+        HistoryItem: {
+            /** Format: int64 */
+            annotationId: number;
+            /** Format: date-time */
+            createdAt: string;
+            key: null | string;
+            /** Format: double */
+            leadTimeSeconds: null | number;
+            result: components["schemas"]["JsonElement"];
+            status: components["schemas"]["AnnotationStatus"];
+            /** Format: int64 */
+            taskId: number;
+            /** Format: int32 */
+            version: number;
+        };
+        HistoryView: {
+            items: components["schemas"]["HistoryItem"][];
         };
         HttpValidationProblemDetails: {
             /** @description One of ProblemCode. */
@@ -2425,6 +2459,66 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMyRecentWork: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,8 @@
 import { errorsEn } from './errors.en';
+import { settingsEn } from './settings.en';
+import { workbenchEn } from './workbench.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
-import { settingsEn } from './settings.en';
 
 export const en = {
   ...settingsEn,
@@ -334,6 +335,7 @@ export const en = {
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
+  ...workbenchEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

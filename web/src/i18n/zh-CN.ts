@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { errorsZhCN } from './errors.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
+import { workbenchZhCN } from './workbench.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -334,4 +335,5 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.zoom': '放大 / 缩小图像，适应窗口',
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
+  ...workbenchZhCN,
 };

@@ -22,6 +22,16 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
   );
 }
 
+/** What the progress bars' colours mean, in the order the bars show them. */
+export function ProgressLegend() {
+  const t = useT();
+  return (
+    <ul className="progress-legend" data-testid="progress-legend">
+      {STATES.map((s) => <li key={s}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{t(`state.${s}`)}</li>)}
+    </ul>
+  );
+}
+
 export function ProjectsPage() {
   const t = useT();
   const { org } = useSession();
@@ -38,6 +48,7 @@ export function ProjectsPage() {
       </div>
       {error && <div className="banner error">{error}</div>}
       {!projects ? <p className="muted">{t('common.loading')}</p> : projects.length === 0 ? <p className="empty-state">{t('projects.empty')}</p> : <>
+        <ProgressLegend />
         <ProjectList projects={projects.filter((p) => !p.archivedAt)} />
         {projects.some((p) => p.archivedAt) && (
           <details className="archived-projects" data-testid="archived-projects">

@@ -11,6 +11,8 @@ import { useOnline } from './online';
 import { copyRegions, initState, missingRequired, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
 import { isTyping } from './context';
+import { releaseLeases, takeReleased } from './release';
+import { HistoryButton } from './History';
 import { NotAllowed } from '../pages/NotAllowed';
 import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
@@ -52,6 +54,8 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   const [showInstr, setShowInstr] = useState(false);
   const [missing, setMissing] = useState<string[]>([]);
   const prefetch = useRef<Promise<QueueItem | null> | null>(null);
+  // The lease fetched ahead, once its answer is in (read while the page is being left).
+  const ahead = useRef<number | null>(null);
   const startedAt = useRef(0);
   const [prevResult, setPrevResult] = useState<Result | null>(null);
   const dirty = useRef(false);
@@ -63,8 +67,12 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   // be handed the skipped lease again, and the task would come up twice (once under that lease, once
   // under the fresh lease the server makes when the skipped task comes back).
   const skipping = useRef(new Map<number, Promise<unknown>>());
+  // Leases this tab's previous page gave back as it went (a reload): their release may still be travelling.
+  const [releasedAtStart] = useState(takeReleased);
+  const releasedBefore = useRef(releasedAtStart);
   const inFlight = (showing?: number) => [
     ...(showing ? [showing] : []),
+    ...releasedBefore.current,
     ...outbox.list().filter((x) => !x.rejected).map((x) => x.assignmentId),
     ...skipping.current.keys(),
   ];
@@ -74,7 +82,8 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
 
   const startPrefetch = useCallback((schemaFields: Project['schema']['fields'], showing: number) => {
     const p = api.nextTask(projectId, inFlight(showing));
-    p.then((n) => { if (n) preloadMedia(n.task.data, schemaFields, mediaUrl); }).catch(() => {});
+    ahead.current = null;
+    p.then((n) => { if (prefetch.current === p) ahead.current = n?.assignmentId ?? null; if (n) preloadMedia(n.task.data, schemaFields, mediaUrl); }).catch(() => {});
     prefetch.current = p;
   }, [projectId, mediaUrl]);
 
@@ -94,6 +103,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   const advance = useCallback(async (p: Project) => {
     const pre = prefetch.current;
     prefetch.current = null;
+    ahead.current = null;
     try {
       let next = pre ? await pre.catch(() => null) : null;
       if (!next) next = await api.nextTask(projectId, inFlight());
@@ -102,6 +112,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
         await Promise.allSettled([...skipping.current.values()]);
         next = await api.nextTask(projectId, inFlight());
       }
+      releasedBefore.current = [];
       show(p, next);
       setError(null);
       setWaiting(false);
@@ -128,12 +139,30 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
   useEffect(() => {
     flush();
     const timer = setInterval(flush, RETRY_MS);
-    return () => {
-      clearInterval(timer);
-      // Give back the lease of a task fetched ahead but never shown.
-      void prefetch.current?.then((n) => n && api.release(n.assignmentId)).catch(() => {});
-    };
+    return () => clearInterval(timer);
   }, [flush]);
+
+  // Leaving (tab closed or reloaded, or elsewhere in the app): the task fetched ahead goes back, and
+  // the one on screen too while it is untouched (no draft here or on the server, not a rejected one
+  // sent back to this annotator); one with edits stays leased, its draft waiting for the annotator.
+  const leaving = useRef(() => [] as number[]);
+  useEffect(() => {
+    leaving.current = () => {
+      const untouched = item && !dirty.current && !item.draft && !item.reviewComment && !drafts.get(item.assignmentId);
+      return [...(ahead.current ? [ahead.current] : []), ...(untouched ? [item.assignmentId] : [])];
+    };
+  });
+  useEffect(() => {
+    const onHide = () => releaseLeases(leaving.current());
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      releaseLeases(leaving.current());
+      // A fetch-ahead still travelling is given back once it is answered.
+      const pre = prefetch.current;
+      if (pre && ahead.current === null) void pre.then((n) => n && api.release(n.assignmentId)).catch(() => {});
+    };
+  }, []);
 
   // Drafts: written locally at once, sent to the server after a pause in editing.
   const result = useMemo(() => (state && project ? toResult(state, project.schema) : null), [state, project]);
@@ -229,6 +258,7 @@ export function AnnotatePage({ projectId }: { projectId: number }) {
         <span className={`save-state ${draftStatus}`} data-testid="draft-status">
           {draftStatus === 'saving' ? t('wb.saving') : draftStatus === 'saved' ? t('wb.saved') : ''}
         </span>
+        <HistoryButton project={project} />
         {project.instructions && <button type="button" onClick={() => setShowInstr((v) => !v)} data-testid="instructions-toggle">{t('wb.instructions')}</button>}
         {item && state && <>
           {hasImageControls && prevResult && (

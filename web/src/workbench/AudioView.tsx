@@ -149,7 +149,7 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     const r = wave.current!.getBoundingClientRect();
     return Math.max(0, Math.min(duration, ((clientX - r.left) / r.width) * duration));
   };
-  const dragRef = useRef<{ a: number; x: number } | null>(null);
+  const dragRef = useRef<{ a: number; x: number; onSegment: boolean; captured: boolean } | null>(null);
   const edgeRef = useRef<{ control: string; id: string; edge: 'start' | 'end'; moved: boolean } | null>(null);
   const onDown = (e: React.PointerEvent) => {
     if (!duration || e.button !== 0) return;
@@ -160,9 +160,9 @@ export function AudioView({ field, src }: { field: string; src: string }) {
       edgeRef.current = { control: seg.getAttribute('data-control')!, id: seg.getAttribute('data-segment')!, edge: edge.getAttribute('data-edge') as 'start' | 'end', moved: false };
       return;
     }
-    if ((e.target as Element).closest('[data-segment]')) return;
-    (e.currentTarget).setPointerCapture(e.pointerId);
-    dragRef.current = { a: timeAt(e.clientX), x: e.clientX };
+    // A drag draws a new segment wherever it starts, over other segments and predictions too; the
+    // pointer is captured only once it moves, so a click on a segment still selects it.
+    dragRef.current = { a: timeAt(e.clientX), x: e.clientX, onSegment: !!(e.target as Element).closest('[data-segment]'), captured: false };
   };
   const onMove = (e: React.PointerEvent) => {
     const ed = edgeRef.current;
@@ -178,7 +178,10 @@ export function AudioView({ field, src }: { field: string; src: string }) {
       return;
     }
     const d = dragRef.current;
-    if (d && Math.abs(e.clientX - d.x) > 4) setDragSel({ a: d.a, b: timeAt(e.clientX) });
+    if (d && Math.abs(e.clientX - d.x) > 4) {
+      if (!d.captured) { d.captured = true; e.currentTarget.setPointerCapture(e.pointerId); }
+      setDragSel({ a: d.a, b: timeAt(e.clientX) });
+    }
   };
   const onUp = (e: React.PointerEvent) => {
     if (edgeRef.current) { edgeRef.current = null; return; }
@@ -186,7 +189,8 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     dragRef.current = null;
     setDragSel(null);
     if (!d) return;
-    if (Math.abs(e.clientX - d.x) <= 4) { seek(d.a); return; }
+    // A click: on a segment it selects it (its own handler); elsewhere it moves the play head.
+    if (Math.abs(e.clientX - d.x) <= 4) { if (!d.onSegment) seek(d.a); return; }
     if (segControl && !wb.readOnly) {
       const c = segControl;
       const b = timeAt(e.clientX);
@@ -256,7 +260,7 @@ export function AudioView({ field, src }: { field: string; src: string }) {
               </select>
               {perSeg.filter((tc) => tc.type === 'transcription' && tc.perSegment === c.name).map((tc) => {
                 const m = wb.state.result[tc.name] as Record<string, string> | undefined;
-                return <textarea key={tc.name} data-testid={`transcript-${g.id}`} rows={1} placeholder={t('wb.transcript')} readOnly={wb.readOnly}
+                return <textarea key={tc.name} data-testid={`transcript-${g.id}`} rows={1} className="grows" placeholder={t('wb.transcript')} readOnly={wb.readOnly}
                   value={m?.[g.id] ?? ''} onChange={(e) => { const v = e.target.value; wb.update((s) => setSegmentText(s, tc.name, g.id, v)); }} />;
               })}
             </div>

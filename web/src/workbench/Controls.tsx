@@ -27,9 +27,9 @@ export function ChoicesView({ c }: { c: ChoicesControl }) {
         {labelsOf(c).map((o) => (
           <button type="button" key={o.value} role={c.multiple ? 'checkbox' : 'radio'} aria-checked={cur.includes(o.value)}
             data-testid={`choice-${c.name}-${o.value}`} className={`chip${cur.includes(o.value) ? ' on' : ''}`}
-            style={{ borderColor: o.color }} disabled={wb.readOnly}
+            style={{ borderColor: o.color, ...(cur.includes(o.value) ? { background: o.color, color: '#fff' } : {}) }} disabled={wb.readOnly}
             onClick={() => wb.update((s) => toggleChoice(s, c, o.value))}>
-            {o.hotkey && <kbd>{o.hotkey}</kbd>} {o.value}
+            {o.hotkey && <kbd>{o.hotkey}</kbd>} {cur.includes(o.value) && <span aria-hidden className="tick">✓</span>}{o.value}
           </button>
         ))}
       </div>
@@ -63,7 +63,7 @@ export function TranscriptionView({ c }: { c: TranscriptionControl }) {
   const cur = (wb.state.result[c.name] as string | undefined) ?? '';
   return (
     <Frame c={c}>
-      <textarea data-testid={`transcription-${c.name}`} rows={4} value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
+      <textarea data-testid={`transcription-${c.name}`} rows={4} className="grows tall" value={cur} readOnly={wb.readOnly} placeholder={t('wb.transcript')}
         onChange={(e) => { const v = e.target.value; wb.update((s) => typeText(s, c.name, v)); }} />
     </Frame>
   );

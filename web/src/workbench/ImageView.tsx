@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import { labelsOf, type Control, type Keypoint, type Polygon, type Rect } from '../lib/schema';
 import { clampMove, inside, resizeFromCorner, rotateAboutCentre, rotationTowards } from '../lib/rotrect';
-import { addKeypoint, addPolygon, addRect, updateRegion } from './state';
+import { addKeypoint, addPolygon, addRect, editedOrigin, updateRegion } from './state';
 import { controlsOn, isTyping, useWb } from './context';
 import { buildPyramid, levelFor, visiblePart, type View } from './pixels';
 
@@ -13,7 +13,7 @@ type Drag =
   | { mode: 'move'; control: string; id: string; start: Pt; orig: Rect | Polygon | Keypoint; moved: boolean }
   | { mode: 'handle'; control: string; id: string; handle: number; orig: Rect | Polygon; moved: boolean }
   | { mode: 'rotate'; control: string; id: string; orig: Rect; moved: boolean }
-  | { mode: 'rect' };
+  | { mode: 'rect'; over?: { control: string; id: string } };
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -191,7 +191,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   /** Moves the selected region of this image by whole image pixels; false when none is selected. */
   const nudge = (key: string, by: number): boolean => {
     const sel = wb.state.selected;
-    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control)) return false;
+    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control) || wb.state.locked?.includes(sel.id)) return false;
     const r = (wb.state.result[sel.control] as (Rect | Polygon | Keypoint)[] | undefined)?.find((x) => x.id === sel.id);
     if (!r) return false;
     const dx = key === 'ArrowLeft' ? -by : key === 'ArrowRight' ? by : 0;
@@ -213,7 +213,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   /** Turns the selected box of this image by `by` degrees about its centre; false when no box is selected. */
   const turn = (by: number): boolean => {
     const sel = wb.state.selected;
-    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control && c.type === 'rectangles')) return false;
+    if (wb.readOnly || !nat || !sel || !controls.some((c) => c.name === sel.control && c.type === 'rectangles') || wb.state.locked?.includes(sel.id)) return false;
     const r = (wb.state.result[sel.control] as Rect[] | undefined)?.find((x) => x.id === sel.id);
     if (!r) return false;
     const next = rotateAboutCentre(r, Math.round((r.rotation ?? 0) + by));
@@ -305,7 +305,11 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       drag.current = { mode: 'handle', control, id, handle: Number(handle.getAttribute('data-handle')), orig, moved: false };
       return;
     }
-    if (region && draft == null && !e.shiftKey) {
+    // A drag that starts inside a prediction draws a new box (a click still selects it), unless
+    // the prediction is selected: then it moves, as a region of one's own does.
+    const regionId = region?.getAttribute('data-id');
+    const overPrediction = !!regionId && wb.state.predicted.includes(regionId) && wb.state.selected?.id !== regionId && drawControl?.type === 'rectangles';
+    if (region && draft == null && !e.shiftKey && !overPrediction) {
       const control = region.getAttribute('data-control')!;
       const id = region.getAttribute('data-id')!;
       const orig = (wb.state.result[control] as (Rect | Polygon | Keypoint)[]).find((r) => r.id === id)!;
@@ -317,7 +321,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     if (!drawControl) return;
     if (drawControl.type === 'rectangles') {
       setDraft({ kind: 'rect', a: p, b: p });
-      drag.current = { mode: 'rect' };
+      drag.current = { mode: 'rect', over: overPrediction ? { control: region!.getAttribute('data-control')!, id: regionId } : undefined };
     } else if (drawControl.type === 'polygons') {
       if (draft?.kind === 'poly') {
         const [fx, fy] = draft.points[0]!;
@@ -398,6 +402,11 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       const width = Math.abs(draft.a[0] - b[0]); const height = Math.abs(draft.a[1] - b[1]);
       if (width * viewRef.current.k > 3 && height * viewRef.current.k > 3)
         wb.update((s) => addRect(s, drawControl, { label: labelOf(drawControl), x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0 }));
+      else if (d.over) {
+        const over = d.over;
+        wb.update((s) => ({ ...s, selected: over }));
+        wb.setActive(over.control);
+      }
       setDraft(null);
     }
   };
@@ -405,16 +414,22 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   const sel = wb.state.selected;
   const handleSize = 8 / k;
   const regions = [];
+  const origins = [];
   for (const c of controls) {
     const items = (wb.state.result[c.name] as (Rect | Polygon | Keypoint)[] | undefined) ?? [];
     for (const r of items) {
+      if (wb.state.hidden?.includes(r.id)) continue;
       const color = colorOf(c, r.label);
-      const isSel = sel?.id === r.id;
+      const locked = !!wb.state.locked?.includes(r.id);
+      const isSel = sel?.id === r.id && !locked;
       const pred = wb.state.predicted.includes(r.id);
+      // The model's region this one was edited from stays in view, outlined and named.
+      const o = editedOrigin(wb.state, r) as Rect | Polygon | Keypoint | undefined;
+      if (o) origins.push(<OriginOutline key={`o${r.id}`} o={o} id={r.id} k={k} label={t('wbx.fromModel')} />);
       const common = {
         'data-region': '', 'data-control': c.name, 'data-id': r.id, 'data-testid': `region-${r.id}`,
         stroke: color, strokeWidth: (isSel ? 3 : 2) / k, fill: `${color}${isSel ? '44' : '22'}`,
-        strokeDasharray: pred ? `${6 / k} ${4 / k}` : undefined, className: 'region',
+        strokeDasharray: pred ? `${6 / k} ${4 / k}` : undefined, className: locked ? 'region locked' : 'region',
       };
       if ('width' in r) {
         // Drawn unrotated inside a group turned about the top-left corner, as the model stores it.
@@ -476,6 +491,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
           <svg ref={svgRef} data-testid="image-canvas" data-natural-width={nat?.w} data-natural-height={nat?.h} data-levels={levelCount || undefined}
             onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onDoubleClick={closePolygon}>
             <g ref={groupRef}>
+              {origins}
               {regions}
               {draftEl}
             </g>
@@ -484,4 +500,26 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       </div>
     </div>
   );
+}
+
+/** The outline of the model's region an edited one came from: dashed, grey, named, not clickable. */
+function OriginOutline({ o, id, k, label }: { o: Rect | Polygon | Keypoint; id: string; k: number; label: string }) {
+  const common = { className: 'origin', strokeWidth: 1.5 / k, strokeDasharray: `${5 / k} ${4 / k}`, 'data-testid': `origin-${id}` };
+  if ('width' in o) {
+    const rot = o.rotation ?? 0;
+    return <g transform={rot ? `rotate(${rot} ${o.x} ${o.y})` : undefined}>
+      <rect {...common} x={o.x} y={o.y} width={o.width} height={o.height} />
+      <text x={o.x} y={o.y + o.height + 13 / k} fontSize={11 / k} className="origin-label">{o.label} · {label}</text>
+    </g>;
+  }
+  if ('points' in o) {
+    return <g>
+      <polygon {...common} points={o.points.map((q) => q.join(',')).join(' ')} />
+      <text x={o.points[0]![0]} y={o.points[0]![1] + 13 / k} fontSize={11 / k} className="origin-label">{o.label} · {label}</text>
+    </g>;
+  }
+  return <g>
+    <circle {...common} cx={o.x} cy={o.y} r={6 / k} />
+    <text x={o.x + 7 / k} y={o.y + 13 / k} fontSize={11 / k} className="origin-label">{o.label} · {label}</text>
+  </g>;
 }

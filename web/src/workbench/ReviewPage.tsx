@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
 import { initState, toResult, type WbState } from './state';
 import { ShortcutSheet, TaskView } from './TaskView';
+import { ReviewCompare } from './ReviewCompare';
 import { isTyping } from './context';
 import { NotAllowed } from '../pages/NotAllowed';
 import { can, rolesIn } from '../roles';
@@ -93,9 +94,19 @@ export function ReviewPage({ projectId }: { projectId: number }) {
         <button type="button" className="link" onClick={() => setHelp(true)}>?</button>
       </div>
       {error && <div className="banner error" role="alert" data-testid="review-error">{error}</div>}
+      {item && <ReviewCompare key={`compare-${item.annotationId}`} project={project} item={item} />}
       {item && state
         ? <TaskView key={item.annotationId} schema={project.schema} data={item.task.data} state={state} onChange={(f) => setState((s) => (s ? f(s) : s))} readOnly={!editing} mediaUrl={mediaUrl} />
-        : <div className="empty-state" data-testid="review-empty">{t('wb.reviewDone')}</div>}
+        : <div className="empty-state" data-testid="review-empty">
+          <p>{t('wb.reviewDone')}</p>
+          <p className="muted">{t('wbx.reviewNext')}</p>
+          <div className="row-actions">
+            <a className="button" href={`#/projects/${project.id}`} data-testid="review-empty-project">{t('wbx.backToProject')}</a>
+            {can(rolesIn(me, project.organizationId), 'annotate') && (
+              <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="review-empty-annotate">{t('wbx.goAnnotate')}</a>
+            )}
+          </div>
+        </div>}
       {help && <ShortcutSheet onClose={() => setHelp(false)} />}
     </div>
   );

@@ -10,7 +10,9 @@ import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
-import { redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, undo, type WbState } from './state';
+import {
+  editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
+} from './state';
 
 const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
@@ -165,29 +167,74 @@ function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<t
   return `${Math.round(r.x)},${Math.round(r.y)}`;
 }
 
+const IMAGE_TYPES: Control['type'][] = ['rectangles', 'polygons', 'keypoints'];
+
+function EyeIcon({ open }: { open: boolean }) {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.5">
+      <path d="M1 8s2.5-5 7-5 7 5 7 5-2.5 5-7 5-7-5-7-5z" />
+      {open ? <circle cx="8" cy="8" r="2" fill="currentColor" /> : <path d="M2 14 14 2" />}
+    </svg>
+  );
+}
+
+function LockIcon({ closed }: { closed: boolean }) {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.5">
+      <rect x="3" y="7" width="10" height="7" rx="1.5" fill={closed ? 'currentColor' : 'none'} />
+      <path d={closed ? 'M5 7V5a3 3 0 0 1 6 0v2' : 'M5 7V5a3 3 0 0 1 5.8-1'} />
+    </svg>
+  );
+}
+
 function RegionList() {
   const t = useT();
   const { schema, state, update, readOnly } = useWb();
-  const rows: React.ReactNode[] = [];
+  const [grouped, setGrouped] = useState(false);
+  const entries: { label: string; color: string; row: React.ReactNode }[] = [];
   const textOf = new Map<string, string>();
   for (const c of schema.controls) {
     if (!REGION_TYPES.includes(c.type)) continue;
     const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
+    const onImage = IMAGE_TYPES.includes(c.type);
     for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment)[] | undefined) ?? []) {
       if ('text' in r && r.text) textOf.set(r.id, r.text);
       const pred = state.predicted.includes(r.id);
-      rows.push(
-        <li key={r.id} data-testid={`region-row-${r.id}`} className={state.selected?.id === r.id ? 'sel' : ''}
-          onClick={() => update((s) => ({ ...s, selected: { control: c.name, id: r.id } }))}>
-          <span className="dot" style={{ background: colors.get(r.label) ?? '#888' }} />
+      const hidden = !!state.hidden?.includes(r.id);
+      const locked = !!state.locked?.includes(r.id);
+      const color = colors.get(r.label) ?? '#888';
+      entries.push({ label: r.label, color, row: (
+        <li key={r.id} data-testid={`region-row-${r.id}`} className={`${state.selected?.id === r.id ? 'sel' : ''}${hidden ? ' hidden-region' : ''}`}
+          onClick={() => { if (!hidden && !locked) update((s) => ({ ...s, selected: { control: c.name, id: r.id } })); }}>
+          <span className="dot" style={{ background: color }} />
           <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
           {pred && <span className="badge pred">{t('wb.prediction')}</span>}
+          {!pred && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
+          {onImage && <>
+            <button type="button" className={`tool${hidden ? ' on' : ''}`} data-testid={`hide-${r.id}`} aria-pressed={hidden}
+              title={hidden ? t('wbx.show') : t('wbx.hide')} aria-label={hidden ? t('wbx.show') : t('wbx.hide')}
+              onClick={(e) => { e.stopPropagation(); update((s) => toggleHidden(s, r.id)); }}><EyeIcon open={!hidden} /></button>
+            {!readOnly && <button type="button" className={`tool${locked ? ' on' : ''}`} data-testid={`lock-${r.id}`} aria-pressed={locked}
+              title={locked ? t('wbx.unlock') : t('wbx.lock')} aria-label={locked ? t('wbx.unlock') : t('wbx.lock')}
+              onClick={(e) => { e.stopPropagation(); update((s) => toggleLocked(s, r.id)); }}><LockIcon closed={locked} /></button>}
+          </>}
           {!readOnly && <button type="button" className="x" aria-label={t('common.delete')} data-testid={`delete-${r.id}`}
             onClick={(e) => { e.stopPropagation(); update((s) => removeRegion(s, schema, c.name, r.id)); }}>×</button>}
-        </li>,
-      );
+        </li>
+      ) });
     }
   }
+  // Grouped: one heading per label (in the order labels first appear), its regions under it.
+  const rows: React.ReactNode[] = [];
+  if (grouped) {
+    const labels = [...new Map(entries.map((e) => [e.label, e.color]))];
+    for (const [label, color] of labels) {
+      const inGroup = entries.filter((e) => e.label === label);
+      rows.push(<li key={`group-${label}`} className="group-head" data-testid={`region-group-${label}`}>
+        <span className="dot" style={{ background: color }} /><b>{label}</b> <span>({inGroup.length})</span>
+      </li>, ...inGroup.map((e) => e.row));
+    }
+  } else rows.push(...entries.map((e) => e.row));
   const rels: React.ReactNode[] = [];
   for (const c of schema.controls) {
     if (c.type !== 'relations') continue;
@@ -201,7 +248,11 @@ function RegionList() {
   if (!schema.controls.some((c) => REGION_TYPES.includes(c.type))) return null;
   return (
     <section className="regions">
-      <h3>{t('wb.regions')}</h3>
+      <div className="regions-head">
+        <h3>{t('wb.regions')}</h3>
+        <span className="grow" />
+        {entries.length > 1 && <label><input type="checkbox" data-testid="regions-group" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />{t('wbx.groupByLabel')}</label>}
+      </div>
       {state.predicted.length > 0 && <p className="muted small">{t('wb.predictionHint')}</p>}
       {rows.length ? <ul className="region-list">{rows}</ul> : <p className="muted">{t('wb.noRegions')}</p>}
       {schema.controls.some((c) => c.type === 'relations') && <>

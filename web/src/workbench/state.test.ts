@@ -41,6 +41,11 @@ describe('workbench state', () => {
     });
   });
 
+  it('leaves a new span unselected, so the next label key starts the next span', () => {
+    const s = S.addSpan(S.emptyState(), ctl('entities'), text, 0, 2, 'PER');
+    expect(s.selected).toBeNull();
+  });
+
   it('keeps an emoji whole when the selection ends inside it', () => {
     // UTF-16 [2, 3) is the high half of 😀 only.
     const s = S.addSpanFromUtf16(S.emptyState(), ctl('entities'), text, 2, 3, 'PER');
@@ -208,5 +213,21 @@ describe('typing after undo', () => {
     s = S.undo(s);
     expect(S.toResult(s, schema)).toEqual({});
     expect(s.past).toHaveLength(0);
+  });
+
+  it('keeps a prediction as the origin of an edited copy; hiding and locking leave the result alone', () => {
+    const box = { id: 'r1', x: 10, y: 10, width: 50, height: 40, rotation: 0, label: 'car' };
+    let s = S.initState(schema, { predictions: [{ result: { boxes: [box] } }] });
+    const region = () => (S.toResult(s, schema).boxes as S.Region[])[0]!;
+    expect(S.editedOrigin(s, region())).toBeUndefined();
+    s = S.updateRegion(s, 'boxes', 'r1', { x: 20 });
+    expect(S.editedOrigin(s, region())).toEqual(box);
+    const before = S.toResult(s, schema);
+    s = S.toggleLocked(S.toggleHidden(s, 'r1'), 'r1');
+    expect(s.hidden).toEqual(['r1']);
+    expect(s.locked).toEqual(['r1']);
+    expect(S.toResult(s, schema)).toEqual(before);
+    s = S.toggleHidden(s, 'r1');
+    expect(s.hidden).toEqual([]);
   });
 });

@@ -18,10 +18,15 @@ export interface WbState {
   selected: Selection | null;
   /** Key of the last typing edit; further typing into the same box joins its undo step. */
   typing?: string;
+  /** Predicted regions as the model gave them, by id: shown as the origin of an edited copy. */
+  origins?: Record<string, Region>;
+  /** Regions the annotator hid from the image, and locked against moving (the view only, not the result). */
+  hidden?: string[];
+  locked?: string[];
 }
 
 const HISTORY = 200;
-type Region = Span | Rect | Polygon | Keypoint | Segment;
+export type Region = Span | Rect | Polygon | Keypoint | Segment;
 const PREFIX: Partial<Record<Control['type'], string>> = {
   spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g',
 };
@@ -47,13 +52,17 @@ export function initState(schema: Schema, opts: { draft?: Result | null; predict
   if (!pred) return emptyState();
   const result: Result = {};
   const predicted: string[] = [];
+  const origins: Record<string, Region> = {};
   for (const c of schema.controls) {
     const v = pred[c.name];
     if (v == null) continue;
     result[c.name] = structuredClone(v);
-    if (Array.isArray(v)) for (const r of v) if (r && typeof r === 'object' && 'id' in r) predicted.push(String((r as Region).id));
+    if (Array.isArray(v)) for (const r of v) if (r && typeof r === 'object' && 'id' in r) {
+      predicted.push(String((r as Region).id));
+      origins[String((r as Region).id)] = structuredClone(r as Region);
+    }
   }
-  return emptyState(result, predicted);
+  return { ...emptyState(result, predicted), origins };
 }
 
 function allIds(result: Result): Set<string> {
@@ -154,10 +163,12 @@ export function setRationale(s: WbState, control: string, rationale: string, ini
 
 // ---- regions -----------------------------------------------------------------------------
 
-function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>): WbState {
+/** Adds a region; `select` leaves it selected (a drawn shape, to adjust at once), or not (a span:
+ *  the next label key then starts the next span instead of relabelling this one). */
+function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>, select = true): WbState {
   const id = newId(s.result, PREFIX[c.type] ?? 'x');
   const next = { ...region, id } as T;
-  return commit(s, { ...s.result, [c.name]: [...list<T>(s.result, c.name), next] }, { selected: { control: c.name, id } });
+  return commit(s, { ...s.result, [c.name]: [...list<T>(s.result, c.name), next] }, { selected: select ? { control: c.name, id } : null });
 }
 
 /** Adds a span from code-point offsets; the span's `text` is its slice of the field text. */
@@ -165,7 +176,7 @@ export function addSpan(s: WbState, c: Control, text: string, start: number, end
   if (!(start >= 0 && end > start)) return s;
   const dup = list<Span>(s.result, c.name).some((x) => x.start === start && x.end === end && x.label === label);
   if (dup) return s;
-  return addRegion<Span>(s, c, { start, end, label, text: cpSlice(text, start, end) });
+  return addRegion<Span>(s, c, { start, end, label, text: cpSlice(text, start, end) }, false);
 }
 
 /** Adds a span from a DOM selection given as UTF-16 offsets into the field text. */
@@ -314,4 +325,22 @@ export function toResult(s: WbState, schema: Schema): Result {
 /** Names of required controls the result does not answer yet. */
 export function missingRequired(result: Result, schema: Schema): string[] {
   return schema.controls.filter((c) => c.required && isEmpty(result[c.name])).map((c) => c.name);
+}
+
+/** A region the annotator changed from the model's: its origin, to show beside it; otherwise undefined. */
+export function editedOrigin(s: WbState, r: Region): Region | undefined {
+  const o = s.origins?.[r.id];
+  return o && !s.predicted.includes(r.id) && JSON.stringify(o) !== JSON.stringify(r) ? o : undefined;
+}
+
+/** Shows or hides a region on the image (the result keeps it either way). */
+export function toggleHidden(s: WbState, id: string): WbState {
+  const h = s.hidden ?? [];
+  return { ...s, hidden: h.includes(id) ? h.filter((x) => x !== id) : [...h, id], selected: s.selected?.id === id && !h.includes(id) ? null : s.selected };
+}
+
+/** Locks a region against moving and selection on the image, or unlocks it. */
+export function toggleLocked(s: WbState, id: string): WbState {
+  const l = s.locked ?? [];
+  return { ...s, locked: l.includes(id) ? l.filter((x) => x !== id) : [...l, id], selected: s.selected?.id === id && !l.includes(id) ? null : s.selected };
 }

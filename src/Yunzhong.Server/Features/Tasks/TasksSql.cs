@@ -3,6 +3,14 @@ namespace Yunzhong.Server.Features.Tasks;
 /// <summary>The task list's, task detail's and bulk actions' SQL (Dapper, <c>@name</c> parameters). A task's lifecycle columns are written by <see cref="TaskStates"/> only.</summary>
 internal static class TasksSql
 {
+    /// <summary>Annotator @me's answers in force in project @projectId (any version, whoever wrote it), newest first, @take of them.</summary>
+    internal const string HistorySql = """
+        SELECT a.id, a.task_id, t.task_key, a.version, a.status, a.result_json, a.lead_time, a.created_at
+        FROM annotations a JOIN tasks t ON t.id = a.task_id
+        WHERE a.project_id = @projectId AND a.user_id = @me AND a.status <> 'superseded'
+        ORDER BY a.created_at DESC, a.id DESC LIMIT @take
+        """;
+
     /// <summary>Filter: tasks given to annotator @me.</summary>
     internal const string GivenToMeSql = "EXISTS (SELECT 1 FROM assignments s WHERE s.task_id = t.id AND s.user_id = @me)";
 

@@ -1,0 +1,31 @@
+import type { workbenchEn } from './workbench.en';
+
+// 标注工作台与审核页新增的文字（issue 13）。
+export const workbenchZhCN: Record<keyof typeof workbenchEn, string> = {
+  'wbx.compare': '本任务的各份标注',
+  'wbx.compareHint': '与正在审核的标注不同的格子已标出。',
+  'wbx.underReview': '正在审核',
+  'wbx.inferred': '推断答案',
+  'wbx.inferredOf': '{label}（置信度 {percent}%，{method}）',
+  'wbx.noInference': '暂无推断答案。',
+  'wbx.regionsCount': '{count} 个区域',
+  'wbx.emptyValue': '—',
+  'wbx.reviewNext': '接下来做什么？',
+  'wbx.backToProject': '返回项目',
+  'wbx.goAnnotate': '去标注任务',
+  'wbx.history': '我最近的任务',
+  'wbx.historyEmpty': '你在这个项目里还没有提交过任务。',
+  'wbx.historyState.submitted': '已提交',
+  'wbx.historyState.pending': '等待审核',
+  'wbx.historyState.accepted': '已通过',
+  'wbx.historyState.rejected': '已退回',
+  'wbx.historyState.superseded': '已被替换',
+  'wbx.fromModel': '来自模型',
+  'wbx.hide': '隐藏',
+  'wbx.show': '显示',
+  'wbx.lock': '锁定',
+  'wbx.unlock': '解锁',
+  'wbx.groupByLabel': '按标签分组',
+  'title.annotate': '标注 · {project}',
+  'title.review': '审核 · {project}',
+};

@@ -1,4 +1,6 @@
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
+import { datamgrEn } from './datamgr.en';
+
 export const en = {
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
@@ -329,6 +331,7 @@ export const en = {
   'keys.help': 'Show this sheet',
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
+  ...datamgrEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

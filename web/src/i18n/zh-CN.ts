@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { datamgrZhCN } from './datamgr.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -331,4 +332,5 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.help': '显示本页',
   'keys.zoom': '放大 / 缩小图像，适应窗口',
   'keys.enterPolygon': '闭合多边形',
+  ...datamgrZhCN,
 };

@@ -72,8 +72,10 @@ test('text choices project from the form editor, emails imported with a progress
 
   await importFiles(page, [demo('emails', 'tasks.jsonl')], [new RegExp(`tasks.jsonl: ${lines('emails')} tasks imported, 0 duplicates skipped`)]);
   await shot(page, 'import-done', 'en');
-  // Importing the same file again adds nothing.
+  // Importing the same file again is recognised; imported again anyway, it adds nothing.
   await page.getByTestId('import-input').setInputFiles([demo('emails', 'tasks.jsonl')]);
+  await expect(page.getByTestId('import-again')).toContainText('was imported on');
+  await page.getByTestId('import-again-yes').click();
   await expect(page.getByTestId('import-result')).toContainText(`0 tasks imported, ${lines('emails')} duplicates skipped`);
   await page.getByTestId('tab-tasks').click();
   await expect(page.getByTestId('task-table').locator('tbody tr').first()).toBeVisible();

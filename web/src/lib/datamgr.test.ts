@@ -31,7 +31,8 @@ describe('task table columns', () => {
   });
 
   it('shows a media URL as its file name', () => {
-    expect(cellText('/api/projects/1/media/zoo/%E7%8C%AB.jpg', true)).toBe('猫.jpg');
+    expect(cellText('/api/projects/1/media/zoo/%E7%8C%AB.jpg', true)).toBe('zoo/猫.jpg');
+    expect(cellText('https://cdn.example/a/b.png', true)).toBe('b.png');
     expect(cellText(['a', 'b'], false)).toBe('["a","b"]');
   });
 });

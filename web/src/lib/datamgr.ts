@@ -42,7 +42,13 @@ export function previewOf(schema: Schema, data: Record<string, unknown>): Previe
 /** A data value as a cell shows it: strings as they are, a media URL as its file name, the rest as JSON. */
 export function cellText(value: unknown, media: boolean): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return media ? decodeURIComponent(value.split('/').pop() ?? value) : value;
+  if (typeof value === 'string') {
+    if (!media) return value;
+    // A project medium is named by its path after /media/ (a zip's folders included).
+    const at = value.indexOf('/media/');
+    const name = at >= 0 ? value.slice(at + 7) : value.split('/').pop() ?? value;
+    try { return decodeURIComponent(name); } catch { return name; }
+  }
   return JSON.stringify(value);
 }
 

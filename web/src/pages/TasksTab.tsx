@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   api, TASK_SORTS, TASK_STATES, type BulkAction, type Project, type TaskFilter, type TaskRow, type TaskSelection, type TaskSort, type TaskState,
@@ -44,6 +44,13 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
   const [open, setOpen] = useState<number | null>(null);
   const [hidden, setHidden] = useState<Set<Column>>(() => hiddenColumns(project.id));
   const queryClient = useQueryClient();
+  // The column menu closes on a click anywhere else, as menus do.
+  const columnMenu = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (e: MouseEvent) => { if (columnMenu.current && !columnMenu.current.contains(e.target as Node)) columnMenu.current.open = false; };
+    document.addEventListener('click', close);
+    return () => document.removeEventListener('click', close);
+  }, []);
   // The server filters by the annotator's user id: managers pick a person from the organisation's
   // members; anyone who may not list members falls back to typing the id.
   const members = useMembers(project.organizationId, canManage).data;
@@ -100,8 +107,8 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
   return (
     <div data-testid="tasks-tab">
       <form className="filters row wrap" onSubmit={(e) => { e.preventDefault(); clearSelection(); setApplied(filter); }}>
-        <label className="grow">{t('dm.search')}
-          <input type="search" data-testid="dm-search" placeholder={t('dm.searchHint')} value={filter.q ?? ''} onChange={set('q')} />
+        <label>{t('dm.search')}
+          <input type="search" className="dm-search" data-testid="dm-search" placeholder={t('dm.searchHint')} value={filter.q ?? ''} onChange={set('q')} />
         </label>
         <label>{t('tasks.filter.state')}
           <select data-testid="filter-state" value={filter.state ?? ''} onChange={setState}>
@@ -130,7 +137,7 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
           </select>
         </label>
         <label><input type="checkbox" data-testid="dm-desc" checked={sort.desc} onChange={(e) => setSort((o) => ({ ...o, desc: e.target.checked }))} /> {t('dm.desc')}</label>
-        <details className="dm-columns" data-testid="dm-columns">
+        <details ref={columnMenu} className="dm-columns" data-testid="dm-columns">
           <summary>{t('dm.columns')}</summary>
           <div className="menu">
             {allColumns(project.schema).map((c) => (
@@ -184,7 +191,7 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
                   {canManage && <td><input type="checkbox" data-testid={`check-${r.id}`} checked={allMatching || checked.has(r.id)}
                     onChange={() => { setAllMatching(false); setChecked((s) => { const n = new Set(s); if (n.has(r.id)) n.delete(r.id); else n.add(r.id); return n; }); }} /></td>}
                   <td><button type="button" className="link" data-testid={`open-${r.id}`} onClick={() => setOpen(r.id)}>{r.id}</button></td>
-                  {columns.map((c) => <td key={c} className={c.startsWith('data:') || c === 'preview' ? 'dm-cell' : c === 'updated' ? 'muted' : ''}>{cell(c, r)}</td>)}
+                  {columns.map((c) => <td key={c} data-testid={`cell-${c}`} className={c.startsWith('data:') || c === 'preview' ? 'dm-cell' : c === 'updated' ? 'muted' : ''}>{cell(c, r)}</td>)}
                 </tr>
               ))}
             </tbody>

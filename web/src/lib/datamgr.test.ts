@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Schema } from './schema';
 import {
-  allColumns, cellText, defaultMapping, hiddenColumns, mapParameter, parseDelimited, previewFile, previewOf, saveHiddenColumns, unfilledFields,
+  allColumns, cellText, defaultHidden, defaultMapping, hiddenColumns, mapParameter, parseDelimited, previewFile, previewOf, saveHiddenColumns, unfilledFields,
 } from './datamgr';
 
 const schema: Schema = {
@@ -20,6 +20,8 @@ describe('task table columns', () => {
     saveHiddenColumns(7, new Set(['key', 'data:caption']), storage);
     expect([...hiddenColumns(7, storage)].sort()).toEqual(['data:caption', 'key']);
     expect(hiddenColumns(8, storage).size).toBe(0);
+    expect([...hiddenColumns(8, storage, defaultHidden({ fields: [{ name: 't', type: 'text' }], controls: [] }))]).toEqual(['preview']);
+    expect(defaultHidden(schema)).toEqual([]);
     store.set('yz.dm.hidden.9', '{not json');
     expect(hiddenColumns(9, storage).size).toBe(0);
   });

@@ -11,10 +11,15 @@ export function allColumns(schema: Schema): Column[] {
 
 const storageKey = (projectId: number) => `yz.dm.hidden.${projectId}`;
 
+/** Hidden until chosen: the preview of a project without media repeats its first text column. */
+export function defaultHidden(schema: Schema): Column[] {
+  return schema.fields.some((f) => f.type === 'image' || f.type === 'audio' || f.type === 'video') ? [] : ['preview'];
+}
+
 /** The columns hidden in a project's table (remembered per project; a new field shows by default). */
-export function hiddenColumns(projectId: number, storage: Pick<Storage, 'getItem'> = localStorage): Set<Column> {
+export function hiddenColumns(projectId: number, storage: Pick<Storage, 'getItem'> = localStorage, defaults: Column[] = []): Set<Column> {
   try {
-    const v: unknown = JSON.parse(storage.getItem(storageKey(projectId)) ?? '[]');
+    const v: unknown = JSON.parse(storage.getItem(storageKey(projectId)) ?? JSON.stringify(defaults));
     return new Set(Array.isArray(v) ? v.filter((x): x is Column => typeof x === 'string') : []);
   } catch { return new Set(); }
 }

@@ -206,6 +206,7 @@ function MappingPanel({ project, pending, onChange, onImport, onCancel }: {
   return (
     <div className="card" data-testid="import-preview">
       <h3>{t('imp.preview', { name: file.name, count: preview.rows.length })}</h3>
+      <p className="muted">{t('imp.mapping')}</p>
       <div className="table-scroll">
         <table className="grid">
           <thead>
@@ -225,7 +226,6 @@ function MappingPanel({ project, pending, onChange, onImport, onCancel }: {
           ))}</tbody>
         </table>
       </div>
-      <p className="muted">{t('imp.mapping')}</p>
       {missing.map((f) => <div key={f} className="banner warn" data-testid="import-unfilled">{t('imp.missing', { field: f })}</div>)}
       <div className="row">
         <button type="button" className="primary" data-testid="import-start" disabled={missing.length > 0} onClick={onImport}>{t('imp.start', { name: file.name })}</button>

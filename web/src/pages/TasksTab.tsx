@@ -5,7 +5,7 @@ import {
 } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
 import { useI18n, type MessageKey } from '../i18n';
-import { allColumns, cellText, hiddenColumns, previewOf, saveHiddenColumns, type Column } from '../lib/datamgr';
+import { allColumns, cellText, defaultHidden, hiddenColumns, previewOf, saveHiddenColumns, type Column } from '../lib/datamgr';
 import { mediaUrlFor } from '../lib/util';
 import { usePath } from '../router';
 import { TaskDrawer } from './TaskDrawer';
@@ -42,7 +42,7 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
   const [priority, setPriority] = useState(10);
   const [message, setMessage] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
-  const [hidden, setHidden] = useState<Set<Column>>(() => hiddenColumns(project.id));
+  const [hidden, setHidden] = useState<Set<Column>>(() => hiddenColumns(project.id, localStorage, defaultHidden(project.schema)));
   const queryClient = useQueryClient();
   // The column menu closes on a click anywhere else, as menus do.
   const columnMenu = useRef<HTMLDetailsElement>(null);

@@ -52,7 +52,7 @@ public sealed record TaskSelection(
             // Data is stored as it was imported: raw UTF-8 or \uXXXX escapes, so both forms are looked
             // for, inside JSON strings (the quotes left off). Both sides are folded to lower case (SQLite's
             // LOWER folds ASCII only; Chinese has no case). A scan of the project's tasks in the page's
-            // order that stops once the page is full; see docs/api.md for its cost on 100,000 tasks.
+            // order that stops once the page is full (no index: a rare word scans the project; docs/benchmarks.md).
             var q = Q.Trim().ToLowerInvariant();
             where.Add(TasksSql.SearchSql);
             args.Add("qRaw", LikeContaining(JsonSerializer.Serialize(q, _rawJson)[1..^1]));

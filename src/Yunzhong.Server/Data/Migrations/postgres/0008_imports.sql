@@ -17,3 +17,9 @@ CREATE INDEX ix_imports_hash ON imports (project_id, file_hash);
 ALTER TABLE tasks ADD COLUMN data_hash TEXT;
 ALTER TABLE tasks ADD COLUMN import_id BIGINT;
 CREATE UNIQUE INDEX ux_tasks_data_hash ON tasks (project_id, data_hash) WHERE data_hash IS NOT NULL;
+-- The task list pages a project's tasks by id: without this index SQLite read them through
+-- ix_tasks_state and sorted all of them for every page (8 ms at 100,000 tasks, 60 ms with a
+-- search, that reads every row's data before sorting); with it a page is read in order and a
+-- search stops once the page is full (0.3 ms for a common word). project_id and id never change,
+-- so the queue's writes never touch it.
+CREATE INDEX ix_tasks_project ON tasks (project_id, id);

@@ -1,6 +1,6 @@
 -- Imports are remembered, so a file imported again is recognised (file_hash: SHA-256 of the bytes
 -- sent) and the task table can show one import's tasks (tasks.import_id). A task's data_hash
--- (SHA-256 of its data as stored, first 128 bits in hex) makes a row whose data the project already
+-- (SHA-256 of its data as stored, first 64 bits as an integer) makes a row whose data the project already
 -- holds a duplicate that the import skips and counts, whichever file it came from. Tasks from
 -- before this migration have no hash and are never matched.
 CREATE TABLE imports (
@@ -14,7 +14,7 @@ CREATE TABLE imports (
     duplicates   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX ix_imports_hash ON imports (project_id, file_hash);
-ALTER TABLE tasks ADD COLUMN data_hash TEXT;
+ALTER TABLE tasks ADD COLUMN data_hash INTEGER;
 ALTER TABLE tasks ADD COLUMN import_id INTEGER;
 CREATE UNIQUE INDEX ux_tasks_data_hash ON tasks (project_id, data_hash) WHERE data_hash IS NOT NULL;
 -- The task list pages a project's tasks by id: without this index SQLite read them through

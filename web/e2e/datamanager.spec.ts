@@ -142,6 +142,7 @@ test('data manager: chosen columns are remembered per project; bulk actions on a
   await expect(page.getByTestId('bulk-count')).toHaveText('50 selected');
   await page.getByTestId('select-all-matching').click();
   await expect(page.getByTestId('bulk-count')).toHaveText('All 60 matching tasks are selected.');
+  await shot(page, 'tasks-bulk', 'en');
   // Every matching task, the 10 not loaded included, gets the priority.
   await page.getByTestId('bulk-bar').getByRole('spinbutton').fill('3');
   await page.getByTestId('bulk-priority').click();
@@ -169,7 +170,6 @@ test('data manager: chosen columns are remembered per project; bulk actions on a
   await page.getByTestId('bulk-delete').click();
   await expect(page.getByRole('status')).toHaveText('30 tasks changed.');
   await expect(page.getByTestId('dm-count')).toHaveText('0 tasks match');
-  await shot(page, 'tasks-bulk', 'en');
   const left = await (await page.request.get(`/api/projects/${projectId}/tasks/count`)).json() as { count: number };
   expect(left.count).toBe(30);
 });

@@ -115,7 +115,7 @@ public sealed class DemoSeeder(
         var project = (await access.ProjectAsync(projectId, ct))!;
         await using (var tasks = File.OpenRead(Path.Combine(dir, "tasks.jsonl")))
         {
-            var outcome = await importer.ImportAsync(project, adminId, tasks, ImportFormat.Jsonl, ct);
+            var outcome = await importer.ImportAsync(project, adminId, tasks, ImportFormat.Jsonl, new ImportSource(name + "/tasks.jsonl"), ct);
             if (outcome.Errors.Count > 0)
             {
                 throw new InvalidOperationException($"Demo tasks {dir}: " + string.Join("; ", outcome.Errors.Select(e => $"line {e.Line} {e.Field}: {e.Message}")));

@@ -58,9 +58,9 @@ test('task table: filter by state, open a task, set priority and delete in bulk'
   await page.getByTestId(`check-${ids[4]}`).check();
   await page.getByTestId('bulk-bar').getByRole('spinbutton').fill('7');
   await page.getByTestId('bulk-priority').click();
-  await expect(page.getByTestId(`task-row-${ids[3]}`).locator('td').nth(3)).toHaveText('7');
-  await expect(page.getByTestId(`task-row-${ids[4]}`).locator('td').nth(3)).toHaveText('7');
-  await expect(page.getByTestId(`task-row-${ids[2]}`).locator('td').nth(3)).toHaveText('0');
+  await expect(page.getByTestId(`task-row-${ids[3]}`).getByTestId('cell-priority')).toHaveText('7');
+  await expect(page.getByTestId(`task-row-${ids[4]}`).getByTestId('cell-priority')).toHaveText('7');
+  await expect(page.getByTestId(`task-row-${ids[2]}`).getByTestId('cell-priority')).toHaveText('0');
 
   await page.getByTestId(`check-${ids[0]}`).check();
   await page.getByTestId('bulk-delete').click();

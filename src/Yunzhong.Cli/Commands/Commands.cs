@@ -7,7 +7,7 @@ internal static class Commands
         yz — Yunzhong command-line tool
 
           yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--demo] [--trust-proxy CIDR,...]
-          yz import     --project ID FILE...            (server at --url with --token)
+          yz import     --project ID [--again] FILE...  (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)

@@ -67,7 +67,9 @@ internal static class DataCommands
             using var content = new StreamContent(stream, 256 * 1024);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.ContentLength = info.Length;
-            var query = $"filename={Uri.EscapeDataString(info.Name)}" + (args.Get("format") is { } f ? $"&format={Uri.EscapeDataString(f)}" : "");
+            // A file the project imported before is refused (409, naming that import) unless --again.
+            var query = $"filename={Uri.EscapeDataString(info.Name)}" + (args.Get("format") is { } f ? $"&format={Uri.EscapeDataString(f)}" : "")
+                + (args.Flag("again") ? "&again=true" : "");
             using var response = await api.Http.PostAsync($"api/projects/{project}/imports?{query}", content, ct);
             progress.Done(info.Length);
             await Api.EnsureAsync(response, ct);

@@ -119,7 +119,11 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             // Progress goes to stderr; redirected, as here, it is plain lines, the last one complete.
             var size = new FileInfo(jsonl).Length;
             Assert.Contains($"import tasks.jsonl [{new string('#', 30)}] 100.0% {size:N0}/{size:N0}", imported.Err, StringComparison.Ordinal);
-            var again = await YzAsync(work, ["import", "--project", project, jsonl, .. server]);
+            var recognised = await YzAsync(work, ["import", "--project", project, jsonl, .. server]);
+            Assert.Equal(2, recognised.Exit);
+            Assert.Contains("409", recognised.Err, StringComparison.Ordinal);
+            Assert.Contains("imported before", recognised.Err, StringComparison.Ordinal);
+            var again = await YzAsync(work, ["import", "--project", project, jsonl, "--again", .. server]);
             Assert.Contains("tasks.jsonl: 0 task(s) imported, 2 duplicate(s) skipped", again.Out, StringComparison.Ordinal);
 
             var broken = Path.Combine(work, "broken.jsonl");

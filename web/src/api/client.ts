@@ -16,6 +16,8 @@ export class ApiError extends Error {
   readonly errors: Record<string, string[]>;
   /** The problem with its code, params and coded fields: what `problemMessage` turns into words. */
   readonly problem: Problem;
+  /** The whole problem body, extensions included (e.g. the `previous` import of a 409). */
+  readonly body: Record<string, unknown>;
   constructor(status: number, problem: Partial<Record<keyof ProblemDetails, unknown>>) {
     const title = typeof problem.title === 'string' ? problem.title : undefined;
     const detail = typeof problem.detail === 'string' ? problem.detail : undefined;
@@ -23,6 +25,7 @@ export class ApiError extends Error {
     this.status = status;
     this.title = title ?? `HTTP ${status}`;
     this.detail = detail;
+    this.body = problem;
     const errors = problem.errors && typeof problem.errors === 'object' ? problem.errors as Record<string, unknown> : {};
     this.errors = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]));
     this.problem = readProblem(status, problem);

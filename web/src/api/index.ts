@@ -48,7 +48,18 @@ export type ImportResult = S['ImportResponse'];
 export type MediaInfo = S['MediaView'];
 export type TaskRow = S['TaskSummary'];
 export type TaskPage = Omit<S['TaskPage'], 'items'> & { items: TaskRow[] };
-export interface TaskFilter { state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; after?: number; limit?: number }
+/** The task list's orders (`sort`); each pages by its own cursor. */
+export const TASK_SORTS = ['id', 'state', 'annotations', 'updated'] as const;
+export type TaskSort = typeof TASK_SORTS[number];
+export interface TaskFilter {
+  state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; q?: string; importId?: number;
+  sort?: TaskSort; desc?: boolean; cursor?: string; after?: number; limit?: number;
+}
+/** What a bulk action applies to when it names no ids: every task the filter selects. */
+export type TaskSelection = Loose<S['TaskSelection']>;
+export type ImportRecord = S['ImportView'];
+/** The earlier import a 409 names when the same file is sent again. */
+export interface PreviousImport { id: number; fileName: string; createdAt: string; imported: number; duplicates: number }
 export type Annotation = Omit<S['AnnotationView'], 'result'> & { result: Result };
 export type Prediction = Omit<S['PredictionView'], 'result'> & { result: Result };
 export type ReviewRecord = S['ReviewView'];
@@ -119,8 +130,15 @@ export const api = {
   checkSchema: async (input: { schema: unknown } | { labelStudioXml: string }) =>
     (await unwrap(client.POST('/api/schemas/check', { body: input }))) as SchemaCheck,
 
-  importTasks: (projectId: number, file: File, onProgress?: (f: number) => void, format?: string) =>
-    upload<ImportResult>('POST', `/api/projects/${projectId}/imports?${new URLSearchParams(sans({ format, filename: file.name }) as Record<string, string>)}`, file, onProgress, 'application/octet-stream'),
+  /** `map` renames the file's columns to schema fields ("" leaves one out); `again` imports a file the project had before. */
+  importTasks: (projectId: number, file: File, onProgress?: (f: number) => void, format?: string, map?: Record<string, string>, again?: boolean) =>
+    upload<ImportResult>('POST', `/api/projects/${projectId}/imports?${new URLSearchParams(sans({
+      format, filename: file.name, map: map && Object.keys(map).length ? JSON.stringify(map) : undefined, again: again ? 'true' : undefined,
+    }) as Record<string, string>)}`, file, onProgress, 'application/octet-stream'),
+  /** One task per uploaded media file, in the schema's field of its kind. */
+  importMediaTasks: (projectId: number, names: string[], source?: string, again?: boolean) =>
+    unwrap(client.POST('/api/projects/{projectId}/imports/media', { params: { path: { projectId } }, body: { names, source: source ?? null, again: again ?? false, field: null } })),
+  imports: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/imports', { params: { path: { projectId } } })),
   uploadMedia: (projectId: number, files: File[], onProgress?: (f: number) => void) => {
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);
@@ -131,8 +149,13 @@ export const api = {
   tasks: async (projectId: number, f: TaskFilter = {}) =>
     (await unwrap(client.GET('/api/projects/{projectId}/tasks', { params: { path: { projectId }, query: sans(f) } }))) as TaskPage,
   task: async (taskId: number) => (await unwrap(client.GET('/api/tasks/{taskId}', { params: { path: { taskId } } }))) as TaskDetail,
-  bulkTasks: (projectId: number, ids: number[], action: BulkAction, priority?: number) =>
-    unwrap(client.POST('/api/projects/{projectId}/tasks/bulk', { params: { path: { projectId } }, body: { ids, action, priority: priority ?? null } })),
+  taskCount: async (projectId: number, f: TaskFilter = {}) =>
+    (await unwrap(client.GET('/api/projects/{projectId}/tasks/count', { params: { path: { projectId }, query: sans(f) } }))).count,
+  /** The tasks `ids`, or when `ids` is null every task `filter` selects. */
+  bulkTasks: (projectId: number, ids: number[] | null, action: BulkAction, priority?: number, filter?: TaskSelection) =>
+    unwrap(client.POST('/api/projects/{projectId}/tasks/bulk', {
+      params: { path: { projectId } }, body: { ids, action, priority: priority ?? null, filter: (filter ?? null) },
+    })),
 
   /** The next task for the caller, or null when nothing is left (204). Leases in `exclude` (the task
    *  on screen, submissions still in the outbox) are not handed back: that is how the next task is fetched ahead. */

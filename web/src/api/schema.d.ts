@@ -328,10 +328,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get: operations["listImports"];
+        put?: never;
+        /** @description The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes. ?map= is a JSON object renaming data keys (column → field; "" leaves a column out). A file whose bytes the project imported before answers 409 (its `previous` import named) unless ?again=true; rows whose data the project already holds are skipped and counted. */
+        post: operations["importTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/imports/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         get?: never;
         put?: never;
-        /** @description The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes. */
-        post: operations["importTasks"];
+        post: operations["importMediaTasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -492,6 +508,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["changeTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/tasks/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["countTasks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -691,7 +723,8 @@ export interface components {
         BulkAction: "delete" | "priority" | "release";
         BulkRequest: {
             action?: null | components["schemas"]["BulkAction"];
-            ids: number[];
+            filter?: null | components["schemas"]["TaskSelection"];
+            ids: null | number[];
             /** Format: int32 */
             priority?: null | number;
         };
@@ -814,6 +847,20 @@ export interface components {
             duplicates: number;
             /** Format: int64 */
             imported: number;
+            /** Format: int64 */
+            importId: null | number;
+        };
+        ImportView: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: int64 */
+            duplicates: number;
+            fileName: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            imported: number;
         };
         JsonElement: unknown;
         LeasedTask: {
@@ -825,6 +872,13 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        MediaTasksRequest: {
+            /** @default false */
+            again: boolean;
+            field?: null | string;
+            names: string[];
+            source?: null | string;
         };
         MediaView: {
             contentType: string;
@@ -1021,6 +1075,7 @@ export interface components {
             createdAt: string;
             /** Format: int64 */
             id: number;
+            reviewer: string;
             /** Format: int64 */
             reviewerId: number;
         };
@@ -1066,6 +1121,10 @@ export interface components {
             /** Format: int64 */
             annotationId: number;
         };
+        TaskCount: {
+            /** Format: int64 */
+            count: number;
+        };
         TaskDetail: {
             annotations: components["schemas"]["AnnotationView"][];
             data: components["schemas"]["JsonElement"];
@@ -1086,15 +1145,30 @@ export interface components {
         /** @enum {string} */
         TaskOrder: "priority" | "random" | "least_annotated";
         TaskPage: {
+            cursor: null | string;
             items: components["schemas"]["TaskSummary"][];
             /** Format: int64 */
             next: null | number;
+        };
+        TaskSelection: {
+            /** Format: int64 */
+            annotator?: null | number;
+            /** Format: date-time */
+            from?: null | string;
+            /** Format: int64 */
+            importId?: null | number;
+            label?: null | string;
+            q?: null | string;
+            state?: null | components["schemas"]["TaskState"][];
+            /** Format: date-time */
+            to?: null | string;
         };
         /** @enum {string} */
         TaskState: "new" | "in_progress" | "annotated" | "in_review" | "accepted" | "rejected";
         TaskSummary: {
             /** Format: int32 */
             annotationCount: number;
+            data: components["schemas"]["JsonElement"];
             /** Format: int64 */
             id: number;
             key: null | string;
@@ -2528,11 +2602,62 @@ export interface operations {
             };
         };
     };
+    listImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     importTasks: {
         parameters: {
             query?: {
+                again?: boolean;
                 filename?: string;
                 format?: string;
+                map?: string;
             };
             header?: never;
             path: {
@@ -2580,6 +2705,104 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    importMediaTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MediaTasksRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3135,9 +3358,14 @@ export interface operations {
             query?: {
                 after?: number;
                 annotator?: number;
+                cursor?: string;
+                desc?: boolean;
                 from?: string;
+                importId?: number;
                 label?: string;
                 limit?: number;
+                q?: string;
+                sort?: string;
                 state?: string;
                 to?: string;
             };
@@ -3258,6 +3486,72 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    countTasks: {
+        parameters: {
+            query?: {
+                annotator?: number;
+                from?: string;
+                importId?: number;
+                label?: string;
+                q?: string;
+                state?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import { datamgrEn } from './datamgr.en';
 import { errorsEn } from './errors.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
@@ -336,6 +337,7 @@ export const en = {
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
   ...workbenchEn,
+  ...datamgrEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

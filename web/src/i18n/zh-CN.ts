@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
@@ -336,4 +337,5 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
   ...workbenchZhCN,
+  ...datamgrZhCN,
 };

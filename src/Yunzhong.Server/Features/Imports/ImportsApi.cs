@@ -3,7 +3,17 @@ using Yunzhong.Core.Formats;
 
 namespace Yunzhong.Server.Features.Imports;
 
-public sealed record ImportResponse(long Imported, long Duplicates);
+/// <param name="ImportId">The import's record: the task list's <c>importId</c> filter shows its tasks.</param>
+public sealed record ImportResponse(long Imported, long Duplicates, long? ImportId);
+
+/// <summary>One earlier import of a project, newest first.</summary>
+public sealed record ImportView(long Id, string FileName, DateTimeOffset CreatedAt, string CreatedBy, long Imported, long Duplicates);
+
+/// <summary>One task per named media file of the project (already uploaded): the file fills
+/// <paramref name="Field"/>, or the schema's first field of the file's kind (image, audio, video).</summary>
+/// <param name="Source">The name the import is remembered by (the dropped zip, or a list of the files).</param>
+/// <param name="Again">Import even when the same files were imported before.</param>
+public sealed record MediaTasksRequest(string[] Names, string? Field = null, string? Source = null, bool Again = false);
 
 public static class ImportsApi
 {
@@ -18,7 +28,15 @@ public static class ImportsApi
             .FieldErrors()
             .FieldErrors(StatusCodes.Status422UnprocessableEntity)
             .Problems(StatusCodes.Status413PayloadTooLarge)
-            .WithDescription("The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes.");
+            .Problems(StatusCodes.Status409Conflict)
+            .WithDescription("The request body is the file itself, with any content type: the format comes from ?format=, ?filename= or the first bytes. " +
+                "?map= is a JSON object renaming data keys (column → field; \"\" leaves a column out). A file whose bytes the project imported " +
+                "before answers 409 (its `previous` import named) unless ?again=true; rows whose data the project already holds are skipped and counted.");
+        app.MapPost("/api/projects/{projectId:long}/imports/media", ImportMedia)
+            .WithTags("Imports").WithName("importMediaTasks").SignedIn().Gated().JsonBody()
+            .FieldErrors().FieldErrors(StatusCodes.Status422UnprocessableEntity).Problems(StatusCodes.Status409Conflict);
+        app.MapGet("/api/projects/{projectId:long}/imports", List)
+            .WithTags("Imports").WithName("listImports").SignedIn().Gated();
         return app;
     }
 
@@ -27,7 +45,7 @@ public static class ImportsApi
     /// batch lands whole or not at all. A failed import answers 422 naming each bad row and field.
     /// </summary>
     private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult, ValidationProblem>> Import(
-        long projectId, string? format, string? filename, HttpRequest request, ClaimsPrincipal user, Access access,
+        long projectId, string? format, string? filename, string? map, bool? again, HttpRequest request, ClaimsPrincipal user, Access access,
         TaskImporter importer, CancellationToken ct)
     {
         var userId = user.UserId();
@@ -50,12 +68,33 @@ public static class ImportsApi
             return Http.Invalid("format", "Cannot tell the file's format: pass ?format=jsonl|json|csv|tsv|labelstudio or ?filename=.",
                 ProblemCodes.ImportUnknownFormat);
         }
+        var renames = ParseMap(map);
+        if (renames is null)
+        {
+            return Http.Invalid("map", "map must be a JSON object of strings (column → field), each field named once.");
+        }
         await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
-        var outcome = await importer.ImportAsync(project, userId, body, chosen.Value, ct);
+        var source = new ImportSource(string.IsNullOrWhiteSpace(filename) ? "upload" : filename, renames, again ?? false);
+        var outcome = await importer.ImportAsync(project, userId, body, chosen.Value, source, ct);
+        return Answer(outcome, n == 0, line => $"row {line}");
+    }
+
+    /// <summary>The answer to an import: 422 naming each bad row (by <paramref name="row"/>), 409 for
+    /// a file imported before, 422 for a file without tasks, else what was imported.</summary>
+    private static Results<Ok<ImportResponse>, ProblemHttpResult, ValidationProblem> Answer(ImportOutcome outcome, bool emptyBody, Func<int, string> row)
+    {
+        if (outcome.Previous is { } previous)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "This file was imported before; nothing was imported. Send it with again=true to import it again.",
+                detail: $"Import {previous.Id} ('{previous.FileName}') on {previous.CreatedAt:O} made {previous.Imported} task(s).",
+                extensions: new Dictionary<string, object?> { ["previous"] = previous });
+        }
         if (outcome.Errors.Count > 0)
         {
             var errors = outcome.Errors
-                .GroupBy(e => e.Field is null ? $"row {e.Line}" : $"row {e.Line}: {e.Field}")
+                .GroupBy(e => e.Field is null ? row(e.Line) : $"{row(e.Line)}: {e.Field}")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
             // 422, not the 400 a ValidationProblem result always answers: the request was well-formed,
             // its rows were not (docs/api.md promises 422 here).
@@ -72,7 +111,7 @@ public static class ImportsApi
             // "imported 0" read as success.
             return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                ["file"] = [n == 0 ? "The request body is empty: send the file as the body." : "The file holds no tasks."],
+                ["file"] = [emptyBody ? "The request body is empty: send the file as the body." : "The file holds no tasks."],
             })
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
@@ -80,7 +119,110 @@ public static class ImportsApi
                 Extensions = { [ProblemCodes.CodeKey] = ProblemCodes.ImportEmpty },
             });
         }
-        return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates));
+        return TypedResults.Ok(new ImportResponse(outcome.Imported, outcome.Duplicates, outcome.ImportId));
+    }
+
+    /// <summary>The <c>map</c> parameter read, an empty map when absent, or null when it is not a JSON object of distinct field names.</summary>
+    internal static Dictionary<string, string>? ParseMap(string? map)
+    {
+        if (string.IsNullOrWhiteSpace(map))
+        {
+            return [];
+        }
+        try
+        {
+            var parsed = JsonSerializer.Deserialize<Dictionary<string, string>>(map);
+            if (parsed is null)
+            {
+                return null;
+            }
+            var targets = parsed.Values.Where(v => v.Length > 0).ToList();
+            return targets.Count == targets.Distinct(StringComparer.Ordinal).Count() ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Dropped images, audio or a zip become tasks: one per file, the file in the schema's field of its
+    /// kind. Made as an import of one JSONL row per file, so the rows are checked, duplicates skipped
+    /// and the import remembered exactly as for a data file; a bad row is named by its file.
+    /// </summary>
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult, ValidationProblem>> ImportMedia(
+        long projectId, MediaTasksRequest request, ClaimsPrincipal user, Access access, Db db, TaskImporter importer, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var (project, problem) = await access.GateAsync(userId, projectId, RoleNames.Manage, "Only admins and managers import tasks.", ct);
+        if (project is null)
+        {
+            return problem!;
+        }
+        if (request.Names is null || request.Names.Length is 0 or > 100_000)
+        {
+            return Http.Invalid("names", "Name 1 to 100,000 media files of the project.");
+        }
+        var mediaFields = project.Schema.Fields.Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video).ToList();
+        if (request.Field is not null && mediaFields.All(f => f.Name != request.Field))
+        {
+            return Http.Invalid("field", $"'{request.Field}' is not an image, audio or video field of the project's schema.");
+        }
+        var names = request.Names.Distinct(StringComparer.Ordinal).ToArray();
+        await using var c = await db.OpenAsync(ct);
+        var types = (await c.QueryAsync<(string Name, string ContentType)>(new CommandDefinition(
+            ImportsSql.MediaTypesSql(db.Dialect), new { projectId, names }, cancellationToken: ct))).ToDictionary(r => r.Name, r => r.ContentType, StringComparer.Ordinal);
+        var errors = new Dictionary<string, string[]>();
+        using var jsonl = new MemoryStream();
+        foreach (var name in names)
+        {
+            if (!types.TryGetValue(name, out var type))
+            {
+                errors[name] = ["The project has no media file of this name: upload it first."];
+                continue;
+            }
+            var kind = type.StartsWith("image/", StringComparison.Ordinal) ? FieldType.Image
+                : type.StartsWith("audio/", StringComparison.Ordinal) ? FieldType.Audio : FieldType.Video;
+            var field = request.Field ?? mediaFields.FirstOrDefault(f => f.Type == kind)?.Name;
+            if (field is null)
+            {
+                errors[name] = [$"The project's schema has no {kind.ToString().ToLowerInvariant()} field for this file."];
+                continue;
+            }
+            using (var w = new Utf8JsonWriter(jsonl))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("data");
+                w.WriteString(field, "media:" + name);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            jsonl.WriteByte((byte)'\n');
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Some files cannot become tasks; nothing was imported.");
+        }
+        jsonl.Position = 0;
+        var source = new ImportSource(string.IsNullOrWhiteSpace(request.Source) ? string.Join(", ", names.Take(3)) + (names.Length > 3 ? ", …" : "") : request.Source,
+            Again: request.Again);
+        var outcome = await importer.ImportAsync(project, userId, jsonl, ImportFormat.Jsonl, source, ct);
+        return Answer(outcome, false, line => line >= 1 && line <= names.Length ? names[line - 1] : $"row {line}");
+    }
+
+    /// <summary>The project's latest 50 imports, newest first, for managers.</summary>
+    private static async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> List(
+        long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Manage, "Only admins and managers see a project's imports.", ct);
+        if (project is null)
+        {
+            return problem!;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<(long Id, string FileName, long CreatedAt, string CreatedBy, long Imported, long Duplicates)>(new CommandDefinition(
+            ImportsSql.ListSql, new { projectId, take = 50 }, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => new ImportView(r.Id, r.FileName, Http.Time(r.CreatedAt), r.CreatedBy, r.Imported, r.Duplicates)).ToList());
     }
 
     public static ImportFormat? ParseFormat(string format) => format.ToLowerInvariant() switch

@@ -12,6 +12,30 @@ internal static class ImportsSql
         VALUES (@taskId, @projectId, @userId, @userId, 1, 'submitted', @result, @now)
         """;
 
+    /// <summary>Starts the record of an import into project @projectId of file @fileName by @userId at @now; returns its id.</summary>
+    internal const string InsertImportSql =
+        "INSERT INTO imports (project_id, file_name, created_by, created_at) VALUES (@projectId, @fileName, @userId, @now) RETURNING id";
+
+    /// <summary>Completes import @importId: the file's @hash, @imported tasks made and @duplicates skipped.</summary>
+    internal const string FinishImportSql =
+        "UPDATE imports SET file_hash = @hash, imported = @imported, duplicates = @duplicates WHERE id = @importId";
+
+    /// <summary>The latest import into project @projectId of a file hashed @hash.</summary>
+    internal const string PreviousSql = """
+        SELECT id, file_name AS FileName, created_at AS CreatedAt, imported, duplicates FROM imports
+        WHERE project_id = @projectId AND file_hash = @hash ORDER BY id DESC LIMIT 1
+        """;
+
+    /// <summary>Project @projectId's latest imports (at most @take), with who made them.</summary>
+    internal const string ListSql = """
+        SELECT i.id, i.file_name AS FileName, i.created_at AS CreatedAt, u.name AS CreatedBy, i.imported, i.duplicates
+        FROM imports i JOIN users u ON u.id = i.created_by WHERE i.project_id = @projectId ORDER BY i.id DESC LIMIT @take
+        """;
+
+    /// <summary>Which of @names are media of project @projectId, with their content types.</summary>
+    internal static string MediaTypesSql(SqlDialect dialect) =>
+        $"SELECT name, content_type AS ContentType FROM media WHERE project_id = @projectId AND {dialect.InList("name", "@names")}";
+
     /// <summary>Project @projectId's queue order as of this transaction, share-locked where rows lock.</summary>
     internal static string OrderSql(SqlDialect dialect) => "SELECT task_order FROM projects WHERE id = @projectId" + dialect.ForShare;
 }

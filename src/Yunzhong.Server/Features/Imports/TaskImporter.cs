@@ -1,4 +1,4 @@
-using System.Text;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Yunzhong.Core.Formats;
 using Yunzhong.Server.Features.Media;
@@ -6,7 +6,20 @@ using Yunzhong.Server.Features.Tasks;
 
 namespace Yunzhong.Server.Features.Imports;
 
-public sealed record ImportOutcome(long Imported, long Duplicates, IReadOnlyList<ImportError> Errors, long ErrorCount);
+/// <param name="ImportId">The import's record (its tasks carry it); null when nothing was stored.</param>
+/// <param name="Previous">When the same file was imported before and <see cref="ImportSource.Again"/> was not
+/// set: that import; nothing was stored.</param>
+public sealed record ImportOutcome(
+    long Imported, long Duplicates, IReadOnlyList<ImportError> Errors, long ErrorCount, long? ImportId = null, PreviousImport? Previous = null);
+
+/// <summary>An earlier import of the same bytes into the project.</summary>
+public sealed record PreviousImport(long Id, string FileName, DateTimeOffset CreatedAt, long Imported, long Duplicates);
+
+/// <summary>Where an import's rows come from and how to read them.</summary>
+/// <param name="FileName">The name the import is remembered by.</param>
+/// <param name="Map">Data keys renamed before the rows are checked (column → schema field); a key mapped to "" is left out.</param>
+/// <param name="Again">Import even when the project already had a file of the same bytes.</param>
+public sealed record ImportSource(string FileName, IReadOnlyDictionary<string, string>? Map = null, bool Again = false);
 
 /// <summary>
 /// Writes imported rows as tasks inside one transaction: each row is checked against the label
@@ -39,8 +52,13 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
     }
 
-    public async Task<ImportOutcome> ImportAsync(ProjectConfig project, long userId, Stream input, ImportFormat format, CancellationToken ct)
+    public async Task<ImportOutcome> ImportAsync(
+        ProjectConfig project, long userId, Stream input, ImportFormat format, ImportSource source, CancellationToken ct)
     {
+        // The file's bytes are hashed as they pass, so a file sent again is recognised.
+        using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        input = new HashingStream(input, fileHash);
+        var map = source.Map is { Count: > 0 } m ? m : null;
         var errors = new List<ImportError>();
         long errorCount = 0, rows = 0;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -61,6 +79,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
 
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
+        var importId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            ImportsSql.InsertImportSql, new { projectId = project.Id, fileName = source.FileName, userId, now }, tx, cancellationToken: ct));
         using var sql = new HotStatements(c);
         // The queue order as of this transaction, the project row share-locked on PostgreSQL (on
         // SQLite the write lock does it): a switch to random or least-annotated order either
@@ -79,7 +99,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         {
             try
             {
-                return await WriteAsync(sql, project, userId, now, chunks.Reader, stop.Token);
+                return await WriteAsync(sql, project, userId, now, importId, chunks.Reader, stop.Token);
             }
             catch
             {
@@ -99,16 +119,17 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                     continue;
                 }
                 byte[] data;
-                using (var doc = JsonDocument.Parse(row.DataJson))
+                var raw = map is null ? row.DataJson : Remap(row.DataJson, map);
+                using (var doc = JsonDocument.Parse(raw))
                 {
                     Check(row, doc.RootElement);
                     if (errorCount > 0)
                     {
                         continue; // keep reading to report every bad row, but store nothing more
                     }
-                    data = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, row.DataJson) : row.DataJson;
+                    data = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, raw) : raw;
                 }
-                chunk.Add(new Checked(row, data, row.GoldAnswerJson is not null && project.Quality.GoldRate > 0));
+                chunk.Add(new Checked(row, data, DataHash(data), row.GoldAnswerJson is not null && project.Quality.GoldRate > 0));
                 if (chunk.Count == ChunkRows)
                 {
                     await chunks.Writer.WriteAsync(chunk, stop.Token);
@@ -118,6 +139,11 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
             if (errorCount == 0 && chunk.Count > 0)
             {
                 await chunks.Writer.WriteAsync(chunk, stop.Token);
+            }
+            if (errorCount == 0)
+            {
+                // A reader may stop at its last row before the end of the body; the hash covers it all.
+                await input.CopyToAsync(Stream.Null, stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -139,9 +165,23 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
             return new ImportOutcome(0, 0, errors, errorCount);
         }
         var imported = await writer;
+        var hash = Convert.ToHexStringLower(fileHash.GetHashAndReset());
+        if (!source.Again)
+        {
+            var previous = await c.QueryFirstOrDefaultAsync<PreviousRow>(new CommandDefinition(
+                ImportsSql.PreviousSql, new { projectId = project.Id, hash }, tx, cancellationToken: ct));
+            if (previous is not null)
+            {
+                await tx.RollbackAsync(ct);
+                return new ImportOutcome(0, 0, errors, 0, null,
+                    new PreviousImport(previous.Id, previous.FileName, Http.Time(previous.CreatedAt), previous.Imported, previous.Duplicates));
+            }
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            ImportsSql.FinishImportSql, new { importId, hash, imported, duplicates = rows - imported }, tx, cancellationToken: ct));
         await db.CommitLargeAsync(c, tx, ct);
         access.Forget(project.Id);
-        return new ImportOutcome(imported, rows - imported, errors, 0);
+        return new ImportOutcome(imported, rows - imported, errors, 0, importId);
 
         // Cancels the writer and waits until it has let go of the connection, whatever it ended with.
         async Task StopWriterAsync()
@@ -191,20 +231,35 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     private const int ChunkRows = 1024;
 
     /// <param name="Data">The task's data as UTF-8 JSON, media references already rewritten.</param>
+    /// <param name="Hash">The data's hash (<see cref="DataHash"/>): a row whose data the project holds is a duplicate.</param>
     /// <param name="Control">A gold task served at the project's gold rate rather than in queue order.</param>
-    private sealed record Checked(ImportRow Row, byte[] Data, bool Control);
+    private sealed record Checked(ImportRow Row, byte[] Data, long Hash, bool Control);
+
+    private sealed record PreviousRow(long Id, string FileName, long CreatedAt, long Imported, long Duplicates);
+
+    /// <summary>The first 64 bits of the SHA-256 of a task's data as stored: two tasks of a project
+    /// with the same hash hold the same data. An integer rather than the 128-bit hex text first
+    /// tried: the unique index on a random 32-character text doubled SQLite's insert time per row,
+    /// an 8-byte key adds a sixth of it. Two different rows of one project collide with a chance of
+    /// about 3e-8 at a million tasks (the second would be counted a duplicate).</summary>
+    internal static long DataHash(ReadOnlySpan<byte> data)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(data, digest);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(digest);
+    }
 
     /// <summary>The writing stage: stores checked rows in import order; returns how many were new.</summary>
     private static async Task<long> WriteAsync(
-        HotStatements sql, ProjectConfig project, long userId, long now, ChannelReader<List<Checked>> chunks, CancellationToken ct)
+        HotStatements sql, ProjectConfig project, long userId, long now, long importId, ChannelReader<List<Checked>> chunks, CancellationToken ct)
     {
         long imported = 0;
         // SQLite inserts row by row through one prepared statement: measured on 1,000,000 rows, a
         // 64-row VALUES list took twice as long there, while PostgreSQL saves a round trip per row
         // with the long list.
         var perInsert = sql.Connection is Microsoft.Data.Sqlite.SqliteConnection ? 1 : RowsPerInsert;
-        var insert = sql[InsertSql(project, now, perInsert)];
-        string insertOne = InsertSql(project, now, 1) + " RETURNING id", insertControl = InsertSql(project, now, 1, control: true) + " RETURNING id";
+        var insert = sql[InsertSql(project, now, importId, perInsert)];
+        string insertOne = InsertSql(project, now, importId, 1) + " RETURNING id", insertControl = InsertSql(project, now, importId, 1, control: true) + " RETURNING id";
         var pending = new List<Checked>(perInsert);
         await foreach (var chunk in chunks.ReadAllAsync(ct))
         {
@@ -216,13 +271,13 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                     pending.Add(item);
                     if (pending.Count == perInsert)
                     {
-                        imported += await FlushAsync(sql, project, pending, insert, now, ct);
+                        imported += await FlushAsync(sql, project, pending, insert, now, importId, ct);
                     }
                     continue;
                 }
                 // A row with results needs its task id back, and a control task its own target: keep
                 // import order by flushing what waits first.
-                imported += await FlushAsync(sql, project, pending, null, now, ct);
+                imported += await FlushAsync(sql, project, pending, null, now, importId, ct);
                 var taskId = await Bind(sql[item.Control ? insertControl : insertOne], 0, project, item).ScalarInt64Async(ct);
                 if (taskId is not { } id)
                 {
@@ -241,7 +296,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 }
             }
         }
-        return imported + await FlushAsync(sql, project, pending, null, now, ct);
+        return imported + await FlushAsync(sql, project, pending, null, now, importId, ct);
     }
 
     /// <summary>Tasks without results go in many to a statement: one statement step instead of
@@ -262,25 +317,25 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     private static int LeastOrder(ProjectConfig project) => project.Order == "leastAnnotated" ? 1 : 0;
 
     /// <summary>The statement that creates <paramref name="rows"/> tasks (see <see cref="TaskStates.InsertTasksSql"/>).</summary>
-    private static string InsertSql(ProjectConfig project, long now, int rows, bool control = false) =>
-        TaskStates.InsertTasksSql(project.Id, project.Overlap, LeastOrder(project), now, rows, control);
+    private static string InsertSql(ProjectConfig project, long now, long importId, int rows, bool control = false) =>
+        TaskStates.InsertTasksSql(project.Id, project.Overlap, LeastOrder(project), now, rows, control, importId);
 
     /// <summary>Binds one task's parameters of <see cref="InsertSql"/>, the row's first at <paramref name="at"/> + 1: by
     /// position, since a statement of 64 rows has 384 names (@key0 ... @gold63) and their order is fixed.</summary>
     private static HotCommand Bind(HotCommand insert, int at, ProjectConfig project, Checked task) =>
         insert.Bind(at + 1, task.Row.Key).BindUtf8(at + 2, task.Data).Bind(at + 3, task.Row.Priority).Bind(at + 4, ShuffleKey(project))
-            .Bind(at + 5, Random.Shared.Next(100)).Bind(at + 6, task.Row.GoldAnswerJson);
+            .Bind(at + 5, Random.Shared.Next(100)).Bind(at + 6, task.Row.GoldAnswerJson).Bind(at + 7, task.Hash);
 
     /// <summary>Writes the waiting tasks; returns how many were new (the rest had keys the project already has).</summary>
     /// <param name="insert">The statement for this many rows when the caller has it at hand.</param>
     private static async ValueTask<long> FlushAsync(
-        HotStatements sql, ProjectConfig project, List<Checked> pending, HotCommand? insert, long now, CancellationToken ct)
+        HotStatements sql, ProjectConfig project, List<Checked> pending, HotCommand? insert, long now, long importId, CancellationToken ct)
     {
         if (pending.Count == 0)
         {
             return 0;
         }
-        insert ??= sql[InsertSql(project, now, pending.Count)];
+        insert ??= sql[InsertSql(project, now, importId, pending.Count)];
         for (var i = 0; i < pending.Count; i++)
         {
             Bind(insert, i * RowParams, project, pending[i]);
@@ -303,6 +358,32 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 .ExecuteAsync(ct);
         }
         await sql[TaskStates.ImportAnnotationsSql].Bind("count", annotations.Count).Bind("taskId", taskId).ExecuteAsync(ct);
+    }
+
+    /// <summary>The data object with its keys renamed by <paramref name="map"/> (a key mapped to "" left out).</summary>
+    internal static byte[] Remap(byte[] raw, IReadOnlyDictionary<string, string> map)
+    {
+        using var doc = JsonDocument.Parse(raw);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return raw; // the schema check reports it
+        }
+        using var buffer = new MemoryStream(raw.Length + 16);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                var name = map.TryGetValue(p.Name, out var to) ? to : p.Name;
+                if (name.Length > 0)
+                {
+                    w.WritePropertyName(name);
+                    p.Value.WriteTo(w);
+                }
+            }
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>
@@ -340,4 +421,36 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
         return buffer.ToArray();
     }
+}
+
+/// <summary>Passes a stream's bytes through, adding each to a hash.</summary>
+internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, count);
+        hash.AppendData(buffer, offset, n);
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken);
+        hash.AppendData(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

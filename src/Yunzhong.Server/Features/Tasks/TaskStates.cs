@@ -97,24 +97,26 @@ internal static class TaskStates
     /// one project in one statement. Project, target, order flag and time are the same for every row
     /// of an import, so they are written into the SQL (they are numbers) rather than bound each
     /// time. Per row i: @key{i}, @data{i}, @priority{i}, @shuffle{i}, @bucket{i} (review bucket),
-    /// @gold{i} (gold answer), in this order, so row i's are at positions 6i+1 to 6i+6.
-    /// A key the project already has is skipped.
+    /// @gold{i} (gold answer), @hash{i} (the data's hash), in this order, so row i's are at positions
+    /// 7i+1 to 7i+7; the import's id is written in too. A key or data the project already has is skipped.
     /// </summary>
-    internal static string InsertTasksSql(long projectId, long overlap, int leastOrder, long now, int rows, bool control)
+    internal static string InsertTasksSql(long projectId, long overlap, int leastOrder, long now, int rows, bool control, long importId)
     {
         var t = control ? ControlTarget : overlap;
         var sb = new StringBuilder(
-            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, control, created_at, updated_at) VALUES ");
+            "INSERT INTO tasks (project_id, task_key, data_json, priority, shuffle, least_order, state, target, remaining, review_bucket, gold_json, data_hash, control, import_id, created_at, updated_at) VALUES ");
         for (var i = 0; i < rows; i++)
         {
             sb.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"({projectId}, @key{i}, @data{i}, @priority{i}, @shuffle{i}, {leastOrder}, 'new', {t}, {t}, @bucket{i}, @gold{i}, {(control ? 1 : 0)}, {now}, {now})");
+                $"({projectId}, @key{i}, @data{i}, @priority{i}, @shuffle{i}, {leastOrder}, 'new', {t}, {t}, @bucket{i}, @gold{i}, @hash{i}, {(control ? 1 : 0)}, {importId}, {now}, {now})");
         }
-        return sb.Append(" ON CONFLICT (project_id, task_key) WHERE task_key IS NOT NULL DO NOTHING").ToString();
+        // No conflict target: a key the project already has (ux_tasks_key) and data it already holds
+        // (ux_tasks_data_hash) both make the row a skipped duplicate.
+        return sb.Append(" ON CONFLICT DO NOTHING").ToString();
     }
 
     /// <summary>Parameters bound per task row of <see cref="InsertTasksSql"/>.</summary>
-    internal const int InsertedTaskParams = 6;
+    internal const int InsertedTaskParams = 7;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.Reject"/>: @free 1 when no lease was handed back, @now, @taskId.</summary>
     internal const string RejectSql =

@@ -2,22 +2,28 @@ using Yunzhong.Server.Features.Queue;
 
 namespace Yunzhong.Server.Features.Tasks;
 
-public sealed record TaskSummary(long Id, string? Key, TaskState State, int Priority, int AnnotationCount, DateTimeOffset UpdatedAt);
+/// <param name="Data">The task's data for a table: long strings cut short (ending in …), long objects and arrays as their cut JSON text.</param>
+public sealed record TaskSummary(long Id, string? Key, TaskState State, int Priority, int AnnotationCount, DateTimeOffset UpdatedAt, JsonElement Data);
 
-public sealed record TaskPage(IReadOnlyList<TaskSummary> Items, long? Next);
+/// <param name="Next">In id order, the last id of the page when more follow (the <c>after</c> of the next page).</param>
+/// <param name="Cursor">In any order, the <c>cursor</c> of the next page when more follow.</param>
+public sealed record TaskPage(IReadOnlyList<TaskSummary> Items, long? Next, string? Cursor);
+
+public sealed record TaskCount(long Count);
 
 public sealed record AnnotationView(
     long Id, long UserId, string Annotator, long AuthorId, int Version, long? ParentId, AnnotationStatus Status, JsonElement Result,
     double? LeadTimeSeconds, DateTimeOffset CreatedAt);
 
-public sealed record ReviewView(long Id, long AnnotationId, long ReviewerId, ReviewAction Action, string? Comment, DateTimeOffset CreatedAt);
+public sealed record ReviewView(long Id, long AnnotationId, long ReviewerId, string Reviewer, ReviewAction Action, string? Comment, DateTimeOffset CreatedAt);
 
 public sealed record TaskDetail(
     long Id, long ProjectId, string? Key, JsonElement Data, TaskState State, int Priority, int Target, bool IsGold,
     IReadOnlyList<AnnotationView> Annotations, IReadOnlyList<PredictionView> Predictions, IReadOnlyList<ReviewView> Reviews);
 
-/// <summary>delete: removes the tasks with their annotations; priority: sets it; release: ends their live leases.</summary>
-public sealed record BulkRequest(long[] Ids, BulkAction? Action = null, int? Priority = null);
+/// <summary>delete: removes the tasks with their annotations; priority: sets it; release: ends their live leases.
+/// The tasks are <paramref name="Ids"/>, or when none are named every task <paramref name="Filter"/> selects.</summary>
+public sealed record BulkRequest(long[]? Ids, BulkAction? Action = null, int? Priority = null, TaskSelection? Filter = null);
 
 public sealed record BulkResponse(long Affected);
 
@@ -27,90 +33,114 @@ public static class TasksApi
     {
         var g = app.MapGroup("/api").WithTags("Tasks").SignedIn();
         g.MapGet("/projects/{projectId:long}/tasks", List).WithName("listTasks").Gated().FieldErrors();
+        g.MapGet("/projects/{projectId:long}/tasks/count", Count).WithName("countTasks").Gated().FieldErrors();
         g.MapGet("/tasks/{taskId:long}", Get).WithName("getTask").Gated();
         g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody().RefusesUnknownEnums();
         return app;
     }
 
     /// <summary>
-    /// Keyset-paged task list (<c>after</c> = last id seen), filtered by state, annotator, label and
-    /// date. Managers and reviewers see every task; an annotator sees the tasks they were given, and
-    /// the annotator and label filters look at their own answers only.
+    /// Keyset-paged task list in id, state, annotation-count or last-change order (<c>sort</c>,
+    /// <c>desc</c>; <c>cursor</c> = the previous page's, or <c>after</c> = last id seen in id order),
+    /// filtered by state, annotator, label, date, text in the data (<c>q</c>) and import. Managers and
+    /// reviewers see every task; an annotator sees the tasks they were given, and the annotator and
+    /// label filters look at their own answers only.
     /// </summary>
     private static async Task<Results<Ok<TaskPage>, ProblemHttpResult, ValidationProblem>> List(
-        long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit,
+        long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, string? q, long? importId,
+        string? sort, bool? desc, string? cursor, long? after, int? limit,
         ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
+        var (where, args, problem, invalid) = await SelectAsync(projectId, state, annotator, label, from, to, q, importId, user, access, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (where is null)
+        {
+            return invalid!;
+        }
+        if (!Wire.TryParse<TaskSort>(sort ?? "id", out var order))
+        {
+            return Http.Invalid("sort", $"sort must be one of {Wire.List<TaskSort>()}.");
+        }
+        var descending = desc ?? false;
+        if (cursor is not null && !TaskPaging.After(order, descending, cursor, where, args))
+        {
+            return Http.Invalid("cursor", "cursor must be the cursor of a page of the same order.");
+        }
+        if (cursor is null && after is not null)
+        {
+            where.Add(descending ? "t.id < @after" : "t.id > @after");
+            args.Add("after", after);
+        }
+        var take = Math.Clamp(limit ?? 100, 1, 1000);
+        args.Add("take", take + 1);
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt, string DataJson)>(new CommandDefinition(
+            TasksSql.ListSql(where, TaskPaging.Column(order), descending), args, cancellationToken: ct))).ToList();
+        var more = rows.Count > take;
+        var page = rows.Take(take).ToList();
+        var items = page.Select(r => new TaskSummary(
+            r.Id, r.Key, Wire.Parse<TaskState>(r.State), (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt), TaskPreview.Of(r.DataJson))).ToList();
+        var last = more ? page[^1] : default;
+        return TypedResults.Ok(new TaskPage(
+            items,
+            more && order == TaskSort.Id && !descending ? last.Id : null,
+            more ? TaskPaging.Cursor(order, last.Id, last.State, last.AnnotationCount, last.UpdatedAt) : null));
+    }
+
+    /// <summary>How many tasks the list's filters select (the bulk bar's "all N matching").</summary>
+    private static async Task<Results<Ok<TaskCount>, ProblemHttpResult, ValidationProblem>> Count(
+        long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, string? q, long? importId,
+        ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var (where, args, problem, invalid) = await SelectAsync(projectId, state, annotator, label, from, to, q, importId, user, access, db, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (where is null)
+        {
+            return invalid!;
+        }
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(new TaskCount(await c.ExecuteScalarAsync<long>(new CommandDefinition(TasksSql.CountSql(where), args, cancellationToken: ct))));
+    }
+
+    /// <summary>The caller's right to list the project's tasks, and the filters' conditions; or the problem.</summary>
+    private static async Task<(List<string>? Where, DynamicParameters Args, ProblemHttpResult? Problem, ValidationProblem? Invalid)> SelectAsync(
+        long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, string? q, long? importId,
+        ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var args = new DynamicParameters();
         var me = user.UserId();
         var found = await access.ForProjectAsync(me, projectId, ct);
         if (found is null)
         {
-            return Http.NotFound("Project");
+            return (null, args, Http.NotFound("Project"), null);
         }
         var everyone = (found.Value.Roles & RoleNames.SeeWork) != 0;
         if (!everyone && (found.Value.Roles & Roles.Annotator) == 0)
         {
-            return Http.Forbidden("Only managers, reviewers and annotators list a project's tasks.");
+            return (null, args, Http.Forbidden("Only managers, reviewers and annotators list a project's tasks."), null);
         }
         if (!everyone && annotator is not null && annotator != me)
         {
-            return Http.Forbidden("Annotators see their own work only.", ProblemCodes.AccessOwnWork);
+            return (null, args, Http.Forbidden("Annotators see their own work only.", ProblemCodes.AccessOwnWork), null);
         }
         if (!Wire.TryParseList<TaskState>(state, out var wanted))
         {
-            return Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.");
+            return (null, args, null, Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}."));
         }
-        var states = wanted.Select(Wire.Name).ToArray();
-        var take = Math.Clamp(limit ?? 100, 1, 1000);
-        var where = new List<string> { "t.project_id = @projectId", "t.id > @after" };
-        if (!everyone)
+        if (q is { Length: > 200 })
         {
-            where.Add(TasksSql.GivenToMeSql);
+            return (null, args, null, Http.Invalid("q", "q must have at most 200 characters."));
         }
-        if (states.Length > 0)
-        {
-            where.Add(db.Dialect.InList("t.state", "@states"));
-        }
-        if (annotator is not null)
-        {
-            where.Add(TasksSql.AnnotatedBySql);
-        }
-        if (!string.IsNullOrEmpty(label))
-        {
-            // The label appears as a JSON string value in some annotation's result, stored as the client
-            // wrote it: raw UTF-8 (browsers) or with \uXXXX escapes (.NET's serializer), so both forms are
-            // looked for. The escape character is explicit: PostgreSQL's default is the backslash that
-            // JSON escapes are made of, SQLite has none, and % or _ in a label must match themselves.
-            where.Add(TasksSql.LabelledSql);
-        }
-        if (from is not null)
-        {
-            where.Add("t.updated_at >= @fromMs");
-        }
-        if (to is not null)
-        {
-            where.Add("t.updated_at < @toMs");
-        }
-        await using var c = await db.OpenAsync(ct);
-        var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt)>(new CommandDefinition(
-            TasksSql.ListSql(where),
-            new
-            {
-                projectId, after = after ?? 0, states, annotator, take = take + 1, me, everyone = everyone ? 1 : 0,
-                labelRaw = LikeContaining(JsonSerializer.Serialize(label ?? "", _rawJson)),
-                labelEscaped = LikeContaining(JsonSerializer.Serialize(label ?? "")),
-                fromMs = from?.ToUnixTimeMilliseconds(), toMs = to?.ToUnixTimeMilliseconds(),
-            }, cancellationToken: ct))).ToList();
-        var more = rows.Count > take;
-        var items = rows.Take(take).Select(r => new TaskSummary(r.Id, r.Key, Wire.Parse<TaskState>(r.State), (int)r.Priority, (int)r.AnnotationCount, Http.Time(r.UpdatedAt))).ToList();
-        return TypedResults.Ok(new TaskPage(items, more ? items[^1].Id : null));
+        args.Add("projectId", projectId);
+        var where = new TaskSelection(wanted, annotator, label, from, to, q, importId).Where(db.Dialect, everyone, me, args);
+        return (where, args, null, null);
     }
-
-    private static readonly JsonSerializerOptions _rawJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>A LIKE pattern (escape character <c>!</c>) matching any text that contains <paramref name="literal"/>.</summary>
-    private static string LikeContaining(string literal) =>
-        "%" + literal.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%";
 
     private static async Task<Results<Ok<TaskDetail>, ProblemHttpResult>> Get(
         long taskId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
@@ -144,7 +174,7 @@ public static class TasksApi
             TasksSql.AnnotationsSql, new { taskId, all = canManage ? 1 : 0, userId = user.UserId() }, cancellationToken: ct));
         var predictions = await c.QueryAsync<(string Model, string ResultJson, double? Score)>(new CommandDefinition(
             TasksSql.PredictionsSql, new { taskId }, cancellationToken: ct));
-        var reviews = await c.QueryAsync<(long Id, long AnnotationId, long ReviewerId, string Action, string? Comment, long CreatedAt)>(new CommandDefinition(
+        var reviews = await c.QueryAsync<(long Id, long AnnotationId, long ReviewerId, string Reviewer, string Action, string? Comment, long CreatedAt)>(new CommandDefinition(
             TasksSql.ReviewsSql,
             new { taskId }, cancellationToken: ct));
         var v = t!.Value;
@@ -152,7 +182,7 @@ public static class TasksApi
             v.Id, v.ProjectId, v.Key, Http.Json(v.DataJson), Wire.Parse<TaskState>(v.State), (int)v.Priority, (int)v.Target, canManage && v.Gold is not null,
             annotations.Select(a => a.View()).ToList(),
             predictions.Select(p => new PredictionView(p.Model, Http.Json(p.ResultJson), p.Score)).ToList(),
-            canManage ? reviews.Select(r => new ReviewView(r.Id, r.AnnotationId, r.ReviewerId, Wire.Parse<ReviewAction>(r.Action), r.Comment, Http.Time(r.CreatedAt))).ToList() : []));
+            canManage ? reviews.Select(r => new ReviewView(r.Id, r.AnnotationId, r.ReviewerId, r.Reviewer, Wire.Parse<ReviewAction>(r.Action), r.Comment, Http.Time(r.CreatedAt))).ToList() : []));
     }
 
     internal sealed record AnnotationRow(
@@ -174,9 +204,14 @@ public static class TasksApi
         {
             return problem!;
         }
-        if (request.Ids is null || request.Ids.Length is 0 or > 10_000)
+        var byIds = request.Ids is { Length: > 0 };
+        if (byIds ? request.Ids!.Length > 10_000 : request.Filter is null)
         {
-            return Http.Invalid("ids", "Give 1 to 10,000 task ids.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", 10_000)));
+            return Http.Invalid("ids", "Give 1 to 10,000 task ids, or a filter that selects the tasks.");
+        }
+        if (!byIds && request.Filter!.Q is { Length: > 200 })
+        {
+            return Http.Invalid("filter.q", "q must have at most 200 characters.");
         }
         if (request.Action == BulkAction.Priority && request.Priority is null)
         {
@@ -185,8 +220,16 @@ public static class TasksApi
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        var args = new { projectId, ids = request.Ids, priority = request.Priority, now };
-        var ids = db.Dialect.InList("id", "@ids");
+        var args = new DynamicParameters(new { projectId, priority = request.Priority, now });
+        // The tasks: the ids named, or every task the filter selects as a manager sees them (selected
+        // inside this transaction, so a task changing meanwhile is judged as it is now).
+        var selected = byIds ? null : string.Join(" AND ", request.Filter!.Where(db.Dialect, everyone: true, user.UserId(), args));
+        if (byIds)
+        {
+            args.Add("ids", request.Ids);
+        }
+        string Ids(string column) => selected is null ? db.Dialect.InList(column, "@ids") : $"{column} IN (SELECT t.id FROM tasks t WHERE {selected})";
+        var ids = Ids("id");
         long affected;
         switch (request.Action)
         {
@@ -205,7 +248,7 @@ public static class TasksApi
                 break;
             case BulkAction.Release:
                 affected = (await TaskStates.ReleaseLeasesAsync(
-                    c, tx, $"project_id = @projectId AND {db.Dialect.InList("task_id", "@ids")}", new { projectId, ids = request.Ids }, TaskStates.Released, now, ct)).Count;
+                    c, tx, $"project_id = @projectId AND {Ids("task_id")}", args, TaskStates.Released, now, ct)).Count;
                 break;
             default:
                 return Http.Invalid("action", $"action must be one of {Wire.List<BulkAction>()}.");

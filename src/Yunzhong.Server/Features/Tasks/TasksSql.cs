@@ -23,6 +23,11 @@ internal static class TasksSql
                 AND (a.result_json LIKE @labelRaw ESCAPE '!' OR a.result_json LIKE @labelEscaped ESCAPE '!'))
         """;
 
+    /// <summary>Filter: tasks whose data or key contains @qRaw or @qEscaped (LIKE patterns, lower case), case folded.</summary>
+    internal const string SearchSql = """
+        (LOWER(t.data_json) LIKE @qRaw ESCAPE '!' OR LOWER(t.data_json) LIKE @qEscaped ESCAPE '!' OR LOWER(t.task_key) LIKE @qRaw ESCAPE '!')
+        """;
+
     /// <summary>Task @taskId.</summary>
     internal const string TaskSql = "SELECT id, project_id, task_key, data_json, state, priority, target, gold_json FROM tasks WHERE id = @taskId";
 
@@ -40,7 +45,10 @@ internal static class TasksSql
     internal const string PredictionsSql = "SELECT model, result_json, score FROM predictions WHERE task_id = @taskId ORDER BY id";
 
     /// <summary>The reviews of task @taskId.</summary>
-    internal const string ReviewsSql = "SELECT id, annotation_id, reviewer_id, action, comment, created_at FROM reviews WHERE task_id = @taskId ORDER BY id";
+    internal const string ReviewsSql = """
+        SELECT r.id, r.annotation_id, r.reviewer_id, u.name, r.action, r.comment, r.created_at
+        FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE r.task_id = @taskId ORDER BY r.id
+        """;
 
     /// <summary>Deletes the rows of <paramref name="table"/> that belong to project @projectId's tasks picked by <paramref name="ids"/>.</summary>
     internal static string DeleteDependentsSql(string table, string ids) =>
@@ -54,7 +62,15 @@ internal static class TasksSql
     internal static string PrioritySql(string ids) =>
         $"UPDATE tasks SET priority = @priority, updated_at = @now WHERE project_id = @projectId AND {ids}";
 
-    /// <summary>A page of tasks matching every condition in <paramref name="where"/>, by id, at most @take.</summary>
-    internal static string ListSql(IEnumerable<string> where) =>
-        $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY t.id LIMIT @take";
+    /// <summary>A page of tasks matching every condition in <paramref name="where"/>, ordered by
+    /// <paramref name="column"/> then id (both descending when <paramref name="descending"/>), at most @take.</summary>
+    internal static string ListSql(IEnumerable<string> where, string column, bool descending)
+    {
+        var dir = descending ? " DESC" : "";
+        var order = column == "t.id" ? $"t.id{dir}" : $"{column}{dir}, t.id{dir}";
+        return $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at, t.data_json FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @take";
+    }
+
+    /// <summary>How many tasks match every condition in <paramref name="where"/>.</summary>
+    internal static string CountSql(IEnumerable<string> where) => $"SELECT COUNT(*) FROM tasks t WHERE {string.Join(" AND ", where)}";
 }

@@ -7,6 +7,7 @@ using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Features.Park;
 using Yunzhong.Server.Features.Projects;
 using Yunzhong.Server.Features.Quality;
 using Yunzhong.Server.Features.Queue;
@@ -54,6 +55,8 @@ public static class ServerApp
         s.AddYunzhongProxy();
         s.AddHealth();
         s.AddSingleton<Access>();
+        s.AddSingleton<Seats>();
+        s.AddOptions<ParkOptions>().BindConfiguration("Park").ValidateDataAnnotations().ValidateOnStart();
         s.AddSingleton<Accounts>();
         s.AddSingleton<MediaIndex>();
         s.AddSingleton<MediaStore>();
@@ -100,6 +103,9 @@ public static class ServerApp
         app.MapExports();
         app.MapStats();
         app.MapQuality();
+        app.MapContracts();
+        app.MapSites();
+        app.MapTeams();
         app.MapWebUi(options);
         return app;
     }

@@ -203,7 +203,18 @@ public sealed class Access(Db db, TimeProvider time)
         return (roles, work);
     }
 
-    private sealed record ContractWorkRow(long ContractId, string Roles, long? SiteId, long? TeamId);
+    /// <summary>Settable, not positional: Dapper matches a record's constructor by the column types of the
+    /// first row, and a null site or team reads as no type at all.</summary>
+    private sealed class ContractWorkRow
+    {
+        public long ContractId { get; set; }
+
+        public string Roles { get; set; } = "";
+
+        public long? SiteId { get; set; }
+
+        public long? TeamId { get; set; }
+    }
 
     public void Forget(long projectId) => _projects.TryRemove(projectId, out _);
 

@@ -51,10 +51,27 @@ public static class ContractsApi
         return app;
     }
 
-    internal sealed record ContractRow(
-        long Id, long ProjectId, string ProjectName, long ClientOrganizationId, string ClientName, long VendorOrganizationId, string VendorName,
-        string State, string Unit, long Quota, long Used, long Submitted, long UnitPriceE4, long Deadline, string Visibility, long CreatedAt)
+    /// <summary>A contract as stored. Settable, not positional: Dapper types a record's constructor from the
+    /// first row's columns, and SQLite gives a sub-select's count no declared type.</summary>
+    internal sealed class ContractRow
     {
+        public long Id { get; set; }
+        public long ProjectId { get; set; }
+        public string ProjectName { get; set; } = "";
+        public long ClientOrganizationId { get; set; }
+        public string ClientName { get; set; } = "";
+        public long VendorOrganizationId { get; set; }
+        public string VendorName { get; set; } = "";
+        public string State { get; set; } = "";
+        public string Unit { get; set; } = "";
+        public long Quota { get; set; }
+        public long Used { get; set; }
+        public long Submitted { get; set; }
+        public long UnitPriceE4 { get; set; }
+        public long Deadline { get; set; }
+        public string Visibility { get; set; } = "";
+        public long CreatedAt { get; set; }
+
         public ContractState Is => ContractLifecycle.Parse(State);
     }
 

@@ -130,7 +130,7 @@ internal static class ParkSql
         """;
 
     /// <summary>Team @teamId's organisation and lead.</summary>
-    internal const string TeamSql = "SELECT organization_id, lead_user_id FROM teams WHERE id = @teamId";
+    internal const string TeamSql = "SELECT organization_id AS OrganizationId, lead_user_id AS Lead FROM teams WHERE id = @teamId";
 
     internal const string TeamMembersSql = "SELECT user_id FROM team_members WHERE team_id = @teamId ORDER BY user_id";
 

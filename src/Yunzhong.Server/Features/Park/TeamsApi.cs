@@ -30,6 +30,8 @@ public static class TeamsApi
 
     private sealed record TeamRow(long Id, long OrganizationId, string Name, long LeadUserId);
 
+    private sealed record TeamOwner(long OrganizationId, long Lead);
+
     private static async Task<Results<Ok<List<TeamView>>, ProblemHttpResult>> List(
         long organizationId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
@@ -78,12 +80,12 @@ public static class TeamsApi
         long teamId, TeamRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var team = await c.QueryFirstOrDefaultAsync<(long OrganizationId, long Lead)?>(new CommandDefinition(ParkSql.TeamSql, new { teamId }, cancellationToken: ct));
+        var team = await c.QueryFirstOrDefaultAsync<TeamOwner>(new CommandDefinition(ParkSql.TeamSql, new { teamId }, cancellationToken: ct));
         if (team is null)
         {
             return Http.NotFound("Team");
         }
-        var organizationId = team.Value.OrganizationId;
+        var organizationId = team.OrganizationId;
         if (await SitesApi.OrgGateAsync(access, user.UserId(), organizationId, RoleNames.Manage, "Only the vendor's admins and managers change teams.", ct, "Team") is { } refused)
         {
             return refused;
@@ -122,17 +124,17 @@ public static class TeamsApi
     {
         var me = user.UserId();
         await using var c = await db.OpenAsync(ct);
-        var team = await c.QueryFirstOrDefaultAsync<(long OrganizationId, long Lead)?>(new CommandDefinition(ParkSql.TeamSql, new { teamId }, cancellationToken: ct));
+        var team = await c.QueryFirstOrDefaultAsync<TeamOwner>(new CommandDefinition(ParkSql.TeamSql, new { teamId }, cancellationToken: ct));
         if (team is null)
         {
             return Http.NotFound("Team");
         }
-        var roles = await access.RolesAsync(me, team.Value.OrganizationId, ct);
+        var roles = await access.RolesAsync(me, team.OrganizationId, ct);
         if (roles == Roles.None)
         {
             return Http.NotFound("Team");
         }
-        if (team.Value.Lead != me && (roles & RoleNames.Manage) == 0)
+        if (team.Lead != me && (roles & RoleNames.Manage) == 0)
         {
             return Http.Forbidden("Only the team's lead and the vendor's admins and managers see its work.");
         }

@@ -19,13 +19,16 @@ public sealed partial class QueueEngine
         /// one statement; the first for each annotator in a batch only.</summary>
         public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
         {
-            if (work is not null || exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || !leasing.Add(userId))
+            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || !leasing.Add(userId))
             {
                 return null;
             }
             _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
-            return Batch(LeaseSql(project.Order, whenNothingHeld: true), name => name switch
+            return Batch(work is null ? LeaseSql(project.Order, whenNothingHeld: true) : ContractPipelinedLeaseSql(project.Order), name => name switch
             {
+                "contractId" => Typed(NpgsqlDbType.Bigint, work!.ContractId),
+                "siteId" => Typed(NpgsqlDbType.Bigint, work!.SiteId),
+                "teamId" => Typed(NpgsqlDbType.Bigint, work!.TeamId),
                 "projectId" => Typed(NpgsqlDbType.Bigint, project.Id),
                 "userId" => Typed(NpgsqlDbType.Bigint, userId),
                 "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),

@@ -223,6 +223,44 @@ internal static class QueueSql
         FROM {LeaseFrom}
         """;
 
+    /// <summary>
+    /// <see cref="LeaseSql"/> with nothing held, pipelined, for a lease under contract @contractId (site
+    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch
+    /// locked the contract's row before its pipeline (<c>prelock</c>) and each statement of the batch
+    /// sees the ones before it, whose inserts 0010's trigger counted, so the check is exact. A refusal
+    /// leaves no lease and the step-by-step path answers it.
+    /// </summary>
+    internal static string ContractPipelinedLeaseSql(string order) => order switch
+    {
+        "random" => _contractPipelinedRandom,
+        "leastAnnotated" => _contractPipelinedLeastAnnotated,
+        _ => _contractPipelinedPriority,
+    };
+
+    private const string QuotaOpen =
+        "AND EXISTS (SELECT 1 FROM contracts k WHERE k.id = @contractId AND k.state = 'active' AND k.used < k.quota)";
+
+    private const string TakeAndLeaseUnderContract = $"""
+        {TaskStates.TakeSlotCte},
+        lease AS (
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at, contract_id, site_id, team_id)
+            SELECT id, @projectId, @userId, 'leased', @now, @expires, @now, @contractId, @siteId, @teamId FROM take RETURNING id, task_id)
+        """;
+
+    private static readonly string _contractPipelinedPriority = UnderContract(LeaseSql("priority", true)),
+        _contractPipelinedRandom = UnderContract(LeaseSql("random", true)), _contractPipelinedLeastAnnotated = UnderContract(LeaseSql("leastAnnotated", true));
+
+    private static string UnderContract(string leaseSql)
+    {
+        const string held = "AND (SELECT n FROM held) = 0";
+        if (!leaseSql.Contains(TakeAndLease, StringComparison.Ordinal) || !leaseSql.Contains(held, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The contract lease statement no longer matches the lease statement it extends.");
+        }
+        return leaseSql.Replace(TakeAndLease, TakeAndLeaseUnderContract, StringComparison.Ordinal)
+            .Replace(held, held + " " + QuotaOpen, StringComparison.Ordinal);
+    }
+
     /// <summary>A lease taken again until @expires (now @now): lease @assignmentId.</summary>
     internal const string ReletSql = "UPDATE assignments SET status = 'leased', expires_at = @expires, updated_at = @now WHERE id = @assignmentId";
 

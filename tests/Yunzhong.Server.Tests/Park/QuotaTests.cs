@@ -9,7 +9,9 @@ public abstract class QuotaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
     private static readonly object _pos = new { label = new[] { "pos" } };
 
     [Fact]
-    public async Task ManyConcurrentAnnotatorsAcrossVendorsNeverOvershootAQuota()
+    public Task ManyConcurrentAnnotatorsAcrossVendorsNeverOvershootAQuota() => NoOvershootAsync(fx);
+
+    protected static async Task NoOvershootAsync(ServerFixture fx)
     {
         const int annotatorsPerVendor = 100;
         long[] quotas = [37, 61, 45];
@@ -73,4 +75,22 @@ public abstract class QuotaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 
 public sealed class SqliteQuotaTests(SqliteFixture fx) : QuotaTests<SqliteFixture>(fx);
 
-public sealed class PostgresQuotaTests(PostgresFixture fx) : QuotaTests<PostgresFixture>(fx);
+public sealed class PostgresQuotaTests(PostgresFixture fx) : QuotaTests<PostgresFixture>(fx)
+{
+    /// <summary>Four writer loops commit batches side by side: each locks its contracts first, in id order,
+    /// so none overshoots and none waits on another in the opposite order.</summary>
+    [Fact]
+    public async Task SeveralWritersSideBySideNeverOvershootAQuota()
+    {
+        var server = new ConfiguredPostgresFixture(Configured.With(("Queue:PostgresWriters", "4")));
+        await server.InitializeAsync();
+        try
+        {
+            await NoOvershootAsync(server);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+}

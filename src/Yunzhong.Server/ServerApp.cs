@@ -8,6 +8,7 @@ using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Features.Park;
 using Yunzhong.Server.Features.Projects;
 using Yunzhong.Server.Features.Quality;
 using Yunzhong.Server.Features.Queue;
@@ -55,6 +56,8 @@ public static class ServerApp
         s.AddYunzhongProxy();
         s.AddHealth();
         s.AddSingleton<Access>();
+        s.AddSingleton<Seats>();
+        s.AddOptions<ParkOptions>().BindConfiguration("Park").ValidateDataAnnotations().ValidateOnStart();
         s.AddSingleton<Accounts>();
         s.AddSingleton<MediaIndex>();
         s.AddSingleton<MediaStore>();
@@ -108,6 +111,9 @@ public static class ServerApp
         app.MapStats();
         app.MapQuality();
         app.MapAudit();
+        app.MapContracts();
+        app.MapSites();
+        app.MapTeams();
         app.MapWebUi(options);
         return app;
     }

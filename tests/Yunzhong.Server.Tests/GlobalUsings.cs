@@ -7,6 +7,8 @@ global using Yunzhong.Server.Features.Exports;
 global using Yunzhong.Server.Features.Imports;
 global using Yunzhong.Server.Features.Media;
 global using Yunzhong.Server.Features.Organizations;
+global using Yunzhong.Server.Features.Park;
+global using Yunzhong.Core.Park;
 global using Yunzhong.Server.Features.Projects;
 global using Yunzhong.Server.Features.Quality;
 global using Yunzhong.Server.Features.Queue;

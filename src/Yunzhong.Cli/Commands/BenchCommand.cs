@@ -32,6 +32,7 @@ internal static class BenchCommand
         var overlap = args.GetInt("overlap", 1);
         var store = args.Get("store", "sqlite");
         var json = args.Flag("json");
+        var vendorCount = args.GetInt("vendors", 0);
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
         // code again, optimised (tiered compilation), in the first seconds under load, which on two
         // cores takes CPU from the server; a server runs for days, so the figure wanted is after that.
@@ -71,9 +72,15 @@ internal static class BenchCommand
             var accounts = app.Services.GetRequiredService<Accounts>();
             log.WriteLine($"bench: {store}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
 
-            var (adminToken, tokens) = await CreatePeopleAsync(db, accounts, annotators, ct);
+            var (adminToken, tokens, clientOrg, annotatorIds) = await CreatePeopleAsync(db, accounts, annotators, ct);
+            var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;
             using var admin = new Api(url, adminToken);
             var projectId = await CreateProjectAsync(admin, "bench", overlap, ct);
+            if (vendors is not null)
+            {
+                await BenchPark.ContractsAsync(db, clientOrg, projectId, vendors, (long)tasks * overlap, ct);
+                log.WriteLine($"park: {vendorCount} vendors with a site each, one active contract each per project");
+            }
             var importSeconds = await ImportAsync(admin, projectId, tasks, ct);
             log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
 
@@ -83,6 +90,7 @@ internal static class BenchCommand
                 ["tasks"] = tasks,
                 ["overlap"] = overlap,
                 ["annotators"] = annotators,
+                ["vendors"] = vendorCount,
                 ["import_s"] = Math.Round(importSeconds, 3),
                 ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
             };
@@ -95,6 +103,10 @@ internal static class BenchCommand
                     if (warmupTasks > 0)
                     {
                         var warmupId = await CreateProjectAsync(admin, "warm-up", overlap, ct);
+                        if (vendors is not null)
+                        {
+                            await BenchPark.ContractsAsync(db, clientOrg, warmupId, vendors, (long)warmupTasks * overlap, ct);
+                        }
                         await ImportAsync(admin, warmupId, warmupTasks, ct);
                         var warm = await RaceAsync(connections, warmupId, ct);
                         var warmCheck = await VerifyAsync(db, warmupId, overlap, warmupTasks, warm.Acknowledged, ct);
@@ -183,7 +195,8 @@ internal static class BenchCommand
     }
 
     /// <summary>An admin and the annotators, made in one transaction (token-only accounts: no password hashing).</summary>
-    private static async Task<(string Admin, string[] Annotators)> CreatePeopleAsync(Db db, Accounts accounts, int count, CancellationToken ct)
+    private static async Task<(string Admin, string[] Annotators, long Org, long[] AnnotatorIds)> CreatePeopleAsync(
+        Db db, Accounts accounts, int count, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
@@ -193,14 +206,15 @@ internal static class BenchCommand
         await Accounts.SetMembershipAsync(c, tx, org, adminId, Roles.Admin | Roles.Manager, ct);
         var (_, adminToken) = await accounts.CreateTokenAsync(c, tx, adminId, "bench", ct);
         var tokens = new string[count];
+        var ids = new long[count];
         for (var i = 0; i < count; i++)
         {
-            var id = await accounts.CreateUserAsync(c, tx, $"annotator{i}@bench", $"annotator {i}", null, ct);
+            var id = ids[i] = await accounts.CreateUserAsync(c, tx, $"annotator{i}@bench", $"annotator {i}", null, ct);
             await Accounts.SetMembershipAsync(c, tx, org, id, Roles.Annotator, ct);
             (_, tokens[i]) = await accounts.CreateTokenAsync(c, tx, id, "bench", ct);
         }
         await tx.CommitAsync(ct);
-        return (adminToken, tokens);
+        return (adminToken, tokens, org, ids);
     }
 
     private static async Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct)

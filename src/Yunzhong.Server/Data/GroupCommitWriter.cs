@@ -13,6 +13,10 @@ internal abstract class GroupCommitOp
 {
     public abstract ValueTask ExecuteAsync(WriteContext ctx);
 
+    /// <summary>A row this operation may write that many operations share (a contract's quota), for
+    /// <c>prelock</c>; 0 when none.</summary>
+    public virtual long LockKey => 0;
+
     public abstract void Publish();
 
     public abstract void Fail(Exception e);
@@ -57,17 +61,22 @@ internal sealed class GroupCommitWriter
     private readonly ILogger _log;
     private readonly Func<HotStatements, long, ValueTask>? _periodic;
     private readonly Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? _pipeline;
+    private readonly Func<HotStatements, long[], ValueTask>? _prelock;
     private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep;
     private int _largestBatch;
     private WalSync? _walSync;
 
     /// <param name="periodic">Run by the first loop at the start of a batch every <see cref="GroupCommitSettings.PeriodicInterval"/>
     /// (the queue sweeps expired leases), inside the batch's transaction.</param>
+    /// <param name="prelock">Where writers run side by side: given the batch's distinct
+    /// <see cref="GroupCommitOp.LockKey"/>s in ascending order, locks those rows first in the
+    /// transaction, so two batches that share some never take them in opposite orders.</param>
     /// <param name="pipeline">Where the dialect <see cref="SqlDialect.Pipelines"/>: sends what it can
     /// of a batch in one round trip and returns the operations still to run one by one.</param>
     public GroupCommitWriter(
         Db db, TimeProvider time, GroupCommitSettings settings, ILogger log, Func<HotStatements, long, ValueTask>? periodic = null,
-        Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? pipeline = null)
+        Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? pipeline = null,
+        Func<HotStatements, long[], ValueTask>? prelock = null)
     {
         _db = db;
         _time = time;
@@ -75,6 +84,7 @@ internal sealed class GroupCommitWriter
         _log = log;
         _periodic = periodic;
         _pipeline = db.Dialect.Pipelines ? pipeline : null;
+        _prelock = db.Dialect.OneWriter ? null : prelock;
     }
 
     public long Batches => Interlocked.Read(ref _batches);
@@ -251,6 +261,7 @@ internal sealed class GroupCommitWriter
         {
             await using (var tx = await _db.BeginWriteAsync(sql.Connection, fsyncOnCommit: _walSync is null, stop))
             {
+                await PrelockAsync(sql, batch);
                 if (periodic)
                 {
                     await _periodic!(sql, ms);
@@ -287,6 +298,7 @@ internal sealed class GroupCommitWriter
                 try
                 {
                     await using var tx = await _db.BeginWriteAsync(sql.Connection, fsyncOnCommit: _walSync is null, stop);
+                    await PrelockAsync(sql, [op]);
                     await op.ExecuteAsync(ctx);
                     await tx.CommitAsync(stop);
                     Acknowledge(sql, [op]);
@@ -296,6 +308,26 @@ internal sealed class GroupCommitWriter
                     op.Fail(single);
                 }
             }
+        }
+    }
+
+    private async ValueTask PrelockAsync(HotStatements sql, List<GroupCommitOp> batch)
+    {
+        if (_prelock is null)
+        {
+            return;
+        }
+        SortedSet<long>? keys = null;
+        foreach (var op in batch)
+        {
+            if (op.LockKey != 0)
+            {
+                (keys ??= []).Add(op.LockKey);
+            }
+        }
+        if (keys is not null)
+        {
+            await _prelock(sql, [.. keys]);
         }
     }
 }

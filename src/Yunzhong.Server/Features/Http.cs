@@ -61,12 +61,21 @@ internal static class Http
     public static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> GateAsync(
         this Access access, long userId, long projectId, Roles required, string forbidden, CancellationToken ct, string notFound = "Project")
     {
+        var (project, _, problem) = await WorkGateAsync(access, userId, projectId, required, forbidden, ct, notFound);
+        return (project, problem);
+    }
+
+    /// <summary><see cref="GateAsync"/> that also says which contract (with site and team) the caller works
+    /// the project under; null for the project's own members.</summary>
+    public static async Task<(ProjectConfig? Project, ContractWork? Work, ProblemHttpResult? Problem)> WorkGateAsync(
+        this Access access, long userId, long projectId, Roles required, string forbidden, CancellationToken ct, string notFound = "Project")
+    {
         var found = await access.ForProjectAsync(userId, projectId, ct);
         if (found is null)
         {
-            return (null, NotFound(notFound));
+            return (null, null, NotFound(notFound));
         }
-        return (found.Value.Roles & required) == 0 ? (null, Forbidden(forbidden)) : (found.Value.Project, null);
+        return (found.Value.Roles & required) == 0 ? (null, null, Forbidden(forbidden)) : (found.Value.Project, found.Value.Work, null);
     }
 
     /// <summary>Stored JSON comes back as an element the serializer writes through unchanged.</summary>

@@ -54,6 +54,9 @@ public static class ProblemCodes
     public const string QueueTooManyHeld = "queue.too_many_held";
     public const string QueueBelowGoldThreshold = "queue.below_gold_threshold";
     public const string QueueLeaseExpired = "queue.lease_expired";
+    public const string QueueQuotaUsedUp = "queue.quota_used_up";
+    public const string QueueSiteFull = "queue.site_full";
+    public const string ProjectArchived = "project.archived";
     public const string QueueAccessChanged = "queue.access_changed";
     public const string QueueAlreadySubmitted = "queue.already_submitted";
     public const string QueueNotLeased = "queue.not_leased";
@@ -80,7 +83,7 @@ public static class ProblemCodes
     public static readonly IReadOnlyList<string> NotFoundSubjects =
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
-        "Organization", "Project", "Task", "Token",
+        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

@@ -11,6 +11,12 @@ public enum Roles
     Annotator = 4,
     Reviewer = 8,
     Trainer = 16,
+
+    /// <summary>Not a member: annotates the project for a vendor under an active contract (<see cref="Access.ForProjectAsync"/>).</summary>
+    ContractAnnotator = 32,
+
+    /// <summary>Not a member: reviews the contract's own annotations for a vendor under an active contract.</summary>
+    ContractReviewer = 64,
 }
 
 public static class RoleNames
@@ -47,8 +53,17 @@ public static class RoleNames
 
     /// <summary>Managing a project's data and settings.</summary>
     public const Roles Manage = Roles.Admin | Roles.Manager;
-    public const Roles Annotate = Roles.Admin | Roles.Manager | Roles.Annotator;
-    public const Roles Review = Roles.Admin | Roles.Manager | Roles.Reviewer;
+    /// <summary>Taking and working tasks from the queue; a vendor's people under a contract too.</summary>
+    public const Roles Annotate = Roles.Admin | Roles.Manager | Roles.Annotator | Roles.ContractAnnotator;
+
+    /// <summary>Reviewing; a vendor's reviewers under a contract see only their contract's annotations.</summary>
+    public const Roles Review = Roles.Admin | Roles.Manager | Roles.Reviewer | Roles.ContractReviewer;
+
+    /// <summary>What a vendor member's roles give on a project they work under a contract: the
+    /// annotating and reviewing only, never the project's management, statistics, quality figures or exports.</summary>
+    public static Roles UnderContract(Roles memberRoles) =>
+        ((memberRoles & Roles.Annotator) != 0 ? Roles.ContractAnnotator : Roles.None)
+        | ((memberRoles & Roles.Reviewer) != 0 ? Roles.ContractReviewer : Roles.None);
 
     /// <summary>
     /// Seeing every annotator's work in a project (task list and details, statistics, quality
@@ -100,9 +115,16 @@ public sealed record QualitySettings(int GoldRate, double GoldThreshold, int Gol
     public bool DynamicOverlap => OverlapMax is not null && ConfidenceTarget is not null;
 }
 
+/// <summary>The contract a vendor's person works a project under, and where: stamped on each lease so
+/// statements and rollups read who did what under which terms instead of guessing.</summary>
+public sealed record ContractWork(long ContractId, long? SiteId, long? TeamId);
+
 /// <summary>
 /// Tenancy: what a user may see. Every project-scoped endpoint asks here first and answers 404 when
-/// the caller's organisations do not include the project's, exactly as for a missing project.
+/// the caller's organisations do not include the project's, exactly as for a missing project. The one
+/// exception is the park's contracts: a vendor's annotator or reviewer put on an active contract for
+/// the project (directly or through a team) works it with <see cref="Roles.ContractAnnotator"/> /
+/// <see cref="Roles.ContractReviewer"/> and nothing more, without joining the client's organisation.
 /// Answers are cached briefly because the annotator hot path asks on every request; a change made
 /// through this server is seen at once (<see cref="Forget"/>), one made by another node within
 /// <see cref="Ttl"/>.
@@ -112,6 +134,7 @@ public sealed class Access(Db db, TimeProvider time)
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<long, (ProjectConfig? Config, DateTimeOffset At)> _projects = new();
     private readonly ConcurrentDictionary<(long User, long Org), (Roles Roles, DateTimeOffset At)> _roles = new();
+    private readonly ConcurrentDictionary<(long User, long Project), (Roles Roles, ContractWork? Work, DateTimeOffset At)> _contracts = new();
 
     public async Task<Roles> RolesAsync(long userId, long organizationId, CancellationToken ct)
     {
@@ -150,8 +173,10 @@ public sealed class Access(Db db, TimeProvider time)
         return config;
     }
 
-    /// <summary>The project and the caller's roles in its organisation, or null when the caller may not see it.</summary>
-    public async Task<(ProjectConfig Project, Roles Roles)?> ForProjectAsync(long userId, long projectId, CancellationToken ct)
+    /// <summary>The project and the caller's roles on it, or null when the caller may not see it: a
+    /// member's roles in the project's organisation, else what an active contract gives (with the
+    /// contract, site and team the work is done under).</summary>
+    public async Task<(ProjectConfig Project, Roles Roles, ContractWork? Work)?> ForProjectAsync(long userId, long projectId, CancellationToken ct)
     {
         var project = await ProjectAsync(projectId, ct);
         if (project is null)
@@ -159,12 +184,51 @@ public sealed class Access(Db db, TimeProvider time)
             return null;
         }
         var roles = await RolesAsync(userId, project.OrganizationId, ct);
-        return roles == Roles.None ? null : (project, roles);
+        if (roles != Roles.None)
+        {
+            return (project, roles, null);
+        }
+        var (contractRoles, work) = await ContractWorkAsync(userId, projectId, ct);
+        return contractRoles == Roles.None ? null : (project, contractRoles, work);
+    }
+
+    private async Task<(Roles Roles, ContractWork? Work)> ContractWorkAsync(long userId, long projectId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_contracts.TryGetValue((userId, projectId), out var e) && now - e.At < Ttl)
+        {
+            return (e.Roles, e.Work);
+        }
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
+            AccessSql.ContractWorkSql, new { userId, projectId }, cancellationToken: ct));
+        var roles = row is null ? Roles.None : RoleNames.UnderContract(RoleNames.Parse(row.Roles));
+        var work = roles == Roles.None ? null : new ContractWork(row!.ContractId, row.SiteId, row.TeamId);
+        _contracts[(userId, projectId)] = (roles, work, now);
+        return (roles, work);
+    }
+
+    /// <summary>Settable, not positional: Dapper matches a record's constructor by the column types of the
+    /// first row, and a null site or team reads as no type at all.</summary>
+    private sealed class ContractWorkRow
+    {
+        public long ContractId { get; set; }
+
+        public string Roles { get; set; } = "";
+
+        public long? SiteId { get; set; }
+
+        public long? TeamId { get; set; }
     }
 
     public void Forget(long projectId) => _projects.TryRemove(projectId, out _);
 
-    public void ForgetMemberships() => _roles.Clear();
+    /// <summary>Memberships, contracts, teams or sites changed: every cached answer about people goes.</summary>
+    public void ForgetMemberships()
+    {
+        _roles.Clear();
+        _contracts.Clear();
+    }
 
     /// <summary>One project's stored settings, as the queue cache and the project views read them.</summary>
     internal static Task<ProjectRow?> ReadRowAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct) =>

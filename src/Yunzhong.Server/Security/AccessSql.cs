@@ -15,4 +15,28 @@ internal static class AccessSql
                confidence_target AS ConfidenceTarget, archived_at AS ArchivedAt
         FROM projects WHERE id = @projectId AND deleted_at IS NULL
         """;
+
+    /// <summary>Who works a contract: its people, and the members of its teams (a condition on @userId and contract <c>c</c>).</summary>
+    internal const string OnContract = """
+        (EXISTS (SELECT 1 FROM contract_people cp WHERE cp.contract_id = c.id AND cp.user_id = @userId)
+         OR EXISTS (SELECT 1 FROM contract_teams ct JOIN team_members tm ON tm.team_id = ct.team_id
+                    WHERE ct.contract_id = c.id AND tm.user_id = @userId))
+        """;
+
+    /// <summary>The active contract under which user @userId, a member of its vendor, works project @projectId
+    /// (the oldest if several): the contract, their roles in the vendor, their site and their team on it.</summary>
+    internal const string ContractWorkSql = $"""
+        SELECT c.id AS ContractId, m.roles AS Roles, m.site_id AS SiteId,
+               (SELECT MIN(tm.team_id) FROM contract_teams ct JOIN team_members tm ON tm.team_id = ct.team_id
+                WHERE ct.contract_id = c.id AND tm.user_id = @userId) AS TeamId
+        FROM contracts c JOIN memberships m ON m.organization_id = c.vendor_org_id AND m.user_id = @userId
+        WHERE c.project_id = @projectId AND c.state = 'active' AND {OnContract}
+        ORDER BY c.id LIMIT 1
+        """;
+
+    /// <summary>The projects user @userId works under active contracts (for the project list).</summary>
+    internal const string ContractProjectsSql = $"""
+        SELECT c.project_id FROM contracts c JOIN memberships m ON m.organization_id = c.vendor_org_id AND m.user_id = @userId
+        WHERE c.state = 'active' AND {OnContract}
+        """;
 }

@@ -119,6 +119,33 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             (s, _) => Get($"api/projects/{s.Project}/quality/agreement?taskId={s.AnnotatedTask}")),
         new("200 200 403 200 403 404 404 401 401", "POST /api/projects/{projectId:long}/quality/aggregate",
             (s, _) => Post($"api/projects/{s.Project}/quality/aggregate", new { method = "mv" })),
+        // The park. A is a vendor here: it works client K's project under contract VendorContract, and offers
+        // its own project to vendor V under ClientContract. Only the two parties' admins and managers see a
+        // contract; the client changes terms, the vendor's admin answers offers, its managers staff them.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/contracts/", (_, _) => Get("api/contracts")),
+        new("201 201 403 403 403 404 404 401 401", "POST /api/contracts/", (s, _) => Post("api/contracts",
+            new { projectId = s.Project, vendorOrganizationId = s.OtherVendor, quota = 5, unitPrice = "0.2", deadline = DateTimeOffset.UtcNow.AddDays(9) })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/contracts/{contractId:long}", (s, _) => Get($"api/contracts/{s.VendorContract}")),
+        new("200 200 403 403 403 404 404 401 401", "PATCH /api/contracts/{contractId:long}",
+            (s, _) => Req(HttpMethod.Patch, $"api/contracts/{s.ClientContract}", new { unitPrice = "0.25" })),
+        // A vendor cannot start the work (409 for its admin, who may act on the contract otherwise).
+        new("409 403 403 403 403 404 404 401 401", "POST /api/contracts/{contractId:long}/transition",
+            (s, _) => Post($"api/contracts/{s.VendorContract}/transition", new { @event = "activate" })),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/contracts/{contractId:long}/staff",
+            (s, _) => Req(HttpMethod.Put, $"api/contracts/{s.VendorContract}/staff", new { userIds = new[] { s.AnnotatorId }, teamIds = new[] { s.Team } })),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/park/counties", (_, _) => Get("api/park/counties")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/sites", (s, _) => Get($"api/organizations/{s.Org}/sites")),
+        new("201 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/sites",
+            (s, _) => Post($"api/organizations/{s.Org}/sites", new { name = "浑源职场", countyCode = "140225", seats = 12 })),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/sites/{siteId:long}/people",
+            (s, _) => Req(HttpMethod.Put, $"api/sites/{s.Site}/people", new { userIds = new[] { s.AnnotatorId } })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/teams", (s, _) => Get($"api/organizations/{s.Org}/teams")),
+        new("201 201 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/teams",
+            (s, _) => Post($"api/organizations/{s.Org}/teams", new { name = "二组", leadUserId = s.ReviewerId, memberIds = new[] { s.AnnotatorId } })),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/teams/{teamId:long}",
+            (s, _) => Req(HttpMethod.Put, $"api/teams/{s.Team}", new { name = "一组", leadUserId = s.ReviewerId, memberIds = new[] { s.AnnotatorId } })),
+        // The team's lead (the reviewer here) sees its work, as do the vendor's admins and managers.
+        new("200 200 403 200 403 404 404 401 401", "GET /api/teams/{teamId:long}/work", (s, _) => Get($"api/teams/{s.Team}/work")),
     ];
 
     private const string Password = "matrix-password-2026";
@@ -139,6 +166,13 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long Export { get; init; }
         public long AdminsSpareToken { get; init; }
         public long Spare { get; init; }
+        public long AnnotatorId { get; init; }
+        public long ReviewerId { get; init; }
+        public long OtherVendor { get; init; }
+        public long VendorContract { get; init; }
+        public long ClientContract { get; init; }
+        public long Site { get; init; }
+        public long Team { get; init; }
         public string LoginEmail { get; init; } = "";
         public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
         public required Dictionary<Caller, long[]> Leases { get; init; }
@@ -158,7 +192,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
     private async Task<Scene> SceneAsync()
     {
-        var org = await fx.NewOrgAsync();
+        var org = await fx.NewOrgAsync("vendor");
         var admin = await org.PersonAsync(Roles.Admin, Password);
         var manager = await org.PersonAsync(Roles.Manager);
         var annotator = await org.PersonAsync(Roles.Annotator);
@@ -200,8 +234,22 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
         }
 
+        // The park: a client's offer to A, A's offer of its project to another vendor, a site and a team of A's.
+        var client = await fx.NewOrgAsync("client");
+        var clientAdmin = await client.PersonAsync(Roles.Admin);
+        var clientProject = await TestData.ProjectAsync(clientAdmin, client.Id);
+        var vendorContract = await clientAdmin.Http.PostOkAsync<ContractView>("api/contracts",
+            new { projectId = clientProject, vendorOrganizationId = org.Id, quota = 10, unitPrice = "0.1", deadline = DateTimeOffset.UtcNow.AddDays(30) });
+        var otherVendor = await fx.NewOrgAsync("vendor");
+        var clientContract = await admin.Http.PostOkAsync<ContractView>("api/contracts",
+            new { projectId = project, vendorOrganizationId = otherVendor.Id, quota = 10, unitPrice = "0.1", deadline = DateTimeOffset.UtcNow.AddDays(30) });
+        var site = await admin.Http.PostOkAsync<SiteView>($"api/organizations/{org.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 30 });
+        var team = await admin.Http.PostOkAsync<TeamView>($"api/organizations/{org.Id}/teams", new { name = "一组", leadUserId = reviewer.Id, memberIds = new[] { annotator.Id } });
+
         return new Scene
         {
+            AnnotatorId = annotator.Id, ReviewerId = reviewer.Id, OtherVendor = otherVendor.Id, VendorContract = vendorContract.Id,
+            ClientContract = clientContract.Id, Site = site.Id, Team = team.Id,
             Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,

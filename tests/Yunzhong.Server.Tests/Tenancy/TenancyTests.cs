@@ -29,7 +29,10 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
-    internal sealed record Ids(long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member);
+    /// <param name="Vendor">A vendor working A's project under <paramref name="Contract"/>, with a site and a team.</param>
+    internal sealed record Ids(
+        long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
+        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -132,6 +135,32 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/agreement?taskId={a.Task}"), Expect.NotFound),
         new("POST /api/projects/{projectId:long}/quality/aggregate",
             a => Req(HttpMethod.Post, $"api/projects/{a.Project}/quality/aggregate", new { method = "majority" }), Expect.NotFound),
+        // The park: A's contract with its vendor, the vendor's sites and teams.
+        new("GET /api/contracts/", _ => Req(HttpMethod.Get, "api/contracts"), Expect.Custom, async (r, a) =>
+        {
+            Assert.DoesNotContain(await r.OkAsync<List<ContractView>>("contracts"), c => c.Id == a.Contract);
+        }),
+        new("POST /api/contracts/", a => Req(HttpMethod.Post, "api/contracts",
+            new { projectId = a.Project, vendorOrganizationId = a.Vendor, quota = 5, unitPrice = "1", deadline = DateTimeOffset.UtcNow.AddDays(9) }), Expect.NotFound),
+        new("GET /api/contracts/{contractId:long}", a => Req(HttpMethod.Get, $"api/contracts/{a.Contract}"), Expect.NotFound),
+        new("PATCH /api/contracts/{contractId:long}", a => Req(HttpMethod.Patch, $"api/contracts/{a.Contract}", new { quota = 1 }), Expect.NotFound),
+        new("POST /api/contracts/{contractId:long}/transition", a => Req(HttpMethod.Post, $"api/contracts/{a.Contract}/transition", new { @event = "close" }), Expect.NotFound),
+        new("PUT /api/contracts/{contractId:long}/staff",
+            a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/staff", new { userIds = Array.Empty<long>(), teamIds = Array.Empty<long>() }), Expect.NotFound),
+        new("GET /api/park/counties", _ => Req(HttpMethod.Get, "api/park/counties"), Expect.Custom, async (r, _) =>
+        {
+            Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
+        }),
+        new("GET /api/organizations/{organizationId:long}/sites", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/sites"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/sites",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/sites", new { name = "planted", countyCode = "140213", seats = 5 }), Expect.NotFound),
+        new("PUT /api/sites/{siteId:long}/people", a => Req(HttpMethod.Put, $"api/sites/{a.Site}/people", new { userIds = Array.Empty<long>() }), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/teams", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/teams"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/teams",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/teams", new { name = "planted", leadUserId = a.Member, memberIds = Array.Empty<long>() }), Expect.NotFound),
+        new("PUT /api/teams/{teamId:long}",
+            a => Req(HttpMethod.Put, $"api/teams/{a.Team}", new { name = "taken", leadUserId = a.Member, memberIds = Array.Empty<long>() }), Expect.NotFound),
+        new("GET /api/teams/{teamId:long}/work", a => Req(HttpMethod.Get, $"api/teams/{a.Team}/work"), Expect.NotFound),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);
@@ -185,16 +214,40 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         }
         var (job, _) = await admin.Http.ExportAsync(project, new { format = "jsonl" });
         var token = await admin.Http.PostOkAsync<CreatedToken>("api/tokens", new { name = "a's script" });
-        return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id), admin, token.Token);
+
+        // A's project worked by a vendor under a contract, from a site, in a team.
+        var vendor = await fx.NewOrgAsync("vendor");
+        var vendorAdmin = await vendor.PersonAsync(Roles.Admin);
+        var vendorAnnotator = await vendor.PersonAsync(Roles.Annotator | Roles.Reviewer);
+        var site = await vendorAdmin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 4 });
+        using (var r = await vendorAdmin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = new[] { vendorAnnotator.Id } }, HttpJson.Options))
+        {
+            await r.OkAsync<SiteView>("site people");
+        }
+        var team = await vendorAdmin.Http.PostOkAsync<TeamView>($"api/organizations/{vendor.Id}/teams",
+            new { name = "一组", leadUserId = vendorAnnotator.Id, memberIds = new[] { vendorAnnotator.Id } });
+        var contract = await admin.Http.PostOkAsync<ContractView>("api/contracts",
+            new { projectId = project, vendorOrganizationId = vendor.Id, quota = 2, unitPrice = "0.5", deadline = DateTimeOffset.UtcNow.AddDays(30) });
+        await vendorAdmin.Http.PostOkAsync<ContractView>($"api/contracts/{contract.Id}/transition", new { @event = "accept" });
+        using (var r = await vendorAdmin.Http.PutAsJsonAsync($"api/contracts/{contract.Id}/staff", new { userIds = Array.Empty<long>(), teamIds = new[] { team.Id } }, HttpJson.Options))
+        {
+            await r.OkAsync<ContractView>("staff");
+        }
+        await admin.Http.PostOkAsync<ContractView>($"api/contracts/{contract.Id}/transition", new { @event = "activate" });
+        Assert.NotNull(await vendorAnnotator.NextAsync(project));
+        return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id),
+            admin, token.Token);
     }
 
-    private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008);
+    private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
+        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
     {
         var parts = new List<string>();
-        async Task Add(string sql) => parts.AddRange((await fx.QueryAsync<object>(sql, new { org = a.Org, project = a.Project })).Select(r => r.ToString()!));
+        async Task Add(string sql) => parts.AddRange((await fx.QueryAsync<object>(sql, new { org = a.Org, project = a.Project, vendor = a.Vendor }))
+            .Select(r => r.ToString()!));
         await Add("SELECT * FROM organizations WHERE id = @org");
         await Add("SELECT * FROM memberships WHERE organization_id = @org ORDER BY user_id");
         await Add("SELECT t.* FROM api_tokens t JOIN memberships m ON m.user_id = t.user_id WHERE m.organization_id = @org ORDER BY t.id");
@@ -206,6 +259,13 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT * FROM reviews WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @project) ORDER BY id");
         await Add("SELECT * FROM media WHERE project_id = @project ORDER BY id");
         await Add("SELECT * FROM exports WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM contracts WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM contract_people WHERE contract_id IN (SELECT id FROM contracts WHERE project_id = @project) ORDER BY contract_id, user_id");
+        await Add("SELECT * FROM contract_teams WHERE contract_id IN (SELECT id FROM contracts WHERE project_id = @project) ORDER BY contract_id, team_id");
+        await Add("SELECT * FROM sites WHERE organization_id = @vendor ORDER BY id");
+        await Add("SELECT * FROM memberships WHERE organization_id = @vendor ORDER BY user_id");
+        await Add("SELECT * FROM teams WHERE organization_id = @vendor ORDER BY id");
+        await Add("SELECT * FROM team_members WHERE team_id IN (SELECT id FROM teams WHERE organization_id = @vendor) ORDER BY team_id, user_id");
         var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
         parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
         return string.Join("\n", parts);

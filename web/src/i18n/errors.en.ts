@@ -105,4 +105,10 @@ export const errorsEn = {
   'wb.editedAfterSubmit': 'Task #{task} had already been submitted, so the edits you made after that were not sent. They are kept here until you discard them.',
   'wb.discardEdits': 'Discard these edits',
   'wb.refused': 'Task #{task} was not accepted: {message}',
+  'err.contract.not_found': 'This contract does not exist, or your organisation is not party to it.',
+  'err.site.not_found': 'This work site does not exist, or it is not your organisation’s.',
+  'err.team.not_found': 'This team does not exist, or it is not your organisation’s.',
+  'err.queue.quota_used_up': 'Your organisation’s contract for this project has used up its quota (or is no longer active): no more tasks come under it.',
+  'err.queue.site_full': 'Every seat of work site “{site}” is in use ({inUse} of {seats}); wait for one to free up.',
+  'err.project.archived': 'This project is archived and hands out no more tasks. Ask a manager to take it out of the archive.',
 } as const;

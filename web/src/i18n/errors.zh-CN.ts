@@ -106,4 +106,10 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'wb.editedAfterSubmit': '任务 #{task} 此前已经提交，因此之后所做的修改没有发送。这些修改会保留在这里，直到您丢弃。',
   'wb.discardEdits': '丢弃这些修改',
   'wb.refused': '任务 #{task} 未被接受：{message}',
+  'err.contract.not_found': '该合同不存在，或您的机构不是合同方。',
+  'err.site.not_found': '该职场不存在，或不属于您的机构。',
+  'err.team.not_found': '该团队不存在，或不属于您的机构。',
+  'err.queue.quota_used_up': '贵机构在本项目上的合同额度已用完（或合同已不在执行中），不再分配任务。',
+  'err.queue.site_full': '职场“{site}”的工位已全部占用（{inUse}/{seats}），请等待空出工位。',
+  'err.project.archived': '该项目已归档，不再分配任务。如需继续，请联系项目经理取消归档。',
 };

@@ -40,8 +40,12 @@ internal static class OrganizationsSql
     /// <summary>Takes user @userId out of organisation @organizationId.</summary>
     internal const string DeleteMembershipSql = "DELETE FROM memberships WHERE organization_id = @organizationId AND user_id = @userId";
 
-    /// <summary>The leases' condition for <see cref="Tasks.TaskStates.ReleaseLeasesAsync"/>: user @userId's, in organisation @organizationId's projects.</summary>
-    internal const string LeasesOfMemberWhere = "user_id = @userId AND project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)";
+    /// <summary>The leases' condition for <see cref="Tasks.TaskStates.ReleaseLeasesAsync"/>: user @userId's, in organisation
+    /// @organizationId's projects or under its contracts as a vendor.</summary>
+    internal const string LeasesOfMemberWhere = """
+        user_id = @userId AND (project_id IN (SELECT id FROM projects WHERE organization_id = @organizationId)
+                               OR contract_id IN (SELECT id FROM contracts WHERE vendor_org_id = @organizationId))
+        """;
 
     /// <summary>User @userId's name.</summary>
     internal const string UserNameSql = "SELECT name FROM users WHERE id = @userId";

@@ -413,16 +413,21 @@ public static class ProjectsApi
         {
             return null;
         }
+        return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
+            OrderOf(p.TaskOrder), new ReviewSettings(Wire.Parse<ReviewPolicy>(p.ReviewPolicy), (int)p.ReviewPercent),
+            p.Quality, Http.Time(p.CreatedAt), await CountsAsync(c, projectId, ct),
+            p.ArchivedAt is { } archived ? Http.Time(archived) : null,
+            await c.ExecuteScalarAsync<long>(new CommandDefinition(ProjectsSql.AnyAnnotationSql, new { projectId }, cancellationToken: ct)) > 0);
+    }
+
+    /// <summary>Project @projectId's tasks per state.</summary>
+    internal static async Task<StateCounts> CountsAsync(System.Data.Common.DbConnection c, long projectId, CancellationToken ct)
+    {
         var counts = (await c.QueryAsync<(string State, long N)>(new CommandDefinition(
             ProjectsSql.StateCountsSql, new { projectId }, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.N);
-        return new ProjectView(p.Id, p.OrganizationId, p.Name, p.Instructions, Http.Json(p.SchemaJson), (int)p.Overlap, (int)p.LeaseSeconds,
-            OrderOf(p.TaskOrder), new ReviewSettings(Wire.Parse<ReviewPolicy>(p.ReviewPolicy), (int)p.ReviewPercent),
-            p.Quality, Http.Time(p.CreatedAt),
-            new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
-                counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
-                counts.GetValueOrDefault("rejected")),
-            p.ArchivedAt is { } archived ? Http.Time(archived) : null,
-            await c.ExecuteScalarAsync<long>(new CommandDefinition(ProjectsSql.AnyAnnotationSql, new { projectId }, cancellationToken: ct)) > 0);
+        return new StateCounts(counts.Values.Sum(), counts.GetValueOrDefault("new"), counts.GetValueOrDefault("in_progress"),
+            counts.GetValueOrDefault("annotated"), counts.GetValueOrDefault("in_review"), counts.GetValueOrDefault("accepted"),
+            counts.GetValueOrDefault("rejected"));
     }
 }

@@ -4,9 +4,11 @@ namespace Yunzhong.Server.Features.Projects;
 internal static class ProjectsSql
 {
     /// <summary>The projects user @userId may see through their memberships, those of organisation @organization only unless it is null.</summary>
-    internal const string VisibleSql = """
-        SELECT p.id FROM projects p JOIN memberships m ON m.organization_id = p.organization_id AND m.user_id = @userId
+    internal const string VisibleSql = $"""
+        SELECT p.id FROM projects p
         WHERE p.deleted_at IS NULL AND (@organization IS NULL OR p.organization_id = @organization)
+          AND (EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = p.organization_id AND m.user_id = @userId)
+               OR p.id IN ({Security.AccessSql.ContractProjectsSql}))
         ORDER BY p.id DESC
         """;
 

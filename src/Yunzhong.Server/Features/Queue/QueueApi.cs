@@ -38,7 +38,8 @@ public static class QueueApi
     /// <param name="exclude">Comma-separated assignment ids the caller is showing or still submitting:
     /// the answer is another task (how the browser fetches the next task ahead).</param>
     private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
-        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, LeaseCache leases, CancellationToken ct)
+        long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, LeaseCache leases, Park.Seats seats,
+        CancellationToken ct)
     {
         var excluded = new List<long>();
         foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -50,16 +51,20 @@ public static class QueueApi
             excluded.Add(id);
         }
         var userId = user.UserId();
-        var (project, problem) = await access.GateAsync(userId, projectId, RoleNames.Annotate, "Only annotators take tasks from the queue.", ct);
+        var (project, work, problem) = await access.WorkGateAsync(userId, projectId, RoleNames.Annotate, "Only annotators take tasks from the queue.", ct);
         if (project is null)
         {
             return problem!;
         }
         if (project.Archived)
         {
-            return Http.Conflict("This project is archived: it hands out no more tasks. Ask a manager to take it out of the archive.");
+            return Http.Conflict("This project is archived: it hands out no more tasks. Ask a manager to take it out of the archive.", ProblemCodes.ProjectArchived);
         }
-        var lease = await queue.NextAsync(project, userId, excluded, ct);
+        if (work is not null && await seats.RefusalAsync(userId, work, ct) is { } full)
+        {
+            return full;
+        }
+        var lease = await queue.NextAsync(project, userId, excluded, work, ct);
         if (lease is null)
         {
             return TypedResults.NoContent();
@@ -72,6 +77,9 @@ public static class QueueApi
             case LeaseRefusal.BelowGoldThreshold:
                 return Http.Forbidden("Your accuracy on this project's control tasks is below its threshold; ask your manager to review your work.",
                     ProblemCodes.QueueBelowGoldThreshold);
+            case LeaseRefusal.QuotaUsedUp:
+                return Http.Conflict("Your organisation's contract for this project has used up its quota (or is no longer active): no more tasks are served under it.",
+                    ProblemCodes.QueueQuotaUsedUp);
         }
         leases.Remember(userId, project.Id, lease);
         return TypedResults.Ok(new NextResponse(
@@ -103,7 +111,7 @@ public static class QueueApi
         {
             return Http.NotFound("Assignment");
         }
-        var (project, refused) = await HolderGateAsync(access, userId, a, "Assignment", ct);
+        var (project, work, refused) = await HolderGateAsync(access, userId, a, "Assignment", ct);
         if (project is null)
         {
             return refused!;
@@ -122,7 +130,7 @@ public static class QueueApi
             goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
         }
         var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
-            goldScore, ct);
+            goldScore, work?.ContractId ?? 0, ct);
         if (result.Outcome is SubmitOutcome.Created or SubmitOutcome.Replayed)
         {
             leases.Forget(assignmentId);
@@ -141,12 +149,12 @@ public static class QueueApi
     {
         var userId = user.UserId();
         var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
-        var (project, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
+        var (project, work, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
         if (project is null)
         {
             return refused!;
         }
-        return await queue.GiveBackAsync(assignmentId, userId, skip, ct)
+        return await queue.GiveBackAsync(assignmentId, userId, skip, work?.ContractId ?? 0, ct)
             ? TypedResults.NoContent()
             : Http.NotFound("Live assignment");
     }
@@ -163,7 +171,7 @@ public static class QueueApi
         }
         var userId = user.UserId();
         var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
-        var (project, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
+        var (project, _, refused) = await HolderGateAsync(access, userId, a, "Live assignment", ct);
         if (project is null)
         {
             return refused!;
@@ -175,13 +183,13 @@ public static class QueueApi
 
     /// <summary>
     /// A lease is worked on only while its holder may still annotate the project: one taken before
-    /// they were removed from the organisation (404, as for someone else's assignment) or lost the
+    /// they were removed from the organisation or its contract (404, as for someone else's assignment) or lost the
     /// annotator role (403) takes no submission, skip, release or draft. The roles come from
     /// <see cref="Access"/>'s cache, so a warm submission costs no extra read.
     /// </summary>
-    private static async Task<(ProjectConfig? Project, ProblemHttpResult? Problem)> HolderGateAsync(
+    private static async Task<(ProjectConfig? Project, ContractWork? Work, ProblemHttpResult? Problem)> HolderGateAsync(
         Access access, long userId, AssignmentRow? a, string what, CancellationToken ct) =>
         a is null
-            ? (null, Http.NotFound(what))
-            : await access.GateAsync(userId, a.ProjectId, RoleNames.Annotate, "Only annotators work on tasks from the queue.", ct, notFound: what);
+            ? (null, null, Http.NotFound(what))
+            : await access.WorkGateAsync(userId, a.ProjectId, RoleNames.Annotate, "Only annotators work on tasks from the queue.", ct, notFound: what);
 }

@@ -12,7 +12,7 @@ public sealed record Lease(
     string? ReviewComment, IReadOnlyList<Prediction> Predictions, string? GoldJson = null);
 
 /// <summary>Why <c>next</c> handed out no task although some may be left.</summary>
-public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold }
+public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold, QuotaUsedUp }
 
 public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 
@@ -46,7 +46,7 @@ public sealed partial class QueueEngine : BackgroundService
     {
         var o = options.Value;
         _writer = new GroupCommitWriter(db, time, new GroupCommitSettings(o.PostgresWriters, o.MaxBatch, o.SweepInterval), log,
-            periodic: SweepExpired, pipeline: PipelineAsync);
+            periodic: SweepExpired, pipeline: PipelineAsync, prelock: LockContracts);
     }
 
     /// <summary>Most live leases one annotator holds in one project (the task on screen, one fetched
@@ -58,19 +58,20 @@ public sealed partial class QueueEngine : BackgroundService
     /// (a rejected task handed back first, then the oldest), else a new one. The browser passes the
     /// leases it is showing or submitting to fetch the next task ahead. Null when nothing is left.
     /// </summary>
-    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, CancellationToken ct) =>
-        _writer.EnqueueAsync(new NextOp(project, userId, exclude), ct);
+    /// <param name="work">The contract the annotator works under (a vendor's person), whose quota a new lease takes a unit of.</param>
+    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work, CancellationToken ct) =>
+        _writer.EnqueueAsync(new NextOp(project, userId, exclude, work), ct);
 
     /// <param name="goldScore">For a gold task, how well the result matches the known answer (0..1).</param>
     public Task<SubmitResult> SubmitAsync(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
-        double? goldScore, CancellationToken ct) =>
-        _writer.EnqueueAsync(new SubmitOp(project, assignmentId, userId, resultJson, leadTime, idempotencyKey, goldScore), ct);
+        double? goldScore, long contractId, CancellationToken ct) =>
+        _writer.EnqueueAsync(new SubmitOp(project, assignmentId, userId, resultJson, leadTime, idempotencyKey, goldScore, contractId), ct);
 
     /// <summary>Skip or release a lease: the task goes back to the queue (a skipped one comes back to this
     /// annotator only after the fresh tasks). False when the caller holds no such live lease.</summary>
-    public Task<bool> GiveBackAsync(long assignmentId, long userId, bool skip, CancellationToken ct) =>
-        _writer.EnqueueAsync(new GiveBackOp(assignmentId, userId, skip ? "skipped" : "released"), ct);
+    public Task<bool> GiveBackAsync(long assignmentId, long userId, bool skip, long contractId, CancellationToken ct) =>
+        _writer.EnqueueAsync(new GiveBackOp(assignmentId, userId, skip ? "skipped" : "released", contractId), ct);
 
     public Task<bool> SaveDraftAsync(long assignmentId, long userId, string draftJson, CancellationToken ct) =>
         _writer.EnqueueAsync(new DraftOp(assignmentId, userId, draftJson), ct);
@@ -94,6 +95,22 @@ public sealed partial class QueueEngine : BackgroundService
         foreach (var taskId in expired)
         {
             await TaskStates.ReturnSlotAsync(sql, taskId, now);
+        }
+    }
+
+    /// <summary>
+    /// Where writers run side by side (PostgreSQL), a batch first locks the contracts its operations
+    /// count against, in id order: the quota row is the one row all of a vendor's annotators write,
+    /// and taking it mid-batch in arrival order would let two batches wait on each other.
+    /// </summary>
+    private static async ValueTask LockContracts(HotStatements sql, long[] contractIds)
+    {
+        foreach (var id in contractIds)
+        {
+            var cmd = sql[QueueSql.LockContractSql].Bind("contractId", id);
+            while (await cmd.ReadAsync())
+            {
+            }
         }
     }
 

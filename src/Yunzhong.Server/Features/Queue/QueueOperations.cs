@@ -8,9 +8,12 @@ namespace Yunzhong.Server.Features.Queue;
 /// <summary>The queue's operations, each run by the group-commit writer inside a batch's transaction.</summary>
 public sealed partial class QueueEngine
 {
-    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude) : GroupCommitOp<Lease?>, IPipelined
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work)
+        : GroupCommitOp<Lease?>, IPipelined
     {
         private long _pipelinedExpiry;
+
+        public override long LockKey => work?.ContractId ?? 0;
 
         /// <summary>The usual <c>next</c> - nothing excluded, no gold to mix in, nothing held - as
         /// one statement; the first for each annotator in a batch only.</summary>
@@ -21,8 +24,11 @@ public sealed partial class QueueEngine
                 return null;
             }
             _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
-            return Batch(LeaseSql(project.Order, whenNothingHeld: true), name => name switch
+            return Batch(work is null ? LeaseSql(project.Order, whenNothingHeld: true) : ContractPipelinedLeaseSql(project.Order), name => name switch
             {
+                "contractId" => Typed(NpgsqlDbType.Bigint, work!.ContractId),
+                "siteId" => Typed(NpgsqlDbType.Bigint, work!.SiteId),
+                "teamId" => Typed(NpgsqlDbType.Bigint, work!.TeamId),
                 "projectId" => Typed(NpgsqlDbType.Bigint, project.Id),
                 "userId" => Typed(NpgsqlDbType.Bigint, userId),
                 "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
@@ -85,7 +91,16 @@ public sealed partial class QueueEngine
                 return;
             }
 
-            // 2. A fresh task in the project's order, then (only when none is left) one this annotator
+            // 2. Under a contract, a new lease takes a unit of its quota: none is left (or the contract
+            //    ended), no task. The row is under this transaction's write (SQLite's one writer, or
+            //    locked before the batch on PostgreSQL), and the triggers of 0010 count the lease.
+            if (work is not null && !await QuotaLeft(ctx, work.ContractId))
+            {
+                SetResult(Refused(LeaseRefusal.QuotaUsedUp));
+                return;
+            }
+
+            // 3. A fresh task in the project's order, then (only when none is left) one this annotator
             //    skipped, released or let expire earlier, oldest first.
             for (var attempt = 0; attempt < 5; attempt++)
             {
@@ -121,10 +136,22 @@ public sealed partial class QueueEngine
                 {
                     continue; // another writer took the last slot between our read and write
                 }
-                if (reuse != 0)
+                if (reuse != 0 && work is not null)
+                {
+                    await ctx.Sql[ReletUnderContractSql].Bind("expires", expires).Bind("now", ctx.Now).Bind("assignmentId", reuse)
+                        .Bind("contractId", work.ContractId).Bind("siteId", work.SiteId).Bind("teamId", work.TeamId).ExecuteAsync();
+                    assignmentId = reuse;
+                }
+                else if (reuse != 0)
                 {
                     await Relet(ctx, reuse, expires);
                     assignmentId = reuse;
+                }
+                else if (work is not null)
+                {
+                    assignmentId = (await ctx.Sql[InsertContractLeaseSql].Bind("taskId", candidate.Value.TaskId).Bind("projectId", project.Id).Bind("userId", userId)
+                        .Bind("now", ctx.Now).Bind("expires", expires).Bind("contractId", work.ContractId).Bind("siteId", work.SiteId).Bind("teamId", work.TeamId)
+                        .ScalarInt64Async())!.Value;
                 }
                 else
                 {
@@ -134,6 +161,16 @@ public sealed partial class QueueEngine
                 SetResult(await LeaseOf(ctx, assignmentId, candidate.Value.TaskId, candidate.Value.Data, candidate.Value.Gold, expires, null, null));
                 return;
             }
+        }
+
+        public static ValueTask<bool> QuotaLeftAsync(WriteContext ctx, long contractId) => QuotaLeft(ctx, contractId);
+
+        private static async ValueTask<bool> QuotaLeft(WriteContext ctx, long contractId)
+        {
+            var cmd = ctx.Sql[QuotaLeftSql(ctx.Dialect)].Bind("contractId", contractId);
+            var left = await cmd.ReadAsync() && cmd.Int64(0) == 1;
+            await cmd.ResetAsync();
+            return left;
         }
 
         private static async ValueTask Relet(WriteContext ctx, long assignmentId, long expires) =>
@@ -148,7 +185,10 @@ public sealed partial class QueueEngine
 
         private async ValueTask<Lease?> LeaseFreshPostgres(WriteContext ctx, long expires)
         {
-            var cmd = ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)].Bind("projectId", project.Id).Bind("userId", userId).Bind("now", ctx.Now).Bind("expires", expires);
+            var cmd = work is null
+                ? ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)]
+                : ctx.Sql[ContractLeaseSql(project.Order)].Bind("contractId", work.ContractId).Bind("siteId", work.SiteId).Bind("teamId", work.TeamId);
+            cmd.Bind("projectId", project.Id).Bind("userId", userId).Bind("now", ctx.Now).Bind("expires", expires);
             if (!await cmd.ReadAsync())
             {
                 return null;
@@ -234,9 +274,11 @@ public sealed partial class QueueEngine
 
     private sealed class SubmitOp(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
-        double? goldScore)
+        double? goldScore, long contractId)
         : GroupCommitOp<SubmitResult>, IPipelined
     {
+        public override long LockKey => contractId;
+
         private bool Plain => goldScore is null && !project.Quality.DynamicOverlap;
 
         public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
@@ -297,6 +339,7 @@ public sealed partial class QueueEngine
             long taskId = 0;
             var rework = false;
             long reviewBucket = 0, remaining = 0, count = 0, target = 0;
+            long? leaseContract = null;
             // On PostgreSQL the lease row is locked: two submissions of one lease on two writers must
             // not both see it live.
             var cmd = ctx.Sql[SubmitReadSql(ctx.Dialect)].Bind("assignmentId", assignmentId).Bind("userId", userId).Bind("projectId", project.Id);
@@ -309,6 +352,7 @@ public sealed partial class QueueEngine
                 remaining = cmd.Int64(4);
                 count = cmd.Int64(5);
                 target = cmd.Int64(6);
+                leaseContract = cmd.IsNull(7) ? null : cmd.Int64(7);
                 await cmd.ResetAsync();
             }
             if (status is null)
@@ -323,7 +367,14 @@ public sealed partial class QueueEngine
                 case "skipped" or "released" or "expired" when remaining > 0:
                     // The lease lapsed but the task still wants an annotation: take the slot again
                     // rather than throw away the annotator's work - if it is still free now, under
-                    // the write (another writer may have taken it since the read above).
+                    // the write (another writer may have taken it since the read above). Its unit of
+                    // a contract's quota went back when it lapsed: it must be there to take again.
+                    if (leaseContract is { } lapsedUnder && !await NextOp.QuotaLeftAsync(ctx, lapsedUnder))
+                    {
+                        SetResult(new SubmitResult(SubmitOutcome.Conflict,
+                            Detail: "The lease on this task expired and your organisation's contract has no quota left for it."));
+                        return;
+                    }
                     if (await ctx.Sql[TaskStates.RetakeSlotSql].Bind("taskId", taskId).ExecuteAsync() == 0)
                     {
                         SetResult(new SubmitResult(SubmitOutcome.Conflict,
@@ -466,8 +517,10 @@ public sealed partial class QueueEngine
         }
     }
 
-    private sealed class GiveBackOp(long assignmentId, long userId, string status) : GroupCommitOp<bool>
+    private sealed class GiveBackOp(long assignmentId, long userId, string status, long contractId) : GroupCommitOp<bool>
     {
+        public override long LockKey => contractId;
+
         public override async ValueTask ExecuteAsync(WriteContext ctx)
         {
             var taskId = await ctx.Sql[GiveBackSql]

@@ -174,6 +174,93 @@ internal static class QueueSql
         VALUES (@taskId, @projectId, @userId, 'leased', @now, @expires, @now) RETURNING id
         """;
 
+    /// <summary>A new lease under contract @contractId, worked at site @siteId in team @teamId (both may be null):
+    /// task @taskId, project @projectId, annotator @userId, now @now, expiry @expires. Counted by 0010's trigger.</summary>
+    internal const string InsertContractLeaseSql = """
+        INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at, contract_id, site_id, team_id)
+        VALUES (@taskId, @projectId, @userId, 'leased', @now, @expires, @now, @contractId, @siteId, @teamId) RETURNING id
+        """;
+
+    /// <summary>A lapsed lease @assignmentId taken again until @expires (now @now) under contract @contractId, site @siteId, team @teamId.</summary>
+    internal const string ReletUnderContractSql = """
+        UPDATE assignments SET status = 'leased', expires_at = @expires, updated_at = @now, contract_id = @contractId, site_id = @siteId,
+            team_id = @teamId
+        WHERE id = @assignmentId
+        """;
+
+    /// <summary>1 when contract @contractId is active with quota left, else 0 (no row: none such); the row
+    /// locked on PostgreSQL (already, by the batch's <see cref="LockContractSql"/>).</summary>
+    internal static string QuotaLeftSql(SqlDialect dialect) => dialect.OneWriter ? QuotaLeftPlain : QuotaLeftLocked;
+
+    private const string QuotaLeftBase = "SELECT CASE WHEN state = 'active' AND used < quota THEN 1 ELSE 0 END FROM contracts WHERE id = @contractId";
+    private const string QuotaLeftPlain = QuotaLeftBase;
+    private const string QuotaLeftLocked = QuotaLeftBase + " FOR UPDATE";
+
+    /// <summary>Locks contract @contractId's row for the batch (PostgreSQL).</summary>
+    internal const string LockContractSql = "SELECT id FROM contracts WHERE id = @contractId FOR UPDATE";
+
+    /// <summary><see cref="LeaseSql"/> (not pipelined, nothing held) for a lease under contract @contractId, site @siteId, team @teamId.</summary>
+    internal static string ContractLeaseSql(string order) => order switch
+    {
+        "random" => _contractLeaseRandom,
+        "leastAnnotated" => _contractLeaseLeastAnnotated,
+        _ => _contractLeasePriority,
+    };
+
+    private static readonly string _contractLeasePriority = BuildContractLeaseSql("priority"), _contractLeaseRandom = BuildContractLeaseSql("random"),
+        _contractLeaseLeastAnnotated = BuildContractLeaseSql("leastAnnotated");
+
+    private static string BuildContractLeaseSql(string order) => $"""
+        WITH held AS (SELECT 0::bigint AS n),
+        pick AS (
+            SELECT t.id, t.data_json, t.gold_json FROM tasks t WHERE {FreshFilter(order)}
+            ORDER BY {PostgresOrderBy(order)} LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
+        {TaskStates.TakeSlotCte},
+        lease AS (
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at, contract_id, site_id, team_id)
+            SELECT id, @projectId, @userId, 'leased', @now, @expires, @now, @contractId, @siteId, @teamId FROM take RETURNING id, task_id)
+        SELECT {LeaseColumns}
+        FROM {LeaseFrom}
+        """;
+
+    /// <summary>
+    /// <see cref="LeaseSql"/> with nothing held, pipelined, for a lease under contract @contractId (site
+    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch
+    /// locked the contract's row before its pipeline (<c>prelock</c>) and each statement of the batch
+    /// sees the ones before it, whose inserts 0010's trigger counted, so the check is exact. A refusal
+    /// leaves no lease and the step-by-step path answers it.
+    /// </summary>
+    internal static string ContractPipelinedLeaseSql(string order) => order switch
+    {
+        "random" => _contractPipelinedRandom,
+        "leastAnnotated" => _contractPipelinedLeastAnnotated,
+        _ => _contractPipelinedPriority,
+    };
+
+    private const string QuotaOpen =
+        "AND EXISTS (SELECT 1 FROM contracts k WHERE k.id = @contractId AND k.state = 'active' AND k.used < k.quota)";
+
+    private const string TakeAndLeaseUnderContract = $"""
+        {TaskStates.TakeSlotCte},
+        lease AS (
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at, contract_id, site_id, team_id)
+            SELECT id, @projectId, @userId, 'leased', @now, @expires, @now, @contractId, @siteId, @teamId FROM take RETURNING id, task_id)
+        """;
+
+    private static readonly string _contractPipelinedPriority = UnderContract(LeaseSql("priority", true)),
+        _contractPipelinedRandom = UnderContract(LeaseSql("random", true)), _contractPipelinedLeastAnnotated = UnderContract(LeaseSql("leastAnnotated", true));
+
+    private static string UnderContract(string leaseSql)
+    {
+        const string held = "AND (SELECT n FROM held) = 0";
+        if (!leaseSql.Contains(TakeAndLease, StringComparison.Ordinal) || !leaseSql.Contains(held, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The contract lease statement no longer matches the lease statement it extends.");
+        }
+        return leaseSql.Replace(TakeAndLease, TakeAndLeaseUnderContract, StringComparison.Ordinal)
+            .Replace(held, held + " " + QuotaOpen, StringComparison.Ordinal);
+    }
+
     /// <summary>A lease taken again until @expires (now @now): lease @assignmentId.</summary>
     internal const string ReletSql = "UPDATE assignments SET status = 'leased', expires_at = @expires, updated_at = @now WHERE id = @assignmentId";
 
@@ -206,7 +293,7 @@ internal static class QueueSql
 
     /// <summary>Lease @assignmentId of annotator @userId in project @projectId with its task; on PostgreSQL the lease row is locked: two submissions of one lease on two writers must not both see it live.</summary>
     internal static string SubmitReadSql(SqlDialect dialect) => $"""
-        SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target
+        SELECT a.status, a.task_id, a.review_comment, t.review_bucket, t.remaining, t.annotation_count, t.target, a.contract_id
         FROM assignments a JOIN tasks t ON t.id = a.task_id
         WHERE a.id = @assignmentId AND a.user_id = @userId AND a.project_id = @projectId{dialect.ForUpdateOf("a")}
         """;

@@ -31,7 +31,7 @@ public static class ReviewsApi
         long projectId, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         var me = user.UserId();
-        var (project, problem) = await access.GateAsync(me, projectId, RoleNames.Review, "Only reviewers take annotations for review.", ct);
+        var (project, work, problem) = await access.WorkGateAsync(me, projectId, RoleNames.Review, "Only reviewers take annotations for review.", ct);
         if (project is null)
         {
             return problem!;
@@ -41,7 +41,7 @@ public static class ReviewsApi
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var id = await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            ReviewsSql.NextPendingSql(db.Dialect), new { projectId, me, now }, tx, cancellationToken: ct));
+            ReviewsSql.NextPendingSql(db.Dialect), new { projectId, me, now, contractId = work?.ContractId ?? 0 }, tx, cancellationToken: ct));
         if (id is null)
         {
             await tx.RollbackAsync(ct);
@@ -66,7 +66,8 @@ public static class ReviewsApi
         var a = await c.QueryFirstOrDefaultAsync<Target>(new CommandDefinition(
             ReviewsSql.ReviewTargetSql, new { annotationId }, cancellationToken: ct));
         var found = a is null ? null : await access.ForProjectAsync(me, a.ProjectId, ct);
-        if (found is null)
+        // A vendor's reviewer sees their own contract's annotations only: others are not there for them.
+        if (found is null || (found.Value.Work is { } work && a!.ContractId != work.ContractId))
         {
             return Http.NotFound("Annotation");
         }
@@ -161,5 +162,6 @@ public static class ReviewsApi
     }
 
     private sealed record Target(
-        long Id, long ProjectId, long TaskId, long? AssignmentId, long UserId, long Version, string Status, string ResultJson, string DataJson);
+        long Id, long ProjectId, long TaskId, long? AssignmentId, long UserId, long Version, string Status, string ResultJson, string DataJson,
+        long? ContractId);
 }

@@ -8,6 +8,7 @@ internal static class ReviewsSql
         $"""
         SELECT id FROM annotations
         WHERE project_id = @projectId AND status = 'pending' AND user_id <> @me
+          AND (@contractId = 0 OR EXISTS (SELECT 1 FROM assignments s WHERE s.id = annotations.assignment_id AND s.contract_id = @contractId))
           AND (reviewer_id IS NULL OR reviewer_id = @me OR review_expires < @now)
         ORDER BY CASE WHEN reviewer_id = @me THEN 0 ELSE 1 END, id
         LIMIT 1{dialect.ForUpdateSkipLocked}
@@ -29,7 +30,8 @@ internal static class ReviewsSql
     /// <summary>Annotation @annotationId with what a review needs: its project, task, lease, annotator, version, status, result and the task's data.</summary>
     internal const string ReviewTargetSql = """
         SELECT a.id, a.project_id AS ProjectId, a.task_id AS TaskId, a.assignment_id AS AssignmentId, a.user_id AS UserId,
-               a.version, a.status, a.result_json AS ResultJson, t.data_json AS DataJson
+               a.version, a.status, a.result_json AS ResultJson, t.data_json AS DataJson,
+               (SELECT s.contract_id FROM assignments s WHERE s.id = a.assignment_id) AS ContractId
         FROM annotations a JOIN tasks t ON t.id = a.task_id WHERE a.id = @annotationId
         """;
 

@@ -67,24 +67,21 @@ internal sealed class Api : IDisposable
         var message = $"{(int)response.StatusCode} {response.ReasonPhrase}";
         try
         {
-            using var doc = JsonDocument.Parse(text);
-            var root = doc.RootElement;
-            if (root.TryGetProperty("title", out var title))
+            // The server's own ProblemDetails record (with field errors), read as the server wrote it.
+            var problem = JsonSerializer.Deserialize<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(text, Json);
+            if (problem?.Title is { } title)
             {
-                message += ": " + title.GetString();
+                message += ": " + title;
             }
-            if (root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String)
+            if (problem?.Detail is { } detail)
             {
-                message += " " + detail.GetString();
+                message += " " + detail;
             }
-            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            foreach (var (field, list) in problem?.Errors ?? new Dictionary<string, string[]>())
             {
-                foreach (var e in errors.EnumerateObject())
+                foreach (var m in list)
                 {
-                    foreach (var m in e.Value.EnumerateArray())
-                    {
-                        message += $"\n  {e.Name}: {m.GetString()}";
-                    }
+                    message += $"\n  {field}: {m}";
                 }
             }
         }

@@ -95,6 +95,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
         // The queue: annotating roles, on their own leases only; the removed annotator's leases are dead.
         new("200 200 200 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/queue/next", (s, _) => Post($"api/projects/{s.Project}/queue/next")),
+        new("200 200 200 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/history", (s, _) => Get($"api/projects/{s.Project}/history")),
         new("200 200 200 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/submit", (s, c) => Post($"api/assignments/{s.Lease(c, 0)}/submit", new { result = _pos })),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/skip", (s, c) => Post($"api/assignments/{s.Lease(c, 1)}/skip")),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/release", (s, c) => Post($"api/assignments/{s.Lease(c, 2)}/release")),

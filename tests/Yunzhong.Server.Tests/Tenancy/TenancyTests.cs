@@ -116,6 +116,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/projects/{projectId:long}/tasks/bulk",
             a => Req(HttpMethod.Post, $"api/projects/{a.Project}/tasks/bulk", new { ids = new[] { a.Task }, action = "delete" }), Expect.NotFound),
         new("POST /api/projects/{projectId:long}/queue/next", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/queue/next"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/history", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/history"), Expect.NotFound),
         new("POST /api/assignments/{assignmentId:long}/submit",
             a => Req(HttpMethod.Post, $"api/assignments/{a.Assignment}/submit", new { result = new { label = new[] { "neg" } } }), Expect.NotFound),
         new("POST /api/assignments/{assignmentId:long}/skip", a => Req(HttpMethod.Post, $"api/assignments/{a.Assignment}/skip"), Expect.NotFound),

@@ -424,14 +424,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
 }
 
 /// <summary>Passes a stream's bytes through, adding each to a hash.</summary>
-internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingStream(Stream inner, IncrementalHash hash) : ForwardOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         var n = inner.Read(buffer, offset, count);
@@ -445,12 +439,4 @@ internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
         hash.AppendData(buffer.Span[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -142,7 +142,7 @@ public static class LabelStudioResults
                 : default;
             if (labels.ValueKind == JsonValueKind.Array && labels.GetArrayLength() > 0 && labels[0].ValueKind == JsonValueKind.String)
             {
-                rel["label"] = labels[0].GetString();
+                rel["label"] = control.Canonical(labels[0].GetString()!);
             }
 
             ListOf(byControl, control.Name).Add(rel);
@@ -204,7 +204,7 @@ public static class LabelStudioResults
             return "a region needs an id";
         }
 
-        var labels = LabelsOf(value);
+        var labels = LabelsOf(value).ConvertAll(control.Canonical);
         if (labels.Count == 0 && control.Labels.Count > 0)
         {
             return "the region has no label";
@@ -263,12 +263,28 @@ public static class LabelStudioResults
                 return "value.points must be an array";
             }
 
+            foreach (var p in pts.EnumerateArray())
+            {
+                if (OffImage(p[0].GetDouble()) || OffImage(p[1].GetDouble()))
+                {
+                    return "a point of the polygon lies outside the image (coordinates are percent, 0–100)";
+                }
+            }
+
             region["points"] = new JsonArray(pts.EnumerateArray()
                 .Select(p => (JsonNode?)new JsonArray(Px(p[0].GetDouble(), w.Value), Px(p[1].GetDouble(), h.Value)))
                 .ToArray());
         }
         else
         {
+            var rotated = value.TryGetProperty("rotation", out var turn) && Finite(turn) % 360 != 0;
+            var (width, height) = control.Type == "rectangles" ? (Num(value, "width"), Num(value, "height")) : (0, 0);
+            // A turned box may reach past the corner it is anchored at; only its anchor is checked then.
+            if ((PastEdge("x", Num(value, "x"), "width", rotated ? 0 : width) ?? PastEdge("y", Num(value, "y"), "height", rotated ? 0 : height)) is { } past)
+            {
+                return $"the region reaches past the image's edge ({past} %; coordinates are percent, 0–100)";
+            }
+
             region["x"] = Px(Num(value, "x"), w.Value);
             region["y"] = Px(Num(value, "y"), h.Value);
             if (control.Type == "rectangles")
@@ -507,6 +523,19 @@ public static class LabelStudioResults
 
     internal static double Pct(double pixels, int size) => pixels * 100 / size;
 
+    // Label Studio's percent coordinates carry float noise at the edges (100.00000000000001), so a
+    // hundredth of a percent is let through; anything further is a region past the image.
+    private const double EdgeSlack = 0.01;
+
+    /// <summary>Whether a percent coordinate lies off the image.</summary>
+    private static bool OffImage(double percent) => percent < -EdgeSlack || percent > 100 + EdgeSlack;
+
+    /// <summary>"x = -5" or "x + width = 110" when a region's start or far end leaves 0–100, else null.</summary>
+    private static string? PastEdge(string axis, double start, string extentName, double extent) =>
+        OffImage(start) ? FormattableString.Invariant($"{axis} = {start:0.###}")
+        : OffImage(start + extent) ? FormattableString.Invariant($"{axis} + {extentName} = {start + extent:0.###}")
+        : null;
+
     /// <summary>
     /// A task text and its UTF-16 → code point map, made once per conversion. Decoding the text and
     /// walking it from the start for every span made a task with n spans over a long text cost n²
@@ -643,7 +672,7 @@ internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement ta
         }
 
         o["from_name"] = control.Name;
-        o["to_name"] = Schema.TargetField(control);
+        o["to_name"] = control.ToName ?? Schema.TargetField(control);
         o["type"] = type;
         o["value"] = value;
         return o;

@@ -73,6 +73,18 @@ internal static class LabelStudioTaskParser
                 return new ImportRow { Line = line, Index = index, Error = annError };
             }
 
+            // Label Studio before 1.0 called annotations "completions"; its exports still circulate.
+            var (completions, compError) = Convert(root, "completions", schema, data, options, line);
+            if (compError is not null)
+            {
+                return new ImportRow { Line = line, Index = index, Error = compError };
+            }
+
+            if (completions.Count > 0)
+            {
+                annotations = [.. annotations, .. completions];
+            }
+
             return new ImportRow
             {
                 Line = line,

@@ -7,9 +7,35 @@ namespace Yunzhong.Core.Formats;
 /// </summary>
 internal sealed class SchemaView
 {
+    /// <summary>A control as the converters see it; <c>ToName</c> is the Label Studio object tag it
+    /// labels, kept from an imported config so exports name it again (null for schemas made here).</summary>
     public sealed record Control(
         string Name, string Type, string? Field, IReadOnlyList<string> Labels,
-        string? Spans, string? PerSegment, string? Mode);
+        string? Spans, string? PerSegment, string? Mode, string? ToName = null)
+    {
+        /// <summary>
+        /// The control's own spelling of <paramref name="label"/>: itself when it is a label, else the
+        /// one label equal to it ignoring case (Label Studio matches labels that way), else itself.
+        /// </summary>
+        public string Canonical(string label)
+        {
+            string? found = null;
+            foreach (var l in Labels)
+            {
+                if (l == label)
+                {
+                    return l;
+                }
+
+                if (found is null && string.Equals(l, label, StringComparison.OrdinalIgnoreCase))
+                {
+                    found = l;
+                }
+            }
+
+            return found ?? label;
+        }
+    }
 
     private readonly Dictionary<string, Control> _byName;
 
@@ -74,7 +100,7 @@ internal sealed class SchemaView
                     }
                 }
 
-                controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode")));
+                controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode"), Str(c, "toName")));
             }
         }
 

@@ -87,6 +87,13 @@ public static class TaskImport
 
         if (trimmed[0] == (byte)'{')
         {
+            // A .json file holding one task object (or several, one after another) rather than an
+            // array: Label Studio writes a single task that way. Other names keep one object a line.
+            if (ext == ".json")
+            {
+                return LooksLikeLabelStudio(trimmed) ? ImportFormat.LabelStudio : ImportFormat.Json;
+            }
+
             return ImportFormat.Jsonl;
         }
 
@@ -276,6 +283,9 @@ public static class TaskImport
 
     private enum ArrayStep { NeedMore, Item, Skipped, End, Error }
 
+    /// <summary>What a JSON file holds: not yet seen, an array of tasks, or task objects one after another.</summary>
+    private enum Shape { Unknown, Array, Objects }
+
     private static async IAsyncEnumerable<ImportRow> ReadJsonArrayAsync(
         Stream input, ImportOptions? labelStudio, int maxRowBytes, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -285,8 +295,9 @@ public static class TaskImport
             int start = 0, end = 0, index = 0, lineAtStart = 1;
             var eof = false;
             var bomChecked = false;
-            var started = false;
-            var state = default(JsonReaderState);
+            var shape = Shape.Unknown;
+            // Several values one after another are read only in the Objects shape; an array stops at its end.
+            var state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true });
             while (true)
             {
                 if (!bomChecked && (end - start >= 3 || eof))
@@ -304,7 +315,7 @@ public static class TaskImport
                 // further on must not depend on the read sizes (found by fuzzing).
                 var visible = Math.Min(end - start, maxRowBytes + 1);
                 var step = bomChecked
-                    ? NextArrayItem(buffer.AsSpan(start, visible), eof && visible == end - start, ref state, ref started, out var itemStart, out var itemEnd, out var consumed, out var error)
+                    ? NextArrayItem(buffer.AsSpan(start, visible), eof && visible == end - start, ref state, ref shape, out var itemStart, out var itemEnd, out var consumed, out var error)
                     : Unread(out itemStart, out itemEnd, out consumed, out error);
                 if (step == ArrayStep.NeedMore)
                 {
@@ -316,7 +327,9 @@ public static class TaskImport
 
                     if (eof)
                     {
-                        yield return ImportRow.Fail(lineAtStart, index, null, started ? "the JSON array is not closed" : "the file is empty; expected a JSON array");
+                        yield return ImportRow.Fail(lineAtStart, index, null, shape == Shape.Array
+                            ? "the JSON array is not closed"
+                            : "the file is empty; expected a JSON array of tasks or a task object");
                         yield break;
                     }
 
@@ -378,7 +391,7 @@ public static class TaskImport
     }
 
     private static ArrayStep NextArrayItem(
-        ReadOnlySpan<byte> data, bool isFinal, ref JsonReaderState state, ref bool started,
+        ReadOnlySpan<byte> data, bool isFinal, ref JsonReaderState state, ref Shape shape,
         out int itemStart, out int itemEnd, out int consumed, out ImportError? error)
     {
         itemStart = itemEnd = consumed = 0;
@@ -388,24 +401,31 @@ public static class TaskImport
         {
             if (!reader.Read())
             {
-                return ArrayStep.NeedMore;
+                // Only whitespace left: the end of a file of task objects (an array ends at its bracket).
+                return isFinal && shape == Shape.Objects ? ArrayStep.End : ArrayStep.NeedMore;
             }
 
-            if (!started)
+            if (shape == Shape.Unknown)
             {
-                if (reader.TokenType != JsonTokenType.StartArray)
+                if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    error = new ImportError(1, null, "expected a JSON array of tasks");
+                    shape = Shape.Objects;
+                }
+                else if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    error = new ImportError(1, null, "expected a JSON array of tasks or a task object");
                     return ArrayStep.Error;
                 }
-
-                started = true;
-                consumed = (int)reader.BytesConsumed;
-                state = reader.CurrentState;
-                return ArrayStep.Skipped;
+                else
+                {
+                    shape = Shape.Array;
+                    consumed = (int)reader.BytesConsumed;
+                    state = reader.CurrentState;
+                    return ArrayStep.Skipped;
+                }
             }
 
-            if (reader.TokenType == JsonTokenType.EndArray)
+            if (shape == Shape.Array && reader.TokenType == JsonTokenType.EndArray)
             {
                 return ArrayStep.End;
             }

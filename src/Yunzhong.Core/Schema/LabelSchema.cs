@@ -272,6 +272,11 @@ public sealed class LabelSchema
             w.WriteBoolean("required", true);
         }
 
+        if (c.ToName is not null)
+        {
+            w.WriteString("toName", c.ToName);
+        }
+
         w.WriteEndObject();
     }
 

@@ -230,6 +230,7 @@ public static class LabelStudioConfig
                 PerSegment = d.PerSegment,
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
+                ToName = d.ToName,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
@@ -379,6 +380,7 @@ public static class LabelStudioConfig
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
+                d.ToName = targets ? Attr(e, "toName")?.Trim() : null;
                 _drafts.Add(d);
             }
         }
@@ -600,6 +602,7 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public RankingMode Mode { get; set; }
     public bool PerRegion { get; set; }
     public bool LeafsOnly { get; set; }
+    public string? ToName { get; set; }
 }
 
 /// <summary>What a kind importing its own Label Studio tag reports through, and the readings kinds share.</summary>

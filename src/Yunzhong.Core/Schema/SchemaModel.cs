@@ -116,6 +116,12 @@ public sealed class ControlDef
     /// <summary>Taxonomy: whether only leaves (options without children) may be chosen.</summary>
     public bool LeafsOnly { get; init; }
 
+    /// <summary>
+    /// The Label Studio object tag this control labels (its <c>toName</c>), kept when the schema
+    /// came from a Label Studio config so that exports name that tag again; any control may carry it.
+    /// </summary>
+    public string? ToName { get; init; }
+
     /// <summary>The top of a rating scale, with the default applied.</summary>
     public int RatingMax => Max ?? 5;
 }

@@ -143,7 +143,7 @@ internal static class SchemaReader
         var typeName = kind.Name;
         foreach (var p in c.EnumerateObject())
         {
-            if (p.Name is "name" or "type" || SchemaRules.AllowsKey(type, p.Name))
+            if (p.Name is "name" or "type" or "toName" || SchemaRules.AllowsKey(type, p.Name))
             {
                 continue;
             }
@@ -165,6 +165,7 @@ internal static class SchemaReader
         var field = OptionalString(c, "field", path, errors, ref ok);
         var spans = OptionalString(c, "spans", path, errors, ref ok);
         var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
+        var toName = OptionalString(c, "toName", path, errors, ref ok);
         var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
         var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
         var rationale = OptionalBool(c, "rationale", path, errors, ref ok) ?? false;
@@ -208,6 +209,7 @@ internal static class SchemaReader
             Max = SchemaRules.AllowsKey(type, "max") ? max : null,
             Mode = mode,
             LeafsOnly = SchemaRules.AllowsKey(type, "leafsOnly") && leafsOnly,
+            ToName = toName,
         };
     }
 

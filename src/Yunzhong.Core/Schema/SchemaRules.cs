@@ -218,6 +218,7 @@ internal static class SchemaRules
         Mode = c.Mode,
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,
+        ToName = c.ToName,
     };
 
     private static LabelDef[] CopyLabels(IReadOnlyList<LabelDef> labels) =>

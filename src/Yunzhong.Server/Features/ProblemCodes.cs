@@ -103,7 +103,7 @@ public static class ProblemCodes
             .Select(f => (string)f.GetRawConstantValue()!);
 
     // The values the limits' and imports' answers already carry at the top level.
-    private static readonly string[] _topLevelParams = ["limit", "value", "retryAfterSeconds", "errorCount"];
+    private static readonly string[] _topLevelParams = ["limit", "value", "retryAfterSeconds", "errorCount", "errorRows"];
 
     /// <summary>One coded message: a field's, or the problem's own.</summary>
     public sealed record Coded(string Code, IReadOnlyDictionary<string, object?> Params);

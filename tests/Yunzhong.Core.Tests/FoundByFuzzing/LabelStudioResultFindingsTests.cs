@@ -16,7 +16,6 @@ public class LabelStudioResultFindingsTests
     [Theory]
     [InlineData("\"x\": 50, \"width\": 10, \"height\": 20")]                            // no y: KeyNotFoundException
     [InlineData("\"x\": 50, \"y\": 1e309, \"width\": 10, \"height\": 20")]              // y reads as infinity
-    [InlineData("\"x\": 1.7976931348623157e308, \"y\": 1, \"width\": 10, \"height\": 20")] // percent → pixels overflows
     [InlineData("\"x\": 50, \"y\": 1, \"width\": 10, \"height\": 20, \"rotation\": 1e309")]
     public void ARectangleWithAMissingOrEndlessCoordinateIsAnErrorNotAnException(string coordinates)
     {
@@ -26,6 +25,18 @@ public class LabelStudioResultFindingsTests
             """);
 
         Assert.Equal(["result[0] (boxes): a value is missing, out of range or of the wrong type"], conversion.Errors);
+    }
+
+    [Fact]
+    public void ACoordinateTooLargeForPixelsIsPastTheImageEdge()
+    {
+        // It once overflowed percent → pixels; the edge check now stops it first, naming it.
+        var conversion = Convert("""
+            [{ "id": "b1", "from_name": "boxes", "to_name": "image", "type": "rectanglelabels",
+               "value": { "x": 1.7976931348623157e308, "y": 1, "width": 10, "height": 20, "rectanglelabels": ["car"] } }]
+            """);
+
+        Assert.StartsWith("result[0] (boxes): the region reaches past the image's edge (x = ", Assert.Single(conversion.Errors), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -137,6 +137,22 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task ARowWithSeveralBadAnnotationsCountsAsOneRow()
+    {
+        var (manager, project) = await ProjectAsync(_choiceAndSpanSchema);
+        var body = string.Join("\n",
+            """{"data":{"text":"fine"}}""",
+            """{"data":{"text":"two bad answers"},"annotations":[{"result":{"label":["nope"]}},{"result":{"label":["nor this"]}}]}""");
+        using var r = await TestData.ImportRawAsync(manager.Http, project, body);
+        var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(2, problem.GetProperty("errorCount").GetInt32());
+        Assert.Equal(1, problem.GetProperty("errorRows").GetInt32());
+        Assert.StartsWith("The import was refused: 1 row(s) have 2 error(s)", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["row 2: annotations[0].label.0", "row 2: annotations[1].label.0"], problem.ErrorKeys());
+    }
+
+    [Fact]
     public async Task MalformedRowsAreAllNamedAndNothingLands()
     {
         var (manager, project) = await ProjectAsync();
@@ -153,6 +169,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         Assert.Contains("invalid JSON", problem.Errors("row 3")[0], StringComparison.Ordinal);
         Assert.Contains("'text' is missing", problem.Errors("row 5: data.text")[0], StringComparison.Ordinal);
         Assert.Equal(2, problem.GetProperty("errorCount").GetInt32());
+        Assert.Equal(2, problem.GetProperty("errorRows").GetInt32());
         Assert.Contains("nothing was imported", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
     }

@@ -29,7 +29,7 @@ export const errorsEn = {
   'err.finished_export.not_found': 'This export is not finished yet.',
   'err.import.empty': 'The file holds no tasks; nothing was imported.',
   'err.import.row_invalid': 'This row is not valid.',
-  'err.import.rows_invalid': 'The import was refused: {errorCount} rows have errors; nothing was imported.',
+  'err.import.rows_invalid': 'The import was refused: {errorRows} row(s) have {errorCount} error(s); nothing was imported.',
   'err.import.unknown_format': 'Cannot tell the file’s format. Choose the format and try again.',
   'err.limits.exceeded': 'The request is too large (limit {limit}: {value}).',
   'err.limits.too_many_requests': 'Too many requests: wait a moment and try again.',

@@ -30,7 +30,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.finished_export.not_found': '该导出尚未完成。',
   'err.import.empty': '文件中没有任务，未导入任何内容。',
   'err.import.row_invalid': '该行无效。',
-  'err.import.rows_invalid': '导入被拒绝：有 {errorCount} 行存在错误，未导入任何内容。',
+  'err.import.rows_invalid': '导入被拒绝：{errorRows} 行共有 {errorCount} 处错误，未导入任何内容。',
   'err.import.unknown_format': '无法识别文件格式，请选择格式后重试。',
   'err.limits.exceeded': '请求过大（限制 {limit}：{value}）。',
   'err.limits.too_many_requests': '请求过于频繁，请稍后再试。',

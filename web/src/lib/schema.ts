@@ -6,7 +6,8 @@ export interface Field { name: string; type: FieldType }
 export interface LabelDef { value: string; hotkey?: string; color?: string }
 export type LabelLike = string | LabelDef;
 
-interface ControlBase { name: string; field?: string; required?: boolean }
+// toName: the Label Studio object tag the control labels, kept from an imported config for exports.
+interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
 export interface ChoicesControl extends ControlBase { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
 export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }
 export interface RelationsControl extends ControlBase { type: 'relations'; spans: string; labels?: LabelLike[] }

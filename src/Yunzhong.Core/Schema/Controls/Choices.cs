@@ -83,7 +83,7 @@ internal sealed class ChoicesKind : ControlKind
         var list = ListOf(byControl, control.Name);
         foreach (var c in choices.EnumerateArray())
         {
-            var s = c.GetString();
+            var s = c.GetString() is { } raw ? control.Canonical(raw) : null;
             if (!list.Any(n => n!.GetValue<string>() == s))
             {
                 list.Add(s);

@@ -96,7 +96,11 @@ public static partial class AnnotationValidator
 
                 End(plan, i, item, "from");
                 End(plan, i, item, "to");
-                Label(plan, i, item, "relation");
+                // Label Studio lets a relation go without a label even where its control lists some.
+                if (item.TryGetProperty("label"u8, out var label) && label.ValueKind != JsonValueKind.Null)
+                {
+                    Label(plan, i, item, "relation");
+                }
                 i++;
             }
         }

@@ -101,8 +101,8 @@ public static class ImportsApi
             return TypedResults.Problem(new HttpValidationProblemDetails(errors)
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
-                Title = $"The import was refused: {outcome.ErrorCount} row(s) have errors; nothing was imported.",
-                Extensions = { ["errorCount"] = outcome.ErrorCount, [ProblemCodes.CodeKey] = ProblemCodes.ImportRowsInvalid },
+                Title = $"The import was refused: {outcome.ErrorRows} row(s) have {outcome.ErrorCount} error(s); nothing was imported.",
+                Extensions = { ["errorCount"] = outcome.ErrorCount, ["errorRows"] = outcome.ErrorRows, [ProblemCodes.CodeKey] = ProblemCodes.ImportRowsInvalid },
             });
         }
         if (outcome.Imported == 0 && outcome.Duplicates == 0)

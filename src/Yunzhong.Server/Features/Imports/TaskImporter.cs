@@ -10,7 +10,11 @@ namespace Yunzhong.Server.Features.Imports;
 /// <param name="Previous">When the same file was imported before and <see cref="ImportSource.Again"/> was not
 /// set: that import; nothing was stored.</param>
 public sealed record ImportOutcome(
-    long Imported, long Duplicates, IReadOnlyList<ImportError> Errors, long ErrorCount, long? ImportId = null, PreviousImport? Previous = null);
+    long Imported, long Duplicates, IReadOnlyList<ImportError> Errors, long ErrorCount, long? ImportId = null, PreviousImport? Previous = null)
+{
+    /// <summary>How many rows have at least one error (a row may have several: one per bad annotation field).</summary>
+    public long ErrorRows { get; init; }
+}
 
 /// <summary>An earlier import of the same bytes into the project.</summary>
 public sealed record PreviousImport(long Id, string FileName, DateTimeOffset CreatedAt, long Imported, long Duplicates);
@@ -60,7 +64,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         input = new HashingStream(input, fileHash);
         var map = source.Map is { Count: > 0 } m ? m : null;
         var errors = new List<ImportError>();
-        long errorCount = 0, rows = 0;
+        long errorCount = 0, errorRows = 0, rows = 0, lastErrorRow = 0;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video)
@@ -162,7 +166,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         {
             await StopWriterAsync(); // nothing will be stored
             await tx.RollbackAsync(ct);
-            return new ImportOutcome(0, 0, errors, errorCount);
+            return new ImportOutcome(0, 0, errors, errorCount) { ErrorRows = errorRows };
         }
         var imported = await writer;
         var hash = Convert.ToHexStringLower(fileHash.GetHashAndReset());
@@ -220,6 +224,12 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         void Report(ImportError e)
         {
             errorCount++;
+            if (lastErrorRow != rows)
+            {
+                errorRows++;
+                lastErrorRow = rows;
+            }
+
             if (errors.Count < MaxReportedErrors)
             {
                 errors.Add(e);

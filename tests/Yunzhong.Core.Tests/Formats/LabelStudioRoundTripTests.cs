@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Yunzhong.Core.Formats;
+using Yunzhong.Core.Schema;
+using static Yunzhong.Core.Tests.Formats.FormatTestHelpers;
+
+namespace Yunzhong.Core.Tests.Formats;
+
+/// <summary>What a team moving from Label Studio found lost or refused, each fixed (issue 17).</summary>
+public class LabelStudioRoundTripTests
+{
+    private const string Config = """
+        <View>
+          <Image name="img" value="$image"/>
+          <RectangleLabels name="label" toName="img">
+            <Label value="Car"/><Label value="Person"/>
+          </RectangleLabels>
+          <Text name="txt" value="$text"/>
+          <Labels name="ner" toName="txt"><Label value="PER"/><Label value="ORG"/></Labels>
+          <Relations><Relation value="works_for"/></Relations>
+          <Choices name="topic" toName="txt"><Choice value="Sports"/><Choice value="News"/></Choices>
+        </View>
+        """;
+
+    private static string SchemaFromConfig()
+    {
+        var import = LabelStudioConfig.Import(Config);
+        Assert.Empty(import.Errors);
+        return import.Schema!.ToJson();
+    }
+
+    private static MediaInfo? Media(string reference) =>
+        reference == "a.jpg" ? new MediaInfo("a.jpg", "image/jpeg", 200, 100) : null;
+
+    [Fact]
+    public void ExportNamesTheObjectTagOfTheConfigNotTheDataVariable()
+    {
+        var schema = SchemaFromConfig();
+        var controls = Json(schema).GetProperty("controls").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal("img", controls["label"].GetProperty("toName").GetString());
+        Assert.Equal("txt", controls["topic"].GetProperty("toName").GetString());
+        Assert.Equal(schema, LabelSchema.Parse(schema).Schema!.ToJson()); // kept through a save
+
+        var ls = LabelStudioResults.FromNative(
+            Json("""{"label":[{"id":"r1","label":"Car","x":20,"y":10,"width":100,"height":50,"rotation":0}],"topic":["News"]}"""),
+            Json(schema), Json("""{"image":"a.jpg","text":"t"}"""), Media);
+
+        Assert.Empty(ls.Errors);
+        var items = Json(ls.Json).EnumerateArray().ToList();
+        Assert.Equal(["img", "txt"], items.Select(i => i.GetProperty("to_name").GetString()));
+    }
+
+    [Fact]
+    public void ASchemaMadeHereStillNamesItsField()
+    {
+        var ls = LabelStudioResults.FromNative(
+            Json("""{"sentiment":["positive"]}"""), Json(LabelStudioTests.SchemaJson), Json(LabelStudioTests.TaskDataJson), null);
+
+        Assert.Equal("text", Json(ls.Json)[0].GetProperty("to_name").GetString());
+    }
+
+    [Fact]
+    public void LabelsDifferingOnlyInCaseTakeTheConfigsSpelling()
+    {
+        var schema = SchemaFromConfig();
+        var native = LabelStudioResults.ToNative(Json("""
+            [ { "id": "r1", "from_name": "label", "to_name": "img", "type": "rectanglelabels", "original_width": 200, "original_height": 100,
+                "value": { "x": 10, "y": 10, "width": 20, "height": 20, "rectanglelabels": ["car"] } },
+              { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["SPORTS"] } } ]
+            """), Json(schema), Json("""{"image":"x.jpg","text":"t"}"""), null);
+
+        Assert.Empty(native.Errors);
+        var result = Json(native.Json);
+        Assert.Equal("Car", result.GetProperty("label")[0].GetProperty("label").GetString());
+        Assert.Equal("Sports", result.GetProperty("topic")[0].GetString());
+        Assert.Empty(AnnotationValidator.Validate(LabelSchema.Parse(schema).Schema!, Json("""{"image":"x.jpg","text":"t"}"""), result));
+    }
+
+    [Fact]
+    public void ALabelUnknownInAnyCaseIsStillRefused()
+    {
+        var schema = SchemaFromConfig();
+        var native = LabelStudioResults.ToNative(Json("""
+            [ { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["Weather"] } } ]
+            """), Json(schema), Json("""{"image":"x.jpg","text":"t"}"""), null);
+
+        var errors = AnnotationValidator.Validate(LabelSchema.Parse(schema).Schema!, Json("""{"image":"x.jpg","text":"t"}"""), Json(native.Json));
+        Assert.Contains(errors, e => e.Message.Contains("Weather", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ARelationWithAnEmptyLabelListIsAnUnlabelledRelation()
+    {
+        var schema = SchemaFromConfig();
+        var data = Json("""{"image":"x.jpg","text":"张三在阿里"}""");
+        var native = LabelStudioResults.ToNative(Json("""
+            [ { "id": "a", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 0, "end": 2, "labels": ["PER"] } },
+              { "id": "b", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 3, "end": 5, "labels": ["org"] } },
+              { "from_id": "a", "to_id": "b", "type": "relation", "direction": "right", "labels": [] } ]
+            """), Json(schema), data, null);
+
+        Assert.Empty(native.Errors);
+        var result = Json(native.Json);
+        var relation = Assert.Single(result.GetProperty("relations").EnumerateArray());
+        Assert.False(relation.TryGetProperty("label", out _));
+        Assert.Equal("ORG", result.GetProperty("ner")[1].GetProperty("label").GetString());
+        Assert.Empty(AnnotationValidator.Validate(LabelSchema.Parse(schema).Schema!, data, result));
+    }
+
+    [Fact]
+    public void ARelationLabelNotOfTheControlIsStillRefused()
+    {
+        var schema = LabelSchema.Parse(SchemaFromConfig()).Schema!;
+        var data = Json("""{"image":"x.jpg","text":"张三在阿里"}""");
+        var result = Json("""
+            { "ner": [ { "id": "a", "start": 0, "end": 2, "label": "PER" }, { "id": "b", "start": 3, "end": 5, "label": "ORG" } ],
+              "relations": [ { "from": "a", "to": "b", "label": "married_to" } ] }
+            """);
+
+        var error = Assert.Single(AnnotationValidator.Validate(schema, data, result));
+        Assert.Equal("/relations/0/label", error.Path);
+    }
+
+    [Theory]
+    [InlineData(90, 10, 20, 20, "x + width = 110")]
+    [InlineData(-5, 10, 20, 20, "x = -5")]
+    [InlineData(10, 95, 20, 20, "y + height = 115")]
+    public void ABoxPastTheImageEdgeIsRefused(double x, double y, double w, double h, string named)
+    {
+        var native = LabelStudioResults.ToNative(Json($$"""
+            [ { "id": "r1", "from_name": "label", "to_name": "img", "type": "rectanglelabels", "original_width": 200, "original_height": 100,
+                "value": { "x": {{x}}, "y": {{y}}, "width": {{w}}, "height": {{h}}, "rectanglelabels": ["Car"] } } ]
+            """), Json(SchemaFromConfig()), Json("""{"image":"x.jpg","text":"t"}"""), null);
+
+        Assert.Contains(named, Assert.Single(native.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABoxTouchingTheEdgeWithFloatNoiseIsKept()
+    {
+        var native = LabelStudioResults.ToNative(Json("""
+            [ { "id": "r1", "from_name": "label", "to_name": "img", "type": "rectanglelabels", "original_width": 200, "original_height": 100,
+                "value": { "x": 80, "y": 0, "width": 20.000000000000004, "height": 100, "rectanglelabels": ["Car"] } } ]
+            """), Json(SchemaFromConfig()), Json("""{"image":"x.jpg","text":"t"}"""), null);
+
+        Assert.Empty(native.Errors);
+    }
+
+    [Fact]
+    public async Task LegacyCompletionsAreImportedAsAnnotations()
+    {
+        var content = """
+            [ { "id": 3, "data": { "image": "x.jpg", "text": "t" },
+                "completions": [ { "completed_by": 7, "result": [
+                  { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ] } ] } ]
+            """;
+        var rows = await ReadAllAsync(content, ImportFormat.LabelStudio, new ImportOptions(Json(SchemaFromConfig())));
+
+        var row = Assert.Single(rows);
+        Assert.Null(row.Error);
+        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"]}", "7", null), Assert.Single(row.Annotations));
+    }
+
+    [Theory]
+    [InlineData("{ \"id\": 5,\n  \"data\": { \"text\": \"one task\" } }\n", 1)]
+    [InlineData("{ \"data\": { \"text\": \"a\" } }\n{ \"data\": { \"text\": \"b\" } } ", 2)]
+    public async Task AJsonFileHoldingTaskObjectsRatherThanAnArrayIsRead(string content, int count)
+    {
+        Assert.Equal(ImportFormat.Json, TaskImport.Detect("task.json", System.Text.Encoding.UTF8.GetBytes(content)));
+
+        var rows = await ReadAllAsync(content, ImportFormat.LabelStudio, new ImportOptions(Json(SchemaFromConfig())), chunk: 5);
+
+        Assert.Equal(count, rows.Count);
+        Assert.All(rows, r => Assert.Null(r.Error));
+        Assert.Contains("\"text\"", rows[^1].DataJsonString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASingleLabelStudioTaskObjectIsDetectedAsLabelStudio()
+    {
+        var head = """{ "id": 1, "annotations": [ { "result": [ { "from_name": "topic" } ] } ], "data": {} }"""u8;
+
+        Assert.Equal(ImportFormat.LabelStudio, TaskImport.Detect("export.json", head));
+        Assert.Equal(ImportFormat.Jsonl, TaskImport.Detect("upload", head));
+    }
+
+    [Fact]
+    public async Task AnUnclosedTaskObjectIsNamedByItsLine()
+    {
+        var rows = await ReadAllAsync("{ \"data\": { \"text\": \"a\" } }\n{ \"data\": ", ImportFormat.Json);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Null(rows[0].Error);
+        Assert.Equal(2, rows[1].Error!.Line);
+        Assert.StartsWith("invalid JSON", rows[1].Error!.Message, StringComparison.Ordinal);
+    }
+}

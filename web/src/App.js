@@ -1,0 +1,105 @@
+import { jsx as _jsx, jsxs as _jsxs } from "react/jsx-runtime";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, unauthorized } from './api';
+import { errorText, keys } from './api/queries';
+import { useI18n } from './i18n';
+import { LoginPage } from './pages/LoginPage';
+import { ProjectsPage } from './pages/ProjectsPage';
+import { NotAllowed } from './pages/NotAllowed';
+import { can } from './roles';
+import { match, navigate, usePath } from './router';
+import { SessionContext } from './session';
+import { usePageTitle } from './lib/title';
+// The workbench and the project console load on demand, so the log-in page and the project
+// list stay small.
+const AnnotatePage = lazy(() => import('./workbench/AnnotatePage').then((m) => ({ default: m.AnnotatePage })));
+const ReviewPage = lazy(() => import('./workbench/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
+const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
+const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
+const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
+const ORG_KEY = 'yz.org';
+/** The remembered organisation, a number, or null when none (or an unreadable one) is stored. */
+function storedOrg() {
+    const v = Number(localStorage.getItem(ORG_KEY) ?? NaN);
+    return Number.isSafeInteger(v) ? v : null;
+}
+/** The signed-in person, or null when nobody is (401) or they may not see themselves (403). */
+async function meOrNobody() {
+    try {
+        return await api.me();
+    }
+    catch (e) {
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403))
+            return null;
+        throw e;
+    }
+}
+export function App() {
+    const { t, lang, setLang } = useI18n();
+    const path = usePath();
+    const queryClient = useQueryClient();
+    const meQuery = useQuery({ queryKey: keys.me, queryFn: meOrNobody, retry: false, staleTime: Infinity });
+    const me = meQuery.data;
+    const error = meQuery.error ? errorText(meQuery.error, t) : null;
+    const [orgId, setOrgId] = useState(storedOrg);
+    // Someone else's data must not outlive their session in the cache.
+    const signedOut = useCallback(() => {
+        queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
+        queryClient.setQueryData(keys.me, null);
+    }, [queryClient]);
+    const loggedIn = useCallback(() => { void queryClient.invalidateQueries({ queryKey: keys.me }); }, [queryClient]);
+    useEffect(() => {
+        unauthorized.add(signedOut);
+        return () => { unauthorized.delete(signedOut); };
+    }, [signedOut]);
+    useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+    // With no organisation remembered (first log-in on this browser, or another person's choice),
+    // start in the one holding the newest project rather than the first by name: for the demo admin
+    // that is the client organisation, not the empty park operator.
+    const remembered = !!me && me.organizations.some((o) => o.id === orgId);
+    const choose = !!me && !remembered && me.organizations.length >= 2;
+    const newest = useQuery({ queryKey: keys.projects(), queryFn: () => api.projects(), enabled: choose });
+    const newestOrg = newest.data?.[0]?.organizationId;
+    const currentOrg = remembered ? orgId : me?.organizations.some((o) => o.id === newestOrg) ? newestOrg : null;
+    const choosing = choose && newest.isPending;
+    const session = useMemo(() => {
+        if (!me)
+            return null;
+        const org = me.organizations.find((o) => o.id === currentOrg) ?? me.organizations[0] ?? null;
+        return {
+            me, org,
+            setOrg: (id) => { localStorage.setItem(ORG_KEY, String(id)); setOrgId(id); },
+            logout: () => { void api.logout().catch(() => { }).finally(() => { signedOut(); navigate('/'); }); },
+        };
+    }, [me, currentOrg, signedOut]);
+    usePageTitle(path, !!session, session?.org?.name);
+    const langButton = (_jsx("button", { type: "button", className: "link", "data-testid": "lang-switch", onClick: () => setLang(lang === 'en' ? 'zh-CN' : 'en'), children: t('lang.switch') }));
+    if (meQuery.isPending || choosing)
+        return _jsx("div", { className: "page muted", children: t('common.loading') });
+    if (!session)
+        return _jsx(LoginPage, { onLoggedIn: loggedIn, langButton: langButton, error: error });
+    let page;
+    let m;
+    // Pages the caller's roles in the current organisation do not include say so; pages of one project
+    // check the roles in that project's organisation once they have loaded it.
+    const orgRoles = session.org?.roles;
+    if (match('/projects/new', path))
+        page = can(orgRoles, 'manage') ? _jsx(NewProjectPage, {}) : _jsx(NotAllowed, {});
+    else if ((m = match('/projects/:id/annotate', path)))
+        page = _jsx(AnnotatePage, { projectId: Number(m.id) }, m.id);
+    else if ((m = match('/projects/:id/review', path)))
+        page = _jsx(ReviewPage, { projectId: Number(m.id) }, m.id);
+    else if ((m = match('/projects/:id/:tab', path)))
+        page = _jsx(ProjectPage, { projectId: Number(m.id), tab: m.tab }, m.id);
+    else if ((m = match('/projects/:id', path)))
+        page = _jsx(ProjectPage, { projectId: Number(m.id) }, m.id);
+    else if (match('/tokens', path))
+        page = _jsx(TokensPage, {});
+    else if (match('/members', path))
+        page = can(orgRoles, 'members') ? _jsx(MembersPage, {}, session.org?.id) : _jsx(NotAllowed, {});
+    else
+        page = _jsx(ProjectsPage, {});
+    return (_jsxs(SessionContext.Provider, { value: session, children: [_jsxs("header", { className: "top", children: [_jsxs("a", { href: "#/", className: "brand", "data-testid": "nav-home", children: ["\u2601 ", t('app.name')] }), _jsx("a", { href: "#/", "data-testid": "nav-projects", children: t('nav.projects') }), can(session.org?.roles, 'members') && _jsx("a", { href: "#/members", "data-testid": "nav-members", children: t('nav.members') }), _jsx("a", { href: "#/tokens", "data-testid": "nav-tokens", children: t('nav.tokens') }), _jsx("span", { className: "grow" }), session.me.organizations.length > 0 && (_jsxs("label", { className: "org", children: [_jsx("span", { className: "muted small", children: t('nav.org') }), ' ', _jsx("select", { "data-testid": "org-switch", value: session.org?.id ?? '', onChange: (e) => { session.setOrg(Number(e.target.value)); navigate('/'); }, children: session.me.organizations.map((o) => _jsx("option", { value: o.id, children: o.name }, o.id)) })] })), langButton, _jsx("span", { className: "muted small", "data-testid": "user-name", children: session.me.name || session.me.email }), _jsx("button", { type: "button", className: "link", "data-testid": "logout", onClick: session.logout, children: t('nav.logout') })] }), _jsx("main", { children: _jsx(Suspense, { fallback: _jsx("div", { className: "page muted", children: t('common.loading') }), children: page }) })] }));
+}

@@ -1,0 +1,102 @@
+import { en } from '../i18n/en';
+/** Only strings and numbers go into a message; nulls and objects are left out. */
+function params(v) {
+    if (!v || typeof v !== 'object')
+        return {};
+    return Object.fromEntries(Object.entries(v)
+        .filter(([, x]) => typeof x === 'string' || typeof x === 'number'));
+}
+/** Reads a ProblemDetails body as the server sends it (anything else gives an empty problem). */
+export function readProblem(status, body) {
+    const b = body && typeof body === 'object' ? body : {};
+    const errors = b.errors && typeof b.errors === 'object' ? b.errors : {};
+    const fields = b.fields && typeof b.fields === 'object' ? b.fields : {};
+    return {
+        status,
+        code: typeof b.code === 'string' ? b.code : undefined,
+        params: params(b.params),
+        title: typeof b.title === 'string' ? b.title : undefined,
+        detail: typeof b.detail === 'string' ? b.detail : undefined,
+        errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]])),
+        fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (Array.isArray(v) ? v : [])
+                .filter((c) => !!c && typeof c === 'object' && typeof c.code === 'string')
+                .map((c) => ({ code: c.code, params: params(c.params) }))])),
+    };
+}
+const has = (key) => key in en;
+/** The key of a code's message, when this client has one. */
+export function codeKey(code) {
+    const key = `err.${code}`;
+    return code && has(key) ? key : null;
+}
+/** A field's name in words: a known request field's label, else the name itself in quotes (a control's name). */
+function fieldName(field, t) {
+    const key = `errField.${field}`;
+    return has(key) ? t(key) : `“${field}”`;
+}
+/** A key inside an item (a span's end) in words, else the key itself. */
+function keyName(k, t) {
+    const key = `errKey.${k}`;
+    return has(key) ? t(key) : k;
+}
+/** Where a field error is, in words: "overlap", "“entities”, item 2, end", "row 3, text". */
+export function fieldWhere(p, t) {
+    const parts = [];
+    if (p.row !== undefined)
+        parts.push(t('errWhere.row', { row: p.row }));
+    if (p.field !== undefined)
+        parts.push(fieldName(String(p.field), t));
+    if (p.item !== undefined)
+        parts.push(t('errWhere.item', { item: p.item }));
+    if (p.key !== undefined)
+        parts.push(keyName(String(p.key), t));
+    return parts.join(t('errWhere.separator'));
+}
+/**
+ * Codes that say only that something is wrong, for checks the server has not given a code of their
+ * own yet (a row's data, a label schema's details): their server words follow in brackets, so the
+ * reason is not lost.
+ */
+const GENERAL = new Set(['field.invalid', 'import.row_invalid', 'annotation.invalid', 'schema.invalid']);
+/** One coded message in words (its where left out). */
+function coded(c, english, t) {
+    const key = codeKey(c.code);
+    if (!key)
+        return null;
+    const values = { ...c.params };
+    if (values.field !== undefined)
+        values.field = fieldName(String(values.field), t);
+    const words = t(key, values);
+    return GENERAL.has(c.code) && english ? `${words} (${english})` : words;
+}
+/** Each field's messages in words, by the server's key: what a form shows next to its field. */
+export function fieldMessages(problem, t) {
+    const out = {};
+    for (const [k, english] of Object.entries(problem.errors)) {
+        const list = problem.fields[k] ?? [];
+        const words = list.map((c, i) => coded(c, english[i], t));
+        out[k] = words.every((w) => w !== null) && words.length ? words.join(' ') : english.join(' ');
+    }
+    return out;
+}
+/** Field messages with their place: "“entities”, item 1, end: the span goes past the end of the text (4 characters)". */
+export function fieldLines(problem, t) {
+    const messages = fieldMessages(problem, t);
+    return Object.keys(messages).map((k) => {
+        const where = fieldWhere(problem.fields[k]?.[0]?.params ?? {}, t);
+        const message = messages[k] ?? '';
+        return where ? `${where}${t('errWhere.colon')}${message}` : message;
+    });
+}
+/**
+ * The problem in the user's language: the code's message, then each field's message with where it
+ * is. A code this client has no words for falls back to the server's English title and detail.
+ */
+export function problemMessage(problem, t) {
+    return [problemHead(problem, t), ...fieldLines(problem, t)].join(' ');
+}
+/** The problem's own message without its fields' (for a form that shows those beside each field). */
+export function problemHead(problem, t) {
+    const key = codeKey(problem.code);
+    return key ? t(key, problem.params) : problem.title ?? problem.detail ?? t('err.server.error');
+}

@@ -47,7 +47,14 @@ public sealed record ImportError(int Line, string? Field, string Message);
 /// <param name="ResultJson">The result in native form (an object keyed by control name), compact JSON.</param>
 /// <param name="Author">Model name for predictions, annotator name for annotations, when given.</param>
 /// <param name="Score">A prediction's score, when given.</param>
-public sealed record ImportedResult(string ResultJson, string? Author, double? Score);
+public sealed record ImportedResult(string ResultJson, string? Author, double? Score)
+{
+    /// <summary>When the annotation was made, as the file says (Label Studio's <c>created_at</c>); null: unknown.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>Seconds the annotator spent, as the file says (Label Studio's <c>lead_time</c>); null: unknown.</summary>
+    public double? LeadTimeSeconds { get; init; }
+}
 
 /// <summary>
 /// One task read from an import file, or the error that row had. Memory: owns one copy of the

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Unicode;
 
 namespace Yunzhong.Core.Formats;
@@ -61,20 +62,21 @@ internal static class LabelStudioTaskParser
             }
 
             SchemaView? schema = options.Schema is { } s ? SchemaView.From(s) : null;
-            var (predictions, predError) = Convert(root, "predictions", schema, data, options, line);
+            string? groundTruth = null;
+            var (predictions, predError) = Convert(root, "predictions", schema, data, options, line, ref groundTruth);
             if (predError is not null)
             {
                 return new ImportRow { Line = line, Index = index, Error = predError };
             }
 
-            var (annotations, annError) = Convert(root, "annotations", schema, data, options, line);
+            var (annotations, annError) = Convert(root, "annotations", schema, data, options, line, ref groundTruth);
             if (annError is not null)
             {
                 return new ImportRow { Line = line, Index = index, Error = annError };
             }
 
             // Label Studio before 1.0 called annotations "completions"; its exports still circulate.
-            var (completions, compError) = Convert(root, "completions", schema, data, options, line);
+            var (completions, compError) = Convert(root, "completions", schema, data, options, line, ref groundTruth);
             if (compError is not null)
             {
                 return new ImportRow { Line = line, Index = index, Error = compError };
@@ -93,12 +95,15 @@ internal static class LabelStudioTaskParser
                 DataJson = JsonBytes.CopyCompact(Encoding.UTF8.GetBytes(data.GetRawText())),
                 Predictions = predictions,
                 Annotations = annotations,
+                GoldAnswerJson = groundTruth,
             };
         }
     }
 
+    /// <summary>An array of Label Studio annotations or predictions converted; <paramref name="groundTruth"/>
+    /// gets the first annotation marked <c>ground_truth</c> (the task's reference answer).</summary>
     private static (IReadOnlyList<ImportedResult>, ImportError?) Convert(
-        JsonElement root, string field, SchemaView? schema, JsonElement data, ImportOptions options, int line)
+        JsonElement root, string field, SchemaView? schema, JsonElement data, ImportOptions options, int line, ref string? groundTruth)
     {
         if (!root.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null)
         {
@@ -141,7 +146,17 @@ internal static class LabelStudioTaskParser
                 return ([], new ImportError(line, field, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}"));
             }
 
-            results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item)));
+            results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item))
+            {
+                CreatedAt = CreatedAtOf(item),
+                LeadTimeSeconds = item.TryGetProperty("lead_time", out var lead) && lead.ValueKind == JsonValueKind.Number
+                    && lead.GetDouble() is var seconds && double.IsFinite(seconds) && seconds >= 0 ? seconds : null,
+            });
+            if (field != "predictions" && item.TryGetProperty("ground_truth", out var truth) && truth.ValueKind == JsonValueKind.True)
+            {
+                groundTruth ??= conversion.Json;
+            }
+
             i++;
         }
 
@@ -173,6 +188,12 @@ internal static class LabelStudioTaskParser
 
         return null;
     }
+
+    private static DateTimeOffset? CreatedAtOf(JsonElement item) =>
+        item.TryGetProperty("created_at", out var at) && at.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(at.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+            ? when
+            : null;
 
     private static double? ScoreOf(JsonElement item) =>
         item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()) ? s.GetDouble() : null;

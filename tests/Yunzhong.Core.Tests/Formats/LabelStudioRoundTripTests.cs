@@ -160,6 +160,27 @@ public class LabelStudioRoundTripTests
         Assert.Equal(new ImportedResult("{\"topic\":[\"News\"]}", "7", null), Assert.Single(row.Annotations));
     }
 
+    [Fact]
+    public async Task AnAnnotationsTimeLeadTimeAndGroundTruthAreRead()
+    {
+        var content = """
+            [ { "data": { "image": "x.jpg", "text": "t" },
+                "annotations": [
+                  { "created_username": "li@example.com, 2", "created_at": "2024-11-02T10:00:00+08:00", "lead_time": 3.25, "ground_truth": true,
+                    "result": [ { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ] },
+                  { "lead_time": -1, "result": [] } ] } ]
+            """;
+        var row = Assert.Single(await ReadAllAsync(content, ImportFormat.LabelStudio, new ImportOptions(Json(SchemaFromConfig()))));
+
+        Assert.Null(row.Error);
+        Assert.Equal(DateTimeOffset.Parse("2024-11-02T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture), row.Annotations[0].CreatedAt);
+        Assert.Equal(3.25, row.Annotations[0].LeadTimeSeconds);
+        Assert.Equal("li@example.com, 2", row.Annotations[0].Author);
+        Assert.Null(row.Annotations[1].CreatedAt);
+        Assert.Null(row.Annotations[1].LeadTimeSeconds); // a negative time is no time
+        Assert.Equal("{\"topic\":[\"News\"]}", row.GoldAnswerJson);
+    }
+
     [Theory]
     [InlineData("{ \"id\": 5,\n  \"data\": { \"text\": \"one task\" } }\n", 1)]
     [InlineData("{ \"data\": { \"text\": \"a\" } }\n{ \"data\": { \"text\": \"b\" } } ", 2)]

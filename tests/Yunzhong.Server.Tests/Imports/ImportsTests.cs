@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Yunzhong.Server.Tests.Imports;
 
 public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
@@ -134,6 +136,38 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var annotation = Assert.Single(detail.Annotations);
         Assert.Equal(["pos"], annotation.Result.GetProperty("label").Strings());
         Assert.Equal(AnnotationStatus.Submitted, annotation.Status);
+    }
+
+    private sealed record StoredAnnotation(long UserId, long CreatedAt, double? LeadTime);
+
+    [Fact]
+    public async Task LabelStudioAnnotationsKeepTheirAnnotatorTimeAndGroundTruth()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Annotator);
+        var project = await TestData.ProjectAsync(manager, org.Id, _choiceAndSpanSchema);
+        // Label Studio writes created_username as "email, id"; a name no member has stays the importer's.
+        var body = $$$"""
+            [ { "id": 1, "data": {"text": "一"},
+                "annotations": [
+                  { "created_username": "{{{annotator.Email.ToUpperInvariant()}}}, 4", "created_at": "2025-03-01T08:30:00.123456Z", "lead_time": 12.5,
+                    "ground_truth": true,
+                    "result": [ {"id": "c", "from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["pos"]}} ] },
+                  { "created_username": "{{{outsider.Email}}}, 9",
+                    "result": [ {"id": "d", "from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["neg"]}} ] } ] } ]
+            """;
+        Assert.Equal(1, (await ImportOkAsync(manager, project, body, "labelstudio")).Imported);
+
+        var task = Assert.Single(await TasksAsync(project));
+        var stored = await fx.QueryAsync<StoredAnnotation>(
+            "SELECT user_id AS UserId, created_at AS CreatedAt, lead_time AS LeadTime FROM annotations WHERE task_id = @id ORDER BY id", new { id = task.Id });
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(new StoredAnnotation(annotator.Id, DateTimeOffset.Parse("2025-03-01T08:30:00.123Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), 12.5), stored[0]);
+        Assert.Equal(manager.Id, stored[1].UserId); // not a member: no one outside the organisation is named
+        Assert.Null(stored[1].LeadTime);
+        Assert.Equal("{\"label\":[\"pos\"]}", task.Gold);
     }
 
     [Fact]

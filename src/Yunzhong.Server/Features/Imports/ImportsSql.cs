@@ -6,10 +6,18 @@ internal static class ImportsSql
     /// <summary>A prediction imported with its task: task @taskId, model @model, result @result, score @score, time @now.</summary>
     internal const string InsertPredictionSql = "INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES (@taskId, @model, @result, @score, @now)";
 
-    /// <summary>An annotation imported with its task, as finished work by the importing user: task @taskId, project @projectId, user @userId, result @result, time @now.</summary>
+    /// <summary>An annotation imported with its task, as finished work: task @taskId, project @projectId,
+    /// by user @userId (its annotator when the file names a member, else the importing user), result
+    /// @result, made at @createdAt taking @leadTime seconds (null: unknown).</summary>
     internal const string InsertAnnotationSql = """
-        INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
-        VALUES (@taskId, @projectId, @userId, @userId, 1, 'submitted', @result, @now)
+        INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at, lead_time)
+        VALUES (@taskId, @projectId, @userId, @userId, 1, 'submitted', @result, @createdAt, @leadTime)
+        """;
+
+    /// <summary>The member of organisation @orgId whose email is @email (any case); no row when none.</summary>
+    internal const string MemberByEmailSql = """
+        SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id
+        WHERE m.organization_id = @orgId AND lower(u.email) = lower(@email)
         """;
 
     /// <summary>Starts the record of an import into project @projectId of file @fileName by @userId at @now; returns its id.</summary>

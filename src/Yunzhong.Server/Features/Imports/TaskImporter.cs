@@ -271,6 +271,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         var insert = sql[InsertSql(project, now, importId, perInsert)];
         string insertOne = InsertSql(project, now, importId, 1) + " RETURNING id", insertControl = InsertSql(project, now, importId, 1, control: true) + " RETURNING id";
         var pending = new List<Checked>(perInsert);
+        var members = new Dictionary<string, long?>(StringComparer.OrdinalIgnoreCase);
         await foreach (var chunk in chunks.ReadAllAsync(ct))
         {
             foreach (var item in chunk)
@@ -302,7 +303,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 }
                 if (row.Annotations.Count > 0)
                 {
-                    await ImportAnnotationsAsync(sql, project, userId, id, row.Annotations, now, ct);
+                    await ImportAnnotationsAsync(sql, project, userId, id, row.Annotations, now, members, ct);
                 }
             }
         }
@@ -359,15 +360,41 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     /// user: they count toward the task's overlap and are exported like any other.
     /// </summary>
     private static async Task ImportAnnotationsAsync(
-        HotStatements sql, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations, long now, CancellationToken ct)
+        HotStatements sql, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations, long now,
+        Dictionary<string, long?> members, CancellationToken ct)
     {
         foreach (var a in annotations)
         {
-            await sql[
-                ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", userId).Bind("result", a.ResultJson).Bind("now", now)
+            var by = await MemberAsync(sql, project, a.Author, members, ct) ?? userId;
+            await sql[ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", by).Bind("result", a.ResultJson)
+                .Bind("createdAt", a.CreatedAt?.ToUnixTimeMilliseconds() ?? now).Bind("leadTime", a.LeadTimeSeconds)
                 .ExecuteAsync(ct);
         }
         await sql[TaskStates.ImportAnnotationsSql].Bind("count", annotations.Count).Bind("taskId", taskId).ExecuteAsync(ct);
+    }
+
+    /// <summary>
+    /// The member of the project's organisation a file names as an annotation's author, by email:
+    /// Label Studio writes <c>created_username</c> as "email, id" (or an email, or a user object's
+    /// email). Null when no member has it: the annotation is then the importing user's. Each name is
+    /// looked up once per import.
+    /// </summary>
+    private static async ValueTask<long?> MemberAsync(
+        HotStatements sql, ProjectConfig project, string? author, Dictionary<string, long?> members, CancellationToken ct)
+    {
+        var email = author?.Split(',', StringSplitOptions.TrimEntries).FirstOrDefault(part => part.Contains('@', StringComparison.Ordinal));
+        if (email is null)
+        {
+            return null;
+        }
+
+        if (!members.TryGetValue(email, out var id))
+        {
+            id = await sql[ImportsSql.MemberByEmailSql].Bind("orgId", project.OrganizationId).Bind("email", email).ScalarInt64Async(ct);
+            members[email] = id;
+        }
+
+        return id;
     }
 
     /// <summary>The data object with its keys renamed by <paramref name="map"/> (a key mapped to "" left out).</summary>

@@ -103,9 +103,13 @@ internal static class DataCommands
             {
                 throw new CliException($"export failed: {s.Error}");
             }
-            if (s.Status == ExportStatus.Done)
+            if (s.Status is ExportStatus.Done or ExportStatus.Incomplete)
             {
                 progress.Done(s.Rows);
+                if (s.Status == ExportStatus.Incomplete)
+                {
+                    Console.Error.WriteLine($"export #{id} is incomplete: {s.Error}");
+                }
                 break;
             }
             await Task.Delay(200, ct);

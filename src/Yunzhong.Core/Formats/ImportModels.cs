@@ -79,6 +79,15 @@ public sealed class ImportRow
     /// <summary>Whether the task came with a known answer.</summary>
     public bool IsGold => GoldAnswerJson is not null;
 
+    /// <summary>
+    /// Pixel sizes of the task's images by their data value, as a Label Studio file gave them
+    /// (<c>original_width</c>/<c>original_height</c>); empty when none. Exports need them for images
+    /// the project does not hold.
+    /// </summary>
+    public IReadOnlyDictionary<string, (int Width, int Height)> ImageSizes { get; init; } = NoSizes;
+
+    internal static readonly IReadOnlyDictionary<string, (int Width, int Height)> NoSizes = new Dictionary<string, (int, int)>();
+
     /// <summary>The gold answer in native result form, compact JSON.</summary>
     public string? GoldAnswerJson { get; init; }
 

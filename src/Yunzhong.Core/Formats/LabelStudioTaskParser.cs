@@ -63,6 +63,19 @@ internal static class LabelStudioTaskParser
 
             SchemaView? schema = options.Schema is { } s ? SchemaView.From(s) : null;
             string? groundTruth = null;
+            // An ML backend's predictions often leave out the image size that the task's annotations
+            // (or other predictions) state: any item's size serves the whole task.
+            var sizes = schema is null ? ImportRow.NoSizes : ImageSizes(root, schema, data);
+            if (sizes.Count > 0)
+            {
+                var media = options.Media;
+                options = options with
+                {
+                    Media = reference => media?.Invoke(reference)
+                        ?? (sizes.TryGetValue(reference, out var size) ? new MediaInfo(reference, "image/*", size.Width, size.Height) : null),
+                };
+            }
+
             var (predictions, predError) = Convert(root, "predictions", schema, data, options, line, ref groundTruth);
             if (predError is not null)
             {
@@ -96,6 +109,7 @@ internal static class LabelStudioTaskParser
                 Predictions = predictions,
                 Annotations = annotations,
                 GoldAnswerJson = groundTruth,
+                ImageSizes = sizes,
             };
         }
     }
@@ -187,6 +201,41 @@ internal static class LabelStudioTaskParser
         }
 
         return null;
+    }
+
+    /// <summary>The sizes the task's result items give its images, by the image field's data value.</summary>
+    private static IReadOnlyDictionary<string, (int Width, int Height)> ImageSizes(JsonElement root, SchemaView schema, JsonElement data)
+    {
+        Dictionary<string, (int, int)>? sizes = null;
+        foreach (var field in (ReadOnlySpan<string>)["annotations", "completions", "predictions"])
+        {
+            if (!root.TryGetProperty(field, out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var entry in list.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var item in result.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object
+                        && item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w >= 1 && w <= int.MaxValue
+                        && item.TryGetProperty("original_height", out var oh) && oh.TryGetDouble(out var h) && h >= 1 && h <= int.MaxValue
+                        && LabelStudioResults.Str(item, "from_name") is { } name && schema.Find(name) is { Field: { } imageField }
+                        && LabelStudioResults.FieldString(data, imageField) is { } reference)
+                    {
+                        (sizes ??= new(StringComparer.Ordinal)).TryAdd(reference, ((int)Math.Round(w), (int)Math.Round(h)));
+                    }
+                }
+            }
+        }
+
+        return sizes ?? ImportRow.NoSizes;
     }
 
     private static DateTimeOffset? CreatedAtOf(JsonElement item) =>

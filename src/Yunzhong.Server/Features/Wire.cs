@@ -24,7 +24,9 @@ public enum BulkAction { Delete, Priority, Release }
 /// <summary>An export file's format on the wire (<c>labelstudio</c> in one word, as `yz export --format` takes it).</summary>
 public enum ExportFileFormat { Jsonl, Labelstudio, Csv, Conll, Coco }
 
-public enum ExportStatus { Queued, Running, Done, Failed }
+/// <summary>An export job's state. <c>Incomplete</c>: the file is written and can be downloaded, but
+/// some items could not be expressed in its format (the job's <c>error</c> says how many and the first).</summary>
+public enum ExportStatus { Queued, Running, Done, Incomplete, Failed }
 
 /// <summary>
 /// The one JSON form of the API, for the server, the CLI and the tests: enums as snake_case strings

@@ -57,7 +57,7 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         for (var i = 0; i < 100; i++)
         {
             job = await manager.Http.GetOkAsync<ExportView>($"api/exports/{id}");
-            if (job.Status is ExportStatus.Done or ExportStatus.Failed)
+            if (job.Status is ExportStatus.Done or ExportStatus.Incomplete or ExportStatus.Failed)
             {
                 break;
             }

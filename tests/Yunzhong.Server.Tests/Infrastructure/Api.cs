@@ -104,7 +104,7 @@ public static class Api
         for (var i = 0; i < 200; i++)
         {
             view = await manager.Http.GetOkAsync<ExportView>($"api/exports/{exportId}");
-            if (view.Status is ExportStatus.Done or ExportStatus.Failed)
+            if (view.Status is ExportStatus.Done or ExportStatus.Incomplete or ExportStatus.Failed)
             {
                 break;
             }
@@ -143,7 +143,7 @@ public static class Api
         for (var i = 0; i < 300; i++)
         {
             job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
-            if (job.Status == ExportStatus.Done)
+            if (job.Status is ExportStatus.Done or ExportStatus.Incomplete)
             {
                 var text = await http.GetStringAsync(job.DownloadUrl!.TrimStart('/'));
                 return (job, text);

@@ -32,7 +32,7 @@ public abstract class DiskFullTests
         for (var i = 0; i < 400; i++)
         {
             job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
-            if (job.Status is ExportStatus.Done or ExportStatus.Failed)
+            if (job.Status is ExportStatus.Done or ExportStatus.Incomplete or ExportStatus.Failed)
             {
                 return job;
             }

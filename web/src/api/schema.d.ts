@@ -1012,7 +1012,7 @@ export interface components {
             to?: null | string;
         };
         /** @enum {string} */
-        ExportStatus: "queued" | "running" | "done" | "failed";
+        ExportStatus: "queued" | "running" | "done" | "incomplete" | "failed";
         ExportView: {
             /** Format: date-time */
             createdAt: string;

@@ -162,6 +162,8 @@ export const en = {
   'export.st.queued': 'queued',
   'export.st.running': 'running',
   'export.st.done': 'done',
+  'export.st.incomplete': 'incomplete',
+  'export.incomplete': 'The file is written, but some items could not be expressed in this format and were left out: {note}',
   'export.st.failed': 'failed',
 
   'tokens.title': 'API tokens',

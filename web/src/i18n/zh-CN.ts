@@ -162,6 +162,8 @@ export const zhCN: Record<MessageKey, string> = {
   'export.st.queued': '排队中',
   'export.st.running': '进行中',
   'export.st.done': '已完成',
+  'export.st.incomplete': '不完整',
+  'export.incomplete': '文件已生成，但有些内容无法用此格式表达，已被略去：{note}',
   'export.st.failed': '失败',
 
   'tokens.title': 'API 令牌',

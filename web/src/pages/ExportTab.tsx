@@ -6,7 +6,9 @@ import { useI18n, useT, type MessageKey } from '../i18n';
 
 const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco'];
 const STATES = ['', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly (TaskState | '')[];
-const finished = (j: ExportJob | undefined) => j?.status === 'done' || j?.status === 'failed';
+const finished = (j: ExportJob | undefined) => j?.status === 'done' || j?.status === 'incomplete' || j?.status === 'failed';
+// An incomplete file is written and downloadable; some items could not be expressed in its format.
+const downloadable = (j: ExportJob) => j.status === 'done' || j.status === 'incomplete';
 
 export function ExportTab({ project }: { project: Project }) {
   const t = useT();
@@ -64,9 +66,10 @@ export function ExportTab({ project }: { project: Project }) {
       <button type="submit" className="primary" disabled={!!running} data-testid="export-start">{t('export.start')}</button>
       {job && (
         <div data-testid="export-job" data-status={job.status}>
-          <p>{t('export.status', { status: ['queued', 'running', 'done', 'failed'].includes(job.status) ? t(`export.st.${job.status}` as MessageKey) : job.status })}{job.rows != null ? ` · ${t('export.rows', { rows: job.rows })}` : ''}</p>
+          <p>{t('export.status', { status: ['queued', 'running', 'done', 'incomplete', 'failed'].includes(job.status) ? t(`export.st.${job.status}` as MessageKey) : job.status })}{job.rows != null ? ` · ${t('export.rows', { rows: job.rows })}` : ''}</p>
           {running && <progress data-testid="export-progress" />}
-          {job.status === 'done' && <a className="button primary" data-testid="export-download" href={job.downloadUrl ?? api.exportDownloadUrl(job.id)} download={job.fileName || true}>{t('export.download')}</a>}
+          {job.status === 'incomplete' && <div className="banner warn" data-testid="export-incomplete">{t('export.incomplete', { note: job.error ?? '' })}</div>}
+          {downloadable(job) && <a className="button primary" data-testid="export-download" href={job.downloadUrl ?? api.exportDownloadUrl(job.id)} download={job.fileName || true}>{t('export.download')}</a>}
           {job.status === 'failed' && <div className="banner error">{t('export.failed', { error: job.error ?? '' })}</div>}
         </div>
       )}
@@ -112,10 +115,10 @@ function ExportHistory({ projectId }: { projectId: number }) {
                 <td>{new Date(j.createdAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}</td>
                 <td>{t(`export.format.${j.format}`)}</td>
                 <td><span className={`pill st-${j.status}`} title={j.error ?? undefined}>{t(`export.st.${j.status}`)}</span></td>
-                <td className="num">{j.status === 'done' ? j.rows : `${j.rows} / ${j.totalRows}`}</td>
+                <td className="num">{downloadable(j) ? j.rows : `${j.rows} / ${j.totalRows}`}</td>
                 <td className="num" data-testid="export-job-size">{j.sizeBytes != null ? formatSize(j.sizeBytes) : '—'}</td>
                 <td>{j.requestedBy}</td>
-                <td>{j.status === 'done' && j.downloadUrl
+                <td>{downloadable(j) && j.downloadUrl
                   ? <a href={j.downloadUrl} download={j.fileName} data-testid="export-job-download">{j.fileName}</a>
                   : <span className="muted">{j.fileName}</span>}</td>
               </tr>

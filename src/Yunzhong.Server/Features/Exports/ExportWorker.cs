@@ -72,8 +72,9 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         }
         try
         {
-            var rows = await RunAsync(id, projectId, format, JsonSerializer.Deserialize<ExportFilter>(optionsJson)!, ct);
-            await SetAsync(id, "done", rows, null, ct);
+            var (rows, problems) = await RunAsync(id, projectId, format, JsonSerializer.Deserialize<ExportFilter>(optionsJson)!, ct);
+            // A file that left items out is not "done": its state says so, beside the note naming them.
+            await SetAsync(id, problems > 0 ? "incomplete" : "done", rows, null, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -101,7 +102,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
     private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
     {
         long? size = null;
-        if (status == "done")
+        if (status is "done" or "incomplete")
         {
             await using var file = blobs.OpenRead(BlobName(id));
             size = file?.Length;
@@ -113,7 +114,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
 
     private static string BlobName(long id) => $"exports/{id}";
 
-    public async Task<long> RunAsync(long exportId, long projectId, string format, ExportFilter filter, CancellationToken ct)
+    /// <summary>Writes the export's file; answers the tasks written and how many items the format could not express.</summary>
+    public async Task<(long Rows, long Problems)> RunAsync(long exportId, long projectId, string format, ExportFilter filter, CancellationToken ct)
     {
         var project = await access.ProjectAsync(projectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
         var states = filter.States.Length > 0 ? filter.States : null;
@@ -136,7 +138,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             IncludeHistory = filter.History,
             TempStreamFactory = () => TempFile(spill),
         });
-        long written = 0, after = 0;
+        long written = 0, after = 0, problems = 0;
         ExportConsensus? consensus = null;
         if (filter.Consensus)
         {
@@ -183,7 +185,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                         foreach (var f in mediaFields)
                         {
                             if (data.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String
-                                && await media.FindAsync(projectId, v.GetString()!, ct) is { } info)
+                                && (await media.FindAsync(projectId, v.GetString()!, ct) ?? await ExternalImageAsync(c, projectId, v.GetString()!, ct)) is { } info)
                             {
                                 (known ??= new())[v.GetString()!] = info;
                             }
@@ -201,7 +203,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             }
             await writer.CompleteAsync(ct);
             await blob.CommitAsync(ct);
-            if (writer.ProblemCount > 0)
+            problems = writer.ProblemCount;
+            if (problems > 0)
             {
                 // The file is complete for everything else; say what could not be expressed in the format.
                 var first = writer.Problems[0];
@@ -219,8 +222,17 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 File.Delete(path);
             }
         }
-        return written;
+        return (written, problems);
     }
+
+    /// <summary>An image the project does not hold, sized by an imported file (see 0017_external_image_sizes); null when unknown.</summary>
+    private static async Task<MediaInfo?> ExternalImageAsync(System.Data.Common.DbConnection c, long projectId, string reference, CancellationToken ct) =>
+        await c.QueryFirstOrDefaultAsync<ImageSize>(new CommandDefinition(
+            ExportsSql.ExternalImageSizeSql, new { projectId, reference }, cancellationToken: ct)) is { } size
+            ? new MediaInfo(reference, "image/*", (int)size.Width, (int)size.Height)
+            : null;
+
+    private sealed record ImageSize(long Width, long Height);
 
     private static FileStream TempFile(List<string> spill)
     {

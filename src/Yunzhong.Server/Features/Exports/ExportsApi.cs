@@ -199,7 +199,7 @@ public static class ExportsApi
         }
         var v = r.Value;
         return new ExportView(v.Id, v.ProjectId, Wire.Parse<ExportFileFormat>(v.Format), Wire.Parse<ExportStatus>(v.Status), v.Rows, v.Total, v.Error, Http.Time(v.CreatedAt),
-            v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status == "done" ? $"/api/exports/{v.Id}/download" : null,
+            v.FinishedAt is null ? null : Http.Time(v.FinishedAt.Value), v.Status is "done" or "incomplete" ? $"/api/exports/{v.Id}/download" : null,
             v.SizeBytes, v.RequestedBy, FileName(v.ProjectName, v.Format, Http.Time(v.CreatedAt)));
     }
 }

@@ -17,7 +17,7 @@ internal static class ExportsSql
     /// <summary>Finished export @exportId's project, format and file.</summary>
     internal const string DoneExportSql = """
         SELECT e.project_id, e.format, e.blob_name, p.name, e.created_at FROM exports e JOIN projects p ON p.id = e.project_id
-        WHERE e.id = @exportId AND e.status = 'done'
+        WHERE e.id = @exportId AND e.status IN ('done', 'incomplete')
         """;
 
     /// <summary>Export @id as the API shows it.</summary>
@@ -44,7 +44,7 @@ internal static class ExportsSql
     /// <summary>Export @id ends as @status at @now; a done one gets its file @blob of @size bytes.</summary>
     internal const string FinishSql = """
         UPDATE exports SET status = @status, rows_written = COALESCE(@rows, rows_written), error = COALESCE(@error, error), finished_at = @now,
-            blob_name = CASE WHEN @status = 'done' THEN @blob ELSE NULL END, size_bytes = @size
+            blob_name = CASE WHEN @status IN ('done', 'incomplete') THEN @blob ELSE NULL END, size_bytes = @size
         WHERE id = @id
         """;
 
@@ -82,4 +82,8 @@ internal static class ExportsSql
 
     /// <summary>Export @exportId's note @note on what the format could not express.</summary>
     internal const string NoteSql = "UPDATE exports SET error = @note WHERE id = @exportId";
+
+    /// <summary>The size an imported file gave image @reference of project @projectId, which the project does not hold.</summary>
+    internal const string ExternalImageSizeSql =
+        "SELECT width AS Width, height AS Height FROM external_image_sizes WHERE project_id = @projectId AND reference = @reference";
 }

@@ -14,6 +14,12 @@ internal static class ImportsSql
         VALUES (@taskId, @projectId, @userId, @userId, 1, 'submitted', @result, @createdAt, @leadTime)
         """;
 
+    /// <summary>Remembers that image @reference of project @projectId is @width × @height pixels (the first size given stays).</summary>
+    internal const string InsertImageSizeSql = """
+        INSERT INTO external_image_sizes (project_id, reference, width, height) VALUES (@projectId, @reference, @width, @height)
+        ON CONFLICT (project_id, reference) DO NOTHING
+        """;
+
     /// <summary>The member of organisation @orgId whose email is @email (any case); no row when none.</summary>
     internal const string MemberByEmailSql = """
         SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id

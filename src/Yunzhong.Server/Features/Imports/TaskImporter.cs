@@ -305,6 +305,14 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 {
                     await ImportAnnotationsAsync(sql, project, userId, id, row.Annotations, now, members, ct);
                 }
+                foreach (var (reference, (width, height)) in row.ImageSizes)
+                {
+                    if (!reference.StartsWith(MediaScheme, StringComparison.Ordinal))
+                    {
+                        await sql[ImportsSql.InsertImageSizeSql].Bind("projectId", project.Id).Bind("reference", reference)
+                            .Bind("width", width).Bind("height", height).ExecuteAsync(ct);
+                    }
+                }
             }
         }
         return imported + await FlushAsync(sql, project, pending, null, now, importId, ct);

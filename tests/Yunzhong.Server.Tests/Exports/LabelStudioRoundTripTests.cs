@@ -1,0 +1,75 @@
+namespace Yunzhong.Server.Tests.Exports;
+
+/// <summary>
+/// Label Studio JSON in → Yunzhong → Label Studio JSON out, on images the project never uploaded
+/// (the usual case: tasks point at the client's URLs), through the real import and export.
+/// </summary>
+public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object _boxSchema = new
+    {
+        fields = new[] { new { name = "image", type = "image" } },
+        controls = new object[] { new { name = "label", type = "rectangles", field = "image", labels = new[] { "Car" }, toName = "img" } },
+    };
+
+    [Fact]
+    public async Task RegionsOnAnImageOnlyAUrlNamesComeBackWithTheirSizeAndObjectName()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(manager, org.Id, _boxSchema);
+        // The annotation states the image size; the ML backend's prediction does not (it never does).
+        var body = """
+            [ { "id": 1, "data": { "image": "https://cdn.example.com/street/1.jpg" },
+                "annotations": [ { "result": [ { "id": "a1", "from_name": "label", "to_name": "img", "type": "rectanglelabels",
+                  "original_width": 1000, "original_height": 500,
+                  "value": { "x": 10, "y": 20, "width": 30, "height": 40, "rotation": 0, "rectanglelabels": ["car"] } } ] } ],
+                "predictions": [ { "model_version": "yolo-8", "score": 0.9, "result": [ { "id": "p1", "from_name": "label", "to_name": "img",
+                  "type": "rectanglelabels", "value": { "x": 50, "y": 50, "width": 10, "height": 10, "rectanglelabels": ["Car"] } } ] } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, body, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+
+        Assert.Equal(ExportStatus.Done, job.Status);
+        Assert.Null(job.Error);
+        var task = Assert.Single(JsonDocument.Parse(text).RootElement.EnumerateArray());
+        var box = Assert.Single(task.GetProperty("annotations")[0].GetProperty("result").EnumerateArray());
+        Assert.Equal("img", box.GetProperty("to_name").GetString());
+        Assert.Equal((1000, 500), (box.GetProperty("original_width").GetInt32(), box.GetProperty("original_height").GetInt32()));
+        var value = box.GetProperty("value");
+        Assert.Equal((10.0, 20.0, 30.0, 40.0), (value.GetProperty("x").GetDouble(), value.GetProperty("y").GetDouble(),
+            value.GetProperty("width").GetDouble(), value.GetProperty("height").GetDouble()));
+        Assert.Equal(["Car"], value.GetProperty("rectanglelabels").Strings()); // the config's spelling
+        var predicted = Assert.Single(task.GetProperty("predictions")[0].GetProperty("result").EnumerateArray());
+        Assert.Equal(50.0, predicted.GetProperty("value").GetProperty("x").GetDouble());
+    }
+
+    [Fact]
+    public async Task AnExportThatLeavesRegionsOutSaysItIsIncomplete()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(manager, org.Id, _boxSchema);
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, """{"data":{"image":"https://cdn.example.com/unknown-size.jpg"}}"""))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        await manager.AnnotateAsync(project, new { label = new[] { new { id = "r1", label = "Car", x = 10, y = 20, width = 30, height = 40 } } });
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+
+        Assert.Equal(ExportStatus.Incomplete, job.Status);
+        Assert.Contains("size of image", job.Error, StringComparison.Ordinal);
+        Assert.NotNull(job.DownloadUrl); // everything else is in the file
+        Assert.Empty(JsonDocument.Parse(text).RootElement[0].GetProperty("annotations")[0].GetProperty("result").EnumerateArray());
+    }
+}
+
+public sealed class SqliteLabelStudioRoundTripTests(SqliteFixture fx) : LabelStudioRoundTripTests<SqliteFixture>(fx);
+
+public sealed class PostgresLabelStudioRoundTripTests(PostgresFixture fx) : LabelStudioRoundTripTests<PostgresFixture>(fx);

@@ -13,6 +13,10 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
 {
     /// <summary>True when everything converted.</summary>
     public bool Ok => Errors.Count == 0;
+
+    /// <summary>To native: the index in the Label Studio result array of the first item that failed, so an
+    /// import names the item at fault; null when none failed or the array itself was wrong.</summary>
+    public int? FirstBadItem { get; init; }
 }
 
 /// <summary>
@@ -60,6 +64,13 @@ public static class LabelStudioResults
         JsonElement lsResult, SchemaView schema, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
         var errors = new List<string>();
+        int? firstBad = null;
+        void Fail(int index, string message)
+        {
+            firstBad ??= index;
+            errors.Add(message);
+        }
+
         var context = new LabelStudioResultContext(schema, taskData, media);
         var byControl = context.ByControl;
         var regionOwner = context.RegionOwner;
@@ -85,13 +96,13 @@ public static class LabelStudioResults
             var control = fromName is null ? null : schema.Find(fromName);
             if (control is null)
             {
-                errors.Add($"result[{i}]: from_name '{fromName}' is not a control of the schema");
+                Fail(i, $"result[{i}]: from_name '{fromName}' is not a control of the schema");
                 continue;
             }
 
             if (!item.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"result[{i}]: value must be an object");
+                Fail(i, $"result[{i}]: value must be an object");
                 continue;
             }
 
@@ -103,14 +114,14 @@ public static class LabelStudioResults
                     : NoRegionForm(control, item, value, id, context);
                 if (error is not null)
                 {
-                    errors.Add($"result[{i}] ({control.Name}): {error}");
+                    Fail(i, $"result[{i}] ({control.Name}): {error}");
                 }
             }
             // A missing key (Num), an index past an array's end (a point with one coordinate) and a
             // coordinate too large to write as JSON come here too, as in FromNative (found by fuzzing).
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
             {
-                errors.Add($"result[{i}] ({control.Name}): a value is missing, out of range or of the wrong type");
+                Fail(i, $"result[{i}] ({control.Name}): a value is missing, out of range or of the wrong type");
             }
         }
 
@@ -120,14 +131,14 @@ public static class LabelStudioResults
             var to = Str(item, "to_id");
             if (from is null || to is null)
             {
-                errors.Add($"result[{index}]: a relation needs from_id and to_id");
+                Fail(index, $"result[{index}]: a relation needs from_id and to_id");
                 continue;
             }
 
             var control = RelationControl(schema, Str(item, "from_name"), regionOwner.GetValueOrDefault(from));
             if (control is null)
             {
-                errors.Add($"result[{index}]: no relations control of the schema fits this relation");
+                Fail(index, $"result[{index}]: no relations control of the schema fits this relation");
                 continue;
             }
 
@@ -158,7 +169,7 @@ public static class LabelStudioResults
             }
         }
 
-        return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors);
+        return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors) { FirstBadItem = firstBad };
     }
 
     private static SchemaView.Control? RelationControl(SchemaView schema, string? fromName, string? spansOfFrom)

@@ -157,7 +157,9 @@ internal static class LabelStudioTaskParser
             var conversion = LabelStudioResults.ToNative(result, schema, data, options.Media);
             if (!conversion.Ok)
             {
-                return ([], new ImportError(line, field, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}"));
+                // Named down to the result item at fault: annotations[0].result[2].
+                var at = conversion.FirstBadItem is { } bad ? $"{field}[{i}].result[{bad}]" : $"{field}[{i}]";
+                return ([], new ImportError(line, at, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}"));
             }
 
             results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item))

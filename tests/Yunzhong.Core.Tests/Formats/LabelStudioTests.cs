@@ -222,7 +222,7 @@ public class LabelStudioTests
         Assert.Equal(new ImportedResult("{\"quality\":3}", "bert-1", 0.5), Assert.Single(rows[0].Predictions));
 
         Assert.Equal(9, rows[1].Error!.Line); // the data literal above spans two lines
-        Assert.Equal("annotations", rows[1].Error!.Field);
+        Assert.Equal("annotations[0].result[0]", rows[1].Error!.Field); // the item at fault, not the task
         Assert.Contains("offsets 0..5", rows[1].Error!.Message);
 
         Assert.Null(rows[2].Error);

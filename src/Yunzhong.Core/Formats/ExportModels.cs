@@ -13,6 +13,10 @@ public enum ExportFormat
     Conll,
     /// <summary>COCO detection JSON for rectangles, polygons and keypoints.</summary>
     Coco,
+    /// <summary>A zip of YOLO label files (detection, segmentation, oriented boxes) with data.yaml.</summary>
+    Yolo,
+    /// <summary>A zip of Pascal VOC XML annotations, one per image.</summary>
+    Voc,
 }
 
 /// <summary>

@@ -55,6 +55,8 @@ public abstract class ExportWriter
             ExportFormat.Csv => new CsvExportWriter(output, view, options),
             ExportFormat.Conll => new ConllExportWriter(output, view, options),
             ExportFormat.Coco => new CocoExportWriter(output, view, options),
+            ExportFormat.Yolo => new YoloExportWriter(output, view, options),
+            ExportFormat.Voc => new VocExportWriter(output, view, options),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
         };
     }

@@ -255,31 +255,85 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         });
         await annotator.AnnotateAsync(project, new { boxes = new[] { new { id = "r1", label = "person", x = 100, y = 50, width = 200, height = 400 } } });
 
-        var (job, text) = await manager.Http.ExportAsync(project, new { format = "coco" });
+        var (job, bytes) = await manager.Http.ExportFileAsync(project, new { format = "coco" });
         Assert.Null(job.Error);
-        var dir = Directory.CreateTempSubdirectory("yz-coco-");
+        var loaded = await RunPythonAsync(CocoScript, bytes, ".json");
+        Assert.Equal(2, loaded.GetProperty("images").GetInt32());
+        Assert.Equal(5, loaded.GetProperty("annotations").GetInt32());
+        Assert.Equal(3, loaded.GetProperty("categories").GetInt32());
+        Assert.Equal(["horse", "person", "nose"], loaded.GetProperty("cats").Strings());
+        Assert.Equal([400, 328, 4], loaded.GetProperty("imgs").GetProperty("horse.png").EnumerateArray().Select(n => n.GetInt32()));
+        Assert.Equal([512, 512, 1], loaded.GetProperty("imgs").GetProperty("camera.jpg").EnumerateArray().Select(n => n.GetInt32()));
+        // Boxes as [x, y, w, h]; the polygon's box spans its points; the keypoint's box is empty.
+        Assert.Equal("[[0,0,5,6],[10,20,300,200],[10,20,300,200],[50,60,0,0],[100,50,200,400]]",
+            loaded.GetProperty("bboxes").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace(".0", "", StringComparison.Ordinal));
+    }
+
+    // Python's own zip and XML readers, not ours: what a training script would do with the files.
+    private const string ImageArchiveScript = """
+        import json, sys, zipfile, xml.etree.ElementTree as ET
+        out = {}
+        with zipfile.ZipFile(sys.argv[1]) as z:
+            assert z.testzip() is None
+            out["names"] = sorted(z.namelist())
+            for n in z.namelist():
+                if n.endswith(".txt") and n.startswith("labels"):
+                    out[n] = [[float(v) for v in line.split()] for line in z.read(n).decode("utf-8").splitlines()]
+                elif n.endswith(".xml"):
+                    root = ET.fromstring(z.read(n))
+                    out[n] = {"file": root.findtext("filename"), "size": [int(root.findtext("size/width")), int(root.findtext("size/height"))],
+                              "objects": [[o.findtext("name")] + [int(o.findtext("bndbox/" + k)) for k in ("xmin", "ymin", "xmax", "ymax")] for o in root.iter("object")]}
+        print(json.dumps(out))
+        """;
+
+    [Fact]
+    public async Task YoloAndVocZipsLoadInPythonsReaders()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}");
+        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        await annotator.AnnotateAsync(project, new
+        {
+            boxes = new[] { new { id = "r1", label = "horse", x = 10, y = 20, width = 300, height = 200 } },
+            shapes = new[] { new { id = "p1", label = "horse", points = new[] { new[] { 0.0, 0 }, new[] { 400.0, 0 }, new[] { 200.0, 328 } } } },
+        });
+
+        var loaded = new Dictionary<string, JsonElement>();
+        foreach (var format in new[] { "yolo", "voc" })
+        {
+            var (job, bytes) = await manager.Http.ExportFileAsync(project, new { format });
+            Assert.Equal((ExportStatus.Done, (string?)null), (job.Status, job.Error));
+            Assert.EndsWith($"-{format}.zip", job.FileName, StringComparison.Ordinal);
+            loaded[format] = await RunPythonAsync(ImageArchiveScript, bytes, ".zip");
+        }
+
+        // horse.png is 400 × 328: the box's centre (160, 120), size 300 × 200; the triangle spans the image.
+        var yolo = loaded["yolo"];
+        Assert.Equal(["data.yaml", "labels-obb/horse.txt", "labels-seg/horse.txt", "labels/horse.txt"], yolo.GetProperty("names").Strings());
+        var lines = yolo.GetProperty("labels/horse.txt").EnumerateArray().Select(l => l.EnumerateArray().Select(v => Math.Round(v.GetDouble(), 4)).ToArray()).ToList();
+        Assert.Equal([0, 0.4, 0.3659, 0.75, 0.6098], lines[0]);
+        Assert.Equal([0, 0.5, 0.5, 1, 1], lines[1]);
+        var voc = loaded["voc"].GetProperty("Annotations/horse.xml");
+        Assert.Equal("horse.png", voc.GetProperty("file").GetString());
+        Assert.Equal([400, 328], voc.GetProperty("size").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal("""[["horse",11,21,310,220],["horse",1,1,400,328]]""", voc.GetProperty("objects").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    private async Task<JsonElement> RunPythonAsync(string script, byte[] input, string extension)
+    {
+        var dir = Directory.CreateTempSubdirectory("yz-py-");
         try
         {
-            var json = Path.Combine(dir.FullName, "coco.json");
-            var script = Path.Combine(dir.FullName, "load.py");
-            await File.WriteAllTextAsync(json, text);
-            await File.WriteAllTextAsync(script, CocoScript);
-            using var python = Process.Start(new ProcessStartInfo("python3", [script, json]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var file = Path.Combine(dir.FullName, "input" + extension);
+            var path = Path.Combine(dir.FullName, "read.py");
+            await File.WriteAllBytesAsync(file, input);
+            await File.WriteAllTextAsync(path, script);
+            using var python = Process.Start(new ProcessStartInfo("python3", [path, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
             var stdout = await python.StandardOutput.ReadToEndAsync();
             var stderr = await python.StandardError.ReadToEndAsync();
             await python.WaitForExitAsync();
             output.WriteLine(stdout + stderr);
             Assert.True(python.ExitCode == 0, stderr);
-            var loaded = JsonSerializer.Deserialize<JsonElement>(stdout);
-            Assert.Equal(2, loaded.GetProperty("images").GetInt32());
-            Assert.Equal(5, loaded.GetProperty("annotations").GetInt32());
-            Assert.Equal(3, loaded.GetProperty("categories").GetInt32());
-            Assert.Equal(["horse", "person", "nose"], loaded.GetProperty("cats").Strings());
-            Assert.Equal([400, 328, 4], loaded.GetProperty("imgs").GetProperty("horse.png").EnumerateArray().Select(n => n.GetInt32()));
-            Assert.Equal([512, 512, 1], loaded.GetProperty("imgs").GetProperty("camera.jpg").EnumerateArray().Select(n => n.GetInt32()));
-            // Boxes as [x, y, w, h]; the polygon's box spans its points; the keypoint's box is empty.
-            Assert.Equal("[[0,0,5,6],[10,20,300,200],[10,20,300,200],[50,60,0,0],[100,50,200,400]]",
-                loaded.GetProperty("bboxes").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace(".0", "", StringComparison.Ordinal));
+            return JsonSerializer.Deserialize<JsonElement>(stdout);
         }
         finally
         {

@@ -134,8 +134,15 @@ public static class Api
         return await r.OkAsync<List<MediaView>>("upload");
     }
 
-    /// <summary>Starts an export job, polls it to the end and downloads the file.</summary>
+    /// <summary>Starts an export job, polls it to the end and downloads the file as text.</summary>
     public static async Task<(ExportView Job, string Text)> ExportAsync(this HttpClient http, long project, object request)
+    {
+        var (job, bytes) = await http.ExportFileAsync(project, request);
+        return (job, Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>Starts an export job, polls it to the end and downloads the file's bytes.</summary>
+    public static async Task<(ExportView Job, byte[] Bytes)> ExportFileAsync(this HttpClient http, long project, object request)
     {
         using var started = await http.PostAsJsonAsync($"api/projects/{project}/exports", request, HttpJson.Options);
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"export answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
@@ -145,8 +152,7 @@ public static class Api
             job = await http.GetOkAsync<ExportView>($"api/exports/{job.Id}");
             if (job.Status is ExportStatus.Done or ExportStatus.Incomplete)
             {
-                var text = await http.GetStringAsync(job.DownloadUrl!.TrimStart('/'));
-                return (job, text);
+                return (job, await http.GetByteArrayAsync(job.DownloadUrl!.TrimStart('/')));
             }
             Assert.NotEqual(ExportStatus.Failed, job.Status);
             await Task.Delay(50);

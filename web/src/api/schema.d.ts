@@ -997,7 +997,7 @@ export interface components {
             result: components["schemas"]["JsonElement"];
         };
         /** @enum {string} */
-        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco";
+        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
         ExportRequest: {
             /** @default false */
             consensus: boolean;

@@ -69,6 +69,8 @@ export const settingsEn = {
   'export.format.csv': 'CSV (spreadsheet)',
   'export.format.conll': 'CoNLL (entity tags)',
   'export.format.coco': 'COCO (image regions)',
+  'export.format.yolo': 'YOLO (zip of label files)',
+  'export.format.voc': 'Pascal VOC (zip of XML files)',
   'export.jobs': 'Earlier exports',
   'export.jobsEmpty': 'No exports yet.',
   'export.col.when': 'Asked',

@@ -71,6 +71,8 @@ export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
   'export.format.csv': 'CSV（表格）',
   'export.format.conll': 'CoNLL（实体标签）',
   'export.format.coco': 'COCO（图像区域）',
+  'export.format.yolo': 'YOLO（标签文件压缩包）',
+  'export.format.voc': 'Pascal VOC（XML 文件压缩包）',
   'export.jobs': '导出记录',
   'export.jobsEmpty': '还没有导出过。',
   'export.col.when': '时间',

@@ -260,6 +260,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         "csv" => ExportFormat.Csv,
         "conll" => ExportFormat.Conll,
         "coco" => ExportFormat.Coco,
+        "yolo" => ExportFormat.Yolo,
+        "voc" => ExportFormat.Voc,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
     };
 

@@ -183,6 +183,7 @@ public static class ExportsApi
         "jsonl" => (".jsonl", "application/x-ndjson"),
         "csv" => (".csv", "text/csv; charset=utf-8"),
         "conll" => (".conll", "text/plain; charset=utf-8"),
+        "yolo" or "voc" => (".zip", "application/zip"),
         _ => (".json", "application/json"),
     };
 

@@ -12,14 +12,21 @@ namespace Yunzhong.Core.Formats;
 /// The image field is that of the schema's first rectangles, polygons or keypoints control; only
 /// controls on that field are exported. Image id = task id; <c>file_name</c> is the media's name
 /// (or the data value when the media is unknown); width and height are left out, with a problem
-/// reported, when the size is unknown. Categories are the distinct labels of those controls in
-/// schema order, ids from 1; a label used by a keypoints control gets <c>keypoints: [label]</c>.
+/// reported, when the size is unknown. Categories are the distinct labels of the rectangles and
+/// polygons controls in schema order, ids from 1, then one category per keypoints control, named
+/// after the control, whose <c>keypoints</c> are its labels (COCO's convention: a category such as
+/// <c>person</c> lists its keypoint names) with an empty <c>skeleton</c> (the schema has no edges).
 /// A rectangle gives <c>bbox</c>, its four corners as <c>segmentation</c> and <c>area</c> = w·h;
 /// a rotated rectangle (degrees clockwise about its top-left corner) gives the bbox of its
 /// corners. A polygon gives its points as <c>segmentation</c>, the bbox of its points and its
-/// shoelace area. A keypoint gives <c>keypoints: [x, y, 2]</c>, <c>num_keypoints: 1</c>, a
-/// zero-size bbox and area 0. Every exported annotation's regions are written (so overlap 3 gives
-/// three sets); <c>attributes</c> names the annotator and the region id.
+/// shoelace area. Keypoints become instances, one annotation each, as COCO has them: the points of
+/// an annotation that fall inside a rectangle of it (the smallest, if several) are one instance
+/// with that rectangle's bbox; the points outside every rectangle are one more, boxed by their
+/// bounds. An instance's <c>keypoints</c> holds x, y, v for every keypoint name in order (v = 2
+/// for a placed point, 0 0 0 for a missing one) and <c>num_keypoints</c> the placed ones; a second
+/// point of one name in one instance is reported and left out. Every exported annotation's regions
+/// are written (so overlap 3 gives three sets); <c>attributes</c> names the annotator and the
+/// region id (an instance: its points' ids).
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The JSON writer writes to an in-memory buffer and holds no unmanaged resource; the export's stream is owned by the caller.")]
 internal sealed class CocoExportWriter : ExportWriter
@@ -36,6 +43,9 @@ internal sealed class CocoExportWriter : ExportWriter
     private readonly byte[] _imageFieldUtf8;
     private readonly byte[][] _controlNamesUtf8;
     private readonly List<double> _points = [];
+    private readonly Dictionary<string, int> _keypointCategories = new(StringComparer.Ordinal);
+    private readonly List<(double Left, double Top, double Right, double Bottom)> _boxes = [];
+    private readonly List<(SchemaView.Control Control, int Name, double X, double Y, string? Id)> _placed = [];
     private byte[] _dataScratch = new byte[4096];
     private byte[] _resultScratch = new byte[4096];
 
@@ -56,14 +66,16 @@ internal sealed class CocoExportWriter : ExportWriter
         _temp = options.TempStreamFactory();
         _ann = new Utf8JsonWriter(_annBuffer, JsonBytes.RawWriterOptions);
 
-        var keypointLabels = _controls.Where(c => c.Type == "keypoints").SelectMany(c => c.Labels).ToHashSet(StringComparer.Ordinal);
         var json = Json;
         json.WriteStartObject();
         json.WriteStartObject("info"u8);
         json.WriteString("description"u8, "Yunzhong export");
         json.WriteEndObject();
+        // The project records no licence for its images; a release states one in its manifest.
+        json.WriteStartArray("licenses"u8);
+        json.WriteEndArray();
         json.WriteStartArray("categories"u8);
-        foreach (var label in _controls.SelectMany(c => c.Labels))
+        foreach (var label in _controls.Where(c => c.Type != "keypoints").SelectMany(c => c.Labels))
         {
             if (_categories.ContainsKey(label))
             {
@@ -75,15 +87,25 @@ internal sealed class CocoExportWriter : ExportWriter
             json.WriteNumber("id"u8, _categories[label]);
             json.WriteString("name"u8, label);
             json.WriteString("supercategory"u8, "");
-            if (keypointLabels.Contains(label))
+            json.WriteEndObject();
+        }
+
+        foreach (var control in _controls.Where(c => c.Type == "keypoints"))
+        {
+            _keypointCategories[control.Name] = _categories.Count + _keypointCategories.Count + 1;
+            json.WriteStartObject();
+            json.WriteNumber("id"u8, _keypointCategories[control.Name]);
+            json.WriteString("name"u8, control.Name);
+            json.WriteString("supercategory"u8, "");
+            json.WriteStartArray("keypoints"u8);
+            foreach (var label in control.Labels)
             {
-                json.WriteStartArray("keypoints"u8);
                 json.WriteStringValue(label);
-                json.WriteEndArray();
-                json.WriteStartArray("skeleton"u8);
-                json.WriteEndArray();
             }
 
+            json.WriteEndArray();
+            json.WriteStartArray("skeleton"u8);
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -204,6 +226,9 @@ internal sealed class CocoExportWriter : ExportWriter
             return;
         }
 
+        _boxes.Clear();
+        _placed.Clear();
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             SchemaView.Control? control = null;
@@ -233,6 +258,19 @@ internal sealed class CocoExportWriter : ExportWriter
                 }
 
                 var region = ReadRegion(ref reader);
+                if (control.Type == "keypoints")
+                {
+                    var name = region.Label is null ? -1 : IndexOf(control.Labels, region.Label);
+                    if (name < 0 || !(region.Has(Field.X) && region.Has(Field.Y)))
+                    {
+                        AddProblem(taskId, a.Id, name < 0 ? $"{control.Name}: label '{region.Label}' is not a keypoint name" : $"{control.Name}: region '{region.Id}' lacks its geometry");
+                        continue;
+                    }
+
+                    _placed.Add((control, name, region.X, region.Y, region.Id));
+                    continue;
+                }
+
                 if (region.Label is null || !_categories.TryGetValue(region.Label, out var categoryId))
                 {
                     AddProblem(taskId, a.Id, $"{control.Name}: label '{region.Label}' is not a category");
@@ -251,8 +289,131 @@ internal sealed class CocoExportWriter : ExportWriter
                     continue;
                 }
 
-                WriteAnnotation(taskId, a, control.Type, region, categoryId);
+                var bounds = WriteAnnotation(taskId, a, control.Type, region, categoryId);
+                if (control.Type == "rectangles")
+                {
+                    _boxes.Add(bounds);
+                }
             }
+        }
+
+        WriteKeypointInstances(taskId, a);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The annotation's keypoints as COCO instances: grouped by the smallest of its rectangles
+    /// holding each point (inside none: a group of their own, written last), one annotation per
+    /// control and group, in the order of the rectangles.</summary>
+    private void WriteKeypointInstances(long taskId, ExportAnnotation a)
+    {
+        if (_placed.Count == 0)
+        {
+            return;
+        }
+
+        var groups = new SortedDictionary<(int Control, int Box), List<int>>();
+        for (var p = 0; p < _placed.Count; p++)
+        {
+            var (control, _, x, y, _) = _placed[p];
+            var box = int.MaxValue;
+            var smallest = double.MaxValue;
+            for (var b = 0; b < _boxes.Count; b++)
+            {
+                var (left, top, right, bottom) = _boxes[b];
+                var size = (right - left) * (bottom - top);
+                if (x >= left && x <= right && y >= top && y <= bottom && size < smallest)
+                {
+                    (box, smallest) = (b, size);
+                }
+            }
+
+            var key = (Array.IndexOf(_controls, control), box);
+            if (!groups.TryGetValue(key, out var members))
+            {
+                groups[key] = members = [];
+            }
+
+            members.Add(p);
+        }
+
+        foreach (var ((controlIndex, box), members) in groups)
+        {
+            var control = _controls[controlIndex];
+            var slots = new (double X, double Y, bool Placed)[control.Labels.Count];
+            var ids = new List<string>();
+            double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+            foreach (var p in members)
+            {
+                var (_, name, x, y, id) = _placed[p];
+                if (slots[name].Placed)
+                {
+                    AddProblem(taskId, a.Id, $"{control.Name}: a second '{control.Labels[name]}' point ('{id}') in one instance was left out");
+                    continue;
+                }
+
+                slots[name] = (x, y, true);
+                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
+                if (id is not null)
+                {
+                    ids.Add(id);
+                }
+            }
+
+            var (bx, by, bw, bh) = box < _boxes.Count
+                ? (_boxes[box].Left, _boxes[box].Top, _boxes[box].Right - _boxes[box].Left, _boxes[box].Bottom - _boxes[box].Top)
+                : (minX, minY, maxX - minX, maxY - minY);
+            _ann.Reset(_annBuffer);
+            if (_anyAnnotation)
+            {
+                _annBuffer.Write(","u8);
+            }
+
+            _anyAnnotation = true;
+            var json = _ann;
+            json.WriteStartObject();
+            json.WriteNumber("id"u8, _nextAnnotationId++);
+            json.WriteNumber("image_id"u8, taskId);
+            json.WriteNumber("category_id"u8, _keypointCategories[control.Name]);
+            json.WriteStartArray("bbox"u8);
+            json.WriteNumberValue(bx);
+            json.WriteNumberValue(by);
+            json.WriteNumberValue(bw);
+            json.WriteNumberValue(bh);
+            json.WriteEndArray();
+            json.WriteNumber("area"u8, bw * bh);
+            json.WriteNumber("iscrowd"u8, 0);
+            json.WriteStartArray("segmentation"u8);
+            json.WriteEndArray();
+            json.WriteStartArray("keypoints"u8);
+            var placed = 0;
+            foreach (var (x, y, isPlaced) in slots)
+            {
+                json.WriteNumberValue(isPlaced ? x : 0);
+                json.WriteNumberValue(isPlaced ? y : 0);
+                json.WriteNumberValue(isPlaced ? 2 : 0);
+                placed += isPlaced ? 1 : 0;
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("num_keypoints"u8, placed);
+            json.WriteStartObject("attributes"u8);
+            json.WriteString("annotator"u8, a.Annotator);
+            json.WriteString("regions"u8, string.Join(',', ids));
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.Flush();
         }
     }
 
@@ -356,11 +517,11 @@ internal sealed class CocoExportWriter : ExportWriter
         return 0;
     }
 
-    private void WriteAnnotation(long imageId, ExportAnnotation a, string type, in Region region, int categoryId)
+    /// <summary>Writes a box or polygon annotation; answers its bounds (left, top, right, bottom).</summary>
+    private (double Left, double Top, double Right, double Bottom) WriteAnnotation(long imageId, ExportAnnotation a, string type, in Region region, int categoryId)
     {
         scoped ReadOnlySpan<double> polygon;
         double area;
-        var isPoint = false;
         Span<double> corners = stackalloc double[8];
         switch (type)
         {
@@ -382,17 +543,9 @@ internal sealed class CocoExportWriter : ExportWriter
                 break;
             }
 
-            case "polygons":
+            default:
                 polygon = CollectionsMarshal.AsSpan(_points);
                 area = ShoelaceArea(polygon);
-                break;
-
-            default:
-                corners[0] = region.X;
-                corners[1] = region.Y;
-                polygon = corners[..2];
-                area = 0;
-                isPoint = true;
                 break;
         }
 
@@ -426,27 +579,14 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteNumber("area"u8, area);
         json.WriteNumber("iscrowd"u8, 0);
         json.WriteStartArray("segmentation"u8);
-        if (!isPoint)
+        json.WriteStartArray();
+        foreach (var v in polygon)
         {
-            json.WriteStartArray();
-            foreach (var v in polygon)
-            {
-                json.WriteNumberValue(v);
-            }
-
-            json.WriteEndArray();
+            json.WriteNumberValue(v);
         }
 
         json.WriteEndArray();
-        if (isPoint)
-        {
-            json.WriteStartArray("keypoints"u8);
-            json.WriteNumberValue(region.X);
-            json.WriteNumberValue(region.Y);
-            json.WriteNumberValue(2);
-            json.WriteEndArray();
-            json.WriteNumber("num_keypoints"u8, 1);
-        }
+        json.WriteEndArray();
 
         json.WriteStartObject("attributes"u8);
         json.WriteString("annotator"u8, a.Annotator);
@@ -458,6 +598,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
+        return (minX, minY, maxX, maxY);
     }
 
     internal static double ShoelaceArea(ReadOnlySpan<double> xy)

@@ -85,8 +85,8 @@ public class CocoPythonTests(ITestOutputHelper output)
             Assert.True(process.ExitCode == 0, stderr);
             var parts = stdout.Trim().Split(' ', 7);
             Assert.Contains(parts[0], new[] { "pycocotools", "stand-in" });
-            // 2 images, 5 annotations (3 on image 11, 2 on image 12), 3 categories, category 3 is nose.
-            Assert.Equal(["2", "5", "3", "3", "nose"], parts[1..6]);
+            // 2 images, 5 annotations (3 on image 11, 2 on image 12), 3 categories, category 3 is the keypoints control.
+            Assert.Equal(["2", "5", "3", "3", "joints"], parts[1..6]);
             Assert.Equal("[12.0, 200.0]", parts[6]);
         }
         finally

@@ -253,9 +253,12 @@ public class ExportTests
 
         using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;
-        Assert.Equal(["car", "road", "nose"], root.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        // Keypoints as COCO has them: a category per keypoints control, listing its keypoint names.
+        Assert.Equal(["car", "road", "joints"], root.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal([1, 2, 3], root.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()));
-        Assert.Equal("nose", root.GetProperty("categories")[2].GetProperty("keypoints")[0].GetString());
+        Assert.Equal(["nose"], root.GetProperty("categories")[2].GetProperty("keypoints").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(0, root.GetProperty("categories")[2].GetProperty("skeleton").GetArrayLength());
+        Assert.Equal(0, root.GetProperty("licenses").GetArrayLength());
 
         var images = root.GetProperty("images").EnumerateArray().ToList();
         Assert.Equal(2, images.Count);
@@ -281,10 +284,12 @@ public class ExportTests
         Assert.Equal([0.0, 0, 100, 80], polygon.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(4000, polygon.GetProperty("area").GetDouble()); // triangle, base 100, height 80
 
+        // The nose lies inside the car's box, so the instance takes that box.
         var point = anns[2];
         Assert.Equal(3, point.GetProperty("category_id").GetInt32());
         Assert.Equal([12.5, 40, 2], point.GetProperty("keypoints").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(1, point.GetProperty("num_keypoints").GetInt32());
+        Assert.Equal([10.0, 20, 100, 50], point.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
 
         // 10×20 box at the origin turned 90° clockwise lies over x in [-20, 0], y in [0, 10].
         var rotated = anns[3].GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()).ToArray();
@@ -353,6 +358,39 @@ public class ExportTests
     {
         Assert.Throws<ArgumentException>(() =>
             ExportWriter.Create(ExportFormat.Coco, new MemoryStream(), Json(LabelStudioTests.SchemaJson), new ExportOptions()));
+    }
+
+    [Fact]
+    public async Task CocoKeypointsAreInstancesOfEveryNameGroupedByTheirBox()
+    {
+        const string schema = """
+            { "fields": [ { "name": "image", "type": "image" } ],
+              "controls": [ { "name": "boxes", "type": "rectangles", "field": "image", "labels": [ "person" ] },
+                            { "name": "pose", "type": "keypoints", "field": "image", "labels": [ "nose", "left_eye", "right_eye" ] } ] }
+            """;
+        var task = new ExportTask(5, null, "{\"image\":\"img/1.jpg\"}", "done",
+        [
+            Ann(1, "a", """
+                { "pose": [ { "id": "n1", "label": "nose", "x": 15, "y": 15 }, { "id": "e1", "label": "right_eye", "x": 18, "y": 12 },
+                            { "id": "n2", "label": "nose", "x": 105, "y": 110 }, { "id": "lost", "label": "left_eye", "x": 300, "y": 300 } ],
+                  "boxes": [ { "id": "p1", "label": "person", "x": 10, "y": 10, "width": 20, "height": 40 },
+                             { "id": "p2", "label": "person", "x": 100, "y": 100, "width": 30, "height": 30 },
+                             { "id": "big", "label": "person", "x": 0, "y": 0, "width": 200, "height": 200 } ] }
+                """),
+        ], new Dictionary<string, MediaInfo> { ["img/1.jpg"] = new("1.jpg", "image/jpeg", 640, 480) });
+
+        using var doc = JsonDocument.Parse(await ExportAsync(ExportFormat.Coco, [task], schema));
+        var instances = doc.RootElement.GetProperty("annotations").EnumerateArray().Where(a => a.GetProperty("category_id").GetInt32() == 2).ToList();
+
+        // n1 and e1 in p1 (the smallest box holding them, not "big"); n2 in p2; "lost" in none: three instances.
+        Assert.Equal(3, instances.Count);
+        Assert.Equal([15.0, 15, 2, 0, 0, 0, 18, 12, 2], instances[0].GetProperty("keypoints").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(2, instances[0].GetProperty("num_keypoints").GetInt32());
+        Assert.Equal([10.0, 10, 20, 40], instances[0].GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([105.0, 110, 2, 0, 0, 0, 0, 0, 0], instances[1].GetProperty("keypoints").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([100.0, 100, 30, 30], instances[1].GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.0, 0, 0, 300, 300, 2, 0, 0, 0], instances[2].GetProperty("keypoints").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([300.0, 300, 0, 0], instances[2].GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()));
     }
 
     internal static IEnumerable<ExportTask> CocoSample()

@@ -261,11 +261,11 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         Assert.Equal(2, loaded.GetProperty("images").GetInt32());
         Assert.Equal(5, loaded.GetProperty("annotations").GetInt32());
         Assert.Equal(3, loaded.GetProperty("categories").GetInt32());
-        Assert.Equal(["horse", "person", "nose"], loaded.GetProperty("cats").Strings());
+        Assert.Equal(["horse", "person", "joints"], loaded.GetProperty("cats").Strings());
         Assert.Equal([400, 328, 4], loaded.GetProperty("imgs").GetProperty("horse.png").EnumerateArray().Select(n => n.GetInt32()));
         Assert.Equal([512, 512, 1], loaded.GetProperty("imgs").GetProperty("camera.jpg").EnumerateArray().Select(n => n.GetInt32()));
-        // Boxes as [x, y, w, h]; the polygon's box spans its points; the keypoint's box is empty.
-        Assert.Equal("[[0,0,5,6],[10,20,300,200],[10,20,300,200],[50,60,0,0],[100,50,200,400]]",
+        // Boxes as [x, y, w, h]; the polygon's box spans its points; the nose is an instance in the horse's box.
+        Assert.Equal("[[0,0,5,6],[10,20,300,200],[10,20,300,200],[10,20,300,200],[100,50,200,400]]",
             loaded.GetProperty("bboxes").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace(".0", "", StringComparison.Ordinal));
     }
 

@@ -64,6 +64,9 @@ public static class ProblemCodes
     public const string ReviewAlreadyJudged = "review.already_judged";
     public const string ReviewCommentNeeded = "review.comment_needed";
     public const string ReviewFixNeedsResult = "review.fix_needs_result";
+    public const string AnnotationReviewed = "annotation.reviewed";
+    public const string AnnotationReplaced = "annotation.replaced";
+    public const string AnnotationUnderReview = "annotation.under_review";
     public const string OrganizationLastAdmin = "organization.last_admin";
     public const string ImportRowsInvalid = "import.rows_invalid";
     public const string ImportEmpty = "import.empty";

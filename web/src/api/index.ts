@@ -193,6 +193,9 @@ export const api = {
   agreementCsvUrl: (projectId: number) => `/api/projects/${projectId}/quality/agreement?format=csv`,
   aggregate: (projectId: number, method: AggregateMethod, control?: string) =>
     unwrap(client.POST('/api/projects/{projectId}/quality/aggregate', { params: { path: { projectId } }, body: { method, control: control ?? null } })),
+  /** Replaces the caller's own unreviewed answer by a corrected one (a new version); 409 once reviewed. */
+  amend: (annotationId: number, result: Result, leadTimeSeconds: number) =>
+    unwrap(client.PUT('/api/annotations/{annotationId}', { params: { path: { annotationId } }, body: { result, leadTimeSeconds } })),
   /** The caller's own recent answers in a project, newest first. */
   history: async (projectId: number, limit?: number) =>
     ((await unwrap(client.GET('/api/projects/{projectId}/history', { params: { path: { projectId }, query: limit ? { limit } : {} } }))).items) as HistoryItem[],

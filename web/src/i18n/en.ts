@@ -1,4 +1,5 @@
 import { datamgrEn } from './datamgr.en';
+import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
@@ -337,6 +338,7 @@ export const en = {
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
   ...workbenchEn,
+  ...amendEn,
   ...datamgrEn,
 } as const;
 

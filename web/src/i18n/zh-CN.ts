@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
@@ -337,5 +338,6 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
   ...workbenchZhCN,
+  ...amendZhCN,
   ...datamgrZhCN,
 };

@@ -111,6 +111,17 @@ public static class ProblemCodes
     /// <summary>One coded message: a field's, or the problem's own.</summary>
     public sealed record Coded(string Code, IReadOnlyDictionary<string, object?> Params);
 
+    /// <summary>A message of field <paramref name="field"/> (a key of <c>errors</c>): its where (<see cref="FieldParams"/>) and its own values.</summary>
+    public static Coded At(string field, string code, IReadOnlyDictionary<string, object?>? values)
+    {
+        var all = FieldParams(field);
+        foreach (var (k, v) in values ?? new Dictionary<string, object?>())
+        {
+            all[k] = v;
+        }
+        return new Coded(code, all);
+    }
+
     /// <summary>Params as a dictionary the serializer writes as an object.</summary>
     public static Dictionary<string, object?> Params(params (string Key, object? Value)[] values) =>
         values.ToDictionary(v => v.Key, v => v.Value);

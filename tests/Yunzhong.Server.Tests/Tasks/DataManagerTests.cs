@@ -100,6 +100,39 @@ public abstract class DataManagerTests<TFixture>(TFixture fx) : IClassFixture<TF
         Assert.Equal(expected.Select(t => t.Id), seen);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ADataFieldSortsByItsTextTheSameOnBothEnginesPagedByCursor(bool desc)
+    {
+        // Upper before lower case, digits as text, Chinese by its bytes, a colon in the value (the cursor splits at the last one).
+        string[] texts = ["banana", "Apple", "苹果", "10", "9", "apple:1", "banana", "香蕉"];
+        var (_, manager, project) = await ProjectAsync(Rows(texts));
+        var all = (await manager.Http.GetOkAsync<TaskPage>($"api/projects/{project}/tasks?limit=100")).Items;
+        string Text(TaskSummary t) => t.Data.GetProperty("text").GetString()!;
+        var expected = desc
+            ? all.OrderByDescending(Text, StringComparer.Ordinal).ThenByDescending(t => t.Id)
+            : all.OrderBy(Text, StringComparer.Ordinal).ThenBy(t => t.Id);
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await manager.Http.GetOkAsync<TaskPage>(
+                $"api/projects/{project}/tasks?sort=field&field=text&desc={desc}&limit=3" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            Assert.True(page.Items.Count <= 3);
+            seen.AddRange(page.Items.Select(i => i.Id));
+            cursor = page.Cursor;
+        }
+        while (cursor is not null);
+        Assert.Equal(expected.Select(t => t.Id), seen);
+
+        foreach (var bad in new[] { "sort=field", "sort=field&field=nope" })
+        {
+            using var r = await manager.Http.GetAsync($"api/projects/{project}/tasks?{bad}");
+            Assert.Equal(["field"], (await r.ProblemAsync(HttpStatusCode.BadRequest)).ErrorKeys());
+        }
+    }
+
     [Fact]
     public async Task AWrongSortOrCursorIsNamed()
     {

@@ -48,12 +48,12 @@ export type ImportResult = S['ImportResponse'];
 export type MediaInfo = S['MediaView'];
 export type TaskRow = S['TaskSummary'];
 export type TaskPage = Omit<S['TaskPage'], 'items'> & { items: TaskRow[] };
-/** The task list's orders (`sort`); each pages by its own cursor. */
+/** The task list's orders (`sort`) besides a data field's (`sort=field&field=name`); each pages by its own cursor. */
 export const TASK_SORTS = ['id', 'state', 'annotations', 'updated'] as const;
-export type TaskSort = typeof TASK_SORTS[number];
+export type TaskSort = typeof TASK_SORTS[number] | 'field';
 export interface TaskFilter {
   state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; q?: string; importId?: number;
-  sort?: TaskSort; desc?: boolean; cursor?: string; after?: number; limit?: number;
+  sort?: TaskSort; field?: string; desc?: boolean; cursor?: string; after?: number; limit?: number;
 }
 /** What a bulk action applies to when it names no ids: every task the filter selects. */
 export type TaskSelection = Loose<S['TaskSelection']>;

@@ -4435,6 +4435,7 @@ export interface operations {
                 annotator?: number;
                 cursor?: string;
                 desc?: boolean;
+                field?: string;
                 from?: string;
                 importId?: number;
                 label?: string;

@@ -1,4 +1,5 @@
 import { datamgrEn } from './datamgr.en';
+import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { settingsEn } from './settings.en';
@@ -339,6 +340,7 @@ export const en = {
   ...errorsEn,
   ...workbenchEn,
   ...amendEn,
+  ...dmsortEn,
   ...datamgrEn,
 } as const;
 

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
@@ -339,5 +340,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...errorsZhCN,
   ...workbenchZhCN,
   ...amendZhCN,
+  ...dmsortZhCN,
   ...datamgrZhCN,
 };

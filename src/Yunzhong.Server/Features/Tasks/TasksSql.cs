@@ -98,7 +98,9 @@ internal static class TasksSql
     {
         var dir = descending ? " DESC" : "";
         var order = column == "t.id" ? $"t.id{dir}" : $"{column}{dir}, t.id{dir}";
-        return $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at, t.data_json FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @take";
+        // The sort value as text too: a data field's is what the next page's cursor carries.
+        var text = column.StartsWith("t.", StringComparison.Ordinal) ? "''" : column;
+        return $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at, t.data_json, {text} AS sort_text FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @take";
     }
 
     /// <summary>How many tasks match every condition in <paramref name="where"/>.</summary>

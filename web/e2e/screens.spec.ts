@@ -53,6 +53,19 @@ for (const [lang, nav] of LANGS) {
       if (name === 'speech') await expect(page.getByTestId('waveform')).not.toHaveAttribute('data-duration', '0');
       await shot(page, `annotate-${name}`, lang);
     }
+    // The emails task is still on screen: answer it, then the recent tasks and the page correcting an answer.
+    const task = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
+    await page.keyboard.press('1');
+    const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
+    await page.keyboard.press('Control+Enter');
+    await sent;
+    await page.getByTestId('history-toggle').click();
+    await expect(page.getByTestId(`history-open-${task}`)).toBeVisible();
+    await shot(page, 'annotate-history', lang);
+    await page.getByTestId(`history-open-${task}`).click();
+    await expect(page.getByTestId('amend')).toBeVisible();
+    await expect(page.getByTestId('task-view')).toBeVisible();
+    await shot(page, 'amend', lang);
     await page.goto(`/#/projects/${ids.news}/annotate`);
     await expect(page.getByTestId('text-text')).toBeVisible();
     await page.keyboard.press('?');

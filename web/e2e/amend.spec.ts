@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, ANNOTATOR, REVIEWER, apiAs, createProject, demoProject, demoTasks, importJsonl, login, shot, useLang, type Schemas } from './helpers';
+import { ADMIN, ANNOTATOR, REVIEWER, answerWithKey, apiAs, createProject, demoProject, demoTasks, importJsonl, login, shot, useLang, type Schemas } from './helpers';
 
 // Issue 13: an annotator goes back from "My recent tasks" to an answer nobody has reviewed yet,
 // corrects it in the workbench and saves; a reviewed one opens read only with the reason.
@@ -23,14 +23,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.goto(`/#/projects/${id}/annotate`);
 
     // Two answers: spam, then ham.
-    const first = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-    await page.keyboard.press('1');
-    await page.keyboard.press('Control+Enter');
-    await expect(page.getByTestId('task-id')).not.toHaveText(`#${first}`);
-    const second = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-    await page.keyboard.press('2');
-    await page.keyboard.press('Control+Enter');
-    await expect(page.getByTestId('task-id')).not.toHaveText(`#${second}`);
+    const first = await answerWithKey(page, '1');
+    const second = await answerWithKey(page, '2');
     await expect.poll(() => submitted).toBe(2);
 
     // The reviewer judges the second answer (the older annotation comes first in the review queue).
@@ -72,10 +66,8 @@ test('amend: the corrected answer is saved as a new version and is what the proj
   await importJsonl(request, id, demoTasks('emails', 2));
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${id}/annotate`);
-  const first = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-  await page.keyboard.press('1');
   const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
-  await page.keyboard.press('Control+Enter');
+  const first = await answerWithKey(page, '1');
   await sent;
   const before = (await (await request.get(`/api/projects/${id}/tasks`)).json()) as Schemas['TaskPage'];
 

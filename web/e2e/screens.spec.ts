@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR2, login, REVIEWER, shot, useLang, type Lang } from './helpers';
+import { ADMIN, ANNOTATOR2, answerWithKey, login, REVIEWER, shot, useLang, type Lang } from './helpers';
 
 // A screenshot of every page in both languages, into the git-ignored web/screenshots/, for a
 // person to look over. Each page is also checked to show text of its own language.
@@ -54,10 +54,8 @@ for (const [lang, nav] of LANGS) {
       await shot(page, `annotate-${name}`, lang);
     }
     // The emails task is still on screen: answer it, then the recent tasks and the page correcting an answer.
-    const task = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-    await page.keyboard.press('1');
     const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
-    await page.keyboard.press('Control+Enter');
+    const task = await answerWithKey(page, '1');
     await sent;
     await page.getByTestId('history-toggle').click();
     await expect(page.getByTestId(`history-open-${task}`)).toBeVisible();

@@ -119,12 +119,7 @@ public static class QueueApi
         {
             return misfit;
         }
-        double? goldScore = null;
-        if (a.GoldJson is not null)
-        {
-            using var gold = JsonDocument.Parse(a.GoldJson);
-            goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
-        }
+        var goldScore = GoldScoring.ScoreStored(project.Schema, a.GoldJson, request.Result);
         var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
             goldScore, work?.ContractId ?? 0, ct);
         if (result.Outcome is SubmitOutcome.Created or SubmitOutcome.Replayed)

@@ -103,12 +103,7 @@ public static class HistoryApi
         {
             return misfit;
         }
-        double? goldScore = null;
-        if (a.GoldJson is not null)
-        {
-            using var gold = JsonDocument.Parse(a.GoldJson);
-            goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
-        }
+        var goldScore = GoldScoring.ScoreStored(project.Schema, a.GoldJson, request.Result);
 
         await using var tx = await db.BeginWriteAsync(c, ct);
         // Under the write lock: a reviewer may have taken or judged it since it was read.

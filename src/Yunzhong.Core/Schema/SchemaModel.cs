@@ -215,6 +215,21 @@ public static class SchemaErrorCodes
 
     /// <summary>An empty colour.</summary>
     public const string SchemaColorEmpty = "schema.color_empty";
+
+    /// <summary>A Label Studio config that is not XML (<c>reason</c>: the parser's words).</summary>
+    public const string LabelStudioNotXml = "schema.ls.not_xml";
+
+    /// <summary>A Label Studio config whose root is not &lt;View&gt; (<c>tag</c>).</summary>
+    public const string LabelStudioRoot = "schema.ls.root";
+
+    /// <summary>A tag without the attribute it needs (<c>tag</c>, <c>attribute</c>: name, toName or value).</summary>
+    public const string LabelStudioNeedsAttribute = "schema.ls.needs_attribute";
+
+    /// <summary>An object name on two tags (<c>name</c>).</summary>
+    public const string LabelStudioNameDuplicate = "schema.ls.name_duplicate";
+
+    /// <summary>A toName that names no object tag with a $variable (<c>tag</c>, <c>name</c>).</summary>
+    public const string LabelStudioToNameUnknown = "schema.ls.to_name_unknown";
 }
 
 /// <summary>The outcome of parsing or creating a <see cref="LabelSchema"/>: a schema or errors, never both.</summary>

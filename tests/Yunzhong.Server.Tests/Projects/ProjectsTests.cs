@@ -332,6 +332,14 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         Assert.Equal("a", ((JsonElement)twice.Params["value"]!).GetString());
         Assert.Equal("label", ((JsonElement)twice.Params["control"]!).GetString());
         Assert.All(check.Errors, e => Assert.Contains(e.Code, ProblemCodes.All));
+
+        var xml = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new
+        {
+            labelStudioXml = "<View><Text name=\"text\" value=\"$text\"/><Choices name=\"c\" toName=\"body\"><Choice value=\"a\"/></Choices></View>",
+        });
+        var toName = Assert.Single(xml.Errors);
+        Assert.Equal("schema.ls.to_name_unknown", toName.Code);
+        Assert.Equal(("Choices", "body"), (((JsonElement)toName.Params["tag"]!).GetString(), ((JsonElement)toName.Params["name"]!).GetString()));
     }
 }
 

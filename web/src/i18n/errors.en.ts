@@ -142,4 +142,9 @@ export const errorsEn = {
   'errKey.value': 'value',
   'errKey.hotkey': 'shortcut key',
   'errKey.color': 'colour',
+  'err.schema.ls.not_xml': 'The Label Studio config is not well-formed XML ({reason}).',
+  'err.schema.ls.root': 'A Label Studio config starts with <View>, not <{tag}>.',
+  'err.schema.ls.needs_attribute': '<{tag}> needs a “{attribute}” attribute.',
+  'err.schema.ls.name_duplicate': 'The name “{name}” is on more than one tag.',
+  'err.schema.ls.to_name_unknown': '<{tag}> labels “{name}”, but no object tag with a $variable has that name.',
 } as const;

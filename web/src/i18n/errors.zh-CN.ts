@@ -143,4 +143,9 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'errKey.value': '值',
   'errKey.hotkey': '快捷键',
   'errKey.color': '颜色',
+  'err.schema.ls.not_xml': 'Label Studio 配置不是格式正确的 XML（{reason}）。',
+  'err.schema.ls.root': 'Label Studio 配置应以 <View> 开头，而不是 <{tag}>。',
+  'err.schema.ls.needs_attribute': '<{tag}> 缺少“{attribute}”属性。',
+  'err.schema.ls.name_duplicate': '名称“{name}”被不止一个标签使用。',
+  'err.schema.ls.to_name_unknown': '<{tag}> 要标注“{name}”，但没有带 $变量、名为它的对象标签。',
 };

@@ -148,6 +148,34 @@ for (const [lang, expected] of [['en', 'Tags not imported: <MagicWand> named “
   });
 }
 
+// Issue 13: the schema check's issues are words in the reader's language with where they are, never a JSON path.
+for (const [lang, unknown, twice, toName] of [
+  ['en', 'Control, item 1, field: There is no data field “body” in the schema.', 'The label “a” appears twice in control “label”.',
+    '<Choices> labels “body”, but no object tag with a $variable has that name.'],
+  ['zh-CN', '控件，第 1 项，字段：方案里没有“body”这个数据字段。', '标签“a”在控件“label”里出现了两次。', '<Choices> 要标注“body”，但没有带 $变量、名为它的对象标签。'],
+] as const) {
+  test(`schema check: issues in words, not paths (${lang})`, async ({ page }) => {
+    await page.addInitScript((l) => localStorage.setItem('yz.lang', l), lang);
+    await page.goto('/#/projects/new');
+    await page.getByTestId('schema-tab-json').click();
+    await page.getByTestId('schema-json').fill(JSON.stringify({
+      fields: [{ name: 'text', type: 'text' }],
+      controls: [{ name: 'label', type: 'choices', field: 'body', options: ['a', 'b', 'a'] }],
+    }));
+    await page.getByTestId('schema-check').click();
+    const errors = page.getByTestId('schema-check-errors');
+    await expect(errors).toContainText(unknown);
+    await expect(errors).toContainText(twice);
+    await expect(errors).not.toContainText('/controls');
+    await shot(page, 'schema-check-errors', lang);
+    // A Label Studio config's problem too.
+    await page.getByTestId('schema-tab-xml').click();
+    await page.getByTestId('schema-xml').fill('<View><Text name="text" value="$text"/><Choices name="c" toName="body"><Choice value="a"/></Choices></View>');
+    await page.getByTestId('schema-check').click();
+    await expect(errors).toContainText(toName);
+  });
+}
+
 test('audio project from raw JSON, speech clips imported', async ({ page }) => {
   const p = demoProject('speech');
   await newProject(page, 'E2E speech (JSON)');

@@ -99,6 +99,21 @@ for (const lang of ['en', 'zh-CN'] as const satisfies readonly Lang[]) {
     // Alphabetical by wire name: in_progress < new < rejected.
     expect(states[0]).toBe(L.inProgress);
     expect(states[4]).toBe(L.rejected);
+
+    // Sort by a data column (issue 13): the server orders by the field's text, byte by byte; again for descending.
+    const byField = page.waitForResponse((r) => r.url().includes('sort=field') && r.url().includes('field=text'));
+    await page.getByTestId('sort-data-text').click();
+    expect((await byField).status()).toBe(200);
+    await expect(page.getByTestId('sort-data-text')).toContainText('▲');
+    const cells = page.getByTestId('cell-data:text');
+    await expect(cells).toHaveCount(5);
+    const texts = await cells.allTextContents();
+    const bytes = (x: string) => Buffer.from(x, 'utf8');
+    expect(texts).toEqual([...texts].sort((a, b) => Buffer.compare(bytes(a), bytes(b))));
+    await page.getByTestId('sort-data-text').click();
+    await expect(page.getByTestId('sort-data-text')).toContainText('▼');
+    await expect.poll(() => cells.allTextContents()).toEqual([...texts].reverse());
+    await expect(page.getByTestId('dm-sort')).toHaveValue('field:text');
   });
 }
 

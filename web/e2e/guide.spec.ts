@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, drag, here, imagePoint, importJsonl, login, nextTask, REVIEWER, selectText,
+  ADMIN, ANNOTATOR, answerWithKey, apiAs, createProject, demo, demoProject, demoTasks, drag, here, imagePoint, importJsonl, login, nextTask, REVIEWER, selectText,
   uploadMedia, useLang, type Lang,
 } from './helpers';
 
@@ -204,3 +204,27 @@ test('review: reject with a comment; the annotator sees it', async ({ page, requ
   await expect(page.getByTestId('review-comment')).toBeVisible();
   await picture(page, 'rejected.zh-CN', { x: 0, y: 48, width: 1100, height: 420 });
 });
+
+for (const lang of ['en', 'zh-CN'] as Lang[]) {
+  const sfx = lang === 'en' ? '' : '.zh-CN';
+  test(`my recent tasks and correcting an answer before review (${lang})`, async ({ page, request }) => {
+    await apiAs(request, ADMIN);
+    const id = await createProject(request, { name: `Guide · emails ${lang}`, schema: demoProject('emails').schema });
+    await importJsonl(request, id, demoTasks('emails', 3));
+    await useLang(page, lang);
+    await login(page, ANNOTATOR);
+    await page.goto(`/#/projects/${id}/annotate`);
+    const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
+    const first = await answerWithKey(page, '1');
+    await sent;
+    await page.getByTestId('history-toggle').click();
+    await expect(page.getByTestId(`history-open-${first}`)).toBeVisible();
+    await picture(page, `history${sfx}`, { x: 500, y: 48, width: 600, height: 200 });
+    await page.getByTestId(`history-open-${first}`).click();
+    await expect(page.getByTestId('amend-hint')).toBeVisible();
+    await expect(page.getByTestId('choice-label-spam')).toHaveAttribute('aria-checked', 'true');
+    await page.keyboard.press('2');
+    await expect(page.getByTestId('choice-label-ham')).toHaveAttribute('aria-checked', 'true');
+    await picture(page, `amend${sfx}`, { x: 0, y: 48, width: 1100, height: 300 });
+  });
+}

@@ -99,6 +99,15 @@ export function demoTasks(name: string, n: number): Record<string, unknown>[] {
   return readFileSync(demo(name, 'tasks.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** Answers the task on the workbench by `key` and submits it (Ctrl+Enter); returns its id once the next task is on screen. */
+export async function answerWithKey(page: Page, key: string): Promise<string> {
+  const id = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
+  await page.keyboard.press(key);
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('task-id')).not.toHaveText(`#${id}`);
+  return id;
+}
+
 /** A full-page screenshot into the git-ignored `web/screenshots/<lang>/`. */
 export async function shot(page: Page, name: string, lang?: Lang) {
   const l = lang ?? (await page.evaluate(() => localStorage.getItem('yz.lang'))) ?? 'en';

@@ -47,6 +47,12 @@ for (const lang of ['en', 'zh-CN'] as Lang[]) {
     await shot(page, 'projects-legend', lang);
     await page.goto(`/#/projects/${id}`);
     await expect(page).toHaveTitle(lang === 'en' ? `${name} · Yunzhong` : `${name} · 云中`);
+    // The project header's bar has its legend too, with how many tasks each colour stands for (2 in all).
+    const legend = page.getByTestId('project-legend');
+    await expect(legend).toContainText(lang === 'en' ? 'New' : '未开始');
+    await expect(legend.locator('li')).toHaveCount(6);
+    await expect.poll(async () => (await legend.locator('.count').allTextContents()).reduce((a, x) => a + Number(x), 0)).toBe(2);
+    await shot(page, 'project-legend', lang);
     await page.goto('/#/tokens');
     await expect(page).toHaveTitle(lang === 'en' ? 'API tokens · Yunzhong' : 'API 令牌 · 云中');
   });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR2, login, REVIEWER, shot, useLang, type Lang } from './helpers';
+import { ADMIN, ANNOTATOR2, answerWithKey, login, REVIEWER, shot, useLang, type Lang } from './helpers';
 
 // A screenshot of every page in both languages, into the git-ignored web/screenshots/, for a
 // person to look over. Each page is also checked to show text of its own language.
@@ -53,6 +53,17 @@ for (const [lang, nav] of LANGS) {
       if (name === 'speech') await expect(page.getByTestId('waveform')).not.toHaveAttribute('data-duration', '0');
       await shot(page, `annotate-${name}`, lang);
     }
+    // The emails task is still on screen: answer it, then the recent tasks and the page correcting an answer.
+    const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
+    const task = await answerWithKey(page, '1');
+    await sent;
+    await page.getByTestId('history-toggle').click();
+    await expect(page.getByTestId(`history-open-${task}`)).toBeVisible();
+    await shot(page, 'annotate-history', lang);
+    await page.getByTestId(`history-open-${task}`).click();
+    await expect(page.getByTestId('amend')).toBeVisible();
+    await expect(page.getByTestId('task-view')).toBeVisible();
+    await shot(page, 'amend', lang);
     await page.goto(`/#/projects/${ids.news}/annotate`);
     await expect(page.getByTestId('text-text')).toBeVisible();
     await page.keyboard.press('?');

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import {
-  ADMIN, ANNOTATOR, ANNOTATOR2, apiAs, createProject, demo, demoProject, demoTasks, drag, imagePoint, importJsonl, login, selectText, shot, uploadMedia, useLang,
+  ADMIN, ANNOTATOR, ANNOTATOR2, answerWithKey, apiAs, createProject, demo, demoProject, demoTasks, drag, imagePoint, importJsonl, login, selectText, shot, uploadMedia, useLang,
 } from './helpers';
 
 // The workbench's finer points (issue 13): drawing over predictions, spans one after another,
@@ -216,14 +216,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('history-empty')).toBeVisible();
     await page.getByTestId('history-toggle').click();
 
-    const first = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-    await page.keyboard.press('1');
-    await page.keyboard.press('Control+Enter');
-    await expect(page.getByTestId('task-id')).not.toHaveText(`#${first}`);
-    const second = /#(\d+)/.exec((await page.getByTestId('task-id').textContent())!)![1]!;
-    await page.keyboard.press('2');
-    await page.keyboard.press('Control+Enter');
-    await expect(page.getByTestId('task-id')).not.toHaveText(`#${second}`);
+    const first = await answerWithKey(page, '1');
+    const second = await answerWithKey(page, '2');
     await expect.poll(() => submitted).toBe(2);
 
     await page.getByTestId('history-toggle').click();

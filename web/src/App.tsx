@@ -15,6 +15,7 @@ import { usePageTitle } from './lib/title';
 // list stay small.
 const AnnotatePage = lazy(() => import('./workbench/AnnotatePage').then((m) => ({ default: m.AnnotatePage })));
 const ReviewPage = lazy(() => import('./workbench/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const AmendPage = lazy(() => import('./workbench/AmendPage').then((m) => ({ default: m.AmendPage })));
 const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
@@ -94,6 +95,7 @@ export function App() {
   const orgRoles = session.org?.roles;
   if (match('/projects/new', path)) page = can(orgRoles, 'manage') ? <NewProjectPage /> : <NotAllowed />;
   else if ((m = match('/projects/:id/annotate', path))) page = <AnnotatePage key={m.id} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/history/:annotationId', path))) page = <AmendPage key={m.id} projectId={Number(m.id)} annotationId={Number(m.annotationId)} />;
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage key={m.id} projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} />;

@@ -12,6 +12,18 @@ namespace Yunzhong.Core.Quality;
 /// </summary>
 public static class GoldScoring
 {
+    /// <summary><see cref="Score(LabelSchema, JsonElement, JsonElement)"/> of a task whose gold answer is stored as
+    /// <paramref name="goldJson"/>; null for a task without one.</summary>
+    public static double? ScoreStored(LabelSchema schema, string? goldJson, JsonElement result)
+    {
+        if (goldJson is null)
+        {
+            return null;
+        }
+        using var gold = JsonDocument.Parse(goldJson);
+        return Score(schema, gold.RootElement, result);
+    }
+
     /// <summary>The score in [0, 1]; 1 when the gold answer fills no scorable control.</summary>
     public static double Score(LabelSchema schema, JsonElement gold, JsonElement result)
     {

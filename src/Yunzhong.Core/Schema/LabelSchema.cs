@@ -179,7 +179,7 @@ public sealed class LabelSchema
         {
             // The JSON reader's rule, here too: without it a Label Studio <View/> imported as a schema
             // whose canonical JSON Parse then refused (found by fuzzing).
-            errors.Add(new SchemaError("/controls", "The schema needs at least one control."));
+            errors.Add(SchemaError.Of("/controls", "The schema needs at least one control.", SchemaErrorCodes.SchemaNeedsControl));
         }
 
         foreach (var (i, d) in c)

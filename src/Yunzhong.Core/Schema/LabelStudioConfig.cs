@@ -90,7 +90,7 @@ public static class LabelStudioConfig
         }
         catch (XmlException ex)
         {
-            return new LabelStudioConfigImport(null, [], [new SchemaError("", "The config is not well-formed XML: " + ex.Message)]);
+            return new LabelStudioConfigImport(null, [], [SchemaError.Of("", "The config is not well-formed XML: " + ex.Message, SchemaErrorCodes.LabelStudioNotXml, ("reason", ex.Message))]);
         }
 
         return new Importer().Run(root);
@@ -201,7 +201,8 @@ public static class LabelStudioConfig
         {
             if (!root.Name.LocalName.Equals("View", StringComparison.OrdinalIgnoreCase))
             {
-                _errors.Add(new SchemaError(PathOf(root), $"A Label Studio config starts with <View>, not <{root.Name.LocalName}>."));
+                _errors.Add(SchemaError.Of(PathOf(root), $"A Label Studio config starts with <View>, not <{root.Name.LocalName}>.",
+                    SchemaErrorCodes.LabelStudioRoot, ("tag", root.Name.LocalName)));
                 return Done(null);
             }
 
@@ -350,7 +351,7 @@ public static class LabelStudioConfig
 
             if (!_objects.TryAdd(name, existing))
             {
-                _errors.Add(new SchemaError(PathOf(e), $"Object name '{name}' is used by more than one tag."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"Object name '{name}' is used by more than one tag.", SchemaErrorCodes.LabelStudioNameDuplicate, ("name", name)));
             }
         }
 
@@ -362,7 +363,7 @@ public static class LabelStudioConfig
             var name = Attr(e, "name");
             if (name is null && targets)
             {
-                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'name' attribute."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> needs a 'name' attribute.", SchemaErrorCodes.LabelStudioNeedsAttribute, ("tag", tag), ("attribute", "name")));
                 return;
             }
 
@@ -391,7 +392,8 @@ public static class LabelStudioConfig
             var toName = Attr(e, "toName");
             if (string.IsNullOrWhiteSpace(toName))
             {
-                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> needs a 'toName' attribute naming the object it labels."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> needs a 'toName' attribute naming the object it labels.",
+                    SchemaErrorCodes.LabelStudioNeedsAttribute, ("tag", tag), ("attribute", "toName")));
                 return null;
             }
 
@@ -411,7 +413,8 @@ public static class LabelStudioConfig
 
             if (!_objects.TryGetValue(targets[0], out var field))
             {
-                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> toName '{targets[0]}' is not the name of an object tag with a $variable."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> toName '{targets[0]}' is not the name of an object tag with a $variable.",
+                    SchemaErrorCodes.LabelStudioToNameUnknown, ("tag", tag), ("name", targets[0])));
                 return null;
             }
 
@@ -469,7 +472,7 @@ public static class LabelStudioConfig
                     var value = Attr(child, "value");
                     if (value is null)
                     {
-                        _errors.Add(new SchemaError(PathOf(child), $"<{tag}> needs a 'value' attribute."));
+                        _errors.Add(SchemaError.Of(PathOf(child), $"<{tag}> needs a 'value' attribute.", SchemaErrorCodes.LabelStudioNeedsAttribute, ("tag", tag), ("attribute", "value")));
                         continue;
                     }
 

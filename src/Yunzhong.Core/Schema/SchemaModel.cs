@@ -137,7 +137,12 @@ public sealed class ControlDef
 /// translate; null for a problem with no code of its own, which the server reports under a general one.
 /// </param>
 /// <param name="Args">The values the message names (a limit, an offset), for a translated message.</param>
-public sealed record SchemaError(string Path, string Message, string? Code = null, IReadOnlyDictionary<string, object?>? Args = null);
+public sealed record SchemaError(string Path, string Message, string? Code = null, IReadOnlyDictionary<string, object?>? Args = null)
+{
+    /// <summary>An error with its code and the values its translated message needs.</summary>
+    public static SchemaError Of(string path, string message, string code, params (string Key, object? Value)[] args) =>
+        new(path, message, code, args.ToDictionary(a => a.Key, a => a.Value));
+}
 
 /// <summary>Codes of <see cref="SchemaError"/>s that clients translate; the rest go under a general code.</summary>
 public static class SchemaErrorCodes
@@ -162,6 +167,75 @@ public static class SchemaErrorCodes
 
     /// <summary>Any other problem of an annotation: the value does not fit its control.</summary>
     public const string Invalid = "annotation.invalid";
+
+    /// <summary>A key the schema (or its part) does not have (<c>key</c>).</summary>
+    public const string SchemaUnknownKey = "schema.unknown_key";
+
+    /// <summary>A key that a control of this type does not take (<c>key</c>, <c>type</c>).</summary>
+    public const string SchemaKeyNotApplicable = "schema.key_not_applicable";
+
+    /// <summary>A required key is missing (<c>key</c>).</summary>
+    public const string SchemaNeedsKey = "schema.needs_key";
+
+    /// <summary>A key's value is not text (<c>key</c>).</summary>
+    public const string SchemaNotString = "schema.not_string";
+
+    /// <summary>An unknown field type (<c>value</c>).</summary>
+    public const string SchemaUnknownFieldType = "schema.unknown_field_type";
+
+    /// <summary>An unknown control type (<c>value</c>).</summary>
+    public const string SchemaUnknownControlType = "schema.unknown_control_type";
+
+    /// <summary>The schema has no control.</summary>
+    public const string SchemaNeedsControl = "schema.needs_control";
+
+    /// <summary>A field's or control's name breaks the pattern (<c>name</c>).</summary>
+    public const string SchemaNamePattern = "schema.name_pattern";
+
+    /// <summary>A field's or control's name is used twice (<c>name</c>).</summary>
+    public const string SchemaNameDuplicate = "schema.name_duplicate";
+
+    /// <summary>A control that labels a field names none (<c>type</c>).</summary>
+    public const string SchemaControlNeedsField = "schema.control_needs_field";
+
+    /// <summary>A control names a field the schema lacks (<c>name</c>).</summary>
+    public const string SchemaFieldUnknown = "schema.field_unknown";
+
+    /// <summary>A control names a field of a type it cannot label (<c>name</c>, <c>fieldType</c>, <c>type</c>, <c>fitting</c>).</summary>
+    public const string SchemaFieldUnfit = "schema.field_unfit";
+
+    /// <summary>A control that needs labels or options has none (<c>type</c>).</summary>
+    public const string SchemaNeedsLabels = "schema.needs_labels";
+
+    /// <summary>A label with an empty value.</summary>
+    public const string SchemaLabelEmpty = "schema.label_empty";
+
+    /// <summary>A label value given twice in a control (<c>value</c>, <c>control</c>).</summary>
+    public const string SchemaLabelDuplicate = "schema.label_duplicate";
+
+    /// <summary>An empty hotkey.</summary>
+    public const string SchemaHotkeyEmpty = "schema.hotkey_empty";
+
+    /// <summary>A hotkey on two labels of a control (<c>hotkey</c>, <c>control</c>).</summary>
+    public const string SchemaHotkeyDuplicate = "schema.hotkey_duplicate";
+
+    /// <summary>An empty colour.</summary>
+    public const string SchemaColorEmpty = "schema.color_empty";
+
+    /// <summary>A Label Studio config that is not XML (<c>reason</c>: the parser's words).</summary>
+    public const string LabelStudioNotXml = "schema.ls.not_xml";
+
+    /// <summary>A Label Studio config whose root is not &lt;View&gt; (<c>tag</c>).</summary>
+    public const string LabelStudioRoot = "schema.ls.root";
+
+    /// <summary>A tag without the attribute it needs (<c>tag</c>, <c>attribute</c>: name, toName or value).</summary>
+    public const string LabelStudioNeedsAttribute = "schema.ls.needs_attribute";
+
+    /// <summary>An object name on two tags (<c>name</c>).</summary>
+    public const string LabelStudioNameDuplicate = "schema.ls.name_duplicate";
+
+    /// <summary>A toName that names no object tag with a $variable (<c>tag</c>, <c>name</c>).</summary>
+    public const string LabelStudioToNameUnknown = "schema.ls.to_name_unknown";
 }
 
 /// <summary>The outcome of parsing or creating a <see cref="LabelSchema"/>: a schema or errors, never both.</summary>

@@ -23,8 +23,8 @@ internal static class SchemaReader
             // "$schema" lets editors find label-schema.schema.json.
             if (p.Name is not ("fields" or "controls" or "$schema"))
             {
-                errors.Add(new SchemaError("/" + JsonText.EscapePointerToken(p.Name),
-                    $"Unknown key '{p.Name}'; a schema has 'fields' and 'controls'."));
+                errors.Add(SchemaError.Of("/" + JsonText.EscapePointerToken(p.Name),
+                    $"Unknown key '{p.Name}'; a schema has 'fields' and 'controls'.", SchemaErrorCodes.SchemaUnknownKey, ("key", p.Name)));
             }
         }
 
@@ -51,7 +51,7 @@ internal static class SchemaReader
 
         if (!root.TryGetProperty("controls", out var cs) || cs.ValueKind == JsonValueKind.Null)
         {
-            errors.Add(new SchemaError("/controls", "The schema needs a 'controls' array with at least one control."));
+            errors.Add(SchemaError.Of("/controls", "The schema needs a 'controls' array with at least one control.", SchemaErrorCodes.SchemaNeedsControl));
         }
         else if (cs.ValueKind != JsonValueKind.Array)
         {
@@ -76,7 +76,7 @@ internal static class SchemaReader
 
             if (i == 0)
             {
-                errors.Add(new SchemaError("/controls", "The schema needs at least one control."));
+                errors.Add(SchemaError.Of("/controls", "The schema needs at least one control.", SchemaErrorCodes.SchemaNeedsControl));
             }
         }
 
@@ -108,8 +108,9 @@ internal static class SchemaReader
             type = SchemaRules.ParseFieldType(typeText);
             if (type is null)
             {
-                errors.Add(new SchemaError(path + "/type",
-                    $"Field type {JsonText.Quote(typeText)} is unknown; expected one of text, image, audio, video, list, json."));
+                errors.Add(SchemaError.Of(path + "/type",
+                    $"Field type {JsonText.Quote(typeText)} is unknown; expected one of text, image, audio, video, list, json.",
+                    SchemaErrorCodes.SchemaUnknownFieldType, ("value", typeText)));
             }
         }
 
@@ -134,8 +135,9 @@ internal static class SchemaReader
 
         if (SchemaRules.ParseControlType(typeText) is not { } type)
         {
-            errors.Add(new SchemaError(path + "/type",
-                $"Control type {JsonText.Quote(typeText)} is unknown; expected one of {string.Join(", ", Enum.GetValues<ControlType>().Select(SchemaRules.Name))}."));
+            errors.Add(SchemaError.Of(path + "/type",
+                $"Control type {JsonText.Quote(typeText)} is unknown; expected one of {string.Join(", ", Enum.GetValues<ControlType>().Select(SchemaRules.Name))}.",
+                SchemaErrorCodes.SchemaUnknownControlType, ("value", typeText)));
             return null;
         }
 
@@ -151,8 +153,8 @@ internal static class SchemaReader
             var hint = p.Name is "labels" or "options" && kind.TakesLabels && p.Name != kind.LabelKey
                 ? $"; a {typeName} control lists '{kind.LabelKey}'"
                 : "";
-            errors.Add(new SchemaError(path + "/" + JsonText.EscapePointerToken(p.Name),
-                $"Key '{p.Name}' does not apply to a {typeName} control{hint}."));
+            errors.Add(SchemaError.Of(path + "/" + JsonText.EscapePointerToken(p.Name),
+                $"Key '{p.Name}' does not apply to a {typeName} control{hint}.", SchemaErrorCodes.SchemaKeyNotApplicable, ("key", p.Name), ("type", typeName)));
         }
 
         var labels = Array.Empty<LabelDef>();
@@ -283,13 +285,13 @@ internal static class SchemaReader
     {
         if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"{what} needs a '{key}'."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"{what} needs a '{key}'.", SchemaErrorCodes.SchemaNeedsKey, ("key", key)));
             return null;
         }
 
         if (v.ValueKind != JsonValueKind.String)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotString, ("key", key)));
             return null;
         }
 
@@ -305,7 +307,7 @@ internal static class SchemaReader
 
         if (v.ValueKind != JsonValueKind.String)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be a string, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotString, ("key", key)));
             ok = false;
             return null;
         }

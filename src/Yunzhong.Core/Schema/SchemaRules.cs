@@ -45,7 +45,7 @@ internal static class SchemaRules
         {
             if (set && !AllowsKey(c.Type, key))
             {
-                errors.Add(new SchemaError(path + "/" + key, $"Key '{key}' does not apply to a {typeName} control."));
+                errors.Add(SchemaError.Of(path + "/" + key, $"Key '{key}' does not apply to a {typeName} control.", SchemaErrorCodes.SchemaKeyNotApplicable, ("key", key), ("type", typeName)));
             }
         }
 
@@ -73,11 +73,11 @@ internal static class SchemaRules
             var path = "/fields/" + i + "/name";
             if (!IsValidName(f.Name))
             {
-                errors.Add(new SchemaError(path, $"Field name {JsonText.Quote(f.Name)} must match ^[A-Za-z_][A-Za-z0-9_-]{{0,63}}$."));
+                errors.Add(SchemaError.Of(path, $"Field name {JsonText.Quote(f.Name)} must match ^[A-Za-z_][A-Za-z0-9_-]{{0,63}}$.", SchemaErrorCodes.SchemaNamePattern, ("name", f.Name)));
             }
             else if (!fieldsByName.TryAdd(f.Name, f))
             {
-                errors.Add(new SchemaError(path, $"Field name {JsonText.Quote(f.Name)} is used more than once."));
+                errors.Add(SchemaError.Of(path, $"Field name {JsonText.Quote(f.Name)} is used more than once.", SchemaErrorCodes.SchemaNameDuplicate, ("name", f.Name)));
             }
         }
 
@@ -87,11 +87,11 @@ internal static class SchemaRules
             var path = "/controls/" + i + "/name";
             if (!IsValidName(c.Name))
             {
-                errors.Add(new SchemaError(path, $"Control name {JsonText.Quote(c.Name)} must match ^[A-Za-z_][A-Za-z0-9_-]{{0,63}}$."));
+                errors.Add(SchemaError.Of(path, $"Control name {JsonText.Quote(c.Name)} must match ^[A-Za-z_][A-Za-z0-9_-]{{0,63}}$.", SchemaErrorCodes.SchemaNamePattern, ("name", c.Name)));
             }
             else if (!controlsByName.TryAdd(c.Name, c))
             {
-                errors.Add(new SchemaError(path, $"Control name {JsonText.Quote(c.Name)} is used more than once."));
+                errors.Add(SchemaError.Of(path, $"Control name {JsonText.Quote(c.Name)} is used more than once.", SchemaErrorCodes.SchemaNameDuplicate, ("name", c.Name)));
             }
         }
 
@@ -119,17 +119,18 @@ internal static class SchemaRules
         {
             if (kind.NeedsField)
             {
-                errors.Add(new SchemaError(path + "/field", $"A {typeName} control needs a 'field'."));
+                errors.Add(SchemaError.Of(path + "/field", $"A {typeName} control needs a 'field'.", SchemaErrorCodes.SchemaControlNeedsField, ("type", typeName)));
             }
         }
         else if (!fields.TryGetValue(c.Field, out var field))
         {
-            errors.Add(new SchemaError(path + "/field", $"Field {JsonText.Quote(c.Field)} is not a field of the schema."));
+            errors.Add(SchemaError.Of(path + "/field", $"Field {JsonText.Quote(c.Field)} is not a field of the schema.", SchemaErrorCodes.SchemaFieldUnknown, ("name", c.Field)));
         }
         else if (kind.FittingFields is { } fitting && !fitting.Contains(field.Type))
         {
-            errors.Add(new SchemaError(path + "/field",
-                $"Field {JsonText.Quote(c.Field)} is {Name(field.Type)}; a {typeName} control labels {string.Join(" or ", fitting.Select(Name))} fields."));
+            errors.Add(SchemaError.Of(path + "/field",
+                $"Field {JsonText.Quote(c.Field)} is {Name(field.Type)}; a {typeName} control labels {string.Join(" or ", fitting.Select(Name))} fields.",
+                SchemaErrorCodes.SchemaFieldUnfit, ("name", c.Field), ("fieldType", Name(field.Type)), ("type", typeName), ("fitting", string.Join(", ", fitting.Select(Name)))));
         }
 
         kind.CheckReferences(c, path, controls, errors);
@@ -145,7 +146,7 @@ internal static class SchemaRules
         var key = kind.LabelKey;
         if (kind.NeedsLabels && c.Labels.Count == 0)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"A {kind.Name} control needs at least one {(key == "options" ? "option" : "label")}."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"A {kind.Name} control needs at least one {(key == "options" ? "option" : "label")}.", SchemaErrorCodes.SchemaNeedsLabels, ("type", kind.Name)));
             return;
         }
 
@@ -157,28 +158,30 @@ internal static class SchemaRules
             var itemPath = path + "/" + key + "/" + i;
             if (string.IsNullOrEmpty(l.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value", "A label value must not be empty."));
+                errors.Add(SchemaError.Of(itemPath + "/value", "A label value must not be empty.", SchemaErrorCodes.SchemaLabelEmpty));
             }
             else if (!values.Add(l.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value", $"Label value {JsonText.Quote(l.Value)} appears more than once in control {JsonText.Quote(c.Name)}."));
+                errors.Add(SchemaError.Of(itemPath + "/value", $"Label value {JsonText.Quote(l.Value)} appears more than once in control {JsonText.Quote(c.Name)}.",
+                    SchemaErrorCodes.SchemaLabelDuplicate, ("value", l.Value), ("control", c.Name)));
             }
 
             if (l.Hotkey is not null)
             {
                 if (l.Hotkey.Length == 0)
                 {
-                    errors.Add(new SchemaError(itemPath + "/hotkey", "A hotkey must not be empty."));
+                    errors.Add(SchemaError.Of(itemPath + "/hotkey", "A hotkey must not be empty.", SchemaErrorCodes.SchemaHotkeyEmpty));
                 }
                 else if (!hotkeys.Add(l.Hotkey))
                 {
-                    errors.Add(new SchemaError(itemPath + "/hotkey", $"Hotkey {JsonText.Quote(l.Hotkey)} is used by two labels of control {JsonText.Quote(c.Name)}."));
+                    errors.Add(SchemaError.Of(itemPath + "/hotkey", $"Hotkey {JsonText.Quote(l.Hotkey)} is used by two labels of control {JsonText.Quote(c.Name)}.",
+                        SchemaErrorCodes.SchemaHotkeyDuplicate, ("hotkey", l.Hotkey), ("control", c.Name)));
                 }
             }
 
             if (l.Color is { Length: 0 })
             {
-                errors.Add(new SchemaError(itemPath + "/color", "A color must not be empty."));
+                errors.Add(SchemaError.Of(itemPath + "/color", "A color must not be empty.", SchemaErrorCodes.SchemaColorEmpty));
             }
         }
     }

@@ -56,6 +56,13 @@ public abstract class SqlDialect
     public string? TakeTurnsSql(string table, string idParameter) =>
         OneWriter ? null : $"SELECT id FROM {table} WHERE id = {idParameter}{ForUpdate}";
 
+    /// <summary>
+    /// The top-level key named by parameter <paramref name="keyParameter"/> of the JSON text
+    /// <paramref name="json"/>, as text compared byte by byte ('' when absent), the same on both
+    /// engines for strings and numbers: what the task list sorts by when it sorts by a data field.
+    /// </summary>
+    public abstract string JsonKeyText(string json, string keyParameter);
+
     /// <summary>SQL for a random positive 63-bit number (a task's place in random order).</summary>
     public abstract string RandomShuffle { get; }
 
@@ -101,6 +108,9 @@ public abstract class SqlDialect
 
         public override string RandomShuffle => "((random() & 9223372036854775806) | 1)";
 
+        public override string JsonKeyText(string json, string keyParameter) =>
+            $"COALESCE(CAST(json_extract({json}, '$.\"' || {keyParameter} || '\"') AS TEXT), '')";
+
         public override string InList(string column, string parameter) => $"{column} IN {parameter}";
 
         public override string StringAgg => "group_concat";
@@ -133,6 +143,9 @@ public abstract class SqlDialect
         public override string ForShare => " FOR SHARE";
 
         public override string RandomShuffle => "(1 + floor(random() * 9.2e18))::bigint";
+
+        public override string JsonKeyText(string json, string keyParameter) =>
+            $"(COALESCE(({json})::jsonb ->> CAST({keyParameter} AS text), '') COLLATE \"C\")";
 
         public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 

@@ -40,15 +40,7 @@ internal static class Http
         var extensions = ProblemCodes.Extensions(code);
         extensions[ProblemCodes.FieldsKey] = fields.GroupBy(f => f.Field).ToDictionary(
             g => g.Key,
-            g => g.Select(f =>
-            {
-                var values = ProblemCodes.FieldParams(f.Field);
-                foreach (var (k, v) in f.Values ?? new Dictionary<string, object?>())
-                {
-                    values[k] = v;
-                }
-                return new ProblemCodes.Coded(f.Code, values);
-            }).ToArray());
+            g => g.Select(f => ProblemCodes.At(f.Field, f.Code, f.Values)).ToArray());
         return extensions;
     }
 

@@ -64,6 +64,9 @@ public static class ProblemCodes
     public const string ReviewAlreadyJudged = "review.already_judged";
     public const string ReviewCommentNeeded = "review.comment_needed";
     public const string ReviewFixNeedsResult = "review.fix_needs_result";
+    public const string AnnotationReviewed = "annotation.reviewed";
+    public const string AnnotationReplaced = "annotation.replaced";
+    public const string AnnotationUnderReview = "annotation.under_review";
     public const string OrganizationLastAdmin = "organization.last_admin";
     public const string ImportRowsInvalid = "import.rows_invalid";
     public const string ImportEmpty = "import.empty";
@@ -107,6 +110,17 @@ public static class ProblemCodes
 
     /// <summary>One coded message: a field's, or the problem's own.</summary>
     public sealed record Coded(string Code, IReadOnlyDictionary<string, object?> Params);
+
+    /// <summary>A message of field <paramref name="field"/> (a key of <c>errors</c>): its where (<see cref="FieldParams"/>) and its own values.</summary>
+    public static Coded At(string field, string code, IReadOnlyDictionary<string, object?>? values)
+    {
+        var all = FieldParams(field);
+        foreach (var (k, v) in values ?? new Dictionary<string, object?>())
+        {
+            all[k] = v;
+        }
+        return new Coded(code, all);
+    }
 
     /// <summary>Params as a dictionary the serializer writes as an object.</summary>
     public static Dictionary<string, object?> Params(params (string Key, object? Value)[] values) =>

@@ -72,7 +72,8 @@ public class SchemaAndMediaFindingsTests
 
         Assert.Null(import.Schema);
         Assert.Contains(import.Errors, e => e.Message == "The schema needs at least one control.");
-        Assert.Equal([new SchemaError("/controls", "The schema needs at least one control.")], created.Errors);
+        var error = Assert.Single(created.Errors);
+        Assert.Equal(("/controls", "The schema needs at least one control.", SchemaErrorCodes.SchemaNeedsControl), (error.Path, error.Message, error.Code));
     }
 
     private static byte[] Bytes(params object[] parts) =>

@@ -96,6 +96,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         // The queue: annotating roles, on their own leases only; the removed annotator's leases are dead.
         new("200 200 200 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/queue/next", (s, _) => Post($"api/projects/{s.Project}/queue/next")),
         new("200 200 200 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/history", (s, _) => Get($"api/projects/{s.Project}/history")),
+        // Amending: one's own unreviewed answer only; anyone else's (the annotator's, for those with none) is not there.
+        new("200 200 200 404 404 404 404 401 401", "PUT /api/annotations/{annotationId:long}",
+            (s, c) => Req(HttpMethod.Put, $"api/annotations/{s.ToAmend(c)}", new { result = _pos })),
         new("200 200 200 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/submit", (s, c) => Post($"api/assignments/{s.Lease(c, 0)}/submit", new { result = _pos })),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/skip", (s, c) => Post($"api/assignments/{s.Lease(c, 1)}/skip")),
         new("204 204 204 404 404 404 404 401 401", "POST /api/assignments/{assignmentId:long}/release", (s, c) => Post($"api/assignments/{s.Lease(c, 2)}/release")),
@@ -179,6 +182,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public required Dictionary<Caller, long[]> Leases { get; init; }
         public required Dictionary<Caller, long> Reviews { get; init; }
         public required Dictionary<Caller, long> Disposables { get; init; }
+        public required Dictionary<Caller, long> Amendable { get; init; }
 
         /// <summary>The caller's own i-th lease, or else the annotator's (which is not theirs).</summary>
         public long Lease(Caller c, int i) => (Leases.GetValueOrDefault(c) ?? Leases[Caller.Annotator])[i];
@@ -186,6 +190,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         /// <summary>A pending annotation for the caller to judge (another's), one each, so that one
         /// caller's accept does not change what the next one finds.</summary>
         public long ToReview(Caller c) => Reviews.GetValueOrDefault(c, Reviews[Caller.Admin]);
+
+        /// <summary>The caller's own unreviewed answer (in a project without review, so no reviewer holds it), or else the annotator's.</summary>
+        public long ToAmend(Caller c) => Amendable.GetValueOrDefault(c, Amendable[Caller.Annotator]);
 
         /// <summary>A project of A's for the caller to delete: their own throw-away one where they may.</summary>
         public long Disposable(Caller c) => Disposables.GetValueOrDefault(c, Project);
@@ -223,6 +230,14 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             }
             leases[caller] = [.. held];
         }
+        // Answers to amend, one per annotating caller, in a project nobody reviews.
+        var plain = await TestData.ProjectAsync(admin, org.Id, overlap: 4);
+        await TestData.ImportAsync(admin.Http, plain, TestData.Texts(1));
+        var amendable = new Dictionary<Caller, long>();
+        foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Manager, manager), (Caller.Annotator, annotator), (Caller.Removed, removed) })
+        {
+            amendable[caller] = (await p.AnnotateAsync(plain, _pos)).Annotation;
+        }
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{removed.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
@@ -254,6 +269,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
+            Amendable = amendable,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()
             {

@@ -305,6 +305,42 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         Assert.Empty(fine.Errors);
         Assert.Equal(2, fine.Schema!.Value.GetProperty("controls").GetArrayLength());
     }
+
+    [Fact]
+    public async Task SchemaCheckIssuesCarryCodesAndWhereInParamsNotOnlyPaths()
+    {
+        var (_, manager) = await ManagerAsync();
+        var check = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new
+        {
+            schema = new
+            {
+                fields = new[] { new { name = "text", type = "text" } },
+                controls = new object[]
+                {
+                    new { name = "label", type = "choices", field = "body", options = new[] { "a", "b", "a" } },
+                },
+            },
+        });
+        Assert.Null(check.Schema);
+        var unknown = Assert.Single(check.Errors, e => e.Path == "/controls/0/field");
+        Assert.Equal("schema.field_unknown", unknown.Code);
+        Assert.Equal("body", ((JsonElement)unknown.Params["name"]!).GetString());
+        Assert.Equal("controls", ((JsonElement)unknown.Params["field"]!).GetString());
+        Assert.Equal(1, ((JsonElement)unknown.Params["item"]!).GetInt32());
+        var twice = Assert.Single(check.Errors, e => e.Path == "/controls/0/options/2/value");
+        Assert.Equal("schema.label_duplicate", twice.Code);
+        Assert.Equal("a", ((JsonElement)twice.Params["value"]!).GetString());
+        Assert.Equal("label", ((JsonElement)twice.Params["control"]!).GetString());
+        Assert.All(check.Errors, e => Assert.Contains(e.Code, ProblemCodes.All));
+
+        var xml = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new
+        {
+            labelStudioXml = "<View><Text name=\"text\" value=\"$text\"/><Choices name=\"c\" toName=\"body\"><Choice value=\"a\"/></Choices></View>",
+        });
+        var toName = Assert.Single(xml.Errors);
+        Assert.Equal("schema.ls.to_name_unknown", toName.Code);
+        Assert.Equal(("Choices", "body"), (((JsonElement)toName.Params["tag"]!).GetString(), ((JsonElement)toName.Params["name"]!).GetString()));
+    }
 }
 
 public sealed class SqliteProjectsTests(SqliteFixture fx) : ProjectsTests<SqliteFixture>(fx);

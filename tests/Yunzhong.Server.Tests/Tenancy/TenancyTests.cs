@@ -124,6 +124,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("PUT /api/assignments/{assignmentId:long}/draft",
             a => Req(HttpMethod.Put, $"api/assignments/{a.Assignment}/draft", new { result = new { label = new[] { "neg" } } }), Expect.NotFound),
         new("POST /api/projects/{projectId:long}/review/next", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/review/next"), Expect.NotFound),
+        new("PUT /api/annotations/{annotationId:long}",
+            a => Req(HttpMethod.Put, $"api/annotations/{a.Annotation}", new { result = new { label = new[] { "neg" } } }), Expect.NotFound),
         new("POST /api/annotations/{annotationId:long}/review",
             a => Req(HttpMethod.Post, $"api/annotations/{a.Annotation}/review", new { action = "accept" }), Expect.NotFound),
         new("POST /api/projects/{projectId:long}/exports", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/exports", new { format = "jsonl" }), Expect.NotFound),

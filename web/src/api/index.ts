@@ -48,12 +48,12 @@ export type ImportResult = S['ImportResponse'];
 export type MediaInfo = S['MediaView'];
 export type TaskRow = S['TaskSummary'];
 export type TaskPage = Omit<S['TaskPage'], 'items'> & { items: TaskRow[] };
-/** The task list's orders (`sort`); each pages by its own cursor. */
+/** The task list's orders (`sort`) besides a data field's (`sort=field&field=name`); each pages by its own cursor. */
 export const TASK_SORTS = ['id', 'state', 'annotations', 'updated'] as const;
-export type TaskSort = typeof TASK_SORTS[number];
+export type TaskSort = typeof TASK_SORTS[number] | 'field';
 export interface TaskFilter {
   state?: TaskState; annotator?: number; label?: string; from?: string; to?: string; q?: string; importId?: number;
-  sort?: TaskSort; desc?: boolean; cursor?: string; after?: number; limit?: number;
+  sort?: TaskSort; field?: string; desc?: boolean; cursor?: string; after?: number; limit?: number;
 }
 /** What a bulk action applies to when it names no ids: every task the filter selects. */
 export type TaskSelection = Loose<S['TaskSelection']>;
@@ -193,6 +193,9 @@ export const api = {
   agreementCsvUrl: (projectId: number) => `/api/projects/${projectId}/quality/agreement?format=csv`,
   aggregate: (projectId: number, method: AggregateMethod, control?: string) =>
     unwrap(client.POST('/api/projects/{projectId}/quality/aggregate', { params: { path: { projectId } }, body: { method, control: control ?? null } })),
+  /** Replaces the caller's own unreviewed answer by a corrected one (a new version); 409 once reviewed. */
+  amend: (annotationId: number, result: Result, leadTimeSeconds: number) =>
+    unwrap(client.PUT('/api/annotations/{annotationId}', { params: { path: { annotationId } }, body: { result, leadTimeSeconds } })),
   /** The caller's own recent answers in a project, newest first. */
   history: async (projectId: number, limit?: number) =>
     ((await unwrap(client.GET('/api/projects/{projectId}/history', { params: { path: { projectId }, query: limit ? { limit } : {} } }))).items) as HistoryItem[],

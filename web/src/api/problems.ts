@@ -106,6 +106,12 @@ export function fieldMessages(problem: Problem, t: T): Record<string, string> {
   return out;
 }
 
+/** One issue of a schema check (POST /api/schemas/check answers them in a 200) in words, with where it is. */
+export function issueLine(issue: { path: string; message: string; code: string; params: Record<string, unknown> }, t: T): string {
+  const problem: Problem = { status: 200, params: {}, errors: { [issue.path]: [issue.message] }, fields: { [issue.path]: [{ code: issue.code, params: params(issue.params) }] } };
+  return fieldLines(problem, t)[0] ?? issue.message;
+}
+
 /** Field messages with their place: "“entities”, item 1, end: the span goes past the end of the text (4 characters)". */
 export function fieldLines(problem: Problem, t: T): string[] {
   const messages = fieldMessages(problem, t);

@@ -1,4 +1,6 @@
 import { datamgrEn } from './datamgr.en';
+import { dmsortEn } from './dmsort.en';
+import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
@@ -339,6 +341,8 @@ export const en = {
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
   ...workbenchEn,
+  ...amendEn,
+  ...dmsortEn,
   ...datamgrEn,
 } as const;
 

@@ -1,4 +1,6 @@
 import type { MessageKey } from './en';
+import { dmsortZhCN } from './dmsort.zh-CN';
+import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
@@ -339,5 +341,7 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
   ...workbenchZhCN,
+  ...amendZhCN,
+  ...dmsortZhCN,
   ...datamgrZhCN,
 };

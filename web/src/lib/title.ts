@@ -14,6 +14,7 @@ export function titleOf(path: string, t: T, signedIn: boolean, projectName?: str
   if (match('/projects/new', path)) return t('create.title');
   if (match('/projects/:id/annotate', path)) return t('title.annotate', { project: name });
   if (match('/projects/:id/review', path)) return t('title.review', { project: name });
+  if (match('/projects/:id/history/:annotationId', path)) return t('title.amend', { project: name });
   if ((m = match('/projects/:id/:tab', path))) {
     const key = `project.tab.${m.tab}` as MessageKey;
     const tab = t(key);
@@ -28,7 +29,7 @@ export function titleOf(path: string, t: T, signedIn: boolean, projectName?: str
 /** Sets `document.title` for the page on screen, in the reader's language: "<page> · 云中 Yunzhong". */
 export function usePageTitle(path: string, signedIn: boolean, orgName?: string) {
   const { t } = useI18n();
-  const id = Number(match('/projects/:id', path)?.id ?? match('/projects/:id/:tab', path)?.id ?? NaN);
+  const id = Number(match('/projects/:id', path)?.id ?? match('/projects/:id/:tab', path)?.id ?? match('/projects/:id/history/:a', path)?.id ?? NaN);
   const project = useQuery({ queryKey: keys.project(id), queryFn: () => api.project(id), enabled: signedIn && Number.isSafeInteger(id) });
   const title = titleOf(path, t, signedIn, project.data?.name, orgName);
   // The log-in page's own title already names the product.

@@ -3,7 +3,7 @@ import { useT, type MessageKey } from '../i18n';
 import { DashboardTab } from './DashboardTab';
 import { ExportTab } from './ExportTab';
 import { ImportTab } from './ImportTab';
-import { ProgressBar } from './ProjectsPage';
+import { ProgressBar, ProgressLegend } from './ProjectsPage';
 import { Markdown } from '../lib/Markdown';
 import { SettingsTab } from './SettingsTab';
 import { TasksTab } from './TasksTab';
@@ -40,7 +40,7 @@ export function ProjectPage({ projectId, tab }: { projectId: number; tab?: strin
         {!project.archivedAt && can(roles, 'annotate') && <a className="button primary" href={`#/projects/${project.id}/annotate`} data-testid="project-annotate">{t('projects.annotate')}</a>}
         {can(roles, 'review') && <a className="button" href={`#/projects/${project.id}/review`} data-testid="project-review">{t('projects.review')}</a>}
       </div>
-      {project.counts && <ProgressBar counts={project.counts} />}
+      {project.counts && <><ProgressBar counts={project.counts} /><ProgressLegend counts={project.counts} testId="project-legend" /></>}
       {project.instructions.trim() && current !== 'settings' && (
         <details className="card instructions-card" data-testid="project-instructions-card">
           <summary>{t('project.instructions')}</summary>

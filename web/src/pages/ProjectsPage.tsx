@@ -22,12 +22,17 @@ export function ProgressBar({ counts }: { counts: ProjectCounts }) {
   );
 }
 
-/** What the progress bars' colours mean, in the order the bars show them. */
-export function ProgressLegend() {
+/** What the progress bars' colours mean, in the order the bars show them; with `counts`, how many tasks each colour stands for. */
+export function ProgressLegend({ counts, testId = 'progress-legend' }: { counts?: ProjectCounts; testId?: string }) {
   const t = useT();
   return (
-    <ul className="progress-legend" data-testid="progress-legend">
-      {STATES.map((s) => <li key={s}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{t(`state.${s}`)}</li>)}
+    <ul className="progress-legend" data-testid={testId}>
+      {STATES.map((s) => (
+        <li key={s} data-testid={`${testId}-${s}`}>
+          <span className="swatch" style={{ background: STATE_COLORS[s] }} />{t(`state.${s}`)}
+          {counts && <b className="count">{counts[s].toLocaleString()}</b>}
+        </li>
+      ))}
     </ul>
   );
 }

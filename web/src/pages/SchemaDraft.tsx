@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, ApiError, type SchemaCheck, type UnmappedTag } from '../api';
-import { fieldLines } from '../api/problems';
+import { fieldLines, issueLine } from '../api/problems';
 import { errorText } from '../api/queries';
 import { useT, type T } from '../i18n';
 import type { Schema } from '../lib/schema';
@@ -74,7 +74,7 @@ export function SchemaEditorCard({ draft, onCheck }: { draft: SchemaDraft; onChe
       {check && (
         <div data-testid="schema-check-result">
           {check.errors.length === 0 ? <div className="banner ok">{t('create.checkOk')}</div> : (
-            <ul className="banner error">{check.errors.map((x, i) => <li key={i}><code>{x.path}</code> {x.message}</li>)}</ul>
+            <ul className="banner error" data-testid="schema-check-errors">{check.errors.map((x, i) => <li key={i}>{issueLine(x, t)}</li>)}</ul>
           )}
           {check.unmapped.length > 0 && <div className="banner warn" data-testid="schema-unmapped">{t('create.unmapped', { tags: check.unmapped.map((u) => unmappedLabel(t, u)).join(', ') })}</div>}
           {tab === 'xml' && check.schema && (

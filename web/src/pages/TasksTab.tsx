@@ -36,7 +36,8 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
   const importId = importFromPath(usePath());
   const [filter, setFilter] = useState<TaskFilter>({});
   const [applied, setApplied] = useState<TaskFilter>({});
-  const [sort, setSort] = useState<{ sort: TaskSort; desc: boolean }>({ sort: 'id', desc: false });
+  // A data field's order names the field too (sort "field").
+  const [sort, setSort] = useState<{ sort: TaskSort; field?: string; desc: boolean }>({ sort: 'id', desc: false });
   const [checked, setChecked] = useState<Set<number>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   const [priority, setPriority] = useState(10);
@@ -55,7 +56,7 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
   // members; anyone who may not list members falls back to typing the id.
   const members = useMembers(project.organizationId, canManage).data;
 
-  const query: TaskFilter = { ...applied, importId, ...(sort.sort !== 'id' ? { sort: sort.sort } : {}), ...(sort.desc ? { desc: true } : {}) };
+  const query: TaskFilter = { ...applied, importId, ...(sort.sort !== 'id' ? { sort: sort.sort } : {}), ...(sort.field ? { field: sort.field } : {}), ...(sort.desc ? { desc: true } : {}) };
   const countFilter: TaskFilter = { ...applied, importId };
   const pages = useInfiniteQuery({
     queryKey: keys.tasks(project.id, query),
@@ -100,7 +101,8 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
     return n;
   });
   const columns = allColumns(project.schema).filter((c) => !hidden.has(c));
-  const sortBy = (s: TaskSort) => setSort((o) => ({ sort: s, desc: o.sort === s ? !o.desc : false }));
+  const sortBy = (s: TaskSort, field?: string) => setSort((o) => ({ sort: s, field, desc: o.sort === s && o.field === field ? !o.desc : false }));
+  const arrow = (s: TaskSort, field?: string) => (sort.sort === s && sort.field === field ? (sort.desc ? ' ▼' : ' ▲') : '');
   const columnTitle = (c: Column) => c.startsWith('data:') ? c.slice(5) : t(c === 'preview' ? 'dm.col.preview' : `tasks.col.${c}` as MessageKey);
   const sortable: Partial<Record<Column, TaskSort>> = { state: 'state', annotations: 'annotations', updated: 'updated' };
 
@@ -132,8 +134,13 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
       </form>
       <div className="row wrap dm-tools">
         <label>{t('dm.sort')}{' '}
-          <select data-testid="dm-sort" value={sort.sort} onChange={(e) => setSort((o) => ({ ...o, sort: e.target.value as TaskSort }))}>
+          <select data-testid="dm-sort" value={sort.sort === 'field' ? `field:${sort.field ?? ''}` : sort.sort}
+            onChange={(e) => {
+              const v = e.target.value;
+              setSort((o) => (v.startsWith('field:') ? { ...o, sort: 'field', field: v.slice(6) } : { ...o, sort: v as TaskSort, field: undefined }));
+            }}>
             {TASK_SORTS.map((s) => <option key={s} value={s}>{t(`dm.sort.${s}`)}</option>)}
+            {project.schema.fields.map((f) => <option key={f.name} value={`field:${f.name}`}>{t('dmsort.field', { name: f.name })}</option>)}
           </select>
         </label>
         <label><input type="checkbox" data-testid="dm-desc" checked={sort.desc} onChange={(e) => setSort((o) => ({ ...o, desc: e.target.checked }))} /> {t('dm.desc')}</label>
@@ -174,13 +181,17 @@ export function TasksTab({ project, canManage }: { project: Project; canManage: 
             <thead><tr>
               {canManage && <th><input type="checkbox" data-testid="check-all" aria-label={t('dm.selectPage', { count: rows.length })} title={t('dm.selectPage', { count: rows.length })}
                 checked={pageChecked || allMatching} onChange={() => { setAllMatching(false); setChecked(pageChecked ? new Set() : new Set(rows.map((r) => r.id))); }} /></th>}
-              <th><button type="button" className="link sort" data-testid="sort-id" onClick={() => sortBy('id')}>{t('dm.col.id')}{sort.sort === 'id' ? (sort.desc ? ' ▼' : ' ▲') : ''}</button></th>
+              <th><button type="button" className="link sort" data-testid="sort-id" onClick={() => sortBy('id')}>{t('dm.col.id')}{arrow('id')}</button></th>
               {columns.map((c) => {
                 const s = sortable[c];
+                const field = c.startsWith('data:') ? c.slice(5) : undefined;
                 return (
                   <th key={c} data-testid={`th-${c}`}>
                     {s ? <button type="button" className="link sort" data-testid={`sort-${s}`} onClick={() => sortBy(s)}>
-                      {columnTitle(c)}{sort.sort === s ? (sort.desc ? ' ▼' : ' ▲') : ''}</button> : columnTitle(c)}
+                      {columnTitle(c)}{arrow(s)}</button>
+                      : field ? <button type="button" className="link sort" data-testid={`sort-data-${field}`} title={t('dmsort.field', { name: field })}
+                        onClick={() => sortBy('field', field)}>{columnTitle(c)}{arrow('field', field)}</button>
+                        : columnTitle(c)}
                   </th>
                 );
               })}

@@ -4,11 +4,12 @@ import { api, type Project } from '../api';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import { summarise } from './ReviewCompare';
+import { lockedText } from './AmendPage';
 
 /**
  * The annotator's own recent answers in this project, newest first, with where each stands
- * (waiting for review, accepted, rejected). Read only: the server takes no second submission of
- * an assignment, so an answer is changed by a reviewer's fix or a rejection sent back.
+ * (waiting for review, accepted, rejected). One nobody has reviewed yet opens for correcting
+ * (AmendPage); a reviewed one opens read only, with the reason it can no longer change.
  */
 export function HistoryButton({ project }: { project: Project }) {
   const { t, lang } = useI18n();
@@ -32,6 +33,10 @@ export function HistoryButton({ project }: { project: Project }) {
                       <span className="mono">#{h.taskId}</span>
                       <span className={`badge state-${h.status}`} data-testid={`history-status-${h.taskId}`}>{t(`wbx.historyState.${h.status}` as MessageKey)}</span>
                       <span className="muted small">{new Date(h.createdAt).toLocaleString(lang, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</span>
+                      <a className={`button small${h.editable ? ' primary' : ''}`} href={`#/projects/${project.id}/history/${h.annotationId}`}
+                        data-testid={`history-open-${h.taskId}`} title={lockedText(h, t) ?? undefined}>
+                        {h.editable ? t('amend.open') : t('amend.view')}
+                      </a>
                       <div className="history-answer">
                         {project.schema.controls.filter((c) => h.result[c.name] != null).map((c) => (
                           <span key={c.name}><b>{c.name}</b>: {summarise(c, h.result[c.name], t)}</span>

@@ -42,6 +42,19 @@ public sealed class MediaIndex(Db db)
         return found is null ? KnownMedia.None : new KnownMedia(found);
     }
 
+    /// <summary>
+    /// The problem of an annotation <paramref name="result"/> that does not fit the project's label
+    /// schema for task data <paramref name="dataJson"/> (media sizes and durations included), or null
+    /// when it fits: what a submission, a reviewer's fix and an annotator's amendment are all held to.
+    /// </summary>
+    public async Task<ValidationProblem?> MisfitAsync(ProjectConfig project, string dataJson, JsonElement result, string title, CancellationToken ct)
+    {
+        using var data = JsonDocument.Parse(dataJson);
+        var known = await ForTaskAsync(project, data.RootElement, ct);
+        var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, result, known.Lookup);
+        return errors.Count > 0 ? Http.Invalid(errors, title, SchemaErrorCodes.Invalid, SchemaErrorCodes.Invalid) : null;
+    }
+
     public async Task<MediaInfo?> FindAsync(long projectId, string reference, CancellationToken ct)
     {
         var prefix = UrlPrefix(projectId);

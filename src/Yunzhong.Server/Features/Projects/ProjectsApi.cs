@@ -53,7 +53,9 @@ public sealed record ProjectView(
 
 public sealed record SchemaCheckRequest(JsonElement? Schema = null, string? LabelStudioXml = null);
 
-public sealed record SchemaIssue(string Path, string Message);
+/// <summary>One problem of a checked schema: where (a JSON pointer into the schema), the English
+/// message for API users, and the code with its params (where in words included) that clients translate.</summary>
+public sealed record SchemaIssue(string Path, string Message, string Code, IReadOnlyDictionary<string, object?> Params);
 
 public sealed record UnmappedTagView(string Tag, string? Name);
 
@@ -270,7 +272,11 @@ public static class ProjectsApi
             }
         }
         return TypedResults.Ok(new SchemaCheckResponse(
-            schema is null ? null : Http.Json(schema.ToJson()), unmapped, errors.Select(e => new SchemaIssue(e.Path, e.Message)).ToList()));
+            schema is null ? null : Http.Json(schema.ToJson()), unmapped, errors.Select(e =>
+            {
+                var coded = ProblemCodes.At(e.Path, e.Code ?? ProblemCodes.FieldInvalid, e.Args);
+                return new SchemaIssue(e.Path, e.Message, coded.Code, coded.Params);
+            }).ToList()));
     }
 
     /// <summary>

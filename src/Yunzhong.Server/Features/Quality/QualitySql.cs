@@ -6,10 +6,13 @@ internal static class QualitySql
     /// <summary>The annotation statuses in force: submitted, pending review, accepted (not rejected or superseded versions).</summary>
     internal const string InForce = "('submitted', 'pending', 'accepted')";
 
-    /// <summary>Per annotator of project @projectId: their own annotations (not reviewers' fixes stored under them) and average lead time.</summary>
+    /// <summary>Per annotator of project @projectId: their own annotations (not reviewers' fixes stored under them, and an
+    /// answer they amended once: the amendment counts in its place) and average lead time.</summary>
     internal const string WorkPerAnnotatorSql = """
         SELECT user_id, COUNT(*), AVG(lead_time) FROM annotations
-        WHERE project_id = @projectId AND author_id = user_id GROUP BY user_id
+        WHERE project_id = @projectId AND author_id = user_id
+          AND NOT (status = 'superseded' AND EXISTS (SELECT 1 FROM annotations b WHERE b.parent_id = annotations.id AND b.author_id = annotations.user_id))
+        GROUP BY user_id
         """;
 
     /// <summary>Per annotator of project @projectId: gold tasks seen and gold score.</summary>

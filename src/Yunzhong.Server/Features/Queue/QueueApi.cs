@@ -100,10 +100,9 @@ public static class QueueApi
             return Http.Invalid("Idempotency-Key", "The Idempotency-Key header is longer than 200 characters.",
                 ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 200)));
         }
-        if (request.LeadTimeSeconds is < 0 or > 86_400 * 7)
+        if (LeadTimeProblem(request.LeadTimeSeconds) is { } badLeadTime)
         {
-            return Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.",
-                ProblemCodes.FieldRange, ProblemCodes.Params(("min", 0), ("max", 604800)));
+            return badLeadTime;
         }
         var userId = user.UserId();
         var a = leases.Find(assignmentId, userId) ?? await assignments.FindAsync(assignmentId, userId, ct);
@@ -116,19 +115,11 @@ public static class QueueApi
         {
             return refused!;
         }
-        using var data = JsonDocument.Parse(a.DataJson);
-        var known = await media.ForTaskAsync(project, data.RootElement, ct);
-        var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, request.Result, known.Lookup);
-        if (errors.Count > 0)
+        if (await media.MisfitAsync(project, a.DataJson, request.Result, "The annotation does not fit the project's label schema.", ct) is { } misfit)
         {
-            return Http.Invalid(errors, "The annotation does not fit the project's label schema.", SchemaErrorCodes.Invalid, SchemaErrorCodes.Invalid);
+            return misfit;
         }
-        double? goldScore = null;
-        if (a.GoldJson is not null)
-        {
-            using var gold = JsonDocument.Parse(a.GoldJson);
-            goldScore = GoldScoring.Score(project.Schema, gold.RootElement, request.Result);
-        }
+        var goldScore = GoldScoring.ScoreStored(project.Schema, a.GoldJson, request.Result);
         var result = await queue.SubmitAsync(project, assignmentId, userId, request.Result.GetRawText(), request.LeadTimeSeconds, idempotencyKey,
             goldScore, work?.ContractId ?? 0, ct);
         if (result.Outcome is SubmitOutcome.Created or SubmitOutcome.Replayed)
@@ -142,6 +133,13 @@ public static class QueueApi
             _ => Http.Conflict(result.Detail ?? "The assignment cannot take a submission now.", result.Code ?? ProblemCodes.Conflict),
         };
     }
+
+    /// <summary>The problem of a lead time outside 0 to 7 days, or null.</summary>
+    internal static ValidationProblem? LeadTimeProblem(double? seconds) =>
+        seconds is < 0 or > 86_400 * 7
+            ? Http.Invalid("leadTimeSeconds", "leadTimeSeconds must be between 0 and 604800.",
+                ProblemCodes.FieldRange, ProblemCodes.Params(("min", 0), ("max", 604800)))
+            : null;
 
     private static async Task<Results<NoContent, ProblemHttpResult>> GiveBack(
         long assignmentId, ClaimsPrincipal user, AssignmentReader assignments, LeaseCache leases, Access access, QueueEngine queue, bool skip,

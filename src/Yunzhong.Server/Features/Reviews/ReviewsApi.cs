@@ -100,12 +100,9 @@ public static class ReviewsApi
             {
                 return Http.Invalid("result", "A fix carries the corrected result.", ProblemCodes.ReviewFixNeedsResult);
             }
-            using var data = JsonDocument.Parse(a.DataJson);
-            var known = await media.ForTaskAsync(project, data.RootElement, ct);
-            var errors = AnnotationValidator.Validate(project.Schema, data.RootElement, request.Result.Value, known.Lookup);
-            if (errors.Count > 0)
+            if (await media.MisfitAsync(project, a.DataJson, request.Result.Value, "The corrected annotation does not fit the project's label schema.", ct) is { } misfit)
             {
-                return Http.Invalid(errors, "The corrected annotation does not fit the project's label schema.", SchemaErrorCodes.Invalid, SchemaErrorCodes.Invalid);
+                return misfit;
             }
         }
         else if (request.Action is null)

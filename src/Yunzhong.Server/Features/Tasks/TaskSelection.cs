@@ -90,13 +90,21 @@ public enum TaskSort
     State,
     Annotations,
     Updated,
+
+    /// <summary>By the text of one data field (query <c>field</c>), compared byte by byte: no index, so
+    /// each page sorts the matching tasks again, kept to one page by the keyset cursor.</summary>
+    Field,
 }
 
 /// <summary>Keyset paging in any <see cref="TaskSort"/>: the cursor is the last row's (sort value, id).</summary>
 internal static class TaskPaging
 {
-    internal static string Column(TaskSort sort) => sort switch
+    /// <summary>The parameter naming the data field of <see cref="TaskSort.Field"/>.</summary>
+    internal const string FieldParameter = "@sortField";
+
+    internal static string Column(TaskSort sort, SqlDialect dialect) => sort switch
     {
+        TaskSort.Field => dialect.JsonKeyText("t.data_json", FieldParameter),
         TaskSort.State => "t.state",
         TaskSort.Annotations => "t.annotation_count",
         TaskSort.Updated => "t.updated_at",
@@ -104,16 +112,17 @@ internal static class TaskPaging
     };
 
     /// <summary>The cursor of a row: its id alone in id order, else "value:id".</summary>
-    internal static string Cursor(TaskSort sort, long id, string state, long annotations, long updatedAt) => sort switch
+    internal static string Cursor(TaskSort sort, long id, string state, long annotations, long updatedAt, string fieldText) => sort switch
     {
         TaskSort.State => $"{state}:{id}",
+        TaskSort.Field => $"{fieldText}:{id}",
         TaskSort.Annotations => FormattableString.Invariant($"{annotations}:{id}"),
         TaskSort.Updated => FormattableString.Invariant($"{updatedAt}:{id}"),
         _ => id.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Adds the condition "after the cursor" (@cv, @cid) to <paramref name="where"/>; false when the cursor cannot be read.</summary>
-    internal static bool After(TaskSort sort, bool descending, string cursor, List<string> where, DynamicParameters args)
+    internal static bool After(TaskSort sort, SqlDialect dialect, bool descending, string cursor, List<string> where, DynamicParameters args)
     {
         var cut = cursor.LastIndexOf(':');
         string? value = null;
@@ -140,7 +149,7 @@ internal static class TaskPaging
             case TaskSort.Id:
                 where.Add($"t.id {op} @cid");
                 return true;
-            case TaskSort.State:
+            case TaskSort.State or TaskSort.Field:
                 args.Add("cv", value);
                 break;
             default:
@@ -151,7 +160,7 @@ internal static class TaskPaging
                 args.Add("cv", number);
                 break;
         }
-        where.Add($"({Column(sort)}, t.id) {op} (@cv, @cid)");
+        where.Add($"({Column(sort, dialect)}, t.id) {op} (@cv, @cid)");
         return true;
     }
 }

@@ -40,7 +40,7 @@ public static class TasksApi
     }
 
     /// <summary>
-    /// Keyset-paged task list in id, state, annotation-count or last-change order (<c>sort</c>,
+    /// Keyset-paged task list in id, state, annotation-count, last-change or data-field order (<c>sort</c>, <c>field</c>,
     /// <c>desc</c>; <c>cursor</c> = the previous page's, or <c>after</c> = last id seen in id order),
     /// filtered by state, annotator, label, date, text in the data (<c>q</c>) and import. Managers and
     /// reviewers see every task; an annotator sees the tasks they were given, and the annotator and
@@ -48,7 +48,7 @@ public static class TasksApi
     /// </summary>
     private static async Task<Results<Ok<TaskPage>, ProblemHttpResult, ValidationProblem>> List(
         long projectId, string? state, long? annotator, string? label, DateTimeOffset? from, DateTimeOffset? to, string? q, long? importId,
-        string? sort, bool? desc, string? cursor, long? after, int? limit,
+        string? sort, bool? desc, string? cursor, long? after, int? limit, string? field,
         ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
         var (where, args, problem, invalid) = await SelectAsync(projectId, state, annotator, label, from, to, q, importId, user, access, db, ct);
@@ -64,8 +64,19 @@ public static class TasksApi
         {
             return Http.Invalid("sort", $"sort must be one of {Wire.List<TaskSort>()}.");
         }
+        if (order == TaskSort.Field)
+        {
+            var project = (await access.ProjectAsync(projectId, ct))!;
+            var names = project.Schema.Fields.Select(f => f.Name).ToList();
+            if (field is null || !names.Contains(field))
+            {
+                return Http.Invalid("field", $"field must be one of the project's data fields: {string.Join(", ", names)}.",
+                    ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", string.Join(", ", names))));
+            }
+            args.Add(TaskPaging.FieldParameter[1..], field);
+        }
         var descending = desc ?? false;
-        if (cursor is not null && !TaskPaging.After(order, descending, cursor, where, args))
+        if (cursor is not null && !TaskPaging.After(order, db.Dialect, descending, cursor, where, args))
         {
             return Http.Invalid("cursor", "cursor must be the cursor of a page of the same order.");
         }
@@ -77,8 +88,8 @@ public static class TasksApi
         var take = Math.Clamp(limit ?? 100, 1, 1000);
         args.Add("take", take + 1);
         await using var c = await db.OpenAsync(ct);
-        var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt, string DataJson)>(new CommandDefinition(
-            TasksSql.ListSql(where, TaskPaging.Column(order), descending), args, cancellationToken: ct))).ToList();
+        var rows = (await c.QueryAsync<(long Id, string? Key, string State, long Priority, long AnnotationCount, long UpdatedAt, string DataJson, string SortText)>(new CommandDefinition(
+            TasksSql.ListSql(where, TaskPaging.Column(order, db.Dialect), descending), args, cancellationToken: ct))).ToList();
         var more = rows.Count > take;
         var page = rows.Take(take).ToList();
         var items = page.Select(r => new TaskSummary(
@@ -87,7 +98,7 @@ public static class TasksApi
         return TypedResults.Ok(new TaskPage(
             items,
             more && order == TaskSort.Id && !descending ? last.Id : null,
-            more ? TaskPaging.Cursor(order, last.Id, last.State, last.AnnotationCount, last.UpdatedAt) : null));
+            more ? TaskPaging.Cursor(order, last.Id, last.State, last.AnnotationCount, last.UpdatedAt, last.SortText) : null));
     }
 
     /// <summary>How many tasks the list's filters select (the bulk bar's "all N matching").</summary>

@@ -4,12 +4,42 @@ namespace Yunzhong.Server.Features.Tasks;
 internal static class TasksSql
 {
     /// <summary>Annotator @me's answers in force in project @projectId (any version, whoever wrote it), newest first, @take of them.</summary>
+    /// <remarks>With what amending needs (<see cref="Core.Tasks.Amendment"/>): whether a reviewer judged it, and how long a reviewer holds it (@now decides).</remarks>
     internal const string HistorySql = """
-        SELECT a.id, a.task_id, t.task_key, a.version, a.status, a.result_json, a.lead_time, a.created_at
+        SELECT a.id AS Id, a.task_id AS TaskId, t.task_key AS TaskKey, a.version AS Version, a.status AS Status, a.result_json AS ResultJson,
+               a.lead_time AS LeadTime, a.created_at AS CreatedAt, a.review_expires AS ReviewExpires,
+               CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.annotation_id = a.id) THEN 1 ELSE 0 END AS Reviewed
         FROM annotations a JOIN tasks t ON t.id = a.task_id
         WHERE a.project_id = @projectId AND a.user_id = @me AND a.status <> 'superseded'
         ORDER BY a.created_at DESC, a.id DESC LIMIT @take
         """;
+
+    /// <summary>Annotation @annotationId with what amending it needs: its project, task, lease, annotator, version, status,
+    /// review, the task's data and gold answer, and the lease's contract.</summary>
+    internal const string AmendTargetSql = """
+        SELECT a.id AS Id, a.project_id AS ProjectId, a.task_id AS TaskId, a.assignment_id AS AssignmentId, a.user_id AS UserId,
+               a.version AS Version, a.status AS Status, a.lead_time AS LeadTime, a.gold_score AS GoldScore, a.review_expires AS ReviewExpires,
+               CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.annotation_id = a.id) THEN 1 ELSE 0 END AS Reviewed,
+               t.data_json AS DataJson, t.gold_json AS GoldJson,
+               (SELECT s.contract_id FROM assignments s WHERE s.id = a.assignment_id) AS ContractId
+        FROM annotations a JOIN tasks t ON t.id = a.task_id WHERE a.id = @annotationId
+        """;
+
+    /// <summary>Annotation @id of @me, still @status and held by no reviewer at @now, becomes superseded; no row when a review got there first.</summary>
+    internal const string SupersedeSql = """
+        UPDATE annotations SET status = 'superseded'
+        WHERE id = @id AND user_id = @me AND status = @status AND (review_expires IS NULL OR review_expires < @now)
+          AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.annotation_id = annotations.id)
+        """;
+
+    /// <summary>The amended version: the next version of annotation @parentId, by its annotator, in the status the old one had.</summary>
+    internal const string InsertAmendedSql = """
+        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, lead_time, created_at, gold_score)
+        VALUES (@taskId, @projectId, @assignmentId, @me, @me, @version, @parentId, @status, @result, @leadTime, @now, @goldScore) RETURNING id
+        """;
+
+    /// <summary>Annotator @me's gold score in project @projectId moves by @delta (an amended gold answer scored again).</summary>
+    internal const string RescoreGoldSql = "UPDATE annotator_scores SET gold_score = gold_score + @delta WHERE project_id = @projectId AND user_id = @me";
 
     /// <summary>Filter: tasks given to annotator @me.</summary>
     internal const string GivenToMeSql = "EXISTS (SELECT 1 FROM assignments s WHERE s.task_id = t.id AND s.user_id = @me)";
@@ -68,7 +98,9 @@ internal static class TasksSql
     {
         var dir = descending ? " DESC" : "";
         var order = column == "t.id" ? $"t.id{dir}" : $"{column}{dir}, t.id{dir}";
-        return $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at, t.data_json FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @take";
+        // The sort value as text too: a data field's is what the next page's cursor carries.
+        var text = column.StartsWith("t.", StringComparison.Ordinal) ? "''" : column;
+        return $"SELECT t.id, t.task_key, t.state, t.priority, t.annotation_count, t.updated_at, t.data_json, {text} AS sort_text FROM tasks t WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @take";
     }
 
     /// <summary>How many tasks match every condition in <paramref name="where"/>.</summary>

@@ -85,12 +85,22 @@ public static class CatalogueApi
         return TypedResults.Ok((await CardAsync(c, projectId, user.UserId(), signedIn: true, access, db, blobs, detail: true, ct))!);
     }
 
-    private static async Task<Ok<List<CardView>>> Search(
-        string? q, DatasetModality? modality, ClaimsPrincipal user, Access access, Db db, Storage.IBlobStore blobs, CancellationToken ct)
+    private static async Task<Results<Ok<List<CardView>>, ValidationProblem>> Search(
+        string? q, string? modality, ClaimsPrincipal user, Access access, Db db, Storage.IBlobStore blobs, CancellationToken ct)
     {
+        DatasetModality? wanted = null;
+        if (modality is not null)
+        {
+            if (!Wire.TryParse<DatasetModality>(modality, out var m))
+            {
+                return Http.Invalid("modality", $"modality must be one of {Wire.List<DatasetModality>()}.", ProblemCodes.FieldOneOf,
+                    ProblemCodes.Params(("allowed", Wire.List<DatasetModality>())));
+            }
+            wanted = m;
+        }
         var me = Me(user);
         await using var c = await db.OpenAsync(ct);
-        var rows = await RowsAsync(c, null, me, modality, q, ct);
+        var rows = await RowsAsync(c, null, me, wanted, q, ct);
         var list = new List<CardView>();
         foreach (var row in rows)
         {

@@ -54,23 +54,28 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId, CancellationToken ct)
     {
         var temps = new List<string>();
-        ReleaseFigures? figures = null;
+        ReleaseFigures figures;
         try
         {
             var itemsTemp = Temp(temps);
             var files = new List<(ReleaseFile File, string? Format)>();
             await using (var itemsFile = new FileStream(itemsTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024))
+            using (figures = new ReleaseFigures(project.Schema, itemsFile))
             {
-                figures = new ReleaseFigures(project.Schema, itemsFile);
                 var first = true;
                 foreach (var format in formats)
                 {
                     var filter = new ExportFilter(ReleasedStates, null, null, History: false,
                         Consensus: source == ReleaseSource.Consensus && format == ExportFileFormat.Jsonl);
-                    await using var output = new FileStream(Temp(temps), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
-                    await exporter.WriteAsync(project, Wire.Name(format), filter, output, null, null, first ? figures.AddAsync : null, ct);
+                    var temp = Temp(temps);
+                    // The writers close their stream when done; the file is read back from its path.
+                    await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+                    {
+                        await exporter.WriteAsync(project, Wire.Name(format), filter, output, null, null, first ? figures.AddAsync : null, ct);
+                    }
                     first = false;
-                    var (sha, size) = await StoreAsync(output, ct);
+                    await using var written = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                    var (sha, size) = await StoreAsync(written, ct);
                     files.Add((new ReleaseFile(PathOf(format), size, sha), Wire.Name(format)));
                 }
                 await figures.FlushAsync();
@@ -81,7 +86,6 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         }
         finally
         {
-            figures?.Dispose();
             foreach (var path in temps)
             {
                 File.Delete(path);

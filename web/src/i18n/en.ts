@@ -1,5 +1,6 @@
 import { datamgrEn } from './datamgr.en';
 import { errorsEn } from './errors.en';
+import { releasesEn } from './releases.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -7,6 +8,7 @@ import { workbenchEn } from './workbench.en';
 
 export const en = {
   ...settingsEn,
+  ...releasesEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

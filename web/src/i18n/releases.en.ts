@@ -72,6 +72,7 @@ export const releasesEn = {
   'cat.allModalities': 'All modalities',
   'cat.none': 'No datasets match.',
   'cat.latest': 'Release {n}: {items} items, {size}',
+  'cat.itemsSize': '{items} items, {size}',
   'cat.owner': 'Owner',
   'cat.size': 'Size',
   'cat.sizeValue': '{items} items, {annotations} annotations, {size}',

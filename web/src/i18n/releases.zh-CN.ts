@@ -74,6 +74,7 @@ export const releasesZhCN: Record<keyof typeof releasesEn, string> = {
   'cat.allModalities': '全部模态',
   'cat.none': '没有符合条件的数据集。',
   'cat.latest': '第 {n} 版：{items} 条，{size}',
+  'cat.itemsSize': '{items} 条，{size}',
   'cat.owner': '所有方',
   'cat.size': '规模',
   'cat.sizeValue': '{items} 条数据，{annotations} 条标注，{size}',

@@ -34,11 +34,11 @@ export function AuditPage({ park }: { park: boolean }) {
             {entries.map((e) => (
               <tr key={e.seq} data-testid={`audit-${e.seq}`} data-action={e.action}>
                 <td className="num">{e.seq}</td>
-                <td>{new Date(e.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'medium' })}</td>
-                <td>{KNOWN.includes(e.action) ? t(`audit.action.${e.action}` as MessageKey) : e.action}</td>
+                <td className="nowrap">{new Date(e.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'medium' })}</td>
+                <td className="nowrap">{KNOWN.includes(e.action) ? t(`audit.action.${e.action}` as MessageKey) : e.action}</td>
                 <td className="mono small">{e.subject}</td>
                 <td className="mono small">{e.actor}</td>
-                <td className="mono small">{JSON.stringify(e.details)}</td>
+                <td className="mono small audit-details">{JSON.stringify(e.details)}</td>
                 <td className="mono small" title={`${e.prevHash} → ${e.hash}`}>{e.hash.slice(0, 10)}…</td>
               </tr>
             ))}

@@ -56,7 +56,7 @@ export function DatasetCardPage({ projectId }: { projectId: number }) {
         {other && <span className="muted">{other}</span>}
       </div>
       <section className="card">
-        <p>{lang === 'zh-CN' ? c.descriptionZh : c.descriptionEn}</p>
+        {(lang === 'zh-CN' ? c.descriptionZh : c.descriptionEn) && <p>{lang === 'zh-CN' ? c.descriptionZh : c.descriptionEn}</p>}
         <dl className="facts">
           <dt>{t('cat.owner')}</dt><dd>{c.organizationName}</dd>
           <dt>{t('card.modality')}</dt><dd>{t(`card.modality.${c.modality}` as MessageKey)}</dd>
@@ -80,7 +80,7 @@ export function DatasetCardPage({ projectId }: { projectId: number }) {
       <section className="card" data-testid="dataset-releases">
         <h3>{t('rel.list')}</h3>
         {(c.releases ?? []).length === 0 ? <p className="muted">{t('rel.none')}</p> : (
-          <ul>{(c.releases ?? []).map((r) => <li key={r.id}>{t('rel.number', { n: r.number })} · {new Date(r.createdAt).toLocaleDateString(lang)} · {t('cat.latest', { n: r.number, items: r.items, size: formatSize(r.totalBytes) })} · <span className="mono small">{r.merkleRoot.slice(0, 12)}…</span></li>)}</ul>
+          <ul>{(c.releases ?? []).map((r) => <li key={r.id}>{t('rel.number', { n: r.number })} · {new Date(r.createdAt).toLocaleDateString(lang)} · {t('cat.itemsSize', { items: r.items, size: formatSize(r.totalBytes) })} · <span className="mono small">{r.merkleRoot.slice(0, 12)}…</span></li>)}</ul>
         )}
       </section>
       {!c.mine && c.latest && <Access card={c} />}

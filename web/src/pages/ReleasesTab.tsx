@@ -127,7 +127,7 @@ export function QualityFigures({ quality }: { quality: unknown }) {
       {(q.agreement ?? []).map((a) => (
         <span key={a.name} className="contents">
           <dt>{t('rel.agreement', { control: a.name })}</dt>
-          <dd>{Object.entries(a.metrics).map(([m, v]) => `${m} ${v == null ? '—' : v.toFixed(3)}`).join(' · ') || '—'} <span className="muted small">({t('rel.tasks', { n: a.tasks })})</span></dd>
+          <dd>{a.tasks === 0 ? '—' : Object.entries(a.metrics).map(([m, v]) => `${m} ${v == null ? '—' : v.toFixed(3)}`).join(' · ')} <span className="muted small">({t('rel.tasks', { n: a.tasks })})</span></dd>
         </span>
       ))}
     </dl>

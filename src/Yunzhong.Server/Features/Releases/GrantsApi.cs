@@ -1,4 +1,5 @@
 using Yunzhong.Server.Features.Audit;
+using Yunzhong.Server.Features.Organizations;
 
 namespace Yunzhong.Server.Features.Releases;
 
@@ -72,14 +73,10 @@ public static class GrantsApi
         {
             return Http.Invalid("organizationId", "organizationId names the organisation asking for access.", ProblemCodes.FieldRequired);
         }
-        var roles = await access.RolesAsync(user.UserId(), orgId, ct);
-        if (roles == Roles.None)
+        if (await OrganizationsApi.GateAsync(access, user, orgId, RoleNames.Manage,
+                "Only an organisation's admins and managers ask for access to datasets on its behalf.", ct) is { } refused)
         {
-            return Http.NotFound("Organization");
-        }
-        if ((roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only an organisation's admins and managers ask for access to datasets on its behalf.");
+            return refused;
         }
         await using var c = await db.OpenAsync(ct);
         var release = await ReleasesApi.LoadAsync(c, releaseId, ct);
@@ -128,14 +125,9 @@ public static class GrantsApi
     private static async Task<Results<Ok<List<GrantView>>, ProblemHttpResult>> List(
         long organizationId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        var roles = await access.RolesAsync(user.UserId(), organizationId, ct);
-        if (roles == Roles.None)
+        if (await OrganizationsApi.GateAsync(access, user, organizationId, RoleNames.Manage, "Only an organisation's admins and managers see its grants.", ct) is { } refused)
         {
-            return Http.NotFound("Organization");
-        }
-        if ((roles & RoleNames.Manage) == 0)
-        {
-            return Http.Forbidden("Only an organisation's admins and managers see its grants.");
+            return refused;
         }
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<GrantRow>(new CommandDefinition(ReleasesSql.OrganizationGrantsSql, new { organizationId }, cancellationToken: ct));

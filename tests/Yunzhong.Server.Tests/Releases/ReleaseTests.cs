@@ -115,6 +115,38 @@ public abstract class ReleaseTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     }
 
     [Fact]
+    public async Task AConsensusReleaseCarriesEachTasksConsensusInItsJsonLines()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var second = await org.PersonAsync(Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id, overlap: 2);
+        await TestData.ImportAsync(admin.Http, project, TestData.Texts(2));
+        for (var i = 0; i < 2; i++)
+        {
+            await admin.AnnotateAsync(project, _pos);
+            await second.AnnotateAsync(project, i == 0 ? _pos : _neg);
+        }
+        using var r = await admin.Http.PostAsJsonAsync($"api/projects/{project}/releases",
+            new { source = "consensus", formats = new[] { "jsonl" }, licence = "CC-BY-4.0" }, HttpJson.Options);
+        var release = await r.OkAsync<ReleaseView>("release");
+        Assert.Equal((ReleaseSource.Consensus, 2L, 4L), (release.Source, release.Items, release.Annotations));
+        var agreement = release.Quality!.Value.GetProperty("agreement")[0];
+        Assert.Equal(2, agreement.GetProperty("tasks").GetInt64());
+        var dir = await DownloadAsync(admin.Http, release.Id);
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(dir, "annotations.jsonl")).Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
+            Assert.Equal(2, lines.Count);
+            Assert.All(lines, l => Assert.Equal(JsonValueKind.Object, l.GetProperty("consensus").ValueKind));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task BadReleaseRequestsAreRefusedNamingTheFieldAndLeaveNoRelease()
     {
         var org = await fx.NewOrgAsync();

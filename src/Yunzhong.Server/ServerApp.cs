@@ -12,6 +12,7 @@ using Yunzhong.Server.Features.Park;
 using Yunzhong.Server.Features.Projects;
 using Yunzhong.Server.Features.Quality;
 using Yunzhong.Server.Features.Queue;
+using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
@@ -72,6 +73,8 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
         s.AddSingleton<ExportWorker>();
         s.AddSingleton<AuditLog>();
+        s.AddSingleton<ParkKeys>();
+        s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
@@ -111,6 +114,9 @@ public static class ServerApp
         app.MapStats();
         app.MapQuality();
         app.MapAudit();
+        app.MapReleases();
+        app.MapGrants();
+        app.MapCatalogue();
         app.MapContracts();
         app.MapSites();
         app.MapTeams();

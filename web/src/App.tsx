@@ -20,6 +20,10 @@ const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ defa
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
+const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
+const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
+const GrantsPage = lazy(() => import('./pages/GrantsPage').then((m) => ({ default: m.GrantsPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 
 const ORG_KEY = 'yz.org';
 
@@ -100,6 +104,11 @@ export function App() {
   else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} />;
   else if (match('/tokens', path)) page = <TokensPage />;
+  else if (match('/catalogue', path)) page = <CataloguePage />;
+  else if ((m = match('/catalogue/:id', path))) page = <DatasetCardPage key={m.id} projectId={Number(m.id)} />;
+  else if (match('/grants', path)) page = can(orgRoles, 'manage') ? <GrantsPage key={session.org?.id} /> : <NotAllowed />;
+  else if (match('/audit', path)) page = can(orgRoles, 'audit') ? <AuditPage key={session.org?.id} park={false} /> : <NotAllowed />;
+  else if (match('/audit/park', path)) page = <AuditPage park />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -109,6 +118,9 @@ export function App() {
         <a href="#/" className="brand" data-testid="nav-home">☁ {t('app.name')}</a>
         <a href="#/" data-testid="nav-projects">{t('nav.projects')}</a>
         {can(session.org?.roles, 'members') && <a href="#/members" data-testid="nav-members">{t('nav.members')}</a>}
+        <a href="#/catalogue" data-testid="nav-catalogue">{t('nav.catalogue')}</a>
+        {can(session.org?.roles, 'manage') && <a href="#/grants" data-testid="nav-grants">{t('nav.grants')}</a>}
+        {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

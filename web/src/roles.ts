@@ -18,6 +18,8 @@ const ALLOWED = {
   export: ['admin', 'manager'],
   /** The organisation's member list. */
   members: ['admin', 'manager'],
+  /** The organisation's audit trail. */
+  audit: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Ability = keyof typeof ALLOWED;

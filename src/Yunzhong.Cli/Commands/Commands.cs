@@ -17,6 +17,7 @@ internal static class Commands
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
           yz audit      verify [--data DIR | --db CONNECTION] [--json]   (the audit trail's hash chain; exit 1 names each broken entry)
           yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)
+          yz verify     URL [--key KEY...] [--out DIR] --token T   (a release or download link of a server, downloaded and checked the same way)
           yz verify     FILE --proof PROOF.json --key KEY...   (one file of a release with its inclusion proof)
           yz seal       DIR --dataset NAME [--release N] --key-file SECRET [--prove PATH [--proof-out FILE]]
           yz keygen     --out SECRET                    (an Ed25519 signing key; the public key beside it as SECRET.pub.json)

@@ -25,16 +25,61 @@ internal static class VerifyCommand
             Report(json, found, $"{target}: is {proof.Path} of the signed release", new { path = proof.Path, ok = found.Count == 0 });
             return found.Count == 0 ? 0 : 1;
         }
+        if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            return await VerifyUrlAsync(url, args, keys, json, ct);
+        }
         if (!Directory.Exists(target))
         {
             throw new CliException($"{target} is not a directory (for one file, give --proof PROOF.json)");
         }
+        return await CheckAsync(target, target, keys, json, ct);
+    }
+
+    /// <summary>
+    /// `yz verify URL`: a download link (<c>…/api/links/TOKEN</c>) or a release (<c>…/api/releases/ID</c>,
+    /// for which a link is asked first) is downloaded, the files the manifest lists one by one, into
+    /// --out DIR (or a temporary folder), and checked exactly as a directory is. A file the server does
+    /// not have is left out and so named as missing. Without --key the server's published keys are
+    /// trusted, and the report says so.
+    /// </summary>
+    private static async Task<int> VerifyUrlAsync(Uri url, CliArgs args, List<PublicKey> keys, bool json, CancellationToken ct)
+    {
+        var token = args.Get("token") ?? Environment.GetEnvironmentVariable("YZ_TOKEN")
+            ?? throw new CliException("downloading a release needs an API token: pass --token or set YZ_TOKEN");
+        using var api = new Api(url.GetLeftPart(UriPartial.Authority), token);
+        var link = await ReleaseDownload.LinkAsync(api, url, ct);
+        var label = url.ToString();
+        if (keys.Count == 0)
+        {
+            keys.AddRange(SignatureFile.ReadKeys(await api.Http.GetStringAsync("api/keys", ct)));
+            label += " (trusting the server's published keys; give --key to trust your own copy)";
+        }
+        var keep = args.Get("out");
+        var dir = keep ?? Directory.CreateTempSubdirectory("yz-verify-").FullName;
+        try
+        {
+            Directory.CreateDirectory(dir);
+            await ReleaseDownload.FetchAsync(api, link, dir, ct);
+            return await CheckAsync(dir, label, keys, json, ct);
+        }
+        finally
+        {
+            if (keep is null)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<int> CheckAsync(string dir, string label, List<PublicKey> keys, bool json, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
-        var check = await ReleaseVerifier.CheckDirectoryAsync(target, keys, 0, ct);
+        var check = await ReleaseVerifier.CheckDirectoryAsync(dir, keys, 0, ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var s = check.Statement;
         Report(json, check.Problems,
-            $"{target}: release {s?.Release} of {s?.Dataset}, {check.FilesChecked} files, {check.BytesHashed:N0} bytes, signed by key {check.KeyId}: all verified ({seconds:0.00} s)",
+            $"{label}: release {s?.Release} of {s?.Dataset}, {check.FilesChecked} files, {check.BytesHashed:N0} bytes, signed by key {check.KeyId}: all verified ({seconds:0.00} s)",
             new
             {
                 dataset = s?.Dataset, release = s?.Release, key_id = check.KeyId, files = check.FilesChecked, bytes = check.BytesHashed,

@@ -74,6 +74,16 @@ public static class ProblemCodes
     public const string ImportRow = "import.row_invalid";
     public const string MediaInvalid = "media.invalid";
     public const string MediaNoFile = "media.no_file";
+    public const string ReleaseNothingAccepted = "release.nothing_accepted";
+    public const string GrantOwnOrganization = "grant.own_organization";
+    public const string GrantNotRequested = "grant.not_requested";
+    public const string GrantNotGranted = "grant.not_granted";
+    public const string GrantRevoked = "grant.revoked";
+    public const string GrantExpired = "grant.expired";
+    public const string GrantFormatNotGranted = "grant.format_not_granted";
+    public const string LinkInvalid = "link.invalid";
+    public const string LinkExpired = "link.expired";
+    public const string LinkNotYours = "link.not_yours";
 
     // Limits and the server.
     public const string LimitExceeded = "limits.exceeded";
@@ -86,7 +96,7 @@ public static class ProblemCodes
     public static readonly IReadOnlyList<string> NotFoundSubjects =
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
-        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team",
+        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

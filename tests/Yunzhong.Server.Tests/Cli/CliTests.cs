@@ -283,6 +283,74 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
         Assert.True(result.GetProperty("cycles_per_s").GetDouble() > 0);
         Assert.True(result.GetProperty("p99_ms").GetDouble() >= result.GetProperty("p50_ms").GetDouble());
     }
+
+    [Fact]
+    public async Task VerifyUrlDownloadsAServersReleaseAndNamesATamperedMissingOrSwappedFile()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id);
+        await TestData.ImportAsync(admin.Http, project, ["井下安全帽", "皮带巡检", "通风"]);
+        await admin.AnnotateAsync(project, new { label = new[] { "pos" } });
+        await admin.AnnotateAsync(project, new { label = new[] { "neg" } });
+        var body = new { formats = new[] { "jsonl", "csv" }, licence = "CC-BY-4.0" };
+        var first = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        await admin.AnnotateAsync(project, new { label = new[] { "neu" } });
+        var second = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        var work = Directory.CreateTempSubdirectory("yz-verify-url-").FullName;
+        string Blob(string name) => Path.Combine(fx.DataDir, "blobs", name);
+        string FileBlob(string path)
+        {
+            var sha = first.Files.Single(f => f.Path == path).Sha256;
+            return Blob($"sha256/{sha[..2]}/{sha[2..]}");
+        }
+        async Task<string[]> ProblemsAsync()
+        {
+            var run = await YzAsync(work, "verify", $"{fx.Url}/api/releases/{first.Id}", "--token", admin.Token, "--json");
+            Assert.Equal(1, run.Exit);
+            using var report = JsonDocument.Parse(run.Out);
+            return [.. report.RootElement.GetProperty("problems").EnumerateArray()
+                .Select(p => $"{p.GetProperty("kind").GetString()} {p.GetProperty("path").GetString()}").Distinct().Order(StringComparer.Ordinal)];
+        }
+        try
+        {
+            var ok = await YzAsync(work, "verify", $"{fx.Url}/api/releases/{first.Id}", "--token", admin.Token, "--out", "got");
+            Assert.Equal(0, ok.Exit);
+            Assert.Contains("release 1 of", ok.Out, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(work, "got", "annotations.csv")));
+            var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{second.Id}/links");
+            var keys = Path.Combine(work, "keys.json");
+            await File.WriteAllTextAsync(keys, await fx.Client().GetStringAsync("api/keys"));
+            Assert.Equal(0, (await YzAsync(work, "verify", fx.Url + link.Url, "--token", admin.Token, "--key", keys)).Exit);
+
+            var csv = FileBlob("annotations.csv");
+            var original = await File.ReadAllBytesAsync(csv);
+            var tampered = (byte[])original.Clone();
+            tampered[^2] ^= 1;
+            await File.WriteAllBytesAsync(csv, tampered);
+            Assert.Equal(["Changed annotations.csv"], await ProblemsAsync());
+            await File.WriteAllBytesAsync(csv, original);
+
+            var jsonl = FileBlob("annotations.jsonl");
+            File.Move(jsonl, jsonl + ".away");
+            Assert.Equal(["Missing annotations.jsonl"], await ProblemsAsync());
+            File.Move(jsonl + ".away", jsonl);
+
+            var manifest = Blob(await fx.QueryScalarAsync<string>("SELECT manifest_blob FROM releases WHERE id = @id", new { id = first.Id }));
+            var other = Blob(await fx.QueryScalarAsync<string>("SELECT manifest_blob FROM releases WHERE id = @id", new { id = second.Id }));
+            File.Move(manifest, manifest + ".away");
+            File.Copy(other, manifest);
+            Assert.Contains("ManifestChanged manifest.json", await ProblemsAsync());
+            File.Delete(manifest);
+            File.Move(manifest + ".away", manifest);
+
+            Assert.Equal(0, (await YzAsync(work, "verify", $"{fx.Url}/api/releases/{first.Id}", "--token", admin.Token)).Exit);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
 }
 
 public sealed class SqliteCliTests(SqliteFixture fx, ITestOutputHelper output) : CliTests<SqliteFixture>(fx, output)

@@ -32,6 +32,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
     private static readonly object _pos = new { label = new[] { "pos" } };
 
+    private static readonly object _card = new { titleEn = "Reviews", titleZh = "评论", modality = "text", licence = "CC-BY-4.0", visibility = "park" };
+
     // Statuses per caller:  admin manager annotator reviewer trainer removed outsider anonymous revoked
     /// <summary>Also what <c>OpenApiTests</c> holds the document's declared answers against.</summary>
     internal static readonly Row[] Table =
@@ -63,6 +65,26 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 403 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/audit", (s, _) => Get($"api/organizations/{s.Org}/audit")),
         new("403 403 403 403 403 403 403 401 401", "GET /api/audit", (_, _) => Get("api/audit")),
         new("403 403 403 403 403 403 403 401 401", "GET /api/audit/verify", (_, _) => Get("api/audit/verify")),
+
+        // Releases: the project's admins and managers make, read and link them; a link works for the one it was made for.
+        new("200 200 200 200 200 200 200 200 200", "GET /api/keys", (_, _) => Get("api/keys")),
+        new("201 201 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/releases",
+            (s, _) => Post($"api/projects/{s.ReleaseProject}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/releases", (s, _) => Get($"api/projects/{s.ReleaseProject}/releases")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/releases/{releaseId:long}", (s, _) => Get($"api/releases/{s.Release}")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/releases/{releaseId:long}/diff", (s, _) => Get($"api/releases/{s.Release}/diff?from={s.Release}")),
+        new("200 200 403 403 403 404 404 401 401", "POST /api/releases/{releaseId:long}/links", (s, _) => Post($"api/releases/{s.Release}/links")),
+        new("200 403 403 403 403 403 403 401 401", "GET /api/links/{token}/{**path}", (s, _) => Get($"{s.AdminsLink.TrimStart('/')}/annotations.jsonl")),
+        // Grants: another organisation's admins and managers ask; the owner's decide (a request from A itself is refused by name).
+        new("400 400 403 403 403 404 201 401 401", "POST /api/releases/{releaseId:long}/grants",
+            (s, c) => Post($"api/releases/{s.Release}/grants", new { organizationId = c == Caller.Outsider ? s.OutsiderOrg : s.Org, purpose = "评测", days = 5, formats = new[] { "jsonl" } })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/grants", (s, _) => Get($"api/organizations/{s.Org}/grants")),
+        new("400 400 403 403 403 404 404 401 401", "POST /api/grants/{grantId:long}/decision", (s, _) => Post($"api/grants/{s.Grant}/decision", new { })),
+        new("409 409 403 403 403 404 404 401 401", "POST /api/grants/{grantId:long}/revoke", (s, _) => Post($"api/grants/{s.Grant}/revoke", new { })),
+        // The catalogue: cards are published by the project's admins and managers; a park-wide card is seen by anyone signed in.
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/projects/{projectId:long}/card", (s, _) => Req(HttpMethod.Put, $"api/projects/{s.ReleaseProject}/card", _card)),
+        new("200 200 200 200 200 200 200 200 200", "GET /api/catalogue", (_, _) => Get("api/catalogue")),
+        new("200 200 200 200 200 200 200 404 404", "GET /api/catalogue/{projectId:long}", (s, _) => Get($"api/catalogue/{s.ReleaseProject}")),
 
         // Projects: every member sees them; admins and managers make and change them.
         new("200 200 200 200 200 200 200 401 401", "GET /api/projects", (s, _) => Get($"api/projects?organization={s.Org}")),
@@ -177,6 +199,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long ClientContract { get; init; }
         public long Site { get; init; }
         public long Team { get; init; }
+        public long ReleaseProject { get; init; }
+        public long Release { get; init; }
+        public long Grant { get; init; }
+        public long OutsiderOrg { get; init; }
+        public string AdminsLink { get; init; } = "";
         public string LoginEmail { get; init; } = "";
         public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
         public required Dictionary<Caller, long[]> Leases { get; init; }
@@ -208,7 +235,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var trainer = await org.PersonAsync(Roles.Trainer);
         var removed = await org.PersonAsync(Roles.Annotator);
         var spare = await org.PersonAsync(Roles.Annotator);
-        var outsider = await (await fx.NewOrgAsync()).PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer);
+        var outsiderOrg = await fx.NewOrgAsync();
+        var outsider = await outsiderOrg.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer);
 
         // Four annotating callers with four leases each, on tasks the annotator answered first: overlap 4.
         var project = await TestData.ProjectAsync(admin, org.Id, overlap: 4, review: ReviewPolicy.All);
@@ -262,10 +290,25 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var site = await admin.Http.PostOkAsync<SiteView>($"api/organizations/{org.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 30 });
         var team = await admin.Http.PostOkAsync<TeamView>($"api/organizations/{org.Id}/teams", new { name = "一组", leadUserId = reviewer.Id, memberIds = new[] { annotator.Id } });
 
+        // A released project of A's on a park-wide card, a request for it from a third organisation, a link of the admin's.
+        var releaseProject = await TestData.ProjectAsync(admin, org.Id);
+        await TestData.ImportAsync(admin.Http, releaseProject, TestData.Texts(2));
+        await admin.AnnotateAsync(releaseProject, _pos);
+        var release = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{releaseProject}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        using (var r = await admin.Http.PutAsJsonAsync($"api/projects/{releaseProject}/card", _card, HttpJson.Options))
+        {
+            await r.OkAsync<Features.Releases.CardView>("card");
+        }
+        var third = await fx.NewOrgAsync();
+        var grant = await (await third.PersonAsync(Roles.Admin)).Http.PostOkAsync<Features.Releases.GrantView>($"api/releases/{release.Id}/grants",
+            new { organizationId = third.Id, purpose = "评测", days = 5, formats = new[] { "jsonl" } });
+        var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{release.Id}/links");
+
         return new Scene
         {
             AnnotatorId = annotator.Id, ReviewerId = reviewer.Id, OtherVendor = otherVendor.Id, VendorContract = vendorContract.Id,
             ClientContract = clientContract.Id, Site = site.Id, Team = team.Id,
+            ReleaseProject = releaseProject, Release = release.Id, Grant = grant.Id, OutsiderOrg = outsiderOrg.Id, AdminsLink = link.Url,
             Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,

@@ -26,13 +26,16 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         ["POST /api/auth/logout"] = "clears the caller's own cookie; nothing to protect",
         ["GET /openapi/{documentName}.json"] = "the API description is public",
         ["GET /"] = "placeholder page when the browser UI is not built",
+        ["GET /api/keys"] = "the park's public keys, so anyone can check a release's signature",
+        ["GET /api/catalogue"] = "the catalogue: public cards for anyone, more for those signed in (ReleaseTests checks who sees what)",
+        ["GET /api/catalogue/{projectId:long}"] = "a card as the catalogue shows it, by the same rule",
     };
 
     /// <summary>The ids of one organisation's resources that requests are aimed at.</summary>
     /// <param name="Vendor">A vendor working A's project under <paramref name="Contract"/>, with a site and a team.</param>
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
-        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0);
+        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "");
 
     internal enum Expect { NotFound, Custom }
 
@@ -164,6 +167,26 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("PUT /api/teams/{teamId:long}",
             a => Req(HttpMethod.Put, $"api/teams/{a.Team}", new { name = "taken", leadUserId = a.Member, memberIds = Array.Empty<long>() }), Expect.NotFound),
         new("GET /api/teams/{teamId:long}/work", a => Req(HttpMethod.Get, $"api/teams/{a.Team}/work"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/releases",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/releases", new { formats = new[] { "jsonl" }, licence = "x" }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/releases", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/releases"), Expect.NotFound),
+        new("GET /api/releases/{releaseId:long}", a => Req(HttpMethod.Get, $"api/releases/{a.Release}"), Expect.NotFound),
+        new("GET /api/releases/{releaseId:long}/diff", a => Req(HttpMethod.Get, $"api/releases/{a.Release}/diff?from={a.Release}"), Expect.NotFound),
+        new("POST /api/releases/{releaseId:long}/links", a => Req(HttpMethod.Post, $"api/releases/{a.Release}/links"), Expect.NotFound),
+        new("GET /api/links/{token}/{**path}", a => Req(HttpMethod.Get, $"{a.Link.TrimStart('/')}/annotations.jsonl"), Expect.Custom, async (r, _) =>
+        {
+            // A link is bound to the person it was made for: another's gets 403 with the link's code.
+            Assert.Equal("link.not_yours", (await r.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        }),
+        new("POST /api/releases/{releaseId:long}/grants",
+            a => Req(HttpMethod.Post, $"api/releases/{a.Release}/grants", new { organizationId = a.Org, purpose = "x", days = 1, formats = new[] { "jsonl" } }),
+            Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/grants", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/grants"), Expect.NotFound),
+        new("POST /api/grants/{grantId:long}/decision", a => Req(HttpMethod.Post, $"api/grants/{a.Grant}/decision", new { grant = true }), Expect.NotFound),
+        new("POST /api/grants/{grantId:long}/revoke", a => Req(HttpMethod.Post, $"api/grants/{a.Grant}/revoke", new { }), Expect.NotFound),
+        new("PUT /api/projects/{projectId:long}/card",
+            a => Req(HttpMethod.Put, $"api/projects/{a.Project}/card", new { titleEn = "x", titleZh = "x", modality = "text", licence = "x", visibility = "public" }),
+            Expect.NotFound),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);
@@ -238,12 +261,27 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         }
         await admin.Http.PostOkAsync<ContractView>($"api/contracts/{contract.Id}/transition", new { @event = "activate" });
         Assert.NotNull(await vendorAnnotator.NextAsync(project));
-        return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id),
-            admin, token.Token);
+
+        // A release of another project of A's, on a park-wide card, asked for by a third organisation; a download link of A's admin.
+        var released = await TestData.ProjectAsync(admin, org.Id);
+        await TestData.ImportAsync(admin.Http, released, ["发布"]);
+        await admin.AnnotateAsync(released, new { label = new[] { "pos" } });
+        var release = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{released}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        using (var r = await admin.Http.PutAsJsonAsync($"api/projects/{released}/card",
+            new { titleEn = "A", titleZh = "甲", modality = "text", licence = "CC-BY-4.0", visibility = "park" }, HttpJson.Options))
+        {
+            await r.OkAsync<Features.Releases.CardView>("card");
+        }
+        var third = await fx.NewOrgAsync();
+        var grant = await (await third.PersonAsync(Roles.Admin)).Http.PostOkAsync<Features.Releases.GrantView>($"api/releases/{release.Id}/grants",
+            new { organizationId = third.Id, purpose = "评测", days = 5, formats = new[] { "jsonl" } });
+        var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{release.Id}/links");
+        return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
+            release.Id, grant.Id, link.Url), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
-        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012);
+        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none");
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -269,6 +307,9 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT * FROM memberships WHERE organization_id = @vendor ORDER BY user_id");
         await Add("SELECT * FROM teams WHERE organization_id = @vendor ORDER BY id");
         await Add("SELECT * FROM team_members WHERE team_id IN (SELECT id FROM teams WHERE organization_id = @vendor) ORDER BY team_id, user_id");
+        await Add("SELECT r.* FROM releases r JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY r.id");
+        await Add("SELECT g.* FROM grants g JOIN releases r ON r.id = g.release_id JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY g.id");
+        await Add("SELECT c.* FROM dataset_cards c JOIN projects p ON p.id = c.project_id WHERE p.organization_id = @org ORDER BY c.project_id");
         var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
         parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
         return string.Join("\n", parts);

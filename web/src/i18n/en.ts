@@ -2,6 +2,7 @@ import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
+import { releasesEn } from './releases.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -9,6 +10,7 @@ import { workbenchEn } from './workbench.en';
 
 export const en = {
   ...settingsEn,
+  ...releasesEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -8,6 +8,7 @@ import { Markdown } from '../lib/Markdown';
 import { SettingsTab } from './SettingsTab';
 import { TasksTab } from './TasksTab';
 import { QualityTab } from './QualityTab';
+import { ReleasesTab } from './ReleasesTab';
 import { can, rolesIn, type Ability } from '../roles';
 import { useSession } from '../session';
 import { NotAllowed } from './NotAllowed';
@@ -15,7 +16,7 @@ import { NotAllowed } from './NotAllowed';
 // Each tab with what the caller's roles in the project's organisation must allow (see roles.ts):
 // an annotator sees the schema only, never the others' work.
 const TABS = [
-  ['tasks', 'seeWork'], ['import', 'manage'], ['dashboard', 'seeWork'], ['quality', 'seeWork'], ['export', 'export'], ['settings', null],
+  ['tasks', 'seeWork'], ['import', 'manage'], ['dashboard', 'seeWork'], ['quality', 'seeWork'], ['export', 'export'], ['releases', 'export'], ['settings', null],
 ] as const satisfies readonly (readonly [string, Ability | null])[];
 
 export function ProjectPage({ projectId, tab }: { projectId: number; tab?: string }) {
@@ -60,6 +61,7 @@ export function ProjectPage({ projectId, tab }: { projectId: number; tab?: strin
         {current === 'dashboard' && <DashboardTab project={project} />}
         {current === 'quality' && <QualityTab project={project} />}
         {current === 'export' && <ExportTab project={project} />}
+        {current === 'releases' && <ReleasesTab project={project} />}
         {current === 'settings' && <SettingsTab project={project} canManage={can(roles, 'manage')} />}
       </>}
     </div>

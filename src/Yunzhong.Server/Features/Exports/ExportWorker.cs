@@ -118,27 +118,60 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
     public async Task<(long Rows, long Problems)> RunAsync(long exportId, long projectId, string format, ExportFilter filter, CancellationToken ct)
     {
         var project = await access.ProjectAsync(projectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
+        await using var blob = await blobs.CreateAsync(BlobName(exportId), ct);
+        await using var c = await db.OpenAsync(ct);
+        var (written, problems, first) = await WriteAsync(project, format, filter, blob.Stream,
+            total => c.ExecuteAsync(new CommandDefinition(ExportsSql.SetTotalSql, new { total, exportId }, cancellationToken: ct)),
+            rows => c.ExecuteAsync(new CommandDefinition(
+                ExportsSql.ProgressSql, new { written = rows, exportId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct)),
+            null, ct);
+        await blob.CommitAsync(ct);
+        if (problems > 0)
+        {
+            // The file is complete for everything else; say what could not be expressed in the format.
+            await c.ExecuteAsync(new CommandDefinition(ExportsSql.NoteSql, new
+            {
+                exportId,
+                note = $"{problems} item(s) could not be written in this format; first: task {first!.TaskId}: {first.Message}",
+            }, cancellationToken: ct));
+        }
+        return (written, problems);
+    }
+
+    /// <summary>
+    /// Writes project <paramref name="project"/>'s tasks meeting <paramref name="filter"/> in <paramref name="format"/>
+    /// to <paramref name="output"/>, one page of tasks in memory at a time: what an export job and a release
+    /// both write. <paramref name="onTotal"/> hears the number of tasks first, <paramref name="onPage"/> the rows
+    /// written after each page, <paramref name="onTask"/> each task as it is written. Answers the rows written and
+    /// what the format could not express (how many, the first).
+    /// </summary>
+    public async Task<(long Written, int Problems, ExportProblem? First)> WriteAsync(
+        ProjectConfig project, string format, ExportFilter filter, Stream output, Func<long, Task>? onTotal, Func<long, Task>? onPage,
+        Func<ExportTask, ValueTask>? onTask, CancellationToken ct)
+    {
+        var projectId = project.Id;
         var states = filter.States.Length > 0 ? filter.States : null;
         var where = ExportsSql.TasksWhere(db.Dialect, states is not null, filter.FromMs is not null, filter.ToMs is not null);
         var args = new DynamicParameters(new { projectId, states, fromMs = filter.FromMs, toMs = filter.ToMs });
 
         await using var c = await db.OpenAsync(ct);
         args.Add("after", 0L);
-        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(ExportsSql.CountTasksSql(where), args, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(ExportsSql.SetTotalSql, new { total, exportId }, cancellationToken: ct));
+        if (onTotal is not null)
+        {
+            await onTotal(await c.ExecuteScalarAsync<long>(new CommandDefinition(ExportsSql.CountTasksSql(where), args, cancellationToken: ct)));
+        }
 
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
             .Select(f => f.Name).ToArray();
         using var schema = JsonDocument.Parse(project.SchemaJson);
         var spill = new List<string>();
-        await using var blob = await blobs.CreateAsync(BlobName(exportId), ct);
-        var writer = ExportWriter.Create(ParseFormat(format), blob.Stream, schema.RootElement, new ExportOptions
+        var writer = ExportWriter.Create(ParseFormat(format), output, schema.RootElement, new ExportOptions
         {
             IncludeHistory = filter.History,
             TempStreamFactory = () => TempFile(spill),
         });
-        long written = 0, after = 0, problems = 0;
+        long written = 0, after = 0;
         ExportConsensus? consensus = null;
         if (filter.Consensus)
         {
@@ -192,28 +225,23 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                         }
                     }
                     var consensusJson = consensus?.Build(t.Id, annotations[t.Id].Where(a => IsFinal(a.Status)).Select(a => a.ResultJson).ToList());
-                    await writer.WriteTaskAsync(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson,
-                        predictions.Contains(t.Id) ? predictions[t.Id].ToList() : null), ct);
+                    var task = new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson,
+                        predictions.Contains(t.Id) ? predictions[t.Id].ToList() : null);
+                    await writer.WriteTaskAsync(task, ct);
+                    if (onTask is not null)
+                    {
+                        await onTask(task);
+                    }
                     written++;
                 }
                 after = last;
-                await c.ExecuteAsync(new CommandDefinition(
-                    ExportsSql.ProgressSql,
-                    new { written, exportId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+                if (onPage is not null)
+                {
+                    await onPage(written);
+                }
             }
             await writer.CompleteAsync(ct);
-            await blob.CommitAsync(ct);
-            problems = writer.ProblemCount;
-            if (problems > 0)
-            {
-                // The file is complete for everything else; say what could not be expressed in the format.
-                var first = writer.Problems[0];
-                await c.ExecuteAsync(new CommandDefinition(ExportsSql.NoteSql, new
-                {
-                    exportId,
-                    note = $"{writer.ProblemCount} item(s) could not be written in this format; first: task {first.TaskId}: {first.Message}",
-                }, cancellationToken: ct));
-            }
+            return (written, writer.ProblemCount, writer.ProblemCount > 0 ? writer.Problems[0] : null);
         }
         finally
         {
@@ -222,7 +250,6 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 File.Delete(path);
             }
         }
-        return (written, problems);
     }
 
     /// <summary>An image the project does not hold, sized by an imported file (see 0017_external_image_sizes); null when unknown.</summary>

@@ -65,12 +65,15 @@ internal static class ExportsSql
     /// <summary>Export @exportId will write @total rows.</summary>
     internal const string SetTotalSql = "UPDATE exports SET total_rows = @total WHERE id = @exportId";
 
-    /// <summary>Project @projectId's annotations of tasks @first to @last, with their annotators' names.</summary>
+    /// <summary>Project @projectId's annotations of tasks @first to @last, with their annotators' names. The unary
+    /// plus keeps SQLite off the (project_id, created_at) index, which it preferred for the equality: it then read
+    /// every annotation of the project for each page of 1,000 tasks, and a release of 500,000 annotations took
+    /// minutes per format; by the task index a page reads its own rows only.</summary>
     internal const string AnnotationsOfPageSql = """
         SELECT a.id, a.task_id AS TaskId, u.name AS Annotator, a.result_json AS ResultJson, a.created_at AS CreatedAt,
                a.lead_time AS LeadTime, a.version, a.status
         FROM annotations a JOIN users u ON u.id = a.user_id
-        WHERE a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
+        WHERE +a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
         ORDER BY a.task_id, a.id
         """;
 

@@ -131,7 +131,7 @@ public static class OrganizationsApi
 
     /// <summary>Null when the caller holds one of <paramref name="needed"/> in the organisation;
     /// else 404 for outsiders (they cannot tell it exists) and 403 for members without the role.</summary>
-    private static async Task<ProblemHttpResult?> GateAsync(
+    internal static async Task<ProblemHttpResult?> GateAsync(
         Access access, ClaimsPrincipal user, long organizationId, Roles needed, string forbidden, CancellationToken ct)
     {
         var roles = await access.RolesAsync(user.UserId(), organizationId, ct);

@@ -38,10 +38,12 @@ internal static class QualitySql
     /// <summary>The next <paramref name="pageSize"/> task ids of project @projectId after id @after.</summary>
     internal static string TaskIdsPageSql(int pageSize) => $"SELECT id FROM tasks WHERE project_id = @projectId AND id > @after ORDER BY id LIMIT {pageSize}";
 
-    /// <summary>Project @projectId's annotations in force of tasks @first to @last, task by task.</summary>
+    /// <summary>Project @projectId's annotations in force of tasks @first to @last, task by task; by the task
+    /// index (the unary plus, as in <c>ExportsSql.AnnotationsOfPageSql</c>), not the project's, which read every
+    /// annotation of the project for each page on SQLite.</summary>
     internal const string AnswersInForceSql = $"""
         SELECT task_id AS TaskId, user_id AS UserId, result_json AS ResultJson FROM annotations
-        WHERE project_id = @projectId AND task_id BETWEEN @first AND @last AND status IN {InForce}
+        WHERE +project_id = @projectId AND task_id BETWEEN @first AND @last AND status IN {InForce}
         ORDER BY task_id, id
         """;
 

@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using Yunzhong.Core.Datasets;
+using Yunzhong.Server.Features.Audit;
+using Yunzhong.Server.Features.Exports;
+using Yunzhong.Server.Storage;
+
+namespace Yunzhong.Server.Features.Releases;
+
+/// <summary>Where a release takes its annotations from.</summary>
+public enum ReleaseSource
+{
+    /// <summary>Finished tasks' annotations in force: accepted by review, or complete where nothing waits for review.</summary>
+    Accepted,
+
+    /// <summary>As <see cref="Accepted"/>, with each task's consensus beside its annotations (JSON lines).</summary>
+    Consensus,
+}
+
+/// <summary>
+/// Builds a release of a project: each format written by the export writers straight into a temporary
+/// file (one page of tasks in memory), hashed and stored once under its content's name
+/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; then the manifest,
+/// the signed statement and the release's row, all in one write transaction with its audit entry,
+/// so a build that fails anywhere leaves no release (at most stored files no release names yet).
+/// </summary>
+public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporter, ParkKeys keys, AuditLog audit, TimeProvider time)
+{
+    /// <summary>The task states a release takes: finished, nothing waiting for a reviewer.</summary>
+    public static readonly string[] ReleasedStates = ["accepted", "annotated"];
+
+    /// <summary>The item index every release carries (task id and SHA-256 of its data and answers, per line).</summary>
+    public const string ItemsPath = "items.tsv";
+
+    /// <summary>The file a format is released as.</summary>
+    public static string PathOf(ExportFileFormat format) => format switch
+    {
+        ExportFileFormat.Jsonl => "annotations.jsonl",
+        ExportFileFormat.Labelstudio => "annotations.labelstudio.json",
+        ExportFileFormat.Csv => "annotations.csv",
+        ExportFileFormat.Conll => "annotations.conll",
+        _ => "annotations.coco.json",
+    };
+
+    /// <summary>How many tasks a release of the project would take now.</summary>
+    public async Task<long> ReleasableAsync(long projectId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            ReleasesSql.ReleasableCountSql(db.Dialect), new { projectId, states = ReleasedStates }, cancellationToken: ct));
+    }
+
+    /// <summary>Builds, signs and records release of <paramref name="project"/>; answers its id.</summary>
+    public async Task<long> BuildAsync(
+        ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId, CancellationToken ct)
+    {
+        var temps = new List<string>();
+        ReleaseFigures figures;
+        try
+        {
+            var itemsTemp = Temp(temps);
+            var files = new List<(ReleaseFile File, string? Format)>();
+            await using (var itemsFile = new FileStream(itemsTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024))
+            using (figures = new ReleaseFigures(project.Schema, itemsFile))
+            {
+                var first = true;
+                foreach (var format in formats)
+                {
+                    var filter = new ExportFilter(ReleasedStates, null, null, History: false,
+                        Consensus: source == ReleaseSource.Consensus && format == ExportFileFormat.Jsonl);
+                    var temp = Temp(temps);
+                    // The writers close their stream when done; the file is read back from its path.
+                    await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+                    {
+                        await exporter.WriteAsync(project, Wire.Name(format), filter, output, null, null, first ? figures.AddAsync : null, ct);
+                    }
+                    first = false;
+                    await using var written = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                    var (sha, size) = await StoreAsync(written, ct);
+                    files.Add((new ReleaseFile(PathOf(format), size, sha), Wire.Name(format)));
+                }
+                await figures.FlushAsync();
+                var (itemsSha, itemsSize) = await StoreAsync(itemsFile, ct);
+                files.Add((new ReleaseFile(ItemsPath, itemsSize, itemsSha), null));
+            }
+            return await RecordAsync(project, source, formats, licence, userId, figures, files, ct);
+        }
+        finally
+        {
+            foreach (var path in temps)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private async Task<long> RecordAsync(
+        ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId,
+        ReleaseFigures figures, List<(ReleaseFile File, string? Format)> files, CancellationToken ct)
+    {
+        var key = await keys.SigningKeyAsync(ct);
+        var now = time.GetUtcNow();
+        await using var c = await db.OpenAsync(ct);
+        var (goldSeen, goldScore) = await c.QuerySingleAsync<(long, double)>(new CommandDefinition(ReleasesSql.GoldSql, new { projectId = project.Id }, cancellationToken: ct));
+        var vendors = (await c.QueryAsync<VendorRow>(new CommandDefinition(ReleasesSql.VendorsSql, new { projectId = project.Id }, cancellationToken: ct))).ToList();
+        var owner = await c.ExecuteScalarAsync<string>(new CommandDefinition(ReleasesSql.OrganizationNameSql, new { id = project.OrganizationId }, cancellationToken: ct));
+        var ordered = ReleaseFormat.Ordered(files.Select(f => f.File));
+        var sections = new Dictionary<string, JsonElement>
+        {
+            ["counts"] = JsonSerializer.SerializeToElement(new { items = figures.Items, annotations = figures.Annotations }, Wire.Options),
+            ["labels"] = figures.LabelSection(),
+            ["quality"] = figures.QualitySection(goldSeen, goldScore),
+            ["licence"] = JsonSerializer.SerializeToElement(licence),
+            ["provenance"] = JsonSerializer.SerializeToElement(new
+            {
+                project = new { id = project.Id, name = project.Name },
+                organization = new { id = project.OrganizationId, name = owner },
+                vendors = vendors.Select(v => new { organization = new { id = v.OrganizationId, name = v.Name }, contract = v.ContractId, state = v.State }),
+                source = Wire.Name(source),
+                formats = formats.Select(Wire.Name),
+                annotated_from = figures.First,
+                annotated_to = figures.Last,
+            }, Wire.Options),
+            ["schema"] = Http.Json(project.SchemaJson),
+        };
+
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        if (db.Dialect == SqlDialect.Postgres)
+        {
+            await c.ExecuteAsync(new CommandDefinition(ReleasesSql.PostgresNumberLockSql, transaction: tx, cancellationToken: ct));
+        }
+        var number = await c.ExecuteScalarAsync<int>(new CommandDefinition(ReleasesSql.NextNumberSql, new { projectId = project.Id }, tx, cancellationToken: ct));
+        var manifest = ReleaseFormat.WriteManifest(project.Name, number, ordered, sections);
+        var statement = new ReleaseStatement(project.Name, number, now, ReleaseFormat.Sha256Hex(manifest), ReleaseFormat.MerkleRoot(ordered),
+            ordered.Length, ordered.Sum(f => f.Size));
+        var statementBytes = ReleaseFormat.WriteStatement(statement);
+        var signature = SignatureFile.Write(key.Public, key.Sign(statementBytes));
+        using var manifestStream = new MemoryStream(manifest);
+        var (manifestSha, _) = await StoreAsync(manifestStream, ct);
+        var itemsSha = files.Single(f => f.File.Path == ItemsPath).File.Sha256;
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ReleasesSql.InsertReleaseSql, new
+        {
+            projectId = project.Id, number, source = Wire.Name(source), formats = string.Join(',', formats.Select(Wire.Name)), licence,
+            items = figures.Items, annotations = figures.Annotations, fileCount = statement.FileCount, totalBytes = statement.TotalBytes,
+            merkleRoot = statement.MerkleRoot, manifestBlob = BlobName(manifestSha), itemsBlob = BlobName(itemsSha),
+            statement = System.Text.Encoding.UTF8.GetString(statementBytes), signature = System.Text.Encoding.UTF8.GetString(signature),
+            keyId = key.Public.KeyId, userId, now = now.ToUnixTimeMilliseconds(),
+        }, tx, cancellationToken: ct));
+        foreach (var (file, format) in files)
+        {
+            await c.ExecuteAsync(new CommandDefinition(ReleasesSql.InsertFileSql,
+                new { releaseId = id, path = file.Path, size = file.Size, sha256 = file.Sha256, format }, tx, cancellationToken: ct));
+        }
+        await audit.AppendAsync(c, tx, project.OrganizationId, AuditLog.Actor(userId), "release.create", $"release:{id}", new
+        {
+            project = project.Id, number, merkle_root = statement.MerkleRoot, files = statement.FileCount, items = figures.Items,
+        }, ct);
+        await tx.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>The blob a file of these contents is stored under.</summary>
+    public static string BlobName(string sha256) => $"sha256/{sha256[..2]}/{sha256[2..]}";
+
+    /// <summary>Hashes a written file and stores it under its content's name, unless a release already did.</summary>
+    private async Task<(string Sha256, long Size)> StoreAsync(Stream file, CancellationToken ct)
+    {
+        file.Position = 0;
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+        var name = BlobName(sha);
+        await using (var existing = blobs.OpenRead(name))
+        {
+            if (existing is not null)
+            {
+                return (sha, file.Length);
+            }
+        }
+        file.Position = 0;
+        await using var blob = await blobs.CreateAsync(name, ct);
+        await file.CopyToAsync(blob.Stream, ct);
+        await blob.CommitAsync(ct);
+        return (sha, file.Length);
+    }
+
+    private static string Temp(List<string> temps)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
+        temps.Add(path);
+        return path;
+    }
+
+    private sealed record VendorRow(long ContractId, long OrganizationId, string Name, string State);
+}

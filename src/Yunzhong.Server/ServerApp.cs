@@ -49,7 +49,7 @@ public static class ServerApp
         s.AddSingleton(options);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new Db(new DatabaseOptions { ConnectionString = options.ConnectionString }));
-        s.AddSingleton<IBlobStore>(new LocalBlobStore(Path.Combine(dataDir, "blobs")));
+        s.AddSingleton(BlobStores.Create(options.Blobs, dataDir, options.S3Credentials));
         s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
         s.AddYunzhongAuth();
         LoginLimits.Add(s);
@@ -196,6 +196,10 @@ public static class ServerApp
     {
         var options = app.Services.GetRequiredService<ServerOptions>();
         await Migrator.MigrateAsync(app.Services.GetRequiredService<Db>(), app.Services.GetRequiredService<TimeProvider>(), ct);
+        if (app.Services.GetRequiredService<IBlobStore>() is S3BlobStore s3)
+        {
+            await s3.EnsureBucketAsync(ct);
+        }
         if (options.Demo)
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(ct);

@@ -40,6 +40,9 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     protected abstract Task DropDatabaseAsync(string? database);
 
+    /// <summary>Where the blobs live: null for the data folder's <c>blobs/</c>; an S3 fixture names its bucket.</summary>
+    public virtual string? BlobLocation => null;
+
     /// <summary>Where a fixture of its own sets configuration (e.g. small limits) before the app is built.</summary>
     protected virtual void Configure(WebApplicationBuilder builder)
     {
@@ -56,6 +59,7 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
             new ServerOptions
             {
                 DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo"), WebRoot = webRoot,
+                Blobs = BlobLocation, S3Credentials = BlobLocation is null ? null : TestS3.Credentials,
             },
             b =>
             {
@@ -132,11 +136,15 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
     public Task<long> MediaCountAsync(long project) =>
         QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
 
-    /// <summary>The blob files a project's media hold in the local blob folder.</summary>
-    public string[] BlobFiles(long project)
+    /// <summary>The blobs a project's media hold, in whichever store the fixture runs on.</summary>
+    public Task<string[]> BlobFilesAsync(long project) =>
+        BlobsUnderAsync($"media/{project.ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
+
+    /// <summary>The names of the blobs (committed or left behind) under a prefix of the store.</summary>
+    public virtual Task<string[]> BlobsUnderAsync(string prefix)
     {
-        var dir = Path.Combine(DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+        var dir = Path.Combine(DataDir, "blobs", prefix);
+        return Task.FromResult(Directory.Exists(dir) ? Directory.GetFiles(dir) : []);
     }
 
     public async Task<T> QueryScalarAsync<T>(string sql, object? args = null)

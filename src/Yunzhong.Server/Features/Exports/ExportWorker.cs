@@ -103,7 +103,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         long? size = null;
         if (status == "done")
         {
-            await using var file = blobs.OpenRead(BlobName(id));
+            await using var file = await blobs.OpenReadAsync(BlobName(id), ct);
             size = file?.Length;
         }
         await using var c = await db.OpenAsync(ct);

@@ -15,6 +15,7 @@ using Yunzhong.Server.Features.Queue;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server;
@@ -50,7 +51,10 @@ public static class ServerApp
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new Db(new DatabaseOptions { ConnectionString = options.ConnectionString }));
         s.AddSingleton(BlobStores.Create(options.Blobs, dataDir, options.S3Credentials));
-        s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
+        // Keys in the shared database, not a node's folder: a session signed in on one node is valid on all.
+        s.AddDataProtection().SetApplicationName("yunzhong");
+        s.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<Db>((o, db) => o.XmlRepository = new DbKeyRepository(db, Path.Combine(dataDir, "keys")));
         s.AddYunzhongAuth();
         LoginLimits.Add(s);
         s.AddYunzhongProxy();

@@ -61,3 +61,21 @@ public class PostgresS3Fixture : PostgresFixture
 
     public override Task<string[]> BlobsUnderAsync(string prefix) => TestS3.KeysAsync(_location, prefix);
 }
+
+/// <summary>
+/// A second node of <paramref name="first"/>'s deployment: a server of its own (its own process
+/// state, caches, data folder and clock) on the first's PostgreSQL database and S3 bucket.
+/// Disposed before the first, which drops the database.
+/// </summary>
+public sealed class SecondNodeFixture(ServerFixture first) : ServerFixture
+{
+    public override string Engine => first.Engine;
+
+    public override string? BlobLocation => first.BlobLocation;
+
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult(first.Database);
+
+    protected override Task DropDatabaseAsync(string? database) => Task.CompletedTask;
+
+    public override Task<string[]> BlobsUnderAsync(string prefix) => first.BlobsUnderAsync(prefix);
+}

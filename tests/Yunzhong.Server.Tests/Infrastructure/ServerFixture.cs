@@ -33,6 +33,9 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public string DataDir => _dataDir;
 
+    /// <summary>The database this server runs on (null for the SQLite file in its data folder).</summary>
+    public string? Database => _database;
+
     /// <summary>The one line of the stand-in browser UI every fixture serves, so a test can tell the app shell from an API answer.</summary>
     public const string AppShell = "<!doctype html><title>Yunzhong test shell</title>";
 

@@ -33,6 +33,8 @@ internal static class BenchCommand
         var store = args.Get("store", "sqlite");
         var json = args.Flag("json");
         var vendorCount = args.GetInt("vendors", 0);
+        // --export FORMAT: after the import, annotate every task and time an export of them (BenchExport).
+        var exportFormat = args.Get("export");
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
         // code again, optimised (tiered compilation), in the first seconds under load, which on two
         // cores takes CPU from the server; a server runs for days, so the figure wanted is after that.
@@ -94,7 +96,14 @@ internal static class BenchCommand
                 ["import_s"] = Math.Round(importSeconds, 3),
                 ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
             };
-            if (annotators > 0)
+            if (exportFormat is not null)
+            {
+                foreach (var (k, v) in await BenchExport.RunAsync(admin, db, projectId, exportFormat, log, ct))
+                {
+                    result[k] = v;
+                }
+            }
+            else if (annotators > 0)
             {
                 var server = new Uri(url);
                 var connections = await Task.WhenAll(tokens.Select(token => BenchConnection.OpenAsync(server, token, ct)));

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Dapper;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features;
+using Yunzhong.Server.Features.Exports;
+
+namespace Yunzhong.Cli.Commands;
+
+/// <summary>
+/// `yz bench --export jsonl`: an export through the server end to end, database paging included. The
+/// project's imported tasks each get one accepted annotation (written in one statement: the queue is
+/// measured elsewhere), then the export job is started over HTTP, polled, and its file downloaded
+/// and counted; the time runs from the request to the last byte. Peak memory is the process's
+/// working set sampled every 50 ms while the export runs, beside the figure before it began.
+/// </summary>
+internal static class BenchExport
+{
+    public static async Task<Dictionary<string, object?>> RunAsync(Api admin, Db db, long projectId, string format, TextWriter log, CancellationToken ct)
+    {
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var user = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT id FROM users WHERE email = 'admin@bench'", cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, lead_time, created_at)
+                SELECT id, project_id, @user, @user, 1, 'accepted', '{"label":["b"]}', 3.5, @now FROM tasks WHERE project_id = @projectId
+                """, new { user, now, projectId }, commandTimeout: 600, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE tasks SET state = 'done', remaining = 0, annotation_count = 1 WHERE project_id = @projectId",
+                new { projectId }, commandTimeout: 600, cancellationToken: ct));
+        }
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        long peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        using var started = await admin.Http.PostAsJsonAsync($"api/projects/{projectId}/exports", new { format }, ct);
+        started.EnsureSuccessStatusCode();
+        var job = (await started.Content.ReadFromJsonAsync<ExportView>(Wire.Options, ct))!;
+        while (job.Status is not (ExportStatus.Done or ExportStatus.Failed))
+        {
+            await Task.Delay(100, ct);
+            job = (await admin.Http.GetFromJsonAsync<ExportView>($"api/exports/{job.Id}", Wire.Options, ct))!;
+        }
+        if (job.Status != ExportStatus.Done)
+        {
+            throw new CliException($"the export failed: {job.Error}");
+        }
+        var written = clock.Elapsed.TotalSeconds;
+        await using var body = await admin.Http.GetStreamAsync($"api/exports/{job.Id}/download", ct);
+        var buffer = new byte[1 << 16];
+        long bytes = 0, lines = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            bytes += n;
+            lines += buffer.AsSpan(0, n).Count((byte)'\n');
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        log.WriteLine($"export {format}: {job.Rows:N0} rows, {bytes:N0} bytes ({lines:N0} lines) in {seconds:0.00} s (file written in {written:0.00} s); working set {before / 1048576.0:N0} MiB before, peak {peak / 1048576.0:N0} MiB during");
+        return new()
+        {
+            ["export_format"] = format,
+            ["export_rows"] = job.Rows,
+            ["export_bytes"] = bytes,
+            ["export_s"] = Math.Round(seconds, 3),
+            ["export_written_s"] = Math.Round(written, 3),
+            ["working_set_before_mib"] = before / 1048576,
+            ["working_set_peak_mib"] = peak / 1048576,
+        };
+    }
+}

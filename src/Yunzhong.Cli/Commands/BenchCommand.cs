@@ -77,13 +77,17 @@ internal static class BenchCommand
             var (adminToken, tokens, clientOrg, annotatorIds) = await CreatePeopleAsync(db, accounts, annotators, ct);
             var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;
             using var admin = new Api(url, adminToken);
-            var projectId = await CreateProjectAsync(admin, "bench", overlap, ct);
+            var projectId = exportFormat == "coco"
+                ? await BenchExport.ImageProjectAsync(admin, ct)
+                : await CreateProjectAsync(admin, "bench", overlap, ct);
             if (vendors is not null)
             {
                 await BenchPark.ContractsAsync(db, clientOrg, projectId, vendors, (long)tasks * overlap, ct);
                 log.WriteLine($"park: {vendorCount} vendors with a site each, one active contract each per project");
             }
-            var importSeconds = await ImportAsync(admin, projectId, tasks, ct);
+            var importSeconds = exportFormat == "coco"
+                ? await ImportAsync(admin, projectId, tasks, BenchExport.ImageTask, ct)
+                : await ImportAsync(admin, projectId, tasks, ct);
             log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
 
             var result = new Dictionary<string, object?>
@@ -186,17 +190,20 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct)
+    private static Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct) =>
+        CreateProjectAsync(admin, name, overlap, new
+        {
+            fields = new[] { new { name = "text", type = "text" } },
+            controls = new[] { new { name = "label", type = "choices", field = "text", options = _options } },
+        }, ct);
+
+    internal static async Task<long> CreateProjectAsync(Api admin, string name, int overlap, object schema, CancellationToken ct)
     {
         var project = await admin.PostAsync<Yunzhong.Server.Features.Projects.ProjectView>("api/projects", new
         {
             organizationId = 1,
             name,
-            schema = new
-            {
-                fields = new[] { new { name = "text", type = "text" } },
-                controls = new[] { new { name = "label", type = "choices", field = "text", options = _options } },
-            },
+            schema,
             overlap,
             leaseSeconds = 600,
         }, ct);
@@ -226,7 +233,10 @@ internal static class BenchCommand
         return (adminToken, tokens, org, ids);
     }
 
-    private static async Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct)
+    private static Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct) =>
+        ImportAsync(admin, projectId, tasks, i => $"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n", ct);
+
+    internal static async Task<double> ImportAsync(Api admin, long projectId, int tasks, Func<int, string> line, CancellationToken ct)
     {
         var file = Path.Combine(Path.GetTempPath(), $"yz-bench-{Guid.NewGuid():N}.jsonl");
         try
@@ -235,7 +245,7 @@ internal static class BenchCommand
             {
                 for (var i = 0; i < tasks; i++)
                 {
-                    await w.WriteAsync($"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n");
+                    await w.WriteAsync(line(i));
                 }
             }
             var clock = Stopwatch.StartNew();

@@ -16,6 +16,30 @@ namespace Yunzhong.Cli.Commands;
 /// </summary>
 internal static class BenchExport
 {
+    private static readonly string[] _labels = ["horse", "person"];
+
+    private const string CocoResult = """{"boxes":[{"id":"r1","label":"horse","x":10,"y":20,"width":300,"height":200},{"id":"r2","label":"person","x":0,"y":0,"width":5,"height":6}]}""";
+
+    /// <summary>For COCO: an image project whose tasks all show the demo's horse (one stored file, so the
+    /// export measures paging and writing, not 1,000,000 uploads).</summary>
+    public static async Task<long> ImageProjectAsync(Api admin, CancellationToken ct)
+    {
+        var id = await BenchCommand.CreateProjectAsync(admin, "bench images", 1, new
+        {
+            fields = new[] { new { name = "image", type = "image" } },
+            controls = new[] { new { name = "boxes", type = "rectangles", field = "image", labels = _labels } },
+        }, ct);
+        var demo = Yunzhong.Server.ServerOptions.FindRepoFolder("demo") ?? throw new CliException("the repository's demo/ folder was not found (the COCO export bench uploads its horse.png)");
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(demo, "photos", "media", "horse.png"), ct));
+        form.Add(part, "files", "horse.png");
+        using var r = await admin.Http.PostAsync($"api/projects/{id}/media", form, ct);
+        await Api.EnsureAsync(r, ct);
+        return id;
+    }
+
+    public static string ImageTask(int i) => $"{{\"key\":\"i{i}\",\"data\":{{\"image\":\"media:horse.png\",\"n\":{i}}}}}\n";
+
     public static async Task<Dictionary<string, object?>> RunAsync(Api admin, Db db, long projectId, string format, TextWriter log, CancellationToken ct)
     {
         await using (var c = await db.OpenAsync(ct))
@@ -24,8 +48,8 @@ internal static class BenchExport
             var user = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT id FROM users WHERE email = 'admin@bench'", cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, lead_time, created_at)
-                SELECT id, project_id, @user, @user, 1, 'accepted', '{"label":["b"]}', 3.5, @now FROM tasks WHERE project_id = @projectId
-                """, new { user, now, projectId }, commandTimeout: 600, cancellationToken: ct));
+                SELECT id, project_id, @user, @user, 1, 'accepted', @result, 3.5, @now FROM tasks WHERE project_id = @projectId
+                """, new { user, now, projectId, result = format == "coco" ? CocoResult : """{"label":["b"]}""" }, commandTimeout: 600, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE tasks SET state = 'done', remaining = 0, annotation_count = 1 WHERE project_id = @projectId",
                 new { projectId }, commandTimeout: 600, cancellationToken: ct));

@@ -66,13 +66,18 @@ internal static class BenchCommand
         var log = json ? TextWriter.Null : Console.Out;
         try
         {
-            await using var app = ServerApp.Build(new ServerOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database });
+            await using var app = ServerApp.Build(new ServerOptions
+            {
+                DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database,
+                // An S3 bucket as `yz serve --blobs` takes it (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+                Blobs = args.Get("blobs"),
+            });
             await ServerApp.PrepareAsync(app, ct);
             await app.StartAsync(ct);
             var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var db = app.Services.GetRequiredService<Db>();
             var accounts = app.Services.GetRequiredService<Accounts>();
-            log.WriteLine($"bench: {store}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
+            log.WriteLine($"bench: {store}, blobs {Yunzhong.Server.Storage.BlobStores.Describe(app.Services.GetRequiredService<Yunzhong.Server.Storage.IBlobStore>())}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
 
             var (adminToken, tokens, clientOrg, annotatorIds) = await CreatePeopleAsync(db, accounts, annotators, ct);
             var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;

@@ -153,7 +153,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             {
                 args.Add("after", after);
                 var tasks = (await c.QueryAsync<(long Id, string? Key, string Data, string State)>(new CommandDefinition(
-                    ExportsSql.TasksPageSql(where, PageSize), args, cancellationToken: ct))).ToList();
+                    ExportsSql.TasksPageSql(db.Dialect, where, PageSize), args, cancellationToken: ct))).ToList();
                 if (tasks.Count == 0)
                 {
                     break;
@@ -161,7 +161,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 var first = tasks[0].Id;
                 var last = tasks[^1].Id;
                 var annotations = (await c.QueryAsync<AnnotationRow>(new CommandDefinition(
-                    ExportsSql.AnnotationsOfPageSql, new { projectId, first, last }, cancellationToken: ct)))
+                    ExportsSql.AnnotationsOfPageSql(db.Dialect), new { projectId, first, last }, cancellationToken: ct)))
                     .ToLookup(a => a.TaskId);
                 // Predictions are keyed by task only: the id range may cover other projects' tasks,
                 // whose rows are fetched but never looked up.

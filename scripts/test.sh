@@ -34,29 +34,21 @@ webout="$(mktemp -d /tmp/yz-test-web.XXXXXX)"
 pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"
 s3dir="$(mktemp -d /tmp/yz-test-s3.XXXXXX)"
 trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; rm -rf "$pgdir" "$s3dir" "$webout"' EXIT
-# A free port below Linux's ephemeral range (32768 and up), where the suite's own loopback
-# connections could hold it; a few tries, and a clear stop if PostgreSQL cannot start at all.
-YZ_TEST_POSTGRES=""
-for _ in 1 2 3 4 5; do
-  port=$(( 20000 + RANDOM % 12000 ))
-  if YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"; then break; fi
-  YZ_TEST_POSTGRES=""
-done
-if [ -z "$YZ_TEST_POSTGRES" ]; then
-  echo "test.sh: PostgreSQL did not start; its log:" >&2
-  cat "$pgdir/server.log" >&2 || true
-  exit 1
-fi
+# Each service on a free port below Linux's ephemeral range (32768 and up), where the suite's own
+# loopback connections could hold it; a few tries, and a clear stop with its log if it cannot start.
+start_service() { # NAME SCRIPT DIR: prints what SCRIPT start prints (the address)
+  local out
+  for _ in 1 2 3 4 5; do
+    if out="$("$2" start "$3" $(( 20000 + RANDOM % 12000 )))"; then echo "$out"; return 0; fi
+  done
+  echo "test.sh: $1 did not start; its log:" >&2
+  cat "$3/server.log" >&2 || true
+  return 1
+}
+YZ_TEST_POSTGRES="$(start_service PostgreSQL scripts/postgres.sh "$pgdir")"
 export YZ_TEST_POSTGRES
-
 # The S3-protocol server the blob-store tests run against (s3rver from npm, installed by s3.sh itself).
-YZ_TEST_S3=""
-for _ in 1 2 3 4 5; do
-  port=$(( 20000 + RANDOM % 12000 ))
-  if YZ_TEST_S3="$(scripts/s3.sh start "$s3dir" "$port")"; then break; fi
-  YZ_TEST_S3=""
-done
-[ -n "$YZ_TEST_S3" ] || { echo "test.sh: the S3 server did not start" >&2; exit 1; }
+YZ_TEST_S3="$(start_service "the S3 server" scripts/s3.sh "$s3dir")"
 export YZ_TEST_S3
 
 # A failing suite marks the run failed but does not stop it: every suite runs and the summary is printed.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need (PostgreSQL,
-# Chromium, pycocotools), builds, starts a throwaway PostgreSQL, runs the .NET suites against
+# Chromium, pycocotools, the S3 server), builds, starts a throwaway PostgreSQL and S3 server, runs the .NET suites against
 # SQLite and PostgreSQL and the browser suite, and stops PostgreSQL again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +8,8 @@ cd "$root"
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# npm installs the test S3 server (scripts/s3.sh); the web suite needs it too.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ -d web ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   # Chinese text in the browser suite's screenshots renders as boxes without a CJK font.
@@ -30,21 +32,24 @@ fi
 
 webout="$(mktemp -d /tmp/yz-test-web.XXXXXX)"
 pgdir="$(mktemp -d /tmp/yz-test-pg.XXXXXX)"
-trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir" "$webout"' EXIT
-# A free port below Linux's ephemeral range (32768 and up), where the suite's own loopback
-# connections could hold it; a few tries, and a clear stop if PostgreSQL cannot start at all.
-YZ_TEST_POSTGRES=""
-for _ in 1 2 3 4 5; do
-  port=$(( 20000 + RANDOM % 12000 ))
-  if YZ_TEST_POSTGRES="$(scripts/postgres.sh start "$pgdir" "$port")"; then break; fi
-  YZ_TEST_POSTGRES=""
-done
-if [ -z "$YZ_TEST_POSTGRES" ]; then
-  echo "test.sh: PostgreSQL did not start; its log:" >&2
-  cat "$pgdir/server.log" >&2 || true
-  exit 1
-fi
+s3dir="$(mktemp -d /tmp/yz-test-s3.XXXXXX)"
+trap 'scripts/postgres.sh stop "$pgdir"; scripts/s3.sh stop "$s3dir"; rm -rf "$pgdir" "$s3dir" "$webout"' EXIT
+# Each service on a free port below Linux's ephemeral range (32768 and up), where the suite's own
+# loopback connections could hold it; a few tries, and a clear stop with its log if it cannot start.
+start_service() { # NAME SCRIPT DIR: prints what SCRIPT start prints (the address)
+  local out
+  for _ in 1 2 3 4 5; do
+    if out="$("$2" start "$3" $(( 20000 + RANDOM % 12000 )))"; then echo "$out"; return 0; fi
+  done
+  echo "test.sh: $1 did not start; its log:" >&2
+  cat "$3/server.log" >&2 || true
+  return 1
+}
+YZ_TEST_POSTGRES="$(start_service PostgreSQL scripts/postgres.sh "$pgdir")"
 export YZ_TEST_POSTGRES
+# The S3-protocol server the blob-store tests run against (s3rver from npm, installed by s3.sh itself).
+YZ_TEST_S3="$(start_service "the S3 server" scripts/s3.sh "$s3dir")"
+export YZ_TEST_S3
 
 # A failing suite marks the run failed but does not stop it: every suite runs and the summary is printed.
 status=0

@@ -16,6 +16,7 @@ using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Server;
@@ -50,8 +51,11 @@ public static class ServerApp
         s.AddSingleton(options);
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(new Db(new DatabaseOptions { ConnectionString = options.ConnectionString }));
-        s.AddSingleton<IBlobStore>(new LocalBlobStore(Path.Combine(dataDir, "blobs")));
-        s.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys"))).SetApplicationName("yunzhong");
+        s.AddSingleton(BlobStores.Create(options.Blobs, dataDir, options.S3Credentials));
+        // Keys in the shared database, not a node's folder: a session signed in on one node is valid on all.
+        s.AddDataProtection().SetApplicationName("yunzhong");
+        s.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<Db>((o, db) => o.XmlRepository = new DbKeyRepository(db, Path.Combine(dataDir, "keys")));
         s.AddYunzhongAuth();
         LoginLimits.Add(s);
         s.AddYunzhongProxy();
@@ -202,6 +206,10 @@ public static class ServerApp
     {
         var options = app.Services.GetRequiredService<ServerOptions>();
         await Migrator.MigrateAsync(app.Services.GetRequiredService<Db>(), app.Services.GetRequiredService<TimeProvider>(), ct);
+        if (app.Services.GetRequiredService<IBlobStore>() is S3BlobStore s3)
+        {
+            await s3.EnsureBucketAsync(ct);
+        }
         if (options.Demo)
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(ct);

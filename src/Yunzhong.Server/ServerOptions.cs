@@ -3,13 +3,22 @@ namespace Yunzhong.Server;
 /// <summary>How one server process runs: `yz serve` fills these from its flags.</summary>
 public sealed class ServerOptions
 {
-    /// <summary>Holds the SQLite file, the blob folder and the cookie keys.</summary>
+    /// <summary>Holds the SQLite file and, unless <see cref="Blobs"/> says otherwise, the blob folder.</summary>
     public string DataDir { get; set; } = "./data";
 
     public string Urls { get; set; } = "http://localhost:5080";
 
     /// <summary>A PostgreSQL connection string; when null the embedded SQLite file in <see cref="DataDir"/> is used.</summary>
     public string? Database { get; set; }
+
+    /// <summary>Where blobs (media, exports, releases) live: empty for the data folder's <c>blobs/</c>,
+    /// <c>s3://BUCKET[/PREFIX]?endpoint=URL&amp;region=NAME</c> for an S3-compatible store, else a folder
+    /// (<c>--blobs</c>, or the environment's <c>YZ_BLOBS</c>).</summary>
+    public string? Blobs { get; set; }
+
+    /// <summary>Credentials for an S3 store given in code (tests, embedding); when null the AWS SDK's own
+    /// chain is used: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, or the instance's role.</summary>
+    public Amazon.Runtime.AWSCredentials? S3Credentials { get; set; }
 
     /// <summary>Seed the demo organisation, people and projects when they are absent.</summary>
     public bool Demo { get; set; }

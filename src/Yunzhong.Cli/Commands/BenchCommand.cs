@@ -33,6 +33,8 @@ internal static class BenchCommand
         var store = args.Get("store", "sqlite");
         var json = args.Flag("json");
         var vendorCount = args.GetInt("vendors", 0);
+        // --export FORMAT: after the import, annotate every task and time an export of them (BenchExport).
+        var exportFormat = args.Get("export");
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
         // code again, optimised (tiered compilation), in the first seconds under load, which on two
         // cores takes CPU from the server; a server runs for days, so the figure wanted is after that.
@@ -64,24 +66,33 @@ internal static class BenchCommand
         var log = json ? TextWriter.Null : Console.Out;
         try
         {
-            await using var app = ServerApp.Build(new ServerOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database });
+            await using var app = ServerApp.Build(new ServerOptions
+            {
+                DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database,
+                // An S3 bucket as `yz serve --blobs` takes it (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+                Blobs = args.Get("blobs"),
+            });
             await ServerApp.PrepareAsync(app, ct);
             await app.StartAsync(ct);
             var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var db = app.Services.GetRequiredService<Db>();
             var accounts = app.Services.GetRequiredService<Accounts>();
-            log.WriteLine($"bench: {store}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
+            log.WriteLine($"bench: {store}, blobs {Yunzhong.Server.Storage.BlobStores.Describe(app.Services.GetRequiredService<Yunzhong.Server.Storage.IBlobStore>())}, {tasks:N0} tasks, overlap {overlap}, {annotators:N0} annotators, server {url}");
 
             var (adminToken, tokens, clientOrg, annotatorIds) = await CreatePeopleAsync(db, accounts, annotators, ct);
             var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;
             using var admin = new Api(url, adminToken);
-            var projectId = await CreateProjectAsync(admin, "bench", overlap, ct);
+            var projectId = exportFormat == "coco"
+                ? await BenchExport.ImageProjectAsync(admin, ct)
+                : await CreateProjectAsync(admin, "bench", overlap, ct);
             if (vendors is not null)
             {
                 await BenchPark.ContractsAsync(db, clientOrg, projectId, vendors, (long)tasks * overlap, ct);
                 log.WriteLine($"park: {vendorCount} vendors with a site each, one active contract each per project");
             }
-            var importSeconds = await ImportAsync(admin, projectId, tasks, ct);
+            var importSeconds = exportFormat == "coco"
+                ? await ImportAsync(admin, projectId, tasks, BenchExport.ImageTask, ct)
+                : await ImportAsync(admin, projectId, tasks, ct);
             log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
 
             var result = new Dictionary<string, object?>
@@ -94,7 +105,14 @@ internal static class BenchCommand
                 ["import_s"] = Math.Round(importSeconds, 3),
                 ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
             };
-            if (annotators > 0)
+            if (exportFormat is not null)
+            {
+                foreach (var (k, v) in await BenchExport.RunAsync(admin, db, projectId, exportFormat, log, ct))
+                {
+                    result[k] = v;
+                }
+            }
+            else if (annotators > 0)
             {
                 var server = new Uri(url);
                 var connections = await Task.WhenAll(tokens.Select(token => BenchConnection.OpenAsync(server, token, ct)));
@@ -177,17 +195,20 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct)
+    private static Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct) =>
+        CreateProjectAsync(admin, name, overlap, new
+        {
+            fields = new[] { new { name = "text", type = "text" } },
+            controls = new[] { new { name = "label", type = "choices", field = "text", options = _options } },
+        }, ct);
+
+    internal static async Task<long> CreateProjectAsync(Api admin, string name, int overlap, object schema, CancellationToken ct)
     {
         var project = await admin.PostAsync<Yunzhong.Server.Features.Projects.ProjectView>("api/projects", new
         {
             organizationId = 1,
             name,
-            schema = new
-            {
-                fields = new[] { new { name = "text", type = "text" } },
-                controls = new[] { new { name = "label", type = "choices", field = "text", options = _options } },
-            },
+            schema,
             overlap,
             leaseSeconds = 600,
         }, ct);
@@ -217,7 +238,10 @@ internal static class BenchCommand
         return (adminToken, tokens, org, ids);
     }
 
-    private static async Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct)
+    private static Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct) =>
+        ImportAsync(admin, projectId, tasks, i => $"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n", ct);
+
+    internal static async Task<double> ImportAsync(Api admin, long projectId, int tasks, Func<int, string> line, CancellationToken ct)
     {
         var file = Path.Combine(Path.GetTempPath(), $"yz-bench-{Guid.NewGuid():N}.jsonl");
         try
@@ -226,7 +250,7 @@ internal static class BenchCommand
             {
                 for (var i = 0; i < tasks; i++)
                 {
-                    await w.WriteAsync($"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n");
+                    await w.WriteAsync(line(i));
                 }
             }
             var clock = Stopwatch.StartNew();

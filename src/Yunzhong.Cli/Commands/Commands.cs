@@ -6,14 +6,14 @@ internal static class Commands
     public const string Usage = """
         yz — Yunzhong command-line tool
 
-          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--demo] [--trust-proxy CIDR,...]
+          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--blobs DIR|s3://BUCKET[/PREFIX]?endpoint=URL] [--demo] [--trust-proxy CIDR,...]
           yz import     --project ID [--again] FILE...  (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
           yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
-          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--store sqlite|postgres [--db CONNECTION]] [--json]
+          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--export jsonl|coco|...] [--store sqlite|postgres [--db CONNECTION]] [--blobs s3://...] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
           yz audit      verify [--data DIR | --db CONNECTION] [--json]   (the audit trail's hash chain; exit 1 names each broken entry)
           yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)

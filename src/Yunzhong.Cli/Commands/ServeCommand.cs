@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Yunzhong.Server;
+using Yunzhong.Server.Storage;
 
 namespace Yunzhong.Cli.Commands;
 
@@ -13,7 +15,7 @@ internal static class ServeCommand
         await ServerApp.PrepareAsync(app, ct);
         await app.StartAsync(ct);
         Console.WriteLine($"Yunzhong is running at {string.Join(", ", app.Urls)}");
-        Console.WriteLine($"  database: {(options.Database is null ? options.SqlitePath : "PostgreSQL")}; data folder: {Path.GetFullPath(options.DataDir)}");
+        Console.WriteLine($"  database: {(options.Database is null ? options.SqlitePath : "PostgreSQL")}; data folder: {Path.GetFullPath(options.DataDir)}; blobs: {BlobStores.Describe(app.Services.GetRequiredService<IBlobStore>())}");
         if (options.Demo)
         {
             Console.WriteLine($"  demo log-ins (password '{DemoSeeder.Password}'):");
@@ -37,6 +39,7 @@ internal static class ServeCommand
         DataDir = args.Get("data", "./data"),
         Urls = args.Get("urls", "http://localhost:5080"),
         Database = args.Get("db"),
+        Blobs = args.Get("blobs") ?? Environment.GetEnvironmentVariable("YZ_BLOBS"),
         Demo = args.Flag("demo"),
         WebRoot = args.Get("web"),
         // Comma-separated, so one flag can name a proxy pair: --trust-proxy 10.0.0.5,10.0.0.6.

@@ -5,12 +5,15 @@ namespace Yunzhong.Server.Storage;
 /// <summary>
 /// Where media, exports and releases live. Blob names are made by the server (never by users), as
 /// relative paths with forward slashes. A local folder by default; the interface is the seam for
-/// S3-compatible storage in production.
+/// S3-compatible storage (<see cref="S3BlobStore"/>, chosen by <see cref="BlobStores.Create"/>).
 /// </summary>
 public interface IBlobStore
 {
     /// <summary>A seekable stream, so range requests can be served from it; null when absent.</summary>
     Stream? OpenRead(string name);
+
+    /// <summary>As <see cref="OpenRead"/>, without blocking a thread where the store is remote.</summary>
+    Task<Stream?> OpenReadAsync(string name, CancellationToken ct) => Task.FromResult(OpenRead(name));
 
     Task DeleteAsync(string name, CancellationToken ct);
 
@@ -50,6 +53,8 @@ public sealed class LocalBlobStore : IBlobStore
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
     }
+
+    public string Root => _root;
 
     public Stream? OpenRead(string name)
     {
@@ -109,16 +114,22 @@ public sealed class LocalBlobStore : IBlobStore
     /// <summary>Blob names come from the server, but the check stays: nothing may resolve outside the root.</summary>
     internal string PathOf(string name)
     {
-        if (name.Length == 0 || name.Contains('\\') || name.Split('/').Any(p => p is "" or "." or ".."))
-        {
-            throw new ArgumentException($"Bad blob name '{name}'.", nameof(name));
-        }
+        CheckName(name);
         var full = Path.GetFullPath(Path.Combine(_root, name));
         if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new ArgumentException($"Blob name '{name}' escapes the store.", nameof(name));
         }
         return full;
+    }
+
+    /// <summary>A name of relative path segments with forward slashes, none empty, "." or "..", in every store.</summary>
+    internal static void CheckName(string name)
+    {
+        if (name.Length == 0 || name.Contains('\\') || name.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            throw new ArgumentException($"Bad blob name '{name}'.", nameof(name));
+        }
     }
 
     private sealed class LocalWriter(string temp, string final) : BlobWriter

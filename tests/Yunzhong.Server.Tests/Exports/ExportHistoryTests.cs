@@ -55,3 +55,5 @@ public abstract class ExportHistoryTests<TFixture>(TFixture fx) : IClassFixture<
 public sealed class SqliteExportHistoryTests(SqliteFixture fx) : ExportHistoryTests<SqliteFixture>(fx);
 
 public sealed class PostgresExportHistoryTests(PostgresFixture fx) : ExportHistoryTests<PostgresFixture>(fx);
+
+public sealed class PostgresS3ExportHistoryTests(PostgresS3Fixture fx) : ExportHistoryTests<PostgresS3Fixture>(fx);

@@ -430,3 +430,5 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
 public sealed class SqliteExportTests(SqliteFixture fx, ITestOutputHelper output) : ExportTests<SqliteFixture>(fx, output);
 
 public sealed class PostgresExportTests(PostgresFixture fx, ITestOutputHelper output) : ExportTests<PostgresFixture>(fx, output);
+
+public sealed class PostgresS3ExportTests(PostgresS3Fixture fx, ITestOutputHelper output) : ExportTests<PostgresS3Fixture>(fx, output);

@@ -33,12 +33,18 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
 
     public string DataDir => _dataDir;
 
+    /// <summary>The database this server runs on (null for the SQLite file in its data folder).</summary>
+    public string? Database => _database;
+
     /// <summary>The one line of the stand-in browser UI every fixture serves, so a test can tell the app shell from an API answer.</summary>
     public const string AppShell = "<!doctype html><title>Yunzhong test shell</title>";
 
     protected abstract Task<string?> CreateDatabaseAsync();
 
     protected abstract Task DropDatabaseAsync(string? database);
+
+    /// <summary>Where the blobs live: null for the data folder's <c>blobs/</c>; an S3 fixture names its bucket.</summary>
+    public virtual string? BlobLocation => null;
 
     /// <summary>Where a fixture of its own sets configuration (e.g. small limits) before the app is built.</summary>
     protected virtual void Configure(WebApplicationBuilder builder)
@@ -56,6 +62,7 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
             new ServerOptions
             {
                 DataDir = _dataDir, Urls = "http://127.0.0.1:0", Database = _database, DemoDir = RepoFolder("demo"), WebRoot = webRoot,
+                Blobs = BlobLocation, S3Credentials = BlobLocation is null ? null : TestS3.Credentials,
             },
             b =>
             {
@@ -132,11 +139,15 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
     public Task<long> MediaCountAsync(long project) =>
         QueryScalarAsync<long>("SELECT COUNT(*) FROM media WHERE project_id = @project", new { project });
 
-    /// <summary>The blob files a project's media hold in the local blob folder.</summary>
-    public string[] BlobFiles(long project)
+    /// <summary>The blobs a project's media hold, in whichever store the fixture runs on.</summary>
+    public Task<string[]> BlobFilesAsync(long project) =>
+        BlobsUnderAsync($"media/{project.ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
+
+    /// <summary>The names of the blobs (committed or left behind) under a prefix of the store.</summary>
+    public virtual Task<string[]> BlobsUnderAsync(string prefix)
     {
-        var dir = Path.Combine(DataDir, "blobs", "media", project.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+        var dir = Path.Combine(DataDir, "blobs", prefix);
+        return Task.FromResult(Directory.Exists(dir) ? Directory.GetFiles(dir) : []);
     }
 
     public async Task<T> QueryScalarAsync<T>(string sql, object? args = null)

@@ -66,7 +66,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         var problem = await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "ZipMaxEntries", SmallLimits.ZipMaxEntries, "many.zip");
         Assert.Equal("The zip has 21 entries; at most 20 are taken.", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
         // At the limit it goes in.
         await manager.Http.UploadOkAsync(project, ("enough.zip", Zip(Enumerable.Range(0, SmallLimits.ZipMaxEntries).Select(i => ($"p{i}.png", _png)).ToArray())));
         Assert.Equal(SmallLimits.ZipMaxEntries, await fx.MediaCountAsync(project));
@@ -83,7 +83,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "ZipMaxRatio", SmallLimits.ZipMaxRatio, "photos.zip/bomb.png");
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
         var views = await manager.Http.UploadOkAsync(project, ("lying.zip", zip));
 
         Assert.Equal(_png.Length, Assert.Single(views).SizeBytes);
-        Assert.Equal(_png.Length, new FileInfo(Assert.Single(fx.BlobFiles(project))).Length);
+        Assert.Equal(_png.Length, new FileInfo(Assert.Single(await fx.BlobFilesAsync(project))).Length);
     }
 
     /// <summary>Rewrites the uncompressed size in the local header and the central directory entry.</summary>
@@ -129,7 +129,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "MediaMaxFileBytes", SmallLimits.MediaMaxFileBytes, "big.png");
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
 
         await LimitProblemAsync(r, HttpStatusCode.RequestEntityTooLarge, "MediaMaxUploadBytes", SmallLimits.MediaMaxUploadBytes, "part4.png");
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -162,12 +162,12 @@ public abstract class MediaLimitsTests<TFixture>(TFixture fx) : IClassFixture<TF
             Assert.StartsWith($"The organisation's projects hold {files.Sum(f => f.Item2.Length)} bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         Assert.Equal(0, await fx.MediaCountAsync(second));
-        Assert.Empty(fx.BlobFiles(second));
+        Assert.Empty(await fx.BlobFilesAsync(second));
         Assert.Equal(4, await fx.MediaCountAsync(first));
 
         // The same files again in the first project replace themselves: nothing more is held.
         await manager.Http.UploadOkAsync(first, files);
-        Assert.Equal(4, fx.BlobFiles(first).Length);
+        Assert.Equal(4, (await fx.BlobFilesAsync(first)).Length);
 
         // Another organisation has its own quota.
         var (_, stranger, elsewhere) = await ProjectAsync();

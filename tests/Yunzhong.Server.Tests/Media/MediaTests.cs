@@ -139,7 +139,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.StartsWith("The zip cannot be read: ", problem.Errors("broken.zip")[0], StringComparison.Ordinal);
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal(["notes.png"], problem.ErrorKeys());
         Assert.Contains("judged by its content", problem.Errors("notes.png")[0], StringComparison.Ordinal);
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project)); // the good file stored before the bad one was removed again
+        Assert.Empty(await fx.BlobFilesAsync(project)); // the good file stored before the bad one was removed again
     }
 
     [Theory]
@@ -192,7 +192,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             Assert.Equal([$"evil.zip/{name}"], problem.ErrorKeys());
         }
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             Assert.StartsWith("The zip cannot be read", problem.Errors(name)[0], StringComparison.Ordinal);
         }
         Assert.Equal(0, await fx.MediaCountAsync(project));
-        Assert.Empty(fx.BlobFiles(project));
+        Assert.Empty(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         Assert.Equal("image/jpeg", replaced[0].ContentType);
         Assert.Equal(_jpeg, await manager.Http.GetByteArrayAsync($"api/projects/{project}/media/picture"));
         Assert.Equal(1, await fx.MediaCountAsync(project));
-        Assert.Single(fx.BlobFiles(project));
+        Assert.Single(await fx.BlobFilesAsync(project));
     }
 
     [Fact]
@@ -302,3 +302,7 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
 public sealed class SqliteMediaTests(SqliteFixture fx) : MediaTests<SqliteFixture>(fx);
 
 public sealed class PostgresMediaTests(PostgresFixture fx) : MediaTests<PostgresFixture>(fx);
+
+public sealed class SqliteS3MediaTests(SqliteS3Fixture fx) : MediaTests<SqliteS3Fixture>(fx);
+
+public sealed class PostgresS3MediaTests(PostgresS3Fixture fx) : MediaTests<PostgresS3Fixture>(fx);

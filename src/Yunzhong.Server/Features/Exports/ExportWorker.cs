@@ -104,7 +104,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         long? size = null;
         if (status is "done" or "incomplete")
         {
-            await using var file = blobs.OpenRead(BlobName(id));
+            await using var file = await blobs.OpenReadAsync(BlobName(id), ct);
             size = file?.Length;
         }
         await using var c = await db.OpenAsync(ct);
@@ -171,7 +171,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             IncludeHistory = filter.History,
             TempStreamFactory = () => TempFile(spill),
         });
-        long written = 0, after = 0;
+        long written = 0, after = 0, reported = 0;
         ExportConsensus? consensus = null;
         if (filter.Consensus)
         {
@@ -188,7 +188,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             {
                 args.Add("after", after);
                 var tasks = (await c.QueryAsync<(long Id, string? Key, string Data, string State)>(new CommandDefinition(
-                    ExportsSql.TasksPageSql(where, PageSize), args, cancellationToken: ct))).ToList();
+                    ExportsSql.TasksPageSql(db.Dialect, where, PageSize), args, cancellationToken: ct))).ToList();
                 if (tasks.Count == 0)
                 {
                     break;
@@ -196,7 +196,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                 var first = tasks[0].Id;
                 var last = tasks[^1].Id;
                 var annotations = (await c.QueryAsync<AnnotationRow>(new CommandDefinition(
-                    ExportsSql.AnnotationsOfPageSql, new { projectId, first, last }, cancellationToken: ct)))
+                    ExportsSql.AnnotationsOfPageSql(db.Dialect), new { projectId, first, last }, cancellationToken: ct)))
                     .ToLookup(a => a.TaskId);
                 // Predictions are keyed by task only: the id range may cover other projects' tasks,
                 // whose rows are fetched but never looked up.
@@ -235,8 +235,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                     written++;
                 }
                 after = last;
-                if (onPage is not null)
+                // Progress (and the heartbeat) at most every quarter second: a write per page was a
+                // commit, an fsync on SQLite, per 1,000 rows.
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (onPage is not null && now - reported >= 250)
                 {
+                    reported = now;
                     await onPage(written);
                 }
             }

@@ -120,7 +120,7 @@ public static class ExportsApi
         {
             return refused;
         }
-        var stream = row.Value.BlobName is null ? null : blobs.OpenRead(row.Value.BlobName);
+        var stream = row.Value.BlobName is null ? null : await blobs.OpenReadAsync(row.Value.BlobName, ct);
         if (stream is null)
         {
             return Http.NotFound("Export file");

@@ -136,7 +136,7 @@ public sealed class Readiness(Db db, IBlobStore blobs, IOptions<ReadinessOptions
         }
         try
         {
-            await using var read = blobs.OpenRead(name) ?? throw new IOException("The probe blob is missing right after it was written.");
+            await using var read = await blobs.OpenReadAsync(name, ct) ?? throw new IOException("The probe blob is missing right after it was written.");
             var back = new byte[bytes.Length + 1];
             var n = await read.ReadAtLeastAsync(back, back.Length, throwOnEndOfStream: false, ct);
             if (!back.AsSpan(0, n).SequenceEqual(bytes))

@@ -160,7 +160,7 @@ public static class MediaApi
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<(string BlobName, string ContentType)?>(new CommandDefinition(
             MediaSql.DownloadSql, new { projectId, name }, cancellationToken: ct));
-        var stream = row is null ? null : blobs.OpenRead(row.Value.BlobName);
+        var stream = row is null ? null : await blobs.OpenReadAsync(row.Value.BlobName, ct);
         if (stream is null)
         {
             return Http.NotFound("Media file");

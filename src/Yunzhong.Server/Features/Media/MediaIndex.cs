@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Yunzhong.Core;
+using Yunzhong.Server.Security;
 
 namespace Yunzhong.Server.Features.Media;
 
@@ -13,11 +14,13 @@ public sealed class KnownMedia(Dictionary<string, MediaInfo>? byField)
 
 /// <summary>
 /// Resolves media references in task data (<c>/api/projects/{id}/media/{name}</c>) to what the upload
-/// learnt about the file (size, duration). Media rows never change once written, so they are cached.
+/// learnt about the file (size, duration). Answers are cached as <see cref="Access"/>'s are: a file
+/// replaced or removed through this server is seen at once (<see cref="Forget"/>), one replaced
+/// through another node of the deployment within <see cref="Access.Ttl"/>.
 /// </summary>
-public sealed class MediaIndex(Db db)
+public sealed class MediaIndex(Db db, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(long Project, string Name), MediaInfo?> _cache = new();
+    private readonly ConcurrentDictionary<(long Project, string Name), (MediaInfo Info, DateTimeOffset At)> _cache = new();
 
     public static string UrlPrefix(long projectId) => $"/api/projects/{projectId}/media/";
 
@@ -63,9 +66,10 @@ public sealed class MediaIndex(Db db)
             return null;
         }
         var name = Uri.UnescapeDataString(reference[prefix.Length..]);
-        if (_cache.TryGetValue((projectId, name), out var cached))
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue((projectId, name), out var cached) && now - cached.At < Access.Ttl)
         {
-            return cached;
+            return cached.Info;
         }
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<MediaRow>(new CommandDefinition(
@@ -73,7 +77,11 @@ public sealed class MediaIndex(Db db)
         var info = row is null ? null : new MediaInfo(row.Name, row.ContentType, (int?)row.Width, (int?)row.Height, row.Duration);
         if (info is not null)
         {
-            _cache[(projectId, name)] = info;
+            _cache[(projectId, name)] = (info, now);
+        }
+        else
+        {
+            _cache.TryRemove((projectId, name), out _);
         }
         return info;
     }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Dapper;
+using Yunzhong.Server.Data;
+using Yunzhong.Server.Features;
+using Yunzhong.Server.Features.Exports;
+
+namespace Yunzhong.Cli.Commands;
+
+/// <summary>
+/// `yz bench --export jsonl`: an export through the server end to end, database paging included. The
+/// project's imported tasks each get one accepted annotation (written in one statement: the queue is
+/// measured elsewhere; the tasks' lifecycle columns are TaskStates' alone and stay as imported, which
+/// an export of every state does not look at), then the export job is started over HTTP, polled, and its file downloaded
+/// and counted; the time runs from the request to the last byte. Peak memory is the process's
+/// working set sampled every 50 ms while the export runs, beside the figure before it began.
+/// </summary>
+internal static class BenchExport
+{
+    private static readonly string[] _labels = ["horse", "person"];
+
+    private const string CocoResult = """{"boxes":[{"id":"r1","label":"horse","x":10,"y":20,"width":300,"height":200},{"id":"r2","label":"person","x":0,"y":0,"width":5,"height":6}]}""";
+
+    /// <summary>For COCO: an image project whose tasks all show the demo's horse (one stored file, so the
+    /// export measures paging and writing, not 1,000,000 uploads).</summary>
+    public static async Task<long> ImageProjectAsync(Api admin, CancellationToken ct)
+    {
+        var id = await BenchCommand.CreateProjectAsync(admin, "bench images", 1, new
+        {
+            fields = new[] { new { name = "image", type = "image" } },
+            controls = new[] { new { name = "boxes", type = "rectangles", field = "image", labels = _labels } },
+        }, ct);
+        var demo = Yunzhong.Server.ServerOptions.FindRepoFolder("demo") ?? throw new CliException("the repository's demo/ folder was not found (the COCO export bench uploads its horse.png)");
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(demo, "photos", "media", "horse.png"), ct));
+        form.Add(part, "files", "horse.png");
+        using var r = await admin.Http.PostAsync($"api/projects/{id}/media", form, ct);
+        await Api.EnsureAsync(r, ct);
+        return id;
+    }
+
+    public static string ImageTask(int i) => $"{{\"key\":\"i{i}\",\"data\":{{\"image\":\"media:horse.png\",\"n\":{i}}}}}\n";
+
+    public static async Task<Dictionary<string, object?>> RunAsync(Api admin, Db db, long projectId, string format, TextWriter log, CancellationToken ct)
+    {
+        await using (var c = await db.OpenAsync(ct))
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var user = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT id FROM users WHERE email = 'admin@bench'", cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, lead_time, created_at)
+                SELECT id, project_id, @user, @user, 1, 'accepted', @result, 3.5, @now FROM tasks WHERE project_id = @projectId
+                """, new { user, now, projectId, result = format == "coco" ? CocoResult : """{"label":["b"]}""" }, commandTimeout: 600, cancellationToken: ct));
+        }
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        long peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        using var started = await admin.Http.PostAsJsonAsync($"api/projects/{projectId}/exports", new { format }, ct);
+        started.EnsureSuccessStatusCode();
+        var job = (await started.Content.ReadFromJsonAsync<ExportView>(Wire.Options, ct))!;
+        while (job.Status is not (ExportStatus.Done or ExportStatus.Incomplete or ExportStatus.Failed))
+        {
+            await Task.Delay(100, ct);
+            job = (await admin.Http.GetFromJsonAsync<ExportView>($"api/exports/{job.Id}", Wire.Options, ct))!;
+        }
+        if (job.Status != ExportStatus.Done)
+        {
+            // An incomplete file would time less work than was asked for: no figure from it.
+            throw new CliException($"the export {(job.Status == ExportStatus.Incomplete ? "left items out" : "failed")}: {job.Error}");
+        }
+        var written = clock.Elapsed.TotalSeconds;
+        await using var body = await admin.Http.GetStreamAsync($"api/exports/{job.Id}/download", ct);
+        var buffer = new byte[1 << 16];
+        long bytes = 0, lines = 0;
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            bytes += n;
+            lines += buffer.AsSpan(0, n).Count((byte)'\n');
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        log.WriteLine($"export {format}: {job.Rows:N0} rows, {bytes:N0} bytes ({lines:N0} lines) in {seconds:0.00} s (file written in {written:0.00} s); working set {before / 1048576.0:N0} MiB before, peak {peak / 1048576.0:N0} MiB during");
+        return new()
+        {
+            ["export_format"] = format,
+            ["export_rows"] = job.Rows,
+            ["export_bytes"] = bytes,
+            ["export_s"] = Math.Round(seconds, 3),
+            ["export_written_s"] = Math.Round(written, 3),
+            ["working_set_before_mib"] = before / 1048576,
+            ["working_set_peak_mib"] = peak / 1048576,
+        };
+    }
+}

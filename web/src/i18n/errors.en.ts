@@ -110,5 +110,8 @@ export const errorsEn = {
   'err.team.not_found': 'This team does not exist, or it is not your organisation’s.',
   'err.queue.quota_used_up': 'Your organisation’s contract for this project has used up its quota (or is no longer active): no more tasks come under it.',
   'err.queue.site_full': 'Every seat of work site “{site}” is in use ({inUse} of {seats}); wait for one to free up.',
+  'err.queue.site_closed': 'Work site “{site}” is open from {opens} to {closes}: no new tasks outside those hours (a task you already hold stays yours).',
+  'err.queue.contract_past_deadline': 'Your organisation’s contract for this project passed its deadline: no new tasks come under it (work you hold can still be submitted).',
+  'err.auth.site_full': 'Every seat of your work site “{site}” is taken ({inUse} of {seats}) and the site lets no one more sign in. Try again when a seat frees up.',
   'err.project.archived': 'This project is archived and hands out no more tasks. Ask a manager to take it out of the archive.',
 } as const;

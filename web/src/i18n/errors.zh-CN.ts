@@ -111,5 +111,8 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.team.not_found': '该团队不存在，或不属于您的机构。',
   'err.queue.quota_used_up': '贵机构在本项目上的合同额度已用完（或合同已不在执行中），不再分配任务。',
   'err.queue.site_full': '职场“{site}”的工位已全部占用（{inUse}/{seats}），请等待空出工位。',
+  'err.queue.site_closed': '职场“{site}”的开放时间为 {opens}–{closes}，开放时间以外不分配新任务（已领取的任务仍归您）。',
+  'err.queue.contract_past_deadline': '贵机构在本项目上的合同已过截止日期，不再分配新任务（已领取的任务仍可提交）。',
+  'err.auth.site_full': '您所在职场“{site}”的工位已全部占用（{inUse}/{seats}），且该职场不允许超员登录。请在有空余工位时再试。',
   'err.project.archived': '该项目已归档，不再分配任务。如需继续，请联系项目经理取消归档。',
 };

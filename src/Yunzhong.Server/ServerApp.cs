@@ -74,6 +74,7 @@ public static class ServerApp
         s.AddSingleton<AuditLog>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
+        s.AddSingleton<DemoPark>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);

@@ -18,6 +18,7 @@ const ReviewPage = lazy(() => import('./workbench/ReviewPage').then((m) => ({ de
 const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ default: m.ProjectPage })));
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
+const ParkPage = lazy(() => import('./pages/ParkPage').then((m) => ({ default: m.ParkPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 const ORG_KEY = 'yz.org';
@@ -98,6 +99,7 @@ export function App() {
   else if ((m = match('/projects/:id/:tab', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} tab={m.tab} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage key={m.id} projectId={Number(m.id)} />;
   else if (match('/tokens', path)) page = <TokensPage />;
+  else if (match('/park', path)) page = can(orgRoles, 'members') ? <ParkPage key={session.org?.id} /> : <NotAllowed />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -107,6 +109,7 @@ export function App() {
         <a href="#/" className="brand" data-testid="nav-home">☁ {t('app.name')}</a>
         <a href="#/" data-testid="nav-projects">{t('nav.projects')}</a>
         {can(session.org?.roles, 'members') && <a href="#/members" data-testid="nav-members">{t('nav.members')}</a>}
+        {can(session.org?.roles, 'members') && session.org?.kind !== 'operator' && <a href="#/park" data-testid="nav-park">{t('nav.park')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

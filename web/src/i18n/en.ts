@@ -1,5 +1,6 @@
 import { datamgrEn } from './datamgr.en';
 import { errorsEn } from './errors.en';
+import { parkuiEn } from './parkui.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -7,6 +8,7 @@ import { workbenchEn } from './workbench.en';
 
 export const en = {
   ...settingsEn,
+  ...parkuiEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -1,12 +1,14 @@
 import type { MessageKey } from './en';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
+import { parkuiZhCN } from './parkui.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
+  ...parkuiZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

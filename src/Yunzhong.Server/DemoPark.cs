@@ -130,7 +130,7 @@ public sealed class DemoPark(Db db, Access access, QueueEngine queue, TimeProvid
             """, new { org = orgs[Client2], admin = named["client2-admin@demo.yunzhong"], now, from = projects[0].Id }, tx, cancellationToken: ct));
         var day = 86_400_000L;
         var p = (int i) => projects[i % projects.Count].Id;
-        var active = await ContractAsync(c, tx, p(projects.FindIndex(x => x.Name.Contains("news", StringComparison.OrdinalIgnoreCase)) is var k and >= 0 ? k : 0),
+        var active = await ContractAsync(c, tx, p(projects.FindIndex(x => x.Name.Contains("Chinese entities", StringComparison.Ordinal)) is var k and >= 0 ? k : 0),
             clientOrg, vendors[0], "active", 300, 800, now + 45 * day, "progress", now, [team1]);
         await ContractAsync(c, tx, p(1), clientOrg, vendors[0], "proposed", 500, 1200, now + 60 * day, "work", now, []);
         await ContractAsync(c, tx, p(0), clientOrg, vendors[1], "accepted", 200, 950, now + 30 * day, "work", now, [team3]);

@@ -55,11 +55,11 @@ export function ParkPage() {
                 <tr key={c.id} data-testid={`contract-${c.id}`}>
                   <td>{c.projectName}</td>
                   <td>{vendor ? c.clientName : c.vendorName}</td>
-                  <td data-testid="contract-state">{t(`parkui.state.${c.state}` as MessageKey)}</td>
+                  <td data-testid="contract-state" style={{ whiteSpace: 'nowrap' }}>{t(`parkui.state.${c.state}` as MessageKey)}</td>
                   <td data-testid="contract-progress">
-                    <progress max={c.quota} value={c.used} /> {t('parkui.used', { used: c.used, quota: c.quota, submitted: c.submitted })}
+                    <progress max={c.quota} value={c.used} /><br />{t('parkui.used', { used: c.used, quota: c.quota, submitted: c.submitted })}
                   </td>
-                  <td>¥{c.unitPrice}</td>
+                  <td style={{ whiteSpace: 'nowrap' }}>¥{c.unitPrice}</td>
                   <td>{fmtDate(c.deadline)}{new Date(c.deadline) < new Date() && <span className="error"> {t('parkui.pastDeadline')}</span>}</td>
                   <td>{t(`parkui.visibility.${c.visibility}` as MessageKey)}</td>
                   {vendor && (

@@ -6,13 +6,14 @@ using Yunzhong.Server.Features.Organizations;
 namespace Yunzhong.Server;
 
 /// <summary>
-/// Seeds the demo park (`yz serve --demo`): an operator, a client and a vendor organisation, a few
+/// Seeds the demo (`yz serve --demo`): an operator, a client and a vendor organisation, a few
 /// people with known passwords, and one project per folder of the repository's <c>demo/</c> data,
-/// with its media, tasks, gold answers and predictions. Anything already there is left alone.
+/// with its media, tasks, gold answers and predictions; then the park (<see cref="DemoPark"/>).
+/// Anything already there is left alone.
 /// </summary>
 public sealed class DemoSeeder(
     ServerOptions options, Db db, Accounts accounts, Access access, MediaStore media, TaskImporter importer, TimeProvider time,
-    ILogger<DemoSeeder> log)
+    DemoPark park, ILogger<DemoSeeder> log)
 {
     public const string Password = "yunzhong-demo";
     public const string ClientOrg = "云中示范客户 Demo Client";
@@ -31,8 +32,8 @@ public sealed class DemoSeeder(
             ?? await accounts.CreateOrganizationAsync("云中园区运营 Park Operator", "operator", ct);
         var clientOrg = await accounts.FindOrganizationAsync(ClientOrg, ct)
             ?? await accounts.CreateOrganizationAsync(ClientOrg, "client", ct);
-        _ = await accounts.FindOrganizationAsync("大同标注示范企业 Datong Vendor", ct)
-            ?? await accounts.CreateOrganizationAsync("大同标注示范企业 Datong Vendor", "vendor", ct);
+        _ = await accounts.FindOrganizationAsync(DemoPark.Vendor1, ct)
+            ?? await accounts.CreateOrganizationAsync(DemoPark.Vendor1, "vendor", ct);
         long adminId = 0;
         foreach (var (email, name, roles) in People)
         {
@@ -59,6 +60,7 @@ public sealed class DemoSeeder(
                 await SeedProjectAsync(dir, clientOrg, adminId, ct);
             }
         }
+        await park.SeedAsync(clientOrg, Secrets.HashPassword(Password), ct);
     }
 
     private async Task SeedProjectAsync(string dir, long organizationId, long adminId, CancellationToken ct)

@@ -81,6 +81,7 @@ public static class ServerApp
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
+        s.AddSingleton<DemoPark>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);

@@ -23,6 +23,11 @@ internal static class ServeCommand
             {
                 Console.WriteLine($"    {email,-28} {name}");
             }
+            foreach (var (email, name, _, _) in DemoPark.People)
+            {
+                Console.WriteLine($"    {email,-32} {name}");
+            }
+            Console.WriteLine("    v1-annotator01@demo.yunzhong … (30 vendor annotators: v1-01..12, v2-01..10, v3-01..08)");
         }
         Console.WriteLine("Press Ctrl+C to stop.");
         // The host's console lifetime turns SIGTERM and SIGQUIT into a stop request; waiting on Ctrl+C's

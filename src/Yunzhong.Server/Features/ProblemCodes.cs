@@ -44,6 +44,7 @@ public static class ProblemCodes
     public const string AuthRequired = "auth.required";
     public const string AuthWrongCredentials = "auth.wrong_credentials";
     public const string AuthTooManyWrongPasswords = "auth.too_many_wrong_passwords";
+    public const string AuthSiteFull = "auth.site_full";
     public const string AccessForbidden = "access.forbidden";
     public const string AccessOwnWork = "access.own_work_only";
     public const string ReviewOwnWork = "review.own_work";
@@ -56,6 +57,8 @@ public static class ProblemCodes
     public const string QueueLeaseExpired = "queue.lease_expired";
     public const string QueueQuotaUsedUp = "queue.quota_used_up";
     public const string QueueSiteFull = "queue.site_full";
+    public const string QueueSiteClosed = "queue.site_closed";
+    public const string QueueContractPastDeadline = "queue.contract_past_deadline";
     public const string ProjectArchived = "project.archived";
     public const string QueueAccessChanged = "queue.access_changed";
     public const string QueueAlreadySubmitted = "queue.already_submitted";

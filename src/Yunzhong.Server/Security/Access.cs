@@ -117,7 +117,8 @@ public sealed record QualitySettings(int GoldRate, double GoldThreshold, int Gol
 
 /// <summary>The contract a vendor's person works a project under, and where: stamped on each lease so
 /// statements and rollups read who did what under which terms instead of guessing.</summary>
-public sealed record ContractWork(long ContractId, long? SiteId, long? TeamId);
+/// <param name="Deadline">The contract's deadline (Unix ms): no new lease under it after.</param>
+public sealed record ContractWork(long ContractId, long? SiteId, long? TeamId, long Deadline = long.MaxValue);
 
 /// <summary>
 /// Tenancy: what a user may see. Every project-scoped endpoint asks here first and answers 404 when
@@ -203,7 +204,7 @@ public sealed class Access(Db db, TimeProvider time)
         var row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
             AccessSql.ContractWorkSql, new { userId, projectId }, cancellationToken: ct));
         var roles = row is null ? Roles.None : RoleNames.UnderContract(RoleNames.Parse(row.Roles));
-        var work = roles == Roles.None ? null : new ContractWork(row!.ContractId, row.SiteId, row.TeamId);
+        var work = roles == Roles.None ? null : new ContractWork(row!.ContractId, row.SiteId, row.TeamId, row.Deadline);
         _contracts[(userId, projectId)] = (roles, work, now);
         return (roles, work);
     }
@@ -219,6 +220,8 @@ public sealed class Access(Db db, TimeProvider time)
         public long? SiteId { get; set; }
 
         public long? TeamId { get; set; }
+
+        public long Deadline { get; set; }
     }
 
     public void Forget(long projectId) => _projects.TryRemove(projectId, out _);

@@ -26,7 +26,7 @@ internal static class AccessSql
     /// <summary>The active contract under which user @userId, a member of its vendor, works project @projectId
     /// (the oldest if several): the contract, their roles in the vendor, their site and their team on it.</summary>
     internal const string ContractWorkSql = $"""
-        SELECT c.id AS ContractId, m.roles AS Roles, m.site_id AS SiteId,
+        SELECT c.id AS ContractId, m.roles AS Roles, m.site_id AS SiteId, c.deadline AS Deadline,
                (SELECT MIN(tm.team_id) FROM contract_teams ct JOIN team_members tm ON tm.team_id = ct.team_id
                 WHERE ct.contract_id = c.id AND tm.user_id = @userId) AS TeamId
         FROM contracts c JOIN memberships m ON m.organization_id = c.vendor_org_id AND m.user_id = @userId

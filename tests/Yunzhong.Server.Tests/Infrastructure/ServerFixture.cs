@@ -266,6 +266,12 @@ public static class HttpJson
         return await r.OkAsync<T>($"GET {path}");
     }
 
+    public static async Task<T> PutOkAsync<T>(this HttpClient http, string path, object body)
+    {
+        using var r = await http.PutAsJsonAsync(path, body, Options);
+        return await r.OkAsync<T>($"PUT {path}");
+    }
+
     public static async Task<T> PatchOkAsync<T>(this HttpClient http, string path, object body)
     {
         using var r = await http.PatchAsJsonAsync(path, body, Options);

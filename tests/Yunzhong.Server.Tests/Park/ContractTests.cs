@@ -242,7 +242,7 @@ public abstract class ContractTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         var scene = await ParkScene.CreateAsync(fx, tasks: 6);
         var vendor = await scene.VendorAsync(2);
         var site = await vendor.Admin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Org.Id}/sites",
-            new { name = "云冈一号职场", countyCode = "140214", seats = 1, opens = "08:30", closes = "21:00", blockOverSeats = true });
+            new { name = "云冈一号职场", countyCode = "140214", seats = 1, opens = "00:00", closes = "23:59", blockOverSeats = true });
         Assert.Equal("云冈区", site.County.NameZh);
         using (var r = await vendor.Admin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = vendor.People.Select(p => p.Id).ToArray() }, HttpJson.Options))
         {

@@ -163,6 +163,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/sites", (s, _) => Get($"api/organizations/{s.Org}/sites")),
         new("201 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/sites",
             (s, _) => Post($"api/organizations/{s.Org}/sites", new { name = "浑源职场", countyCode = "140225", seats = 12 })),
+        new("200 403 403 403 403 404 404 401 401", "PUT /api/sites/{siteId:long}",
+            (s, _) => Req(HttpMethod.Put, $"api/sites/{s.Site}", new { name = "平城职场", countyCode = "140213", seats = 40, opens = "00:00", closes = "23:59" })),
         new("200 200 403 403 403 404 404 401 401", "PUT /api/sites/{siteId:long}/people",
             (s, _) => Req(HttpMethod.Put, $"api/sites/{s.Site}/people", new { userIds = new[] { s.AnnotatorId } })),
         new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/teams", (s, _) => Get($"api/organizations/{s.Org}/teams")),
@@ -287,7 +289,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var otherVendor = await fx.NewOrgAsync("vendor");
         var clientContract = await admin.Http.PostOkAsync<ContractView>("api/contracts",
             new { projectId = project, vendorOrganizationId = otherVendor.Id, quota = 10, unitPrice = "0.1", deadline = DateTimeOffset.UtcNow.AddDays(30) });
-        var site = await admin.Http.PostOkAsync<SiteView>($"api/organizations/{org.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 30 });
+        var site = await admin.Http.PostOkAsync<SiteView>($"api/organizations/{org.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 30, opens = "00:00", closes = "23:59" });
         var team = await admin.Http.PostOkAsync<TeamView>($"api/organizations/{org.Id}/teams", new { name = "一组", leadUserId = reviewer.Id, memberIds = new[] { annotator.Id } });
 
         // A released project of A's on a park-wide card, a request for it from a third organisation, a link of the admin's.

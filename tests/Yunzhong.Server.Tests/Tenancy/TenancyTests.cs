@@ -160,6 +160,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/organizations/{organizationId:long}/sites", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/sites"), Expect.NotFound),
         new("POST /api/organizations/{organizationId:long}/sites",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/sites", new { name = "planted", countyCode = "140213", seats = 5 }), Expect.NotFound),
+        new("PUT /api/sites/{siteId:long}", a => Req(HttpMethod.Put, $"api/sites/{a.Site}", new { name = "planted", countyCode = "140213", seats = 5 }), Expect.NotFound),
         new("PUT /api/sites/{siteId:long}/people", a => Req(HttpMethod.Put, $"api/sites/{a.Site}/people", new { userIds = Array.Empty<long>() }), Expect.NotFound),
         new("GET /api/organizations/{organizationId:long}/teams", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/teams"), Expect.NotFound),
         new("POST /api/organizations/{organizationId:long}/teams",
@@ -245,7 +246,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var vendor = await fx.NewOrgAsync("vendor");
         var vendorAdmin = await vendor.PersonAsync(Roles.Admin);
         var vendorAnnotator = await vendor.PersonAsync(Roles.Annotator | Roles.Reviewer);
-        var site = await vendorAdmin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 4 });
+        var site = await vendorAdmin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Id}/sites", new { name = "平城职场", countyCode = "140213", seats = 4, opens = "00:00", closes = "23:59" });
         using (var r = await vendorAdmin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = new[] { vendorAnnotator.Id } }, HttpJson.Options))
         {
             await r.OkAsync<SiteView>("site people");

@@ -24,6 +24,14 @@ export type ApiToken = S['TokenView'];
 export type CreatedToken = S['CreatedToken'];
 export type Member = S['MemberView'];
 export type AddMember = Loose<S['AddMemberRequest']>;
+export type Contract = S['ContractView'];
+export type ContractOffer = Loose<S['ContractOffer']>;
+export type ContractEvent = S['ContractEvent'];
+export type Site = S['SiteView'];
+export type SiteRequest = Loose<S['SiteRequest']>;
+export type Team = S['TeamView'];
+export type TeamRequest = S['TeamRequest'];
+export type County = S['County'];
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
 export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly S['TaskState'][];
@@ -117,6 +125,25 @@ export const api = {
   /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
   addMember: (organizationId: number, m: AddMember) =>
     unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m })) as Promise<Member>,
+  // The park: contracts, sites, teams.
+  contracts: (organization: number) =>
+    unwrap(client.GET('/api/contracts', { params: { query: { organization } } })) as Promise<Contract[]>,
+  offerContract: (offer: ContractOffer) => unwrap(client.POST('/api/contracts', { body: offer })) as Promise<Contract>,
+  actOnContract: (contractId: number, event: ContractEvent) =>
+    unwrap(client.POST('/api/contracts/{contractId}/transition', { params: { path: { contractId } }, body: { event } })) as Promise<Contract>,
+  staffContract: (contractId: number, userIds: number[], teamIds: number[]) =>
+    unwrap(client.PUT('/api/contracts/{contractId}/staff', { params: { path: { contractId } }, body: { userIds, teamIds } })) as Promise<Contract>,
+  sites: (organizationId: number) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/sites', { params: { path: { organizationId } } })) as Promise<Site[]>,
+  createSite: (organizationId: number, site: SiteRequest) =>
+    unwrap(client.POST('/api/organizations/{organizationId}/sites', { params: { path: { organizationId } }, body: site })) as Promise<Site>,
+  updateSite: (siteId: number, site: SiteRequest) =>
+    unwrap(client.PUT('/api/sites/{siteId}', { params: { path: { siteId } }, body: site })) as Promise<Site>,
+  teams: (organizationId: number) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/teams', { params: { path: { organizationId } } })) as Promise<Team[]>,
+  createTeam: (organizationId: number, team: TeamRequest) =>
+    unwrap(client.POST('/api/organizations/{organizationId}/teams', { params: { path: { organizationId } }, body: team })) as Promise<Team>,
+  counties: () => unwrap(client.GET('/api/park/counties')) as Promise<County[]>,
   removeMember: (organizationId: number, userId: number) =>
     unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),
 

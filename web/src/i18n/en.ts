@@ -3,6 +3,7 @@ import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { releasesEn } from './releases.en';
+import { parkuiEn } from './parkui.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -11,6 +12,7 @@ import { workbenchEn } from './workbench.en';
 export const en = {
   ...settingsEn,
   ...releasesEn,
+  ...parkuiEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -4,6 +4,7 @@ import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
+import { parkuiZhCN } from './parkui.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 
@@ -11,6 +12,7 @@ import { workbenchZhCN } from './workbench.zh-CN';
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...releasesZhCN,
+  ...parkuiZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -22,7 +22,7 @@ public static class AuthApi
     {
         var g = app.MapGroup("/api").WithTags("Auth");
         g.MapPost("/auth/login", Login).RequireRateLimiting(LoginLimits.Policy).WithName("logIn")
-            .JsonBody().Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+            .JsonBody().Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests);
         g.MapPost("/auth/logout", Logout).WithName("logOut");
         g.MapGet("/me", (ClaimsPrincipal user, Db db, CancellationToken ct) => MeAsync(user.UserId(), db, ct)).WithName("getMe").SignedIn();
         g.MapGet("/tokens", ListTokens).WithName("listTokens").SignedIn();
@@ -50,7 +50,8 @@ public static class AuthApi
     /// made with fewer rounds than today's is made again once the password is proven.
     /// </summary>
     private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, LoginThrottle throttle, LoginLimits limits, CancellationToken ct)
+        LoginRequest request, HttpContext ctx, Db db, SessionStore sessions, LoginThrottle throttle, LoginLimits limits, Park.Seats seats,
+        CancellationToken ct)
     {
         var email = Accounts.NormalizeEmail(request.Email ?? "");
         using var permit = await limits.AcquireCheckAsync(ct);
@@ -83,6 +84,11 @@ public static class AuthApi
             await c.ExecuteAsync(new CommandDefinition(
                 AuthSql.RehashPasswordSql,
                 new { hash = Secrets.HashPassword(request.Password!), id = row.Value.Id, stored }, cancellationToken: ct));
+        }
+        // A vendor's site that blocks past its seats lets no one more in while every seat is taken.
+        if (await seats.SignInRefusalAsync(row.Value.Id, ct) is { } full)
+        {
+            return full;
         }
         var sid = await sessions.CreateAsync(row.Value.Id, ct);
         await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,

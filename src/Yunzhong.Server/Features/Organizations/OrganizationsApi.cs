@@ -4,7 +4,8 @@ namespace Yunzhong.Server.Features.Organizations;
 
 public sealed record CreateOrganizationRequest(string Name, OrganizationKind? Kind = null);
 
-public sealed record MemberView(long UserId, string Email, string Name, Role[] Roles);
+/// <param name="SiteId">The vendor site the member works at (null: none, or not a vendor).</param>
+public sealed record MemberView(long UserId, string Email, string Name, Role[] Roles, long? SiteId = null);
 
 public sealed record AddMemberRequest(string Email, string? Name = null, string? Password = null, Role[]? Roles = null);
 
@@ -61,9 +62,9 @@ public static class OrganizationsApi
             return refused;
         }
         await using var c = await db.OpenAsync(ct);
-        var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles)>(new CommandDefinition(
+        var rows = await c.QueryAsync<(long Id, string Email, string Name, string Roles, long? SiteId)>(new CommandDefinition(
             OrganizationsSql.MembersSql, new { organizationId }, cancellationToken: ct));
-        return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.List(RoleNames.Parse(r.Roles)))).ToList());
+        return TypedResults.Ok(rows.Select(r => new MemberView(r.Id, r.Email, r.Name, RoleNames.List(RoleNames.Parse(r.Roles)), r.SiteId)).ToList());
     }
 
     /// <summary>Adds a person to the organisation, creating their account when the email is new.</summary>

@@ -11,7 +11,7 @@ internal static class OrganizationsSql
 
     /// <summary>The members of organisation @organizationId with their roles, by name.</summary>
     internal const string MembersSql =
-        "SELECT u.id, u.email, u.name, m.roles FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = @organizationId ORDER BY u.name, u.id";
+        "SELECT u.id, u.email, u.name, m.roles, m.site_id AS SiteId FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = @organizationId ORDER BY u.name, u.id";
 
     /// <summary>A new organisation @name of @kind; returns its id.</summary>
     internal const string InsertOrganizationSql = "INSERT INTO organizations (name, kind, created_at) VALUES (@name, @kind, @now) RETURNING id";

@@ -176,6 +176,7 @@ public static class ContractsApi
                 : Http.Conflict($"A {ContractLifecycle.Text(used.Is)} contract keeps its terms.");
         }
         await tx.CommitAsync(ct);
+        access.ForgetMemberships(); // the deadline travels with the contract work the queue checks
         var after = await c.QuerySingleAsync<ContractRow>(new CommandDefinition(ParkSql.ContractSql, new { contractId }, cancellationToken: ct));
         return TypedResults.Ok(await ViewAsync(c, after, withCounts: true, ct));
     }

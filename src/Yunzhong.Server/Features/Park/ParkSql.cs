@@ -109,8 +109,20 @@ internal static class ParkSql
     /// <summary>Members @userId of organisation @organizationId work at site @siteId.</summary>
     internal const string PlaceMemberSql = "UPDATE memberships SET site_id = @siteId WHERE organization_id = @organizationId AND user_id = @userId";
 
-    /// <summary>Site @siteId's seats, whether it blocks past them, and its name.</summary>
-    internal const string SiteLimitSql = "SELECT seats, block_over_seats AS BlockOverSeats, name FROM sites WHERE id = @siteId";
+    /// <summary>Site @siteId's seats, whether it blocks past them, its name and opening hours.</summary>
+    internal const string SiteLimitSql = "SELECT seats, block_over_seats AS BlockOverSeats, name, opens, closes FROM sites WHERE id = @siteId";
+
+    /// <summary>The sites that block past their seats where user @userId works (for signing in).</summary>
+    internal const string BlockingSitesOfSql = """
+        SELECT s.id FROM memberships m JOIN sites s ON s.id = m.site_id AND s.organization_id = m.organization_id
+        WHERE m.user_id = @userId AND s.block_over_seats <> 0 ORDER BY s.id
+        """;
+
+    /// <summary>New name, county, seats, hours and blocking of site @siteId.</summary>
+    internal const string UpdateSiteSql = """
+        UPDATE sites SET name = @name, county_code = @countyCode, seats = @seats, opens = @opens, closes = @closes, block_over_seats = @block
+        WHERE id = @siteId
+        """;
 
     /// <summary>Whether user @userId holds a seat: a live lease, or an action since @since.</summary>
     internal const string HoldsSeatSql = "SELECT COUNT(*) FROM assignments WHERE user_id = @userId AND (status = 'leased' OR updated_at >= @since)";

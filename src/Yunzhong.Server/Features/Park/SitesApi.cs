@@ -1,8 +1,8 @@
 namespace Yunzhong.Server.Features.Park;
 
 /// <param name="CountyCode">A county or district code (<see cref="Counties"/>): Datong's ten, or another six-digit code.</param>
-/// <param name="Opens">Opening time, "HH:mm" local.</param>
-/// <param name="BlockOverSeats">Refuse new work (queue <c>next</c>) to a member of the site not already seated once every seat is in use.</param>
+/// <param name="Opens">Opening time, "HH:mm" local (Park:TimeZone); new work only from then until <c>Closes</c> (23:59: until midnight).</param>
+/// <param name="BlockOverSeats">Refuse new work (queue <c>next</c>) and new sign-ins to a member of the site not already seated once every seat is in use.</param>
 public sealed record SiteRequest(string Name, string CountyCode, int Seats, string? Opens = null, string? Closes = null, bool BlockOverSeats = false);
 
 /// <param name="SeatsInUse">Members holding a lease or active within the last <see cref="ParkOptions.SeatMinutes"/> minutes.</param>
@@ -21,6 +21,7 @@ public static class SitesApi
         g.MapGet("/park/counties", () => TypedResults.Ok(Counties.Datong)).WithName("listCounties");
         g.MapGet("/organizations/{organizationId:long}/sites", List).WithName("listSites").Gated();
         g.MapPost("/organizations/{organizationId:long}/sites", Create).WithName("createSite").Gated().JsonBody();
+        g.MapPut("/sites/{siteId:long}", Update).WithName("updateSite").Gated().JsonBody();
         g.MapPut("/sites/{siteId:long}/people", Place).WithName("placeAtSite").Gated().JsonBody();
         return app;
     }
@@ -51,6 +52,30 @@ public static class SitesApi
         {
             return refused;
         }
+        if (Check(request) is { } bad)
+        {
+            return bad;
+        }
+        await using var c = await db.OpenAsync(ct);
+        if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.OrganizationKindSql, new { organizationId }, cancellationToken: ct)) != "vendor")
+        {
+            return Http.Invalid("organizationId", "Only vendor organisations have work sites.");
+        }
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.InsertSiteSql, new
+        {
+            organizationId, name = request.Name.Trim(), countyCode = request.CountyCode, seats = request.Seats, opens = request.Opens ?? DefaultOpens,
+            closes = request.Closes ?? DefaultCloses, block = request.BlockOverSeats ? 1 : 0, now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        }, cancellationToken: ct));
+        var row = await c.QuerySingleAsync<SiteRow>(new CommandDefinition(ParkSql.SiteSql, new { siteId = id, since = seats.Since }, cancellationToken: ct));
+        return TypedResults.Created($"/api/sites/{id}", row.View());
+    }
+
+    private const string DefaultOpens = "08:00";
+    private const string DefaultCloses = "20:00";
+
+    /// <summary>The field a site's terms are wrong in, or null.</summary>
+    private static ValidationProblem? Check(SiteRequest request)
+    {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
             return Http.Invalid("name", "A site needs a name of 1 to 200 characters.");
@@ -63,8 +88,8 @@ public static class SitesApi
         {
             return Http.Invalid("seats", "seats must be between 1 and 100000.");
         }
-        var opens = request.Opens ?? "08:00";
-        var closes = request.Closes ?? "20:00";
+        var opens = request.Opens ?? DefaultOpens;
+        var closes = request.Closes ?? DefaultCloses;
         if (!TimeOnly.TryParseExact(opens, "HH:mm", out var o))
         {
             return Http.Invalid("opens", "opens must be a time of day as HH:mm.");
@@ -73,18 +98,36 @@ public static class SitesApi
         {
             return Http.Invalid("closes", "closes must be a time of day as HH:mm after opens.");
         }
+        return null;
+    }
+
+    /// <summary>The vendor's admins change a site: name, county, seats, hours and whether it blocks past its seats.
+    /// Fewer seats or shorter hours end no lease: they apply to new work.</summary>
+    private static async Task<Results<Ok<SiteView>, ProblemHttpResult, ValidationProblem>> Update(
+        long siteId, SiteRequest request, ClaimsPrincipal user, Access access, Db db, Seats seats, CancellationToken ct)
+    {
         await using var c = await db.OpenAsync(ct);
-        if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.OrganizationKindSql, new { organizationId }, cancellationToken: ct)) != "vendor")
+        var site = await c.QueryFirstOrDefaultAsync<SiteRow>(new CommandDefinition(ParkSql.SiteSql, new { siteId, since = seats.Since }, cancellationToken: ct));
+        if (site is null)
         {
-            return Http.Invalid("organizationId", "Only vendor organisations have work sites.");
+            return Http.NotFound("Site");
         }
-        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.InsertSiteSql, new
+        if (await OrgGateAsync(access, user.UserId(), site.OrganizationId, Roles.Admin, "Only the vendor's admins change sites.", ct, "Site") is { } refused)
         {
-            organizationId, name = request.Name.Trim(), countyCode = request.CountyCode, seats = request.Seats, opens, closes,
-            block = request.BlockOverSeats ? 1 : 0, now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            return refused;
+        }
+        if (Check(request) is { } bad)
+        {
+            return bad;
+        }
+        await c.ExecuteAsync(new CommandDefinition(ParkSql.UpdateSiteSql, new
+        {
+            siteId, name = request.Name.Trim(), countyCode = request.CountyCode, seats = request.Seats, opens = request.Opens ?? DefaultOpens,
+            closes = request.Closes ?? DefaultCloses, block = request.BlockOverSeats ? 1 : 0,
         }, cancellationToken: ct));
-        var row = await c.QuerySingleAsync<SiteRow>(new CommandDefinition(ParkSql.SiteSql, new { siteId = id, since = seats.Since }, cancellationToken: ct));
-        return TypedResults.Created($"/api/sites/{id}", row.View());
+        seats.Forget(siteId);
+        var row = await c.QuerySingleAsync<SiteRow>(new CommandDefinition(ParkSql.SiteSql, new { siteId, since = seats.Since }, cancellationToken: ct));
+        return TypedResults.Ok(row.View());
     }
 
     /// <summary>Members of the site's vendor work at the site (moving from another of its sites).</summary>
@@ -133,53 +176,4 @@ public static class SitesApi
             : (roles & needed) == 0 ? Http.Forbidden(forbidden)
             : null;
     }
-}
-
-/// <summary>
-/// Seats in use: a site's member holds one while they hold a lease or acted (leased, submitted,
-/// skipped, saved a draft) within <see cref="ParkOptions.SeatMinutes"/>. A site that blocks past
-/// its seats turns away new work for a member who holds no seat once all are taken.
-/// </summary>
-public sealed class Seats(Db db, TimeProvider time, IOptions<ParkOptions> options)
-{
-    // When this node last let each person through: taking work is acting, so they hold their seat for
-    // SeatMinutes from then. Without it every `next` at a blocking site cost two reads (measured with
-    // `yz bench --vendors 3`: 1,760 cycles/s against 4,090 with no blocking site).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _seated = new();
-
-    /// <summary>The earliest action time (Unix ms) that still holds a seat.</summary>
-    public long Since => time.GetUtcNow().ToUnixTimeMilliseconds() - options.Value.SeatMinutes * 60_000L;
-
-    /// <summary>A 409 when the caller's site blocks past its seats, all are in use and the caller holds none; else null.</summary>
-    public async Task<ProblemHttpResult?> RefusalAsync(long userId, ContractWork work, CancellationToken ct)
-    {
-        if (work.SiteId is not { } siteId)
-        {
-            return null;
-        }
-        var since = Since;
-        if (_seated.TryGetValue(userId, out var at) && at >= since)
-        {
-            return null;
-        }
-        await using var c = await db.OpenAsync(ct);
-        var s = await c.QueryFirstOrDefaultAsync<SiteLimit>(new CommandDefinition(ParkSql.SiteLimitSql, new { siteId }, cancellationToken: ct));
-        if (s is not { BlockOverSeats: not 0 })
-        {
-            return null;
-        }
-        if (await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.HoldsSeatSql, new { userId, since }, cancellationToken: ct)) == 0)
-        {
-            var inUse = await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.SeatsInUseSql, new { siteId, since }, cancellationToken: ct));
-            if (inUse >= s.Seats)
-            {
-                return Http.Conflict($"Every seat of site '{s.Name}' is in use ({inUse} of {s.Seats}); wait for one to free up.",
-                    ProblemCodes.QueueSiteFull, ProblemCodes.Params(("site", s.Name), ("inUse", inUse), ("seats", s.Seats)));
-            }
-        }
-        _seated[userId] = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return null;
-    }
-
-    private sealed record SiteLimit(long Seats, long BlockOverSeats, string Name);
 }

@@ -39,7 +39,7 @@ public static class QueueApi
     /// the answer is another task (how the browser fetches the next task ahead).</param>
     private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
         long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, LeaseCache leases, Park.Seats seats,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var excluded = new List<long>();
         foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -60,9 +60,14 @@ public static class QueueApi
         {
             return Http.Conflict("This project is archived: it hands out no more tasks. Ask a manager to take it out of the archive.", ProblemCodes.ProjectArchived);
         }
-        if (work is not null && await seats.RefusalAsync(userId, work, ct) is { } full)
+        if (work is not null && work.Deadline <= time.GetUtcNow().ToUnixTimeMilliseconds())
         {
-            return full;
+            return Http.Conflict($"Your organisation's contract for this project ended at its deadline ({Http.Time(work.Deadline):u}): no new tasks come under it.",
+                ProblemCodes.QueueContractPastDeadline, ProblemCodes.Params(("deadline", Http.Time(work.Deadline))));
+        }
+        if (work is not null && await seats.RefusalAsync(userId, work, ct) is { } refused)
+        {
+            return refused;
         }
         var lease = await queue.NextAsync(project, userId, excluded, work, ct);
         if (lease is null)

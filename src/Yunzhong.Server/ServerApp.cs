@@ -114,6 +114,7 @@ public static class ServerApp
         app.MapContracts();
         app.MapSites();
         app.MapTeams();
+        app.MapPay();
         app.MapWebUi(options);
         return app;
     }

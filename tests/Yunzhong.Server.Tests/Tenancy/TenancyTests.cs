@@ -162,6 +162,18 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("PUT /api/teams/{teamId:long}",
             a => Req(HttpMethod.Put, $"api/teams/{a.Team}", new { name = "taken", leadUserId = a.Member, memberIds = Array.Empty<long>() }), Expect.NotFound),
         new("GET /api/teams/{teamId:long}/work", a => Req(HttpMethod.Get, $"api/teams/{a.Team}/work"), Expect.NotFound),
+        new("GET /api/contracts/{contractId:long}/pay-rates", a => Req(HttpMethod.Get, $"api/contracts/{a.Contract}/pay-rates"), Expect.NotFound),
+        new("PUT /api/contracts/{contractId:long}/pay-rates",
+            a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/pay-rates", new { rates = new[] { new { rate = "9" } } }), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/statements/{month}", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/statements/2020-01"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/statements/{month}/close",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/statements/2020-01/close"), Expect.NotFound),
+        new("GET /api/me/statements/{month}", _ => Req(HttpMethod.Get, $"api/me/statements/{DateTime.UtcNow:yyyy-MM}"), Expect.Custom, async (r, _) =>
+        {
+            var mine = await r.OkAsync<StatementView>("my statement");
+            Assert.Empty(mine.Bill); // nobody's lines but the caller's own, who worked for no vendor here
+            Assert.Empty(mine.Pay!);
+        }),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);

@@ -80,6 +80,35 @@ public abstract class PayTests<TFixture>(TFixture fx) : IClassFixture<TFixture> 
     }
 
     [Fact]
+    public async Task RunningTotalsFollowEverySubmitAndReviewInTheSameWrite()
+    {
+        var (scene, vendor, contract, team) = await WorkedAsync();
+        var (a, b, reviewer) = (vendor.People[0], vendor.People[1], vendor.People[2]);
+        var (_, a1) = await a.AnnotateAsync(scene.Project, _pos);
+        var (_, b1) = await b.AnnotateAsync(scene.Project, _pos);
+        var (_, b2) = await b.AnnotateAsync(scene.Project, _pos);
+        await b.AnnotateAsync(scene.Project, _pos);
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a1}/review", new { action = "accept" });
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{b1}/review", new { action = "reject", comment = "不对" });
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{b2}/review", new { action = "fix", result = _neg });
+
+        async Task<long> Sum(string column, long user) => await fx.QueryScalarAsync<long>(
+            $"SELECT COALESCE(SUM({column}), 0) FROM park_rollups WHERE vendor_org_id = @vendor AND user_id = @user AND team_id = @team",
+            new { vendor = vendor.Org.Id, user, team = team.Id });
+        Assert.Equal((1L, 1L, 0L), (await Sum("annotations", a.Id), await Sum("accepted", a.Id), await Sum("rejected", a.Id)));
+        Assert.Equal((3L, 1L, 1L), (await Sum("annotations", b.Id), await Sum("accepted", b.Id), await Sum("rejected", b.Id)));
+        // Billed at the contract's 0.035 per accepted unit; earned at the team's 0.025, half of it for the fix.
+        Assert.Equal(350L, await Sum("billed_e4", a.Id));
+        Assert.Equal(2500L, await Sum("earned_e5", a.Id));
+        Assert.Equal(350L, await Sum("billed_e4", b.Id));
+        Assert.Equal(1250L, await Sum("earned_e5", b.Id));
+        // Each row is one day × project × vendor × site × team × annotator.
+        Assert.Equal(1L, await fx.QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM park_rollups WHERE user_id = @user AND project_id = @project", new { user = b.Id, project = scene.Project }));
+        _ = contract;
+    }
+
+    [Fact]
     public async Task AClosedMonthIsFrozenAndRecomputesToTheSameFigures()
     {
         var (scene, vendor, contract, team) = await WorkedAsync(4);

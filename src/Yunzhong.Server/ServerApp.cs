@@ -115,6 +115,7 @@ public static class ServerApp
         app.MapSites();
         app.MapTeams();
         app.MapPay();
+        app.MapDashboards();
         app.MapWebUi(options);
         return app;
     }

@@ -109,6 +109,44 @@ public abstract class PayTests<TFixture>(TFixture fx) : IClassFixture<TFixture> 
     }
 
     [Fact]
+    public async Task TheDashboardReadsTheRunningTotalsForTheOperatorAndTheVendorItself()
+    {
+        var (scene, vendor, _, _) = await WorkedAsync();
+        var (a, reviewer) = (vendor.People[0], vendor.People[2]);
+        var (_, a1) = await a.AnnotateAsync(scene.Project, _pos);
+        var (_, a2) = await a.AnnotateAsync(scene.Project, _pos);
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a1}/review", new { action = "accept" });
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a2}/review", new { action = "reject", comment = "不对" });
+
+        var own = await vendor.Admin.Http.GetOkAsync<ParkDashboard>($"api/park/dashboard?vendor={vendor.Org.Id}");
+        Assert.Equal((2L, 1L, 1L, 0.5, 1L), (own.Cards.Annotations, own.Cards.Accepted, own.Cards.Rejected, own.Cards.AcceptanceRate, own.Cards.ActiveAnnotators));
+        Assert.Equal(("0.04", "0.03"), (own.Cards.Billed, own.Cards.Earned)); // 0.035 billed, 0.025 earned, each to the fen
+        var day = Assert.Single(own.Days);
+        Assert.Equal(DateOnly.FromDateTime(fx.Time.GetUtcNow().UtcDateTime), day.Day);
+        Assert.Equal(vendor.Org.Id, Assert.Single(own.Vendors).VendorOrganizationId);
+
+        // Another vendor does not see it; the vendor's own must name itself; the operator sees the whole park.
+        var other = await scene.VendorAsync(0);
+        using (var r = await other.Admin.Http.GetAsync($"api/park/dashboard?vendor={vendor.Org.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        using (var r = await vendor.Admin.Http.GetAsync("api/park/dashboard"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        var op = await (await fx.NewOrgAsync("operator")).PersonAsync(Roles.Manager);
+        var park = await op.Http.GetOkAsync<ParkDashboard>("api/park/dashboard");
+        Assert.Contains(park.Vendors, v => v.VendorOrganizationId == vendor.Org.Id && v.Annotations == 2);
+        Assert.True(park.Cards.Annotations >= 2);
+        Assert.Equal(own.Cards, (await op.Http.GetOkAsync<ParkDashboard>($"api/park/dashboard?vendor={vendor.Org.Id}")).Cards);
+        using (var r = await op.Http.GetAsync("api/park/dashboard?from=2026-02-01&to=2026-01-01"))
+        {
+            Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors("from"));
+        }
+    }
+
+    [Fact]
     public async Task AClosedMonthIsFrozenAndRecomputesToTheSameFigures()
     {
         var (scene, vendor, contract, team) = await WorkedAsync(4);

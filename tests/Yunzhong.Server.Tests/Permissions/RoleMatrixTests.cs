@@ -154,6 +154,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/statements/{month}", (s, _) => Get($"api/organizations/{s.Org}/statements/2020-01")),
         new("200 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/statements/{month}/close",
             (s, _) => Post($"api/organizations/{s.Org}/statements/2020-01/close")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/dashboard", (s, _) => Get($"api/park/dashboard?vendor={s.Org}")),
         new("200 200 200 200 200 200 200 401 401", "GET /api/me/statements/{month}", (_, _) => Get("api/me/statements/2020-01")),
     ];
 

@@ -168,6 +168,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/organizations/{organizationId:long}/statements/{month}", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/statements/2020-01"), Expect.NotFound),
         new("POST /api/organizations/{organizationId:long}/statements/{month}/close",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/statements/2020-01/close"), Expect.NotFound),
+        new("GET /api/park/dashboard", a => Req(HttpMethod.Get, $"api/park/dashboard?vendor={a.Vendor}"), Expect.NotFound),
         new("GET /api/me/statements/{month}", _ => Req(HttpMethod.Get, $"api/me/statements/{DateTime.UtcNow:yyyy-MM}"), Expect.Custom, async (r, _) =>
         {
             var mine = await r.OkAsync<StatementView>("my statement");

@@ -177,6 +177,22 @@ export interface paths {
         patch: operations["changeContract"];
         trace?: never;
     };
+    "/api/contracts/{contractId}/pay-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getPayRates"];
+        put: operations["setPayRates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/{contractId}/staff": {
         parameters: {
             query?: never;
@@ -249,6 +265,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/statements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getMyStatement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -337,6 +369,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/organizations/{organizationId}/statements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/statements/{month}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["closeStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations/{organizationId}/teams": {
         parameters: {
             query?: never;
@@ -361,6 +425,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["listCounties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -879,6 +959,17 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
+        BillLineView: {
+            amount: string;
+            /** Format: int64 */
+            clientOrganizationId: number;
+            /** Format: int64 */
+            contractId: number;
+            price: string;
+            units: string;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
         /** @enum {string} */
         BulkAction: "delete" | "priority" | "release";
         BulkRequest: {
@@ -987,6 +1078,56 @@ export interface components {
         };
         CreateTokenRequest: {
             name: string;
+        };
+        DashboardCards: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            billed: string;
+            earned: string;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: double */
+            secondsPerAnnotation: null | number;
+        };
+        DashboardCounty: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: int64 */
+            annotators: number;
+            countyCode: string;
+        };
+        DashboardDay: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            rejected: number;
+        };
+        DashboardVendor: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: double */
+            goldAccuracy: null | number;
+            name: string;
+            /** Format: int64 */
+            vendorOrganizationId: number;
         };
         DayCount: {
             /** Format: int64 */
@@ -1171,6 +1312,40 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             name: string;
             roles: components["schemas"]["Role"][];
+        };
+        ParkDashboard: {
+            cards: components["schemas"]["DashboardCards"];
+            counties: components["schemas"]["DashboardCounty"][];
+            days: components["schemas"]["DashboardDay"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
+            vendors: components["schemas"]["DashboardVendor"][];
+        };
+        PayLineView: {
+            amount: string;
+            /** Format: int64 */
+            contractId: number;
+            rate: string;
+            role: string;
+            units: string;
+            /** Format: int64 */
+            userId: number;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        PayRateItem: {
+            rate: string;
+            /** Format: int64 */
+            teamId: null | number;
+            /** Format: int64 */
+            userId: null | number;
+        };
+        PayRatesRequest: {
+            rates: components["schemas"]["PayRateItem"][];
         };
         PredictionView: {
             model: string;
@@ -1387,6 +1562,18 @@ export interface components {
             rejected: number;
             /** Format: int64 */
             total: number;
+        };
+        StatementView: {
+            bill: components["schemas"]["BillLineView"][];
+            billTotal: string;
+            closed: boolean;
+            month: string;
+            /** Format: int64 */
+            organizationId: null | number;
+            pay: null | components["schemas"]["PayLineView"][];
+            payTotal: null | string;
+            /** Format: int64 */
+            userId: null | number;
         };
         /** Format: binary */
         Stream: string;
@@ -2211,6 +2398,126 @@ export interface operations {
             };
         };
     };
+    getPayRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayRatesRequest"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setPayRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayRatesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayRatesRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     staffContract: {
         parameters: {
             query?: never;
@@ -2492,6 +2799,66 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMyStatement: {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2948,6 +3315,135 @@ export interface operations {
             };
         };
     };
+    getStatement: {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path: {
+                month: string;
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    closeStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listTeams: {
         parameters: {
             query?: never;
@@ -3088,6 +3584,66 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkDashboard: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkDashboard"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,8 +19,6 @@ namespace Yunzhong.Cli.Commands;
 /// </summary>
 internal static class BenchDashboard
 {
-    private static readonly string[] _counties = ["140213", "140214", "140212", "140215", "140221", "140222", "140223", "140224", "140225", "140226"];
-
     public static async Task<int> RunAsync(CliArgs args, CancellationToken ct)
     {
         var days = args.GetInt("days", 90);
@@ -30,18 +28,27 @@ internal static class BenchDashboard
         var repeat = args.GetInt("repeat", 5);
         var store = args.Get("store", "sqlite");
         string? database = null;
+        string? dropDatabase = null;
         if (store == "postgres")
         {
-            var admin = args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES")
-                ?? throw new CliException("--store postgres needs --db CONNECTION (or YZ_TEST_POSTGRES)");
-            var name = $"yz_benchpark_{Guid.NewGuid():N}";
-            await using (var c = new Npgsql.NpgsqlConnection(admin))
-            {
-                await c.OpenAsync(ct);
-                await c.ExecuteAsync($"CREATE DATABASE {name}");
-            }
-            database = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
+            (database, dropDatabase) = await BenchCommand.CreateDatabaseAsync(args, "yz_benchpark", ct);
         }
+        else if (store != "sqlite")
+        {
+            throw new CliException("--store must be sqlite or postgres");
+        }
+        try
+        {
+            return await MeasureAsync(store, database, days, perDay, vendors, annotators, repeat, ct);
+        }
+        finally
+        {
+            await BenchCommand.DropDatabaseAsync(args, dropDatabase);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(string store, string? database, int days, int perDay, int vendors, int annotators, int repeat, CancellationToken ct)
+    {
         var dataDir = Path.Combine(Path.GetTempPath(), $"yz-benchpark-{Guid.NewGuid():N}");
         await using var app = ServerApp.Build(new ServerOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", Database = database });
         await ServerApp.PrepareAsync(app, ct);
@@ -73,7 +80,7 @@ internal static class BenchDashboard
                     siteIds.Add(await c.ExecuteScalarAsync<long>(new CommandDefinition("""
                         INSERT INTO sites (organization_id, name, county_code, seats, opens, closes, block_over_seats, created_at)
                         VALUES (@org, @name, @county, 100, '08:00', '20:00', 0, 0) RETURNING id
-                        """, new { org, name = $"site {v}.{s}", county = _counties[(v * 2 + s) % _counties.Length] }, tx, cancellationToken: ct)));
+                        """, new { org, name = $"site {v}.{s}", county = BenchPark.Counties[(v * 2 + s) % BenchPark.Counties.Length] }, tx, cancellationToken: ct)));
                 }
             }
             firstVendor = vendorIds[0];

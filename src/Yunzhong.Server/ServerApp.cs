@@ -201,6 +201,7 @@ public static class ServerApp
         if (options.Demo)
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            await Features.Park.ParkHistory.WriteAsync(app.Services.GetRequiredService<Db>(), app.Services.GetRequiredService<TimeProvider>(), ct);
         }
     }
 

@@ -125,6 +125,8 @@ public static class ServerApp
         app.MapContracts();
         app.MapSites();
         app.MapTeams();
+        app.MapPay();
+        app.MapDashboards();
         app.MapWebUi(options);
         return app;
     }
@@ -214,6 +216,7 @@ public static class ServerApp
         if (options.Demo)
         {
             await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            await Features.Park.ParkHistory.WriteAsync(app.Services.GetRequiredService<Db>(), app.Services.GetRequiredService<TimeProvider>(), ct);
         }
     }
 

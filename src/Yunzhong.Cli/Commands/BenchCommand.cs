@@ -48,15 +48,7 @@ internal static class BenchCommand
         string? dropDatabase = null;
         if (store == "postgres")
         {
-            var admin = args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES")
-                ?? throw new CliException("--store postgres needs --db CONNECTION (or YZ_TEST_POSTGRES) to a server where it may create a database");
-            dropDatabase = $"yz_bench_{Guid.NewGuid():N}";
-            await using (var c = new Npgsql.NpgsqlConnection(admin))
-            {
-                await c.OpenAsync(ct);
-                await c.ExecuteAsync($"CREATE DATABASE {dropDatabase}");
-            }
-            database = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = dropDatabase, MaxPoolSize = 200 }.ToString();
+            (database, dropDatabase) = await CreateDatabaseAsync(args, "yz_bench", ct);
         }
         else if (store != "sqlite")
         {
@@ -185,14 +177,35 @@ internal static class BenchCommand
             catch (IOException)
             {
             }
-            if (dropDatabase is not null)
-            {
-                Npgsql.NpgsqlConnection.ClearAllPools();
-                await using var c = new Npgsql.NpgsqlConnection(args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES"));
-                await c.OpenAsync(CancellationToken.None);
-                await c.ExecuteAsync($"DROP DATABASE IF EXISTS {dropDatabase} WITH (FORCE)");
-            }
+            await DropDatabaseAsync(args, dropDatabase);
         }
+    }
+
+    /// <summary>A fresh PostgreSQL database on the server of --db (or YZ_TEST_POSTGRES): its connection string and name.</summary>
+    internal static async Task<(string Connection, string Name)> CreateDatabaseAsync(CliArgs args, string prefix, CancellationToken ct)
+    {
+        var admin = args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES")
+            ?? throw new CliException("--store postgres needs --db CONNECTION (or YZ_TEST_POSTGRES) to a server where it may create a database");
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        await using (var c = new Npgsql.NpgsqlConnection(admin))
+        {
+            await c.OpenAsync(ct);
+            await c.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+        return (new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 200 }.ToString(), name);
+    }
+
+    /// <summary>Drops the database <see cref="CreateDatabaseAsync"/> made, if one was.</summary>
+    internal static async Task DropDatabaseAsync(CliArgs args, string? name)
+    {
+        if (name is null)
+        {
+            return;
+        }
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var c = new Npgsql.NpgsqlConnection(args.Get("db") ?? Environment.GetEnvironmentVariable("YZ_TEST_POSTGRES"));
+        await c.OpenAsync(CancellationToken.None);
+        await c.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 
     private static Task<long> CreateProjectAsync(Api admin, string name, int overlap, CancellationToken ct) =>

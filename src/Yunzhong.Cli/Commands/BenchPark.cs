@@ -12,7 +12,8 @@ namespace Yunzhong.Cli.Commands;
 /// </summary>
 internal static class BenchPark
 {
-    private static readonly string[] _counties = ["140213", "140214", "140212", "140215", "140221", "140222", "140223", "140224", "140225", "140226"];
+    /// <summary>Datong's ten county and district codes.</summary>
+    internal static readonly string[] Counties = ["140213", "140214", "140212", "140215", "140221", "140222", "140223", "140224", "140225", "140226"];
 
     /// <summary>Moves the annotators (user ids) into <paramref name="vendors"/> vendor organisations with a site each; returns each vendor's id and people.</summary>
     public static async Task<List<(long Vendor, List<long> People)>> VendorsAsync(Db db, long clientOrg, IReadOnlyList<long> annotators, int vendors, CancellationToken ct)
@@ -28,7 +29,7 @@ internal static class BenchPark
             var site = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
                 INSERT INTO sites (organization_id, name, county_code, seats, opens, closes, block_over_seats, created_at)
                 VALUES (@org, @name, @county, @seats, '00:00', '23:59', 1, 0) RETURNING id
-                """, new { org, name = $"site {v}", county = _counties[v % _counties.Length], seats = Math.Max(1, people.Count) }, tx, cancellationToken: ct));
+                """, new { org, name = $"site {v}", county = Counties[v % Counties.Length], seats = Math.Max(1, people.Count) }, tx, cancellationToken: ct));
             foreach (var userId in people)
             {
                 await c.ExecuteAsync(new CommandDefinition(

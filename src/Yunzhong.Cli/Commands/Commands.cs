@@ -22,6 +22,7 @@ internal static class Commands
           yz seal       DIR --dataset NAME [--release N] --key-file SECRET [--prove PATH [--proof-out FILE]]
           yz keygen     --out SECRET                    (an Ed25519 signing key; the public key beside it as SECRET.pub.json)
           yz bench-verify [--megabytes N] [--files N]   (the hashing rate of verify)
+          yz bench-park [--days 90] [--per-day 100000] [--vendors 10] [--annotators 3000] [--repeat 5] [--store sqlite|postgres [--db CONNECTION]]   (the park dashboard over rollup history)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
@@ -44,6 +45,7 @@ internal static class Commands
         "seal" => VerifyCommand.SealAsync(args, ct),
         "keygen" => VerifyCommand.KeygenAsync(args, ct),
         "bench-verify" => VerifyCommand.BenchAsync(args, ct),
+        "bench-park" => BenchDashboard.RunAsync(args, ct),
         "bench-truth" => TruthBenchCommand.RunAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };

@@ -91,31 +91,3 @@ public static class ContractLifecycle
         _ => throw new ArgumentOutOfRangeException(nameof(text), text, "Not a contract state."),
     };
 }
-
-/// <summary>Exact money in CNY: ten-thousandths of a yuan as a whole number (0.035 → 350), never a binary fraction.</summary>
-public static class Cny
-{
-    /// <summary>Ten-thousandths per yuan.</summary>
-    public const long Scale = 10_000;
-
-    /// <summary>The amount of a decimal text such as "0.035" or "12", or null when it is not a non-negative
-    /// number of at most four decimal places below 10^11 yuan.</summary>
-    public static long? ParseE4(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text) || !decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
-                System.Globalization.CultureInfo.InvariantCulture, out var value))
-        {
-            return null;
-        }
-        var scaled = value * Scale;
-        if (scaled != decimal.Truncate(scaled) || value < 0 || value >= 100_000_000_000m)
-        {
-            return null;
-        }
-        return (long)scaled;
-    }
-
-    /// <summary>The decimal text of an amount: "0.035", "12", never trailing zeros.</summary>
-    public static string Format(long e4) =>
-        (e4 / (decimal)Scale).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
-}

@@ -74,6 +74,30 @@ public readonly record struct UnitPrice(decimal PerUnit)
         return true;
     }
 
+    /// <summary>Ten-thousandths of a yuan per yuan: how prices are stored (0.035 → 350).</summary>
+    public const long E4Scale = 10_000;
+
+    /// <summary>The price as stored, in ten-thousandths of a yuan.</summary>
+    public long E4 => (long)(PerUnit * E4Scale);
+
+    /// <summary>A stored price, in ten-thousandths of a yuan.</summary>
+    public static UnitPrice FromE4(long e4) => new(e4 / (decimal)E4Scale);
+
+    /// <summary>The price of a decimal text such as "0.035" or "12", or null when it is not a non-negative
+    /// number of at most four decimal places below 10^11 yuan.</summary>
+    public static UnitPrice? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+                CultureInfo.InvariantCulture, out var value) || value >= 100_000_000_000m)
+        {
+            return null;
+        }
+        return TryCreate(value, out var price, out _) ? price : null;
+    }
+
+    /// <summary>The decimal text on the wire: "0.035", "12", never trailing zeros.</summary>
+    public string Text => PerUnit.ToString("0.####", CultureInfo.InvariantCulture);
+
     /// <summary>As written: <c>0.035</c> → <c>0.0350</c>.</summary>
     public override string ToString() => PerUnit.ToString("0.0000", CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,7 @@ public enum WorkOutcome
 {
     /// <summary>Accepted as submitted (or accepted without review): the annotator earns it all.</summary>
     Accepted,
-    /// <summary>Accepted after a reviewer fixed it: the annotator earns the fix share, the reviewer the rest at the reviewer's rate.</summary>
+    /// <summary>Accepted after a reviewer fixed it: the annotator earns the fix share, the reviewer (when one of the vendor's people; <see cref="WorkItem.Reviewer"/> null otherwise) the rest at the reviewer's rate.</summary>
     Fixed,
     /// <summary>Rejected: nobody earns anything and the client pays nothing.</summary>
     Rejected,
@@ -114,11 +114,15 @@ public static class Settler
             var units = sign * w.Units;
             Add(bill, (w.Client, w.Vendor, w.Contract), units);
             var annotatorRate = rates.PayRate(w.Contract, w.Team, w.Annotator) ?? throw Missing(w, w.Annotator);
-            if (outcome == WorkOutcome.Fixed && w.Reviewer is { } reviewer)
+            if (outcome == WorkOutcome.Fixed)
             {
                 Add(pay, (w.Annotator, w.Vendor, w.Contract, Annotating, annotatorRate), units * rates.FixShare);
-                var reviewerRate = rates.PayRate(w.Contract, w.Team, reviewer) ?? throw Missing(w, reviewer);
-                Add(pay, (reviewer, w.Vendor, w.Contract, Fixing, reviewerRate), units * (1 - rates.FixShare));
+                // The rest is the fixing reviewer's when they are the vendor's; a fix by someone outside the vendor (the client's reviewer) pays nobody the rest.
+                if (w.Reviewer is { } reviewer)
+                {
+                    var reviewerRate = rates.PayRate(w.Contract, w.Team, reviewer) ?? throw Missing(w, reviewer);
+                    Add(pay, (reviewer, w.Vendor, w.Contract, Fixing, reviewerRate), units * (1 - rates.FixShare));
+                }
             }
             else
             {

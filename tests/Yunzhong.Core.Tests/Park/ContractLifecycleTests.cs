@@ -75,8 +75,8 @@ public class ContractLifecycleTests
     [InlineData("0", 0L)]
     public void PricesAreExact(string text, long e4)
     {
-        Assert.Equal(e4, Cny.ParseE4(text));
-        Assert.Equal(text, Cny.Format(e4));
+        Assert.Equal(e4, UnitPrice.Parse(text)?.E4);
+        Assert.Equal(text, UnitPrice.FromE4(e4).Text);
     }
 
     [Theory]
@@ -85,5 +85,5 @@ public class ContractLifecycleTests
     [InlineData("abc")]
     [InlineData("")]
     [InlineData(null)]
-    public void BadPricesAreRefused(string? text) => Assert.Null(Cny.ParseE4(text));
+    public void BadPricesAreRefused(string? text) => Assert.Null(UnitPrice.Parse(text));
 }

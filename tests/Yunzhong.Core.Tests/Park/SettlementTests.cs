@@ -36,6 +36,15 @@ public class SettlementTests
     }
 
     [Fact]
+    public void AFixBySomeoneOutsideTheVendorPaysTheAnnotatorTheirShareAndNobodyTheRest()
+    {
+        var s = Settler.Settle([new(1, Annotator: 2, Reviewer: null, Vendor: 10, Contract: 100, Client: 50, Team: 7, 1, WorkOutcome.Fixed)], _rates);
+        var line = Assert.Single(s.Pay);
+        Assert.Equal((2L, Settler.Annotating, 0.5m, "0.11"), (line.Person, line.Role, line.Units, line.Amount.ToString()));
+        Assert.Equal(1m, Assert.Single(s.Bill).Units);
+    }
+
+    [Fact]
     public void AmountsAreRoundedOncePerLineHalfAwayFromZero()
     {
         // 3 × 0.2250 = 0.675 → 0.68 once, not 3 × 0.23 = 0.69 or 3 × 0.22 = 0.66.

@@ -34,7 +34,7 @@ internal sealed class ParkScene
         ClientAdmin.Http.PostOkAsync<ContractView>("api/contracts", new
         {
             projectId = project ?? Project, vendorOrganizationId = v.Org.Id, quota, unitPrice = price,
-            deadline = DateTimeOffset.UtcNow.AddDays(30), visibility,
+            deadline = Fx.Time.GetUtcNow().AddDays(30), visibility,
         });
 
     public static Task<ContractView> ActAsync(Person p, long contract, ContractEvent e) =>

@@ -174,6 +174,15 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             (s, _) => Req(HttpMethod.Put, $"api/teams/{s.Team}", new { name = "一组", leadUserId = s.ReviewerId, memberIds = new[] { s.AnnotatorId } })),
         // The team's lead (the reviewer here) sees its work, as do the vendor's admins and managers.
         new("200 200 403 200 403 404 404 401 401", "GET /api/teams/{teamId:long}/work", (s, _) => Get($"api/teams/{s.Team}/work")),
+        // Pay is the vendor's own: its admins and managers set and see rates and statements; only its admins close a month.
+        new("200 200 403 403 403 404 404 401 401", "GET /api/contracts/{contractId:long}/pay-rates", (s, _) => Get($"api/contracts/{s.VendorContract}/pay-rates")),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/contracts/{contractId:long}/pay-rates",
+            (s, _) => Req(HttpMethod.Put, $"api/contracts/{s.VendorContract}/pay-rates", new { rates = new[] { new { rate = "0.02" } } })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/statements/{month}", (s, _) => Get($"api/organizations/{s.Org}/statements/2020-01")),
+        new("200 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/statements/{month}/close",
+            (s, _) => Post($"api/organizations/{s.Org}/statements/2020-01/close")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/dashboard", (s, _) => Get($"api/park/dashboard?vendor={s.Org}")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/me/statements/{month}", (_, _) => Get("api/me/statements/2020-01")),
     ];
 
     private const string Password = "matrix-password-2026";

@@ -188,6 +188,19 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("PUT /api/projects/{projectId:long}/card",
             a => Req(HttpMethod.Put, $"api/projects/{a.Project}/card", new { titleEn = "x", titleZh = "x", modality = "text", licence = "x", visibility = "public" }),
             Expect.NotFound),
+        new("GET /api/contracts/{contractId:long}/pay-rates", a => Req(HttpMethod.Get, $"api/contracts/{a.Contract}/pay-rates"), Expect.NotFound),
+        new("PUT /api/contracts/{contractId:long}/pay-rates",
+            a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/pay-rates", new { rates = new[] { new { rate = "9" } } }), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/statements/{month}", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/statements/2020-01"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/statements/{month}/close",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/statements/2020-01/close"), Expect.NotFound),
+        new("GET /api/park/dashboard", a => Req(HttpMethod.Get, $"api/park/dashboard?vendor={a.Vendor}"), Expect.NotFound),
+        new("GET /api/me/statements/{month}", _ => Req(HttpMethod.Get, $"api/me/statements/{DateTime.UtcNow:yyyy-MM}"), Expect.Custom, async (r, _) =>
+        {
+            var mine = await r.OkAsync<StatementView>("my statement");
+            Assert.Empty(mine.Bill); // nobody's lines but the caller's own, who worked for no vendor here
+            Assert.Empty(mine.Pay!);
+        }),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);

@@ -111,7 +111,7 @@ public static class ContractsApi
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.InsertContractSql, new
         {
             projectId = project.Id, clientOrgId = project.OrganizationId, vendorOrgId = request.VendorOrganizationId,
-            unit = Wire.Name(request.Unit ?? ContractUnit.Annotations), quota = request.Quota, price = Cny.ParseE4(request.UnitPrice)!.Value,
+            unit = Wire.Name(request.Unit ?? ContractUnit.Annotations), quota = request.Quota, price = UnitPrice.Parse(request.UnitPrice)!.Value.E4,
             deadline = request.Deadline.ToUnixTimeMilliseconds(), visibility = Wire.Name(request.Visibility ?? ContractVisibility.Work),
             now = now.ToUnixTimeMilliseconds(),
         }, cancellationToken: ct));
@@ -122,7 +122,7 @@ public static class ContractsApi
     /// <summary>The field a term is wrong in, or null: a quota of at least one unit, an exact non-negative price, a deadline ahead.</summary>
     private static ValidationProblem? Terms(long quota, string? price, DateTimeOffset deadline, DateTimeOffset now) =>
         quota <= 0 ? Http.Invalid("quota", "quota must be at least 1.")
-        : Cny.ParseE4(price) is null ? Http.Invalid("unitPrice", "unitPrice must be a non-negative amount of CNY with at most four decimal places, such as \"0.035\".")
+        : UnitPrice.Parse(price) is null ? Http.Invalid("unitPrice", "unitPrice must be a non-negative amount of CNY with at most four decimal places, such as \"0.035\".")
         : deadline <= now ? Http.Invalid("deadline", "deadline must be in the future.")
         : null;
 
@@ -154,7 +154,7 @@ public static class ContractsApi
         }
         var now = time.GetUtcNow();
         var quota = request.Quota ?? row.Quota;
-        var price = request.UnitPrice ?? Cny.Format(row.UnitPriceE4);
+        var price = request.UnitPrice ?? UnitPrice.FromE4(row.UnitPriceE4).Text;
         var deadline = request.Deadline ?? Http.Time(row.Deadline);
         if (Terms(quota, price, request.Deadline is null ? DateTimeOffset.MaxValue : deadline, now) is { } bad)
         {
@@ -165,7 +165,7 @@ public static class ContractsApi
         await c.ExecuteAsync(new CommandDefinition(ParkSql.LockContractSql(db.Dialect), new { contractId }, tx, cancellationToken: ct));
         var changed = await c.ExecuteAsync(new CommandDefinition(ParkSql.ChangeTermsSql, new
         {
-            contractId, quota, price = Cny.ParseE4(price)!.Value, deadline = deadline.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(),
+            contractId, quota, price = UnitPrice.Parse(price)!.Value.E4, deadline = deadline.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(),
         }, tx, cancellationToken: ct));
         if (changed == 0)
         {
@@ -318,7 +318,7 @@ public static class ContractsApi
         // The figures are about the whole project: the vendor sees them only where the client chose to show progress.
         var counts = withCounts && visibility == ContractVisibility.Progress ? await Projects.ProjectsApi.CountsAsync(c, r.ProjectId, ct) : null;
         return new ContractView(r.Id, r.ProjectId, r.ProjectName, r.ClientOrganizationId, r.ClientName, r.VendorOrganizationId, r.VendorName,
-            r.Is, Wire.Parse<ContractUnit>(r.Unit), r.Quota, r.Used, r.Submitted, Cny.Format(r.UnitPriceE4), Http.Time(r.Deadline), visibility,
+            r.Is, Wire.Parse<ContractUnit>(r.Unit), r.Quota, r.Used, r.Submitted, UnitPrice.FromE4(r.UnitPriceE4).Text, Http.Time(r.Deadline), visibility,
             Http.Time(r.CreatedAt), people, teams, counts);
     }
 }

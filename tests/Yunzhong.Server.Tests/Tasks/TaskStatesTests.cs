@@ -16,6 +16,11 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
 {
     private const long Now = 1_700_000_000_000;
 
+    // A live lease must outlast the test: one that expired at Now was handed back by the server's
+    // sweeper (every second, on the real clock) whenever a sweep fell between the statement under test
+    // and the comparison, and the comparison then saw its slot back (seen on a loaded machine).
+    private const long LiveUntil = 4_000_000_000_000;
+
     /// <summary>Every state with small counts; not all are reachable, and the SQL must still agree on each.</summary>
     private static readonly TaskRow[] _rows =
     [
@@ -194,8 +199,8 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
             await c.ExecuteAsync(
                 """
                 INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
-                VALUES (@id, @project, @user, 'leased', @now, @now, @now)
-                """, new { id, project, user, now = Now }, tx);
+                VALUES (@id, @project, @user, 'leased', @now, @expires, @now)
+                """, new { id, project, user, now = Now, expires = LiveUntil }, tx);
         }
         return id;
     }

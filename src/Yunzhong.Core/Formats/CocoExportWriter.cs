@@ -374,26 +374,7 @@ internal sealed class CocoExportWriter : ExportWriter
             var (bx, by, bw, bh) = box < _boxes.Count
                 ? (_boxes[box].Left, _boxes[box].Top, _boxes[box].Right - _boxes[box].Left, _boxes[box].Bottom - _boxes[box].Top)
                 : (minX, minY, maxX - minX, maxY - minY);
-            _ann.Reset(_annBuffer);
-            if (_anyAnnotation)
-            {
-                _annBuffer.Write(","u8);
-            }
-
-            _anyAnnotation = true;
-            var json = _ann;
-            json.WriteStartObject();
-            json.WriteNumber("id"u8, _nextAnnotationId++);
-            json.WriteNumber("image_id"u8, taskId);
-            json.WriteNumber("category_id"u8, _keypointCategories[control.Name]);
-            json.WriteStartArray("bbox"u8);
-            json.WriteNumberValue(bx);
-            json.WriteNumberValue(by);
-            json.WriteNumberValue(bw);
-            json.WriteNumberValue(bh);
-            json.WriteEndArray();
-            json.WriteNumber("area"u8, bw * bh);
-            json.WriteNumber("iscrowd"u8, 0);
+            var json = StartAnnotation(taskId, _keypointCategories[control.Name], bx, by, bw, bh, bw * bh);
             json.WriteStartArray("segmentation"u8);
             json.WriteEndArray();
             json.WriteStartArray("keypoints"u8);
@@ -558,26 +539,7 @@ internal sealed class CocoExportWriter : ExportWriter
             maxY = Math.Max(maxY, polygon[i + 1]);
         }
 
-        _ann.Reset(_annBuffer);
-        if (_anyAnnotation)
-        {
-            _annBuffer.Write(","u8);
-        }
-
-        _anyAnnotation = true;
-        var json = _ann;
-        json.WriteStartObject();
-        json.WriteNumber("id"u8, _nextAnnotationId++);
-        json.WriteNumber("image_id"u8, imageId);
-        json.WriteNumber("category_id"u8, categoryId);
-        json.WriteStartArray("bbox"u8);
-        json.WriteNumberValue(minX);
-        json.WriteNumberValue(minY);
-        json.WriteNumberValue(maxX - minX);
-        json.WriteNumberValue(maxY - minY);
-        json.WriteEndArray();
-        json.WriteNumber("area"u8, area);
-        json.WriteNumber("iscrowd"u8, 0);
+        var json = StartAnnotation(imageId, categoryId, minX, minY, maxX - minX, maxY - minY, area);
         json.WriteStartArray("segmentation"u8);
         json.WriteStartArray();
         foreach (var v in polygon)
@@ -599,6 +561,32 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndObject();
         json.Flush();
         return (minX, minY, maxX, maxY);
+    }
+
+    /// <summary>Opens the next annotation object: its id, image, category, bbox, area and iscrowd written.</summary>
+    private Utf8JsonWriter StartAnnotation(long imageId, int categoryId, double x, double y, double width, double height, double area)
+    {
+        _ann.Reset(_annBuffer);
+        if (_anyAnnotation)
+        {
+            _annBuffer.Write(","u8);
+        }
+
+        _anyAnnotation = true;
+        var json = _ann;
+        json.WriteStartObject();
+        json.WriteNumber("id"u8, _nextAnnotationId++);
+        json.WriteNumber("image_id"u8, imageId);
+        json.WriteNumber("category_id"u8, categoryId);
+        json.WriteStartArray("bbox"u8);
+        json.WriteNumberValue(x);
+        json.WriteNumberValue(y);
+        json.WriteNumberValue(width);
+        json.WriteNumberValue(height);
+        json.WriteEndArray();
+        json.WriteNumber("area"u8, area);
+        json.WriteNumber("iscrowd"u8, 0);
+        return json;
     }
 
     internal static double ShoelaceArea(ReadOnlySpan<double> xy)

@@ -362,9 +362,15 @@ public class AnnotationValidatorTests
             """);
         Valid(AnnotationValidator.Validate(_doc, data, result));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        AnnotationValidator.Validate(_doc, data, result);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of a few calls: a single one sometimes also paid for the runtime's own work on
+        // this thread (6.6 kB seen once in the full suite), which a copy of the text never escapes.
+        var allocated = long.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            AnnotationValidator.Validate(_doc, data, result);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         // The text as a string would be 200 kB.
         Assert.True(allocated < 4_000, $"allocated {allocated} bytes");

@@ -38,6 +38,8 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         ExportFileFormat.Labelstudio => "annotations.labelstudio.json",
         ExportFileFormat.Csv => "annotations.csv",
         ExportFileFormat.Conll => "annotations.conll",
+        ExportFileFormat.Yolo => "annotations.yolo.zip",
+        ExportFileFormat.Voc => "annotations.voc.zip",
         _ => "annotations.coco.json",
     };
 

@@ -164,6 +164,9 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         var mediaFields = project.Schema.Fields
             .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
             .Select(f => f.Name).ToArray();
+        // Sizes of images only a URL names are looked up task by task, so only where an import left some.
+        var externalSizes = mediaFields.Length > 0 && await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            ExportsSql.AnyExternalImageSizeSql, new { projectId }, cancellationToken: ct)) > 0;
         using var schema = JsonDocument.Parse(project.SchemaJson);
         var spill = new List<string>();
         var writer = ExportWriter.Create(ParseFormat(format), output, schema.RootElement, new ExportOptions
@@ -218,7 +221,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                         foreach (var f in mediaFields)
                         {
                             if (data.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String
-                                && (await media.FindAsync(projectId, v.GetString()!, ct) ?? await ExternalImageAsync(c, projectId, v.GetString()!, ct)) is { } info)
+                                && (await media.FindAsync(projectId, v.GetString()!, ct) ?? (externalSizes ? await ExternalImageAsync(c, projectId, v.GetString()!, ct) : null)) is { } info)
                             {
                                 (known ??= new())[v.GetString()!] = info;
                             }

@@ -92,6 +92,10 @@ internal static class ExportsSql
     /// <summary>Export @exportId's note @note on what the format could not express.</summary>
     internal const string NoteSql = "UPDATE exports SET error = @note WHERE id = @exportId";
 
+    /// <summary>1 when an imported file gave project @projectId the size of some image it does not hold, else 0.</summary>
+    internal const string AnyExternalImageSizeSql =
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM external_image_sizes WHERE project_id = @projectId) THEN 1 ELSE 0 END";
+
     /// <summary>The size an imported file gave image @reference of project @projectId, which the project does not hold.</summary>
     internal const string ExternalImageSizeSql =
         "SELECT width AS Width, height AS Height FROM external_image_sizes WHERE project_id = @projectId AND reference = @reference";

@@ -6,6 +6,7 @@ using Yunzhong.Server.Features.Auth;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
+using Yunzhong.Server.Features.Learning;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
 using Yunzhong.Server.Features.Park;
@@ -80,6 +81,7 @@ public static class ServerApp
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
+        s.AddLearning();
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
@@ -127,6 +129,8 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapPredictions();
+        app.MapLearning();
         app.MapWebUi(options);
         return app;
     }

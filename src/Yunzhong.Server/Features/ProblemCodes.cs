@@ -88,6 +88,19 @@ public static class ProblemCodes
     public const string LinkExpired = "link.expired";
     public const string LinkNotYours = "link.not_yours";
 
+    public const string PredictionsInvalid = "predictions.invalid";
+    public const string PredictionTaskAddress = "prediction.task_address";
+    public const string PredictionTaskUnknown = "prediction.task_unknown";
+    public const string LearningNotTextClassification = "learning.not_text_classification";
+    public const string LearningTooFewLabels = "learning.too_few_labels";
+    public const string ModelServerNone = "model_server.none";
+    public const string ModelServerUrlInvalid = "model_server.url_invalid";
+    public const string ModelServerNotAllowed = "model_server.not_allowed";
+    public const string ModelServerAddressRefused = "model_server.address_refused";
+    public const string ModelServerRedirect = "model_server.redirect";
+    public const string ModelServerUnreachable = "model_server.unreachable";
+    public const string ModelServerBadAnswer = "model_server.bad_answer";
+
     // Limits and the server.
     public const string LimitExceeded = "limits.exceeded";
     public const string TooManyRequests = "limits.too_many_requests";

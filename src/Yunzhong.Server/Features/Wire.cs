@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Yunzhong.Server.Features;
 
 /// <summary>The order the queue hands tasks out in.</summary>
-public enum TaskOrder { Priority, Random, LeastAnnotated }
+public enum TaskOrder { Priority, Random, LeastAnnotated, MostUncertain }
 
 /// <summary>Which submitted annotations wait for a reviewer.</summary>
 public enum ReviewPolicy { None, Sample, All }

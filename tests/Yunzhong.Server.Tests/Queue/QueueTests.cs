@@ -247,7 +247,8 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         using var sql = new HotStatements(c);
         // PostgreSQL keys priority order by (project, -priority, id) (0006).
         var priorityIndex = db.Dialect == SqlDialect.Sqlite ? "ix_tasks_queue_priority" : "ix_tasks_queue_rank";
-        foreach (var (order, index) in new[] { ("priority", priorityIndex), ("random", "ix_tasks_queue_shuffle"), ("leastAnnotated", "ix_tasks_queue_least") })
+        foreach (var (order, index) in new[] { ("priority", priorityIndex), ("random", "ix_tasks_queue_shuffle"), ("leastAnnotated", "ix_tasks_queue_least"),
+            (QueueSql.MostUncertain, "ix_tasks_queue_uncertain") })
         {
             if (db.Dialect == SqlDialect.Sqlite)
             {

@@ -181,6 +181,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                     new PreviousImport(previous.Id, previous.FileName, Http.Time(previous.CreatedAt), previous.Imported, previous.Duplicates));
             }
         }
+        // In most-uncertain order the new tasks enter the queue with their key (0021_learning).
+        await Learning.UncertaintyKeys.RefreshImportAsync(c, tx, project, importId, ct);
         await c.ExecuteAsync(new CommandDefinition(
             ImportsSql.FinishImportSql, new { importId, hash, imported, duplicates = rows - imported }, tx, cancellationToken: ct));
         await db.CommitLargeAsync(c, tx, ct);
@@ -213,9 +215,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 for (var i = 0; i < results.Count; i++)
                 {
                     using var r = JsonDocument.Parse(results[i].ResultJson);
-                    foreach (var e in AnnotationValidator.Validate(project.Schema, data, r.RootElement))
+                    foreach (var e in ResultChecks.Check(project.Schema, data, r.RootElement, $"{what}[{i}]"))
                     {
-                        Report(new ImportError(row.Line, $"{what}[{i}]{e.Path.Replace('/', '.')}", e.Message));
+                        Report(new ImportError(row.Line, e.Path, e.Message));
                     }
                 }
             }

@@ -217,6 +217,11 @@ public static class ProjectsApi
                     ProjectsSql.LeastOrderSql,
                     new { projectId }, tx, cancellationToken: ct));
             }
+            if (settings.Order == TaskOrder.MostUncertain && OrderOf(previousOrder) != TaskOrder.MostUncertain)
+            {
+                // Tasks enter most-uncertain order with their keys (see 0021_learning).
+                await Learning.UncertaintyKeys.RefreshProjectAsync(c, tx, projectId, schema, ct);
+            }
             if (settings.Overlap != p.Overlap)
             {
                 // A new overlap applies to the tasks not yet complete (see TaskStates.ChangeOverlapSql).

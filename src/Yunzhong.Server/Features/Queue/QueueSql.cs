@@ -6,10 +6,15 @@ namespace Yunzhong.Server.Features.Queue;
 /// Statements that write a task's lifecycle columns come from <see cref="TaskStates"/>.</summary>
 internal static class QueueSql
 {
+    /// <summary>Most-uncertain order as stored: tasks by the uncertainty key that
+    /// <see cref="Learning.UncertaintyKeys"/> keeps from their predictions (0021).</summary>
+    internal const string MostUncertain = "most_uncertain";
+
     internal static string OrderBy(string order) => order switch
     {
         "random" => "t.shuffle",
         "leastAnnotated" => "t.annotation_count, t.priority DESC, t.id",
+        MostUncertain => "t.uncertainty DESC, t.id",
         _ => "t.priority DESC, t.id",
     };
 
@@ -17,16 +22,17 @@ internal static class QueueSql
     /// (-priority, id) there (0006).</summary>
     internal static string PostgresOrderBy(string order) => order switch
     {
-        "random" or "leastAnnotated" => OrderBy(order),
+        "random" or "leastAnnotated" or MostUncertain => OrderBy(order),
         _ => "-t.priority, t.id",
     };
 
-    /// <summary>Random and least-annotated order read only the tasks in their own partial
-    /// indexes (0004, 0005); the filter states the index's condition so the planner can use it.</summary>
+    /// <summary>Random, least-annotated and most-uncertain order read only the tasks in their own partial
+    /// indexes (0004, 0005, 0021); the filter states the index's condition so the planner can use it.</summary>
     internal static string FreshFilter(string order) => order switch
     {
         "random" => FreshTasks + " AND t.shuffle > 0",
         "leastAnnotated" => FreshTasks + " AND t.least_order = 1",
+        MostUncertain => FreshTasks + " AND t.uncertainty IS NOT NULL",
         _ => FreshTasks,
     };
 
@@ -48,6 +54,7 @@ internal static class QueueSql
     {
         "random" => _pickRandom,
         "leastAnnotated" => _pickLeastAnnotated,
+        MostUncertain => _pickMostUncertain,
         _ => _pickPriority,
     };
 
@@ -69,6 +76,8 @@ internal static class QueueSql
         ("random", true) => _leaseRandomWhenNothingHeld,
         ("leastAnnotated", false) => _leaseLeastAnnotated,
         ("leastAnnotated", true) => _leaseLeastAnnotatedWhenNothingHeld,
+        (MostUncertain, false) => _leaseMostUncertain,
+        (MostUncertain, true) => _leaseMostUncertainWhenNothingHeld,
         (_, false) => _leasePriority,
         (_, true) => _leasePriorityWhenNothingHeld,
     };
@@ -154,11 +163,12 @@ internal static class QueueSql
     // The texts per order, built once at start: they are the keys under which each writer
     // connection keeps its prepared statements, asked for on every lease.
     private static readonly string _pickPriority = BuildPickFreshSql("priority"), _pickRandom = BuildPickFreshSql("random"),
-        _pickLeastAnnotated = BuildPickFreshSql("leastAnnotated");
+        _pickLeastAnnotated = BuildPickFreshSql("leastAnnotated"), _pickMostUncertain = BuildPickFreshSql(MostUncertain);
 
     private static readonly string _leasePriority = BuildLeaseSql("priority", false), _leaseRandom = BuildLeaseSql("random", false),
         _leaseLeastAnnotated = BuildLeaseSql("leastAnnotated", false), _leasePriorityWhenNothingHeld = BuildLeaseSql("priority", true),
-        _leaseRandomWhenNothingHeld = BuildLeaseSql("random", true), _leaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true);
+        _leaseRandomWhenNothingHeld = BuildLeaseSql("random", true), _leaseLeastAnnotatedWhenNothingHeld = BuildLeaseSql("leastAnnotated", true),
+        _leaseMostUncertain = BuildLeaseSql(MostUncertain, false), _leaseMostUncertainWhenNothingHeld = BuildLeaseSql(MostUncertain, true);
 
     /// <summary>The leases annotator @userId holds or was handed back in project @projectId, a handed-back (rejected) one first, then the oldest.</summary>
     internal const string HeldLeasesSql = """
@@ -204,11 +214,12 @@ internal static class QueueSql
     {
         "random" => _contractLeaseRandom,
         "leastAnnotated" => _contractLeaseLeastAnnotated,
+        MostUncertain => _contractLeaseMostUncertain,
         _ => _contractLeasePriority,
     };
 
     private static readonly string _contractLeasePriority = BuildContractLeaseSql("priority"), _contractLeaseRandom = BuildContractLeaseSql("random"),
-        _contractLeaseLeastAnnotated = BuildContractLeaseSql("leastAnnotated");
+        _contractLeaseLeastAnnotated = BuildContractLeaseSql("leastAnnotated"), _contractLeaseMostUncertain = BuildContractLeaseSql(MostUncertain);
 
     private static string BuildContractLeaseSql(string order) => $"""
         WITH held AS (SELECT 0::bigint AS n),
@@ -234,6 +245,7 @@ internal static class QueueSql
     {
         "random" => _contractPipelinedRandom,
         "leastAnnotated" => _contractPipelinedLeastAnnotated,
+        MostUncertain => _contractPipelinedMostUncertain,
         _ => _contractPipelinedPriority,
     };
 
@@ -248,7 +260,8 @@ internal static class QueueSql
         """;
 
     private static readonly string _contractPipelinedPriority = UnderContract(LeaseSql("priority", true)),
-        _contractPipelinedRandom = UnderContract(LeaseSql("random", true)), _contractPipelinedLeastAnnotated = UnderContract(LeaseSql("leastAnnotated", true));
+        _contractPipelinedRandom = UnderContract(LeaseSql("random", true)), _contractPipelinedLeastAnnotated = UnderContract(LeaseSql("leastAnnotated", true)),
+        _contractPipelinedMostUncertain = UnderContract(LeaseSql(MostUncertain, true));
 
     private static string UnderContract(string leaseSql)
     {

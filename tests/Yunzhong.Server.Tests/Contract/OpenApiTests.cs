@@ -187,7 +187,7 @@ public abstract class OpenApiTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var schemas = (await DocumentAsync())["components"]!["schemas"]!;
         string[] Names(string type) => schemas[type]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
         Assert.Equal(["new", "in_progress", "annotated", "in_review", "accepted", "rejected"], Names("TaskState"));
-        Assert.Equal(["priority", "random", "least_annotated"], Names("TaskOrder"));
+        Assert.Equal(["priority", "random", "least_annotated", "most_uncertain"], Names("TaskOrder"));
         Assert.Equal(["none", "sample", "all"], Names("ReviewPolicy"));
         Assert.Equal(["admin", "manager", "annotator", "reviewer", "trainer"], Names("Role"));
         Assert.Equal(["client", "vendor", "operator"], Names("OrganizationKind"));

@@ -145,6 +145,16 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             (s, _) => Get($"api/projects/{s.Project}/quality/agreement?taskId={s.AnnotatedTask}")),
         new("200 200 403 200 403 404 404 401 401", "POST /api/projects/{projectId:long}/quality/aggregate",
             (s, _) => Post($"api/projects/{s.Project}/quality/aggregate", new { method = "mv" })),
+        // Learning: predictions from elsewhere, the queue's uncertainty measure, the loop and the model server: admins and managers.
+        new("400 400 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/predictions",
+            (s, _) => Post($"api/projects/{s.Project}/predictions", new { modelVersion = "m", predictions = Array.Empty<object>() })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/learning/", (s, _) => Get($"api/projects/{s.Project}/learning")),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/projects/{projectId:long}/learning/", (s, _) => Req(HttpMethod.Put, $"api/projects/{s.Project}/learning", new { })),
+        new("409 409 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/learning/run", (s, _) => Post($"api/projects/{s.Project}/learning/run")),
+        new("400 400 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/learning/backend/health",
+            (s, _) => Post($"api/projects/{s.Project}/learning/backend/health", new { })),
+        new("400 400 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/learning/backend/predict",
+            (s, _) => Post($"api/projects/{s.Project}/learning/backend/predict", new { })),
         // The park. A is a vendor here: it works client K's project under contract VendorContract, and offers
         // its own project to vendor V under ClientContract. Only the two parties' admins and managers see a
         // contract; the client changes terms, the vendor's admin answers offers, its managers staff them.

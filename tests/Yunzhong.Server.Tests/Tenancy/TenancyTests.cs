@@ -141,6 +141,15 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             a => Req(HttpMethod.Get, $"api/projects/{a.Project}/quality/agreement?taskId={a.Task}"), Expect.NotFound),
         new("POST /api/projects/{projectId:long}/quality/aggregate",
             a => Req(HttpMethod.Post, $"api/projects/{a.Project}/quality/aggregate", new { method = "majority" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/predictions", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/predictions",
+            new { modelVersion = "m", predictions = new[] { new { taskId = a.Task, result = new { label = new[] { "pos" } }, score = 0.5 } } }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/learning/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/learning"), Expect.NotFound),
+        new("PUT /api/projects/{projectId:long}/learning/", a => Req(HttpMethod.Put, $"api/projects/{a.Project}/learning", new { loopEvery = 5 }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/learning/run", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/learning/run"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/learning/backend/health",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/learning/backend/health", new { url = "http://127.0.0.1:9/" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/learning/backend/predict",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/learning/backend/predict", new { limit = 5 }), Expect.NotFound),
         // The park: A's contract with its vendor, the vendor's sites and teams.
         new("GET /api/contracts/", _ => Req(HttpMethod.Get, "api/contracts"), Expect.Custom, async (r, a) =>
         {

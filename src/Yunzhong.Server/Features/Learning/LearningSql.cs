@@ -6,7 +6,8 @@ internal static class LearningSql
 {
     /// <summary>Project @projectId's learning row (none: the defaults).</summary>
     internal const string SettingsSql = """
-        SELECT measure, loop_every, backend_url, model_version, trained_labels, trained_at, predicted, accuracy, last_error
+        SELECT measure AS Measure, loop_every AS LoopEvery, backend_url AS BackendUrl, model_version AS ModelVersion, trained_labels AS TrainedLabels,
+            trained_at AS TrainedAt, predicted AS Predicted, accuracy AS Accuracy, last_error AS LastError
         FROM project_learning WHERE project_id = @projectId
         """;
 

@@ -23,6 +23,7 @@ internal static class Commands
           yz keygen     --out SECRET                    (an Ed25519 signing key; the public key beside it as SECRET.pub.json)
           yz bench-verify [--megabytes N] [--files N]   (the hashing rate of verify)
           yz bench-park [--days 90] [--per-day 100000] [--vendors 10] [--annotators 3000] [--repeat 5] [--store sqlite|postgres [--db CONNECTION]]   (the park dashboard over rollup history)
+          yz bench-learning [--data FILE.jsonl] [--repeats 10] [--step 2] [--test 10] [--measure least_confidence|margin|entropy] [--svg FILE]   (active learning: accuracy against labels, uncertainty against random order)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
@@ -47,6 +48,7 @@ internal static class Commands
         "bench-verify" => VerifyCommand.BenchAsync(args, ct),
         "bench-park" => BenchDashboard.RunAsync(args, ct),
         "bench-truth" => TruthBenchCommand.RunAsync(args, ct),
+        "bench-learning" => BenchLearning.RunAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };
 }

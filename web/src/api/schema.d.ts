@@ -690,6 +690,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getLearning"];
+        put: operations["setLearning"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/backend/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["checkModelServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/backend/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["predictWithModelServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["runLearning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/media": {
         parameters: {
             query?: never;
@@ -716,6 +780,22 @@ export interface paths {
         get: operations["downloadMedia"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["addPredictions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1213,6 +1293,26 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
+        BackendCheckRequest: {
+            url?: null | string;
+        };
+        BackendHealth: {
+            answer: string;
+            /** Format: int64 */
+            elapsedMs: number;
+            url: string;
+        };
+        BackendPredictRequest: {
+            /** Format: int32 */
+            limit?: null | number;
+        };
+        BackendPredictResult: {
+            /** Format: int32 */
+            added: number;
+            problems: string[];
+            /** Format: int32 */
+            skipped: number;
+        };
         BillLineView: {
             amount: string;
             /** Format: int64 */
@@ -1226,6 +1326,20 @@ export interface components {
         };
         /** @enum {string} */
         BulkAction: "delete" | "priority" | "release";
+        BulkPredictionsRequest: {
+            modelVersion?: null | string;
+            predictions?: null | components["schemas"]["PredictionItem"][];
+            /** @default false */
+            replace: boolean;
+        };
+        BulkPredictionsResult: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            replaced: number;
+            /** Format: int32 */
+            tasks: number;
+        };
         BulkRequest: {
             action?: null | components["schemas"]["BulkAction"];
             filter?: null | components["schemas"]["TaskSelection"];
@@ -1567,6 +1681,19 @@ export interface components {
             imported: number;
         };
         JsonElement: unknown;
+        LearningSettingsRequest: {
+            backendUrl?: null | string;
+            /** Format: int32 */
+            loopEvery?: null | number;
+            measure?: null | components["schemas"]["UncertaintyMeasure"];
+        };
+        LearningView: {
+            backendsAllowed: boolean;
+            backendUrl: null | string;
+            loop: components["schemas"]["LoopStatus"];
+            measure: components["schemas"]["UncertaintyMeasure"];
+            mostUncertainOrder: boolean;
+        };
         LeasedTask: {
             data: components["schemas"]["JsonElement"];
             /** Format: int64 */
@@ -1583,6 +1710,24 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        LoopStatus: {
+            /** Format: double */
+            accuracy: null | number;
+            available: boolean;
+            /** Format: int32 */
+            every: number;
+            /** Format: int64 */
+            labelled: number;
+            lastError: null | string;
+            /** Format: int32 */
+            modelVersion: number;
+            /** Format: int64 */
+            predicted: number;
+            /** Format: date-time */
+            trainedAt: null | string;
+            /** Format: int64 */
+            trainedLabels: number;
         };
         MediaTasksRequest: {
             /** @default false */
@@ -1689,6 +1834,15 @@ export interface components {
         PayRatesRequest: {
             rates: components["schemas"]["PayRateItem"][];
         };
+        PredictionItem: {
+            modelVersion?: null | string;
+            result?: unknown;
+            /** Format: double */
+            score?: null | number;
+            /** Format: int64 */
+            taskId?: null | number;
+            taskKey?: null | string;
+        };
         PredictionView: {
             model: string;
             result: components["schemas"]["JsonElement"];
@@ -1699,7 +1853,7 @@ export interface components {
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "prediction.task_address" | "prediction.task_unknown" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -2023,7 +2177,7 @@ export interface components {
             target: number;
         };
         /** @enum {string} */
-        TaskOrder: "priority" | "random" | "least_annotated";
+        TaskOrder: "priority" | "random" | "least_annotated" | "most_uncertain";
         TaskPage: {
             cursor: null | string;
             items: components["schemas"]["TaskSummary"][];
@@ -2089,6 +2243,8 @@ export interface components {
             id: number;
             name: string;
         };
+        /** @enum {string} */
+        UncertaintyMeasure: "least_confidence" | "margin" | "entropy";
         UnmappedTagView: {
             name: null | string;
             tag: string;
@@ -5264,6 +5420,344 @@ export interface operations {
             };
         };
     };
+    getLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LearningSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    checkModelServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackendCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendHealth"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    predictWithModelServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackendPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendPredictResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    runLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listMedia: {
         parameters: {
             query?: never;
@@ -5412,6 +5906,77 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    addPredictions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkPredictionsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPredictionsResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import { learningEn } from './learning.en';
 import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -11,6 +12,7 @@ import { workbenchEn } from './workbench.en';
 
 export const en = {
   ...settingsEn,
+  ...learningEn,
   ...releasesEn,
   ...parkuiEn,
   'app.name': 'Yunzhong',

@@ -1,3 +1,4 @@
+import { learningZhCN } from './learning.zh-CN';
 import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
@@ -11,6 +12,7 @@ import { workbenchZhCN } from './workbench.zh-CN';
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
+  ...learningZhCN,
   ...releasesZhCN,
   ...parkuiZhCN,
   'app.name': '云中',

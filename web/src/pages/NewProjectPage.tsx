@@ -76,6 +76,7 @@ export function NewProjectPage() {
                   <option value="priority">{t('create.order.priority')}</option>
                   <option value="random">{t('create.order.random')}</option>
                   <option value="least_annotated">{t('create.order.least_annotated')}</option>
+                  <option value="most_uncertain">{t('create.order.most_uncertain')}</option>
                 </select>
               </label>
               <label>{t('create.review')}

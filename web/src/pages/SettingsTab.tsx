@@ -8,6 +8,7 @@ import { Markdown } from '../lib/Markdown';
 import { sampleData } from '../lib/sample';
 import { navigate } from '../router';
 import { FieldErrors, SchemaEditorCard, useSchemaDraft } from './SchemaDraft';
+import { LearningCard } from './LearningCard';
 import { SchemaPreview } from './SchemaPreview';
 
 /** What the settings form edits, as the project holds it. */
@@ -52,6 +53,7 @@ export function SettingsTab({ project, canManage }: { project: Project; canManag
         <GeneralSettings key={`${project.id}`} project={project} />
         <div>
           <SchemaSettings key={project.id} project={project} />
+          <LearningCard project={project} />
           <DangerZone project={project} />
         </div>
       </div>
@@ -103,7 +105,7 @@ function GeneralSettings({ project }: { project: Project }) {
         <label>{t('create.lease')}<input type="number" min={30} max={604800} data-testid="settings-lease" value={form.leaseSeconds} onChange={num('leaseSeconds')} /></label>
         <label>{t('create.order')}
           <select data-testid="settings-order" value={form.order} onChange={(e) => set('order', e.target.value as ProjectOrder)}>
-            {(['priority', 'random', 'least_annotated'] as const).map((o) => <option key={o} value={o}>{t(`create.order.${o}`)}</option>)}
+            {(['priority', 'random', 'least_annotated', 'most_uncertain'] as const).map((o) => <option key={o} value={o}>{t(`create.order.${o}`)}</option>)}
           </select>
         </label>
         <label>{t('create.review')}

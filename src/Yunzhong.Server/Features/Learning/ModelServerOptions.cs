@@ -2,7 +2,7 @@ namespace Yunzhong.Server.Features.Learning;
 
 /// <summary>
 /// Which external model servers (Label Studio ML backends) projects may name, set by the operator
-/// (configuration <c>ModelServers:AllowedHosts</c>, or <c>yz serve --model-servers</c>). An entry is
+/// (configuration <c>ModelServers:AllowedHosts</c>, e.g. <c>ModelServers__AllowedHosts__0</c> in the environment). An entry is
 /// a host name or address (<c>ml.example.com</c>, <c>10.0.0.7</c>, <c>::1</c>), a domain with its
 /// subdomains (<c>*.example.com</c>), or <c>*</c> for any host. Only hosts named exactly may be or
 /// resolve to loopback, link-local, private or other non-public addresses; a wildcard reaches public

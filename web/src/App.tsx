@@ -20,6 +20,8 @@ const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ defa
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
 const ParkPage = lazy(() => import('./pages/ParkPage').then((m) => ({ default: m.ParkPage })));
+const ParkOverview = lazy(() => import('./pages/ParkOverview').then((m) => ({ default: m.ParkOverview })));
+const ParkVendorPage = lazy(() => import('./pages/ParkVendorPage').then((m) => ({ default: m.ParkVendorPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
 const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
@@ -110,7 +112,9 @@ export function App() {
   else if (match('/grants', path)) page = can(orgRoles, 'manage') ? <GrantsPage key={session.org?.id} /> : <NotAllowed />;
   else if (match('/audit', path)) page = can(orgRoles, 'audit') ? <AuditPage key={session.org?.id} park={false} /> : <NotAllowed />;
   else if (match('/audit/park', path)) page = <AuditPage park />;
-  else if (match('/park', path)) page = can(orgRoles, 'members') ? <ParkPage key={session.org?.id} /> : <NotAllowed />;
+  else if (match('/park', path)) {
+    page = !can(orgRoles, 'members') ? <NotAllowed /> : session.org?.kind === 'operator' ? <ParkOverview /> : <ParkPage key={session.org?.id} />;
+  } else if ((m = match('/park/vendors/:id', path))) page = <ParkVendorPage key={m.id} vendorId={Number(m.id)} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -123,7 +127,7 @@ export function App() {
         <a href="#/catalogue" data-testid="nav-catalogue">{t('nav.catalogue')}</a>
         {can(session.org?.roles, 'manage') && <a href="#/grants" data-testid="nav-grants">{t('nav.grants')}</a>}
         {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
-        {can(session.org?.roles, 'members') && session.org?.kind !== 'operator' && <a href="#/park" data-testid="nav-park">{t('nav.park')}</a>}
+        {can(session.org?.roles, 'members') && <a href="#/park" data-testid="nav-park">{t(session.org?.kind === 'operator' ? 'nav.parkOverview' : 'nav.park')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

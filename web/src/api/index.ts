@@ -32,6 +32,9 @@ export type SiteRequest = Loose<S['SiteRequest']>;
 export type Team = S['TeamView'];
 export type TeamRequest = S['TeamRequest'];
 export type County = S['County'];
+export type ParkDashboard = S['ParkDashboard'];
+export type Statement = S['StatementView'];
+export type TeamWork = S['TeamWork'];
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
 export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly S['TaskState'][];
@@ -144,6 +147,17 @@ export const api = {
   createTeam: (organizationId: number, team: TeamRequest) =>
     unwrap(client.POST('/api/organizations/{organizationId}/teams', { params: { path: { organizationId } }, body: team })) as Promise<Team>,
   counties: () => unwrap(client.GET('/api/park/counties')) as Promise<County[]>,
+  /** The park's figures (the whole park for the operator; one vendor with `vendor`) over [from, to], default the last 90 days. */
+  parkDashboard: (vendor?: number, from?: string, to?: string) =>
+    unwrap(client.GET('/api/park/dashboard', { params: { query: sans({ vendor, from, to }) } })) as Promise<ParkDashboard>,
+  /** An organisation's statement for a month (YYYY-MM): a vendor's bill and pay, a client's bill. */
+  statement: (organizationId: number, month: string) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/statements/{month}', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  statementUrl: (organizationId: number, month: string, format: 'csv' | 'json') =>
+    `/api/organizations/${organizationId}/statements/${enc(month)}${format === 'csv' ? '?format=csv' : ''}`,
+  closeStatement: (organizationId: number, month: string) =>
+    unwrap(client.POST('/api/organizations/{organizationId}/statements/{month}/close', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  teamWork: (teamId: number) => unwrap(client.GET('/api/teams/{teamId}/work', { params: { path: { teamId } } })) as Promise<TeamWork>,
   removeMember: (organizationId: number, userId: number) =>
     unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),
 

@@ -127,6 +127,7 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapDirectory();
         app.MapWebUi(options);
         return app;
     }

@@ -160,6 +160,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "PUT /api/contracts/{contractId:long}/staff",
             (s, _) => Req(HttpMethod.Put, $"api/contracts/{s.VendorContract}/staff", new { userIds = new[] { s.AnnotatorId }, teamIds = new[] { s.Team } })),
         new("200 200 200 200 200 200 200 401 401", "GET /api/park/counties", (_, _) => Get("api/park/counties")),
+        // The park's directory: vendors' names and counties for whoever offers a contract; the teams the caller leads.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/park/vendors", (_, _) => Get("api/park/vendors")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/me/teams", (_, _) => Get("api/me/teams")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/sites", (s, _) => Get($"api/organizations/{s.Org}/sites")),
         new("201 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/sites",
             (s, _) => Post($"api/organizations/{s.Org}/sites", new { name = "浑源职场", countyCode = "140225", seats = 12 })),

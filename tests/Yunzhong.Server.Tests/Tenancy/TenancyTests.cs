@@ -157,6 +157,17 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         {
             Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
         }),
+        new("GET /api/park/vendors", _ => Req(HttpMethod.Get, "api/park/vendors"), Expect.Custom, async (r, a) =>
+        {
+            // The park's directory: vendors' names and their sites' counties only, never a client like A.
+            var vendors = await r.OkAsync<List<VendorListing>>("vendors");
+            Assert.Contains(vendors, v => v.Id == a.Vendor);
+            Assert.DoesNotContain(vendors, v => v.Id == a.Org);
+        }),
+        new("GET /api/me/teams", _ => Req(HttpMethod.Get, "api/me/teams"), Expect.Custom, async (r, a) =>
+        {
+            Assert.DoesNotContain(await r.OkAsync<List<LedTeam>>("led teams"), t => t.Id == a.Team || t.OrganizationId == a.Vendor);
+        }),
         new("GET /api/organizations/{organizationId:long}/sites", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/sites"), Expect.NotFound),
         new("POST /api/organizations/{organizationId:long}/sites",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/sites", new { name = "planted", countyCode = "140213", seats = 5 }), Expect.NotFound),

@@ -35,6 +35,8 @@ export type County = S['County'];
 export type ParkDashboard = S['ParkDashboard'];
 export type Statement = S['StatementView'];
 export type TeamWork = S['TeamWork'];
+export type VendorListing = S['VendorListing'];
+export type LedTeam = S['LedTeam'];
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
 export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly S['TaskState'][];
@@ -157,6 +159,10 @@ export const api = {
     `/api/organizations/${organizationId}/statements/${enc(month)}${format === 'csv' ? '?format=csv' : ''}`,
   closeStatement: (organizationId: number, month: string) =>
     unwrap(client.POST('/api/organizations/{organizationId}/statements/{month}/close', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  /** The park's vendors, to offer a contract to. */
+  vendors: () => unwrap(client.GET('/api/park/vendors')) as Promise<VendorListing[]>,
+  /** The teams the caller leads. */
+  myTeams: () => unwrap(client.GET('/api/me/teams')) as Promise<LedTeam[]>,
   teamWork: (teamId: number) => unwrap(client.GET('/api/teams/{teamId}/work', { params: { path: { teamId } } })) as Promise<TeamWork>,
   removeMember: (organizationId: number, userId: number) =>
     unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),

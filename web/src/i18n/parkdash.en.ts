@@ -47,4 +47,12 @@ export const parkdashEn = {
   'parkdash.yes': 'Yes',
   'parkdash.no': 'No',
   'parkdash.edit': 'Edit',
+  'parkdash.teamTitle': 'Team #{id}',
+  'parkdash.teamNote': 'Work done on the team\'s contracts so far; answers since replaced by a correction are not counted.',
+  'parkdash.annotationsPerMember': 'Annotations per member',
+  'parkdash.acceptancePerMember': 'Acceptance rate per member (accepted of judged)',
+  'parkdash.rejected': 'Rejected',
+  'parkdash.goldAnswers': 'Gold answers',
+  'nav.myTeam': 'My team',
+  'parkdash.pickVendor': 'Choose a vendor…',
 };

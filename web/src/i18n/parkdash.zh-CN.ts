@@ -48,4 +48,12 @@ export const parkdashZhCN: Record<keyof typeof parkdashEn, string> = {
   'parkdash.yes': '是',
   'parkdash.no': '否',
   'parkdash.edit': '编辑',
+  'parkdash.teamTitle': '团队 #{id}',
+  'parkdash.teamNote': '团队在委托合同上完成的工作（截至目前；已被修正替换的答案不计）。',
+  'parkdash.annotationsPerMember': '每位成员的标注量',
+  'parkdash.acceptancePerMember': '每位成员的通过率（已审核中通过的比例）',
+  'parkdash.rejected': '已驳回',
+  'parkdash.goldAnswers': '金标准题数',
+  'nav.myTeam': '我的团队',
+  'parkdash.pickVendor': '选择供应商…',
 };

@@ -4,6 +4,7 @@ import { api, type Contract, type ContractEvent } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { useCountyName } from './ParkDashboard';
 import { SitesSection } from './ParkSites';
 import { Statements } from './ParkStatements';
 
@@ -136,6 +137,8 @@ export function ParkPage() {
 function OfferForm({ orgId, onDone }: { orgId: number; onDone: () => void }) {
   const t = useT();
   const projects = useQuery({ queryKey: keys.projects(orgId), queryFn: () => api.projects(orgId) });
+  const vendors = useQuery({ queryKey: ['park', 'vendors'], queryFn: api.vendors });
+  const county = useCountyName();
   const [f, setF] = useState<{ projectId: number; vendor: string; quota: string; unitPrice: string; visibility: 'work' | 'progress'; deadline: string }>(() => ({
     projectId: 0, vendor: '', quota: '100', unitPrice: '0.05', visibility: 'progress',
     deadline: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
@@ -153,7 +156,11 @@ function OfferForm({ orgId, onDone }: { orgId: number; onDone: () => void }) {
       <form className="row wrap" data-testid="offer-form" onSubmit={(e) => { e.preventDefault(); offer.mutate(); }}>
         <label>{t('parkui.project')} <select data-testid="offer-project" value={f.projectId} onChange={(e) => setF({ ...f, projectId: Number(e.target.value) })}>
           {(projects.data ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-        <label>{t('parkui.vendorId')} <input data-testid="offer-vendor" required inputMode="numeric" value={f.vendor} onChange={(e) => setF({ ...f, vendor: e.target.value })} /></label>
+        <label>{t('parkui.vendor')} <select data-testid="offer-vendor" required value={f.vendor} onChange={(e) => setF({ ...f, vendor: e.target.value })}>
+          <option value="">{t('parkdash.pickVendor')}</option>
+          {(vendors.data ?? []).map((v) => (
+            <option key={v.id} value={v.id}>{v.name}{v.counties.length ? ` · ${v.counties.map(county).join('、')}` : ''}</option>
+          ))}</select></label>
         <label>{t('parkui.quota')} <input data-testid="offer-quota" required inputMode="numeric" value={f.quota} onChange={(e) => setF({ ...f, quota: e.target.value })} /></label>
         <label>{t('parkui.unitPrice')} <input data-testid="offer-price" required value={f.unitPrice} onChange={(e) => setF({ ...f, unitPrice: e.target.value })} /></label>
         <label>{t('parkui.deadline')} <input data-testid="offer-deadline" type="date" required value={f.deadline} onChange={(e) => setF({ ...f, deadline: e.target.value })} /></label>

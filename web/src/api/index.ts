@@ -36,6 +36,8 @@ export type ParkDashboard = S['ParkDashboard'];
 export type Statement = S['StatementView'];
 export type TeamWork = S['TeamWork'];
 export type VendorListing = S['VendorListing'];
+export type PayRate = S['PayRateItem'];
+export type PayRates = S['PayRatesRequest'];
 export type LedTeam = S['LedTeam'];
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
@@ -159,6 +161,10 @@ export const api = {
     `/api/organizations/${organizationId}/statements/${enc(month)}${format === 'csv' ? '?format=csv' : ''}`,
   closeStatement: (organizationId: number, month: string) =>
     unwrap(client.POST('/api/organizations/{organizationId}/statements/{month}/close', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  payRates: (contractId: number) =>
+    unwrap(client.GET('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } } })) as Promise<PayRates>,
+  setPayRates: (contractId: number, rates: PayRate[]) =>
+    unwrap(client.PUT('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } }, body: { rates } })) as Promise<PayRates>,
   /** The park's vendors, to offer a contract to. */
   vendors: () => unwrap(client.GET('/api/park/vendors')) as Promise<VendorListing[]>,
   /** The teams the caller leads. */

@@ -55,4 +55,9 @@ export const parkdashEn = {
   'parkdash.goldAnswers': 'Gold answers',
   'nav.myTeam': 'My team',
   'parkdash.pickVendor': 'Choose a vendor…',
+  'parkdash.noJudged': 'No answer of the team\'s has been reviewed yet.',
+  'parkdash.payRates': 'Pay rates',
+  'parkdash.payRatesNote': 'What we pay our people per accepted unit on this contract (CNY, up to 4 decimals); a team\'s rate comes before the default. Only our organisation sees it.',
+  'parkdash.rateDefault': 'Default',
+  'parkdash.saved': 'Saved',
 };

@@ -56,4 +56,9 @@ export const parkdashZhCN: Record<keyof typeof parkdashEn, string> = {
   'parkdash.goldAnswers': '金标准题数',
   'nav.myTeam': '我的团队',
   'parkdash.pickVendor': '选择供应商…',
+  'parkdash.noJudged': '团队的答案还没有经过审核。',
+  'parkdash.payRates': '计件单价',
+  'parkdash.payRatesNote': '本合同中每个验收通过的计件单位付给员工的金额（元，最多 4 位小数）；团队单价优先于默认单价。仅本企业可见。',
+  'parkdash.rateDefault': '默认',
+  'parkdash.saved': '已保存',
 };

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Contract, type ContractEvent } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
 import { useCountyName } from './ParkDashboard';
+import { PayRates } from './ParkPayRates';
 import { SitesSection } from './ParkSites';
 import { Statements } from './ParkStatements';
 
@@ -28,6 +29,7 @@ export function ParkPage() {
   const orgId = org?.id ?? 0;
   const vendor = org?.kind === 'vendor';
   const admin = !!org?.roles.includes('admin');
+  const [ratesOf, setRatesOf] = useState<number | null>(null);
   const contracts = useQuery({ queryKey: keys.contracts(orgId), queryFn: () => api.contracts(orgId), enabled: !!org });
   const teams = useQuery({ queryKey: keys.teams(orgId), queryFn: () => api.teams(orgId), enabled: vendor });
   const sites = useQuery({ queryKey: keys.sites(orgId), queryFn: () => api.sites(orgId), enabled: vendor });
@@ -62,8 +64,8 @@ export function ParkPage() {
               {vendor && <th>{t('parkui.teams')}</th>}<th />
             </tr></thead>
             <tbody>
-              {contracts.data.map((c) => (
-                <tr key={c.id} data-testid={`contract-${c.id}`}>
+              {contracts.data.map((c) => (<Fragment key={c.id}>
+                <tr data-testid={`contract-${c.id}`}>
                   <td>{c.projectName}</td>
                   <td>{vendor ? c.clientName : c.vendorName}</td>
                   <td data-testid="contract-state" style={{ whiteSpace: 'nowrap' }}>{t(`parkui.state.${c.state}` as MessageKey)}</td>
@@ -86,13 +88,20 @@ export function ParkPage() {
                     </td>
                   )}
                   <td><div className="row">
+                    {vendor && c.state !== 'declined' && c.state !== 'closed' && (
+                      <button type="button" className="link" data-testid="contract-pay" onClick={() => setRatesOf(ratesOf === c.id ? null : c.id)}>{t('parkdash.payRates')}</button>
+                    )}
                     {events(c, vendor).map((e) => (
                       <button key={e} type="button" data-testid={`contract-${e}`} disabled={act.isPending}
                         onClick={() => act.mutate({ id: c.id, e })}>{t(`parkui.event.${e}` as MessageKey)}</button>
                     ))}
                   </div></td>
                 </tr>
-              ))}
+                {ratesOf === c.id && (
+                  <tr data-testid={`contract-${c.id}-rates`}><td colSpan={9}><span className="muted small">{t('parkdash.payRatesNote')}</span>
+                    <PayRates contract={c} teams={teams.data ?? []} /></td></tr>
+                )}
+              </Fragment>))}
             </tbody>
           </table>
         )}

@@ -58,7 +58,7 @@ export function Statements({ orgId, vendor, admin, contracts, personName }: {
                 {s.bill.map((b) => {
                   const c = contract(b.contractId);
                   return (
-                    <tr key={`${b.contractId}-${b.clientOrganizationId}`}>
+                    <tr key={`${b.contractId}-${b.clientOrganizationId}`} data-testid={`bill-${b.contractId}`}>
                       <td>{c?.projectName ?? `#${b.contractId}`}</td><td>{(vendor ? c?.clientName : c?.vendorName) ?? '—'}</td>
                       <td className="num">{b.units}</td><td className="num">¥{b.price}</td><td className="num">¥{b.amount}</td>
                     </tr>
@@ -77,7 +77,7 @@ export function Statements({ orgId, vendor, admin, contracts, personName }: {
                     <th className="num">{t('parkdash.rate')}</th><th className="num">{t('parkdash.amount')}</th></tr></thead>
                   <tbody>
                     {s.pay.map((p) => (
-                      <tr key={`${p.userId}-${p.contractId}-${p.role}`} data-testid={`pay-${p.userId}`}>
+                      <tr key={`${p.userId}-${p.contractId}-${p.role}`} data-testid={`pay-${p.userId}-${p.contractId}`}>
                         <td>{personName(p.userId)}</td><td>{contract(p.contractId)?.projectName ?? `#${p.contractId}`}</td>
                         <td>{p.role === 'annotating' || p.role === 'fixing' ? t(`parkdash.role.${p.role}`) : p.role}</td>
                         <td className="num">{p.units}</td><td className="num">¥{p.rate}</td><td className="num">¥{p.amount}</td>

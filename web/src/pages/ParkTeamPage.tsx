@@ -17,6 +17,7 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
   const teams = useQuery({ queryKey: keys.teams(org?.id ?? 0), queryFn: () => api.teams(org!.id), enabled: manager });
   const name = led.data?.find((x) => x.id === teamId)?.name ?? teams.data?.find((x) => x.id === teamId)?.name;
   const members = [...(work.data?.members ?? [])].sort((a, b) => b.annotations - a.annotations);
+  const judged = members.filter((m) => m.acceptanceRate != null);
   const total = members.reduce((s, m) => ({ n: s.n + m.annotations, a: s.a + m.accepted, r: s.r + m.rejected }), { n: 0, a: 0, r: 0 });
   const gold = members.reduce((s, m) => ({ n: s.n + m.goldAnswers, score: s.score + (m.goldAccuracy ?? 0) * m.goldAnswers }), { n: 0, score: 0 });
   return (
@@ -43,8 +44,10 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
             </section>
             <section className="card">
               <h3>{t('parkdash.acceptancePerMember')}</h3>
-              <HBarChart testId="chart-team-acceptance" color="#4c8bd6" labelWidth={200}
-                data={members.map((m) => ({ label: m.name, value: Math.round((m.acceptanceRate ?? 0) * 1000) / 10 }))} format={(v) => `${v}%`} />
+              {judged.length ? (
+                <HBarChart testId="chart-team-acceptance" color="#4c8bd6" labelWidth={200}
+                  data={judged.map((m) => ({ label: m.name, value: Math.round(m.acceptanceRate! * 1000) / 10 }))} format={(v) => `${v}%`} />
+              ) : <p className="muted">{t('parkdash.noJudged')}</p>}
             </section>
           </div>
           <section className="card">

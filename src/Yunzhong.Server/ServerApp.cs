@@ -127,6 +127,7 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapProductivity();
         app.MapWebUi(options);
         return app;
     }

@@ -128,6 +128,7 @@ public static class ServerApp
         app.MapPay();
         app.MapDashboards();
         app.MapDirectory();
+        app.MapProductivity();
         app.MapWebUi(options);
         return app;
     }

@@ -206,6 +206,10 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/organizations/{organizationId:long}/statements/{month}/close",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/statements/2020-01/close"), Expect.NotFound),
         new("GET /api/park/dashboard", a => Req(HttpMethod.Get, $"api/park/dashboard?vendor={a.Vendor}"), Expect.NotFound),
+        new("GET /api/park/productivity", a => Req(HttpMethod.Get, $"api/park/productivity?team={a.Team}"), Expect.NotFound),
+        new("GET /api/park/retention", a => Req(HttpMethod.Get, $"api/park/retention?site={a.Site}"), Expect.NotFound),
+        new("GET /api/park/employment", a => Req(HttpMethod.Get, $"api/park/employment?vendor={a.Vendor}"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/vendor-progress", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/vendor-progress"), Expect.NotFound),
         new("GET /api/me/statements/{month}", _ => Req(HttpMethod.Get, $"api/me/statements/{DateTime.UtcNow:yyyy-MM}"), Expect.Custom, async (r, _) =>
         {
             var mine = await r.OkAsync<StatementView>("my statement");

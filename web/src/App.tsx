@@ -22,6 +22,7 @@ const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ defaul
 const ParkPage = lazy(() => import('./pages/ParkPage').then((m) => ({ default: m.ParkPage })));
 const ParkOverview = lazy(() => import('./pages/ParkOverview').then((m) => ({ default: m.ParkOverview })));
 const ParkTeamPage = lazy(() => import('./pages/ParkTeamPage').then((m) => ({ default: m.ParkTeamPage })));
+const ParkSitePage = lazy(() => import('./pages/ParkSitePage').then((m) => ({ default: m.ParkSitePage })));
 const ParkVendorPage = lazy(() => import('./pages/ParkVendorPage').then((m) => ({ default: m.ParkVendorPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
@@ -120,6 +121,7 @@ export function App() {
   else if (match('/park', path)) {
     page = !can(orgRoles, 'members') ? <NotAllowed /> : session.org?.kind === 'operator' ? <ParkOverview /> : <ParkPage key={session.org?.id} />;
   } else if ((m = match('/park/vendors/:id', path))) page = <ParkVendorPage key={m.id} vendorId={Number(m.id)} />;
+  else if ((m = match('/park/sites/:id', path))) page = <ParkSitePage key={m.id} siteId={Number(m.id)} />;
   else if ((m = match('/park/teams/:id', path))) page = <ParkTeamPage key={m.id} teamId={Number(m.id)} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;

@@ -36,6 +36,13 @@ export type ParkDashboard = S['ParkDashboard'];
 export type Statement = S['StatementView'];
 export type TeamWork = S['TeamWork'];
 export type VendorListing = S['VendorListing'];
+export type Productivity = S['ProductivityView'];
+export type ProductivityFigures = S['ProductivityFigures'];
+export type Retention = S['RetentionView'];
+export type Employment = S['EmploymentView'];
+export type VendorProgress = S['VendorProgressView'];
+/** What park figures are about: the whole park, or one vendor, site, county or team. */
+export interface ParkScope { vendor?: number; site?: number; county?: string; team?: number }
 export type PayRate = S['PayRateItem'];
 export type PayRates = S['PayRatesRequest'];
 export type LedTeam = S['LedTeam'];
@@ -165,6 +172,16 @@ export const api = {
     unwrap(client.GET('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } } })) as Promise<PayRates>,
   setPayRates: (contractId: number, rates: PayRate[]) =>
     unwrap(client.PUT('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } }, body: { rates } })) as Promise<PayRates>,
+  /** Productivity over [from, to] (default the last 30 days) of a scope, broken down `by` vendor, site, county or team. */
+  productivity: (scope: ParkScope, from?: string, by?: 'vendor' | 'site' | 'county' | 'team') =>
+    unwrap(client.GET('/api/park/productivity', { params: { query: sans({ ...scope, from, by }) } })) as Promise<Productivity>,
+  /** Retention cohorts of a scope: of those who started in a month, the share still working 30, 60, 90 days on. */
+  retention: (scope: ParkScope) => unwrap(client.GET('/api/park/retention', { params: { query: sans({ ...scope }) } })) as Promise<Retention>,
+  /** People employed per county (of one vendor with `vendor`). */
+  employment: (vendor?: number) => unwrap(client.GET('/api/park/employment', { params: { query: sans({ vendor }) } })) as Promise<Employment>,
+  /** Each vendor's progress and quality on a client's project, with their work per day. */
+  vendorProgress: (projectId: number) =>
+    unwrap(client.GET('/api/projects/{projectId}/vendor-progress', { params: { path: { projectId } } })) as Promise<VendorProgress>,
   /** The park's vendors, to offer a contract to. */
   vendors: () => unwrap(client.GET('/api/park/vendors')) as Promise<VendorListing[]>,
   /** The teams the caller leads. */

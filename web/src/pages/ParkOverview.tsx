@@ -1,12 +1,13 @@
 import { useT } from '../i18n';
 import { HBarChart } from './Charts';
-import { Cards, num, pct, PerCounty, PerDay, Pending, useDashboard } from './ParkDashboard';
+import { Cards, EmploymentSection, num, pct, PerCounty, Pending, RetentionSection, TasksPerDay, useDashboard, useProductivity } from './ParkDashboard';
 
 /** The park operator's overview: the whole park's cards, work per day and per county, vendors ranked. */
 export function ParkOverview() {
   const t = useT();
   const q = useDashboard(null);
   const d = q.data;
+  const p = useProductivity({});
   return (
     <div className="page wide" data-testid="park-overview">
       <h1>{t('parkdash.title')}</h1>
@@ -15,7 +16,8 @@ export function ParkOverview() {
       {d && (
         <>
           <Cards d={d} />
-          <PerDay d={d} />
+          <Pending q={p} />
+          {p.data && <TasksPerDay p={p.data} />}
           <PerCounty d={d} />
           <section className="card" data-testid="park-vendors">
             <h3>{t('parkdash.vendors')}</h3>
@@ -37,6 +39,8 @@ export function ParkOverview() {
               </div>
             ) : <p className="muted">{t('parkdash.noWork')}</p>}
           </section>
+          <RetentionSection scope={{}} />
+          <EmploymentSection />
         </>
       )}
     </div>

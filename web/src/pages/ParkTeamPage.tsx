@@ -5,13 +5,14 @@ import { useT } from '../i18n';
 import { can } from '../roles';
 import { useSession } from '../session';
 import { HBarChart } from './Charts';
-import { num, pct, Pending } from './ParkDashboard';
+import { num, pct, Pending, RetentionSection, TasksPerDay, useProductivity } from './ParkDashboard';
 
 /** A team's work and quality per member: for its lead, and for the vendor's admins and managers. */
 export function ParkTeamPage({ teamId }: { teamId: number }) {
   const t = useT();
   const { org } = useSession();
   const manager = org?.kind === 'vendor' && can(org.roles, 'members');
+  const history = useProductivity({ team: teamId });
   const work = useQuery({ queryKey: ['park', 'team', teamId, 'work'], queryFn: () => api.teamWork(teamId) });
   const led = useQuery({ queryKey: ['park', 'me', 'teams'], queryFn: api.myTeams });
   const teams = useQuery({ queryKey: keys.teams(org?.id ?? 0), queryFn: () => api.teams(org!.id), enabled: manager });
@@ -50,6 +51,7 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
               ) : <p className="muted">{t('parkdash.noJudged')}</p>}
             </section>
           </div>
+          {history.data && <TasksPerDay p={history.data} />}
           <section className="card">
             <table className="grid" data-testid="team-members">
               <thead><tr><th>{t('parkui.person')}</th><th className="num">{t('parkdash.annotations')}</th><th className="num">{t('parkdash.accepted')}</th>
@@ -65,6 +67,7 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
               </tbody>
             </table>
           </section>
+          <RetentionSection scope={{ team: teamId }} />
         </>
       )}
     </div>

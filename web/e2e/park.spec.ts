@@ -158,7 +158,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await vendors.first().getByTestId('vendor-link').click();
     await expect(page.getByTestId('park-vendor-name')).toHaveText(top);
     await expect(page.getByTestId('chart-park-days').locator('rect')).not.toHaveCount(0);
-    await expect(page.getByTestId('park-counties').locator('tbody tr')).toHaveCount(10);
+    await expect(page.getByTestId('park-counties').locator('tbody tr')).not.toHaveCount(0);
     await shot(page, 'park-vendor-page', lang);
 
     // The vendor's admin gives a site more seats and shorter hours in its console.

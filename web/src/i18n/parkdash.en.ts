@@ -77,4 +77,5 @@ export const parkdashEn = {
   'parkdash.medianSeconds': 'Median seconds per task',
   'parkdash.siteTitle': 'Site #{id}',
   'parkdash.sites': 'Work sites',
+  'parkdash.sitesCount': 'Sites',
 };

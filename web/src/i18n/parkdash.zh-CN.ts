@@ -78,4 +78,5 @@ export const parkdashZhCN: Record<keyof typeof parkdashEn, string> = {
   'parkdash.medianSeconds': '每个任务用时中位数（秒）',
   'parkdash.siteTitle': '职场 #{id}',
   'parkdash.sites': '职场',
+  'parkdash.sitesCount': '职场数',
 };

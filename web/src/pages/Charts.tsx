@@ -68,21 +68,23 @@ export const SERIES_COLORS = ['#4c8bd6', '#76b041', '#f2a541', '#c0504d', '#8064
  * Lines over shared x labels (days, or "30 / 60 / 90 days"), with a legend; a null point breaks its line
  * (a cohort too young to have a figure). `percent` draws shares (0–1) on a 0–100 % axis.
  */
-export function LineChart({ series, percent = false, height = 180, testId }: { series: Series[]; percent?: boolean; height?: number; testId?: string }) {
+export function LineChart({ series, percent = false, height = 180, width = 640, testId }: {
+  series: Series[]; percent?: boolean; height?: number; width?: number; testId?: string;
+}) {
   const labels = series[0]?.points.map((p) => p.x) ?? [];
   const values = series.flatMap((s) => s.points.map((p) => p.y ?? 0));
   const max = percent ? 1 : Math.max(1, ...values);
-  const w = 640;
+  const w = width;
   const pad = 36;
-  const right = 12;
+  const right = 36;
   const top = 8;
   const step = labels.length > 1 ? (w - pad - right) / (labels.length - 1) : 0;
   const x = (i: number) => (labels.length > 1 ? pad + i * step : pad + (w - pad - right) / 2);
   const y = (v: number) => height - (v / max) * (height - top);
   const fmt = (v: number) => (percent ? `${Math.round(v * 100)}%` : String(Math.round(v)));
-  const legendY = height + 32;
+  const legendY = height + 36;
   return (
-    <svg viewBox={`0 0 ${w} ${height + 44}`} className="chart" data-testid={testId} role="img">
+    <svg viewBox={`0 0 ${w} ${height + 48}`} className="chart" data-testid={testId} role="img">
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={pad} x2={w - right} y1={y(max * f)} y2={y(max * f)} stroke={f === 0 ? '#ccd' : '#eef0f3'} />

@@ -52,18 +52,18 @@ export function Cards({ d }: { d: ParkDashboard }) {
   );
 }
 
-export function PerCounty({ d }: { d: ParkDashboard }) {
+/** `all`: every county of the city, those without work too (the park's view: where it has no site yet shows). */
+export function PerCounty({ d, all = false }: { d: ParkDashboard; all?: boolean }) {
   const t = useT();
   const name = useCountyName();
-  // Every county of the city, those without work too: where the park has no site yet shows.
-  const idle = name.all.filter((c) => !d.counties.some((x) => x.countyCode === c.code))
+  const idle = !all ? [] : name.all.filter((c) => !d.counties.some((x) => x.countyCode === c.code))
     .map((c) => ({ countyCode: c.code, annotations: 0, accepted: 0, annotators: 0 }));
   const rows = [...d.counties, ...idle].sort((a, b) => b.annotations - a.annotations || a.countyCode.localeCompare(b.countyCode));
   return (
     <section className="card" data-testid="park-counties">
       <h3>{t('parkdash.perCounty')}</h3>
       {d.counties.length ? (
-        <div className="two-col">
+        <div className="two-col park-two">
           <HBarChart testId="chart-park-counties" data={rows.map((x) => ({ label: name(x.countyCode), value: x.annotations }))} format={num} />
           <table className="grid">
             <thead><tr><th>{t('parkui.county')}</th><th className="num">{t('parkdash.annotations')}</th><th className="num">{t('parkdash.accepted')}</th><th className="num">{t('parkdash.annotators')}</th></tr></thead>
@@ -100,15 +100,15 @@ export function useProductivity(scope: ParkScope, by?: 'vendor' | 'site' | 'coun
 export function TasksPerDay({ p }: { p: Productivity }) {
   const t = useT();
   const days = p.days;
+  // A line that is nothing but zeros says nothing (tasks where only annotations were recorded): left out.
+  const series = [
+    { name: t('parkdash.tasks'), color: SERIES_COLORS[0]!, points: days.map((d) => ({ x: d.day.slice(5), y: d.figures.tasks })) },
+    { name: t('parkdash.annotations'), color: SERIES_COLORS[1]!, points: days.map((d) => ({ x: d.day.slice(5), y: d.figures.annotations })) },
+  ].filter((x) => x.points.some((pt) => pt.y > 0));
   return (
     <section className="card">
       <h3>{t('parkdash.tasksPerDay', { from: p.from, to: p.to })}</h3>
-      {days.some((d) => d.figures.annotations > 0) ? (
-        <LineChart testId="chart-tasks-per-day" series={[
-          { name: t('parkdash.tasks'), color: SERIES_COLORS[0]!, points: days.map((d) => ({ x: d.day.slice(5), y: d.figures.tasks })) },
-          { name: t('parkdash.annotations'), color: SERIES_COLORS[1]!, points: days.map((d) => ({ x: d.day.slice(5), y: d.figures.annotations })) },
-        ]} />
-      ) : <p className="muted">{t('parkdash.noWork')}</p>}
+      {series.length ? <LineChart testId="chart-tasks-per-day" width={1100} series={series} /> : <p className="muted">{t('parkdash.noWork')}</p>}
     </section>
   );
 }
@@ -124,7 +124,7 @@ export function RetentionSection({ scope }: { scope: ParkScope }) {
       <h3>{t('parkdash.retention')}</h3>
       <Pending q={q} />
       {q.data && (cohorts.length ? (
-        <div className="two-col">
+        <div className="two-col park-two">
           <LineChart testId="chart-retention" percent series={cohorts.slice(-8).map((c, i) => ({
             name: c.month, color: SERIES_COLORS[i % SERIES_COLORS.length]!,
             points: [1, c.after30, c.after60, c.after90].map((y, k) => ({ x: labels[k]!, y: y ?? null })),
@@ -158,10 +158,10 @@ export function EmploymentSection({ vendor }: { vendor?: number }) {
       <h3>{t('parkdash.employment')}</h3>
       <Pending q={q} />
       {q.data && (rows.length ? (
-        <div className="two-col">
+        <div className="two-col park-two">
           <HBarChart testId="chart-employment" color="#8064a2" data={rows.map((x) => ({ label: name(x.countyCode), value: x.people }))} />
           <table className="grid">
-            <thead><tr><th>{t('parkui.county')}</th><th className="num">{t('parkdash.vendorsCount')}</th><th className="num">{t('parkui.sites')}</th>
+            <thead><tr><th>{t('parkui.county')}</th><th className="num">{t('parkdash.vendorsCount')}</th><th className="num">{t('parkdash.sitesCount')}</th>
               <th className="num">{t('parkui.seats')}</th><th className="num">{t('parkdash.people')}</th><th className="num">{t('parkdash.active30')}</th></tr></thead>
             <tbody>
               {rows.map((x) => (

@@ -18,11 +18,11 @@ export function ParkOverview() {
           <Cards d={d} />
           <Pending q={p} />
           {p.data && <TasksPerDay p={p.data} />}
-          <PerCounty d={d} />
+          <PerCounty d={d} all />
           <section className="card" data-testid="park-vendors">
             <h3>{t('parkdash.vendors')}</h3>
             {d.vendors.length ? (
-              <div className="two-col">
+              <div className="two-col park-two">
                 <HBarChart testId="chart-park-vendors" labelWidth={230} data={d.vendors.map((v) => ({ label: v.name, value: v.annotations }))} format={num} />
                 <table className="grid">
                   <thead><tr><th>#</th><th>{t('parkui.vendor')}</th><th className="num">{t('parkdash.annotations')}</th><th className="num">{t('parkdash.acceptance')}</th><th className="num">{t('parkdash.gold')}</th></tr></thead>

@@ -38,7 +38,7 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
             <div className="card park-card"><span className="muted small">{t('parkdash.card.gold')}</span><b>{pct(gold.n ? gold.score / gold.n : null)}</b></div>
           </div>
           <p className="muted small">{t('parkdash.teamNote')}</p>
-          <div className="two-col">
+          <div className="two-col park-two">
             <section className="card">
               <h3>{t('parkdash.annotationsPerMember')}</h3>
               <HBarChart testId="chart-team-annotations" data={members.map((m) => ({ label: m.name, value: m.annotations }))} format={num} labelWidth={200} />

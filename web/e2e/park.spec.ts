@@ -80,6 +80,12 @@ for (const lang of ['en', 'zh-CN'] as const) {
     // The client sees the vendor's progress on the contract.
     await page.reload();
     await expect(clientRow.getByTestId('contract-progress')).toContainText(lang === 'en' ? '2 / 3 used · 2 delivered' : '已用 2 / 3 · 已交付 2');
+    // Its view of each vendor on the project: the vendor's quota, delivery and people, and a line of its days.
+    await page.getByTestId('vendor-progress-project').selectOption(String(emails.id));
+    const progress = page.getByTestId(`vendor-progress-${offered.id}`);
+    await expect(progress).toContainText(lang === 'en' ? '2 / 3 used · 2 delivered' : '已用 2 / 3 · 已交付 2');
+    await expect(progress).toContainText('大同标注示范企业');
+    await expect(page.getByTestId('chart-vendor-progress').locator('polyline')).not.toHaveCount(0);
     await shot(page, 'park-client-progress', lang);
 
     // The client accepts both answers: accepted work is what is billed and paid.
@@ -151,6 +157,10 @@ for (const lang of ['en', 'zh-CN'] as const) {
     expect(Number((await page.getByTestId('card-annotations').locator('b').textContent())!.replace(/,/g, ''))).toBeGreaterThan(1000);
     const vendors = page.getByTestId('park-vendors').locator('tbody tr');
     await expect(vendors).toHaveCount(3);
+    // Retention cohorts as curves and a table; people employed per county.
+    await expect(page.getByTestId('park-retention').locator('tbody tr')).not.toHaveCount(0);
+    await expect(page.getByTestId('chart-retention').locator('polyline')).not.toHaveCount(0);
+    await expect(page.getByTestId('park-employment').getByTestId('employment-140213')).toContainText(lang === 'en' ? 'Pingcheng District' : '平城区');
     await shot(page, 'park-overview', lang);
 
     // Drill into the top vendor: its own cards, days and counties.
@@ -159,6 +169,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('park-vendor-name')).toHaveText(top);
     await expect(page.getByTestId('chart-park-days').locator('rect')).not.toHaveCount(0);
     await expect(page.getByTestId('park-counties').locator('tbody tr')).not.toHaveCount(0);
+    await expect(page.getByTestId('vendor-sites').locator('tbody tr')).not.toHaveCount(0);
     await shot(page, 'park-vendor-page', lang);
 
     // The vendor's admin gives a site more seats and shorter hours in its console.
@@ -173,5 +184,21 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await form.getByTestId('site-save').click();
     await expect(site.getByTestId('site-seats-in-use')).toContainText(lang === 'en' ? `of ${seats} in use` : `/ ${seats}`);
     await expect(site).toContainText('09:00–20:00');
+  });
+
+  test(`a team lead, no manager, finds the team's work and quality from the menu (${lang})`, async ({ page }) => {
+    await useLang(page, lang);
+    await apiAs(page.request, 'lead@demo.yunzhong');
+    const me = await (await page.request.get('/api/me')).json() as Schemas['MeResponse'];
+    const vendor = me.organizations.find((o) => o.kind === 'vendor')!;
+    expect(vendor.roles).not.toContain('manager');
+    await page.addInitScript((id) => localStorage.setItem('yz.org', id), String(vendor.id));
+    await page.goto('/');
+    await expect(page.getByTestId('nav-park')).toHaveCount(0);
+    await page.getByTestId('nav-my-team').click();
+    await expect(page.getByTestId('team-name')).toHaveText('平城一组');
+    await expect(page.getByTestId('team-members').locator('tbody tr')).toHaveCount(7);
+    await expect(page.getByTestId('chart-tasks-per-day').locator('polyline')).not.toHaveCount(0);
+    await shot(page, 'park-team-lead', lang);
   });
 }

@@ -78,4 +78,6 @@ export const parkdashEn = {
   'parkdash.siteTitle': 'Site #{id}',
   'parkdash.sites': 'Work sites',
   'parkdash.sitesCount': 'Sites',
+  'parkdash.vendorProgress': 'Each vendor\'s progress and quality on a project',
+  'parkdash.vendorDays': 'Annotations per day by vendor, {from} to {to}',
 };

@@ -79,4 +79,6 @@ export const parkdashZhCN: Record<keyof typeof parkdashEn, string> = {
   'parkdash.siteTitle': '职场 #{id}',
   'parkdash.sites': '职场',
   'parkdash.sitesCount': '职场数',
+  'parkdash.vendorProgress': '各供应商在项目上的进度与质量',
+  'parkdash.vendorDays': '各供应商每日标注量（{from} 至 {to}）',
 };

@@ -8,6 +8,7 @@ import { useCountyName } from './ParkDashboard';
 import { PayRates } from './ParkPayRates';
 import { SitesSection } from './ParkSites';
 import { Statements } from './ParkStatements';
+import { VendorProgressSection } from './ParkVendorProgress';
 
 /** A day as YYYY-MM-DD in the reader's time zone: the same in both languages, never month-first. */
 export const fmtDate = (iso: string) => {
@@ -106,6 +107,7 @@ export function ParkPage() {
           </table>
         )}
       </section>
+      {!vendor && <VendorProgressSection contracts={contracts.data ?? []} />}
       {vendor && <SitesSection orgId={orgId} sites={sites.data ?? []} admin={admin} onDone={refresh} />}
       {vendor && (
         <section className="card">

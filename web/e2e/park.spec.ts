@@ -35,6 +35,9 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.goto('/#/park');
     const projects = await (await page.request.get('/api/projects')).json() as { id: number; name: string }[];
     const emails = projects.find((p) => p.name.includes('Email:'))!;
+    const progressOf = async () => (await (await page.request.get(`/api/projects/${emails.id}/vendor-progress`)).json() as Schemas['VendorProgressView'])
+      .vendors.find((v) => v.vendorOrganizationId === vendorId) ?? { quota: 0, used: 0, submitted: 0 };
+    const before = await progressOf();
     await page.getByTestId('offer-project').selectOption(String(emails.id));
     // The vendor is picked from the park's list, by name and counties, not typed as a number.
     await expect(page.getByTestId('offer-vendor').locator('option', { hasText: '大同标注示范企业' })).toHaveText(/平城区|Pingcheng/);
@@ -82,8 +85,10 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(clientRow.getByTestId('contract-progress')).toContainText(lang === 'en' ? '2 / 3 used · 2 delivered' : '已用 2 / 3 · 已交付 2');
     // Its view of each vendor on the project: the vendor's quota, delivery and people, and a line of its days.
     await page.getByTestId('vendor-progress-project').selectOption(String(emails.id));
-    const progress = page.getByTestId(`vendor-progress-${offered.id}`);
-    await expect(progress).toContainText(lang === 'en' ? '2 / 3 used · 2 delivered' : '已用 2 / 3 · 已交付 2');
+    // One line per vendor, its contracts on the project added up: this one's 3 units, 2 used and delivered, over the earlier ones'.
+    const progress = page.getByTestId(`vendor-progress-${vendorId}`);
+    const [q, u, d] = [before.quota + 3, before.used + 2, before.submitted + 2];
+    await expect(progress).toContainText(lang === 'en' ? `${u} / ${q} used · ${d} delivered` : `已用 ${u} / ${q} · 已交付 ${d}`);
     await expect(progress).toContainText('大同标注示范企业');
     await expect(page.getByTestId('chart-vendor-progress').locator('polyline')).not.toHaveCount(0);
     await shot(page, 'park-client-progress', lang);
@@ -146,9 +151,10 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const overview = page.getByTestId('park-overview');
     await expect(overview.getByRole('heading', { level: 1 })).toHaveText(lang === 'en' ? 'Park overview' : '园区总览');
     await expect(page.getByTestId('park-simulated')).toContainText(lang === 'en' ? 'Simulated history' : '模拟历史');
-    // The simulated history fills the cards and charts: ninety days of bars, every county of Datong in the table.
-    await expect(page.getByTestId('chart-park-days').locator('rect').first()).toBeVisible();
-    expect(await page.getByTestId('chart-park-days').locator('rect').count()).toBeGreaterThan(60);
+    // The simulated history fills the cards and charts: a line over the ninety days, every county of Datong in the table.
+    const perDay = page.getByTestId('chart-tasks-per-day');
+    await expect(perDay.locator('polyline').first()).toBeVisible();
+    expect((await perDay.locator('polyline').first().getAttribute('points'))!.split(' ').length).toBeGreaterThan(60);
     const counties = page.getByTestId('park-counties');
     await expect(counties.locator('tbody tr')).toHaveCount(10);
     await expect(counties.getByTestId('county-140213')).toContainText(lang === 'en' ? 'Pingcheng District' : '平城区');
@@ -167,7 +173,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const top = (await vendors.first().getByTestId('vendor-link').textContent())!;
     await vendors.first().getByTestId('vendor-link').click();
     await expect(page.getByTestId('park-vendor-name')).toHaveText(top);
-    await expect(page.getByTestId('chart-park-days').locator('rect')).not.toHaveCount(0);
+    await expect(page.getByTestId('chart-tasks-per-day').locator('polyline')).not.toHaveCount(0);
     await expect(page.getByTestId('park-counties').locator('tbody tr')).not.toHaveCount(0);
     await expect(page.getByTestId('vendor-sites').locator('tbody tr')).not.toHaveCount(0);
     await shot(page, 'park-vendor-page', lang);

@@ -7,7 +7,8 @@ import { num, pct, Pending } from './ParkDashboard';
 import { fmtDate } from './ParkPage';
 
 /**
- * The client's view of each vendor on one of its projects: quota used and delivered, tasks and
+ * The client's view of each vendor on one of its projects (one line per vendor, its contracts there that
+ * were not declined added up, the latest's state and deadline): quota used and delivered, tasks and
  * annotations, acceptance and gold accuracy, people at work, and each vendor's annotations per day.
  */
 export function VendorProgressSection({ contracts }: { contracts: Contract[] }) {
@@ -41,7 +42,7 @@ export function VendorProgressSection({ contracts }: { contracts: Contract[] }) 
               <th className="num">{t('parkdash.annotators')}</th><th>{t('parkui.deadline')}</th></tr></thead>
             <tbody>
               {v.vendors.map((x) => (
-                <tr key={x.contractId} data-testid={`vendor-progress-${x.contractId}`}>
+                <tr key={x.vendorOrganizationId} data-testid={`vendor-progress-${x.vendorOrganizationId}`}>
                   <td>{x.vendorName}</td><td>{t(`parkui.state.${x.state}` as MessageKey)}</td>
                   <td><progress max={x.quota} value={x.used} /> <span className="small">{t('parkui.used', { used: x.used, quota: x.quota, submitted: x.submitted })}</span></td>
                   <td className="num">{num(x.tasks)}</td><td className="num">{num(x.annotations)}</td><td className="num">{pct(x.acceptanceRate)}</td>

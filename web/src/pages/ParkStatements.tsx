@@ -59,7 +59,7 @@ export function Statements({ orgId, vendor, admin, contracts, personName }: {
                   const c = contract(b.contractId);
                   return (
                     <tr key={`${b.contractId}-${b.clientOrganizationId}`} data-testid={`bill-${b.contractId}`}>
-                      <td>{c?.projectName ?? `#${b.contractId}`}</td><td>{(vendor ? c?.clientName : c?.vendorName) ?? '—'}</td>
+                      <td>{c?.projectName} <span className="muted small">#{b.contractId}</span></td><td>{(vendor ? c?.clientName : c?.vendorName) ?? '—'}</td>
                       <td className="num">{b.units}</td><td className="num">¥{b.price}</td><td className="num">¥{b.amount}</td>
                     </tr>
                   );
@@ -78,7 +78,7 @@ export function Statements({ orgId, vendor, admin, contracts, personName }: {
                   <tbody>
                     {s.pay.map((p) => (
                       <tr key={`${p.userId}-${p.contractId}-${p.role}`} data-testid={`pay-${p.userId}-${p.contractId}`}>
-                        <td>{personName(p.userId)}</td><td>{contract(p.contractId)?.projectName ?? `#${p.contractId}`}</td>
+                        <td>{personName(p.userId)}</td><td>{contract(p.contractId)?.projectName} <span className="muted small">#{p.contractId}</span></td>
                         <td>{p.role === 'annotating' || p.role === 'fixing' ? t(`parkdash.role.${p.role}`) : p.role}</td>
                         <td className="num">{p.units}</td><td className="num">¥{p.rate}</td><td className="num">¥{p.amount}</td>
                       </tr>

@@ -51,6 +51,7 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
               ) : <p className="muted">{t('parkdash.noJudged')}</p>}
             </section>
           </div>
+          <p className="banner info">{t('parkdash.simulated')}</p>
           {history.data && <TasksPerDay p={history.data} />}
           <section className="card">
             <table className="grid" data-testid="team-members">

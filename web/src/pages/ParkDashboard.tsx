@@ -31,6 +31,17 @@ export function useDashboard(vendor: number | null) {
   return useQuery({ queryKey: parkKeys.dashboard(vendor), queryFn: () => api.parkDashboard(vendor ?? undefined) });
 }
 
+/** Figures as cards: [test id, label, value]. */
+export function CardGrid({ cards }: { cards: [string, string, string][] }) {
+  return (
+    <div className="park-cards" data-testid="park-cards">
+      {cards.map(([k, label, value]) => (
+        <div key={k} className="card park-card" data-testid={`card-${k}`}><span className="muted small">{label}</span><b>{value}</b></div>
+      ))}
+    </div>
+  );
+}
+
 export function Cards({ d }: { d: ParkDashboard }) {
   const t = useT();
   const c = d.cards;
@@ -43,13 +54,7 @@ export function Cards({ d }: { d: ParkDashboard }) {
     ['billed', t('parkdash.card.billed'), `¥${c.billed}`],
     ['earned', t('parkdash.card.earned'), `¥${c.earned}`],
   ];
-  return (
-    <div className="park-cards" data-testid="park-cards">
-      {cards.map(([k, label, value]) => (
-        <div key={k} className="card park-card" data-testid={`card-${k}`}><span className="muted small">{label}</span><b>{value}</b></div>
-      ))}
-    </div>
-  );
+  return <CardGrid cards={cards} />;
 }
 
 /** `all`: every county of the city, those without work too (the park's view: where it has no site yet shows). */
@@ -214,11 +219,5 @@ export function FigureCards({ f }: { f: ProductivityFigures }) {
     ['seconds', t('parkdash.medianSeconds'), f.medianSecondsPerTask == null ? '—' : f.medianSecondsPerTask.toFixed(1)],
     ['earned', t('parkdash.card.earned'), `¥${f.earned}`],
   ];
-  return (
-    <div className="park-cards" data-testid="park-cards">
-      {cards.map(([k, label, value]) => (
-        <div key={k} className="card park-card" data-testid={`card-${k}`}><span className="muted small">{label}</span><b>{value}</b></div>
-      ))}
-    </div>
-  );
+  return <CardGrid cards={cards} />;
 }

@@ -5,7 +5,7 @@ import { useT } from '../i18n';
 import { can } from '../roles';
 import { useSession } from '../session';
 import { HBarChart } from './Charts';
-import { num, pct, Pending, RetentionSection, TasksPerDay, useProductivity } from './ParkDashboard';
+import { CardGrid, num, pct, Pending, RetentionSection, TasksPerDay, useProductivity } from './ParkDashboard';
 
 /** A team's work and quality per member: for its lead, and for the vendor's admins and managers. */
 export function ParkTeamPage({ teamId }: { teamId: number }) {
@@ -30,13 +30,12 @@ export function ParkTeamPage({ teamId }: { teamId: number }) {
       <Pending q={work} />
       {work.data && (
         <>
-          <div className="park-cards" data-testid="park-cards">
-            <div className="card park-card"><span className="muted small">{t('parkui.members')}</span><b>{members.length}</b></div>
-            <div className="card park-card" data-testid="card-annotations"><span className="muted small">{t('parkdash.annotations')}</span><b>{num(total.n)}</b></div>
-            <div className="card park-card" data-testid="card-acceptance"><span className="muted small">{t('parkdash.card.acceptance')}</span>
-              <b>{pct(total.a + total.r ? total.a / (total.a + total.r) : null)}</b></div>
-            <div className="card park-card"><span className="muted small">{t('parkdash.card.gold')}</span><b>{pct(gold.n ? gold.score / gold.n : null)}</b></div>
-          </div>
+          <CardGrid cards={[
+            ['members', t('parkui.members'), String(members.length)],
+            ['annotations', t('parkdash.annotations'), num(total.n)],
+            ['acceptance', t('parkdash.card.acceptance'), pct(total.a + total.r ? total.a / (total.a + total.r) : null)],
+            ['gold', t('parkdash.card.gold'), pct(gold.n ? gold.score / gold.n : null)],
+          ]} />
           <p className="muted small">{t('parkdash.teamNote')}</p>
           <div className="two-col park-two">
             <section className="card">

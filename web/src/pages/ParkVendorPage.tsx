@@ -1,4 +1,5 @@
 import { useT } from '../i18n';
+import { useSession } from '../session';
 import {
   Cards, EmploymentSection, GroupsTable, PerCounty, Pending, RetentionSection, TasksPerDay, useDashboard, useProductivity,
 } from './ParkDashboard';
@@ -6,6 +7,7 @@ import {
 /** One vendor's figures: for the park operator (drilled down from the overview) and for the vendor's own admins and managers. */
 export function ParkVendorPage({ vendorId }: { vendorId: number }) {
   const t = useT();
+  const { org } = useSession();
   const q = useDashboard(vendorId);
   const d = q.data;
   const sites = useProductivity({ vendor: vendorId }, 'site');
@@ -14,7 +16,7 @@ export function ParkVendorPage({ vendorId }: { vendorId: number }) {
   return (
     <div className="page wide" data-testid="park-vendor-page">
       <div className="page-head">
-        <a href="#/park" className="muted">← {t('parkdash.back')}</a>
+        <a href="#/park" className="muted">← {t(org?.kind === 'operator' ? 'parkdash.back' : org?.kind === 'vendor' ? 'parkui.vendorTitle' : 'nav.park')}</a>
         <h1 data-testid="park-vendor-name">{name ?? t('parkdash.vendorTitle', { id: vendorId })}</h1>
       </div>
       <p className="banner info">{t('parkdash.simulated')}</p>

@@ -131,6 +131,8 @@ public static class ServerApp
         app.MapDashboards();
         app.MapPredictions();
         app.MapLearning();
+        app.MapDirectory();
+        app.MapProductivity();
         app.MapWebUi(options);
         return app;
     }

@@ -20,6 +20,10 @@ const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ defa
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
 const ParkPage = lazy(() => import('./pages/ParkPage').then((m) => ({ default: m.ParkPage })));
+const ParkOverview = lazy(() => import('./pages/ParkOverview').then((m) => ({ default: m.ParkOverview })));
+const ParkTeamPage = lazy(() => import('./pages/ParkTeamPage').then((m) => ({ default: m.ParkTeamPage })));
+const ParkSitePage = lazy(() => import('./pages/ParkSitePage').then((m) => ({ default: m.ParkSitePage })));
+const ParkVendorPage = lazy(() => import('./pages/ParkVendorPage').then((m) => ({ default: m.ParkVendorPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
 const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
@@ -85,6 +89,10 @@ export function App() {
   }, [me, currentOrg, signedOut]);
 
   usePageTitle(path, !!session, session?.org?.name);
+  // A team lead who is no manager finds their team's page from the menu.
+  const vendorOrg = session?.org?.kind === 'vendor' ? session.org.id : null;
+  const led = useQuery({ queryKey: ['park', 'me', 'teams'], queryFn: api.myTeams, enabled: vendorOrg != null });
+  const myTeam = led.data?.find((x) => x.organizationId === vendorOrg);
 
   const langButton = (
     <button type="button" className="link" data-testid="lang-switch" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
@@ -110,7 +118,11 @@ export function App() {
   else if (match('/grants', path)) page = can(orgRoles, 'manage') ? <GrantsPage key={session.org?.id} /> : <NotAllowed />;
   else if (match('/audit', path)) page = can(orgRoles, 'audit') ? <AuditPage key={session.org?.id} park={false} /> : <NotAllowed />;
   else if (match('/audit/park', path)) page = <AuditPage park />;
-  else if (match('/park', path)) page = can(orgRoles, 'members') ? <ParkPage key={session.org?.id} /> : <NotAllowed />;
+  else if (match('/park', path)) {
+    page = !can(orgRoles, 'members') ? <NotAllowed /> : session.org?.kind === 'operator' ? <ParkOverview /> : <ParkPage key={session.org?.id} />;
+  } else if ((m = match('/park/vendors/:id', path))) page = <ParkVendorPage key={m.id} vendorId={Number(m.id)} />;
+  else if ((m = match('/park/sites/:id', path))) page = <ParkSitePage key={m.id} siteId={Number(m.id)} />;
+  else if ((m = match('/park/teams/:id', path))) page = <ParkTeamPage key={m.id} teamId={Number(m.id)} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -123,7 +135,8 @@ export function App() {
         <a href="#/catalogue" data-testid="nav-catalogue">{t('nav.catalogue')}</a>
         {can(session.org?.roles, 'manage') && <a href="#/grants" data-testid="nav-grants">{t('nav.grants')}</a>}
         {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
-        {can(session.org?.roles, 'members') && session.org?.kind !== 'operator' && <a href="#/park" data-testid="nav-park">{t('nav.park')}</a>}
+        {can(session.org?.roles, 'members') && <a href="#/park" data-testid="nav-park">{t(session.org?.kind === 'operator' ? 'nav.parkOverview' : 'nav.park')}</a>}
+        {myTeam && <a href={`#/park/teams/${myTeam.id}`} data-testid="nav-my-team">{t('nav.myTeam')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

@@ -170,6 +170,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "PUT /api/contracts/{contractId:long}/staff",
             (s, _) => Req(HttpMethod.Put, $"api/contracts/{s.VendorContract}/staff", new { userIds = new[] { s.AnnotatorId }, teamIds = new[] { s.Team } })),
         new("200 200 200 200 200 200 200 401 401", "GET /api/park/counties", (_, _) => Get("api/park/counties")),
+        // The park's directory: vendors' names and counties for whoever offers a contract; the teams the caller leads.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/park/vendors", (_, _) => Get("api/park/vendors")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/me/teams", (_, _) => Get("api/me/teams")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/sites", (s, _) => Get($"api/organizations/{s.Org}/sites")),
         new("201 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/sites",
             (s, _) => Post($"api/organizations/{s.Org}/sites", new { name = "浑源职场", countyCode = "140225", seats = 12 })),
@@ -192,6 +195,12 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/statements/{month}/close",
             (s, _) => Post($"api/organizations/{s.Org}/statements/2020-01/close")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/park/dashboard", (s, _) => Get($"api/park/dashboard?vendor={s.Org}")),
+        // Productivity, retention and people per county: a vendor's admins and managers (the operator's see the whole park).
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/productivity", (s, _) => Get($"api/park/productivity?vendor={s.Org}")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/retention", (s, _) => Get($"api/park/retention?vendor={s.Org}")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/employment", (s, _) => Get($"api/park/employment?vendor={s.Org}")),
+        // The client's admins and managers see their vendors' progress and quality on a project.
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/vendor-progress", (s, _) => Get($"api/projects/{s.Project}/vendor-progress")),
         new("200 200 200 200 200 200 200 401 401", "GET /api/me/statements/{month}", (_, _) => Get("api/me/statements/2020-01")),
     ];
 

@@ -166,6 +166,17 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         {
             Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
         }),
+        new("GET /api/park/vendors", _ => Req(HttpMethod.Get, "api/park/vendors"), Expect.Custom, async (r, a) =>
+        {
+            // The park's directory: vendors' names and their sites' counties only, never a client like A.
+            var vendors = await r.OkAsync<List<VendorListing>>("vendors");
+            Assert.Contains(vendors, v => v.Id == a.Vendor);
+            Assert.DoesNotContain(vendors, v => v.Id == a.Org);
+        }),
+        new("GET /api/me/teams", _ => Req(HttpMethod.Get, "api/me/teams"), Expect.Custom, async (r, a) =>
+        {
+            Assert.DoesNotContain(await r.OkAsync<List<LedTeam>>("led teams"), t => t.Id == a.Team || t.OrganizationId == a.Vendor);
+        }),
         new("GET /api/organizations/{organizationId:long}/sites", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/sites"), Expect.NotFound),
         new("POST /api/organizations/{organizationId:long}/sites",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/sites", new { name = "planted", countyCode = "140213", seats = 5 }), Expect.NotFound),
@@ -204,6 +215,10 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/organizations/{organizationId:long}/statements/{month}/close",
             a => Req(HttpMethod.Post, $"api/organizations/{a.Vendor}/statements/2020-01/close"), Expect.NotFound),
         new("GET /api/park/dashboard", a => Req(HttpMethod.Get, $"api/park/dashboard?vendor={a.Vendor}"), Expect.NotFound),
+        new("GET /api/park/productivity", a => Req(HttpMethod.Get, $"api/park/productivity?team={a.Team}"), Expect.NotFound),
+        new("GET /api/park/retention", a => Req(HttpMethod.Get, $"api/park/retention?site={a.Site}"), Expect.NotFound),
+        new("GET /api/park/employment", a => Req(HttpMethod.Get, $"api/park/employment?vendor={a.Vendor}"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/vendor-progress", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/vendor-progress"), Expect.NotFound),
         new("GET /api/me/statements/{month}", _ => Req(HttpMethod.Get, $"api/me/statements/{DateTime.UtcNow:yyyy-MM}"), Expect.Custom, async (r, _) =>
         {
             var mine = await r.OkAsync<StatementView>("my statement");

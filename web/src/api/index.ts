@@ -32,6 +32,20 @@ export type SiteRequest = Loose<S['SiteRequest']>;
 export type Team = S['TeamView'];
 export type TeamRequest = S['TeamRequest'];
 export type County = S['County'];
+export type ParkDashboard = S['ParkDashboard'];
+export type Statement = S['StatementView'];
+export type TeamWork = S['TeamWork'];
+export type VendorListing = S['VendorListing'];
+export type Productivity = S['ProductivityView'];
+export type ProductivityFigures = S['ProductivityFigures'];
+export type Retention = S['RetentionView'];
+export type Employment = S['EmploymentView'];
+export type VendorProgress = S['VendorProgressView'];
+/** What park figures are about: the whole park, or one vendor, site, county or team. */
+export interface ParkScope { vendor?: number; site?: number; county?: string; team?: number }
+export type PayRate = S['PayRateItem'];
+export type PayRates = S['PayRatesRequest'];
+export type LedTeam = S['LedTeam'];
 
 /** Task states as the server writes them (snake_case, like every enum on the wire). */
 export const TASK_STATES = ['new', 'in_progress', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly S['TaskState'][];
@@ -144,6 +158,35 @@ export const api = {
   createTeam: (organizationId: number, team: TeamRequest) =>
     unwrap(client.POST('/api/organizations/{organizationId}/teams', { params: { path: { organizationId } }, body: team })) as Promise<Team>,
   counties: () => unwrap(client.GET('/api/park/counties')) as Promise<County[]>,
+  /** The park's figures (the whole park for the operator; one vendor with `vendor`) over [from, to], default the last 90 days. */
+  parkDashboard: (vendor?: number, from?: string, to?: string) =>
+    unwrap(client.GET('/api/park/dashboard', { params: { query: sans({ vendor, from, to }) } })) as Promise<ParkDashboard>,
+  /** An organisation's statement for a month (YYYY-MM): a vendor's bill and pay, a client's bill. */
+  statement: (organizationId: number, month: string) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/statements/{month}', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  statementUrl: (organizationId: number, month: string, format: 'csv' | 'json') =>
+    `/api/organizations/${organizationId}/statements/${enc(month)}${format === 'csv' ? '?format=csv' : ''}`,
+  closeStatement: (organizationId: number, month: string) =>
+    unwrap(client.POST('/api/organizations/{organizationId}/statements/{month}/close', { params: { path: { organizationId, month } } })) as Promise<Statement>,
+  payRates: (contractId: number) =>
+    unwrap(client.GET('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } } })) as Promise<PayRates>,
+  setPayRates: (contractId: number, rates: PayRate[]) =>
+    unwrap(client.PUT('/api/contracts/{contractId}/pay-rates', { params: { path: { contractId } }, body: { rates } })) as Promise<PayRates>,
+  /** Productivity over [from, to] (default the last 30 days) of a scope, broken down `by` vendor, site, county or team. */
+  productivity: (scope: ParkScope, from?: string, by?: 'vendor' | 'site' | 'county' | 'team') =>
+    unwrap(client.GET('/api/park/productivity', { params: { query: sans({ ...scope, from, by }) } })) as Promise<Productivity>,
+  /** Retention cohorts of a scope: of those who started in a month, the share still working 30, 60, 90 days on. */
+  retention: (scope: ParkScope) => unwrap(client.GET('/api/park/retention', { params: { query: sans({ ...scope }) } })) as Promise<Retention>,
+  /** People employed per county (of one vendor with `vendor`). */
+  employment: (vendor?: number) => unwrap(client.GET('/api/park/employment', { params: { query: sans({ vendor }) } })) as Promise<Employment>,
+  /** Each vendor's progress and quality on a client's project, with their work per day. */
+  vendorProgress: (projectId: number) =>
+    unwrap(client.GET('/api/projects/{projectId}/vendor-progress', { params: { path: { projectId } } })) as Promise<VendorProgress>,
+  /** The park's vendors, to offer a contract to. */
+  vendors: () => unwrap(client.GET('/api/park/vendors')) as Promise<VendorListing[]>,
+  /** The teams the caller leads. */
+  myTeams: () => unwrap(client.GET('/api/me/teams')) as Promise<LedTeam[]>,
+  teamWork: (teamId: number) => unwrap(client.GET('/api/teams/{teamId}/work', { params: { path: { teamId } } })) as Promise<TeamWork>,
   removeMember: (organizationId: number, userId: number) =>
     unwrap(client.DELETE('/api/organizations/{organizationId}/members/{userId}', { params: { path: { organizationId, userId } } })),
 

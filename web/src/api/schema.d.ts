@@ -401,6 +401,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/organizations": {
         parameters: {
             query?: never;
@@ -569,6 +585,70 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getParkDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/employment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkEmployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/productivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkProductivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/vendors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listVendors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -954,6 +1034,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["countTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/vendor-progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getVendorProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1465,6 +1561,19 @@ export interface components {
             nameEn: string;
             nameZh: string;
         };
+        CountyEmployment: {
+            /** Format: int64 */
+            activeLast30Days: number;
+            countyCode: string;
+            /** Format: int64 */
+            people: number;
+            /** Format: int64 */
+            seats: number;
+            /** Format: int64 */
+            sites: number;
+            /** Format: int64 */
+            vendors: number;
+        };
         CreatedToken: {
             /** Format: int64 */
             id: number;
@@ -1537,6 +1646,11 @@ export interface components {
         };
         DraftRequest: {
             result: components["schemas"]["JsonElement"];
+        };
+        EmploymentView: {
+            counties: components["schemas"]["CountyEmployment"][];
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
         };
         /** @enum {string} */
         ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
@@ -1699,6 +1813,14 @@ export interface components {
             /** Format: int64 */
             id: number;
             predictions: components["schemas"]["PredictionView"][];
+        };
+        LedTeam: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            organizationId: number;
+            organizationName: string;
         };
         LinkView: {
             /** Format: date-time */
@@ -1866,6 +1988,54 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
+        /** @enum {string} */
+        ProductivityBreakdown: "vendor" | "site" | "county" | "team";
+        ProductivityDay: {
+            /** Format: date */
+            day: string;
+            figures: components["schemas"]["ProductivityFigures"];
+        };
+        ProductivityFigures: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            earned: string;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: double */
+            medianSecondsPerTask: null | number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            tasks: number;
+        };
+        ProductivityGroup: {
+            figures: components["schemas"]["ProductivityFigures"];
+            key: string;
+            name: string;
+        };
+        ProductivityView: {
+            by: null | components["schemas"]["ProductivityBreakdown"];
+            countyCode: null | string;
+            days: components["schemas"]["ProductivityDay"][];
+            /** Format: date */
+            from: string;
+            groups: components["schemas"]["ProductivityGroup"][];
+            /** Format: int64 */
+            siteId: null | number;
+            /** Format: int64 */
+            teamId: null | number;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["ProductivityFigures"];
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
+        };
         ProjectPatch: {
             archived?: null | boolean;
             instructions?: null | string;
@@ -2018,6 +2188,33 @@ export interface components {
             source: components["schemas"]["ReleaseSource"];
             /** Format: int64 */
             totalBytes: number;
+        };
+        RetentionCohort: {
+            /** Format: double */
+            after30: null | number;
+            /** Format: double */
+            after60: null | number;
+            /** Format: double */
+            after90: null | number;
+            /** Format: int64 */
+            measured30: number;
+            /** Format: int64 */
+            measured60: number;
+            /** Format: int64 */
+            measured90: number;
+            month: string;
+            /** Format: int64 */
+            started: number;
+        };
+        RetentionView: {
+            cohorts: components["schemas"]["RetentionCohort"][];
+            countyCode: null | string;
+            /** Format: int64 */
+            siteId: null | number;
+            /** Format: int64 */
+            teamId: null | number;
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
         };
         /** @enum {string} */
         ReviewAction: "accept" | "reject" | "fix";
@@ -2248,6 +2445,64 @@ export interface components {
         UnmappedTagView: {
             name: null | string;
             tag: string;
+        };
+        VendorListing: {
+            counties: string[];
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        VendorProgress: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: int64 */
+            contractId: number;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            rejected: number;
+            state: components["schemas"]["ContractState"];
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            tasks: number;
+            /** Format: int64 */
+            used: number;
+            vendorName: string;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        VendorProgressDay: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        VendorProgressView: {
+            days: components["schemas"]["VendorProgressDay"][];
+            /** Format: date */
+            from: string;
+            /** Format: int64 */
+            projectId: number;
+            /** Format: date */
+            to: string;
+            vendors: components["schemas"]["VendorProgress"][];
         };
     };
     responses: never;
@@ -3822,6 +4077,35 @@ export interface operations {
             };
         };
     };
+    listMyTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedTeam"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listOrganizations: {
         parameters: {
             query?: never;
@@ -4647,6 +4931,218 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkEmployment: {
+        parameters: {
+            query?: {
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmploymentView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkProductivity: {
+        parameters: {
+            query?: {
+                by?: string;
+                county?: string;
+                from?: string;
+                site?: number;
+                team?: number;
+                to?: string;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductivityView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkRetention: {
+        parameters: {
+            query?: {
+                county?: string;
+                site?: number;
+                team?: number;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listVendors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorListing"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6641,6 +7137,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskCount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getVendorProgress: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorProgressView"];
                 };
             };
             /** @description Bad Request */

@@ -4,6 +4,7 @@ import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { releasesEn } from './releases.en';
+import { parkdashEn } from './parkdash.en';
 import { parkuiEn } from './parkui.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
@@ -15,6 +16,7 @@ export const en = {
   ...learningEn,
   ...releasesEn,
   ...parkuiEn,
+  ...parkdashEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

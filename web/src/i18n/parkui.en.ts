@@ -47,7 +47,6 @@ export const parkuiEn = {
   'parkui.addSite': 'Add site',
   'parkui.addTeam': 'Create team',
   'parkui.offer': 'Offer a contract to a vendor',
-  'parkui.vendorId': 'Vendor organisation ID',
   'parkui.quota': 'Quota (annotations)',
   'parkui.unitPrice': 'Unit price (CNY, up to 4 decimals)',
   'parkui.offerSend': 'Offer',

@@ -49,7 +49,6 @@ export const parkuiZhCN: Record<keyof typeof parkuiEn, string> = {
   'parkui.addSite': '新增职场',
   'parkui.addTeam': '创建团队',
   'parkui.offer': '向供应商发起委托',
-  'parkui.vendorId': '供应商机构 ID',
   'parkui.quota': '额度（标注条数）',
   'parkui.unitPrice': '单价（元，最多 4 位小数）',
   'parkui.offerSend': '发起委托',

@@ -5,6 +5,7 @@ import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
+import { parkdashZhCN } from './parkdash.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
@@ -15,6 +16,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...learningZhCN,
   ...releasesZhCN,
   ...parkuiZhCN,
+  ...parkdashZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -1,11 +1,20 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Contract, type ContractEvent, type Site } from '../api';
+import { api, type Contract, type ContractEvent } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { useCountyName } from './ParkDashboard';
+import { PayRates } from './ParkPayRates';
+import { SitesSection } from './ParkSites';
+import { Statements } from './ParkStatements';
+import { VendorProgressSection } from './ParkVendorProgress';
 
-const fmtDate = (iso: string) => new Date(iso).toLocaleDateString();
+/** A day as YYYY-MM-DD in the reader's time zone: the same in both languages, never month-first. */
+export const fmtDate = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
 
 /** Which events a side may send in a state (the server checks again: ContractLifecycle). */
 function events(c: Contract, vendor: boolean): ContractEvent[] {
@@ -20,6 +29,8 @@ export function ParkPage() {
   const qc = useQueryClient();
   const orgId = org?.id ?? 0;
   const vendor = org?.kind === 'vendor';
+  const admin = !!org?.roles.includes('admin');
+  const [ratesOf, setRatesOf] = useState<number | null>(null);
   const contracts = useQuery({ queryKey: keys.contracts(orgId), queryFn: () => api.contracts(orgId), enabled: !!org });
   const teams = useQuery({ queryKey: keys.teams(orgId), queryFn: () => api.teams(orgId), enabled: vendor });
   const sites = useQuery({ queryKey: keys.sites(orgId), queryFn: () => api.sites(orgId), enabled: vendor });
@@ -36,23 +47,26 @@ export function ParkPage() {
   const name = (id: number) => members.data?.find((m) => m.userId === id)?.name ?? `#${id}`;
 
   return (
-    <div className="page" data-testid="park-page">
-      <h1>{t(vendor ? 'parkui.vendorTitle' : 'parkui.clientTitle')}</h1>
+    <div className="page wide park-console" data-testid="park-page">
+      <div className="page-head">
+        <h1>{t(vendor ? 'parkui.vendorTitle' : 'parkui.clientTitle')}</h1>
+        {vendor && <a href={`#/park/vendors/${orgId}`} data-testid="vendor-figures">{t('parkdash.ourFigures')}</a>}
+      </div>
       {failure && <p className="error" role="alert">{errorText(failure, t)}</p>}
       {!vendor && <OfferForm orgId={orgId} onDone={refresh} />}
-      <section>
+      <section className="card">
         <h2>{t('parkui.contracts')}</h2>
         {contracts.data?.length === 0 && <p className="empty-state">{t('parkui.noContracts')}</p>}
         {!!contracts.data?.length && (
-          <table className="table" data-testid="contracts">
+          <table className="grid" data-testid="contracts">
             <thead><tr>
               <th>{t('parkui.project')}</th><th>{t(vendor ? 'parkui.client' : 'parkui.vendor')}</th><th>{t('parkui.state')}</th>
               <th>{t('parkui.progress')}</th><th>{t('parkui.price')}</th><th>{t('parkui.deadline')}</th><th>{t('parkui.visibility')}</th>
               {vendor && <th>{t('parkui.teams')}</th>}<th />
             </tr></thead>
             <tbody>
-              {contracts.data.map((c) => (
-                <tr key={c.id} data-testid={`contract-${c.id}`}>
+              {contracts.data.map((c) => (<Fragment key={c.id}>
+                <tr data-testid={`contract-${c.id}`}>
                   <td>{c.projectName}</td>
                   <td>{vendor ? c.clientName : c.vendorName}</td>
                   <td data-testid="contract-state" style={{ whiteSpace: 'nowrap' }}>{t(`parkui.state.${c.state}` as MessageKey)}</td>
@@ -74,37 +88,45 @@ export function ParkPage() {
                       )}
                     </td>
                   )}
-                  <td className="row">
+                  <td><div className="row">
+                    {vendor && c.state !== 'declined' && c.state !== 'closed' && (
+                      <button type="button" className="link" data-testid="contract-pay" onClick={() => setRatesOf(ratesOf === c.id ? null : c.id)}>{t('parkdash.payRates')}</button>
+                    )}
                     {events(c, vendor).map((e) => (
                       <button key={e} type="button" data-testid={`contract-${e}`} disabled={act.isPending}
                         onClick={() => act.mutate({ id: c.id, e })}>{t(`parkui.event.${e}` as MessageKey)}</button>
                     ))}
-                  </td>
+                  </div></td>
                 </tr>
-              ))}
+                {ratesOf === c.id && (
+                  <tr data-testid={`contract-${c.id}-rates`}><td colSpan={9}><span className="muted small">{t('parkdash.payRatesNote')}</span>
+                    <PayRates contract={c} teams={teams.data ?? []} /></td></tr>
+                )}
+              </Fragment>))}
             </tbody>
           </table>
         )}
       </section>
-      {vendor && <SitesSection orgId={orgId} sites={sites.data ?? []} onDone={refresh} />}
+      {!vendor && <VendorProgressSection contracts={contracts.data ?? []} />}
+      {vendor && <SitesSection orgId={orgId} sites={sites.data ?? []} admin={admin} onDone={refresh} />}
       {vendor && (
-        <section>
+        <section className="card">
           <h2>{t('parkui.teams')}</h2>
           <TeamForm orgId={orgId} people={members.data ?? []} onDone={refresh} />
-          <table className="table" data-testid="teams">
+          <table className="grid" data-testid="teams">
             <thead><tr><th>{t('parkui.team')}</th><th>{t('parkui.lead')}</th><th>{t('parkui.members')}</th><th>{t('parkui.contracts')}</th></tr></thead>
             <tbody>
               {(teams.data ?? []).map((x) => (
-                <tr key={x.id}><td>{x.name}</td><td>{name(x.leadUserId)}</td><td>{x.memberIds.length}</td><td>{x.contractIds.map((id) => `#${id}`).join(' ') || '—'}</td></tr>
+                <tr key={x.id} data-testid={`team-${x.id}`}><td><a href={`#/park/teams/${x.id}`} data-testid="team-link">{x.name}</a></td><td>{name(x.leadUserId)}</td><td>{x.memberIds.length}</td><td>{x.contractIds.map((id) => contracts.data?.find((c) => c.id === id)?.projectName ?? `#${id}`).join('、') || '—'}</td></tr>
               ))}
             </tbody>
           </table>
         </section>
       )}
       {vendor && (
-        <section>
+        <section className="card">
           <h2>{t('parkui.people')}</h2>
-          <table className="table" data-testid="vendor-people">
+          <table className="grid" data-testid="vendor-people">
             <thead><tr><th>{t('parkui.person')}</th><th>{t('parkui.site')}</th><th>{t('parkui.team')}</th></tr></thead>
             <tbody>
               {(members.data ?? []).filter((m) => m.roles.includes('annotator') || m.roles.includes('reviewer')).map((m) => (
@@ -118,6 +140,7 @@ export function ParkPage() {
           </table>
         </section>
       )}
+      <Statements orgId={orgId} vendor={vendor} admin={admin} contracts={contracts.data ?? []} personName={name} />
     </div>
   );
 }
@@ -125,6 +148,8 @@ export function ParkPage() {
 function OfferForm({ orgId, onDone }: { orgId: number; onDone: () => void }) {
   const t = useT();
   const projects = useQuery({ queryKey: keys.projects(orgId), queryFn: () => api.projects(orgId) });
+  const vendors = useQuery({ queryKey: ['park', 'vendors'], queryFn: api.vendors });
+  const county = useCountyName();
   const [f, setF] = useState<{ projectId: number; vendor: string; quota: string; unitPrice: string; visibility: 'work' | 'progress'; deadline: string }>(() => ({
     projectId: 0, vendor: '', quota: '100', unitPrice: '0.05', visibility: 'progress',
     deadline: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
@@ -137,12 +162,16 @@ function OfferForm({ orgId, onDone }: { orgId: number; onDone: () => void }) {
     onSuccess: onDone,
   });
   return (
-    <section>
+    <section className="card">
       <h2>{t('parkui.offer')}</h2>
       <form className="row wrap" data-testid="offer-form" onSubmit={(e) => { e.preventDefault(); offer.mutate(); }}>
         <label>{t('parkui.project')} <select data-testid="offer-project" value={f.projectId} onChange={(e) => setF({ ...f, projectId: Number(e.target.value) })}>
           {(projects.data ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-        <label>{t('parkui.vendorId')} <input data-testid="offer-vendor" required inputMode="numeric" value={f.vendor} onChange={(e) => setF({ ...f, vendor: e.target.value })} /></label>
+        <label>{t('parkui.vendor')} <select data-testid="offer-vendor" required value={f.vendor} onChange={(e) => setF({ ...f, vendor: e.target.value })}>
+          <option value="">{t('parkdash.pickVendor')}</option>
+          {(vendors.data ?? []).map((v) => (
+            <option key={v.id} value={v.id}>{v.name}{v.counties.length ? ` · ${v.counties.map(county).join('、')}` : ''}</option>
+          ))}</select></label>
         <label>{t('parkui.quota')} <input data-testid="offer-quota" required inputMode="numeric" value={f.quota} onChange={(e) => setF({ ...f, quota: e.target.value })} /></label>
         <label>{t('parkui.unitPrice')} <input data-testid="offer-price" required value={f.unitPrice} onChange={(e) => setF({ ...f, unitPrice: e.target.value })} /></label>
         <label>{t('parkui.deadline')} <input data-testid="offer-deadline" type="date" required value={f.deadline} onChange={(e) => setF({ ...f, deadline: e.target.value })} /></label>
@@ -151,46 +180,6 @@ function OfferForm({ orgId, onDone }: { orgId: number; onDone: () => void }) {
         <button type="submit" data-testid="offer-submit" disabled={offer.isPending || !projects.data?.length}>{t('parkui.offerSend')}</button>
       </form>
       {offer.error && <p className="error" role="alert">{errorText(offer.error, t)}</p>}
-    </section>
-  );
-}
-
-function SitesSection({ orgId, sites, onDone }: { orgId: number; sites: Site[]; onDone: () => void }) {
-  const t = useT();
-  const counties = useQuery({ queryKey: ['park', 'counties'], queryFn: api.counties });
-  const [f, setF] = useState({ name: '', countyCode: '140213', seats: '10', opens: '08:00', closes: '20:00', blockOverSeats: false });
-  const create = useMutation({ mutationFn: () => api.createSite(orgId, { ...f, seats: Number(f.seats) }), onSuccess: onDone });
-  const toggle = useMutation({
-    mutationFn: (s: Site) => api.updateSite(s.id, { name: s.name, countyCode: s.county.code, seats: s.seats, opens: s.opens, closes: s.closes, blockOverSeats: !s.blockOverSeats }),
-    onSuccess: onDone,
-  });
-  return (
-    <section>
-      <h2>{t('parkui.sites')}</h2>
-      <table className="table" data-testid="sites">
-        <thead><tr><th>{t('parkui.site')}</th><th>{t('parkui.county')}</th><th>{t('parkui.seats')}</th><th>{t('parkui.hours')}</th><th>{t('parkui.people')}</th><th>{t('parkui.block')}</th></tr></thead>
-        <tbody>
-          {sites.map((s) => (
-            <tr key={s.id} data-testid={`site-${s.id}`}>
-              <td>{s.name}</td><td>{s.county.nameZh} <span className="muted small">{s.county.nameEn}</span></td>
-              <td>{t('parkui.seatsInUse', { inUse: s.seatsInUse, seats: s.seats })}{s.overSeats && <strong className="error"> {t('parkui.overSeats')}</strong>}</td>
-              <td>{s.opens}–{s.closes}</td><td>{s.people}</td>
-              <td><label className="check"><input type="checkbox" checked={s.blockOverSeats} onChange={() => toggle.mutate(s)} />{t('parkui.blockShort')}</label></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form className="row wrap" data-testid="site-form" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
-        <label>{t('parkui.site')} <input required value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} /></label>
-        <label>{t('parkui.county')} <select value={f.countyCode} onChange={(e) => setF({ ...f, countyCode: e.target.value })}>
-          {(counties.data ?? []).map((c) => <option key={c.code} value={c.code}>{c.nameZh} {c.nameEn}</option>)}</select></label>
-        <label>{t('parkui.seats')} <input required inputMode="numeric" value={f.seats} onChange={(e) => setF({ ...f, seats: e.target.value })} /></label>
-        <label>{t('parkui.opens')} <input type="time" value={f.opens} onChange={(e) => setF({ ...f, opens: e.target.value })} /></label>
-        <label>{t('parkui.closes')} <input type="time" value={f.closes} onChange={(e) => setF({ ...f, closes: e.target.value })} /></label>
-        <label className="check"><input type="checkbox" checked={f.blockOverSeats} onChange={(e) => setF({ ...f, blockOverSeats: e.target.checked })} />{t('parkui.block')}</label>
-        <button type="submit" disabled={create.isPending}>{t('parkui.addSite')}</button>
-      </form>
-      {(create.error ?? toggle.error) && <p className="error" role="alert">{errorText(create.error ?? toggle.error, t)}</p>}
     </section>
   );
 }

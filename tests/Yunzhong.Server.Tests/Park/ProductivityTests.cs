@@ -1,0 +1,171 @@
+using Yunzhong.Server.Features.Park;
+
+namespace Yunzhong.Server.Tests.Park;
+
+public abstract class ProductivityTests<TFixture>(TFixture fx) : IClassFixture<TFixture> where TFixture : ServerFixture
+{
+    private static readonly object _pos = new { label = new[] { "pos" } };
+
+    /// <summary>A vendor of three at a site in 灵丘县 (two annotators in a team led by the first, one reviewer) on an
+    /// active contract paying 0.02 a unit; the first annotator does two tasks (one accepted, one rejected), the second one.</summary>
+    private async Task<(ParkScene Scene, Vendor Vendor, TeamView Team, SiteView Site)> WorkedAsync()
+    {
+        var scene = await ParkScene.CreateAsync(fx, tasks: 6, review: ReviewPolicy.All);
+        var vendor = await scene.VendorAsync(3, Roles.Annotator | Roles.Reviewer);
+        var site = await vendor.Admin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Org.Id}/sites",
+            new { name = "灵丘职场", countyCode = "140224", seats = 5, opens = "00:00", closes = "23:59" });
+        using (var r = await vendor.Admin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = vendor.People.Select(p => p.Id).ToArray() }, HttpJson.Options))
+        {
+            await r.OkAsync<SiteView>("place");
+        }
+        var team = await vendor.Admin.Http.PostOkAsync<TeamView>($"api/organizations/{vendor.Org.Id}/teams",
+            new { name = "一组", leadUserId = vendor.People[0].Id, memberIds = new[] { vendor.People[0].Id, vendor.People[1].Id } });
+        var offer = await scene.OfferAsync(vendor, quota: 6);
+        await ParkScene.ActAsync(vendor.Admin, offer.Id, ContractEvent.Accept);
+        await ParkScene.StaffAsync(vendor.Admin, offer.Id, [vendor.People[2]], team.Id);
+        var contract = await ParkScene.ActAsync(scene.ClientAdmin, offer.Id, ContractEvent.Activate);
+        using (var r = await vendor.Admin.Http.PutAsJsonAsync($"api/contracts/{contract.Id}/pay-rates", new { rates = new[] { new { rate = "0.02" } } }, HttpJson.Options))
+        {
+            await r.OkAsync<PayRatesRequest>("rates");
+        }
+        var (a, b, reviewer) = (vendor.People[0], vendor.People[1], vendor.People[2]);
+        var (_, a1) = await a.AnnotateAsync(scene.Project, _pos, leadTimeSeconds: 10);
+        var (_, a2) = await a.AnnotateAsync(scene.Project, _pos, leadTimeSeconds: 30);
+        await b.AnnotateAsync(scene.Project, _pos, leadTimeSeconds: 50);
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a1}/review", new { action = "accept" });
+        await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a2}/review", new { action = "reject", comment = "不对" });
+        return (scene, vendor, team, site);
+    }
+
+    [Fact]
+    public async Task AVendorSeesItsProductivityPerDaySiteCountyAndTeam()
+    {
+        var (_, vendor, team, site) = await WorkedAsync();
+        var today = DateOnly.FromDateTime(fx.Time.GetUtcNow().UtcDateTime);
+
+        var v = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?vendor={vendor.Org.Id}&by=team");
+        var t = v.Totals;
+        Assert.Equal((3L, 3L, 2L, 1L, 1L, 0.5), (t.Tasks, t.Annotations, t.ActiveAnnotators, t.Accepted, t.Rejected, t.AcceptanceRate));
+        // Annotator a took 20 s a task on average, b 50 s: the median of the two is 35 s.
+        Assert.Equal(35.0, t.MedianSecondsPerTask);
+        Assert.Equal("0.02", t.Earned);
+        var day = Assert.Single(v.Days);
+        Assert.Equal((today, 3L), (day.Day, day.Figures.Annotations));
+        var g = Assert.Single(v.Groups);
+        Assert.Equal((team.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "一组", 3L), (g.Key, g.Name, g.Figures.Annotations));
+
+        var county = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?vendor={vendor.Org.Id}&county=140224&by=site");
+        Assert.Equal(3L, county.Totals.Annotations);
+        Assert.Equal(("灵丘职场", 3L), (Assert.Single(county.Groups).Name, county.Groups[0].Figures.Annotations));
+        var elsewhere = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?vendor={vendor.Org.Id}&county=140213");
+        Assert.Equal(0L, elsewhere.Totals.Annotations);
+        Assert.Empty(elsewhere.Days);
+
+        // The team's lead sees the team, not the vendor.
+        var lead = vendor.People[0];
+        var mine = await lead.Http.GetOkAsync<ProductivityView>($"api/park/productivity?team={team.Id}");
+        Assert.Equal((3L, vendor.Org.Id), (mine.Totals.Annotations, mine.VendorOrganizationId));
+        using (var r = await lead.Http.GetAsync($"api/park/productivity?vendor={vendor.Org.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        using (var r = await vendor.People[2].Http.GetAsync($"api/park/productivity?team={team.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        var bySite = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?site={site.Id}");
+        Assert.Equal(3L, bySite.Totals.Annotations);
+    }
+
+    [Fact]
+    public async Task OtherVendorsClientsAndAnnotatorsSeeNoneOfIt()
+    {
+        var (scene, vendor, team, site) = await WorkedAsync();
+        var other = await scene.VendorAsync(0);
+        foreach (var path in new[]
+                 {
+                     $"api/park/productivity?vendor={vendor.Org.Id}", $"api/park/productivity?team={team.Id}", $"api/park/productivity?site={site.Id}",
+                     $"api/park/retention?vendor={vendor.Org.Id}", $"api/park/employment?vendor={vendor.Org.Id}",
+                 })
+        {
+            using (var r = await other.Admin.Http.GetAsync(path))
+            {
+                await r.ProblemAsync(HttpStatusCode.NotFound);
+            }
+            using (var r = await scene.ClientAdmin.Http.GetAsync(path))
+            {
+                await r.ProblemAsync(HttpStatusCode.NotFound);
+            }
+        }
+        // A site or team of another vendor than the one named is not found.
+        using (var r = await other.Admin.Http.GetAsync($"api/park/productivity?vendor={other.Org.Id}&team={team.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        foreach (var path in new[] { "api/park/productivity", "api/park/retention", "api/park/employment" })
+        {
+            using var r = await vendor.Admin.Http.GetAsync(path);
+            await r.ProblemAsync(HttpStatusCode.Forbidden);
+        }
+        using (var r = await vendor.Admin.Http.GetAsync($"api/projects/{scene.Project}/vendor-progress"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        using (var r = await vendor.Admin.Http.GetAsync($"api/park/productivity?vendor={vendor.Org.Id}&site={site.Id}&team={team.Id}"))
+        {
+            Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors("site"));
+        }
+        using (var r = await vendor.Admin.Http.GetAsync($"api/park/productivity?vendor={vendor.Org.Id}&county=abc"))
+        {
+            Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors("county"));
+        }
+        using (var r = await vendor.Admin.Http.GetAsync($"api/park/productivity?vendor={vendor.Org.Id}&by=planet"))
+        {
+            Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors("by"));
+        }
+    }
+
+    [Fact]
+    public async Task TheClientSeesEachVendorsProgressAndQualityButNoPay()
+    {
+        var (scene, vendor, _, _) = await WorkedAsync();
+        var view = await scene.ClientAdmin.Http.GetOkAsync<VendorProgressView>($"api/projects/{scene.Project}/vendor-progress");
+        var p = Assert.Single(view.Vendors);
+        Assert.Equal((vendor.Org.Id, ContractState.Active, 6L, 3L, 3L, 1L, 1L, 0.5, 2L),
+            (p.VendorOrganizationId, p.State, p.Quota, p.Used, p.Annotations, p.Accepted, p.Rejected, p.AcceptanceRate, p.ActiveAnnotators));
+        Assert.Equal(3L, Assert.Single(view.Days).Annotations);
+        using var raw = await scene.ClientAdmin.Http.GetAsync($"api/projects/{scene.Project}/vendor-progress");
+        var text = await raw.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("earned", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("price", text, StringComparison.OrdinalIgnoreCase);
+        // The project's annotators (not managers) are refused.
+        var annotator = await scene.Client.PersonAsync(Roles.Annotator);
+        using var r = await annotator.Http.GetAsync($"api/projects/{scene.Project}/vendor-progress");
+        await r.ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task TheOperatorSeesRetentionAndPeoplePerCounty()
+    {
+        var (scene, vendor, _, _) = await WorkedAsync();
+        var op = await (await fx.NewOrgAsync("operator")).PersonAsync(Roles.Manager);
+        var retention = await op.Http.GetOkAsync<RetentionView>($"api/park/retention?vendor={vendor.Org.Id}");
+        var cohort = Assert.Single(retention.Cohorts);
+        Assert.Equal((fx.Time.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), 2L, 0L), (cohort.Month, cohort.Started, cohort.Measured30));
+        Assert.Null(cohort.After30); // nobody started 30 days ago yet
+
+        var people = await op.Http.GetOkAsync<EmploymentView>($"api/park/employment?vendor={vendor.Org.Id}");
+        var county = Assert.Single(people.Counties);
+        Assert.Equal(("140224", 1L, 1L, 5L, 3L, 2L), (county.CountyCode, county.Vendors, county.Sites, county.Seats, county.People, county.ActiveLast30Days));
+        var park = await op.Http.GetOkAsync<EmploymentView>("api/park/employment");
+        Assert.Contains(park.Counties, c => c.CountyCode == "140224" && c.People >= 3);
+        var all = await op.Http.GetOkAsync<ProductivityView>("api/park/productivity?by=vendor");
+        Assert.Contains(all.Groups, g => g.Key == vendor.Org.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && g.Figures.Annotations == 3);
+        var progress = await op.Http.GetOkAsync<VendorProgressView>($"api/projects/{scene.Project}/vendor-progress");
+        Assert.Equal(3L, Assert.Single(progress.Vendors).Annotations);
+    }
+}
+
+public sealed class SqliteProductivityTests(SqliteFixture fx) : ProductivityTests<SqliteFixture>(fx);
+
+public sealed class PostgresProductivityTests(PostgresFixture fx) : ProductivityTests<PostgresFixture>(fx);

@@ -77,6 +77,7 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
         s.AddSingleton<ExportWorker>();
         s.AddSingleton<AuditLog>();
+        s.AddSingleton<Features.Workforce.Certificates>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());

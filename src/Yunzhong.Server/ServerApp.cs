@@ -16,6 +16,7 @@ using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Features.Training;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
@@ -81,6 +82,7 @@ public static class ServerApp
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
+        s.AddSingleton<Attempts>();
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
@@ -128,6 +130,9 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapCourses();
+        app.MapExams();
+        app.MapAttempts();
         app.MapWebUi(options);
         return app;
     }

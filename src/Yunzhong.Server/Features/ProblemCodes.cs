@@ -87,6 +87,14 @@ public static class ProblemCodes
     public const string LinkInvalid = "link.invalid";
     public const string LinkExpired = "link.expired";
     public const string LinkNotYours = "link.not_yours";
+    public const string TrainingUnknownSkill = "training.unknown_skill";
+    public const string TrainingNotGold = "training.not_gold";
+    public const string ExamAttemptOpen = "exam.attempt_open";
+    public const string ExamNoAttemptsLeft = "exam.no_attempts_left";
+    public const string ExamCoolingDown = "exam.cooling_down";
+    public const string ExamAttemptExpired = "exam.attempt_expired";
+    public const string ExamAttemptFinished = "exam.attempt_finished";
+    public const string ExamAlreadyAnswered = "exam.already_answered";
 
     // Limits and the server.
     public const string LimitExceeded = "limits.exceeded";
@@ -100,6 +108,7 @@ public static class ProblemCodes
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
         "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
+        "Course", "Lesson", "Practice task", "Exam", "Attempt",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>
@@ -110,6 +119,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
         Constants(typeof(ProblemCodes)).Where(c => c.Contains('.', StringComparison.Ordinal))
             .Concat(Constants(typeof(SchemaErrorCodes)))
+            .Concat(Constants(typeof(Yunzhong.Core.Training.ExamCodes)))
             .Concat(NotFoundSubjects.Select(NotFoundOf))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 

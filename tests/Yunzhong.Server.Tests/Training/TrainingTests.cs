@@ -46,6 +46,15 @@ public abstract class TrainingTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         Assert.Equal(0, wrong.Score);
         Assert.Equal("neg", wrong.Given.GetProperty("label")[0].GetString());
         Assert.Equal("pos", wrong.Expected.GetProperty("label")[0].GetString());
+
+        // Saving the lesson again keeps the practice ids of the tasks it keeps (a learner may have it open).
+        var saved = await w.Trainer.Http.PutOkAsync<LessonView>($"api/lessons/{lesson.Id}",
+            new { title = "第一课", body = "改过", practiceTaskIds = new[] { w.Gold[2], w.Gold[0] } });
+        Assert.Equal([w.Gold[2], w.Gold[0]], saved.Practice.Select(p => p.SourceTaskId));
+        Assert.Equal(lesson.Practice[0].Id, saved.Practice[1].Id);
+        await w.Annotator.Http.PostOkAsync<PracticeFeedback>($"api/practice/{lesson.Practice[0].Id}/check", new { result = TrainingScene.Right });
+        using var gone = await w.Annotator.Http.PostAsJsonAsync($"api/practice/{lesson.Practice[1].Id}/check", new { result = TrainingScene.Right });
+        await gone.ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

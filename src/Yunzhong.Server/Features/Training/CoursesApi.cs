@@ -208,10 +208,14 @@ public static class CoursesApi
         return null;
     }
 
+    /// <summary>Sets the lesson's practice tasks in order. A task the lesson keeps keeps its practice id, so a learner
+    /// with the lesson open can still check an answer after the trainer saved it again.</summary>
     private static async Task<ValidationProblem?> SetPracticeAsync(
         DbConnection c, DbTransaction tx, long organizationId, long lessonId, long[] taskIds, long now, CancellationToken ct)
     {
-        await c.ExecuteAsync(new CommandDefinition(TrainingSql.DeletePracticeSql, new { lessonId }, tx, cancellationToken: ct));
+        var existing = (await c.QueryAsync<(long Id, long TrainingTaskId)>(new CommandDefinition(TrainingSql.PracticeRowsSql, new { lessonId }, tx, cancellationToken: ct)))
+            .ToDictionary(r => r.TrainingTaskId, r => r.Id);
+        var kept = new HashSet<long>();
         var position = 0;
         foreach (var taskId in taskIds.Distinct())
         {
@@ -219,8 +223,20 @@ public static class CoursesApi
             {
                 return TrainingTasks.NotGold("practiceTaskIds", taskId);
             }
-            await c.ExecuteAsync(new CommandDefinition(TrainingSql.InsertPracticeSql,
-                new { lessonId, position = ++position, trainingTaskId = copy }, tx, cancellationToken: ct));
+            if (existing.TryGetValue(copy, out var id))
+            {
+                kept.Add(id);
+                await c.ExecuteAsync(new CommandDefinition(TrainingSql.MovePracticeSql, new { id, position = ++position }, tx, cancellationToken: ct));
+            }
+            else
+            {
+                await c.ExecuteAsync(new CommandDefinition(TrainingSql.InsertPracticeSql,
+                    new { lessonId, position = ++position, trainingTaskId = copy }, tx, cancellationToken: ct));
+            }
+        }
+        foreach (var id in existing.Values.Where(id => !kept.Contains(id)))
+        {
+            await c.ExecuteAsync(new CommandDefinition(TrainingSql.DeletePracticeSql, new { id }, tx, cancellationToken: ct));
         }
         return null;
     }

@@ -42,7 +42,11 @@ internal static class TrainingSql
 
     internal const string UpdateLessonSql = "UPDATE lessons SET title = @title, body = @body, updated_at = @now WHERE id = @lessonId";
 
-    internal const string DeletePracticeSql = "DELETE FROM lesson_practice WHERE lesson_id = @lessonId";
+    internal const string PracticeRowsSql = "SELECT id, training_task_id FROM lesson_practice WHERE lesson_id = @lessonId";
+
+    internal const string DeletePracticeSql = "DELETE FROM lesson_practice WHERE id = @id";
+
+    internal const string MovePracticeSql = "UPDATE lesson_practice SET position = @position WHERE id = @id";
 
     internal const string InsertPracticeSql = "INSERT INTO lesson_practice (lesson_id, position, training_task_id) VALUES (@lessonId, @position, @trainingTaskId)";
 

@@ -8,6 +8,7 @@ using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Features.Workforce;
 using Yunzhong.Server.Features.Park;
 using Yunzhong.Server.Features.Projects;
 using Yunzhong.Server.Features.Quality;
@@ -79,6 +80,7 @@ public static class ServerApp
         s.AddSingleton<ExportWorker>();
         s.AddSingleton<AuditLog>();
         s.AddSingleton<Features.Workforce.Certificates>();
+        s.AddSingleton<Features.Workforce.Routing>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
@@ -130,6 +132,9 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapSkills();
+        app.MapCertificates();
+        app.MapRouting();
         app.MapCourses();
         app.MapExams();
         app.MapAttempts();

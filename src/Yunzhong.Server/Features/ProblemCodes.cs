@@ -59,6 +59,16 @@ public static class ProblemCodes
     public const string QueueSiteFull = "queue.site_full";
     public const string QueueSiteClosed = "queue.site_closed";
     public const string QueueContractPastDeadline = "queue.contract_past_deadline";
+    public const string QueueSkillRequired = "queue.skill_required";
+    public const string SkillCodeInvalid = "skill.code_invalid";
+    public const string SkillCodeTaken = "skill.code_taken";
+    public const string SkillInUse = "skill.in_use";
+    public const string SkillLevelInUse = "skill.level_in_use";
+    public const string SkillUnknown = "skill.unknown";
+    public const string SkillLevelOutOfRange = "skill.level_out_of_range";
+    public const string SkillRoutesTooMany = "skill.routes_too_many";
+    public const string SkillDuplicate = "skill.duplicate";
+    public const string CertificateRevoked = "certificate.revoked";
     public const string ProjectArchived = "project.archived";
     public const string QueueAccessChanged = "queue.access_changed";
     public const string QueueAlreadySubmitted = "queue.already_submitted";
@@ -108,6 +118,7 @@ public static class ProblemCodes
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
         "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
+        "Skill", "Certificate", "Demand",
         "Course", "Lesson", "Practice task", "Exam", "Attempt",
     ];
 

@@ -42,10 +42,4 @@ internal static class CertificatesSql
         WHERE c.revoked_at IS NULL AND c.issued_at <= @now AND (c.expires_at IS NULL OR c.expires_at > @now)
         GROUP BY s.id, s.code, s.name_en, s.name_zh, c.level ORDER BY s.code, c.level
         """;
-
-    /// <summary>The organisations (with kind) a person belongs to, and their roles there.</summary>
-    internal const string MembershipsSql = """
-        SELECT m.organization_id AS OrganizationId, o.kind AS Kind, m.roles AS Roles
-        FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = @userId
-        """;
 }

@@ -87,6 +87,7 @@ public static class ServerApp
         s.AddSingleton<Attempts>();
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
+        s.AddSingleton<DemoTraining>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);

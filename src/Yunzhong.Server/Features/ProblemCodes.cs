@@ -97,7 +97,6 @@ public static class ProblemCodes
     public const string LinkInvalid = "link.invalid";
     public const string LinkExpired = "link.expired";
     public const string LinkNotYours = "link.not_yours";
-    public const string TrainingUnknownSkill = "training.unknown_skill";
     public const string TrainingNotGold = "training.not_gold";
     public const string ExamAttemptOpen = "exam.attempt_open";
     public const string ExamNoAttemptsLeft = "exam.no_attempts_left";

@@ -89,8 +89,8 @@ public abstract class TrainingTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     [InlineData("passMark", "field.range")]
     [InlineData("maxAttempts", "field.range")]
     [InlineData("cooldownSeconds", "field.range")]
-    [InlineData("skillId", "training.unknown_skill")]
-    [InlineData("level", "field.range")]
+    [InlineData("skillId", "skill.unknown")]
+    [InlineData("level", "skill.level_out_of_range")]
     public async Task BadExamTermsAreRefusedNamingTheField(string field, string code)
     {
         var w = await WorldAsync(gold: 2);

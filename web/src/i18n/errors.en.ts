@@ -182,7 +182,6 @@ export const errorsEn = {
   'err.practice_task.not_found': 'This practice task does not exist, or it is not your organisation’s.',
   'err.exam.not_found': 'This exam does not exist, or it is not your organisation’s.',
   'err.attempt.not_found': 'This exam attempt does not exist, or it is not yours.',
-  'err.training.unknown_skill': 'There is no such skill in the park’s catalogue.',
   'err.training.not_gold': 'Task {value} is not a gold task (a task with a known answer) of your organisation’s projects.',
   'err.exam.pool_too_small': 'The exam asks {value} questions but its pool holds only {pool} gold tasks.',
   'err.exam.attempt_open': 'You have an attempt at this exam still running: finish it first.',

@@ -183,7 +183,6 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.practice_task.not_found': '该练习题不存在，或不属于您的组织。',
   'err.exam.not_found': '该考试不存在，或不属于您的组织。',
   'err.attempt.not_found': '该考试记录不存在，或不是您的。',
-  'err.training.unknown_skill': '园区技能目录中没有这项技能。',
   'err.training.not_gold': '任务 {value} 不是本组织项目中的金标题（有已知答案的任务）。',
   'err.exam.pool_too_small': '考试要出 {value} 道题，但题库只有 {pool} 道金标题。',
   'err.exam.attempt_open': '您还有一次考试未结束，请先完成它。',

@@ -35,6 +35,7 @@ public sealed class Attempts(Db db, TimeProvider time, Certificates certificates
     {
         public long Position { get; set; }
         public long TrainingTaskId { get; set; }
+        public long ProjectId { get; set; }
         public string SchemaJson { get; set; } = "";
         public string DataJson { get; set; } = "";
         public string GoldJson { get; set; } = "";
@@ -46,7 +47,8 @@ public sealed class Attempts(Db db, TimeProvider time, Certificates certificates
 
     /// <summary>Starts an attempt at <paramref name="exam"/> for <paramref name="userId"/> when the exam's rules let them
     /// (the caller has scored their expired attempts first); the refusal otherwise.</summary>
-    internal async Task<(long? AttemptId, StartDecision Decision)> StartAsync(ExamsApi.ExamRow exam, long userId, CancellationToken ct)
+    /// <param name="ignoreCooldown">The demo's seeded history only: attempts one after another.</param>
+    internal async Task<(long? AttemptId, StartDecision Decision)> StartAsync(ExamsApi.ExamRow exam, long userId, CancellationToken ct, bool ignoreCooldown = false)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
@@ -55,7 +57,7 @@ public sealed class Attempts(Db db, TimeProvider time, Certificates certificates
         var mine = (await c.QueryAsync<AttemptRow>(new CommandDefinition(TrainingSql.AttemptsOfSql, new { examId = exam.Id, userId }, tx, cancellationToken: ct))).ToList();
         var now = Now;
         var decision = ExamRules.MayStart(exam.Terms, mine.Select(a => a.Times).ToList(), now);
-        if (decision.Refusal != StartRefusal.None)
+        if (decision.Refusal != StartRefusal.None && !(ignoreCooldown && decision.Refusal == StartRefusal.CoolingDown))
         {
             return (decision.OpenAttempt is { } i ? mine[i].Id : null, decision);
         }

@@ -6,10 +6,11 @@ namespace Yunzhong.Server.Features.Training;
 public enum AttemptState { Open, Passed, Failed }
 
 /// <summary>The question to answer now: the task and its schema, never its known answer.</summary>
-public sealed record ExamQuestion(int Position, JsonElement Schema, JsonElement Data);
+/// <param name="ProjectId">The project the task came from, whose media files its data names.</param>
+public sealed record ExamQuestion(int Position, long ProjectId, JsonElement Schema, JsonElement Data);
 
 /// <summary>A question of a marked attempt: what was given beside what was expected, with its gold score (0–1).</summary>
-public sealed record QuestionReview(int Position, JsonElement Schema, JsonElement Data, JsonElement? Given, JsonElement Expected, double Score);
+public sealed record QuestionReview(int Position, long ProjectId, JsonElement Schema, JsonElement Data, JsonElement? Given, JsonElement Expected, double Score);
 
 /// <param name="Deadline">Fixed when the attempt started; no request moves it.</param>
 /// <param name="ServerTime">The server's clock when it answered, so a browser's timer counts from the server's time.</param>
@@ -89,9 +90,9 @@ public static class AttemptsApi
             a.Id, a.ExamId, open ? AttemptState.Open : a.Passed == 1 ? AttemptState.Passed : AttemptState.Failed,
             Http.Time(a.StartedAt), Http.Time(a.Deadline), Http.Time(attempts.Now), questions.Count, questions.Count(q => q.AnswerJson is not null),
             a.PassMark,
-            current is null ? null : new ExamQuestion((int)current.Position, Http.Json(current.SchemaJson), Http.Json(current.DataJson)),
+            current is null ? null : new ExamQuestion((int)current.Position, current.ProjectId, Http.Json(current.SchemaJson), Http.Json(current.DataJson)),
             a.Score, a.CertificateId,
-            open ? null : questions.Select(q => new QuestionReview((int)q.Position, Http.Json(q.SchemaJson), Http.Json(q.DataJson),
+            open ? null : questions.Select(q => new QuestionReview((int)q.Position, q.ProjectId, Http.Json(q.SchemaJson), Http.Json(q.DataJson),
                 Http.JsonOrNull(q.AnswerJson), Http.Json(q.GoldJson), q.Score ?? 0)).ToList());
     }
 

@@ -166,7 +166,7 @@ internal static class TrainingSql
 
     /// <summary>Attempt @attemptId's questions in order: what was asked, and the answer and score so far.</summary>
     internal const string QuestionsSql = """
-        SELECT q.position, q.training_task_id AS TrainingTaskId, t.schema_json AS SchemaJson, t.data_json AS DataJson, t.gold_json AS GoldJson,
+        SELECT q.position, q.training_task_id AS TrainingTaskId, t.project_id AS ProjectId, t.schema_json AS SchemaJson, t.data_json AS DataJson, t.gold_json AS GoldJson,
                q.answer_json AS AnswerJson, q.score
         FROM exam_questions q JOIN training_tasks t ON t.id = q.training_task_id WHERE q.attempt_id = @attemptId ORDER BY q.position
         """;

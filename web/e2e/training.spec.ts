@@ -16,9 +16,9 @@ async function setUp(page: Page, lang: Lang) {
     data: { code: `sentiment-${tag.toLowerCase()}`, nameEn: `Sentiment ${tag}`, nameZh: `情感判断 ${tag}`, description: '', maxLevel: 2 },
   })).json() as Schemas['SkillView'];
   expect(skill.id).toBeGreaterThan(0);
-  const goldProject = await createProject(page.request, { name: `培训金标题 Training gold ${tag}`, schema: SCHEMA as never });
+  const goldProject = await createProject(page.request, { name: `培训金标题 Training gold ${tag}`, schema: SCHEMA });
   await importJsonl(page.request, goldProject, [0, 1, 2].map((i) => ({ key: `g${i}`, data: { text: `服务很好，非常满意 ${i}` }, gold: { label: ['pos'] } })));
-  const work = await createProject(page.request, { name: `需要技能的项目 Skilled work ${tag}`, schema: SCHEMA as never });
+  const work = await createProject(page.request, { name: `需要技能的项目 Skilled work ${tag}`, schema: SCHEMA });
   await importJsonl(page.request, work, [{ data: { text: '需要资格的任务' } }]);
   const r = await page.request.put(`/api/projects/${work}/skills`, { data: { requirements: [{ skillId: skill.id, minLevel: 1 }], routes: [] } });
   expect(r.status(), await r.text()).toBe(200);

@@ -10,21 +10,23 @@ import { AnswerBesideExpected, AnswerForm } from './Practice';
 import './training.css';
 
 
+/** An attempt with the browser's clock when it arrived, so the timer measures time since the server answered. */
+type Timed = Attempt & { receivedAt: number };
+const timed = (a: Attempt): Timed => ({ ...a, receivedAt: Date.now() });
+
 /**
  * Time left on an attempt, counted by the server's clock: the deadline was fixed when the attempt
  * started, and the browser's clock only measures how much time passed since the server answered.
  */
-function useTimeLeft(a: Attempt | undefined, onZero: () => void): number | null {
-  const [now, setNow] = useState(() => Date.now());
-  const skew = useRef(0);
-  useEffect(() => { if (a) skew.current = Date.parse(a.serverTime) - Date.now(); }, [a]);
+function useTimeLeft(a: Timed | undefined, onZero: () => void): number | null {
   const open = a?.state === 'open';
+  const [now, setNow] = useState(() => a?.receivedAt ?? 0);
   useEffect(() => {
     if (!open) return;
     const id = window.setInterval(() => setNow(Date.now()), 250);
     return () => window.clearInterval(id);
   }, [open]);
-  const left = a && open ? Date.parse(a.deadline) - (now + skew.current) : null;
+  const left = a && open ? Date.parse(a.deadline) - Date.parse(a.serverTime) - (Math.max(now, a.receivedAt) - a.receivedAt) : null;
   const fired = useRef(false);
   useEffect(() => {
     if (left != null && left <= 0 && !fired.current) { fired.current = true; onZero(); }
@@ -38,9 +40,9 @@ export function AttemptPage({ attemptId }: { attemptId: number }) {
   const { org } = useSession();
   const qc = useQueryClient();
   const key = trainingKeys.attempt(attemptId);
-  const attempt = useQuery({ queryKey: key, queryFn: () => trainingApi.attempt(attemptId), staleTime: 0 });
+  const attempt = useQuery({ queryKey: key, queryFn: async () => timed(await trainingApi.attempt(attemptId)), staleTime: 0 });
   const refresh = (a?: Attempt) => {
-    if (a) qc.setQueryData(key, a); else void attempt.refetch();
+    if (a) qc.setQueryData(key, timed(a)); else void attempt.refetch();
     void qc.invalidateQueries({ queryKey: ['training', org?.id ?? 0, 'exams'] });
     void qc.invalidateQueries({ queryKey: trainingKeys.certificates });
   };

@@ -14,7 +14,7 @@ type Tab = typeof TABS[number];
 
 /** A short line for a task's data: its first text value. */
 function dataLine(d: Record<string, unknown>): string {
-  const v = Object.values(d).find((x) => typeof x === 'string') as string | undefined;
+  const v = Object.values(d).find((x): x is string => typeof x === 'string');
   return (v ?? JSON.stringify(d)).slice(0, 80);
 }
 

@@ -53,7 +53,9 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('picked-count')).toContainText('2');
     await shot(page, 'training-lesson-editor', lang);
     await page.getByTestId('lesson-save').click();
-    await expect(page.getByTestId('lesson-saved')).toBeVisible();
+    // Saved, the new lesson opens in its own editor.
+    await expect(page).toHaveURL(/#\/training\/lessons\/\d+$/);
+    await expect(page.getByTestId('lesson-title')).toHaveValue('第一课 Lesson one');
 
     // The exam builder: one question drawn from three gold tasks, all right to pass, a short cool-down.
     await page.goto('/#/training/exams/new');
@@ -70,7 +72,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('exam-error')).toContainText(lang === 'en' ? 'pool holds only 3' : '题库只有 3');
     await page.getByTestId('exam-questionCount').fill('1');
     await page.getByTestId('exam-save').click();
-    await expect(page.getByTestId('exam-saved')).toBeVisible();
+    await expect(page).toHaveURL(/#\/training\/exams\/\d+$/);
+    await expect(page.getByTestId('exam-builder').locator('h1')).toHaveText(`情感 一级 Sentiment level 1 ${tag}`);
     await shot(page, 'training-exam-builder', lang);
 
     // A new annotator, with no certificate: the project that requires the skill serves them nothing.

@@ -42,7 +42,7 @@ public static class AttemptsApi
         ExamsApi.ExamRow? exam;
         await using (var c = await db.OpenAsync(ct))
         {
-            (exam, var refused) = await ExamsApi.ExamGateAsync(c, access, user, examId, RoleNames.Member, "Members only.", ct);
+            (exam, var refused) = await ExamsApi.ExamGateAsync(c, access, user, examId, RoleNames.Member, CoursesApi.MembersOnly, ct);
             if (exam is null)
             {
                 return refused!;
@@ -69,7 +69,7 @@ public static class AttemptsApi
     {
         var a = await attempts.FindAsync(attemptId, ct);
         if (a is null || a.UserId != user.UserId()
-            || await SitesApi.OrgGateAsync(access, a.UserId, a.OrganizationId, RoleNames.Member, "Members only.", ct) is not null)
+            || await SitesApi.OrgGateAsync(access, a.UserId, a.OrganizationId, RoleNames.Member, CoursesApi.MembersOnly, ct) is not null)
         {
             return null;
         }
@@ -111,7 +111,7 @@ public static class AttemptsApi
     {
         var a = await attempts.FindAsync(attemptId, ct);
         if (a is null || a.UserId != user.UserId()
-            || await SitesApi.OrgGateAsync(access, a.UserId, a.OrganizationId, RoleNames.Member, "Members only.", ct) is not null)
+            || await SitesApi.OrgGateAsync(access, a.UserId, a.OrganizationId, RoleNames.Member, CoursesApi.MembersOnly, ct) is not null)
         {
             return Http.NotFound("Attempt");
         }

@@ -49,6 +49,25 @@ public static class CoursesApi
 
     internal const string TrainersOnly = "Only the organisation's trainers, admins and managers write courses and exams.";
 
+    internal const string MembersOnly = "Only the organisation's members take its courses and exams.";
+
+    /// <summary>
+    /// <paramref name="row"/> (a course, lesson, practice task or exam) and null when the caller holds one of
+    /// <paramref name="needed"/> in the organisation that owns it; else null and 404 (missing, or an outsider's:
+    /// the same answer) or 403 (a member without the role).
+    /// </summary>
+    internal static async Task<(T? Row, ProblemHttpResult? Refused)> GateAsync<T>(
+        T? row, Func<T, long> organization, string what, Access access, ClaimsPrincipal user, Roles needed, string forbidden, CancellationToken ct)
+        where T : class
+    {
+        if (row is null)
+        {
+            return (null, Http.NotFound(what));
+        }
+        var refused = await SitesApi.OrgGateAsync(access, user.UserId(), organization(row), needed, forbidden, ct, what);
+        return refused is null ? (row, null) : (null, refused);
+    }
+
     internal sealed class CourseRow
     {
         public long Id { get; set; }
@@ -73,7 +92,7 @@ public static class CoursesApi
     private static async Task<Results<Ok<List<CourseView>>, ProblemHttpResult>> List(
         long organizationId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
-        if (await SitesApi.OrgGateAsync(access, user.UserId(), organizationId, RoleNames.Member, "Members only.", ct) is { } refused)
+        if (await SitesApi.OrgGateAsync(access, user.UserId(), organizationId, RoleNames.Member, MembersOnly, ct) is { } refused)
         {
             return refused;
         }
@@ -120,14 +139,10 @@ public static class CoursesApi
         long courseId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var course = await c.QueryFirstOrDefaultAsync<CourseRow>(new CommandDefinition(TrainingSql.CourseSql, new { courseId }, cancellationToken: ct));
+        var (course, refused) = await GateAsync(await CourseAsync(c, courseId, ct), r => r.OrganizationId, "Course", access, user, RoleNames.Member, MembersOnly, ct);
         if (course is null)
         {
-            return Http.NotFound("Course");
-        }
-        if (await SitesApi.OrgGateAsync(access, user.UserId(), course.OrganizationId, RoleNames.Member, "Members only.", ct, "Course") is { } refused)
-        {
-            return refused;
+            return refused!;
         }
         var lessons = await c.QueryAsync<(long Id, long CourseId, long Position, string Title, long Practice)>(
             new CommandDefinition(TrainingSql.LessonsSql, new { courseId }, cancellationToken: ct));
@@ -155,13 +170,14 @@ public static class CoursesApi
     }
 
     /// <summary>Null when the caller may write course @courseId; else 404 (missing, or not theirs to see) or 403.</summary>
-    private static async Task<ProblemHttpResult?> CourseGateAsync(DbConnection c, Access access, ClaimsPrincipal user, long courseId, CancellationToken ct)
-    {
-        var course = await c.QueryFirstOrDefaultAsync<CourseRow>(new CommandDefinition(TrainingSql.CourseSql, new { courseId }, cancellationToken: ct));
-        return course is null
-            ? Http.NotFound("Course")
-            : await SitesApi.OrgGateAsync(access, user.UserId(), course.OrganizationId, RoleNames.Train, TrainersOnly, ct, "Course");
-    }
+    private static async Task<ProblemHttpResult?> CourseGateAsync(DbConnection c, Access access, ClaimsPrincipal user, long courseId, CancellationToken ct) =>
+        (await GateAsync(await CourseAsync(c, courseId, ct), r => r.OrganizationId, "Course", access, user, RoleNames.Train, TrainersOnly, ct)).Refused;
+
+    private static Task<CourseRow?> CourseAsync(DbConnection c, long courseId, CancellationToken ct) =>
+        c.QueryFirstOrDefaultAsync<CourseRow?>(new CommandDefinition(TrainingSql.CourseSql, new { courseId }, cancellationToken: ct));
+
+    private static Task<LessonRow?> LessonRowAsync(DbConnection c, long lessonId, CancellationToken ct) =>
+        c.QueryFirstOrDefaultAsync<LessonRow?>(new CommandDefinition(TrainingSql.LessonSql, new { lessonId }, cancellationToken: ct));
 
     private static async Task<Results<Created<LessonView>, ProblemHttpResult, ValidationProblem>> AddLesson(
         long courseId, LessonRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
@@ -171,7 +187,7 @@ public static class CoursesApi
         {
             return refused;
         }
-        var organizationId = (await c.QuerySingleAsync<CourseRow>(new CommandDefinition(TrainingSql.CourseSql, new { courseId }, cancellationToken: ct))).OrganizationId;
+        var organizationId = (await CourseAsync(c, courseId, ct))!.OrganizationId;
         if (CheckLesson(request) is { } bad)
         {
             return bad;
@@ -253,30 +269,18 @@ public static class CoursesApi
         long lessonId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var l = await c.QueryFirstOrDefaultAsync<LessonRow>(new CommandDefinition(TrainingSql.LessonSql, new { lessonId }, cancellationToken: ct));
-        if (l is null)
-        {
-            return Http.NotFound("Lesson");
-        }
-        if (await SitesApi.OrgGateAsync(access, user.UserId(), l.OrganizationId, RoleNames.Member, "Members only.", ct, "Lesson") is { } refused)
-        {
-            return refused;
-        }
-        return TypedResults.Ok(await LessonAsync(c, lessonId, ct));
+        var (l, refused) = await GateAsync(await LessonRowAsync(c, lessonId, ct), r => r.OrganizationId, "Lesson", access, user, RoleNames.Member, MembersOnly, ct);
+        return l is null ? refused! : TypedResults.Ok(await LessonAsync(c, lessonId, ct));
     }
 
     private static async Task<Results<Ok<LessonView>, ProblemHttpResult, ValidationProblem>> UpdateLesson(
         long lessonId, LessonRequest request, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var l = await c.QueryFirstOrDefaultAsync<LessonRow>(new CommandDefinition(TrainingSql.LessonSql, new { lessonId }, cancellationToken: ct));
+        var (l, refused) = await GateAsync(await LessonRowAsync(c, lessonId, ct), r => r.OrganizationId, "Lesson", access, user, RoleNames.Train, TrainersOnly, ct);
         if (l is null)
         {
-            return Http.NotFound("Lesson");
-        }
-        if (await SitesApi.OrgGateAsync(access, user.UserId(), l.OrganizationId, RoleNames.Train, TrainersOnly, ct, "Lesson") is { } refused)
-        {
-            return refused;
+            return refused!;
         }
         if (CheckLesson(request) is { } bad)
         {
@@ -300,14 +304,12 @@ public static class CoursesApi
         long practiceId, PracticeAnswer request, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var p = await c.QueryFirstOrDefaultAsync<PracticeKey>(new CommandDefinition(TrainingSql.PracticeSql, new { practiceId }, cancellationToken: ct));
+        var (p, refused) = await GateAsync(
+            await c.QueryFirstOrDefaultAsync<PracticeKey?>(new CommandDefinition(TrainingSql.PracticeSql, new { practiceId }, cancellationToken: ct)),
+            r => r.OrganizationId, "Practice task", access, user, RoleNames.Member, MembersOnly, ct);
         if (p is null)
         {
-            return Http.NotFound("Practice task");
-        }
-        if (await SitesApi.OrgGateAsync(access, user.UserId(), p.OrganizationId, RoleNames.Member, "Members only.", ct, "Practice task") is { } refused)
-        {
-            return refused;
+            return refused!;
         }
         var (score, misfit) = TrainingTasks.Score(p.SchemaJson, p.DataJson, p.GoldJson, request.Result);
         return misfit is not null ? misfit : TypedResults.Ok(new PracticeFeedback(score, request.Result, Http.Json(p.GoldJson)));

@@ -91,7 +91,7 @@ public static class ExamsApi
         long organizationId, ClaimsPrincipal user, Access access, Db db, Attempts attempts, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
-        if (await SitesApi.OrgGateAsync(access, userId, organizationId, RoleNames.Member, "Members only.", ct) is { } refused)
+        if (await SitesApi.OrgGateAsync(access, userId, organizationId, RoleNames.Member, CoursesApi.MembersOnly, ct) is { } refused)
         {
             return refused;
         }
@@ -201,13 +201,8 @@ public static class ExamsApi
     internal static async Task<(ExamRow? Exam, ProblemHttpResult? Refused)> ExamGateAsync(
         DbConnection c, Access access, ClaimsPrincipal user, long examId, Roles needed, string forbidden, CancellationToken ct)
     {
-        var exam = await c.QueryFirstOrDefaultAsync<ExamRow>(new CommandDefinition(TrainingSql.ExamSql, new { examId }, cancellationToken: ct));
-        if (exam is null)
-        {
-            return (null, Http.NotFound("Exam"));
-        }
-        var refused = await SitesApi.OrgGateAsync(access, user.UserId(), exam.OrganizationId, needed, forbidden, ct, "Exam");
-        return refused is null ? (exam, null) : (null, refused);
+        var exam = await c.QueryFirstOrDefaultAsync<ExamRow?>(new CommandDefinition(TrainingSql.ExamSql, new { examId }, cancellationToken: ct));
+        return await CoursesApi.GateAsync(exam, e => e.OrganizationId, "Exam", access, user, needed, forbidden, ct);
     }
 
     /// <summary>Changes an exam's terms and pool. Attempts already started keep the questions and deadline they drew.</summary>

@@ -14,7 +14,8 @@ internal static class CertificatesSql
 
     /// <summary>A person's certificates, every state: what the queue's cache keeps.</summary>
     internal const string OfUserSql = """
-        SELECT id, user_id, skill_id, level, issued_at, expires_at, revoked_at FROM certificates WHERE user_id = @userId ORDER BY id
+        SELECT id AS Id, user_id AS UserId, skill_id AS SkillId, level AS Level, issued_at AS IssuedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt
+        FROM certificates WHERE user_id = @userId ORDER BY id
         """;
 
     private const string ViewColumns = """

@@ -83,7 +83,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const r = await learner.request.post('/api/auth/login', { data: { email, password: PASSWORD } });
     expect(r.status()).toBe(200);
     const refused = await learner.request.post(`/api/projects/${work}/queue/next`);
-    expect(refused.status()).toBe(409);
+    expect(refused.status()).toBe(403);
     expect((await refused.json() as { code: string }).code).toBe('queue.skill_required');
 
     // The course and its practice: the answer beside the expected one, with the gold score.

@@ -18,6 +18,9 @@ function dataLine(d: Record<string, unknown>): string {
   return (v ?? JSON.stringify(d)).slice(0, 80);
 }
 
+/** Long JSON cut to a line (the whole of it in the tooltip). */
+const short = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}…` : s);
+
 /** The trainer's console: courses and lessons, the exam builder, and the exams' results. */
 export function TrainerPage({ tab = 'courses' }: { tab?: string }) {
   const { t } = useI18n();
@@ -177,7 +180,7 @@ function GoldPicker({ organizationId, picked, onChange, label }: { organizationI
                   <td><input type="checkbox" checked={picked.includes(g.id)} onChange={() => toggle(g)} data-testid={`pick-${g.id}`} aria-label={`#${g.id}`} /></td>
                   <td>{g.projectName}</td>
                   <td>#{g.id} {dataLine(g.data)}</td>
-                  <td className="small"><code>{JSON.stringify(g.gold)}</code></td>
+                  <td className="small"><code title={JSON.stringify(g.gold)}>{short(JSON.stringify(g.gold))}</code></td>
                 </tr>
               ))}
             </tbody>

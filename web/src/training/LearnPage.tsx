@@ -10,8 +10,8 @@ import { useSession } from '../session';
 import { AnswerBesideExpected, AnswerForm } from './Practice';
 import './training.css';
 
-const fmtDate = (iso: string) => new Date(iso).toLocaleDateString();
-const fmtTime = (iso: string) => new Date(iso).toLocaleString();
+const fmtDate = (iso: string, lang: string) => new Date(iso).toLocaleDateString(lang);
+const fmtTime = (iso: string, lang: string) => new Date(iso).toLocaleString(lang);
 
 /** A skill's name in the page's language. */
 export function skillName(skills: Skill[] | undefined, id: number, lang: string): string {
@@ -72,7 +72,7 @@ export function LearnPage() {
                   <td>{t('learn.minutes', { n: Math.round(e.timeLimitSeconds / 6) / 10 })}</td>
                   <td>{e.passMark}%</td>
                   <td>{t('learn.attemptsUsed', { used: e.mine.attemptsUsed, max: e.maxAttempts })}</td>
-                  <td data-testid="exam-status">{examStatus(e, t)}</td>
+                  <td data-testid="exam-status">{examStatus(e, t, lang)}</td>
                   <td>
                     {e.mine.openAttemptId != null
                       ? <a className="button primary" href={`#/learn/attempts/${e.mine.openAttemptId}`} data-testid="exam-resume">{t('learn.resume')}</a>
@@ -93,13 +93,15 @@ export function LearnPage() {
   );
 }
 
-function examStatus(e: Exam, t: T): string {
+/** Where the caller stands: passed or not taken, the best mark, and (until passed) when the next attempt may start. */
+function examStatus(e: Exam, t: T, lang: string): string {
   const parts: string[] = [];
   if (e.mine.passed) parts.push(t('learn.passed'));
   else if (e.mine.attemptsUsed === 0) parts.push(t('learn.notTaken'));
   if (e.mine.bestScore != null) parts.push(t('learn.best', { score: e.mine.bestScore }));
-  if (e.mine.retryAt) parts.push(t('learn.coolingDown', { time: fmtTime(e.mine.retryAt) }));
-  else if (e.mine.attemptsLeft === 0 && !e.mine.passed) parts.push(t('learn.noAttemptsLeft'));
+  if (e.mine.passed) return parts.join(' · ');
+  if (e.mine.retryAt) parts.push(t('learn.coolingDown', { time: fmtTime(e.mine.retryAt, lang) }));
+  else if (e.mine.attemptsLeft === 0) parts.push(t('learn.noAttemptsLeft'));
   return parts.join(' · ');
 }
 
@@ -117,8 +119,8 @@ function Certificates({ certs, lang }: { certs: Certificate[] | undefined; lang:
               <tr key={c.id} data-testid={`certificate-${c.id}`}>
                 <td>{lang === 'en' ? c.nameEn : c.nameZh}</td>
                 <td>{t('learn.level', { level: c.level })}</td>
-                <td>{fmtDate(c.issuedAt)}</td>
-                <td>{c.expiresAt ? fmtDate(c.expiresAt) : t('learn.never')}</td>
+                <td>{fmtDate(c.issuedAt, lang)}</td>
+                <td>{c.expiresAt ? fmtDate(c.expiresAt, lang) : t('learn.never')}</td>
                 <td><span className={`badge ${c.valid ? 'state-accepted' : 'state-rejected'}`}>{c.valid ? t('learn.valid') : t('learn.invalid')}</span></td>
               </tr>
             ))}

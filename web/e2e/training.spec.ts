@@ -45,6 +45,13 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('lesson-title').fill('第一课 Lesson one');
     await page.getByTestId('lesson-body-input').fill('## 正面还是负面\n\n**满意**就是正面。 *Satisfied* means **pos**.');
     await expect(page.getByTestId('lesson-preview').locator('h2')).toHaveText('正面还是负面');
+    // An image of the organisation's own media (the demo photos project), inserted as Markdown.
+    const projects = await (await page.request.get('/api/projects')).json() as { id: number; name: string }[];
+    const photos = projects.find((p) => p.name.includes('Photos:'))!;
+    await page.getByTestId('image-project').selectOption(String(photos.id));
+    await page.getByTestId('image-horse.png').click();
+    await expect(page.getByTestId('lesson-body-input')).toHaveValue(/!\[horse\.png\]\(\/api\/projects\/\d+\/media\/horse\.png\)/);
+    await expect(page.getByTestId('lesson-preview').locator('img')).toHaveCount(1);
     const picker = page.getByTestId('gold-picker');
     const goldBoxes = picker.locator('tr', { hasText: `Training gold ${tag}` }).locator('input[type=checkbox]');
     await expect(goldBoxes).toHaveCount(3);
@@ -92,6 +99,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await learner.locator('a.card', { hasText: `Sentiment basics ${tag}` }).click();
     await learner.getByRole('link', { name: '第一课 Lesson one' }).click();
     await expect(learner.getByTestId('lesson-body').locator('h2')).toHaveText('正面还是负面');
+    // The lesson's image loads for the annotator (a member of the organisation that owns it).
+    await expect.poll(() => learner.getByTestId('lesson-body').locator('img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
     const practice = learner.getByTestId('practice-1');
     await practice.getByTestId('choice-label-neg').click();
     await practice.getByTestId('answer-submit').click();

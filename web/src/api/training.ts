@@ -65,6 +65,8 @@ export const trainingApi = {
   answer: async (attemptId: number, position: number, result: Result) =>
     (await unwrap(client.POST('/api/attempts/{attemptId}/answers', { params: { path: { attemptId } }, body: { position, result } }))) as Attempt,
   finish: async (attemptId: number) => (await unwrap(client.POST('/api/attempts/{attemptId}/finish', { params: { path: { attemptId } } }))) as Attempt,
+  /** A project's media files: a lesson shows the organisation's own images by their address. */
+  media: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/media', { params: { path: { projectId } } })),
   skills: () => unwrap(client.GET('/api/skills')),
   myCertificates: () => unwrap(client.GET('/api/me/certificates')),
 };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api';
 import { errorText } from '../api/queries';
 import { trainingApi, trainingKeys, type ExamRequest, type GoldTask } from '../api/training';
 import { useI18n, type MessageKey } from '../i18n';
@@ -151,12 +152,45 @@ function LessonForm({ courseId, organizationId, lesson }: {
       {saved && <div className="banner ok" role="status" data-testid="lesson-saved">{t('trainer.saved')}</div>}
       <label>{t('trainer.lessonTitle')} <input value={title} onChange={(e) => setTitle(e.target.value)} data-testid="lesson-title" /></label>
       <div className="lesson-editor">
-        <label>{t('trainer.body')}<textarea value={body} onChange={(e) => setBody(e.target.value)} data-testid="lesson-body-input" /></label>
+        <div>
+          <label>{t('trainer.body')}<textarea value={body} onChange={(e) => setBody(e.target.value)} data-testid="lesson-body-input" /></label>
+          <ImagePicker organizationId={organizationId} onPick={(md) => setBody((b) => `${b}${b.endsWith('\n') || !b ? '' : '\n'}${md}\n`)} />
+        </div>
         <div><div className="muted small">{t('trainer.preview')}</div><Markdown source={body} className="card" testId="lesson-preview" /></div>
       </div>
       <GoldPicker organizationId={organizationId} picked={picked} onChange={setPicked} label={t('trainer.pickPractice')} />
       <button type="submit" className="primary" disabled={save.isPending} data-testid="lesson-save">{t('trainer.save')}</button>
     </form>
+  );
+}
+
+/**
+ * Images already uploaded to the organisation's projects (the media upload of a project), inserted into the
+ * lesson as Markdown by their address: the organisation's members, who take its courses, may see them.
+ */
+function ImagePicker({ organizationId, onPick }: { organizationId: number; onPick: (markdown: string) => void }) {
+  const { t } = useI18n();
+  const [projectId, setProjectId] = useState<number | null>(null);
+  const projects = useQuery({ queryKey: ['training', organizationId, 'projects'], queryFn: () => api.projects(organizationId), enabled: organizationId > 0 });
+  const media = useQuery({ queryKey: ['training', 'media', projectId], queryFn: () => trainingApi.media(projectId!), enabled: projectId != null });
+  const images = (media.data ?? []).filter((m) => m.contentType.startsWith('image/'));
+  return (
+    <div className="image-picker" data-testid="image-picker">
+      <label className="small">{t('trainer.insertImage')}{' '}
+        <select value={projectId ?? ''} onChange={(e) => setProjectId(e.target.value ? Number(e.target.value) : null)} data-testid="image-project">
+          <option value="">{t('trainer.imageProject')}</option>
+          {projects.data?.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </label>
+      {projectId != null && media.data && images.length === 0 && <span className="muted small"> {t('trainer.noImages')}</span>}
+      <div className="thumbs">
+        {images.map((m) => (
+          <button type="button" key={m.name} title={m.name} data-testid={`image-${m.name}`} onClick={() => onPick(`![${m.name}](${m.url})`)}>
+            <img src={m.url} alt={m.name} />
+          </button>
+        ))}
+      </div>
+    </div>
   );
 }
 

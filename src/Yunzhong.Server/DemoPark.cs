@@ -194,7 +194,7 @@ public sealed class DemoPark(Db db, Access access, QueueEngine queue, TimeProvid
             }
             for (var i = 0; i < 3; i++)
             {
-                var lease = await queue.NextAsync(project, userId, [], work, ct);
+                var lease = await queue.NextAsync(project, userId, [], work, Features.Workforce.SkillGate.Open, ct);
                 if (lease is not { Refusal: LeaseRefusal.None })
                 {
                     break;

@@ -9,6 +9,7 @@ using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Learning;
 using Yunzhong.Server.Features.Media;
 using Yunzhong.Server.Features.Organizations;
+using Yunzhong.Server.Features.Workforce;
 using Yunzhong.Server.Features.Park;
 using Yunzhong.Server.Features.Projects;
 using Yunzhong.Server.Features.Quality;
@@ -17,6 +18,7 @@ using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Reviews;
 using Yunzhong.Server.Features.Stats;
 using Yunzhong.Server.Features.Tasks;
+using Yunzhong.Server.Features.Training;
 using Yunzhong.Server.Security;
 using Yunzhong.Server.Storage;
 
@@ -78,12 +80,16 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<QueueEngine>());
         s.AddSingleton<ExportWorker>();
         s.AddSingleton<AuditLog>();
+        s.AddSingleton<Features.Workforce.Certificates>();
+        s.AddSingleton<Features.Workforce.Routing>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddLearning();
+        s.AddSingleton<Attempts>();
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
+        s.AddSingleton<DemoTraining>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);
@@ -133,6 +139,12 @@ public static class ServerApp
         app.MapLearning();
         app.MapDirectory();
         app.MapProductivity();
+        app.MapSkills();
+        app.MapCertificates();
+        app.MapRouting();
+        app.MapCourses();
+        app.MapExams();
+        app.MapAttempts();
         app.MapWebUi(options);
         return app;
     }

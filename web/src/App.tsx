@@ -28,6 +28,14 @@ const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ defa
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
 const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
 const GrantsPage = lazy(() => import('./pages/GrantsPage').then((m) => ({ default: m.GrantsPage })));
+const LearnPage = lazy(() => import('./training/LearnPage').then((m) => ({ default: m.LearnPage })));
+const CoursePage = lazy(() => import('./training/LearnPage').then((m) => ({ default: m.CoursePage })));
+const LessonPage = lazy(() => import('./training/LearnPage').then((m) => ({ default: m.LessonPage })));
+const AttemptPage = lazy(() => import('./training/AttemptPage').then((m) => ({ default: m.AttemptPage })));
+const TrainerPage = lazy(() => import('./training/TrainerPage').then((m) => ({ default: m.TrainerPage })));
+const CourseEditor = lazy(() => import('./training/TrainerPage').then((m) => ({ default: m.CourseEditor })));
+const LessonEditor = lazy(() => import('./training/TrainerPage').then((m) => ({ default: m.LessonEditor })));
+const ExamBuilder = lazy(() => import('./training/TrainerPage').then((m) => ({ default: m.ExamBuilder })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 
 const ORG_KEY = 'yz.org';
@@ -123,6 +131,17 @@ export function App() {
   } else if ((m = match('/park/vendors/:id', path))) page = <ParkVendorPage key={m.id} vendorId={Number(m.id)} />;
   else if ((m = match('/park/sites/:id', path))) page = <ParkSitePage key={m.id} siteId={Number(m.id)} />;
   else if ((m = match('/park/teams/:id', path))) page = <ParkTeamPage key={m.id} teamId={Number(m.id)} />;
+  else if (match('/learn', path)) page = <LearnPage key={session.org?.id} />;
+  else if ((m = match('/learn/courses/:id', path))) page = <CoursePage key={m.id} courseId={Number(m.id)} />;
+  else if ((m = match('/learn/lessons/:id', path))) page = <LessonPage key={m.id} lessonId={Number(m.id)} />;
+  else if ((m = match('/learn/attempts/:id', path))) page = <AttemptPage key={m.id} attemptId={Number(m.id)} />;
+  else if (path.startsWith('/training') && !can(orgRoles, 'train')) page = <NotAllowed />;
+  else if ((m = match('/training/courses/:id', path))) page = <CourseEditor key={m.id} courseId={Number(m.id)} />;
+  else if ((m = match('/training/lessons/:id', path))) page = <LessonEditor key={m.id} lessonId={Number(m.id)} />;
+  else if (match('/training/exams/new', path)) page = <ExamBuilder key="new" examId={null} />;
+  else if ((m = match('/training/exams/:id', path))) page = <ExamBuilder key={m.id} examId={Number(m.id)} />;
+  else if ((m = match('/training/:tab', path))) page = <TrainerPage key={session.org?.id} tab={m.tab} />;
+  else if (match('/training', path)) page = <TrainerPage key={session.org?.id} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -137,6 +156,8 @@ export function App() {
         {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
         {can(session.org?.roles, 'members') && <a href="#/park" data-testid="nav-park">{t(session.org?.kind === 'operator' ? 'nav.parkOverview' : 'nav.park')}</a>}
         {myTeam && <a href={`#/park/teams/${myTeam.id}`} data-testid="nav-my-team">{t('nav.myTeam')}</a>}
+        {session.org && <a href="#/learn" data-testid="nav-learn">{t('nav.learn')}</a>}
+        {can(session.org?.roles, 'train') && <a href="#/training" data-testid="nav-training">{t('nav.training')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

@@ -22,6 +22,14 @@ describe('roles', () => {
     expect(can(undefined, 'annotate')).toBe(false);
   });
 
+  it('lets trainers write courses and exams, and nothing of a project', () => {
+    expect(can(['trainer'], 'train')).toBe(true);
+    expect(can(['admin'], 'train')).toBe(true);
+    expect(can(['manager'], 'train')).toBe(true);
+    for (const who of ['annotator', 'reviewer'] as const) expect(can([who], 'train')).toBe(false);
+    for (const what of ['manage', 'annotate', 'review', 'export', 'members'] as const) expect(can(['trainer'], what)).toBe(false);
+  });
+
   it('reads the roles of the project’s organisation by its numeric id', () => {
     const me = { id: 1, email: 'a@b', name: 'A', organizations: [{ id: 7, name: 'O', kind: 'client' as const, roles: ['reviewer' as const] }] };
     expect(rolesIn(me, 7)).toEqual(['reviewer']);

@@ -20,6 +20,8 @@ const ALLOWED = {
   members: ['admin', 'manager'],
   /** The organisation's audit trail. */
   audit: ['admin'],
+  /** Write the organisation's courses and exams and read their results (`RoleNames.Train`). */
+  train: ['admin', 'manager', 'trainer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Ability = keyof typeof ALLOWED;

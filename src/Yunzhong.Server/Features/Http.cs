@@ -8,8 +8,8 @@ internal static class Http
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: 404, title: $"{what} not found.", extensions: ProblemCodes.Extensions(ProblemCodes.NotFoundOf(what)));
 
-    public static ProblemHttpResult Forbidden(string why, string code = ProblemCodes.AccessForbidden) =>
-        TypedResults.Problem(statusCode: 403, title: why, extensions: ProblemCodes.Extensions(code));
+    public static ProblemHttpResult Forbidden(string why, string code = ProblemCodes.AccessForbidden, Dictionary<string, object?>? values = null) =>
+        TypedResults.Problem(statusCode: 403, title: why, extensions: ProblemCodes.Extensions(code, values));
 
     public static ProblemHttpResult Conflict(string why, string code = ProblemCodes.Conflict, Dictionary<string, object?>? values = null) =>
         TypedResults.Problem(statusCode: 409, title: why, extensions: ProblemCodes.Extensions(code, values));

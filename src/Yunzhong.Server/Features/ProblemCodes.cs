@@ -59,6 +59,16 @@ public static class ProblemCodes
     public const string QueueSiteFull = "queue.site_full";
     public const string QueueSiteClosed = "queue.site_closed";
     public const string QueueContractPastDeadline = "queue.contract_past_deadline";
+    public const string QueueSkillRequired = "queue.skill_required";
+    public const string SkillCodeInvalid = "skill.code_invalid";
+    public const string SkillCodeTaken = "skill.code_taken";
+    public const string SkillInUse = "skill.in_use";
+    public const string SkillLevelInUse = "skill.level_in_use";
+    public const string SkillUnknown = "skill.unknown";
+    public const string SkillLevelOutOfRange = "skill.level_out_of_range";
+    public const string SkillRoutesTooMany = "skill.routes_too_many";
+    public const string SkillDuplicate = "skill.duplicate";
+    public const string CertificateRevoked = "certificate.revoked";
     public const string ProjectArchived = "project.archived";
     public const string QueueAccessChanged = "queue.access_changed";
     public const string QueueAlreadySubmitted = "queue.already_submitted";
@@ -87,6 +97,13 @@ public static class ProblemCodes
     public const string LinkInvalid = "link.invalid";
     public const string LinkExpired = "link.expired";
     public const string LinkNotYours = "link.not_yours";
+    public const string TrainingNotGold = "training.not_gold";
+    public const string ExamAttemptOpen = "exam.attempt_open";
+    public const string ExamNoAttemptsLeft = "exam.no_attempts_left";
+    public const string ExamCoolingDown = "exam.cooling_down";
+    public const string ExamAttemptExpired = "exam.attempt_expired";
+    public const string ExamAttemptFinished = "exam.attempt_finished";
+    public const string ExamAlreadyAnswered = "exam.already_answered";
 
     public const string PredictionsInvalid = "predictions.invalid";
     public const string PredictionTaskAddress = "prediction.task_address";
@@ -113,6 +130,8 @@ public static class ProblemCodes
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
         "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
+        "Skill", "Certificate", "Demand",
+        "Course", "Lesson", "Practice task", "Exam", "Attempt",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>
@@ -123,6 +142,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
         Constants(typeof(ProblemCodes)).Where(c => c.Contains('.', StringComparison.Ordinal))
             .Concat(Constants(typeof(SchemaErrorCodes)))
+            .Concat(Constants(typeof(Yunzhong.Core.Training.ExamCodes)))
             .Concat(NotFoundSubjects.Select(NotFoundOf))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 

@@ -79,6 +79,13 @@ public static class RoleNames
     /// time and need no bulk copy of it.
     /// </summary>
     public const Roles Export = Roles.Admin | Roles.Manager;
+
+    /// <summary>Writing an organisation's courses and exams and reading their results: its trainers (培训师), and its
+    /// admins and managers, who answer for who works for it.</summary>
+    public const Roles Train = Roles.Admin | Roles.Manager | Roles.Trainer;
+
+    /// <summary>Any role in the organisation: taking its courses and exams.</summary>
+    public const Roles Member = Roles.Admin | Roles.Manager | Roles.Annotator | Roles.Reviewer | Roles.Trainer;
 }
 
 /// <summary>A project's settings as the queue, validation and exports need them, schema parsed once.</summary>

@@ -202,6 +202,33 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         // The client's admins and managers see their vendors' progress and quality on a project.
         new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/vendor-progress", (s, _) => Get($"api/projects/{s.Project}/vendor-progress")),
         new("200 200 200 200 200 200 200 401 401", "GET /api/me/statements/{month}", (_, _) => Get("api/me/statements/2020-01")),
+
+        // Training: every member takes the organisation's courses and exams; its trainers, admins and managers write them
+        // and read the figures; an attempt is its taker's alone (anyone else's is not there).
+        new("200 200 200 200 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/courses", (s, _) => Get($"api/organizations/{s.Org}/courses")),
+        new("201 201 403 403 201 404 404 401 401", "POST /api/organizations/{organizationId:long}/courses",
+            (s, _) => Post($"api/organizations/{s.Org}/courses", new { title = "标注入门", skillId = s.Skill })),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/courses/{courseId:long}", (s, _) => Get($"api/courses/{s.Course}")),
+        new("200 200 403 403 200 404 404 401 401", "PUT /api/courses/{courseId:long}", (s, _) => Req(HttpMethod.Put, $"api/courses/{s.Course}", new { title = "标注入门（修订）" })),
+        new("201 201 403 403 201 404 404 401 401", "POST /api/courses/{courseId:long}/lessons",
+            (s, _) => Post($"api/courses/{s.Course}/lessons", new { title = "第二课", body = "**要点**", practiceTaskIds = s.GoldTasks })),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/lessons/{lessonId:long}", (s, _) => Get($"api/lessons/{s.Lesson}")),
+        new("200 200 403 403 200 404 404 401 401", "PUT /api/lessons/{lessonId:long}",
+            (s, _) => Req(HttpMethod.Put, $"api/lessons/{s.Lesson}", new { title = "第一课", body = "正文", practiceTaskIds = s.GoldTasks })),
+        new("200 200 200 200 200 404 404 401 401", "POST /api/practice/{practiceId:long}/check", (s, _) => Post($"api/practice/{s.Practice}/check", new { result = _pos })),
+        new("200 200 403 403 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/gold-tasks", (s, _) => Get($"api/organizations/{s.Org}/gold-tasks")),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/exams", (s, _) => Get($"api/organizations/{s.Org}/exams")),
+        new("201 201 403 403 201 404 404 401 401", "POST /api/organizations/{organizationId:long}/exams",
+            (s, _) => Post($"api/organizations/{s.Org}/exams", Training.TrainingScene.Exam(s.Skill, s.GoldTasks, questions: 1))),
+        new("200 200 403 403 200 404 404 401 401", "GET /api/exams/{examId:long}", (s, _) => Get($"api/exams/{s.Exam}")),
+        new("200 200 403 403 200 404 404 401 401", "PUT /api/exams/{examId:long}",
+            (s, _) => Req(HttpMethod.Put, $"api/exams/{s.Exam}", Training.TrainingScene.Exam(s.Skill, s.GoldTasks, questions: 2))),
+        new("200 200 403 403 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/exam-figures", (s, _) => Get($"api/organizations/{s.Org}/exam-figures")),
+        new("201 201 201 201 201 404 404 401 401", "POST /api/exams/{examId:long}/attempts", (s, _) => Post($"api/exams/{s.StartExam}/attempts")),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/attempts/{attemptId:long}", (s, c) => Get($"api/attempts/{s.Attempt(c)}")),
+        new("200 200 200 200 200 404 404 401 401", "POST /api/attempts/{attemptId:long}/answers",
+            (s, c) => Post($"api/attempts/{s.Attempt(c)}/answers", new { position = 1, result = _pos })),
+        new("200 200 200 200 200 404 404 401 401", "POST /api/attempts/{attemptId:long}/finish", (s, c) => Post($"api/attempts/{s.Attempt(c)}/finish")),
     ];
 
     private const string Password = "matrix-password-2026";
@@ -240,6 +267,17 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public required Dictionary<Caller, long> Reviews { get; init; }
         public required Dictionary<Caller, long> Disposables { get; init; }
         public required Dictionary<Caller, long> Amendable { get; init; }
+        public long Skill { get; init; }
+        public long[] GoldTasks { get; init; } = [];
+        public long Course { get; init; }
+        public long Lesson { get; init; }
+        public long Practice { get; init; }
+        public long Exam { get; init; }
+        public long StartExam { get; init; }
+        public required Dictionary<Caller, long> Attempts { get; init; }
+
+        /// <summary>The caller's own exam attempt, or else the annotator's (which is not theirs).</summary>
+        public long Attempt(Caller c) => Attempts.GetValueOrDefault(c, Attempts[Caller.Annotator]);
 
         /// <summary>The caller's own i-th lease, or else the annotator's (which is not theirs).</summary>
         public long Lease(Caller c, int i) => (Leases.GetValueOrDefault(c) ?? Leases[Caller.Annotator])[i];
@@ -296,6 +334,20 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         {
             amendable[caller] = (await p.AnnotateAsync(plain, _pos)).Annotation;
         }
+        // Training: a course with a practice task, an exam with an open attempt for each member (the removed one's made
+        // before the removal), and a second exam for the callers to start one at.
+        var skill = await Training.TrainingScene.SkillAsync(fx);
+        var (_, gold, _) = await Training.TrainingScene.GoldProjectAsync(fx, admin, org.Id, 2);
+        var course = await trainer.Http.PostOkAsync<Features.Training.CourseView>($"api/organizations/{org.Id}/courses", new { title = "入门" });
+        var lesson = await trainer.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "第一课", body = "正文", practiceTaskIds = gold });
+        var exam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(skill, gold));
+        var startExam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(skill, gold));
+        var attempts = new Dictionary<Caller, long>();
+        foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Manager, manager), (Caller.Annotator, annotator), (Caller.Reviewer, reviewer),
+            (Caller.Trainer, trainer), (Caller.Removed, removed) })
+        {
+            attempts[caller] = (await p.Http.PostOkAsync<Features.Training.AttemptView>($"api/exams/{exam.Exam.Id}/attempts")).Id;
+        }
         using (var r = await admin.Http.DeleteAsync($"api/organizations/{org.Id}/members/{removed.Id}"))
         {
             Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
@@ -343,6 +395,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
             Amendable = amendable,
+            Skill = skill, GoldTasks = gold, Course = course.Id, Lesson = lesson.Id, Practice = lesson.Practice[0].Id, Exam = exam.Exam.Id,
+            StartExam = startExam.Exam.Id, Attempts = attempts,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()
             {

@@ -35,7 +35,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     /// <param name="Vendor">A vendor working A's project under <paramref name="Contract"/>, with a site and a team.</param>
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
-        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "");
+        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "",
+        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -225,6 +226,29 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             Assert.Empty(mine.Bill); // nobody's lines but the caller's own, who worked for no vendor here
             Assert.Empty(mine.Pay!);
         }),
+        // Training: an organisation's courses, lessons, practice, exams and attempts are its members' alone.
+        new("GET /api/organizations/{organizationId:long}/courses", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/courses"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/courses",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/courses", new { title = "intruder" }), Expect.NotFound),
+        new("GET /api/courses/{courseId:long}", a => Req(HttpMethod.Get, $"api/courses/{a.Course}"), Expect.NotFound),
+        new("PUT /api/courses/{courseId:long}", a => Req(HttpMethod.Put, $"api/courses/{a.Course}", new { title = "intruder" }), Expect.NotFound),
+        new("POST /api/courses/{courseId:long}/lessons", a => Req(HttpMethod.Post, $"api/courses/{a.Course}/lessons", new { title = "x", body = "x" }), Expect.NotFound),
+        new("GET /api/lessons/{lessonId:long}", a => Req(HttpMethod.Get, $"api/lessons/{a.Lesson}"), Expect.NotFound),
+        new("PUT /api/lessons/{lessonId:long}", a => Req(HttpMethod.Put, $"api/lessons/{a.Lesson}", new { title = "x", body = "x" }), Expect.NotFound),
+        new("POST /api/practice/{practiceId:long}/check",
+            a => Req(HttpMethod.Post, $"api/practice/{a.Practice}/check", new { result = new { label = new[] { "pos" } } }), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/gold-tasks", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/gold-tasks"), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/exams", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/exams"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/exams",
+            a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/exams", Training.TrainingScene.Exam(a.Skill, [a.GoldTask], questions: 1)), Expect.NotFound),
+        new("GET /api/exams/{examId:long}", a => Req(HttpMethod.Get, $"api/exams/{a.Exam}"), Expect.NotFound),
+        new("PUT /api/exams/{examId:long}", a => Req(HttpMethod.Put, $"api/exams/{a.Exam}", Training.TrainingScene.Exam(a.Skill, [a.GoldTask], questions: 1)), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/exam-figures", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/exam-figures"), Expect.NotFound),
+        new("POST /api/exams/{examId:long}/attempts", a => Req(HttpMethod.Post, $"api/exams/{a.Exam}/attempts"), Expect.NotFound),
+        new("GET /api/attempts/{attemptId:long}", a => Req(HttpMethod.Get, $"api/attempts/{a.Attempt}"), Expect.NotFound),
+        new("POST /api/attempts/{attemptId:long}/answers",
+            a => Req(HttpMethod.Post, $"api/attempts/{a.Attempt}/answers", new { position = 1, result = new { label = new[] { "pos" } } }), Expect.NotFound),
+        new("POST /api/attempts/{attemptId:long}/finish", a => Req(HttpMethod.Post, $"api/attempts/{a.Attempt}/finish"), Expect.NotFound),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);
@@ -314,12 +338,21 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var grant = await (await third.PersonAsync(Roles.Admin)).Http.PostOkAsync<Features.Releases.GrantView>($"api/releases/{release.Id}/grants",
             new { organizationId = third.Id, purpose = "评测", days = 5, formats = new[] { "jsonl" } });
         var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{release.Id}/links");
+
+        // A course with a practice task, and an exam with an attempt of A's annotator still open.
+        var skill = await Training.TrainingScene.SkillAsync(fx);
+        var (_, gold, _) = await Training.TrainingScene.GoldProjectAsync(fx, admin, org.Id, 2);
+        var course = await admin.Http.PostOkAsync<Features.Training.CourseView>($"api/organizations/{org.Id}/courses", new { title = "入门" });
+        var lesson = await admin.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "一", body = "正文", practiceTaskIds = gold });
+        var exam = await Training.TrainingScene.ExamAsync(admin, org.Id, Training.TrainingScene.Exam(skill, gold));
+        var attempt = await annotator.Http.PostOkAsync<Features.Training.AttemptView>($"api/exams/{exam.Exam.Id}/attempts");
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
-            release.Id, grant.Id, link.Url), admin, token.Token);
+            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
-        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none");
+        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none",
+        8_000_000_015, 8_000_000_016, 8_000_000_017, 8_000_000_018, 8_000_000_019, 8_000_000_020, 8_000_000_021);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -348,6 +381,13 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT r.* FROM releases r JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY r.id");
         await Add("SELECT g.* FROM grants g JOIN releases r ON r.id = g.release_id JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY g.id");
         await Add("SELECT c.* FROM dataset_cards c JOIN projects p ON p.id = c.project_id WHERE p.organization_id = @org ORDER BY c.project_id");
+        await Add("SELECT * FROM courses WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT l.* FROM lessons l JOIN courses c ON c.id = l.course_id WHERE c.organization_id = @org ORDER BY l.id");
+        await Add("SELECT * FROM training_tasks WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT * FROM exams WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT x.* FROM exam_pool x JOIN exams e ON e.id = x.exam_id WHERE e.organization_id = @org ORDER BY x.exam_id, x.training_task_id");
+        await Add("SELECT a.* FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE e.organization_id = @org ORDER BY a.id");
+        await Add("SELECT q.* FROM exam_questions q JOIN exam_attempts a ON a.id = q.attempt_id JOIN exams e ON e.id = a.exam_id WHERE e.organization_id = @org ORDER BY q.attempt_id, q.position");
         var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
         parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
         return string.Join("\n", parts);

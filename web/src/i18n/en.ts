@@ -6,6 +6,7 @@ import { errorsEn } from './errors.en';
 import { releasesEn } from './releases.en';
 import { parkdashEn } from './parkdash.en';
 import { parkuiEn } from './parkui.en';
+import { trainingEn } from './training.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -17,6 +18,7 @@ export const en = {
   ...releasesEn,
   ...parkuiEn,
   ...parkdashEn,
+  ...trainingEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

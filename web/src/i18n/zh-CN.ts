@@ -7,6 +7,7 @@ import { errorsZhCN } from './errors.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
 import { parkdashZhCN } from './parkdash.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
+import { trainingZhCN } from './training.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 
@@ -17,6 +18,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...releasesZhCN,
   ...parkuiZhCN,
   ...parkdashZhCN,
+  ...trainingZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -31,7 +31,7 @@ public sealed record ImportSource(string FileName, IReadOnlyDictionary<string, s
 /// bad row rolls the whole import back. Memory stays flat: rows stream from the reader into
 /// prepared statements (SQLite) or batches of statements (PostgreSQL).
 /// </summary>
-public sealed class TaskImporter(Db db, TimeProvider time, Access access, ServerOptions server)
+public sealed class TaskImporter(Db db, TimeProvider time, Access access, ServerOptions server, Workforce.Routing routing)
 {
     /// <summary>How many row errors a refused import reports; the count covers them all.</summary>
     public const int MaxReportedErrors = 100;
@@ -183,6 +183,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
         // In most-uncertain order the new tasks enter the queue with their key (0021_learning).
         await Learning.UncertaintyKeys.RefreshImportAsync(c, tx, project, importId, ct);
+        await routing.MarkImportAsync(c, tx, project.Id, importId, ct);
         await c.ExecuteAsync(new CommandDefinition(
             ImportsSql.FinishImportSql, new { importId, hash, imported, duplicates = rows - imported }, tx, cancellationToken: ct));
         await db.CommitLargeAsync(c, tx, ct);

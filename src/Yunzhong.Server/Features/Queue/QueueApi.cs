@@ -39,7 +39,7 @@ public static class QueueApi
     /// the answer is another task (how the browser fetches the next task ahead).</param>
     private static async Task<Results<Ok<NextResponse>, NoContent, ProblemHttpResult, ValidationProblem>> Next(
         long projectId, string? exclude, ClaimsPrincipal user, Access access, QueueEngine queue, LeaseCache leases, Park.Seats seats,
-        TimeProvider time, CancellationToken ct)
+        Workforce.Routing routing, TimeProvider time, CancellationToken ct)
     {
         var excluded = new List<long>();
         foreach (var part in (exclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -69,7 +69,8 @@ public static class QueueApi
         {
             return refused;
         }
-        var lease = await queue.NextAsync(project, userId, excluded, work, ct);
+        var skills = await routing.GateAsync(project.Id, userId, work?.ContractId, ct);
+        var lease = await queue.NextAsync(project, userId, excluded, work, skills, ct);
         if (lease is null)
         {
             return TypedResults.NoContent();
@@ -85,6 +86,10 @@ public static class QueueApi
             case LeaseRefusal.QuotaUsedUp:
                 return Http.Conflict("Your organisation's contract for this project has used up its quota (or is no longer active): no more tasks are served under it.",
                     ProblemCodes.QueueQuotaUsedUp);
+            case LeaseRefusal.SkillRequired:
+                var missing = await routing.DescribeAsync(skills.Missing, project.Id, work?.ContractId, ct);
+                return Http.Forbidden($"This work requires skills your valid certificates do not cover ({missing}): take the course and exam that lead to them, or ask your trainer.",
+                    ProblemCodes.QueueSkillRequired, ProblemCodes.Params(("skills", missing)));
         }
         leases.Remember(userId, project.Id, lease);
         return TypedResults.Ok(new NextResponse(

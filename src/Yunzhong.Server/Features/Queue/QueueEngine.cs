@@ -12,7 +12,7 @@ public sealed record Lease(
     string? ReviewComment, IReadOnlyList<Prediction> Predictions, string? GoldJson = null);
 
 /// <summary>Why <c>next</c> handed out no task although some may be left.</summary>
-public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold, QuotaUsedUp }
+public enum LeaseRefusal { None, TooManyHeld, BelowGoldThreshold, QuotaUsedUp, SkillRequired }
 
 public enum SubmitOutcome { Created, Replayed, NotFound, Conflict }
 
@@ -59,8 +59,10 @@ public sealed partial class QueueEngine : BackgroundService
     /// leases it is showing or submitting to fetch the next task ahead. Null when nothing is left.
     /// </summary>
     /// <param name="work">The contract the annotator works under (a vendor's person), whose quota a new lease takes a unit of.</param>
-    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work, CancellationToken ct) =>
-        _writer.EnqueueAsync(new NextOp(project, userId, exclude, work), ct);
+    /// <param name="skills">What routing by skill allows the annotator (<see cref="Workforce.SkillGate.Open"/> without skills).</param>
+    public Task<Lease?> NextAsync(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work, Workforce.SkillGate skills,
+        CancellationToken ct) =>
+        _writer.EnqueueAsync(new NextOp(project, userId, exclude, work, skills), ct);
 
     /// <param name="goldScore">For a gold task, how well the result matches the known answer (0..1).</param>
     public Task<SubmitResult> SubmitAsync(

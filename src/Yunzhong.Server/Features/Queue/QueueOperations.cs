@@ -8,7 +8,7 @@ namespace Yunzhong.Server.Features.Queue;
 /// <summary>The queue's operations, each run by the group-commit writer inside a batch's transaction.</summary>
 public sealed partial class QueueEngine
 {
-    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work)
+    private sealed class NextOp(ProjectConfig project, long userId, IReadOnlyCollection<long> exclude, ContractWork? work, Workforce.SkillGate skills)
         : GroupCommitOp<Lease?>, IPipelined
     {
         private long _pipelinedExpiry;
@@ -19,13 +19,14 @@ public sealed partial class QueueEngine
         /// one statement; the first for each annotator in a batch only.</summary>
         public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
         {
-            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || !leasing.Add(userId))
+            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || skills.Refused || !leasing.Add(userId))
             {
                 return null;
             }
             _pipelinedExpiry = ctx.Now + project.LeaseSeconds * 1000L;
-            return Batch(work is null ? LeaseSql(project.Order, whenNothingHeld: true) : ContractPipelinedLeaseSql(project.Order), name => name switch
+            return Batch(Routed(work is null ? LeaseSql(project.Order, whenNothingHeld: true) : ContractPipelinedLeaseSql(project.Order)), name => name switch
             {
+                "denied" => Typed(NpgsqlDbType.Bigint, skills.Denied),
                 "contractId" => Typed(NpgsqlDbType.Bigint, work!.ContractId),
                 "siteId" => Typed(NpgsqlDbType.Bigint, work!.SiteId),
                 "teamId" => Typed(NpgsqlDbType.Bigint, work!.TeamId),
@@ -91,7 +92,15 @@ public sealed partial class QueueEngine
                 return;
             }
 
-            // 2. Under a contract, a new lease takes a unit of its quota: none is left (or the contract
+            // 2. Skills the project or contract requires and the annotator's valid certificates miss (an
+            //    expired one, say): no new lease, while the ones held above are still served.
+            if (skills.Refused)
+            {
+                SetResult(Refused(LeaseRefusal.SkillRequired));
+                return;
+            }
+
+            // 3. Under a contract, a new lease takes a unit of its quota: none is left (or the contract
             //    ended), no task. The row is under this transaction's write (SQLite's one writer, or
             //    locked before the batch on PostgreSQL), and the triggers of 0010 count the lease.
             if (work is not null && !await QuotaLeft(ctx, work.ContractId))
@@ -100,7 +109,7 @@ public sealed partial class QueueEngine
                 return;
             }
 
-            // 3. A fresh task in the project's order, then (only when none is left) one this annotator
+            // 4. A fresh task in the project's order, then (only when none is left) one this annotator
             //    skipped, released or let expire earlier, oldest first.
             for (var attempt = 0; attempt < 5; attempt++)
             {
@@ -177,17 +186,22 @@ public sealed partial class QueueEngine
             await ctx.Sql[ReletSql]
                 .Bind("expires", expires).Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
 
+        /// <summary>The fresh-task statement <paramref name="sql"/>, routed when the annotator may not take some routes.</summary>
+        private string Routed(string sql) => skills.Denied == 0 ? sql : RoutedSql.Fresh(sql);
+
+        private HotCommand Denied(HotCommand cmd) => skills.Denied == 0 ? cmd : cmd.Bind("denied", skills.Denied);
+
         private async ValueTask<(long TaskId, string Data, string? Gold)?> PickFresh(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickFreshSql(project.Order)].Bind("projectId", project.Id).Bind("userId", userId);
+            var cmd = Denied(ctx.Sql[Routed(PickFreshSql(project.Order))]).Bind("projectId", project.Id).Bind("userId", userId);
             return await Row2(cmd);
         }
 
         private async ValueTask<Lease?> LeaseFreshPostgres(WriteContext ctx, long expires)
         {
             var cmd = work is null
-                ? ctx.Sql[LeaseSql(project.Order, whenNothingHeld: false)]
-                : ctx.Sql[ContractLeaseSql(project.Order)].Bind("contractId", work.ContractId).Bind("siteId", work.SiteId).Bind("teamId", work.TeamId);
+                ? Denied(ctx.Sql[Routed(LeaseSql(project.Order, whenNothingHeld: false))])
+                : Denied(ctx.Sql[Routed(ContractLeaseSql(project.Order))]).Bind("contractId", work.ContractId).Bind("siteId", work.SiteId).Bind("teamId", work.TeamId);
             cmd.Bind("projectId", project.Id).Bind("userId", userId).Bind("now", ctx.Now).Bind("expires", expires);
             if (!await cmd.ReadAsync())
             {
@@ -218,7 +232,8 @@ public sealed partial class QueueEngine
         /// <summary>A control task this annotator has not seen, only while regular tasks remain (so they never fill a whole shift).</summary>
         private async ValueTask<(long TaskId, string Data, string? Gold)?> PickGold(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickGoldSql].Bind("projectId", project.Id).Bind("userId", userId);
+            var cmd = skills.Denied == 0 ? ctx.Sql[PickGoldSql] : Denied(ctx.Sql[RoutedSql.PickGoldSql]);
+            cmd.Bind("projectId", project.Id).Bind("userId", userId);
             return await Row2(cmd);
         }
 
@@ -248,7 +263,8 @@ public sealed partial class QueueEngine
 
         private async ValueTask<(long AssignmentId, long TaskId, string Data, string? Gold)?> PickReturned(WriteContext ctx)
         {
-            var cmd = ctx.Sql[PickReturnedSql(ctx.Dialect)].Bind("userId", userId).Bind("projectId", project.Id);
+            var cmd = skills.Denied == 0 ? ctx.Sql[PickReturnedSql(ctx.Dialect)] : Denied(ctx.Sql[RoutedSql.PickReturnedSql(ctx.Dialect)]);
+            cmd.Bind("userId", userId).Bind("projectId", project.Id);
             if (!await cmd.ReadAsync())
             {
                 return null;

@@ -72,6 +72,8 @@ internal static class ParkHistory
                                       gold_total, gold_score, seconds, billed_e4, earned_e5)
             VALUES (@day, @project, @vendor, @site, @team, @user, @annotations, @accepted, @rejected, @gold, @score, @seconds, @billed, @earned)
             """, rows, tx, cancellationToken: ct));
+        // Written straight into the running totals, not through the triggers: the days it touched are built again when read.
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM park_days_built", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Park;
 
 namespace Yunzhong.Server.Tests.Park;
@@ -112,6 +114,41 @@ public abstract class ProductivityTests<TFixture>(TFixture fx) : IClassFixture<T
     }
 
     private static long ParkDayNumber(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 86_400_000;
+
+    [Fact]
+    public async Task TheDemosSimulatedHalfYearGivesEveryCohortItsShares()
+    {
+        var (scene, _, _, _) = await WorkedAsync();
+        var vendor = await scene.VendorAsync(24);
+        var site = await vendor.Admin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Org.Id}/sites", new { name = "云冈职场", countyCode = "140214", seats = 30 });
+        using (var r = await vendor.Admin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = vendor.People.Select(p => p.Id).ToArray() }, HttpJson.Options))
+        {
+            await r.OkAsync<SiteView>("place");
+        }
+        await Yunzhong.Server.Features.Park.ParkHistory.WriteAsync(fx.Services.GetRequiredService<Db>(), fx.Time, CancellationToken.None);
+
+        var op = await (await fx.NewOrgAsync("operator")).PersonAsync(Roles.Manager);
+        var cohorts = (await op.Http.GetOkAsync<RetentionView>($"api/park/retention?vendor={vendor.Org.Id}")).Cohorts;
+        Assert.InRange(cohorts.Count, 5, 7);
+        var today = DateOnly.FromDateTime(fx.Time.GetUtcNow().UtcDateTime);
+        foreach (var c in cohorts)
+        {
+            Assert.True(c.Started > 0, c.Month);
+            var monthEnd = DateOnly.ParseExact(c.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddMonths(1).AddDays(-1);
+            foreach (var (n, measured, share) in new[] { (30, c.Measured30, c.After30), (60, c.Measured60, c.After60), (90, c.Measured90, c.After90) })
+            {
+                if (monthEnd.AddDays(n) < today)
+                {
+                    Assert.Equal(c.Started, measured);
+                    Assert.NotNull(share);
+                }
+            }
+        }
+        Assert.NotNull(cohorts[0].After90);
+        var park = await op.Http.GetOkAsync<ParkDashboard>($"api/park/dashboard?vendor={vendor.Org.Id}");
+        Assert.True(park.Days.Count > 60);
+        Assert.True(park.Cards.ActiveAnnotators > 10);
+    }
 
     [Fact]
     public async Task OtherVendorsClientsAndAnnotatorsSeeNoneOfIt()

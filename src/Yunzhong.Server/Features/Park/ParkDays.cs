@@ -10,8 +10,8 @@ namespace Yunzhong.Server.Features.Park;
 /// </summary>
 internal static class ParkDays
 {
-    /// <summary>One day × vendor × site (settable: SQLite gives sums no declared type).</summary>
-    internal sealed class Daily
+    /// <summary>Running totals of one day × vendor × site, or finer (settable: SQLite gives sums no declared type).</summary>
+    internal class Sums
     {
         public long Day { get; set; }
         public long VendorId { get; set; }
@@ -25,6 +25,11 @@ internal static class ParkDays
         public double Seconds { get; set; }
         public long BilledE4 { get; set; }
         public long EarnedE5 { get; set; }
+    }
+
+    /// <summary>One day × vendor × site, with the people who submitted work in it.</summary>
+    internal sealed class Daily : Sums
+    {
         public long Annotators { get; set; }
     }
 
@@ -35,7 +40,7 @@ internal static class ParkDays
         public long UserId { get; set; }
     }
 
-    private const string Sums = """
+    private const string SumsSql = """
         CAST(SUM(tasks) AS BIGINT) AS Tasks, CAST(SUM(annotations) AS BIGINT) AS Annotations, CAST(SUM(accepted) AS BIGINT) AS Accepted,
         CAST(SUM(rejected) AS BIGINT) AS Rejected, CAST(SUM(gold_total) AS BIGINT) AS GoldTotal, SUM(gold_score) AS GoldScore,
         SUM(seconds) AS Seconds, CAST(SUM(billed_e4) AS BIGINT) AS BilledE4, CAST(SUM(earned_e5) AS BIGINT) AS EarnedE5,
@@ -45,7 +50,7 @@ internal static class ParkDays
     private const string BuildDailySql = $"""
         INSERT INTO park_daily (day, vendor_org_id, site_id, tasks, annotations, accepted, rejected, gold_total, gold_score, seconds,
                                 billed_e4, earned_e5, annotators)
-        SELECT @day, vendor_org_id, site_id, {Sums}
+        SELECT @day, vendor_org_id, site_id, {SumsSql}
         FROM park_rollups WHERE day = @day AND vendor_org_id <> 0 GROUP BY vendor_org_id, site_id
         """;
 
@@ -126,7 +131,7 @@ internal static class ParkDays
         {
             var args = new { liveFirst, last, vendor };
             days.AddRange(await c.QueryAsync<Daily>(new CommandDefinition($"""
-                SELECT day, vendor_org_id AS VendorId, site_id AS SiteId, {Sums}
+                SELECT day, vendor_org_id AS VendorId, site_id AS SiteId, {SumsSql}
                 FROM park_rollups WHERE day >= @liveFirst AND day <= @last AND vendor_org_id <> 0 AND (@vendor = 0 OR vendor_org_id = @vendor)
                 GROUP BY day, vendor_org_id, site_id
                 """, args, cancellationToken: ct)));

@@ -6,22 +6,11 @@ namespace Yunzhong.Server.Features.Park;
 /// <summary>Reads <see cref="ProductivityApi"/>'s figures from the running totals (<c>park_rollups</c>), never the annotations.</summary>
 internal static class ProductivityReader
 {
-    /// <summary>One running-totals row as the figures need it (settable: SQLite gives sums no declared type).</summary>
-    private sealed class Row
+    /// <summary>One running-totals row as the figures need it.</summary>
+    private sealed class Row : ParkDays.Sums
     {
-        public long Day { get; set; }
-        public long VendorId { get; set; }
-        public long SiteId { get; set; }
         public long TeamId { get; set; }
         public long UserId { get; set; }
-        public long Tasks { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-        public double Seconds { get; set; }
-        public long EarnedE5 { get; set; }
     }
 
     /// <summary>Sums of rows, with each annotator's annotations and seconds for the count of people and the median.</summary>
@@ -261,18 +250,6 @@ internal static class ProductivityReader
         public long Deadline { get; set; }
     }
 
-    private sealed class WorkRow
-    {
-        public long VendorId { get; set; }
-        public long Tasks { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-        public long Annotators { get; set; }
-    }
-
     private sealed class DayRow
     {
         public long Day { get; set; }
@@ -291,7 +268,7 @@ internal static class ProductivityReader
             FROM contracts c JOIN organizations v ON v.id = c.vendor_org_id
             WHERE c.project_id = @projectId AND c.state <> 'declined' ORDER BY c.id
             """, new { projectId }, cancellationToken: ct))).ToList();
-        var work = (await c.QueryAsync<WorkRow>(new CommandDefinition("""
+        var work = (await c.QueryAsync<ParkDays.Daily>(new CommandDefinition("""
             SELECT r.vendor_org_id AS VendorId, CAST(SUM(r.tasks) AS BIGINT) AS Tasks, CAST(SUM(r.annotations) AS BIGINT) AS Annotations,
                    CAST(SUM(r.accepted) AS BIGINT) AS Accepted, CAST(SUM(r.rejected) AS BIGINT) AS Rejected,
                    CAST(SUM(r.gold_total) AS BIGINT) AS GoldTotal, SUM(r.gold_score) AS GoldScore,
@@ -307,7 +284,7 @@ internal static class ProductivityReader
         var vendors = contracts.GroupBy(k => k.VendorId).Select(g =>
         {
             var latest = g.Last();
-            var w = work.GetValueOrDefault(g.Key) ?? new WorkRow();
+            var w = work.GetValueOrDefault(g.Key) ?? new ParkDays.Daily();
             return new VendorProgress(latest.ContractId, g.Key, latest.VendorName, ContractLifecycle.Parse(latest.State), g.Sum(k => k.Quota),
                 g.Sum(k => k.Used), g.Sum(k => k.Submitted), w.Tasks, w.Annotations, w.Accepted, w.Rejected,
                 w.Accepted + w.Rejected == 0 ? null : (double)w.Accepted / (w.Accepted + w.Rejected),

@@ -117,6 +117,22 @@ public static class ProblemCodes
     public const string ModelServerRedirect = "model_server.redirect";
     public const string ModelServerUnreachable = "model_server.unreachable";
     public const string ModelServerBadAnswer = "model_server.bad_answer";
+    public const string ParkPriceNegative = "park.price_negative";
+    public const string ParkPriceFormat = "park.price_format";
+    public const string ParkQuotaTooSmall = "park.quota_too_small";
+    public const string ParkQuotaBelowUsed = "park.quota_below_used";
+    public const string ParkDeadlinePast = "park.deadline_past";
+    public const string ParkNotAVendor = "park.not_a_vendor";
+    public const string ParkPersonNotOfVendor = "park.person_not_of_vendor";
+    public const string ParkTeamNotOfVendor = "park.team_not_of_vendor";
+    public const string ParkRateTeamOrPerson = "park.rate_team_or_person";
+    public const string ParkRateTwice = "park.rate_twice";
+    public const string ParkSeatsRange = "park.seats_range";
+    public const string ParkCountyUnknown = "park.county_unknown";
+    public const string ParkHours = "park.hours";
+    public const string ParkMonthFormat = "park.month_format";
+    public const string ParkMonthNotOver = "park.month_not_over";
+    public const string ParkOneScope = "park.one_scope";
 
     // Limits and the server.
     public const string LimitExceeded = "limits.exceeded";

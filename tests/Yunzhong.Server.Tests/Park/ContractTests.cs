@@ -208,32 +208,33 @@ public abstract class ContractTests<TFixture>(TFixture fx) : IClassFixture<TFixt
         var vendor = await scene.VendorAsync(2);
         var other = await scene.VendorAsync(1);
         var http = scene.ClientAdmin.Http;
-        async Task Refused(HttpResponseMessage r, string field)
+        async Task Refused(HttpResponseMessage r, string field, string code)
         {
             var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Equal([field], problem.ErrorKeys());
+            Assert.Equal(code, problem.GetProperty("fields").GetProperty(field)[0].GetProperty("code").GetString());
             r.Dispose();
         }
         object Offer(long quota = 5, string price = "1.5", int days = 10, long? vendorOrg = null) => new
         {
             projectId = scene.Project, vendorOrganizationId = vendorOrg ?? vendor.Org.Id, quota, unitPrice = price, deadline = DateTimeOffset.UtcNow.AddDays(days),
         };
-        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(price: "-0.5"), HttpJson.Options), "unitPrice");
-        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(price: "0.00001"), HttpJson.Options), "unitPrice");
-        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(days: -1), HttpJson.Options), "deadline");
-        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(quota: 0), HttpJson.Options), "quota");
-        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(vendorOrg: scene.Client.Id), HttpJson.Options), "vendorOrganizationId");
+        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(price: "-0.5"), HttpJson.Options), "unitPrice", "park.price_negative");
+        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(price: "0.00001"), HttpJson.Options), "unitPrice", "park.price_format");
+        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(days: -1), HttpJson.Options), "deadline", "park.deadline_past");
+        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(quota: 0), HttpJson.Options), "quota", "park.quota_too_small");
+        await Refused(await http.PostAsJsonAsync("api/contracts", Offer(vendorOrg: scene.Client.Id), HttpJson.Options), "vendorOrganizationId", "park.not_a_vendor");
 
         var contract = await scene.ActiveContractAsync(vendor, quota: 4);
         await vendor.People[0].AnnotateAsync(scene.Project, _pos);
         await vendor.People[1].NextAsync(scene.Project);
-        await Refused(await http.PatchAsJsonAsync($"api/contracts/{contract.Id}", new { quota = 1 }, HttpJson.Options), "quota");
-        await Refused(await http.PatchAsJsonAsync($"api/contracts/{contract.Id}", new { deadline = DateTimeOffset.UtcNow.AddDays(-2) }, HttpJson.Options), "deadline");
+        await Refused(await http.PatchAsJsonAsync($"api/contracts/{contract.Id}", new { quota = 1 }, HttpJson.Options), "quota", "park.quota_below_used");
+        await Refused(await http.PatchAsJsonAsync($"api/contracts/{contract.Id}", new { deadline = DateTimeOffset.UtcNow.AddDays(-2) }, HttpJson.Options), "deadline", "park.deadline_past");
         Assert.Equal(2, (await http.PatchOkAsync<ContractView>($"api/contracts/{contract.Id}", new { quota = 2, unitPrice = "0.12" })).Quota);
-        await Refused(await vendor.Admin.Http.PutAsJsonAsync($"api/contracts/{contract.Id}/staff", new { userIds = new[] { other.People[0].Id }, teamIds = Array.Empty<long>() }, HttpJson.Options), "userIds");
-        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/sites", new { name = "北区", countyCode = "140213", seats = 0 }, HttpJson.Options), "seats");
-        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/sites", new { name = "北区", countyCode = "平城", seats = 3 }, HttpJson.Options), "countyCode");
-        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/teams", new { name = "x", leadUserId = other.Admin.Id, memberIds = Array.Empty<long>() }, HttpJson.Options), "leadUserId");
+        await Refused(await vendor.Admin.Http.PutAsJsonAsync($"api/contracts/{contract.Id}/staff", new { userIds = new[] { other.People[0].Id }, teamIds = Array.Empty<long>() }, HttpJson.Options), "userIds", "park.person_not_of_vendor");
+        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/sites", new { name = "北区", countyCode = "140213", seats = 0 }, HttpJson.Options), "seats", "park.seats_range");
+        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/sites", new { name = "北区", countyCode = "平城", seats = 3 }, HttpJson.Options), "countyCode", "park.county_unknown");
+        await Refused(await vendor.Admin.Http.PostAsJsonAsync($"api/organizations/{vendor.Org.Id}/teams", new { name = "x", leadUserId = other.Admin.Id, memberIds = Array.Empty<long>() }, HttpJson.Options), "leadUserId", "park.person_not_of_vendor");
     }
 
     [Fact]

@@ -231,19 +231,22 @@ public abstract class PayTests<TFixture>(TFixture fx) : IClassFixture<TFixture> 
     }
 
     [Theory]
-    [InlineData("""{"rates":[{"rate":"-0.01"}]}""", "rates[0].rate")]
-    [InlineData("""{"rates":[{"rate":"0.00001"}]}""", "rates[0].rate")]
-    [InlineData("""{"rates":[{"rate":"0.01"},{"rate":"0.02"}]}""", "rates[1]")]
-    [InlineData("""{"rates":[{"userId":999999999,"rate":"0.01"}]}""", "rates[0].userId")]
-    [InlineData("""{"rates":[{"teamId":999999999,"rate":"0.01"}]}""", "rates[0].teamId")]
-    public async Task BadRatesAreRefusedNamingTheField(string body, string field)
+    [InlineData("""{"rates":[{"rate":"-0.01"}]}""", "rates[0].rate", "park.price_negative")]
+    [InlineData("""{"rates":[{"rate":"0.00001"}]}""", "rates[0].rate", "park.price_format")]
+    [InlineData("""{"rates":[{"rate":"0.01"},{"rate":"0.02"}]}""", "rates[1]", "park.rate_twice")]
+    [InlineData("""{"rates":[{"userId":999999999,"rate":"0.01"}]}""", "rates[0].userId", "park.person_not_of_vendor")]
+    [InlineData("""{"rates":[{"teamId":999999999,"rate":"0.01"}]}""", "rates[0].teamId", "park.team_not_of_vendor")]
+    [InlineData("""{"rates":[{"teamId":1,"userId":1,"rate":"0.01"}]}""", "rates[0].userId", "park.rate_team_or_person")]
+    public async Task BadRatesAreRefusedNamingTheField(string body, string field, string code)
     {
         var scene = await ParkScene.CreateAsync(fx, tasks: 1);
         var vendor = await scene.VendorAsync(1);
         var offer = await scene.OfferAsync(vendor, quota: 1);
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         using var r = await vendor.Admin.Http.PutAsync($"api/contracts/{offer.Id}/pay-rates", content);
-        Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors(field));
+        var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Single(problem.Errors(field));
+        Assert.Equal(code, problem.GetProperty("fields").GetProperty(field)[0].GetProperty("code").GetString());
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Park;
 
 namespace Yunzhong.Server.Tests.Park;
@@ -75,6 +77,77 @@ public abstract class ProductivityTests<TFixture>(TFixture fx) : IClassFixture<T
         }
         var bySite = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?site={site.Id}");
         Assert.Equal(3L, bySite.Totals.Annotations);
+    }
+
+    [Fact]
+    public async Task TheDashboardReadsDaysThatAreOverFromTheirBuiltTotalsAndBuildsADayWrittenAgain()
+    {
+        var (scene, vendor, _, site) = await WorkedAsync();
+        var path = $"api/park/dashboard?vendor={vendor.Org.Id}";
+        var live = await vendor.Admin.Http.GetOkAsync<ParkDashboard>(path);
+        var day = ParkDayNumber(fx.Time.GetUtcNow());
+        Assert.Equal(0L, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM park_days_built WHERE day = @day", new { day }));
+
+        fx.Time.Advance(TimeSpan.FromDays(1));
+        var over = await vendor.Admin.Http.GetOkAsync<ParkDashboard>(path);
+        Assert.Equal(live.Cards, over.Cards);
+        Assert.Equal(live.Days, over.Days);
+        Assert.Equal(("140224", 3L, 1L, 2L), (Assert.Single(over.Counties).CountyCode, over.Counties[0].Annotations, over.Counties[0].Accepted, over.Counties[0].Annotators));
+        Assert.Equal(1L, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM park_days_built WHERE day = @day", new { day }));
+        Assert.Equal(3L, await fx.QueryScalarAsync<long>(
+            "SELECT annotations FROM park_daily WHERE day = @day AND vendor_org_id = @vendor AND site_id = @site", new { day, vendor = vendor.Org.Id, site = site.Id }));
+
+        // A day whose running totals change is built again on the next read.
+        await fx.QueryScalarAsync<long?>("UPDATE park_rollups SET annotations = annotations + 5 WHERE day = @day AND vendor_org_id = @vendor AND user_id = @user",
+            new { day, vendor = vendor.Org.Id, user = vendor.People[1].Id });
+        await fx.QueryScalarAsync<long?>("DELETE FROM park_days_built WHERE day = @day", new { day });
+        Assert.Equal(8L, (await vendor.Admin.Http.GetOkAsync<ParkDashboard>(path)).Cards.Annotations);
+
+        // Submitting or reviewing on a day drops it from the built days (the triggers).
+        var today = ParkDayNumber(fx.Time.GetUtcNow());
+        await fx.QueryScalarAsync<long?>("INSERT INTO park_days_built (day) VALUES (@today)", new { today });
+        await vendor.People[1].AnnotateAsync(scene.Project, _pos, leadTimeSeconds: 5);
+        Assert.Equal(0L, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM park_days_built WHERE day = @today", new { today }));
+        var both = await vendor.Admin.Http.GetOkAsync<ParkDashboard>(path);
+        Assert.Equal((9L, 2L), (both.Cards.Annotations, both.Cards.ActiveAnnotators));
+        Assert.Equal([3L + 5, 1L], both.Days.Select(d => d.Annotations));
+    }
+
+    private static long ParkDayNumber(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 86_400_000;
+
+    [Fact]
+    public async Task TheDemosSimulatedHalfYearGivesEveryCohortItsShares()
+    {
+        var (scene, _, _, _) = await WorkedAsync();
+        var vendor = await scene.VendorAsync(24);
+        var site = await vendor.Admin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Org.Id}/sites", new { name = "云冈职场", countyCode = "140214", seats = 30 });
+        using (var r = await vendor.Admin.Http.PutAsJsonAsync($"api/sites/{site.Id}/people", new { userIds = vendor.People.Select(p => p.Id).ToArray() }, HttpJson.Options))
+        {
+            await r.OkAsync<SiteView>("place");
+        }
+        await Yunzhong.Server.Features.Park.ParkHistory.WriteAsync(fx.Services.GetRequiredService<Db>(), fx.Time, CancellationToken.None);
+
+        var op = await (await fx.NewOrgAsync("operator")).PersonAsync(Roles.Manager);
+        var cohorts = (await op.Http.GetOkAsync<RetentionView>($"api/park/retention?vendor={vendor.Org.Id}")).Cohorts;
+        Assert.InRange(cohorts.Count, 5, 7);
+        var today = DateOnly.FromDateTime(fx.Time.GetUtcNow().UtcDateTime);
+        foreach (var c in cohorts)
+        {
+            Assert.True(c.Started > 0, c.Month);
+            var monthEnd = DateOnly.ParseExact(c.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddMonths(1).AddDays(-1);
+            foreach (var (n, measured, share) in new[] { (30, c.Measured30, c.After30), (60, c.Measured60, c.After60), (90, c.Measured90, c.After90) })
+            {
+                if (monthEnd.AddDays(n) < today)
+                {
+                    Assert.Equal(c.Started, measured);
+                    Assert.NotNull(share);
+                }
+            }
+        }
+        Assert.NotNull(cohorts[0].After90);
+        var park = await op.Http.GetOkAsync<ParkDashboard>($"api/park/dashboard?vendor={vendor.Org.Id}");
+        Assert.True(park.Days.Count > 60);
+        Assert.True(park.Cards.ActiveAnnotators > 10);
     }
 
     [Fact]

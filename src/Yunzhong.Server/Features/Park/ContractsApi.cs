@@ -102,7 +102,7 @@ public static class ContractsApi
             ParkSql.OrganizationKindSql, new { organizationId = request.VendorOrganizationId }, cancellationToken: ct));
         if (kind != "vendor" || request.VendorOrganizationId == project.OrganizationId)
         {
-            return Http.Invalid("vendorOrganizationId", "vendorOrganizationId must name a vendor organisation other than the client.");
+            return Http.Invalid("vendorOrganizationId", "vendorOrganizationId must name a vendor organisation other than the client.", ProblemCodes.ParkNotAVendor);
         }
         if (Terms(request.Quota, request.UnitPrice, request.Deadline, now) is { } bad)
         {
@@ -121,10 +121,19 @@ public static class ContractsApi
 
     /// <summary>The field a term is wrong in, or null: a quota of at least one unit, an exact non-negative price, a deadline ahead.</summary>
     private static ValidationProblem? Terms(long quota, string? price, DateTimeOffset deadline, DateTimeOffset now) =>
-        quota <= 0 ? Http.Invalid("quota", "quota must be at least 1.")
-        : UnitPrice.Parse(price) is null ? Http.Invalid("unitPrice", "unitPrice must be a non-negative amount of CNY with at most four decimal places, such as \"0.035\".")
-        : deadline <= now ? Http.Invalid("deadline", "deadline must be in the future.")
+        quota <= 0 ? Http.Invalid("quota", "quota must be at least 1.", ProblemCodes.ParkQuotaTooSmall)
+        : PriceProblem("unitPrice", price, "0.035") is { } bad ? bad
+        : deadline <= now ? Http.Invalid("deadline", "deadline must be in the future.", ProblemCodes.ParkDeadlinePast)
         : null;
+
+    /// <summary>Null when <paramref name="price"/> is a non-negative amount of CNY of at most four decimal places; else
+    /// the refusal of <paramref name="field"/>: negative, or not such an amount.</summary>
+    internal static ValidationProblem? PriceProblem(string field, string? price, string example) =>
+        UnitPrice.Parse(price) is not null ? null
+        : decimal.TryParse(price, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var d) && d < 0
+            ? Http.Invalid(field, $"{field} cannot be negative.", ProblemCodes.ParkPriceNegative)
+        : Http.Invalid(field, $"{field} must be an amount of CNY with at most four decimal places, such as \"{example}\".", ProblemCodes.ParkPriceFormat,
+            ProblemCodes.Params(("example", example)));
 
     private static async Task<Results<Ok<ContractView>, ProblemHttpResult>> Get(
         long contractId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
@@ -172,7 +181,8 @@ public static class ContractsApi
             var used = await c.QuerySingleAsync<ContractRow>(new CommandDefinition(ParkSql.ContractSql, new { contractId }, tx, cancellationToken: ct));
             await tx.RollbackAsync(ct);
             return ContractLifecycle.Open(used.Is)
-                ? Http.Invalid("quota", $"quota cannot go below the {used.Used} units already in use (leased or delivered).")
+                ? Http.Invalid("quota", $"quota cannot go below the {used.Used} units already in use (leased or delivered).", ProblemCodes.ParkQuotaBelowUsed,
+                    ProblemCodes.Params(("used", used.Used)))
                 : Http.Conflict($"A {ContractLifecycle.Text(used.Is)} contract keeps its terms.");
         }
         await tx.CommitAsync(ct);
@@ -247,7 +257,8 @@ public static class ContractsApi
                 ParkSql.MemberRolesSql, new { organizationId = row.VendorOrganizationId, userId }, cancellationToken: ct));
             if (roles is null || RoleNames.UnderContract(RoleNames.Parse(roles)) == Roles.None)
             {
-                return Http.Invalid("userIds", $"User {userId} is not an annotator or reviewer of the contract's vendor.");
+                return Http.Invalid("userIds", $"User {userId} is not an annotator or reviewer of the contract's vendor.", ProblemCodes.ParkPersonNotOfVendor,
+                    ProblemCodes.Params(("userId", userId)));
             }
         }
         foreach (var teamId in teamIds)
@@ -255,7 +266,8 @@ public static class ContractsApi
             if (await c.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
                     ParkSql.TeamOfOrgSql, new { organizationId = row.VendorOrganizationId, teamId }, cancellationToken: ct)) is null)
             {
-                return Http.Invalid("teamIds", $"Team {teamId} is not a team of the contract's vendor.");
+                return Http.Invalid("teamIds", $"Team {teamId} is not a team of the contract's vendor.", ProblemCodes.ParkTeamNotOfVendor,
+                    ProblemCodes.Params(("teamId", teamId)));
             }
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

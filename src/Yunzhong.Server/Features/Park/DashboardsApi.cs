@@ -8,6 +8,7 @@ public sealed record DashboardCards(
     long Annotations, long Accepted, long Rejected, double? AcceptanceRate, double? GoldAccuracy, long ActiveAnnotators,
     double? SecondsPerAnnotation, string Billed, string Earned);
 
+/// <param name="ActiveAnnotators">People who submitted work that day, counted at each site they worked at.</param>
 public sealed record DashboardDay(DateOnly Day, long Annotations, long Accepted, long Rejected, long ActiveAnnotators);
 
 /// <param name="CountyCode">The site's county; empty for work done at no site.</param>
@@ -32,48 +33,7 @@ public static class DashboardsApi
         return app;
     }
 
-    private sealed class Totals
-    {
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-        public double Seconds { get; set; }
-        public long BilledE4 { get; set; }
-        public long EarnedE5 { get; set; }
-        public long Annotators { get; set; }
-    }
-
-    private sealed class DayRow
-    {
-        public long Day { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long Annotators { get; set; }
-    }
-
-    private sealed class CountyRow
-    {
-        public string? CountyCode { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Annotators { get; set; }
-    }
-
-    private sealed class VendorRow
-    {
-        public long VendorId { get; set; }
-        public string Name { get; set; } = "";
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-    }
-
-    private const string Scope = "r.day >= @from AND r.day <= @to AND r.vendor_org_id <> 0 AND (@vendor = 0 OR r.vendor_org_id = @vendor)";
+    private sealed record Named(long Id, string Name);
 
     /// <param name="from">First day (UTC), default 89 days before <paramref name="to"/>.</param>
     /// <param name="to">Last day (UTC), default today.</param>
@@ -82,11 +42,7 @@ public static class DashboardsApi
         DateOnly? from, DateOnly? to, long? vendor, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         var me = user.UserId();
-        await using var c = await db.OpenAsync(ct);
-        var operatorRoles = (await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT m.roles FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = @me AND o.kind = 'operator'",
-            new { me }, cancellationToken: ct))).Aggregate(Roles.None, (all, csv) => all | RoleNames.Parse(csv));
-        if ((operatorRoles & RoleNames.Manage) == 0)
+        if ((await ParkScope.OperatorRolesAsync(db, me, ct) & RoleNames.Manage) == 0)
         {
             if (vendor is not { } v)
             {
@@ -103,44 +59,36 @@ public static class DashboardsApi
         {
             return Http.Invalid("from", "from must be a day on or before to, at most 366 days before it.");
         }
-        var args = new { from = Day(first), to = Day(last), vendor = vendor ?? 0 };
-        var t = await c.QuerySingleAsync<Totals>(new CommandDefinition($"""
-            SELECT CAST(COALESCE(SUM(annotations), 0) AS BIGINT) AS Annotations, CAST(COALESCE(SUM(accepted), 0) AS BIGINT) AS Accepted,
-                   CAST(COALESCE(SUM(rejected), 0) AS BIGINT) AS Rejected, CAST(COALESCE(SUM(gold_total), 0) AS BIGINT) AS GoldTotal,
-                   COALESCE(SUM(gold_score), 0) AS GoldScore, COALESCE(SUM(seconds), 0) AS Seconds,
-                   CAST(COALESCE(SUM(billed_e4), 0) AS BIGINT) AS BilledE4, CAST(COALESCE(SUM(earned_e5), 0) AS BIGINT) AS EarnedE5,
-                   COUNT(DISTINCT CASE WHEN annotations > 0 THEN user_id END) AS Annotators
-            FROM park_rollups r WHERE {Scope}
-            """, args, cancellationToken: ct));
-        var days = await c.QueryAsync<DayRow>(new CommandDefinition($"""
-            SELECT day, CAST(SUM(annotations) AS BIGINT) AS Annotations, CAST(SUM(accepted) AS BIGINT) AS Accepted, CAST(SUM(rejected) AS BIGINT) AS Rejected,
-                   COUNT(DISTINCT CASE WHEN annotations > 0 THEN user_id END) AS Annotators
-            FROM park_rollups r WHERE {Scope} GROUP BY day ORDER BY day
-            """, args, cancellationToken: ct));
-        var counties = await c.QueryAsync<CountyRow>(new CommandDefinition($"""
-            SELECT s.county_code AS CountyCode, CAST(SUM(r.annotations) AS BIGINT) AS Annotations, CAST(SUM(r.accepted) AS BIGINT) AS Accepted,
-                   COUNT(DISTINCT CASE WHEN r.annotations > 0 THEN r.user_id END) AS Annotators
-            FROM park_rollups r LEFT JOIN sites s ON s.id = r.site_id WHERE {Scope} GROUP BY s.county_code ORDER BY s.county_code
-            """, args, cancellationToken: ct));
-        var vendors = await c.QueryAsync<VendorRow>(new CommandDefinition($"""
-            SELECT r.vendor_org_id AS VendorId, o.name, CAST(SUM(r.annotations) AS BIGINT) AS Annotations, CAST(SUM(r.accepted) AS BIGINT) AS Accepted,
-                   CAST(SUM(r.rejected) AS BIGINT) AS Rejected, CAST(SUM(r.gold_total) AS BIGINT) AS GoldTotal, SUM(r.gold_score) AS GoldScore
-            FROM park_rollups r JOIN organizations o ON o.id = r.vendor_org_id WHERE {Scope} GROUP BY r.vendor_org_id, o.name
-            """, args, cancellationToken: ct));
-        var cards = new DashboardCards(t.Annotations, t.Accepted, t.Rejected, Rate(t.Accepted, t.Rejected), Gold(t.GoldScore, t.GoldTotal), t.Annotators,
-            t.Annotations == 0 ? null : t.Seconds / t.Annotations,
-            new Core.Park.Yuan((long)decimal.Round(t.BilledE4 / 100m, 0, MidpointRounding.AwayFromZero)).ToString(),
-            new Core.Park.Yuan((long)decimal.Round(t.EarnedE5 / 1000m, 0, MidpointRounding.AwayFromZero)).ToString());
+        await using var c = await db.OpenAsync(ct);
+        var (rows, people) = await ParkDays.ReadAsync(db, c, ParkScope.DayNumber(first), ParkScope.DayNumber(last),
+            ParkScope.DayNumber(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)), vendor ?? 0, ct);
+        var counties = (await c.QueryAsync<(long Id, string County)>(new CommandDefinition(
+            "SELECT id, county_code FROM sites", cancellationToken: ct))).ToDictionary(x => x.Id, x => x.County);
+        var names = (await c.QueryAsync<Named>(new CommandDefinition(
+            "SELECT id, name FROM organizations WHERE kind = 'vendor'", cancellationToken: ct))).ToDictionary(x => x.Id, x => x.Name);
+        string CountyOf(long site) => counties.GetValueOrDefault(site) ?? "";
+        long Sum(IEnumerable<ParkDays.Daily> r, Func<ParkDays.Daily, long> f) => r.Sum(f);
+        var accepted = Sum(rows, r => r.Accepted);
+        var rejected = Sum(rows, r => r.Rejected);
+        var annotations = Sum(rows, r => r.Annotations);
+        var cards = new DashboardCards(annotations, accepted, rejected, Rate(accepted, rejected), Gold(rows.Sum(r => r.GoldScore), Sum(rows, r => r.GoldTotal)),
+            people.Select(p => p.UserId).Distinct().Count(),
+            annotations == 0 ? null : rows.Sum(r => r.Seconds) / annotations,
+            new Core.Park.Yuan((long)decimal.Round(Sum(rows, r => r.BilledE4) / 100m, 0, MidpointRounding.AwayFromZero)).ToString(),
+            new Core.Park.Yuan((long)decimal.Round(Sum(rows, r => r.EarnedE5) / 1000m, 0, MidpointRounding.AwayFromZero)).ToString());
+        var activeByCounty = people.GroupBy(p => CountyOf(p.SiteId)).ToDictionary(g => g.Key, g => (long)g.Select(p => p.UserId).Distinct().Count());
         return TypedResults.Ok(new ParkDashboard(first, last, vendor, cards,
-            days.Select(d => new DashboardDay(DateOnly.FromDayNumber(_epochDay + (int)d.Day), d.Annotations, d.Accepted, d.Rejected, d.Annotators)).ToList(),
-            counties.Select(x => new DashboardCounty(x.CountyCode ?? "", x.Annotations, x.Accepted, x.Annotators)).ToList(),
-            vendors.Select(v => new DashboardVendor(v.VendorId, v.Name, v.Annotations, Rate(v.Accepted, v.Rejected), Gold(v.GoldScore, v.GoldTotal)))
+            rows.GroupBy(r => r.Day).OrderBy(g => g.Key)
+                .Select(g => new DashboardDay(ParkScope.DayOf(g.Key), Sum(g, r => r.Annotations), Sum(g, r => r.Accepted), Sum(g, r => r.Rejected), Sum(g, r => r.Annotators)))
+                .ToList(),
+            rows.GroupBy(r => CountyOf(r.SiteId)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new DashboardCounty(g.Key, Sum(g, r => r.Annotations), Sum(g, r => r.Accepted), activeByCounty.GetValueOrDefault(g.Key)))
+                .ToList(),
+            rows.GroupBy(r => r.VendorId)
+                .Select(g => new DashboardVendor(g.Key, names.GetValueOrDefault(g.Key, ""), Sum(g, r => r.Annotations), Rate(Sum(g, r => r.Accepted), Sum(g, r => r.Rejected)),
+                    Gold(g.Sum(r => r.GoldScore), Sum(g, r => r.GoldTotal))))
                 .OrderByDescending(v => v.Annotations).ThenByDescending(v => v.AcceptanceRate ?? 0).ThenBy(v => v.VendorOrganizationId).ToList()));
     }
-
-    private static readonly int _epochDay = new DateOnly(1970, 1, 1).DayNumber;
-
-    private static long Day(DateOnly d) => d.DayNumber - _epochDay;
 
     private static double? Rate(long accepted, long rejected) => accepted + rejected == 0 ? null : (double)accepted / (accepted + rejected);
 

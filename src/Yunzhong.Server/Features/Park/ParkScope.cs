@@ -38,9 +38,9 @@ internal sealed record ParkScope(long Vendor, long Site, string County, long Tea
     /// <summary>Null when the county (if any) is a county code and at most one of site, county and team is named.</summary>
     internal static ValidationProblem? Check(long? site, string? county, long? team) =>
         county is not null && Counties.Of(county) is null
-            ? Http.Invalid("county", "county must be a six-digit county or district code, such as 140213 (平城区).")
+            ? Http.Invalid("county", "county must be a six-digit county or district code, such as 140213 (平城区).", ProblemCodes.ParkCountyUnknown)
         : new[] { site is not null, county is not null, team is not null }.Count(x => x) > 1
-            ? Http.Invalid("site", "Name at most one of site, county and team.")
+            ? Http.Invalid("site", "Name at most one of site, county and team.", ProblemCodes.ParkOneScope)
         : null;
 
     internal static async Task<(ParkScope? Scope, ProblemHttpResult? Problem)> ResolveAsync(

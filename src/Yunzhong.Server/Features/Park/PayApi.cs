@@ -89,27 +89,30 @@ public static class PayApi
             {
                 return Http.Invalid($"rates[{i}]", "A rate is { teamId?, userId?, rate }.");
             }
-            if (UnitPrice.Parse(r.Rate) is not { } rate)
+            if (ContractsApi.PriceProblem($"rates[{i}].rate", r.Rate, "0.02") is { } badRate)
             {
-                return Http.Invalid($"rates[{i}].rate", "rate must be a non-negative amount of CNY with at most four decimal places, such as \"0.02\".");
+                return badRate;
             }
+            var rate = UnitPrice.Parse(r.Rate)!.Value;
             if (r.TeamId is not null && r.UserId is not null)
             {
-                return Http.Invalid($"rates[{i}].userId", "A rate is a team's or a person's, not both.");
+                return Http.Invalid($"rates[{i}].userId", "A rate is a team's or a person's, not both.", ProblemCodes.ParkRateTeamOrPerson);
             }
             if (r.TeamId is { } team && await c.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM teams WHERE id = @team AND organization_id = @vendor", new { team, vendor = row.VendorOrganizationId }, cancellationToken: ct)) == 0)
             {
-                return Http.Invalid($"rates[{i}].teamId", "teamId must name a team of the contract's vendor.");
+                return Http.Invalid($"rates[{i}].teamId", "teamId must name a team of the contract's vendor.", ProblemCodes.ParkTeamNotOfVendor,
+                    ProblemCodes.Params(("teamId", team)));
             }
             if (r.UserId is { } person && await c.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM memberships WHERE user_id = @person AND organization_id = @vendor", new { person, vendor = row.VendorOrganizationId }, cancellationToken: ct)) == 0)
             {
-                return Http.Invalid($"rates[{i}].userId", "userId must name a member of the contract's vendor.");
+                return Http.Invalid($"rates[{i}].userId", "userId must name a member of the contract's vendor.", ProblemCodes.ParkPersonNotOfVendor,
+                    ProblemCodes.Params(("userId", person)));
             }
             if (!seen.Add((r.TeamId ?? 0, r.UserId ?? 0)))
             {
-                return Http.Invalid($"rates[{i}]", "Each team, person and the contract's default has one rate.");
+                return Http.Invalid($"rates[{i}]", "Each team, person and the contract's default has one rate.", ProblemCodes.ParkRateTwice);
             }
             parsed.Add((r.TeamId ?? 0, r.UserId ?? 0, rate.E4));
         }
@@ -136,7 +139,7 @@ public static class PayApi
         }
         if (PayBook.ParseMonth(month) is not { } m)
         {
-            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.");
+            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.", ProblemCodes.ParkMonthFormat);
         }
         await using var c = await db.OpenAsync(ct);
         var kind = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.OrganizationKindSql, new { organizationId }, cancellationToken: ct));
@@ -168,7 +171,7 @@ public static class PayApi
     {
         if (PayBook.ParseMonth(month) is not { } m)
         {
-            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.");
+            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.", ProblemCodes.ParkMonthFormat);
         }
         var me = user.UserId();
         await using var c = await db.OpenAsync(ct);
@@ -194,18 +197,18 @@ public static class PayApi
         }
         if (PayBook.ParseMonth(month) is not { } m)
         {
-            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.");
+            return Http.Invalid("month", "month must be a month as YYYY-MM, such as 2026-11.", ProblemCodes.ParkMonthFormat);
         }
         var now = time.GetUtcNow();
         if (m.End > now)
         {
-            return Http.Invalid("month", "Only a month that is over can be closed.");
+            return Http.Invalid("month", "Only a month that is over can be closed.", ProblemCodes.ParkMonthNotOver);
         }
         await using var c = await db.OpenAsync(ct);
         var kind = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.OrganizationKindSql, new { organizationId }, cancellationToken: ct));
         if (kind != "vendor")
         {
-            return Http.Invalid("organizationId", "Only a vendor closes its months; a client's bill closes with its vendors'.");
+            return Http.Invalid("organizationId", "Only a vendor closes its months; a client's bill closes with its vendors'.", ProblemCodes.ParkNotAVendor);
         }
         await using (var tx = await db.BeginWriteAsync(c, ct))
         {

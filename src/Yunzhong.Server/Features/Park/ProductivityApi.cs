@@ -135,7 +135,7 @@ public static class ProductivityApi
             return problem!;
         }
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(await ProductivityReader.RetentionAsync(c, scope, ParkScope.Today(time), ct));
+        return TypedResults.Ok(await ProductivityReader.RetentionAsync(db, c, scope, ParkScope.Today(time), ct));
     }
 
     /// <param name="vendor">One vendor's people only; a vendor's admins and managers must name theirs.</param>

@@ -6,22 +6,11 @@ namespace Yunzhong.Server.Features.Park;
 /// <summary>Reads <see cref="ProductivityApi"/>'s figures from the running totals (<c>park_rollups</c>), never the annotations.</summary>
 internal static class ProductivityReader
 {
-    /// <summary>One running-totals row as the figures need it (settable: SQLite gives sums no declared type).</summary>
-    private sealed class Row
+    /// <summary>One running-totals row as the figures need it.</summary>
+    private sealed class Row : ParkDays.Sums
     {
-        public long Day { get; set; }
-        public long VendorId { get; set; }
-        public long SiteId { get; set; }
         public long TeamId { get; set; }
         public long UserId { get; set; }
-        public long Tasks { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-        public double Seconds { get; set; }
-        public long EarnedE5 { get; set; }
     }
 
     /// <summary>Sums of rows, with each annotator's annotations and seconds for the count of people and the median.</summary>
@@ -136,13 +125,66 @@ internal static class ProductivityReader
         public long Last { get; set; }
     }
 
-    internal static async Task<RetentionView> RetentionAsync(DbConnection c, ParkScope scope, DateOnly today, CancellationToken ct)
+    private sealed class Block
     {
-        var spans = await c.QueryAsync<Span>(new CommandDefinition($"""
-            SELECT r.user_id AS UserId, MIN(r.day) AS First, MAX(r.day) AS Last FROM park_rollups r
-            WHERE r.annotations > 0 AND {ParkScope.RollupWhere} GROUP BY r.user_id
-            """, Args(scope), cancellationToken: ct));
+        public long Number { get; set; }
+        public long UserId { get; set; }
+        public long Bits { get; set; }
+    }
+
+    /// <summary>Each annotator's first and last day of work in the scope: a team's from its running totals; else
+    /// from the built days' blocks (<see cref="ParkDays"/>, building what is missing) and today's running totals.</summary>
+    private static async Task<List<Span>> SpansAsync(Db db, DbConnection c, ParkScope scope, long today, CancellationToken ct)
+    {
+        if (scope.Team != 0)
+        {
+            return (await c.QueryAsync<Span>(new CommandDefinition($"""
+                SELECT r.user_id AS UserId, MIN(r.day) AS First, MAX(r.day) AS Last FROM park_rollups r
+                WHERE r.annotations > 0 AND {ParkScope.RollupWhere} GROUP BY r.user_id
+                """, Args(scope), cancellationToken: ct))).ToList();
+        }
+        var first = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(day) FROM park_rollups WHERE vendor_org_id <> 0", cancellationToken: ct));
+        if (first is null)
+        {
+            return [];
+        }
+        await ParkDays.BuildAsync(db, c, first.Value, today - 1, ct);
+        const string Where = """
+            (@vendor = 0 OR vendor_org_id = @vendor) AND (@site = 0 OR site_id = @site)
+            AND (@county = '' OR site_id IN (SELECT id FROM sites WHERE county_code = @county))
+            """;
+        var spans = new Dictionary<long, Span>();
+        void Saw(long user, long firstDay, long lastDay)
+        {
+            if (spans.TryGetValue(user, out var s))
+            {
+                s.First = Math.Min(s.First, firstDay);
+                s.Last = Math.Max(s.Last, lastDay);
+            }
+            else
+            {
+                spans[user] = new Span { UserId = user, First = firstDay, Last = lastDay };
+            }
+        }
+        foreach (var b in await c.QueryAsync<Block>(new CommandDefinition(
+                     $"SELECT block AS Number, user_id AS UserId, bits FROM park_active WHERE bits <> 0 AND {Where}", Args(scope), cancellationToken: ct)))
+        {
+            Saw(b.UserId, (b.Number * 32) + System.Numerics.BitOperations.TrailingZeroCount(b.Bits), (b.Number * 32) + System.Numerics.BitOperations.Log2((ulong)b.Bits));
+        }
+        foreach (var user in await c.QueryAsync<long>(new CommandDefinition(
+                     $"SELECT DISTINCT user_id FROM park_rollups WHERE day >= @today AND annotations > 0 AND vendor_org_id <> 0 AND {Where}",
+                     Args(scope, new { today }), cancellationToken: ct)))
+        {
+            Saw(user, today, today);
+        }
+        return spans.Values.ToList();
+    }
+
+    internal static async Task<RetentionView> RetentionAsync(Db db, DbConnection c, ParkScope scope, DateOnly today, CancellationToken ct)
+    {
         var now = ParkScope.DayNumber(today);
+        var spans = await SpansAsync(db, c, scope, now, ct);
         var cohorts = spans.GroupBy(s => ParkScope.DayOf(s.First).ToString("yyyy-MM", CultureInfo.InvariantCulture))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
@@ -208,18 +250,6 @@ internal static class ProductivityReader
         public long Deadline { get; set; }
     }
 
-    private sealed class WorkRow
-    {
-        public long VendorId { get; set; }
-        public long Tasks { get; set; }
-        public long Annotations { get; set; }
-        public long Accepted { get; set; }
-        public long Rejected { get; set; }
-        public long GoldTotal { get; set; }
-        public double GoldScore { get; set; }
-        public long Annotators { get; set; }
-    }
-
     private sealed class DayRow
     {
         public long Day { get; set; }
@@ -238,7 +268,7 @@ internal static class ProductivityReader
             FROM contracts c JOIN organizations v ON v.id = c.vendor_org_id
             WHERE c.project_id = @projectId AND c.state <> 'declined' ORDER BY c.id
             """, new { projectId }, cancellationToken: ct))).ToList();
-        var work = (await c.QueryAsync<WorkRow>(new CommandDefinition("""
+        var work = (await c.QueryAsync<ParkDays.Daily>(new CommandDefinition("""
             SELECT r.vendor_org_id AS VendorId, CAST(SUM(r.tasks) AS BIGINT) AS Tasks, CAST(SUM(r.annotations) AS BIGINT) AS Annotations,
                    CAST(SUM(r.accepted) AS BIGINT) AS Accepted, CAST(SUM(r.rejected) AS BIGINT) AS Rejected,
                    CAST(SUM(r.gold_total) AS BIGINT) AS GoldTotal, SUM(r.gold_score) AS GoldScore,
@@ -254,7 +284,7 @@ internal static class ProductivityReader
         var vendors = contracts.GroupBy(k => k.VendorId).Select(g =>
         {
             var latest = g.Last();
-            var w = work.GetValueOrDefault(g.Key) ?? new WorkRow();
+            var w = work.GetValueOrDefault(g.Key) ?? new ParkDays.Daily();
             return new VendorProgress(latest.ContractId, g.Key, latest.VendorName, ContractLifecycle.Parse(latest.State), g.Sum(k => k.Quota),
                 g.Sum(k => k.Used), g.Sum(k => k.Submitted), w.Tasks, w.Annotations, w.Accepted, w.Rejected,
                 w.Accepted + w.Rejected == 0 ? null : (double)w.Accepted / (w.Accepted + w.Rejected),

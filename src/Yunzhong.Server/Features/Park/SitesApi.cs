@@ -59,7 +59,7 @@ public static class SitesApi
         await using var c = await db.OpenAsync(ct);
         if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.OrganizationKindSql, new { organizationId }, cancellationToken: ct)) != "vendor")
         {
-            return Http.Invalid("organizationId", "Only vendor organisations have work sites.");
+            return Http.Invalid("organizationId", "Only vendor organisations have work sites.", ProblemCodes.ParkNotAVendor);
         }
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ParkSql.InsertSiteSql, new
         {
@@ -82,21 +82,21 @@ public static class SitesApi
         }
         if (Counties.Of(request.CountyCode) is null)
         {
-            return Http.Invalid("countyCode", "countyCode must be a six-digit county or district code, such as 140213 (平城区).");
+            return Http.Invalid("countyCode", "countyCode must be a six-digit county or district code, such as 140213 (平城区).", ProblemCodes.ParkCountyUnknown);
         }
         if (request.Seats is <= 0 or > 100_000)
         {
-            return Http.Invalid("seats", "seats must be between 1 and 100000.");
+            return Http.Invalid("seats", "seats must be between 1 and 100000.", ProblemCodes.ParkSeatsRange, ProblemCodes.Params(("min", 1), ("max", 100_000)));
         }
         var opens = request.Opens ?? DefaultOpens;
         var closes = request.Closes ?? DefaultCloses;
         if (!TimeOnly.TryParseExact(opens, "HH:mm", out var o))
         {
-            return Http.Invalid("opens", "opens must be a time of day as HH:mm.");
+            return Http.Invalid("opens", "opens must be a time of day as HH:mm.", ProblemCodes.ParkHours);
         }
         if (!TimeOnly.TryParseExact(closes, "HH:mm", out var cl) || cl <= o)
         {
-            return Http.Invalid("closes", "closes must be a time of day as HH:mm after opens.");
+            return Http.Invalid("closes", "closes must be a time of day as HH:mm after opens.", ProblemCodes.ParkHours);
         }
         return null;
     }
@@ -150,7 +150,8 @@ public static class SitesApi
         {
             if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.MemberRolesSql, new { organizationId, userId }, cancellationToken: ct)) is null)
             {
-                return Http.Invalid("userIds", $"User {userId} is not a member of the site's organisation.");
+                return Http.Invalid("userIds", $"User {userId} is not a member of the site's organisation.", ProblemCodes.ParkPersonNotOfVendor,
+                    ProblemCodes.Params(("userId", userId)));
             }
         }
         await using (var tx = await db.BeginWriteAsync(c, ct))

@@ -155,7 +155,8 @@ public static class TeamsApi
         }
         if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.MemberRolesSql, new { organizationId, userId = request.LeadUserId }, cancellationToken: ct)) is null)
         {
-            return Http.Invalid("leadUserId", "The team lead must be a member of the team's organisation.");
+            return Http.Invalid("leadUserId", "The team lead must be a member of the team's organisation.", ProblemCodes.ParkPersonNotOfVendor,
+                ProblemCodes.Params(("userId", request.LeadUserId)));
         }
         var members = request.MemberIds ?? [];
         if (members.Length > 10_000)
@@ -166,7 +167,8 @@ public static class TeamsApi
         {
             if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.MemberRolesSql, new { organizationId, userId }, cancellationToken: ct)) is null)
             {
-                return Http.Invalid("memberIds", $"User {userId} is not a member of the team's organisation.");
+                return Http.Invalid("memberIds", $"User {userId} is not a member of the team's organisation.", ProblemCodes.ParkPersonNotOfVendor,
+                    ProblemCodes.Params(("userId", userId)));
             }
         }
         return null;

@@ -85,6 +85,7 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
+        s.AddSingleton<DemoWorkforce>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);
@@ -133,6 +134,8 @@ public static class ServerApp
         app.MapSkills();
         app.MapCertificates();
         app.MapRouting();
+        app.MapMatching();
+        app.MapWorkforceAnalytics();
         app.MapWebUi(options);
         return app;
     }

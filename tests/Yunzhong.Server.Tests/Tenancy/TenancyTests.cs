@@ -201,6 +201,33 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             Assert.Empty(mine.Bill); // nobody's lines but the caller's own, who worked for no vendor here
             Assert.Empty(mine.Pay!);
         }),
+        // The workforce: the catalogue is the park's (read by all, kept by the operator); A's certificates,
+        // requirements and routes are A's.
+        new("GET /api/skills/", _ => Req(HttpMethod.Get, "api/skills"), Expect.Custom, async (r, _) => await r.OkAsync<List<Features.Workforce.SkillView>>("skills")),
+        new("POST /api/skills/", _ => Req(HttpMethod.Post, "api/skills", new { code = "planted", nameEn = "x", nameZh = "x", maxLevel = 1 }), Expect.Custom,
+            async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)),
+        new("PUT /api/skills/{skillId:long}", _ => Req(HttpMethod.Put, "api/skills/1", new { code = "planted", nameEn = "x", nameZh = "x", maxLevel = 1 }), Expect.Custom,
+            async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)),
+        new("DELETE /api/skills/{skillId:long}", _ => Req(HttpMethod.Delete, "api/skills/1"), Expect.Custom, async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)),
+        new("GET /api/me/certificates", _ => Req(HttpMethod.Get, "api/me/certificates"), Expect.Custom,
+            async (r, _) => Assert.Empty(await r.OkAsync<List<Features.Workforce.CertificateView>>("my certificates"))),
+        new("GET /api/organizations/{organizationId:long}/certificates", a => Req(HttpMethod.Get, $"api/organizations/{a.Vendor}/certificates"), Expect.NotFound),
+        new("GET /api/park/certificates", _ => Req(HttpMethod.Get, "api/park/certificates"), Expect.Custom, async (r, _) => await r.ProblemAsync(HttpStatusCode.Forbidden)),
+        new("POST /api/certificates", a => Req(HttpMethod.Post, "api/certificates", new { userId = a.Member, skillId = 1, level = 1 }), Expect.NotFound),
+        new("POST /api/certificates/{certificateId:long}/revoke", _ => Req(HttpMethod.Post, "api/certificates/987654321/revoke"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/skills", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/skills"), Expect.NotFound),
+        new("PUT /api/projects/{projectId:long}/skills",
+            a => Req(HttpMethod.Put, $"api/projects/{a.Project}/skills", new { requirements = Array.Empty<object>(), routes = Array.Empty<object>() }), Expect.NotFound),
+        new("GET /api/contracts/{contractId:long}/skills", a => Req(HttpMethod.Get, $"api/contracts/{a.Contract}/skills"), Expect.NotFound),
+        new("PUT /api/contracts/{contractId:long}/skills",
+            a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/skills", new { requirements = Array.Empty<object>() }), Expect.NotFound),
+        new("POST /api/demands", a => Req(HttpMethod.Post, "api/demands",
+            new { clientOrganizationId = a.Org, title = "planted", volume = 5, deadline = DateTimeOffset.UtcNow.AddDays(9), skills = Array.Empty<object>() }), Expect.NotFound),
+        new("GET /api/organizations/{organizationId:long}/demands", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/demands"), Expect.NotFound),
+        new("GET /api/demands/{demandId:long}/matches", _ => Req(HttpMethod.Get, "api/demands/987654321/matches"), Expect.NotFound),
+        new("POST /api/demands/{demandId:long}/close", _ => Req(HttpMethod.Post, "api/demands/987654321/close"), Expect.NotFound),
+        new("GET /api/jobs", _ => Req(HttpMethod.Get, "api/jobs"), Expect.Custom, async (r, _) => await r.OkAsync<List<Features.Workforce.JobSkill>>("jobs")),
+        new("GET /api/park/workforce", a => Req(HttpMethod.Get, $"api/park/workforce?vendor={a.Vendor}"), Expect.NotFound),
     ];
 
     private List<string> MappedRoutes() => Infrastructure.MappedRoutes.Of(fx.Services);

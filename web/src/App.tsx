@@ -20,6 +20,7 @@ const ProjectPage = lazy(() => import('./pages/ProjectPage').then((m) => ({ defa
 const NewProjectPage = lazy(() => import('./pages/NewProjectPage').then((m) => ({ default: m.NewProjectPage })));
 const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
 const ParkPage = lazy(() => import('./pages/ParkPage').then((m) => ({ default: m.ParkPage })));
+const WorkforcePage = lazy(() => import('./pages/WorkforcePage').then((m) => ({ default: m.WorkforcePage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
 const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
@@ -111,6 +112,7 @@ export function App() {
   else if (match('/audit', path)) page = can(orgRoles, 'audit') ? <AuditPage key={session.org?.id} park={false} /> : <NotAllowed />;
   else if (match('/audit/park', path)) page = <AuditPage park />;
   else if (match('/park', path)) page = can(orgRoles, 'members') ? <ParkPage key={session.org?.id} /> : <NotAllowed />;
+  else if (match('/workforce', path)) page = <WorkforcePage key={session.org?.id} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -124,6 +126,7 @@ export function App() {
         {can(session.org?.roles, 'manage') && <a href="#/grants" data-testid="nav-grants">{t('nav.grants')}</a>}
         {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
         {can(session.org?.roles, 'members') && session.org?.kind !== 'operator' && <a href="#/park" data-testid="nav-park">{t('nav.park')}</a>}
+        <a href="#/workforce" data-testid="nav-workforce">{t('nav.workforce')}</a>
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

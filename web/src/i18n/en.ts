@@ -4,6 +4,7 @@ import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { releasesEn } from './releases.en';
 import { parkuiEn } from './parkui.en';
+import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -13,6 +14,7 @@ export const en = {
   ...settingsEn,
   ...releasesEn,
   ...parkuiEn,
+  ...workforceEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

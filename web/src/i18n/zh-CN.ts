@@ -5,6 +5,7 @@ import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
+import { workforceZhCN } from './workforce.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 
@@ -13,6 +14,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...releasesZhCN,
   ...parkuiZhCN,
+  ...workforceZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -21,7 +21,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const skills = await (await page.request.get('/api/skills')).json() as Schemas['SkillView'][];
     const mandarin = skills.find((s) => s.code === 'asr-mandarin')!;
     const datong = skills.find((s) => s.code === 'dialect-datong')!;
-    const project = await createProject(page.request, { name: `E2E skills ${lang} ${Date.now()}`, schema: SCHEMA as never });
+    const project = await createProject(page.request, { name: `E2E skills ${lang} ${Date.now()}`, schema: SCHEMA });
     await importJsonl(page.request, project, [
       { data: { text: `大同话录音 ${lang}`, dialect: '大同话' } },
       { data: { text: `普通话录音 ${lang} 1`, dialect: '普通话' } },

@@ -26,6 +26,7 @@ export const workforceKeys = {
   demands: (organizationId: number) => ['demands', organizationId] as const,
   matches: (demandId: number) => ['demands', 'matches', demandId] as const,
   jobs: ['jobs'] as const,
+  contractSkills: (contractId: number) => ['contract', contractId, 'skills'] as const,
   figures: (vendor: number | null) => ['workforce', vendor] as const,
 };
 
@@ -46,6 +47,10 @@ export const workforceApi = {
     unwrap(client.GET('/api/projects/{projectId}/skills', { params: { path: { projectId } } })) as Promise<ProjectSkills>,
   setProjectSkills: (projectId: number, requirements: SkillNeed[], routes: SkillRouteInput[]) =>
     unwrap(client.PUT('/api/projects/{projectId}/skills', { params: { path: { projectId } }, body: { requirements, routes } })) as Promise<ProjectSkills>,
+  contractSkills: (contractId: number) =>
+    unwrap(client.GET('/api/contracts/{contractId}/skills', { params: { path: { contractId } } })) as Promise<S['ContractSkillsView']>,
+  setContractSkills: (contractId: number, requirements: SkillNeed[]) =>
+    unwrap(client.PUT('/api/contracts/{contractId}/skills', { params: { path: { contractId } }, body: { requirements } })) as Promise<S['ContractSkillsView']>,
   demands: (organizationId: number) =>
     unwrap(client.GET('/api/organizations/{organizationId}/demands', { params: { path: { organizationId } } })) as Promise<Demand[]>,
   createDemand: (body: { clientOrganizationId: number; title: string; volume: number; deadline: string; skills: SkillNeed[] }) =>

@@ -66,6 +66,8 @@ export const workforceEn = {
   'wf.bySite': 'Certified annotators per site',
   'wf.county': 'County',
   'wf.site': 'Site',
+  'wf.contractSkills': 'What contracts require of the vendor’s people',
+  'wf.contract': 'Contract',
   'ps.title': 'Required skills',
   'ps.hint': 'Only annotators whose valid certificates cover these get new tasks. A route requires a skill of the tasks whose data field holds the value (e.g. dialect = 大同话).',
   'ps.required': 'Every task requires',

@@ -68,6 +68,8 @@ export const workforceZhCN: Record<keyof typeof workforceEn, string> = {
   'wf.bySite': '各职场持证标注员',
   'wf.county': '区县',
   'wf.site': '职场',
+  'wf.contractSkills': '委托对企业人员的技能要求',
+  'wf.contract': '委托',
   'ps.title': '所需技能',
   'ps.hint': '只有持有效证书的标注员才能领取新任务。路由规则：任务数据字段等于某值时，要求相应技能（如 dialect = 大同话）。',
   'ps.required': '所有任务均需',

@@ -32,6 +32,7 @@ export function WorkforcePage() {
       {org && kind !== 'operator' && (manage || trainer) && <PeopleCertificates orgId={org.id} canGrant={trainer || org.roles.includes('admin')} />}
       {kind === 'operator' && (manage || trainer) && <ParkCounts />}
       {org && kind === 'client' && manage && <Demands orgId={org.id} />}
+      {org && kind === 'client' && manage && <ContractSkills orgId={org.id} />}
       {org && (kind === 'operator' ? manage || trainer : kind === 'vendor' && manage) && <Figures vendor={kind === 'vendor' ? org.id : null} />}
     </div>
   );
@@ -315,6 +316,45 @@ function Figures({ vendor }: { vendor: number | null }) {
           </table>
         </>
       )}
+    </section>
+  );
+}
+
+/** What a contract requires of the vendor's people: the client's admins and managers set it. */
+function ContractSkills({ orgId }: { orgId: number }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const name = useSkillName();
+  const contracts = useQuery({ queryKey: keys.contracts(orgId), queryFn: () => api.contracts(orgId) });
+  const skills = useQuery({ queryKey: wk.skills, queryFn: w.skills });
+  const mine = (contracts.data ?? []).filter((c) => c.clientOrganizationId === orgId && (c.state === 'proposed' || c.state === 'accepted' || c.state === 'active'));
+  const [contract, setContract] = useState(0);
+  const chosen = contract || mine[0]?.id || 0;
+  const current = useQuery({ queryKey: wk.contractSkills(chosen), queryFn: () => w.contractSkills(chosen), enabled: chosen > 0 });
+  const [f, setF] = useState({ skillId: 0, minLevel: 1 });
+  const save = useMutation({
+    mutationFn: (needs: { skillId: number; minLevel: number }[]) => w.setContractSkills(chosen, needs),
+    onSuccess: (v) => qc.setQueryData(wk.contractSkills(chosen), v),
+  });
+  const needs = (current.data?.requirements ?? []).map((r) => ({ skillId: r.skillId, minLevel: r.minLevel }));
+  if (mine.length === 0) return null;
+  return (
+    <section data-testid="contract-skills">
+      <h2>{t('wf.contractSkills')}</h2>
+      <label>{t('wf.contract')} <select data-testid="contract-skills-contract" value={chosen} onChange={(e) => setContract(Number(e.target.value))}>
+        {mine.map((c) => <option key={c.id} value={c.id}>{`${c.projectName} · ${c.vendorName}`}</option>)}</select></label>
+      <ul className="plain">{(current.data?.requirements ?? []).map((r) => (
+        <li key={r.skillId}>{name(r)} ≥ {r.minLevel}{' '}
+          <button type="button" className="link" onClick={() => save.mutate(needs.filter((n) => n.skillId !== r.skillId))}>{t('ps.remove')}</button></li>))}
+      </ul>
+      <div className="row wrap">
+        <select data-testid="contract-skills-skill" value={f.skillId} onChange={(e) => setF({ ...f, skillId: Number(e.target.value) })}>
+          {(skills.data ?? []).map((s) => <option key={s.id} value={s.id}>{name(s)}</option>)}</select>
+        <label>{t('ps.minLevel')} <input type="number" min={1} max={9} value={f.minLevel} onChange={(e) => setF({ ...f, minLevel: Number(e.target.value) })} /></label>
+        <button type="button" data-testid="contract-skills-add" disabled={save.isPending || !skills.data?.length}
+          onClick={() => save.mutate([...needs, { skillId: f.skillId || skills.data![0]!.id, minLevel: f.minLevel }])}>{t('ps.addRequired')}</button>
+      </div>
+      {save.error && <p className="error" role="alert">{errorText(save.error, t)}</p>}
     </section>
   );
 }

@@ -13,7 +13,7 @@ namespace Yunzhong.Server;
 /// </summary>
 public sealed class DemoSeeder(
     ServerOptions options, Db db, Accounts accounts, Access access, MediaStore media, TaskImporter importer, TimeProvider time,
-    DemoPark park, DemoTraining training, ILogger<DemoSeeder> log)
+    DemoPark park, DemoWorkforce workforce, DemoTraining training, ILogger<DemoSeeder> log)
 {
     public const string Password = "yunzhong-demo";
     public const string ClientOrg = "云中示范客户 Demo Client";
@@ -61,6 +61,7 @@ public sealed class DemoSeeder(
             }
         }
         await park.SeedAsync(clientOrg, Secrets.HashPassword(Password), ct);
+        await workforce.SeedAsync(clientOrg, ct);
         await training.SeedAsync(clientOrg, adminId, ct);
     }
 

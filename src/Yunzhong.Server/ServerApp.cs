@@ -90,6 +90,7 @@ public static class ServerApp
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
         s.AddSingleton<DemoTraining>();
+        s.AddSingleton<DemoWorkforce>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
         {
             BodyLimit.Describe(problem);
@@ -145,6 +146,8 @@ public static class ServerApp
         app.MapCourses();
         app.MapExams();
         app.MapAttempts();
+        app.MapMatching();
+        app.MapWorkforceAnalytics();
         app.MapWebUi(options);
         return app;
     }

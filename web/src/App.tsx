@@ -24,6 +24,7 @@ const ParkOverview = lazy(() => import('./pages/ParkOverview').then((m) => ({ de
 const ParkTeamPage = lazy(() => import('./pages/ParkTeamPage').then((m) => ({ default: m.ParkTeamPage })));
 const ParkSitePage = lazy(() => import('./pages/ParkSitePage').then((m) => ({ default: m.ParkSitePage })));
 const ParkVendorPage = lazy(() => import('./pages/ParkVendorPage').then((m) => ({ default: m.ParkVendorPage })));
+const WorkforcePage = lazy(() => import('./pages/WorkforcePage').then((m) => ({ default: m.WorkforcePage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 const CataloguePage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.CataloguePage })));
 const DatasetCardPage = lazy(() => import('./pages/CataloguePage').then((m) => ({ default: m.DatasetCardPage })));
@@ -142,6 +143,7 @@ export function App() {
   else if ((m = match('/training/exams/:id', path))) page = <ExamBuilder key={m.id} examId={Number(m.id)} />;
   else if ((m = match('/training/:tab', path))) page = <TrainerPage key={session.org?.id} tab={m.tab} />;
   else if (match('/training', path)) page = <TrainerPage key={session.org?.id} />;
+  else if (match('/workforce', path)) page = <WorkforcePage key={session.org?.id} />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -158,6 +160,7 @@ export function App() {
         {myTeam && <a href={`#/park/teams/${myTeam.id}`} data-testid="nav-my-team">{t('nav.myTeam')}</a>}
         {session.org && <a href="#/learn" data-testid="nav-learn">{t('nav.learn')}</a>}
         {can(session.org?.roles, 'train') && <a href="#/training" data-testid="nav-training">{t('nav.training')}</a>}
+        <a href="#/workforce" data-testid="nav-workforce">{t('nav.workforce')}</a>
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

@@ -33,6 +33,8 @@ internal static class BenchCommand
         var store = args.Get("store", "sqlite");
         var json = args.Flag("json");
         var vendorCount = args.GetInt("vendors", 0);
+        // --skills: a required skill on every project and a data route on half its tasks (BenchSkills).
+        var skills = args.Flag("skills");
         // --export FORMAT: after the import, annotate every task and time an export of them (BenchExport).
         var exportFormat = args.Get("export");
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
@@ -73,6 +75,7 @@ internal static class BenchCommand
 
             var (adminToken, tokens, clientOrg, annotatorIds) = await CreatePeopleAsync(db, accounts, annotators, ct);
             var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;
+            (long, long)? certified = skills ? await BenchSkills.CertifyAsync(db, annotatorIds, ct) : null;
             using var admin = new Api(url, adminToken);
             var projectId = exportFormat == "coco"
                 ? await BenchExport.ImageProjectAsync(admin, ct)
@@ -82,9 +85,14 @@ internal static class BenchCommand
                 await BenchPark.ContractsAsync(db, clientOrg, projectId, vendors, (long)tasks * overlap, ct);
                 log.WriteLine($"park: {vendorCount} vendors with a site each, one active contract each per project");
             }
+            if (certified is { } held)
+            {
+                await BenchSkills.RequireAsync(admin, projectId, held, ct);
+                log.WriteLine("skills: one required of all, a route on every other task's dialect held by 3 annotators in 4");
+            }
             var importSeconds = exportFormat == "coco"
                 ? await ImportAsync(admin, projectId, tasks, BenchExport.ImageTask, ct)
-                : await ImportAsync(admin, projectId, tasks, ct);
+                : await ImportAsync(admin, projectId, tasks, skills ? BenchSkills.Task : Line, ct);
             log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
 
             var result = new Dictionary<string, object?>
@@ -94,6 +102,7 @@ internal static class BenchCommand
                 ["overlap"] = overlap,
                 ["annotators"] = annotators,
                 ["vendors"] = vendorCount,
+                ["skills"] = skills,
                 ["import_s"] = Math.Round(importSeconds, 3),
                 ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
             };
@@ -117,7 +126,11 @@ internal static class BenchCommand
                         {
                             await BenchPark.ContractsAsync(db, clientOrg, warmupId, vendors, (long)warmupTasks * overlap, ct);
                         }
-                        await ImportAsync(admin, warmupId, warmupTasks, ct);
+                        if (certified is { } warmHeld)
+                        {
+                            await BenchSkills.RequireAsync(admin, warmupId, warmHeld, ct);
+                        }
+                        await ImportAsync(admin, warmupId, warmupTasks, skills ? BenchSkills.Task : Line, ct);
                         var warm = await RaceAsync(connections, warmupId, ct);
                         var warmCheck = await VerifyAsync(db, warmupId, overlap, warmupTasks, warm.Acknowledged, ct);
                         log.WriteLine($"warm-up: {warm.Cycles:N0} cycles in {warm.Seconds:0.00} s (not measured); lost {warmCheck.Lost}, duplicates {warmCheck.Duplicates}");
@@ -251,8 +264,7 @@ internal static class BenchCommand
         return (adminToken, tokens, org, ids);
     }
 
-    private static Task<double> ImportAsync(Api admin, long projectId, int tasks, CancellationToken ct) =>
-        ImportAsync(admin, projectId, tasks, i => $"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n", ct);
+    private static string Line(int i) => $"{{\"key\":\"t{i}\",\"data\":{{\"text\":\"任务 {i}: the quick brown fox jumps over the lazy dog\"}}}}\n";
 
     internal static async Task<double> ImportAsync(Api admin, long projectId, int tasks, Func<int, string> line, CancellationToken ct)
     {

@@ -69,6 +69,7 @@ public static class ProblemCodes
     public const string SkillRoutesTooMany = "skill.routes_too_many";
     public const string SkillDuplicate = "skill.duplicate";
     public const string CertificateRevoked = "certificate.revoked";
+    public const string DemandClosed = "demand.closed";
     public const string ProjectArchived = "project.archived";
     public const string QueueAccessChanged = "queue.access_changed";
     public const string QueueAlreadySubmitted = "queue.already_submitted";

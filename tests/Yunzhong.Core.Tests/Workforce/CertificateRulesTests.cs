@@ -99,3 +99,37 @@ public class CertificateRulesTests
         Assert.Null(SkillRouting.FreeBit(Enumerable.Range(0, 63).Select(b => new SkillRoute(b, "f", $"{b}", new(1, 1)))));
     }
 }
+
+public class MatchingTests
+{
+    [Fact]
+    public void VendorsRankByCapacityShareAndQualityLeavingOutThoseWithNobodyCertified()
+    {
+        VendorFacts[] vendors =
+        [
+            new(1, "small but good", 2, 100, 10, 0.99, 0.95),
+            new(2, "large", 20, 100, 50, 0.85, null),
+            new(3, "nobody certified", 0, 500, 100, 1, 1),
+            new(4, "seats bound", 20, 100, 1, null, null),
+        ];
+        var ranked = Matching.Rank(vendors, volume: 10_000, days: 5, parkThroughput: 80);
+        Assert.Equal([2L, 1L, 4L], ranked.Select(m => m.Facts.VendorId));
+        var large = ranked[0];
+        Assert.Equal((20, 2000.0, 10_000L, true), (large.Workers, large.DailyCapacity, large.CapacityByDeadline, large.Covers));
+        Assert.Equal(0.6 + 0.4 * 0.85, large.Score, 4);
+        Assert.Equal(["match.certified", "match.free_seats", "match.throughput", "match.covers", "match.quality"], large.Reasons.Select(r => r.Code));
+        var bound = ranked[2];
+        Assert.Equal((1, false), (bound.Workers, bound.Covers));
+        Assert.Equal(["match.certified", "match.free_seats", "match.throughput", "match.short", "match.no_quality_history"], bound.Reasons.Select(r => r.Code));
+    }
+
+    [Fact]
+    public void AVendorWithoutHistoryIsAssumedToWorkAtTheParksPace()
+    {
+        var m = Assert.Single(Matching.Rank([new VendorFacts(7, "new", 3, null, null, null, null)], volume: 100, days: 0.2, parkThroughput: 40));
+        Assert.Equal((3, 120.0, 120L, true), (m.Workers, m.DailyCapacity, m.CapacityByDeadline, m.Covers));
+        Assert.Equal("match.throughput_assumed", m.Reasons[2].Code);
+        Assert.Equal("match.no_sites", m.Reasons[1].Code);
+        Assert.Equal(0.6 + 0.4 * Matching.DefaultQuality, m.Score, 4);
+    }
+}

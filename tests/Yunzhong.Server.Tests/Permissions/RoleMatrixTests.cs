@@ -229,6 +229,35 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 200 200 200 404 404 401 401", "POST /api/attempts/{attemptId:long}/answers",
             (s, c) => Post($"api/attempts/{s.Attempt(c)}/answers", new { position = 1, result = _pos })),
         new("200 200 200 200 200 404 404 401 401", "POST /api/attempts/{attemptId:long}/finish", (s, c) => Post($"api/attempts/{s.Attempt(c)}/finish")),
+        // The workforce: the park operator keeps the catalogue (nobody here is the operator's); an organisation's
+        // admins and trainers certify its people; its admins, managers and trainers see their certificates.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/skills/", (_, _) => Get("api/skills")),
+        new("403 403 403 403 403 403 403 401 401", "POST /api/skills/", (_, _) => Post("api/skills", new { code = "matrix", nameEn = "m", nameZh = "m", maxLevel = 1 })),
+        new("403 403 403 403 403 403 403 401 401", "PUT /api/skills/{skillId:long}",
+            (s, _) => Req(HttpMethod.Put, $"api/skills/{s.Skill}", new { code = "matrix", nameEn = "m", nameZh = "m", maxLevel = 1 })),
+        new("403 403 403 403 403 403 403 401 401", "DELETE /api/skills/{skillId:long}", (s, _) => Req(HttpMethod.Delete, $"api/skills/{s.Skill}")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/me/certificates", (_, _) => Get("api/me/certificates")),
+        new("200 200 403 403 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/certificates", (s, _) => Get($"api/organizations/{s.Org}/certificates")),
+        new("403 403 403 403 403 403 403 401 401", "GET /api/park/certificates", (_, _) => Get("api/park/certificates")),
+        new("201 403 403 403 201 404 404 401 401", "POST /api/certificates",
+            (s, _) => Post("api/certificates", new { userId = s.AnnotatorId, skillId = s.Skill, level = 1 })),
+        // Each caller revokes a certificate of their own to revoke (the annotator's one otherwise).
+        new("200 403 403 403 200 404 404 401 401", "POST /api/certificates/{certificateId:long}/revoke",
+            (s, c) => Post($"api/certificates/{s.Certificates.GetValueOrDefault(c, s.Certificates[Caller.Annotator])}/revoke")),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/skills", (s, _) => Get($"api/projects/{s.Project}/skills")),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/projects/{projectId:long}/skills",
+            (s, _) => Req(HttpMethod.Put, $"api/projects/{s.Project}/skills", new { requirements = Array.Empty<object>(), routes = Array.Empty<object>() })),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/contracts/{contractId:long}/skills", (s, _) => Get($"api/contracts/{s.VendorContract}/skills")),
+        new("200 200 403 403 403 404 404 401 401", "PUT /api/contracts/{contractId:long}/skills",
+            (s, _) => Req(HttpMethod.Put, $"api/contracts/{s.ClientContract}/skills", new { requirements = new[] { new { skillId = s.Skill, minLevel = 1 } } })),
+        // Demands are the client's: its admins and managers state, match and close them; anyone reads the job board.
+        new("201 201 403 403 403 404 404 401 401", "POST /api/demands",
+            (s, _) => Post("api/demands", new { clientOrganizationId = s.Org, title = "matrix", volume = 10, deadline = DateTimeOffset.UtcNow.AddDays(9), skills = new[] { new { skillId = s.Skill, minLevel = 1 } } })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/demands", (s, _) => Get($"api/organizations/{s.Org}/demands")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/demands/{demandId:long}/matches", (s, _) => Get($"api/demands/{s.Demand}/matches")),
+        new("200 409 403 403 403 404 404 401 401", "POST /api/demands/{demandId:long}/close", (s, _) => Post($"api/demands/{s.Demand}/close")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/jobs", (_, _) => Get("api/jobs")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/park/workforce", (s, _) => Get($"api/park/workforce?vendor={s.Org}")),
     ];
 
     private const string Password = "matrix-password-2026";
@@ -260,6 +289,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long Release { get; init; }
         public long Grant { get; init; }
         public long OutsiderOrg { get; init; }
+        public long Skill { get; init; }
+        public long Demand { get; init; }
+        public required Dictionary<Caller, long> Certificates { get; init; }
         public string AdminsLink { get; init; } = "";
         public string LoginEmail { get; init; } = "";
         public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
@@ -386,10 +418,25 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             new { organizationId = third.Id, purpose = "评测", days = 5, formats = new[] { "jsonl" } });
         var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{release.Id}/links");
 
+        // A skill of the park's, and a certificate of the annotator's for each caller who may revoke one.
+        var park = await (await fx.NewOrgAsync("operator")).PersonAsync(Roles.Manager);
+        var skill = await park.Http.PostOkAsync<Features.Workforce.SkillView>("api/skills", new { code = $"matrix-{Guid.NewGuid():N}", nameEn = "m", nameZh = "m", maxLevel = 2 });
+        var certificates = new Dictionary<Caller, long>();
+        foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Trainer, trainer), (Caller.Annotator, admin) })
+        {
+            certificates[caller] = (await p.Http.PostOkAsync<Features.Workforce.CertificateView>("api/certificates",
+                new { userId = annotator.Id, skillId = skill.Id, level = 1 })).Id;
+        }
+
         return new Scene
         {
             AnnotatorId = annotator.Id, ReviewerId = reviewer.Id, OtherVendor = otherVendor.Id, VendorContract = vendorContract.Id,
             ClientContract = clientContract.Id, Site = site.Id, Team = team.Id,
+            Skill = skill.Id, Certificates = certificates,
+            Demand = (await admin.Http.PostOkAsync<Features.Workforce.DemandView>("api/demands", new
+            {
+                clientOrganizationId = org.Id, title = "matrix", volume = 10, deadline = DateTimeOffset.UtcNow.AddDays(9), skills = new[] { new { skillId = skill.Id, minLevel = 1 } },
+            })).Id,
             ReleaseProject = releaseProject, Release = release.Id, Grant = grant.Id, OutsiderOrg = outsiderOrg.Id, AdminsLink = link.Url,
             Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,

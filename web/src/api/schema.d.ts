@@ -193,6 +193,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["grantCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{certificateId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["revokeCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -241,6 +273,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts/{contractId}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getContractSkills"];
+        put: operations["setContractSkills"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/{contractId}/staff": {
         parameters: {
             query?: never;
@@ -267,6 +315,54 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["transitionContract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands/{demandId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["closeDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands/{demandId}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["matchDemand"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -337,6 +433,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["jobBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/keys": {
         parameters: {
             query?: never;
@@ -385,6 +497,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/statements/{month}": {
         parameters: {
             query?: never;
@@ -425,6 +553,38 @@ export interface paths {
             cookie?: never;
         };
         get: operations["organizationAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listOrganizationCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listDemands"];
         put?: never;
         post?: never;
         delete?: never;
@@ -545,6 +705,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/park/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["countParkCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/park/counties": {
         parameters: {
             query?: never;
@@ -577,46 +753,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/park/employment": {
+    "/api/park/workforce": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["getParkEmployment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/park/productivity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getParkProductivity"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/park/retention": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getParkRetention"];
+        get: operations["getWorkforceFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -866,6 +1010,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getProjectSkills"];
+        put: operations["setProjectSkills"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/stats": {
         parameters: {
             query?: never;
@@ -922,22 +1082,6 @@ export interface paths {
             cookie?: never;
         };
         get: operations["countTasks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/projects/{projectId}/vendor-progress": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getVendorProgress"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1053,6 +1197,38 @@ export interface paths {
         put: operations["placeAtSite"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSkills"];
+        put?: never;
+        post: operations["createSkill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/skills/{skillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["updateSkill"];
+        post?: never;
+        delete: operations["deleteSkill"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1332,6 +1508,77 @@ export interface components {
         };
         /** @enum {string} */
         CardVisibility: "private" | "park" | "public";
+        CertificateCount: {
+            code: string;
+            /** Format: int64 */
+            holders: number;
+            /** Format: int32 */
+            level: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        /** @enum {string} */
+        CertificateSource: "exam" | "granted";
+        CertificateView: {
+            email: string;
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: int32 */
+            level: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            skillCode: string;
+            /** Format: int64 */
+            skillId: number;
+            source: components["schemas"]["CertificateSource"];
+            /** Format: int64 */
+            sourceId: null | number;
+            /** Format: int64 */
+            userId: number;
+            userName: string;
+            valid: boolean;
+        };
+        CertifiedAtSite: {
+            code: string;
+            county: null | components["schemas"]["County"];
+            /** Format: int64 */
+            holders: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            siteId: number;
+            siteName: string;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        CertifiedInCounty: {
+            code: string;
+            county: null | components["schemas"]["County"];
+            /** Format: int64 */
+            holders: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        CertifiedRetention: {
+            certified: components["schemas"]["RetentionGroup"];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            uncertified: components["schemas"]["RetentionGroup"];
+        };
         /** @enum {string} */
         ContractEvent: "accept" | "decline" | "activate" | "close";
         ContractOffer: {
@@ -1353,6 +1600,12 @@ export interface components {
             /** Format: int64 */
             quota?: null | number;
             unitPrice?: null | string;
+        };
+        ContractSkillsRequest: {
+            requirements: components["schemas"]["SkillNeedRequest"][];
+        };
+        ContractSkillsView: {
+            requirements: components["schemas"]["SkillNeedView"][];
         };
         ContractStaff: {
             teamIds: number[];
@@ -1414,19 +1667,6 @@ export interface components {
             code: string;
             nameEn: string;
             nameZh: string;
-        };
-        CountyEmployment: {
-            /** Format: int64 */
-            activeLast30Days: number;
-            countyCode: string;
-            /** Format: int64 */
-            people: number;
-            /** Format: int64 */
-            seats: number;
-            /** Format: int64 */
-            sites: number;
-            /** Format: int64 */
-            vendors: number;
         };
         CreatedToken: {
             /** Format: int64 */
@@ -1498,13 +1738,38 @@ export interface components {
             annotations: number;
             day: string;
         };
+        DemandMatches: {
+            demand: components["schemas"]["DemandView"];
+            vendors: components["schemas"]["VendorMatchView"][];
+        };
+        DemandRequest: {
+            /** Format: int64 */
+            clientOrganizationId: number;
+            /** Format: date-time */
+            deadline: string;
+            skills: components["schemas"]["SkillNeedRequest"][];
+            title: string;
+            /** Format: int64 */
+            volume: number;
+        };
+        DemandView: {
+            /** Format: int64 */
+            clientOrganizationId: number;
+            /** Format: date-time */
+            closedAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: int64 */
+            id: number;
+            skills: components["schemas"]["SkillNeedView"][];
+            title: string;
+            /** Format: int64 */
+            volume: number;
+        };
         DraftRequest: {
             result: components["schemas"]["JsonElement"];
-        };
-        EmploymentView: {
-            counties: components["schemas"]["CountyEmployment"][];
-            /** Format: int64 */
-            vendorOrganizationId: null | number;
         };
         /** @enum {string} */
         ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
@@ -1648,6 +1913,23 @@ export interface components {
             /** Format: int64 */
             imported: number;
         };
+        JobSkill: {
+            code: string;
+            /** Format: date-time */
+            deadline: null | string;
+            /** Format: int64 */
+            holders: number;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int64 */
+            sources: number;
+            /** Format: int64 */
+            volume: number;
+        };
         JsonElement: unknown;
         LeasedTask: {
             data: components["schemas"]["JsonElement"];
@@ -1665,6 +1947,10 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        MatchReasonView: {
+            code: string;
+            params: Record<string, never>;
         };
         MediaTasksRequest: {
             /** @default false */
@@ -1781,7 +2067,7 @@ export interface components {
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "contract.not_found" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -1793,54 +2079,6 @@ export interface components {
             status?: null | number;
             title?: null | string;
             type?: null | string;
-        };
-        /** @enum {string} */
-        ProductivityBreakdown: "vendor" | "site" | "county" | "team";
-        ProductivityDay: {
-            /** Format: date */
-            day: string;
-            figures: components["schemas"]["ProductivityFigures"];
-        };
-        ProductivityFigures: {
-            /** Format: double */
-            acceptanceRate: null | number;
-            /** Format: int64 */
-            accepted: number;
-            /** Format: int64 */
-            activeAnnotators: number;
-            /** Format: int64 */
-            annotations: number;
-            earned: string;
-            /** Format: double */
-            goldAccuracy: null | number;
-            /** Format: double */
-            medianSecondsPerTask: null | number;
-            /** Format: int64 */
-            rejected: number;
-            /** Format: int64 */
-            tasks: number;
-        };
-        ProductivityGroup: {
-            figures: components["schemas"]["ProductivityFigures"];
-            key: string;
-            name: string;
-        };
-        ProductivityView: {
-            by: null | components["schemas"]["ProductivityBreakdown"];
-            countyCode: null | string;
-            days: components["schemas"]["ProductivityDay"][];
-            /** Format: date */
-            from: string;
-            groups: components["schemas"]["ProductivityGroup"][];
-            /** Format: int64 */
-            siteId: null | number;
-            /** Format: int64 */
-            teamId: null | number;
-            /** Format: date */
-            to: string;
-            totals: components["schemas"]["ProductivityFigures"];
-            /** Format: int64 */
-            vendorOrganizationId: null | number;
         };
         ProjectPatch: {
             archived?: null | boolean;
@@ -1870,6 +2108,14 @@ export interface components {
             quality?: null | components["schemas"]["QualityRequest"];
             review?: null | components["schemas"]["ReviewSettings"];
             schema?: unknown;
+        };
+        ProjectSkillsRequest: {
+            requirements: components["schemas"]["SkillNeedRequest"][];
+            routes: components["schemas"]["SkillRouteRequest"][];
+        };
+        ProjectSkillsView: {
+            requirements: components["schemas"]["SkillNeedView"][];
+            routes: components["schemas"]["SkillRouteView"][];
         };
         ProjectStats: {
             /** Format: double */
@@ -1995,32 +2241,13 @@ export interface components {
             /** Format: int64 */
             totalBytes: number;
         };
-        RetentionCohort: {
+        RetentionGroup: {
+            /** Format: int64 */
+            cohort: number;
             /** Format: double */
-            after30: null | number;
-            /** Format: double */
-            after60: null | number;
-            /** Format: double */
-            after90: null | number;
+            rate: null | number;
             /** Format: int64 */
-            measured30: number;
-            /** Format: int64 */
-            measured60: number;
-            /** Format: int64 */
-            measured90: number;
-            month: string;
-            /** Format: int64 */
-            started: number;
-        };
-        RetentionView: {
-            cohorts: components["schemas"]["RetentionCohort"][];
-            countyCode: null | string;
-            /** Format: int64 */
-            siteId: null | number;
-            /** Format: int64 */
-            teamId: null | number;
-            /** Format: int64 */
-            vendorOrganizationId: null | number;
+            retained: number;
         };
         /** @enum {string} */
         ReviewAction: "accept" | "reject" | "fix";
@@ -2118,6 +2345,60 @@ export interface components {
             seats: number;
             /** Format: int64 */
             seatsInUse: number;
+        };
+        SkillNeedRequest: {
+            /** Format: int32 */
+            minLevel: number;
+            /** Format: int64 */
+            skillId: number;
+        };
+        SkillNeedView: {
+            code: string;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        SkillRequest: {
+            code: string;
+            description: null | string;
+            /** Format: int32 */
+            maxLevel: number;
+            nameEn: string;
+            nameZh: string;
+        };
+        SkillRouteRequest: {
+            field: string;
+            /** Format: int32 */
+            minLevel: number;
+            /** Format: int64 */
+            skillId: number;
+            value: string;
+        };
+        SkillRouteView: {
+            code: string;
+            field: string;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+            value: string;
+        };
+        SkillView: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            maxLevel: number;
+            nameEn: string;
+            nameZh: string;
         };
         StateCounts: {
             /** Format: int64 */
@@ -2239,6 +2520,14 @@ export interface components {
             /** Format: int64 */
             teamId: number;
         };
+        TimeToCertificate: {
+            /** Format: double */
+            meanDays: null | number;
+            /** Format: double */
+            medianDays: null | number;
+            /** Format: int64 */
+            people: number;
+        };
         TokenView: {
             /** Format: date-time */
             createdAt: string;
@@ -2250,57 +2539,38 @@ export interface components {
             name: null | string;
             tag: string;
         };
-        VendorProgress: {
+        VendorMatchView: {
             /** Format: double */
             acceptanceRate: null | number;
             /** Format: int64 */
-            accepted: number;
-            /** Format: int64 */
-            activeAnnotators: number;
-            /** Format: int64 */
-            annotations: number;
-            /** Format: int64 */
-            contractId: number;
-            /** Format: date-time */
-            deadline: string;
+            capacityByDeadline: number;
+            /** Format: int32 */
+            certified: number;
+            covers: boolean;
+            /** Format: double */
+            dailyCapacity: number;
+            /** Format: int32 */
+            freeSeats: null | number;
             /** Format: double */
             goldAccuracy: null | number;
-            /** Format: int64 */
-            quota: number;
-            /** Format: int64 */
-            rejected: number;
-            state: components["schemas"]["ContractState"];
-            /** Format: int64 */
-            submitted: number;
-            /** Format: int64 */
-            tasks: number;
-            /** Format: int64 */
-            used: number;
+            /** Format: int32 */
+            rank: number;
+            reasons: components["schemas"]["MatchReasonView"][];
+            /** Format: double */
+            score: number;
+            /** Format: double */
+            throughput: null | number;
             vendorName: string;
             /** Format: int64 */
             vendorOrganizationId: number;
+            /** Format: int32 */
+            workers: number;
         };
-        VendorProgressDay: {
-            /** Format: int64 */
-            accepted: number;
-            /** Format: int64 */
-            annotations: number;
-            /** Format: date */
-            day: string;
-            /** Format: int64 */
-            rejected: number;
-            /** Format: int64 */
-            vendorOrganizationId: number;
-        };
-        VendorProgressView: {
-            days: components["schemas"]["VendorProgressDay"][];
-            /** Format: date */
-            from: string;
-            /** Format: int64 */
-            projectId: number;
-            /** Format: date */
-            to: string;
-            vendors: components["schemas"]["VendorProgress"][];
+        WorkforceFigures: {
+            byCounty: components["schemas"]["CertifiedInCounty"][];
+            bySite: components["schemas"]["CertifiedAtSite"][];
+            firstCertificate: components["schemas"]["TimeToCertificate"];
+            retention: components["schemas"]["CertifiedRetention"];
         };
     };
     responses: never;
@@ -2945,6 +3215,133 @@ export interface operations {
             };
         };
     };
+    grantCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificateId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listContracts: {
         parameters: {
             query?: {
@@ -3294,6 +3691,126 @@ export interface operations {
             };
         };
     };
+    getContractSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSkillsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setContractSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractSkillsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSkillsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     staffContract: {
         parameters: {
             query?: never;
@@ -3445,6 +3962,182 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    closeDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demandId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    matchDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demandId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandMatches"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3715,6 +4408,35 @@ export interface operations {
             };
         };
     };
+    jobBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSkill"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     parkKeys: {
         parameters: {
             query?: never;
@@ -3802,6 +4524,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMyCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
                 };
             };
             /** @description Unauthorized */
@@ -3985,6 +4736,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEntryView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listOrganizationCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listDemands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"][];
                 };
             };
             /** @description Unauthorized */
@@ -4620,6 +5469,53 @@ export interface operations {
             };
         };
     };
+    countParkCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateCount"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listCounties: {
         parameters: {
             query?: never;
@@ -4709,72 +5605,9 @@ export interface operations {
             };
         };
     };
-    getParkEmployment: {
+    getWorkforceFigures: {
         parameters: {
             query?: {
-                vendor?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmploymentView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getParkProductivity: {
-        parameters: {
-            query?: {
-                by?: string;
-                county?: string;
-                from?: string;
-                site?: number;
-                team?: number;
                 to?: string;
                 vendor?: number;
             };
@@ -4790,77 +5623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductivityView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getParkRetention: {
-        parameters: {
-            query?: {
-                county?: string;
-                site?: number;
-                team?: number;
-                vendor?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RetentionView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    "application/json": components["schemas"]["WorkforceFigures"];
                 };
             };
             /** @description Unauthorized */
@@ -6250,6 +7013,126 @@ export interface operations {
             };
         };
     };
+    getProjectSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSkillsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setProjectSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectSkillsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSkillsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getProjectStats: {
         parameters: {
             query?: never;
@@ -6468,67 +7351,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskCount"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getVendorProgress: {
-        parameters: {
-            query?: {
-                from?: string;
-                to?: string;
-            };
-            header?: never;
-            path: {
-                projectId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VendorProgressView"];
                 };
             };
             /** @description Bad Request */
@@ -6991,6 +7813,249 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { releasesEn } from './releases.en';
 import { parkdashEn } from './parkdash.en';
 import { parkuiEn } from './parkui.en';
 import { trainingEn } from './training.en';
+import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 
@@ -19,6 +20,7 @@ export const en = {
   ...parkuiEn,
   ...parkdashEn,
   ...trainingEn,
+  ...workforceEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

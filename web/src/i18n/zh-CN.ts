@@ -8,6 +8,7 @@ import { releasesZhCN } from './releases.zh-CN';
 import { parkdashZhCN } from './parkdash.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
+import { workforceZhCN } from './workforce.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 
@@ -19,6 +20,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...parkuiZhCN,
   ...parkdashZhCN,
   ...trainingZhCN,
+  ...workforceZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { ProjectSkillsPanel } from './ProjectSkillsPanel';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Project, type ProjectOrder, type ProjectPatch, type ReviewPolicy } from '../api';
 import { fieldLines } from '../api/problems';
@@ -53,6 +54,7 @@ export function SettingsTab({ project, canManage }: { project: Project; canManag
         <GeneralSettings key={`${project.id}`} project={project} />
         <div>
           <SchemaSettings key={project.id} project={project} />
+          <ProjectSkillsPanel key={`skills-${project.id}`} projectId={project.id} />
           <LearningCard project={project} />
           <DangerZone project={project} />
         </div>

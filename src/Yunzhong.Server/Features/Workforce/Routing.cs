@@ -55,8 +55,19 @@ public sealed class Routing(Db db, TimeProvider time, Certificates certificates)
         }
         var held = await certificates.HeldAsync(userId, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var missing = CertificateRules.Missing(held, project.Needs.Concat(contract).Select(n => n.Need).Distinct(), now);
-        return new SkillGate(missing, SkillRouting.DeniedMask(held, project.Routes, now));
+        // Every `next` comes here: a loop, no list unless something is missing.
+        List<SkillNeed>? missing = null;
+        foreach (var rows in new[] { project.Needs, contract })
+        {
+            foreach (var n in rows)
+            {
+                if (!CertificateRules.Covers(held, n.Need, now) && (missing is null || !missing.Contains(n.Need)))
+                {
+                    (missing ??= []).Add(n.Need);
+                }
+            }
+        }
+        return new SkillGate(missing ?? [], SkillRouting.DeniedMask(held, project.Routes, now));
     }
 
     /// <summary>The names of <paramref name="needs"/> for a refusal's words: code and level, as "dialect-datong ≥ 2".</summary>

@@ -207,7 +207,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         // and read the figures; an attempt is its taker's alone (anyone else's is not there).
         new("200 200 200 200 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/courses", (s, _) => Get($"api/organizations/{s.Org}/courses")),
         new("201 201 403 403 201 404 404 401 401", "POST /api/organizations/{organizationId:long}/courses",
-            (s, _) => Post($"api/organizations/{s.Org}/courses", new { title = "标注入门", skillId = s.Skill })),
+            (s, _) => Post($"api/organizations/{s.Org}/courses", new { title = "标注入门", skillId = s.TrainingSkill })),
         new("200 200 200 200 200 404 404 401 401", "GET /api/courses/{courseId:long}", (s, _) => Get($"api/courses/{s.Course}")),
         new("200 200 403 403 200 404 404 401 401", "PUT /api/courses/{courseId:long}", (s, _) => Req(HttpMethod.Put, $"api/courses/{s.Course}", new { title = "标注入门（修订）" })),
         new("201 201 403 403 201 404 404 401 401", "POST /api/courses/{courseId:long}/lessons",
@@ -219,10 +219,10 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/gold-tasks", (s, _) => Get($"api/organizations/{s.Org}/gold-tasks")),
         new("200 200 200 200 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/exams", (s, _) => Get($"api/organizations/{s.Org}/exams")),
         new("201 201 403 403 201 404 404 401 401", "POST /api/organizations/{organizationId:long}/exams",
-            (s, _) => Post($"api/organizations/{s.Org}/exams", Training.TrainingScene.Exam(s.Skill, s.GoldTasks, questions: 1))),
+            (s, _) => Post($"api/organizations/{s.Org}/exams", Training.TrainingScene.Exam(s.TrainingSkill, s.GoldTasks, questions: 1))),
         new("200 200 403 403 200 404 404 401 401", "GET /api/exams/{examId:long}", (s, _) => Get($"api/exams/{s.Exam}")),
         new("200 200 403 403 200 404 404 401 401", "PUT /api/exams/{examId:long}",
-            (s, _) => Req(HttpMethod.Put, $"api/exams/{s.Exam}", Training.TrainingScene.Exam(s.Skill, s.GoldTasks, questions: 2))),
+            (s, _) => Req(HttpMethod.Put, $"api/exams/{s.Exam}", Training.TrainingScene.Exam(s.TrainingSkill, s.GoldTasks, questions: 2))),
         new("200 200 403 403 200 404 404 401 401", "GET /api/organizations/{organizationId:long}/exam-figures", (s, _) => Get($"api/organizations/{s.Org}/exam-figures")),
         new("201 201 201 201 201 404 404 401 401", "POST /api/exams/{examId:long}/attempts", (s, _) => Post($"api/exams/{s.StartExam}/attempts")),
         new("200 200 200 200 200 404 404 401 401", "GET /api/attempts/{attemptId:long}", (s, c) => Get($"api/attempts/{s.Attempt(c)}")),
@@ -299,7 +299,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public required Dictionary<Caller, long> Reviews { get; init; }
         public required Dictionary<Caller, long> Disposables { get; init; }
         public required Dictionary<Caller, long> Amendable { get; init; }
-        public long Skill { get; init; }
+        public long TrainingSkill { get; init; }
         public long[] GoldTasks { get; init; } = [];
         public long Course { get; init; }
         public long Lesson { get; init; }
@@ -368,12 +368,12 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         }
         // Training: a course with a practice task, an exam with an open attempt for each member (the removed one's made
         // before the removal), and a second exam for the callers to start one at.
-        var skill = await Training.TrainingScene.SkillAsync(fx);
+        var trainingSkill = await Training.TrainingScene.SkillAsync(fx);
         var (_, gold, _) = await Training.TrainingScene.GoldProjectAsync(fx, admin, org.Id, 2);
         var course = await trainer.Http.PostOkAsync<Features.Training.CourseView>($"api/organizations/{org.Id}/courses", new { title = "入门" });
         var lesson = await trainer.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "第一课", body = "正文", practiceTaskIds = gold });
-        var exam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(skill, gold));
-        var startExam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(skill, gold));
+        var exam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(trainingSkill, gold));
+        var startExam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(trainingSkill, gold));
         var attempts = new Dictionary<Caller, long>();
         foreach (var (caller, p) in new[] { (Caller.Admin, admin), (Caller.Manager, manager), (Caller.Annotator, annotator), (Caller.Reviewer, reviewer),
             (Caller.Trainer, trainer), (Caller.Removed, removed) })
@@ -442,7 +442,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
             Amendable = amendable,
-            Skill = skill, GoldTasks = gold, Course = course.Id, Lesson = lesson.Id, Practice = lesson.Practice[0].Id, Exam = exam.Exam.Id,
+            TrainingSkill = trainingSkill, GoldTasks = gold, Course = course.Id, Lesson = lesson.Id, Practice = lesson.Practice[0].Id, Exam = exam.Exam.Id,
             StartExam = startExam.Exam.Id, Attempts = attempts,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()

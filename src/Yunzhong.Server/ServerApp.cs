@@ -79,6 +79,8 @@ public static class ServerApp
         s.AddSingleton<AuditLog>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
+        s.AddSingleton<ReleaseWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<ReleaseWorker>());
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();

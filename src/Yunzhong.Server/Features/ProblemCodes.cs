@@ -99,7 +99,7 @@ public static class ProblemCodes
     public static readonly IReadOnlyList<string> NotFoundSubjects =
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
-        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
+        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Release job", "Grant", "Dataset card",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

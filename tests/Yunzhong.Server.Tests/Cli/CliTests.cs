@@ -294,9 +294,9 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
         await admin.AnnotateAsync(project, new { label = new[] { "pos" } });
         await admin.AnnotateAsync(project, new { label = new[] { "neg" } });
         var body = new { formats = new[] { "jsonl", "csv" }, licence = "CC-BY-4.0" };
-        var first = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        var first = await admin.Http.ReleaseOkAsync(project, body);
         await admin.AnnotateAsync(project, new { label = new[] { "neu" } });
-        var second = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        var second = await admin.Http.ReleaseOkAsync(project, body);
         var work = Directory.CreateTempSubdirectory("yz-verify-url-").FullName;
         string Blob(string name) => Path.Combine(fx.DataDir, "blobs", name);
         string FileBlob(string path)

@@ -163,6 +163,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.link.not_yours': '该下载链接是为其他人生成的。',
   'err.release.not_found': '该版本不存在，或您无权访问。',
   'err.release_file.not_found': '该文件不属于此版本。',
+  'err.release_job.not_found': '该发布任务不存在，或您无权查看。',
   'err.grant.not_found': '该授权不存在，或不归您的机构处理。',
   'err.dataset_card.not_found': '该数据集卡片不存在，或对您不可见。',
   'errField.formats': '格式',

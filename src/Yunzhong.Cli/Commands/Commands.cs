@@ -9,6 +9,7 @@ internal static class Commands
           yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--blobs DIR|s3://BUCKET[/PREFIX]?endpoint=URL] [--demo] [--trust-proxy CIDR,...]
           yz import     --project ID [--again] FILE...  (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
+          yz release    --project ID --licence L [--formats jsonl,coco,...] [--source accepted|consensus]   (queues a release, follows its progress)
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
@@ -36,6 +37,7 @@ internal static class Commands
         "token" => AdminCommands.TokenAsync(args, ct),
         "import" => DataCommands.ImportAsync(args, ct),
         "export" => DataCommands.ExportAsync(args, ct),
+        "release" => DataCommands.ReleaseAsync(args, ct),
         "stats" => DataCommands.StatsAsync(args, ct),
         "openapi" => OpenApiCommand.RunAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),

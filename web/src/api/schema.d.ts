@@ -786,6 +786,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/release-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listReleaseJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/releases": {
         parameters: {
             query?: never;
@@ -874,6 +890,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["countTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/release-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getReleaseJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1699,7 +1731,7 @@ export interface components {
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -1814,6 +1846,7 @@ export interface components {
             changedIds: number[];
             /** Format: int64 */
             from: number;
+            media: components["schemas"]["ReleaseMediaDiff"];
             /** Format: int64 */
             removed: number;
             removedIds: number[];
@@ -1829,6 +1862,44 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
+        /** @enum {string} */
+        ReleaseJobStatus: "queued" | "running" | "done" | "failed";
+        ReleaseJobView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            done: number;
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            formats: components["schemas"]["ExportFileFormat"][];
+            /** Format: int64 */
+            id: number;
+            phase: components["schemas"]["ReleasePhase"];
+            /** Format: int64 */
+            projectId: number;
+            /** Format: int64 */
+            releaseId: null | number;
+            source: components["schemas"]["ReleaseSource"];
+            status: components["schemas"]["ReleaseJobStatus"];
+            /** Format: int64 */
+            total: number;
+        };
+        ReleaseMediaDiff: {
+            /** Format: int64 */
+            added: number;
+            addedNames: string[];
+            /** Format: int64 */
+            changed: number;
+            changedNames: string[];
+            /** Format: int64 */
+            removed: number;
+            removedNames: string[];
+            /** Format: int64 */
+            unchanged: number;
+        };
+        /** @enum {string} */
+        ReleasePhase: "queued" | "annotations" | "media" | "signing" | "done";
         ReleaseRequest: {
             formats?: null | components["schemas"]["ExportFileFormat"][];
             licence?: null | string;
@@ -1843,6 +1914,8 @@ export interface components {
             createdAt: string;
             createdBy: string;
             /** Format: int64 */
+            externalMedia?: null | number;
+            /** Format: int64 */
             fileCount: number;
             files: components["schemas"]["ReleaseFileView"][];
             formats: components["schemas"]["ExportFileFormat"][];
@@ -1853,7 +1926,13 @@ export interface components {
             keyId: string;
             labels?: unknown;
             licence: string;
+            /** Format: int64 */
+            mediaBytes: number;
+            /** Format: int64 */
+            mediaFiles: number;
             merkleRoot: string;
+            /** Format: int64 */
+            missingMedia?: null | number;
             /** Format: int32 */
             number: number;
             /** Format: int64 */
@@ -5682,6 +5761,55 @@ export interface operations {
             };
         };
     };
+    listReleaseJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseJobView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listReleases: {
         parameters: {
             query?: never;
@@ -5746,13 +5874,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
-            201: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReleaseView"];
+                    "application/json": components["schemas"]["ReleaseJobView"];
                 };
             };
             /** @description Bad Request */
@@ -6085,6 +6213,55 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReleaseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseJobView"];
                 };
             };
             /** @description Unauthorized */

@@ -1,3 +1,4 @@
+import { relmediaEn } from './relmedia.en';
 import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -12,6 +13,7 @@ import { workbenchEn } from './workbench.en';
 export const en = {
   ...settingsEn,
   ...releasesEn,
+  ...relmediaEn,
   ...parkuiEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',

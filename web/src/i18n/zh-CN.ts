@@ -1,3 +1,4 @@
+import { relmediaZhCN } from './relmedia.zh-CN';
 import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
@@ -12,6 +13,7 @@ import { workbenchZhCN } from './workbench.zh-CN';
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...releasesZhCN,
+  ...relmediaZhCN,
   ...parkuiZhCN,
   'app.name': '云中',
   'lang.switch': 'English',

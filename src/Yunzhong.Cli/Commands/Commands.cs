@@ -14,7 +14,7 @@ internal static class Commands
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
           yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
-          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--export jsonl|coco|...] [--store sqlite|postgres [--db CONNECTION]] [--blobs s3://...] [--json]
+          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--export jsonl|coco|... | --release [--media M] [--media-bytes B]] [--store sqlite|postgres [--db CONNECTION]] [--blobs s3://...] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
           yz audit      verify [--data DIR | --db CONNECTION] [--json]   (the audit trail's hash chain; exit 1 names each broken entry)
           yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)

@@ -78,15 +78,20 @@ function ReleaseJobs({ project, releases, onMade }: { project: Project; releases
     queryFn: () => releasesApi.jobs(project.id),
     refetchInterval: (q) => ((q.state.data ?? []).some(open) ? 500 : false),
   });
-  // A build seen running that has now ended: the list of releases changes, and a new one is shown.
-  const running = useRef(new Set<number>());
+  // A build that ended since the page opened (however quickly): the list of releases changes, and its release is shown.
+  const ended = useRef<Set<number> | null>(null);
   useEffect(() => {
-    for (const j of jobs.data ?? []) {
-      if (open(j)) running.current.add(j.id);
-      else if (running.current.delete(j.id)) {
-        void queryClient.invalidateQueries({ queryKey: releaseKeys.releases(project.id) });
-        if (j.releaseId != null) onMade(j.releaseId);
-      }
+    const data = jobs.data;
+    if (!data) return;
+    if (ended.current === null) {
+      ended.current = new Set(data.filter((j) => !open(j)).map((j) => j.id));
+      return;
+    }
+    for (const j of data) {
+      if (open(j) || ended.current.has(j.id)) continue;
+      ended.current.add(j.id);
+      void queryClient.invalidateQueries({ queryKey: releaseKeys.releases(project.id) });
+      if (j.releaseId != null) onMade(j.releaseId);
     }
   }, [jobs.data, onMade, project.id, queryClient]);
   const shown = (jobs.data ?? []).slice(0, 5);

@@ -31,7 +31,7 @@ internal static class BenchRelease
 
     /// <summary>Task i: medium i mod M, with one imported annotation (the import makes the task <c>annotated</c>, which a release takes).</summary>
     public static Func<int, string> Task(int media) => i =>
-        $"{{\"key\":\"r{i}\",\"data\":{{\"image\":\"media:m{i % Math.Max(1, media)}.bin\"}},\"annotations\":[{{\"annotator\":\"bench\",\"result\":{{\"label\":[\"a\"]}}}}]}}\n";
+        $"{{\"key\":\"r{i}\",\"data\":{{\"image\":\"media:m{i % Math.Max(1, media)}.bin\",\"n\":{i}}},\"annotations\":[{{\"annotator\":\"bench\",\"result\":{{\"label\":[\"a\"]}}}}]}}\n";
 
     /// <summary>Writes <paramref name="count"/> media of <paramref name="bytes"/> random bytes each into the store, 8 at a time, with their rows.</summary>
     public static async Task<double> MediaAsync(Db db, IBlobStore blobs, long projectId, int count, int bytes, CancellationToken ct)
@@ -63,22 +63,7 @@ internal static class BenchRelease
 
     public static async Task<Dictionary<string, object?>> RunAsync(Api admin, long projectId, TextWriter log, CancellationToken ct)
     {
-        GC.Collect();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var before = process.WorkingSet64;
-        long peak = before;
-        using var sampling = new CancellationTokenSource();
-        var sampler = System.Threading.Tasks.Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await System.Threading.Tasks.Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
-
+        await using var memory = PeakMemory.Start();
         var clock = Stopwatch.StartNew();
         using var started = await admin.Http.PostAsJsonAsync($"api/projects/{projectId}/releases", new { formats = _formats, licence = "CC0-1.0" }, Wire.Options, ct);
         await Api.EnsureAsync(started, ct);
@@ -97,8 +82,7 @@ internal static class BenchRelease
             }
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        await sampling.CancelAsync();
-        await sampler;
+        var (before, peak) = await memory.StopAsync();
         if (job.Status != ReleaseJobStatus.Done)
         {
             throw new CliException($"the release failed: {job.Error}");

@@ -44,31 +44,10 @@ public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, Releas
 
     public void Wake() => _wake.Release();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ClaimAndRunAsync(stoppingToken))
-                {
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Release worker loop failed");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => JobLoop.RunAsync(ClaimAndRunAsync, _wake, time, log, stoppingToken);
 
     /// <summary>Claims and runs one job; false when none waits.</summary>
-    public async Task<bool> ClaimAndRunAsync(CancellationToken ct)
+    private async Task<bool> ClaimAndRunAsync(CancellationToken ct)
     {
         ReleaseJobRow job;
         await using (var c = await db.OpenAsync(ct))

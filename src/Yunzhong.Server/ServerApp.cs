@@ -84,6 +84,8 @@ public static class ServerApp
         s.AddSingleton<Features.Workforce.Routing>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
+        s.AddSingleton<ReleaseWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<ReleaseWorker>());
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddLearning();
         s.AddSingleton<Attempts>();

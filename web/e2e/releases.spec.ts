@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN, createProject, importJsonl, login, loginUi, nextTask, PASSWORD, shot, useLang, type Lang, type Schemas } from './helpers';
+import { ADMIN, createProject, demo, importJsonl, login, loginUi, nextTask, PASSWORD, shot, uploadMedia, useLang, type Lang, type Schemas } from './helpers';
 
 // Issue 15 end to end: a client releases a project, publishes its card, another organisation asks
 // for access and is granted it, downloads through a signed link, the grant is revoked, the next
@@ -54,6 +55,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('releases-empty')).toBeVisible();
     await page.getByTestId('release-format-csv').check();
     await page.getByTestId('release-create').click();
+    await expect(page.getByTestId('release-queued')).toBeVisible();
+    await expect(page.getByTestId('release-job-done')).toHaveText(lang === 'en' ? 'Release 1 made' : '已生成第 1 版');
     await expect(page.getByTestId('release-1')).toBeVisible();
     await expect(page.getByTestId('release-items')).toHaveText('2');
     await expect(page.getByTestId('label-count-好评')).toContainText('1');
@@ -120,5 +123,59 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await shot(page, 'audit-log', lang);
     const check = await page.request.get('/api/audit/verify');
     expect((await check.json() as { ok: boolean }).ok).toBe(true);
+  });
+}
+
+/** An image project: two tasks on uploaded photos, one on a URL only; all three answered. */
+async function photoProject(page: Page, name: string): Promise<number> {
+  const id = await createProject(page.request, { name, schema: { fields: [{ name: 'image', type: 'image' }], controls: [{ name: 'kind', type: 'choices', field: 'image', options: ['动物', '物品'] }] } });
+  await uploadMedia(page.request, id, [demo('photos', 'media', 'horse.png'), demo('photos', 'media', 'coffee.jpg')]);
+  await importJsonl(page.request, id, [
+    { data: { image: `/api/projects/${id}/media/horse.png` } },
+    { data: { image: `/api/projects/${id}/media/coffee.jpg` } },
+    { data: { image: 'https://images.example.org/cat.jpg' } },
+  ]);
+  for (let i = 0; i < 3; i++) {
+    const lease = await nextTask(page.request, id);
+    const r = await page.request.post(`/api/assignments/${lease.assignmentId}/submit`, {
+      data: { result: { kind: [i === 1 ? '物品' : '动物'] }, leadTimeSeconds: 2 }, headers: { 'Idempotency-Key': `relmedia-${id}-${i}` },
+    });
+    expect(r.status()).toBe(200);
+  }
+  return id;
+}
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  test(`a release carries its media; builds show their progress and end (${lang})`, async ({ page }) => {
+    await useLang(page, lang);
+    await login(page, ADMIN);
+    const project = await photoProject(page, `E2E release media ${lang}`);
+    await page.goto(`/#/projects/${project}/releases`);
+    await page.getByTestId('release-create').click();
+    await expect(page.getByTestId('release-job-done')).toBeVisible();
+    await expect(page.getByTestId('release-1')).toBeVisible();
+    await expect(page.getByTestId('release-media')).toContainText(lang === 'en' ? '2 files' : '2 个文件');
+    await expect(page.getByTestId('release-external-media')).toContainText('1');
+    // The media lie in the release under media/, downloadable through its signed link.
+    await page.getByTestId('release-link').click();
+    const manifestHref = await page.getByTestId('download-manifest.json').getAttribute('href');
+    const manifest = await (await page.request.get(manifestHref!)).json() as { files: { path: string }[]; media: { external: string[] } };
+    expect(manifest.files.map((f) => f.path).filter((p) => p.startsWith('media/')).sort()).toEqual(['media/coffee.jpg', 'media/horse.png']);
+    expect(manifest.media.external).toEqual(['https://images.example.org/cat.jpg']);
+    const horse = await page.request.get(manifestHref!.replace(/manifest\.json$/, 'media/horse.png'));
+    expect(horse.status()).toBe(200);
+
+    // The photo horse.png is replaced by other bytes: the tasks are the same, release 2's diff names the medium.
+    const replaced = await page.request.post(`/api/projects/${project}/media`, {
+      multipart: { file0: { name: 'horse.png', mimeType: 'image/jpeg', buffer: readFileSync(demo('photos', 'media', 'coffee.jpg')) } },
+    });
+    expect(replaced.status(), await replaced.text()).toBeLessThan(300);
+    await page.getByTestId('release-create').click();
+    await expect(page.getByTestId('release-jobs').locator('li[data-status=done]')).toHaveCount(2);
+    await expect(page.getByTestId('release-2')).toBeVisible();
+    await page.getByTestId('release-2').getByRole('button').click();
+    await expect(page.getByTestId('release-diff-media')).toContainText(lang === 'en' ? '1 changed' : '变更 1');
+    await expect(page.getByTestId('release-diff-media')).toContainText('horse.png');
+    await shot(page, 'release-media', lang);
   });
 }

@@ -37,6 +37,10 @@ internal static class BenchCommand
         var skills = args.Flag("skills");
         // --export FORMAT: after the import, annotate every task and time an export of them (BenchExport).
         var exportFormat = args.Get("export");
+        // --release [--media M] [--media-bytes B]: an image project whose tasks show M media files, released end to end (BenchRelease).
+        var release = args.Flag("release");
+        var media = args.GetInt("media", 100_000);
+        var mediaBytes = args.GetInt("media-bytes", 2048);
         // A warm-up project is raced through first and not measured: the runtime compiles the hot
         // code again, optimised (tiered compilation), in the first seconds under load, which on two
         // cores takes CPU from the server; a server runs for days, so the figure wanted is after that.
@@ -77,9 +81,14 @@ internal static class BenchCommand
             var vendors = vendorCount > 0 ? await BenchPark.VendorsAsync(db, clientOrg, annotatorIds, vendorCount, ct) : null;
             (long, long)? certified = skills ? await BenchSkills.CertifyAsync(db, annotatorIds, ct) : null;
             using var admin = new Api(url, adminToken);
-            var projectId = exportFormat == "coco"
-                ? await BenchExport.ImageProjectAsync(admin, ct)
+            var projectId = release ? await BenchRelease.ProjectAsync(admin, ct)
+                : exportFormat == "coco" ? await BenchExport.ImageProjectAsync(admin, ct)
                 : await CreateProjectAsync(admin, "bench", overlap, ct);
+            if (release)
+            {
+                var mediaSeconds = await BenchRelease.MediaAsync(db, app.Services.GetRequiredService<Yunzhong.Server.Storage.IBlobStore>(), projectId, media, mediaBytes, ct);
+                log.WriteLine($"media: {media:N0} files of {mediaBytes:N0} bytes written to the store in {mediaSeconds:0.00} s");
+            }
             if (vendors is not null)
             {
                 await BenchPark.ContractsAsync(db, clientOrg, projectId, vendors, (long)tasks * overlap, ct);
@@ -90,8 +99,8 @@ internal static class BenchCommand
                 await BenchSkills.RequireAsync(admin, projectId, held, ct);
                 log.WriteLine("skills: one required of all, a route on every other task's dialect held by 3 annotators in 4");
             }
-            var importSeconds = exportFormat == "coco"
-                ? await ImportAsync(admin, projectId, tasks, BenchExport.ImageTask, ct)
+            var importSeconds = release ? await ImportAsync(admin, projectId, tasks, BenchRelease.Task(media), ct)
+                : exportFormat == "coco" ? await ImportAsync(admin, projectId, tasks, BenchExport.ImageTask, ct)
                 : await ImportAsync(admin, projectId, tasks, skills ? BenchSkills.Task : Line, ct);
             log.WriteLine($"import: {tasks:N0} tasks in {importSeconds:0.00} s ({tasks / importSeconds:N0} tasks/s)");
 
@@ -106,7 +115,14 @@ internal static class BenchCommand
                 ["import_s"] = Math.Round(importSeconds, 3),
                 ["import_tasks_per_s"] = Math.Round(tasks / importSeconds),
             };
-            if (exportFormat is not null)
+            if (release)
+            {
+                foreach (var (k, v) in await BenchRelease.RunAsync(admin, projectId, log, ct))
+                {
+                    result[k] = v;
+                }
+            }
+            else if (exportFormat is not null)
             {
                 foreach (var (k, v) in await BenchExport.RunAsync(admin, db, projectId, exportFormat, log, ct))
                 {

@@ -52,21 +52,7 @@ internal static class BenchExport
                 SELECT id, project_id, @user, @user, 1, 'accepted', @result, 3.5, @now FROM tasks WHERE project_id = @projectId
                 """, new { user, now, projectId, result = format == "coco" ? CocoResult : """{"label":["b"]}""" }, commandTimeout: 600, cancellationToken: ct));
         }
-        GC.Collect();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var before = process.WorkingSet64;
-        long peak = before;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+        await using var memory = PeakMemory.Start();
 
         var clock = Stopwatch.StartNew();
         using var started = await admin.Http.PostAsJsonAsync($"api/projects/{projectId}/exports", new { format }, ct);
@@ -93,8 +79,7 @@ internal static class BenchExport
             lines += buffer.AsSpan(0, n).Count((byte)'\n');
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        await sampling.CancelAsync();
-        await sampler;
+        var (before, peak) = await memory.StopAsync();
         log.WriteLine($"export {format}: {job.Rows:N0} rows, {bytes:N0} bytes ({lines:N0} lines) in {seconds:0.00} s (file written in {written:0.00} s); working set {before / 1048576.0:N0} MiB before, peak {peak / 1048576.0:N0} MiB during");
         return new()
         {
@@ -106,5 +91,54 @@ internal static class BenchExport
             ["working_set_before_mib"] = before / 1048576,
             ["working_set_peak_mib"] = peak / 1048576,
         };
+    }
+}
+
+/// <summary>The process's working set before a measured run and its peak during it, sampled every 50 ms.</summary>
+internal sealed class PeakMemory : IAsyncDisposable
+{
+    private readonly Process _process = Process.GetCurrentProcess();
+    private readonly CancellationTokenSource _sampling = new();
+    private readonly long _before;
+    private long _peak;
+    private Task? _sampler;
+
+    private PeakMemory()
+    {
+        _process.Refresh();
+        _before = _peak = _process.WorkingSet64;
+    }
+
+    public static PeakMemory Start()
+    {
+        GC.Collect();
+        var m = new PeakMemory();
+        m._sampler = Task.Run(async () =>
+        {
+            while (!m._sampling.IsCancellationRequested)
+            {
+                m._process.Refresh();
+                m._peak = Math.Max(m._peak, m._process.WorkingSet64);
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        return m;
+    }
+
+    public async Task<(long Before, long Peak)> StopAsync()
+    {
+        await _sampling.CancelAsync();
+        await _sampler!;
+        return (_before, _peak);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_sampling.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+        _sampling.Dispose();
+        _process.Dispose();
     }
 }

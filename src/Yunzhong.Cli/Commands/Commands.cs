@@ -9,11 +9,12 @@ internal static class Commands
           yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--blobs DIR|s3://BUCKET[/PREFIX]?endpoint=URL] [--demo] [--trust-proxy CIDR,...]
           yz import     --project ID [--again] FILE...  (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
+          yz release    --project ID --licence L [--formats jsonl,coco,...] [--source accepted|consensus]   (queues a release, follows its progress)
           yz user       add|list ...                    (admin, on the data directory)
           yz token      create ...                      (admin, on the data directory)
           yz stats      --project ID
           yz openapi    [--out FILE]                    (the API's OpenAPI document; no server or database needed)
-          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--export jsonl|coco|...] [--store sqlite|postgres [--db CONNECTION]] [--blobs s3://...] [--json]
+          yz bench      [--annotators M] [--tasks N] [--overlap K] [--warmup N] [--vendors V] [--export jsonl|coco|... | --release [--media M] [--media-bytes B]] [--store sqlite|postgres [--db CONNECTION]] [--blobs s3://...] [--json]
           yz aggregate  [--method M] --input answers.csv --output truths.csv [--gold truth.csv] [--numeric]   (default auto)
           yz audit      verify [--data DIR | --db CONNECTION] [--json]   (the audit trail's hash chain; exit 1 names each broken entry)
           yz verify     DIR --key KEY... [--json]       (a release offline: signature, manifest, Merkle root, every file; exit 1 names each problem)
@@ -37,6 +38,7 @@ internal static class Commands
         "token" => AdminCommands.TokenAsync(args, ct),
         "import" => DataCommands.ImportAsync(args, ct),
         "export" => DataCommands.ExportAsync(args, ct),
+        "release" => DataCommands.ReleaseAsync(args, ct),
         "stats" => DataCommands.StatsAsync(args, ct),
         "openapi" => OpenApiCommand.RunAsync(args, ct),
         "bench" => BenchCommand.RunAsync(args, ct),

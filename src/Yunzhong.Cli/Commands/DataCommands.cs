@@ -5,6 +5,7 @@ using Yunzhong.Server.Features;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Imports;
 using Yunzhong.Server.Features.Media;
+using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Stats;
 
 namespace Yunzhong.Cli.Commands;
@@ -123,6 +124,46 @@ internal static class DataCommands
             await response.Content.CopyToAsync(file, ct);
         }
         Console.WriteLine($"wrote {output} ({new FileInfo(output).Length:N0} bytes)");
+        return 0;
+    }
+
+    /// `yz release`: queues a release of a project and follows its job (a bar per phase) to the release it made.
+    public static async Task<int> ReleaseAsync(CliArgs args, CancellationToken ct)
+    {
+        var project = args.Require("project");
+        using var api = Api.FromArgs(args);
+        var job = await api.PostAsync<ReleaseJobView>($"api/projects/{project}/releases", new
+        {
+            source = args.Get("source"),
+            formats = args.Get("formats", "jsonl").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            licence = args.Require("licence"),
+        }, ct);
+        var phase = job.Phase;
+        var progress = new Progress($"release job #{job.Id}: {Wire.Name(phase)}", job.Total);
+        while (true)
+        {
+            job = await api.GetAsync<ReleaseJobView>($"api/release-jobs/{job.Id}", ct);
+            if (job.Phase != phase)
+            {
+                progress.Done(job.Total);
+                phase = job.Phase;
+                progress = new Progress($"release job #{job.Id}: {Wire.Name(phase)}", job.Total);
+            }
+            progress.Report(job.Done);
+            if (job.Status == ReleaseJobStatus.Failed)
+            {
+                throw new CliException($"release job #{job.Id} failed (no release was made): {job.Error}");
+            }
+            if (job.Status == ReleaseJobStatus.Done)
+            {
+                progress.Done(job.Done);
+                break;
+            }
+            await Task.Delay(200, ct);
+        }
+        var release = await api.GetAsync<ReleaseView>($"api/releases/{job.ReleaseId}", ct);
+        Console.WriteLine($"release {release.Number} of {release.ProjectName} (id {release.Id}): {release.Items:N0} items, {release.Annotations:N0} annotations, "
+            + $"{release.MediaFiles:N0} media files, {release.FileCount:N0} files, {release.TotalBytes:N0} bytes, root {release.MerkleRoot}");
         return 0;
     }
 

@@ -146,7 +146,7 @@ public static class ProblemCodes
     public static readonly IReadOnlyList<string> NotFoundSubjects =
     [
         "Annotation", "Assignment", "Export", "Export file", "Finished export", "Live assignment", "Media file", "Member",
-        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Grant", "Dataset card",
+        "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Release job", "Grant", "Dataset card",
         "Skill", "Certificate", "Demand",
         "Course", "Lesson", "Practice task", "Exam", "Attempt",
     ];

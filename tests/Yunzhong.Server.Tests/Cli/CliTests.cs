@@ -285,6 +285,36 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task YzReleaseQueuesAReleaseFollowsItsJobAndNamesWhyOneIsRefused()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id);
+        await TestData.ImportAsync(admin.Http, project, ["井下安全帽", "皮带巡检"]);
+        var work = Directory.CreateTempSubdirectory("yz-release-").FullName;
+        try
+        {
+            string[] Release(params string[] more) => ["release", "--project", project.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--url", fx.Url, "--token", admin.Token, .. more];
+            var nothing = await YzAsync(work, Release("--licence", "CC0"));
+            Assert.NotEqual(0, nothing.Exit);
+            Assert.Contains("Nothing to release", nothing.Err, StringComparison.Ordinal);
+
+            await admin.AnnotateAsync(project, new { label = new[] { "pos" } });
+            var made = await YzAsync(work, Release("--licence", "CC0", "--formats", "jsonl,csv"));
+            Assert.Equal(0, made.Exit);
+            Assert.Contains("release 1 of", made.Out, StringComparison.Ordinal);
+            Assert.Contains("1 items", made.Out, StringComparison.Ordinal);
+            var listed = Assert.Single(await admin.Http.GetOkAsync<List<Features.Releases.ReleaseView>>($"api/projects/{project}/releases"));
+            Assert.Contains($"root {listed.MerkleRoot}", made.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task VerifyUrlDownloadsAServersReleaseAndNamesATamperedMissingOrSwappedFile()
     {
         var org = await fx.NewOrgAsync();
@@ -294,9 +324,9 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
         await admin.AnnotateAsync(project, new { label = new[] { "pos" } });
         await admin.AnnotateAsync(project, new { label = new[] { "neg" } });
         var body = new { formats = new[] { "jsonl", "csv" }, licence = "CC-BY-4.0" };
-        var first = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        var first = await admin.Http.ReleaseOkAsync(project, body);
         await admin.AnnotateAsync(project, new { label = new[] { "neu" } });
-        var second = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{project}/releases", body);
+        var second = await admin.Http.ReleaseOkAsync(project, body);
         var work = Directory.CreateTempSubdirectory("yz-verify-url-").FullName;
         string Blob(string name) => Path.Combine(fx.DataDir, "blobs", name);
         string FileBlob(string path)

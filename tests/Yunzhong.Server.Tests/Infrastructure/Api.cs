@@ -159,4 +159,30 @@ public static class Api
         }
         throw new TimeoutException($"export {job.Id} did not finish: {job}");
     }
+
+    /// <summary>Queues a release (202 with its job), polls the job to its end and answers the job (done or failed).</summary>
+    public static async Task<Features.Releases.ReleaseJobView> ReleaseJobAsync(this HttpClient http, long project, object request)
+    {
+        using var started = await http.PostAsJsonAsync($"api/projects/{project}/releases", request, HttpJson.Options);
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"release answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        var job = await started.ReadAsync<Features.Releases.ReleaseJobView>();
+        for (var i = 0; i < 600; i++)
+        {
+            job = await http.GetOkAsync<Features.Releases.ReleaseJobView>($"api/release-jobs/{job.Id}");
+            if (job.Status is Features.Releases.ReleaseJobStatus.Done or Features.Releases.ReleaseJobStatus.Failed)
+            {
+                return job;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"release job {job.Id} did not finish: {job}");
+    }
+
+    /// <summary>Queues a release, waits for it to be built (it must be) and answers the release.</summary>
+    public static async Task<Features.Releases.ReleaseView> ReleaseOkAsync(this HttpClient http, long project, object request)
+    {
+        var job = await http.ReleaseJobAsync(project, request);
+        Assert.True(job.Status == Features.Releases.ReleaseJobStatus.Done, $"release job {job.Id} failed: {job.Error}");
+        return await http.GetOkAsync<Features.Releases.ReleaseView>($"api/releases/{job.ReleaseId}");
+    }
 }

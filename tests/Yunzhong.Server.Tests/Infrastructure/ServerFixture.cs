@@ -147,7 +147,8 @@ public abstract class ServerFixture : IAsyncLifetime, IAsyncDisposable
     public virtual Task<string[]> BlobsUnderAsync(string prefix)
     {
         var dir = Path.Combine(DataDir, "blobs", prefix);
-        return Task.FromResult(Directory.Exists(dir) ? Directory.GetFiles(dir) : []);
+        // Every file below, as an object store lists every key under a prefix.
+        return Task.FromResult(Directory.Exists(dir) ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories) : []);
     }
 
     public async Task<T> QueryScalarAsync<T>(string sql, object? args = null)

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Yunzhong.Core.Datasets;
+using Yunzhong.Server.Features.Releases;
 using Yunzhong.Server.Features.Media;
 
 namespace Yunzhong.Server.Tests.Nodes;
@@ -7,7 +9,7 @@ namespace Yunzhong.Server.Tests.Nodes;
 /// Two servers over real HTTP on one PostgreSQL database and one S3 bucket, as a deployment of two
 /// nodes behind a load balancer runs: what one node writes the other serves, a session signed in on
 /// one is valid on the other, and per-node caches follow changes made through the other node.
-/// (Releases built on A and verified through B belong here too once releases are merged.)
+/// A release built by A's worker downloads through B and verifies, media included.
 /// </summary>
 public sealed class TwoNodesTests : IAsyncLifetime, IAsyncDisposable
 {
@@ -105,6 +107,46 @@ public sealed class TwoNodesTests : IAsyncLifetime, IAsyncDisposable
         _b.Time.Advance(Access.Ttl);
         Assert.Equal((512, 512), Size(await indexB.FindAsync(project, reference, CancellationToken.None)));
         Assert.Equal(_jpeg, await onB.GetByteArrayAsync($"api/projects/{project}/media/picture"));
+    }
+
+    [Fact]
+    public async Task AReleaseBuiltOnOneNodeDownloadsAndVerifiesFromTheOther()
+    {
+        // Only A's worker builds: B's is stopped, so the release is A's work whichever node was asked.
+        await _b.Services.GetRequiredService<ReleaseWorker>().StopAsync(CancellationToken.None);
+        var org = await _a.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(manager, org.Id, new
+        {
+            fields = new[] { new { name = "image", type = "image" } },
+            controls = new object[] { new { name = "label", type = "choices", field = "image", options = new[] { "horse", "camera" } } },
+        });
+        await manager.Http.UploadOkAsync(project, ("horse.png", _png), ("camera.jpg", _jpeg));
+        var tasks = string.Join("\n", new[] { "horse.png", "camera.jpg" }.Select(n => JsonSerializer.Serialize(new { data = new { image = $"{MediaIndex.UrlPrefix(project)}{n}" } })));
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, tasks))
+        {
+            await r.OkAsync<Features.Imports.ImportResponse>("import");
+        }
+        await manager.AnnotateAsync(project, new { label = new[] { "horse" } });
+        await manager.AnnotateAsync(project, new { label = new[] { "camera" } });
+        var release = await manager.Http.ReleaseOkAsync(project, new { formats = new[] { "jsonl", "coco" }, licence = "CC-BY-4.0" });
+        Assert.Equal(2, release.MediaFiles);
+
+        using var onB = _b.Client(manager.Token);
+        var dir = await Releases.ReleaseTests<PostgresS3Fixture>.DownloadAsync(onB, release.Id);
+        try
+        {
+            Assert.Equal(_png, await File.ReadAllBytesAsync(Path.Combine(dir, "media", "horse.png")));
+            var keys = SignatureFile.ReadKeys(await _b.Client().GetStringAsync("api/keys"));
+            var check = await ReleaseVerifier.CheckDirectoryAsync(dir, keys);
+            Assert.True(check.Ok, string.Join("; ", check.Problems));
+            Assert.Equal(release.MerkleRoot, check.Statement!.MerkleRoot);
+            Assert.Equal(release.FileCount, check.FilesChecked);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static (int?, int?) Size(Core.MediaInfo? info) => (info?.Width, info?.Height);

@@ -68,9 +68,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
         // Releases: the project's admins and managers make, read and link them; a link works for the one it was made for.
         new("200 200 200 200 200 200 200 200 200", "GET /api/keys", (_, _) => Get("api/keys")),
-        new("201 201 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/releases",
+        new("202 202 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/releases",
             (s, _) => Post($"api/projects/{s.ReleaseProject}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" })),
         new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/releases", (s, _) => Get($"api/projects/{s.ReleaseProject}/releases")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/release-jobs", (s, _) => Get($"api/projects/{s.ReleaseProject}/release-jobs")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/release-jobs/{jobId:long}", (s, _) => Get($"api/release-jobs/{s.ReleaseJob}")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/releases/{releaseId:long}", (s, _) => Get($"api/releases/{s.Release}")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/releases/{releaseId:long}/diff", (s, _) => Get($"api/releases/{s.Release}/diff?from={s.Release}")),
         new("200 200 403 403 403 404 404 401 401", "POST /api/releases/{releaseId:long}/links", (s, _) => Post($"api/releases/{s.Release}/links")),
@@ -287,6 +289,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long Team { get; init; }
         public long ReleaseProject { get; init; }
         public long Release { get; init; }
+        public long ReleaseJob { get; init; }
         public long Grant { get; init; }
         public long OutsiderOrg { get; init; }
         public long Skill { get; init; }
@@ -408,7 +411,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var releaseProject = await TestData.ProjectAsync(admin, org.Id);
         await TestData.ImportAsync(admin.Http, releaseProject, TestData.Texts(2));
         await admin.AnnotateAsync(releaseProject, _pos);
-        var release = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{releaseProject}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        var releaseJob = await admin.Http.ReleaseJobAsync(releaseProject, new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        var release = await admin.Http.GetOkAsync<Features.Releases.ReleaseView>($"api/releases/{releaseJob.ReleaseId}");
         using (var r = await admin.Http.PutAsJsonAsync($"api/projects/{releaseProject}/card", _card, HttpJson.Options))
         {
             await r.OkAsync<Features.Releases.CardView>("card");
@@ -437,7 +441,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             {
                 clientOrganizationId = org.Id, title = "matrix", volume = 10, deadline = DateTimeOffset.UtcNow.AddDays(9), skills = new[] { new { skillId = skill.Id, minLevel = 1 } },
             })).Id,
-            ReleaseProject = releaseProject, Release = release.Id, Grant = grant.Id, OutsiderOrg = outsiderOrg.Id, AdminsLink = link.Url,
+            ReleaseProject = releaseProject, Release = release.Id, ReleaseJob = releaseJob.Id, Grant = grant.Id, OutsiderOrg = outsiderOrg.Id, AdminsLink = link.Url,
             Org = org.Id, Project = project, AnnotatedTask = answered[0].Task, Export = export.Id,
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,

@@ -24,12 +24,8 @@ public abstract class ReleaseTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         return (org, admin, project);
     }
 
-    private static async Task<ReleaseView> ReleaseAsync(Person p, long project, params string[] formats)
-    {
-        using var r = await p.Http.PostAsJsonAsync($"api/projects/{project}/releases", new { formats, licence = "CC-BY-4.0" }, HttpJson.Options);
-        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-        return await r.ReadAsync<ReleaseView>();
-    }
+    private static Task<ReleaseView> ReleaseAsync(Person p, long project, params string[] formats) =>
+        p.Http.ReleaseOkAsync(project, new { formats, licence = "CC-BY-4.0" });
 
     /// <summary>Downloads a whole release through a fresh link into a new folder.</summary>
     internal static async Task<string> DownloadAsync(HttpClient http, long release)
@@ -43,7 +39,8 @@ public abstract class ReleaseTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var (_, files) = ReleaseFormat.ReadManifest(await File.ReadAllBytesAsync(Path.Combine(dir, ReleaseFormat.ManifestName)));
         foreach (var f in files)
         {
-            await File.WriteAllBytesAsync(Path.Combine(dir, f.Path), await http.GetByteArrayAsync($"{link.Url.TrimStart('/')}/{f.Path}"));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(dir, f.Path))!);
+            await File.WriteAllBytesAsync(Path.Combine(dir, f.Path), await http.GetByteArrayAsync($"{link.Url.TrimStart('/')}/{string.Join('/', f.Path.Split('/').Select(Uri.EscapeDataString))}"));
         }
         return dir;
     }
@@ -127,9 +124,7 @@ public abstract class ReleaseTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             await admin.AnnotateAsync(project, _pos);
             await second.AnnotateAsync(project, i == 0 ? _pos : _neg);
         }
-        using var r = await admin.Http.PostAsJsonAsync($"api/projects/{project}/releases",
-            new { source = "consensus", formats = new[] { "jsonl" }, licence = "CC-BY-4.0" }, HttpJson.Options);
-        var release = await r.OkAsync<ReleaseView>("release");
+        var release = await admin.Http.ReleaseOkAsync(project, new { source = "consensus", formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
         Assert.Equal((ReleaseSource.Consensus, 2L, 4L), (release.Source, release.Items, release.Annotations));
         var agreement = release.Quality!.Value.GetProperty("agreement")[0];
         Assert.Equal(2, agreement.GetProperty("tasks").GetInt64());

@@ -36,7 +36,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
         long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "",
-        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0);
+        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -192,6 +192,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/projects/{projectId:long}/releases",
             a => Req(HttpMethod.Post, $"api/projects/{a.Project}/releases", new { formats = new[] { "jsonl" }, licence = "x" }), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/releases", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/releases"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/release-jobs", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/release-jobs"), Expect.NotFound),
+        new("GET /api/release-jobs/{jobId:long}", a => Req(HttpMethod.Get, $"api/release-jobs/{a.ReleaseJob}"), Expect.NotFound),
         new("GET /api/releases/{releaseId:long}", a => Req(HttpMethod.Get, $"api/releases/{a.Release}"), Expect.NotFound),
         new("GET /api/releases/{releaseId:long}/diff", a => Req(HttpMethod.Get, $"api/releases/{a.Release}/diff?from={a.Release}"), Expect.NotFound),
         new("POST /api/releases/{releaseId:long}/links", a => Req(HttpMethod.Post, $"api/releases/{a.Release}/links"), Expect.NotFound),
@@ -355,7 +357,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var released = await TestData.ProjectAsync(admin, org.Id);
         await TestData.ImportAsync(admin.Http, released, ["发布"]);
         await admin.AnnotateAsync(released, new { label = new[] { "pos" } });
-        var release = await admin.Http.PostOkAsync<Features.Releases.ReleaseView>($"api/projects/{released}/releases", new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        var releaseJob = await admin.Http.ReleaseJobAsync(released, new { formats = new[] { "jsonl" }, licence = "CC-BY-4.0" });
+        var release = await admin.Http.GetOkAsync<Features.Releases.ReleaseView>($"api/releases/{releaseJob.ReleaseId}");
         using (var r = await admin.Http.PutAsJsonAsync($"api/projects/{released}/card",
             new { titleEn = "A", titleZh = "甲", modality = "text", licence = "CC-BY-4.0", visibility = "park" }, HttpJson.Options))
         {
@@ -374,7 +377,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var exam = await Training.TrainingScene.ExamAsync(admin, org.Id, Training.TrainingScene.Exam(skill, gold));
         var attempt = await annotator.Http.PostOkAsync<Features.Training.AttemptView>($"api/exams/{exam.Exam.Id}/attempts");
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
-            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill), admin, token.Token);
+            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,

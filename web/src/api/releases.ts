@@ -7,6 +7,7 @@ type S = components['schemas'];
 export type Release = S['ReleaseView'];
 export type ReleaseSource = S['ReleaseSource'];
 export type ReleaseDiff = S['ReleaseDiff'];
+export type ReleaseJob = S['ReleaseJobView'];
 export type ReleaseLink = S['LinkView'];
 export type Grant = S['GrantView'];
 export type GrantStatus = S['GrantStatus'];
@@ -24,6 +25,7 @@ export const VISIBILITIES = ['private', 'park', 'public'] as const satisfies rea
 export const releaseKeys = {
   releases: (projectId: number) => ['project', projectId, 'releases'] as const,
   release: (releaseId: number) => ['release', releaseId] as const,
+  jobs: (projectId: number) => ['project', projectId, 'release-jobs'] as const,
   diff: (releaseId: number, from: number) => ['release', releaseId, 'diff', from] as const,
   catalogue: (q: string, modality: string) => ['catalogue', q, modality] as const,
   card: (projectId: number) => ['catalogue', 'card', projectId] as const,
@@ -35,6 +37,7 @@ export const releasesApi = {
   create: (projectId: number, body: { source: ReleaseSource; formats: S['ExportFileFormat'][]; licence: string }) =>
     unwrap(client.POST('/api/projects/{projectId}/releases', { params: { path: { projectId } }, body })),
   list: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/releases', { params: { path: { projectId } } })),
+  jobs: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/release-jobs', { params: { path: { projectId } } })),
   get: (releaseId: number) => unwrap(client.GET('/api/releases/{releaseId}', { params: { path: { releaseId } } })),
   diff: (releaseId: number, from: number) =>
     unwrap(client.GET('/api/releases/{releaseId}/diff', { params: { path: { releaseId }, query: { from } } })),

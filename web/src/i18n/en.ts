@@ -1,4 +1,5 @@
 import { learningEn } from './learning.en';
+import { relmediaEn } from './relmedia.en';
 import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -17,6 +18,7 @@ export const en = {
   ...settingsEn,
   ...learningEn,
   ...releasesEn,
+  ...relmediaEn,
   ...parkuiEn,
   ...parkdashEn,
   ...trainingEn,

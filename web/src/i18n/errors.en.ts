@@ -178,6 +178,7 @@ export const errorsEn = {
   'err.park.one_scope': 'Choose at most one of a site, a county and a team.',
   'err.release.not_found': 'This release does not exist, or you have no access to it.',
   'err.release_file.not_found': 'This file is not part of the release.',
+  'err.release_job.not_found': 'This release job does not exist, or you have no access to it.',
   'err.grant.not_found': 'This grant does not exist, or it is not your organisation’s to decide.',
   'err.dataset_card.not_found': 'This dataset card does not exist, or it is not visible to you.',
   'errField.formats': 'Formats',

@@ -179,6 +179,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.park.one_scope': '职场、区县和团队最多只能选择一项。',
   'err.release.not_found': '该版本不存在，或您无权访问。',
   'err.release_file.not_found': '该文件不属于此版本。',
+  'err.release_job.not_found': '该发布任务不存在，或您无权查看。',
   'err.grant.not_found': '该授权不存在，或不归您的机构处理。',
   'err.dataset_card.not_found': '该数据集卡片不存在，或对您不可见。',
   'errField.formats': '格式',

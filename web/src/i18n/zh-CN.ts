@@ -1,4 +1,5 @@
 import { learningZhCN } from './learning.zh-CN';
+import { relmediaZhCN } from './relmedia.zh-CN';
 import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
@@ -17,6 +18,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...learningZhCN,
   ...releasesZhCN,
+  ...relmediaZhCN,
   ...parkuiZhCN,
   ...parkdashZhCN,
   ...trainingZhCN,

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ExportFormat, Project } from '../api';
 import { errorText } from '../api/queries';
-import { MODALITIES, VISIBILITIES, releaseKeys, releasesApi, type CardInput, type Release, type ReleaseSource } from '../api/releases';
+import { MODALITIES, VISIBILITIES, releaseKeys, releasesApi, type CardInput, type Release, type ReleaseJob, type ReleaseSource } from '../api/releases';
 import { useI18n, useT, type MessageKey } from '../i18n';
 import { formatSize } from './ExportTab';
 
@@ -17,7 +17,8 @@ export function ReleasesTab({ project }: { project: Project }) {
   const current = selected ?? releases[0]?.id ?? null;
   return (
     <div className="releases-page" data-testid="releases-tab">
-      <NewRelease project={project} onMade={setSelected} />
+      <NewRelease project={project} />
+      <ReleaseJobs project={project} releases={releases} onMade={setSelected} />
       <section className="card">
         <h3>{t('rel.list')}</h3>
         {list.error && <div className="banner error" role="alert">{errorText(list.error, t)}</div>}
@@ -31,7 +32,7 @@ export function ReleasesTab({ project }: { project: Project }) {
   );
 }
 
-function NewRelease({ project, onMade }: { project: Project; onMade: (id: number) => void }) {
+function NewRelease({ project }: { project: Project }) {
   const t = useT();
   const queryClient = useQueryClient();
   const [formats, setFormats] = useState<ExportFormat[]>(['jsonl']);
@@ -39,7 +40,7 @@ function NewRelease({ project, onMade }: { project: Project; onMade: (id: number
   const [licence, setLicence] = useState('CC-BY-4.0');
   const making = useMutation({
     mutationFn: () => releasesApi.create(project.id, { source, formats, licence }),
-    onSuccess: (r) => { onMade(r.id); void queryClient.invalidateQueries({ queryKey: releaseKeys.releases(project.id) }); },
+    onSuccess: () => { void queryClient.invalidateQueries({ queryKey: releaseKeys.jobs(project.id) }); },
   });
   const toggle = (f: ExportFormat) => setFormats((all) => (all.includes(f) ? all.filter((x) => x !== f) : [...all, f]));
   return (
@@ -60,8 +61,63 @@ function NewRelease({ project, onMade }: { project: Project; onMade: (id: number
       </fieldset>
       <label>{t('rel.licence')}<input data-testid="release-licence" value={licence} onChange={(e) => setLicence(e.target.value)} /></label>
       <button type="submit" className="primary" disabled={making.isPending} data-testid="release-create">{making.isPending ? t('rel.making') : t('rel.create')}</button>
+      {making.isSuccess && <p className="muted small" data-testid="release-queued">{t('rel.queued')}</p>}
       {making.error && <div className="banner error" role="alert" data-testid="release-error">{errorText(making.error, t)}</div>}
     </form>
+  );
+}
+
+const open = (j: ReleaseJob) => j.status === 'queued' || j.status === 'running';
+
+/** The project's recent release builds: a progress bar per phase while one runs; the release made, or why none was. */
+function ReleaseJobs({ project, releases, onMade }: { project: Project; releases: Release[]; onMade: (id: number) => void }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const jobs = useQuery({
+    queryKey: releaseKeys.jobs(project.id),
+    queryFn: () => releasesApi.jobs(project.id),
+    refetchInterval: (q) => ((q.state.data ?? []).some(open) ? 500 : false),
+  });
+  // A build that ended since the page opened (however quickly): the list of releases changes, and its release is shown.
+  const ended = useRef<Set<number> | null>(null);
+  useEffect(() => {
+    const data = jobs.data;
+    if (!data) return;
+    if (ended.current === null) {
+      ended.current = new Set(data.filter((j) => !open(j)).map((j) => j.id));
+      return;
+    }
+    for (const j of data) {
+      if (open(j) || ended.current.has(j.id)) continue;
+      ended.current.add(j.id);
+      void queryClient.invalidateQueries({ queryKey: releaseKeys.releases(project.id) });
+      if (j.releaseId != null) onMade(j.releaseId);
+    }
+  }, [jobs.data, onMade, project.id, queryClient]);
+  const shown = (jobs.data ?? []).slice(0, 5);
+  if (shown.length === 0) return null;
+  return (
+    <section className="card" data-testid="release-jobs">
+      <h3>{t('rel.jobs')}</h3>
+      <ul className="release-jobs">
+        {shown.map((j) => (
+          <li key={j.id} className="row" data-testid={`release-job-${j.id}`} data-status={j.status}>
+            <strong>{t('rel.job.number', { id: j.id })}</strong>
+            {open(j) ? (
+              <span className="row">
+                <span data-testid="release-job-phase">{t(`rel.job.phase.${j.phase}`)}</span>
+                <progress data-testid="release-progress" value={j.total > 0 ? j.done : undefined} max={j.total > 0 ? j.total : undefined} />
+                {j.total > 0 && <span className="muted small num">{t('rel.job.progress', { done: j.done, total: j.total })}</span>}
+              </span>
+            ) : j.status === 'done' ? (
+              <span data-testid="release-job-done">{t('rel.job.done', { n: releases.find((r) => r.id === j.releaseId)?.number ?? '…' })}</span>
+            ) : (
+              <span className="failed" data-testid="release-job-failed">{t('rel.job.failed', { error: j.error ?? '' })}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -149,6 +205,9 @@ function ReleaseDetail({ releaseId, others }: { releaseId: number; others: Relea
         <dt>{t('rel.licence')}</dt><dd>{r.licence}</dd>
         <dt>{t('rel.root')}</dt><dd className="mono small" data-testid="release-root">{r.merkleRoot}</dd>
         <dt>{t('rel.key')}</dt><dd className="mono small">{r.keyId}</dd>
+        <dt>{t('rel.media')}</dt><dd data-testid="release-media">{t('rel.mediaValue', { n: r.mediaFiles, size: formatSize(r.mediaBytes) })}</dd>
+        {(r.externalMedia ?? 0) > 0 && <><dt>{t('rel.externalMedia')}</dt><dd data-testid="release-external-media">{t('rel.externalMediaValue', { n: r.externalMedia ?? 0 })}</dd></>}
+        {(r.missingMedia ?? 0) > 0 && <><dt>{t('rel.missingMedia')}</dt><dd data-testid="release-missing-media">{t('rel.missingMediaValue', { n: r.missingMedia ?? 0 })}</dd></>}
       </dl>
       <div className="two-cols">
         <div><h4>{t('rel.labels')}</h4><LabelCounts labels={r.labels} /></div>
@@ -211,6 +270,12 @@ function Diff({ releaseId, others }: { releaseId: number; others: Release[] }) {
         <p data-testid="release-diff-result">
           {t('rel.diffResult', { added: d.added, removed: d.removed, changed: d.changed, unchanged: d.unchanged })}
           {d.addedIds.length > 0 && <span className="muted small"> · {t('rel.diffAdded')} {d.addedIds.map((id) => `#${id}`).join(' ')}</span>}
+        </p>
+      )}
+      {d && (
+        <p data-testid="release-diff-media">
+          {t('rel.diffMedia', { added: d.media.added, removed: d.media.removed, changed: d.media.changed, unchanged: d.media.unchanged })}
+          {d.media.changedNames.length > 0 && <span className="muted small"> · {t('rel.diffMediaChanged')} {d.media.changedNames.join(', ')}</span>}
         </p>
       )}
     </div>

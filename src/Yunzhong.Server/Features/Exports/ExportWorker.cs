@@ -24,28 +24,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
 
     public void Wake() => _wake.Release();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ClaimAndRunAsync(stoppingToken))
-                {
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Export worker loop failed");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => JobLoop.RunAsync(ClaimAndRunAsync, _wake, time, log, stoppingToken);
 
     private async Task<bool> ClaimAndRunAsync(CancellationToken ct)
     {

@@ -28,6 +28,9 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
     /// <summary>The task states a release takes: finished, nothing waiting for a reviewer.</summary>
     public static readonly string[] ReleasedStates = ["accepted", "annotated"];
 
+    /// <summary>How many media are copied into the store at once (object storage answers each request slowly, not each byte).</summary>
+    private const int MediaParallelism = 8;
+
     /// <summary>The item index every release carries (task id and SHA-256 of its data and answers, per line).</summary>
     public const string ItemsPath = "items.tsv";
 
@@ -51,12 +54,19 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             ReleasesSql.ReleasableCountSql(db.Dialect), new { projectId, states = ReleasedStates }, cancellationToken: ct));
     }
 
-    /// <summary>Builds, signs and records release of <paramref name="project"/>; answers its id.</summary>
+    /// <summary>
+    /// Builds, signs and records release of <paramref name="project"/>; answers its id. Phases, counts
+    /// and every blob new to the store are reported to <paramref name="progress"/> (a blob before it is
+    /// written, so whoever cleans up after a failed build knows it).
+    /// </summary>
     public async Task<long> BuildAsync(
-        ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId, CancellationToken ct)
+        ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId,
+        IReleaseProgress progress, CancellationToken ct)
     {
         var temps = new List<string>();
         ReleaseFigures figures;
+        var media = new ReleaseMedia(project);
+        var written = new List<string>();
         try
         {
             var itemsTemp = Temp(temps);
@@ -64,27 +74,38 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             await using (var itemsFile = new FileStream(itemsTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024))
             using (figures = new ReleaseFigures(project.Schema, itemsFile))
             {
-                var first = true;
-                foreach (var format in formats)
+                long tasks = 0;
+                for (var i = 0; i < formats.Count; i++)
                 {
+                    var format = formats[i];
                     var filter = new ExportFilter(ReleasedStates, null, null, History: false,
                         Consensus: source == ReleaseSource.Consensus && format == ExportFileFormat.Jsonl);
                     var temp = Temp(temps);
+                    var before = i * tasks;
                     // The writers close their stream when done; the file is read back from its path.
                     await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
                     {
-                        await exporter.WriteAsync(project, Wire.Name(format), filter, output, null, null, first ? figures.AddAsync : null, ct);
+                        await exporter.WriteAsync(project, Wire.Name(format), filter, output,
+                            i == 0 ? async total => { tasks = total; await progress.PhaseAsync(ReleasePhase.Annotations, total * formats.Count, ct); } : null,
+                            rows => progress.DoneAsync(before + rows, ct),
+                            i == 0 ? task => { media.Add(task); return figures.AddAsync(task); } : null, ct);
                     }
-                    first = false;
-                    await using var written = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-                    var (sha, size) = await StoreAsync(written, ct);
+                    await progress.DoneAsync(before + tasks, ct);
+                    await using var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                    var (sha, size) = await StoreAsync(file, progress, written, ct);
                     files.Add((new ReleaseFile(PathOf(format), size, sha), Wire.Name(format)));
                 }
                 await figures.FlushAsync();
-                var (itemsSha, itemsSize) = await StoreAsync(itemsFile, ct);
+                var (itemsSha, itemsSize) = await StoreAsync(itemsFile, progress, written, ct);
                 files.Add((new ReleaseFile(ItemsPath, itemsSize, itemsSha), null));
             }
-            return await RecordAsync(project, source, formats, licence, userId, figures, files, ct);
+            var (mediaFiles, missing) = await StoreMediaAsync(project, media, progress, written, ct);
+            files.AddRange(mediaFiles.Select(f => (f, (string?)null)));
+            await progress.PhaseAsync(ReleasePhase.Signing, 1, ct);
+            // Media are committed without a sync each (a journal commit per file): all of them at once here.
+            await blobs.SyncAsync(written, ct);
+            var mediaSection = media.Section(mediaFiles.Count, mediaFiles.Sum(f => f.Size), missing);
+            return await RecordAsync(project, source, formats, licence, userId, figures, mediaSection, files, progress, ct);
         }
         finally
         {
@@ -95,9 +116,54 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         }
     }
 
+    /// <summary>
+    /// Copies each uploaded medium the tasks refer to into the content-addressed store (read once,
+    /// hashed as it is copied to a temporary file; stored unless a release already did), several at a
+    /// time. Answers the files, in no order, and the names referred to that the project has no upload
+    /// of. A medium whose file is gone from the store fails the build, naming it.
+    /// </summary>
+    private async Task<(List<ReleaseFile> Files, List<string> Missing)> StoreMediaAsync(
+        ProjectConfig project, ReleaseMedia media, IReleaseProgress progress, List<string> written, CancellationToken ct)
+    {
+        var rows = new List<(string Name, string BlobName)>();
+        await using (var c = await db.OpenAsync(ct))
+        {
+            foreach (var row in await c.QueryAsync<(string Name, string BlobName)>(new CommandDefinition(
+                ReleasesSql.MediaBlobsSql, new { projectId = project.Id }, cancellationToken: ct)))
+            {
+                if (media.Uploaded.Contains(row.Name))
+                {
+                    rows.Add(row);
+                }
+            }
+        }
+        var known = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = media.Uploaded.Where(n => !known.Contains(n)).ToList();
+        await progress.PhaseAsync(ReleasePhase.Media, rows.Count, ct);
+        var files = new ReleaseFile[rows.Count];
+        long done = 0;
+        await Parallel.ForAsync(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = ct }, async (i, token) =>
+        {
+            var (name, blobName) = rows[i];
+            var path = ReleaseMedia.PathOf(name);
+            await using var source = await blobs.OpenReadAsync(blobName, token)
+                ?? throw new InvalidOperationException($"The file of medium '{name}' is missing from the blob store; the release cannot carry it.");
+            var temp = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
+            await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            await source.CopyToAsync(copy, token);
+            var (sha, size) = await StoreAsync(copy, progress, written, token, durable: false);
+            files[i] = new ReleaseFile(path, size, sha);
+            var now = Interlocked.Increment(ref done);
+            if (now % 100 == 0 || now == rows.Count)
+            {
+                await progress.DoneAsync(now, token);
+            }
+        });
+        return ([.. files], missing);
+    }
     private async Task<long> RecordAsync(
         ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId,
-        ReleaseFigures figures, List<(ReleaseFile File, string? Format)> files, CancellationToken ct)
+        ReleaseFigures figures, JsonElement mediaSection, List<(ReleaseFile File, string? Format)> files, IReleaseProgress progress, CancellationToken ct)
     {
         var key = await keys.SigningKeyAsync(ct);
         var now = time.GetUtcNow();
@@ -111,6 +177,7 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             ["counts"] = JsonSerializer.SerializeToElement(new { items = figures.Items, annotations = figures.Annotations }, Wire.Options),
             ["labels"] = figures.LabelSection(),
             ["quality"] = figures.QualitySection(goldSeen, goldScore),
+            ["media"] = mediaSection,
             ["licence"] = JsonSerializer.SerializeToElement(licence),
             ["provenance"] = JsonSerializer.SerializeToElement(new
             {
@@ -125,19 +192,20 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             ["schema"] = Http.Json(project.SchemaJson),
         };
 
-        await using var tx = await db.BeginWriteAsync(c, ct);
-        if (db.Dialect == SqlDialect.Postgres)
-        {
-            await c.ExecuteAsync(new CommandDefinition(ReleasesSql.PostgresNumberLockSql, transaction: tx, cancellationToken: ct));
-        }
-        var number = await c.ExecuteScalarAsync<int>(new CommandDefinition(ReleasesSql.NextNumberSql, new { projectId = project.Id }, tx, cancellationToken: ct));
+        // The number is taken before the manifest that names it is stored, and the store is written
+        // outside the transaction (a job notes each blob it stores through a connection of its own,
+        // which SQLite's write lock would keep waiting). Builds of one project on two nodes at once
+        // may take the same number: the second insert then fails on (project_id, number), and that job
+        // fails, its blobs cleaned up, rather than numbering twice.
+        var number = await c.ExecuteScalarAsync<int>(new CommandDefinition(ReleasesSql.NextNumberSql, new { projectId = project.Id }, cancellationToken: ct));
         var manifest = ReleaseFormat.WriteManifest(project.Name, number, ordered, sections);
         var statement = new ReleaseStatement(project.Name, number, now, ReleaseFormat.Sha256Hex(manifest), ReleaseFormat.MerkleRoot(ordered),
             ordered.Length, ordered.Sum(f => f.Size));
         var statementBytes = ReleaseFormat.WriteStatement(statement);
         var signature = SignatureFile.Write(key.Public, key.Sign(statementBytes));
         using var manifestStream = new MemoryStream(manifest);
-        var (manifestSha, _) = await StoreAsync(manifestStream, ct);
+        var (manifestSha, _) = await StoreAsync(manifestStream, progress, [], ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
         var itemsSha = files.Single(f => f.File.Path == ItemsPath).File.Sha256;
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ReleasesSql.InsertReleaseSql, new
         {
@@ -156,6 +224,7 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         {
             project = project.Id, number, merkle_root = statement.MerkleRoot, files = statement.FileCount, items = figures.Items,
         }, ct);
+        await progress.RecordedAsync(c, tx, id, ct);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -163,23 +232,36 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
     /// <summary>The blob a file of these contents is stored under.</summary>
     public static string BlobName(string sha256) => $"sha256/{sha256[..2]}/{sha256[2..]}";
 
-    /// <summary>Hashes a written file and stores it under its content's name, unless a release already did.</summary>
-    private async Task<(string Sha256, long Size)> StoreAsync(Stream file, CancellationToken ct)
+    /// <summary>
+    /// Hashes a written file and stores it under its content's name, unless a release already did;
+    /// a blob new to the store is told to <paramref name="progress"/> before it is written and added
+    /// to <paramref name="written"/> (which the caller syncs once where <paramref name="durable"/> is false).
+    /// </summary>
+    private async Task<(string Sha256, long Size)> StoreAsync(
+        Stream file, IReleaseProgress progress, List<string> written, CancellationToken ct, bool durable = true)
     {
         file.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var name = BlobName(sha);
-        await using (var existing = blobs.OpenRead(name))
+        await using (var existing = await blobs.OpenReadAsync(name, ct))
         {
             if (existing is not null)
             {
                 return (sha, file.Length);
             }
         }
+        await progress.StoringAsync(sha, ct);
         file.Position = 0;
         await using var blob = await blobs.CreateAsync(name, ct);
         await file.CopyToAsync(blob.Stream, ct);
-        await blob.CommitAsync(ct);
+        await blob.CommitAsync(durable, ct);
+        if (!durable)
+        {
+            lock (written)
+            {
+                written.Add(name);
+            }
+        }
         return (sha, file.Length);
     }
 

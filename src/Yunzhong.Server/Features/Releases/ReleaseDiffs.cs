@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Yunzhong.Server.Storage;
 
@@ -5,14 +6,17 @@ namespace Yunzhong.Server.Features.Releases;
 
 /// <summary>
 /// The diff between two releases of a project, from their <c>items.tsv</c> (task id and the SHA-256
-/// of its data and answers, in id order): one merge pass over both, a line of each in memory.
+/// of its data and answers, in id order): one merge pass over both, a line of each in memory; and
+/// the media files of both by path (a medium replaced under the same name is changed, though the
+/// task that refers to it is not).
 /// </summary>
 internal static class ReleaseDiffs
 {
     private const int MaxIds = 100;
 
-    public static async Task<ReleaseDiff> CompareAsync(IBlobStore blobs, ReleaseRow from, ReleaseRow to, CancellationToken ct)
+    public static async Task<ReleaseDiff> CompareAsync(DbConnection c, IBlobStore blobs, ReleaseRow from, ReleaseRow to, CancellationToken ct)
     {
+        var media = await CompareMediaAsync(c, from.Id, to.Id, ct);
         using var a = Open(blobs, from);
         using var b = Open(blobs, to);
         long added = 0, removed = 0, changed = 0, same = 0;
@@ -48,10 +52,43 @@ internal static class ReleaseDiffs
                 y = await NextAsync(b, ct);
             }
         }
-        return new ReleaseDiff(from.Id, to.Id, added, removed, changed, same, addedIds, removedIds, changedIds);
+        return new ReleaseDiff(from.Id, to.Id, added, removed, changed, same, addedIds, removedIds, changedIds, media);
     }
 
-    private static void Keep(List<long> ids, long id)
+    private static async Task<ReleaseMediaDiff> CompareMediaAsync(DbConnection c, long from, long to, CancellationToken ct)
+    {
+        var before = (await c.QueryAsync<(string Path, string Sha256)>(new CommandDefinition(ReleasesSql.MediaFilesSql, new { releaseId = from }, cancellationToken: ct)))
+            .ToDictionary(f => f.Path, f => f.Sha256, StringComparer.Ordinal);
+        var after = await c.QueryAsync<(string Path, string Sha256)>(new CommandDefinition(ReleasesSql.MediaFilesSql, new { releaseId = to }, cancellationToken: ct));
+        long added = 0, changed = 0, same = 0;
+        List<string> addedNames = [], changedNames = [];
+        foreach (var (path, sha) in after.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            var name = path[ReleaseMedia.Folder.Length..];
+            if (!before.Remove(path, out var was))
+            {
+                added++;
+                Keep(addedNames, name);
+            }
+            else if (was != sha)
+            {
+                changed++;
+                Keep(changedNames, name);
+            }
+            else
+            {
+                same++;
+            }
+        }
+        List<string> removedNames = [];
+        foreach (var path in before.Keys.Order(StringComparer.Ordinal))
+        {
+            Keep(removedNames, path[ReleaseMedia.Folder.Length..]);
+        }
+        return new ReleaseMediaDiff(added, before.Count, changed, same, addedNames, removedNames, changedNames);
+    }
+
+    private static void Keep<T>(List<T> ids, T id)
     {
         if (ids.Count < MaxIds)
         {

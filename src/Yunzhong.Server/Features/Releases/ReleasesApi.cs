@@ -12,14 +12,39 @@ public sealed record ReleaseRequest(ReleaseSource? Source = null, ExportFileForm
 
 public sealed record ReleaseFileView(string Path, long Size, string Sha256, ExportFileFormat? Format);
 
-/// <summary>A release; the detail view also carries the manifest's label counts, quality figures and provenance.</summary>
+/// <summary>
+/// A release; <paramref name="Files"/> are its files but the media, which are counted
+/// (<paramref name="MediaFiles"/>, <paramref name="MediaBytes"/>) and listed in the manifest. The detail view also
+/// carries the manifest's label counts, quality figures and provenance, and how many media the tasks name by URL only
+/// (<paramref name="ExternalMedia"/>: listed in the manifest without bytes) or name as uploads the project no longer has (<paramref name="MissingMedia"/>).
+/// </summary>
 public sealed record ReleaseView(
     long Id, long ProjectId, string ProjectName, int Number, ReleaseSource Source, ExportFileFormat[] Formats, string Licence, long Items, long Annotations,
     long FileCount, long TotalBytes, string MerkleRoot, string KeyId, DateTimeOffset CreatedAt, string CreatedBy, List<ReleaseFileView> Files,
-    JsonElement? Labels = null, JsonElement? Quality = null, JsonElement? Provenance = null);
+    long MediaFiles, long MediaBytes, JsonElement? Labels = null, JsonElement? Quality = null, JsonElement? Provenance = null, long? ExternalMedia = null,
+    long? MissingMedia = null);
 
 /// <summary>Items (tasks) of release <paramref name="To"/> against release <paramref name="From"/>: counts, and up to 100 task ids of each.</summary>
-public sealed record ReleaseDiff(long From, long To, long Added, long Removed, long Changed, long Unchanged, List<long> AddedIds, List<long> RemovedIds, List<long> ChangedIds);
+public sealed record ReleaseDiff(
+    long From, long To, long Added, long Removed, long Changed, long Unchanged, List<long> AddedIds, List<long> RemovedIds, List<long> ChangedIds,
+    ReleaseMediaDiff Media);
+
+/// <summary>Media files of release <c>To</c> against release <c>From</c>, by name: counts, and up to 100 names of each.</summary>
+public sealed record ReleaseMediaDiff(long Added, long Removed, long Changed, long Unchanged, List<string> AddedNames, List<string> RemovedNames, List<string> ChangedNames);
+
+/// <summary>
+/// A release being built: <paramref name="Phase"/> with <paramref name="Done"/> of <paramref name="Total"/>
+/// (tasks written over all formats, then media copied); done with its <paramref name="ReleaseId"/>, or failed
+/// with <paramref name="Error"/> and no release.
+/// </summary>
+public sealed record ReleaseJobView(
+    long Id, long ProjectId, ReleaseJobStatus Status, ReleasePhase Phase, long Done, long Total, long? ReleaseId, string? Error,
+    ReleaseSource Source, ExportFileFormat[] Formats, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt)
+{
+    internal static ReleaseJobView Of(ReleaseJobRow r) => new(r.Id, r.ProjectId, Wire.Parse<ReleaseJobStatus>(r.Status), Wire.Parse<ReleasePhase>(r.Phase),
+        r.Done, r.Total, r.ReleaseId, r.Error, Wire.Parse<ReleaseSource>(r.Source), [.. r.Formats.Split(',').Select(Wire.Parse<ExportFileFormat>)],
+        Http.Time(r.CreatedAt), r.FinishedAt is { } f ? Http.Time(f) : null);
+}
 
 /// <summary>A download link: the release's files lie under <paramref name="Url"/> (<c>/release.json</c>, <c>/manifest.json</c>, <c>/annotations.jsonl</c>…) until <paramref name="ExpiresAt"/>, for the person it was made for.</summary>
 public sealed record LinkView(string Url, DateTimeOffset ExpiresAt, long? GrantId);
@@ -74,6 +99,8 @@ public static class ReleasesApi
         var g = app.MapGroup("/api").WithTags("Releases").SignedIn().Gated();
         g.MapPost("/projects/{projectId:long}/releases", Create).WithName("createRelease").JsonBody().RefusesUnknownEnums();
         g.MapGet("/projects/{projectId:long}/releases", List).WithName("listReleases");
+        g.MapGet("/projects/{projectId:long}/release-jobs", Jobs).WithName("listReleaseJobs");
+        g.MapGet("/release-jobs/{jobId:long}", Job).WithName("getReleaseJob");
         g.MapGet("/releases/{releaseId:long}", Get).WithName("getRelease");
         g.MapGet("/releases/{releaseId:long}/diff", Diff).WithName("diffReleases");
         g.MapPost("/releases/{releaseId:long}/links", Link).WithName("createReleaseLink");
@@ -85,8 +112,10 @@ public static class ReleasesApi
         TypedResults.Ok(new PublicKeysView([.. (await keys.PublicKeysAsync(ct)).Select(k =>
             new PublicKeyView(k.KeyId, SignatureFile.Algorithm, Convert.ToBase64String(k.Key)))]));
 
-    private static async Task<Results<Created<ReleaseView>, ProblemHttpResult, ValidationProblem>> Create(
-        long projectId, ReleaseRequest request, ClaimsPrincipal user, Access access, Db db, ReleaseBuilder builder, IBlobStore blobs, CancellationToken ct)
+    /// <summary>Queues a release of the project; the job (<c>/api/release-jobs/{id}</c>) tells how it goes and which release it made.</summary>
+    private static async Task<Results<Accepted<ReleaseJobView>, ProblemHttpResult, ValidationProblem>> Create(
+        long projectId, ReleaseRequest request, ClaimsPrincipal user, Access access, Db db, ReleaseBuilder builder, ReleaseWorker worker, TimeProvider time,
+        CancellationToken ct)
     {
         var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct);
         if (project is null)
@@ -117,10 +146,40 @@ public static class ReleasesApi
             return Http.Invalid("source", "Nothing to release: no task of the project is finished with accepted annotations.",
                 ProblemCodes.ReleaseNothingAccepted);
         }
-        var id = await builder.BuildAsync(project, source, [.. formats.Distinct()], licence, user.UserId(), ct);
         await using var c = await db.OpenAsync(ct);
-        var row = (await LoadAsync(c, id, ct))!;
-        return TypedResults.Created($"/api/releases/{id}", await ViewAsync(c, row, blobs, detail: true, ct));
+        var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ReleaseJobsSql.InsertSql, new
+        {
+            projectId, source = Wire.Name(source), formats = string.Join(',', formats.Distinct().Select(Wire.Name)), licence, userId = user.UserId(),
+            now = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        }, cancellationToken: ct));
+        worker.Wake();
+        var job = await c.QuerySingleAsync<ReleaseJobRow>(new CommandDefinition(ReleaseJobsSql.JobSql, new { jobId = id }, cancellationToken: ct));
+        return TypedResults.Accepted($"/api/release-jobs/{id}", ReleaseJobView.Of(job));
+    }
+
+    private static async Task<Results<Ok<List<ReleaseJobView>>, ProblemHttpResult>> Jobs(
+        long projectId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        var (project, problem) = await access.GateAsync(user.UserId(), projectId, RoleNames.Export, OnlyManagers, ct);
+        if (project is null)
+        {
+            return problem!;
+        }
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ReleaseJobRow>(new CommandDefinition(ReleaseJobsSql.ProjectJobsSql, new { projectId }, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(ReleaseJobView.Of).ToList());
+    }
+
+    private static async Task<Results<Ok<ReleaseJobView>, ProblemHttpResult>> Job(long jobId, ClaimsPrincipal user, Access access, Db db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<ReleaseJobRow>(new CommandDefinition(ReleaseJobsSql.JobSql, new { jobId }, cancellationToken: ct));
+        if (row is null)
+        {
+            return Http.NotFound("Release job");
+        }
+        var problem = (await access.GateAsync(user.UserId(), row.ProjectId, RoleNames.Export, OnlyManagers, ct, notFound: "Release job")).Problem;
+        return problem ?? (Results<Ok<ReleaseJobView>, ProblemHttpResult>)TypedResults.Ok(ReleaseJobView.Of(row));
     }
 
     private static async Task<Results<Ok<List<ReleaseView>>, ProblemHttpResult>> List(
@@ -171,7 +230,7 @@ public static class ReleasesApi
         {
             return Http.Invalid("from", "from must be another release of the same project.");
         }
-        return TypedResults.Ok(await ReleaseDiffs.CompareAsync(blobs, before, to, ct));
+        return TypedResults.Ok(await ReleaseDiffs.CompareAsync(c, blobs, before, to, ct));
     }
 
     private static async Task<Results<Ok<LinkView>, ProblemHttpResult>> Link(
@@ -243,7 +302,7 @@ public static class ReleasesApi
         }
         else
         {
-            var file = (await FilesAsync(c, row.Id, ct)).FirstOrDefault(f => f.Path == path);
+            var file = await c.QueryFirstOrDefaultAsync<FileRow>(new CommandDefinition(ReleasesSql.FileSql, new { releaseId = row.Id, path }, cancellationToken: ct));
             if (file is null)
             {
                 return Http.NotFound("Release file");
@@ -314,7 +373,9 @@ public static class ReleasesApi
     {
         var files = (await FilesAsync(c, r.Id, ct))
             .Select(f => new ReleaseFileView(f.Path, f.Size, f.Sha256, f.Format is null ? null : Wire.Parse<ExportFileFormat>(f.Format))).ToList();
+        var (mediaFiles, mediaBytes) = await c.QuerySingleAsync<(long, long)>(new CommandDefinition(ReleasesSql.MediaCountSql, new { releaseId = r.Id }, cancellationToken: ct));
         JsonElement? labels = null, quality = null, provenance = null;
+        long? external = null, missing = null;
         if (detail && blobs.OpenRead(r.ManifestBlob) is { } manifest)
         {
             await using (manifest)
@@ -323,9 +384,14 @@ public static class ReleasesApi
                 labels = doc.RootElement.GetProperty("labels").Clone();
                 quality = doc.RootElement.GetProperty("quality").Clone();
                 provenance = doc.RootElement.GetProperty("provenance").Clone();
+                if (doc.RootElement.TryGetProperty("media", out var m))
+                {
+                    (external, missing) = (m.GetProperty("external").GetArrayLength(), m.GetProperty("missing").GetArrayLength());
+                }
             }
         }
         return new ReleaseView(r.Id, r.ProjectId, r.ProjectName, (int)r.Number, Wire.Parse<ReleaseSource>(r.Source), r.FormatList, r.Licence, r.Items,
-            r.Annotations, r.FileCount, r.TotalBytes, r.MerkleRoot, r.KeyId, Http.Time(r.CreatedAt), r.CreatedBy, files, labels, quality, provenance);
+            r.Annotations, r.FileCount, r.TotalBytes, r.MerkleRoot, r.KeyId, Http.Time(r.CreatedAt), r.CreatedBy, files, mediaFiles, mediaBytes,
+            labels, quality, provenance, external, missing);
     }
 }

@@ -11,9 +11,6 @@ internal static class ReleasesSql
 
     internal const string ParkKeySql = "SELECT key_id, secret FROM park_keys WHERE purpose = @purpose";
 
-    /// <summary>On PostgreSQL, releases are numbered one at a time (a transaction-scoped lock); SQLite's write transaction already is.</summary>
-    internal const string PostgresNumberLockSql = "SELECT pg_advisory_xact_lock(7214502)";
-
     /// <summary>How many of project @projectId's tasks a release takes: in @states with an annotation in force.</summary>
     internal static string ReleasableCountSql(SqlDialect dialect) => $"""
         SELECT COUNT(*) FROM tasks t WHERE t.project_id = @projectId AND {dialect.InList("t.state", "@states")}
@@ -59,7 +56,20 @@ internal static class ReleasesSql
         WHERE r.project_id = @projectId ORDER BY r.number DESC
         """;
 
-    internal const string FilesSql = "SELECT path, size, sha256, format FROM release_files WHERE release_id = @releaseId ORDER BY path";
+    /// <summary>Release @releaseId's files but its media (a release may carry 100,000 of those).</summary>
+    internal const string FilesSql = "SELECT path, size, sha256, format FROM release_files WHERE release_id = @releaseId AND path NOT LIKE 'media/%' ORDER BY path";
+
+    /// <summary>Release @releaseId's file @path.</summary>
+    internal const string FileSql = "SELECT path, size, sha256, format FROM release_files WHERE release_id = @releaseId AND path = @path";
+
+    /// <summary>How many media files release @releaseId carries, and their bytes.</summary>
+    internal const string MediaCountSql = "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM release_files WHERE release_id = @releaseId AND path LIKE 'media/%'";
+
+    /// <summary>Release @releaseId's media files, by path.</summary>
+    internal const string MediaFilesSql = "SELECT path, sha256 FROM release_files WHERE release_id = @releaseId AND path LIKE 'media/%' ORDER BY path";
+
+    /// <summary>Project @projectId's uploaded media and where their files lie.</summary>
+    internal const string MediaBlobsSql = "SELECT name, blob_name FROM media WHERE project_id = @projectId";
 
     /// <summary>Release @releaseId's statement and signature as signed.</summary>
     internal const string SignedSql = "SELECT statement, signature FROM releases WHERE id = @releaseId";

@@ -1,0 +1,74 @@
+using Yunzhong.Core.Datasets;
+using Yunzhong.Core.Formats;
+using Yunzhong.Server.Features.Media;
+
+namespace Yunzhong.Server.Features.Releases;
+
+/// <summary>
+/// The media a release's tasks refer to, gathered as its first file is written: names of the
+/// project's uploaded media (<c>/api/projects/{id}/media/{name}</c>), which the release carries as
+/// files under <c>media/</c>, and every other reference (a URL), which the manifest lists as an
+/// external reference without bytes. Memory: one entry per distinct medium, never per annotation.
+/// </summary>
+internal sealed class ReleaseMedia(ProjectConfig project)
+{
+    /// <summary>Where a release's media files lie inside it.</summary>
+    public const string Folder = "media/";
+
+    private readonly string[] _fields = [.. project.Schema.Fields
+        .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
+        .Select(f => f.Name)];
+    private readonly string _prefix = MediaIndex.UrlPrefix(project.Id);
+    private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _external = new(StringComparer.Ordinal);
+
+    /// <summary>Names of uploaded media the tasks refer to.</summary>
+    public IReadOnlySet<string> Uploaded => _uploaded;
+
+    public void Add(ExportTask task)
+    {
+        if (_fields.Length == 0)
+        {
+            return;
+        }
+        using var data = JsonDocument.Parse(task.DataJson);
+        if (data.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        foreach (var field in _fields)
+        {
+            if (!data.RootElement.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } reference)
+            {
+                continue;
+            }
+            if (reference.StartsWith(_prefix, StringComparison.Ordinal))
+            {
+                _uploaded.Add(Uri.UnescapeDataString(reference[_prefix.Length..]));
+            }
+            else
+            {
+                _external.Add(reference);
+            }
+        }
+    }
+
+    /// <summary>The path of an uploaded medium inside the release.</summary>
+    public static string PathOf(string name) =>
+        ReleaseFormat.PathProblem(Folder + name) is { } problem
+            ? throw new InvalidOperationException($"The medium '{name}' cannot be named in a release: {problem}.")
+            : Folder + name;
+
+    /// <summary>
+    /// The manifest's <c>media</c> section: the files carried (count and bytes), the external
+    /// references (URLs, no bytes, not checked by a verifier) and referred names the project has no
+    /// upload of.
+    /// </summary>
+    public JsonElement Section(long files, long bytes, IEnumerable<string> missing) => JsonSerializer.SerializeToElement(new
+    {
+        files,
+        bytes,
+        external = _external,
+        missing = missing.Order(StringComparer.Ordinal),
+    }, Wire.Options);
+}

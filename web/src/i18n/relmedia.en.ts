@@ -1,0 +1,22 @@
+// Release media and release jobs with progress (issue 15, second part).
+export const relmediaEn = {
+  'rel.queued': 'The release is queued; it is built in the background.',
+  'rel.jobs': 'Builds',
+  'rel.job.phase.queued': 'Waiting to start',
+  'rel.job.phase.annotations': 'Writing annotations',
+  'rel.job.phase.media': 'Copying media',
+  'rel.job.phase.signing': 'Signing',
+  'rel.job.phase.done': 'Done',
+  'rel.job.progress': '{done} / {total}',
+  'rel.job.done': 'Release {n} made',
+  'rel.job.failed': 'Failed, no release was made: {error}',
+  'rel.job.number': 'Build #{id}',
+  'rel.media': 'Media files',
+  'rel.mediaValue': '{n} files ({size})',
+  'rel.externalMedia': 'Media by URL only',
+  'rel.externalMediaValue': '{n} listed in the manifest without their bytes',
+  'rel.missingMedia': 'Media not uploaded',
+  'rel.missingMediaValue': '{n} named by tasks but not in the project',
+  'rel.diffMedia': 'Media: {added} added, {removed} removed, {changed} changed, {unchanged} unchanged',
+  'rel.diffMediaChanged': 'changed:',
+};

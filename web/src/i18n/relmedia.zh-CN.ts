@@ -1,0 +1,22 @@
+// 发布中的媒体文件与后台生成进度（议题 15 第二部分）。
+export const relmediaZhCN = {
+  'rel.queued': '发布已排队，将在后台生成。',
+  'rel.jobs': '生成记录',
+  'rel.job.phase.queued': '等待开始',
+  'rel.job.phase.annotations': '正在写出标注',
+  'rel.job.phase.media': '正在复制媒体文件',
+  'rel.job.phase.signing': '正在签名',
+  'rel.job.phase.done': '已完成',
+  'rel.job.progress': '{done} / {total}',
+  'rel.job.done': '已生成第 {n} 版',
+  'rel.job.failed': '生成失败，未产生任何版本：{error}',
+  'rel.job.number': '生成任务 #{id}',
+  'rel.media': '媒体文件',
+  'rel.mediaValue': '{n} 个文件（{size}）',
+  'rel.externalMedia': '仅有链接的媒体',
+  'rel.externalMediaValue': '{n} 个，清单中只列出链接，不含文件内容',
+  'rel.missingMedia': '未上传的媒体',
+  'rel.missingMediaValue': '{n} 个，任务引用了但项目中没有',
+  'rel.diffMedia': '媒体：新增 {added}，删除 {removed}，变更 {changed}，未变 {unchanged}',
+  'rel.diffMediaChanged': '变更：',
+};

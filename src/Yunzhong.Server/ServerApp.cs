@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Yunzhong.Server.Features.Auth;
+using Yunzhong.Server.Features.Compute;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
@@ -80,6 +81,11 @@ public static class ServerApp
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
+        s.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section).ValidateOnStart();
+        s.AddSingleton<OnnxHost>();
+        s.AddSingleton<ModelRegistry>();
+        s.AddSingleton<PredictWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<PredictWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
@@ -127,6 +133,8 @@ public static class ServerApp
         app.MapTeams();
         app.MapPay();
         app.MapDashboards();
+        app.MapPools();
+        app.MapPredictJobs();
         app.MapWebUi(options);
         return app;
     }

@@ -69,6 +69,30 @@ public static class WavAudio
         return Resample(mono, sourceRate, rate);
     }
 
+    /// <summary>A mono 16-bit PCM WAVE file of <paramref name="samples"/> (−1…1, clipped) at <paramref name="rate"/> Hz.</summary>
+    public static byte[] Pcm16(ReadOnlySpan<float> samples, int rate)
+    {
+        var data = samples.Length * 2;
+        var b = new byte[44 + data];
+        "RIFF"u8.CopyTo(b);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), 36 + data);
+        "WAVEfmt "u8.CopyTo(b.AsSpan(8));
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(16), 16);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(20), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(22), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(24), rate);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(28), rate * 2);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(32), 2);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(34), 16);
+        "data"u8.CopyTo(b.AsSpan(36));
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(40), data);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(44 + i * 2), (short)Math.Round(Math.Clamp(samples[i], -1f, 1f) * 32767));
+        }
+        return b;
+    }
+
     /// <summary><paramref name="samples"/> at <paramref name="from"/> Hz, at <paramref name="to"/> Hz.</summary>
     public static float[] Resample(float[] samples, int from, int to)
     {

@@ -2,7 +2,7 @@ namespace Yunzhong.Core.Compute;
 
 /// <summary>What a stretch of compute used and cost, by the pool's power profile.</summary>
 /// <param name="Kwh">Estimated energy: seconds × the assumed watts.</param>
-/// <param name="CostCny">The energy at each hour's price, yuan.</param>
+/// <param name="CostCny">The energy at each hour's price, yuan (to 10⁻⁸: a small job costs fractions of a fen).</param>
 /// <param name="GreenKwh">The part of the energy from wind and solar, by each hour's share.</param>
 /// <param name="UncoveredSeconds">Seconds that fell outside the profile (priced and counted as nothing, and said so).</param>
 public sealed record EnergyFigures(double Kwh, decimal CostCny, double GreenKwh, double UncoveredSeconds)
@@ -40,6 +40,6 @@ public static class EnergyAccount
             cost += (decimal)part * h.PricePerKwh;
             covered += seconds;
         }
-        return new(kwh, decimal.Round(cost, 4), green, Math.Max(0, wallSeconds - covered));
+        return new(kwh, decimal.Round(cost, 8), green, Math.Max(0, wallSeconds - covered));
     }
 }

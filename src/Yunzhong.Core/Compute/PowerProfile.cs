@@ -33,6 +33,7 @@ public static class PowerProfileCsv
     {
         var hours = new List<PowerHour>();
         var errors = new List<ProfileError>();
+        DateTimeOffset? previous = null; // the last row's hour, whatever else was wrong with it: one gap is reported once
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var header = lines.Length > 0 ? lines[0].Trim().TrimStart('\uFEFF') : "";
         if (!string.Equals(header, Header, StringComparison.OrdinalIgnoreCase))
@@ -71,12 +72,14 @@ public static class PowerProfileCsv
                 errors.Add(new(n, "hour_utc", $"{at:O} is not on the hour."));
                 continue;
             }
-            if (hours.Count > 0 && at != hours[^1].StartUtc.AddHours(1))
+            var last = previous;
+            previous = at;
+            if (last is { } p && at != p.AddHours(1))
             {
-                var expected = hours[^1].StartUtc.AddHours(1);
+                var expected = p.AddHours(1);
                 errors.Add(new(n, "hour_utc", at > expected
                     ? $"Hours from {expected:yyyy-MM-dd'T'HH:mm'Z'} to {at.AddHours(-1):yyyy-MM-dd'T'HH:mm'Z'} are missing: the profile must have every hour."
-                    : $"{at:yyyy-MM-dd'T'HH:mm'Z'} comes after {hours[^1].StartUtc:yyyy-MM-dd'T'HH:mm'Z'}: hours must be in order, each once."));
+                    : $"{at:yyyy-MM-dd'T'HH:mm'Z'} comes after {p:yyyy-MM-dd'T'HH:mm'Z'}: hours must be in order, each once."));
                 continue;
             }
             if (!decimal.TryParse(cells[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var price) || price < 0)

@@ -23,10 +23,10 @@ internal static class ComputeSql
 
     /// <summary>Pool @poolId with its profile's extent and hour count.</summary>
     internal const string PoolSql = """
-        SELECT p.id, p.organization_id, p.name, p.watts, p.profile_note,
-               (SELECT COUNT(*) FROM power_hours h WHERE h.pool_id = p.id) AS hours,
-               (SELECT MIN(hour_at) FROM power_hours h WHERE h.pool_id = p.id) AS first_hour,
-               (SELECT MAX(hour_at) FROM power_hours h WHERE h.pool_id = p.id) AS last_hour
+        SELECT p.id AS Id, p.organization_id AS OrganizationId, p.name AS Name, p.watts AS Watts, p.profile_note AS ProfileNote,
+               (SELECT COUNT(*) FROM power_hours h WHERE h.pool_id = p.id) AS Hours,
+               (SELECT MIN(hour_at) FROM power_hours h WHERE h.pool_id = p.id) AS FirstHour,
+               (SELECT MAX(hour_at) FROM power_hours h WHERE h.pool_id = p.id) AS LastHour
         FROM compute_pools p WHERE p.id = @poolId
         """;
 
@@ -54,9 +54,11 @@ internal static class ComputeSql
         """;
 
     internal const string JobSql = """
-        SELECT j.id, j.project_id, j.model_id, j.pool_id, j.scope, j.states_json, j.goal, j.deadline_at, j.window_start, j.window_end, j.status,
-               j.total, j.done, j.skipped, j.predictions, j.last_task_id, j.compute_ms, j.note, j.error, j.created_at, j.started_at,
-               j.heartbeat_at, j.finished_at, COALESCE(u.name, '') AS requested_by_name
+        SELECT j.id AS Id, j.project_id AS ProjectId, j.model_id AS ModelId, j.pool_id AS PoolId, j.scope AS Scope, j.states_json AS StatesJson,
+               j.goal AS Goal, j.deadline_at AS DeadlineAt, j.window_start AS WindowStart, j.window_end AS WindowEnd, j.status AS Status,
+               j.total AS Total, j.done AS Done, j.skipped AS Skipped, j.predictions AS Predictions, j.last_task_id AS LastTaskId,
+               j.compute_ms AS ComputeMs, j.note AS Note, j.error AS Error, j.created_at AS CreatedAt, j.started_at AS StartedAt,
+               j.heartbeat_at AS HeartbeatAt, j.finished_at AS FinishedAt, COALESCE(u.name, '') AS RequestedByName
         FROM prediction_jobs j LEFT JOIN users u ON u.id = j.requested_by
         WHERE j.id = @jobId
         """;

@@ -33,8 +33,17 @@ public static class PoolsApi
         return app;
     }
 
-    internal sealed record PoolRow(long Id, long OrganizationId, string Name, double Watts, string ProfileNote, long Hours, long? FirstHour, long? LastHour)
+    internal sealed class PoolRow
     {
+        public long Id { get; set; }
+        public long OrganizationId { get; set; }
+        public string Name { get; set; } = "";
+        public double Watts { get; set; }
+        public string ProfileNote { get; set; } = "";
+        public long Hours { get; set; }
+        public long? FirstHour { get; set; }
+        public long? LastHour { get; set; }
+
         public PoolView View() => new(Id, OrganizationId, Name, Watts, ProfileNote, Hours,
             FirstHour is { } f ? Http.Time(f) : null, LastHour is { } l ? Http.Time(l) : null);
     }

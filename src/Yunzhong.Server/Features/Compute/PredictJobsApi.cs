@@ -195,10 +195,33 @@ public static class PredictJobsApi
         return TypedResults.Ok((await LoadAsync(c, jobId, models, time, ct))!);
     }
 
-    internal sealed record JobRow(
-        long Id, long ProjectId, long ModelId, long? PoolId, string Scope, string? StatesJson, string? Goal, long? DeadlineAt, long? WindowStart,
-        long? WindowEnd, string Status, long Total, long Done, long Skipped, long Predictions, long LastTaskId, long ComputeMs, string? Note,
-        string? Error, long CreatedAt, long? StartedAt, long? HeartbeatAt, long? FinishedAt, string RequestedByName);
+    internal sealed class JobRow
+    {
+        public long Id { get; set; }
+        public long ProjectId { get; set; }
+        public long ModelId { get; set; }
+        public long? PoolId { get; set; }
+        public string Scope { get; set; } = "";
+        public string? StatesJson { get; set; }
+        public string? Goal { get; set; }
+        public long? DeadlineAt { get; set; }
+        public long? WindowStart { get; set; }
+        public long? WindowEnd { get; set; }
+        public string Status { get; set; } = "";
+        public long Total { get; set; }
+        public long Done { get; set; }
+        public long Skipped { get; set; }
+        public long Predictions { get; set; }
+        public long LastTaskId { get; set; }
+        public long ComputeMs { get; set; }
+        public string? Note { get; set; }
+        public string? Error { get; set; }
+        public long CreatedAt { get; set; }
+        public long? StartedAt { get; set; }
+        public long? HeartbeatAt { get; set; }
+        public long? FinishedAt { get; set; }
+        public string RequestedByName { get; set; } = "";
+    }
 
     internal static async Task<PredictJobView?> LoadAsync(
         DbConnection c, long jobId, IReadOnlyDictionary<long, (ModelSpec Spec, string? Problem)> models, TimeProvider time, CancellationToken ct)

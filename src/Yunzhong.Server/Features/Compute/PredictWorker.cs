@@ -25,6 +25,9 @@ public sealed class PredictWorker(
     /// <summary>Test seam: runs inside each batch's transaction before it commits (a throw there must leave nothing written).</summary>
     internal Action<long, int>? BeforeCommit { get; set; }
 
+    /// <summary>Test seam: runs after a batch's inference, before its transaction starts.</summary>
+    internal Action<long, int>? BeforeWrite { get; set; }
+
     public void Wake() => _wake.Release();
 
     /// <summary>
@@ -194,6 +197,7 @@ public sealed class PredictWorker(
         long jobId, List<(long TaskId, PredictionResult? Result, string? Problem)> results, long lastTaskId, long computeMs, int batch, string model,
         CancellationToken ct)
     {
+        BeforeWrite?.Invoke(jobId, batch);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);

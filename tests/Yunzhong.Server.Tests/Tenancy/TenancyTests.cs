@@ -35,7 +35,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     /// <param name="Vendor">A vendor working A's project under <paramref name="Contract"/>, with a site and a team.</param>
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
-        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "");
+        long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "", long Pool = 0, long PredictJob = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -153,6 +153,23 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/contracts/{contractId:long}/transition", a => Req(HttpMethod.Post, $"api/contracts/{a.Contract}/transition", new { @event = "close" }), Expect.NotFound),
         new("PUT /api/contracts/{contractId:long}/staff",
             a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/staff", new { userIds = Array.Empty<long>(), teamIds = Array.Empty<long>() }), Expect.NotFound),
+        new("GET /api/models", _ => Req(HttpMethod.Get, "api/models"), Expect.Custom, async (r, _) =>
+        {
+            Assert.Equal(2, (await r.OkAsync<List<Features.Compute.ModelView>>("models")).Count); // the server's shipped models, nobody's data
+        }),
+        new("GET /api/compute/runtime", _ => Req(HttpMethod.Get, "api/compute/runtime"), Expect.Custom, async (r, _) =>
+        {
+            await r.OkAsync<Features.Compute.PredictJobsApi.RuntimeView>("runtime"); // the server's own provider, nobody's data
+        }),
+        new("GET /api/organizations/{organizationId:long}/pools", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/pools"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/pools", a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/pools", new { name = "planted" }), Expect.NotFound),
+        new("GET /api/pools/{poolId:long}", a => Req(HttpMethod.Get, $"api/pools/{a.Pool}"), Expect.NotFound),
+        new("PUT /api/pools/{poolId:long}/profile",
+            a => Req(HttpMethod.Put, $"api/pools/{a.Pool}/profile", new { csv = "hour_utc,price_cny_per_kwh,green_share\n2026-12-05T00:00:00Z,9,0\n" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/predict-jobs", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/predict-jobs", new { modelId = 1 }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/predict-jobs", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/predict-jobs"), Expect.NotFound),
+        new("GET /api/predict-jobs/{jobId:long}", a => Req(HttpMethod.Get, $"api/predict-jobs/{a.PredictJob}"), Expect.NotFound),
+        new("POST /api/predict-jobs/{jobId:long}/cancel", a => Req(HttpMethod.Post, $"api/predict-jobs/{a.PredictJob}/cancel"), Expect.NotFound),
         new("GET /api/park/counties", _ => Req(HttpMethod.Get, "api/park/counties"), Expect.Custom, async (r, _) =>
         {
             Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
@@ -290,12 +307,21 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var grant = await (await third.PersonAsync(Roles.Admin)).Http.PostOkAsync<Features.Releases.GrantView>($"api/releases/{release.Id}/grants",
             new { organizationId = third.Id, purpose = "评测", days = 5, formats = new[] { "jsonl" } });
         var link = await admin.Http.PostOkAsync<Features.Releases.LinkView>($"api/releases/{release.Id}/links");
+
+        // A compute pool with a profile, and a pre-annotation job (ended) on an image project of A's.
+        var pool = await admin.Http.PostOkAsync<Features.Compute.PoolView>($"api/organizations/{org.Id}/pools", new { name = "A 的算力池" });
+        await admin.Http.PutOkAsync<Features.Compute.PoolProfileView>($"api/pools/{pool.Id}/profile",
+            new { csv = "hour_utc,price_cny_per_kwh,green_share\n2026-12-05T00:00:00Z,0.3,0.5\n" });
+        var ocrProject = await TestData.ProjectAsync(admin, org.Id, Compute.PredictJobTests<TFixture>.ImageSchema);
+        var ocr = await Compute.PredictJobTests<TFixture>.ModelIdAsync(admin.Http, Features.Compute.ModelTask.TextInImages);
+        var predictJob = await admin.Http.PostOkAsync<Features.Compute.PredictJobView>($"api/projects/{ocrProject}/predict-jobs", new { modelId = ocr });
+        await Compute.PredictJobTests<TFixture>.WaitAsync(admin.Http, predictJob.Id);
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
-            release.Id, grant.Id, link.Url), admin, token.Token);
+            release.Id, grant.Id, link.Url, pool.Id, predictJob.Id), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
-        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none");
+        8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none", 8_000_000_015, 8_000_000_016);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -324,6 +350,9 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT r.* FROM releases r JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY r.id");
         await Add("SELECT g.* FROM grants g JOIN releases r ON r.id = g.release_id JOIN projects p ON p.id = r.project_id WHERE p.organization_id = @org ORDER BY g.id");
         await Add("SELECT c.* FROM dataset_cards c JOIN projects p ON p.id = c.project_id WHERE p.organization_id = @org ORDER BY c.project_id");
+        await Add("SELECT * FROM compute_pools WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT h.* FROM power_hours h JOIN compute_pools c ON c.id = h.pool_id WHERE c.organization_id = @org ORDER BY h.pool_id, h.hour_at");
+        await Add("SELECT j.* FROM prediction_jobs j JOIN projects p ON p.id = j.project_id WHERE p.organization_id = @org ORDER BY j.id");
         var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
         parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
         return string.Join("\n", parts);

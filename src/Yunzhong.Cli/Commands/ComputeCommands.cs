@@ -114,10 +114,12 @@ internal static class ComputeCommands
             using var vad = new SileroVad(ModelCatalog.SileroVad, host);
             vad.Probabilities(audio.AsSpan(0, SileroVad.Rate * 5)); // warm-up
             var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var p = vad.Probabilities(audio);
             var seconds = clock.Elapsed.TotalSeconds;
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var segments = VadSegments.From(p, (double)SileroVad.Frame / SileroVad.Rate, audio.Length / (double)SileroVad.Rate);
-            Console.WriteLine($"vad: {minutes} min of audio in {seconds:0.00} s = {minutes * 60 / seconds:0}× real time ({segments.Count:N0} segments); one hour takes {3600 / (minutes * 60 / seconds):0.0} s");
+            Console.WriteLine($"vad: {minutes} min of audio in {seconds:0.00} s = {minutes * 60 / seconds:0}× real time ({segments.Count:N0} segments); one hour takes {3600 / (minutes * 60 / seconds):0.0} s, {cpu.TotalSeconds:0.0} s of CPU");
         }
         if (images > 0)
         {
@@ -126,6 +128,7 @@ internal static class ComputeCommands
             var target = new ModelTarget("image", "boxes", "text", "text");
             ocr.Predict(files[0].Bytes, target);
             var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             long lines = 0;
             for (var i = 0; i < images; i++)
             {
@@ -133,7 +136,7 @@ internal static class ComputeCommands
                 lines += ((string?)ocr.Predict(bytes, target).Result["text"])?.Split('\n').Length ?? 0;
             }
             var seconds = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"ocr: {images} images ({string.Join(", ", files.Select(f => f.Name))}, in turn) in {seconds:0.00} s = {images / seconds:0.00} images/s, {lines / seconds:0.0} lines/s");
+            Console.WriteLine($"ocr: {images} images ({string.Join(", ", files.Select(f => f.Name))}, in turn) in {seconds:0.00} s = {images / seconds:0.00} images/s, {lines / seconds:0.0} lines/s, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU");
         }
         return Task.FromResult(0);
     }

@@ -44,38 +44,73 @@ public sealed class SileroVad : IPreAnnotator
         return new(new JsonObject { [target.Control] = list }, segments.Count > 0 ? Math.Round(segments.Average(s => s.Score), 4) : null);
     }
 
-    /// <summary>The speech probability of each 32 ms frame of <paramref name="samples"/> (16 kHz).</summary>
+    /// <summary>
+    /// The speech probability of each 32 ms frame of <paramref name="samples"/> (16 kHz). Long audio
+    /// is cut into up to 8 stretches of at least a minute, run side by side as one batch of the model
+    /// (each with its own state): measured on the 2-core machine, a batch of 8 frames costs 62 µs a
+    /// frame against 165 µs one at a time. A stretch starts with fresh state, as a new file would.
+    /// </summary>
     public float[] Probabilities(ReadOnlySpan<float> samples)
     {
         var frames = (samples.Length + Frame - 1) / Frame;
         var output = new float[frames];
-        var input = new DenseTensor<float>([1, Context + Frame]);
-        var state = new DenseTensor<float>([2, 1, 128]);
+        var streams = Math.Clamp(frames / MinStreamFrames, 1, MaxStreams);
+        var per = (frames + streams - 1) / streams;
+        var width = Context + Frame;
+        var input = new DenseTensor<float>([streams, width]);
+        var state = new DenseTensor<float>([2, streams, 128]);
         var sr = new DenseTensor<long>(new long[] { Rate }, []);
         var buffer = input.Buffer.Span;
-        for (var f = 0; f < frames; f++)
+        var stateBuffer = state.Buffer.Span;
+        for (var step = 0; step < per; step++)
         {
-            // Context: the last 64 samples of the previous frame (zeros before the first).
-            buffer[Frame..].CopyTo(buffer);
-            var from = f * Frame;
-            var n = Math.Min(Frame, samples.Length - from);
-            samples.Slice(from, n).CopyTo(buffer[Context..]);
-            buffer[(Context + n)..].Clear();
+            for (var b = 0; b < streams; b++)
+            {
+                var row = buffer.Slice(b * width, width);
+                // Context: the last 64 samples of the stream's previous frame (zeros before its first).
+                if (step == 0)
+                {
+                    row.Clear();
+                }
+                else
+                {
+                    row[Frame..].CopyTo(row);
+                }
+                var f = b * per + step;
+                var from = f * Frame;
+                var n = f < frames ? Math.Min(Frame, samples.Length - from) : 0;
+                if (n > 0)
+                {
+                    samples.Slice(from, n).CopyTo(row[Context..]);
+                }
+                row[(Context + n)..].Clear();
+            }
             using var results = _session.Run(
             [
                 NamedOnnxValue.CreateFromTensor("input", input),
                 NamedOnnxValue.CreateFromTensor("state", state),
                 NamedOnnxValue.CreateFromTensor("sr", sr),
             ]);
-            output[f] = results[0].AsTensor<float>().GetValue(0);
-            var next = results[1].AsTensor<float>();
-            for (var k = 0; k < 256; k++)
+            var probabilities = results[0].AsTensor<float>();
+            for (var b = 0; b < streams; b++)
             {
-                state.SetValue(k, next.GetValue(k));
+                var f = b * per + step;
+                if (f < frames)
+                {
+                    output[f] = probabilities.GetValue(b);
+                }
+            }
+            var next = results[1].AsTensor<float>();
+            for (var k = 0; k < stateBuffer.Length; k++)
+            {
+                stateBuffer[k] = next.GetValue(k);
             }
         }
         return output;
     }
+
+    private const int MinStreamFrames = 1875; // one minute
+    private const int MaxStreams = 8;
 
     public void Dispose() => _session.Dispose();
 }

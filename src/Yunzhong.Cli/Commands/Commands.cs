@@ -26,7 +26,7 @@ internal static class Commands
           yz models                                     (the server's registered models and its ONNX Runtime provider)
           yz predict    --project ID --model NAME|ID [--scope missing|all|filter] [--state S] [--pool ID [--deadline ISO] [--goal greenest|cheapest]] [--no-wait]
           yz predict    --job ID | --cancel ID          (follow a job's progress, or cancel it; Ctrl+C while following cancels it too)
-          yz bench-models [--minutes 60] [--images 40] [--threads 1] [--provider auto|cpu|cuda]   (VAD real-time factor, OCR images/s, in-process)
+          yz bench-models [--minutes 60] [--images 40] [--threads 1] [--provider auto|cpu|cuda] [--background]   (VAD real-time factor, OCR images/s, in-process)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)

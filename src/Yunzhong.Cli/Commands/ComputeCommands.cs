@@ -102,11 +102,13 @@ internal static class ComputeCommands
         var minutes = args.GetInt("minutes", 60);
         var images = args.GetInt("images", 40);
         var threads = args.GetInt("threads", 1);
+        // --background: at the lowest CPU priority, as a job runs (to measure `yz bench` beside it).
+        var background = args.Flag("background") && BackgroundPriority.LowerCurrentThread();
         var host = new OnnxHost(Microsoft.Extensions.Options.Options.Create(new ComputeOptions
         {
             Threads = threads, Provider = Wire.Parse<ProviderChoice>(args.Get("provider", "auto")),
         }), NullLogger<OnnxHost>.Instance);
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {host.Provider}{(host.FallbackReason is { } why ? " (" + why + ")" : "")}, {threads} intra-op thread(s)");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {host.Provider}{(host.FallbackReason is { } why ? " (" + why + ")" : "")}, {threads} intra-op thread(s){(background ? ", lowest CPU priority" : "")}");
 
         if (minutes > 0)
         {

@@ -73,3 +73,21 @@ public class GreenSchedulerTests
         Assert.Equal(1800, EnergyAccount.Of(_profile, _day.AddHours(7).AddMinutes(30), 3600, 3600, 100).UncoveredSeconds, 6);
     }
 }
+
+public class SyntheticGridTests
+{
+    [Fact]
+    public void TheDemoProfileIsAValidProfileGreenAtNoonAndDearInTheEvening()
+    {
+        var from = new DateTimeOffset(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
+        var hours = SyntheticGrid.NorthChina(from, 7);
+        Assert.Equal(7 * 24, hours.Count);
+        Assert.Equal(hours, PowerProfileCsv.Parse(PowerProfileCsv.Write(hours)).Hours);
+        // 04:00 UTC is 12:00 in China: sun; 11:00 UTC is 19:00: evening peak price, no sun.
+        var noon = hours.Where(h => h.StartUtc.Hour == 4).Average(h => h.GreenShare);
+        var evening = hours.Where(h => h.StartUtc.Hour == 11).ToList();
+        Assert.True(noon > evening.Average(h => h.GreenShare));
+        Assert.All(evening, h => Assert.Equal(0.92m, h.PricePerKwh));
+        Assert.Equal(hours, SyntheticGrid.NorthChina(from, 7));
+    }
+}

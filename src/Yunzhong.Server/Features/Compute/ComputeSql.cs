@@ -30,6 +30,8 @@ internal static class ComputeSql
         FROM compute_pools p WHERE p.id = @poolId
         """;
 
+    internal const string PoolCountSql = "SELECT COUNT(*) FROM compute_pools WHERE organization_id = @organizationId";
+
     internal const string PoolIdsSql = "SELECT id FROM compute_pools WHERE organization_id = @organizationId ORDER BY id";
 
     internal const string PoolWattsSql = "SELECT watts FROM compute_pools WHERE id = @poolId";

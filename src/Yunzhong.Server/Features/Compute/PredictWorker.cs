@@ -135,8 +135,13 @@ public sealed class PredictWorker(
             {
                 inputs.Add(await ReadAsync(job.ProjectId, id, data, target.Field, ct));
             }
-            // The model on a thread of its own: a batch of inference must not hold a thread-pool thread the requests need.
-            var (results, computeMs) = await Task.Factory.StartNew(() => Predict(runner, target, inputs), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // The model on a thread of its own, at the lowest CPU priority: a batch of inference must not hold a
+            // thread-pool thread the requests need, nor take CPU time from them (docs/benchmarks.md).
+            var (results, computeMs) = await Task.Factory.StartNew(() =>
+            {
+                BackgroundPriority.LowerCurrentThread();
+                return Predict(runner, target, inputs);
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (!await WriteAsync(jobId, results, tasks[^1].Id, computeMs, ++batchNumber, model.Spec.Tag, ct))
             {
                 return; // cancelled meanwhile: the batch was not written

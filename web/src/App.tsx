@@ -1,3 +1,4 @@
+import { ComputePage } from './pages/ComputePage';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unauthorized, type Me } from './api';
@@ -111,6 +112,7 @@ export function App() {
   else if (match('/audit', path)) page = can(orgRoles, 'audit') ? <AuditPage key={session.org?.id} park={false} /> : <NotAllowed />;
   else if (match('/audit/park', path)) page = <AuditPage park />;
   else if (match('/park', path)) page = can(orgRoles, 'members') ? <ParkPage key={session.org?.id} /> : <NotAllowed />;
+  else if (match('/compute', path)) page = can(orgRoles, 'manage') ? <ComputePage key={session.org?.id} /> : <NotAllowed />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -124,6 +126,7 @@ export function App() {
         {can(session.org?.roles, 'manage') && <a href="#/grants" data-testid="nav-grants">{t('nav.grants')}</a>}
         {can(session.org?.roles, 'audit') && <a href="#/audit" data-testid="nav-audit">{t('nav.audit')}</a>}
         {can(session.org?.roles, 'members') && session.org?.kind !== 'operator' && <a href="#/park" data-testid="nav-park">{t('nav.park')}</a>}
+        {can(session.org?.roles, 'manage') && <a href="#/compute" data-testid="nav-compute">{t('nav.compute')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

@@ -1,3 +1,4 @@
+import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -13,6 +14,7 @@ export const en = {
   ...settingsEn,
   ...releasesEn,
   ...parkuiEn,
+  ...computeEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -1,3 +1,4 @@
+import { computeZhCN } from './compute.zh-CN';
 import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
@@ -13,6 +14,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...releasesZhCN,
   ...parkuiZhCN,
+  ...computeZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -64,7 +64,7 @@ export function ComputePage() {
       <p className="muted">{t('compute.honest')}</p>
 
       <h2>{t('compute.start')}</h2>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); start.mutate(); }}>
+      <form className="row" style={{ flexWrap: 'wrap', alignItems: 'end' }} onSubmit={(e) => { e.preventDefault(); start.mutate(); }}>
         <label>{t('compute.project')}{' '}
           <select value={project} onChange={(e) => setProjectId(Number(e.target.value))} data-testid="compute-project">
             {projects.data?.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
@@ -82,7 +82,7 @@ export function ComputePage() {
           </select>
         </label>
         {poolId && (
-          <label><input type="checkbox" checked={deferrable} onChange={(e) => setDeferrable(e.target.checked)} data-testid="compute-deferrable" /> {t('compute.deferrable')}</label>
+          <label style={{ whiteSpace: 'nowrap' }}><input type="checkbox" checked={deferrable} onChange={(e) => setDeferrable(e.target.checked)} data-testid="compute-deferrable" /> {t('compute.deferrable')}</label>
         )}
         {deferrable && <label>{t('compute.deadline')} (UTC) <input type="datetime-local" value={deadline} onChange={(e) => setDeadline(e.target.value)} /></label>}
         <button type="submit" disabled={!project || start.isPending} data-testid="compute-start">{t('compute.start')}</button>

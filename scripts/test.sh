@@ -59,6 +59,8 @@ if [ -f web/package.json ]; then
   (cd web && npm run e2e) 2>&1 | tee "$webout/e2e.log" || status=$?
 fi
 
+# The pre-annotation models' weights (npm, pinned): the server's build copies them to its output.
+scripts/models.sh
 results="$(mktemp -d /tmp/yz-test-results.XXXXXX)"
 dotnet test Yunzhong.slnx -c Release --nologo --logger "trx;LogFilePrefix=yz" --results-directory "$results" "$@" || status=$?
 

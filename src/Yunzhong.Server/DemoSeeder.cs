@@ -63,6 +63,25 @@ public sealed class DemoSeeder(
         await park.SeedAsync(clientOrg, Secrets.HashPassword(Password), ct);
         await workforce.SeedAsync(clientOrg, ct);
         await training.SeedAsync(clientOrg, adminId, ct);
+        await SeedPoolAsync(clientOrg, ct);
+    }
+
+    /// <summary>The client's compute pool with a synthetic power profile (labelled so) of two weeks from today.</summary>
+    private async Task SeedPoolAsync(long organizationId, CancellationToken ct)
+    {
+        await using (var c = await db.OpenAsync(ct))
+        {
+            if (await c.ExecuteScalarAsync<long>(new CommandDefinition(Features.Compute.ComputeSql.PoolCountSql, new { organizationId }, cancellationToken: ct)) > 0)
+            {
+                return;
+            }
+        }
+        var now = time.GetUtcNow();
+        var pool = await Features.Compute.PoolsApi.CreateAsync(db, organizationId, "大同绿电算力池（合成曲线）Datong green pool (synthetic profile)",
+            Features.Compute.PoolsApi.DefaultWatts, "", time, ct);
+        await Features.Compute.PoolsApi.ReplaceProfileAsync(db, pool,
+            Core.Compute.SyntheticGrid.NorthChina(new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(-1), 15),
+            Core.Compute.SyntheticGrid.Note, ct);
     }
 
     private async Task SeedProjectAsync(string dir, long organizationId, long adminId, CancellationToken ct)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Yunzhong.Server.Features.Auth;
+using Yunzhong.Server.Features.Compute;
 using Yunzhong.Server.Features.Exports;
 using Yunzhong.Server.Features.Health;
 using Yunzhong.Server.Features.Imports;
@@ -89,6 +90,11 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddLearning();
         s.AddSingleton<Attempts>();
+        s.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section).ValidateOnStart();
+        s.AddSingleton<OnnxHost>();
+        s.AddSingleton<ModelRegistry>();
+        s.AddSingleton<PredictWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<PredictWorker>());
         s.AddSingleton<DemoSeeder>();
         s.AddSingleton<DemoPark>();
         s.AddSingleton<DemoTraining>();
@@ -150,6 +156,8 @@ public static class ServerApp
         app.MapAttempts();
         app.MapMatching();
         app.MapWorkforceAnalytics();
+        app.MapPools();
+        app.MapPredictJobs();
         app.MapWebUi(options);
         return app;
     }

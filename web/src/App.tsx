@@ -1,3 +1,4 @@
+import { ComputePage } from './pages/ComputePage';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, unauthorized, type Me } from './api';
@@ -144,6 +145,7 @@ export function App() {
   else if ((m = match('/training/:tab', path))) page = <TrainerPage key={session.org?.id} tab={m.tab} />;
   else if (match('/training', path)) page = <TrainerPage key={session.org?.id} />;
   else if (match('/workforce', path)) page = <WorkforcePage key={session.org?.id} />;
+  else if (match('/compute', path)) page = can(orgRoles, 'manage') ? <ComputePage key={session.org?.id} /> : <NotAllowed />;
   else if (match('/members', path)) page = can(orgRoles, 'members') ? <MembersPage key={session.org?.id} /> : <NotAllowed />;
   else page = <ProjectsPage />;
 
@@ -161,6 +163,7 @@ export function App() {
         {session.org && <a href="#/learn" data-testid="nav-learn">{t('nav.learn')}</a>}
         {can(session.org?.roles, 'train') && <a href="#/training" data-testid="nav-training">{t('nav.training')}</a>}
         <a href="#/workforce" data-testid="nav-workforce">{t('nav.workforce')}</a>
+        {can(session.org?.roles, 'manage') && <a href="#/compute" data-testid="nav-compute">{t('nav.compute')}</a>}
         <a href="#/tokens" data-testid="nav-tokens">{t('nav.tokens')}</a>
         <span className="grow" />
         {session.me.organizations.length > 0 && (

@@ -25,6 +25,10 @@ internal static class Commands
           yz bench-verify [--megabytes N] [--files N]   (the hashing rate of verify)
           yz bench-park [--days 90] [--per-day 100000] [--vendors 10] [--annotators 3000] [--repeat 5] [--store sqlite|postgres [--db CONNECTION]]   (the park dashboard over rollup history)
           yz bench-learning [--data FILE.jsonl] [--repeats 10] [--step 2] [--test 10] [--measure least_confidence|margin|entropy] [--svg FILE]   (active learning: accuracy against labels, uncertainty against random order)
+          yz models                                     (the server's registered models and its ONNX Runtime provider)
+          yz predict    --project ID --model NAME|ID [--scope missing|all|filter] [--state S] [--pool ID [--deadline ISO] [--goal greenest|cheapest]] [--no-wait]
+          yz predict    --job ID | --cancel ID          (follow a job's progress, or cancel it; Ctrl+C while following cancels it too)
+          yz bench-models [--minutes 60] [--images 40] [--threads 1] [--provider auto|cpu|cuda] [--background]   (VAD real-time factor, OCR images/s, in-process)
           yz bench-truth [--data DIR] [--methods M,...] [--repeat N] [--dynamic [--min N]] [--shapes] | --synthetic N
 
         Commands that talk to a running server take --url (default $YZ_URL or http://localhost:5080)
@@ -51,6 +55,9 @@ internal static class Commands
         "bench-park" => BenchDashboard.RunAsync(args, ct),
         "bench-truth" => TruthBenchCommand.RunAsync(args, ct),
         "bench-learning" => BenchLearning.RunAsync(args, ct),
+        "models" => ComputeCommands.ModelsAsync(args, ct),
+        "predict" => ComputeCommands.PredictAsync(args, ct),
+        "bench-models" => ComputeCommands.BenchAsync(args, ct),
         _ => throw new CliException($"unknown command '{verb}'; run 'yz help'"),
     };
 }

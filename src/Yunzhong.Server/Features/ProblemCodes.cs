@@ -92,6 +92,12 @@ public static class ProblemCodes
     public const string GrantOwnOrganization = "grant.own_organization";
     public const string GrantNotRequested = "grant.not_requested";
     public const string GrantNotGranted = "grant.not_granted";
+    public const string ProfileInvalid = "compute.profile_invalid";
+    public const string ProfileRow = "compute.profile_row";
+    public const string ModelNoMatchingField = "compute.no_matching_field";
+    public const string ModelUnavailable = "compute.model_unavailable";
+    public const string DeadlineUnmet = "compute.deadline_unmet";
+    public const string JobEnded = "compute.job_ended";
     public const string GrantRevoked = "grant.revoked";
     public const string GrantExpired = "grant.expired";
     public const string GrantFormatNotGranted = "grant.format_not_granted";
@@ -149,6 +155,7 @@ public static class ProblemCodes
         "Organization", "Project", "Task", "Token", "Contract", "Site", "Team", "Release", "Release file", "Release job", "Grant", "Dataset card",
         "Skill", "Certificate", "Demand",
         "Course", "Lesson", "Practice task", "Exam", "Attempt",
+        "Model", "Pool", "Prediction job",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

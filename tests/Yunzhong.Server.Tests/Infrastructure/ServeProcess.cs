@@ -26,14 +26,22 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>Starts `yz serve ARGS --urls URL` and waits until /healthz answers 200 and the banner
     /// is printed (its last line says how to stop).</summary>
-    public static async Task<ServeProcess> StartAsync(params string[] args)
+    public static Task<ServeProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary><see cref="StartAsync(string[])"/> with environment variables set for the server (configuration, e.g. <c>Compute__BatchSize</c>).</summary>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var process = Process.Start(new ProcessStartInfo("dotnet", [Yz, "serve", .. args, "--urls", url])
+        var info = new ProcessStartInfo("dotnet", [Yz, "serve", .. args, "--urls", url])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        foreach (var (k, v) in environment)
+        {
+            info.Environment[k] = v;
+        }
+        var process = Process.Start(info)!;
         var server = new ServeProcess(process, url);
         process.OutputDataReceived += (_, e) =>
         {

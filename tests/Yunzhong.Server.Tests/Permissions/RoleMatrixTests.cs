@@ -260,6 +260,22 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 409 403 403 403 404 404 401 401", "POST /api/demands/{demandId:long}/close", (s, _) => Post($"api/demands/{s.Demand}/close")),
         new("200 200 200 200 200 200 200 401 401", "GET /api/jobs", (_, _) => Get("api/jobs")),
         new("200 200 403 403 403 404 404 401 401", "GET /api/park/workforce", (s, _) => Get($"api/park/workforce?vendor={s.Org}")),
+        // Compute: the registry and runtime are the server's, for anyone signed in; an organisation's admins keep its pools and
+        // their power profiles, its managers read them; a project's admins and managers run models over its tasks.
+        new("200 200 200 200 200 200 200 401 401", "GET /api/models", (_, _) => Get("api/models")),
+        new("200 200 200 200 200 200 200 401 401", "GET /api/compute/runtime", (_, _) => Get("api/compute/runtime")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/organizations/{organizationId:long}/pools", (s, _) => Get($"api/organizations/{s.Org}/pools")),
+        new("201 403 403 403 403 404 404 401 401", "POST /api/organizations/{organizationId:long}/pools",
+            (s, _) => Post($"api/organizations/{s.Org}/pools", new { name = "矩阵算力池", watts = 90 })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/pools/{poolId:long}", (s, _) => Get($"api/pools/{s.Pool}")),
+        new("200 403 403 403 403 404 404 401 401", "PUT /api/pools/{poolId:long}/profile",
+            (s, _) => Req(HttpMethod.Put, $"api/pools/{s.Pool}/profile", new { csv = "hour_utc,price_cny_per_kwh,green_share\n2026-12-05T00:00:00Z,0.3,0.5\n" })),
+        new("202 202 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/predict-jobs",
+            (s, _) => Post($"api/projects/{s.ModelProject}/predict-jobs", new { modelId = s.OcrModel })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/predict-jobs", (s, _) => Get($"api/projects/{s.ModelProject}/predict-jobs")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/predict-jobs/{jobId:long}", (s, _) => Get($"api/predict-jobs/{s.PredictJob}")),
+        // The scene's job has ended: those who may cancel it are told so.
+        new("409 409 403 403 403 404 404 401 401", "POST /api/predict-jobs/{jobId:long}/cancel", (s, _) => Post($"api/predict-jobs/{s.PredictJob}/cancel")),
     ];
 
     private const string Password = "matrix-password-2026";
@@ -295,6 +311,10 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long Skill { get; init; }
         public long Demand { get; init; }
         public required Dictionary<Caller, long> Certificates { get; init; }
+        public long Pool { get; init; }
+        public long ModelProject { get; init; }
+        public long OcrModel { get; init; }
+        public long PredictJob { get; init; }
         public string AdminsLink { get; init; } = "";
         public string LoginEmail { get; init; } = "";
         public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
@@ -431,9 +451,16 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             certificates[caller] = (await p.Http.PostOkAsync<Features.Workforce.CertificateView>("api/certificates",
                 new { userId = annotator.Id, skillId = skill.Id, level = 1 })).Id;
         }
+        // Compute: a pool of A's, an image project with no tasks and an ended OCR job on it.
+        var pool = await admin.Http.PostOkAsync<Features.Compute.PoolView>($"api/organizations/{org.Id}/pools", new { name = "A 的算力池" });
+        var modelProject = await TestData.ProjectAsync(admin, org.Id, Compute.PredictJobTests<TFixture>.ImageSchema);
+        var ocr = await Compute.PredictJobTests<TFixture>.ModelIdAsync(admin.Http, Features.Compute.ModelTask.TextInImages);
+        var predictJob = await admin.Http.PostOkAsync<Features.Compute.PredictJobView>($"api/projects/{modelProject}/predict-jobs", new { modelId = ocr });
+        await Compute.PredictJobTests<TFixture>.WaitAsync(admin.Http, predictJob.Id);
 
         return new Scene
         {
+            Pool = pool.Id, ModelProject = modelProject, OcrModel = ocr, PredictJob = predictJob.Id,
             AnnotatorId = annotator.Id, ReviewerId = reviewer.Id, OtherVendor = otherVendor.Id, VendorContract = vendorContract.Id,
             ClientContract = clientContract.Id, Site = site.Id, Team = team.Id,
             Skill = skill.Id, Certificates = certificates,

@@ -36,7 +36,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
         long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "",
-        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0);
+        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0, long Pool = 0, long PredictJob = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -163,6 +163,23 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/contracts/{contractId:long}/transition", a => Req(HttpMethod.Post, $"api/contracts/{a.Contract}/transition", new { @event = "close" }), Expect.NotFound),
         new("PUT /api/contracts/{contractId:long}/staff",
             a => Req(HttpMethod.Put, $"api/contracts/{a.Contract}/staff", new { userIds = Array.Empty<long>(), teamIds = Array.Empty<long>() }), Expect.NotFound),
+        new("GET /api/models", _ => Req(HttpMethod.Get, "api/models"), Expect.Custom, async (r, _) =>
+        {
+            Assert.Equal(2, (await r.OkAsync<List<Features.Compute.ModelView>>("models")).Count); // the server's shipped models, nobody's data
+        }),
+        new("GET /api/compute/runtime", _ => Req(HttpMethod.Get, "api/compute/runtime"), Expect.Custom, async (r, _) =>
+        {
+            await r.OkAsync<Features.Compute.PredictJobsApi.RuntimeView>("runtime"); // the server's own provider, nobody's data
+        }),
+        new("GET /api/organizations/{organizationId:long}/pools", a => Req(HttpMethod.Get, $"api/organizations/{a.Org}/pools"), Expect.NotFound),
+        new("POST /api/organizations/{organizationId:long}/pools", a => Req(HttpMethod.Post, $"api/organizations/{a.Org}/pools", new { name = "planted" }), Expect.NotFound),
+        new("GET /api/pools/{poolId:long}", a => Req(HttpMethod.Get, $"api/pools/{a.Pool}"), Expect.NotFound),
+        new("PUT /api/pools/{poolId:long}/profile",
+            a => Req(HttpMethod.Put, $"api/pools/{a.Pool}/profile", new { csv = "hour_utc,price_cny_per_kwh,green_share\n2026-12-05T00:00:00Z,9,0\n" }), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/predict-jobs", a => Req(HttpMethod.Post, $"api/projects/{a.Project}/predict-jobs", new { modelId = 1 }), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/predict-jobs", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/predict-jobs"), Expect.NotFound),
+        new("GET /api/predict-jobs/{jobId:long}", a => Req(HttpMethod.Get, $"api/predict-jobs/{a.PredictJob}"), Expect.NotFound),
+        new("POST /api/predict-jobs/{jobId:long}/cancel", a => Req(HttpMethod.Post, $"api/predict-jobs/{a.PredictJob}/cancel"), Expect.NotFound),
         new("GET /api/park/counties", _ => Req(HttpMethod.Get, "api/park/counties"), Expect.Custom, async (r, _) =>
         {
             Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
@@ -376,13 +393,22 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var lesson = await admin.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "一", body = "正文", practiceTaskIds = gold });
         var exam = await Training.TrainingScene.ExamAsync(admin, org.Id, Training.TrainingScene.Exam(skill, gold));
         var attempt = await annotator.Http.PostOkAsync<Features.Training.AttemptView>($"api/exams/{exam.Exam.Id}/attempts");
+        // A compute pool with a profile, and a pre-annotation job (ended) on an image project of A's.
+        var pool = await admin.Http.PostOkAsync<Features.Compute.PoolView>($"api/organizations/{org.Id}/pools", new { name = "A 的算力池" });
+        await admin.Http.PutOkAsync<Features.Compute.PoolProfileView>($"api/pools/{pool.Id}/profile",
+            new { csv = "hour_utc,price_cny_per_kwh,green_share\n2026-12-05T00:00:00Z,0.3,0.5\n" });
+        var ocrProject = await TestData.ProjectAsync(admin, org.Id, Compute.PredictJobTests<TFixture>.ImageSchema);
+        var ocr = await Compute.PredictJobTests<TFixture>.ModelIdAsync(admin.Http, Features.Compute.ModelTask.TextInImages);
+        var predictJob = await admin.Http.PostOkAsync<Features.Compute.PredictJobView>($"api/projects/{ocrProject}/predict-jobs", new { modelId = ocr });
+        await Compute.PredictJobTests<TFixture>.WaitAsync(admin.Http, predictJob.Id);
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
-            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id), admin, token.Token);
+            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id, pool.Id, predictJob.Id), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
         8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none",
-        8_000_000_015, 8_000_000_016, 8_000_000_017, 8_000_000_018, 8_000_000_019, 8_000_000_020, 8_000_000_021);
+        8_000_000_015, 8_000_000_016, 8_000_000_017, 8_000_000_018, 8_000_000_019, 8_000_000_020, 8_000_000_021,
+        Pool: 8_000_000_023, PredictJob: 8_000_000_024);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -418,6 +444,9 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT x.* FROM exam_pool x JOIN exams e ON e.id = x.exam_id WHERE e.organization_id = @org ORDER BY x.exam_id, x.training_task_id");
         await Add("SELECT a.* FROM exam_attempts a JOIN exams e ON e.id = a.exam_id WHERE e.organization_id = @org ORDER BY a.id");
         await Add("SELECT q.* FROM exam_questions q JOIN exam_attempts a ON a.id = q.attempt_id JOIN exams e ON e.id = a.exam_id WHERE e.organization_id = @org ORDER BY q.attempt_id, q.position");
+        await Add("SELECT * FROM compute_pools WHERE organization_id = @org ORDER BY id");
+        await Add("SELECT h.* FROM power_hours h JOIN compute_pools c ON c.id = h.pool_id WHERE c.organization_id = @org ORDER BY h.pool_id, h.hour_at");
+        await Add("SELECT j.* FROM prediction_jobs j JOIN projects p ON p.id = j.project_id WHERE p.organization_id = @org ORDER BY j.id");
         var blobs = Path.Combine(fx.DataDir, "blobs", "media", a.Project.ToString(System.Globalization.CultureInfo.InvariantCulture));
         parts.AddRange(Directory.Exists(blobs) ? Directory.GetFiles(blobs).Order(StringComparer.Ordinal) : []);
         return string.Join("\n", parts);

@@ -28,6 +28,10 @@ export type Contract = S['ContractView'];
 export type ContractOffer = Loose<S['ContractOffer']>;
 export type ContractEvent = S['ContractEvent'];
 export type Site = S['SiteView'];
+export type ModelView = S['ModelView'];
+export type PoolProfile = S['PoolProfileView'];
+export type PredictJob = S['PredictJobView'];
+export type PredictJobRequest = Loose<S['PredictJobRequest']>;
 export type SiteRequest = Loose<S['SiteRequest']>;
 export type Team = S['TeamView'];
 export type TeamRequest = S['TeamRequest'];
@@ -139,6 +143,16 @@ export const api = {
   /** Adds a person (a new email needs a password of 8+) or, for someone already a member, replaces their roles. */
   addMember: (organizationId: number, m: AddMember) =>
     unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m })) as Promise<Member>,
+  // Compute: models, pools with power profiles, pre-annotation jobs.
+  models: () => unwrap(client.GET('/api/models')) as Promise<ModelView[]>,
+  pools: (organizationId: number) =>
+    unwrap(client.GET('/api/organizations/{organizationId}/pools', { params: { path: { organizationId } } })),
+  pool: (poolId: number) => unwrap(client.GET('/api/pools/{poolId}', { params: { path: { poolId } } })) as Promise<PoolProfile>,
+  predictJobs: (projectId: number) =>
+    unwrap(client.GET('/api/projects/{projectId}/predict-jobs', { params: { path: { projectId } } })) as Promise<PredictJob[]>,
+  startPredictJob: (projectId: number, body: PredictJobRequest) =>
+    unwrap(client.POST('/api/projects/{projectId}/predict-jobs', { params: { path: { projectId } }, body })) as Promise<PredictJob>,
+  cancelPredictJob: (jobId: number) => unwrap(client.POST('/api/predict-jobs/{jobId}/cancel', { params: { path: { jobId } } })) as Promise<PredictJob>,
   // The park: contracts, sites, teams.
   contracts: (organization: number) =>
     unwrap(client.GET('/api/contracts', { params: { query: { organization } } })) as Promise<Contract[]>,

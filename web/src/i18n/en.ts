@@ -1,5 +1,6 @@
 import { learningEn } from './learning.en';
 import { relmediaEn } from './relmedia.en';
+import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -23,6 +24,7 @@ export const en = {
   ...parkdashEn,
   ...trainingEn,
   ...workforceEn,
+  ...computeEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -1,5 +1,6 @@
 import { learningZhCN } from './learning.zh-CN';
 import { relmediaZhCN } from './relmedia.zh-CN';
+import { computeZhCN } from './compute.zh-CN';
 import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
@@ -23,6 +24,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...parkdashZhCN,
   ...trainingZhCN,
   ...workforceZhCN,
+  ...computeZhCN,
   'app.name': '云中',
   'lang.switch': 'English',
   'nav.projects': '项目',

@@ -180,6 +180,31 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
 
     public const int MaxNameLength = 255;
 
+    /// <summary>
+    /// The bytes of the media file that task data names by <paramref name="reference"/> (the project's
+    /// own media URL), or null when the project holds no such file; what a model reads.
+    /// </summary>
+    public async Task<byte[]?> ReadAsync(long projectId, string reference, CancellationToken ct)
+    {
+        var prefix = MediaIndex.UrlPrefix(projectId);
+        if (!reference.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var name = Uri.UnescapeDataString(reference[prefix.Length..]);
+        await using var c = await _db.OpenAsync(ct);
+        var row = await c.QueryFirstOrDefaultAsync<(string BlobName, string ContentType)?>(new CommandDefinition(
+            MediaSql.DownloadSql, new { projectId, name }, cancellationToken: ct));
+        await using var stream = row is null ? null : await _blobs.OpenReadAsync(row.Value.BlobName, ct);
+        if (stream is null)
+        {
+            return null;
+        }
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
+
     /// <summary>Starts an all-or-none batch of media for a project of <paramref name="organizationId"/>,
     /// whose media held so far count against <see cref="LimitsOptions.OrganizationMaxStorageBytes"/>.</summary>
     public async Task<Batch> BeginAsync(long projectId, long organizationId, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Formats;
 
 namespace Yunzhong.Server.Features;
 
@@ -77,6 +78,8 @@ public static class ProblemCodes
     public const string ImportRow = "import.row_invalid";
     public const string MediaInvalid = "media.invalid";
     public const string MediaNoFile = "media.no_file";
+    public const string MediaNotUploaded = "media.not_uploaded";
+    public const string MediaNoField = "media.no_field";
     public const string ReleaseNothingAccepted = "release.nothing_accepted";
     public const string GrantOwnOrganization = "grant.own_organization";
     public const string GrantNotRequested = "grant.not_requested";
@@ -110,6 +113,7 @@ public static class ProblemCodes
     public static IReadOnlyList<string> All { get; } =
         Constants(typeof(ProblemCodes)).Where(c => c.Contains('.', StringComparison.Ordinal))
             .Concat(Constants(typeof(SchemaErrorCodes)))
+            .Concat(Constants(typeof(ImportErrorCodes)))
             .Concat(NotFoundSubjects.Select(NotFoundOf))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 

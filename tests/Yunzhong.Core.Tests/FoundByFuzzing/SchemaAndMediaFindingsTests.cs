@@ -49,7 +49,7 @@ public class SchemaAndMediaFindingsTests
 
         var errors = AnnotationValidator.Validate(schema, data.RootElement, Parse(result));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.BadUnicode)], errors);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class SchemaAndMediaFindingsTests
 
         var errors = AnnotationValidator.Validate(schema, data.RootElement, Parse("""{"e":[{"id":"\udc00","start":0,"end":1,"label":"P"}]}"""u8.ToArray()));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.BadUnicode)], errors);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
+import { codesEn } from './codes.en';
 import { releasesEn } from './releases.en';
 import { parkuiEn } from './parkui.en';
 import { settingsEn } from './settings.en';
@@ -344,6 +345,7 @@ export const en = {
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
+  ...codesEn,
   ...workbenchEn,
   ...amendEn,
   ...dmsortEn,

@@ -3,6 +3,7 @@ import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
+import { codesZhCN } from './codes.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
@@ -344,6 +345,7 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.zoom': '放大 / 缩小图像，适应窗口',
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
+  ...codesZhCN,
   ...workbenchZhCN,
   ...amendZhCN,
   ...dmsortZhCN,

@@ -131,7 +131,7 @@ public static partial class AnnotationValidator
             var name = plan.Def.Name;
             if (value.ValueKind != JsonValueKind.Array)
             {
-                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
                 return;
             }
 
@@ -142,7 +142,7 @@ public static partial class AnnotationValidator
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
-                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.");
+                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.", SchemaErrorCodes.NotText);
                 }
                 else if (!plan.TryGetLabel(item, out var option))
                 {
@@ -150,7 +150,7 @@ public static partial class AnnotationValidator
                 }
                 else if (chosen[option])
                 {
-                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.");
+                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.", SchemaErrorCodes.ChoiceRepeated, ("value", JsonText.Value(item)));
                 }
                 else
                 {

@@ -90,11 +90,12 @@ public static partial class AnnotationValidator
             var max = plan.Def.RatingMax;
             if (!JsonText.TryGetInteger(value, out var n))
             {
-                Fail(plan.Pointer, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.",
+                    SchemaErrorCodes.RatingRange, ("max", max), ("value", JsonText.Value(value)));
             }
             else if (n < 1 || n > max)
             {
-                Fail(plan.Pointer, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.");
+                Fail(plan.Pointer, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.", SchemaErrorCodes.RatingRange, ("max", max), ("value", n));
             }
         }
     }

@@ -163,7 +163,7 @@ public static partial class AnnotationValidator
             {
                 if (value.ValueKind != JsonValueKind.String)
                 {
-                    Fail(plan.Pointer, $"Transcription '{name}' must be a string, not {JsonText.Describe(value)}.");
+                    Fail(plan.Pointer, $"Transcription '{name}' must be a string, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotText);
                 }
 
                 return;
@@ -171,7 +171,8 @@ public static partial class AnnotationValidator
 
             if (value.ValueKind != JsonValueKind.Object)
             {
-                Fail(plan.Pointer, $"Transcription '{name}' is per segment: it must be an object from segment id to text, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Transcription '{name}' is per segment: it must be an object from segment id to text, not {JsonText.Describe(value)}.",
+                    SchemaErrorCodes.TranscriptionNotObject);
                 return;
             }
 
@@ -180,12 +181,13 @@ public static partial class AnnotationValidator
                 if (SegmentOwner(p) != plan.PerSegmentControl)
                 {
                     Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
-                        $"{JsonText.Quote(p.Name)} is not the id of a segment of '{plan.Def.PerSegment}' in this result.");
+                        $"{JsonText.Quote(p.Name)} is not the id of a segment of '{plan.Def.PerSegment}' in this result.",
+                        SchemaErrorCodes.TranscriptionSegmentUnknown, ("id", p.Name));
                 }
                 else if (p.Value.ValueKind != JsonValueKind.String)
                 {
                     Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
-                        $"The transcription of segment {JsonText.Quote(p.Name)} must be a string, not {JsonText.Describe(p.Value)}.");
+                        $"The transcription of segment {JsonText.Quote(p.Name)} must be a string, not {JsonText.Describe(p.Value)}.", SchemaErrorCodes.NotText);
                 }
             }
         }

@@ -91,7 +91,7 @@ public sealed class LabelSchema
         }
         catch (JsonException ex)
         {
-            return new SchemaParseResult(null, [new SchemaError("", "The schema is not valid JSON: " + ex.Message)]);
+            return new SchemaParseResult(null, [new SchemaError("", "The schema is not valid JSON: " + ex.Message, SchemaErrorCodes.SchemaNotJson)]);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class LabelSchema
 
         if (!JsonText.IsValidUnicode(root))
         {
-            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode)]);
+            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)]);
         }
 
         var errors = new List<SchemaError>();

@@ -179,6 +179,87 @@ public static partial class SchemaErrorCodes
     /// <summary>A list item without its text (<c>name</c>).</summary>
     public const string DataListTextNeeded = "data.list_text_needed";
 
+    /// <summary>The schema is not JSON.</summary>
+    public const string SchemaNotJson = "schema.not_json";
+
+    /// <summary>The schema holds text that is not valid Unicode.</summary>
+    public const string SchemaBadUnicode = "schema.bad_unicode";
+
+    /// <summary>The schema, a field, a control or a label is not an object.</summary>
+    public const string SchemaNotObject = "schema.not_object";
+
+    /// <summary>The fields, controls or labels are not a list.</summary>
+    public const string SchemaNotList = "schema.not_list";
+
+    /// <summary>A key a field does not have (<c>key</c>).</summary>
+    public const string SchemaFieldKeyUnknown = "schema.field_key_unknown";
+
+    /// <summary>A key a label or option does not have (<c>key</c>).</summary>
+    public const string SchemaLabelKeyUnknown = "schema.label_key_unknown";
+
+    /// <summary>A label that is neither text nor an object.</summary>
+    public const string SchemaLabelInvalid = "schema.label_invalid";
+
+    /// <summary>A ranking mode other than rank and pairwise (<c>value</c>).</summary>
+    public const string SchemaRankingMode = "schema.ranking_mode";
+
+    /// <summary>A key that must be true or false (<c>key</c>).</summary>
+    public const string SchemaNotBool = "schema.not_bool";
+
+    /// <summary>A key that must be a whole number (<c>key</c>).</summary>
+    public const string SchemaNotInteger = "schema.not_integer";
+
+    /// <summary>A min or max on a control that takes one answer (<c>key</c>).</summary>
+    public const string SchemaMinMaxSingle = "schema.min_max_single";
+
+    /// <summary>A min below 0 (<c>value</c>).</summary>
+    public const string SchemaMinNegative = "schema.min_negative";
+
+    /// <summary>A max below 1 (<c>value</c>).</summary>
+    public const string SchemaMaxBelowOne = "schema.max_below_one";
+
+    /// <summary>A min above the max (<c>min</c>, <c>max</c>).</summary>
+    public const string SchemaMinAboveMax = "schema.min_above_max";
+
+    /// <summary>A min above the number of options (<c>min</c>, <c>count</c>).</summary>
+    public const string SchemaMinAboveOptions = "schema.min_above_options";
+
+    /// <summary>A rating's max outside its bounds (<c>min</c>, <c>max</c>, <c>value</c>).</summary>
+    public const string SchemaRatingMax = "schema.rating_max";
+
+    /// <summary>A relations control without the spans control it links.</summary>
+    public const string SchemaSpansNeeded = "schema.spans_needed";
+
+    /// <summary>A relations control naming no spans control (<c>name</c>).</summary>
+    public const string SchemaSpansUnknown = "schema.spans_unknown";
+
+    /// <summary>A taxonomy hotkey below the top level.</summary>
+    public const string SchemaTaxonomyHotkey = "schema.taxonomy_hotkey";
+
+    /// <summary>A per-segment transcription naming no segments control (<c>name</c>).</summary>
+    public const string SchemaPerSegmentUnknown = "schema.per_segment_unknown";
+
+    /// <summary>A per-segment transcription on another field than its segments (<c>field</c>, <c>other</c>, <c>control</c>).</summary>
+    public const string SchemaPerSegmentField = "schema.per_segment_field";
+
+    /// <summary>A schema change removes a field existing annotations label (<c>name</c>).</summary>
+    public const string ChangeFieldRemoved = "schema.change.field_removed";
+
+    /// <summary>A schema change removes or renames a control holding annotations (<c>name</c>).</summary>
+    public const string ChangeControlRemoved = "schema.change.control_removed";
+
+    /// <summary>A schema change alters what a control or field must keep once annotated (<c>name</c>, <c>key</c>: type, field, spans, perSegment, mode, multiple).</summary>
+    public const string ChangeKeeps = "schema.change.keeps";
+
+    /// <summary>A schema change makes a control required that existing annotations may lack (<c>name</c>).</summary>
+    public const string ChangeRequired = "schema.change.required";
+
+    /// <summary>A schema change narrows what a control accepts (<c>name</c>, <c>key</c>: max, min or leafsOnly).</summary>
+    public const string ChangeNarrower = "schema.change.narrower";
+
+    /// <summary>A schema change removes labels or options existing annotations use (<c>name</c>, <c>labels</c>).</summary>
+    public const string ChangeLabelsRemoved = "schema.change.labels_removed";
+
     /// <summary>Two tags show one $variable as different field types (<c>name</c>).</summary>
     public const string LabelStudioFieldTypes = "schema.ls.field_types";
 

@@ -26,7 +26,7 @@ public class SchemaAndMediaFindingsTests
         var parsed = LabelSchema.Parse(Parse(Encoding.UTF8.GetBytes(json)));
 
         Assert.Null(parsed.Schema);
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], parsed.Errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)], parsed.Errors);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class SchemaAndMediaFindingsTests
 
         var parsed = LabelSchema.Parse(Parse(json));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], parsed.Errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)], parsed.Errors);
     }
 
     [Theory]

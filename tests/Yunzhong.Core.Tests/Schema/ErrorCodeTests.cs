@@ -213,6 +213,84 @@ public class ErrorCodeTests
         AssertArgs(args, error.Args);
     }
 
+    private static string Schema(string controls, string fields = """[ { "name": "text", "type": "text" }, { "name": "audio", "type": "audio" } ]""") =>
+        $$"""{ "fields": {{fields}}, "controls": [ {{controls}} ] }""";
+
+    /// <summary>A schema document and the path, code and params of the error it must have.</summary>
+    public static TheoryData<string, string, string, string> Schemas => new()
+    {
+        { "{", "", SchemaErrorCodes.SchemaNotJson, "{}" },
+        { "{ \"controls\": \"\\udc00\" }", "", SchemaErrorCodes.SchemaBadUnicode, "{}" },
+        { "[]", "", SchemaErrorCodes.SchemaNotObject, "{}" },
+        { Schema("5"), "/controls/0", SchemaErrorCodes.SchemaNotObject, "{}" },
+        { Schema("""{ "name": "c", "type": "rating" }""", "5"), "/fields", SchemaErrorCodes.SchemaNotList, "{}" },
+        { Schema("""{ "name": "c", "type": "rating" }""", """[ { "name": "t", "type": "text", "zz": 1 } ]"""), "/fields/0/zz", SchemaErrorCodes.SchemaFieldKeyUnknown, """{"key":"zz"}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": 5 }"""), "/controls/0/options", SchemaErrorCodes.SchemaNotList, "{}" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": [5] }"""), "/controls/0/options/0", SchemaErrorCodes.SchemaLabelInvalid, "{}" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": [ { "value": "a", "zz": 1 } ] }"""), "/controls/0/options/0/zz", SchemaErrorCodes.SchemaLabelKeyUnknown, """{"key":"zz"}""" },
+        { Schema("""{ "name": "c", "type": "ranking", "field": "text", "mode": "best" }""", """[ { "name": "text", "type": "list" } ]"""), "/controls/0/mode", SchemaErrorCodes.SchemaRankingMode, """{"value":"best"}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a"], "multiple": 1 }"""), "/controls/0/multiple", SchemaErrorCodes.SchemaNotBool, """{"key":"multiple"}""" },
+        { Schema("""{ "name": "c", "type": "rating", "max": "x" }"""), "/controls/0/max", SchemaErrorCodes.SchemaNotInteger, """{"key":"max"}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a"], "max": 1 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMinMaxSingle, """{"key":"max"}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a"], "multiple": true, "min": -1 }"""), "/controls/0/min", SchemaErrorCodes.SchemaMinNegative, """{"value":-1}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a"], "multiple": true, "max": 0 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMaxBelowOne, """{"value":0}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a", "b", "c"], "multiple": true, "min": 3, "max": 2 }"""), "/controls/0/min", SchemaErrorCodes.SchemaMinAboveMax, """{"min":3,"max":2}""" },
+        { Schema("""{ "name": "c", "type": "choices", "field": "text", "options": ["a"], "multiple": true, "min": 2 }"""), "/controls/0/min", SchemaErrorCodes.SchemaMinAboveOptions, """{"min":2,"count":1}""" },
+        { Schema("""{ "name": "c", "type": "rating", "max": 99 }"""), "/controls/0/max", SchemaErrorCodes.SchemaRatingMax, """{"value":99}""" },
+        { Schema("""{ "name": "c", "type": "relations", "labels": ["r"] }"""), "/controls/0/spans", SchemaErrorCodes.SchemaSpansNeeded, "{}" },
+        { Schema("""{ "name": "c", "type": "relations", "spans": "zz", "labels": ["r"] }"""), "/controls/0/spans", SchemaErrorCodes.SchemaSpansUnknown, """{"name":"zz"}""" },
+        { Schema("""{ "name": "c", "type": "taxonomy", "options": ["a"], "max": 2 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMinMaxSingle, """{"key":"max"}""" },
+        { Schema("""{ "name": "c", "type": "taxonomy", "options": ["a"], "multiple": true, "max": 0 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMaxBelowOne, """{"value":0}""" },
+        { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": [ { "value": "b", "hotkey": "1" } ] } ] }"""), "/controls/0/options/0/children/0/hotkey", SchemaErrorCodes.SchemaTaxonomyHotkey, "{}" },
+        { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": ["b", "b"] } ] }"""), "/controls/0/options/0/children/1/value", SchemaErrorCodes.SchemaLabelDuplicate, """{"value":"b","control":"c"}""" },
+        { Schema("""{ "name": "c", "type": "transcription", "field": "audio", "perSegment": "zz" }"""), "/controls/0/perSegment", SchemaErrorCodes.SchemaPerSegmentUnknown, """{"name":"zz"}""" },
+        { Schema("""{ "name": "s", "type": "segments", "field": "audio", "labels": ["x"] }, { "name": "c", "type": "transcription", "field": "audio2", "perSegment": "s" }""",
+            """[ { "name": "audio", "type": "audio" }, { "name": "audio2", "type": "audio" } ]"""), "/controls/1/field", SchemaErrorCodes.SchemaPerSegmentField, """{"field":"audio2","other":"audio","control":"s"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Schemas))]
+    public void EachSchemaErrorHasItsOwnCodeAndValues(string json, string path, string code, string args)
+    {
+        var errors = LabelSchema.Parse(json).Errors;
+        Assert.All(errors, e => Assert.False(e.Code is null, $"no code: {e.Path} {e.Message}"));
+        var error = Assert.Single(errors, e => e.Path == path && e.Code == code);
+        AssertArgs(args, error.Args);
+    }
+
+    private const string Before = """
+        { "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ],
+          "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"], "multiple": true, "max": 2 },
+                        { "name": "gone", "type": "rating" } ] }
+        """;
+
+    /// <summary>The schema a project changes to (from <see cref="Before"/>) and the path, code and params of the error it must have.</summary>
+    public static TheoryData<string, string, string, string> Changes => new()
+    {
+        { """{ "fields": [ { "name": "text", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"], "multiple": true, "max": 2 }, { "name": "gone", "type": "rating" } ] }""",
+            "/fields", SchemaErrorCodes.ChangeFieldRemoved, """{"name":"old"}""" },
+        { """{ "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"], "multiple": true, "max": 2 } ] }""",
+            "/controls", SchemaErrorCodes.ChangeControlRemoved, """{"name":"gone"}""" },
+        { """{ "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "old", "options": ["a", "b"], "multiple": true, "max": 2 }, { "name": "gone", "type": "rating" } ] }""",
+            "/controls/0/field", SchemaErrorCodes.ChangeKeeps, """{"name":"c","key":"field"}""" },
+        { """{ "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"], "multiple": true, "max": 2 }, { "name": "gone", "type": "rating", "required": true } ] }""",
+            "/controls/1/required", SchemaErrorCodes.ChangeRequired, """{"name":"gone"}""" },
+        { """{ "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"], "multiple": true, "max": 1 }, { "name": "gone", "type": "rating" } ] }""",
+            "/controls/0/max", SchemaErrorCodes.ChangeNarrower, """{"name":"c","key":"max"}""" },
+        { """{ "fields": [ { "name": "text", "type": "text" }, { "name": "old", "type": "text" } ], "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a"], "multiple": true, "max": 1 }, { "name": "gone", "type": "rating" } ] }""",
+            "/controls/0/options", SchemaErrorCodes.ChangeLabelsRemoved, """{"name":"c","labels":"b"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void EachSchemaChangeErrorHasItsOwnCodeAndValues(string next, string path, string code, string args)
+    {
+        var errors = SchemaChange.Breaks(ParseOk(Before), ParseOk(next));
+        Assert.All(errors, e => Assert.False(e.Code is null, $"no code: {e.Path} {e.Message}"));
+        var error = Assert.Single(errors, e => e.Path == path && e.Code == code);
+        AssertArgs(args, error.Args);
+    }
+
     private const string NativeSchema = """
         { "fields": [ { "name": "text", "type": "text" } ],
           "controls": [ { "name": "c", "type": "choices", "field": "text", "options": ["a", "b"] },
@@ -304,12 +382,19 @@ public class ErrorCodeTests
     public void TheTablesDriveEveryCodeOfTheAnnotationDataAndImportChecks()
     {
         var driven = Results.Select(r => (string)r[3]).Concat(TaskData.Select(r => (string)r[2])).Concat(Configs.Select(r => (string)r[1]))
-            .Concat(Imports.Select(r => (string)r[2])).Append(ImportErrorCodes.NotUtf8).Append(ImportErrorCodes.NeedsSchema).ToHashSet();
-        var codes = Codes(typeof(SchemaErrorCodes)).Where(c => c.StartsWith("annotation.", StringComparison.Ordinal) || c.StartsWith("data.", StringComparison.Ordinal)
-                || c.StartsWith("schema.ls.", StringComparison.Ordinal))
-            .Concat(Codes(typeof(ImportErrorCodes)))
-            .Where(c => c is not SchemaErrorCodes.Invalid and not SchemaErrorCodes.LabelStudioNotXml and not SchemaErrorCodes.LabelStudioRoot
-                and not SchemaErrorCodes.LabelStudioNameDuplicate and not SchemaErrorCodes.LabelStudioToNameUnknown);
+            .Concat(Imports.Select(r => (string)r[2])).Concat(Schemas.Select(r => (string)r[2])).Concat(Changes.Select(r => (string)r[2]))
+            .Append(ImportErrorCodes.NotUtf8).Append(ImportErrorCodes.NeedsSchema).ToHashSet();
+        // The schema checks' codes given before these (LabelSchemaParseTests and LabelStudioConfigTests drive them).
+        string[] before =
+        [
+            SchemaErrorCodes.Invalid, SchemaErrorCodes.SchemaUnknownKey, SchemaErrorCodes.SchemaKeyNotApplicable, SchemaErrorCodes.SchemaNeedsKey,
+            SchemaErrorCodes.SchemaNotString, SchemaErrorCodes.SchemaUnknownFieldType, SchemaErrorCodes.SchemaUnknownControlType, SchemaErrorCodes.SchemaNeedsControl,
+            SchemaErrorCodes.SchemaNamePattern, SchemaErrorCodes.SchemaNameDuplicate, SchemaErrorCodes.SchemaControlNeedsField, SchemaErrorCodes.SchemaFieldUnknown,
+            SchemaErrorCodes.SchemaFieldUnfit, SchemaErrorCodes.SchemaNeedsLabels, SchemaErrorCodes.SchemaLabelEmpty, SchemaErrorCodes.SchemaHotkeyEmpty,
+            SchemaErrorCodes.SchemaHotkeyDuplicate, SchemaErrorCodes.SchemaColorEmpty, SchemaErrorCodes.LabelStudioNotXml, SchemaErrorCodes.LabelStudioRoot,
+            SchemaErrorCodes.LabelStudioNameDuplicate, SchemaErrorCodes.LabelStudioToNameUnknown,
+        ];
+        var codes = Codes(typeof(SchemaErrorCodes)).Concat(Codes(typeof(ImportErrorCodes))).Where(c => !before.Contains(c));
         var missing = codes.Where(c => !driven.Contains(c)).ToList();
         Assert.True(missing.Count == 0, "not driven: " + string.Join(", ", missing));
     }

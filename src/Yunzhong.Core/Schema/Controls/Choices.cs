@@ -20,28 +20,30 @@ internal sealed class ChoicesKind : ControlKind
     {
         if (!c.Multiple && (c.Min is not null || c.Max is not null))
         {
-            errors.Add(new SchemaError(path + (c.Min is not null ? "/min" : "/max"),
-                "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option."));
+            errors.Add(SchemaError.Of(path + (c.Min is not null ? "/min" : "/max"),
+                "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option.", SchemaErrorCodes.SchemaMinMaxSingle,
+                ("key", c.Min is not null ? "min" : "max")));
         }
 
         if (c.Min is < 0)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' must be 0 or more, not {c.Min}."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' must be 0 or more, not {c.Min}.", SchemaErrorCodes.SchemaMinNegative, ("value", c.Min)));
         }
 
         if (c.Max is < 1)
         {
-            errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
+            errors.Add(SchemaError.Of(path + "/max", $"'max' must be 1 or more, not {c.Max}.", SchemaErrorCodes.SchemaMaxBelowOne, ("value", c.Max)));
         }
 
         if (c.Min is { } min && c.Max is { } max && min > max)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' {min} is greater than 'max' {max}."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' {min} is greater than 'max' {max}.", SchemaErrorCodes.SchemaMinAboveMax, ("min", min), ("max", max)));
         }
 
         if (c.Min is { } m && m > c.Labels.Count)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are.", SchemaErrorCodes.SchemaMinAboveOptions,
+                ("min", m), ("count", c.Labels.Count)));
         }
     }
 

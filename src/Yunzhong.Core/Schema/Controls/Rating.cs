@@ -17,7 +17,8 @@ internal sealed class RatingKind : ControlKind
     {
         if (c.Max is { } top && (top < SchemaRules.MinRatingMax || top > SchemaRules.MaxRatingMax))
         {
-            errors.Add(new SchemaError(path + "/max", $"A rating's 'max' must be between {SchemaRules.MinRatingMax} and {SchemaRules.MaxRatingMax}, not {top}."));
+            errors.Add(SchemaError.Of(path + "/max", $"A rating's 'max' must be between {SchemaRules.MinRatingMax} and {SchemaRules.MaxRatingMax}, not {top}.",
+                SchemaErrorCodes.SchemaRatingMax, ("min", SchemaRules.MinRatingMax), ("max", SchemaRules.MaxRatingMax), ("value", top)));
         }
     }
 

@@ -16,11 +16,11 @@ internal sealed class RelationsKind : ControlKind
     {
         if (c.Spans is null)
         {
-            errors.Add(new SchemaError(path + "/spans", "A relations control needs 'spans', the name of a spans control."));
+            errors.Add(new SchemaError(path + "/spans", "A relations control needs 'spans', the name of a spans control.", SchemaErrorCodes.SchemaSpansNeeded));
         }
         else if (!controls.TryGetValue(c.Spans, out var target) || target.Type != ControlType.Spans)
         {
-            errors.Add(new SchemaError(path + "/spans", $"{JsonText.Quote(c.Spans)} is not the name of a spans control."));
+            errors.Add(SchemaError.Of(path + "/spans", $"{JsonText.Quote(c.Spans)} is not the name of a spans control.", SchemaErrorCodes.SchemaSpansUnknown, ("name", c.Spans)));
         }
     }
 

@@ -31,11 +31,12 @@ internal sealed class TaxonomyKind : ControlKind
     {
         if (!c.Multiple && c.Max is not null)
         {
-            errors.Add(new SchemaError(path + "/max", "'max' applies only when 'multiple' is true; a single answer is exactly one path."));
+            errors.Add(SchemaError.Of(path + "/max", "'max' applies only when 'multiple' is true; a single answer is exactly one path.", SchemaErrorCodes.SchemaMinMaxSingle,
+                ("key", "max")));
         }
         else if (c.Max is < 1)
         {
-            errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
+            errors.Add(SchemaError.Of(path + "/max", $"'max' must be 1 or more, not {c.Max}.", SchemaErrorCodes.SchemaMaxBelowOne, ("value", c.Max)));
         }
 
         // The top level is checked with every control's labels; the levels below here.
@@ -57,17 +58,18 @@ internal sealed class TaxonomyKind : ControlKind
             var itemPath = path + "/" + i;
             if (string.IsNullOrEmpty(o.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value", "An option value must not be empty."));
+                errors.Add(new SchemaError(itemPath + "/value", "An option value must not be empty.", SchemaErrorCodes.SchemaLabelEmpty));
             }
             else if (!values.Add(o.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value",
-                    $"Option value {JsonText.Quote(o.Value)} appears more than once under the same parent in control {JsonText.Quote(c.Name)}."));
+                errors.Add(SchemaError.Of(itemPath + "/value",
+                    $"Option value {JsonText.Quote(o.Value)} appears more than once under the same parent in control {JsonText.Quote(c.Name)}.",
+                    SchemaErrorCodes.SchemaLabelDuplicate, ("value", o.Value), ("control", c.Name)));
             }
 
             if (o.Hotkey is not null)
             {
-                errors.Add(new SchemaError(itemPath + "/hotkey", "Only top-level options of a taxonomy take a hotkey."));
+                errors.Add(new SchemaError(itemPath + "/hotkey", "Only top-level options of a taxonomy take a hotkey.", SchemaErrorCodes.SchemaTaxonomyHotkey));
             }
 
             if (o.Children is { } children)

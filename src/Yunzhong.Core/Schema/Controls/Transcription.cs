@@ -21,12 +21,14 @@ internal sealed class TranscriptionKind : ControlKind
         {
             if (!controls.TryGetValue(c.PerSegment, out var target) || target.Type != ControlType.Segments)
             {
-                errors.Add(new SchemaError(path + "/perSegment", $"{JsonText.Quote(c.PerSegment)} is not the name of a segments control."));
+                errors.Add(SchemaError.Of(path + "/perSegment", $"{JsonText.Quote(c.PerSegment)} is not the name of a segments control.",
+                    SchemaErrorCodes.SchemaPerSegmentUnknown, ("name", c.PerSegment)));
             }
             else if (c.Field is not null && target.Field is not null && c.Field != target.Field)
             {
-                errors.Add(new SchemaError(path + "/field",
-                    $"Field {JsonText.Quote(c.Field)} differs from field {JsonText.Quote(target.Field)} of segments control {JsonText.Quote(target.Name)}."));
+                errors.Add(SchemaError.Of(path + "/field",
+                    $"Field {JsonText.Quote(c.Field)} differs from field {JsonText.Quote(target.Field)} of segments control {JsonText.Quote(target.Name)}.",
+                    SchemaErrorCodes.SchemaPerSegmentField, ("field", c.Field), ("other", target.Field), ("control", target.Name)));
             }
         }
     }

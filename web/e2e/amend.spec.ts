@@ -103,3 +103,29 @@ test('amend: the corrected answer is saved as a new version and is what the proj
   await expect(page.getByTestId(`history-${first}`)).toContainText('ham');
   await expect(page.getByTestId(`history-open-${first}`)).toHaveText('Edit');
 });
+
+test('amend: a label key pressed while the task is still loading is kept, shown as waiting, and applied once it shows', async ({ page, request }) => {
+  await useLang(page, 'en');
+  await apiAs(request, ADMIN);
+  const id = await createProject(request, { name: `E2E amend early keys ${Date.now()}`, schema: demoProject('emails').schema });
+  await importJsonl(request, id, demoTasks('emails', 2));
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${id}/annotate`);
+  const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
+  const first = await answerWithKey(page, '1');
+  await sent;
+  await page.getByTestId('history-toggle').click();
+  // The task's data comes slowly (a slow link): the page is still loading when the key is pressed.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route(`**/api/tasks/${first}`, async (route) => { await held; await route.continue(); });
+  await page.getByTestId(`history-open-${first}`).click();
+  await expect(page.getByTestId('amend')).toBeVisible();
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('amend-keys-waiting')).toHaveText('1 key(s) pressed while the task loads: they apply as soon as it shows.');
+  await shot(page, 'amend-keys-waiting', 'en');
+  release();
+  await expect(page.getByTestId('choice-label-ham')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('choice-label-spam')).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByTestId('amend-keys-waiting')).toHaveCount(0);
+});

@@ -3,6 +3,7 @@ import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
 import { codesEn } from './codes.en';
+import { amendkeysEn } from './amendkeys.en';
 import { releasesEn } from './releases.en';
 import { parkuiEn } from './parkui.en';
 import { settingsEn } from './settings.en';
@@ -346,6 +347,7 @@ export const en = {
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
   ...codesEn,
+  ...amendkeysEn,
   ...workbenchEn,
   ...amendEn,
   ...dmsortEn,

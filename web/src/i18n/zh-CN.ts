@@ -4,6 +4,7 @@ import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
+import { amendkeysZhCN } from './amendkeys.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
@@ -346,6 +347,7 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
   ...codesZhCN,
+  ...amendkeysZhCN,
   ...workbenchZhCN,
   ...amendZhCN,
   ...dmsortZhCN,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN, ANNOTATOR, REVIEWER, answerWithKey, apiAs, createProject, demoProject, demoTasks, importJsonl, login, shot, useLang, type Schemas } from './helpers';
 
 // Issue 13: an annotator goes back from "My recent tasks" to an answer nobody has reviewed yet,
@@ -59,16 +59,22 @@ for (const lang of ['en', 'zh-CN'] as const) {
   });
 }
 
-test('amend: the corrected answer is saved as a new version and is what the project sees', async ({ page, request }) => {
+/** An emails project of two tasks whose first the annotator has answered "spam" (key 1) in the workbench: its id and that task's. */
+async function answeredOnce(page: Page, request: APIRequestContext, name: string) {
   await useLang(page, 'en');
   await apiAs(request, ADMIN);
-  const id = await createProject(request, { name: `E2E amend save ${Date.now()}`, schema: demoProject('emails').schema });
+  const id = await createProject(request, { name: `${name} ${Date.now()}`, schema: demoProject('emails').schema });
   await importJsonl(request, id, demoTasks('emails', 2));
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${id}/annotate`);
   const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
   const first = await answerWithKey(page, '1');
   await sent;
+  return { id, first };
+}
+
+test('amend: the corrected answer is saved as a new version and is what the project sees', async ({ page, request }) => {
+  const { id, first } = await answeredOnce(page, request, 'E2E amend save');
   const before = (await (await request.get(`/api/projects/${id}/tasks`)).json()) as Schemas['TaskPage'];
 
   await page.getByTestId('history-toggle').click();
@@ -105,15 +111,7 @@ test('amend: the corrected answer is saved as a new version and is what the proj
 });
 
 test('amend: a label key pressed while the task is still loading is kept, shown as waiting, and applied once it shows', async ({ page, request }) => {
-  await useLang(page, 'en');
-  await apiAs(request, ADMIN);
-  const id = await createProject(request, { name: `E2E amend early keys ${Date.now()}`, schema: demoProject('emails').schema });
-  await importJsonl(request, id, demoTasks('emails', 2));
-  await login(page, ANNOTATOR);
-  await page.goto(`/#/projects/${id}/annotate`);
-  const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
-  const first = await answerWithKey(page, '1');
-  await sent;
+  const { first } = await answeredOnce(page, request, 'E2E amend early keys');
   await page.getByTestId('history-toggle').click();
   // The task's data comes slowly (a slow link): the page is still loading when the key is pressed.
   let release: () => void = () => {};

@@ -76,6 +76,7 @@ public static class ProblemCodes
     public const string ImportEmpty = "import.empty";
     public const string ImportUnknownFormat = "import.unknown_format";
     public const string ImportRow = "import.row_invalid";
+    public const string ImportMapInvalid = "import.map_invalid";
     public const string MediaInvalid = "media.invalid";
     public const string MediaNoFile = "media.no_file";
     public const string MediaNotUploaded = "media.not_uploaded";

@@ -151,6 +151,12 @@ public abstract partial class ProblemCodeTests<TFixture>(TFixture fx) : IClassFi
             Assert.Equal((2, "gold", "label", 2, "zz"), (where.GetProperty("row").GetInt32(), where.GetProperty("part").GetString(),
                 where.GetProperty("field").GetString(), where.GetProperty("item").GetInt32(), where.GetProperty("value").GetString()));
         }
+        foreach (var (query, code) in new[] { ("format=xml", ProblemCodes.FieldOneOf), ("format=jsonl&map=%7B%22a%22%3A%22text%22%2C%22b%22%3A%22text%22%7D", ProblemCodes.ImportMapInvalid) })
+        {
+            using var r = await manager.Http.PostAsync($"api/projects/{project}/imports?{query}", new StringContent("{}\n"));
+            Assert.Equal(code, Field(await r.ProblemAsync(HttpStatusCode.BadRequest), query.Contains("map", StringComparison.Ordinal) ? "map" : "format")
+                .GetProperty("code").GetString());
+        }
         using (var r = await TestData.ImportRawAsync(manager.Http, project, ""))
         {
             Assert.Equal(ProblemCodes.ImportEmpty, Code(await r.ProblemAsync(HttpStatusCode.UnprocessableEntity)));

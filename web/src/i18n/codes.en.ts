@@ -97,6 +97,7 @@ export const codesEn = {
   'err.import.ls.value_invalid': 'The value for control “{control}” does not fit it (missing, out of range or of the wrong type).',
   'err.import.ls.relation_ends': 'A relation needs both of its ends (from_id and to_id).',
   'err.import.ls.relation_no_control': 'No relations control of the project fits this relation.',
+  'err.import.map_invalid': 'The mapping of columns to fields names a field more than once.',
   'err.media.not_uploaded': 'The project has no media file “{file}”: upload it first.',
   'err.media.no_field': 'The project’s labels have no field for a file like “{file}”.',
 

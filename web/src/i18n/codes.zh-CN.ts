@@ -97,6 +97,7 @@ export const codesZhCN: Record<keyof typeof codesEn, string> = {
   'err.import.ls.value_invalid': '控件“{control}”的值不符合要求（缺少值、超出范围或类型不对）。',
   'err.import.ls.relation_ends': '关系需要两端（from_id 和 to_id）。',
   'err.import.ls.relation_no_control': '项目中没有适合这条关系的关系控件。',
+  'err.import.map_invalid': '列与字段的对应关系中，有字段被指定了不止一次。',
   'err.media.not_uploaded': '项目中没有媒体文件“{file}”：请先上传。',
   'err.media.no_field': '项目的标签设置中没有适合“{file}”这类文件的字段。',
 

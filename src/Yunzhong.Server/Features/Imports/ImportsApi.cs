@@ -60,7 +60,8 @@ public static class ImportsApi
         ImportFormat? chosen = format is null ? null : ParseFormat(format);
         if (format is not null && chosen is null)
         {
-            return Http.Invalid("format", "format must be one of jsonl, json, csv, tsv, labelstudio.");
+            return Http.Invalid("format", "format must be one of jsonl, json, csv, tsv, labelstudio.", ProblemCodes.FieldOneOf,
+                ProblemCodes.Params(("allowed", "jsonl, json, csv, tsv, labelstudio")));
         }
         chosen ??= TaskImport.Detect(filename ?? "", head.AsSpan(0, n));
         if (chosen is null)
@@ -71,7 +72,7 @@ public static class ImportsApi
         var renames = ParseMap(map);
         if (renames is null)
         {
-            return Http.Invalid("map", "map must be a JSON object of strings (column → field), each field named once.");
+            return Http.Invalid("map", "map must be a JSON object of strings (column → field), each field named once.", ProblemCodes.ImportMapInvalid);
         }
         await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
         var source = new ImportSource(string.IsNullOrWhiteSpace(filename) ? "upload" : filename, renames, again ?? false);

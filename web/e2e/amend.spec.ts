@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN, ANNOTATOR, REVIEWER, answerWithKey, apiAs, createProject, demoProject, demoTasks, importJsonl, login, shot, useLang, type Schemas } from './helpers';
 
 // Issue 13: an annotator goes back from "My recent tasks" to an answer nobody has reviewed yet,
@@ -59,16 +59,22 @@ for (const lang of ['en', 'zh-CN'] as const) {
   });
 }
 
-test('amend: the corrected answer is saved as a new version and is what the project sees', async ({ page, request }) => {
+/** An emails project of two tasks whose first the annotator has answered "spam" (key 1) in the workbench: its id and that task's. */
+async function answeredOnce(page: Page, request: APIRequestContext, name: string) {
   await useLang(page, 'en');
   await apiAs(request, ADMIN);
-  const id = await createProject(request, { name: `E2E amend save ${Date.now()}`, schema: demoProject('emails').schema });
+  const id = await createProject(request, { name: `${name} ${Date.now()}`, schema: demoProject('emails').schema });
   await importJsonl(request, id, demoTasks('emails', 2));
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${id}/annotate`);
   const sent = page.waitForResponse((r) => r.url().endsWith('/submit') && r.ok());
   const first = await answerWithKey(page, '1');
   await sent;
+  return { id, first };
+}
+
+test('amend: the corrected answer is saved as a new version and is what the project sees', async ({ page, request }) => {
+  const { id, first } = await answeredOnce(page, request, 'E2E amend save');
   const before = (await (await request.get(`/api/projects/${id}/tasks`)).json()) as Schemas['TaskPage'];
 
   await page.getByTestId('history-toggle').click();
@@ -102,4 +108,22 @@ test('amend: the corrected answer is saved as a new version and is what the proj
   await page.getByTestId('history-toggle').click();
   await expect(page.getByTestId(`history-${first}`)).toContainText('ham');
   await expect(page.getByTestId(`history-open-${first}`)).toHaveText('Edit');
+});
+
+test('amend: a label key pressed while the task is still loading is kept, shown as waiting, and applied once it shows', async ({ page, request }) => {
+  const { first } = await answeredOnce(page, request, 'E2E amend early keys');
+  await page.getByTestId('history-toggle').click();
+  // The task's data comes slowly (a slow link): the page is still loading when the key is pressed.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route(`**/api/tasks/${first}`, async (route) => { await held; await route.continue(); });
+  await page.getByTestId(`history-open-${first}`).click();
+  await expect(page.getByTestId('amend')).toBeVisible();
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('amend-keys-waiting')).toHaveText('1 key(s) pressed while the task loads: they apply as soon as it shows.');
+  await shot(page, 'amend-keys-waiting', 'en');
+  release();
+  await expect(page.getByTestId('choice-label-ham')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('choice-label-spam')).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByTestId('amend-keys-waiting')).toHaveCount(0);
 });

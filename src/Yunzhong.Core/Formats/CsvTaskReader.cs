@@ -44,7 +44,7 @@ internal static class CsvTaskReader
                 {
                     if (end - start > maxRowBytes)
                     {
-                        yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes");
+                        yield return ImportRow.Fail(line, index, null, $"a record is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes));
                         yield break;
                     }
 
@@ -67,13 +67,14 @@ internal static class CsvTaskReader
                 {
                     // Reading stops here as it does when the record is still arriving, so the rows do
                     // not depend on how the stream splits its reads (found by fuzzing).
-                    yield return ImportRow.Fail(recordLine, index, null, $"a record is longer than {maxRowBytes} bytes");
+                    yield return ImportRow.Fail(recordLine, index, null, $"a record is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes));
                     yield break;
                 }
 
                 if (error is not null)
                 {
-                    yield return ImportRow.Fail(recordLine, index++, null, error);
+                    yield return ImportRow.Fail(recordLine, index++, null, error,
+                        error == UnclosedQuote ? ImportErrorCodes.CsvUnclosedQuote : ImportErrorCodes.CsvTextAfterQuote);
                     if (header is null)
                     {
                         // A broken header names no columns, and taking the next record as the header
@@ -94,7 +95,7 @@ internal static class CsvTaskReader
                     header = Header.Create(record, fields, out var headerError);
                     if (headerError is not null)
                     {
-                        yield return ImportRow.Fail(recordLine, 0, headerError.Value.Field, headerError.Value.Message);
+                        yield return new ImportRow { Line = recordLine, Index = 0, Error = headerError with { Line = recordLine } };
                         yield break;
                     }
 
@@ -120,7 +121,7 @@ internal static class CsvTaskReader
         public int KeyColumn { get; init; } = -1;
         public int PriorityColumn { get; init; } = -1;
 
-        public static Header? Create(ReadOnlySpan<byte> record, List<Field> fields, out (string? Field, string Message)? error)
+        public static Header? Create(ReadOnlySpan<byte> record, List<Field> fields, out ImportError? error)
         {
             error = null;
             var names = new string[fields.Count];
@@ -131,13 +132,13 @@ internal static class CsvTaskReader
                 var name = Decode(record, fields[i]).Trim();
                 if (name.Length == 0)
                 {
-                    error = (null, $"column {i + 1} of the header has no name");
+                    error = ImportError.Of(1, null, $"column {i + 1} of the header has no name", ImportErrorCodes.CsvHeaderUnnamed, ("column", i + 1));
                     return null;
                 }
 
                 if (!seen.Add(name))
                 {
-                    error = (name, $"the header names column '{name}' twice");
+                    error = ImportError.Of(1, name, $"the header names column '{name}' twice", ImportErrorCodes.CsvHeaderRepeated, ("name", name));
                     return null;
                 }
 
@@ -168,7 +169,8 @@ internal static class CsvTaskReader
     {
         if (fields.Count != header.Names.Length)
         {
-            return ImportRow.Fail(line, index, null, $"row has {fields.Count} fields but the header has {header.Names.Length}");
+            return ImportRow.Fail(line, index, null, $"row has {fields.Count} fields but the header has {header.Names.Length}",
+                ImportErrorCodes.CsvColumns, ("count", fields.Count), ("expected", header.Names.Length));
         }
 
         string? key = null;
@@ -191,7 +193,7 @@ internal static class CsvTaskReader
                 var p = Decode(record, f).Trim();
                 if (p.Length > 0 && !int.TryParse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out priority))
                 {
-                    return ImportRow.Fail(line, index, "priority", $"priority '{p}' is not an integer");
+                    return ImportRow.Fail(line, index, "priority", $"priority '{p}' is not an integer", ImportErrorCodes.PriorityInvalid, ("value", p));
                 }
 
                 continue;
@@ -200,7 +202,7 @@ internal static class CsvTaskReader
             var raw = record.Slice(f.Start, f.Length);
             if (!Utf8.IsValid(raw))
             {
-                return ImportRow.Fail(line, index, header.Names[i], "the value is not valid UTF-8");
+                return ImportRow.Fail(line, index, header.Names[i], "the value is not valid UTF-8", ImportErrorCodes.NotUtf8);
             }
 
             if (!firstField)
@@ -278,6 +280,8 @@ internal static class CsvTaskReader
         return f.HasEscapedQuotes ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
     }
 
+    private const string UnclosedQuote = "a quoted field is not closed before the end of the file";
+
     /// <summary>
     /// Splits one record. Returns the bytes consumed (through its line break), or -1 when the
     /// record is not complete in <paramref name="data"/> and more input may come.
@@ -309,7 +313,7 @@ internal static class CsvTaskReader
                             return -1;
                         }
 
-                        error = "a quoted field is not closed before the end of the file";
+                        error = UnclosedQuote;
                         return data.Length;
                     }
 

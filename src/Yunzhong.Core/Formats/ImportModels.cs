@@ -39,7 +39,28 @@ public sealed record ImportOptions(JsonElement? Schema = null, Func<string, Medi
 /// <param name="Field"><c>data</c>, <c>priority</c>, <c>key</c>, <c>gold</c>, <c>predictions</c>,
 /// <c>annotations</c>, a CSV column name, or null when the row as a whole is bad.</param>
 /// <param name="Message">What is wrong, in English.</param>
-public sealed record ImportError(int Line, string? Field, string Message);
+/// <param name="Code">A stable code for the kind of problem (<see cref="ImportErrorCodes"/>, or a schema
+/// check's <see cref="Schema.SchemaErrorCodes"/>), which clients translate.</param>
+/// <param name="Args">The values the translated message needs, and where the error is beyond the row
+/// (<c>field</c>, <c>item</c>, <c>key</c>; <c>part</c> and <c>partItem</c>: the gold answer, or which
+/// prediction or annotation).</param>
+public sealed record ImportError(int Line, string? Field, string Message, string Code, IReadOnlyDictionary<string, object?>? Args = null)
+{
+    /// <summary>An error with its code and the values its translated message needs.</summary>
+    public static ImportError Of(int line, string? field, string message, string code, params (string Key, object? Value)[] args) =>
+        new(line, field, message, code, args.ToDictionary(a => a.Key, a => a.Value));
+
+    /// <summary>Equal when every member is, the args compared by content (none and an empty set alike).</summary>
+    public bool Equals(ImportError? other) =>
+        other is not null && Line == other.Line && Field == other.Field && Message == other.Message && Code == other.Code
+        && (Args ?? _empty).Count == (other.Args ?? _empty).Count
+        && (Args ?? _empty).All(a => (other.Args ?? _empty).TryGetValue(a.Key, out var v) && Equals(a.Value, v));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Line, Field, Message, Code);
+
+    private static readonly IReadOnlyDictionary<string, object?> _empty = new Dictionary<string, object?>();
+}
 
 /// <summary>
 /// One prediction or annotation that came with an imported task. Memory: owns its result JSON string.
@@ -106,6 +127,6 @@ public sealed class ImportRow
     /// <summary>The data JSON decoded to a string (allocates).</summary>
     public string DataJsonString => Encoding.UTF8.GetString(DataJson);
 
-    internal static ImportRow Fail(int line, int index, string? field, string message) =>
-        new() { Line = line, Index = index, Error = new ImportError(line, field, message) };
+    internal static ImportRow Fail(int line, int index, string? field, string message, string code, params (string Key, object? Value)[] args) =>
+        new() { Line = line, Index = index, Error = ImportError.Of(line, field, message, code, args) };
 }

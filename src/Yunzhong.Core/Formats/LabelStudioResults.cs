@@ -14,6 +14,12 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
     /// <summary>True when everything converted.</summary>
     public bool Ok => Errors.Count == 0;
 
+    /// <summary>The code of the first error (<see cref="ImportErrorCodes"/>); null when none.</summary>
+    public string? FirstCode { get; init; }
+
+    /// <summary>The values of the first error's translated message.</summary>
+    public IReadOnlyDictionary<string, object?>? FirstArgs { get; init; }
+
     /// <summary>To native: the index in the Label Studio result array of the first item that failed, so an
     /// import names the item at fault; null when none failed or the array itself was wrong.</summary>
     public int? FirstBadItem { get; init; }
@@ -65,9 +71,17 @@ public static class LabelStudioResults
     {
         var errors = new List<string>();
         int? firstBad = null;
-        void Fail(int index, string message)
+        string? firstCode = null;
+        Dictionary<string, object?>? firstArgs = null;
+        void Fail(int index, string message, string code, params (string Key, object? Value)[] args)
         {
-            firstBad ??= index;
+            if (firstBad is null)
+            {
+                firstBad = index;
+                firstCode = code;
+                firstArgs = args.ToDictionary(a => a.Key, a => a.Value);
+            }
+
             errors.Add(message);
         }
 
@@ -77,7 +91,7 @@ public static class LabelStudioResults
         if (lsResult.ValueKind != JsonValueKind.Array)
         {
             errors.Add("a Label Studio result must be an array");
-            return new ResultConversion("{}", errors);
+            return new ResultConversion("{}", errors) { FirstCode = ImportErrorCodes.LabelStudioResultNotList };
         }
 
         var relations = new List<(int Index, JsonElement Item)>();
@@ -96,13 +110,13 @@ public static class LabelStudioResults
             var control = fromName is null ? null : schema.Find(fromName);
             if (control is null)
             {
-                Fail(i, $"result[{i}]: from_name '{fromName}' is not a control of the schema");
+                Fail(i, $"result[{i}]: from_name '{fromName}' is not a control of the schema", ImportErrorCodes.LabelStudioUnknownControl, ("name", fromName ?? ""));
                 continue;
             }
 
             if (!item.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
             {
-                Fail(i, $"result[{i}]: value must be an object");
+                Fail(i, $"result[{i}]: value must be an object", ImportErrorCodes.LabelStudioValueNotObject);
                 continue;
             }
 
@@ -114,14 +128,14 @@ public static class LabelStudioResults
                     : NoRegionForm(control, item, value, id, context);
                 if (error is not null)
                 {
-                    Fail(i, $"result[{i}] ({control.Name}): {error}");
+                    Fail(i, $"result[{i}] ({control.Name}): {error}", ImportErrorCodes.LabelStudioValueInvalid, ("control", control.Name));
                 }
             }
             // A missing key (Num), an index past an array's end (a point with one coordinate) and a
             // coordinate too large to write as JSON come here too, as in FromNative (found by fuzzing).
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException)
             {
-                Fail(i, $"result[{i}] ({control.Name}): a value is missing, out of range or of the wrong type");
+                Fail(i, $"result[{i}] ({control.Name}): a value is missing, out of range or of the wrong type", ImportErrorCodes.LabelStudioValueInvalid, ("control", control.Name));
             }
         }
 
@@ -131,14 +145,14 @@ public static class LabelStudioResults
             var to = Str(item, "to_id");
             if (from is null || to is null)
             {
-                Fail(index, $"result[{index}]: a relation needs from_id and to_id");
+                Fail(index, $"result[{index}]: a relation needs from_id and to_id", ImportErrorCodes.LabelStudioRelationEnds);
                 continue;
             }
 
             var control = RelationControl(schema, Str(item, "from_name"), regionOwner.GetValueOrDefault(from));
             if (control is null)
             {
-                Fail(index, $"result[{index}]: no relations control of the schema fits this relation");
+                Fail(index, $"result[{index}]: no relations control of the schema fits this relation", ImportErrorCodes.LabelStudioRelationNoControl);
                 continue;
             }
 
@@ -169,7 +183,7 @@ public static class LabelStudioResults
             }
         }
 
-        return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors) { FirstBadItem = firstBad };
+        return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors) { FirstBadItem = firstBad, FirstCode = firstCode, FirstArgs = firstArgs };
     }
 
     private static SchemaView.Control? RelationControl(SchemaView schema, string? fromName, string? spansOfFrom)

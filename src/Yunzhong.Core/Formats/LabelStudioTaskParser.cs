@@ -13,12 +13,12 @@ internal static class LabelStudioTaskParser
     {
         if (!Utf8.IsValid(json))
         {
-            return ImportRow.Fail(line, index, null, "the task is not valid UTF-8");
+            return ImportRow.Fail(line, index, null, "the task is not valid UTF-8", ImportErrorCodes.NotUtf8);
         }
 
         if (!JsonText.SurrogateEscapesArePaired(json))
         {
-            return ImportRow.Fail(line, index, null, NativeTaskParser.LoneSurrogate);
+            return ImportRow.Fail(line, index, null, NativeTaskParser.LoneSurrogate, ImportErrorCodes.LoneSurrogate);
         }
 
         JsonDocument doc;
@@ -28,7 +28,7 @@ internal static class LabelStudioTaskParser
         }
         catch (JsonException ex)
         {
-            return ImportRow.Fail(line, index, null, "invalid JSON: " + ex.Message);
+            return ImportRow.Fail(line, index, null, "invalid JSON: " + ex.Message, ImportErrorCodes.NotJson);
         }
 
         using (doc)
@@ -36,7 +36,7 @@ internal static class LabelStudioTaskParser
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return ImportRow.Fail(line, index, null, "a task must be a JSON object");
+                return ImportRow.Fail(line, index, null, "a task must be a JSON object", ImportErrorCodes.TaskNotObject);
             }
 
             // Label Studio also accepts bare data objects in its import lists.
@@ -47,7 +47,7 @@ internal static class LabelStudioTaskParser
 
             if (data.ValueKind != JsonValueKind.Object)
             {
-                return ImportRow.Fail(line, index, "data", "data must be a JSON object");
+                return ImportRow.Fail(line, index, "data", "data must be a JSON object", ImportErrorCodes.DataNotObject);
             }
 
             string? key = null;
@@ -126,7 +126,7 @@ internal static class LabelStudioTaskParser
 
         if (list.ValueKind != JsonValueKind.Array)
         {
-            return ([], new ImportError(line, field, field + " must be an array"));
+            return ([], ImportError.Of(line, field, field + " must be an array", ImportErrorCodes.ResultsNotList));
         }
 
         if (list.GetArrayLength() == 0)
@@ -136,7 +136,7 @@ internal static class LabelStudioTaskParser
 
         if (schema is null)
         {
-            return ([], new ImportError(line, field, "a label schema is needed to convert Label Studio results"));
+            return ([], ImportError.Of(line, field, "a label schema is needed to convert Label Studio results", ImportErrorCodes.NeedsSchema));
         }
 
         var results = new List<ImportedResult>();
@@ -145,7 +145,7 @@ internal static class LabelStudioTaskParser
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("result", out var result))
             {
-                return ([], new ImportError(line, field, $"{field}[{i}] must be an object with a result array"));
+                return ([], ImportError.Of(line, field, $"{field}[{i}] must be an object with a result array", ImportErrorCodes.ResultInvalid, ("item", i + 1)));
             }
 
             if (item.TryGetProperty("was_cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
@@ -159,7 +159,18 @@ internal static class LabelStudioTaskParser
             {
                 // Named down to the result item at fault: annotations[0].result[2].
                 var at = conversion.FirstBadItem is { } bad ? $"{field}[{i}].result[{bad}]" : $"{field}[{i}]";
-                return ([], new ImportError(line, at, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}"));
+                var where = new Dictionary<string, object?>(conversion.FirstArgs ?? new Dictionary<string, object?>())
+                {
+                    ["part"] = field,
+                    ["partItem"] = i + 1,
+                };
+                if (conversion.FirstBadItem is { } badItem)
+                {
+                    where["result"] = badItem + 1;
+                }
+
+                return ([], new ImportError(line, at, $"{field}[{i}]: {string.Join("; ", conversion.Errors)}",
+                    conversion.FirstCode ?? ImportErrorCodes.LabelStudioValueInvalid, where));
             }
 
             results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item))

@@ -14,13 +14,13 @@ internal static class NativeTaskParser
         // Utf8JsonReader does not check the encoding inside strings; bad bytes would reach the database.
         if (!Utf8.IsValid(json))
         {
-            return ImportRow.Fail(line, index, null, "the row is not valid UTF-8");
+            return ImportRow.Fail(line, index, null, "the row is not valid UTF-8", ImportErrorCodes.NotUtf8);
         }
 
         // Nor escaped lone surrogates ("\ud800"), which make every later read of the string throw.
         if (!JsonText.SurrogateEscapesArePaired(json))
         {
-            return ImportRow.Fail(line, index, null, LoneSurrogate);
+            return ImportRow.Fail(line, index, null, LoneSurrogate, ImportErrorCodes.LoneSurrogate);
         }
 
         var reader = new Utf8JsonReader(json);
@@ -28,7 +28,7 @@ internal static class NativeTaskParser
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return ImportRow.Fail(line, index, null, "a task must be a JSON object");
+                return ImportRow.Fail(line, index, null, "a task must be a JSON object", ImportErrorCodes.TaskNotObject);
             }
 
             int dataStart = -1, dataEnd = -1, goldStart = -1, goldEnd = -1;
@@ -59,7 +59,7 @@ internal static class NativeTaskParser
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
                     {
-                        envelopeError ??= new ImportError(line, "key", "key must be a string or a number");
+                        envelopeError ??= ImportError.Of(line, "key", "key must be a string or a number", ImportErrorCodes.KeyInvalid);
                         reader.Skip();
                     }
                 }
@@ -72,7 +72,7 @@ internal static class NativeTaskParser
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
                     {
-                        envelopeError ??= new ImportError(line, "priority", "priority must be an integer");
+                        envelopeError ??= ImportError.Of(line, "priority", "priority must be an integer", ImportErrorCodes.PriorityInvalid, ("value", JsonText.Value(JsonElement.ParseValue(ref reader))));
                         reader.Skip();
                     }
                 }
@@ -85,7 +85,7 @@ internal static class NativeTaskParser
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
                     {
-                        envelopeError ??= new ImportError(line, "gold", "gold must be a result object");
+                        envelopeError ??= ImportError.Of(line, "gold", "gold must be a result object", ImportErrorCodes.GoldInvalid);
                         reader.Skip();
                     }
                 }
@@ -117,7 +117,7 @@ internal static class NativeTaskParser
 
             if (!dataIsObject)
             {
-                return ImportRow.Fail(line, index, "data", "data must be a JSON object");
+                return ImportRow.Fail(line, index, "data", "data must be a JSON object", ImportErrorCodes.DataNotObject);
             }
 
             if (envelopeError is not null)
@@ -163,7 +163,7 @@ internal static class NativeTaskParser
         }
         catch (JsonException ex)
         {
-            return ImportRow.Fail(line + (int)(ex.LineNumber ?? 0), index, null, "invalid JSON: " + ex.Message);
+            return ImportRow.Fail(line + (int)(ex.LineNumber ?? 0), index, null, "invalid JSON: " + ex.Message, ImportErrorCodes.NotJson);
         }
     }
 
@@ -186,7 +186,7 @@ internal static class NativeTaskParser
 
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
         {
-            return ([], new ImportError(line, field, field + " must be an array"));
+            return ([], ImportError.Of(line, field, field + " must be an array", ImportErrorCodes.ResultsNotList));
         }
 
         var list = new List<ImportedResult>(doc.RootElement.GetArrayLength());
@@ -197,7 +197,7 @@ internal static class NativeTaskParser
                 || !item.TryGetProperty("result", out var result)
                 || result.ValueKind != JsonValueKind.Object)
             {
-                return ([], new ImportError(line, field, $"{field}[{i}] must be an object with a result object"));
+                return ([], ImportError.Of(line, field, $"{field}[{i}] must be an object with a result object", ImportErrorCodes.ResultInvalid, ("item", i + 1)));
             }
 
             string? author = null;
@@ -216,7 +216,7 @@ internal static class NativeTaskParser
                 }
                 else if (s.ValueKind != JsonValueKind.Null)
                 {
-                    return ([], new ImportError(line, field, $"{field}[{i}].score must be a finite number"));
+                    return ([], ImportError.Of(line, field, $"{field}[{i}].score must be a finite number", ImportErrorCodes.ScoreInvalid, ("item", i + 1)));
                 }
             }
 

@@ -187,7 +187,7 @@ public static class TaskImport
                     first = false;
                     skipping = true;
                     start = end = searched = 0;
-                    yield return ImportRow.Fail(line, index++, null, $"the line is longer than {maxRowBytes} bytes");
+                    yield return ImportRow.Fail(line, index++, null, $"the line is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes));
                     continue;
                 }
                 else
@@ -206,7 +206,7 @@ public static class TaskImport
 
                 line++;
                 var row = lineLength > maxRowBytes
-                    ? ImportRow.Fail(line, index, null, $"the line is longer than {maxRowBytes} bytes")
+                    ? ImportRow.Fail(line, index, null, $"the line is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes))
                     : ParseJsonlLine(buffer.AsSpan(start, lineLength), line, index, first);
                 first = false;
                 start += Math.Min(lineLength + 1, end - start);
@@ -321,15 +321,15 @@ public static class TaskImport
                 {
                     if (end - start > maxRowBytes)
                     {
-                        yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes");
+                        yield return ImportRow.Fail(lineAtStart, index, null, $"an item is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes));
                         yield break;
                     }
 
                     if (eof)
                     {
-                        yield return ImportRow.Fail(lineAtStart, index, null, shape == Shape.Array
-                            ? "the JSON array is not closed"
-                            : "the file is empty; expected a JSON array of tasks or a task object");
+                        yield return shape == Shape.Array
+                            ? ImportRow.Fail(lineAtStart, index, null, "the JSON array is not closed", ImportErrorCodes.NotJson)
+                            : ImportRow.Fail(lineAtStart, index, null, "the file is empty; expected a JSON array of tasks or a task object", ImportErrorCodes.NotTasks);
                         yield break;
                     }
 
@@ -339,7 +339,7 @@ public static class TaskImport
 
                 if (step == ArrayStep.Error)
                 {
-                    yield return ImportRow.Fail(error!.Line, index, null, error.Message);
+                    yield return new ImportRow { Line = error!.Line, Index = index, Error = error };
                     yield break;
                 }
 
@@ -364,7 +364,7 @@ public static class TaskImport
                     // Judged on the same bytes as while the item is still arriving (the separator before
                     // it included), and reading stops the same way, so the rows do not depend on how the
                     // stream splits its reads (found by fuzzing).
-                    yield return ImportRow.Fail(itemLine, index, null, $"an item is longer than {maxRowBytes} bytes");
+                    yield return ImportRow.Fail(itemLine, index, null, $"an item is longer than {maxRowBytes} bytes", ImportErrorCodes.RowTooLong, ("max", maxRowBytes));
                     yield break;
                 }
 
@@ -413,7 +413,7 @@ public static class TaskImport
                 }
                 else if (reader.TokenType != JsonTokenType.StartArray)
                 {
-                    error = new ImportError(1, null, "expected a JSON array of tasks or a task object");
+                    error = ImportError.Of(1, null, "expected a JSON array of tasks or a task object", ImportErrorCodes.NotTasks);
                     return ArrayStep.Error;
                 }
                 else
@@ -443,7 +443,7 @@ public static class TaskImport
         catch (JsonException ex)
         {
             // The reader state carries line counts across buffers, so this line is absolute.
-            error = new ImportError((int)(ex.LineNumber ?? 0) + 1, null, "invalid JSON: " + ex.Message);
+            error = ImportError.Of((int)(ex.LineNumber ?? 0) + 1, null, "invalid JSON: " + ex.Message, ImportErrorCodes.NotJson);
             return ArrayStep.Error;
         }
     }

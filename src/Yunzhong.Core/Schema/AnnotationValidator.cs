@@ -36,12 +36,12 @@ public static partial class AnnotationValidator
         // and every check below reads strings, down to describing a wrong value (found by fuzzing).
         if (!JsonText.IsValidUnicode(result))
         {
-            return [new SchemaError("", LabelSchema.InvalidUnicode)];
+            return [new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.BadUnicode)];
         }
 
         if (result.ValueKind != JsonValueKind.Object)
         {
-            return [new SchemaError("", $"The result must be an object keyed by control name, not {JsonText.Describe(result)}.")];
+            return [new SchemaError("", $"The result must be an object keyed by control name, not {JsonText.Describe(result)}.", SchemaErrorCodes.ResultNotObject)];
         }
 
         var ids = _regionIds ?? new Dictionary<string, int>(StringComparer.Ordinal);
@@ -74,7 +74,7 @@ public static partial class AnnotationValidator
 
         public List<SchemaError>? Errors { get; private set; }
 
-        private void Fail(string path, string message) => (Errors ??= []).Add(new SchemaError(path, message));
+
 
         private void Fail(string path, string message, string code, params (string Key, object? Value)[] args) =>
             (Errors ??= []).Add(new SchemaError(path, message, code, args.ToDictionary(a => a.Key, a => a.Value)));
@@ -137,7 +137,7 @@ public static partial class AnnotationValidator
                 }
                 else if (!seen.Add(p.Name))
                 {
-                    Fail(path, $"Control {JsonText.Quote(p.Name)} appears more than once in the result.");
+                    Fail(path, $"Control {JsonText.Quote(p.Name)} appears more than once in the result.", SchemaErrorCodes.ControlRepeated, ("name", p.Name));
                 }
             }
         }
@@ -161,7 +161,7 @@ public static partial class AnnotationValidator
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
-                Fail(At(plan, i), $"Each {kind} of '{plan.Def.Name}' must be an object, not {JsonText.Describe(item)}.");
+                Fail(At(plan, i), $"Each {kind} of '{plan.Def.Name}' must be an object, not {JsonText.Describe(item)}.", SchemaErrorCodes.ItemNotObject);
                 return false;
             }
 
@@ -170,7 +170,7 @@ public static partial class AnnotationValidator
                 if (!keys.Contains(p) && !p.NameEquals("id"u8) && !p.NameEquals("label"u8))
                 {
                     Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)),
-                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, {string.Join(", ", keys.Names)}.");
+                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, {string.Join(", ", keys.Names)}.", SchemaErrorCodes.KeyUnknown, ("key", p.Name));
                 }
             }
 
@@ -178,7 +178,7 @@ public static partial class AnnotationValidator
             {
                 Fail(At(plan, i, "id"), id.ValueKind == JsonValueKind.Undefined
                     ? $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id."
-                    : $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {JsonText.Describe(id)}.");
+                    : $"Each {kind} of '{plan.Def.Name}' needs a non-empty string id, not {JsonText.Describe(id)}.", SchemaErrorCodes.RegionIdNeeded);
             }
             else
             {
@@ -217,7 +217,8 @@ public static partial class AnnotationValidator
             {
                 if (has)
                 {
-                    Fail(At(plan, i, "label"), $"Control '{plan.Def.Name}' has no labels, so the {kind} cannot carry label {JsonText.Describe(label)}.");
+                    Fail(At(plan, i, "label"), $"Control '{plan.Def.Name}' has no labels, so the {kind} cannot carry label {JsonText.Describe(label)}.",
+                        SchemaErrorCodes.LabelNotTaken, ("control", plan.Def.Name));
                 }
 
                 return;
@@ -225,11 +226,12 @@ public static partial class AnnotationValidator
 
             if (!has)
             {
-                Fail(At(plan, i, "label"), $"Each {kind} of '{plan.Def.Name}' needs a label.");
+                Fail(At(plan, i, "label"), $"Each {kind} of '{plan.Def.Name}' needs a label.", SchemaErrorCodes.LabelNeeded);
             }
             else if (!plan.TryGetLabel(label, out _))
             {
-                Fail(At(plan, i, "label"), $"{JsonText.Describe(label)} is not a label of control '{plan.Def.Name}'.");
+                Fail(At(plan, i, "label"), $"{JsonText.Describe(label)} is not a label of control '{plan.Def.Name}'.",
+                    SchemaErrorCodes.LabelUnknown, ("value", JsonText.Value(label)), ("control", plan.Def.Name));
             }
         }
 
@@ -250,7 +252,7 @@ public static partial class AnnotationValidator
         }
 
         private void DuplicateId(ControlPlan plan, int i, JsonElement id) =>
-            Fail(At(plan, i, "id"), $"Region id {JsonText.Describe(id)} is used more than once in the result.");
+            Fail(At(plan, i, "id"), $"Region id {JsonText.Describe(id)} is used more than once in the result.", SchemaErrorCodes.RegionIdRepeated, ("id", JsonText.Value(id)));
 
         /// <summary>The control index owning a region id, or -1.</summary>
         private int RegionOwner(JsonElement id)
@@ -271,7 +273,7 @@ public static partial class AnnotationValidator
                 return true;
             }
 
-            Fail(plan.Pointer, $"'{plan.Def.Name}' must be an array of {kinds}, not {JsonText.Describe(value)}.");
+            Fail(plan.Pointer, $"'{plan.Def.Name}' must be an array of {kinds}, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
             return false;
         }
 
@@ -280,13 +282,13 @@ public static partial class AnnotationValidator
             value = 0;
             if (!item.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
             {
-                Fail(At(plan, i, key), $"Each {kind} of '{plan.Def.Name}' needs a number '{key}'.");
+                Fail(At(plan, i, key), $"Each {kind} of '{plan.Def.Name}' needs a number '{key}'.", SchemaErrorCodes.NumberNeeded, ("key", key));
                 return false;
             }
 
             if (v.ValueKind != JsonValueKind.Number)
             {
-                Fail(At(plan, i, key), $"'{key}' of a {kind} must be a number, not {JsonText.Describe(v)}.");
+                Fail(At(plan, i, key), $"'{key}' of a {kind} must be a number, not {JsonText.Describe(v)}.", SchemaErrorCodes.NotNumber, ("key", key));
                 return false;
             }
 

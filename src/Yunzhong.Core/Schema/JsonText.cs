@@ -198,6 +198,20 @@ internal static class JsonText
         _ => "nothing",
     };
 
+    /// <summary>
+    /// A value as a translated message shows it (an error's param): a string as itself, cut like
+    /// <see cref="Quote"/> but without quotes; a number, true, false or null as written; a list or
+    /// object as <c>[…]</c> or <c>{…}</c>.
+    /// </summary>
+    public static string Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => Quote(SafeString(element))[1..^1],
+        JsonValueKind.Array => "[…]",
+        JsonValueKind.Object => "{…}",
+        JsonValueKind.Undefined => "",
+        _ => element.GetRawText(),
+    };
+
     /// <summary>The string, or its raw JSON when it holds an escaped lone surrogate.</summary>
     public static string SafeString(JsonElement element)
     {

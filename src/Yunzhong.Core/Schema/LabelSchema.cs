@@ -91,7 +91,7 @@ public sealed class LabelSchema
         }
         catch (JsonException ex)
         {
-            return new SchemaParseResult(null, [new SchemaError("", "The schema is not valid JSON: " + ex.Message)]);
+            return new SchemaParseResult(null, [new SchemaError("", "The schema is not valid JSON: " + ex.Message, SchemaErrorCodes.SchemaNotJson)]);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class LabelSchema
 
         if (!JsonText.IsValidUnicode(root))
         {
-            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode)]);
+            return new SchemaParseResult(null, [new SchemaError("", InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)]);
         }
 
         var errors = new List<SchemaError>();
@@ -288,7 +288,7 @@ public sealed class LabelSchema
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
-            return [new SchemaError("/data", $"The task data must be an object, not {JsonText.KindName(data.ValueKind)}.")];
+            return [new SchemaError("/data", $"The task data must be an object, not {JsonText.KindName(data.ValueKind)}.", SchemaErrorCodes.DataNotObject)];
         }
 
         List<SchemaError>? errors = null;
@@ -297,19 +297,20 @@ public sealed class LabelSchema
             var path = "/data/" + f.Name;
             if (!data.TryGetProperty(f.Name, out var v))
             {
-                (errors ??= []).Add(new SchemaError(path, $"Field '{f.Name}' is missing from the task data."));
+                (errors ??= []).Add(SchemaError.Of(path, $"Field '{f.Name}' is missing from the task data.", SchemaErrorCodes.DataFieldMissing, ("name", f.Name)));
                 continue;
             }
 
             switch (f.Type)
             {
                 case FieldType.Text when v.ValueKind != JsonValueKind.String:
-                    (errors ??= []).Add(new SchemaError(path, $"Field '{f.Name}' must be a string, not {JsonText.Describe(v)}."));
+                    (errors ??= []).Add(SchemaError.Of(path, $"Field '{f.Name}' must be a string, not {JsonText.Describe(v)}.", SchemaErrorCodes.DataFieldNotText, ("name", f.Name)));
                     break;
                 case FieldType.Image or FieldType.Audio or FieldType.Video
                     when v.ValueKind != JsonValueKind.String || v.GetString()!.Trim().Length == 0:
-                    (errors ??= []).Add(new SchemaError(path,
-                        $"Field '{f.Name}' must be a non-empty string (a URL or media path) of the {SchemaRules.Name(f.Type)}, not {JsonText.Describe(v)}."));
+                    (errors ??= []).Add(SchemaError.Of(path,
+                        $"Field '{f.Name}' must be a non-empty string (a URL or media path) of the {SchemaRules.Name(f.Type)}, not {JsonText.Describe(v)}.",
+                        SchemaErrorCodes.DataMediaMissing, ("name", f.Name), ("type", SchemaRules.Name(f.Type))));
                     break;
                 case FieldType.List:
                     CheckList(f.Name, path, v, ref errors);
@@ -324,7 +325,8 @@ public sealed class LabelSchema
     {
         if (v.ValueKind != JsonValueKind.Array)
         {
-            (errors ??= []).Add(new SchemaError(path, $"Field '{name}' must be an array of strings or of {{ \"id\", \"text\" }} objects, not {JsonText.Describe(v)}."));
+            (errors ??= []).Add(SchemaError.Of(path, $"Field '{name}' must be an array of strings or of {{ \"id\", \"text\" }} objects, not {JsonText.Describe(v)}.",
+                SchemaErrorCodes.DataListInvalid, ("name", name)));
             return;
         }
 
@@ -337,23 +339,25 @@ public sealed class LabelSchema
             kind ??= item.ValueKind;
             if (item.ValueKind != kind || (item.ValueKind != JsonValueKind.String && item.ValueKind != JsonValueKind.Object))
             {
-                (errors ??= []).Add(new SchemaError(itemPath,
-                    $"Item {i} of field '{name}' is {JsonText.Describe(item)}; the items must be all strings or all {{ \"id\", \"text\" }} objects."));
+                (errors ??= []).Add(SchemaError.Of(itemPath,
+                    $"Item {i} of field '{name}' is {JsonText.Describe(item)}; the items must be all strings or all {{ \"id\", \"text\" }} objects.",
+                    SchemaErrorCodes.DataListItemInvalid, ("name", name)));
             }
             else if (item.ValueKind == JsonValueKind.Object)
             {
                 if (!item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Length == 0)
                 {
-                    (errors ??= []).Add(new SchemaError(itemPath + "/id", $"Item {i} of field '{name}' needs a non-empty string 'id'."));
+                    (errors ??= []).Add(SchemaError.Of(itemPath + "/id", $"Item {i} of field '{name}' needs a non-empty string 'id'.", SchemaErrorCodes.DataListIdNeeded, ("name", name)));
                 }
                 else if (!(ids ??= new HashSet<string>(StringComparer.Ordinal)).Add(id.GetString()!))
                 {
-                    (errors ??= []).Add(new SchemaError(itemPath + "/id", $"Item id {JsonText.Describe(id)} appears more than once in field '{name}'."));
+                    (errors ??= []).Add(SchemaError.Of(itemPath + "/id", $"Item id {JsonText.Describe(id)} appears more than once in field '{name}'.",
+                        SchemaErrorCodes.DataListIdRepeated, ("id", JsonText.Value(id)), ("name", name)));
                 }
 
                 if (!item.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
                 {
-                    (errors ??= []).Add(new SchemaError(itemPath + "/text", $"Item {i} of field '{name}' needs a string 'text'."));
+                    (errors ??= []).Add(SchemaError.Of(itemPath + "/text", $"Item {i} of field '{name}' needs a string 'text'.", SchemaErrorCodes.DataListTextNeeded, ("name", name)));
                 }
             }
 

@@ -195,7 +195,8 @@ public static class LabelStudioConfig
         private readonly List<LabelStudioDraft> _drafts = [];
         private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
 
-        public override void Error(XElement e, string message) => _errors.Add(new SchemaError(PathOf(e), message));
+        public override void Error(XElement e, string message, string code, params (string Key, object? Value)[] args) =>
+            _errors.Add(SchemaError.Of(PathOf(e), message, code, args));
 
         public LabelStudioConfigImport Run(XElement root)
         {
@@ -236,7 +237,7 @@ public static class LabelStudioConfig
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
             {
-                _errors.Add(new SchemaError(SourcePath(e.Path), e.Message));
+                _errors.Add(e with { Path = SourcePath(e.Path) });
             }
 
             return Done(result.Schema);
@@ -345,8 +346,9 @@ public static class LabelStudioConfig
             }
             else if (existing.Type != type)
             {
-                _errors.Add(new SchemaError(PathOf(e),
-                    $"<{e.Name.LocalName}> shows ${fieldName} as {SchemaRules.Name(type)}, but another tag shows it as {SchemaRules.Name(existing.Type)}."));
+                _errors.Add(SchemaError.Of(PathOf(e),
+                    $"<{e.Name.LocalName}> shows ${fieldName} as {SchemaRules.Name(type)}, but another tag shows it as {SchemaRules.Name(existing.Type)}.",
+                    SchemaErrorCodes.LabelStudioFieldTypes, ("name", fieldName)));
             }
 
             if (!_objects.TryAdd(name, existing))
@@ -400,14 +402,15 @@ public static class LabelStudioConfig
             var targets = toName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (pairwise && targets.Length > 1)
             {
-                _errors.Add(new SchemaError(PathOf(e),
-                    $"<{tag}> compares two objects ({string.Join(", ", targets)}); the native ranking control compares the first two items of one list field, so put both into one <List>."));
+                _errors.Add(SchemaError.Of(PathOf(e),
+                    $"<{tag}> compares two objects ({string.Join(", ", targets)}); the native ranking control compares the first two items of one list field, so put both into one <List>.",
+                    SchemaErrorCodes.LabelStudioPairwiseObjects, ("tag", tag)));
                 return null;
             }
 
             if (targets.Length != 1)
             {
-                _errors.Add(new SchemaError(PathOf(e), $"<{tag}> toName '{toName}' must name exactly one object."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> toName '{toName}' must name exactly one object.", SchemaErrorCodes.LabelStudioToNameOne, ("tag", tag), ("name", toName)));
                 return null;
             }
 
@@ -435,7 +438,8 @@ public static class LabelStudioConfig
                     _imageLabels.Add((e, field));
                     return null;
                 default:
-                    _errors.Add(new SchemaError(PathOf(e), $"<{tag}> '{name}' labels a {SchemaRules.Name(field.Type)} field; spans need text and segments need audio or video."));
+                    _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> '{name}' labels a {SchemaRules.Name(field.Type)} field; spans need text and segments need audio or video.",
+                        SchemaErrorCodes.LabelStudioLabelsUnfit, ("tag", tag), ("name", name)));
                     return null;
             }
         }
@@ -444,7 +448,8 @@ public static class LabelStudioConfig
         {
             if (field.Type != FieldType.Image)
             {
-                _errors.Add(new SchemaError(PathOf(e), $"<{e.Name.LocalName}> '{name}' must label an image, not the {SchemaRules.Name(field.Type)} field '{field.Name}'."));
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{e.Name.LocalName}> '{name}' must label an image, not the {SchemaRules.Name(field.Type)} field '{field.Name}'.",
+                    SchemaErrorCodes.LabelStudioNotImage, ("tag", e.Name.LocalName), ("name", name), ("field", field.Name)));
                 return null;
             }
 
@@ -509,7 +514,7 @@ public static class LabelStudioConfig
                 return max;
             }
 
-            _errors.Add(new SchemaError(PathOf(e), $"maxRating '{text}' is not an integer."));
+            _errors.Add(SchemaError.Of(PathOf(e), $"maxRating '{text}' is not an integer.", SchemaErrorCodes.LabelStudioNotWhole, ("attribute", "maxRating"), ("value", text)));
             return null;
         }
 
@@ -524,8 +529,9 @@ public static class LabelStudioConfig
                 var tools = bare[field.Name].ToList();
                 if (tools.Count == 0)
                 {
-                    _errors.Add(new SchemaError(PathOf(source),
-                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels."));
+                    _errors.Add(SchemaError.Of(PathOf(source),
+                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels.",
+                        SchemaErrorCodes.LabelStudioNoTool, ("tag", source.Name.LocalName), ("name", Attr(source, "name")), ("field", field.Name)));
                 }
 
                 // Read the labels once so unmapped children are reported once.
@@ -549,9 +555,10 @@ public static class LabelStudioConfig
                     }
                     else
                     {
-                        _errors.Add(new SchemaError(PathOf(d.Source), spans.Count == 0
-                            ? "<Relations> links spans, but the config has no <Labels> on a text."
-                            : $"<Relations> cannot tell which spans control it links: {string.Join(", ", spans.Select(s => s.Name))}."));
+                        _errors.Add(spans.Count == 0
+                            ? SchemaError.Of(PathOf(d.Source), "<Relations> links spans, but the config has no <Labels> on a text.", SchemaErrorCodes.LabelStudioRelationsNoSpans)
+                            : SchemaError.Of(PathOf(d.Source), $"<Relations> cannot tell which spans control it links: {string.Join(", ", spans.Select(s => s.Name))}.",
+                                SchemaErrorCodes.LabelStudioRelationsAmbiguous, ("names", string.Join(", ", spans.Select(s => s.Name)))));
                     }
                 }
 
@@ -564,9 +571,11 @@ public static class LabelStudioConfig
                     }
                     else
                     {
-                        _errors.Add(new SchemaError(PathOf(d.Source), segments.Count == 0
-                            ? $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has no audio/video <Labels> to transcribe per segment."
-                            : $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has several segment controls: {string.Join(", ", segments.Select(s => s.Name))}."));
+                        _errors.Add(segments.Count == 0
+                            ? SchemaError.Of(PathOf(d.Source), $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has no audio/video <Labels> to transcribe per segment.",
+                                SchemaErrorCodes.LabelStudioPerRegionNoSegments, ("name", d.Name), ("field", d.Field))
+                            : SchemaError.Of(PathOf(d.Source), $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has several segment controls: {string.Join(", ", segments.Select(s => s.Name))}.",
+                                SchemaErrorCodes.LabelStudioPerRegionAmbiguous, ("name", d.Name), ("field", d.Field), ("names", string.Join(", ", segments.Select(s => s.Name)))));
                     }
                 }
             }
@@ -612,7 +621,7 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
 internal abstract class LabelStudioImportContext
 {
     /// <summary>An error at the element's path.</summary>
-    public abstract void Error(XElement e, string message);
+    public abstract void Error(XElement e, string message, string code, params (string Key, object? Value)[] args);
 
     /// <summary>An element the import leaves out (listed for the user, not an error).</summary>
     public abstract void Unmapped(XElement e);

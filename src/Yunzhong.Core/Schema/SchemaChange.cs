@@ -22,11 +22,11 @@ public static class SchemaChange
             var i = IndexOf(next.Fields, f => f.Name == field.Name);
             if (i < 0)
             {
-                errors.Add(new("/fields", $"Field \"{field.Name}\" is labelled by existing annotations and cannot be removed."));
+                errors.Add(SchemaError.Of("/fields", $"Field \"{field.Name}\" is labelled by existing annotations and cannot be removed.", SchemaErrorCodes.ChangeFieldRemoved, ("name", field.Name)));
             }
             else if (next.Fields[i].Type != field.Type)
             {
-                errors.Add(new($"/fields/{i}/type", $"Field \"{field.Name}\" keeps its type {Name(field.Type)} once annotations exist."));
+                errors.Add(SchemaError.Of($"/fields/{i}/type", $"Field \"{field.Name}\" keeps its type {Name(field.Type)} once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", field.Name), ("key", "type")));
             }
         }
         foreach (var control in current.Controls)
@@ -34,7 +34,7 @@ public static class SchemaChange
             var i = IndexOf(next.Controls, c => c.Name == control.Name);
             if (i < 0)
             {
-                errors.Add(new("/controls", $"Control \"{control.Name}\" holds existing annotations and cannot be removed or renamed."));
+                errors.Add(SchemaError.Of("/controls", $"Control \"{control.Name}\" holds existing annotations and cannot be removed or renamed.", SchemaErrorCodes.ChangeControlRemoved, ("name", control.Name)));
                 continue;
             }
             CompareControl(control, next.Controls[i], $"/controls/{i}", errors);
@@ -44,7 +44,7 @@ public static class SchemaChange
             var added = next.Controls[i];
             if (added.Required && IndexOf(current.Controls, c => c.Name == added.Name) < 0)
             {
-                errors.Add(new($"/controls/{i}/required", $"New control \"{added.Name}\" cannot be required: existing annotations have no value for it."));
+                errors.Add(SchemaError.Of($"/controls/{i}/required", $"New control \"{added.Name}\" cannot be required: existing annotations have no value for it.", SchemaErrorCodes.ChangeRequired, ("name", added.Name)));
             }
         }
         return errors;
@@ -55,48 +55,49 @@ public static class SchemaChange
         var name = was.Name;
         if (now.Type != was.Type)
         {
-            errors.Add(new($"{at}/type", $"Control \"{name}\" keeps its type {Name(was.Type)} once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/type", $"Control \"{name}\" keeps its type {Name(was.Type)} once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "type")));
             return;
         }
         if (now.Field != was.Field)
         {
-            errors.Add(new($"{at}/field", $"Control \"{name}\" keeps labelling field \"{was.Field}\" once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/field", $"Control \"{name}\" keeps labelling field \"{was.Field}\" once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "field")));
         }
         if (now.Spans != was.Spans || now.PerSegment != was.PerSegment)
         {
-            errors.Add(new(at, $"Control \"{name}\" keeps the control it refers to once annotations exist."));
+            errors.Add(SchemaError.Of(at, $"Control \"{name}\" keeps the control it refers to once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", now.Spans is not null || was.Spans is not null ? "spans" : "perSegment")));
         }
         if (now.Mode != was.Mode)
         {
-            errors.Add(new($"{at}/mode", $"Control \"{name}\" keeps its mode once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/mode", $"Control \"{name}\" keeps its mode once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "mode")));
         }
         if (was.Multiple && !now.Multiple)
         {
-            errors.Add(new($"{at}/multiple", $"Control \"{name}\" already has answers with several values; it stays multiple."));
+            errors.Add(SchemaError.Of($"{at}/multiple", $"Control \"{name}\" already has answers with several values; it stays multiple.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "multiple")));
         }
         if (now.Required && !was.Required)
         {
-            errors.Add(new($"{at}/required", $"Control \"{name}\" cannot become required: existing annotations may have no value for it."));
+            errors.Add(SchemaError.Of($"{at}/required", $"Control \"{name}\" cannot become required: existing annotations may have no value for it.", SchemaErrorCodes.ChangeRequired, ("name", name)));
         }
         if (now.Type == ControlType.Rating ? now.RatingMax < was.RatingMax : (now.Max is { } max && (was.Max is null || max < was.Max)))
         {
-            errors.Add(new($"{at}/max", $"Control \"{name}\" cannot lower its maximum once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/max", $"Control \"{name}\" cannot lower its maximum once annotations exist.", SchemaErrorCodes.ChangeNarrower, ("name", name), ("key", "max")));
         }
         if (now.Min is { } min && (was.Min is null || min > was.Min))
         {
-            errors.Add(new($"{at}/min", $"Control \"{name}\" cannot raise its minimum once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/min", $"Control \"{name}\" cannot raise its minimum once annotations exist.", SchemaErrorCodes.ChangeNarrower, ("name", name), ("key", "min")));
         }
         if (now.LeafsOnly && !was.LeafsOnly)
         {
-            errors.Add(new($"{at}/leafsOnly", $"Control \"{name}\" cannot become leaves-only once annotations exist."));
+            errors.Add(SchemaError.Of($"{at}/leafsOnly", $"Control \"{name}\" cannot become leaves-only once annotations exist.", SchemaErrorCodes.ChangeNarrower, ("name", name), ("key", "leafsOnly")));
         }
         var kept = Paths(now.Labels, "").ToHashSet(StringComparer.Ordinal);
         var key = now.Type is ControlType.Choices or ControlType.Taxonomy ? "options" : "labels";
         var missing = Paths(was.Labels, "").Where(p => !kept.Contains(p)).ToList();
         if (missing.Count > 0)
         {
-            errors.Add(new($"{at}/{key}", $"Control \"{name}\" keeps {(key == "options" ? "the options" : "the labels")} existing annotations use: "
-                + string.Join(", ", missing.Select(m => $"\"{m}\"")) + " cannot be removed or renamed."));
+            errors.Add(SchemaError.Of($"{at}/{key}", $"Control \"{name}\" keeps {(key == "options" ? "the options" : "the labels")} existing annotations use: "
+                + string.Join(", ", missing.Select(m => $"\"{m}\"")) + " cannot be removed or renamed.",
+                SchemaErrorCodes.ChangeLabelsRemoved, ("name", name), ("labels", string.Join(", ", missing))));
         }
     }
 

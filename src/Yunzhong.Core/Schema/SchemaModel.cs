@@ -145,7 +145,7 @@ public sealed record SchemaError(string Path, string Message, string? Code = nul
 }
 
 /// <summary>Codes of <see cref="SchemaError"/>s that clients translate; the rest go under a general code.</summary>
-public static class SchemaErrorCodes
+public static partial class SchemaErrorCodes
 {
     /// <summary>A required control has no value, or an empty one.</summary>
     public const string Required = "annotation.required";

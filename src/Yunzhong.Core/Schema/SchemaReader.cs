@@ -14,7 +14,7 @@ internal static class SchemaReader
         var controls = new List<(int, ControlDef)>();
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new SchemaError("", $"The schema must be an object, not {JsonText.KindName(root.ValueKind)}."));
+            errors.Add(new SchemaError("", $"The schema must be an object, not {JsonText.KindName(root.ValueKind)}.", SchemaErrorCodes.SchemaNotObject));
             return (fields, controls);
         }
 
@@ -32,7 +32,7 @@ internal static class SchemaReader
         {
             if (fs.ValueKind != JsonValueKind.Array)
             {
-                errors.Add(new SchemaError("/fields", $"'fields' must be an array, not {JsonText.KindName(fs.ValueKind)}."));
+                errors.Add(new SchemaError("/fields", $"'fields' must be an array, not {JsonText.KindName(fs.ValueKind)}.", SchemaErrorCodes.SchemaNotList));
             }
             else
             {
@@ -55,7 +55,7 @@ internal static class SchemaReader
         }
         else if (cs.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new SchemaError("/controls", $"'controls' must be an array, not {JsonText.KindName(cs.ValueKind)}."));
+            errors.Add(new SchemaError("/controls", $"'controls' must be an array, not {JsonText.KindName(cs.ValueKind)}.", SchemaErrorCodes.SchemaNotList));
         }
         else
         {
@@ -87,7 +87,7 @@ internal static class SchemaReader
     {
         if (f.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new SchemaError(path, $"A field must be an object, not {JsonText.Describe(f)}."));
+            errors.Add(new SchemaError(path, $"A field must be an object, not {JsonText.Describe(f)}.", SchemaErrorCodes.SchemaNotObject));
             return null;
         }
 
@@ -95,8 +95,8 @@ internal static class SchemaReader
         {
             if (p.Name is not ("name" or "type"))
             {
-                errors.Add(new SchemaError(path + "/" + JsonText.EscapePointerToken(p.Name),
-                    $"Unknown key '{p.Name}'; a field has 'name' and 'type'."));
+                errors.Add(SchemaError.Of(path + "/" + JsonText.EscapePointerToken(p.Name),
+                    $"Unknown key '{p.Name}'; a field has 'name' and 'type'.", SchemaErrorCodes.SchemaFieldKeyUnknown, ("key", p.Name)));
             }
         }
 
@@ -122,7 +122,7 @@ internal static class SchemaReader
         ok = true;
         if (c.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new SchemaError(path, $"A control must be an object, not {JsonText.Describe(c)}."));
+            errors.Add(new SchemaError(path, $"A control must be an object, not {JsonText.Describe(c)}.", SchemaErrorCodes.SchemaNotObject));
             return null;
         }
 
@@ -185,7 +185,8 @@ internal static class SchemaReader
                     mode = RankingMode.Pairwise;
                     break;
                 default:
-                    errors.Add(new SchemaError(path + "/mode", $"Ranking mode {JsonText.Quote(modeText)} is unknown; expected 'rank' or 'pairwise'."));
+                    errors.Add(SchemaError.Of(path + "/mode", $"Ranking mode {JsonText.Quote(modeText)} is unknown; expected 'rank' or 'pairwise'.",
+                        SchemaErrorCodes.SchemaRankingMode, ("value", modeText)));
                     ok = false;
                     break;
             }
@@ -226,7 +227,7 @@ internal static class SchemaReader
     {
         if (ls.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new SchemaError(path, $"Labels must be an array, not {JsonText.Describe(ls)}."));
+            errors.Add(new SchemaError(path, $"Labels must be an array, not {JsonText.Describe(ls)}.", SchemaErrorCodes.SchemaNotList));
             ok = false;
             return null;
         }
@@ -244,7 +245,8 @@ internal static class SchemaReader
 
             if (l.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new SchemaError(itemPath, $"A label must be a string or a {{ \"value\", \"hotkey\", \"color\" }} object, not {JsonText.Describe(l)}."));
+                errors.Add(new SchemaError(itemPath, $"A label must be a string or a {{ \"value\", \"hotkey\", \"color\" }} object, not {JsonText.Describe(l)}.",
+                    SchemaErrorCodes.SchemaLabelInvalid));
                 ok = false;
                 continue;
             }
@@ -253,9 +255,9 @@ internal static class SchemaReader
             {
                 if (p.Name is not ("value" or "hotkey" or "color") && !(depth >= 0 && p.Name == "children"))
                 {
-                    errors.Add(new SchemaError(itemPath + "/" + JsonText.EscapePointerToken(p.Name), depth >= 0
+                    errors.Add(SchemaError.Of(itemPath + "/" + JsonText.EscapePointerToken(p.Name), depth >= 0
                         ? $"Unknown key '{p.Name}'; an option has 'value', 'hotkey', 'color' and 'children'."
-                        : $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'."));
+                        : $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'.", SchemaErrorCodes.SchemaLabelKeyUnknown, ("key", p.Name)));
                     ok = false;
                 }
             }
@@ -324,7 +326,7 @@ internal static class SchemaReader
 
         if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
-            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be true or false, not {JsonText.Describe(v)}."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be true or false, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotBool, ("key", key)));
             ok = false;
             return null;
         }
@@ -341,7 +343,7 @@ internal static class SchemaReader
 
         if (!JsonText.TryGetInteger(v, out var n) || n < int.MinValue || n > int.MaxValue)
         {
-            errors.Add(new SchemaError(path + "/" + key, $"'{key}' must be an integer, not {JsonText.Describe(v)}."));
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be an integer, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotInteger, ("key", key)));
             ok = false;
             return null;
         }

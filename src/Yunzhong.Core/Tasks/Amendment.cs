@@ -34,7 +34,9 @@ public enum AmendRefusal
 /// Amending: an annotator replaces their own submitted answer with a corrected one while nobody has
 /// reviewed it. The amendment is the annotation's next version (the old one is kept as superseded),
 /// so it changes no task column of <see cref="TaskLifecycle"/>: the task holds as many answers in
-/// force as before, in the same state, with the same open slots. Agreement, truth inference and
+/// force as before, in the same state, with the same open slots, except that under dynamic overlap a
+/// complete task the change leaves short of confidence asks for one more annotation
+/// (<see cref="TaskEvent.AskMore"/>), as a submission would. Agreement, truth inference and
 /// exports read the answers in force and so see the new version.
 /// </summary>
 public static class Amendment

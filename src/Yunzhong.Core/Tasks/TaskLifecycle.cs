@@ -58,6 +58,13 @@ public abstract record TaskEvent
     /// <param name="Extend">Dynamic overlap asks for one more annotation: target and open slots grow by one.</param>
     public sealed record Submit(bool Reviewed, bool Extend = false) : TaskEvent;
 
+    /// <summary>An amendment changed an answer of a complete task and dynamic overlap asks for one
+    /// more annotation: target and open slots grow by one and the task is in progress again. Only a
+    /// complete task (annotated or in review, as many annotations as its target) below
+    /// <paramref name="Max"/> grows.</summary>
+    /// <param name="Max">The project's most annotations per task.</param>
+    public sealed record AskMore(long Max) : TaskEvent;
+
     /// <summary>A lease ends without an annotation: skipped, released by its holder or a manager
     /// (bulk release), expired, or revoked with the holder's access.</summary>
     public sealed record ReturnSlot : TaskEvent;
@@ -147,6 +154,9 @@ public static class TaskLifecycle
                 ? Refuse(row, TaskRefusal.NoSlotLeft)
                 : Ok(row with { Remaining = row.Remaining - 1 }),
             TaskEvent.Submit s => Submit(row, s),
+            TaskEvent.AskMore x => row.State is not (TaskState.Annotated or TaskState.InReview) || row.Annotations < row.Target || row.Target >= x.Max
+                ? Refuse(row, TaskRefusal.NotOpen)
+                : Ok(row with { Target = row.Target + 1, Remaining = row.Remaining + 1, State = TaskState.InProgress }),
             TaskEvent.ReturnSlot => Ok(row with
             {
                 Remaining = row.Remaining + 1,

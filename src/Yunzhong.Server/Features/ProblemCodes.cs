@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
+using Yunzhong.Core.Formats;
 
 namespace Yunzhong.Server.Features;
 
@@ -86,8 +87,11 @@ public static class ProblemCodes
     public const string ImportEmpty = "import.empty";
     public const string ImportUnknownFormat = "import.unknown_format";
     public const string ImportRow = "import.row_invalid";
+    public const string ImportMapInvalid = "import.map_invalid";
     public const string MediaInvalid = "media.invalid";
     public const string MediaNoFile = "media.no_file";
+    public const string MediaNotUploaded = "media.not_uploaded";
+    public const string MediaNoField = "media.no_field";
     public const string ReleaseNothingAccepted = "release.nothing_accepted";
     public const string GrantOwnOrganization = "grant.own_organization";
     public const string GrantNotRequested = "grant.not_requested";
@@ -167,6 +171,7 @@ public static class ProblemCodes
         Constants(typeof(ProblemCodes)).Where(c => c.Contains('.', StringComparison.Ordinal))
             .Concat(Constants(typeof(SchemaErrorCodes)))
             .Concat(Constants(typeof(Yunzhong.Core.Training.ExamCodes)))
+            .Concat(Constants(typeof(ImportErrorCodes)))
             .Concat(NotFoundSubjects.Select(NotFoundOf))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 

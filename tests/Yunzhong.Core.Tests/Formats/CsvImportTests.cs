@@ -47,9 +47,9 @@ public class CsvImportTests
 
         Assert.Equal(5, rows.Count);
         Assert.Null(rows[0].Error);
-        Assert.Equal(new ImportError(4, null, "row has 1 fields but the header has 2"), rows[1].Error);
-        Assert.Equal(new ImportError(5, "priority", "priority 'high' is not an integer"), rows[2].Error);
-        Assert.Equal(new ImportError(6, null, "row has 3 fields but the header has 2"), rows[3].Error);
+        Assert.Equal(ImportError.Of(4, null, "row has 1 fields but the header has 2", ImportErrorCodes.CsvColumns, ("count", 1), ("expected", 2)), rows[1].Error);
+        Assert.Equal(ImportError.Of(5, "priority", "priority 'high' is not an integer", ImportErrorCodes.PriorityInvalid, ("value", "high")), rows[2].Error);
+        Assert.Equal(ImportError.Of(6, null, "row has 3 fields but the header has 2", ImportErrorCodes.CsvColumns, ("count", 3), ("expected", 2)), rows[3].Error);
         Assert.Null(rows[4].Error);
         Assert.Equal(5, rows[4].Priority);
         Assert.Equal(7, rows[4].Line);
@@ -62,9 +62,9 @@ public class CsvImportTests
         var rows = await ReadAllAsync(content, ImportFormat.Csv);
 
         Assert.Equal(3, rows.Count);
-        Assert.Equal(new ImportError(2, null, "unexpected text after a closing quote"), rows[0].Error);
+        Assert.Equal(ImportError.Of(2, null, "unexpected text after a closing quote", ImportErrorCodes.CsvTextAfterQuote), rows[0].Error);
         Assert.Equal("{\"a\":\"fine\",\"b\":\"2\"}", rows[1].DataJsonString);
-        Assert.Equal(new ImportError(4, null, "a quoted field is not closed before the end of the file"), rows[2].Error);
+        Assert.Equal(ImportError.Of(4, null, "a quoted field is not closed before the end of the file", ImportErrorCodes.CsvUnclosedQuote), rows[2].Error);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class CsvImportTests
         var rows = await ReadAllAsync("a,b,a\n1,2,3\n", ImportFormat.Csv);
 
         var row = Assert.Single(rows);
-        Assert.Equal(new ImportError(1, "a", "the header names column 'a' twice"), row.Error);
+        Assert.Equal(ImportError.Of(1, "a", "the header names column 'a' twice", ImportErrorCodes.CsvHeaderRepeated, ("name", "a")), row.Error);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class CsvImportTests
         }
 
         var row = Assert.Single(rows);
-        Assert.Equal(new ImportError(2, "b", "the value is not valid UTF-8"), row.Error);
+        Assert.Equal(ImportError.Of(2, "b", "the value is not valid UTF-8", ImportErrorCodes.NotUtf8), row.Error);
     }
 
     private static string Normalise(string s) => s;

@@ -51,11 +51,11 @@ public class JsonImportTests
 
         Assert.Equal(8, rows.Count);
         Assert.Null(rows[0].Error);
-        Assert.Equal(new ImportError(2, null, rows[1].Error!.Message), rows[1].Error);
+        Assert.Equal(ImportError.Of(2, null, rows[1].Error!.Message, ImportErrorCodes.NotJson), rows[1].Error);
         Assert.StartsWith("invalid JSON", rows[1].Error!.Message);
-        Assert.Equal(new ImportError(3, null, "a task must be a JSON object"), rows[2].Error);
-        Assert.Equal(new ImportError(4, "priority", "priority must be an integer"), rows[3].Error);
-        Assert.Equal(new ImportError(5, "data", "data must be a JSON object"), rows[4].Error);
+        Assert.Equal(ImportError.Of(3, null, "a task must be a JSON object", ImportErrorCodes.TaskNotObject), rows[2].Error);
+        Assert.Equal(ImportError.Of(4, "priority", "priority must be an integer", ImportErrorCodes.PriorityInvalid, ("value", "high")), rows[3].Error);
+        Assert.Equal(ImportError.Of(5, "data", "data must be a JSON object", ImportErrorCodes.DataNotObject), rows[4].Error);
         Assert.Equal(6, rows[5].Error!.Line);
         Assert.Equal("priority", rows[6].Error!.Field);
         Assert.Null(rows[7].Error);
@@ -97,7 +97,7 @@ public class JsonImportTests
         Assert.Equal("{\"text\":\"你好 世界\",\"n\":[1,2]}", rows[0].DataJsonString);
         Assert.Equal("{\"text\":\"a \\\" b\"}", rows[1].DataJsonString);
         Assert.Equal("7", rows[1].Key);
-        Assert.Equal(new ImportError(8, null, "a task must be a JSON object"), rows[2].Error);
+        Assert.Equal(ImportError.Of(8, null, "a task must be a JSON object", ImportErrorCodes.TaskNotObject), rows[2].Error);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class JsonImportTests
 
         Assert.Equal(3, rows.Count);
         Assert.Null(rows[0].Error);
-        Assert.Equal(new ImportError(2, null, "the line is longer than 100 bytes"), rows[1].Error);
+        Assert.Equal(ImportError.Of(2, null, "the line is longer than 100 bytes", ImportErrorCodes.RowTooLong, ("max", 100)), rows[1].Error);
         Assert.Equal("{\"a\":3}", rows[2].DataJsonString);
         Assert.Equal(3, rows[2].Line);
         Assert.Equal(2, rows[2].Index);
@@ -146,7 +146,7 @@ public class JsonImportTests
         var rows = await ReadAllAsync(content, ImportFormat.Csv, new ImportOptions { MaxRowBytes = 100 }, chunk: 16);
 
         Assert.Equal(2, rows.Count);
-        Assert.Equal(new ImportError(3, null, "a record is longer than 100 bytes"), rows[1].Error);
+        Assert.Equal(ImportError.Of(3, null, "a record is longer than 100 bytes", ImportErrorCodes.RowTooLong, ("max", 100)), rows[1].Error);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public class JsonImportEncodingTests
 
         Assert.Equal(3, rows.Count);
         Assert.Null(rows[0].Error);
-        Assert.Equal(new ImportError(2, null, "the row is not valid UTF-8"), rows[1].Error);
+        Assert.Equal(ImportError.Of(2, null, "the row is not valid UTF-8", ImportErrorCodes.NotUtf8), rows[1].Error);
         Assert.Null(rows[2].Error);
     }
 }

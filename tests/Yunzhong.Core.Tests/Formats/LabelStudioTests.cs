@@ -235,7 +235,7 @@ public class LabelStudioTests
         var rows = await ReadAllAsync(
             "[{\"data\":{},\"annotations\":[{\"result\":[]}]}]", ImportFormat.LabelStudio);
 
-        Assert.Equal(new ImportError(1, "annotations", "a label schema is needed to convert Label Studio results"), Assert.Single(rows).Error);
+        Assert.Equal(ImportError.Of(1, "annotations", "a label schema is needed to convert Label Studio results", ImportErrorCodes.NeedsSchema), Assert.Single(rows).Error);
     }
 
     [Theory]

@@ -50,7 +50,7 @@ public class ImportFindingsTests
     {
         var rows = await ReadAllAsync("{\"data\":{\"a\":1},\"predictions\":[{\"score\":1e309,\"result\":{}}]}\n", ImportFormat.Jsonl);
 
-        Assert.Equal(new ImportError(1, "predictions", "predictions[0].score must be a finite number"), rows[0].Error);
+        Assert.Equal(ImportError.Of(1, "predictions", "predictions[0].score must be a finite number", ImportErrorCodes.ScoreInvalid, ("item", 1)), rows[0].Error);
     }
 
     [Theory]
@@ -80,8 +80,8 @@ public class ImportFindingsTests
         var csv = await ReadAllAsync($"a\n{big}\nok\n", ImportFormat.Csv, new ImportOptions { MaxRowBytes = 100 }, chunk);
         var json = await ReadAllAsync($"[\"{big}\",\n{{\"a\":1}}]", ImportFormat.Json, new ImportOptions { MaxRowBytes = 100 }, chunk);
 
-        Assert.Equal([new ImportError(2, null, "a record is longer than 100 bytes")], csv.Select(r => r.Error));
-        Assert.Equal([new ImportError(1, null, "an item is longer than 100 bytes")], json.Select(r => r.Error));
+        Assert.Equal([ImportError.Of(2, null, "a record is longer than 100 bytes", ImportErrorCodes.RowTooLong, ("max", 100))], csv.Select(r => r.Error));
+        Assert.Equal([ImportError.Of(1, null, "an item is longer than 100 bytes", ImportErrorCodes.RowTooLong, ("max", 100))], json.Select(r => r.Error));
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public class ImportFindingsTests
     {
         var rows = await ReadAllAsync("\"text\"x,key\nhello,k1\nworld,k2\n", ImportFormat.Csv, chunk: chunk);
 
-        Assert.Equal([new ImportError(1, null, "unexpected text after a closing quote")], rows.Select(r => r.Error));
+        Assert.Equal([ImportError.Of(1, null, "unexpected text after a closing quote", ImportErrorCodes.CsvTextAfterQuote)], rows.Select(r => r.Error));
         Assert.Equal([0], rows.Select(r => r.Index));
     }
 

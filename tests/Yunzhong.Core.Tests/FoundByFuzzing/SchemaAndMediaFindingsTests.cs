@@ -26,7 +26,7 @@ public class SchemaAndMediaFindingsTests
         var parsed = LabelSchema.Parse(Parse(Encoding.UTF8.GetBytes(json)));
 
         Assert.Null(parsed.Schema);
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], parsed.Errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)], parsed.Errors);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class SchemaAndMediaFindingsTests
 
         var parsed = LabelSchema.Parse(Parse(json));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], parsed.Errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.SchemaBadUnicode)], parsed.Errors);
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public class SchemaAndMediaFindingsTests
 
         var errors = AnnotationValidator.Validate(schema, data.RootElement, Parse(result));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.BadUnicode)], errors);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class SchemaAndMediaFindingsTests
 
         var errors = AnnotationValidator.Validate(schema, data.RootElement, Parse("""{"e":[{"id":"\udc00","start":0,"end":1,"label":"P"}]}"""u8.ToArray()));
 
-        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode)], errors);
+        Assert.Equal([new SchemaError("", LabelSchema.InvalidUnicode, SchemaErrorCodes.BadUnicode)], errors);
     }
 
     [Fact]

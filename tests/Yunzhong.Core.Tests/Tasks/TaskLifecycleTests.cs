@@ -16,6 +16,7 @@ public class TaskLifecycleTests
     [
         new E.Lease(), new E.RetakeSlot(),
         new E.Submit(false), new E.Submit(true), new E.Submit(false, Extend: true), new E.Submit(true, Extend: true),
+        new E.AskMore(1), new E.AskMore(2), new E.AskMore(5),
         new E.ReturnSlot(), new E.Reject(false), new E.Reject(true),
         .. _allFacts.Select(f => new E.Settle(f)),
         .. from o in new long[] { 1, 2, 3, 5 } from f in _allFacts select new E.ChangeOverlap(o, f),
@@ -73,6 +74,12 @@ public class TaskLifecycleTests
                     Assert.Equal(row.Target + (s.Extend ? 1 : 0), next.Target);
                     Assert.Equal(next.Annotations >= next.Target ? (s.Reviewed ? TaskState.InReview : TaskState.Annotated) : TaskState.InProgress,
                         next.State);
+                    break;
+                case E.AskMore m:
+                    // Only a complete task below the most grows, by one annotation, and is open again.
+                    Assert.Contains(state, new[] { TaskState.Annotated, TaskState.InReview });
+                    Assert.True(row.Annotations >= row.Target && row.Target < m.Max, $"{row} {e}");
+                    Assert.Equal(row with { Target = row.Target + 1, Remaining = row.Remaining + 1, State = TaskState.InProgress }, next);
                     break;
                 case E.ReturnSlot:
                     Assert.Equal(row.Remaining + 1, next.Remaining);
@@ -147,6 +154,9 @@ public class TaskLifecycleTests
         Assert.Equal(TaskRefusal.NotOpen, TaskLifecycle.Apply(full with { State = TaskState.Annotated }, new E.ChangeOverlap(3, default)).Refusal);
         Assert.Equal(TaskRefusal.NotOpen, TaskLifecycle.Apply(full, new E.ChangeOverlap(1, default)).Refusal); // below what it holds and leases
         Assert.Equal(TaskRefusal.NotNew, TaskLifecycle.Apply(full, new E.ControlOn(100)).Refusal);
+        Assert.Equal(TaskRefusal.NotOpen, TaskLifecycle.Apply(full, new E.AskMore(5)).Refusal); // not complete
+        Assert.Equal(TaskRefusal.NotOpen, TaskLifecycle.Apply(full with { State = TaskState.Annotated, Annotations = 2 }, new E.AskMore(2)).Refusal); // at the most
+        Assert.True(TaskLifecycle.Apply(full with { State = TaskState.Annotated, Annotations = 2 }, new E.AskMore(3)).Applied);
         Assert.Equal(TaskRefusal.AlreadyControl, TaskLifecycle.Apply(full with { State = TaskState.New, Control = true }, new E.ControlOn(100)).Refusal);
         Assert.Equal(TaskRefusal.NotControl, TaskLifecycle.Apply(full, new E.ControlOff(2, 0)).Refusal);
     }

@@ -72,6 +72,11 @@ public abstract class ProjectSettingsTests<TFixture>(TFixture fx) : IClassFixtur
             Assert.Equal(["/schema/controls/0/field", "/schema/controls/0/labels", "/schema/fields"], problem.ErrorKeys());
             Assert.Contains("\"PER\"", problem.Errors("/schema/controls/0/labels")[0]);
             Assert.Contains("1 annotation(s)", problem.Errors("/schema/fields")[0]);
+            // Each carries its own code and values, which the UI words in the user's language.
+            var labels = problem.GetProperty("fields").GetProperty("/schema/controls/0/labels")[0];
+            Assert.Equal(SchemaErrorCodes.ChangeLabelsRemoved, labels.GetProperty("code").GetString());
+            Assert.Equal("PER", labels.GetProperty("params").GetProperty("labels").GetString());
+            Assert.Equal(SchemaErrorCodes.ChangeFieldRemoved, problem.GetProperty("fields").GetProperty("/schema/fields")[0].GetProperty("code").GetString());
         }
         using (var r = await manager.Http.PatchAsJsonAsync($"api/projects/{project}", new
         {

@@ -141,6 +141,49 @@ public abstract class GoldAndOverlapTests<TFixture>(TFixture fx) : IClassFixture
         Assert.Null(await NextAsync(c, project));
         Assert.Equal("annotated", await fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE project_id = @project AND task_key = 'r1'", new { project }));
     }
+
+    [Fact]
+    public async Task AnAmendmentThatLeavesATaskShortOfConfidenceAsksForOneMoreAnnotationAsASubmissionWould()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        // As above: two agreeing answers reach the target of 0.9, two different ones do not.
+        var project = await ProjectAsync(manager, org.Id, new { overlapMax = 3, confidenceTarget = 0.9 }, overlap: 2);
+        await ImportAsync(manager, project, regular: 1, gold: 0);
+        var a = await org.PersonAsync(Roles.Annotator);
+        var b = await org.PersonAsync(Roles.Annotator);
+        var c = await org.PersonAsync(Roles.Annotator);
+        await SubmitAsync(a, (await NextAsync(a, project))!, "pos");
+        var lease = (await NextAsync(b, project))!;
+        var answer = (await b.Http.PostOkAsync<SubmitResponse>($"api/assignments/{lease.AssignmentId}/submit",
+            new { result = new { label = new[] { "pos" } } })).AnnotationId;
+        Assert.Equal((2L, 0L, "annotated"), await TaskAsync(project));
+        Assert.Null(await NextAsync(c, project));
+
+        // An amendment that keeps the two answers agreeing leaves the task as it is.
+        answer = (await AmendAsync(b, answer, "pos")).AnnotationId;
+        Assert.Equal((2L, 0L, "annotated"), await TaskAsync(project));
+        // One that makes them disagree asks for a third annotation, as a submission of "neg" would have.
+        answer = (await AmendAsync(b, answer, "neg")).AnnotationId;
+        Assert.Equal((3L, 1L, "in_progress"), await TaskAsync(project));
+        var third = (await NextAsync(c, project))!;
+        await SubmitAsync(c, third, "neg");
+        Assert.Equal((3L, 0L, "annotated"), await TaskAsync(project));
+        // At the project's most (3) an amendment asks for no more, however the answers stand.
+        await AmendAsync(b, answer, "pos");
+        Assert.Equal((3L, 0L, "annotated"), await TaskAsync(project));
+    }
+
+    private static async Task<AmendResponse> AmendAsync(Person p, long annotation, string label)
+    {
+        using var r = await p.Http.PutAsJsonAsync($"api/annotations/{annotation}", new { result = new { label = new[] { label } } }, HttpJson.Options);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        return (await r.Content.ReadFromJsonAsync<AmendResponse>(HttpJson.Options))!;
+    }
+
+    private async Task<(long Target, long Remaining, string State)> TaskAsync(long project) =>
+        (await fx.QueryAsync<(long Target, long Remaining, string State)>(
+            "SELECT target, remaining, state FROM tasks WHERE project_id = @project", new { project })).Single();
 }
 
 public sealed class SqliteGoldAndOverlapTests(SqliteFixture fx) : GoldAndOverlapTests<SqliteFixture>(fx);

@@ -60,6 +60,10 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
                     ("taskId", s.Id), ("status", status), ("now", Now)));
             }
         }
+        foreach (var max in new[] { 1L, 2, 5 })
+        {
+            yield return (new E.AskMore(max), s => s.Hot(TaskStates.ExtendSql, ("now", Now), ("max", max), ("taskId", s.Id)));
+        }
         yield return (new E.ReturnSlot(), s => s.Hot(TaskStates.ReturnSlotSql, ("now", Now), ("taskId", s.Id)));
         foreach (var freed in new[] { false, true })
         {

@@ -1,3 +1,4 @@
+using Yunzhong.Core.Formats;
 using System.Text.RegularExpressions;
 
 namespace Yunzhong.Server.Tests.Validation;
@@ -129,8 +130,32 @@ public abstract partial class ProblemCodeTests<TFixture>(TFixture fx) : IClassFi
             var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
             Assert.Equal(ProblemCodes.ImportRowsInvalid, Code(problem));
             var row = problem.GetProperty("fields").EnumerateObject().First().Value[0];
-            Assert.Equal(ProblemCodes.ImportRow, row.GetProperty("code").GetString());
-            Assert.Equal("2", row.GetProperty("params").GetProperty("row").GetString());
+            Assert.Equal(ImportErrorCodes.DataNotObject, row.GetProperty("code").GetString());
+            Assert.Equal(2, row.GetProperty("params").GetProperty("row").GetInt32());
+            Assert.Equal("data", row.GetProperty("params").GetProperty("field").GetString());
+        }
+        // A row's data and gold answer that do not fit the schema: the schema check's own code, and
+        // where in words (row, part, control, item) rather than the path the key holds.
+        using (var r = await TestData.ImportRawAsync(manager.Http, project,
+            "{\"data\":{\"other\":\"x\"}}\n{\"data\":{\"text\":\"ok\"},\"gold\":{\"label\":[\"pos\",\"zz\"]}}\n"))
+        {
+            var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+            var missing = Field(problem, "row 1: data.text");
+            Assert.Equal(SchemaErrorCodes.DataFieldMissing, missing.GetProperty("code").GetString());
+            Assert.Equal(1, missing.GetProperty("params").GetProperty("row").GetInt32());
+            Assert.Equal("text", missing.GetProperty("params").GetProperty("field").GetString());
+            Assert.Equal("text", missing.GetProperty("params").GetProperty("name").GetString());
+            var gold = Field(problem, "row 2: gold.label.1");
+            Assert.Equal(SchemaErrorCodes.UnknownOption, gold.GetProperty("code").GetString());
+            var where = gold.GetProperty("params");
+            Assert.Equal((2, "gold", "label", 2, "zz"), (where.GetProperty("row").GetInt32(), where.GetProperty("part").GetString(),
+                where.GetProperty("field").GetString(), where.GetProperty("item").GetInt32(), where.GetProperty("value").GetString()));
+        }
+        foreach (var (query, code) in new[] { ("format=xml", ProblemCodes.FieldOneOf), ("format=jsonl&map=%7B%22a%22%3A%22text%22%2C%22b%22%3A%22text%22%7D", ProblemCodes.ImportMapInvalid) })
+        {
+            using var r = await manager.Http.PostAsync($"api/projects/{project}/imports?{query}", new StringContent("{}\n"));
+            Assert.Equal(code, Field(await r.ProblemAsync(HttpStatusCode.BadRequest), query.Contains("map", StringComparison.Ordinal) ? "map" : "format")
+                .GetProperty("code").GetString());
         }
         using (var r = await TestData.ImportRawAsync(manager.Http, project, ""))
         {

@@ -63,6 +63,28 @@ describe('problemMessage', () => {
     expect(fieldLines(p, tr('zh-CN'))).toEqual(['第 2 行，“data.text”：该行无效。 (data.text must be a string)']);
   });
 
+  it('says where in an import row an error is: the gold answer, a prediction, a Label Studio result item, a file', () => {
+    const p = readProblem(422, {
+      code: 'import.rows_invalid', params: { errorCount: 3, errorRows: 2 },
+      errors: {
+        'row 4: gold.label.0': ['\'zz\' is not an option of choices \'label\'.'],
+        'row 5: annotations[0].result[2]': ['annotations[0]: result[2] (label): a value is missing'],
+        'a.png': ['The project has no media file of this name: upload it first.'],
+      },
+      fields: {
+        'row 4: gold.label.0': [{ code: 'annotation.choice.unknown', params: { row: 4, part: 'gold', field: 'label', item: 1, value: 'zz' } }],
+        'row 5: annotations[0].result[2]': [{ code: 'import.ls.value_invalid', params: { row: 5, part: 'annotations', partItem: 1, result: 3, control: 'label' } }],
+        'a.png': [{ code: 'media.not_uploaded', params: { file: 'a.png' } }],
+      },
+    });
+    expect(fieldLines(p, tr('zh-CN'))).toEqual([
+      '第 4 行，标准答案，“label”，第 1 项：“zz”不是可选项。',
+      '第 5 行，第 1 个标注，第 3 个结果项：控件“label”的值不符合要求（缺少值、超出范围或类型不对）。',
+      '文件“a.png”：项目中没有媒体文件“a.png”：请先上传。',
+    ]);
+    expect(fieldLines(p, tr('en'))[1]).toBe('row 5, annotation 1, result item 3: The value for control “label” does not fit it (missing, out of range or of the wrong type).');
+  });
+
   it('falls back to the server’s English for a code this client does not know', () => {
     const p = readProblem(409, { code: 'queue.something_new', params: {}, title: 'Something new happened.' });
     expect(problemMessage(p, tr('zh-CN'))).toBe('Something new happened.');

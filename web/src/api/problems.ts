@@ -68,10 +68,20 @@ function keyName(k: string, t: T): string {
   return has(key) ? t(key) : k;
 }
 
-/** Where a field error is, in words: "overlap", "“entities”, item 2, end", "row 3, text". */
+/** The parts of an import row an error can be in: its gold answer, a prediction, an annotation. */
+const rowParts: Record<string, MessageKey> = { gold: 'errWhere.gold', predictions: 'errWhere.predictions', annotations: 'errWhere.annotations' };
+
+/**
+ * Where a field error is, in words: "overlap", "“entities”, item 2, end", "row 3, text",
+ * "row 2, annotation 1, “label”, item 1, start", "file “a.png”".
+ */
 export function fieldWhere(p: Params, t: T): string {
   const parts: string[] = [];
+  if (p.file !== undefined) parts.push(t('errWhere.file', { file: p.file }));
   if (p.row !== undefined) parts.push(t('errWhere.row', { row: p.row }));
+  const part = p.part !== undefined ? rowParts[String(p.part)] : undefined;
+  if (part) parts.push(t(part, { n: p.partItem ?? '' }));
+  if (p.result !== undefined) parts.push(t('errWhere.result', { n: p.result }));
   if (p.field !== undefined) parts.push(fieldName(String(p.field), t));
   if (p.item !== undefined) parts.push(t('errWhere.item', { item: p.item }));
   if (p.key !== undefined) parts.push(keyName(String(p.key), t));

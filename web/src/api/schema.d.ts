@@ -193,22 +193,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/compute/runtime": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getComputeRuntime"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -417,22 +401,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/models": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listModels"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/organizations": {
         parameters: {
             query?: never;
@@ -508,22 +476,6 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["removeMember"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/organizations/{organizationId}/pools": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listPools"];
-        put?: never;
-        post: operations["createPool"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -619,70 +571,6 @@ export interface paths {
         get: operations["getParkDashboard"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/pools/{poolId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getPool"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/pools/{poolId}/profile": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["putPoolProfile"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/predict-jobs/{jobId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["getPredictJob"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/predict-jobs/{jobId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["cancelPredictJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -828,22 +716,6 @@ export interface paths {
         get: operations["downloadMedia"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/projects/{projectId}/predict-jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["listPredictJobs"];
-        put?: never;
-        post: operations["createPredictJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1593,8 +1465,6 @@ export interface components {
             /** Format: int64 */
             totalRows: number;
         };
-        /** @enum {string} */
-        FieldType: "text" | "image" | "audio" | "video" | "list" | "json";
         GrantDecision: {
             grant?: null | boolean;
             reason?: null | string;
@@ -1696,29 +1566,6 @@ export interface components {
             /** Format: int64 */
             imported: number;
         };
-        JobEnergy: {
-            /** Format: double */
-            computeSeconds: number;
-            /** Format: double */
-            costCny: number;
-            /** Format: double */
-            greenShare: number;
-            /** Format: double */
-            kwh: number;
-            measured: boolean;
-            /** Format: double */
-            runNowCostCny: number;
-            /** Format: double */
-            runNowGreenShare: number;
-            /** Format: double */
-            runNowKwh: number;
-            /** Format: date-time */
-            runNowStart: string;
-            /** Format: double */
-            uncoveredSeconds: number;
-            /** Format: double */
-            watts: number;
-        };
         JsonElement: unknown;
         LeasedTask: {
             data: components["schemas"]["JsonElement"];
@@ -1790,26 +1637,6 @@ export interface components {
             name: string;
             organizations: components["schemas"]["OrganizationMembership"][];
         };
-        ModelFile: {
-            name: string;
-            sha256: string;
-        };
-        /** @enum {string} */
-        ModelTask: "speech_segments" | "text_in_images";
-        ModelView: {
-            available: boolean;
-            files: components["schemas"]["ModelFile"][];
-            /** Format: int64 */
-            id: number;
-            inputField: components["schemas"]["FieldType"];
-            licence: string;
-            name: string;
-            outputControl: components["schemas"]["ControlType"];
-            problem: null | string;
-            source: string;
-            task: components["schemas"]["ModelTask"];
-            version: string;
-        };
         NextResponse: {
             /** Format: int64 */
             assignmentId: number;
@@ -1862,110 +1689,17 @@ export interface components {
         PayRatesRequest: {
             rates: components["schemas"]["PayRateItem"][];
         };
-        PoolProfileView: {
-            hours: components["schemas"]["PowerHourView"][];
-            pool: components["schemas"]["PoolView"];
-        };
-        PoolRequest: {
-            name: string;
-            /**
-             * Format: double
-             * @default 65
-             */
-            watts: number;
-        };
-        PoolView: {
-            /** Format: date-time */
-            firstHour: null | string;
-            /** Format: int64 */
-            hours: number;
-            /** Format: int64 */
-            id: number;
-            /** Format: date-time */
-            lastHour: null | string;
-            name: string;
-            /** Format: int64 */
-            organizationId: number;
-            profileNote: string;
-            /** Format: double */
-            watts: number;
-        };
-        PowerHourView: {
-            /** Format: double */
-            greenShare: number;
-            /** Format: date-time */
-            hour: string;
-            /** Format: double */
-            pricePerKwh: number;
-        };
         PredictionView: {
             model: string;
             result: components["schemas"]["JsonElement"];
             /** Format: double */
             score: null | number;
         };
-        PredictJobRequest: {
-            /** Format: date-time */
-            deadline?: null | string;
-            /** @default false */
-            deferrable: boolean;
-            goal?: components["schemas"]["ScheduleGoal"];
-            /** Format: int64 */
-            modelId: number;
-            /** Format: int64 */
-            poolId?: null | number;
-            scope?: components["schemas"]["PredictScope"];
-            state?: null | string;
-        };
-        /** @enum {string} */
-        PredictJobStatus: "scheduled" | "queued" | "running" | "done" | "failed" | "cancelled";
-        PredictJobView: {
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            deadline: null | string;
-            deferrable: boolean;
-            /** Format: int64 */
-            done: number;
-            energy: null | components["schemas"]["JobEnergy"];
-            error: null | string;
-            /** Format: date-time */
-            finishedAt: null | string;
-            goal: null | components["schemas"]["ScheduleGoal"];
-            /** Format: int64 */
-            id: number;
-            model: string;
-            /** Format: int64 */
-            modelId: number;
-            note: null | string;
-            /** Format: int64 */
-            poolId: null | number;
-            /** Format: int64 */
-            predictions: number;
-            /** Format: int64 */
-            projectId: number;
-            requestedBy: string;
-            scope: components["schemas"]["PredictScope"];
-            /** Format: int64 */
-            skipped: number;
-            /** Format: date-time */
-            startedAt: null | string;
-            states: string[];
-            status: components["schemas"]["PredictJobStatus"];
-            /** Format: int64 */
-            total: number;
-            /** Format: date-time */
-            windowEnd: null | string;
-            /** Format: date-time */
-            windowStart: null | string;
-        };
-        /** @enum {string} */
-        PredictScope: "all" | "missing" | "filter";
         /**
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.choice.count" | "annotation.choice.unknown" | "annotation.invalid" | "annotation.not_found" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.span.empty" | "annotation.span.out_of_range" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.empty" | "import.row_invalid" | "import.rows_invalid" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_file" | "media_file.not_found" | "member.not_found" | "model.not_found" | "organization.last_admin" | "organization.not_found" | "pool.not_found" | "prediction_job.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.not_xml" | "schema.ls.root" | "schema.ls.to_name_unknown" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_string" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.not_object" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_ambiguous" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -1977,10 +1711,6 @@ export interface components {
             status?: null | number;
             title?: null | string;
             type?: null | string;
-        };
-        ProfileRequest: {
-            csv: string;
-            note?: null | string;
         };
         ProjectPatch: {
             archived?: null | boolean;
@@ -2186,14 +1916,6 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "manager" | "annotator" | "reviewer" | "trainer";
-        RuntimeView: {
-            /** Format: int32 */
-            cores: number;
-            fallbackReason: null | string;
-            provider: string;
-        };
-        /** @enum {string} */
-        ScheduleGoal: "greenest" | "cheapest";
         SchemaCheckRequest: {
             labelStudioXml?: null | string;
             schema?: unknown;
@@ -3005,35 +2727,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getComputeRuntime: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuntimeView"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3973,35 +3666,6 @@ export interface operations {
             };
         };
     };
-    listModels: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModelView"][];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     listOrganizations: {
         parameters: {
             query?: never;
@@ -4369,126 +4033,6 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    listPools: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PoolView"][];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    createPool: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PoolRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PoolView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Payload Too Large */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4947,233 +4491,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getPool: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                poolId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PoolProfileView"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    putPoolProfile: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                poolId: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProfileRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PoolProfileView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Payload Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getPredictJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                jobId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PredictJobView"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    cancelPredictJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                jobId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PredictJobView"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6095,135 +5412,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    listPredictJobs: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                projectId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PredictJobView"][];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    createPredictJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                projectId: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PredictJobRequest"];
-            };
-        };
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PredictJobView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Payload Too Large */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,8 @@ import { datamgrEn } from './datamgr.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
+import { codesEn } from './codes.en';
+import { amendkeysEn } from './amendkeys.en';
 import { releasesEn } from './releases.en';
 import { parkdashEn } from './parkdash.en';
 import { parkuiEn } from './parkui.en';
@@ -356,6 +358,8 @@ export const en = {
   'keys.zoom': 'Zoom the image in / out, fit it to the window',
   'keys.enterPolygon': 'Close the polygon',
   ...errorsEn,
+  ...codesEn,
+  ...amendkeysEn,
   ...workbenchEn,
   ...amendEn,
   ...dmsortEn,

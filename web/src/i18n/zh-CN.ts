@@ -6,6 +6,8 @@ import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
+import { codesZhCN } from './codes.zh-CN';
+import { amendkeysZhCN } from './amendkeys.zh-CN';
 import { releasesZhCN } from './releases.zh-CN';
 import { parkdashZhCN } from './parkdash.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
@@ -356,6 +358,8 @@ export const zhCN: Record<MessageKey, string> = {
   'keys.zoom': '放大 / 缩小图像，适应窗口',
   'keys.enterPolygon': '闭合多边形',
   ...errorsZhCN,
+  ...codesZhCN,
+  ...amendkeysZhCN,
   ...workbenchZhCN,
   ...amendZhCN,
   ...dmsortZhCN,

@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { mediaUrlFor } from '../lib/util';
 import { initState, missingRequired, toResult, type WbState } from './state';
 import { TaskView } from './TaskView';
+import { isTyping } from './context';
 import { NotAllowed } from '../pages/NotAllowed';
 import { can, rolesIn } from '../roles';
 import { useSession } from '../session';
@@ -89,10 +90,37 @@ export function AmendPage({ projectId, annotationId }: { projectId: number; anno
     return () => window.removeEventListener('keydown', onKey);
   }, [save]);
 
+  // Keys pressed before the task shows (a label hotkey pressed as the page opens) wait here, counted
+  // on screen, and go to the workbench once it shows: they are not lost. TaskView's listener is
+  // registered by then (a child's effects run before its parent's).
+  const ready = !!(task.data && state);
+  const early = useRef<{ key: string; code: string; shiftKey: boolean }[]>([]);
+  const [waitingKeys, setWaitingKeys] = useState(0);
+  useEffect(() => {
+    if (ready) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
+      if (e.key.length !== 1 && !['Tab', 'Escape', 'Delete', 'Backspace'].includes(e.key)) return;
+      e.preventDefault();
+      early.current.push({ key: e.key, code: e.code, shiftKey: e.shiftKey });
+      setWaitingKeys(early.current.length);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [ready]);
+  useEffect(() => {
+    if (!ready || !early.current.length) return;
+    const pressed = early.current;
+    early.current = [];
+    setWaitingKeys(0);
+    for (const k of pressed) window.dispatchEvent(new KeyboardEvent('keydown', { ...k, bubbles: true, cancelable: true }));
+  }, [ready]);
+
   if (denied) return <NotAllowed />;
   const loadError = projectQuery.error ?? history.error ?? task.error;
   if (loadError) return <div className="page"><div className="banner error" role="alert">{errorText(loadError, t)}</div></div>;
-  if (!project || history.isPending) return <div className="page muted">{t('common.loading')}</div>;
+  const keysNote = waitingKeys > 0 && <div className="banner info" data-testid="amend-keys-waiting" role="status">{t('amend.keysWaiting', { count: waitingKeys })}</div>;
+  if (!project || history.isPending) return <div className="page muted">{t('common.loading')}{keysNote}</div>;
   const back = `#/projects/${projectId}/annotate`;
   if (!item) {
     return (
@@ -129,7 +157,7 @@ export function AmendPage({ projectId, annotationId }: { projectId: number; anno
       {task.data && state
         ? <TaskView key={item.annotationId} schema={project.schema} data={task.data.data} state={state}
           onChange={(f) => setState((s) => (s ? f(s) : s))} readOnly={!!locked || !!saved} mediaUrl={mediaUrl} />
-        : <div className="muted">{t('common.loading')}</div>}
+        : <div className="muted">{t('common.loading')}{keysNote}</div>}
     </div>
   );
 }

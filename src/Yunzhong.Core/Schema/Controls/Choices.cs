@@ -20,28 +20,30 @@ internal sealed class ChoicesKind : ControlKind
     {
         if (!c.Multiple && (c.Min is not null || c.Max is not null))
         {
-            errors.Add(new SchemaError(path + (c.Min is not null ? "/min" : "/max"),
-                "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option."));
+            errors.Add(SchemaError.Of(path + (c.Min is not null ? "/min" : "/max"),
+                "'min' and 'max' apply only when 'multiple' is true; a single choice is exactly one option.", SchemaErrorCodes.SchemaMinMaxSingle,
+                ("key", c.Min is not null ? "min" : "max")));
         }
 
         if (c.Min is < 0)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' must be 0 or more, not {c.Min}."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' must be 0 or more, not {c.Min}.", SchemaErrorCodes.SchemaMinNegative, ("value", c.Min)));
         }
 
         if (c.Max is < 1)
         {
-            errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
+            errors.Add(SchemaError.Of(path + "/max", $"'max' must be 1 or more, not {c.Max}.", SchemaErrorCodes.SchemaMaxBelowOne, ("value", c.Max)));
         }
 
         if (c.Min is { } min && c.Max is { } max && min > max)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' {min} is greater than 'max' {max}."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' {min} is greater than 'max' {max}.", SchemaErrorCodes.SchemaMinAboveMax, ("min", min), ("max", max)));
         }
 
         if (c.Min is { } m && m > c.Labels.Count)
         {
-            errors.Add(new SchemaError(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are."));
+            errors.Add(SchemaError.Of(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are.", SchemaErrorCodes.SchemaMinAboveOptions,
+                ("min", m), ("count", c.Labels.Count)));
         }
     }
 
@@ -131,7 +133,7 @@ public static partial class AnnotationValidator
             var name = plan.Def.Name;
             if (value.ValueKind != JsonValueKind.Array)
             {
-                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
                 return;
             }
 
@@ -142,7 +144,7 @@ public static partial class AnnotationValidator
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
-                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.");
+                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.", SchemaErrorCodes.NotText);
                 }
                 else if (!plan.TryGetLabel(item, out var option))
                 {
@@ -150,7 +152,7 @@ public static partial class AnnotationValidator
                 }
                 else if (chosen[option])
                 {
-                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.");
+                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.", SchemaErrorCodes.ChoiceRepeated, ("value", JsonText.Value(item)));
                 }
                 else
                 {

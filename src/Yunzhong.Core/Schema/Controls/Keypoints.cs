@@ -91,11 +91,11 @@ public static partial class AnnotationValidator
         {
             if (v < 0)
             {
-                Fail(At(plan, i, key), $"Keypoint {key} {JsonText.Number(v)} must be 0 or more.");
+                Fail(At(plan, i, key), $"Keypoint {key} {JsonText.Number(v)} must be 0 or more.", SchemaErrorCodes.Negative, ("value", v));
             }
             else if (limit is { } l && v > l + PixelTolerance)
             {
-                Fail(At(plan, i, key), $"Keypoint {key} {JsonText.Number(v)} is past the image {dimension} {l}.");
+                Fail(At(plan, i, key), $"Keypoint {key} {JsonText.Number(v)} is past the image {dimension} {l}.", SchemaErrorCodes.OutsideImage, ("value", v), ("limit", l));
             }
         }
     }

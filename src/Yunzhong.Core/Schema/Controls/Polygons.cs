@@ -49,14 +49,14 @@ public static partial class AnnotationValidator
             {
                 Fail(At(plan, i, "points"), points.ValueKind == JsonValueKind.Undefined
                     ? "A polygon needs 'points', an array of [x, y] pairs."
-                    : $"A polygon needs 'points', an array of [x, y] pairs, not {JsonText.Describe(points)}.");
+                    : $"A polygon needs 'points', an array of [x, y] pairs, not {JsonText.Describe(points)}.", SchemaErrorCodes.PolygonPointsNeeded);
                 return;
             }
 
             var n = points.GetArrayLength();
             if (n < 3)
             {
-                Fail(At(plan, i, "points"), $"A polygon needs at least 3 points; this one has {n}.");
+                Fail(At(plan, i, "points"), $"A polygon needs at least 3 points; this one has {n}.", SchemaErrorCodes.PolygonTooFew, ("count", n));
             }
 
             var k = 0;
@@ -64,7 +64,7 @@ public static partial class AnnotationValidator
             {
                 if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2)
                 {
-                    Fail(At(plan, i, "points/" + k), $"Polygon point {k} must be an [x, y] pair, not {JsonText.Describe(point)}.");
+                    Fail(At(plan, i, "points/" + k), $"Polygon point {k} must be an [x, y] pair, not {JsonText.Describe(point)}.", SchemaErrorCodes.PolygonPointInvalid, ("point", k + 1));
                     k++;
                     continue;
                 }
@@ -77,15 +77,16 @@ public static partial class AnnotationValidator
                     var path = At(plan, i, "points/" + k + "/" + axis);
                     if (c.ValueKind != JsonValueKind.Number)
                     {
-                        Fail(path, $"Polygon point {k} {name} must be a number, not {JsonText.Describe(c)}.");
+                        Fail(path, $"Polygon point {k} {name} must be a number, not {JsonText.Describe(c)}.", SchemaErrorCodes.NotNumber, ("key", name));
                     }
                     else if (c.GetDouble() is var d && d < 0)
                     {
-                        Fail(path, $"Polygon point {k} {name} = {JsonText.Number(d)} must be 0 or more.");
+                        Fail(path, $"Polygon point {k} {name} = {JsonText.Number(d)} must be 0 or more.", SchemaErrorCodes.Negative, ("value", d));
                     }
                     else if (limit is { } l && d > l + PixelTolerance)
                     {
-                        Fail(path, $"Polygon point {k} {name} = {JsonText.Number(d)} is past the image {(axis == 0 ? "width" : "height")} {l}.");
+                        Fail(path, $"Polygon point {k} {name} = {JsonText.Number(d)} is past the image {(axis == 0 ? "width" : "height")} {l}.",
+                            SchemaErrorCodes.OutsideImage, ("value", d), ("limit", l));
                     }
 
                     axis++;

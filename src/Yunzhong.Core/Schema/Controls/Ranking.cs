@@ -184,7 +184,7 @@ public static partial class AnnotationValidator
             {
                 Fail(plan.Pointer, pairwise
                     ? $"Ranking '{c.Name}' must be an object {{ \"preferred\": \"a\" | \"b\" | \"tie\" }}, not {JsonText.Describe(value)}."
-                    : $"Ranking '{c.Name}' must be an object {{ \"order\": [item ids] }}, not {JsonText.Describe(value)}.");
+                    : $"Ranking '{c.Name}' must be an object {{ \"order\": [item ids] }}, not {JsonText.Describe(value)}.", SchemaErrorCodes.RankingNotObject);
                 return;
             }
 
@@ -193,16 +193,23 @@ public static partial class AnnotationValidator
                 var known = p.NameEquals(pairwise ? "preferred"u8 : "order"u8) || (c.Rationale && p.NameEquals("rationale"u8));
                 if (!known)
                 {
-                    Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name), p.NameEquals("rationale"u8)
-                        ? $"Ranking '{c.Name}' does not ask for a rationale."
-                        : $"Key '{p.Name}' does not belong in ranking '{c.Name}'; it has {(pairwise ? "preferred" : "order")}{(c.Rationale ? ", rationale" : "")}.");
+                    if (p.NameEquals("rationale"u8))
+                    {
+                        Fail(plan.Pointer + "/rationale", $"Ranking '{c.Name}' does not ask for a rationale.", SchemaErrorCodes.RankingNoRationale);
+                    }
+                    else
+                    {
+                        Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
+                            $"Key '{p.Name}' does not belong in ranking '{c.Name}'; it has {(pairwise ? "preferred" : "order")}{(c.Rationale ? ", rationale" : "")}.",
+                            SchemaErrorCodes.KeyUnknown, ("key", p.Name));
+                    }
                 }
             }
 
             if (c.Rationale && value.TryGetProperty("rationale"u8, out var why)
                 && why.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
-                Fail(plan.Pointer + "/rationale", $"The rationale must be a string, not {JsonText.Describe(why)}.");
+                Fail(plan.Pointer + "/rationale", $"The rationale must be a string, not {JsonText.Describe(why)}.", SchemaErrorCodes.NotText);
             }
 
             var field = c.Field!;
@@ -210,7 +217,7 @@ public static partial class AnnotationValidator
                 || !taskData.TryGetProperty(field, out var items)
                 || items.ValueKind != JsonValueKind.Array)
             {
-                Fail(plan.Pointer, $"The task has no list in field '{field}' to rank.");
+                Fail(plan.Pointer, $"The task has no list in field '{field}' to rank.", SchemaErrorCodes.RankingNoList, ("name", field));
                 return;
             }
 
@@ -229,17 +236,18 @@ public static partial class AnnotationValidator
             var count = items.GetArrayLength();
             if (count < 2)
             {
-                Fail(plan.Pointer, $"A pairwise comparison needs at least two items in field '{field}'; the task has {count}.");
+                Fail(plan.Pointer, $"A pairwise comparison needs at least two items in field '{field}'; the task has {count}.",
+                    SchemaErrorCodes.RankingTooFewItems, ("name", field), ("count", count));
             }
 
             if (!value.TryGetProperty("preferred"u8, out var preferred) || preferred.ValueKind == JsonValueKind.Null)
             {
-                Fail(plan.Pointer + "/preferred", $"Ranking '{plan.Def.Name}' needs 'preferred': \"a\", \"b\" or \"tie\".");
+                Fail(plan.Pointer + "/preferred", $"Ranking '{plan.Def.Name}' needs 'preferred': \"a\", \"b\" or \"tie\".", SchemaErrorCodes.RankingPreferred);
             }
             else if (preferred.ValueKind != JsonValueKind.String
                 || !(preferred.ValueEquals("a"u8) || preferred.ValueEquals("b"u8) || preferred.ValueEquals("tie"u8)))
             {
-                Fail(plan.Pointer + "/preferred", $"Preferred {JsonText.Describe(preferred)} must be \"a\", \"b\" or \"tie\".");
+                Fail(plan.Pointer + "/preferred", $"Preferred {JsonText.Describe(preferred)} must be \"a\", \"b\" or \"tie\".", SchemaErrorCodes.RankingPreferred);
             }
         }
 
@@ -248,7 +256,8 @@ public static partial class AnnotationValidator
             var path = plan.Pointer + "/order";
             if (!value.TryGetProperty("order"u8, out var order) || order.ValueKind != JsonValueKind.Array)
             {
-                Fail(path, $"Ranking '{plan.Def.Name}' needs 'order', an array of the item ids of field '{field}'{(order.ValueKind == JsonValueKind.Undefined ? "" : ", not " + JsonText.Describe(order))}.");
+                Fail(path, $"Ranking '{plan.Def.Name}' needs 'order', an array of the item ids of field '{field}'{(order.ValueKind == JsonValueKind.Undefined ? "" : ", not " + JsonText.Describe(order))}.",
+                    SchemaErrorCodes.RankingOrderNeeded, ("name", field));
                 return;
             }
 
@@ -261,15 +270,15 @@ public static partial class AnnotationValidator
                 var at = ItemIndex(items, id);
                 if (id.ValueKind != JsonValueKind.String)
                 {
-                    Fail(path + "/" + k, $"Order entry {k} must be an item id (a string), not {JsonText.Describe(id)}.");
+                    Fail(path + "/" + k, $"Order entry {k} must be an item id (a string), not {JsonText.Describe(id)}.", SchemaErrorCodes.NotText);
                 }
                 else if (at < 0)
                 {
-                    Fail(path + "/" + k, $"{JsonText.Describe(id)} is not an item id of field '{field}'.");
+                    Fail(path + "/" + k, $"{JsonText.Describe(id)} is not an item id of field '{field}'.", SchemaErrorCodes.RankingItemUnknown, ("value", JsonText.Value(id)), ("name", field));
                 }
                 else if (seen[at])
                 {
-                    Fail(path + "/" + k, $"Item {JsonText.Describe(id)} appears more than once in the order.");
+                    Fail(path + "/" + k, $"Item {JsonText.Describe(id)} appears more than once in the order.", SchemaErrorCodes.RankingItemRepeated, ("value", JsonText.Value(id)));
                 }
                 else
                 {
@@ -285,9 +294,10 @@ public static partial class AnnotationValidator
                 var missing = seen.IndexOf(false);
                 var item = items[missing];
                 var missingId = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id"u8, out var mid)
-                    ? JsonText.Describe(mid)
-                    : "'" + missing + "'";
-                Fail(path, $"The order must list every item of field '{field}' exactly once; it misses {missingId}.");
+                    ? JsonText.Value(mid)
+                    : missing.ToString(CultureInfo.InvariantCulture);
+                Fail(path, $"The order must list every item of field '{field}' exactly once; it misses '{missingId}'.",
+                    SchemaErrorCodes.RankingIncomplete, ("name", field), ("missing", missingId));
             }
         }
 

@@ -17,7 +17,8 @@ internal sealed class RatingKind : ControlKind
     {
         if (c.Max is { } top && (top < SchemaRules.MinRatingMax || top > SchemaRules.MaxRatingMax))
         {
-            errors.Add(new SchemaError(path + "/max", $"A rating's 'max' must be between {SchemaRules.MinRatingMax} and {SchemaRules.MaxRatingMax}, not {top}."));
+            errors.Add(SchemaError.Of(path + "/max", $"A rating's 'max' must be between {SchemaRules.MinRatingMax} and {SchemaRules.MaxRatingMax}, not {top}.",
+                SchemaErrorCodes.SchemaRatingMax, ("min", SchemaRules.MinRatingMax), ("max", SchemaRules.MaxRatingMax), ("value", top)));
         }
     }
 
@@ -90,11 +91,12 @@ public static partial class AnnotationValidator
             var max = plan.Def.RatingMax;
             if (!JsonText.TryGetInteger(value, out var n))
             {
-                Fail(plan.Pointer, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.",
+                    SchemaErrorCodes.RatingRange, ("max", max), ("value", JsonText.Value(value)));
             }
             else if (n < 1 || n > max)
             {
-                Fail(plan.Pointer, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.");
+                Fail(plan.Pointer, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.", SchemaErrorCodes.RatingRange, ("max", max), ("value", n));
             }
         }
     }

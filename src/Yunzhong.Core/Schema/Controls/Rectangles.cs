@@ -66,7 +66,7 @@ public static partial class AnnotationValidator
             {
                 if (r.ValueKind != JsonValueKind.Number)
                 {
-                    Fail(At(plan, i, "rotation"), $"'rotation' of a box must be a number of degrees, not {JsonText.Describe(r)}.");
+                    Fail(At(plan, i, "rotation"), $"'rotation' of a box must be a number of degrees, not {JsonText.Describe(r)}.", SchemaErrorCodes.NotNumber, ("key", "rotation"));
                     ok = false;
                 }
                 else
@@ -82,22 +82,22 @@ public static partial class AnnotationValidator
 
             if (w <= 0)
             {
-                Fail(At(plan, i, "width"), $"Box width {JsonText.Number(w)} must be greater than 0.");
+                Fail(At(plan, i, "width"), $"Box width {JsonText.Number(w)} must be greater than 0.", SchemaErrorCodes.BoxNotPositive, ("value", w));
             }
 
             if (h <= 0)
             {
-                Fail(At(plan, i, "height"), $"Box height {JsonText.Number(h)} must be greater than 0.");
+                Fail(At(plan, i, "height"), $"Box height {JsonText.Number(h)} must be greater than 0.", SchemaErrorCodes.BoxNotPositive, ("value", h));
             }
 
             if (x < 0)
             {
-                Fail(At(plan, i, "x"), $"Box x {JsonText.Number(x)} must be 0 or more.");
+                Fail(At(plan, i, "x"), $"Box x {JsonText.Number(x)} must be 0 or more.", SchemaErrorCodes.Negative, ("value", x));
             }
 
             if (y < 0)
             {
-                Fail(At(plan, i, "y"), $"Box y {JsonText.Number(y)} must be 0 or more.");
+                Fail(At(plan, i, "y"), $"Box y {JsonText.Number(y)} must be 0 or more.", SchemaErrorCodes.Negative, ("value", y));
             }
 
             if (w <= 0 || h <= 0 || x < 0 || y < 0)
@@ -109,12 +109,14 @@ public static partial class AnnotationValidator
             {
                 if (imageWidth is { } iw && x + w > iw + PixelTolerance)
                 {
-                    Fail(At(plan, i, "width"), $"Box right edge x + width = {JsonText.Number(x + w)} is past the image width {iw}.");
+                    Fail(At(plan, i, "width"), $"Box right edge x + width = {JsonText.Number(x + w)} is past the image width {iw}.",
+                        SchemaErrorCodes.OutsideImage, ("value", x + w), ("limit", iw));
                 }
 
                 if (imageHeight is { } ih && y + h > ih + PixelTolerance)
                 {
-                    Fail(At(plan, i, "height"), $"Box bottom edge y + height = {JsonText.Number(y + h)} is past the image height {ih}.");
+                    Fail(At(plan, i, "height"), $"Box bottom edge y + height = {JsonText.Number(y + h)} is past the image height {ih}.",
+                        SchemaErrorCodes.OutsideImage, ("value", y + h), ("limit", ih));
                 }
 
                 return;
@@ -135,7 +137,8 @@ public static partial class AnnotationValidator
             {
                 var size = imageWidth is not null && imageHeight is not null ? $" of the {imageWidth}×{imageHeight} image" : "";
                 Fail(At(plan, i, "rotation"),
-                    $"Box rotated by {JsonText.Number(rotation)}° spans x {JsonText.Number(Math.Round(minX, 2))}..{JsonText.Number(Math.Round(maxX, 2))}, y {JsonText.Number(Math.Round(minY, 2))}..{JsonText.Number(Math.Round(maxY, 2))}, outside the bounds{size}.");
+                    $"Box rotated by {JsonText.Number(rotation)}° spans x {JsonText.Number(Math.Round(minX, 2))}..{JsonText.Number(Math.Round(maxX, 2))}, y {JsonText.Number(Math.Round(minY, 2))}..{JsonText.Number(Math.Round(maxY, 2))}, outside the bounds{size}.",
+                    SchemaErrorCodes.BoxRotatedOutside, ("rotation", rotation), ("width", imageWidth), ("height", imageHeight));
             }
         }
 

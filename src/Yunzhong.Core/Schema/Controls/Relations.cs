@@ -16,11 +16,11 @@ internal sealed class RelationsKind : ControlKind
     {
         if (c.Spans is null)
         {
-            errors.Add(new SchemaError(path + "/spans", "A relations control needs 'spans', the name of a spans control."));
+            errors.Add(new SchemaError(path + "/spans", "A relations control needs 'spans', the name of a spans control.", SchemaErrorCodes.SchemaSpansNeeded));
         }
         else if (!controls.TryGetValue(c.Spans, out var target) || target.Type != ControlType.Spans)
         {
-            errors.Add(new SchemaError(path + "/spans", $"{JsonText.Quote(c.Spans)} is not the name of a spans control."));
+            errors.Add(SchemaError.Of(path + "/spans", $"{JsonText.Quote(c.Spans)} is not the name of a spans control.", SchemaErrorCodes.SchemaSpansUnknown, ("name", c.Spans)));
         }
     }
 
@@ -81,7 +81,7 @@ public static partial class AnnotationValidator
             {
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    Fail(At(plan, i), $"Each relation of '{plan.Def.Name}' must be an object, not {JsonText.Describe(item)}.");
+                    Fail(At(plan, i), $"Each relation of '{plan.Def.Name}' must be an object, not {JsonText.Describe(item)}.", SchemaErrorCodes.ItemNotObject);
                     i++;
                     continue;
                 }
@@ -90,7 +90,8 @@ public static partial class AnnotationValidator
                 {
                     if (!p.NameEquals("from"u8) && !p.NameEquals("to"u8) && !p.NameEquals("label"u8))
                     {
-                        Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)), $"Key '{p.Name}' does not belong in a relation; it has from, to, label.");
+                        Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)), $"Key '{p.Name}' does not belong in a relation; it has from, to, label.",
+                            SchemaErrorCodes.KeyUnknown, ("key", p.Name));
                     }
                 }
 
@@ -109,13 +110,14 @@ public static partial class AnnotationValidator
         {
             if (!item.TryGetProperty(key, out var id) || id.ValueKind != JsonValueKind.String)
             {
-                Fail(At(plan, i, key), $"A relation needs '{key}', the id of a span.");
+                Fail(At(plan, i, key), $"A relation needs '{key}', the id of a span.", SchemaErrorCodes.RelationEndNeeded, ("key", key));
                 return;
             }
 
             if (RegionOwner(id) != plan.SpansControl)
             {
-                Fail(At(plan, i, key), $"Relation end {JsonText.Describe(id)} is not the id of a span of '{plan.Def.Spans}' in this result.");
+                Fail(At(plan, i, key), $"Relation end {JsonText.Describe(id)} is not the id of a span of '{plan.Def.Spans}' in this result.",
+                    SchemaErrorCodes.RelationEndUnknown, ("value", JsonText.Value(id)), ("control", plan.Def.Spans));
             }
         }
     }

@@ -89,15 +89,17 @@ public static partial class AnnotationValidator
                 {
                     if (start < 0)
                     {
-                        Fail(At(plan, i, "start"), $"Segment start {JsonText.Number(start)} s must be 0 or more.");
+                        Fail(At(plan, i, "start"), $"Segment start {JsonText.Number(start)} s must be 0 or more.", SchemaErrorCodes.Negative, ("value", start));
                     }
                     else if (end <= start)
                     {
-                        Fail(At(plan, i, "end"), $"Segment end {JsonText.Number(end)} s must be after its start {JsonText.Number(start)} s.");
+                        Fail(At(plan, i, "end"), $"Segment end {JsonText.Number(end)} s must be after its start {JsonText.Number(start)} s.",
+                            SchemaErrorCodes.SegmentEmpty, ("start", start), ("end", end));
                     }
                     else if (duration is { } d && end > d + DurationToleranceSeconds)
                     {
-                        Fail(At(plan, i, "end"), $"Segment end {JsonText.Number(end)} s is past the end of the media, which lasts {JsonText.Number(d)} s.");
+                        Fail(At(plan, i, "end"), $"Segment end {JsonText.Number(end)} s is past the end of the media, which lasts {JsonText.Number(d)} s.",
+                            SchemaErrorCodes.SegmentPastMedia, ("end", end), ("duration", d));
                     }
                 }
 

@@ -133,14 +133,14 @@ public static partial class AnnotationValidator
                 || !taskData.TryGetProperty(field, out var textElement)
                 || textElement.ValueKind != JsonValueKind.String)
             {
-                Fail(plan.Pointer, $"The task has no text in field '{field}' to place the spans of '{plan.Def.Name}' in.");
+                Fail(plan.Pointer, $"The task has no text in field '{field}' to place the spans of '{plan.Def.Name}' in.", SchemaErrorCodes.SpanNoText, ("name", field));
                 return;
             }
 
             var chars = ControlPlan.RentChars(textElement, out var length);
             if (chars is null)
             {
-                Fail(plan.Pointer, $"The text in field '{field}' holds an unpaired surrogate, so span offsets cannot be checked.");
+                Fail(plan.Pointer, $"The text in field '{field}' holds an unpaired surrogate, so span offsets cannot be checked.", SchemaErrorCodes.SpanBadText, ("name", field));
                 return;
             }
 
@@ -255,7 +255,7 @@ public static partial class AnnotationValidator
 
             if (spanText.ValueKind != JsonValueKind.String)
             {
-                Fail(At(plan, i, "text"), $"Span text must be a string, not {JsonText.Describe(spanText)}.");
+                Fail(At(plan, i, "text"), $"Span text must be a string, not {JsonText.Describe(spanText)}.", SchemaErrorCodes.NotText);
                 return;
             }
 
@@ -265,7 +265,8 @@ public static partial class AnnotationValidator
             if (!spanText.ValueEquals(slice))
             {
                 Fail(At(plan, i, "text"),
-                    $"Span text {JsonText.Describe(spanText)} differs from the text at {start}..{end}, which is {JsonText.Quote(slice.ToString())}.");
+                    $"Span text {JsonText.Describe(spanText)} differs from the text at {start}..{end}, which is {JsonText.Quote(slice.ToString())}.",
+                    SchemaErrorCodes.SpanTextDiffers, ("value", JsonText.Value(spanText)), ("expected", JsonText.Quote(slice.ToString())[1..^1]));
             }
         }
 
@@ -274,13 +275,13 @@ public static partial class AnnotationValidator
             value = 0;
             if (!item.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
             {
-                Fail(At(plan, i, key), $"Each span of '{plan.Def.Name}' needs an integer '{key}'.");
+                Fail(At(plan, i, key), $"Each span of '{plan.Def.Name}' needs an integer '{key}'.", SchemaErrorCodes.SpanOffsetInvalid, ("key", key));
                 return false;
             }
 
             if (!JsonText.TryGetInteger(v, out value))
             {
-                Fail(At(plan, i, key), $"Span {key} must be an integer count of code points, not {JsonText.Describe(v)}.");
+                Fail(At(plan, i, key), $"Span {key} must be an integer count of code points, not {JsonText.Describe(v)}.", SchemaErrorCodes.SpanOffsetInvalid, ("key", key));
                 return false;
             }
 

@@ -31,11 +31,12 @@ internal sealed class TaxonomyKind : ControlKind
     {
         if (!c.Multiple && c.Max is not null)
         {
-            errors.Add(new SchemaError(path + "/max", "'max' applies only when 'multiple' is true; a single answer is exactly one path."));
+            errors.Add(SchemaError.Of(path + "/max", "'max' applies only when 'multiple' is true; a single answer is exactly one path.", SchemaErrorCodes.SchemaMinMaxSingle,
+                ("key", "max")));
         }
         else if (c.Max is < 1)
         {
-            errors.Add(new SchemaError(path + "/max", $"'max' must be 1 or more, not {c.Max}."));
+            errors.Add(SchemaError.Of(path + "/max", $"'max' must be 1 or more, not {c.Max}.", SchemaErrorCodes.SchemaMaxBelowOne, ("value", c.Max)));
         }
 
         // The top level is checked with every control's labels; the levels below here.
@@ -57,17 +58,18 @@ internal sealed class TaxonomyKind : ControlKind
             var itemPath = path + "/" + i;
             if (string.IsNullOrEmpty(o.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value", "An option value must not be empty."));
+                errors.Add(new SchemaError(itemPath + "/value", "An option value must not be empty.", SchemaErrorCodes.SchemaLabelEmpty));
             }
             else if (!values.Add(o.Value))
             {
-                errors.Add(new SchemaError(itemPath + "/value",
-                    $"Option value {JsonText.Quote(o.Value)} appears more than once under the same parent in control {JsonText.Quote(c.Name)}."));
+                errors.Add(SchemaError.Of(itemPath + "/value",
+                    $"Option value {JsonText.Quote(o.Value)} appears more than once under the same parent in control {JsonText.Quote(c.Name)}.",
+                    SchemaErrorCodes.SchemaLabelDuplicate, ("value", o.Value), ("control", c.Name)));
             }
 
             if (o.Hotkey is not null)
             {
-                errors.Add(new SchemaError(itemPath + "/hotkey", "Only top-level options of a taxonomy take a hotkey."));
+                errors.Add(new SchemaError(itemPath + "/hotkey", "Only top-level options of a taxonomy take a hotkey.", SchemaErrorCodes.SchemaTaxonomyHotkey));
             }
 
             if (o.Children is { } children)
@@ -161,13 +163,13 @@ internal sealed class TaxonomyKind : ControlKind
     {
         if (LabelStudioImportContext.Attr(e, "apiUrl") is not null)
         {
-            context.Error(e, $"<Taxonomy> '{name}' loads its options from apiUrl; list them as nested <Choice> tags instead.");
+            context.Error(e, $"<Taxonomy> '{name}' loads its options from apiUrl; list them as nested <Choice> tags instead.", SchemaErrorCodes.LabelStudioTaxonomyApi, ("name", name));
             return null;
         }
 
         if (string.Equals(LabelStudioImportContext.Attr(e, "perRegion"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            context.Error(e, $"<Taxonomy> '{name}' is per region; a native taxonomy labels the whole task.");
+            context.Error(e, $"<Taxonomy> '{name}' is per region; a native taxonomy labels the whole task.", SchemaErrorCodes.LabelStudioTaxonomyPerRegion, ("name", name));
             return null;
         }
 
@@ -181,7 +183,7 @@ internal sealed class TaxonomyKind : ControlKind
         {
             if (!int.TryParse(usagesText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var usages) || usages < 1)
             {
-                context.Error(e, $"maxUsages '{usagesText}' is not a whole number of 1 or more.");
+                context.Error(e, $"maxUsages '{usagesText}' is not a whole number of 1 or more.", SchemaErrorCodes.LabelStudioNotWhole, ("attribute", "maxUsages"), ("value", usagesText));
                 return null;
             }
 
@@ -210,7 +212,7 @@ internal sealed class TaxonomyKind : ControlKind
             var value = LabelStudioImportContext.Attr(child, "value");
             if (value is null)
             {
-                context.Error(child, "<Choice> needs a 'value' attribute.");
+                context.Error(child, "<Choice> needs a 'value' attribute.", SchemaErrorCodes.LabelStudioNeedsAttribute, ("tag", "Choice"), ("attribute", "value"));
                 continue;
             }
 
@@ -399,7 +401,7 @@ public static partial class AnnotationValidator
             var name = plan.Def.Name;
             if (value.ValueKind != JsonValueKind.Array)
             {
-                Fail(plan.Pointer, $"Taxonomy '{name}' must be an array of paths (each an array of option values), not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Taxonomy '{name}' must be an array of paths (each an array of option values), not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
                 return;
             }
 
@@ -416,11 +418,11 @@ public static partial class AnnotationValidator
             var c = plan.Def;
             if (!c.Multiple && i != 1)
             {
-                Fail(plan.Pointer, $"Taxonomy '{name}' takes exactly one path; the result has {i}.");
+                Fail(plan.Pointer, $"Taxonomy '{name}' takes exactly one path; the result has {i}.", SchemaErrorCodes.TaxonomyCount, ("max", 1), ("count", i));
             }
             else if (c.Max is { } max && i > max)
             {
-                Fail(plan.Pointer, $"Taxonomy '{name}' allows at most {max} paths; the result has {i}.");
+                Fail(plan.Pointer, $"Taxonomy '{name}' allows at most {max} paths; the result has {i}.", SchemaErrorCodes.TaxonomyCount, ("max", max), ("count", i));
             }
         }
 
@@ -429,7 +431,7 @@ public static partial class AnnotationValidator
             var name = plan.Def.Name;
             if (path.ValueKind != JsonValueKind.Array || path.GetArrayLength() == 0)
             {
-                Fail(At(plan, i), $"Path {i} of '{name}' must be a non-empty array of option values, not {JsonText.Describe(path)}.");
+                Fail(At(plan, i), $"Path {i} of '{name}' must be a non-empty array of option values, not {JsonText.Describe(path)}.", SchemaErrorCodes.TaxonomyPathInvalid);
                 return;
             }
 
@@ -441,7 +443,7 @@ public static partial class AnnotationValidator
                 if (step.ValueKind != JsonValueKind.String)
                 {
                     Fail(At(plan, i, depth.ToString(CultureInfo.InvariantCulture)),
-                        $"Step {depth} of path {i} of '{name}' must be an option value (a string), not {JsonText.Describe(step)}.");
+                        $"Step {depth} of path {i} of '{name}' must be an option value (a string), not {JsonText.Describe(step)}.", SchemaErrorCodes.NotText);
                     return;
                 }
 
@@ -457,9 +459,16 @@ public static partial class AnnotationValidator
 
                 if (next is null)
                 {
-                    Fail(At(plan, i, depth.ToString(CultureInfo.InvariantCulture)), depth == 0
-                        ? $"{JsonText.Describe(step)} is not a top-level option of taxonomy '{name}'."
-                        : $"{JsonText.Describe(step)} is not an option under {JsonText.Describe(path[depth - 1])} in taxonomy '{name}'.");
+                    var at = At(plan, i, depth.ToString(CultureInfo.InvariantCulture));
+                    if (depth == 0)
+                    {
+                        Fail(at, $"{JsonText.Describe(step)} is not a top-level option of taxonomy '{name}'.", SchemaErrorCodes.TaxonomyUnknownTop, ("value", JsonText.Value(step)));
+                    }
+                    else
+                    {
+                        Fail(at, $"{JsonText.Describe(step)} is not an option under {JsonText.Describe(path[depth - 1])} in taxonomy '{name}'.",
+                            SchemaErrorCodes.TaxonomyUnknownUnder, ("value", JsonText.Value(step)), ("parent", JsonText.Value(path[depth - 1])));
+                    }
                     return;
                 }
 
@@ -469,13 +478,13 @@ public static partial class AnnotationValidator
 
             if (plan.Def.LeafsOnly && !node.IsLeaf)
             {
-                Fail(At(plan, i), $"Path {i} of '{name}' ends at an option with options under it; taxonomy '{name}' takes leaves only.");
+                Fail(At(plan, i), $"Path {i} of '{name}' ends at an option with options under it; taxonomy '{name}' takes leaves only.", SchemaErrorCodes.TaxonomyNotLeaf);
                 return;
             }
 
             if (seen is not null && !seen.Add(string.Join('\u001f', path.EnumerateArray().Select(JsonText.SafeString))))
             {
-                Fail(At(plan, i), $"Path {i} of '{name}' is chosen more than once.");
+                Fail(At(plan, i), $"Path {i} of '{name}' is chosen more than once.", SchemaErrorCodes.TaxonomyRepeated);
             }
         }
     }

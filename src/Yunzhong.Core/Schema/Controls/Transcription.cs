@@ -21,12 +21,14 @@ internal sealed class TranscriptionKind : ControlKind
         {
             if (!controls.TryGetValue(c.PerSegment, out var target) || target.Type != ControlType.Segments)
             {
-                errors.Add(new SchemaError(path + "/perSegment", $"{JsonText.Quote(c.PerSegment)} is not the name of a segments control."));
+                errors.Add(SchemaError.Of(path + "/perSegment", $"{JsonText.Quote(c.PerSegment)} is not the name of a segments control.",
+                    SchemaErrorCodes.SchemaPerSegmentUnknown, ("name", c.PerSegment)));
             }
             else if (c.Field is not null && target.Field is not null && c.Field != target.Field)
             {
-                errors.Add(new SchemaError(path + "/field",
-                    $"Field {JsonText.Quote(c.Field)} differs from field {JsonText.Quote(target.Field)} of segments control {JsonText.Quote(target.Name)}."));
+                errors.Add(SchemaError.Of(path + "/field",
+                    $"Field {JsonText.Quote(c.Field)} differs from field {JsonText.Quote(target.Field)} of segments control {JsonText.Quote(target.Name)}.",
+                    SchemaErrorCodes.SchemaPerSegmentField, ("field", c.Field), ("other", target.Field), ("control", target.Name)));
             }
         }
     }
@@ -163,7 +165,7 @@ public static partial class AnnotationValidator
             {
                 if (value.ValueKind != JsonValueKind.String)
                 {
-                    Fail(plan.Pointer, $"Transcription '{name}' must be a string, not {JsonText.Describe(value)}.");
+                    Fail(plan.Pointer, $"Transcription '{name}' must be a string, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotText);
                 }
 
                 return;
@@ -171,7 +173,8 @@ public static partial class AnnotationValidator
 
             if (value.ValueKind != JsonValueKind.Object)
             {
-                Fail(plan.Pointer, $"Transcription '{name}' is per segment: it must be an object from segment id to text, not {JsonText.Describe(value)}.");
+                Fail(plan.Pointer, $"Transcription '{name}' is per segment: it must be an object from segment id to text, not {JsonText.Describe(value)}.",
+                    SchemaErrorCodes.TranscriptionNotObject);
                 return;
             }
 
@@ -180,12 +183,13 @@ public static partial class AnnotationValidator
                 if (SegmentOwner(p) != plan.PerSegmentControl)
                 {
                     Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
-                        $"{JsonText.Quote(p.Name)} is not the id of a segment of '{plan.Def.PerSegment}' in this result.");
+                        $"{JsonText.Quote(p.Name)} is not the id of a segment of '{plan.Def.PerSegment}' in this result.",
+                        SchemaErrorCodes.TranscriptionSegmentUnknown, ("id", p.Name));
                 }
                 else if (p.Value.ValueKind != JsonValueKind.String)
                 {
                     Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
-                        $"The transcription of segment {JsonText.Quote(p.Name)} must be a string, not {JsonText.Describe(p.Value)}.");
+                        $"The transcription of segment {JsonText.Quote(p.Name)} must be a string, not {JsonText.Describe(p.Value)}.", SchemaErrorCodes.NotText);
                 }
             }
         }

@@ -60,7 +60,8 @@ public static class ImportsApi
         ImportFormat? chosen = format is null ? null : ParseFormat(format);
         if (format is not null && chosen is null)
         {
-            return Http.Invalid("format", "format must be one of jsonl, json, csv, tsv, labelstudio.");
+            return Http.Invalid("format", "format must be one of jsonl, json, csv, tsv, labelstudio.", ProblemCodes.FieldOneOf,
+                ProblemCodes.Params(("allowed", "jsonl, json, csv, tsv, labelstudio")));
         }
         chosen ??= TaskImport.Detect(filename ?? "", head.AsSpan(0, n));
         if (chosen is null)
@@ -71,7 +72,7 @@ public static class ImportsApi
         var renames = ParseMap(map);
         if (renames is null)
         {
-            return Http.Invalid("map", "map must be a JSON object of strings (column → field), each field named once.");
+            return Http.Invalid("map", "map must be a JSON object of strings (column → field), each field named once.", ProblemCodes.ImportMapInvalid);
         }
         await using var body = new PrefixedStream(head.AsMemory(0, n), request.Body);
         var source = new ImportSource(string.IsNullOrWhiteSpace(filename) ? "upload" : filename, renames, again ?? false);
@@ -93,16 +94,35 @@ public static class ImportsApi
         }
         if (outcome.Errors.Count > 0)
         {
-            var errors = outcome.Errors
-                .GroupBy(e => e.Field is null ? row(e.Line) : $"{row(e.Line)}: {e.Field}")
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+            var byKey = outcome.Errors.GroupBy(e => e.Field is null ? row(e.Line) : $"{row(e.Line)}: {e.Field}").ToList();
+            var errors = byKey.ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+            // Each message's code, with the row and where in it (field, item, key) as its params: the
+            // key ("row 3: annotations[0].result[2]") stays for API users, never for people.
+            var fields = byKey.ToDictionary(g => g.Key, g => g.Select(e =>
+            {
+                var at = row(e.Line);
+                var values = new Dictionary<string, object?> { [at.StartsWith("row ", StringComparison.Ordinal) ? "row" : "file"] = at.StartsWith("row ", StringComparison.Ordinal) ? e.Line : at };
+                if (e.Field is not null && e.Args?.ContainsKey("part") != true)
+                {
+                    values["field"] = e.Field;
+                }
+                foreach (var (k, v) in e.Args ?? new Dictionary<string, object?>())
+                {
+                    values[k] = v;
+                }
+                return new ProblemCodes.Coded(e.Code, values);
+            }).ToArray());
             // 422, not the 400 a ValidationProblem result always answers: the request was well-formed,
             // its rows were not (docs/api.md promises 422 here).
             return TypedResults.Problem(new HttpValidationProblemDetails(errors)
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
                 Title = $"The import was refused: {outcome.ErrorRows} row(s) have {outcome.ErrorCount} error(s); nothing was imported.",
-                Extensions = { ["errorCount"] = outcome.ErrorCount, ["errorRows"] = outcome.ErrorRows, [ProblemCodes.CodeKey] = ProblemCodes.ImportRowsInvalid },
+                Extensions =
+                {
+                    ["errorCount"] = outcome.ErrorCount, ["errorRows"] = outcome.ErrorRows, [ProblemCodes.CodeKey] = ProblemCodes.ImportRowsInvalid,
+                    [ProblemCodes.FieldsKey] = fields,
+                },
             });
         }
         if (outcome.Imported == 0 && outcome.Duplicates == 0)
@@ -172,13 +192,13 @@ public static class ImportsApi
         await using var c = await db.OpenAsync(ct);
         var types = (await c.QueryAsync<(string Name, string ContentType)>(new CommandDefinition(
             ImportsSql.MediaTypesSql(db.Dialect), new { projectId, names }, cancellationToken: ct))).ToDictionary(r => r.Name, r => r.ContentType, StringComparer.Ordinal);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<SchemaError>();
         using var jsonl = new MemoryStream();
         foreach (var name in names)
         {
             if (!types.TryGetValue(name, out var type))
             {
-                errors[name] = ["The project has no media file of this name: upload it first."];
+                errors.Add(SchemaError.Of(name, "The project has no media file of this name: upload it first.", ProblemCodes.MediaNotUploaded, ("file", name)));
                 continue;
             }
             var kind = type.StartsWith("image/", StringComparison.Ordinal) ? FieldType.Image
@@ -186,7 +206,8 @@ public static class ImportsApi
             var field = request.Field ?? mediaFields.FirstOrDefault(f => f.Type == kind)?.Name;
             if (field is null)
             {
-                errors[name] = [$"The project's schema has no {kind.ToString().ToLowerInvariant()} field for this file."];
+                errors.Add(SchemaError.Of(name, $"The project's schema has no {kind.ToString().ToLowerInvariant()} field for this file.", ProblemCodes.MediaNoField,
+                    ("file", name)));
                 continue;
             }
             using (var w = new Utf8JsonWriter(jsonl))
@@ -201,7 +222,7 @@ public static class ImportsApi
         }
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "Some files cannot become tasks; nothing was imported.");
+            return Http.Invalid(errors, "Some files cannot become tasks; nothing was imported.");
         }
         jsonl.Position = 0;
         var source = new ImportSource(string.IsNullOrWhiteSpace(request.Source) ? string.Join(", ", names.Take(3)) + (names.Length > 3 ? ", …" : "") : request.Source,

@@ -201,14 +201,16 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         {
             foreach (var e in project.Schema.ValidateTaskData(data))
             {
-                Report(new ImportError(row.Line, e.Path.TrimStart('/').Replace('/', '.'), e.Message));
+                // "/data/text/0/id" is field text, item 1, key id.
+                var path = e.Path.StartsWith("/data", StringComparison.Ordinal) ? e.Path[5..] : e.Path;
+                Report(new ImportError(row.Line, e.Path.TrimStart('/').Replace('/', '.'), e.Message, e.Code ?? ProblemCodes.ImportRow, Where(path, e.Args)));
             }
             if (row.GoldAnswerJson is not null)
             {
                 using var gold = JsonDocument.Parse(row.GoldAnswerJson);
                 foreach (var e in AnnotationValidator.Validate(project.Schema, data, gold.RootElement))
                 {
-                    Report(new ImportError(row.Line, "gold" + e.Path.Replace('/', '.'), e.Message));
+                    Report(new ImportError(row.Line, "gold" + e.Path.Replace('/', '.'), e.Message, e.Code ?? ProblemCodes.ImportRow, Where(e.Path, e.Args, "gold")));
                 }
             }
             foreach (var (results, what) in new[] { (row.Predictions, "predictions"), (row.Annotations, "annotations") })
@@ -216,12 +218,32 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 for (var i = 0; i < results.Count; i++)
                 {
                     using var r = JsonDocument.Parse(results[i].ResultJson);
-                    foreach (var e in ResultChecks.Check(project.Schema, data, r.RootElement, $"{what}[{i}]"))
+                    foreach (var e in AnnotationValidator.Validate(project.Schema, data, r.RootElement))
                     {
-                        Report(new ImportError(row.Line, e.Path, e.Message));
+                        Report(new ImportError(row.Line, $"{what}[{i}]{e.Path.Replace('/', '.')}", e.Message, e.Code ?? ProblemCodes.ImportRow,
+                            Where(e.Path, e.Args, what, i + 1)));
                     }
                 }
             }
+        }
+
+        // Where in the row a schema check's error is, in words a client shows (never the path), with the error's own values.
+        static Dictionary<string, object?> Where(string path, IReadOnlyDictionary<string, object?>? args, string? part = null, int? partItem = null)
+        {
+            var where = ProblemCodes.FieldParams(path);
+            foreach (var (k, v) in args ?? new Dictionary<string, object?>())
+            {
+                where[k] = v;
+            }
+            if (part is not null)
+            {
+                where["part"] = part;
+            }
+            if (partItem is not null)
+            {
+                where["partItem"] = partItem;
+            }
+            return where;
         }
 
         void Report(ImportError e)

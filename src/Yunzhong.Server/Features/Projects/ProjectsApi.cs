@@ -342,7 +342,7 @@ public static class ProjectsApi
         }
         foreach (var e in SchemaChange.Breaks(current, next))
         {
-            errors.Add(new(prefix + e.Path, $"{e.Message} The project has {annotations} annotation(s); add to the schema instead, or start a new project."));
+            errors.Add(e with { Path = prefix + e.Path, Message = $"{e.Message} The project has {annotations} annotation(s); add to the schema instead, or start a new project." });
         }
     }
 

@@ -481,12 +481,12 @@ public sealed partial class QueueEngine
 
         /// <summary>
         /// Infers the task's answer on its first choices control from the annotations in force plus
-        /// this one, weighting each annotator by their gold record (shrunk towards an average
-        /// annotator while they have few gold answers), and says whether confidence is short of target.
+        /// this one, weighting each annotator by their gold record (<see cref="Quality.OverlapNeed"/>),
+        /// and says whether confidence is short of target.
         /// </summary>
         private async ValueTask<bool> NeedsMore(WriteContext ctx, long taskId)
         {
-            var control = project.Schema.Controls.FirstOrDefault(c => c.Type == Core.Schema.ControlType.Choices);
+            var control = Quality.OverlapNeed.Control(project);
             if (control is null)
             {
                 return false;
@@ -498,7 +498,7 @@ public sealed partial class QueueEngine
             while (await cmd.ReadAsync())
             {
                 var worker = cmd.Int64(0);
-                answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), ChoiceAnswer(cmd.Text(1), control.Name)));
+                answers.Add((worker.ToString(System.Globalization.CultureInfo.InvariantCulture), Quality.OverlapNeed.ChoiceAnswer(cmd.Text(1), control.Name)));
                 if (!workers.Contains(worker))
                 {
                     workers.Add(worker);
@@ -511,25 +511,11 @@ public sealed partial class QueueEngine
                     .Bind("projectId", project.Id).Bind("userId", worker);
                 if (await score.ReadAsync())
                 {
-                    skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
-                        (score.Double(1) + PriorSkill * PriorWeight) / (score.Int64(0) + PriorWeight);
+                    skills[worker.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Quality.OverlapNeed.Skill(score.Int64(0), score.Double(1));
                     await score.ResetAsync();
                 }
             }
-            var policy = new Core.Quality.OverlapPolicy(project.Overlap, project.Quality.OverlapMax!.Value, project.Quality.ConfidenceTarget!.Value, PriorSkill);
-            return Core.Quality.DynamicOverlap.Decide(answers, skills, policy, control.Labels.Count).NeedsMore;
-        }
-
-        private const double PriorSkill = 0.7;
-        private const double PriorWeight = 10;
-
-        /// <summary>The choice set as one answer (several choices sorted and joined), "" when none.</summary>
-        private static string ChoiceAnswer(string resultJson, string control)
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(resultJson);
-            return doc.RootElement.TryGetProperty(control, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Array
-                ? string.Join('|', v.EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal))
-                : "";
+            return Quality.OverlapNeed.NeedsMore(project, control, answers, skills);
         }
     }
 

@@ -67,7 +67,9 @@ public static class HistoryApi
     /// <summary>
     /// The caller's own answer, replaced by a corrected one held to the schema like a submission: a
     /// new version in the same status (still waiting for its reviewer where it was), the old one kept
-    /// as superseded. The task's state and counts do not move. Someone else's answer is not there (404).
+    /// as superseded. The task's state and counts do not move, except that with dynamic overlap a
+    /// complete task the change leaves short of confidence asks for one more annotation, as a
+    /// submission would. Someone else's answer is not there (404).
     /// </summary>
     private static async Task<Results<Ok<AmendResponse>, ProblemHttpResult, ValidationProblem>> Amend(
         long annotationId, AmendRequest request, ClaimsPrincipal user, Access access, MediaIndex media, Db db, AuditLog audit, TimeProvider time,
@@ -123,6 +125,12 @@ public static class HistoryApi
         if (a.GoldScore is { } before && goldScore is { } after && after != before)
         {
             await c.ExecuteAsync(new CommandDefinition(TasksSql.RescoreGoldSql, new { delta = after - before, projectId = a.ProjectId, me }, tx, cancellationToken: ct));
+        }
+        // Dynamic overlap, as a submission does: a changed answer of a complete task may leave it short
+        // of confidence, and then the task asks for one more annotation (up to the project's most).
+        if (project.Quality.DynamicOverlap && a.GoldJson is null && await Quality.OverlapNeed.NeedsMoreAsync(c, tx, project, a.TaskId, ct))
+        {
+            await c.ExecuteAsync(new CommandDefinition(TaskStates.ExtendSql, new { now, max = (long)project.Quality.OverlapMax!.Value, taskId = a.TaskId }, tx, cancellationToken: ct));
         }
         await audit.AppendAsync(c, tx, project.OrganizationId, AuditLog.Actor(me), "annotation.amend", $"annotation:{a.Id}",
             new { amendedBy = id, taskId = a.TaskId, version = a.Version + 1 }, ct);

@@ -54,6 +54,14 @@ internal static class TaskStates
         WHERE id = @taskId
         """;
 
+    /// <summary><see cref="Core.Tasks.TaskEvent.AskMore"/>: an amendment left a complete task short of
+    /// confidence; @now now, @max the project's most annotations per task, @taskId task. Changes no
+    /// row unless the task is complete and below @max.</summary>
+    internal const string ExtendSql = """
+        UPDATE tasks SET target = target + 1, remaining = remaining + 1, updated_at = @now, state = 'in_progress'
+        WHERE id = @taskId AND state IN ('annotated', 'in_review') AND annotation_count >= target AND target < @max
+        """;
+
     /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/> without extension (the plain submission on
     /// SQLite): @now now, @completeState the state when complete, @taskId task.</summary>
     internal const string CountPlainSubmissionSql = """

@@ -97,6 +97,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/attempts/{attemptId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAttempt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attempts/{attemptId}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["answerQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attempts/{attemptId}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["finishAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -193,6 +241,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["grantCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{certificateId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["revokeCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compute/runtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getComputeRuntime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts": {
         parameters: {
             query?: never;
@@ -241,6 +337,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts/{contractId}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getContractSkills"];
+        put: operations["setContractSkills"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/{contractId}/staff": {
         parameters: {
             query?: never;
@@ -267,6 +379,118 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["transitionContract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{courseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getCourse"];
+        put: operations["updateCourse"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{courseId}/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createLesson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands/{demandId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["closeDemand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/demands/{demandId}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["matchDemand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exams/{examId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getExam"];
+        put: operations["updateExam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exams/{examId}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["startAttempt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -337,6 +561,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["jobBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/keys": {
         parameters: {
             query?: never;
@@ -346,6 +586,22 @@ export interface paths {
         };
         get: operations["parkKeys"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lessons/{lessonId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getLesson"];
+        put: operations["updateLesson"];
         post?: never;
         delete?: never;
         options?: never;
@@ -385,6 +641,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/statements/{month}": {
         parameters: {
             query?: never;
@@ -393,6 +665,38 @@ export interface paths {
             cookie?: never;
         };
         get: operations["getMyStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listModels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -425,6 +729,102 @@ export interface paths {
             cookie?: never;
         };
         get: operations["organizationAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listOrganizationCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listCourses"];
+        put?: never;
+        post: operations["createCourse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listDemands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/exam-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["examFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/exams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listExams"];
+        put?: never;
+        post: operations["createExam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/gold-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listGoldTasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -476,6 +876,22 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations/{organizationId}/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listPools"];
+        put?: never;
+        post: operations["createPool"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -545,6 +961,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/park/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["countParkCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/park/counties": {
         parameters: {
             query?: never;
@@ -571,6 +1003,166 @@ export interface paths {
         get: operations["getParkDashboard"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/employment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkEmployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/productivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkProductivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getParkRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/vendors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listVendors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/park/workforce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getWorkforceFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pools/{poolId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getPool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pools/{poolId}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["putPoolProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/practice/{practiceId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["checkPractice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/predict-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getPredictJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/predict-jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancelPredictJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -690,6 +1282,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getLearning"];
+        put: operations["setLearning"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/backend/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["checkModelServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/backend/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["predictWithModelServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/learning/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["runLearning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/media": {
         parameters: {
             query?: never;
@@ -716,6 +1372,38 @@ export interface paths {
         get: operations["downloadMedia"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/predict-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listPredictJobs"];
+        put?: never;
+        post: operations["createPredictJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["addPredictions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -786,6 +1474,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/release-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listReleaseJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/releases": {
         parameters: {
             query?: never;
@@ -812,6 +1516,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["takeNextReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getProjectSkills"];
+        put: operations["setProjectSkills"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -874,6 +1594,38 @@ export interface paths {
             cookie?: never;
         };
         get: operations["countTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{projectId}/vendor-progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getVendorProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/release-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getReleaseJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -989,6 +1741,38 @@ export interface paths {
         put: operations["placeAtSite"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSkills"];
+        put?: never;
+        post: operations["createSkill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/skills/{skillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["updateSkill"];
+        post?: never;
+        delete: operations["deleteSkill"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1186,6 +1970,33 @@ export interface components {
             /** Format: double */
             goldThreshold: number;
         };
+        /** @enum {string} */
+        AttemptState: "open" | "passed" | "failed";
+        AttemptView: {
+            /** Format: int32 */
+            answered: number;
+            /** Format: int64 */
+            certificateId: null | number;
+            current: null | components["schemas"]["ExamQuestion"];
+            /** Format: date-time */
+            deadline: string;
+            /** Format: int64 */
+            examId: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            passMark: number;
+            /** Format: int32 */
+            questionCount: number;
+            review: null | components["schemas"]["QuestionReview"][];
+            /** Format: double */
+            score: null | number;
+            /** Format: date-time */
+            serverTime: string;
+            /** Format: date-time */
+            startedAt: string;
+            state: components["schemas"]["AttemptState"];
+        };
         AuditCheck: {
             /** Format: int64 */
             entries: number;
@@ -1213,6 +2024,26 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
+        BackendCheckRequest: {
+            url?: null | string;
+        };
+        BackendHealth: {
+            answer: string;
+            /** Format: int64 */
+            elapsedMs: number;
+            url: string;
+        };
+        BackendPredictRequest: {
+            /** Format: int32 */
+            limit?: null | number;
+        };
+        BackendPredictResult: {
+            /** Format: int32 */
+            added: number;
+            problems: string[];
+            /** Format: int32 */
+            skipped: number;
+        };
         BillLineView: {
             amount: string;
             /** Format: int64 */
@@ -1226,6 +2057,20 @@ export interface components {
         };
         /** @enum {string} */
         BulkAction: "delete" | "priority" | "release";
+        BulkPredictionsRequest: {
+            modelVersion?: null | string;
+            predictions?: null | components["schemas"]["PredictionItem"][];
+            /** @default false */
+            replace: boolean;
+        };
+        BulkPredictionsResult: {
+            /** Format: int32 */
+            added: number;
+            /** Format: int32 */
+            replaced: number;
+            /** Format: int32 */
+            tasks: number;
+        };
         BulkRequest: {
             action?: null | components["schemas"]["BulkAction"];
             filter?: null | components["schemas"]["TaskSelection"];
@@ -1268,6 +2113,77 @@ export interface components {
         };
         /** @enum {string} */
         CardVisibility: "private" | "park" | "public";
+        CertificateCount: {
+            code: string;
+            /** Format: int64 */
+            holders: number;
+            /** Format: int32 */
+            level: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        /** @enum {string} */
+        CertificateSource: "exam" | "granted";
+        CertificateView: {
+            email: string;
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: int32 */
+            level: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            skillCode: string;
+            /** Format: int64 */
+            skillId: number;
+            source: components["schemas"]["CertificateSource"];
+            /** Format: int64 */
+            sourceId: null | number;
+            /** Format: int64 */
+            userId: number;
+            userName: string;
+            valid: boolean;
+        };
+        CertifiedAtSite: {
+            code: string;
+            county: null | components["schemas"]["County"];
+            /** Format: int64 */
+            holders: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            siteId: number;
+            siteName: string;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        CertifiedInCounty: {
+            code: string;
+            county: null | components["schemas"]["County"];
+            /** Format: int64 */
+            holders: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        CertifiedRetention: {
+            certified: components["schemas"]["RetentionGroup"];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            uncertified: components["schemas"]["RetentionGroup"];
+        };
         /** @enum {string} */
         ContractEvent: "accept" | "decline" | "activate" | "close";
         ContractOffer: {
@@ -1289,6 +2205,12 @@ export interface components {
             /** Format: int64 */
             quota?: null | number;
             unitPrice?: null | string;
+        };
+        ContractSkillsRequest: {
+            requirements: components["schemas"]["SkillNeedRequest"][];
+        };
+        ContractSkillsView: {
+            requirements: components["schemas"]["SkillNeedView"][];
         };
         ContractStaff: {
             teamIds: number[];
@@ -1350,6 +2272,43 @@ export interface components {
             code: string;
             nameEn: string;
             nameZh: string;
+        };
+        CountyEmployment: {
+            /** Format: int64 */
+            activeLast30Days: number;
+            countyCode: string;
+            /** Format: int64 */
+            people: number;
+            /** Format: int64 */
+            seats: number;
+            /** Format: int64 */
+            sites: number;
+            /** Format: int64 */
+            vendors: number;
+        };
+        CourseDetail: {
+            course: components["schemas"]["CourseView"];
+            lessons: components["schemas"]["LessonSummary"][];
+        };
+        CourseRequest: {
+            /** Format: int64 */
+            skillId?: null | number;
+            summary?: null | string;
+            title: string;
+        };
+        CourseView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            lessons: number;
+            /** Format: int64 */
+            organizationId: number;
+            /** Format: int64 */
+            skillId: null | number;
+            summary: string;
+            title: string;
         };
         CreatedToken: {
             /** Format: int64 */
@@ -1421,8 +2380,144 @@ export interface components {
             annotations: number;
             day: string;
         };
+        DemandMatches: {
+            demand: components["schemas"]["DemandView"];
+            vendors: components["schemas"]["VendorMatchView"][];
+        };
+        DemandRequest: {
+            /** Format: int64 */
+            clientOrganizationId: number;
+            /** Format: date-time */
+            deadline: string;
+            skills: components["schemas"]["SkillNeedRequest"][];
+            title: string;
+            /** Format: int64 */
+            volume: number;
+        };
+        DemandView: {
+            /** Format: int64 */
+            clientOrganizationId: number;
+            /** Format: date-time */
+            closedAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: int64 */
+            id: number;
+            skills: components["schemas"]["SkillNeedView"][];
+            title: string;
+            /** Format: int64 */
+            volume: number;
+        };
         DraftRequest: {
             result: components["schemas"]["JsonElement"];
+        };
+        EmploymentView: {
+            counties: components["schemas"]["CountyEmployment"][];
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
+        };
+        ExamAnswer: {
+            /** Format: int32 */
+            position: number;
+            result: components["schemas"]["JsonElement"];
+        };
+        ExamDetail: {
+            exam: components["schemas"]["ExamView"];
+            pool: components["schemas"]["PoolItem"][];
+        };
+        ExamFigures: {
+            /** Format: int32 */
+            attempts: number;
+            attemptsToPass: number[];
+            /** Format: double */
+            meanAttemptsToPass: null | number;
+            /** Format: int32 */
+            passed: number;
+            /** Format: double */
+            passRate: number;
+            /** Format: int32 */
+            people: number;
+        };
+        ExamFiguresView: {
+            /** Format: int64 */
+            examId: number;
+            figures: components["schemas"]["ExamFigures"];
+            /** Format: int32 */
+            level: number;
+            /** Format: int64 */
+            skillId: number;
+            title: string;
+        };
+        ExamQuestion: {
+            data: components["schemas"]["JsonElement"];
+            /** Format: int32 */
+            position: number;
+            /** Format: int64 */
+            projectId: number;
+            schema: components["schemas"]["JsonElement"];
+        };
+        ExamRequest: {
+            /** Format: int32 */
+            certificateDays: number;
+            /** Format: int32 */
+            cooldownSeconds: number;
+            /** Format: int32 */
+            level: number;
+            /** Format: int32 */
+            maxAttempts: number;
+            /** Format: double */
+            passMark: number;
+            poolTaskIds: number[];
+            /** Format: int32 */
+            questionCount: number;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int32 */
+            timeLimitSeconds: number;
+            title: string;
+        };
+        ExamStanding: {
+            /** Format: int32 */
+            attemptsLeft: number;
+            /** Format: int32 */
+            attemptsUsed: number;
+            /** Format: double */
+            bestScore: null | number;
+            /** Format: int64 */
+            openAttemptId: null | number;
+            passed: boolean;
+            /** Format: date-time */
+            retryAt: null | string;
+        };
+        ExamView: {
+            /** Format: int32 */
+            certificateDays: number;
+            /** Format: int32 */
+            cooldownSeconds: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            level: number;
+            /** Format: int32 */
+            maxAttempts: number;
+            mine: components["schemas"]["ExamStanding"];
+            /** Format: int64 */
+            organizationId: number;
+            /** Format: double */
+            passMark: number;
+            /** Format: int64 */
+            poolSize: number;
+            /** Format: int32 */
+            questionCount: number;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int32 */
+            timeLimitSeconds: number;
+            title: string;
         };
         /** @enum {string} */
         ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
@@ -1464,6 +2559,17 @@ export interface components {
             status: components["schemas"]["ExportStatus"];
             /** Format: int64 */
             totalRows: number;
+        };
+        /** @enum {string} */
+        FieldType: "text" | "image" | "audio" | "video" | "list" | "json";
+        GoldTaskView: {
+            data: components["schemas"]["JsonElement"];
+            gold: components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            projectId: number;
+            projectName: string;
         };
         GrantDecision: {
             grant?: null | boolean;
@@ -1566,12 +2672,98 @@ export interface components {
             /** Format: int64 */
             imported: number;
         };
+        JobEnergy: {
+            /** Format: double */
+            computeSeconds: number;
+            /** Format: double */
+            costCny: number;
+            /** Format: double */
+            greenShare: number;
+            /** Format: double */
+            kwh: number;
+            measured: boolean;
+            /** Format: double */
+            runNowCostCny: number;
+            /** Format: double */
+            runNowGreenShare: number;
+            /** Format: double */
+            runNowKwh: number;
+            /** Format: date-time */
+            runNowStart: string;
+            /** Format: double */
+            uncoveredSeconds: number;
+            /** Format: double */
+            watts: number;
+        };
+        JobSkill: {
+            code: string;
+            /** Format: date-time */
+            deadline: null | string;
+            /** Format: int64 */
+            holders: number;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+            /** Format: int64 */
+            sources: number;
+            /** Format: int64 */
+            volume: number;
+        };
         JsonElement: unknown;
+        LearningSettingsRequest: {
+            backendUrl?: null | string;
+            /** Format: int32 */
+            loopEvery?: null | number;
+            measure?: null | components["schemas"]["UncertaintyMeasure"];
+        };
+        LearningView: {
+            backendsAllowed: boolean;
+            backendUrl: null | string;
+            loop: components["schemas"]["LoopStatus"];
+            measure: components["schemas"]["UncertaintyMeasure"];
+            mostUncertainOrder: boolean;
+        };
         LeasedTask: {
             data: components["schemas"]["JsonElement"];
             /** Format: int64 */
             id: number;
             predictions: components["schemas"]["PredictionView"][];
+        };
+        LedTeam: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            organizationId: number;
+            organizationName: string;
+        };
+        LessonRequest: {
+            body: string;
+            practiceTaskIds?: null | number[];
+            title: string;
+        };
+        LessonSummary: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            position: number;
+            /** Format: int64 */
+            practice: number;
+            title: string;
+        };
+        LessonView: {
+            body: string;
+            /** Format: int64 */
+            courseId: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            position: number;
+            practice: components["schemas"]["PracticeTask"][];
+            title: string;
         };
         LinkView: {
             /** Format: date-time */
@@ -1583,6 +2775,28 @@ export interface components {
         LoginRequest: {
             email: string;
             password: string;
+        };
+        LoopStatus: {
+            /** Format: double */
+            accuracy: null | number;
+            available: boolean;
+            /** Format: int32 */
+            every: number;
+            /** Format: int64 */
+            labelled: number;
+            lastError: null | string;
+            /** Format: int32 */
+            modelVersion: number;
+            /** Format: int64 */
+            predicted: number;
+            /** Format: date-time */
+            trainedAt: null | string;
+            /** Format: int64 */
+            trainedLabels: number;
+        };
+        MatchReasonView: {
+            code: string;
+            params: Record<string, never>;
         };
         MediaTasksRequest: {
             /** @default false */
@@ -1637,6 +2851,26 @@ export interface components {
             name: string;
             organizations: components["schemas"]["OrganizationMembership"][];
         };
+        ModelFile: {
+            name: string;
+            sha256: string;
+        };
+        /** @enum {string} */
+        ModelTask: "speech_segments" | "text_in_images";
+        ModelView: {
+            available: boolean;
+            files: components["schemas"]["ModelFile"][];
+            /** Format: int64 */
+            id: number;
+            inputField: components["schemas"]["FieldType"];
+            licence: string;
+            name: string;
+            outputControl: components["schemas"]["ControlType"];
+            problem: null | string;
+            source: string;
+            task: components["schemas"]["ModelTask"];
+            version: string;
+        };
         NextResponse: {
             /** Format: int64 */
             assignmentId: number;
@@ -1689,17 +2923,148 @@ export interface components {
         PayRatesRequest: {
             rates: components["schemas"]["PayRateItem"][];
         };
+        PoolItem: {
+            data: components["schemas"]["JsonElement"];
+            gold: components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            projectId: number;
+            /** Format: int64 */
+            sourceTaskId: number;
+        };
+        PoolProfileView: {
+            hours: components["schemas"]["PowerHourView"][];
+            pool: components["schemas"]["PoolView"];
+        };
+        PoolRequest: {
+            name: string;
+            /**
+             * Format: double
+             * @default 65
+             */
+            watts: number;
+        };
+        PoolView: {
+            /** Format: date-time */
+            firstHour: null | string;
+            /** Format: int64 */
+            hours: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            lastHour: null | string;
+            name: string;
+            /** Format: int64 */
+            organizationId: number;
+            profileNote: string;
+            /** Format: double */
+            watts: number;
+        };
+        PowerHourView: {
+            /** Format: double */
+            greenShare: number;
+            /** Format: date-time */
+            hour: string;
+            /** Format: double */
+            pricePerKwh: number;
+        };
+        PracticeAnswer: {
+            result: components["schemas"]["JsonElement"];
+        };
+        PracticeFeedback: {
+            expected: components["schemas"]["JsonElement"];
+            given: components["schemas"]["JsonElement"];
+            /** Format: double */
+            score: number;
+        };
+        PracticeTask: {
+            data: components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            projectId: number;
+            schema: components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            sourceTaskId: number;
+        };
+        PredictionItem: {
+            modelVersion?: null | string;
+            result?: unknown;
+            /** Format: double */
+            score?: null | number;
+            /** Format: int64 */
+            taskId?: null | number;
+            taskKey?: null | string;
+        };
         PredictionView: {
             model: string;
             result: components["schemas"]["JsonElement"];
             /** Format: double */
             score: null | number;
         };
+        PredictJobRequest: {
+            /** Format: date-time */
+            deadline?: null | string;
+            /** @default false */
+            deferrable: boolean;
+            goal?: components["schemas"]["ScheduleGoal"];
+            /** Format: int64 */
+            modelId: number;
+            /** Format: int64 */
+            poolId?: null | number;
+            scope?: components["schemas"]["PredictScope"];
+            state?: null | string;
+        };
+        /** @enum {string} */
+        PredictJobStatus: "scheduled" | "queued" | "running" | "done" | "failed" | "cancelled";
+        PredictJobView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deadline: null | string;
+            deferrable: boolean;
+            /** Format: int64 */
+            done: number;
+            energy: null | components["schemas"]["JobEnergy"];
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            goal: null | components["schemas"]["ScheduleGoal"];
+            /** Format: int64 */
+            id: number;
+            model: string;
+            /** Format: int64 */
+            modelId: number;
+            note: null | string;
+            /** Format: int64 */
+            poolId: null | number;
+            /** Format: int64 */
+            predictions: number;
+            /** Format: int64 */
+            projectId: number;
+            requestedBy: string;
+            scope: components["schemas"]["PredictScope"];
+            /** Format: int64 */
+            skipped: number;
+            /** Format: date-time */
+            startedAt: null | string;
+            states: string[];
+            status: components["schemas"]["PredictJobStatus"];
+            /** Format: int64 */
+            total: number;
+            /** Format: date-time */
+            windowEnd: null | string;
+            /** Format: date-time */
+            windowStart: null | string;
+        };
+        /** @enum {string} */
+        PredictScope: "all" | "missing" | "filter";
         /**
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "contract.not_found" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.not_object" | "dataset_card.not_found" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "organization.last_admin" | "organization.not_found" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_ambiguous" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "task.not_found" | "team.not_found" | "token.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "attempt.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "course.not_found" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.not_object" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "exam.already_answered" | "exam.attempt_expired" | "exam.attempt_finished" | "exam.attempt_open" | "exam.cooling_down" | "exam.no_attempts_left" | "exam.not_found" | "exam.pool_too_small" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "lesson.not_found" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "model.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "pool.not_found" | "practice_task.not_found" | "prediction.task_address" | "prediction.task_unknown" | "prediction_job.not_found" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_ambiguous" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found" | "training.not_gold";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -1711,6 +3076,58 @@ export interface components {
             status?: null | number;
             title?: null | string;
             type?: null | string;
+        };
+        /** @enum {string} */
+        ProductivityBreakdown: "vendor" | "site" | "county" | "team";
+        ProductivityDay: {
+            /** Format: date */
+            day: string;
+            figures: components["schemas"]["ProductivityFigures"];
+        };
+        ProductivityFigures: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            earned: string;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: double */
+            medianSecondsPerTask: null | number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            tasks: number;
+        };
+        ProductivityGroup: {
+            figures: components["schemas"]["ProductivityFigures"];
+            key: string;
+            name: string;
+        };
+        ProductivityView: {
+            by: null | components["schemas"]["ProductivityBreakdown"];
+            countyCode: null | string;
+            days: components["schemas"]["ProductivityDay"][];
+            /** Format: date */
+            from: string;
+            groups: components["schemas"]["ProductivityGroup"][];
+            /** Format: int64 */
+            siteId: null | number;
+            /** Format: int64 */
+            teamId: null | number;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["ProductivityFigures"];
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
+        };
+        ProfileRequest: {
+            csv: string;
+            note?: null | string;
         };
         ProjectPatch: {
             archived?: null | boolean;
@@ -1740,6 +3157,14 @@ export interface components {
             quality?: null | components["schemas"]["QualityRequest"];
             review?: null | components["schemas"]["ReviewSettings"];
             schema?: unknown;
+        };
+        ProjectSkillsRequest: {
+            requirements: components["schemas"]["SkillNeedRequest"][];
+            routes: components["schemas"]["SkillRouteRequest"][];
+        };
+        ProjectSkillsView: {
+            requirements: components["schemas"]["SkillNeedView"][];
+            routes: components["schemas"]["SkillRouteView"][];
         };
         ProjectStats: {
             /** Format: double */
@@ -1805,6 +3230,18 @@ export interface components {
             /** Format: int32 */
             overlapMax: null | number;
         };
+        QuestionReview: {
+            data: components["schemas"]["JsonElement"];
+            expected: components["schemas"]["JsonElement"];
+            given: null | components["schemas"]["JsonElement"];
+            /** Format: int32 */
+            position: number;
+            /** Format: int64 */
+            projectId: number;
+            schema: components["schemas"]["JsonElement"];
+            /** Format: double */
+            score: number;
+        };
         ReleaseDiff: {
             /** Format: int64 */
             added: number;
@@ -1814,6 +3251,7 @@ export interface components {
             changedIds: number[];
             /** Format: int64 */
             from: number;
+            media: components["schemas"]["ReleaseMediaDiff"];
             /** Format: int64 */
             removed: number;
             removedIds: number[];
@@ -1829,6 +3267,44 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
+        /** @enum {string} */
+        ReleaseJobStatus: "queued" | "running" | "done" | "failed";
+        ReleaseJobView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            done: number;
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            formats: components["schemas"]["ExportFileFormat"][];
+            /** Format: int64 */
+            id: number;
+            phase: components["schemas"]["ReleasePhase"];
+            /** Format: int64 */
+            projectId: number;
+            /** Format: int64 */
+            releaseId: null | number;
+            source: components["schemas"]["ReleaseSource"];
+            status: components["schemas"]["ReleaseJobStatus"];
+            /** Format: int64 */
+            total: number;
+        };
+        ReleaseMediaDiff: {
+            /** Format: int64 */
+            added: number;
+            addedNames: string[];
+            /** Format: int64 */
+            changed: number;
+            changedNames: string[];
+            /** Format: int64 */
+            removed: number;
+            removedNames: string[];
+            /** Format: int64 */
+            unchanged: number;
+        };
+        /** @enum {string} */
+        ReleasePhase: "queued" | "annotations" | "media" | "signing" | "done";
         ReleaseRequest: {
             formats?: null | components["schemas"]["ExportFileFormat"][];
             licence?: null | string;
@@ -1843,6 +3319,8 @@ export interface components {
             createdAt: string;
             createdBy: string;
             /** Format: int64 */
+            externalMedia?: null | number;
+            /** Format: int64 */
             fileCount: number;
             files: components["schemas"]["ReleaseFileView"][];
             formats: components["schemas"]["ExportFileFormat"][];
@@ -1853,7 +3331,13 @@ export interface components {
             keyId: string;
             labels?: unknown;
             licence: string;
+            /** Format: int64 */
+            mediaBytes: number;
+            /** Format: int64 */
+            mediaFiles: number;
             merkleRoot: string;
+            /** Format: int64 */
+            missingMedia?: null | number;
             /** Format: int32 */
             number: number;
             /** Format: int64 */
@@ -1864,6 +3348,41 @@ export interface components {
             source: components["schemas"]["ReleaseSource"];
             /** Format: int64 */
             totalBytes: number;
+        };
+        RetentionCohort: {
+            /** Format: double */
+            after30: null | number;
+            /** Format: double */
+            after60: null | number;
+            /** Format: double */
+            after90: null | number;
+            /** Format: int64 */
+            measured30: number;
+            /** Format: int64 */
+            measured60: number;
+            /** Format: int64 */
+            measured90: number;
+            month: string;
+            /** Format: int64 */
+            started: number;
+        };
+        RetentionGroup: {
+            /** Format: int64 */
+            cohort: number;
+            /** Format: double */
+            rate: null | number;
+            /** Format: int64 */
+            retained: number;
+        };
+        RetentionView: {
+            cohorts: components["schemas"]["RetentionCohort"][];
+            countyCode: null | string;
+            /** Format: int64 */
+            siteId: null | number;
+            /** Format: int64 */
+            teamId: null | number;
+            /** Format: int64 */
+            vendorOrganizationId: null | number;
         };
         /** @enum {string} */
         ReviewAction: "accept" | "reject" | "fix";
@@ -1916,6 +3435,14 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "manager" | "annotator" | "reviewer" | "trainer";
+        RuntimeView: {
+            /** Format: int32 */
+            cores: number;
+            fallbackReason: null | string;
+            provider: string;
+        };
+        /** @enum {string} */
+        ScheduleGoal: "greenest" | "cheapest";
         SchemaCheckRequest: {
             labelStudioXml?: null | string;
             schema?: unknown;
@@ -1961,6 +3488,60 @@ export interface components {
             seats: number;
             /** Format: int64 */
             seatsInUse: number;
+        };
+        SkillNeedRequest: {
+            /** Format: int32 */
+            minLevel: number;
+            /** Format: int64 */
+            skillId: number;
+        };
+        SkillNeedView: {
+            code: string;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+        };
+        SkillRequest: {
+            code: string;
+            description: null | string;
+            /** Format: int32 */
+            maxLevel: number;
+            nameEn: string;
+            nameZh: string;
+        };
+        SkillRouteRequest: {
+            field: string;
+            /** Format: int32 */
+            minLevel: number;
+            /** Format: int64 */
+            skillId: number;
+            value: string;
+        };
+        SkillRouteView: {
+            code: string;
+            field: string;
+            /** Format: int32 */
+            minLevel: number;
+            nameEn: string;
+            nameZh: string;
+            /** Format: int64 */
+            skillId: number;
+            value: string;
+        };
+        SkillView: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            maxLevel: number;
+            nameEn: string;
+            nameZh: string;
         };
         StateCounts: {
             /** Format: int64 */
@@ -2023,7 +3604,7 @@ export interface components {
             target: number;
         };
         /** @enum {string} */
-        TaskOrder: "priority" | "random" | "least_annotated";
+        TaskOrder: "priority" | "random" | "least_annotated" | "most_uncertain";
         TaskPage: {
             cursor: null | string;
             items: components["schemas"]["TaskSummary"][];
@@ -2082,6 +3663,14 @@ export interface components {
             /** Format: int64 */
             teamId: number;
         };
+        TimeToCertificate: {
+            /** Format: double */
+            meanDays: null | number;
+            /** Format: double */
+            medianDays: null | number;
+            /** Format: int64 */
+            people: number;
+        };
         TokenView: {
             /** Format: date-time */
             createdAt: string;
@@ -2089,9 +3678,102 @@ export interface components {
             id: number;
             name: string;
         };
+        /** @enum {string} */
+        UncertaintyMeasure: "least_confidence" | "margin" | "entropy";
         UnmappedTagView: {
             name: null | string;
             tag: string;
+        };
+        VendorListing: {
+            counties: string[];
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
+        VendorMatchView: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            capacityByDeadline: number;
+            /** Format: int32 */
+            certified: number;
+            covers: boolean;
+            /** Format: double */
+            dailyCapacity: number;
+            /** Format: int32 */
+            freeSeats: null | number;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: int32 */
+            rank: number;
+            reasons: components["schemas"]["MatchReasonView"][];
+            /** Format: double */
+            score: number;
+            /** Format: double */
+            throughput: null | number;
+            vendorName: string;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+            /** Format: int32 */
+            workers: number;
+        };
+        VendorProgress: {
+            /** Format: double */
+            acceptanceRate: null | number;
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            activeAnnotators: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: int64 */
+            contractId: number;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: double */
+            goldAccuracy: null | number;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            rejected: number;
+            state: components["schemas"]["ContractState"];
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            tasks: number;
+            /** Format: int64 */
+            used: number;
+            vendorName: string;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        VendorProgressDay: {
+            /** Format: int64 */
+            accepted: number;
+            /** Format: int64 */
+            annotations: number;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            vendorOrganizationId: number;
+        };
+        VendorProgressView: {
+            days: components["schemas"]["VendorProgressDay"][];
+            /** Format: date */
+            from: string;
+            /** Format: int64 */
+            projectId: number;
+            /** Format: date */
+            to: string;
+            vendors: components["schemas"]["VendorProgress"][];
+        };
+        WorkforceFigures: {
+            byCounty: components["schemas"]["CertifiedInCounty"][];
+            bySite: components["schemas"]["CertifiedAtSite"][];
+            firstCertificate: components["schemas"]["TimeToCertificate"];
+            retention: components["schemas"]["CertifiedRetention"];
         };
     };
     responses: never;
@@ -2507,6 +4189,157 @@ export interface operations {
             };
         };
     };
+    getAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attemptId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    answerQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attemptId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamAnswer"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    finishAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attemptId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     parkAudit: {
         parameters: {
             query?: {
@@ -2727,6 +4560,162 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    grantCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificateId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getComputeRuntime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3085,6 +5074,126 @@ export interface operations {
             };
         };
     };
+    getContractSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSkillsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setContractSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractSkillsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSkillsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     staffContract: {
         parameters: {
             query?: never;
@@ -3236,6 +5345,551 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createLesson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    closeDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demandId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    matchDemand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demandId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandMatches"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                examId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                examId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startAttempt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                examId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3506,6 +6160,35 @@ export interface operations {
             };
         };
     };
+    jobBoard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSkill"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     parkKeys: {
         parameters: {
             query?: never;
@@ -3522,6 +6205,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicKeysView"];
+                };
+            };
+        };
+    };
+    getLesson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lessonId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateLesson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lessonId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3606,6 +6409,35 @@ export interface operations {
             };
         };
     };
+    listMyCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getMyStatement: {
         parameters: {
             query?: {
@@ -3657,6 +6489,64 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listMyTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedTeam"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3776,6 +6666,444 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEntryView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listOrganizationCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCourses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listDemands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    examFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamFiguresView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listExams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createExam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listGoldTasks: {
+        parameters: {
+            query?: {
+                projectId?: number;
+            };
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldTaskView"][];
                 };
             };
             /** @description Unauthorized */
@@ -4033,6 +7361,126 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createPool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoolRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4411,6 +7859,53 @@ export interface operations {
             };
         };
     };
+    countParkCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateCount"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listCounties: {
         parameters: {
             query?: never;
@@ -4491,6 +7986,566 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkEmployment: {
+        parameters: {
+            query?: {
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmploymentView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkProductivity: {
+        parameters: {
+            query?: {
+                by?: string;
+                county?: string;
+                from?: string;
+                site?: number;
+                team?: number;
+                to?: string;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductivityView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getParkRetention: {
+        parameters: {
+            query?: {
+                county?: string;
+                site?: number;
+                team?: number;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listVendors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorListing"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getWorkforceFigures: {
+        parameters: {
+            query?: {
+                to?: string;
+                vendor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkforceFigures"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                poolId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolProfileView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putPoolProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                poolId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoolProfileView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    checkPractice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeAnswer"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeFeedback"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPredictJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictJobView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    cancelPredictJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictJobView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5264,6 +9319,344 @@ export interface operations {
             };
         };
     };
+    getLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LearningSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    checkModelServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackendCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendHealth"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    predictWithModelServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackendPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackendPredictResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    runLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listMedia: {
         parameters: {
             query?: never;
@@ -5412,6 +9805,206 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPredictJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictJobView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createPredictJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PredictJobRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictJobView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    addPredictions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkPredictionsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPredictionsResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5682,6 +10275,55 @@ export interface operations {
             };
         };
     };
+    listReleaseJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseJobView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listReleases: {
         parameters: {
             query?: never;
@@ -5746,13 +10388,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
-            201: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReleaseView"];
+                    "application/json": components["schemas"]["ReleaseJobView"];
                 };
             };
             /** @description Bad Request */
@@ -5849,6 +10491,126 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getProjectSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSkillsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setProjectSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectSkillsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSkillsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6085,6 +10847,116 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getVendorProgress: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VendorProgressView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReleaseJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseJobView"];
                 };
             };
             /** @description Unauthorized */
@@ -6538,6 +11410,249 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

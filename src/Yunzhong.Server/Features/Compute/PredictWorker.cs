@@ -142,7 +142,7 @@ public sealed class PredictWorker(
                 BackgroundPriority.LowerCurrentThread();
                 return Predict(runner, target, inputs);
             }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            if (!await WriteAsync(jobId, results, tasks[^1].Id, computeMs, ++batchNumber, model.Spec.Tag, ct))
+            if (!await WriteAsync(jobId, project, results, tasks[^1].Id, computeMs, ++batchNumber, model.Spec.Tag, ct))
             {
                 return; // cancelled meanwhile: the batch was not written
             }
@@ -199,7 +199,7 @@ public sealed class PredictWorker(
     }
 
     private async Task<bool> WriteAsync(
-        long jobId, List<(long TaskId, PredictionResult? Result, string? Problem)> results, long lastTaskId, long computeMs, int batch, string model,
+        long jobId, ProjectConfig project, List<(long TaskId, PredictionResult? Result, string? Problem)> results, long lastTaskId, long computeMs, int batch, string model,
         CancellationToken ct)
     {
         BeforeWrite?.Invoke(jobId, batch);
@@ -213,6 +213,8 @@ public sealed class PredictWorker(
         if (written.Count > 0)
         {
             await c.ExecuteAsync(new CommandDefinition(ImportsSql.InsertPredictionSql, written, tx, cancellationToken: ct));
+            // In most-uncertain order the queue reads each task's key: it changes with its predictions, in their transaction.
+            await Learning.UncertaintyKeys.RefreshTasksAsync(c, tx, db.Dialect, project, written.Select(w => w.taskId).ToList(), ct);
         }
         var skipped = results.Count - written.Count;
         var progressed = await c.ExecuteAsync(new CommandDefinition(ComputeSql.ProgressSql, new

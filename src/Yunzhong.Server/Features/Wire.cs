@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 namespace Yunzhong.Server.Features;
 
 /// <summary>The order the queue hands tasks out in.</summary>
-public enum TaskOrder { Priority, Random, LeastAnnotated, MostUncertain }
+// The framework's string-enum converter reads comma-joined names as flags ("random, least_annotated" is 1 | 2):
+// no order's value may be the union of others', or such a body would bind to it (RefusesUnknownEnums refuses the rest).
+public enum TaskOrder { Priority = 0, Random = 1, LeastAnnotated = 2, MostUncertain = 4 }
 
 /// <summary>Which submitted annotations wait for a reviewer.</summary>
 public enum ReviewPolicy { None, Sample, All }

@@ -73,7 +73,8 @@ public static class PoolsApi
         }
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
-            return Http.Invalid("name", "name must be 1 to 200 characters.");
+            return Http.Invalid("name", "name must be 1 to 200 characters.",
+                ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200)));
         }
         if (!double.IsFinite(request.Watts) || request.Watts is <= 0 or > 100_000)
         {

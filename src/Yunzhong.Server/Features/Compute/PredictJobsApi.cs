@@ -91,7 +91,8 @@ public static class PredictJobsApi
         {
             if (!Wire.TryParseList<TaskState>(request.State, out var wanted) || wanted.Length == 0)
             {
-                return Http.Invalid("state", $"With scope filter, state must be a comma-separated list of {Wire.List<TaskState>()}.");
+                return Http.Invalid("state", $"With scope filter, state must be a comma-separated list of {Wire.List<TaskState>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<TaskState>())));
             }
             states = [.. wanted.Select(Wire.Name)];
         }

@@ -45,12 +45,14 @@ public static class ExportsApi
         }
         if (request.Format is not { } wanted)
         {
-            return Http.Invalid("format", $"format must be one of {Wire.List<ExportFileFormat>()}.");
+            return Http.Invalid("format", $"format must be one of {Wire.List<ExportFileFormat>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<ExportFileFormat>())));
         }
         var format = Wire.Name(wanted);
         if (!Wire.TryParseList<TaskState>(request.State, out var wantedStates))
         {
-            return Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.");
+            return Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<TaskState>())));
         }
         var states = wantedStates.Select(Wire.Name).ToArray();
         if (request.From is not null && request.To is not null && request.From >= request.To)
@@ -63,7 +65,8 @@ public static class ExportsApi
         }
         if (request.ConsensusMethod is { } method && !TruthInference.TryParseMethod(method, out _))
         {
-            return Http.Invalid("consensusMethod", $"consensusMethod must be one of {string.Join(", ", TruthInference.MethodNames)}.");
+            return Http.Invalid("consensusMethod", $"consensusMethod must be one of {string.Join(", ", TruthInference.MethodNames)}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", string.Join(", ", TruthInference.MethodNames))));
         }
         var filter = new ExportFilter(states, request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), request.History,
             request.Consensus, request.ConsensusMethod);

@@ -78,7 +78,8 @@ public static class SitesApi
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
-            return Http.Invalid("name", "A site needs a name of 1 to 200 characters.");
+            return Http.Invalid("name", "A site needs a name of 1 to 200 characters.",
+                ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200)));
         }
         if (Counties.Of(request.CountyCode) is null)
         {

@@ -151,7 +151,8 @@ public static class TeamsApi
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
         {
-            return Http.Invalid("name", "A team needs a name of 1 to 200 characters.");
+            return Http.Invalid("name", "A team needs a name of 1 to 200 characters.",
+                ProblemCodes.FieldLength, ProblemCodes.Params(("min", 1), ("max", 200)));
         }
         if (await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(ParkSql.MemberRolesSql, new { organizationId, userId = request.LeadUserId }, cancellationToken: ct)) is null)
         {

@@ -149,7 +149,8 @@ public static class QualityApi
         var method = TruthInference.DefaultMethod;
         if (request?.Method is { Length: > 0 } name && !TruthInference.TryParseMethod(name, out method))
         {
-            return Http.Invalid("method", $"method must be one of {string.Join(", ", TruthInference.MethodNames)}.");
+            return Http.Invalid("method", $"method must be one of {string.Join(", ", TruthInference.MethodNames)}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", string.Join(", ", TruthInference.MethodNames))));
         }
         if (format is not (null or "json" or "csv"))
         {

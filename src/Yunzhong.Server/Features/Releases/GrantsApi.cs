@@ -108,7 +108,8 @@ public static class GrantsApi
         }
         if (request.Formats is not { Length: > 0 } formats || formats.Except(release.FormatList).Any())
         {
-            return Http.Invalid("formats", $"formats must list some of the release's formats: {string.Join(", ", release.FormatList.Select(Wire.Name))}.");
+            return Http.Invalid("formats", $"formats must list some of the release's formats: {string.Join(", ", release.FormatList.Select(Wire.Name))}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", string.Join(", ", release.FormatList.Select(Wire.Name)))));
         }
         await using var tx = await db.BeginWriteAsync(c, ct);
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ReleasesSql.InsertGrantSql, new

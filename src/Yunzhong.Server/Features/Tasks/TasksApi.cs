@@ -62,7 +62,8 @@ public static class TasksApi
         }
         if (!Wire.TryParse<TaskSort>(sort ?? "id", out var order))
         {
-            return Http.Invalid("sort", $"sort must be one of {Wire.List<TaskSort>()}.");
+            return Http.Invalid("sort", $"sort must be one of {Wire.List<TaskSort>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<TaskSort>())));
         }
         if (order == TaskSort.Field)
         {
@@ -142,11 +143,13 @@ public static class TasksApi
         }
         if (!Wire.TryParseList<TaskState>(state, out var wanted))
         {
-            return (null, args, null, Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}."));
+            return (null, args, null, Http.Invalid("state", $"state must be a comma-separated list of {Wire.List<TaskState>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<TaskState>()))));
         }
         if (q is { Length: > 200 })
         {
-            return (null, args, null, Http.Invalid("q", "q must have at most 200 characters."));
+            return (null, args, null, Http.Invalid("q", "q must have at most 200 characters.",
+                ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 200))));
         }
         args.Add("projectId", projectId);
         var where = new TaskSelection(wanted, annotator, label, from, to, q, importId).Where(db.Dialect, everyone, me, args);
@@ -222,7 +225,8 @@ public static class TasksApi
         }
         if (!byIds && request.Filter!.Q is { Length: > 200 })
         {
-            return Http.Invalid("filter.q", "q must have at most 200 characters.");
+            return Http.Invalid("filter.q", "q must have at most 200 characters.",
+                ProblemCodes.FieldTooLong, ProblemCodes.Params(("max", 200)));
         }
         if (request.Action == BulkAction.Priority && request.Priority is null)
         {
@@ -262,7 +266,8 @@ public static class TasksApi
                     c, tx, $"project_id = @projectId AND {Ids("task_id")}", args, TaskStates.Released, now, ct)).Count;
                 break;
             default:
-                return Http.Invalid("action", $"action must be one of {Wire.List<BulkAction>()}.");
+                return Http.Invalid("action", $"action must be one of {Wire.List<BulkAction>()}.",
+                ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", Wire.List<BulkAction>())));
         }
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new BulkResponse(affected));

@@ -3,7 +3,7 @@
 export const parkdashEn = {
   'nav.parkOverview': 'Park',
   'parkdash.title': 'Park overview',
-  'parkdash.simulated': 'Simulated history: in the demo (yz serve --demo) the ninety days before it started are made-up activity, so that every chart has something to show. Work done since adds to the same figures.',
+  'parkdash.simulated': 'Simulated history: in the demo (yz serve --demo) the 180 days before it started are made-up activity, so that every chart has something to show. Work done since adds to the same figures.',
   'parkdash.back': 'Park overview',
   'parkdash.vendorTitle': 'Vendor #{id}',
   'parkdash.noSite': 'No site',

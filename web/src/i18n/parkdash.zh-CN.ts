@@ -4,7 +4,7 @@ import type { parkdashEn } from './parkdash.en';
 export const parkdashZhCN: Record<keyof typeof parkdashEn, string> = {
   'nav.parkOverview': '园区',
   'parkdash.title': '园区总览',
-  'parkdash.simulated': '模拟历史：演示环境（yz serve --demo）启动前九十天的数据是模拟生成的，只为让每张图表都有内容可看；此后的真实工作计入同一组数字。',
+  'parkdash.simulated': '模拟历史：演示环境（yz serve --demo）启动前 180 天的数据是模拟生成的，只为让每张图表都有内容可看；此后的真实工作计入同一组数字。',
   'parkdash.back': '园区总览',
   'parkdash.vendorTitle': '供应商 #{id}',
   'parkdash.noSite': '未归属职场',

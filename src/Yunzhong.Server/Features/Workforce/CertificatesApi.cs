@@ -64,7 +64,7 @@ public static class CertificatesApi
     private static async Task<Results<Ok<List<CertificateCount>>, ProblemHttpResult>> ParkCounts(
         ClaimsPrincipal user, Db db, TimeProvider time, CancellationToken ct)
     {
-        if ((await WorkforceAccess.OperatorRolesAsync(db, user.UserId(), ct) & (RoleNames.Manage | Roles.Trainer)) == 0)
+        if ((await Park.ParkScope.OperatorRolesAsync(db, user.UserId(), ct) & (RoleNames.Manage | Roles.Trainer)) == 0)
         {
             return Http.Forbidden("Only the park operator's admins, managers and trainers see the park's certificate counts.");
         }

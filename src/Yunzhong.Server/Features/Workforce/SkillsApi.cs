@@ -109,7 +109,7 @@ public static class SkillsApi
 
     /// <summary>403 unless the caller is an admin or manager of the park operator.</summary>
     internal static async Task<ProblemHttpResult?> OperatorGateAsync(Db db, long userId, CancellationToken ct) =>
-        (await WorkforceAccess.OperatorRolesAsync(db, userId, ct) & RoleNames.Manage) != 0 ? null
+        (await Park.ParkScope.OperatorRolesAsync(db, userId, ct) & RoleNames.Manage) != 0 ? null
             : Http.Forbidden("Only the park operator's admins and managers keep the skills catalogue.");
 
     private static object Args(SkillRequest r, long id, TimeProvider time) => new

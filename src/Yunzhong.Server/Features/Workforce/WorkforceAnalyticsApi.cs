@@ -58,7 +58,7 @@ public static class WorkforceAnalyticsApi
         DateOnly? to, long? vendor, ClaimsPrincipal user, Access access, Db db, TimeProvider time, CancellationToken ct)
     {
         var me = user.UserId();
-        if ((await WorkforceAccess.OperatorRolesAsync(db, me, ct) & (RoleNames.Manage | Roles.Trainer)) == 0)
+        if ((await Park.ParkScope.OperatorRolesAsync(db, me, ct) & (RoleNames.Manage | Roles.Trainer)) == 0)
         {
             if (vendor is not { } v)
             {

@@ -1,7 +1,7 @@
 namespace Yunzhong.Server.Features;
 
 /// <summary>
-/// The loop of a background worker whose jobs wait in the database (exports, releases): it runs
+/// The loop of a background worker whose jobs wait in the database (exports, releases, prediction jobs): it runs
 /// every job it can claim, then sleeps until woken or two seconds pass (another node may have
 /// queued one); a failure of the loop itself is logged and retried a second later.
 /// </summary>

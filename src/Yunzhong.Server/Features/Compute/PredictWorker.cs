@@ -40,25 +40,7 @@ public sealed class PredictWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ClaimAndRunAsync(stoppingToken))
-                {
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Prediction worker loop failed");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
+        await JobLoop.RunAsync(ClaimAndRunAsync, _wake, time, log, stoppingToken);
         _loaded?.Runner.Dispose();
     }
 

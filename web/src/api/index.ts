@@ -92,7 +92,7 @@ export type ReviewRecord = S['ReviewView'];
 export type TaskDetail = Omit<S['TaskDetail'], 'data' | 'state' | 'annotations' | 'predictions'> & {
   data: Record<string, unknown>; state: TaskState; annotations: Annotation[]; predictions: Prediction[];
 };
-export type BulkAction = S['BulkAction'];
+export type BulkAction = NonNullable<S['BulkRequest']['action']>;
 
 export type QueueTask = Omit<S['LeasedTask'], 'data' | 'predictions'> & { data: Record<string, unknown>; predictions: Prediction[] };
 export type QueueItem = Omit<S['NextResponse'], 'task' | 'draft'> & { task: QueueTask; draft: Result | null };

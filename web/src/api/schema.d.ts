@@ -1899,8 +1899,6 @@ export interface components {
             /** Format: int64 */
             tasks: number;
         };
-        /** @enum {string} */
-        AmendRefusal: "none" | "not_theirs" | "reviewed" | "replaced" | "under_review" | "archived";
         AmendRequest: {
             /** Format: double */
             leadTimeSeconds?: null | number;
@@ -2055,8 +2053,6 @@ export interface components {
             /** Format: int64 */
             vendorOrganizationId: number;
         };
-        /** @enum {string} */
-        BulkAction: "delete" | "priority" | "release";
         BulkPredictionsRequest: {
             modelVersion?: null | string;
             predictions?: null | components["schemas"]["PredictionItem"][];
@@ -2072,7 +2068,7 @@ export interface components {
             tasks: number;
         };
         BulkRequest: {
-            action?: null | components["schemas"]["BulkAction"];
+            action?: null | ("delete" | "priority" | "release");
             filter?: null | components["schemas"]["TaskSelection"];
             ids: null | number[];
             /** Format: int32 */
@@ -2086,10 +2082,10 @@ export interface components {
             descriptionEn?: null | string;
             descriptionZh?: null | string;
             licence?: null | string;
-            modality?: null | components["schemas"]["DatasetModality"];
+            modality?: null | ("text" | "image" | "audio" | "video" | "multimodal");
             titleEn?: null | string;
             titleZh?: null | string;
-            visibility?: null | components["schemas"]["CardVisibility"];
+            visibility?: null | ("private" | "park" | "public");
         };
         CardView: {
             descriptionEn: string;
@@ -2193,11 +2189,11 @@ export interface components {
             projectId: number;
             /** Format: int64 */
             quota: number;
-            unit?: null | components["schemas"]["ContractUnit"];
+            unit?: null | "annotations";
             unitPrice: string;
             /** Format: int64 */
             vendorOrganizationId: number;
-            visibility?: null | components["schemas"]["ContractVisibility"];
+            visibility?: null | ("work" | "progress");
         };
         ContractPatch: {
             /** Format: date-time */
@@ -2317,7 +2313,7 @@ export interface components {
             token: string;
         };
         CreateOrganizationRequest: {
-            kind?: null | components["schemas"]["OrganizationKind"];
+            kind?: null | ("client" | "vendor" | "operator");
             name: string;
         };
         CreateTokenRequest: {
@@ -2525,7 +2521,7 @@ export interface components {
             /** @default false */
             consensus: boolean;
             consensusMethod?: null | string;
-            format?: null | components["schemas"]["ExportFileFormat"];
+            format?: null | ("jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc");
             /** Format: date-time */
             from?: null | string;
             /** @default false */
@@ -2624,7 +2620,7 @@ export interface components {
             key: null | string;
             /** Format: double */
             leadTimeSeconds: null | number;
-            lockedBecause?: null | components["schemas"]["AmendRefusal"];
+            lockedBecause?: null | ("none" | "not_theirs" | "reviewed" | "replaced" | "under_review" | "archived");
             result: components["schemas"]["JsonElement"];
             status: components["schemas"]["AnnotationStatus"];
             /** Format: int64 */
@@ -2717,7 +2713,7 @@ export interface components {
             backendUrl?: null | string;
             /** Format: int32 */
             loopEvery?: null | number;
-            measure?: null | components["schemas"]["UncertaintyMeasure"];
+            measure?: null | ("least_confidence" | "margin" | "entropy");
         };
         LearningView: {
             backendsAllowed: boolean;
@@ -3077,8 +3073,7 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
-        /** @enum {string} */
-        ProductivityBreakdown: "vendor" | "site" | "county" | "team";
+        ProductivityBreakdown: null | ("vendor" | "site" | "county" | "team");
         ProductivityDay: {
             /** Format: date */
             day: string;
@@ -3136,7 +3131,7 @@ export interface components {
             /** Format: int32 */
             leaseSeconds?: null | number;
             name?: null | string;
-            order?: null | components["schemas"]["TaskOrder"];
+            order?: null | ("priority" | "random" | "least_annotated" | "most_uncertain");
             /** Format: int32 */
             overlap?: null | number;
             quality?: null | components["schemas"]["QualityRequest"];
@@ -3149,7 +3144,7 @@ export interface components {
             /** Format: int32 */
             leaseSeconds?: null | number;
             name?: null | string;
-            order?: null | components["schemas"]["TaskOrder"];
+            order?: null | ("priority" | "random" | "least_annotated" | "most_uncertain");
             /** Format: int64 */
             organizationId: number;
             /** Format: int32 */
@@ -3308,7 +3303,7 @@ export interface components {
         ReleaseRequest: {
             formats?: null | components["schemas"]["ExportFileFormat"][];
             licence?: null | string;
-            source?: null | components["schemas"]["ReleaseSource"];
+            source?: null | ("accepted" | "consensus");
         };
         /** @enum {string} */
         ReleaseSource: "accepted" | "consensus";
@@ -3397,7 +3392,7 @@ export interface components {
         /** @enum {string} */
         ReviewPolicy: "none" | "sample" | "all";
         ReviewRequest: {
-            action?: null | components["schemas"]["ReviewAction"];
+            action?: null | ("accept" | "reject" | "fix");
             comment?: null | string;
             result?: unknown;
         };
@@ -3441,8 +3436,7 @@ export interface components {
             fallbackReason: null | string;
             provider: string;
         };
-        /** @enum {string} */
-        ScheduleGoal: "greenest" | "cheapest";
+        ScheduleGoal: null | ("greenest" | "cheapest");
         SchemaCheckRequest: {
             labelStudioXml?: null | string;
             schema?: unknown;

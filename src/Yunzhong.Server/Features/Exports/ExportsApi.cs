@@ -26,7 +26,7 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Exports").SignedIn().Gated();
-        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody().RefusesUnknownEnums();
+        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody();
         g.MapGet("/projects/{projectId:long}/exports", List).WithName("listExports");
         g.MapGet("/exports/{exportId:long}", Get).WithName("getExport");
         g.MapGet("/exports/{exportId:long}/download", Download).WithName("downloadExport")

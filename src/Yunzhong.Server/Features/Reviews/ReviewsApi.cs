@@ -23,7 +23,7 @@ public static class ReviewsApi
         var g = app.MapGroup("/api").WithTags("Reviews").SignedIn().Gated();
         g.MapPost("/projects/{projectId:long}/review/next", Next).WithName("takeNextReview");
         // 409: the annotation was already judged, by this reviewer or another.
-        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts().RefusesUnknownEnums();
+        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts();
         return app;
     }
 

@@ -22,7 +22,7 @@ public enum ReviewAction { Accept, Reject, Fix }
 public enum BulkAction { Delete, Priority, Release }
 
 /// <summary>An export file's format on the wire (<c>labelstudio</c> in one word, as `yz export --format` takes it).</summary>
-public enum ExportFileFormat { Jsonl, Labelstudio, Csv, Conll, Coco, Yolo, Voc }
+public enum ExportFileFormat { Jsonl, Labelstudio, Csv, Conll, Coco, Yolo, Voc, Parquet }
 
 /// <summary>An export job's state. <c>Incomplete</c>: the file is written and can be downloaded, but
 /// some items could not be expressed in its format (the job's <c>error</c> says how many and the first).</summary>

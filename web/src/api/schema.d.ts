@@ -2516,12 +2516,12 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
+        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc" | "parquet";
         ExportRequest: {
             /** @default false */
             consensus: boolean;
             consensusMethod?: null | string;
-            format?: null | ("jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc");
+            format?: null | ("jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc" | "parquet");
             /** Format: date-time */
             from?: null | string;
             /** @default false */

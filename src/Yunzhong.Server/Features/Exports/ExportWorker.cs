@@ -275,6 +275,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         "coco" => ExportFormat.Coco,
         "yolo" => ExportFormat.Yolo,
         "voc" => ExportFormat.Voc,
+        "parquet" => ExportFormat.Parquet,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
     };
 

@@ -187,6 +187,7 @@ public static class ExportsApi
         "csv" => (".csv", "text/csv; charset=utf-8"),
         "conll" => (".conll", "text/plain; charset=utf-8"),
         "yolo" or "voc" => (".zip", "application/zip"),
+        "parquet" => (".parquet", "application/vnd.apache.parquet"),
         _ => (".json", "application/json"),
     };
 

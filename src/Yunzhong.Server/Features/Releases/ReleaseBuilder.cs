@@ -43,6 +43,7 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         ExportFileFormat.Conll => "annotations.conll",
         ExportFileFormat.Yolo => "annotations.yolo.zip",
         ExportFileFormat.Voc => "annotations.voc.zip",
+        ExportFileFormat.Parquet => "annotations.parquet",
         _ => "annotations.coco.json",
     };
 

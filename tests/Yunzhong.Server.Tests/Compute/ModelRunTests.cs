@@ -91,6 +91,31 @@ public sealed class ModelRunTests
     }
 
     [Fact]
+    public void TheStartUpChoiceTakesCudaWhenItLoadsAndTheCpuWithTheReasonWhenItFails()
+    {
+        var tried = 0;
+        Action loads = () => tried++;
+        Action missingLibrary = () => throw new DllNotFoundException("libonnxruntime_providers_cuda.so: cannot open shared object file\nmore lines");
+        Action noEntryPoint = () => throw new EntryPointNotFoundException("OrtSessionOptionsAppendExecutionProvider_CUDA");
+
+        // Cpu never tries CUDA, even where it would load.
+        Assert.Equal(("cpu", (string?)null), OnnxHost.Choose(ProviderChoice.Cpu, loads));
+        Assert.Equal(0, tried);
+        // Auto and Cuda take CUDA when the provider appends (a GPU build on a GPU machine).
+        Assert.Equal(("cuda", (string?)null), OnnxHost.Choose(ProviderChoice.Auto, loads));
+        Assert.Equal(("cuda", (string?)null), OnnxHost.Choose(ProviderChoice.Cuda, loads));
+        Assert.Equal(2, tried);
+        // A CUDA provider that fails to load leaves the CPU, with the first line of why.
+        foreach (var choice in new[] { ProviderChoice.Auto, ProviderChoice.Cuda })
+        {
+            var (provider, reason) = OnnxHost.Choose(choice, missingLibrary);
+            Assert.Equal("cpu", provider);
+            Assert.Equal("CUDA is not available (libonnxruntime_providers_cuda.so: cannot open shared object file).", reason);
+            Assert.Equal(("cpu", "CUDA is not available (OrtSessionOptionsAppendExecutionProvider_CUDA)."), OnnxHost.Choose(choice, noEntryPoint));
+        }
+    }
+
+    [Fact]
     public void CudaAskedForOnTheCpuBuildFallsBackToTheCpuWithTheReason()
     {
         var cpu = Host(ProviderChoice.Cpu);

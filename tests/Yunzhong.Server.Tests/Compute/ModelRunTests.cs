@@ -116,6 +116,28 @@ public sealed class ModelRunTests
     }
 
     [Fact]
+    public void AJobsThreadIsLoweredToTheLowestPriorityAndNoOtherThreadIs()
+    {
+        // Linux: a thread's nice value is field 19 of /proc/thread-self/stat (after the command's closing parenthesis).
+        static int Nice() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16],
+            System.Globalization.CultureInfo.InvariantCulture);
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // elsewhere LowerCurrentThread does nothing, and there is no /proc to read
+        }
+        var before = Nice();
+        var (lowered, niceThere) = (false, 0);
+        var thread = new Thread(() => (lowered, niceThere) = (BackgroundPriority.LowerCurrentThread(), Nice()));
+        thread.Start();
+        thread.Join();
+        Assert.True(lowered);
+        Assert.Equal(19, niceThere);
+        // The process and the calling thread keep their priority: requests are not slowed.
+        Assert.Equal(before, Nice());
+        Assert.NotEqual(19, before);
+    }
+
+    [Fact]
     public void CudaAskedForOnTheCpuBuildFallsBackToTheCpuWithTheReason()
     {
         var cpu = Host(ProviderChoice.Cpu);

@@ -48,6 +48,12 @@ public static class ServerApp
             builder.Configuration.AddInMemoryCollection(options.TrustedProxies.Select((n, i) =>
                 KeyValuePair.Create($"{ProxyOptions.Section}:TrustedNetworks:{i + 1000}", (string?)n)));
         }
+        if (options.ModelServerHosts.Count > 0)
+        {
+            // `yz serve --model-servers` adds to whatever ModelServers:AllowedHosts the configuration holds.
+            builder.Configuration.AddInMemoryCollection(options.ModelServerHosts.Select((h, i) =>
+                KeyValuePair.Create($"{ModelServerOptions.Section}:AllowedHosts:{i + 1000}", (string?)h)));
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 

@@ -303,3 +303,23 @@ public sealed class WebhookPostgresFixture : PostgresFixture
 public sealed class SqliteWebhookTests(WebhookSqliteFixture fx) : WebhookTests<WebhookSqliteFixture>(fx);
 
 public sealed class PostgresWebhookTests(WebhookPostgresFixture fx) : WebhookTests<WebhookPostgresFixture>(fx);
+
+/// <summary>A webhook written straight into the database, for scenes whose server allows no host (the role and tenancy tables).</summary>
+internal static class WebhookRows
+{
+    public static async Task<(long Webhook, long Delivery)> InsertAsync(ServerFixture fx, long project, long userId)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var webhook = await fx.QueryScalarAsync<long>(
+            """
+            INSERT INTO webhooks (project_id, url, secret, events, active, annotation_cursor_at, annotation_cursor, created_by, created_at, updated_at)
+            VALUES (@project, 'http://127.0.0.1:9/hook', 'whsec_scene', 'export_finished', 0, @now, 0, @userId, @now, @now) RETURNING id
+            """, new { project, userId, now });
+        var delivery = await fx.QueryScalarAsync<long>(
+            """
+            INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at, finished_at)
+            VALUES (@webhook, 'ping', '{"event":"ping"}', 'failed', 1, @now, @now, @now) RETURNING id
+            """, new { webhook, now });
+        return (webhook, delivery);
+    }
+}

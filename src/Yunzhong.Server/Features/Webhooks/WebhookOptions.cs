@@ -2,7 +2,7 @@ namespace Yunzhong.Server.Features.Webhooks;
 
 /// <summary>
 /// Where projects' webhooks may post, set by the operator (configuration <c>Webhooks:AllowedHosts</c>,
-/// e.g. <c>Webhooks__AllowedHosts__0</c> in the environment, or <c>yz serve --webhook-host HOST</c>):
+/// e.g. <c>Webhooks__AllowedHosts__0</c> in the environment, or <c>yz serve --webhook-hosts HOST,...</c>):
 /// entries as for model servers (<see cref="Outbound.OutboundAddresses"/>): a host or address, a
 /// domain with its subdomains (<c>*.example.com</c>), or <c>*</c> for any public host. Empty (the
 /// default): no project may add a webhook.

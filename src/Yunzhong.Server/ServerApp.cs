@@ -95,6 +95,10 @@ public static class ServerApp
         s.AddHostedService(sp => sp.GetRequiredService<ReleaseWorker>());
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddLearning();
+        s.AddOptions<Features.Webhooks.WebhookOptions>().BindConfiguration(Features.Webhooks.WebhookOptions.Section).ValidateOnStart();
+        s.AddSingleton<Features.Webhooks.WebhookAddresses>();
+        s.AddSingleton<Features.Webhooks.WebhookWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<Features.Webhooks.WebhookWorker>());
         s.AddSingleton<Attempts>();
         s.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section).ValidateOnStart();
         s.AddSingleton<OnnxHost>();
@@ -152,6 +156,7 @@ public static class ServerApp
         app.MapDashboards();
         app.MapPredictions();
         app.MapLearning();
+        Features.Webhooks.WebhooksApi.MapWebhooks(app);
         app.MapDirectory();
         app.MapProductivity();
         app.MapSkills();

@@ -1,3 +1,4 @@
+import { webhooksEn } from './webhooks.en';
 import { learningEn } from './learning.en';
 import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
@@ -20,6 +21,7 @@ import { workbenchEn } from './workbench.en';
 export const en = {
   ...settingsEn,
   ...learningEn,
+  ...webhooksEn,
   ...releasesEn,
   ...relmediaEn,
   ...parkuiEn,

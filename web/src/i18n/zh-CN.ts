@@ -1,3 +1,4 @@
+import { webhooksZhCN } from './webhooks.zh-CN';
 import { learningZhCN } from './learning.zh-CN';
 import { relmediaZhCN } from './relmedia.zh-CN';
 import { computeZhCN } from './compute.zh-CN';
@@ -20,6 +21,7 @@ import { workbenchZhCN } from './workbench.zh-CN';
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...learningZhCN,
+  ...webhooksZhCN,
   ...releasesZhCN,
   ...relmediaZhCN,
   ...parkuiZhCN,

@@ -87,8 +87,24 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             size = file?.Length;
         }
         await using var c = await db.OpenAsync(ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var tx = await db.BeginWriteAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition(
-            ExportsSql.FinishSql, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id), size }, cancellationToken: ct));
+            ExportsSql.FinishSql, new { id, status, rows, error, now, blob = BlobName(id), size }, tx, cancellationToken: ct));
+        if (status is "done" or "incomplete" or "failed"
+            && await c.QuerySingleOrDefaultAsync<(long ProjectId, string Format)?>(new CommandDefinition(
+                "SELECT project_id, format FROM exports WHERE id = @id", new { id }, tx, cancellationToken: ct)) is { } export)
+        {
+            await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, export.ProjectId, Webhooks.WebhookEvent.ExportFinished, new System.Text.Json.Nodes.JsonObject
+            {
+                ["export"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = id, ["format"] = export.Format, ["status"] = status, ["rows"] = rows, ["sizeBytes"] = size, ["error"] = error,
+                    ["downloadUrl"] = status == "failed" ? null : $"/api/exports/{id}/download",
+                },
+            }, now, ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     private static string BlobName(long id) => $"exports/{id}";

@@ -226,6 +226,14 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             project = project.Id, number, merkle_root = statement.MerkleRoot, files = statement.FileCount, items = figures.Items,
         }, ct);
         await progress.RecordedAsync(c, tx, id, ct);
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, project.Id, Webhooks.WebhookEvent.ReleasePublished, new System.Text.Json.Nodes.JsonObject
+        {
+            ["release"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = id, ["number"] = number, ["merkleRoot"] = statement.MerkleRoot, ["files"] = statement.FileCount, ["items"] = figures.Items,
+                ["url"] = $"/api/releases/{id}",
+            },
+        }, now.ToUnixTimeMilliseconds(), ct);
         await tx.CommitAsync(ct);
         return id;
     }

@@ -145,6 +145,14 @@ public static class ReviewsApi
                 taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
         }
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, a.ProjectId, Webhooks.WebhookEvent.AnnotationReviewed, new System.Text.Json.Nodes.JsonObject
+        {
+            ["review"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["annotationId"] = a.Id, ["taskId"] = a.TaskId, ["reviewerId"] = me, ["action"] = Wire.Name(request.Action.Value),
+                ["annotationStatus"] = outcome, ["taskState"] = taskState, ["fixedAnnotationId"] = fixedId,
+            },
+        }, now, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new ReviewResponse(Wire.Parse<AnnotationStatus>(outcome), Wire.Parse<TaskState>(taskState), fixedId));
     }

@@ -54,6 +54,12 @@ public static class ServerApp
             builder.Configuration.AddInMemoryCollection(options.ModelServerHosts.Select((h, i) =>
                 KeyValuePair.Create($"{ModelServerOptions.Section}:AllowedHosts:{i + 1000}", (string?)h)));
         }
+        if (options.WebhookHosts.Count > 0)
+        {
+            // `yz serve --webhook-hosts` adds to whatever Webhooks:AllowedHosts the configuration holds.
+            builder.Configuration.AddInMemoryCollection(options.WebhookHosts.Select((h, i) =>
+                KeyValuePair.Create($"{Features.Webhooks.WebhookOptions.Section}:AllowedHosts:{i + 1000}", (string?)h)));
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 

@@ -37,6 +37,10 @@ public sealed class ServerOptions
     /// configuration's <c>ModelServers:AllowedHosts</c> (see <c>ModelServerOptions</c> for the entry forms).</summary>
     public List<string> ModelServerHosts { get; set; } = [];
 
+    /// <summary>Hosts projects' webhooks may post to (<c>--webhook-hosts</c>); added to configuration's
+    /// <c>Webhooks:AllowedHosts</c> (the same entry forms).</summary>
+    public List<string> WebhookHosts { get; set; } = [];
+
     public string SqlitePath => Path.Combine(Path.GetFullPath(DataDir), "yunzhong.db");
 
     public string ConnectionString => Database ?? $"Data Source={SqlitePath}";

@@ -51,6 +51,8 @@ internal static class ServeCommand
         TrustedProxies = List(args.Get("trust-proxy")),
         // Hosts projects may name as a model server: --model-servers ml.example.com,10.0.0.7,*.models.example.
         ModelServerHosts = List(args.Get("model-servers")),
+        // Hosts projects' webhooks may post to, the same forms: --webhook-hosts hooks.example.com,*.example.org.
+        WebhookHosts = List(args.Get("webhook-hosts")),
     };
 
     private static List<string> List(string? csv) => (csv ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

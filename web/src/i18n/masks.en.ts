@@ -1,6 +1,8 @@
 // The masks control: brush, eraser, the words of its error codes (server: SchemaErrorCodes.Mask*).
 // masks.zh-CN.ts has the same keys.
 export const masksEn = {
+  'tpl.segmentation.name': 'Segmentation masks',
+  'tpl.segmentation.desc': 'Paint a pixel mask per class with a brush: roads, vehicles, people, sky. Exports COCO RLE.',
   'masks.tool': 'Mask brush',
   'masks.brush': 'Brush',
   'masks.eraser': 'Eraser',

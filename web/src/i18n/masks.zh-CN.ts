@@ -1,6 +1,8 @@
 import type { masksEn } from './masks.en';
 
 export const masksZhCN: Record<keyof typeof masksEn, string> = {
+  'tpl.segmentation.name': '分割掩码',
+  'tpl.segmentation.desc': '用画笔为每个类别涂出像素级掩码：道路、车辆、行人、天空。可导出 COCO RLE。',
   'masks.tool': '掩码画笔',
   'masks.brush': '画笔',
   'masks.eraser': '橡皮擦',

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
+import { bigJpeg } from './bigimage';
 
 // `npm run bench`: how the workbench feels, measured inside the page (performance.now and
 // requestAnimationFrame), never with sleeps. Figures go to stdout as text and one JSON line each;
@@ -95,26 +95,7 @@ test('workbench: frame times panning and zooming a 20-megapixel image', async ({
   await login(page, ANNOTATOR);
   await page.goto('/#/');
   await expect(page.getByTestId('user-name')).toBeVisible();
-  // The picture: a demo photo scaled up to 5472 × 3648 by the browser's own canvas, with a fine
-  // grid over it so the JPEG has detail at every scale. Encoded as JPEG like a camera's.
-  const photo = readFileSync(demo('photos', 'media', 'rocket.jpg')).toString('base64');
-  const big = await page.evaluate(async ([b64, w, h]) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const src = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-    const canvas = new OffscreenCanvas(w, h);
-    const g = canvas.getContext('2d')!;
-    g.drawImage(src, 0, 0, w, h);
-    g.strokeStyle = 'rgba(255,255,255,0.25)';
-    g.lineWidth = 1;
-    for (let x = 0; x < w; x += 16) { g.beginPath(); g.moveTo(x + 0.5, 0); g.lineTo(x + 0.5, h); g.stroke(); }
-    for (let y = 0; y < h; y += 16) { g.beginPath(); g.moveTo(0, y + 0.5); g.lineTo(w, y + 0.5); g.stroke(); }
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    const buf = new Uint8Array(await blob.arrayBuffer());
-    let s = '';
-    for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
-    return btoa(s);
-  }, [photo, BIG_W, BIG_H] as const);
-  const jpeg = Buffer.from(big, 'base64');
+  const jpeg = await bigJpeg(page, BIG_W, BIG_H);
 
   const admin = await playwright.request.newContext({ baseURL });
   await apiAs(admin, ADMIN);

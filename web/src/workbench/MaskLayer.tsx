@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { labelsOf, type Control } from '../lib/schema';
 import { useWb } from './context';
 import {
-  anySet, decodeCounts, emptyBounds, growBounds, maskRegion, paintSegment, stringToCounts,
+  columnRuns, countsToString, decodeCounts, emptyBounds, growBounds, joinColumns, paintSegment, stringToCounts,
   type Bounds, type MaskRegion, type PixelRect,
 } from './masks';
 import type { View } from './pixels';
@@ -21,8 +21,11 @@ export interface MaskApi {
 
 export interface Brush { size: number; erase: boolean }
 
-/** One label's pixels at image resolution, and the box they may reach. */
-interface Layer { control: string; label: string; color: [number, number, number]; bitmap: Uint8Array | null; bounds: Bounds }
+/**
+ * One label's pixels at image resolution, the box they may reach, and each column's runs as last
+ * encoded (null: changed since), so a stroke re-encodes only the columns it touched.
+ */
+interface Layer { control: string; label: string; color: [number, number, number]; bitmap: Uint8Array | null; bounds: Bounds; cols: (number[] | null)[] }
 
 const ALPHA = 120;
 
@@ -104,10 +107,10 @@ export function MaskLayer({ controls, active, nat, brush, api }: {
     if (!l) {
       const c = controls.find((x) => x.name === control);
       const color = c ? labelsOf(c).find((x) => x.value === label)?.color ?? '#888888' : '#888888';
-      l = { control, label, color: rgb(color), bitmap: null, bounds: emptyBounds() };
+      l = { control, label, color: rgb(color), bitmap: null, bounds: emptyBounds(), cols: [] };
       layers.current.push(l);
     }
-    l.bitmap ??= new Uint8Array(w * h);
+    if (!l.bitmap) { l.bitmap = new Uint8Array(w * h); l.cols = new Array<number[] | null>(w).fill(null); }
     return l;
   };
 
@@ -117,6 +120,7 @@ export function MaskLayer({ controls, active, nat, brush, api }: {
     for (const l of layers.current.filter((x) => x.control === control && x.bitmap)) {
       if (l.bounds.maxX >= l.bounds.minX) { l.bitmap!.fill(0); growBounds(dirty, { x: l.bounds.minX, y: l.bounds.minY, w: l.bounds.maxX - l.bounds.minX + 1, h: l.bounds.maxY - l.bounds.minY + 1 }); }
       l.bounds = emptyBounds();
+      l.cols.fill(null);
     }
     for (const m of (Array.isArray(value) ? value : []) as MaskRegion[]) {
       if (!m?.mask || m.mask.size?.[0] !== h || m.mask.size?.[1] !== w) continue;
@@ -146,12 +150,16 @@ export function MaskLayer({ controls, active, nat, brush, api }: {
   });
 
   const commitStroke = (l: Layer) => {
-    const empty = !anySet(l.bitmap!, w, l.bounds);
+    const b = l.bounds;
+    const columns = l.cols.map((c, x) => c ?? (l.cols[x] = x < b.minX || x > b.maxX ? [h] : columnRuns(l.bitmap!, w, h, x, b.minY, b.maxY)));
+    const counts = joinColumns(columns);
+    const empty = counts.length === 1;
     if (empty) l.bounds = emptyBounds();
+    const mask = { size: [h, w] as [number, number], counts: countsToString(counts) };
     const control = l.control;
     wb.update((s: WbState) => {
       const old = ((s.result[control] as MaskRegion[] | undefined) ?? []).find((r) => r.label === l.label);
-      const region = empty ? null : maskRegion(old?.id ?? newId(s.result, 'm'), l.label, l.bitmap!, w, h, l.bounds);
+      const region = empty ? null : { id: old?.id ?? newId(s.result, 'm'), label: l.label, mask };
       const next = withLabelMask(s, control, l.label, region);
       written.current[control] = next.result[control];
       return next;
@@ -176,6 +184,7 @@ export function MaskLayer({ controls, active, nat, brush, api }: {
       for (const p of points) {
         const r = paintSegment(s.layer.bitmap!, w, h, s.last, p, s.radius, s.value);
         growBounds(dirty, r);
+        s.layer.cols.fill(null, r.x, r.x + r.w);
         if (s.value) growBounds(s.layer.bounds, r);
         s.last = p;
       }

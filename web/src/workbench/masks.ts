@@ -22,29 +22,38 @@ export function growBounds(b: Bounds, r: PixelRect): void {
 /**
  * Run lengths of a row-major bitmap (non-zero = in the mask) in COCO's order: down each column,
  * columns left to right, background first. Only the columns and rows inside `b` are read: the
- * rest is known to be empty, so a stroke on a 20-megapixel image costs the size of its box.
+ * rest is known to be empty, so a mask on a 20-megapixel image costs the size of its box.
  */
 export function encodeCounts(bitmap: Uint8Array, w: number, h: number, b: Bounds = { minX: 0, minY: 0, maxX: w - 1, maxY: h - 1 }): number[] {
-  if (b.maxX < b.minX) return [w * h];
-  const counts: number[] = [];
+  return joinColumns(Array.from({ length: w }, (_, x) => (x < b.minX || x > b.maxX ? [h] : columnRuns(bitmap, w, h, x, b.minY, b.maxY))));
+}
+
+/** The runs of one column (background first, summing to h), reading only rows y0..y1 (the rest is empty). */
+export function columnRuns(bitmap: Uint8Array, w: number, h: number, x: number, y0: number, y1: number): number[] {
+  const runs: number[] = [];
   let on = false;
-  const x0 = Math.max(0, b.minX); const x1 = Math.min(w - 1, b.maxX);
-  const y0 = Math.max(0, b.minY); const y1 = Math.min(h - 1, b.maxY);
-  let run = x0 * h; // the empty columns before the box
-  for (let x = x0; x <= x1; x++) {
-    // Background above the box: it continues a background run or starts one.
-    if (on && y0 > 0) { counts.push(run); run = 0; on = false; }
-    run += y0;
-    for (let y = y0, i = y0 * w + x; y <= y1; y++, i += w) {
-      if ((bitmap[i] !== 0) !== on) { counts.push(run); run = 0; on = !on; }
-      run++;
-    }
-    if (on && y1 < h - 1) { counts.push(run); run = 0; on = false; }
-    run += h - 1 - y1;
+  let run = Math.max(0, y0);
+  for (let y = Math.max(0, y0), i = y * w + x; y <= Math.min(h - 1, y1); y++, i += w) {
+    if ((bitmap[i] !== 0) !== on) { runs.push(run); run = 0; on = !on; }
+    run++;
   }
-  if (on && x1 < w - 1) { counts.push(run); run = 0; }
-  run += (w - 1 - x1) * h;
-  counts.push(run);
+  if (on) { runs.push(run); run = 0; }
+  runs.push(run + (h - 1 - Math.min(h - 1, y1)));
+  return runs;
+}
+
+/** COCO counts of a mask from the runs of its columns, left to right (runs that meet across columns join). */
+export function joinColumns(columns: number[][]): number[] {
+  const counts = [0];
+  let on = false;
+  for (const runs of columns) {
+    for (let k = 0; k < runs.length; k++) {
+      const n = runs[k]!;
+      if (n === 0) continue;
+      if ((k % 2 === 1) === on) counts[counts.length - 1]! += n;
+      else { counts.push(n); on = !on; }
+    }
+  }
   return counts;
 }
 
@@ -112,44 +121,49 @@ export function stringToCounts(s: string): number[] {
 
 /**
  * Paints (value 1) or erases (0) a stroke piece into the bitmap: every pixel whose centre lies
- * within `r` of the segment a→b (a round brush dragged along it). Touches only the segment's
- * box; answers that box (empty when it misses the image).
+ * within `r` of the segment a→b (a round brush dragged along it). The brush's shape is convex, so
+ * each row it crosses is one run of pixels, found from the two end circles and the band between
+ * them without testing the pixels around it. Answers the box of the pixels that changed (empty
+ * when none did): consecutive pieces of a stroke overlap, and only what changed is re-coloured.
  */
 export function paintSegment(bitmap: Uint8Array, w: number, h: number, a: [number, number], b: [number, number], r: number, value: 0 | 1): PixelRect {
-  const x0 = Math.max(0, Math.floor(Math.min(a[0], b[0]) - r));
   const y0 = Math.max(0, Math.floor(Math.min(a[1], b[1]) - r));
-  const x1 = Math.min(w - 1, Math.ceil(Math.max(a[0], b[0]) + r));
   const y1 = Math.min(h - 1, Math.ceil(Math.max(a[1], b[1]) + r));
-  if (x1 < x0 || y1 < y0) return { x: 0, y: 0, w: 0, h: 0 };
   const dx = b[0] - a[0]; const dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy;
+  const reach = r * Math.sqrt(len2);
   const r2 = r * r;
+  let minX = Infinity; let maxX = -1; let minY = Infinity; let maxY = -1;
   for (let y = y0; y <= y1; y++) {
-    const py = y + 0.5 - a[1];
+    const cy = y + 0.5;
+    let lo = Infinity; let hi = -Infinity;
+    for (const [ex, ey] of [a, b]) {
+      const q = r2 - (cy - ey) * (cy - ey);
+      if (q >= 0) { const s = Math.sqrt(q); lo = Math.min(lo, ex - s); hi = Math.max(hi, ex + s); }
+    }
+    if (len2 > 0) {
+      // The band: |cross(d, p − a)| ≤ r·|d| and 0 ≤ dot(d, p − a) ≤ |d|², both linear in x.
+      const c0 = dx * (cy - a[1]) + dy * a[0];
+      const e0 = dy * (cy - a[1]) - dx * a[0];
+      let bl = -Infinity; let bh = Infinity;
+      if (dy !== 0) { const p1 = (c0 - reach) / dy; const p2 = (c0 + reach) / dy; bl = Math.min(p1, p2); bh = Math.max(p1, p2); } else if (Math.abs(c0) > reach) bl = Infinity;
+      if (dx !== 0) { const q1 = -e0 / dx; const q2 = (len2 - e0) / dx; bl = Math.max(bl, Math.min(q1, q2)); bh = Math.min(bh, Math.max(q1, q2)); } else if (e0 < 0 || e0 > len2) bl = Infinity;
+      if (bl <= bh) { lo = Math.min(lo, bl); hi = Math.max(hi, bh); }
+    }
+    const xs = Math.max(0, Math.ceil(lo - 0.5));
+    const xe = Math.min(w - 1, Math.floor(hi - 0.5));
     const row = y * w;
-    for (let x = x0; x <= x1; x++) {
-      const px = x + 0.5 - a[0];
-      // Distance² from the pixel centre to the segment.
-      const t = len2 > 0 ? Math.max(0, Math.min(1, (px * dx + py * dy) / len2)) : 0;
-      const ex = px - t * dx; const ey = py - t * dy;
-      if (ex * ex + ey * ey <= r2) bitmap[row + x] = value;
+    for (let x = xs; x <= xe; x++) {
+      if (bitmap[row + x] !== value) {
+        bitmap[row + x] = value;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        maxY = y;
+      }
     }
   }
-  return { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
-}
-
-/** A region's mask as the result holds it. */
-export function maskRegion(id: string, label: string, bitmap: Uint8Array, w: number, h: number, b?: Bounds): MaskRegion {
-  return { id, label, mask: { size: [h, w], counts: countsToString(encodeCounts(bitmap, w, h, b)) } };
-}
-
-/** Whether a bitmap has any pixel set inside `b`. */
-export function anySet(bitmap: Uint8Array, w: number, b: Bounds): boolean {
-  for (let y = Math.max(0, b.minY); y <= b.maxY; y++) {
-    const row = y * w;
-    for (let x = Math.max(0, b.minX); x <= b.maxX; x++) if (bitmap[row + x]) return true;
-  }
-  return false;
+  return maxX < 0 ? { x: 0, y: 0, w: 0, h: 0 } : { x: minX, y: minY, w: maxX - minX + 1, h: maxY - minY + 1 };
 }
 
 /** Pixels in a region's mask; 0 when its counts cannot be read. */

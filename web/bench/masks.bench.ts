@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login } from '../e2e/helpers';
-import { bigJpeg } from './bigimage';
+import { bigJpeg, summary } from './shared';
 
 // `npm run bench -- masks`: does mask painting keep up with the pointer on a 20-megapixel image?
 // Measured inside the page: for every pointermove of a stroke, the time from the event to the next
@@ -12,15 +12,6 @@ const STROKES = Number(process.env.YZ_BENCH_STROKES ?? 12);
 const BIG_W = 5472;
 const BIG_H = 3648;
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-function summary(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return { n: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1] ?? NaN) };
-}
 
 declare global {
   interface Window { __mask: { frame: number[]; handler: number[]; commit: number[]; start: number; up: number } }

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, ANNOTATOR, apiAs, createProject, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
-import { bigJpeg } from './bigimage';
+import { bigJpeg, summary } from './shared';
 
 // `npm run bench`: how the workbench feels, measured inside the page (performance.now and
 // requestAnimationFrame), never with sleeps. Figures go to stdout as text and one JSON line each;
@@ -14,15 +14,6 @@ const TRACE = process.env.YZ_BENCH_TRACE;
 const BIG_W = 5472;
 const BIG_H = 3648;
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-function summary(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return { n: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1] ?? NaN) };
-}
 
 declare global {
   interface Window {

@@ -569,16 +569,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndArray();
         json.WriteString("counts"u8, mask.ToCocoString());
         json.WriteEndObject();
-        json.WriteStartObject("attributes"u8);
-        json.WriteString("annotator"u8, a.Annotator);
-        if (region.Id is not null)
-        {
-            json.WriteString("region"u8, region.Id);
-        }
-
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.Flush();
+        EndRegionAnnotation(json, a, region.Id);
     }
 
     private static double ReadNumber(ref Utf8JsonReader reader, Field field, ref Field present)
@@ -646,17 +637,23 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndArray();
         json.WriteEndArray();
 
+        EndRegionAnnotation(json, a, region.Id);
+        return (minX, minY, maxX, maxY);
+    }
+
+    /// <summary>Closes an annotation of one region: who drew it and the region's id.</summary>
+    private static void EndRegionAnnotation(Utf8JsonWriter json, ExportAnnotation a, string? regionId)
+    {
         json.WriteStartObject("attributes"u8);
         json.WriteString("annotator"u8, a.Annotator);
-        if (region.Id is not null)
+        if (regionId is not null)
         {
-            json.WriteString("region"u8, region.Id);
+            json.WriteString("region"u8, regionId);
         }
 
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
-        return (minX, minY, maxX, maxY);
     }
 
     /// <summary>Opens the next annotation object: its id, image, category, bbox, area and iscrowd written.</summary>

@@ -15,12 +15,17 @@ public abstract class MasksExportTests<TFixture>(TFixture fx) : IClassFixture<TF
     // A 5 × 3 mask (rows 01100, 01110, 00001) as rle-pack packs its RGBA bytes, as Label Studio sends it.
     private const string Brush = "[0,0,0,60,57,27,252,96,19,255,219,0,183,255,132,192,35,255]";
 
-    [Fact]
-    public async Task ABrushResultImportedFromLabelStudioExportsAsTheSameBytesAndAsCocoRle()
+    private async Task<(Person Manager, long Project)> ProjectAsync()
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
-        var project = await TestData.ProjectAsync(manager, org.Id, _schema);
+        return (manager, await TestData.ProjectAsync(manager, org.Id, _schema));
+    }
+
+    [Fact]
+    public async Task ABrushResultImportedFromLabelStudioExportsAsTheSameBytesAndAsCocoRle()
+    {
+        var (manager, project) = await ProjectAsync();
         var body = $$"""
             [ { "id": 1, "data": { "image": "https://cdn.example.com/cats/1.png" },
                 "annotations": [ { "result": [ { "id": "b1", "from_name": "seg", "to_name": "img", "type": "brushlabels",
@@ -60,9 +65,7 @@ public abstract class MasksExportTests<TFixture>(TFixture fx) : IClassFixture<TF
     [Fact]
     public async Task ABrushResultOfAnotherSizeThanItsImageIsRefusedNamingTheItem()
     {
-        var org = await fx.NewOrgAsync();
-        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
-        var project = await TestData.ProjectAsync(manager, org.Id, _schema);
+        var (manager, project) = await ProjectAsync();
         var body = $$"""
             [ { "data": { "image": "https://cdn.example.com/cats/2.png" },
                 "annotations": [ { "result": [ { "id": "b1", "from_name": "seg", "to_name": "img", "type": "brushlabels",
@@ -80,9 +83,7 @@ public abstract class MasksExportTests<TFixture>(TFixture fx) : IClassFixture<TF
     [Fact]
     public async Task AMaskWhoseRunsDoNotCoverItsSizeIsRefusedWithItsCode()
     {
-        var org = await fx.NewOrgAsync();
-        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
-        var project = await TestData.ProjectAsync(manager, org.Id, _schema);
+        var (manager, project) = await ProjectAsync();
         await TestData.ImportRawAsync(manager.Http, project, """{"data":{"image":"https://cdn.example.com/cats/3.png"}}""");
         var lease = (await manager.NextAsync(project))!;
 

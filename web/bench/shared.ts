@@ -2,6 +2,19 @@ import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { demo } from '../e2e/helpers';
 
+/** The q-quantile of sorted values (nearest rank). */
+export function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Count, median, 95th percentile and maximum, to a tenth. */
+export function summary(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { n: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1] ?? NaN) };
+}
+
 /**
  * A big picture for the image benchmarks: a demo photo scaled up by the browser's own canvas, with
  * a fine grid over it so the JPEG has detail at every scale, encoded as JPEG like a camera's.

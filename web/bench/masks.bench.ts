@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login } from '../e2e/helpers';
-import { bigJpeg, summary } from './shared';
+import { BIG_W, BIG_H, openBigImageTask, summary } from './shared';
 
 // `npm run bench -- masks`: does mask painting keep up with the pointer on a 20-megapixel image?
 // Measured inside the page: for every pointermove of a stroke, the time from the event to the next
@@ -9,8 +8,6 @@ import { bigJpeg, summary } from './shared';
 // into the result). Figures go to stdout, one JSON line per brush size. Nothing here asserts a timing.
 
 const STROKES = Number(process.env.YZ_BENCH_STROKES ?? 12);
-const BIG_W = 5472;
-const BIG_H = 3648;
 
 
 declare global {
@@ -18,26 +15,8 @@ declare global {
 }
 
 test('masks: painting latency on a 20-megapixel image', async ({ page, playwright, baseURL }) => {
-  await login(page, ANNOTATOR);
-  await page.goto('/#/');
-  await expect(page.getByTestId('user-name')).toBeVisible();
-  const jpeg = await bigJpeg(page, BIG_W, BIG_H);
-
-  const admin = await playwright.request.newContext({ baseURL });
-  await apiAs(admin, ADMIN);
-  const projectId = await createProject(admin, {
-    name: `Bench: masks on 20 MP ${Date.now()}`,
-    schema: { fields: [{ name: 'image', type: 'image' }], controls: [{ name: 'seg', type: 'masks', field: 'image', labels: ['road', 'car'] }] },
-  });
-  const up = await admin.post(`/api/projects/${projectId}/media`, { multipart: { file: { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpeg } } });
-  expect(up.status(), await up.text()).toBeLessThan(300);
-  await importJsonl(admin, projectId, [{ key: 'big', data: { image: 'media:big.jpg' } }]);
-  await admin.dispose();
-
-  await page.goto(`/#/projects/${projectId}/annotate`);
+  await openBigImageTask(page, playwright.request, baseURL, 'Bench: masks on 20 MP', { name: 'seg', type: 'masks', field: 'image', labels: ['road', 'car'] });
   const svg = page.getByTestId('image-canvas');
-  await expect(svg).toHaveAttribute('data-natural-width', String(BIG_W), { timeout: 60_000 });
-  await expect(svg).toHaveAttribute('data-levels', /^[1-9]/, { timeout: 60_000 });
   await expect(page.getByTestId('mask-canvas')).toHaveAttribute('width', String(BIG_W));
 
   await page.evaluate(() => {

@@ -1,6 +1,11 @@
-import type { Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { demo } from '../e2e/helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, demo, importJsonl, login } from '../e2e/helpers';
+import type { Control } from '../src/lib/schema';
+
+// 5472 × 3648 = 19.96 megapixels, a 20 MP camera's 3:2 frame.
+export const BIG_W = 5472;
+export const BIG_H = 3648;
 
 /** The q-quantile of sorted values (nearest rank). */
 export function quantile(sorted: number[], q: number): number {
@@ -38,4 +43,28 @@ export async function bigJpeg(page: Page, w: number, h: number): Promise<Buffer>
     return btoa(s);
   }, [photo, w, h] as const);
   return Buffer.from(big, 'base64');
+}
+
+/**
+ * Logs the annotator in and opens a one-task project whose image is the 20 MP picture, labelled by
+ * `control` (on the field `image`), once the picture and its smaller copies are decoded — as it is
+ * after the first look at a task. Answers the JPEG's size in bytes.
+ */
+export async function openBigImageTask(page: Page, request: { newContext: (o: { baseURL?: string }) => Promise<APIRequestContext> }, baseURL: string | undefined, name: string, control: Control): Promise<number> {
+  await login(page, ANNOTATOR);
+  await page.goto('/#/');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const jpeg = await bigJpeg(page, BIG_W, BIG_H);
+  const admin = await request.newContext({ baseURL });
+  await apiAs(admin, ADMIN);
+  const projectId = await createProject(admin, { name: `${name} ${Date.now()}`, schema: { fields: [{ name: 'image', type: 'image' }], controls: [control] } });
+  const up = await admin.post(`/api/projects/${projectId}/media`, { multipart: { file: { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpeg } } });
+  expect(up.status(), await up.text()).toBeLessThan(300);
+  await importJsonl(admin, projectId, [{ key: 'big', data: { image: 'media:big.jpg' } }]);
+  await admin.dispose();
+  await page.goto(`/#/projects/${projectId}/annotate`);
+  const svg = page.getByTestId('image-canvas');
+  await expect(svg).toHaveAttribute('data-natural-width', String(BIG_W), { timeout: 60_000 });
+  await expect(svg).toHaveAttribute('data-levels', /^[1-9]/, { timeout: 60_000 });
+  return jpeg.length;
 }

@@ -448,7 +448,7 @@ public static class LabelStudioResults
         return null;
     }
 
-    private static (int? Width, int? Height) ImageSize(
+    internal static (int? Width, int? Height) ImageSize(
         JsonElement item, SchemaView.Control control, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
         if (item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w > 0
@@ -465,7 +465,7 @@ public static class LabelStudioResults
     internal static List<string> LabelsOf(JsonElement value)
     {
         var labels = new List<string>();
-        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels"])
+        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels", "brushlabels"])
         {
             if (value.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
             {

@@ -523,14 +523,14 @@ public static class LabelStudioConfig
         {
             // Looked up by field, not searched per control: many controls must not cost their square.
             var bare = _drafts.Where(t => t.Labels.Count == 0
-                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints).ToLookup(t => t.Field);
+                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints or ControlType.Masks).ToLookup(t => t.Field);
             foreach (var (source, field) in _imageLabels)
             {
                 var tools = bare[field.Name].ToList();
                 if (tools.Count == 0)
                 {
                     _errors.Add(SchemaError.Of(PathOf(source),
-                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels.",
+                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon>, <KeyPoint> or <Brush> to take the labels.",
                         SchemaErrorCodes.LabelStudioNoTool, ("tag", source.Name.LocalName), ("name", Attr(source, "name")), ("field", field.Name)));
                 }
 

@@ -44,6 +44,8 @@ public enum ControlType
     Ranking,
     /// <summary>One or several paths through a tree of options (hierarchical choices).</summary>
     Taxonomy,
+    /// <summary>Pixel masks on an image, one label each, as COCO run lengths.</summary>
+    Masks,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>

@@ -37,6 +37,7 @@ public class ErrorCodeTests
             { "name": "pair", "type": "ranking", "field": "pairs", "mode": "pairwise" },
             { "name": "tax", "type": "taxonomy", "options": [ { "value": "Animal", "children": ["Cat", "Dog"] }, "Plant" ], "leafsOnly": true },
             { "name": "taxm", "type": "taxonomy", "options": [ "Plant", "Rock" ], "multiple": true, "max": 2 },
+            { "name": "seg", "type": "masks", "field": "image", "labels": ["cat"] },
             { "name": "must", "type": "choices", "field": "text", "options": ["y", "n"], "required": true }
           ]
         }
@@ -133,6 +134,11 @@ public class ErrorCodeTests
         { Must + ", \"tr\": \"hi\"", null, "/tr", SchemaErrorCodes.TranscriptionNotObject, "{}" },
         { Must + ", \"tr\": { \"zz\": \"hi\" }", null, "/tr/zz", SchemaErrorCodes.TranscriptionSegmentUnknown, """{"id":"zz"}""" },
         { Must + ", \"turns\": [ { \"id\": \"g\", \"start\": 0, \"end\": 2, \"label\": \"speech\" } ], \"tr\": { \"g\": 5 }", null, "/tr/g", SchemaErrorCodes.NotText, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\" } ]", null, "/seg/0/mask", SchemaErrorCodes.MaskNeeded, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80], \"counts\": \"5\" } } ]", null, "/seg/0/mask/size", SchemaErrorCodes.MaskSizeInvalid, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [10, 10], \"counts\": \"5\" } } ]", null, "/seg/0/mask/size", SchemaErrorCodes.MaskSizeMismatch, """{"height":10,"width":10,"imageHeight":80,"imageWidth":100}""" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80, 100], \"counts\": \"!\" } } ]", null, "/seg/0/mask/counts", SchemaErrorCodes.MaskCountsInvalid, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80, 100], \"counts\": \"5\" } } ]", null, "/seg/0/mask/counts", SchemaErrorCodes.MaskCountsSum, """{"covered":5,"pixels":8000}""" },
     };
 
     [Theory]

@@ -15,6 +15,7 @@ import { trainingEn } from './training.en';
 import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
+import { masksEn } from './masks.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -366,6 +367,7 @@ export const en = {
   ...amendEn,
   ...dmsortEn,
   ...datamgrEn,
+  ...masksEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -24,9 +24,13 @@ export interface TaxonomyControl extends ControlBase {
   type: 'taxonomy'; options: TaxonomyOption[]; multiple?: boolean; leafsOnly?: boolean; max?: number;
 }
 
+/** Pixel masks on an image, one label each (COCO run lengths; see workbench/masks.ts). */
+export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
+
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
-  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl;
+  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
+  | MasksControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }

@@ -9,12 +9,13 @@ import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Contr
 import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
+import { maskArea, type MaskRegion } from './masks';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
 import {
   editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
 } from './state';
 
-const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'masks'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
@@ -159,7 +160,8 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
   );
 }
 
-function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<typeof useT>): string {
+function describe(r: Span | Rect | Polygon | Keypoint | Segment | MaskRegion, t: ReturnType<typeof useT>): string {
+  if ('mask' in r) return t('masks.pixels', { count: maskArea(r) });
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
   if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}${r.rotation ? ` ↻${r.rotation}°` : ''}`;
   if ('points' in r) return t('wb.points', { count: r.points.length });
@@ -167,7 +169,7 @@ function describe(r: Span | Rect | Polygon | Keypoint | Segment, t: ReturnType<t
   return `${Math.round(r.x)},${Math.round(r.y)}`;
 }
 
-const IMAGE_TYPES: Control['type'][] = ['rectangles', 'polygons', 'keypoints'];
+const IMAGE_TYPES: Control['type'][] = ['rectangles', 'polygons', 'keypoints', 'masks'];
 
 function EyeIcon({ open }: { open: boolean }) {
   return (
@@ -197,7 +199,7 @@ function RegionList() {
     if (!REGION_TYPES.includes(c.type)) continue;
     const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
     const onImage = IMAGE_TYPES.includes(c.type);
-    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment)[] | undefined) ?? []) {
+    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment | MaskRegion)[] | undefined) ?? []) {
       if ('text' in r && r.text) textOf.set(r.id, r.text);
       const pred = state.predicted.includes(r.id);
       const hidden = !!state.hidden?.includes(r.id);
@@ -209,7 +211,7 @@ function RegionList() {
           <span className="dot" style={{ background: color }} />
           <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
           {pred && <span className="badge pred">{t('wb.prediction')}</span>}
-          {!pred && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
+          {!pred && !('mask' in r) && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
           {onImage && <>
             <button type="button" className={`tool${hidden ? ' on' : ''}`} data-testid={`hide-${r.id}`} aria-pressed={hidden}
               title={hidden ? t('wbx.show') : t('wbx.hide')} aria-label={hidden ? t('wbx.show') : t('wbx.hide')}
@@ -270,6 +272,7 @@ export const SHORTCUTS: [string, MessageKey][] = [
   ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+← →', 'keys.textCaret'], ['Shift+drag', 'keys.tools'],
   ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['[ ]', 'keys.rotate'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
   ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
+  ['B E', 'keys.maskTools'], ['[ ]', 'keys.brushSize'], ['H', 'keys.maskHide'],
 ];
 
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {

@@ -336,7 +336,8 @@ public static class LabelStudioResults
             return new ResultConversion("[]", errors);
         }
 
-        foreach (var prop in nativeResult.EnumerateObject())
+        // Per-region attributes go second: each item repeats its region's geometry from the region's item.
+        foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name)?.PerRegion is null ? 0 : 1))
         {
             var control = schema.Find(prop.Name);
             if (control is null)

@@ -2,6 +2,7 @@ import { learningEn } from './learning.en';
 import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
+import { attributesEn } from './attributes.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
@@ -364,6 +365,7 @@ export const en = {
   ...amendEn,
   ...dmsortEn,
   ...datamgrEn,
+  ...attributesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
+import { attributesZhCN } from './attributes.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { amendkeysZhCN } from './amendkeys.zh-CN';
@@ -364,4 +365,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...amendZhCN,
   ...dmsortZhCN,
   ...datamgrZhCN,
+  ...attributesZhCN,
 };

@@ -12,7 +12,7 @@ const schema: Schema = {
     { name: 'overall', type: 'rating' },
   ],
 };
-const bbox = schema.controls[0];
+const bbox = schema.controls[0]!;
 
 describe('per-region attributes', () => {
   it('are the per-region controls only', () => {
@@ -22,7 +22,7 @@ describe('per-region attributes', () => {
   it('keep one value per region and leave out empty ones and those of deleted regions', () => {
     let s = S.addRect(S.emptyState(), bbox, { label: '', x: 1, y: 1, width: 10, height: 10 });
     s = S.addRect(s, bbox, { label: '', x: 20, y: 1, width: 10, height: 10 });
-    const [a, b] = (s.result.bbox as { id: string }[]).map((r) => r.id);
+    const [a, b] = (s.result.bbox as { id: string }[]).map((r) => r.id) as [string, string];
     s = S.setRegionAttribute(s, 'transcription', a, 'EXIT', true);
     s = S.setRegionAttribute(s, 'transcription', b, '');
     s = S.setRegionAttribute(s, 'script', b, ['Han']);

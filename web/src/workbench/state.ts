@@ -272,7 +272,7 @@ export function setRegionAttribute(s: WbState, control: string, regionId: string
   const next = { ...cur };
   if (value == null) delete next[regionId];
   else next[regionId] = value;
-  return commit(s, { ...s.result, [control]: next as ResultValue }, undefined, typing ? `attr:${control}:${regionId}` : undefined);
+  return commit(s, { ...s.result, [control]: next }, undefined, typing ? `attr:${control}:${regionId}` : undefined);
 }
 
 /**

@@ -336,7 +336,8 @@ public static class LabelStudioResults
             return new ResultConversion("[]", errors);
         }
 
-        foreach (var prop in nativeResult.EnumerateObject())
+        // Per-region attributes go second: each item repeats its region's geometry from the region's item.
+        foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name)?.PerRegion is null ? 0 : 1))
         {
             var control = schema.Find(prop.Name);
             if (control is null)
@@ -412,7 +413,8 @@ public static class LabelStudioResults
                 }
             }
 
-            var item = context.Item(control, Str(region, "id"), type, WithLabel(value, type, region));
+            // A bare tool (<Rectangle>, no labels) writes Label Studio's own type for it, which its config loads.
+            var item = context.Item(control, Str(region, "id"), control.Labels.Count == 0 ? type[..^"labels".Length] : type, WithLabel(value, type, region));
             item["original_width"] = w;
             item["original_height"] = h;
             item["image_rotation"] = 0;

@@ -32,7 +32,8 @@ public sealed class LabelSchema
                 c,
                 c.Field is null ? null : _fieldsByName[c.Field],
                 c.Spans is null ? -1 : _controlIndex[c.Spans],
-                c.PerSegment is null ? -1 : _controlIndex[c.PerSegment]);
+                c.PerSegment is null ? -1 : _controlIndex[c.PerSegment],
+                c.PerRegion?.Select(r => _controlIndex[r]).ToArray());
         }
 
         // Controls whose values refer to regions of other controls are checked after those.
@@ -263,6 +264,17 @@ public sealed class LabelSchema
         if (c.PerSegment is not null)
         {
             w.WriteString("perSegment", c.PerSegment);
+        }
+
+        if (c.PerRegion is not null)
+        {
+            w.WriteStartArray("perRegion");
+            foreach (var r in c.PerRegion)
+            {
+                w.WriteStringValue(r);
+            }
+
+            w.WriteEndArray();
         }
 
         ControlKinds.Of(c.Type).WriteEntry(w, c);

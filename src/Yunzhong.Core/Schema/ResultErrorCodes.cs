@@ -242,6 +242,12 @@ public static partial class SchemaErrorCodes
     /// <summary>A per-segment transcription on another field than its segments (<c>field</c>, <c>other</c>, <c>control</c>).</summary>
     public const string SchemaPerSegmentField = "schema.per_segment_field";
 
+    /// <summary>A per-region attribute naming no spans, rectangles, polygons, keypoints or segments control (<c>name</c>).</summary>
+    public const string SchemaPerRegionUnknown = "schema.per_region_unknown";
+
+    /// <summary>A transcription both per segment and per region.</summary>
+    public const string SchemaPerRegionAndSegment = "schema.per_region_and_segment";
+
     /// <summary>A schema change removes a field existing annotations label (<c>name</c>).</summary>
     public const string ChangeFieldRemoved = "schema.change.field_removed";
 
@@ -287,15 +293,21 @@ public static partial class SchemaErrorCodes
     /// <summary>&lt;Relations&gt; where several span controls could be meant (<c>names</c>).</summary>
     public const string LabelStudioRelationsAmbiguous = "schema.ls.relations_ambiguous";
 
-    /// <summary>A per-region text area whose media has no segment labels (<c>name</c>, <c>field</c>).</summary>
+    /// <summary>A per-region text area, choices or rating whose object has no region controls (<c>name</c>, <c>field</c>).</summary>
     public const string LabelStudioPerRegionNoSegments = "schema.ls.per_region_no_segments";
-
-    /// <summary>A per-region text area whose media has several segment controls (<c>name</c>, <c>field</c>, <c>names</c>).</summary>
-    public const string LabelStudioPerRegionAmbiguous = "schema.ls.per_region_ambiguous";
 
     /// <summary>A taxonomy that loads its options from a URL (<c>name</c>).</summary>
     public const string LabelStudioTaxonomyApi = "schema.ls.taxonomy_api";
 
     /// <summary>A per-region taxonomy (<c>name</c>).</summary>
     public const string LabelStudioTaxonomyPerRegion = "schema.ls.taxonomy_per_region";
+
+    /// <summary>A per-region attribute whose value is not an object from region id to value.</summary>
+    public const string AttributeNotObject = "annotation.attribute.not_object";
+
+    /// <summary>A per-region attribute keyed by an id that is no region it describes (<c>id</c>, <c>control</c>).</summary>
+    public const string AttributeRegionUnknown = "annotation.attribute.region_unknown";
+
+    /// <summary>A region without a value of a required per-region attribute (<c>id</c>, <c>control</c>).</summary>
+    public const string AttributeRequired = "annotation.attribute.required";
 }

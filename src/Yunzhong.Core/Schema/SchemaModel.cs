@@ -109,6 +109,13 @@ public sealed class ControlDef
     /// <summary>Transcription: the name of the segments control to transcribe one text per segment.</summary>
     public string? PerSegment { get; init; }
 
+    /// <summary>
+    /// Transcription, choices and rating: the region controls (spans, rectangles, polygons,
+    /// keypoints, segments) whose regions each get their own value; the result is then an object
+    /// from region id to the value. Null for a value of the whole task.
+    /// </summary>
+    public IReadOnlyList<string>? PerRegion { get; init; }
+
     /// <summary>Ranking: rank the whole list or compare its first two items.</summary>
     public RankingMode Mode { get; init; }
 

@@ -38,7 +38,9 @@ public class ErrorCodeTests
             { "name": "tax", "type": "taxonomy", "options": [ { "value": "Animal", "children": ["Cat", "Dog"] }, "Plant" ], "leafsOnly": true },
             { "name": "taxm", "type": "taxonomy", "options": [ "Plant", "Rock" ], "multiple": true, "max": 2 },
             { "name": "seg", "type": "masks", "field": "image", "labels": ["cat"] },
-            { "name": "must", "type": "choices", "field": "text", "options": ["y", "n"], "required": true }
+            { "name": "must", "type": "choices", "field": "text", "options": ["y", "n"], "required": true },
+            { "name": "marks", "type": "keypoints", "field": "image" },
+            { "name": "marknote", "type": "rating", "perRegion": ["marks"], "required": true }
           ]
         }
         """);
@@ -74,6 +76,9 @@ public class ErrorCodeTests
         { Must + ", \"note\": 5", null, "/note", SchemaErrorCodes.NotText, "{}" },
         { Must + ", \"boxes\": [ { \"id\": \"r\", \"label\": \"car\", \"x\": \"1\", \"y\": 0, \"width\": 1, \"height\": 1 } ]", null, "/boxes/0/x", SchemaErrorCodes.NotNumber, """{"key":"x"}""" },
         { Must + ", \"ents\": [5]", null, "/ents/0", SchemaErrorCodes.ItemNotObject, "{}" },
+        { Must + ", \"marks\": [ { \"id\": \"k1\", \"x\": 1, \"y\": 1 } ]", null, "/marknote/k1", SchemaErrorCodes.AttributeRequired, """{"id":"k1","control":"marknote"}""" },
+        { Must + ", \"marknote\": 5", null, "/marknote", SchemaErrorCodes.AttributeNotObject, "{}" },
+        { Must + ", \"marknote\": { \"q\": 1 }", null, "/marknote/q", SchemaErrorCodes.AttributeRegionUnknown, """{"id":"q","control":"marknote"}""" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\", \"zz\": 1 } ]", null, "/ents/0/zz", SchemaErrorCodes.KeyUnknown, """{"key":"zz"}""" },
         { Must + ", \"ents\": [ { \"start\": 0, \"end\": 1, \"label\": \"PER\" } ]", null, "/ents/0/id", SchemaErrorCodes.RegionIdNeeded, "{}" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\" }, { \"id\": \"s\", \"start\": 2, \"end\": 3, \"label\": \"PER\" } ]", null, "/ents/1/id", SchemaErrorCodes.RegionIdRepeated, """{"id":"s"}""" },
@@ -198,8 +203,6 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioRelationsAmbiguous, """{"names":"l1, l2"}""" },
         { """<View><Audio name="a" value="$x"/><TextArea name="t" toName="a" perRegion="true"/></View>""",
             SchemaErrorCodes.LabelStudioPerRegionNoSegments, """{"name":"t","field":"x"}""" },
-        { """<View><Audio name="a" value="$x"/><Labels name="l1" toName="a"><Label value="1"/></Labels><Labels name="l2" toName="a"><Label value="2"/></Labels><TextArea name="t" toName="a" perRegion="true"/></View>""",
-            SchemaErrorCodes.LabelStudioPerRegionAmbiguous, """{"name":"t","field":"x","names":"l1, l2"}""" },
         { """<View><Text name="a" value="$x"/><Taxonomy name="t" toName="a" apiUrl="http://example.com/t"/></View>""",
             SchemaErrorCodes.LabelStudioTaxonomyApi, """{"name":"t"}""" },
         { """<View><Text name="a" value="$x"/><Taxonomy name="t" toName="a" perRegion="true"><Choice value="1"/></Taxonomy></View>""",
@@ -249,6 +252,9 @@ public class ErrorCodeTests
         { Schema("""{ "name": "c", "type": "taxonomy", "options": ["a"], "multiple": true, "max": 0 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMaxBelowOne, """{"value":0}""" },
         { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": [ { "value": "b", "hotkey": "1" } ] } ] }"""), "/controls/0/options/0/children/0/hotkey", SchemaErrorCodes.SchemaTaxonomyHotkey, "{}" },
         { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": ["b", "b"] } ] }"""), "/controls/0/options/0/children/1/value", SchemaErrorCodes.SchemaLabelDuplicate, """{"value":"b","control":"c"}""" },
+        { Schema("""{ "name": "c", "type": "rating", "perRegion": ["zz"] }"""), "/controls/0/perRegion/0", SchemaErrorCodes.SchemaPerRegionUnknown, """{"name":"zz"}""" },
+        { Schema("""{ "name": "s", "type": "segments", "field": "audio", "labels": ["x"] }, { "name": "c", "type": "transcription", "field": "audio", "perSegment": "s", "perRegion": ["s"] }"""),
+            "/controls/1/perRegion", SchemaErrorCodes.SchemaPerRegionAndSegment, "{}" },
         { Schema("""{ "name": "c", "type": "transcription", "field": "audio", "perSegment": "zz" }"""), "/controls/0/perSegment", SchemaErrorCodes.SchemaPerSegmentUnknown, """{"name":"zz"}""" },
         { Schema("""{ "name": "s", "type": "segments", "field": "audio", "labels": ["x"] }, { "name": "c", "type": "transcription", "field": "audio2", "perSegment": "s" }""",
             """[ { "name": "audio", "type": "audio" }, { "name": "audio2", "type": "audio" } ]"""), "/controls/1/field", SchemaErrorCodes.SchemaPerSegmentField, """{"field":"audio2","other":"audio","control":"s"}""" },

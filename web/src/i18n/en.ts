@@ -3,6 +3,7 @@ import { learningEn } from './learning.en';
 import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
+import { attributesEn } from './attributes.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
@@ -368,6 +369,7 @@ export const en = {
   ...dmsortEn,
   ...datamgrEn,
   ...masksEn,
+  ...attributesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,7 @@ import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
+import { attributesZhCN } from './attributes.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { amendkeysZhCN } from './amendkeys.zh-CN';
@@ -368,4 +369,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...dmsortZhCN,
   ...datamgrZhCN,
   ...masksZhCN,
+  ...attributesZhCN,
 };

@@ -8,15 +8,17 @@ export type LabelLike = string | LabelDef;
 
 // toName: the Label Studio object tag the control labels, kept from an imported config for exports.
 interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
-export interface ChoicesControl extends ControlBase { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
+/** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`). */
+interface PerRegion { perRegion?: string[] }
+export interface ChoicesControl extends ControlBase, PerRegion { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
 export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }
 export interface RelationsControl extends ControlBase { type: 'relations'; spans: string; labels?: LabelLike[] }
 export interface RectanglesControl extends ControlBase { type: 'rectangles'; field: string; labels: LabelLike[] }
 export interface PolygonsControl extends ControlBase { type: 'polygons'; field: string; labels: LabelLike[] }
 export interface KeypointsControl extends ControlBase { type: 'keypoints'; field: string; labels: LabelLike[] }
 export interface SegmentsControl extends ControlBase { type: 'segments'; field: string; labels: LabelLike[] }
-export interface TranscriptionControl extends ControlBase { type: 'transcription'; perSegment?: string }
-export interface RatingControl extends ControlBase { type: 'rating'; max?: number }
+export interface TranscriptionControl extends ControlBase, PerRegion { type: 'transcription'; perSegment?: string }
+export interface RatingControl extends ControlBase, PerRegion { type: 'rating'; max?: number }
 export interface RankingControl extends ControlBase { type: 'ranking'; field: string; mode: 'rank' | 'pairwise'; rationale?: boolean }
 /** An option of a taxonomy: a bare string is a leaf. */
 export type TaxonomyOption = string | (LabelDef & { children?: TaxonomyOption[] });

@@ -6,6 +6,7 @@ import {
 } from '../lib/schema';
 import { AudioView } from './AudioView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
+import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
@@ -119,7 +120,9 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   }
 
   const side: React.ReactNode[] = [];
+  const attributes = attributeControls(schema.controls);
   for (const c of schema.controls) {
+    if (attributes.includes(c as never)) continue;
     if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c} />);
     else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c} />);
     else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c} />);
@@ -137,6 +140,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
         <aside className="task-side">
           {activeControl && <div className="muted small" data-testid="active-control">{t('wb.activeControl', { name: activeControl.name })}</div>}
           {side}
+          {attributes.length > 0 && <RegionAttributes controls={attributes} />}
           <RegionList />
         </aside>
       </div>

@@ -17,6 +17,8 @@ public enum FieldType
     List,
     /// <summary>Any JSON value, shown as is.</summary>
     Json,
+    /// <summary>An array of messages: <c>{ role, content }</c>, <c>{ author, text }</c> or strings (see <see cref="Messages"/>).</summary>
+    Dialogue,
 }
 
 /// <summary>The kind of a labelling control.</summary>
@@ -44,6 +46,8 @@ public enum ControlType
     Ranking,
     /// <summary>One or several paths through a tree of options (hierarchical choices).</summary>
     Taxonomy,
+    /// <summary>Labels on whole messages of a dialogue and on spans inside one message.</summary>
+    Dialogue,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>

@@ -14,6 +14,7 @@ import { trainingEn } from './training.en';
 import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
+import { dialogueEn } from './dialogue.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -27,6 +28,7 @@ export const en = {
   ...trainingEn,
   ...workforceEn,
   ...computeEn,
+  ...dialogueEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

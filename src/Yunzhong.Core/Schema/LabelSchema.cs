@@ -327,10 +327,37 @@ public sealed class LabelSchema
                 case FieldType.List:
                     CheckList(f.Name, path, v, ref errors);
                     break;
+                case FieldType.Dialogue:
+                    CheckDialogue(f.Name, path, v, ref errors);
+                    break;
             }
         }
 
         return errors ?? (IReadOnlyList<SchemaError>)[];
+    }
+
+    private static void CheckDialogue(string name, string path, JsonElement v, ref List<SchemaError>? errors)
+    {
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            (errors ??= []).Add(SchemaError.Of(path, $"Field '{name}' must be an array of messages, not {JsonText.Describe(v)}.",
+                SchemaErrorCodes.DataDialogueInvalid, ("name", name)));
+            return;
+        }
+
+        var i = 0;
+        foreach (var m in v.EnumerateArray())
+        {
+            if (Messages.TextOf(m) is null)
+            {
+                (errors ??= []).Add(SchemaError.Of(path + "/" + i.ToString(CultureInfo.InvariantCulture),
+                    $"Message {i} of field '{name}' has no text: a message is a string or an object with 'content', 'text' or 'value'.",
+                    SchemaErrorCodes.DataMessageNoText, ("name", name), ("index", i)));
+                return;
+            }
+
+            i++;
+        }
     }
 
     private static void CheckList(string name, string path, JsonElement v, ref List<SchemaError>? errors)

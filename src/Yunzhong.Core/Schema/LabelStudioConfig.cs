@@ -49,7 +49,8 @@ public static class LabelStudioConfig
         ["AudioPlus"] = FieldType.Audio,
         ["Video"] = FieldType.Video,
         ["List"] = FieldType.List,
-        ["Paragraphs"] = FieldType.List,
+        ["Paragraphs"] = FieldType.Dialogue,
+        ["Chat"] = FieldType.Dialogue,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare

@@ -164,6 +164,21 @@ public static partial class SchemaErrorCodes
     /// <summary>A media field without a URL or media path (<c>name</c>, <c>type</c>: image, audio or video).</summary>
     public const string DataMediaMissing = "data.media_missing";
 
+    /// <summary>A dialogue field that is not an array (<c>name</c>).</summary>
+    public const string DataDialogueInvalid = "data.dialogue_invalid";
+
+    /// <summary>A message of a dialogue field without text (<c>name</c>, <c>index</c>).</summary>
+    public const string DataMessageNoText = "data.message_no_text";
+
+    /// <summary>Dialogue regions on a task without the dialogue, or on a message without text (<c>name</c>).</summary>
+    public const string DialogueNoMessages = "annotation.dialogue.no_messages";
+
+    /// <summary>A dialogue region without an integer message index.</summary>
+    public const string DialogueMessageInvalid = "annotation.dialogue.message_invalid";
+
+    /// <summary>A dialogue region's message index past the dialogue (<c>value</c>, <c>count</c>).</summary>
+    public const string DialogueMessageOutOfRange = "annotation.dialogue.message_out_of_range";
+
     /// <summary>A list field that is not a list (<c>name</c>).</summary>
     public const string DataListInvalid = "data.list_invalid";
 

@@ -17,6 +17,8 @@ public enum FieldType
     List,
     /// <summary>Any JSON value, shown as is.</summary>
     Json,
+    /// <summary>An array of messages: <c>{ role, content }</c>, <c>{ author, text }</c> or strings (see <see cref="Messages"/>).</summary>
+    Dialogue,
 }
 
 /// <summary>The kind of a labelling control.</summary>
@@ -46,6 +48,8 @@ public enum ControlType
     Taxonomy,
     /// <summary>Pixel masks on an image, one label each, as COCO run lengths.</summary>
     Masks,
+    /// <summary>Labels on whole messages of a dialogue and on spans inside one message.</summary>
+    Dialogue,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>

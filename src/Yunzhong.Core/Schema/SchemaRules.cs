@@ -13,6 +13,7 @@ internal static class SchemaRules
         FieldType.Audio => "audio",
         FieldType.Video => "video",
         FieldType.List => "list",
+        FieldType.Dialogue => "dialogue",
         _ => "json",
     };
 
@@ -26,6 +27,7 @@ internal static class SchemaRules
         "video" => FieldType.Video,
         "list" => FieldType.List,
         "json" => FieldType.Json,
+        "dialogue" => FieldType.Dialogue,
         _ => null,
     };
 

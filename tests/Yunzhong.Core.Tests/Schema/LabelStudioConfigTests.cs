@@ -278,7 +278,7 @@ public class LabelStudioConfigTests
     {
         var s = Imported("""
             <View>
-              <Paragraphs name="answers" value="$answers"/>
+              <List name="answers" value="$answers"/>
               <Pairwise name="pw" toName="answers"/>
             </View>
             """);

@@ -17,6 +17,7 @@ import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 import { masksEn } from './masks.en';
+import { dialogueEn } from './dialogue.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -31,6 +32,7 @@ export const en = {
   ...trainingEn,
   ...workforceEn,
   ...computeEn,
+  ...dialogueEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -18,6 +18,7 @@ import { workforceZhCN } from './workforce.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
+import { dialogueZhCN } from './dialogue.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -370,4 +371,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...datamgrZhCN,
   ...masksZhCN,
   ...attributesZhCN,
+  ...dialogueZhCN,
 };

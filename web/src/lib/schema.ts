@@ -1,6 +1,6 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json';
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue';
 export interface Field { name: string; type: FieldType }
 
 export interface LabelDef { value: string; hotkey?: string; color?: string }
@@ -28,11 +28,13 @@ export interface TaxonomyControl extends ControlBase {
 
 /** Pixel masks on an image, one label each (COCO run lengths; see workbench/masks.ts). */
 export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
+/** Labels on whole messages of a dialogue field and on spans inside one message. */
+export interface DialogueControl extends ControlBase { type: 'dialogue'; field: string; labels: LabelLike[] }
 
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
   | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
-  | MasksControl;
+  | MasksControl | DialogueControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }
@@ -45,6 +47,8 @@ export interface Polygon { id: string; label: string; points: [number, number][]
 export interface Keypoint { id: string; label: string; x: number; y: number }
 export interface Segment { id: string; start: number; end: number; label: string }
 export interface RankValue { order: string[]; rationale?: string }
+/** A dialogue region: a whole message (no start/end) or a span of code points inside it. */
+export interface MessageRegion { id: string; message: number; label: string; start?: number; end?: number; text?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
 
 // One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],

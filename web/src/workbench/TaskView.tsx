@@ -5,6 +5,7 @@ import {
   type Relation, type Schema, type Segment, type Span,
 } from '../lib/schema';
 import { AudioView } from './AudioView';
+import { DialogueView } from './DialogueView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
 import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
@@ -16,7 +17,7 @@ import {
   editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
 } from './state';
 
-const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'masks'];
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'masks', 'dialogue'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
@@ -116,7 +117,8 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       const rankers = schema.controls.filter((c): c is RankingControl => c.type === 'ranking' && c.field === f.name);
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
-    } else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
+    } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
+    else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
   }
 
   const side: React.ReactNode[] = [];
@@ -166,6 +168,7 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
 
 function describe(r: Span | Rect | Polygon | Keypoint | Segment | MaskRegion, t: ReturnType<typeof useT>): string {
   if ('mask' in r) return t('masks.pixels', { count: maskArea(r) });
+  if ('message' in r) return `${t('dlg.whole', { n: Number(r.message) + 1 })}${'text' in r && r.text !== undefined ? ` “${r.text}” [${r.start}, ${r.end})` : ''}`;
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
   if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}${r.rotation ? ` ↻${r.rotation}°` : ''}`;
   if ('points' in r) return t('wb.points', { count: r.points.length });

@@ -21,6 +21,7 @@ public static class ControlKinds
         new RankingKind(),
         new TaxonomyKind(),
         new MasksKind(),
+        new DialogueKind(),
     ]);
 
     private static readonly Dictionary<string, ControlKind> _byName =

@@ -97,6 +97,7 @@ public static class ServerApp
         s.AddSingleton<Features.Workforce.Routing>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
+        s.AddSingleton<ReleaseBlobNotes>();
         s.AddSingleton<ReleaseWorker>();
         s.AddHostedService(sp => sp.GetRequiredService<ReleaseWorker>());
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());

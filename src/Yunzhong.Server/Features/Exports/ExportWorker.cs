@@ -53,12 +53,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         {
             var (rows, problems) = await RunAsync(id, projectId, format, JsonSerializer.Deserialize<ExportFilter>(optionsJson)!, ct);
             // A file that left items out is not "done": its state says so, beside the note naming them.
-            await SetAsync(id, problems > 0 ? "incomplete" : "done", rows, null, ct);
+            await SetAsync(id, projectId, format, problems > 0 ? "incomplete" : "done", rows, null, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Export {Id} failed", id);
-            await SetAsync(id, "failed", null, FailureText(e), ct);
+            await SetAsync(id, projectId, format, "failed", null, FailureText(e), ct);
         }
         return true;
     }
@@ -78,7 +78,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         _ => "The export failed. Start it again later; the server's log has the details.",
     };
 
-    private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
+    private async Task SetAsync(long id, long projectId, string format, string status, long? rows, string? error, CancellationToken ct)
     {
         long? size = null;
         if (status is "done" or "incomplete")
@@ -91,19 +91,14 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         await using var tx = await db.BeginWriteAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition(
             ExportsSql.FinishSql, new { id, status, rows, error, now, blob = BlobName(id), size }, tx, cancellationToken: ct));
-        if (status is "done" or "incomplete" or "failed"
-            && await c.QuerySingleOrDefaultAsync<(long ProjectId, string Format)?>(new CommandDefinition(
-                "SELECT project_id, format FROM exports WHERE id = @id", new { id }, tx, cancellationToken: ct)) is { } export)
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, projectId, Webhooks.WebhookEvent.ExportFinished, new System.Text.Json.Nodes.JsonObject
         {
-            await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, export.ProjectId, Webhooks.WebhookEvent.ExportFinished, new System.Text.Json.Nodes.JsonObject
+            ["export"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["export"] = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["id"] = id, ["format"] = export.Format, ["status"] = status, ["rows"] = rows, ["sizeBytes"] = size, ["error"] = error,
-                    ["downloadUrl"] = status == "failed" ? null : $"/api/exports/{id}/download",
-                },
-            }, now, ct);
-        }
+                ["id"] = id, ["format"] = format, ["status"] = status, ["rows"] = rows, ["sizeBytes"] = size, ["error"] = error,
+                ["downloadUrl"] = status == "failed" ? null : $"/api/exports/{id}/download",
+            },
+        }, now, ct);
         await tx.CommitAsync(ct);
     }
 

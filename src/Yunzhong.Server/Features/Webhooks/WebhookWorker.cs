@@ -130,7 +130,6 @@ internal sealed class WebhookWorker : BackgroundService
         public string Event { get; set; } = "";
         public string Payload { get; set; } = "";
         public long Attempts { get; set; }
-        public long CreatedAt { get; set; }
         public string Url { get; set; } = "";
         public string Secret { get; set; } = "";
         public long Active { get; set; }

@@ -118,7 +118,7 @@ public static class WebhooksApi
         }
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        var count = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM webhooks WHERE project_id = @projectId", new { projectId }, tx, cancellationToken: ct));
+        var count = await c.ExecuteScalarAsync<long>(new CommandDefinition(WebhooksSql.CountSql, new { projectId }, tx, cancellationToken: ct));
         if (count >= MaxPerProject)
         {
             return Http.Conflict($"A project has at most {MaxPerProject} webhooks.", ProblemCodes.FieldRange, ProblemCodes.Params(("min", 1), ("max", MaxPerProject)));

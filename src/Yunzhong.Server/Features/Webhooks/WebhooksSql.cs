@@ -24,6 +24,8 @@ internal static class WebhooksSql
         WHERE id = @id
         """;
 
+    internal const string CountSql = "SELECT COUNT(*) FROM webhooks WHERE project_id = @projectId";
+
     internal const string SecretSql = "UPDATE webhooks SET secret = @secret, updated_at = @now WHERE id = @id";
 
     internal const string DeleteSql = "DELETE FROM webhook_deliveries WHERE webhook_id = @id; DELETE FROM webhooks WHERE id = @id";
@@ -80,7 +82,7 @@ internal static class WebhooksSql
         """;
 
     internal const string ClaimedSql = """
-        SELECT d.id AS Id, d.webhook_id AS WebhookId, d.event AS Event, d.payload AS Payload, d.attempts AS Attempts, d.created_at AS CreatedAt, w.url AS Url, w.secret AS Secret, w.active AS Active
+        SELECT d.id AS Id, d.webhook_id AS WebhookId, d.event AS Event, d.payload AS Payload, d.attempts AS Attempts, w.url AS Url, w.secret AS Secret, w.active AS Active
         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
         WHERE d.id = @id
         """;

@@ -123,6 +123,8 @@ public abstract class PayTests<TFixture>(TFixture fx) : IClassFixture<TFixture> 
         Assert.Equal(("0.04", "0.03"), (own.Cards.Billed, own.Cards.Earned)); // 0.035 billed, 0.025 earned, each to the fen
         var day = Assert.Single(own.Days);
         Assert.Equal(DateOnly.FromDateTime(fx.Time.GetUtcNow().UtcDateTime), day.Day);
+        // The day's line carries the tasks worked beside the annotations (the history chart's two lines).
+        Assert.Equal((2L, 2L, 1L, 1L, 1L), (day.Tasks, day.Annotations, day.Accepted, day.Rejected, day.ActiveAnnotators));
         Assert.Equal(vendor.Org.Id, Assert.Single(own.Vendors).VendorOrganizationId);
 
         // Another vendor does not see it; the vendor's own must name itself; the operator sees the whole park.

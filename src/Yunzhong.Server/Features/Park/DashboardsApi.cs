@@ -8,8 +8,9 @@ public sealed record DashboardCards(
     long Annotations, long Accepted, long Rejected, double? AcceptanceRate, double? GoldAccuracy, long ActiveAnnotators,
     double? SecondsPerAnnotation, string Billed, string Earned);
 
+/// <param name="Tasks">Tasks worked that day (a task annotated twice counts once).</param>
 /// <param name="ActiveAnnotators">People who submitted work that day, counted at each site they worked at.</param>
-public sealed record DashboardDay(DateOnly Day, long Annotations, long Accepted, long Rejected, long ActiveAnnotators);
+public sealed record DashboardDay(DateOnly Day, long Tasks, long Annotations, long Accepted, long Rejected, long ActiveAnnotators);
 
 /// <param name="CountyCode">The site's county; empty for work done at no site.</param>
 public sealed record DashboardCounty(string CountyCode, long Annotations, long Accepted, long Annotators);
@@ -79,7 +80,7 @@ public static class DashboardsApi
         var activeByCounty = people.GroupBy(p => CountyOf(p.SiteId)).ToDictionary(g => g.Key, g => (long)g.Select(p => p.UserId).Distinct().Count());
         return TypedResults.Ok(new ParkDashboard(first, last, vendor, cards,
             rows.GroupBy(r => r.Day).OrderBy(g => g.Key)
-                .Select(g => new DashboardDay(ParkScope.DayOf(g.Key), Sum(g, r => r.Annotations), Sum(g, r => r.Accepted), Sum(g, r => r.Rejected), Sum(g, r => r.Annotators)))
+                .Select(g => new DashboardDay(ParkScope.DayOf(g.Key), Sum(g, r => r.Tasks), Sum(g, r => r.Annotations), Sum(g, r => r.Accepted), Sum(g, r => r.Rejected), Sum(g, r => r.Annotators)))
                 .ToList(),
             rows.GroupBy(r => CountyOf(r.SiteId)).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new DashboardCounty(g.Key, Sum(g, r => r.Annotations), Sum(g, r => r.Accepted), activeByCounty.GetValueOrDefault(g.Key)))

@@ -14,6 +14,7 @@ import { parkdashEn } from './parkdash.en';
 import { parkuiEn } from './parkui.en';
 import { trainingEn } from './training.en';
 import { workforceEn } from './workforce.en';
+import { wfpathEn } from './wfpath.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 import { masksEn } from './masks.en';
@@ -31,6 +32,7 @@ export const en = {
   ...parkdashEn,
   ...trainingEn,
   ...workforceEn,
+  ...wfpathEn,
   ...computeEn,
   ...dialogueEn,
   'app.name': 'Yunzhong',

@@ -15,6 +15,7 @@ import { parkdashZhCN } from './parkdash.zh-CN';
 import { parkuiZhCN } from './parkui.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 import { workforceZhCN } from './workforce.zh-CN';
+import { wfpathZhCN } from './wfpath.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
@@ -31,6 +32,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...parkdashZhCN,
   ...trainingZhCN,
   ...workforceZhCN,
+  ...wfpathZhCN,
   ...computeZhCN,
   'app.name': '云中',
   'lang.switch': 'English',

@@ -4,6 +4,8 @@ import { api, type Contract, type ContractEvent } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { workforceApi as w, workforceKeys as wk, type Certificate } from '../api/workforce';
+import { useSkillName } from './WorkforcePage';
 import { useCountyName } from './ParkDashboard';
 import { PayRates } from './ParkPayRates';
 import { SitesSection } from './ParkSites';
@@ -35,13 +37,14 @@ export function ParkPage() {
   const teams = useQuery({ queryKey: keys.teams(orgId), queryFn: () => api.teams(orgId), enabled: vendor });
   const sites = useQuery({ queryKey: keys.sites(orgId), queryFn: () => api.sites(orgId), enabled: vendor });
   const members = useMembers(orgId, vendor);
+  const certs = useQuery({ queryKey: wk.people(orgId), queryFn: () => w.people(orgId), enabled: vendor });
   const refresh = () => { void qc.invalidateQueries({ queryKey: ['park', orgId] }); };
   const act = useMutation({ mutationFn: ({ id, e }: { id: number; e: ContractEvent }) => api.actOnContract(id, e), onSuccess: refresh });
   const staff = useMutation({
     mutationFn: ({ c, teamId }: { c: Contract; teamId: number }) => api.staffContract(c.id, c.userIds, [...new Set([...c.teamIds, teamId])]),
     onSuccess: refresh,
   });
-  const failure = contracts.error ?? act.error ?? staff.error ?? teams.error ?? sites.error;
+  const failure = contracts.error ?? act.error ?? staff.error ?? teams.error ?? sites.error ?? certs.error;
   if (!org) return <div className="page"><p className="empty-state">{t('members.noOrg')}</p></div>;
   const teamName = (id: number) => teams.data?.find((x) => x.id === id)?.name ?? `#${id}`;
   const name = (id: number) => members.data?.find((m) => m.userId === id)?.name ?? `#${id}`;
@@ -127,13 +130,14 @@ export function ParkPage() {
         <section className="card">
           <h2>{t('parkui.people')}</h2>
           <table className="grid" data-testid="vendor-people">
-            <thead><tr><th>{t('parkui.person')}</th><th>{t('parkui.site')}</th><th>{t('parkui.team')}</th></tr></thead>
+            <thead><tr><th>{t('parkui.person')}</th><th>{t('parkui.site')}</th><th>{t('parkui.team')}</th><th>{t('parkui.certificates')}</th></tr></thead>
             <tbody>
               {(members.data ?? []).filter((m) => m.roles.includes('annotator') || m.roles.includes('reviewer')).map((m) => (
-                <tr key={m.userId}>
+                <tr key={m.userId} data-testid={`person-${m.userId}`}>
                   <td>{m.name} <span className="muted small">{m.email}</span></td>
                   <td>{sites.data?.find((s) => s.id === m.siteId)?.name ?? '—'}</td>
                   <td>{(teams.data ?? []).filter((x) => x.memberIds.includes(m.userId)).map((x) => x.name).join('、') || '—'}</td>
+                  <td data-testid="person-certificates"><PersonCertificates certs={(certs.data ?? []).filter((c) => c.userId === m.userId && !c.revokedAt)} /></td>
                 </tr>
               ))}
             </tbody>
@@ -142,6 +146,23 @@ export function ParkPage() {
       )}
       <Statements orgId={orgId} vendor={vendor} admin={admin} contracts={contracts.data ?? []} personName={name} />
     </div>
+  );
+}
+
+/** A person's certificates, one a line: skill, level, issued → expires; expired ones marked. */
+function PersonCertificates({ certs }: { certs: Certificate[] }) {
+  const t = useT();
+  const name = useSkillName();
+  if (certs.length === 0) return <>—</>;
+  return (
+    <ul className="plain small">
+      {certs.map((c) => (
+        <li key={c.id} data-testid={`person-certificate-${c.skillCode}`} className={c.valid ? undefined : 'muted'}>
+          {t('parkui.certificateLine', { skill: name(c), level: c.level, issued: fmtDate(c.issuedAt), expires: c.expiresAt ? fmtDate(c.expiresAt) : t('parkui.noExpiry') })}
+          {!c.valid && <> · {t('wf.expired')}</>}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
 import { errorText, keys, useMembers } from '../api/queries';
+import { trainingApi, trainingKeys } from '../api/training';
 import { workforceApi as w, workforceKeys as wk, type Skill, type SkillInput, type VendorMatch } from '../api/workforce';
 import { useI18n, useT, type MessageKey, type T } from '../i18n';
 import { can } from '../roles';
@@ -48,7 +49,7 @@ function MyCertificates() {
       {mine.error && <p className="error" role="alert">{errorText(mine.error, t)}</p>}
       {mine.data?.length === 0 && <p className="empty-state">{t('wf.noCertificates')}</p>}
       {!!mine.data?.length && (
-        <table className="table">
+        <table className="grid">
           <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.level')}</th><th>{t('wf.issued')}</th><th>{t('wf.expires')}</th><th>{t('wf.status')}</th></tr></thead>
           <tbody>{mine.data.map((c) => (
             <tr key={c.id} data-testid={`my-certificate-${c.skillCode}`}>
@@ -65,20 +66,37 @@ function MyCertificates() {
 function JobBoard() {
   const t = useT();
   const name = useSkillName();
+  const { org } = useSession();
+  const orgId = org?.id ?? 0;
   const jobs = useQuery({ queryKey: wk.jobs, queryFn: w.jobs });
+  // The way to each skill: the organisation's courses and exams for it (an exam from the level the demand asks).
+  const courses = useQuery({ queryKey: trainingKeys.courses(orgId), queryFn: () => trainingApi.courses(orgId), enabled: !!org });
+  const exams = useQuery({ queryKey: trainingKeys.exams(orgId), queryFn: () => trainingApi.exams(orgId), enabled: !!org });
   return (
     <section data-testid="job-board">
       <h2>{t('wf.jobs')}</h2>
       <p className="muted small">{t('wf.jobsHint')}</p>
       {jobs.data?.length === 0 && <p className="empty-state">{t('wf.noJobs')}</p>}
       {!!jobs.data?.length && (
-        <table className="table">
-          <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.minLevel')}</th><th>{t('wf.volume')}</th><th>{t('wf.sources')}</th><th>{t('wf.deadline')}</th><th>{t('wf.holders')}</th></tr></thead>
-          <tbody>{jobs.data.map((j) => (
-            <tr key={j.skillId} data-testid={`job-${j.code}`}>
-              <td>{name(j)} <span className="muted small">{j.code}</span></td><td>{j.minLevel}</td><td>{j.volume.toLocaleString()}</td><td>{j.sources}</td>
-              <td>{day(j.deadline)}</td><td>{j.holders}</td>
-            </tr>))}
+        <table className="grid">
+          <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.minLevel')}</th><th>{t('wf.volume')}</th><th>{t('wf.sources')}</th><th>{t('wf.deadline')}</th><th>{t('wf.holders')}</th><th>{t('wf.pathTo')}</th></tr></thead>
+          <tbody>{jobs.data.map((j) => {
+            const ownCourses = (courses.data ?? []).filter((c) => c.skillId === j.skillId);
+            const ownExams = (exams.data ?? []).filter((e) => e.skillId === j.skillId && e.level >= j.minLevel);
+            return (
+              <tr key={j.skillId} data-testid={`job-${j.code}`}>
+                <td>{name(j)} <span className="muted small">{j.code}</span></td><td>{j.minLevel}</td><td>{j.volume.toLocaleString()}</td><td>{j.sources}</td>
+                <td>{day(j.deadline)}</td><td>{j.holders}</td>
+                <td data-testid="job-path">
+                  {ownCourses.length === 0 && ownExams.length === 0 && <span className="muted small">{t('wf.noPath')}</span>}
+                  <ul className="plain small">
+                    {ownCourses.map((c) => <li key={`c${c.id}`}>{t('wf.course')}: <a href={`#/learn/courses/${c.id}`} data-testid="job-course">{c.title}</a></li>)}
+                    {ownExams.map((e) => <li key={`e${e.id}`}>{t('wf.exam')}: <a href="#/learn" data-testid="job-exam">{e.title}</a> <span className="muted">{t('wf.examLevel', { level: e.level })}</span></li>)}
+                  </ul>
+                </td>
+              </tr>
+            );
+          })}
           </tbody>
         </table>
       )}
@@ -103,7 +121,7 @@ function SkillsCatalogue({ editable }: { editable: boolean }) {
     <section data-testid="skills">
       <h2>{t('wf.skills')}</h2>
       {(skills.error ?? remove.error) && <p className="error" role="alert">{errorText(skills.error ?? remove.error, t)}</p>}
-      <table className="table">
+      <table className="grid">
         <thead><tr><th>{t('wf.code')}</th><th>{t('wf.skill')}</th><th>{t('wf.levels')}</th>{editable && <th />}</tr></thead>
         <tbody>{(skills.data ?? []).map((s) => (
           <tr key={s.id} data-testid={`skill-${s.code}`}>
@@ -153,7 +171,7 @@ function PeopleCertificates({ orgId, canGrant }: { orgId: number; canGrant: bool
       {(people.error ?? revoke.error) && <p className="error" role="alert">{errorText(people.error ?? revoke.error, t)}</p>}
       {people.data?.length === 0 && <p className="empty-state">{t('wf.noCertificates')}</p>}
       {!!people.data?.length && (
-        <table className="table">
+        <table className="grid">
           <thead><tr><th>{t('wf.person')}</th><th>{t('wf.skill')}</th><th>{t('wf.level')}</th><th>{t('wf.issued')}</th><th>{t('wf.expires')}</th><th>{t('wf.status')}</th>{canGrant && <th />}</tr></thead>
           <tbody>{people.data.map((c) => (
             <tr key={c.id} data-testid={`certificate-${c.id}`}>
@@ -187,7 +205,7 @@ function ParkCounts() {
   return (
     <section data-testid="park-counts">
       <h2>{t('wf.counts')}</h2>
-      <table className="table">
+      <table className="grid">
         <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.level')}</th><th>{t('wf.holders')}</th></tr></thead>
         <tbody>{(counts.data ?? []).map((c) => <tr key={`${c.skillId}-${c.level}`}><td>{name(c)}</td><td>{c.level}</td><td>{c.holders}</td></tr>)}</tbody>
       </table>
@@ -266,7 +284,7 @@ function Matches({ orgId, demandId, volume, deadline }: { orgId: number; demandI
               {(projects.data ?? []).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
             <label>{t('wf.unitPrice')} <input value={price} onChange={(e) => setPrice(e.target.value)} /></label>
           </div>
-          <table className="table">
+          <table className="grid">
             <thead><tr><th>#</th><th>{t('wf.vendor')}</th><th>{t('wf.capacity')}</th><th>{t('wf.quality')}</th><th>{t('wf.why')}</th><th /></tr></thead>
             <tbody>{matches.data.vendors.map((v) => (
               <tr key={v.vendorOrganizationId} data-testid={`match-${v.vendorOrganizationId}`}>
@@ -305,12 +323,12 @@ function Figures({ vendor }: { vendor: number | null }) {
             uncertified: pct(f.retention.uncertified.rate), uncertifiedCohort: f.retention.uncertified.cohort,
           })}</p>
           <h3>{t('wf.byCounty')}</h3>
-          <table className="table">
+          <table className="grid">
             <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.county')}</th><th>{t('wf.holders')}</th></tr></thead>
             <tbody>{f.byCounty.map((c) => <tr key={`${c.skillId}-${c.county?.code}`}><td>{name(c)}</td><td>{county(c.county)}</td><td>{c.holders}</td></tr>)}</tbody>
           </table>
           <h3>{t('wf.bySite')}</h3>
-          <table className="table">
+          <table className="grid">
             <thead><tr><th>{t('wf.skill')}</th><th>{t('wf.site')}</th><th>{t('wf.county')}</th><th>{t('wf.holders')}</th></tr></thead>
             <tbody>{f.bySite.map((s) => <tr key={`${s.skillId}-${s.siteId}`}><td>{name(s)}</td><td>{s.siteName}</td><td>{county(s.county)}</td><td>{s.holders}</td></tr>)}</tbody>
           </table>

@@ -58,7 +58,7 @@ export function LearnPage() {
         <h2>{t('learn.exams')}</h2>
         {exams.data?.length === 0 && <p className="empty-state">{t('learn.noExams')}</p>}
         {!!exams.data?.length && (
-          <table className="table" data-testid="exams">
+          <table className="grid" data-testid="exams">
             <thead><tr>
               <th>{t('learn.exam')}</th><th>{t('learn.skill')}</th><th>{t('learn.questions')}</th><th>{t('learn.timeLimit')}</th>
               <th>{t('learn.passMark')}</th><th>{t('learn.attempts')}</th><th>{t('learn.status')}</th><th />
@@ -112,7 +112,7 @@ function Certificates({ certs, lang }: { certs: Certificate[] | undefined; lang:
       <h2>{t('learn.certificates')}</h2>
       {certs?.length === 0 && <p className="empty-state" data-testid="no-certificates">{t('learn.noCertificates')}</p>}
       {!!certs?.length && (
-        <table className="table" data-testid="certificates">
+        <table className="grid" data-testid="certificates">
           <thead><tr><th>{t('learn.skill')}</th><th /><th>{t('learn.issued')}</th><th>{t('learn.expires')}</th><th>{t('learn.status')}</th></tr></thead>
           <tbody>
             {certs.map((c) => (

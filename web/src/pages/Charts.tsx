@@ -92,7 +92,9 @@ export function LineChart({ series, percent = false, height = 180, width = 640, 
         </g>
       ))}
       {labels.map((l, i) => (labels.length <= 12 || i % Math.ceil(labels.length / 12) === 0) && (
-        <text key={l} x={x(i)} y={height + 14} textAnchor="middle" fontSize="10" fill="#667">{l}</text>
+        // The first and last labels keep inside the plot: centred, they ran into the y-axis figures and past the right edge.
+        <text key={l} x={x(i)} y={height + 14} fontSize="10" fill="#667"
+          textAnchor={labels.length > 1 && i === 0 ? 'start' : labels.length > 1 && i === labels.length - 1 ? 'end' : 'middle'}>{l}</text>
       ))}
       {series.map((s) => {
         // Runs of consecutive known points, each drawn as one line.

@@ -161,6 +161,11 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(counties.getByTestId('county-140226')).toContainText(lang === 'en' ? 'Zuoyun County' : '左云县');
     await expect(page.getByTestId('chart-park-counties')).toContainText(lang === 'en' ? 'Lingqiu County' : '灵丘县');
     expect(Number((await page.getByTestId('card-annotations').locator('b').textContent())!.replace(/,/g, ''))).toBeGreaterThan(1000);
+    // Tasks per day come with the dashboard's days (the simulated history works each task about once, 9 in 10 annotations).
+    const tasks = Number((await page.getByTestId('card-tasks').locator('b').textContent())!.replace(/,/g, ''));
+    const annotations = Number((await page.getByTestId('card-annotations').locator('b').textContent())!.replace(/,/g, ''));
+    expect(tasks).toBeGreaterThan(annotations / 2);
+    expect(tasks).toBeLessThanOrEqual(annotations);
     const vendors = page.getByTestId('park-vendors').locator('tbody tr');
     await expect(vendors).toHaveCount(3);
     // Retention cohorts as curves and a table; people employed per county.

@@ -46,6 +46,7 @@ export function Cards({ d }: { d: ParkDashboard }) {
   const t = useT();
   const c = d.cards;
   const cards: [string, string, string][] = [
+    ['tasks', t('parkdash.card.tasks'), num(d.days.reduce((n, x) => n + x.tasks, 0))],
     ['annotations', t('parkdash.card.annotations'), num(c.annotations)],
     ['active', t('parkdash.card.active'), num(c.activeAnnotators)],
     ['acceptance', t('parkdash.card.acceptance'), pct(c.acceptanceRate)],

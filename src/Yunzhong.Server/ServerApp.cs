@@ -170,6 +170,7 @@ public static class ServerApp
         app.MapCertificates();
         app.MapRouting();
         app.MapCourses();
+        app.MapCourseImages();
         app.MapExams();
         app.MapAttempts();
         app.MapMatching();

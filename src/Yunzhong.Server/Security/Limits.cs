@@ -35,6 +35,10 @@ public sealed class LimitsOptions
     [Bounds(1)]
     public long MediaMaxFileBytes { get; set; } = 2L << 30;
 
+    /// <summary>Largest image a trainer uploads into a lesson (one file a request).</summary>
+    [Bounds(1)]
+    public long LessonImageMaxBytes { get; set; } = 10L << 20;
+
     /// <summary>Most bytes one upload request may store, all its files and unpacked zip entries together.</summary>
     [Bounds(1)]
     public long MediaMaxUploadBytes { get; set; } = 8L << 30;
@@ -87,6 +91,7 @@ public sealed class LimitsOptions
         // The files are counted against the bound as they are read; the body carries them plus the
         // multipart framing, which this leaves room for.
         nameof(MediaMaxUploadBytes) => MediaMaxUploadBytes + (1L << 20),
+        nameof(LessonImageMaxBytes) => LessonImageMaxBytes + (1L << 20),
         _ => JsonBodyMaxBytes,
     };
 

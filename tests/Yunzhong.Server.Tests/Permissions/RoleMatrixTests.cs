@@ -212,6 +212,9 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             (s, _) => Post($"api/organizations/{s.Org}/courses", new { title = "标注入门", skillId = s.TrainingSkill })),
         new("200 200 200 200 200 404 404 401 401", "GET /api/courses/{courseId:long}", (s, _) => Get($"api/courses/{s.Course}")),
         new("200 200 403 403 200 404 404 401 401", "PUT /api/courses/{courseId:long}", (s, _) => Req(HttpMethod.Put, $"api/courses/{s.Course}", new { title = "标注入门（修订）" })),
+        new("201 201 403 403 201 404 404 401 401", "POST /api/courses/{courseId:long}/images/",
+            (s, _) => new(HttpMethod.Post, $"api/courses/{s.Course}/images") { Content = Training.TrainingScene.ImageForm(Api.DemoFile("photos/media/horse.png"), "horse.png") }),
+        new("200 200 200 200 200 404 404 401 401", "GET /api/courses/{courseId:long}/images/{imageId:long}", (s, _) => Get($"api/courses/{s.Course}/images/{s.CourseImage}")),
         new("201 201 403 403 201 404 404 401 401", "POST /api/courses/{courseId:long}/lessons",
             (s, _) => Post($"api/courses/{s.Course}/lessons", new { title = "第二课", body = "**要点**", practiceTaskIds = s.GoldTasks })),
         new("200 200 200 200 200 404 404 401 401", "GET /api/lessons/{lessonId:long}", (s, _) => Get($"api/lessons/{s.Lesson}")),
@@ -340,6 +343,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long TrainingSkill { get; init; }
         public long[] GoldTasks { get; init; } = [];
         public long Course { get; init; }
+        public long CourseImage { get; init; }
         public long Lesson { get; init; }
         public long Practice { get; init; }
         public long Exam { get; init; }
@@ -410,6 +414,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var (_, gold, _) = await Training.TrainingScene.GoldProjectAsync(fx, admin, org.Id, 2);
         var course = await trainer.Http.PostOkAsync<Features.Training.CourseView>($"api/organizations/{org.Id}/courses", new { title = "入门" });
         var lesson = await trainer.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "第一课", body = "正文", practiceTaskIds = gold });
+        var courseImage = await Training.TrainingScene.ImageAsync(trainer, course.Id);
         var exam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(trainingSkill, gold));
         var startExam = await Training.TrainingScene.ExamAsync(trainer, org.Id, Training.TrainingScene.Exam(trainingSkill, gold));
         var attempts = new Dictionary<Caller, long>();
@@ -496,7 +501,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
             AdminsSpareToken = spareToken.Id, Spare = spare.Id, LoginEmail = admin.Email,
             Leases = leases,
             Amendable = amendable,
-            TrainingSkill = trainingSkill, GoldTasks = gold, Course = course.Id, Lesson = lesson.Id, Practice = lesson.Practice[0].Id, Exam = exam.Exam.Id,
+            TrainingSkill = trainingSkill, GoldTasks = gold, Course = course.Id, CourseImage = courseImage.Id, Lesson = lesson.Id, Practice = lesson.Practice[0].Id, Exam = exam.Exam.Id,
             StartExam = startExam.Exam.Id, Attempts = attempts,
             Reviews = new() { [Caller.Admin] = answered[0].Annotation, [Caller.Manager] = answered[1].Annotation, [Caller.Reviewer] = answered[2].Annotation },
             Disposables = new()

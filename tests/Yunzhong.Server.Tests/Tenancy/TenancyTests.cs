@@ -37,7 +37,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
         long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "",
         long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0, long Pool = 0, long PredictJob = 0,
-        long Webhook = 0, long WebhookDelivery = 0);
+        long Webhook = 0, long WebhookDelivery = 0, long CourseImage = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -263,6 +263,9 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/courses/{courseId:long}", a => Req(HttpMethod.Get, $"api/courses/{a.Course}"), Expect.NotFound),
         new("PUT /api/courses/{courseId:long}", a => Req(HttpMethod.Put, $"api/courses/{a.Course}", new { title = "intruder" }), Expect.NotFound),
         new("POST /api/courses/{courseId:long}/lessons", a => Req(HttpMethod.Post, $"api/courses/{a.Course}/lessons", new { title = "x", body = "x" }), Expect.NotFound),
+        new("POST /api/courses/{courseId:long}/images/", a => Raw(HttpMethod.Post, $"api/courses/{a.Course}/images",
+            Training.TrainingScene.ImageForm(Api.DemoFile("photos/media/horse.png"), "intruder.png")), Expect.NotFound),
+        new("GET /api/courses/{courseId:long}/images/{imageId:long}", a => Req(HttpMethod.Get, $"api/courses/{a.Course}/images/{a.CourseImage}"), Expect.NotFound),
         new("GET /api/lessons/{lessonId:long}", a => Req(HttpMethod.Get, $"api/lessons/{a.Lesson}"), Expect.NotFound),
         new("PUT /api/lessons/{lessonId:long}", a => Req(HttpMethod.Put, $"api/lessons/{a.Lesson}", new { title = "x", body = "x" }), Expect.NotFound),
         new("POST /api/practice/{practiceId:long}/check",
@@ -402,6 +405,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var (_, gold, _) = await Training.TrainingScene.GoldProjectAsync(fx, admin, org.Id, 2);
         var course = await admin.Http.PostOkAsync<Features.Training.CourseView>($"api/organizations/{org.Id}/courses", new { title = "入门" });
         var lesson = await admin.Http.PostOkAsync<Features.Training.LessonView>($"api/courses/{course.Id}/lessons", new { title = "一", body = "正文", practiceTaskIds = gold });
+        var courseImage = await Training.TrainingScene.ImageAsync(admin, course.Id);
         var exam = await Training.TrainingScene.ExamAsync(admin, org.Id, Training.TrainingScene.Exam(skill, gold));
         var attempt = await annotator.Http.PostOkAsync<Features.Training.AttemptView>($"api/exams/{exam.Exam.Id}/attempts");
         // A compute pool with a profile, and a pre-annotation job (ended) on an image project of A's.
@@ -415,7 +419,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var (webhook, webhookDelivery) = await Webhooks.WebhookRows.InsertAsync(fx, project, admin.Id);
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
             release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id, pool.Id, predictJob.Id,
-            webhook, webhookDelivery), admin, token.Token);
+            webhook, webhookDelivery, courseImage.Id), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,

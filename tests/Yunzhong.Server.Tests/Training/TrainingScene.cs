@@ -36,6 +36,22 @@ public static class TrainingScene
     public static async Task<ExamDetail> ExamAsync(Person trainer, long organizationId, object exam) =>
         await trainer.Http.PostOkAsync<ExamDetail>($"api/organizations/{organizationId}/exams", exam);
 
+    /// <summary>A multipart body holding one file in the part "file", as the lesson image upload takes it.</summary>
+    public static MultipartFormDataContent ImageForm(byte[] bytes, string name)
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(bytes), "file", name);
+        return form;
+    }
+
+    /// <summary>The demo's horse photo, uploaded into course <paramref name="courseId"/> by <paramref name="trainer"/>.</summary>
+    public static async Task<CourseImageView> ImageAsync(Person trainer, long courseId)
+    {
+        using var r = await trainer.Http.PostAsync($"api/courses/{courseId}/images", ImageForm(Api.DemoFile("photos/media/horse.png"), "horse.png"));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        return (await r.Content.ReadFromJsonAsync<CourseImageView>(HttpJson.Options))!;
+    }
+
     public static readonly object Right = new { label = new[] { "pos" } };
 
     public static readonly object Wrong = new { label = new[] { "neg" } };

@@ -58,6 +58,56 @@ public abstract class TrainingTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     }
 
     [Fact]
+    public async Task TrainerUploadsAnImageIntoALessonAndTheCoursesMembersReadIt()
+    {
+        var w = await WorldAsync(1);
+        var course = await w.Trainer.Http.PostOkAsync<CourseView>($"api/organizations/{w.Org.Id}/courses", new { title = "看图识别" });
+        var horse = Api.DemoFile("photos/media/horse.png");
+        var image = await TrainingScene.ImageAsync(w.Trainer, course.Id);
+        Assert.Equal(("horse.png", "image/png", (long)horse.Length), (image.Name, image.ContentType, image.SizeBytes));
+        Assert.True(image.Width > 0 && image.Height > 0);
+        Assert.Equal($"/api/courses/{course.Id}/images/{image.Id}", image.Url);
+
+        // The lesson names it in its Markdown; an annotator of the organisation reads the bytes back.
+        var lesson = await w.Trainer.Http.PostOkAsync<LessonView>($"api/courses/{course.Id}/lessons", new { title = "一", body = $"![马]({image.Url})" });
+        Assert.Contains(image.Url, (await w.Annotator.Http.GetOkAsync<LessonView>($"api/lessons/{lesson.Id}")).Body, StringComparison.Ordinal);
+        using (var r = await w.Annotator.Http.GetAsync(image.Url.TrimStart('/')))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("image/png", r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(horse, await r.Content.ReadAsByteArrayAsync());
+        }
+        // An image of another course is not found under this one.
+        var other = await w.Trainer.Http.PostOkAsync<CourseView>($"api/organizations/{w.Org.Id}/courses", new { title = "另一门" });
+        using (var r = await w.Annotator.Http.GetAsync($"api/courses/{other.Id}/images/{image.Id}"))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        // Hostile input, each refused naming the part "file": a text file dressed as a PNG, HTML, nothing, a file past the bound.
+        foreach (var (bytes, name) in new[] { ("not an image"u8.ToArray(), "fake.png"), ("<svg onload=alert(1)></svg>"u8.ToArray(), "x.svg") })
+        {
+            using var r = await w.Trainer.Http.PostAsync($"api/courses/{course.Id}/images", TrainingScene.ImageForm(bytes, name));
+            var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Single(problem.Errors("file"));
+            Assert.Equal("media.invalid", problem.GetProperty("fields").GetProperty("file")[0].GetProperty("code").GetString());
+        }
+        using (var r = await w.Trainer.Http.PostAsync($"api/courses/{course.Id}/images", new MultipartFormDataContent()))
+        {
+            Assert.Single((await r.ProblemAsync(HttpStatusCode.BadRequest)).Errors("file"));
+        }
+        var huge = new byte[(10 << 20) + 1];
+        horse.CopyTo(huge, 0);
+        using (var r = await w.Trainer.Http.PostAsync($"api/courses/{course.Id}/images", TrainingScene.ImageForm(huge, "huge.png")))
+        {
+            var problem = await r.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+            Assert.Single(problem.Errors("file"));
+            Assert.Equal("Limits:LessonImageMaxBytes", problem.GetProperty("limit").GetString());
+        }
+        Assert.Equal(1, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM course_images WHERE course_id = @course", new { course = course.Id }));
+    }
+
+    [Fact]
     public async Task APracticeAnswerThatDoesNotFitTheSchemaIsRefusedByItsField()
     {
         var w = await WorldAsync();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, PASSWORD, apiAs, clientOrg, createProject, importJsonl, login, shot, useLang, type Lang, type Schemas } from './helpers';
+import { ADMIN, PASSWORD, apiAs, clientOrg, createProject, demo, importJsonl, login, shot, useLang, type Lang, type Schemas } from './helpers';
 
 // Done-when of training (issue 14): a new annotator takes a course, practises with feedback, fails an exam,
 // waits out the cool-down, passes, receives a certificate, and only then gets tasks from a project that
@@ -52,6 +52,14 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('image-horse.png').click();
     await expect(page.getByTestId('lesson-body-input')).toHaveValue(/!\[horse\.png\]\(\/api\/projects\/\d+\/media\/horse\.png\)/);
     await expect(page.getByTestId('lesson-preview').locator('img')).toHaveCount(1);
+    // A text file dressed as a PNG is refused, in the page's language; a real image is uploaded into the course and inserted.
+    await page.getByTestId('image-upload').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await expect(page.getByTestId('image-upload-error')).toContainText(lang === 'en' ? 'This file cannot be used' : '无法使用');
+    await page.getByTestId('image-upload').setInputFiles(demo('photos', 'media', 'horse.png'));
+    await expect(page.getByTestId('lesson-body-input')).toHaveValue(/!\[horse\.png\]\(\/api\/courses\/\d+\/images\/\d+\)/);
+    await expect(page.getByTestId('image-upload-error')).toHaveCount(0);
+    await expect(page.getByTestId('lesson-preview').locator('img')).toHaveCount(2);
+    await expect.poll(() => page.getByTestId('lesson-preview').locator('img').nth(1).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
     const picker = page.getByTestId('gold-picker');
     const goldBoxes = picker.locator('tr', { hasText: `Training gold ${tag}` }).locator('input[type=checkbox]');
     await expect(goldBoxes).toHaveCount(3);
@@ -83,6 +91,13 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('exam-builder').locator('h1')).toHaveText(`情感 一级 Sentiment level 1 ${tag}`);
     await shot(page, 'training-exam-builder', lang);
 
+    // A client's demand for the skill puts it on the job board, with the course and the exam that lead to it.
+    const demand = await page.request.post('/api/demands', { data: {
+      clientOrganizationId: (await clientOrg(page.request)).id, title: `情感标注需求 ${tag}`, volume: 500,
+      deadline: new Date(Date.now() + 20 * 86_400_000).toISOString(), skills: [{ skillId: skill.id, minLevel: 1 }],
+    } });
+    expect(demand.status(), await demand.text()).toBeLessThan(300);
+
     // A new annotator, with no certificate: the project that requires the skill serves them nothing.
     const context = await browser.newContext();
     const learner = await context.newPage();
@@ -93,6 +108,15 @@ for (const lang of ['en', 'zh-CN'] as const) {
     expect(refused.status()).toBe(403);
     expect((await refused.json() as { code: string }).code).toBe('queue.skill_required');
 
+    // The job board: the skill in demand, its course and its exam; the course's link opens the course.
+    await learner.goto('/#/workforce');
+    const job = learner.getByTestId(`job-${skill.code}`);
+    await expect(job.getByTestId('job-course')).toHaveText(`情感入门 Sentiment basics ${tag}`);
+    await expect(job.getByTestId('job-exam')).toHaveText(`情感 一级 Sentiment level 1 ${tag}`);
+    await shot(learner, 'training-job-board', lang);
+    await job.getByTestId('job-course').click();
+    await expect(learner.getByTestId('course-page').locator('h1')).toHaveText(`情感入门 Sentiment basics ${tag}`);
+
     // The course and its practice: the answer beside the expected one, with the gold score.
     await learner.goto('/#/learn');
     await expect(learner.getByTestId('no-certificates')).toBeVisible();
@@ -100,7 +124,10 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await learner.getByRole('link', { name: '第一课 Lesson one' }).click();
     await expect(learner.getByTestId('lesson-body').locator('h2')).toHaveText('正面还是负面');
     // The lesson's image loads for the annotator (a member of the organisation that owns it).
-    await expect.poll(() => learner.getByTestId('lesson-body').locator('img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    await expect(learner.getByTestId('lesson-body').locator('img')).toHaveCount(2);
+    for (const i of [0, 1]) {
+      await expect.poll(() => learner.getByTestId('lesson-body').locator('img').nth(i).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    }
     const practice = learner.getByTestId('practice-1');
     await practice.getByTestId('choice-label-neg').click();
     await practice.getByTestId('answer-submit').click();

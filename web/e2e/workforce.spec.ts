@@ -90,3 +90,36 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await annotator.close();
   });
 }
+
+// The vendor's people page (the park console) shows each person's certificates: skill, level, issued and
+// expiry dates, for the vendor's admin. The demo vendor's people hold certificates from the demo park.
+for (const lang of ['en', 'zh-CN'] as const) {
+  test(`the vendor's admin sees each person's certificates on the people table (${lang})`, async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await useLang(page, lang);
+    await apiAs(page.request, 'vendor-admin@demo.yunzhong');
+    const me = await (await page.request.get('/api/me')).json() as Schemas['MeResponse'];
+    const vendor = me.organizations.find((o) => o.kind === 'vendor')!;
+    await page.addInitScript((id) => localStorage.setItem('yz.org', id), String(vendor.id));
+    const certs = (await (await page.request.get(`/api/organizations/${vendor.id}/certificates`)).json() as Schemas['CertificateView'][])
+      .filter((c) => !c.revokedAt);
+    expect(certs.length).toBeGreaterThan(0);
+    const c = certs[0]!;
+    const day = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+    await page.goto('/#/park');
+    const cell = page.getByTestId(`person-${c.userId}`).getByTestId(`person-certificate-${c.skillCode}`);
+    await expect(cell).toContainText(lang === 'en' ? c.nameEn : c.nameZh);
+    await expect(cell).toContainText(lang === 'en' ? `level ${c.level}` : `${c.level} 级`);
+    await expect(cell).toContainText(day(c.issuedAt));
+    await expect(cell).toContainText(c.expiresAt ? day(c.expiresAt) : lang === 'en' ? 'no expiry' : '长期有效');
+    // Every person's certificates, none more: the table holds as many lines as the organisation's list.
+    const shown = await page.getByTestId('vendor-people').locator('[data-testid^="person-certificate-"]').count();
+    const people = new Set((await (await page.request.get(`/api/organizations/${vendor.id}/members`)).json() as Schemas['MemberView'][])
+      .filter((m) => m.roles.includes('annotator') || m.roles.includes('reviewer')).map((m) => m.userId));
+    expect(shown).toBe(certs.filter((x) => people.has(x.userId)).length);
+    await page.getByTestId('vendor-people').scrollIntoViewIfNeeded();
+    await shot(page, 'park-vendor-people-certificates', lang);
+    await context.close();
+  });
+}

@@ -1,7 +1,7 @@
 // Training (issue 14): courses, lessons and practice, exams and attempts, through the generated client;
 // the skills catalogue and certificates are the workforce's (read here for the learning page).
 import type { Result, Schema } from '../lib/schema';
-import { client, unwrap } from './client';
+import { client, unwrap, upload } from './client';
 import type { components } from './schema';
 
 type S = components['schemas'];
@@ -23,6 +23,7 @@ export type QuestionReview = Omit<S['QuestionReview'], 'schema' | 'data' | 'give
 export type Attempt = Omit<S['AttemptView'], 'current' | 'review'> & { current: ExamQuestion | null; review: QuestionReview[] | null };
 export type Skill = S['SkillView'];
 export type Certificate = S['CertificateView'];
+export type CourseImage = S['CourseImageView'];
 
 export const trainingKeys = {
   courses: (organizationId: number) => ['training', organizationId, 'courses'] as const,
@@ -38,6 +39,12 @@ export const trainingKeys = {
 };
 
 export const trainingApi = {
+  /** One image into a course, for its lessons' Markdown; the answer's url is where the lesson names it. */
+  uploadImage: (courseId: number, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return upload<CourseImage>('POST', `/api/courses/${courseId}/images`, form);
+  },
   courses: (organizationId: number) => unwrap(client.GET('/api/organizations/{organizationId}/courses', { params: { path: { organizationId } } })),
   createCourse: (organizationId: number, body: { title: string; summary?: string | null; skillId?: number | null }) =>
     unwrap(client.POST('/api/organizations/{organizationId}/courses', {

@@ -154,7 +154,7 @@ function LessonForm({ courseId, organizationId, lesson }: {
       <div className="lesson-editor">
         <div>
           <label>{t('trainer.body')}<textarea value={body} onChange={(e) => setBody(e.target.value)} data-testid="lesson-body-input" /></label>
-          <ImagePicker organizationId={organizationId} onPick={(md) => setBody((b) => `${b}${b.endsWith('\n') || !b ? '' : '\n'}${md}\n`)} />
+          <ImagePicker organizationId={organizationId} courseId={courseId} onPick={(md) => setBody((b) => `${b}${b.endsWith('\n') || !b ? '' : '\n'}${md}\n`)} />
         </div>
         <div><div className="muted small">{t('trainer.preview')}</div><Markdown source={body} className="card" testId="lesson-preview" /></div>
       </div>
@@ -168,14 +168,24 @@ function LessonForm({ courseId, organizationId, lesson }: {
  * Images already uploaded to the organisation's projects (the media upload of a project), inserted into the
  * lesson as Markdown by their address: the organisation's members, who take its courses, may see them.
  */
-function ImagePicker({ organizationId, onPick }: { organizationId: number; onPick: (markdown: string) => void }) {
+function ImagePicker({ organizationId, courseId, onPick }: { organizationId: number; courseId: number; onPick: (markdown: string) => void }) {
   const { t } = useI18n();
+  const uploading = useMutation({
+    mutationFn: (file: File) => trainingApi.uploadImage(courseId, file),
+    onSuccess: (img) => onPick(`![${img.name.replace(/[[\]]/g, '')}](${img.url})`),
+  });
   const [projectId, setProjectId] = useState<number | null>(null);
   const projects = useQuery({ queryKey: ['training', organizationId, 'projects'], queryFn: () => api.projects(organizationId), enabled: organizationId > 0 });
   const media = useQuery({ queryKey: ['training', 'media', projectId], queryFn: () => trainingApi.media(projectId!), enabled: projectId != null });
   const images = (media.data ?? []).filter((m) => m.contentType.startsWith('image/'));
   return (
     <div className="image-picker" data-testid="image-picker">
+      <label className="small">{t('trainer.uploadImage')}{' '}
+        <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" data-testid="image-upload" disabled={uploading.isPending}
+          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) uploading.mutate(f); }} />
+      </label>
+      <span className="muted small"> {t(uploading.isPending ? 'trainer.uploading' : 'trainer.uploadImageHint')}</span>
+      {uploading.error && <div className="banner error" role="alert" data-testid="image-upload-error">{errorText(uploading.error, t)}</div>}
       <label className="small">{t('trainer.insertImage')}{' '}
         <select value={projectId ?? ''} onChange={(e) => setProjectId(e.target.value ? Number(e.target.value) : null)} data-testid="image-project">
           <option value="">{t('trainer.imageProject')}</option>
@@ -206,7 +216,7 @@ function GoldPicker({ organizationId, picked, onChange, label }: { organizationI
       {gold.data?.length === 0 && <p className="empty-state">{t('trainer.noGold')}</p>}
       {!!gold.data?.length && (
         <div className="pick-list">
-          <table className="table">
+          <table className="grid">
             <thead><tr><th /><th>{t('trainer.project')}</th><th>{t('trainer.task')}</th><th>{t('trainer.answer')}</th></tr></thead>
             <tbody>
               {gold.data.map((g) => (
@@ -236,7 +246,7 @@ function ExamsTab() {
       {exams.error && <div className="banner error" role="alert">{errorText(exams.error, t)}</div>}
       <a className="button primary" href="#/training/exams/new" data-testid="exam-new">{t('trainer.newExam')}</a>
       {!!exams.data?.length && (
-        <table className="table" data-testid="texams">
+        <table className="grid" data-testid="texams">
           <thead><tr><th>{t('learn.exam')}</th><th>{t('learn.skill')}</th><th>{t('learn.questions')}</th><th>{t('trainer.pool')}</th><th>{t('learn.passMark')}</th><th /></tr></thead>
           <tbody>
             {exams.data.map((e) => (
@@ -340,7 +350,7 @@ function ResultsTab() {
   if (figures.error) return <div className="banner error" role="alert">{errorText(figures.error, t)}</div>;
   if (figures.data?.length === 0) return <p className="empty-state">{t('trainer.noResults')}</p>;
   return (
-    <table className="table" data-testid="figures">
+    <table className="grid" data-testid="figures">
       <thead><tr>
         <th>{t('learn.exam')}</th><th>{t('learn.skill')}</th><th>{t('trainer.people')}</th><th>{t('trainer.attemptsCol')}</th>
         <th>{t('trainer.passedCol')}</th><th>{t('trainer.passRate')}</th><th>{t('trainer.meanAttempts')}</th><th>{t('trainer.histogram')}</th>

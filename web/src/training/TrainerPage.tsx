@@ -180,12 +180,14 @@ function ImagePicker({ organizationId, courseId, onPick }: { organizationId: num
   const images = (media.data ?? []).filter((m) => m.contentType.startsWith('image/'));
   return (
     <div className="image-picker" data-testid="image-picker">
-      <label className="small">{t('trainer.uploadImage')}{' '}
-        <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" data-testid="image-upload" disabled={uploading.isPending}
-          onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) uploading.mutate(f); }} />
-      </label>
-      <span className="muted small"> {t(uploading.isPending ? 'trainer.uploading' : 'trainer.uploadImageHint')}</span>
-      {uploading.error && <div className="banner error" role="alert" data-testid="image-upload-error">{errorText(uploading.error, t)}</div>}
+      <div>
+        <label className="small">{t('trainer.uploadImage')}{' '}
+          <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" data-testid="image-upload" disabled={uploading.isPending}
+            onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) uploading.mutate(f); }} />
+        </label>
+        <div className="muted small">{t(uploading.isPending ? 'trainer.uploading' : 'trainer.uploadImageHint')}</div>
+        {uploading.error && <div className="banner error" role="alert" data-testid="image-upload-error">{errorText(uploading.error, t)}</div>}
+      </div>
       <label className="small">{t('trainer.insertImage')}{' '}
         <select value={projectId ?? ''} onChange={(e) => setProjectId(e.target.value ? Number(e.target.value) : null)} data-testid="image-project">
           <option value="">{t('trainer.imageProject')}</option>

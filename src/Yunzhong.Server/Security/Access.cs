@@ -191,6 +191,11 @@ public sealed class Access(Db db, TimeProvider time)
         {
             return null;
         }
+        var now = time.GetUtcNow();
+        if (!_roles.TryGetValue((userId, project.OrganizationId), out var e) || now - e.At >= Ttl)
+        {
+            await LookUpAsync(userId, project, now, ct);
+        }
         var roles = await RolesAsync(userId, project.OrganizationId, ct);
         if (roles != Roles.None)
         {
@@ -198,6 +203,26 @@ public sealed class Access(Db db, TimeProvider time)
         }
         var (contractRoles, work) = await ContractWorkAsync(userId, projectId, ct);
         return contractRoles == Roles.None ? null : (project, contractRoles, work);
+    }
+
+    /// <summary>Reads the caller's membership of the project's organisation and, for someone who is not a
+    /// member, the contract they work it under, in one statement, into both caches.</summary>
+    private async Task LookUpAsync(long userId, ProjectConfig project, DateTimeOffset now, CancellationToken ct)
+    {
+        ContractWorkRow? row;
+        await using (var c = await db.OpenAsync(ct))
+        {
+            row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
+                AccessSql.RolesOrContractWorkSql, new { userId, organizationId = project.OrganizationId, projectId = project.Id }, cancellationToken: ct));
+        }
+        if (row is { Member: 1 })
+        {
+            _roles[(userId, project.OrganizationId)] = (RoleNames.Parse(row.Roles), now);
+            return;
+        }
+        _roles[(userId, project.OrganizationId)] = (Roles.None, now);
+        var (roles, work) = Work(row);
+        _contracts[(userId, project.Id)] = (roles, work, now);
     }
 
     private async Task<(Roles Roles, ContractWork? Work)> ContractWorkAsync(long userId, long projectId, CancellationToken ct)
@@ -210,16 +235,24 @@ public sealed class Access(Db db, TimeProvider time)
         await using var c = await db.OpenAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
             AccessSql.ContractWorkSql, new { userId, projectId }, cancellationToken: ct));
-        var roles = row is null ? Roles.None : RoleNames.UnderContract(RoleNames.Parse(row.Roles));
-        var work = roles == Roles.None ? null : new ContractWork(row!.ContractId, row.SiteId, row.TeamId, row.Deadline);
+        var (roles, work) = Work(row);
         _contracts[(userId, projectId)] = (roles, work, now);
         return (roles, work);
+    }
+
+    private static (Roles Roles, ContractWork? Work) Work(ContractWorkRow? row)
+    {
+        var roles = row is null ? Roles.None : RoleNames.UnderContract(RoleNames.Parse(row.Roles));
+        return (roles, roles == Roles.None ? null : new ContractWork(row!.ContractId, row.SiteId, row.TeamId, row.Deadline));
     }
 
     /// <summary>Settable, not positional: Dapper matches a record's constructor by the column types of the
     /// first row, and a null site or team reads as no type at all.</summary>
     private sealed class ContractWorkRow
     {
+        /// <summary><see cref="AccessSql.RolesOrContractWorkSql"/>: 1 when <see cref="Roles"/> are a member's.</summary>
+        public long Member { get; set; }
+
         public long ContractId { get; set; }
 
         public string Roles { get; set; } = "";

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, demo, drag, exportViaDialog, imagePoint, importJsonl, login, shot, uploadMedia, useLang, type Lang } from './helpers';
+import { expect, test } from '@playwright/test';
+import { ADMIN, ANNOTATOR, apiAs, createProject, demo, drag, exportFileViaDialog, exportViaDialog, imagePoint, importJsonl, login, shot, uploadMedia, useLang, type Lang } from './helpers';
 
 // Per-region attributes: a box's own text and choice, on the workbench, in the JSONL and COCO exports,
 // and filled in by the OCR model for each box it finds.
@@ -12,17 +11,6 @@ const schema = {
     { name: 'script', type: 'choices', options: ['Latin', 'Han'], perRegion: ['boxes'] },
   ],
 };
-
-/** The project's COCO export, through the export dialog's download link. */
-async function cocoExport(page: Page, projectId: number) {
-  await page.goto(`/#/projects/${projectId}/export`);
-  await page.getByTestId('export-format').selectOption('coco');
-  await page.getByTestId('export-start').click();
-  const link = page.getByTestId('export-download');
-  await expect(link).toBeVisible({ timeout: 30_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  return JSON.parse(readFileSync(await download.path(), 'utf8')) as { annotations: { bbox: number[]; attributes: Record<string, unknown> }[] };
-}
 
 const cases: { lang: Lang; text: string; script: string; hint: string }[] = [
   { lang: 'en', text: 'EXIT', script: 'Latin', hint: 'Select a region to give it its words, script.' },
@@ -65,7 +53,7 @@ for (const c of cases) {
     expect(result.words).toEqual({ [id]: c.text });
     expect(result.script).toEqual({ [id]: [c.script] });
 
-    const coco = await cocoExport(admin, projectId);
+    const coco = JSON.parse(await exportFileViaDialog(admin, projectId, 'coco')) as { annotations: { bbox: number[]; attributes: Record<string, unknown> }[] };
     expect(coco.annotations).toHaveLength(1);
     expect(coco.annotations[0]!.attributes).toMatchObject({ region: id, words: c.text, script: c.script });
     const [x, y, w, h] = coco.annotations[0]!.bbox as [number, number, number, number];

@@ -121,15 +121,19 @@ export const cps = (s: string) => [...s];
 
 /** The exported JSONL rows of a project, through the export dialog's own download link. */
 export async function exportViaDialog(page: Page, projectId: number | string): Promise<Record<string, unknown>[]> {
+  const text = await exportFileViaDialog(page, projectId, 'jsonl');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** The text of a project's export in `format`, through the export dialog's own download link. */
+export async function exportFileViaDialog(page: Page, projectId: number | string, format: string): Promise<string> {
   await page.goto(`/#/projects/${projectId}/export`);
-  await page.getByTestId('export-format').selectOption('jsonl');
+  await page.getByTestId('export-format').selectOption(format);
   await page.getByTestId('export-start').click();
   const link = page.getByTestId('export-download');
   await expect(link).toBeVisible({ timeout: 30_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = await download.path();
-  const text = readFileSync(path, 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(await download.path(), 'utf8');
 }
 
 /** Screen point at the left edge of a substring's first character, or the right edge of its last. */

@@ -26,7 +26,9 @@ namespace Yunzhong.Core.Formats;
 /// for a placed point, 0 0 0 for a missing one) and <c>num_keypoints</c> the placed ones; a second
 /// point of one name in one instance is reported and left out. Every exported annotation's regions
 /// are written (so overlap 3 gives three sets); <c>attributes</c> names the annotator and the
-/// region id (an instance: its points' ids). A mask gives COCO's compressed RLE as
+/// region id (an instance: its points' ids) and, as CVAT writes them, the region's per-region
+/// attributes under their control names: text as a string, a single choice as its option, several
+/// choices as an array, a rating as a number. A mask gives COCO's compressed RLE as
 /// <c>segmentation</c> (<c>{"size": [h, w], "counts": "…"}</c>, as pycocotools writes it), the
 /// bbox of its pixels and their number as <c>area</c>.
 /// </remarks>
@@ -48,6 +50,8 @@ internal sealed class CocoExportWriter : ExportWriter
     private readonly Dictionary<string, int> _keypointCategories = new(StringComparer.Ordinal);
     private readonly List<(double Left, double Top, double Right, double Bottom)> _boxes = [];
     private readonly List<(SchemaView.Control Control, int Name, double X, double Y, string? Id)> _placed = [];
+    private readonly SchemaView.Control[] _attributes;
+    private readonly Dictionary<string, List<(SchemaView.Control Control, JsonElement Value)>> _regionAttributes = new(StringComparer.Ordinal);
     private byte[] _dataScratch = new byte[4096];
     private byte[] _resultScratch = new byte[4096];
 
@@ -65,6 +69,7 @@ internal sealed class CocoExportWriter : ExportWriter
             .ToArray();
         _imageFieldUtf8 = Encoding.UTF8.GetBytes(_imageField ?? "");
         _controlNamesUtf8 = _controls.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
+        _attributes = schema.Controls.Where(c => c.PerRegion is { } owners && _controls.Any(o => owners.Contains(o.Name))).ToArray();
         _temp = options.TempStreamFactory();
         _ann = new Utf8JsonWriter(_annBuffer, JsonBytes.RawWriterOptions);
 
@@ -169,7 +174,9 @@ internal sealed class CocoExportWriter : ExportWriter
 
             try
             {
-                WriteRegions(task.Id, a, Utf8(a.ResultJson, ref _resultScratch));
+                var result = Utf8(a.ResultJson, ref _resultScratch);
+                using var attributes = ReadAttributes(result);
+                WriteRegions(task.Id, a, result);
             }
             catch (JsonException)
             {
@@ -297,7 +304,7 @@ internal sealed class CocoExportWriter : ExportWriter
                     continue;
                 }
 
-                var bounds = WriteAnnotation(taskId, a, control.Type, region, categoryId);
+                var bounds = WriteAnnotation(taskId, a, control, region, categoryId);
                 if (control.Type == "rectangles")
                 {
                     _boxes.Add(bounds);
@@ -306,6 +313,76 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         WriteKeypointInstances(taskId, a);
+    }
+
+    /// <summary>Collects the result's per-region attribute values by region id (nothing to do, and nothing
+    /// parsed, when the schema has no attribute on an exported control); the document holds the values.</summary>
+    private JsonDocument? ReadAttributes(ReadOnlySpan<byte> result)
+    {
+        _regionAttributes.Clear();
+        if (_attributes.Length == 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(result);
+        var doc = JsonDocument.ParseValue(ref reader);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return doc;
+        }
+
+        foreach (var control in _attributes)
+        {
+            if (!doc.RootElement.TryGetProperty(control.Name, out var map) || map.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var p in map.EnumerateObject())
+            {
+                if (p.Value.ValueKind is JsonValueKind.Null || (p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0))
+                {
+                    continue;
+                }
+
+                if (!_regionAttributes.TryGetValue(p.Name, out var list))
+                {
+                    _regionAttributes[p.Name] = list = [];
+                }
+
+                list.Add((control, p.Value));
+            }
+        }
+
+        return doc;
+    }
+
+    /// <summary>Writes the per-region attributes of region <paramref name="regionId"/> of <paramref name="control"/>.</summary>
+    private void WriteRegionAttributes(Utf8JsonWriter json, SchemaView.Control control, string regionId)
+    {
+        if (!_regionAttributes.TryGetValue(regionId, out var list))
+        {
+            return;
+        }
+
+        foreach (var (attribute, value) in list)
+        {
+            if (!attribute.PerRegion!.Contains(control.Name))
+            {
+                continue;
+            }
+
+            json.WritePropertyName(attribute.Name);
+            if (attribute.Type == "choices" && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1)
+            {
+                value[0].WriteTo(json);
+            }
+            else
+            {
+                value.WriteTo(json);
+            }
+        }
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)
@@ -569,7 +646,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndArray();
         json.WriteString("counts"u8, mask.ToCocoString());
         json.WriteEndObject();
-        EndRegionAnnotation(json, a, region.Id);
+        EndRegionAnnotation(json, a, control, region.Id);
     }
 
     private static double ReadNumber(ref Utf8JsonReader reader, Field field, ref Field present)
@@ -586,12 +663,12 @@ internal sealed class CocoExportWriter : ExportWriter
     }
 
     /// <summary>Writes a box or polygon annotation; answers its bounds (left, top, right, bottom).</summary>
-    private (double Left, double Top, double Right, double Bottom) WriteAnnotation(long imageId, ExportAnnotation a, string type, in Region region, int categoryId)
+    private (double Left, double Top, double Right, double Bottom) WriteAnnotation(long imageId, ExportAnnotation a, SchemaView.Control control, in Region region, int categoryId)
     {
         scoped ReadOnlySpan<double> polygon;
         double area;
         Span<double> corners = stackalloc double[8];
-        switch (type)
+        switch (control.Type)
         {
             case "rectangles":
             {
@@ -637,18 +714,19 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndArray();
         json.WriteEndArray();
 
-        EndRegionAnnotation(json, a, region.Id);
+        EndRegionAnnotation(json, a, control, region.Id);
         return (minX, minY, maxX, maxY);
     }
 
     /// <summary>Closes an annotation of one region: who drew it and the region's id.</summary>
-    private static void EndRegionAnnotation(Utf8JsonWriter json, ExportAnnotation a, string? regionId)
+    private void EndRegionAnnotation(Utf8JsonWriter json, ExportAnnotation a, SchemaView.Control control, string? regionId)
     {
         json.WriteStartObject("attributes"u8);
         json.WriteString("annotator"u8, a.Annotator);
         if (regionId is not null)
         {
             json.WriteString("region"u8, regionId);
+            WriteRegionAttributes(json, control, regionId);
         }
 
         json.WriteEndObject();

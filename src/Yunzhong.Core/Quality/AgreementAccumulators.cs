@@ -29,7 +29,7 @@ public abstract class AgreementAccumulator(ControlDef control)
         var list = new List<AgreementAccumulator>();
         foreach (var c in schema.Controls)
         {
-            if (ControlKinds.Of(c.Type).CreateAgreement(c) is { } a)
+            if ((c.PerRegion is null ? ControlKinds.Of(c.Type).CreateAgreement(c) : RegionAttributeScoring.Agreement(schema, c)) is { } a)
             {
                 list.Add(a);
             }

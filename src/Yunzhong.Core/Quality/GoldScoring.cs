@@ -6,7 +6,7 @@ namespace Yunzhong.Core.Quality;
 /// measure that fits it: exact choice sets; rating distance; span F1 (exact boundaries); box and
 /// polygon F1 at IoU ≥ 0.5; keypoints within 10 px with the same label; time segments matched by
 /// overlap; 1 − character error rate for transcriptions; (Kendall τ + 1) / 2 for rankings and the
-/// same preference for pairwise. Relations are not scored (they depend on span ids, which differ
+/// same preference for pairwise; per-region attributes by <see cref="RegionAttributeScoring"/>. Relations are not scored (they depend on span ids, which differ
 /// between annotators). Each kind's measure is its <see cref="ControlKind"/>'s; the readers here
 /// are shared by them. Both results are assumed to have passed <see cref="AnnotationValidator"/>.
 /// </summary>
@@ -42,7 +42,10 @@ public static class GoldScoring
                 continue;
             }
             var r = result.ValueKind == JsonValueKind.Object && result.TryGetProperty(g.Name, out var v) ? v : default;
-            if (ControlKinds.Of(control.Type).GoldScore(control, g.Value, r, gold, result) is not { } score)
+            var scored = control.PerRegion is null
+                ? ControlKinds.Of(control.Type).GoldScore(control, g.Value, r, gold, result)
+                : RegionAttributeScoring.Gold(schema, control, gold, result);
+            if (scored is not { } score)
             {
                 continue; // a kind that is not scored (relations)
             }
@@ -84,11 +87,12 @@ public static class GoldScoring
     internal static List<Box> Boxes(JsonElement e) =>
         Items(e).Select(b => new Box(Number(b, "x"), Number(b, "y"), Number(b, "width"), Number(b, "height"), Label(b))).ToList();
 
-    internal static List<Polygon> Polygons(JsonElement e) =>
-        Items(e).Select(p => new Polygon(
-            p.TryGetProperty("points", out var pts) && pts.ValueKind == JsonValueKind.Array
-                ? pts.EnumerateArray().Where(pt => pt.ValueKind == JsonValueKind.Array && pt.GetArrayLength() == 2)
-                    .Select(pt => new Point2(pt[0].GetDouble(), pt[1].GetDouble())).ToList()
-                : [],
-            Label(p))).ToList();
+    internal static List<Polygon> Polygons(JsonElement e) => Items(e).Select(Polygon).ToList();
+
+    internal static Polygon Polygon(JsonElement p) => new(
+        p.TryGetProperty("points", out var pts) && pts.ValueKind == JsonValueKind.Array
+            ? pts.EnumerateArray().Where(pt => pt.ValueKind == JsonValueKind.Array && pt.GetArrayLength() == 2)
+                .Select(pt => new Point2(pt[0].GetDouble(), pt[1].GetDouble())).ToList()
+            : [],
+        Label(p));
 }

@@ -29,6 +29,18 @@ public abstract class PredictJobTests<TFixture>(TFixture fx) : IClassFixture<TFi
         },
     };
 
+    /// <summary>OCR with a per-region transcription on each box (and a whole-task one, which it takes before).</summary>
+    internal static readonly object BoxTextSchema = new
+    {
+        fields = new[] { new { name = "image", type = "image" } },
+        controls = new object[]
+        {
+            new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "text", "logo" } },
+            new { name = "transcript", type = "transcription", field = "image" },
+            new { name = "words", type = "transcription", perRegion = new[] { "boxes" } },
+        },
+    };
+
     private static readonly string[] _clips = ["librivox-0870.wav", "librivox-0880.wav", "cards-001.wav"];
 
     internal static async Task<long> ModelIdAsync(HttpClient http, ModelTask task) =>
@@ -132,18 +144,36 @@ public abstract class PredictJobTests<TFixture>(TFixture fx) : IClassFixture<TFi
     [Fact]
     public async Task AnImageProjectGetsOcrBoxesWithText()
     {
+        var p = await OcrAsync(BoxTextSchema);
+        var boxes = p.Result.GetProperty("boxes").EnumerateArray().ToList();
+        Assert.Equal(["ocr1", "ocr2", "ocr3"], boxes.Select(b => b.GetProperty("id").GetString()));
+        Assert.All(boxes, b => Assert.Equal("text", b.GetProperty("label").GetString()));
+        // Each box carries its own text in the per-region attribute; the whole-task transcript stays empty.
+        var words = p.Result.GetProperty("words");
+        Assert.Equal(["YUNZHONG 2026", "云中数据标注", "Hello OCR 123"], boxes.Select(b => words.GetProperty(b.GetProperty("id").GetString()!).GetString()));
+        Assert.False(p.Result.TryGetProperty("transcript", out _));
+    }
+
+    [Fact]
+    public async Task WithoutAPerRegionTextTheOcrTextGoesToTheWholeTaskTranscript()
+    {
+        var p = await OcrAsync(ImageSchema);
+        Assert.Equal(3, p.Result.GetProperty("boxes").GetArrayLength());
+        Assert.Equal("YUNZHONG 2026\n云中数据标注\nHello OCR 123", p.Result.GetProperty("transcript").GetString());
+    }
+
+    /// <summary>Runs the OCR model over a text image and a photo in a project of <paramref name="schema"/>: the text image's prediction.</summary>
+    private async Task<PredictionView> OcrAsync(object schema)
+    {
         var (admin, org) = await OrgAsync();
-        var project = await MediaProjectAsync(admin, org, ImageSchema, "image", ("text.png", ModelRunTests.OcrImage()), ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        var project = await MediaProjectAsync(admin, org, schema, "image", ("text.png", ModelRunTests.OcrImage()), ("horse.png", Api.DemoFile("photos/media/horse.png")));
         var model = await ModelIdAsync(admin.Http, ModelTask.TextInImages);
         var job = await admin.Http.PostOkAsync<PredictJobView>($"api/projects/{project}/predict-jobs", new { modelId = model, scope = "filter", state = "new" });
         Assert.Equal(["new"], job.States);
         job = await WaitAsync(admin.Http, job.Id);
         Assert.Equal((PredictJobStatus.Done, 2L), (job.Status, job.Done));
         var text = (await TasksAsync(admin.Http, project)).Single(t => t.Key == "m0" || t.Data.GetProperty("image").GetString()!.EndsWith("text.png", StringComparison.Ordinal));
-        var p = Assert.Single(text.Predictions);
-        Assert.Equal(3, p.Result.GetProperty("boxes").GetArrayLength());
-        Assert.Equal("YUNZHONG 2026\n云中数据标注\nHello OCR 123", p.Result.GetProperty("transcript").GetString());
-        Assert.All(p.Result.GetProperty("boxes").EnumerateArray(), b => Assert.Equal("text", b.GetProperty("label").GetString()));
+        return Assert.Single(text.Predictions);
     }
 
     [Fact]

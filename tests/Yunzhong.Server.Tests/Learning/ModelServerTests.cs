@@ -34,8 +34,12 @@ public sealed class FakeModelServer : IAsyncDisposable
         {
             var results = body.GetProperty("tasks").EnumerateArray().Select(t =>
             {
+                if (t.GetProperty("data").TryGetProperty("ocr", out _))
+                {
+                    return OcrAnswer();
+                }
                 var good = t.GetProperty("data").GetProperty("text").GetString()!.Contains("good", StringComparison.Ordinal);
-                return new
+                return (object)new
                 {
                     result = new[] { new { from_name = "label", to_name = "text", type = "choices", value = new { choices = new[] { good ? "pos" : "neg" } } } },
                     score = good ? 0.9 : 0.6,
@@ -46,6 +50,23 @@ public sealed class FakeModelServer : IAsyncDisposable
         });
         await app.StartAsync();
         return new FakeModelServer(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    /// <summary>An OCR backend's answer as Label Studio's OCR template has it: each box a rectangle, then its
+    /// text as a per-region textarea item under the box's id (no labels, sizes in percent of the original).</summary>
+    private static object OcrAnswer()
+    {
+        static object Box(string id, double x, string? text) => text is null
+            ? new { id, from_name = "bbox", to_name = "image", type = "rectangle", original_width = 200, original_height = 100,
+                value = new { x, y = 10.0, width = 25.0, height = 20.0, rotation = 0.0 } }
+            : new { id, from_name = "transcription", to_name = "image", type = "textarea", original_width = 200, original_height = 100,
+                value = (object)new { x, y = 10.0, width = 25.0, height = 20.0, rotation = 0.0, text = new[] { text } } };
+        return new
+        {
+            result = new[] { Box("b1", 10, null), Box("b2", 50, null), Box("b1", 10, "EXIT"), Box("b2", 50, "出口") },
+            score = 0.8,
+            model_version = "fake-ocr-1",
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -92,6 +113,43 @@ public abstract class ModelServerTests<TFixture>(TFixture fx) : IClassFixture<TF
         Assert.Equal("neg", JsonDocument.Parse(rows[1].Result).RootElement.GetProperty("label")[0].GetString());
         // The queue's keys follow: the less sure "dull" task is the most uncertain.
         Assert.True(rows[1].Uncertainty > rows[0].Uncertainty);
+    }
+
+    [Fact]
+    public async Task AServersPerRegionTextareaLandsAsEachBoxsAttribute()
+    {
+        await using var server = await FakeModelServer.StartAsync();
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, new
+        {
+            fields = new[] { new { name = "ocr", type = "image" } },
+            controls = new object[]
+            {
+                new { name = "bbox", type = "rectangles", field = "ocr" },
+                new { name = "transcription", type = "transcription", perRegion = new[] { "bbox" } },
+            },
+        });
+        using (var imported = await TestData.ImportRawAsync(manager.Http, project, """{"key":"sign","data":{"ocr":"https://img.example/sign.png"}}"""))
+        {
+            await imported.OkAsync<ImportResponse>("import");
+        }
+        using (var r = await manager.Http.PutAsJsonAsync($"api/projects/{project}/learning", new { backendUrl = server.Url }))
+        {
+            await r.OkAsync<LearningView>("learning");
+        }
+
+        var predicted = await manager.Http.PostOkAsync<BackendPredictResult>($"api/projects/{project}/learning/backend/predict", new { limit = 10 });
+
+        Assert.Equal((1, 0), (predicted.Added, predicted.Skipped));
+        var stored = await fx.QueryScalarAsync<string>(
+            "SELECT p.result_json FROM predictions p JOIN tasks t ON t.id = p.task_id WHERE t.project_id = @project", new { project });
+        var result = JsonDocument.Parse(stored!).RootElement;
+        Assert.Equal(["b1", "b2"], result.GetProperty("bbox").EnumerateArray().Select(b => b.GetProperty("id").GetString()));
+        Assert.Equal((20.0, 10.0, 50.0, 20.0), (result.GetProperty("bbox")[0].GetProperty("x").GetDouble(), result.GetProperty("bbox")[0].GetProperty("y").GetDouble(),
+            result.GetProperty("bbox")[0].GetProperty("width").GetDouble(), result.GetProperty("bbox")[0].GetProperty("height").GetDouble()));
+        Assert.Equal("EXIT", result.GetProperty("transcription").GetProperty("b1").GetString());
+        Assert.Equal("出口", result.GetProperty("transcription").GetProperty("b2").GetString());
     }
 
     [Theory]

@@ -4,6 +4,7 @@ import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
 import { attributesEn } from './attributes.en';
+import { regionAttrsEn } from './regionattrs.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
@@ -374,6 +375,7 @@ export const en = {
   ...datamgrEn,
   ...masksEn,
   ...attributesEn,
+  ...regionAttrsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

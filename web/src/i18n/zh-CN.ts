@@ -7,6 +7,7 @@ import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { attributesZhCN } from './attributes.zh-CN';
+import { regionAttrsZhCN } from './regionattrs.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { amendkeysZhCN } from './amendkeys.zh-CN';
@@ -373,5 +374,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...datamgrZhCN,
   ...masksZhCN,
   ...attributesZhCN,
+  ...regionAttrsZhCN,
   ...dialogueZhCN,
 };

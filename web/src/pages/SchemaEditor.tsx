@@ -4,6 +4,9 @@ import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
 const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json'];
 const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks'];
+/** Controls whose regions per-region attributes can describe (as the server's PerRegion.IsRegionType). */
+const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
+const ATTRIBUTE_TYPES = ['transcription', 'choices', 'rating'] as const;
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text'], rectangles: ['image'], polygons: ['image'], keypoints: ['image'],
   segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
@@ -35,6 +38,18 @@ function newControl(type: ControlType, schema: Schema): Control {
     case 'ranking': return { name, type, field, mode: 'rank', rationale: false };
     case 'taxonomy': return { name, type, field, options: [{ value: 'A', children: ['A1', 'A2'] }, 'B'] };
     default: return { name, type, field, labels: ['label'] };
+  }
+}
+
+/** A new per-region attribute of kind <type> describing the regions of control <owner>. */
+export function newAttribute(type: (typeof ATTRIBUTE_TYPES)[number], owner: string, schema: Schema): Control {
+  const base = { transcription: 'text', choices: 'class', rating: 'score' }[type];
+  let name = `${owner}_${base}`;
+  for (let n = 2; schema.controls.some((c) => c.name === name); n++) name = `${owner}_${base}${n}`;
+  switch (type) {
+    case 'choices': return { name, type, options: ['yes', 'no'], perRegion: [owner] };
+    case 'rating': return { name, type, max: 5, perRegion: [owner] };
+    default: return { name, type, perRegion: [owner] };
   }
 }
 
@@ -89,7 +104,20 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                   </select>
                 </label>
               )}
-              {c.type === 'transcription' && (
+              {(c.type === 'transcription' || c.type === 'choices' || c.type === 'rating') && !(c.type === 'transcription' && c.perSegment) && (
+                <label>{t('schema.perRegion')}{' '}
+                  <select data-testid={`control-per-region-${i}`} value={c.perRegion?.[0] ?? ''}
+                    onChange={(e) => {
+                      const owner = e.target.value;
+                      const rest = (c.perRegion ?? []).slice(1).filter((x) => x !== owner);
+                      setControl(i, { ...c, perRegion: owner ? [owner, ...rest] : undefined, ...(owner ? { field: undefined } : {}) } as Control);
+                    }}>
+                    <option value="">{t('schema.wholeTask')}</option>
+                    {schema.controls.filter((x) => REGION_TYPES.includes(x.type)).map((x) => <option key={x.name}>{x.name}</option>)}
+                  </select>
+                </label>
+              )}
+              {c.type === 'transcription' && !c.perRegion?.length && (
                 <label>{t('schema.perSegment')}{' '}
                   <select value={c.perSegment ?? ''} onChange={(e) => setControl(i, { ...c, perSegment: e.target.value || undefined })}>
                     <option value="">—</option>
@@ -112,6 +140,18 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
               <span className="grow" />
               <button type="button" className="link" onClick={() => onChange({ ...schema, controls: rm(schema.controls, i) })}>{t('schema.remove')}</button>
             </div>
+            {REGION_TYPES.includes(c.type) && (
+              <div className="row small" data-testid={`control-attributes-${i}`}>
+                <span className="muted">{t('schema.attributes')}</span>
+                {schema.controls.filter((x) => 'perRegion' in x && x.perRegion?.includes(c.name)).map((x) => <code key={x.name}>{x.name}</code>)}
+                {ATTRIBUTE_TYPES.map((type) => (
+                  <button type="button" key={type} data-testid={`add-attribute-${i}-${type}`}
+                    onClick={() => onChange({ ...schema, controls: [...schema.controls, newAttribute(type, c.name, schema)] })}>
+                    + {t(`schema.attribute.${type}`)}
+                  </button>
+                ))}
+              </div>
+            )}
             {c.type === 'taxonomy' && (
               <label className="block">{t('schema.taxonomyOptions')}
                 <textarea rows={5} key={optionsToText(c.options)} data-testid={`control-labels-${i}`} defaultValue={optionsToText(c.options)}

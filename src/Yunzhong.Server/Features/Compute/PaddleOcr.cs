@@ -47,10 +47,13 @@ public sealed class PaddleOcr : IPreAnnotator
         using var image = SKBitmap.Decode(media) ?? throw new InvalidDataException("The file is not an image SkiaSharp can decode (PNG, JPEG, WebP, GIF, BMP).");
         var lines = Read(image);
         var boxes = new JsonArray();
+        var texts = new JsonObject();
         var i = 0;
-        foreach (var (box, _, _) in lines)
+        foreach (var (box, text, _) in lines)
         {
-            var region = new JsonObject { ["id"] = $"ocr{++i}", ["x"] = box.X, ["y"] = box.Y, ["width"] = box.Width, ["height"] = box.Height, ["rotation"] = 0 };
+            var id = $"ocr{++i}";
+            texts[id] = text;
+            var region = new JsonObject { ["id"] = id, ["x"] = box.X, ["y"] = box.Y, ["width"] = box.Width, ["height"] = box.Height, ["rotation"] = 0 };
             if (target.Label is not null)
             {
                 region["label"] = target.Label;
@@ -58,7 +61,11 @@ public sealed class PaddleOcr : IPreAnnotator
             boxes.Add(region);
         }
         var result = new JsonObject { [target.Control] = boxes };
-        if (target.Transcription is not null)
+        if (target.BoxText is not null)
+        {
+            result[target.BoxText] = texts;
+        }
+        else if (target.Transcription is not null)
         {
             result[target.Transcription] = string.Join('\n', lines.Select(l => l.Text));
         }

@@ -6,8 +6,11 @@ namespace Yunzhong.Server.Features.Compute;
 /// <param name="Field">The task data field holding the media.</param>
 /// <param name="Control">The control the model's regions go into.</param>
 /// <param name="Label">The label each region gets (one named like the model's output, else the control's first); null when the control has none.</param>
-/// <param name="Transcription">OCR: a whole-task transcription control on the same field that gets the text read, one box per line.</param>
-public sealed record ModelTarget(string Field, string Control, string? Label, string? Transcription)
+/// <param name="Transcription">OCR: a whole-task transcription control on the same field that gets the text read, one box per line;
+/// null when <paramref name="BoxText"/> is set.</param>
+/// <param name="BoxText">OCR: a per-region transcription attribute of <paramref name="Control"/> that gets each box's own text
+/// (<c>{"ocr1": "EXIT"}</c>); taken before a whole-task transcription.</param>
+public sealed record ModelTarget(string Field, string Control, string? Label, string? Transcription, string? BoxText = null)
 {
     /// <summary>The target of <paramref name="spec"/> in <paramref name="schema"/>, or why there is none.</summary>
     public static (ModelTarget? Target, string? Refusal) Find(ModelSpec spec, LabelSchema schema)
@@ -22,10 +25,15 @@ public sealed record ModelTarget(string Field, string Control, string? Label, st
             var wanted = spec.Task == ModelTask.SpeechSegments ? "speech" : "text";
             var label = control.Labels.FirstOrDefault(l => string.Equals(l.Value, wanted, StringComparison.OrdinalIgnoreCase))?.Value
                 ?? (control.Labels.Count > 0 ? control.Labels[0].Value : null);
-            var transcription = spec.Task == ModelTask.TextInImages
-                ? schema.Controls.FirstOrDefault(c => c.Type == ControlType.Transcription && c.Field == field.Name && c.PerSegment is null)?.Name
+            if (spec.Task != ModelTask.TextInImages)
+            {
+                return (new(field.Name, control.Name, label, null), null);
+            }
+            var boxText = schema.Controls.FirstOrDefault(c => c.Type == ControlType.Transcription && c.PerRegion is { } owners && owners.Contains(control.Name))?.Name;
+            var transcription = boxText is null
+                ? schema.Controls.FirstOrDefault(c => c.Type == ControlType.Transcription && c.Field == field.Name && c.PerSegment is null && c.PerRegion is null)?.Name
                 : null;
-            return (new(field.Name, control.Name, label, transcription), null);
+            return (new(field.Name, control.Name, label, transcription, boxText), null);
         }
         return (null, $"Model {spec.Tag} reads a field of type {Wire.Name(spec.InputField)} labelled by a {Wire.Name(spec.OutputControl)} control; "
             + "this project's schema has no such pair.");

@@ -466,8 +466,8 @@ internal sealed class CocoExportWriter : ExportWriter
             var placed = 0;
             foreach (var (x, y, isPlaced) in slots)
             {
-                json.WriteNumberValue(isPlaced ? x : 0);
-                json.WriteNumberValue(isPlaced ? y : 0);
+                JsonBytes.WriteNumber(json, isPlaced ? x : 0);
+                JsonBytes.WriteNumber(json, isPlaced ? y : 0);
                 json.WriteNumberValue(isPlaced ? 2 : 0);
                 placed += isPlaced ? 1 : 0;
             }
@@ -708,7 +708,7 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteStartArray();
         foreach (var v in polygon)
         {
-            json.WriteNumberValue(v);
+            JsonBytes.WriteNumber(json, v);
         }
 
         json.WriteEndArray();
@@ -750,12 +750,13 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteNumber("image_id"u8, imageId);
         json.WriteNumber("category_id"u8, categoryId);
         json.WriteStartArray("bbox"u8);
-        json.WriteNumberValue(x);
-        json.WriteNumberValue(y);
-        json.WriteNumberValue(width);
-        json.WriteNumberValue(height);
+        JsonBytes.WriteNumber(json, x);
+        JsonBytes.WriteNumber(json, y);
+        JsonBytes.WriteNumber(json, width);
+        JsonBytes.WriteNumber(json, height);
         json.WriteEndArray();
-        json.WriteNumber("area"u8, area);
+        json.WritePropertyName("area"u8);
+        JsonBytes.WriteNumber(json, area);
         json.WriteNumber("iscrowd"u8, 0);
         return json;
     }

@@ -90,6 +90,23 @@ internal static class JsonBytes
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> exactly as <see cref="Utf8JsonWriter.WriteNumberValue(double)"/> does, faster
+    /// for whole numbers (pixel coordinates mostly are): below 10^15 a whole double prints as the integer
+    /// it is, which formats without the shortest-round-trip search. Negative zero keeps its sign.
+    /// </summary>
+    public static void WriteNumber(Utf8JsonWriter json, double value)
+    {
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15 && (value != 0 || !double.IsNegative(value)))
+        {
+            json.WriteNumberValue((long)value);
+        }
+        else
+        {
+            json.WriteNumberValue(value);
+        }
+    }
+
     public static string CompactString(ReadOnlySpan<byte> json) =>
         System.Text.Encoding.UTF8.GetString(CopyCompact(json));
 

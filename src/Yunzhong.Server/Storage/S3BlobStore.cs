@@ -8,8 +8,8 @@ namespace Yunzhong.Server.Storage;
 
 /// <summary>
 /// Blobs as objects of one bucket of an S3-compatible store (AWS S3, MinIO, Ceph RGW, …), under a key
-/// prefix. Writes stream: up to one part (8 MiB) is held in memory, larger blobs go up as a multipart
-/// upload part by part. An object appears only when the single PUT or the multipart completion
+/// prefix. Writes stream: larger blobs go up as a multipart upload, one part (8 MiB) sent in the
+/// background while the next fills, so at most two parts are held in memory. An object appears only when the single PUT or the multipart completion
 /// succeeds, so a writer that is not committed leaves nothing visible (its upload is aborted).
 /// Reads stream too: a seekable stream that asks for the byte range from its position on, pinned
 /// to the object's ETag so a blob replaced mid-read fails instead of mixing two versions.
@@ -103,6 +103,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         private readonly string _key;
         private readonly PartStream _stream;
         private readonly List<PartETag> _parts = [];
+        private MemoryStream _spare = new();
+        private Task? _inFlight;
         private string? _uploadId;
         private bool _done;
 
@@ -114,12 +116,30 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
         public override Stream Stream => _stream;
 
-        /// <summary>Sends each full part as soon as it is full: the stream hands them over here.</summary>
+        /// <summary>Sends each full part as soon as it is full (the stream hands them over here), in the
+        /// background: the stream goes on filling a second buffer meanwhile. A part waits only for the
+        /// one before it, so one upload is in flight at a time and parts go up in order.</summary>
         private async Task SendPartAsync(CancellationToken ct)
         {
             _uploadId ??= (await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _key }, ct)).UploadId;
-            var buffer = _stream.Buffer;
-            var number = _parts.Count + 1;
+            await WaitForPartAsync();
+            var full = _stream.Buffer;
+            _stream.Buffer = _spare;
+            _spare = full;
+            _inFlight = UploadPartAsync(full, _parts.Count + 1, ct);
+        }
+
+        private async Task WaitForPartAsync()
+        {
+            if (_inFlight is { } part)
+            {
+                _inFlight = null;
+                await part;
+            }
+        }
+
+        private async Task UploadPartAsync(MemoryStream buffer, int number, CancellationToken ct)
+        {
             var answer = await _s3.UploadPartAsync(new UploadPartRequest
             {
                 BucketName = _bucket,
@@ -156,6 +176,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 {
                     await SendPartAsync(ct);
                 }
+                await WaitForPartAsync();
                 await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
                     BucketName = _bucket,
@@ -169,6 +190,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
         public override async ValueTask DisposeAsync()
         {
+            try
+            {
+                await WaitForPartAsync();
+            }
+            catch (Exception e) when (e is AmazonServiceException or OperationCanceledException or IOException or HttpRequestException)
+            {
+                // The part that failed is aborted with the rest below; the caller has its exception.
+            }
             if (!_done && _uploadId is not null)
             {
                 // Parts of an upload never completed are invisible but billed: give them back.
@@ -183,6 +212,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             _done = true;
             await _stream.DisposeAsync();
+            await _spare.DisposeAsync();
         }
 
         /// <summary>Write-only; fills one part's buffer and hands it to the writer whenever it is full.</summary>
@@ -190,7 +220,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             private long _written;
 
-            public MemoryStream Buffer { get; } = new();
+            /// <summary>The part being filled; the writer swaps in an empty one when it sends this one.</summary>
+            public MemoryStream Buffer { get; set; } = new();
 
             public override bool CanRead => false;
 

@@ -184,6 +184,47 @@ public abstract class ReleaseMediaTests<TFixture>(TFixture fx) : IClassFixture<T
         Assert.NotNull(kept);
         Assert.Equal(2, await fx.QueryScalarAsync<long>("SELECT attempts FROM release_jobs WHERE id = @job", new { job }));
     }
+
+    [Fact]
+    public async Task MoreFilesThanOneInsertStatementTakesAreAllRecordedAndVerify()
+    {
+        // release_files rows go in ReleasesSql.FileRowsPerStatement at a time: one batch full, one not.
+        var count = ReleasesSql.FileRowsPerStatement + 3;
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id, _schema);
+        await admin.Http.UploadOkAsync(project, Enumerable.Range(0, count).Select(i => ($"m{i:D4}.png", _png)).ToArray());
+        var prefix = $"/api/projects/{project}/media/";
+        using (var r = await TestData.ImportRawAsync(admin.Http, project,
+            string.Join("\n", Enumerable.Range(0, count).Select(i => JsonSerializer.Serialize(new { key = $"k{i}", data = new { image = $"{prefix}m{i:D4}.png" } })))))
+        {
+            await r.OkAsync<Features.Imports.ImportResponse>("import");
+        }
+        // Released tasks are annotated ones with an answer in force; what the answers say does not matter here.
+        await fx.QueryAsync<long>("UPDATE tasks SET state = 'annotated' WHERE project_id = @project RETURNING id", new { project });
+        await fx.QueryAsync<long>("""
+            INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at)
+            SELECT id, project_id, @user, @user, 1, 'accepted', '{"label":["horse"]}', 1 FROM tasks WHERE project_id = @project RETURNING id
+            """, new { project, user = admin.Id });
+
+        var release = await admin.Http.ReleaseOkAsync(project, _request);
+        Assert.Equal(count, release.MediaFiles);
+        var rows = await MediaRowsAsync(release.Id);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"media/m{i:D4}.png"), rows.Select(r => r.Path));
+        Assert.All(rows, r => Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(_png)), r.Sha256));
+        var dir = await ReleaseTests<TFixture>.DownloadAsync(admin.Http, release.Id);
+        try
+        {
+            var keys = SignatureFile.ReadKeys(await fx.Client().GetStringAsync("api/keys"));
+            var check = await ReleaseVerifier.CheckDirectoryAsync(dir, keys);
+            Assert.True(check.Ok, string.Join("; ", check.Problems));
+            Assert.Equal(count + 2, check.FilesChecked); // jsonl, items.tsv and the media
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
 
 public sealed class SqliteReleaseMediaTests(SqliteFixture fx) : ReleaseMediaTests<SqliteFixture>(fx);

@@ -9,7 +9,7 @@ namespace Yunzhong.Server.Features.Exports;
 /// <summary>
 /// Runs queued export jobs in the background. A job is claimed with a conditional update, so
 /// several servers can share the queue; tasks stream from the database in keyset pages into the
-/// format writer and on into a blob that appears only when complete. Memory holds one page.
+/// format writer and on into a blob that appears only when complete. Memory holds a few pages (ExportPages reads the next while one is written).
 /// </summary>
 public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIndex media, TimeProvider time, ILogger<ExportWorker> log)
     : BackgroundService
@@ -164,7 +164,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             IncludeHistory = filter.History,
             TempStreamFactory = () => TempFile(spill),
         });
-        long written = 0, after = 0, reported = 0;
+        long written = 0, reported = 0;
         ExportConsensus? consensus = null;
         if (filter.Consensus)
         {
@@ -175,51 +175,16 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             }
             consensus = await ExportConsensus.CreateAsync(c, project, method, ct);
         }
+        // Pages are read on a task of their own while this one writes; stopping either stops both.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var (pages, read) = new ExportPages(db, media, new ExportPages.Query(projectId, where, args, mediaFields, externalSizes, filter.History, consensus))
+            .Start(reading.Token);
         try
         {
-            while (true)
+            await foreach (var page in pages.ReadAllAsync(ct))
             {
-                args.Add("after", after);
-                var tasks = (await c.QueryAsync<(long Id, string? Key, string Data, string State)>(new CommandDefinition(
-                    ExportsSql.TasksPageSql(db.Dialect, where, PageSize), args, cancellationToken: ct))).ToList();
-                if (tasks.Count == 0)
+                foreach (var task in page)
                 {
-                    break;
-                }
-                var first = tasks[0].Id;
-                var last = tasks[^1].Id;
-                var annotations = (await c.QueryAsync<AnnotationRow>(new CommandDefinition(
-                    ExportsSql.AnnotationsOfPageSql(db.Dialect), new { projectId, first, last }, cancellationToken: ct)))
-                    .ToLookup(a => a.TaskId);
-                // Predictions are keyed by task only: the id range may cover other projects' tasks,
-                // whose rows are fetched but never looked up.
-                var predictions = (await c.QueryAsync<(long TaskId, string Model, string ResultJson, double? Score)>(new CommandDefinition(
-                    ExportsSql.PredictionsOfPageSql,
-                    new { first, last }, cancellationToken: ct)))
-                    .ToLookup(p => p.TaskId, p => new ExportPrediction(p.Model, p.ResultJson, p.Score));
-                foreach (var t in tasks)
-                {
-                    var list = annotations[t.Id]
-                        .Where(a => filter.History || IsFinal(a.Status))
-                        .Select(a => new ExportAnnotation(a.Id, a.Annotator, a.ResultJson, Http.Time(a.CreatedAt), a.LeadTime, (int)a.Version,
-                            ReviewOf(a.Status), IsFinal(a.Status)))
-                        .ToList();
-                    Dictionary<string, MediaInfo>? known = null;
-                    if (mediaFields.Length > 0)
-                    {
-                        using var data = JsonDocument.Parse(t.Data);
-                        foreach (var f in mediaFields)
-                        {
-                            if (data.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String
-                                && (await media.FindAsync(projectId, v.GetString()!, ct) ?? (externalSizes ? await ExternalImageAsync(c, projectId, v.GetString()!, ct) : null)) is { } info)
-                            {
-                                (known ??= new())[v.GetString()!] = info;
-                            }
-                        }
-                    }
-                    var consensusJson = consensus?.Build(t.Id, annotations[t.Id].Where(a => IsFinal(a.Status)).Select(a => a.ResultJson).ToList());
-                    var task = new ExportTask(t.Id, t.Key, t.Data, t.State, list, known, consensusJson,
-                        predictions.Contains(t.Id) ? predictions[t.Id].ToList() : null);
                     await writer.WriteTaskAsync(task, ct);
                     if (onTask is not null)
                     {
@@ -227,7 +192,6 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
                     }
                     written++;
                 }
-                after = last;
                 // Progress (and the heartbeat) at most every quarter second: a write per page was a
                 // commit, an fsync on SQLite, per 1,000 rows.
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -242,6 +206,8 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         }
         finally
         {
+            await reading.CancelAsync();
+            await read;
             foreach (var path in spill)
             {
                 File.Delete(path);
@@ -249,33 +215,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         }
     }
 
-    /// <summary>An image the project does not hold, sized by an imported file (see 0017_external_image_sizes); null when unknown.</summary>
-    private static async Task<MediaInfo?> ExternalImageAsync(System.Data.Common.DbConnection c, long projectId, string reference, CancellationToken ct) =>
-        await c.QueryFirstOrDefaultAsync<ImageSize>(new CommandDefinition(
-            ExportsSql.ExternalImageSizeSql, new { projectId, reference }, cancellationToken: ct)) is { } size
-            ? new MediaInfo(reference, "image/*", (int)size.Width, (int)size.Height)
-            : null;
-
-    private sealed record ImageSize(long Width, long Height);
-
     private static FileStream TempFile(List<string> spill)
     {
         var path = Path.Combine(Path.GetTempPath(), $"yz-export-{Guid.NewGuid():N}.tmp");
         spill.Add(path);
         return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
     }
-
-    /// <summary>Annotations in force: rejected and superseded versions are history.</summary>
-    private static bool IsFinal(string status) => status is "submitted" or "pending" or "accepted";
-
-    private static string? ReviewOf(string status) => status switch
-    {
-        "accepted" => "accepted",
-        "rejected" => "rejected",
-        "pending" => "pending",
-        "superseded" => "superseded",
-        _ => null,
-    };
 
     public static ExportFormat ParseFormat(string format) => format switch
     {
@@ -289,7 +234,4 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         "parquet" => ExportFormat.Parquet,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
     };
-
-    private sealed record AnnotationRow(
-        long Id, long TaskId, string Annotator, string ResultJson, long CreatedAt, double? LeadTime, long Version, string Status);
 }

@@ -73,11 +73,11 @@ internal static class ExportsSql
     /// <summary>Export @exportId will write @total rows.</summary>
     internal const string SetTotalSql = "UPDATE exports SET total_rows = @total WHERE id = @exportId";
 
-    /// <summary>Project @projectId's annotations of tasks @first to @last, with their annotators' names.
+    /// <summary>Project @projectId's annotations of tasks @first to @last, with their annotators' names
+    /// (read by ordinal: id, task, user, name, result, created, lead time, version, status).
     /// The plus sign again (SQLite): on ix_annotations_project every page read all of the project's annotations.</summary>
     internal static string AnnotationsOfPageSql(SqlDialect dialect) => $"""
-        SELECT a.id, a.task_id AS TaskId, u.name AS Annotator, a.result_json AS ResultJson, a.created_at AS CreatedAt,
-               a.lead_time AS LeadTime, a.version, a.status
+        SELECT a.id, a.task_id, a.user_id, u.name, a.result_json, a.created_at, a.lead_time, a.version, a.status
         FROM annotations a JOIN users u ON u.id = a.user_id
         WHERE {NoIndexOnSqlite(dialect)}a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
         ORDER BY a.task_id, a.id

@@ -29,6 +29,10 @@ internal static class MediaSql
         VALUES (@projectId, @Name, @BlobName, @ContentType, @SizeBytes, @Width, @Height, @Duration, @now)
         """;
 
+    /// <summary>What the media index knows of project @projectId's media named in @names.</summary>
+    internal static string InfoOfManySql(Data.SqlDialect dialect) =>
+        $"SELECT name, content_type AS ContentType, width, height, duration FROM media WHERE project_id = @projectId AND {dialect.InList("name", "@names")}";
+
     /// <summary>What the media index knows of project @projectId's medium @name.</summary>
     internal const string InfoSql = "SELECT name, content_type AS ContentType, width, height, duration FROM media WHERE project_id = @projectId AND name = @name";
 }

@@ -38,7 +38,19 @@ internal static class ReleasesSql
         RETURNING id
         """;
 
-    internal const string InsertFileSql = "INSERT INTO release_files (release_id, path, size, sha256, format) VALUES (@releaseId, @path, @size, @sha256, @format)";
+    /// <summary>How many <c>release_files</c> rows one statement inserts at most (5 parameters each: well inside
+    /// SQLite's 32,766 and PostgreSQL's 65,535).</summary>
+    internal const int FileRowsPerStatement = 500;
+
+    private static readonly string _insertFullBatchSql = BuildInsertFilesSql(FileRowsPerStatement);
+
+    /// <summary><paramref name="rows"/> files of release @releaseId in one statement: row i from @path{i}, @size{i},
+    /// @sha{i} and @format{i}.</summary>
+    internal static string InsertFilesSql(int rows) => rows == FileRowsPerStatement ? _insertFullBatchSql : BuildInsertFilesSql(rows);
+
+    private static string BuildInsertFilesSql(int rows) =>
+        "INSERT INTO release_files (release_id, path, size, sha256, format) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@releaseId, @path{i}, @size{i}, @sha{i}, @format{i})"));
 
     private const string ReleaseColumns = """
         r.id, r.project_id AS ProjectId, r.number, r.source, r.formats, r.licence, r.items, r.annotations, r.file_count AS FileCount,

@@ -1,0 +1,230 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Yunzhong.Core;
+using Yunzhong.Core.Formats;
+using Yunzhong.Server.Features.Media;
+
+namespace Yunzhong.Server.Features.Exports;
+
+/// <summary>
+/// Reads an export's tasks in keyset pages, each made ready to write (annotations, predictions, media
+/// sizes, consensus), on a task of its own: the format writer works on one page while the next is read.
+/// At most <see cref="PagesAhead"/> pages wait between the two, so memory stays that of a few pages.
+/// Rows are read by ordinal from one data reader per statement; a page's media are looked up in one query.
+/// </summary>
+internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query query)
+{
+    public const int PageSize = 1000;
+
+    private readonly byte[][] _fieldsUtf8 = query.MediaFields.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
+    private byte[] _scratch = new byte[4096];
+
+    /// <summary>Pages read but not yet written, at most.</summary>
+    public const int PagesAhead = 2;
+
+    /// <summary>What to read: the project, the filter's condition and arguments (<see cref="ExportsSql.TasksWhere"/>),
+    /// the media fields of the task data, whether imported files sized some images, history, consensus.</summary>
+    public sealed record Query(
+        long ProjectId, string Where, DynamicParameters Args, string[] MediaFields, bool ExternalSizes, bool History, ExportConsensus? Consensus);
+
+    /// <summary>Starts reading into a bounded channel, which completes with the reader's exception, if any; the
+    /// task ends (never faulted) when the reader has stopped and closed its connection.</summary>
+    public (ChannelReader<List<ExportTask>> Pages, Task Done) Start(CancellationToken ct)
+    {
+        var pages = Channel.CreateBounded<List<ExportTask>>(new BoundedChannelOptions(PagesAhead) { SingleReader = true, SingleWriter = true });
+        var done = Task.Run(async () =>
+        {
+            try
+            {
+                await ReadAllAsync(pages.Writer, ct);
+                pages.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                pages.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+        return (pages.Reader, done);
+    }
+
+    private async Task ReadAllAsync(ChannelWriter<List<ExportTask>> pages, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var annotators = new Dictionary<long, string>();
+        long after = 0;
+        while (true)
+        {
+            query.Args.Add("after", after);
+            var tasks = new List<(long Id, string? Key, string Data, string State)>(PageSize);
+            await using (var r = await c.ExecuteReaderAsync(new CommandDefinition(
+                ExportsSql.TasksPageSql(db.Dialect, query.Where, PageSize), query.Args, cancellationToken: ct)))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    tasks.Add((r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3)));
+                }
+            }
+            if (tasks.Count == 0)
+            {
+                return;
+            }
+            var first = tasks[0].Id;
+            var last = tasks[^1].Id;
+            var annotations = await AnnotationsAsync(c, first, last, annotators, ct);
+            var predictions = await PredictionsAsync(c, first, last, ct);
+            var known = query.MediaFields.Length > 0 ? await MediaAsync(c, tasks, ct) : null;
+            var page = new List<ExportTask>(tasks.Count);
+            var a = 0;
+            foreach (var t in tasks)
+            {
+                while (a < annotations.Count && annotations[a].TaskId < t.Id)
+                {
+                    a++;
+                }
+                var all = new List<ExportAnnotation>();
+                for (; a < annotations.Count && annotations[a].TaskId == t.Id; a++)
+                {
+                    all.Add(annotations[a].Annotation);
+                }
+                var list = query.History ? all : all.FindAll(x => x.IsFinal);
+                var consensusJson = query.Consensus?.Build(t.Id, all.Where(x => x.IsFinal).Select(x => x.ResultJson).ToList());
+                page.Add(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known is null ? null : TaskMedia(t.Data, known),
+                    consensusJson, predictions?.GetValueOrDefault(t.Id)));
+            }
+            await pages.WriteAsync(page, ct);
+            after = last;
+        }
+    }
+
+    /// <summary>The page's annotations, every version, in task then id order; names of annotators are read once per export.</summary>
+    private async Task<List<(long TaskId, ExportAnnotation Annotation)>> AnnotationsAsync(
+        DbConnection c, long first, long last, Dictionary<long, string> annotators, CancellationToken ct)
+    {
+        var rows = new List<(long, ExportAnnotation)>(PageSize);
+        await using var r = await c.ExecuteReaderAsync(new CommandDefinition(
+            ExportsSql.AnnotationsOfPageSql(db.Dialect), new { projectId = query.ProjectId, first, last }, cancellationToken: ct));
+        while (await r.ReadAsync(ct))
+        {
+            var userId = r.GetInt64(2);
+            if (!annotators.TryGetValue(userId, out var name))
+            {
+                annotators[userId] = name = r.GetString(3);
+            }
+            var status = r.GetString(8);
+            rows.Add((r.GetInt64(1), new ExportAnnotation(r.GetInt64(0), name, r.GetString(4), Http.Time(r.GetInt64(5)),
+                r.IsDBNull(6) ? null : r.GetDouble(6), (int)r.GetInt64(7), ReviewOf(status), IsFinal(status))));
+        }
+        return rows;
+    }
+
+    /// <summary>The predictions of tasks <paramref name="first"/> to <paramref name="last"/> by task; null when there are none.
+    /// The id range may cover other projects' tasks, whose rows are read but never looked up.</summary>
+    private static async Task<Dictionary<long, List<ExportPrediction>>?> PredictionsAsync(DbConnection c, long first, long last, CancellationToken ct)
+    {
+        Dictionary<long, List<ExportPrediction>>? found = null;
+        await using var r = await c.ExecuteReaderAsync(new CommandDefinition(
+            ExportsSql.PredictionsOfPageSql, new { first, last }, cancellationToken: ct));
+        while (await r.ReadAsync(ct))
+        {
+            var taskId = r.GetInt64(0);
+            found ??= [];
+            if (!found.TryGetValue(taskId, out var list))
+            {
+                found[taskId] = list = [];
+            }
+            list.Add(new ExportPrediction(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetDouble(3)));
+        }
+        return found;
+    }
+
+    /// <summary>The media the page's tasks name in their media fields, in one query (plus one per image only an imported file sized).</summary>
+    private async Task<Dictionary<string, MediaInfo>> MediaAsync(
+        DbConnection c, List<(long Id, string? Key, string Data, string State)> tasks, CancellationToken ct)
+    {
+        var references = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in tasks)
+        {
+            TopLevelStrings(t.Data, references);
+        }
+        var found = await media.FindManyAsync(c, query.ProjectId, references, ct);
+        if (query.ExternalSizes)
+        {
+            foreach (var reference in references.Where(x => !found.ContainsKey(x)))
+            {
+                if (await c.QueryFirstOrDefaultAsync<ImageSize>(new CommandDefinition(
+                    ExportsSql.ExternalImageSizeSql, new { projectId = query.ProjectId, reference }, cancellationToken: ct)) is { } size)
+                {
+                    found[reference] = new MediaInfo(reference, "image/*", (int)size.Width, (int)size.Height);
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The media of one task, keyed by the value in its data; null when it names none the page found.</summary>
+    private Dictionary<string, MediaInfo>? TaskMedia(string data, Dictionary<string, MediaInfo> known)
+    {
+        var references = new HashSet<string>(StringComparer.Ordinal);
+        TopLevelStrings(data, references);
+        Dictionary<string, MediaInfo>? mine = null;
+        foreach (var reference in references)
+        {
+            if (known.TryGetValue(reference, out var info))
+            {
+                (mine ??= new(StringComparer.Ordinal))[reference] = info;
+            }
+        }
+        return mine;
+    }
+
+    /// <summary>Adds the string values of the media fields at the top of task data <paramref name="json"/> to
+    /// <paramref name="into"/>, read without building a document; data that is not an object names none.</summary>
+    private void TopLevelStrings(string json, HashSet<string> into)
+    {
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(json.Length);
+        if (_scratch.Length < max)
+        {
+            _scratch = new byte[Math.Max(max, _scratch.Length * 2)];
+        }
+        var reader = new Utf8JsonReader(_scratch.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, _scratch)));
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var wanted = false;
+                foreach (var field in _fieldsUtf8)
+                {
+                    wanted |= reader.ValueTextEquals(field);
+                }
+                reader.Read();
+                if (wanted && reader.TokenType == JsonTokenType.String)
+                {
+                    into.Add(reader.GetString()!);
+                }
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken data names no media; the format writer reports the task.
+        }
+    }
+
+    private sealed record ImageSize(long Width, long Height);
+
+    /// <summary>Annotations in force: rejected and superseded versions are history.</summary>
+    private static bool IsFinal(string status) => status is "submitted" or "pending" or "accepted";
+
+    private static string? ReviewOf(string status) => status switch
+    {
+        "accepted" => "accepted",
+        "rejected" => "rejected",
+        "pending" => "pending",
+        "superseded" => "superseded",
+        _ => null,
+    };
+}

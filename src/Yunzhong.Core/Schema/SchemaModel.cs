@@ -44,6 +44,8 @@ public enum ControlType
     Ranking,
     /// <summary>One or several paths through a tree of options (hierarchical choices).</summary>
     Taxonomy,
+    /// <summary>Boxes tracked over the frames of a video, with keyframes.</summary>
+    Tracks,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>

@@ -14,6 +14,7 @@ import { trainingEn } from './training.en';
 import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
+import { videoEn } from './video.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -364,6 +365,7 @@ export const en = {
   ...amendEn,
   ...dmsortEn,
   ...datamgrEn,
+  ...videoEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -15,6 +15,7 @@ import { trainingZhCN } from './training.zh-CN';
 import { workforceZhCN } from './workforce.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
+import { videoZhCN } from './video.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -364,4 +365,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...amendZhCN,
   ...dmsortZhCN,
   ...datamgrZhCN,
+  ...videoZhCN,
 };

@@ -24,9 +24,12 @@ export interface TaxonomyControl extends ControlBase {
   type: 'taxonomy'; options: TaxonomyOption[]; multiple?: boolean; leafsOnly?: boolean; max?: number;
 }
 
+export interface TracksControl extends ControlBase { type: 'tracks'; field: string; labels: LabelLike[] }
+
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
-  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl;
+  | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
+  | TracksControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }
@@ -38,6 +41,9 @@ export interface Rect { id: string; label: string; x: number; y: number; width: 
 export interface Polygon { id: string; label: string; points: [number, number][] }
 export interface Keypoint { id: string; label: string; x: number; y: number }
 export interface Segment { id: string; start: number; end: number; label: string }
+/** A keyframe of a tracked box: frames count from 1, coordinates are percent of the frame (Label Studio's VideoRectangle). */
+export interface Keyframe { frame: number; x: number; y: number; width: number; height: number; enabled: boolean; rotation?: number; time?: number }
+export interface Track { id: string; label: string; sequence: Keyframe[]; framesCount?: number; duration?: number }
 export interface RankValue { order: string[]; rationale?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
 

@@ -4,7 +4,7 @@
 import { cpSlice, selectionToCp } from '../lib/codepoints';
 import type {
   ChoicesControl, Control, Keypoint, PairwiseValue, Polygon, RankValue, Rect, Relation, Result,
-  ResultValue, Schema, Segment, Span,
+  ResultValue, Schema, Segment, Span, Track,
 } from '../lib/schema';
 
 export interface Selection { control: string; id: string }
@@ -26,9 +26,9 @@ export interface WbState {
 }
 
 const HISTORY = 200;
-export type Region = Span | Rect | Polygon | Keypoint | Segment;
+export type Region = Span | Rect | Polygon | Keypoint | Segment | Track;
 const PREFIX: Partial<Record<Control['type'], string>> = {
-  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g',
+  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't',
 };
 
 export function emptyState(result: Result = {}, predicted: string[] = []): WbState {
@@ -165,7 +165,7 @@ export function setRationale(s: WbState, control: string, rationale: string, ini
 
 /** Adds a region; `select` leaves it selected (a drawn shape, to adjust at once), or not (a span:
  *  the next label key then starts the next span instead of relabelling this one). */
-function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>, select = true): WbState {
+export function addRegion<T extends Region>(s: WbState, c: Control, region: Omit<T, 'id'>, select = true): WbState {
   const id = newId(s.result, PREFIX[c.type] ?? 'x');
   const next = { ...region, id } as T;
   return commit(s, { ...s.result, [c.name]: [...list<T>(s.result, c.name), next] }, { selected: select ? { control: c.name, id } : null });

@@ -276,7 +276,7 @@ public static partial class SchemaErrorCodes
     public const string TrackBoxOutside = "annotation.track.box_outside";
 
     /// <summary>A Label Studio video tool names a field that is not a video (<c>tag</c>, <c>name</c>, <c>field</c>).</summary>
-    public const string LabelStudioNotVideo = "schema.labelstudio.not_video";
+    public const string LabelStudioNotVideo = "schema.ls.not_video";
 }
 
 public static partial class AnnotationValidator

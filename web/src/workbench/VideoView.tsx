@@ -61,6 +61,8 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     g.clearRect(0, 0, w, h);
     const tcs = trackControls; const lf = lastFrame;
     const box: FrameBox = { x: 0, y: 0, width: 0, height: 0 };
+    // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing.
+    const shown: string[] = [];
     const d = drag.current;
     g.font = '12px sans-serif';
     for (const c of tcs) {
@@ -74,6 +76,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
         g.strokeStyle = color;
         g.lineWidth = sel ? 3 : 1.5;
         g.strokeRect((b.x / 100) * w, (b.y / 100) * h, (b.width / 100) * w, (b.height / 100) * h);
+        if (v.paused) shown.push(`${tr.id}:${b.x.toFixed(2)},${b.y.toFixed(2)},${b.width.toFixed(2)},${b.height.toFixed(2)}`);
         g.fillStyle = color;
         g.fillText(tr.label, (b.x / 100) * w + 3, (b.y / 100) * h + 13);
       }
@@ -87,6 +90,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (counter.current) counter.current.textContent = `${t('video.frame', { frame: f, total })} · ${fmt(v.currentTime)}`;
     if (playhead.current && v.duration) playhead.current.style.left = `${(v.currentTime / v.duration) * 100}%`;
     cv.dataset.frame = String(f);
+    if (v.paused) cv.dataset.boxes = shown.join(' ');
   };
   useLayoutEffect(() => {
     draw.current = (f: number) => paint(f);

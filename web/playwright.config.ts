@@ -40,5 +40,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
+    // The operator's allow-list: webhooks.spec posts to a receiver of its own on loopback.
+    env: { ...process.env, Webhooks__AllowedHosts__0: '127.0.0.1' },
   },
 });

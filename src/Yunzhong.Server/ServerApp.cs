@@ -48,6 +48,18 @@ public static class ServerApp
             builder.Configuration.AddInMemoryCollection(options.TrustedProxies.Select((n, i) =>
                 KeyValuePair.Create($"{ProxyOptions.Section}:TrustedNetworks:{i + 1000}", (string?)n)));
         }
+        if (options.ModelServerHosts.Count > 0)
+        {
+            // `yz serve --model-servers` adds to whatever ModelServers:AllowedHosts the configuration holds.
+            builder.Configuration.AddInMemoryCollection(options.ModelServerHosts.Select((h, i) =>
+                KeyValuePair.Create($"{ModelServerOptions.Section}:AllowedHosts:{i + 1000}", (string?)h)));
+        }
+        if (options.WebhookHosts.Count > 0)
+        {
+            // `yz serve --webhook-hosts` adds to whatever Webhooks:AllowedHosts the configuration holds.
+            builder.Configuration.AddInMemoryCollection(options.WebhookHosts.Select((h, i) =>
+                KeyValuePair.Create($"{Features.Webhooks.WebhookOptions.Section}:AllowedHosts:{i + 1000}", (string?)h)));
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Information);
 
@@ -85,10 +97,15 @@ public static class ServerApp
         s.AddSingleton<Features.Workforce.Routing>();
         s.AddSingleton<ParkKeys>();
         s.AddSingleton<ReleaseBuilder>();
+        s.AddSingleton<ReleaseBlobNotes>();
         s.AddSingleton<ReleaseWorker>();
         s.AddHostedService(sp => sp.GetRequiredService<ReleaseWorker>());
         s.AddHostedService(sp => sp.GetRequiredService<ExportWorker>());
         s.AddLearning();
+        s.AddOptions<Features.Webhooks.WebhookOptions>().BindConfiguration(Features.Webhooks.WebhookOptions.Section).ValidateOnStart();
+        s.AddSingleton<Features.Webhooks.WebhookAddresses>();
+        s.AddSingleton<Features.Webhooks.WebhookWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<Features.Webhooks.WebhookWorker>());
         s.AddSingleton<Attempts>();
         s.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.Section).ValidateOnStart();
         s.AddSingleton<OnnxHost>();
@@ -146,6 +163,7 @@ public static class ServerApp
         app.MapDashboards();
         app.MapPredictions();
         app.MapLearning();
+        Features.Webhooks.WebhooksApi.MapWebhooks(app);
         app.MapDirectory();
         app.MapProductivity();
         app.MapSkills();

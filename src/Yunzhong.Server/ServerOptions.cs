@@ -33,6 +33,14 @@ public sealed class ServerOptions
     /// (<c>--trust-proxy</c>); added to configuration's <c>Proxy:TrustedNetworks</c>.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>Hosts projects may name as their external model server (<c>--model-servers</c>); added to
+    /// configuration's <c>ModelServers:AllowedHosts</c> (see <c>ModelServerOptions</c> for the entry forms).</summary>
+    public List<string> ModelServerHosts { get; set; } = [];
+
+    /// <summary>Hosts projects' webhooks may post to (<c>--webhook-hosts</c>); added to configuration's
+    /// <c>Webhooks:AllowedHosts</c> (the same entry forms).</summary>
+    public List<string> WebhookHosts { get; set; } = [];
+
     public string SqlitePath => Path.Combine(Path.GetFullPath(DataDir), "yunzhong.db");
 
     public string ConnectionString => Database ?? $"Data Source={SqlitePath}";

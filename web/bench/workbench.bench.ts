@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, demoProject, demoTasks, importJsonl, login } from '../e2e/helpers';
+import { BIG_W, BIG_H, openBigImageTask, summary } from './shared';
 
 // `npm run bench`: how the workbench feels, measured inside the page (performance.now and
 // requestAnimationFrame), never with sleeps. Figures go to stdout as text and one JSON line each;
@@ -9,20 +9,8 @@ import { ADMIN, ANNOTATOR, apiAs, createProject, demo, demoProject, demoTasks, i
 const SUBMITS = Number(process.env.YZ_BENCH_SUBMITS ?? 100);
 const TASKS = Number(process.env.YZ_BENCH_TASKS ?? 300);
 const PAN_ZOOM_MS = Number(process.env.YZ_BENCH_PAN_MS ?? 5000);
-// 5472 × 3648 = 19.96 megapixels, a 20 MP camera's 3:2 frame.
 const TRACE = process.env.YZ_BENCH_TRACE;
-const BIG_W = 5472;
-const BIG_H = 3648;
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-function summary(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return { n: s.length, p50: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), max: r(s[s.length - 1] ?? NaN) };
-}
 
 declare global {
   interface Window {
@@ -92,46 +80,8 @@ test('workbench: submit to next task, text classification', async ({ page, playw
 });
 
 test('workbench: frame times panning and zooming a 20-megapixel image', async ({ page, browser, playwright, baseURL }) => {
-  await login(page, ANNOTATOR);
-  await page.goto('/#/');
-  await expect(page.getByTestId('user-name')).toBeVisible();
-  // The picture: a demo photo scaled up to 5472 × 3648 by the browser's own canvas, with a fine
-  // grid over it so the JPEG has detail at every scale. Encoded as JPEG like a camera's.
-  const photo = readFileSync(demo('photos', 'media', 'rocket.jpg')).toString('base64');
-  const big = await page.evaluate(async ([b64, w, h]) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const src = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
-    const canvas = new OffscreenCanvas(w, h);
-    const g = canvas.getContext('2d')!;
-    g.drawImage(src, 0, 0, w, h);
-    g.strokeStyle = 'rgba(255,255,255,0.25)';
-    g.lineWidth = 1;
-    for (let x = 0; x < w; x += 16) { g.beginPath(); g.moveTo(x + 0.5, 0); g.lineTo(x + 0.5, h); g.stroke(); }
-    for (let y = 0; y < h; y += 16) { g.beginPath(); g.moveTo(0, y + 0.5); g.lineTo(w, y + 0.5); g.stroke(); }
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    const buf = new Uint8Array(await blob.arrayBuffer());
-    let s = '';
-    for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
-    return btoa(s);
-  }, [photo, BIG_W, BIG_H] as const);
-  const jpeg = Buffer.from(big, 'base64');
-
-  const admin = await playwright.request.newContext({ baseURL });
-  await apiAs(admin, ADMIN);
-  const projectId = await createProject(admin, {
-    name: `Bench: 20 MP image ${Date.now()}`,
-    schema: { fields: [{ name: 'image', type: 'image' }], controls: [{ name: 'box', type: 'rectangles', field: 'image', labels: ['thing'] }] },
-  });
-  const up = await admin.post(`/api/projects/${projectId}/media`, { multipart: { file: { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpeg } } });
-  expect(up.status(), await up.text()).toBeLessThan(300);
-  await importJsonl(admin, projectId, [{ key: 'big', data: { image: 'media:big.jpg' } }]);
-  await admin.dispose();
-
-  await page.goto(`/#/projects/${projectId}/annotate`);
+  const jpegBytes = await openBigImageTask(page, playwright.request, baseURL, 'Bench: 20 MP image', { name: 'box', type: 'rectangles', field: 'image', labels: ['thing'] });
   const svg = page.getByTestId('image-canvas');
-  await expect(svg).toHaveAttribute('data-natural-width', String(BIG_W), { timeout: 60_000 });
-  // Decoded (with its smaller copies) before the clock starts, as it is after the first look at a task.
-  await expect(svg).toHaveAttribute('data-levels', /^[1-9]/, { timeout: 60_000 });
 
   const box = (await page.getByTestId('image-image').boundingBox())!;
   const cx = box.x + box.width / 2;
@@ -178,9 +128,9 @@ test('workbench: frame times panning and zooming a 20-megapixel image', async ({
   const frames = summary(deltas);
   const slow = deltas.filter((d) => d > 50).length;
   const seconds = (Date.now() - started) / 1000;
-  console.log(`20 MP image (${BIG_W}×${BIG_H}, ${(jpeg.length / 1e6).toFixed(1)} MB JPEG), ${rounds} rounds of wheel zoom, Space+drag pan, +/−/F in ${seconds.toFixed(1)} s:`);
+  console.log(`20 MP image (${BIG_W}×${BIG_H}, ${(jpegBytes / 1e6).toFixed(1)} MB JPEG), ${rounds} rounds of wheel zoom, Space+drag pan, +/−/F in ${seconds.toFixed(1)} s:`);
   console.log(`frame time p50 ${frames.p50} ms, p95 ${frames.p95} ms, max ${frames.max} ms; ${slow} of ${frames.n} frames over 50 ms`);
-  console.log(JSON.stringify({ bench: 'workbench-image-20mp', width: BIG_W, height: BIG_H, jpegBytes: jpeg.length, seconds, rounds, frameMs: frames, framesOver50ms: slow }));
+  console.log(JSON.stringify({ bench: 'workbench-image-20mp', width: BIG_W, height: BIG_H, jpegBytes: jpegBytes, seconds, rounds, frameMs: frames, framesOver50ms: slow }));
   // The figures are of a view that really zoomed, not of an idle page.
   expect(Math.min(...zooms)).toBeGreaterThan(fitZoom * 2);
   expect(frames.n).toBeGreaterThan(10);

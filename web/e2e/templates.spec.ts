@@ -17,7 +17,7 @@ test('every template, in both languages, passes the server’s schema check', as
       expect(check.errors, `${tpl.id} ${zh ? 'zh' : 'en'}`).toEqual([]);
     }
   }
-  expect(TEMPLATES).toHaveLength(12);
+  expect(TEMPLATES).toHaveLength(13);
 });
 
 for (const lang of ['en', 'zh-CN'] as const) {

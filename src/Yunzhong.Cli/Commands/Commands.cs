@@ -6,7 +6,7 @@ internal static class Commands
     public const string Usage = """
         yz — Yunzhong command-line tool
 
-          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--blobs DIR|s3://BUCKET[/PREFIX]?endpoint=URL] [--demo] [--trust-proxy CIDR,...]
+          yz serve      [--data DIR] [--urls URL] [--db CONNECTION] [--blobs DIR|s3://BUCKET[/PREFIX]?endpoint=URL] [--demo] [--trust-proxy CIDR,...] [--model-servers HOST,...] [--webhook-hosts HOST,...]
           yz import     --project ID [--again] FILE...  (server at --url with --token)
           yz export     --project ID --format F [--state S] [--out FILE]
           yz release    --project ID --licence L [--formats jsonl,coco,...] [--source accepted|consensus]   (queues a release, follows its progress)

@@ -115,7 +115,7 @@ internal static class DataCommands
             }
             await Task.Delay(200, ct);
         }
-        var ext = format switch { "jsonl" => ".jsonl", "csv" => ".csv", "conll" => ".conll", "yolo" or "voc" => ".zip", _ => ".json" };
+        var ext = format switch { "jsonl" => ".jsonl", "csv" => ".csv", "conll" => ".conll", "yolo" or "voc" => ".zip", "parquet" => ".parquet", _ => ".json" };
         var output = args.Get("out", $"project-{project}-{format}{ext}");
         using (var response = await api.Http.GetAsync($"api/exports/{id}/download", HttpCompletionOption.ResponseHeadersRead, ct))
         {

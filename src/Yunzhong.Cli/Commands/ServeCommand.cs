@@ -48,6 +48,12 @@ internal static class ServeCommand
         Demo = args.Flag("demo"),
         WebRoot = args.Get("web"),
         // Comma-separated, so one flag can name a proxy pair: --trust-proxy 10.0.0.5,10.0.0.6.
-        TrustedProxies = (args.Get("trust-proxy") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+        TrustedProxies = List(args.Get("trust-proxy")),
+        // Hosts projects may name as a model server: --model-servers ml.example.com,10.0.0.7,*.models.example.
+        ModelServerHosts = List(args.Get("model-servers")),
+        // Hosts projects' webhooks may post to, the same forms: --webhook-hosts hooks.example.com,*.example.org.
+        WebhookHosts = List(args.Get("webhook-hosts")),
     };
+
+    private static List<string> List(string? csv) => (csv ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }

@@ -109,7 +109,7 @@ public static class MerkleTree
         return sn == 0 && CryptographicOperations.FixedTimeEquals(r, root);
     }
 
-    private static byte[] Node(byte[] left, byte[] right)
+    internal static byte[] Node(byte[] left, byte[] right)
     {
         Span<byte> buffer = stackalloc byte[65];
         buffer[0] = 1;

@@ -91,8 +91,15 @@ public static class ReleaseFormat
         [.. ordered.Select(f => MerkleTree.LeafHash(Leaf(f)))];
 
     /// <summary>The Merkle root (lower-case hex) over files already in order.</summary>
-    public static string MerkleRoot(IReadOnlyList<ReleaseFile> ordered) =>
-        Convert.ToHexStringLower(MerkleTree.Root(LeafHashes(ordered)));
+    public static string MerkleRoot(IEnumerable<ReleaseFile> ordered)
+    {
+        var builder = new MerkleBuilder();
+        foreach (var f in ordered)
+        {
+            builder.Add(MerkleTree.LeafHash(Leaf(f)));
+        }
+        return Convert.ToHexStringLower(builder.Root());
+    }
 
     /// <summary>
     /// The manifest's bytes: the format, dataset and release, the files in order, the Merkle root,
@@ -101,35 +108,48 @@ public static class ReleaseFormat
     public static byte[] WriteManifest(string dataset, int release, IReadOnlyList<ReleaseFile> ordered, IEnumerable<KeyValuePair<string, JsonElement>> sections)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        WriteManifest(buffer, dataset, release, MerkleRoot(ordered), ordered, sections);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the manifest to <paramref name="output"/> as the files come, flushing as it goes, so a
+    /// release of many files never holds them all: <paramref name="merkleRoot"/> is
+    /// <see cref="MerkleRoot"/> of the same <paramref name="ordered"/> files (taken in a pass before).
+    /// </summary>
+    public static void WriteManifest(
+        Stream output, string dataset, int release, string merkleRoot, IEnumerable<ReleaseFile> ordered, IEnumerable<KeyValuePair<string, JsonElement>> sections)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("format", Version);
+        w.WriteString("dataset", dataset);
+        w.WriteNumber("release", release);
+        w.WriteString("merkle_root", merkleRoot);
+        foreach (var (name, value) in sections)
+        {
+            if (name is "format" or "dataset" or "release" or "merkle_root" or "files")
+            {
+                throw new ArgumentException($"'{name}' is written by the format itself", nameof(sections));
+            }
+            w.WritePropertyName(name);
+            value.WriteTo(w);
+        }
+        w.WriteStartArray("files");
+        foreach (var f in ordered)
         {
             w.WriteStartObject();
-            w.WriteString("format", Version);
-            w.WriteString("dataset", dataset);
-            w.WriteNumber("release", release);
-            w.WriteString("merkle_root", MerkleRoot(ordered));
-            foreach (var (name, value) in sections)
-            {
-                if (name is "format" or "dataset" or "release" or "merkle_root" or "files")
-                {
-                    throw new ArgumentException($"'{name}' is written by the format itself", nameof(sections));
-                }
-                w.WritePropertyName(name);
-                value.WriteTo(w);
-            }
-            w.WriteStartArray("files");
-            foreach (var f in ordered)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", f.Path);
-                w.WriteNumber("size", f.Size);
-                w.WriteString("sha256", f.Sha256);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteString("path", f.Path);
+            w.WriteNumber("size", f.Size);
+            w.WriteString("sha256", f.Sha256);
             w.WriteEndObject();
+            if (w.BytesPending > 32 * 1024)
+            {
+                w.Flush();
+            }
         }
-        return buffer.ToArray();
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The statement's bytes.</summary>

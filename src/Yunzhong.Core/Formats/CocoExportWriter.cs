@@ -26,7 +26,9 @@ namespace Yunzhong.Core.Formats;
 /// for a placed point, 0 0 0 for a missing one) and <c>num_keypoints</c> the placed ones; a second
 /// point of one name in one instance is reported and left out. Every exported annotation's regions
 /// are written (so overlap 3 gives three sets); <c>attributes</c> names the annotator and the
-/// region id (an instance: its points' ids).
+/// region id (an instance: its points' ids). A mask gives COCO's compressed RLE as
+/// <c>segmentation</c> (<c>{"size": [h, w], "counts": "…"}</c>, as pycocotools writes it), the
+/// bbox of its pixels and their number as <c>area</c>.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The JSON writer writes to an in-memory buffer and holds no unmanaged resource; the export's stream is owned by the caller.")]
 internal sealed class CocoExportWriter : ExportWriter
@@ -57,9 +59,9 @@ internal sealed class CocoExportWriter : ExportWriter
             throw new ArgumentException("COCO export needs ExportOptions.TempStreamFactory to spill annotations", nameof(options));
         }
 
-        _imageField = schema.Controls.FirstOrDefault(c => c.Type is "rectangles" or "polygons" or "keypoints")?.Field;
+        _imageField = schema.Controls.FirstOrDefault(c => c.Type is "rectangles" or "polygons" or "keypoints" or "masks")?.Field;
         _controls = schema.Controls
-            .Where(c => c.Type is "rectangles" or "polygons" or "keypoints" && c.Field == _imageField)
+            .Where(c => c.Type is "rectangles" or "polygons" or "keypoints" or "masks" && c.Field == _imageField)
             .ToArray();
         _imageFieldUtf8 = Encoding.UTF8.GetBytes(_imageField ?? "");
         _controlNamesUtf8 = _controls.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
@@ -277,6 +279,12 @@ internal sealed class CocoExportWriter : ExportWriter
                     continue;
                 }
 
+                if (control.Type == "masks")
+                {
+                    WriteMaskAnnotation(taskId, a, control, region, categoryId);
+                    continue;
+                }
+
                 var missing = control.Type switch
                 {
                     "rectangles" => !(region.Has(Field.X) && region.Has(Field.Y) && region.Has(Field.Width) && region.Has(Field.Height)),
@@ -405,6 +413,8 @@ internal sealed class CocoExportWriter : ExportWriter
     {
         public string? Id;
         public string? Label;
+        public string? MaskCounts;
+        public int MaskHeight, MaskWidth;
         public double X, Y, Width, Height, Rotation;
         public Field Present;
 
@@ -448,6 +458,10 @@ internal sealed class CocoExportWriter : ExportWriter
                 var ignored = Field.None;
                 region.Rotation = ReadNumber(ref reader, Field.None, ref ignored);
             }
+            else if (reader.ValueTextEquals("mask"u8))
+            {
+                ReadMask(ref reader, ref region);
+            }
             else if (reader.ValueTextEquals("points"u8))
             {
                 reader.Read();
@@ -483,6 +497,79 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         return region;
+    }
+
+    private static void ReadMask(ref Utf8JsonReader reader, ref Region region)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("counts"u8))
+            {
+                reader.Read();
+                region.MaskCounts = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip(); // a non-string value's contents
+            }
+            else if (reader.ValueTextEquals("size"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                int k = 0, h = 0, w = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n))
+                    {
+                        (h, w) = k == 0 ? (n, w) : k == 1 ? (h, n) : (h, w);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    k++;
+                }
+
+                (region.MaskHeight, region.MaskWidth) = k == 2 ? (h, w) : (0, 0);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>A mask as COCO's compressed RLE segmentation, with its bbox and pixel area.</summary>
+    private void WriteMaskAnnotation(long imageId, ExportAnnotation a, SchemaView.Control control, in Region region, int categoryId)
+    {
+        if (region.MaskCounts is not { } counts || region.MaskHeight <= 0 || region.MaskWidth <= 0
+            || !MaskRle.TryParse(counts, region.MaskHeight, region.MaskWidth, out var mask, out _))
+        {
+            AddProblem(imageId, a.Id, $"{control.Name}: region '{region.Id}' lacks a valid mask");
+            return;
+        }
+
+        var (x, y, w, h) = mask!.Bounds();
+        var json = StartAnnotation(imageId, categoryId, x, y, w, h, mask.Area);
+        json.WriteStartObject("segmentation"u8);
+        json.WriteStartArray("size"u8);
+        json.WriteNumberValue(mask.Height);
+        json.WriteNumberValue(mask.Width);
+        json.WriteEndArray();
+        json.WriteString("counts"u8, mask.ToCocoString());
+        json.WriteEndObject();
+        EndRegionAnnotation(json, a, region.Id);
     }
 
     private static double ReadNumber(ref Utf8JsonReader reader, Field field, ref Field present)
@@ -550,17 +637,23 @@ internal sealed class CocoExportWriter : ExportWriter
         json.WriteEndArray();
         json.WriteEndArray();
 
+        EndRegionAnnotation(json, a, region.Id);
+        return (minX, minY, maxX, maxY);
+    }
+
+    /// <summary>Closes an annotation of one region: who drew it and the region's id.</summary>
+    private static void EndRegionAnnotation(Utf8JsonWriter json, ExportAnnotation a, string? regionId)
+    {
         json.WriteStartObject("attributes"u8);
         json.WriteString("annotator"u8, a.Annotator);
-        if (region.Id is not null)
+        if (regionId is not null)
         {
-            json.WriteString("region"u8, region.Id);
+            json.WriteString("region"u8, regionId);
         }
 
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
-        return (minX, minY, maxX, maxY);
     }
 
     /// <summary>Opens the next annotation object: its id, image, category, bbox, area and iscrowd written.</summary>

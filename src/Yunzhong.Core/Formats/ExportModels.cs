@@ -17,6 +17,8 @@ public enum ExportFormat
     Yolo,
     /// <summary>A zip of Pascal VOC XML annotations, one per image.</summary>
     Voc,
+    /// <summary>Apache Parquet: the CSV columns, typed, plus each annotation's whole result as JSON.</summary>
+    Parquet,
 }
 
 /// <summary>

@@ -57,6 +57,7 @@ public abstract class ExportWriter
             ExportFormat.Coco => new CocoExportWriter(output, view, options),
             ExportFormat.Yolo => new YoloExportWriter(output, view, options),
             ExportFormat.Voc => new VocExportWriter(output, view, options),
+            ExportFormat.Parquet => new ParquetExportWriter(output, view, options),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
         };
     }

@@ -336,7 +336,8 @@ public static class LabelStudioResults
             return new ResultConversion("[]", errors);
         }
 
-        foreach (var prop in nativeResult.EnumerateObject())
+        // Per-region attributes go second: each item repeats its region's geometry from the region's item.
+        foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name)?.PerRegion is null ? 0 : 1))
         {
             var control = schema.Find(prop.Name);
             if (control is null)
@@ -412,7 +413,8 @@ public static class LabelStudioResults
                 }
             }
 
-            var item = context.Item(control, Str(region, "id"), type, WithLabel(value, type, region));
+            // A bare tool (<Rectangle>, no labels) writes Label Studio's own type for it, which its config loads.
+            var item = context.Item(control, Str(region, "id"), control.Labels.Count == 0 ? type[..^"labels".Length] : type, WithLabel(value, type, region));
             item["original_width"] = w;
             item["original_height"] = h;
             item["image_rotation"] = 0;
@@ -448,7 +450,7 @@ public static class LabelStudioResults
         return null;
     }
 
-    private static (int? Width, int? Height) ImageSize(
+    internal static (int? Width, int? Height) ImageSize(
         JsonElement item, SchemaView.Control control, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
         if (item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w > 0
@@ -465,7 +467,7 @@ public static class LabelStudioResults
     internal static List<string> LabelsOf(JsonElement value)
     {
         var labels = new List<string>();
-        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels"])
+        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels", "brushlabels", "paragraphlabels"])
         {
             if (value.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
             {

@@ -89,6 +89,27 @@ public static partial class AnnotationValidator
             foreach (var index in schema.Order)
             {
                 var plan = schema.Plans[index];
+                if (plan.PerRegionControls is not null)
+                {
+                    // A per-region attribute is required of each region, not of the result.
+                    var has = result.TryGetProperty(plan.NameUtf8, out var attributes);
+                    if (has)
+                    {
+                        matched++;
+                        if (!IsEmpty(attributes))
+                        {
+                            ValidateControl(plan, index, attributes);
+                        }
+                    }
+
+                    if (plan.Def.Required)
+                    {
+                        PerRegionRequired(plan, has ? attributes : default);
+                    }
+
+                    continue;
+                }
+
                 if (!result.TryGetProperty(plan.NameUtf8, out var value))
                 {
                     if (plan.Def.Required)

@@ -9,8 +9,9 @@ internal sealed class ControlPlan
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _labelLookup;
     private readonly int _longestLabel;
 
-    public ControlPlan(ControlDef def, FieldDef? field, int spansControl, int perSegmentControl)
+    public ControlPlan(ControlDef def, FieldDef? field, int spansControl, int perSegmentControl, int[]? perRegionControls = null)
     {
+        PerRegionControls = perRegionControls;
         Def = def;
         Field = field;
         SpansControl = spansControl;
@@ -41,6 +42,9 @@ internal sealed class ControlPlan
     /// <summary>Per-segment transcription: index of the segments control; otherwise -1.</summary>
     public int PerSegmentControl { get; }
 
+    /// <summary>Per-region attribute: indexes of the region controls whose regions it describes; otherwise null.</summary>
+    public int[]? PerRegionControls { get; }
+
     public byte[] NameUtf8 { get; }
 
     /// <summary>JSON pointer of this control's value in a result (names never need escaping).</summary>
@@ -48,7 +52,7 @@ internal sealed class ControlPlan
 
     public bool HasLabels => _labels.Count > 0;
 
-    public bool ReferencesRegions => SpansControl >= 0 || PerSegmentControl >= 0;
+    public bool ReferencesRegions => SpansControl >= 0 || PerSegmentControl >= 0 || PerRegionControls is not null;
 
     /// <summary>Finds a string element among the labels (options) without allocating.</summary>
     public bool TryGetLabel(JsonElement value, out int index)

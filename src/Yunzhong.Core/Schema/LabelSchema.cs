@@ -32,7 +32,8 @@ public sealed class LabelSchema
                 c,
                 c.Field is null ? null : _fieldsByName[c.Field],
                 c.Spans is null ? -1 : _controlIndex[c.Spans],
-                c.PerSegment is null ? -1 : _controlIndex[c.PerSegment]);
+                c.PerSegment is null ? -1 : _controlIndex[c.PerSegment],
+                c.PerRegion?.Select(r => _controlIndex[r]).ToArray());
         }
 
         // Controls whose values refer to regions of other controls are checked after those.
@@ -265,6 +266,17 @@ public sealed class LabelSchema
             w.WriteString("perSegment", c.PerSegment);
         }
 
+        if (c.PerRegion is not null)
+        {
+            w.WriteStartArray("perRegion");
+            foreach (var r in c.PerRegion)
+            {
+                w.WriteStringValue(r);
+            }
+
+            w.WriteEndArray();
+        }
+
         ControlKinds.Of(c.Type).WriteEntry(w, c);
 
         if (c.Required)
@@ -315,10 +327,37 @@ public sealed class LabelSchema
                 case FieldType.List:
                     CheckList(f.Name, path, v, ref errors);
                     break;
+                case FieldType.Dialogue:
+                    CheckDialogue(f.Name, path, v, ref errors);
+                    break;
             }
         }
 
         return errors ?? (IReadOnlyList<SchemaError>)[];
+    }
+
+    private static void CheckDialogue(string name, string path, JsonElement v, ref List<SchemaError>? errors)
+    {
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            (errors ??= []).Add(SchemaError.Of(path, $"Field '{name}' must be an array of messages, not {JsonText.Describe(v)}.",
+                SchemaErrorCodes.DataDialogueInvalid, ("name", name)));
+            return;
+        }
+
+        var i = 0;
+        foreach (var m in v.EnumerateArray())
+        {
+            if (Messages.TextOf(m) is null)
+            {
+                (errors ??= []).Add(SchemaError.Of(path + "/" + i.ToString(CultureInfo.InvariantCulture),
+                    $"Message {i} of field '{name}' has no text: a message is a string or an object with 'content', 'text' or 'value'.",
+                    SchemaErrorCodes.DataMessageNoText, ("name", name), ("index", i)));
+                return;
+            }
+
+            i++;
+        }
     }
 
     private static void CheckList(string name, string path, JsonElement v, ref List<SchemaError>? errors)

@@ -49,7 +49,8 @@ public static class LabelStudioConfig
         ["AudioPlus"] = FieldType.Audio,
         ["Video"] = FieldType.Video,
         ["List"] = FieldType.List,
-        ["Paragraphs"] = FieldType.List,
+        ["Paragraphs"] = FieldType.Dialogue,
+        ["Chat"] = FieldType.Dialogue,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
@@ -230,6 +231,7 @@ public static class LabelStudioConfig
                 Max = d.Max,
                 Spans = d.Spans,
                 PerSegment = d.PerSegment,
+                PerRegion = d.PerRegionNames,
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
@@ -532,14 +534,14 @@ public static class LabelStudioConfig
         {
             // Looked up by field, not searched per control: many controls must not cost their square.
             var bare = _drafts.Where(t => t.Labels.Count == 0
-                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints or ControlType.Tracks).ToLookup(t => t.Field);
+                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints or ControlType.Tracks or ControlType.Masks).ToLookup(t => t.Field);
             foreach (var (source, field) in _imageLabels)
             {
                 var tools = bare[field.Name].ToList();
                 if (tools.Count == 0)
                 {
                     _errors.Add(SchemaError.Of(PathOf(source),
-                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon> or <KeyPoint> to take the labels.",
+                        $"<{source.Name.LocalName}> '{Attr(source, "name")}' labels image '{field.Name}', but it has no <Rectangle>, <Polygon>, <KeyPoint> or <Brush> to take the labels.",
                         SchemaErrorCodes.LabelStudioNoTool, ("tag", source.Name.LocalName), ("name", Attr(source, "name")), ("field", field.Name)));
                 }
 
@@ -553,7 +555,7 @@ public static class LabelStudioConfig
             }
 
             var spans = _drafts.Where(d => d.Type == ControlType.Spans).ToList();
-            var segmentsByField = _drafts.Where(s => s.Type == ControlType.Segments).ToLookup(s => s.Field);
+            var regionsByField = _drafts.Where(s => PerRegion.IsRegionType(s.Type)).ToLookup(s => s.Field);
             foreach (var d in _drafts)
             {
                 if (d.Type == ControlType.Relations)
@@ -573,18 +575,22 @@ public static class LabelStudioConfig
 
                 if (d.PerRegion)
                 {
-                    var segments = segmentsByField[d.Field].ToList();
-                    if (segments.Count == 1)
+                    // One segments control keeps the older per-segment form; anything else describes
+                    // every region drawn on the same object.
+                    var field = d.RegionField ?? d.Field;
+                    var regions = regionsByField[field].ToList();
+                    if (d.Type == ControlType.Transcription && regions is [{ Type: ControlType.Segments } only])
                     {
-                        d.PerSegment = segments[0].Name;
+                        d.PerSegment = only.Name;
+                    }
+                    else if (regions.Count > 0)
+                    {
+                        d.PerRegionNames = [.. regions.Select(r => r.Name)];
                     }
                     else
                     {
-                        _errors.Add(segments.Count == 0
-                            ? SchemaError.Of(PathOf(d.Source), $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has no audio/video <Labels> to transcribe per segment.",
-                                SchemaErrorCodes.LabelStudioPerRegionNoSegments, ("name", d.Name), ("field", d.Field))
-                            : SchemaError.Of(PathOf(d.Source), $"<TextArea> '{d.Name}' is per region, but '{d.Field}' has several segment controls: {string.Join(", ", segments.Select(s => s.Name))}.",
-                                SchemaErrorCodes.LabelStudioPerRegionAmbiguous, ("name", d.Name), ("field", d.Field), ("names", string.Join(", ", segments.Select(s => s.Name)))));
+                        _errors.Add(SchemaError.Of(PathOf(d.Source), $"<{d.Source.Name.LocalName}> '{d.Name}' is per region, but '{field}' has no regions (<Labels>, <Rectangle>, <Polygon>, <KeyPoint>) to describe.",
+                            SchemaErrorCodes.LabelStudioPerRegionNoSegments, ("name", d.Name), ("field", field)));
                     }
                 }
             }
@@ -622,6 +628,9 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public string? PerSegment { get; set; }
     public RankingMode Mode { get; set; }
     public bool PerRegion { get; set; }
+    /// <summary>Per region: the field whose regions it describes, where the control itself keeps no field (rating).</summary>
+    public string? RegionField { get; set; }
+    public List<string>? PerRegionNames { get; set; }
     public bool LeafsOnly { get; set; }
     public string? ToName { get; set; }
 }

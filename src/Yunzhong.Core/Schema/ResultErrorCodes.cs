@@ -164,6 +164,21 @@ public static partial class SchemaErrorCodes
     /// <summary>A media field without a URL or media path (<c>name</c>, <c>type</c>: image, audio or video).</summary>
     public const string DataMediaMissing = "data.media_missing";
 
+    /// <summary>A dialogue field that is not an array (<c>name</c>).</summary>
+    public const string DataDialogueInvalid = "data.dialogue_invalid";
+
+    /// <summary>A message of a dialogue field without text (<c>name</c>, <c>index</c>).</summary>
+    public const string DataMessageNoText = "data.message_no_text";
+
+    /// <summary>Dialogue regions on a task without the dialogue, or on a message without text (<c>name</c>).</summary>
+    public const string DialogueNoMessages = "annotation.dialogue.no_messages";
+
+    /// <summary>A dialogue region without an integer message index.</summary>
+    public const string DialogueMessageInvalid = "annotation.dialogue.message_invalid";
+
+    /// <summary>A dialogue region's message index past the dialogue (<c>value</c>, <c>count</c>).</summary>
+    public const string DialogueMessageOutOfRange = "annotation.dialogue.message_out_of_range";
+
     /// <summary>A list field that is not a list (<c>name</c>).</summary>
     public const string DataListInvalid = "data.list_invalid";
 
@@ -242,6 +257,12 @@ public static partial class SchemaErrorCodes
     /// <summary>A per-segment transcription on another field than its segments (<c>field</c>, <c>other</c>, <c>control</c>).</summary>
     public const string SchemaPerSegmentField = "schema.per_segment_field";
 
+    /// <summary>A per-region attribute naming no spans, rectangles, polygons, keypoints or segments control (<c>name</c>).</summary>
+    public const string SchemaPerRegionUnknown = "schema.per_region_unknown";
+
+    /// <summary>A transcription both per segment and per region.</summary>
+    public const string SchemaPerRegionAndSegment = "schema.per_region_and_segment";
+
     /// <summary>A schema change removes a field existing annotations label (<c>name</c>).</summary>
     public const string ChangeFieldRemoved = "schema.change.field_removed";
 
@@ -287,15 +308,21 @@ public static partial class SchemaErrorCodes
     /// <summary>&lt;Relations&gt; where several span controls could be meant (<c>names</c>).</summary>
     public const string LabelStudioRelationsAmbiguous = "schema.ls.relations_ambiguous";
 
-    /// <summary>A per-region text area whose media has no segment labels (<c>name</c>, <c>field</c>).</summary>
+    /// <summary>A per-region text area, choices or rating whose object has no region controls (<c>name</c>, <c>field</c>).</summary>
     public const string LabelStudioPerRegionNoSegments = "schema.ls.per_region_no_segments";
-
-    /// <summary>A per-region text area whose media has several segment controls (<c>name</c>, <c>field</c>, <c>names</c>).</summary>
-    public const string LabelStudioPerRegionAmbiguous = "schema.ls.per_region_ambiguous";
 
     /// <summary>A taxonomy that loads its options from a URL (<c>name</c>).</summary>
     public const string LabelStudioTaxonomyApi = "schema.ls.taxonomy_api";
 
     /// <summary>A per-region taxonomy (<c>name</c>).</summary>
     public const string LabelStudioTaxonomyPerRegion = "schema.ls.taxonomy_per_region";
+
+    /// <summary>A per-region attribute whose value is not an object from region id to value.</summary>
+    public const string AttributeNotObject = "annotation.attribute.not_object";
+
+    /// <summary>A per-region attribute keyed by an id that is no region it describes (<c>id</c>, <c>control</c>).</summary>
+    public const string AttributeRegionUnknown = "annotation.attribute.region_unknown";
+
+    /// <summary>A region without a value of a required per-region attribute (<c>id</c>, <c>control</c>).</summary>
+    public const string AttributeRequired = "annotation.attribute.required";
 }

@@ -17,6 +17,8 @@ public enum FieldType
     List,
     /// <summary>Any JSON value, shown as is.</summary>
     Json,
+    /// <summary>An array of messages: <c>{ role, content }</c>, <c>{ author, text }</c> or strings (see <see cref="Messages"/>).</summary>
+    Dialogue,
 }
 
 /// <summary>The kind of a labelling control.</summary>
@@ -46,6 +48,10 @@ public enum ControlType
     Taxonomy,
     /// <summary>Boxes tracked over the frames of a video, with keyframes.</summary>
     Tracks,
+    /// <summary>Pixel masks on an image, one label each, as COCO run lengths.</summary>
+    Masks,
+    /// <summary>Labels on whole messages of a dialogue and on spans inside one message.</summary>
+    Dialogue,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>
@@ -108,6 +114,13 @@ public sealed class ControlDef
 
     /// <summary>Transcription: the name of the segments control to transcribe one text per segment.</summary>
     public string? PerSegment { get; init; }
+
+    /// <summary>
+    /// Transcription, choices and rating: the region controls (spans, rectangles, polygons,
+    /// keypoints, segments) whose regions each get their own value; the result is then an object
+    /// from region id to the value. Null for a value of the whole task.
+    /// </summary>
+    public IReadOnlyList<string>? PerRegion { get; init; }
 
     /// <summary>Ranking: rank the whole list or compare its first two items.</summary>
     public RankingMode Mode { get; init; }

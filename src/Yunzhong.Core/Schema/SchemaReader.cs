@@ -167,6 +167,7 @@ internal static class SchemaReader
         var field = OptionalString(c, "field", path, errors, ref ok);
         var spans = OptionalString(c, "spans", path, errors, ref ok);
         var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
+        var perRegion = OptionalStrings(c, "perRegion", path, errors, ref ok);
         var toName = OptionalString(c, "toName", path, errors, ref ok);
         var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
         var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
@@ -204,6 +205,7 @@ internal static class SchemaReader
             Field = SchemaRules.AllowsKey(type, "field") ? field : null,
             Spans = SchemaRules.AllowsKey(type, "spans") ? spans : null,
             PerSegment = SchemaRules.AllowsKey(type, "perSegment") ? perSegment : null,
+            PerRegion = SchemaRules.AllowsKey(type, "perRegion") ? perRegion : null,
             Labels = labels,
             Multiple = SchemaRules.AllowsKey(type, "multiple") && multiple,
             Required = required,
@@ -315,6 +317,23 @@ internal static class SchemaReader
         }
 
         return v.GetString();
+    }
+
+    private static string[]? OptionalStrings(JsonElement o, string key, string path, List<SchemaError> errors, ref bool ok)
+    {
+        if (!o.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be an array of control names, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotList));
+            ok = false;
+            return null;
+        }
+
+        return [.. v.EnumerateArray().Select(e => e.GetString()!)];
     }
 
     private static bool? OptionalBool(JsonElement o, string key, string path, List<SchemaError> errors, ref bool ok)

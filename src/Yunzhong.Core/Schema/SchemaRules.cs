@@ -13,6 +13,7 @@ internal static class SchemaRules
         FieldType.Audio => "audio",
         FieldType.Video => "video",
         FieldType.List => "list",
+        FieldType.Dialogue => "dialogue",
         _ => "json",
     };
 
@@ -26,6 +27,7 @@ internal static class SchemaRules
         "video" => FieldType.Video,
         "list" => FieldType.List,
         "json" => FieldType.Json,
+        "dialogue" => FieldType.Dialogue,
         _ => null,
     };
 
@@ -56,6 +58,7 @@ internal static class SchemaRules
         Check(c.Max is not null, "max");
         Check(c.Spans is not null, "spans");
         Check(c.PerSegment is not null, "perSegment");
+        Check(c.PerRegion is not null, "perRegion");
         Check(c.Mode != RankingMode.Rank, "mode");
         Check(c.Rationale, "rationale");
         Check(c.LeafsOnly, "leafsOnly");
@@ -218,6 +221,7 @@ internal static class SchemaRules
         Required = c.Required,
         Spans = c.Spans,
         PerSegment = c.PerSegment,
+        PerRegion = c.PerRegion is null ? null : [.. c.PerRegion],
         Mode = c.Mode,
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,

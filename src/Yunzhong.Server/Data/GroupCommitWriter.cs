@@ -62,7 +62,7 @@ internal sealed class GroupCommitWriter
     private readonly Func<HotStatements, long, ValueTask>? _periodic;
     private readonly Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? _pipeline;
     private readonly Func<HotStatements, long[], ValueTask>? _prelock;
-    private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep;
+    private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep, _failedBatches;
     private int _largestBatch;
     private WalSync? _walSync;
 
@@ -103,6 +103,9 @@ internal sealed class GroupCommitWriter
 
     /// <summary>Operations that ran one statement at a time after their batch's pipeline.</summary>
     public long StepByStep => Interlocked.Read(ref _stepByStep);
+
+    /// <summary>Batches that failed as a whole and had their operations retried one by one.</summary>
+    public long FailedBatches => Interlocked.Read(ref _failedBatches);
 
     public async Task<T> EnqueueAsync<T>(GroupCommitOp<T> op, CancellationToken ct)
     {
@@ -293,6 +296,7 @@ internal sealed class GroupCommitWriter
         catch (Exception e) when (e is not OperationCanceledException && batch.Count > 1)
         {
             _log.LogWarning(e, "Group commit batch of {Count} failed; retrying its operations one by one", batch.Count);
+            Interlocked.Increment(ref _failedBatches);
             foreach (var op in batch)
             {
                 try

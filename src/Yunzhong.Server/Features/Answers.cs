@@ -113,12 +113,28 @@ public static class Answers
                     };
                 }
             }
-            if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema is OpenApiSchema { Enum.Count: > 0 } named)
+            // WireEnumConverter is not a converter the schema exporter knows: it says nothing of an
+            // enum's names, so they are written here. A plain enum is a named component; a nullable one
+            // is "null or one of the names", an array's items list them (a reference made here cannot be
+            // resolved while the framework still walks the schema).
+            if (schema is OpenApiSchema named && EnumOf(type) is { } wire)
             {
-                named.Type = JsonSchemaType.String;
-                foreach (var none in named.Enum.Where(e => e is null || e.GetValueKind() == System.Text.Json.JsonValueKind.Null).ToList())
+                var names = new OpenApiSchema { Type = JsonSchemaType.String, Enum = EnumNames(wire.Enum) };
+                if (wire.Nullable)
                 {
-                    named.Enum.Remove(none);
+                    named.Type = null;
+                    named.OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, names];
+                }
+                else if (wire.Items)
+                {
+                    named.Items = names;
+                }
+                else
+                {
+                    named.Type = names.Type;
+                    named.Enum = names.Enum;
+                    named.Metadata ??= new Dictionary<string, object>();
+                    named.Metadata["x-schema-id"] = wire.Enum.Name;
                 }
             }
             return Task.CompletedTask;
@@ -142,5 +158,25 @@ public static class Answers
             }
             return Task.CompletedTask;
         });
+    }
+
+    private static List<System.Text.Json.Nodes.JsonNode> EnumNames(Type enumType) =>
+        [.. Enum.GetNames(enumType).Select(n => (System.Text.Json.Nodes.JsonNode)Wire.EnumNaming.ConvertName(n))];
+
+    /// <summary>The enum a schema's type carries on the wire: itself, nullable, or as an array's or list's items.</summary>
+    private static (Type Enum, bool Nullable, bool Items)? EnumOf(Type type)
+    {
+        if (type.IsEnum)
+        {
+            return (type, false, false);
+        }
+        if (Nullable.GetUnderlyingType(type) is { IsEnum: true } inner)
+        {
+            return (inner, true, false);
+        }
+        var element = type.IsArray ? type.GetElementType()
+            : type.IsGenericType && type.GetGenericArguments() is [var only] && typeof(IEnumerable<>).MakeGenericType(only).IsAssignableFrom(type) ? only
+            : null;
+        return element is { IsEnum: true } ? (element, false, true) : null;
     }
 }

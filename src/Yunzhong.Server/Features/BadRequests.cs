@@ -49,6 +49,9 @@ internal sealed class BadRequests(IProblemDetailsService problems) : IExceptionH
         if (json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
         {
             var field = path[2..];
+            var (code, values) = json is WireEnumConverter.NotAName name
+                ? (ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", name.Allowed)))
+                : (ProblemCodes.FieldWrongType, null);
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [why] })
             {
                 Title = title,
@@ -59,7 +62,7 @@ internal sealed class BadRequests(IProblemDetailsService problems) : IExceptionH
                     [ProblemCodes.ParamsKey] = Where(json),
                     [ProblemCodes.FieldsKey] = new Dictionary<string, ProblemCodes.Coded[]>
                     {
-                        [field] = [new ProblemCodes.Coded(ProblemCodes.FieldWrongType, ProblemCodes.FieldParams(field))],
+                        [field] = [ProblemCodes.At(field, code, values)],
                     },
                 },
             };

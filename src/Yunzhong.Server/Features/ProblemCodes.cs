@@ -128,6 +128,11 @@ public static class ProblemCodes
     public const string ModelServerRedirect = "model_server.redirect";
     public const string ModelServerUnreachable = "model_server.unreachable";
     public const string ModelServerBadAnswer = "model_server.bad_answer";
+    public const string WebhookUrlInvalid = "webhook.url_invalid";
+    public const string WebhookNotAllowed = "webhook.not_allowed";
+    public const string WebhookAddressRefused = "webhook.address_refused";
+    public const string WebhookUnreachable = "webhook.unreachable";
+    public const string WebhookNoEvents = "webhook.no_events";
     public const string ParkPriceNegative = "park.price_negative";
     public const string ParkPriceFormat = "park.price_format";
     public const string ParkQuotaTooSmall = "park.quota_too_small";
@@ -160,6 +165,7 @@ public static class ProblemCodes
         "Skill", "Certificate", "Demand",
         "Course", "Lesson", "Practice task", "Exam", "Attempt",
         "Model", "Pool", "Prediction job",
+        "Webhook", "Webhook delivery",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

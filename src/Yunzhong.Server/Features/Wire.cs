@@ -4,9 +4,7 @@ using System.Text.Json.Serialization;
 namespace Yunzhong.Server.Features;
 
 /// <summary>The order the queue hands tasks out in.</summary>
-// The framework's string-enum converter reads comma-joined names as flags ("random, least_annotated" is 1 | 2):
-// no order's value may be the union of others', or such a body would bind to it (RefusesUnknownEnums refuses the rest).
-public enum TaskOrder { Priority = 0, Random = 1, LeastAnnotated = 2, MostUncertain = 4 }
+public enum TaskOrder { Priority, Random, LeastAnnotated, MostUncertain }
 
 /// <summary>Which submitted annotations wait for a reviewer.</summary>
 public enum ReviewPolicy { None, Sample, All }
@@ -24,7 +22,7 @@ public enum ReviewAction { Accept, Reject, Fix }
 public enum BulkAction { Delete, Priority, Release }
 
 /// <summary>An export file's format on the wire (<c>labelstudio</c> in one word, as `yz export --format` takes it).</summary>
-public enum ExportFileFormat { Jsonl, Labelstudio, Csv, Conll, Coco, Yolo, Voc }
+public enum ExportFileFormat { Jsonl, Labelstudio, Csv, Conll, Coco, Yolo, Voc, Parquet }
 
 /// <summary>An export job's state. <c>Incomplete</c>: the file is written and can be downloaded, but
 /// some items could not be expressed in its format (the job's <c>error</c> says how many and the first).</summary>
@@ -44,7 +42,7 @@ public static class Wire
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        options.Converters.Add(new JsonStringEnumConverter(EnumNaming, allowIntegerValues: false));
+        options.Converters.Add(new WireEnumConverter());
         options.NumberHandling = JsonNumberHandling.Strict;
         return options;
     }
@@ -94,65 +92,5 @@ public static class Wire
         }
         values = values.Distinct().ToArray();
         return true;
-    }
-
-    private static readonly ConcurrentDictionary<Type, (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[]> _enumMembers = new();
-
-    /// <summary>
-    /// An endpoint filter refusing a body that holds a number no enum member has. The framework's
-    /// string-enum converter also reads comma-joined names, as for flags, for any enum:
-    /// <c>"random, least_annotated"</c> became 3, which no <see cref="TaskOrder"/> is, and answered 500
-    /// further on. Checked after binding, on the routes whose bodies carry enums (not the queue's).
-    /// </summary>
-    public static TBuilder RefusesUnknownEnums<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            foreach (var argument in context.Arguments)
-            {
-                if (argument is null)
-                {
-                    continue;
-                }
-                foreach (var (field, values, type) in _enumMembers.GetOrAdd(argument.GetType(), t => MembersOf(t, "", 0)))
-                {
-                    if (values(argument).Any(v => v is not null && !Enum.IsDefined(type, v)))
-                    {
-                        var allowed = string.Join(", ", Enum.GetNames(type).Select(EnumNaming.ConvertName));
-                        return Http.Invalid(field, $"{field} must be one of {allowed}.", ProblemCodes.FieldOneOf, ProblemCodes.Params(("allowed", allowed)));
-                    }
-                }
-            }
-            return await next(context);
-        });
-
-    /// <summary>The enum-valued members of a request record (and of the records it holds), by their wire path.</summary>
-    private static (string Field, Func<object, IEnumerable<object?>> Values, Type Enum)[] MembersOf(Type type, string prefix, int depth)
-    {
-        if (depth > 2 || type.Namespace?.StartsWith("Yunzhong.Server", StringComparison.Ordinal) != true)
-        {
-            return [];
-        }
-        var found = new List<(string, Func<object, IEnumerable<object?>>, Type)>();
-        foreach (var p in type.GetProperties())
-        {
-            var field = prefix + JsonNamingPolicy.CamelCase.ConvertName(p.Name);
-            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
-            if (t.IsEnum)
-            {
-                found.Add((field, o => [p.GetValue(o)], t));
-            }
-            else if (t.IsArray && t.GetElementType() is { IsEnum: true } element)
-            {
-                found.Add((field, o => ((Array?)p.GetValue(o))?.Cast<object?>() ?? [], element));
-            }
-            else if (t.IsClass && t != typeof(string))
-            {
-                foreach (var (inner, values, e) in MembersOf(t, field + ".", depth + 1))
-                {
-                    found.Add((inner, o => p.GetValue(o) is { } v ? values(v) : [], e));
-                }
-            }
-        }
-        return [.. found];
     }
 }

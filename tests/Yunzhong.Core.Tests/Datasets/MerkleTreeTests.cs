@@ -28,6 +28,24 @@ public class MerkleTreeTests
     }
 
     [Fact]
+    public void TheIncrementalBuilderGivesTheTreesRootForEverySizeUpTo300AndRandomLargerOnes()
+    {
+        var random = new Random(15);
+        int[] sizes = [.. Enumerable.Range(0, 301), .. Enumerable.Range(0, 20).Select(_ => random.Next(301, 5000)), 4095, 4096, 4097];
+        var all = Leaves(sizes.Max());
+        foreach (var n in sizes)
+        {
+            var builder = new MerkleBuilder();
+            foreach (var leaf in all.AsSpan(0, n))
+            {
+                builder.Add(leaf);
+            }
+            Assert.Equal(n, builder.Count);
+            Assert.Equal(Convert.ToHexString(MerkleTree.Root(all[..n])), Convert.ToHexString(builder.Root()));
+        }
+    }
+
+    [Fact]
     public void TheRootIsRfc9162sTreeHashForEverySizeUpTo70()
     {
         for (var n = 0; n <= 70; n++)

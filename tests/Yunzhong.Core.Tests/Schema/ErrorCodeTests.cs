@@ -37,7 +37,10 @@ public class ErrorCodeTests
             { "name": "pair", "type": "ranking", "field": "pairs", "mode": "pairwise" },
             { "name": "tax", "type": "taxonomy", "options": [ { "value": "Animal", "children": ["Cat", "Dog"] }, "Plant" ], "leafsOnly": true },
             { "name": "taxm", "type": "taxonomy", "options": [ "Plant", "Rock" ], "multiple": true, "max": 2 },
-            { "name": "must", "type": "choices", "field": "text", "options": ["y", "n"], "required": true }
+            { "name": "seg", "type": "masks", "field": "image", "labels": ["cat"] },
+            { "name": "must", "type": "choices", "field": "text", "options": ["y", "n"], "required": true },
+            { "name": "marks", "type": "keypoints", "field": "image" },
+            { "name": "marknote", "type": "rating", "perRegion": ["marks"], "required": true }
           ]
         }
         """);
@@ -73,6 +76,9 @@ public class ErrorCodeTests
         { Must + ", \"note\": 5", null, "/note", SchemaErrorCodes.NotText, "{}" },
         { Must + ", \"boxes\": [ { \"id\": \"r\", \"label\": \"car\", \"x\": \"1\", \"y\": 0, \"width\": 1, \"height\": 1 } ]", null, "/boxes/0/x", SchemaErrorCodes.NotNumber, """{"key":"x"}""" },
         { Must + ", \"ents\": [5]", null, "/ents/0", SchemaErrorCodes.ItemNotObject, "{}" },
+        { Must + ", \"marks\": [ { \"id\": \"k1\", \"x\": 1, \"y\": 1 } ]", null, "/marknote/k1", SchemaErrorCodes.AttributeRequired, """{"id":"k1","control":"marknote"}""" },
+        { Must + ", \"marknote\": 5", null, "/marknote", SchemaErrorCodes.AttributeNotObject, "{}" },
+        { Must + ", \"marknote\": { \"q\": 1 }", null, "/marknote/q", SchemaErrorCodes.AttributeRegionUnknown, """{"id":"q","control":"marknote"}""" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\", \"zz\": 1 } ]", null, "/ents/0/zz", SchemaErrorCodes.KeyUnknown, """{"key":"zz"}""" },
         { Must + ", \"ents\": [ { \"start\": 0, \"end\": 1, \"label\": \"PER\" } ]", null, "/ents/0/id", SchemaErrorCodes.RegionIdNeeded, "{}" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\" }, { \"id\": \"s\", \"start\": 2, \"end\": 3, \"label\": \"PER\" } ]", null, "/ents/1/id", SchemaErrorCodes.RegionIdRepeated, """{"id":"s"}""" },
@@ -133,6 +139,11 @@ public class ErrorCodeTests
         { Must + ", \"tr\": \"hi\"", null, "/tr", SchemaErrorCodes.TranscriptionNotObject, "{}" },
         { Must + ", \"tr\": { \"zz\": \"hi\" }", null, "/tr/zz", SchemaErrorCodes.TranscriptionSegmentUnknown, """{"id":"zz"}""" },
         { Must + ", \"turns\": [ { \"id\": \"g\", \"start\": 0, \"end\": 2, \"label\": \"speech\" } ], \"tr\": { \"g\": 5 }", null, "/tr/g", SchemaErrorCodes.NotText, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\" } ]", null, "/seg/0/mask", SchemaErrorCodes.MaskNeeded, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80], \"counts\": \"5\" } } ]", null, "/seg/0/mask/size", SchemaErrorCodes.MaskSizeInvalid, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [10, 10], \"counts\": \"5\" } } ]", null, "/seg/0/mask/size", SchemaErrorCodes.MaskSizeMismatch, """{"height":10,"width":10,"imageHeight":80,"imageWidth":100}""" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80, 100], \"counts\": \"!\" } } ]", null, "/seg/0/mask/counts", SchemaErrorCodes.MaskCountsInvalid, "{}" },
+        { Must + ", \"seg\": [ { \"id\": \"m\", \"label\": \"cat\", \"mask\": { \"size\": [80, 100], \"counts\": \"5\" } } ]", null, "/seg/0/mask/counts", SchemaErrorCodes.MaskCountsSum, """{"covered":5,"pixels":8000}""" },
     };
 
     [Theory]
@@ -192,8 +203,6 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioRelationsAmbiguous, """{"names":"l1, l2"}""" },
         { """<View><Audio name="a" value="$x"/><TextArea name="t" toName="a" perRegion="true"/></View>""",
             SchemaErrorCodes.LabelStudioPerRegionNoSegments, """{"name":"t","field":"x"}""" },
-        { """<View><Audio name="a" value="$x"/><Labels name="l1" toName="a"><Label value="1"/></Labels><Labels name="l2" toName="a"><Label value="2"/></Labels><TextArea name="t" toName="a" perRegion="true"/></View>""",
-            SchemaErrorCodes.LabelStudioPerRegionAmbiguous, """{"name":"t","field":"x","names":"l1, l2"}""" },
         { """<View><Text name="a" value="$x"/><Taxonomy name="t" toName="a" apiUrl="http://example.com/t"/></View>""",
             SchemaErrorCodes.LabelStudioTaxonomyApi, """{"name":"t"}""" },
         { """<View><Text name="a" value="$x"/><Taxonomy name="t" toName="a" perRegion="true"><Choice value="1"/></Taxonomy></View>""",
@@ -243,6 +252,9 @@ public class ErrorCodeTests
         { Schema("""{ "name": "c", "type": "taxonomy", "options": ["a"], "multiple": true, "max": 0 }"""), "/controls/0/max", SchemaErrorCodes.SchemaMaxBelowOne, """{"value":0}""" },
         { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": [ { "value": "b", "hotkey": "1" } ] } ] }"""), "/controls/0/options/0/children/0/hotkey", SchemaErrorCodes.SchemaTaxonomyHotkey, "{}" },
         { Schema("""{ "name": "c", "type": "taxonomy", "options": [ { "value": "a", "children": ["b", "b"] } ] }"""), "/controls/0/options/0/children/1/value", SchemaErrorCodes.SchemaLabelDuplicate, """{"value":"b","control":"c"}""" },
+        { Schema("""{ "name": "c", "type": "rating", "perRegion": ["zz"] }"""), "/controls/0/perRegion/0", SchemaErrorCodes.SchemaPerRegionUnknown, """{"name":"zz"}""" },
+        { Schema("""{ "name": "s", "type": "segments", "field": "audio", "labels": ["x"] }, { "name": "c", "type": "transcription", "field": "audio", "perSegment": "s", "perRegion": ["s"] }"""),
+            "/controls/1/perRegion", SchemaErrorCodes.SchemaPerRegionAndSegment, "{}" },
         { Schema("""{ "name": "c", "type": "transcription", "field": "audio", "perSegment": "zz" }"""), "/controls/0/perSegment", SchemaErrorCodes.SchemaPerSegmentUnknown, """{"name":"zz"}""" },
         { Schema("""{ "name": "s", "type": "segments", "field": "audio", "labels": ["x"] }, { "name": "c", "type": "transcription", "field": "audio2", "perSegment": "s" }""",
             """[ { "name": "audio", "type": "audio" }, { "name": "audio2", "type": "audio" } ]"""), "/controls/1/field", SchemaErrorCodes.SchemaPerSegmentField, """{"field":"audio2","other":"audio","control":"s"}""" },
@@ -395,6 +407,9 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioNameDuplicate, SchemaErrorCodes.LabelStudioToNameUnknown,
             // Tracks (Controls/TracksTests drives them, with a video field this table's schema has not).
             SchemaErrorCodes.TrackFramesUnordered, SchemaErrorCodes.TrackFrameOutside, SchemaErrorCodes.TrackBoxOutside, SchemaErrorCodes.LabelStudioNotVideo,
+            // A dialogue field's data and regions (Controls/DialogueTests drives them on a schema of its own).
+            SchemaErrorCodes.DataDialogueInvalid, SchemaErrorCodes.DataMessageNoText, SchemaErrorCodes.DialogueNoMessages,
+            SchemaErrorCodes.DialogueMessageInvalid, SchemaErrorCodes.DialogueMessageOutOfRange,
         ];
         var codes = Codes(typeof(SchemaErrorCodes)).Concat(Codes(typeof(ImportErrorCodes))).Where(c => !before.Contains(c));
         var missing = codes.Where(c => !driven.Contains(c)).ToList();

@@ -278,7 +278,7 @@ public class LabelStudioConfigTests
     {
         var s = Imported("""
             <View>
-              <Paragraphs name="answers" value="$answers"/>
+              <List name="answers" value="$answers"/>
               <Pairwise name="pw" toName="answers"/>
             </View>
             """);
@@ -323,8 +323,6 @@ public class LabelStudioConfigTests
         var import = LabelStudioConfig.Import("""
             <View>
               <Image name="image" value="$image"/>
-              <BrushLabels name="tag" toName="image"><Label value="Airplane"/></BrushLabels>
-              <Brush name="brush" toName="image"/>
               <RectangleLabels name="box" toName="image"><Label value="Car"/></RectangleLabels>
               <Number name="count" toName="image"/>
               <Shortcut value="x"/>
@@ -333,8 +331,7 @@ public class LabelStudioConfigTests
 
         Assert.Empty(import.Errors);
         Assert.Equal(
-            [new UnmappedTag("BrushLabels", "tag"), new UnmappedTag("Brush", "brush"),
-             new UnmappedTag("Number", "count"), new UnmappedTag("Shortcut", null)],
+            [new UnmappedTag("Number", "count"), new UnmappedTag("Shortcut", null)],
             import.Unmapped);
         Assert.Equal(["box"], import.Schema!.Controls.Select(c => c.Name));
     }

@@ -63,6 +63,44 @@ public sealed class ServeTests : IDisposable
         Assert.True(r.Headers.Contains("Strict-Transport-Security"));
     }
 
+    [Fact]
+    public async Task ServeModelServersAllowsTheOperatorsHostsFromTheFlagAndTheEnvironmentAndRefusesOthers()
+    {
+        await using var model = await Learning.FakeModelServer.StartAsync();
+        // The flag names the loopback model server; the environment adds 10.0.0.7. Both lists count.
+        await using var server = await ServeProcess.StartAsync(
+            new Dictionary<string, string> { ["ModelServers__AllowedHosts__0"] = "10.0.0.7" },
+            ["--demo", "--data", _data, "--model-servers", "127.0.0.1"]);
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(server.Url + "/") };
+        using (var login = await http.PostAsJsonAsync("api/auth/login", new { email = "admin@demo.yunzhong", password = "yunzhong-demo" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+        var project = (await http.GetOkAsync<List<ProjectView>>("api/projects"))[0].Id;
+
+        // On the list (the flag): saved, and the server's /health answers through the check.
+        using (var r = await http.PutAsJsonAsync($"api/projects/{project}/learning", new { backendUrl = model.Url }))
+        {
+            var view = await r.OkAsync<Features.Learning.LearningView>("learning");
+            Assert.Equal((model.Url, true), (view.BackendUrl, view.BackendsAllowed));
+        }
+        var health = await http.PostOkAsync<Features.Learning.BackendHealth>($"api/projects/{project}/learning/backend/health", new { });
+        Assert.Contains("UP", health.Answer, StringComparison.Ordinal);
+        // On the list (the environment): a private address named exactly is accepted as a setting.
+        using (var r = await http.PutAsJsonAsync($"api/projects/{project}/learning", new { backendUrl = "http://10.0.0.7:9090" }))
+        {
+            Assert.Equal("http://10.0.0.7:9090", (await r.OkAsync<Features.Learning.LearningView>("learning")).BackendUrl);
+        }
+        // Off the list: refused with ProblemDetails naming the field, and the saved URL stays.
+        foreach (var off in new[] { "http://10.0.0.8:9090", "http://127.0.0.2:" + model.Port, "https://ml.example.com" })
+        {
+            using var r = await http.PutAsJsonAsync($"api/projects/{project}/learning", new { backendUrl = off });
+            var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Equal("model_server.not_allowed", problem.GetProperty("fields").GetProperty("backendUrl")[0].GetProperty("code").GetString());
+        }
+        Assert.Equal("http://10.0.0.7:9090", (await http.GetOkAsync<Features.Learning.LearningView>($"api/projects/{project}/learning")).BackendUrl);
+    }
+
     private sealed record ProjectSummary(string Name, long Tasks);
 
     /// <summary>Starts `yz serve --demo`, logs in as the demo admin with the printed password and

@@ -91,6 +91,53 @@ public sealed class ModelRunTests
     }
 
     [Fact]
+    public void TheStartUpChoiceTakesCudaWhenItLoadsAndTheCpuWithTheReasonWhenItFails()
+    {
+        var tried = 0;
+        Action loads = () => tried++;
+        Action missingLibrary = () => throw new DllNotFoundException("libonnxruntime_providers_cuda.so: cannot open shared object file\nmore lines");
+        Action noEntryPoint = () => throw new EntryPointNotFoundException("OrtSessionOptionsAppendExecutionProvider_CUDA");
+
+        // Cpu never tries CUDA, even where it would load.
+        Assert.Equal(("cpu", (string?)null), OnnxHost.Choose(ProviderChoice.Cpu, loads));
+        Assert.Equal(0, tried);
+        // Auto and Cuda take CUDA when the provider appends (a GPU build on a GPU machine).
+        Assert.Equal(("cuda", (string?)null), OnnxHost.Choose(ProviderChoice.Auto, loads));
+        Assert.Equal(("cuda", (string?)null), OnnxHost.Choose(ProviderChoice.Cuda, loads));
+        Assert.Equal(2, tried);
+        // A CUDA provider that fails to load leaves the CPU, with the first line of why.
+        foreach (var choice in new[] { ProviderChoice.Auto, ProviderChoice.Cuda })
+        {
+            var (provider, reason) = OnnxHost.Choose(choice, missingLibrary);
+            Assert.Equal("cpu", provider);
+            Assert.Equal("CUDA is not available (libonnxruntime_providers_cuda.so: cannot open shared object file).", reason);
+            Assert.Equal(("cpu", "CUDA is not available (OrtSessionOptionsAppendExecutionProvider_CUDA)."), OnnxHost.Choose(choice, noEntryPoint));
+        }
+    }
+
+    [Fact]
+    public void AJobsThreadIsLoweredToTheLowestPriorityAndNoOtherThreadIs()
+    {
+        // Linux: a thread's nice value is field 19 of /proc/thread-self/stat (after the command's closing parenthesis).
+        static int Nice() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16],
+            System.Globalization.CultureInfo.InvariantCulture);
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // elsewhere LowerCurrentThread does nothing, and there is no /proc to read
+        }
+        var before = Nice();
+        var (lowered, niceThere) = (false, 0);
+        var thread = new Thread(() => (lowered, niceThere) = (BackgroundPriority.LowerCurrentThread(), Nice()));
+        thread.Start();
+        thread.Join();
+        Assert.True(lowered);
+        Assert.Equal(19, niceThere);
+        // The process and the calling thread keep their priority: requests are not slowed.
+        Assert.Equal(before, Nice());
+        Assert.NotEqual(19, before);
+    }
+
+    [Fact]
     public void CudaAskedForOnTheCpuBuildFallsBackToTheCpuWithTheReason()
     {
         var cpu = Host(ProviderChoice.Cpu);

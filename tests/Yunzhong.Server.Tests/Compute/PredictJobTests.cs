@@ -114,6 +114,22 @@ public abstract class PredictJobTests<TFixture>(TFixture fx) : IClassFixture<TFi
     }
 
     [Fact]
+    public async Task TheRuntimeSaysWhichProviderRunsAndWhyNotCuda()
+    {
+        // The models page and `yz models` read GET /api/compute/runtime; on this CPU build it names
+        // the CPU and the reason CUDA was not taken (the server's Compute:Provider default is auto).
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var runtime = await manager.Http.GetOkAsync<PredictJobsApi.RuntimeView>("api/compute/runtime");
+        var host = fx.Services.GetRequiredService<OnnxHost>();
+        Assert.Equal((host.Provider, host.FallbackReason, Environment.ProcessorCount), (runtime.Provider, runtime.FallbackReason, runtime.Cores));
+        if (runtime.Provider == "cpu")
+        {
+            Assert.StartsWith("CUDA is not available (", runtime.FallbackReason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task AnImageProjectGetsOcrBoxesWithText()
     {
         var (admin, org) = await OrgAsync();

@@ -191,6 +191,77 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
         Assert.Equal(["k1", "第二\n行", name, "pos"], rows[2][1..]);
     }
 
+    /// <summary>Read back by hyparquet, a Parquet reader written apart from the one that wrote the file
+    /// (installed with the web client's packages, which the test command installs first).</summary>
+    private const string ParquetScript = """
+        import { readFileSync } from 'node:fs';
+        const { parquetReadObjects, parquetMetadata } = await import(process.argv[3]);
+        const bytes = readFileSync(process.argv[2]);
+        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        const rows = await parquetReadObjects({ file });
+        const columns = parquetMetadata(file).schema.slice(1).map((c) => c.name);
+        console.log(JSON.stringify({ columns, rows }, (_, v) => (typeof v === 'bigint' ? Number(v) : v)));
+        """;
+
+    [Fact]
+    public async Task ParquetCarriesTheCsvColumnsTypedAndEachResultAsReadByAnIndependentReader()
+    {
+        var (_, manager, annotator, project) = await ProjectAsync(texts: ["好吃 😋", "太贵了", "没人标"]);
+        var first = await annotator.AnnotateAsync(project, new { label = new[] { "pos" } }, leadTimeSeconds: 4.5);
+        await annotator.AnnotateAsync(project, new { label = new[] { "neg" } });
+        var name = (await annotator.Http.GetOkAsync<MeResponse>("api/me")).Name;
+
+        var (job, bytes) = await manager.Http.ExportFileAsync(project, new { format = "parquet" });
+        Assert.Equal((ExportStatus.Done, (string?)null, 3L), (job.Status, job.Error, job.Rows));
+        Assert.EndsWith("-parquet.parquet", job.FileName, StringComparison.Ordinal);
+        var read = await RunNodeAsync(ParquetScript, bytes);
+
+        Assert.Equal(["id", "key", "text", "annotator", "label", "result", "created_at", "lead_time"], read.GetProperty("columns").Strings());
+        var rows = read.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(first.Task, rows[0].GetProperty("id").GetInt64());
+        Assert.Equal(["k0", "k1", "k2"], rows.Select(r => r.GetProperty("key").GetString()!));
+        Assert.Equal(["好吃 😋", "太贵了", "没人标"], rows.Select(r => r.GetProperty("text").GetString()!));
+        Assert.Equal([name, name, null], rows.Select(r => r.GetProperty("annotator").GetString()));
+        Assert.Equal(["pos", "neg", null], rows.Select(r => r.GetProperty("label").GetString()));
+        Assert.Equal("""{"label":["pos"]}""", rows[0].GetProperty("result").GetString());
+        Assert.Equal(JsonValueKind.Null, rows[2].GetProperty("result").ValueKind);
+        Assert.Equal(4.5, rows[0].GetProperty("lead_time").GetDouble());
+        // A timestamp column: hyparquet gives it as a date, written to JSON in UTC.
+        Assert.True(DateTimeOffset.TryParse(rows[0].GetProperty("created_at").GetString(), out var at));
+        Assert.InRange(at, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    private async Task<JsonElement> RunNodeAsync(string script, byte[] input)
+    {
+        var web = new DirectoryInfo(AppContext.BaseDirectory);
+        while (web is not null && !File.Exists(Path.Combine(web.FullName, "web", "package.json")))
+        {
+            web = web.Parent;
+        }
+        var reader = Path.Combine(web?.FullName ?? "", "web", "node_modules", "hyparquet", "src", "index.js");
+        Assert.True(File.Exists(reader), $"{reader} is missing: run npm ci in web/ (the test command does).");
+        var dir = Directory.CreateTempSubdirectory("yz-node-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "input.bin");
+            var path = Path.Combine(dir.FullName, "read.mjs");
+            await File.WriteAllBytesAsync(file, input);
+            await File.WriteAllTextAsync(path, script);
+            using var node = Process.Start(new ProcessStartInfo("node", [path, file, new Uri(reader).AbsoluteUri]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var stdout = await node.StandardOutput.ReadToEndAsync();
+            var stderr = await node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync();
+            output.WriteLine(stdout + stderr);
+            Assert.True(node.ExitCode == 0, stderr);
+            return JsonSerializer.Deserialize<JsonElement>(stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task ConllTagsEveryHanCharacterWithBio()
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Yunzhong.Server.Tests.Exports;
 
 /// <summary>
@@ -46,6 +48,50 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         Assert.Equal(["Car"], value.GetProperty("rectanglelabels").Strings()); // the config's spelling
         var predicted = Assert.Single(task.GetProperty("predictions")[0].GetProperty("result").EnumerateArray());
         Assert.Equal(50.0, predicted.GetProperty("value").GetProperty("x").GetDouble());
+    }
+
+    [Fact]
+    public async Task OcrBoxesWithTheirTextComeBackFromLabelStudioAsTheyWent()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import("""
+            <View>
+              <Image name="image" value="$ocr"/>
+              <Rectangle name="bbox" toName="image" strokeWidth="3"/>
+              <TextArea name="transcription" toName="image" editable="true" perRegion="true" required="true"/>
+              <Choices name="script" toName="image" perRegion="true"><Choice value="Latin"/><Choice value="Han"/></Choices>
+            </View>
+            """).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        const string Geometry = """ "original_width": 200, "original_height": 100, "image_rotation": 0 """;
+        var result = $$"""
+            [ { "id": "r1", "from_name": "bbox", "to_name": "image", "type": "rectangle", "value": { "x": 5, "y": 10, "width": 25, "height": 20, "rotation": 0 }, {{Geometry}} },
+              { "id": "r2", "from_name": "bbox", "to_name": "image", "type": "rectangle", "value": { "x": 50, "y": 40, "width": 30, "height": 10, "rotation": 0 }, {{Geometry}} },
+              { "id": "r1", "from_name": "transcription", "to_name": "image", "type": "textarea", "value": { "x": 5, "y": 10, "width": 25, "height": 20, "rotation": 0, "text": [ "EXIT" ] }, {{Geometry}} },
+              { "id": "r2", "from_name": "transcription", "to_name": "image", "type": "textarea", "value": { "x": 50, "y": 40, "width": 30, "height": 10, "rotation": 0, "text": [ "出口" ] }, {{Geometry}} },
+              { "id": "r2", "from_name": "script", "to_name": "image", "type": "choices", "value": { "x": 50, "y": 40, "width": 30, "height": 10, "rotation": 0, "choices": [ "Han" ] }, {{Geometry}} } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project,
+            $$"""[ { "id": 7, "data": { "ocr": "https://cdn.example.com/signs/7.png" }, "annotations": [ { "result": {{result}} } ] } ]""", "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        Assert.Equal(ExportStatus.Done, job.Status);
+        var exported = JsonNode.Parse(text)![0]!["annotations"]![0]!["result"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(result), exported), exported.ToJsonString());
+
+        // The exported file imports again and exports the same.
+        var again = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        using (var r = await TestData.ImportRawAsync(manager.Http, again, text, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (_, text2) = await manager.Http.ExportAsync(again, new { format = "labelstudio" });
+        Assert.True(JsonNode.DeepEquals(exported, JsonNode.Parse(text2)![0]!["annotations"]![0]!["result"]), text2);
     }
 
     [Fact]

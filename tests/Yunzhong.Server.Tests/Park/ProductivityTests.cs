@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Yunzhong.Server.Data;
 using Yunzhong.Server.Features.Park;
@@ -37,6 +38,83 @@ public abstract class ProductivityTests<TFixture>(TFixture fx) : IClassFixture<T
         await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a1}/review", new { action = "accept" });
         await reviewer.Http.PostOkAsync<ReviewResponse>($"api/annotations/{a2}/review", new { action = "reject", comment = "不对" });
         return (scene, vendor, team, site);
+    }
+
+    /// <summary>The exact median of annotator-days' mean seconds per annotation.</summary>
+    private static double? ExactMedian(IEnumerable<(long Annotations, double Seconds)> days)
+    {
+        var v = days.Select(d => d.Seconds / d.Annotations).Order().ToList();
+        return v.Count == 0 ? null : v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
+    }
+
+    [Fact]
+    public async Task MediansFromTheSecondsHistogramAgreeWithTheExactOnesWithinOneSecond()
+    {
+        var scene = await ParkScene.CreateAsync(fx, tasks: 1, review: ReviewPolicy.All);
+        var vendor = await scene.VendorAsync(7);
+        var site = await vendor.Admin.Http.PostOkAsync<SiteView>($"api/organizations/{vendor.Org.Id}/sites", new { name = "阳高职场", countyCode = "140221", seats = 9 });
+        var team = await vendor.Admin.Http.PostOkAsync<TeamView>($"api/organizations/{vendor.Org.Id}/teams",
+            new { name = "快组", leadUserId = vendor.People[0].Id, memberIds = new[] { vendor.People[0].Id, vendor.People[1].Id, vendor.People[2].Id } });
+        // Hand-built running totals over the last nine days (eight over, today live): each person some days, at the team or none,
+        // with means of seconds per annotation that are not whole seconds.
+        var today = ParkDayNumber(fx.Time.GetUtcNow());
+        var rng = new Random(1204);
+        var rows = new List<(long Day, long Team, long User, long Annotations, double Seconds, long Tasks)>();
+        foreach (var (p, i) in vendor.People.Select((p, i) => (p, i)))
+        {
+            for (var day = today - 8; day <= today; day++)
+            {
+                if (rng.NextDouble() < 0.3)
+                {
+                    continue;
+                }
+                var annotations = rng.Next(3, 40);
+                rows.Add((day, i < 3 ? team.Id : 0, p.Id, annotations, annotations * (5 + (rng.NextDouble() * 90)), annotations - 1));
+            }
+        }
+        await using (var c = await fx.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO park_rollups (day, project_id, vendor_org_id, site_id, team_id, user_id, tasks, annotations, seconds)
+                VALUES (@Day, @project, @vendor, @site, @Team, @User, @Tasks, @Annotations, @Seconds)
+                """, rows.Select(r => new { r.Day, project = scene.Project, vendor = vendor.Org.Id, site = site.Id, r.Team, r.User, r.Tasks, r.Annotations, r.Seconds }));
+            await c.ExecuteAsync("DELETE FROM park_days_built");
+        }
+        var from = ParkScope.DayOf(today - 8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var v = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?vendor={vendor.Org.Id}&from={from}&by=team");
+
+        void Near(double? exact, double? fromBuckets, string what)
+        {
+            Assert.True(exact is { } e && fromBuckets is { } b && Math.Abs(e - b) <= 1, $"{what}: exact {exact}, from buckets {fromBuckets}");
+        }
+        Assert.Equal(rows.Sum(r => r.Tasks), v.Totals.Tasks);
+        Assert.Equal(rows.Sum(r => r.Annotations), v.Totals.Annotations);
+        Assert.Equal(rows.Select(r => r.User).Distinct().Count(), v.Totals.ActiveAnnotators);
+        Near(ExactMedian(rows.Select(r => (r.Annotations, r.Seconds))), v.Totals.MedianSecondsPerTask, "total");
+        Assert.Equal(9, v.Days.Count);
+        foreach (var d in v.Days)
+        {
+            var of = rows.Where(r => r.Day == ParkScope.DayNumber(d.Day)).ToList();
+            Assert.Equal((of.Count, of.Sum(r => r.Annotations)), (d.Figures.ActiveAnnotators, d.Figures.Annotations));
+            Near(ExactMedian(of.Select(r => (r.Annotations, r.Seconds))), d.Figures.MedianSecondsPerTask, d.Day.ToString());
+        }
+        Assert.Equal(2, v.Groups.Count);
+        foreach (var g in v.Groups)
+        {
+            var of = rows.Where(r => r.Team.ToString(System.Globalization.CultureInfo.InvariantCulture) == g.Key).ToList();
+            Assert.Equal((of.Select(r => r.User).Distinct().Count(), of.Sum(r => r.Tasks)), (g.Figures.ActiveAnnotators, g.Figures.Tasks));
+            Near(ExactMedian(of.Select(r => (r.Annotations, r.Seconds))), g.Figures.MedianSecondsPerTask, "team " + g.Key);
+        }
+
+        // A later write to a built day drops it, and the next read counts it.
+        await using (var c = await fx.Services.GetRequiredService<Db>().OpenAsync())
+        {
+            await c.ExecuteAsync("UPDATE park_rollups SET tasks = tasks + 5 WHERE day = @day AND vendor_org_id = @vendor AND user_id = @user",
+                new { day = rows[0].Day, vendor = vendor.Org.Id, user = rows[0].User });
+            await c.ExecuteAsync("DELETE FROM park_days_built WHERE day = @day", new { day = rows[0].Day });
+        }
+        var again = await vendor.Admin.Http.GetOkAsync<ProductivityView>($"api/park/productivity?vendor={vendor.Org.Id}&from={from}");
+        Assert.Equal(rows.Sum(r => r.Tasks) + 5, again.Totals.Tasks);
     }
 
     [Fact]

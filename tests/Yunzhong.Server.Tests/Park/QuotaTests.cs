@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Yunzhong.Server.Tests.Park;
 
@@ -23,6 +24,10 @@ public abstract class QuotaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             vendors.Add((v, await scene.ActiveContractAsync(v, quota)));
         }
         var refusals = new ConcurrentBag<long>();
+        // A lease past the quota would break contracts' CHECK (used <= quota) and fail its whole batch,
+        // whose operations the writer then retries one by one, each exact: count such failures too.
+        var engine = fx.Services.GetRequiredService<QueueEngine>();
+        var failedBefore = engine.FailedBatches;
         var gate = new TaskCompletionSource();
         var workers = vendors.SelectMany(v => v.Vendor.People.Select(p => (p, v.Contract.Id))).Select(async w =>
         {
@@ -70,6 +75,7 @@ public abstract class QuotaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         }
         Assert.Equal(quotas.Sum(), await fx.QueryScalarAsync<long>(
             "SELECT COUNT(*) FROM annotations WHERE project_id = @p", new { p = scene.Project }));
+        Assert.Equal(failedBefore, engine.FailedBatches);
     }
 }
 

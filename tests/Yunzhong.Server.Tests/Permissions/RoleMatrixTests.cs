@@ -276,6 +276,17 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "GET /api/predict-jobs/{jobId:long}", (s, _) => Get($"api/predict-jobs/{s.PredictJob}")),
         // The scene's job has ended: those who may cancel it are told so.
         new("409 409 403 403 403 404 404 401 401", "POST /api/predict-jobs/{jobId:long}/cancel", (s, _) => Post($"api/predict-jobs/{s.PredictJob}/cancel")),
+        // Webhooks (switched off, so the scene's pings and redeliveries fail at once and send nothing).
+        new("200 200 403 403 403 404 404 401 401", "GET /api/projects/{projectId:long}/webhooks/", (s, _) => Get($"api/projects/{s.Project}/webhooks")),
+        new("400 400 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/webhooks/", (s, _) => Post($"api/projects/{s.Project}/webhooks", new { })),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/webhooks/{webhookId:long}/", (s, _) => Get($"api/webhooks/{s.Webhook}")),
+        new("200 200 403 403 403 404 404 401 401", "PATCH /api/webhooks/{webhookId:long}/", (s, _) => Req(HttpMethod.Patch, $"api/webhooks/{s.Webhook}", new { })),
+        new("204 204 403 403 403 404 404 401 401", "DELETE /api/webhooks/{webhookId:long}/", (s, c) => Req(HttpMethod.Delete, $"api/webhooks/{s.Webhooks[c]}")),
+        new("200 200 403 403 403 404 404 401 401", "POST /api/webhooks/{webhookId:long}/secret", (s, _) => Post($"api/webhooks/{s.Webhook}/secret")),
+        new("202 202 403 403 403 404 404 401 401", "POST /api/webhooks/{webhookId:long}/ping", (s, _) => Post($"api/webhooks/{s.Webhook}/ping")),
+        new("200 200 403 403 403 404 404 401 401", "GET /api/webhooks/{webhookId:long}/deliveries", (s, _) => Get($"api/webhooks/{s.Webhook}/deliveries")),
+        new("202 202 403 403 403 404 404 401 401", "POST /api/webhook-deliveries/{deliveryId:long}/redeliver",
+            (s, _) => Post($"api/webhook-deliveries/{s.WebhookDelivery}/redeliver")),
     ];
 
     private const string Password = "matrix-password-2026";
@@ -315,6 +326,10 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         public long ModelProject { get; init; }
         public long OcrModel { get; init; }
         public long PredictJob { get; init; }
+        /// <summary>The webhook the rows aim at, and one per caller for DELETE.</summary>
+        public long Webhook { get; init; }
+        public required Dictionary<Caller, long> Webhooks { get; init; }
+        public long WebhookDelivery { get; init; }
         public string AdminsLink { get; init; } = "";
         public string LoginEmail { get; init; } = "";
         public required Dictionary<Caller, List<HttpClient>> Clients { get; init; }
@@ -458,8 +473,16 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         var predictJob = await admin.Http.PostOkAsync<Features.Compute.PredictJobView>($"api/projects/{modelProject}/predict-jobs", new { modelId = ocr });
         await Compute.PredictJobTests<TFixture>.WaitAsync(admin.Http, predictJob.Id);
 
+        var (webhook, webhookDelivery) = await Webhooks.WebhookRows.InsertAsync(fx, project, admin.Id);
+        var webhooks = new Dictionary<Caller, long>();
+        foreach (var caller in _callers)
+        {
+            webhooks[caller] = (await Webhooks.WebhookRows.InsertAsync(fx, project, admin.Id)).Webhook;
+        }
+
         return new Scene
         {
+            Webhook = webhook, Webhooks = webhooks, WebhookDelivery = webhookDelivery,
             Pool = pool.Id, ModelProject = modelProject, OcrModel = ocr, PredictJob = predictJob.Id,
             AnnotatorId = annotator.Id, ReviewerId = reviewer.Id, OtherVendor = otherVendor.Id, VendorContract = vendorContract.Id,
             ClientContract = clientContract.Id, Site = site.Id, Team = team.Id,

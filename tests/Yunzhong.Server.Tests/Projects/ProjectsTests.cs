@@ -14,7 +14,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     private const string XmlWithUnknownTags = """
         <View>
           <Image name="image" value="$image"/>
-          <BrushLabels name="tag" toName="image"><Label value="Airplane"/></BrushLabels>
+          <Number name="tag" toName="image"/>
           <RectangleLabels name="box" toName="image"><Label value="Car"/></RectangleLabels>
         </View>
         """;
@@ -97,10 +97,10 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     public async Task LabelStudioXmlWithTagsThatDoNotMapIsRefusedNamingTheTags()
     {
         var (org, manager) = await ManagerAsync();
-        using var r = await manager.Http.PostAsJsonAsync("api/projects", new { organizationId = org.Id, name = "brush", labelStudioXml = XmlWithUnknownTags });
+        using var r = await manager.Http.PostAsJsonAsync("api/projects", new { organizationId = org.Id, name = "number", labelStudioXml = XmlWithUnknownTags });
         var problem = await r.ProblemAsync(HttpStatusCode.BadRequest);
         var message = Assert.Single(problem.Errors("labelStudioXml"));
-        Assert.Contains("BrushLabels (tag)", message, StringComparison.Ordinal);
+        Assert.Contains("Number (tag)", message, StringComparison.Ordinal);
         Assert.DoesNotContain("RectangleLabels", message, StringComparison.Ordinal);
         Assert.Equal(0, await ProjectCountAsync(org.Id));
     }
@@ -289,7 +289,7 @@ public abstract class ProjectsTests<TFixture>(TFixture fx) : IClassFixture<TFixt
     {
         var (_, manager) = await ManagerAsync();
         var xml = await manager.Http.PostOkAsync<SchemaCheckResponse>("api/schemas/check", new { labelStudioXml = XmlWithUnknownTags });
-        Assert.Equal(new UnmappedTagView("BrushLabels", "tag"), Assert.Single(xml.Unmapped));
+        Assert.Equal(new UnmappedTagView("Number", "tag"), Assert.Single(xml.Unmapped));
         Assert.Empty(xml.Errors);
         Assert.Equal(["box"], xml.Schema!.Value.GetProperty("controls").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
 

@@ -36,7 +36,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
     internal sealed record Ids(
         long Org, long Project, long Task, long Assignment, long Annotation, long Export, long Token, string Media, long Member,
         long Vendor = 0, long Contract = 0, long Site = 0, long Team = 0, long Release = 0, long Grant = 0, string Link = "",
-        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0, long Pool = 0, long PredictJob = 0);
+        long Course = 0, long Lesson = 0, long Practice = 0, long Exam = 0, long Attempt = 0, long GoldTask = 0, long Skill = 0, long ReleaseJob = 0, long Pool = 0, long PredictJob = 0,
+        long Webhook = 0, long WebhookDelivery = 0);
 
     internal enum Expect { NotFound, Custom }
 
@@ -180,6 +181,16 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/projects/{projectId:long}/predict-jobs", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/predict-jobs"), Expect.NotFound),
         new("GET /api/predict-jobs/{jobId:long}", a => Req(HttpMethod.Get, $"api/predict-jobs/{a.PredictJob}"), Expect.NotFound),
         new("POST /api/predict-jobs/{jobId:long}/cancel", a => Req(HttpMethod.Post, $"api/predict-jobs/{a.PredictJob}/cancel"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/webhooks/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/webhooks"), Expect.NotFound),
+        new("POST /api/projects/{projectId:long}/webhooks/",
+            a => Req(HttpMethod.Post, $"api/projects/{a.Project}/webhooks", new { url = "http://example.com/hook", events = new[] { "export_finished" } }), Expect.NotFound),
+        new("GET /api/webhooks/{webhookId:long}/", a => Req(HttpMethod.Get, $"api/webhooks/{a.Webhook}"), Expect.NotFound),
+        new("PATCH /api/webhooks/{webhookId:long}/", a => Req(HttpMethod.Patch, $"api/webhooks/{a.Webhook}", new { active = true }), Expect.NotFound),
+        new("DELETE /api/webhooks/{webhookId:long}/", a => Req(HttpMethod.Delete, $"api/webhooks/{a.Webhook}"), Expect.NotFound),
+        new("POST /api/webhooks/{webhookId:long}/secret", a => Req(HttpMethod.Post, $"api/webhooks/{a.Webhook}/secret"), Expect.NotFound),
+        new("POST /api/webhooks/{webhookId:long}/ping", a => Req(HttpMethod.Post, $"api/webhooks/{a.Webhook}/ping"), Expect.NotFound),
+        new("GET /api/webhooks/{webhookId:long}/deliveries", a => Req(HttpMethod.Get, $"api/webhooks/{a.Webhook}/deliveries"), Expect.NotFound),
+        new("POST /api/webhook-deliveries/{deliveryId:long}/redeliver", a => Req(HttpMethod.Post, $"api/webhook-deliveries/{a.WebhookDelivery}/redeliver"), Expect.NotFound),
         new("GET /api/park/counties", _ => Req(HttpMethod.Get, "api/park/counties"), Expect.Custom, async (r, _) =>
         {
             Assert.Equal(10, (await r.OkAsync<List<County>>("counties")).Count); // a fixed list, nobody's data
@@ -401,14 +412,16 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         var ocr = await Compute.PredictJobTests<TFixture>.ModelIdAsync(admin.Http, Features.Compute.ModelTask.TextInImages);
         var predictJob = await admin.Http.PostOkAsync<Features.Compute.PredictJobView>($"api/projects/{ocrProject}/predict-jobs", new { modelId = ocr });
         await Compute.PredictJobTests<TFixture>.WaitAsync(admin.Http, predictJob.Id);
+        var (webhook, webhookDelivery) = await Webhooks.WebhookRows.InsertAsync(fx, project, admin.Id);
         return (new Ids(org.Id, project, task, lease.AssignmentId, annotation, job.Id, token.Id, "horse.png", annotator.Id, vendor.Id, contract.Id, site.Id, team.Id,
-            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id, pool.Id, predictJob.Id), admin, token.Token);
+            release.Id, grant.Id, link.Url, course.Id, lesson.Id, lesson.Practice[0].Id, exam.Exam.Id, attempt.Id, gold[0], skill, releaseJob.Id, pool.Id, predictJob.Id,
+            webhook, webhookDelivery), admin, token.Token);
     }
 
     private static readonly Ids _missing = new(8_000_000_001, 8_000_000_002, 8_000_000_003, 8_000_000_004, 8_000_000_005, 8_000_000_006, 8_000_000_007, "none.png", 8_000_000_008,
         8_000_000_009, 8_000_000_010, 8_000_000_011, 8_000_000_012, 8_000_000_013, 8_000_000_014, "/api/links/none",
         8_000_000_015, 8_000_000_016, 8_000_000_017, 8_000_000_018, 8_000_000_019, 8_000_000_020, 8_000_000_021,
-        Pool: 8_000_000_023, PredictJob: 8_000_000_024);
+        Pool: 8_000_000_023, PredictJob: 8_000_000_024, Webhook: 8_000_000_025, WebhookDelivery: 8_000_000_026);
 
     /// <summary>Everything of A's that any endpoint could change, as text.</summary>
     private async Task<string> SnapshotAsync(Ids a)
@@ -422,6 +435,8 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         await Add("SELECT * FROM projects WHERE organization_id = @org ORDER BY id");
         await Add("SELECT * FROM tasks WHERE project_id = @project ORDER BY id");
         await Add("SELECT * FROM predictions WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @project) ORDER BY id");
+        await Add("SELECT * FROM webhooks WHERE project_id = @project ORDER BY id");
+        await Add("SELECT * FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM webhooks WHERE project_id = @project) ORDER BY id");
         await Add("SELECT * FROM assignments WHERE project_id = @project ORDER BY id");
         await Add("SELECT * FROM annotations WHERE project_id = @project ORDER BY id");
         await Add("SELECT * FROM reviews WHERE task_id IN (SELECT id FROM tasks WHERE project_id = @project) ORDER BY id");

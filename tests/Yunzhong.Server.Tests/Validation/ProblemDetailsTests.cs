@@ -50,11 +50,15 @@ public abstract class ProblemDetailsTests<TFixture>(TFixture fx) : IClassFixture
     }
 
     /// <summary>Raw JSON on purpose: values the enums' wire names do not include, as a hand-written client might
-    /// send them. Comma-joined names once read as a number no member has and answered 500.</summary>
+    /// send them. Comma-joined names once read as a number no member has and answered 500, and
+    /// <c>"priority, random"</c> (0 | 1) bound to <c>random</c> without a word.</summary>
     [Theory]
     [InlineData("\"fifo\"")]
     [InlineData("2")]
     [InlineData("\"random, least_annotated\"")]
+    [InlineData("\"priority, random\"")]
+    [InlineData("\"Random\"")]
+    [InlineData("\"1\"")]
     [InlineData("null")]
     public async Task RawEnumValueOutsideTheWireNamesAnswers400NamingTheField(string order)
     {

@@ -29,6 +29,7 @@ export type ContractOffer = Loose<S['ContractOffer']>;
 export type ContractEvent = S['ContractEvent'];
 export type Site = S['SiteView'];
 export type ModelView = S['ModelView'];
+export type ComputeRuntime = S['RuntimeView'];
 export type PoolProfile = S['PoolProfileView'];
 export type PredictJob = S['PredictJobView'];
 export type PredictJobRequest = Loose<S['PredictJobRequest']>;
@@ -92,7 +93,7 @@ export type ReviewRecord = S['ReviewView'];
 export type TaskDetail = Omit<S['TaskDetail'], 'data' | 'state' | 'annotations' | 'predictions'> & {
   data: Record<string, unknown>; state: TaskState; annotations: Annotation[]; predictions: Prediction[];
 };
-export type BulkAction = S['BulkAction'];
+export type BulkAction = NonNullable<S['BulkRequest']['action']>;
 
 export type QueueTask = Omit<S['LeasedTask'], 'data' | 'predictions'> & { data: Record<string, unknown>; predictions: Prediction[] };
 export type QueueItem = Omit<S['NextResponse'], 'task' | 'draft'> & { task: QueueTask; draft: Result | null };
@@ -145,6 +146,8 @@ export const api = {
     unwrap(client.POST('/api/organizations/{organizationId}/members', { params: { path: { organizationId } }, body: m })) as Promise<Member>,
   // Compute: models, pools with power profiles, pre-annotation jobs.
   models: () => unwrap(client.GET('/api/models')) as Promise<ModelView[]>,
+  /** Which ONNX Runtime provider runs the models (cuda or cpu), and why not CUDA when it fell back. */
+  computeRuntime: () => unwrap(client.GET('/api/compute/runtime')) as Promise<ComputeRuntime>,
   pools: (organizationId: number) =>
     unwrap(client.GET('/api/organizations/{organizationId}/pools', { params: { path: { organizationId } } })),
   pool: (poolId: number) => unwrap(client.GET('/api/pools/{poolId}', { params: { path: { poolId } } })) as Promise<PoolProfile>,

@@ -1618,6 +1618,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listWebhooks"];
+        put?: never;
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/release-jobs/{jobId}": {
         parameters: {
             query?: never;
@@ -1858,6 +1874,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhook-deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["changeWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1899,8 +1995,6 @@ export interface components {
             /** Format: int64 */
             tasks: number;
         };
-        /** @enum {string} */
-        AmendRefusal: "none" | "not_theirs" | "reviewed" | "replaced" | "under_review" | "archived";
         AmendRequest: {
             /** Format: double */
             leadTimeSeconds?: null | number;
@@ -2055,8 +2149,6 @@ export interface components {
             /** Format: int64 */
             vendorOrganizationId: number;
         };
-        /** @enum {string} */
-        BulkAction: "delete" | "priority" | "release";
         BulkPredictionsRequest: {
             modelVersion?: null | string;
             predictions?: null | components["schemas"]["PredictionItem"][];
@@ -2072,7 +2164,7 @@ export interface components {
             tasks: number;
         };
         BulkRequest: {
-            action?: null | components["schemas"]["BulkAction"];
+            action?: null | ("delete" | "priority" | "release");
             filter?: null | components["schemas"]["TaskSelection"];
             ids: null | number[];
             /** Format: int32 */
@@ -2086,10 +2178,10 @@ export interface components {
             descriptionEn?: null | string;
             descriptionZh?: null | string;
             licence?: null | string;
-            modality?: null | components["schemas"]["DatasetModality"];
+            modality?: null | ("text" | "image" | "audio" | "video" | "multimodal");
             titleEn?: null | string;
             titleZh?: null | string;
-            visibility?: null | components["schemas"]["CardVisibility"];
+            visibility?: null | ("private" | "park" | "public");
         };
         CardView: {
             descriptionEn: string;
@@ -2193,11 +2285,11 @@ export interface components {
             projectId: number;
             /** Format: int64 */
             quota: number;
-            unit?: null | components["schemas"]["ContractUnit"];
+            unit?: null | "annotations";
             unitPrice: string;
             /** Format: int64 */
             vendorOrganizationId: number;
-            visibility?: null | components["schemas"]["ContractVisibility"];
+            visibility?: null | ("work" | "progress");
         };
         ContractPatch: {
             /** Format: date-time */
@@ -2267,7 +2359,7 @@ export interface components {
             type: components["schemas"]["ControlType"];
         };
         /** @enum {string} */
-        ControlType: "choices" | "spans" | "relations" | "rectangles" | "polygons" | "keypoints" | "segments" | "transcription" | "rating" | "ranking" | "taxonomy";
+        ControlType: "choices" | "spans" | "relations" | "rectangles" | "polygons" | "keypoints" | "segments" | "transcription" | "rating" | "ranking" | "taxonomy" | "tracks" | "masks" | "dialogue";
         County: {
             code: string;
             nameEn: string;
@@ -2317,7 +2409,7 @@ export interface components {
             token: string;
         };
         CreateOrganizationRequest: {
-            kind?: null | components["schemas"]["OrganizationKind"];
+            kind?: null | ("client" | "vendor" | "operator");
             name: string;
         };
         CreateTokenRequest: {
@@ -2520,12 +2612,12 @@ export interface components {
             title: string;
         };
         /** @enum {string} */
-        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc";
+        ExportFileFormat: "jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc" | "parquet";
         ExportRequest: {
             /** @default false */
             consensus: boolean;
             consensusMethod?: null | string;
-            format?: null | components["schemas"]["ExportFileFormat"];
+            format?: null | ("jsonl" | "labelstudio" | "csv" | "conll" | "coco" | "yolo" | "voc" | "parquet");
             /** Format: date-time */
             from?: null | string;
             /** @default false */
@@ -2561,7 +2653,7 @@ export interface components {
             totalRows: number;
         };
         /** @enum {string} */
-        FieldType: "text" | "image" | "audio" | "video" | "list" | "json";
+        FieldType: "text" | "image" | "audio" | "video" | "list" | "json" | "dialogue";
         GoldTaskView: {
             data: components["schemas"]["JsonElement"];
             gold: components["schemas"]["JsonElement"];
@@ -2624,7 +2716,7 @@ export interface components {
             key: null | string;
             /** Format: double */
             leadTimeSeconds: null | number;
-            lockedBecause?: null | components["schemas"]["AmendRefusal"];
+            lockedBecause?: null | ("none" | "not_theirs" | "reviewed" | "replaced" | "under_review" | "archived");
             result: components["schemas"]["JsonElement"];
             status: components["schemas"]["AnnotationStatus"];
             /** Format: int64 */
@@ -2717,7 +2809,7 @@ export interface components {
             backendUrl?: null | string;
             /** Format: int32 */
             loopEvery?: null | number;
-            measure?: null | components["schemas"]["UncertaintyMeasure"];
+            measure?: null | ("least_confidence" | "margin" | "entropy");
         };
         LearningView: {
             backendsAllowed: boolean;
@@ -3064,7 +3156,7 @@ export interface components {
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "attempt.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "course.not_found" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.not_object" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "exam.already_answered" | "exam.attempt_expired" | "exam.attempt_finished" | "exam.attempt_open" | "exam.cooling_down" | "exam.no_attempts_left" | "exam.not_found" | "exam.pool_too_small" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "lesson.not_found" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "model.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "pool.not_found" | "practice_task.not_found" | "prediction.task_address" | "prediction.task_unknown" | "prediction_job.not_found" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_ambiguous" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found" | "training.not_gold";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.attribute.not_object" | "annotation.attribute.region_unknown" | "annotation.attribute.required" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.dialogue.message_invalid" | "annotation.dialogue.message_out_of_range" | "annotation.dialogue.no_messages" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.mask.counts_invalid" | "annotation.mask.counts_sum" | "annotation.mask.needed" | "annotation.mask.size_invalid" | "annotation.mask.size_mismatch" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.track.box_outside" | "annotation.track.frame_outside" | "annotation.track.frames_unordered" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "attempt.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "course.not_found" | "data.dialogue_invalid" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.message_no_text" | "data.not_object" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "exam.already_answered" | "exam.attempt_expired" | "exam.attempt_finished" | "exam.attempt_open" | "exam.cooling_down" | "exam.no_attempts_left" | "exam.not_found" | "exam.pool_too_small" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "lesson.not_found" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "model.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "pool.not_found" | "practice_task.not_found" | "prediction.task_address" | "prediction.task_unknown" | "prediction_job.not_found" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_video" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_region_and_segment" | "schema.per_region_unknown" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found" | "training.not_gold" | "webhook.address_refused" | "webhook.no_events" | "webhook.not_allowed" | "webhook.not_found" | "webhook.unreachable" | "webhook.url_invalid" | "webhook_delivery.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -3077,8 +3169,7 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
-        /** @enum {string} */
-        ProductivityBreakdown: "vendor" | "site" | "county" | "team";
+        ProductivityBreakdown: null | ("vendor" | "site" | "county" | "team");
         ProductivityDay: {
             /** Format: date */
             day: string;
@@ -3136,7 +3227,7 @@ export interface components {
             /** Format: int32 */
             leaseSeconds?: null | number;
             name?: null | string;
-            order?: null | components["schemas"]["TaskOrder"];
+            order?: null | ("priority" | "random" | "least_annotated" | "most_uncertain");
             /** Format: int32 */
             overlap?: null | number;
             quality?: null | components["schemas"]["QualityRequest"];
@@ -3149,7 +3240,7 @@ export interface components {
             /** Format: int32 */
             leaseSeconds?: null | number;
             name?: null | string;
-            order?: null | components["schemas"]["TaskOrder"];
+            order?: null | ("priority" | "random" | "least_annotated" | "most_uncertain");
             /** Format: int64 */
             organizationId: number;
             /** Format: int32 */
@@ -3308,7 +3399,7 @@ export interface components {
         ReleaseRequest: {
             formats?: null | components["schemas"]["ExportFileFormat"][];
             licence?: null | string;
-            source?: null | components["schemas"]["ReleaseSource"];
+            source?: null | ("accepted" | "consensus");
         };
         /** @enum {string} */
         ReleaseSource: "accepted" | "consensus";
@@ -3397,7 +3488,7 @@ export interface components {
         /** @enum {string} */
         ReviewPolicy: "none" | "sample" | "all";
         ReviewRequest: {
-            action?: null | components["schemas"]["ReviewAction"];
+            action?: null | ("accept" | "reject" | "fix");
             comment?: null | string;
             result?: unknown;
         };
@@ -3441,8 +3532,7 @@ export interface components {
             fallbackReason: null | string;
             provider: string;
         };
-        /** @enum {string} */
-        ScheduleGoal: "greenest" | "cheapest";
+        ScheduleGoal: null | ("greenest" | "cheapest");
         SchemaCheckRequest: {
             labelStudioXml?: null | string;
             schema?: unknown;
@@ -3768,6 +3858,61 @@ export interface components {
             /** Format: date */
             to: string;
             vendors: components["schemas"]["VendorProgress"][];
+        };
+        WebhookDeliveryCreated: {
+            /** Format: int64 */
+            id: number;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        WebhookDeliveryView: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            durationMs: null | number;
+            error: null | string;
+            event: components["schemas"]["WebhookEvent"];
+            /** Format: date-time */
+            finishedAt: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            nextAttemptAt: null | string;
+            payload: components["schemas"]["JsonElement"];
+            /** Format: int32 */
+            responseStatus: null | number;
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /** Format: int64 */
+            webhookId: number;
+        };
+        /** @enum {string} */
+        WebhookEvent: "annotation_submitted" | "annotation_reviewed" | "tasks_imported" | "export_finished" | "release_published" | "ping";
+        WebhookList: {
+            events: components["schemas"]["WebhookEvent"][];
+            hostsAllowed: boolean;
+            webhooks: components["schemas"]["WebhookView"][];
+        };
+        WebhookRequest: {
+            active?: null | boolean;
+            events?: null | components["schemas"]["WebhookEvent"][];
+            url?: null | string;
+        };
+        WebhookView: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            events: components["schemas"]["WebhookEvent"][];
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            projectId: number;
+            secret?: null | string;
+            secretHint: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
         };
         WorkforceFigures: {
             byCounty: components["schemas"]["CertifiedInCounty"][];
@@ -10939,6 +11084,135 @@ export interface operations {
             };
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getReleaseJob: {
         parameters: {
             query?: never;
@@ -11933,6 +12207,381 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryCreated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryCreated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changeWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

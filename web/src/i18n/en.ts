@@ -1,7 +1,9 @@
+import { webhooksEn } from './webhooks.en';
 import { learningEn } from './learning.en';
 import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
+import { attributesEn } from './attributes.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
 import { errorsEn } from './errors.en';
@@ -15,12 +17,15 @@ import { workforceEn } from './workforce.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 import { videoEn } from './video.en';
+import { masksEn } from './masks.en';
+import { dialogueEn } from './dialogue.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
 export const en = {
   ...settingsEn,
   ...learningEn,
+  ...webhooksEn,
   ...releasesEn,
   ...relmediaEn,
   ...parkuiEn,
@@ -28,6 +33,7 @@ export const en = {
   ...trainingEn,
   ...workforceEn,
   ...computeEn,
+  ...dialogueEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',
@@ -366,6 +372,8 @@ export const en = {
   ...dmsortEn,
   ...datamgrEn,
   ...videoEn,
+  ...masksEn,
+  ...attributesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -71,6 +71,7 @@ export const settingsEn = {
   'export.format.coco': 'COCO (image regions)',
   'export.format.yolo': 'YOLO (zip of label files)',
   'export.format.voc': 'Pascal VOC (zip of XML files)',
+  'export.format.parquet': 'Apache Parquet (table with each result as JSON)',
   'export.jobs': 'Earlier exports',
   'export.jobsEmpty': 'No exports yet.',
   'export.col.when': 'Asked',

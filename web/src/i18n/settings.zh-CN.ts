@@ -73,6 +73,7 @@ export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
   'export.format.coco': 'COCO（图像区域）',
   'export.format.yolo': 'YOLO（标签文件压缩包）',
   'export.format.voc': 'Pascal VOC（XML 文件压缩包）',
+  'export.format.parquet': 'Apache Parquet（数据表，每条结果为 JSON）',
   'export.jobs': '导出记录',
   'export.jobsEmpty': '还没有导出过。',
   'export.col.when': '时间',

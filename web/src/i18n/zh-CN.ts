@@ -1,3 +1,4 @@
+import { webhooksZhCN } from './webhooks.zh-CN';
 import { learningZhCN } from './learning.zh-CN';
 import { relmediaZhCN } from './relmedia.zh-CN';
 import { computeZhCN } from './compute.zh-CN';
@@ -5,6 +6,7 @@ import type { MessageKey } from './en';
 import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
+import { attributesZhCN } from './attributes.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { amendkeysZhCN } from './amendkeys.zh-CN';
@@ -16,11 +18,14 @@ import { workforceZhCN } from './workforce.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 import { videoZhCN } from './video.zh-CN';
+import { masksZhCN } from './masks.zh-CN';
+import { dialogueZhCN } from './dialogue.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
   ...settingsZhCN,
   ...learningZhCN,
+  ...webhooksZhCN,
   ...releasesZhCN,
   ...relmediaZhCN,
   ...parkuiZhCN,
@@ -366,4 +371,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...dmsortZhCN,
   ...datamgrZhCN,
   ...videoZhCN,
+  ...masksZhCN,
+  ...attributesZhCN,
+  ...dialogueZhCN,
 };

@@ -1,6 +1,6 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json';
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue';
 export interface Field { name: string; type: FieldType }
 
 export interface LabelDef { value: string; hotkey?: string; color?: string }
@@ -8,15 +8,17 @@ export type LabelLike = string | LabelDef;
 
 // toName: the Label Studio object tag the control labels, kept from an imported config for exports.
 interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
-export interface ChoicesControl extends ControlBase { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
+/** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`). */
+interface PerRegion { perRegion?: string[] }
+export interface ChoicesControl extends ControlBase, PerRegion { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
 export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }
 export interface RelationsControl extends ControlBase { type: 'relations'; spans: string; labels?: LabelLike[] }
 export interface RectanglesControl extends ControlBase { type: 'rectangles'; field: string; labels: LabelLike[] }
 export interface PolygonsControl extends ControlBase { type: 'polygons'; field: string; labels: LabelLike[] }
 export interface KeypointsControl extends ControlBase { type: 'keypoints'; field: string; labels: LabelLike[] }
 export interface SegmentsControl extends ControlBase { type: 'segments'; field: string; labels: LabelLike[] }
-export interface TranscriptionControl extends ControlBase { type: 'transcription'; perSegment?: string }
-export interface RatingControl extends ControlBase { type: 'rating'; max?: number }
+export interface TranscriptionControl extends ControlBase, PerRegion { type: 'transcription'; perSegment?: string }
+export interface RatingControl extends ControlBase, PerRegion { type: 'rating'; max?: number }
 export interface RankingControl extends ControlBase { type: 'ranking'; field: string; mode: 'rank' | 'pairwise'; rationale?: boolean }
 /** An option of a taxonomy: a bare string is a leaf. */
 export type TaxonomyOption = string | (LabelDef & { children?: TaxonomyOption[] });
@@ -25,11 +27,15 @@ export interface TaxonomyControl extends ControlBase {
 }
 
 export interface TracksControl extends ControlBase { type: 'tracks'; field: string; labels: LabelLike[] }
+/** Pixel masks on an image, one label each (COCO run lengths; see workbench/masks.ts). */
+export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
+/** Labels on whole messages of a dialogue field and on spans inside one message. */
+export interface DialogueControl extends ControlBase { type: 'dialogue'; field: string; labels: LabelLike[] }
 
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
   | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
-  | TracksControl;
+  | TracksControl | MasksControl | DialogueControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }
@@ -45,6 +51,8 @@ export interface Segment { id: string; start: number; end: number; label: string
 export interface Keyframe { frame: number; x: number; y: number; width: number; height: number; enabled: boolean; rotation?: number; time?: number }
 export interface Track { id: string; label: string; sequence: Keyframe[]; framesCount?: number; duration?: number }
 export interface RankValue { order: string[]; rationale?: string }
+/** A dialogue region: a whole message (no start/end) or a span of code points inside it. */
+export interface MessageRegion { id: string; message: number; label: string; start?: number; end?: number; text?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
 
 // One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],

@@ -6,7 +6,7 @@ import type { Control, LabelLike, Schema } from './schema';
 
 export type TemplateId =
   | 'textClass' | 'ner' | 'relations' | 'llmRank' | 'llmPairwise' | 'boxes' | 'polygons' | 'keypoints'
-  | 'ocr' | 'speech' | 'audioClass' | 'taxonomy';
+  | 'ocr' | 'speech' | 'audioClass' | 'taxonomy' | 'segmentation';
 
 export interface Template { id: TemplateId; icon: string; schema: (zh: boolean) => Schema }
 
@@ -113,6 +113,13 @@ export const TEMPLATES: Template[] = [
           ? [{ value: '电子产品', children: ['手机', '电脑', '耳机'] }, { value: '服装', children: ['男装', '女装', '童装'] }, { value: '食品', children: ['零食', '饮料'] }]
           : [{ value: 'Electronics', children: ['Phones', 'Computers', 'Headphones'] }, { value: 'Clothing', children: ['Men', 'Women', 'Children'] }, { value: 'Food', children: ['Snacks', 'Drinks'] }],
       }],
+    }),
+  },
+  {
+    id: 'segmentation', icon: '▦',
+    schema: (zh) => ({
+      fields: [image],
+      controls: [{ name: 'masks', type: 'masks', field: 'image', labels: pick(zh, [['road', '道路'], ['vehicle', '车辆'], ['person', '行人'], ['building', '建筑'], ['vegetation', '植被'], ['sky', '天空']]) }],
     }),
   },
 ];

@@ -15,6 +15,7 @@ export function ComputePage() {
   const orgId = org!.id;
   const qc = useQueryClient();
   const models = useQuery({ queryKey: ['compute', 'models'], queryFn: api.models });
+  const runtime = useQuery({ queryKey: ['compute', 'runtime'], queryFn: api.computeRuntime, staleTime: Infinity });
   const pools = useQuery({ queryKey: ['compute', orgId, 'pools'], queryFn: () => api.pools(orgId) });
   const poolId = pools.data?.[0]?.id;
   const pool = useQuery({ queryKey: ['compute', 'pool', poolId], queryFn: () => api.pool(poolId!), enabled: !!poolId });
@@ -44,6 +45,12 @@ export function ComputePage() {
     <main className="page" data-testid="compute-page">
       <h1>{t('compute.title')}</h1>
       <h2>{t('compute.models')}</h2>
+      {runtime.data && (
+        <p data-testid="compute-runtime" data-provider={runtime.data.provider}>
+          {runtime.data.provider === 'cuda' ? t('compute.runtime.cuda') : t('compute.runtime.cpu', { cores: runtime.data.cores })}
+          {runtime.data.fallbackReason && <><br /><span className="muted small">{t('compute.runtime.why', { why: runtime.data.fallbackReason })}</span></>}
+        </p>
+      )}
       <table data-testid="models">
         <thead><tr><th>{t('compute.model')}</th><th>{t('compute.task')}</th><th>{t('compute.licence')}</th><th /></tr></thead>
         <tbody>

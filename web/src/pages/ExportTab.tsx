@@ -4,7 +4,7 @@ import { api, type ExportFormat, type ExportJob, type Project, type TaskState } 
 import { errorText, keys } from '../api/queries';
 import { useI18n, useT, type MessageKey } from '../i18n';
 
-const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco', 'yolo', 'voc'];
+const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco', 'yolo', 'voc', 'parquet'];
 const STATES = ['', 'annotated', 'in_review', 'accepted', 'rejected'] as const satisfies readonly (TaskState | '')[];
 const finished = (j: ExportJob | undefined) => j?.status === 'done' || j?.status === 'incomplete' || j?.status === 'failed';
 // An incomplete file is written and downloadable; some items could not be expressed in its format.

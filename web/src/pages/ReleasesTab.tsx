@@ -6,7 +6,7 @@ import { MODALITIES, VISIBILITIES, releaseKeys, releasesApi, type CardInput, typ
 import { useI18n, useT, type MessageKey } from '../i18n';
 import { formatSize } from './ExportTab';
 
-const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco', 'yolo', 'voc'];
+const FORMATS: ExportFormat[] = ['jsonl', 'labelstudio', 'csv', 'conll', 'coco', 'yolo', 'voc', 'parquet'];
 
 /** A project's releases: make one, read its manifest summary, compare two, download; and the dataset's card in the catalogue. */
 export function ReleasesTab({ project }: { project: Project }) {

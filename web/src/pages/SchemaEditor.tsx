@@ -3,10 +3,11 @@ import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '
 import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
 const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json'];
-const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy'];
+const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks'];
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text'], rectangles: ['image'], polygons: ['image'], keypoints: ['image'],
   segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
+  masks: ['image'],
 };
 
 /** "value|hotkey|#colour" per line, the shorthand the form uses for labels and options. */

@@ -10,6 +10,7 @@ import { sampleData } from '../lib/sample';
 import { navigate } from '../router';
 import { FieldErrors, SchemaEditorCard, useSchemaDraft } from './SchemaDraft';
 import { LearningCard } from './LearningCard';
+import { WebhooksCard } from './WebhooksCard';
 import { SchemaPreview } from './SchemaPreview';
 
 /** What the settings form edits, as the project holds it. */
@@ -56,6 +57,7 @@ export function SettingsTab({ project, canManage }: { project: Project; canManag
           <SchemaSettings key={project.id} project={project} />
           <ProjectSkillsPanel key={`skills-${project.id}`} projectId={project.id} />
           <LearningCard project={project} />
+          <WebhooksCard project={project} />
           <DangerZone project={project} />
         </div>
       </div>

@@ -5,6 +5,8 @@ import { clampMove, inside, resizeFromCorner, rotateAboutCentre, rotationTowards
 import { addKeypoint, addPolygon, addRect, editedOrigin, updateRegion } from './state';
 import { controlsOn, isTyping, useWb } from './context';
 import { buildPyramid, levelFor, visiblePart, type View } from './pixels';
+import { MaskLayer, type Brush, type MaskApi } from './MaskLayer';
+import type { MaskRegion } from './masks';
 
 type Pt = [number, number];
 type Draft = { kind: 'rect'; a: Pt; b: Pt } | { kind: 'poly'; points: Pt[]; cursor: Pt | null };
@@ -13,7 +15,8 @@ type Drag =
   | { mode: 'move'; control: string; id: string; start: Pt; orig: Rect | Polygon | Keypoint; moved: boolean }
   | { mode: 'handle'; control: string; id: string; handle: number; orig: Rect | Polygon; moved: boolean }
   | { mode: 'rotate'; control: string; id: string; orig: Rect; moved: boolean }
-  | { mode: 'rect'; over?: { control: string; id: string } };
+  | { mode: 'rect'; over?: { control: string; id: string } }
+  | { mode: 'paint' };
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -55,6 +58,11 @@ export function ImageView({ field, src }: { field: string; src: string }) {
   const [space, setSpace] = useState(false);
   const drag = useRef<Drag | null>(null);
   const hasAudio = wb.schema.fields.some((f) => f.type === 'audio');
+  // Masks are painted on a layer of their own (MaskLayer) while a masks control is active.
+  const maskControls = useMemo(() => controlsOn(wb.schema, field, ['masks']), [wb.schema, field]);
+  const maskControl = maskControls.find((c) => c.name === wb.active) ?? (controls.length ? undefined : maskControls[0]);
+  const maskApi = useRef<MaskApi | null>(null);
+  const [brush, setBrush] = useState<Brush>({ size: 24, erase: false });
 
   const drawControl: Control | undefined = controls.find((c) => c.name === wb.active) ?? controls[0];
   const colorOf = (c: Control, label: string) => labelsOf(c).find((l) => l.value === label)?.color ?? '#888';
@@ -97,6 +105,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       svg.setAttribute('data-ty', String(v.ty));
     }
     groupRef.current?.setAttribute('transform', `translate(${v.tx} ${v.ty}) scale(${v.k})`);
+    maskApi.current?.show(v);
     if (!frame.current) frame.current = requestAnimationFrame(draw);
   };
 
@@ -240,6 +249,21 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     setDraft(null);
   };
 
+  /** B brush, E eraser, [ ] brush size, H hides or shows the active control's masks. */
+  const maskKey = (key: string): boolean => {
+    if (key === 'b' || key === 'e') { setBrush((b) => ({ ...b, erase: key === 'e' })); return true; }
+    if (key === '[' || key === ']') { setBrush((b) => ({ ...b, size: clamp(Math.round(b.size * (key === ']' ? 1.25 : 0.8)), 2, 400) })); return true; }
+    if (key === 'h' && maskControl) { toggleMasks(); return true; }
+    return false;
+  };
+
+  const maskIds = () => ((wb.state.result[maskControl?.name ?? ''] as MaskRegion[] | undefined) ?? []).map((m) => m.id);
+  const masksHidden = maskIds().length > 0 && maskIds().every((id) => wb.state.hidden?.includes(id));
+  const toggleMasks = () => {
+    const ids = maskIds();
+    wb.update((s) => ({ ...s, hidden: masksHidden ? (s.hidden ?? []).filter((id) => !ids.includes(id)) : [...new Set([...(s.hidden ?? []), ...ids])] }));
+  };
+
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
       if (isTyping(e)) return;
@@ -249,6 +273,8 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       else if (e.key === 'Backspace' && draft?.kind === 'poly') {
         e.preventDefault(); e.stopImmediatePropagation();
         setDraft(draft.points.length > 1 ? { ...draft, points: draft.points.slice(0, -1) } : null);
+      } else if (maskControl && !e.ctrlKey && !e.metaKey && !e.altKey && maskKey(e.key)) {
+        e.preventDefault();
       } else if (e.key.startsWith('Arrow') && !e.ctrlKey && !e.metaKey && !e.altKey && nudge(e.key, e.shiftKey ? 10 : 1)) {
         e.preventDefault();
       } else if (['[', ']', '{', '}'].includes(e.key) && !hasAudio && !e.ctrlKey && !e.metaKey && !e.altKey
@@ -286,6 +312,10 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       return;
     }
     if (e.button !== 0) return;
+    if (maskControl && !e.shiftKey && maskApi.current?.begin(toImgFree(e), false)) {
+      drag.current = { mode: 'paint' };
+      return;
+    }
     const target = e.target as Element;
     const p = toImg(e);
     const handle = target.closest('[data-handle]');
@@ -335,6 +365,16 @@ export function ImageView({ field, src }: { field: string; src: string }) {
 
   const onPointerMove = (e: React.PointerEvent) => {
     const d = drag.current;
+    if (maskControl) {
+      const r = boxRef.current!.getBoundingClientRect();
+      maskApi.current?.hover(e.clientX - r.left, e.clientY - r.top, d?.mode !== 'pan' && !space);
+    }
+    if (d?.mode === 'paint') {
+      // Every pointer position since the last event, so a fast stroke keeps its shape.
+      const all = e.nativeEvent.getCoalescedEvents?.() ?? [];
+      maskApi.current?.move((all.length ? all : [e]).map(toImgFree));
+      return;
+    }
     if (!d) {
       if (draft?.kind === 'poly') setDraft({ ...draft, cursor: toImg(e) });
       return;
@@ -395,6 +435,7 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     const d = drag.current;
     drag.current = null;
     if (d?.mode === 'pan') setView(viewRef.current, true);
+    if (d?.mode === 'paint') maskApi.current?.end();
     if (d?.mode === 'rect' && draft?.kind === 'rect' && drawControl) {
       // The last pointermove may not have rendered yet: the corner comes from this event.
       const b = toImg(e);
@@ -482,14 +523,25 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       <div className="image-tools">
         <span data-testid="zoom-level">{t('wb.zoom', { percent: Math.round(k * 100) })}</span>
         <button type="button" data-testid="image-fit" onClick={() => fit()}>{t('wb.fit')}</button>
-        {drawControl && <span className="muted">{drawControl.type === 'rectangles' ? t('wb.tool.rect') : drawControl.type === 'polygons' ? t('wb.tool.polygon') : t('wb.tool.point')} · {labelOf(drawControl)}</span>}
+        {maskControl && <span className="mask-tools" data-testid="mask-tools">
+          <b>{t('masks.tool')}</b>
+          <button type="button" className={brush.erase ? '' : 'on'} aria-pressed={!brush.erase} data-testid="mask-brush" onClick={() => setBrush((b) => ({ ...b, erase: false }))}><kbd>B</kbd> {t('masks.brush')}</button>
+          <button type="button" className={brush.erase ? 'on' : ''} aria-pressed={brush.erase} data-testid="mask-eraser" onClick={() => setBrush((b) => ({ ...b, erase: true }))}><kbd>E</kbd> {t('masks.eraser')}</button>
+          <label>{t('masks.size')} <input type="range" min={2} max={400} value={brush.size} data-testid="mask-size" aria-label={t('masks.size')}
+            onChange={(e) => setBrush((b) => ({ ...b, size: Number(e.target.value) }))} /> <span data-testid="mask-size-value">{t('masks.sizeValue', { size: brush.size })}</span></label>
+          <button type="button" data-testid="mask-visibility" aria-pressed={masksHidden} onClick={toggleMasks}><kbd>H</kbd> {masksHidden ? t('masks.showAll') : t('masks.hideAll')}</button>
+          <span className="muted">· {wb.labelFor[maskControl.name] ?? labelsOf(maskControl)[0]?.value}</span>
+        </span>}
+        {!maskControl && drawControl && <span className="muted">{drawControl.type === 'rectangles' ? t('wb.tool.rect') : drawControl.type === 'polygons' ? t('wb.tool.polygon') : t('wb.tool.point')} · {labelOf(drawControl)}</span>}
       </div>
       <div ref={boxRef} className={`image-box${space ? ' panning' : ''}`} data-testid={`image-${field}`}>
         {failed ? <div className="error">{t('wb.mediaError', { name: src })}</div> : <>
           <canvas ref={canvasRef} className="image-pixels" aria-hidden="true" />
+          {nat && maskControls.length > 0 && <MaskLayer controls={maskControls} active={maskControl} nat={nat} brush={brush} api={maskApi} />}
           {/* data-zoom, data-tx, data-ty and the group's transform are written by showView, not by React. */}
           <svg ref={svgRef} data-testid="image-canvas" data-natural-width={nat?.w} data-natural-height={nat?.h} data-levels={levelCount || undefined}
-            onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onDoubleClick={closePolygon}>
+            onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onDoubleClick={closePolygon}
+            onPointerLeave={() => maskApi.current?.hover(0, 0, false)}>
             <g ref={groupRef}>
               {origins}
               {regions}

@@ -5,17 +5,20 @@ import {
   type Relation, type Schema, type Segment, type Span, type Track,
 } from '../lib/schema';
 import { AudioView } from './AudioView';
+import { DialogueView } from './DialogueView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
+import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { VideoView } from './VideoView';
+import { maskArea, type MaskRegion } from './masks';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
 import {
   editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
 } from './state';
 
-const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'tracks'];
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'tracks', 'masks', 'dialogue'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
@@ -116,11 +119,14 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       const rankers = schema.controls.filter((c): c is RankingControl => c.type === 'ranking' && c.field === f.name);
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
-    } else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
+    } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
+    else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
   }
 
   const side: React.ReactNode[] = [];
+  const attributes = attributeControls(schema.controls);
   for (const c of schema.controls) {
+    if (attributes.includes(c as never)) continue;
     if (c.type === 'choices') side.push(<ChoicesView key={c.name} c={c} />);
     else if (c.type === 'rating') side.push(<RatingView key={c.name} c={c} />);
     else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c} />);
@@ -138,6 +144,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
         <aside className="task-side">
           {activeControl && <div className="muted small" data-testid="active-control">{t('wb.activeControl', { name: activeControl.name })}</div>}
           {side}
+          {attributes.length > 0 && <RegionAttributes controls={attributes} />}
           <RegionList />
         </aside>
       </div>
@@ -161,8 +168,10 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
   );
 }
 
-function describe(r: Span | Rect | Polygon | Keypoint | Segment | Track, t: ReturnType<typeof useT>): string {
+function describe(r: Span | Rect | Polygon | Keypoint | Segment | Track | MaskRegion, t: ReturnType<typeof useT>): string {
   if ('sequence' in r) return t('video.keyframes', { count: r.sequence.length, first: r.sequence[0]?.frame ?? 0 });
+  if ('mask' in r) return t('masks.pixels', { count: maskArea(r) });
+  if ('message' in r) return `${t('dlg.whole', { n: Number(r.message) + 1 })}${'text' in r && r.text !== undefined ? ` “${r.text}” [${r.start}, ${r.end})` : ''}`;
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
   if ('width' in r) return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}${r.rotation ? ` ↻${r.rotation}°` : ''}`;
   if ('points' in r) return t('wb.points', { count: r.points.length });
@@ -170,7 +179,7 @@ function describe(r: Span | Rect | Polygon | Keypoint | Segment | Track, t: Retu
   return `${Math.round(r.x)},${Math.round(r.y)}`;
 }
 
-const IMAGE_TYPES: Control['type'][] = ['rectangles', 'polygons', 'keypoints'];
+const IMAGE_TYPES: Control['type'][] = ['rectangles', 'polygons', 'keypoints', 'masks'];
 
 function EyeIcon({ open }: { open: boolean }) {
   return (
@@ -200,7 +209,7 @@ function RegionList() {
     if (!REGION_TYPES.includes(c.type)) continue;
     const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
     const onImage = IMAGE_TYPES.includes(c.type);
-    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment | Track)[] | undefined) ?? []) {
+    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment | Track | MaskRegion)[] | undefined) ?? []) {
       if ('text' in r && r.text) textOf.set(r.id, r.text);
       const pred = state.predicted.includes(r.id);
       const hidden = !!state.hidden?.includes(r.id);
@@ -212,7 +221,7 @@ function RegionList() {
           <span className="dot" style={{ background: color }} />
           <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
           {pred && <span className="badge pred">{t('wb.prediction')}</span>}
-          {!pred && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
+          {!pred && !('mask' in r) && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
           {onImage && <>
             <button type="button" className={`tool${hidden ? ' on' : ''}`} data-testid={`hide-${r.id}`} aria-pressed={hidden}
               title={hidden ? t('wbx.show') : t('wbx.hide')} aria-label={hidden ? t('wbx.show') : t('wbx.hide')}
@@ -273,6 +282,7 @@ export const SHORTCUTS: [string, MessageKey][] = [
   ['1–9', 'keys.labels'], ['Tab', 'keys.tab'], ['Delete', 'keys.delete'], ['Esc', 'keys.escape'], ['R', 'keys.relation'], ['Shift+← →', 'keys.textCaret'], ['Shift+drag', 'keys.tools'],
   ['Space', 'keys.pan'], ['← ↑ → ↓', 'keys.nudge'], ['[ ]', 'keys.rotate'], ['+ − F', 'keys.zoom'], ['Enter', 'keys.enterPolygon'], ['Space', 'keys.play'], ['← →', 'keys.seek'], ['[ ]', 'keys.mark'],
   ['1 2 3', 'keys.pair'], ['?', 'keys.help'],
+  ['B E', 'keys.maskTools'], ['[ ]', 'keys.brushSize'], ['H', 'keys.maskHide'],
 ];
 
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {

@@ -28,7 +28,7 @@ export interface WbState {
 const HISTORY = 200;
 export type Region = Span | Rect | Polygon | Keypoint | Segment | Track;
 const PREFIX: Partial<Record<Control['type'], string>> = {
-  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't',
+  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't', dialogue: 'm',
 };
 
 export function emptyState(result: Result = {}, predicted: string[] = []): WbState {
@@ -231,7 +231,7 @@ export function removeRegion(s: WbState, schema: Schema, control: string, id: st
   for (const c of schema.controls) {
     if (c.type === 'relations' && c.spans === control)
       result[c.name] = list<Relation>(result, c.name).filter((r) => r.from !== id && r.to !== id);
-    if (c.type === 'transcription' && c.perSegment === control) {
+    if ((c.type === 'transcription' && c.perSegment === control) || ('perRegion' in c && c.perRegion?.includes(control))) {
       const m = result[c.name];
       if (m && typeof m === 'object' && !Array.isArray(m) && id in m) {
         const copy = { ...(m as Record<string, string>) };
@@ -263,6 +263,16 @@ export function setSegmentText(s: WbState, control: string, segmentId: string, t
   const cur = m && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, string>) : {};
   if ((cur[segmentId] ?? '') === text) return s;
   return commit(s, { ...s.result, [control]: { ...cur, [segmentId]: text } }, undefined, `seg:${control}:${segmentId}`);
+}
+
+/** Sets one region's value of a per-region attribute (null clears it); typing in one region's text is one undo step. */
+export function setRegionAttribute(s: WbState, control: string, regionId: string, value: unknown, typing?: boolean): WbState {
+  const m = s.result[control];
+  const cur = m && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
+  const next = { ...cur };
+  if (value == null) delete next[regionId];
+  else next[regionId] = value;
+  return commit(s, { ...s.result, [control]: next }, undefined, typing ? `attr:${control}:${regionId}` : undefined);
 }
 
 /**
@@ -309,6 +319,10 @@ export function toResult(s: WbState, schema: Schema): Result {
     if (c.type === 'transcription' && c.perSegment && v && typeof v === 'object' && !Array.isArray(v)) {
       const live = new Set(list<Segment>(s.result, c.perSegment).map((g) => g.id));
       v = Object.fromEntries(Object.entries(v as Record<string, string>).filter(([k, t]) => live.has(k) && t !== ''));
+    }
+    if ('perRegion' in c && c.perRegion && v && typeof v === 'object' && !Array.isArray(v)) {
+      const live = new Set(c.perRegion.flatMap((r) => list<Region>(s.result, r).map((g) => g.id)));
+      v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k, x]) => live.has(k) && !isEmpty(x as ResultValue)));
     }
     if ((c.type === 'ranking') && v && typeof v === 'object' && !Array.isArray(v)) {
       const o = { ...(v as unknown as Record<string, unknown>) };

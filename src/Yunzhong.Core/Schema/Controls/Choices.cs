@@ -14,7 +14,10 @@ internal sealed class ChoicesKind : ControlKind
 
     internal override bool NeedsLabels => true;
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "multiple" or "min" or "max";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "multiple" or "min" or "max" or "perRegion";
+
+    internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors) =>
+        PerRegion.CheckReferences(c, path, controls, errors);
 
     internal override void CheckEntry(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
     {
@@ -62,7 +65,12 @@ internal sealed class ChoicesKind : ControlKind
         }
     }
 
-    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Choices(plan, value);
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) {
+        if (!run.PerRegionValues(plan, value))
+        {
+            run.Choices(plan, value);
+        }
+    }
 
     internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Choices"];
 
@@ -70,6 +78,7 @@ internal sealed class ChoicesKind : ControlKind
     {
         var d = LabelledDraft(e, name!, field!, context, "Choice");
         d.Multiple = string.Equals(LabelStudioImportContext.Attr(e, "choice"), "multiple", StringComparison.OrdinalIgnoreCase);
+        d.PerRegion = LabelStudioImportContext.IsTrue(LabelStudioImportContext.Attr(e, "perRegion"));
         return d;
     }
 
@@ -80,6 +89,11 @@ internal sealed class ChoicesKind : ControlKind
         if (!value.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
         {
             return "value.choices must be an array";
+        }
+
+        if (control.PerRegion is not null)
+        {
+            return PerRegion.SetValue(control, id, new JsonArray([.. choices.EnumerateArray().Select(c => (JsonNode?)control.Canonical(c.GetString()!)).Distinct()]), context);
         }
 
         var list = ListOf(byControl, control.Name);
@@ -99,6 +113,16 @@ internal sealed class ChoicesKind : ControlKind
     {
         var output = context.Output;
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        if (control.PerRegion is not null)
+        {
+            foreach (var p in v.EnumerateObject())
+            {
+                PerRegion.AddItem(control, p.Name, "choices", "choices", JsonNode.Parse(p.Value.GetRawText())!, context);
+            }
+
+            return null;
+        }
 
         if (v.GetArrayLength() > 0)
         {
@@ -128,12 +152,13 @@ public static partial class AnnotationValidator
     {
         // ---- choices ----
 
-        internal void Choices(ControlPlan plan, JsonElement value)
+        internal void Choices(ControlPlan plan, JsonElement value, string? pointer = null)
         {
             var name = plan.Def.Name;
+            var at = pointer ?? plan.Pointer;
             if (value.ValueKind != JsonValueKind.Array)
             {
-                Fail(plan.Pointer, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
+                Fail(at, $"Choices '{name}' must be an array of option values, not {JsonText.Describe(value)}.", SchemaErrorCodes.NotList);
                 return;
             }
 
@@ -144,15 +169,15 @@ public static partial class AnnotationValidator
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
-                    Fail(At(plan, i), $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.", SchemaErrorCodes.NotText);
+                    Fail(at + "/" + i, $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.", SchemaErrorCodes.NotText);
                 }
                 else if (!plan.TryGetLabel(item, out var option))
                 {
-                    Fail(At(plan, i), $"{JsonText.Describe(item)} is not an option of choices '{name}'.", SchemaErrorCodes.UnknownOption, ("value", item.GetString()));
+                    Fail(at + "/" + i, $"{JsonText.Describe(item)} is not an option of choices '{name}'.", SchemaErrorCodes.UnknownOption, ("value", item.GetString()));
                 }
                 else if (chosen[option])
                 {
-                    Fail(At(plan, i), $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.", SchemaErrorCodes.ChoiceRepeated, ("value", JsonText.Value(item)));
+                    Fail(at + "/" + i, $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.", SchemaErrorCodes.ChoiceRepeated, ("value", JsonText.Value(item)));
                 }
                 else
                 {
@@ -165,15 +190,15 @@ public static partial class AnnotationValidator
             var c = plan.Def;
             if (!c.Multiple && i != 1)
             {
-                Fail(plan.Pointer, $"Choices '{name}' takes exactly one option; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", 1), ("max", 1), ("count", i));
+                Fail(at, $"Choices '{name}' takes exactly one option; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", 1), ("max", 1), ("count", i));
             }
             else if (c.Min is { } min && i < min)
             {
-                Fail(plan.Pointer, $"Choices '{name}' needs at least {min} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", min), ("max", c.Max), ("count", i));
+                Fail(at, $"Choices '{name}' needs at least {min} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", min), ("max", c.Max), ("count", i));
             }
             else if (c.Max is { } max && i > max)
             {
-                Fail(plan.Pointer, $"Choices '{name}' allows at most {max} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", c.Min), ("max", max), ("count", i));
+                Fail(at, $"Choices '{name}' allows at most {max} options; the result has {i}.", SchemaErrorCodes.ChoiceCount, ("min", c.Min), ("max", max), ("count", i));
             }
         }
     }

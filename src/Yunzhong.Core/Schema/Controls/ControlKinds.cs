@@ -21,6 +21,8 @@ public static class ControlKinds
         new RankingKind(),
         new TaxonomyKind(),
         new TracksKind(),
+        new MasksKind(),
+        new DialogueKind(),
     ]);
 
     private static readonly Dictionary<string, ControlKind> _byName =

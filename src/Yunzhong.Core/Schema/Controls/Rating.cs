@@ -11,7 +11,10 @@ internal sealed class RatingKind : ControlKind
 
     public override bool TakesLabels => false;
 
-    internal override bool AllowsKey(string key) => key is "required" or "max";
+    internal override bool AllowsKey(string key) => key is "required" or "max" or "perRegion";
+
+    internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors) =>
+        PerRegion.CheckReferences(c, path, controls, errors);
 
     internal override void CheckEntry(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
     {
@@ -32,14 +35,24 @@ internal sealed class RatingKind : ControlKind
         }
     }
 
-    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rating(plan, value);
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) {
+        if (!run.PerRegionValues(plan, value))
+        {
+            run.Rating(plan, value);
+        }
+    }
 
     internal override IReadOnlyList<string> LabelStudioTags { get; } = ["Rating"];
 
     // Its toName is dropped: a rating rates the task.
     internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
     {
-        var d = new LabelStudioDraft(e, name!, ControlType.Rating) { Max = context.MaxRating(e) };
+        var d = new LabelStudioDraft(e, name!, ControlType.Rating)
+        {
+            Max = context.MaxRating(e),
+            PerRegion = LabelStudioImportContext.IsTrue(LabelStudioImportContext.Attr(e, "perRegion")),
+            RegionField = field?.Name,
+        };
         context.ReportChildren(e, null);
         return d;
     }
@@ -53,6 +66,11 @@ internal sealed class RatingKind : ControlKind
             return "value.rating must be an integer";
         }
 
+        if (control.PerRegion is not null)
+        {
+            return PerRegion.SetValue(control, id, r, context);
+        }
+
         byControl[control.Name] = r;
         return null;
     }
@@ -61,6 +79,16 @@ internal sealed class RatingKind : ControlKind
     {
         var output = context.Output;
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
+
+        if (control.PerRegion is not null)
+        {
+            foreach (var p in v.EnumerateObject())
+            {
+                PerRegion.AddItem(control, p.Name, "rating", "rating", p.Value.GetInt32(), context);
+            }
+
+            return null;
+        }
 
         output.Add(Item(control.Name, "rating", new JsonObject { ["rating"] = v.GetInt32() }));
         return null;
@@ -86,17 +114,18 @@ public static partial class AnnotationValidator
     {
         // ---- rating and ranking ----
 
-        internal void Rating(ControlPlan plan, JsonElement value)
+        internal void Rating(ControlPlan plan, JsonElement value, string? pointer = null)
         {
+            var at = pointer ?? plan.Pointer;
             var max = plan.Def.RatingMax;
             if (!JsonText.TryGetInteger(value, out var n))
             {
-                Fail(plan.Pointer, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.",
+                Fail(at, $"Rating '{plan.Def.Name}' must be an integer from 1 to {max}, not {JsonText.Describe(value)}.",
                     SchemaErrorCodes.RatingRange, ("max", max), ("value", JsonText.Value(value)));
             }
             else if (n < 1 || n > max)
             {
-                Fail(plan.Pointer, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.", SchemaErrorCodes.RatingRange, ("max", max), ("value", n));
+                Fail(at, $"Rating {n} is outside 1..{max} of '{plan.Def.Name}'.", SchemaErrorCodes.RatingRange, ("max", max), ("value", n));
             }
         }
     }

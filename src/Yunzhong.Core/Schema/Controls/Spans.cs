@@ -148,35 +148,7 @@ public static partial class AnnotationValidator
             try
             {
                 var text = chars.AsSpan(0, length);
-                var pairs = 0;
-                if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
-                {
-                    // Offsets count code points. Note the code-point position of each surrogate pair
-                    // once; a UTF-16 index is then the code point plus the pairs before it.
-                    astral = ArrayPool<int>.Shared.Rent(length / 2 + 1);
-                    var u = 0;
-                    while (u < length)
-                    {
-                        var k = text[u..].IndexOfAnyInRange('\uD800', '\uDFFF');
-                        if (k < 0)
-                        {
-                            break;
-                        }
-
-                        u += k;
-                        if (char.IsHighSurrogate(text[u]) && u + 1 < length && char.IsLowSurrogate(text[u + 1]))
-                        {
-                            astral[pairs] = u - pairs;
-                            pairs++;
-                            u += 2;
-                        }
-                        else
-                        {
-                            u++; // an unpaired surrogate counts as one code point
-                        }
-                    }
-                }
-
+                astral = AstralPairs(text, out var pairs);
                 var offsets = new CodePoints(astral is null ? default : astral.AsSpan(0, pairs), length - pairs);
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
@@ -192,6 +164,63 @@ public static partial class AnnotationValidator
             finally
             {
                 ArrayPool<char>.Shared.Return(chars);
+                if (astral is not null)
+                {
+                    ArrayPool<int>.Shared.Return(astral);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Offsets count code points. Notes the code-point position of each surrogate pair once (in a
+        /// rented array, null when the text has none); a UTF-16 index is then the code point plus the
+        /// pairs before it.
+        /// </summary>
+        private static int[]? AstralPairs(ReadOnlySpan<char> text, out int pairs)
+        {
+            pairs = 0;
+            var length = text.Length;
+            if (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+            {
+                return null;
+            }
+
+            var astral = ArrayPool<int>.Shared.Rent(length / 2 + 1);
+            var u = 0;
+            while (u < length)
+            {
+                var k = text[u..].IndexOfAnyInRange('\uD800', '\uDFFF');
+                if (k < 0)
+                {
+                    break;
+                }
+
+                u += k;
+                if (char.IsHighSurrogate(text[u]) && u + 1 < length && char.IsLowSurrogate(text[u + 1]))
+                {
+                    astral[pairs] = u - pairs;
+                    pairs++;
+                    u += 2;
+                }
+                else
+                {
+                    u++; // an unpaired surrogate counts as one code point
+                }
+            }
+
+            return astral;
+        }
+
+        /// <summary>Checks one span region against a text given as a string (a message of a dialogue).</summary>
+        private void SpanInText(ControlPlan plan, int i, JsonElement item, string text)
+        {
+            var astral = AstralPairs(text, out var pairs);
+            try
+            {
+                Span(plan, i, item, text, new CodePoints(astral is null ? default : astral.AsSpan(0, pairs), text.Length - pairs));
+            }
+            finally
+            {
                 if (astral is not null)
                 {
                     ArrayPool<int>.Shared.Return(astral);

@@ -13,10 +13,11 @@ internal sealed class TranscriptionKind : ControlKind
 
     public override bool TakesLabels => false;
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "perSegment";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "perSegment" or "perRegion";
 
     internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
     {
+        PerRegion.CheckReferences(c, path, controls, errors);
         if (c.PerSegment is not null)
         {
             if (!controls.TryGetValue(c.PerSegment, out var target) || target.Type != ControlType.Segments)
@@ -33,7 +34,12 @@ internal sealed class TranscriptionKind : ControlKind
         }
     }
 
-    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Transcription(plan, value);
+    internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) {
+        if (!run.PerRegionValues(plan, value))
+        {
+            run.Transcription(plan, value);
+        }
+    }
 
     internal override IReadOnlyList<string> LabelStudioTags { get; } = ["TextArea"];
 
@@ -57,6 +63,11 @@ internal sealed class TranscriptionKind : ControlKind
         if (text is null)
         {
             return "value.text must be a string or an array of strings";
+        }
+
+        if (control.PerRegion is not null)
+        {
+            return PerRegion.SetValue(control, id, text, context);
         }
 
         if (control.PerSegment is not null)
@@ -89,6 +100,16 @@ internal sealed class TranscriptionKind : ControlKind
         if (v.ValueKind == JsonValueKind.String)
         {
             output.Add(Item(control.Name, "textarea", new JsonObject { ["text"] = new JsonArray(v.GetString()) }));
+            return null;
+        }
+
+        if (control.PerRegion is not null)
+        {
+            foreach (var p in v.EnumerateObject())
+            {
+                PerRegion.AddItem(control, p.Name, "textarea", "text", new JsonArray(p.Value.GetString()), context);
+            }
+
             return null;
         }
 

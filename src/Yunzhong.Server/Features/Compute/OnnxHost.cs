@@ -34,7 +34,12 @@ public sealed class OnnxHost
 
     public string ModelsPath => _options.ModelsPath;
 
-    internal static (string Provider, string? Reason) Choose(ProviderChoice choice)
+    /// <summary>
+    /// The provider for <paramref name="choice"/>: the CPU when asked for (CUDA is then never tried),
+    /// else CUDA when <paramref name="appendCuda"/> (by default: appending ONNX Runtime's CUDA provider
+    /// to a session's options) succeeds, else the CPU with the first line of why it failed.
+    /// </summary>
+    internal static (string Provider, string? Reason) Choose(ProviderChoice choice, Action? appendCuda = null)
     {
         if (choice == ProviderChoice.Cpu)
         {
@@ -42,14 +47,19 @@ public sealed class OnnxHost
         }
         try
         {
-            using var probe = new SessionOptions();
-            probe.AppendExecutionProvider_CUDA(0);
+            (appendCuda ?? AppendCuda)();
             return ("cuda", null);
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             return ("cpu", "CUDA is not available (" + e.Message.Split('\n')[0].Trim() + ").");
         }
+    }
+
+    private static void AppendCuda()
+    {
+        using var probe = new SessionOptions();
+        probe.AppendExecutionProvider_CUDA(0);
     }
 
     /// <summary>Session options for one job: its threads, sequential execution, the chosen provider.</summary>

@@ -52,7 +52,7 @@ public static class PredictJobsApi
         g.MapGet("/compute/runtime", (OnnxHost host) => TypedResults.Ok(new RuntimeView(host.Provider, host.FallbackReason, Environment.ProcessorCount)))
             .WithName("getComputeRuntime");
         var gated = g.MapGroup("").Gated();
-        gated.MapPost("/projects/{projectId:long}/predict-jobs", Create).WithName("createPredictJob").JsonBody().RefusesUnknownEnums().Conflicts();
+        gated.MapPost("/projects/{projectId:long}/predict-jobs", Create).WithName("createPredictJob").JsonBody().Conflicts();
         gated.MapGet("/projects/{projectId:long}/predict-jobs", List).WithName("listPredictJobs");
         gated.MapGet("/predict-jobs/{jobId:long}", Get).WithName("getPredictJob");
         gated.MapPost("/predict-jobs/{jobId:long}/cancel", Cancel).WithName("cancelPredictJob").Conflicts();

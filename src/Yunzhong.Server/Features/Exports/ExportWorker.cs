@@ -53,12 +53,12 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         {
             var (rows, problems) = await RunAsync(id, projectId, format, JsonSerializer.Deserialize<ExportFilter>(optionsJson)!, ct);
             // A file that left items out is not "done": its state says so, beside the note naming them.
-            await SetAsync(id, problems > 0 ? "incomplete" : "done", rows, null, ct);
+            await SetAsync(id, projectId, format, problems > 0 ? "incomplete" : "done", rows, null, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Export {Id} failed", id);
-            await SetAsync(id, "failed", null, FailureText(e), ct);
+            await SetAsync(id, projectId, format, "failed", null, FailureText(e), ct);
         }
         return true;
     }
@@ -78,7 +78,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         _ => "The export failed. Start it again later; the server's log has the details.",
     };
 
-    private async Task SetAsync(long id, string status, long? rows, string? error, CancellationToken ct)
+    private async Task SetAsync(long id, long projectId, string format, string status, long? rows, string? error, CancellationToken ct)
     {
         long? size = null;
         if (status is "done" or "incomplete")
@@ -87,8 +87,19 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             size = file?.Length;
         }
         await using var c = await db.OpenAsync(ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var tx = await db.BeginWriteAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition(
-            ExportsSql.FinishSql, new { id, status, rows, error, now = time.GetUtcNow().ToUnixTimeMilliseconds(), blob = BlobName(id), size }, cancellationToken: ct));
+            ExportsSql.FinishSql, new { id, status, rows, error, now, blob = BlobName(id), size }, tx, cancellationToken: ct));
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, projectId, Webhooks.WebhookEvent.ExportFinished, new System.Text.Json.Nodes.JsonObject
+        {
+            ["export"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = id, ["format"] = format, ["status"] = status, ["rows"] = rows, ["sizeBytes"] = size, ["error"] = error,
+                ["downloadUrl"] = status == "failed" ? null : $"/api/exports/{id}/download",
+            },
+        }, now, ct);
+        await tx.CommitAsync(ct);
     }
 
     private static string BlobName(long id) => $"exports/{id}";
@@ -275,6 +286,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         "coco" => ExportFormat.Coco,
         "yolo" => ExportFormat.Yolo,
         "voc" => ExportFormat.Voc,
+        "parquet" => ExportFormat.Parquet,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown export format"),
     };
 

@@ -26,7 +26,7 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Exports").SignedIn().Gated();
-        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody().RefusesUnknownEnums();
+        g.MapPost("/projects/{projectId:long}/exports", Create).WithName("createExport").JsonBody();
         g.MapGet("/projects/{projectId:long}/exports", List).WithName("listExports");
         g.MapGet("/exports/{exportId:long}", Get).WithName("getExport");
         g.MapGet("/exports/{exportId:long}/download", Download).WithName("downloadExport")
@@ -187,6 +187,7 @@ public static class ExportsApi
         "csv" => (".csv", "text/csv; charset=utf-8"),
         "conll" => (".conll", "text/plain; charset=utf-8"),
         "yolo" or "voc" => (".zip", "application/zip"),
+        "parquet" => (".parquet", "application/vnd.apache.parquet"),
         _ => (".json", "application/json"),
     };
 

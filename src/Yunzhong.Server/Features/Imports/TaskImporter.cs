@@ -186,6 +186,13 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         await routing.MarkImportAsync(c, tx, project.Id, importId, ct);
         await c.ExecuteAsync(new CommandDefinition(
             ImportsSql.FinishImportSql, new { importId, hash, imported, duplicates = rows - imported }, tx, cancellationToken: ct));
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, project.Id, Webhooks.WebhookEvent.TasksImported, new System.Text.Json.Nodes.JsonObject
+        {
+            ["import"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = importId, ["fileName"] = source.FileName, ["importedBy"] = userId, ["tasks"] = imported, ["duplicates"] = rows - imported,
+            },
+        }, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         await db.CommitLargeAsync(c, tx, ct);
         access.Forget(project.Id);
         return new ImportOutcome(imported, rows - imported, errors, 0, importId);

@@ -62,7 +62,7 @@ public static class LearningApi
     {
         var g = app.MapGroup("/api/projects/{projectId:long}/learning").WithTags("Learning").SignedIn().Gated();
         g.MapGet("", Get).WithName("getLearning");
-        g.MapPut("", Put).WithName("setLearning").JsonBody().RefusesUnknownEnums();
+        g.MapPut("", Put).WithName("setLearning").JsonBody();
         g.MapPost("/run", Run).WithName("runLearning").Conflicts();
         g.MapPost("/backend/health", Health).WithName("checkModelServer").JsonBody()
             .Problems(StatusCodes.Status502BadGateway);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace Yunzhong.Server.Features.Learning;
@@ -19,60 +17,17 @@ internal sealed record ServerPrediction(JsonElement Result, double? Score, strin
 /// <summary>
 /// Talks the Label Studio ML backend protocol: <c>GET /health</c>, <c>POST /predict</c> with
 /// <c>{tasks: [{id, data}], project, params}</c>, answered <c>{results: [{result, score,
-/// model_version}]}</c> (or the older bare list), one per task in order. Every connection is dialled
-/// through <see cref="ModelServerAddresses"/> at connect time, redirects are refused, no proxy is used.
+/// model_version}]}</c> (or the older bare list), one per task in order. Connections go through
+/// <see cref="Outbound.OutboundHttp"/>: dialled through <see cref="ModelServerAddresses"/>, no redirects, no proxy.
 /// </summary>
 internal sealed class ModelServerClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly ModelServerAddresses _addresses;
 
-    public ModelServerClient(ModelServerAddresses addresses, IOptions<ModelServerOptions> options)
-    {
-        _addresses = addresses;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectCallback = ConnectAsync,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        };
-        _http = new HttpClient(handler) { Timeout = options.Value.Timeout };
-    }
+    public ModelServerClient(ModelServerAddresses addresses, IOptions<ModelServerOptions> options) =>
+        _http = Outbound.OutboundHttp.Create(addresses, options.Value.Timeout);
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>Resolves the host, keeps only the addresses the rules allow for it, and connects to the first that answers.</summary>
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(ModelServerAddresses.Normalize(host), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, ct);
-        string? refusal = null;
-        foreach (var address in addresses)
-        {
-            if (_addresses.Refusal(host, address) is { } why)
-            {
-                refusal ??= why;
-                continue;
-            }
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException)
-            {
-                socket.Dispose();
-            }
-        }
-        throw refusal is not null
-            ? new ModelServerException(ProblemCodes.ModelServerAddressRefused, refusal, refused: true)
-            : new ModelServerException(ProblemCodes.ModelServerUnreachable, $"No address of {host} answered.");
-    }
 
     /// <summary>The server's <c>/health</c> answer as text; throws <see cref="ModelServerException"/>.</summary>
     public async Task<string> HealthAsync(string url, CancellationToken ct)
@@ -129,9 +84,11 @@ internal sealed class ModelServerClient : IDisposable
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
-        catch (HttpRequestException e) when (e.InnerException is ModelServerException m)
+        catch (HttpRequestException e) when (e.InnerException is Outbound.OutboundConnectException refused)
         {
-            throw m;
+            throw refused.Refused
+                ? new ModelServerException(ProblemCodes.ModelServerAddressRefused, refused.Message, refused: true)
+                : new ModelServerException(ProblemCodes.ModelServerUnreachable, refused.Message);
         }
         catch (HttpRequestException e)
         {

@@ -13,7 +13,7 @@ public static class OrganizationsApi
 {
     public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/organizations").WithTags("Organizations").SignedIn().RefusesUnknownEnums();
+        var g = app.MapGroup("/api/organizations").WithTags("Organizations").SignedIn();
         g.MapGet("", async (ClaimsPrincipal user, Db db, CancellationToken ct) =>
             TypedResults.Ok((await AuthApi.MeAsync(user.UserId(), db, ct)).Value!.Organizations)).WithName("listOrganizations");
         // Only the park operator's admins open organisations: 403 for everyone else, nothing to find.

@@ -40,7 +40,7 @@ public static class ContractsApi
 {
     public static IEndpointRouteBuilder MapContracts(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/contracts").WithTags("Park").SignedIn().RefusesUnknownEnums();
+        var g = app.MapGroup("/api/contracts").WithTags("Park").SignedIn();
         g.MapGet("", List).WithName("listContracts");
         g.MapPost("", Offer).WithName("offerContract").Gated().JsonBody();
         g.MapGet("/{contractId:long}", Get).WithName("getContract").Gated();

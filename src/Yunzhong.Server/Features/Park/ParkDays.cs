@@ -88,6 +88,7 @@ internal static class ParkDays
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE park_active SET bits = bits & @clear WHERE block = @block AND (bits & @bit) <> 0", args, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(BuildActiveSql, args, tx, cancellationToken: ct));
+            await ParkSpeed.BuildDayAsync(c, tx, day, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO park_days_built (day) VALUES (@day) ON CONFLICT (day) DO NOTHING", args, tx, cancellationToken: ct));
         }

@@ -7,7 +7,8 @@ namespace Yunzhong.Server.Features.Park;
 /// <param name="ActiveAnnotators">People who submitted work.</param>
 /// <param name="AcceptanceRate">Accepted over judged; null before any judgement.</param>
 /// <param name="GoldAccuracy">Mean gold score; null before any gold answer.</param>
-/// <param name="MedianSecondsPerTask">The median over annotators (per day: annotator-days) of their mean seconds per annotation; null without work.</param>
+/// <param name="MedianSecondsPerTask">The median over annotator-days of the annotator's mean seconds per annotation that day, to the whole second
+/// (rounded down; from one-second buckets, an hour or more counted as 3,600 s); null without work.</param>
 /// <param name="Earned">What the annotators earned (yuan, to the fen).</param>
 public sealed record ProductivityFigures(
     long Tasks, long Annotations, long ActiveAnnotators, long Accepted, long Rejected,
@@ -115,7 +116,7 @@ public static class ProductivityApi
             return Http.Invalid("from", "from must be a day on or before to, at most 366 days before it.");
         }
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(await ProductivityReader.ReadAsync(c, scope, first, last, breakdown, ct));
+        return TypedResults.Ok(await ProductivityReader.ReadAsync(db, c, scope, first, last, ParkScope.Today(time), breakdown, ct));
     }
 
     /// <param name="vendor">One vendor; a vendor's own people must name it (or one of its sites or teams).</param>

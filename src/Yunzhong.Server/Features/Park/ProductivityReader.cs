@@ -3,20 +3,52 @@ using Yunzhong.Core.Park;
 
 namespace Yunzhong.Server.Features.Park;
 
-/// <summary>Reads <see cref="ProductivityApi"/>'s figures from the running totals (<c>park_rollups</c>), never the annotations.</summary>
+/// <summary>Reads <see cref="ProductivityApi"/>'s figures from the per-day totals (<see cref="ParkSpeed"/>) and today's running totals, never the annotations.</summary>
 internal static class ProductivityReader
 {
-    /// <summary>One running-totals row as the figures need it.</summary>
-    private sealed class Row : ParkDays.Sums
+    /// <summary>One day × vendor × site × team of <c>park_team_daily</c> (or of today's running totals).</summary>
+    private sealed class Row
     {
+        public long Day { get; set; }
+        public long VendorId { get; set; }
+        public long SiteId { get; set; }
         public long TeamId { get; set; }
-        public long UserId { get; set; }
+        public long Tasks { get; set; }
+        public long Annotations { get; set; }
+        public long Accepted { get; set; }
+        public long Rejected { get; set; }
+        public long GoldTotal { get; set; }
+        public double GoldScore { get; set; }
+        public long EarnedE5 { get; set; }
     }
 
-    /// <summary>Sums of rows, with each annotator's annotations and seconds for the count of people and the median.</summary>
+    /// <summary>One bucket of <c>park_speed</c>.</summary>
+    private sealed class Speed
+    {
+        public long Day { get; set; }
+        public long VendorId { get; set; }
+        public long SiteId { get; set; }
+        public long TeamId { get; set; }
+        public long Bucket { get; set; }
+        public long People { get; set; }
+    }
+
+    /// <summary>One row of <c>park_team_active</c>.</summary>
+    private sealed class Worked
+    {
+        public long Block { get; set; }
+        public long VendorId { get; set; }
+        public long SiteId { get; set; }
+        public long TeamId { get; set; }
+        public long UserId { get; set; }
+        public long Bits { get; set; }
+    }
+
+    /// <summary>Sums of rows, the seconds-per-task histogram and the people who worked.</summary>
     private sealed class Tally
     {
-        private readonly Dictionary<long, (long Annotations, double Seconds)> _people = [];
+        private readonly Dictionary<long, long> _speed = [];
+        private readonly HashSet<long> _people = [];
         private long _tasks, _annotations, _accepted, _rejected, _goldTotal, _earnedE5;
         private double _goldScore;
 
@@ -29,62 +61,116 @@ internal static class ProductivityReader
             _goldTotal += r.GoldTotal;
             _goldScore += r.GoldScore;
             _earnedE5 += r.EarnedE5;
-            if (r.Annotations > 0)
-            {
-                var p = _people.GetValueOrDefault(r.UserId);
-                _people[r.UserId] = (p.Annotations + r.Annotations, p.Seconds + r.Seconds);
-            }
         }
+
+        public void Add(Speed s) => _speed[s.Bucket] = _speed.GetValueOrDefault(s.Bucket) + s.People;
+
+        public void Saw(long user) => _people.Add(user);
 
         public ProductivityFigures Figures() => new(
             _tasks, _annotations, _people.Count, _accepted, _rejected,
             _accepted + _rejected == 0 ? null : (double)_accepted / (_accepted + _rejected),
             _goldTotal == 0 ? null : _goldScore / _goldTotal,
-            Median(_people.Values.Select(p => p.Seconds / p.Annotations)),
+            ParkSpeed.Median(_speed),
             new Yuan((long)decimal.Round(_earnedE5 / 1000m, 0, MidpointRounding.AwayFromZero)).ToString());
-
-        private static double? Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted.Count == 0 ? null
-                : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
-                : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-        }
     }
 
-    private const string RowColumns = """
-        r.day AS Day, r.vendor_org_id AS VendorId, r.site_id AS SiteId, r.team_id AS TeamId, r.user_id AS UserId, r.tasks AS Tasks,
-        r.annotations AS Annotations, r.accepted AS Accepted, r.rejected AS Rejected, r.gold_total AS GoldTotal, r.gold_score AS GoldScore,
-        r.seconds AS Seconds, r.earned_e5 AS EarnedE5
+    private const string SumColumns = """
+        r.day AS Day, r.vendor_org_id AS VendorId, r.site_id AS SiteId, r.team_id AS TeamId
         """;
 
     private sealed record Named(long Id, string Name, string County);
 
+    /// <summary>
+    /// The figures of [<paramref name="first"/>, <paramref name="last"/>]: days before <paramref name="today"/> from
+    /// the built days (<see cref="ParkSpeed"/>, built first where needed), today and later from the running totals.
+    /// </summary>
     internal static async Task<ProductivityView> ReadAsync(
-        DbConnection c, ParkScope scope, DateOnly first, DateOnly last, ProductivityBreakdown? by, CancellationToken ct)
+        Db db, DbConnection c, ParkScope scope, DateOnly first, DateOnly last, DateOnly today, ProductivityBreakdown? by, CancellationToken ct)
     {
-        var rows = await c.QueryAsync<Row>(new CommandDefinition($"""
-            SELECT {RowColumns} FROM park_rollups r WHERE r.day >= @from AND r.day <= @to AND {ParkScope.RollupWhere}
-            """, Args(scope, new { from = ParkScope.DayNumber(first), to = ParkScope.DayNumber(last) }), cancellationToken: ct));
+        var (from, to, now) = (ParkScope.DayNumber(first), ParkScope.DayNumber(last), ParkScope.DayNumber(today));
+        var closedLast = Math.Min(to, now - 1);
+        var rows = new List<Row>();
+        var speeds = new List<Speed>();
+        var worked = new List<(long Day, long VendorId, long SiteId, long TeamId, long UserId)>();
+        if (from <= closedLast)
+        {
+            await ParkDays.BuildAsync(db, c, from, closedLast, ct);
+            var args = Args(scope, new { from, closedLast, firstBlock = from / 32, lastBlock = closedLast / 32 });
+            rows.AddRange(await c.QueryAsync<Row>(new CommandDefinition($"""
+                SELECT {SumColumns}, r.tasks AS Tasks, r.annotations AS Annotations, r.accepted AS Accepted, r.rejected AS Rejected,
+                       r.gold_total AS GoldTotal, r.gold_score AS GoldScore, r.earned_e5 AS EarnedE5
+                FROM park_team_daily r WHERE r.day >= @from AND r.day <= @closedLast AND {ParkScope.RollupWhere}
+                """, args, cancellationToken: ct)));
+            speeds.AddRange(await c.QueryAsync<Speed>(new CommandDefinition($"""
+                SELECT {SumColumns}, r.bucket AS Bucket, r.people AS People
+                FROM park_speed r WHERE r.day >= @from AND r.day <= @closedLast AND {ParkScope.RollupWhere}
+                """, args, cancellationToken: ct)));
+            foreach (var w in await c.QueryAsync<Worked>(new CommandDefinition($"""
+                SELECT r.block AS Block, r.vendor_org_id AS VendorId, r.site_id AS SiteId, r.team_id AS TeamId, r.user_id AS UserId, r.bits AS Bits
+                FROM park_team_active r WHERE r.block >= @firstBlock AND r.block <= @lastBlock AND r.bits <> 0 AND {ParkScope.RollupWhere}
+                """, args, cancellationToken: ct)))
+            {
+                for (var bits = (ulong)w.Bits; bits != 0; bits &= bits - 1)
+                {
+                    var day = (w.Block * 32) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    if (day >= from && day <= closedLast)
+                    {
+                        worked.Add((day, w.VendorId, w.SiteId, w.TeamId, w.UserId));
+                    }
+                }
+            }
+        }
+        var liveFirst = Math.Max(from, now);
+        if (liveFirst <= to)
+        {
+            var args = Args(scope, new { liveFirst, to });
+            rows.AddRange(await c.QueryAsync<Row>(new CommandDefinition($"""
+                SELECT {SumColumns}, CAST(SUM(r.tasks) AS BIGINT) AS Tasks, CAST(SUM(r.annotations) AS BIGINT) AS Annotations,
+                       CAST(SUM(r.accepted) AS BIGINT) AS Accepted, CAST(SUM(r.rejected) AS BIGINT) AS Rejected,
+                       CAST(SUM(r.gold_total) AS BIGINT) AS GoldTotal, SUM(r.gold_score) AS GoldScore, CAST(SUM(r.earned_e5) AS BIGINT) AS EarnedE5
+                FROM park_rollups r WHERE r.day >= @liveFirst AND r.day <= @to AND {ParkScope.RollupWhere}
+                GROUP BY r.day, r.vendor_org_id, r.site_id, r.team_id
+                """, args, cancellationToken: ct)));
+            foreach (var p in await c.QueryAsync<ParkSpeed.Person>(new CommandDefinition(
+                         ParkSpeed.PeopleSql($"r.day >= @liveFirst AND r.day <= @to AND {ParkScope.RollupWhere}"), args, cancellationToken: ct)))
+            {
+                speeds.Add(new Speed { Day = p.Day, VendorId = p.VendorId, SiteId = p.SiteId, TeamId = p.TeamId, Bucket = ParkSpeed.Bucket(p.Seconds, p.Annotations), People = 1 });
+                worked.Add((p.Day, p.VendorId, p.SiteId, p.TeamId, p.UserId));
+            }
+        }
+        var sites = by == ProductivityBreakdown.County ? (await SitesAsync(c, ct)).ToDictionary(s => s.Id) : null;
+        string? KeyOf(long vendor, long site, long team) => by switch
+        {
+            null => null,
+            ProductivityBreakdown.Vendor => vendor.ToString(CultureInfo.InvariantCulture),
+            ProductivityBreakdown.Site => site.ToString(CultureInfo.InvariantCulture),
+            ProductivityBreakdown.Team => team.ToString(CultureInfo.InvariantCulture),
+            _ => sites!.TryGetValue(site, out var s) ? s.County : "",
+        };
         var total = new Tally();
         var days = new SortedDictionary<long, Tally>();
         var groups = new Dictionary<string, Tally>(StringComparer.Ordinal);
-        var sites = by == ProductivityBreakdown.County ? (await SitesAsync(c, ct)).ToDictionary(s => s.Id) : null;
+        Tally DayOf(long day) => days.TryGetValue(day, out var d) ? d : days[day] = new Tally();
+        Tally? GroupOf(long vendor, long site, long team) =>
+            KeyOf(vendor, site, team) is { } key ? groups.TryGetValue(key, out var g) ? g : groups[key] = new Tally() : null;
         foreach (var r in rows)
         {
             total.Add(r);
-            (days.TryGetValue(r.Day, out var d) ? d : days[r.Day] = new Tally()).Add(r);
-            if (by is { } b)
-            {
-                var key = b switch
-                {
-                    ProductivityBreakdown.Vendor => r.VendorId.ToString(CultureInfo.InvariantCulture),
-                    ProductivityBreakdown.Site => r.SiteId.ToString(CultureInfo.InvariantCulture),
-                    ProductivityBreakdown.Team => r.TeamId.ToString(CultureInfo.InvariantCulture),
-                    _ => sites!.TryGetValue(r.SiteId, out var s) ? s.County : "",
-                };
-                (groups.TryGetValue(key, out var g) ? g : groups[key] = new Tally()).Add(r);
-            }
+            DayOf(r.Day).Add(r);
+            GroupOf(r.VendorId, r.SiteId, r.TeamId)?.Add(r);
+        }
+        foreach (var s in speeds)
+        {
+            total.Add(s);
+            DayOf(s.Day).Add(s);
+            GroupOf(s.VendorId, s.SiteId, s.TeamId)?.Add(s);
+        }
+        foreach (var w in worked)
+        {
+            total.Saw(w.UserId);
+            DayOf(w.Day).Saw(w.UserId);
+            GroupOf(w.VendorId, w.SiteId, w.TeamId)?.Saw(w.UserId);
         }
         var names = by switch
         {

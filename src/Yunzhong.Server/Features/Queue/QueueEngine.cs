@@ -82,6 +82,9 @@ public sealed partial class QueueEngine : BackgroundService
         _writer.Batches, _writer.Operations, _writer.ExecuteSeconds, _writer.CommitSeconds, _writer.LargestBatch,
         _writer.Fsyncs, _writer.FsyncSeconds, _writer.StepByStep);
 
+    /// <summary>Batches that failed as a whole (a statement's error) and were retried one operation at a time.</summary>
+    public long FailedBatches => _writer.FailedBatches;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _writer.RunAsync(stoppingToken);
 
     /// <summary>Leases past their expiry end, and their tasks get the slot back.</summary>

@@ -15,6 +15,8 @@ public sealed partial class QueueEngine
 
         public override long LockKey => work?.ContractId ?? 0;
 
+        public long BatchedQuota => work?.ContractId ?? 0;
+
         /// <summary>The usual <c>next</c> - nothing excluded, no gold to mix in, nothing held - as
         /// one statement; the first for each annotator in a batch only.</summary>
         public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)

@@ -36,11 +36,17 @@ public sealed partial class QueueEngine
         {
             return batch;
         }
+        // Leases under a contract count their quota per batch (QueueSql.ContractPipelinedLeaseSql).
+        var contracts = sent.Select(p => p.BatchedQuota).Where(id => id != 0).Distinct().ToList();
+        if (contracts.Count > 0)
+        {
+            pipeline.BatchCommands.Insert(0, new NpgsqlBatchCommand(QueueSql.QuotaBatchOnSql));
+        }
         await using (var reader = await pipeline.ExecuteReaderAsync(ct))
         {
             for (var i = 0; i < sent.Count; i++)
             {
-                if (i > 0)
+                if (i > 0 || contracts.Count > 0)
                 {
                     await reader.NextResultAsync(ct);
                 }
@@ -49,6 +55,16 @@ public sealed partial class QueueEngine
                     rest.Add((GroupCommitOp)sent[i]);
                 }
             }
+        }
+        if (contracts.Count > 0)
+        {
+            await using var flush = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
+            foreach (var id in contracts)
+            {
+                flush.BatchCommands.Add(Batch(QueueSql.FlushBatchedUnitsSql, _ => Typed(NpgsqlDbType.Bigint, id)));
+            }
+            flush.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOffSql));
+            await flush.ExecuteNonQueryAsync(ct);
         }
         return rest;
     }
@@ -61,6 +77,9 @@ public sealed partial class QueueEngine
 
         /// <summary>Reads the statement's result; false when the step-by-step path must run.</summary>
         ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct);
+
+        /// <summary>The contract whose quota the statement counts per batch; 0 for none.</summary>
+        long BatchedQuota => 0;
     }
 
     private static NpgsqlParameter Typed(NpgsqlDbType type, object? value) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };

@@ -237,9 +237,13 @@ internal static class QueueSql
     /// <summary>
     /// <see cref="LeaseSql"/> with nothing held, pipelined, for a lease under contract @contractId (site
     /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch
-    /// locked the contract's row before its pipeline (<c>prelock</c>) and each statement of the batch
-    /// sees the ones before it, whose inserts 0010's trigger counted, so the check is exact. A refusal
-    /// leaves no lease and the step-by-step path answers it.
+    /// locked the contract's row before its pipeline (<c>prelock</c>). Its leases are not counted into
+    /// <c>contracts.used</c> one by one by 0010's trigger (0024 leaves them out while
+    /// <see cref="QuotaBatchOnSql"/> is in force): each statement adds its lease to a transaction-local
+    /// count per contract and checks <c>used</c> plus that count, and after the pipeline
+    /// <see cref="FlushBatchedUnitsSql"/> writes the count once per contract, before any step-by-step
+    /// operation of the batch reads <c>used</c>. Each statement sees the ones before it, so the check is
+    /// exact. A refusal leaves no lease and the step-by-step path answers it.
     /// </summary>
     internal static string ContractPipelinedLeaseSql(string order) => order switch
     {
@@ -249,8 +253,28 @@ internal static class QueueSql
         _ => _contractPipelinedPriority,
     };
 
+    /// <summary>Quota units of contract @contractId that this transaction's pipelined leases took and
+    /// <c>contracts.used</c> does not hold yet.</summary>
+    private const string BatchedUnits = "COALESCE(NULLIF(current_setting('yz.quota_n_' || @contractId, true), '')::bigint, 0)";
+
     private const string QuotaOpen =
-        "AND EXISTS (SELECT 1 FROM contracts k WHERE k.id = @contractId AND k.state = 'active' AND k.used < k.quota)";
+        $"AND EXISTS (SELECT 1 FROM contracts k WHERE k.id = @contractId AND k.state = 'active' AND k.used + {BatchedUnits} < k.quota)";
+
+    /// <summary>The statement's lease, if any, added to <see cref="BatchedUnits"/>.</summary>
+    private const string CountBatchedUnit = $"set_config('yz.quota_n_' || @contractId, ({BatchedUnits} + (SELECT count(*) FROM lease))::text, true)";
+
+    /// <summary>Pipelined leases under a contract are counted per batch from here on in the transaction (0024).</summary>
+    internal const string QuotaBatchOnSql = "SELECT set_config('yz.quota_batch', 'on', true)";
+
+    /// <summary>Writes the units this transaction's pipelined leases took from contract @contractId into
+    /// <c>contracts.used</c> (its row locked since the batch began) and clears their count.</summary>
+    internal const string FlushBatchedUnitsSql = $"""
+        UPDATE contracts SET used = used + {BatchedUnits} WHERE id = @contractId AND {BatchedUnits} > 0
+        RETURNING set_config('yz.quota_n_' || @contractId, '', true)
+        """;
+
+    /// <summary>Leases are counted one by one by 0010's trigger again.</summary>
+    internal const string QuotaBatchOffSql = "SELECT set_config('yz.quota_batch', '', true)";
 
     private const string TakeAndLeaseUnderContract = $"""
         {TaskStates.TakeSlotCte},
@@ -270,8 +294,14 @@ internal static class QueueSql
         {
             throw new InvalidOperationException("The contract lease statement no longer matches the lease statement it extends.");
         }
+        const string from = "\nFROM " + LeaseFrom;
+        if (!leaseSql.Contains(from, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The contract lease statement no longer ends as the lease statement it extends.");
+        }
         return leaseSql.Replace(TakeAndLease, TakeAndLeaseUnderContract, StringComparison.Ordinal)
-            .Replace(held, held + " " + QuotaOpen, StringComparison.Ordinal);
+            .Replace(held, held + " " + QuotaOpen, StringComparison.Ordinal)
+            .Replace(from, ",\n    " + CountBatchedUnit + from, StringComparison.Ordinal);
     }
 
     /// <summary>A lease taken again until @expires (now @now): lease @assignmentId.</summary>

@@ -40,7 +40,7 @@ public static class CatalogueApi
     public static IEndpointRouteBuilder MapCatalogue(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Catalogue");
-        g.MapPut("/projects/{projectId:long}/card", Put).WithName("putDatasetCard").SignedIn().Gated().JsonBody().RefusesUnknownEnums();
+        g.MapPut("/projects/{projectId:long}/card", Put).WithName("putDatasetCard").SignedIn().Gated().JsonBody();
         // Public cards are for anyone, signed in or not.
         g.MapGet("/catalogue", Search).WithName("searchCatalogue").AllowAnonymous();
         g.MapGet("/catalogue/{projectId:long}", Card).WithName("getDatasetCard").AllowAnonymous().Problems(StatusCodes.Status404NotFound);

@@ -59,7 +59,7 @@ public static class GrantsApi
     public static IEndpointRouteBuilder MapGrants(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Grants").SignedIn().Gated();
-        g.MapPost("/releases/{releaseId:long}/grants", Request).WithName("requestGrant").JsonBody().RefusesUnknownEnums();
+        g.MapPost("/releases/{releaseId:long}/grants", Request).WithName("requestGrant").JsonBody();
         g.MapGet("/organizations/{organizationId:long}/grants", List).WithName("listGrants");
         g.MapPost("/grants/{grantId:long}/decision", Decide).WithName("decideGrant").JsonBody().Conflicts();
         g.MapPost("/grants/{grantId:long}/revoke", Revoke).WithName("revokeGrant").JsonBody().Conflicts();

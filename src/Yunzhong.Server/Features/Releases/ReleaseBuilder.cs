@@ -19,7 +19,10 @@ public enum ReleaseSource
 /// <summary>
 /// Builds a release of a project: each format written by the export writers straight into a temporary
 /// file (one page of tasks in memory), hashed and stored once under its content's name
-/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; then the manifest,
+/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; the media's entries go
+/// to a temporary file in path order, and the Merkle root, the manifest (written to a file) and the
+/// <c>release_files</c> rows are each made in one pass over it, so memory does not grow with the
+/// number of files beyond their names; then the manifest,
 /// the signed statement and the release's row, all in one write transaction with its audit entry,
 /// so a build that fails anywhere leaves no release (at most stored files no release names yet).
 /// </summary>
@@ -43,6 +46,7 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         ExportFileFormat.Conll => "annotations.conll",
         ExportFileFormat.Yolo => "annotations.yolo.zip",
         ExportFileFormat.Voc => "annotations.voc.zip",
+        ExportFileFormat.Parquet => "annotations.parquet",
         _ => "annotations.coco.json",
     };
 
@@ -99,13 +103,13 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
                 var (itemsSha, itemsSize) = await StoreAsync(itemsFile, progress, written, ct);
                 files.Add((new ReleaseFile(ItemsPath, itemsSize, itemsSha), null));
             }
-            var (mediaFiles, missing) = await StoreMediaAsync(project, media, progress, written, ct);
-            files.AddRange(mediaFiles.Select(f => (f, (string?)null)));
+            using var mediaFiles = new ReleaseFileSpool();
+            var missing = await StoreMediaAsync(project, media, mediaFiles, progress, written, ct);
             await progress.PhaseAsync(ReleasePhase.Signing, 1, ct);
             // Media are committed without a sync each (a journal commit per file): all of them at once here.
             await blobs.SyncAsync(written, ct);
-            var mediaSection = media.Section(mediaFiles.Count, mediaFiles.Sum(f => f.Size), missing);
-            return await RecordAsync(project, source, formats, licence, userId, figures, mediaSection, files, progress, ct);
+            var mediaSection = media.Section(mediaFiles.Count, mediaFiles.Bytes, missing);
+            return await RecordAsync(project, source, formats, licence, userId, figures, mediaSection, files, mediaFiles, temps, progress, ct);
         }
         finally
         {
@@ -116,54 +120,68 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         }
     }
 
+    /// <summary>How many media are looked up and copied per round (their rows and entries in memory at once).</summary>
+    private const int MediaChunk = 500;
+
     /// <summary>
     /// Copies each uploaded medium the tasks refer to into the content-addressed store (read once,
     /// hashed as it is copied to a temporary file; stored unless a release already did), several at a
-    /// time. Answers the files, in no order, and the names referred to that the project has no upload
-    /// of. A medium whose file is gone from the store fails the build, naming it.
+    /// time, in rounds of <see cref="MediaChunk"/> names in path order; each file's entry goes to
+    /// <paramref name="spool"/> in that order. Answers the names referred to that the project has no
+    /// upload of. A medium whose file is gone from the store fails the build, naming it.
     /// </summary>
-    private async Task<(List<ReleaseFile> Files, List<string> Missing)> StoreMediaAsync(
-        ProjectConfig project, ReleaseMedia media, IReleaseProgress progress, List<string> written, CancellationToken ct)
+    private async Task<List<string>> StoreMediaAsync(
+        ProjectConfig project, ReleaseMedia media, ReleaseFileSpool spool, IReleaseProgress progress, List<string> written, CancellationToken ct)
     {
-        var rows = new List<(string Name, string BlobName)>();
-        await using (var c = await db.OpenAsync(ct))
+        var names = media.Uploaded.Order(StringComparer.Ordinal).ToArray();
+        var missing = new List<string>();
+        await progress.PhaseAsync(ReleasePhase.Media, names.Length, ct);
+        for (var start = 0; start < names.Length; start += MediaChunk)
         {
-            foreach (var row in await c.QueryAsync<(string Name, string BlobName)>(new CommandDefinition(
-                ReleasesSql.MediaBlobsSql, new { projectId = project.Id }, cancellationToken: ct)))
+            var chunk = names[start..Math.Min(names.Length, start + MediaChunk)];
+            Dictionary<string, string> blobOf;
+            await using (var c = await db.OpenAsync(ct))
             {
-                if (media.Uploaded.Contains(row.Name))
+                blobOf = (await c.QueryAsync<(string Name, string BlobName)>(new CommandDefinition(
+                    ReleasesSql.MediaBlobsSql(db.Dialect), new { projectId = project.Id, names = chunk }, cancellationToken: ct)))
+                    .ToDictionary(r => r.Name, r => r.BlobName, StringComparer.Ordinal);
+            }
+            var files = new ReleaseFile?[chunk.Length];
+            await Parallel.ForAsync(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = ct }, async (i, token) =>
+            {
+                if (!blobOf.TryGetValue(chunk[i], out var blobName))
                 {
-                    rows.Add(row);
+                    return;
+                }
+                var path = ReleaseMedia.PathOf(chunk[i]);
+                await using var source = await blobs.OpenReadAsync(blobName, token)
+                    ?? throw new InvalidOperationException($"The file of medium '{chunk[i]}' is missing from the blob store; the release cannot carry it.");
+                var temp = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
+                await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+                await source.CopyToAsync(copy, token);
+                var (sha, size) = await StoreAsync(copy, progress, written, token, durable: false);
+                files[i] = new ReleaseFile(path, size, sha);
+            });
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (files[i] is { } file)
+                {
+                    spool.Add(file);
+                }
+                else
+                {
+                    missing.Add(chunk[i]);
                 }
             }
+            await progress.DoneAsync(start + chunk.Length, ct);
         }
-        var known = rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var missing = media.Uploaded.Where(n => !known.Contains(n)).ToList();
-        await progress.PhaseAsync(ReleasePhase.Media, rows.Count, ct);
-        var files = new ReleaseFile[rows.Count];
-        long done = 0;
-        await Parallel.ForAsync(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = MediaParallelism, CancellationToken = ct }, async (i, token) =>
-        {
-            var (name, blobName) = rows[i];
-            var path = ReleaseMedia.PathOf(name);
-            await using var source = await blobs.OpenReadAsync(blobName, token)
-                ?? throw new InvalidOperationException($"The file of medium '{name}' is missing from the blob store; the release cannot carry it.");
-            var temp = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
-            await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-            await source.CopyToAsync(copy, token);
-            var (sha, size) = await StoreAsync(copy, progress, written, token, durable: false);
-            files[i] = new ReleaseFile(path, size, sha);
-            var now = Interlocked.Increment(ref done);
-            if (now % 100 == 0 || now == rows.Count)
-            {
-                await progress.DoneAsync(now, token);
-            }
-        });
-        return ([.. files], missing);
+        return missing;
     }
+
     private async Task<long> RecordAsync(
         ProjectConfig project, ReleaseSource source, IReadOnlyList<ExportFileFormat> formats, string licence, long userId,
-        ReleaseFigures figures, JsonElement mediaSection, List<(ReleaseFile File, string? Format)> files, IReleaseProgress progress, CancellationToken ct)
+        ReleaseFigures figures, JsonElement mediaSection, List<(ReleaseFile File, string? Format)> files, ReleaseFileSpool mediaFiles, List<string> temps,
+        IReleaseProgress progress, CancellationToken ct)
     {
         var key = await keys.SigningKeyAsync(ct);
         var now = time.GetUtcNow();
@@ -171,7 +189,18 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         var (goldSeen, goldScore) = await c.QuerySingleAsync<(long, double)>(new CommandDefinition(ReleasesSql.GoldSql, new { projectId = project.Id }, cancellationToken: ct));
         var vendors = (await c.QueryAsync<VendorRow>(new CommandDefinition(ReleasesSql.VendorsSql, new { projectId = project.Id }, cancellationToken: ct))).ToList();
         var owner = await c.ExecuteScalarAsync<string>(new CommandDefinition(ReleasesSql.OrganizationNameSql, new { id = project.OrganizationId }, cancellationToken: ct));
-        var ordered = ReleaseFormat.Ordered(files.Select(f => f.File));
+        // The files in path order: the few annotation files and the media, streamed from the spool
+        // (each pass reads it again; nothing holds all the entries).
+        var few = ReleaseFormat.Ordered(files.Select(f => f.File));
+        IEnumerable<ReleaseFile> Ordered() => ReleaseFileSpool.Merge(few, mediaFiles.Read());
+        var tree = new MerkleBuilder();
+        long totalBytes = 0;
+        foreach (var f in Ordered())
+        {
+            tree.Add(MerkleTree.LeafHash(ReleaseFormat.Leaf(f)));
+            totalBytes += f.Size;
+        }
+        var merkleRoot = Convert.ToHexStringLower(tree.Root());
         var sections = new Dictionary<string, JsonElement>
         {
             ["counts"] = JsonSerializer.SerializeToElement(new { items = figures.Items, annotations = figures.Annotations }, Wire.Options),
@@ -198,13 +227,12 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         // may take the same number: the second insert then fails on (project_id, number), and that job
         // fails, its blobs cleaned up, rather than numbering twice.
         var number = await c.ExecuteScalarAsync<int>(new CommandDefinition(ReleasesSql.NextNumberSql, new { projectId = project.Id }, cancellationToken: ct));
-        var manifest = ReleaseFormat.WriteManifest(project.Name, number, ordered, sections);
-        var statement = new ReleaseStatement(project.Name, number, now, ReleaseFormat.Sha256Hex(manifest), ReleaseFormat.MerkleRoot(ordered),
-            ordered.Length, ordered.Sum(f => f.Size));
+        await using var manifest = new FileStream(Temp(temps), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
+        ReleaseFormat.WriteManifest(manifest, project.Name, number, merkleRoot, Ordered(), sections);
+        var (manifestSha, _) = await StoreAsync(manifest, progress, [], ct);
+        var statement = new ReleaseStatement(project.Name, number, now, manifestSha, merkleRoot, tree.Count, totalBytes);
         var statementBytes = ReleaseFormat.WriteStatement(statement);
         var signature = SignatureFile.Write(key.Public, key.Sign(statementBytes));
-        using var manifestStream = new MemoryStream(manifest);
-        var (manifestSha, _) = await StoreAsync(manifestStream, progress, [], ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         var itemsSha = files.Single(f => f.File.Path == ItemsPath).File.Sha256;
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ReleasesSql.InsertReleaseSql, new
@@ -215,16 +243,25 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
             statement = System.Text.Encoding.UTF8.GetString(statementBytes), signature = System.Text.Encoding.UTF8.GetString(signature),
             keyId = key.Public.KeyId, userId, now = now.ToUnixTimeMilliseconds(),
         }, tx, cancellationToken: ct));
-        foreach (var (file, format) in files)
+        var formatOf = files.ToDictionary(f => f.File.Path, f => f.Format, StringComparer.Ordinal);
+        foreach (var file in Ordered())
         {
             await c.ExecuteAsync(new CommandDefinition(ReleasesSql.InsertFileSql,
-                new { releaseId = id, path = file.Path, size = file.Size, sha256 = file.Sha256, format }, tx, cancellationToken: ct));
+                new { releaseId = id, path = file.Path, size = file.Size, sha256 = file.Sha256, format = formatOf.GetValueOrDefault(file.Path) }, tx, cancellationToken: ct));
         }
         await audit.AppendAsync(c, tx, project.OrganizationId, AuditLog.Actor(userId), "release.create", $"release:{id}", new
         {
             project = project.Id, number, merkle_root = statement.MerkleRoot, files = statement.FileCount, items = figures.Items,
         }, ct);
         await progress.RecordedAsync(c, tx, id, ct);
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, project.Id, Webhooks.WebhookEvent.ReleasePublished, new System.Text.Json.Nodes.JsonObject
+        {
+            ["release"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = id, ["number"] = number, ["merkleRoot"] = statement.MerkleRoot, ["files"] = statement.FileCount, ["items"] = figures.Items,
+                ["url"] = $"/api/releases/{id}",
+            },
+        }, now.ToUnixTimeMilliseconds(), ct);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -234,8 +271,9 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
 
     /// <summary>
     /// Hashes a written file and stores it under its content's name, unless a release already did;
-    /// a blob new to the store is told to <paramref name="progress"/> before it is written and added
-    /// to <paramref name="written"/> (which the caller syncs once where <paramref name="durable"/> is false).
+    /// every blob is told to <paramref name="progress"/> before the store is asked for it, and one new
+    /// to the store is added to <paramref name="written"/> (which the caller syncs once where
+    /// <paramref name="durable"/> is false).
     /// </summary>
     private async Task<(string Sha256, long Size)> StoreAsync(
         Stream file, IReleaseProgress progress, List<string> written, CancellationToken ct, bool durable = true)
@@ -243,6 +281,8 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         file.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var name = BlobName(sha);
+        // Noted before the look-up, so no other job's clean-up deletes it after we found it (ReleaseBlobNotes).
+        await progress.UsingAsync(sha, ct);
         await using (var existing = await blobs.OpenReadAsync(name, ct))
         {
             if (existing is not null)
@@ -250,7 +290,6 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
                 return (sha, file.Length);
             }
         }
-        await progress.StoringAsync(sha, ct);
         file.Position = 0;
         await using var blob = await blobs.CreateAsync(name, ct);
         await file.CopyToAsync(blob.Stream, ct);

@@ -45,18 +45,33 @@ internal static class ReleaseJobsSql
 
     internal const string FailSql = "UPDATE release_jobs SET status = 'failed', error = @error, finished_at = @now WHERE id = @id AND status = 'running'";
 
-    /// <summary>Job @jobId stores blob @sha256 (told again by a second medium of the same bytes).</summary>
-    internal const string StoringSql = "INSERT INTO release_job_blobs (job_id, sha256) VALUES (@jobId, @sha256) ON CONFLICT DO NOTHING";
+    /// <summary>Job @jobId uses blob @sha256 (told again by a second file of the same bytes).</summary>
+    internal const string NoteSql = "INSERT INTO release_job_blobs (job_id, sha256) VALUES (@jobId, @sha256) ON CONFLICT DO NOTHING";
 
-    /// <summary>The blobs job @jobId stored that no release names (a file, the items index or a manifest) and no other running job stored.</summary>
-    internal const string OrphanBlobsSql = """
-        SELECT b.sha256 FROM release_job_blobs b
-        WHERE b.job_id = @jobId
-          AND NOT EXISTS (SELECT 1 FROM release_files f WHERE f.sha256 = b.sha256)
-          AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.manifest_blob = 'sha256/' || substr(b.sha256, 1, 2) || '/' || substr(b.sha256, 3))
+    /// <summary>
+    /// Taken first in the transaction that notes a blob and in the one that checks and deletes it, so
+    /// the two never overlap: on PostgreSQL an advisory lock per name (released at commit); SQLite's
+    /// write transaction already excludes every other writer.
+    /// </summary>
+    internal static string? BlobLockSql(SqlDialect dialect) =>
+        dialect == SqlDialect.Postgres ? "SELECT pg_advisory_xact_lock(15, hashtext(@sha256))" : null;
+
+    /// <summary>The blobs job @jobId noted (what its clean-up considers).</summary>
+    internal const string NotedBlobsSql = "SELECT sha256 FROM release_job_blobs WHERE job_id = @jobId";
+
+    /// <summary>
+    /// 1 when blob @sha256, which job @jobId noted, is named by no release (a file, the items index or a
+    /// manifest) and noted by no other running job: then it may go.
+    /// </summary>
+    internal const string OrphanSql = """
+        SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM release_files f WHERE f.sha256 = @sha256)
+          AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.manifest_blob = 'sha256/' || substr(@sha256, 1, 2) || '/' || substr(@sha256, 3))
           AND NOT EXISTS (SELECT 1 FROM release_job_blobs o JOIN release_jobs j ON j.id = o.job_id
-                          WHERE o.sha256 = b.sha256 AND o.job_id <> b.job_id AND j.status = 'running')
+                          WHERE o.sha256 = @sha256 AND o.job_id <> @jobId AND j.status = 'running')
+        THEN 1 ELSE 0 END
         """;
+
+    internal const string ForgetBlobSql = "DELETE FROM release_job_blobs WHERE job_id = @jobId AND sha256 = @sha256";
 
     internal const string ForgetBlobsSql = "DELETE FROM release_job_blobs WHERE job_id = @jobId";
 }

@@ -1,5 +1,3 @@
-using Yunzhong.Server.Storage;
-
 namespace Yunzhong.Server.Features.Releases;
 
 /// <summary>A release job's state: waiting, being built, done (its release exists) or failed (no release).</summary>
@@ -18,9 +16,11 @@ public interface IReleaseProgress
     /// <summary>How far the phase has come.</summary>
     Task DoneAsync(long done, CancellationToken ct);
 
-    /// <summary>A blob new to the store is about to be written under <c>sha256/…</c> (told first, so a build
-    /// that dies while writing it still leaves its name behind for the clean-up). Called concurrently.</summary>
-    Task StoringAsync(string sha256, CancellationToken ct);
+    /// <summary>The build is about to use blob <c>sha256/…</c>: told before the store is asked whether it
+    /// holds it (and before it is written), so a build that dies while writing it still leaves its name
+    /// behind for the clean-up, and another job's clean-up never deletes it meanwhile
+    /// (<see cref="ReleaseBlobNotes"/>). Called concurrently.</summary>
+    Task UsingAsync(string sha256, CancellationToken ct);
 
     /// <summary>In the release's own write transaction, once its rows are written.</summary>
     Task RecordedAsync(DbConnection c, DbTransaction tx, long releaseId, CancellationToken ct);
@@ -33,7 +33,7 @@ public interface IReleaseProgress
 /// over: the blobs it stored that no release names are deleted and it is built again. A job that
 /// fails ends <c>failed</c> with its error, no release, and the same clean-up.
 /// </summary>
-public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, ReleaseBuilder builder, TimeProvider time, ILogger<ReleaseWorker> log)
+public sealed class ReleaseWorker(Db db, ReleaseBlobNotes notes, Access access, ReleaseBuilder builder, TimeProvider time, ILogger<ReleaseWorker> log)
     : BackgroundService
 {
     /// <summary>A running job not heard from for this long is taken over.</summary>
@@ -73,7 +73,7 @@ public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, Releas
         {
             var project = await access.ProjectAsync(job.ProjectId, ct) ?? throw new InvalidOperationException("The project was deleted.");
             var formats = job.Formats.Split(',').Select(Wire.Parse<ExportFileFormat>).ToList();
-            await builder.BuildAsync(project, Wire.Parse<ReleaseSource>(job.Source), formats, job.Licence, job.CreatedBy, new Progress(db, time, job.Id), ct);
+            await builder.BuildAsync(project, Wire.Parse<ReleaseSource>(job.Source), formats, job.Licence, job.CreatedBy, new Progress(db, notes, time, job.Id), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -91,22 +91,8 @@ public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, Releas
         return true;
     }
 
-    /// <summary>
-    /// Deletes the content-addressed blobs job <paramref name="jobId"/> stored that no release names
-    /// and no other running job stored too, then forgets them. (A running job that found such a blob
-    /// already stored, rather than storing it, is not known here: it may lose it in the moment between
-    /// this look-up and the delete, and then fails verification of that file, never silently.)
-    /// </summary>
-    public async Task CleanUpAsync(long jobId, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        var orphans = (await c.QueryAsync<string>(new CommandDefinition(ReleaseJobsSql.OrphanBlobsSql, new { jobId }, cancellationToken: ct))).ToList();
-        foreach (var sha in orphans)
-        {
-            await blobs.DeleteAsync(ReleaseBuilder.BlobName(sha), ct);
-        }
-        await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.ForgetBlobsSql, new { jobId }, cancellationToken: ct));
-    }
+    /// <summary>Deletes the blobs job <paramref name="jobId"/> noted that nothing else names (<see cref="ReleaseBlobNotes.CleanUpAsync"/>).</summary>
+    public Task CleanUpAsync(long jobId, CancellationToken ct) => notes.CleanUpAsync(jobId, ct);
 
     private async Task BeatAsync(long jobId, CancellationToken ct)
     {
@@ -127,7 +113,7 @@ public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, Releas
     }
 
     /// <summary>The job's side of a build: progress at most every quarter second, blobs as they are stored.</summary>
-    private sealed class Progress(Db db, TimeProvider time, long jobId) : IReleaseProgress
+    private sealed class Progress(Db db, ReleaseBlobNotes notes, TimeProvider time, long jobId) : IReleaseProgress
     {
         private ReleasePhase _phase;
         private long _reported;
@@ -152,11 +138,7 @@ public sealed class ReleaseWorker(Db db, IBlobStore blobs, Access access, Releas
             await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.DoneSql, new { id = jobId, done, phase = Wire.Name(_phase), now }, cancellationToken: ct));
         }
 
-        public async Task StoringAsync(string sha256, CancellationToken ct)
-        {
-            await using var c = await db.OpenAsync(ct);
-            await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.StoringSql, new { jobId, sha256 }, cancellationToken: ct));
-        }
+        public Task UsingAsync(string sha256, CancellationToken ct) => notes.NoteAsync(jobId, sha256, ct);
 
         public async Task RecordedAsync(DbConnection c, DbTransaction tx, long releaseId, CancellationToken ct)
         {

@@ -97,7 +97,7 @@ public static class ReleasesApi
     {
         app.MapGet("/api/keys", Keys).WithTags("Releases").WithName("parkKeys");
         var g = app.MapGroup("/api").WithTags("Releases").SignedIn().Gated();
-        g.MapPost("/projects/{projectId:long}/releases", Create).WithName("createRelease").JsonBody().RefusesUnknownEnums();
+        g.MapPost("/projects/{projectId:long}/releases", Create).WithName("createRelease").JsonBody();
         g.MapGet("/projects/{projectId:long}/releases", List).WithName("listReleases");
         g.MapGet("/projects/{projectId:long}/release-jobs", Jobs).WithName("listReleaseJobs");
         g.MapGet("/release-jobs/{jobId:long}", Job).WithName("getReleaseJob");

@@ -68,8 +68,9 @@ internal static class ReleasesSql
     /// <summary>Release @releaseId's media files, by path.</summary>
     internal const string MediaFilesSql = "SELECT path, sha256 FROM release_files WHERE release_id = @releaseId AND path LIKE 'media/%' ORDER BY path";
 
-    /// <summary>Project @projectId's uploaded media and where their files lie.</summary>
-    internal const string MediaBlobsSql = "SELECT name, blob_name FROM media WHERE project_id = @projectId";
+    /// <summary>Where the files of project @projectId's uploaded media named in @names lie.</summary>
+    internal static string MediaBlobsSql(SqlDialect dialect) =>
+        $"SELECT name, blob_name FROM media WHERE project_id = @projectId AND {dialect.InList("name", "@names")}";
 
     /// <summary>Release @releaseId's statement and signature as signed.</summary>
     internal const string SignedSql = "SELECT statement, signature FROM releases WHERE id = @releaseId";

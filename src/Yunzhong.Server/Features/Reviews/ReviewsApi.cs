@@ -23,7 +23,7 @@ public static class ReviewsApi
         var g = app.MapGroup("/api").WithTags("Reviews").SignedIn().Gated();
         g.MapPost("/projects/{projectId:long}/review/next", Next).WithName("takeNextReview");
         // 409: the annotation was already judged, by this reviewer or another.
-        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts().RefusesUnknownEnums();
+        g.MapPost("/annotations/{annotationId:long}/review", Review).WithName("reviewAnnotation").JsonBody().Conflicts();
         return app;
     }
 
@@ -145,6 +145,14 @@ public static class ReviewsApi
                 taskState = await TaskStates.SettleAsync(c, tx, a.TaskId, now, ct);
                 break;
         }
+        await Webhooks.WebhookOutbox.EnqueueAsync(c, tx, a.ProjectId, Webhooks.WebhookEvent.AnnotationReviewed, new System.Text.Json.Nodes.JsonObject
+        {
+            ["review"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["annotationId"] = a.Id, ["taskId"] = a.TaskId, ["reviewerId"] = me, ["action"] = Wire.Name(request.Action.Value),
+                ["annotationStatus"] = outcome, ["taskState"] = taskState, ["fixedAnnotationId"] = fixedId,
+            },
+        }, now, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new ReviewResponse(Wire.Parse<AnnotationStatus>(outcome), Wire.Parse<TaskState>(taskState), fixedId));
     }

@@ -35,7 +35,7 @@ public static class TasksApi
         g.MapGet("/projects/{projectId:long}/tasks", List).WithName("listTasks").Gated().FieldErrors();
         g.MapGet("/projects/{projectId:long}/tasks/count", Count).WithName("countTasks").Gated().FieldErrors();
         g.MapGet("/tasks/{taskId:long}", Get).WithName("getTask").Gated();
-        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody().RefusesUnknownEnums();
+        g.MapPost("/projects/{projectId:long}/tasks/bulk", Bulk).WithName("changeTasks").Gated().JsonBody();
         return app;
     }
 

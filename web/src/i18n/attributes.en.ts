@@ -1,0 +1,5 @@
+export const attributesEn = {
+  'attr.title': 'Attributes of the selected region',
+  'attr.pick': 'Select a region to give it its {names}.',
+  'attr.text': 'Text of this region',
+} as const;

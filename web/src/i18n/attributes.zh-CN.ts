@@ -1,0 +1,7 @@
+import type { attributesEn } from './attributes.en';
+
+export const attributesZhCN: Record<keyof typeof attributesEn, string> = {
+  'attr.title': '所选区域的属性',
+  'attr.pick': '选中一个区域后填写它的{names}。',
+  'attr.text': '该区域的文字',
+};

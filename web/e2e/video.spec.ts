@@ -5,7 +5,7 @@ import { ADMIN, ANNOTATOR, apiAs, createProject, exportViaDialog, importJsonl, l
 
 // The video view and the tracks control (issue 17): a box drawn at frame 1, moved at frame 31 (a
 // second keyframe), the box between them interpolated at frame 16; submitted; the export has the
-// track with both keyframes. Once in each language, with the words of that language.
+// track with both keyframes, and a scene marked on the timeline with [ and ] as a segment. Once in each language, with the words of that language.
 
 const clip = join(dirname(fileURLToPath(import.meta.url)), 'media', 'clip.webm');
 const schema = {
@@ -71,6 +71,17 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(overlay).toHaveAttribute('data-frame', '16');
     const [x, y, w, h] = (await boxes(page)).t1!;
     expect(x).toBeCloseTo(20, 0); expect(y).toBeCloseTo(30, 0); expect(w).toBeCloseTo(30, 0); expect(h).toBeCloseTo(30, 0);
+
+    // A scene on the timeline: [ at frame 16, ten frames on, ] — a segment of the `segments` control.
+    await page.keyboard.press('[');
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect(overlay).toHaveAttribute('data-frame', '26');
+    await page.keyboard.press(']');
+    const scene = page.locator('[data-testid=video-timeline] .segment');
+    await expect(scene).toHaveCount(1);
+    await expect(scene).toContainText('Day');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await expect(overlay).toHaveAttribute('data-frame', '16');
     await shot(page, 'video-tracks', lang);
 
     await page.keyboard.press('Control+Enter');
@@ -79,10 +90,17 @@ for (const lang of ['en', 'zh-CN'] as const) {
     // The export has the track with both keyframes, as they were drawn.
     await login(page, ADMIN);
     await page.goto('about:blank');
-    const rows = await exportViaDialog(page, id) as unknown as { key: string; annotations: { result: Record<string, { label: string; sequence: { frame: number; x: number }[] }[]> }[] }[];
-    const track = rows.find((row) => row.key === 'clip')!.annotations[0]!.result.box![0]!;
+    type Result = { box: { label: string; sequence: { frame: number; x: number }[] }[]; scenes: { label: string; start: number; end: number }[] };
+    const rows = await exportViaDialog(page, id) as unknown as { key: string; annotations: { result: Result }[] }[];
+    const result = rows.find((row) => row.key === 'clip')!.annotations[0]!.result;
+    const track = result.box[0]!;
     expect(track.label).toBe('Car');
     expect(track.sequence.map((k) => k.frame)).toEqual([1, 31]);
     expect(track.sequence[1]!.x).toBeCloseTo(30, 0);
+    // Whole frames at 25 fps: from the start of frame 16 (0.60 s) to the end of frame 26 (1.04 s).
+    expect(result.scenes).toHaveLength(1);
+    expect(result.scenes[0]!.label).toBe('Day');
+    expect(result.scenes[0]!.start).toBeCloseTo(0.6, 3);
+    expect(result.scenes[0]!.end).toBeCloseTo(1.04, 3);
   });
 }

@@ -65,6 +65,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const shown: string[] = [];
     const d = drag.current;
     g.font = '12px sans-serif';
+    const tabs = new Map<string, number>();
     for (const c of tcs) {
       const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
       for (const tr of (result[c.name] as Track[] | undefined) ?? []) {
@@ -77,8 +78,14 @@ export function VideoView({ field, src }: { field: string; src: string }) {
         g.lineWidth = sel ? 3 : 1.5;
         g.strokeRect((b.x / 100) * w, (b.y / 100) * h, (b.width / 100) * w, (b.height / 100) * h);
         if (v.paused) shown.push(`${tr.id}:${b.x.toFixed(2)},${b.y.toFixed(2)},${b.width.toFixed(2)},${b.height.toFixed(2)}`);
+        // The label on a tab of the box's colour, readable over any picture.
+        const lx = (b.x / 100) * w; const ly = (b.y / 100) * h;
         g.fillStyle = color;
-        g.fillText(tr.label, (b.x / 100) * w + 3, (b.y / 100) * h + 13);
+        let tab = tabs.get(tr.label);
+        if (tab === undefined) { tab = g.measureText(tr.label).width + 6; tabs.set(tr.label, tab); }
+        g.fillRect(lx, ly, tab, 16);
+        g.fillStyle = '#fff';
+        g.fillText(tr.label, lx + 3, ly + 12);
       }
     }
     if (d?.kind === 'draw' && d.moved) {
@@ -143,12 +150,15 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (!v) return;
     if (v.paused) void v.play(); else { v.pause(); seekFrame(currentFrame()); }
   };
+  // Marks are whole frames: [ at the start of the frame shown, ] at its end, so a scene covers the
+  // frames seen at both marks (either order).
   const markAt = (which: '[' | ']') => {
-    const now = video.current?.currentTime ?? 0;
-    if (which === '[') { setMark(now); return; }
+    const f = currentFrame();
+    if (which === '[') { setMark(f); return; }
     if (mark != null && segControl && !wb.readOnly) {
       const c = segControl;
-      wb.update((s) => addSegment(s, c, { label: labelOf(c), start: round3(mark), end: round3(now) }));
+      const from = Math.min(mark, f); const to = Math.max(mark, f);
+      wb.update((s) => addSegment(s, c, { label: labelOf(c), start: round3((from - 1) / fps), end: round3(Math.min(duration || Infinity, to / fps)) }));
     }
     setMark(null);
   };
@@ -293,7 +303,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
           <div key={k.frame} className={`keyframe${k.enabled ? '' : ' off'}`} data-testid={`keyframe-${k.frame}`} title={t('video.frame', { frame: k.frame, total: Number.isFinite(lastFrame) ? lastFrame : 0 })}
             style={{ left: pct((k.frame - 1) / fps) }} />
         ))}
-        {mark != null && <div className="mark" style={{ left: pct(mark) }} />}
+        {mark != null && <div className="mark" style={{ left: pct((mark - 1) / fps) }} />}
         <div ref={playhead} className="playhead" />
       </div>
     </div>

@@ -87,7 +87,7 @@ export async function uploadMedia(request: APIRequestContext, projectId: number,
   const multipart: Record<string, { name: string; mimeType: string; buffer: Buffer }> = {};
   files.forEach((f, i) => {
     const name = f.split('/').pop()!;
-    const mimeType = name.endsWith('.wav') ? 'audio/wav' : name.endsWith('.png') ? 'image/png' : 'image/jpeg';
+    const mimeType = name.endsWith('.wav') ? 'audio/wav' : name.endsWith('.webm') ? 'video/webm' : name.endsWith('.png') ? 'image/png' : 'image/jpeg';
     multipart[`file${i}`] = { name, mimeType, buffer: readFileSync(f) };
   });
   const r = await request.post(`/api/projects/${projectId}/media`, { multipart });

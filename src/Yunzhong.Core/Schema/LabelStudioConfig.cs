@@ -432,6 +432,10 @@ public static class LabelStudioConfig
             {
                 case FieldType.Text:
                     return ControlKinds.Of(ControlType.Spans).ImportLabelStudio(e, name, field, this);
+                case FieldType.Video when HasVideoTool(e):
+                    // Label Studio's <Labels> on a video with a <VideoRectangle> label its tracks.
+                    _imageLabels.Add((e, field));
+                    return null;
                 case FieldType.Audio or FieldType.Video:
                     return ControlKinds.Of(ControlType.Segments).ImportLabelStudio(e, name, field, this);
                 case FieldType.Image:
@@ -445,6 +449,11 @@ public static class LabelStudioConfig
                     return null;
             }
         }
+
+        /// <summary>Whether a <c>&lt;VideoRectangle&gt;</c> anywhere in the config labels the same object as <paramref name="labels"/>.</summary>
+        private static bool HasVideoTool(XElement labels) =>
+            labels.AncestorsAndSelf().Last().Descendants().Any(d => d.Name.LocalName.Equals("VideoRectangle", StringComparison.OrdinalIgnoreCase)
+                && Attr(d, "toName")?.Trim() == Attr(labels, "toName")?.Trim());
 
         public override LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
         {
@@ -525,7 +534,7 @@ public static class LabelStudioConfig
         {
             // Looked up by field, not searched per control: many controls must not cost their square.
             var bare = _drafts.Where(t => t.Labels.Count == 0
-                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints or ControlType.Masks).ToLookup(t => t.Field);
+                && t.Type is ControlType.Rectangles or ControlType.Polygons or ControlType.Keypoints or ControlType.Tracks or ControlType.Masks).ToLookup(t => t.Field);
             foreach (var (source, field) in _imageLabels)
             {
                 var tools = bare[field.Name].ToList();

@@ -46,6 +46,8 @@ public enum ControlType
     Ranking,
     /// <summary>One or several paths through a tree of options (hierarchical choices).</summary>
     Taxonomy,
+    /// <summary>Boxes tracked over the frames of a video, with keyframes.</summary>
+    Tracks,
     /// <summary>Pixel masks on an image, one label each, as COCO run lengths.</summary>
     Masks,
     /// <summary>Labels on whole messages of a dialogue and on spans inside one message.</summary>

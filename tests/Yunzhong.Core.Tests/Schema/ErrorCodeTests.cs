@@ -405,6 +405,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.SchemaFieldUnfit, SchemaErrorCodes.SchemaNeedsLabels, SchemaErrorCodes.SchemaLabelEmpty, SchemaErrorCodes.SchemaHotkeyEmpty,
             SchemaErrorCodes.SchemaHotkeyDuplicate, SchemaErrorCodes.SchemaColorEmpty, SchemaErrorCodes.LabelStudioNotXml, SchemaErrorCodes.LabelStudioRoot,
             SchemaErrorCodes.LabelStudioNameDuplicate, SchemaErrorCodes.LabelStudioToNameUnknown,
+            // Tracks (Controls/TracksTests drives them, with a video field this table's schema has not).
+            SchemaErrorCodes.TrackFramesUnordered, SchemaErrorCodes.TrackFrameOutside, SchemaErrorCodes.TrackBoxOutside, SchemaErrorCodes.LabelStudioNotVideo,
             // A dialogue field's data and regions (Controls/DialogueTests drives them on a schema of its own).
             SchemaErrorCodes.DataDialogueInvalid, SchemaErrorCodes.DataMessageNoText, SchemaErrorCodes.DialogueNoMessages,
             SchemaErrorCodes.DialogueMessageInvalid, SchemaErrorCodes.DialogueMessageOutOfRange,

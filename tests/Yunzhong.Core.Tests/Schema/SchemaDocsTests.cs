@@ -44,7 +44,7 @@ public class SchemaDocsTests
             .EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         Assert.Equal(
-            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "masks", "dialogue"],
+            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "tracks", "masks", "dialogue"],
             controlTypes);
         Assert.Equal(ControlKinds.All.Select(k => k.Name), controlTypes);
         Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue"], fieldTypes);

@@ -83,8 +83,13 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         var exported = JsonNode.Parse(text)![0]!["annotations"]![0]!["result"]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(result), exported), exported.ToJsonString());
 
-        // The exported file imports again and exports the same.
-        var again = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        await ImportsAgainAndExportsTheSameAsync(manager, org.Id, schema, text, exported);
+    }
+
+    /// <summary>The exported file, imported into a new project of the same schema, exports the same result.</summary>
+    private static async Task ImportsAgainAndExportsTheSameAsync(Person manager, long orgId, string schema, string text, JsonNode exported)
+    {
+        var again = await TestData.ProjectAsync(manager, orgId, JsonDocument.Parse(schema).RootElement);
         using (var r = await TestData.ImportRawAsync(manager.Http, again, text, "labelstudio"))
         {
             Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
@@ -92,6 +97,51 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
 
         var (_, text2) = await manager.Http.ExportAsync(again, new { format = "labelstudio" });
         Assert.True(JsonNode.DeepEquals(exported, JsonNode.Parse(text2)![0]!["annotations"]![0]!["result"]), text2);
+    }
+
+    [Fact]
+    public async Task VideoTracksFromLabelStudioComeBackWithTheirKeyframesAndImportAgain()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import("""
+            <View>
+              <Labels name="videoLabels" toName="video"><Label value="Car"/><Label value="Person"/></Labels>
+              <Video name="video" value="$video" framerate="25.0"/>
+              <VideoRectangle name="box" toName="video"/>
+            </View>
+            """).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        // Two tracks: one moving between two keyframes, one switched off at frame 40 and on again at 90.
+        const string Result = """
+            [ { "id": "Xk3d", "from_name": "box", "to_name": "video", "type": "videorectangle", "value": { "sequence": [
+                  { "frame": 1, "enabled": true, "rotation": 0, "x": 12.5, "y": 20, "width": 33.3, "height": 18.75, "time": 0.04 },
+                  { "frame": 31, "enabled": true, "rotation": 0, "x": 40.1, "y": 25, "width": 30, "height": 18.75, "time": 1.24 } ],
+                "framesCount": 250, "duration": 10, "labels": [ "Car" ] } },
+              { "id": "Pq7z", "from_name": "box", "to_name": "video", "type": "videorectangle", "value": { "sequence": [
+                  { "frame": 10, "enabled": true, "rotation": 0, "x": 60, "y": 50, "width": 10, "height": 30, "time": 0.4 },
+                  { "frame": 40, "enabled": false, "rotation": 0, "x": 70, "y": 50, "width": 10, "height": 30, "time": 1.6 },
+                  { "frame": 90, "enabled": true, "rotation": 0, "x": 20, "y": 55, "width": 10, "height": 30, "time": 3.6 } ],
+                "framesCount": 250, "duration": 10, "labels": [ "Person" ] } } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project,
+            $$"""[ { "id": 3, "data": { "video": "https://cdn.example.com/road/3.mp4" }, "annotations": [ { "result": {{Result}} } ] } ]""", "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        Assert.Equal(ExportStatus.Done, job.Status);
+        var exported = JsonNode.Parse(text)![0]!["annotations"]![0]!["result"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Result), exported), exported.ToJsonString());
+
+        // Yunzhong's own JSON export has the same tracks, in its own shape.
+        var (_, native) = await manager.Http.ExportAsync(project, new { format = "jsonl" });
+        var tracks = JsonNode.Parse(native.Split('\n')[0])!["annotations"]![0]!["result"]!["box"]!.AsArray();
+        Assert.Equal(["Car", "Person"], tracks.Select(t => t!["label"]!.GetValue<string>()));
+        Assert.Equal([10, 40, 90], tracks[1]!["sequence"]!.AsArray().Select(k => k!["frame"]!.GetValue<int>()));
+
+        await ImportsAgainAndExportsTheSameAsync(manager, org.Id, schema, text, exported);
     }
 
     [Fact]

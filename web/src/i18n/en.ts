@@ -18,6 +18,7 @@ import { workforceEn } from './workforce.en';
 import { wfpathEn } from './wfpath.en';
 import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
+import { videoEn } from './video.en';
 import { masksEn } from './masks.en';
 import { dialogueEn } from './dialogue.en';
 
@@ -373,6 +374,7 @@ export const en = {
   ...amendEn,
   ...dmsortEn,
   ...datamgrEn,
+  ...videoEn,
   ...masksEn,
   ...attributesEn,
   ...regionAttrsEn,

@@ -19,6 +19,7 @@ import { workforceZhCN } from './workforce.zh-CN';
 import { wfpathZhCN } from './wfpath.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
+import { videoZhCN } from './video.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
 import { dialogueZhCN } from './dialogue.zh-CN';
 
@@ -372,6 +373,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...amendZhCN,
   ...dmsortZhCN,
   ...datamgrZhCN,
+  ...videoZhCN,
   ...masksZhCN,
   ...attributesZhCN,
   ...regionAttrsZhCN,

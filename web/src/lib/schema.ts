@@ -26,6 +26,7 @@ export interface TaxonomyControl extends ControlBase {
   type: 'taxonomy'; options: TaxonomyOption[]; multiple?: boolean; leafsOnly?: boolean; max?: number;
 }
 
+export interface TracksControl extends ControlBase { type: 'tracks'; field: string; labels: LabelLike[] }
 /** Pixel masks on an image, one label each (COCO run lengths; see workbench/masks.ts). */
 export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
 /** Labels on whole messages of a dialogue field and on spans inside one message. */
@@ -34,7 +35,7 @@ export interface DialogueControl extends ControlBase { type: 'dialogue'; field: 
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
   | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
-  | MasksControl | DialogueControl;
+  | TracksControl | MasksControl | DialogueControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }
@@ -46,6 +47,9 @@ export interface Rect { id: string; label: string; x: number; y: number; width: 
 export interface Polygon { id: string; label: string; points: [number, number][] }
 export interface Keypoint { id: string; label: string; x: number; y: number }
 export interface Segment { id: string; start: number; end: number; label: string }
+/** A keyframe of a tracked box: frames count from 1, coordinates are percent of the frame (Label Studio's VideoRectangle). */
+export interface Keyframe { frame: number; x: number; y: number; width: number; height: number; enabled: boolean; rotation?: number; time?: number }
+export interface Track { id: string; label: string; sequence: Keyframe[]; framesCount?: number; duration?: number }
 export interface RankValue { order: string[]; rationale?: string }
 /** A dialogue region: a whole message (no start/end) or a span of code points inside it. */
 export interface MessageRegion { id: string; message: number; label: string; start?: number; end?: number; text?: string }

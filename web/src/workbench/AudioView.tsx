@@ -22,7 +22,37 @@ export function peaksOf(samples: Float32Array, buckets: number): Float32Array {
   return out;
 }
 
-const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(2).padStart(5, '0')}`;
+/** Draws peaks across the canvas at its CSS size (the audio view's waveform, and the video view's audio track). */
+export function drawPeaks(cv: HTMLCanvasElement, peaks: Float32Array) {
+  const w = cv.clientWidth; const h = cv.clientHeight;
+  const dpr = window.devicePixelRatio || 1;
+  cv.width = w * dpr; cv.height = h * dpr;
+  const g = cv.getContext('2d')!;
+  g.scale(dpr, dpr);
+  g.clearRect(0, 0, w, h);
+  g.fillStyle = '#5b7db1';
+  const n = peaks.length / 2;
+  for (let x = 0; x < w; x++) {
+    const b0 = Math.floor((x / w) * n); const b1 = Math.max(b0 + 1, Math.floor(((x + 1) / w) * n));
+    let lo = 0; let hi = 0;
+    for (let b = b0; b < b1; b++) { lo = Math.min(lo, peaks[b * 2]!); hi = Math.max(hi, peaks[b * 2 + 1]!); }
+    g.fillRect(x, h / 2 - hi * h / 2, 1, Math.max(1, (hi - lo) * h / 2));
+  }
+}
+
+/** The first channel's peaks of a media file, decoded in the browser; throws when it cannot be fetched or has no audio to decode. */
+export async function fetchPeaks(src: string, buckets = BUCKETS): Promise<{ peaks: Float32Array; duration: number }> {
+  const res = await fetch(src, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(String(res.status));
+  const buf = await res.arrayBuffer();
+  const ctx = new AudioContext();
+  try {
+    const decoded = await ctx.decodeAudioData(buf);
+    return { peaks: peaksOf(decoded.getChannelData(0), buckets), duration: decoded.duration };
+  } finally { void ctx.close(); }
+}
+
+export const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(2).padStart(5, '0')}`;
 
 export function AudioView({ field, src }: { field: string; src: string }) {
   const t = useT();
@@ -60,13 +90,8 @@ export function AudioView({ field, src }: { field: string; src: string }) {
     let dead = false;
     void (async () => {
       try {
-        const res = await fetch(src, { credentials: 'same-origin' });
-        if (!res.ok) throw new Error(String(res.status));
-        const buf = await res.arrayBuffer();
-        const ctx = new AudioContext();
-        const decoded = await ctx.decodeAudioData(buf);
-        void ctx.close();
-        if (!dead) { setPeaks(peaksOf(decoded.getChannelData(0), BUCKETS)); setDuration(decoded.duration); }
+        const decoded = await fetchPeaks(src);
+        if (!dead) { setPeaks(decoded.peaks); setDuration(decoded.duration); }
       } catch { if (!dead) setFailed(true); }
     })();
     return () => { dead = true; };
@@ -91,22 +116,7 @@ export function AudioView({ field, src }: { field: string; src: string }) {
   }, [time, zoom, duration]);
 
   useEffect(() => {
-    const cv = canvas.current;
-    if (!cv || !peaks) return;
-    const w = cv.clientWidth; const h = cv.clientHeight;
-    const dpr = window.devicePixelRatio || 1;
-    cv.width = w * dpr; cv.height = h * dpr;
-    const g = cv.getContext('2d')!;
-    g.scale(dpr, dpr);
-    g.clearRect(0, 0, w, h);
-    g.fillStyle = '#5b7db1';
-    const n = peaks.length / 2;
-    for (let x = 0; x < w; x++) {
-      const b0 = Math.floor((x / w) * n); const b1 = Math.max(b0 + 1, Math.floor(((x + 1) / w) * n));
-      let lo = 0; let hi = 0;
-      for (let b = b0; b < b1; b++) { lo = Math.min(lo, peaks[b * 2]!); hi = Math.max(hi, peaks[b * 2 + 1]!); }
-      g.fillRect(x, h / 2 - hi * h / 2, 1, Math.max(1, (hi - lo) * h / 2));
-    }
+    if (canvas.current && peaks) drawPeaks(canvas.current, peaks);
   }, [peaks, zoom]);
 
   const seek = (s: number) => {
@@ -271,4 +281,4 @@ export function AudioView({ field, src }: { field: string; src: string }) {
   );
 }
 
-function round3(v: number) { return Math.round(v * 1000) / 1000; }
+export function round3(v: number) { return Math.round(v * 1000) / 1000; }

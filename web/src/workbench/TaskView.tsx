@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useT, type MessageKey } from '../i18n';
 import {
   labelsOf, type Control, type Keypoint, type Polygon, type RankingControl, type Rect,
-  type Relation, type Schema, type Segment, type Span,
+  type Relation, type Schema, type Segment, type Span, type Track,
 } from '../lib/schema';
 import { AudioView } from './AudioView';
 import { DialogueView } from './DialogueView';
@@ -11,13 +11,14 @@ import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
+import { VideoView } from './VideoView';
 import { maskArea, type MaskRegion } from './masks';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
 import {
   editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
 } from './state';
 
-const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'masks', 'dialogue'];
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'tracks', 'masks', 'dialogue'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
@@ -112,7 +113,8 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
     if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={fieldText(v)} />);
     // Keyed by the source too: another file is another view, its loading state starting afresh.
     else if (f.type === 'image') main.push(<ImageView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
-    else if (f.type === 'audio' || f.type === 'video') main.push(<AudioView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
+    else if (f.type === 'video') main.push(<VideoView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
+    else if (f.type === 'audio') main.push(<AudioView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
     else if (f.type === 'list') {
       const rankers = schema.controls.filter((c): c is RankingControl => c.type === 'ranking' && c.field === f.name);
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
@@ -166,7 +168,8 @@ function LabelPicker({ c, current, active, onPick }: { c: Control; current?: str
   );
 }
 
-function describe(r: Span | Rect | Polygon | Keypoint | Segment | MaskRegion, t: ReturnType<typeof useT>): string {
+function describe(r: Span | Rect | Polygon | Keypoint | Segment | Track | MaskRegion, t: ReturnType<typeof useT>): string {
+  if ('sequence' in r) return t('video.keyframes', { count: r.sequence.length, first: r.sequence[0]?.frame ?? 0 });
   if ('mask' in r) return t('masks.pixels', { count: maskArea(r) });
   if ('message' in r) return `${t('dlg.whole', { n: Number(r.message) + 1 })}${'text' in r && r.text !== undefined ? ` “${r.text}” [${r.start}, ${r.end})` : ''}`;
   if ('text' in r && r.text !== undefined) return `“${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}” [${r.start}, ${r.end})`;
@@ -206,7 +209,7 @@ function RegionList() {
     if (!REGION_TYPES.includes(c.type)) continue;
     const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
     const onImage = IMAGE_TYPES.includes(c.type);
-    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment | MaskRegion)[] | undefined) ?? []) {
+    for (const r of (state.result[c.name] as (Span | Rect | Polygon | Keypoint | Segment | Track | MaskRegion)[] | undefined) ?? []) {
       if ('text' in r && r.text) textOf.set(r.id, r.text);
       const pred = state.predicted.includes(r.id);
       const hidden = !!state.hidden?.includes(r.id);

@@ -4,7 +4,7 @@
 import { cpSlice, selectionToCp } from '../lib/codepoints';
 import type {
   ChoicesControl, Control, Keypoint, PairwiseValue, Polygon, RankValue, Rect, Relation, Result,
-  ResultValue, Schema, Segment, Span,
+  ResultValue, Schema, Segment, Span, Track,
 } from '../lib/schema';
 
 export interface Selection { control: string; id: string }
@@ -26,9 +26,9 @@ export interface WbState {
 }
 
 const HISTORY = 200;
-export type Region = Span | Rect | Polygon | Keypoint | Segment;
+export type Region = Span | Rect | Polygon | Keypoint | Segment | Track;
 const PREFIX: Partial<Record<Control['type'], string>> = {
-  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', dialogue: 'm',
+  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't', dialogue: 'm',
 };
 
 export function emptyState(result: Result = {}, predicted: string[] = []): WbState {

@@ -20,6 +20,7 @@ public static class ControlKinds
         new RatingKind(),
         new RankingKind(),
         new TaxonomyKind(),
+        new TracksKind(),
         new MasksKind(),
         new DialogueKind(),
     ]);

@@ -1,0 +1,311 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useT } from '../i18n';
+import { labelsOf, type Control, type Segment, type Track } from '../lib/schema';
+import { drawPeaks, fetchPeaks, fmt, round3 } from './AudioView';
+import { controlsOn, isTyping, useWb } from './context';
+import { addRegion, addSegment, updateRegion } from './state';
+import { DEFAULT_FPS, boxAt, frameAt, setKeyframe, timeOf, toggleFrom, type FrameBox } from './tracks';
+
+// Decoding the audio track needs the whole file in memory: past this size the waveform is left out.
+const MAX_WAVE_BYTES = 64 * 1024 * 1024;
+
+interface Drag { kind: 'draw' | 'move'; x0: number; y0: number; box: FrameBox; control: string; id?: string; moved: boolean }
+
+type RVFC = (cb: (now: number, meta: { mediaTime: number }) => void) => number;
+
+/**
+ * A video field: the picture with tracked boxes drawn on a canvas over it, frame stepping and a
+ * timeline with the segments of `segments` controls and the keyframes of the selected track.
+ * Frames are drawn outside React: each presented frame (requestVideoFrameCallback where the browser
+ * has it, else animation frames) interpolates the tracks for that frame onto the canvas and writes
+ * the frame counter, so playing and scrubbing re-render nothing.
+ */
+export function VideoView({ field, src }: { field: string; src: string }) {
+  const t = useT();
+  const wb = useWb();
+  const fps = DEFAULT_FPS;
+  const trackControls = useMemo(() => controlsOn(wb.schema, field, ['tracks']), [wb.schema, field]);
+  const segControls = useMemo(() => controlsOn(wb.schema, field, ['segments']), [wb.schema, field]);
+  const video = useRef<HTMLVideoElement>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
+  const counter = useRef<HTMLSpanElement>(null);
+  const playhead = useRef<HTMLDivElement>(null);
+  const timeline = useRef<HTMLDivElement>(null);
+  const waveCanvas = useRef<HTMLCanvasElement>(null);
+  const [duration, setDuration] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [peaks, setPeaks] = useState<Float32Array | null>(null);
+  const [mark, setMark] = useState<number | null>(null);
+  const [frame, setFrame] = useState(1); // the paused frame, for the controls that need it (not updated while playing)
+  const drag = useRef<Drag | null>(null);
+  const lastFrame = duration ? Math.max(1, Math.round(duration * fps)) : Infinity;
+
+  const trackControl: Control | undefined = trackControls.find((c) => c.name === wb.active) ?? trackControls[0];
+  const segControl: Control | undefined = segControls.find((c) => c.name === wb.active) ?? segControls[0];
+  const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
+
+  // The draw loop's function, replaced after every render (so it reads the latest result without
+  // waiting for one); a paused video presents no new frame, so edits and selection draw at once.
+  const draw = useRef<(f: number) => void>(() => {});
+  const { result, selected, hidden } = wb.state;
+  const paint = (f: number) => {
+    const cv = overlay.current;
+    const v = video.current;
+    if (!cv || !v) return;
+    const w = cv.clientWidth; const h = cv.clientHeight;
+    const dpr = window.devicePixelRatio || 1;
+    if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) { cv.width = Math.round(w * dpr); cv.height = Math.round(h * dpr); }
+    const g = cv.getContext('2d')!;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const tcs = trackControls; const lf = lastFrame;
+    const box: FrameBox = { x: 0, y: 0, width: 0, height: 0 };
+    // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing.
+    const shown: string[] = [];
+    const d = drag.current;
+    g.font = '12px sans-serif';
+    const tabs = new Map<string, number>();
+    for (const c of tcs) {
+      const colors = new Map(labelsOf(c).map((l) => [l.value, l.color]));
+      for (const tr of (result[c.name] as Track[] | undefined) ?? []) {
+        if (hidden?.includes(tr.id)) continue;
+        const b = d?.kind === 'move' && d.id === tr.id && d.moved ? d.box : boxAt(tr, f, lf, box);
+        if (!b) continue;
+        const color = colors.get(tr.label) ?? '#e4572e';
+        const sel = selected?.id === tr.id;
+        g.strokeStyle = color;
+        g.lineWidth = sel ? 3 : 1.5;
+        g.strokeRect((b.x / 100) * w, (b.y / 100) * h, (b.width / 100) * w, (b.height / 100) * h);
+        if (v.paused) shown.push(`${tr.id}:${b.x.toFixed(2)},${b.y.toFixed(2)},${b.width.toFixed(2)},${b.height.toFixed(2)}`);
+        // The label on a tab of the box's colour, readable over any picture.
+        const lx = (b.x / 100) * w; const ly = (b.y / 100) * h;
+        g.fillStyle = color;
+        let tab = tabs.get(tr.label);
+        if (tab === undefined) { tab = g.measureText(tr.label).width + 6; tabs.set(tr.label, tab); }
+        g.fillRect(lx, ly, tab, 16);
+        g.fillStyle = '#fff';
+        g.fillText(tr.label, lx + 3, ly + 12);
+      }
+    }
+    if (d?.kind === 'draw' && d.moved) {
+      g.setLineDash([5, 4]); g.strokeStyle = '#fff'; g.lineWidth = 1.5;
+      g.strokeRect((d.box.x / 100) * w, (d.box.y / 100) * h, (d.box.width / 100) * w, (d.box.height / 100) * h);
+      g.setLineDash([]);
+    }
+    const total = Number.isFinite(lf) ? lf : 0;
+    if (counter.current) counter.current.textContent = `${t('video.frame', { frame: f, total })} · ${fmt(v.currentTime)}`;
+    if (playhead.current && v.duration) playhead.current.style.left = `${(v.currentTime / v.duration) * 100}%`;
+    cv.dataset.frame = String(f);
+    if (v.paused) cv.dataset.boxes = shown.join(' ');
+  };
+  useLayoutEffect(() => {
+    draw.current = (f: number) => paint(f);
+    draw.current(frame);
+  });
+
+  // One draw per presented frame: requestVideoFrameCallback gives the frame's own media time.
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    let stop = false;
+    const rvfc = (v as unknown as { requestVideoFrameCallback?: RVFC }).requestVideoFrameCallback?.bind(v);
+    if (rvfc) {
+      const onFrame = (_: number, meta: { mediaTime: number }) => { if (stop) return; draw.current(frameAt(meta.mediaTime, fps)); rvfc(onFrame); };
+      rvfc(onFrame);
+    } else {
+      const loop = () => { if (stop) return; draw.current(frameAt(v.currentTime, fps)); requestAnimationFrame(loop); };
+      requestAnimationFrame(loop);
+    }
+    return () => { stop = true; };
+  }, [fps]);
+
+  useEffect(() => {
+    let dead = false;
+    void (async () => {
+      try {
+        const head = await fetch(src, { method: 'HEAD', credentials: 'same-origin' });
+        if (Number(head.headers.get('content-length') ?? 0) > MAX_WAVE_BYTES) return;
+        const decoded = await fetchPeaks(src);
+        if (!dead) setPeaks(decoded.peaks);
+      } catch { /* no audio track: the video has no waveform */ }
+    })();
+    return () => { dead = true; };
+  }, [src]);
+
+  useEffect(() => { if (waveCanvas.current && peaks) drawPeaks(waveCanvas.current, peaks); }, [peaks]);
+
+  const seekFrame = (f: number) => {
+    const v = video.current;
+    if (!v) return;
+    const to = Math.max(1, Math.min(Number.isFinite(lastFrame) ? lastFrame : f, f));
+    v.pause();
+    v.currentTime = timeOf(to, fps);
+    setFrame(to);
+    draw.current(to);
+  };
+  const currentFrame = () => (video.current ? frameAt(video.current.currentTime, fps) : 1);
+  const toggle = () => {
+    const v = video.current;
+    if (!v) return;
+    if (v.paused) void v.play(); else { v.pause(); seekFrame(currentFrame()); }
+  };
+  // Marks are whole frames: [ at the start of the frame shown, ] at its end, so a scene covers the
+  // frames seen at both marks (either order).
+  const markAt = (which: '[' | ']') => {
+    const f = currentFrame();
+    if (which === '[') { setMark(f); return; }
+    if (mark != null && segControl && !wb.readOnly) {
+      const c = segControl;
+      const from = Math.min(mark, f); const to = Math.max(mark, f);
+      wb.update((s) => addSegment(s, c, { label: labelOf(c), start: round3((from - 1) / fps), end: round3(Math.min(duration || Infinity, to / fps)) }));
+    }
+    setMark(null);
+  };
+
+  const selectedTrack = (() => {
+    const sel = wb.state.selected;
+    const c = sel && trackControls.find((x) => x.name === sel.control);
+    return c ? ((wb.state.result[c.name] as Track[] | undefined) ?? []).find((x) => x.id === sel.id) : undefined;
+  })();
+  const toggleOff = () => {
+    const sel = wb.state.selected;
+    if (!sel || !selectedTrack || wb.readOnly) return;
+    const f = currentFrame();
+    const next = toggleFrom(selectedTrack, f, fps, lastFrame);
+    wb.update((s) => updateRegion<Track>(s, sel.control, sel.id, { sequence: next.sequence }));
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === ' ') { e.preventDefault(); toggle(); }
+      else if (e.key === 'ArrowLeft' || e.key === ',') { e.preventDefault(); seekFrame(currentFrame() - (e.shiftKey ? 10 : 1)); }
+      else if (e.key === 'ArrowRight' || e.key === '.') { e.preventDefault(); seekFrame(currentFrame() + (e.shiftKey ? 10 : 1)); }
+      else if (e.key === '[' || e.key === ']') { e.preventDefault(); markAt(e.key); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  // ---- drawing and moving boxes on the picture ----
+  const pctAt = (e: React.PointerEvent) => {
+    const r = overlay.current!.getBoundingClientRect();
+    return { x: Math.max(0, Math.min(100, ((e.clientX - r.left) / r.width) * 100)), y: Math.max(0, Math.min(100, ((e.clientY - r.top) / r.height) * 100)) };
+  };
+  const onDown = (e: React.PointerEvent) => {
+    if (e.button !== 0 || wb.readOnly || !trackControl) return;
+    const v = video.current;
+    if (v && !v.paused) v.pause();
+    const f = currentFrame();
+    const p = pctAt(e);
+    e.currentTarget.setPointerCapture(e.pointerId);
+    // The selected track first, then the others, topmost (last drawn) first.
+    const hits: { c: Control; tr: Track }[] = [];
+    for (const c of trackControls) for (const tr of (wb.state.result[c.name] as Track[] | undefined) ?? []) hits.push({ c, tr });
+    hits.reverse().sort((a, b) => Number(b.tr.id === wb.state.selected?.id) - Number(a.tr.id === wb.state.selected?.id));
+    for (const { c, tr } of hits) {
+      if (wb.state.hidden?.includes(tr.id)) continue;
+      const b = boxAt(tr, f, lastFrame);
+      if (b && p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y && p.y <= b.y + b.height) {
+        drag.current = { kind: 'move', x0: p.x, y0: p.y, box: { ...b }, control: c.name, id: tr.id, moved: false };
+        wb.update((s) => ({ ...s, selected: { control: c.name, id: tr.id } }));
+        return;
+      }
+    }
+    drag.current = { kind: 'draw', x0: p.x, y0: p.y, box: { x: p.x, y: p.y, width: 0, height: 0 }, control: trackControl.name, moved: false };
+  };
+  const onMove = (e: React.PointerEvent) => {
+    const d = drag.current;
+    if (!d) return;
+    const p = pctAt(e);
+    if (d.kind === 'draw') {
+      d.box = { x: Math.min(d.x0, p.x), y: Math.min(d.y0, p.y), width: Math.abs(p.x - d.x0), height: Math.abs(p.y - d.y0) };
+    } else {
+      const tr = ((wb.state.result[d.control] as Track[] | undefined) ?? []).find((x) => x.id === d.id);
+      const b = tr && boxAt(tr, currentFrame(), lastFrame);
+      if (!b) return;
+      d.box = { x: Math.max(0, Math.min(100 - b.width, b.x + p.x - d.x0)), y: Math.max(0, Math.min(100 - b.height, b.y + p.y - d.y0)), width: b.width, height: b.height };
+    }
+    d.moved = true;
+    draw.current(currentFrame());
+  };
+  const onUp = () => {
+    const d = drag.current;
+    drag.current = null;
+    if (!d || !d.moved) { draw.current(currentFrame()); return; }
+    const f = currentFrame();
+    const c = trackControls.find((x) => x.name === d.control)!;
+    if (d.kind === 'draw') {
+      if (d.box.width < 0.5 || d.box.height < 0.5) { draw.current(f); return; }
+      const first = setKeyframe({ id: '', label: labelOf(c), sequence: [] }, f, d.box, fps);
+      const extra = Number.isFinite(lastFrame) ? { framesCount: lastFrame, duration: round3(duration) } : {};
+      wb.update((s) => addRegion<Track>(s, c, { label: first.label, sequence: first.sequence, ...extra }));
+    } else {
+      const tr = ((wb.state.result[d.control] as Track[] | undefined) ?? []).find((x) => x.id === d.id);
+      if (tr) { const next = setKeyframe(tr, f, d.box, fps); wb.update((s) => updateRegion<Track>(s, d.control, tr.id, { sequence: next.sequence })); }
+    }
+  };
+
+  // ---- the timeline: scrub by dragging, segments and keyframes on it ----
+  const scrub = useRef(false);
+  const timeAt = (clientX: number) => {
+    const r = timeline.current!.getBoundingClientRect();
+    return Math.max(0, Math.min(duration, ((clientX - r.left) / r.width) * duration));
+  };
+  const onScrub = (e: React.PointerEvent) => {
+    if (!duration || (e.type === 'pointermove' && !scrub.current)) return;
+    if (e.type === 'pointerdown') { scrub.current = true; e.currentTarget.setPointerCapture(e.pointerId); }
+    seekFrame(frameAt(timeAt(e.clientX), fps));
+  };
+  const pct = (s: number) => `${duration ? (s / duration) * 100 : 0}%`;
+  const segments: { c: Control; g: Segment }[] = [];
+  for (const c of segControls) for (const g of (wb.state.result[c.name] as Segment[] | undefined) ?? []) segments.push({ c, g });
+
+  const offHere = selectedTrack ? !boxAt(selectedTrack, frame, lastFrame) : false;
+  return (
+    <div className="video-view" data-testid={`video-${field}`}>
+      <div className="video-stage">
+        <video ref={video} src={src} preload="auto" playsInline data-testid="video-element"
+          onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)} onSeeked={() => draw.current(currentFrame())}
+          onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)} onError={() => setFailed(true)} />
+        <canvas ref={overlay} className="video-overlay" data-testid="video-overlay"
+          onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={onUp} />
+      </div>
+      <div className="audio-tools">
+        <button type="button" data-testid="video-play" onClick={toggle}>{playing ? t('wb.pause') : t('wb.play')}</button>
+        <button type="button" data-testid="video-prev" aria-label={t('video.prevFrame')} onClick={() => seekFrame(currentFrame() - 1)}>◀︎ 1</button>
+        <button type="button" data-testid="video-next" aria-label={t('video.nextFrame')} onClick={() => seekFrame(currentFrame() + 1)}>1 ▶︎</button>
+        <span ref={counter} data-testid="video-frame" className="mono" />
+        {trackControl && !wb.readOnly && selectedTrack && (
+          <button type="button" data-testid="video-toggle-off" onClick={toggleOff}>{offHere ? t('video.onFromHere') : t('video.offFromHere')}</button>
+        )}
+        {segControl && !wb.readOnly && <>
+          <button type="button" data-testid="video-mark-start" onClick={() => markAt('[')}>[ {t('wb.markStart')}</button>
+          <button type="button" data-testid="video-mark-end" onClick={() => markAt(']')}>] {t('wb.markEnd')}</button>
+        </>}
+        <span className="grow" />
+        <span className="small muted">{t('video.keys', { fps })}</span>
+      </div>
+      {failed && <div className="error">{t('wb.mediaError', { name: src })}</div>}
+      <div ref={timeline} className="video-timeline" data-testid="video-timeline" data-duration={duration}
+        onPointerDown={onScrub} onPointerMove={onScrub} onPointerUp={() => { scrub.current = false; }}>
+        {peaks && <canvas ref={waveCanvas} className="video-wave" data-testid="video-waveform" />}
+        {segments.map(({ c, g }) => {
+          const color = labelsOf(c).find((l) => l.value === g.label)?.color ?? '#888';
+          return <div key={g.id} data-testid={`region-${g.id}`} className={`segment${wb.state.selected?.id === g.id ? ' sel' : ''}`}
+            style={{ left: pct(g.start), width: pct(g.end - g.start), background: `${color}44`, borderColor: color }}
+            onPointerDown={(e) => { e.stopPropagation(); wb.update((s) => ({ ...s, selected: { control: c.name, id: g.id } })); seekFrame(frameAt(g.start, fps)); }}>
+            <span className="segment-label" style={{ background: color }}>{g.label}</span>
+          </div>;
+        })}
+        {selectedTrack?.sequence.map((k) => (
+          <div key={k.frame} className={`keyframe${k.enabled ? '' : ' off'}`} data-testid={`keyframe-${k.frame}`} title={t('video.frame', { frame: k.frame, total: Number.isFinite(lastFrame) ? lastFrame : 0 })}
+            style={{ left: pct((k.frame - 1) / fps) }} />
+        ))}
+        {mark != null && <div className="mark" style={{ left: pct((mark - 1) / fps) }} />}
+        <div ref={playhead} className="playhead" />
+      </div>
+    </div>
+  );
+}

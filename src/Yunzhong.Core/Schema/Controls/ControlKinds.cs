@@ -22,6 +22,7 @@ public static class ControlKinds
         new TaxonomyKind(),
         new MasksKind(),
         new DialogueKind(),
+        new TimeSeriesKind(),
     ]);
 
     private static readonly Dictionary<string, ControlKind> _byName =

@@ -2,12 +2,12 @@ import { useT } from '../i18n';
 import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '../lib/schema';
 import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
-const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json'];
-const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks'];
+const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json', 'timeseries'];
+const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries'];
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text'], rectangles: ['image'], polygons: ['image'], keypoints: ['image'],
   segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
-  masks: ['image'],
+  masks: ['image'], timeseries: ['timeseries'],
 };
 
 /** "value|hotkey|#colour" per line, the shorthand the form uses for labels and options. */

@@ -80,8 +80,9 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('submit').click();
     await expect(view).toHaveCount(0);
 
-    await login(page, ADMIN);
-    const lines = await exportViaDialog(page, projectId);
+    const admin = await page.context().browser()!.newPage();
+    await login(admin, ADMIN);
+    const lines = await exportViaDialog(admin, projectId);
     const ranges = ((lines[0]!.annotations as { result: Record<string, unknown> }[])[0]!.result.label as { start: number; end: number; label: string }[]);
     expect(ranges.map((r) => r.label)).toEqual(['Run', 'Spike']);
     const [run, spike] = ranges as [typeof ranges[0], typeof ranges[0]];
@@ -91,5 +92,6 @@ for (const lang of ['en', 'zh-CN'] as const) {
     // Centre + 3 × 10 % = 80 %, then 5 × 1 % on = 85 %.
     expect(Math.abs(spike.start - 0.8 * (N - 1))).toBeLessThan(1);
     expect(Math.abs(spike.end - 0.85 * (N - 1))).toBeLessThan(1);
+    await admin.close();
   });
 }

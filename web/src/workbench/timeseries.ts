@@ -214,5 +214,6 @@ export function addRange(s: WbState, c: Control, a: number, b: number, label: st
   const start = timeValue(Math.min(a, b), iso);
   const end = timeValue(Math.max(a, b), iso);
   const region: Omit<TimeRange, 'id'> = start === end ? { start, end, instant: true, label } : { start, end, label };
-  return addRegion(s, c, region as unknown as Omit<Region, 'id'>);
+  // Not selected, as spans are not: picking the next label must not relabel the range just made.
+  return addRegion(s, c, region as unknown as Omit<Region, 'id'>, false);
 }

@@ -56,7 +56,7 @@ public abstract class TimeSeriesServerTests<TFixture>(TFixture fx) : IClassFixtu
             Assert.Equal(expected[i].GetProperty("id").GetString(), items[i].GetProperty("id").GetString());
             Assert.Equal("ts", items[i].GetProperty("to_name").GetString());
             Assert.Equal("timeserieslabels", items[i].GetProperty("type").GetString());
-            Assert.Equal(Canonical(expected[i].GetProperty("value")), Canonical(items[i].GetProperty("value")));
+            Assert.Equal(TestData.Canonical(expected[i].GetProperty("value")), TestData.Canonical(items[i].GetProperty("value")));
         }
 
         var (_, csv) = await manager.Http.ExportAsync(project, new { format = "csv" });
@@ -113,9 +113,6 @@ public abstract class TimeSeriesServerTests<TFixture>(TFixture fx) : IClassFixtu
         Assert.Equal(1, events.Pairs);
         Assert.Equal(2.0 / 3, events.Metrics["f1Overlap"]!.Value, 9);
     }
-
-    private static string Canonical(JsonElement e) =>
-        JsonSerializer.Serialize(e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value.GetRawText()));
 }
 
 public sealed class SqliteTimeSeriesServerTests(SqliteFixture fx) : TimeSeriesServerTests<SqliteFixture>(fx);

@@ -231,5 +231,7 @@ export function TimeSeriesView({ field, value }: { field: Field; value: unknown 
 
 /** A range in the region list: its ends as the axis writes them. */
 export function describeRange(r: TimeRange): string {
-  return r.instant ? `@ ${r.start}` : `${r.start} – ${r.end}`;
+  // Numbers to six significant digits (a brushed end is a pixel's time, not a round number); times as written.
+  const f = (v: number | string) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
+  return r.instant ? `@ ${f(r.start)}` : `${f(r.start)} – ${f(r.end)}`;
 }

@@ -467,7 +467,7 @@ public static class LabelStudioResults
     internal static List<string> LabelsOf(JsonElement value)
     {
         var labels = new List<string>();
-        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels", "brushlabels", "paragraphlabels"])
+        foreach (var key in (ReadOnlySpan<string>)["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels", "brushlabels", "paragraphlabels", "timeserieslabels"])
         {
             if (value.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
             {

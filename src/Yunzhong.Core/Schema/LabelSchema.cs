@@ -229,6 +229,22 @@ public sealed class LabelSchema
                 w.WriteStartObject();
                 w.WriteString("name", f.Name);
                 w.WriteString("type", SchemaRules.Name(f.Type));
+                if (f.TimeColumn is not null)
+                {
+                    w.WriteString("timeColumn", f.TimeColumn);
+                }
+
+                if (f.Channels is not null)
+                {
+                    w.WriteStartArray("channels");
+                    foreach (var ch in f.Channels)
+                    {
+                        w.WriteStringValue(ch);
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }
 
@@ -329,6 +345,10 @@ public sealed class LabelSchema
                     break;
                 case FieldType.Dialogue:
                     CheckDialogue(f.Name, path, v, ref errors);
+                    break;
+                case FieldType.TimeSeries when TimeSeriesData.Check(f, v) is { } problem:
+                    (errors ??= []).Add(SchemaError.Of(problem.Column is null ? path : path + "/" + problem.Column, problem.Message,
+                        SchemaErrorCodes.DataTimeSeriesInvalid, ("name", f.Name)));
                     break;
             }
         }

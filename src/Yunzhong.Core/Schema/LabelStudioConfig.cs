@@ -51,6 +51,7 @@ public static class LabelStudioConfig
         ["List"] = FieldType.List,
         ["Paragraphs"] = FieldType.Dialogue,
         ["Chat"] = FieldType.Dialogue,
+        ["TimeSeries"] = FieldType.TimeSeries,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
@@ -342,7 +343,7 @@ public static class LabelStudioConfig
             // A dictionary, not a scan of the fields so far: the scan made 250,000 fields take minutes.
             if (!_fieldsByName.TryGetValue(fieldName, out var existing))
             {
-                existing = new FieldDef(fieldName, type);
+                existing = type == FieldType.TimeSeries ? TimeSeriesField(e, fieldName) : new FieldDef(fieldName, type);
                 _fieldsByName.Add(fieldName, existing);
                 _fields.Add((existing, e));
             }
@@ -357,6 +358,19 @@ public static class LabelStudioConfig
             {
                 _errors.Add(SchemaError.Of(PathOf(e), $"Object name '{name}' is used by more than one tag.", SchemaErrorCodes.LabelStudioNameDuplicate, ("name", name)));
             }
+        }
+
+        /// <summary>A time series field with the time column and the <c>&lt;Channel column&gt;</c> children of its tag;
+        /// the channels' looks (colours, units, formats) are the browser's to choose.</summary>
+        private static FieldDef TimeSeriesField(XElement e, string fieldName)
+        {
+            var channels = e.Elements().Where(c => c.Name.LocalName.Equals("Channel", StringComparison.OrdinalIgnoreCase))
+                .Select(c => Attr(c, "column")).OfType<string>().ToList();
+            return new FieldDef(fieldName, FieldType.TimeSeries)
+            {
+                TimeColumn = Attr(e, "timeColumn") is { Length: > 0 } t ? t : null,
+                Channels = channels.Count > 0 ? channels : null,
+            };
         }
 
         private void MapControl(XElement e)

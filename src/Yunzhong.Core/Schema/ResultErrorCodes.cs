@@ -179,6 +179,15 @@ public static partial class SchemaErrorCodes
     /// <summary>A dialogue region's message index past the dialogue (<c>value</c>, <c>count</c>).</summary>
     public const string DialogueMessageOutOfRange = "annotation.dialogue.message_out_of_range";
 
+    /// <summary>A time series field that is neither a CSV reference nor an object of equally long columns (<c>name</c>, <c>column</c> when one is at fault).</summary>
+    public const string DataTimeSeriesInvalid = "data.timeseries_invalid";
+
+    /// <summary>A time series range whose <c>start</c> or <c>end</c> is neither a finite number nor an ISO 8601 time (<c>key</c>).</summary>
+    public const string TimeSeriesTimeInvalid = "annotation.timeseries.time_invalid";
+
+    /// <summary>A time series range that ends before it starts, or an instant whose end is not its start (<c>start</c>, <c>end</c>).</summary>
+    public const string TimeSeriesRangeReversed = "annotation.timeseries.range_reversed";
+
     /// <summary>A list field that is not a list (<c>name</c>).</summary>
     public const string DataListInvalid = "data.list_invalid";
 

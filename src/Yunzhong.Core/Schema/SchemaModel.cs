@@ -19,6 +19,8 @@ public enum FieldType
     Json,
     /// <summary>An array of messages: <c>{ role, content }</c>, <c>{ author, text }</c> or strings (see <see cref="Messages"/>).</summary>
     Dialogue,
+    /// <summary>Channels over a time axis: a CSV reference (URL or media path) or an object of columns (see <see cref="TimeSeriesData"/>).</summary>
+    TimeSeries,
 }
 
 /// <summary>The kind of a labelling control.</summary>
@@ -52,6 +54,8 @@ public enum ControlType
     Masks,
     /// <summary>Labels on whole messages of a dialogue and on spans inside one message.</summary>
     Dialogue,
+    /// <summary>Labelled ranges (and instants) on the time axis of a time series.</summary>
+    TimeSeries,
 }
 
 /// <summary>How a ranking control asks for the items of its list.</summary>
@@ -66,7 +70,14 @@ public enum RankingMode
 /// <summary>A field of the task's <c>data</c> object.</summary>
 /// <param name="Name">Key in the task's data.</param>
 /// <param name="Type">What the value holds.</param>
-public sealed record FieldDef(string Name, FieldType Type);
+public sealed record FieldDef(string Name, FieldType Type)
+{
+    /// <summary>Time series: the column holding the time axis; null for <c>time</c>, and the row index when the data lacks it.</summary>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>Time series: the columns shown as channels, in order; null for every column but the time.</summary>
+    public IReadOnlyList<string>? Channels { get; init; }
+}
 
 /// <summary>A label of a control, or an option of a choices control.</summary>
 /// <param name="Value">The value written into results; unique within its control.</param>

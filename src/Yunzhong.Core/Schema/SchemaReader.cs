@@ -91,9 +91,11 @@ internal static class SchemaReader
             return null;
         }
 
+        // A time series field also names its time column and its channels (Label Studio's timeColumn and <Channel column>).
+        var timeSeries = f.TryGetProperty("type", out var tv) && tv.ValueKind == JsonValueKind.String && tv.ValueEquals("timeseries");
         foreach (var p in f.EnumerateObject())
         {
-            if (p.Name is not ("name" or "type"))
+            if (p.Name is not ("name" or "type") && !(timeSeries && p.Name is "timeColumn" or "channels"))
             {
                 errors.Add(SchemaError.Of(path + "/" + JsonText.EscapePointerToken(p.Name),
                     $"Unknown key '{p.Name}'; a field has 'name' and 'type'.", SchemaErrorCodes.SchemaFieldKeyUnknown, ("key", p.Name)));
@@ -109,12 +111,15 @@ internal static class SchemaReader
             if (type is null)
             {
                 errors.Add(SchemaError.Of(path + "/type",
-                    $"Field type {JsonText.Quote(typeText)} is unknown; expected one of text, image, audio, video, list, json.",
+                    $"Field type {JsonText.Quote(typeText)} is unknown; expected one of text, image, audio, video, list, json, dialogue, timeseries.",
                     SchemaErrorCodes.SchemaUnknownFieldType, ("value", typeText)));
             }
         }
 
-        return name is not null && type is { } t ? new FieldDef(name, t) : null;
+        var ok = true;
+        var timeColumn = timeSeries ? OptionalString(f, "timeColumn", path, errors, ref ok) : null;
+        var channels = timeSeries ? OptionalStrings(f, "channels", path, errors, ref ok) : null;
+        return name is not null && type is { } t && ok ? new FieldDef(name, t) { TimeColumn = timeColumn, Channels = channels } : null;
     }
 
     private static ControlDef? ReadControl(JsonElement c, string path, List<SchemaError> errors, out bool ok)
@@ -328,7 +333,7 @@ internal static class SchemaReader
 
         if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
         {
-            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be an array of control names, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotList));
+            errors.Add(SchemaError.Of(path + "/" + key, $"'{key}' must be an array of names, not {JsonText.Describe(v)}.", SchemaErrorCodes.SchemaNotList));
             ok = false;
             return null;
         }

@@ -410,6 +410,8 @@ public class ErrorCodeTests
             // A dialogue field's data and regions (Controls/DialogueTests drives them on a schema of its own).
             SchemaErrorCodes.DataDialogueInvalid, SchemaErrorCodes.DataMessageNoText, SchemaErrorCodes.DialogueNoMessages,
             SchemaErrorCodes.DialogueMessageInvalid, SchemaErrorCodes.DialogueMessageOutOfRange,
+            // A time series field's data and ranges (Controls/TimeSeriesTests).
+            SchemaErrorCodes.DataTimeSeriesInvalid, SchemaErrorCodes.TimeSeriesTimeInvalid, SchemaErrorCodes.TimeSeriesRangeReversed,
         ];
         var codes = Codes(typeof(SchemaErrorCodes)).Concat(Codes(typeof(ImportErrorCodes))).Where(c => !before.Contains(c));
         var missing = codes.Where(c => !driven.Contains(c)).ToList();

@@ -44,10 +44,10 @@ public class SchemaDocsTests
             .EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         Assert.Equal(
-            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "tracks", "masks", "dialogue"],
+            ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "tracks", "masks", "dialogue", "timeseries"],
             controlTypes);
         Assert.Equal(ControlKinds.All.Select(k => k.Name), controlTypes);
-        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue"], fieldTypes);
+        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue", "timeseries"], fieldTypes);
         foreach (var type in controlTypes)
         {
             Assert.True(LabelSchema.Parse($$"""{ "controls": [ { "name": "x", "type": "{{type}}" } ] }""").Errors

@@ -54,7 +54,7 @@ public abstract class DialogueServerTests<TFixture>(TFixture fx) : IClassFixture
             Assert.Equal(expected[i].GetProperty("id").GetString(), items[i].GetProperty("id").GetString());
             Assert.Equal("dialogue", items[i].GetProperty("to_name").GetString());
             Assert.Equal("paragraphlabels", items[i].GetProperty("type").GetString());
-            Assert.Equal(Canonical(expected[i].GetProperty("value")), Canonical(items[i].GetProperty("value")));
+            Assert.Equal(TestData.Canonical(expected[i].GetProperty("value")), TestData.Canonical(items[i].GetProperty("value")));
         }
     }
 
@@ -98,9 +98,6 @@ public abstract class DialogueServerTests<TFixture>(TFixture fx) : IClassFixture
         Assert.Equal(1, grade.Pairs);
         Assert.Equal(2.0 / 3, grade.Metrics["f1Exact"]!.Value, 9);
     }
-
-    private static string Canonical(JsonElement e) =>
-        JsonSerializer.Serialize(e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value.GetRawText()));
 }
 
 public sealed class SqliteDialogueServerTests(SqliteFixture fx) : DialogueServerTests<SqliteFixture>(fx);

@@ -8,6 +8,10 @@ namespace Yunzhong.Server.Tests.Infrastructure;
 /// <summary>Projects and imports the tests build on, through the public API.</summary>
 public static class TestData
 {
+    /// <summary>A JSON object's members in name order, each as its raw text: equal when two objects hold the same values in any order.</summary>
+    public static string Canonical(JsonElement e) =>
+        JsonSerializer.Serialize(e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => p.Value.GetRawText()));
+
     public static readonly object ChoiceSchema = new
     {
         fields = new[] { new { name = "text", type = "text" } },

@@ -21,6 +21,7 @@ import { workbenchEn } from './workbench.en';
 import { videoEn } from './video.en';
 import { masksEn } from './masks.en';
 import { dialogueEn } from './dialogue.en';
+import { timeseriesEn } from './timeseries.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -37,6 +38,7 @@ export const en = {
   ...wfpathEn,
   ...computeEn,
   ...dialogueEn,
+  ...timeseriesEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -22,6 +22,7 @@ import { workbenchZhCN } from './workbench.zh-CN';
 import { videoZhCN } from './video.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
 import { dialogueZhCN } from './dialogue.zh-CN';
+import { timeseriesZhCN } from './timeseries.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -378,4 +379,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...attributesZhCN,
   ...regionAttrsZhCN,
   ...dialogueZhCN,
+  ...timeseriesZhCN,
 };

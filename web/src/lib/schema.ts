@@ -1,7 +1,8 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue';
-export interface Field { name: string; type: FieldType }
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries';
+/** timeColumn and channels: a time series field's time column and the columns shown (docs/label-schema.md). */
+export interface Field { name: string; type: FieldType; timeColumn?: string; channels?: string[] }
 
 export interface LabelDef { value: string; hotkey?: string; color?: string }
 export type LabelLike = string | LabelDef;
@@ -31,11 +32,13 @@ export interface TracksControl extends ControlBase { type: 'tracks'; field: stri
 export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
 /** Labels on whole messages of a dialogue field and on spans inside one message. */
 export interface DialogueControl extends ControlBase { type: 'dialogue'; field: string; labels: LabelLike[] }
+/** Labelled ranges (and instants) on the time axis of a time series field. */
+export interface TimeSeriesControl extends ControlBase { type: 'timeseries'; field: string; labels: LabelLike[] }
 
 export type Control =
   | ChoicesControl | SpansControl | RelationsControl | RectanglesControl | PolygonsControl
   | KeypointsControl | SegmentsControl | TranscriptionControl | RatingControl | RankingControl | TaxonomyControl
-  | TracksControl | MasksControl | DialogueControl;
+  | TracksControl | MasksControl | DialogueControl | TimeSeriesControl;
 export type ControlType = Control['type'];
 
 export interface Schema { fields: Field[]; controls: Control[] }

@@ -6,7 +6,7 @@ import type { Control, LabelLike, Schema } from './schema';
 
 export type TemplateId =
   | 'textClass' | 'ner' | 'relations' | 'llmRank' | 'llmPairwise' | 'boxes' | 'polygons' | 'keypoints'
-  | 'ocr' | 'speech' | 'audioClass' | 'taxonomy' | 'segmentation';
+  | 'ocr' | 'speech' | 'audioClass' | 'taxonomy' | 'segmentation' | 'timeseries';
 
 export interface Template { id: TemplateId; icon: string; schema: (zh: boolean) => Schema }
 
@@ -120,6 +120,13 @@ export const TEMPLATES: Template[] = [
     schema: (zh) => ({
       fields: [image],
       controls: [{ name: 'masks', type: 'masks', field: 'image', labels: pick(zh, [['road', '道路'], ['vehicle', '车辆'], ['person', '行人'], ['building', '建筑'], ['vegetation', '植被'], ['sky', '天空']]) }],
+    }),
+  },
+  {
+    id: 'timeseries', icon: '∿',
+    schema: (zh) => ({
+      fields: [{ name: 'series', type: 'timeseries' }],
+      controls: [{ name: 'events', type: 'timeseries', field: 'series', labels: pick(zh, [['Run', '跑步'], ['Walk', '步行'], ['Fault', '故障'], ['Spike', '尖峰']]) }],
     }),
   },
 ];

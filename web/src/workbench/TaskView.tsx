@@ -12,13 +12,15 @@ import { ImageView } from './ImageView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { VideoView } from './VideoView';
+import { TimeSeriesView, describeRange } from './TimeSeriesView';
+import type { TimeRange } from './timeseries';
 import { maskArea, type MaskRegion } from './masks';
 import { WorkbenchContext, isTyping, useWb, type WbCtx } from './context';
 import {
   editedOrigin, redo, relabel, removeRegion, removeRelation, setPairwise, setValue, toggleChoice, toggleHidden, toggleLocked, undo, type WbState,
 } from './state';
 
-const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'tracks', 'masks', 'dialogue'];
+const REGION_TYPES: Control['type'][] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'tracks', 'masks', 'dialogue', 'timeseries'];
 const KEYED_TYPES: Control['type'][] = [...REGION_TYPES, 'choices', 'rating', 'relations', 'ranking', 'taxonomy'];
 
 export interface TaskViewProps {
@@ -120,6 +122,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
     } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
+    else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
     else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
   }
 
@@ -219,7 +222,7 @@ function RegionList() {
         <li key={r.id} data-testid={`region-row-${r.id}`} className={`${state.selected?.id === r.id ? 'sel' : ''}${hidden ? ' hidden-region' : ''}`}
           onClick={() => { if (!hidden && !locked) update((s) => ({ ...s, selected: { control: c.name, id: r.id } })); }}>
           <span className="dot" style={{ background: color }} />
-          <b>{r.label}</b> <span className="muted">{describe(r, t)}</span>
+          <b>{r.label}</b> <span className="muted">{c.type === 'timeseries' ? describeRange(r as unknown as TimeRange) : describe(r, t)}</span>
           {pred && <span className="badge pred">{t('wb.prediction')}</span>}
           {!pred && !('mask' in r) && editedOrigin(state, r) && <span className="badge origin-badge" data-testid={`from-model-${r.id}`}>{t('wbx.fromModel')}</span>}
           {onImage && <>

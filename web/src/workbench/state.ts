@@ -28,7 +28,7 @@ export interface WbState {
 const HISTORY = 200;
 export type Region = Span | Rect | Polygon | Keypoint | Segment | Track;
 const PREFIX: Partial<Record<Control['type'], string>> = {
-  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't', dialogue: 'm',
+  spans: 's', rectangles: 'r', polygons: 'p', keypoints: 'k', segments: 'g', tracks: 't', dialogue: 'm', timeseries: 'i',
 };
 
 export function emptyState(result: Result = {}, predicted: string[] = []): WbState {

@@ -23,6 +23,7 @@ public static class ControlKinds
         new TracksKind(),
         new MasksKind(),
         new DialogueKind(),
+        new TimeSeriesKind(),
     ]);
 
     private static readonly Dictionary<string, ControlKind> _byName =

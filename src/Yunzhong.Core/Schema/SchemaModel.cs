@@ -19,6 +19,8 @@ public enum FieldType
     Json,
     /// <summary>An array of messages: <c>{ role, content }</c>, <c>{ author, text }</c> or strings (see <see cref="Messages"/>).</summary>
     Dialogue,
+    /// <summary>A document of pages: a URL or media path of a PDF, or an array of URLs or media paths of page images.</summary>
+    Document,
 }
 
 /// <summary>The kind of a labelling control.</summary>

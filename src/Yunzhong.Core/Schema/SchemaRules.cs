@@ -14,6 +14,7 @@ internal static class SchemaRules
         FieldType.Video => "video",
         FieldType.List => "list",
         FieldType.Dialogue => "dialogue",
+        FieldType.Document => "document",
         _ => "json",
     };
 
@@ -28,6 +29,7 @@ internal static class SchemaRules
         "list" => FieldType.List,
         "json" => FieldType.Json,
         "dialogue" => FieldType.Dialogue,
+        "document" => FieldType.Document,
         _ => null,
     };
 

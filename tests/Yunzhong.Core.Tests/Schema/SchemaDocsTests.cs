@@ -47,7 +47,7 @@ public class SchemaDocsTests
             ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "masks", "dialogue"],
             controlTypes);
         Assert.Equal(ControlKinds.All.Select(k => k.Name), controlTypes);
-        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue"], fieldTypes);
+        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue", "document"], fieldTypes);
         foreach (var type in controlTypes)
         {
             Assert.True(LabelSchema.Parse($$"""{ "controls": [ { "name": "x", "type": "{{type}}" } ] }""").Errors

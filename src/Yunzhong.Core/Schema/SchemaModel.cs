@@ -23,6 +23,14 @@ public enum FieldType
     Document,
 }
 
+/// <summary>What field types have in common.</summary>
+public static class FieldTypes
+{
+    /// <summary>Whether the field names media files (an uploaded file or a URL): images, audio, video and
+    /// documents (a document's PDF; its listed page images are URLs the media machinery leaves alone).</summary>
+    public static bool IsMedia(this FieldType type) => type is FieldType.Image or FieldType.Audio or FieldType.Video or FieldType.Document;
+}
+
 /// <summary>The kind of a labelling control.</summary>
 public enum ControlType
 {

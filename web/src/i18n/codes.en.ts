@@ -18,7 +18,6 @@ export const codesEn = {
   'err.annotation.number_needed': 'A number is needed here.',
   'err.annotation.negative': 'The value {value} must not be negative.',
   'err.annotation.image.outside': '{value} is past the edge of the image ({limit} pixels).',
-  'err.annotation.box.page_out_of_range': 'The box is on page {value}, which is not a page of the document.',
   'err.annotation.box.not_positive': 'A box must be wider and taller than 0 (this is {value}).',
   'err.annotation.box.rotated_outside': 'Rotated by {rotation}°, the box reaches outside the image.',
   'err.annotation.polygon.points_needed': 'A polygon needs its list of points.',

@@ -18,7 +18,6 @@ export const codesZhCN: Record<keyof typeof codesEn, string> = {
   'err.annotation.number_needed': '这里需要一个数字。',
   'err.annotation.negative': '数值 {value} 不能为负数。',
   'err.annotation.image.outside': '{value} 超出了图片边缘（{limit} 像素）。',
-  'err.annotation.box.page_out_of_range': '框所在的第 {value} 页不是文档中的页。',
   'err.annotation.box.not_positive': '框的宽度和高度都必须大于 0（当前为 {value}）。',
   'err.annotation.box.rotated_outside': '旋转 {rotation}° 后，框超出了图片范围。',
   'err.annotation.polygon.points_needed': '多边形需要一组顶点。',

@@ -18,6 +18,7 @@ import { settingsEn } from './settings.en';
 import { workbenchEn } from './workbench.en';
 import { masksEn } from './masks.en';
 import { dialogueEn } from './dialogue.en';
+import { documentsEn } from './documents.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -33,6 +34,7 @@ export const en = {
   ...workforceEn,
   ...computeEn,
   ...dialogueEn,
+  ...documentsEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -19,6 +19,7 @@ import { settingsZhCN } from './settings.zh-CN';
 import { workbenchZhCN } from './workbench.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
 import { dialogueZhCN } from './dialogue.zh-CN';
+import { documentsZhCN } from './documents.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -372,4 +373,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...masksZhCN,
   ...attributesZhCN,
   ...dialogueZhCN,
+  ...documentsZhCN,
 };

@@ -31,6 +31,11 @@ namespace Yunzhong.Core.Formats;
 /// choices as an array, a rating as a number. A mask gives COCO's compressed RLE as
 /// <c>segmentation</c> (<c>{"size": [h, w], "counts": "…"}</c>, as pycocotools writes it), the
 /// bbox of its pixels and their number as <c>area</c>.
+/// A document field (a PDF, or a list of page images) gives one image per page instead, numbered
+/// from 1 across the export and carrying <c>task_id</c> and <c>page</c>: every listed page image,
+/// or each page of a PDF that a box lies on (<c>file_name</c> the PDF's with <c>#page=N</c>, N from
+/// 1); a page's size is that its boxes state (<c>pageWidth</c>, <c>pageHeight</c>), else the page
+/// image's.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The JSON writer writes to an in-memory buffer and holds no unmanaged resource; the export's stream is owned by the caller.")]
 internal sealed class CocoExportWriter : ExportWriter
@@ -52,6 +57,10 @@ internal sealed class CocoExportWriter : ExportWriter
     private readonly List<(SchemaView.Control Control, int Name, double X, double Y, string? Id)> _placed = [];
     private readonly SchemaView.Control[] _attributes;
     private readonly Dictionary<string, List<(SchemaView.Control Control, JsonElement Value)>> _regionAttributes = new(StringComparer.Ordinal);
+    private readonly bool _document;
+    private readonly SortedDictionary<int, (long Id, double Width, double Height)> _pages = [];
+    private long _nextPageImageId = 1;
+    private bool _listedPages;
     private byte[] _dataScratch = new byte[4096];
     private byte[] _resultScratch = new byte[4096];
 
@@ -68,6 +77,7 @@ internal sealed class CocoExportWriter : ExportWriter
             .Where(c => c.Type is "rectangles" or "polygons" or "keypoints" or "masks" && c.Field == _imageField)
             .ToArray();
         _imageFieldUtf8 = Encoding.UTF8.GetBytes(_imageField ?? "");
+        _document = schema.Fields.Any(f => f.Name == _imageField && f.Type == "document");
         _controlNamesUtf8 = _controls.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
         _attributes = schema.Controls.Where(c => c.PerRegion is { } owners && _controls.Any(o => owners.Contains(o.Name))).ToArray();
         _temp = options.TempStreamFactory();
@@ -128,6 +138,12 @@ internal sealed class CocoExportWriter : ExportWriter
             return;
         }
 
+        if (_document)
+        {
+            await WriteDocumentAsync(task, ct).ConfigureAwait(false);
+            return;
+        }
+
         string? reference;
         try
         {
@@ -164,7 +180,12 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         json.WriteEndObject();
+        WriteAnnotations(task);
+        await FlushAnnotationsAsync(ct).ConfigureAwait(false);
+    }
 
+    private void WriteAnnotations(ExportTask task)
+    {
         foreach (var a in task.Annotations)
         {
             if (!Options.IncludeHistory && !a.IsFinal)
@@ -183,7 +204,99 @@ internal sealed class CocoExportWriter : ExportWriter
                 AddProblem(task.Id, a.Id, "the result is not valid JSON");
             }
         }
+    }
 
+    /// <summary>A document's task: its boxes first (they name the pages of a PDF and their sizes), then one image per page.</summary>
+    private async ValueTask WriteDocumentAsync(ExportTask task, CancellationToken ct)
+    {
+        _pages.Clear();
+        string? pdf = null;
+        List<string>? pageImages = null;
+        using (var data = JsonDocument.Parse(task.DataJson))
+        {
+            if (data.RootElement.ValueKind == JsonValueKind.Object && data.RootElement.TryGetProperty(_imageField!, out var doc))
+            {
+                if (doc.ValueKind == JsonValueKind.String)
+                {
+                    pdf = doc.GetString();
+                }
+                else if (doc.ValueKind == JsonValueKind.Array)
+                {
+                    pageImages = doc.EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : "").ToList();
+                }
+            }
+        }
+
+        if (pdf is null && pageImages is null)
+        {
+            AddProblem(task.Id, null, $"the task has no document field '{_imageField}'");
+            return;
+        }
+
+        _listedPages = pageImages is not null;
+        for (var p = 0; p < (pageImages?.Count ?? 0); p++)
+        {
+            _pages[p] = (_nextPageImageId++, 0, 0);
+        }
+
+        WriteAnnotations(task);
+        var json = Json;
+        foreach (var (page, (id, width, height)) in _pages)
+        {
+            var reference = pageImages is null ? pdf! : pageImages[page];
+            var media = task.Media?.GetValueOrDefault(reference);
+            WriteRaw(_anyImage ? ","u8 : ""u8);
+            _anyImage = true;
+            json.Reset(Buffer);
+            json.WriteStartObject();
+            json.WriteNumber("id"u8, id);
+            json.WriteString("file_name"u8, pageImages is null
+                ? (media?.Name ?? reference) + "#page=" + (page + 1).ToString(CultureInfo.InvariantCulture)
+                : media?.Name ?? reference);
+            var (w, h) = width > 0 ? (width, height) : (media?.Width ?? 0, media?.Height ?? 0);
+            if (w > 0 && h > 0)
+            {
+                json.WriteNumber("width"u8, w);
+                json.WriteNumber("height"u8, h);
+            }
+            else
+            {
+                AddProblem(task.Id, null, $"the size of page {page + 1} of '{reference}' is unknown");
+            }
+
+            json.WriteNumber("task_id"u8, task.Id);
+            json.WriteNumber("page"u8, page);
+            json.WriteEndObject();
+        }
+
+        await FlushAnnotationsAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The image of a box's page: a listed page's, or a PDF page's made on first use; null (with a problem) when the page is not the document's.</summary>
+    private long? PageImage(long taskId, ExportAnnotation a, in Region region, bool listed)
+    {
+        if (_pages.TryGetValue(region.Page, out var page))
+        {
+            if (page.Width <= 0 && region.PageWidth > 0)
+            {
+                _pages[region.Page] = (page.Id, region.PageWidth, region.PageHeight);
+            }
+
+            return page.Id;
+        }
+
+        if (listed || region.Page < 0)
+        {
+            AddProblem(taskId, a.Id, $"region '{region.Id}' is on page {region.Page}, which the document does not have");
+            return null;
+        }
+
+        _pages[region.Page] = (_nextPageImageId, region.PageWidth, region.PageHeight);
+        return _nextPageImageId++;
+    }
+
+    private async ValueTask FlushAnnotationsAsync(CancellationToken ct)
+    {
         await FlushIfFullAsync(ct).ConfigureAwait(false);
         _ann.Flush();
         if (_annBuffer.WrittenCount >= 64 * 1024)
@@ -304,7 +417,18 @@ internal sealed class CocoExportWriter : ExportWriter
                     continue;
                 }
 
-                var bounds = WriteAnnotation(taskId, a, control, region, categoryId);
+                var imageId = taskId;
+                if (_document)
+                {
+                    if (PageImage(taskId, a, region, _listedPages) is not { } pageImage)
+                    {
+                        continue;
+                    }
+
+                    imageId = pageImage;
+                }
+
+                var bounds = WriteAnnotation(imageId, a, control, region, categoryId);
                 if (control.Type == "rectangles")
                 {
                     _boxes.Add(bounds);
@@ -492,7 +616,8 @@ internal sealed class CocoExportWriter : ExportWriter
         public string? Label;
         public string? MaskCounts;
         public int MaskHeight, MaskWidth;
-        public double X, Y, Width, Height, Rotation;
+        public double X, Y, Width, Height, Rotation, PageWidth, PageHeight;
+        public int Page;
         public Field Present;
 
         public readonly bool Has(Field f) => (Present & f) == f;
@@ -534,6 +659,18 @@ internal sealed class CocoExportWriter : ExportWriter
             {
                 var ignored = Field.None;
                 region.Rotation = ReadNumber(ref reader, Field.None, ref ignored);
+            }
+            else if (reader.ValueTextEquals("page"u8))
+            {
+                reader.Read();
+                region.Page = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var page) ? page : -1;
+            }
+            else if (reader.ValueTextEquals("pageWidth"u8) || reader.ValueTextEquals("pageHeight"u8))
+            {
+                var isWidth = reader.ValueTextEquals("pageWidth"u8);
+                var ignored = Field.None;
+                var size = ReadNumber(ref reader, Field.None, ref ignored);
+                (isWidth ? ref region.PageWidth : ref region.PageHeight) = size;
             }
             else if (reader.ValueTextEquals("mask"u8))
             {

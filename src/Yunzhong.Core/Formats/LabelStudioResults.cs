@@ -274,13 +274,30 @@ public static class LabelStudioResults
     {
         var taskData = context.TaskData;
         var media = context.Media;
-        var (w, h) = ImageSize(item, control, taskData, media);
+        var document = OnDocument(context.Schema, control);
+        var (w, h) = document ? PageSize(item) : ImageSize(item, control, taskData, media);
         if (w is null || h is null)
         {
-            return "the original image size is unknown, so percent coordinates cannot become pixels";
+            return document
+                ? "a box on a document's page needs the page's original_width and original_height"
+                : "the original image size is unknown, so percent coordinates cannot become pixels";
         }
 
         var region = new JsonObject();
+        if (document)
+        {
+            // Label Studio numbers the pages of a multi-page object by item_index, from 0 (absent: the first).
+            var page = item.TryGetProperty("item_index", out var ix) ? (ix.TryGetInt32(out var p) && p >= 0 ? p : -1) : 0;
+            if (page < 0)
+            {
+                return "item_index must be a page number, 0 or more";
+            }
+
+            region["page"] = page;
+            region["pageWidth"] = w.Value;
+            region["pageHeight"] = h.Value;
+        }
+
         if (control.Type == "polygons")
         {
             if (!value.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
@@ -377,15 +394,23 @@ public static class LabelStudioResults
         var taskData = context.TaskData;
         var media = context.Media;
         var output = context.Output;
-        var reference = FieldString(taskData, control.Field);
+        var document = OnDocument(context.Schema, control);
+        var reference = document ? null : FieldString(taskData, control.Field);
         var info = reference is null ? null : media?.Invoke(reference);
-        if (info?.Width is not { } w || info.Height is not { } h || w <= 0 || h <= 0)
+        var (w, h) = (info?.Width ?? 0, info?.Height ?? 0);
+        if (!document && (w <= 0 || h <= 0))
         {
             return $"the size of image '{reference}' is unknown, so pixels cannot become percent";
         }
 
         foreach (var region in v.EnumerateArray())
         {
+            if (document)
+            {
+                // A document box carries its page's size (validated positive) and its page.
+                (w, h) = ((int)Math.Round(Num(region, "pageWidth")), (int)Math.Round(Num(region, "pageHeight")));
+            }
+
             var value = new JsonObject();
             string type;
             if (control.Type == "polygons")
@@ -418,6 +443,11 @@ public static class LabelStudioResults
             item["original_width"] = w;
             item["original_height"] = h;
             item["image_rotation"] = 0;
+            if (document)
+            {
+                item["item_index"] = (int)Num(region, "page");
+            }
+
             output.Add(item);
         }
 
@@ -450,13 +480,22 @@ public static class LabelStudioResults
         return null;
     }
 
+    /// <summary>Whether the control draws on the pages of a document field.</summary>
+    internal static bool OnDocument(SchemaView schema, SchemaView.Control control) =>
+        schema.Fields.Any(f => f.Name == control.Field && f.Type == "document");
+
+    /// <summary>The size the item states (<c>original_width</c>/<c>original_height</c>); a PDF's page has no media record to ask.</summary>
+    private static (int? Width, int? Height) PageSize(JsonElement item) =>
+        item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w > 0
+            && item.TryGetProperty("original_height", out var oh) && oh.TryGetDouble(out var h) && h > 0
+            ? ((int)Math.Round(w), (int)Math.Round(h)) : (null, null);
+
     internal static (int? Width, int? Height) ImageSize(
         JsonElement item, SchemaView.Control control, JsonElement taskData, Func<string, MediaInfo?>? media)
     {
-        if (item.TryGetProperty("original_width", out var ow) && ow.TryGetDouble(out var w) && w > 0
-            && item.TryGetProperty("original_height", out var oh) && oh.TryGetDouble(out var h) && h > 0)
+        if (PageSize(item) is { Width: not null } stated)
         {
-            return ((int)Math.Round(w), (int)Math.Round(h));
+            return stated;
         }
 
         var reference = FieldString(taskData, control.Field);

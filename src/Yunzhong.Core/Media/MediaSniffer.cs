@@ -4,7 +4,7 @@ namespace Yunzhong.Core.Media;
 
 /// <summary>What a file's first bytes say it is.</summary>
 /// <param name="ContentType">MIME type, decided by content, never by the file name.</param>
-/// <param name="Kind">The media kind the type belongs to: <c>image</c>, <c>audio</c> or <c>video</c>.</param>
+/// <param name="Kind">The media kind the type belongs to: <c>image</c>, <c>audio</c>, <c>video</c> or <c>document</c> (a PDF).</param>
 /// <param name="Width">Pixel width where the header gives it (images, video).</param>
 /// <param name="Height">Pixel height where the header gives it (images, video).</param>
 /// <param name="DurationSeconds">Duration where the header gives it (audio, video).</param>
@@ -30,9 +30,18 @@ public static class MediaSniffer
 
     private static ReadOnlySpan<byte> EbmlMagic => [0x1A, 0x45, 0xDF, 0xA3];
 
+    /// <summary>The content type of a PDF, whose kind is <c>document</c>.</summary>
+    public const string PdfType = "application/pdf";
+
     /// <summary>Returns null when the bytes are no supported media format.</summary>
     public static SniffResult? Sniff(ReadOnlySpan<byte> head, long totalLength)
     {
+        // "%PDF-1.7" or "%PDF-2.0": the header's version digits too, so text that merely starts "%PDF" is not taken.
+        if (head.Length >= 8 && head.StartsWith("%PDF-"u8) && char.IsAsciiDigit((char)head[5]) && head[6] == '.' && char.IsAsciiDigit((char)head[7]))
+        {
+            return new(PdfType, "document", null, null, null);
+        }
+
         if (head.StartsWith(PngMagic))
         {
             return Png(head);

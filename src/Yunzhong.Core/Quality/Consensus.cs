@@ -32,14 +32,14 @@ public static class Consensus
     public static IReadOnlyList<ConsensusRegion<Box>> Boxes(IReadOnlyList<IReadOnlyList<Box>> annotations, double iouThreshold = 0.5)
     {
         ArgumentNullException.ThrowIfNull(annotations);
-        return Merge(annotations, RegionMetrics.BoxIoU, iouThreshold, (members, label) =>
+        return Merge(annotations, (a, b) => a.Page == b.Page ? RegionMetrics.BoxIoU(a, b) : 0, iouThreshold, (members, label) =>
         {
             var left = NumericAggregation.Median(members.Select(b => b.X).ToArray());
             var top = NumericAggregation.Median(members.Select(b => b.Y).ToArray());
             var right = NumericAggregation.Median(members.Select(b => b.X + b.W).ToArray());
             var bottom = NumericAggregation.Median(members.Select(b => b.Y + b.H).ToArray());
-            return new Box(left, top, right - left, bottom - top, label);
-        }, b => b.Label).OrderBy(r => r.Region.Y).ThenBy(r => r.Region.X).ToList();
+            return new Box(left, top, right - left, bottom - top, label, members[0].Page);
+        }, b => b.Label).OrderBy(r => r.Region.Page).ThenBy(r => r.Region.Y).ThenBy(r => r.Region.X).ToList();
     }
 
     private static List<ConsensusRegion<T>> Merge<T>(

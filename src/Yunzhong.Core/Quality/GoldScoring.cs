@@ -85,7 +85,11 @@ public static class GoldScoring
         Items(e).Select(s => new Span((int)Math.Round(Number(s, "start") * 1000), (int)Math.Round(Number(s, "end") * 1000), Label(s))).ToList();
 
     internal static List<Box> Boxes(JsonElement e) =>
-        Items(e).Select(b => new Box(Number(b, "x"), Number(b, "y"), Number(b, "width"), Number(b, "height"), Label(b))).ToList();
+        Items(e).Select(b => new Box(Number(b, "x"), Number(b, "y"), Number(b, "width"), Number(b, "height"), Label(b), Page(b))).ToList();
+
+    /// <summary>A document box's page; null for a box on an image.</summary>
+    internal static int? Page(JsonElement region) =>
+        region.TryGetProperty("page", out var p) && p.TryGetInt32(out var page) ? page : null;
 
     internal static List<Polygon> Polygons(JsonElement e) => Items(e).Select(Polygon).ToList();
 

@@ -3,8 +3,8 @@ namespace Yunzhong.Core.Quality;
 /// <summary>A labelled text span [Start, End) in code points.</summary>
 public readonly record struct Span(int Start, int End, string Label);
 
-/// <summary>An axis-aligned labelled box in image pixels.</summary>
-public readonly record struct Box(double X, double Y, double W, double H, string Label);
+/// <summary>An axis-aligned labelled box in image pixels; <paramref name="Page"/> is its page (from 0) on a document, null on an image.</summary>
+public readonly record struct Box(double X, double Y, double W, double H, string Label, int? Page = null);
 
 /// <summary>A point of a polygon.</summary>
 public readonly record struct Point2(double X, double Y);
@@ -50,13 +50,13 @@ public static class RegionMetrics
         }, 0));
     }
 
-    /// <summary>Box F1 at an IoU threshold (a pair matches when IoU ≥ threshold) and mean IoU of matches.</summary>
+    /// <summary>Box F1 at an IoU threshold (a pair matches when IoU ≥ threshold) and mean IoU of matches; boxes on different pages never match.</summary>
     public static MatchScore CompareBoxes(IReadOnlyList<Box> reference, IReadOnlyList<Box> predicted, double iouThreshold = 0.5)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(predicted);
         return Score(reference.Count, predicted.Count,
-            MatchGreedy(reference, predicted, (a, b) => a.Label == b.Label ? BoxIoU(a, b) : -1, iouThreshold));
+            MatchGreedy(reference, predicted, (a, b) => a.Label == b.Label && a.Page == b.Page ? BoxIoU(a, b) : -1, iouThreshold));
     }
 
     /// <summary>Polygon F1 at an IoU threshold and mean IoU of matches (exact polygon areas).</summary>

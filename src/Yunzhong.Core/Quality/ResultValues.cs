@@ -69,7 +69,7 @@ public static class ResultValues
     public static List<Box> Boxes(JsonElement result, string control) =>
         Regions(result, control, r => r.TryGetProperty("x", out var x) && r.TryGetProperty("y", out var y)
             && r.TryGetProperty("width", out var w) && r.TryGetProperty("height", out var h)
-            ? new Box(x.GetDouble(), y.GetDouble(), w.GetDouble(), h.GetDouble(), Label(r)) : (Box?)null);
+            ? new Box(x.GetDouble(), y.GetDouble(), w.GetDouble(), h.GetDouble(), Label(r), GoldScoring.Page(r)) : (Box?)null);
 
     /// <summary>Polygons; an absent control is an empty list.</summary>
     public static List<Polygon> Polygons(JsonElement result, string control)

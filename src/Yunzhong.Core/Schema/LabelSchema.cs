@@ -349,11 +349,43 @@ public sealed class LabelSchema
                 case FieldType.TimeSeries when TimeSeriesData.Check(f, v) is { } problem:
                     (errors ??= []).Add(SchemaError.Of(problem.Column is null ? path : path + "/" + problem.Column, problem.Message,
                         SchemaErrorCodes.DataTimeSeriesInvalid, ("name", f.Name)));
+                case FieldType.Document:
+                    CheckDocument(f.Name, path, v, ref errors);
                     break;
             }
         }
 
         return errors ?? (IReadOnlyList<SchemaError>)[];
+    }
+
+    /// <summary>A document is a PDF's URL or media path, or a non-empty array of page images' URLs or media paths.</summary>
+    private static void CheckDocument(string name, string path, JsonElement v, ref List<SchemaError>? errors)
+    {
+        static bool Reference(JsonElement e) => e.ValueKind == JsonValueKind.String && e.GetString()!.Trim().Length > 0;
+        var at = path;
+        var ok = Reference(v);
+        if (v.ValueKind == JsonValueKind.Array)
+        {
+            ok = v.GetArrayLength() > 0;
+            var i = 0;
+            foreach (var page in v.EnumerateArray())
+            {
+                if (!Reference(page))
+                {
+                    (ok, at) = (false, path + "/" + i.ToString(CultureInfo.InvariantCulture));
+                    break;
+                }
+
+                i++;
+            }
+        }
+
+        if (!ok)
+        {
+            (errors ??= []).Add(SchemaError.Of(at,
+                $"Field '{name}' must be a non-empty string (a URL or media path of a PDF) or a non-empty array of such strings (page images), not {JsonText.Describe(v)}.",
+                SchemaErrorCodes.DataMediaMissing, ("name", name), ("type", "document")));
+        }
     }
 
     private static void CheckDialogue(string name, string path, JsonElement v, ref List<SchemaError>? errors)

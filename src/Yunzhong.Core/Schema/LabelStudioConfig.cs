@@ -52,6 +52,7 @@ public static class LabelStudioConfig
         ["Paragraphs"] = FieldType.Dialogue,
         ["Chat"] = FieldType.Dialogue,
         ["TimeSeries"] = FieldType.TimeSeries,
+        ["Pdf"] = FieldType.Document,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
@@ -276,7 +277,9 @@ public static class LabelStudioConfig
                 var tag = child.Name.LocalName;
                 if (_objectTags.TryGetValue(tag, out var type))
                 {
-                    MapObject(child, type);
+                    // A multi-page image (valueList="$pages") is a document of page images.
+                    var list = type == FieldType.Image ? Attr(child, "valueList") : null;
+                    MapObject(child, list is null ? type : FieldType.Document, list ?? Attr(child, "value"));
                 }
                 else if (_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
@@ -328,10 +331,10 @@ public static class LabelStudioConfig
 
         public override void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
 
-        private void MapObject(XElement e, FieldType type)
+        private void MapObject(XElement e, FieldType type, string? variable)
         {
             var name = Attr(e, "name");
-            var value = Attr(e, "value")?.Trim();
+            var value = variable?.Trim();
             if (name is null || value is null || value.Length < 2 || value[0] != '$')
             {
                 // Static text or an object with no data variable holds no task field.
@@ -452,9 +455,10 @@ public static class LabelStudioConfig
                     return null;
                 case FieldType.Audio or FieldType.Video:
                     return ControlKinds.Of(ControlType.Segments).ImportLabelStudio(e, name, field, this);
-                case FieldType.Image:
+                case FieldType.Image or FieldType.Document:
                     // Generic <Labels> on an image give their labels to the bare <Rectangle>,
-                    // <Polygon> or <KeyPoint> tools on it, which may come later in the config.
+                    // <Polygon> or <KeyPoint> tools on it, which may come later in the config
+                    // (on a document's pages, the bare <Rectangle> of an OCR config).
                     _imageLabels.Add((e, field));
                     return null;
                 default:
@@ -471,7 +475,8 @@ public static class LabelStudioConfig
 
         public override LabelStudioDraft? Geometry(XElement e, string name, FieldDef field, ControlType type, string labelledTag)
         {
-            if (field.Type != FieldType.Image)
+            // Boxes alone go on the pages of a document (a PDF or a multi-page image).
+            if (field.Type != FieldType.Image && !(field.Type == FieldType.Document && type == ControlType.Rectangles))
             {
                 _errors.Add(SchemaError.Of(PathOf(e), $"<{e.Name.LocalName}> '{name}' must label an image, not the {SchemaRules.Name(field.Type)} field '{field.Name}'.",
                     SchemaErrorCodes.LabelStudioNotImage, ("tag", e.Name.LocalName), ("name", name), ("field", field.Name)));

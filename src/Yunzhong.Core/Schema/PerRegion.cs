@@ -82,7 +82,7 @@ internal static class PerRegion
         var item = context.Item(control, regionId, type, geometry);
         if (region is not null)
         {
-            foreach (var k in (ReadOnlySpan<string>)["to_name", "original_width", "original_height", "image_rotation"])
+            foreach (var k in (ReadOnlySpan<string>)["to_name", "original_width", "original_height", "image_rotation", "item_index"])
             {
                 if (region[k] is { } x)
                 {

@@ -164,6 +164,9 @@ public static partial class SchemaErrorCodes
     /// <summary>A media field without a URL or media path (<c>name</c>, <c>type</c>: image, audio or video).</summary>
     public const string DataMediaMissing = "data.media_missing";
 
+    /// <summary>A document box on no page of the document (<c>value</c>; <c>pages</c>: how many the task lists, or null).</summary>
+    public const string BoxPageOutOfRange = "annotation.box.page_out_of_range";
+
     /// <summary>A dialogue field that is not an array (<c>name</c>).</summary>
     public const string DataDialogueInvalid = "data.dialogue_invalid";
 

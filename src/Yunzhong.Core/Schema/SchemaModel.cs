@@ -21,6 +21,16 @@ public enum FieldType
     Dialogue,
     /// <summary>Channels over a time axis: a CSV reference (URL or media path) or an object of columns (see <see cref="TimeSeriesData"/>).</summary>
     TimeSeries,
+    /// <summary>A document of pages: a URL or media path of a PDF, or an array of URLs or media paths of page images.</summary>
+    Document,
+}
+
+/// <summary>What field types have in common.</summary>
+public static class FieldTypes
+{
+    /// <summary>Whether the field names media files (an uploaded file or a URL): images, audio, video and
+    /// documents (a document's PDF; its listed page images are URLs the media machinery leaves alone).</summary>
+    public static bool IsMedia(this FieldType type) => type is FieldType.Image or FieldType.Audio or FieldType.Video or FieldType.Document;
 }
 
 /// <summary>The kind of a labelling control.</summary>

@@ -15,6 +15,7 @@ internal static class SchemaRules
         FieldType.List => "list",
         FieldType.Dialogue => "dialogue",
         FieldType.TimeSeries => "timeseries",
+        FieldType.Document => "document",
         _ => "json",
     };
 
@@ -30,6 +31,7 @@ internal static class SchemaRules
         "json" => FieldType.Json,
         "dialogue" => FieldType.Dialogue,
         "timeseries" => FieldType.TimeSeries,
+        "document" => FieldType.Document,
         _ => null,
     };
 

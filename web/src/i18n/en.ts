@@ -22,6 +22,7 @@ import { videoEn } from './video.en';
 import { masksEn } from './masks.en';
 import { dialogueEn } from './dialogue.en';
 import { timeseriesEn } from './timeseries.en';
+import { documentsEn } from './documents.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -39,6 +40,7 @@ export const en = {
   ...computeEn,
   ...dialogueEn,
   ...timeseriesEn,
+  ...documentsEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -23,6 +23,7 @@ import { videoZhCN } from './video.zh-CN';
 import { masksZhCN } from './masks.zh-CN';
 import { dialogueZhCN } from './dialogue.zh-CN';
 import { timeseriesZhCN } from './timeseries.zh-CN';
+import { documentsZhCN } from './documents.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -380,4 +381,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...regionAttrsZhCN,
   ...dialogueZhCN,
   ...timeseriesZhCN,
+  ...documentsZhCN,
 };

@@ -1,6 +1,6 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries';
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries' | 'document';
 /** timeColumn and channels: a time series field's time column and the columns shown (docs/label-schema.md). */
 export interface Field { name: string; type: FieldType; timeColumn?: string; channels?: string[] }
 
@@ -46,7 +46,8 @@ export interface Schema { fields: Field[]; controls: Control[] }
 // Result values, one per control type.
 export interface Span { id: string; start: number; end: number; label: string; text?: string }
 export interface Relation { from: string; to: string; label?: string }
-export interface Rect { id: string; label: string; x: number; y: number; width: number; height: number; rotation?: number }
+/** A box; on a document also its page (from 0) and that page's size in the pixels the box is in. */
+export interface Rect { id: string; label: string; x: number; y: number; width: number; height: number; rotation?: number; page?: number; pageWidth?: number; pageHeight?: number }
 export interface Polygon { id: string; label: string; points: [number, number][] }
 export interface Keypoint { id: string; label: string; x: number; y: number }
 export interface Segment { id: string; start: number; end: number; label: string }

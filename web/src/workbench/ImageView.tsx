@@ -28,6 +28,8 @@ interface Pixels { src: string; w: number; h: number; sources: CanvasImageSource
 
 /**
  * Image with rectangles, polygons and keypoints; geometry is kept in original image pixels.
+ * With `page`, the image is that page of a document: it shows that page's boxes, and a new box
+ * gets the page and the image's size as the page's (`pageWidth`, `pageHeight`).
  *
  * The photo is painted into a canvas the size of the view from a pyramid of halved copies, and the
  * regions are an SVG over it. The view (zoom k, offset tx/ty) lives in a ref: a pan or zoom step
@@ -35,7 +37,7 @@ interface Pixels { src: string; w: number; h: number; sources: CanvasImageSource
  * Only the zoom is React state (stroke widths, handle and label sizes depend on it), committed when
  * a gesture ends, so during a wheel zoom those sizes scale with the picture for a moment.
  */
-export function ImageView({ field, src }: { field: string; src: string }) {
+export function ImageView({ field, src, page }: { field: string; src: string; page?: number }) {
   const t = useT();
   const wb = useWb();
   const controls = useMemo(() => controlsOn(wb.schema, field, ['rectangles', 'polygons', 'keypoints']), [wb.schema, field]);
@@ -442,7 +444,10 @@ export function ImageView({ field, src }: { field: string; src: string }) {
       const x = Math.min(draft.a[0], b[0]); const y = Math.min(draft.a[1], b[1]);
       const width = Math.abs(draft.a[0] - b[0]); const height = Math.abs(draft.a[1] - b[1]);
       if (width * viewRef.current.k > 3 && height * viewRef.current.k > 3)
-        wb.update((s) => addRect(s, drawControl, { label: labelOf(drawControl), x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0 }));
+        wb.update((s) => addRect(s, drawControl, {
+          label: labelOf(drawControl), ...(page !== undefined && nat ? { page, pageWidth: nat.w, pageHeight: nat.h } : {}),
+          x: round(x), y: round(y), width: round(width), height: round(height), rotation: 0,
+        }));
       else if (d.over) {
         const over = d.over;
         wb.update((s) => ({ ...s, selected: over }));
@@ -460,6 +465,8 @@ export function ImageView({ field, src }: { field: string; src: string }) {
     const items = (wb.state.result[c.name] as (Rect | Polygon | Keypoint)[] | undefined) ?? [];
     for (const r of items) {
       if (wb.state.hidden?.includes(r.id)) continue;
+      // A document's page shows its own boxes only.
+      if (page !== undefined && (r as Rect).page !== page) continue;
       const color = colorOf(c, r.label);
       const locked = !!wb.state.locked?.includes(r.id);
       const isSel = sel?.id === r.id && !locked;

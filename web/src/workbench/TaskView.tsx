@@ -6,6 +6,7 @@ import {
 } from '../lib/schema';
 import { AudioView } from './AudioView';
 import { DialogueView } from './DialogueView';
+import { DocumentView } from './DocumentView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
 import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
@@ -123,6 +124,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
     } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
     else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
+    else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} />);
     else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
   }
 

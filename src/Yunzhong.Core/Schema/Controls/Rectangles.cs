@@ -2,12 +2,18 @@ using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
-/// <summary>Axis-aligned, optionally rotated boxes on an image.</summary>
+/// <summary>
+/// Axis-aligned, optionally rotated boxes on an image, or on the pages of a document: there each box
+/// also has its <c>page</c> (from 0) and the page's size (<c>pageWidth</c>, <c>pageHeight</c>) that its
+/// pixels are of, so exports need not open the PDF.
+/// </summary>
 internal sealed class RectanglesKind() : ImageRegionKind("RectangleLabels")
 {
     public override ControlType Type => ControlType.Rectangles;
 
     public override string Name => "rectangles";
+
+    internal override FieldType[]? FittingFields { get; } = [FieldType.Image, FieldType.Document];
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Rectangles(plan, index, value);
 
@@ -22,6 +28,11 @@ internal sealed class RectanglesKind() : ImageRegionKind("RectangleLabels")
         WriteConsensusRegions(json, c.Name, Core.Quality.Consensus.Boxes(results.Select(d => (IReadOnlyList<Box>)ResultValues.Boxes(d, c.Name)).ToList()), (w, b) =>
         {
             w.WriteString("label", b.Label);
+            if (b.Page is { } page)
+            {
+                w.WriteNumber("page", page);
+            }
+
             w.WriteNumber("x", b.X);
             w.WriteNumber("y", b.Y);
             w.WriteNumber("width", b.W);
@@ -35,6 +46,8 @@ public static partial class AnnotationValidator
     {
         private static readonly RegionKeys _boxKeys = new("x", "y", "width", "height", "rotation");
 
+        private static readonly RegionKeys _pageBoxKeys = new("page", "pageWidth", "pageHeight", "x", "y", "width", "height", "rotation");
+
         internal void Rectangles(ControlPlan plan, int index, JsonElement value)
         {
             if (!Array(plan, value, "boxes"))
@@ -42,17 +55,65 @@ public static partial class AnnotationValidator
                 return;
             }
 
-            var (width, height) = ImageSize(plan);
+            var document = plan.Field?.Type == FieldType.Document;
+            var (width, height) = document ? (null, null) : ImageSize(plan);
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                if (Region(plan, index, i, item, "box", _boxKeys))
+                if (!Region(plan, index, i, item, "box", document ? _pageBoxKeys : _boxKeys))
+                {
+                    i++;
+                    continue;
+                }
+
+                if (!document)
                 {
                     Box(plan, i, item, width, height);
+                }
+                else if (Page(plan, i, item, out var pageWidth, out var pageHeight))
+                {
+                    Box(plan, i, item, pageWidth, pageHeight);
                 }
 
                 i++;
             }
+        }
+
+        /// <summary>A document box's page: a whole number below the page count (when the task lists its
+        /// pages) and the page's positive size, which bounds the box.</summary>
+        private bool Page(ControlPlan plan, int i, JsonElement item, out int? pageWidth, out int? pageHeight)
+        {
+            (pageWidth, pageHeight) = (null, null);
+            var ok = Number(plan, i, item, "page", "box", out var page)
+                & Number(plan, i, item, "pageWidth", "box", out var w)
+                & Number(plan, i, item, "pageHeight", "box", out var h);
+            if (!ok)
+            {
+                return false;
+            }
+
+            int? pages = taskData.ValueKind == JsonValueKind.Object && taskData.TryGetProperty(plan.Field!.Name, out var d) && d.ValueKind == JsonValueKind.Array
+                ? d.GetArrayLength() : null;
+            if (page < 0 || page != Math.Floor(page) || page >= pages)
+            {
+                Fail(At(plan, i, "page"), pages is { } n
+                        ? $"Page {JsonText.Number(page)} is not a page of the document: pages are numbered 0 to {n - 1}."
+                        : $"Page {JsonText.Number(page)} must be a whole number, 0 or more.",
+                    SchemaErrorCodes.BoxPageOutOfRange, ("value", page), ("pages", pages));
+                ok = false;
+            }
+
+            foreach (var (key, size) in (ReadOnlySpan<(string, double)>)[("pageWidth", w), ("pageHeight", h)])
+            {
+                if (size <= 0)
+                {
+                    Fail(At(plan, i, key), $"The page size {key} {JsonText.Number(size)} must be greater than 0.", SchemaErrorCodes.BoxNotPositive, ("value", size));
+                    ok = false;
+                }
+            }
+
+            (pageWidth, pageHeight) = ((int)Math.Ceiling(w), (int)Math.Ceiling(h));
+            return ok;
         }
 
         private void Box(ControlPlan plan, int i, JsonElement item, int? imageWidth, int? imageHeight)

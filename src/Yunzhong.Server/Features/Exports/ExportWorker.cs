@@ -152,7 +152,7 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         }
 
         var mediaFields = project.Schema.Fields
-            .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
+            .Where(f => f.Type.IsMedia())
             .Select(f => f.Name).ToArray();
         // Sizes of images only a URL names are looked up task by task, so only where an import left some.
         var externalSizes = mediaFields.Length > 0 && await c.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -183,10 +183,10 @@ public static class ImportsApi
         {
             return Http.Invalid("names", "Name 1 to 100,000 media files of the project.");
         }
-        var mediaFields = project.Schema.Fields.Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video).ToList();
+        var mediaFields = project.Schema.Fields.Where(f => f.Type.IsMedia()).ToList();
         if (request.Field is not null && mediaFields.All(f => f.Name != request.Field))
         {
-            return Http.Invalid("field", $"'{request.Field}' is not an image, audio or video field of the project's schema.");
+            return Http.Invalid("field", $"'{request.Field}' is not an image, audio, video or document field of the project's schema.");
         }
         var names = request.Names.Distinct(StringComparer.Ordinal).ToArray();
         await using var c = await db.OpenAsync(ct);
@@ -202,7 +202,8 @@ public static class ImportsApi
                 continue;
             }
             var kind = type.StartsWith("image/", StringComparison.Ordinal) ? FieldType.Image
-                : type.StartsWith("audio/", StringComparison.Ordinal) ? FieldType.Audio : FieldType.Video;
+                : type.StartsWith("audio/", StringComparison.Ordinal) ? FieldType.Audio
+                : type == Core.Media.MediaSniffer.PdfType ? FieldType.Document : FieldType.Video;
             var field = request.Field ?? mediaFields.FirstOrDefault(f => f.Type == kind)?.Name;
             if (field is null)
             {

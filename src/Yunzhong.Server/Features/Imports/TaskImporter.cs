@@ -67,7 +67,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         long errorCount = 0, errorRows = 0, rows = 0, lastErrorRow = 0;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var mediaFields = project.Schema.Fields
-            .Where(f => f.Type is FieldType.Image or FieldType.Audio or FieldType.Video)
+            .Where(f => f.Type.IsMedia())
             .Select(f => f.Name).ToArray();
         var mediaPrefix = MediaIndex.UrlPrefix(project.Id);
         var options = new ImportOptions(JsonSerializer.Deserialize<JsonElement>(project.SchemaJson));

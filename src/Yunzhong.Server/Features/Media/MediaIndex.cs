@@ -29,7 +29,7 @@ public sealed class MediaIndex(Db db, TimeProvider time)
         Dictionary<string, MediaInfo>? found = null;
         foreach (var field in project.Schema.Fields)
         {
-            if (field.Type is not (FieldType.Image or FieldType.Audio or FieldType.Video)
+            if (!field.Type.IsMedia()
                 || data.ValueKind != JsonValueKind.Object
                 || !data.TryGetProperty(field.Name, out var v)
                 || v.ValueKind != JsonValueKind.String)

@@ -16,7 +16,7 @@ internal sealed class ReleaseMedia(ProjectConfig project)
     public const string Folder = "media/";
 
     private readonly string[] _fields = [.. project.Schema.Fields
-        .Where(f => f.Type is Core.Schema.FieldType.Image or Core.Schema.FieldType.Audio or Core.Schema.FieldType.Video)
+        .Where(f => f.Type.IsMedia())
         .Select(f => f.Name)];
     private readonly string _prefix = MediaIndex.UrlPrefix(project.Id);
     private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);

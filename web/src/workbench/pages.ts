@@ -1,0 +1,20 @@
+/** What a document field's value holds: a PDF's URL or media path, or a list of page images. */
+export type DocumentSource = { kind: 'pdf'; src: string } | { kind: 'images'; pages: string[] } | null;
+
+export function documentSource(v: unknown): DocumentSource {
+  if (typeof v === 'string' && v.trim()) return { kind: 'pdf', src: v };
+  if (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p.trim())) return { kind: 'images', pages: v as string[] };
+  return null;
+}
+
+/** The page one step away, kept inside 0..count-1. */
+export function stepPage(page: number, step: number, count: number): number {
+  return Math.max(0, Math.min(count - 1, page + step));
+}
+
+/** How many boxes of a result's rectangles lie on each page (a box without a page counts for none). */
+export function boxesPerPage(boxes: readonly { page?: number }[] | undefined): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const b of boxes ?? []) if (b.page !== undefined) m.set(b.page, (m.get(b.page) ?? 0) + 1);
+  return m;
+}

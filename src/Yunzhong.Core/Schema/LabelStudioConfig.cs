@@ -51,6 +51,7 @@ public static class LabelStudioConfig
         ["List"] = FieldType.List,
         ["Paragraphs"] = FieldType.Dialogue,
         ["Chat"] = FieldType.Dialogue,
+        ["Table"] = FieldType.Json,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
@@ -333,8 +334,14 @@ public static class LabelStudioConfig
             var value = Attr(e, "value")?.Trim();
             if (name is null || value is null || value.Length < 2 || value[0] != '$')
             {
-                // Static text or an object with no data variable holds no task field.
-                Unmapped(e);
+                // Static text (instructions written into the config) is display, like <Header>: it
+                // holds no task field and nothing is lost. Any other object with no data variable
+                // is reported.
+                if (value is null || type != FieldType.Text)
+                {
+                    Unmapped(e);
+                }
+
                 return;
             }
 
@@ -345,6 +352,12 @@ public static class LabelStudioConfig
                 existing = new FieldDef(fieldName, type);
                 _fieldsByName.Add(fieldName, existing);
                 _fields.Add((existing, e));
+            }
+            else if (existing.Type != type && (existing.Type, type) is (FieldType.Video, FieldType.Audio) or (FieldType.Audio, FieldType.Video))
+            {
+                // Label Studio's "sync" trick: one video file shown as <Video> and as <Audio> so that
+                // <Labels> can mark segments on its timeline. A video field has both.
+                existing = AsVideo(existing);
             }
             else if (existing.Type != type)
             {
@@ -357,6 +370,26 @@ public static class LabelStudioConfig
             {
                 _errors.Add(SchemaError.Of(PathOf(e), $"Object name '{name}' is used by more than one tag.", SchemaErrorCodes.LabelStudioNameDuplicate, ("name", name)));
             }
+        }
+
+        /// <summary>Turns an audio field into a video field of the same name, wherever it is referred to.</summary>
+        private FieldDef AsVideo(FieldDef field)
+        {
+            if (field.Type == FieldType.Video)
+            {
+                return field;
+            }
+
+            var video = field with { Type = FieldType.Video };
+            _fieldsByName[field.Name] = video;
+            var i = _fields.FindIndex(f => f.Def == field);
+            _fields[i] = (video, _fields[i].Source);
+            foreach (var key in _objects.Where(o => o.Value == field).Select(o => o.Key).ToList())
+            {
+                _objects[key] = video;
+            }
+
+            return video;
         }
 
         private void MapControl(XElement e)
@@ -372,7 +405,19 @@ public static class LabelStudioConfig
             }
 
             FieldDef? field = null;
-            if (targets)
+            var toName = Attr(e, "toName");
+            var taskWide = kind is { NeedsField: false } && (kind.Type == ControlType.Rating && string.IsNullOrWhiteSpace(toName) || Several(toName));
+            if (taskWide)
+            {
+                // A control that needs no field may rate the task as a whole (Label Studio's <Rating>
+                // without toName) or name several objects (toName="left_cc,right_cc"): it keeps no
+                // field, and its toName as written for exports. Every object it names must exist.
+                if (!Targets(e, tag, toName))
+                {
+                    return;
+                }
+            }
+            else if (targets)
             {
                 field = Target(e, tag, tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase));
                 if (field is null)
@@ -385,9 +430,27 @@ public static class LabelStudioConfig
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
-                d.ToName = targets ? Attr(e, "toName")?.Trim() : null;
+                d.ToName = targets ? NullIfEmpty(toName?.Trim()) : null;
                 _drafts.Add(d);
             }
+        }
+
+        private static bool Several(string? toName) => toName is not null && toName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length > 1;
+
+        /// <summary>Checks that every object a task-wide control names exists (none named is fine).</summary>
+        private bool Targets(XElement e, string tag, string? toName)
+        {
+            foreach (var target in (toName ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!_objects.ContainsKey(target))
+                {
+                    _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> toName '{target}' is not the name of an object tag with a $variable.",
+                        SchemaErrorCodes.LabelStudioToNameUnknown, ("tag", tag), ("name", target)));
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The field a control's <c>toName</c> names.</summary>
@@ -483,7 +546,14 @@ public static class LabelStudioConfig
                         continue;
                     }
 
-                    d.Labels.Add(new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background"))));
+                    // Label Studio shows a label written twice twice, but its results cannot tell the
+                    // two apart: one option holds all it means. Two that differ (another hotkey or
+                    // colour) stay, and the schema's rule on duplicates reports them.
+                    var label = new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background")));
+                    if (d.LabelsSeen.Add(label))
+                    {
+                        d.Labels.Add(label);
+                    }
                 }
                 else
                 {
@@ -612,6 +682,8 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public ControlType Type { get; } = type;
     public string? Field { get; set; }
     public List<LabelDef> Labels { get; } = [];
+    /// <summary>The labels in <see cref="Labels"/>, so one written twice alike is kept once without a scan.</summary>
+    public HashSet<LabelDef> LabelsSeen { get; } = [];
     public bool Multiple { get; set; }
     public bool Required { get; set; }
     public int? Max { get; set; }

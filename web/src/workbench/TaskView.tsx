@@ -9,6 +9,7 @@ import { DialogueView } from './DialogueView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
 import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
+import { JsonView } from './JsonView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { maskArea, type MaskRegion } from './masks';
@@ -118,7 +119,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       if (rankers.length) rankers.forEach((c) => main.push(<RankingView key={c.name} c={c} />));
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
     } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
-    else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
+    else main.push(<JsonView key={f.name} field={f.name} value={v} />);
   }
 
   const side: React.ReactNode[] = [];

@@ -236,6 +236,7 @@ public static class LabelStudioConfig
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
+                LabelsFrom = d.LabelsFrom,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
@@ -427,12 +428,39 @@ public static class LabelStudioConfig
             }
 
             var d = kind is null ? SpanOrSegmentLabels(e, tag, name!, field!) : kind.ImportLabelStudio(e, name, field, this);
+            if (d is not null && LabelsFromData(e, tag, d) is false)
+            {
+                return;
+            }
+
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
                 d.ToName = targets ? NullIfEmpty(toName?.Trim()) : null;
                 _drafts.Add(d);
             }
+        }
+
+        /// <summary>A control's <c>value="$key"</c>: its options come from that key of each task's data.
+        /// Null when it has none, false when its kind cannot take them (reported).</summary>
+        private bool? LabelsFromData(XElement e, string tag, LabelStudioDraft d)
+        {
+            var value = Attr(e, "value")?.Trim();
+            if (value is not { Length: > 1 } || value[0] != '$')
+            {
+                return null;
+            }
+
+            var kind = ControlKinds.Of(d.Type);
+            if (!kind.AllowsKey(DataOptions.Key(kind)))
+            {
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> takes its labels from the task data ({value}); a {kind.Name} control cannot, only choices and the region tools on an image.",
+                    SchemaErrorCodes.LabelStudioOptionsFromData, ("tag", tag), ("name", d.Name)));
+                return false;
+            }
+
+            d.LabelsFrom = value[1..];
+            return true;
         }
 
         private static bool Several(string? toName) => toName is not null && toName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length > 1;
@@ -696,6 +724,7 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public List<string>? PerRegionNames { get; set; }
     public bool LeafsOnly { get; set; }
     public string? ToName { get; set; }
+    public string? LabelsFrom { get; set; }
 }
 
 /// <summary>What a kind importing its own Label Studio tag reports through, and the readings kinds share.</summary>

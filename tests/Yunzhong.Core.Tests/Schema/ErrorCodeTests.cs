@@ -189,6 +189,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioPairwiseObjects, """{"tag":"Pairwise"}""" },
         { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Labels name="c" toName="a,b"><Label value="1"/></Labels></View>""",
             SchemaErrorCodes.LabelStudioToNameOne, """{"tag":"Labels","name":"a,b"}""" },
+        { """<View><Text name="a" value="$x"/><Labels name="l" toName="a" value="$labels"/></View>""",
+            SchemaErrorCodes.LabelStudioOptionsFromData, """{"tag":"Labels","name":"l"}""" },
         { """<View><List name="a" value="$x"/><Labels name="l" toName="a"><Label value="1"/></Labels></View>""",
             SchemaErrorCodes.LabelStudioLabelsUnfit, """{"tag":"Labels","name":"l"}""" },
         { """<View><Text name="a" value="$x"/><RectangleLabels name="r" toName="a"><Label value="1"/></RectangleLabels></View>""",
@@ -408,6 +410,8 @@ public class ErrorCodeTests
             // A dialogue field's data and regions (Controls/DialogueTests drives them on a schema of its own).
             SchemaErrorCodes.DataDialogueInvalid, SchemaErrorCodes.DataMessageNoText, SchemaErrorCodes.DialogueNoMessages,
             SchemaErrorCodes.DialogueMessageInvalid, SchemaErrorCodes.DialogueMessageOutOfRange,
+            // Options from the task data (Schema/DataOptionsTests drives it on a schema of its own).
+            SchemaErrorCodes.DataOptionsInvalid,
         ];
         var codes = Codes(typeof(SchemaErrorCodes)).Concat(Codes(typeof(ImportErrorCodes))).Where(c => !before.Contains(c));
         var missing = codes.Where(c => !driven.Contains(c)).ToList();

@@ -284,6 +284,8 @@ export const errorsEn = {
   'errField.volume': 'Volume',
   'errField.expiresAt': 'Expires',
   'errField.skills': 'Skills',
+  'err.data.options_invalid': '“{name}” must list the options of “{control}”: texts, or items with a text “value”.',
+  'err.schema.ls.options_from_data': '<{tag}> “{name}” takes its labels from the task data; only choices and the region tools on an image can.',
   'errField.field': 'Data field',
   'errField.value': 'Value',
   'errField.title': 'Title',

@@ -283,6 +283,14 @@ public static class LabelStudioConfig
                 {
                     _controlElements.Add(child);
                 }
+                else if (tag.Equals("Repeater", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Objects and controls named per item ("page_{{idx}}"), as many as the task's array
+                    // holds: a schema's fields and controls are the same for every task.
+                    _errors.Add(SchemaError.Of(PathOf(child),
+                        $"<Repeater> repeats its tags over each item of {Attr(child, "on")}; a schema has the same fields and controls for every task, so list the items as one field (a <List>) or split the pages into tasks.",
+                        SchemaErrorCodes.LabelStudioRepeater, ("tag", tag), ("on", Attr(child, "on"))));
+                }
                 else
                 {
                     Unmapped(child);

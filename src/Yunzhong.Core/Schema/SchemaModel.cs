@@ -254,6 +254,9 @@ public static partial class SchemaErrorCodes
     /// <summary>An object name on two tags (<c>name</c>).</summary>
     public const string LabelStudioNameDuplicate = "schema.ls.name_duplicate";
 
+    /// <summary>A Label Studio <c>&lt;Repeater&gt;</c>: tags per item of a task's array (<c>tag</c>, <c>on</c>).</summary>
+    public const string LabelStudioRepeater = "schema.ls.repeater";
+
     /// <summary>A Label Studio control taking its labels from the task data (<c>value="$x"</c>) whose kind cannot (<c>tag</c>, <c>name</c>).</summary>
     public const string LabelStudioOptionsFromData = "schema.ls.options_from_data";
 

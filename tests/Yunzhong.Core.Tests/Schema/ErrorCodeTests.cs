@@ -189,6 +189,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioPairwiseObjects, """{"tag":"Pairwise"}""" },
         { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Labels name="c" toName="a,b"><Label value="1"/></Labels></View>""",
             SchemaErrorCodes.LabelStudioToNameOne, """{"tag":"Labels","name":"a,b"}""" },
+        { """<View><Repeater on="$pages" indexFlag="{{idx}}"><Image name="p_{{idx}}" value="$pages[{{idx}}].page"/></Repeater></View>""",
+            SchemaErrorCodes.LabelStudioRepeater, """{"tag":"Repeater","on":"$pages"}""" },
         { """<View><Text name="a" value="$x"/><Labels name="l" toName="a" value="$labels"/></View>""",
             SchemaErrorCodes.LabelStudioOptionsFromData, """{"tag":"Labels","name":"l"}""" },
         { """<View><List name="a" value="$x"/><Labels name="l" toName="a"><Label value="1"/></Labels></View>""",

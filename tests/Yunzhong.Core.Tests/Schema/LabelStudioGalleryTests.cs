@@ -33,7 +33,7 @@ public class LabelStudioGalleryTests
         ["computer-vision__image-classification"] = "mapped",
         ["computer-vision__inventory-tracking"] = "mapped",
         ["computer-vision__keypoints"] = "mapped",
-        ["computer-vision__multipage-documents"] = "errors: schema.needs_control; unmapped: Repeater",
+        ["computer-vision__multipage-documents"] = "errors: schema.ls.repeater",
         ["computer-vision__object-detection-COCO"] = "mapped",
         ["computer-vision__object-detection-with-bounding-boxes"] = "mapped",
         ["computer-vision__optical-character-recognition"] = "mapped",
@@ -73,7 +73,7 @@ public class LabelStudioGalleryTests
         ["structured-data-parsing__freeform-metadata"] = "mapped",
         ["structured-data-parsing__html-entity-recognition"] = "mapped",
         ["structured-data-parsing__pdf-classification"] = "mapped",
-        ["structured-data-parsing__pdf-multipage-annotation"] = "errors: schema.needs_control; unmapped: Repeater", // refused: Repeater over HyperText pages, nothing to label (documents, in progress elsewhere)
+        ["structured-data-parsing__pdf-multipage-annotation"] = "errors: schema.ls.repeater", // refused: Repeater over HyperText pages, nothing to label (documents, in progress elsewhere)
         ["structured-data-parsing__tabular-data"] = "mapped",
         ["time-series-analysis__activity-recognition"] = "errors: schema.needs_control; unmapped: TimeSeries, TimeSeriesLabels", // refused: TimeSeries (in progress elsewhere)
         ["time-series-analysis__change-point-detection"] = "errors: schema.needs_control; unmapped: TimeSeries, TimeSeriesLabels", // refused: TimeSeries (in progress elsewhere)

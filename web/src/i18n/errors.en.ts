@@ -284,6 +284,7 @@ export const errorsEn = {
   'errField.volume': 'Volume',
   'errField.expiresAt': 'Expires',
   'errField.skills': 'Skills',
+  'err.schema.ls.repeater': '<Repeater> repeats its tags over each item of {on}; a project has the same fields and controls for every task, so list the items as one field or split them into tasks.',
   'err.data.options_invalid': '“{name}” must list the options of “{control}”: texts, or items with a text “value”.',
   'err.schema.ls.options_from_data': '<{tag}> “{name}” takes its labels from the task data; only choices and the region tools on an image can.',
   'errField.field': 'Data field',

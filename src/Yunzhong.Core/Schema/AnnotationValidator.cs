@@ -231,9 +231,38 @@ public static partial class AnnotationValidator
             }
         }
 
+        private Dictionary<ControlDef, HashSet<string>>? _dataOptions;
+
+        /// <summary>The options of a control that takes them from the task data, read once per validation.</summary>
+        internal HashSet<string> DataOptionsOf(ControlPlan plan)
+        {
+            _dataOptions ??= [];
+            if (!_dataOptions.TryGetValue(plan.Def, out var values))
+            {
+                _dataOptions[plan.Def] = values = DataOptions.Of(plan.Def, taskData);
+            }
+
+            return values;
+        }
+
         private void Label(ControlPlan plan, int i, JsonElement item, string kind)
         {
             var has = item.TryGetProperty("label"u8, out var label) && label.ValueKind != JsonValueKind.Null;
+            if (plan.Def.LabelsFrom is not null)
+            {
+                if (!has)
+                {
+                    Fail(At(plan, i, "label"), $"Each {kind} of '{plan.Def.Name}' needs a label.", SchemaErrorCodes.LabelNeeded);
+                }
+                else if (label.ValueKind != JsonValueKind.String || !DataOptionsOf(plan).Contains(label.GetString()!))
+                {
+                    Fail(At(plan, i, "label"), $"{JsonText.Describe(label)} is not a label of control '{plan.Def.Name}' for this task.",
+                        SchemaErrorCodes.LabelUnknown, ("value", JsonText.Value(label)), ("control", plan.Def.Name));
+                }
+
+                return;
+            }
+
             if (!plan.HasLabels)
             {
                 if (has)

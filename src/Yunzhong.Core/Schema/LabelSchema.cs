@@ -294,6 +294,10 @@ public sealed class LabelSchema
         }
 
         ControlKinds.Of(c.Type).WriteEntry(w, c);
+        if (c.LabelsFrom is not null)
+        {
+            w.WriteString(DataOptions.Key(ControlKinds.Of(c.Type)), c.LabelsFrom);
+        }
 
         if (c.Required)
         {
@@ -354,6 +358,8 @@ public sealed class LabelSchema
                     break;
             }
         }
+
+        DataOptions.Check(Controls, data, ref errors);
 
         return errors ?? (IReadOnlyList<SchemaError>)[];
     }

@@ -53,6 +53,7 @@ public static class LabelStudioConfig
         ["Chat"] = FieldType.Dialogue,
         ["TimeSeries"] = FieldType.TimeSeries,
         ["Pdf"] = FieldType.Document,
+        ["Table"] = FieldType.Json,
     };
 
     // Label Studio's generic labels: spans on text, segments on audio or video, labels for the bare
@@ -237,6 +238,7 @@ public static class LabelStudioConfig
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
+                LabelsFrom = d.LabelsFrom,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
             foreach (var e in result.Errors)
@@ -284,6 +286,14 @@ public static class LabelStudioConfig
                 else if (_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
                 {
                     _controlElements.Add(child);
+                }
+                else if (tag.Equals("Repeater", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Objects and controls named per item ("page_{{idx}}"), as many as the task's array
+                    // holds: a schema's fields and controls are the same for every task.
+                    _errors.Add(SchemaError.Of(PathOf(child),
+                        $"<Repeater> repeats its tags over each item of {Attr(child, "on")}; a schema has the same fields and controls for every task, so list the items as one field (a <List>) or split the pages into tasks.",
+                        SchemaErrorCodes.LabelStudioRepeater, ("tag", tag), ("on", Attr(child, "on"))));
                 }
                 else
                 {
@@ -337,8 +347,14 @@ public static class LabelStudioConfig
             var value = variable?.Trim();
             if (name is null || value is null || value.Length < 2 || value[0] != '$')
             {
-                // Static text or an object with no data variable holds no task field.
-                Unmapped(e);
+                // Static text (instructions written into the config) is display, like <Header>: it
+                // holds no task field and nothing is lost. Any other object with no data variable
+                // is reported.
+                if (value is null || type != FieldType.Text)
+                {
+                    Unmapped(e);
+                }
+
                 return;
             }
 
@@ -349,6 +365,12 @@ public static class LabelStudioConfig
                 existing = type == FieldType.TimeSeries ? TimeSeriesField(e, fieldName) : new FieldDef(fieldName, type);
                 _fieldsByName.Add(fieldName, existing);
                 _fields.Add((existing, e));
+            }
+            else if (existing.Type != type && (existing.Type, type) is (FieldType.Video, FieldType.Audio) or (FieldType.Audio, FieldType.Video))
+            {
+                // Label Studio's "sync" trick: one video file shown as <Video> and as <Audio> so that
+                // <Labels> can mark segments on its timeline. A video field has both.
+                existing = AsVideo(existing);
             }
             else if (existing.Type != type)
             {
@@ -376,6 +398,26 @@ public static class LabelStudioConfig
             };
         }
 
+        /// <summary>Turns an audio field into a video field of the same name, wherever it is referred to.</summary>
+        private FieldDef AsVideo(FieldDef field)
+        {
+            if (field.Type == FieldType.Video)
+            {
+                return field;
+            }
+
+            var video = field with { Type = FieldType.Video };
+            _fieldsByName[field.Name] = video;
+            var i = _fields.FindIndex(f => f.Def == field);
+            _fields[i] = (video, _fields[i].Source);
+            foreach (var key in _objects.Where(o => o.Value == field).Select(o => o.Key).ToList())
+            {
+                _objects[key] = video;
+            }
+
+            return video;
+        }
+
         private void MapControl(XElement e)
         {
             var tag = e.Name.LocalName;
@@ -389,7 +431,19 @@ public static class LabelStudioConfig
             }
 
             FieldDef? field = null;
-            if (targets)
+            var toName = Attr(e, "toName");
+            var taskWide = kind is { NeedsField: false } && (kind.Type == ControlType.Rating && string.IsNullOrWhiteSpace(toName) || Several(toName));
+            if (taskWide)
+            {
+                // A control that needs no field may rate the task as a whole (Label Studio's <Rating>
+                // without toName) or name several objects (toName="left_cc,right_cc"): it keeps no
+                // field, and its toName as written for exports. Every object it names must exist.
+                if (!Targets(e, tag, toName))
+                {
+                    return;
+                }
+            }
+            else if (targets)
             {
                 field = Target(e, tag, tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase));
                 if (field is null)
@@ -399,12 +453,57 @@ public static class LabelStudioConfig
             }
 
             var d = kind is null ? SpanOrSegmentLabels(e, tag, name!, field!) : kind.ImportLabelStudio(e, name, field, this);
+            if (d is not null && LabelsFromData(e, tag, d) is false)
+            {
+                return;
+            }
+
             if (d is not null)
             {
                 d.Required = IsTrue(Attr(e, "required"));
-                d.ToName = targets ? Attr(e, "toName")?.Trim() : null;
+                d.ToName = targets ? NullIfEmpty(toName?.Trim()) : null;
                 _drafts.Add(d);
             }
+        }
+
+        /// <summary>A control's <c>value="$key"</c>: its options come from that key of each task's data.
+        /// Null when it has none, false when its kind cannot take them (reported).</summary>
+        private bool? LabelsFromData(XElement e, string tag, LabelStudioDraft d)
+        {
+            var value = Attr(e, "value")?.Trim();
+            if (value is not { Length: > 1 } || value[0] != '$')
+            {
+                return null;
+            }
+
+            var kind = ControlKinds.Of(d.Type);
+            if (!kind.AllowsKey(DataOptions.Key(kind)))
+            {
+                _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> takes its labels from the task data ({value}); a {kind.Name} control cannot, only choices and the region tools on an image.",
+                    SchemaErrorCodes.LabelStudioOptionsFromData, ("tag", tag), ("name", d.Name)));
+                return false;
+            }
+
+            d.LabelsFrom = value[1..];
+            return true;
+        }
+
+        private static bool Several(string? toName) => toName is not null && toName.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Length > 1;
+
+        /// <summary>Checks that every object a task-wide control names exists (none named is fine).</summary>
+        private bool Targets(XElement e, string tag, string? toName)
+        {
+            foreach (var target in (toName ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!_objects.ContainsKey(target))
+                {
+                    _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> toName '{target}' is not the name of an object tag with a $variable.",
+                        SchemaErrorCodes.LabelStudioToNameUnknown, ("tag", tag), ("name", target)));
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The field a control's <c>toName</c> names.</summary>
@@ -511,7 +610,14 @@ public static class LabelStudioConfig
                         continue;
                     }
 
-                    d.Labels.Add(new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background"))));
+                    // Label Studio shows a label written twice twice, but its results cannot tell the
+                    // two apart: one option holds all it means. Two that differ (another hotkey or
+                    // colour) stay, and the schema's rule on duplicates reports them.
+                    var label = new LabelDef(value, NullIfEmpty(Attr(child, "hotkey")), NullIfEmpty(Attr(child, "background")));
+                    if (d.LabelsSeen.Add(label))
+                    {
+                        d.Labels.Add(label);
+                    }
                 }
                 else
                 {
@@ -640,6 +746,8 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public ControlType Type { get; } = type;
     public string? Field { get; set; }
     public List<LabelDef> Labels { get; } = [];
+    /// <summary>The labels in <see cref="Labels"/>, so one written twice alike is kept once without a scan.</summary>
+    public HashSet<LabelDef> LabelsSeen { get; } = [];
     public bool Multiple { get; set; }
     public bool Required { get; set; }
     public int? Max { get; set; }
@@ -652,6 +760,7 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public List<string>? PerRegionNames { get; set; }
     public bool LeafsOnly { get; set; }
     public string? ToName { get; set; }
+    public string? LabelsFrom { get; set; }
 }
 
 /// <summary>What a kind importing its own Label Studio tag reports through, and the readings kinds share.</summary>

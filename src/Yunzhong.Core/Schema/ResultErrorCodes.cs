@@ -206,6 +206,10 @@ public static partial class SchemaErrorCodes
     /// <summary>A list item without its text (<c>name</c>).</summary>
     public const string DataListTextNeeded = "data.list_text_needed";
 
+    /// <summary>Options from the data (<c>optionsFrom</c>, <c>labelsFrom</c>) that are not an array of
+    /// strings or <c>{ value }</c> objects (<c>name</c>, the data key; <c>control</c>).</summary>
+    public const string DataOptionsInvalid = "data.options_invalid";
+
     /// <summary>The schema is not JSON.</summary>
     public const string SchemaNotJson = "schema.not_json";
 

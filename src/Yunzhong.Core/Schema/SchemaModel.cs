@@ -158,6 +158,13 @@ public sealed class ControlDef
     /// </summary>
     public string? ToName { get; init; }
 
+    /// <summary>
+    /// Choices and the region kinds on an image: the key of the task data whose array gives more
+    /// options (labels) for that task, beside <see cref="Labels"/> (Label Studio's
+    /// <c>value="$options"</c>). Written as <c>optionsFrom</c> or <c>labelsFrom</c>.
+    /// </summary>
+    public string? LabelsFrom { get; init; }
+
     /// <summary>The top of a rating scale, with the default applied.</summary>
     public int RatingMax => Max ?? 5;
 }
@@ -269,6 +276,12 @@ public static partial class SchemaErrorCodes
 
     /// <summary>An object name on two tags (<c>name</c>).</summary>
     public const string LabelStudioNameDuplicate = "schema.ls.name_duplicate";
+
+    /// <summary>A Label Studio <c>&lt;Repeater&gt;</c>: tags per item of a task's array (<c>tag</c>, <c>on</c>).</summary>
+    public const string LabelStudioRepeater = "schema.ls.repeater";
+
+    /// <summary>A Label Studio control taking its labels from the task data (<c>value="$x"</c>) whose kind cannot (<c>tag</c>, <c>name</c>).</summary>
+    public const string LabelStudioOptionsFromData = "schema.ls.options_from_data";
 
     /// <summary>A toName that names no object tag with a $variable (<c>tag</c>, <c>name</c>).</summary>
     public const string LabelStudioToNameUnknown = "schema.ls.to_name_unknown";

@@ -169,6 +169,7 @@ internal static class SchemaReader
             labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok, kind.AllowsKey("leafsOnly") ? 0 : -1) ?? [];
         }
 
+        var labelsFrom = kind.AllowsKey(DataOptions.Key(kind)) ? OptionalString(c, DataOptions.Key(kind), path, errors, ref ok) : null;
         var field = OptionalString(c, "field", path, errors, ref ok);
         var spans = OptionalString(c, "spans", path, errors, ref ok);
         var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
@@ -220,6 +221,7 @@ internal static class SchemaReader
             Mode = mode,
             LeafsOnly = SchemaRules.AllowsKey(type, "leafsOnly") && leafsOnly,
             ToName = toName,
+            LabelsFrom = labelsFrom,
         };
     }
 

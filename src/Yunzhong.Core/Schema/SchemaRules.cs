@@ -66,6 +66,7 @@ internal static class SchemaRules
         Check(c.Mode != RankingMode.Rank, "mode");
         Check(c.Rationale, "rationale");
         Check(c.LeafsOnly, "leafsOnly");
+        Check(c.LabelsFrom is not null, DataOptions.Key(ControlKinds.Of(c.Type)));
     }
 
     public static void Check(
@@ -151,7 +152,7 @@ internal static class SchemaRules
     {
         var kind = ControlKinds.Of(c.Type);
         var key = kind.LabelKey;
-        if (kind.NeedsLabels && c.Labels.Count == 0)
+        if (kind.NeedsLabels && c.Labels.Count == 0 && c.LabelsFrom is null)
         {
             errors.Add(SchemaError.Of(path + "/" + key, $"A {kind.Name} control needs at least one {(key == "options" ? "option" : "label")}.", SchemaErrorCodes.SchemaNeedsLabels, ("type", kind.Name)));
             return;
@@ -230,6 +231,7 @@ internal static class SchemaRules
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,
         ToName = c.ToName,
+        LabelsFrom = c.LabelsFrom,
     };
 
     private static LabelDef[] CopyLabels(IReadOnlyList<LabelDef> labels) =>

@@ -187,8 +187,12 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioFieldTypes, """{"name":"x"}""" },
         { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Pairwise name="p" toName="a,b"/></View>""",
             SchemaErrorCodes.LabelStudioPairwiseObjects, """{"tag":"Pairwise"}""" },
-        { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Choices name="c" toName="a,b"><Choice value="1"/></Choices></View>""",
-            SchemaErrorCodes.LabelStudioToNameOne, """{"tag":"Choices","name":"a,b"}""" },
+        { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Labels name="c" toName="a,b"><Label value="1"/></Labels></View>""",
+            SchemaErrorCodes.LabelStudioToNameOne, """{"tag":"Labels","name":"a,b"}""" },
+        { """<View><Repeater on="$pages" indexFlag="{{idx}}"><Image name="p_{{idx}}" value="$pages[{{idx}}].page"/></Repeater></View>""",
+            SchemaErrorCodes.LabelStudioRepeater, """{"tag":"Repeater","on":"$pages"}""" },
+        { """<View><Text name="a" value="$x"/><Labels name="l" toName="a" value="$labels"/></View>""",
+            SchemaErrorCodes.LabelStudioOptionsFromData, """{"tag":"Labels","name":"l"}""" },
         { """<View><List name="a" value="$x"/><Labels name="l" toName="a"><Label value="1"/></Labels></View>""",
             SchemaErrorCodes.LabelStudioLabelsUnfit, """{"tag":"Labels","name":"l"}""" },
         { """<View><Text name="a" value="$x"/><RectangleLabels name="r" toName="a"><Label value="1"/></RectangleLabels></View>""",
@@ -414,6 +418,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.DataTimeSeriesInvalid, SchemaErrorCodes.TimeSeriesTimeInvalid, SchemaErrorCodes.TimeSeriesRangeReversed,
             // A document box's page (Controls/DocumentsTests drives it on a schema of its own).
             SchemaErrorCodes.BoxPageOutOfRange,
+            // Options from the task data (Schema/DataOptionsTests drives it on a schema of its own).
+            SchemaErrorCodes.DataOptionsInvalid,
         ];
         var codes = Codes(typeof(SchemaErrorCodes)).Concat(Codes(typeof(ImportErrorCodes))).Where(c => !before.Contains(c));
         var missing = codes.Where(c => !driven.Contains(c)).ToList();

@@ -353,19 +353,131 @@ public class LabelStudioConfigTests
     }
 
     [Fact]
-    public void StaticTextWithoutVariableIsReportedAsUnmapped()
+    public void StaticTextWithoutVariableIsDisplayNotAField()
     {
         var import = LabelStudioConfig.Import("""
             <View>
               <Text name="instructions" value="Read carefully."/>
               <Text name="text" value="$text"/>
+              <Image name="logo" value="https://example.com/logo.png"/>
               <Choices name="c" toName="text"><Choice value="ok"/></Choices>
             </View>
             """);
 
         Assert.Empty(import.Errors);
-        Assert.Equal([new UnmappedTag("Text", "instructions")], import.Unmapped);
+        Assert.Equal([new UnmappedTag("Image", "logo")], import.Unmapped);
         Assert.Equal(["text"], import.Schema!.Fields.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void ALabelWrittenTwiceIsOneOptionButTwoDifferentOnesAreAnError()
+    {
+        var s = Imported("""
+            <View>
+              <Text name="q" value="$q"/>
+              <Choices name="c" toName="q"><Choice value="One"/><Choice value="Two"/><Choice value="Two"/></Choices>
+            </View>
+            """);
+        Assert.Equal(["One", "Two"], s.Control("c")!.Labels.Select(l => l.Value));
+
+        var import = Failed("""
+            <View>
+              <Text name="q" value="$q"/>
+              <Choices name="c" toName="q"><Choice value="Two" hotkey="1"/><Choice value="Two" hotkey="2"/></Choices>
+            </View>
+            """);
+        Assert.Contains(import.Errors, e => e.Code == SchemaErrorCodes.SchemaLabelDuplicate);
+    }
+
+    [Fact]
+    public void RatingWithoutToNameRatesTheTask()
+    {
+        var s = Imported("""
+            <View>
+              <Paragraphs name="dialogue" value="$messages" nameKey="role" textKey="content"/>
+              <Rating name="likert" maxRating="7"/>
+            </View>
+            """);
+
+        var rating = s.Control("likert")!;
+        Assert.Equal((ControlType.Rating, 7, null, null), (rating.Type, rating.Max, rating.Field, rating.ToName));
+    }
+
+    [Fact]
+    public void ControlsNamingSeveralObjectsLabelTheTaskAndKeepTheirToName()
+    {
+        var s = Imported("""
+            <View>
+              <Image name="left" value="$img1"/>
+              <Image name="right" value="$img2"/>
+              <Choices name="birads" toName="left,right" required="true"><Choice value="0"/><Choice value="1"/></Choices>
+              <TextArea name="notes" toName="left, right"/>
+            </View>
+            """);
+
+        var birads = s.Control("birads")!;
+        Assert.Equal((null, "left,right", true), (birads.Field, birads.ToName, birads.Required));
+        Assert.Equal((ControlType.Transcription, (string?)null), (s.Control("notes")!.Type, s.Control("notes")!.Field));
+
+        var unknown = Failed("""
+            <View>
+              <Image name="left" value="$img1"/>
+              <Choices name="birads" toName="left,rigth"><Choice value="0"/></Choices>
+            </View>
+            """);
+        Assert.Equal(SchemaErrorCodes.LabelStudioToNameUnknown, Assert.Single(unknown.Errors).Code);
+
+        // Region tools still need exactly one object to draw on.
+        var boxes = Failed("""
+            <View>
+              <Image name="left" value="$img1"/>
+              <Image name="right" value="$img2"/>
+              <RectangleLabels name="box" toName="left,right"><Label value="A"/></RectangleLabels>
+            </View>
+            """);
+        Assert.Equal(SchemaErrorCodes.LabelStudioToNameOne, Assert.Single(boxes.Errors).Code);
+    }
+
+    [Theory]
+    [InlineData("Audio")]
+    [InlineData("AudioPlus")]
+    public void OneVideoShownAsVideoAndAudioIsAVideoFieldWithSegments(string audioTag)
+    {
+        var s = Imported($"""
+            <View>
+              <Video name="video" value="$video_url" sync="audio"/>
+              <Labels name="tricks" toName="audio"><Label value="Kickflip"/></Labels>
+              <{audioTag} name="audio" value="$video_url" sync="video"/>
+            </View>
+            """);
+
+        Assert.Equal([new FieldDef("video_url", FieldType.Video)], s.Fields);
+        var tricks = s.Control("tricks")!;
+        Assert.Equal((ControlType.Segments, "video_url", "audio"), (tricks.Type, tricks.Field, tricks.ToName));
+
+        // Audio first, then video: the same.
+        var reversed = Imported("""
+            <View>
+              <Audio name="audio" value="$v"/>
+              <Video name="video" value="$v"/>
+              <Labels name="l" toName="audio"><Label value="A"/></Labels>
+            </View>
+            """);
+        Assert.Equal([new FieldDef("v", FieldType.Video)], reversed.Fields);
+    }
+
+    [Fact]
+    public void TableIsAJsonFieldShownAsIs()
+    {
+        var s = Imported("""
+            <View>
+              <Table name="table" value="$item"/>
+              <Choices name="choice" toName="table"><Choice value="Correct"/><Choice value="Incorrect"/></Choices>
+            </View>
+            """);
+
+        Assert.Equal([new FieldDef("item", FieldType.Json)], s.Fields);
+        Assert.Empty(s.ValidateTaskData(Json("""{ "item": { "a": 1, "b": "two" } }""")));
     }
 
     [Theory]
@@ -431,7 +543,7 @@ public class LabelStudioConfigTests
         var import = Failed("""
             <View>
               <Text name="text" value="$text"/>
-              <Labels name="my labels" toName="text"><Label value="A"/><Label value="A"/></Labels>
+              <Labels name="my labels" toName="text"><Label value="A" hotkey="a"/><Label value="A" hotkey="b"/></Labels>
             </View>
             """);
 

@@ -287,6 +287,9 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'errField.skills': '技能',
   'errField.field': '数据字段',
   'errField.value': '取值',
+  'err.schema.ls.repeater': '<Repeater> 对 {on} 的每一项重复其标签；项目的字段和控件对每个任务都相同，请把这些项作为一个字段列出，或拆分为多个任务。',
+  'err.data.options_invalid': '“{name}”须列出“{control}”的选项：文本，或带文本“value”的项。',
+  'err.schema.ls.options_from_data': '<{tag}>“{name}”从任务数据取标签；只有选项和图像上的区域工具可以这样做。',
   'errField.title': '标题',
   'errField.description': '说明',
 };

@@ -11,12 +11,13 @@ export type LabelLike = string | LabelDef;
 interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
 /** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`). */
 interface PerRegion { perRegion?: string[] }
-export interface ChoicesControl extends ControlBase, PerRegion { type: 'choices'; options: LabelLike[]; multiple?: boolean; min?: number; max?: number }
+/** optionsFrom / labelsFrom: a key of the task data whose array gives more options for that task (Label Studio's value="$options"). */
+export interface ChoicesControl extends ControlBase, PerRegion { type: 'choices'; options: LabelLike[]; optionsFrom?: string; multiple?: boolean; min?: number; max?: number }
 export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }
 export interface RelationsControl extends ControlBase { type: 'relations'; spans: string; labels?: LabelLike[] }
-export interface RectanglesControl extends ControlBase { type: 'rectangles'; field: string; labels: LabelLike[] }
-export interface PolygonsControl extends ControlBase { type: 'polygons'; field: string; labels: LabelLike[] }
-export interface KeypointsControl extends ControlBase { type: 'keypoints'; field: string; labels: LabelLike[] }
+export interface RectanglesControl extends ControlBase { type: 'rectangles'; field: string; labels: LabelLike[]; labelsFrom?: string }
+export interface PolygonsControl extends ControlBase { type: 'polygons'; field: string; labels: LabelLike[]; labelsFrom?: string }
+export interface KeypointsControl extends ControlBase { type: 'keypoints'; field: string; labels: LabelLike[]; labelsFrom?: string }
 export interface SegmentsControl extends ControlBase { type: 'segments'; field: string; labels: LabelLike[] }
 export interface TranscriptionControl extends ControlBase, PerRegion { type: 'transcription'; perSegment?: string }
 export interface RatingControl extends ControlBase, PerRegion { type: 'rating'; max?: number }
@@ -29,7 +30,7 @@ export interface TaxonomyControl extends ControlBase {
 
 export interface TracksControl extends ControlBase { type: 'tracks'; field: string; labels: LabelLike[] }
 /** Pixel masks on an image, one label each (COCO run lengths; see workbench/masks.ts). */
-export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[] }
+export interface MasksControl extends ControlBase { type: 'masks'; field: string; labels: LabelLike[]; labelsFrom?: string }
 /** Labels on whole messages of a dialogue field and on spans inside one message. */
 export interface DialogueControl extends ControlBase { type: 'dialogue'; field: string; labels: LabelLike[] }
 /** Labelled ranges (and instants) on the time axis of a time series field. */
@@ -67,9 +68,15 @@ export type Result = Record<string, ResultValue>;
 
 export const DEFAULT_COLORS = ['#e4572e', '#2e86ab', '#76b041', '#a25ebf', '#f2a541', '#17bebb', '#d7263d', '#5d576b', '#c17817', '#3d5a80'];
 
-/** Labels or options of a control as full objects, with a colour and a hotkey for each. */
-export function labelsOf(c: Control): Required<LabelDef>[] {
-  const raw: LabelLike[] = c.type === 'choices' || c.type === 'taxonomy' ? c.options : 'labels' in c ? c.labels ?? [] : [];
+/**
+ * Labels or options of a control as full objects, with a colour and a hotkey for each; with the
+ * task's `data`, those the task gives (`optionsFrom` / `labelsFrom`) follow the control's own.
+ */
+export function labelsOf(c: Control, data?: Record<string, unknown>): Required<LabelDef>[] {
+  const own: LabelLike[] = c.type === 'choices' || c.type === 'taxonomy' ? c.options : 'labels' in c ? c.labels ?? [] : [];
+  const from = 'optionsFrom' in c ? c.optionsFrom : 'labelsFrom' in c ? c.labelsFrom : undefined;
+  const seen = new Set(own.map((l) => (typeof l === 'string' ? l : l.value)));
+  const raw = [...own, ...(from && data ? dataOptions(data[from]).filter((v) => !seen.has(v) && seen.add(v)) : [])];
   return raw.map((l, i) => {
     const d = typeof l === 'string' ? { value: l } : l;
     return {
@@ -106,4 +113,15 @@ export function parseSchema(json: string): Schema {
   if (!v || typeof v !== 'object' || !Array.isArray((v as Schema).fields) || !Array.isArray((v as Schema).controls))
     throw new Error('fields and controls must be arrays');
   return v as Schema;
+}
+
+/** The option values of a task's options array (strings or `{ value, children }` objects, children too). */
+export function dataOptions(v: unknown, depth = 0): string[] {
+  if (!Array.isArray(v) || depth > 16) return [];
+  return v.flatMap((o: unknown) => {
+    if (typeof o === 'string') return o ? [o] : [];
+    if (typeof o !== 'object' || o === null) return [];
+    const { value, children } = o as { value?: unknown; children?: unknown };
+    return [...(typeof value === 'string' && value ? [value] : []), ...dataOptions(children, depth + 1)];
+  });
 }

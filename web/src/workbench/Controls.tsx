@@ -24,7 +24,7 @@ export function ChoicesView({ c }: { c: ChoicesControl }) {
   return (
     <Frame c={c}>
       <div className="choices" role={c.multiple ? 'group' : 'radiogroup'}>
-        {labelsOf(c).map((o) => (
+        {labelsOf(c, wb.data).map((o) => (
           <button type="button" key={o.value} role={c.multiple ? 'checkbox' : 'radio'} aria-checked={cur.includes(o.value)}
             data-testid={`choice-${c.name}-${o.value}`} className={`chip${cur.includes(o.value) ? ' on' : ''}`}
             style={{ borderColor: o.color, ...(cur.includes(o.value) ? { background: o.color, color: '#fff' } : {}) }} disabled={wb.readOnly}

@@ -67,8 +67,8 @@ export function ImageView({ field, src, page }: { field: string; src: string; pa
   const [brush, setBrush] = useState<Brush>({ size: 24, erase: false });
 
   const drawControl: Control | undefined = controls.find((c) => c.name === wb.active) ?? controls[0];
-  const colorOf = (c: Control, label: string) => labelsOf(c).find((l) => l.value === label)?.color ?? '#888';
-  const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c)[0]?.value ?? '';
+  const colorOf = (c: Control, label: string) => labelsOf(c, wb.data).find((l) => l.value === label)?.color ?? '#888';
+  const labelOf = (c: Control) => wb.labelFor[c.name] ?? labelsOf(c, wb.data)[0]?.value ?? '';
 
   /** Paints the visible part of the photo for the current view; nothing when that is already on the canvas. */
   const draw = () => {
@@ -537,7 +537,7 @@ export function ImageView({ field, src, page }: { field: string; src: string; pa
           <label>{t('masks.size')} <input type="range" min={2} max={400} value={brush.size} data-testid="mask-size" aria-label={t('masks.size')}
             onChange={(e) => setBrush((b) => ({ ...b, size: Number(e.target.value) }))} /> <span data-testid="mask-size-value">{t('masks.sizeValue', { size: brush.size })}</span></label>
           <button type="button" data-testid="mask-visibility" aria-pressed={masksHidden} onClick={toggleMasks}><kbd>H</kbd> {masksHidden ? t('masks.showAll') : t('masks.hideAll')}</button>
-          <span className="muted">· {wb.labelFor[maskControl.name] ?? labelsOf(maskControl)[0]?.value}</span>
+          <span className="muted">· {wb.labelFor[maskControl.name] ?? labelsOf(maskControl, wb.data)[0]?.value}</span>
         </span>}
         {!maskControl && drawControl && <span className="muted">{drawControl.type === 'rectangles' ? t('wb.tool.rect') : drawControl.type === 'polygons' ? t('wb.tool.polygon') : t('wb.tool.point')} · {labelOf(drawControl)}</span>}
       </div>

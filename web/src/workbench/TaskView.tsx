@@ -10,6 +10,7 @@ import { DocumentView } from './DocumentView';
 import { ChoicesView, RankingView, RatingView, TranscriptionView } from './Controls';
 import { RegionAttributes, attributeControls } from './RegionAttributes';
 import { ImageView } from './ImageView';
+import { JsonView } from './JsonView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
 import { VideoView } from './VideoView';
@@ -102,7 +103,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
         if (!['choices', 'relations', ...REGION_TYPES].includes(c.type)) continue;
         const isDigit = /^[1-9]$/.test(e.key);
         if (isDigit && c !== act) continue;
-        const l = labelsOf(c).find((x) => x.hotkey === e.key);
+        const l = labelsOf(c, data).find((x) => x.hotkey === e.key);
         if (l) { e.preventDefault(); pickLabel(c, l.value); return; }
       }
     };
@@ -125,7 +126,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
     } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
     else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
     else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} />);
-    else main.push(<pre key={f.name} className="json">{JSON.stringify(v, null, 2)}</pre>);
+    else main.push(<JsonView key={f.name} field={f.name} value={v} />);
   }
 
   const side: React.ReactNode[] = [];
@@ -137,7 +138,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
     else if (c.type === 'taxonomy') side.push(<TaxonomyView key={c.name} c={c} />);
     else if (c.type === 'transcription' && !c.perSegment) side.push(<TranscriptionView key={c.name} c={c} />);
     else if (REGION_TYPES.includes(c.type) || (c.type === 'relations' && c.labels?.length)) {
-      side.push(<LabelPicker key={c.name} c={c} current={labelFor[c.name] ?? labelsOf(c)[0]?.value} active={active === c.name} onPick={(v) => pickLabel(c, v)} />);
+      side.push(<LabelPicker key={c.name} c={c} current={labelFor[c.name] ?? labelsOf(c, data)[0]?.value} active={active === c.name} onPick={(v) => pickLabel(c, v)} />);
     }
   }
 
@@ -158,11 +159,12 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
 }
 
 function LabelPicker({ c, current, active, onPick }: { c: Control; current?: string; active: boolean; onPick: (v: string) => void }) {
+  const wb = useWb();
   return (
     <section className={`control${active ? ' active' : ''}`} data-testid={`control-${c.name}`}>
       <h3>{c.name}</h3>
       <div className="choices">
-        {labelsOf(c).map((l) => (
+        {labelsOf(c, wb.data).map((l) => (
           <button type="button" key={l.value} data-testid={`label-${c.name}-${l.value}`} className={`chip${current === l.value ? ' on' : ''}`}
             style={{ borderColor: l.color, ...(current === l.value ? { background: l.color, color: '#fff' } : {}) }} onClick={() => onPick(l.value)}>
             {l.hotkey && <kbd>{l.hotkey}</kbd>} {l.value}

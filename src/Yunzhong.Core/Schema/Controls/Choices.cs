@@ -14,7 +14,7 @@ internal sealed class ChoicesKind : ControlKind
 
     internal override bool NeedsLabels => true;
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "multiple" or "min" or "max" or "perRegion";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "optionsFrom" or "multiple" or "min" or "max" or "perRegion";
 
     internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors) =>
         PerRegion.CheckReferences(c, path, controls, errors);
@@ -43,7 +43,7 @@ internal sealed class ChoicesKind : ControlKind
             errors.Add(SchemaError.Of(path + "/min", $"'min' {min} is greater than 'max' {max}.", SchemaErrorCodes.SchemaMinAboveMax, ("min", min), ("max", max)));
         }
 
-        if (c.Min is { } m && m > c.Labels.Count)
+        if (c.Min is { } m && m > c.Labels.Count && c.LabelsFrom is null)
         {
             errors.Add(SchemaError.Of(path + "/min", $"'min' {m} is more than the {c.Labels.Count} options there are.", SchemaErrorCodes.SchemaMinAboveOptions,
                 ("min", m), ("count", c.Labels.Count)));
@@ -164,12 +164,27 @@ public static partial class AnnotationValidator
 
             var options = plan.Def.Labels.Count;
             var chosen = options <= 256 ? stackalloc bool[options] : new bool[options];
+            var fromData = plan.Def.LabelsFrom is null ? null : DataOptionsOf(plan);
+            HashSet<string>? chosenFromData = null;
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
                     Fail(at + "/" + i, $"Choice {i} of '{name}' must be an option value (a string), not {JsonText.Describe(item)}.", SchemaErrorCodes.NotText);
+                }
+                else if (fromData is not null)
+                {
+                    // Options from the task's data: looked up by value, as the task gives them.
+                    var s = item.GetString()!;
+                    if (!fromData.Contains(s))
+                    {
+                        Fail(at + "/" + i, $"{JsonText.Describe(item)} is not an option of choices '{name}' for this task.", SchemaErrorCodes.UnknownOption, ("value", s));
+                    }
+                    else if (!(chosenFromData ??= new(StringComparer.Ordinal)).Add(s))
+                    {
+                        Fail(at + "/" + i, $"Option {JsonText.Describe(item)} is chosen more than once in '{name}'.", SchemaErrorCodes.ChoiceRepeated, ("value", s));
+                    }
                 }
                 else if (!plan.TryGetLabel(item, out var option))
                 {

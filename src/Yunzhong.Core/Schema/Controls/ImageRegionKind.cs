@@ -22,7 +22,7 @@ internal abstract class ImageRegionKind : ControlKind
 
     internal override FieldType[]? FittingFields { get; } = [FieldType.Image];
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "labels" or "labelsFrom";
 
     internal override IReadOnlyList<string> LabelStudioTags { get; }
 

@@ -48,7 +48,7 @@ internal sealed class TranscriptionKind : ControlKind
     {
         var d = new LabelStudioDraft(e, name!, ControlType.Transcription)
         {
-            Field = field!.Name,
+            Field = field?.Name,
             PerRegion = LabelStudioImportContext.IsTrue(LabelStudioImportContext.Attr(e, "perRegion")),
         };
         context.ReportChildren(e, null);

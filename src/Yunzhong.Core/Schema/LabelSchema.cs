@@ -353,6 +353,7 @@ public sealed class LabelSchema
                 case FieldType.TimeSeries when TimeSeriesData.Check(f, v) is { } problem:
                     (errors ??= []).Add(SchemaError.Of(problem.Column is null ? path : path + "/" + problem.Column, problem.Message,
                         SchemaErrorCodes.DataTimeSeriesInvalid, ("name", f.Name)));
+                    break;
                 case FieldType.Document:
                     CheckDocument(f.Name, path, v, ref errors);
                     break;

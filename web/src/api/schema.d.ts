@@ -401,6 +401,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/courses/{courseId}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["uploadCourseImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/courses/{courseId}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["downloadCourseImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/courses/{courseId}/lessons": {
         parameters: {
             query?: never;
@@ -2359,7 +2391,7 @@ export interface components {
             type: components["schemas"]["ControlType"];
         };
         /** @enum {string} */
-        ControlType: "choices" | "spans" | "relations" | "rectangles" | "polygons" | "keypoints" | "segments" | "transcription" | "rating" | "ranking" | "taxonomy" | "masks" | "dialogue";
+        ControlType: "choices" | "spans" | "relations" | "rectangles" | "polygons" | "keypoints" | "segments" | "transcription" | "rating" | "ranking" | "taxonomy" | "tracks" | "masks" | "dialogue" | "time_series";
         County: {
             code: string;
             nameEn: string;
@@ -2381,6 +2413,21 @@ export interface components {
         CourseDetail: {
             course: components["schemas"]["CourseView"];
             lessons: components["schemas"]["LessonSummary"][];
+        };
+        CourseImageView: {
+            contentType: string;
+            /** Format: int64 */
+            courseId: number;
+            /** Format: int32 */
+            height: null | number;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int64 */
+            sizeBytes: number;
+            url: string;
+            /** Format: int32 */
+            width: null | number;
         };
         CourseRequest: {
             /** Format: int64 */
@@ -2453,6 +2500,8 @@ export interface components {
             day: string;
             /** Format: int64 */
             rejected: number;
+            /** Format: int64 */
+            tasks: number;
         };
         DashboardVendor: {
             /** Format: double */
@@ -2653,7 +2702,7 @@ export interface components {
             totalRows: number;
         };
         /** @enum {string} */
-        FieldType: "text" | "image" | "audio" | "video" | "list" | "json" | "dialogue" | "document";
+        FieldType: "text" | "image" | "audio" | "video" | "list" | "json" | "dialogue" | "time_series" | "document";
         GoldTaskView: {
             data: components["schemas"]["JsonElement"];
             gold: components["schemas"]["JsonElement"];
@@ -3156,7 +3205,7 @@ export interface components {
          * @description The stable code of a problem (its `code`, and each entry's under `fields`); `params` holds the values its message names.
          * @enum {string}
          */
-        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.attribute.not_object" | "annotation.attribute.region_unknown" | "annotation.attribute.required" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.page_out_of_range" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.dialogue.message_invalid" | "annotation.dialogue.message_out_of_range" | "annotation.dialogue.no_messages" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.mask.counts_invalid" | "annotation.mask.counts_sum" | "annotation.mask.needed" | "annotation.mask.size_invalid" | "annotation.mask.size_mismatch" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "attempt.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "course.not_found" | "data.dialogue_invalid" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.message_no_text" | "data.not_object" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "exam.already_answered" | "exam.attempt_expired" | "exam.attempt_finished" | "exam.attempt_open" | "exam.cooling_down" | "exam.no_attempts_left" | "exam.not_found" | "exam.pool_too_small" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "lesson.not_found" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "model.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "pool.not_found" | "practice_task.not_found" | "prediction.task_address" | "prediction.task_unknown" | "prediction_job.not_found" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.pairwise_objects" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_region_and_segment" | "schema.per_region_unknown" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found" | "training.not_gold" | "webhook.address_refused" | "webhook.no_events" | "webhook.not_allowed" | "webhook.not_found" | "webhook.unreachable" | "webhook.url_invalid" | "webhook_delivery.not_found";
+        ProblemCode: "access.forbidden" | "access.own_work_only" | "annotation.attribute.not_object" | "annotation.attribute.region_unknown" | "annotation.attribute.required" | "annotation.bad_unicode" | "annotation.box.not_positive" | "annotation.box.page_out_of_range" | "annotation.box.rotated_outside" | "annotation.choice.count" | "annotation.choice.repeated" | "annotation.choice.unknown" | "annotation.control_repeated" | "annotation.dialogue.message_invalid" | "annotation.dialogue.message_out_of_range" | "annotation.dialogue.no_messages" | "annotation.image.outside" | "annotation.invalid" | "annotation.item_not_object" | "annotation.key_unknown" | "annotation.label.needed" | "annotation.label.not_taken" | "annotation.label.unknown" | "annotation.mask.counts_invalid" | "annotation.mask.counts_sum" | "annotation.mask.needed" | "annotation.mask.size_invalid" | "annotation.mask.size_mismatch" | "annotation.negative" | "annotation.not_found" | "annotation.not_list" | "annotation.not_number" | "annotation.not_object" | "annotation.not_text" | "annotation.number_needed" | "annotation.polygon.point_invalid" | "annotation.polygon.points_needed" | "annotation.polygon.too_few" | "annotation.ranking.incomplete" | "annotation.ranking.item_repeated" | "annotation.ranking.item_unknown" | "annotation.ranking.no_list" | "annotation.ranking.no_rationale" | "annotation.ranking.not_object" | "annotation.ranking.order_needed" | "annotation.ranking.preferred" | "annotation.ranking.too_few_items" | "annotation.rating.range" | "annotation.region.id_needed" | "annotation.region.id_repeated" | "annotation.relation.end_needed" | "annotation.relation.end_unknown" | "annotation.replaced" | "annotation.required" | "annotation.reviewed" | "annotation.segment.empty" | "annotation.segment.past_media" | "annotation.span.bad_text" | "annotation.span.empty" | "annotation.span.no_text" | "annotation.span.offset_invalid" | "annotation.span.out_of_range" | "annotation.span.text_differs" | "annotation.taxonomy.count" | "annotation.taxonomy.not_leaf" | "annotation.taxonomy.path_invalid" | "annotation.taxonomy.repeated" | "annotation.taxonomy.unknown_top" | "annotation.taxonomy.unknown_under" | "annotation.timeseries.range_reversed" | "annotation.timeseries.time_invalid" | "annotation.track.box_outside" | "annotation.track.frame_outside" | "annotation.track.frames_unordered" | "annotation.transcription.not_object" | "annotation.transcription.segment_unknown" | "annotation.under_review" | "annotation.unknown_control" | "assignment.not_found" | "attempt.not_found" | "auth.required" | "auth.site_full" | "auth.too_many_wrong_passwords" | "auth.wrong_credentials" | "certificate.not_found" | "certificate.revoked" | "compute.deadline_unmet" | "compute.job_ended" | "compute.model_unavailable" | "compute.no_matching_field" | "compute.profile_invalid" | "compute.profile_row" | "contract.not_found" | "course.not_found" | "data.dialogue_invalid" | "data.field_missing" | "data.field_not_text" | "data.list_id_needed" | "data.list_id_repeated" | "data.list_invalid" | "data.list_item_invalid" | "data.list_text_needed" | "data.media_missing" | "data.message_no_text" | "data.not_object" | "data.options_invalid" | "data.timeseries_invalid" | "dataset_card.not_found" | "demand.closed" | "demand.not_found" | "exam.already_answered" | "exam.attempt_expired" | "exam.attempt_finished" | "exam.attempt_open" | "exam.cooling_down" | "exam.no_attempts_left" | "exam.not_found" | "exam.pool_too_small" | "export.not_found" | "export_file.not_found" | "field.email" | "field.invalid" | "field.length" | "field.one_of" | "field.password_short" | "field.range" | "field.required" | "field.too_long" | "field.wrong_type" | "finished_export.not_found" | "grant.expired" | "grant.format_not_granted" | "grant.not_found" | "grant.not_granted" | "grant.not_requested" | "grant.own_organization" | "grant.revoked" | "import.csv.columns" | "import.csv.header_repeated" | "import.csv.header_unnamed" | "import.csv.text_after_quote" | "import.csv.unclosed_quote" | "import.data_not_object" | "import.empty" | "import.gold_invalid" | "import.key_invalid" | "import.lone_surrogate" | "import.ls.relation_ends" | "import.ls.relation_no_control" | "import.ls.result_not_list" | "import.ls.unknown_control" | "import.ls.value_invalid" | "import.ls.value_not_object" | "import.map_invalid" | "import.needs_schema" | "import.not_json" | "import.not_tasks" | "import.not_utf8" | "import.priority_invalid" | "import.result_invalid" | "import.results_not_list" | "import.row_invalid" | "import.row_too_long" | "import.rows_invalid" | "import.score_invalid" | "import.task_not_object" | "import.unknown_format" | "learning.not_text_classification" | "learning.too_few_labels" | "lesson.not_found" | "limits.exceeded" | "limits.too_many_requests" | "link.expired" | "link.invalid" | "link.not_yours" | "live_assignment.not_found" | "media.invalid" | "media.no_field" | "media.no_file" | "media.not_uploaded" | "media_file.not_found" | "member.not_found" | "model.not_found" | "model_server.address_refused" | "model_server.bad_answer" | "model_server.none" | "model_server.not_allowed" | "model_server.redirect" | "model_server.unreachable" | "model_server.url_invalid" | "organization.last_admin" | "organization.not_found" | "park.county_unknown" | "park.deadline_past" | "park.hours" | "park.month_format" | "park.month_not_over" | "park.not_a_vendor" | "park.one_scope" | "park.person_not_of_vendor" | "park.price_format" | "park.price_negative" | "park.quota_below_used" | "park.quota_too_small" | "park.rate_team_or_person" | "park.rate_twice" | "park.seats_range" | "park.team_not_of_vendor" | "pool.not_found" | "practice_task.not_found" | "prediction.task_address" | "prediction.task_unknown" | "prediction_job.not_found" | "predictions.invalid" | "project.archived" | "project.invalid" | "project.not_found" | "queue.access_changed" | "queue.already_submitted" | "queue.below_gold_threshold" | "queue.contract_past_deadline" | "queue.idempotency_key_reused" | "queue.lease_expired" | "queue.not_leased" | "queue.quota_used_up" | "queue.site_closed" | "queue.site_full" | "queue.skill_required" | "queue.too_many_held" | "release.not_found" | "release.nothing_accepted" | "release_file.not_found" | "release_job.not_found" | "request.body_mismatch" | "request.conflict" | "request.invalid" | "request.method_not_allowed" | "request.not_json" | "request.unreadable" | "request.unsupported_media_type" | "review.already_judged" | "review.comment_needed" | "review.fix_needs_result" | "review.own_work" | "route.not_found" | "schema.bad_unicode" | "schema.change.control_removed" | "schema.change.field_removed" | "schema.change.keeps" | "schema.change.labels_removed" | "schema.change.narrower" | "schema.change.required" | "schema.color_empty" | "schema.control_needs_field" | "schema.field_key_unknown" | "schema.field_unfit" | "schema.field_unknown" | "schema.hotkey_duplicate" | "schema.hotkey_empty" | "schema.invalid" | "schema.key_not_applicable" | "schema.label_duplicate" | "schema.label_empty" | "schema.label_invalid" | "schema.label_key_unknown" | "schema.ls.field_types" | "schema.ls.labels_unfit" | "schema.ls.name_duplicate" | "schema.ls.needs_attribute" | "schema.ls.no_tool" | "schema.ls.not_image" | "schema.ls.not_video" | "schema.ls.not_whole" | "schema.ls.not_xml" | "schema.ls.options_from_data" | "schema.ls.pairwise_objects" | "schema.ls.per_region_no_segments" | "schema.ls.relations_ambiguous" | "schema.ls.relations_no_spans" | "schema.ls.repeater" | "schema.ls.root" | "schema.ls.taxonomy_api" | "schema.ls.taxonomy_per_region" | "schema.ls.to_name_one" | "schema.ls.to_name_unknown" | "schema.max_below_one" | "schema.min_above_max" | "schema.min_above_options" | "schema.min_max_single" | "schema.min_negative" | "schema.name_duplicate" | "schema.name_pattern" | "schema.needs_control" | "schema.needs_key" | "schema.needs_labels" | "schema.not_bool" | "schema.not_integer" | "schema.not_json" | "schema.not_list" | "schema.not_object" | "schema.not_string" | "schema.per_region_and_segment" | "schema.per_region_unknown" | "schema.per_segment_field" | "schema.per_segment_unknown" | "schema.ranking_mode" | "schema.rating_max" | "schema.spans_needed" | "schema.spans_unknown" | "schema.taxonomy_hotkey" | "schema.unknown_control_type" | "schema.unknown_field_type" | "schema.unknown_key" | "server.error" | "server.out_of_space" | "server.unavailable" | "site.not_found" | "skill.code_invalid" | "skill.code_taken" | "skill.duplicate" | "skill.in_use" | "skill.level_in_use" | "skill.level_out_of_range" | "skill.not_found" | "skill.routes_too_many" | "skill.unknown" | "task.not_found" | "team.not_found" | "token.not_found" | "training.not_gold" | "webhook.address_refused" | "webhook.no_events" | "webhook.not_allowed" | "webhook.not_found" | "webhook.unreachable" | "webhook.url_invalid" | "webhook_delivery.not_found";
         ProblemDetails: {
             /** @description One of ProblemCode. */
             code?: string;
@@ -5610,6 +5659,123 @@ export interface operations {
             };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    uploadCourseImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseImageView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    downloadCourseImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                courseId: number;
+                imageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -110,7 +110,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                     onChange={(e) => {
                       const owner = e.target.value;
                       const rest = (c.perRegion ?? []).slice(1).filter((x) => x !== owner);
-                      setControl(i, { ...c, perRegion: owner ? [owner, ...rest] : undefined, ...(owner ? { field: undefined } : {}) } as Control);
+                      setControl(i, { ...c, perRegion: owner ? [owner, ...rest] : undefined, ...(owner ? { field: undefined } : {}) });
                     }}>
                     <option value="">{t('schema.wholeTask')}</option>
                     {schema.controls.filter((x) => REGION_TYPES.includes(x.type)).map((x) => <option key={x.name}>{x.name}</option>)}

@@ -111,8 +111,8 @@ describe('window and ranges', () => {
     let s = addRange(emptyState(), c, 40, 12.5, 'Run', false);
     s = addRange(s, c, Date.UTC(2024, 4, 1, 10), Date.UTC(2024, 4, 1, 10), 'Spike', true);
     expect(rangesOf(s.result, 'events')).toEqual([
-      { id: 't1', start: 12.5, end: 40, label: 'Run' },
-      { id: 't2', start: '2024-05-01T10:00:00.000Z', end: '2024-05-01T10:00:00.000Z', instant: true, label: 'Spike' },
+      { id: 'i1', start: 12.5, end: 40, label: 'Run' },
+      { id: 'i2', start: '2024-05-01T10:00:00.000Z', end: '2024-05-01T10:00:00.000Z', instant: true, label: 'Spike' },
     ]);
     expect(addRange(s, c, NaN, 1, 'Run', false)).toBe(s);
   });

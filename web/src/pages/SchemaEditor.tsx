@@ -86,7 +86,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
         const hasLabels = c.type !== 'transcription' && c.type !== 'rating' && c.type !== 'ranking' && c.type !== 'taxonomy';
         return (
           <fieldset className="control-edit" key={i} data-testid={`control-edit-${i}`}>
-            <div className="row">
+            <div className="row wrap">
               <input aria-label={t('schema.name')} data-testid={`control-name-${i}`} value={c.name} onChange={(e) => setControl(i, { ...c, name: e.target.value })} />
               <b>{c.type}</b>
               {FIELD_FOR[c.type] && (

@@ -138,7 +138,7 @@ public sealed class ControlDef
 
     /// <summary>
     /// Transcription, choices and rating: the region controls (spans, rectangles, polygons,
-    /// keypoints, segments) whose regions each get their own value; the result is then an object
+    /// keypoints, segments, timeseries) whose regions each get their own value; the result is then an object
     /// from region id to the value. Null for a value of the whole task.
     /// </summary>
     public IReadOnlyList<string>? PerRegion { get; init; }

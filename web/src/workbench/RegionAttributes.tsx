@@ -24,7 +24,7 @@ export function RegionAttributes({ controls }: { controls: AttributeControl[] })
   return (
     <section className="control active" data-testid="region-attributes" aria-label={t('attr.title')}>
       <h3>{t('attr.title')} <small className="muted">{sel.id}</small></h3>
-      <AttributeEditors controls={mine} id={sel.id} testId={(c) => `attr-${c}`} />
+      <AttributeEditors controls={mine} id={sel.id} testId={(c) => `attr-${c}`} placeholder={t('attr.text')} />
     </section>
   );
 }
@@ -35,14 +35,13 @@ export function MessageAttributes({ controls, index }: { controls: AttributeCont
   if (controls.length === 0) return null;
   return (
     <div className="message-attributes" data-testid={`message-attributes-${index}`} aria-label={t('attr.message', { n: index + 1 })}>
-      <AttributeEditors controls={controls} id={String(index)} testId={(c) => `attr-${c}-m${index}`} />
+      <AttributeEditors controls={controls} id={String(index)} testId={(c) => `attr-${c}-m${index}`} placeholder={t('attr.messageText')} />
     </div>
   );
 }
 
 /** Editors of the values of attributes <c>controls</c> for one region id or message index. */
-function AttributeEditors({ controls, id, testId }: { controls: AttributeControl[]; id: string; testId: (control: string) => string }) {
-  const t = useT();
+function AttributeEditors({ controls, id, testId, placeholder }: { controls: AttributeControl[]; id: string; testId: (control: string) => string; placeholder: string }) {
   const wb = useWb();
   const valueOf = (name: string) => {
     const m = wb.state.result[name];
@@ -57,7 +56,7 @@ function AttributeEditors({ controls, id, testId }: { controls: AttributeControl
             <label key={c.name} className="stack">
               <span>{c.name}{c.required ? ' *' : ''}</span>
               <textarea data-testid={testId(c.name)} rows={2} className="grows" value={typeof cur === 'string' ? cur : ''} readOnly={wb.readOnly}
-                placeholder={t('attr.text')}
+                placeholder={placeholder}
                 onChange={(e) => { const v = e.target.value; wb.update((s) => setRegionAttribute(s, c.name, id, v, true)); }} />
             </label>
           );

@@ -84,3 +84,56 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await request.dispose();
   });
 }
+
+// Label Studio's chat templates (chat_rlhf): per-region controls on a Chat are answers per message,
+// given under each bubble and exported keyed by the message's index.
+const CHAT_XML = `<View>
+  <Chat name="chat" value="$chat" minMessages="2" editable="false" />
+  <Rating name="rating" toName="chat" />
+  <View visibleWhen="region-selected" whenRole="assistant">
+    <Rating name="accuracy" toName="chat" perRegion="true" maxRating="5" icon="star"/>
+    <Choices name="relevance" toName="chat" perRegion="true">
+      <Choice value="Highly relevant" /><Choice value="Not relevant" />
+    </Choices>
+    <TextArea perRegion="true" name="message_comment" toName="chat" />
+  </View>
+</View>`;
+
+const CHAT = [
+  { role: 'user', content: '图书馆几点开门？' },
+  { role: 'assistant', content: '早上九点开门，周一闭馆。' },
+];
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  test(`Label Studio Chat: answers per message under each bubble, exported by message (${lang})`, async ({ page, playwright, baseURL }) => {
+    const request = await playwright.request.newContext({ baseURL });
+    await apiAs(request, ADMIN);
+    const projectId = await createProject(request, { name: `E2E chat ${lang}`, labelStudioXml: CHAT_XML });
+    await importJsonl(request, projectId, [{ key: 'c1', data: { chat: CHAT } }]);
+
+    await useLang(page, lang);
+    await login(page, ANNOTATOR);
+    await page.goto(`/#/projects/${projectId}/annotate`);
+    await expect(page.getByTestId('message-1')).toContainText('九点');
+    await expect(page.getByTestId('message-attributes-0')).toBeVisible();
+    await expect(page.getByTestId('message-attributes-1')).toBeVisible();
+
+    await page.getByTestId('attr-relevance-m1-Highly relevant').click();
+    await page.getByTestId('attr-accuracy-m1-4').click();
+    await page.getByTestId('attr-message_comment-m1').fill('清楚');
+    await page.getByTestId('attr-relevance-m0-Not relevant').click();
+    await expect(page.getByTestId('attr-relevance-m1-Highly relevant')).toHaveAttribute('aria-checked', 'true');
+    await shot(page, 'chat-per-message', lang);
+
+    await page.getByTestId('submit').click();
+    await expect(page.getByTestId('message-0')).toHaveCount(0);
+
+    const result = (await exportJsonl(request, projectId))[0]!.annotations[0]!.result;
+    expect(result).toEqual({
+      relevance: { 0: ['Not relevant'], 1: ['Highly relevant'] },
+      accuracy: { 1: 4 },
+      message_comment: { 1: '清楚' },
+    });
+    await request.dispose();
+  });
+}

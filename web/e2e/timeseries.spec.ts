@@ -3,7 +3,8 @@ import { ADMIN, ANNOTATOR, apiAs, createProject, exportViaDialog, importJsonl, l
 
 // The time series control end to end: a project from Label Studio's TimeSeries + TimeSeriesLabels
 // config (inline JSON, two channels), a range brushed with the mouse, the wheel zooming in at the
-// pointer, a second range marked by keyboard ([ and ]), submitted and exported as JSON lines.
+// pointer, a second range marked by keyboard ([ and ]), the first range's per-region choice made in
+// the side panel, submitted and exported as JSON lines.
 
 const XML = `<View>
   <TimeSeriesLabels name="label" toName="ts">
@@ -13,6 +14,9 @@ const XML = `<View>
     <Channel column="velocity" legend="Velocity"/>
     <Channel column="acceleration" legend="Acceleration"/>
   </TimeSeries>
+  <Choices name="kind" toName="ts" perRegion="true">
+    <Choice value="Outlier"/><Choice value="Anomaly"/>
+  </Choices>
 </View>`;
 
 const N = 2000;
@@ -77,14 +81,24 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('ts-cursor')).toBeVisible();
     await shot(page, 'timeseries', lang);
 
+    // The first range's per-region choice, in the side panel once the range is selected (after the
+    // keyboard range: picking a label relabels the selected range).
+    await page.locator('[data-testid^="region-row-"]').first().click();
+    await expect(page.getByTestId('region-attributes')).toBeVisible();
+    await page.getByTestId('attr-kind-Anomaly').click();
+    await expect(page.getByTestId('attr-kind-Anomaly')).toHaveAttribute('aria-checked', 'true');
+    await shot(page, 'timeseries-attributes', lang);
+
     await page.getByTestId('submit').click();
     await expect(view).toHaveCount(0);
 
     const admin = await page.context().browser()!.newPage();
     await login(admin, ADMIN);
     const lines = await exportViaDialog(admin, projectId);
-    const ranges = ((lines[0]!.annotations as { result: Record<string, unknown> }[])[0]!.result.label as { start: number; end: number; label: string }[]);
+    const result = (lines[0]!.annotations as { result: Record<string, unknown> }[])[0]!.result;
+    const ranges = result.label as { id: string; start: number; end: number; label: string }[];
     expect(ranges.map((r) => r.label)).toEqual(['Run', 'Spike']);
+    expect(result.kind).toEqual({ [ranges[0]!.id]: ['Anomaly'] });
     const [run, spike] = ranges as [typeof ranges[0], typeof ranges[0]];
     // Pixels to times: within a percent of the series.
     expect(Math.abs(run.start - 0.2 * (N - 1))).toBeLessThan(N / 100);

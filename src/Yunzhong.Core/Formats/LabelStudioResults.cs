@@ -354,7 +354,7 @@ public static class LabelStudioResults
         }
 
         // Per-region attributes go second: each item repeats its region's geometry from the region's item.
-        foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name)?.PerRegion is null ? 0 : 1))
+        foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name) is { PerRegion: null, PerMessage: null } ? 0 : 1))
         {
             var control = schema.Find(prop.Name);
             if (control is null)

@@ -11,7 +11,7 @@ internal sealed class SchemaView
     /// labels, kept from an imported config so exports name it again (null for schemas made here).</summary>
     public sealed record Control(
         string Name, string Type, string? Field, IReadOnlyList<string> Labels,
-        string? Spans, string? PerSegment, string? Mode, string? ToName = null, IReadOnlyList<string>? PerRegion = null)
+        string? Spans, string? PerSegment, string? Mode, string? ToName = null, IReadOnlyList<string>? PerRegion = null, string? PerMessage = null)
     {
         /// <summary>
         /// The control's own spelling of <paramref name="label"/>: itself when it is a label, else the
@@ -103,7 +103,7 @@ internal sealed class SchemaView
                 controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode"), Str(c, "toName"),
                     c.TryGetProperty("perRegion", out var pr) && pr.ValueKind == JsonValueKind.Array
                         ? [.. pr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-                        : null));
+                        : null, Str(c, "perMessage")));
             }
         }
 

@@ -29,7 +29,7 @@ public abstract class AgreementAccumulator(ControlDef control)
         var list = new List<AgreementAccumulator>();
         foreach (var c in schema.Controls)
         {
-            if ((c.PerRegion is null ? ControlKinds.Of(c.Type).CreateAgreement(c) : RegionAttributeScoring.Agreement(schema, c)) is { } a)
+            if ((c is { PerRegion: null, PerMessage: null } ? ControlKinds.Of(c.Type).CreateAgreement(c) : RegionAttributeScoring.Agreement(schema, c)) is { } a)
             {
                 list.Add(a);
             }

@@ -42,7 +42,7 @@ public static class GoldScoring
                 continue;
             }
             var r = result.ValueKind == JsonValueKind.Object && result.TryGetProperty(g.Name, out var v) ? v : default;
-            var scored = control.PerRegion is null
+            var scored = control is { PerRegion: null, PerMessage: null }
                 ? ControlKinds.Of(control.Type).GoldScore(control, g.Value, r, gold, result)
                 : RegionAttributeScoring.Gold(schema, control, gold, result);
             if (scored is not { } score)

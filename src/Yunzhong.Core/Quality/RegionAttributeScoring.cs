@@ -2,9 +2,9 @@ namespace Yunzhong.Core.Quality;
 
 /// <summary>
 /// Gold and agreement of per-region attributes (a <c>transcription</c>, <c>choices</c> or <c>rating</c>
-/// with <c>perRegion</c>). Region ids are each annotator's own, so the regions of the two results are
+/// with <c>perRegion</c>, or with <c>perMessage</c>, whose messages pair by index). Region ids are each annotator's own, so the regions of the two results are
 /// first matched one to one, best first, whatever their labels: boxes, polygons, spans (code points) and
-/// time segments by IoU ≥ 0.5, keypoints within 10 px. Then each matched region's values are compared
+/// time segments by IoU ≥ 0.5, time series ranges by the IoU of their intervals ≥ 0.5 (ISO times as Unix milliseconds), keypoints within 10 px. Then each matched region's values are compared
 /// by the gold rule of the attribute's kind: choices right or wrong (the same set), text 1 − character
 /// error rate, rating 1 − distance / (max − 1). A gold region whose attribute has a value but which no
 /// region of the answer matches scores 0; the score is the mean over the gold regions with a value.
@@ -123,6 +123,17 @@ public static class RegionAttributeScoring
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(c);
         var matched = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (c.PerMessage is not null)
+        {
+            // Messages are the task's own: message N of one answer is message N of the other.
+            foreach (var key in Values(a, c.Name).Keys.Concat(Values(b, c.Name).Keys))
+            {
+                matched[key] = key;
+            }
+
+            return matched;
+        }
+
         foreach (var owner in c.PerRegion ?? [])
         {
             if (schema.Control(owner) is not { } control)
@@ -137,6 +148,7 @@ public static class RegionAttributeScoring
                 ControlType.Polygons => (p, q) => RegionMetrics.PolygonIoU(Points(p), Points(q)),
                 ControlType.Spans => (p, q) => RegionMetrics.SpanIoU(Span(p, 1), Span(q, 1)),
                 ControlType.Segments => (p, q) => RegionMetrics.SpanIoU(Span(p, 1000), Span(q, 1000)),
+                ControlType.TimeSeries => TimeIoU,
                 _ => (p, q) => Distance(p, q) is var d && d <= PointTolerance ? 1 - d / (2 * PointTolerance) : -1,
             };
             var threshold = control.Type == ControlType.Keypoints ? 0 : MinIoU;
@@ -160,6 +172,19 @@ public static class RegionAttributeScoring
 
     private static Span Span(JsonElement r, double scale) =>
         new((int)Math.Round(GoldScoring.Number(r, "start") * scale), (int)Math.Round(GoldScoring.Number(r, "end") * scale), "");
+
+    /// <summary>The IoU of two time series ranges on their own axis (numbers, or ISO times as Unix
+    /// milliseconds); two instants on the same point score 1.</summary>
+    private static double TimeIoU(JsonElement p, JsonElement q)
+    {
+        if (TimeSeriesKind.Ranges([p, q]) is not [var a, var b])
+        {
+            return 0;
+        }
+
+        var union = Math.Max(a.End, b.End) - Math.Min(a.Start, b.Start);
+        return union == 0 ? 1 : Math.Max(0, Math.Min(a.End, b.End) - Math.Max(a.Start, b.Start)) / union;
+    }
 
     private static IReadOnlyList<Point2> Points(JsonElement r) => GoldScoring.Polygon(r).Points;
 

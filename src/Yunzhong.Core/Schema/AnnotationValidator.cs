@@ -89,7 +89,7 @@ public static partial class AnnotationValidator
             foreach (var index in schema.Order)
             {
                 var plan = schema.Plans[index];
-                if (plan.PerRegionControls is not null)
+                if (plan.PerRegionControls is not null || plan.Def.PerMessage is not null)
                 {
                     // A per-region attribute is required of each region, not of the result.
                     var has = result.TryGetProperty(plan.NameUtf8, out var attributes);

@@ -282,6 +282,11 @@ public sealed class LabelSchema
             w.WriteString("perSegment", c.PerSegment);
         }
 
+        if (c.PerMessage is not null)
+        {
+            w.WriteString("perMessage", c.PerMessage);
+        }
+
         if (c.PerRegion is not null)
         {
             w.WriteStartArray("perRegion");

@@ -235,6 +235,7 @@ public static class LabelStudioConfig
                 Spans = d.Spans,
                 PerSegment = d.PerSegment,
                 PerRegion = d.PerRegionNames,
+                PerMessage = d.PerMessage,
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
@@ -712,9 +713,14 @@ public static class LabelStudioConfig
                     {
                         d.PerRegionNames = [.. regions.Select(r => r.Name)];
                     }
+                    else if (field is not null && _fieldsByName.TryGetValue(field, out var f) && f.Type == FieldType.Dialogue)
+                    {
+                        // A chat's messages are its regions in Label Studio: one value per message.
+                        d.PerMessage = field;
+                    }
                     else
                     {
-                        _errors.Add(SchemaError.Of(PathOf(d.Source), $"<{d.Source.Name.LocalName}> '{d.Name}' is per region, but '{field}' has no regions (<Labels>, <Rectangle>, <Polygon>, <KeyPoint>) to describe.",
+                        _errors.Add(SchemaError.Of(PathOf(d.Source), $"<{d.Source.Name.LocalName}> '{d.Name}' is per region, but '{field}' has no regions (<Labels>, <Rectangle>, <Polygon>, <KeyPoint>, <TimeSeriesLabels>) to describe.",
                             SchemaErrorCodes.LabelStudioPerRegionNoSegments, ("name", d.Name), ("field", field)));
                     }
                 }
@@ -758,6 +764,8 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     /// <summary>Per region: the field whose regions it describes, where the control itself keeps no field (rating).</summary>
     public string? RegionField { get; set; }
     public List<string>? PerRegionNames { get; set; }
+    /// <summary>Per region on a dialogue with no regions of its own (Label Studio's <c>Chat</c>): the field whose messages it describes.</summary>
+    public string? PerMessage { get; set; }
     public bool LeafsOnly { get; set; }
     public string? ToName { get; set; }
     public string? LabelsFrom { get; set; }

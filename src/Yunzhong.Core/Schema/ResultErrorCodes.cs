@@ -273,7 +273,7 @@ public static partial class SchemaErrorCodes
     /// <summary>A per-segment transcription on another field than its segments (<c>field</c>, <c>other</c>, <c>control</c>).</summary>
     public const string SchemaPerSegmentField = "schema.per_segment_field";
 
-    /// <summary>A per-region attribute naming no spans, rectangles, polygons, keypoints or segments control (<c>name</c>).</summary>
+    /// <summary>A per-region attribute naming no spans, rectangles, polygons, keypoints, segments or timeseries control (<c>name</c>).</summary>
     public const string SchemaPerRegionUnknown = "schema.per_region_unknown";
 
     /// <summary>A transcription both per segment and per region.</summary>

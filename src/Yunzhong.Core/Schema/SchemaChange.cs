@@ -62,10 +62,10 @@ public static class SchemaChange
         {
             errors.Add(SchemaError.Of($"{at}/field", $"Control \"{name}\" keeps labelling field \"{was.Field}\" once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "field")));
         }
-        if (now.Spans != was.Spans || now.PerSegment != was.PerSegment
+        if (now.Spans != was.Spans || now.PerSegment != was.PerSegment || now.PerMessage != was.PerMessage
             || !(now.PerRegion ?? []).SequenceEqual(was.PerRegion ?? [], StringComparer.Ordinal))
         {
-            errors.Add(SchemaError.Of(at, $"Control \"{name}\" keeps the control it refers to once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", now.Spans is not null || was.Spans is not null ? "spans" : now.PerRegion is not null || was.PerRegion is not null ? "perRegion" : "perSegment")));
+            errors.Add(SchemaError.Of(at, $"Control \"{name}\" keeps the control it refers to once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", now.Spans is not null || was.Spans is not null ? "spans" : now.PerRegion is not null || was.PerRegion is not null ? "perRegion" : now.PerMessage is not null || was.PerMessage is not null ? "perMessage" : "perSegment")));
         }
         if (now.Mode != was.Mode)
         {

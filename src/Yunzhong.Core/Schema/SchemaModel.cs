@@ -138,10 +138,17 @@ public sealed class ControlDef
 
     /// <summary>
     /// Transcription, choices and rating: the region controls (spans, rectangles, polygons,
-    /// keypoints, segments) whose regions each get their own value; the result is then an object
+    /// keypoints, segments, timeseries) whose regions each get their own value; the result is then an object
     /// from region id to the value. Null for a value of the whole task.
     /// </summary>
     public IReadOnlyList<string>? PerRegion { get; init; }
+
+    /// <summary>
+    /// Transcription, choices and rating: the <c>dialogue</c> field whose messages each get their own
+    /// value; the result is then an object from message index (<c>"0"</c>, <c>"1"</c>, …) to the value.
+    /// Null for a value of the whole task (or per region).
+    /// </summary>
+    public string? PerMessage { get; init; }
 
     /// <summary>Ranking: rank the whole list or compare its first two items.</summary>
     public RankingMode Mode { get; init; }

@@ -174,6 +174,7 @@ internal static class SchemaReader
         var spans = OptionalString(c, "spans", path, errors, ref ok);
         var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
         var perRegion = OptionalStrings(c, "perRegion", path, errors, ref ok);
+        var perMessage = OptionalString(c, "perMessage", path, errors, ref ok);
         var toName = OptionalString(c, "toName", path, errors, ref ok);
         var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
         var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
@@ -212,6 +213,7 @@ internal static class SchemaReader
             Spans = SchemaRules.AllowsKey(type, "spans") ? spans : null,
             PerSegment = SchemaRules.AllowsKey(type, "perSegment") ? perSegment : null,
             PerRegion = SchemaRules.AllowsKey(type, "perRegion") ? perRegion : null,
+            PerMessage = SchemaRules.AllowsKey(type, "perMessage") ? perMessage : null,
             Labels = labels,
             Multiple = SchemaRules.AllowsKey(type, "multiple") && multiple,
             Required = required,

@@ -63,6 +63,7 @@ internal static class SchemaRules
         Check(c.Spans is not null, "spans");
         Check(c.PerSegment is not null, "perSegment");
         Check(c.PerRegion is not null, "perRegion");
+        Check(c.PerMessage is not null, "perMessage");
         Check(c.Mode != RankingMode.Rank, "mode");
         Check(c.Rationale, "rationale");
         Check(c.LeafsOnly, "leafsOnly");
@@ -142,6 +143,7 @@ internal static class SchemaRules
         }
 
         kind.CheckReferences(c, path, controls, errors);
+        PerRegion.CheckMessageField(c, path, fields, errors);
 
         CheckLabels(c, path, errors);
 
@@ -227,6 +229,7 @@ internal static class SchemaRules
         Spans = c.Spans,
         PerSegment = c.PerSegment,
         PerRegion = c.PerRegion is null ? null : [.. c.PerRegion],
+        PerMessage = c.PerMessage,
         Mode = c.Mode,
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,

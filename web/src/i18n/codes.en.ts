@@ -123,7 +123,7 @@ export const codesEn = {
   'err.schema.spans_unknown': '“{name}” is not a spans control.',
   'err.schema.taxonomy_hotkey': 'Only top-level options of a taxonomy take a shortcut key.',
   'err.schema.per_segment_unknown': '“{name}” is not a segments control.',
-  'err.schema.per_region_unknown': '“{name}” is not a control that draws regions (spans, boxes, polygons, keypoints or segments).',
+  'err.schema.per_region_unknown': '“{name}” is not a control that draws regions (spans, boxes, polygons, keypoints, segments or time series ranges).',
   'err.schema.per_region_and_segment': 'A control is either per segment or per region, not both.',
   'err.schema.per_segment_field': 'The field “{field}” differs from the field “{other}” of segments control “{control}”.',
   'err.schema.change.field_removed': 'The field “{name}” is labelled by existing annotations and cannot be removed.',

@@ -123,7 +123,7 @@ export const codesZhCN: Record<keyof typeof codesEn, string> = {
   'err.schema.spans_unknown': '“{name}”不是片段控件。',
   'err.schema.taxonomy_hotkey': '只有分类体系的顶层选项可以设置快捷键。',
   'err.schema.per_segment_unknown': '“{name}”不是音视频分段控件。',
-  'err.schema.per_region_unknown': '“{name}”不是绘制区域的控件（实体、矩形框、多边形、关键点或片段）。',
+  'err.schema.per_region_unknown': '“{name}”不是绘制区域的控件（实体、矩形框、多边形、关键点、片段或时间序列区间）。',
   'err.schema.per_region_and_segment': '一个控件只能按片段或按区域填写，不能两者兼有。',
   'err.schema.per_segment_field': '字段“{field}”与分段控件“{control}”的字段“{other}”不一致。',
   'err.schema.change.field_removed': '字段“{name}”已有标注在使用，不能删除。',

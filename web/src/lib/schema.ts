@@ -9,8 +9,9 @@ export type LabelLike = string | LabelDef;
 
 // toName: the Label Studio object tag the control labels, kept from an imported config for exports.
 interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
-/** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`). */
-interface PerRegion { perRegion?: string[] }
+/** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`),
+ * or the dialogue field whose messages each get one (`perMessage`, `{ "0": value }` by message index). */
+interface PerRegion { perRegion?: string[]; perMessage?: string }
 /** optionsFrom / labelsFrom: a key of the task data whose array gives more options for that task (Label Studio's value="$options"). */
 export interface ChoicesControl extends ControlBase, PerRegion { type: 'choices'; options: LabelLike[]; optionsFrom?: string; multiple?: boolean; min?: number; max?: number }
 export interface SpansControl extends ControlBase { type: 'spans'; field: string; labels: LabelLike[] }

@@ -5,7 +5,7 @@ import { optionsToText, textToOptions } from '../workbench/taxonomy';
 const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json', 'dialogue', 'timeseries', 'document'];
 const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries'];
 /** Controls whose regions per-region attributes can describe (as the server's PerRegion.IsRegionType). */
-const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments'];
+const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'timeseries'];
 const ATTRIBUTE_TYPES = ['transcription', 'choices', 'rating'] as const;
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text'], rectangles: ['image', 'document'], polygons: ['image'], keypoints: ['image'],

@@ -5,6 +5,7 @@ import { labelsOf, type Control, type MessageRegion } from '../lib/schema';
 import { controlsOn, useWb } from './context';
 import { labelMessage, labelSpan, messagesOf, regionsOf, sideOf } from './dialogue';
 import { select } from './state';
+import { MessageAttributes, attributeControls } from './RegionAttributes';
 
 /** Offset (UTF-16) of a DOM point inside a message's text element, which holds only text pieces. */
 function offsetIn(container: HTMLElement, node: Node, offset: number): number | null {
@@ -44,6 +45,7 @@ export function DialogueView({ field, value }: { field: string; value: unknown }
   const regions = c ? regionsOf(state.result, c.name) : [];
   const texts = useRef<(HTMLDivElement | null)[]>([]);
   const first = messages[0]?.role ?? null;
+  const perMessage = attributeControls(schema.controls).filter((x) => x.perMessage === field);
 
   const fromSelection = (i: number) => {
     const el = texts.current[i];
@@ -99,6 +101,7 @@ export function DialogueView({ field, value }: { field: string; value: unknown }
                 {t('dlg.labelMessage', { n: i + 1, label })}
               </button>
             )}
+            <MessageAttributes controls={perMessage} index={i} />
           </div>
         );
       })}

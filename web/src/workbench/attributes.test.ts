@@ -32,3 +32,22 @@ describe('per-region attributes', () => {
     expect(S.toResult(s, schema).transcription).toEqual({ [a]: 'EXIT' });
   });
 });
+
+describe('per-message answers', () => {
+  const chat: Schema = {
+    fields: [{ name: 'chat', type: 'dialogue' }],
+    controls: [
+      { name: 'relevance', type: 'choices', options: ['yes', 'no'], perMessage: 'chat' },
+      { name: 'comment', type: 'transcription', field: 'chat', perMessage: 'chat' },
+      { name: 'overall', type: 'rating' },
+    ],
+  };
+
+  it('are attributes, kept by message index with empty answers left out', () => {
+    expect(attributeControls(chat.controls).map((c) => c.name)).toEqual(['relevance', 'comment']);
+    let s = S.setRegionAttribute(S.emptyState(), 'relevance', '1', ['yes']);
+    s = S.setRegionAttribute(s, 'comment', '0', '', true);
+    s = S.setRegionAttribute(s, 'comment', '1', 'clear', true);
+    expect(S.toResult(s, chat)).toEqual({ relevance: { 1: ['yes'] }, comment: { 1: 'clear' } });
+  });
+});

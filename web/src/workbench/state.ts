@@ -320,6 +320,9 @@ export function toResult(s: WbState, schema: Schema): Result {
       const live = new Set(list<Segment>(s.result, c.perSegment).map((g) => g.id));
       v = Object.fromEntries(Object.entries(v as Record<string, string>).filter(([k, t]) => live.has(k) && t !== ''));
     }
+    if ('perMessage' in c && c.perMessage && v && typeof v === 'object' && !Array.isArray(v)) {
+      v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => !isEmpty(x as ResultValue)));
+    }
     if ('perRegion' in c && c.perRegion && v && typeof v === 'object' && !Array.isArray(v)) {
       const live = new Set(c.perRegion.flatMap((r) => list<Region>(s.result, r).map((g) => g.id)));
       v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k, x]) => live.has(k) && !isEmpty(x as ResultValue)));

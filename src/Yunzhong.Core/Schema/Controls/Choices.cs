@@ -14,7 +14,7 @@ internal sealed class ChoicesKind : ControlKind
 
     internal override bool NeedsLabels => true;
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "optionsFrom" or "multiple" or "min" or "max" or "perRegion";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "options" or "optionsFrom" or "multiple" or "min" or "max" or "perRegion" or "perMessage";
 
     internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors) =>
         PerRegion.CheckReferences(c, path, controls, errors);
@@ -91,9 +91,9 @@ internal sealed class ChoicesKind : ControlKind
             return "value.choices must be an array";
         }
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
-            return PerRegion.SetValue(control, id, new JsonArray([.. choices.EnumerateArray().Select(c => (JsonNode?)control.Canonical(c.GetString()!)).Distinct()]), context);
+            return PerRegion.SetValue(control, id, new JsonArray([.. choices.EnumerateArray().Select(c => (JsonNode?)control.Canonical(c.GetString()!)).Distinct()]), context, value);
         }
 
         var list = ListOf(byControl, control.Name);
@@ -114,7 +114,7 @@ internal sealed class ChoicesKind : ControlKind
         var output = context.Output;
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
             foreach (var p in v.EnumerateObject())
             {

@@ -11,7 +11,7 @@ internal sealed class RatingKind : ControlKind
 
     public override bool TakesLabels => false;
 
-    internal override bool AllowsKey(string key) => key is "required" or "max" or "perRegion";
+    internal override bool AllowsKey(string key) => key is "required" or "max" or "perRegion" or "perMessage";
 
     internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors) =>
         PerRegion.CheckReferences(c, path, controls, errors);
@@ -66,9 +66,9 @@ internal sealed class RatingKind : ControlKind
             return "value.rating must be an integer";
         }
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
-            return PerRegion.SetValue(control, id, r, context);
+            return PerRegion.SetValue(control, id, r, context, value);
         }
 
         byControl[control.Name] = r;
@@ -80,7 +80,7 @@ internal sealed class RatingKind : ControlKind
         var output = context.Output;
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
             foreach (var p in v.EnumerateObject())
             {

@@ -13,7 +13,7 @@ internal sealed class TranscriptionKind : ControlKind
 
     public override bool TakesLabels => false;
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "perSegment" or "perRegion";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "perSegment" or "perRegion" or "perMessage";
 
     internal override void CheckReferences(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
     {
@@ -65,9 +65,9 @@ internal sealed class TranscriptionKind : ControlKind
             return "value.text must be a string or an array of strings";
         }
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
-            return PerRegion.SetValue(control, id, text, context);
+            return PerRegion.SetValue(control, id, text, context, value);
         }
 
         if (control.PerSegment is not null)
@@ -103,7 +103,7 @@ internal sealed class TranscriptionKind : ControlKind
             return null;
         }
 
-        if (control.PerRegion is not null)
+        if (control.PerRegion is not null || control.PerMessage is not null)
         {
             foreach (var p in v.EnumerateObject())
             {

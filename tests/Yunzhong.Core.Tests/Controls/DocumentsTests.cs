@@ -249,6 +249,21 @@ public class DocumentsTests
     }
 
     [Fact]
+    public void ARepeaterOverPageImagesThemselvesWithItsOwnIndexFlagIsADocumentToo()
+    {
+        var import = LabelStudioConfig.Import("""
+            <View><Repeater on="$scans" indexFlag="{{i}}"><Image name="scan{{i}}" value="$scans[{{i}}]"/>
+              <RectangleLabels name="box{{i}}" toName="scan{{i}}"><Label value="Stamp"/></RectangleLabels></Repeater></View>
+            """);
+
+        Assert.Empty(import.Errors);
+        var field = import.Schema!.Fields.Single();
+        Assert.Equal(("scans", FieldType.Document, (string?)null), (field.Name, field.Type, field.PageKey));
+        Assert.Equal(("box{{idx}}", "scan{{idx}}"), (import.Schema.Control("box")!.FromName, import.Schema.Control("box")!.ToName));
+        Assert.Empty(import.Schema.ValidateTaskData(Json("""{ "scans": ["a.png", "b.png"] }""")));
+    }
+
+    [Fact]
     public void RepeaterPagesAreObjectsHoldingTheImageAndCountForBoxes()
     {
         var schema = LabelStudioConfig.Import(RepeaterConfig).Schema!;

@@ -58,6 +58,9 @@ internal sealed class CocoExportWriter : ExportWriter
     private readonly SchemaView.Control[] _attributes;
     private readonly Dictionary<string, List<(SchemaView.Control Control, JsonElement Value)>> _regionAttributes = new(StringComparer.Ordinal);
     private readonly bool _document;
+
+    /// <summary>The key of a page object holding its image, where a document's pages are objects.</summary>
+    private readonly string? _pageKey;
     private readonly SortedDictionary<int, (long Id, double Width, double Height)> _pages = [];
     private long _nextPageImageId = 1;
     private bool _listedPages;
@@ -78,6 +81,7 @@ internal sealed class CocoExportWriter : ExportWriter
             .ToArray();
         _imageFieldUtf8 = Encoding.UTF8.GetBytes(_imageField ?? "");
         _document = schema.Fields.Any(f => f.Name == _imageField && f.Type == "document");
+        _pageKey = _imageField is null ? null : schema.PageKeys.GetValueOrDefault(_imageField);
         _controlNamesUtf8 = _controls.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
         _attributes = schema.Controls.Where(c => c.PerRegion is { } owners && _controls.Any(o => owners.Contains(o.Name))).ToArray();
         _temp = options.TempStreamFactory();
@@ -222,7 +226,8 @@ internal sealed class CocoExportWriter : ExportWriter
                 }
                 else if (doc.ValueKind == JsonValueKind.Array)
                 {
-                    pageImages = doc.EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : "").ToList();
+                    pageImages = doc.EnumerateArray().Select(p => _pageKey is not null && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(_pageKey, out var image) ? image : p)
+                        .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()! : "").ToList();
                 }
             }
         }

@@ -96,8 +96,9 @@ public static class LabelStudioResults
 
         var relations = new List<(int Index, JsonElement Item)>();
         var i = -1;
-        foreach (var item in lsResult.EnumerateArray())
+        foreach (var element in lsResult.EnumerateArray())
         {
+            var item = element;
             i++;
             var type = Str(item, "type")?.ToLowerInvariant();
             if (type == "relation")
@@ -108,6 +109,16 @@ public static class LabelStudioResults
 
             var fromName = Str(item, "from_name");
             var control = fromName is null ? null : schema.Find(fromName);
+            if (control is null && fromName is not null && schema.FindRepeated(fromName, out var page) is { } repeated)
+            {
+                // A Repeater's result names its page (labels_3): the page is the box's, as item_index says it
+                // of a multi-page image.
+                control = repeated;
+                var withPage = JsonNode.Parse(item.GetRawText())!.AsObject();
+                withPage["item_index"] = page;
+                item = JsonSerializer.SerializeToElement(withPage, JsonBytes.SerializerOptions);
+            }
+
             if (control is null)
             {
                 Fail(i, $"result[{i}]: from_name '{fromName}' is not a control of the schema", ImportErrorCodes.LabelStudioUnknownControl, ("name", fromName ?? ""));
@@ -385,7 +396,25 @@ public static class LabelStudioResults
             }
         }
 
+        RepeatedNames(schema, output);
         return new ResultConversion(output.ToJsonString(JsonBytes.SerializerOptions), errors);
+    }
+
+    /// <summary>A Repeater names each page's results apart (from_name labels_0, to_name page_0) and gives no
+    /// item_index: the items of controls kept from one are renamed so, as Label Studio writes them.</summary>
+    private static void RepeatedNames(SchemaView schema, JsonArray output)
+    {
+        foreach (var node in output)
+        {
+            if (node is JsonObject item && item["from_name"]?.GetValue<string>() is { } name && schema.Find(name) is { FromName: not null } control
+                && item["item_index"]?.GetValue<int>() is { } page)
+            {
+                var (from, to) = control.RepeatedNames(page);
+                item["from_name"] = from;
+                item["to_name"] = to ?? item["to_name"]?.DeepClone();
+                item.Remove("item_index");
+            }
+        }
     }
 
     /// <summary>Rectangles, polygons or keypoints from pixels into Label Studio's percent of the original image.</summary>

@@ -11,8 +11,18 @@ internal sealed class SchemaView
     /// labels, kept from an imported config so exports name it again (null for schemas made here).</summary>
     public sealed record Control(
         string Name, string Type, string? Field, IReadOnlyList<string> Labels,
-        string? Spans, string? PerSegment, string? Mode, string? ToName = null, IReadOnlyList<string>? PerRegion = null, string? PerMessage = null)
+        string? Spans, string? PerSegment, string? Mode, string? ToName = null, IReadOnlyList<string>? PerRegion = null, string? PerMessage = null,
+        string? FromName = null)
     {
+        /// <summary>Label Studio's from_name and to_name of this control's results on page <paramref name="page"/>
+        /// of a document, where a Repeater names them per page (<see cref="FromName"/> <c>labels_{{idx}}</c>).</summary>
+        public (string From, string? To) RepeatedNames(int page)
+        {
+            var index = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (FromName!.Replace(Schema.LabelStudioConfig.RepeatIndex, index, StringComparison.Ordinal),
+                ToName?.Replace(Schema.LabelStudioConfig.RepeatIndex, index, StringComparison.Ordinal));
+        }
+
         /// <summary>
         /// The control's own spelling of <paramref name="label"/>: itself when it is a label, else the
         /// one label equal to it ignoring case (Label Studio matches labels that way), else itself.
@@ -39,11 +49,40 @@ internal sealed class SchemaView
 
     private readonly Dictionary<string, Control> _byName;
 
-    private SchemaView(List<Control> controls, List<(string Name, string Type)> fields)
+    private SchemaView(List<Control> controls, List<(string Name, string Type)> fields, Dictionary<string, string>? pageKeys = null)
     {
         Controls = controls;
         Fields = fields;
+        PageKeys = pageKeys ?? [];
         _byName = controls.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _repeated = [.. controls.Where(c => c.FromName is not null)];
+    }
+
+    private readonly List<Control> _repeated;
+
+    /// <summary>Document fields whose pages are objects: the key of each holding the page image.</summary>
+    public IReadOnlyDictionary<string, string> PageKeys { get; }
+
+    /// <summary>The control a Label Studio Repeater result names per page (<c>labels_3</c> for
+    /// <c>labels_{{idx}}</c>), and the page.</summary>
+    public Control? FindRepeated(string fromName, out int page)
+    {
+        page = -1;
+        foreach (var c in _repeated)
+        {
+            var at = c.FromName!.IndexOf(Schema.LabelStudioConfig.RepeatIndex, StringComparison.Ordinal);
+            var before = c.FromName.AsSpan(0, at);
+            var after = c.FromName.AsSpan(at + Schema.LabelStudioConfig.RepeatIndex.Length);
+            if (fromName.Length > before.Length + after.Length && fromName.AsSpan().StartsWith(before, StringComparison.Ordinal)
+                && fromName.AsSpan().EndsWith(after, StringComparison.Ordinal)
+                && int.TryParse(fromName.AsSpan(before.Length, fromName.Length - before.Length - after.Length),
+                    System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out page))
+            {
+                return c;
+            }
+        }
+
+        return null;
     }
 
     public IReadOnlyList<Control> Controls { get; }
@@ -56,6 +95,7 @@ internal sealed class SchemaView
     {
         var controls = new List<Control>();
         var fields = new List<(string, string)>();
+        var pageKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         if (schema.ValueKind != JsonValueKind.Object)
         {
             return new SchemaView(controls, fields);
@@ -69,6 +109,10 @@ internal sealed class SchemaView
                 if (name is not null)
                 {
                     fields.Add((name, Str(f, "type") ?? "text"));
+                    if (Str(f, "pageKey") is { } pageKey)
+                    {
+                        pageKeys[name] = pageKey;
+                    }
                 }
             }
         }
@@ -103,11 +147,11 @@ internal sealed class SchemaView
                 controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode"), Str(c, "toName"),
                     c.TryGetProperty("perRegion", out var pr) && pr.ValueKind == JsonValueKind.Array
                         ? [.. pr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-                        : null, Str(c, "perMessage")));
+                        : null, Str(c, "perMessage"), Str(c, "fromName")));
             }
         }
 
-        return new SchemaView(controls, fields);
+        return new SchemaView(controls, fields, pageKeys);
     }
 
     /// <summary>The field a control looks at; relations look at their spans control's field.</summary>

@@ -234,6 +234,11 @@ public sealed class LabelSchema
                     w.WriteString("timeColumn", f.TimeColumn);
                 }
 
+                if (f.PageKey is not null)
+                {
+                    w.WriteString("pageKey", f.PageKey);
+                }
+
                 if (f.Channels is not null)
                 {
                     w.WriteStartArray("channels");
@@ -314,6 +319,11 @@ public sealed class LabelSchema
             w.WriteString("toName", c.ToName);
         }
 
+        if (c.FromName is not null)
+        {
+            w.WriteString("fromName", c.FromName);
+        }
+
         w.WriteEndObject();
     }
 
@@ -360,7 +370,7 @@ public sealed class LabelSchema
                         SchemaErrorCodes.DataTimeSeriesInvalid, ("name", f.Name)));
                     break;
                 case FieldType.Document:
-                    CheckDocument(f.Name, path, v, ref errors);
+                    CheckDocument(f.Name, f.PageKey, path, v, ref errors);
                     break;
             }
         }
@@ -370,19 +380,20 @@ public sealed class LabelSchema
         return errors ?? (IReadOnlyList<SchemaError>)[];
     }
 
-    /// <summary>A document is a PDF's URL or media path, or a non-empty array of page images' URLs or media paths.</summary>
-    private static void CheckDocument(string name, string path, JsonElement v, ref List<SchemaError>? errors)
+    /// <summary>A document is a PDF's URL or media path, or a non-empty array of page images' URLs or media paths
+    /// (with a <paramref name="pageKey"/>, of objects holding them under that key).</summary>
+    private static void CheckDocument(string name, string? pageKey, string path, JsonElement v, ref List<SchemaError>? errors)
     {
         static bool Reference(JsonElement e) => e.ValueKind == JsonValueKind.String && e.GetString()!.Trim().Length > 0;
         var at = path;
-        var ok = Reference(v);
+        var ok = pageKey is null && Reference(v);
         if (v.ValueKind == JsonValueKind.Array)
         {
             ok = v.GetArrayLength() > 0;
             var i = 0;
             foreach (var page in v.EnumerateArray())
             {
-                if (!Reference(page))
+                if (pageKey is null ? !Reference(page) : page.ValueKind != JsonValueKind.Object || !page.TryGetProperty(pageKey, out var r) || !Reference(r))
                 {
                     (ok, at) = (false, path + "/" + i.ToString(CultureInfo.InvariantCulture));
                     break;
@@ -395,7 +406,9 @@ public sealed class LabelSchema
         if (!ok)
         {
             (errors ??= []).Add(SchemaError.Of(at,
-                $"Field '{name}' must be a non-empty string (a URL or media path of a PDF) or a non-empty array of such strings (page images), not {JsonText.Describe(v)}.",
+                pageKey is null
+                    ? $"Field '{name}' must be a non-empty string (a URL or media path of a PDF) or a non-empty array of such strings (page images), not {JsonText.Describe(v)}."
+                    : $"Field '{name}' must be a non-empty array of pages, each an object whose '{pageKey}' is the URL or media path of the page image, not {JsonText.Describe(v)}.",
                 SchemaErrorCodes.DataMediaMissing, ("name", name), ("type", "document")));
         }
     }

@@ -60,6 +60,9 @@ public static class LabelStudioConfig
     // region tools on an image. Every other control tag belongs to one kind (ControlKinds).
     private static readonly HashSet<string> _genericLabels = new(StringComparer.OrdinalIgnoreCase) { "Labels", "HyperTextLabels" };
 
+    /// <summary>A Repeater's index placeholder as names are kept (whatever its <c>indexFlag</c>).</summary>
+    internal const string RepeatIndex = "{{idx}}";
+
     private static readonly HashSet<string> _layout = new(StringComparer.OrdinalIgnoreCase)
     {
         "View", "Header", "Style", "Collapse", "Panel", "Filter",
@@ -196,6 +199,9 @@ public static class LabelStudioConfig
         private readonly Dictionary<string, FieldDef> _fieldsByName = new(StringComparer.Ordinal);
         private readonly Dictionary<string, FieldDef> _objects = new(StringComparer.Ordinal);
         private readonly List<XElement> _controlElements = [];
+
+        /// <summary>Controls inside a <c>&lt;Repeater&gt;</c>, named per page.</summary>
+        private readonly HashSet<XElement> _repeated = [];
         private readonly List<LabelStudioDraft> _drafts = [];
         private readonly List<(XElement Source, FieldDef Field)> _imageLabels = [];
 
@@ -239,6 +245,7 @@ public static class LabelStudioConfig
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
+                FromName = d.FromName,
                 LabelsFrom = d.LabelsFrom,
             }).ToList();
             var result = LabelSchema.Create(_fields.Select(f => f.Def), controls);
@@ -290,15 +297,84 @@ public static class LabelStudioConfig
                 }
                 else if (tag.Equals("Repeater", StringComparison.OrdinalIgnoreCase))
                 {
-                    // Objects and controls named per item ("page_{{idx}}"), as many as the task's array
-                    // holds: a schema's fields and controls are the same for every task.
-                    _errors.Add(SchemaError.Of(PathOf(child),
-                        $"<Repeater> repeats its tags over each item of {Attr(child, "on")}; a schema has the same fields and controls for every task, so list the items as one field (a <List>) or split the pages into tasks.",
-                        SchemaErrorCodes.LabelStudioRepeater, ("tag", tag), ("on", Attr(child, "on"))));
+                    Repeater(child);
                 }
                 else
                 {
                     Unmapped(child);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Label Studio's <c>&lt;Repeater on="$document" indexFlag="{{idx}}"&gt;</c> over one <c>&lt;Image&gt;</c>: the
+        /// items of the task's array are the pages of one document field (each item a page image, or an object
+        /// holding it, <c>value="$document[{{idx}}].page"</c>), and the repeated controls are the document's:
+        /// boxes, which carry their page, and per-region attributes of the boxes. A control that answers once per
+        /// item (a page's rating) has no place in a schema whose controls answer once per task, and is refused.
+        /// </summary>
+        private void Repeater(XElement r)
+        {
+            var on = Attr(r, "on")?.Trim();
+            var flag = Attr(r, "indexFlag") is { Length: > 0 } f ? f : RepeatIndex;
+            var objects = BelowLayout(r).Where(e => _objectTags.ContainsKey(e.Name.LocalName)).ToList();
+            if (on is not { Length: > 1 } || on[0] != '$' || objects is not [var image]
+                || _objectTags[image.Name.LocalName] != FieldType.Image)
+            {
+                var shown = string.Join(", ", objects.Select(o => "<" + o.Name.LocalName + ">").Distinct());
+                _errors.Add(SchemaError.Of(PathOf(r),
+                    objects.Count == 0 || on is not { Length: > 1 } || on[0] != '$'
+                        ? $"<Repeater> needs on=\"$key\" naming the task's array and one object tag to repeat over its items."
+                        : $"<Repeater> over {on} repeats {shown}; only one <Image> per item maps (the items are the pages of a document). HTML pages (<HyperText>) and other objects per item have no field that holds them.",
+                    SchemaErrorCodes.LabelStudioRepeater, ("tag", "Repeater"), ("on", on)));
+                return;
+            }
+
+            // The flag is a placeholder: written one way, {{idx}}, the names match whatever the config chose.
+            foreach (var e in r.Descendants())
+            {
+                foreach (var a in e.Attributes().Where(a => a.Name.LocalName is "name" or "toName" or "value"))
+                {
+                    a.Value = a.Value.Replace(flag, RepeatIndex, StringComparison.Ordinal);
+                }
+            }
+
+            var name = Attr(image, "name");
+            var value = Attr(image, "value")?.Trim();
+            var items = on + "[" + RepeatIndex + "]";
+            string? pageKey = null;
+            var ok = name is not null && name.Contains(RepeatIndex, StringComparison.Ordinal) && value is not null && value.StartsWith(items, StringComparison.Ordinal);
+            if (ok && value!.Length > items.Length)
+            {
+                pageKey = value[(items.Length + 1)..];
+                ok = value[items.Length] == '.' && pageKey.Length > 0 && pageKey.IndexOfAny(['.', '[', ']', '{', '}']) < 0;
+            }
+
+            if (!ok)
+            {
+                _errors.Add(SchemaError.Of(PathOf(image),
+                    $"<Image> in a <Repeater> over {on} needs a name with {RepeatIndex} and value=\"{items}\" or value=\"{items}.key\", not name '{name}' and value '{value}'.",
+                    SchemaErrorCodes.LabelStudioRepeater, ("tag", "Repeater"), ("on", on)));
+                return;
+            }
+
+            MapObject(image, FieldType.Document, on, pageKey);
+            foreach (var e in BelowLayout(r))
+            {
+                var tag = e.Name.LocalName;
+                if (e == image)
+                {
+                    continue;
+                }
+
+                if (_genericLabels.Contains(tag) || ControlKinds.ForLabelStudioTag(tag) is not null)
+                {
+                    _controlElements.Add(e);
+                    _repeated.Add(e);
+                }
+                else
+                {
+                    Unmapped(e);
                 }
             }
         }
@@ -342,7 +418,7 @@ public static class LabelStudioConfig
 
         public override void Unmapped(XElement e) => _unmapped.Add(new UnmappedTag(e.Name.LocalName, Attr(e, "name")));
 
-        private void MapObject(XElement e, FieldType type, string? variable)
+        private void MapObject(XElement e, FieldType type, string? variable, string? pageKey = null)
         {
             var name = Attr(e, "name");
             var value = variable?.Trim();
@@ -363,7 +439,7 @@ public static class LabelStudioConfig
             // A dictionary, not a scan of the fields so far: the scan made 250,000 fields take minutes.
             if (!_fieldsByName.TryGetValue(fieldName, out var existing))
             {
-                existing = type == FieldType.TimeSeries ? TimeSeriesField(e, fieldName) : new FieldDef(fieldName, type);
+                existing = type == FieldType.TimeSeries ? TimeSeriesField(e, fieldName) : new FieldDef(fieldName, type) { PageKey = pageKey };
                 _fieldsByName.Add(fieldName, existing);
                 _fields.Add((existing, e));
             }
@@ -431,6 +507,20 @@ public static class LabelStudioConfig
                 return;
             }
 
+            string? fromName = null;
+            if (_repeated.Contains(e))
+            {
+                // Named per page (labels_{{idx}}): one control here, named without the index.
+                fromName = name;
+                name = name?.Replace(RepeatIndex, "", StringComparison.Ordinal).Trim('_', '-', '.', ' ');
+                if (fromName is null || !fromName.Contains(RepeatIndex, StringComparison.Ordinal) || name is not { Length: > 0 })
+                {
+                    _errors.Add(SchemaError.Of(PathOf(e), $"<{tag}> '{fromName}' in a <Repeater> needs a name with {RepeatIndex} in it and more (labels_{RepeatIndex}), as each page's results are named apart.",
+                        SchemaErrorCodes.LabelStudioRepeater, ("tag", tag), ("on", fromName)));
+                    return;
+                }
+            }
+
             FieldDef? field = null;
             var toName = Attr(e, "toName");
             var taskWide = kind is { NeedsField: false } && (kind.Type == ControlType.Rating && string.IsNullOrWhiteSpace(toName) || Several(toName));
@@ -459,8 +549,17 @@ public static class LabelStudioConfig
                 return;
             }
 
+            if (d is not null && fromName is not null && !(d.Type == ControlType.Rectangles || d.PerRegion))
+            {
+                _errors.Add(SchemaError.Of(PathOf(e),
+                    $"<{tag}> '{fromName}' answers once per page; a control here answers once per task or describes a region (perRegion), so only boxes and their per-region attributes repeat over a document's pages.",
+                    SchemaErrorCodes.LabelStudioRepeaterPerItem, ("tag", tag), ("name", fromName)));
+                return;
+            }
+
             if (d is not null)
             {
+                d.FromName = fromName;
                 d.Required = IsTrue(Attr(e, "required"));
                 d.ToName = targets ? NullIfEmpty(toName?.Trim()) : null;
                 _drafts.Add(d);
@@ -768,6 +867,7 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public string? PerMessage { get; set; }
     public bool LeafsOnly { get; set; }
     public string? ToName { get; set; }
+    public string? FromName { get; set; }
     public string? LabelsFrom { get; set; }
 }
 

@@ -87,6 +87,10 @@ public sealed record FieldDef(string Name, FieldType Type)
 
     /// <summary>Time series: the columns shown as channels, in order; null for every column but the time.</summary>
     public IReadOnlyList<string>? Channels { get; init; }
+
+    /// <summary>Document: its pages are objects and this key of each holds the page image's URL or media path
+    /// (Label Studio's <c>&lt;Repeater on="$document"&gt;</c> over <c>value="$document[{{idx}}].page"</c>); null when the pages are strings.</summary>
+    public string? PageKey { get; init; }
 }
 
 /// <summary>A label of a control, or an option of a choices control.</summary>
@@ -164,6 +168,11 @@ public sealed class ControlDef
     /// came from a Label Studio config so that exports name that tag again; any control may carry it.
     /// </summary>
     public string? ToName { get; init; }
+
+    /// <summary>The control's name in a Label Studio config where it is repeated per page of a document
+    /// (a <c>&lt;Repeater&gt;</c>'s <c>labels_{{idx}}</c>): exports write <c>{{idx}}</c> as the page, as do
+    /// <see cref="ToName"/>'s. Null for a control named as it is here.</summary>
+    public string? FromName { get; init; }
 
     /// <summary>
     /// Choices and the region kinds on an image: the key of the task data whose array gives more
@@ -286,6 +295,9 @@ public static partial class SchemaErrorCodes
 
     /// <summary>A Label Studio <c>&lt;Repeater&gt;</c>: tags per item of a task's array (<c>tag</c>, <c>on</c>).</summary>
     public const string LabelStudioRepeater = "schema.ls.repeater";
+
+    /// <summary>A control in a Label Studio <c>&lt;Repeater&gt;</c> that answers once per item, as a page's rating (<c>tag</c>, <c>name</c>).</summary>
+    public const string LabelStudioRepeaterPerItem = "schema.ls.repeater_per_item";
 
     /// <summary>A Label Studio control taking its labels from the task data (<c>value="$x"</c>) whose kind cannot (<c>tag</c>, <c>name</c>).</summary>
     public const string LabelStudioOptionsFromData = "schema.ls.options_from_data";

@@ -92,10 +92,12 @@ internal static class SchemaReader
         }
 
         // A time series field also names its time column and its channels (Label Studio's timeColumn and <Channel column>).
+        // A document's pages may be objects, the page image under pageKey (Label Studio's Repeater).
         var timeSeries = f.TryGetProperty("type", out var tv) && tv.ValueKind == JsonValueKind.String && tv.ValueEquals("timeseries");
+        var document = tv.ValueKind == JsonValueKind.String && tv.ValueEquals("document");
         foreach (var p in f.EnumerateObject())
         {
-            if (p.Name is not ("name" or "type") && !(timeSeries && p.Name is "timeColumn" or "channels"))
+            if (p.Name is not ("name" or "type") && !(timeSeries && p.Name is "timeColumn" or "channels") && !(document && p.Name == "pageKey"))
             {
                 errors.Add(SchemaError.Of(path + "/" + JsonText.EscapePointerToken(p.Name),
                     $"Unknown key '{p.Name}'; a field has 'name' and 'type'.", SchemaErrorCodes.SchemaFieldKeyUnknown, ("key", p.Name)));
@@ -119,7 +121,8 @@ internal static class SchemaReader
         var ok = true;
         var timeColumn = timeSeries ? OptionalString(f, "timeColumn", path, errors, ref ok) : null;
         var channels = timeSeries ? OptionalStrings(f, "channels", path, errors, ref ok) : null;
-        return name is not null && type is { } t && ok ? new FieldDef(name, t) { TimeColumn = timeColumn, Channels = channels } : null;
+        var pageKey = document ? OptionalString(f, "pageKey", path, errors, ref ok) : null;
+        return name is not null && type is { } t && ok ? new FieldDef(name, t) { TimeColumn = timeColumn, Channels = channels, PageKey = pageKey } : null;
     }
 
     private static ControlDef? ReadControl(JsonElement c, string path, List<SchemaError> errors, out bool ok)
@@ -150,7 +153,7 @@ internal static class SchemaReader
         var typeName = kind.Name;
         foreach (var p in c.EnumerateObject())
         {
-            if (p.Name is "name" or "type" or "toName" || SchemaRules.AllowsKey(type, p.Name))
+            if (p.Name is "name" or "type" or "toName" or "fromName" || SchemaRules.AllowsKey(type, p.Name))
             {
                 continue;
             }
@@ -176,6 +179,7 @@ internal static class SchemaReader
         var perRegion = OptionalStrings(c, "perRegion", path, errors, ref ok);
         var perMessage = OptionalString(c, "perMessage", path, errors, ref ok);
         var toName = OptionalString(c, "toName", path, errors, ref ok);
+        var fromName = OptionalString(c, "fromName", path, errors, ref ok);
         var multiple = OptionalBool(c, "multiple", path, errors, ref ok) ?? false;
         var required = OptionalBool(c, "required", path, errors, ref ok) ?? false;
         var rationale = OptionalBool(c, "rationale", path, errors, ref ok) ?? false;
@@ -223,6 +227,7 @@ internal static class SchemaReader
             Mode = mode,
             LeafsOnly = SchemaRules.AllowsKey(type, "leafsOnly") && leafsOnly,
             ToName = toName,
+            FromName = fromName,
             LabelsFrom = labelsFrom,
         };
     }

@@ -234,6 +234,7 @@ internal static class SchemaRules
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,
         ToName = c.ToName,
+        FromName = c.FromName,
         LabelsFrom = c.LabelsFrom,
     };
 

@@ -216,4 +216,142 @@ public class DocumentsTests
         var annotations = doc.RootElement.GetProperty("annotations").EnumerateArray().Select(a => (a.GetProperty("image_id").GetInt64(), a.GetProperty("category_id").GetInt32())).ToList();
         Assert.Equal([(2L, 1), (3L, 2)], annotations);
     }
+
+    // Label Studio's Repeater over a task's array of pages (the gallery's multipage-documents, less its per-page rating).
+    private const string RepeaterConfig = """
+        <View>
+          <Repeater on="$document" indexFlag="{{idx}}" mode="pagination">
+            <Image name="page_{{idx}}" value="$document[{{idx}}].page" inline="true"/>
+            <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}"><Label value="Title"/><Label value="Date"/></RectangleLabels>
+            <TextArea name="transcription_{{idx}}" toName="page_{{idx}}" perRegion="true"/>
+          </Repeater>
+        </View>
+        """;
+
+    private static readonly JsonElement _repeaterData = Json("""{ "document": [ { "page": "p1.png" }, { "page": "p2.png" } ] }""");
+
+    [Fact]
+    public void LabelStudioRepeaterOverImagesIsADocumentOfItsItems()
+    {
+        var import = LabelStudioConfig.Import(RepeaterConfig);
+
+        Assert.Empty(import.Errors);
+        Assert.Empty(import.Unmapped);
+        var field = import.Schema!.Fields.Single();
+        Assert.Equal(("document", FieldType.Document, "page"), (field.Name, field.Type, field.PageKey));
+        var labels = import.Schema.Control("labels")!;
+        Assert.Equal(("document", "labels_{{idx}}", "page_{{idx}}"), (labels.Field, labels.FromName, labels.ToName));
+        Assert.Equal(["labels"], import.Schema.Control("transcription")!.PerRegion);
+        // The schema's JSON keeps the page key and the per-page names.
+        var again = ParseOk(import.Schema.ToJson());
+        Assert.Equal("page", again.Fields.Single().PageKey);
+        Assert.Equal("labels_{{idx}}", again.Control("labels")!.FromName);
+    }
+
+    [Fact]
+    public void ARepeaterOverPageImagesThemselvesWithItsOwnIndexFlagIsADocumentToo()
+    {
+        var import = LabelStudioConfig.Import("""
+            <View><Repeater on="$scans" indexFlag="{{i}}"><Image name="scan{{i}}" value="$scans[{{i}}]"/>
+              <RectangleLabels name="box{{i}}" toName="scan{{i}}"><Label value="Stamp"/></RectangleLabels></Repeater></View>
+            """);
+
+        Assert.Empty(import.Errors);
+        var field = import.Schema!.Fields.Single();
+        Assert.Equal(("scans", FieldType.Document, (string?)null), (field.Name, field.Type, field.PageKey));
+        Assert.Equal(("box{{idx}}", "scan{{idx}}"), (import.Schema.Control("box")!.FromName, import.Schema.Control("box")!.ToName));
+        Assert.Empty(import.Schema.ValidateTaskData(Json("""{ "scans": ["a.png", "b.png"] }""")));
+    }
+
+    [Fact]
+    public void RepeaterPagesAreObjectsHoldingTheImageAndCountForBoxes()
+    {
+        var schema = LabelStudioConfig.Import(RepeaterConfig).Schema!;
+
+        Assert.Empty(schema.ValidateTaskData(_repeaterData));
+        var strings = schema.ValidateTaskData(Json("""{ "document": ["p1.png"] }"""));
+        Assert.Equal(("/data/document/0", SchemaErrorCodes.DataMediaMissing), (strings.Single().Path, strings.Single().Code));
+        Assert.Contains("'page'", strings.Single().Message, StringComparison.Ordinal);
+        Assert.Single(schema.ValidateTaskData(Json("""{ "document": "a.pdf" }""")));
+
+        var past = AnnotationValidator.Validate(schema, _repeaterData, Json("""
+            { "labels": [ { "id": "b1", "label": "Title", "page": 2, "pageWidth": 600, "pageHeight": 800, "x": 1, "y": 1, "width": 5, "height": 5 } ] }
+            """));
+
+        Assert.Contains(past, e => e.Path == "/labels/0/page" && e.Code == SchemaErrorCodes.BoxPageOutOfRange);
+    }
+
+    [Fact]
+    public void LabelStudioRepeaterResultsNameTheirPageBothWays()
+    {
+        var schema = LabelStudioConfig.Import(RepeaterConfig).Schema!;
+        var schemaJson = Json(schema.ToJson());
+        // As Label Studio writes them: from_name and to_name carry the page, no item_index.
+        var ls = Json("""
+            [ { "id": "r1", "from_name": "labels_1", "to_name": "page_1", "type": "rectanglelabels",
+                "original_width": 1000, "original_height": 500, "image_rotation": 0,
+                "value": { "x": 10, "y": 20, "width": 30, "height": 10, "rotation": 0, "rectanglelabels": ["Date"] } },
+              { "id": "r1", "from_name": "transcription_1", "to_name": "page_1", "type": "textarea",
+                "original_width": 1000, "original_height": 500, "image_rotation": 0,
+                "value": { "x": 10, "y": 20, "width": 30, "height": 10, "rotation": 0, "text": ["2024-05-01"] } },
+              { "id": "r2", "from_name": "labels_0", "to_name": "page_0", "type": "rectanglelabels",
+                "original_width": 1000, "original_height": 500, "image_rotation": 0,
+                "value": { "x": 0, "y": 0, "width": 50, "height": 10, "rotation": 0, "rectanglelabels": ["Title"] } } ]
+            """);
+
+        var native = LabelStudioResults.ToNative(ls, schemaJson, _repeaterData, null);
+
+        Assert.Empty(native.Errors);
+        var result = Json(native.Json);
+        Assert.Equal([("r1", 1), ("r2", 0)], result.GetProperty("labels").EnumerateArray().Select(b => (b.GetProperty("id").GetString(), b.GetProperty("page").GetInt32())));
+        Assert.Equal("2024-05-01", result.GetProperty("transcription").GetProperty("r1").GetString());
+        Assert.Empty(AnnotationValidator.Validate(schema, _repeaterData, result));
+
+        var back = LabelStudioResults.FromNative(result, schemaJson, _repeaterData, null);
+
+        Assert.Empty(back.Errors);
+        var items = Json(back.Json).EnumerateArray()
+            .Select(i => (i.GetProperty("id").GetString(), i.GetProperty("from_name").GetString(), i.GetProperty("to_name").GetString(), i.TryGetProperty("item_index", out _)))
+            .OrderBy(i => i.Item2, StringComparer.Ordinal).ToList();
+        Assert.Equal([("r2", "labels_0", "page_0", false), ("r1", "labels_1", "page_1", false), ("r1", "transcription_1", "page_1", false)], items);
+        // And the export loads back to the same result.
+        Assert.Equal(native.Json, LabelStudioResults.ToNative(Json(back.Json), schemaJson, _repeaterData, null).Json);
+    }
+
+    [Fact]
+    public void LabelStudioRepeaterOfOtherObjectsOrPerPageAnswersIsRefusedWithItsReason()
+    {
+        var html = LabelStudioConfig.Import("""
+            <View><Repeater on="$pdf" indexFlag="{{idx}}"><HyperText name="page_{{idx}}" value="$pdf[{{idx}}].page"/></Repeater></View>
+            """);
+        var rating = LabelStudioConfig.Import("""
+            <View><Repeater on="$document" indexFlag="{{idx}}"><Image name="page_{{idx}}" value="$document[{{idx}}].page"/>
+              <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}"><Label value="Title"/></RectangleLabels>
+              <Rating name="rating_{{idx}}" toName="page_{{idx}}"/></Repeater></View>
+            """);
+        var unnamed = LabelStudioConfig.Import("""
+            <View><Repeater on="$document"><Image name="page_{{idx}}" value="$document[{{idx}}]"/>
+              <RectangleLabels name="labels" toName="page_{{idx}}"><Label value="Title"/></RectangleLabels></Repeater></View>
+            """);
+
+        Assert.Equal((SchemaErrorCodes.LabelStudioRepeater, "/View[1]/Repeater[1]"), (html.Errors.Single().Code, html.Errors.Single().Path));
+        Assert.Contains("<HyperText>", html.Errors.Single().Message, StringComparison.Ordinal);
+        Assert.Equal((SchemaErrorCodes.LabelStudioRepeaterPerItem, "/View[1]/Repeater[1]/Rating[1]"), (rating.Errors.Single().Code, rating.Errors.Single().Path));
+        Assert.Equal(SchemaErrorCodes.LabelStudioRepeater, unnamed.Errors.Single().Code);
+    }
+
+    [Fact]
+    public async Task CocoNamesTheImagesOfRepeaterPages()
+    {
+        var schemaJson = LabelStudioConfig.Import(RepeaterConfig).Schema!.ToJson();
+        var task = new ExportTask(7, null, _repeaterData.GetRawText(), "done",
+            [new ExportAnnotation(1, "a", """{ "labels": [ { "id": "b1", "label": "Date", "page": 1, "pageWidth": 600, "pageHeight": 800, "x": 1, "y": 1, "width": 5, "height": 5 } ] }""",
+                DateTimeOffset.UnixEpoch, null, 1, null, true)],
+            new Dictionary<string, MediaInfo> { ["p1.png"] = new("p1.png", "image/png", 600, 800) });
+
+        var text = await ExportTests.ExportAsync(ExportFormat.Coco, [task], schemaJson);
+
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(["p1.png", "p2.png"], doc.RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("file_name").GetString()));
+    }
 }

@@ -33,7 +33,7 @@ public class LabelStudioGalleryTests
         ["computer-vision__image-classification"] = "mapped",
         ["computer-vision__inventory-tracking"] = "mapped",
         ["computer-vision__keypoints"] = "mapped",
-        ["computer-vision__multipage-documents"] = "errors: schema.ls.repeater",
+        ["computer-vision__multipage-documents"] = "errors: schema.ls.repeater_per_item", // refused: a rating per page
         ["computer-vision__object-detection-COCO"] = "mapped",
         ["computer-vision__object-detection-with-bounding-boxes"] = "mapped",
         ["computer-vision__optical-character-recognition"] = "mapped",

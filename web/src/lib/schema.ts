@@ -1,14 +1,16 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
 export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries' | 'document';
-/** timeColumn and channels: a time series field's time column and the columns shown (docs/label-schema.md). */
-export interface Field { name: string; type: FieldType; timeColumn?: string; channels?: string[] }
+/** timeColumn and channels: a time series field's time column and the columns shown; pageKey: the key of a
+ * document's page objects holding each page image (Label Studio's Repeater) (docs/label-schema.md). */
+export interface Field { name: string; type: FieldType; timeColumn?: string; channels?: string[]; pageKey?: string }
 
 export interface LabelDef { value: string; hotkey?: string; color?: string }
 export type LabelLike = string | LabelDef;
 
 // toName: the Label Studio object tag the control labels, kept from an imported config for exports.
-interface ControlBase { name: string; field?: string; required?: boolean; toName?: string }
+// fromName: its Label Studio name where a Repeater names it per page (labels_{{idx}}).
+interface ControlBase { name: string; field?: string; required?: boolean; toName?: string; fromName?: string }
 /** Transcription, choices, rating: the region controls whose regions each get a value (`{ regionId: value }`),
  * or the dialogue field whose messages each get one (`perMessage`, `{ "0": value }` by message index). */
 interface PerRegion { perRegion?: string[]; perMessage?: string }

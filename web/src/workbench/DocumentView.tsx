@@ -11,10 +11,10 @@ import type { PDFDocumentProxy } from './pdf';
  * shown by the image view (zoom, pan, boxes), which keeps the boxes of that page only and gives
  * new boxes the page and its size. Page Up / Page Down or the buttons turn pages.
  */
-export function DocumentView({ field, value }: { field: string; value: unknown }) {
+export function DocumentView({ field, value, pageKey }: { field: string; value: unknown; pageKey?: string }) {
   const t = useT();
   const wb = useWb();
-  const source = documentSource(value);
+  const source = documentSource(value, pageKey);
   const [page, setPage] = useState(0);
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [pageSrc, setPageSrc] = useState<string | null>(null);

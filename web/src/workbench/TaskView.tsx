@@ -125,7 +125,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       else main.push(<ol key={f.name} className="plain-list">{(Array.isArray(v) ? v : []).map((x, i) => <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>)}</ol>);
     } else if (f.type === 'dialogue') main.push(<DialogueView key={f.name} field={f.name} value={v} />);
     else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
-    else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} />);
+    else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} pageKey={f.pageKey} />);
     else main.push(<JsonView key={f.name} field={f.name} value={v} />);
   }
 

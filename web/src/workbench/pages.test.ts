@@ -11,6 +11,13 @@ describe('document pages', () => {
     expect(documentSource(3)).toBeNull();
   });
 
+  it('reads pages that are objects holding the image under the field\'s page key', () => {
+    expect(documentSource([{ page: 'p1.png' }, { page: 'p2.png', note: 1 }], 'page')).toEqual({ kind: 'images', pages: ['p1.png', 'p2.png'] });
+    expect(documentSource([{ page: 'p1.png' }, { url: 'p2.png' }], 'page')).toBeNull();
+    expect(documentSource(['p1.png'], 'page')).toBeNull();
+    expect(documentSource('a.pdf', 'page')).toBeNull();
+  });
+
   it('turns pages without leaving the document', () => {
     expect(stepPage(0, -1, 3)).toBe(0);
     expect(stepPage(0, 1, 3)).toBe(1);

@@ -1,7 +1,13 @@
 /** What a document field's value holds: a PDF's URL or media path, or a list of page images. */
 export type DocumentSource = { kind: 'pdf'; src: string } | { kind: 'images'; pages: string[] } | null;
 
-export function documentSource(v: unknown): DocumentSource {
+/** With a pageKey, the pages are objects holding the page image under that key (Label Studio's Repeater). */
+export function documentSource(v: unknown, pageKey?: string): DocumentSource {
+  if (pageKey !== undefined) {
+    if (!Array.isArray(v) || v.length === 0) return null;
+    const pages = v.map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>)[pageKey] : undefined));
+    return pages.every((p) => typeof p === 'string' && p.trim()) ? { kind: 'images', pages: pages as string[] } : null;
+  }
   if (typeof v === 'string' && v.trim()) return { kind: 'pdf', src: v };
   if (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p.trim())) return { kind: 'images', pages: v as string[] };
   return null;

@@ -537,51 +537,19 @@ internal sealed class CocoExportWriter : ExportWriter
             return;
         }
 
-        var groups = new SortedDictionary<(int Control, int Box), List<int>>();
-        for (var p = 0; p < _placed.Count; p++)
-        {
-            var (control, _, x, y, _) = _placed[p];
-            var box = int.MaxValue;
-            var smallest = double.MaxValue;
-            for (var b = 0; b < _boxes.Count; b++)
-            {
-                var (left, top, right, bottom) = _boxes[b];
-                var size = (right - left) * (bottom - top);
-                if (x >= left && x <= right && y >= top && y <= bottom && size < smallest)
-                {
-                    (box, smallest) = (b, size);
-                }
-            }
-
-            var key = (Array.IndexOf(_controls, control), box);
-            if (!groups.TryGetValue(key, out var members))
-            {
-                groups[key] = members = [];
-            }
-
-            members.Add(p);
-        }
-
+        var groups = KeypointInstances.Group(_placed.Count, p => (Array.IndexOf(_controls, _placed[p].Control), _placed[p].X, _placed[p].Y), _boxes);
         foreach (var ((controlIndex, box), members) in groups)
         {
             var control = _controls[controlIndex];
-            var slots = new (double X, double Y, bool Placed)[control.Labels.Count];
-            var ids = new List<string>();
+            var slots = KeypointInstances.Slots(members, control.Labels.Count, p => (_placed[p].Name, _placed[p].X, _placed[p].Y),
+                p => AddProblem(taskId, a.Id, $"{control.Name}: a second '{control.Labels[_placed[p].Name]}' point ('{_placed[p].Id}') in one instance was left out"));
+            var ids = members.Where(p => slots[_placed[p].Name].Point == p).Select(p => _placed[p].Id).OfType<string>();
             double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
-            foreach (var p in members)
+            foreach (var (x, y, point) in slots)
             {
-                var (_, name, x, y, id) = _placed[p];
-                if (slots[name].Placed)
+                if (point >= 0)
                 {
-                    AddProblem(taskId, a.Id, $"{control.Name}: a second '{control.Labels[name]}' point ('{id}') in one instance was left out");
-                    continue;
-                }
-
-                slots[name] = (x, y, true);
-                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
-                if (id is not null)
-                {
-                    ids.Add(id);
+                    (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
                 }
             }
 
@@ -593,8 +561,9 @@ internal sealed class CocoExportWriter : ExportWriter
             json.WriteEndArray();
             json.WriteStartArray("keypoints"u8);
             var placed = 0;
-            foreach (var (x, y, isPlaced) in slots)
+            foreach (var (x, y, point) in slots)
             {
+                var isPlaced = point >= 0;
                 JsonBytes.WriteNumber(json, isPlaced ? x : 0);
                 JsonBytes.WriteNumber(json, isPlaced ? y : 0);
                 json.WriteNumberValue(isPlaced ? 2 : 0);

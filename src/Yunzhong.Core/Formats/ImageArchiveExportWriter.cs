@@ -26,12 +26,22 @@ internal abstract class ImageArchiveExportWriter : ExportWriter
         ImageField = schema.Controls.FirstOrDefault(c => c.Type is "rectangles" or "polygons")?.Field;
         Controls = [.. schema.Controls.Where(c => c.Type is "rectangles" or "polygons" && c.Field == ImageField)];
         Labels = [.. Controls.SelectMany(c => c.Labels).Distinct(StringComparer.Ordinal)];
+        KeypointControl = ImageField is null ? null : schema.Controls.FirstOrDefault(c => c.Type == "keypoints" && c.Field == ImageField);
         _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
     }
 
     private protected string? ImageField { get; }
 
     private protected SchemaView.Control[] Controls { get; }
+
+    /// <summary>The first keypoints control on the image field (YOLO writes its points as pose instances).</summary>
+    private protected SchemaView.Control? KeypointControl { get; }
+
+    /// <summary>The current image's points of <see cref="KeypointControl"/>: keypoint name (index into its labels), pixels, region id.</summary>
+    private protected List<(int Name, double X, double Y, string? Id)> Points { get; } = [];
+
+    /// <summary>The task being written (for problems).</summary>
+    private protected long TaskId { get; private set; }
 
     /// <summary>The distinct labels of the exported controls in schema order: class ids 0, 1, ….</summary>
     private protected string[] Labels { get; }
@@ -101,6 +111,8 @@ internal abstract class ImageArchiveExportWriter : ExportWriter
 
         var annotation = Selected(task).LastOrDefault();
         var regions = new List<Region>();
+        Points.Clear();
+        TaskId = task.Id;
         if (annotation is not null)
         {
             using var result = TryParse(annotation.ResultJson, task.Id, annotation.Id);
@@ -114,6 +126,18 @@ internal abstract class ImageArchiveExportWriter : ExportWriter
                 if (result.RootElement.TryGetProperty(c.Name, out var list) && list.ValueKind == JsonValueKind.Array)
                 {
                     regions.AddRange(list.EnumerateArray().Select(r => ReadRegion(c, r)).OfType<Region>());
+                }
+            }
+
+            if (KeypointControl is { } k && result.RootElement.TryGetProperty(k.Name, out var points) && points.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var r in points.EnumerateArray())
+                {
+                    var keypoint = r.ValueKind == JsonValueKind.Object && LabelStudioResults.Str(r, "label") is { } label ? NameIndex(k.Labels, label) : -1;
+                    if (keypoint >= 0 && r.TryGetProperty("x", out var x) && x.ValueKind == JsonValueKind.Number && r.TryGetProperty("y", out var y) && y.ValueKind == JsonValueKind.Number)
+                    {
+                        Points.Add((keypoint, x.GetDouble(), y.GetDouble(), LabelStudioResults.Str(r, "id")));
+                    }
                 }
             }
         }
@@ -154,6 +178,19 @@ internal abstract class ImageArchiveExportWriter : ExportWriter
     /// <summary>A number as label files write it: invariant, at most six decimals.</summary>
     private protected static string Num(double value) => Math.Round(value, 6).ToString("0.######", CultureInfo.InvariantCulture);
 
+    private static int NameIndex(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static string LastSegment(string reference)
     {
         var path = reference.Split('?', '#')[0].TrimEnd('/');
@@ -191,7 +228,14 @@ internal abstract class ImageArchiveExportWriter : ExportWriter
 /// around it); where the schema has polygons, <c>labels-seg/STEM.txt</c> with <c>class x1 y1 x2 y2 …</c>
 /// (boxes as their four corners); where the schema has boxes, <c>labels-obb/STEM.txt</c> with every
 /// box as an oriented box <c>class x1 y1 … x4 y4</c> (its turn kept). An image with no regions gets an empty file (a negative example).
-/// Pose (keypoint sets) is not written: Yunzhong's keypoints are single points, not instances.
+/// Where a keypoints control is on the image field, <c>labels-pose/STEM.txt</c> as Ultralytics' pose
+/// format has it: one line per box <c>class cx cy w h px1 py1 v1 … pxK pyK vK</c>, its keypoints in
+/// the order of the control's labels (K of them; <c>kpt_shape: [K, 3]</c> in data.yaml), normalised,
+/// v = 2 for a placed point and <c>0 0 0</c> for a missing one (Yunzhong has no "placed but hidden", so
+/// never 1). Points are grouped into boxes as the COCO export groups them (<see cref="KeypointInstances"/>:
+/// the smallest box holding a point); a point inside no box has no instance in YOLO and is reported, as
+/// is a second point of one name in one box. Only the first keypoints control is written (one
+/// <c>kpt_shape</c> per data set); polygons have no pose line.
 /// </summary>
 internal sealed class YoloExportWriter(Stream output, SchemaView schema, ExportOptions options)
     : ImageArchiveExportWriter(output, schema, options)
@@ -204,6 +248,9 @@ internal sealed class YoloExportWriter(Stream output, SchemaView schema, ExportO
         var detect = new StringBuilder();
         var seg = new StringBuilder();
         var obb = new StringBuilder();
+        var pose = new StringBuilder();
+        var boxes = new List<(double Left, double Top, double Right, double Bottom)>();
+        var boxClasses = new List<int>();
         foreach (var r in regions)
         {
             var cls = Array.IndexOf(Labels, r.Label);
@@ -219,7 +266,35 @@ internal sealed class YoloExportWriter(Stream output, SchemaView schema, ExportO
             if (r.Points is null)
             {
                 obb.Append(CultureInfo.InvariantCulture, $"{cls} {outline}\n");
+                boxes.Add((left, top, right, bottom));
+                boxClasses.Add(cls);
             }
+        }
+
+        if (KeypointControl is { } keypoints)
+        {
+            var groups = KeypointInstances.Group(Points.Count, p => (0, Points[p].X, Points[p].Y), boxes);
+            for (var b = 0; b < boxes.Count; b++)
+            {
+                var members = groups.GetValueOrDefault((0, b)) ?? [];
+                var slots = KeypointInstances.Slots(members, keypoints.Labels.Count, p => (Points[p].Name, Points[p].X, Points[p].Y),
+                    p => AddProblem(TaskId, null, $"{keypoints.Name}: a second '{keypoints.Labels[Points[p].Name]}' point ('{Points[p].Id}') in one box was left out"));
+                var (left, top, right, bottom) = boxes[b];
+                pose.Append(CultureInfo.InvariantCulture, $"{boxClasses[b]} {Num((left + right) / 2 / width)} {Num((top + bottom) / 2 / height)} {Num((right - left) / width)} {Num((bottom - top) / height)}");
+                foreach (var (x, y, point) in slots)
+                {
+                    pose.Append(point < 0 ? " 0 0 0" : $" {Num(Math.Clamp(x / width, 0, 1))} {Num(Math.Clamp(y / height, 0, 1))} 2");
+                }
+
+                pose.Append('\n');
+            }
+
+            if (groups.GetValueOrDefault((0, KeypointInstances.NoBox)) is { } outside)
+            {
+                AddProblem(TaskId, null, $"{keypoints.Name}: {outside.Count} point(s) inside no box were left out of the pose labels ({string.Join(',', outside.Select(p => Points[p].Id))})");
+            }
+
+            await AddEntryAsync($"labels-pose/{stem}.txt", pose.ToString(), ct).ConfigureAwait(false);
         }
 
         await AddEntryAsync($"labels/{stem}.txt", detect.ToString(), ct).ConfigureAwait(false);
@@ -240,6 +315,13 @@ internal sealed class YoloExportWriter(Stream output, SchemaView schema, ExportO
         for (var i = 0; i < Labels.Length; i++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"  {i}: {JsonSerializer.Serialize(Labels[i], JsonBytes.SerializerOptions)}\n");
+        }
+
+        if (KeypointControl is { } keypoints)
+        {
+            // Pose (labels-pose/): K keypoints of x, y, visibility; their names in order, as a comment for the reader.
+            yaml.Append(CultureInfo.InvariantCulture, $"kpt_shape: [{keypoints.Labels.Count}, 3]\n");
+            yaml.Append(CultureInfo.InvariantCulture, $"# keypoints: {string.Join(", ", keypoints.Labels.Select(l => JsonSerializer.Serialize(l, JsonBytes.SerializerOptions)))}\n");
         }
 
         await AddEntryAsync("data.yaml", yaml.ToString(), ct).ConfigureAwait(false);

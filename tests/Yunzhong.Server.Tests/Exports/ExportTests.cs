@@ -379,7 +379,9 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
 
         // horse.png is 400 × 328: the box's centre (160, 120), size 300 × 200; the triangle spans the image.
         var yolo = loaded["yolo"];
-        Assert.Equal(["data.yaml", "labels-obb/horse.txt", "labels-seg/horse.txt", "labels/horse.txt"], yolo.GetProperty("names").Strings());
+        // The schema's keypoints control adds pose labels: the box with its one keypoint, not placed.
+        Assert.Equal(["data.yaml", "labels-obb/horse.txt", "labels-pose/horse.txt", "labels-seg/horse.txt", "labels/horse.txt"], yolo.GetProperty("names").Strings());
+        Assert.Equal([0, 0.4, 0.3659, 0.75, 0.6098, 0, 0, 0], yolo.GetProperty("labels-pose/horse.txt")[0].EnumerateArray().Select(v => Math.Round(v.GetDouble(), 4)));
         var lines = yolo.GetProperty("labels/horse.txt").EnumerateArray().Select(l => l.EnumerateArray().Select(v => Math.Round(v.GetDouble(), 4)).ToArray()).ToList();
         Assert.Equal([0, 0.4, 0.3659, 0.75, 0.6098], lines[0]);
         Assert.Equal([0, 0.5, 0.5, 1, 1], lines[1]);

@@ -209,6 +209,10 @@ internal static class QueueSql
     /// <summary>Locks contract @contractId's row for the batch (PostgreSQL).</summary>
     internal const string LockContractSql = "SELECT id FROM contracts WHERE id = @contractId FOR UPDATE";
 
+    /// <summary>Locks the rows of contracts @contractIds for the batch, in id order (PostgreSQL, the first
+    /// statement of a batch's pipeline): the rows are locked as the sort hands them out.</summary>
+    internal const string LockContractsSql = "SELECT id FROM contracts WHERE id = ANY(@contractIds) ORDER BY id FOR UPDATE";
+
     /// <summary><see cref="LeaseSql"/> (not pipelined, nothing held) for a lease under contract @contractId, site @siteId, team @teamId.</summary>
     internal static string ContractLeaseSql(string order) => order switch
     {

@@ -240,11 +240,11 @@ internal static class QueueSql
 
     /// <summary>
     /// <see cref="LeaseSql"/> with nothing held, pipelined, for a lease under contract @contractId (site
-    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch
-    /// locked the contract's row before its pipeline (<c>prelock</c>). Its leases are not counted into
+    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch's
+    /// pipeline locked the contract's row first (<see cref="LockContractsSql"/>). Its leases are not counted into
     /// <c>contracts.used</c> one by one by 0010's trigger (0024 leaves them out while
     /// <see cref="QuotaBatchOnSql"/> is in force): each statement adds its lease to a transaction-local
-    /// count per contract and checks <c>used</c> plus that count, and after the pipeline
+    /// count per contract and checks <c>used</c> plus that count, and at the pipeline's end
     /// <see cref="FlushBatchedUnitsSql"/> writes the count once per contract, before any step-by-step
     /// operation of the batch reads <c>used</c>. Each statement sees the ones before it, so the check is
     /// exact. A refusal leaves no lease and the step-by-step path answers it.

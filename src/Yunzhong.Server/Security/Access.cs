@@ -135,13 +135,21 @@ public sealed record ContractWork(long ContractId, long? SiteId, long? TeamId, l
 /// <see cref="Roles.ContractReviewer"/> and nothing more, without joining the client's organisation.
 /// Answers are cached briefly because the annotator hot path asks on every request; a change made
 /// through this server is seen at once (<see cref="Forget"/>), one made by another node within
-/// <see cref="Ttl"/>.
+/// <see cref="Ttl"/>. A person's entry in use is looked up again in the background past a random point
+/// between half and three quarters of its life (as <see cref="LiveCache{T}"/> does for tokens): a
+/// thousand annotators who started together otherwise all missed in the same second, every
+/// <see cref="Ttl"/>, and queued for the store's connections while the queue writer ran out of work.
 /// </summary>
 public sealed class Access(Db db, TimeProvider time)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<long, (ProjectConfig? Config, DateTimeOffset At)> _projects = new();
-    private readonly ConcurrentDictionary<(long User, long Org), (Roles Roles, DateTimeOffset At)> _roles = new();
+    private readonly ConcurrentDictionary<(long User, long Org), (Roles Roles, DateTimeOffset At, DateTimeOffset RefreshAt)> _roles = new();
+    private readonly ConcurrentDictionary<(long User, long Project), byte> _refreshing = new();
+
+    // Bumped by ForgetMemberships: a look-up that began before it may have read the store before the
+    // change committed, so its answer is used once but not kept.
+    private long _forgets;
     private readonly ConcurrentDictionary<(long User, long Project), (Roles Roles, ContractWork? Work, DateTimeOffset At)> _contracts = new();
 
     public async Task<Roles> RolesAsync(long userId, long organizationId, CancellationToken ct)
@@ -151,11 +159,15 @@ public sealed class Access(Db db, TimeProvider time)
         {
             return e.Roles;
         }
+        var forgets = Interlocked.Read(ref _forgets);
         await using var c = await db.OpenAsync(ct);
         var csv = await c.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
             AccessSql.RolesSql, new { userId, organizationId }, cancellationToken: ct));
         var roles = csv is null ? Roles.None : RoleNames.Parse(csv);
-        _roles[(userId, organizationId)] = (roles, now);
+        if (Interlocked.Read(ref _forgets) == forgets)
+        {
+            _roles[(userId, organizationId)] = (roles, now, RefreshAt(now));
+        }
         return roles;
     }
 
@@ -196,6 +208,10 @@ public sealed class Access(Db db, TimeProvider time)
         {
             await LookUpAsync(userId, project, now, ct);
         }
+        else if (now >= e.RefreshAt && _refreshing.TryAdd((userId, project.Id), 0))
+        {
+            _ = RefreshAsync(userId, project);
+        }
         var roles = await RolesAsync(userId, project.OrganizationId, ct);
         if (roles != Roles.None)
         {
@@ -209,21 +225,47 @@ public sealed class Access(Db db, TimeProvider time)
     /// member, the contract they work it under, in one statement, into both caches.</summary>
     private async Task LookUpAsync(long userId, ProjectConfig project, DateTimeOffset now, CancellationToken ct)
     {
+        var forgets = Interlocked.Read(ref _forgets);
         ContractWorkRow? row;
         await using (var c = await db.OpenAsync(ct))
         {
             row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
                 AccessSql.RolesOrContractWorkSql, new { userId, organizationId = project.OrganizationId, projectId = project.Id }, cancellationToken: ct));
         }
+        if (Interlocked.Read(ref _forgets) != forgets)
+        {
+            return; // the callers below read the store again
+        }
+        var refreshAt = RefreshAt(now);
         if (row is { Member: 1 })
         {
-            _roles[(userId, project.OrganizationId)] = (RoleNames.Parse(row.Roles), now);
+            _roles[(userId, project.OrganizationId)] = (RoleNames.Parse(row.Roles), now, refreshAt);
             return;
         }
-        _roles[(userId, project.OrganizationId)] = (Roles.None, now);
+        _roles[(userId, project.OrganizationId)] = (Roles.None, now, refreshAt);
         var (roles, work) = Work(row);
         _contracts[(userId, project.Id)] = (roles, work, now);
     }
+
+    /// <summary><see cref="LookUpAsync"/> behind the request that noticed the entry growing old, which goes on with the cached answer.</summary>
+    private async Task RefreshAsync(long userId, ProjectConfig project)
+    {
+        try
+        {
+            await Task.Yield();
+            await LookUpAsync(userId, project, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The store is unreachable: the entry answers until its Ttl, then callers wait for the store and see its error.
+        }
+        finally
+        {
+            _refreshing.TryRemove((userId, project.Id), out _);
+        }
+    }
+
+    private static DateTimeOffset RefreshAt(DateTimeOffset at) => at + Ttl * (0.5 + Random.Shared.NextDouble() * 0.25);
 
     private async Task<(Roles Roles, ContractWork? Work)> ContractWorkAsync(long userId, long projectId, CancellationToken ct)
     {
@@ -233,10 +275,14 @@ public sealed class Access(Db db, TimeProvider time)
             return (e.Roles, e.Work);
         }
         await using var c = await db.OpenAsync(ct);
+        var forgets = Interlocked.Read(ref _forgets);
         var row = await c.QueryFirstOrDefaultAsync<ContractWorkRow?>(new CommandDefinition(
             AccessSql.ContractWorkSql, new { userId, projectId }, cancellationToken: ct));
         var (roles, work) = Work(row);
-        _contracts[(userId, projectId)] = (roles, work, now);
+        if (Interlocked.Read(ref _forgets) == forgets)
+        {
+            _contracts[(userId, projectId)] = (roles, work, now);
+        }
         return (roles, work);
     }
 
@@ -269,6 +315,7 @@ public sealed class Access(Db db, TimeProvider time)
     /// <summary>Memberships, contracts, teams or sites changed: every cached answer about people goes.</summary>
     public void ForgetMemberships()
     {
+        Interlocked.Increment(ref _forgets);
         _roles.Clear();
         _contracts.Clear();
     }

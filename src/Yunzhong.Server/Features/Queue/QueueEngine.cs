@@ -20,15 +20,17 @@ public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, 
 
 /// <summary>What the writer loops did since start: where the queue's time goes (`yz bench` prints it).</summary>
 /// <param name="StepByStep">PostgreSQL: operations that ran one statement at a time after their batch's pipeline.</param>
+/// <param name="WaitSeconds">The writer loops' time with nothing to do: where it is large while requests wait, they wait upstream of the writer.</param>
+/// <param name="PrelockSeconds">The writer loops' time locking the contracts a batch counts against, before running it.</param>
 public sealed record QueueStats(
     long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds,
-    long StepByStep)
+    long StepByStep, double WaitSeconds, double PrelockSeconds)
 {
     /// <summary>What happened between <paramref name="earlier"/> and this (the largest batch stays the largest since start).</summary>
     public QueueStats Minus(QueueStats earlier) => new(
         Batches - earlier.Batches, Operations - earlier.Operations, ExecuteSeconds - earlier.ExecuteSeconds,
         CommitSeconds - earlier.CommitSeconds, LargestBatch, Fsyncs - earlier.Fsyncs, FsyncSeconds - earlier.FsyncSeconds,
-        StepByStep - earlier.StepByStep);
+        StepByStep - earlier.StepByStep, WaitSeconds - earlier.WaitSeconds, PrelockSeconds - earlier.PrelockSeconds);
 }
 
 /// <summary>
@@ -80,7 +82,7 @@ public sealed partial class QueueEngine : BackgroundService
 
     public QueueStats Stats => new(
         _writer.Batches, _writer.Operations, _writer.ExecuteSeconds, _writer.CommitSeconds, _writer.LargestBatch,
-        _writer.Fsyncs, _writer.FsyncSeconds, _writer.StepByStep);
+        _writer.Fsyncs, _writer.FsyncSeconds, _writer.StepByStep, _writer.WaitSeconds, _writer.PrelockSeconds);
 
     /// <summary>Batches that failed as a whole (a statement's error) and were retried one operation at a time.</summary>
     public long FailedBatches => _writer.FailedBatches;

@@ -14,17 +14,24 @@ public sealed partial class QueueEngine
     /// run step by step: those that do not fit one statement, a second lease for the same
     /// annotator, and any whose statement found nothing to do (its general path decides why).
     /// </summary>
-    private static async Task<List<GroupCommitOp>> PipelineAsync(WriteContext ctx, List<GroupCommitOp> batch, CancellationToken ct)
+    private static async Task<List<GroupCommitOp>> PipelineAsync(WriteContext ctx, List<GroupCommitOp> batch, long[] locks, CancellationToken ct)
     {
         var rest = new List<GroupCommitOp>();
         var sent = new List<IPipelined>();
         var leasing = new HashSet<long>();
         await using var pipeline = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
+        // The contracts the batch counts against, locked in id order before anything else runs (the
+        // writer's prelock, taken in this round trip rather than one round trip per contract).
+        if (locks.Length > 0)
+        {
+            pipeline.BatchCommands.Add(Batch(QueueSql.LockContractsSql, _ => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, locks)));
+        }
+        var statements = new List<NpgsqlBatchCommand>();
         foreach (var op in batch)
         {
             if (op is IPipelined p && p.Statement(ctx, leasing) is { } statement)
             {
-                pipeline.BatchCommands.Add(statement);
+                statements.Add(statement);
                 sent.Add(p);
             }
             else
@@ -34,19 +41,42 @@ public sealed partial class QueueEngine
         }
         if (sent.Count == 0)
         {
+            if (locks.Length > 0)
+            {
+                await pipeline.ExecuteNonQueryAsync(ct);
+            }
             return batch;
         }
-        // Leases under a contract count their quota per batch (QueueSql.ContractPipelinedLeaseSql).
+        // Leases under a contract count their quota per batch (QueueSql.ContractPipelinedLeaseSql), and
+        // the count is written to contracts.used at the end of the same round trip, before any
+        // step-by-step operation of the batch reads it.
         var contracts = sent.Select(p => p.BatchedQuota).Where(id => id != 0).Distinct().ToList();
         if (contracts.Count > 0)
         {
-            pipeline.BatchCommands.Insert(0, new NpgsqlBatchCommand(QueueSql.QuotaBatchOnSql));
+            pipeline.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOnSql));
+        }
+        var lead = pipeline.BatchCommands.Count;
+        foreach (var statement in statements)
+        {
+            pipeline.BatchCommands.Add(statement);
+        }
+        if (contracts.Count > 0)
+        {
+            foreach (var id in contracts)
+            {
+                pipeline.BatchCommands.Add(Batch(QueueSql.FlushBatchedUnitsSql, _ => Typed(NpgsqlDbType.Bigint, id)));
+            }
+            pipeline.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOffSql));
         }
         await using (var reader = await pipeline.ExecuteReaderAsync(ct))
         {
+            for (var i = 0; i < lead; i++)
+            {
+                await reader.NextResultAsync(ct);
+            }
             for (var i = 0; i < sent.Count; i++)
             {
-                if (i > 0 || contracts.Count > 0)
+                if (i > 0)
                 {
                     await reader.NextResultAsync(ct);
                 }
@@ -55,16 +85,10 @@ public sealed partial class QueueEngine
                     rest.Add((GroupCommitOp)sent[i]);
                 }
             }
-        }
-        if (contracts.Count > 0)
-        {
-            await using var flush = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
-            foreach (var id in contracts)
+            // The flush's results: read through, so an error in it is raised here.
+            while (await reader.NextResultAsync(ct))
             {
-                flush.BatchCommands.Add(Batch(QueueSql.FlushBatchedUnitsSql, _ => Typed(NpgsqlDbType.Bigint, id)));
             }
-            flush.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOffSql));
-            await flush.ExecuteNonQueryAsync(ct);
         }
         return rest;
     }

@@ -209,6 +209,10 @@ internal static class QueueSql
     /// <summary>Locks contract @contractId's row for the batch (PostgreSQL).</summary>
     internal const string LockContractSql = "SELECT id FROM contracts WHERE id = @contractId FOR UPDATE";
 
+    /// <summary>Locks the rows of contracts @contractIds for the batch, in id order (PostgreSQL, the first
+    /// statement of a batch's pipeline): the rows are locked as the sort hands them out.</summary>
+    internal const string LockContractsSql = "SELECT id FROM contracts WHERE id = ANY(@contractIds) ORDER BY id FOR UPDATE";
+
     /// <summary><see cref="LeaseSql"/> (not pipelined, nothing held) for a lease under contract @contractId, site @siteId, team @teamId.</summary>
     internal static string ContractLeaseSql(string order) => order switch
     {
@@ -236,11 +240,11 @@ internal static class QueueSql
 
     /// <summary>
     /// <see cref="LeaseSql"/> with nothing held, pipelined, for a lease under contract @contractId (site
-    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch
-    /// locked the contract's row before its pipeline (<c>prelock</c>). Its leases are not counted into
+    /// @siteId, team @teamId): it picks only while the contract is active with quota left. The batch's
+    /// pipeline locked the contract's row first (<see cref="LockContractsSql"/>). Its leases are not counted into
     /// <c>contracts.used</c> one by one by 0010's trigger (0024 leaves them out while
     /// <see cref="QuotaBatchOnSql"/> is in force): each statement adds its lease to a transaction-local
-    /// count per contract and checks <c>used</c> plus that count, and after the pipeline
+    /// count per contract and checks <c>used</c> plus that count, and at the pipeline's end
     /// <see cref="FlushBatchedUnitsSql"/> writes the count once per contract, before any step-by-step
     /// operation of the batch reads <c>used</c>. Each statement sees the ones before it, so the check is
     /// exact. A refusal leaves no lease and the step-by-step path answers it.

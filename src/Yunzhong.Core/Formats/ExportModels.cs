@@ -81,7 +81,7 @@ public sealed record ExportOptions
 
     /// <summary>
     /// Makes a readable, writable, seekable scratch stream for formats that must spill (COCO writes
-    /// annotations after all images). The writer disposes it. Required for <see cref="ExportFormat.Coco"/>.
+    /// images after all annotations). The writer disposes it. Required for <see cref="ExportFormat.Coco"/>.
     /// </summary>
     public Func<Stream>? TempStreamFactory { get; init; }
 }

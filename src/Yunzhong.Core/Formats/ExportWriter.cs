@@ -6,7 +6,7 @@ namespace Yunzhong.Core.Formats;
 /// Writes tasks with their annotations to a stream in one <see cref="ExportFormat"/>. Call
 /// <see cref="WriteTaskAsync"/> once per task, then <see cref="CompleteAsync"/>. Memory: one
 /// output buffer of about 64 KiB, flushed as it fills; COCO also keeps its categories and spills
-/// annotations to the temp stream. Nothing grows with the number of tasks except
+/// images to the temp stream. Nothing grows with the number of tasks except
 /// <see cref="Problems"/>, which keeps the first 1,000.
 /// </summary>
 public abstract class ExportWriter

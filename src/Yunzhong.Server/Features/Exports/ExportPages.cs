@@ -12,6 +12,11 @@ namespace Yunzhong.Server.Features.Exports;
 /// At most <see cref="PagesAhead"/> pages wait between the two, so memory stays that of a few pages.
 /// Rows are read by ordinal from one data reader per statement; a page's media are looked up in one query.
 /// </summary>
+/// <remarks>The readers are disposed with <c>using</c>, not <c>await using</c>: Dapper's wrapping reader
+/// disposes its command only in <c>Dispose</c> (its <c>DisposeAsync</c> disposes the reader alone), and an
+/// undisposed command is left to the finalizer thread, which then finalizes its SQLite statements while this
+/// connection steps the next page's. A profile of a 200,000-task COCO export put 6 % of the process's CPU
+/// samples there. All rows are read before disposal, so the synchronous dispose does no I/O.</remarks>
 internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query query)
 {
     public const int PageSize = 1000;
@@ -56,7 +61,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
         {
             query.Args.Add("after", after);
             var tasks = new List<(long Id, string? Key, string Data, string State)>(PageSize);
-            await using (var r = await c.ExecuteReaderAsync(new CommandDefinition(
+            using (var r = await c.ExecuteReaderAsync(new CommandDefinition(
                 ExportsSql.TasksPageSql(db.Dialect, query.Where, PageSize), query.Args, cancellationToken: ct)))
             {
                 while (await r.ReadAsync(ct))
@@ -101,7 +106,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
         DbConnection c, long first, long last, Dictionary<long, string> annotators, CancellationToken ct)
     {
         var rows = new List<(long, ExportAnnotation)>(PageSize);
-        await using var r = await c.ExecuteReaderAsync(new CommandDefinition(
+        using var r = await c.ExecuteReaderAsync(new CommandDefinition(
             ExportsSql.AnnotationsOfPageSql(db.Dialect), new { projectId = query.ProjectId, first, last }, cancellationToken: ct));
         while (await r.ReadAsync(ct))
         {
@@ -122,7 +127,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
     private static async Task<Dictionary<long, List<ExportPrediction>>?> PredictionsAsync(DbConnection c, long first, long last, CancellationToken ct)
     {
         Dictionary<long, List<ExportPrediction>>? found = null;
-        await using var r = await c.ExecuteReaderAsync(new CommandDefinition(
+        using var r = await c.ExecuteReaderAsync(new CommandDefinition(
             ExportsSql.PredictionsOfPageSql, new { first, last }, cancellationToken: ct));
         while (await r.ReadAsync(ct))
         {

@@ -21,6 +21,13 @@ public sealed class KnownMedia(Dictionary<string, MediaInfo>? byField)
 public sealed class MediaIndex(Db db, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(long Project, string Name), (MediaInfo Info, DateTimeOffset At)> _cache = new();
+    private int _cached;
+
+    /// <summary>Entries the cache holds at most: past this it starts again empty, so a server that is
+    /// asked about millions of media (annotations submitted on every image of a large project) keeps a
+    /// few megabytes of answers, not one per image it ever saw. A count beside the dictionary, as its
+    /// own <c>Count</c> takes every lock.</summary>
+    internal const int MaxCached = 100_000;
 
     public static string UrlPrefix(long projectId) => $"/api/projects/{projectId}/media/";
 
@@ -75,13 +82,24 @@ public sealed class MediaIndex(Db db, TimeProvider time)
         var row = await c.QueryFirstOrDefaultAsync<MediaRow>(new CommandDefinition(
             MediaSql.InfoSql, new { projectId, name }, cancellationToken: ct));
         var info = row is null ? null : new MediaInfo(row.Name, row.ContentType, (int?)row.Width, (int?)row.Height, row.Duration);
-        if (info is not null)
+        if (info is null)
         {
-            _cache[(projectId, name)] = (info, now);
+            if (_cache.TryRemove((projectId, name), out _))
+            {
+                Interlocked.Decrement(ref _cached);
+            }
+        }
+        else if (_cache.TryAdd((projectId, name), (info, now)))
+        {
+            if (Interlocked.Increment(ref _cached) > MaxCached)
+            {
+                _cache.Clear();
+                Interlocked.Exchange(ref _cached, 0);
+            }
         }
         else
         {
-            _cache.TryRemove((projectId, name), out _);
+            _cache[(projectId, name)] = (info, now);
         }
         return info;
     }
@@ -138,7 +156,10 @@ public sealed class MediaIndex(Db db, TimeProvider time)
     {
         foreach (var key in _cache.Keys.Where(k => k.Project == projectId))
         {
-            _cache.TryRemove(key, out _);
+            if (_cache.TryRemove(key, out _))
+            {
+                Interlocked.Decrement(ref _cached);
+            }
         }
     }
 

@@ -27,7 +27,8 @@ import { quantile, summary } from './shared';
 // min) and in all; the overlay's draw time for the 200 interpolated boxes (p50/p95); seek time
 // (`seeking` to `seeked`); pointer-to-picture latency (from the move that first asked for a frame to
 // that frame presented with its boxes). One JSON line per clip on stdout. Nothing here asserts a
-// timing. YZ_BENCH_VIDEO_CACHE names a folder that keeps the clips for the next run.
+// timing. YZ_BENCH_VIDEO_CACHE names a folder that keeps the clips for the next run;
+// YZ_BENCH_VIDEO_TRACE=PREFIX writes a Chrome trace of each drag to PREFIX-gN.json.
 
 const MINUTES = Number(process.env.YZ_BENCH_VIDEO_MINUTES ?? 10);
 const TRACKS = Number(process.env.YZ_BENCH_VIDEO_TRACKS ?? 200);
@@ -207,9 +208,18 @@ for (const gop of GOPS) {
       const size = await page.evaluate(() => { const v = document.querySelector('video')!; return { w: v.videoWidth, h: v.videoHeight, d: v.duration }; });
       expect(size.w).toBe(1920);
 
+      // The page's frame rate at rest, for the machine's state: animation frames in 2 s, nothing asked.
+      const idleFps = await page.evaluate(() => new Promise<number>((done) => {
+        let n = 0; const t0 = performance.now();
+        const tick = () => { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(tick); else done(Math.round((n / ((performance.now() - t0) / 1000)) * 10) / 10); };
+        requestAnimationFrame(tick);
+      }));
+      const trace = process.env.YZ_BENCH_VIDEO_TRACE;
+      if (trace) await page.context().browser()!.startTracing(page, { path: `${trace}-g${gop}.json`, screenshots: false });
       const s = await page.evaluate(scrubInPage, { seconds: SECONDS, fps: FPS });
-      const f = figures(s, SECONDS);
-      console.log(`  ${s.rvfc ? 'requestVideoFrameCallback' : 'animation frames after seeked'}; ${f.moves} pointer moves in ${SECONDS} s (page ${f.pageFps} animation frames/s)`);
+      if (trace) await page.context().browser()!.stopTracing();
+      const f = { idleFps, ...figures(s, SECONDS) };
+      console.log(`  ${s.rvfc ? 'requestVideoFrameCallback' : 'animation frames after seeked'}; ${f.moves} pointer moves in ${SECONDS} s (page ${f.pageFps} animation frames/s, ${f.idleFps} at rest before)`);
       console.log(`  frames presented with their ${TRACKS} boxes: ${f.withBoxes} of ${f.presented} presented (${f.distinct} distinct) = ${f.fps.all} fps; per second p50 ${f.fps.p50}, p5 ${f.fps.p5}, min ${f.fps.min}`);
       console.log(`  overlay draw p50 ${f.drawMs.p50} ms, p95 ${f.drawMs.p95} ms; seek p50 ${f.seekMs.p50} ms, p95 ${f.seekMs.p95} ms (${f.seekMs.n}); pointer to picture p50 ${f.latencyMs.p50} ms, p95 ${f.latencyMs.p95} ms`);
       console.log(JSON.stringify({ bench: 'video-scrub', minutes: MINUTES, codec: 'h264', gop, width: size.w, height: size.h, tracks: TRACKS, seconds: SECONDS, rvfc: s.rvfc, ...f }));

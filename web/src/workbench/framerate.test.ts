@@ -14,7 +14,7 @@ function trak(kind: string, scale: number, runs: [number, number][], version = 0
   const mdhd = box('mdhd', full(version), times, u32(scale), version === 1 ? [...u32(0), ...u32(1000)] : u32(1000), [0x55, 0xc4, 0, 0]);
   const hdlr = box('hdlr', full(0), u32(0), ascii(kind), u32(0), u32(0), u32(0), [0]);
   const stts = box('stts', full(0), u32(runs.length), runs.flatMap(([c, d]) => [...u32(c), ...u32(d)]));
-  return box('trak', box('tkhd', full(0), new Array(80).fill(0)), box('mdia', mdhd, hdlr, box('minf', box('stbl', stts))));
+  return box('trak', box('tkhd', full(0), new Array<number>(80).fill(0)), box('mdia', mdhd, hdlr, box('minf', box('stbl', stts))));
 }
 const ftyp = box('ftyp', ascii('isom'), u32(512), ascii('isomavc1'));
 const reader = (b: Uint8Array) => (start: number, end: number) => Promise.resolve(b.subarray(start, end));
@@ -29,7 +29,7 @@ describe('frame rate from the file', () => {
   it('reads an MP4 video track’s time scale over its sample durations, after an audio track', async () => {
     const moov = box('moov', trak('soun', 48000, [[100, 1024]]), trak('vide', 12800, [[15000, 512]]));
     expect(mp4FrameRate(new Uint8Array(moov))).toBe(25);
-    const file = new Uint8Array([...ftyp, ...moov, ...box('mdat', new Array(1000).fill(7))]);
+    const file = new Uint8Array([...ftyp, ...moov, ...box('mdat', new Array<number>(1000).fill(7))]);
     expect(await readFrameRate(reader(file))).toBe(25);
   });
 
@@ -40,7 +40,7 @@ describe('frame rate from the file', () => {
   });
 
   it('finds the moov after the media data, as cameras write it, reading little of the file', async () => {
-    const mdat = box('mdat', new Array(300_000).fill(1));
+    const mdat = box('mdat', new Array<number>(300_000).fill(1));
     const file = new Uint8Array([...ftyp, ...box('free', [0, 0]), ...mdat, ...box('moov', trak('vide', 90000, [[50, 3000]]))]);
     let read = 0;
     const counting = (start: number, end: number) => { read += Math.min(end, file.length) - start; return reader(file)(start, end); };

@@ -82,6 +82,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(scene).toContainText('Day');
     await page.keyboard.press('Shift+ArrowLeft');
     await expect(overlay).toHaveAttribute('data-frame', '16');
+    // The picture too (the boxes are drawn at once, the frame when its seek lands): shown, not seeking.
+    await expect.poll(() => page.evaluate(() => { const v = document.querySelector('video')!; return v.seeking ? 0 : Math.floor(v.currentTime * 25 + 1e-6) + 1; })).toBe(16);
     await shot(page, 'video-tracks', lang);
 
     await page.keyboard.press('Control+Enter');

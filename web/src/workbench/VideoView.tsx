@@ -3,6 +3,7 @@ import { useT } from '../i18n';
 import { labelsOf, type Control, type Segment, type Track } from '../lib/schema';
 import { drawPeaks, fetchPeaks, fmt, round3 } from './AudioView';
 import { controlsOn, isTyping, useWb } from './context';
+import { rangeReader, readFrameRate } from './framerate';
 import { addRegion, addSegment, updateRegion } from './state';
 import { DEFAULT_FPS, boxAt, frameAt, setKeyframe, timeOf, toggleFrom, type FrameBox } from './tracks';
 
@@ -12,6 +13,13 @@ const MAX_WAVE_BYTES = 64 * 1024 * 1024;
 interface Drag { kind: 'draw' | 'move'; x0: number; y0: number; box: FrameBox; control: string; id?: string; moved: boolean }
 
 type RVFC = (cb: (now: number, meta: { mediaTime: number }) => void) => number;
+const HAS_RVFC = typeof HTMLVideoElement !== 'undefined' && 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
+
+declare global {
+  // The video benchmark's probe (bench/video.bench.ts): where the page has one, each overlay draw
+  // reports its frame and how long it took. Absent in normal use (one optional call per draw).
+  interface Window { __yzVideoDraw?: (frame: number, ms: number) => void }
+}
 
 /**
  * A video field: the picture with tracked boxes drawn on a canvas over it, frame stepping and a
@@ -19,11 +27,18 @@ type RVFC = (cb: (now: number, meta: { mediaTime: number }) => void) => number;
  * Frames are drawn outside React: each presented frame (requestVideoFrameCallback where the browser
  * has it, else animation frames) interpolates the tracks for that frame onto the canvas and writes
  * the frame counter, so playing and scrubbing re-render nothing.
+ *
+ * Seeks are one at a time. Chromium, given a new time while a seek is pending, drops the pending one
+ * without presenting its frame, so a drag that asks for a frame every animation frame showed nothing
+ * until it stopped (the video benchmark, docs/benchmarks.md). The newest frame asked for waits for
+ * `seeked` and the ones between are skipped; a drag seeks with `fastSeek` where the browser has it
+ * (to a keyframe near the pointer) and the release seeks to the exact frame.
  */
 export function VideoView({ field, src }: { field: string; src: string }) {
   const t = useT();
   const wb = useWb();
-  const fps = DEFAULT_FPS;
+  // The file's own frame rate, read from its header; 25 until it is read, or when the header does not say.
+  const [fps, setFps] = useState(DEFAULT_FPS);
   const trackControls = useMemo(() => controlsOn(wb.schema, field, ['tracks']), [wb.schema, field]);
   const segControls = useMemo(() => controlsOn(wb.schema, field, ['segments']), [wb.schema, field]);
   const video = useRef<HTMLVideoElement>(null);
@@ -39,6 +54,9 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const [mark, setMark] = useState<number | null>(null);
   const [frame, setFrame] = useState(1); // the paused frame, for the controls that need it (not updated while playing)
   const drag = useRef<Drag | null>(null);
+  const scrub = useRef(false);
+  const want = useRef<{ frame: number; exact: boolean } | null>(null); // the newest frame asked for, until its seek is done
+  const asked = useRef<{ frame: number; exact: boolean } | null>(null); // the seek in flight
   const lastFrame = duration ? Math.max(1, Math.round(duration * fps)) : Infinity;
 
   const trackControl: Control | undefined = trackControls.find((c) => c.name === wb.active) ?? trackControls[0];
@@ -53,6 +71,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const cv = overlay.current;
     const v = video.current;
     if (!cv || !v) return;
+    const t0 = performance.now();
     const w = cv.clientWidth; const h = cv.clientHeight;
     const dpr = window.devicePixelRatio || 1;
     if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) { cv.width = Math.round(w * dpr); cv.height = Math.round(h * dpr); }
@@ -61,7 +80,8 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     g.clearRect(0, 0, w, h);
     const tcs = trackControls; const lf = lastFrame;
     const box: FrameBox = { x: 0, y: 0, width: 0, height: 0 };
-    // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing.
+    // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing or scrubbing.
+    const record = v.paused && !scrub.current;
     const shown: string[] = [];
     const d = drag.current;
     g.font = '12px sans-serif';
@@ -77,7 +97,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
         g.strokeStyle = color;
         g.lineWidth = sel ? 3 : 1.5;
         g.strokeRect((b.x / 100) * w, (b.y / 100) * h, (b.width / 100) * w, (b.height / 100) * h);
-        if (v.paused) shown.push(`${tr.id}:${b.x.toFixed(2)},${b.y.toFixed(2)},${b.width.toFixed(2)},${b.height.toFixed(2)}`);
+        if (record) shown.push(`${tr.id}:${b.x.toFixed(2)},${b.y.toFixed(2)},${b.width.toFixed(2)},${b.height.toFixed(2)}`);
         // The label on a tab of the box's colour, readable over any picture.
         const lx = (b.x / 100) * w; const ly = (b.y / 100) * h;
         g.fillStyle = color;
@@ -95,9 +115,10 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     }
     const total = Number.isFinite(lf) ? lf : 0;
     if (counter.current) counter.current.textContent = `${t('video.frame', { frame: f, total })} · ${fmt(v.currentTime)}`;
-    if (playhead.current && v.duration) playhead.current.style.left = `${(v.currentTime / v.duration) * 100}%`;
+    if (playhead.current && v.duration && !scrub.current) playhead.current.style.left = `${(v.currentTime / v.duration) * 100}%`;
     cv.dataset.frame = String(f);
-    if (v.paused) cv.dataset.boxes = shown.join(' ');
+    if (record) cv.dataset.boxes = shown.join(' ');
+    window.__yzVideoDraw?.(f, performance.now() - t0);
   };
   useLayoutEffect(() => {
     draw.current = (f: number) => paint(f);
@@ -122,6 +143,12 @@ export function VideoView({ field, src }: { field: string; src: string }) {
 
   useEffect(() => {
     let dead = false;
+    readFrameRate(rangeReader(src)).then((r) => { if (!dead) setFps(r ?? DEFAULT_FPS); }, () => { /* unreadable: stays at 25 */ });
+    return () => { dead = true; };
+  }, [src]);
+
+  useEffect(() => {
+    let dead = false;
     void (async () => {
       try {
         const head = await fetch(src, { method: 'HEAD', credentials: 'same-origin' });
@@ -135,16 +162,37 @@ export function VideoView({ field, src }: { field: string; src: string }) {
 
   useEffect(() => { if (waveCanvas.current && peaks) drawPeaks(waveCanvas.current, peaks); }, [peaks]);
 
+  const clampFrame = (f: number) => Math.max(1, Math.min(Number.isFinite(lastFrame) ? lastFrame : f, f));
+  const startSeek = (v: HTMLVideoElement, to: { frame: number; exact: boolean }) => {
+    asked.current = to;
+    const time = timeOf(to.frame, fps);
+    if (!to.exact && 'fastSeek' in v && typeof v.fastSeek === 'function') v.fastSeek(time); else v.currentTime = time;
+  };
+  /** Asks for a frame: seeks now when no seek is in flight, else when the one in flight is done (the newest ask wins). */
+  const seekTo = (f: number, exact: boolean) => {
+    const v = video.current;
+    if (!v) return;
+    want.current = { frame: f, exact };
+    if (!v.seeking) startSeek(v, want.current);
+  };
+  const onSeeked = () => {
+    const v = video.current;
+    const w = want.current; const a = asked.current;
+    if (v && w && a && (w.frame !== a.frame || (w.exact && !a.exact))) { startSeek(v, w); return; }
+    want.current = null; asked.current = null;
+    // requestVideoFrameCallback draws the frame when it is presented; without it, draw now.
+    if (!HAS_RVFC) draw.current(currentFrame());
+  };
   const seekFrame = (f: number) => {
     const v = video.current;
     if (!v) return;
-    const to = Math.max(1, Math.min(Number.isFinite(lastFrame) ? lastFrame : f, f));
+    const to = clampFrame(f);
     v.pause();
-    v.currentTime = timeOf(to, fps);
+    seekTo(to, true);
     setFrame(to);
     draw.current(to);
   };
-  const currentFrame = () => (video.current ? frameAt(video.current.currentTime, fps) : 1);
+  const currentFrame = () => want.current?.frame ?? (video.current ? frameAt(video.current.currentTime, fps) : 1);
   const toggle = () => {
     const v = video.current;
     if (!v) return;
@@ -248,15 +296,25 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   };
 
   // ---- the timeline: scrub by dragging, segments and keyframes on it ----
-  const scrub = useRef(false);
   const timeAt = (clientX: number) => {
     const r = timeline.current!.getBoundingClientRect();
     return Math.max(0, Math.min(duration, ((clientX - r.left) / r.width) * duration));
   };
+  // A drag re-renders nothing: it moves the playhead with the pointer and asks for frames (one seek
+  // in flight); the overlay draws each frame as it is presented. The release seeks to the exact
+  // frame and renders once.
   const onScrub = (e: React.PointerEvent) => {
-    if (!duration || (e.type === 'pointermove' && !scrub.current)) return;
-    if (e.type === 'pointerdown') { scrub.current = true; e.currentTarget.setPointerCapture(e.pointerId); }
-    seekFrame(frameAt(timeAt(e.clientX), fps));
+    if (!duration) return;
+    if (e.type === 'pointerdown') {
+      scrub.current = true;
+      e.currentTarget.setPointerCapture(e.pointerId);
+      video.current?.pause();
+    } else if (!scrub.current) return;
+    const time = timeAt(e.clientX);
+    const f = clampFrame(frameAt(time, fps));
+    if (e.type === 'pointerup' || e.type === 'pointercancel') { scrub.current = false; seekFrame(f); return; }
+    if (playhead.current) playhead.current.style.left = `${(time / duration) * 100}%`;
+    seekTo(f, false);
   };
   const pct = (s: number) => `${duration ? (s / duration) * 100 : 0}%`;
   const segments: { c: Control; g: Segment }[] = [];
@@ -267,7 +325,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     <div className="video-view" data-testid={`video-${field}`}>
       <div className="video-stage">
         <video ref={video} src={src} preload="auto" playsInline data-testid="video-element"
-          onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)} onSeeked={() => draw.current(currentFrame())}
+          onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)} onSeeked={onSeeked}
           onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)} onError={() => setFailed(true)} />
         <canvas ref={overlay} className="video-overlay" data-testid="video-overlay"
           onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={onUp} />
@@ -289,7 +347,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
       </div>
       {failed && <div className="error">{t('wb.mediaError', { name: src })}</div>}
       <div ref={timeline} className="video-timeline" data-testid="video-timeline" data-duration={duration}
-        onPointerDown={onScrub} onPointerMove={onScrub} onPointerUp={() => { scrub.current = false; }}>
+        onPointerDown={onScrub} onPointerMove={onScrub} onPointerUp={onScrub} onPointerCancel={onScrub}>
         {peaks && <canvas ref={waveCanvas} className="video-wave" data-testid="video-waveform" />}
         {segments.map(({ c, g }) => {
           const color = labelsOf(c).find((l) => l.value === g.label)?.color ?? '#888';

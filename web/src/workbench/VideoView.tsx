@@ -56,6 +56,10 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const drag = useRef<Drag | null>(null);
   const scrub = useRef(false);
   const want = useRef<{ frame: number; exact: boolean } | null>(null); // the newest frame asked for, until its seek is done
+  // The frame stepped or scrubbed to while paused: where the next step starts, and where the video must
+  // end up once its seeks are done (the element's own time is read only while it plays).
+  const pos = useRef<number | null>(null);
+  const healed = useRef(false);
   const asked = useRef<{ frame: number; exact: boolean } | null>(null); // the seek in flight
   const lastFrame = duration ? Math.max(1, Math.round(duration * fps)) : Infinity;
 
@@ -180,6 +184,14 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const w = want.current; const a = asked.current;
     if (v && w && a && (w.frame !== a.frame || (w.exact && !a.exact))) { startSeek(v, w); return; }
     want.current = null; asked.current = null;
+    // Every step lands: were a step's seek lost between two others (seen once under heavy load, one
+    // frame short after fifteen quick steps), the settled video is sent once more to the frame asked.
+    if (v && v.paused && !scrub.current && pos.current != null && frameAt(v.currentTime, fps) !== pos.current && !healed.current) {
+      healed.current = true;
+      startSeek(v, { frame: pos.current, exact: true });
+      return;
+    }
+    healed.current = false;
     // requestVideoFrameCallback draws the frame when it is presented; without it, draw now.
     if (!HAS_RVFC) draw.current(currentFrame());
   };
@@ -188,11 +200,16 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (!v) return;
     const to = clampFrame(f);
     v.pause();
+    pos.current = to;
     seekTo(to, true);
     setFrame(to);
     draw.current(to);
   };
-  const currentFrame = () => want.current?.frame ?? (video.current ? frameAt(video.current.currentTime, fps) : 1);
+  const currentFrame = () => {
+    const v = video.current;
+    if (v && !v.paused) return frameAt(v.currentTime, fps);
+    return want.current?.frame ?? pos.current ?? (v ? frameAt(v.currentTime, fps) : 1);
+  };
   const toggle = () => {
     const v = video.current;
     if (!v) return;
@@ -314,6 +331,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const f = clampFrame(frameAt(time, fps));
     if (e.type === 'pointerup' || e.type === 'pointercancel') { scrub.current = false; seekFrame(f); return; }
     if (playhead.current) playhead.current.style.left = `${(time / duration) * 100}%`;
+    pos.current = f;
     seekTo(f, false);
   };
   const pct = (s: number) => `${duration ? (s / duration) * 100 : 0}%`;
@@ -325,7 +343,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     <div className="video-view" data-testid={`video-${field}`}>
       <div className="video-stage">
         <video ref={video} src={src} preload="auto" playsInline data-testid="video-element"
-          onPlay={() => setPlaying(true)} onPause={() => setPlaying(false)} onSeeked={onSeeked}
+          onPlay={() => { pos.current = null; setPlaying(true); }} onPause={() => setPlaying(false)} onSeeked={onSeeked}
           onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)} onError={() => setFailed(true)} />
         <canvas ref={overlay} className="video-overlay" data-testid="video-overlay"
           onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={onUp} />

@@ -29,9 +29,10 @@ internal static class BenchRelease
             controls = new[] { new { name = "label", type = "choices", field = "image", options = _labels } },
         }, ct);
 
-    /// <summary>Task i: medium i mod M, with one imported annotation (the import makes the task <c>annotated</c>, which a release takes).</summary>
+    /// <summary>Task i: medium i mod M (with no media, one URL), with one imported annotation (the import makes the task
+    /// <c>annotated</c>, which a release takes).</summary>
     public static Func<int, string> Task(int media) => i =>
-        $"{{\"key\":\"r{i}\",\"data\":{{\"image\":\"media:m{i % Math.Max(1, media)}.bin\",\"n\":{i}}},\"annotations\":[{{\"annotator\":\"bench\",\"result\":{{\"label\":[\"a\"]}}}}]}}\n";
+        $"{{\"key\":\"r{i}\",\"data\":{{\"image\":\"{(media > 0 ? $"media:m{i % media}.bin" : "https://bench.example/m.bin")}\",\"n\":{i}}},\"annotations\":[{{\"annotator\":\"bench\",\"result\":{{\"label\":[\"a\"]}}}}]}}\n";
 
     /// <summary>Writes <paramref name="count"/> media of <paramref name="bytes"/> random bytes each into the store, 8 at a time, with their rows.</summary>
     public static async Task<double> MediaAsync(Db db, IBlobStore blobs, long projectId, int count, int bytes, CancellationToken ct)

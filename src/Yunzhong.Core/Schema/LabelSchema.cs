@@ -48,6 +48,9 @@ public sealed class LabelSchema
     /// <summary>The controls, in document order.</summary>
     public IReadOnlyList<ControlDef> Controls { get; }
 
+    /// <summary>Where the task data of this schema refers to media (see <see cref="MediaReferences"/>).</summary>
+    public MediaReferences Media => field ??= new MediaReferences(Fields);
+
     internal ControlPlan[] Plans { get; }
 
     /// <summary>Control indexes with region-referencing controls (relations, per-segment transcription) last.</summary>

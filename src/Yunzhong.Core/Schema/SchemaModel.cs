@@ -28,8 +28,9 @@ public enum FieldType
 /// <summary>What field types have in common.</summary>
 public static class FieldTypes
 {
-    /// <summary>Whether the field names media files (an uploaded file or a URL): images, audio, video and
-    /// documents (a document's PDF; its listed page images are URLs the media machinery leaves alone).</summary>
+    /// <summary>Whether the field is of a media kind a dropped file can become a task of: images, audio, video and
+    /// documents. Where task data refers to media (a document's page images and a time series' CSV too) is
+    /// <see cref="MediaReferences"/>' to say.</summary>
     public static bool IsMedia(this FieldType type) => type is FieldType.Image or FieldType.Audio or FieldType.Video or FieldType.Document;
 }
 

@@ -19,11 +19,16 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     };
 
     private async Task<(Org Org, Person Manager, Person Annotator, long Project)> ProjectAsync(
-        object? schema = null, ReviewPolicy review = ReviewPolicy.None, string? tasksJsonl = null, IEnumerable<string>? texts = null)
+        object? schema = null, ReviewPolicy review = ReviewPolicy.None, string? tasksJsonl = null, IEnumerable<string>? texts = null,
+        params (string Name, byte[] Bytes)[] media)
     {
         var org = await fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
         var project = await TestData.ProjectAsync(manager, org.Id, schema, review: review);
+        if (media.Length > 0)
+        {
+            await manager.Http.UploadOkAsync(project, media); // before the tasks that name them by media:
+        }
         if (tasksJsonl is not null)
         {
             using var r = await TestData.ImportRawAsync(manager.Http, project, tasksJsonl);
@@ -316,8 +321,8 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task CocoExportOfAnImageProjectLoadsInACocoReader()
     {
-        var (org, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}\n{\"data\":{\"image\":\"media:camera.jpg\"}}");
-        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")), ("camera.jpg", Api.DemoFile("photos/media/camera.jpg")));
+        var (org, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}\n{\"data\":{\"image\":\"media:camera.jpg\"}}",
+            media: [("horse.png", Api.DemoFile("photos/media/horse.png")), ("camera.jpg", Api.DemoFile("photos/media/camera.jpg"))]);
         await annotator.AnnotateAsync(project, new
         {
             boxes = new[] { new { id = "r1", label = "horse", x = 10, y = 20, width = 300, height = 200 }, new { id = "r2", label = "person", x = 0, y = 0, width = 5, height = 6 } },
@@ -360,8 +365,8 @@ public abstract class ExportTests<TFixture>(TFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task YoloAndVocZipsLoadInPythonsReaders()
     {
-        var (_, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}");
-        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        var (_, manager, annotator, project) = await ProjectAsync(_imageSchema, tasksJsonl: "{\"data\":{\"image\":\"media:horse.png\"}}",
+            media: ("horse.png", Api.DemoFile("photos/media/horse.png")));
         await annotator.AnnotateAsync(project, new
         {
             boxes = new[] { new { id = "r1", label = "horse", x = 10, y = 20, width = 300, height = 200 } },

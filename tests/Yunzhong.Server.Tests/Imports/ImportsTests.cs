@@ -246,6 +246,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
             controls = new object[] { new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "horse" } } },
         };
         var (manager, project) = await ProjectAsync(schema);
+        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")), ("相册.zip", ZipOf("相册/猫 1.jpg", Api.DemoFile("photos/media/camera.jpg"))));
         await ImportOkAsync(manager, project, string.Join("\n",
             """{"data":{"image":"media:horse.png","caption":"media:not-a-media-field"}}""",
             """{"data":{"image":"media:相册/猫 1.jpg","caption":""}}""",
@@ -255,6 +256,43 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         Assert.Equal("media:not-a-media-field", data[0].GetProperty("caption").GetString());
         Assert.Equal($"/api/projects/{project}/media/%E7%9B%B8%E5%86%8C/%E7%8C%AB%201.jpg", data[1].GetProperty("image").GetString());
         Assert.Equal("https://example.org/a.png", data[2].GetProperty("image").GetString());
+    }
+
+    [Fact]
+    public async Task MediaShorthandOfAFileTheProjectHasNotIsRefusedNamingRowFieldAndFile()
+    {
+        var schema = new
+        {
+            fields = new object[] { new { name = "image", type = "image" }, new { name = "pages", type = "document" }, new { name = "scan", type = "document", pageKey = "page" } },
+            controls = new object[] { new { name = "boxes", type = "rectangles", field = "image", labels = new[] { "horse" } } },
+        };
+        var (manager, project) = await ProjectAsync(schema);
+        await manager.Http.UploadOkAsync(project, ("horse.png", Api.DemoFile("photos/media/horse.png")));
+        using var r = await TestData.ImportRawAsync(manager.Http, project, string.Join("\n",
+            """{"key":"a","data":{"image":"media:horse.png","pages":["media:horse.png"],"scan":[{"page":"media:horse.png"}]}}""",
+            """{"key":"b","data":{"image":"media:gone.png","pages":["media:horse.png","media:p2.png"],"scan":[{"page":"https://example.org/p.png"},{"page":"media:p3.png"}]}}""",
+            """{"key":"c","data":{"image":"media:horse.png","pages":[],"scan":[{"page":"media:p3.png"}]}}"""), "jsonl");
+        var problem = await r.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["row 2: data.image", "row 2: data.pages.1", "row 2: data.scan.1.page", "row 3: data.pages", "row 3: data.scan.0.page"], problem.ErrorKeys());
+        // Two bad rows: row 3's empty document and its missing page count it once.
+        Assert.Equal((5, 2), (problem.GetProperty("errorCount").GetInt32(), problem.GetProperty("errorRows").GetInt32()));
+        var coded = problem.GetProperty("fields").GetProperty("row 2: data.scan.1.page")[0];
+        Assert.Equal("media.not_uploaded", coded.GetProperty("code").GetString());
+        Assert.Equal(("p3.png", 2, "scan"), (coded.GetProperty("params").GetProperty("file").GetString(), coded.GetProperty("params").GetProperty("row").GetInt32(),
+            coded.GetProperty("params").GetProperty("name").GetString()));
+        Assert.Contains("p2.png", problem.Errors("row 2: data.pages.1")[0], StringComparison.Ordinal);
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
+    }
+
+    private static byte[] ZipOf(string name, byte[] bytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var s = zip.CreateEntry(name).Open();
+            s.Write(bytes);
+        }
+        return buffer.ToArray();
     }
 
     [Fact]

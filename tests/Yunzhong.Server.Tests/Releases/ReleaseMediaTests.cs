@@ -83,6 +83,91 @@ public abstract class ReleaseMediaTests<TFixture>(TFixture fx) : IClassFixture<T
         }
     }
 
+    /// <summary>The smallest bytes the sniffer takes for a PDF.</summary>
+    private static readonly byte[] _pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"u8.ToArray();
+
+    [Fact]
+    public async Task ADocumentsPageImagesAreCarriedListedAndVerifiedAndExportedWithTheirSizes()
+    {
+        var org = await fx.NewOrgAsync();
+        var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
+        var project = await TestData.ProjectAsync(admin, org.Id, new
+        {
+            fields = new object[]
+            {
+                new { name = "pages", type = "document" }, new { name = "scan", type = "document", pageKey = "page" }, new { name = "title", type = "text" },
+            },
+            controls = new object[]
+            {
+                new { name = "bbox", type = "rectangles", field = "pages", labels = new[] { "Text" } },
+                new { name = "label", type = "choices", field = "title", options = new[] { "invoice", "letter" } },
+            },
+        });
+        var uploaded = await admin.Http.UploadOkAsync(project, ("p1.png", _png), ("p2.jpg", _jpeg), ("p3.png", _png), ("report.pdf", _pdf));
+        // Page arrays of strings and of objects (pageKey), through the media: shorthand; a page by URL; a PDF by its string.
+        using (var r = await TestData.ImportRawAsync(admin.Http, project, string.Join("\n",
+            """{"key":"d0","data":{"pages":["media:p1.png","media:p2.jpg"],"scan":[{"page":"media:p3.png","n":1}],"title":"a"}}""",
+            """{"key":"d1","data":{"pages":["media:p1.png","https://example.org/ext.png"],"scan":[{"page":"media:p3.png"}],"title":"b"}}""",
+            """{"key":"d2","data":{"pages":"media:report.pdf","scan":[{"page":"media:p3.png"}],"title":"c"}}""")))
+        {
+            Assert.Equal(3, (await r.OkAsync<Features.Imports.ImportResponse>("import")).Imported);
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            await admin.AnnotateAsync(project, new { label = new[] { "invoice" } });
+        }
+
+        var release = await admin.Http.ReleaseOkAsync(project, new { formats = new[] { "jsonl", "coco" }, licence = "CC-BY-4.0" });
+        Assert.Equal((4L, (long)(_png.Length * 2 + _jpeg.Length + _pdf.Length), 1L, 0L),
+            (release.MediaFiles, release.MediaBytes, release.ExternalMedia, release.MissingMedia));
+        Assert.Equal(["media/p1.png", "media/p2.jpg", "media/p3.png", "media/report.pdf"], (await MediaRowsAsync(release.Id)).Select(m => m.Path));
+        var dir = await ReleaseTests<TFixture>.DownloadAsync(admin.Http, release.Id);
+        try
+        {
+            Assert.Equal(_jpeg, await File.ReadAllBytesAsync(Path.Combine(dir, "media", "p2.jpg")));
+            Assert.Equal(_png, await File.ReadAllBytesAsync(Path.Combine(dir, "media", "p3.png")));
+            using (var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(dir, ReleaseFormat.ManifestName))))
+            {
+                var media = manifest.RootElement.GetProperty("media");
+                Assert.Equal(["https://example.org/ext.png"], media.GetProperty("external").Strings());
+                Assert.Empty(media.GetProperty("missing").EnumerateArray());
+                Assert.Contains(manifest.RootElement.GetProperty("files").EnumerateArray(), f => f.GetProperty("path").GetString() == "media/p3.png");
+            }
+            // The released data names the pages by the project's media URLs, the shorthand resolved inside the arrays.
+            var first = JsonDocument.Parse(File.ReadLines(Path.Combine(dir, "annotations.jsonl")).First()).RootElement.GetProperty("data");
+            var prefix = $"/api/projects/{project}/media/";
+            Assert.Equal([prefix + "p1.png", prefix + "p2.jpg"], first.GetProperty("pages").Strings());
+            Assert.Equal((prefix + "p3.png", 1), (first.GetProperty("scan")[0].GetProperty("page").GetString(), first.GetProperty("scan")[0].GetProperty("n").GetInt32()));
+            // COCO in the release: one image per listed page, sized from the uploads.
+            using (var coco = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(dir, "annotations.coco.json"))))
+            {
+                var images = coco.RootElement.GetProperty("images").EnumerateArray()
+                    .Select(i => (i.GetProperty("file_name").GetString(), i.TryGetProperty("width", out var w) ? w.GetInt32() : 0)).ToList();
+                var (png, jpeg) = (uploaded.Single(m => m.Name == "p1.png").Width, uploaded.Single(m => m.Name == "p2.jpg").Width);
+                Assert.Equal([("p1.png", png!.Value), ("p2.jpg", jpeg!.Value), ("p1.png", png.Value), ("https://example.org/ext.png", 0)], images);
+            }
+
+            var keys = SignatureFile.ReadKeys(await fx.Client().GetStringAsync("api/keys"));
+            var check = await ReleaseVerifier.CheckDirectoryAsync(dir, keys);
+            Assert.True(check.Ok, string.Join("; ", check.Problems));
+            Assert.Equal(7, check.FilesChecked); // jsonl, coco, items.tsv and the four media
+
+            // A page image lost from the download: the check names it.
+            File.Delete(Path.Combine(dir, "media", "p3.png"));
+            var lost = Assert.Single((await ReleaseVerifier.CheckDirectoryAsync(dir, keys)).Problems);
+            Assert.Equal((ReleaseProblemKind.Missing, "media/p3.png"), (lost.Kind, lost.Path));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        // An export job's COCO sizes the pages the same way.
+        var (_, exported) = await admin.Http.ExportAsync(project, new { format = "coco" });
+        using var doc = JsonDocument.Parse(exported);
+        Assert.Equal(uploaded.Single(m => m.Name == "p2.jpg").Height, doc.RootElement.GetProperty("images")[1].GetProperty("height").GetInt32());
+    }
+
     [Fact]
     public async Task ReleasesShareUnchangedMediaAndTheDiffNamesAReplacedOne()
     {

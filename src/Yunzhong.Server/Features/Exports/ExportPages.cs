@@ -21,16 +21,16 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
 {
     public const int PageSize = 1000;
 
-    private readonly byte[][] _fieldsUtf8 = query.MediaFields.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
-    private byte[] _scratch = new byte[4096];
+    private readonly List<string> _scratch = [];
 
     /// <summary>Pages read but not yet written, at most.</summary>
     public const int PagesAhead = 2;
 
     /// <summary>What to read: the project, the filter's condition and arguments (<see cref="ExportsSql.TasksWhere"/>),
-    /// the media fields of the task data, whether imported files sized some images, history, consensus.</summary>
+    /// where the task data refers to media (a document's page images too), whether imported files sized some images,
+    /// history, consensus.</summary>
     public sealed record Query(
-        long ProjectId, string Where, DynamicParameters Args, string[] MediaFields, bool ExternalSizes, bool History, ExportConsensus? Consensus);
+        long ProjectId, string Where, DynamicParameters Args, MediaReferences Media, bool ExternalSizes, bool History, ExportConsensus? Consensus);
 
     /// <summary>Starts reading into a bounded channel, which completes with the reader's exception, if any; the
     /// task ends (never faulted) when the reader has stopped and closed its connection.</summary>
@@ -77,7 +77,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
             var last = tasks[^1].Id;
             var annotations = await AnnotationsAsync(c, first, last, annotators, ct);
             var predictions = await PredictionsAsync(c, first, last, ct);
-            var known = query.MediaFields.Length > 0 ? await MediaAsync(c, tasks, ct) : null;
+            var known = query.Media.Any ? await MediaAsync(c, tasks, ct) : null;
             var page = new List<ExportTask>(tasks.Count);
             var a = 0;
             foreach (var t in tasks)
@@ -142,14 +142,14 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
         return found;
     }
 
-    /// <summary>The media the page's tasks name in their media fields, in one query (plus one per image only an imported file sized).</summary>
+    /// <summary>The media the page's tasks refer to (<see cref="MediaReferences"/>), in one query (plus one per image only an imported file sized).</summary>
     private async Task<Dictionary<string, MediaInfo>> MediaAsync(
         DbConnection c, List<(long Id, string? Key, string Data, string State)> tasks, CancellationToken ct)
     {
         var references = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in tasks)
         {
-            TopLevelStrings(t.Data, references);
+            query.Media.AddValues(t.Data, references);
         }
         var found = await media.FindManyAsync(c, query.ProjectId, references, ct);
         if (query.ExternalSizes)
@@ -169,10 +169,10 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
     /// <summary>The media of one task, keyed by the value in its data; null when it names none the page found.</summary>
     private Dictionary<string, MediaInfo>? TaskMedia(string data, Dictionary<string, MediaInfo> known)
     {
-        var references = new HashSet<string>(StringComparer.Ordinal);
-        TopLevelStrings(data, references);
+        _scratch.Clear();
+        query.Media.AddValues(data, _scratch);
         Dictionary<string, MediaInfo>? mine = null;
-        foreach (var reference in references)
+        foreach (var reference in _scratch)
         {
             if (known.TryGetValue(reference, out var info))
             {
@@ -180,43 +180,6 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
             }
         }
         return mine;
-    }
-
-    /// <summary>Adds the string values of the media fields at the top of task data <paramref name="json"/> to
-    /// <paramref name="into"/>, read without building a document; data that is not an object names none.</summary>
-    private void TopLevelStrings(string json, HashSet<string> into)
-    {
-        var max = System.Text.Encoding.UTF8.GetMaxByteCount(json.Length);
-        if (_scratch.Length < max)
-        {
-            _scratch = new byte[Math.Max(max, _scratch.Length * 2)];
-        }
-        var reader = new Utf8JsonReader(_scratch.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(json, _scratch)));
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var wanted = false;
-                foreach (var field in _fieldsUtf8)
-                {
-                    wanted |= reader.ValueTextEquals(field);
-                }
-                reader.Read();
-                if (wanted && reader.TokenType == JsonTokenType.String)
-                {
-                    into.Add(reader.GetString()!);
-                }
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Broken data names no media; the format writer reports the task.
-        }
     }
 
     private sealed record ImageSize(long Width, long Height);

@@ -151,11 +151,9 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
             await onTotal(await c.ExecuteScalarAsync<long>(new CommandDefinition(ExportsSql.CountTasksSql(where), args, cancellationToken: ct)));
         }
 
-        var mediaFields = project.Schema.Fields
-            .Where(f => f.Type.IsMedia())
-            .Select(f => f.Name).ToArray();
+        var mediaFields = project.Schema.Media;
         // Sizes of images only a URL names are looked up task by task, so only where an import left some.
-        var externalSizes = mediaFields.Length > 0 && await c.ExecuteScalarAsync<long>(new CommandDefinition(
+        var externalSizes = mediaFields.Any && await c.ExecuteScalarAsync<long>(new CommandDefinition(
             ExportsSql.AnyExternalImageSizeSql, new { projectId }, cancellationToken: ct)) > 0;
         using var schema = JsonDocument.Parse(project.SchemaJson);
         var spill = new List<string>();

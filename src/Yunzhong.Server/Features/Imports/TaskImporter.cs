@@ -66,10 +66,9 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         var errors = new List<ImportError>();
         long errorCount = 0, errorRows = 0, rows = 0, lastErrorRow = 0;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var mediaFields = project.Schema.Fields
-            .Where(f => f.Type.IsMedia())
-            .Select(f => f.Name).ToArray();
+        var mediaWalk = project.Schema.Media;
         var mediaPrefix = MediaIndex.UrlPrefix(project.Id);
+        await using var uploads = new UploadCheck(db, project.Id);
         var options = new ImportOptions(JsonSerializer.Deserialize<JsonElement>(project.SchemaJson));
 
         // SQLite has one writer for the whole database: an import that streamed its body inside the
@@ -127,11 +126,16 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                 using (var doc = JsonDocument.Parse(raw))
                 {
                     Check(row, doc.RootElement);
+                    var shorthand = mediaWalk.Any && ExpectUploads(row, doc.RootElement);
+                    if (uploads.Pending >= UploadCheck.Batch)
+                    {
+                        await uploads.CheckAsync(ReportNotUploaded, stop.Token);
+                    }
                     if (errorCount > 0)
                     {
                         continue; // keep reading to report every bad row, but store nothing more
                     }
-                    data = mediaFields.Length > 0 ? RewriteMedia(doc.RootElement, mediaFields, mediaPrefix, raw) : raw;
+                    data = shorthand ? RewriteMedia(mediaWalk, doc.RootElement, mediaPrefix, raw) : raw;
                 }
                 chunk.Add(new Checked(row, data, DataHash(data), row.GoldAnswerJson is not null && project.Quality.GoldRate > 0));
                 if (chunk.Count == ChunkRows)
@@ -140,6 +144,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
                     chunk = new List<Checked>(ChunkRows);
                 }
             }
+            await uploads.CheckAsync(ReportNotUploaded, stop.Token);
             if (errorCount == 0 && chunk.Count > 0)
             {
                 await chunks.Writer.WriteAsync(chunk, stop.Token);
@@ -166,7 +171,8 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         {
             await StopWriterAsync(); // nothing will be stored
             await tx.RollbackAsync(ct);
-            return new ImportOutcome(0, 0, errors, errorCount) { ErrorRows = errorRows };
+            // Media are checked some rows behind the schema: their errors go back in row order.
+            return new ImportOutcome(0, 0, [.. errors.OrderBy(e => e.Line)], errorCount) { ErrorRows = errorRows };
         }
         var imported = await writer;
         var hash = Convert.ToHexStringLower(fileHash.GetHashAndReset());
@@ -265,6 +271,38 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
             if (errors.Count < MaxReportedErrors)
             {
                 errors.Add(e);
+            }
+        }
+
+        // The row's media: shorthands wait for the upload check; true when it has any.
+        bool ExpectUploads(ImportRow row, JsonElement data)
+        {
+            var any = false;
+            foreach (var m in mediaWalk.In(data))
+            {
+                if (m.Value.StartsWith(MediaScheme, StringComparison.Ordinal))
+                {
+                    uploads.Expect(new UploadCheck.Expected(row.Line, rows, lastErrorRow == rows, m, m.Value[MediaScheme.Length..]));
+                    any = true;
+                }
+            }
+            return any;
+        }
+
+        // A row counts once among the bad ones, whether its schema check or an earlier media error counted it already.
+        void ReportNotUploaded(UploadCheck.Expected e, bool rowCounted)
+        {
+            errorCount++;
+            if (!rowCounted)
+            {
+                errorRows++;
+            }
+            if (errors.Count < MaxReportedErrors)
+            {
+                var path = "/data" + e.Reference.Path;
+                errors.Add(new ImportError(e.Line, path.TrimStart('/').Replace('/', '.'),
+                    $"The project has no media file '{e.Name}' (named by media:{e.Name}): upload it first.", ProblemCodes.MediaNotUploaded,
+                    Where(e.Reference.Path, new Dictionary<string, object?> { ["file"] = e.Name, ["name"] = e.Reference.Field })));
             }
         }
     }
@@ -463,40 +501,80 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         return buffer.ToArray();
     }
 
-    /// <summary>Turns <c>media:NAME</c> in media fields into the project's media URL.</summary>
-    private static byte[] RewriteMedia(JsonElement data, string[] fields, string prefix, byte[] raw)
+    /// <summary>Turns <c>media:NAME</c> wherever the schema's fields refer to media (a document's pages too) into the project's media URL.</summary>
+    private static byte[] RewriteMedia(MediaReferences walk, JsonElement data, string prefix, byte[] raw) =>
+        walk.Rewrite(data, raw, m => m.Value.StartsWith(MediaScheme, StringComparison.Ordinal)
+            ? prefix + Uri.EscapeDataString(m.Value[MediaScheme.Length..]).Replace("%2F", "/", StringComparison.Ordinal)
+            : null);
+
+    /// <summary>
+    /// Checks that the media an import names by <c>media:NAME</c> are the project's uploads, a batch of
+    /// references at a time in one query on a connection of its own (the import's is the writer's), so a
+    /// million rows cost a thousand queries at most. Names found are remembered for the rest of the import,
+    /// up to <see cref="MaxKnown"/> of them, so rows that share media are not asked again.
+    /// </summary>
+    private sealed class UploadCheck(Db db, long projectId) : IAsyncDisposable
     {
-        var needed = false;
-        foreach (var f in fields)
+        /// <summary>References waiting before they are checked.</summary>
+        public const int Batch = 1000;
+
+        private const int MaxKnown = 100_000;
+
+        /// <summary>A <c>media:NAME</c> reference of a row: the row's line and number, whether the row already counts
+        /// among the bad ones (its schema check failed), where in its data and the name.</summary>
+        public sealed record Expected(int Line, long Row, bool RowCounted, MediaReference Reference, string Name);
+
+        private readonly List<Expected> _pending = new(Batch);
+        private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+        private DbConnection? _connection;
+
+        public int Pending => _pending.Count;
+
+        public void Expect(Expected e) => _pending.Add(e);
+
+        /// <summary>Checks what waits; <paramref name="report"/> hears each reference to no upload, in row order, with
+        /// whether its row already counts among the bad ones.</summary>
+        public async Task CheckAsync(Action<Expected, bool> report, CancellationToken ct)
         {
-            if (data.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.StartsWith(MediaScheme, StringComparison.Ordinal))
+            if (_pending.Count == 0)
             {
-                needed = true;
+                return;
+            }
+            var missing = _pending.Select(e => e.Name).Where(n => !_known.Contains(n)).ToHashSet(StringComparer.Ordinal);
+            if (missing.Count > 0)
+            {
+                _connection ??= await db.OpenAsync(ct);
+                var found = (await _connection.QueryAsync<(string Name, string ContentType)>(new CommandDefinition(
+                    ImportsSql.MediaTypesSql(db.Dialect), new { projectId, names = missing.ToArray() }, cancellationToken: ct))).Select(r => r.Name).ToList();
+                if (_known.Count + found.Count > MaxKnown)
+                {
+                    _known.Clear();
+                }
+                foreach (var name in found)
+                {
+                    missing.Remove(name);
+                    _known.Add(name);
+                }
+            }
+            long counted = -1;
+            foreach (var e in _pending)
+            {
+                if (missing.Contains(e.Name))
+                {
+                    report(e, e.RowCounted || counted == e.Row);
+                    counted = e.Row;
+                }
+            }
+            _pending.Clear();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
             }
         }
-        if (!needed)
-        {
-            return raw;
-        }
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            foreach (var p in data.EnumerateObject())
-            {
-                if (fields.Contains(p.Name) && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.StartsWith(MediaScheme, StringComparison.Ordinal))
-                {
-                    var name = p.Value.GetString()![MediaScheme.Length..];
-                    w.WriteString(p.Name, prefix + Uri.EscapeDataString(name).Replace("%2F", "/", StringComparison.Ordinal));
-                }
-                else
-                {
-                    p.WriteTo(w);
-                }
-            }
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
     }
 }
 

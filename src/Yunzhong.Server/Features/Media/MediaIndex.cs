@@ -31,22 +31,22 @@ public sealed class MediaIndex(Db db, TimeProvider time)
 
     public static string UrlPrefix(long projectId) => $"/api/projects/{projectId}/media/";
 
+    /// <summary>What is known of each field's own medium (an image's size, an audio's duration, a document's PDF),
+    /// what an annotation is checked against. A document's listed page images are not looked up: a box on a page
+    /// carries that page's size (<c>pageWidth</c>/<c>pageHeight</c>), so a submission need not pay a query per page.</summary>
     public async Task<KnownMedia> ForTaskAsync(ProjectConfig project, JsonElement data, CancellationToken ct)
     {
         Dictionary<string, MediaInfo>? found = null;
-        foreach (var field in project.Schema.Fields)
+        foreach (var reference in project.Schema.Media.In(data))
         {
-            if (!field.Type.IsMedia()
-                || data.ValueKind != JsonValueKind.Object
-                || !data.TryGetProperty(field.Name, out var v)
-                || v.ValueKind != JsonValueKind.String)
+            if (reference.Page >= 0)
             {
                 continue;
             }
-            var info = await FindAsync(project.Id, v.GetString()!, ct);
+            var info = await FindAsync(project.Id, reference.Value, ct);
             if (info is not null)
             {
-                (found ??= new())[field.Name] = info;
+                (found ??= new())[reference.Field] = info;
             }
         }
         return found is null ? KnownMedia.None : new KnownMedia(found);

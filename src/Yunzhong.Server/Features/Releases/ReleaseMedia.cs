@@ -15,30 +15,28 @@ internal sealed class ReleaseMedia(ProjectConfig project)
     /// <summary>Where a release's media files lie inside it.</summary>
     public const string Folder = "media/";
 
-    private readonly string[] _fields = [.. project.Schema.Fields
-        .Where(f => f.Type.IsMedia())
-        .Select(f => f.Name)];
+    private readonly MediaReferences _walk = project.Schema.Media;
     private readonly string _prefix = MediaIndex.UrlPrefix(project.Id);
     private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _external = new(StringComparer.Ordinal);
+    private readonly List<string> _references = [];
 
     /// <summary>Names of uploaded media the tasks refer to.</summary>
     public IReadOnlySet<string> Uploaded => _uploaded;
 
+    /// <summary>Takes the media task <paramref name="task"/> refers to: every medium of its fields, a document's
+    /// page images included (<see cref="MediaReferences"/>).</summary>
     public void Add(ExportTask task)
     {
-        if (_fields.Length == 0)
+        if (!_walk.Any)
         {
             return;
         }
-        using var data = JsonDocument.Parse(task.DataJson);
-        if (data.RootElement.ValueKind != JsonValueKind.Object)
+        _references.Clear();
+        _walk.AddValues(task.DataJson, _references);
+        foreach (var reference in _references)
         {
-            return;
-        }
-        foreach (var field in _fields)
-        {
-            if (!data.RootElement.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } reference)
+            if (reference.Length == 0)
             {
                 continue;
             }

@@ -350,7 +350,7 @@ public sealed class LabelSchema
 
             switch (f.Type)
             {
-                case FieldType.Text when v.ValueKind != JsonValueKind.String:
+                case FieldType.Text or FieldType.Html when v.ValueKind != JsonValueKind.String:
                     (errors ??= []).Add(SchemaError.Of(path, $"Field '{f.Name}' must be a string, not {JsonText.Describe(v)}.", SchemaErrorCodes.DataFieldNotText, ("name", f.Name)));
                     break;
                 case FieldType.Image or FieldType.Audio or FieldType.Video

@@ -35,7 +35,6 @@ export function HtmlView({ field, html }: { field: string; html: string }) {
     el.replaceChildren(clean.fragment.cloneNode(true));
     pieces.current = htmlPieces(el);
     // The marks are placed from the laid-out HTML, so they are set from a layout effect.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLayout((n) => n + 1);
   }, [clean]);
   useEffect(() => {
@@ -64,7 +63,6 @@ export function HtmlView({ field, html }: { field: string; html: string }) {
         }));
       }
     }
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setMarks(out);
   }, [spanControls, wb.state.result, wb.state.selected, wb.state.predicted, text, layout]);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Yunzhong.Core.Formats;
+using Yunzhong.Core.Quality;
 using Yunzhong.Core.Schema;
 using static Yunzhong.Core.Tests.Formats.FormatTestHelpers;
 
@@ -134,6 +135,21 @@ public class HtmlTextTests
         var back = LabelStudioResults.ToNative(Json(ls.Json), Json(schema), Json(Page), null);
         Assert.Empty(back.Errors);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(result), JsonNode.Parse(back.Json)), back.Json);
+    }
+
+    [Fact]
+    public void SpansOverHtmlScoreAgreementAsSpansDo()
+    {
+        var schema = LabelStudioConfig.Import(NerConfig).Schema!;
+        var accumulator = AgreementAccumulator.ForSchema(schema).Single();
+        // One span the same, one only overlapping: exact F1 1/2, overlap F1 1.
+        accumulator.AddTask([
+            Json("""{"ner":[{"id":"a","start":0,"end":7,"label":"Title"},{"id":"b","start":13,"end":19,"label":"Author"}]}"""),
+            Json("""{"ner":[{"id":"a","start":0,"end":7,"label":"Title"},{"id":"b","start":10,"end":19,"label":"Author"}]}"""),
+        ]);
+        var metrics = accumulator.Result().Metrics;
+        Assert.Equal(0.5, metrics["f1Exact"]!.Value, 1e-12);
+        Assert.Equal(1.0, metrics["f1Overlap"]!.Value, 1e-12);
     }
 
     [Fact]

@@ -2702,7 +2702,7 @@ export interface components {
             totalRows: number;
         };
         /** @enum {string} */
-        FieldType: "text" | "image" | "audio" | "video" | "list" | "json" | "dialogue" | "time_series" | "document";
+        FieldType: "text" | "image" | "audio" | "video" | "list" | "json" | "dialogue" | "time_series" | "document" | "html";
         GoldTaskView: {
             data: components["schemas"]["JsonElement"];
             gold: components["schemas"]["JsonElement"];

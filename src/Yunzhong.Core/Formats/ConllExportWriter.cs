@@ -55,7 +55,7 @@ internal sealed class ConllExportWriter : ExportWriter
                 // Spans over HTML count its text content: the tokens are of that, not of the markup.
                 if (_html)
                 {
-                    text = Schema.HtmlText.Parse(text).Text;
+                    text = Schema.HtmlText.TextOf(text);
                 }
 
                 tokens = Tokenize(text);

@@ -71,6 +71,43 @@ public sealed class HtmlText
         return new HtmlText(text.ToString(), start, pieces);
     }
 
+    /// <summary>
+    /// Only the text content of <paramref name="html"/> (what <see cref="Parse"/> gives as <see cref="Text"/>),
+    /// without the paths and offsets Label Studio's form needs: what validating a submission asks.
+    /// </summary>
+    /// <remarks>On 6.5 KB of HTML (100 paragraphs), about 0.9 ms against 1.7 ms for <see cref="Parse"/>
+    /// (2-core machine under heavy shared load, so both high): the parse itself is most of it.</remarks>
+    public static string TextOf(string html)
+    {
+        var context = _parser.ParseDocument(string.Empty).CreateElement("div");
+        var text = new StringBuilder(html.Length);
+        AppendText(_parser.ParseFragment(html, context), text);
+        return text.ToString();
+    }
+
+    private static void AppendText(INodeList nodes, StringBuilder text)
+    {
+        foreach (var node in nodes)
+        {
+            if (node.NodeType == NodeType.Text)
+            {
+                text.Append(node.TextContent);
+            }
+            else if (node is IElement e)
+            {
+                var name = e.LocalName.ToLowerInvariant();
+                if (name == "br")
+                {
+                    text.Append('\n');
+                }
+                else if (!Dropped.Contains(name))
+                {
+                    AppendText(node.ChildNodes, text);
+                }
+            }
+        }
+    }
+
     private static void Walk(INodeList nodes, string path, bool shown, StringBuilder text, List<Piece> pieces, ref int start, ref int lsStart)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -23,6 +23,7 @@ public class HtmlTextTests
     public void TextContentIsWhatTheWorkbenchShows(string html, string text)
     {
         Assert.Equal(text, HtmlText.Parse(html).Text);
+        Assert.Equal(text, HtmlText.TextOf(html));
     }
 
     [Fact]

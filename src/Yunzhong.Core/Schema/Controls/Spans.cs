@@ -215,7 +215,7 @@ public static partial class AnnotationValidator
             if (plan.Field.Type == FieldType.Html)
             {
                 // Spans over HTML count the code points of its text content, as the workbench shows it.
-                var content = HtmlText.Parse(textElement.GetString()!).Text;
+                var content = HtmlText.TextOf(textElement.GetString()!);
                 var k = 0;
                 foreach (var item in value.EnumerateArray())
                 {

@@ -33,6 +33,96 @@ public sealed class HtmlText
         "img", "image", "picture", "source", "track", "video", "audio", "canvas", "map", "area", "svg", "math",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The deepest nesting of elements an <c>html</c> field may have: Chromium's HTML parser stops nesting
+    /// at 512 and attaches deeper elements to the 512th, and parsers that follow the specification as
+    /// written take time that grows with depth times elements (40,000 nested <c>&lt;div&gt;</c>s, 200 KB,
+    /// took 18 s here), so deeper HTML is refused at import (<see cref="NestsTooDeep"/>).
+    /// </summary>
+    public const int MaxDepth = 512;
+
+    // Elements that never hold others (void) or are closed by their next sibling (implied end tags):
+    // they do not deepen the tree, so the scan does not count them.
+    private static readonly FrozenSet<string> _flat = new[]
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "link", "meta", "param", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether <paramref name="html"/> nests elements deeper than <see cref="MaxDepth"/>, by a linear scan of
+    /// its tags: a start tag opens (unless void or closed by its sibling), an end tag closes up to the element
+    /// of its name when one is open and is ignored otherwise, as the parser does; comments and the content of
+    /// <c>script</c>, <c>style</c>, <c>textarea</c> and <c>title</c> are skipped.
+    /// </summary>
+    public static bool NestsTooDeep(string html)
+    {
+        var open = new List<string>();
+        var i = 0;
+        while ((i = html.IndexOf('<', i)) >= 0 && ++i < html.Length)
+        {
+            if (html.AsSpan(i).StartsWith("!--", StringComparison.Ordinal))
+            {
+                var end = html.IndexOf("-->", i + 3, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                i = end + 3;
+                continue;
+            }
+
+            var closing = html[i] == '/';
+            var j = closing ? i + 1 : i;
+            if (j >= html.Length || !char.IsAsciiLetter(html[j]))
+            {
+                continue;
+            }
+
+            var k = j;
+            while (k < html.Length && (char.IsAsciiLetterOrDigit(html[k]) || html[k] == '-'))
+            {
+                k++;
+            }
+
+            var name = html[j..k].ToLowerInvariant();
+            if (closing)
+            {
+                var at = open.LastIndexOf(name);
+                if (at >= 0)
+                {
+                    open.RemoveRange(at, open.Count - at);
+                }
+
+                continue;
+            }
+
+            if (name is "script" or "style" or "textarea" or "title" or "xmp")
+            {
+                var end = html.IndexOf("</" + name, k, StringComparison.OrdinalIgnoreCase);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                i = end;
+                continue;
+            }
+
+            if (!_flat.Contains(name))
+            {
+                open.Add(name);
+                if (open.Count > MaxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static readonly HtmlParser _parser = new();
 
     private readonly List<Piece> _pieces;
@@ -67,7 +157,7 @@ public sealed class HtmlText
         var pieces = new List<Piece>();
         var start = 0;
         var lsStart = 0;
-        Walk(nodes, "", shown: true, text, pieces, ref start, ref lsStart);
+        Walk(nodes, text, pieces, ref start, ref lsStart);
         return new HtmlText(text.ToString(), start, pieces);
     }
 
@@ -85,34 +175,62 @@ public sealed class HtmlText
         return text.ToString();
     }
 
-    private static void AppendText(INodeList nodes, StringBuilder text)
+    // Both walks keep their own stack: HTML nests as deep as its author likes, and recursion that deep
+    // would overflow the thread's stack (which takes the process down).
+    private static void AppendText(INodeList root, StringBuilder text)
     {
-        foreach (var node in nodes)
+        var stack = new Stack<(INodeList Nodes, int Next)>();
+        stack.Push((root, 0));
+        while (stack.TryPop(out var frame))
         {
-            if (node.NodeType == NodeType.Text)
+            var (nodes, i) = frame;
+            for (; i < nodes.Length; i++)
             {
-                text.Append(node.TextContent);
-            }
-            else if (node is IElement e)
-            {
-                var name = e.LocalName.ToLowerInvariant();
-                if (name == "br")
+                var node = nodes[i];
+                if (node.NodeType == NodeType.Text)
                 {
-                    text.Append('\n');
+                    text.Append(node.TextContent);
                 }
-                else if (!Dropped.Contains(name))
+                else if (node is IElement e)
                 {
-                    AppendText(node.ChildNodes, text);
+                    var name = e.LocalName.ToLowerInvariant();
+                    if (name == "br")
+                    {
+                        text.Append('\n');
+                    }
+                    else if (!Dropped.Contains(name) && node.HasChildNodes)
+                    {
+                        stack.Push((nodes, i + 1));
+                        stack.Push((node.ChildNodes, 0));
+                        break;
+                    }
                 }
             }
         }
     }
 
-    private static void Walk(INodeList nodes, string path, bool shown, StringBuilder text, List<Piece> pieces, ref int start, ref int lsStart)
+    private sealed class Level(INodeList nodes, string path, bool shown)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var node in nodes)
+        public INodeList Nodes { get; } = nodes;
+        public string Path { get; } = path;
+        public bool Shown { get; } = shown;
+        public int Next { get; set; }
+        public Dictionary<string, int> Seen { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static void Walk(INodeList root, StringBuilder text, List<Piece> pieces, ref int start, ref int lsStart)
+    {
+        var stack = new Stack<Level>();
+        stack.Push(new Level(root, "", true));
+        while (stack.TryPeek(out var level))
         {
+            if (level.Next >= level.Nodes.Length)
+            {
+                stack.Pop();
+                continue;
+            }
+
+            var node = level.Nodes[level.Next++];
             string step;
             if (node.NodeType == NodeType.Text)
             {
@@ -127,8 +245,9 @@ public sealed class HtmlText
                 continue; // comments, processing instructions: no text, no place in a path
             }
 
-            seen[step] = seen.GetValueOrDefault(step) + 1;
-            var at = string.Create(CultureInfo.InvariantCulture, $"{path}/{step}[{seen[step]}]");
+            var n = level.Seen[step] = level.Seen.GetValueOrDefault(step) + 1;
+            var at = string.Create(CultureInfo.InvariantCulture, $"{level.Path}/{step}[{n}]");
+            var shown = level.Shown;
             if (node.NodeType == NodeType.Text)
             {
                 var data = node.TextContent;
@@ -151,9 +270,9 @@ public sealed class HtmlText
                     start++;
                 }
             }
-            else
+            else if (node.HasChildNodes)
             {
-                Walk(node.ChildNodes, at, shown && !Dropped.Contains(step), text, pieces, ref start, ref lsStart);
+                stack.Push(new Level(node.ChildNodes, at, shown && !Dropped.Contains(step)));
             }
         }
     }

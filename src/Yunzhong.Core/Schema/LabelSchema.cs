@@ -359,6 +359,11 @@ public sealed class LabelSchema
                         $"Field '{f.Name}' must be a non-empty string (a URL or media path) of the {SchemaRules.Name(f.Type)}, not {JsonText.Describe(v)}.",
                         SchemaErrorCodes.DataMediaMissing, ("name", f.Name), ("type", SchemaRules.Name(f.Type))));
                     break;
+                case FieldType.Html when HtmlText.NestsTooDeep(v.GetString()!):
+                    (errors ??= []).Add(SchemaError.Of(path,
+                        $"Field '{f.Name}' nests HTML elements more than {HtmlText.MaxDepth} deep, past what browsers show as written.",
+                        SchemaErrorCodes.DataHtmlTooDeep, ("name", f.Name), ("max", HtmlText.MaxDepth)));
+                    break;
                 case FieldType.List:
                     CheckList(f.Name, path, v, ref errors);
                     break;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Yunzhong.Core.Formats;
 using Yunzhong.Core.Quality;
@@ -24,6 +25,15 @@ public class HtmlTextTests
     {
         Assert.Equal(text, HtmlText.Parse(html).Text);
         Assert.Equal(text, HtmlText.TextOf(html));
+    }
+
+    [Fact]
+    public void DeeplyNestedHtmlIsWalkedWithoutRecursion()
+    {
+        // Past the depth a thread's stack holds in recursion; the browser flattens at 512 levels, which keeps the text in order.
+        var html = string.Concat(Enumerable.Repeat("<span>", 5000)) + "深" + string.Concat(Enumerable.Repeat("</span>", 5000)) + "<p>end</p>";
+        Assert.Equal("深end", HtmlText.Parse(html).Text);
+        Assert.Equal("深end", HtmlText.TextOf(html));
     }
 
     [Fact]
@@ -93,6 +103,26 @@ public class HtmlTextTests
         """;
 
     private const string Page = """{"html":"<h1>长安 &amp; 洛阳 😀</h1>\n<p>by <b>Li Bai</b><br>poet</p>"}""";
+
+    [Fact]
+    public void HtmlNestedPastTheBrowsersDepthIsRefusedAtImport()
+    {
+        string Nest(string tag, int n) => string.Concat(Enumerable.Repeat($"<{tag}>", n)) + "x";
+        Assert.True(HtmlText.NestsTooDeep(Nest("div", HtmlText.MaxDepth + 1)));
+        Assert.False(HtmlText.NestsTooDeep(Nest("div", HtmlText.MaxDepth)));
+        // Siblings closed by the next one, void elements, closed elements and comments do not deepen it.
+        Assert.False(HtmlText.NestsTooDeep(Nest("p", 2000) + Nest("li", 2000) + Nest("br", 2000)));
+        Assert.False(HtmlText.NestsTooDeep(string.Concat(Enumerable.Repeat("<div><b>a</b></div><!-- <div> -->", 2000))));
+        Assert.False(HtmlText.NestsTooDeep("<script>" + Nest("div", 2000) + "</script><p>ok</p>"));
+        // An end tag of an element that is not open closes nothing, in the parser as here.
+        Assert.True(HtmlText.NestsTooDeep(string.Concat(Enumerable.Repeat("<div></span>", 600))));
+
+        var schema = LabelStudioConfig.Import(NerConfig).Schema!;
+        var error = Assert.Single(schema.ValidateTaskData(Json(JsonSerializer.Serialize(new { html = Nest("div", 40000) }))));
+        Assert.Equal(SchemaErrorCodes.DataHtmlTooDeep, error.Code);
+        Assert.Equal("/data/html", error.Path);
+        Assert.Empty(schema.ValidateTaskData(Json(Page)));
+    }
 
     [Fact]
     public void TheGalleryNerConfigMapsToAnHtmlField()

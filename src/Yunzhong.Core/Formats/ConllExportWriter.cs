@@ -16,12 +16,14 @@ namespace Yunzhong.Core.Formats;
 internal sealed class ConllExportWriter : ExportWriter
 {
     private readonly SchemaView.Control? _control;
+    private readonly bool _html;
     private readonly StringBuilder _text = new();
 
     public ConllExportWriter(Stream output, SchemaView schema, ExportOptions options)
         : base(output, options)
     {
         _control = schema.Controls.FirstOrDefault(c => c.Type == "spans");
+        _html = _control is not null && schema.Fields.Any(f => f.Name == _control.Field && f.Type == "html");
     }
 
     public override ValueTask WriteTaskAsync(ExportTask task, CancellationToken ct)
@@ -48,6 +50,12 @@ internal sealed class ConllExportWriter : ExportWriter
                 {
                     AddProblem(task.Id, null, $"the task has no text field '{_control.Field}'");
                     return ValueTask.CompletedTask;
+                }
+
+                // Spans over HTML count its text content: the tokens are of that, not of the markup.
+                if (_html)
+                {
+                    text = Schema.HtmlText.TextOf(text);
                 }
 
                 tokens = Tokenize(text);

@@ -751,6 +751,24 @@ internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement ta
     /// <summary>To native: code-point indexes of the texts of fields, made once per field.</summary>
     public Dictionary<string, LabelStudioResults.TextIndex?> Texts { get; } = new(StringComparer.Ordinal);
 
+    private Dictionary<string, HtmlText?>? _html;
+
+    /// <summary>Whether the schema's field <paramref name="field"/> holds HTML.</summary>
+    public bool IsHtml(string? field) => field is not null && Schema.Fields.Any(f => f.Name == field && f.Type == "html");
+
+    /// <summary>The text content of the task's HTML field, parsed once per field.</summary>
+    public HtmlText? Html(string? field)
+    {
+        _html ??= new(StringComparer.Ordinal);
+        var key = field ?? "";
+        if (!_html.TryGetValue(key, out var html))
+        {
+            _html[key] = html = LabelStudioResults.FieldString(TaskData, field) is { } s ? HtmlText.Parse(s) : null;
+        }
+
+        return html;
+    }
+
     /// <summary>From native: the whole native result (per-segment texts look up their segments).</summary>
     public JsonElement NativeResult { get; init; }
 

@@ -353,7 +353,7 @@ public sealed class LabelSchema
 
             switch (f.Type)
             {
-                case FieldType.Text when v.ValueKind != JsonValueKind.String:
+                case FieldType.Text or FieldType.Html when v.ValueKind != JsonValueKind.String:
                     (errors ??= []).Add(SchemaError.Of(path, $"Field '{f.Name}' must be a string, not {JsonText.Describe(v)}.", SchemaErrorCodes.DataFieldNotText, ("name", f.Name)));
                     break;
                 case FieldType.Image or FieldType.Audio or FieldType.Video
@@ -361,6 +361,11 @@ public sealed class LabelSchema
                     (errors ??= []).Add(SchemaError.Of(path,
                         $"Field '{f.Name}' must be a non-empty string (a URL or media path) of the {SchemaRules.Name(f.Type)}, not {JsonText.Describe(v)}.",
                         SchemaErrorCodes.DataMediaMissing, ("name", f.Name), ("type", SchemaRules.Name(f.Type))));
+                    break;
+                case FieldType.Html when HtmlText.NestsTooDeep(v.GetString()!):
+                    (errors ??= []).Add(SchemaError.Of(path,
+                        $"Field '{f.Name}' nests HTML elements more than {HtmlText.MaxDepth} deep, past what browsers show as written.",
+                        SchemaErrorCodes.DataHtmlTooDeep, ("name", f.Name), ("max", HtmlText.MaxDepth)));
                     break;
                 case FieldType.List:
                     CheckList(f.Name, path, v, ref errors);

@@ -43,7 +43,7 @@ public static class LabelStudioConfig
     private static readonly Dictionary<string, FieldType> _objectTags = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Text"] = FieldType.Text,
-        ["HyperText"] = FieldType.Text,
+        ["HyperText"] = FieldType.Html,
         ["Image"] = FieldType.Image,
         ["Audio"] = FieldType.Audio,
         ["AudioPlus"] = FieldType.Audio,
@@ -427,7 +427,7 @@ public static class LabelStudioConfig
                 // Static text (instructions written into the config) is display, like <Header>: it
                 // holds no task field and nothing is lost. Any other object with no data variable
                 // is reported.
-                if (value is null || type != FieldType.Text)
+                if (value is null || type is not (FieldType.Text or FieldType.Html))
                 {
                     Unmapped(e);
                 }
@@ -646,7 +646,7 @@ public static class LabelStudioConfig
         {
             switch (field.Type)
             {
-                case FieldType.Text:
+                case FieldType.Text or FieldType.Html:
                     return ControlKinds.Of(ControlType.Spans).ImportLabelStudio(e, name, field, this);
                 case FieldType.Video when HasVideoTool(e):
                     // Label Studio's <Labels> on a video with a <VideoRectangle> label its tracks.

@@ -182,6 +182,9 @@ public static partial class SchemaErrorCodes
     /// <summary>A dialogue region's message index past the dialogue (<c>value</c>, <c>count</c>).</summary>
     public const string DialogueMessageOutOfRange = "annotation.dialogue.message_out_of_range";
 
+    /// <summary>An html field whose elements nest deeper than <see cref="HtmlText.MaxDepth"/> (<c>name</c>, <c>max</c>).</summary>
+    public const string DataHtmlTooDeep = "data.html_too_deep";
+
     /// <summary>A time series field that is neither a CSV reference nor an object of equally long columns (<c>name</c>, <c>column</c> when one is at fault).</summary>
     public const string DataTimeSeriesInvalid = "data.timeseries_invalid";
 

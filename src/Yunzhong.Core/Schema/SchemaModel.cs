@@ -23,6 +23,8 @@ public enum FieldType
     TimeSeries,
     /// <summary>A document of pages: a URL or media path of a PDF, or an array of URLs or media paths of page images.</summary>
     Document,
+    /// <summary>A string of HTML, shown rendered and sanitised; spans count code points of its text content (see <see cref="HtmlText"/>).</summary>
+    Html,
 }
 
 /// <summary>What field types have in common.</summary>

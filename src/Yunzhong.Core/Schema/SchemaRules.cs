@@ -9,6 +9,7 @@ internal static class SchemaRules
     public static string Name(FieldType t) => t switch
     {
         FieldType.Text => "text",
+        FieldType.Html => "html",
         FieldType.Image => "image",
         FieldType.Audio => "audio",
         FieldType.Video => "video",
@@ -24,6 +25,7 @@ internal static class SchemaRules
     public static FieldType? ParseFieldType(string s) => s switch
     {
         "text" => FieldType.Text,
+        "html" => FieldType.Html,
         "image" => FieldType.Image,
         "audio" => FieldType.Audio,
         "video" => FieldType.Video,

@@ -247,6 +247,24 @@ public class ExportTests
     }
 
     [Fact]
+    public async Task ConllOfAnHtmlFieldTokenisesItsTextContentNotItsMarkup()
+    {
+        const string schema = """
+            { "fields": [ { "name": "page", "type": "html" } ],
+              "controls": [ { "name": "entities", "type": "spans", "field": "page", "labels": ["PER", "LOC"] } ] }
+            """;
+        // Text content "张三<b>在</b>北京" → "张三在北京": PER 0..2, LOC 3..5.
+        var task = new ExportTask(1, null, "{\"page\":\"<p>张三<b>在</b>北京</p>\"}", "done",
+        [
+            Ann(1, "a", "{\"entities\":[{\"id\":\"p\",\"start\":0,\"end\":2,\"label\":\"PER\"},{\"id\":\"l\",\"start\":3,\"end\":5,\"label\":\"LOC\"}]}"),
+        ]);
+
+        var text = await ExportAsync(ExportFormat.Conll, [task], schema);
+
+        Assert.Equal("张\tB-PER\n三\tI-PER\n在\tO\n北\tB-LOC\n京\tI-LOC\n\n", text);
+    }
+
+    [Fact]
     public async Task CocoHasImagesCategoriesAndAnnotationsWithHandComputedGeometry()
     {
         var text = await ExportAsync(ExportFormat.Coco, CocoSample());

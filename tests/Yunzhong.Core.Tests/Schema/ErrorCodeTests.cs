@@ -418,6 +418,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.DialogueMessageInvalid, SchemaErrorCodes.DialogueMessageOutOfRange,
             // A time series field's data and ranges (Controls/TimeSeriesTests).
             SchemaErrorCodes.DataTimeSeriesInvalid, SchemaErrorCodes.TimeSeriesTimeInvalid, SchemaErrorCodes.TimeSeriesRangeReversed,
+            // An html field nested too deep (Schema/HtmlTextTests).
+            SchemaErrorCodes.DataHtmlTooDeep,
             // A document box's page (Controls/DocumentsTests drives it on a schema of its own).
             SchemaErrorCodes.BoxPageOutOfRange,
             // Options from the task data (Schema/DataOptionsTests drives it on a schema of its own).

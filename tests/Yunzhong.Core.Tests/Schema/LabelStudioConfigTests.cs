@@ -304,7 +304,7 @@ public class LabelStudioConfigTests
     }
 
     [Fact]
-    public void HyperTextLabelsBecomeSpansOnText()
+    public void HyperTextLabelsBecomeSpansOnHtml()
     {
         var s = Imported("""
             <View>
@@ -313,7 +313,7 @@ public class LabelStudioConfigTests
             </View>
             """);
 
-        Assert.Equal([new FieldDef("html", FieldType.Text)], s.Fields);
+        Assert.Equal([new FieldDef("html", FieldType.Html)], s.Fields);
         Assert.Equal(ControlType.Spans, s.Control("ner")!.Type);
     }
 

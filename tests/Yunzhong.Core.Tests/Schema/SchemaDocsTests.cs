@@ -47,7 +47,7 @@ public class SchemaDocsTests
             ["choices", "spans", "relations", "rectangles", "polygons", "keypoints", "segments", "transcription", "rating", "ranking", "taxonomy", "tracks", "masks", "dialogue", "timeseries"],
             controlTypes);
         Assert.Equal(ControlKinds.All.Select(k => k.Name), controlTypes);
-        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue", "timeseries", "document"], fieldTypes);
+        Assert.Equal(["text", "image", "audio", "video", "list", "json", "dialogue", "timeseries", "document", "html"], fieldTypes);
         foreach (var type in controlTypes)
         {
             Assert.True(LabelSchema.Parse($$"""{ "controls": [ { "name": "x", "type": "{{type}}" } ] }""").Errors

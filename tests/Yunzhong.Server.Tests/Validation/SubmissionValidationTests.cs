@@ -105,6 +105,26 @@ public abstract class SubmissionValidationTests<TFixture>(TFixture fx) : IClassF
     }
 
     [Fact]
+    public async Task SpansOverAnHtmlFieldCountItsTextContentNotItsMarkup()
+    {
+        var schema = new
+        {
+            fields = new[] { new { name = "page", type = "html" } },
+            controls = new object[] { new { name = "ner", type = "spans", field = "page", labels = new[] { "Title" } } },
+        };
+        // Text content: "长安 & 😀\nLi Bai" (13 code points); the markup is longer.
+        var (p, assignment, _) = await LeaseAsync(schema, JsonSerializer.Serialize(new { data = new { page = "<h1>长安 &amp; 😀</h1><br><b onclick=x()>Li Bai</b>" } }));
+
+        // Offsets into the markup are refused: past the text, or not its text.
+        var markup = await RefusedAsync(p, assignment, new { ner = new[] { new { id = "s1", start = 4, end = 14, label = "Title", text = "长安 &amp; " } } });
+        Assert.Equal(["/ner/0/end"], markup.ErrorKeys());
+        var slice = await RefusedAsync(p, assignment, new { ner = new[] { new { id = "s1", start = 0, end = 4, label = "Title", text = "<h1>" } } });
+        Assert.Equal(["/ner/0/text"], slice.ErrorKeys());
+
+        await AcceptedAsync(p, assignment, new { ner = new[] { new { id = "s1", start = 7, end = 13, label = "Title", text = "Li Bai" } } });
+    }
+
+    [Fact]
     public async Task GeometryOutsideTheUploadedImageIsRefused()
     {
         // horse.png is 400×328 pixels.

@@ -23,6 +23,7 @@ import { masksEn } from './masks.en';
 import { dialogueEn } from './dialogue.en';
 import { timeseriesEn } from './timeseries.en';
 import { documentsEn } from './documents.en';
+import { htmlEn } from './html.en';
 
 // English strings. zh-CN.ts must have exactly the same keys (the type checker enforces it).
 
@@ -41,6 +42,7 @@ export const en = {
   ...dialogueEn,
   ...timeseriesEn,
   ...documentsEn,
+  ...htmlEn,
   'app.name': 'Yunzhong',
   'lang.switch': '中文',
   'nav.projects': 'Projects',

@@ -285,6 +285,7 @@ export const errorsEn = {
   'errField.expiresAt': 'Expires',
   'errField.skills': 'Skills',
   'err.schema.ls.repeater': '<Repeater> over {on}: only one <Image> per item maps (the items become the pages of a document), with its image and controls named per item; HTML pages (<HyperText>) and other objects per item have no field that holds them.',
+  'err.data.html_too_deep': 'The HTML of the field “{name}” nests elements more than {max} deep, past what browsers show as written.',
   'err.schema.ls.repeater_per_item': '<{tag}> \'{name}\' answers once per page; a control answers once per task or describes a region, so only boxes and their per-region attributes repeat over a document\'s pages.',
   'err.data.options_invalid': '“{name}” must list the options of “{control}”: texts, or items with a text “value”.',
   'err.schema.ls.options_from_data': '<{tag}> “{name}” takes its labels from the task data; only choices and the region tools on an image can.',

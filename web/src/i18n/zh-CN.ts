@@ -24,6 +24,7 @@ import { masksZhCN } from './masks.zh-CN';
 import { dialogueZhCN } from './dialogue.zh-CN';
 import { timeseriesZhCN } from './timeseries.zh-CN';
 import { documentsZhCN } from './documents.zh-CN';
+import { htmlZhCN } from './html.zh-CN';
 
 // 简体中文。键与 en.ts 完全一致（类型检查保证）。
 export const zhCN: Record<MessageKey, string> = {
@@ -382,4 +383,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...dialogueZhCN,
   ...timeseriesZhCN,
   ...documentsZhCN,
+  ...htmlZhCN,
 };

@@ -34,6 +34,7 @@ export function sampleData(schema: Schema): Record<string, unknown> {
   const d: Record<string, unknown> = {};
   for (const f of schema.fields) {
     if (f.type === 'text') d[f.name] = '张三丰在武当山创立了太极拳。😀 Alice joined ACME Corp in Beijing last year.\n李四在北京大学读书。';
+    else if (f.type === 'html') d[f.name] = '<h2>静夜思</h2><p>床前明月光，<b>疑是地上霜</b>。😀<br>By <i>Li Bai</i>, Tang dynasty.</p>';
     else if (f.type === 'image') d[f.name] = sampleImage();
     else if (f.type === 'audio' || f.type === 'video') d[f.name] = sampleAudio();
     else if (f.type === 'list') d[f.name] = [

@@ -1,6 +1,6 @@
 // Types of the label schema and annotation result of docs/label-schema.md.
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries' | 'document';
+export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'list' | 'json' | 'dialogue' | 'timeseries' | 'document' | 'html';
 /** timeColumn and channels: a time series field's time column and the columns shown; pageKey: the key of a
  * document's page objects holding each page image (Label Studio's Repeater) (docs/label-schema.md). */
 export interface Field { name: string; type: FieldType; timeColumn?: string; channels?: string[]; pageKey?: string }

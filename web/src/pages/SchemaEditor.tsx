@@ -2,13 +2,13 @@ import { useT } from '../i18n';
 import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '../lib/schema';
 import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
-const FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list', 'json', 'dialogue', 'timeseries', 'document'];
+const FIELD_TYPES: FieldType[] = ['text', 'html', 'image', 'audio', 'video', 'list', 'json', 'dialogue', 'timeseries', 'document'];
 const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries'];
 /** Controls whose regions per-region attributes can describe (as the server's PerRegion.IsRegionType). */
 const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'timeseries'];
 const ATTRIBUTE_TYPES = ['transcription', 'choices', 'rating'] as const;
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
-  choices: FIELD_TYPES, spans: ['text'], rectangles: ['image', 'document'], polygons: ['image'], keypoints: ['image'],
+  choices: FIELD_TYPES, spans: ['text', 'html'], rectangles: ['image', 'document'], polygons: ['image'], keypoints: ['image'],
   segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
   masks: ['image'], timeseries: ['timeseries'],
 };

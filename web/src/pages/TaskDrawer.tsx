@@ -31,7 +31,7 @@ export function TaskDrawer({ project, taskId, onClose }: { project: Project; tas
         <h3>{t('tasks.data')}</h3>
         <table className="grid kv" data-testid="drawer-data">
           <tbody>{Object.entries(task.data).map(([k, v]) => {
-            const media = project.schema.fields.some((f) => f.name === k && f.type !== 'text' && f.type !== 'list' && f.type !== 'json');
+            const media = project.schema.fields.some((f) => f.name === k && f.type !== 'text' && f.type !== 'html' && f.type !== 'list' && f.type !== 'json');
             return <tr key={k}><th>{k}</th><td className="pre">{cellText(v, media)}</td></tr>;
           })}</tbody>
         </table>

@@ -13,6 +13,7 @@ import { ImageView } from './ImageView';
 import { JsonView } from './JsonView';
 import { TaxonomyView } from './TaxonomyControl';
 import { TextView } from './TextView';
+import { HtmlView } from './HtmlView';
 import { VideoView } from './VideoView';
 import { TimeSeriesView, describeRange } from './TimeSeriesView';
 import type { TimeRange } from './timeseries';
@@ -115,6 +116,7 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   for (const f of schema.fields) {
     const v = data[f.name];
     if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={fieldText(v)} />);
+    else if (f.type === 'html') main.push(<HtmlView key={f.name} field={f.name} html={fieldText(v)} />);
     // Keyed by the source too: another file is another view, its loading state starting afresh.
     else if (f.type === 'image') main.push(<ImageView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);
     else if (f.type === 'video') main.push(<VideoView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);

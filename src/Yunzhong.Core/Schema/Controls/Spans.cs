@@ -15,7 +15,7 @@ internal sealed class SpansKind : ControlKind
 
     internal override bool NeedsField => true;
 
-    internal override FieldType[]? FittingFields { get; } = [FieldType.Text];
+    internal override FieldType[]? FittingFields { get; } = [FieldType.Text, FieldType.Html];
 
     internal override bool AllowsKey(string key) => key is "required" or "field" or "labels";
 
@@ -28,6 +28,11 @@ internal sealed class SpansKind : ControlKind
     internal override string? LabelStudioToNative(SchemaView.Control control, JsonElement item, JsonElement value, string? id, LabelStudioResultContext context) =>
         RegionsToNative(control, value, id, context, regions =>
         {
+            if (context.IsHtml(control.Field))
+            {
+                return HtmlToNative(control, value, context, regions);
+            }
+
             var taskData = context.TaskData;
             var texts = context.Texts;
 
@@ -66,6 +71,11 @@ internal sealed class SpansKind : ControlKind
         var output = context.Output;
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
 
+        if (context.IsHtml(control.Field))
+        {
+            return HtmlFromNative(control, v, context);
+        }
+
         var text = FieldString(taskData, control.Field);
         if (text is null)
         {
@@ -87,6 +97,71 @@ internal sealed class SpansKind : ControlKind
                 ["end"] = end,
                 ["text"] = text[start..end],
             }, "labels", span)));
+        }
+
+        return null;
+    }
+
+    // Label Studio's HyperTextLabels place a range by XPaths to text nodes and offsets in them (code
+    // points), and also write "global offsets"; the XPaths are read first, as they name the very node.
+    private static string? HtmlToNative(SchemaView.Control control, JsonElement value, LabelStudioResultContext context, List<JsonObject> regions)
+    {
+        if (context.Html(control.Field) is not { } html)
+        {
+            return $"the task has no HTML field '{control.Field}'";
+        }
+
+        (int Start, int End)? span = null;
+        var hasPaths = Str(value, "start") is not null && Str(value, "end") is not null;
+        if (hasPaths && value.TryGetProperty("startOffset", out var so) && so.TryGetInt32(out var startOffset)
+            && value.TryGetProperty("endOffset", out var eo) && eo.TryGetInt32(out var endOffset))
+        {
+            span = html.FromLabelStudio(Str(value, "start")!, startOffset, Str(value, "end")!, endOffset);
+        }
+
+        if (span is null && value.TryGetProperty("globalOffsets", out var g) && g.ValueKind == JsonValueKind.Object
+            && g.TryGetProperty("start", out var gs) && gs.TryGetInt32(out var globalStart)
+            && g.TryGetProperty("end", out var ge) && ge.TryGetInt32(out var globalEnd))
+        {
+            span = html.FromGlobalOffsets(globalStart, globalEnd);
+        }
+
+        if (span is not { } s)
+        {
+            return hasPaths || value.TryGetProperty("globalOffsets", out _)
+                ? "value.start/value.end with startOffset/endOffset (or value.globalOffsets) do not place a range in the HTML's shown text"
+                : "value.start and value.end (XPaths) with value.startOffset and value.endOffset, or value.globalOffsets, are needed";
+        }
+
+        regions.Add(new JsonObject { ["start"] = s.Start, ["end"] = s.End, ["text"] = html.Slice(s.Start, s.End) });
+        return null;
+    }
+
+    private static string? HtmlFromNative(SchemaView.Control control, JsonElement v, LabelStudioResultContext context)
+    {
+        if (context.Html(control.Field) is not { } html)
+        {
+            return $"the task has no HTML field '{control.Field}'";
+        }
+
+        foreach (var span in v.EnumerateArray())
+        {
+            var start = span.GetProperty("start").GetInt32();
+            var end = span.GetProperty("end").GetInt32();
+            if (html.ToLabelStudio(start, end) is not { } r)
+            {
+                return $"span {Str(span, "id")} does not fit the HTML's text";
+            }
+
+            context.Output.Add(context.Item(control, Str(span, "id"), "hypertextlabels", WithLabel(new JsonObject
+            {
+                ["start"] = r.Start,
+                ["end"] = r.End,
+                ["startOffset"] = r.StartOffset,
+                ["endOffset"] = r.EndOffset,
+                ["globalOffsets"] = new JsonObject { ["start"] = r.GlobalStart, ["end"] = r.GlobalEnd },
+                ["text"] = html.Slice(start, end),
+            }, "hypertextlabels", span)));
         }
 
         return null;
@@ -134,6 +209,24 @@ public static partial class AnnotationValidator
                 || textElement.ValueKind != JsonValueKind.String)
             {
                 Fail(plan.Pointer, $"The task has no text in field '{field}' to place the spans of '{plan.Def.Name}' in.", SchemaErrorCodes.SpanNoText, ("name", field));
+                return;
+            }
+
+            if (plan.Field.Type == FieldType.Html)
+            {
+                // Spans over HTML count the code points of its text content, as the workbench shows it.
+                var content = HtmlText.TextOf(textElement.GetString()!);
+                var k = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (Region(plan, index, k, item, "span", _spanKeys))
+                    {
+                        SpanInText(plan, k, item, content);
+                    }
+
+                    k++;
+                }
+
                 return;
             }
 

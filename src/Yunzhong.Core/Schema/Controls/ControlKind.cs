@@ -90,6 +90,11 @@ public abstract class ControlKind
         {
             w.WriteStartObject();
             w.WriteString("value", l.Value);
+            if (l.Title is not null)
+            {
+                w.WriteString("title", l.Title);
+            }
+
             if (l.Hotkey is not null)
             {
                 w.WriteString("hotkey", l.Hotkey);

@@ -283,6 +283,7 @@ export const en = {
   'quality.metric.cer': 'CER',
   'quality.metric.wer': 'WER',
   'quality.metric.kendallTau': 'Kendall’s τ',
+  'quality.metric.sameBucket': 'same bucket',
 
   'wb.submit': 'Submit',
   'wb.skip': 'Skip',

@@ -280,6 +280,7 @@ export const zhCN: Record<MessageKey, string> = {
   'quality.metric.cer': '字错率 CER',
   'quality.metric.wer': '词错率 WER',
   'quality.metric.kendallTau': 'Kendall τ',
+  'quality.metric.sameBucket': '同组率',
 
   'wb.submit': '提交',
   'wb.skip': '跳过',

@@ -97,6 +97,9 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       if (act?.type === 'ranking' && act.mode === 'pairwise' && ['1', '2', '3'].includes(e.key)) {
         onChange((s) => setPairwise(s, act.name, (['a', 'b', 'tie'] as const)[Number(e.key) - 1]!)); e.preventDefault(); return;
       }
+      if (act?.type === 'ranking' && act.fields && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        onChange((s) => setPairwise(s, act.name, e.key === 'ArrowLeft' ? 'a' : 'b')); e.preventDefault(); return;
+      }
       // Label hotkeys: the active control first, then any control with that explicit key.
       const order = act ? [act, ...schema.controls.filter((c) => c !== act)] : schema.controls;
       for (const c of order) {
@@ -112,8 +115,16 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   });
 
   const main: React.ReactNode[] = [];
+  // A pairwise control over two fields shows them itself, side by side, where the first would be.
+  const compared = new Map<string, RankingControl>();
+  for (const c of schema.controls) if (c.type === 'ranking' && c.fields) c.fields.forEach((f) => compared.set(f, c));
   for (const f of schema.fields) {
     const v = data[f.name];
+    const pair = compared.get(f.name);
+    if (pair) {
+      if (pair.fields![0] === f.name || !schema.fields.some((g) => g.name === pair.fields![0])) main.push(<RankingView key={pair.name} c={pair} />);
+      continue;
+    }
     if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={fieldText(v)} />);
     // Keyed by the source too: another file is another view, its loading state starting afresh.
     else if (f.type === 'image') main.push(<ImageView key={`${f.name}:${fieldText(v)}`} field={f.name} src={mediaUrl(fieldText(v))} />);

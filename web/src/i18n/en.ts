@@ -123,6 +123,8 @@ export const en = {
   'schema.name': 'Name',
   'schema.type': 'Type',
   'schema.field': 'Field',
+  'schema.compares': 'Compares',
+  'schema.buckets': 'Buckets',
   'schema.labels': 'Labels (one per line, optional “value|hotkey|#colour”)',
   'schema.options': 'Options (one per line)',
   'schema.leafsOnly': 'Leaves only',

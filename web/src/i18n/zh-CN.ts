@@ -120,6 +120,8 @@ export const zhCN: Record<MessageKey, string> = {
   'schema.name': '名称',
   'schema.type': '类型',
   'schema.field': '字段',
+  'schema.compares': '比较',
+  'schema.buckets': '分组',
   'schema.labels': '标签（每行一个，可写“值|快捷键|#颜色”）',
   'schema.options': '选项（每行一个）',
   'schema.leafsOnly': '只能选末级',

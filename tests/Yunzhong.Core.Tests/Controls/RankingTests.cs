@@ -90,6 +90,22 @@ public class RankingTests
             Assert.Single(AnnotationValidator.Validate(schema, Json(data), Json("""{"comparison":{"preferred":"left"}}"""))).Code);
     }
 
+    [Fact]
+    public void PairwiseBetweenTwoFieldsAgreesOnThePreferredSide()
+    {
+        var schema = FromGallery("generative-ai__human-feedback-collection");
+        var control = schema.Controls.Single(c => c.Name == "comparison");
+        var agreement = ControlKinds.Of(ControlType.Ranking).CreateAgreement(control)!;
+
+        agreement.AddTask([Json("""{"comparison":{"preferred":"a"}}"""), Json("""{"comparison":{"preferred":"a"}}""")]);
+        agreement.AddTask([Json("""{"comparison":{"preferred":"a"}}"""), Json("""{"comparison":{"preferred":"b"}}""")]);
+
+        var result = agreement.Result();
+        Assert.Equal((2, 2), (result.Tasks, result.Pairs));
+        Assert.Equal(0.5, result.Metrics["percentAgreement"]);
+        Assert.Equal(1.0, ControlKinds.Of(ControlType.Ranking).GoldScore(control, Json("""{"preferred":"b"}"""), Json("""{"preferred":"b"}"""), default, default));
+    }
+
     [Theory]
     [InlineData("""{ "name": "p", "type": "ranking", "mode": "rank", "fields": ["a", "b"] }""", "/controls/0/fields", SchemaErrorCodes.SchemaRankingFields)]
     [InlineData("""{ "name": "p", "type": "ranking", "mode": "pairwise", "fields": ["a"] }""", "/controls/0/fields", SchemaErrorCodes.SchemaRankingFields)]
@@ -172,8 +188,9 @@ public class RankingTests
             Json("""{"rank":{"buckets":{"relevant_results":["r1","r3"],"biased_results":["r2"]}}}"""),
         ]);
 
-        var metric = Json(JsonSerializer.Serialize(agreement.Result()));
-        Assert.Contains("sameBucket", metric.GetRawText(), StringComparison.Ordinal);
+        var result = agreement.Result();
+        Assert.Equal((1, 1), (result.Tasks, result.Pairs));
+        Assert.Equal(1.0 / 3, result.Metrics["sameBucket"]!.Value, 9);
         Assert.Equal(1.0 / 3, RankingKind.SameBucketShare(
             new Dictionary<string, string> { ["r1"] = "a", ["r2"] = "a" },
             new Dictionary<string, string> { ["r1"] = "a", ["r3"] = "a", ["r2"] = "b" })!.Value, 9);

@@ -20,6 +20,9 @@ internal sealed class RankingKind : ControlKind
     /// <summary>The labels of a ranking are its buckets (none: rank or compare).</summary>
     public override string LabelKey => "buckets";
 
+    // Bucket names are keys of an answer, not values, and every item lands in one: nothing to count.
+    public override bool CountsLabels => false;
+
     // A pairwise control over two fields names them in 'fields' instead (checked in CheckEntry).
     internal override bool NeedsField => true;
 

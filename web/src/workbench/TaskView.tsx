@@ -116,8 +116,16 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
 
   const main: React.ReactNode[] = [];
   // A pairwise control over two fields shows them itself, side by side, where the first would be.
+  // Where another control labels one of the two (spans on an answer), the fields stay as they are
+  // and the comparison follows them.
   const compared = new Map<string, RankingControl>();
-  for (const c of schema.controls) if (c.type === 'ranking' && c.fields) c.fields.forEach((f) => compared.set(f, c));
+  const after = new Map<string, RankingControl>();
+  for (const c of schema.controls) {
+    if (c.type !== 'ranking' || !c.fields) continue;
+    const labelled = schema.controls.some((o) => o !== c && 'field' in o && c.fields!.includes(o.field as string));
+    if (labelled) after.set(c.fields[1], c);
+    else c.fields.forEach((f) => compared.set(f, c));
+  }
   for (const f of schema.fields) {
     const v = data[f.name];
     const pair = compared.get(f.name);
@@ -138,6 +146,8 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
     else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
     else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} pageKey={f.pageKey} />);
     else main.push(<JsonView key={f.name} field={f.name} value={v} />);
+    const follows = after.get(f.name);
+    if (follows) main.push(<RankingView key={follows.name} c={follows} />);
   }
 
   const side: React.ReactNode[] = [];

@@ -40,8 +40,9 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
 /// <c>relation</c> ↔ relations (<c>direction: "left"</c> is turned around; <c>"bi"</c> is kept as
 /// from → to); <c>textarea</c> ↔ transcription (a region id makes it per segment; several texts
 /// are joined with a line break); <c>rating</c> ↔ rating; <c>ranker</c> ↔ ranking mode rank (the
-/// bucket named after the list, else the first bucket other than <c>_</c>, is the order);
-/// <c>pairwise</c> ↔ ranking mode pairwise (<c>left</c> = a, <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
+/// bucket named after the list, else the first bucket other than <c>_</c>, is the order; a ranking with
+/// <c>buckets</c> takes each named bucket, <c>_</c> being the items in none);
+/// <c>pairwise</c> ↔ ranking mode pairwise, over a list or two fields (<c>left</c> = a, <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
 /// <c>value.rationale</c>. A Label Studio region with several labels becomes one native region per
 /// label, the second and later with ids suffixed <c>_2</c>, <c>_3</c>, ….
 /// </remarks>

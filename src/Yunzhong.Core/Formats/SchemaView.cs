@@ -12,7 +12,7 @@ internal sealed class SchemaView
     public sealed record Control(
         string Name, string Type, string? Field, IReadOnlyList<string> Labels,
         string? Spans, string? PerSegment, string? Mode, string? ToName = null, IReadOnlyList<string>? PerRegion = null, string? PerMessage = null,
-        string? FromName = null)
+        string? FromName = null, IReadOnlyList<string>? Fields = null)
     {
         /// <summary>Label Studio's from_name and to_name of this control's results on page <paramref name="page"/>
         /// of a document, where a Repeater names them per page (<see cref="FromName"/> <c>labels_{{idx}}</c>).</summary>
@@ -129,7 +129,7 @@ internal sealed class SchemaView
                 }
 
                 var labels = new List<string>();
-                foreach (var key in (ReadOnlySpan<string>)["labels", "options"])
+                foreach (var key in (ReadOnlySpan<string>)["labels", "options", "buckets"])
                 {
                     if (c.TryGetProperty(key, out var ls) && ls.ValueKind == JsonValueKind.Array)
                     {
@@ -147,7 +147,10 @@ internal sealed class SchemaView
                 controls.Add(new Control(name, type, Str(c, "field"), labels, Str(c, "spans"), Str(c, "perSegment"), Str(c, "mode"), Str(c, "toName"),
                     c.TryGetProperty("perRegion", out var pr) && pr.ValueKind == JsonValueKind.Array
                         ? [.. pr.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
-                        : null, Str(c, "perMessage"), Str(c, "fromName")));
+                        : null, Str(c, "perMessage"), Str(c, "fromName"),
+                    c.TryGetProperty("fields", out var cf) && cf.ValueKind == JsonValueKind.Array
+                        ? [.. cf.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
+                        : null));
             }
         }
 

@@ -5,8 +5,8 @@ namespace Yunzhong.Core.Quality;
 /// (all right): the mean over the controls the gold answer fills. Each control is scored by the
 /// measure that fits it: exact choice sets; rating distance; span F1 (exact boundaries); box and
 /// polygon F1 at IoU ≥ 0.5; keypoints within 10 px with the same label; time segments matched by
-/// overlap; 1 − character error rate for transcriptions; (Kendall τ + 1) / 2 for rankings and the
-/// same preference for pairwise; per-region attributes by <see cref="RegionAttributeScoring"/>. Relations are not scored (they depend on span ids, which differ
+/// overlap; 1 − character error rate for transcriptions; (Kendall τ + 1) / 2 for rankings, the
+/// same preference for pairwise and the share of items in the same bucket for ranking buckets; per-region attributes by <see cref="RegionAttributeScoring"/>. Relations are not scored (they depend on span ids, which differ
 /// between annotators). Each kind's measure is its <see cref="ControlKind"/>'s; the readers here
 /// are shared by them. Both results are assumed to have passed <see cref="AnnotationValidator"/>.
 /// </summary>

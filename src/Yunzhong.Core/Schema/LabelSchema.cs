@@ -295,6 +295,17 @@ public sealed class LabelSchema
             w.WriteString("perMessage", c.PerMessage);
         }
 
+        if (c.Fields is not null)
+        {
+            w.WriteStartArray("fields");
+            foreach (var f in c.Fields)
+            {
+                w.WriteStringValue(f);
+            }
+
+            w.WriteEndArray();
+        }
+
         if (c.PerRegion is not null)
         {
             w.WriteStartArray("perRegion");

@@ -242,6 +242,7 @@ public static class LabelStudioConfig
                 PerSegment = d.PerSegment,
                 PerRegion = d.PerRegionNames,
                 PerMessage = d.PerMessage,
+                Fields = d.Fields,
                 Mode = d.Mode,
                 LeafsOnly = d.LeafsOnly,
                 ToName = d.ToName,
@@ -534,6 +535,14 @@ public static class LabelStudioConfig
                     return;
                 }
             }
+            else if (tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase) && Several(toName))
+            {
+                // Two objects compared: the ranking kind names their fields (left, right).
+                if (!Targets(e, tag, toName))
+                {
+                    return;
+                }
+            }
             else if (targets)
             {
                 field = Target(e, tag, tag.Equals("Pairwise", StringComparison.OrdinalIgnoreCase));
@@ -737,6 +746,8 @@ public static class LabelStudioConfig
             }
         }
 
+        public override FieldDef? ObjectField(string name) => _objects.GetValueOrDefault(name);
+
         public override int? MaxRating(XElement e)
         {
             var text = Attr(e, "maxRating");
@@ -859,6 +870,8 @@ internal sealed class LabelStudioDraft(XElement source, string name, ControlType
     public string? Spans { get; set; }
     public string? PerSegment { get; set; }
     public RankingMode Mode { get; set; }
+    /// <summary>A pairwise comparison of two objects: their fields, left then right.</summary>
+    public List<string>? Fields { get; set; }
     public bool PerRegion { get; set; }
     /// <summary>Per region: the field whose regions it describes, where the control itself keeps no field (rating).</summary>
     public string? RegionField { get; set; }
@@ -891,6 +904,9 @@ internal abstract class LabelStudioImportContext
 
     /// <summary>A rating's <c>maxRating</c>; null when absent or not an integer (reported).</summary>
     public abstract int? MaxRating(XElement e);
+
+    /// <summary>The field of the object tag named <paramref name="name"/>; null when there is none.</summary>
+    public abstract FieldDef? ObjectField(string name);
 
     public static string? Attr(XElement e, string name) => e.Attribute(name)?.Value;
 

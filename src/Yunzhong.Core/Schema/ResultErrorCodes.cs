@@ -119,6 +119,12 @@ public static partial class SchemaErrorCodes
     /// <summary>An order that leaves an item out (<c>missing</c>).</summary>
     public const string RankingIncomplete = "annotation.ranking.incomplete";
 
+    /// <summary>A ranking with buckets whose answer has no <c>buckets</c> object (<c>name</c>: the control).</summary>
+    public const string RankingBucketsNeeded = "annotation.ranking.buckets_needed";
+
+    /// <summary>An answer that puts items into a bucket the control lacks (<c>value</c>: the bucket, <c>name</c>: the control).</summary>
+    public const string RankingBucketUnknown = "annotation.ranking.bucket_unknown";
+
     /// <summary>A rating that is not a whole number from 1 to <c>max</c>.</summary>
     public const string RatingRange = "annotation.rating.range";
 
@@ -237,6 +243,12 @@ public static partial class SchemaErrorCodes
     /// <summary>A ranking mode other than rank and pairwise (<c>value</c>).</summary>
     public const string SchemaRankingMode = "schema.ranking_mode";
 
+    /// <summary>A ranking's <c>fields</c> that are not two different fields of a pairwise control without <c>field</c> (<c>name</c>: the control).</summary>
+    public const string SchemaRankingFields = "schema.ranking_fields";
+
+    /// <summary>Ranking buckets on a pairwise control, or a bucket named <c>_</c>, which Label Studio keeps for the items left out (<c>name</c>: the control).</summary>
+    public const string SchemaRankingBuckets = "schema.ranking_buckets";
+
     /// <summary>A key that must be true or false (<c>key</c>).</summary>
     public const string SchemaNotBool = "schema.not_bool";
 
@@ -303,7 +315,7 @@ public static partial class SchemaErrorCodes
     /// <summary>Two tags show one $variable as different field types (<c>name</c>).</summary>
     public const string LabelStudioFieldTypes = "schema.ls.field_types";
 
-    /// <summary>A pairwise tag compares two objects; the native control compares two items of one list (<c>tag</c>).</summary>
+    /// <summary>A pairwise tag that names more than two objects (<c>tag</c>, <c>count</c>).</summary>
     public const string LabelStudioPairwiseObjects = "schema.ls.pairwise_objects";
 
     /// <summary>A toName that names several objects (<c>tag</c>, <c>name</c>).</summary>

@@ -58,9 +58,10 @@ public static class SchemaChange
             errors.Add(SchemaError.Of($"{at}/type", $"Control \"{name}\" keeps its type {Name(was.Type)} once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "type")));
             return;
         }
-        if (now.Field != was.Field)
+        if (now.Field != was.Field || !(now.Fields ?? []).SequenceEqual(was.Fields ?? [], StringComparer.Ordinal))
         {
-            errors.Add(SchemaError.Of($"{at}/field", $"Control \"{name}\" keeps labelling field \"{was.Field}\" once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", "field")));
+            var key = was.Fields is null ? "field" : "fields";
+            errors.Add(SchemaError.Of($"{at}/{key}", $"Control \"{name}\" keeps labelling field \"{was.Field ?? string.Join(", ", was.Fields ?? [])}\" once annotations exist.", SchemaErrorCodes.ChangeKeeps, ("name", name), ("key", key)));
         }
         if (now.Spans != was.Spans || now.PerSegment != was.PerSegment || now.PerMessage != was.PerMessage
             || !(now.PerRegion ?? []).SequenceEqual(was.PerRegion ?? [], StringComparer.Ordinal))
@@ -92,11 +93,11 @@ public static class SchemaChange
             errors.Add(SchemaError.Of($"{at}/leafsOnly", $"Control \"{name}\" cannot become leaves-only once annotations exist.", SchemaErrorCodes.ChangeNarrower, ("name", name), ("key", "leafsOnly")));
         }
         var kept = Paths(now.Labels, "").ToHashSet(StringComparer.Ordinal);
-        var key = now.Type is ControlType.Choices or ControlType.Taxonomy ? "options" : "labels";
+        var labelKey = ControlKinds.Of(now.Type).LabelKey;
         var missing = Paths(was.Labels, "").Where(p => !kept.Contains(p)).ToList();
         if (missing.Count > 0)
         {
-            errors.Add(SchemaError.Of($"{at}/{key}", $"Control \"{name}\" keeps {(key == "options" ? "the options" : "the labels")} existing annotations use: "
+            errors.Add(SchemaError.Of($"{at}/{labelKey}", $"Control \"{name}\" keeps the {labelKey} existing annotations use: "
                 + string.Join(", ", missing.Select(m => $"\"{m}\"")) + " cannot be removed or renamed.",
                 SchemaErrorCodes.ChangeLabelsRemoved, ("name", name), ("labels", string.Join(", ", missing))));
         }

@@ -76,7 +76,7 @@ public enum RankingMode
 {
     /// <summary>Every item once, best first.</summary>
     Rank,
-    /// <summary>A preference between the first two items: <c>a</c>, <c>b</c> or <c>tie</c>.</summary>
+    /// <summary>A preference between the first two items, or between the two fields of <see cref="ControlDef.Fields"/>: <c>a</c>, <c>b</c> or <c>tie</c>.</summary>
     Pairwise,
 }
 
@@ -101,7 +101,12 @@ public sealed record FieldDef(string Name, FieldType Type)
 /// <param name="Hotkey">Keyboard shortcut in the workbench, if any.</param>
 /// <param name="Color">Display colour (e.g. <c>#e4572e</c>), if any.</param>
 /// <param name="Children">Taxonomy: the options under this one; null for a leaf.</param>
-public sealed record LabelDef(string Value, string? Hotkey = null, string? Color = null, IReadOnlyList<LabelDef>? Children = null);
+public sealed record LabelDef(string Value, string? Hotkey = null, string? Color = null, IReadOnlyList<LabelDef>? Children = null)
+{
+    /// <summary>Ranking buckets: the heading shown for the bucket, when it differs from <see cref="Value"/>
+    /// (Label Studio's <c>&lt;Bucket title&gt;</c>).</summary>
+    public string? Title { get; init; }
+}
 
 /// <summary>
 /// One control of a label schema. Which properties apply depends on <see cref="Type"/>; see
@@ -159,6 +164,13 @@ public sealed class ControlDef
 
     /// <summary>Ranking: rank the whole list or compare its first two items.</summary>
     public RankingMode Mode { get; init; }
+
+    /// <summary>
+    /// Ranking in <see cref="RankingMode.Pairwise"/> mode: the two fields compared, left (<c>a</c>) then
+    /// right (<c>b</c>), instead of the first two items of a list <see cref="Field"/> (Label Studio's
+    /// <c>&lt;Pairwise toName="text1,text2"&gt;</c>). Null for a comparison within one list.
+    /// </summary>
+    public IReadOnlyList<string>? Fields { get; init; }
 
     /// <summary>Ranking: whether the answer may carry a free-text rationale.</summary>
     public bool Rationale { get; init; }

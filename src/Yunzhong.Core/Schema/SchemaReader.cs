@@ -169,7 +169,7 @@ internal static class SchemaReader
         var labelKey = kind.LabelKey;
         if (kind.TakesLabels && c.TryGetProperty(labelKey, out var ls) && ls.ValueKind != JsonValueKind.Null)
         {
-            labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok, kind.AllowsKey("leafsOnly") ? 0 : -1) ?? [];
+            labels = ReadLabels(ls, path + "/" + labelKey, errors, ref ok, kind.AllowsKey("leafsOnly") ? 0 : -1, titled: labelKey == "buckets") ?? [];
         }
 
         var labelsFrom = kind.AllowsKey(DataOptions.Key(kind)) ? OptionalString(c, DataOptions.Key(kind), path, errors, ref ok) : null;
@@ -177,6 +177,7 @@ internal static class SchemaReader
         var spans = OptionalString(c, "spans", path, errors, ref ok);
         var perSegment = OptionalString(c, "perSegment", path, errors, ref ok);
         var perRegion = OptionalStrings(c, "perRegion", path, errors, ref ok);
+        var fields = OptionalStrings(c, "fields", path, errors, ref ok);
         var perMessage = OptionalString(c, "perMessage", path, errors, ref ok);
         var toName = OptionalString(c, "toName", path, errors, ref ok);
         var fromName = OptionalString(c, "fromName", path, errors, ref ok);
@@ -218,6 +219,7 @@ internal static class SchemaReader
             PerSegment = SchemaRules.AllowsKey(type, "perSegment") ? perSegment : null,
             PerRegion = SchemaRules.AllowsKey(type, "perRegion") ? perRegion : null,
             PerMessage = SchemaRules.AllowsKey(type, "perMessage") ? perMessage : null,
+            Fields = SchemaRules.AllowsKey(type, "fields") ? fields : null,
             Labels = labels,
             Multiple = SchemaRules.AllowsKey(type, "multiple") && multiple,
             Required = required,
@@ -239,7 +241,8 @@ internal static class SchemaReader
     /// <param name="ok">Set false when an error was added.</param>
     /// <param name="depth">How deep in an option tree <paramref name="ls"/> lies; -1 where labels have no children.</param>
     /// <remarks>The depth of an option tree is bounded by <see cref="SchemaLimits.MaxDepth"/> before it gets here.</remarks>
-    private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok, int depth = -1)
+    /// <param name="titled">Whether a label may carry a <c>title</c> (ranking buckets).</param>
+    private static LabelDef[]? ReadLabels(JsonElement ls, string path, List<SchemaError> errors, ref bool ok, int depth = -1, bool titled = false)
     {
         if (ls.ValueKind != JsonValueKind.Array)
         {
@@ -269,10 +272,11 @@ internal static class SchemaReader
 
             foreach (var p in l.EnumerateObject())
             {
-                if (p.Name is not ("value" or "hotkey" or "color") && !(depth >= 0 && p.Name == "children"))
+                if (p.Name is not ("value" or "hotkey" or "color") && !(depth >= 0 && p.Name == "children") && !(titled && p.Name == "title"))
                 {
                     errors.Add(SchemaError.Of(itemPath + "/" + JsonText.EscapePointerToken(p.Name), depth >= 0
                         ? $"Unknown key '{p.Name}'; an option has 'value', 'hotkey', 'color' and 'children'."
+                        : titled ? $"Unknown key '{p.Name}'; a bucket has 'value', 'title', 'hotkey' and 'color'."
                         : $"Unknown key '{p.Name}'; a label has 'value', 'hotkey' and 'color'.", SchemaErrorCodes.SchemaLabelKeyUnknown, ("key", p.Name)));
                     ok = false;
                 }
@@ -281,6 +285,7 @@ internal static class SchemaReader
             var value = RequiredString(l, "value", itemPath, "A label", errors);
             var hotkey = OptionalString(l, "hotkey", itemPath, errors, ref ok);
             var color = OptionalString(l, "color", itemPath, errors, ref ok);
+            var title = titled ? OptionalString(l, "title", itemPath, errors, ref ok) : null;
             if (value is null)
             {
                 ok = false;
@@ -293,7 +298,7 @@ internal static class SchemaReader
                 children = ReadLabels(cs, itemPath + "/children", errors, ref ok, depth + 1);
             }
 
-            result.Add(new LabelDef(value, hotkey, color, children is { Length: > 0 } ? children : null));
+            result.Add(new LabelDef(value, hotkey, color, children is { Length: > 0 } ? children : null) { Title = title });
         }
 
         return [.. result];

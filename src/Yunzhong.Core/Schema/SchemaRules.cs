@@ -58,6 +58,7 @@ internal static class SchemaRules
         }
 
         Check(c.Field is not null, "field");
+        Check(c.Fields is not null, "fields");
         Check(c.Labels.Count > 0, ControlKinds.Of(c.Type).LabelKey);
         Check(c.Multiple, "multiple");
         Check(c.Min is not null, "min");
@@ -128,7 +129,7 @@ internal static class SchemaRules
 
         if (c.Field is null)
         {
-            if (kind.NeedsField)
+            if (kind.NeedsField && c.Fields is null)
             {
                 errors.Add(SchemaError.Of(path + "/field", $"A {typeName} control needs a 'field'.", SchemaErrorCodes.SchemaControlNeedsField, ("type", typeName)));
             }
@@ -142,6 +143,14 @@ internal static class SchemaRules
             errors.Add(SchemaError.Of(path + "/field",
                 $"Field {JsonText.Quote(c.Field)} is {Name(field.Type)}; a {typeName} control labels {string.Join(" or ", fitting.Select(Name))} fields.",
                 SchemaErrorCodes.SchemaFieldUnfit, ("name", c.Field), ("fieldType", Name(field.Type)), ("type", typeName), ("fitting", string.Join(", ", fitting.Select(Name)))));
+        }
+
+        for (var i = 0; i < (c.Fields?.Count ?? 0); i++)
+        {
+            if (!fields.ContainsKey(c.Fields![i]))
+            {
+                errors.Add(SchemaError.Of(path + "/fields/" + i, $"Field {JsonText.Quote(c.Fields[i])} is not a field of the schema.", SchemaErrorCodes.SchemaFieldUnknown, ("name", c.Fields[i])));
+            }
         }
 
         kind.CheckReferences(c, path, controls, errors);
@@ -232,6 +241,7 @@ internal static class SchemaRules
         PerSegment = c.PerSegment,
         PerRegion = c.PerRegion is null ? null : [.. c.PerRegion],
         PerMessage = c.PerMessage,
+        Fields = c.Fields is null ? null : [.. c.Fields],
         Mode = c.Mode,
         Rationale = c.Rationale,
         LeafsOnly = c.LeafsOnly,

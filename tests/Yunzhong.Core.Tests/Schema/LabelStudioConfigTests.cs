@@ -288,9 +288,9 @@ public class LabelStudioConfigTests
     }
 
     [Fact]
-    public void PairwiseOverTwoTextsIsExplainedAsAnError()
+    public void PairwiseOverTwoTextsComparesTheirTwoFields()
     {
-        var import = Failed("""
+        var s = Imported("""
             <View>
               <Header value="Select one of two items"/>
               <Pairwise name="pw" toName="text1,text2"/>
@@ -299,8 +299,23 @@ public class LabelStudioConfigTests
             </View>
             """);
 
+        var pw = s.Control("pw")!;
+        Assert.Equal((RankingMode.Pairwise, null, "text1,text2"), (pw.Mode, pw.Field, pw.ToName));
+        Assert.Equal(["text1", "text2"], pw.Fields!);
+    }
+
+    [Fact]
+    public void PairwiseOverThreeObjectsIsExplainedAsAnError()
+    {
+        var import = Failed("""
+            <View>
+              <Pairwise name="pw" toName="text1,text2,text3"/>
+              <Text name="text1" value="$text1"/><Text name="text2" value="$text2"/><Text name="text3" value="$text3"/>
+            </View>
+            """);
+
         Assert.Equal("/View[1]/Pairwise[1]", Paths(import.Errors));
-        Assert.Contains("text1, text2", import.Errors[0].Message);
+        Assert.Equal(SchemaErrorCodes.LabelStudioPairwiseObjects, import.Errors[0].Code);
     }
 
     [Fact]
@@ -342,14 +357,14 @@ public class LabelStudioConfigTests
         var import = LabelStudioConfig.Import("""
             <View>
               <List name="items" value="$items"/>
-              <Ranker name="rank" toName="items"><Bucket name="best" title="Best"/></Ranker>
+              <Ranker name="rank" toName="items"><Bucket name="best" title="Best"/><Label value="x"/></Ranker>
               <Text name="t" value="$t"/>
               <Labels name="l" toName="t"><Label value="A"/><Choice value="B"/></Labels>
             </View>
             """);
 
         Assert.Empty(import.Errors);
-        Assert.Equal([new UnmappedTag("Bucket", "best"), new UnmappedTag("Choice", null)], import.Unmapped);
+        Assert.Equal([new UnmappedTag("Label", null), new UnmappedTag("Choice", null)], import.Unmapped);
     }
 
     [Fact]

@@ -47,4 +47,24 @@ public class SchemaChangeTests
         var paths = SchemaChange.Breaks(S(Taxonomy), next).Select(e => e.Path).ToArray();
         Assert.Equal(["/fields/0/type", "/controls", "/controls/0/type", "/controls"], paths);
     }
+
+    [Fact]
+    public void ARankingKeepsItsBucketsAndTheFieldsItCompares()
+    {
+        var was = S("""
+            {"fields":[{"name":"l","type":"list"},{"name":"a","type":"text"},{"name":"b","type":"text"}],"controls":[
+              {"name":"sorted","type":"ranking","field":"l","mode":"rank","buckets":["good","bad"]},
+              {"name":"pw","type":"ranking","mode":"pairwise","fields":["a","b"]}]}
+            """);
+        var next = S("""
+            {"fields":[{"name":"l","type":"list"},{"name":"a","type":"text"},{"name":"b","type":"text"}],"controls":[
+              {"name":"sorted","type":"ranking","field":"l","mode":"rank","buckets":[{"value":"good","title":"Good"},"ugly"]},
+              {"name":"pw","type":"ranking","mode":"pairwise","fields":["b","a"]}]}
+            """);
+
+        var errors = SchemaChange.Breaks(was, next);
+
+        Assert.Equal(["/controls/0/buckets", "/controls/1/fields"], errors.Select(e => e.Path));
+        Assert.Contains("\"bad\"", errors[0].Message);
+    }
 }

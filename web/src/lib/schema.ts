@@ -24,7 +24,14 @@ export interface KeypointsControl extends ControlBase { type: 'keypoints'; field
 export interface SegmentsControl extends ControlBase { type: 'segments'; field: string; labels: LabelLike[] }
 export interface TranscriptionControl extends ControlBase, PerRegion { type: 'transcription'; perSegment?: string }
 export interface RatingControl extends ControlBase, PerRegion { type: 'rating'; max?: number }
-export interface RankingControl extends ControlBase { type: 'ranking'; field: string; mode: 'rank' | 'pairwise'; rationale?: boolean }
+/**
+ * A ranking of a list field's items; pairwise, the first two items, or two whole fields (`fields`:
+ * left, right) instead of `field`; with `buckets` (rank mode), the items sorted into named groups.
+ */
+export interface RankingControl extends ControlBase {
+  type: 'ranking'; field?: string; fields?: [string, string]; mode: 'rank' | 'pairwise'; rationale?: boolean;
+  buckets?: (string | (LabelDef & { title?: string }))[];
+}
 /** An option of a taxonomy: a bare string is a leaf. */
 export type TaxonomyOption = string | (LabelDef & { children?: TaxonomyOption[] });
 export interface TaxonomyControl extends ControlBase {
@@ -62,6 +69,8 @@ export interface RankValue { order: string[]; rationale?: string }
 /** A dialogue region: a whole message (no start/end) or a span of code points inside it. */
 export interface MessageRegion { id: string; message: number; label: string; start?: number; end?: number; text?: string }
 export interface PairwiseValue { preferred: 'a' | 'b' | 'tie'; rationale?: string }
+/** A ranking with buckets: bucket name → item ids in order; items in no bucket are left out. */
+export interface BucketsValue { buckets: Record<string, string[]>; rationale?: string }
 
 // One of: string[] (choices), Span[], Relation[], Rect[], Polygon[], Keypoint[], Segment[],
 // string or Record<string, string> (transcription), number (rating), RankValue, PairwiseValue,

@@ -89,7 +89,11 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
             <div className="row wrap">
               <input aria-label={t('schema.name')} data-testid={`control-name-${i}`} value={c.name} onChange={(e) => setControl(i, { ...c, name: e.target.value })} />
               <b>{c.type}</b>
-              {FIELD_FOR[c.type] && (
+              {c.type === 'ranking' && c.fields && <span data-testid={`control-fields-${i}`}>{t('schema.compares')} <code>{c.fields[0]}</code> ↔ <code>{c.fields[1]}</code></span>}
+              {c.type === 'ranking' && !!c.buckets?.length && (
+                <span data-testid={`control-buckets-${i}`}>{t('schema.buckets')} {c.buckets.map((b) => typeof b === 'string' ? b : b.title ?? b.value).map((b) => <code key={b}>{b}</code>)}</span>
+              )}
+              {FIELD_FOR[c.type] && !(c.type === 'ranking' && c.fields) && (
                 <label>{t('schema.field')}{' '}
                   <select value={c.field ?? ''} onChange={(e) => setControl(i, { ...c, field: e.target.value || undefined } as Control)}>
                     {(c.type === 'choices' || c.type === 'transcription' || c.type === 'taxonomy') && <option value="">—</option>}

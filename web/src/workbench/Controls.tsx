@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n';
 import {
-  labelsOf, listItems, type ChoicesControl, type Control, type PairwiseValue, type RankValue, type RankingControl,
+  labelsOf, listItems, type BucketsValue, type ChoicesControl, type Control, type PairwiseValue, type RankValue, type RankingControl,
   type RatingControl, type TranscriptionControl,
 } from '../lib/schema';
-import { moveRankItem, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
+import { bucketOf, moveToBucket, moveWithinBucket, unplaced } from './buckets';
+import { moveRankItem, setBuckets, setPairwise, setRankOrder, setRationale, setValue, toggleChoice, typeText } from './state';
 import { isTyping, useWb } from './context';
 
 export function Frame({ c, children }: { c: Control; children: React.ReactNode }) {
@@ -72,31 +73,37 @@ export function TranscriptionView({ c }: { c: TranscriptionControl }) {
 export function RankingView({ c }: { c: RankingControl }) {
   const t = useT();
   const wb = useWb();
-  const items = listItems(wb.data[c.field]);
+  const items = listItems(c.field ? wb.data[c.field] : undefined);
   const initial = items.map((i) => i.id);
   const byId = new Map(items.map((i) => [i.id, i]));
-  const value = wb.state.result[c.name] as (RankValue & PairwiseValue) | undefined;
+  const value = wb.state.result[c.name] as (RankValue & PairwiseValue & BucketsValue) | undefined;
+  const bucketed = c.mode === 'rank' && !!c.buckets?.length;
   const rationale = value?.rationale ?? '';
   const dragId = useRef<string | null>(null);
   const [focus, setFocus] = useState<string | null>(null);
 
   const rationaleBox = c.rationale && (
     <textarea data-testid={`rationale-${c.name}`} rows={2} placeholder={t('wb.rationale')} value={rationale} readOnly={wb.readOnly}
-      onChange={(e) => { const v = e.target.value; wb.update((s) => setRationale(s, c.name, v, initial, c.mode)); }} />
+      onChange={(e) => { const v = e.target.value; wb.update((s) => setRationale(s, c.name, v, initial, bucketed ? 'buckets' : c.mode)); }} />
   );
 
   if (c.mode === 'pairwise') {
     const [a, b] = items;
     const pick = (p: PairwiseValue['preferred']) => !wb.readOnly && wb.update((s) => setPairwise(s, c.name, p));
+    // Two fields compared (Label Studio's <Pairwise toName="left,right">): each card shows its field.
+    const sides = c.fields
+      ? c.fields.map((f) => <PairField key={f} field={f} />)
+      : [a, b].map((item, i) => <div key={i} className="pair-text">{item?.text}</div>);
     return (
       <Frame c={c}>
-        <p className="muted">{t('wb.pairHint')}</p>
+        <p className="muted">{t(c.fields ? 'wb.pairFieldsHint' : 'wb.pairHint')}</p>
         <div className="pairwise">
-          {([['a', a], ['b', b]] as const).map(([side, item], i) => (
-            <button type="button" key={side} data-testid={`pair-${c.name}-${side}`} className={`pair-card${value?.preferred === side ? ' on' : ''}`}
-              onClick={() => pick(side)} disabled={wb.readOnly}>
-              <div className="pair-head"><kbd>{i + 1}</kbd> {side.toUpperCase()}</div>
-              <div className="pair-text">{(item as { text: string } | undefined)?.text}</div>
+          {(['a', 'b'] as const).map((side, i) => (
+            <button type="button" key={side} data-testid={`pair-${c.name}-${side}`} aria-pressed={value?.preferred === side}
+              className={`pair-card${value?.preferred === side ? ' on' : ''}`} onClick={() => pick(side)} disabled={wb.readOnly}>
+              <div className="pair-head"><kbd>{i + 1}</kbd> {c.fields ? t(side === 'a' ? 'wb.left' : 'wb.right') : side.toUpperCase()}
+                {c.fields && <span className="muted small"> · {c.fields[i]}</span>}</div>
+              {sides[i]}
             </button>
           ))}
         </div>
@@ -107,6 +114,8 @@ export function RankingView({ c }: { c: RankingControl }) {
       </Frame>
     );
   }
+
+  if (bucketed) return <BucketBoard c={c} items={initial} byId={byId} buckets={value?.buckets ?? {}} rationaleBox={rationaleBox} />;
 
   const order = value?.order ?? initial;
   return <RankList c={c} order={order} initial={initial} byId={byId} focus={focus} setFocus={setFocus} dragId={dragId} rationaleBox={rationaleBox} />;
@@ -167,6 +176,90 @@ function RankList({ c, order, initial, byId, focus, setFocus, dragId, rationaleB
           </li>
         ))}
       </ol>
+      {rationaleBox}
+    </Frame>
+  );
+}
+
+/** One side of a comparison of two fields: a text as text, an image as a picture, anything else as JSON. */
+function PairField({ field }: { field: string }) {
+  const wb = useWb();
+  const type = wb.schema.fields.find((f) => f.name === field)?.type;
+  const v = wb.data[field];
+  if (type === 'image' && typeof v === 'string') return <img className="pair-image" src={wb.mediaUrl(v)} alt={field} draggable={false} />;
+  const text = typeof v === 'string' ? v : type === 'list' ? listItems(v).map((i) => i.text).join('\n') : JSON.stringify(v, null, 2);
+  return <div className="pair-text" data-testid={`pair-field-${field}`}>{text}</div>;
+}
+
+interface BucketBoardProps {
+  c: RankingControl; items: string[]; byId: Map<string, { text: string }>; buckets: BucketsValue['buckets']; rationaleBox: React.ReactNode;
+}
+
+/**
+ * Label Studio's <Ranker> with <Bucket>s: the list's items in a first column, dragged (or sent with
+ * the keyboard: focus an item, 1…9 into that bucket, 0 back, Alt+↑/↓ within its bucket) into the buckets.
+ */
+function BucketBoard({ c, items, byId, buckets, rationaleBox }: BucketBoardProps) {
+  const t = useT();
+  const wb = useWb();
+  const defs = (c.buckets ?? []).map((b) => (typeof b === 'string' ? { value: b } : b));
+  const names = defs.map((b) => b.value);
+  const dragId = useRef<string | null>(null);
+  const board = useRef<HTMLDivElement>(null);
+  const columns: { name: string | null; title: string; ids: string[] }[] = [
+    { name: null, title: t('wb.bucketsUnplaced'), ids: unplaced(items, buckets) },
+    ...defs.map((b) => ({ name: b.value, title: b.title ?? b.value, ids: buckets[b.value] ?? [] })),
+  ];
+  const move = (id: string, to: string | null, index?: number) => {
+    wb.update((s) => setBuckets(s, c.name, moveToBucket((s.result[c.name] as BucketsValue | undefined)?.buckets ?? {}, names, id, to, index)));
+    requestAnimationFrame(() => (board.current?.querySelector(`[data-testid="bucket-item-${CSS.escape(id)}"]`) as HTMLElement | null)?.focus());
+  };
+  return (
+    <Frame c={c}>
+      <p className="muted">{t('wb.bucketsHint')}</p>
+      <div ref={board} className="buckets" data-testid={`buckets-${c.name}`}>
+        {columns.map((col, k) => (
+          <section key={col.name ?? '_'} className="bucket" data-testid={`bucket-${c.name}-${col.name ?? '_'}`}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={(e) => {
+              e.preventDefault();
+              const from = dragId.current;
+              dragId.current = null;
+              if (from && !wb.readOnly) move(from, col.name);
+            }}>
+            <h4><kbd>{k}</kbd> {col.title} <span className="muted small">{col.ids.length}</span></h4>
+            <ol className="ranking">
+              {col.ids.map((id, i) => (
+                <li key={id} tabIndex={0} draggable={!wb.readOnly} data-testid={`bucket-item-${id}`} data-bucket={col.name ?? '_'}
+                  onFocus={() => wb.setActive(c.name)}
+                  onDragStart={() => { dragId.current = id; }}
+                  onDrop={(e) => {
+                    // Dropped onto an item: it goes in that item's place.
+                    e.preventDefault(); e.stopPropagation();
+                    const from = dragId.current;
+                    dragId.current = null;
+                    if (from && from !== id && !wb.readOnly) move(from, col.name, col.name === null ? undefined : i);
+                  }}
+                  onKeyDown={(e) => {
+                    if (wb.readOnly || e.ctrlKey || e.metaKey) return;
+                    if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+                      e.preventDefault(); e.stopPropagation();
+                      wb.update((s) => setBuckets(s, c.name, moveWithinBucket((s.result[c.name] as BucketsValue | undefined)?.buckets ?? {}, names, id, e.key === 'ArrowUp' ? -1 : 1)));
+                      requestAnimationFrame(() => (board.current?.querySelector(`[data-testid="bucket-item-${CSS.escape(id)}"]`) as HTMLElement | null)?.focus());
+                      return;
+                    }
+                    const n = /^[0-9]$/.test(e.key) ? Number(e.key) : defs.findIndex((b) => b.hotkey === e.key) + 1 || -1;
+                    if (n < 0 || n > defs.length) return;
+                    e.preventDefault(); e.stopPropagation();
+                    if ((n === 0 ? null : names[n - 1]!) !== bucketOf(buckets, id)) move(id, n === 0 ? null : names[n - 1]!);
+                  }}>
+                  <span className="rank-text">{byId.get(id)?.text ?? id}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        ))}
+      </div>
       {rationaleBox}
     </Frame>
   );

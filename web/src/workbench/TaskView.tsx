@@ -98,6 +98,9 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
       if (act?.type === 'ranking' && act.mode === 'pairwise' && ['1', '2', '3'].includes(e.key)) {
         onChange((s) => setPairwise(s, act.name, (['a', 'b', 'tie'] as const)[Number(e.key) - 1]!)); e.preventDefault(); return;
       }
+      if (act?.type === 'ranking' && act.fields && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        onChange((s) => setPairwise(s, act.name, e.key === 'ArrowLeft' ? 'a' : 'b')); e.preventDefault(); return;
+      }
       // Label hotkeys: the active control first, then any control with that explicit key.
       const order = act ? [act, ...schema.controls.filter((c) => c !== act)] : schema.controls;
       for (const c of order) {
@@ -113,8 +116,24 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
   });
 
   const main: React.ReactNode[] = [];
+  // A pairwise control over two fields shows them itself, side by side, where the first would be.
+  // Where another control labels one of the two (spans on an answer), the fields stay as they are
+  // and the comparison follows them.
+  const compared = new Map<string, RankingControl>();
+  const after = new Map<string, RankingControl>();
+  for (const c of schema.controls) {
+    if (c.type !== 'ranking' || !c.fields) continue;
+    const labelled = schema.controls.some((o) => o !== c && 'field' in o && c.fields!.includes(o.field as string));
+    if (labelled) after.set(c.fields[1], c);
+    else c.fields.forEach((f) => compared.set(f, c));
+  }
   for (const f of schema.fields) {
     const v = data[f.name];
+    const pair = compared.get(f.name);
+    if (pair) {
+      if (pair.fields![0] === f.name || !schema.fields.some((g) => g.name === pair.fields![0])) main.push(<RankingView key={pair.name} c={pair} />);
+      continue;
+    }
     if (f.type === 'text') main.push(<TextView key={f.name} field={f.name} text={fieldText(v)} />);
     else if (f.type === 'html') main.push(<HtmlView key={f.name} field={f.name} html={fieldText(v)} />);
     // Keyed by the source too: another file is another view, its loading state starting afresh.
@@ -129,6 +148,8 @@ export function TaskView({ schema, data, state, onChange, readOnly = false, medi
     else if (f.type === 'timeseries') main.push(<TimeSeriesView key={`${f.name}:${typeof v === 'string' ? v : ''}`} field={f} value={v} />);
     else if (f.type === 'document') main.push(<DocumentView key={`${f.name}:${JSON.stringify(v)}`} field={f.name} value={v} pageKey={f.pageKey} />);
     else main.push(<JsonView key={f.name} field={f.name} value={v} />);
+    const follows = after.get(f.name);
+    if (follows) main.push(<RankingView key={follows.name} c={follows} />);
   }
 
   const side: React.ReactNode[] = [];

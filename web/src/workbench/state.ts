@@ -3,7 +3,7 @@
 
 import { cpSlice, selectionToCp } from '../lib/codepoints';
 import type {
-  ChoicesControl, Control, Keypoint, PairwiseValue, Polygon, RankValue, Rect, Relation, Result,
+  BucketsValue, ChoicesControl, Control, Keypoint, PairwiseValue, Polygon, RankValue, Rect, Relation, Result,
   ResultValue, Schema, Segment, Span, Track,
 } from '../lib/schema';
 
@@ -156,8 +156,14 @@ export function setPairwise(s: WbState, control: string, preferred: PairwiseValu
   return setValue(s, control, { ...cur, preferred });
 }
 
-export function setRationale(s: WbState, control: string, rationale: string, initialOrder: string[], mode: 'rank' | 'pairwise'): WbState {
-  const cur = (s.result[control] ?? (mode === 'rank' ? { order: initialOrder } : {})) as Record<string, unknown>;
+/** Sets a bucketed ranking's buckets (bucket name → item ids). */
+export function setBuckets(s: WbState, control: string, buckets: BucketsValue['buckets']): WbState {
+  const cur = s.result[control] as BucketsValue | undefined;
+  return setValue(s, control, { ...cur, buckets });
+}
+
+export function setRationale(s: WbState, control: string, rationale: string, initialOrder: string[], mode: 'rank' | 'pairwise' | 'buckets'): WbState {
+  const cur = (s.result[control] ?? (mode === 'rank' ? { order: initialOrder } : mode === 'buckets' ? { buckets: {} } : {})) as Record<string, unknown>;
   return setValue(s, control, { ...cur, rationale }, `rationale:${control}`);
 }
 
@@ -332,7 +338,9 @@ export function toResult(s: WbState, schema: Schema): Result {
       if (o.rationale === '' || o.rationale == null) delete o.rationale;
       v = o;
       if (c.mode === 'pairwise' && o.preferred == null) v = null;
-      if (c.mode === 'rank' && !Array.isArray(o.order)) v = null;
+      if (c.mode === 'rank' && c.buckets?.length) {
+        if (!o.buckets || typeof o.buckets !== 'object') v = null;
+      } else if (c.mode === 'rank' && !Array.isArray(o.order)) v = null;
     }
     if (!isEmpty(v)) out[c.name] = structuredClone(v!);
   }

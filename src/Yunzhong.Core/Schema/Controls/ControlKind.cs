@@ -46,6 +46,9 @@ public abstract class ControlKind
     /// <summary>The schema key of the labels: <c>labels</c>, or <c>options</c> for choice-like kinds.</summary>
     public virtual string LabelKey => "labels";
 
+    /// <summary>Whether a release counts the uses of each label: labels written as values of results.</summary>
+    public virtual bool CountsLabels => TakesLabels;
+
     /// <summary>Whether a control of this kind needs at least one label (option).</summary>
     internal virtual bool NeedsLabels => false;
 
@@ -90,6 +93,11 @@ public abstract class ControlKind
         {
             w.WriteStartObject();
             w.WriteString("value", l.Value);
+            if (l.Title is not null)
+            {
+                w.WriteString("title", l.Title);
+            }
+
             if (l.Hotkey is not null)
             {
                 w.WriteString("hotkey", l.Hotkey);

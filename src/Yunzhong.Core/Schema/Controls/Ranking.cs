@@ -4,25 +4,61 @@ using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
-/// <summary>An order of a list's items, or a preference between its first two.</summary>
+/// <summary>
+/// An order of a list's items, a preference between its first two (or between two fields), or the
+/// list's items sorted into named buckets.
+/// </summary>
 internal sealed class RankingKind : ControlKind
 {
+    /// <summary>Label Studio's name for the column of items left out of every bucket.</summary>
+    internal const string LeftOut = "_";
+
     public override ControlType Type => ControlType.Ranking;
 
     public override string Name => "ranking";
 
-    public override bool TakesLabels => false;
+    /// <summary>The labels of a ranking are its buckets (none: rank or compare).</summary>
+    public override string LabelKey => "buckets";
 
+    // Bucket names are keys of an answer, not values, and every item lands in one: nothing to count.
+    public override bool CountsLabels => false;
+
+    // A pairwise control over two fields names them in 'fields' instead (checked in CheckEntry).
     internal override bool NeedsField => true;
 
     internal override FieldType[]? FittingFields { get; } = [FieldType.List];
 
-    internal override bool AllowsKey(string key) => key is "required" or "field" or "mode" or "rationale";
+    internal override bool AllowsKey(string key) => key is "required" or "field" or "fields" or "mode" or "rationale" or "buckets";
+
+    internal override void CheckEntry(ControlDef c, string path, IReadOnlyDictionary<string, ControlDef> controls, List<SchemaError> errors)
+    {
+        if (c.Fields is { } fields)
+        {
+            if (c.Mode != RankingMode.Pairwise || c.Field is not null || fields.Count != 2 || fields[0] == fields[1])
+            {
+                errors.Add(SchemaError.Of(path + "/fields",
+                    $"Ranking '{c.Name}' names {fields.Count} field(s) in 'fields'; a pairwise ranking without 'field' compares exactly two different fields (left, right).",
+                    SchemaErrorCodes.SchemaRankingFields, ("name", c.Name)));
+            }
+        }
+
+        if (c.Labels.Count > 0 && (c.Mode == RankingMode.Pairwise || c.Labels.Any(l => l.Value == LeftOut)))
+        {
+            errors.Add(SchemaError.Of(path + "/buckets", c.Mode == RankingMode.Pairwise
+                    ? $"Ranking '{c.Name}' compares two items; only a ranking in mode 'rank' sorts items into buckets."
+                    : $"Ranking '{c.Name}' has a bucket named '{LeftOut}', which Label Studio keeps for the items left out of every bucket.",
+                SchemaErrorCodes.SchemaRankingBuckets, ("name", c.Name)));
+        }
+    }
 
     internal override void WriteEntry(Utf8JsonWriter w, ControlDef c)
     {
         w.WriteString("mode", c.Mode == RankingMode.Pairwise ? "pairwise" : "rank");
         w.WriteBoolean("rationale", c.Rationale);
+        if (c.Labels.Count > 0)
+        {
+            WriteLabels(w, LabelKey, c.Labels);
+        }
     }
 
     internal override void Validate(AnnotationValidator.Run run, ControlPlan plan, int index, JsonElement value) => run.Ranking(plan, value);
@@ -32,8 +68,51 @@ internal sealed class RankingKind : ControlKind
     internal override LabelStudioDraft? ImportLabelStudio(XElement e, string? name, FieldDef? field, LabelStudioImportContext context)
     {
         var pairwise = e.Name.LocalName.Equals("Pairwise", StringComparison.OrdinalIgnoreCase);
-        var d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field!.Name, Mode = pairwise ? RankingMode.Pairwise : RankingMode.Rank };
-        context.ReportChildren(e, null);
+        var d = new LabelStudioDraft(e, name!, ControlType.Ranking) { Field = field?.Name, Mode = pairwise ? RankingMode.Pairwise : RankingMode.Rank };
+        if (field is null)
+        {
+            // <Pairwise toName="text1,text2">: two objects compared, the first shown left.
+            var objects = (LabelStudioImportContext.Attr(e, "toName") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (objects.Length != 2)
+            {
+                context.Error(e, $"<{e.Name.LocalName}> '{name}' names {objects.Length} objects; a pairwise comparison takes two (toName=\"left,right\").",
+                    SchemaErrorCodes.LabelStudioPairwiseObjects, ("tag", e.Name.LocalName), ("count", objects.Length));
+                return null;
+            }
+
+            d.Fields = [.. objects.Select(o => context.ObjectField(o)!.Name)];
+        }
+
+        if (pairwise)
+        {
+            context.ReportChildren(e, null);
+            return d;
+        }
+
+        // Label Studio 1.10+: <Bucket name title> children sort the list's items into named groups.
+        foreach (var child in e.Elements())
+        {
+            if (!child.Name.LocalName.Equals("Bucket", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Unmapped(child);
+                continue;
+            }
+
+            var bucket = LabelStudioImportContext.Attr(child, "name");
+            if (string.IsNullOrEmpty(bucket))
+            {
+                context.Error(child, "<Bucket> needs a 'name' attribute.", SchemaErrorCodes.LabelStudioNeedsAttribute, ("tag", "Bucket"), ("attribute", "name"));
+                continue;
+            }
+
+            var title = LabelStudioImportContext.Attr(child, "title");
+            var label = new LabelDef(bucket) { Title = string.IsNullOrEmpty(title) || title == bucket ? null : title };
+            if (d.LabelsSeen.Add(label))
+            {
+                d.Labels.Add(label);
+            }
+        }
+
         return d;
     }
 
@@ -62,6 +141,40 @@ internal sealed class RankingKind : ControlKind
             if (!value.TryGetProperty("ranker", out var ranker) || ranker.ValueKind != JsonValueKind.Object)
             {
                 return "value.ranker must be an object of buckets";
+            }
+
+            if (control.Labels.Count > 0)
+            {
+                // Buckets: each named bucket's items in order; "_" holds the items left out.
+                var sorted = new JsonObject();
+                foreach (var p in ranker.EnumerateObject())
+                {
+                    if (p.Name == LeftOut)
+                    {
+                        continue;
+                    }
+
+                    if (!control.Labels.Contains(p.Name))
+                    {
+                        return $"value.ranker has bucket '{p.Name}', which ranker '{control.Name}' lacks; it has {string.Join(", ", control.Labels)}";
+                    }
+
+                    if (p.Value.ValueKind != JsonValueKind.Array || p.Value.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
+                    {
+                        return $"value.ranker.{p.Name} must be an array of item ids";
+                    }
+
+                    sorted[p.Name] = JsonNode.Parse(p.Value.GetRawText());
+                }
+
+                ranking["buckets"] = sorted;
+                if (Str(value, "rationale") is { } why)
+                {
+                    ranking["rationale"] = why;
+                }
+
+                byControl[control.Name] = ranking;
+                return null;
             }
 
             // Without buckets the order sits under the list's name; with buckets, "_"
@@ -100,6 +213,12 @@ internal sealed class RankingKind : ControlKind
     {
         var toName = context.Schema.TargetField(control);
         var output = context.Output;
+        if (control.Fields is { } fields && control.ToName is null)
+        {
+            // Made here rather than imported: Label Studio's toName names both objects.
+            control = control with { ToName = string.Join(",", fields) };
+        }
+
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
 
         var value = new JsonObject();
@@ -114,6 +233,32 @@ internal sealed class RankingKind : ControlKind
                 "tie" => "none",
                 var other => throw new FormatException(other),
             };
+        }
+        else if (control.Labels.Count > 0)
+        {
+            // As Label Studio writes a ranker with buckets: every bucket (empty ones too), then "_"
+            // with the list's items in no bucket, in the list's order.
+            type = "ranker";
+            var ranker = new JsonObject();
+            var placed = new HashSet<string>(StringComparer.Ordinal);
+            v.TryGetProperty("buckets", out var buckets);
+            foreach (var bucket in control.Labels)
+            {
+                var ids = new JsonArray();
+                if (buckets.ValueKind == JsonValueKind.Object && buckets.TryGetProperty(bucket, out var inBucket) && inBucket.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var id in inBucket.EnumerateArray())
+                    {
+                        ids.Add(id.GetString());
+                        placed.Add(id.GetString()!);
+                    }
+                }
+
+                ranker[bucket] = ids;
+            }
+
+            ranker[LeftOut] = new JsonArray([.. ListIds(context.TaskData, control.Field).Where(id => !placed.Contains(id)).Select(id => (JsonNode?)id)]);
+            value["ranker"] = ranker;
         }
         else
         {
@@ -140,6 +285,12 @@ internal sealed class RankingKind : ControlKind
         {
             return result.TryGetProperty("preferred", out var p) && p.ValueKind == JsonValueKind.String && p.GetString() == preferred.GetString() ? 1 : 0;
         }
+        if (gold.TryGetProperty("buckets", out var goldBuckets))
+        {
+            return result.TryGetProperty("buckets", out var answeredBuckets)
+                ? SameBucketShare(BucketOf(goldBuckets), BucketOf(answeredBuckets)) ?? 1
+                : 0;
+        }
         if (gold.TryGetProperty("order", out var order) && result.TryGetProperty("order", out var answered))
         {
             var tau = TextMetrics.KendallTau(
@@ -158,6 +309,14 @@ internal sealed class RankingKind : ControlKind
             return new NominalAccumulator(c, r => ResultValues.Preferred(r, name));
         }
 
+        if (c.Labels.Count > 0)
+        {
+            return new PairwiseAccumulator<Dictionary<string, string>>(c,
+                r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
+                    && v.TryGetProperty("buckets", out var b) && b.ValueKind == JsonValueKind.Object ? BucketOf(b) : null,
+                ["sameBucket"], (x, y) => [SameBucketShare(x, y)]);
+        }
+
         return new PairwiseAccumulator<string[]>(c, r => ResultValues.Order(r, name), ["kendallTau"], (x, y) =>
         {
             try
@@ -170,6 +329,84 @@ internal sealed class RankingKind : ControlKind
             }
         });
     }
+
+    /// <summary>The bucket of each item an answer places (the first, should one be named twice).</summary>
+    private static Dictionary<string, string> BucketOf(JsonElement buckets)
+    {
+        var of = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (buckets.ValueKind != JsonValueKind.Object)
+        {
+            return of;
+        }
+
+        foreach (var b in buckets.EnumerateObject())
+        {
+            if (b.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var id in b.Value.EnumerateArray())
+                {
+                    if (id.ValueKind == JsonValueKind.String)
+                    {
+                        of.TryAdd(id.GetString()!, b.Name);
+                    }
+                }
+            }
+        }
+
+        return of;
+    }
+
+    /// <summary>
+    /// The share of the items either answer places that both put into the same bucket (an item one
+    /// leaves out counts as in no bucket); null when neither places any item.
+    /// </summary>
+    internal static double? SameBucketShare(IReadOnlyDictionary<string, string> x, IReadOnlyDictionary<string, string> y)
+    {
+        var union = 0;
+        var same = 0;
+        foreach (var (id, bucket) in x)
+        {
+            union++;
+            if (y.TryGetValue(id, out var other) && other == bucket)
+            {
+                same++;
+            }
+        }
+
+        foreach (var id in y.Keys)
+        {
+            if (!x.ContainsKey(id))
+            {
+                union++;
+            }
+        }
+
+        return union == 0 ? null : (double)same / union;
+    }
+
+    /// <summary>The ids of a list field's items: an object's id, or a plain string's index.</summary>
+    private static IEnumerable<string> ListIds(JsonElement data, string? field)
+    {
+        if (field is null || data.ValueKind != JsonValueKind.Object || !data.TryGetProperty(field, out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                yield return i.ToString(CultureInfo.InvariantCulture);
+            }
+            else if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                yield return id.GetString()!;
+            }
+
+            i++;
+        }
+    }
 }
 
 public static partial class AnnotationValidator
@@ -180,17 +417,20 @@ public static partial class AnnotationValidator
         {
             var c = plan.Def;
             var pairwise = c.Mode == RankingMode.Pairwise;
+            var bucketed = !pairwise && c.Labels.Count > 0;
+            var answerKey = pairwise ? "preferred" : bucketed ? "buckets" : "order";
             if (value.ValueKind != JsonValueKind.Object)
             {
                 Fail(plan.Pointer, pairwise
                     ? $"Ranking '{c.Name}' must be an object {{ \"preferred\": \"a\" | \"b\" | \"tie\" }}, not {JsonText.Describe(value)}."
+                    : bucketed ? $"Ranking '{c.Name}' must be an object {{ \"buckets\": {{ bucket: [item ids] }} }}, not {JsonText.Describe(value)}."
                     : $"Ranking '{c.Name}' must be an object {{ \"order\": [item ids] }}, not {JsonText.Describe(value)}.", SchemaErrorCodes.RankingNotObject);
                 return;
             }
 
             foreach (var p in value.EnumerateObject())
             {
-                var known = p.NameEquals(pairwise ? "preferred"u8 : "order"u8) || (c.Rationale && p.NameEquals("rationale"u8));
+                var known = p.NameEquals(answerKey) || (c.Rationale && p.NameEquals("rationale"u8));
                 if (!known)
                 {
                     if (p.NameEquals("rationale"u8))
@@ -200,7 +440,7 @@ public static partial class AnnotationValidator
                     else
                     {
                         Fail(plan.Pointer + "/" + JsonText.EscapePointerToken(p.Name),
-                            $"Key '{p.Name}' does not belong in ranking '{c.Name}'; it has {(pairwise ? "preferred" : "order")}{(c.Rationale ? ", rationale" : "")}.",
+                            $"Key '{p.Name}' does not belong in ranking '{c.Name}'; it has {answerKey}{(c.Rationale ? ", rationale" : "")}.",
                             SchemaErrorCodes.KeyUnknown, ("key", p.Name));
                     }
                 }
@@ -210,6 +450,13 @@ public static partial class AnnotationValidator
                 && why.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
                 Fail(plan.Pointer + "/rationale", $"The rationale must be a string, not {JsonText.Describe(why)}.", SchemaErrorCodes.NotText);
+            }
+
+            if (c.Fields is not null)
+            {
+                // Two fields compared: the task's import checked that both are there.
+                Preferred(plan, value, default, null);
+                return;
             }
 
             var field = c.Field!;
@@ -225,15 +472,19 @@ public static partial class AnnotationValidator
             {
                 Preferred(plan, value, items, field);
             }
+            else if (bucketed)
+            {
+                Buckets(plan, value, items, field);
+            }
             else
             {
                 Order(plan, value, items, field);
             }
         }
 
-        private void Preferred(ControlPlan plan, JsonElement value, JsonElement items, string field)
+        private void Preferred(ControlPlan plan, JsonElement value, JsonElement items, string? field)
         {
-            var count = items.GetArrayLength();
+            var count = field is null ? 2 : items.GetArrayLength();
             if (count < 2)
             {
                 Fail(plan.Pointer, $"A pairwise comparison needs at least two items in field '{field}'; the task has {count}.",
@@ -248,6 +499,62 @@ public static partial class AnnotationValidator
                 || !(preferred.ValueEquals("a"u8) || preferred.ValueEquals("b"u8) || preferred.ValueEquals("tie"u8)))
             {
                 Fail(plan.Pointer + "/preferred", $"Preferred {JsonText.Describe(preferred)} must be \"a\", \"b\" or \"tie\".", SchemaErrorCodes.RankingPreferred);
+            }
+        }
+
+        /// <summary>Items sorted into buckets: known buckets, known items, each item in one bucket at most.</summary>
+        private void Buckets(ControlPlan plan, JsonElement value, JsonElement items, string field)
+        {
+            var c = plan.Def;
+            var path = plan.Pointer + "/buckets";
+            if (!value.TryGetProperty("buckets"u8, out var buckets) || buckets.ValueKind != JsonValueKind.Object)
+            {
+                Fail(path, $"Ranking '{c.Name}' needs 'buckets', an object from bucket name to an array of the item ids of field '{field}'.",
+                    SchemaErrorCodes.RankingBucketsNeeded, ("name", c.Name));
+                return;
+            }
+
+            var count = items.GetArrayLength();
+            var seen = count <= 256 ? stackalloc bool[count] : new bool[count];
+            foreach (var b in buckets.EnumerateObject())
+            {
+                var bucketPath = path + "/" + JsonText.EscapePointerToken(b.Name);
+                if (!c.Labels.Any(l => b.NameEquals(l.Value)))
+                {
+                    Fail(bucketPath, $"'{b.Name}' is not a bucket of ranking '{c.Name}'; it has {string.Join(", ", c.Labels.Select(l => l.Value))}.",
+                        SchemaErrorCodes.RankingBucketUnknown, ("value", b.Name), ("name", c.Name));
+                    continue;
+                }
+
+                if (b.Value.ValueKind != JsonValueKind.Array)
+                {
+                    Fail(bucketPath, $"Bucket '{b.Name}' must be an array of item ids, not {JsonText.Describe(b.Value)}.", SchemaErrorCodes.NotList);
+                    continue;
+                }
+
+                var k = 0;
+                foreach (var id in b.Value.EnumerateArray())
+                {
+                    var at = ItemIndex(items, id);
+                    if (id.ValueKind != JsonValueKind.String)
+                    {
+                        Fail(bucketPath + "/" + k, $"Entry {k} of bucket '{b.Name}' must be an item id (a string), not {JsonText.Describe(id)}.", SchemaErrorCodes.NotText);
+                    }
+                    else if (at < 0)
+                    {
+                        Fail(bucketPath + "/" + k, $"{JsonText.Describe(id)} is not an item id of field '{field}'.", SchemaErrorCodes.RankingItemUnknown, ("value", JsonText.Value(id)), ("name", field));
+                    }
+                    else if (seen[at])
+                    {
+                        Fail(bucketPath + "/" + k, $"Item {JsonText.Describe(id)} is in more than one place among the buckets.", SchemaErrorCodes.RankingItemRepeated, ("value", JsonText.Value(id)));
+                    }
+                    else
+                    {
+                        seen[at] = true;
+                    }
+
+                    k++;
+                }
             }
         }
 

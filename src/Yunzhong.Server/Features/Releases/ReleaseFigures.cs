@@ -16,7 +16,7 @@ internal sealed class ReleaseFigures(LabelSchema schema, Stream itemsOut) : IDis
 {
     private readonly List<AgreementAccumulator> _agreement = AgreementAccumulator.ForSchema(schema);
     private readonly Dictionary<string, Dictionary<string, long>> _labels = schema.Controls
-        .Where(c => ControlKinds.Of(c.Type).TakesLabels)
+        .Where(c => ControlKinds.Of(c.Type).CountsLabels)
         .ToDictionary(c => c.Name, c => Flatten(c.Labels).Distinct().ToDictionary(l => l, _ => 0L));
     private readonly StreamWriter _items = new(itemsOut, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
     private readonly List<JsonElement> _results = [];

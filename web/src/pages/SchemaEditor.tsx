@@ -3,6 +3,8 @@ import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '
 import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
 const FIELD_TYPES: FieldType[] = ['text', 'html', 'image', 'audio', 'video', 'list', 'json', 'dialogue', 'timeseries', 'document'];
+// The field types with an add button of their own (the rest are picked in a field's type select).
+const QUICK_FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list'];
 const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries'];
 /** Controls whose regions per-region attributes can describe (as the server's PerRegion.IsRegionType). */
 const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'timeseries'];
@@ -72,7 +74,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
         </div>
       ))}
       <div className="row">
-        {FIELD_TYPES.slice(0, 5).map((ft) => (
+        {QUICK_FIELD_TYPES.map((ft) => (
           <button type="button" key={ft} data-testid={`add-field-${ft}`} onClick={() => onChange({ ...schema, fields: [...schema.fields, { name: schema.fields.some((f) => f.name === ft) ? `${ft}${schema.fields.length + 1}` : ft, type: ft }] })}>
             + {ft}
           </button>

@@ -479,7 +479,14 @@ public static class Targets
         {
             return;
         }
-        if (s.Kind is not ("image" or "audio" or "video") || !s.ContentType.StartsWith(s.Kind + "/", StringComparison.Ordinal))
+        var typed = s.Kind switch
+        {
+            "image" or "audio" or "video" => s.ContentType.StartsWith(s.Kind + "/", StringComparison.Ordinal),
+            "document" => s.ContentType == MediaSniffer.PdfType,
+            "table" => s.ContentType == MediaSniffer.CsvType && s is { Width: null, Height: null, DurationSeconds: null },
+            _ => false,
+        };
+        if (!typed)
         {
             throw new PropertyException($"kind {s.Kind} with type {s.ContentType}");
         }

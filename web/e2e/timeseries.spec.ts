@@ -109,3 +109,31 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await admin.close();
   });
 }
+
+// A time series field naming a CSV of the project's media (uploaded as any other media file, its type
+// judged a table by its content): the workbench fetches it and draws both channels.
+test('a time series from an uploaded CSV file is drawn channel by channel', async ({ page, playwright, baseURL }) => {
+  const request = await playwright.request.newContext({ baseURL });
+  await apiAs(request, ADMIN);
+  const schema = {
+    fields: [{ name: 'ts', type: 'timeseries', timeColumn: 'time' }],
+    controls: [{ name: 'label', type: 'timeseries', field: 'ts', labels: ['Run'] }],
+  };
+  const projectId = await createProject(request, { name: 'E2E time series from CSV', schema });
+  const csv = ['time,velocity,acceleration', ...TS.time.map((t, i) => `${t},${TS.velocity[i]},${TS.acceleration[i]}`)].join('\n') + '\n';
+  const uploaded = await request.post(`/api/projects/${projectId}/media`, {
+    multipart: { file0: { name: 'run-1.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } },
+  });
+  expect(uploaded.status(), await uploaded.text()).toBe(200);
+  expect(((await uploaded.json()) as { contentType: string }[])[0]!.contentType).toBe('text/csv');
+  await importJsonl(request, projectId, [{ key: 'run-1', data: { ts: 'media:run-1.csv' } }]);
+  await request.dispose();
+
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${projectId}/annotate`);
+  const view = page.getByTestId('timeseries-ts');
+  await expect(view).toHaveAttribute('data-points', String(N));
+  await expect(page.getByTestId('ts-channel-velocity')).toBeVisible();
+  await expect(page.getByTestId('ts-channel-acceleration')).toBeVisible();
+  await expect(page.getByTestId('ts-charts-ts')).toHaveAttribute('data-drawn', /\d/);
+});

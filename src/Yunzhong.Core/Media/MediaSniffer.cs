@@ -4,7 +4,8 @@ namespace Yunzhong.Core.Media;
 
 /// <summary>What a file's first bytes say it is.</summary>
 /// <param name="ContentType">MIME type, decided by content, never by the file name.</param>
-/// <param name="Kind">The media kind the type belongs to: <c>image</c>, <c>audio</c>, <c>video</c> or <c>document</c> (a PDF).</param>
+/// <param name="Kind">The media kind the type belongs to: <c>image</c>, <c>audio</c>, <c>video</c>, <c>document</c> (a PDF) or
+/// <c>table</c> (a CSV, as a <c>timeseries</c> field names its channels).</param>
 /// <param name="Width">Pixel width where the header gives it (images, video).</param>
 /// <param name="Height">Pixel height where the header gives it (images, video).</param>
 /// <param name="DurationSeconds">Duration where the header gives it (audio, video).</param>
@@ -30,8 +31,13 @@ public static class MediaSniffer
 
     private static ReadOnlySpan<byte> EbmlMagic => [0x1A, 0x45, 0xDF, 0xA3];
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>The content type of a PDF, whose kind is <c>document</c>.</summary>
     public const string PdfType = "application/pdf";
+
+    /// <summary>The content type of a CSV table, whose kind is <c>table</c>.</summary>
+    public const string CsvType = "text/csv";
 
     /// <summary>Returns null when the bytes are no supported media format.</summary>
     public static SniffResult? Sniff(ReadOnlySpan<byte> head, long totalLength)
@@ -91,7 +97,128 @@ public static class MediaSniffer
         {
             return EbmlDocType(head) == "webm" ? new("video/webm", "video", null, null, null) : null;
         }
-        return null;
+        return IsCsv(head, totalLength) ? new(CsvType, "table", null, null, null) : null;
+    }
+
+    /// <summary>
+    /// A CSV table: UTF-8 text (a byte-order mark allowed) with no control characters but tab and line
+    /// ends, not opening as markup or JSON, whose header names at least two columns split by comma, tab
+    /// or semicolon, followed by at least one record, every whole record in <paramref name="head"/> with
+    /// as many fields as the header (RFC 4180 quoting, a quoted field may hold the delimiter, quotes and
+    /// line ends). A note that merely holds a comma is not a table; neither is a file whose head breaks off
+    /// inside its first record. Only whole lines are judged where the file goes on past the head.
+    /// </summary>
+    private static bool IsCsv(ReadOnlySpan<byte> head, long totalLength)
+    {
+        var text = head.StartsWith(Utf8Bom) ? head[3..] : head;
+        if (head.Length < totalLength)
+        {
+            // The file goes on: judge the lines the head holds whole.
+            var lastEnd = text.LastIndexOf((byte)'\n');
+            if (lastEnd < 0)
+            {
+                return false;
+            }
+            text = text[..(lastEnd + 1)];
+        }
+        foreach (var b in text)
+        {
+            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n' or (byte)'\r') || b == 0x7F)
+            {
+                return false;
+            }
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(text))
+        {
+            return false;
+        }
+        var start = text.TrimStart(" \t\r\n"u8);
+        if (start.IsEmpty || start[0] is (byte)'<' or (byte)'{' or (byte)'[')
+        {
+            return false;
+        }
+        foreach (var delimiter in ",\t;"u8)
+        {
+            if (SameFieldCounts(text, delimiter))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>True when the header has at least two fields split by <paramref name="delimiter"/>, at least one
+    /// record follows, and every record has as many (blank lines skipped; a quote left open fails).</summary>
+    private static bool SameFieldCounts(ReadOnlySpan<byte> text, byte delimiter)
+    {
+        int header = 0, records = 0, fields = 1;
+        bool quoted = false, fieldStart = true, empty = true;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var b = i < text.Length ? text[i] : (byte)'\n';
+            if (quoted)
+            {
+                if (b == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        i++;
+                    }
+                    else
+                    {
+                        quoted = false;
+                    }
+                }
+                if (i == text.Length)
+                {
+                    return false; // a quote left open at the end
+                }
+                continue;
+            }
+            if (b == '\n' || b == '\r')
+            {
+                if (b == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+                if (!empty)
+                {
+                    if (header == 0)
+                    {
+                        if (fields < 2)
+                        {
+                            return false;
+                        }
+                        header = fields;
+                    }
+                    else if (fields != header)
+                    {
+                        return false;
+                    }
+                    else
+                    {
+                        records++;
+                    }
+                }
+                fields = 1;
+                fieldStart = true;
+                empty = true;
+                continue;
+            }
+            empty = false;
+            if (b == delimiter)
+            {
+                fields++;
+                fieldStart = true;
+                continue;
+            }
+            if (b == '"' && fieldStart)
+            {
+                quoted = true;
+            }
+            fieldStart = false;
+        }
+        return records > 0;
     }
 
     /// <summary>

@@ -221,6 +221,77 @@ public class MediaSnifferTests
         Assert.Equal(("video/ogg", "video"), (r?.ContentType, r?.Kind));
     }
 
+    public static TheoryData<string, string> Tables() => new()
+    {
+        { "time series, comma", "time,velocity,acceleration\n0,1.5,0.1\n1,1.7,0.2\n" },
+        { "CRLF, no line end after the last record", "t,x\r\n0,1\r\n1,2" },
+        { "tab-separated, Chinese header", "时间\t速度\n2026-12-05T08:00:00Z\t3.2\n" },
+        { "semicolons, decimal commas", "t;x\n0;1,5\n1;2,5\n" },
+        { "a quoted field holding the delimiter, a quote and a line end", "t,note\n0,\"a, \"\"b\"\"\nc\"\n1,plain\n" },
+        { "blank lines between records", "t,x\n\n0,1\n\n1,2\n" },
+        { "emoji in a field", "t,label\n0,😀\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public void CsvTablesAreTables(string what, string text)
+    {
+        var r = Sniff(Encoding.UTF8.GetBytes(text));
+        Assert.True(r is { ContentType: MediaSniffer.CsvType, Kind: "table" }, $"{what}: taken as {r}");
+    }
+
+    [Fact]
+    public void CsvWithAByteOrderMarkIsATable()
+    {
+        var r = Sniff(Concat([0xEF, 0xBB, 0xBF], Encoding.UTF8.GetBytes("t,x\n0,1\n")));
+        Assert.Equal((MediaSniffer.CsvType, "table"), (r?.ContentType, r?.Kind));
+    }
+
+    [Fact]
+    public void ALongCsvIsJudgedOnTheWholeLinesOfItsHead()
+    {
+        // 1,000,000 rows: the head ends inside a line, which is not held against the file.
+        var rows = new StringBuilder("time,velocity\n");
+        for (var i = 0; rows.Length < MediaSniffer.HeadBytes + 100; i++)
+        {
+            rows.Append(i).Append(',').Append(i * 0.25).Append('\n');
+        }
+        var bytes = Encoding.UTF8.GetBytes(rows.ToString());
+        Assert.Equal(MediaSniffer.CsvType, MediaSniffer.Sniff(bytes.AsSpan(0, MediaSniffer.HeadBytes), 20_000_000)?.ContentType);
+
+        // The same head with a ragged record among its whole lines is not a table.
+        var ragged = (byte[])bytes.Clone();
+        var firstComma = Array.IndexOf(ragged, (byte)',', 200);
+        ragged[firstComma] = (byte)' ';
+        Assert.Null(MediaSniffer.Sniff(ragged.AsSpan(0, MediaSniffer.HeadBytes), 20_000_000));
+
+        // A head with no whole line at all (one 64 KiB header line) is not judged a table.
+        var oneLine = Encoding.UTF8.GetBytes(string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"c{i}")));
+        Assert.Null(MediaSniffer.Sniff(oneLine.AsSpan(0, MediaSniffer.HeadBytes), oneLine.Length + 10));
+    }
+
+    public static TheoryData<string, byte[]> TextThatIsNoTable() => new()
+    {
+        { "one line with a comma", Encoding.UTF8.GetBytes("这不是表格, just a note\n") },
+        { "prose whose lines hold different numbers of commas", Encoding.UTF8.GetBytes("Dear team,\nthe data, as promised, is attached.\n") },
+        { "a header with one column", Encoding.UTF8.GetBytes("time\n0\n1\n") },
+        { "a header and no record", Encoding.UTF8.GetBytes("t,x\n") },
+        { "HTML whose lines hold one comma each", Encoding.UTF8.GetBytes("<script>alert(1),x\n</script>,y\n") },
+        { "JSON lines", Encoding.UTF8.GetBytes("{\"a\": 1, \"b\": 2}\n{\"a\": 3, \"b\": 4}\n") },
+        { "a NUL byte", Concat(Encoding.UTF8.GetBytes("t,x\n0,1"), [0], Encoding.UTF8.GetBytes("\n1,2\n")) },
+        { "an escape character", Encoding.UTF8.GetBytes("t,x\n0,\u001b[31m\n") },
+        { "Latin-1, not UTF-8", Concat(Encoding.UTF8.GetBytes("t,name\n0,"), [0xE9], Encoding.UTF8.GetBytes("t\u00e9\n")) },
+        { "a quote left open", Encoding.UTF8.GetBytes("t,x\n0,\"open\n1,2\n") },
+    };
+
+    [Theory]
+    [MemberData(nameof(TextThatIsNoTable))]
+    public void TextThatIsNoTableIsRefused(string what, byte[] bytes)
+    {
+        var r = Sniff(bytes);
+        Assert.True(r is null, $"{what}: taken as {r}");
+    }
+
     public static TheoryData<string, byte[]> NearMisses()
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };

@@ -241,7 +241,7 @@ public abstract class CliTests<TFixture>(TFixture fx, ITestOutputHelper output) 
             File.Copy(Api.MediaSamplePath("gradient-lossy.webp"), good);
             var mismatch = await YzAsync(work, ["import", "--project", p, good, notes, .. server]);
             Assert.Equal(2, mismatch.Exit);
-            Assert.Contains("notes.png: 'notes.png' is not an image, audio, video or PDF file this platform can show (judged by its content).", mismatch.Err, StringComparison.Ordinal);
+            Assert.Contains("notes.png: 'notes.png' is not an image, audio, video, PDF or CSV file this platform can show (judged by its content).", mismatch.Err, StringComparison.Ordinal);
 
             var after = await manager.Http.GetOkAsync<List<MediaView>>($"api/projects/{project}/media");
             Assert.Equal(expected.Select(e => e.Item1), after.Select(v => v.Name));

@@ -118,23 +118,30 @@ public sealed class ModelRunTests
     [Fact]
     public void AJobsThreadIsLoweredToTheLowestPriorityAndNoOtherThreadIs()
     {
-        // Linux: a thread's nice value is field 19 of /proc/thread-self/stat (after the command's closing parenthesis).
-        static int Nice() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16],
+        // Linux: a thread's nice value is field 19 of /proc/thread-self/stat, its scheduling policy field 41
+        // (counted after the command's closing parenthesis, which ends field 2).
+        static int Stat(int field) => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[field - 3],
             System.Globalization.CultureInfo.InvariantCulture);
+        static int Nice() => Stat(19);
+        static int Policy() => Stat(41);
         if (!OperatingSystem.IsLinux())
         {
             return; // elsewhere LowerCurrentThread does nothing, and there is no /proc to read
         }
         var before = Nice();
-        var (lowered, niceThere) = (false, 0);
-        var thread = new Thread(() => (lowered, niceThere) = (BackgroundPriority.LowerCurrentThread(), Nice()));
+        var policyBefore = Policy();
+        var (lowered, niceThere, policyThere) = (false, 0, 0);
+        var thread = new Thread(() => (lowered, niceThere, policyThere) = (BackgroundPriority.LowerCurrentThread(), Nice(), Policy()));
         thread.Start();
         thread.Join();
         Assert.True(lowered);
         Assert.Equal(19, niceThere);
+        Assert.Equal(5, policyThere); // SCHED_IDLE
         // The process and the calling thread keep their priority: requests are not slowed.
         Assert.Equal(before, Nice());
         Assert.NotEqual(19, before);
+        Assert.Equal(0, policyBefore); // SCHED_OTHER
+        Assert.Equal(policyBefore, Policy());
     }
 
     [Fact]

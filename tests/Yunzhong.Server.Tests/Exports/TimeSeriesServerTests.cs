@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Yunzhong.Server.Tests.Exports;
 
 /// <summary>
@@ -61,6 +63,42 @@ public abstract class TimeSeriesServerTests<TFixture>(TFixture fx) : IClassFixtu
 
         var (_, csv) = await manager.Http.ExportAsync(project, new { format = "csv" });
         Assert.Contains("0.5/2.25:Run|3/3:Spike", csv, StringComparison.Ordinal);
+    }
+
+    /// <summary>A time series field may name a CSV of the project's media (docs/label-schema.md): the upload
+    /// takes the CSV (judged a table by its content, whatever its name), a task naming it imports, the
+    /// workbench reads it back as text/csv, and a note with a comma is still no media.</summary>
+    [Fact]
+    public async Task ATimeSeriesCsvIsUploadedAsMediaAndATaskNamesIt()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var schema = new
+        {
+            fields = new object[] { new { name = "ts", type = "timeseries", timeColumn = "time" } },
+            controls = new object[] { new { name = "events", type = "timeseries", field = "ts", labels = new[] { "Run" } } },
+        };
+        var project = await TestData.ProjectAsync(manager, org.Id, schema: schema);
+        var csv = Encoding.UTF8.GetBytes("time,速度,acceleration\n0,1.5,0.1\n1,1.7,0.2\n2,1.6,-0.1\n");
+        var views = await manager.Http.UploadOkAsync(project, ("sensors/run-1.csv", csv));
+        var view = Assert.Single(views);
+        Assert.Equal(("text/csv", (long)csv.Length), (view.ContentType, view.SizeBytes));
+
+        using (var import = await TestData.ImportRawAsync(manager.Http, project, """{"key":"run-1","data":{"ts":"media:sensors/run-1.csv"}}"""))
+        {
+            Assert.Equal(1, (await import.OkAsync<ImportResponse>("import")).Imported);
+        }
+        using (var served = await manager.Http.GetAsync($"api/projects/{project}/media/sensors/run-1.csv"))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal("text/csv", served.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(csv, await served.Content.ReadAsByteArrayAsync());
+        }
+
+        // Prose is not a table: refused by content, as before.
+        using var prose = await manager.Http.UploadAsync(project, ("notes.csv", Encoding.UTF8.GetBytes("Dear team,\nthe data, as promised, is attached.\n")));
+        var problem = await prose.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("judged by its content", problem.Errors("notes.csv")[0], StringComparison.Ordinal);
     }
 
     [Fact]

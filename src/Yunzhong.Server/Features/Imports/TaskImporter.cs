@@ -201,6 +201,10 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         await db.CommitLargeAsync(c, tx, ct);
         access.Forget(project.Id);
+        if (db.Dialect == SqlDialect.Postgres && imported >= ImportsSql.AnalyzeAfterRows)
+        {
+            await c.ExecuteAsync(new CommandDefinition(ImportsSql.AnalyzeTasksSql, cancellationToken: CancellationToken.None));
+        }
         return new ImportOutcome(imported, rows - imported, errors, 0, importId);
 
         // Cancels the writer and waits until it has let go of the connection, whatever it ended with.

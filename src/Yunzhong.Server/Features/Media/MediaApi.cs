@@ -284,7 +284,7 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
             var sniff = MediaSniffer.Sniff(head.AsSpan(0, n), length);
             if (sniff is null)
             {
-                return $"'{name}' is not an image, audio, video or PDF file this platform can show (judged by its content).";
+                return $"'{name}' is not an image, audio, video, PDF or CSV file this platform can show (judged by its content).";
             }
             var blob = $"media/{_projectId}/{Guid.NewGuid():N}";
             await using (var w = await _store._blobs.CreateAsync(blob, ct))

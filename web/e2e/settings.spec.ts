@@ -148,6 +148,8 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('delete-confirm').fill(name);
     await expect(del).toBeEnabled();
     await del.click();
+    // The settings page shows no project card: wait for the deletion to be answered (the page then goes to the list).
+    await expect(page).toHaveURL(/#\/$/);
     await expect(page.getByTestId(`project-${id}`)).toHaveCount(0);
     expect((await page.request.get(`/api/projects/${id}`)).status()).toBe(404);
   });

@@ -150,6 +150,9 @@ public sealed class Access(Db db, TimeProvider time)
     // Bumped by ForgetMemberships: a look-up that began before it may have read the store before the
     // change committed, so its answer is used once but not kept.
     private long _forgets;
+
+    // Bumped by Forget(project), for the same reason.
+    private long _projectForgets;
     private readonly ConcurrentDictionary<(long User, long Project), (Roles Roles, ContractWork? Work, DateTimeOffset At)> _contracts = new();
 
     public async Task<Roles> RolesAsync(long userId, long organizationId, CancellationToken ct)
@@ -178,6 +181,7 @@ public sealed class Access(Db db, TimeProvider time)
         {
             return e.Config;
         }
+        var forgets = Interlocked.Read(ref _projectForgets);
         await using var c = await db.OpenAsync(ct);
         var row = await ReadRowAsync(c, projectId, ct);
         ProjectConfig? config = null;
@@ -189,7 +193,10 @@ public sealed class Access(Db db, TimeProvider time)
             config = new ProjectConfig(row.Id, row.OrganizationId, row.Name, row.Instructions, row.SchemaJson, schema,
                 (int)row.Overlap, (int)row.LeaseSeconds, row.TaskOrder, row.ReviewPolicy, (int)row.ReviewPercent, row.CreatedAt, row.Quality, row.ArchivedAt);
         }
-        _projects[projectId] = (config, now);
+        if (Interlocked.Read(ref _projectForgets) == forgets)
+        {
+            _projects[projectId] = (config, now);
+        }
         return config;
     }
 
@@ -310,7 +317,14 @@ public sealed class Access(Db db, TimeProvider time)
         public long Deadline { get; set; }
     }
 
-    public void Forget(long projectId) => _projects.TryRemove(projectId, out _);
+    /// <summary>Project <paramref name="projectId"/> changed (settings, archive, deletion): read it again. A read
+    /// that began before this may have seen the row before the change committed: its answer is used once but
+    /// not kept (a deleted project stayed visible for up to <see cref="Ttl"/> when a read raced its deletion).</summary>
+    public void Forget(long projectId)
+    {
+        Interlocked.Increment(ref _projectForgets);
+        _projects.TryRemove(projectId, out _);
+    }
 
     /// <summary>Memberships, contracts, teams or sites changed: every cached answer about people goes.</summary>
     public void ForgetMemberships()

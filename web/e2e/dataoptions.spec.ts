@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang } from './helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang, exportViaApi } from './helpers';
 
 // Label Studio's gallery configs with options from the task data (issue 17): each task shows its
 // own options after the config's; a task whose data lacks them is refused at import, naming the key;
@@ -36,16 +36,7 @@ test('Choices value="$options": each task shows its own options, submitted and e
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('control-dynamic_choices')).toHaveCount(0);
 
-  await apiAs(request, ADMIN);
-  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format: 'jsonl' } });
-  const { id } = await r.json() as { id: number };
-  let url = '';
-  await expect.poll(async () => {
-    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
-    url = job.downloadUrl ?? '';
-    return job.status;
-  }, { timeout: 30_000 }).toBe('done');
-  const line = JSON.parse((await (await request.get(url)).text()).trim()) as { annotations: { result: Record<string, unknown> }[] };
+  const line = JSON.parse((await exportViaApi(request, projectId, 'jsonl')).trim()) as { annotations: { result: Record<string, unknown> }[] };
   expect(line.annotations[0]!.result.dynamic_choices).toEqual(['Which is bigger?', 'Wikipedia page']);
   await request.dispose();
 });

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang } from './helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang, exportViaApi } from './helpers';
 
 // The dialogue control end to end: a project from Label Studio's Paragraphs + ParagraphLabels
 // config, a conversation shown as chat bubbles, a span dragged inside a message (after an emoji, so
@@ -34,17 +34,7 @@ async function dragOver(page: Page, i: number, sub: string) {
 }
 
 async function exportJsonl(request: APIRequestContext, projectId: number): Promise<{ annotations: { result: Record<string, unknown> }[] }[]> {
-  await apiAs(request, ADMIN);
-  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format: 'jsonl' } });
-  expect(r.status(), await r.text()).toBeLessThan(300);
-  const { id } = await r.json() as { id: number };
-  let url: string | null = null;
-  await expect.poll(async () => {
-    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
-    url = job.downloadUrl;
-    return job.status;
-  }, { timeout: 30_000 }).toBe('done');
-  return (await (await request.get(url!)).text()).trim().split('\n').map((l) => JSON.parse(l) as { annotations: { result: Record<string, unknown> }[] });
+  return (await exportViaApi(request, projectId, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { annotations: { result: Record<string, unknown> }[] });
 }
 
 for (const lang of ['en', 'zh-CN'] as const) {

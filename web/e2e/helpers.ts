@@ -94,6 +94,23 @@ export async function uploadMedia(request: APIRequestContext, projectId: number,
   expect(r.status(), await r.text()).toBeLessThan(300);
 }
 
+/** Runs an export job of `format` by API as the admin, waits for it to finish and answers the file's text. */
+export async function exportViaApi(request: APIRequestContext, projectId: number, format: string): Promise<string> {
+  await apiAs(request, ADMIN);
+  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format } });
+  expect(r.status(), await r.text()).toBeLessThan(300);
+  const { id } = await r.json() as { id: number };
+  let url: string | null = null;
+  await expect.poll(async () => {
+    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
+    url = job.downloadUrl;
+    return job.status;
+  }, { timeout: 30_000 }).toBe('done');
+  const file = await request.get(url!);
+  expect(file.status()).toBe(200);
+  return file.text();
+}
+
 /** Reads the first `n` JSONL lines of a demo data file. */
 export function demoTasks(name: string, n: number): Record<string, unknown>[] {
   return readFileSync(demo(name, 'tasks.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n).map((l) => JSON.parse(l) as Record<string, unknown>);

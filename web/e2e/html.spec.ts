@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang, exportViaApi } from './helpers';
 
 // HTML text spans end to end: Label Studio's gallery config for named entities in HTML
 // (HyperText + HyperTextLabels) becomes a project whose html field is shown rendered and sanitised;
@@ -34,20 +34,6 @@ async function dragOver(page: Page, from: string, to: string) {
   await page.mouse.up();
 }
 
-async function exportAs(request: APIRequestContext, projectId: number, format: string): Promise<string> {
-  await apiAs(request, ADMIN);
-  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format } });
-  expect(r.status(), await r.text()).toBeLessThan(300);
-  const { id } = await r.json() as { id: number };
-  let url: string | null = null;
-  await expect.poll(async () => {
-    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
-    url = job.downloadUrl;
-    return job.status;
-  }, { timeout: 30_000 }).toBe('done');
-  return (await request.get(url!)).text();
-}
-
 for (const lang of ['en', 'zh-CN'] as const) {
   test(`HyperText: text selected in rendered HTML becomes a span, exported natively and for Label Studio (${lang})`, async ({ page, playwright, baseURL }) => {
     const request = await playwright.request.newContext({ baseURL });
@@ -76,7 +62,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await page.getByTestId('submit').click();
     await expect(view).toHaveCount(0);
 
-    const native = JSON.parse((await exportAs(request, projectId, 'jsonl')).trim().split('\n')[0]!) as { annotations: { result: { ner: Record<string, unknown>[] } }[] };
+    const native = JSON.parse((await exportViaApi(request, projectId, 'jsonl')).trim().split('\n')[0]!) as { annotations: { result: { ner: Record<string, unknown>[] } }[] };
     const ner = native.annotations[0]!.result.ner.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id')));
     // Text content: "静夜思 😀 & notes\nby Li Bai of Tang\n701–762"; offsets in code points.
     expect(ner).toEqual([
@@ -84,7 +70,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
       { start: 17, end: 31, text: 'Li Bai of Tang', label: 'Author' },
     ]);
 
-    const ls = JSON.parse(await exportAs(request, projectId, 'labelstudio')) as { annotations: { result: { type: string; value: Record<string, unknown> }[] }[] }[];
+    const ls = JSON.parse(await exportViaApi(request, projectId, 'labelstudio')) as { annotations: { result: { type: string; value: Record<string, unknown> }[] }[] }[];
     const values = ls[0]!.annotations[0]!.result.map((r) => [r.type, r.value]);
     expect(values).toEqual([
       ['hypertextlabels', { start: '/h1[1]/text()[1]', end: '/h1[1]/text()[1]', startOffset: 6, endOffset: 13, globalOffsets: { start: 6, end: 13 }, text: '& notes', hypertextlabels: ['Title'] }],

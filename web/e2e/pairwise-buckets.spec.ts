@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang } from './helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang, exportViaApi } from './helpers';
 
 // Two of Label Studio's gallery configs that map since the ranking kind learnt them, end to end:
 // <Pairwise toName="answer1,answer2"> (the two answers side by side, one picked by mouse and by
@@ -34,17 +34,7 @@ async function newProject(request: APIRequestContext, name: string, xml: string,
 
 /** Runs a Label Studio export job by API and answers the first task's first annotation's result items. */
 async function labelStudioResult(request: APIRequestContext, projectId: number): Promise<Record<string, unknown>[]> {
-  await apiAs(request, ADMIN);
-  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format: 'labelstudio' } });
-  expect(r.status(), await r.text()).toBeLessThan(300);
-  const { id } = await r.json() as { id: number };
-  let url: string | null = null;
-  await expect.poll(async () => {
-    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
-    url = job.downloadUrl;
-    return job.status;
-  }, { timeout: 30_000 }).toBe('done');
-  const tasks = await (await request.get(url!)).json() as { annotations: { result: Record<string, unknown>[] }[] }[];
+  const tasks = JSON.parse(await exportViaApi(request, projectId, 'labelstudio')) as { annotations: { result: Record<string, unknown>[] }[] }[];
   return tasks[0]!.annotations[0]!.result;
 }
 

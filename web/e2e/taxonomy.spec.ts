@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang } from './helpers';
+import { ADMIN, ANNOTATOR, apiAs, createProject, importJsonl, login, shot, useLang, exportViaApi } from './helpers';
 
 // The taxonomy control end to end: a project from the native JSON schema and one from a Label
 // Studio <Taxonomy> config, a nested option picked in the browser (by mouse and by keyboard, and
@@ -28,23 +28,6 @@ async function newProject(request: APIRequestContext, name: string, body: Record
   const id = await createProject(request, { name, ...body });
   await importJsonl(request, id, [{ key: 't1', data: { text } }]);
   return id;
-}
-
-/** Runs an export job by API and answers the file's text. */
-async function exportText(request: APIRequestContext, projectId: number, format: 'jsonl' | 'csv'): Promise<string> {
-  await apiAs(request, ADMIN);
-  const r = await request.post(`/api/projects/${projectId}/exports`, { data: { format } });
-  expect(r.status(), await r.text()).toBeLessThan(300);
-  const { id } = await r.json() as { id: number };
-  let url: string | null = null;
-  await expect.poll(async () => {
-    const job = await (await request.get(`/api/exports/${id}`)).json() as { status: string; downloadUrl: string | null };
-    url = job.downloadUrl;
-    return job.status;
-  }, { timeout: 30_000 }).toBe('done');
-  const file = await request.get(url!);
-  expect(file.status()).toBe(200);
-  return file.text();
 }
 
 const node = (page: Page, path: string) => page.getByTestId(`taxonomy-node-topic-${path}`);
@@ -87,11 +70,11 @@ test('native taxonomy: a nested option picked by mouse and one by keyboard, subm
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('taxonomy-topic')).toHaveCount(0);
 
-  const jsonl = (await exportText(request, projectId, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l) as {
+  const jsonl = (await exportViaApi(request, projectId, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l) as {
     annotations: { result: { topic: string[][] } }[];
   });
   expect(jsonl[0]!.annotations[0]!.result.topic).toEqual([['Animal', 'Mammal', 'Cat'], ['Plant', 'Tree']]);
-  const csv = await exportText(request, projectId, 'csv');
+  const csv = await exportViaApi(request, projectId, 'csv');
   expect(csv.split('\r\n')[0]).toBe('\uFEFFid,key,text,annotator,topic');
   expect(csv).toContain(',Animal / Mammal / Cat|Plant / Tree\r\n');
   await request.dispose();
@@ -128,7 +111,7 @@ test('Label Studio <Taxonomy>: leaves only, picked through the filter box in Chi
   await page.getByTestId('submit').click();
   await expect(page.getByTestId('taxonomy-topic')).toHaveCount(0);
 
-  const csv = await exportText(request, projectId, 'csv');
+  const csv = await exportViaApi(request, projectId, 'csv');
   expect(csv).toContain(',动物 / 哺乳动物 / 猫\r\n');
   await request.dispose();
 });

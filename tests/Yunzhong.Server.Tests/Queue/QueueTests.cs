@@ -60,7 +60,48 @@ public abstract class QueueTests<TFixture>(TFixture fx) : IClassFixture<TFixture
             Assert.Equal(overlap, g.Select(s => s.UserId).Distinct().Count());
         });
         Assert.Equal(tasks, await fx.QueryScalarAsync<long>(
-            "SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated' AND remaining = 0", new { project }));
+            "SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated' AND remaining = 0 AND annotation_count = @overlap",
+            new { project, overlap }));
+    }
+
+    [Fact]
+    public async Task SubmissionsOfOneLeaseInOneBatchStoreOneAnnotation()
+    {
+        // On PostgreSQL a batch's plain submissions are written by one statement: two of one lease in
+        // it must not both find the lease live. Handed to the queue together (not through HTTP, whose
+        // requests rarely arrive close enough), each pair lands in one batch.
+        const int leases = 60;
+        var (org, _, project) = await SetUpAsync(leases, overlap: 1);
+        var people = await Task.WhenAll(Enumerable.Range(0, leases).Select(_ => org.PersonAsync(Roles.Annotator)));
+        var held = await Task.WhenAll(people.Select(async p => (Person: p, Lease: (await NextAsync(p, project))!.AssignmentId)));
+        var config = (await fx.Services.GetRequiredService<Yunzhong.Server.Security.Access>().ProjectAsync(project, CancellationToken.None))!;
+        var queue = fx.Services.GetRequiredService<QueueEngine>();
+        const string result = """{"label":["pos"]}""";
+        var failedBefore = queue.FailedBatches;
+        Task<SubmitResult> Submit((Person Person, long Lease) h, string key) =>
+            queue.SubmitAsync(config, h.Lease, h.Person.Id, result, 1.5, key, null, 0, CancellationToken.None);
+        // Each kind in batches of its own (a batch whose statement fails is retried one operation at a
+        // time, which would answer the other kind correctly whatever the statement did).
+        // First half: two keys for one lease - one is written, the other refused.
+        var twoKeys = held[..(leases / 2)].Select((h, i) => new[] { Submit(h, $"a-{i}"), Submit(h, $"b-{i}") }).ToList();
+        foreach (var pair in twoKeys)
+        {
+            var outcomes = await Task.WhenAll(pair);
+            Assert.Single(outcomes, o => o.Outcome == SubmitOutcome.Created);
+            Assert.Single(outcomes, o => o.Outcome == SubmitOutcome.Conflict);
+        }
+        // Second half: a retry with the same key - both answered with the one annotation.
+        var sameKey = held[(leases / 2)..].Select((h, i) => new[] { Submit(h, $"same-{i}"), Submit(h, $"same-{i}") }).ToList();
+        foreach (var pair in sameKey)
+        {
+            var outcomes = await Task.WhenAll(pair);
+            Assert.All(outcomes, o => Assert.Contains(o.Outcome, new[] { SubmitOutcome.Created, SubmitOutcome.Replayed }));
+            Assert.Single(outcomes.Select(o => o.AnnotationId).Distinct());
+        }
+        Assert.Equal(failedBefore, queue.FailedBatches); // answered right the first time, not by the retry
+        Assert.Equal(leases, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+        Assert.Equal(leases, await fx.QueryScalarAsync<long>(
+            "SELECT COUNT(*) FROM tasks WHERE project_id = @project AND state = 'annotated' AND annotation_count = 1", new { project }));
     }
 
     [Fact]

@@ -293,41 +293,34 @@ public sealed partial class QueueEngine
     private sealed class SubmitOp(
         ProjectConfig project, long assignmentId, long userId, string resultJson, double? leadTime, string? idempotencyKey,
         double? goldScore, long contractId)
-        : GroupCommitOp<SubmitResult>, IPipelined
+        : GroupCommitOp<SubmitResult>
     {
         public override long LockKey => contractId;
 
-        private bool Plain => goldScore is null && !project.Quality.DynamicOverlap;
+        /// <summary>Needs no gold scoring and no overlap decision: one statement writes it
+        /// (<see cref="QueueSql.SubmitManyPostgresSql"/> with others of its batch, or <see cref="SubmitPlain"/>).</summary>
+        public bool Plain => goldScore is null && !project.Quality.DynamicOverlap;
 
-        public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
+        public long AssignmentId => assignmentId;
+
+        public long UserId => userId;
+
+        public string? IdempotencyKey => idempotencyKey;
+
+        /// <summary>This submission's values in the arrays of <see cref="QueueSql.SubmitManyPostgresSql"/>.</summary>
+        public void AddTo(SubmitColumns columns)
         {
-            if (!Plain)
-            {
-                return null;
-            }
-            return Batch(SubmitPostgresSql, name => name switch
-            {
-                "assignmentId" => Typed(NpgsqlDbType.Bigint, assignmentId),
-                "userId" => Typed(NpgsqlDbType.Bigint, userId),
-                "projectId" => Typed(NpgsqlDbType.Bigint, project.Id),
-                "reviewRate" => Typed(NpgsqlDbType.Bigint, (long)ReviewThreshold),
-                "result" => Typed(NpgsqlDbType.Text, resultJson),
-                "leadTime" => Typed(NpgsqlDbType.Double, leadTime),
-                "key" => Typed(NpgsqlDbType.Text, idempotencyKey),
-                "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
-                _ => throw new InvalidOperationException($"The pipelined submission names a parameter it is not given: {name}."),
-            });
+            columns.AssignmentIds.Add(assignmentId);
+            columns.UserIds.Add(userId);
+            columns.ProjectIds.Add(project.Id);
+            columns.ReviewRates.Add(ReviewThreshold);
+            columns.Results.Add(resultJson);
+            columns.LeadTimes.Add(leadTime);
+            columns.Keys.Add(idempotencyKey);
         }
 
-        public async ValueTask<bool> TakeAsync(NpgsqlDataReader reader, CancellationToken ct)
-        {
-            if (!await reader.ReadAsync(ct))
-            {
-                return false; // not a live lease, a replay or a rework: the general path says which
-            }
-            SetResult(new SubmitResult(SubmitOutcome.Created, reader.GetInt64(0)));
-            return true;
-        }
+        /// <summary>The set statement wrote it as annotation <paramref name="annotationId"/>.</summary>
+        public void Created(long annotationId) => SetResult(new SubmitResult(SubmitOutcome.Created, annotationId));
 
         public override async ValueTask ExecuteAsync(WriteContext ctx)
         {

@@ -27,8 +27,29 @@ public sealed partial class QueueEngine
             pipeline.BatchCommands.Add(Batch(QueueSql.LockContractsSql, _ => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, locks)));
         }
         var statements = new List<NpgsqlBatchCommand>();
+        // The plain submissions go first, all in one statement: they only end leases, so a lease of the
+        // batch that follows sees its annotator holding fewer, as if they had arrived first.
+        var submits = new List<SubmitOp>();
+        var submitted = new HashSet<long>();
+        var keys = new HashSet<(long, string)>();
+        var columns = new SubmitColumns();
         foreach (var op in batch)
         {
+            if (op is SubmitOp { Plain: true } s)
+            {
+                // A second submission of one lease, or a second use of one key, in the same batch runs
+                // after the statement, step by step, and finds the first (a replay or a conflict).
+                if (submitted.Add(s.AssignmentId) && (s.IdempotencyKey is null || keys.Add((s.UserId, s.IdempotencyKey))))
+                {
+                    submits.Add(s);
+                    s.AddTo(columns);
+                }
+                else
+                {
+                    rest.Add(op);
+                }
+                continue;
+            }
             if (op is IPipelined p && p.Statement(ctx, leasing) is { } statement)
             {
                 statements.Add(statement);
@@ -39,7 +60,7 @@ public sealed partial class QueueEngine
                 rest.Add(op);
             }
         }
-        if (sent.Count == 0)
+        if (sent.Count == 0 && submits.Count == 0)
         {
             if (locks.Length > 0)
             {
@@ -56,6 +77,10 @@ public sealed partial class QueueEngine
             pipeline.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOnSql));
         }
         var lead = pipeline.BatchCommands.Count;
+        if (submits.Count > 0)
+        {
+            pipeline.BatchCommands.Add(columns.Statement(ctx.Now));
+        }
         foreach (var statement in statements)
         {
             pipeline.BatchCommands.Add(statement);
@@ -74,9 +99,28 @@ public sealed partial class QueueEngine
             {
                 await reader.NextResultAsync(ct);
             }
+            if (submits.Count > 0)
+            {
+                var written = new Dictionary<long, long>(submits.Count);
+                while (await reader.ReadAsync(ct))
+                {
+                    written.Add(reader.GetInt64(0), reader.GetInt64(1));
+                }
+                foreach (var s in submits)
+                {
+                    if (written.TryGetValue(s.AssignmentId, out var annotationId))
+                    {
+                        s.Created(annotationId);
+                    }
+                    else
+                    {
+                        rest.Add(s); // not a live lease, a replay or a rework: the general path says which
+                    }
+                }
+            }
             for (var i = 0; i < sent.Count; i++)
             {
-                if (i > 0)
+                if (i > 0 || submits.Count > 0)
                 {
                     await reader.NextResultAsync(ct);
                 }
@@ -91,6 +135,31 @@ public sealed partial class QueueEngine
             }
         }
         return rest;
+    }
+
+    /// <summary>A batch's plain submissions as the arrays of <see cref="QueueSql.SubmitManyPostgresSql"/>.</summary>
+    private sealed class SubmitColumns
+    {
+        public List<long> AssignmentIds { get; } = [];
+        public List<long> UserIds { get; } = [];
+        public List<long> ProjectIds { get; } = [];
+        public List<long> ReviewRates { get; } = [];
+        public List<string> Results { get; } = [];
+        public List<double?> LeadTimes { get; } = [];
+        public List<string?> Keys { get; } = [];
+
+        public NpgsqlBatchCommand Statement(long now) => Batch(QueueSql.SubmitManyPostgresSql, name => name switch
+        {
+            "assignmentIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, AssignmentIds),
+            "userIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, UserIds),
+            "projectIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, ProjectIds),
+            "reviewRates" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, ReviewRates),
+            "results" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Text, Results),
+            "leadTimes" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Double, LeadTimes),
+            "keys" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Text, Keys),
+            "now" => Typed(NpgsqlDbType.Bigint, now),
+            _ => throw new InvalidOperationException($"The pipelined submissions name a parameter they are not given: {name}."),
+        });
     }
 
     /// <summary>An operation that can often be done by one PostgreSQL statement sent with others.</summary>

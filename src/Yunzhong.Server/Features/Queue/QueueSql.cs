@@ -393,6 +393,36 @@ internal static class QueueSql
         SELECT ins.id, ins.task_id, ins.status FROM ins
         """;
 
+    /// <summary>
+    /// PostgreSQL: a batch's plain submissions in one statement, each row of the arrays one submission
+    /// (@assignmentIds, @userIds, @projectIds, @reviewRates, @results, @leadTimes, @keys), as
+    /// <see cref="SubmitPostgresSql"/> does for one: one plan, one executor start and one round of
+    /// after-triggers for the lot instead of one per submission. Returns (assignment id, annotation id)
+    /// for each submission it wrote; one it did not write (not a live lease, a replay, a rework) takes the
+    /// general path. The caller sends each lease and each (user, key) at most once: two rows of one
+    /// lease would both see it live inside one statement.
+    /// </summary>
+    internal const string SubmitManyPostgresSql = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@assignmentIds::bigint[], @userIds::bigint[], @projectIds::bigint[], @reviewRates::bigint[],
+                                 @results::text[], @leadTimes::double precision[], @keys::text[])
+                AS i (assignment_id, user_id, project_id, review_rate, result_json, lead_time, idempotency_key)),
+        ins AS (INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
+                                         result_json, lead_time, idempotency_key, created_at)
+                SELECT a.task_id, i.project_id, a.id, i.user_id, i.user_id, 1,
+                       CASE WHEN t.review_bucket < i.review_rate THEN 'pending' ELSE 'submitted' END,
+                       i.result_json, i.lead_time, i.idempotency_key, @now
+                FROM input i JOIN assignments a ON a.id = i.assignment_id JOIN tasks t ON t.id = a.task_id
+                WHERE a.user_id = i.user_id AND a.project_id = i.project_id AND a.status = 'leased' AND a.review_comment IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = i.user_id AND x.idempotency_key = i.idempotency_key)
+                FOR UPDATE OF a
+                RETURNING id, task_id, status, assignment_id),
+        done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
+                 FROM ins WHERE assignments.id = ins.assignment_id),
+        {TaskStates.CountedManyCte}
+        SELECT ins.assignment_id, ins.id FROM ins
+        """;
+
     /// <summary>Ends the leases whose expiry @now has passed; returns their tasks.</summary>
     internal const string ExpireLeasesSql =
         "UPDATE assignments SET status = 'expired', updated_at = @now WHERE status = 'leased' AND expires_at < @now RETURNING task_id";

@@ -81,6 +81,19 @@ internal static class TaskStates
                     FROM ins WHERE t.id = ins.task_id)
         """;
 
+    /// <summary><see cref="CountedCte"/> for many annotations in one statement: the CTE <c>ins</c>
+    /// may hold several rows of one task (its annotators' submissions in one batch), counted together -
+    /// an UPDATE joined to them row by row would update the task once and count one. All rows of one
+    /// task share its review status (the task's review bucket against its project's rate).</summary>
+    internal const string CountedManyCte = """
+        counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + c.n, updated_at = @now,
+                        state = CASE WHEN t.annotation_count + c.n >= t.target
+                            THEN CASE c.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
+                            ELSE 'in_progress' END
+                    FROM (SELECT task_id, count(*) AS n, max(status) AS status FROM ins GROUP BY task_id) c
+                    WHERE t.id = c.task_id)
+        """;
+
     /// <summary><see cref="Core.Tasks.TaskEvent.ReturnSlot"/>: a lease ended without an annotation,
     /// so the task needs one more again; an untouched task is new again. @now now, @taskId task.</summary>
     internal const string ReturnSlotSql = """

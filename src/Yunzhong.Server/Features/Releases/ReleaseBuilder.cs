@@ -20,10 +20,11 @@ public enum ReleaseSource
 /// <summary>
 /// Builds a release of a project: each format written by the export writers straight into a temporary
 /// file (one page of tasks in memory), hashed and stored once under its content's name
-/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; the media's entries go
-/// to a temporary file in path order, and the Merkle root, the manifest (written to a file) and the
-/// <c>release_files</c> rows are each made in one pass over it, so memory does not grow with the
-/// number of files beyond their names; then the manifest,
+/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; the media's names are
+/// sorted on disk, their entries go to a temporary file in path order, and the Merkle root, the
+/// manifest (written to a file) and the <c>release_files</c> rows are each made in one pass over it, so
+/// memory does not grow with the number of files (only the manifest's lists of URL-only and missing
+/// media are held, one entry each); then the manifest,
 /// the signed statement and the release's row, all in one write transaction with its audit entry,
 /// so a build that fails anywhere leaves no release (at most stored files no release names yet).
 /// </summary>

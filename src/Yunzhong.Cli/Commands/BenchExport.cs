@@ -112,6 +112,8 @@ internal sealed class PeakMemory : IAsyncDisposable
     private readonly long _before;
     private readonly TimeSpan _cpuBefore;
     private long _peak;
+    private long _committedPeak;
+    private long _heapPeak;
     private Task? _sampler;
 
     private PeakMemory()
@@ -123,6 +125,15 @@ internal sealed class PeakMemory : IAsyncDisposable
 
     /// <summary>CPU seconds the process used since the start (read after <see cref="StopAsync"/>).</summary>
     public double CpuSeconds { get; private set; }
+
+    /// <summary>The GC's committed memory at its peak (what of the working set is the managed heap, garbage
+    /// and free space it keeps included); the rest of the working set is native: code, thread stacks, SQLite's
+    /// page cache, buffers of the runtime's own.</summary>
+    public long CommittedPeak => _committedPeak;
+
+    /// <summary>The managed heap's size right after a collection at its peak (what survived it: held data,
+    /// plus fragmentation), sampled with the working set.</summary>
+    public long HeapPeak => _heapPeak;
 
     /// <summary>The resident set now: on Linux one line of <c>/proc/self/statm</c>, as <c>Process.WorkingSet64</c>
     /// parses two files of /proc and built a process record every sample (3 % of the export bench's CPU profile).</summary>
@@ -146,6 +157,9 @@ internal sealed class PeakMemory : IAsyncDisposable
             while (!m._sampling.IsCancellationRequested)
             {
                 m._peak = Math.Max(m._peak, m.WorkingSet());
+                var gc = GC.GetGCMemoryInfo();
+                m._committedPeak = Math.Max(m._committedPeak, gc.TotalCommittedBytes);
+                m._heapPeak = Math.Max(m._heapPeak, gc.HeapSizeBytes);
                 await Task.Delay(50, CancellationToken.None);
             }
         }, CancellationToken.None);

@@ -15,6 +15,12 @@ public interface IBlobStore
     /// <summary>As <see cref="OpenRead"/>, without blocking a thread where the store is remote.</summary>
     Task<Stream?> OpenReadAsync(string name, CancellationToken ct) => Task.FromResult(OpenRead(name));
 
+    /// <summary>
+    /// As <see cref="OpenReadAsync"/>, for a caller that reads the blob once from its start: where the
+    /// store is remote, one request instead of a look-up of the size and then the read.
+    /// </summary>
+    Task<Stream?> OpenWholeAsync(string name, CancellationToken ct) => OpenReadAsync(name, ct);
+
     Task DeleteAsync(string name, CancellationToken ct);
 
     /// <summary>Creates a blob by writing to a stream that becomes visible only when committed.</summary>

@@ -190,6 +190,18 @@ public abstract class ReleaseMediaTests<TFixture>(TFixture fx) : IClassFixture<T
         Assert.Equal(["horse.png"], diff.Media.ChangedNames);
         var rows = await MediaRowsAsync(third.Id);
         Assert.Equal(rows[0].Sha256, rows[1].Sha256); // camera.jpg and the new horse.png: one blob
+
+        // A build's note answers whether a recorded release names the blob (then the build neither asks
+        // the store nor writes it again); a blob no release names is written.
+        var job = await fx.QueryScalarAsync<long>("""
+            INSERT INTO release_jobs (project_id, source, formats, licence, status, phase, done, total, created_by, created_at, heartbeat_at, attempts)
+            VALUES (@project, 'accepted', 'jsonl', 'CC0', 'running', 'media', 0, 1, @user, 1, @beat, 1) RETURNING id
+            """, new { project, user = admin.Id, beat = long.MaxValue / 2 });
+        var notes = fx.Services.GetRequiredService<ReleaseBlobNotes>();
+        Assert.True(await notes.NoteAsync(job, rows[0].Sha256, CancellationToken.None));
+        Assert.False(await notes.NoteAsync(job, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())), CancellationToken.None));
+        await fx.QueryScalarAsync<long>("UPDATE release_jobs SET status = 'failed' WHERE id = @job RETURNING id", new { job });
+        await fx.QueryScalarAsync<long>("DELETE FROM release_job_blobs WHERE job_id = @job RETURNING job_id", new { job });
     }
 
     [Fact]
@@ -274,14 +286,16 @@ public abstract class ReleaseMediaTests<TFixture>(TFixture fx) : IClassFixture<T
     public async Task MoreFilesThanOneInsertStatementTakesAreAllRecordedAndVerify()
     {
         // release_files rows go in ReleasesSql.FileRowsPerStatement at a time: one batch full, one not.
+        // Each medium is shown by two tasks, in shuffled order: the release lists it once, in path order.
         var count = ReleasesSql.FileRowsPerStatement + 3;
         var org = await fx.NewOrgAsync();
         var admin = await org.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
         var project = await TestData.ProjectAsync(admin, org.Id, _schema);
         await admin.Http.UploadOkAsync(project, Enumerable.Range(0, count).Select(i => ($"m{i:D4}.png", _png)).ToArray());
         var prefix = $"/api/projects/{project}/media/";
+        var shown = Enumerable.Range(0, 2 * count).Select(i => i % count).OrderBy(_ => System.Random.Shared.Next()).ToArray();
         using (var r = await TestData.ImportRawAsync(admin.Http, project,
-            string.Join("\n", Enumerable.Range(0, count).Select(i => JsonSerializer.Serialize(new { key = $"k{i}", data = new { image = $"{prefix}m{i:D4}.png" } })))))
+            string.Join("\n", shown.Select((m, i) => JsonSerializer.Serialize(new { key = $"k{i}", data = new { image = $"{prefix}m{m:D4}.png", n = i } })))))
         {
             await r.OkAsync<Features.Imports.ImportResponse>("import");
         }

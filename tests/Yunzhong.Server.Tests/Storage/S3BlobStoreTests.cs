@@ -82,6 +82,29 @@ public sealed class S3BlobStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(bytes.AsSpan(5, 1000).ToArray(), buffer);
     }
 
+    [Fact]
+    public async Task AWholeReadIsOneStreamFromTheStartThatStillSeeksAndAMissingBlobIsNull()
+    {
+        var bytes = Random(100_000);
+        await using (var w = await _store.CreateAsync("whole", CancellationToken.None))
+        {
+            await w.Stream.WriteAsync(bytes);
+            await w.CommitAsync(CancellationToken.None);
+        }
+        await using (var read = (await _store.OpenWholeAsync("whole", CancellationToken.None))!)
+        {
+            Assert.Equal(bytes.Length, read.Length);
+            var back = new MemoryStream();
+            await read.CopyToAsync(back);
+            Assert.Equal(bytes, back.ToArray());
+            read.Position = 99_000;
+            var tail = new byte[1000];
+            await read.ReadExactlyAsync(tail);
+            Assert.Equal(bytes.AsSpan(99_000).ToArray(), tail);
+        }
+        Assert.Null(await _store.OpenWholeAsync("not/there", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("s3://bucket", "bucket", "", null)]
     [InlineData("s3://bucket/some/prefix/?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=eu-west-1", "bucket", "some/prefix/", "http://127.0.0.1:9000")]

@@ -17,15 +17,19 @@ public sealed class ReleaseBlobNotes(Db db, IBlobStore blobs)
     /// use it to hold a clean-up at that point while a job notes the same blob).</summary>
     internal Func<string, Task>? BeforeDelete { get; init; }
 
-    /// <summary>Notes that job <paramref name="jobId"/> is about to use blob <paramref name="sha256"/>.</summary>
-    public async Task NoteAsync(long jobId, string sha256, CancellationToken ct)
+    /// <summary>Notes that job <paramref name="jobId"/> is about to use blob <paramref name="sha256"/>;
+    /// answers whether a recorded release names it already (such a blob is never deleted).</summary>
+    public async Task<bool> NoteAsync(long jobId, string sha256, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        // Not fsynced on SQLite (a note per medium): a note matters only while its job runs.
+        // Not fsynced (a note per medium; on PostgreSQL synchronous_commit is off for this transaction
+        // alone): a note matters only while its job runs, and it is seen by others once committed all the same.
         await using var tx = await db.BeginWriteAsync(c, fsyncOnCommit: false, ct);
-        await LockAsync(c, tx, sha256, ct);
+        await LockAsync(c, tx, sha256, ct, unsyncedCommit: true);
         await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.NoteSql, new { jobId, sha256 }, tx, cancellationToken: ct));
+        var named = await c.ExecuteScalarAsync<bool>(new CommandDefinition(ReleaseJobsSql.NamedSql, new { sha256 }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        return named;
     }
 
     /// <summary>
@@ -54,10 +58,12 @@ public sealed class ReleaseBlobNotes(Db db, IBlobStore blobs)
         await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.ForgetBlobsSql, new { jobId }, cancellationToken: ct));
     }
 
-    private async Task LockAsync(DbConnection c, DbTransaction tx, string sha256, CancellationToken ct)
+    private async Task LockAsync(DbConnection c, DbTransaction tx, string sha256, CancellationToken ct, bool unsyncedCommit = false)
     {
         if (ReleaseJobsSql.BlobLockSql(db.Dialect) is { } sql)
         {
+            // One round trip for both.
+            sql = unsyncedCommit ? "SET LOCAL synchronous_commit = off; " + sql : sql;
             await c.ExecuteAsync(new CommandDefinition(sql, new { sha256 }, tx, cancellationToken: ct));
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Yunzhong.Core.Datasets;
 using Yunzhong.Server.Features.Audit;
@@ -19,10 +20,11 @@ public enum ReleaseSource
 /// <summary>
 /// Builds a release of a project: each format written by the export writers straight into a temporary
 /// file (one page of tasks in memory), hashed and stored once under its content's name
-/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; the media's entries go
-/// to a temporary file in path order, and the Merkle root, the manifest (written to a file) and the
-/// <c>release_files</c> rows are each made in one pass over it, so memory does not grow with the
-/// number of files beyond their names; then the manifest,
+/// (<c>sha256/ab/cdef…</c>), so releases share the files that did not change; the media's names are
+/// sorted on disk, their entries go to a temporary file in path order, and the Merkle root, the
+/// manifest (written to a file) and the <c>release_files</c> rows are each made in one pass over it, so
+/// memory does not grow with the number of files (only the manifest's lists of URL-only and missing
+/// media are held, one entry each); then the manifest,
 /// the signed statement and the release's row, all in one write transaction with its audit entry,
 /// so a build that fails anywhere leaves no release (at most stored files no release names yet).
 /// </summary>
@@ -69,8 +71,8 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
     {
         var temps = new List<string>();
         ReleaseFigures figures;
-        var media = new ReleaseMedia(project);
-        var written = new List<string>();
+        using var media = new ReleaseMedia(project);
+        var syncs = new BlobSyncs(blobs);
         try
         {
             var itemsTemp = Temp(temps);
@@ -96,18 +98,18 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
                     }
                     await progress.DoneAsync(before + tasks, ct);
                     await using var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-                    var (sha, size) = await StoreAsync(file, progress, written, ct);
+                    var (sha, size) = await StoreAsync(file, progress, null, ct);
                     files.Add((new ReleaseFile(PathOf(format), size, sha), Wire.Name(format)));
                 }
                 await figures.FlushAsync();
-                var (itemsSha, itemsSize) = await StoreAsync(itemsFile, progress, written, ct);
+                var (itemsSha, itemsSize) = await StoreAsync(itemsFile, progress, null, ct);
                 files.Add((new ReleaseFile(ItemsPath, itemsSize, itemsSha), null));
             }
             using var mediaFiles = new ReleaseFileSpool();
-            var missing = await StoreMediaAsync(project, media, mediaFiles, progress, written, ct);
+            var missing = await StoreMediaAsync(project, media, mediaFiles, progress, syncs, ct);
             await progress.PhaseAsync(ReleasePhase.Signing, 1, ct);
-            // Media are committed without a sync each (a journal commit per file): all of them at once here.
-            await blobs.SyncAsync(written, ct);
+            // Media are committed without a sync each (a journal commit per file): the last of them here.
+            await syncs.FlushAsync(ct);
             var mediaSection = media.Section(mediaFiles.Count, mediaFiles.Bytes, missing);
             return await RecordAsync(project, source, formats, licence, userId, figures, mediaSection, files, mediaFiles, temps, progress, ct);
         }
@@ -124,21 +126,29 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
     private const int MediaChunk = 500;
 
     /// <summary>
+    /// Media up to this size are read into memory (a pooled buffer, <see cref="MediaParallelism"/> at
+    /// once: 8 MiB at most) and written without asking the store first; larger ones go through a
+    /// temporary file, and the store is asked whether it has them before they are written again.
+    /// </summary>
+    internal const int SmallMedium = 1024 * 1024;
+
+    /// <summary>
     /// Copies each uploaded medium the tasks refer to into the content-addressed store (read once,
-    /// hashed as it is copied to a temporary file; stored unless a release already did), several at a
-    /// time, in rounds of <see cref="MediaChunk"/> names in path order; each file's entry goes to
-    /// <paramref name="spool"/> in that order. Answers the names referred to that the project has no
-    /// upload of. A medium whose file is gone from the store fails the build, naming it.
+    /// hashed, stored unless a release already did), several at a time, in rounds of
+    /// <see cref="MediaChunk"/> names in path order (sorted on disk, <see cref="ReleaseNameSort"/>);
+    /// each file's entry goes to <paramref name="spool"/> in that order. Answers the names referred to
+    /// that the project has no upload of. A medium whose file is gone from the store fails the build,
+    /// naming it. Nothing here grows with the number of media but the missing names' list.
     /// </summary>
     private async Task<List<string>> StoreMediaAsync(
-        ProjectConfig project, ReleaseMedia media, ReleaseFileSpool spool, IReleaseProgress progress, List<string> written, CancellationToken ct)
+        ProjectConfig project, ReleaseMedia media, ReleaseFileSpool spool, IReleaseProgress progress, BlobSyncs syncs, CancellationToken ct)
     {
-        var names = media.Uploaded.Order(StringComparer.Ordinal).ToArray();
+        var count = media.SortUploaded();
         var missing = new List<string>();
-        await progress.PhaseAsync(ReleasePhase.Media, names.Length, ct);
-        for (var start = 0; start < names.Length; start += MediaChunk)
+        await progress.PhaseAsync(ReleasePhase.Media, count, ct);
+        long done = 0;
+        foreach (var chunk in media.Uploaded.Chunk(MediaChunk))
         {
-            var chunk = names[start..Math.Min(names.Length, start + MediaChunk)];
             Dictionary<string, string> blobOf;
             await using (var c = await db.OpenAsync(ct))
             {
@@ -154,13 +164,11 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
                     return;
                 }
                 var path = ReleaseMedia.PathOf(chunk[i]);
-                await using var source = await blobs.OpenReadAsync(blobName, token)
+                await using var source = await blobs.OpenWholeAsync(blobName, token)
                     ?? throw new InvalidOperationException($"The file of medium '{chunk[i]}' is missing from the blob store; the release cannot carry it.");
-                var temp = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
-                await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-                await source.CopyToAsync(copy, token);
-                var (sha, size) = await StoreAsync(copy, progress, written, token, durable: false);
-                files[i] = new ReleaseFile(path, size, sha);
+                files[i] = source.CanSeek && source.Length <= SmallMedium
+                    ? await StoreSmallAsync(chunk[i], path, source, progress, syncs, token)
+                    : await StoreLargeAsync(path, source, progress, syncs, token);
             });
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -173,9 +181,52 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
                     missing.Add(chunk[i]);
                 }
             }
-            await progress.DoneAsync(start + chunk.Length, ct);
+            done += chunk.Length;
+            await progress.DoneAsync(done, ct);
+            syncs.StartIfMany(ct);
         }
         return missing;
+    }
+
+    /// <summary>A small medium: read into a pooled buffer (reads at least as large as the store's file
+    /// buffer, which they then bypass), hashed there, and written unless a release already carries it.</summary>
+    private async Task<ReleaseFile> StoreSmallAsync(string name, string path, Stream source, IReleaseProgress progress, BlobSyncs syncs, CancellationToken ct)
+    {
+        var length = (int)source.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length + 1, 64 * 1024));
+        try
+        {
+            int total = 0, n;
+            while ((n = await source.ReadAsync(buffer.AsMemory(total), ct)) > 0)
+            {
+                total += n;
+                if (total > length)
+                {
+                    break;
+                }
+            }
+            if (total != length)
+            {
+                throw new InvalidOperationException($"The file of medium '{name}' changed while it was read ({length} bytes expected).");
+            }
+            using var copy = new MemoryStream(buffer, 0, length, writable: false);
+            var (sha, size) = await StoreAsync(copy, progress, syncs, ct, askFirst: false);
+            return new ReleaseFile(path, size, sha);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A large medium: copied to a temporary file, hashed from it, and stored unless the store has it.</summary>
+    private async Task<ReleaseFile> StoreLargeAsync(string path, Stream source, IReleaseProgress progress, BlobSyncs syncs, CancellationToken ct)
+    {
+        var temp = Path.Combine(Path.GetTempPath(), $"yz-release-{Guid.NewGuid():N}.tmp");
+        await using var copy = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        await source.CopyToAsync(copy, ct);
+        var (sha, size) = await StoreAsync(copy, progress, syncs, ct, askFirst: true);
+        return new ReleaseFile(path, size, sha);
     }
 
     private async Task<long> RecordAsync(
@@ -229,7 +280,7 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         var number = await c.ExecuteScalarAsync<int>(new CommandDefinition(ReleasesSql.NextNumberSql, new { projectId = project.Id }, cancellationToken: ct));
         await using var manifest = new FileStream(Temp(temps), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
         ReleaseFormat.WriteManifest(manifest, project.Name, number, merkleRoot, Ordered(), sections);
-        var (manifestSha, _) = await StoreAsync(manifest, progress, [], ct);
+        var (manifestSha, _) = await StoreAsync(manifest, progress, null, ct);
         var statement = new ReleaseStatement(project.Name, number, now, manifestSha, merkleRoot, tree.Count, totalBytes);
         var statementBytes = ReleaseFormat.WriteStatement(statement);
         var signature = SignatureFile.Write(key.Public, key.Sign(statementBytes));
@@ -280,21 +331,29 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
     public static string BlobName(string sha256) => $"sha256/{sha256[..2]}/{sha256[2..]}";
 
     /// <summary>
-    /// Hashes a written file and stores it under its content's name, unless a release already did;
-    /// every blob is told to <paramref name="progress"/> before the store is asked for it, and one new
-    /// to the store is added to <paramref name="written"/> (which the caller syncs once where
-    /// <paramref name="durable"/> is false).
+    /// Hashes a written file and stores it under its content's name, unless a release already carries
+    /// it (the job's note answers that, <see cref="IReleaseProgress.UsingAsync"/>) or, where
+    /// <paramref name="askFirst"/>, the store already has it (an earlier build that did not finish): for
+    /// a small file writing it again costs no more than asking, and the same bytes land under the same
+    /// name. Every blob is told to <paramref name="progress"/> before the store is asked for it or it is
+    /// written. Without <paramref name="syncs"/> a blob is written durably; with them it is committed
+    /// without a sync of its own and handed to them.
     /// </summary>
     private async Task<(string Sha256, long Size)> StoreAsync(
-        Stream file, IReleaseProgress progress, List<string> written, CancellationToken ct, bool durable = true)
+        Stream file, IReleaseProgress progress, BlobSyncs? syncs, CancellationToken ct, bool askFirst = true)
     {
         file.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var name = BlobName(sha);
-        // Noted before the look-up, so no other job's clean-up deletes it after we found it (ReleaseBlobNotes).
-        await progress.UsingAsync(sha, ct);
-        await using (var existing = await blobs.OpenReadAsync(name, ct))
+        // Noted before the look-up, so no other job's clean-up deletes it after we found it (ReleaseBlobNotes);
+        // a blob a recorded release names is never deleted, so it is stored for good.
+        if (await progress.UsingAsync(sha, ct))
         {
+            return (sha, file.Length);
+        }
+        if (askFirst)
+        {
+            await using var existing = await blobs.OpenReadAsync(name, ct);
             if (existing is not null)
             {
                 return (sha, file.Length);
@@ -303,15 +362,59 @@ public sealed class ReleaseBuilder(Db db, IBlobStore blobs, ExportWorker exporte
         file.Position = 0;
         await using var blob = await blobs.CreateAsync(name, ct);
         await file.CopyToAsync(blob.Stream, ct);
-        await blob.CommitAsync(durable, ct);
-        if (!durable)
+        await blob.CommitAsync(durable: syncs is null, ct);
+        syncs?.Add(name);
+        return (sha, file.Length);
+    }
+
+    /// <summary>
+    /// Blobs committed without a sync of their own, made durable a batch at a time: once
+    /// <see cref="Batch"/> are waiting, a sync of them starts in the background while the copying goes
+    /// on (one at a time); <see cref="FlushAsync"/> syncs the rest and waits. Memory: one batch of names.
+    /// </summary>
+    private sealed class BlobSyncs(IBlobStore blobs)
+    {
+        public const int Batch = 10_000;
+
+        private readonly Lock _lock = new();
+        private List<string> _waiting = [];
+        private Task _running = Task.CompletedTask;
+
+        public void Add(string name)
         {
-            lock (written)
+            lock (_lock)
             {
-                written.Add(name);
+                _waiting.Add(name);
             }
         }
-        return (sha, file.Length);
+
+        /// <summary>Starts a sync of the waiting blobs when there are many and none runs (never blocks).</summary>
+        public void StartIfMany(CancellationToken ct)
+        {
+            if (_waiting.Count >= Batch && _running.IsCompleted)
+            {
+                Start(ct);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken ct)
+        {
+            await _running;
+            Start(ct);
+            await _running;
+        }
+
+        private void Start(CancellationToken ct)
+        {
+            // A failed sync before this one surfaces here (and fails the build).
+            _running.GetAwaiter().GetResult();
+            List<string> batch;
+            lock (_lock)
+            {
+                (batch, _waiting) = (_waiting, []);
+            }
+            _running = batch.Count == 0 ? Task.CompletedTask : Task.Run(() => blobs.SyncAsync(batch, ct), ct);
+        }
     }
 
     private static string Temp(List<string> temps)

@@ -56,6 +56,9 @@ internal static class ReleaseJobsSql
     internal static string? BlobLockSql(SqlDialect dialect) =>
         dialect == SqlDialect.Postgres ? "SELECT pg_advisory_xact_lock(15, hashtext(@sha256))" : null;
 
+    /// <summary>Whether a recorded release names blob @sha256 (then no clean-up ever deletes it).</summary>
+    internal const string NamedSql = "SELECT EXISTS (SELECT 1 FROM release_files WHERE sha256 = @sha256)";
+
     /// <summary>The blobs job @jobId noted (what its clean-up considers).</summary>
     internal const string NotedBlobsSql = "SELECT sha256 FROM release_job_blobs WHERE job_id = @jobId";
 

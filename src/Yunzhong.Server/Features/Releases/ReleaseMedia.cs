@@ -8,21 +8,26 @@ namespace Yunzhong.Server.Features.Releases;
 /// The media a release's tasks refer to, gathered as its first file is written: names of the
 /// project's uploaded media (<c>/api/projects/{id}/media/{name}</c>), which the release carries as
 /// files under <c>media/</c>, and every other reference (a URL), which the manifest lists as an
-/// external reference without bytes. Memory: one entry per distinct medium, never per annotation.
+/// external reference without bytes. The uploaded names go through a sort on disk
+/// (<see cref="ReleaseNameSort"/>): memory does not grow with their number. The external references
+/// are listed in the manifest, so they stay in memory, one entry per distinct URL.
 /// </summary>
-internal sealed class ReleaseMedia(ProjectConfig project)
+internal sealed class ReleaseMedia(ProjectConfig project) : IDisposable
 {
     /// <summary>Where a release's media files lie inside it.</summary>
     public const string Folder = "media/";
 
     private readonly MediaReferences _walk = project.Schema.Media;
     private readonly string _prefix = MediaIndex.UrlPrefix(project.Id);
-    private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
+    private readonly ReleaseNameSort _uploaded = new();
     private readonly SortedSet<string> _external = new(StringComparer.Ordinal);
     private readonly List<string> _references = [];
 
-    /// <summary>Names of uploaded media the tasks refer to.</summary>
-    public IReadOnlySet<string> Uploaded => _uploaded;
+    /// <summary>Sorts the names of uploaded media the tasks refer to; answers how many distinct ones there are.</summary>
+    public long SortUploaded() => _uploaded.Sort();
+
+    /// <summary>Names of uploaded media the tasks refer to, distinct, in ordinal order (after <see cref="SortUploaded"/>).</summary>
+    public IEnumerable<string> Uploaded => _uploaded.Read();
 
     /// <summary>Takes the media task <paramref name="task"/> refers to: every medium of its fields, a document's
     /// page images included (<see cref="MediaReferences"/>).</summary>
@@ -69,4 +74,6 @@ internal sealed class ReleaseMedia(ProjectConfig project)
         external = _external,
         missing = missing.Order(StringComparer.Ordinal),
     }, Wire.Options);
+
+    public void Dispose() => _uploaded.Dispose();
 }

@@ -19,8 +19,9 @@ public interface IReleaseProgress
     /// <summary>The build is about to use blob <c>sha256/…</c>: told before the store is asked whether it
     /// holds it (and before it is written), so a build that dies while writing it still leaves its name
     /// behind for the clean-up, and another job's clean-up never deletes it meanwhile
-    /// (<see cref="ReleaseBlobNotes"/>). Called concurrently.</summary>
-    Task UsingAsync(string sha256, CancellationToken ct);
+    /// (<see cref="ReleaseBlobNotes"/>). Called concurrently. Answers whether a recorded release names the
+    /// blob already (then it is stored for good: such a blob is never deleted).</summary>
+    Task<bool> UsingAsync(string sha256, CancellationToken ct);
 
     /// <summary>In the release's own write transaction, once its rows are written.</summary>
     Task RecordedAsync(DbConnection c, DbTransaction tx, long releaseId, CancellationToken ct);
@@ -138,7 +139,7 @@ public sealed class ReleaseWorker(Db db, ReleaseBlobNotes notes, Access access, 
             await c.ExecuteAsync(new CommandDefinition(ReleaseJobsSql.DoneSql, new { id = jobId, done, phase = Wire.Name(_phase), now }, cancellationToken: ct));
         }
 
-        public Task UsingAsync(string sha256, CancellationToken ct) => notes.NoteAsync(jobId, sha256, ct);
+        public Task<bool> UsingAsync(string sha256, CancellationToken ct) => notes.NoteAsync(jobId, sha256, ct);
 
         public async Task RecordedAsync(DbConnection c, DbTransaction tx, long releaseId, CancellationToken ct)
         {

@@ -77,6 +77,7 @@ public class ErrorCodeTests
         { Must + ", \"note\": 5", null, "/note", SchemaErrorCodes.NotText, "{}" },
         { Must + ", \"boxes\": [ { \"id\": \"r\", \"label\": \"car\", \"x\": \"1\", \"y\": 0, \"width\": 1, \"height\": 1 } ]", null, "/boxes/0/x", SchemaErrorCodes.NotNumber, """{"key":"x"}""" },
         { Must + ", \"ents\": [5]", null, "/ents/0", SchemaErrorCodes.ItemNotObject, "{}" },
+        { Must + ", \"$ids\": { \"boxes\": \"r\" }", null, "/$ids/boxes", SchemaErrorCodes.ResultIdsInvalid, "{}" },
         { Must + ", \"marks\": [ { \"id\": \"k1\", \"x\": 1, \"y\": 1 } ]", null, "/marknote/k1", SchemaErrorCodes.AttributeRequired, """{"id":"k1","control":"marknote"}""" },
         { Must + ", \"marknote\": 5", null, "/marknote", SchemaErrorCodes.AttributeNotObject, "{}" },
         { Must + ", \"marknote\": { \"q\": 1 }", null, "/marknote/q", SchemaErrorCodes.AttributeRegionUnknown, """{"id":"q","control":"marknote"}""" },

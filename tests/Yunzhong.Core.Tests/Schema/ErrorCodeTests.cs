@@ -193,6 +193,8 @@ public class ErrorCodeTests
             SchemaErrorCodes.LabelStudioPairwiseObjects, """{"tag":"Pairwise","count":3}""" },
         { """<View><Text name="a" value="$x"/><Text name="b" value="$y"/><Labels name="c" toName="a,b"><Label value="1"/></Labels></View>""",
             SchemaErrorCodes.LabelStudioToNameOne, """{"tag":"Labels","name":"a,b"}""" },
+        { """<View><HyperText name="page" value="$url" valueType="url"/><HyperTextLabels name="l" toName="page"><Label value="A"/></HyperTextLabels></View>""",
+            SchemaErrorCodes.LabelStudioValueFromUrl, """{"tag":"HyperText","name":"page"}""" },
         { """<View><Repeater on="$pages" indexFlag="{{idx}}"><HyperText name="p_{{idx}}" value="$pages[{{idx}}].page"/></Repeater></View>""",
             SchemaErrorCodes.LabelStudioRepeater, """{"tag":"Repeater","on":"$pages"}""" },
         { """<View><Repeater on="$pages" indexFlag="{{idx}}"><Image name="p_{{idx}}" value="$pages[{{idx}}].page"/><Rating name="r_{{idx}}" toName="p_{{idx}}"/></Repeater></View>""",

@@ -80,7 +80,7 @@ test('Label Studio <Pairwise> between two answers: side by side, picked by mouse
 
   const items = await labelStudioResult(request, projectId);
   expect(items).toEqual([expect.objectContaining({
-    from_name: 'comparison', to_name: 'answer1,answer2', type: 'pairwise', value: { selected: 'left' },
+    from_name: 'comparison', to_name: 'comparison', type: 'pairwise', value: { selected: 'left' },
   })]);
   await request.dispose();
 });

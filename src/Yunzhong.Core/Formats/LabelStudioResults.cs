@@ -142,6 +142,11 @@ public static class LabelStudioResults
                 {
                     Fail(i, $"result[{i}] ({control.Name}): {error}", ImportErrorCodes.LabelStudioValueInvalid, ("control", control.Name));
                 }
+                else if (id is not null && id != control.Name && IsWholeTask(control))
+                {
+                    // A whole-task answer has no id of its own here; Label Studio's is kept beside the answers.
+                    context.WholeTaskIds.TryAdd(control.Name, id);
+                }
             }
             // A missing key (Num), an index past an array's end (a point with one coordinate) and a
             // coordinate too large to write as JSON come here too, as in FromNative (found by fuzzing).
@@ -195,8 +200,27 @@ public static class LabelStudioResults
             }
         }
 
+        var ids = new JsonObject();
+        foreach (var c in schema.Controls)
+        {
+            if (result.ContainsKey(c.Name) && context.WholeTaskIds.TryGetValue(c.Name, out var kept))
+            {
+                ids[c.Name] = kept;
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            result[ResultIds.Key] = ids;
+        }
+
         return new ResultConversion(result.ToJsonString(JsonBytes.SerializerOptions), errors) { FirstBadItem = firstBad, FirstCode = firstCode, FirstArgs = firstArgs };
     }
+
+    /// <summary>Whether the control answers once for the whole task (one Label Studio item, which Yunzhong writes with the control's name as its id).</summary>
+    private static bool IsWholeTask(SchemaView.Control control) =>
+        control is { PerRegion: null, PerMessage: null, PerSegment: null }
+        && control.Type is "choices" or "rating" or "ranking" or "taxonomy" or "transcription";
 
     private static SchemaView.Control? RelationControl(SchemaView schema, string? fromName, string? spansOfFrom)
     {
@@ -365,9 +389,25 @@ public static class LabelStudioResults
             return new ResultConversion("[]", errors);
         }
 
+        if (nativeResult.TryGetProperty(ResultIds.Key, out var keptIds) && keptIds.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in keptIds.EnumerateObject())
+            {
+                if (p.Value.ValueKind == JsonValueKind.String)
+                {
+                    context.WholeTaskIds[p.Name] = p.Value.GetString()!;
+                }
+            }
+        }
+
         // Per-region attributes go second: each item repeats its region's geometry from the region's item.
         foreach (var prop in nativeResult.EnumerateObject().OrderBy(p => schema.Find(p.Name) is { PerRegion: null, PerMessage: null } ? 0 : 1))
         {
+            if (prop.NameEquals(ResultIds.Key))
+            {
+                continue;
+            }
+
             var control = schema.Find(prop.Name);
             if (control is null)
             {
@@ -749,6 +789,10 @@ internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement ta
     /// <summary>To native: the control of each region id, for relations.</summary>
     public Dictionary<string, string> RegionOwner { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Label Studio's ids of whole-task items by control (to native: as read; from native: from the result's
+    /// <see cref="ResultIds.Key"/>), so a round trip writes each item's id back.</summary>
+    public Dictionary<string, string> WholeTaskIds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>To native: code-point indexes of the texts of fields, made once per field.</summary>
     public Dictionary<string, LabelStudioResults.TextIndex?> Texts { get; } = new(StringComparer.Ordinal);
 
@@ -780,6 +824,11 @@ internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement ta
     public JsonObject Item(SchemaView.Control control, string? id, string type, JsonObject value)
     {
         var o = new JsonObject();
+        if (id == control.Name && WholeTaskIds.TryGetValue(control.Name, out var kept))
+        {
+            id = kept;
+        }
+
         if (id is not null)
         {
             o["id"] = id;

@@ -134,6 +134,12 @@ public static partial class AnnotationValidator
                 ValidateControl(plan, index, value);
             }
 
+            if (result.TryGetProperty(ResultIds.Key, out var ids))
+            {
+                matched++;
+                ResultIdsOf(ids);
+            }
+
             var count = 0;
             foreach (var _ in result.EnumerateObject())
             {
@@ -152,6 +158,11 @@ public static partial class AnnotationValidator
             foreach (var p in result.EnumerateObject())
             {
                 var path = "/" + JsonText.EscapePointerToken(p.Name);
+                if (p.NameEquals(ResultIds.Key) && seen.Add(p.Name))
+                {
+                    continue;
+                }
+
                 if (schema.Control(p.Name) is null)
                 {
                     Fail(path, $"{JsonText.Quote(p.Name)} is not a control of the schema.", SchemaErrorCodes.UnknownControl);

@@ -436,6 +436,18 @@ public static class LabelStudioConfig
                 return;
             }
 
+            if (type is FieldType.Text or FieldType.Html or FieldType.Dialogue
+                && string.Equals(Attr(e, "valueType")?.Trim(), "url", StringComparison.OrdinalIgnoreCase))
+            {
+                // Label Studio's browser fetches the text from the URL the task holds. Fetched here it would be an
+                // outbound call per task to any host a file names (and the text of spans would depend on
+                // what that host answers that day); read as it is, the URL would be labelled as the text.
+                _errors.Add(SchemaError.Of(PathOf(e),
+                    $"<{e.Name.LocalName}> '{name}' has valueType=\"url\": its text is fetched from a URL in each task, which Yunzhong does not do. Put the text itself into the tasks (valueType=\"text\", the default) and import them.",
+                    SchemaErrorCodes.LabelStudioValueFromUrl, ("tag", e.Name.LocalName), ("name", name)));
+                return;
+            }
+
             var fieldName = value[1..];
             // A dictionary, not a scan of the fields so far: the scan made 250,000 fields take minutes.
             if (!_fieldsByName.TryGetValue(fieldName, out var existing))

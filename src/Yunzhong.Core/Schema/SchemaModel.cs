@@ -314,6 +314,10 @@ public static partial class SchemaErrorCodes
     /// <summary>A control in a Label Studio <c>&lt;Repeater&gt;</c> that answers once per item, as a page's rating (<c>tag</c>, <c>name</c>).</summary>
     public const string LabelStudioRepeaterPerItem = "schema.ls.repeater_per_item";
 
+    /// <summary>A Label Studio <c>Text</c>, <c>HyperText</c> or <c>Paragraphs</c> with <c>valueType="url"</c>: the task holds
+    /// a URL the browser would fetch the text from (<c>tag</c>, <c>name</c>).</summary>
+    public const string LabelStudioValueFromUrl = "schema.ls.value_from_url";
+
     /// <summary>A Label Studio control taking its labels from the task data (<c>value="$x"</c>) whose kind cannot (<c>tag</c>, <c>name</c>).</summary>
     public const string LabelStudioOptionsFromData = "schema.ls.options_from_data";
 

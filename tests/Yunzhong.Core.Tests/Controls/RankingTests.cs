@@ -59,13 +59,49 @@ public class RankingTests
         var schema = FromGallery("ranking-and-scoring__pairwise-classification");
         const string data = """{"pairText1":"The cat sat.","pairText2":"A cat was sitting."}""";
 
-        var native = RoundTrip(schema, data, """[{"id":"pw","from_name":"pw","to_name":"text1,text2","type":"pairwise","value":{"selected":"right"}}]""");
+        var native = RoundTrip(schema, data, """[{"id":"pw","from_name":"pw","to_name":"pw","type":"pairwise","value":{"selected":"right"}}]""");
 
         Assert.Equal("b", Json(native).GetProperty("pw").GetProperty("preferred").GetString());
     }
 
     [Fact]
-    public void APairwiseBetweenTwoFieldsMadeHereNamesBothInLabelStudio()
+    public void APairwiseItemNamingBothObjectsAsEarlierExportsDidStillImports()
+    {
+        var schema = FromGallery("ranking-and-scoring__pairwise-classification");
+        const string data = """{"pairText1":"The cat sat.","pairText2":"A cat was sitting."}""";
+
+        var native = LabelStudioResults.ToNative(Json("""[{"id":"pw","from_name":"pw","to_name":"text1,text2","type":"pairwise","value":{"selected":"left"}}]"""),
+            Json(schema.ToJson()), Json(data), null);
+
+        Assert.Equal("""{"pw":{"preferred":"a"}}""", native.Json);
+    }
+
+    [Theory]
+    [InlineData("ranking-and-scoring__pairwise-classification", """{"pairText1":"x","pairText2":"y"}""", """{"pw":{"preferred":"tie"}}""")]
+    [InlineData("generative-ai__human-feedback-collection", """{"prompt":"p","answer1":"x","answer2":"y"}""", """{"comparison":{"preferred":"a"}}""")]
+    [InlineData("generative-ai__llm-ranker", """{"task":"t","prompt":"p","items":[{"id":"a","title":"x","body":"1"},{"id":"b","title":"y","body":"2"}]}""",
+        """{"rank":{"buckets":{"relevant_results":["b"],"biased_results":["a"]}}}""")]
+    public void EveryExportedItemNamesAControlAndAnObjectTagOfTheConfig(string template, string data, string result)
+    {
+        var xml = System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(_gallery, template + ".xml")));
+        var schema = FromGallery(template);
+
+        var ls = LabelStudioResults.FromNative(Json(result), Json(schema.ToJson()), Json(data), null);
+
+        Assert.Empty(ls.Errors);
+        // What Label Studio looks a result's names up in when it loads an annotation: its control tags by
+        // from_name, its object tags (value="$...", and Pairwise, which is an object of its own) by to_name.
+        var tags = xml.Descendants().Where(e => e.Attribute("name") is not null).ToList();
+        var objects = tags.Where(e => e.Attribute("value")?.Value.StartsWith('$') == true || e.Name.LocalName == "Pairwise")
+            .Select(e => e.Attribute("name")!.Value).ToHashSet();
+        var controls = tags.Where(e => e.Attribute("toName") is not null).Select(e => e.Attribute("name")!.Value).ToHashSet();
+        var item = Assert.Single(Json(ls.Json).EnumerateArray());
+        Assert.Contains(item.GetProperty("from_name").GetString()!, controls);
+        Assert.Contains(item.GetProperty("to_name").GetString()!, objects);
+    }
+
+    [Fact]
+    public void APairwiseBetweenTwoFieldsMadeHereNamesItselfInLabelStudio()
     {
         var schema = LabelSchema.Parse("""
             { "fields": [ { "name": "a", "type": "text" }, { "name": "b", "type": "image" } ],
@@ -75,7 +111,7 @@ public class RankingTests
         var ls = LabelStudioResults.FromNative(Json("""{"better":{"preferred":"a"}}"""), Json(schema.ToJson()), Json("""{"a":"x","b":"y.png"}"""), null);
 
         var item = Json(ls.Json)[0];
-        Assert.Equal("a,b", item.GetProperty("to_name").GetString());
+        Assert.Equal("better", item.GetProperty("to_name").GetString()); // the Pairwise tag a config made of this schema would have
         Assert.Equal("left", item.GetProperty("value").GetProperty("selected").GetString());
     }
 

@@ -59,6 +59,50 @@ public class LabelStudioRoundTripTests
     }
 
     [Fact]
+    public void WholeTaskItemsKeepTheirLabelStudioIdsBothWays()
+    {
+        var schema = SchemaFromConfig();
+        var data = Json("""{"image":"x.jpg","text":"t"}""");
+        var given = Json("""
+            [ { "id": "Tq9xk_01", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ]
+            """);
+
+        var native = LabelStudioResults.ToNative(given, Json(schema), data, null);
+
+        Assert.Empty(native.Errors);
+        Assert.Equal("""{"topic":["News"],"$ids":{"topic":"Tq9xk_01"}}""", native.Json);
+        Assert.Empty(AnnotationValidator.Validate(LabelSchema.Parse(schema).Schema!, data, Json(native.Json)));
+        var back = LabelStudioResults.FromNative(Json(native.Json), Json(schema), data, null);
+        Assert.Empty(back.Errors);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+            System.Text.Json.Nodes.JsonNode.Parse(given.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(back.Json)), back.Json);
+    }
+
+    [Fact]
+    public void AnItemIdThatIsTheControlsNameNeedsNothingKept()
+    {
+        var native = LabelStudioResults.ToNative(Json("""
+            [ { "id": "topic", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ]
+            """), Json(SchemaFromConfig()), Json("""{"image":"x.jpg","text":"t"}"""), null);
+
+        Assert.Equal("""{"topic":["News"]}""", native.Json); // what Yunzhong itself exported imports as it was
+    }
+
+    [Theory]
+    [InlineData("""{"topic":["News"],"$ids":["Tq9"]}""", "/$ids")]
+    [InlineData("""{"topic":["News"],"$ids":{"topic":7}}""", "/$ids/topic")]
+    [InlineData("""{"topic":["News"],"$ids":{"topic":""}}""", "/$ids/topic")]
+    [InlineData("""{"label":[],"$ids":{"label":"r1"}}""", "/$ids/label")]
+    [InlineData("""{"topic":["News"],"$ids":{"nope":"x"}}""", "/$ids/nope")]
+    public void KeptIdsThatAreNotTextOfAWholeTaskControlAreRefused(string result, string path)
+    {
+        var errors = AnnotationValidator.Validate(LabelSchema.Parse(SchemaFromConfig()).Schema!, Json("""{"image":"x.jpg","text":"t"}"""), Json(result));
+
+        var error = Assert.Single(errors);
+        Assert.Equal((path, SchemaErrorCodes.ResultIdsInvalid), (error.Path, error.Code));
+    }
+
+    [Fact]
     public void LabelsDifferingOnlyInCaseTakeTheConfigsSpelling()
     {
         var schema = SchemaFromConfig();
@@ -157,7 +201,7 @@ public class LabelStudioRoundTripTests
 
         var row = Assert.Single(rows);
         Assert.Null(row.Error);
-        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"]}", "7", null), Assert.Single(row.Annotations));
+        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", "7", null), Assert.Single(row.Annotations));
     }
 
     [Fact]
@@ -178,7 +222,7 @@ public class LabelStudioRoundTripTests
         Assert.Equal("li@example.com, 2", row.Annotations[0].Author);
         Assert.Null(row.Annotations[1].CreatedAt);
         Assert.Null(row.Annotations[1].LeadTimeSeconds); // a negative time is no time
-        Assert.Equal("{\"topic\":[\"News\"]}", row.GoldAnswerJson);
+        Assert.Equal("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", row.GoldAnswerJson);
     }
 
     [Theory]

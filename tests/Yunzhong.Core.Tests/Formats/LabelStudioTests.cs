@@ -151,7 +151,8 @@ public class LabelStudioTests
               ],
               "links": [ { "from": "e2", "to": "e1" } ],
               "boxes": [ { "id": "b1", "label": "car", "x": 400, "y": 150, "width": 80, "height": 120, "rotation": 0 } ],
-              "preference": { "order": ["c", "b", "a"] }
+              "preference": { "order": ["c", "b", "a"] },
+              "$ids": { "sentiment": "c1", "preference": "x9" }
             }
             """, native.Json);
     }
@@ -218,8 +219,8 @@ public class LabelStudioTests
         Assert.Null(rows[0].Error);
         Assert.Equal("17", rows[0].Key);
         AssertJsonEqual(TaskDataJson, rows[0].DataJsonString);
-        Assert.Equal(new ImportedResult("{\"sentiment\":[\"positive\"]}", "li@example.com", null), Assert.Single(rows[0].Annotations));
-        Assert.Equal(new ImportedResult("{\"quality\":3}", "bert-1", 0.5), Assert.Single(rows[0].Predictions));
+        Assert.Equal(new ImportedResult("{\"sentiment\":[\"positive\"],\"$ids\":{\"sentiment\":\"c1\"}}", "li@example.com", null), Assert.Single(rows[0].Annotations));
+        Assert.Equal(new ImportedResult("{\"quality\":3,\"$ids\":{\"quality\":\"r\"}}", "bert-1", 0.5), Assert.Single(rows[0].Predictions));
 
         Assert.Equal(9, rows[1].Error!.Line); // the data literal above spans two lines
         Assert.Equal("annotations[0].result[0]", rows[1].Error!.Field); // the item at fault, not the task

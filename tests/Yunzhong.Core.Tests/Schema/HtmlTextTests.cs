@@ -169,6 +169,52 @@ public class HtmlTextTests
     }
 
     [Fact]
+    public void ARelationBetweenHtmlSpansGoesInAndOutAsLabelStudioWritesIt()
+    {
+        var import = LabelStudioConfig.Import(NerConfig.Replace("</View>", """<Relations><Relation value="wrote"/></Relations></View>""", StringComparison.Ordinal));
+        Assert.Empty(import.Errors);
+        var schema = import.Schema!.ToJson();
+        var given = JsonNode.Parse("""
+            [{"id":"t1","from_name":"ner","to_name":"text","type":"hypertextlabels","value":{"start":"/h1[1]/text()[1]","end":"/h1[1]/text()[1]","startOffset":0,"endOffset":7,"globalOffsets":{"start":0,"end":7},"text":"长安 & 洛阳","hypertextlabels":["Title"]}},
+             {"id":"a1","from_name":"ner","to_name":"text","type":"hypertextlabels","value":{"start":"/p[1]/b[1]/text()[1]","end":"/p[1]/b[1]/text()[1]","startOffset":0,"endOffset":6,"globalOffsets":{"start":13,"end":19},"text":"Li Bai","hypertextlabels":["Author"]}},
+             {"from_id":"a1","to_id":"t1","type":"relation","direction":"right","labels":["wrote"]}]
+            """)!;
+
+        var native = LabelStudioResults.ToNative(Json(given.ToJsonString()), Json(schema), Json(Page), null);
+
+        Assert.Empty(native.Errors);
+        Assert.Equal("""[{"from":"a1","to":"t1","label":"wrote"}]""", JsonNode.Parse(native.Json)!["relations"]!.ToJsonString());
+        Assert.Empty(AnnotationValidator.Validate(LabelSchema.Parse(schema).Schema!, Json(Page), Json(native.Json)));
+        var back = LabelStudioResults.FromNative(Json(native.Json), Json(schema), Json(Page), null);
+        Assert.Empty(back.Errors);
+        Assert.True(JsonNode.DeepEquals(given, JsonNode.Parse(back.Json)), back.Json);
+    }
+
+    [Theory]
+    [InlineData("""<View><HyperText name="page" value="$url" valueType="url"/><HyperTextLabels name="ner" toName="page"><Label value="A"/></HyperTextLabels></View>""", "HyperText")]
+    [InlineData("""<View><Text name="t" value="$url" valueType="URL"/><Choices name="c" toName="t"><Choice value="A"/></Choices></View>""", "Text")]
+    [InlineData("""<View><Paragraphs name="p" value="$url" valueType="url" nameKey="author" textKey="text"/><ParagraphLabels name="l" toName="p"><Label value="A"/></ParagraphLabels></View>""", "Paragraphs")]
+    public void TextFetchedFromAUrlIsRefusedWithItsReason(string config, string tag)
+    {
+        var import = LabelStudioConfig.Import(config);
+
+        Assert.Null(import.Schema);
+        var error = import.Errors[0];
+        Assert.Equal(SchemaErrorCodes.LabelStudioValueFromUrl, error.Code);
+        Assert.Equal(tag, error.Args!["tag"]);
+        Assert.Contains("valueType=\"url\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HtmlGivenInTheTaskStillMaps()
+    {
+        var import = LabelStudioConfig.Import("""<View><HyperText name="page" value="$html" valueType="text"/><HyperTextLabels name="ner" toName="page"><Label value="A"/></HyperTextLabels></View>""");
+
+        Assert.Empty(import.Errors);
+        Assert.Equal("html", JsonNode.Parse(import.Schema!.ToJson())!["fields"]![0]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void SpansOverHtmlScoreAgreementAsSpansDo()
     {
         var schema = LabelStudioConfig.Import(NerConfig).Schema!;

@@ -144,6 +144,147 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         await ImportsAgainAndExportsTheSameAsync(manager, org.Id, schema, text, exported);
     }
 
+    private const string MixedConfig = """
+        <View>
+          <Image name="img" value="$image"/>
+          <RectangleLabels name="box" toName="img"><Label value="Car"/><Label value="Person"/></RectangleLabels>
+          <TextArea name="plate" toName="img" perRegion="true"/>
+          <Text name="txt" value="$text"/>
+          <Labels name="ner" toName="txt"><Label value="PER"/><Label value="ORG"/></Labels>
+          <Relations><Relation value="works_for"/></Relations>
+          <Choices name="topic" toName="txt"><Choice value="Sports"/><Choice value="News"/></Choices>
+          <Rating name="quality" toName="txt" maxRating="5"/>
+          <TextArea name="summary" toName="txt"/>
+        </View>
+        """;
+
+    private const string Geometry = """ "original_width": 1000, "original_height": 500, "image_rotation": 0 """;
+
+    /// <summary>The first annotation: boxes with a per-region text, spans with a relation, and the whole-task answers, each item with Label Studio's own id.</summary>
+    private const string FirstResult = $$"""
+        [ { "id": "Bx81kQz0aa", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}},
+            "value": { "x": 10, "y": 20, "width": 30.5, "height": 40.25, "rotation": 0, "rectanglelabels": [ "Car" ] } },
+          { "id": "Bx81kQz0aa", "from_name": "plate", "to_name": "img", "type": "textarea", {{Geometry}},
+            "value": { "x": 10, "y": 20, "width": 30.5, "height": 40.25, "rotation": 0, "text": [ "沪A·12345" ] } },
+          { "id": "P7_-mm2Lq1", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}},
+            "value": { "x": 60, "y": 10, "width": 12, "height": 50, "rotation": 0, "rectanglelabels": [ "Person" ] } },
+          { "id": "e1ZZ", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 0, "end": 2, "text": "张三", "labels": [ "PER" ] } },
+          { "id": "e2YY", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 3, "end": 7, "text": "阿里巴巴", "labels": [ "ORG" ] } },
+          { "from_id": "e1ZZ", "to_id": "e2YY", "type": "relation", "direction": "right", "labels": [ "works_for" ] },
+          { "id": "Tq9xk_01", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": [ "News" ] } },
+          { "id": "Rt77aa", "from_name": "quality", "to_name": "txt", "type": "rating", "value": { "rating": 4 } },
+          { "id": "Sm00010203", "from_name": "summary", "to_name": "txt", "type": "textarea", "value": { "text": [ "张三在阿里巴巴工作" ] } } ]
+        """;
+
+    private const string SecondResult = $$"""
+        [ { "id": "Zq1", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}},
+            "value": { "x": 11, "y": 21, "width": 29, "height": 40, "rotation": 0, "rectanglelabels": [ "Car" ] } },
+          { "id": "Zq2", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": [ "Sports" ] } } ]
+        """;
+
+    private const string PredictedResult = $$"""
+        [ { "id": "pred-box-1", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}},
+            "value": { "x": 9, "y": 19, "width": 31, "height": 41, "rotation": 0, "rectanglelabels": [ "Car" ] } },
+          { "id": "pred-topic", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": [ "News" ] } } ]
+        """;
+
+    [Fact]
+    public async Task ARealLabelStudioExportComesBackWithEveryItemIdAndAnnotationFieldBothSidesHold()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var import = Yunzhong.Core.Schema.LabelStudioConfig.Import(MixedConfig);
+        Assert.Empty(import.Errors);
+        var schema = import.Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        // As Label Studio 1.13 exports a task (fields it keeps for itself, such as inner_id, left in).
+        var file = $$"""
+            [ { "id": 42, "inner_id": 7, "project": 3, "total_annotations": 2, "cancelled_annotations": 0,
+                "created_at": "2024-10-30T08:00:00.000000Z", "updated_at": "2024-11-02T02:00:00.000000Z",
+                "data": { "image": "https://cdn.example.com/street/42.jpg", "text": "张三在阿里巴巴工作。" },
+                "meta": {},
+                "annotations": [
+                  { "id": 1001, "completed_by": 12, "created_username": "{{annotator.Email}}, 12", "created_ago": "3 days",
+                    "was_cancelled": false, "ground_truth": true, "created_at": "2024-11-02T02:00:00.125Z",
+                    "updated_at": "2024-11-02T02:00:05.000000Z", "lead_time": 42.75, "result_count": 9, "task": 42, "project": 3,
+                    "result": {{FirstResult}} },
+                  { "id": 1002, "completed_by": 99, "created_username": "outsider@example.com, 99", "was_cancelled": false,
+                    "ground_truth": false, "created_at": "2024-11-03T09:30:00Z", "lead_time": 3.5, "result": {{SecondResult}} } ],
+                "predictions": [ { "id": 501, "model_version": "yolo-8", "score": 0.85, "created_ago": "4 days", "result": {{PredictedResult}} } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+
+        Assert.Equal(ExportStatus.Done, job.Status);
+        Assert.Null(job.Error);
+        var task = Assert.Single(JsonNode.Parse(text)!.AsArray())!;
+        var given = JsonNode.Parse(file)![0]!;
+        Assert.True(JsonNode.DeepEquals(given["data"], task["data"]), task["data"]!.ToJsonString());
+        Assert.Equal("42", task["meta"]!["key"]!.GetValue<string>()); // Label Studio's task id, kept as the task's key
+        var annotations = task["annotations"]!.AsArray();
+        Assert.Equal(2, annotations.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            var (want, got) = (given["annotations"]![i]!, annotations[i]!);
+            AssertSameItems(want["result"]!, got["result"]!);
+            Assert.Equal(want["lead_time"]!.GetValue<double>(), got["lead_time"]!.GetValue<double>());
+            Assert.Equal(DateTimeOffset.Parse(want["created_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(got["created_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.False(got["was_cancelled"]!.GetValue<bool>());
+        }
+
+        // The member the file names by email made the first annotation; the one nobody here has is the importer's.
+        var names = await fx.QueryScalarAsync<string>("SELECT name FROM users WHERE id = @id", new { id = annotator.Id });
+        var importer = await fx.QueryScalarAsync<string>("SELECT name FROM users WHERE id = @id", new { id = manager.Id });
+        Assert.Equal([names, importer], annotations.Select(a => a!["created_username"]!.GetValue<string>()));
+        // ground_truth made the first annotation the task's gold answer, ids and all.
+        var gold = await fx.QueryScalarAsync<string>("SELECT gold_json FROM tasks WHERE project_id = @project", new { project });
+        Assert.Equal("Tq9xk_01", JsonNode.Parse(gold)!["$ids"]!["topic"]!.GetValue<string>());
+
+        var prediction = Assert.Single(task["predictions"]!.AsArray())!;
+        Assert.Equal("yolo-8", prediction["model_version"]!.GetValue<string>());
+        Assert.Equal(0.85, prediction["score"]!.GetValue<double>());
+        AssertSameItems(given["predictions"]![0]!["result"]!, prediction["result"]!);
+
+        // And the exported file, imported again, exports the same results.
+        var again = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        using (var r = await TestData.ImportRawAsync(manager.Http, again, text, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (_, text2) = await manager.Http.ExportAsync(again, new { format = "labelstudio" });
+        var task2 = JsonNode.Parse(text2)![0]!;
+        for (var i = 0; i < 2; i++)
+        {
+            AssertSameItems(given["annotations"]![i]!["result"]!, task2["annotations"]![i]!["result"]!);
+        }
+
+        AssertSameItems(given["predictions"]![0]!["result"]!, task2["predictions"]![0]!["result"]!);
+    }
+
+    /// <summary>The same result items, in any order (Label Studio's order carries nothing).</summary>
+    private static void AssertSameItems(JsonNode want, JsonNode got)
+    {
+        static List<string> Sorted(JsonNode n) => [.. n.AsArray().Select(i => Canonical(i!).ToJsonString()).Order(StringComparer.Ordinal)];
+        Assert.Equal(Sorted(want), Sorted(got));
+    }
+
+    /// <summary>The node with every object's keys in order, so equal JSON writes the same text.</summary>
+    private static JsonNode Canonical(JsonNode node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : Canonical(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(x => x is null ? null : Canonical(x))]),
+        JsonValue v when v.TryGetValue<double>(out var d) => JsonValue.Create(d),
+        _ => node.DeepClone(),
+    };
+
     [Fact]
     public async Task AnExportThatLeavesRegionsOutSaysItIsIncomplete()
     {

@@ -168,7 +168,7 @@ public abstract class ImportsTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         Assert.Equal(new StoredAnnotation(annotator.Id, DateTimeOffset.Parse("2025-03-01T08:30:00.123Z", CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), 12.5), stored[0]);
         Assert.Equal(manager.Id, stored[1].UserId); // not a member: no one outside the organisation is named
         Assert.Null(stored[1].LeadTime);
-        Assert.Equal("{\"label\":[\"pos\"]}", task.Gold);
+        Assert.Equal("{\"label\":[\"pos\"],\"$ids\":{\"label\":\"c\"}}", task.Gold); // Label Studio's item id kept
     }
 
     [Fact]

@@ -10,6 +10,7 @@ export const codesEn = {
   'err.annotation.not_number': 'This must be a number.',
   'err.annotation.item_not_object': 'Each item must be an object.',
   'err.annotation.key_unknown': '“{key}” does not belong here.',
+  'err.annotation.ids_invalid': 'Item ids ($ids) must be text, one for each control that answers for the whole task.',
   'err.annotation.region.id_needed': 'Each region needs an id.',
   'err.annotation.region.id_repeated': 'The region id “{id}” is used more than once.',
   'err.annotation.label.not_taken': 'Control “{control}” has no labels, so a region cannot carry one.',

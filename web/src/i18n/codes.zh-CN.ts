@@ -10,6 +10,7 @@ export const codesZhCN: Record<keyof typeof codesEn, string> = {
   'err.annotation.not_number': '这里必须是数字。',
   'err.annotation.item_not_object': '每一项都必须是对象。',
   'err.annotation.key_unknown': '“{key}”不属于这里。',
+  'err.annotation.ids_invalid': '条目编号（$ids）必须是文本，且只能属于为整个任务作答的控件。',
   'err.annotation.region.id_needed': '每个区域都需要一个 ID。',
   'err.annotation.region.id_repeated': '区域 ID“{id}”被使用了不止一次。',
   'err.annotation.label.not_taken': '控件“{control}”没有标签，区域不能带标签。',

@@ -4,6 +4,7 @@ import { relmediaEn } from './relmedia.en';
 import { computeEn } from './compute.en';
 import { datamgrEn } from './datamgr.en';
 import { attributesEn } from './attributes.en';
+import { schemaFormEn } from './schemaform.en';
 import { regionAttrsEn } from './regionattrs.en';
 import { dmsortEn } from './dmsort.en';
 import { amendEn } from './amend.en';
@@ -391,6 +392,7 @@ export const en = {
   ...videoEn,
   ...masksEn,
   ...attributesEn,
+  ...schemaFormEn,
   ...regionAttrsEn,
 } as const;
 

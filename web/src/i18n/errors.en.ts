@@ -284,6 +284,7 @@ export const errorsEn = {
   'errField.volume': 'Volume',
   'errField.expiresAt': 'Expires',
   'errField.skills': 'Skills',
+  'err.schema.ls.value_from_url': '<{tag}> \'{name}\' has valueType="url": Label Studio fetches its text from a URL in each task, which Yunzhong does not do. Put the text itself into the tasks and leave valueType out.',
   'err.schema.ls.repeater': '<Repeater> over {on}: only one <Image> per item maps (the items become the pages of a document), with its image and controls named per item; HTML pages (<HyperText>) and other objects per item have no field that holds them.',
   'err.data.html_too_deep': 'The HTML of the field “{name}” nests elements more than {max} deep, past what browsers show as written.',
   'err.schema.ls.repeater_per_item': '<{tag}> \'{name}\' answers once per page; a control answers once per task or describes a region, so only boxes and their per-region attributes repeat over a document\'s pages.',

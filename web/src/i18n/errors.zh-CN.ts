@@ -287,6 +287,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'errField.skills': '技能',
   'errField.field': '数据字段',
   'errField.value': '取值',
+  'err.schema.ls.value_from_url': '<{tag}>「{name}」设置了 valueType="url"：Label Studio 会按每个任务中的网址去取文本，云中不这样做。请把文本本身放进任务，并去掉 valueType。',
   'err.schema.ls.repeater': '<Repeater> 遍历 {on}：只有每项一个 <Image> 可以映射（各项成为一个文档的各页），其图像和控件须按项命名；每项的 HTML 页面（<HyperText>）或其他对象没有可容纳它们的字段。',
   'err.data.html_too_deep': '字段“{name}”的 HTML 元素嵌套超过 {max} 层，超出浏览器按原样显示的深度。',
   'err.schema.ls.repeater_per_item': '<{tag}>「{name}」每页作答一次；控件对每个任务作答一次或描述一个区域，因此只有框及其逐区域属性可以在文档各页上重复。',

@@ -7,6 +7,7 @@ import { dmsortZhCN } from './dmsort.zh-CN';
 import { amendZhCN } from './amend.zh-CN';
 import { datamgrZhCN } from './datamgr.zh-CN';
 import { attributesZhCN } from './attributes.zh-CN';
+import { schemaFormZhCN } from './schemaform.zh-CN';
 import { regionAttrsZhCN } from './regionattrs.zh-CN';
 import { errorsZhCN } from './errors.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
@@ -387,6 +388,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...videoZhCN,
   ...masksZhCN,
   ...attributesZhCN,
+  ...schemaFormZhCN,
   ...regionAttrsZhCN,
   ...dialogueZhCN,
   ...timeseriesZhCN,

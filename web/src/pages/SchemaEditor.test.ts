@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Schema } from '../lib/schema';
-import { newAttribute } from './SchemaEditor';
+import { bucketsToText, newAttribute, textToBuckets } from './SchemaEditor';
 
 describe('schema editor: per-region attributes', () => {
   const schema: Schema = {
@@ -15,5 +15,14 @@ describe('schema editor: per-region attributes', () => {
     expect(newAttribute('transcription', 'boxes', schema)).toEqual({ name: 'boxes_text2', type: 'transcription', perRegion: ['boxes'] });
     expect(newAttribute('choices', 'boxes', schema)).toEqual({ name: 'boxes_class', type: 'choices', options: ['yes', 'no'], perRegion: ['boxes'] });
     expect(newAttribute('rating', 'boxes', schema)).toEqual({ name: 'boxes_score', type: 'rating', max: 5, perRegion: ['boxes'] });
+  });
+});
+
+describe('schema editor: ranking buckets', () => {
+  it('read "name|title" per line and write them back the same way', () => {
+    const buckets = textToBuckets('relevant|Relevant results\n  biased  \n\n');
+    expect(buckets).toEqual([{ value: 'relevant', title: 'Relevant results' }, 'biased']);
+    expect(bucketsToText(buckets)).toBe('relevant|Relevant results\nbiased');
+    expect(textToBuckets('')).toEqual([]);
   });
 });

@@ -1,19 +1,38 @@
 import { useT } from '../i18n';
-import type { Control, ControlType, Field, FieldType, LabelLike, Schema } from '../lib/schema';
+import type { Control, ControlType, Field, FieldType, LabelLike, RankingControl, Schema } from '../lib/schema';
 import { optionsToText, textToOptions } from '../workbench/taxonomy';
 
 const FIELD_TYPES: FieldType[] = ['text', 'html', 'image', 'audio', 'video', 'list', 'json', 'dialogue', 'timeseries', 'document'];
 // The field types with an add button of their own (the rest are picked in a field's type select).
 const QUICK_FIELD_TYPES: FieldType[] = ['text', 'image', 'audio', 'video', 'list'];
-const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries'];
+const CONTROL_TYPES: ControlType[] = ['choices', 'spans', 'relations', 'rectangles', 'polygons', 'keypoints', 'segments', 'transcription', 'rating', 'ranking', 'taxonomy', 'masks', 'timeseries', 'tracks', 'dialogue'];
 /** Controls whose regions per-region attributes can describe (as the server's PerRegion.IsRegionType). */
 const REGION_TYPES: ControlType[] = ['spans', 'rectangles', 'polygons', 'keypoints', 'segments', 'timeseries'];
 const ATTRIBUTE_TYPES = ['transcription', 'choices', 'rating'] as const;
 const FIELD_FOR: Partial<Record<ControlType, FieldType[]>> = {
   choices: FIELD_TYPES, spans: ['text', 'html'], rectangles: ['image', 'document'], polygons: ['image'], keypoints: ['image'],
   segments: ['audio', 'video'], transcription: ['audio', 'video', 'text', 'image'], ranking: ['list'], taxonomy: FIELD_TYPES,
-  masks: ['image'], timeseries: ['timeseries'],
+  masks: ['image'], timeseries: ['timeseries'], tracks: ['video'], dialogue: ['dialogue'],
 };
+/** Region controls whose labels may also come from the task data (labelsFrom). */
+const LABELS_FROM_TYPES: ControlType[] = ['rectangles', 'polygons', 'keypoints', 'masks'];
+
+/** A copy of <o> without the keys <keys>. */
+function without<T extends object>(o: T, ...keys: string[]): T {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k))) as T;
+}
+
+/** "name|title" per line, the shorthand for ranking buckets. */
+export function bucketsToText(buckets: RankingControl['buckets']): string {
+  return (buckets ?? []).map((b) => (typeof b === 'string' ? b : b.title ? `${b.value}|${b.title}` : b.value)).join('\n');
+}
+
+export function textToBuckets(text: string): NonNullable<RankingControl['buckets']> {
+  return text.split('\n').map((s) => s.trim()).filter(Boolean).map((line) => {
+    const [value, title] = line.split('|').map((x) => x.trim());
+    return title ? { value: value!, title } : value!;
+  });
+}
 
 /** "value|hotkey|#colour" per line, the shorthand the form uses for labels and options. */
 export function labelsToText(labels: LabelLike[] | undefined): string {
@@ -92,10 +111,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
               <input aria-label={t('schema.name')} data-testid={`control-name-${i}`} value={c.name} onChange={(e) => setControl(i, { ...c, name: e.target.value })} />
               <b>{c.type}</b>
               {c.type === 'ranking' && c.fields && <span data-testid={`control-fields-${i}`}>{t('schema.compares')} <code>{c.fields[0]}</code> ↔ <code>{c.fields[1]}</code></span>}
-              {c.type === 'ranking' && !!c.buckets?.length && (
-                <span data-testid={`control-buckets-${i}`}>{t('schema.buckets')} {c.buckets.map((b) => typeof b === 'string' ? b : b.title ?? b.value).map((b) => <code key={b}>{b}</code>)}</span>
-              )}
-              {FIELD_FOR[c.type] && !(c.type === 'ranking' && c.fields) && (
+              {FIELD_FOR[c.type] && !(c.type === 'ranking' && c.fields) && !('perMessage' in c && c.perMessage) && (
                 <label>{t('schema.field')}{' '}
                   <select value={c.field ?? ''} onChange={(e) => setControl(i, { ...c, field: e.target.value || undefined } as Control)}>
                     {(c.type === 'choices' || c.type === 'transcription' || c.type === 'taxonomy') && <option value="">—</option>}
@@ -110,7 +126,7 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                   </select>
                 </label>
               )}
-              {(c.type === 'transcription' || c.type === 'choices' || c.type === 'rating') && !(c.type === 'transcription' && c.perSegment) && (
+              {(c.type === 'transcription' || c.type === 'choices' || c.type === 'rating') && !(c.type === 'transcription' && c.perSegment) && !c.perMessage && (
                 <label>{t('schema.perRegion')}{' '}
                   <select data-testid={`control-per-region-${i}`} value={c.perRegion?.[0] ?? ''}
                     onChange={(e) => {
@@ -123,7 +139,17 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
                   </select>
                 </label>
               )}
-              {c.type === 'transcription' && !c.perRegion?.length && (
+              {(c.type === 'transcription' || c.type === 'choices' || c.type === 'rating') && !(c.type === 'transcription' && c.perSegment) && !c.perRegion?.length
+                && (c.perMessage || schema.fields.some((f) => f.type === 'dialogue')) && (
+                <label>{t('schema.perMessage')}{' '}
+                  <select data-testid={`control-per-message-${i}`} value={c.perMessage ?? ''}
+                    onChange={(e) => setControl(i, { ...c, perMessage: e.target.value || undefined, ...(e.target.value ? { field: undefined } : {}) })}>
+                    <option value="">{t('schema.notPerMessage')}</option>
+                    {schema.fields.filter((f) => f.type === 'dialogue').map((f) => <option key={f.name}>{f.name}</option>)}
+                  </select>
+                </label>
+              )}
+              {c.type === 'transcription' && !c.perRegion?.length && !c.perMessage && (
                 <label>{t('schema.perSegment')}{' '}
                   <select value={c.perSegment ?? ''} onChange={(e) => setControl(i, { ...c, perSegment: e.target.value || undefined })}>
                     <option value="">—</option>
@@ -136,8 +162,33 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
               {c.type === 'rating' && <label>{t('schema.max')} <input type="number" min={2} max={10} value={c.max ?? 5} onChange={(e) => setControl(i, { ...c, max: Number(e.target.value) })} /></label>}
               {c.type === 'ranking' && <>
                 <label>{t('schema.mode')}{' '}
-                  <select value={c.mode} onChange={(e) => setControl(i, { ...c, mode: e.target.value as 'rank' | 'pairwise' })}><option>rank</option><option>pairwise</option></select>
+                  <select data-testid={`control-mode-${i}`} value={c.mode} onChange={(e) => {
+                    const mode = e.target.value as 'rank' | 'pairwise';
+                    // Buckets sort a list; two whole fields are only compared.
+                    setControl(i, mode === 'pairwise' ? { ...without(c, 'buckets'), mode } : { ...without(c, 'buckets', 'fields'), mode, field: c.field ?? schema.fields.find((f) => f.type === 'list')?.name });
+                  }}><option>rank</option><option>pairwise</option></select>
                 </label>
+                {c.mode === 'pairwise' && (
+                  <label>{t('schema.pairOf')}{' '}
+                    <select data-testid={`control-pair-${i}`} value={c.fields ? 'fields' : 'items'} onChange={(e) => {
+                      const rest = without(c, 'field', 'fields');
+                      setControl(i, e.target.value === 'fields'
+                        ? { ...rest, fields: [schema.fields[0]?.name ?? '', schema.fields[1]?.name ?? schema.fields[0]?.name ?? ''] }
+                        : { ...rest, field: schema.fields.find((f) => f.type === 'list')?.name ?? '' });
+                    }}>
+                      <option value="items">{t('schema.pairItems')}</option>
+                      <option value="fields">{t('schema.pairFields')}</option>
+                    </select>
+                  </label>
+                )}
+                {c.mode === 'pairwise' && c.fields && ([0, 1] as const).map((side) => (
+                  <label key={side}>{t(side === 0 ? 'schema.pairLeft' : 'schema.pairRight')}{' '}
+                    <select data-testid={`control-pair-field-${i}-${side}`} value={c.fields![side]}
+                      onChange={(e) => setControl(i, { ...c, fields: side === 0 ? [e.target.value, c.fields![1]] : [c.fields![0], e.target.value] })}>
+                      {schema.fields.map((f) => <option key={f.name}>{f.name}</option>)}
+                    </select>
+                  </label>
+                ))}
                 <label><input type="checkbox" checked={!!c.rationale} onChange={(e) => setControl(i, { ...c, rationale: e.target.checked })} /> {t('schema.rationale')}</label>
               </>}
               {['choices', 'transcription', 'rating', 'taxonomy'].includes(c.type) && (
@@ -162,6 +213,25 @@ export function SchemaForm({ schema, onChange }: { schema: Schema; onChange: (s:
               <label className="block">{t('schema.taxonomyOptions')}
                 <textarea rows={5} key={optionsToText(c.options)} data-testid={`control-labels-${i}`} defaultValue={optionsToText(c.options)}
                   onBlur={(e) => setControl(i, { ...c, options: textToOptions(e.target.value) })} />
+              </label>
+            )}
+            {c.type === 'ranking' && c.mode === 'rank' && (
+              <label className="block">{t('schema.bucketsEdit')}
+                <textarea rows={3} key={bucketsToText(c.buckets)} data-testid={`control-buckets-${i}`} defaultValue={bucketsToText(c.buckets)}
+                  onBlur={(e) => {
+                    const buckets = textToBuckets(e.target.value);
+                    setControl(i, buckets.length ? { ...c, buckets } : without(c, 'buckets'));
+                  }} />
+              </label>
+            )}
+            {(c.type === 'choices' && !c.perRegion?.length && !c.perMessage || LABELS_FROM_TYPES.includes(c.type)) && (
+              <label className="block">{t(c.type === 'choices' ? 'schema.optionsFrom' : 'schema.labelsFrom')}{' '}
+                <input data-testid={`control-from-data-${i}`} placeholder="—"
+                  value={(c.type === 'choices' ? c.optionsFrom : 'labelsFrom' in c ? c.labelsFrom : undefined) ?? ''}
+                  onChange={(e) => {
+                    const key = c.type === 'choices' ? 'optionsFrom' : 'labelsFrom';
+                    setControl(i, e.target.value ? { ...c, [key]: e.target.value } : without(c, key));
+                  }} />
               </label>
             )}
             {hasLabels && (

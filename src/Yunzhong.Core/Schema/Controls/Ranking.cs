@@ -213,12 +213,6 @@ internal sealed class RankingKind : ControlKind
     {
         var toName = context.Schema.TargetField(control);
         var output = context.Output;
-        if (control.Fields is { } fields && control.ToName is null)
-        {
-            // Made here rather than imported: Label Studio's toName names both objects.
-            control = control with { ToName = string.Join(",", fields) };
-        }
-
         JsonObject Item(string? id, string type, JsonObject value) => context.Item(control, id, type, value);
 
         var value = new JsonObject();
@@ -271,7 +265,16 @@ internal sealed class RankingKind : ControlKind
             value["rationale"] = rationale;
         }
 
-        output.Add(Item(control.Name, type, value));
+        var item = Item(control.Name, type, value);
+        if (type == "pairwise")
+        {
+            // Label Studio registers Pairwise as an object tag of its own and makes its result on itself
+            // (createResult(..., self.name)), so the item's to_name is the Pairwise's name; it resolves
+            // to_name by tag name when it loads an annotation, and "text1,text2" names no tag.
+            item["to_name"] = control.Name;
+        }
+
+        output.Add(item);
         return null;
     }
 

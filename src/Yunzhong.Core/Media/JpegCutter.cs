@@ -152,4 +152,25 @@ public sealed class JpegCutter(int maxImageBytes)
             }
         }
     }
+
+    /// <summary>The width and height a JPEG image's frame header (SOF0–SOF2) declares, or null where it has none before its scan.</summary>
+    public static (int Width, int Height)? SizeOf(ReadOnlySpan<byte> image)
+    {
+        var at = 2;
+        while (at + 4 <= image.Length && image[at] == 0xFF)
+        {
+            var marker = image[at + 1];
+            var length = (image[at + 2] << 8) | image[at + 3];
+            if (marker is 0xC0 or 0xC1 or 0xC2 && at + 9 <= image.Length)
+            {
+                return ((image[at + 7] << 8) | image[at + 8], (image[at + 5] << 8) | image[at + 6]);
+            }
+            if (marker == 0xDA)
+            {
+                return null;
+            }
+            at += 2 + length;
+        }
+        return null;
+    }
 }

@@ -47,6 +47,8 @@ public class JpegCutterTests
     {
         var jpeg = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Media", "Data", "tiny.jpg"));
         Assert.Equal([jpeg, jpeg], Cut([.. jpeg, .. jpeg], 1000));
+        Assert.Equal((32, 18), JpegCutter.SizeOf(jpeg));
+        Assert.Null(JpegCutter.SizeOf(Image(1)));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ScrubOptions
     /// <summary>
     /// Frames in one chunk, the unit the browser fetches. A drag across a 10-minute timeline in 10 s
     /// passes 25 frames per animation frame, so each one asks for a new chunk: small chunks waste
-    /// fewer bytes fetched for one frame shown (docs/benchmarks.md).
+    /// fewer bytes fetched for the one frame shown; a slow drag fetches one chunk per 16 frames.
     /// </summary>
     [Range(1, 1000)]
     public int ChunkFrames { get; set; } = 16;

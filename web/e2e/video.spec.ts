@@ -128,7 +128,7 @@ test('video: a drag on the timeline shows scrub proxy frames with their own boxe
     { frame: 1, x: 0, y: 40, width: 10, height: 20, enabled: true }, { frame: 75, x: 74, y: 40, width: 10, height: 20, enabled: true }] };
   await importJsonl(request, id, [{ key: 'scrub', data: { video: 'media:clip.webm' }, predictions: [{ model: 'e2e', result: { box: [track] } }] }]);
   // The server makes the proxy in the background (ffmpeg): wait for it.
-  await expect.poll(async () => (await (await request.get(`/api/projects/${id}/scrub?name=clip.webm`)).json()).status, { timeout: 60_000 }).toBe('ready');
+  await expect.poll(async () => ((await (await request.get(`/api/projects/${id}/scrub?name=clip.webm`)).json()) as { status: string }).status, { timeout: 60_000 }).toBe('ready');
 
   await login(page, ANNOTATOR);
   await page.goto(`/#/projects/${id}/annotate`);

@@ -84,7 +84,12 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const held = useRef<{ frame: number; picture: ImageBitmap } | null>(null);
   const fresh = useRef(false); // the held picture has not been drawn yet
   const arrived = useRef<{ frame: number; picture: ImageBitmap } | null>(null); // decoded, waiting for the next animation frame
-  const dropHeld = () => { held.current?.picture.close(); held.current = null; };
+  // While a proxy frame covers it the video is hidden: the compositor then blends no 1080p layer under
+  // each canvas update (software compositing spent most of a drag's frame on it).
+  const dropHeld = () => {
+    held.current?.picture.close(); held.current = null;
+    if (video.current) video.current.style.visibility = '';
+  };
 
   const trackControl: Control | undefined = trackControls.find((c) => c.name === wb.active) ?? trackControls[0];
   const segControl: Control | undefined = segControls.find((c) => c.name === wb.active) ?? segControls[0];
@@ -197,6 +202,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
           dropHeld();
           held.current = a;
           fresh.current = true;
+          if (video.current) video.current.style.visibility = 'hidden';
           draw.current(a.frame);
         });
       }
@@ -220,7 +226,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     // The video presents frame f: once it is the proxy frame on show, the video's own picture takes over.
     const presented = (f: number) => {
       const h = held.current;
-      if (h && !scrub.current && !v.seeking && h.frame === f) { h.picture.close(); held.current = null; }
+      if (h && !scrub.current && !v.seeking && h.frame === f) { h.picture.close(); held.current = null; v.style.visibility = ''; }
       draw.current(f);
     };
     if (rvfc) {
@@ -280,6 +286,8 @@ export function VideoView({ field, src }: { field: string; src: string }) {
       return;
     }
     healed.current = false;
+    // The frame released on has landed: the video shows it again in place of its proxy frame.
+    if (v && held.current && !scrub.current && held.current.frame === frameAt(v.currentTime, fps)) { dropHeld(); draw.current(frameAt(v.currentTime, fps)); return; }
     // requestVideoFrameCallback draws the frame when it is presented; without it, draw now.
     if (!HAS_RVFC) draw.current(currentFrame());
   };

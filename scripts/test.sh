@@ -10,6 +10,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # npm installs the test S3 server (scripts/s3.sh); the web suite needs it too.
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# ffmpeg: the server makes videos' scrub proxies with it, and the proxy tests make their video with it.
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 if [ -d web ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   # Chinese text in the browser suite's screenshots renders as boxes without a CJK font.

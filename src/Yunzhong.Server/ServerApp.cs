@@ -82,6 +82,9 @@ public static class ServerApp
         s.AddSingleton<Accounts>();
         s.AddSingleton<MediaIndex>();
         s.AddSingleton<MediaStore>();
+        s.AddOptions<ScrubOptions>().BindConfiguration(ScrubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        s.AddSingleton<ScrubProxies>();
+        s.AddHostedService(sp => sp.GetRequiredService<ScrubProxies>());
         s.AddSingleton<TaskImporter>();
         s.AddSingleton<HotReads>();
         s.AddSingleton<AssignmentReader>();
@@ -145,6 +148,7 @@ public static class ServerApp
         app.MapProjects();
         app.MapImports();
         app.MapMedia();
+        app.MapScrub();
         app.MapTasks();
         app.MapHistory();
         app.MapQueue();

@@ -118,3 +118,59 @@ for (const lang of ['en', 'zh-CN'] as const) {
     expect(result.scenes[0]!.end).toBeCloseTo(1.04, 3);
   });
 }
+
+test('video: a drag on the timeline shows scrub proxy frames with their own boxes, and the release the exact frame', async ({ page, request }) => {
+  await apiAs(request, ADMIN);
+  const id = await createProject(request, { name: 'E2E video scrub', schema });
+  await uploadMedia(request, id, [clip]);
+  // One track moving from x 0% at frame 1 to x 74% at frame 75: the box's x tells its frame (x = frame − 1).
+  const track = { id: 'mover', label: 'Car', framesCount: 75, duration: 3, sequence: [
+    { frame: 1, x: 0, y: 40, width: 10, height: 20, enabled: true }, { frame: 75, x: 74, y: 40, width: 10, height: 20, enabled: true }] };
+  await importJsonl(request, id, [{ key: 'scrub', data: { video: 'media:clip.webm' }, predictions: [{ model: 'e2e', result: { box: [track] } }] }]);
+  // The server makes the proxy in the background (ffmpeg): wait for it.
+  await expect.poll(async () => ((await (await request.get(`/api/projects/${id}/scrub?name=clip.webm`)).json()) as { status: string }).status, { timeout: 60_000 }).toBe('ready');
+
+  await login(page, ANNOTATOR);
+  await page.goto(`/#/projects/${id}/annotate`);
+  await expect(page.getByTestId('video-scrub')).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('video-frame')).toHaveText(words.en.frame(1));
+  await expect.poll(() => page.evaluate(() => document.querySelector('video')!.readyState)).toBeGreaterThanOrEqual(2);
+
+  // Drag from the start to 60% of the timeline (frame 46 of 75) and hold there, pointer still down.
+  const timeline = page.getByTestId('video-timeline');
+  const r = (await timeline.boundingBox())!;
+  const y = r.y + r.height / 2;
+  await page.mouse.move(r.x + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(r.x + r.width * 0.3, y, { steps: 5 });
+  await page.mouse.move(r.x + r.width * 0.6, y, { steps: 5 });
+  const overlay = page.getByTestId('video-overlay');
+  await expect(overlay).toHaveAttribute('data-picture', 'proxy');
+  const held = await page.evaluate(() => {
+    const cv = document.querySelector<HTMLCanvasElement>('[data-testid=video-overlay]')!;
+    const v = document.querySelector('video')!;
+    const g = cv.getContext('2d')!;
+    // The proxy picture is on the canvas (opaque where the overlay alone is clear), and the video was never asked to seek.
+    const px = g.getImageData(Math.round(cv.width * 0.5), Math.round(cv.height * 0.15), 1, 1).data;
+    return { frame: Number(cv.dataset.frame), alpha: px[3], videoFrame: Math.floor(v.currentTime * 25 + 1e-6) + 1, seeking: v.seeking };
+  });
+  expect(held.alpha).toBe(255);
+  expect(held.videoFrame).toBe(1);
+  expect(held.seeking).toBe(false);
+  const asked = Math.floor(0.6 * 3 * 25 + 1e-6) + 1;
+  expect(Math.abs(held.frame - asked)).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('video-frame')).toHaveText(words.en.frame(held.frame));
+
+  // The release: the video seeks to the exact frame and, once it presents it, shows it itself; the boxes are that frame's.
+  await page.mouse.up();
+  await expect(overlay).toHaveAttribute('data-picture', 'video');
+  await expect.poll(() => settledFrame(page)).toBe(held.frame);
+  const x = (await boxes(page)).mover![0]!;
+  expect(x).toBeCloseTo(held.frame - 1, 1);
+  // No proxy picture is left on the canvas: the full-size frame shows through.
+  const alpha = await page.evaluate(() => {
+    const cv = document.querySelector<HTMLCanvasElement>('[data-testid=video-overlay]')!;
+    return cv.getContext('2d')!.getImageData(Math.round(cv.width * 0.5), Math.round(cv.height * 0.15), 1, 1).data[3];
+  });
+  expect(alpha).toBe(0);
+});

@@ -105,6 +105,11 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 403 403 403 404 404 401 401", "POST /api/projects/{projectId:long}/media/", (s, _) => Upload(s.Project)),
         new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/media/", (s, _) => Get($"api/projects/{s.Project}/media")),
         new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/media/{**name}", (s, _) => Get($"api/projects/{s.Project}/media/horse.png")),
+        // Scrub proxies, read as the video is: horse.png has none (200, status none); A's scene has no video, so a
+        // chunk is 404 for everyone here and ScrubProxyTests reads one as an annotator.
+        new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/scrub/", (s, _) => Get($"api/projects/{s.Project}/scrub?name=horse.png")),
+        new("404 404 404 404 404 404 404 401 401", "GET /api/projects/{projectId:long}/scrub/{key}/{chunk:int}",
+            (s, _) => Get($"api/projects/{s.Project}/scrub/{new string('a', 32)}/0")),
 
         // Tasks: everyone's work for managers and reviewers; an annotator's list holds their own tasks only.
         new("200 200 200 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/tasks", (s, _) => Get($"api/projects/{s.Project}/tasks")),

@@ -226,6 +226,9 @@ export const api = {
   importMediaTasks: (projectId: number, names: string[], source?: string, again?: boolean) =>
     unwrap(client.POST('/api/projects/{projectId}/imports/media', { params: { path: { projectId } }, body: { names, source: source ?? null, again: again ?? false, field: null } })),
   imports: (projectId: number) => unwrap(client.GET('/api/projects/{projectId}/imports', { params: { path: { projectId } } })),
+  /** Where a video's scrub proxy stands, and where its chunks are once ready. */
+  scrubProxy: (projectId: number, name: string) =>
+    unwrap(client.GET('/api/projects/{projectId}/scrub', { params: { path: { projectId }, query: { name } } })),
   uploadMedia: (projectId: number, files: File[], onProgress?: (f: number) => void) => {
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);

@@ -4,11 +4,18 @@ import { labelsOf, type Control, type Segment, type Track } from '../lib/schema'
 import { drawPeaks, fetchPeaks, fmt, round3 } from './AudioView';
 import { controlsOn, isTyping, useWb } from './context';
 import { rangeReader, readFrameRate } from './framerate';
+import { ScrubFrames, mediaOf, type ScrubInfo } from './scrub';
+import { api } from '../api';
 import { addRegion, addSegment, updateRegion } from './state';
 import { DEFAULT_FPS, boxAt, frameAt, setKeyframe, timeOf, toggleFrom, type FrameBox } from './tracks';
 
 // Decoding the audio track needs the whole file in memory: past this size the waveform is left out.
 const MAX_WAVE_BYTES = 64 * 1024 * 1024;
+
+const SCRUB_TEXT = {
+  queued: 'video.scrub.queued', running: 'video.scrub.running', ready: 'video.scrub.ready',
+  failed: 'video.scrub.failed', unavailable: 'video.scrub.unavailable',
+} as const;
 
 interface Drag { kind: 'draw' | 'move'; x0: number; y0: number; box: FrameBox; control: string; id?: string; moved: boolean }
 
@@ -17,8 +24,10 @@ const HAS_RVFC = typeof HTMLVideoElement !== 'undefined' && 'requestVideoFrameCa
 
 declare global {
   // The video benchmark's probe (bench/video.bench.ts): where the page has one, each overlay draw
-  // reports its frame and how long it took. Absent in normal use (one optional call per draw).
-  interface Window { __yzVideoDraw?: (frame: number, ms: number) => void }
+  // reports its frame, how long it took and, when it drew a scrub proxy frame that had not been
+  // drawn before, 'proxy' (the picture and its boxes went to the canvas together). Absent in normal
+  // use (one optional call per draw).
+  interface Window { __yzVideoDraw?: (frame: number, ms: number, picture?: 'proxy') => void }
 }
 
 /**
@@ -33,6 +42,12 @@ declare global {
  * until it stopped (the video benchmark, docs/benchmarks.md). The newest frame asked for waits for
  * `seeked` and the ones between are skipped; a drag seeks with `fastSeek` where the browser has it
  * (to a keyframe near the pointer) and the release seeks to the exact frame.
+ *
+ * Where the server made a scrub proxy of the video (small JPEG frames in chunks, scrub.ts), a drag
+ * seeks nothing: each animation frame draws the proxy frame under the pointer, decoded off the main
+ * thread, on the canvas with the boxes of that same frame. On release the video seeks to the exact
+ * frame at full size; the proxy picture stays on the canvas until the video presents that frame, so
+ * the picture and the boxes always belong to one frame.
  */
 export function VideoView({ field, src }: { field: string; src: string }) {
   const t = useT();
@@ -62,6 +77,19 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const healed = useRef(false);
   const asked = useRef<{ frame: number; exact: boolean } | null>(null); // the seek in flight
   const lastFrame = duration ? Math.max(1, Math.round(duration * fps)) : Infinity;
+  const [scrubOf, setScrubOf] = useState<{ src: string; info: ScrubInfo } | null>(null);
+  const scrubInfo = scrubOf?.src === src ? scrubOf.info : null;
+  const proxy = useRef<ScrubFrames | null>(null);
+  // The proxy frame on the canvas, over the video, until the video presents that frame itself.
+  const held = useRef<{ frame: number; picture: ImageBitmap } | null>(null);
+  const fresh = useRef(false); // the held picture has not been drawn yet
+  const arrived = useRef<{ frame: number; picture: ImageBitmap } | null>(null); // decoded, waiting for the next animation frame
+  // While a proxy frame covers it the video is hidden: the compositor then blends no 1080p layer under
+  // each canvas update (software compositing spent most of a drag's frame on it).
+  const dropHeld = () => {
+    held.current?.picture.close(); held.current = null;
+    if (video.current) video.current.style.visibility = '';
+  };
 
   const trackControl: Control | undefined = trackControls.find((c) => c.name === wb.active) ?? trackControls[0];
   const segControl: Control | undefined = segControls.find((c) => c.name === wb.active) ?? segControls[0];
@@ -71,17 +99,21 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   // waiting for one); a paused video presents no new frame, so edits and selection draw at once.
   const draw = useRef<(f: number) => void>(() => {});
   const { result, selected, hidden } = wb.state;
-  const paint = (f: number) => {
+  const paint = (asked: number) => {
     const cv = overlay.current;
     const v = video.current;
     if (!cv || !v) return;
     const t0 = performance.now();
+    // A proxy frame on show decides the frame whose boxes are drawn.
+    const pic = held.current;
+    const f = pic ? pic.frame : asked;
     const w = cv.clientWidth; const h = cv.clientHeight;
     const dpr = window.devicePixelRatio || 1;
     if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) { cv.width = Math.round(w * dpr); cv.height = Math.round(h * dpr); }
     const g = cv.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
+    if (pic) g.drawImage(pic.picture, 0, 0, w, h);
     const tcs = trackControls; const lf = lastFrame;
     const box: FrameBox = { x: 0, y: 0, width: 0, height: 0 };
     // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing or scrubbing.
@@ -118,16 +150,72 @@ export function VideoView({ field, src }: { field: string; src: string }) {
       g.setLineDash([]);
     }
     const total = Number.isFinite(lf) ? lf : 0;
-    if (counter.current) counter.current.textContent = `${t('video.frame', { frame: f, total })} · ${fmt(v.currentTime)}`;
+    if (counter.current) counter.current.textContent = `${t('video.frame', { frame: f, total })} · ${fmt(pic ? (f - 1) / fps : v.currentTime)}`;
     if (playhead.current && v.duration && !scrub.current) playhead.current.style.left = `${(v.currentTime / v.duration) * 100}%`;
     cv.dataset.frame = String(f);
+    cv.dataset.picture = pic ? 'proxy' : 'video';
     if (record) cv.dataset.boxes = shown.join(' ');
-    window.__yzVideoDraw?.(f, performance.now() - t0);
+    const first = pic !== null && fresh.current;
+    fresh.current = false;
+    window.__yzVideoDraw?.(f, performance.now() - t0, first ? 'proxy' : undefined);
   };
   useLayoutEffect(() => {
     draw.current = (f: number) => paint(f);
     draw.current(frame);
   });
+
+  // Where the proxy stands: asked again while it is being made.
+  useEffect(() => {
+    const m = mediaOf(src);
+    if (!m) return;
+    let dead = false;
+    let timer = 0;
+    const ask = () => {
+      api.scrubProxy(m.projectId, m.name).then((info) => {
+        if (dead) return;
+        setScrubOf({ src, info });
+        if (info.status === 'queued' || info.status === 'running') timer = window.setTimeout(ask, 3000);
+      }, () => { /* no proxy to be had: the view seeks */ });
+    };
+    ask();
+    return () => { dead = true; window.clearTimeout(timer); };
+  }, [src]);
+
+  // The proxy's frames, once it is ready and counts frames at the rate the view does.
+  useEffect(() => {
+    const i = scrubInfo;
+    if (i?.status !== 'ready' || !i.frames || !i.chunkFrames || !i.chunkUrl || !i.fps || Math.abs(i.fps - fps) > 0.01) return;
+    const frames = new ScrubFrames({ frames: i.frames, chunkFrames: i.chunkFrames, chunkUrl: i.chunkUrl });
+    let raf = 0;
+    frames.onFrame = (f, picture) => {
+      const v = video.current;
+      // After the release only the frame released on is wanted, and not once the video shows it itself.
+      if (!scrub.current && (f !== pos.current || (v && !v.seeking && frameAt(v.currentTime, fps) === f && !held.current))) { picture.close(); return; }
+      arrived.current?.picture.close();
+      arrived.current = { frame: f, picture };
+      if (!raf) {
+        raf = requestAnimationFrame(() => {
+          raf = 0;
+          const a = arrived.current;
+          arrived.current = null;
+          if (!a) return;
+          dropHeld();
+          held.current = a;
+          fresh.current = true;
+          if (video.current) video.current.style.visibility = 'hidden';
+          draw.current(a.frame);
+        });
+      }
+    };
+    proxy.current = frames;
+    return () => {
+      cancelAnimationFrame(raf);
+      frames.close();
+      proxy.current = null;
+      arrived.current?.picture.close(); arrived.current = null;
+      dropHeld();
+    };
+  }, [scrubInfo, fps]);
 
   // One draw per presented frame: requestVideoFrameCallback gives the frame's own media time.
   useEffect(() => {
@@ -135,11 +223,17 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (!v) return;
     let stop = false;
     const rvfc = (v as unknown as { requestVideoFrameCallback?: RVFC }).requestVideoFrameCallback?.bind(v);
+    // The video presents frame f: once it is the proxy frame on show, the video's own picture takes over.
+    const presented = (f: number) => {
+      const h = held.current;
+      if (h && !scrub.current && !v.seeking && h.frame === f) { h.picture.close(); held.current = null; v.style.visibility = ''; }
+      draw.current(f);
+    };
     if (rvfc) {
-      const onFrame = (_: number, meta: { mediaTime: number }) => { if (stop) return; draw.current(frameAt(meta.mediaTime, fps)); rvfc(onFrame); };
+      const onFrame = (_: number, meta: { mediaTime: number }) => { if (stop) return; presented(frameAt(meta.mediaTime, fps)); rvfc(onFrame); };
       rvfc(onFrame);
     } else {
-      const loop = () => { if (stop) return; draw.current(frameAt(v.currentTime, fps)); requestAnimationFrame(loop); };
+      const loop = () => { if (stop) return; presented(frameAt(v.currentTime, fps)); requestAnimationFrame(loop); };
       requestAnimationFrame(loop);
     }
     return () => { stop = true; };
@@ -192,13 +286,18 @@ export function VideoView({ field, src }: { field: string; src: string }) {
       return;
     }
     healed.current = false;
+    // The frame released on has landed: the video shows it again in place of its proxy frame.
+    if (v && held.current && !scrub.current && held.current.frame === frameAt(v.currentTime, fps)) { dropHeld(); draw.current(frameAt(v.currentTime, fps)); return; }
     // requestVideoFrameCallback draws the frame when it is presented; without it, draw now.
     if (!HAS_RVFC) draw.current(currentFrame());
   };
-  const seekFrame = (f: number) => {
+  const seekFrame = (f: number, release = false) => {
     const v = video.current;
     if (!v) return;
     const to = clampFrame(f);
+    // A step or a jump shows the video's own frames; a release keeps the proxy frame on show until
+    // the video presents the frame released on.
+    if (!release) dropHeld();
     v.pause();
     pos.current = to;
     seekTo(to, true);
@@ -213,7 +312,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const toggle = () => {
     const v = video.current;
     if (!v) return;
-    if (v.paused) void v.play(); else { v.pause(); seekFrame(currentFrame()); }
+    if (v.paused) { dropHeld(); void v.play(); } else { v.pause(); seekFrame(currentFrame()); }
   };
   // Marks are whole frames: [ at the start of the frame shown, ] at its end, so a scene covers the
   // frames seen at both marks (either order).
@@ -329,10 +428,18 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     } else if (!scrub.current) return;
     const time = timeAt(e.clientX);
     const f = clampFrame(frameAt(time, fps));
-    if (e.type === 'pointerup' || e.type === 'pointercancel') { scrub.current = false; seekFrame(f); return; }
+    const frames = proxy.current?.covers(f) ? proxy.current : null;
+    if (e.type === 'pointerup' || e.type === 'pointercancel') {
+      scrub.current = false;
+      pos.current = f;
+      frames?.ask(f);
+      seekFrame(f, frames !== null);
+      return;
+    }
     if (playhead.current) playhead.current.style.left = `${(time / duration) * 100}%`;
     pos.current = f;
-    seekTo(f, false);
+    // With a proxy the drag draws its frames and seeks nothing; the release seeks once, exactly.
+    if (frames) frames.ask(f); else seekTo(f, false);
   };
   const pct = (s: number) => `${duration ? (s / duration) * 100 : 0}%`;
   const segments: { c: Control; g: Segment }[] = [];
@@ -361,6 +468,11 @@ export function VideoView({ field, src }: { field: string; src: string }) {
           <button type="button" data-testid="video-mark-end" onClick={() => markAt(']')}>] {t('wb.markEnd')}</button>
         </>}
         <span className="grow" />
+        {scrubInfo && scrubInfo.status !== 'none' && (
+          <span className="small muted" data-testid="video-scrub" data-status={scrubInfo.status} title={scrubInfo.error ?? undefined}>
+            {t(SCRUB_TEXT[scrubInfo.status])}
+          </span>
+        )}
         <span className="small muted">{t('video.keys', { fps })}</span>
       </div>
       {failed && <div className="error">{t('wb.mediaError', { name: src })}</div>}

@@ -169,9 +169,11 @@ public static class MediaApi
     }
 }
 
-/// <summary>Stores uploaded media: names checked, types sniffed from content, rows and blobs kept in step.</summary>
-public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, MediaIndex index, IOptions<LimitsOptions> limits)
+/// <summary>Stores uploaded media: names checked, types sniffed from content, rows and blobs kept in step;
+/// a video's scrub proxy is queued with it (none where <paramref name="scrub"/> is null, as in tests of the batch alone).</summary>
+public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, MediaIndex index, IOptions<LimitsOptions> limits, ScrubProxies? scrub = null)
 {
+    private readonly ScrubProxies? _scrub = scrub;
     private readonly Db _db = db;
     private readonly IBlobStore _blobs = blobs;
     private readonly TimeProvider _time = time;
@@ -369,6 +371,10 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
                     }
                     await c.ExecuteAsync(new CommandDefinition(
                         MediaSql.InsertSql, new { projectId, r.Name, r.BlobName, r.ContentType, r.SizeBytes, r.Width, r.Height, r.Duration, now }, tx, cancellationToken: ct));
+                    if (_store._scrub is not null && ScrubProxies.IsVideo(r.ContentType))
+                    {
+                        await _store._scrub.QueueAsync(c, tx, projectId, r.BlobName, now, ct);
+                    }
                 }
                 // Exact now, other uploads included: what was counted while reading started from the
                 // bytes held when this upload began.
@@ -383,6 +389,14 @@ public sealed class MediaStore(Db db, IBlobStore blobs, TimeProvider time, Media
             foreach (var old in replaced)
             {
                 await _store._blobs.DeleteAsync(old, ct);
+            }
+            if (_store._scrub is { } scrub)
+            {
+                await scrub.ForgetAsync(replaced, ct);
+                if (_rows.Any(r => ScrubProxies.IsVideo(r.ContentType)))
+                {
+                    scrub.Wake();
+                }
             }
             _store._index.Forget(projectId);
             return _rows.Select(r => r.View(projectId)).ToList();

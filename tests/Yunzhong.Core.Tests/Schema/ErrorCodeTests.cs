@@ -362,6 +362,8 @@ public class ErrorCodeTests
             ImportErrorCodes.LabelStudioRelationEnds, "annotations[0].result[0]", """{"part":"annotations","partItem":1,"result":1}""" },
         { LabelStudioTask("""[ { "type": "relation", "from_id": "a", "to_id": "b", "from_name": "zz" } ]"""), ImportFormat.LabelStudio,
             ImportErrorCodes.LabelStudioRelationNoControl, "annotations[0].result[0]", """{"part":"annotations","partItem":1,"result":1}""" },
+        { "[ { \"data\": {}, \"annotations\": [ { \"result\": [], \"updated_at\": 5 } ] } ]", ImportFormat.LabelStudio,
+            ImportErrorCodes.LabelStudioAnnotationFieldInvalid, "annotations[0].updated_at", """{"field":"updated_at","part":"annotations","partItem":1}""" },
     };
 
     [Theory]

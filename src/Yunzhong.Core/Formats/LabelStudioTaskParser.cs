@@ -272,13 +272,14 @@ internal static class LabelStudioTaskParser
         double? lead = null;
         if (Given(item, "lead_time", out var leadTime))
         {
-            var seconds = leadTime.ValueKind == JsonValueKind.Number ? leadTime.GetDouble() : double.NaN;
-            if (!(seconds >= 0) || !double.IsFinite(seconds))
+            if (leadTime.ValueKind != JsonValueKind.Number)
             {
-                return (result, Bad("lead_time", "a number of seconds, 0 or more"));
+                return (result, Bad("lead_time", "a number of seconds"));
             }
 
-            lead = seconds;
+            // A negative time (a clock that went back) is no time, as before: files with one exist and import.
+            var seconds = leadTime.GetDouble();
+            lead = seconds >= 0 && double.IsFinite(seconds) ? seconds : null;
         }
 
         var truth = false;

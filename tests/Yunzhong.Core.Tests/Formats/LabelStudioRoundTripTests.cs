@@ -201,7 +201,8 @@ public class LabelStudioRoundTripTests
 
         var row = Assert.Single(rows);
         Assert.Null(row.Error);
-        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", "7", null), Assert.Single(row.Annotations));
+        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", "7", null) { SourceJson = "{\"completed_by\":7}" },
+            Assert.Single(row.Annotations));
     }
 
     [Fact]

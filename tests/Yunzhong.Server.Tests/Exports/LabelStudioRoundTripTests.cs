@@ -446,7 +446,7 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
             Row(2, """ "completed_by": { "email": 7 }, """),
             Row(3, """ "created_at": "yesterday", """),
             Row(4, """ "updated_at": 20241102, """),
-            Row(5, """ "lead_time": -3, """),
+            Row(5, """ "lead_time": "3 s", """),
             Row(6, """ "ground_truth": "yes", """),
             Row(7, """ "last_action": 1, """),
             Row(8, "", """[ { "id": "e1", "from_name": "ner", "to_name": "txt", "type": "labels", "score": "high", "value": { "start": 0, "end": 2, "labels": [ "PER" ] } } ]"""),

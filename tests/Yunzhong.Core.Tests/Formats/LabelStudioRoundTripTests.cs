@@ -259,4 +259,42 @@ public class LabelStudioRoundTripTests
         Assert.Equal(2, rows[1].Error!.Line);
         Assert.StartsWith("invalid JSON", rows[1].Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ARegionSplitByItsLabelsGoesBackAsOneWhileNothingElseNamesItsParts()
+    {
+        var schema = SchemaFromConfig();
+        var relations = Json(schema).GetProperty("controls").EnumerateArray()
+            .Single(c => c.GetProperty("type").GetString() == "relations").GetProperty("name").GetString();
+        // r1/r1_2: one box with two labels; r2/r2_2: two boxes that only look like a split; e1_2 is named by a relation.
+        var native = $$"""
+            { "label": [
+                { "id": "r1", "label": "Car", "score": 0.5, "x": 20, "y": 10, "width": 100, "height": 50, "rotation": 0 },
+                { "id": "r1_2", "label": "Person", "score": 0.5, "x": 20, "y": 10, "width": 100, "height": 50, "rotation": 0 },
+                { "id": "r2", "label": "Car", "x": 0, "y": 0, "width": 10, "height": 10, "rotation": 0 },
+                { "id": "r2_2", "label": "Car", "x": 1, "y": 0, "width": 10, "height": 10, "rotation": 0 } ],
+              "ner": [
+                { "id": "e1", "label": "PER", "start": 0, "end": 2, "text": "张三" },
+                { "id": "e1_2", "label": "ORG", "start": 0, "end": 2, "text": "张三" },
+                { "id": "e3", "label": "ORG", "start": 3, "end": 5, "text": "阿里" } ],
+              "{{relations}}": [ { "from": "e1_2", "to": "e3", "direction": "bi" } ] }
+            """;
+
+        var ls = LabelStudioResults.FromNative(Json(native), Json(schema), Json("""{"image":"a.jpg","text":"张三在阿里巴巴"}"""), Media);
+
+        Assert.Empty(ls.Errors);
+        var items = Json(ls.Json).EnumerateArray().ToList();
+        string[] Labels(string id, string key) => items.Single(i => i.TryGetProperty("id", out var x) && x.GetString() == id).GetProperty("value").GetProperty(key).EnumerateArray().Select(x => x.GetString()!).ToArray();
+        Assert.Equal(["r1", "r2", "r2_2", "e1", "e1_2", "e3"], items.Where(i => i.TryGetProperty("id", out _)).Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal(["Car", "Person"], Labels("r1", "rectanglelabels"));
+        Assert.Equal(0.5, items[0].GetProperty("score").GetDouble());
+        Assert.Equal(["PER"], Labels("e1", "labels"));
+        var relation = items.Single(i => i.GetProperty("type").GetString() == "relation");
+        Assert.Equal(("e1_2", "e3", "bi"), (relation.GetProperty("from_id").GetString(), relation.GetProperty("to_id").GetString(), relation.GetProperty("direction").GetString()));
+
+        // And Label Studio's one region with two labels comes back in as the two native regions it went out from.
+        var back = LabelStudioResults.ToNative(Json(ls.Json), Json(schema), Json("""{"image":"a.jpg","text":"张三在阿里巴巴"}"""), Media);
+        Assert.Empty(back.Errors);
+        AssertJsonEqual(native, back.Json);
+    }
 }

@@ -533,10 +533,10 @@ public static class LabelStudioResults
     {
         // How often each id is named: as an item's id (per-region answers share their region's) or a relation's end.
         var named = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byKey = new Dictionary<(string, string, string), JsonObject>();
-        foreach (var node in output)
+        var byKey = new Dictionary<(string, string, string), (int At, JsonObject Item)>();
+        for (var n = 0; n < output.Count; n++)
         {
-            if (node is not JsonObject item)
+            if (output[n] is not JsonObject item)
             {
                 continue;
             }
@@ -552,15 +552,18 @@ public static class LabelStudioResults
             if (item["id"] is JsonValue idValue && idValue.TryGetValue<string>(out var own) && item["from_name"] is JsonValue fromValue
                 && fromValue.TryGetValue<string>(out var from) && item["type"] is JsonValue typeValue && typeValue.TryGetValue<string>(out var type))
             {
-                byKey.TryAdd((own, from, type), item);
+                byKey.TryAdd((own, from, type), (n, item));
             }
         }
 
-        // In output order id_2 comes before id_3, so the labels join in the order Label Studio gave them.
+        // Only id_2, id_3 … in turn after their first part, as ToNative makes them, so that reading the joined
+        // item again gives the same regions back: the labels join in the order Label Studio gave them.
         var joined = new List<int>();
+        var parts = new Dictionary<JsonObject, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < output.Count; i++)
         {
-            if (output[i] is not JsonObject item || item["id"]?.GetValue<string>() is not { } id || named.GetValueOrDefault(id) != 1)
+            if (output[i] is not JsonObject item || item["id"] is not JsonValue idNode || !idNode.TryGetValue<string>(out var id)
+                || named.GetValueOrDefault(id) != 1)
             {
                 continue;
             }
@@ -569,19 +572,22 @@ public static class LabelStudioResults
             if (cut <= 0 || !int.TryParse(id.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 2
                 || item["from_name"] is not JsonValue fromValue || !fromValue.TryGetValue<string>(out var from)
                 || item["type"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type)
-                || !byKey.TryGetValue((id[..cut], from, type), out var first)
-                || LabelsKey(item) is not { } key || LabelsKey(first) != key
-                || !JsonNode.DeepEquals(WithoutLabels(item, key), WithoutLabels(first, key)))
+                || !byKey.TryGetValue((id[..cut], from, type), out var found) || found.At > i
+                || k != parts.GetValueOrDefault(found.Item, 1) + 1
+                || LabelsKey(item) is not { } key || LabelsKey(found.Item) != key
+                || !JsonNode.DeepEquals(WithoutLabels(item, key), WithoutLabels(found.Item, key)))
             {
                 continue;
             }
 
+            var first = found.Item;
             var labels = first["value"]![key]!.AsArray();
             foreach (var label in item["value"]![key]!.AsArray())
             {
                 labels.Add(label?.DeepClone());
             }
 
+            parts[first] = k;
             joined.Add(i);
         }
 

@@ -199,14 +199,13 @@ internal static class LabelStudioTaskParser
             }
 
             results.Add(imported);
-
             i++;
         }
 
         return (results, null);
     }
 
-    /// <summary>The most a kept <c>completed_by</c> object may take, in bytes of JSON: a user object is a few fields.</summary>
+    /// <summary>The most a kept <c>completed_by</c> may take, in characters of JSON: a user object is a few fields.</summary>
     internal const int MaxSourceBytes = 4096;
 
     /// <summary>
@@ -235,7 +234,7 @@ internal static class LabelStudioTaskParser
             };
             if (!ok || by.GetRawText().Length > MaxSourceBytes)
             {
-                return (result, Bad("completed_by", $"a user id (an integer) or a user object whose email is a string, of at most {MaxSourceBytes} bytes"));
+                return (result, Bad("completed_by", $"a user id (an integer) or a user object whose email is a string, of at most {MaxSourceBytes} characters"));
             }
 
             (source ??= [])["completed_by"] = JsonNode.Parse(by.GetRawText());

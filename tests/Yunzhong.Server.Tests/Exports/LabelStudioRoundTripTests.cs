@@ -328,6 +328,10 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         // The members the file names by email (object or created_username) made theirs; the stranger's is the importer's.
         var users = await fx.QueryAsync<long>("SELECT user_id FROM annotations WHERE project_id = @project ORDER BY id", new { project });
         Assert.Equal([annotator.Id, manager.Id, annotator.Id], users);
+        // Reviewed there, reviewed here: the rejected one is kept but does not count, the accepted ones complete the task.
+        var statuses = await fx.QueryAsync<string>("SELECT status FROM annotations WHERE project_id = @project ORDER BY id", new { project });
+        Assert.Equal(["accepted", "rejected", "accepted"], statuses);
+        Assert.Equal("accepted", await fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE project_id = @project", new { project }));
 
         var given = JsonNode.Parse(file)![0]!["annotations"]!.AsArray();
         var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });

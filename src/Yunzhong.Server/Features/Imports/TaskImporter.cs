@@ -441,18 +441,20 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     /// Annotations made elsewhere (a Label Studio export) arrive as finished work by the member the file
     /// names, else by the importing user: they count toward the task's overlap and are exported like any
     /// other. One the file says a reviewer rejected is kept as rejected and does not count, as a rejection
-    /// here of work without a lease opens its slot to anyone.
+    /// here of work without a lease opens its slot to anyone; a task its accepted ones complete is accepted.
     /// </summary>
     private static async Task ImportAnnotationsAsync(
         HotStatements sql, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations, long now,
         Dictionary<string, long?> members, CancellationToken ct)
     {
         var counted = 0;
+        var accepted = true;
         foreach (var a in annotations)
         {
             var by = await MemberAsync(sql, project, a.Author, members, ct) ?? userId;
             var status = a.Review switch { "accepted" or "fixed" => "accepted", "rejected" => "rejected", _ => "submitted" };
             counted += status == "rejected" ? 0 : 1;
+            accepted &= status != "submitted";
             await sql[ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", by)
                 .Bind("status", status).Bind("result", a.ResultJson)
                 .Bind("createdAt", a.CreatedAt?.ToUnixTimeMilliseconds() ?? now).Bind("updatedAt", a.UpdatedAt?.ToUnixTimeMilliseconds())
@@ -461,7 +463,7 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
         }
         if (counted > 0)
         {
-            await sql[TaskStates.ImportAnnotationsSql].Bind("count", counted).Bind("taskId", taskId).ExecuteAsync(ct);
+            await sql[TaskStates.ImportAnnotationsSql].Bind("count", counted).Bind("accepted", accepted ? 1 : 0).Bind("taskId", taskId).ExecuteAsync(ct);
         }
     }
 

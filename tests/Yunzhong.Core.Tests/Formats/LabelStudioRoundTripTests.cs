@@ -297,4 +297,29 @@ public class LabelStudioRoundTripTests
         Assert.Empty(back.Errors);
         AssertJsonEqual(native, back.Json);
     }
+
+    [Fact]
+    public async Task AnAnnotationsAttributionUpdateTimeAndReviewAreReadAndKept()
+    {
+        const string Result = """[ { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ]""";
+        var content = $$"""
+            [ { "data": { "image": "x.jpg", "text": "t" },
+                "annotations": [
+                  { "completed_by": { "id": 3, "email": "wang@example.com" }, "created_username": " 3", "updated_at": "2024-11-03T00:00:00Z",
+                    "last_action": "submitted", "reviews": [ { "accepted": false }, { "accepted": true } ], "result": {{Result}} },
+                  { "completed_by": 4, "last_action": "fixed_and_accepted", "ground_truth": false, "result": {{Result}} },
+                  { "completed_by": null, "reviews": [ { "accepted": false } ], "result": {{Result}} } ] } ]
+            """;
+        var row = Assert.Single(await ReadAllAsync(content, ImportFormat.LabelStudio, new ImportOptions(Json(SchemaFromConfig()))));
+
+        Assert.Null(row.Error);
+        var (a, b, c) = (row.Annotations[0], row.Annotations[1], row.Annotations[2]);
+        // A user object's email is who made it, whatever created_username says; both are kept as they came.
+        Assert.Equal("wang@example.com", a.Author);
+        AssertJsonEqual("""{"completed_by":{"id":3,"email":"wang@example.com"},"created_username":" 3","last_action":"submitted"}""", a.SourceJson!);
+        Assert.Equal(DateTimeOffset.Parse("2024-11-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), a.UpdatedAt);
+        Assert.Equal("accepted", a.Review); // the last of Label Studio Enterprise's reviews
+        Assert.Equal(("4", "fixed", false), (b.Author, b.Review, b.GroundTruth));
+        Assert.Equal(("rejected", (string?)null), (c.Review, c.SourceJson));
+    }
 }

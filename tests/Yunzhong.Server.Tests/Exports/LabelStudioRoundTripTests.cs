@@ -348,6 +348,39 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         AssertSameAnnotationFields(given, JsonNode.Parse(text2)![0]!["annotations"]!.AsArray());
     }
 
+    [Fact]
+    public async Task AReviewersFixHereKeepsTheImportedAttributionAndGroundTruth()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import(TopicConfig).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        var file = $$"""
+            [ { "id": 6, "data": { "text": "一" }, "annotations": [ { "completed_by": 99, "created_username": "outsider@example.com, 99",
+                "ground_truth": true, "last_action": "submitted", "result": {{Choice("c1", "News")}} } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var annotation = await fx.QueryScalarAsync<long>("SELECT id FROM annotations WHERE project_id = @project", new { project });
+        using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{annotation}/review",
+            new { action = "fix", comment = "体育", result = new { topic = new[] { "Sports" } } }, HttpJson.Options))
+        {
+            await r.OkAsync<ReviewResponse>("review");
+        }
+
+        var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        var exported = Assert.Single(JsonNode.Parse(text)![0]!["annotations"]!.AsArray())!; // the fixed version
+        Assert.Equal(99, exported["completed_by"]!.GetValue<int>());
+        Assert.Equal("outsider@example.com, 99", exported["created_username"]!.GetValue<string>());
+        Assert.True(exported["ground_truth"]!.GetValue<bool>());
+        Assert.Equal("accepted", exported["last_action"]!.GetValue<string>());
+        Assert.Equal(["Sports"], exported["result"]![0]!["value"]!["choices"]!.AsArray().Select(c => c!.GetValue<string>()));
+    }
+
     private static void AssertSameAnnotationFields(JsonArray want, JsonArray got)
     {
         Assert.Equal(want.Count, got.Count);

@@ -69,7 +69,18 @@ public sealed record ExportAnnotation(
     double? LeadTimeSeconds,
     int Version,
     string? Review,
-    bool IsFinal);
+    bool IsFinal)
+{
+    /// <summary>When it was last changed, where an imported file said so; null: at <see cref="CreatedAt"/>.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Whether an imported file marked it as the task's reference answer.</summary>
+    public bool GroundTruth { get; init; }
+
+    /// <summary>The imported file's own fields of the annotation that nothing else holds (see
+    /// <see cref="ImportedResult.SourceJson"/>); null for work done here.</summary>
+    public string? SourceJson { get; init; }
+}
 
 /// <summary>
 /// How an export is written. Memory: holds references only.

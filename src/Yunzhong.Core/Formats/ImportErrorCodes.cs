@@ -81,4 +81,8 @@ public static class ImportErrorCodes
 
     /// <summary>A Label Studio relation no relations control of the schema fits.</summary>
     public const string LabelStudioRelationNoControl = "import.ls.relation_no_control";
+
+    /// <summary>A Label Studio annotation's own field (<c>field</c>: completed_by, created_at, updated_at, lead_time,
+    /// ground_truth, last_action, reviews ...) with a value of the wrong kind.</summary>
+    public const string LabelStudioAnnotationFieldInvalid = "import.ls.annotation_field_invalid";
 }

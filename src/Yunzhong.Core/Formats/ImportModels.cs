@@ -75,6 +75,23 @@ public sealed record ImportedResult(string ResultJson, string? Author, double? S
 
     /// <summary>Seconds the annotator spent, as the file says (Label Studio's <c>lead_time</c>); null: unknown.</summary>
     public double? LeadTimeSeconds { get; init; }
+
+    /// <summary>When the annotation was last changed, as the file says (Label Studio's <c>updated_at</c>); null: unknown.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Whether the file marks the annotation as the task's reference answer (Label Studio's <c>ground_truth</c>).</summary>
+    public bool GroundTruth { get; init; }
+
+    /// <summary>The review outcome the file gives (<c>accepted</c>, <c>rejected</c> or <c>fixed</c>: accepted after a
+    /// reviewer's fix); null when it gives none.</summary>
+    public string? Review { get; init; }
+
+    /// <summary>
+    /// What the file says about the annotation that has no column of its own, as compact JSON, so an export
+    /// writes it back as it came: Label Studio's <c>completed_by</c> (its user id, or a user object),
+    /// <c>created_username</c> and <c>last_action</c>. Null when the file says none of it.
+    /// </summary>
+    public string? SourceJson { get; init; }
 }
 
 /// <summary>

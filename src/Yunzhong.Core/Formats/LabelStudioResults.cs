@@ -37,14 +37,15 @@ public sealed record ResultConversion(string Json, IReadOnlyList<string> Errors)
 /// <c>rectanglelabels</c>, <c>polygonlabels</c>, <c>keypointlabels</c> ↔ rectangles, polygons,
 /// keypoints (Label Studio uses percent of <c>original_width</c>/<c>original_height</c>, we use
 /// pixels rounded to 4 decimals; without a known size the item is an error);
-/// <c>relation</c> ↔ relations (<c>direction: "left"</c> is turned around; <c>"bi"</c> is kept as
-/// from → to); <c>textarea</c> ↔ transcription (a region id makes it per segment; several texts
+/// <c>relation</c> ↔ relations (<c>direction: "left"</c> is turned around and remembered as
+/// <c>direction: "left"</c>, so it goes back out as it came; <c>"bi"</c> is kept as <c>direction: "bi"</c>); <c>textarea</c> ↔ transcription (a region id makes it per segment; several texts
 /// are joined with a line break); <c>rating</c> ↔ rating; <c>ranker</c> ↔ ranking mode rank (the
 /// bucket named after the list, else the first bucket other than <c>_</c>, is the order; a ranking with
 /// <c>buckets</c> takes each named bucket, <c>_</c> being the items in none);
 /// <c>pairwise</c> ↔ ranking mode pairwise, over a list or two fields (<c>left</c> = a, <c>right</c> = b, <c>none</c> = tie). A ranking rationale travels as a non-standard
 /// <c>value.rationale</c>. A Label Studio region with several labels becomes one native region per
-/// label, the second and later with ids suffixed <c>_2</c>, <c>_3</c>, ….
+/// label, the second and later with ids suffixed <c>_2</c>, <c>_3</c>, …; back to Label Studio they are one region
+/// with several labels again. An item's <c>score</c> becomes its regions' <c>score</c> and goes back out on the item.
 /// </remarks>
 public static class LabelStudioResults
 {
@@ -132,6 +133,18 @@ public static class LabelStudioResults
                 continue;
             }
 
+            context.ItemScore = null;
+            if (item.TryGetProperty("score", out var score) && score.ValueKind != JsonValueKind.Null)
+            {
+                if (score.ValueKind != JsonValueKind.Number || !double.IsFinite(score.GetDouble()))
+                {
+                    Fail(i, $"result[{i}] ({control.Name}): score must be a finite number", ImportErrorCodes.LabelStudioValueInvalid, ("control", control.Name));
+                    continue;
+                }
+
+                context.ItemScore = score.GetDouble();
+            }
+
             var id = IdOf(item);
             try
             {
@@ -173,7 +186,17 @@ public static class LabelStudioResults
                 continue;
             }
 
-            if (Str(item, "direction") == "left")
+            var direction = item.TryGetProperty("direction", out var d) && d.ValueKind != JsonValueKind.Null
+                ? d.ValueKind == JsonValueKind.String ? d.GetString() : JsonText.Describe(d)
+                : null;
+            if (direction is not (null or "right" or "left" or "bi"))
+            {
+                Fail(index, $"result[{index}]: a relation's direction is right, left or bi, not '{direction}'", ImportErrorCodes.LabelStudioValueInvalid, ("control", control.Name));
+                continue;
+            }
+
+            // Natively from → to is the relation's sense: a "left" one is turned round and remembers it was.
+            if (direction == "left")
             {
                 (from, to) = (to, from);
             }
@@ -185,6 +208,11 @@ public static class LabelStudioResults
             if (labels.ValueKind == JsonValueKind.Array && labels.GetArrayLength() > 0 && labels[0].ValueKind == JsonValueKind.String)
             {
                 rel["label"] = control.Canonical(labels[0].GetString()!);
+            }
+
+            if (direction is "left" or "bi")
+            {
+                rel["direction"] = direction;
             }
 
             ListOf(byControl, control.Name).Add(rel);
@@ -287,6 +315,11 @@ public static class LabelStudioResults
             if (labels.Count > 0)
             {
                 native["label"] = labels[k];
+            }
+
+            if (context.ItemScore is { } score)
+            {
+                native["score"] = score;
             }
 
             foreach (var (key, v) in template)
@@ -437,8 +470,143 @@ public static class LabelStudioResults
             }
         }
 
+        RegionScoresAndLabels(schema, nativeResult, output);
         RepeatedNames(schema, output);
         return new ResultConversion(output.ToJsonString(JsonBytes.SerializerOptions), errors);
+    }
+
+    /// <summary>The label keys of Label Studio's region values, one per region type.</summary>
+    private static readonly string[] _labelKeys =
+        ["labels", "rectanglelabels", "polygonlabels", "keypointlabels", "hypertextlabels", "brushlabels", "paragraphlabels", "timeserieslabels"];
+
+    /// <summary>
+    /// Gives each region's item its <c>score</c>, and puts a region that came from Label Studio with several labels
+    /// back together: ToNative made it one region per label (id, id_2, id_3 …, the same in all else), which
+    /// would go out as that many regions. A split is joined only while nothing else names its id (a relation,
+    /// a per-region answer), so no link is lost.
+    /// </summary>
+    private static void RegionScoresAndLabels(SchemaView schema, JsonElement nativeResult, JsonArray output)
+    {
+        Dictionary<(string Control, string Id), double>? scores = null;
+        var suffixed = false;
+        foreach (var control in schema.Controls)
+        {
+            if (!nativeResult.TryGetProperty(control.Name, out var regions) || regions.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var region in regions.EnumerateArray())
+            {
+                if (Str(region, "id") is not { } id)
+                {
+                    continue;
+                }
+
+                suffixed |= id.Contains('_', StringComparison.Ordinal);
+                if (region.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number)
+                {
+                    (scores ??= [])[(control.Name, id)] = score.GetDouble();
+                }
+            }
+        }
+
+        if (scores is not null)
+        {
+            foreach (var node in output)
+            {
+                if (node is JsonObject item && item["id"]?.GetValue<string>() is { } id && item["from_name"]?.GetValue<string>() is { } name
+                    && scores.TryGetValue((name, id), out var score))
+                {
+                    item["score"] = score;
+                }
+            }
+        }
+
+        if (suffixed)
+        {
+            JoinLabels(output);
+        }
+    }
+
+    private static void JoinLabels(JsonArray output)
+    {
+        // How often each id is named: as an item's id (per-region answers share their region's) or a relation's end.
+        var named = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byKey = new Dictionary<(string, string, string), (int At, JsonObject Item)>();
+        for (var n = 0; n < output.Count; n++)
+        {
+            if (output[n] is not JsonObject item)
+            {
+                continue;
+            }
+
+            foreach (var key in (ReadOnlySpan<string>)["id", "from_id", "to_id"])
+            {
+                if (item[key] is JsonValue v && v.TryGetValue<string>(out var id))
+                {
+                    named[id] = named.GetValueOrDefault(id) + 1;
+                }
+            }
+
+            if (item["id"] is JsonValue idValue && idValue.TryGetValue<string>(out var own) && item["from_name"] is JsonValue fromValue
+                && fromValue.TryGetValue<string>(out var from) && item["type"] is JsonValue typeValue && typeValue.TryGetValue<string>(out var type))
+            {
+                byKey.TryAdd((own, from, type), (n, item));
+            }
+        }
+
+        // Only id_2, id_3 … in turn after their first part, as ToNative makes them, so that reading the joined
+        // item again gives the same regions back: the labels join in the order Label Studio gave them.
+        var joined = new List<int>();
+        var parts = new Dictionary<JsonObject, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < output.Count; i++)
+        {
+            if (output[i] is not JsonObject item || item["id"] is not JsonValue idNode || !idNode.TryGetValue<string>(out var id)
+                || named.GetValueOrDefault(id) != 1)
+            {
+                continue;
+            }
+
+            var cut = id.LastIndexOf('_');
+            if (cut <= 0 || !int.TryParse(id.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 2
+                || item["from_name"] is not JsonValue fromValue || !fromValue.TryGetValue<string>(out var from)
+                || item["type"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type)
+                || !byKey.TryGetValue((id[..cut], from, type), out var found) || found.At > i
+                || k != parts.GetValueOrDefault(found.Item, 1) + 1
+                || LabelsKey(item) is not { } key || LabelsKey(found.Item) != key
+                || !JsonNode.DeepEquals(WithoutLabels(item, key), WithoutLabels(found.Item, key)))
+            {
+                continue;
+            }
+
+            var first = found.Item;
+            var labels = first["value"]![key]!.AsArray();
+            foreach (var label in item["value"]![key]!.AsArray())
+            {
+                labels.Add(label?.DeepClone());
+            }
+
+            parts[first] = k;
+            joined.Add(i);
+        }
+
+        for (var j = joined.Count - 1; j >= 0; j--)
+        {
+            output.RemoveAt(joined[j]);
+        }
+    }
+
+    private static string? LabelsKey(JsonObject item) =>
+        item["value"] is JsonObject value ? Array.Find(_labelKeys, k => value[k] is JsonArray) : null;
+
+    /// <summary>The item as it would be without its id and labels, to compare a split region's parts.</summary>
+    private static JsonObject WithoutLabels(JsonObject item, string key)
+    {
+        var copy = item.DeepClone().AsObject();
+        copy.Remove("id");
+        copy["value"]!.AsObject().Remove(key);
+        return copy;
     }
 
     /// <summary>A Repeater names each page's results apart (from_name labels_0, to_name page_0) and gives no
@@ -792,6 +960,9 @@ internal sealed class LabelStudioResultContext(SchemaView schema, JsonElement ta
     /// <summary>Label Studio's ids of whole-task items by control (to native: as read; from native: from the result's
     /// <see cref="ResultIds.Key"/>), so a round trip writes each item's id back.</summary>
     public Dictionary<string, string> WholeTaskIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>To native: the <c>score</c> of the item being converted, which each region made of it carries.</summary>
+    public double? ItemScore { get; set; }
 
     /// <summary>To native: code-point indexes of the texts of fields, made once per field.</summary>
     public Dictionary<string, LabelStudioResults.TextIndex?> Texts { get; } = new(StringComparer.Ordinal);

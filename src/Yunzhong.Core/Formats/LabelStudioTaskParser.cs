@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace Yunzhong.Core.Formats;
@@ -173,47 +174,208 @@ internal static class LabelStudioTaskParser
                     conversion.FirstCode ?? ImportErrorCodes.LabelStudioValueInvalid, where));
             }
 
-            results.Add(new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item))
+            var imported = new ImportedResult(conversion.Json, AuthorOf(item, field), ScoreOf(item));
+            if (field == "predictions")
             {
-                CreatedAt = CreatedAtOf(item),
-                LeadTimeSeconds = item.TryGetProperty("lead_time", out var lead) && lead.ValueKind == JsonValueKind.Number
-                    && lead.GetDouble() is var seconds && double.IsFinite(seconds) && seconds >= 0 ? seconds : null,
-            });
-            if (field != "predictions" && item.TryGetProperty("ground_truth", out var truth) && truth.ValueKind == JsonValueKind.True)
+                if (imported.Score is null && item.TryGetProperty("score", out var score) && score.ValueKind != JsonValueKind.Null)
+                {
+                    return ([], ImportError.Of(line, $"{field}[{i}].score", $"{field}[{i}].score must be a finite number", ImportErrorCodes.ScoreInvalid,
+                        ("item", i + 1), ("part", field), ("partItem", i + 1)));
+                }
+            }
+            else
             {
-                groundTruth ??= conversion.Json;
+                var (withFields, fieldError) = AnnotationFields(item, imported, field, i, line);
+                if (fieldError is not null)
+                {
+                    return ([], fieldError);
+                }
+
+                imported = withFields;
+                if (imported.GroundTruth)
+                {
+                    groundTruth ??= conversion.Json;
+                }
             }
 
+            results.Add(imported);
             i++;
         }
 
         return (results, null);
     }
 
-    private static string? AuthorOf(JsonElement item, string field)
+    /// <summary>The most a kept <c>completed_by</c> may take, in characters of JSON: a user object is a few fields.</summary>
+    internal const int MaxSourceBytes = 4096;
+
+    /// <summary>
+    /// An annotation's own fields besides its result: times, lead time, ground truth, review and the file's
+    /// attribution (kept as it came, see <see cref="ImportedResult.SourceJson"/>). A field present with a value
+    /// of the wrong kind is an error naming it (<c>annotations[0].updated_at</c>); null counts as absent.
+    /// </summary>
+    private static (ImportedResult, ImportError?) AnnotationFields(JsonElement item, ImportedResult result, string field, int i, int line)
     {
-        if (field == "predictions")
-        {
-            return item.TryGetProperty("model_version", out var mv) && mv.ValueKind == JsonValueKind.String ? mv.GetString() : null;
-        }
+        var at = $"{field}[{i}]";
+        ImportError Bad(string key, string must) =>
+            new(line, $"{at}.{key}", $"{at}.{key} must be {must}", ImportErrorCodes.LabelStudioAnnotationFieldInvalid,
+                new Dictionary<string, object?> { ["field"] = key, ["part"] = field, ["partItem"] = i + 1 });
+        static bool Given(JsonElement item, string key, out JsonElement value) =>
+            item.TryGetProperty(key, out value) && value.ValueKind != JsonValueKind.Null;
 
-        if (item.TryGetProperty("created_username", out var user) && user.ValueKind == JsonValueKind.String)
+        JsonObject? source = null;
+        if (Given(item, "completed_by", out var by))
         {
-            return user.GetString();
-        }
-
-        if (item.TryGetProperty("completed_by", out var by))
-        {
-            return by.ValueKind switch
+            var ok = by.ValueKind switch
             {
-                JsonValueKind.Number => by.GetRawText(),
-                JsonValueKind.String => by.GetString(),
-                JsonValueKind.Object when by.TryGetProperty("email", out var email) => email.GetString(),
-                _ => null,
+                JsonValueKind.Number => by.TryGetInt64(out _),
+                JsonValueKind.String => true,
+                JsonValueKind.Object => !by.TryGetProperty("email", out var email) || email.ValueKind is JsonValueKind.String or JsonValueKind.Null,
+                _ => false,
             };
+            if (!ok || by.GetRawText().Length > MaxSourceBytes)
+            {
+                return (result, Bad("completed_by", $"a user id (an integer) or a user object whose email is a string, of at most {MaxSourceBytes} characters"));
+            }
+
+            (source ??= [])["completed_by"] = JsonNode.Parse(by.GetRawText());
         }
 
-        return null;
+        foreach (var key in (ReadOnlySpan<string>)["created_username", "last_action"])
+        {
+            if (Given(item, key, out var text))
+            {
+                if (text.ValueKind != JsonValueKind.String || text.GetString()!.Length > ResultIds.MaxLength)
+                {
+                    return (result, Bad(key, $"a string of at most {ResultIds.MaxLength} characters"));
+                }
+
+                (source ??= [])[key] = text.GetString();
+            }
+        }
+
+        DateTimeOffset? created = null, updated = null;
+        foreach (var key in (ReadOnlySpan<string>)["created_at", "updated_at"])
+        {
+            if (Given(item, key, out var when))
+            {
+                if (when.ValueKind != JsonValueKind.String
+                    || !DateTimeOffset.TryParse(when.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    return (result, Bad(key, "a date and time such as 2024-11-02T02:00:00.125Z"));
+                }
+
+                (key == "created_at" ? ref created : ref updated) = parsed;
+            }
+        }
+
+        double? lead = null;
+        if (Given(item, "lead_time", out var leadTime))
+        {
+            if (leadTime.ValueKind != JsonValueKind.Number)
+            {
+                return (result, Bad("lead_time", "a number of seconds"));
+            }
+
+            // A negative time (a clock that went back) is no time, as before: files with one exist and import.
+            var seconds = leadTime.GetDouble();
+            lead = seconds >= 0 && double.IsFinite(seconds) ? seconds : null;
+        }
+
+        var truth = false;
+        if (Given(item, "ground_truth", out var groundTruth))
+        {
+            if (groundTruth.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return (result, Bad("ground_truth", "true or false"));
+            }
+
+            truth = groundTruth.ValueKind == JsonValueKind.True;
+        }
+
+        var (review, reviewError) = ReviewOf(item);
+        if (reviewError is not null)
+        {
+            return (result, Bad("reviews", reviewError));
+        }
+
+        return (result with
+        {
+            Author = AnnotatorOf(item),
+            CreatedAt = created,
+            UpdatedAt = updated,
+            LeadTimeSeconds = lead,
+            GroundTruth = truth,
+            Review = review,
+            SourceJson = source?.ToJsonString(JsonBytes.SerializerOptions),
+        }, null);
+    }
+
+    /// <summary>
+    /// The review outcome: Label Studio's <c>last_action</c> when it is a review's (accepted, rejected,
+    /// fixed_and_accepted), else the last of Label Studio Enterprise's <c>reviews</c> (<c>accepted</c>: true or false).
+    /// </summary>
+    private static (string? Review, string? Error) ReviewOf(JsonElement item)
+    {
+        if (LabelStudioResults.Str(item, "last_action") is { } action)
+        {
+            var review = action switch { "accepted" => "accepted", "rejected" => "rejected", "fixed_and_accepted" => "fixed", _ => null };
+            if (review is not null)
+            {
+                return (review, null);
+            }
+        }
+
+        if (!item.TryGetProperty("reviews", out var reviews) || reviews.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        const string Shape = "a list of reviews, each an object whose accepted is true or false";
+        if (reviews.ValueKind != JsonValueKind.Array)
+        {
+            return (null, Shape);
+        }
+
+        string? last = null;
+        foreach (var r in reviews.EnumerateArray())
+        {
+            if (r.ValueKind != JsonValueKind.Object || !r.TryGetProperty("accepted", out var accepted) || accepted.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return (null, Shape);
+            }
+
+            last = accepted.ValueKind == JsonValueKind.True ? "accepted" : "rejected";
+        }
+
+        return (last, null);
+    }
+
+    private static string? AuthorOf(JsonElement item, string field) =>
+        field == "predictions"
+            ? item.TryGetProperty("model_version", out var mv) && mv.ValueKind == JsonValueKind.String ? mv.GetString() : null
+            : AnnotatorOf(item);
+
+    /// <summary>Who the file says made the annotation, an email first (the server matches members by it): a user
+    /// object's email, then created_username ("email, id"), then completed_by as it is.</summary>
+    private static string? AnnotatorOf(JsonElement item)
+    {
+        item.TryGetProperty("completed_by", out var by);
+        if (by.ValueKind == JsonValueKind.Object && LabelStudioResults.Str(by, "email") is { } email)
+        {
+            return email;
+        }
+
+        if (LabelStudioResults.Str(item, "created_username") is { } user)
+        {
+            return user;
+        }
+
+        return by.ValueKind switch
+        {
+            JsonValueKind.Number => by.GetRawText(),
+            JsonValueKind.String => by.GetString(),
+            _ => null,
+        };
     }
 
     /// <summary>The sizes the task's result items give its images, by the image field's data value.</summary>
@@ -250,12 +412,6 @@ internal static class LabelStudioTaskParser
 
         return sizes ?? ImportRow.NoSizes;
     }
-
-    private static DateTimeOffset? CreatedAtOf(JsonElement item) =>
-        item.TryGetProperty("created_at", out var at) && at.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(at.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
-            ? when
-            : null;
 
     private static double? ScoreOf(JsonElement item) =>
         item.TryGetProperty("score", out var s) && s.ValueKind == JsonValueKind.Number && double.IsFinite(s.GetDouble()) ? s.GetDouble() : null;

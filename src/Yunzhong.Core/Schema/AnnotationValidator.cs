@@ -199,10 +199,18 @@ public static partial class AnnotationValidator
 
             foreach (var p in item.EnumerateObject())
             {
-                if (!keys.Contains(p) && !p.NameEquals("id"u8) && !p.NameEquals("label"u8))
+                if (p.NameEquals("score"u8))
+                {
+                    // A model's (or a tool's) confidence in the region; Label Studio keeps one per result item.
+                    if (p.Value.ValueKind != JsonValueKind.Number || !double.IsFinite(p.Value.GetDouble()))
+                    {
+                        Fail(At(plan, i, "score"), $"'score' of a {kind} must be a number, not {JsonText.Describe(p.Value)}.", SchemaErrorCodes.NotNumber, ("key", "score"));
+                    }
+                }
+                else if (!keys.Contains(p) && !p.NameEquals("id"u8) && !p.NameEquals("label"u8))
                 {
                     Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)),
-                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, {string.Join(", ", keys.Names)}.", SchemaErrorCodes.KeyUnknown, ("key", p.Name));
+                        $"Key '{p.Name}' does not belong in a {kind}; it has id, label, score, {string.Join(", ", keys.Names)}.", SchemaErrorCodes.KeyUnknown, ("key", p.Name));
                 }
             }
 

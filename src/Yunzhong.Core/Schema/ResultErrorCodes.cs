@@ -134,6 +134,9 @@ public static partial class SchemaErrorCodes
     /// <summary>A relation end that is no span of the result (<c>value</c>).</summary>
     public const string RelationEndUnknown = "annotation.relation.end_unknown";
 
+    /// <summary>A relation's direction other than right, left or bi (<c>value</c>).</summary>
+    public const string RelationDirectionInvalid = "annotation.relation.direction_invalid";
+
     /// <summary>A segment that ends at or before its start (<c>start</c>, <c>end</c>).</summary>
     public const string SegmentEmpty = "annotation.segment.empty";
 

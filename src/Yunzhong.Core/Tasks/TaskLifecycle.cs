@@ -89,7 +89,10 @@ public abstract record TaskEvent
     public sealed record ControlOff(long Overlap, long LiveLeases) : TaskEvent;
 
     /// <summary>Finished annotations arrive with an imported task and count toward its target.</summary>
-    public sealed record ImportAnnotations(long Count) : TaskEvent;
+    /// <param name="Count">How many count (a file's rejected ones do not).</param>
+    /// <param name="Accepted">Whether a reviewer accepted every one of them where they were made: a task they
+    /// complete is then accepted, as one whose annotations were all accepted here would be.</param>
+    public sealed record ImportAnnotations(long Count, bool Accepted = false) : TaskEvent;
 
     /// <summary>A manager changes the task's priority: its place in the queue, not its lifecycle.</summary>
     public sealed record ChangePriority : TaskEvent;
@@ -187,7 +190,7 @@ public static class TaskLifecycle
             {
                 Annotations = row.Annotations + i.Count,
                 Remaining = Math.Max(0, row.Remaining - i.Count),
-                State = row.Annotations + i.Count >= row.Target ? TaskState.Annotated : TaskState.InProgress,
+                State = row.Annotations + i.Count < row.Target ? TaskState.InProgress : i.Accepted ? TaskState.Accepted : TaskState.Annotated,
             }),
             TaskEvent.ChangePriority => Ok(row),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, "Unknown task event."),

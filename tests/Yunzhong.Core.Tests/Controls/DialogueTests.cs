@@ -82,7 +82,7 @@ public class DialogueTests
     [InlineData("""{ "id": "a", "message": 0, "start": 2, "end": 4, "text": "世界", "label": "Place" }""", "/grade/0/text", SchemaErrorCodes.SpanTextDiffers)]
     [InlineData("""{ "id": "a", "message": 0, "start": 3, "label": "Place" }""", "/grade/0/end", SchemaErrorCodes.SpanOffsetInvalid)]
     [InlineData("""{ "id": "a", "message": 0, "label": "Nope" }""", "/grade/0/label", SchemaErrorCodes.LabelUnknown)]
-    [InlineData("""{ "id": "a", "message": 0, "label": "Helpful", "score": 1 }""", "/grade/0/score", SchemaErrorCodes.KeyUnknown)]
+    [InlineData("""{ "id": "a", "message": 0, "label": "Helpful", "weight": 1 }""", "/grade/0/weight", SchemaErrorCodes.KeyUnknown)]
     public void BadRegionsArePointedAt(string region, string path, string code)
     {
         var e = Assert.Single(Validate($$"""{ "grade": [ {{region}} ] }"""));

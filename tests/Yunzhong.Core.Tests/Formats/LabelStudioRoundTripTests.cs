@@ -201,7 +201,8 @@ public class LabelStudioRoundTripTests
 
         var row = Assert.Single(rows);
         Assert.Null(row.Error);
-        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", "7", null), Assert.Single(row.Annotations));
+        Assert.Equal(new ImportedResult("{\"topic\":[\"News\"],\"$ids\":{\"topic\":\"c\"}}", "7", null) { SourceJson = "{\"completed_by\":7}" },
+            Assert.Single(row.Annotations));
     }
 
     [Fact]
@@ -257,5 +258,68 @@ public class LabelStudioRoundTripTests
         Assert.Null(rows[0].Error);
         Assert.Equal(2, rows[1].Error!.Line);
         Assert.StartsWith("invalid JSON", rows[1].Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARegionSplitByItsLabelsGoesBackAsOneWhileNothingElseNamesItsParts()
+    {
+        var schema = SchemaFromConfig();
+        var relations = Json(schema).GetProperty("controls").EnumerateArray()
+            .Single(c => c.GetProperty("type").GetString() == "relations").GetProperty("name").GetString();
+        // r1/r1_2: one box with two labels; r2/r2_2: two boxes that only look like a split; e1_2 is named by a relation.
+        var native = $$"""
+            { "label": [
+                { "id": "r1", "label": "Car", "score": 0.5, "x": 20, "y": 10, "width": 100, "height": 50, "rotation": 0 },
+                { "id": "r1_2", "label": "Person", "score": 0.5, "x": 20, "y": 10, "width": 100, "height": 50, "rotation": 0 },
+                { "id": "r2", "label": "Car", "x": 0, "y": 0, "width": 10, "height": 10, "rotation": 0 },
+                { "id": "r2_2", "label": "Car", "x": 1, "y": 0, "width": 10, "height": 10, "rotation": 0 } ],
+              "ner": [
+                { "id": "e1", "label": "PER", "start": 0, "end": 2, "text": "张三" },
+                { "id": "e1_2", "label": "ORG", "start": 0, "end": 2, "text": "张三" },
+                { "id": "e3", "label": "ORG", "start": 3, "end": 5, "text": "阿里" } ],
+              "{{relations}}": [ { "from": "e1_2", "to": "e3", "direction": "bi" } ] }
+            """;
+
+        var ls = LabelStudioResults.FromNative(Json(native), Json(schema), Json("""{"image":"a.jpg","text":"张三在阿里巴巴"}"""), Media);
+
+        Assert.Empty(ls.Errors);
+        var items = Json(ls.Json).EnumerateArray().ToList();
+        string[] Labels(string id, string key) => items.Single(i => i.TryGetProperty("id", out var x) && x.GetString() == id).GetProperty("value").GetProperty(key).EnumerateArray().Select(x => x.GetString()!).ToArray();
+        Assert.Equal(["r1", "r2", "r2_2", "e1", "e1_2", "e3"], items.Where(i => i.TryGetProperty("id", out _)).Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal(["Car", "Person"], Labels("r1", "rectanglelabels"));
+        Assert.Equal(0.5, items[0].GetProperty("score").GetDouble());
+        Assert.Equal(["PER"], Labels("e1", "labels"));
+        var relation = items.Single(i => i.GetProperty("type").GetString() == "relation");
+        Assert.Equal(("e1_2", "e3", "bi"), (relation.GetProperty("from_id").GetString(), relation.GetProperty("to_id").GetString(), relation.GetProperty("direction").GetString()));
+
+        // And Label Studio's one region with two labels comes back in as the two native regions it went out from.
+        var back = LabelStudioResults.ToNative(Json(ls.Json), Json(schema), Json("""{"image":"a.jpg","text":"张三在阿里巴巴"}"""), Media);
+        Assert.Empty(back.Errors);
+        AssertJsonEqual(native, back.Json);
+    }
+
+    [Fact]
+    public async Task AnAnnotationsAttributionUpdateTimeAndReviewAreReadAndKept()
+    {
+        const string Result = """[ { "id": "c", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": ["News"] } } ]""";
+        var content = $$"""
+            [ { "data": { "image": "x.jpg", "text": "t" },
+                "annotations": [
+                  { "completed_by": { "id": 3, "email": "wang@example.com" }, "created_username": " 3", "updated_at": "2024-11-03T00:00:00Z",
+                    "last_action": "submitted", "reviews": [ { "accepted": false }, { "accepted": true } ], "result": {{Result}} },
+                  { "completed_by": 4, "last_action": "fixed_and_accepted", "ground_truth": false, "result": {{Result}} },
+                  { "completed_by": null, "reviews": [ { "accepted": false } ], "result": {{Result}} } ] } ]
+            """;
+        var row = Assert.Single(await ReadAllAsync(content, ImportFormat.LabelStudio, new ImportOptions(Json(SchemaFromConfig()))));
+
+        Assert.Null(row.Error);
+        var (a, b, c) = (row.Annotations[0], row.Annotations[1], row.Annotations[2]);
+        // A user object's email is who made it, whatever created_username says; both are kept as they came.
+        Assert.Equal("wang@example.com", a.Author);
+        AssertJsonEqual("""{"completed_by":{"id":3,"email":"wang@example.com"},"created_username":" 3","last_action":"submitted"}""", a.SourceJson!);
+        Assert.Equal(DateTimeOffset.Parse("2024-11-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), a.UpdatedAt);
+        Assert.Equal("accepted", a.Review); // the last of Label Studio Enterprise's reviews
+        Assert.Equal(("4", "fixed", false), (b.Author, b.Review, b.GroundTruth));
+        Assert.Equal(("rejected", (string?)null), (c.Review, c.SourceJson));
     }
 }

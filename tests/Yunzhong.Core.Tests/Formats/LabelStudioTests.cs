@@ -149,7 +149,7 @@ public class LabelStudioTests
                 { "id": "e2", "label": "PER", "start": 0, "end": 3, "text": "😀张三" },
                 { "id": "e2_2", "label": "ORG", "start": 0, "end": 3, "text": "😀张三" }
               ],
-              "links": [ { "from": "e2", "to": "e1" } ],
+              "links": [ { "from": "e2", "to": "e1", "direction": "left" } ],
               "boxes": [ { "id": "b1", "label": "car", "x": 400, "y": 150, "width": 80, "height": 120, "rotation": 0 } ],
               "preference": { "order": ["c", "b", "a"] },
               "$ids": { "sentiment": "c1", "preference": "x9" }
@@ -219,7 +219,11 @@ public class LabelStudioTests
         Assert.Null(rows[0].Error);
         Assert.Equal("17", rows[0].Key);
         AssertJsonEqual(TaskDataJson, rows[0].DataJsonString);
-        Assert.Equal(new ImportedResult("{\"sentiment\":[\"positive\"],\"$ids\":{\"sentiment\":\"c1\"}}", "li@example.com", null), Assert.Single(rows[0].Annotations));
+        // The file's own attribution is kept as it came, for the export to write back.
+        Assert.Equal(new ImportedResult("{\"sentiment\":[\"positive\"],\"$ids\":{\"sentiment\":\"c1\"}}", "li@example.com", null)
+        {
+            SourceJson = "{\"completed_by\":{\"email\":\"li@example.com\"}}",
+        }, Assert.Single(rows[0].Annotations));
         Assert.Equal(new ImportedResult("{\"quality\":3,\"$ids\":{\"quality\":\"r\"}}", "bert-1", 0.5), Assert.Single(rows[0].Predictions));
 
         Assert.Equal(9, rows[1].Error!.Line); // the data literal above spans two lines

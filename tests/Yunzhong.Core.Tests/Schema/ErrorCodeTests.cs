@@ -126,6 +126,8 @@ public class ErrorCodeTests
         { Must + ", \"stars\": \"x\"", null, "/stars", SchemaErrorCodes.RatingRange, """{"max":5,"value":"x"}""" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\" } ], \"links\": [ { \"from\": \"s\", \"label\": \"rel\" } ]", null, "/links/0/to", SchemaErrorCodes.RelationEndNeeded, """{"key":"to"}""" },
         { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\" } ], \"links\": [ { \"from\": \"s\", \"to\": \"zz\", \"label\": \"rel\" } ]", null, "/links/0/to", SchemaErrorCodes.RelationEndUnknown, """{"value":"zz","control":"ents"}""" },
+        { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\" } ], \"links\": [ { \"from\": \"s\", \"to\": \"s\", \"direction\": \"up\" } ]", null, "/links/0/direction", SchemaErrorCodes.RelationDirectionInvalid, """{"value":"up"}""" },
+        { Must + ", \"ents\": [ { \"id\": \"s\", \"start\": 0, \"end\": 1, \"label\": \"PER\", \"score\": \"high\" } ]", null, "/ents/0/score", SchemaErrorCodes.NotNumber, """{"key":"score"}""" },
         { Must + ", \"links\": [ 5 ]", null, "/links/0", SchemaErrorCodes.ItemNotObject, "{}" },
         { Must + ", \"links\": [ { \"from\": \"s\", \"to\": \"t\", \"label\": \"rel\", \"zz\": 1 } ]", null, "/links/0/zz", SchemaErrorCodes.KeyUnknown, """{"key":"zz"}""" },
         { Must + ", \"turns\": [ { \"id\": \"g\", \"start\": 3, \"end\": 2, \"label\": \"speech\" } ]", null, "/turns/0/end", SchemaErrorCodes.SegmentEmpty, """{"start":3,"end":2}""" },
@@ -362,6 +364,8 @@ public class ErrorCodeTests
             ImportErrorCodes.LabelStudioRelationEnds, "annotations[0].result[0]", """{"part":"annotations","partItem":1,"result":1}""" },
         { LabelStudioTask("""[ { "type": "relation", "from_id": "a", "to_id": "b", "from_name": "zz" } ]"""), ImportFormat.LabelStudio,
             ImportErrorCodes.LabelStudioRelationNoControl, "annotations[0].result[0]", """{"part":"annotations","partItem":1,"result":1}""" },
+        { "[ { \"data\": {}, \"annotations\": [ { \"result\": [], \"updated_at\": 5 } ] } ]", ImportFormat.LabelStudio,
+            ImportErrorCodes.LabelStudioAnnotationFieldInvalid, "annotations[0].updated_at", """{"field":"updated_at","part":"annotations","partItem":1}""" },
     };
 
     [Theory]

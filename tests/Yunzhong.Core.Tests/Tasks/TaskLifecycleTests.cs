@@ -22,7 +22,8 @@ public class TaskLifecycleTests
         .. from o in new long[] { 1, 2, 3, 5 } from f in _allFacts select new E.ChangeOverlap(o, f),
         new E.ControlOn(1_000_000_000),
         .. from o in new long[] { 1, 2, 3 } from l in new long[] { 0, 1, 2 } select new E.ControlOff(o, l),
-        new E.ImportAnnotations(1), new E.ImportAnnotations(3), new E.ChangePriority(),
+        new E.ImportAnnotations(1), new E.ImportAnnotations(3), new E.ImportAnnotations(1, Accepted: true), new E.ImportAnnotations(3, Accepted: true),
+        new E.ChangePriority(),
     ];
 
     /// <summary>Every state with small counts, consistent or not: the machine must answer all of them.</summary>
@@ -125,7 +126,7 @@ public class TaskLifecycleTests
                     break;
                 case E.ImportAnnotations i:
                     Assert.Equal(row.Annotations + i.Count, next.Annotations);
-                    Assert.Equal(next.Annotations >= row.Target ? TaskState.Annotated : TaskState.InProgress, next.State);
+                    Assert.Equal(next.Annotations < row.Target ? TaskState.InProgress : i.Accepted ? TaskState.Accepted : TaskState.Annotated, next.State);
                     break;
                 case E.ChangePriority:
                     Assert.Equal(row, next);
@@ -217,6 +218,9 @@ public class TaskLifecycleTests
         var row = Step(TaskLifecycle.Created(overlap: 2), new E.ImportAnnotations(3));
         Assert.Equal(new TaskRow(TaskState.Annotated, 3, 2, 0), row);
         Assert.Equal(new TaskRow(TaskState.InProgress, 1, 2, 1), Step(TaskLifecycle.Created(overlap: 2), new E.ImportAnnotations(1)));
+        // Annotations accepted where they were made complete the task as accepted; too few still leave it in progress.
+        Assert.Equal(new TaskRow(TaskState.Accepted, 2, 2, 0), Step(TaskLifecycle.Created(overlap: 2), new E.ImportAnnotations(2, Accepted: true)));
+        Assert.Equal(new TaskRow(TaskState.InProgress, 1, 2, 1), Step(TaskLifecycle.Created(overlap: 2), new E.ImportAnnotations(1, Accepted: true)));
     }
 
     [Fact]

@@ -239,9 +239,11 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         }
 
         // The member the file names by email made the first annotation; the one nobody here has is the importer's.
-        var names = await fx.QueryScalarAsync<string>("SELECT name FROM users WHERE id = @id", new { id = annotator.Id });
-        var importer = await fx.QueryScalarAsync<string>("SELECT name FROM users WHERE id = @id", new { id = manager.Id });
-        Assert.Equal([names, importer], annotations.Select(a => a!["created_username"]!.GetValue<string>()));
+        var users = await fx.QueryAsync<long>("SELECT user_id FROM annotations WHERE project_id = @project ORDER BY id", new { project });
+        Assert.Equal([annotator.Id, manager.Id], users);
+        // Either way the file's own attribution goes back out as it came.
+        Assert.Equal([$"{annotator.Email}, 12", "outsider@example.com, 99"], annotations.Select(a => a!["created_username"]!.GetValue<string>()));
+        Assert.Equal([12, 99], annotations.Select(a => a!["completed_by"]!.GetValue<int>()));
         // ground_truth made the first annotation the task's gold answer, ids and all.
         var gold = await fx.QueryScalarAsync<string>("SELECT gold_json FROM tasks WHERE project_id = @project", new { project });
         Assert.Equal("Tq9xk_01", JsonNode.Parse(gold)!["$ids"]!["topic"]!.GetValue<string>());
@@ -284,6 +286,222 @@ public abstract class LabelStudioRoundTripTests<TFixture>(TFixture fx) : IClassF
         JsonValue v when v.TryGetValue<double>(out var d) => JsonValue.Create(d),
         _ => node.DeepClone(),
     };
+
+    private const string TopicConfig = """
+        <View>
+          <Text name="txt" value="$text"/>
+          <Choices name="topic" toName="txt"><Choice value="Sports"/><Choice value="News"/></Choices>
+        </View>
+        """;
+
+    private static string Choice(string id, string choice) =>
+        $$"""[ { "id": "{{id}}", "from_name": "topic", "to_name": "txt", "type": "choices", "value": { "choices": [ "{{choice}}" ] } } ]""";
+
+    [Fact]
+    public async Task AnnotatorsTimesGroundTruthAndReviewStatesComeBackAsLabelStudioWroteThem()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var annotator = await org.PersonAsync(Roles.Annotator);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import(TopicConfig).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        // completed_by as an object with an email and no created_username (an API export), as a bare id with
+        // created_username, and as an id nobody here has; each with its own times, ground truth and review.
+        var file = $$"""
+            [ { "id": 5, "data": { "text": "张三在阿里巴巴工作。" },
+                "annotations": [
+                  { "id": 11, "completed_by": { "id": 12, "email": "{{annotator.Email}}", "first_name": "San", "last_name": "Zhang" },
+                    "created_at": "2024-11-02T02:00:00.125Z", "updated_at": "2024-11-04T10:20:30.500Z", "lead_time": 42.75,
+                    "ground_truth": true, "last_action": "accepted", "was_cancelled": false, "result": {{Choice("c11", "News")}} },
+                  { "id": 12, "completed_by": 99, "created_username": "outsider@example.com, 99",
+                    "created_at": "2024-11-03T09:30:00Z", "updated_at": "2024-11-03T09:31:00Z", "lead_time": 3.5,
+                    "ground_truth": false, "last_action": "rejected", "result": {{Choice("c12", "Sports")}} },
+                  { "id": 13, "completed_by": 12, "created_username": "{{annotator.Email}}, 12",
+                    "created_at": "2024-11-05T00:00:00Z", "updated_at": "2024-11-06T00:00:00Z", "lead_time": 8,
+                    "ground_truth": false, "last_action": "fixed_and_accepted", "result": {{Choice("c13", "News")}} } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        // The members the file names by email (object or created_username) made theirs; the stranger's is the importer's.
+        var users = await fx.QueryAsync<long>("SELECT user_id FROM annotations WHERE project_id = @project ORDER BY id", new { project });
+        Assert.Equal([annotator.Id, manager.Id, annotator.Id], users);
+        // Reviewed there, reviewed here: the rejected one is kept but does not count, the accepted ones complete the task.
+        var statuses = await fx.QueryAsync<string>("SELECT status FROM annotations WHERE project_id = @project ORDER BY id", new { project });
+        Assert.Equal(["accepted", "rejected", "accepted"], statuses);
+        Assert.Equal("accepted", await fx.QueryScalarAsync<string>("SELECT state FROM tasks WHERE project_id = @project", new { project }));
+
+        var given = JsonNode.Parse(file)![0]!["annotations"]!.AsArray();
+        var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        AssertSameAnnotationFields(given, JsonNode.Parse(text)![0]!["annotations"]!.AsArray());
+
+        // The export, imported again, exports the same.
+        var again = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        using (var r = await TestData.ImportRawAsync(manager.Http, again, text, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (_, text2) = await manager.Http.ExportAsync(again, new { format = "labelstudio" });
+        AssertSameAnnotationFields(given, JsonNode.Parse(text2)![0]!["annotations"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task AReviewersFixHereKeepsTheImportedAttributionAndGroundTruth()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var reviewer = await org.PersonAsync(Roles.Reviewer);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import(TopicConfig).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        var file = $$"""
+            [ { "id": 6, "data": { "text": "一" }, "annotations": [ { "completed_by": 99, "created_username": "outsider@example.com, 99",
+                "ground_truth": true, "last_action": "submitted", "result": {{Choice("c1", "News")}} } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var annotation = await fx.QueryScalarAsync<long>("SELECT id FROM annotations WHERE project_id = @project", new { project });
+        using (var r = await reviewer.Http.PostAsJsonAsync($"api/annotations/{annotation}/review",
+            new { action = "fix", comment = "体育", result = new { topic = new[] { "Sports" } } }, HttpJson.Options))
+        {
+            await r.OkAsync<ReviewResponse>("review");
+        }
+
+        var (_, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        var exported = Assert.Single(JsonNode.Parse(text)![0]!["annotations"]!.AsArray())!; // the fixed version
+        Assert.Equal(99, exported["completed_by"]!.GetValue<int>());
+        Assert.Equal("outsider@example.com, 99", exported["created_username"]!.GetValue<string>());
+        Assert.True(exported["ground_truth"]!.GetValue<bool>());
+        Assert.Equal("accepted", exported["last_action"]!.GetValue<string>());
+        Assert.Equal(["Sports"], exported["result"]![0]!["value"]!["choices"]!.AsArray().Select(c => c!.GetValue<string>()));
+    }
+
+    private static void AssertSameAnnotationFields(JsonArray want, JsonArray got)
+    {
+        Assert.Equal(want.Count, got.Count);
+        for (var i = 0; i < want.Count; i++)
+        {
+            var (w, g) = (want[i]!, got[i]!);
+            Assert.True(JsonNode.DeepEquals(w["completed_by"], g["completed_by"]), $"annotation {i}: {g.ToJsonString()}");
+            if (w["created_username"] is { } name)
+            {
+                Assert.Equal(name.GetValue<string>(), g["created_username"]?.GetValue<string>());
+            }
+
+            foreach (var time in (string[])["created_at", "updated_at"])
+            {
+                Assert.Equal(DateTimeOffset.Parse(w[time]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+                    DateTimeOffset.Parse(g[time]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Assert.Equal(w["lead_time"]!.GetValue<double>(), g["lead_time"]!.GetValue<double>());
+            Assert.Equal(w["ground_truth"]!.GetValue<bool>(), g["ground_truth"]!.GetValue<bool>());
+            Assert.Equal(w["last_action"]!.GetValue<string>(), g["last_action"]?.GetValue<string>());
+            AssertSameItems(w["result"]!, g["result"]!);
+        }
+    }
+
+    private const string RegionsConfig = """
+        <View>
+          <Image name="img" value="$image"/>
+          <RectangleLabels name="box" toName="img"><Label value="Car"/><Label value="Person"/></RectangleLabels>
+          <Text name="txt" value="$text"/>
+          <Labels name="ner" toName="txt"><Label value="PER"/><Label value="ORG"/></Labels>
+          <Relations><Relation value="works_for"/><Relation value="knows"/></Relations>
+        </View>
+        """;
+
+    [Fact]
+    public async Task RegionScoresSeveralLabelsOnARegionAndRelationDirectionsComeBack()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import(RegionsConfig).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        var annotated = $$"""
+            [ { "id": "b1", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}}, "score": 0.87,
+                "value": { "x": 10, "y": 20, "width": 30, "height": 40, "rotation": 0, "rectanglelabels": [ "Car", "Person" ] } },
+              { "id": "b2", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}},
+                "value": { "x": 50, "y": 50, "width": 10, "height": 10, "rotation": 0, "rectanglelabels": [ "Person" ] } },
+              { "id": "e1", "from_name": "ner", "to_name": "txt", "type": "labels", "score": 0.5, "value": { "start": 0, "end": 2, "text": "张三", "labels": [ "PER" ] } },
+              { "id": "e2", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 3, "end": 7, "text": "阿里巴巴", "labels": [ "ORG", "PER" ] } },
+              { "id": "e3", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 8, "end": 10, "text": "李四", "labels": [ "PER" ] } },
+              { "from_id": "e1", "to_id": "e2", "type": "relation", "direction": "right", "labels": [ "works_for" ] },
+              { "from_id": "e2", "to_id": "e3", "type": "relation", "direction": "left" },
+              { "from_id": "e1", "to_id": "e3", "type": "relation", "direction": "bi", "labels": [ "knows" ] } ]
+            """;
+        var predicted = $$"""
+            [ { "id": "p1", "from_name": "box", "to_name": "img", "type": "rectanglelabels", {{Geometry}}, "score": 0.93,
+                "value": { "x": 11, "y": 21, "width": 29, "height": 39, "rotation": 0, "rectanglelabels": [ "Car" ] } },
+              { "id": "p2", "from_name": "ner", "to_name": "txt", "type": "labels", "score": 0.25, "value": { "start": 0, "end": 2, "text": "张三", "labels": [ "PER" ] } } ]
+            """;
+        var file = $$"""
+            [ { "id": 8, "data": { "image": "https://cdn.example.com/street/8.jpg", "text": "张三在阿里巴巴和李四" },
+                "annotations": [ { "id": 80, "completed_by": 3, "result": {{annotated}} } ],
+                "predictions": [ { "model_version": "m-1", "score": 0.8, "result": {{predicted}} } ] } ]
+            """;
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (job, text) = await manager.Http.ExportAsync(project, new { format = "labelstudio" });
+        Assert.Null(job.Error);
+        var task = JsonNode.Parse(text)![0]!;
+        AssertSameItems(JsonNode.Parse(annotated)!, task["annotations"]![0]!["result"]!);
+        AssertSameItems(JsonNode.Parse(predicted)!, task["predictions"]![0]!["result"]!);
+
+        var again = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        using (var r = await TestData.ImportRawAsync(manager.Http, again, text, "labelstudio"))
+        {
+            Assert.Equal(1, (await r.OkAsync<ImportResponse>("import")).Imported);
+        }
+
+        var (_, text2) = await manager.Http.ExportAsync(again, new { format = "labelstudio" });
+        var task2 = JsonNode.Parse(text2)![0]!;
+        AssertSameItems(JsonNode.Parse(annotated)!, task2["annotations"]![0]!["result"]!);
+        AssertSameItems(JsonNode.Parse(predicted)!, task2["predictions"]![0]!["result"]!);
+    }
+
+    [Fact]
+    public async Task BadAnnotationFieldsAreRefusedNamingTheRowAndField()
+    {
+        var org = await fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager | Roles.Annotator);
+        var schema = Yunzhong.Core.Schema.LabelStudioConfig.Import(RegionsConfig).Schema!.ToJson();
+        var project = await TestData.ProjectAsync(manager, org.Id, JsonDocument.Parse(schema).RootElement);
+        const string Span = """{ "id": "e1", "from_name": "ner", "to_name": "txt", "type": "labels", "value": { "start": 0, "end": 2, "labels": [ "PER" ] } }""";
+        string Row(int id, string fields, string result = $"[ {Span} ]") =>
+            $$"""{ "id": {{id}}, "data": { "image": "https://cdn.example.com/{{id}}.jpg", "text": "张三在阿里巴巴" }, "annotations": [ { {{fields}} "result": {{result}} } ] }""";
+        var file = "[ " + string.Join(",\n",
+            Row(1, """ "completed_by": true, """),
+            Row(2, """ "completed_by": { "email": 7 }, """),
+            Row(3, """ "created_at": "yesterday", """),
+            Row(4, """ "updated_at": 20241102, """),
+            Row(5, """ "lead_time": "3 s", """),
+            Row(6, """ "ground_truth": "yes", """),
+            Row(7, """ "last_action": 1, """),
+            Row(8, "", """[ { "id": "e1", "from_name": "ner", "to_name": "txt", "type": "labels", "score": "high", "value": { "start": 0, "end": 2, "labels": [ "PER" ] } } ]"""),
+            Row(9, "", $$"""[ {{Span}}, { "from_id": "e1", "to_id": "e1", "type": "relation", "direction": "up" } ]"""),
+            Row(10, "")) + " ]"; // row n on line n
+
+        using var r = await TestData.ImportRawAsync(manager.Http, project, file, "labelstudio");
+        var problem = await r.ProblemAsync(System.Net.HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(
+            ["row 1: annotations[0].completed_by", "row 2: annotations[0].completed_by", "row 3: annotations[0].created_at",
+             "row 4: annotations[0].updated_at", "row 5: annotations[0].lead_time", "row 6: annotations[0].ground_truth",
+             "row 7: annotations[0].last_action", "row 8: annotations[0].result[0]", "row 9: annotations[0].result[1]"],
+            problem.ErrorKeys());
+        Assert.Contains("score", problem.Errors("row 8: annotations[0].result[0]")[0], StringComparison.Ordinal);
+        Assert.Contains("direction", problem.Errors("row 9: annotations[0].result[1]")[0], StringComparison.Ordinal);
+        Assert.Equal(0, await fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM tasks WHERE project_id = @project", new { project }));
+    }
 
     [Fact]
     public async Task AnExportThatLeavesRegionsOutSaysItIsIncomplete()

@@ -75,7 +75,11 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
         }
         foreach (var n in new[] { 1, 3 })
         {
-            yield return (new E.ImportAnnotations(n), s => s.Hot(TaskStates.ImportAnnotationsSql, ("count", n), ("taskId", s.Id)));
+            foreach (var accepted in new[] { false, true })
+            {
+                yield return (new E.ImportAnnotations(n, accepted),
+                    s => s.Hot(TaskStates.ImportAnnotationsSql, ("count", n), ("accepted", accepted ? 1 : 0), ("taskId", s.Id)));
+            }
         }
     }
 

@@ -56,7 +56,8 @@ export interface Schema { fields: Field[]; controls: Control[] }
 
 // Result values, one per control type.
 export interface Span { id: string; start: number; end: number; label: string; text?: string }
-export interface Relation { from: string; to: string; label?: string }
+/** from → to is the relation's sense; `bi` links both ways, `left`/`right` only record how Label Studio wrote the ends. */
+export interface Relation { from: string; to: string; label?: string; direction?: 'right' | 'left' | 'bi' }
 /** A box; on a document also its page (from 0) and that page's size in the pixels the box is in. */
 export interface Rect { id: string; label: string; x: number; y: number; width: number; height: number; rotation?: number; page?: number; pageWidth?: number; pageHeight?: number }
 export interface Polygon { id: string; label: string; points: [number, number][] }

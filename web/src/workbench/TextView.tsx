@@ -289,9 +289,9 @@ export function TextView({ field, text }: { field: string; text: string }) {
 }
 
 
-interface Arrow { key: string; d: string; lx: number; ly: number; label?: string }
+interface Arrow { key: string; d: string; lx: number; ly: number; label?: string; both: boolean }
 
-/** Arcs from each relation's source span to its target, drawn over the text from the span tags. */
+/** Arcs from each relation's source span to its target (a head at both ends for `direction: "bi"`), drawn over the text from the span tags. */
 function RelationArrows({ container, relations }: { container: React.RefObject<HTMLDivElement | null>; relations: Relation[] }) {
   const [arrows, setArrows] = useState<Arrow[]>([]);
   const [tick, setTick] = useState(0);
@@ -320,7 +320,7 @@ function RelationArrows({ container, relations }: { container: React.RefObject<H
       if (!a || !b) return;
       const lift = 14 + Math.min(40, Math.abs(b.x - a.x) / 8) + (Math.abs(b.y - a.y) > 4 ? 10 : 0);
       const top = Math.min(a.y, b.y) - lift;
-      out.push({ key: `${r.from}-${r.to}-${i}`, d: `M ${a.x} ${a.y} C ${a.x} ${top}, ${b.x} ${top}, ${b.x} ${b.y - 2}`, lx: (a.x + b.x) / 2, ly: top + 8, label: r.label });
+      out.push({ key: `${r.from}-${r.to}-${i}`, d: `M ${a.x} ${a.y} C ${a.x} ${top}, ${b.x} ${top}, ${b.x} ${b.y - 2}`, lx: (a.x + b.x) / 2, ly: top + 8, label: r.label, both: r.direction === 'bi' });
     });
     setArrows(out);
   }, [container, relations, tick]);
@@ -330,7 +330,7 @@ function RelationArrows({ container, relations }: { container: React.RefObject<H
       <defs><marker id="yz-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" fill="#5b6b7f" /></marker></defs>
       {arrows.map((a) => (
         <g key={a.key}>
-          <path d={a.d} fill="none" stroke="#5b6b7f" strokeWidth="1.5" markerEnd="url(#yz-arrow)" />
+          <path d={a.d} fill="none" stroke="#5b6b7f" strokeWidth="1.5" markerEnd="url(#yz-arrow)" markerStart={a.both ? 'url(#yz-arrow)' : undefined} />
           {a.label && <text x={a.lx} y={a.ly} textAnchor="middle" fontSize="10" fill="#33404f" className="relation-label">{a.label}</text>}
         </g>
       ))}

@@ -3,7 +3,8 @@ using static Yunzhong.Core.Formats.LabelStudioResults;
 
 namespace Yunzhong.Core.Schema;
 
-/// <summary>Directed links between two spans of a spans control.</summary>
+/// <summary>Directed links between two spans of a spans control: from → to, or both ways (<c>direction: "bi"</c>).
+/// <c>direction: "left"</c> means the same as none and only records that Label Studio wrote the ends the other way round.</summary>
 internal sealed class RelationsKind : ControlKind
 {
     public override ControlType Type => ControlType.Relations;
@@ -42,12 +43,15 @@ internal sealed class RelationsKind : ControlKind
 
         foreach (var rel in v.EnumerateArray())
         {
+            // from → to is the relation's sense; "left" says Label Studio wrote it the other way round.
+            var direction = Str(rel, "direction") ?? "right";
+            var (from, to) = (rel.GetProperty("from").GetString(), rel.GetProperty("to").GetString());
             var o = new JsonObject
             {
-                ["from_id"] = rel.GetProperty("from").GetString(),
-                ["to_id"] = rel.GetProperty("to").GetString(),
+                ["from_id"] = direction == "left" ? to : from,
+                ["to_id"] = direction == "left" ? from : to,
                 ["type"] = "relation",
-                ["direction"] = "right",
+                ["direction"] = direction,
             };
             if (Str(rel, "label") is { } label)
             {
@@ -88,9 +92,17 @@ public static partial class AnnotationValidator
 
                 foreach (var p in item.EnumerateObject())
                 {
-                    if (!p.NameEquals("from"u8) && !p.NameEquals("to"u8) && !p.NameEquals("label"u8))
+                    if (p.NameEquals("direction"u8))
                     {
-                        Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)), $"Key '{p.Name}' does not belong in a relation; it has from, to, label.",
+                        if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString() is not ("right" or "left" or "bi"))
+                        {
+                            Fail(At(plan, i, "direction"), $"A relation's direction is right, left or bi, not {JsonText.Describe(p.Value)}.",
+                                SchemaErrorCodes.RelationDirectionInvalid, ("value", JsonText.Value(p.Value)));
+                        }
+                    }
+                    else if (!p.NameEquals("from"u8) && !p.NameEquals("to"u8) && !p.NameEquals("label"u8))
+                    {
+                        Fail(At(plan, i, JsonText.EscapePointerToken(p.Name)), $"Key '{p.Name}' does not belong in a relation; it has from, to, label, direction.",
                             SchemaErrorCodes.KeyUnknown, ("key", p.Name));
                     }
                 }

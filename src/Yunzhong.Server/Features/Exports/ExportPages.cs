@@ -30,7 +30,11 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
     /// where the task data refers to media (a document's page images too), whether imported files sized some images,
     /// history, consensus.</summary>
     public sealed record Query(
-        long ProjectId, string Where, DynamicParameters Args, MediaReferences Media, bool ExternalSizes, bool History, ExportConsensus? Consensus);
+        long ProjectId, string Where, DynamicParameters Args, MediaReferences Media, bool ExternalSizes, bool History, ExportConsensus? Consensus)
+    {
+        /// <summary>Whether rejected annotations (not yet redone or superseded) go to the writer beside those in force.</summary>
+        public bool Rejected { get; init; }
+    }
 
     /// <summary>Starts reading into a bounded channel, which completes with the reader's exception, if any; the
     /// task ends (never faulted) when the reader has stopped and closed its connection.</summary>
@@ -91,7 +95,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
                 {
                     all.Add(annotations[a].Annotation);
                 }
-                var list = query.History ? all : all.FindAll(x => x.IsFinal);
+                var list = query.History ? all : all.FindAll(x => x.IsFinal || (query.Rejected && x.Review == "rejected"));
                 var consensusJson = query.Consensus?.Build(t.Id, all.Where(x => x.IsFinal).Select(x => x.ResultJson).ToList());
                 page.Add(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known is null ? null : TaskMedia(t.Data, known),
                     consensusJson, predictions?.GetValueOrDefault(t.Id)));
@@ -117,7 +121,12 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
             }
             var status = r.GetString(8);
             rows.Add((r.GetInt64(1), new ExportAnnotation(r.GetInt64(0), name, r.GetString(4), Http.Time(r.GetInt64(5)),
-                r.IsDBNull(6) ? null : r.GetDouble(6), (int)r.GetInt64(7), ReviewOf(status), IsFinal(status))));
+                r.IsDBNull(6) ? null : r.GetDouble(6), (int)r.GetInt64(7), ReviewOf(status), IsFinal(status))
+            {
+                UpdatedAt = r.IsDBNull(9) ? null : Http.Time(r.GetInt64(9)),
+                GroundTruth = r.GetInt64(10) != 0,
+                SourceJson = r.IsDBNull(11) ? null : r.GetString(11),
+            }));
         }
         return rows;
     }

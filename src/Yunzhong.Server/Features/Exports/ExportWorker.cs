@@ -175,7 +175,11 @@ public sealed class ExportWorker(Db db, IBlobStore blobs, Access access, MediaIn
         }
         // Pages are read on a task of their own while this one writes; stopping either stops both.
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var (pages, read) = new ExportPages(db, media, new ExportPages.Query(projectId, where, args, mediaFields, externalSizes, filter.History, consensus))
+        var (pages, read) = new ExportPages(db, media, new ExportPages.Query(projectId, where, args, mediaFields, externalSizes, filter.History, consensus)
+        {
+            // Label Studio's export carries rejected annotations beside the others (marked by their last action).
+            Rejected = ParseFormat(format) == ExportFormat.LabelStudio,
+        })
             .Start(reading.Token);
         try
         {

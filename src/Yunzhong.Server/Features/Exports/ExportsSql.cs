@@ -74,10 +74,12 @@ internal static class ExportsSql
     internal const string SetTotalSql = "UPDATE exports SET total_rows = @total WHERE id = @exportId";
 
     /// <summary>Project @projectId's annotations of tasks @first to @last, with their annotators' names
-    /// (read by ordinal: id, task, user, name, result, created, lead time, version, status).
+    /// (read by ordinal: id, task, user, name, result, created, lead time, version, status, updated,
+    /// ground truth, source: see 0038_annotation_source).
     /// The plus sign again (SQLite): on ix_annotations_project every page read all of the project's annotations.</summary>
     internal static string AnnotationsOfPageSql(SqlDialect dialect) => $"""
-        SELECT a.id, a.task_id, a.user_id, u.name, a.result_json, a.created_at, a.lead_time, a.version, a.status
+        SELECT a.id, a.task_id, a.user_id, u.name, a.result_json, a.created_at, a.lead_time, a.version, a.status,
+            a.updated_at, a.ground_truth, a.source_json
         FROM annotations a JOIN users u ON u.id = a.user_id
         WHERE {NoIndexOnSqlite(dialect)}a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
         ORDER BY a.task_id, a.id

@@ -7,11 +7,14 @@ internal static class ImportsSql
     internal const string InsertPredictionSql = "INSERT INTO predictions (task_id, model, result_json, score, created_at) VALUES (@taskId, @model, @result, @score, @now)";
 
     /// <summary>An annotation imported with its task, as finished work: task @taskId, project @projectId,
-    /// by user @userId (its annotator when the file names a member, else the importing user), result
-    /// @result, made at @createdAt taking @leadTime seconds (null: unknown).</summary>
+    /// by user @userId (its annotator when the file names a member, else the importing user), in @status
+    /// (submitted, or the file's review outcome: accepted or rejected), result @result, made at @createdAt,
+    /// last changed at @updatedAt, taking @leadTime seconds (null: unknown), @groundTruth (1: the file's
+    /// reference answer) and what else the file said of it, @source (see 0038_annotation_source).</summary>
     internal const string InsertAnnotationSql = """
-        INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at, lead_time)
-        VALUES (@taskId, @projectId, @userId, @userId, 1, 'submitted', @result, @createdAt, @leadTime)
+        INSERT INTO annotations (task_id, project_id, user_id, author_id, version, status, result_json, created_at, updated_at, lead_time,
+            ground_truth, source_json)
+        VALUES (@taskId, @projectId, @userId, @userId, 1, @status, @result, @createdAt, @updatedAt, @leadTime, @groundTruth, @source)
         """;
 
     /// <summary>Remembers that image @reference of project @projectId is @width × @height pixels (the first size given stays).</summary>

@@ -438,28 +438,40 @@ public sealed class TaskImporter(Db db, TimeProvider time, Access access, Server
     }
 
     /// <summary>
-    /// Annotations made elsewhere (a Label Studio export) arrive as finished work by the importing
-    /// user: they count toward the task's overlap and are exported like any other.
+    /// Annotations made elsewhere (a Label Studio export) arrive as finished work by the member the file
+    /// names, else by the importing user: they count toward the task's overlap and are exported like any
+    /// other. One the file says a reviewer rejected is kept as rejected and does not count, as a rejection
+    /// here of work without a lease opens its slot to anyone; a task its accepted ones complete is accepted.
     /// </summary>
     private static async Task ImportAnnotationsAsync(
         HotStatements sql, ProjectConfig project, long userId, long taskId, IReadOnlyList<ImportedResult> annotations, long now,
         Dictionary<string, long?> members, CancellationToken ct)
     {
+        var counted = 0;
+        var accepted = true;
         foreach (var a in annotations)
         {
             var by = await MemberAsync(sql, project, a.Author, members, ct) ?? userId;
-            await sql[ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", by).Bind("result", a.ResultJson)
-                .Bind("createdAt", a.CreatedAt?.ToUnixTimeMilliseconds() ?? now).Bind("leadTime", a.LeadTimeSeconds)
+            var status = a.Review switch { "accepted" or "fixed" => "accepted", "rejected" => "rejected", _ => "submitted" };
+            counted += status == "rejected" ? 0 : 1;
+            accepted &= status != "submitted";
+            await sql[ImportsSql.InsertAnnotationSql].Bind("taskId", taskId).Bind("projectId", project.Id).Bind("userId", by)
+                .Bind("status", status).Bind("result", a.ResultJson)
+                .Bind("createdAt", a.CreatedAt?.ToUnixTimeMilliseconds() ?? now).Bind("updatedAt", a.UpdatedAt?.ToUnixTimeMilliseconds())
+                .Bind("leadTime", a.LeadTimeSeconds).Bind("groundTruth", a.GroundTruth ? 1 : 0).Bind("source", a.SourceJson)
                 .ExecuteAsync(ct);
         }
-        await sql[TaskStates.ImportAnnotationsSql].Bind("count", annotations.Count).Bind("taskId", taskId).ExecuteAsync(ct);
+        if (counted > 0)
+        {
+            await sql[TaskStates.ImportAnnotationsSql].Bind("count", counted).Bind("accepted", accepted ? 1 : 0).Bind("taskId", taskId).ExecuteAsync(ct);
+        }
     }
 
     /// <summary>
     /// The member of the project's organisation a file names as an annotation's author, by email:
-    /// Label Studio writes <c>created_username</c> as "email, id" (or an email, or a user object's
-    /// email). Null when no member has it: the annotation is then the importing user's. Each name is
-    /// looked up once per import.
+    /// a <c>completed_by</c> user object's email, else <c>created_username</c>, which Label Studio writes
+    /// as "email, id". Null when no member has it: the annotation is then the importing user's (the
+    /// file's own attribution is kept beside it all the same). Each name is looked up once per import.
     /// </summary>
     private static async ValueTask<long?> MemberAsync(
         HotStatements sql, ProjectConfig project, string? author, Dictionary<string, long?> members, CancellationToken ct)

@@ -41,10 +41,13 @@ internal static class ReviewsSql
     /// <summary>The review record.</summary>
     internal const string InsertReviewSql = "INSERT INTO reviews (annotation_id, task_id, reviewer_id, action, comment, created_at) VALUES (@annotationId, @TaskId, @me, @action, @comment, @now)";
 
-    /// <summary>The reviewer's corrected version of the annotation, accepted.</summary>
+    /// <summary>The reviewer's corrected version of the annotation, accepted; it keeps what an imported file said of the
+    /// annotation (its attribution there, ground truth: see 0038_annotation_source).</summary>
     internal const string InsertFixSql = """
-        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, created_at, reviewer_id)
-        VALUES (@TaskId, @ProjectId, @AssignmentId, @UserId, @me, @version, @Id, 'accepted', @result, @now, @me) RETURNING id
+        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, created_at, reviewer_id,
+            ground_truth, source_json)
+        VALUES (@TaskId, @ProjectId, @AssignmentId, @UserId, @me, @version, @Id, 'accepted', @result, @now, @me,
+            (SELECT p.ground_truth FROM annotations p WHERE p.id = @Id), (SELECT p.source_json FROM annotations p WHERE p.id = @Id)) RETURNING id
         """;
 
     /// <summary>The rejected annotation's lease goes back to its annotator with the comment and their work as a draft.</summary>

@@ -105,11 +105,12 @@ internal static class TaskStates
     internal static async ValueTask ReturnSlotAsync(HotStatements sql, long taskId, long now) =>
         await sql[ReturnSlotSql].Bind("now", now).Bind("taskId", taskId).ExecuteAsync();
 
-    /// <summary><see cref="Core.Tasks.TaskEvent.ImportAnnotations"/>: @count how many, @taskId task.</summary>
+    /// <summary><see cref="Core.Tasks.TaskEvent.ImportAnnotations"/>: @count how many, @accepted 1 when every one
+    /// was accepted, @taskId task.</summary>
     internal const string ImportAnnotationsSql = """
         UPDATE tasks SET annotation_count = annotation_count + @count,
             remaining = CASE WHEN remaining > @count THEN remaining - @count ELSE 0 END,
-            state = CASE WHEN annotation_count + @count >= target THEN 'annotated' ELSE 'in_progress' END
+            state = CASE WHEN annotation_count + @count < target THEN 'in_progress' WHEN @accepted = 1 THEN 'accepted' ELSE 'annotated' END
         WHERE id = @taskId
         """;
 

@@ -32,10 +32,13 @@ internal static class TasksSql
           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.annotation_id = annotations.id)
         """;
 
-    /// <summary>The amended version: the next version of annotation @parentId, by its annotator, in the status the old one had.</summary>
+    /// <summary>The amended version: the next version of annotation @parentId, by its annotator, in the status the old one had;
+    /// it keeps what an imported file said of the annotation (see 0038_annotation_source).</summary>
     internal const string InsertAmendedSql = """
-        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, lead_time, created_at, gold_score)
-        VALUES (@taskId, @projectId, @assignmentId, @me, @me, @version, @parentId, @status, @result, @leadTime, @now, @goldScore) RETURNING id
+        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, parent_id, status, result_json, lead_time, created_at, gold_score,
+            ground_truth, source_json)
+        VALUES (@taskId, @projectId, @assignmentId, @me, @me, @version, @parentId, @status, @result, @leadTime, @now, @goldScore,
+            (SELECT p.ground_truth FROM annotations p WHERE p.id = @parentId), (SELECT p.source_json FROM annotations p WHERE p.id = @parentId)) RETURNING id
         """;
 
     /// <summary>Annotator @me's gold score in project @projectId moves by @delta (an amended gold answer scored again).</summary>

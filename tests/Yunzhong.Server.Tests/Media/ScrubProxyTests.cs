@@ -45,6 +45,17 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
         }
         Assert.Equal(Frames, jpegs.Count);
         Assert.Equal(16, Video.Unpack(await annotator.Http.GetByteArrayAsync(view.ChunkUrl!.TrimStart('/') + 0)).Count);
+
+        // The storyboard of a video this short holds every frame (a step of 1), the same images as the chunks.
+        using (var r = await annotator.Http.GetAsync(view.StoryboardUrl!.TrimStart('/')))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Contains("immutable", r.Headers.CacheControl?.ToString());
+            var board = await r.Content.ReadAsByteArrayAsync();
+            Assert.Equal("YZSB"u8.ToArray(), board[..4]);
+            Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(board.AsSpan(4)));
+            Assert.Equal(jpegs, Video.Unpack(board[8..]));
+        }
         using (var r = await annotator.Http.GetAsync(view.ChunkUrl!.TrimStart('/') + 2))
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
@@ -70,7 +81,10 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
 
         var strangers = await fx.NewOrgAsync();
         var stranger = await strangers.PersonAsync(Roles.Admin | Roles.Manager | Roles.Annotator);
-        foreach (var url in new[] { $"api/projects/{project}/scrub?name=steps.mp4", view.ChunkUrl!.TrimStart('/') + 0, $"api/projects/{project}/media/steps.mp4" })
+        foreach (var url in new[]
+        {
+            $"api/projects/{project}/scrub?name=steps.mp4", view.ChunkUrl!.TrimStart('/') + 0, view.StoryboardUrl!.TrimStart('/'), $"api/projects/{project}/media/steps.mp4",
+        })
         {
             using var r = await stranger.Http.GetAsync(url);
             await r.ProblemAsync(HttpStatusCode.NotFound);
@@ -78,8 +92,9 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
         // The stranger's own project does not open another project's chunks by their key.
         var own = await TestData.ProjectAsync(stranger, strangers.Id);
         var key = view.ChunkUrl!.TrimEnd('/').Split('/')[^1];
-        using (var r = await stranger.Http.GetAsync($"api/projects/{own}/scrub/{key}/0"))
+        foreach (var what in new[] { "0", "storyboard" })
         {
+            using var r = await stranger.Http.GetAsync($"api/projects/{own}/scrub/{key}/{what}");
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
     }
@@ -116,7 +131,7 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
         await manager.Http.UploadOkAsync(project, ("steps.mp4", Video.Steps()));
         var first = await Video.WaitAsync(manager.Http, project, "steps.mp4");
         Assert.Equal(ScrubStatus.Ready, first.Status);
-        Assert.Equal(2, (await fx.BlobsUnderAsync($"scrub/{project}/")).Length);
+        Assert.Equal(3, (await fx.BlobsUnderAsync($"scrub/{project}/")).Length); // two chunks and the storyboard
 
         await manager.Http.UploadOkAsync(project, ("steps.mp4", Video.Steps()));
         var second = await Video.WaitAsync(manager.Http, project, "steps.mp4");
@@ -126,7 +141,11 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
-        Assert.Equal(2, (await fx.BlobsUnderAsync($"scrub/{project}/")).Length);
+        using (var r = await manager.Http.GetAsync(first.StoryboardUrl!.TrimStart('/')))
+        {
+            await r.ProblemAsync(HttpStatusCode.NotFound);
+        }
+        Assert.Equal(3, (await fx.BlobsUnderAsync($"scrub/{project}/")).Length);
     }
 
     [Fact]
@@ -142,6 +161,28 @@ public abstract class ScrubProxyTests<TFixture>(TFixture fx) : IClassFixture<TFi
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
+    }
+}
+
+public sealed class ScrubStoryboardTests
+{
+    [Theory]
+    [InlineData(5, 23, 8, new[] { 0, 8, 16 })] // 4 apart would be 6 frames: too many
+    [InlineData(5, 5, 1, new[] { 0, 1, 2, 3, 4 })]
+    [InlineData(5, 6, 2, new[] { 0, 2, 4 })]
+    [InlineData(3, 9, 4, new[] { 0, 4, 8 })]
+    [InlineData(512, 15_000, 32, null)] // the 10-minute benchmark video at 25 fps: 469 frames
+    public void TheStoryboardKeepsEveryStepthFrameWithTheSmallestPowerOfTwoThatFits(int max, int frames, int step, int[]? kept)
+    {
+        var board = new ScrubProxies.Storyboard(max);
+        for (var k = 0; k < frames; k++)
+        {
+            board.Add(k, BitConverter.GetBytes(k));
+        }
+        Assert.Equal(step, board.Step);
+        var got = board.Images.Select(i => BitConverter.ToInt32(i)).ToArray();
+        Assert.Equal(kept ?? [.. Enumerable.Range(0, (frames + step - 1) / step).Select(j => j * step)], got);
+        Assert.InRange(got.Length, 1, max);
     }
 }
 

@@ -110,6 +110,8 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fx) : IClassFixture<TFi
         new("200 200 200 200 200 404 404 401 401", "GET /api/projects/{projectId:long}/scrub/", (s, _) => Get($"api/projects/{s.Project}/scrub?name=horse.png")),
         new("404 404 404 404 404 404 404 401 401", "GET /api/projects/{projectId:long}/scrub/{key}/{chunk:int}",
             (s, _) => Get($"api/projects/{s.Project}/scrub/{new string('a', 32)}/0")),
+        new("404 404 404 404 404 404 404 401 401", "GET /api/projects/{projectId:long}/scrub/{key}/storyboard",
+            (s, _) => Get($"api/projects/{s.Project}/scrub/{new string('a', 32)}/storyboard")),
 
         // Tasks: everyone's work for managers and reviewers; an annotator's list holds their own tasks only.
         new("200 200 200 200 403 404 404 401 401", "GET /api/projects/{projectId:long}/tasks", (s, _) => Get($"api/projects/{s.Project}/tasks")),

@@ -114,6 +114,7 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("GET /api/projects/{projectId:long}/media/{**name}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/media/{a.Media}"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/scrub/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub?name={a.Media}"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/scrub/{key}/{chunk:int}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub/{new string('a', 32)}/0"), Expect.NotFound),
+        new("GET /api/projects/{projectId:long}/scrub/{key}/storyboard", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub/{new string('a', 32)}/storyboard"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/tasks", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/tasks"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/tasks/count", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/tasks/count"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/imports", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/imports"), Expect.NotFound),

@@ -1586,6 +1586,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{projectId}/scrub/{key}/storyboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getScrubStoryboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{projectId}/skills": {
         parameters: {
             query?: never;
@@ -3643,6 +3659,7 @@ export interface components {
             /** Format: int32 */
             height: null | number;
             status: components["schemas"]["ScrubStatus"];
+            storyboardUrl: null | string;
             /** Format: int32 */
             width: null | number;
         };
@@ -10917,6 +10934,47 @@ export interface operations {
             header?: never;
             path: {
                 chunk: number;
+                key: string;
+                projectId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getScrubStoryboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 key: string;
                 projectId: number;
             };

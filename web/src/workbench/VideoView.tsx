@@ -45,9 +45,10 @@ declare global {
  *
  * Where the server made a scrub proxy of the video (small JPEG frames in chunks, scrub.ts), a drag
  * seeks nothing: each animation frame draws the proxy frame under the pointer, decoded off the main
- * thread, on the canvas with the boxes of that same frame. On release the video seeks to the exact
- * frame at full size; the proxy picture stays on the canvas until the video presents that frame, so
- * the picture and the boxes always belong to one frame.
+ * thread, on the canvas with the boxes of that same frame; while the pointer's chunk is on its way, the
+ * nearest frame there is (the proxy's storyboard), with its own boxes. On release the video seeks to
+ * the exact frame at full size; the proxy picture stays on the canvas until the video presents that
+ * frame, so the picture and the boxes always belong to one frame.
  */
 export function VideoView({ field, src }: { field: string; src: string }) {
   const t = useT();
@@ -185,7 +186,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   useEffect(() => {
     const i = scrubInfo;
     if (i?.status !== 'ready' || !i.frames || !i.chunkFrames || !i.chunkUrl || !i.fps || Math.abs(i.fps - fps) > 0.01) return;
-    const frames = new ScrubFrames({ frames: i.frames, chunkFrames: i.chunkFrames, chunkUrl: i.chunkUrl });
+    const frames = new ScrubFrames({ frames: i.frames, chunkFrames: i.chunkFrames, chunkUrl: i.chunkUrl, storyboardUrl: i.storyboardUrl });
     let raf = 0;
     frames.onFrame = (f, picture) => {
       const v = video.current;
@@ -223,10 +224,11 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (!v) return;
     let stop = false;
     const rvfc = (v as unknown as { requestVideoFrameCallback?: RVFC }).requestVideoFrameCallback?.bind(v);
-    // The video presents frame f: once it is the proxy frame on show, the video's own picture takes over.
+    // The video presents frame f: once it is the proxy frame on show, or the frame released on (the
+    // proxy frame on show may be a stand-in near it), the video's own picture takes over.
     const presented = (f: number) => {
       const h = held.current;
-      if (h && !scrub.current && !v.seeking && h.frame === f) { h.picture.close(); held.current = null; v.style.visibility = ''; }
+      if (h && !scrub.current && !v.seeking && (h.frame === f || f === pos.current)) { h.picture.close(); held.current = null; v.style.visibility = ''; }
       draw.current(f);
     };
     if (rvfc) {
@@ -286,8 +288,10 @@ export function VideoView({ field, src }: { field: string; src: string }) {
       return;
     }
     healed.current = false;
-    // The frame released on has landed: the video shows it again in place of its proxy frame.
-    if (v && held.current && !scrub.current && held.current.frame === frameAt(v.currentTime, fps)) { dropHeld(); draw.current(frameAt(v.currentTime, fps)); return; }
+    // The frame released on has landed: the video shows it again in place of its proxy frame (or of
+    // the stand-in near it that was on show when the drag ended).
+    const landed = v ? frameAt(v.currentTime, fps) : 0;
+    if (v && held.current && !scrub.current && (held.current.frame === landed || landed === pos.current)) { dropHeld(); draw.current(landed); return; }
     // requestVideoFrameCallback draws the frame when it is presented; without it, draw now.
     if (!HAS_RVFC) draw.current(currentFrame());
   };
@@ -432,7 +436,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (e.type === 'pointerup' || e.type === 'pointercancel') {
       scrub.current = false;
       pos.current = f;
-      frames?.ask(f);
+      frames?.ask(f, true);
       seekFrame(f, frames !== null);
       return;
     }

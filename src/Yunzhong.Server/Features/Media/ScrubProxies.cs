@@ -30,6 +30,16 @@ public sealed class ScrubOptions
     [Range(1, 1000)]
     public int ChunkFrames { get; set; } = 16;
 
+    /// <summary>
+    /// Most frames in a proxy's storyboard: every s-th frame of the proxy in one blob, which the
+    /// browser loads when the video opens so that a fast drag always has a frame near the pointer
+    /// (chunks arrive after such a drag has moved on). s is the smallest power of two that keeps the
+    /// storyboard within this count: a 10-minute video at 25 fps gets every 32nd frame (469 frames,
+    /// one per 1.3 s, ~3 MB of 480-px JPEG), a 2-hour one at 30 fps every 512th.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int StoryboardFrames { get; set; } = 512;
+
     /// <summary>ffmpeg's <c>-q:v</c> for the JPEG frames: 2 (best) to 31 (smallest).</summary>
     [Range(2, 31)]
     public int JpegQuality { get; set; } = 7;
@@ -90,10 +100,11 @@ public enum ScrubStatus
 /// <summary>
 /// A video's scrub proxy: frame k of the proxy (from 0) is frame k + 1 of the video as the workbench
 /// counts (time × fps). Chunk c (from 0) holds frames c × <paramref name="ChunkFrames"/> on, at
-/// <paramref name="ChunkUrl"/> followed by c.
+/// <paramref name="ChunkUrl"/> followed by c. <paramref name="StoryboardUrl"/> holds every s-th frame
+/// in one blob ("YZSB", s, then a chunk); a proxy made before storyboards were answers it 404.
 /// </summary>
 public sealed record ScrubView(
-    ScrubStatus Status, string? Error, double? Fps, int? Frames, int? ChunkFrames, int? Width, int? Height, string? ChunkUrl);
+    ScrubStatus Status, string? Error, double? Fps, int? Frames, int? ChunkFrames, int? Width, int? Height, string? ChunkUrl, string? StoryboardUrl);
 
 /// <summary>
 /// Scrub proxies of videos: queued in the transaction that stores a video, made here in the
@@ -106,8 +117,11 @@ public sealed record ScrubView(
 /// standard output; they are cut as they arrive (<see cref="JpegCutter"/>) and stored a chunk at a
 /// time, so memory holds one chunk whatever the video's length. A chunk is the blob
 /// <c>scrub/{project}/{key}/{chunk}</c>: "YZSP", the number of frames n and n frame lengths (32-bit
-/// little-endian), then the n JPEG images. Nothing is readable before every chunk is stored and the
-/// row says ready; a failure deletes what was stored.
+/// little-endian), then the n JPEG images. The storyboard, <c>scrub/{project}/{key}/storyboard</c>, is
+/// "YZSB" and the step s (32-bit little-endian) followed by a chunk of every s-th frame from the first
+/// (<see cref="ScrubOptions.StoryboardFrames"/>); it is kept in memory while the proxy is made, so
+/// memory holds one chunk and the storyboard whatever the video's length. Nothing is readable before
+/// every chunk is stored and the row says ready; a failure deletes what was stored.
 /// </remarks>
 public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider time, IOptions<ScrubOptions> options, ILogger<ScrubProxies> log)
     : BackgroundService
@@ -118,6 +132,9 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
     /// <summary>What a proxy chunk starts with.</summary>
     public static ReadOnlySpan<byte> Magic => "YZSP"u8;
 
+    /// <summary>What a proxy's storyboard starts with, before its step and its chunk.</summary>
+    public static ReadOnlySpan<byte> StoryboardMagic => "YZSB"u8;
+
     public void Wake() => _wake.Release();
 
     public static bool IsVideo(string contentType) => contentType.StartsWith("video/", StringComparison.Ordinal);
@@ -126,6 +143,8 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
     public static string KeyOf(string mediaBlob) => mediaBlob[(mediaBlob.LastIndexOf('/') + 1)..];
 
     public static string ChunkBlob(long projectId, string key, int chunk) => $"scrub/{projectId}/{key}/{chunk}";
+
+    public static string StoryboardBlob(long projectId, string key) => $"scrub/{projectId}/{key}/storyboard";
 
     /// <summary>Queues the proxy of a video being stored, in the transaction that stores it.</summary>
     public async Task QueueAsync(DbConnection c, DbTransaction tx, long projectId, string blob, long now, CancellationToken ct)
@@ -161,8 +180,13 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
         }
     }
 
+    /// <summary>Deletes a proxy's chunks and its storyboard (stored after the last chunk, so only where a chunk was).</summary>
     private async Task DeleteChunksAsync(long projectId, string key, int chunks, CancellationToken ct)
     {
+        if (chunks > 0)
+        {
+            await blobs.DeleteAsync(StoryboardBlob(projectId, key), ct);
+        }
         for (var i = 0; i < chunks; i++)
         {
             await blobs.DeleteAsync(ChunkBlob(projectId, key, i), ct);
@@ -350,6 +374,7 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
         var cutter = new JpegCutter(_o.MaxFrameBytes);
         var chunk = new MemoryStream();
         var lengths = new List<int>(per);
+        var storyboard = new Storyboard(_o.StoryboardFrames);
         int frames = 0, chunks = 0, width = 0, height = 0;
         long size = 0;
         var beat = time.GetTimestamp();
@@ -370,6 +395,7 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
                     }
                     chunk.Write(image);
                     lengths.Add(image.Length);
+                    storyboard.Add(frames, image);
                     frames++;
                     if (lengths.Count == per)
                     {
@@ -400,6 +426,11 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
                 size += await StoreChunkAsync(projectId, key, chunks++, chunk, lengths, ct);
                 names.Add(ChunkBlob(projectId, key, chunks - 1));
                 stored(chunks);
+            }
+            if (frames > 0)
+            {
+                size += await StoreStoryboardAsync(projectId, key, storyboard, ct);
+                names.Add(StoryboardBlob(projectId, key));
             }
             await process.WaitForExitAsync(ct);
             await reading;
@@ -459,6 +490,67 @@ public sealed partial class ScrubProxies(Db db, IBlobStore blobs, TimeProvider t
         chunk.SetLength(0);
         lengths.Clear();
         return size;
+    }
+
+    private async Task<long> StoreStoryboardAsync(long projectId, string key, Storyboard storyboard, CancellationToken ct)
+    {
+        var header = new byte[8 + 8 + 4 * storyboard.Images.Count];
+        StoryboardMagic.CopyTo(header);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), storyboard.Step);
+        Magic.CopyTo(header.AsSpan(8));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), storyboard.Images.Count);
+        long size = header.Length;
+        for (var i = 0; i < storyboard.Images.Count; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16 + 4 * i), storyboard.Images[i].Length);
+            size += storyboard.Images[i].Length;
+        }
+        await using (var w = await blobs.CreateAsync(StoryboardBlob(projectId, key), ct))
+        {
+            await w.Stream.WriteAsync(header, ct);
+            foreach (var image in storyboard.Images)
+            {
+                await w.Stream.WriteAsync(image, ct);
+            }
+            await w.CommitAsync(durable: false, ct);
+        }
+        return size;
+    }
+
+    /// <summary>
+    /// Every <see cref="Step"/>-th frame from the first, at most <c>max</c> of them: when one more would
+    /// pass it, every other one is dropped and the step doubles, so the step is the smallest power of
+    /// two that fits the whole video without knowing its length beforehand.
+    /// </summary>
+    internal sealed class Storyboard(int max)
+    {
+        public int Step { get; private set; } = 1;
+
+        public List<byte[]> Images { get; } = [];
+
+        /// <summary>Frame <paramref name="index"/> (from 0; frames come in order, each once).</summary>
+        public void Add(int index, ReadOnlySpan<byte> image)
+        {
+            if (index % Step != 0)
+            {
+                return;
+            }
+            while (Images.Count >= max)
+            {
+                var kept = 0;
+                for (var i = 0; i < Images.Count; i += 2)
+                {
+                    Images[kept++] = Images[i];
+                }
+                Images.RemoveRange(kept, Images.Count - kept);
+                Step *= 2;
+                if (index % Step != 0)
+                {
+                    return;
+                }
+            }
+            Images.Add(image.ToArray());
+        }
     }
 
     /// <summary>

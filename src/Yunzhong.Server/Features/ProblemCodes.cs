@@ -166,6 +166,7 @@ public static class ProblemCodes
         "Course", "Lesson", "Practice task", "Exam", "Attempt",
         "Model", "Pool", "Prediction job",
         "Webhook", "Webhook delivery",
+        "Scrub chunk",
     ];
 
     /// <summary>The code of a 404 naming <paramref name="subject"/>: "Live assignment" is <c>live_assignment.not_found</c>.</summary>

@@ -227,6 +227,7 @@ export const errorsEn = {
   'err.webhook.no_events': 'Choose at least one event for the webhook to announce.',
   'err.webhook.not_found': 'There is no such webhook, or it is not yours to see.',
   'err.webhook_delivery.not_found': 'There is no such webhook delivery, or it is not yours to see.',
+  'err.scrub_chunk.not_found': 'This part of the video’s scrub preview does not exist, or you have no access to it.',
   'errField.backendUrl': 'Model server URL',
   'errField.url': 'Model server URL',
   'errField.loopEvery': 'Retrain every',

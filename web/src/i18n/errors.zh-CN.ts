@@ -228,6 +228,7 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   'err.webhook.no_events': '请至少为 Webhook 选择一个要通知的事件。',
   'err.webhook.not_found': '没有这个 Webhook，或您无权查看。',
   'err.webhook_delivery.not_found': '没有这条 Webhook 投递记录，或您无权查看。',
+  'err.scrub_chunk.not_found': '视频拖动预览的这一段不存在，或你无权查看。',
   'errField.backendUrl': '模型服务地址',
   'errField.url': '模型服务地址',
   'errField.loopEvery': '训练间隔',

@@ -456,20 +456,24 @@ public sealed partial class QueueEngine
         /// does the whole submission in one statement (one round trip); SQLite in three steps.</summary>
         private async ValueTask<bool> SubmitPlain(WriteContext ctx)
         {
-            var cmd = ctx.Dialect.WritableCtes ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql + " RETURNING id, task_id, status"];
+            var cmd = ctx.Dialect.WritableCtes ? ctx.Sql[SubmitPostgresSql] : ctx.Sql[SubmitInsertSql];
             cmd.Bind("assignmentId", assignmentId).Bind("userId", userId).Bind("projectId", project.Id).Bind("reviewRate", ReviewThreshold)
                 .Bind("result", resultJson).Bind("leadTime", leadTime).Bind("key", idempotencyKey).Bind("now", ctx.Now);
             if (!await cmd.ReadAsync())
             {
                 return false;
             }
+            if (ctx.Dialect.WritableCtes)
+            {
+                var written = cmd.Int64(1); // (assignment id, annotation id): the lease ended and the task counted in the statement
+                await cmd.ResetAsync();
+                SetResult(new SubmitResult(SubmitOutcome.Created, written));
+                return true;
+            }
             var (id, taskId, pending) = (cmd.Int64(0), cmd.Int64(1), cmd.Text(2) == "pending");
             await cmd.ResetAsync();
-            if (!ctx.Dialect.WritableCtes)
-            {
-                await ctx.Sql[MarkSubmittedSql].Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
-                await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind("now", ctx.Now).Bind("completeState", pending ? "in_review" : "annotated").Bind("taskId", taskId).ExecuteAsync();
-            }
+            await ctx.Sql[MarkSubmittedSql].Bind("now", ctx.Now).Bind("assignmentId", assignmentId).ExecuteAsync();
+            await ctx.Sql[TaskStates.CountPlainSubmissionSql].Bind("now", ctx.Now).Bind("completeState", pending ? "in_review" : "annotated").Bind("taskId", taskId).ExecuteAsync();
             SetResult(new SubmitResult(SubmitOutcome.Created, id));
             return true;
         }

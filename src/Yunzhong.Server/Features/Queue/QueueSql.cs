@@ -373,55 +373,63 @@ internal static class QueueSql
 
     internal const string MarkSubmittedSql = "UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now WHERE id = @assignmentId";
 
-    /// <summary>The annotation, written only while its lease is live (not a replay, not a rework).</summary>
-    internal const string SubmitInsertSql = """
-        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
-                                 result_json, lead_time, idempotency_key, created_at)
-        SELECT a.task_id, @projectId, a.id, @userId, @userId, 1, CASE WHEN t.review_bucket < @reviewRate THEN 'pending' ELSE 'submitted' END,
-               @result, @leadTime, @key, @now
-        FROM assignments a JOIN tasks t ON t.id = a.task_id
-        WHERE a.id = @assignmentId AND a.user_id = @userId AND a.project_id = @projectId AND a.status = 'leased' AND a.review_comment IS NULL
-          AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = @userId AND x.idempotency_key = @key)
+    /// <summary>
+    /// Submissions as the rows of a CTE <c>input</c> (assignment_id, user_id, project_id, review_rate,
+    /// result_json, lead_time, idempotency_key): one from parameters (@assignmentId, @userId, @projectId,
+    /// @reviewRate, @result, @leadTime, @key), cast so that both engines type a NULL alike.
+    /// </summary>
+    private const string OneSubmissionCte = """
+        input AS (SELECT CAST(@assignmentId AS bigint) AS assignment_id, CAST(@userId AS bigint) AS user_id,
+                         CAST(@projectId AS bigint) AS project_id, CAST(@reviewRate AS bigint) AS review_rate,
+                         CAST(@result AS text) AS result_json, CAST(@leadTime AS double precision) AS lead_time,
+                         CAST(@key AS text) AS idempotency_key)
         """;
 
-    /// <summary>PostgreSQL: the whole plain submission in one statement, the lease row locked.</summary>
-    internal const string SubmitPostgresSql = $"""
-        WITH ins AS ({SubmitInsertSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
+    /// <summary>PostgreSQL: many from arrays, row i of each one submission (@assignmentIds, @userIds,
+    /// @projectIds, @reviewRates, @results, @leadTimes, @keys).</summary>
+    private const string ManySubmissionsCte = """
+        input AS (SELECT * FROM unnest(@assignmentIds::bigint[], @userIds::bigint[], @projectIds::bigint[], @reviewRates::bigint[],
+                                       @results::text[], @leadTimes::double precision[], @keys::text[])
+                      AS i (assignment_id, user_id, project_id, review_rate, result_json, lead_time, idempotency_key))
+        """;
+
+    /// <summary>The annotations of <c>input</c>, each written only while its lease is live (not a replay,
+    /// not a rework); at @now.</summary>
+    private const string InsertSubmissionsSql = """
+        INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
+                                 result_json, lead_time, idempotency_key, created_at)
+        SELECT a.task_id, i.project_id, a.id, i.user_id, i.user_id, 1,
+               CASE WHEN t.review_bucket < i.review_rate THEN 'pending' ELSE 'submitted' END,
+               i.result_json, i.lead_time, i.idempotency_key, @now
+        FROM input i JOIN assignments a ON a.id = i.assignment_id JOIN tasks t ON t.id = a.task_id
+        WHERE a.user_id = i.user_id AND a.project_id = i.project_id AND a.status = 'leased' AND a.review_comment IS NULL
+          AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = i.user_id AND x.idempotency_key = i.idempotency_key)
+        """;
+
+    /// <summary>SQLite: the plain submission's annotation (the lease and the task are written after it).</summary>
+    internal const string SubmitInsertSql = $"WITH {OneSubmissionCte} {InsertSubmissionsSql} RETURNING id, task_id, status";
+
+    /// <summary>PostgreSQL: whole plain submissions in one statement, the leases locked, the lease ended
+    /// and the task counted; returns (assignment id, annotation id) of each submission written.</summary>
+    private const string SubmitInputPostgresSql = $"""
+        ins AS ({InsertSubmissionsSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
         done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
                  FROM ins WHERE assignments.id = ins.assignment_id),
         {TaskStates.CountedCte}
-        SELECT ins.id, ins.task_id, ins.status FROM ins
-        """;
-
-    /// <summary>
-    /// PostgreSQL: a batch's plain submissions in one statement, each row of the arrays one submission
-    /// (@assignmentIds, @userIds, @projectIds, @reviewRates, @results, @leadTimes, @keys), as
-    /// <see cref="SubmitPostgresSql"/> does for one: one plan, one executor start and one round of
-    /// after-triggers for the lot instead of one per submission. Returns (assignment id, annotation id)
-    /// for each submission it wrote; one it did not write (not a live lease, a replay, a rework) takes the
-    /// general path. The caller sends each lease and each (user, key) at most once: two rows of one
-    /// lease would both see it live inside one statement.
-    /// </summary>
-    internal const string SubmitManyPostgresSql = $"""
-        WITH input AS (
-            SELECT * FROM unnest(@assignmentIds::bigint[], @userIds::bigint[], @projectIds::bigint[], @reviewRates::bigint[],
-                                 @results::text[], @leadTimes::double precision[], @keys::text[])
-                AS i (assignment_id, user_id, project_id, review_rate, result_json, lead_time, idempotency_key)),
-        ins AS (INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
-                                         result_json, lead_time, idempotency_key, created_at)
-                SELECT a.task_id, i.project_id, a.id, i.user_id, i.user_id, 1,
-                       CASE WHEN t.review_bucket < i.review_rate THEN 'pending' ELSE 'submitted' END,
-                       i.result_json, i.lead_time, i.idempotency_key, @now
-                FROM input i JOIN assignments a ON a.id = i.assignment_id JOIN tasks t ON t.id = a.task_id
-                WHERE a.user_id = i.user_id AND a.project_id = i.project_id AND a.status = 'leased' AND a.review_comment IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = i.user_id AND x.idempotency_key = i.idempotency_key)
-                FOR UPDATE OF a
-                RETURNING id, task_id, status, assignment_id),
-        done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
-                 FROM ins WHERE assignments.id = ins.assignment_id),
-        {TaskStates.CountedManyCte}
         SELECT ins.assignment_id, ins.id FROM ins
         """;
+
+    /// <summary>PostgreSQL: one plain submission in one statement.</summary>
+    internal const string SubmitPostgresSql = $"WITH {OneSubmissionCte}, {SubmitInputPostgresSql}";
+
+    /// <summary>
+    /// PostgreSQL: a batch's plain submissions in one statement, as <see cref="SubmitPostgresSql"/> does
+    /// for one: one plan, one executor start and one round of after-triggers for the lot instead of one
+    /// per submission. One it did not write (not a live lease, a replay, a rework) takes the general
+    /// path. The caller sends each lease and each (user, key) at most once: two rows of one lease would
+    /// both see it live inside one statement.
+    /// </summary>
+    internal const string SubmitManyPostgresSql = $"WITH {ManySubmissionsCte}, {SubmitInputPostgresSql}";
 
     /// <summary>Ends the leases whose expiry @now has passed; returns their tasks.</summary>
     internal const string ExpireLeasesSql =

@@ -71,21 +71,12 @@ internal static class TaskStates
         """;
 
     /// <summary><see cref="Core.Tasks.TaskEvent.Submit"/> without extension inside one PostgreSQL
-    /// statement: the CTE <c>counted</c> counts the annotation a CTE <c>ins</c> (task_id, status)
-    /// wrote; a pending one puts a complete task in review. @now now.</summary>
-    internal const string CountedCte = """
-        counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + 1, updated_at = @now,
-                        state = CASE WHEN t.annotation_count + 1 >= t.target
-                            THEN CASE ins.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END
-                            ELSE 'in_progress' END
-                    FROM ins WHERE t.id = ins.task_id)
-        """;
-
-    /// <summary><see cref="CountedCte"/> for many annotations in one statement: the CTE <c>ins</c>
-    /// may hold several rows of one task (its annotators' submissions in one batch), counted together -
+    /// statement, for the annotations a CTE <c>ins</c> (task_id, status) wrote; a pending one puts a
+    /// complete task in review. @now now. <c>ins</c> may hold several rows of one task (its annotators'
+    /// submissions in one batch), counted together -
     /// an UPDATE joined to them row by row would update the task once and count one. All rows of one
     /// task share its review status (the task's review bucket against its project's rate).</summary>
-    internal const string CountedManyCte = """
+    internal const string CountedCte = """
         counted AS (UPDATE tasks t SET annotation_count = t.annotation_count + c.n, updated_at = @now,
                         state = CASE WHEN t.annotation_count + c.n >= t.target
                             THEN CASE c.status WHEN 'pending' THEN 'in_review' ELSE 'annotated' END

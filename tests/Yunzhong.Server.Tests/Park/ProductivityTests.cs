@@ -191,6 +191,46 @@ public abstract class ProductivityTests<TFixture>(TFixture fx) : IClassFixture<T
         Assert.Equal([3L + 5, 1L], both.Days.Select(d => d.Annotations));
     }
 
+    /// <summary>The running totals are kept per statement on PostgreSQL (the queue writes a batch's
+    /// submissions in one) and per row on SQLite: one statement writing several annotations counts each,
+    /// and counts a task only for its annotator's first annotation of it, this statement's included.</summary>
+    [Fact]
+    public async Task OneStatementsAnnotationsAreEachCountedAndATaskOnlyOnceAPerson()
+    {
+        var (_, vendor, team, _) = await WorkedAsync();
+        var (a, b) = (vendor.People[0], vendor.People[1]);
+        var today = ParkDayNumber(fx.Time.GetUtcNow());
+        const string totals = """
+            SELECT COALESCE(SUM(tasks), 0) AS Tasks, COALESCE(SUM(annotations), 0) AS Annotations, COALESCE(SUM(seconds), 0) AS Seconds
+            FROM park_rollups WHERE day = @today AND user_id = @user AND team_id = @team
+            """;
+        await using var c = await fx.Services.GetRequiredService<Db>().OpenAsync();
+        var before = (await c.QueryAsync<(long Tasks, long Annotations, double Seconds)>(totals, new { today, user = a.Id, team = team.Id })).Single();
+        var beforeB = (await c.QueryAsync<(long Tasks, long Annotations, double Seconds)>(totals, new { today, user = b.Id, team = team.Id })).Single();
+        Assert.Equal((2L, 2L), (before.Tasks, before.Annotations));
+        await c.ExecuteAsync("INSERT INTO park_days_built (day) VALUES (@today)", new { today });
+        // a's first lease again (a task a has worked: annotations, not a task), a's second lease copied onto a
+        // fresh task twice (one task, two annotations), and b's lease once more: five rows, one statement.
+        var leases = (await c.QueryAsync<long>("SELECT id FROM assignments WHERE user_id = @user ORDER BY id", new { user = a.Id })).ToList();
+        var leaseB = await c.QuerySingleAsync<long>("SELECT id FROM assignments WHERE user_id = @user ORDER BY id LIMIT 1", new { user = b.Id });
+        var fresh = await c.QuerySingleAsync<long>(
+            "SELECT id FROM tasks WHERE id NOT IN (SELECT task_id FROM assignments) ORDER BY id LIMIT 1");
+        await c.ExecuteAsync("UPDATE assignments SET task_id = @fresh WHERE id = @lease", new { fresh, lease = leases[1] });
+        var written = await c.ExecuteAsync("""
+            INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status, result_json, lead_time, created_at)
+            SELECT s.task_id, s.project_id, s.id, s.user_id, s.user_id, 1, 'submitted', '{}', n.lead, @now
+            FROM assignments s JOIN (SELECT @first AS lease, 1.0 AS lead UNION ALL SELECT @second, 2.0 UNION ALL SELECT @second, 4.0
+                                     UNION ALL SELECT @leaseB, 8.0) n ON n.lease = s.id
+            """, new { first = leases[0], second = leases[1], leaseB, now = fx.Time.GetUtcNow().ToUnixTimeMilliseconds() });
+        Assert.Equal(4, written);
+
+        var after = (await c.QueryAsync<(long Tasks, long Annotations, double Seconds)>(totals, new { today, user = a.Id, team = team.Id })).Single();
+        var afterB = (await c.QueryAsync<(long Tasks, long Annotations, double Seconds)>(totals, new { today, user = b.Id, team = team.Id })).Single();
+        Assert.Equal((before.Tasks + 1, before.Annotations + 3, before.Seconds + 7), (after.Tasks, after.Annotations, after.Seconds));
+        Assert.Equal((beforeB.Tasks, beforeB.Annotations + 1, beforeB.Seconds + 8), (afterB.Tasks, afterB.Annotations, afterB.Seconds));
+        Assert.Equal(0L, await c.QuerySingleAsync<long>("SELECT COUNT(*) FROM park_days_built WHERE day = @today", new { today }));
+    }
+
     private static long ParkDayNumber(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 86_400_000;
 
     [Fact]

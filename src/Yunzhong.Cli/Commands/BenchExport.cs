@@ -87,7 +87,9 @@ internal static class BenchExport
         var seconds = clock.Elapsed.TotalSeconds;
         var (before, peak) = await memory.StopAsync();
         var cpu = memory.CpuSeconds;
+        var runtime = memory.Runtime;
         log.WriteLine($"export {format}: {job.Rows:N0} rows, {bytes:N0} bytes ({lines:N0} lines) in {seconds:0.00} s (file written in {written:0.00} s); process CPU {cpu:0.00} s; working set {before / 1048576.0:N0} MiB before, peak {peak / 1048576.0:N0} MiB during");
+        log.WriteLine($"  runtime: {runtime.Allocated / 1048576.0:N0} MiB allocated, JIT {runtime.JitSeconds:0.00} s, GCs gen0 {runtime.Gen0}, gen2 {runtime.Gen2}");
         return new()
         {
             ["export_format"] = format,
@@ -96,6 +98,8 @@ internal static class BenchExport
             ["export_s"] = Math.Round(seconds, 3),
             ["export_written_s"] = Math.Round(written, 3),
             ["export_cpu_s"] = Math.Round(cpu, 3),
+            ["export_allocated_mib"] = runtime.Allocated / 1048576,
+            ["export_jit_s"] = Math.Round(runtime.JitSeconds, 3),
             ["working_set_before_mib"] = before / 1048576,
             ["working_set_peak_mib"] = peak / 1048576,
         };
@@ -111,6 +115,9 @@ internal sealed class PeakMemory : IAsyncDisposable
     private readonly CancellationTokenSource _sampling = new();
     private readonly long _before;
     private readonly TimeSpan _cpuBefore;
+    private readonly long _allocatedBefore;
+    private readonly TimeSpan _jitBefore;
+    private readonly int _gen0Before, _gen2Before;
     private long _peak;
     private long _committedPeak;
     private long _heapPeak;
@@ -121,10 +128,18 @@ internal sealed class PeakMemory : IAsyncDisposable
         _process.Refresh();
         _before = _peak = _process.WorkingSet64;
         _cpuBefore = _process.TotalProcessorTime;
+        _allocatedBefore = GC.GetTotalAllocatedBytes();
+        _jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+        (_gen0Before, _gen2Before) = (GC.CollectionCount(0), GC.CollectionCount(2));
     }
 
     /// <summary>CPU seconds the process used since the start (read after <see cref="StopAsync"/>).</summary>
     public double CpuSeconds { get; private set; }
+
+    /// <summary>What the run cost the runtime, read after <see cref="StopAsync"/>: bytes allocated, time spent
+    /// compiling methods, collections of generation 0 and 2. Unlike the CPU time these hardly move with the
+    /// neighbours' load, so they compare two builds on a busy machine.</summary>
+    public (long Allocated, double JitSeconds, int Gen0, int Gen2) Runtime { get; private set; }
 
     /// <summary>The GC's committed memory at its peak (what of the working set is the managed heap, garbage
     /// and free space it keeps included); the rest of the working set is native: code, thread stacks, SQLite's
@@ -172,6 +187,8 @@ internal sealed class PeakMemory : IAsyncDisposable
         await _sampler!;
         _process.Refresh();
         CpuSeconds = (_process.TotalProcessorTime - _cpuBefore).TotalSeconds;
+        Runtime = (GC.GetTotalAllocatedBytes() - _allocatedBefore, (System.Runtime.JitInfo.GetCompilationTime() - _jitBefore).TotalSeconds,
+            GC.CollectionCount(0) - _gen0Before, GC.CollectionCount(2) - _gen2Before);
         return (_before, _peak);
     }
 

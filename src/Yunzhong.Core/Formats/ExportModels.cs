@@ -32,7 +32,9 @@ public enum ExportFormat
 /// <param name="Annotations">The task's annotations, every version; writers pick final ones unless
 /// <see cref="ExportOptions.IncludeHistory"/> is set.</param>
 /// <param name="Media">Media the task refers to, keyed by the value in the task's data (the URL or
-/// media path); gives COCO file names and sizes and Label Studio percent coordinates.</param>
+/// media path); gives COCO file names and sizes and Label Studio percent coordinates. Look up the task's
+/// own references only: the map may be shared by several tasks (an export's page) and hold theirs too.
+/// Null when none of the task's media is known.</param>
 /// <param name="ConsensusJson">A consensus result object for the task (keyed by control name), when
 /// one was asked for; the JSON lines format writes it as <c>consensus</c>, the others ignore it.</param>
 /// <param name="Predictions">The task's pre-annotations (model output); JSON lines and Label Studio

@@ -21,8 +21,6 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
 {
     public const int PageSize = 1000;
 
-    private readonly List<string> _scratch = [];
-
     /// <summary>Pages read but not yet written, at most.</summary>
     public const int PagesAhead = 2;
 
@@ -60,6 +58,9 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
     {
         await using var c = await db.OpenAsync(ct);
         var annotators = new Dictionary<long, string>();
+        // The versions a task's entry carries: every one for a history, else the final ones (and rejected
+        // ones where the format writes them, as Label Studio's own export does).
+        bool Kept(ExportAnnotation x) => query.History || x.IsFinal || (query.Rejected && x.Review == "rejected");
         long after = 0;
         while (true)
         {
@@ -81,24 +82,34 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
             var last = tasks[^1].Id;
             var annotations = await AnnotationsAsync(c, first, last, annotators, ct);
             var predictions = await PredictionsAsync(c, first, last, ct);
-            var known = query.Media.Any ? await MediaAsync(c, tasks, ct) : null;
+            var pageMedia = query.Media.Any ? await MediaAsync(c, tasks, ct) : null;
             var page = new List<ExportTask>(tasks.Count);
             var a = 0;
-            foreach (var t in tasks)
+            for (var i = 0; i < tasks.Count; i++)
             {
+                var t = tasks[i];
                 while (a < annotations.Count && annotations[a].TaskId < t.Id)
                 {
                     a++;
                 }
-                var all = new List<ExportAnnotation>();
+                var from = a;
+                var kept = 0;
                 for (; a < annotations.Count && annotations[a].TaskId == t.Id; a++)
                 {
-                    all.Add(annotations[a].Annotation);
+                    kept += Kept(annotations[a].Annotation) ? 1 : 0;
                 }
-                var list = query.History ? all : all.FindAll(x => x.IsFinal || (query.Rejected && x.Review == "rejected"));
-                var consensusJson = query.Consensus?.Build(t.Id, all.Where(x => x.IsFinal).Select(x => x.ResultJson).ToList());
-                page.Add(new ExportTask(t.Id, t.Key, t.Data, t.State, list, known is null ? null : TaskMedia(t.Data, known),
-                    consensusJson, predictions?.GetValueOrDefault(t.Id)));
+                // One array a task, sized first (a list of every version and a second of the final ones were two
+                // lists and two arrays a task).
+                ExportAnnotation[] list = kept == 0 ? [] : new ExportAnnotation[kept];
+                for (int j = from, k = 0; j < a; j++)
+                {
+                    if (Kept(annotations[j].Annotation))
+                    {
+                        list[k++] = annotations[j].Annotation;
+                    }
+                }
+                var consensusJson = query.Consensus?.Build(t.Id, list.Where(x => x.IsFinal).Select(x => x.ResultJson).ToList());
+                page.Add(new ExportTask(t.Id, t.Key, t.Data, t.State, list, pageMedia?.Of(i), consensusJson, predictions?.GetValueOrDefault(t.Id)));
             }
             await pages.WriteAsync(page, ct);
             after = last;
@@ -151,19 +162,23 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
         return found;
     }
 
-    /// <summary>The media the page's tasks refer to (<see cref="MediaReferences"/>), in one query (plus one per image only an imported file sized).</summary>
-    private async Task<Dictionary<string, MediaInfo>> MediaAsync(
-        DbConnection c, List<(long Id, string? Key, string Data, string State)> tasks, CancellationToken ct)
+    /// <summary>The media the page's tasks refer to (<see cref="MediaReferences"/>), in one query (plus one per image only an
+    /// imported file sized). Each task's data is read for its references once: the page's look-up and each task's answer
+    /// come from the same walk.</summary>
+    private async Task<PageMedia> MediaAsync(DbConnection c, List<(long Id, string? Key, string Data, string State)> tasks, CancellationToken ct)
     {
-        var references = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in tasks)
+        var references = new List<string>(tasks.Count);
+        var ends = new int[tasks.Count];
+        for (var i = 0; i < tasks.Count; i++)
         {
-            query.Media.AddValues(t.Data, references);
+            query.Media.AddValues(tasks[i].Data, references);
+            ends[i] = references.Count;
         }
-        var found = await media.FindManyAsync(c, query.ProjectId, references, ct);
+        var distinct = new HashSet<string>(references, StringComparer.Ordinal);
+        var found = await media.FindManyAsync(c, query.ProjectId, distinct, ct);
         if (query.ExternalSizes)
         {
-            foreach (var reference in references.Where(x => !found.ContainsKey(x)))
+            foreach (var reference in distinct.Where(x => !found.ContainsKey(x)))
             {
                 if (await c.QueryFirstOrDefaultAsync<ImageSize>(new CommandDefinition(
                     ExportsSql.ExternalImageSizeSql, new { projectId = query.ProjectId, reference }, cancellationToken: ct)) is { } size)
@@ -172,23 +187,27 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
                 }
             }
         }
-        return found;
+        return new PageMedia(references, ends, found);
     }
 
-    /// <summary>The media of one task, keyed by the value in its data; null when it names none the page found.</summary>
-    private Dictionary<string, MediaInfo>? TaskMedia(string data, Dictionary<string, MediaInfo> known)
+    /// <summary>A page's media: every task's references in page order (task <c>i</c>'s end before <c>Ends[i]</c>) and
+    /// what was found for them.</summary>
+    private sealed record PageMedia(List<string> References, int[] Ends, Dictionary<string, MediaInfo> Found)
     {
-        _scratch.Clear();
-        query.Media.AddValues(data, _scratch);
-        Dictionary<string, MediaInfo>? mine = null;
-        foreach (var reference in _scratch)
+        /// <summary>Task <paramref name="i"/>'s media: the page's look-up, which answers every reference of the task (and
+        /// of its neighbours, which no writer asks it about); null when none of its references was found, as writers
+        /// tell "no media known" by null. (A map of the task's own cost a dictionary a task, built and thrown away.)</summary>
+        public Dictionary<string, MediaInfo>? Of(int i)
         {
-            if (known.TryGetValue(reference, out var info))
+            for (var r = i == 0 ? 0 : Ends[i - 1]; r < Ends[i]; r++)
             {
-                (mine ??= new(StringComparer.Ordinal))[reference] = info;
+                if (Found.ContainsKey(References[r]))
+                {
+                    return Found;
+                }
             }
+            return null;
         }
-        return mine;
     }
 
     private sealed record ImageSize(long Width, long Height);

@@ -890,14 +890,11 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         n += Copy("{\"id\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(_nextAnnotationId, span[n..], out var written);
-        n += written;
+        n += Integer(_nextAnnotationId, span[n..]);
         n += Copy(",\"image_id\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(imageId, span[n..], out written);
-        n += written;
+        n += Integer(imageId, span[n..]);
         n += Copy(",\"category_id\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(categoryId, span[n..], out written);
-        n += written;
+        n += Integer(categoryId, span[n..]);
         n += Copy(",\"bbox\":["u8, span[n..]);
         if (!Number(x, span, ref n, (byte)',') || !Number(y, span, ref n, (byte)',') || !Number(width, span, ref n, (byte)',')
             || !Number(height, span, ref n, (byte)']'))
@@ -978,16 +975,13 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         n += Copy("{\"id\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(id, span[n..], out var written);
-        n += written;
+        n += Integer(id, span[n..]);
         n += Copy(",\"file_name\":"u8, span[n..]);
         n += Copy(_fileNameJson, span[n..]);
         n += Copy(",\"width\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(width, span[n..], out written);
-        n += written;
+        n += Integer(width, span[n..]);
         n += Copy(",\"height\":"u8, span[n..]);
-        _ = Utf8Formatter.TryFormat(height, span[n..], out written);
-        n += written;
+        n += Integer(height, span[n..]);
         span[n++] = (byte)'}';
         _imageBuffer.Advance(n);
         _anyImage = true;
@@ -1001,6 +995,13 @@ internal sealed class CocoExportWriter : ExportWriter
         _token.WriteStringValue(text);
         _token.Flush();
         return _tokenBuffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="value"/> in decimal into <paramref name="into"/>; returns the bytes written.</summary>
+    private static int Integer(long value, Span<byte> into)
+    {
+        _ = Utf8Formatter.TryFormat(value, into, out var written);
+        return written;
     }
 
     private static int Copy(ReadOnlySpan<byte> bytes, Span<byte> into)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.InteropServices;
 
 namespace Yunzhong.Core.Formats;
@@ -73,13 +72,6 @@ internal sealed class CocoExportWriter : ExportWriter
     private byte[] _dataScratch = new byte[4096];
     private byte[] _resultScratch = new byte[4096];
 
-    /// <summary>The last annotator and file name written, and their JSON string tokens (the writers' own bytes):
-    /// an export names few annotators and, task after task, often the same image.</summary>
-    private string? _annotator, _fileName;
-    private byte[] _annotatorJson = [], _fileNameJson = [];
-    private readonly ArrayBufferWriter<byte> _tokenBuffer = new(256);
-    private readonly Utf8JsonWriter _token;
-
     public CocoExportWriter(Stream output, SchemaView schema, ExportOptions options)
         : base(output, options)
     {
@@ -99,7 +91,6 @@ internal sealed class CocoExportWriter : ExportWriter
         _attributes = schema.Controls.Where(c => c.PerRegion is { } owners && _controls.Any(o => owners.Contains(o.Name))).ToArray();
         _temp = options.TempStreamFactory();
         _image = new Utf8JsonWriter(_imageBuffer, JsonBytes.RawWriterOptions);
-        _token = new Utf8JsonWriter(_tokenBuffer, JsonBytes.RawWriterOptions);
         // Annotations go straight into the output buffer; the base writer is idle (flushed) while they do.
         _ann = new Utf8JsonWriter(Buffer, JsonBytes.RawWriterOptions);
 
@@ -182,30 +173,29 @@ internal sealed class CocoExportWriter : ExportWriter
         }
 
         var media = task.Media?.GetValueOrDefault(reference);
+        var json = StartImage();
+        json.WriteStartObject();
+        json.WriteNumber("id"u8, task.Id);
+        json.WriteString("file_name"u8, media?.Name ?? reference);
         if (media is { Width: { } w, Height: { } h })
         {
-            WriteImage(task.Id, media.Name, w, h);
+            json.WriteNumber("width"u8, w);
+            json.WriteNumber("height"u8, h);
         }
         else
         {
-            var json = StartImage();
-            json.WriteStartObject();
-            json.WriteNumber("id"u8, task.Id);
-            json.WriteString("file_name"u8, media?.Name ?? reference);
-            json.WriteEndObject();
             AddProblem(task.Id, null, $"the size of image '{reference}' is unknown");
         }
 
+        json.WriteEndObject();
         WriteAnnotations(task);
         await FlushAnnotationsAsync(ct).ConfigureAwait(false);
     }
 
     private void WriteAnnotations(ExportTask task)
     {
-        var annotations = task.Annotations;
-        for (var i = 0; i < annotations.Count; i++)
+        foreach (var a in task.Annotations)
         {
-            var a = annotations[i];
             if (!Options.IncludeHistory && !a.IsFinal)
             {
                 continue;
@@ -840,174 +830,19 @@ internal sealed class CocoExportWriter : ExportWriter
             maxY = Math.Max(maxY, polygon[i + 1]);
         }
 
-        if (!TryWriteAnnotation(imageId, categoryId, minX, minY, maxX - minX, maxY - minY, area, polygon, a.Annotator, region.Id))
+        var json = StartAnnotation(imageId, categoryId, minX, minY, maxX - minX, maxY - minY, area);
+        json.WriteStartArray("segmentation"u8);
+        json.WriteStartArray();
+        foreach (var v in polygon)
         {
-            var json = StartAnnotation(imageId, categoryId, minX, minY, maxX - minX, maxY - minY, area);
-            json.WriteStartArray("segmentation"u8);
-            json.WriteStartArray();
-            foreach (var v in polygon)
-            {
-                JsonBytes.WriteNumber(json, v);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndArray();
-
-            EndRegionAnnotation(json, a, control, region.Id);
+            JsonBytes.WriteNumber(json, v);
         }
 
+        json.WriteEndArray();
+        json.WriteEndArray();
+
+        EndRegionAnnotation(json, a, control, region.Id);
         return (minX, minY, maxX, maxY);
-    }
-
-    /// <summary>
-    /// Writes a box or polygon annotation as bytes straight into the output buffer: byte for byte what
-    /// <see cref="StartAnnotation"/>, the segmentation and <see cref="EndRegionAnnotation"/> write through the JSON
-    /// writer, which spends a call, a check of the property name and a state update on each of the thirty-odd tokens
-    /// of a box, two million boxes an export of a million tasks. False, with nothing written, where that path must
-    /// write it: the region has per-region attributes, its id is not plain ASCII or needs escaping, or a number is not
-    /// finite (the JSON writer refuses it).
-    /// </summary>
-    private bool TryWriteAnnotation(long imageId, int categoryId, double x, double y, double width, double height, double area,
-        ReadOnlySpan<double> polygon, string annotator, string? regionId)
-    {
-        if (regionId is not null && (_regionAttributes.Count > 0 || !Ascii.IsValid(regionId)))
-        {
-            return false;
-        }
-
-        if (!ReferenceEquals(annotator, _annotator))
-        {
-            _annotatorJson = StringToken(annotator);
-            _annotator = annotator;
-        }
-
-        // Room for the literals (under 200 bytes), three integers and five numbers of at most 32 bytes each, and the rest.
-        var span = Buffer.GetSpan(400 + _annotatorJson.Length + (regionId?.Length ?? 0) + 33 * polygon.Length);
-        var n = 0;
-        if (_anyAnnotation)
-        {
-            span[n++] = (byte)',';
-        }
-
-        n += Copy("{\"id\":"u8, span[n..]);
-        n += Integer(_nextAnnotationId, span[n..]);
-        n += Copy(",\"image_id\":"u8, span[n..]);
-        n += Integer(imageId, span[n..]);
-        n += Copy(",\"category_id\":"u8, span[n..]);
-        n += Integer(categoryId, span[n..]);
-        n += Copy(",\"bbox\":["u8, span[n..]);
-        if (!Number(x, span, ref n, (byte)',') || !Number(y, span, ref n, (byte)',') || !Number(width, span, ref n, (byte)',')
-            || !Number(height, span, ref n, (byte)']'))
-        {
-            return false;
-        }
-
-        n += Copy(",\"area\":"u8, span[n..]);
-        if (!Number(area, span, ref n, null))
-        {
-            return false;
-        }
-
-        n += Copy(",\"iscrowd\":0,\"segmentation\":[["u8, span[n..]);
-        for (var i = 0; i < polygon.Length; i++)
-        {
-            if (!Number(polygon[i], span, ref n, i + 1 < polygon.Length ? (byte)',' : null))
-            {
-                return false;
-            }
-        }
-
-        n += Copy("]],\"attributes\":{\"annotator\":"u8, span[n..]);
-        n += Copy(_annotatorJson, span[n..]);
-        if (regionId is not null)
-        {
-            n += Copy(",\"region\":\""u8, span[n..]);
-            var id = span.Slice(n, regionId.Length);
-            _ = Ascii.FromUtf16(regionId, id, out _);
-            if (JsonBytes.RawWriterOptions.Encoder!.FindFirstCharacterToEncodeUtf8(id) >= 0)
-            {
-                return false;
-            }
-
-            n += regionId.Length;
-            span[n++] = (byte)'"';
-        }
-
-        n += Copy("}}"u8, span[n..]);
-        Buffer.Advance(n);
-        _anyAnnotation = true;
-        _nextAnnotationId++;
-        return true;
-
-        static bool Number(double value, Span<byte> span, ref int n, byte? then)
-        {
-            var written = JsonBytes.FormatNumber(value, span[n..]);
-            if (written == 0)
-            {
-                return false;
-            }
-
-            n += written;
-            if (then is { } separator)
-            {
-                span[n++] = separator;
-            }
-
-            return true;
-        }
-    }
-
-    /// <summary>Writes an image of known size as bytes into the image buffer: what the JSON writer writes for it.</summary>
-    private void WriteImage(long id, string fileName, int width, int height)
-    {
-        if (!ReferenceEquals(fileName, _fileName))
-        {
-            _fileNameJson = StringToken(fileName);
-            _fileName = fileName;
-        }
-
-        _image.Flush(); // whatever the JSON writer wrote before goes ahead of these bytes
-        var span = _imageBuffer.GetSpan(96 + _fileNameJson.Length);
-        var n = 0;
-        if (_anyImage)
-        {
-            span[n++] = (byte)',';
-        }
-
-        n += Copy("{\"id\":"u8, span[n..]);
-        n += Integer(id, span[n..]);
-        n += Copy(",\"file_name\":"u8, span[n..]);
-        n += Copy(_fileNameJson, span[n..]);
-        n += Copy(",\"width\":"u8, span[n..]);
-        n += Integer(width, span[n..]);
-        n += Copy(",\"height\":"u8, span[n..]);
-        n += Integer(height, span[n..]);
-        span[n++] = (byte)'}';
-        _imageBuffer.Advance(n);
-        _anyImage = true;
-    }
-
-    /// <summary><paramref name="text"/> as the JSON writer writes a string value: quoted, escaped as it escapes.</summary>
-    private byte[] StringToken(string text)
-    {
-        _tokenBuffer.ResetWrittenCount();
-        _token.Reset(_tokenBuffer);
-        _token.WriteStringValue(text);
-        _token.Flush();
-        return _tokenBuffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Writes <paramref name="value"/> in decimal into <paramref name="into"/>; returns the bytes written.</summary>
-    private static int Integer(long value, Span<byte> into)
-    {
-        _ = Utf8Formatter.TryFormat(value, into, out var written);
-        return written;
-    }
-
-    private static int Copy(ReadOnlySpan<byte> bytes, Span<byte> into)
-    {
-        bytes.CopyTo(into);
-        return bytes.Length;
     }
 
     /// <summary>Closes an annotation of one region: who drew it and the region's id.</summary>

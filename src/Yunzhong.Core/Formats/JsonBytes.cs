@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text.Encodings.Web;
 
 namespace Yunzhong.Core.Formats;
@@ -106,22 +105,6 @@ internal static class JsonBytes
         {
             json.WriteNumberValue(value);
         }
-    }
-
-    /// <summary>
-    /// Formats <paramref name="value"/> into <paramref name="into"/> as <see cref="WriteNumber"/> writes it (so as
-    /// <see cref="Utf8JsonWriter.WriteNumberValue(double)"/> does, which formats with <see cref="Utf8Formatter"/>);
-    /// answers the bytes written, or 0 for a value the JSON writer refuses (NaN, infinities) or that does not fit.
-    /// 32 bytes always suffice.
-    /// </summary>
-    public static int FormatNumber(double value, Span<byte> into)
-    {
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e15 && (value != 0 || !double.IsNegative(value)))
-        {
-            return Utf8Formatter.TryFormat((long)value, into, out var whole) ? whole : 0;
-        }
-
-        return double.IsFinite(value) && Utf8Formatter.TryFormat(value, into, out var written) ? written : 0;
     }
 
     public static string CompactString(ReadOnlySpan<byte> json) =>

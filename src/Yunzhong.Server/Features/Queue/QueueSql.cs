@@ -393,28 +393,50 @@ internal static class QueueSql
                       AS i (assignment_id, user_id, project_id, review_rate, result_json, lead_time, idempotency_key))
         """;
 
-    /// <summary>The annotations of <c>input</c>, each written only while its lease is live (not a replay,
-    /// not a rework); at @now.</summary>
-    private const string InsertSubmissionsSql = """
+    /// <summary>The annotations of <c>input i</c>, each written only while its lease <c>a</c> is live (not a
+    /// replay, not a rework: <see cref="LiveLease"/>, <see cref="Replayed"/>), with its task <c>t</c>; at
+    /// @now. Each engine joins <c>a</c> and <c>t</c> after this in its own way.</summary>
+    private const string InsertSubmissionsHead = """
         INSERT INTO annotations (task_id, project_id, assignment_id, user_id, author_id, version, status,
                                  result_json, lead_time, idempotency_key, created_at)
         SELECT a.task_id, i.project_id, a.id, i.user_id, i.user_id, 1,
                CASE WHEN t.review_bucket < i.review_rate THEN 'pending' ELSE 'submitted' END,
                i.result_json, i.lead_time, i.idempotency_key, @now
-        FROM input i JOIN assignments a ON a.id = i.assignment_id JOIN tasks t ON t.id = a.task_id
-        WHERE a.user_id = i.user_id AND a.project_id = i.project_id AND a.status = 'leased' AND a.review_comment IS NULL
-          AND NOT EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = i.user_id AND x.idempotency_key = i.idempotency_key)
+        FROM input i
         """;
 
+    /// <summary>Lease <c>a</c> is input row <c>i</c>'s and live.</summary>
+    private const string LiveLease =
+        "a.id = i.assignment_id AND a.user_id = i.user_id AND a.project_id = i.project_id AND a.status = 'leased' AND a.review_comment IS NULL";
+
+    /// <summary>Input row <c>i</c> replays a submission already written (the same user's idempotency key).</summary>
+    private const string Replayed =
+        "EXISTS (SELECT 1 FROM annotations x WHERE x.user_id = i.user_id AND x.idempotency_key = i.idempotency_key)";
+
     /// <summary>SQLite: the plain submission's annotation (the lease and the task are written after it).</summary>
-    internal const string SubmitInsertSql = $"WITH {OneSubmissionCte} {InsertSubmissionsSql} RETURNING id, task_id, status";
+    internal const string SubmitInsertSql =
+        $"""
+        WITH {OneSubmissionCte} {InsertSubmissionsHead}
+        JOIN assignments a ON {LiveLease} JOIN tasks t ON t.id = a.task_id WHERE NOT {Replayed}
+        RETURNING id, task_id, status
+        """;
 
     /// <summary>PostgreSQL: whole plain submissions in one statement, the leases locked, the lease ended
-    /// and the task counted; returns (assignment id, annotation id) of each submission written.</summary>
+    /// and the task counted; returns (assignment id, annotation id) of each submission written.
+    /// Written so that every row is found by an index whatever the planner believes of the tables' sizes:
+    /// each input row finds its lease (and checks its key) in a LATERAL subquery with LIMIT, which the
+    /// planner cannot fold into a join order of its own, and the leases are ended by their ids. As plain
+    /// joins, the plan cached on a pooled connection while the tables were small took every live lease
+    /// against every input row (274,000 row pairs for a batch of 499: 210 of its 276 ms), hashed every
+    /// annotation to check the keys and scanned every lease to end them (auto_explain; docs/benchmarks.md).</summary>
     private const string SubmitInputPostgresSql = $"""
-        ins AS ({InsertSubmissionsSql} FOR UPDATE OF a RETURNING id, task_id, status, assignment_id),
+        ins AS ({InsertSubmissionsHead}
+                CROSS JOIN LATERAL (SELECT a.id, a.task_id FROM assignments a WHERE {LiveLease} AND NOT {Replayed}
+                                    LIMIT 1 FOR UPDATE) a
+                JOIN tasks t ON t.id = a.task_id
+                RETURNING id, task_id, status, assignment_id),
         done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
-                 FROM ins WHERE assignments.id = ins.assignment_id),
+                 WHERE id = ANY (ARRAY(SELECT assignment_id FROM ins))),
         {TaskStates.CountedCte}
         SELECT ins.assignment_id, ins.id FROM ins
         """;

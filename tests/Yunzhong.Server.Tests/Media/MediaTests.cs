@@ -294,6 +294,20 @@ public abstract class MediaTests<TFixture>(TFixture fx) : IClassFixture<TFixture
         {
             await r.ProblemAsync(HttpStatusCode.NotFound);
         }
+        // HEAD answers the size and type without the body (the video view asks before fetching a waveform);
+        // the same 404s as GET.
+        using (var head = await annotator.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"api/projects/{project}/media/horse.png")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(_png.Length, head.Content.Headers.ContentLength);
+            Assert.Equal("image/png", head.Content.Headers.ContentType?.MediaType);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+        foreach (var (who, name) in new[] { (stranger, "horse.png"), (manager, "absent.png") })
+        {
+            using var head = await who.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"api/projects/{project}/media/{name}"));
+            Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        }
         // Names are looked up in the store, never joined to a path: encoded traversal finds nothing.
         foreach (var sneaky in new[] { "..%2F..%2Fyunzhong.db", "%2E%2E/%2E%2E/yunzhong.db", "..%5C..%5Cyunzhong.db" })
         {

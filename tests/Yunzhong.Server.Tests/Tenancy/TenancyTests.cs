@@ -112,6 +112,9 @@ public abstract class TenancyTests<TFixture>(TFixture fx) : IClassFixture<TFixtu
         new("POST /api/projects/{projectId:long}/media/", a => Raw(HttpMethod.Post, $"api/projects/{a.Project}/media", PngForm()), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/media/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/media"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/media/{**name}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/media/{a.Media}"), Expect.NotFound),
+        // A HEAD answer has no body: the same 404 as for a name that does not exist is all it can say.
+        new("HEAD /api/projects/{projectId:long}/media/{**name}", a => Req(HttpMethod.Head, $"api/projects/{a.Project}/media/{a.Media}"), Expect.Custom,
+            (r, _) => { Assert.Equal(HttpStatusCode.NotFound, r.StatusCode); return Task.CompletedTask; }),
         new("GET /api/projects/{projectId:long}/scrub/", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub?name={a.Media}"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/scrub/{key}/{chunk:int}", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub/{new string('a', 32)}/0"), Expect.NotFound),
         new("GET /api/projects/{projectId:long}/scrub/{key}/storyboard", a => Req(HttpMethod.Get, $"api/projects/{a.Project}/scrub/{new string('a', 32)}/storyboard"), Expect.NotFound),

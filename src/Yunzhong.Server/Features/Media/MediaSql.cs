@@ -10,6 +10,8 @@ internal static class MediaSql
     /// <summary>The file and content type of project @projectId's medium @name.</summary>
     internal const string DownloadSql = "SELECT blob_name, content_type FROM media WHERE project_id = @projectId AND name = @name";
 
+    internal const string HeadSql = "SELECT content_type, size_bytes FROM media WHERE project_id = @projectId AND name = @name";
+
     /// <summary>Bytes of media held by organisation @organizationId's projects, deleted ones too (their blobs stay).</summary>
     internal const string HeldBytesSql =
         "SELECT COALESCE(SUM(m.size_bytes), 0) FROM media m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = @organizationId";

@@ -27,7 +27,7 @@ function storyboard(step: number, frames: number): ArrayBuffer {
 }
 
 /** The test's "decoder": a picture that knows the frame number its image holds. */
-const decode = async (jpeg: Uint8Array) => ({ frame: new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).getUint16(0, true), close() {} }) as unknown as ImageBitmap;
+const decode = (jpeg: Uint8Array) => Promise.resolve({ frame: new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).getUint16(0, true), close() {} } as unknown as ImageBitmap);
 
 // setImmediate: the tests that move the clock fake setTimeout (the rest timer), never this.
 const tick = () => new Promise((r) => setImmediate(r));

@@ -44,11 +44,12 @@ declare global {
  * (to a keyframe near the pointer) and the release seeks to the exact frame.
  *
  * Where the server made a scrub proxy of the video (small JPEG frames in chunks, scrub.ts), a drag
- * seeks nothing: each animation frame draws the proxy frame under the pointer, decoded off the main
- * thread, on the canvas with the boxes of that same frame; while the pointer's chunk is on its way, the
- * nearest frame there is (the proxy's storyboard), with its own boxes. On release the video seeks to
- * the exact frame at full size; the proxy picture stays on the canvas until the video presents that
- * frame, so the picture and the boxes always belong to one frame.
+ * seeks nothing: each pointer move draws the proxy frame under the pointer, decoded off the main
+ * thread, on a canvas of the proxy's own size (CSS scales it; the overlay draws the boxes of that same
+ * frame over it); while the pointer's chunk is on its way, the nearest frame there is (the proxy's
+ * storyboard, kept decoded around the pointer, so it is drawn within the move itself), with its own
+ * boxes. On release the video seeks to the exact frame at full size; the proxy picture stays over it
+ * until the video presents that frame, so the picture and the boxes always belong to one frame.
  */
 export function VideoView({ field, src }: { field: string; src: string }) {
   const t = useT();

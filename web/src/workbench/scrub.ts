@@ -64,8 +64,10 @@ interface Chunk { bytes: ArrayBuffer; frames: { start: number; end: number }[] }
 interface Here { frame: number; bytes: ArrayBuffer; at: { start: number; end: number } | undefined }
 
 let worker: Worker | null | undefined; // the decoder (jpegWorker.ts), made on the first decode; null where there is none
-const waiting = new Map<number, { done: (p: ImageBitmap) => void; fail: (e: Error) => void }>();
+const waiting = new Map<number, { jpeg: Uint8Array; done: (p: ImageBitmap) => void; fail: (e: unknown) => void }>();
 let asked = 0;
+
+const decodeHere = (jpeg: Uint8Array) => createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
 
 /**
  * Decodes one JPEG frame: in the decoder worker, the bytes copied to it (~10 KB), else (no workers,
@@ -84,18 +86,18 @@ export function decodeJpeg(bytes: Uint8Array): Promise<ImageBitmap> {
         if (e.data.picture) w?.done(e.data.picture); else w?.fail(new Error(e.data.error ?? 'undecodable'));
       };
       worker.onerror = () => {
-        // A worker that cannot run (a policy, a failed load): this thread decodes from now on.
+        // A worker that cannot run (a policy, a failed load): this thread decodes from now on, the frames asked of it too.
         worker?.terminate(); worker = null;
-        for (const w of waiting.values()) w.fail(new Error('no decoder worker'));
+        for (const w of waiting.values()) decodeHere(w.jpeg).then(w.done, w.fail);
         waiting.clear();
       };
     }
   }
-  if (!worker) return createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
-  const own = bytes.slice();
+  if (!worker) return decodeHere(bytes);
+  const jpeg = bytes.slice(); // its own ~10 KB, copied again to the worker: kept until the answer, for the case above
   const id = ++asked;
   const w = worker;
-  return new Promise((done, fail) => { waiting.set(id, { done, fail }); w.postMessage({ id, bytes: own.buffer }, [own.buffer]); });
+  return new Promise((done, fail) => { waiting.set(id, { jpeg, done, fail }); w.postMessage({ id, bytes: jpeg.buffer }); });
 }
 
 /** How far ahead of the pointer chunks are fetched: about a chunk's round trip and decode on a busy machine (docs/benchmarks.md: pointer→picture p50 126 ms). */
@@ -139,6 +141,7 @@ export class ScrubFrames {
   private board: { step: number; bytes: ArrayBuffer; frames: { start: number; end: number }[] } | null = null;
   private readonly pictures = new Map<number, ImageBitmap>(); // storyboard index → its decoded frame
   private readonly boardDecoding = new Set<number>();
+  private readonly boardFailed = new Set<number>(); // storyboard frames that would not decode: not tried again
   private want = 0;
   private askedAt = 0;
   private speed = 0; // frames per millisecond of the drag, smoothed
@@ -283,14 +286,14 @@ export class ScrubFrames {
     for (let d = 1; d <= ahead; d++) { order.push(j + dir * d); if (d <= BOARD_AROUND) order.push(j - dir * d); }
     for (const k of order) {
       if (this.boardDecoding.size >= BOARD_DECODES) return;
-      if (k < 0 || k >= b.frames.length || this.pictures.has(k) || this.boardDecoding.has(k)) continue;
+      if (k < 0 || k >= b.frames.length || this.pictures.has(k) || this.boardDecoding.has(k) || this.boardFailed.has(k)) continue;
       this.boardDecoding.add(k);
       const at = b.frames[k]!;
       this.decode(new Uint8Array(b.bytes, at.start, at.end - at.start)).then((picture) => {
         if (this.closed || this.board !== b) { picture.close(); return; }
         this.pictures.set(k, picture);
         this.evictBoard();
-      }, () => { /* undecodable: that frame is not shown */ }).finally(() => {
+      }, () => { this.boardFailed.add(k); }).finally(() => {
         this.boardDecoding.delete(k);
         this.pump();
       });

@@ -148,13 +148,15 @@ test('video: a drag on the timeline shows scrub proxy frames with their own boxe
   await expect(overlay).toHaveAttribute('data-picture', 'proxy');
   const held = await page.evaluate(() => {
     const cv = document.querySelector<HTMLCanvasElement>('[data-testid=video-overlay]')!;
+    const pc = document.querySelector<HTMLCanvasElement>('[data-testid=video-proxy]')!;
     const v = document.querySelector('video')!;
-    const g = cv.getContext('2d')!;
-    // The proxy picture is on the canvas (opaque where the overlay alone is clear), and the video was never asked to seek.
-    const px = g.getImageData(Math.round(cv.width * 0.5), Math.round(cv.height * 0.15), 1, 1).data;
-    return { frame: Number(cv.dataset.frame), alpha: px[3], videoFrame: Math.floor(v.currentTime * 25 + 1e-6) + 1, seeking: v.seeking };
+    // The proxy picture is on its canvas, at the proxy's own size, shown over the hidden video, which was never asked to seek.
+    return { frame: Number(cv.dataset.frame), proxy: getComputedStyle(pc).visibility, video: getComputedStyle(v).visibility, width: pc.width,
+      videoFrame: Math.floor(v.currentTime * 25 + 1e-6) + 1, seeking: v.seeking };
   });
-  expect(held.alpha).toBe(255);
+  expect(held.proxy).toBe('visible');
+  expect(held.video).toBe('hidden');
+  expect(held.width).toBeGreaterThan(0);
   expect(held.videoFrame).toBe(1);
   expect(held.seeking).toBe(false);
   const asked = Math.floor(0.6 * 3 * 25 + 1e-6) + 1;
@@ -167,10 +169,12 @@ test('video: a drag on the timeline shows scrub proxy frames with their own boxe
   await expect.poll(() => settledFrame(page)).toBe(held.frame);
   const x = (await boxes(page)).mover![0]!;
   expect(x).toBeCloseTo(held.frame - 1, 1);
-  // No proxy picture is left on the canvas: the full-size frame shows through.
-  const alpha = await page.evaluate(() => {
+  // No proxy picture is left over the video: the full-size frame shows, and the overlay holds the boxes alone.
+  const after = await page.evaluate(() => {
     const cv = document.querySelector<HTMLCanvasElement>('[data-testid=video-overlay]')!;
-    return cv.getContext('2d')!.getImageData(Math.round(cv.width * 0.5), Math.round(cv.height * 0.15), 1, 1).data[3];
+    const pc = document.querySelector<HTMLCanvasElement>('[data-testid=video-proxy]')!;
+    return { proxy: getComputedStyle(pc).visibility, video: getComputedStyle(document.querySelector('video')!).visibility,
+      alpha: cv.getContext('2d')!.getImageData(Math.round(cv.width * 0.5), Math.round(cv.height * 0.15), 1, 1).data[3] };
   });
-  expect(alpha).toBe(0);
+  expect(after).toEqual({ proxy: 'hidden', video: 'visible', alpha: 0 });
 });

@@ -44,11 +44,12 @@ declare global {
  * (to a keyframe near the pointer) and the release seeks to the exact frame.
  *
  * Where the server made a scrub proxy of the video (small JPEG frames in chunks, scrub.ts), a drag
- * seeks nothing: each animation frame draws the proxy frame under the pointer, decoded off the main
- * thread, on the canvas with the boxes of that same frame; while the pointer's chunk is on its way, the
- * nearest frame there is (the proxy's storyboard), with its own boxes. On release the video seeks to
- * the exact frame at full size; the proxy picture stays on the canvas until the video presents that
- * frame, so the picture and the boxes always belong to one frame.
+ * seeks nothing: each pointer move draws the proxy frame under the pointer, decoded off the main
+ * thread, on a canvas of the proxy's own size (CSS scales it; the overlay draws the boxes of that same
+ * frame over it); while the pointer's chunk is on its way, the nearest frame there is (the proxy's
+ * storyboard, kept decoded around the pointer, so it is drawn within the move itself), with its own
+ * boxes. On release the video seeks to the exact frame at full size; the proxy picture stays over it
+ * until the video presents that frame, so the picture and the boxes always belong to one frame.
  */
 export function VideoView({ field, src }: { field: string; src: string }) {
   const t = useT();
@@ -59,6 +60,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const segControls = useMemo(() => controlsOn(wb.schema, field, ['segments']), [wb.schema, field]);
   const video = useRef<HTMLVideoElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
+  const proxyCanvas = useRef<HTMLCanvasElement>(null); // the proxy frame on show, at the proxy's own size (CSS scales it)
   const counter = useRef<HTMLSpanElement>(null);
   const playhead = useRef<HTMLDivElement>(null);
   const timeline = useRef<HTMLDivElement>(null);
@@ -81,14 +83,15 @@ export function VideoView({ field, src }: { field: string; src: string }) {
   const [scrubOf, setScrubOf] = useState<{ src: string; info: ScrubInfo } | null>(null);
   const scrubInfo = scrubOf?.src === src ? scrubOf.info : null;
   const proxy = useRef<ScrubFrames | null>(null);
-  // The proxy frame on the canvas, over the video, until the video presents that frame itself.
-  const held = useRef<{ frame: number; picture: ImageBitmap } | null>(null);
-  const fresh = useRef(false); // the held picture has not been drawn yet
-  const arrived = useRef<{ frame: number; picture: ImageBitmap } | null>(null); // decoded, waiting for the next animation frame
+  // The frame whose proxy picture is on the proxy canvas, over the video, until the video presents that frame itself.
+  const held = useRef<{ frame: number } | null>(null);
+  const fresh = useRef(false); // the held frame's boxes have not been drawn yet
+  const asking = useRef(false); // within the drag's ask: a frame handed now is drawn now, in the pointer's animation frame
   // While a proxy frame covers it the video is hidden: the compositor then blends no 1080p layer under
   // each canvas update (software compositing spent most of a drag's frame on it).
   const dropHeld = () => {
-    held.current?.picture.close(); held.current = null;
+    held.current = null;
+    if (proxyCanvas.current) proxyCanvas.current.style.visibility = '';
     if (video.current) video.current.style.visibility = '';
   };
 
@@ -114,7 +117,6 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const g = cv.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
-    if (pic) g.drawImage(pic.picture, 0, 0, w, h);
     const tcs = trackControls; const lf = lastFrame;
     const box: FrameBox = { x: 0, y: 0, width: 0, height: 0 };
     // While paused, the boxes drawn are also written on the canvas (what the e2e test reads); never while playing or scrubbing.
@@ -189,31 +191,26 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     const frames = new ScrubFrames({ frames: i.frames, chunkFrames: i.chunkFrames, chunkUrl: i.chunkUrl, storyboardUrl: i.storyboardUrl });
     let raf = 0;
     frames.onFrame = (f, picture) => {
-      const v = video.current;
+      const v = video.current; const pc = proxyCanvas.current;
       // After the release only the frame released on is wanted, and not once the video shows it itself.
-      if (!scrub.current && (f !== pos.current || (v && !v.seeking && frameAt(v.currentTime, fps) === f && !held.current))) { picture.close(); return; }
-      arrived.current?.picture.close();
-      arrived.current = { frame: f, picture };
-      if (!raf) {
-        raf = requestAnimationFrame(() => {
-          raf = 0;
-          const a = arrived.current;
-          arrived.current = null;
-          if (!a) return;
-          dropHeld();
-          held.current = a;
-          fresh.current = true;
-          if (video.current) video.current.style.visibility = 'hidden';
-          draw.current(a.frame);
-        });
-      }
+      if (!pc || (!scrub.current && (f !== pos.current || (v && !v.seeking && frameAt(v.currentTime, fps) === f && !held.current)))) return;
+      // The picture is drawn at once at its own size (the canvas's CSS scales it), and its boxes with it:
+      // within the pointer's move, now, in that animation frame; for a frame decoded later, in the next
+      // animation frame, before which nothing is presented, so the picture and its boxes go out together.
+      if (pc.width !== picture.width || pc.height !== picture.height) { pc.width = picture.width; pc.height = picture.height; }
+      pc.getContext('2d', { alpha: false })!.drawImage(picture, 0, 0); // opaque: nothing under it is blended
+      held.current = { frame: f };
+      fresh.current = true;
+      pc.style.visibility = 'visible';
+      if (v) v.style.visibility = 'hidden';
+      if (asking.current) { cancelAnimationFrame(raf); raf = 0; draw.current(f); return; }
+      if (!raf) raf = requestAnimationFrame(() => { raf = 0; const h = held.current; if (h && fresh.current) draw.current(h.frame); });
     };
     proxy.current = frames;
     return () => {
       cancelAnimationFrame(raf);
       frames.close();
       proxy.current = null;
-      arrived.current?.picture.close(); arrived.current = null;
       dropHeld();
     };
   }, [scrubInfo, fps]);
@@ -228,7 +225,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     // proxy frame on show may be a stand-in near it), the video's own picture takes over.
     const presented = (f: number) => {
       const h = held.current;
-      if (h && !scrub.current && !v.seeking && (h.frame === f || f === pos.current)) { h.picture.close(); held.current = null; v.style.visibility = ''; }
+      if (h && !scrub.current && !v.seeking && (h.frame === f || f === pos.current)) dropHeld();
       draw.current(f);
     };
     if (rvfc) {
@@ -443,7 +440,10 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     if (playhead.current) playhead.current.style.left = `${(time / duration) * 100}%`;
     pos.current = f;
     // With a proxy the drag draws its frames and seeks nothing; the release seeks once, exactly.
-    if (frames) frames.ask(f); else seekTo(f, false);
+    if (frames) {
+      asking.current = true;
+      try { frames.ask(f); } finally { asking.current = false; }
+    } else seekTo(f, false);
   };
   const pct = (s: number) => `${duration ? (s / duration) * 100 : 0}%`;
   const segments: { c: Control; g: Segment }[] = [];
@@ -456,6 +456,7 @@ export function VideoView({ field, src }: { field: string; src: string }) {
         <video ref={video} src={src} preload="auto" playsInline data-testid="video-element"
           onPlay={() => { pos.current = null; setPlaying(true); }} onPause={() => setPlaying(false)} onSeeked={onSeeked}
           onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)} onError={() => setFailed(true)} />
+        <canvas ref={proxyCanvas} className="video-proxy" data-testid="video-proxy" />
         <canvas ref={overlay} className="video-overlay" data-testid="video-overlay"
           onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={onUp} />
       </div>

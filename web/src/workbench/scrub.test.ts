@@ -27,7 +27,7 @@ function storyboard(step: number, frames: number): ArrayBuffer {
 }
 
 /** The test's "decoder": a picture that knows the frame number its image holds. */
-const decode = async (blob: Blob) => ({ frame: new DataView(await blob.arrayBuffer()).getUint16(0, true), close() {} }) as unknown as ImageBitmap;
+const decode = (jpeg: Uint8Array) => Promise.resolve({ frame: new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).getUint16(0, true), close() {} } as unknown as ImageBitmap);
 
 // setImmediate: the tests that move the clock fake setTimeout (the rest timer), never this.
 const tick = () => new Promise((r) => setImmediate(r));
@@ -140,7 +140,8 @@ describe('scrub proxy', () => {
     await ticks();
     time.step(16); frames.ask(210);
     await ticks();
-    expect(shown).toEqual([1, 97, 225]); // round((110 − 1) / 32) = 3 → 97; round(209 / 32) = 7 → 225
+    // round((110 − 1) / 32) = 3 → 97; round(209 / 32) = 7 → 225: each within the ask, from the storyboard's decoded frames.
+    expect(shown).toEqual([1, 97, 225]);
     expect(net.asked).toEqual(['/s', '/c/0', '/c/1']); // chunks 6 and 13 would come after the pointer left
     net.release('/c/0'); net.release('/c/1');
     await ticks();
@@ -196,5 +197,84 @@ describe('scrub proxy', () => {
     await ticks();
     expect(net.asked).toContain('/c/18');
     frames.close();
+  });
+  it('answers an ask within the call with the decoded storyboard frame nearest the pointer, then its own frame once decoded', async () => {
+    clock(); // no time passes between the asks: the pointer is taken to be at rest, and its chunks are fetched
+    const shown: number[] = [];
+    const net = slowLoads((url) => url === '/s' ? storyboard(32, 400) : chunk(Number(url.slice(3)) * 16 + 1, 16));
+    const frames = new ScrubFrames({ frames: 400, chunkFrames: 16, chunkUrl: '/c/', storyboardUrl: '/s' }, net.load, decode);
+    frames.onFrame = (f, p) => { expect((p as unknown as { frame: number }).frame).toBe(f); shown.push(f); };
+    net.release('/s');
+    await ticks(); // the storyboard's first frames are decoded before any ask
+    frames.ask(60);
+    expect(shown).toEqual([65]); // round(59 / 32) = 2 → 65, before anything else runs
+    frames.ask(100);
+    expect(shown).toEqual([65, 97]);
+    net.release('/c/3'); net.release('/c/4');
+    await ticks();
+    expect(shown).toEqual([65, 97]); // chunks 3 and 4 (frames 49–80) came, but the pointer is at 100: 80 is no nearer than 97
+    net.release('/c/6'); // the pointer's own chunk (97–112)
+    await ticks();
+    expect(shown).toEqual([65, 97, 100]);
+    frames.close();
+  });
+
+  it('shows a frame decoded after the pointer moved on only when it is nearer than the frame on show', async () => {
+    const shown: number[] = [];
+    let finish: (() => void) | undefined;
+    const slowDecode = (jpeg: Uint8Array) => new Promise<ImageBitmap>((done) => { void decode(jpeg).then((p) => { finish = () => done(p); }); });
+    const frames = new ScrubFrames({ frames: 400, chunkFrames: 16, chunkUrl: '/c/' },
+      (url) => Promise.resolve(chunk(Number(url.slice(3)) * 16 + 1, 16)), slowDecode);
+    frames.onFrame = (f) => { shown.push(f); };
+    frames.ask(5, true);
+    await ticks();
+    finish!();
+    await ticks();
+    expect(shown).toEqual([5]);
+    frames.ask(200, true); // frame 200's chunk comes at once; its decode waits
+    await ticks();
+    frames.ask(6, true); // back beside frame 5, on show: 200 is farther
+    finish!();
+    await ticks();
+    expect(shown).toEqual([5]);
+    finish!(); // then 6 itself
+    await ticks();
+    expect(shown).toEqual([5, 6]);
+    frames.close();
+  });
+
+  it('keeps storyboard frames decoded around and ahead of a drag, at most 64, and closes the ones it drops and all on close', async () => {
+    const time = clock();
+    const open = new Set<number>();
+    let closed = 0;
+    const counted = async (jpeg: Uint8Array) => {
+      await tick();
+      const frame = new DataView(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).getUint16(0, true);
+      open.add(frame);
+      return { frame, close() { open.delete(frame); closed++; } } as unknown as ImageBitmap;
+    };
+    // 15,000 frames, every 32nd in the storyboard (469 frames); chunks never come.
+    const frames = new ScrubFrames({ frames: 15000, chunkFrames: 16, chunkUrl: '/c/', storyboardUrl: '/s' },
+      (url) => url === '/s' ? Promise.resolve(storyboard(32, 15000)) : new Promise<ArrayBuffer>(() => {}), counted);
+    const shown: number[] = [];
+    frames.onFrame = (f) => { shown.push(f); };
+    await ticks(30);
+    expect([...open].sort((a, b) => a - b)).toEqual([1, 33, 65, 97, 129]); // the first frames, before any ask
+    // A drag at 25 frames per 16 ms, one ask per animation frame: most asks get a new storyboard frame within the call.
+    let f = 1;
+    let within = 0;
+    for (let i = 0; i < 300; i++) {
+      time.step(16); f += 25;
+      const before = shown.length;
+      frames.ask(f);
+      if (shown.length > before) { within++; expect(Math.abs(shown.at(-1)! - f)).toBeLessThanOrEqual(16); }
+      await ticks(4);
+    }
+    expect(within).toBeGreaterThan(200); // 300 asks pass ~234 storyboard frames
+    expect(open.size).toBeLessThanOrEqual(64);
+    expect(closed).toBeGreaterThan(0);
+    frames.close();
+    await ticks();
+    expect(open.size).toBe(0);
   });
 });

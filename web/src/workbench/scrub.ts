@@ -1,11 +1,13 @@
 // A video's scrub proxy (issue 17): the server's small JPEG frames in chunks, so a drag along the
 // timeline draws frames without seeking the video (a 1080p seek decodes in software for 77–250 ms;
 // docs/benchmarks.md). Chunks are fetched around the pointer and ahead of it by its speed, and kept
-// compressed; a frame is decoded with createImageBitmap, off the main thread, only when it is to be
-// shown. A fast drag outruns the chunks (across 10 minutes in 5 s the pointer passes ~3 chunks per
-// animation frame, and a chunk takes ~100 ms to come on a busy machine), so the proxy's storyboard,
-// every s-th frame in one blob loaded when the video opens, supplies the frame nearest the pointer
-// until the pointer's own chunk is there; every frame shown is drawn with its own boxes.
+// compressed; a chunk's frame is decoded with createImageBitmap, off the main thread, only when it is
+// to be shown. A fast drag outruns the chunks (across 10 minutes in 5 s the pointer passes ~3 chunks
+// per animation frame, and a chunk takes ~100 ms to come on a busy machine), so the proxy's
+// storyboard, every s-th frame in one blob loaded when the video opens, supplies the frame nearest
+// the pointer until the pointer's own chunk is there: its frames around and ahead of the pointer are
+// kept decoded, so that one is drawn in the same animation frame as the pointer's move. Every frame
+// shown is drawn with its own boxes.
 
 /** The server's answer for a video's proxy (GET /api/projects/{id}/scrub?name=). */
 export interface ScrubInfo {
@@ -57,9 +59,46 @@ export function splitStoryboard(bytes: ArrayBuffer): { step: number; frames: { s
   return step >= 1 && frames?.length ? { step, frames } : null;
 }
 
-interface Chunk { blob: Blob; frames: { start: number; end: number }[] }
+interface Chunk { bytes: ArrayBuffer; frames: { start: number; end: number }[] }
 /** A frame that can be decoded now: its number, and where its JPEG lies in a chunk's or the storyboard's bytes. */
-interface Here { frame: number; blob: Blob; at: { start: number; end: number } | undefined }
+interface Here { frame: number; bytes: ArrayBuffer; at: { start: number; end: number } | undefined }
+
+let worker: Worker | null | undefined; // the decoder (jpegWorker.ts), made on the first decode; null where there is none
+const waiting = new Map<number, { jpeg: Uint8Array; done: (p: ImageBitmap) => void; fail: (e: unknown) => void }>();
+let asked = 0;
+
+const decodeHere = (jpeg: Uint8Array) => createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+
+/**
+ * Decodes one JPEG frame: in the decoder worker, the bytes copied to it (~10 KB), else (no workers,
+ * or the worker failed) here. Not with a Blob made on this thread: making one cost the page more
+ * than the decode (jpegWorker.ts).
+ */
+export function decodeJpeg(bytes: Uint8Array): Promise<ImageBitmap> {
+  if (worker === undefined) {
+    try {
+      worker = typeof Worker === 'undefined' ? null : new Worker(new URL('./jpegWorker.ts', import.meta.url), { type: 'module' });
+    } catch { worker = null; }
+    if (worker) {
+      worker.onmessage = (e: MessageEvent<{ id: number; picture?: ImageBitmap; error?: string }>) => {
+        const w = waiting.get(e.data.id);
+        waiting.delete(e.data.id);
+        if (e.data.picture) w?.done(e.data.picture); else w?.fail(new Error(e.data.error ?? 'undecodable'));
+      };
+      worker.onerror = () => {
+        // A worker that cannot run (a policy, a failed load): this thread decodes from now on, the frames asked of it too.
+        worker?.terminate(); worker = null;
+        for (const w of waiting.values()) decodeHere(w.jpeg).then(w.done, w.fail);
+        waiting.clear();
+      };
+    }
+  }
+  if (!worker) return decodeHere(bytes);
+  const jpeg = bytes.slice(); // its own ~10 KB, copied again to the worker: kept until the answer, for the case above
+  const id = ++asked;
+  const w = worker;
+  return new Promise((done, fail) => { waiting.set(id, { jpeg, done, fail }); w.postMessage({ id, bytes: jpeg.buffer }); });
+}
 
 /** How far ahead of the pointer chunks are fetched: about a chunk's round trip and decode on a busy machine (docs/benchmarks.md: pointer→picture p50 126 ms). */
 const AHEAD_MS = 150;
@@ -69,14 +108,28 @@ const NEAR = 8;
 const RETRY_MS = 2000;
 /** A pointer that has not moved for this long is taken to rest: its own chunk is fetched even after a fast drag. */
 const REST_MS = 100;
+/** Storyboard frames kept decoded: ~0.5 MB each at 480 × 270, so ~32 MB (all 512 would be ~265 MB). */
+const BOARD_PICTURES = 64;
+/** Storyboard frames decoded on either side of the pointer at rest, and ahead of it by its speed over BOARD_AHEAD_MS. */
+const BOARD_AROUND = 4;
+const BOARD_AHEAD_MS = 400;
+/** Storyboard decodes in flight at once. */
+const BOARD_DECODES = 6;
 
 /**
  * Frames of a ready proxy: `frame` counts from 1 as the view does (proxy image k is frame k + 1).
  *
- * What is shown for an ask: the frame itself once its chunk is here; until then the nearest frame
- * there is, from the storyboard or a chunk fetched before (at most NEAR chunks away). What is
- * fetched: the pointer's chunk and the next one in the drag's direction, and the chunk where the
- * pointer will be when a fetch started now arrives. While the pointer moves so fast that its chunk
+ * What is shown for an ask: the frame itself once its chunk is here and it is decoded; until then the
+ * nearest frame there is. Storyboard frames around the pointer, and ahead of it in the drag's
+ * direction by its speed, are kept decoded, so an ask whose own frame is not ready is answered at
+ * once, within the call, with the nearest of them (at most half a storyboard step away): a drag
+ * across 10 minutes in 10 s moves 25 frames per animation frame, and a frame decoded after the ask
+ * came an animation frame late, ~75 frames behind the pointer (docs/benchmarks.md, "Scrubbing at
+ * 30 fps?"). A frame decoded later (the pointer's own, or one from a chunk fetched before, at most
+ * NEAR chunks away) is shown only when it is nearer to the pointer than the frame on show.
+ *
+ * What is fetched: the pointer's chunk and the next one in the drag's direction, and the chunk where
+ * the pointer will be when a fetch started now arrives. While the pointer moves so fast that its chunk
  * would come after it left (more than a chunk per AHEAD_MS) and a storyboard stands in, only that
  * chunk ahead is fetched, one at a time: the others would be thrown away, and on a 2-core machine the
  * server's and the browser's work on them slows the page itself.
@@ -85,16 +138,23 @@ export class ScrubFrames {
   private readonly chunks = new Map<number, Chunk>(); // least recently used first
   private readonly loading = new Set<number>();
   private readonly failed = new Map<number, number>(); // chunk → when its fetch failed
-  private board: { step: number; blob: Blob; frames: { start: number; end: number }[] } | null = null;
+  private board: { step: number; bytes: ArrayBuffer; frames: { start: number; end: number }[] } | null = null;
+  private readonly pictures = new Map<number, ImageBitmap>(); // storyboard index → its decoded frame
+  private readonly boardDecoding = new Set<number>();
+  private readonly boardFailed = new Set<number>(); // storyboard frames that would not decode: not tried again
   private want = 0;
   private askedAt = 0;
   private speed = 0; // frames per millisecond of the drag, smoothed
   private rest: ReturnType<typeof setTimeout> | undefined; // the timer that takes the pointer to rest
-  private decoding = false;
-  private done = 0; // the last frame handed to onFrame
+  private decoding = 0; // the chunk frame being decoded, 0 when none
+  private shown = 0; // the last frame handed to onFrame
   private closed = false;
-  /** Called with each frame decoded for the newest ask; the receiver owns (and closes) the bitmap. */
-  onFrame: (frame: number, picture: ImageBitmap) => void = (_, p) => p.close();
+  /**
+   * Called with each frame to show for the newest ask, within `ask` when a decoded frame is nearer
+   * than the one on show, else once one is decoded. The picture is lent for the call only: draw it
+   * then, never keep it (a storyboard frame is drawn again later; the others are closed after the call).
+   */
+  onFrame: (frame: number, picture: ImageBitmap) => void = () => {};
 
   constructor(
     readonly info: { frames: number; chunkFrames: number; chunkUrl: string; storyboardUrl?: string | null },
@@ -102,7 +162,7 @@ export class ScrubFrames {
       if (!r.ok) throw new Error(`${r.status}`);
       return r.arrayBuffer();
     }),
-    private readonly decode: (blob: Blob) => Promise<ImageBitmap> = (blob) => createImageBitmap(blob),
+    private readonly decode: (jpeg: Uint8Array) => Promise<ImageBitmap> = decodeJpeg,
     // Compressed chunks kept: 16 frames of ~10 KB each, so ~40 MB at most.
     private readonly maxChunks = 256,
     private readonly maxLoads = 4,
@@ -112,7 +172,7 @@ export class ScrubFrames {
       this.load(info.storyboardUrl).then((bytes) => {
         const b = splitStoryboard(bytes);
         if (!b || this.closed) return;
-        this.board = { step: b.step, blob: new Blob([bytes], { type: 'image/jpeg' }), frames: b.frames };
+        this.board = { step: b.step, bytes, frames: b.frames };
         this.pump();
       }).catch(() => { /* none (a proxy made before storyboards): the chunks alone */ });
     }
@@ -123,7 +183,7 @@ export class ScrubFrames {
 
   chunkOf(frame: number): number { return Math.floor((frame - 1) / this.info.chunkFrames); }
 
-  /** Asks for `frame` (`still`: the pointer stopped there, as on a release): the newest ask wins; `onFrame` hears it (or a later ask) once decoded. */
+  /** Asks for `frame` (`still`: the pointer stopped there, as on a release): the newest ask wins; `onFrame` hears it, or the nearest frame ready, at once or once decoded. */
   ask(frame: number, still = false): void {
     if (this.closed || !this.covers(frame)) return;
     const now = performance.now();
@@ -136,21 +196,41 @@ export class ScrubFrames {
     this.pump();
   }
 
-  close(): void { this.closed = true; clearTimeout(this.rest); this.chunks.clear(); this.board = null; }
+  close(): void {
+    this.closed = true; clearTimeout(this.rest); this.chunks.clear(); this.board = null;
+    for (const p of this.pictures.values()) p.close();
+    this.pictures.clear();
+  }
+
+  /** Whether `frame` would be nearer to the pointer than the frame on show. */
+  private nearer(frame: number): boolean {
+    return frame !== this.shown && (!this.shown || Math.abs(frame - this.want) < Math.abs(this.shown - this.want));
+  }
+
+  private hand(frame: number, picture: ImageBitmap): void {
+    this.shown = frame;
+    try { this.onFrame(frame, picture); } catch { /* the receiver's fault: the proxy goes on */ }
+  }
 
   private pump(): void {
-    if (this.closed || !this.want) return;
+    if (this.closed) return;
+    // Before any ask, the storyboard's first frames, where a video opens.
+    if (!this.want) { this.decodeBoard(); return; }
     const want = this.want;
     const per = this.info.chunkFrames;
     const c = this.chunkOf(want);
     const chunk = this.chunks.get(c);
+    // At once: the decoded storyboard frame nearest the pointer, when nearer than the frame on show.
+    const ready = this.readyBoardFrame(want);
+    if (ready && this.nearer(ready.frame)) this.hand(ready.frame, ready.picture);
     if (chunk) {
       this.chunks.delete(c); this.chunks.set(c, chunk); // most recently used
-      if (!this.decoding && want !== this.done) void this.show(want, chunk.blob, chunk.frames[(want - 1) % per]);
+      if (!this.decoding && this.nearer(want)) void this.show(want, chunk.bytes, chunk.frames[(want - 1) % per]);
     } else if (!this.decoding) {
-      const near = this.standIn(want, c);
-      if (near && near.frame !== this.done) void this.show(near.frame, near.blob, near.at);
+      const near = this.nearChunkFrame(want, c);
+      if (near && this.nearer(near.frame) && !this.boardBeats(near.frame)) void this.show(near.frame, near.bytes, near.at);
     }
+    this.decodeBoard();
     const lead = this.speed * AHEAD_MS; // frames the pointer moves while a chunk is fetched
     const fast = this.board !== null && Math.abs(lead) > per;
     const ahead = this.chunkOf(Math.max(1, Math.min(this.info.frames, Math.round(want + lead))));
@@ -164,14 +244,73 @@ export class ScrubFrames {
     if (next >= 0 && next * per < this.info.frames && !this.chunks.has(next)) this.fetch(next);
   }
 
-  /** The frame nearest to `want` (in chunk `c`, not here) that can be shown now: from the storyboard or a chunk at most NEAR away. */
-  private standIn(want: number, c: number): Here | null {
-    let best: Here | null = null;
+  /** The storyboard index nearest to frame `f`. */
+  private boardIndex(f: number): number {
+    const b = this.board!;
+    return Math.max(0, Math.min(b.frames.length - 1, Math.round((f - 1) / b.step)));
+  }
+
+  /** Whether the storyboard has a frame at least as near to the pointer as `frame` (shown at once, or soon once decoded). */
+  private boardBeats(frame: number): boolean {
+    if (!this.board) return false;
+    const f = this.boardIndex(this.want) * this.board.step + 1;
+    return Math.abs(f - this.want) <= Math.abs(frame - this.want);
+  }
+
+  /** The decoded storyboard frame nearest to `want`, looking a few indices either way. */
+  private readyBoardFrame(want: number): { frame: number; picture: ImageBitmap } | null {
     const b = this.board;
-    if (b) {
-      const j = Math.max(0, Math.min(b.frames.length - 1, Math.round((want - 1) / b.step)));
-      best = { frame: j * b.step + 1, blob: b.blob, at: b.frames[j] };
+    if (!b || !this.pictures.size) return null;
+    const j = this.boardIndex(want);
+    for (let d = 0; d <= BOARD_AROUND; d++) {
+      // The nearer side first: the frame at j − d or j + d whose number is nearer to want.
+      const sides = (j * b.step + 1) >= want ? [j - d, j + d] : [j + d, j - d];
+      for (const k of d ? sides : [j]) {
+        const p = this.pictures.get(k);
+        if (p) { this.pictures.delete(k); this.pictures.set(k, p); return { frame: k * b.step + 1, picture: p }; }
+      }
     }
+    return null;
+  }
+
+  /** Decodes the storyboard frames around the pointer, and ahead of it by its speed, that are not decoded yet: nearest first. */
+  private decodeBoard(): void {
+    const b = this.board;
+    if (!b) return;
+    const j = this.boardIndex(this.want || 1);
+    const lead = Math.round((this.speed * BOARD_AHEAD_MS) / b.step);
+    const dir = lead < 0 ? -1 : 1;
+    const ahead = Math.max(BOARD_AROUND, Math.abs(lead));
+    // The pointer's index, then alternately ahead and behind until BOARD_AROUND behind, then ahead only.
+    const order: number[] = [j];
+    for (let d = 1; d <= ahead; d++) { order.push(j + dir * d); if (d <= BOARD_AROUND) order.push(j - dir * d); }
+    for (const k of order) {
+      if (this.boardDecoding.size >= BOARD_DECODES) return;
+      if (k < 0 || k >= b.frames.length || this.pictures.has(k) || this.boardDecoding.has(k) || this.boardFailed.has(k)) continue;
+      this.boardDecoding.add(k);
+      const at = b.frames[k]!;
+      this.decode(new Uint8Array(b.bytes, at.start, at.end - at.start)).then((picture) => {
+        if (this.closed || this.board !== b) { picture.close(); return; }
+        this.pictures.set(k, picture);
+        this.evictBoard();
+      }, () => { this.boardFailed.add(k); }).finally(() => {
+        this.boardDecoding.delete(k);
+        this.pump();
+      });
+    }
+  }
+
+  /** Keeps BOARD_PICTURES decoded storyboard frames: the ones farthest from the pointer go first. */
+  private evictBoard(): void {
+    if (this.pictures.size <= BOARD_PICTURES || !this.board) return;
+    const j = this.boardIndex(this.want || 1);
+    const far = [...this.pictures.keys()].sort((x, y) => Math.abs(y - j) - Math.abs(x - j));
+    for (const k of far.slice(0, this.pictures.size - BOARD_PICTURES)) { this.pictures.get(k)!.close(); this.pictures.delete(k); }
+  }
+
+  /** The frame nearest to `want` (in chunk `c`, not here) in a chunk fetched before, at most NEAR chunks away. */
+  private nearChunkFrame(want: number, c: number): Here | null {
+    let best: Here | null = null;
     const per = this.info.chunkFrames;
     for (let d = 1; d <= NEAR; d++) {
       if (best && Math.abs(best.frame - want) <= (d - 1) * per) break; // no chunk this far can be nearer
@@ -179,7 +318,7 @@ export class ScrubFrames {
         const got = this.chunks.get(n);
         if (!got) continue;
         const f = Math.min(Math.max(want, n * per + 1), Math.min(this.info.frames, (n + 1) * per));
-        if (!best || Math.abs(f - want) < Math.abs(best.frame - want)) best = { frame: f, blob: got.blob, at: got.frames[(f - 1) % per] };
+        if (!best || Math.abs(f - want) < Math.abs(best.frame - want)) best = { frame: f, bytes: got.bytes, at: got.frames[(f - 1) % per] };
       }
     }
     return best;
@@ -194,7 +333,7 @@ export class ScrubFrames {
       const frames = splitChunk(bytes);
       if (!frames) throw new Error('not a scrub chunk');
       this.failed.delete(c);
-      this.chunks.set(c, { blob: new Blob([bytes], { type: 'image/jpeg' }), frames });
+      this.chunks.set(c, { bytes, frames });
       while (this.chunks.size > this.maxChunks) this.chunks.delete(this.chunks.keys().next().value!);
     }).catch(() => {
       // A chunk that cannot be had: the drag shows the frames it has, and asks again only after a
@@ -206,14 +345,16 @@ export class ScrubFrames {
     });
   }
 
-  private async show(frame: number, blob: Blob, f: { start: number; end: number } | undefined): Promise<void> {
+  /** Decodes a chunk's frame and shows it if it is still nearer to the pointer than the frame on show. */
+  private async show(frame: number, bytes: ArrayBuffer, f: { start: number; end: number } | undefined): Promise<void> {
     if (!f) return;
-    this.decoding = true;
+    this.decoding = frame;
     try {
-      const picture = await this.decode(blob.slice(f.start, f.end, 'image/jpeg'));
-      if (this.closed) picture.close(); else { this.done = frame; this.onFrame(frame, picture); }
+      const picture = await this.decode(new Uint8Array(bytes, f.start, f.end - f.start));
+      if (!this.closed && this.nearer(frame)) this.hand(frame, picture);
+      picture.close();
     } catch { /* undecodable: skipped */ } finally {
-      this.decoding = false;
+      this.decoding = 0;
     }
     // Asked for another frame while this one decoded: that one next.
     if (this.want !== frame) this.pump();

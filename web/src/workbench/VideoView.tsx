@@ -249,7 +249,8 @@ export function VideoView({ field, src }: { field: string; src: string }) {
     void (async () => {
       try {
         const head = await fetch(src, { method: 'HEAD', credentials: 'same-origin' });
-        if (Number(head.headers.get('content-length') ?? 0) > MAX_WAVE_BYTES) return;
+        // Unanswered or too large: no waveform rather than a whole video fetched for one.
+        if (!head.ok || Number(head.headers.get('content-length') ?? 0) > MAX_WAVE_BYTES) return;
         const decoded = await fetchPeaks(src);
         if (!dead) setPeaks(decoded.peaks);
       } catch { /* no audio track: the video has no waveform */ }

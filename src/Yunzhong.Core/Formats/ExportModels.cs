@@ -61,7 +61,7 @@ public sealed record ExportPrediction(string Model, string ResultJson, double? S
 /// <param name="CreatedAt">When this version was made.</param>
 /// <param name="LeadTimeSeconds">Time the annotator spent, when measured.</param>
 /// <param name="Version">1 for the first version, counting up with each edit.</param>
-/// <param name="Review">The review outcome (<c>accepted</c>, <c>rejected</c>, <c>fixed</c>) or null.</param>
+/// <param name="Review">The review outcome (<c>accepted</c>, <c>rejected</c>, <c>pending</c>, <c>superseded</c>) or null.</param>
 /// <param name="IsFinal">Whether this is the version that counts (the latest, after review).</param>
 public sealed record ExportAnnotation(
     long Id,
@@ -78,6 +78,9 @@ public sealed record ExportAnnotation(
 
     /// <summary>Whether an imported file marked it as the task's reference answer.</summary>
     public bool GroundTruth { get; init; }
+
+    /// <summary>Whether this accepted version is a reviewer's fix of the annotator's (written by the reviewer).</summary>
+    public bool ReviewerFix { get; init; }
 
     /// <summary>The imported file's own fields of the annotation that nothing else holds (see
     /// <see cref="ImportedResult.SourceJson"/>); null for work done here.</summary>

@@ -75,7 +75,7 @@ internal sealed class LabelStudioExportWriter(Stream output, SchemaView schema, 
 
             json.WriteBoolean("was_cancelled"u8, false);
             json.WriteBoolean("ground_truth"u8, a.GroundTruth);
-            if (LastAction(a.Review, LabelStudioResults.Str(given, "last_action")) is { } action)
+            if (LastAction(a.ReviewerFix ? "fixed" : a.Review, LabelStudioResults.Str(given, "last_action")) is { } action)
             {
                 json.WriteString("last_action"u8, action);
             }
@@ -116,12 +116,13 @@ internal sealed class LabelStudioExportWriter(Stream output, SchemaView schema, 
     }
 
     /// <summary>
-    /// Label Studio's <c>last_action</c>: the review outcome here (a fix there, <c>fixed_and_accepted</c>, is
-    /// accepted here and keeps its spelling), else what the imported file said, unless that was a review
-    /// outcome which no longer holds.
+    /// Label Studio's <c>last_action</c>: the review outcome here (a reviewer's fix here is
+    /// <c>fixed_and_accepted</c>; a fix there is accepted here and keeps its spelling), else what the imported
+    /// file said, unless that was a review outcome which no longer holds.
     /// </summary>
     private static string? LastAction(string? review, string? given) => review switch
     {
+        "fixed" => "fixed_and_accepted",
         "accepted" => given is "accepted" or "fixed_and_accepted" ? given : "accepted",
         "rejected" => "rejected",
         _ => given is "accepted" or "rejected" or "fixed_and_accepted" ? null : given,

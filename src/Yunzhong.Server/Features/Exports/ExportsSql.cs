@@ -79,7 +79,7 @@ internal static class ExportsSql
     /// The plus sign again (SQLite): on ix_annotations_project every page read all of the project's annotations.</summary>
     internal static string AnnotationsOfPageSql(SqlDialect dialect) => $"""
         SELECT a.id, a.task_id, a.user_id, u.name, a.result_json, a.created_at, a.lead_time, a.version, a.status,
-            a.updated_at, a.ground_truth, a.source_json
+            a.updated_at, a.ground_truth, a.source_json, a.author_id
         FROM annotations a JOIN users u ON u.id = a.user_id
         WHERE {NoIndexOnSqlite(dialect)}a.project_id = @projectId AND a.task_id BETWEEN @first AND @last
         ORDER BY a.task_id, a.id

@@ -146,7 +146,7 @@ export class ScrubFrames {
   private askedAt = 0;
   private speed = 0; // frames per millisecond of the drag, smoothed
   private rest: ReturnType<typeof setTimeout> | undefined; // the timer that takes the pointer to rest
-  private decoding = 0; // the chunk frame being decoded, 0 when none
+  private decoding = false; // a chunk frame is being decoded
   private shown = 0; // the last frame handed to onFrame
   private closed = false;
   /**
@@ -348,13 +348,13 @@ export class ScrubFrames {
   /** Decodes a chunk's frame and shows it if it is still nearer to the pointer than the frame on show. */
   private async show(frame: number, bytes: ArrayBuffer, f: { start: number; end: number } | undefined): Promise<void> {
     if (!f) return;
-    this.decoding = frame;
+    this.decoding = true;
     try {
       const picture = await this.decode(new Uint8Array(bytes, f.start, f.end - f.start));
       if (!this.closed && this.nearer(frame)) this.hand(frame, picture);
       picture.close();
     } catch { /* undecodable: skipped */ } finally {
-      this.decoding = 0;
+      this.decoding = false;
     }
     // Asked for another frame while this one decoded: that one next.
     if (this.want !== frame) this.pump();

@@ -137,7 +137,7 @@ internal sealed class ExportPages(Db db, MediaIndex media, ExportPages.Query que
                 UpdatedAt = r.IsDBNull(9) ? null : Http.Time(r.GetInt64(9)),
                 GroundTruth = r.GetInt64(10) != 0,
                 SourceJson = r.IsDBNull(11) ? null : r.GetString(11),
-                ReviewerFix = status == "accepted" && !r.IsDBNull(12) && r.GetInt64(12) != userId,
+                ReviewerFix = status == "accepted" && r.GetInt64(12) != userId, // written by someone else: a reviewer's fix
             }));
         }
         return rows;

@@ -169,7 +169,7 @@ export function App() {
         {session.me.organizations.length > 0 && (
           <label className="org">
             <span className="muted small">{t('nav.org')}</span>{' '}
-            <select data-testid="org-switch" value={session.org?.id ?? ''} onChange={(e) => { session.setOrg(Number(e.target.value)); navigate('/'); }}>
+            <select data-testid="org-switch" title={session.org?.name} value={session.org?.id ?? ''} onChange={(e) => { session.setOrg(Number(e.target.value)); navigate('/'); }}>
               {session.me.organizations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </select>
           </label>

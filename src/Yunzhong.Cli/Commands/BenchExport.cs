@@ -23,9 +23,9 @@ internal static class BenchExport
 
     /// <summary>For COCO: an image project whose tasks all show the demo's horse (one stored file, so the
     /// export measures paging and writing, not 1,000,000 uploads).</summary>
-    public static async Task<long> ImageProjectAsync(Api admin, CancellationToken ct)
+    public static async Task<long> ImageProjectAsync(Api admin, CancellationToken ct, string name = "bench images")
     {
-        var id = await BenchCommand.CreateProjectAsync(admin, "bench images", 1, new
+        var id = await BenchCommand.CreateProjectAsync(admin, name, 1, new
         {
             fields = new[] { new { name = "image", type = "image" } },
             controls = new[] { new { name = "boxes", type = "rectangles", field = "image", labels = _labels } },

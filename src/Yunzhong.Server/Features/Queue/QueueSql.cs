@@ -429,20 +429,23 @@ internal static class QueueSql
     /// joins, the plan cached on a pooled connection while the tables were small took every live lease
     /// against every input row (274,000 row pairs for a batch of 499: 210 of its 276 ms), hashed every
     /// annotation to check the keys and scanned every lease to end them (auto_explain; docs/benchmarks.md).</summary>
-    private const string SubmitInputPostgresSql = $"""
+    private static string SubmitInputPostgresSql(string leasesEnded) => $"""
         ins AS ({InsertSubmissionsHead}
                 CROSS JOIN LATERAL (SELECT a.id, a.task_id FROM assignments a WHERE {LiveLease} AND NOT {Replayed}
                                     LIMIT 1 FOR UPDATE) a
                 JOIN tasks t ON t.id = a.task_id
                 RETURNING id, task_id, status, assignment_id),
         done AS (UPDATE assignments SET status = 'submitted', draft_json = NULL, updated_at = @now
-                 WHERE id = ANY (ARRAY(SELECT assignment_id FROM ins))),
+                 WHERE {leasesEnded}),
         {TaskStates.CountedCte}
         SELECT ins.assignment_id, ins.id FROM ins
         """;
 
-    /// <summary>PostgreSQL: one plain submission in one statement.</summary>
-    internal const string SubmitPostgresSql = $"WITH {OneSubmissionCte}, {SubmitInputPostgresSql}";
+    /// <summary>PostgreSQL: one plain submission in one statement.
+    /// The lease is ended by its id as a parameter too, so that even a plan cached while
+    /// <c>assignments</c> was small finds it by its key (one row expected) rather than by a scan.</summary>
+    internal static readonly string SubmitPostgresSql =
+        $"WITH {OneSubmissionCte}, {SubmitInputPostgresSql("id = CAST(@assignmentId AS bigint) AND id IN (SELECT assignment_id FROM ins)")}";
 
     /// <summary>
     /// PostgreSQL: a batch's plain submissions in one statement, as <see cref="SubmitPostgresSql"/> does
@@ -451,7 +454,8 @@ internal static class QueueSql
     /// path. The caller sends each lease and each (user, key) at most once: two rows of one lease would
     /// both see it live inside one statement.
     /// </summary>
-    internal const string SubmitManyPostgresSql = $"WITH {ManySubmissionsCte}, {SubmitInputPostgresSql}";
+    internal static readonly string SubmitManyPostgresSql =
+        $"WITH {ManySubmissionsCte}, {SubmitInputPostgresSql("id = ANY (ARRAY(SELECT assignment_id FROM ins))")}";
 
     /// <summary>Ends the leases whose expiry @now has passed; returns their tasks.</summary>
     internal const string ExpireLeasesSql =

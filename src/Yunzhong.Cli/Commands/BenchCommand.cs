@@ -135,7 +135,6 @@ internal static class BenchCommand
                     var warm = await BenchExport.RunAsync(admin, db, warmupId, exportFormat, TextWriter.Null, ct);
                     log.WriteLine($"warm-up: an export of {warmupTasks:N0} tasks in {warm["export_s"]} s (not measured)");
                     await Task.Delay(TimeSpan.FromSeconds(2), ct); // the runtime's background compiling of what the warm-up made hot
-
                 }
                 foreach (var (k, v) in await BenchExport.RunAsync(admin, db, projectId, exportFormat, log, ct))
                 {

@@ -189,6 +189,10 @@ internal static class BenchCommand
                     log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle");
                     var q = engine.Stats.Minus(statsBefore);
                     log.WriteLine($"queue writer: {q.Operations:N0} operations in {q.Batches:N0} batches (mean {(double)q.Operations / Math.Max(1, q.Batches):0.0}, largest since start {q.LargestBatch}); waiting for work {q.WaitSeconds:0.00} s, prelocking {q.PrelockSeconds:0.00} s, executing {q.ExecuteSeconds:0.00} s, committing {q.CommitSeconds:0.00} s; {q.Fsyncs:N0} WAL fsyncs taking {q.FsyncSeconds:0.00} s; {q.StepByStep:N0} run step by step after the pipeline");
+                    if (q.SubmitBatches > 0)
+                    {
+                        log.WriteLine($"submission writer: {q.Submitted:N0} submissions in {q.SubmitBatches:N0} batches (mean {(double)q.Submitted / q.SubmitBatches:0.0}), running and committing {q.SubmitSeconds:0.00} s; {q.Forwarded:N0} handed to the lease writer");
+                    }
                     log.WriteLine($"check: annotations {check.Annotations:N0} (expected {(long)tasks * overlap:N0}), lost {check.Lost}, duplicates {check.Duplicates}, tasks off overlap {check.WrongCount}");
                     result["warmup_tasks"] = warmupTasks;
                     result["cycles"] = run.Cycles;

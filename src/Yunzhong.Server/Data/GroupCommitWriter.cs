@@ -17,6 +17,9 @@ internal abstract class GroupCommitOp
     /// <c>prelock</c>; 0 when none.</summary>
     public virtual long LockKey => 0;
 
+    /// <summary>Whether the writer's side lane may take this operation (see <see cref="GroupCommitWriter"/>).</summary>
+    public virtual bool SideLane => false;
+
     public abstract void Publish();
 
     public abstract void Fail(Exception e);
@@ -40,7 +43,9 @@ internal abstract class GroupCommitOp<T> : GroupCommitOp
 /// <param name="Writers">Writer loops (each with its own connection); one where the database has one writer.</param>
 /// <param name="MaxBatch">Most operations committed together in one transaction.</param>
 /// <param name="PeriodicInterval">How often the first loop runs <c>periodic</c> inside a batch.</param>
-internal sealed record GroupCommitSettings(int Writers, int MaxBatch, TimeSpan PeriodicInterval);
+/// <param name="SideWriter">Where writers run side by side: one more loop, with its own connection, for the
+/// operations that say <see cref="GroupCommitOp.SideLane"/>.</param>
+internal sealed record GroupCommitSettings(int Writers, int MaxBatch, TimeSpan PeriodicInterval, bool SideWriter = false);
 
 /// <summary>
 /// Group commit: operations go through a channel to writer loops that commit many of them in one
@@ -49,6 +54,13 @@ internal sealed record GroupCommitSettings(int Writers, int MaxBatch, TimeSpan P
 /// on SQLite after <see cref="WalSync"/> has fsynced the WAL. If a batch fails, it is rolled back
 /// and its operations are re-run one transaction each, so one bad operation cannot sink its
 /// neighbours. Knows nothing of what the operations do.
+/// <para>
+/// The side lane (where writers run side by side and a <c>side</c> pipeline is given): operations that
+/// say <see cref="GroupCommitOp.SideLane"/> go to a writer loop of their own, which runs each batch of them
+/// through <c>side</c> in one transaction, beside the other loops' batches, and hands every operation
+/// <c>side</c> could not do to the other loops, unacknowledged, to run as if it had come to them first.
+/// It takes no <c>prelock</c>: what it runs must write no row that the other loops lock first.
+/// </para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The WAL syncer is disposed when the writer stops (StopAsync), which the host always awaits; the writer lives as long as the process.")]
 internal sealed class GroupCommitWriter
@@ -62,6 +74,9 @@ internal sealed class GroupCommitWriter
     private readonly Func<HotStatements, long, ValueTask>? _periodic;
     private readonly Func<WriteContext, List<GroupCommitOp>, long[], CancellationToken, Task<List<GroupCommitOp>>>? _pipeline;
     private readonly Func<HotStatements, long[], ValueTask>? _prelock;
+    private readonly Channel<GroupCommitOp>? _sideChannel;
+    private readonly Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? _side;
+    private long _sideBatches, _sideOperations, _sideExecuteTicks, _forwarded;
     private long _batches, _operations, _executeTicks, _commitTicks, _stepByStep, _failedBatches, _waitTicks, _prelockTicks;
     private int _largestBatch;
     private WalSync? _walSync;
@@ -76,10 +91,13 @@ internal sealed class GroupCommitWriter
     /// of a batch in one round trip and returns the operations still to run one by one. Given the
     /// batch's <c>prelock</c> keys (ascending; empty when none or already locked), it locks those rows
     /// first in the same round trip, before any operation runs, whatever it leaves to the step-by-step path.</param>
+    /// <param name="side">The side lane's work (see the class): does what it can of a batch of
+    /// <see cref="GroupCommitOp.SideLane"/> operations and returns the rest, which it must leave unwritten.</param>
     public GroupCommitWriter(
         Db db, TimeProvider time, GroupCommitSettings settings, ILogger log, Func<HotStatements, long, ValueTask>? periodic = null,
         Func<WriteContext, List<GroupCommitOp>, long[], CancellationToken, Task<List<GroupCommitOp>>>? pipeline = null,
-        Func<HotStatements, long[], ValueTask>? prelock = null)
+        Func<HotStatements, long[], ValueTask>? prelock = null,
+        Func<WriteContext, List<GroupCommitOp>, CancellationToken, Task<List<GroupCommitOp>>>? side = null)
     {
         _db = db;
         _time = time;
@@ -88,6 +106,12 @@ internal sealed class GroupCommitWriter
         _periodic = periodic;
         _pipeline = db.Dialect.Pipelines ? pipeline : null;
         _prelock = db.Dialect.OneWriter ? null : prelock;
+        if (settings.SideWriter && !db.Dialect.OneWriter && side is not null)
+        {
+            _side = side;
+            _sideChannel = Channel.CreateBounded<GroupCommitOp>(
+                new BoundedChannelOptions(100_000) { SingleWriter = false, SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        }
     }
 
     public long Batches => Interlocked.Read(ref _batches);
@@ -116,9 +140,21 @@ internal sealed class GroupCommitWriter
     /// <summary>Batches that failed as a whole and had their operations retried one by one.</summary>
     public long FailedBatches => Interlocked.Read(ref _failedBatches);
 
+    /// <summary>Batches the side lane committed.</summary>
+    public long SideBatches => Interlocked.Read(ref _sideBatches);
+
+    /// <summary>Operations the side lane committed.</summary>
+    public long SideOperations => Interlocked.Read(ref _sideOperations);
+
+    /// <summary>The side lane's time running its batches, commits included.</summary>
+    public double SideExecuteSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _sideExecuteTicks)).TotalSeconds;
+
+    /// <summary>Operations the side lane handed to the other loops.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
     public async Task<T> EnqueueAsync<T>(GroupCommitOp<T> op, CancellationToken ct)
     {
-        await _channel.Writer.WriteAsync(op, ct);
+        await (_sideChannel is not null && op.SideLane ? _sideChannel : _channel).Writer.WriteAsync(op, ct);
         // Once queued the operation runs even if the caller goes away: it may already be committed.
         return await op.Completion.Task;
     }
@@ -132,11 +168,17 @@ internal sealed class GroupCommitWriter
             _walSync = new WalSync(_log);
         }
         // On stop the channel takes no more operations, and the writers run what it already holds
-        // before they end: each was handed to us by a request that Kestrel is still draining.
-        await using var closeOnStop = stoppingToken.Register(() => _channel.Writer.TryComplete());
+        // before they end: each was handed to us by a request that Kestrel is still draining. The side
+        // lane closes first, and the other loops' channel once it has handed over what it could not do.
+        await using var closeOnStop = stoppingToken.Register(() => (_sideChannel ?? _channel).Writer.TryComplete());
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), CancellationToken.None)));
+            var loops = Enumerable.Range(0, writers).Select(i => Task.Run(() => WriterLoop(i == 0, stoppingToken), CancellationToken.None)).ToList();
+            if (_sideChannel is not null)
+            {
+                loops.Add(Task.Run(SideLoop, CancellationToken.None));
+            }
+            await Task.WhenAll(loops);
         }
         finally
         {
@@ -242,6 +284,71 @@ internal sealed class GroupCommitWriter
             {
                 op.Fail(new OperationCanceledException("The server is stopping."));
             }
+        }
+    }
+
+    /// <summary>
+    /// The side lane's loop: each batch through <c>side</c> in one transaction; what it could not do, and
+    /// a whole batch that failed, goes to the other loops unacknowledged. Ends when the side channel is
+    /// completed and empty, then completes the other loops' channel.
+    /// </summary>
+    private async Task SideLoop()
+    {
+        var batch = new List<GroupCommitOp>(_settings.MaxBatch);
+        HotStatements? sql = null;
+        try
+        {
+            while (await _sideChannel!.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                batch.Clear();
+                while (batch.Count < _settings.MaxBatch && _sideChannel.Reader.TryRead(out var op))
+                {
+                    batch.Add(op);
+                }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                List<GroupCommitOp> rest;
+                try
+                {
+                    sql ??= await OpenWriterAsync(CancellationToken.None);
+                    var started = _time.GetTimestamp();
+                    var ctx = new WriteContext(sql, _db.Dialect, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                    await using (var tx = await _db.BeginWriteAsync(sql.Connection, fsyncOnCommit: true, CancellationToken.None))
+                    {
+                        rest = await _side!(ctx, batch, CancellationToken.None);
+                        await tx.CommitAsync(CancellationToken.None);
+                    }
+                    Interlocked.Add(ref _sideExecuteTicks, _time.GetElapsedTime(started).Ticks);
+                    Interlocked.Increment(ref _sideBatches);
+                    var done = new HashSet<GroupCommitOp>(batch);
+                    done.ExceptWith(rest);
+                    Interlocked.Add(ref _sideOperations, done.Count);
+                    foreach (var op in done)
+                    {
+                        op.Publish();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Rolled back, nothing of it written: the other loops run it all (and reopen ours).
+                    _log.LogWarning(e, "Side-lane batch of {Count} failed; the other writers run its operations", batch.Count);
+                    rest = batch;
+                    await CloseAsync(sql);
+                    sql = null;
+                }
+                Interlocked.Add(ref _forwarded, rest.Count);
+                foreach (var op in rest)
+                {
+                    await _channel.Writer.WriteAsync(op, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            await CloseAsync(sql);
+            _channel.Writer.TryComplete();
         }
     }
 

@@ -499,6 +499,59 @@ public sealed class SqliteQueueTests(SqliteFixture fx) : QueueTests<SqliteFixtur
 
 public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<PostgresFixture>(fx)
 {
+    /// <summary>Plain submissions have a writer of their own (QueueOptions.SubmissionWriter); one it cannot
+    /// write - a second submission of a lease already submitted - goes to the lease writer's general path,
+    /// which answers it as before, and nothing is written twice.</summary>
+    [Fact]
+    public async Task PlainSubmissionsGoToTheSubmissionWriterAndWhatItCannotWriteToTheOther()
+    {
+        var org = await Fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id);
+        await TestData.ImportAsync(manager.Http, project, TestData.Texts(3));
+        var p = await org.PersonAsync(Roles.Annotator);
+        var queue = Fx.Services.GetRequiredService<QueueEngine>();
+        var before = queue.Stats;
+        var lease = (await NextAsync(p, project))!;
+        using (var first = await SubmitAsync(p, lease.AssignmentId, key: "side-1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        var afterFirst = queue.Stats;
+        Assert.True(afterFirst.Submitted > before.Submitted, "the plain submission was not committed by the submission writer");
+        using (var again = await SubmitAsync(p, lease.AssignmentId, key: "side-2"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Contains(ProblemCodes.QueueAlreadySubmitted, await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.True(queue.Stats.Forwarded > afterFirst.Forwarded, "the second submission was not handed to the lease writer");
+        Assert.Equal(1, await Fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM annotations WHERE project_id = @project", new { project }));
+    }
+
+    /// <summary>Every lease counts what its annotator holds (QueueSql.HeldSql). Its generic plan must find
+    /// them by annotator through ix_assignments_held (0040), not walk the park's live leases through
+    /// ix_assignments_expiry, the smaller index the planner chose for the count of live leases before.</summary>
+    [Fact]
+    public async Task HeldLeasesAreCountedThroughTheirOwnIndex()
+    {
+        var db = Fx.Services.GetRequiredService<Db>();
+        await using var c = await db.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        using var sql = new HotStatements(c);
+        await sql["SET LOCAL enable_seqscan = off"].ExecuteAsync();
+        await sql["SET LOCAL plan_cache_mode = force_generic_plan"].ExecuteAsync();
+        await sql[$"PREPARE held_count (bigint, bigint) AS {NamedParameters.ToPositional(QueueSql.HeldSql, sqlite: false).Sql}"].ExecuteAsync();
+        var plan = new List<string>();
+        var explain = sql["EXPLAIN EXECUTE held_count (1, 1)"];
+        while (await explain.ReadAsync())
+        {
+            plan.Add(explain.Text(0));
+        }
+        var text = string.Join("\n", plan);
+        Assert.Contains("ix_assignments_held", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Filter", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The pipelined lease statement starts from a hint kept in the batch's transaction;
     /// run back to back in one transaction, as a batch does, it must still hand out tasks in
     /// priority order, skip what an annotator already did without moving the hint past it, and

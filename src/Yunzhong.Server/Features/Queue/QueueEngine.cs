@@ -22,22 +22,28 @@ public sealed record SubmitResult(SubmitOutcome Outcome, long AnnotationId = 0, 
 /// <param name="StepByStep">PostgreSQL: operations that ran one statement at a time after their batch's pipeline.</param>
 /// <param name="WaitSeconds">The writer loops' time with nothing to do: where it is large while requests wait, they wait upstream of the writer.</param>
 /// <param name="PrelockSeconds">The writer loops' time locking the contracts a batch counts against, before running it.</param>
+/// <param name="SubmitBatches">PostgreSQL: batches of plain submissions committed by the submission writer.</param>
+/// <param name="Submitted">Submissions the submission writer committed.</param>
+/// <param name="SubmitSeconds">The submission writer's time running and committing its batches.</param>
+/// <param name="Forwarded">Submissions the submission writer handed to the other writers (not a live lease, a replay, a rework).</param>
 public sealed record QueueStats(
     long Batches, long Operations, double ExecuteSeconds, double CommitSeconds, int LargestBatch, long Fsyncs, double FsyncSeconds,
-    long StepByStep, double WaitSeconds, double PrelockSeconds)
+    long StepByStep, double WaitSeconds, double PrelockSeconds, long SubmitBatches, long Submitted, double SubmitSeconds, long Forwarded)
 {
     /// <summary>What happened between <paramref name="earlier"/> and this (the largest batch stays the largest since start).</summary>
     public QueueStats Minus(QueueStats earlier) => new(
         Batches - earlier.Batches, Operations - earlier.Operations, ExecuteSeconds - earlier.ExecuteSeconds,
         CommitSeconds - earlier.CommitSeconds, LargestBatch, Fsyncs - earlier.Fsyncs, FsyncSeconds - earlier.FsyncSeconds,
-        StepByStep - earlier.StepByStep, WaitSeconds - earlier.WaitSeconds, PrelockSeconds - earlier.PrelockSeconds);
+        StepByStep - earlier.StepByStep, WaitSeconds - earlier.WaitSeconds, PrelockSeconds - earlier.PrelockSeconds,
+        SubmitBatches - earlier.SubmitBatches, Submitted - earlier.Submitted, SubmitSeconds - earlier.SubmitSeconds, Forwarded - earlier.Forwarded);
 }
 
 /// <summary>
 /// The annotator queue's write path. Every lease, submission, skip, release and draft is an
 /// operation (<c>QueueOperations.cs</c>) committed by the <see cref="GroupCommitWriter"/>: many in
 /// one transaction, nothing acknowledged before it is durable. On PostgreSQL the usual leases and
-/// submissions of a batch go in one round trip (<c>QueuePipeline.cs</c>); the SQL is in
+/// submissions of a batch go in one round trip (<c>QueuePipeline.cs</c>), and plain submissions have a
+/// writer of their own beside the one for leases (<see cref="QueueOptions.SubmissionWriter"/>); the SQL is in
 /// <see cref="QueueSql"/>, the task lifecycle's statements in <see cref="TaskStates"/>.
 /// </summary>
 public sealed partial class QueueEngine : BackgroundService
@@ -47,8 +53,8 @@ public sealed partial class QueueEngine : BackgroundService
     public QueueEngine(Db db, TimeProvider time, IOptions<QueueOptions> options, ILogger<QueueEngine> log)
     {
         var o = options.Value;
-        _writer = new GroupCommitWriter(db, time, new GroupCommitSettings(o.PostgresWriters, o.MaxBatch, o.SweepInterval), log,
-            periodic: SweepExpired, pipeline: PipelineAsync, prelock: LockContracts);
+        _writer = new GroupCommitWriter(db, time, new GroupCommitSettings(o.PostgresWriters, o.MaxBatch, o.SweepInterval, o.SubmissionWriter), log,
+            periodic: SweepExpired, pipeline: PipelineAsync, prelock: LockContracts, side: SubmitBatchAsync);
     }
 
     /// <summary>Most live leases one annotator holds in one project (the task on screen, one fetched
@@ -82,7 +88,8 @@ public sealed partial class QueueEngine : BackgroundService
 
     public QueueStats Stats => new(
         _writer.Batches, _writer.Operations, _writer.ExecuteSeconds, _writer.CommitSeconds, _writer.LargestBatch,
-        _writer.Fsyncs, _writer.FsyncSeconds, _writer.StepByStep, _writer.WaitSeconds, _writer.PrelockSeconds);
+        _writer.Fsyncs, _writer.FsyncSeconds, _writer.StepByStep, _writer.WaitSeconds, _writer.PrelockSeconds,
+        _writer.SideBatches, _writer.SideOperations, _writer.SideExecuteSeconds, _writer.Forwarded);
 
     /// <summary>Batches that failed as a whole (a statement's error) and were retried one operation at a time.</summary>
     public long FailedBatches => _writer.FailedBatches;

@@ -297,6 +297,9 @@ public sealed partial class QueueEngine
     {
         public override long LockKey => contractId;
 
+        /// <summary>A plain submission can go to the submission writer (PostgreSQL).</summary>
+        public override bool SideLane => Plain;
+
         /// <summary>Needs no gold scoring and no overlap decision: one statement writes it
         /// (<see cref="QueueSql.SubmitManyPostgresSql"/> with others of its batch, or <see cref="SubmitPlain"/>).</summary>
         public bool Plain => goldScore is null && !project.Quality.DynamicOverlap;

@@ -10,6 +10,13 @@ public sealed class QueueOptions
     /// </summary>
     public int PostgresWriters { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
+    /// <summary>
+    /// PostgreSQL: plain submissions (no gold score, no dynamic overlap) get a writer loop and connection
+    /// of their own beside the others, so the database works a batch of submissions and a batch of leases
+    /// at once. One writer for everything was bounded by its one PostgreSQL backend (docs/benchmarks.md).
+    /// </summary>
+    public bool SubmissionWriter { get; set; } = true;
+
     /// <summary>Most operations committed together in one transaction (group commit).</summary>
     public int MaxBatch { get; set; } = 512;
 

@@ -137,6 +137,15 @@ public sealed partial class QueueEngine
         return rest;
     }
 
+    /// <summary>
+    /// The submission writer's batch (plain submissions only, <see cref="SubmitOp.SideLane"/>): one
+    /// statement, in a transaction of its own beside the lease writer's. It locks no contract: a plain
+    /// submission ends a live lease, which stays in its contract's quota, so no quota row is written.
+    /// What it does not write goes to the lease writer's general path, which locks as usual.
+    /// </summary>
+    private static Task<List<GroupCommitOp>> SubmitBatchAsync(WriteContext ctx, List<GroupCommitOp> batch, CancellationToken ct) =>
+        PipelineAsync(ctx, batch, [], ct);
+
     /// <summary>A batch's plain submissions as the arrays of <see cref="QueueSql.SubmitManyPostgresSql"/>.</summary>
     private sealed class SubmitColumns
     {

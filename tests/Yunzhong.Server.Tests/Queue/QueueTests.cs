@@ -552,6 +552,37 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         Assert.DoesNotContain("Filter", text, StringComparison.Ordinal);
     }
 
+    /// <summary>ix_assignments_expiry (partial on live leases, the table's smallest index) is for the sweep
+    /// alone (0040): a batch's submissions, which look each lease up by its id, walked every live lease
+    /// through it in their generic plan before.</summary>
+    [Fact]
+    public async Task OnlyTheSweepReadsTheExpiryIndex()
+    {
+        var db = Fx.Services.GetRequiredService<Db>();
+        await using var c = await db.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        using var sql = new HotStatements(c);
+        await sql["SET LOCAL enable_seqscan = off"].ExecuteAsync();
+        await sql["SET LOCAL plan_cache_mode = force_generic_plan"].ExecuteAsync();
+        async Task<string> GenericPlan(string name, string namedSql)
+        {
+            var (text, names) = NamedParameters.ToPositional(namedSql, sqlite: false);
+            await sql[$"PREPARE {name} AS {text}"].ExecuteAsync();
+            var plan = new List<string>();
+            var explain = sql[$"EXPLAIN EXECUTE {name} ({string.Join(", ", names.Select(_ => "NULL"))})"];
+            while (await explain.ReadAsync())
+            {
+                plan.Add(explain.Text(0));
+            }
+            return string.Join("\n", plan);
+        }
+        Assert.Contains("ix_assignments_expiry", await GenericPlan("sweep", QueueSql.ExpireLeasesSql), StringComparison.Ordinal);
+        var submissions = await GenericPlan("submissions", QueueSql.SubmitManyPostgresSql);
+        Assert.DoesNotContain("ix_assignments_expiry", submissions, StringComparison.Ordinal);
+        Assert.Contains("Insert on annotations", submissions, StringComparison.Ordinal);
+        Assert.DoesNotContain("ix_assignments_expiry", await GenericPlan("held", QueueSql.HeldSql), StringComparison.Ordinal);
+    }
+
     /// <summary>The pipelined lease statement starts from a hint kept in the batch's transaction;
     /// run back to back in one transaction, as a batch does, it must still hand out tasks in
     /// priority order, skip what an annotator already did without moving the hint past it, and

@@ -59,7 +59,10 @@ internal sealed record GroupCommitSettings(int Writers, int MaxBatch, TimeSpan P
 /// say <see cref="GroupCommitOp.SideLane"/> go to a writer loop of their own, which runs each batch of them
 /// through <c>side</c> in one transaction, beside the other loops' batches, and hands every operation
 /// <c>side</c> could not do to the other loops, unacknowledged, to run as if it had come to them first.
-/// It takes no <c>prelock</c>: what it runs must write no row that the other loops lock first.
+/// It takes no <c>prelock</c>, so what it runs must not write the rows a prelock guards (a contract's
+/// quota). Should its batch and another loop's still wait on each other (both at one lease and one task),
+/// PostgreSQL fails one of the two: a failed side batch goes to the other loops whole, like anything else
+/// the side lane could not do, and theirs is retried one operation at a time as always.
 /// </para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The WAL syncer is disposed when the writer stops (StopAsync), which the host always awaits; the writer lives as long as the process.")]

@@ -534,20 +534,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
     [Fact]
     public async Task HeldLeasesAreCountedThroughTheirOwnIndex()
     {
-        var db = Fx.Services.GetRequiredService<Db>();
-        await using var c = await db.OpenAsync();
-        await using var tx = await c.BeginTransactionAsync();
-        using var sql = new HotStatements(c);
-        await sql["SET LOCAL enable_seqscan = off"].ExecuteAsync();
-        await sql["SET LOCAL plan_cache_mode = force_generic_plan"].ExecuteAsync();
-        await sql[$"PREPARE held_count (bigint, bigint) AS {NamedParameters.ToPositional(QueueSql.HeldSql, sqlite: false).Sql}"].ExecuteAsync();
-        var plan = new List<string>();
-        var explain = sql["EXPLAIN EXECUTE held_count (1, 1)"];
-        while (await explain.ReadAsync())
-        {
-            plan.Add(explain.Text(0));
-        }
-        var text = string.Join("\n", plan);
+        var text = (await GenericPlansAsync(QueueSql.HeldSql))[0];
         Assert.Contains("ix_assignments_held", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Filter", text, StringComparison.Ordinal);
     }
@@ -558,29 +545,50 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
     [Fact]
     public async Task OnlyTheSweepReadsTheExpiryIndex()
     {
+        var plans = await GenericPlansAsync(QueueSql.ExpireLeasesSql, QueueSql.SubmitManyPostgresSql, QueueSql.HeldSql);
+        Assert.Contains("ix_assignments_expiry", plans[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("ix_assignments_expiry", plans[1], StringComparison.Ordinal);
+        Assert.Contains("Insert on annotations", plans[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("ix_assignments_expiry", plans[2], StringComparison.Ordinal);
+    }
+
+    /// <summary>The generic plan of each statement (named parameters, all NULL) over 20,000 submitted
+    /// leases and none live, analysed so - the bench's state after its warm-up, in which the expiry index
+    /// looked cheapest (this test fails with 0001's expiry index, held index or not) - in a transaction that
+    /// is rolled back. Sequential scans are ruled out: they would hide which index the statement gets.</summary>
+    private async Task<string[]> GenericPlansAsync(params string[] namedSqls)
+    {
+        var org = await Fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id);
+        await TestData.ImportAsync(manager.Http, project, TestData.Texts(1));
         var db = Fx.Services.GetRequiredService<Db>();
         await using var c = await db.OpenAsync();
         await using var tx = await c.BeginTransactionAsync();
         using var sql = new HotStatements(c);
+        await sql["""
+            INSERT INTO assignments (task_id, project_id, user_id, status, created_at, expires_at, updated_at)
+            SELECT (SELECT id FROM tasks WHERE project_id = @projectId), @projectId, -g,
+                   'submitted', 0, 0, 0
+            FROM generate_series(1, 20000) g
+            """].Bind("projectId", project).ExecuteAsync();
+        await sql["ANALYZE assignments"].ExecuteAsync();
         await sql["SET LOCAL enable_seqscan = off"].ExecuteAsync();
         await sql["SET LOCAL plan_cache_mode = force_generic_plan"].ExecuteAsync();
-        async Task<string> GenericPlan(string name, string namedSql)
+        var plans = new string[namedSqls.Length];
+        for (var i = 0; i < namedSqls.Length; i++)
         {
-            var (text, names) = NamedParameters.ToPositional(namedSql, sqlite: false);
-            await sql[$"PREPARE {name} AS {text}"].ExecuteAsync();
+            var (text, names) = NamedParameters.ToPositional(namedSqls[i], sqlite: false);
+            await sql[$"PREPARE plan_{i} AS {text}"].ExecuteAsync();
             var plan = new List<string>();
-            var explain = sql[$"EXPLAIN EXECUTE {name} ({string.Join(", ", names.Select(_ => "NULL"))})"];
+            var explain = sql[$"EXPLAIN EXECUTE plan_{i} ({string.Join(", ", names.Select(_ => "NULL"))})"];
             while (await explain.ReadAsync())
             {
                 plan.Add(explain.Text(0));
             }
-            return string.Join("\n", plan);
+            plans[i] = string.Join("\n", plan);
         }
-        Assert.Contains("ix_assignments_expiry", await GenericPlan("sweep", QueueSql.ExpireLeasesSql), StringComparison.Ordinal);
-        var submissions = await GenericPlan("submissions", QueueSql.SubmitManyPostgresSql);
-        Assert.DoesNotContain("ix_assignments_expiry", submissions, StringComparison.Ordinal);
-        Assert.Contains("Insert on annotations", submissions, StringComparison.Ordinal);
-        Assert.DoesNotContain("ix_assignments_expiry", await GenericPlan("held", QueueSql.HeldSql), StringComparison.Ordinal);
+        return plans;
     }
 
     /// <summary>The pipelined lease statement starts from a hint kept in the batch's transaction;

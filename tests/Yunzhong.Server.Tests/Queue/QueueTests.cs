@@ -579,13 +579,16 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         for (var i = 0; i < namedSqls.Length; i++)
         {
             var (text, names) = NamedParameters.ToPositional(namedSqls[i], sqlite: false);
-            await sql[$"PREPARE plan_{i} AS {text}"].ExecuteAsync();
+            // A prepared statement outlives the rollback on the pooled connection: a name of its own, dropped after.
+            var name = $"plan_{Guid.NewGuid():N}";
+            await sql[$"PREPARE {name} AS {text}"].ExecuteAsync();
             var plan = new List<string>();
-            var explain = sql[$"EXPLAIN EXECUTE plan_{i} ({string.Join(", ", names.Select(_ => "NULL"))})"];
+            var explain = sql[$"EXPLAIN EXECUTE {name} ({string.Join(", ", names.Select(_ => "NULL"))})"];
             while (await explain.ReadAsync())
             {
                 plan.Add(explain.Text(0));
             }
+            await sql[$"DEALLOCATE {name}"].ExecuteAsync();
             plans[i] = string.Join("\n", plan);
         }
         return plans;

@@ -333,9 +333,11 @@ internal sealed class GroupCommitWriter
                         op.Publish();
                     }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e)
                 {
                     // Rolled back, nothing of it written: the other loops run it all (and reopen ours).
+                    // Every exception, cancellation included: nothing here is cancelled on stop, and a loop
+                    // that ended early would close the other loops' channel with the server still running.
                     _log.LogWarning(e, "Side-lane batch of {Count} failed; the other writers run its operations", batch.Count);
                     rest = batch;
                     await CloseAsync(sql);

@@ -180,13 +180,16 @@ internal static class BenchCommand
                     var engine = app.Services.GetRequiredService<Yunzhong.Server.Features.Queue.QueueEngine>();
                     var statsBefore = engine.Stats;
                     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var (jitBefore, jittedBefore) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
                     var run = await RaceAsync(connections, projectId, ct);
+                    // Compiling in the measured window: methods first met or tiered up after the warm-up.
+                    var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore, System.Runtime.JitInfo.GetCompiledMethodCount() - jittedBefore);
                     // CPU per cycle of this process (server and simulated annotators together): unlike
                     // cycles/s it hardly moves when other work shares the machine.
                     var cpuPerCycle = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, run.Cycles);
                     var check = await VerifyAsync(db, projectId, overlap, tasks, run.Acknowledged, ct);
                     var cyclesPerS = run.Cycles / run.Seconds;
-                    log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle");
+                    log.WriteLine($"cycles: {run.Cycles:N0} in {run.Seconds:0.00} s = {cyclesPerS:N0} cycles/s; p50 {run.P50:0.0} ms, p99 {run.P99:0.0} ms; errors {run.Errors}; process CPU {cpuPerCycle:N0} µs/cycle; JIT {jit.TotalSeconds:0.00} s ({jitted:N0} methods)");
                     var q = engine.Stats.Minus(statsBefore);
                     log.WriteLine($"queue writer: {q.Operations:N0} operations in {q.Batches:N0} batches (mean {(double)q.Operations / Math.Max(1, q.Batches):0.0}, largest since start {q.LargestBatch}); waiting for work {q.WaitSeconds:0.00} s, prelocking {q.PrelockSeconds:0.00} s, executing {q.ExecuteSeconds:0.00} s, committing {q.CommitSeconds:0.00} s; {q.Fsyncs:N0} WAL fsyncs taking {q.FsyncSeconds:0.00} s; {q.StepByStep:N0} run step by step after the pipeline");
                     if (q.SubmitBatches > 0)

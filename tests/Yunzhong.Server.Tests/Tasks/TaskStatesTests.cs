@@ -42,6 +42,10 @@ public abstract class TaskStatesTests<TFixture>(TFixture fx) : IClassFixture<TFi
             yield return (new E.Lease(), s => s.Hot(
                 $"WITH pick AS (SELECT t.id FROM tasks t WHERE t.id = @taskId AND t.remaining > 0), {TaskStates.TakeSlotCte} SELECT count(*) FROM take",
                 ("taskId", s.Id), ("now", Now)));
+            // The set-based lease statement's CTE, one slot of the task (QueueSql.LeaseManySql).
+            yield return (new E.Lease(), s => s.Hot(
+                $"WITH counts AS (SELECT t.id AS task_id, 1::bigint AS n FROM tasks t WHERE t.id = @taskId AND t.remaining > 0), {TaskStates.TakeSlotsCte} SELECT count(*) FROM take",
+                ("taskId", s.Id), ("now", Now)));
         }
         yield return (new E.RetakeSlot(), s => s.Hot(TaskStates.RetakeSlotSql, ("taskId", s.Id)));
         foreach (var reviewed in new[] { false, true })

@@ -17,11 +17,34 @@ public sealed partial class QueueEngine
 
         public long BatchedQuota => work?.ContractId ?? 0;
 
+        /// <summary>Nothing excluded, no gold to mix in or threshold to check, skills not refusing: the
+        /// usual <c>next</c>, which one statement can serve when the annotator holds nothing.</summary>
+        private bool Usual => !(exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || skills.Refused);
+
+        /// <summary>The group of <see cref="QueueSql.LeaseManySql"/> statements this lease can join (project
+        /// and contract, 0 for none): a usual lease in priority order with no route denied, the first for
+        /// its annotator in the batch (added to <paramref name="leasing"/>). Null when it cannot.</summary>
+        public (long ProjectId, long ContractId)? ManyGroup(HashSet<long> leasing) =>
+            Usual && skills.Denied == 0 && OrderBy(project.Order) == OrderBy("priority") && leasing.Add(userId)
+                ? (project.Id, work?.ContractId ?? 0)
+                : null;
+
+        public ProjectConfig Project => project;
+
+        public long UserId => userId;
+
+        public ContractWork? Work => work;
+
+        /// <summary>The set statement leased task <paramref name="taskId"/> to this annotator as lease <paramref name="assignmentId"/>, until <paramref name="expires"/>.</summary>
+        public void Leased(long assignmentId, long taskId, string data, string? predictions, string? gold, long expires) =>
+            SetResult(new Lease(LeaseRefusal.None, assignmentId, taskId, data, DateTimeOffset.FromUnixTimeMilliseconds(expires), null, null,
+                ParsePredictions(predictions), gold));
+
         /// <summary>The usual <c>next</c> - nothing excluded, no gold to mix in, nothing held - as
         /// one statement; the first for each annotator in a batch only.</summary>
         public NpgsqlBatchCommand? Statement(WriteContext ctx, HashSet<long> leasing)
         {
-            if (exclude.Count > 0 || project.Quality.GoldRate > 0 || project.Quality.GoldThreshold > 0 || skills.Refused || !leasing.Add(userId))
+            if (!Usual || !leasing.Add(userId))
             {
                 return null;
             }
@@ -46,10 +69,8 @@ public sealed partial class QueueEngine
             {
                 return false; // something held, or nothing fresh: the step-by-step path sorts it out
             }
-            SetResult(new Lease(LeaseRefusal.None, reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(_pipelinedExpiry), null, null,
-                ParsePredictions(await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4)),
-                await reader.IsDBNullAsync(5, ct) ? null : reader.GetString(5)));
+            Leased(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4),
+                await reader.IsDBNullAsync(5, ct) ? null : reader.GetString(5), _pipelinedExpiry);
             return true;
         }
 

@@ -18,6 +18,8 @@ public sealed partial class QueueEngine
     {
         var rest = new List<GroupCommitOp>();
         var sent = new List<IPipelined>();
+        // Usual leases in priority order, one set statement per project and contract (QueueSql.LeaseManySql).
+        var groups = new Dictionary<(long ProjectId, long ContractId), List<NextOp>>();
         var leasing = new HashSet<long>();
         await using var pipeline = new NpgsqlBatch((NpgsqlConnection)ctx.Sql.Connection);
         // The contracts the batch counts against, locked in id order before anything else runs (the
@@ -50,6 +52,15 @@ public sealed partial class QueueEngine
                 }
                 continue;
             }
+            if (op is NextOp next && next.ManyGroup(leasing) is { } group)
+            {
+                if (!groups.TryGetValue(group, out var members))
+                {
+                    groups[group] = members = [];
+                }
+                members.Add(next);
+                continue;
+            }
             if (op is IPipelined p && p.Statement(ctx, leasing) is { } statement)
             {
                 statements.Add(statement);
@@ -60,7 +71,7 @@ public sealed partial class QueueEngine
                 rest.Add(op);
             }
         }
-        if (sent.Count == 0 && submits.Count == 0)
+        if (sent.Count == 0 && submits.Count == 0 && groups.Count == 0)
         {
             if (locks.Length > 0)
             {
@@ -71,7 +82,7 @@ public sealed partial class QueueEngine
         // Leases under a contract count their quota per batch (QueueSql.ContractPipelinedLeaseSql), and
         // the count is written to contracts.used at the end of the same round trip, before any
         // step-by-step operation of the batch reads it.
-        var contracts = sent.Select(p => p.BatchedQuota).Where(id => id != 0).Distinct().ToList();
+        var contracts = sent.Select(p => p.BatchedQuota).Concat(groups.Keys.Select(g => g.ContractId)).Where(id => id != 0).Distinct().ToList();
         if (contracts.Count > 0)
         {
             pipeline.BatchCommands.Add(new NpgsqlBatchCommand(QueueSql.QuotaBatchOnSql));
@@ -80,6 +91,10 @@ public sealed partial class QueueEngine
         if (submits.Count > 0)
         {
             pipeline.BatchCommands.Add(columns.Statement(ctx.Now));
+        }
+        foreach (var (group, members) in groups)
+        {
+            pipeline.BatchCommands.Add(LeaseMany(ctx, group.ContractId, members));
         }
         foreach (var statement in statements)
         {
@@ -118,9 +133,18 @@ public sealed partial class QueueEngine
                     }
                 }
             }
+            var results = submits.Count > 0 ? 1 : 0; // result sets read so far after the lead
+            foreach (var members in groups.Values)
+            {
+                if (results++ > 0)
+                {
+                    await reader.NextResultAsync(ct);
+                }
+                await TakeManyAsync(reader, ctx.Now + members[0].Project.LeaseSeconds * 1000L, members, rest, ct);
+            }
             for (var i = 0; i < sent.Count; i++)
             {
-                if (i > 0 || submits.Count > 0)
+                if (results++ > 0)
                 {
                     await reader.NextResultAsync(ct);
                 }
@@ -135,6 +159,49 @@ public sealed partial class QueueEngine
             }
         }
         return rest;
+    }
+
+    /// <summary>The set statement (<see cref="QueueSql.LeaseManySql"/>) for the usual leases of one project
+    /// under one contract (0: none), in arrival order.</summary>
+    private static NpgsqlBatchCommand LeaseMany(WriteContext ctx, long contractId, List<NextOp> members)
+    {
+        var first = members[0];
+        return Batch(QueueSql.LeaseManySql(underContract: contractId != 0), name => name switch
+        {
+            "userIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.UserId)),
+            "siteIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.Work?.SiteId)),
+            "teamIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.Work?.TeamId)),
+            "contractId" => Typed(NpgsqlDbType.Bigint, contractId),
+            "projectId" => Typed(NpgsqlDbType.Bigint, first.Project.Id),
+            "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
+            "expires" => Typed(NpgsqlDbType.Bigint, ctx.Now + first.Project.LeaseSeconds * 1000L),
+            _ => throw new InvalidOperationException($"The set lease statement names a parameter it is not given: {name}."),
+        });
+    }
+
+    /// <summary>Reads the set statement's leases (one row each, by annotator); the members it gave none
+    /// go to <paramref name="rest"/>, whose step-by-step path finds out why (something held, no task
+    /// left for them, the quota used up).</summary>
+    private static async Task TakeManyAsync(NpgsqlDataReader reader, long expires, List<NextOp> members, List<GroupCommitOp> rest, CancellationToken ct)
+    {
+        var byUser = new Dictionary<long, NextOp>(members.Count);
+        foreach (var m in members)
+        {
+            byUser.Add(m.UserId, m);
+        }
+        while (await reader.ReadAsync(ct))
+        {
+            byUser.Remove(reader.GetInt64(0), out var op);
+            op!.Leased(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), await reader.IsDBNullAsync(4, ct) ? null : reader.GetString(4),
+                await reader.IsDBNullAsync(5, ct) ? null : reader.GetString(5), expires);
+        }
+        foreach (var m in members)
+        {
+            if (byUser.ContainsKey(m.UserId))
+            {
+                rest.Add(m);
+            }
+        }
     }
 
     /// <summary>

@@ -42,6 +42,16 @@ internal static class TaskStates
             FROM pick WHERE t.id = pick.id RETURNING t.id)
         """;
 
+    /// <summary><see cref="Core.Tasks.TaskEvent.Lease"/> for several leases in one PostgreSQL statement:
+    /// the CTE <c>take</c> takes <c>n</c> slots of each task a CTE <c>counts</c> (task_id, n) names, each
+    /// locked and with at least n open (one lease event per slot: the same state as n in a row); @now now.</summary>
+    internal const string TakeSlotsCte = """
+        take AS (
+            UPDATE tasks t SET remaining = t.remaining - c.n, updated_at = @now,
+                state = CASE WHEN t.state = 'new' THEN 'in_progress' ELSE t.state END
+            FROM counts c WHERE t.id = c.task_id RETURNING t.id)
+        """;
+
     /// <summary><see cref="Core.Tasks.TaskEvent.RetakeSlot"/>: @taskId task. Changes no row when no slot is open.</summary>
     internal const string RetakeSlotSql = "UPDATE tasks SET remaining = remaining - 1 WHERE id = @taskId AND remaining > 0";
 

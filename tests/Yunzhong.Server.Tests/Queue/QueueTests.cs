@@ -552,11 +552,35 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         Assert.DoesNotContain("ix_assignments_expiry", plans[2], StringComparison.Ordinal);
     }
 
+    /// <summary>The set lease statement's generic plan, its LIMIT unknown when it is made, still takes its
+    /// tasks from the hint through the queue index (0006), never by sorting the project's open tasks or
+    /// walking the primary key, and finds each annotator's held leases and each pair's earlier assignment by key.</summary>
+    [Fact]
+    public async Task SetLeasesPickThroughTheQueueIndex()
+    {
+        // Typed as the writer binds them: left to infer, @contractId would be text (its first use is in a string).
+        var plans = await GenericPlansAsync(name => name.EndsWith("Ids", StringComparison.Ordinal) ? "bigint[]" : "bigint",
+            QueueSql.LeaseManySql(underContract: false), QueueSql.LeaseManySql(underContract: true));
+        foreach (var text in plans)
+        {
+            Assert.Contains("Index Scan using ix_tasks_queue_rank on tasks t ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Seq Scan on tasks", text, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"Index Cond: \(id (>|<)", text);
+            Assert.Contains("using ix_assignments_held on assignments", text, StringComparison.Ordinal);
+            // This data has 20,000 assignments on one task (so a bitmap scan here), none on the annotators: the task's are still the ones read.
+            Assert.Contains("Index Scan on ux_assignments_task_user", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("ix_assignments_user_live", text, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The generic plan of each statement (named parameters, all NULL) over 20,000 submitted
     /// leases and none live, analysed so - the bench's state after its warm-up, in which the expiry index
     /// looked cheapest (this test fails with 0001's expiry index, held index or not) - in a transaction that
     /// is rolled back. Sequential scans are ruled out: they would hide which index the statement gets.</summary>
-    private async Task<string[]> GenericPlansAsync(params string[] namedSqls)
+    private Task<string[]> GenericPlansAsync(params string[] namedSqls) => GenericPlansAsync(null, namedSqls);
+
+    /// <summary><see cref="GenericPlansAsync(string[])"/> with each parameter's type given by its name.</summary>
+    private async Task<string[]> GenericPlansAsync(Func<string, string>? typeOf, params string[] namedSqls)
     {
         var org = await Fx.NewOrgAsync();
         var manager = await org.PersonAsync(Roles.Manager);
@@ -581,7 +605,8 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
             var (text, names) = NamedParameters.ToPositional(namedSqls[i], sqlite: false);
             // A prepared statement outlives the rollback on the pooled connection: a name of its own, dropped after.
             var name = $"plan_{Guid.NewGuid():N}";
-            await sql[$"PREPARE {name} AS {text}"].ExecuteAsync();
+            var types = typeOf is null ? "" : $"({string.Join(", ", names.Select(typeOf))})";
+            await sql[$"PREPARE {name} {types} AS {text}"].ExecuteAsync();
             var plan = new List<string>();
             var explain = sql[$"EXPLAIN EXECUTE {name} ({string.Join(", ", names.Select(_ => "NULL"))})"];
             while (await explain.ReadAsync())
@@ -639,5 +664,111 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         // "b" for the annotator who did "a"; "a" stays first for the next; then two of each; then none.
         Assert.Equal(["b", "a", "b", "c", "c", "d", "d", null], got);
         Assert.Equal(0, await Fx.QueryScalarAsync<long>("SELECT SUM(remaining) FROM tasks WHERE project_id = @project", new { project }));
+    }
+
+    /// <summary>The set lease statement (QueueSql.LeaseManySql) gives the k-th annotator the k-th open slot in
+    /// priority order. One who already did that task gets nothing from it (the step-by-step path serves
+    /// them) and the slot stays open: the hint stays before it, so the next statement of the batch takes
+    /// it. Annotators past the last slot get nothing.</summary>
+    [Fact]
+    public async Task SetLeasesInOneTransactionKeepPriorityOrder()
+    {
+        var org = await Fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
+        var body = string.Join("\n",
+            """{"key":"c","data":{"text":"c"}}""",
+            """{"key":"a","priority":5,"data":{"text":"a"}}""",
+            """{"key":"d","data":{"text":"d"}}""",
+            """{"key":"b","priority":5,"data":{"text":"b"}}""");
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var people = new List<Person>();
+        for (var i = 0; i < 8; i++)
+        {
+            people.Add(await org.PersonAsync(Roles.Annotator));
+        }
+        var first = (await NextAsync(people[0], project))!;
+        Assert.Equal("a", first.Task.Data.GetProperty("text").GetString());
+        (await SubmitAsync(people[0], first.AssignmentId)).Dispose();
+
+        var db = Fx.Services.GetRequiredService<Db>();
+        await using var c = (Npgsql.NpgsqlConnection)await db.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var got = await LeaseManyAsync(c, project, people.ConvertAll(p => p.Id), contractId: 0);
+        Assert.Equal([null, "b", "b", "c", "c", "d", "d", null], people.ConvertAll(p => got.GetValueOrDefault(p.Id)));
+        // The slot of "a" the first annotator could not take is still open, and the next statement starts before it.
+        var again = await LeaseManyAsync(c, project, [people[7].Id], contractId: 0);
+        Assert.Equal(new Dictionary<long, string> { [people[7].Id] = "a" }, again);
+        await tx.CommitAsync();
+        Assert.Equal(0, await Fx.QueryScalarAsync<long>("SELECT SUM(remaining) FROM tasks WHERE project_id = @project", new { project }));
+        Assert.Equal(7, await Fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE project_id = @project AND status = 'leased'", new { project }));
+    }
+
+    /// <summary>Under a contract the set statement leases no more than the quota has left beside what the
+    /// batch already took, counts what it took for the batch, and leases nothing once it is used up; the
+    /// batch's flush writes the count into <c>contracts.used</c>.</summary>
+    [Fact]
+    public async Task SetLeasesUnderAContractStopAtItsQuota()
+    {
+        var scene = await Park.ParkScene.CreateAsync(Fx, tasks: 10);
+        var vendor = await scene.VendorAsync(5);
+        var contract = await scene.ActiveContractAsync(vendor, 3);
+        var db = Fx.Services.GetRequiredService<Db>();
+        await using var c = (Npgsql.NpgsqlConnection)await db.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        await using (var on = new Npgsql.NpgsqlCommand(QueueSql.QuotaBatchOnSql, c))
+        {
+            await on.ExecuteNonQueryAsync();
+        }
+        var people = vendor.People.ConvertAll(p => p.Id);
+        Assert.Equal(3, (await LeaseManyAsync(c, scene.Project, people, contract.Id)).Count);
+        Assert.Empty(await LeaseManyAsync(c, scene.Project, people, contract.Id)); // the three hold theirs; the two others meet the quota
+        var (text, names) = NamedParameters.ToPositional(QueueSql.FlushBatchedUnitsSql, sqlite: false);
+        await using (var flush = new Npgsql.NpgsqlCommand(text, c))
+        {
+            foreach (var _ in names)
+            {
+                flush.Parameters.Add(new Npgsql.NpgsqlParameter { Value = contract.Id });
+            }
+            await flush.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
+        Assert.Equal(3, await Fx.QueryScalarAsync<long>("SELECT used FROM contracts WHERE id = @id", new { id = contract.Id }));
+        Assert.Equal(3, await Fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE contract_id = @id AND status = 'leased'", new { id = contract.Id }));
+    }
+
+    /// <summary>Runs QueueSql.LeaseManySql for <paramref name="users"/> (no site or team); the text of each leased task by annotator.</summary>
+    private static async Task<Dictionary<long, string>> LeaseManyAsync(Npgsql.NpgsqlConnection c, long project, List<long> users, long contractId)
+    {
+        var (text, names) = NamedParameters.ToPositional(QueueSql.LeaseManySql(underContract: contractId != 0), sqlite: false);
+        await using var cmd = new Npgsql.NpgsqlCommand(text, c);
+        var none = users.ConvertAll(_ => (long?)null);
+        foreach (var name in names)
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter
+            {
+                Value = name switch
+                {
+                    "userIds" => users,
+                    "siteIds" or "teamIds" => none,
+                    "projectId" => project,
+                    "contractId" => contractId,
+                    "now" => 1L,
+                    "expires" => 2L,
+                    _ => throw new InvalidOperationException(name),
+                },
+                NpgsqlDbType = name.EndsWith("Ids", StringComparison.Ordinal) ? NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint : NpgsqlTypes.NpgsqlDbType.Bigint,
+            });
+        }
+        var got = new Dictionary<long, string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            got.Add(reader.GetInt64(0), JsonDocument.Parse(reader.GetString(3)).RootElement.GetProperty("text").GetString()!);
+        }
+        return got;
     }
 }

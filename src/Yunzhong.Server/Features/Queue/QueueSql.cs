@@ -150,6 +150,9 @@ internal static class QueueSql
     /// predictions and gold answer. With <paramref name="underContract"/> the leases are under contract
     /// @contractId, at most the units its quota has left beside what the batch already took
     /// (<see cref="ContractPipelinedLeaseSql"/> explains the per-batch count), and counted into it.
+    /// Whether an annotator already has a task is looked up among the task's assignments, which are few
+    /// (<c>user_id + 0</c> keeps the planner off the annotator's, which grow with their work: a generic
+    /// plan chose them when one task's were many).
     /// </summary>
     internal static string LeaseManySql(bool underContract) => underContract ? _leaseManyUnderContract : _leaseMany;
 
@@ -183,7 +186,7 @@ internal static class QueueSql
             pairs AS (
                 SELECT s.id AS task_id, f.user_id, f.site_id, f.team_id FROM free f JOIN slots s ON s.k = f.k
                 WHERE f.k <= (SELECT n FROM room)
-                  AND (SELECT a.id FROM assignments a WHERE a.task_id = s.id AND a.user_id = f.user_id) IS NULL),
+                  AND (SELECT a.id FROM assignments a WHERE a.task_id = s.id AND a.user_id + 0 = f.user_id) IS NULL),
             counts AS (SELECT task_id, count(*) AS n FROM pairs GROUP BY task_id),
             {TaskStates.TakeSlotsCte},
             lease AS (

@@ -112,9 +112,7 @@ internal static class QueueSql
     /// </summary>
     internal const string HintedPriorityLeaseSql = $"""
         WITH held AS ({HeldSql}),
-        hint AS (
-            SELECT COALESCE(split_part(h, ',', 1)::bigint, -9223372036854775808) AS r, COALESCE(split_part(h, ',', 2)::bigint, 0) AS i
-            FROM (SELECT NULLIF(current_setting('yz.lease_from_' || @projectId, true), '') AS h) s),
+        {HintCte},
         pick AS (
             SELECT t.id, t.data_json, t.gold_json FROM tasks t
             WHERE {FreshTasksProbed} AND (SELECT n FROM held) = 0
@@ -127,9 +125,7 @@ internal static class QueueSql
               AND (-t.priority, t.id) >= ((SELECT r FROM hint), (SELECT i FROM hint))
               AND NOT (t.remaining = 1 AND t.id IN (SELECT id FROM pick))
             ORDER BY -t.priority, t.id LIMIT 1)
-        SELECT {LeaseColumns},
-            set_config('yz.lease_from_' || @projectId,
-                COALESCE((SELECT r || ',' || id FROM open), '9223372036854775807,9223372036854775807'), true)
+        SELECT {LeaseColumns}, {MoveHint}
         FROM {LeaseFrom}
         """;
 
@@ -172,9 +168,7 @@ internal static class QueueSql
                 WHERE (SELECT count(*) FROM assignments a
                        WHERE a.user_id = u.user_id AND a.project_id = @projectId AND a.status IN ('leased', 'returned')) = 0),
             room AS (SELECT {room} AS n),
-            hint AS (
-                SELECT COALESCE(split_part(h, ',', 1)::bigint, -9223372036854775808) AS r, COALESCE(split_part(h, ',', 2)::bigint, 0) AS i
-                FROM (SELECT NULLIF(current_setting('yz.lease_from_' || @projectId, true), '') AS h) s),
+            {HintCte},
             pick AS (
                 SELECT t.id, t.remaining, -t.priority AS r, t.data_json, t.gold_json FROM tasks t
                 WHERE t.project_id = @projectId AND t.remaining > 0 AND t.control = 0
@@ -201,14 +195,30 @@ internal static class QueueSql
                   AND t.id NOT IN (SELECT p.id FROM pick p JOIN counts c ON c.task_id = p.id WHERE c.n >= p.remaining)
                 ORDER BY -t.priority, t.id LIMIT 1),
             marks AS (
-                SELECT set_config('yz.lease_from_' || @projectId,
-                    COALESCE((SELECT r || ',' || id FROM open), '9223372036854775807,9223372036854775807'), true){counted})
+                SELECT {MoveHint}{counted})
             SELECT lease.user_id, lease.id, lease.task_id, pick.data_json,
-                (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-                 FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json, (SELECT count(*) FROM marks)
+                {LeasedPredictions}, pick.gold_json, (SELECT count(*) FROM marks)
             FROM lease JOIN pick ON pick.id = lease.task_id
             """;
     }
+
+    /// <summary>The queue position (<c>r</c> = -priority, <c>i</c> = id) from which the batch's pipelined
+    /// leases in project @projectId pick (<see cref="HintedPriorityLeaseSql"/>): the start of the queue when unset.</summary>
+    private const string HintCte = """
+        hint AS (
+            SELECT COALESCE(split_part(h, ',', 1)::bigint, -9223372036854775808) AS r, COALESCE(split_part(h, ',', 2)::bigint, 0) AS i
+            FROM (SELECT NULLIF(current_setting('yz.lease_from_' || @projectId, true), '') AS h) s)
+        """;
+
+    /// <summary>Sets the hint of project @projectId to the task a CTE <c>open</c> names (r, id), or past the end when none.</summary>
+    private const string MoveHint = """
+        set_config('yz.lease_from_' || @projectId, COALESCE((SELECT r || ',' || id FROM open), '9223372036854775807,9223372036854775807'), true)
+        """;
+
+    /// <summary>The predictions of the task a CTE <c>lease</c>'s row names, as one JSON array of [model, result, score].</summary>
+    private const string LeasedPredictions = """
+        (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text FROM predictions p WHERE p.task_id = lease.task_id)
+        """;
 
     /// <summary>The lease statements' common steps, given a CTE <c>pick</c> (the task to lease, at
     /// most one row): take one of its slots and write the lease.</summary>
@@ -221,10 +231,9 @@ internal static class QueueSql
 
     /// <summary>The lease statements' one row: the held count, then the lease's id, task, data,
     /// predictions and gold answer (nulls when nothing was leased).</summary>
-    internal const string LeaseColumns = """
+    internal const string LeaseColumns = $"""
         (SELECT n FROM held), lease.id, lease.task_id, pick.data_json,
-            (SELECT json_agg(json_build_array(p.model, p.result_json, p.score) ORDER BY p.id)::text
-             FROM predictions p WHERE p.task_id = lease.task_id), pick.gold_json
+            {LeasedPredictions}, pick.gold_json
         """;
 
     internal const string LeaseFrom = "(SELECT 1) AS one LEFT JOIN lease ON true LEFT JOIN pick ON pick.id = lease.task_id";

@@ -164,8 +164,8 @@ public abstract class SqlDialect
         /// parameters, and `EachOrderPicksThroughItsOwnIndex` checks their generic plans. Nor are they
         /// compiled to machine code: PostgreSQL's JIT starts at an estimated cost, not a measured one, and
         /// the set lease statement (<c>QueueSql.LeaseManySql</c>), whose LIMIT and slot count are unknown
-        /// when its generic plan is made, was estimated over it on a bench-sized project and spent 50-500 ms
-        /// compiling each call (auto_explain: up to 522 ms) to run in under 1 ms.
+        /// when its generic plan is made, was estimated over it on a bench-sized project and spent up to 522 ms
+        /// compiling each call (auto_explain) to run in under 1 ms.
         /// </summary>
         public override string? WriterSessionSql => "SELECT set_config('plan_cache_mode', 'force_generic_plan', false), set_config('jit', 'off', false)";
     }

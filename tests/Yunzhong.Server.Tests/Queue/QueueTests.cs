@@ -626,27 +626,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
     [Fact]
     public async Task HintedLeasesInOneTransactionKeepPriorityOrder()
     {
-        var org = await Fx.NewOrgAsync();
-        var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
-        var body = string.Join("\n",
-            """{"key":"c","data":{"text":"c"}}""",
-            """{"key":"a","priority":5,"data":{"text":"a"}}""",
-            """{"key":"d","data":{"text":"d"}}""",
-            """{"key":"b","priority":5,"data":{"text":"b"}}""");
-        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
-        {
-            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        }
-        var people = new List<Person>();
-        for (var i = 0; i < 8; i++)
-        {
-            people.Add(await org.PersonAsync(Roles.Annotator));
-        }
-        // The first annotator has already done "a" (one of its two slots) before the batch.
-        var first = (await NextAsync(people[0], project))!;
-        Assert.Equal("a", first.Task.Data.GetProperty("text").GetString());
-        (await SubmitAsync(people[0], first.AssignmentId)).Dispose();
+        var (project, people) = await FourTasksEightAnnotatorsAsync();
 
         var db = Fx.Services.GetRequiredService<Db>();
         await using var c = await db.OpenAsync();
@@ -673,26 +653,7 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
     [Fact]
     public async Task SetLeasesInOneTransactionKeepPriorityOrder()
     {
-        var org = await Fx.NewOrgAsync();
-        var manager = await org.PersonAsync(Roles.Manager);
-        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
-        var body = string.Join("\n",
-            """{"key":"c","data":{"text":"c"}}""",
-            """{"key":"a","priority":5,"data":{"text":"a"}}""",
-            """{"key":"d","data":{"text":"d"}}""",
-            """{"key":"b","priority":5,"data":{"text":"b"}}""");
-        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
-        {
-            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        }
-        var people = new List<Person>();
-        for (var i = 0; i < 8; i++)
-        {
-            people.Add(await org.PersonAsync(Roles.Annotator));
-        }
-        var first = (await NextAsync(people[0], project))!;
-        Assert.Equal("a", first.Task.Data.GetProperty("text").GetString());
-        (await SubmitAsync(people[0], first.AssignmentId)).Dispose();
+        var (project, people) = await FourTasksEightAnnotatorsAsync();
 
         var db = Fx.Services.GetRequiredService<Db>();
         await using var c = (Npgsql.NpgsqlConnection)await db.OpenAsync();
@@ -738,6 +699,33 @@ public sealed class PostgresQueueTests(PostgresFixture fx) : QueueTests<Postgres
         await tx.CommitAsync();
         Assert.Equal(3, await Fx.QueryScalarAsync<long>("SELECT used FROM contracts WHERE id = @id", new { id = contract.Id }));
         Assert.Equal(3, await Fx.QueryScalarAsync<long>("SELECT COUNT(*) FROM assignments WHERE contract_id = @id AND status = 'leased'", new { id = contract.Id }));
+    }
+
+    /// <summary>A project at overlap 2 with tasks c, a (priority 5), d, b (priority 5), so "a", "b", "c", "d" in
+    /// queue order, and eight annotators, the first of whom has already done "a" (one of its two slots).</summary>
+    private async Task<(long Project, List<Person> People)> FourTasksEightAnnotatorsAsync()
+    {
+        var org = await Fx.NewOrgAsync();
+        var manager = await org.PersonAsync(Roles.Manager);
+        var project = await TestData.ProjectAsync(manager, org.Id, overlap: 2);
+        var body = string.Join("\n",
+            """{"key":"c","data":{"text":"c"}}""",
+            """{"key":"a","priority":5,"data":{"text":"a"}}""",
+            """{"key":"d","data":{"text":"d"}}""",
+            """{"key":"b","priority":5,"data":{"text":"b"}}""");
+        using (var r = await TestData.ImportRawAsync(manager.Http, project, body))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var people = new List<Person>();
+        for (var i = 0; i < 8; i++)
+        {
+            people.Add(await org.PersonAsync(Roles.Annotator));
+        }
+        var first = (await NextAsync(people[0], project))!;
+        Assert.Equal("a", first.Task.Data.GetProperty("text").GetString());
+        (await SubmitAsync(people[0], first.AssignmentId)).Dispose();
+        return (project, people);
     }
 
     /// <summary>Runs QueueSql.LeaseManySql for <paramref name="users"/> (no site or team); the text of each leased task by annotator.</summary>

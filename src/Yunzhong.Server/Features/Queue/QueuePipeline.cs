@@ -143,7 +143,7 @@ public sealed partial class QueueEngine
                 {
                     await reader.NextResultAsync(ct);
                 }
-                await TakeManyAsync(reader, ctx.Now + members[0].Project.LeaseSeconds * 1000L, members, rest, ct);
+                await TakeManyAsync(reader, ManyExpiry(ctx, members), members, rest, ct);
             }
             for (var i = 0; i < sent.Count; i++)
             {
@@ -166,21 +166,21 @@ public sealed partial class QueueEngine
 
     /// <summary>The set statement (<see cref="QueueSql.LeaseManySql"/>) for the usual leases of one project
     /// under one contract (0: none), in arrival order.</summary>
-    private static NpgsqlBatchCommand LeaseMany(WriteContext ctx, long contractId, List<NextOp> members)
-    {
-        var first = members[0];
-        return Batch(QueueSql.LeaseManySql(underContract: contractId != 0), name => name switch
+    private static NpgsqlBatchCommand LeaseMany(WriteContext ctx, long contractId, List<NextOp> members) =>
+        Batch(QueueSql.LeaseManySql(underContract: contractId != 0), name => name switch
         {
             "userIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.UserId)),
             "siteIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.Work?.SiteId)),
             "teamIds" => Typed(NpgsqlDbType.Array | NpgsqlDbType.Bigint, members.ConvertAll(m => m.Work?.TeamId)),
             "contractId" => Typed(NpgsqlDbType.Bigint, contractId),
-            "projectId" => Typed(NpgsqlDbType.Bigint, first.Project.Id),
+            "projectId" => Typed(NpgsqlDbType.Bigint, members[0].Project.Id),
             "now" => Typed(NpgsqlDbType.Bigint, ctx.Now),
-            "expires" => Typed(NpgsqlDbType.Bigint, ctx.Now + first.Project.LeaseSeconds * 1000L),
+            "expires" => Typed(NpgsqlDbType.Bigint, ManyExpiry(ctx, members)),
             _ => throw new InvalidOperationException($"The set lease statement names a parameter it is not given: {name}."),
         });
-    }
+
+    /// <summary>When the set statement's leases for <paramref name="members"/> (one project) expire.</summary>
+    private static long ManyExpiry(WriteContext ctx, List<NextOp> members) => ctx.Now + members[0].Project.LeaseSeconds * 1000L;
 
     /// <summary>Reads the set statement's leases (one row each, by annotator); the members it gave none
     /// go to <paramref name="rest"/>, whose step-by-step path finds out why (something held, no task
